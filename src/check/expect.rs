@@ -1,0 +1,289 @@
+//! Expectations on a response: status, headers, JSONPath, body, JSON Schema, duration.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::jsonpath::JsonPath;
+use super::predicate::{show, Operands, Predicate};
+use super::ResponseView;
+use crate::collection::predicate_spec::StatusSpec;
+
+/// The compiled `expect` block of a step.
+#[derive(Default)]
+pub struct Expectations {
+    /// `status`.
+    pub status: Option<StatusMatcher>,
+    /// `headers`: lower-cased name → predicate.
+    pub headers: Vec<(String, Predicate)>,
+    /// `jsonpath`.
+    pub jsonpath: Vec<JsonPathExpectation>,
+    /// `body`.
+    pub body: Option<Predicate>,
+    /// `schema`.
+    pub schema: Option<SchemaExpectation>,
+    /// `duration` (milliseconds).
+    pub duration: Option<Predicate>,
+}
+
+/// The accepted status codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusMatcher {
+    /// Any of these codes.
+    Codes(Vec<u16>),
+    /// A class: `2` for `2xx`.
+    Class(u16),
+}
+
+/// One `expect.jsonpath` entry.
+pub struct JsonPathExpectation {
+    /// The path.
+    pub path: JsonPath,
+    /// Applied to every match.
+    pub predicate: Predicate,
+    /// On the number of matches.
+    pub count: Option<Predicate>,
+}
+
+/// A compiled JSON Schema, with the file it came from.
+pub struct SchemaExpectation {
+    /// The schema file, as written (relative to the collection).
+    pub written: String,
+    /// The file's resolved path.
+    pub path: PathBuf,
+    /// The compiled validator.
+    pub validator: jsonschema::Validator,
+}
+
+/// One expectation that did not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// What was checked: `status`, `header content-type`, `$.id`, `body`, `schema`, `duration`.
+    pub subject: String,
+    /// What was expected.
+    pub expected: String,
+    /// What came back.
+    pub actual: String,
+}
+
+impl StatusMatcher {
+    /// Compiles `status`.
+    pub fn compile(spec: &StatusSpec) -> Result<Self, String> {
+        let valid = |code: u16| (100..=999).contains(&code);
+        match spec {
+            StatusSpec::Code(code) => Ok(StatusMatcher::Codes(vec![*code])),
+            StatusSpec::AnyOf(codes) if !codes.is_empty() && codes.iter().all(|c| valid(*c)) => {
+                Ok(StatusMatcher::Codes(codes.clone()))
+            }
+            StatusSpec::AnyOf(_) => {
+                Err("a status list holds one or more codes between 100 and 999".into())
+            }
+            StatusSpec::Text(text) => {
+                let bytes = text.as_bytes();
+                match bytes {
+                    [d @ b'1'..=b'9', b'x' | b'X', b'x' | b'X'] => {
+                        Ok(StatusMatcher::Class(u16::from(d - b'0')))
+                    }
+                    _ => text
+                        .parse::<u16>()
+                        .ok()
+                        .filter(|c| valid(*c))
+                        .map(|c| StatusMatcher::Codes(vec![c]))
+                        .ok_or_else(|| {
+                            format!("`{text}` is not a status; write 200, [200, 201] or \"2xx\"")
+                        }),
+                }
+            }
+        }
+    }
+
+    /// True when `status` is accepted.
+    pub fn accepts(&self, status: u16) -> bool {
+        match self {
+            StatusMatcher::Codes(codes) => codes.contains(&status),
+            StatusMatcher::Class(class) => status / 100 == *class,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            StatusMatcher::Codes(codes) if codes.len() == 1 => codes[0].to_string(),
+            StatusMatcher::Codes(codes) => format!(
+                "one of {}",
+                codes
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            StatusMatcher::Class(class) => format!("{class}xx"),
+        }
+    }
+}
+
+impl SchemaExpectation {
+    /// Reads and compiles the schema file `written`, relative to `base`.
+    pub fn load(base: &Path, written: &str) -> Result<Self, String> {
+        let path = base.join(written);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read schema file `{}`: {e}", path.display()))?;
+        let schema: Value = serde_json::from_str(&text)
+            .map_err(|e| format!("schema file `{}` is not JSON: {e}", path.display()))?;
+        let validator = jsonschema::validator_for(&schema).map_err(|e| {
+            format!(
+                "schema file `{}` is not a valid JSON Schema: {e}",
+                path.display()
+            )
+        })?;
+        Ok(SchemaExpectation {
+            written: written.to_owned(),
+            path,
+            validator,
+        })
+    }
+}
+
+impl Expectations {
+    /// Checks every expectation; returns every failure, in the order written.
+    pub fn check(&self, view: &ResponseView<'_>, operands: Operands<'_>) -> Vec<Failure> {
+        let mut failures = Vec::new();
+        let response = view.response;
+        if let Some(status) = &self.status {
+            if !status.accepts(response.status) {
+                failures.push(Failure {
+                    subject: "status".into(),
+                    expected: status.describe(),
+                    actual: response.status.to_string(),
+                });
+            }
+        }
+        for (name, predicate) in &self.headers {
+            let actual = response.header(name).map(|v| Value::String(v.to_owned()));
+            if let Err(mismatch) = predicate.check(actual.as_ref(), operands) {
+                failures.push(Failure {
+                    subject: format!("header {name}"),
+                    expected: mismatch.expected,
+                    actual: mismatch.actual,
+                });
+            }
+        }
+        for expectation in &self.jsonpath {
+            expectation.check(view, operands, &mut failures);
+        }
+        if let Some(predicate) = &self.body {
+            let text = Value::String(view.text().into_owned());
+            if let Err(mismatch) = predicate.check(Some(&text), operands) {
+                failures.push(Failure {
+                    subject: "body".into(),
+                    expected: mismatch.expected,
+                    actual: mismatch.actual,
+                });
+            }
+        }
+        if let Some(schema) = &self.schema {
+            match view.json() {
+                Ok(document) => {
+                    for error in schema.validator.iter_errors(document).take(5) {
+                        let at = error.instance_path.to_string();
+                        failures.push(Failure {
+                            subject: format!("schema {}", schema.written),
+                            expected: format!(
+                                "the body to match the schema at `{}`",
+                                if at.is_empty() { "/" } else { &at }
+                            ),
+                            actual: error.to_string(),
+                        });
+                    }
+                }
+                Err(not_json) => failures.push(Failure {
+                    subject: format!("schema {}", schema.written),
+                    expected: "a JSON body".into(),
+                    actual: not_json.to_string(),
+                }),
+            }
+        }
+        if let Some(predicate) = &self.duration {
+            let millis = Value::from(response.duration.as_millis() as u64);
+            if let Err(mismatch) = predicate.check(Some(&millis), operands) {
+                failures.push(Failure {
+                    subject: "duration".into(),
+                    expected: format!("{} ms", mismatch.expected),
+                    actual: format!("{} ms", mismatch.actual),
+                });
+            }
+        }
+        failures
+    }
+}
+
+impl JsonPathExpectation {
+    fn check(&self, view: &ResponseView<'_>, operands: Operands<'_>, failures: &mut Vec<Failure>) {
+        let subject = self.path.as_str().to_owned();
+        let document = match view.json() {
+            Ok(document) => document,
+            Err(not_json) => {
+                failures.push(Failure {
+                    subject,
+                    expected: "a JSON body".into(),
+                    actual: not_json.to_string(),
+                });
+                return;
+            }
+        };
+        let matches = self.path.query(document);
+        if let Some(count) = &self.count {
+            if let Err(mismatch) = count.check(Some(&Value::from(matches.len())), operands) {
+                failures.push(Failure {
+                    subject: subject.clone(),
+                    expected: format!("count {}", mismatch.expected),
+                    actual: format!("{} matches", matches.len()),
+                });
+            }
+        }
+        if self.predicate.is_trivial() {
+            return;
+        }
+        if matches.is_empty() {
+            if let Err(mismatch) = self.predicate.check(None, operands) {
+                failures.push(Failure {
+                    subject,
+                    expected: mismatch.expected,
+                    actual: "no match".into(),
+                });
+            }
+            return;
+        }
+        for node in matches {
+            if let Err(mismatch) = self.predicate.check(Some(node), operands) {
+                failures.push(Failure {
+                    subject,
+                    expected: mismatch.expected,
+                    actual: show(Some(node)),
+                });
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(yaml: &str) -> Result<StatusMatcher, String> {
+        StatusMatcher::compile(&serde_yaml::from_str(yaml).expect("parses"))
+    }
+
+    #[test]
+    fn status_forms() {
+        assert!(status("200").expect("valid").accepts(200));
+        assert!(!status("200").expect("valid").accepts(201));
+        assert!(status("[200, 201]").expect("valid").accepts(201));
+        assert!(status("'2xx'").expect("valid").accepts(204));
+        assert!(!status("'2xx'").expect("valid").accepts(301));
+        assert!(status("'204'").expect("valid").accepts(204));
+        assert!(status("'2xy'").is_err());
+        assert!(status("[]").is_err());
+        assert!(serde_yaml::from_str::<StatusSpec>("42").is_err());
+    }
+}

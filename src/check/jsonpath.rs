@@ -1,0 +1,99 @@
+//! The one JSONPath wrapper (RFC 9535, via jsonpath-rust): compiled once at load, queried many
+//! times.
+
+use std::fmt;
+
+use jsonpath_rust::parser::model::JpQuery;
+use serde_json::Value;
+
+/// A compiled JSONPath query.
+#[derive(Clone)]
+pub struct JsonPath {
+    source: String,
+    query: JpQuery,
+}
+
+/// Why a JSONPath does not compile.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("invalid JSONPath `{path}`: {reason}")]
+pub struct JsonPathError {
+    /// The path as written.
+    pub path: String,
+    /// What the parser reported, with the position in the path where it has one.
+    pub reason: String,
+}
+
+impl JsonPath {
+    /// Compiles `source`.
+    pub fn compile(source: &str) -> Result<Self, JsonPathError> {
+        jsonpath_rust::parser::parse_json_path(source)
+            .map(|query| JsonPath {
+                source: source.to_owned(),
+                query,
+            })
+            .map_err(|error| JsonPathError {
+                path: source.to_owned(),
+                reason: describe(&error),
+            })
+    }
+
+    /// Every node the path selects in `document`, in document order.
+    pub fn query<'a>(&self, document: &'a Value) -> Vec<&'a Value> {
+        match jsonpath_rust::query::js_path_process(&self.query, document) {
+            Ok(nodes) => nodes.into_iter().map(|node| node.val).collect(),
+            // The crate reports a function result in place of nodes as an error; a query
+            // language can only produce nodes, so that is "no match".
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The path as written.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+}
+
+impl fmt::Debug for JsonPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("JsonPath").field(&self.source).finish()
+    }
+}
+
+impl fmt::Display for JsonPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+fn describe(error: &jsonpath_rust::parser::errors::JsonPathError) -> String {
+    use jsonpath_rust::parser::errors::JsonPathError as E;
+    match error {
+        E::PestError(pest) => {
+            let column = match pest.line_col {
+                pest::error::LineColLocation::Pos((_, col)) => col,
+                pest::error::LineColLocation::Span((_, col), _) => col,
+            };
+            format!("syntax error at character {column}")
+        }
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn selects_every_match_in_order() {
+        let doc = json!([{"id": 1}, {"id": 2}]);
+        let path = JsonPath::compile("$[*].id").expect("valid");
+        assert_eq!(path.query(&doc), vec![&json!(1), &json!(2)]);
+    }
+
+    #[test]
+    fn reports_the_position_of_a_syntax_error() {
+        let error = JsonPath::compile("$.items[").expect_err("invalid");
+        assert!(error.reason.contains("character 9"), "{}", error.reason);
+    }
+}

@@ -1,0 +1,63 @@
+//! Checks on a response: predicates, expectations, captures, and the one JSONPath wrapper.
+
+pub mod capture;
+pub mod expect;
+pub mod jsonpath;
+pub mod predicate;
+
+use std::cell::OnceCell;
+
+use serde_json::Value;
+
+use crate::http::Response;
+
+/// A response as the checks see it: its JSON parsed at most once, and only when a check
+/// needs it.
+pub struct ResponseView<'a> {
+    /// The response.
+    pub response: &'a Response,
+    json: OnceCell<Result<Value, NotJson>>,
+}
+
+/// The body is not JSON.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the body is not JSON ({reason}); Content-Type: {content_type:?}, body starts with: {start:?}"
+)]
+pub struct NotJson {
+    /// The parser's message.
+    pub reason: String,
+    /// The response's content type.
+    pub content_type: String,
+    /// The first characters of the body.
+    pub start: String,
+}
+
+impl<'a> ResponseView<'a> {
+    /// Wraps a response.
+    pub fn new(response: &'a Response) -> Self {
+        ResponseView {
+            response,
+            json: OnceCell::new(),
+        }
+    }
+
+    /// The body parsed as JSON.
+    pub fn json(&self) -> Result<&Value, NotJson> {
+        self.json
+            .get_or_init(|| {
+                serde_json::from_slice(&self.response.body).map_err(|e| NotJson {
+                    reason: e.to_string(),
+                    content_type: self.response.content_type().to_owned(),
+                    start: predicate::shorten(&String::from_utf8_lossy(&self.response.body), 60),
+                })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.response.body)
+    }
+}

@@ -1,0 +1,23 @@
+//! The exit codes of `runner`, in one place. Documented in the README.
+
+/// Everything passed.
+pub const SUCCESS: u8 = 0;
+/// An expectation or capture failed (or a request could not be rendered).
+pub const FAILED: u8 = 1;
+/// Invalid input: arguments, or a collection that does not load or validate. Nothing was sent.
+pub const INVALID_INPUT: u8 = 2;
+/// A runtime error: connection refused, DNS, TLS, timeout, I/O.
+pub const RUNTIME_ERROR: u8 = 3;
+/// Interrupted (Ctrl-C).
+pub const INTERRUPTED: u8 = 130;
+
+/// The exit code for a finished run with these counts.
+pub fn for_totals(totals: &crate::engine::Totals) -> u8 {
+    if totals.errored > 0 {
+        RUNTIME_ERROR
+    } else if totals.failed > 0 {
+        FAILED
+    } else {
+        SUCCESS
+    }
+}

@@ -1,0 +1,43 @@
+//! The command line: parses arguments, calls the library, prints, and owns the exit code.
+
+mod args;
+pub mod exit_code;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Cli, ColorWhen, Command, RunArgs};
+
+/// Runs `runner` with the process's arguments and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(match error.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    exit_code::SUCCESS
+                }
+                _ => exit_code::INVALID_INPUT,
+            });
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::from(exit_code::RUNTIME_ERROR);
+        }
+    };
+    let code = runtime.block_on(async {
+        match cli.command {
+            Command::Run(args) => run::run(args).await,
+        }
+    });
+    ExitCode::from(code)
+}

@@ -1,0 +1,88 @@
+//! How captures are written: a bare string is a JSONPath, a map names one source.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+
+/// A capture as written.
+#[derive(Debug, Clone)]
+pub struct CaptureSpec {
+    /// Where the value comes from and how.
+    pub source: CaptureFields,
+}
+
+/// The capture fields. Exactly one of `jsonpath`, `header`, `regex`, `status`, `body`,
+/// `duration` must be given.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaptureFields {
+    /// A JSONPath; it must match exactly one node, unless `all: true`.
+    #[serde(default)]
+    pub jsonpath: Option<String>,
+    /// With `jsonpath`: capture every match as a list.
+    #[serde(default)]
+    pub all: bool,
+    /// A response header's value (case-insensitive name).
+    #[serde(default)]
+    pub header: Option<String>,
+    /// A regular expression over the body; captures its first group (or the whole match).
+    #[serde(default)]
+    pub regex: Option<String>,
+    /// `true`: the status code, as a number.
+    #[serde(default)]
+    pub status: bool,
+    /// `true`: the whole body, as text.
+    #[serde(default)]
+    pub body: bool,
+    /// `true`: the response time in milliseconds.
+    #[serde(default)]
+    pub duration: bool,
+    /// Mask the captured value in every output.
+    #[serde(default)]
+    pub secret: bool,
+}
+
+impl<'de> Deserialize<'de> for CaptureSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CaptureVisitor;
+
+        impl<'de> Visitor<'de> for CaptureVisitor {
+            type Value = CaptureSpec;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSONPath such as `$.id`, or a map such as `{ header: Location }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(CaptureSpec {
+                    source: CaptureFields {
+                        jsonpath: Some(v.to_owned()),
+                        ..CaptureFields::default()
+                    },
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                CaptureFields::deserialize(MapAccessDeserializer::new(map))
+                    .map(|source| CaptureSpec { source })
+            }
+        }
+
+        deserializer.deserialize_any(CaptureVisitor)
+    }
+}
+
+impl JsonSchema for CaptureSpec {
+    fn schema_name() -> Cow<'static, str> {
+        "Capture".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let fields = generator.subschema_for::<CaptureFields>();
+        json_schema!({
+            "description": "A JSONPath (shorthand), or a map naming one source.",
+            "anyOf": [ { "type": "string", "description": "A JSONPath matching one node." }, fields ]
+        })
+    }
+}

@@ -1,0 +1,177 @@
+//! The collection format: its serde + schemars types, loading from YAML, and compiling into
+//! the form the engine runs (templates, JSONPaths, regexes and schemas compiled once).
+
+pub mod capture_spec;
+mod compile;
+pub mod diagnostic;
+pub mod duration;
+pub mod locate;
+pub mod model;
+pub mod predicate_spec;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use indexmap::IndexMap;
+
+use crate::check::capture::Capture;
+use crate::check::expect::Expectations;
+use crate::template::{JsonTemplate, Template, Templates};
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use locate::FieldPath;
+pub use model::{CollectionSpec, Method, SandboxKind};
+
+/// Variable names the runner itself provides; a collection cannot define them.
+pub const RESERVED_NAMES: &[&str] = &["env", "sandbox", "steps"];
+
+/// A loaded, compiled collection, ready to run many times.
+pub struct Collection {
+    /// The file it was loaded from.
+    pub path: PathBuf,
+    /// The YAML source, for locating problems found later (e.g. undefined variables).
+    pub source: String,
+    /// `name`.
+    pub name: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// `inputs`.
+    pub inputs: IndexMap<String, Input>,
+    /// `vars`.
+    pub vars: IndexMap<String, Variable>,
+    /// `environments`.
+    pub environments: IndexMap<String, Environment>,
+    /// `default_environment`.
+    pub default_environment: Option<String>,
+    /// `defaults.timeout`.
+    pub default_timeout: Option<Duration>,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+    /// Every template of the collection.
+    pub templates: Templates,
+}
+
+/// A declared environment variable.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Mask the value.
+    pub secret: bool,
+    /// What it is.
+    pub description: Option<String>,
+    /// Used when unset.
+    pub default: Option<String>,
+}
+
+/// A variable definition: its template and where it is written.
+#[derive(Debug, Clone)]
+pub struct Variable {
+    /// The value, possibly templated.
+    pub value: JsonTemplate,
+    /// Where it is defined.
+    pub field: FieldPath,
+}
+
+/// An environment.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    /// The bundled sandbox to start, if any.
+    pub sandbox: Option<SandboxKind>,
+    /// Its variables.
+    pub vars: IndexMap<String, Variable>,
+}
+
+/// A compiled step.
+pub struct Step {
+    /// Position in the collection, from 0.
+    pub index: usize,
+    /// `name`.
+    pub name: String,
+    /// `id`.
+    pub id: Option<String>,
+    /// The request.
+    pub request: Request,
+    /// `expect`.
+    pub expect: Expectations,
+    /// `capture`, in order.
+    pub captures: Vec<Capture>,
+    /// Every variable the step's templates read, with the field that reads it.
+    pub references: Vec<Reference>,
+}
+
+/// A template's use of a variable.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// The dotted path, e.g. `auth_token` or `env.TOKEN`.
+    pub variable: String,
+    /// The field holding the template.
+    pub field: FieldPath,
+}
+
+/// A compiled request.
+pub struct Request {
+    /// The method.
+    pub method: Method,
+    /// The URL.
+    pub url: Template,
+    /// Query parameters.
+    pub query: Vec<(String, Template)>,
+    /// Headers: the collection defaults merged with the step's own (the step wins).
+    pub headers: Vec<(String, Template)>,
+    /// The body.
+    pub body: Body,
+    /// The step's own timeout.
+    pub timeout: Option<Duration>,
+    /// Follow redirects.
+    pub follow_redirects: bool,
+}
+
+/// A request body.
+pub enum Body {
+    /// No body.
+    None,
+    /// `json`.
+    Json(JsonTemplate),
+    /// `body`.
+    Text(Template),
+}
+
+impl Collection {
+    /// Reads and compiles the collection at `path`.
+    pub fn load(path: &Path) -> Result<Collection, Diagnostics> {
+        let source = std::fs::read_to_string(path).map_err(|e| {
+            Diagnostics(vec![Diagnostic {
+                file: path.to_owned(),
+                position: None,
+                field: None,
+                message: format!("cannot read the collection: {e}"),
+                hint: None,
+            }])
+        })?;
+        Self::parse(path, source)
+    }
+
+    /// Compiles a collection from its YAML `source`; `path` names it in messages and anchors
+    /// relative paths (schemas).
+    pub fn parse(path: &Path, source: String) -> Result<Collection, Diagnostics> {
+        compile::compile(path, source)
+    }
+
+    /// The environment a run uses: `requested`, else `default_environment`.
+    pub fn environment<'a>(
+        &'a self,
+        requested: Option<&'a str>,
+    ) -> Result<Option<(&'a str, &'a Environment)>, String> {
+        match requested.or(self.default_environment.as_deref()) {
+            None => Ok(None),
+            Some(name) => self.environments.get_key_value(name).map(|(k, v)| Some((k.as_str(), v))).ok_or_else(|| {
+                let known: Vec<&str> = self.environments.keys().map(String::as_str).collect();
+                if known.is_empty() {
+                    format!("environment `{name}` does not exist: the collection defines no environments")
+                } else {
+                    format!("environment `{name}` does not exist; the collection defines: {}", known.join(", "))
+                }
+            }),
+        }
+    }
+}

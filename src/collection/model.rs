@@ -1,0 +1,210 @@
+//! The collection format v1 as it is written: serde + schemars types, nothing compiled yet.
+//!
+//! These types are the single source of `schemas/collection.schema.json`; every field carries
+//! a doc comment because it becomes the description an editor shows on hover.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::capture_spec::CaptureSpec;
+use super::duration::DurationText;
+use super::predicate_spec::{PredicateSpec, StatusSpec};
+
+/// A runner collection: request steps run in order, with variables, captures and expectations.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "runner collection (format v1)")]
+pub struct CollectionSpec {
+    /// A short title, shown in output and reports.
+    pub name: String,
+    /// What the collection does, for people reading it.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The environment variables this collection may read, as `{{env.NAME}}`.
+    /// Reading an undeclared variable is an error, so a shared collection cannot read your other secrets.
+    #[serde(default)]
+    pub inputs: IndexMap<String, InputSpec>,
+    /// Variables available to every step as `{{name}}`; values may be templates.
+    #[serde(default)]
+    pub vars: IndexMap<String, Value>,
+    /// Named sets of variables chosen with `--env NAME`; they override `vars`.
+    #[serde(default)]
+    pub environments: IndexMap<String, EnvironmentSpec>,
+    /// The environment used when `--env` is not given.
+    #[serde(default)]
+    pub default_environment: Option<String>,
+    /// Settings applied to every step unless the step overrides them.
+    #[serde(default)]
+    pub defaults: DefaultsSpec,
+    /// The request steps, run in order.
+    pub steps: Vec<StepSpec>,
+}
+
+/// An environment variable the collection reads.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InputSpec {
+    /// Mask the value in every output.
+    #[serde(default)]
+    pub secret: bool,
+    /// What the value is and where to get it; shown when it is missing.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The value used when the environment variable is unset.
+    #[serde(default)]
+    pub default: Option<String>,
+}
+
+/// A named environment.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentSpec {
+    /// Start a bundled sandbox for the run and expose `{{sandbox.url}}` and
+    /// `{{sandbox.application_token}}`.
+    #[serde(default)]
+    pub sandbox: Option<SandboxKind>,
+    /// Variables of this environment; they override the collection's `vars`.
+    #[serde(default)]
+    pub vars: IndexMap<String, Value>,
+}
+
+/// The bundled sandboxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SandboxKind {
+    /// The EMnify REST API sandbox.
+    Emnify,
+}
+
+/// Settings for every step.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DefaultsSpec {
+    /// Headers sent with every request; a step's own headers win.
+    #[serde(default)]
+    pub headers: IndexMap<String, String>,
+    /// Time allowed for each request, e.g. `10s` (default 30s).
+    #[serde(default)]
+    pub timeout: Option<DurationText>,
+}
+
+/// One request, what to expect of its response, and what to capture from it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepSpec {
+    /// What the step does, shown in output and reports.
+    pub name: String,
+    /// A short identifier for the step (letters, digits, `_`, `-`).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The HTTP request to send.
+    pub request: RequestSpec,
+    /// What the response must satisfy.
+    #[serde(default)]
+    pub expect: Option<ExpectSpec>,
+    /// Values taken from the response into variables, for later steps.
+    #[serde(default)]
+    pub capture: IndexMap<String, CaptureSpec>,
+}
+
+/// The HTTP method.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+#[allow(missing_docs)]
+pub enum Method {
+    #[default]
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+    Options,
+}
+
+impl Method {
+    /// The method as it goes on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+        }
+    }
+}
+
+/// A request. `json` and `body` are mutually exclusive.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestSpec {
+    /// The HTTP method (default GET).
+    #[serde(default)]
+    pub method: Method,
+    /// The URL, e.g. `{{base_url}}/api/v1/endpoint`.
+    pub url: String,
+    /// Query parameters appended to the URL; values may be templates.
+    #[serde(default)]
+    pub query: IndexMap<String, ScalarValue>,
+    /// Request headers; values may be templates.
+    #[serde(default)]
+    pub headers: IndexMap<String, String>,
+    /// A JSON body (sets `Content-Type: application/json`). A string that is exactly one
+    /// `{{expr}}` keeps the value's JSON type.
+    #[serde(default)]
+    pub json: Option<Value>,
+    /// A text body, sent as is after templating.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Time allowed for this request, e.g. `5s`.
+    #[serde(default)]
+    pub timeout: Option<DurationText>,
+    /// Follow redirects (default true).
+    #[serde(default)]
+    pub follow_redirects: Option<bool>,
+}
+
+/// A string, number or boolean.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[allow(missing_docs)]
+pub enum ScalarValue {
+    String(String),
+    Number(serde_json::Number),
+    Bool(bool),
+}
+
+/// What a response must satisfy. Every part is optional; all must hold.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectSpec {
+    /// The status code: `200`, `[200, 201]` or `"2xx"`.
+    #[serde(default)]
+    pub status: Option<StatusSpec>,
+    /// Header name (case-insensitive) → predicate on its value.
+    #[serde(default)]
+    pub headers: IndexMap<String, PredicateSpec>,
+    /// JSONPath (RFC 9535) → predicate, applied to every node the path matches.
+    /// The operator `count` asserts the number of matches.
+    #[serde(default)]
+    pub jsonpath: IndexMap<String, PredicateSpec>,
+    /// A predicate on the body text.
+    #[serde(default)]
+    pub body: Option<PredicateSpec>,
+    /// A JSON Schema file, relative to the collection, that the JSON body must satisfy.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// A predicate on the response time, e.g. `{ lt: 2s }`.
+    #[serde(default)]
+    pub duration: Option<PredicateSpec>,
+}
+
+/// Variables given on the command line or in a vars file: name → value.
+pub type VarsFile = BTreeMap<String, Value>;

@@ -1,0 +1,272 @@
+//! How predicates and status expectations are written: a scalar means equals, a map holds
+//! operators. Deserialized by hand so a misspelt operator is an error, never an object to
+//! compare against.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A predicate as written: a scalar or list (equals), or a map of operators (all must hold).
+#[derive(Debug, Clone)]
+pub enum PredicateSpec {
+    /// `value` — shorthand for `{ equals: value }`.
+    Equals(Value),
+    /// `{ operator: operand, ... }`.
+    Operators(Box<Operators>),
+}
+
+/// The predicate operators. Every operator given must hold.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Operators {
+    /// Equal to this value (numbers compare by value: `1` equals `1.0`).
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Value")]
+    pub equals: Option<Value>,
+    /// Not equal to this value.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Value")]
+    pub not_equals: Option<Value>,
+    /// `true`: the value is present (a JSONPath matches, a header is sent); `false`: it is absent.
+    #[serde(default)]
+    pub exists: Option<bool>,
+    /// The JSON type of the value.
+    #[serde(default, rename = "type", deserialize_with = "type_name")]
+    pub type_: Option<JsonType>,
+    /// A string containing this text, or an array containing this element.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Value")]
+    pub contains: Option<Value>,
+    /// The opposite of `contains`.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Value")]
+    pub not_contains: Option<Value>,
+    /// A string starting with this text.
+    #[serde(default)]
+    pub starts_with: Option<String>,
+    /// A string ending with this text.
+    #[serde(default)]
+    pub ends_with: Option<String>,
+    /// A string matching this regular expression (Rust `regex` syntax, unanchored).
+    #[serde(default)]
+    pub matches: Option<String>,
+    /// Equal to one of these values.
+    #[serde(default)]
+    pub one_of: Option<Vec<Value>>,
+    /// Less than this number (or duration, for `duration`, e.g. `2s`).
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "NumberOrText")]
+    pub lt: Option<Value>,
+    /// Less than or equal to.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "NumberOrText")]
+    pub le: Option<Value>,
+    /// Greater than.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "NumberOrText")]
+    pub gt: Option<Value>,
+    /// Greater than or equal to.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "NumberOrText")]
+    pub ge: Option<Value>,
+    /// The length of a string (characters), array or object: a number or a predicate.
+    #[serde(default)]
+    pub length: Option<PredicateSpec>,
+    /// `true`: an empty string, array or object (or null); `false`: not empty.
+    #[serde(default)]
+    pub empty: Option<bool>,
+    /// Only under `expect.jsonpath`: the number of nodes the path matches, a number or a predicate.
+    #[serde(default)]
+    pub count: Option<PredicateSpec>,
+}
+
+/// A JSON type name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(missing_docs)]
+pub enum JsonType {
+    String,
+    Number,
+    Integer,
+    Boolean,
+    Array,
+    Object,
+    Null,
+}
+
+impl JsonType {
+    /// The type's name as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JsonType::String => "string",
+            JsonType::Number => "number",
+            JsonType::Integer => "integer",
+            JsonType::Boolean => "boolean",
+            JsonType::Array => "array",
+            JsonType::Object => "object",
+            JsonType::Null => "null",
+        }
+    }
+}
+
+/// Schema-only stand-in: a number, or text such as a duration (`2s`) or a template.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+#[allow(dead_code)]
+enum NumberOrText {
+    Number(f64),
+    Text(String),
+}
+
+/// Deserializes a present key to `Some`, even when its value is `null`.
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
+}
+
+/// A type name; YAML reads a bare `null` as no value, so it means the type `null` here.
+fn type_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<JsonType>, D::Error> {
+    match Value::deserialize(deserializer)? {
+        Value::Null => Ok(Some(JsonType::Null)),
+        other => serde_json::from_value(other).map(Some).map_err(|_| {
+            de::Error::custom(
+                "`type` is one of string, number, integer, boolean, array, object, null",
+            )
+        }),
+    }
+}
+
+impl<'de> Deserialize<'de> for PredicateSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PredicateVisitor;
+
+        impl<'de> Visitor<'de> for PredicateVisitor {
+            type Value = PredicateSpec;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a value to compare with, or a map of operators such as `{ type: string }`",
+                )
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(PredicateSpec::Equals(Value::Bool(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(PredicateSpec::Equals(v.into()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(PredicateSpec::Equals(v.into()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(PredicateSpec::Equals(
+                    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number),
+                ))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(PredicateSpec::Equals(Value::String(v.to_owned())))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(PredicateSpec::Equals(Value::Null))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(PredicateSpec::Equals(Value::Null))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::<Value>::deserialize(SeqAccessDeserializer::new(seq))
+                    .map(|items| PredicateSpec::Equals(Value::Array(items)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                Operators::deserialize(MapAccessDeserializer::new(map))
+                    .map(|ops| PredicateSpec::Operators(Box::new(ops)))
+            }
+        }
+
+        deserializer.deserialize_any(PredicateVisitor)
+    }
+}
+
+impl JsonSchema for PredicateSpec {
+    fn schema_name() -> Cow<'static, str> {
+        "Predicate".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let operators = generator.subschema_for::<Operators>();
+        json_schema!({
+            "description": "A value to compare with (equals), or a map of operators that must all hold.",
+            "anyOf": [
+                operators,
+                { "type": ["string", "number", "boolean", "null", "array"] }
+            ]
+        })
+    }
+}
+
+/// The expected status: one code, a list of codes, or a class such as `"2xx"`.
+#[derive(Debug, Clone)]
+pub enum StatusSpec {
+    /// `200`
+    Code(u16),
+    /// `[200, 201]`
+    AnyOf(Vec<u16>),
+    /// `"2xx"`, or a code written as text (`"204"`).
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for StatusSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StatusVisitor;
+
+        impl<'de> Visitor<'de> for StatusVisitor {
+            type Value = StatusSpec;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a status code (200), a list of codes ([200, 201]) or a class (\"2xx\")",
+                )
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                u16::try_from(v)
+                    .ok()
+                    .filter(|code| (100..=999).contains(code))
+                    .map(StatusSpec::Code)
+                    .ok_or_else(|| E::custom(format!("{v} is not an HTTP status code (100-999)")))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                match u64::try_from(v) {
+                    Ok(v) => self.visit_u64(v),
+                    Err(_) => Err(E::custom(format!(
+                        "{v} is not an HTTP status code (100-999)"
+                    ))),
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(StatusSpec::Text(v.to_owned()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::<u16>::deserialize(SeqAccessDeserializer::new(seq)).map(StatusSpec::AnyOf)
+            }
+        }
+
+        deserializer.deserialize_any(StatusVisitor)
+    }
+}
+
+impl JsonSchema for StatusSpec {
+    fn schema_name() -> Cow<'static, str> {
+        "Status".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "The expected status: a code (200), a list of codes ([200, 201]) or a class (\"2xx\").",
+            "anyOf": [
+                { "type": "integer", "minimum": 100, "maximum": 999 },
+                { "type": "array", "items": { "type": "integer", "minimum": 100, "maximum": 999 }, "minItems": 1 },
+                { "type": "string", "pattern": "^[1-9]([0-9]{2}|xx)$" }
+            ]
+        })
+    }
+}

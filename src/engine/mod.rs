@@ -1,0 +1,162 @@
+//! Runs a collection: prepares its variables, runs its steps in order, and reports every
+//! step to an [`Observer`]. Never prints.
+
+mod events;
+mod prepare;
+mod result;
+mod step;
+
+use std::time::{Duration, Instant};
+
+pub use events::{Event, NoObserver, Observer};
+pub use prepare::{prepare, Override, PrepareError, Prepared, SandboxVars};
+pub use result::{
+    CollectionReport, Exchange, Outcome, StepError, StepErrorKind, StepResult, Totals,
+};
+
+use crate::collection::{Collection, SandboxKind};
+use crate::http::HttpClient;
+
+/// How to run a collection.
+#[derive(Clone)]
+pub struct RunOptions {
+    /// `--env`.
+    pub environment: Option<String>,
+    /// `--vars-file`, `--var` and `--secret` values, lowest precedence first.
+    pub overrides: Vec<Override>,
+    /// `--timeout`: replaces the 30 s default; a step's or collection's own timeout wins.
+    pub timeout: Option<Duration>,
+    /// `--continue-on-failure`.
+    pub continue_on_failure: bool,
+    /// Keep request and response headers and bodies in results (`-v`, reports).
+    pub record_exchanges: bool,
+    /// Reads an environment variable (a declared input).
+    pub read_env: fn(&str) -> Option<String>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            environment: None,
+            overrides: Vec::new(),
+            timeout: None,
+            continue_on_failure: false,
+            record_exchanges: false,
+            read_env: |name| std::env::var(name).ok(),
+        }
+    }
+}
+
+/// Runs `collection` with `client`, reporting to `observer`. Starts the environment's
+/// bundled sandbox for the duration of the run.
+pub async fn run_collection(
+    collection: &Collection,
+    options: &RunOptions,
+    client: &HttpClient,
+    observer: &mut dyn Observer,
+) -> Result<CollectionReport, PrepareError> {
+    let environment = collection
+        .environment(options.environment.as_deref())
+        .ok()
+        .flatten();
+    let sandbox = match environment.and_then(|(_, env)| env.sandbox) {
+        Some(SandboxKind::Emnify) => Some(
+            crate::sandbox::emnify::start(crate::sandbox::emnify::SandboxConfig {
+                port: 0,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| PrepareError::Sandbox(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let sandbox_vars = sandbox.as_ref().map(|s| SandboxVars {
+        url: s.url().to_owned(),
+        application_token: s.application_token().to_owned(),
+    });
+    let prepared = prepare(collection, options, sandbox_vars.as_ref());
+    let report = match prepared {
+        Ok(prepared) => Ok(run_prepared(collection, options, client, observer, prepared).await),
+        Err(error) => Err(error),
+    };
+    if let Some(sandbox) = sandbox {
+        sandbox.shutdown().await;
+    }
+    report
+}
+
+/// Checks that `collection` can start with `options` (environment, inputs, variables)
+/// without starting anything or sending a request.
+pub fn check(collection: &Collection, options: &RunOptions) -> Result<(), PrepareError> {
+    let sandbox_declared = collection
+        .environment(options.environment.as_deref())
+        .ok()
+        .flatten()
+        .is_some_and(|(_, env)| env.sandbox.is_some());
+    let placeholder = SandboxVars {
+        url: "http://127.0.0.1:1".into(),
+        application_token: "placeholder".into(),
+    };
+    prepare(
+        collection,
+        options,
+        sandbox_declared.then_some(&placeholder),
+    )
+    .map(|_| ())
+}
+
+async fn run_prepared(
+    collection: &Collection,
+    options: &RunOptions,
+    client: &HttpClient,
+    observer: &mut dyn Observer,
+    prepared: Prepared,
+) -> CollectionReport {
+    let Prepared {
+        mut variables,
+        mut redactor,
+        environment,
+    } = prepared;
+    observer.on_event(&Event::CollectionStarted {
+        collection,
+        environment: environment.as_deref(),
+    });
+    let started = Instant::now();
+    let mut steps = Vec::with_capacity(collection.steps.len());
+    let mut stopped = false;
+    for step in &collection.steps {
+        let result = if stopped {
+            step::skipped(step, "an earlier step failed")
+        } else {
+            observer.on_event(&Event::StepStarted {
+                index: step.index,
+                name: &step.name,
+            });
+            step::run(
+                step,
+                collection,
+                options,
+                client,
+                &mut variables,
+                &mut redactor,
+            )
+            .await
+        };
+        if !matches!(result.outcome, Outcome::Passed | Outcome::Skipped(_))
+            && !options.continue_on_failure
+        {
+            stopped = true;
+        }
+        observer.on_event(&Event::StepFinished(&result));
+        steps.push(result);
+    }
+    let report = CollectionReport {
+        name: collection.name.clone(),
+        path: collection.path.clone(),
+        environment,
+        steps,
+        duration: started.elapsed(),
+    };
+    observer.on_event(&Event::CollectionFinished(&report));
+    report
+}

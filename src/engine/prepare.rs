@@ -1,0 +1,419 @@
+//! Before the first request: choose the environment, check inputs, resolve variables in
+//! dependency order, and check that every variable a step reads will be defined.
+
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::RunOptions;
+use crate::collection::diagnostic::did_you_mean;
+use crate::collection::{Collection, Diagnostic, Diagnostics, Variable};
+use crate::redact::Redactor;
+use crate::template::value_to_text;
+use crate::vars::Variables;
+
+/// Why a collection cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    /// Invalid input: unknown environment, missing inputs, undefined variables.
+    #[error("{0}")]
+    Invalid(Diagnostics),
+    /// A bundled sandbox could not start.
+    #[error("could not start the sandbox: {0}")]
+    Sandbox(String),
+}
+
+/// A value for a variable coming from outside the collection (`--var`, `--vars-file`,
+/// `--secret`), in the order they apply: later ones win.
+#[derive(Debug, Clone)]
+pub struct Override {
+    /// The variable.
+    pub name: String,
+    /// Its value.
+    pub value: Value,
+    /// Mask it.
+    pub secret: bool,
+}
+
+/// What a sandbox exposes to templates as `{{sandbox.*}}`.
+#[derive(Debug, Clone)]
+pub struct SandboxVars {
+    /// `sandbox.url`.
+    pub url: String,
+    /// `sandbox.application_token` (secret).
+    pub application_token: String,
+}
+
+/// A collection ready to send its first request.
+pub struct Prepared {
+    /// The variables at the start of the run.
+    pub variables: Variables,
+    /// Every secret known at the start.
+    pub redactor: Redactor,
+    /// The environment chosen.
+    pub environment: Option<String>,
+}
+
+enum Definition<'a> {
+    Template(&'a Variable),
+    Value(Value),
+}
+
+/// Prepares `collection` for a run.
+pub fn prepare(
+    collection: &Collection,
+    options: &RunOptions,
+    sandbox: Option<&SandboxVars>,
+) -> Result<Prepared, PrepareError> {
+    let invalid = |message: String, hint: Option<String>| {
+        PrepareError::Invalid(Diagnostics(vec![Diagnostic {
+            file: collection.path.clone(),
+            position: None,
+            field: None,
+            message,
+            hint,
+        }]))
+    };
+    let environment = collection
+        .environment(options.environment.as_deref())
+        .map_err(|message| invalid(message, Some("choose one with `--env NAME`".into())))?;
+    let mut redactor = Redactor::new();
+    let mut variables = Variables::new();
+
+    // The effective definitions: collection vars, then the environment's, then overrides.
+    let mut definitions: IndexMap<&str, Definition<'_>> = IndexMap::new();
+    for (name, variable) in &collection.vars {
+        definitions.insert(name, Definition::Template(variable));
+    }
+    if let Some((_, env)) = environment {
+        for (name, variable) in &env.vars {
+            definitions.insert(name, Definition::Template(variable));
+        }
+    }
+    for o in &options.overrides {
+        if o.secret {
+            redactor.add(&value_to_text(&o.value));
+        }
+        definitions.insert(&o.name, Definition::Value(o.value.clone()));
+    }
+
+    // Inputs: only those the effective definitions and the steps read are required.
+    let mut used_inputs: Vec<&str> = Vec::new();
+    let mut note_input = |variable: &str| {
+        if let Some(input) = variable.strip_prefix("env.") {
+            let input = input.split('.').next().unwrap_or(input);
+            if let Some((name, _)) = collection.inputs.get_key_value(input) {
+                if !used_inputs.contains(&name.as_str()) {
+                    used_inputs.push(name.as_str());
+                }
+            }
+        }
+    };
+    for definition in definitions.values() {
+        if let Definition::Template(variable) = definition {
+            variable
+                .value
+                .templates()
+                .iter()
+                .flat_map(|t| t.references())
+                .for_each(|r| note_input(&r));
+        }
+    }
+    collection
+        .steps
+        .iter()
+        .flat_map(|s| &s.references)
+        .for_each(|r| note_input(&r.variable));
+
+    let mut env = serde_json::Map::new();
+    let mut missing = Vec::new();
+    for name in used_inputs {
+        let input = &collection.inputs[name];
+        match (options.read_env)(name).or_else(|| input.default.clone()) {
+            Some(value) => {
+                if input.secret {
+                    redactor.add(&value);
+                }
+                env.insert(name.to_owned(), Value::String(value));
+            }
+            None => missing.push((name, input.description.as_deref())),
+        }
+    }
+    if !missing.is_empty() {
+        let by = environment.map_or(String::new(), |(name, _)| {
+            format!(" by environment `{name}`")
+        });
+        let names: Vec<&str> = missing.iter().map(|(name, _)| *name).collect();
+        let described: Vec<String> = missing
+            .iter()
+            .map(|(name, description)| match description {
+                Some(description) => format!("`{name}` ({description})"),
+                None => format!("`{name}`"),
+            })
+            .collect();
+        return Err(invalid(
+            format!(
+                "input {} required{by} but not set",
+                if missing.len() > 1 {
+                    format!("{} are", described.join(", "))
+                } else {
+                    format!("{} is", described.join(""))
+                },
+            ),
+            Some(format!(
+                "set it before running: {}; or choose another environment with `--env`",
+                names
+                    .iter()
+                    .map(|n| format!("`export {n}=...`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        ));
+    }
+    variables.set("env", Value::Object(env));
+    let sandbox_declared = environment.is_some_and(|(_, e)| e.sandbox.is_some());
+    if let Some(sandbox) = sandbox {
+        redactor.add(&sandbox.application_token);
+        variables.set(
+            "sandbox",
+            serde_json::json!({ "url": sandbox.url, "application_token": sandbox.application_token }),
+        );
+    }
+
+    // Resolve definitions in dependency order.
+    let mut resolver = Resolver {
+        collection,
+        definitions: &definitions,
+        variables: &mut variables,
+        resolving: Vec::new(),
+        problems: Vec::new(),
+    };
+    for name in definitions.keys() {
+        resolver.resolve(name);
+    }
+    let mut problems = std::mem::take(&mut resolver.problems);
+
+    // Every variable a step reads must exist by the time the step runs.
+    let mut known: HashSet<String> = definitions.keys().map(|k| (*k).to_owned()).collect();
+    for step in &collection.steps {
+        let own: Vec<&str> = step.captures.iter().map(|c| c.name.as_str()).collect();
+        for reference in &step.references {
+            let root = reference.variable.split('.').next().unwrap_or("");
+            let in_expect = reference.field.0.get(2)
+                == Some(&crate::collection::locate::Segment::Key("expect".into()));
+            let defined = match root {
+                "env" => true, // checked at load against `inputs`
+                "sandbox" => sandbox_declared,
+                _ => known.contains(root) || (in_expect && own.contains(&root)),
+            };
+            if !defined {
+                let mut candidates: Vec<&str> = known.iter().map(String::as_str).collect();
+                candidates.extend(own.iter().copied());
+                let hint = if root == "sandbox" {
+                    "`sandbox.*` exists only in an environment with `sandbox: emnify`".to_owned()
+                } else {
+                    match did_you_mean(root, candidates) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => "define it in `vars`, an environment, with `--var`, or capture it in an earlier step".to_owned(),
+                    }
+                };
+                problems.push(
+                    Diagnostic::at(
+                        &collection.path,
+                        &collection.source,
+                        &reference.field,
+                        format!(
+                            "step {} `{}` reads undefined variable `{}`",
+                            step.index + 1,
+                            step.name,
+                            reference.variable
+                        ),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+        known.extend(own.iter().map(|n| (*n).to_owned()));
+    }
+    if !problems.is_empty() {
+        return Err(PrepareError::Invalid(Diagnostics(problems)));
+    }
+    Ok(Prepared {
+        variables,
+        redactor,
+        environment: environment.map(|(name, _)| name.to_owned()),
+    })
+}
+
+struct Resolver<'a, 'd> {
+    collection: &'a Collection,
+    definitions: &'d IndexMap<&'a str, Definition<'a>>,
+    variables: &'d mut Variables,
+    resolving: Vec<&'a str>,
+    problems: Vec<Diagnostic>,
+}
+
+impl<'a> Resolver<'a, '_> {
+    fn resolve(&mut self, name: &'a str) {
+        if self.variables.get(name).is_some() {
+            return;
+        }
+        let Some(definition) = self.definitions.get(name) else {
+            return;
+        };
+        let variable = match definition {
+            Definition::Value(value) => {
+                self.variables.set(name, value.clone());
+                return;
+            }
+            Definition::Template(variable) => *variable,
+        };
+        if self.resolving.contains(&name) {
+            let mut cycle: Vec<&str> = self.resolving.clone();
+            cycle.push(name);
+            self.problems.push(Diagnostic::at(
+                &self.collection.path,
+                &self.collection.source,
+                &variable.field,
+                format!(
+                    "variables refer to each other in a cycle: {}",
+                    cycle.join(" → ")
+                ),
+            ));
+            return;
+        }
+        self.resolving.push(name);
+        for template in variable.value.templates() {
+            for reference in template.references() {
+                let root = reference.split('.').next().unwrap_or("");
+                if let Some((key, _)) = self.definitions.get_key_value(root) {
+                    self.resolve(key);
+                }
+            }
+        }
+        self.resolving.pop();
+        match variable
+            .value
+            .render(&self.collection.templates, self.variables.context())
+        {
+            Ok(value) => self.variables.set(name, value),
+            Err(error) => {
+                let hint = match &error {
+                    crate::template::RenderError::UndefinedVariable(missing)
+                        if missing.starts_with("sandbox") =>
+                    {
+                        "`sandbox.*` exists only in an environment with `sandbox: emnify`"
+                            .to_owned()
+                    }
+                    _ => "define it in `vars`, an environment, or with `--var`".to_owned(),
+                };
+                if !self
+                    .problems
+                    .iter()
+                    .any(|p| p.field.as_deref() == Some(&variable.field.to_string()))
+                {
+                    self.problems.push(
+                        Diagnostic::at(
+                            &self.collection.path,
+                            &self.collection.source,
+                            &variable.field,
+                            format!("variable `{name}`: {error}"),
+                        )
+                        .with_hint(hint),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SOURCE: &str = r#"
+name: precedence
+inputs: { TOKEN: { secret: true } }
+vars: { a: collection, b: collection, c: collection, d: collection, later: "{{a}}-{{d}}", uses_input: "{{env.TOKEN}}" }
+environments:
+  e: { vars: { b: environment, c: environment, d: environment } }
+  offline: { vars: { uses_input: none } }
+steps:
+  - name: s
+    request: { url: "http://127.0.0.1:1/{{later}}" }
+"#;
+
+    fn collection() -> Collection {
+        Collection::parse(std::path::Path::new("p.yaml"), SOURCE.to_owned()).expect("valid")
+    }
+
+    fn options(environment: &str, overrides: &[(&str, &str, bool)]) -> RunOptions {
+        RunOptions {
+            environment: Some(environment.to_owned()),
+            overrides: overrides
+                .iter()
+                .map(|(name, value, secret)| Override {
+                    name: (*name).into(),
+                    value: json!(value),
+                    secret: *secret,
+                })
+                .collect(),
+            read_env: |name| (name == "TOKEN").then(|| "input-secret".to_owned()),
+            ..RunOptions::default()
+        }
+    }
+
+    #[test]
+    fn later_layers_win_and_definitions_resolve_in_dependency_order() {
+        let collection = collection();
+        let prepared = prepare(
+            &collection,
+            &options(
+                "e",
+                &[
+                    ("c", "file", false),
+                    ("d", "file", false),
+                    ("d", "flag", false),
+                ],
+            ),
+            None,
+        )
+        .expect("prepares");
+        let get = |name: &str| prepared.variables.get(name).cloned();
+        assert_eq!(get("a"), Some(json!("collection")));
+        assert_eq!(get("b"), Some(json!("environment")));
+        assert_eq!(get("c"), Some(json!("file")));
+        assert_eq!(get("d"), Some(json!("flag")));
+        assert_eq!(get("later"), Some(json!("collection-flag")));
+    }
+
+    #[test]
+    fn secret_inputs_and_overrides_are_masked() {
+        let collection = collection();
+        let prepared = prepare(
+            &collection,
+            &options("e", &[("x", "flag-secret", true)]),
+            None,
+        )
+        .expect("prepares");
+        assert_eq!(
+            prepared.redactor.redact("input-secret flag-secret"),
+            "*** ***"
+        );
+    }
+
+    #[test]
+    fn inputs_unused_by_the_environment_are_not_read() {
+        let collection = collection();
+        let mut options = options("offline", &[]);
+        options.read_env = |_| None;
+        assert!(prepare(&collection, &options, None).is_ok());
+        options.environment = Some("e".into());
+        assert!(matches!(
+            prepare(&collection, &options, None),
+            Err(PrepareError::Invalid(_))
+        ));
+    }
+}

@@ -1,0 +1,140 @@
+//! The results of a run: per step and per collection. Every text in them is already
+//! redacted.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::check::expect::Failure;
+use crate::http::TransportError;
+
+/// How a step ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Every expectation and capture held.
+    Passed,
+    /// One or more expectations or captures failed.
+    Failed(Vec<Failure>),
+    /// The request could not be made or got no complete response.
+    Errored(StepError),
+    /// Not run.
+    Skipped(String),
+}
+
+/// A step that could not complete its exchange.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct StepError {
+    /// What kind of problem it was (decides the exit code).
+    pub kind: StepErrorKind,
+    /// The problem as a sentence, redacted.
+    pub message: String,
+}
+
+/// The kinds of [`StepError`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepErrorKind {
+    /// A template of the request did not render (a variable is missing).
+    Render,
+    /// The transport failed: connection, DNS, TLS, timeout, I/O.
+    Transport,
+}
+
+impl StepError {
+    /// A render problem at `field`.
+    pub fn render(field: impl std::fmt::Display, message: impl std::fmt::Display) -> Self {
+        StepError {
+            kind: StepErrorKind::Render,
+            message: format!("{field}: {message}"),
+        }
+    }
+
+    /// A transport problem.
+    pub fn transport(error: &TransportError) -> Self {
+        StepError {
+            kind: StepErrorKind::Transport,
+            message: error.to_string(),
+        }
+    }
+}
+
+/// The request as sent, and the response as received, for `-v` and reports.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// Request headers, as sent.
+    pub request_headers: Vec<(String, String)>,
+    /// Request body, as text.
+    pub request_body: Option<String>,
+    /// `HTTP/1.1`, ...
+    pub response_version: String,
+    /// Response headers.
+    pub response_headers: Vec<(String, String)>,
+    /// Response body, as text.
+    pub response_body: String,
+}
+
+/// What happened in one step.
+#[derive(Debug, Clone)]
+pub struct StepResult {
+    /// Position in the collection, from 0.
+    pub index: usize,
+    /// The step's name.
+    pub name: String,
+    /// The step's id.
+    pub id: Option<String>,
+    /// The method.
+    pub method: String,
+    /// The URL as sent (redacted); empty if it did not render.
+    pub url: String,
+    /// The status, if a response came.
+    pub status: Option<u16>,
+    /// Time of the exchange.
+    pub duration: Duration,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Variables captured (name, value as text, redacted).
+    pub captures: Vec<(String, String)>,
+    /// The full exchange, when recorded.
+    pub exchange: Option<Exchange>,
+}
+
+/// What happened in one collection run.
+#[derive(Debug, Clone)]
+pub struct CollectionReport {
+    /// The collection's name.
+    pub name: String,
+    /// Its file.
+    pub path: PathBuf,
+    /// The environment used.
+    pub environment: Option<String>,
+    /// Every step, in order, skipped ones included.
+    pub steps: Vec<StepResult>,
+    /// Wall time of the run.
+    pub duration: Duration,
+}
+
+/// Counts of step outcomes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Passed steps.
+    pub passed: usize,
+    /// Failed steps.
+    pub failed: usize,
+    /// Steps with transport errors.
+    pub errored: usize,
+    /// Skipped steps.
+    pub skipped: usize,
+}
+
+impl Totals {
+    /// Counts one step. A request that did not render counts as failed (the collection's
+    /// logic is wrong); a transport problem counts as errored.
+    pub fn record(&mut self, step: &StepResult) {
+        match &step.outcome {
+            Outcome::Passed => self.passed += 1,
+            Outcome::Failed(_) => self.failed += 1,
+            Outcome::Errored(error) if error.kind == StepErrorKind::Render => self.failed += 1,
+            Outcome::Errored(_) => self.errored += 1,
+            Outcome::Skipped(_) => self.skipped += 1,
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The terminal reporter: one line per step, failures with expected vs actual, `-v` dumps,
+//! and the closing summary.
+
+use std::io::Write;
+use std::time::Duration;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::collection::duration::format_duration;
+use crate::engine::{CollectionReport, Event, Exchange, Observer, Outcome, StepResult, Totals};
+
+/// Body characters shown at `-v`; `-vv` shows everything.
+const SHORT_BODY: usize = 2048;
+
+const PASS: Style = AnsiColor::Green.on_default();
+const FAIL: Style = AnsiColor::Red.on_default();
+const SKIP: Style = AnsiColor::Yellow.on_default();
+const DIM: Style = Style::new().dimmed();
+const BOLD: Style = Style::new().bold();
+
+/// Prints a run for people. Write errors (a closed pipe) are ignored: output is best effort,
+/// the exit code is not.
+pub struct TerminalReporter<W: Write + Send> {
+    out: W,
+    verbosity: u8,
+    totals: Totals,
+}
+
+impl<W: Write + Send> TerminalReporter<W> {
+    /// A reporter writing to `out` (an `anstream` stream strips colour where it must).
+    pub fn new(out: W, verbosity: u8) -> Self {
+        TerminalReporter {
+            out,
+            verbosity,
+            totals: Totals::default(),
+        }
+    }
+
+    /// The step counts so far.
+    pub fn totals(&self) -> Totals {
+        self.totals
+    }
+
+    /// Prints the closing summary: `N passed, N failed, N skipped in T`.
+    pub fn summary(&mut self, elapsed: Duration, interrupted: bool) {
+        let t = self.totals;
+        let failed = t.failed + t.errored;
+        let passed = format!("{} passed", t.passed);
+        let failed_text = format!("{failed} failed");
+        let _ = writeln!(
+            self.out,
+            "\n{}{passed}{}, {}{failed_text}{}, {} skipped in {}{}",
+            if failed == 0 && t.passed > 0 {
+                PASS.render().to_string()
+            } else {
+                String::new()
+            },
+            PASS.render_reset(),
+            if failed > 0 {
+                FAIL.render().to_string()
+            } else {
+                String::new()
+            },
+            FAIL.render_reset(),
+            t.skipped,
+            format_duration(elapsed),
+            if interrupted { " (interrupted)" } else { "" },
+        );
+        let _ = self.out.flush();
+    }
+
+    fn collection_started(
+        &mut self,
+        name: &str,
+        path: &std::path::Path,
+        environment: Option<&str>,
+    ) {
+        let env = environment.map_or(String::new(), |e| format!(" · env {e}"));
+        let _ = writeln!(
+            self.out,
+            "{BOLD}{name}{BOLD:#} {DIM}({}{env}){DIM:#}",
+            path.display()
+        );
+    }
+
+    fn step_finished(&mut self, step: &StepResult) {
+        self.totals.record(step);
+        let (mark, style) = match step.outcome {
+            Outcome::Passed => ("✓", PASS),
+            Outcome::Failed(_) | Outcome::Errored(_) => ("✗", FAIL),
+            Outcome::Skipped(_) => ("-", SKIP),
+        };
+        if let Outcome::Skipped(reason) = &step.outcome {
+            let _ = writeln!(
+                self.out,
+                "  {style}{mark}{style:#} {} {DIM}skipped: {reason}{DIM:#}",
+                step.name
+            );
+            return;
+        }
+        let status = step
+            .status
+            .map_or_else(|| "---".to_owned(), |s| s.to_string());
+        let _ = writeln!(
+            self.out,
+            "  {style}{mark}{style:#} {}  {DIM}{} {}{DIM:#}  {status}  {DIM}{}{DIM:#}",
+            step.name,
+            step.method,
+            step.url,
+            format_duration(step.duration),
+        );
+        match &step.outcome {
+            Outcome::Failed(failures) => {
+                for failure in failures {
+                    let _ = writeln!(
+                        self.out,
+                        "      {FAIL}{}{FAIL:#}: expected {}, got {}",
+                        failure.subject, failure.expected, failure.actual
+                    );
+                }
+            }
+            Outcome::Errored(error) => {
+                let _ = writeln!(self.out, "      {FAIL}error{FAIL:#}: {error}");
+            }
+            Outcome::Passed | Outcome::Skipped(_) => {}
+        }
+        if self.verbosity > 0 {
+            for (name, value) in &step.captures {
+                let _ = writeln!(
+                    self.out,
+                    "      {DIM}captured{DIM:#} {name} = {}",
+                    self.body(value)
+                );
+            }
+            if let Some(exchange) = &step.exchange {
+                self.exchange(step, exchange);
+            }
+        }
+    }
+
+    fn exchange(&mut self, step: &StepResult, exchange: &Exchange) {
+        let mut lines = vec![format!("> {} {}", step.method, step.url)];
+        lines.extend(
+            exchange
+                .request_headers
+                .iter()
+                .map(|(n, v)| format!("> {n}: {v}")),
+        );
+        if let Some(body) = &exchange.request_body {
+            lines.push(">".into());
+            lines.extend(self.body(body).lines().map(|l| format!("> {l}")));
+        }
+        if let Some(status) = step.status {
+            lines.push(format!("< {} {status}", exchange.response_version));
+            lines.extend(
+                exchange
+                    .response_headers
+                    .iter()
+                    .map(|(n, v)| format!("< {n}: {v}")),
+            );
+            if !exchange.response_body.is_empty() {
+                lines.push("<".into());
+                lines.extend(
+                    self.body(&exchange.response_body)
+                        .lines()
+                        .map(|l| format!("< {l}")),
+                );
+            }
+        }
+        for line in lines {
+            let _ = writeln!(self.out, "      {DIM}{line}{DIM:#}");
+        }
+    }
+
+    fn body(&self, text: &str) -> String {
+        if self.verbosity >= 2 {
+            return text.to_owned();
+        }
+        match text.char_indices().nth(SHORT_BODY) {
+            Some((cut, _)) => format!(
+                "{}… ({} more bytes; -vv shows everything)",
+                &text[..cut],
+                text.len() - cut
+            ),
+            None => text.to_owned(),
+        }
+    }
+
+    fn collection_finished(&mut self, _: &CollectionReport) {
+        let _ = self.out.flush();
+    }
+}
+
+impl<W: Write + Send> Observer for TerminalReporter<W> {
+    fn on_event(&mut self, event: &Event<'_>) {
+        match event {
+            Event::CollectionStarted {
+                collection,
+                environment,
+            } => self.collection_started(&collection.name, &collection.path, *environment),
+            Event::StepStarted { .. } => {}
+            Event::StepFinished(step) => self.step_finished(step),
+            Event::CollectionFinished(report) => self.collection_finished(report),
+        }
+    }
+}

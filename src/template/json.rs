@@ -1,0 +1,118 @@
+//! Templated JSON: a body or an operand whose strings may be templates.
+
+use handlebars::Context;
+use serde_json::{Map, Value};
+
+use super::{RenderError, Template, TemplateError, Templates};
+
+/// A JSON value whose strings are compiled templates. Subtrees without templates stay
+/// [`JsonTemplate::Static`] and are cloned, not walked, when rendered.
+#[derive(Debug, Clone)]
+pub enum JsonTemplate {
+    /// No templates inside.
+    Static(Value),
+    /// A templated string; exactly `{{var}}` keeps the variable's type.
+    Text(Template),
+    /// An array with templates inside.
+    Array(Vec<JsonTemplate>),
+    /// An object with templates inside (keys are literal).
+    Object(Vec<(String, JsonTemplate)>),
+}
+
+impl JsonTemplate {
+    /// Compiles every string of `value`; `name` prefixes the registered template names.
+    pub fn compile(
+        templates: &mut Templates,
+        name: &str,
+        value: &Value,
+    ) -> Result<Self, TemplateError> {
+        if !contains_template(value) {
+            return Ok(JsonTemplate::Static(value.clone()));
+        }
+        Ok(match value {
+            Value::String(text) => JsonTemplate::Text(templates.compile(name, text)?),
+            Value::Array(items) => JsonTemplate::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| Self::compile(templates, &format!("{name}[{i}]"), item))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Value::Object(map) => JsonTemplate::Object(
+                map.iter()
+                    .map(|(key, item)| {
+                        Self::compile(templates, &format!("{name}.{key}"), item)
+                            .map(|t| (key.clone(), t))
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            other => JsonTemplate::Static(other.clone()),
+        })
+    }
+
+    /// Renders to a JSON value.
+    pub fn render(&self, templates: &Templates, context: &Context) -> Result<Value, RenderError> {
+        match self {
+            JsonTemplate::Static(value) => Ok(value.clone()),
+            JsonTemplate::Text(template) => templates.render_value(template, context),
+            JsonTemplate::Array(items) => items
+                .iter()
+                .map(|item| item.render(templates, context))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Array),
+            JsonTemplate::Object(entries) => {
+                let mut map = Map::with_capacity(entries.len());
+                for (key, item) in entries {
+                    map.insert(key.clone(), item.render(templates, context)?);
+                }
+                Ok(Value::Object(map))
+            }
+        }
+    }
+
+    /// Every template inside, for reference checks.
+    pub fn templates(&self) -> Vec<&Template> {
+        let mut found = Vec::new();
+        self.collect_templates(&mut found);
+        found
+    }
+
+    fn collect_templates<'a>(&'a self, found: &mut Vec<&'a Template>) {
+        match self {
+            JsonTemplate::Static(_) => {}
+            JsonTemplate::Text(template) => found.push(template),
+            JsonTemplate::Array(items) => items.iter().for_each(|i| i.collect_templates(found)),
+            JsonTemplate::Object(entries) => {
+                entries.iter().for_each(|(_, i)| i.collect_templates(found))
+            }
+        }
+    }
+}
+
+fn contains_template(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains("{{"),
+        Value::Array(items) => items.iter().any(contains_template),
+        Value::Object(map) => map.values().any(contains_template),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn typed_substitution_inside_a_body() {
+        let mut templates = Templates::new();
+        let body =
+            json!({"n": "{{n}}", "label": "n is {{n}}", "fixed": [1, "x"], "deep": ["{{flag}}"]});
+        let t = JsonTemplate::compile(&mut templates, "body", &body).expect("compiles");
+        let context = Context::from(json!({"n": 5, "flag": false}));
+        assert_eq!(
+            t.render(&templates, &context),
+            Ok(json!({"n": 5, "label": "n is 5", "fixed": [1, "x"], "deep": [false]}))
+        );
+    }
+}

@@ -1,0 +1,254 @@
+//! Templates: handlebars, compiled once at load, rendered against the run's variables.
+//!
+//! Strict (an undefined variable is an error), no HTML escaping. A string that is exactly one
+//! `{{path}}` is a [`Template::Variable`] and keeps the value's JSON type; a string without
+//! `{{` never touches handlebars.
+
+mod helpers;
+mod json;
+mod references;
+
+use handlebars::{Context, Handlebars};
+use serde_json::Value;
+
+pub use json::JsonTemplate;
+
+/// Every template of one collection, registered once.
+pub struct Templates {
+    registry: Handlebars<'static>,
+}
+
+/// One compiled template.
+#[derive(Debug, Clone)]
+pub enum Template {
+    /// Text without `{{`: used as is.
+    Literal(String),
+    /// Exactly `{{a.b}}`: looked up directly, keeping the value's JSON type.
+    Variable {
+        /// The path's segments (`["a", "b"]`).
+        path: Vec<String>,
+        /// The source text, for messages.
+        source: String,
+    },
+    /// Anything else: rendered by handlebars to text.
+    Rendered {
+        /// The name it is registered under.
+        name: String,
+        /// The source text, for messages.
+        source: String,
+        /// The variables it reads, as dotted paths (`env.TOKEN`, `auth_token`).
+        references: Vec<String>,
+    },
+}
+
+/// Why a template does not compile.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("invalid template `{source_text}`: {reason}")]
+pub struct TemplateError {
+    /// The template text.
+    pub source_text: String,
+    /// What is wrong, from the parser.
+    pub reason: String,
+}
+
+/// Why a template did not render.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RenderError {
+    /// A variable the template reads is not defined.
+    #[error("undefined variable `{0}`")]
+    UndefinedVariable(String),
+    /// A helper failed, or handlebars reported another problem.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Templates {
+    /// An empty registry: strict, no escaping, with runner's helpers.
+    pub fn new() -> Self {
+        let mut registry = Handlebars::new();
+        registry.set_strict_mode(true);
+        registry.register_escape_fn(handlebars::no_escape);
+        helpers::register(&mut registry);
+        Templates { registry }
+    }
+
+    /// Compiles `source`; `name` must be unique in this registry (a field path works well).
+    pub fn compile(&mut self, name: &str, source: &str) -> Result<Template, TemplateError> {
+        if !source.contains("{{") {
+            return Ok(Template::Literal(source.to_owned()));
+        }
+        let compiled = handlebars::Template::compile(source).map_err(|e| TemplateError {
+            source_text: source.to_owned(),
+            reason: e.reason().to_string(),
+        })?;
+        if let Some(path) = references::whole_variable(&compiled, helpers::NAMES) {
+            return Ok(Template::Variable {
+                path,
+                source: source.to_owned(),
+            });
+        }
+        let references = references::collect(&compiled, helpers::NAMES);
+        self.registry.register_template(name, compiled);
+        Ok(Template::Rendered {
+            name: name.to_owned(),
+            source: source.to_owned(),
+            references,
+        })
+    }
+
+    /// Renders to text. Non-string values of a whole-variable template are written as JSON
+    /// (numbers and booleans as themselves).
+    pub fn render_text(
+        &self,
+        template: &Template,
+        context: &Context,
+    ) -> Result<String, RenderError> {
+        match template {
+            Template::Literal(text) => Ok(text.clone()),
+            Template::Variable { path, .. } => Ok(value_to_text(lookup(context, path)?)),
+            Template::Rendered { name, .. } => self
+                .registry
+                .render_with_context(name, context)
+                .map_err(convert_error),
+        }
+    }
+
+    /// Renders keeping JSON types where the template is exactly one variable.
+    pub fn render_value(
+        &self,
+        template: &Template,
+        context: &Context,
+    ) -> Result<Value, RenderError> {
+        match template {
+            Template::Variable { path, .. } => Ok(lookup(context, path)?.clone()),
+            other => self.render_text(other, context).map(Value::String),
+        }
+    }
+}
+
+impl Template {
+    /// The variables the template reads, as dotted paths.
+    pub fn references(&self) -> Vec<String> {
+        match self {
+            Template::Literal(_) => Vec::new(),
+            Template::Variable { path, .. } => vec![path.join(".")],
+            Template::Rendered { references, .. } => references.clone(),
+        }
+    }
+
+    /// The template as written.
+    pub fn source(&self) -> &str {
+        match self {
+            Template::Literal(text) => text,
+            Template::Variable { source, .. } | Template::Rendered { source, .. } => source,
+        }
+    }
+}
+
+/// Text for a value in a text position: strings as they are, everything else as JSON.
+pub fn value_to_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn lookup<'a>(context: &'a Context, path: &[String]) -> Result<&'a Value, RenderError> {
+    let mut current = context.data();
+    for segment in path {
+        let next = match current {
+            Value::Object(map) => map.get(segment),
+            Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        current = next.ok_or_else(|| RenderError::UndefinedVariable(path.join(".")))?;
+    }
+    Ok(current)
+}
+
+fn convert_error(error: handlebars::RenderError) -> RenderError {
+    match error.reason() {
+        handlebars::RenderErrorReason::MissingVariable(Some(path)) => {
+            RenderError::UndefinedVariable(path.clone())
+        }
+        reason => RenderError::Failed(reason.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn render(source: &str, data: Value) -> Result<Value, RenderError> {
+        let mut templates = Templates::new();
+        let template = templates.compile("t", source).expect("compiles");
+        templates.render_value(&template, &Context::from(data))
+    }
+
+    #[test]
+    fn a_whole_variable_keeps_its_type() {
+        assert_eq!(render("{{n}}", json!({"n": 5})), Ok(json!(5)));
+        assert_eq!(render("{{ flag }}", json!({"flag": true})), Ok(json!(true)));
+        assert_eq!(render("{{a.b}}", json!({"a": {"b": [1]}})), Ok(json!([1])));
+        assert_eq!(render("{{list.1}}", json!({"list": [1, 2]})), Ok(json!(2)));
+    }
+
+    #[test]
+    fn mixed_text_renders_to_a_string() {
+        assert_eq!(render("n={{n}}", json!({"n": 5})), Ok(json!("n=5")));
+        assert_eq!(render("plain", json!({})), Ok(json!("plain")));
+    }
+
+    #[test]
+    fn no_html_escaping() {
+        assert_eq!(
+            render("x {{s}}", json!({"s": "<a&b>"})),
+            Ok(json!("x <a&b>"))
+        );
+    }
+
+    #[test]
+    fn undefined_variables_are_errors_naming_them() {
+        assert_eq!(
+            render("{{missing}}", json!({})),
+            Err(RenderError::UndefinedVariable("missing".into()))
+        );
+        assert_eq!(
+            render("Bearer {{token}}", json!({})),
+            Err(RenderError::UndefinedVariable("token".into()))
+        );
+    }
+
+    #[test]
+    fn references_are_collected_from_helpers_and_blocks() {
+        let mut templates = Templates::new();
+        let t = templates
+            .compile(
+                "t",
+                "{{base64 user}}:{{#if flag}}{{env.TOKEN}}{{/if}}{{uuid}}",
+            )
+            .expect("compiles");
+        let mut refs = t.references();
+        refs.sort();
+        assert_eq!(refs, vec!["env.TOKEN", "flag", "user"]);
+    }
+
+    #[test]
+    fn a_helper_alone_is_rendered_not_looked_up() {
+        let value = render("{{timestamp}}", json!({})).expect("renders");
+        assert!(value.as_str().is_some_and(|s| s.parse::<u64>().is_ok()));
+    }
+
+    #[test]
+    fn invalid_syntax_is_a_compile_error() {
+        let mut templates = Templates::new();
+        assert!(templates.compile("t", "{{#if x}}").is_err());
+    }
+}

@@ -1,0 +1,101 @@
+//! Reads a compiled handlebars template's AST: which variables it uses, and whether it is
+//! exactly one variable.
+
+use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
+use handlebars::{Path, PathSeg};
+
+/// `Some(path)` when the template is exactly `{{a.b}}` naming a variable, not a helper.
+pub(super) fn whole_variable(template: &Template, helpers: &[&str]) -> Option<Vec<String>> {
+    let [TemplateElement::Expression(expression)] = template.elements.as_slice() else {
+        return None;
+    };
+    if !expression.params.is_empty() || !expression.hash.is_empty() || expression.block {
+        return None;
+    }
+    let path = named_path(&expression.name)?;
+    if path.len() == 1 && helpers.contains(&path[0].as_str()) {
+        return None;
+    }
+    Some(path)
+}
+
+/// Every variable the template reads, as dotted paths, in order of appearance, once each.
+pub(super) fn collect(template: &Template, helpers: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    walk_template(template, helpers, &mut found);
+    found
+}
+
+fn walk_template(template: &Template, helpers: &[&str], found: &mut Vec<String>) {
+    for element in &template.elements {
+        match element {
+            TemplateElement::Expression(helper)
+            | TemplateElement::HtmlExpression(helper)
+            | TemplateElement::HelperBlock(helper) => walk_helper(helper, helpers, found),
+            _ => {}
+        }
+    }
+}
+
+fn walk_helper(helper: &HelperTemplate, helpers: &[&str], found: &mut Vec<String>) {
+    let is_call = !helper.params.is_empty() || !helper.hash.is_empty() || helper.block;
+    match &helper.name {
+        Parameter::Name(_) => {}
+        name => {
+            if let Some(path) = named_path(name) {
+                let is_helper = path.len() == 1 && helpers.contains(&path[0].as_str());
+                if !is_call && !is_helper {
+                    push(found, path.join("."));
+                }
+            }
+        }
+    }
+    for parameter in helper.params.iter().chain(helper.hash.values()) {
+        walk_parameter(parameter, helpers, found);
+    }
+    // Inside blocks (`#each`) paths may be relative to `this`; only the outer scope is
+    // checked, which is where every variable of a collection lives.
+    if let Some(inner) = &helper.template {
+        if !matches!(&helper.name, Parameter::Name(n) if n == "each" || n == "with") {
+            walk_template(inner, helpers, found);
+        }
+    }
+    if let Some(inverse) = &helper.inverse {
+        walk_template(inverse, helpers, found);
+    }
+}
+
+fn walk_parameter(parameter: &Parameter, helpers: &[&str], found: &mut Vec<String>) {
+    match parameter {
+        Parameter::Path(_) => {
+            if let Some(path) = named_path(parameter) {
+                push(found, path.join("."));
+            }
+        }
+        Parameter::Subexpression(sub) => {
+            if let TemplateElement::Expression(helper) = sub.element.as_ref() {
+                walk_helper(helper, helpers, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn named_path(parameter: &Parameter) -> Option<Vec<String>> {
+    let Parameter::Path(Path::Relative((segments, _))) = parameter else {
+        return None;
+    };
+    segments
+        .iter()
+        .map(|segment| match segment {
+            PathSeg::Named(name) => Some(name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn push(found: &mut Vec<String>, path: String) {
+    if !found.contains(&path) {
+        found.push(path);
+    }
+}

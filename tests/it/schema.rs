@@ -1,0 +1,31 @@
+//! `schemas/collection.schema.json` is generated from the format's types; it must not go stale.
+
+use runner::collection::schema::{collection_schema, SCHEMA_PATH};
+
+#[test]
+fn the_collection_schema_is_up_to_date() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SCHEMA_PATH);
+    let generated = collection_schema();
+    if std::env::var_os("RUNNER_UPDATE_SCHEMAS").is_some() {
+        std::fs::write(&path, &generated).expect("write schema");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{SCHEMA_PATH} is stale; regenerate it with `RUNNER_UPDATE_SCHEMAS=1 cargo test --test it schema`"
+    );
+}
+
+#[test]
+fn every_bundled_collection_declares_the_schema() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("collections");
+    for entry in std::fs::read_dir(dir).expect("collections/") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(
+            text.starts_with("# yaml-language-server: $schema=../schemas/collection.schema.json"),
+            "{} must start with the yaml-language-server schema line",
+            path.display()
+        );
+    }
+}

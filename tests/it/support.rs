@@ -1,0 +1,256 @@
+//! Test support: an in-process axum server on loopback, and the real `runner` binary.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path as UrlPath, Request};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+/// The secret token the test server issues.
+pub const ISSUED_TOKEN: &str = "tok-9f8e7d6c5b4a";
+
+/// The address of the shared test server, started on first use.
+pub fn server() -> SocketAddr {
+    static ADDRESS: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDRESS.get_or_init(|| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("test runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind loopback");
+                sender
+                    .send(listener.local_addr().expect("address"))
+                    .expect("report address");
+                axum::serve(listener, app()).await.expect("serve");
+            });
+        });
+        receiver
+            .recv_timeout(Duration::from_secs(10))
+            .expect("server started")
+    })
+}
+
+fn app() -> Router {
+    Router::new()
+        .route("/auth", post(auth))
+        .route("/items", get(items))
+        .route("/echo", post(echo).get(echo))
+        .route("/text", get(|| async { "plain text, not JSON" }))
+        .route("/status/{code}", get(status))
+        .route("/redirect", get(|| async { Redirect::to("/text") }))
+        .route("/slow", get(slow))
+        .route("/hit/{key}", get(hit).post(hit))
+}
+
+fn hit_counts() -> &'static std::sync::Mutex<std::collections::HashMap<String, usize>> {
+    static HITS: OnceLock<std::sync::Mutex<std::collections::HashMap<String, usize>>> =
+        OnceLock::new();
+    HITS.get_or_init(Default::default)
+}
+
+async fn hit(UrlPath(key): UrlPath<String>) -> &'static str {
+    if let Ok(mut hits) = hit_counts().lock() {
+        *hits.entry(key).or_default() += 1;
+    }
+    "hit"
+}
+
+/// How many requests `/hit/{key}` received.
+pub fn hits(key: &str) -> usize {
+    hit_counts()
+        .lock()
+        .map(|h| h.get(key).copied().unwrap_or(0))
+        .unwrap_or(0)
+}
+
+/// A loopback port where nothing listens.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    drop(listener);
+    port
+}
+
+async fn auth(Json(body): Json<Value>) -> Response {
+    if body["application_token"] == "app-secret-123" {
+        Json(json!({ "token": ISSUED_TOKEN })).into_response()
+    } else {
+        StatusCode::UNAUTHORIZED.into_response()
+    }
+}
+
+async fn items(headers: HeaderMap) -> Response {
+    let expected = format!("Bearer {ISSUED_TOKEN}");
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(expected.as_str()) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"message": "Unauthorized"})),
+        )
+            .into_response();
+    }
+    (
+        [("x-total-count", "3")],
+        Json(json!([
+            {"id": 1, "name": "alpha", "status": {"description": "Enabled"}},
+            {"id": 2, "name": "beta", "status": {"description": "Disabled"}},
+            {"id": 3, "name": "gamma", "status": {"description": "Enabled"}}
+        ])),
+    )
+        .into_response()
+}
+
+async fn echo(request: Request) -> Json<Value> {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let headers: serde_json::Map<String, Value> = parts
+        .headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.to_string(),
+                Value::String(v.to_str().unwrap_or("").to_owned()),
+            )
+        })
+        .collect();
+    Json(json!({
+        "method": parts.method.as_str(),
+        "query": parts.uri.query(),
+        "headers": headers,
+        "json": serde_json::from_str::<Value>(&text).ok(),
+        "text": text,
+    }))
+}
+
+async fn status(UrlPath(code): UrlPath<u16>) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST)
+}
+
+async fn slow() -> &'static str {
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    "late"
+}
+
+/// What a finished `runner` process left.
+#[derive(Debug)]
+pub struct Output {
+    /// The exit code.
+    pub code: i32,
+    /// Everything on stdout.
+    pub stdout: String,
+    /// Everything on stderr.
+    pub stderr: String,
+}
+
+/// A collection file in a temporary directory, with `{{SERVER}}` replaced by the test
+/// server's base URL.
+pub struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// An empty fixture directory.
+    pub fn new() -> Self {
+        Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// Writes `name` with `contents` (after replacing `{{SERVER}}`); returns its path.
+    pub fn file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        let text = contents.replace("{{SERVER}}", &format!("http://{}", server()));
+        std::fs::write(&path, text).expect("write fixture");
+        path
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Runs the real binary with `args` from the repository root, killing it after 60 s.
+pub fn runner<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    runner_with_env(args, &[])
+}
+
+/// [`runner`] with extra environment variables.
+pub fn runner_with_env<I, S>(args: I, env: &[(&str, &str)]) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let mut command = Command::new(env!("CARGO_BIN_EXE_runner"));
+    command
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("EMNIFY_APPLICATION_TOKEN")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().expect("runner starts");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("runner did not finish within 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output {
+        code: status.code().unwrap_or(-1),
+        stdout: out_reader.join().expect("stdout reader"),
+        stderr: err_reader.join().expect("stderr reader"),
+    }
+}
+
+/// Output made stable for snapshots: ports, durations and temp paths replaced.
+pub fn stable(text: &str, fixture: Option<&Fixture>) -> String {
+    let mut text = text.to_owned();
+    if let Some(fixture) = fixture {
+        text = text.replace(&fixture.path().display().to_string(), "[DIR]");
+    }
+    let port = regex::Regex::new(r"(127\.0\.0\.1|localhost):\d+").expect("regex");
+    let duration = regex::Regex::new(r"\b\d+(\.\d+)? (ms|s)\b").expect("regex");
+    let text = port.replace_all(&text, "$1:[PORT]");
+    duration.replace_all(&text, "[TIME]").into_owned()
+}
