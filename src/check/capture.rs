@@ -25,8 +25,8 @@ pub enum CaptureSource {
         /// Capture every match as a list.
         all: bool,
     },
-    /// A header's value (lower-cased name).
-    Header(String),
+    /// A header's value (lower-cased name), or the first group of a regex over it.
+    Header(String, Option<Regex>),
     /// The first group (or whole match) of a regex over the body.
     Regex(Regex),
     /// The status code.
@@ -60,8 +60,25 @@ pub enum CaptureError {
     #[error("the response has no `{0}` header")]
     NoHeader(String),
     /// The regex did not match.
-    #[error("regex /{0}/ did not match the body")]
-    NoRegexMatch(String),
+    #[error("regex /{pattern}/ did not match {subject}")]
+    NoRegexMatch {
+        /// The pattern.
+        pattern: String,
+        /// What it was applied to.
+        subject: String,
+    },
+}
+
+/// The first group of `regex` in `text`, or the whole match when it has no group.
+fn first_group(regex: &Regex, text: &str, subject: &str) -> Result<Value, CaptureError> {
+    let captures = regex
+        .captures(text)
+        .ok_or_else(|| CaptureError::NoRegexMatch {
+            pattern: regex.as_str().to_owned(),
+            subject: subject.to_owned(),
+        })?;
+    let matched = captures.get(1).or_else(|| captures.get(0));
+    Ok(Value::String(matched.map_or("", |m| m.as_str()).to_owned()))
 }
 
 impl CaptureSource {
@@ -80,19 +97,17 @@ impl CaptureSource {
                     }),
                 }
             }
-            CaptureSource::Header(name) => view
-                .response
-                .header(name)
-                .map(|v| Value::String(v.to_owned()))
-                .ok_or_else(|| CaptureError::NoHeader(name.clone())),
-            CaptureSource::Regex(regex) => {
-                let text = view.text();
-                let captures = regex
-                    .captures(&text)
-                    .ok_or_else(|| CaptureError::NoRegexMatch(regex.as_str().to_owned()))?;
-                let matched = captures.get(1).or_else(|| captures.get(0));
-                Ok(Value::String(matched.map_or("", |m| m.as_str()).to_owned()))
+            CaptureSource::Header(name, regex) => {
+                let value = view
+                    .response
+                    .header(name)
+                    .ok_or_else(|| CaptureError::NoHeader(name.clone()))?;
+                match regex {
+                    Some(regex) => first_group(regex, value, &format!("the `{name}` header")),
+                    None => Ok(Value::String(value.to_owned())),
+                }
             }
+            CaptureSource::Regex(regex) => first_group(regex, &view.text(), "the body"),
             CaptureSource::Status => Ok(Value::from(view.response.status)),
             CaptureSource::Body => Ok(Value::String(view.text().into_owned())),
             CaptureSource::Duration => Ok(Value::from(view.response.duration.as_millis() as u64)),

@@ -21,6 +21,45 @@ pub struct Cli {
 pub enum Command {
     /// Run collections and check every response.
     Run(RunArgs),
+    /// Serve a bundled API sandbox on loopback until Ctrl-C.
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+}
+
+/// `runner sandbox ...`.
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// The EMnify REST API: authentication, endpoints, SIMs, SMS, profiles (in memory).
+    Emnify(EmnifySandboxArgs),
+}
+
+/// `runner sandbox emnify`.
+#[derive(Debug, Args)]
+pub struct EmnifySandboxArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Port to listen on (0: any free port).
+    #[arg(long, default_value_t = crate::sandbox::emnify::DEFAULT_CLI_PORT)]
+    pub port: u16,
+    /// The application token `POST /api/v1/authenticate` accepts.
+    #[arg(long, value_name = "TOKEN", default_value = crate::sandbox::emnify::DEFAULT_APPLICATION_TOKEN)]
+    pub application_token: String,
+    /// Lifetime of issued auth tokens.
+    #[arg(long, value_name = "DURATION", default_value = "4h", value_parser = parse_timeout)]
+    pub token_lifetime: Duration,
+    /// Apply EMnify's documented rate limits (429, error 1105).
+    #[arg(long)]
+    pub rate_limit: bool,
+    /// Delay added to every response, e.g. `200ms`.
+    #[arg(long, value_name = "DURATION", default_value = "0ms", value_parser = parse_timeout)]
+    pub latency: Duration,
+    /// Share of requests (0.0 to 1.0) answered with a random 503, to test retries.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0)]
+    pub fail_rate: f64,
+    /// A JSON or YAML file replacing the built-in endpoints, SIMs and profiles.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
 }
 
 /// `runner run`.

@@ -3,12 +3,13 @@
 mod args;
 pub mod exit_code;
 mod run;
+mod sandbox;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{Cli, ColorWhen, Command, RunArgs};
+pub use args::{Cli, ColorWhen, Command, EmnifySandboxArgs, RunArgs, SandboxCommand};
 
 /// Runs `runner` with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
@@ -37,6 +38,7 @@ pub fn main() -> ExitCode {
     let code = runtime.block_on(async {
         match cli.command {
             Command::Run(args) => run::run(args).await,
+            Command::Sandbox(SandboxCommand::Emnify(args)) => sandbox::emnify(args).await,
         }
     });
     ExitCode::from(code)

@@ -15,8 +15,8 @@ pub struct CaptureSpec {
     pub source: CaptureFields,
 }
 
-/// The capture fields. Exactly one of `jsonpath`, `header`, `regex`, `status`, `body`,
-/// `duration` must be given.
+/// The capture fields. Exactly one source must be given: `jsonpath`, `header`, `regex`,
+/// `status`, `body` or `duration` (`header` and `regex` together apply the regex to the header).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaptureFields {
@@ -29,7 +29,8 @@ pub struct CaptureFields {
     /// A response header's value (case-insensitive name).
     #[serde(default)]
     pub header: Option<String>,
-    /// A regular expression over the body; captures its first group (or the whole match).
+    /// A regular expression over the body (or over `header`'s value); captures its first group
+    /// (or the whole match).
     #[serde(default)]
     pub regex: Option<String>,
     /// `true`: the status code, as a number.

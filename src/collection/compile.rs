@@ -378,8 +378,10 @@ impl Compiler<'_> {
             .cloned()
             .collect();
         for (name, value) in &spec.headers {
-            if let Some(header) = self.header(name, value, &field.key("headers").key(name)) {
-                headers.push(header);
+            if let Some(value) = value {
+                if let Some(header) = self.header(name, value, &field.key("headers").key(name)) {
+                    headers.push(header);
+                }
             }
         }
         let body = match (&spec.json, &spec.body) {
@@ -556,12 +558,9 @@ impl Compiler<'_> {
                 }
             }
         }
-        if let Some(header) = &spec.header {
-            sources.push(CaptureSource::Header(header.to_ascii_lowercase()));
-        }
-        if let Some(pattern) = &spec.regex {
-            match Regex::new(pattern) {
-                Ok(regex) => sources.push(CaptureSource::Regex(regex)),
+        let regex = match &spec.regex {
+            Some(pattern) => match Regex::new(pattern) {
+                Ok(regex) => Some(regex),
                 Err(e) => {
                     self.problem(
                         &field.key("regex"),
@@ -569,7 +568,15 @@ impl Compiler<'_> {
                     );
                     return None;
                 }
+            },
+            None => None,
+        };
+        match (&spec.header, regex) {
+            (Some(header), regex) => {
+                sources.push(CaptureSource::Header(header.to_ascii_lowercase(), regex))
             }
+            (None, Some(regex)) => sources.push(CaptureSource::Regex(regex)),
+            (None, None) => {}
         }
         if spec.status {
             sources.push(CaptureSource::Status);
@@ -594,7 +601,7 @@ impl Compiler<'_> {
                     "capture `{name}` must name exactly one source, found {}",
                     sources.len()
                 ),
-                "use one of: jsonpath, header, regex, status: true, body: true, duration: true",
+                "use one of: jsonpath, header (optionally with regex), regex, status: true, body: true, duration: true",
             );
             return None;
         }

@@ -153,9 +153,9 @@ pub struct RequestSpec {
     /// Query parameters appended to the URL; values may be templates.
     #[serde(default)]
     pub query: IndexMap<String, ScalarValue>,
-    /// Request headers; values may be templates.
+    /// Request headers; values may be templates. `null` removes a header set in `defaults`.
     #[serde(default)]
-    pub headers: IndexMap<String, String>,
+    pub headers: IndexMap<String, Option<String>>,
     /// A JSON body (sets `Content-Type: application/json`). A string that is exactly one
     /// `{{expr}}` keeps the value's JSON type.
     #[serde(default)]

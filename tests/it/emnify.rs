@@ -83,3 +83,92 @@ fn production_reads_the_token_from_the_environment_and_masks_it() {
         output.stdout
     );
 }
+
+#[test]
+fn the_endpoint_lifecycle_passes_against_the_sandbox() {
+    let output = runner(["run", "collections/emnify-endpoint-lifecycle.yaml"]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stdout.contains("8 passed, 0 failed, 0 skipped"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn runner_sandbox_emnify_serves_until_interrupted() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+        .args([
+            "sandbox",
+            "emnify",
+            "--port",
+            "0",
+            "--application-token",
+            "cli-token",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sandbox starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
+    let url = first
+        .strip_prefix("EMnify sandbox listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .expect("client");
+        let login = client
+            .post(format!("{url}/api/v1/authenticate"))
+            .header("content-type", "application/json")
+            .body(r#"{"application_token":"cli-token"}"#)
+            .send()
+            .await
+            .expect("authenticate");
+        assert_eq!(login.status(), 200);
+        let body: serde_json::Value =
+            serde_json::from_slice(&login.bytes().await.expect("body")).expect("json");
+        let token = body["auth_token"].as_str().expect("auth_token").to_owned();
+        let list = client
+            .get(format!("{url}/api/v1/endpoint?per_page=20&sort=-id"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("list");
+        assert_eq!(list.status(), 200);
+        assert_eq!(list.headers()["x-total-count"], "26");
+        let link = list.headers()["link"].to_str().expect("link").to_owned();
+        assert!(link.contains("rel=\"next\""), "{link}");
+        let items: Vec<serde_json::Value> =
+            serde_json::from_slice(&list.bytes().await.expect("body")).expect("array");
+        let ids: Vec<i64> = items.iter().filter_map(|e| e["id"].as_i64()).collect();
+        assert!(ids.windows(2).all(|w| w[0] > w[1]), "descending: {ids:?}");
+        let bad = client
+            .get(format!("{url}/api/v1/endpoint"))
+            .bearer_auth("bad")
+            .send()
+            .await
+            .expect("bad bearer");
+        assert_eq!(bad.status(), 401);
+    });
+
+    let pid = child.id().to_string();
+    let _ = Command::new("kill").args(["-INT", &pid]).status();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().expect("exits");
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(rest.last().map(String::as_str), Some("stopped"));
+}

@@ -1,0 +1,47 @@
+//! `runner sandbox emnify`: serve the EMnify sandbox until Ctrl-C.
+
+use std::io::Write;
+
+use super::args::EmnifySandboxArgs;
+use super::exit_code;
+use crate::sandbox::emnify::{self, SandboxConfig, DEMO_PASSWORD, DEMO_USERNAME};
+
+pub(super) async fn emnify(args: EmnifySandboxArgs) -> u8 {
+    let config = SandboxConfig {
+        host: args.host,
+        port: args.port,
+        application_token: args.application_token,
+        token_lifetime: args.token_lifetime,
+        rate_limit: args.rate_limit,
+        latency: args.latency,
+        fail_rate: args.fail_rate,
+        seed: args.seed,
+    };
+    let sandbox = match emnify::start(config).await {
+        Ok(sandbox) => sandbox,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return match error {
+                emnify::SandboxError::Bind { .. } => exit_code::RUNTIME_ERROR,
+                emnify::SandboxError::Seed { .. } | emnify::SandboxError::InvalidFailRate(_) => {
+                    exit_code::INVALID_INPUT
+                }
+            };
+        }
+    };
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(
+        stdout,
+        "EMnify sandbox listening on {url}\n\
+         \n  base URL           {url}\n  application token  {token}\n  demo login         {DEMO_USERNAME} / {DEMO_PASSWORD} (send the password SHA-1 hashed)\n\
+         \nTry:  curl -s -X POST {url}/api/v1/authenticate -H 'Content-Type: application/json' -d '{{\"application_token\":\"{token}\"}}'\n\
+         Press Ctrl-C to stop.",
+        url = sandbox.url(),
+        token = sandbox.application_token(),
+    );
+    let _ = stdout.flush();
+    let _ = tokio::signal::ctrl_c().await;
+    sandbox.shutdown().await;
+    let _ = writeln!(stdout, "stopped");
+    exit_code::SUCCESS
+}
