@@ -322,7 +322,7 @@ fn compile_operators(
     if let Some(pattern) = &ops.matches {
         let regex = Regex::new(pattern).map_err(|e| PredicateError::Regex {
             pattern: pattern.clone(),
-            reason: e.to_string(),
+            reason: regex_reason(&e),
         })?;
         out.push(Operator::Matches(regex));
     }
@@ -361,6 +361,17 @@ fn compile_operators(
         out.push(Operator::Empty(empty));
     }
     Ok(out)
+}
+
+/// The regex crate's message without its multi-line drawing of the pattern.
+pub fn regex_reason(error: &regex::Error) -> String {
+    let text = error.to_string();
+    text.lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())
+        .map_or(text.clone(), |line| {
+            line.trim_start_matches("error: ").to_owned()
+        })
 }
 
 fn comparison_operand(

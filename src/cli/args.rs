@@ -21,9 +21,25 @@ pub struct Cli {
 pub enum Command {
     /// Run collections and check every response.
     Run(RunArgs),
+    /// Check collections without sending anything: every problem, with file:line:col.
+    Validate(ValidateArgs),
     /// Serve a bundled API sandbox on loopback until Ctrl-C.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+}
+
+/// `runner validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Collection files, directories (searched recursively) or globs.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Check only this environment (default: every environment of each collection).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// When to colour output.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
 }
 
 /// `runner sandbox ...`.
@@ -65,7 +81,7 @@ pub struct EmnifySandboxArgs {
 /// `runner run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Collection files to run, in order.
+    /// Collection files, directories (searched recursively for collections) or globs, run in order.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// The environment to use (default: the collection's `default_environment`).
@@ -86,6 +102,12 @@ pub struct RunArgs {
     /// Keep running the steps after one fails.
     #[arg(long)]
     pub continue_on_failure: bool,
+    /// Fail a step whose response body is larger than this (default 256MiB), e.g. `50MB`.
+    #[arg(long, value_name = "SIZE", value_parser = crate::http::parse_size)]
+    pub max_body: Option<u64>,
+    /// Accept any TLS certificate (self-signed, expired, wrong host). Prints a warning.
+    #[arg(long, short = 'k')]
+    pub insecure: bool,
     /// Show requests and responses (-v: headers and bodies, long bodies cut; -vv: in full).
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,

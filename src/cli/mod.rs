@@ -2,14 +2,17 @@
 
 mod args;
 pub mod exit_code;
+mod load;
+mod paths;
 mod run;
 mod sandbox;
+mod validate;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{Cli, ColorWhen, Command, EmnifySandboxArgs, RunArgs, SandboxCommand};
+pub use args::{Cli, ColorWhen, Command, EmnifySandboxArgs, RunArgs, SandboxCommand, ValidateArgs};
 
 /// Runs `runner` with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
@@ -38,6 +41,7 @@ pub fn main() -> ExitCode {
     let code = runtime.block_on(async {
         match cli.command {
             Command::Run(args) => run::run(args).await,
+            Command::Validate(args) => validate::validate(&args),
             Command::Sandbox(SandboxCommand::Emnify(args)) => sandbox::emnify(args).await,
         }
     });

@@ -9,9 +9,9 @@ use serde_json::Value;
 
 use super::args::RunArgs;
 use super::exit_code;
-use crate::collection::{Collection, Diagnostics};
+use crate::collection::Diagnostics;
 use crate::engine::{self, Override, PrepareError, RunOptions};
-use crate::http::HttpClient;
+use crate::http::{ClientOptions, HttpClient};
 use crate::report::terminal::TerminalReporter;
 
 pub(super) async fn run(args: RunArgs) -> u8 {
@@ -23,25 +23,24 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             return exit_code::INVALID_INPUT;
         }
     };
-    let mut collections = Vec::new();
-    let mut problems = Vec::new();
-    for path in &args.paths {
-        match Collection::load(path) {
-            Ok(collection) => collections.push(collection),
-            Err(Diagnostics(found)) => problems.extend(found),
+    let collections = match super::load::collections(&args.paths, |_| vec![options.clone()]) {
+        Ok(collections) => collections,
+        Err(problems) => {
+            super::load::print_problems(&mut stderr, &problems, "nothing was sent");
+            return exit_code::INVALID_INPUT;
         }
+    };
+    if args.insecure {
+        let _ = writeln!(
+            stderr,
+            "warning: --insecure: TLS certificates are not verified; anyone on the network path can read and change this run's traffic"
+        );
     }
-    for collection in &collections {
-        if let Err(PrepareError::Invalid(Diagnostics(found))) = engine::check(collection, &options)
-        {
-            problems.extend(found);
-        }
-    }
-    if !problems.is_empty() {
-        print_problems(&mut stderr, &Diagnostics(problems));
-        return exit_code::INVALID_INPUT;
-    }
-    let client = match HttpClient::new() {
+    let client_options = ClientOptions {
+        insecure: args.insecure,
+        max_body: args.max_body.unwrap_or(crate::http::DEFAULT_MAX_BODY),
+    };
+    let client = match HttpClient::new(&client_options) {
         Ok(client) => client,
         Err(error) => {
             let _ = writeln!(stderr, "error: {error}");
@@ -77,8 +76,9 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         return exit_code::INTERRUPTED;
     }
     match setup_failure {
-        Some(PrepareError::Invalid(diagnostics)) => {
-            print_problems(&mut stderr, &diagnostics);
+        Some(PrepareError::Invalid(Diagnostics(problems))) => {
+            let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            super::load::print_problems(&mut stderr, &problems, "the run stopped");
             exit_code::INVALID_INPUT
         }
         Some(error @ PrepareError::Sandbox(_)) => {
@@ -131,16 +131,4 @@ fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
             secret: false,
         })
         .collect())
-}
-
-fn print_problems(stderr: &mut impl Write, diagnostics: &Diagnostics) {
-    let count = diagnostics.0.len();
-    for diagnostic in &diagnostics.0 {
-        let _ = writeln!(stderr, "error: {diagnostic}");
-    }
-    let _ = writeln!(
-        stderr,
-        "{count} problem{} found; nothing was sent",
-        if count == 1 { "" } else { "s" }
-    );
 }

@@ -13,8 +13,8 @@ use super::model::{
     CollectionSpec, EnvironmentSpec, ExpectSpec, RequestSpec, ScalarValue, StepSpec,
 };
 use super::{
-    Body, Collection, Diagnostic, Diagnostics, Environment, Input, Reference, Request, Step,
-    Variable, RESERVED_NAMES,
+    Body, Collection, Diagnostic, Environment, Input, Reference, Request, Step, Variable,
+    RESERVED_NAMES,
 };
 use crate::check::capture::{Capture, CaptureSource};
 use crate::check::expect::{Expectations, JsonPathExpectation, SchemaExpectation, StatusMatcher};
@@ -22,36 +22,68 @@ use crate::check::jsonpath::JsonPath;
 use crate::check::predicate::{Predicate, Subject};
 use crate::template::{JsonTemplate, Template, Templates};
 
-/// Compiles `source`, read from `path`.
-pub(super) fn compile(path: &Path, source: String) -> Result<Collection, Diagnostics> {
-    let spec: CollectionSpec = serde_yaml::from_str(&source)
-        .map_err(|e| Diagnostics(vec![yaml_error(path, &source, &e)]))?;
+/// Compiles `source`, read from `path`: the collection (when its YAML has the format's
+/// shape, even if parts of it do not compile, so later checks can still run on the rest) and
+/// every problem found.
+pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<Diagnostic>) {
+    let spec = match parse(path, &source) {
+        Ok(spec) => spec,
+        Err(problems) => return (None, problems),
+    };
     let mut compiler = Compiler {
         path,
         source: &source,
         templates: Templates::new(),
         problems: Vec::new(),
     };
-    let collection = compiler.collection(&spec);
-    if compiler.problems.is_empty() {
-        let Compiler { templates, .. } = compiler;
-        let (inputs, vars, environments, default_timeout, steps) = collection;
-        Ok(Collection {
-            path: path.to_owned(),
-            name: spec.name,
-            description: spec.description,
-            inputs,
-            vars,
-            environments,
-            default_environment: spec.default_environment,
-            default_timeout,
-            steps,
-            templates,
-            source,
-        })
-    } else {
-        Err(Diagnostics(compiler.problems))
+    let (inputs, vars, environments, default_timeout, steps) = compiler.collection(&spec);
+    let Compiler {
+        templates,
+        problems,
+        ..
+    } = compiler;
+    let collection = Collection {
+        path: path.to_owned(),
+        name: spec.name,
+        description: spec.description,
+        inputs,
+        vars,
+        environments,
+        default_environment: spec.default_environment,
+        default_timeout,
+        steps,
+        templates,
+        source,
+    };
+    (Some(collection), problems)
+}
+
+/// Parses the YAML into the format's types. serde stops at the first problem, so after one,
+/// every step is parsed on its own too: a collection with three broken steps shows three
+/// problems.
+fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
+    if let Err(error) = super::duplicates::check(source) {
+        return Err(vec![yaml_error(path, source, &error)]);
     }
+    let first = match serde_yaml::from_str::<CollectionSpec>(source) {
+        Ok(spec) => return Ok(spec),
+        Err(error) => yaml_error(path, source, &error),
+    };
+    let mut problems = vec![first];
+    let steps = serde_yaml::from_str::<serde_yaml::Value>(source)
+        .ok()
+        .and_then(|doc| doc.get("steps").and_then(|s| s.as_sequence()).map(Vec::len))
+        .unwrap_or(0);
+    for index in 0..steps {
+        let at = FieldPath::default().key("steps").index(index);
+        if let Err(error) = super::locate::deserialize_at::<StepSpec>(source, &at) {
+            let problem = yaml_error(path, source, &error);
+            if !problems.contains(&problem) {
+                problems.push(problem);
+            }
+        }
+    }
+    Err(problems)
 }
 
 type Parts = (
@@ -564,7 +596,10 @@ impl Compiler<'_> {
                 Err(e) => {
                     self.problem(
                         &field.key("regex"),
-                        format!("invalid regex `{pattern}`: {e}"),
+                        format!(
+                            "invalid regex `{pattern}`: {}",
+                            crate::check::predicate::regex_reason(&e)
+                        ),
                     );
                     return None;
                 }
@@ -669,7 +704,9 @@ fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnosti
     let line_text = position
         .and_then(|(line, _)| source.lines().nth(line.saturating_sub(1)))
         .unwrap_or("");
-    let hint = if line_text.contains(": {{") || line_text.trim_start().starts_with("- {{") {
+    let hint = if message.contains("unexpected end of stream") {
+        Some("a quote, bracket or brace opened earlier is never closed".to_owned())
+    } else if line_text.contains(": {{") || line_text.trim_start().starts_with("- {{") {
         Some("a value that starts with `{{` must be quoted in YAML: write `url: \"{{base_url}}/path\"`".to_owned())
     } else if let Some(rest) = message.strip_prefix("unknown field `") {
         let unknown = rest.split('`').next().unwrap_or("");
@@ -688,5 +725,6 @@ fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnosti
         field,
         message,
         hint,
+        line_text: super::diagnostic::line_at(source, position),
     }
 }

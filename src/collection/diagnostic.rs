@@ -18,6 +18,8 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hint: Option<String>,
+    /// The source line at `position`, shown with the spot marked.
+    pub line_text: Option<String>,
 }
 
 impl Diagnostic {
@@ -28,12 +30,30 @@ impl Diagnostic {
         field: &FieldPath,
         message: impl Into<String>,
     ) -> Self {
+        // A shorthand (a capture written as a bare JSONPath) has no `jsonpath` key to point
+        // at: point at the nearest enclosing field that exists.
+        let position = (0..=field.0.len())
+            .rev()
+            .find_map(|len| locate(source, &FieldPath(field.0[..len].to_vec())));
         Diagnostic {
             file: file.to_owned(),
-            position: locate(source, field),
+            position,
             field: (!field.0.is_empty()).then(|| field.to_string()),
             message: message.into(),
             hint: None,
+            line_text: line_at(source, position),
+        }
+    }
+
+    /// A problem with the file as a whole (it cannot be read, or the run cannot start).
+    pub fn file(file: &std::path::Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.to_owned(),
+            position: None,
+            field: None,
+            message: message.into(),
+            hint: None,
+            line_text: None,
         }
     }
 
@@ -52,14 +72,44 @@ impl Diagnostic {
     }
 }
 
+/// The source line at `position`, if any.
+pub(crate) fn line_at(source: &str, position: Option<(usize, usize)>) -> Option<String> {
+    let (line, _) = position?;
+    source.lines().nth(line.checked_sub(1)?).map(str::to_owned)
+}
+
+/// Renders like a compiler: the message, `--> file:line:col`, the line with the spot
+/// underlined, the field, and the hint.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location(), self.message)?;
+        writeln!(f, "{}", self.message)?;
+        write!(f, "  --> {}", self.location())?;
+        if let (Some((line, column)), Some(text)) = (self.position, &self.line_text) {
+            let number = line.to_string();
+            let pad = " ".repeat(number.len());
+            let before: String = text
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let width = text
+                .chars()
+                .skip(column.saturating_sub(1))
+                .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '}' | ']'))
+                .count()
+                .max(1);
+            write!(
+                f,
+                "\n {pad} |\n {number} | {text}\n {pad} | {before}{}",
+                "^".repeat(width)
+            )?;
+        }
+        let pad = " ".repeat(self.position.map_or(1, |(line, _)| line.to_string().len()));
         if let Some(field) = &self.field {
-            write!(f, " (at {field})")?;
+            write!(f, "\n {pad} = field: {field}")?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n {pad} = hint: {hint}")?;
         }
         Ok(())
     }
@@ -73,9 +123,9 @@ impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, diagnostic) in self.0.iter().enumerate() {
             if i > 0 {
-                writeln!(f)?;
+                writeln!(f, "\n")?;
             }
-            write!(f, "{diagnostic}")?;
+            write!(f, "error: {diagnostic}")?;
         }
         Ok(())
     }

@@ -4,9 +4,13 @@
 //! `steps[1].request.url`, this walks the document with serde, and at that node raises an
 //! error whose position is the answer. One YAML parser, no second source of truth.
 
+use std::cell::RefCell;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
+    Visitor,
+};
 
 /// One step of a path into the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +67,12 @@ const MARKER: &str = "\u{0}located";
 /// The 1-based line and column of the value at `path`, if the path exists.
 pub fn locate(source: &str, path: &FieldPath) -> Option<(usize, usize)> {
     let deserializer = serde_yaml::Deserializer::from_str(source);
-    match (Seek { path: &path.0 }).deserialize(deserializer) {
+    match (Seek {
+        path: &path.0,
+        leaf: Marker,
+    })
+    .deserialize(deserializer)
+    {
         Err(error) if error.to_string().contains(MARKER) => {
             error.location().map(|l| (l.line(), l.column()))
         }
@@ -71,19 +80,100 @@ pub fn locate(source: &str, path: &FieldPath) -> Option<(usize, usize)> {
     }
 }
 
-struct Seek<'p> {
-    path: &'p [Segment],
+/// Deserializes only the value at `path` as a `T`: `Ok(None)` when the path does not exist,
+/// `Err` with the position of the problem when it is not a valid `T`. Lets the loader report
+/// a problem in every step, not only the first.
+pub fn deserialize_at<T: DeserializeOwned>(
+    source: &str,
+    path: &FieldPath,
+) -> Result<Option<T>, serde_yaml::Error> {
+    let slot = RefCell::new(None);
+    let deserializer = serde_yaml::Deserializer::from_str(source);
+    (Seek {
+        path: &path.0,
+        leaf: Typed(&slot),
+    })
+    .deserialize(deserializer)?;
+    Ok(slot.into_inner())
 }
 
-impl<'de> DeserializeSeed<'de> for Seek<'_> {
-    type Value = ();
+/// What to do on reaching the end of the path.
+trait Leaf {
+    fn at<'de, D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error>;
+}
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
+/// Raises the marker error, whose position is the answer.
+struct Marker;
+
+impl Leaf for Marker {
+    fn at<'de, D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(MarkerVisitor)
     }
 }
 
-impl<'de> Visitor<'de> for Seek<'_> {
+struct MarkerVisitor;
+
+impl<'de> Visitor<'de> for MarkerVisitor {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(de::Error::custom(MARKER))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(de::Error::custom(MARKER))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Err(E::custom(MARKER))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Err(E::custom(MARKER))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Err(E::custom(MARKER))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Err(E::custom(MARKER))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Err(E::custom(MARKER))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Err(E::custom(MARKER))
+    }
+}
+
+/// Deserializes a `T` into the slot.
+struct Typed<'s, T>(&'s RefCell<Option<T>>);
+
+impl<T: DeserializeOwned> Leaf for Typed<'_, T> {
+    fn at<'de, D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let value = T::deserialize(deserializer)?;
+        *self.0.borrow_mut() = Some(value);
+        Ok(())
+    }
+}
+
+struct Seek<'p, L> {
+    path: &'p [Segment],
+    leaf: L,
+}
+
+impl<'de, L: Leaf> DeserializeSeed<'de> for Seek<'_, L> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        if self.path.is_empty() {
+            self.leaf.at(deserializer)
+        } else {
+            deserializer.deserialize_any(self)
+        }
+    }
+}
+
+impl<'de, L: Leaf> Visitor<'de> for Seek<'_, L> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -92,7 +182,7 @@ impl<'de> Visitor<'de> for Seek<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let Some((Segment::Key(wanted), rest)) = self.path.split_first() else {
-            return Err(de::Error::custom(MARKER));
+            return Ok(());
         };
         while let Some(key) = map.next_key::<serde_yaml::Value>()? {
             let matches = match &key {
@@ -100,7 +190,15 @@ impl<'de> Visitor<'de> for Seek<'_> {
                 other => serde_yaml::to_string(other).is_ok_and(|k| k.trim() == wanted),
             };
             if matches {
-                return map.next_value_seed(Seek { path: rest });
+                map.next_value_seed(Seek {
+                    path: rest,
+                    leaf: self.leaf,
+                })?;
+                // The rest of the map must be read for the document to be accepted.
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                return Ok(());
             }
             map.next_value::<IgnoredAny>()?;
         }
@@ -109,45 +207,38 @@ impl<'de> Visitor<'de> for Seek<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let Some((Segment::Index(wanted), rest)) = self.path.split_first() else {
-            return Err(de::Error::custom(MARKER));
+            return Ok(());
         };
-        let mut index = 0;
-        while index < *wanted {
+        for _ in 0..*wanted {
             if seq.next_element::<IgnoredAny>()?.is_none() {
                 return Ok(());
             }
-            index += 1;
         }
-        seq.next_element_seed(Seek { path: rest }).map(|_| ())
+        seq.next_element_seed(Seek {
+            path: rest,
+            leaf: self.leaf,
+        })?;
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
     }
 
     fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        self.leaf()
+        Ok(())
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        self.leaf()
+        Ok(())
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        self.leaf()
+        Ok(())
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        self.leaf()
+        Ok(())
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        self.leaf()
+        Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.leaf()
-    }
-}
-
-impl Seek<'_> {
-    fn leaf<E: de::Error>(self) -> Result<(), E> {
-        if self.path.is_empty() {
-            Err(E::custom(MARKER))
-        } else {
-            Ok(())
-        }
+        Ok(())
     }
 }
 
@@ -191,6 +282,26 @@ mod tests {
                 SOURCE,
                 &path(&[Segment::Key("steps".into()), Segment::Index(9)])
             ),
+            None
+        );
+    }
+
+    #[test]
+    fn deserializes_one_value_with_positions_in_the_whole_document() {
+        let steps = path(&[
+            Segment::Key("steps".into()),
+            Segment::Index(1),
+            Segment::Key("name".into()),
+        ]);
+        assert_eq!(
+            deserialize_at::<String>(SOURCE, &steps).expect("a string"),
+            Some("second".into())
+        );
+        let error = deserialize_at::<u32>(SOURCE, &steps).expect_err("not a number");
+        assert_eq!(error.location().map(|l| l.line()), Some(6));
+        assert_eq!(
+            deserialize_at::<String>(SOURCE, &path(&[Segment::Key("nope".into())]))
+                .expect("absent"),
             None
         );
     }

@@ -4,6 +4,7 @@
 pub mod capture_spec;
 mod compile;
 pub mod diagnostic;
+mod duplicates;
 pub mod duration;
 pub mod locate;
 pub mod model;
@@ -139,22 +140,35 @@ pub enum Body {
 impl Collection {
     /// Reads and compiles the collection at `path`.
     pub fn load(path: &Path) -> Result<Collection, Diagnostics> {
-        let source = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostics(vec![Diagnostic {
-                file: path.to_owned(),
-                position: None,
-                field: None,
-                message: format!("cannot read the collection: {e}"),
-                hint: None,
-            }])
-        })?;
-        Self::parse(path, source)
+        match Self::load_partial(path) {
+            (Some(collection), problems) if problems.is_empty() => Ok(collection),
+            (_, problems) => Err(Diagnostics(problems)),
+        }
     }
 
     /// Compiles a collection from its YAML `source`; `path` names it in messages and anchors
     /// relative paths (schemas).
     pub fn parse(path: &Path, source: String) -> Result<Collection, Diagnostics> {
-        compile::compile(path, source)
+        match compile::compile(path, source) {
+            (Some(collection), problems) if problems.is_empty() => Ok(collection),
+            (_, problems) => Err(Diagnostics(problems)),
+        }
+    }
+
+    /// Reads and compiles `path`, returning every problem and, when the file has the
+    /// format's shape, the collection without its broken parts, so that later checks (such
+    /// as undefined variables) can report their problems in the same pass.
+    pub fn load_partial(path: &Path) -> (Option<Collection>, Vec<Diagnostic>) {
+        match std::fs::read_to_string(path) {
+            Ok(source) => compile::compile(path, source),
+            Err(e) => (
+                None,
+                vec![Diagnostic::file(
+                    path,
+                    format!("cannot read the collection: {e}"),
+                )],
+            ),
+        }
     }
 
     /// The environment a run uses: `requested`, else `default_environment`.

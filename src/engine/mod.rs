@@ -32,6 +32,8 @@ pub struct RunOptions {
     pub record_exchanges: bool,
     /// Reads an environment variable (a declared input).
     pub read_env: fn(&str) -> Option<String>,
+    /// Stop when a used input is unset (true for runs; `runner validate` sets false).
+    pub require_inputs: bool,
 }
 
 impl Default for RunOptions {
@@ -43,6 +45,7 @@ impl Default for RunOptions {
             continue_on_failure: false,
             record_exchanges: false,
             read_env: |name| std::env::var(name).ok(),
+            require_inputs: true,
         }
     }
 }

@@ -50,6 +50,14 @@ pub enum TransportError {
         /// The port.
         port: u16,
     },
+    /// The response body is larger than `--max-body`.
+    #[error("the response body of {url} is larger than the limit of {} (raise it with `--max-body`)", format_size(*limit))]
+    BodyTooLarge {
+        /// The URL.
+        url: String,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// The rendered URL is not a URL.
     #[error("`{url}` is not a valid URL: {reason}")]
     InvalidUrl {
@@ -100,10 +108,10 @@ impl TransportError {
                 _ => {}
             }
         }
-        if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        if url.scheme() == "https" && (error.is_connect() || lower.contains("(connect)")) {
             return TransportError::Tls {
                 host,
-                reason: last_cause(&error),
+                reason: tls_reason(&last_cause(&error)),
             };
         }
         if error.is_body()
@@ -119,6 +127,61 @@ impl TransportError {
             reason: chain,
         }
     }
+}
+
+/// `256 MiB`, `10 KiB`, `512 bytes`.
+pub fn format_size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size && bytes % size == 0 {
+            return format!("{} {unit}", bytes / size);
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+/// Parses `10MB`, `256MiB`, `1G`, `500k`, `1024` (bytes). Decimal and binary units both
+/// count in powers of 1024, as users of curl's `--max-filesize` expect.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size; write e.g. `50MB` or `1GiB`"))?;
+    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size; write e.g. `50MB` or `1GiB`"
+            ))
+        }
+    };
+    number
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+/// rustls's terse reasons, as sentences.
+fn tls_reason(cause: &str) -> String {
+    let lower = cause.to_lowercase();
+    let sentence = if lower.contains("unknownissuer") {
+        "the server's certificate is not signed by an authority this machine trusts (self-signed, or a private CA); use --insecure only if you trust the network"
+    } else if lower.contains("expired") {
+        "the server's certificate has expired"
+    } else if lower.contains("notvalidforname") || lower.contains("not valid for name") {
+        "the server's certificate is not valid for this host name"
+    } else if lower.contains("invalidcontenttype") || lower.contains("corrupt message") {
+        "the server did not answer with TLS (is it plain HTTP? try http://)"
+    } else {
+        return cause.to_owned();
+    };
+    format!("{sentence} ({cause})")
 }
 
 fn causes(error: &reqwest::Error) -> String {
@@ -153,4 +216,19 @@ fn io_kind(error: &reqwest::Error) -> Option<std::io::ErrorKind> {
         source = cause.source();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("10MB"), Ok(10 << 20));
+        assert_eq!(parse_size("1 GiB"), Ok(1 << 30));
+        assert!(parse_size("ten").is_err());
+        assert_eq!(format_size(256 << 20), "256 MiB");
+        assert_eq!(format_size(1000), "1000 bytes");
+    }
 }

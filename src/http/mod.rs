@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
 
-pub use error::TransportError;
+pub use error::{format_size, parse_size, TransportError};
 
 /// The `User-Agent` every request carries unless the step sets its own.
 pub const USER_AGENT: &str = concat!("runner/", env!("CARGO_PKG_VERSION"));
@@ -17,12 +17,34 @@ pub const USER_AGENT: &str = concat!("runner/", env!("CARGO_PKG_VERSION"));
 /// The timeout when neither the step, the collection nor `--timeout` sets one.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The largest response body read by default: generous, but bounded.
+pub const DEFAULT_MAX_BODY: u64 = 256 * 1024 * 1024;
+
 /// The clients of one run: one that follows redirects and one that does not, sharing a
 /// cookie jar.
 #[derive(Clone)]
 pub struct HttpClient {
     following: reqwest::Client,
     not_following: reqwest::Client,
+    max_body: u64,
+}
+
+/// How the run's client behaves.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Accept any TLS certificate (`--insecure`).
+    pub insecure: bool,
+    /// Fail a response whose body is larger than this many bytes (`--max-body`).
+    pub max_body: u64,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            insecure: false,
+            max_body: DEFAULT_MAX_BODY,
+        }
+    }
 }
 
 /// A request with every template rendered, ready to send.
@@ -76,7 +98,7 @@ pub struct ClientError(#[from] reqwest::Error);
 
 impl HttpClient {
     /// Builds the clients of one run.
-    pub fn new() -> Result<Self, ClientError> {
+    pub fn new(options: &ClientOptions) -> Result<Self, ClientError> {
         let jar = Arc::new(reqwest::cookie::Jar::default());
         let builder = || {
             reqwest::Client::builder()
@@ -84,6 +106,7 @@ impl HttpClient {
                 .cookie_provider(Arc::clone(&jar))
                 .connect_timeout(Duration::from_secs(10))
                 .tcp_nodelay(true)
+                .danger_accept_invalid_certs(options.insecure)
         };
         Ok(HttpClient {
             following: builder()
@@ -92,6 +115,7 @@ impl HttpClient {
             not_following: builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()?,
+            max_body: options.max_body,
         })
     }
 
@@ -112,11 +136,28 @@ impl HttpClient {
         let started = Instant::now();
         let classify =
             |error: reqwest::Error| TransportError::classify(error, &request.url, request.timeout);
-        let response = builder.send().await.map_err(classify)?;
+        let mut response = builder.send().await.map_err(classify)?;
         let status = response.status().as_u16();
         let version = format!("{:?}", response.version());
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(classify)?;
+        let too_large = || TransportError::BodyTooLarge {
+            url: request.url.to_string(),
+            limit: self.max_body,
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > self.max_body)
+        {
+            return Err(too_large());
+        }
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(classify)? {
+            if (body.len() + chunk.len()) as u64 > self.max_body {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = body.freeze();
         Ok(Response {
             status,
             version,

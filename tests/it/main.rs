@@ -1,6 +1,8 @@
 //! The integration tests: the real `runner` binary against real servers on loopback.
 
+mod broken;
 mod emnify;
+mod faults;
 mod jsonpath_cts;
 mod run;
 mod sandbox_fidelity;

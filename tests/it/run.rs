@@ -222,8 +222,14 @@ steps:
     assert_eq!(output.code, 2, "{output:?}");
     assert_eq!(hits("unknown-field"), 0);
     assert_snapshot!(stable(&output.stderr, Some(&fixture)), @r"
-    error: [DIR]/unknown.yaml:7:5: unknown field `expcet`, expected one of `name`, `id`, `request`, `expect`, `capture` (at steps[1])
-      hint: did you mean `expect`?
+    error: unknown field `expcet`, expected one of `name`, `id`, `request`, `expect`, `capture`
+      --> [DIR]/unknown.yaml:7:5
+       |
+     7 |     expcet: { status: 200 }
+       |     ^^^^^^^
+       = field: steps[1]
+       = hint: did you mean `expect`?
+
     1 problem found; nothing was sent
     ");
 }
@@ -268,11 +274,17 @@ steps:
     let output = runner(["run".as_ref(), path.as_os_str()]);
     assert_eq!(output.code, 2, "{output:?}");
     assert_eq!(hits("undefined-variable"), 0);
-    assert_snapshot!(stable(&output.stderr, Some(&fixture)), @r"
-    error: [DIR]/undefined.yaml:9:33: step 2 `Uses a typo` reads undefined variable `auth_tokn` (at steps[1].request.headers.Authorization)
-      hint: did you mean `auth_token`?
+    assert_snapshot!(stable(&output.stderr, Some(&fixture)), @r#"
+    error: step 2 `Uses a typo` reads undefined variable `auth_tokn`
+      --> [DIR]/undefined.yaml:9:33
+       |
+     9 |       headers: { Authorization: "Bearer {{auth_tokn}}" }
+       |                                 ^^^^^^^
+       = field: steps[1].request.headers.Authorization
+       = hint: did you mean `auth_token`?
+
     1 problem found; nothing was sent
-    ");
+    "#);
 }
 
 #[test]

@@ -52,6 +52,7 @@ fn app() -> Router {
         .route("/status/{code}", get(status))
         .route("/redirect", get(|| async { Redirect::to("/text") }))
         .route("/slow", get(slow))
+        .route("/big", get(|| async { "x".repeat(1 << 20) }))
         .route("/hit/{key}", get(hit).post(hit))
 }
 

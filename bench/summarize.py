@@ -1,0 +1,149 @@
+"""Prints the side-by-side table (markdown) from a bench/run results directory.
+Usage: summarize.py RESULTS_DIR"""
+import json, os, re, statistics, sys
+
+res = sys.argv[1]
+meta = json.load(open(os.path.join(res, "meta.json")))
+PEERS = [("hurl", "Hurl"), ("stepci", "Step CI"), ("newman", "Newman")]
+
+
+def times(workload):
+    p = os.path.join(res, f"{workload}.time.json")
+    if not os.path.exists(p):
+        return {}
+    return {r["command"]: r for r in json.load(open(p))["results"]}
+
+
+def rss(workload):
+    p = os.path.join(res, f"{workload}.rss.tsv")
+    found = {}
+    if os.path.exists(p):
+        for line in open(p):
+            name, _, kib = line.rstrip("\n").partition("\t")
+            if kib.strip().isdigit():
+                found.setdefault(name, []).append(int(kib))
+    return {name: statistics.median(v) for name, v in found.items()}
+
+
+def fmt_t(seconds):
+    if seconds is None:
+        return "—"
+    return f"{seconds * 1000:.3g} ms" if seconds < 1 else f"{seconds:.3g} s"
+
+
+def fmt_m(kib):
+    return "—" if kib is None else f"{kib / 1024:.0f} MiB" if kib >= 10240 else f"{kib / 1024:.1f} MiB"
+
+
+def cell(t, m):
+    parts = [fmt_t(t["median"]) if t else None, fmt_m(m) if m else None]
+    return ", ".join(p for p in parts if p) or "skipped"
+
+
+def ratio(a, b):
+    return None if not a or not b else a / b
+
+
+def fmt_r(r):
+    return "—" if r is None else f"{r:.2f}×"
+
+
+# the floor
+floor_us = None
+p = os.path.join(res, "floor.wrk.txt")
+if os.path.exists(p):
+    m = re.search(r"Requests/sec:\s+([\d.]+)", open(p).read())
+    if m:
+        floor_us = 1e6 / float(m.group(1))
+
+n, n_big = meta["n"], meta["n_big"]
+rows, targets = [], []
+header = ["workload", "floor"] + ["runner"] + [label for _, label in PEERS] + [f"runner / {label}" for _, label in PEERS]
+data = {}
+for workload, title, floor in [
+    ("W0", "W0: start-up + 1 POST", None),
+    ("W1", f"W1: auth + {n} GETs", floor_us and floor_us * (n + 1) / 1e6),
+    ("W3", "W3: GET 50 MB, 2 captures + 1 expectation", None),
+]:
+    t, m = times(workload), rss(workload)
+    data[workload] = (t, m)
+    row = [title, fmt_t(floor) if floor else "—", cell(t.get("runner"), m.get("runner"))]
+    for key, _ in PEERS:
+        row.append(cell(t.get(key), m.get(key)) if key in t or key in m else "skipped")
+    for key, _ in PEERS:
+        rt = ratio(t.get("runner", {}).get("median"), t.get(key, {}).get("median"))
+        rm = ratio(m.get("runner"), m.get(key))
+        row.append("—" if rt is None and rm is None else f"{fmt_r(rt)} time, {fmt_r(rm)} mem")
+    rows.append(row)
+
+print(f"### Side by side — {meta['date']}, {meta['nproc']} × {meta['cpu']}, {meta['ram_gib']} GiB RAM\n")
+print("Medians of the wall time of the whole process (hyperfine) and of the peak RSS (`/usr/bin/time -v`).\n")
+print("| " + " | ".join(header) + " |")
+print("|" + "---|" * len(header))
+for row in rows:
+    print("| " + " | ".join(row) + " |")
+print()
+
+if floor_us:
+    print(f"Floor: one keep-alive connection's round trip = {floor_us:.1f} µs a request (wrk -t1 -c1), "
+          f"so {n + 1} sequential requests cannot take less than {fmt_t(floor_us * (n + 1) / 1e6)}.")
+    t1 = data["W1"][0]
+    for key, label in [("runner", "runner")] + PEERS:
+        if key in t1:
+            over = (t1[key]["median"] * 1e6 - floor_us * (n + 1)) / (n + 1)
+            print(f"- {label}: {over:.0f} µs a step above the round trip (start-up included)")
+    print()
+
+# memory growth
+tm, mm = times("MEM"), rss("MEM")
+small, big = f"runner-N{n}", f"runner-N{n_big}"
+growth = ratio(mm.get(big), mm.get(small))
+if mm:
+    print(f"| runner, W1 | N = {n} | N = {n_big} | ratio |\n|---|---|---|---|")
+    print(f"| peak RSS | {fmt_m(mm.get(small))} | {fmt_m(mm.get(big))} | {fmt_r(growth)} |")
+    if tm:
+        print(f"| wall time | {fmt_t(tm.get(small, {}).get('median'))} | {fmt_t(tm.get(big, {}).get('median'))} | "
+              f"{fmt_r(ratio(tm.get(big, {}).get('median'), tm.get(small, {}).get('median')))} |")
+    print()
+
+# W4
+t4 = times("W4")
+skipped4 = os.path.exists(os.path.join(res, "W4.skipped"))
+speedup = None
+if t4 or skipped4:
+    print("| W4: 50 collections × 20 steps | --jobs 1 | --jobs 2 | speed-up |\n|---|---|---|---|")
+    for tool in ("runner", "hurl"):
+        one, two = t4.get(f"{tool} --jobs 1"), t4.get(f"{tool} --jobs 2")
+        if one and two:
+            s = one["median"] / two["median"]
+            if tool == "runner":
+                speedup = s
+            print(f"| {tool} | {fmt_t(one['median'])} | {fmt_t(two['median'])} | {s:.2f}× |")
+        elif tool == "runner" and skipped4:
+            print("| runner | skipped: runner has no --jobs yet | | |")
+    print()
+
+
+def verdict(value, limit, better="lower"):
+    if value is None:
+        return "not measured"
+    ok = value <= limit if better == "lower" else value >= limit
+    return "**met**" if ok else "**missed**"
+
+
+w0t, w1t, w3t = [ratio(data[w][0].get("runner", {}).get("median"), data[w][0].get("hurl", {}).get("median"))
+                 for w in ("W0", "W1", "W3")]
+w3m = ratio(data["W3"][1].get("runner"), data["W3"][1].get("hurl"))
+print("| target (issue 7) | measured | |\n|---|---|---|")
+for label, value, limit, better in [
+    ("W1 ≤ 0.5 × Hurl's wall time", w1t, 0.5, "lower"),
+    ("W0 ≤ 1.0 × Hurl's wall time", w0t, 1.0, "lower"),
+    ("W3 ≤ 0.25 × Hurl's wall time", w3t, 0.25, "lower"),
+    ("W3 ≤ 0.25 × Hurl's peak memory", w3m, 0.25, "lower"),
+    ("W4 --jobs 2 ≥ 1.6 × faster than --jobs 1", speedup, 1.6, "higher"),
+    (f"W1 N = {n_big} ≤ 1.2 × the peak memory of N = {n}", growth, 1.2, "lower"),
+]:
+    shown = fmt_r(value) if value is not None else ("runner has no --jobs yet" if "jobs" in label and skipped4 else "—")
+    print(f"| {label} | {shown} | {verdict(value, limit, better)} |")
+print()
+print("Versions: " + "; ".join(f"{k} `{v}`" for k, v in meta["versions"].items() if v))

@@ -1,0 +1,91 @@
+//! Turns the PATH arguments of `run`, `validate` and `list` into collection files: files as
+//! given, directories searched recursively, globs expanded. Order is the order of the
+//! arguments, then path order within a directory or glob; each file once.
+
+use std::path::{Path, PathBuf};
+
+/// Expands `arguments`; every argument that names nothing is an error.
+pub(super) fn collection_files(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<String>> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for argument in arguments {
+        let text = argument.to_string_lossy();
+        let found = if text.contains(['*', '?', '[']) {
+            glob_collections(&text)
+        } else if argument.is_dir() {
+            let mut found = Vec::new();
+            walk(argument, &mut found);
+            found.sort();
+            Ok(found)
+        } else if argument.is_file() {
+            Ok(vec![argument.clone()])
+        } else {
+            Err(format!("`{}` does not exist", argument.display()))
+        };
+        match found {
+            Ok(found) if found.is_empty() => problems.push(format!(
+                "`{}` holds no collections (YAML files with `steps:`)",
+                argument.display()
+            )),
+            Ok(found) => {
+                for file in found {
+                    if !files.contains(&file) {
+                        files.push(file);
+                    }
+                }
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+fn glob_collections(pattern: &str) -> Result<Vec<PathBuf>, String> {
+    let paths = glob::glob(pattern).map_err(|e| format!("`{pattern}` is not a valid glob: {e}"))?;
+    let mut found: Vec<PathBuf> = paths
+        .filter_map(Result::ok)
+        .filter(|path| path.is_file() && is_collection(path))
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let hidden = path
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, found);
+        } else if is_collection(&path) {
+            found.push(path);
+        }
+    }
+}
+
+/// A `.yaml`/`.yml` file whose top level is a map with `steps` — or that is not valid YAML
+/// at all, so that the loader reports it rather than it being skipped in silence.
+fn is_collection(path: &Path) -> bool {
+    let yaml = path
+        .extension()
+        .is_some_and(|ext| ext == "yaml" || ext == "yml");
+    yaml && std::fs::read_to_string(path)
+        .map(
+            |text| match serde_yaml::from_str::<serde_yaml::Value>(&text) {
+                Ok(doc) => doc.get("steps").is_some(),
+                Err(_) => true,
+            },
+        )
+        .unwrap_or(true)
+}

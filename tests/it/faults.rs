@@ -1,0 +1,143 @@
+//! Transport faults from a misbehaving server on loopback: each ends the run cleanly, with a
+//! sentence a user can act on and exit code 3.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::time::Duration;
+
+use crate::support::{runner, Fixture};
+
+/// How the fault server answers every connection.
+#[derive(Clone, Copy)]
+enum Fault {
+    /// Reads the request and never answers.
+    Hang,
+    /// Promises 1000 bytes of body, sends 10, closes.
+    ResetMidBody,
+    /// Answers with bytes that are not HTTP.
+    Garbage,
+}
+
+fn fault_server(fault: Fault) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let address = listener.local_addr().expect("address");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(8) {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut buffer = [0u8; 4096];
+                let _ = stream.read(&mut buffer);
+                match fault {
+                    Fault::Hang => std::thread::sleep(Duration::from_secs(5)),
+                    Fault::ResetMidBody => {
+                        let _ = stream.write_all(
+                            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"partial\":",
+                        );
+                    }
+                    Fault::Garbage => {
+                        let _ = stream.write_all(b"this is not HTTP at all\r\n\r\n");
+                    }
+                }
+            });
+        }
+    });
+    address
+}
+
+fn run_against(url: &str, extra: &[&str]) -> crate::support::Output {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "fault.yaml",
+        &format!("name: Fault\nsteps:\n  - name: Faulty server\n    request: {{ url: \"{url}\", timeout: 500ms }}\n"),
+    );
+    let mut args = vec!["run".to_owned(), path.display().to_string()];
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
+    runner(args)
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let address = fault_server(Fault::Hang);
+    let output = run_against(&format!("http://{address}/"), &[]);
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output.stdout.contains(&format!(
+            "error: no complete response from {} within the request timeout of 500 ms",
+            address
+        )),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn a_body_cut_short_is_reported_as_such() {
+    let address = fault_server(Fault::ResetMidBody);
+    let output = run_against(&format!("http://{address}/"), &[]);
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("was closed or reset before the response was complete"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn garbage_instead_of_http_is_a_runtime_error() {
+    let address = fault_server(Fault::Garbage);
+    let output = run_against(&format!("http://{address}/"), &[]);
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains(&format!("request to {address} failed")),
+        "{}",
+        output.stdout
+    );
+    assert!(output.stdout.contains("invalid HTTP"), "{}", output.stdout);
+}
+
+#[test]
+fn tls_to_a_plain_http_port_is_a_tls_error() {
+    let address = crate::support::server();
+    let output = run_against(&format!("https://{address}/text"), &[]);
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("error: TLS handshake with 127.0.0.1 failed"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn a_body_over_the_limit_fails_without_reading_it_all() {
+    let address = crate::support::server();
+    let output = run_against(&format!("http://{address}/big"), &["--max-body", "64KB"]);
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("is larger than the limit of 64 KiB (raise it with `--max-body`)"),
+        "{}",
+        output.stdout
+    );
+    let output = run_against(&format!("http://{address}/big"), &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+}
+
+#[test]
+fn insecure_warns() {
+    let address = crate::support::server();
+    let output = run_against(&format!("http://{address}/text"), &["--insecure"]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stderr.contains("warning: --insecure"),
+        "{}",
+        output.stderr
+    );
+}
