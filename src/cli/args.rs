@@ -20,9 +20,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run collections and check every response.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Check collections without sending anything: every problem, with file:line:col.
     Validate(ValidateArgs),
+    /// Show collections: their steps, inputs (and which are secret), environments and tags.
+    List(ListArgs),
     /// Serve a bundled API sandbox on loopback until Ctrl-C.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
@@ -40,6 +42,14 @@ pub struct ValidateArgs {
     /// When to colour output.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
+}
+
+/// `runner list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Collection files, directories (searched recursively) or globs.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 /// `runner sandbox ...`.
@@ -108,6 +118,30 @@ pub struct RunArgs {
     /// Accept any TLS certificate (self-signed, expired, wrong host). Prints a warning.
     #[arg(long, short = 'k')]
     pub insecure: bool,
+    /// Collections run at once (default: the number of CPUs). Steps of a collection always run in order.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Run only shard K of N (1-based), e.g. `--shard 2/4`, to split collections across CI machines.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(usize, usize)>,
+    /// Run only collections or steps with this tag (repeatable; any tag matches).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Run only the step with this name or id, and the earlier steps it needs (repeatable).
+    #[arg(long = "step", value_name = "NAME|ID")]
+    pub steps: Vec<String>,
+    /// Write a JUnit XML report.
+    #[arg(long, value_name = "FILE")]
+    pub report_junit: Option<PathBuf>,
+    /// Write a JSON report (format: schemas/report.schema.json).
+    #[arg(long, value_name = "FILE")]
+    pub report_json: Option<PathBuf>,
+    /// Write a TAP 13 report.
+    #[arg(long, value_name = "FILE")]
+    pub report_tap: Option<PathBuf>,
+    /// Write a self-contained HTML report.
+    #[arg(long, value_name = "FILE")]
+    pub report_html: Option<PathBuf>,
     /// Show requests and responses (-v: headers and bodies, long bodies cut; -vv: in full).
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -147,6 +181,17 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
     }
 }
 
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let error = || format!("`{text}` is not K/N with 1 <= K <= N, e.g. `1/3`");
+    let (k, n) = text.split_once('/').ok_or_else(error)?;
+    let k: usize = k.trim().parse().map_err(|_| error())?;
+    let n: usize = n.trim().parse().map_err(|_| error())?;
+    if k == 0 || n == 0 || k > n {
+        return Err(error());
+    }
+    Ok((k, n))
+}
+
 fn parse_timeout(text: &str) -> Result<Duration, String> {
     parse_duration(text).map_err(|e| e.to_string())
 }
@@ -159,6 +204,14 @@ mod tests {
     fn the_command_line_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn shards() {
+        assert_eq!(parse_shard("2/4"), Ok((2, 4)));
+        assert!(parse_shard("0/4").is_err());
+        assert!(parse_shard("5/4").is_err());
+        assert!(parse_shard("x").is_err());
     }
 
     #[test]

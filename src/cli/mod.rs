@@ -2,7 +2,9 @@
 
 mod args;
 pub mod exit_code;
+mod list;
 mod load;
+mod output;
 mod paths;
 mod run;
 mod sandbox;
@@ -12,7 +14,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{Cli, ColorWhen, Command, EmnifySandboxArgs, RunArgs, SandboxCommand, ValidateArgs};
+pub use args::{
+    Cli, ColorWhen, Command, EmnifySandboxArgs, ListArgs, RunArgs, SandboxCommand, ValidateArgs,
+};
 
 /// Runs `runner` with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
@@ -40,8 +44,9 @@ pub fn main() -> ExitCode {
     };
     let code = runtime.block_on(async {
         match cli.command {
-            Command::Run(args) => run::run(args).await,
+            Command::Run(args) => run::run(*args).await,
             Command::Validate(args) => validate::validate(&args),
+            Command::List(args) => list::list(&args),
             Command::Sandbox(SandboxCommand::Emnify(args)) => sandbox::emnify(args).await,
         }
     });

@@ -1,18 +1,43 @@
-//! `runner run`: load every collection (all errors at once, nothing sent if any), check each
-//! can start, then run them in order with terminal output.
+//! `runner run`: load every collection (all problems at once, nothing sent if any), then run
+//! them — several at a time with `--jobs` — with terminal output in input order, and write
+//! the requested reports, also when the run fails or is interrupted.
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde_json::Value;
+use tokio::task::JoinSet;
 
 use super::args::RunArgs;
 use super::exit_code;
-use crate::collection::Diagnostics;
-use crate::engine::{self, Override, PrepareError, RunOptions};
+use super::output::{CollectionWriter, OrderedOutput};
+use crate::collection::{Collection, Diagnostics};
+use crate::engine::{
+    self, Collector, Event, Observer, Override, PrepareError, RunOptions, Selection,
+};
 use crate::http::{ClientOptions, HttpClient};
-use crate::report::terminal::TerminalReporter;
+use crate::report::terminal::{print_summary, TerminalReporter};
+use crate::report::{self, RunRecord};
+
+type Terminal = anstream::AutoStream<std::io::Stdout>;
+
+/// What one collection's task reports to: the terminal, and the collector for reports and
+/// the summary (shared, so an interrupted run still has what ran).
+struct CollectionObserver {
+    terminal: TerminalReporter<CollectionWriter<Terminal>>,
+    collector: Arc<Mutex<Collector>>,
+}
+
+impl Observer for CollectionObserver {
+    fn on_event(&mut self, event: &Event<'_>) {
+        self.terminal.on_event(event);
+        if let Ok(mut collector) = self.collector.lock() {
+            collector.on_event(event);
+        }
+    }
+}
 
 pub(super) async fn run(args: RunArgs) -> u8 {
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
@@ -30,6 +55,21 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             return exit_code::INVALID_INPUT;
         }
     };
+    let collections: Vec<Arc<Collection>> = collections
+        .into_iter()
+        .enumerate()
+        .filter(|(index, _)| args.shard.is_none_or(|(k, n)| index % n == k - 1))
+        .map(|(_, collection)| collection)
+        .filter(|collection| options.selection.matches(collection))
+        .map(Arc::new)
+        .collect();
+    if collections.is_empty() {
+        let _ = writeln!(
+            stderr,
+            "error: no collection or step matches the selection (--tag, --step, --shard)"
+        );
+        return exit_code::INVALID_INPUT;
+    }
     if args.insecure {
         let _ = writeln!(
             stderr,
@@ -48,45 +88,119 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     };
 
-    let stdout = anstream::AutoStream::new(std::io::stdout(), args.color.choice());
-    let mut reporter = TerminalReporter::new(stdout, args.verbose);
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let output = OrderedOutput::new(
+        anstream::AutoStream::new(std::io::stdout(), args.color.choice()),
+        collections.len(),
+    );
+    let collectors: Vec<Arc<Mutex<Collector>>> =
+        collections.iter().map(|_| Arc::default()).collect();
+    let started_at = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
     let started = Instant::now();
-    let mut setup_failure = None;
-    let interrupted = {
-        let all = async {
-            for (i, collection) in collections.iter().enumerate() {
-                if i > 0 {
-                    let _ = writeln!(std::io::stdout());
-                }
-                if let Err(error) =
-                    engine::run_collection(collection, &options, &client, &mut reporter).await
-                {
-                    setup_failure = Some(error);
-                    return;
+    let options = Arc::new(options);
+    let permits = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
+    let mut tasks = JoinSet::new();
+    for (index, collection) in collections.iter().enumerate() {
+        let collection = Arc::clone(collection);
+        let options = Arc::clone(&options);
+        let client = client.clone();
+        let permits = Arc::clone(&permits);
+        let output = Arc::clone(&output);
+        let mut observer = CollectionObserver {
+            terminal: TerminalReporter::new(
+                CollectionWriter {
+                    index,
+                    shared: Arc::clone(&output),
+                },
+                args.verbose,
+            ),
+            collector: Arc::clone(&collectors[index]),
+        };
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let result =
+                engine::run_collection(&collection, &options, &client, &mut observer).await;
+            output.finish(index);
+            (index, result.err())
+        });
+    }
+    let mut setup_failures: Vec<(usize, PrepareError)> = Vec::new();
+    let interrupted = tokio::select! {
+        () = async {
+            while let Some(joined) = tasks.join_next().await {
+                if let Ok((index, Some(error))) = joined {
+                    setup_failures.push((index, error));
                 }
             }
-        };
-        tokio::select! {
-            () = all => false,
-            _ = tokio::signal::ctrl_c() => true,
-        }
+        } => false,
+        _ = tokio::signal::ctrl_c() => true,
     };
-    reporter.summary(started.elapsed(), interrupted);
     if interrupted {
-        return exit_code::INTERRUPTED;
-    }
-    match setup_failure {
-        Some(PrepareError::Invalid(Diagnostics(problems))) => {
-            let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            super::load::print_problems(&mut stderr, &problems, "the run stopped");
-            exit_code::INVALID_INPUT
+        tasks.abort_all();
+        while tasks.join_next().await.is_some() {}
+        for index in 0..collections.len() {
+            output.finish(index);
         }
-        Some(error @ PrepareError::Sandbox(_)) => {
-            let _ = writeln!(stderr, "error: {error}");
-            exit_code::RUNTIME_ERROR
-        }
-        None => exit_code::for_totals(&reporter.totals()),
     }
+    let run = RunRecord {
+        collections: collectors
+            .iter()
+            .filter_map(|c| c.lock().ok().and_then(|c| c.report.clone()))
+            .collect(),
+        started_at,
+        duration: started.elapsed(),
+        interrupted,
+    };
+    output.with_output(|out| print_summary(out, &run));
+    let mut code = if interrupted {
+        exit_code::INTERRUPTED
+    } else {
+        exit_code::for_totals(&run.totals())
+    };
+    setup_failures.sort_by_key(|(index, _)| *index);
+    for (_, failure) in setup_failures {
+        match failure {
+            PrepareError::Invalid(Diagnostics(problems)) => {
+                let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                super::load::print_problems(&mut stderr, &problems, "that collection did not run");
+                code = code.max(exit_code::INVALID_INPUT);
+            }
+            error @ PrepareError::Sandbox(_) => {
+                let _ = writeln!(stderr, "error: {error}");
+                code = code.max(exit_code::RUNTIME_ERROR);
+            }
+        }
+    }
+    if !write_reports(&args, &run, &mut stderr) && !interrupted {
+        code = code.max(exit_code::RUNTIME_ERROR);
+    }
+    code
+}
+
+/// Writes every requested report; false if one could not be written.
+fn write_reports(args: &RunArgs, run: &RunRecord, stderr: &mut impl Write) -> bool {
+    type Render = fn(&RunRecord) -> String;
+    let writers: [(&Option<std::path::PathBuf>, Render); 4] = [
+        (&args.report_junit, report::junit::render),
+        (&args.report_json, report::json::render),
+        (&args.report_tap, report::tap::render),
+        (&args.report_html, report::html::render),
+    ];
+    let mut ok = true;
+    for (path, render) in writers {
+        if let Some(path) = path {
+            if let Err(error) = report::write_atomically(path, render(run).as_bytes()) {
+                let _ = writeln!(stderr, "error: {error}");
+                ok = false;
+            }
+        }
+    }
+    ok
 }
 
 fn options(args: &RunArgs) -> Result<RunOptions, String> {
@@ -104,12 +218,25 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
         value: Value::String(value.clone()),
         secret: true,
     }));
+    let reports = args.report_junit.is_some()
+        || args.report_json.is_some()
+        || args.report_tap.is_some()
+        || args.report_html.is_some();
     Ok(RunOptions {
         environment: args.env.clone(),
         overrides,
         timeout: args.timeout,
         continue_on_failure: args.continue_on_failure,
-        record_exchanges: args.verbose > 0,
+        record_exchanges: args.verbose > 0 || reports,
+        exchange_body_limit: if args.verbose >= 2 {
+            None
+        } else {
+            Some(64 * 1024)
+        },
+        selection: Selection {
+            tags: args.tags.clone(),
+            steps: args.steps.clone(),
+        },
         ..RunOptions::default()
     })
 }

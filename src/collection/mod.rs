@@ -37,6 +37,8 @@ pub struct Collection {
     pub name: String,
     /// `description`.
     pub description: Option<String>,
+    /// `tags`.
+    pub tags: Vec<String>,
     /// `inputs`.
     pub inputs: IndexMap<String, Input>,
     /// `vars`.
@@ -90,6 +92,8 @@ pub struct Step {
     pub name: String,
     /// `id`.
     pub id: Option<String>,
+    /// `tags`.
+    pub tags: Vec<String>,
     /// The request.
     pub request: Request,
     /// `expect`.

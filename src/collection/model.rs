@@ -24,6 +24,9 @@ pub struct CollectionSpec {
     /// What the collection does, for people reading it.
     #[serde(default)]
     pub description: Option<String>,
+    /// Labels for selecting collections with `--tag`.
+    #[serde(default)]
+    pub tags: Vec<String>,
     /// The environment variables this collection may read, as `{{env.NAME}}`.
     /// Reading an undeclared variable is an error, so a shared collection cannot read your other secrets.
     #[serde(default)]
@@ -98,9 +101,12 @@ pub struct DefaultsSpec {
 pub struct StepSpec {
     /// What the step does, shown in output and reports.
     pub name: String,
-    /// A short identifier for the step (letters, digits, `_`, `-`).
+    /// A short identifier for the step (letters, digits, `_`, `-`), for `--step`.
     #[serde(default)]
     pub id: Option<String>,
+    /// Labels for selecting steps with `--tag`.
+    #[serde(default)]
+    pub tags: Vec<String>,
     /// The HTTP request to send.
     pub request: RequestSpec,
     /// What the response must satisfy.

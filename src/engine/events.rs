@@ -1,6 +1,6 @@
 //! What the engine tells the outside world while it runs.
 
-use super::result::{CollectionReport, StepResult};
+use super::result::{CollectionDone, CollectionReport, StepResult};
 use crate::collection::Collection;
 
 /// One thing that happened during a run.
@@ -22,13 +22,53 @@ pub enum Event<'a> {
     /// A step finished (or was skipped).
     StepFinished(&'a StepResult),
     /// The collection finished.
-    CollectionFinished(&'a CollectionReport),
+    CollectionFinished(&'a CollectionDone),
 }
 
 /// Receives run events: the terminal printer, report writers, progress bars.
 pub trait Observer: Send {
     /// Called for every event, in order.
     fn on_event(&mut self, event: &Event<'_>);
+}
+
+/// Keeps every step of one collection run, for reports.
+#[derive(Debug, Clone, Default)]
+pub struct Collector {
+    /// The collection as far as it ran; complete once it finished.
+    pub report: Option<CollectionReport>,
+    /// True once [`Event::CollectionFinished`] arrived.
+    pub finished: bool,
+}
+
+impl Observer for Collector {
+    fn on_event(&mut self, event: &Event<'_>) {
+        match event {
+            Event::CollectionStarted {
+                collection,
+                environment,
+            } => {
+                self.report = Some(CollectionReport {
+                    name: collection.name.clone(),
+                    path: collection.path.clone(),
+                    environment: environment.map(str::to_owned),
+                    steps: Vec::new(),
+                    duration: std::time::Duration::ZERO,
+                });
+            }
+            Event::StepStarted { .. } => {}
+            Event::StepFinished(step) => {
+                if let Some(report) = &mut self.report {
+                    report.steps.push((*step).clone());
+                }
+            }
+            Event::CollectionFinished(done) => {
+                if let Some(report) = &mut self.report {
+                    report.duration = done.duration;
+                }
+                self.finished = true;
+            }
+        }
+    }
 }
 
 /// Ignores every event.

@@ -4,15 +4,18 @@
 mod events;
 mod prepare;
 mod result;
+mod select;
 mod step;
 
 use std::time::{Duration, Instant};
 
-pub use events::{Event, NoObserver, Observer};
+pub use events::{Collector, Event, NoObserver, Observer};
 pub use prepare::{prepare, Override, PrepareError, Prepared, SandboxVars};
 pub use result::{
-    CollectionReport, Exchange, Outcome, StepError, StepErrorKind, StepResult, Totals,
+    CollectionDone, CollectionReport, Exchange, Outcome, StepError, StepErrorKind, StepResult,
+    Totals,
 };
+pub use select::Selection;
 
 use crate::collection::{Collection, SandboxKind};
 use crate::http::HttpClient;
@@ -34,6 +37,10 @@ pub struct RunOptions {
     pub read_env: fn(&str) -> Option<String>,
     /// Stop when a used input is unset (true for runs; `runner validate` sets false).
     pub require_inputs: bool,
+    /// Which steps to run (`--tag`, `--step`); empty runs all.
+    pub selection: Selection,
+    /// Longest body text kept in a recorded exchange (`None`: all of it).
+    pub exchange_body_limit: Option<usize>,
 }
 
 impl Default for RunOptions {
@@ -46,6 +53,8 @@ impl Default for RunOptions {
             record_exchanges: false,
             read_env: |name| std::env::var(name).ok(),
             require_inputs: true,
+            selection: Selection::default(),
+            exchange_body_limit: Some(64 * 1024),
         }
     }
 }
@@ -57,7 +66,7 @@ pub async fn run_collection(
     options: &RunOptions,
     client: &HttpClient,
     observer: &mut dyn Observer,
-) -> Result<CollectionReport, PrepareError> {
+) -> Result<CollectionDone, PrepareError> {
     let environment = collection
         .environment(options.environment.as_deref())
         .ok()
@@ -114,7 +123,7 @@ async fn run_prepared(
     client: &HttpClient,
     observer: &mut dyn Observer,
     prepared: Prepared,
-) -> CollectionReport {
+) -> CollectionDone {
     let Prepared {
         mut variables,
         mut redactor,
@@ -125,9 +134,9 @@ async fn run_prepared(
         environment: environment.as_deref(),
     });
     let started = Instant::now();
-    let mut steps = Vec::with_capacity(collection.steps.len());
+    let selected = select::selected_steps(collection, &options.selection);
     let mut stopped = false;
-    for step in &collection.steps {
+    for step in collection.steps.iter().filter(|s| selected[s.index]) {
         let result = if stopped {
             step::skipped(step, "an earlier step failed")
         } else {
@@ -151,15 +160,13 @@ async fn run_prepared(
             stopped = true;
         }
         observer.on_event(&Event::StepFinished(&result));
-        steps.push(result);
     }
-    let report = CollectionReport {
+    let done = CollectionDone {
         name: collection.name.clone(),
         path: collection.path.clone(),
         environment,
-        steps,
         duration: started.elapsed(),
     };
-    observer.on_event(&Event::CollectionFinished(&report));
-    report
+    observer.on_event(&Event::CollectionFinished(&done));
+    done
 }

@@ -97,7 +97,21 @@ pub struct StepResult {
     pub exchange: Option<Exchange>,
 }
 
-/// What happened in one collection run.
+/// A collection run that finished: what every observer learns at the end. The steps came
+/// one by one in [`super::Event::StepFinished`]; a [`super::Collector`] keeps them.
+#[derive(Debug, Clone)]
+pub struct CollectionDone {
+    /// The collection's name.
+    pub name: String,
+    /// Its file.
+    pub path: PathBuf,
+    /// The environment used.
+    pub environment: Option<String>,
+    /// Wall time of the run.
+    pub duration: Duration,
+}
+
+/// What happened in one collection run, steps included.
 #[derive(Debug, Clone)]
 pub struct CollectionReport {
     /// The collection's name.

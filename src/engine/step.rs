@@ -98,10 +98,10 @@ pub(super) async fn run(
             request_body: request
                 .body
                 .as_ref()
-                .map(|b| String::from_utf8_lossy(b).into_owned()),
+                .map(|b| cut(&String::from_utf8_lossy(b), options.exchange_body_limit)),
             response_version: response.version.clone(),
             response_headers: header_pairs(&response.headers),
-            response_body: view.text().into_owned(),
+            response_body: cut(&view.text(), options.exchange_body_limit),
         });
     }
     redact_result(result, redactor)
@@ -170,6 +170,24 @@ fn render(
         timeout,
         follow_redirects: request.follow_redirects,
     })
+}
+
+/// `text`, cut to `limit` bytes (at a character boundary) with a note of what was left out.
+fn cut(text: &str, limit: Option<usize>) -> String {
+    match limit {
+        Some(limit) if text.len() > limit => {
+            let mut end = limit;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!(
+                "{}… ({} more bytes not kept)",
+                &text[..end],
+                text.len() - end
+            )
+        }
+        _ => text.to_owned(),
+    }
 }
 
 fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {

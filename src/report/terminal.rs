@@ -2,12 +2,12 @@
 //! and the closing summary.
 
 use std::io::Write;
-use std::time::Duration;
 
 use anstyle::{AnsiColor, Style};
 
 use crate::collection::duration::format_duration;
-use crate::engine::{CollectionReport, Event, Exchange, Observer, Outcome, StepResult, Totals};
+use crate::engine::{Event, Exchange, Observer, Outcome, StepResult};
+use crate::report::RunRecord;
 
 /// Body characters shown at `-v`; `-vv` shows everything.
 const SHORT_BODY: usize = 2048;
@@ -18,55 +18,17 @@ const SKIP: Style = AnsiColor::Yellow.on_default();
 const DIM: Style = Style::new().dimmed();
 const BOLD: Style = Style::new().bold();
 
-/// Prints a run for people. Write errors (a closed pipe) are ignored: output is best effort,
-/// the exit code is not.
+/// Prints one collection's run for people. Write errors (a closed pipe) are ignored:
+/// output is best effort, the exit code is not.
 pub struct TerminalReporter<W: Write + Send> {
     out: W,
     verbosity: u8,
-    totals: Totals,
 }
 
 impl<W: Write + Send> TerminalReporter<W> {
     /// A reporter writing to `out` (an `anstream` stream strips colour where it must).
     pub fn new(out: W, verbosity: u8) -> Self {
-        TerminalReporter {
-            out,
-            verbosity,
-            totals: Totals::default(),
-        }
-    }
-
-    /// The step counts so far.
-    pub fn totals(&self) -> Totals {
-        self.totals
-    }
-
-    /// Prints the closing summary: `N passed, N failed, N skipped in T`.
-    pub fn summary(&mut self, elapsed: Duration, interrupted: bool) {
-        let t = self.totals;
-        let failed = t.failed + t.errored;
-        let passed = format!("{} passed", t.passed);
-        let failed_text = format!("{failed} failed");
-        let _ = writeln!(
-            self.out,
-            "\n{}{passed}{}, {}{failed_text}{}, {} skipped in {}{}",
-            if failed == 0 && t.passed > 0 {
-                PASS.render().to_string()
-            } else {
-                String::new()
-            },
-            PASS.render_reset(),
-            if failed > 0 {
-                FAIL.render().to_string()
-            } else {
-                String::new()
-            },
-            FAIL.render_reset(),
-            t.skipped,
-            format_duration(elapsed),
-            if interrupted { " (interrupted)" } else { "" },
-        );
-        let _ = self.out.flush();
+        TerminalReporter { out, verbosity }
     }
 
     fn collection_started(
@@ -84,7 +46,6 @@ impl<W: Write + Send> TerminalReporter<W> {
     }
 
     fn step_finished(&mut self, step: &StepResult) {
-        self.totals.record(step);
         let (mark, style) = match step.outcome {
             Outcome::Passed => ("✓", PASS),
             Outcome::Failed(_) | Outcome::Errored(_) => ("✗", FAIL),
@@ -186,7 +147,8 @@ impl<W: Write + Send> TerminalReporter<W> {
         }
     }
 
-    fn collection_finished(&mut self, _: &CollectionReport) {
+    fn collection_finished(&mut self) {
+        let _ = writeln!(self.out);
         let _ = self.out.flush();
     }
 }
@@ -200,7 +162,81 @@ impl<W: Write + Send> Observer for TerminalReporter<W> {
             } => self.collection_started(&collection.name, &collection.path, *environment),
             Event::StepStarted { .. } => {}
             Event::StepFinished(step) => self.step_finished(step),
-            Event::CollectionFinished(report) => self.collection_finished(report),
+            Event::CollectionFinished(_) => self.collection_finished(),
         }
     }
+}
+
+/// How many of the slowest steps the summary lists.
+const SLOWEST: usize = 3;
+
+/// Prints the closing summary: failures recapped with where to look, the slowest steps, and
+/// `N passed, N failed, N skipped in T`.
+pub fn print_summary(out: &mut impl Write, run: &RunRecord) {
+    let totals = run.totals();
+    let failed = totals.failed + totals.errored;
+    let mut failures = Vec::new();
+    let mut timed: Vec<(&str, &StepResult)> = Vec::new();
+    for collection in &run.collections {
+        let file = collection.path.to_str().unwrap_or("");
+        for step in &collection.steps {
+            if matches!(step.outcome, Outcome::Failed(_) | Outcome::Errored(_)) {
+                failures.push((file, step));
+            }
+            if !matches!(step.outcome, Outcome::Skipped(_)) {
+                timed.push((file, step));
+            }
+        }
+    }
+    if !failures.is_empty() {
+        let _ = writeln!(out, "{FAIL}Failed:{FAIL:#}");
+        for (file, step) in &failures {
+            let what = match &step.outcome {
+                Outcome::Failed(f) => f
+                    .first()
+                    .map(|f| format!("{}: expected {}, got {}", f.subject, f.expected, f.actual))
+                    .unwrap_or_default(),
+                Outcome::Errored(e) => e.message.clone(),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "  {FAIL}✗{FAIL:#} {file} › {} (step {}) — {what}",
+                step.name,
+                step.index + 1
+            );
+        }
+        let _ = writeln!(out);
+    }
+    if timed.len() > SLOWEST {
+        timed.sort_by_key(|(_, step)| std::cmp::Reverse(step.duration));
+        let _ = writeln!(out, "{DIM}Slowest:{DIM:#}");
+        for (file, step) in timed.iter().take(SLOWEST) {
+            let _ = writeln!(
+                out,
+                "  {DIM}{:>9}{DIM:#}  {file} › {}",
+                format_duration(step.duration),
+                step.name
+            );
+        }
+        let _ = writeln!(out);
+    }
+    let passed = format!("{} passed", totals.passed);
+    let failed_text = format!("{failed} failed");
+    let (pass_style, fail_style) = (
+        if failed == 0 && totals.passed > 0 {
+            PASS
+        } else {
+            Style::new()
+        },
+        if failed > 0 { FAIL } else { Style::new() },
+    );
+    let _ = writeln!(
+        out,
+        "{pass_style}{passed}{pass_style:#}, {fail_style}{failed_text}{fail_style:#}, {} skipped in {}{}",
+        totals.skipped,
+        format_duration(run.duration),
+        if run.interrupted { " (interrupted)" } else { "" },
+    );
+    let _ = out.flush();
 }

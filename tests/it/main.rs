@@ -4,6 +4,7 @@ mod broken;
 mod emnify;
 mod faults;
 mod jsonpath_cts;
+mod reports;
 mod run;
 mod sandbox_fidelity;
 mod schema;

@@ -134,6 +134,9 @@ steps:
           $.missing: expected to exist, got no match
       - Never sent skipped: an earlier step failed
 
+    Failed:
+      ✗ [DIR]/fail.yaml › Wrong expectations (step 1) — status: expected 201, got 200
+
     0 passed, 1 failed, 1 skipped in [TIME]
     "#);
 }
@@ -222,7 +225,7 @@ steps:
     assert_eq!(output.code, 2, "{output:?}");
     assert_eq!(hits("unknown-field"), 0);
     assert_snapshot!(stable(&output.stderr, Some(&fixture)), @r"
-    error: unknown field `expcet`, expected one of `name`, `id`, `request`, `expect`, `capture`
+    error: unknown field `expcet`, expected one of `name`, `id`, `tags`, `request`, `expect`, `capture`
       --> [DIR]/unknown.yaml:7:5
        |
      7 |     expcet: { status: 200 }

@@ -1,19 +1,27 @@
-//! `schemas/collection.schema.json` is generated from the format's types; it must not go stale.
+//! The JSON Schemas in `schemas/` that are generated from the code must not go stale.
 
-use runner::collection::schema::{collection_schema, SCHEMA_PATH};
-
-#[test]
-fn the_collection_schema_is_up_to_date() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(SCHEMA_PATH);
-    let generated = collection_schema();
+fn check_generated(relative: &str, generated: String) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
     if std::env::var_os("RUNNER_UPDATE_SCHEMAS").is_some() {
         std::fs::write(&path, &generated).expect("write schema");
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == generated,
-        "{SCHEMA_PATH} is stale; regenerate it with `RUNNER_UPDATE_SCHEMAS=1 cargo test --test it schema`"
+        "{relative} is stale; regenerate it with `RUNNER_UPDATE_SCHEMAS=1 cargo test --test it schema`"
     );
+}
+
+#[test]
+fn the_collection_schema_is_up_to_date() {
+    use runner::collection::schema::{collection_schema, SCHEMA_PATH};
+    check_generated(SCHEMA_PATH, collection_schema());
+}
+
+#[test]
+fn the_report_schema_is_up_to_date() {
+    use runner::report::json::{schema, SCHEMA_PATH};
+    check_generated(SCHEMA_PATH, schema());
 }
 
 #[test]

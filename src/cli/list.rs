@@ -1,0 +1,90 @@
+//! `runner list`: what is in each collection, without running anything.
+
+use std::io::Write;
+
+use super::args::ListArgs;
+use super::exit_code;
+use crate::collection::Collection;
+
+pub(super) fn list(args: &ListArgs) -> u8 {
+    let files = match super::paths::collection_files(&args.paths) {
+        Ok(files) => files,
+        Err(problems) => {
+            super::load::print_problems(&mut std::io::stderr(), &problems, "");
+            return exit_code::INVALID_INPUT;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let mut problems = Vec::new();
+    for file in files {
+        match Collection::load(&file) {
+            Ok(collection) => describe(&mut out, &collection),
+            Err(found) => problems.extend(found.0.iter().map(ToString::to_string)),
+        }
+    }
+    if problems.is_empty() {
+        exit_code::SUCCESS
+    } else {
+        super::load::print_problems(&mut std::io::stderr(), &problems, "");
+        exit_code::INVALID_INPUT
+    }
+}
+
+fn describe(out: &mut impl Write, collection: &Collection) {
+    let tags = |tags: &[String]| {
+        if tags.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", tags.join(", "))
+        }
+    };
+    let _ = writeln!(
+        out,
+        "{}{}",
+        collection.path.display(),
+        tags(&collection.tags)
+    );
+    let _ = writeln!(out, "  {}", collection.name);
+    if !collection.inputs.is_empty() {
+        let _ = writeln!(out, "  inputs:");
+        for (name, input) in &collection.inputs {
+            let secret = if input.secret { " (secret)" } else { "" };
+            let description = input
+                .description
+                .as_deref()
+                .map_or(String::new(), |d| format!(" — {d}"));
+            let _ = writeln!(out, "    {name}{secret}{description}");
+        }
+    }
+    if !collection.environments.is_empty() {
+        let _ = writeln!(out, "  environments:");
+        for (name, environment) in &collection.environments {
+            let default = if collection.default_environment.as_deref() == Some(name) {
+                " (default)"
+            } else {
+                ""
+            };
+            let sandbox = environment
+                .sandbox
+                .map_or(String::new(), |_| " — starts the EMnify sandbox".to_owned());
+            let _ = writeln!(out, "    {name}{default}{sandbox}");
+        }
+    }
+    let _ = writeln!(out, "  steps:");
+    for step in &collection.steps {
+        let id = step
+            .id
+            .as_deref()
+            .map_or(String::new(), |id| format!(" ({id})"));
+        let _ = writeln!(
+            out,
+            "    {}. {}{id}  {} {}{}",
+            step.index + 1,
+            step.name,
+            step.request.method.as_str(),
+            step.request.url.source(),
+            tags(&step.tags)
+        );
+    }
+    let _ = writeln!(out);
+}

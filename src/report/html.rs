@@ -1,0 +1,244 @@
+//! The HTML report: one self-contained file (inline CSS, no scripts, no external assets) with
+//! the summary, each collection's steps, failures expanded with the request and response, and
+//! a timeline of step durations.
+
+use std::fmt::Write;
+
+use super::{millis, RunRecord};
+use crate::collection::duration::format_duration;
+use crate::engine::{CollectionReport, Exchange, Outcome, StepErrorKind, StepResult};
+
+const STYLE: &str = r#"
+:root { --pass: #1a7f37; --fail: #cf222e; --error: #9a6700; --skip: #6e7781; --line: #d0d7de; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; color: #1f2328; background: #f6f8fa; }
+header { background: #24292f; color: #fff; padding: 18px 28px; }
+header h1 { margin: 0 0 4px; font-size: 20px; }
+header .meta { color: #d0d7de; font-size: 13px; }
+main { padding: 20px 28px; max-width: 1200px; }
+.totals { display: flex; gap: 10px; margin: 0 0 18px; flex-wrap: wrap; }
+.total { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 110px; }
+.total b { display: block; font-size: 22px; }
+.total.passed b { color: var(--pass); } .total.failed b { color: var(--fail); }
+.total.errored b { color: var(--error); } .total.skipped b { color: var(--skip); }
+section { background: #fff; border: 1px solid var(--line); border-radius: 6px; margin: 0 0 18px; }
+section > h2 { font-size: 16px; margin: 0; padding: 12px 16px; border-bottom: 1px solid var(--line); display: flex; gap: 10px; align-items: center; }
+section > h2 small { color: #57606a; font-weight: normal; }
+.badge { font-size: 12px; font-weight: 600; padding: 1px 8px; border-radius: 10px; color: #fff; }
+.badge.passed { background: var(--pass); } .badge.failed { background: var(--fail); }
+.badge.errored { background: var(--error); } .badge.skipped { background: var(--skip); }
+.timeline { padding: 10px 16px 4px; }
+.timeline .row { display: grid; grid-template-columns: 220px 1fr 70px; gap: 8px; align-items: center; font-size: 12px; margin-bottom: 3px; }
+.timeline .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: #57606a; }
+.timeline .track { position: relative; height: 12px; background: #f6f8fa; border-radius: 3px; }
+.timeline .bar { position: absolute; top: 0; height: 12px; border-radius: 3px; min-width: 2px; }
+.bar.passed { background: var(--pass); } .bar.failed { background: var(--fail); }
+.bar.errored { background: var(--error); } .bar.skipped { background: var(--skip); }
+.timeline .ms { text-align: right; color: #57606a; }
+table { width: 100%; border-collapse: collapse; }
+td { border-top: 1px solid var(--line); padding: 7px 16px; vertical-align: top; }
+td.mark { width: 28px; font-weight: bold; } td.num { text-align: right; white-space: nowrap; color: #57606a; }
+tr.passed td.mark { color: var(--pass); } tr.failed td.mark { color: var(--fail); }
+tr.errored td.mark { color: var(--error); } tr.skipped td.mark, tr.skipped td { color: var(--skip); }
+.url { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; color: #57606a; word-break: break-all; }
+details { margin: 6px 0 2px; }
+summary { cursor: pointer; color: #0969da; }
+ul.failures { margin: 6px 0; padding-left: 18px; }
+ul.failures li { margin: 2px 0; }
+.subject { font-family: ui-monospace, monospace; font-weight: 600; }
+pre { background: #f6f8fa; border: 1px solid var(--line); border-radius: 6px; padding: 8px; overflow-x: auto; font-size: 12px; max-height: 360px; margin: 6px 0; white-space: pre-wrap; word-break: break-all; }
+.error { color: var(--error); }
+"#;
+
+/// The report as one HTML document.
+pub fn render(run: &RunRecord) -> String {
+    let totals = run.totals();
+    let mut out = String::with_capacity(16 * 1024);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>runner report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header><h1>runner report</h1><div class=\"meta\">started {} · {} · runner {}{}</div></header>\n<main>\n",
+        escape(&run.started_at),
+        format_duration(run.duration),
+        env!("CARGO_PKG_VERSION"),
+        if run.interrupted { " · <b>interrupted</b>" } else { "" },
+    );
+    let _ = writeln!(
+        out,
+        "<div class=\"totals\"><div class=\"total\"><b>{}</b>collections</div><div class=\"total passed\"><b>{}</b>passed</div><div class=\"total failed\"><b>{}</b>failed</div><div class=\"total errored\"><b>{}</b>errored</div><div class=\"total skipped\"><b>{}</b>skipped</div></div>",
+        run.collections.len(),
+        totals.passed,
+        totals.failed,
+        totals.errored,
+        totals.skipped
+    );
+    for collection in &run.collections {
+        collection_section(&mut out, collection);
+    }
+    out.push_str("</main>\n</body>\n</html>\n");
+    out
+}
+
+fn class(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Passed => "passed",
+        Outcome::Failed(_) => "failed",
+        Outcome::Errored(e) if e.kind == StepErrorKind::Render => "failed",
+        Outcome::Errored(_) => "errored",
+        Outcome::Skipped(_) => "skipped",
+    }
+}
+
+fn collection_section(out: &mut String, collection: &CollectionReport) {
+    let outcome = if collection
+        .steps
+        .iter()
+        .any(|s| class(&s.outcome) == "errored")
+    {
+        "errored"
+    } else if collection
+        .steps
+        .iter()
+        .any(|s| class(&s.outcome) == "failed")
+    {
+        "failed"
+    } else {
+        "passed"
+    };
+    let env = collection
+        .environment
+        .as_deref()
+        .map_or(String::new(), |e| format!(" · env {}", escape(e)));
+    let _ = write!(
+        out,
+        "<section>\n<h2><span class=\"badge {outcome}\">{outcome}</span>{} <small>{}{env} · {}</small></h2>\n",
+        escape(&collection.name),
+        escape(&collection.path.display().to_string()),
+        format_duration(collection.duration),
+    );
+    timeline(out, collection);
+    out.push_str("<table>\n");
+    for step in &collection.steps {
+        step_row(out, step);
+    }
+    out.push_str("</table>\n</section>\n");
+}
+
+/// Bars placed one after another, as the steps ran, scaled to the collection's total.
+fn timeline(out: &mut String, collection: &CollectionReport) {
+    let total: u64 = collection
+        .steps
+        .iter()
+        .map(|s| millis(s.duration).max(1))
+        .sum::<u64>()
+        .max(1);
+    out.push_str("<div class=\"timeline\">\n");
+    let mut offset = 0u64;
+    for step in &collection.steps {
+        let ms = millis(step.duration);
+        let width = ms.max(1);
+        let _ = writeln!(
+            out,
+            "<div class=\"row\"><span class=\"name\" title=\"{name}\">{name}</span><span class=\"track\"><span class=\"bar {class}\" style=\"left:{left:.2}%;width:{w:.2}%\"></span></span><span class=\"ms\">{dur}</span></div>",
+            name = escape(&step.name),
+            class = class(&step.outcome),
+            left = offset as f64 * 100.0 / total as f64,
+            w = width as f64 * 100.0 / total as f64,
+            dur = format_duration(step.duration),
+        );
+        offset += width;
+    }
+    out.push_str("</div>\n");
+}
+
+fn step_row(out: &mut String, step: &StepResult) {
+    let class = class(&step.outcome);
+    let mark = match class {
+        "passed" => "✓",
+        "skipped" => "–",
+        _ => "✗",
+    };
+    let status = step.status.map_or_else(String::new, |s| s.to_string());
+    let _ = write!(
+        out,
+        "<tr class=\"{class}\"><td class=\"mark\">{mark}</td><td>{}<div class=\"url\">{} {}</div>",
+        escape(&step.name),
+        escape(&step.method),
+        escape(&step.url),
+    );
+    match &step.outcome {
+        Outcome::Failed(failures) => {
+            out.push_str("<ul class=\"failures\">");
+            for failure in failures {
+                let _ = write!(
+                    out,
+                    "<li><span class=\"subject\">{}</span>: expected {}, got {}</li>",
+                    escape(&failure.subject),
+                    escape(&failure.expected),
+                    escape(&failure.actual)
+                );
+            }
+            out.push_str("</ul>");
+        }
+        Outcome::Errored(error) => {
+            let _ = write!(out, "<div class=\"error\">{}</div>", escape(&error.message));
+        }
+        Outcome::Skipped(reason) => {
+            let _ = write!(out, "<div>skipped: {}</div>", escape(reason));
+        }
+        Outcome::Passed => {}
+    }
+    if let Some(exchange) = &step.exchange {
+        let open = if matches!(step.outcome, Outcome::Passed) {
+            ""
+        } else {
+            " open"
+        };
+        let _ = write!(
+            out,
+            "<details{open}><summary>request and response</summary>"
+        );
+        exchange_details(out, step, exchange);
+        out.push_str("</details>");
+    }
+    let _ = writeln!(
+        out,
+        "</td><td class=\"num\">{status}</td><td class=\"num\">{}</td></tr>",
+        format_duration(step.duration)
+    );
+}
+
+fn exchange_details(out: &mut String, step: &StepResult, exchange: &Exchange) {
+    let mut request = format!("{} {}\n", step.method, step.url);
+    for (name, value) in &exchange.request_headers {
+        let _ = writeln!(request, "{name}: {value}");
+    }
+    if let Some(body) = &exchange.request_body {
+        let _ = write!(request, "\n{body}");
+    }
+    let _ = write!(out, "<pre>{}</pre>", escape(&request));
+    if let Some(status) = step.status {
+        let mut response = format!("{} {status}\n", exchange.response_version);
+        for (name, value) in &exchange.response_headers {
+            let _ = writeln!(response, "{name}: {value}");
+        }
+        if !exchange.response_body.is_empty() {
+            let _ = write!(response, "\n{}", exchange.response_body);
+        }
+        let _ = write!(out, "<pre>{}</pre>", escape(&response));
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

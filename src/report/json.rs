@@ -1,0 +1,262 @@
+//! The JSON report: a documented, versioned format. Its schema,
+//! `schemas/report.schema.json`, is generated from these types.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use super::{millis, RunRecord};
+use crate::engine::{Outcome, StepErrorKind, StepResult};
+
+/// The version of the format; bumped on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Where the generated schema is kept in the repository.
+pub const SCHEMA_PATH: &str = "schemas/report.schema.json";
+
+/// A runner run.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(title = "runner JSON report")]
+pub struct Report {
+    /// Always `runner-report`.
+    pub format: &'static str,
+    /// The format version (this is version 1).
+    pub version: u32,
+    /// The runner version that wrote it.
+    pub runner: &'static str,
+    /// When the run started (RFC 3339).
+    pub started_at: String,
+    /// Wall time in milliseconds.
+    pub duration_ms: u64,
+    /// The run was interrupted (Ctrl-C); the collections hold what ran.
+    pub interrupted: bool,
+    /// Step counts.
+    pub totals: TotalsReport,
+    /// Every collection, in input order.
+    pub collections: Vec<CollectionEntry>,
+}
+
+/// Step counts.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct TotalsReport {
+    /// Collections run.
+    pub collections: usize,
+    /// Steps that passed.
+    pub passed: usize,
+    /// Steps whose expectations or captures failed.
+    pub failed: usize,
+    /// Steps with a transport error.
+    pub errored: usize,
+    /// Steps not run.
+    pub skipped: usize,
+}
+
+/// One collection's run.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CollectionEntry {
+    /// The collection's name.
+    pub name: String,
+    /// Its file, as given.
+    pub file: String,
+    /// The environment used.
+    pub environment: Option<String>,
+    /// `passed`, `failed` (an expectation or capture), or `errored` (a transport error).
+    pub outcome: OutcomeName,
+    /// Wall time in milliseconds.
+    pub duration_ms: u64,
+    /// Every step, in order.
+    pub steps: Vec<StepEntry>,
+}
+
+/// A step's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(missing_docs)]
+pub enum OutcomeName {
+    Passed,
+    Failed,
+    Errored,
+    Skipped,
+}
+
+/// One step's run.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct StepEntry {
+    /// Position in the collection, from 0.
+    pub index: usize,
+    /// The step's name.
+    pub name: String,
+    /// The step's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// How it ended.
+    pub outcome: OutcomeName,
+    /// Why it was skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_reason: Option<String>,
+    /// Milliseconds from sending to the last byte of the response.
+    pub duration_ms: u64,
+    /// The request.
+    pub request: RequestSummary,
+    /// The response, if one came.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<ResponseSummary>,
+    /// Expectations and captures that failed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<FailureEntry>,
+    /// The transport or render error, as a sentence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Captured values as text (secrets masked as `***`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub captures: BTreeMap<String, String>,
+}
+
+/// The request as sent.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RequestSummary {
+    /// The method.
+    pub method: String,
+    /// The URL, query included.
+    pub url: String,
+    /// Headers, when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Vec<(String, String)>>,
+    /// Body text, when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// The response as received.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ResponseSummary {
+    /// The status code.
+    pub status: u16,
+    /// Headers, when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Vec<(String, String)>>,
+    /// Body text, when recorded (long bodies are cut).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// An expectation or capture that failed.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct FailureEntry {
+    /// What was checked: `status`, `header content-type`, a JSONPath, `capture NAME`...
+    pub subject: String,
+    /// What was expected.
+    pub expected: String,
+    /// What came back.
+    pub actual: String,
+}
+
+/// The outcome of a step, named.
+pub fn outcome_name(outcome: &Outcome) -> OutcomeName {
+    match outcome {
+        Outcome::Passed => OutcomeName::Passed,
+        Outcome::Failed(_) => OutcomeName::Failed,
+        Outcome::Errored(e) if e.kind == StepErrorKind::Render => OutcomeName::Failed,
+        Outcome::Errored(_) => OutcomeName::Errored,
+        Outcome::Skipped(_) => OutcomeName::Skipped,
+    }
+}
+
+/// Builds the report document.
+pub fn report(run: &RunRecord) -> Report {
+    let totals = run.totals();
+    Report {
+        format: "runner-report",
+        version: FORMAT_VERSION,
+        runner: env!("CARGO_PKG_VERSION"),
+        started_at: run.started_at.clone(),
+        duration_ms: millis(run.duration),
+        interrupted: run.interrupted,
+        totals: TotalsReport {
+            collections: run.collections.len(),
+            passed: totals.passed,
+            failed: totals.failed,
+            errored: totals.errored,
+            skipped: totals.skipped,
+        },
+        collections: run
+            .collections
+            .iter()
+            .map(|collection| {
+                let steps: Vec<StepEntry> = collection.steps.iter().map(step).collect();
+                let outcome = if steps.iter().any(|s| s.outcome == OutcomeName::Errored) {
+                    OutcomeName::Errored
+                } else if steps.iter().any(|s| s.outcome == OutcomeName::Failed) {
+                    OutcomeName::Failed
+                } else {
+                    OutcomeName::Passed
+                };
+                CollectionEntry {
+                    name: collection.name.clone(),
+                    file: collection.path.display().to_string(),
+                    environment: collection.environment.clone(),
+                    outcome,
+                    duration_ms: millis(collection.duration),
+                    steps,
+                }
+            })
+            .collect(),
+    }
+}
+
+fn step(result: &StepResult) -> StepEntry {
+    let exchange = result.exchange.as_ref();
+    StepEntry {
+        index: result.index,
+        name: result.name.clone(),
+        id: result.id.clone(),
+        outcome: outcome_name(&result.outcome),
+        skip_reason: match &result.outcome {
+            Outcome::Skipped(reason) => Some(reason.clone()),
+            _ => None,
+        },
+        duration_ms: millis(result.duration),
+        request: RequestSummary {
+            method: result.method.clone(),
+            url: result.url.clone(),
+            headers: exchange.map(|e| e.request_headers.clone()),
+            body: exchange.and_then(|e| e.request_body.clone()),
+        },
+        response: result.status.map(|status| ResponseSummary {
+            status,
+            headers: exchange.map(|e| e.response_headers.clone()),
+            body: exchange.map(|e| e.response_body.clone()),
+        }),
+        failures: match &result.outcome {
+            Outcome::Failed(failures) => failures
+                .iter()
+                .map(|f| FailureEntry {
+                    subject: f.subject.clone(),
+                    expected: f.expected.clone(),
+                    actual: f.actual.clone(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+        error: match &result.outcome {
+            Outcome::Errored(error) => Some(error.message.clone()),
+            _ => None,
+        },
+        captures: result.captures.iter().cloned().collect(),
+    }
+}
+
+/// The report as pretty JSON.
+pub fn render(run: &RunRecord) -> String {
+    let mut text = serde_json::to_string_pretty(&report(run)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The JSON Schema of the report, as pretty JSON with a trailing newline.
+pub fn schema() -> String {
+    let mut text = serde_json::to_string_pretty(&schemars::schema_for!(Report)).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,91 @@
+//! The TAP 13 report: a test point per step, failures as YAML diagnostics.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::RunRecord;
+use crate::engine::Outcome;
+
+#[derive(Serialize)]
+struct Diagnostic<'a> {
+    message: &'a str,
+    severity: &'static str,
+    file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    failures: Vec<FailureLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct FailureLine<'a> {
+    subject: &'a str,
+    expected: &'a str,
+    actual: &'a str,
+}
+
+/// The report as TAP version 13.
+pub fn render(run: &RunRecord) -> String {
+    let total: usize = run.collections.iter().map(|c| c.steps.len()).sum();
+    let mut out = format!("TAP version 13\n1..{total}\n");
+    let mut number = 0;
+    for collection in &run.collections {
+        for step in &collection.steps {
+            number += 1;
+            let description = format!("{} › {}", collection.name, step.name).replace('#', "\\#");
+            let request = (!step.url.is_empty()).then(|| format!("{} {}", step.method, step.url));
+            let file = collection.path.display().to_string();
+            let (ok, directive, diagnostic) = match &step.outcome {
+                Outcome::Passed => (true, String::new(), None),
+                Outcome::Skipped(reason) => (true, format!(" # SKIP {reason}"), None),
+                Outcome::Failed(failures) => (
+                    false,
+                    String::new(),
+                    Some(Diagnostic {
+                        message: "expectations failed",
+                        severity: "fail",
+                        file,
+                        request,
+                        failures: failures
+                            .iter()
+                            .map(|f| FailureLine {
+                                subject: &f.subject,
+                                expected: &f.expected,
+                                actual: &f.actual,
+                            })
+                            .collect(),
+                    }),
+                ),
+                Outcome::Errored(error) => (
+                    false,
+                    String::new(),
+                    Some(Diagnostic {
+                        message: &error.message,
+                        severity: "error",
+                        file,
+                        request,
+                        failures: Vec::new(),
+                    }),
+                ),
+            };
+            let _ = writeln!(
+                out,
+                "{} {number} - {description}{directive}",
+                if ok { "ok" } else { "not ok" }
+            );
+            if let Some(diagnostic) = diagnostic {
+                let yaml = serde_yaml::to_string(&diagnostic).unwrap_or_default();
+                let _ = writeln!(out, "  ---");
+                for line in yaml.lines() {
+                    let _ = writeln!(out, "  {line}");
+                }
+                let _ = writeln!(out, "  ...");
+            }
+        }
+    }
+    if run.interrupted {
+        out.push_str("Bail out! interrupted\n");
+    }
+    out
+}

@@ -1,0 +1,296 @@
+//! Reports (JUnit, JSON, TAP, HTML), parallel runs, sharding and selection.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::support::{runner, stable, Fixture};
+
+const REPORTS: [(&str, &str); 4] = [
+    ("--report-junit", "report.xml"),
+    ("--report-json", "report.json"),
+    ("--report-tap", "report.tap"),
+    ("--report-html", "report.html"),
+];
+
+fn report_args(dir: &Path) -> Vec<String> {
+    REPORTS
+        .iter()
+        .flat_map(|(flag, file)| [(*flag).to_owned(), dir.join(file).display().to_string()])
+        .collect()
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+fn validate_json_report(text: &str) -> Value {
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).expect("schema"))
+            .expect("schema is JSON");
+    let report: Value = serde_json::from_str(text).expect("report is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report does not match its schema: {errors:#?}"
+    );
+    report
+}
+
+#[test]
+fn a_passing_run_writes_four_valid_reports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut args = vec![
+        "run".to_owned(),
+        "collections/".to_owned(),
+        "--jobs".to_owned(),
+        "2".to_owned(),
+    ];
+    args.extend(report_args(dir.path()));
+    let output = runner(args);
+    assert_eq!(output.code, 0, "{output:?}");
+
+    let report = validate_json_report(&read(dir.path(), "report.json"));
+    assert_eq!(report["totals"]["passed"], 10);
+    assert_eq!(
+        report["collections"][0]["file"],
+        "collections/emnify-endpoint-lifecycle.yaml"
+    );
+
+    let junit = read(dir.path(), "report.xml");
+    assert!(junit.starts_with("<?xml"), "{junit}");
+    assert!(
+        junit.contains(r#"<testsuites name="runner" tests="10" failures="0" errors="0""#),
+        "{junit}"
+    );
+    assert_eq!(junit.matches("<testsuite ").count(), 2);
+
+    let tap = read(dir.path(), "report.tap");
+    assert!(tap.starts_with("TAP version 13\n1..10\nok 1 - "), "{tap}");
+    assert!(!tap.contains("not ok"), "{tap}");
+
+    let html = read(dir.path(), "report.html");
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(
+        !html.contains("<script src") && !html.contains("<link"),
+        "the HTML report must be self-contained"
+    );
+    assert!(html.contains("class=\"timeline\""), "{html}");
+}
+
+const FAILING: &str = r#"name: Failing
+steps:
+  - name: Status is wrong
+    request: { url: "{{SERVER}}/status/503" }
+    expect: { status: 200 }
+  - name: Not reached
+    request: { url: "{{SERVER}}/text" }
+"#;
+
+#[test]
+fn a_failing_run_exits_1_and_still_writes_every_report_with_the_failure() {
+    let fixture = Fixture::new();
+    let path = fixture.file("failing.yaml", FAILING);
+    let mut args = vec!["run".to_owned(), path.display().to_string()];
+    args.extend(report_args(fixture.path()));
+    let output = runner(args);
+    assert_eq!(output.code, 1, "{output:?}");
+    let report = validate_json_report(&read(fixture.path(), "report.json"));
+    let steps = &report["collections"][0]["steps"];
+    assert_eq!(steps[0]["outcome"], "failed");
+    assert_eq!(steps[0]["failures"][0]["expected"], "200");
+    assert_eq!(steps[0]["failures"][0]["actual"], "503");
+    assert_eq!(steps[0]["response"]["status"], 503);
+    assert_eq!(steps[1]["outcome"], "skipped");
+    assert!(read(fixture.path(), "report.xml").contains("status: expected 200, got 503"));
+    assert!(read(fixture.path(), "report.tap").contains("not ok 1 - Failing › Status is wrong"));
+    assert!(read(fixture.path(), "report.tap")
+        .contains("ok 2 - Failing › Not reached # SKIP an earlier step failed"));
+    assert!(read(fixture.path(), "report.html").contains("expected 200, got 503"));
+}
+
+fn suite(fixture: &Fixture) -> Vec<PathBuf> {
+    (1..=5)
+        .map(|n| {
+            fixture.file(
+                &format!("c{n}.yaml"),
+                &format!(
+                    "name: Collection {n}\ntags: [{tag}]\nsteps:\n  - name: Echo {n}\n    request: {{ method: POST, url: \"{{{{SERVER}}}}/echo\", json: {{ n: {n} }} }}\n    expect: {{ jsonpath: {{ $.json.n: {n} }} }}\n  - name: Fails {n}\n    tags: [flaky]\n    request: {{ url: \"{{{{SERVER}}}}/status/{status}\" }}\n    expect: {{ status: 200 }}\n",
+                    tag = if n % 2 == 0 { "even" } else { "odd" },
+                    status = if n == 3 { 500 } else { 200 },
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Timings, ports, temporary paths and timestamps out — and the "Slowest" recap, which is
+/// timing data — so runs can be compared byte for byte.
+fn comparable(text: &str, fixture: &Fixture) -> String {
+    let text = stable(text, Some(fixture));
+    let replacements = [
+        (r#""(duration_ms|started_at)": ("[^"]*"|\d+)"#, r#""$1": 0"#),
+        (r#"time="[0-9.]+""#, r#"time="0""#),
+        (r#"left:[0-9.]+%;width:[0-9.]+%"#, "left:0%;width:0%"),
+        (r"(?i)date: [A-Z][a-z]{2}, [^\n<]*GMT", "date: [DATE]"),
+        (r#""date",\s*"[^"]*""#, r#""date", "[DATE]""#),
+        (r"started [0-9T:.\-]+Z", "started [AT]"),
+        (r"(?m)^Slowest:\n(^ .*\n)*\n", ""),
+    ];
+    let mut text = text;
+    for (pattern, replacement) in replacements {
+        text = regex::Regex::new(pattern)
+            .expect("regex")
+            .replace_all(&text, replacement)
+            .into_owned();
+    }
+    text
+}
+
+#[test]
+fn output_and_reports_are_the_same_whatever_jobs_is() {
+    let fixture = Fixture::new();
+    let files = suite(&fixture);
+    let mut outputs = Vec::new();
+    for jobs in ["1", "4"] {
+        let dir = fixture.path().join(format!("jobs{jobs}"));
+        let mut args: Vec<String> = vec!["run".into()];
+        args.extend(files.iter().map(|f| f.display().to_string()));
+        args.extend(["--jobs".into(), jobs.into(), "--continue-on-failure".into()]);
+        args.extend(report_args(&dir));
+        let output = runner(args);
+        assert_eq!(output.code, 1, "{output:?}");
+        let mut all = comparable(&output.stdout, &fixture);
+        for (_, file) in REPORTS {
+            all.push_str(
+                &comparable(&read(&dir, file), &fixture).replace(&format!("jobs{jobs}"), "jobsN"),
+            );
+        }
+        outputs.push(all);
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    assert!(outputs[0].contains("Collection 1"));
+}
+
+fn names_in(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter(|l| l.starts_with("Collection "))
+        .map(|l| l.split(" (").next().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[test]
+fn shards_split_collections_and_together_run_each_once() {
+    let fixture = Fixture::new();
+    let files = suite(&fixture);
+    let mut seen = Vec::new();
+    for shard in ["1/2", "2/2"] {
+        let mut args: Vec<String> = vec![
+            "run".into(),
+            fixture.path().display().to_string(),
+            "--shard".into(),
+            shard.into(),
+        ];
+        args.push("--continue-on-failure".into());
+        let output = runner(args);
+        assert!(output.code == 0 || output.code == 1, "{output:?}");
+        let names = names_in(&output.stdout);
+        assert!(!names.is_empty(), "{}", output.stdout);
+        seen.extend(names);
+    }
+    seen.sort();
+    let expected: Vec<String> = (1..=files.len())
+        .map(|n| format!("Collection {n}"))
+        .collect();
+    assert_eq!(seen, expected);
+}
+
+#[test]
+fn tags_and_steps_select_what_runs() {
+    let fixture = Fixture::new();
+    suite(&fixture);
+    let dir = fixture.path().display().to_string();
+    let output = runner(["run", dir.as_str(), "--tag", "even"]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(
+        names_in(&output.stdout),
+        vec!["Collection 2", "Collection 4"]
+    );
+
+    let output = runner([
+        "run",
+        dir.as_str(),
+        "--tag",
+        "flaky",
+        "--continue-on-failure",
+    ]);
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(!output.stdout.contains("Echo"), "{}", output.stdout);
+    assert!(output.stdout.contains("Fails 3"), "{}", output.stdout);
+
+    let output = runner(["run", dir.as_str(), "--step", "Echo 5"]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stdout.contains("1 passed, 0 failed, 0 skipped"),
+        "{}",
+        output.stdout
+    );
+
+    let output = runner(["run", dir.as_str(), "--tag", "nothing"]);
+    assert_eq!(output.code, 2, "{output:?}");
+}
+
+#[test]
+fn list_shows_steps_inputs_environments_and_tags() {
+    let output = runner(["list", "collections/emnify.yaml"]);
+    assert_eq!(output.code, 0, "{output:?}");
+    insta::assert_snapshot!(output.stdout, @r"
+    collections/emnify.yaml
+      EMnify — authenticate with an application token and list endpoints
+      inputs:
+        EMNIFY_APPLICATION_TOKEN (secret) — Application token created in the EMnify portal (Integrations → Application Tokens)
+      environments:
+        sandbox (default) — starts the EMnify sandbox
+        production
+      steps:
+        1. Authenticate with the application token (authenticate)  POST {{base_url}}/api/v1/authenticate
+        2. List endpoints (list-endpoints)  GET {{base_url}}/api/v1/endpoint
+    ");
+}
+
+#[test]
+fn an_interrupted_run_exits_130_and_writes_what_ran() {
+    use std::process::{Command, Stdio};
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "slow.yaml",
+        "name: Interrupted\nsteps:\n  - name: Quick\n    request: { url: \"{{SERVER}}/text\" }\n  - name: Slow\n    request: { url: \"{{SERVER}}/slow\", timeout: 20s }\n",
+    );
+    let mut args = vec!["run".to_owned(), path.display().to_string()];
+    args.extend(report_args(fixture.path()));
+    let child = Command::new(env!("CARGO_BIN_EXE_runner"))
+        .args(&args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runner starts");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let output = child.wait_with_output().expect("exits");
+    assert_eq!(output.status.code(), Some(130), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("(interrupted)"), "{stdout}");
+    let report = validate_json_report(&read(fixture.path(), "report.json"));
+    assert_eq!(report["interrupted"], true);
+    assert_eq!(report["collections"][0]["steps"][0]["name"], "Quick");
+    assert!(read(fixture.path(), "report.tap").contains("Bail out! interrupted"));
+}
