@@ -507,7 +507,7 @@ fn describe(operator: &Operator, operands: Operands<'_>) -> String {
             .unwrap_or_else(|_| "?".into())
     };
     match operator {
-        Operator::Equals(t) => format!("equals {}", shown(t)),
+        Operator::Equals(t) => shown(t),
         Operator::NotEquals(t) => format!("not equal to {}", shown(t)),
         Operator::Exists(true) => "to exist".into(),
         Operator::Exists(false) => "to be absent".into(),
@@ -598,7 +598,7 @@ mod tests {
         assert_eq!(
             mismatch,
             Mismatch {
-                expected: "equals 5".into(),
+                expected: "5".into(),
                 actual: "6".into()
             }
         );
@@ -715,7 +715,7 @@ mod tests {
         assert!(check("{ length: 2 }", json!([1, 2])).is_ok());
         assert!(check("{ length: { gt: 0 } }", json!({"a": 1})).is_ok());
         let mismatch = check("{ length: 2 }", json!([1])).expect_err("short");
-        assert_eq!(mismatch.expected, "length equals 2");
+        assert_eq!(mismatch.expected, "length 2");
         assert!(check("{ length: 1 }", json!(5)).is_err());
     }
 

@@ -6,6 +6,7 @@ mod list;
 mod load;
 mod output;
 mod paths;
+mod progress;
 mod run;
 mod sandbox;
 mod validate;

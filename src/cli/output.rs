@@ -5,8 +5,12 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use super::progress::Progress;
+
 struct State<W> {
     out: W,
+    /// Erased before anything is written.
+    progress: Option<Arc<Progress>>,
     /// The collection whose output goes straight through.
     current: usize,
     buffers: Vec<Vec<u8>>,
@@ -20,10 +24,11 @@ pub(super) struct OrderedOutput<W> {
 
 impl<W: Write> OrderedOutput<W> {
     /// Output for `count` collections, written to `out`.
-    pub(super) fn new(out: W, count: usize) -> Arc<Self> {
+    pub(super) fn new(out: W, count: usize, progress: Option<Arc<Progress>>) -> Arc<Self> {
         Arc::new(OrderedOutput {
             state: Mutex::new(State {
                 out,
+                progress,
                 current: 0,
                 buffers: vec![Vec::new(); count],
                 finished: vec![false; count],
@@ -41,13 +46,17 @@ impl<W: Write> OrderedOutput<W> {
         }
         let State {
             out,
+            progress,
             current,
             buffers,
             finished,
         } = &mut *state;
         while *current < finished.len() && finished[*current] {
             *current += 1;
-            if let Some(buffer) = buffers.get_mut(*current) {
+            if let Some(buffer) = buffers.get_mut(*current).filter(|b| !b.is_empty()) {
+                if let Some(progress) = progress {
+                    progress.clear();
+                }
                 let _ = out.write_all(buffer);
                 buffer.clear();
             }
@@ -58,6 +67,9 @@ impl<W: Write> OrderedOutput<W> {
     /// Writes after every collection (the summary).
     pub(super) fn with_output(&self, write: impl FnOnce(&mut W)) {
         if let Ok(mut state) = self.state.lock() {
+            if let Some(progress) = &state.progress {
+                progress.clear();
+            }
             write(&mut state.out);
         }
     }
@@ -75,6 +87,9 @@ impl<W: Write> Write for CollectionWriter<W> {
             return Ok(bytes.len());
         };
         if state.current == self.index {
+            if let Some(progress) = &state.progress {
+                progress.clear();
+            }
             state.out.write_all(bytes)?;
         } else if let Some(buffer) = state.buffers.get_mut(self.index) {
             buffer.extend_from_slice(bytes);
@@ -96,7 +111,7 @@ mod tests {
 
     #[test]
     fn output_comes_out_in_input_order() {
-        let shared = OrderedOutput::new(Vec::new(), 3);
+        let shared = OrderedOutput::new(Vec::new(), 3, None);
         let mut writers: Vec<_> = (0..3)
             .map(|index| CollectionWriter {
                 index,

@@ -13,6 +13,7 @@ use tokio::task::JoinSet;
 use super::args::RunArgs;
 use super::exit_code;
 use super::output::{CollectionWriter, OrderedOutput};
+use super::progress::Progress;
 use crate::collection::{Collection, Diagnostics};
 use crate::engine::{
     self, Collector, Event, Observer, Override, PrepareError, RunOptions, Selection,
@@ -28,10 +29,18 @@ type Terminal = anstream::AutoStream<std::io::Stdout>;
 struct CollectionObserver {
     terminal: TerminalReporter<CollectionWriter<Terminal>>,
     collector: Arc<Mutex<Collector>>,
+    progress: Arc<Progress>,
+    name: String,
 }
 
 impl Observer for CollectionObserver {
     fn on_event(&mut self, event: &Event<'_>) {
+        match event {
+            Event::CollectionStarted { collection, .. } => self.name.clone_from(&collection.name),
+            Event::StepStarted { name, .. } => self.progress.step_started(&self.name, name),
+            Event::CollectionFinished(_) => self.progress.collection_done(),
+            Event::StepFinished(_) => {}
+        }
         self.terminal.on_event(event);
         if let Ok(mut collector) = self.collector.lock() {
             collector.on_event(event);
@@ -92,9 +101,12 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
+    let progress = Progress::new(collections.len());
+    let ticker = progress.spawn_ticker();
     let output = OrderedOutput::new(
         anstream::AutoStream::new(std::io::stdout(), args.color.choice()),
         collections.len(),
+        Some(Arc::clone(&progress)),
     );
     let collectors: Vec<Arc<Mutex<Collector>>> =
         collections.iter().map(|_| Arc::default()).collect();
@@ -120,6 +132,8 @@ pub(super) async fn run(args: RunArgs) -> u8 {
                 args.verbose,
             ),
             collector: Arc::clone(&collectors[index]),
+            progress: Arc::clone(&progress),
+            name: String::new(),
         };
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
@@ -140,6 +154,10 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         } => false,
         _ = tokio::signal::ctrl_c() => true,
     };
+    if let Some(ticker) = ticker {
+        ticker.abort();
+    }
+    progress.clear();
     if interrupted {
         tasks.abort_all();
         while tasks.join_next().await.is_some() {}

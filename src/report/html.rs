@@ -37,7 +37,8 @@ section > h2 small { color: #57606a; font-weight: normal; }
 .timeline .ms { text-align: right; color: #57606a; }
 table { width: 100%; border-collapse: collapse; }
 td { border-top: 1px solid var(--line); padding: 7px 16px; vertical-align: top; }
-td.mark { width: 28px; font-weight: bold; } td.num { text-align: right; white-space: nowrap; color: #57606a; }
+table { table-layout: fixed; }
+td.mark { width: 40px; font-weight: bold; } td.num { width: 80px; text-align: right; white-space: nowrap; color: #57606a; }
 tr.passed td.mark { color: var(--pass); } tr.failed td.mark { color: var(--fail); }
 tr.errored td.mark { color: var(--error); } tr.skipped td.mark, tr.skipped td { color: var(--skip); }
 .url { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; color: #57606a; word-break: break-all; }

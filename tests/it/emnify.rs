@@ -172,3 +172,46 @@ fn runner_sandbox_emnify_serves_until_interrupted() {
     assert_eq!(status.code(), Some(0));
     assert_eq!(rest.last().map(String::as_str), Some("stopped"));
 }
+
+#[test]
+fn no_token_reaches_any_output_or_report() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut args: Vec<String> = ["run", "collections/", "-vv", "--jobs", "2"]
+        .map(String::from)
+        .to_vec();
+    for (flag, file) in [
+        ("--report-junit", "r.xml"),
+        ("--report-json", "r.json"),
+        ("--report-tap", "r.tap"),
+        ("--report-html", "r.html"),
+    ] {
+        args.push(flag.into());
+        args.push(dir.path().join(file).display().to_string());
+    }
+    let output = runner(args);
+    assert_eq!(output.code, 0, "{output:?}");
+    let token = "sandbox-application-token";
+    let leaks = [
+        token.to_owned(),
+        base64::engine::general_purpose::STANDARD.encode(token),
+        JWT_HEADER.to_owned(),
+    ];
+    let mut texts = vec![
+        ("stdout".to_owned(), output.stdout),
+        ("stderr".to_owned(), output.stderr),
+    ];
+    for entry in std::fs::read_dir(dir.path()).expect("reports") {
+        let path = entry.expect("entry").path();
+        texts.push((
+            path.display().to_string(),
+            std::fs::read_to_string(&path).expect("report"),
+        ));
+    }
+    assert_eq!(texts.len(), 6);
+    for (name, text) in &texts {
+        for leak in &leaks {
+            assert!(!text.contains(leak.as_str()), "{name} leaks {leak}");
+        }
+    }
+}

@@ -294,3 +294,32 @@ fn an_interrupted_run_exits_130_and_writes_what_ran() {
     assert_eq!(report["collections"][0]["steps"][0]["name"], "Quick");
     assert!(read(fixture.path(), "report.tap").contains("Bail out! interrupted"));
 }
+
+#[test]
+fn a_progress_line_shows_on_a_terminal_for_long_runs_only() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "long.yaml",
+        "name: Long\nsteps:\n  - name: Sleeping\n    request: { url: \"{{SERVER}}/sleep/1600\" }\n",
+    );
+    // Not a terminal: never.
+    let output = runner(["run".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(!output.stderr.contains("[0/1]"), "{}", output.stderr);
+    // A terminal (script(1) gives the process a pseudo-terminal): after about a second.
+    let command = format!(
+        "{} run {} --color never",
+        env!("CARGO_BIN_EXE_runner"),
+        path.display()
+    );
+    let Ok(output) = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+    else {
+        eprintln!("script(1) is not installed; skipping the terminal half of this test");
+        return;
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("[0/1] Long › Sleeping"), "{text}");
+    assert!(text.contains("1 passed"), "{text}");
+}

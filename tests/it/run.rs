@@ -129,7 +129,7 @@ steps:
       ✗ Wrong expectations  GET http://127.0.0.1:[PORT]/items  200  [TIME]
           status: expected 201, got 200
           header x-total-count: expected > 10, got "3"
-          $[1].name: expected equals "alpha", got "beta"
+          $[1].name: expected "alpha", got "beta"
           $[*].id: expected < 3, got 3
           $.missing: expected to exist, got no match
       - Never sent skipped: an earlier step failed

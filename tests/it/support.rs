@@ -53,6 +53,7 @@ fn app() -> Router {
         .route("/redirect", get(|| async { Redirect::to("/text") }))
         .route("/slow", get(slow))
         .route("/big", get(|| async { "x".repeat(1 << 20) }))
+        .route("/sleep/{ms}", get(sleep))
         .route("/hit/{key}", get(hit).post(hit))
 }
 
@@ -140,6 +141,11 @@ async fn echo(request: Request) -> Json<Value> {
 
 async fn status(UrlPath(code): UrlPath<u16>) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST)
+}
+
+async fn sleep(UrlPath(ms): UrlPath<u64>) -> &'static str {
+    tokio::time::sleep(Duration::from_millis(ms.min(10_000))).await;
+    "awake"
 }
 
 async fn slow() -> &'static str {
