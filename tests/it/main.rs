@@ -5,6 +5,7 @@ mod emnify;
 mod faults;
 mod jsonpath_cts;
 mod reports;
+mod robustness;
 mod run;
 mod sandbox_fidelity;
 mod schema;
