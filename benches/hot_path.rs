@@ -126,11 +126,18 @@ fn response(body: Vec<u8>) -> Response {
     }
 }
 
+/// The request step at `index` of the bench collection.
+fn request_step(collection: &Collection, index: usize) -> &runner::collection::RequestStep {
+    collection.steps[index]
+        .request_step()
+        .expect("the bench collection's steps send requests")
+}
+
 /// Renders what `engine::step::render` renders for a step: URL, query, headers, JSON body.
 fn render_step(collection: &Collection, index: usize, variables: &Variables) -> usize {
     let templates = &collection.templates;
     let context = variables.context();
-    let request = &collection.steps[index].request;
+    let request = &request_step(collection, index).request;
     let mut url = reqwest::Url::parse(
         &templates
             .render_text(&request.url, context)
@@ -188,7 +195,7 @@ mod render {
     fn one_header(bencher: Bencher) {
         let collection = collection();
         let variables = variables();
-        let (_, template) = &collection.steps[2].request.headers[0];
+        let (_, template) = &request_step(&collection, 2).request.headers[0];
         bencher.bench_local(|| {
             collection
                 .templates
@@ -218,7 +225,7 @@ mod response_side {
         let response = response(page());
         let view = ResponseView::new(&response);
         let _ = view.json();
-        let capture = &collection.steps[2].captures[0];
+        let capture = &request_step(&collection, 2).captures[0];
         bencher.bench_local(|| capture.source.extract(black_box(&view)));
     }
 
@@ -234,7 +241,7 @@ mod response_side {
             templates: &collection.templates,
             context: variables.context(),
         };
-        let expect = &collection.steps[2].expect;
+        let expect = &request_step(&collection, 2).expect;
         bencher.bench_local(|| expect.check(black_box(&view), operands));
     }
 
@@ -245,7 +252,7 @@ mod response_side {
         let response = response(page());
         let view = ResponseView::new(&response);
         let _ = view.json();
-        let captures = &collection.steps[1].captures;
+        let captures = &request_step(&collection, 1).captures;
         bencher.bench_local(|| {
             captures
                 .iter()
@@ -268,7 +275,7 @@ mod response_side {
             templates: &collection.templates,
             context: variables.context(),
         };
-        let expect = &collection.steps[1].expect;
+        let expect = &request_step(&collection, 1).expect;
         bencher.bench_local(|| expect.check(black_box(&view), operands));
     }
 
@@ -278,7 +285,7 @@ mod response_side {
         let collection = collection();
         let mut variables = variables();
         let response = response(page());
-        let step = &collection.steps[2];
+        let step = request_step(&collection, 2);
         bencher.bench_local(|| {
             let view = ResponseView::new(black_box(&response));
             for capture in &step.captures {

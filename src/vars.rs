@@ -5,6 +5,7 @@ use handlebars::Context;
 use serde_json::{Map, Value};
 
 /// The variables of a run.
+#[derive(Clone)]
 pub struct Variables {
     context: Context,
 }

@@ -24,6 +24,8 @@ pub struct Expectations {
     pub schema: Option<SchemaExpectation>,
     /// `duration` (milliseconds).
     pub duration: Option<Predicate>,
+    /// `values`: templated values and their predicates, checked after the captures.
+    pub values: Vec<super::condition::Condition>,
 }
 
 /// The accepted status codes.
@@ -144,7 +146,22 @@ impl SchemaExpectation {
 }
 
 impl Expectations {
-    /// Checks every expectation; returns every failure, in the order written.
+    /// Checks `values` (after the captures, which they may read).
+    pub fn check_values(&self, operands: Operands<'_>) -> Vec<Failure> {
+        self.values
+            .iter()
+            .filter_map(|condition| {
+                condition.check(operands).err().map(|mismatch| Failure {
+                    subject: condition.source.clone(),
+                    expected: mismatch.expected,
+                    actual: mismatch.actual,
+                })
+            })
+            .collect()
+    }
+
+    /// Checks every expectation on the response (not `values`); returns every failure, in
+    /// the order written.
     pub fn check(&self, view: &ResponseView<'_>, operands: Operands<'_>) -> Vec<Failure> {
         let mut failures = Vec::new();
         let response = view.response;

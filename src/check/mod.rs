@@ -1,6 +1,7 @@
 //! Checks on a response: predicates, expectations, captures, and the one JSONPath wrapper.
 
 pub mod capture;
+pub mod condition;
 pub mod expect;
 pub mod jsonpath;
 pub mod predicate;

@@ -20,6 +20,9 @@ pub enum Subject {
     Text,
     /// A response time in milliseconds; comparison operands are durations (`2s`).
     Duration,
+    /// A count (`length`, `count`): an operand written as text that holds a number (a
+    /// captured header such as `X-Total-Count`) means that number.
+    Count,
 }
 
 /// A compiled predicate: every operator must hold.
@@ -125,7 +128,7 @@ impl Predicate {
             Some(count) => Some(
                 Predicate::compile(
                     count,
-                    Subject::Json,
+                    Subject::Count,
                     false,
                     templates,
                     &format!("{name}.count"),
@@ -273,6 +276,11 @@ impl Predicate {
                 };
             }
         }
+        if self.subject == Subject::Count {
+            if let Value::String(text) = expected {
+                return text.trim().parse::<f64>().ok() == actual.as_f64();
+            }
+        }
         json_equal(actual, expected)
     }
 }
@@ -350,7 +358,7 @@ fn compile_operators(
     if let Some(spec) = &ops.length {
         let (inner, _) = Predicate::compile(
             spec,
-            Subject::Json,
+            Subject::Count,
             false,
             templates,
             &format!("{name}.length"),
@@ -717,6 +725,8 @@ mod tests {
         let mismatch = check("{ length: 2 }", json!([1])).expect_err("short");
         assert_eq!(mismatch.expected, "length 2");
         assert!(check("{ length: 1 }", json!(5)).is_err());
+        assert!(check("{ length: '{{expected_id}}' }", json!("1234567")).is_ok());
+        assert!(check("{ length: '3' }", json!("abc")).is_ok());
     }
 
     #[test]

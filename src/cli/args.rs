@@ -130,6 +130,13 @@ pub struct RunArgs {
     /// Run only the step with this name or id, and the earlier steps it needs (repeatable).
     #[arg(long = "step", value_name = "NAME|ID")]
     pub steps: Vec<String>,
+    /// Run each collection once per row of this CSV (with a header row) or JSON (array of
+    /// objects) file, the row's fields as variables.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Run each collection this many times (with `--data`: rows are reused in turn).
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub iterations: Option<u32>,
     /// Write a JUnit XML report.
     #[arg(long, value_name = "FILE")]
     pub report_junit: Option<PathBuf>,

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::args::ListArgs;
 use super::exit_code;
-use crate::collection::Collection;
+use crate::collection::{Action, Collection, Step};
 
 pub(super) fn list(args: &ListArgs) -> u8 {
     let files = match super::paths::collection_files(&args.paths) {
@@ -71,20 +71,42 @@ fn describe(out: &mut impl Write, collection: &Collection) {
         }
     }
     let _ = writeln!(out, "  steps:");
-    for step in &collection.steps {
+    steps(out, &collection.steps, "    ", &tags);
+    if !collection.finally.is_empty() {
+        let _ = writeln!(out, "  finally:");
+        steps(out, &collection.finally, "    ", &tags);
+    }
+    let _ = writeln!(out);
+}
+
+fn steps(out: &mut impl Write, steps: &[Step], indent: &str, tags: &dyn Fn(&[String]) -> String) {
+    for step in steps {
         let id = step
             .id
             .as_deref()
             .map_or(String::new(), |id| format!(" ({id})"));
+        let what = match &step.action {
+            Action::Request(request) => format!(
+                "{} {}",
+                request.request.method.as_str(),
+                request.request.url.source()
+            ),
+            Action::Group(_) => "group".to_owned(),
+            Action::Include(include) => format!("include {}", include.path.display()),
+        };
+        let each = step
+            .for_each
+            .as_ref()
+            .map_or(String::new(), |f| format!("  for each {}", f.name));
         let _ = writeln!(
             out,
-            "    {}. {}{id}  {} {}{}",
+            "{indent}{}. {}{id}  {what}{each}{}",
             step.index + 1,
             step.name,
-            step.request.method.as_str(),
-            step.request.url.source(),
             tags(&step.tags)
         );
+        if let Action::Group(children) = &step.action {
+            self::steps(out, children, &format!("{indent}   "), tags);
+        }
     }
-    let _ = writeln!(out);
 }

@@ -1,6 +1,7 @@
 //! The command line: parses arguments, calls the library, prints, and owns the exit code.
 
 mod args;
+mod data;
 pub mod exit_code;
 mod list;
 mod load;

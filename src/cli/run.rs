@@ -50,14 +50,28 @@ impl Observer for CollectionObserver {
 
 pub(super) async fn run(args: RunArgs) -> u8 {
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
-    let options = match options(&args) {
-        Ok(options) => options,
+    let plans = match plans(&args) {
+        Ok(plans) => plans,
         Err(message) => {
             let _ = writeln!(stderr, "error: {message}");
             return exit_code::INVALID_INPUT;
         }
     };
-    let collections = match super::load::collections(&args.paths, |_| vec![options.clone()]) {
+    let options = plans[0].clone();
+    // Each distinct set of data columns is checked once (every row has the same in a CSV).
+    let mut checks: Vec<RunOptions> = Vec::new();
+    for plan in &plans {
+        let names = |o: &RunOptions| {
+            o.overrides
+                .iter()
+                .map(|v| v.name.clone())
+                .collect::<Vec<_>>()
+        };
+        if !checks.iter().any(|c| names(c) == names(plan)) {
+            checks.push(plan.clone());
+        }
+    }
+    let collections = match super::load::collections(&args.paths, |_| checks.clone()) {
         Ok(collections) => collections,
         Err(problems) => {
             super::load::print_problems(&mut stderr, &problems, "nothing was sent");
@@ -101,25 +115,32 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
-    let progress = Progress::new(collections.len());
+    // One run per collection and iteration, in that order.
+    let runs: Vec<(Arc<Collection>, Arc<RunOptions>)> = collections
+        .iter()
+        .flat_map(|collection| {
+            plans
+                .iter()
+                .map(|plan| (Arc::clone(collection), Arc::new(plan.clone())))
+        })
+        .collect();
+    let progress = Progress::new(runs.len());
     let ticker = progress.spawn_ticker();
     let output = OrderedOutput::new(
         anstream::AutoStream::new(std::io::stdout(), args.color.choice()),
-        collections.len(),
+        runs.len(),
         Some(Arc::clone(&progress)),
     );
-    let collectors: Vec<Arc<Mutex<Collector>>> =
-        collections.iter().map(|_| Arc::default()).collect();
+    let collectors: Vec<Arc<Mutex<Collector>>> = runs.iter().map(|_| Arc::default()).collect();
     let started_at = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let started = Instant::now();
-    let options = Arc::new(options);
     let permits = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
     let mut tasks = JoinSet::new();
-    for (index, collection) in collections.iter().enumerate() {
+    for (index, (collection, options)) in runs.iter().enumerate() {
         let collection = Arc::clone(collection);
-        let options = Arc::clone(&options);
+        let options = Arc::clone(options);
         let client = client.clone();
         let permits = Arc::clone(&permits);
         let output = Arc::clone(&output);
@@ -161,7 +182,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     if interrupted {
         tasks.abort_all();
         while tasks.join_next().await.is_some() {}
-        for index in 0..collections.len() {
+        for index in 0..runs.len() {
             output.finish(index);
         }
     }
@@ -221,11 +242,35 @@ fn write_reports(args: &RunArgs, run: &RunRecord, stderr: &mut impl Write) -> bo
     ok
 }
 
-fn options(args: &RunArgs) -> Result<RunOptions, String> {
-    let mut overrides = Vec::new();
+/// The options of every iteration: one, or one per `--data` row / `--iterations`.
+fn plans(args: &RunArgs) -> Result<Vec<RunOptions>, String> {
+    let mut files = Vec::new();
     for file in &args.vars_files {
-        overrides.extend(read_vars_file(file)?);
+        files.extend(read_vars_file(file)?);
     }
+    let rows = match &args.data {
+        Some(path) => super::data::read_rows(path)?,
+        None => Vec::new(),
+    };
+    let count = args.iterations.map_or(rows.len().max(1), |n| n as usize);
+    Ok((0..count)
+        .map(|i| {
+            // Precedence, lowest first: vars files, the data row, --var, --secret.
+            let row = rows.get(i % rows.len().max(1)).into_iter().flatten();
+            let mut overrides = files.clone();
+            overrides.extend(row.map(|(name, value)| Override {
+                name: name.clone(),
+                value: value.clone(),
+                secret: false,
+            }));
+            let mut options = options(args, overrides);
+            options.iteration = (count > 1).then_some((i + 1, count));
+            options
+        })
+        .collect())
+}
+
+fn options(args: &RunArgs, mut overrides: Vec<Override>) -> RunOptions {
     overrides.extend(args.vars.iter().map(|(name, value)| Override {
         name: name.clone(),
         value: Value::String(value.clone()),
@@ -240,7 +285,7 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
         || args.report_json.is_some()
         || args.report_tap.is_some()
         || args.report_html.is_some();
-    Ok(RunOptions {
+    RunOptions {
         environment: args.env.clone(),
         overrides,
         timeout: args.timeout,
@@ -256,7 +301,7 @@ fn options(args: &RunArgs) -> Result<RunOptions, String> {
             steps: args.steps.clone(),
         },
         ..RunOptions::default()
-    })
+    }
 }
 
 fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {

@@ -1,7 +1,8 @@
 //! Turns a parsed [`CollectionSpec`] into a runnable [`Collection`], collecting every problem
 //! instead of stopping at the first.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use indexmap::IndexMap;
 use regex::Regex;
@@ -10,11 +11,12 @@ use serde_json::Value;
 use super::diagnostic::did_you_mean;
 use super::locate::FieldPath;
 use super::model::{
-    CollectionSpec, EnvironmentSpec, ExpectSpec, RequestSpec, ScalarValue, StepSpec,
+    self, CollectionSpec, EnvironmentSpec, ExpectSpec, NextField, PaginateSpec, RequestSpec,
+    RetryOn, RetrySpec, ScalarValue, StepSpec,
 };
 use super::{
-    Body, Collection, Diagnostic, Environment, Input, Reference, Request, Step, Variable,
-    RESERVED_NAMES,
+    Action, Body, Collection, Condition, Diagnostic, Environment, ForEach, Include, Input,
+    NextPage, Paginate, Reference, Request, RequestStep, Retry, Step, Variable, RESERVED_NAMES,
 };
 use crate::check::capture::{Capture, CaptureSource};
 use crate::check::expect::{Expectations, JsonPathExpectation, SchemaExpectation, StatusMatcher};
@@ -30,16 +32,23 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         Ok(spec) => spec,
         Err(problems) => return (None, problems),
     };
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let mut compiler = Compiler {
         path,
         source: &source,
+        prefix: String::new(),
         templates: Templates::new(),
         problems: Vec::new(),
+        inputs: IndexMap::new(),
+        default_headers: Vec::new(),
+        ids: Vec::new(),
+        include_stack: vec![canonical],
     };
-    let (inputs, vars, environments, default_timeout, steps) = compiler.collection(&spec);
+    let (vars, environments, default_timeout, steps, finally) = compiler.collection(&spec);
     let Compiler {
         templates,
         problems,
+        inputs,
         ..
     } = compiler;
     let collection = Collection {
@@ -53,6 +62,7 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         default_environment: spec.default_environment,
         default_timeout,
         steps,
+        finally,
         templates,
         source,
     };
@@ -88,18 +98,79 @@ fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
 }
 
 type Parts = (
-    IndexMap<String, Input>,
     IndexMap<String, Variable>,
     IndexMap<String, Environment>,
-    Option<std::time::Duration>,
+    Option<Duration>,
+    Vec<Step>,
     Vec<Step>,
 );
 
 struct Compiler<'a> {
     path: &'a Path,
     source: &'a str,
+    /// Prepended to template names: each included file gets its own.
+    prefix: String,
     templates: Templates,
     problems: Vec<Diagnostic>,
+    /// Declared inputs, the included files' too.
+    inputs: IndexMap<String, Input>,
+    /// `defaults.headers` of the file being compiled.
+    default_headers: Vec<(String, Template)>,
+    /// Step ids so far (unique across includes, for `steps.<id>`).
+    ids: Vec<String>,
+    /// The files being compiled, outermost first, to find include cycles.
+    include_stack: Vec<PathBuf>,
+}
+
+/// Adds the variables `templates` read at `field` to `references`.
+fn record(references: &mut Vec<Reference>, templates: Vec<&Template>, field: &FieldPath) {
+    for template in templates {
+        for variable in template.references() {
+            references.push(Reference {
+                variable,
+                field: field.clone(),
+            });
+        }
+    }
+}
+
+/// The variables an `expect` block's operands read.
+fn expectation_references(
+    references: &mut Vec<Reference>,
+    expect: &Expectations,
+    field: &FieldPath,
+) {
+    for (name, predicate) in &expect.headers {
+        record(
+            references,
+            predicate.templates(),
+            &field.key("headers").key(name),
+        );
+    }
+    for expectation in &expect.jsonpath {
+        record(
+            references,
+            expectation.predicate.templates(),
+            &field.key("jsonpath").key(expectation.path.as_str()),
+        );
+    }
+    if let Some(body) = &expect.body {
+        record(references, body.templates(), &field.key("body"));
+    }
+    conditions_references(references, &expect.values, &field.key("values"));
+}
+
+/// The variables `when` or `expect.values` read.
+fn conditions_references(
+    references: &mut Vec<Reference>,
+    conditions: &[Condition],
+    field: &FieldPath,
+) {
+    for condition in conditions {
+        let at = field.key(&condition.source);
+        record(references, condition.value.templates(), &at);
+        record(references, condition.predicate.templates(), &at);
+    }
 }
 
 impl Compiler<'_> {
@@ -120,28 +191,15 @@ impl Compiler<'_> {
 
     fn collection(&mut self, spec: &CollectionSpec) -> Parts {
         let root = FieldPath::default();
-        let inputs: IndexMap<String, Input> = spec
-            .inputs
-            .iter()
-            .map(|(name, input)| {
-                (
-                    name.clone(),
-                    Input {
-                        secret: input.secret,
-                        description: input.description.clone(),
-                        default: input.default.clone(),
-                    },
-                )
-            })
-            .collect();
-        let vars = self.variables(&spec.vars, &root.key("vars"), &inputs);
+        self.declare_inputs(spec);
+        let vars = self.variables(&spec.vars, &root.key("vars"));
         let environments = spec
             .environments
             .iter()
             .map(|(name, env)| {
                 (
                     name.clone(),
-                    self.environment(env, &root.key("environments").key(name), &inputs),
+                    self.environment(env, &root.key("environments").key(name)),
                 )
             })
             .collect();
@@ -160,56 +218,48 @@ impl Compiler<'_> {
                 }
             }
         }
-        let default_headers: Vec<(String, Template)> = spec
-            .defaults
+        self.default_headers = self.default_headers(spec);
+        let steps = self.steps(&spec.steps, &root.key("steps"));
+        let finally = self.steps(&spec.finally, &root.key("finally"));
+        if spec.steps.is_empty() {
+            self.problem(&root.key("steps"), "the collection has no steps");
+        }
+        (
+            vars,
+            environments,
+            spec.defaults.timeout.map(|d| d.0),
+            steps,
+            finally,
+        )
+    }
+
+    fn declare_inputs(&mut self, spec: &CollectionSpec) {
+        for (name, input) in &spec.inputs {
+            // An included file's inputs join the including collection's; its own win.
+            self.inputs.entry(name.clone()).or_insert_with(|| Input {
+                secret: input.secret,
+                description: input.description.clone(),
+                default: input.default.clone(),
+            });
+        }
+    }
+
+    fn default_headers(&mut self, spec: &CollectionSpec) -> Vec<(String, Template)> {
+        let root = FieldPath::default();
+        spec.defaults
             .headers
             .iter()
             .filter_map(|(name, value)| {
                 let field = root.key("defaults").key("headers").key(name);
                 self.header(name, value, &field)
             })
-            .collect();
-        let mut ids = Vec::<String>::new();
-        let mut steps = Vec::with_capacity(spec.steps.len());
-        for (index, step) in spec.steps.iter().enumerate() {
-            let field = root.key("steps").index(index);
-            if let Some(id) = &step.id {
-                if !is_identifier(id) {
-                    self.problem(
-                        &field.key("id"),
-                        format!("step id `{id}` may hold only letters, digits, `_` and `-`"),
-                    );
-                } else if ids.contains(id) {
-                    self.problem(
-                        &field.key("id"),
-                        format!("step id `{id}` is used by an earlier step; ids must be unique"),
-                    );
-                }
-                ids.push(id.clone());
-            }
-            steps.push(self.step(index, step, &field, &default_headers, &inputs));
-        }
-        if spec.steps.is_empty() {
-            self.problem(&root.key("steps"), "the collection has no steps");
-        }
-        (
-            inputs,
-            vars,
-            environments,
-            spec.defaults.timeout.map(|d| d.0),
-            steps,
-        )
+            .collect()
     }
 
-    fn environment(
-        &mut self,
-        spec: &EnvironmentSpec,
-        field: &FieldPath,
-        inputs: &IndexMap<String, Input>,
-    ) -> Environment {
+    fn environment(&mut self, spec: &EnvironmentSpec, field: &FieldPath) -> Environment {
         Environment {
             sandbox: spec.sandbox,
-            vars: self.variables(&spec.vars, &field.key("vars"), inputs),
+            vars: self.variables(&spec.vars, &field.key("vars")),
         }
     }
 
@@ -217,7 +267,6 @@ impl Compiler<'_> {
         &mut self,
         vars: &IndexMap<String, Value>,
         field: &FieldPath,
-        inputs: &IndexMap<String, Input>,
     ) -> IndexMap<String, Variable> {
         let mut out = IndexMap::new();
         for (name, value) in vars {
@@ -237,25 +286,194 @@ impl Compiler<'_> {
                 continue;
             }
             if let Some(value) = self.json(value, &field) {
-                for template in value.templates() {
-                    self.check_env_references(template, &field, inputs);
-                }
+                let references: Vec<String> = value
+                    .templates()
+                    .iter()
+                    .flat_map(|t| t.references())
+                    .collect();
+                self.check_env_references(&references, &field);
                 out.insert(name.clone(), Variable { value, field });
             }
         }
         out
     }
 
-    fn step(
+    /// Compiles a list of steps (top level, a group, `finally`, an included file).
+    fn steps(&mut self, specs: &[StepSpec], field: &FieldPath) -> Vec<Step> {
+        specs
+            .iter()
+            .enumerate()
+            .map(|(index, spec)| self.step(index, spec, &field.index(index)))
+            .collect()
+    }
+
+    fn step(&mut self, index: usize, spec: &StepSpec, field: &FieldPath) -> Step {
+        if let Some(id) = &spec.id {
+            if !is_identifier(id) {
+                self.problem(
+                    &field.key("id"),
+                    format!("step id `{id}` may hold only letters, digits, `_` and `-`"),
+                );
+            } else if self.ids.contains(id) {
+                self.problem(
+                    &field.key("id"),
+                    format!("step id `{id}` is used by an earlier step; ids must be unique"),
+                );
+            }
+            self.ids.push(id.clone());
+        }
+        let mut references = Vec::new();
+        let when = self.conditions(&spec.when, &field.key("when"));
+        conditions_references(&mut references, &when, &field.key("when"));
+        let for_each = self.for_each(spec, field, &mut references);
+        let kinds = [
+            spec.request.is_some(),
+            spec.steps.is_some(),
+            spec.include.is_some(),
+        ];
+        let action = match (&spec.request, &spec.steps, &spec.include) {
+            (None, None, None) => {
+                self.problem_with_hint(
+                    field,
+                    format!(
+                        "step `{}` needs one of `request`, `steps` and `include`",
+                        spec.name
+                    ),
+                    "a step sends a `request`, groups `steps`, or runs an `include`d file",
+                );
+                Action::Group(Vec::new())
+            }
+            _ if kinds.iter().filter(|k| **k).count() != 1 => {
+                self.problem_with_hint(
+                    field,
+                    format!(
+                        "step `{}` needs exactly one of `request`, `steps` and `include`",
+                        spec.name
+                    ),
+                    "a step sends a `request`, groups `steps`, or runs an `include`d file",
+                );
+                Action::Group(Vec::new())
+            }
+            (Some(request), _, _) => Action::Request(Box::new(self.request_step(
+                spec,
+                request,
+                field,
+                &mut references,
+            ))),
+            (_, Some(steps), _) => Action::Group(self.steps(steps, &field.key("steps"))),
+            (_, _, Some(path)) => match self.include(spec, path, field, &mut references) {
+                Some(include) => Action::Include(Box::new(include)),
+                None => Action::Group(Vec::new()),
+            },
+        };
+        if !matches!(action, Action::Request(_)) {
+            for (present, key) in [
+                (spec.retry.is_some(), "retry"),
+                (spec.paginate.is_some(), "paginate"),
+                (spec.expect.is_some(), "expect"),
+                (!spec.capture.is_empty(), "capture"),
+            ] {
+                if present {
+                    self.problem(
+                        &field.key(key),
+                        format!("`{key}` applies only to a step with a `request`"),
+                    );
+                }
+            }
+        }
+        if spec.include.is_none() && (!spec.vars.is_empty() || !spec.export.is_empty()) {
+            self.problem(
+                field,
+                "`vars` and `export` apply only to a step with `include`",
+            );
+        }
+        if let Some(name) = &spec.as_ {
+            if spec.for_each.is_none() {
+                self.problem(
+                    &field.key("as"),
+                    "`as` names the element of `for_each`, which this step does not have",
+                );
+            } else if !is_identifier(name) || RESERVED_NAMES.contains(&name.as_str()) {
+                self.problem(
+                    &field.key("as"),
+                    format!("`{name}` cannot be a variable name"),
+                );
+            }
+        }
+        let variables: Vec<String> = references
+            .iter()
+            .map(|r: &Reference| r.variable.clone())
+            .collect();
+        for (variable, reference) in variables.iter().zip(references.clone()) {
+            self.check_env_references(std::slice::from_ref(variable), &reference.field);
+        }
+        Step {
+            index,
+            field: field.clone(),
+            name: spec.name.clone(),
+            id: spec.id.clone(),
+            tags: spec.tags.clone(),
+            when,
+            delay: spec.delay.map(|d| d.0),
+            for_each,
+            action,
+            references,
+        }
+    }
+
+    fn for_each(
         &mut self,
-        index: usize,
         spec: &StepSpec,
         field: &FieldPath,
-        default_headers: &[(String, Template)],
-        inputs: &IndexMap<String, Input>,
-    ) -> Step {
-        let mut references = Vec::new();
-        let request = self.request(&spec.request, &field.key("request"), default_headers);
+        references: &mut Vec<Reference>,
+    ) -> Option<ForEach> {
+        let items = spec.for_each.as_ref()?;
+        let at = field.key("for_each");
+        if !matches!(items, Value::Array(_) | Value::String(_)) {
+            self.problem_with_hint(
+                &at,
+                "`for_each` takes a list, or a template that gives one",
+                "e.g. `for_each: [a, b]` or `for_each: \"{{ids}}\"`",
+            );
+            return None;
+        }
+        let items = self.json(items, &at)?;
+        record(references, items.templates(), &at);
+        Some(ForEach {
+            items,
+            name: spec.as_.clone().unwrap_or_else(|| "item".to_owned()),
+        })
+    }
+
+    fn conditions(
+        &mut self,
+        specs: &IndexMap<String, super::predicate_spec::PredicateSpec>,
+        field: &FieldPath,
+    ) -> Vec<Condition> {
+        specs
+            .iter()
+            .filter_map(|(source, predicate)| {
+                let at = field.key(source);
+                let value = self.json(&Value::String(source.clone()), &at)?;
+                let (predicate, _) = self.predicate(predicate, Subject::Json, false, &at)?;
+                Some(Condition {
+                    source: source.clone(),
+                    value,
+                    predicate,
+                })
+            })
+            .collect()
+    }
+
+    fn request_step(
+        &mut self,
+        spec: &StepSpec,
+        request_spec: &RequestSpec,
+        field: &FieldPath,
+        references: &mut Vec<Reference>,
+    ) -> RequestStep {
+        let default_headers = self.default_headers.clone();
+        let request = self.request(request_spec, &field.key("request"), &default_headers);
         let expect = match &spec.expect {
             Some(expect) => self.expectations(expect, &field.key("expect")),
             None => Expectations::default(),
@@ -267,23 +485,26 @@ impl Compiler<'_> {
                 self.capture(name, &capture.source, &field.key("capture").key(name))
             })
             .collect();
+        let retry = spec
+            .retry
+            .as_ref()
+            .map(|retry| self.retry(retry, &field.key("retry"), references));
+        let paginate = spec
+            .paginate
+            .as_ref()
+            .and_then(|paginate| self.paginate(paginate, &field.key("paginate")));
 
         let request_field = field.key("request");
-        let mut record = |template: &Template, at: FieldPath| {
-            for variable in template.references() {
-                references.push(Reference {
-                    variable,
-                    field: at.clone(),
-                });
-            }
-        };
-        record(&request.url, request_field.key("url"));
+        record(references, vec![&request.url], &request_field.key("url"));
         for (name, template) in &request.query {
-            record(template, request_field.key("query").key(name));
+            record(
+                references,
+                vec![template],
+                &request_field.key("query").key(name),
+            );
         }
         for (name, template) in &request.headers {
-            let at = if spec
-                .request
+            let at = if request_spec
                 .headers
                 .keys()
                 .any(|k| k.eq_ignore_ascii_case(name))
@@ -295,86 +516,244 @@ impl Compiler<'_> {
                     .key("headers")
                     .key(name)
             };
-            record(template, at);
+            record(references, vec![template], &at);
         }
         match &request.body {
-            Body::Json(json) => json
-                .templates()
-                .into_iter()
-                .for_each(|t| record(t, request_field.key("json"))),
-            Body::Text(text) => record(text, request_field.key("body")),
+            Body::Json(json) => record(references, json.templates(), &request_field.key("json")),
+            Body::Text(text) => record(references, vec![text], &request_field.key("body")),
             Body::None => {}
         }
-        let expect_field = field.key("expect");
-        for (name, predicate) in &expect.headers {
-            predicate
-                .templates()
-                .into_iter()
-                .for_each(|t| record(t, expect_field.key("headers").key(name)));
+        expectation_references(references, &expect, &field.key("expect"));
+        RequestStep {
+            request,
+            expect,
+            captures,
+            retry,
+            paginate,
         }
-        for expectation in &expect.jsonpath {
-            let at = expect_field.key("jsonpath").key(expectation.path.as_str());
-            expectation
-                .predicate
-                .templates()
-                .into_iter()
-                .for_each(|t| record(t, at.clone()));
+    }
+
+    fn retry(
+        &mut self,
+        spec: &RetrySpec,
+        field: &FieldPath,
+        references: &mut Vec<Reference>,
+    ) -> Retry {
+        if spec.attempts == 0 {
+            self.problem(
+                &field.key("attempts"),
+                "`attempts` counts every attempt, the first included: at least 1",
+            );
         }
-        if let Some(body) = &expect.body {
-            body.templates()
-                .into_iter()
-                .for_each(|t| record(t, expect_field.key("body")));
+        let backoff = spec.backoff.unwrap_or(1.0);
+        if !(backoff.is_finite() && backoff >= 1.0) {
+            self.problem(
+                &field.key("backoff"),
+                "`backoff` multiplies the wait after each attempt: 1 or more",
+            );
         }
-        for reference in &references {
-            if let Some(input) = reference.variable.strip_prefix("env.") {
-                let input = input.split('.').next().unwrap_or(input).to_owned();
-                if !inputs.contains_key(&input) {
-                    self.undeclared_input(&input, &reference.field.clone(), inputs);
-                }
-            } else if reference.variable == "env" {
+        let until = spec.until.as_ref().map(|until| {
+            let expect = self.expectations(until, &field.key("until"));
+            expectation_references(references, &expect, &field.key("until"));
+            expect
+        });
+        Retry {
+            attempts: spec.attempts.max(1),
+            interval: spec.interval.map_or(Duration::from_secs(1), |d| d.0),
+            backoff: if backoff.is_finite() {
+                backoff.max(1.0)
+            } else {
+                1.0
+            },
+            max_interval: spec.max_interval.map(|d| d.0),
+            until,
+            on_transport: spec.on.contains(&RetryOn::Transport),
+            on_server_error: spec.on.contains(&RetryOn::ServerError),
+            on_too_many_requests: spec.on.contains(&RetryOn::TooManyRequests),
+        }
+    }
+
+    fn paginate(&mut self, spec: &PaginateSpec, field: &FieldPath) -> Option<Paginate> {
+        let next = match &spec.next {
+            model::NextPage::Link(_) => NextPage::Link,
+            model::NextPage::Field(NextField {
+                jsonpath: Some(path),
+                query: None,
+            }) => NextPage::JsonPath(self.jsonpath(path, &field.key("next").key("jsonpath"))?),
+            model::NextPage::Field(NextField {
+                jsonpath: None,
+                query: Some(name),
+            }) => NextPage::Query(name.clone()),
+            model::NextPage::Field(_) => {
+                self.problem_with_hint(
+                    &field.key("next"),
+                    "`next` is `link`, `{ jsonpath: PATH }` or `{ query: NAME }`",
+                    "follow the Link header with `next: link`",
+                );
+                return None;
+            }
+        };
+        let mut collect = Vec::new();
+        for (name, path) in &spec.collect {
+            let at = field.key("collect").key(name);
+            if !is_identifier(name) || RESERVED_NAMES.contains(&name.as_str()) {
+                self.problem(&at, format!("`{name}` cannot be a variable name"));
+                continue;
+            }
+            if let Some(path) = self.jsonpath(path, &at) {
+                collect.push((name.clone(), path));
+            }
+        }
+        if matches!(next, NextPage::Query(_)) && collect.is_empty() {
+            self.problem_with_hint(
+                &field.key("collect"),
+                "`next: { query: ... }` stops at a page where `collect` finds nothing, so it needs `collect`",
+                "e.g. `collect: { ids: \"$[*].id\" }`",
+            );
+        }
+        if spec.max_pages == Some(0) {
+            self.problem(&field.key("max_pages"), "`max_pages` must be at least 1");
+        }
+        Some(Paginate {
+            next,
+            collect,
+            max_pages: spec.max_pages.unwrap_or(100).max(1),
+        })
+    }
+
+    fn jsonpath(&mut self, path: &str, field: &FieldPath) -> Option<JsonPath> {
+        match JsonPath::compile(path) {
+            Ok(path) => Some(path),
+            Err(e) => {
+                self.problem_with_hint(
+                    field,
+                    e.to_string(),
+                    "JSONPath follows RFC 9535, e.g. `$.items[0].id` or `$[*].name`",
+                );
+                None
+            }
+        }
+    }
+
+    fn include(
+        &mut self,
+        spec: &StepSpec,
+        written: &str,
+        field: &FieldPath,
+        references: &mut Vec<Reference>,
+    ) -> Option<Include> {
+        let at = field.key("include");
+        let base = self.path.parent().unwrap_or(Path::new("."));
+        let path = base.join(written);
+        let canonical = std::fs::canonicalize(&path).ok();
+        let Some(canonical) = canonical else {
+            self.problem_with_hint(
+                &at,
+                format!("cannot read included collection `{}`", path.display()),
+                "the path is relative to the including file",
+            );
+            return None;
+        };
+        if self.include_stack.contains(&canonical) {
+            let chain: Vec<String> = self
+                .include_stack
+                .iter()
+                .chain(std::iter::once(&canonical))
+                .map(|p| p.display().to_string())
+                .collect();
+            self.problem(&at, format!("includes form a cycle: {}", chain.join(" → ")));
+            return None;
+        }
+        let source = match std::fs::read_to_string(&canonical) {
+            Ok(source) => source,
+            Err(e) => {
                 self.problem(
-                    &reference.field.clone(),
+                    &at,
+                    format!("cannot read included collection `{}`: {e}", path.display()),
+                );
+                return None;
+            }
+        };
+        let included = match parse(&path, &source) {
+            Ok(included) => included,
+            Err(problems) => {
+                self.problems.extend(problems);
+                return None;
+            }
+        };
+        let passed = self.variables(&spec.vars, &field.key("vars"));
+        for variable in passed.values() {
+            record(references, variable.value.templates(), &variable.field);
+        }
+        let mut stack = self.include_stack.clone();
+        stack.push(canonical);
+        let mut child = Compiler {
+            path: &path,
+            source: &source,
+            prefix: format!("{}{}#", self.prefix, path.display()),
+            templates: std::mem::take(&mut self.templates),
+            problems: std::mem::take(&mut self.problems),
+            inputs: std::mem::take(&mut self.inputs),
+            default_headers: Vec::new(),
+            ids: std::mem::take(&mut self.ids),
+            include_stack: stack,
+        };
+        child.declare_inputs(&included);
+        let defaults = child.variables(&included.vars, &FieldPath::default().key("vars"));
+        child.default_headers = child.default_headers(&included);
+        let steps = child.steps(&included.steps, &FieldPath::default().key("steps"));
+        let provided: Vec<String> = steps
+            .iter()
+            .flat_map(Step::provides)
+            .chain(defaults.keys().cloned())
+            .collect();
+        self.templates = child.templates;
+        self.problems = child.problems;
+        self.inputs = child.inputs;
+        self.ids = child.ids;
+        for (i, name) in spec.export.iter().enumerate() {
+            if !provided.contains(name) {
+                let hint = match did_you_mean(name, provided.iter().map(String::as_str)) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("the included steps set: {}", provided.join(", ")),
+                };
+                self.problem_with_hint(
+                    &field.key("export").index(i),
+                    format!("`{name}` is not captured or defined by `{written}`"),
+                    hint,
+                );
+            }
+        }
+        Some(Include {
+            path,
+            source,
+            defaults,
+            passed,
+            export: spec.export.clone(),
+            steps,
+        })
+    }
+
+    fn check_env_references(&mut self, references: &[String], field: &FieldPath) {
+        for variable in references {
+            if let Some(input) = variable.strip_prefix("env.") {
+                let input = input.split('.').next().unwrap_or(input);
+                if !self.inputs.contains_key(input) {
+                    self.undeclared_input(input, field);
+                }
+            } else if variable == "env" {
+                self.problem(
+                    field,
                     "`env` is not a value; read one declared input with `{{env.NAME}}`",
                 );
             }
         }
-        Step {
-            index,
-            name: spec.name.clone(),
-            id: spec.id.clone(),
-            tags: spec.tags.clone(),
-            request,
-            expect,
-            captures,
-            references,
-        }
     }
 
-    fn check_env_references(
-        &mut self,
-        template: &Template,
-        field: &FieldPath,
-        inputs: &IndexMap<String, Input>,
-    ) {
-        for variable in template.references() {
-            if let Some(input) = variable.strip_prefix("env.") {
-                let input = input.split('.').next().unwrap_or(input);
-                if !inputs.contains_key(input) {
-                    self.undeclared_input(input, field, inputs);
-                }
-            }
-        }
-    }
-
-    fn undeclared_input(
-        &mut self,
-        input: &str,
-        field: &FieldPath,
-        inputs: &IndexMap<String, Input>,
-    ) {
+    fn undeclared_input(&mut self, input: &str, field: &FieldPath) {
         let message =
             format!("`env.{input}` reads an environment variable that is not declared in `inputs`");
-        let hint = match did_you_mean(input, inputs.keys().map(String::as_str)) {
+        let hint = match did_you_mean(input, self.inputs.keys().map(String::as_str)) {
             Some(close) => format!("did you mean `env.{close}`? Otherwise declare it: `inputs: {{ {input}: {{ description: ... }} }}`"),
             None => format!("declare it so users know the collection reads it: `inputs: {{ {input}: {{ description: ... }} }}`"),
         };
@@ -533,6 +912,7 @@ impl Compiler<'_> {
                         None
                     }
                 });
+        let values = self.conditions(&spec.values, &field.key("values"));
         Expectations {
             status,
             headers,
@@ -540,6 +920,7 @@ impl Compiler<'_> {
             body,
             schema,
             duration,
+            values,
         }
     }
 
@@ -555,7 +936,7 @@ impl Compiler<'_> {
             subject,
             allow_count,
             &mut self.templates,
-            &field.to_string(),
+            &format!("{}{field}", self.prefix),
         ) {
             Ok(compiled) => Some(compiled),
             Err(e) => {
@@ -651,7 +1032,10 @@ impl Compiler<'_> {
     }
 
     fn template(&mut self, text: &str, field: &FieldPath) -> Option<Template> {
-        match self.templates.compile(&field.to_string(), text) {
+        match self
+            .templates
+            .compile(&format!("{}{field}", self.prefix), text)
+        {
             Ok(template) => Some(template),
             Err(e) => {
                 self.problem_with_hint(
@@ -665,7 +1049,11 @@ impl Compiler<'_> {
     }
 
     fn json(&mut self, value: &Value, field: &FieldPath) -> Option<JsonTemplate> {
-        match JsonTemplate::compile(&mut self.templates, &field.to_string(), value) {
+        match JsonTemplate::compile(
+            &mut self.templates,
+            &format!("{}{field}", self.prefix),
+            value,
+        ) {
             Ok(json) => Some(json),
             Err(e) => {
                 self.problem_with_hint(

@@ -20,9 +20,15 @@ use crate::check::capture::Capture;
 use crate::check::expect::Expectations;
 use crate::template::{JsonTemplate, Template, Templates};
 
+pub use crate::check::condition::Condition;
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use locate::FieldPath;
 pub use model::{CollectionSpec, Method, SandboxKind};
+
+/// True for a valid variable name: letters, digits, `_` and `-`, not empty.
+pub fn is_variable_name(name: &str) -> bool {
+    compile::is_identifier(name)
+}
 
 /// Variable names the runner itself provides; a collection cannot define them.
 pub const RESERVED_NAMES: &[&str] = &["env", "sandbox", "steps"];
@@ -51,6 +57,8 @@ pub struct Collection {
     pub default_timeout: Option<Duration>,
     /// The steps, in order.
     pub steps: Vec<Step>,
+    /// `finally`: steps that always run after `steps`.
+    pub finally: Vec<Step>,
     /// Every template of the collection.
     pub templates: Templates,
 }
@@ -86,22 +94,154 @@ pub struct Environment {
 
 /// A compiled step.
 pub struct Step {
-    /// Position in the collection, from 0.
+    /// Position among its siblings, from 0.
     pub index: usize,
+    /// Where it is written, e.g. `steps[2]` or `steps[1].steps[0]`.
+    pub field: FieldPath,
     /// `name`.
     pub name: String,
     /// `id`.
     pub id: Option<String>,
     /// `tags`.
     pub tags: Vec<String>,
+    /// `when`: all must hold for the step to run.
+    pub when: Vec<Condition>,
+    /// `delay`.
+    pub delay: Option<Duration>,
+    /// `for_each` and `as`.
+    pub for_each: Option<ForEach>,
+    /// What the step does.
+    pub action: Action,
+    /// Every variable the step's own templates read (not its children's), with the field.
+    pub references: Vec<Reference>,
+}
+
+/// What a step does.
+pub enum Action {
+    /// Send a request.
+    Request(Box<RequestStep>),
+    /// Run a group of steps.
+    Group(Vec<Step>),
+    /// Run another collection file's steps.
+    Include(Box<Include>),
+}
+
+/// A request, what to expect of it, what to capture, and how to retry or page it.
+pub struct RequestStep {
     /// The request.
     pub request: Request,
     /// `expect`.
     pub expect: Expectations,
     /// `capture`, in order.
     pub captures: Vec<Capture>,
-    /// Every variable the step's templates read, with the field that reads it.
-    pub references: Vec<Reference>,
+    /// `retry`.
+    pub retry: Option<Retry>,
+    /// `paginate`.
+    pub paginate: Option<Paginate>,
+}
+
+/// `for_each` + `as`.
+pub struct ForEach {
+    /// The list, literal or templated.
+    pub items: JsonTemplate,
+    /// The variable bound to the current element.
+    pub name: String,
+}
+
+/// `retry`.
+pub struct Retry {
+    /// Attempts in all.
+    pub attempts: u32,
+    /// The first wait.
+    pub interval: Duration,
+    /// The wait's multiplier after each attempt.
+    pub backoff: f64,
+    /// The longest wait.
+    pub max_interval: Option<Duration>,
+    /// Stop when this holds; `None`: the step's own expectations.
+    pub until: Option<Expectations>,
+    /// Transport errors are retried.
+    pub on_transport: bool,
+    /// 5xx responses are retried.
+    pub on_server_error: bool,
+    /// 429 responses are retried.
+    pub on_too_many_requests: bool,
+}
+
+/// `paginate`.
+pub struct Paginate {
+    /// How to find the next page.
+    pub next: NextPage,
+    /// Variables filled with a JSONPath's matches over every page.
+    pub collect: Vec<(String, crate::check::jsonpath::JsonPath)>,
+    /// The most pages followed.
+    pub max_pages: u32,
+}
+
+/// How `paginate` finds the next page.
+pub enum NextPage {
+    /// The `Link` header's `rel="next"`.
+    Link,
+    /// A URL in the body.
+    JsonPath(crate::check::jsonpath::JsonPath),
+    /// A query parameter holding the page number.
+    Query(String),
+}
+
+/// `include`.
+pub struct Include {
+    /// The included file.
+    pub path: PathBuf,
+    /// Its YAML source, for locating problems in it.
+    pub source: String,
+    /// Its own `vars`: defaults, below the including run's variables.
+    pub defaults: IndexMap<String, Variable>,
+    /// `vars` passed in: over everything.
+    pub passed: IndexMap<String, Variable>,
+    /// `export`: variables kept after the included steps ran.
+    pub export: Vec<String>,
+    /// Its steps.
+    pub steps: Vec<Step>,
+}
+
+impl Step {
+    /// The request step, if this step sends a request.
+    pub fn request_step(&self) -> Option<&RequestStep> {
+        match &self.action {
+            Action::Request(step) => Some(step),
+            _ => None,
+        }
+    }
+
+    /// The root names of the variables this step and its children read.
+    pub fn reads(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .references
+            .iter()
+            .map(|r| r.variable.split('.').next().unwrap_or("").to_owned())
+            .collect();
+        match &self.action {
+            Action::Request(_) => {}
+            Action::Group(steps) => names.extend(steps.iter().flat_map(Step::reads)),
+            Action::Include(include) => names.extend(include.steps.iter().flat_map(Step::reads)),
+        }
+        names
+    }
+
+    /// The variables this step (with its children) sets for the steps after it.
+    pub fn provides(&self) -> Vec<String> {
+        match &self.action {
+            Action::Request(step) => {
+                let mut names: Vec<String> = step.captures.iter().map(|c| c.name.clone()).collect();
+                if let Some(paginate) = &step.paginate {
+                    names.extend(paginate.collect.iter().map(|(name, _)| name.clone()));
+                }
+                names
+            }
+            Action::Group(steps) => steps.iter().flat_map(Step::provides).collect(),
+            Action::Include(include) => include.export.clone(),
+        }
+    }
 }
 
 /// A template's use of a variable.

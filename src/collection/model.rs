@@ -43,8 +43,12 @@ pub struct CollectionSpec {
     /// Settings applied to every step unless the step overrides them.
     #[serde(default)]
     pub defaults: DefaultsSpec,
-    /// The request steps, run in order.
+    /// The steps, run in order.
     pub steps: Vec<StepSpec>,
+    /// Steps that always run after `steps`, whether they passed or failed (clean up what the
+    /// run created).
+    #[serde(default)]
+    pub finally: Vec<StepSpec>,
 }
 
 /// An environment variable the collection reads.
@@ -107,14 +111,130 @@ pub struct StepSpec {
     /// Labels for selecting steps with `--tag`.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// The HTTP request to send.
-    pub request: RequestSpec,
+    /// Run the step only if every templated value satisfies its predicate, e.g.
+    /// `when: { "{{region}}": eu }`; otherwise it is reported as skipped, with the reason.
+    #[serde(default)]
+    pub when: IndexMap<String, PredicateSpec>,
+    /// Wait this long before the step, e.g. `500ms`.
+    #[serde(default)]
+    pub delay: Option<DurationText>,
+    /// Run the step (or its `steps`) once per element of a list: a literal list or a template
+    /// that gives one, e.g. `"{{endpoint_ids}}"`.
+    #[serde(default)]
+    pub for_each: Option<Value>,
+    /// The variable holding the current element of `for_each` (default `item`).
+    #[serde(default, rename = "as")]
+    pub as_: Option<String>,
+    /// The HTTP request to send. A step has exactly one of `request`, `steps` and `include`.
+    #[serde(default)]
+    pub request: Option<RequestSpec>,
+    /// A group of steps run in order (with `for_each`: once per element).
+    #[serde(default)]
+    pub steps: Option<Vec<StepSpec>>,
+    /// Another collection file whose steps run here (relative to this file).
+    #[serde(default)]
+    pub include: Option<String>,
+    /// With `include`: variables passed to the included steps (they override its own).
+    #[serde(default)]
+    pub vars: IndexMap<String, Value>,
+    /// With `include`: the variables the included steps set that this collection keeps.
+    #[serde(default)]
+    pub export: Vec<String>,
+    /// Re-send the request until `until` holds (polling), or on transport errors, 5xx, 429.
+    #[serde(default)]
+    pub retry: Option<RetrySpec>,
+    /// Follow the pages of a paged response, collecting values over every page.
+    #[serde(default)]
+    pub paginate: Option<PaginateSpec>,
     /// What the response must satisfy.
     #[serde(default)]
     pub expect: Option<ExpectSpec>,
     /// Values taken from the response into variables, for later steps.
     #[serde(default)]
     pub capture: IndexMap<String, CaptureSpec>,
+}
+
+/// `retry`: how often and how long to re-send a step.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetrySpec {
+    /// Attempts in all, the first included (at least 1).
+    pub attempts: u32,
+    /// Wait between attempts (default `1s`).
+    #[serde(default)]
+    pub interval: Option<DurationText>,
+    /// Multiply the wait by this after each attempt (default 1: constant).
+    #[serde(default)]
+    pub backoff: Option<f64>,
+    /// The longest wait, however large the backoff makes it.
+    #[serde(default)]
+    pub max_interval: Option<DurationText>,
+    /// Stop when this holds (an `expect` block); default: the step's own `expect`.
+    #[serde(default)]
+    pub until: Option<ExpectSpec>,
+    /// Also retry these failures: `transport` (connection, timeout), `5xx`, `429`.
+    #[serde(default)]
+    pub on: Vec<RetryOn>,
+}
+
+/// A failure `retry.on` can retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum RetryOn {
+    /// A connection, DNS, TLS or timeout error.
+    #[serde(rename = "transport")]
+    Transport,
+    /// A 5xx status.
+    #[serde(rename = "5xx")]
+    ServerError,
+    /// 429 Too Many Requests (its `Retry-After` is honoured).
+    #[serde(rename = "429")]
+    TooManyRequests,
+}
+
+/// `paginate`: follow the next page until there is none.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaginateSpec {
+    /// How to find the next page.
+    pub next: NextPage,
+    /// Variables to fill with a JSONPath's matches over every page, e.g. `{ ids: "$[*].id" }`.
+    #[serde(default)]
+    pub collect: IndexMap<String, String>,
+    /// Stop after this many pages (default 100).
+    #[serde(default)]
+    pub max_pages: Option<u32>,
+}
+
+/// How `paginate` finds the next page.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum NextPage {
+    /// `link`: the `Link` header's `rel="next"` URL.
+    Link(LinkKeyword),
+    /// `{ jsonpath: $.next }`: a URL in the body (absolute or relative); none ends.
+    /// `{ query: page }`: add 1 to this query parameter; a page where every `collect` path
+    /// matches nothing ends.
+    Field(NextField),
+}
+
+/// The keyword `link`.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkKeyword {
+    /// Follow `Link: <...>; rel="next"`.
+    Link,
+}
+
+/// A next-page rule that names a field.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NextField {
+    /// A JSONPath to the next page's URL.
+    #[serde(default)]
+    pub jsonpath: Option<String>,
+    /// A query parameter holding the page number.
+    #[serde(default)]
+    pub query: Option<String>,
 }
 
 /// The HTTP method.
@@ -210,6 +330,10 @@ pub struct ExpectSpec {
     /// A predicate on the response time, e.g. `{ lt: 2s }`.
     #[serde(default)]
     pub duration: Option<PredicateSpec>,
+    /// Templated value → predicate, checked after the captures, e.g.
+    /// `"{{ids}}": { length: "{{total}}" }`.
+    #[serde(default)]
+    pub values: IndexMap<String, PredicateSpec>,
 }
 
 /// Variables given on the command line or in a vars file: name → value.

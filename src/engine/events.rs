@@ -11,6 +11,8 @@ pub enum Event<'a> {
         collection: &'a Collection,
         /// The environment chosen, if any.
         environment: Option<&'a str>,
+        /// `(n, of)` for data-driven and repeated runs.
+        iteration: Option<(usize, usize)>,
     },
     /// A step is about to be sent.
     StepStarted {
@@ -46,11 +48,13 @@ impl Observer for Collector {
             Event::CollectionStarted {
                 collection,
                 environment,
+                iteration,
             } => {
                 self.report = Some(CollectionReport {
                     name: collection.name.clone(),
                     path: collection.path.clone(),
                     environment: environment.map(str::to_owned),
+                    iteration: *iteration,
                     steps: Vec::new(),
                     duration: std::time::Duration::ZERO,
                 });

@@ -2,6 +2,7 @@
 //! step to an [`Observer`]. Never prints.
 
 mod events;
+mod flow;
 mod prepare;
 mod result;
 mod select;
@@ -12,8 +13,8 @@ use std::time::{Duration, Instant};
 pub use events::{Collector, Event, NoObserver, Observer};
 pub use prepare::{prepare, Override, PrepareError, Prepared, SandboxVars};
 pub use result::{
-    CollectionDone, CollectionReport, Exchange, Outcome, StepError, StepErrorKind, StepResult,
-    Totals,
+    Attempt, CollectionDone, CollectionReport, Exchange, Outcome, StepError, StepErrorKind,
+    StepResult, Totals,
 };
 pub use select::Selection;
 
@@ -41,6 +42,8 @@ pub struct RunOptions {
     pub selection: Selection,
     /// Longest body text kept in a recorded exchange (`None`: all of it).
     pub exchange_body_limit: Option<usize>,
+    /// `(n, of)` when the collection runs several times (`--data`, `--iterations`).
+    pub iteration: Option<(usize, usize)>,
 }
 
 impl Default for RunOptions {
@@ -55,6 +58,7 @@ impl Default for RunOptions {
             require_inputs: true,
             selection: Selection::default(),
             exchange_body_limit: Some(64 * 1024),
+            iteration: None,
         }
     }
 }
@@ -125,42 +129,31 @@ async fn run_prepared(
     prepared: Prepared,
 ) -> CollectionDone {
     let Prepared {
-        mut variables,
-        mut redactor,
+        variables,
+        redactor,
         environment,
     } = prepared;
     observer.on_event(&Event::CollectionStarted {
         collection,
         environment: environment.as_deref(),
+        iteration: options.iteration,
     });
     let started = Instant::now();
     let selected = select::selected_steps(collection, &options.selection);
-    let mut stopped = false;
-    for step in collection.steps.iter().filter(|s| selected[s.index]) {
-        let result = if stopped {
-            step::skipped(step, "an earlier step failed")
-        } else {
-            observer.on_event(&Event::StepStarted {
-                index: step.index,
-                name: &step.name,
-            });
-            step::run(
-                step,
-                collection,
-                options,
-                client,
-                &mut variables,
-                &mut redactor,
-            )
-            .await
-        };
-        if !matches!(result.outcome, Outcome::Passed | Outcome::Skipped(_))
-            && !options.continue_on_failure
-        {
-            stopped = true;
+    let steps: Vec<&crate::collection::Step> = collection
+        .steps
+        .iter()
+        .filter(|s| selected[s.index])
+        .collect();
+    let mut run = flow::Run::new(collection, options, client, variables, redactor);
+    if steps.len() == collection.steps.len() {
+        run.steps(&collection.steps, "", observer).await;
+    } else {
+        for step in steps {
+            run.steps(std::slice::from_ref(step), "", observer).await;
         }
-        observer.on_event(&Event::StepFinished(&result));
     }
+    run.finally(observer).await;
     let done = CollectionDone {
         name: collection.name.clone(),
         path: collection.path.clone(),

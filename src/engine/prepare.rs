@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use super::RunOptions;
 use crate::collection::diagnostic::did_you_mean;
-use crate::collection::{Collection, Diagnostic, Diagnostics, Variable};
+use std::path::Path;
+
+use crate::collection::{Action, Collection, Diagnostic, Diagnostics, Reference, Step, Variable};
 use crate::redact::Redactor;
 use crate::template::value_to_text;
 use crate::vars::Variables;
@@ -196,46 +198,16 @@ pub fn prepare(
 
     // Every variable a step reads must exist by the time the step runs.
     let mut known: HashSet<String> = definitions.keys().map(|k| (*k).to_owned()).collect();
-    for step in &collection.steps {
-        let own: Vec<&str> = step.captures.iter().map(|c| c.name.as_str()).collect();
-        for reference in &step.references {
-            let root = reference.variable.split('.').next().unwrap_or("");
-            let in_expect = reference.field.0.get(2)
-                == Some(&crate::collection::locate::Segment::Key("expect".into()));
-            let defined = match root {
-                "env" => true, // checked at load against `inputs`
-                "sandbox" => sandbox_declared,
-                _ => known.contains(root) || (in_expect && own.contains(&root)),
-            };
-            if !defined {
-                let mut candidates: Vec<&str> = known.iter().map(String::as_str).collect();
-                candidates.extend(own.iter().copied());
-                let hint = if root == "sandbox" {
-                    "`sandbox.*` exists only in an environment with `sandbox: emnify`".to_owned()
-                } else {
-                    match did_you_mean(root, candidates) {
-                        Some(close) => format!("did you mean `{close}`?"),
-                        None => "define it in `vars`, an environment, with `--var`, or capture it in an earlier step".to_owned(),
-                    }
-                };
-                problems.push(
-                    Diagnostic::at(
-                        &collection.path,
-                        &collection.source,
-                        &reference.field,
-                        format!(
-                            "step {} `{}` reads undefined variable `{}`",
-                            step.index + 1,
-                            step.name,
-                            reference.variable
-                        ),
-                    )
-                    .with_hint(hint),
-                );
-            }
-        }
-        known.extend(own.iter().map(|n| (*n).to_owned()));
-    }
+    let mut check = References {
+        sandbox_declared,
+        ids: HashSet::new(),
+        problems: Vec::new(),
+    };
+    let file = (collection.path.as_path(), collection.source.as_str());
+    check.steps(&collection.steps, &mut known, file);
+    let mut after = known.clone();
+    check.steps(&collection.finally, &mut after, file);
+    problems.extend(check.problems);
     if !problems.is_empty() {
         return Err(PrepareError::Invalid(Diagnostics(problems)));
     }
@@ -244,6 +216,94 @@ pub fn prepare(
         redactor,
         environment: environment.map(|(name, _)| name.to_owned()),
     })
+}
+
+/// Checks, step by step, that every variable read is defined by then.
+struct References {
+    sandbox_declared: bool,
+    /// Ids of the request steps seen so far (`{{steps.<id>...}}`).
+    ids: HashSet<String>,
+    problems: Vec<Diagnostic>,
+}
+
+impl References {
+    fn steps(&mut self, steps: &[Step], known: &mut HashSet<String>, file: (&Path, &str)) {
+        for step in steps {
+            let mut scope = known.clone();
+            if let Some(for_each) = &step.for_each {
+                scope.insert(for_each.name.clone());
+            }
+            let own = step.provides();
+            for reference in &step.references {
+                let mut parts = reference.variable.split('.');
+                let root = parts.next().unwrap_or("");
+                let in_expect = reference
+                    .field
+                    .0
+                    .contains(&crate::collection::locate::Segment::Key("expect".into()));
+                let defined = match root {
+                    "env" => true, // checked at load against `inputs`
+                    "sandbox" => self.sandbox_declared,
+                    "steps" => parts.next().is_some_and(|id| self.ids.contains(id)),
+                    _ => scope.contains(root) || (in_expect && own.iter().any(|n| n == root)),
+                };
+                if !defined {
+                    self.undefined(step, reference, &scope, &own, file);
+                }
+            }
+            match &step.action {
+                Action::Request(_) => {}
+                Action::Group(children) => self.steps(children, &mut scope, file),
+                Action::Include(include) => {
+                    let mut inner = scope.clone();
+                    inner.extend(include.defaults.keys().cloned());
+                    inner.extend(include.passed.keys().cloned());
+                    self.steps(
+                        &include.steps,
+                        &mut inner,
+                        (include.path.as_path(), include.source.as_str()),
+                    );
+                }
+            }
+            known.extend(own);
+            if let (Some(id), Action::Request(_)) = (&step.id, &step.action) {
+                self.ids.insert(id.clone());
+            }
+        }
+    }
+
+    fn undefined(
+        &mut self,
+        step: &Step,
+        reference: &Reference,
+        scope: &HashSet<String>,
+        own: &[String],
+        file: (&Path, &str),
+    ) {
+        let root = reference.variable.split('.').next().unwrap_or("");
+        let mut candidates: Vec<&str> = scope.iter().map(String::as_str).collect();
+        candidates.extend(own.iter().map(String::as_str));
+        let hint = match root {
+            "sandbox" => "`sandbox.*` exists only in an environment with `sandbox: emnify`".to_owned(),
+            "steps" => "`steps.<id>` reads an earlier request step with that `id`".to_owned(),
+            _ => match did_you_mean(root, candidates) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => "define it in `vars`, an environment, with `--var`, or capture it in an earlier step".to_owned(),
+            },
+        };
+        self.problems.push(
+            Diagnostic::at(
+                file.0,
+                file.1,
+                &reference.field,
+                format!(
+                    "step `{}` reads undefined variable `{}`",
+                    step.name, reference.variable
+                ),
+            )
+            .with_hint(hint),
+        );
+    }
 }
 
 struct Resolver<'a, 'd> {

@@ -95,6 +95,21 @@ pub struct StepResult {
     pub captures: Vec<(String, String)>,
     /// The full exchange, when recorded.
     pub exchange: Option<Exchange>,
+    /// Every attempt, when the step has `retry` (the last one is the result).
+    pub attempts: Vec<Attempt>,
+    /// Pages followed, when the step has `paginate`.
+    pub pages: Option<usize>,
+}
+
+/// One attempt of a step with `retry`.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// The status, if a response came.
+    pub status: Option<u16>,
+    /// Time of the exchange.
+    pub duration: Duration,
+    /// Why another attempt followed (empty for the last).
+    pub note: String,
 }
 
 /// A collection run that finished: what every observer learns at the end. The steps came
@@ -120,6 +135,8 @@ pub struct CollectionReport {
     pub path: PathBuf,
     /// The environment used.
     pub environment: Option<String>,
+    /// `(n, of)` for data-driven and repeated runs.
+    pub iteration: Option<(usize, usize)>,
     /// Every step, in order, skipped ones included.
     pub steps: Vec<StepResult>,
     /// Wall time of the run.
@@ -137,6 +154,16 @@ pub struct Totals {
     pub errored: usize,
     /// Skipped steps.
     pub skipped: usize,
+}
+
+impl CollectionReport {
+    /// The name with its iteration, when it ran more than once: `Name (iteration 2/3)`.
+    pub fn title(&self) -> String {
+        match self.iteration {
+            Some((n, of)) => format!("{} (iteration {n}/{of})", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 impl Totals {

@@ -48,18 +48,15 @@ pub fn selected_steps(collection: &Collection, selection: &Selection) -> Vec<boo
     let mut needed: HashSet<String> = HashSet::new();
     for index in (0..count).rev() {
         let step = &collection.steps[index];
-        let provides = step.captures.iter().any(|c| needed.contains(&c.name));
-        if provides {
+        let provides = step.provides();
+        if provides.iter().any(|name| needed.contains(name)) {
             selected[index] = true;
         }
         if selected[index] {
-            for capture in &step.captures {
-                needed.remove(&capture.name);
+            for name in &provides {
+                needed.remove(name);
             }
-            for reference in &step.references {
-                let root = reference.variable.split('.').next().unwrap_or("");
-                needed.insert(root.to_owned());
-            }
+            needed.extend(step.reads());
         }
     }
     selected

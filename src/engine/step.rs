@@ -1,5 +1,5 @@
-//! Runs one step: render the request, send it, capture, check expectations, and record what
-//! happened, redacted.
+//! Runs one request step: render the request, send it (again, with `retry`; page after page,
+//! with `paginate`), capture, check expectations, and record what happened, redacted.
 
 use std::time::Duration;
 
@@ -7,73 +7,84 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use super::result::{Exchange, Outcome, StepError, StepResult};
-use super::RunOptions;
+use super::flow::Run;
+use super::result::{Attempt, Exchange, Outcome, StepError, StepResult};
 use crate::check::expect::Failure;
 use crate::check::predicate::Operands;
 use crate::check::ResponseView;
-use crate::collection::{Body, Collection, FieldPath, Step};
-use crate::http::{self, HttpClient, OutgoingRequest, TransportError};
+use crate::collection::{Body, FieldPath, NextPage, Paginate, Request, RequestStep, Step};
+use crate::http::{self, OutgoingRequest, Response, TransportError};
 use crate::redact::Redactor;
 use crate::template::{value_to_text, Template};
-use crate::vars::Variables;
 
 /// A step that was not run.
-pub(super) fn skipped(step: &Step, reason: &str) -> StepResult {
+pub(super) fn skipped(step: &Step, name: &str, reason: &str) -> StepResult {
     StepResult {
         index: step.index,
-        name: step.name.clone(),
+        name: name.to_owned(),
         id: step.id.clone(),
-        method: step.request.method.as_str().to_owned(),
+        method: step
+            .request_step()
+            .map_or("", |r| r.request.method.as_str())
+            .to_owned(),
         url: String::new(),
         status: None,
         duration: Duration::ZERO,
         outcome: Outcome::Skipped(reason.to_owned()),
         captures: Vec::new(),
         exchange: None,
+        attempts: Vec::new(),
+        pages: None,
     }
 }
 
-/// Runs `step`.
+/// What a request step leaves for `{{steps.<id>...}}`.
+pub(super) struct Seen {
+    /// The status code.
+    pub(super) status: u16,
+    /// Lower-cased header names and their first values.
+    pub(super) headers: serde_json::Map<String, Value>,
+    /// The body as JSON, or null.
+    pub(super) json: Value,
+}
+
+/// Runs a request step (with its retries or pages): render, send, capture, check, and
+/// record what happened, redacted. Returns the result and, for `steps.<id>`, the response.
 pub(super) async fn run(
     step: &Step,
-    collection: &Collection,
-    options: &RunOptions,
-    client: &HttpClient,
-    variables: &mut Variables,
-    redactor: &mut Redactor,
-) -> StepResult {
-    let mut result = skipped(step, "");
-    let request = match render(step, collection, options, variables) {
+    request_step: &RequestStep,
+    name: String,
+    run: &mut Run<'_>,
+) -> (StepResult, Option<Seen>) {
+    let mut result = skipped(step, &name, "");
+    let request = match render(&request_step.request, step.field.key("request"), run) {
         Ok(request) => request,
         Err(error) => {
             result.outcome = Outcome::Errored(error);
-            return redact_result(result, redactor);
+            return (redact_result(result, &run.redactor), None);
         }
     };
     result.url = request.url.to_string();
-    let response = match client.send(&request).await {
-        Ok(response) => response,
-        Err(error) => {
-            result.outcome = Outcome::Errored(StepError::transport(&error));
-            return redact_result(result, redactor);
-        }
+    let exchange = match &request_step.paginate {
+        Some(paginate) => pages(request_step, paginate, request, run, &mut result).await,
+        None => attempts(request_step, request, run, &mut result).await,
+    };
+    let Some((request, response, mut failures)) = exchange else {
+        return (redact_result(result, &run.redactor), None);
     };
     result.status = Some(response.status);
-    result.duration = response.duration;
 
     let view = ResponseView::new(&response);
-    let mut failures = Vec::new();
-    for capture in &step.captures {
+    for capture in &request_step.captures {
         match capture.source.extract(&view) {
             Ok(value) => {
                 if capture.secret {
-                    redactor.add(&value_to_text(&value));
+                    run.redactor.add(&value_to_text(&value));
                 }
                 result
                     .captures
                     .push((capture.name.clone(), value_to_text(&value)));
-                variables.set(&capture.name, value);
+                run.variables.set(&capture.name, value);
             }
             Err(error) => failures.push(Failure {
                 subject: format!("capture {}", capture.name),
@@ -83,15 +94,19 @@ pub(super) async fn run(
         }
     }
     let operands = Operands {
-        templates: &collection.templates,
-        context: variables.context(),
+        templates: &run.collection.templates,
+        context: run.variables.context(),
     };
-    failures.extend(step.expect.check(&view, operands));
+    if request_step.paginate.is_none() {
+        failures.extend(request_step.expect.check(&view, operands));
+    }
+    failures.extend(request_step.expect.check_values(operands));
     result.outcome = if failures.is_empty() {
         Outcome::Passed
     } else {
         Outcome::Failed(failures)
     };
+    let options = run.options;
     if options.record_exchanges {
         result.exchange = Some(Exchange {
             request_headers: header_pairs(&request.headers),
@@ -104,27 +119,240 @@ pub(super) async fn run(
             response_body: cut(&view.text(), options.exchange_body_limit),
         });
     }
-    redact_result(result, redactor)
+    let seen = step.id.as_ref().map(|_| Seen {
+        status: response.status,
+        headers: response
+            .headers
+            .keys()
+            .filter_map(|name| {
+                response
+                    .header(name.as_str())
+                    .map(|value| (name.as_str().to_owned(), Value::String(value.to_owned())))
+            })
+            .collect(),
+        json: view.json().cloned().unwrap_or(Value::Null),
+    });
+    (redact_result(result, &run.redactor), seen)
+}
+
+type Sent = (OutgoingRequest, Response, Vec<Failure>);
+
+/// Sends the request, again while `retry` says so; the last attempt's response.
+async fn attempts(
+    request_step: &RequestStep,
+    request: OutgoingRequest,
+    run: &mut Run<'_>,
+    result: &mut StepResult,
+) -> Option<Sent> {
+    let retry = request_step.retry.as_ref();
+    let total = retry.map_or(1, |r| r.attempts);
+    let mut wait = retry.map_or(Duration::ZERO, |r| r.interval);
+    for attempt in 1..=total {
+        let last = attempt == total;
+        let sent = run.client.send(&request).await;
+        let (note, retry_after) = match &sent {
+            Err(error) => {
+                result.duration += Duration::ZERO;
+                if last || !retry.is_some_and(|r| r.on_transport) {
+                    result.outcome = Outcome::Errored(StepError::transport(error));
+                    record_attempt(result, retry, None, Duration::ZERO, error.to_string());
+                    return None;
+                }
+                (error.to_string(), None)
+            }
+            Ok(response) => {
+                result.duration += response.duration;
+                let status = response.status;
+                let retryable = retry.is_some_and(|r| {
+                    (r.on_server_error && (500..600).contains(&status))
+                        || (r.on_too_many_requests && status == 429)
+                });
+                let unmet = match retry {
+                    Some(r) if !last && !retryable => {
+                        let until = r.until.as_ref().unwrap_or(&request_step.expect);
+                        let view = ResponseView::new(response);
+                        let operands = Operands {
+                            templates: &run.collection.templates,
+                            context: run.variables.context(),
+                        };
+                        until.check(&view, operands).into_iter().next().map(|f| {
+                            format!("{}: expected {}, got {}", f.subject, f.expected, f.actual)
+                        })
+                    }
+                    _ => None,
+                };
+                match (retryable && !last, unmet) {
+                    (true, _) => (format!("status {status}"), retry_after(response)),
+                    (false, Some(unmet)) => (unmet, None),
+                    (false, None) => {
+                        if retry.is_some() {
+                            record_attempt(
+                                result,
+                                retry,
+                                Some(status),
+                                response.duration,
+                                String::new(),
+                            );
+                        }
+                        let response = sent.ok()?;
+                        return Some((request, response, Vec::new()));
+                    }
+                }
+            }
+        };
+        let (status, took) = match &sent {
+            Ok(response) => (Some(response.status), response.duration),
+            Err(_) => (None, Duration::ZERO),
+        };
+        record_attempt(result, retry, status, took, note);
+        let pause = retry_after.unwrap_or(wait);
+        let pause = retry
+            .and_then(|r| r.max_interval)
+            .map_or(pause, |max| pause.min(max));
+        tokio::time::sleep(pause).await;
+        if let Some(r) = retry {
+            wait = wait.mul_f64(r.backoff);
+        }
+    }
+    None
+}
+
+fn record_attempt(
+    result: &mut StepResult,
+    retry: Option<&crate::collection::Retry>,
+    status: Option<u16>,
+    duration: Duration,
+    note: String,
+) {
+    if retry.is_some() {
+        result.attempts.push(Attempt {
+            status,
+            duration,
+            note,
+        });
+    }
+}
+
+/// `Retry-After` in seconds (capped at five minutes).
+fn retry_after(response: &Response) -> Option<Duration> {
+    let seconds: u64 = response.header("retry-after")?.trim().parse().ok()?;
+    Some(Duration::from_secs(seconds.min(300)))
+}
+
+/// Follows the pages: checks each page's expectations, collects values over every page.
+async fn pages(
+    request_step: &RequestStep,
+    paginate: &Paginate,
+    mut request: OutgoingRequest,
+    run: &mut Run<'_>,
+    result: &mut StepResult,
+) -> Option<Sent> {
+    let mut collected: Vec<Vec<Value>> = vec![Vec::new(); paginate.collect.len()];
+    let mut failures = Vec::new();
+    let mut page = 0u32;
+    loop {
+        page += 1;
+        let response = match run.client.send(&request).await {
+            Ok(response) => response,
+            Err(error) => {
+                result.outcome = Outcome::Errored(StepError::transport(&error));
+                return None;
+            }
+        };
+        result.duration += response.duration;
+        let view = ResponseView::new(&response);
+        let operands = Operands {
+            templates: &run.collection.templates,
+            context: run.variables.context(),
+        };
+        for mut failure in request_step.expect.check(&view, operands) {
+            failure.subject = format!("page {page}: {}", failure.subject);
+            failures.push(failure);
+        }
+        let mut found = 0;
+        for ((_, path), values) in paginate.collect.iter().zip(collected.iter_mut()) {
+            if let Ok(document) = view.json() {
+                let nodes = path.query(document);
+                found += nodes.len();
+                values.extend(nodes.into_iter().cloned());
+            }
+        }
+        let next = match &paginate.next {
+            NextPage::Link => response.header("link").and_then(next_link),
+            NextPage::JsonPath(path) => view
+                .json()
+                .ok()
+                .and_then(|document| path.query(document).into_iter().next().cloned())
+                .and_then(|value| value.as_str().map(str::to_owned)),
+            NextPage::Query(name) => (found > 0).then(|| next_page_number(&request.url, name)),
+        };
+        let next = next.and_then(|next| request.url.join(&next).ok());
+        match next {
+            Some(url) if page < paginate.max_pages => {
+                request.url = url;
+            }
+            _ => {
+                result.pages = Some(page as usize);
+                for ((name, _), values) in paginate.collect.iter().zip(collected) {
+                    run.variables.set(name, Value::Array(values));
+                }
+                return Some((request, response, failures));
+            }
+        }
+    }
+}
+
+/// The `rel="next"` URL of a `Link` header.
+fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        let is_next = params.split(';').any(|p| {
+            let p = p.trim().to_ascii_lowercase();
+            p == "rel=\"next\"" || p == "rel=next"
+        });
+        is_next.then(|| {
+            target
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned()
+        })
+    })
+}
+
+/// `url` with query parameter `name` one higher (absent counts as 1).
+fn next_page_number(url: &reqwest::Url, name: &str) -> String {
+    let current: u64 = url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(1);
+    let mut next = url.clone();
+    let others: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != name)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    next.query_pairs_mut()
+        .clear()
+        .extend_pairs(others)
+        .append_pair(name, &(current + 1).to_string());
+    next.to_string()
 }
 
 fn render(
-    step: &Step,
-    collection: &Collection,
-    options: &RunOptions,
-    variables: &Variables,
+    request: &Request,
+    field: FieldPath,
+    run: &Run<'_>,
 ) -> Result<OutgoingRequest, StepError> {
+    let (collection, options) = (run.collection, run.options);
     let templates = &collection.templates;
-    let context = variables.context();
-    let field = FieldPath::default()
-        .key("steps")
-        .index(step.index)
-        .key("request");
+    let context = run.variables.context();
     let text = |template: &Template, at: FieldPath| {
         templates
             .render_text(template, context)
             .map_err(|e| StepError::render(&at, e))
     };
-    let request = &step.request;
     let url_text = text(&request.url, field.key("url"))?;
     let mut url = reqwest::Url::parse(&url_text).map_err(|e| {
         StepError::transport(&TransportError::InvalidUrl {
@@ -203,7 +431,7 @@ fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
 }
 
 /// Masks every secret in the texts of `result`: the last thing before it leaves the engine.
-fn redact_result(mut result: StepResult, redactor: &Redactor) -> StepResult {
+pub(super) fn redact_result(mut result: StepResult, redactor: &Redactor) -> StepResult {
     if redactor.is_empty() {
         return result;
     }
@@ -213,6 +441,9 @@ fn redact_result(mut result: StepResult, redactor: &Redactor) -> StepResult {
         }
     };
     r(&mut result.url);
+    for attempt in &mut result.attempts {
+        r(&mut attempt.note);
+    }
     for (_, value) in &mut result.captures {
         r(value);
     }

@@ -112,7 +112,7 @@ fn collection_section(out: &mut String, collection: &CollectionReport) {
     let _ = write!(
         out,
         "<section>\n<h2><span class=\"badge {outcome}\">{outcome}</span>{} <small>{}{env} · {}</small></h2>\n",
-        escape(&collection.name),
+        escape(&collection.title()),
         escape(&collection.path.display().to_string()),
         format_duration(collection.duration),
     );

@@ -61,6 +61,9 @@ pub struct CollectionEntry {
     pub file: String,
     /// The environment used.
     pub environment: Option<String>,
+    /// The iteration number (from 1), for data-driven and repeated runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iteration: Option<usize>,
     /// `passed`, `failed` (an expectation or capture), or `errored` (a transport error).
     pub outcome: OutcomeName,
     /// Wall time in milliseconds.
@@ -108,9 +111,27 @@ pub struct StepEntry {
     /// The transport or render error, as a sentence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Every attempt, for a step with `retry`; the last one is the step's result.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attempts: Vec<AttemptEntry>,
+    /// Pages followed, for a step with `paginate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<usize>,
     /// Captured values as text (secrets masked as `***`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub captures: BTreeMap<String, String>,
+}
+
+/// One attempt of a step with `retry`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AttemptEntry {
+    /// The status, if a response came.
+    pub status: Option<u16>,
+    /// Milliseconds.
+    pub duration_ms: u64,
+    /// Why another attempt followed (absent for the last).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub retried_because: String,
 }
 
 /// The request as sent.
@@ -196,6 +217,7 @@ pub fn report(run: &RunRecord) -> Report {
                     name: collection.name.clone(),
                     file: collection.path.display().to_string(),
                     environment: collection.environment.clone(),
+                    iteration: collection.iteration.map(|(n, _)| n),
                     outcome,
                     duration_ms: millis(collection.duration),
                     steps,
@@ -243,6 +265,16 @@ fn step(result: &StepResult) -> StepEntry {
             Outcome::Errored(error) => Some(error.message.clone()),
             _ => None,
         },
+        attempts: result
+            .attempts
+            .iter()
+            .map(|a| AttemptEntry {
+                status: a.status,
+                duration_ms: millis(a.duration),
+                retried_because: a.note.clone(),
+            })
+            .collect(),
+        pages: result.pages,
         captures: result.captures.iter().cloned().collect(),
     }
 }

@@ -10,7 +10,7 @@ pub fn render(run: &RunRecord) -> String {
     let mut report = Report::new("runner");
     report.set_time(run.duration);
     for collection in &run.collections {
-        let mut suite = TestSuite::new(collection.name.as_str());
+        let mut suite = TestSuite::new(collection.title());
         suite.set_time(collection.duration);
         suite.add_property(Property::new("file", collection.path.display().to_string()));
         if let Some(environment) = &collection.environment {

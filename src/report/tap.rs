@@ -33,7 +33,7 @@ pub fn render(run: &RunRecord) -> String {
     for collection in &run.collections {
         for step in &collection.steps {
             number += 1;
-            let description = format!("{} › {}", collection.name, step.name).replace('#', "\\#");
+            let description = format!("{} › {}", collection.title(), step.name).replace('#', "\\#");
             let request = (!step.url.is_empty()).then(|| format!("{} {}", step.method, step.url));
             let file = collection.path.display().to_string();
             let (ok, directive, diagnostic) = match &step.outcome {

@@ -36,8 +36,12 @@ impl<W: Write + Send> TerminalReporter<W> {
         name: &str,
         path: &std::path::Path,
         environment: Option<&str>,
+        iteration: Option<(usize, usize)>,
     ) {
-        let env = environment.map_or(String::new(), |e| format!(" · env {e}"));
+        let mut env = environment.map_or(String::new(), |e| format!(" · env {e}"));
+        if let Some((n, of)) = iteration {
+            env.push_str(&format!(" · iteration {n}/{of}"));
+        }
         let _ = writeln!(
             self.out,
             "{BOLD}{name}{BOLD:#} {DIM}({}{env}){DIM:#}",
@@ -62,14 +66,35 @@ impl<W: Write + Send> TerminalReporter<W> {
         let status = step
             .status
             .map_or_else(|| "---".to_owned(), |s| s.to_string());
+        let extra = match (step.attempts.len(), step.pages) {
+            (_, Some(pages)) => format!(" · {pages} page{}", if pages == 1 { "" } else { "s" }),
+            (0 | 1, None) => String::new(),
+            (attempts, None) => format!(" · {attempts} attempts"),
+        };
         let _ = writeln!(
             self.out,
-            "  {style}{mark}{style:#} {}  {DIM}{} {}{DIM:#}  {status}  {DIM}{}{DIM:#}",
+            "  {style}{mark}{style:#} {}  {DIM}{} {}{DIM:#}  {status}  {DIM}{}{extra}{DIM:#}",
             step.name,
             step.method,
             step.url,
             format_duration(step.duration),
         );
+        if step.attempts.len() > 1 {
+            for (number, attempt) in step.attempts.iter().enumerate() {
+                if attempt.note.is_empty() {
+                    continue;
+                }
+                let status = attempt
+                    .status
+                    .map_or_else(|| "---".to_owned(), |s| s.to_string());
+                let _ = writeln!(
+                    self.out,
+                    "      {DIM}attempt {}: {status}, retried: {}{DIM:#}",
+                    number + 1,
+                    attempt.note
+                );
+            }
+        }
         match &step.outcome {
             Outcome::Failed(failures) => {
                 for failure in failures {
@@ -159,7 +184,13 @@ impl<W: Write + Send> Observer for TerminalReporter<W> {
             Event::CollectionStarted {
                 collection,
                 environment,
-            } => self.collection_started(&collection.name, &collection.path, *environment),
+                iteration,
+            } => self.collection_started(
+                &collection.name,
+                &collection.path,
+                *environment,
+                *iteration,
+            ),
             Event::StepStarted { .. } => {}
             Event::StepFinished(step) => self.step_finished(step),
             Event::CollectionFinished(_) => self.collection_finished(),

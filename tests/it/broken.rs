@@ -81,7 +81,7 @@ fn validate_accepts_the_bundled_collections() {
     let output = runner(["validate", "collections/"]);
     assert_eq!(output.code, 0, "{output:?}");
     assert!(
-        output.stdout.contains("2 collections valid"),
+        output.stdout.contains("4 collections valid"),
         "{}",
         output.stdout
     );

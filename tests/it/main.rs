@@ -10,3 +10,4 @@ mod run;
 mod sandbox_fidelity;
 mod schema;
 mod support;
+mod workflow;

@@ -47,7 +47,8 @@ fn a_passing_run_writes_four_valid_reports() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut args = vec![
         "run".to_owned(),
-        "collections/".to_owned(),
+        "collections/emnify-endpoint-lifecycle.yaml".to_owned(),
+        "collections/emnify.yaml".to_owned(),
         "--jobs".to_owned(),
         "2".to_owned(),
     ];

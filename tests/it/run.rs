@@ -225,7 +225,7 @@ steps:
     assert_eq!(output.code, 2, "{output:?}");
     assert_eq!(hits("unknown-field"), 0);
     assert_snapshot!(stable(&output.stderr, Some(&fixture)), @r"
-    error: unknown field `expcet`, expected one of `name`, `id`, `tags`, `request`, `expect`, `capture`
+    error: unknown field `expcet`, expected one of `name`, `id`, `tags`, `when`, `delay`, `for_each`, `as`, `request`, `steps`, `include`, `vars`, `export`, `retry`, `paginate`, `expect`, `capture`
       --> [DIR]/unknown.yaml:7:5
        |
      7 |     expcet: { status: 200 }
@@ -278,7 +278,7 @@ steps:
     assert_eq!(output.code, 2, "{output:?}");
     assert_eq!(hits("undefined-variable"), 0);
     assert_snapshot!(stable(&output.stderr, Some(&fixture)), @r#"
-    error: step 2 `Uses a typo` reads undefined variable `auth_tokn`
+    error: step `Uses a typo` reads undefined variable `auth_tokn`
       --> [DIR]/undefined.yaml:9:33
        |
      9 |       headers: { Authorization: "Bearer {{auth_tokn}}" }

@@ -54,6 +54,11 @@ fn app() -> Router {
         .route("/slow", get(slow))
         .route("/big", get(|| async { "x".repeat(1 << 20) }))
         .route("/sleep/{ms}", get(sleep))
+        .route("/flaky/{key}/{failures}", get(flaky))
+        .route("/poll/{key}/{ready_after}", get(poll))
+        .route("/retry-after/{key}", get(retry_after))
+        .route("/paged", get(paged))
+        .route("/paged-json", get(paged_json))
         .route("/hit/{key}", get(hit).post(hit))
 }
 
@@ -68,6 +73,87 @@ async fn hit(UrlPath(key): UrlPath<String>) -> &'static str {
         *hits.entry(key).or_default() += 1;
     }
     "hit"
+}
+
+/// Counts a request to `key` (shared with `/hit`), returning the count including this one.
+fn count(key: &str) -> usize {
+    let Ok(mut hits) = hit_counts().lock() else {
+        return 0;
+    };
+    let n = hits.entry(key.to_owned()).or_default();
+    *n += 1;
+    *n
+}
+
+/// 503 for the first `failures` requests of `key`, then 200.
+async fn flaky(UrlPath((key, failures)): UrlPath<(String, usize)>) -> Response {
+    if count(&key) <= failures {
+        (StatusCode::SERVICE_UNAVAILABLE, "try again").into_response()
+    } else {
+        Json(json!({ "state": "ok" })).into_response()
+    }
+}
+
+/// `pending` until the `ready_after`-th request of `key`, then `done`.
+async fn poll(UrlPath((key, ready_after)): UrlPath<(String, usize)>) -> Json<Value> {
+    let n = count(&key);
+    Json(json!({ "state": if n >= ready_after { "done" } else { "pending" }, "polls": n }))
+}
+
+/// 429 with `Retry-After: 1` on the first request of `key`, then 200.
+async fn retry_after(UrlPath(key): UrlPath<String>) -> Response {
+    if count(&key) == 1 {
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", "1")],
+            "slow down",
+        )
+            .into_response()
+    } else {
+        Json(json!({ "state": "ok" })).into_response()
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Page {
+    page: Option<usize>,
+    per_page: Option<usize>,
+}
+
+/// Items 1..=7, `per_page` at a time, with `Link: rel="next"`; past the end, an empty page.
+async fn paged(axum::extract::Query(query): axum::extract::Query<Page>) -> Response {
+    let (page, per_page) = (
+        query.page.unwrap_or(1).max(1),
+        query.per_page.unwrap_or(3).max(1),
+    );
+    let items: Vec<Value> = (1..=7usize)
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .map(|id| json!({ "id": id }))
+        .collect();
+    let mut response = Json(Value::Array(items)).into_response();
+    if page * per_page < 7 {
+        let link = format!(
+            "</paged?page={}&per_page={per_page}>; rel=\"next\"",
+            page + 1
+        );
+        if let Ok(value) = link.parse() {
+            response.headers_mut().insert("link", value);
+        }
+    }
+    response
+}
+
+/// Items 1..=7, three at a time, with the next page's URL in the body.
+async fn paged_json(axum::extract::Query(query): axum::extract::Query<Page>) -> Json<Value> {
+    let page = query.page.unwrap_or(1).max(1);
+    let items: Vec<Value> = (1..=7usize)
+        .skip((page - 1) * 3)
+        .take(3)
+        .map(|id| json!({ "id": id }))
+        .collect();
+    let next = (page * 3 < 7).then(|| format!("/paged-json?page={}", page + 1));
+    Json(json!({ "items": items, "next": next }))
 }
 
 /// How many requests `/hit/{key}` received.

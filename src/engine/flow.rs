@@ -1,0 +1,238 @@
+//! Walks a collection's steps: `when`, `delay`, `for_each`, groups, `include`, `finally`,
+//! stopping after a failure, and `{{steps.<id>...}}` — each request step is run by
+//! [`super::step`].
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde_json::{Map, Value};
+
+use super::events::{Event, Observer};
+use super::result::{Outcome, StepResult};
+use super::step::{self, Seen};
+use super::RunOptions;
+use crate::check::predicate::Operands;
+use crate::collection::{Action, Collection, Include, Step};
+use crate::http::HttpClient;
+use crate::redact::Redactor;
+use crate::vars::Variables;
+
+/// The state of one collection run.
+pub(super) struct Run<'a> {
+    pub(super) collection: &'a Collection,
+    pub(super) options: &'a RunOptions,
+    pub(super) client: &'a HttpClient,
+    pub(super) variables: Variables,
+    pub(super) redactor: Redactor,
+    /// A step failed (without `--continue-on-failure`): the rest are skipped.
+    pub(super) stopped: bool,
+    /// `{{steps.<id>...}}` so far.
+    seen: Map<String, Value>,
+}
+
+type Boxed<'f> = Pin<Box<dyn Future<Output = ()> + Send + 'f>>;
+
+impl<'a> Run<'a> {
+    pub(super) fn new(
+        collection: &'a Collection,
+        options: &'a RunOptions,
+        client: &'a HttpClient,
+        variables: Variables,
+        redactor: Redactor,
+    ) -> Self {
+        Run {
+            collection,
+            options,
+            client,
+            variables,
+            redactor,
+            stopped: false,
+            seen: Map::new(),
+        }
+    }
+
+    /// Runs `steps` in order; `prefix` goes before each name (`Group › `).
+    pub(super) fn steps<'f>(
+        &'f mut self,
+        steps: &'a [Step],
+        prefix: &'f str,
+        observer: &'f mut dyn Observer,
+    ) -> Boxed<'f>
+    where
+        'a: 'f,
+    {
+        Box::pin(async move {
+            for step in steps {
+                self.step(step, prefix, observer).await;
+            }
+        })
+    }
+
+    /// Runs `finally`: every step, whatever happened before and whatever they do.
+    pub(super) async fn finally(&mut self, observer: &mut dyn Observer) {
+        for step in &self.collection.finally {
+            self.stopped = false;
+            self.step(step, "", observer).await;
+        }
+    }
+
+    async fn step(&mut self, step: &'a Step, prefix: &str, observer: &mut dyn Observer) {
+        let name = format!("{prefix}{}", step.name);
+        if self.stopped {
+            return self.finish(
+                observer,
+                step::skipped(step, &name, "an earlier step failed"),
+            );
+        }
+        let operands = Operands {
+            templates: &self.collection.templates,
+            context: self.variables.context(),
+        };
+        if let Some(reason) = step.when.iter().find_map(|condition| {
+            condition
+                .check(operands)
+                .err()
+                .map(|m| condition.describe_failure(&m))
+        }) {
+            return self.finish(observer, step::skipped(step, &name, &reason));
+        }
+        if let Some(delay) = step.delay {
+            tokio::time::sleep(delay).await;
+        }
+        let Some(for_each) = &step.for_each else {
+            return self.action(step, name, observer).await;
+        };
+        let items = match for_each
+            .items
+            .render(&self.collection.templates, self.variables.context())
+        {
+            Ok(Value::Array(items)) => items,
+            Ok(other) => {
+                let result = self.broken(
+                    step,
+                    &name,
+                    format!(
+                        "`for_each` must give a list, got {}",
+                        crate::check::predicate::show(Some(&other))
+                    ),
+                );
+                return self.finish(observer, result);
+            }
+            Err(error) => {
+                let result = self.broken(step, &name, error.to_string());
+                return self.finish(observer, result);
+            }
+        };
+        let count = items.len();
+        for (index, item) in items.into_iter().enumerate() {
+            if self.stopped {
+                let result = step::skipped(
+                    step,
+                    &format!("{name} [{}/{count}]", index + 1),
+                    "an earlier step failed",
+                );
+                self.finish(observer, result);
+                continue;
+            }
+            self.variables.set(&for_each.name, item);
+            self.action(step, format!("{name} [{}/{count}]", index + 1), observer)
+                .await;
+        }
+    }
+
+    async fn action(&mut self, step: &'a Step, name: String, observer: &mut dyn Observer) {
+        match &step.action {
+            Action::Request(request_step) => {
+                observer.on_event(&Event::StepStarted {
+                    index: step.index,
+                    name: &name,
+                });
+                let (result, seen) = step::run(step, request_step, name, self).await;
+                if let (Some(id), Some(seen)) = (&step.id, seen) {
+                    self.remember(id, seen);
+                }
+                self.finish(observer, result);
+            }
+            Action::Group(steps) => {
+                let prefix = format!("{name} › ");
+                self.steps(steps, &prefix, observer).await;
+            }
+            Action::Include(include) => self.include(include, &name, observer).await,
+        }
+    }
+
+    /// Runs an included file's steps in a scope of their own: its `vars` under the current
+    /// variables, the passed `vars` over them; only `export` comes back.
+    async fn include(&mut self, include: &'a Include, name: &str, observer: &mut dyn Observer) {
+        let outer = self.variables.clone();
+        for (variable, definition) in &include.defaults {
+            if self.variables.get(variable).is_none() {
+                if let Ok(value) = definition
+                    .value
+                    .render(&self.collection.templates, self.variables.context())
+                {
+                    self.variables.set(variable, value);
+                }
+            }
+        }
+        let mut passed = Vec::new();
+        for (variable, definition) in &include.passed {
+            if let Ok(value) = definition
+                .value
+                .render(&self.collection.templates, outer.context())
+            {
+                passed.push((variable, value));
+            }
+        }
+        for (variable, value) in passed {
+            self.variables.set(variable, value);
+        }
+        let prefix = format!("{name} › ");
+        self.steps(&include.steps, &prefix, observer).await;
+        let exported: Vec<(String, Value)> = include
+            .export
+            .iter()
+            .filter_map(|variable| {
+                self.variables
+                    .get(variable)
+                    .map(|v| (variable.clone(), v.clone()))
+            })
+            .collect();
+        let seen = self.variables.get("steps").cloned();
+        self.variables = outer;
+        for (variable, value) in exported {
+            self.variables.set(&variable, value);
+        }
+        if let Some(seen) = seen {
+            self.variables.set("steps", seen);
+        }
+    }
+
+    fn remember(&mut self, id: &str, seen: Seen) {
+        self.seen.insert(
+            id.to_owned(),
+            serde_json::json!({ "status": seen.status, "headers": seen.headers, "json": seen.json }),
+        );
+        self.variables
+            .set("steps", Value::Object(self.seen.clone()));
+    }
+
+    /// A step that could not start (its `for_each` is not a list).
+    fn broken(&self, step: &Step, name: &str, message: String) -> StepResult {
+        let mut result = step::skipped(step, name, "");
+        result.outcome = Outcome::Errored(super::StepError::render(
+            step.field.key("for_each"),
+            message,
+        ));
+        step::redact_result(result, &self.redactor)
+    }
+
+    fn finish(&mut self, observer: &mut dyn Observer, result: StepResult) {
+        if !matches!(result.outcome, Outcome::Passed | Outcome::Skipped(_))
+            && !self.options.continue_on_failure
+        {
+            self.stopped = true;
+        }
+        observer.on_event(&Event::StepFinished(&result));
+    }
+}

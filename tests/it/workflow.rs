@@ -1,0 +1,438 @@
+//! Workflow control: retry, when, for_each, groups, include, finally, paginate, data-driven
+//! runs and `steps.<id>`, against the in-process test server and the sandbox.
+
+use serde_json::Value;
+
+use crate::support::{hits, runner, Fixture};
+
+fn run(fixture: &Fixture, file: &str, yaml: &str, extra: &[&str]) -> crate::support::Output {
+    let path = fixture.file(file, yaml);
+    let mut args = vec!["run".to_owned(), path.display().to_string()];
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
+    runner(args)
+}
+
+#[test]
+fn retry_on_5xx_until_the_server_recovers() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        "retry.yaml",
+        r#"name: Retry
+steps:
+  - name: Flaky
+    request: { url: "{{SERVER}}/flaky/retry-5xx/2" }
+    retry: { attempts: 4, interval: 50ms, backoff: 2, on: [5xx] }
+    expect: { status: 200 }
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(hits("retry-5xx"), 3);
+    assert!(output.stdout.contains("· 3 attempts"), "{}", output.stdout);
+    assert!(
+        output
+            .stdout
+            .contains("attempt 1: 503, retried: status 503"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn retry_until_polls_and_reports_every_attempt() {
+    let fixture = Fixture::new();
+    let report = fixture.path().join("report.json");
+    let output = run(
+        &fixture,
+        "poll.yaml",
+        r#"name: Poll
+steps:
+  - name: Wait for the job
+    request: { url: "{{SERVER}}/poll/poll-job/3" }
+    retry:
+      attempts: 5
+      interval: 20ms
+      until: { jsonpath: { $.state: done } }
+    capture: { polls: $.polls }
+"#,
+        &["--report-json", report.to_str().unwrap_or_default()],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(report).expect("report")).expect("json");
+    let attempts = &report["collections"][0]["steps"][0]["attempts"];
+    assert_eq!(attempts.as_array().map(Vec::len), Some(3), "{attempts}");
+    assert_eq!(
+        attempts[0]["retried_because"],
+        r#"$.state: expected "done", got "pending""#
+    );
+    assert_eq!(
+        report["collections"][0]["steps"][0]["captures"]["polls"],
+        "3"
+    );
+}
+
+#[test]
+fn retry_that_runs_out_fails_with_the_last_response() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        "exhausted.yaml",
+        "name: Exhausted\nsteps:\n  - name: Never ready\n    request: { url: \"{{SERVER}}/poll/never-ready/99\" }\n    retry: { attempts: 3, interval: 10ms }\n    expect: { jsonpath: { $.state: done } }\n",
+        &[],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    assert_eq!(hits("never-ready"), 3);
+    assert!(
+        output
+            .stdout
+            .contains(r#"$.state: expected "done", got "pending""#),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn retry_honours_retry_after_on_429() {
+    let fixture = Fixture::new();
+    let started = std::time::Instant::now();
+    let output = run(
+        &fixture,
+        "429.yaml",
+        "name: Busy\nsteps:\n  - name: Rate limited\n    request: { url: \"{{SERVER}}/retry-after/busy\" }\n    retry: { attempts: 2, interval: 10ms, on: [\"429\"] }\n    expect: { status: 200 }\n",
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(hits("busy"), 2);
+    // Retry-After said one second, the interval 10 ms: the wait followed the server.
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+}
+
+#[test]
+fn when_skips_with_the_reason_and_runs_when_it_holds() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        "when.yaml",
+        r#"name: When
+vars: { region: eu, retries: 2 }
+steps:
+  - name: Only in the US
+    when: { "{{region}}": us }
+    request: { url: "{{SERVER}}/hit/when-us" }
+  - name: Only in the EU
+    delay: 10ms
+    when: { "{{region}}": { one_of: [eu, uk] }, "{{retries}}": { gt: 1 } }
+    request: { url: "{{SERVER}}/hit/when-eu" }
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(hits("when-us"), 0);
+    assert_eq!(hits("when-eu"), 1);
+    assert!(
+        output
+            .stdout
+            .contains(r#"- Only in the US skipped: when {{region}}: expected "us", got "eu""#),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn for_each_runs_a_step_or_a_group_per_element() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        "each.yaml",
+        r#"name: Each
+steps:
+  - name: List
+    request: { url: "{{SERVER}}/paged?per_page=7" }
+    capture: { ids: { jsonpath: "$[*].id", all: true } }
+  - name: Echo
+    for_each: "{{ids}}"
+    as: id
+    request: { method: POST, url: "{{SERVER}}/echo", json: { id: "{{id}}" } }
+    expect: { jsonpath: { $.json.id: "{{id}}" } }
+  - name: Pair
+    for_each: [a, b]
+    steps:
+      - name: First
+        request: { url: "{{SERVER}}/hit/each-{{item}}" }
+      - name: Second
+        request: { url: "{{SERVER}}/hit/each-{{item}}" }
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("✓ Echo [7/7]"), "{}", output.stdout);
+    assert!(
+        output.stdout.contains("✓ Pair [2/2] › Second"),
+        "{}",
+        output.stdout
+    );
+    assert_eq!(hits("each-a"), 2);
+    assert_eq!(hits("each-b"), 2);
+    assert!(output.stdout.contains("12 passed"), "{}", output.stdout);
+}
+
+#[test]
+fn include_passes_vars_in_and_exports_captures_out() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "login.yaml",
+        r#"name: Login
+vars: { who: nobody }
+steps:
+  - name: Authenticate
+    request: { method: POST, url: "{{base}}/auth", json: { application_token: "{{token}}" } }
+    capture:
+      token_out: { jsonpath: $.token, secret: true }
+      helper: $.token
+"#,
+    );
+    let output = run(
+        &fixture,
+        "main.yaml",
+        r#"name: Main
+vars: { base: "{{SERVER}}" }
+steps:
+  - name: Log in
+    include: login.yaml
+    vars: { token: app-secret-123 }
+    export: [token_out]
+  - name: Use it
+    request: { url: "{{base}}/items", headers: { Authorization: "Bearer {{token_out}}" } }
+    expect: { status: 200 }
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stdout.contains("✓ Log in › Authenticate"),
+        "{}",
+        output.stdout
+    );
+
+    // Only exported names come back: `helper` is not visible after the include.
+    let output = run(
+        &fixture,
+        "leaky.yaml",
+        "name: Leaky\nvars: { base: \"{{SERVER}}\" }\nsteps:\n  - name: Log in\n    include: login.yaml\n    vars: { token: x }\n    export: [token_out]\n  - name: Use helper\n    request: { url: \"{{base}}/text?h={{helper}}\" }\n",
+        &[],
+    );
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("reads undefined variable `helper`"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn include_cycles_and_unknown_exports_are_load_errors() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "a.yaml",
+        "name: A\nsteps:\n  - name: To B\n    include: b.yaml\n",
+    );
+    fixture.file(
+        "b.yaml",
+        "name: B\nsteps:\n  - name: Back to A\n    include: a.yaml\n",
+    );
+    let a = fixture.path().join("a.yaml").display().to_string();
+    let output = runner(["validate", a.as_str()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("includes form a cycle"),
+        "{}",
+        output.stderr
+    );
+
+    fixture.file("inc.yaml", "name: Inc\nsteps:\n  - name: S\n    request: { url: \"http://127.0.0.1:1/\" }\n    capture: { token: $.t }\n");
+    let path = fixture.file(
+        "export.yaml",
+        "name: E\nsteps:\n  - name: I\n    include: inc.yaml\n    export: [tokn]\n",
+    );
+    let output = runner(["validate".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("`tokn` is not captured or defined by `inc.yaml`"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("did you mean `token`?"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn finally_runs_after_a_failure_and_the_run_still_fails() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        "finally.yaml",
+        r#"name: Finally
+steps:
+  - name: Create
+    request: { url: "{{SERVER}}/status/500" }
+    expect: { status: 201 }
+  - name: Skipped
+    request: { url: "{{SERVER}}/hit/finally-skipped" }
+finally:
+  - name: Clean up
+    request: { url: "{{SERVER}}/hit/finally-cleanup" }
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    assert_eq!(hits("finally-cleanup"), 1);
+    assert_eq!(hits("finally-skipped"), 0);
+    assert!(output.stdout.contains("✓ Clean up"), "{}", output.stdout);
+}
+
+#[test]
+fn paginate_by_link_by_jsonpath_and_by_page_number() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        "pages.yaml",
+        r#"name: Pages
+steps:
+  - name: By Link
+    request: { url: "{{SERVER}}/paged", query: { per_page: 2 } }
+    paginate: { next: link, collect: { by_link: "$[*].id" } }
+    expect:
+      status: 200
+      values: { "{{by_link}}": { length: 7 } }
+  - name: By JSONPath
+    request: { url: "{{SERVER}}/paged-json" }
+    paginate: { next: { jsonpath: $.next }, collect: { by_json: "$.items[*].id" } }
+    expect:
+      values: { "{{by_json}}": [1, 2, 3, 4, 5, 6, 7] }
+  - name: By page number
+    request: { url: "{{SERVER}}/paged", query: { per_page: 3, page: 1 } }
+    paginate: { next: { query: page }, collect: { by_page: "$[*].id" }, max_pages: 10 }
+    expect:
+      values: { "{{by_page}}": { length: 7 } }
+  - name: Capped
+    request: { url: "{{SERVER}}/paged", query: { per_page: 1 } }
+    paginate: { next: link, collect: { capped: "$[*].id" }, max_pages: 2 }
+    expect:
+      values: { "{{capped}}": [1, 2] }
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("By Link  GET"), "{}", output.stdout);
+    assert!(output.stdout.contains("· 4 pages"), "{}", output.stdout);
+    assert!(output.stdout.contains("· 3 pages"), "{}", output.stdout);
+}
+
+#[test]
+fn steps_by_id_expose_status_headers_and_json() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        "ids.yaml",
+        r#"name: Ids
+steps:
+  - name: List
+    id: list
+    request: { url: "{{SERVER}}/items", headers: { Authorization: "Bearer tok-9f8e7d6c5b4a" } }
+  - name: Echo what the list said
+    request:
+      method: POST
+      url: "{{SERVER}}/echo"
+      json: { status: "{{steps.list.status}}", total: "{{steps.list.headers.x-total-count}}", first: "{{steps.list.json.0.name}}" }
+    expect:
+      jsonpath: { $.json.status: 200, $.json.total: "3", $.json.first: alpha }
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    let output = run(
+        &fixture,
+        "bad-ids.yaml",
+        "name: Bad\nsteps:\n  - name: S\n    request: { url: \"{{SERVER}}/text?s={{steps.nope.status}}\" }\n",
+        &[],
+    );
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("`steps.<id>` reads an earlier request step"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn data_rows_run_the_collection_once_each_numbered() {
+    let fixture = Fixture::new();
+    let rows = fixture.file("rows.csv", "name,expected\nalpha,1\nbeta,2\n");
+    let report = fixture.path().join("report.json");
+    let output = run(
+        &fixture,
+        "data.yaml",
+        r#"name: Data
+steps:
+  - name: Echo the row
+    request: { method: POST, url: "{{SERVER}}/echo", json: { name: "{{name}}" } }
+    expect: { jsonpath: { $.json.name: "{{name}}" } }
+"#,
+        &[
+            "--data",
+            rows.to_str().unwrap_or_default(),
+            "--report-json",
+            report.to_str().unwrap_or_default(),
+        ],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stdout.contains("· iteration 1/2)"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("· iteration 2/2)"),
+        "{}",
+        output.stdout
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    assert_eq!(report["collections"][1]["iteration"], 2);
+
+    let json_rows = fixture.file("rows.json", r#"[{"name": "x"}]"#);
+    let output = run(
+        &fixture,
+        "data.yaml",
+        "name: Data\nsteps:\n  - name: E\n    request: { url: \"{{SERVER}}/text?n={{name}}\" }\n",
+        &[
+            "--data",
+            json_rows.to_str().unwrap_or_default(),
+            "--iterations",
+            "3",
+        ],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("3 passed"), "{}", output.stdout);
+}
+
+#[test]
+fn the_all_endpoints_collection_pages_through_the_sandbox() {
+    let output = runner(["run", "collections/emnify-all-endpoints.yaml"]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stdout.contains("List every endpoint"),
+        "{}",
+        output.stdout
+    );
+    assert!(output.stdout.contains("· 6 pages"), "{}", output.stdout);
+}
