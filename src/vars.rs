@@ -36,6 +36,21 @@ impl Variables {
         }
     }
 
+    /// Sets `key` inside the map variable `name` (created if absent), without copying the map.
+    pub fn set_entry(&mut self, name: &str, key: &str, value: Value) {
+        if let Value::Object(map) = self.context.data_mut() {
+            let entry = map
+                .entry(name.to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(Map::new());
+            }
+            if let Value::Object(inner) = entry {
+                inner.insert(key.to_owned(), value);
+            }
+        }
+    }
+
     /// The value of `name`.
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.context.data().get(name)

@@ -22,7 +22,7 @@ use crate::check::capture::{Capture, CaptureSource};
 use crate::check::expect::{Expectations, JsonPathExpectation, SchemaExpectation, StatusMatcher};
 use crate::check::jsonpath::JsonPath;
 use crate::check::predicate::{Predicate, Subject};
-use crate::template::{JsonTemplate, Template, Templates};
+use crate::template::{JsonTemplate, Template, TemplateError, Templates};
 
 /// Compiles `source`, read from `path`: the collection (when its YAML has the format's
 /// shape, even if parts of it do not compile, so later checks can still run on the rest) and
@@ -1032,38 +1032,29 @@ impl Compiler<'_> {
     }
 
     fn template(&mut self, text: &str, field: &FieldPath) -> Option<Template> {
-        match self
+        let compiled = self
             .templates
-            .compile(&format!("{}{field}", self.prefix), text)
-        {
-            Ok(template) => Some(template),
-            Err(e) => {
-                self.problem_with_hint(
-                    field,
-                    e.to_string(),
-                    "templates are handlebars: `{{name}}`, `{{base64 name}}`",
-                );
-                None
-            }
-        }
+            .compile(&format!("{}{field}", self.prefix), text);
+        self.compiled(compiled, field)
     }
 
     fn json(&mut self, value: &Value, field: &FieldPath) -> Option<JsonTemplate> {
-        match JsonTemplate::compile(
-            &mut self.templates,
-            &format!("{}{field}", self.prefix),
-            value,
-        ) {
-            Ok(json) => Some(json),
-            Err(e) => {
+        let name = format!("{}{field}", self.prefix);
+        let compiled = JsonTemplate::compile(&mut self.templates, &name, value);
+        self.compiled(compiled, field)
+    }
+
+    /// The compiled template, or a problem at `field`.
+    fn compiled<T>(&mut self, compiled: Result<T, TemplateError>, field: &FieldPath) -> Option<T> {
+        compiled
+            .map_err(|e| {
                 self.problem_with_hint(
                     field,
                     e.to_string(),
                     "templates are handlebars: `{{name}}`, `{{base64 name}}`",
-                );
-                None
-            }
-        }
+                )
+            })
+            .ok()
     }
 }
 

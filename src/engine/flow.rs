@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::events::{Event, Observer};
 use super::result::{Outcome, StepResult};
@@ -26,8 +26,6 @@ pub(super) struct Run<'a> {
     pub(super) redactor: Redactor,
     /// A step failed (without `--continue-on-failure`): the rest are skipped.
     pub(super) stopped: bool,
-    /// `{{steps.<id>...}}` so far.
-    seen: Map<String, Value>,
 }
 
 type Boxed<'f> = Pin<Box<dyn Future<Output = ()> + Send + 'f>>;
@@ -47,7 +45,6 @@ impl<'a> Run<'a> {
             variables,
             redactor,
             stopped: false,
-            seen: Map::new(),
         }
     }
 
@@ -209,12 +206,8 @@ impl<'a> Run<'a> {
     }
 
     fn remember(&mut self, id: &str, seen: Seen) {
-        self.seen.insert(
-            id.to_owned(),
-            serde_json::json!({ "status": seen.status, "headers": seen.headers, "json": seen.json }),
-        );
-        self.variables
-            .set("steps", Value::Object(self.seen.clone()));
+        let value = serde_json::json!({ "status": seen.status, "headers": seen.headers, "json": seen.json });
+        self.variables.set_entry("steps", id, value);
     }
 
     /// A step that could not start (its `for_each` is not a list).

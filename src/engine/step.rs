@@ -348,12 +348,13 @@ fn render(
     let (collection, options) = (run.collection, run.options);
     let templates = &collection.templates;
     let context = run.variables.context();
-    let text = |template: &Template, at: FieldPath| {
+    // Field paths are built only for an error: rendering is on the per-step hot path.
+    let text = |template: &Template, at: &dyn Fn() -> FieldPath| {
         templates
             .render_text(template, context)
-            .map_err(|e| StepError::render(&at, e))
+            .map_err(|e| StepError::render(at(), e))
     };
-    let url_text = text(&request.url, field.key("url"))?;
+    let url_text = text(&request.url, &|| field.key("url"))?;
     let mut url = reqwest::Url::parse(&url_text).map_err(|e| {
         StepError::transport(&TransportError::InvalidUrl {
             url: url_text.clone(),
@@ -363,15 +364,15 @@ fn render(
     if !request.query.is_empty() {
         let mut pairs = url.query_pairs_mut();
         for (name, template) in &request.query {
-            pairs.append_pair(name, &text(template, field.key("query").key(name))?);
+            pairs.append_pair(name, &text(template, &|| field.key("query").key(name))?);
         }
     }
     let mut headers = HeaderMap::with_capacity(request.headers.len());
     for (name, template) in &request.headers {
-        let at = field.key("headers").key(name);
-        let value = text(template, at.clone())?;
+        let at = || field.key("headers").key(name);
+        let value = text(template, &at)?;
         let (name, value) =
-            http::header(name, &value).map_err(|message| StepError::render(&at, message))?;
+            http::header(name, &value).map_err(|message| StepError::render(at(), message))?;
         headers.append(name, value);
     }
     let body = match &request.body {
@@ -382,7 +383,7 @@ fn render(
                 .map_err(|e| StepError::render(field.key("json"), e))?;
             Some(Bytes::from(value.to_string()))
         }
-        Body::Text(template) => Some(Bytes::from(text(template, field.key("body"))?)),
+        Body::Text(template) => Some(Bytes::from(text(template, &|| field.key("body"))?)),
     };
     let timeout = request
         .timeout
