@@ -10,14 +10,18 @@ use serde_json::Value;
 use super::diagnostic::did_you_mean;
 use super::locate::FieldPath;
 use super::model::{
-    CollectionSpec, EnvironmentSpec, ExpectSpec, RequestSpec, ScalarValue, StepSpec,
+    CollectionSpec, CookieExpectSpec, EnvironmentSpec, ExpectSpec, RequestSpec, ScalarValue,
+    StepSpec,
 };
+use super::predicate_spec::PredicateSpec;
 use super::{
-    Body, Collection, Diagnostic, Environment, Input, Reference, Request, Step, Variable,
-    RESERVED_NAMES,
+    Auth, Body, Collection, Diagnostic, Environment, Input, PartContent, Reference, Request, Step,
+    Variable, RESERVED_NAMES,
 };
 use crate::check::capture::{Capture, CaptureSource};
-use crate::check::expect::{Expectations, JsonPathExpectation, SchemaExpectation, StatusMatcher};
+use crate::check::expect::{
+    CookieExpectation, Expectations, JsonPathExpectation, SchemaExpectation, StatusMatcher,
+};
 use crate::check::jsonpath::JsonPath;
 use crate::check::predicate::{Predicate, Subject};
 use crate::template::{JsonTemplate, Template, Templates};
@@ -95,20 +99,33 @@ type Parts = (
     Vec<Step>,
 );
 
-struct Compiler<'a> {
-    path: &'a Path,
+/// Compiles one collection, collecting every problem.
+pub(super) struct Compiler<'a> {
+    pub(super) path: &'a Path,
     source: &'a str,
     templates: Templates,
     problems: Vec<Diagnostic>,
 }
 
+/// What `defaults` gives every step.
+struct Defaults {
+    headers: Vec<(String, Template)>,
+    /// `defaults.auth`: `None` when unset or `none`.
+    auth: Option<Auth>,
+    follow_redirects: Option<bool>,
+    max_redirects: Option<u32>,
+}
+
+/// The redirects followed when neither the step nor `defaults` says.
+const DEFAULT_MAX_REDIRECTS: u32 = 10;
+
 impl Compiler<'_> {
-    fn problem(&mut self, field: &FieldPath, message: impl Into<String>) {
+    pub(super) fn problem(&mut self, field: &FieldPath, message: impl Into<String>) {
         self.problems
             .push(Diagnostic::at(self.path, self.source, field, message));
     }
 
-    fn problem_with_hint(
+    pub(super) fn problem_with_hint(
         &mut self,
         field: &FieldPath,
         message: impl Into<String>,
@@ -169,6 +186,19 @@ impl Compiler<'_> {
                 self.header(name, value, &field)
             })
             .collect();
+        let defaults_auth = match &spec.defaults.auth {
+            Some(auth) => self
+                .auth(auth, &root.key("defaults").key("auth"))
+                .ok()
+                .flatten(),
+            None => None,
+        };
+        let defaults = Defaults {
+            headers: default_headers,
+            auth: defaults_auth,
+            follow_redirects: spec.defaults.follow_redirects,
+            max_redirects: spec.defaults.max_redirects,
+        };
         let mut ids = Vec::<String>::new();
         let mut steps = Vec::with_capacity(spec.steps.len());
         for (index, step) in spec.steps.iter().enumerate() {
@@ -187,7 +217,7 @@ impl Compiler<'_> {
                 }
                 ids.push(id.clone());
             }
-            steps.push(self.step(index, step, &field, &default_headers, &inputs));
+            steps.push(self.step(index, step, &field, &defaults, &inputs));
         }
         if spec.steps.is_empty() {
             self.problem(&root.key("steps"), "the collection has no steps");
@@ -251,11 +281,11 @@ impl Compiler<'_> {
         index: usize,
         spec: &StepSpec,
         field: &FieldPath,
-        default_headers: &[(String, Template)],
+        defaults: &Defaults,
         inputs: &IndexMap<String, Input>,
     ) -> Step {
         let mut references = Vec::new();
-        let request = self.request(&spec.request, &field.key("request"), default_headers);
+        let request = self.request(&spec.request, &field.key("request"), defaults);
         let expect = match &spec.expect {
             Some(expect) => self.expectations(expect, &field.key("expect")),
             None => Expectations::default(),
@@ -298,12 +328,48 @@ impl Compiler<'_> {
             record(template, at);
         }
         match &request.body {
-            Body::Json(json) => json
-                .templates()
-                .into_iter()
-                .for_each(|t| record(t, request_field.key("json"))),
+            Body::Json(json) => {
+                let at = if spec.request.graphql.is_some() {
+                    "graphql"
+                } else {
+                    "json"
+                };
+                json.templates()
+                    .into_iter()
+                    .for_each(|t| record(t, request_field.key(at)))
+            }
             Body::Text(text) => record(text, request_field.key("body")),
-            Body::None => {}
+            Body::Form(fields) => {
+                for (name, template) in fields {
+                    record(template, request_field.key("form").key(name));
+                }
+            }
+            Body::Multipart(parts) => {
+                for part in parts {
+                    if let PartContent::Text(template) = &part.content {
+                        record(template, request_field.key("multipart").key(&part.name));
+                    }
+                }
+            }
+            Body::File(_) | Body::None => {}
+        }
+        for (name, template) in &request.cookies {
+            record(template, request_field.key("cookies").key(name));
+        }
+        if let Some(auth) = &request.auth {
+            let at = if spec.request.auth.is_some() {
+                request_field.key("auth")
+            } else {
+                FieldPath::default().key("defaults").key("auth")
+            };
+            for (kind, template) in auth.templates() {
+                record(template, at.key(kind));
+            }
+        }
+        if let Some(url) = &expect.url {
+            url.templates()
+                .into_iter()
+                .for_each(|t| record(t, field.key("expect").key("url")));
         }
         let expect_field = field.key("expect");
         for (name, predicate) in &expect.headers {
@@ -381,12 +447,7 @@ impl Compiler<'_> {
         self.problem_with_hint(field, message, hint);
     }
 
-    fn request(
-        &mut self,
-        spec: &RequestSpec,
-        field: &FieldPath,
-        default_headers: &[(String, Template)],
-    ) -> Request {
+    fn request(&mut self, spec: &RequestSpec, field: &FieldPath, defaults: &Defaults) -> Request {
         let url = self.template(&spec.url, &field.key("url"));
         let query = spec
             .query
@@ -401,7 +462,8 @@ impl Compiler<'_> {
                 Some((name.clone(), template))
             })
             .collect();
-        let mut headers: Vec<(String, Template)> = default_headers
+        let mut headers: Vec<(String, Template)> = defaults
+            .headers
             .iter()
             .filter(|(name, _)| {
                 !spec
@@ -418,41 +480,44 @@ impl Compiler<'_> {
                 }
             }
         }
-        let body = match (&spec.json, &spec.body) {
-            (Some(_), Some(_)) => {
-                self.problem_with_hint(
-                    &field.key("body"),
-                    "a request has one body: `json` or `body`, not both",
-                    "keep `json` for JSON, `body` for any other text",
-                );
-                Body::None
-            }
-            (Some(json), None) => {
-                if !headers
-                    .iter()
-                    .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-                {
-                    headers.push((
-                        "content-type".into(),
-                        Template::Literal("application/json".into()),
-                    ));
-                }
-                self.json(json, &field.key("json"))
-                    .map_or(Body::None, Body::Json)
-            }
-            (None, Some(text)) => self
-                .template(text, &field.key("body"))
-                .map_or(Body::None, Body::Text),
-            (None, None) => Body::None,
+        let body = self.body(spec, field, &mut headers);
+        let auth = match &spec.auth {
+            Some(auth) => self.auth(auth, &field.key("auth")).ok().flatten(),
+            None => defaults.auth.clone(),
         };
+        let cookies = spec
+            .cookies
+            .iter()
+            .filter_map(|(name, value)| {
+                let at = field.key("cookies").key(name);
+                if name.is_empty()
+                    || name
+                        .chars()
+                        .any(|c| c.is_ascii_control() || "()<>@,;:\\\"/[]?={} \t".contains(c))
+                {
+                    self.problem(&at, format!("`{name}` is not a valid cookie name"));
+                    return None;
+                }
+                Some((name.clone(), self.template(value, &at)?))
+            })
+            .collect();
         Request {
             method: spec.method,
             url: url.unwrap_or(Template::Literal(String::new())),
             query,
             headers,
             body,
+            auth,
+            cookies,
             timeout: spec.timeout.map(|d| d.0),
-            follow_redirects: spec.follow_redirects.unwrap_or(true),
+            follow_redirects: spec
+                .follow_redirects
+                .or(defaults.follow_redirects)
+                .unwrap_or(true),
+            max_redirects: spec
+                .max_redirects
+                .or(defaults.max_redirects)
+                .unwrap_or(DEFAULT_MAX_REDIRECTS),
         }
     }
 
@@ -533,6 +598,18 @@ impl Compiler<'_> {
                         None
                     }
                 });
+        let url = spec
+            .url
+            .as_ref()
+            .and_then(|p| self.predicate(p, Subject::Text, false, &field.key("url")))
+            .map(|(p, _)| p);
+        let cookies = spec
+            .cookies
+            .iter()
+            .filter_map(|(name, cookie)| {
+                self.cookie_expectation(name, cookie, &field.key("cookies").key(name))
+            })
+            .collect();
         Expectations {
             status,
             headers,
@@ -540,6 +617,8 @@ impl Compiler<'_> {
             body,
             schema,
             duration,
+            url,
+            cookies,
         }
     }
 
@@ -563,6 +642,39 @@ impl Compiler<'_> {
                 None
             }
         }
+    }
+
+    fn cookie_expectation(
+        &mut self,
+        name: &str,
+        spec: &CookieExpectSpec,
+        field: &FieldPath,
+    ) -> Option<CookieExpectation> {
+        let one = |compiler: &mut Self, predicate: &Option<PredicateSpec>, key: &str, subject| {
+            predicate.as_ref().and_then(|p| {
+                compiler
+                    .predicate(p, subject, false, &field.key(key))
+                    .map(|(p, _)| p)
+            })
+        };
+        Some(match spec {
+            CookieExpectSpec::Value(predicate) => CookieExpectation {
+                name: name.to_owned(),
+                value: Some(self.predicate(predicate, Subject::Text, false, field)?.0),
+                ..CookieExpectation::default()
+            },
+            CookieExpectSpec::Attributes(attributes) => CookieExpectation {
+                name: name.to_owned(),
+                value: one(self, &attributes.value, "value", Subject::Text),
+                secure: attributes.secure,
+                http_only: attributes.http_only,
+                path: one(self, &attributes.path, "path", Subject::Text),
+                domain: one(self, &attributes.domain, "domain", Subject::Text),
+                same_site: one(self, &attributes.same_site, "same_site", Subject::Text),
+                max_age: one(self, &attributes.max_age, "max_age", Subject::Json),
+                expires: one(self, &attributes.expires, "expires", Subject::Text),
+            },
+        })
     }
 
     fn capture(
@@ -624,6 +736,15 @@ impl Compiler<'_> {
         if spec.duration {
             sources.push(CaptureSource::Duration);
         }
+        if let Some(cookie) = &spec.cookie {
+            sources.push(CaptureSource::Cookie(cookie.clone()));
+        }
+        if spec.url {
+            sources.push(CaptureSource::Url);
+        }
+        if spec.redirects {
+            sources.push(CaptureSource::Redirects);
+        }
         if spec.all && spec.jsonpath.is_none() {
             self.problem(
                 &field.key("all"),
@@ -638,7 +759,7 @@ impl Compiler<'_> {
                     "capture `{name}` must name exactly one source, found {}",
                     sources.len()
                 ),
-                "use one of: jsonpath, header (optionally with regex), regex, status: true, body: true, duration: true",
+                "use one of: jsonpath, header (optionally with regex), regex, status: true, body: true, duration: true, cookie: NAME, url: true, redirects: true",
             );
             return None;
         }
@@ -650,7 +771,7 @@ impl Compiler<'_> {
         })
     }
 
-    fn template(&mut self, text: &str, field: &FieldPath) -> Option<Template> {
+    pub(super) fn template(&mut self, text: &str, field: &FieldPath) -> Option<Template> {
         match self.templates.compile(&field.to_string(), text) {
             Ok(template) => Some(template),
             Err(e) => {
@@ -664,7 +785,7 @@ impl Compiler<'_> {
         }
     }
 
-    fn json(&mut self, value: &Value, field: &FieldPath) -> Option<JsonTemplate> {
+    pub(super) fn json(&mut self, value: &Value, field: &FieldPath) -> Option<JsonTemplate> {
         match JsonTemplate::compile(&mut self.templates, &field.to_string(), value) {
             Ok(json) => Some(json),
             Err(e) => {

@@ -3,6 +3,7 @@
 
 mod events;
 mod prepare;
+mod request;
 mod result;
 mod select;
 mod step;
@@ -12,8 +13,8 @@ use std::time::{Duration, Instant};
 pub use events::{Collector, Event, NoObserver, Observer};
 pub use prepare::{prepare, Override, PrepareError, Prepared, SandboxVars};
 pub use result::{
-    CollectionDone, CollectionReport, Exchange, Outcome, StepError, StepErrorKind, StepResult,
-    Totals,
+    CollectionDone, CollectionReport, Exchange, Outcome, SentRequest, StepError, StepErrorKind,
+    StepResult, Totals,
 };
 pub use select::Selection;
 
@@ -41,6 +42,8 @@ pub struct RunOptions {
     pub selection: Selection,
     /// Longest body text kept in a recorded exchange (`None`: all of it).
     pub exchange_body_limit: Option<usize>,
+    /// Keep every request as sent, in full (`--curl`).
+    pub record_requests: bool,
 }
 
 impl Default for RunOptions {
@@ -55,6 +58,7 @@ impl Default for RunOptions {
             require_inputs: true,
             selection: Selection::default(),
             exchange_body_limit: Some(64 * 1024),
+            record_requests: false,
         }
     }
 }

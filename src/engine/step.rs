@@ -3,16 +3,14 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
 use reqwest::header::HeaderMap;
-use serde_json::Value;
 
 use super::result::{Exchange, Outcome, StepError, StepResult};
 use super::RunOptions;
 use crate::check::expect::Failure;
 use crate::check::predicate::Operands;
 use crate::check::ResponseView;
-use crate::collection::{Body, Collection, FieldPath, Step};
+use crate::collection::{Collection, FieldPath, Step};
 use crate::http::{self, HttpClient, OutgoingRequest, TransportError};
 use crate::redact::Redactor;
 use crate::template::{value_to_text, Template};
@@ -31,6 +29,7 @@ pub(super) fn skipped(step: &Step, reason: &str) -> StepResult {
         outcome: Outcome::Skipped(reason.to_owned()),
         captures: Vec::new(),
         exchange: None,
+        sent: None,
     }
 }
 
@@ -51,14 +50,26 @@ pub(super) async fn run(
             return redact_result(result, redactor);
         }
     };
+    if let Some(auth) = &request.auth {
+        for secret in auth.secrets() {
+            redactor.add(&secret);
+        }
+    }
     result.url = request.url.to_string();
-    let response = match client.send(&request).await {
+    let sent = client.send(&request).await;
+    if options.record_requests {
+        result.sent = Some(super::request::sent(&request, sent.as_ref().ok()));
+    }
+    let response = match sent {
         Ok(response) => response,
         Err(error) => {
             result.outcome = Outcome::Errored(StepError::transport(&error));
             return redact_result(result, redactor);
         }
     };
+    for secret in &response.new_secrets {
+        redactor.add(secret);
+    }
     result.status = Some(response.status);
     result.duration = response.duration;
 
@@ -94,14 +105,19 @@ pub(super) async fn run(
     };
     if options.record_exchanges {
         result.exchange = Some(Exchange {
-            request_headers: header_pairs(&request.headers),
+            request_headers: header_pairs(&response.sent_headers),
             request_body: request
                 .body
-                .as_ref()
-                .map(|b| cut(&String::from_utf8_lossy(b), options.exchange_body_limit)),
+                .describe()
+                .map(|b| cut(&b, options.exchange_body_limit)),
             response_version: response.version.clone(),
             response_headers: header_pairs(&response.headers),
             response_body: cut(&view.text(), options.exchange_body_limit),
+            redirects: response
+                .redirects
+                .iter()
+                .map(|r| (r.status, r.to.to_string()))
+                .collect(),
         });
     }
     redact_result(result, redactor)
@@ -146,16 +162,18 @@ fn render(
             http::header(name, &value).map_err(|message| StepError::render(&at, message))?;
         headers.append(name, value);
     }
-    let body = match &request.body {
-        Body::None => None,
-        Body::Json(json) => {
-            let value: Value = json
-                .render(templates, context)
-                .map_err(|e| StepError::render(field.key("json"), e))?;
-            Some(Bytes::from(value.to_string()))
-        }
-        Body::Text(template) => Some(Bytes::from(text(template, field.key("body"))?)),
+    let renderer = super::request::Renderer {
+        templates,
+        context,
+        field: field.clone(),
     };
+    let body = renderer.body(&request.body)?;
+    let auth = request
+        .auth
+        .as_ref()
+        .map(|auth| renderer.auth(auth))
+        .transpose()?;
+    let cookies = renderer.cookies(&request.cookies)?;
     let timeout = request
         .timeout
         .or(collection.default_timeout)
@@ -167,8 +185,11 @@ fn render(
         url,
         headers,
         body,
+        auth,
+        cookies,
         timeout,
         follow_redirects: request.follow_redirects,
+        max_redirects: request.max_redirects,
     })
 }
 
@@ -190,7 +211,7 @@ fn cut(text: &str, limit: Option<usize>) -> String {
     }
 }
 
-fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+pub(super) fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(name, value)| {
@@ -239,6 +260,39 @@ fn redact_result(mut result: StepResult, redactor: &Redactor) -> StepResult {
             r(body);
         }
         r(&mut exchange.response_body);
+        for (_, url) in &mut exchange.redirects {
+            r(url);
+        }
+    }
+    if let Some(sent) = &mut result.sent {
+        r(&mut sent.url);
+        for (_, value) in &mut sent.headers {
+            r(value);
+        }
+        redact_body(&mut sent.body, redactor);
     }
     result
+}
+
+/// Masks secrets in a recorded body: text and multipart text; file paths are left alone.
+fn redact_body(body: &mut crate::http::OutgoingBody, redactor: &Redactor) {
+    use crate::http::{OutgoingBody, OutgoingPartContent};
+    match body {
+        OutgoingBody::Bytes(bytes) => {
+            let text = String::from_utf8_lossy(bytes);
+            if let std::borrow::Cow::Owned(masked) = redactor.redact(&text) {
+                *bytes = bytes::Bytes::from(masked);
+            }
+        }
+        OutgoingBody::Multipart(parts) => {
+            for part in parts {
+                if let OutgoingPartContent::Text(text) = &mut part.content {
+                    if let std::borrow::Cow::Owned(masked) = redactor.redact(text) {
+                        *text = masked;
+                    }
+                }
+            }
+        }
+        OutgoingBody::None | OutgoingBody::File(_) => {}
+    }
 }
