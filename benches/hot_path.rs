@@ -123,6 +123,12 @@ fn response(body: Vec<u8>) -> Response {
         headers: Default::default(),
         body: body.into(),
         duration: Duration::from_millis(1),
+        url: reqwest::Url::parse("http://127.0.0.1/").expect("url"),
+        redirects: Vec::new(),
+        cookies: Vec::new(),
+        sent_url: reqwest::Url::parse("http://127.0.0.1/").expect("url"),
+        sent_headers: Default::default(),
+        new_secrets: Vec::new(),
     }
 }
 

@@ -35,6 +35,12 @@ pub enum CaptureSource {
     Body,
     /// The response time in milliseconds.
     Duration,
+    /// The value of a cookie the response set.
+    Cookie(String),
+    /// The final URL.
+    Url,
+    /// The URLs redirected to, as a list.
+    Redirects,
 }
 
 /// Why a capture found no value.
@@ -59,6 +65,9 @@ pub enum CaptureError {
     /// The header is absent.
     #[error("the response has no `{0}` header")]
     NoHeader(String),
+    /// The response set no such cookie.
+    #[error("the response set no cookie `{0}`")]
+    NoCookie(String),
     /// The regex did not match.
     #[error("regex /{pattern}/ did not match {subject}")]
     NoRegexMatch {
@@ -111,6 +120,19 @@ impl CaptureSource {
             CaptureSource::Status => Ok(Value::from(view.response.status)),
             CaptureSource::Body => Ok(Value::String(view.text().into_owned())),
             CaptureSource::Duration => Ok(Value::from(view.response.duration.as_millis() as u64)),
+            CaptureSource::Cookie(name) => view
+                .response
+                .cookie(name)
+                .map(|c| Value::String(c.value.clone()))
+                .ok_or_else(|| CaptureError::NoCookie(name.clone())),
+            CaptureSource::Url => Ok(Value::String(view.response.url.to_string())),
+            CaptureSource::Redirects => Ok(Value::Array(
+                view.response
+                    .redirects
+                    .iter()
+                    .map(|r| Value::String(r.to.to_string()))
+                    .collect(),
+            )),
         }
     }
 }

@@ -26,6 +26,33 @@ pub struct Expectations {
     pub duration: Option<Predicate>,
     /// `values`: templated values and their predicates, checked after the captures.
     pub values: Vec<super::condition::Condition>,
+    /// `url`: the final URL.
+    pub url: Option<Predicate>,
+    /// `cookies`.
+    pub cookies: Vec<CookieExpectation>,
+}
+
+/// One `expect.cookies` entry: the cookie must have been set, with these attributes.
+#[derive(Default)]
+pub struct CookieExpectation {
+    /// The cookie's name.
+    pub name: String,
+    /// On the value.
+    pub value: Option<Predicate>,
+    /// `Secure` must be this.
+    pub secure: Option<bool>,
+    /// `HttpOnly` must be this.
+    pub http_only: Option<bool>,
+    /// On `Path`.
+    pub path: Option<Predicate>,
+    /// On `Domain`.
+    pub domain: Option<Predicate>,
+    /// On `SameSite`.
+    pub same_site: Option<Predicate>,
+    /// On `Max-Age` (seconds).
+    pub max_age: Option<Predicate>,
+    /// On `Expires` (RFC 3339).
+    pub expires: Option<Predicate>,
 }
 
 /// The accepted status codes.
@@ -219,6 +246,19 @@ impl Expectations {
                 }),
             }
         }
+        if let Some(predicate) = &self.url {
+            let url = Value::String(response.url.to_string());
+            if let Err(mismatch) = predicate.check(Some(&url), operands) {
+                failures.push(Failure {
+                    subject: "url".into(),
+                    expected: mismatch.expected,
+                    actual: mismatch.actual,
+                });
+            }
+        }
+        for cookie in &self.cookies {
+            cookie.check(response, operands, &mut failures);
+        }
         if let Some(predicate) = &self.duration {
             let millis = Value::from(response.duration.as_millis() as u64);
             if let Err(mismatch) = predicate.check(Some(&millis), operands) {
@@ -230,6 +270,59 @@ impl Expectations {
             }
         }
         failures
+    }
+}
+
+impl CookieExpectation {
+    fn check(
+        &self,
+        response: &crate::http::Response,
+        operands: Operands<'_>,
+        failures: &mut Vec<Failure>,
+    ) {
+        let Some(cookie) = response.cookie(&self.name) else {
+            failures.push(Failure {
+                subject: format!("cookie {}", self.name),
+                expected: "the response to set it".into(),
+                actual: "no such Set-Cookie".into(),
+            });
+            return;
+        };
+        let text = |v: &Option<String>| v.as_ref().map(|v| Value::String(v.clone()));
+        let checks: [(&str, &Option<Predicate>, Option<Value>); 6] = [
+            ("", &self.value, Some(Value::String(cookie.value.clone()))),
+            (" Path", &self.path, text(&cookie.path)),
+            (" Domain", &self.domain, text(&cookie.domain)),
+            (" SameSite", &self.same_site, text(&cookie.same_site)),
+            (" Max-Age", &self.max_age, cookie.max_age.map(Value::from)),
+            (" Expires", &self.expires, text(&cookie.expires)),
+        ];
+        for (attribute, predicate, actual) in checks {
+            if let Some(predicate) = predicate {
+                if let Err(mismatch) = predicate.check(actual.as_ref(), operands) {
+                    failures.push(Failure {
+                        subject: format!("cookie {}{attribute}", self.name),
+                        expected: mismatch.expected,
+                        actual: mismatch.actual,
+                    });
+                }
+            }
+        }
+        for (attribute, wanted, actual) in [
+            ("Secure", self.secure, cookie.secure),
+            ("HttpOnly", self.http_only, cookie.http_only),
+        ] {
+            if let Some(wanted) = wanted {
+                if wanted != actual {
+                    let state = |on: bool| if on { "set" } else { "not set" };
+                    failures.push(Failure {
+                        subject: format!("cookie {} {attribute}", self.name),
+                        expected: state(wanted).into(),
+                        actual: state(actual).into(),
+                    });
+                }
+            }
+        }
     }
 }
 

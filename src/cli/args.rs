@@ -118,6 +118,32 @@ pub struct RunArgs {
     /// Accept any TLS certificate (self-signed, expired, wrong host). Prints a warning.
     #[arg(long, short = 'k')]
     pub insecure: bool,
+    /// Trust the CA certificates in this PEM file (instead of the built-in authorities).
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// Present this client certificate (PEM, with its chain); needs `--key`.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// The private key (PEM) of `--cert`.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// Send every request through this proxy, e.g. `http://proxy:3128` (`NO_PROXY` still
+    /// applies). Without it, `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` are used.
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Resolve HOST to ADDRESS, e.g. `api.example.com:443:127.0.0.1` (repeatable).
+    #[arg(long, value_name = "HOST:PORT:ADDRESS", value_parser = crate::http::network::parse_resolve)]
+    pub resolve: Vec<(String, std::net::SocketAddr)>,
+    /// Time allowed to open a connection (default 10s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
+    pub connect_timeout: Option<Duration>,
+    /// Load cookies from this Netscape cookie file (if it exists) and save the jar to it at
+    /// the end of the run.
+    #[arg(long, value_name = "FILE")]
+    pub cookie_jar: Option<PathBuf>,
+    /// Write every request sent as a curl command to FILE, secrets masked as `***`.
+    #[arg(long, value_name = "FILE")]
+    pub curl: Option<PathBuf>,
     /// Collections run at once (default: the number of CPUs). Steps of a collection always run in order.
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,

@@ -18,7 +18,7 @@ use crate::collection::{Collection, Diagnostics};
 use crate::engine::{
     self, Collector, Event, Observer, Override, PrepareError, RunOptions, Selection,
 };
-use crate::http::{ClientOptions, HttpClient};
+use crate::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
 use crate::report::terminal::{print_summary, TerminalReporter};
 use crate::report::{self, RunRecord};
 
@@ -99,15 +99,11 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             "warning: --insecure: TLS certificates are not verified; anyone on the network path can read and change this run's traffic"
         );
     }
-    let client_options = ClientOptions {
-        insecure: args.insecure,
-        max_body: args.max_body.unwrap_or(crate::http::DEFAULT_MAX_BODY),
-    };
-    let client = match HttpClient::new(&client_options) {
+    let client = match client(&args) {
         Ok(client) => client,
-        Err(error) => {
-            let _ = writeln!(stderr, "error: {error}");
-            return exit_code::RUNTIME_ERROR;
+        Err((message, code)) => {
+            let _ = writeln!(stderr, "error: {message}");
+            return code;
         }
     };
 
@@ -218,17 +214,68 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     if !write_reports(&args, &run, &mut stderr) && !interrupted {
         code = code.max(exit_code::RUNTIME_ERROR);
     }
+    if let Some(path) = &args.cookie_jar {
+        let saved = report::write_atomically(path, client.cookie_jar().to_netscape().as_bytes());
+        if let Err(error) = saved {
+            let _ = writeln!(stderr, "error: {error}");
+            code = code.max(exit_code::RUNTIME_ERROR);
+        }
+    }
     code
+}
+
+/// The run's HTTP client, with `--cookie-jar` loaded; or the error and its exit code.
+fn client(args: &RunArgs) -> Result<HttpClient, (String, u8)> {
+    let options = ClientOptions {
+        network: NetworkOptions {
+            insecure: args.insecure,
+            cacert: args.cacert.clone(),
+            client_certificate: args.cert.clone().zip(args.key.clone()),
+            proxy: args.proxy.clone(),
+            resolve: args.resolve.clone(),
+            connect_timeout: args.connect_timeout,
+        },
+        max_body: args.max_body.unwrap_or(crate::http::DEFAULT_MAX_BODY),
+    };
+    let client = HttpClient::new(&options).map_err(|error| {
+        let code = match error {
+            ClientError::Build(_) => exit_code::RUNTIME_ERROR,
+            ClientError::Invalid { .. } | ClientError::Argument(_) => exit_code::INVALID_INPUT,
+        };
+        (error.to_string(), code)
+    })?;
+    if let Some(path) = &args.cookie_jar {
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                client.cookie_jar().load_netscape(&text).map_err(|e| {
+                    (
+                        format!("cookie jar `{}`: {e}", path.display()),
+                        exit_code::INVALID_INPUT,
+                    )
+                })?;
+            }
+            // A jar that does not exist yet is created at the end of the run.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err((
+                    format!("cannot read the cookie jar `{}`: {e}", path.display()),
+                    exit_code::INVALID_INPUT,
+                ))
+            }
+        }
+    }
+    Ok(client)
 }
 
 /// Writes every requested report; false if one could not be written.
 fn write_reports(args: &RunArgs, run: &RunRecord, stderr: &mut impl Write) -> bool {
     type Render = fn(&RunRecord) -> String;
-    let writers: [(&Option<std::path::PathBuf>, Render); 4] = [
+    let writers: [(&Option<std::path::PathBuf>, Render); 5] = [
         (&args.report_junit, report::junit::render),
         (&args.report_json, report::json::render),
         (&args.report_tap, report::tap::render),
         (&args.report_html, report::html::render),
+        (&args.curl, report::curl::render),
     ];
     let mut ok = true;
     for (path, render) in writers {
@@ -291,6 +338,7 @@ fn options(args: &RunArgs, mut overrides: Vec<Override>) -> RunOptions {
         timeout: args.timeout,
         continue_on_failure: args.continue_on_failure,
         record_exchanges: args.verbose > 0 || reports,
+        record_requests: args.curl.is_some(),
         exchange_body_limit: if args.verbose >= 2 {
             None
         } else {

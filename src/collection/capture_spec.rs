@@ -16,7 +16,8 @@ pub struct CaptureSpec {
 }
 
 /// The capture fields. Exactly one source must be given: `jsonpath`, `header`, `regex`,
-/// `status`, `body` or `duration` (`header` and `regex` together apply the regex to the header).
+/// `status`, `body`, `duration`, `cookie`, `url` or `redirects` (`header` and `regex`
+/// together apply the regex to the header).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaptureFields {
@@ -42,6 +43,16 @@ pub struct CaptureFields {
     /// `true`: the response time in milliseconds.
     #[serde(default)]
     pub duration: bool,
+    /// The value of the cookie with this name that the response (or a redirect on the way)
+    /// set.
+    #[serde(default)]
+    pub cookie: Option<String>,
+    /// `true`: the final URL, after redirects.
+    #[serde(default)]
+    pub url: bool,
+    /// `true`: the URLs redirected to, in order, as a list (empty when there was none).
+    #[serde(default)]
+    pub redirects: bool,
     /// Mask the captured value in every output.
     #[serde(default)]
     pub secret: bool,

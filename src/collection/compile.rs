@@ -11,15 +11,19 @@ use serde_json::Value;
 use super::diagnostic::did_you_mean;
 use super::locate::FieldPath;
 use super::model::{
-    self, CollectionSpec, EnvironmentSpec, ExpectSpec, NextField, PaginateSpec, RequestSpec,
-    RetryOn, RetrySpec, ScalarValue, StepSpec,
+    self, CollectionSpec, CookieExpectSpec, EnvironmentSpec, ExpectSpec, NextField, PaginateSpec,
+    RequestSpec, RetryOn, RetrySpec, ScalarValue, StepSpec,
 };
+use super::predicate_spec::PredicateSpec;
 use super::{
-    Action, Body, Collection, Condition, Diagnostic, Environment, ForEach, Include, Input,
-    NextPage, Paginate, Reference, Request, RequestStep, Retry, Step, Variable, RESERVED_NAMES,
+    Action, Auth, Body, Collection, Condition, Diagnostic, Environment, ForEach, Include, Input,
+    NextPage, Paginate, PartContent, Reference, Request, RequestStep, Retry, Step, Variable,
+    RESERVED_NAMES,
 };
 use crate::check::capture::{Capture, CaptureSource};
-use crate::check::expect::{Expectations, JsonPathExpectation, SchemaExpectation, StatusMatcher};
+use crate::check::expect::{
+    CookieExpectation, Expectations, JsonPathExpectation, SchemaExpectation, StatusMatcher,
+};
 use crate::check::jsonpath::JsonPath;
 use crate::check::predicate::{Predicate, Subject};
 use crate::template::{JsonTemplate, Template, TemplateError, Templates};
@@ -40,7 +44,7 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         templates: Templates::new(),
         problems: Vec::new(),
         inputs: IndexMap::new(),
-        default_headers: Vec::new(),
+        defaults: Defaults::default(),
         ids: Vec::new(),
         include_stack: vec![canonical],
     };
@@ -105,8 +109,9 @@ type Parts = (
     Vec<Step>,
 );
 
-struct Compiler<'a> {
-    path: &'a Path,
+/// Compiles one collection, collecting every problem.
+pub(super) struct Compiler<'a> {
+    pub(super) path: &'a Path,
     source: &'a str,
     /// Prepended to template names: each included file gets its own.
     prefix: String,
@@ -114,8 +119,8 @@ struct Compiler<'a> {
     problems: Vec<Diagnostic>,
     /// Declared inputs, the included files' too.
     inputs: IndexMap<String, Input>,
-    /// `defaults.headers` of the file being compiled.
-    default_headers: Vec<(String, Template)>,
+    /// `defaults` of the file being compiled.
+    defaults: Defaults,
     /// Step ids so far (unique across includes, for `steps.<id>`).
     ids: Vec<String>,
     /// The files being compiled, outermost first, to find include cycles.
@@ -157,6 +162,9 @@ fn expectation_references(
     if let Some(body) = &expect.body {
         record(references, body.templates(), &field.key("body"));
     }
+    if let Some(url) = &expect.url {
+        record(references, url.templates(), &field.key("url"));
+    }
     conditions_references(references, &expect.values, &field.key("values"));
 }
 
@@ -173,13 +181,26 @@ fn conditions_references(
     }
 }
 
+/// What `defaults` gives every step.
+#[derive(Clone, Default)]
+struct Defaults {
+    headers: Vec<(String, Template)>,
+    /// `defaults.auth`: `None` when unset or `none`.
+    auth: Option<Auth>,
+    follow_redirects: Option<bool>,
+    max_redirects: Option<u32>,
+}
+
+/// The redirects followed when neither the step nor `defaults` says.
+const DEFAULT_MAX_REDIRECTS: u32 = 10;
+
 impl Compiler<'_> {
-    fn problem(&mut self, field: &FieldPath, message: impl Into<String>) {
+    pub(super) fn problem(&mut self, field: &FieldPath, message: impl Into<String>) {
         self.problems
             .push(Diagnostic::at(self.path, self.source, field, message));
     }
 
-    fn problem_with_hint(
+    pub(super) fn problem_with_hint(
         &mut self,
         field: &FieldPath,
         message: impl Into<String>,
@@ -218,7 +239,7 @@ impl Compiler<'_> {
                 }
             }
         }
-        self.default_headers = self.default_headers(spec);
+        self.defaults = self.defaults(spec);
         let steps = self.steps(&spec.steps, &root.key("steps"));
         let finally = self.steps(&spec.finally, &root.key("finally"));
         if spec.steps.is_empty() {
@@ -244,16 +265,27 @@ impl Compiler<'_> {
         }
     }
 
-    fn default_headers(&mut self, spec: &CollectionSpec) -> Vec<(String, Template)> {
-        let root = FieldPath::default();
-        spec.defaults
+    fn defaults(&mut self, spec: &CollectionSpec) -> Defaults {
+        let root = FieldPath::default().key("defaults");
+        let headers = spec
+            .defaults
             .headers
             .iter()
             .filter_map(|(name, value)| {
-                let field = root.key("defaults").key("headers").key(name);
+                let field = root.key("headers").key(name);
                 self.header(name, value, &field)
             })
-            .collect()
+            .collect();
+        let auth = match &spec.defaults.auth {
+            Some(auth) => self.auth(auth, &root.key("auth")).ok().flatten(),
+            None => None,
+        };
+        Defaults {
+            headers,
+            auth,
+            follow_redirects: spec.defaults.follow_redirects,
+            max_redirects: spec.defaults.max_redirects,
+        }
     }
 
     fn environment(&mut self, spec: &EnvironmentSpec, field: &FieldPath) -> Environment {
@@ -472,8 +504,8 @@ impl Compiler<'_> {
         field: &FieldPath,
         references: &mut Vec<Reference>,
     ) -> RequestStep {
-        let default_headers = self.default_headers.clone();
-        let request = self.request(request_spec, &field.key("request"), &default_headers);
+        let defaults = self.defaults.clone();
+        let request = self.request(request_spec, &field.key("request"), &defaults);
         let expect = match &spec.expect {
             Some(expect) => self.expectations(expect, &field.key("expect")),
             None => Expectations::default(),
@@ -519,9 +551,53 @@ impl Compiler<'_> {
             record(references, vec![template], &at);
         }
         match &request.body {
-            Body::Json(json) => record(references, json.templates(), &request_field.key("json")),
+            Body::Json(json) => {
+                let at = if request_spec.graphql.is_some() {
+                    "graphql"
+                } else {
+                    "json"
+                };
+                record(references, json.templates(), &request_field.key(at));
+            }
             Body::Text(text) => record(references, vec![text], &request_field.key("body")),
-            Body::None => {}
+            Body::Form(fields) => {
+                for (name, template) in fields {
+                    record(
+                        references,
+                        vec![template],
+                        &request_field.key("form").key(name),
+                    );
+                }
+            }
+            Body::Multipart(parts) => {
+                for part in parts {
+                    if let PartContent::Text(template) = &part.content {
+                        record(
+                            references,
+                            vec![template],
+                            &request_field.key("multipart").key(&part.name),
+                        );
+                    }
+                }
+            }
+            Body::File(_) | Body::None => {}
+        }
+        for (name, template) in &request.cookies {
+            record(
+                references,
+                vec![template],
+                &request_field.key("cookies").key(name),
+            );
+        }
+        if let Some(auth) = &request.auth {
+            let at = if request_spec.auth.is_some() {
+                request_field.key("auth")
+            } else {
+                FieldPath::default().key("defaults").key("auth")
+            };
+            for (kind, template) in auth.templates() {
+                record(references, vec![template], &at.key(kind));
+            }
         }
         expectation_references(references, &expect, &field.key("expect"));
         RequestStep {
@@ -694,13 +770,13 @@ impl Compiler<'_> {
             templates: std::mem::take(&mut self.templates),
             problems: std::mem::take(&mut self.problems),
             inputs: std::mem::take(&mut self.inputs),
-            default_headers: Vec::new(),
+            defaults: Defaults::default(),
             ids: std::mem::take(&mut self.ids),
             include_stack: stack,
         };
         child.declare_inputs(&included);
         let defaults = child.variables(&included.vars, &FieldPath::default().key("vars"));
-        child.default_headers = child.default_headers(&included);
+        child.defaults = child.defaults(&included);
         let steps = child.steps(&included.steps, &FieldPath::default().key("steps"));
         let provided: Vec<String> = steps
             .iter()
@@ -760,12 +836,7 @@ impl Compiler<'_> {
         self.problem_with_hint(field, message, hint);
     }
 
-    fn request(
-        &mut self,
-        spec: &RequestSpec,
-        field: &FieldPath,
-        default_headers: &[(String, Template)],
-    ) -> Request {
+    fn request(&mut self, spec: &RequestSpec, field: &FieldPath, defaults: &Defaults) -> Request {
         let url = self.template(&spec.url, &field.key("url"));
         let query = spec
             .query
@@ -780,7 +851,8 @@ impl Compiler<'_> {
                 Some((name.clone(), template))
             })
             .collect();
-        let mut headers: Vec<(String, Template)> = default_headers
+        let mut headers: Vec<(String, Template)> = defaults
+            .headers
             .iter()
             .filter(|(name, _)| {
                 !spec
@@ -797,41 +869,44 @@ impl Compiler<'_> {
                 }
             }
         }
-        let body = match (&spec.json, &spec.body) {
-            (Some(_), Some(_)) => {
-                self.problem_with_hint(
-                    &field.key("body"),
-                    "a request has one body: `json` or `body`, not both",
-                    "keep `json` for JSON, `body` for any other text",
-                );
-                Body::None
-            }
-            (Some(json), None) => {
-                if !headers
-                    .iter()
-                    .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-                {
-                    headers.push((
-                        "content-type".into(),
-                        Template::Literal("application/json".into()),
-                    ));
-                }
-                self.json(json, &field.key("json"))
-                    .map_or(Body::None, Body::Json)
-            }
-            (None, Some(text)) => self
-                .template(text, &field.key("body"))
-                .map_or(Body::None, Body::Text),
-            (None, None) => Body::None,
+        let body = self.body(spec, field, &mut headers);
+        let auth = match &spec.auth {
+            Some(auth) => self.auth(auth, &field.key("auth")).ok().flatten(),
+            None => defaults.auth.clone(),
         };
+        let cookies = spec
+            .cookies
+            .iter()
+            .filter_map(|(name, value)| {
+                let at = field.key("cookies").key(name);
+                if name.is_empty()
+                    || name
+                        .chars()
+                        .any(|c| c.is_ascii_control() || "()<>@,;:\\\"/[]?={} \t".contains(c))
+                {
+                    self.problem(&at, format!("`{name}` is not a valid cookie name"));
+                    return None;
+                }
+                Some((name.clone(), self.template(value, &at)?))
+            })
+            .collect();
         Request {
             method: spec.method,
             url: url.unwrap_or(Template::Literal(String::new())),
             query,
             headers,
             body,
+            auth,
+            cookies,
             timeout: spec.timeout.map(|d| d.0),
-            follow_redirects: spec.follow_redirects.unwrap_or(true),
+            follow_redirects: spec
+                .follow_redirects
+                .or(defaults.follow_redirects)
+                .unwrap_or(true),
+            max_redirects: spec
+                .max_redirects
+                .or(defaults.max_redirects)
+                .unwrap_or(DEFAULT_MAX_REDIRECTS),
         }
     }
 
@@ -913,6 +988,18 @@ impl Compiler<'_> {
                     }
                 });
         let values = self.conditions(&spec.values, &field.key("values"));
+        let url = spec
+            .url
+            .as_ref()
+            .and_then(|p| self.predicate(p, Subject::Text, false, &field.key("url")))
+            .map(|(p, _)| p);
+        let cookies = spec
+            .cookies
+            .iter()
+            .filter_map(|(name, cookie)| {
+                self.cookie_expectation(name, cookie, &field.key("cookies").key(name))
+            })
+            .collect();
         Expectations {
             status,
             headers,
@@ -921,6 +1008,8 @@ impl Compiler<'_> {
             schema,
             duration,
             values,
+            url,
+            cookies,
         }
     }
 
@@ -944,6 +1033,39 @@ impl Compiler<'_> {
                 None
             }
         }
+    }
+
+    fn cookie_expectation(
+        &mut self,
+        name: &str,
+        spec: &CookieExpectSpec,
+        field: &FieldPath,
+    ) -> Option<CookieExpectation> {
+        let one = |compiler: &mut Self, predicate: &Option<PredicateSpec>, key: &str, subject| {
+            predicate.as_ref().and_then(|p| {
+                compiler
+                    .predicate(p, subject, false, &field.key(key))
+                    .map(|(p, _)| p)
+            })
+        };
+        Some(match spec {
+            CookieExpectSpec::Value(predicate) => CookieExpectation {
+                name: name.to_owned(),
+                value: Some(self.predicate(predicate, Subject::Text, false, field)?.0),
+                ..CookieExpectation::default()
+            },
+            CookieExpectSpec::Attributes(attributes) => CookieExpectation {
+                name: name.to_owned(),
+                value: one(self, &attributes.value, "value", Subject::Text),
+                secure: attributes.secure,
+                http_only: attributes.http_only,
+                path: one(self, &attributes.path, "path", Subject::Text),
+                domain: one(self, &attributes.domain, "domain", Subject::Text),
+                same_site: one(self, &attributes.same_site, "same_site", Subject::Text),
+                max_age: one(self, &attributes.max_age, "max_age", Subject::Json),
+                expires: one(self, &attributes.expires, "expires", Subject::Text),
+            },
+        })
     }
 
     fn capture(
@@ -1005,6 +1127,15 @@ impl Compiler<'_> {
         if spec.duration {
             sources.push(CaptureSource::Duration);
         }
+        if let Some(cookie) = &spec.cookie {
+            sources.push(CaptureSource::Cookie(cookie.clone()));
+        }
+        if spec.url {
+            sources.push(CaptureSource::Url);
+        }
+        if spec.redirects {
+            sources.push(CaptureSource::Redirects);
+        }
         if spec.all && spec.jsonpath.is_none() {
             self.problem(
                 &field.key("all"),
@@ -1019,7 +1150,7 @@ impl Compiler<'_> {
                     "capture `{name}` must name exactly one source, found {}",
                     sources.len()
                 ),
-                "use one of: jsonpath, header (optionally with regex), regex, status: true, body: true, duration: true",
+                "use one of: jsonpath, header (optionally with regex), regex, status: true, body: true, duration: true, cookie: NAME, url: true, redirects: true",
             );
             return None;
         }
@@ -1031,14 +1162,14 @@ impl Compiler<'_> {
         })
     }
 
-    fn template(&mut self, text: &str, field: &FieldPath) -> Option<Template> {
+    pub(super) fn template(&mut self, text: &str, field: &FieldPath) -> Option<Template> {
         let compiled = self
             .templates
             .compile(&format!("{}{field}", self.prefix), text);
         self.compiled(compiled, field)
     }
 
-    fn json(&mut self, value: &Value, field: &FieldPath) -> Option<JsonTemplate> {
+    pub(super) fn json(&mut self, value: &Value, field: &FieldPath) -> Option<JsonTemplate> {
         let name = format!("{}{field}", self.prefix);
         let compiled = JsonTemplate::compile(&mut self.templates, &name, value);
         self.compiled(compiled, field)

@@ -1,6 +1,10 @@
 //! The collection format: its serde + schemars types, loading from YAML, and compiling into
 //! the form the engine runs (templates, JSONPaths, regexes and schemas compiled once).
 
+mod auth;
+pub mod auth_spec;
+mod body;
+pub mod body_spec;
 pub mod capture_spec;
 mod compile;
 pub mod diagnostic;
@@ -265,20 +269,124 @@ pub struct Request {
     pub headers: Vec<(String, Template)>,
     /// The body.
     pub body: Body,
+    /// The auth helper: the step's own, else `defaults.auth`; `None` for `auth: none`.
+    pub auth: Option<Auth>,
+    /// `cookies`: sent besides the run's cookie jar.
+    pub cookies: Vec<(String, Template)>,
     /// The step's own timeout.
     pub timeout: Option<Duration>,
     /// Follow redirects.
     pub follow_redirects: bool,
+    /// The most redirects to follow.
+    pub max_redirects: u32,
 }
 
 /// A request body.
 pub enum Body {
     /// No body.
     None,
-    /// `json`.
+    /// `json`, and `graphql` (compiled to its JSON form).
     Json(JsonTemplate),
     /// `body`.
     Text(Template),
+    /// `body_file`: the resolved path, checked at load.
+    File(PathBuf),
+    /// `form`: name → value.
+    Form(Vec<(String, Template)>),
+    /// `multipart`.
+    Multipart(Vec<MultipartPart>),
+}
+
+/// One field of a multipart body.
+pub struct MultipartPart {
+    /// The field name.
+    pub name: String,
+    /// Text or a file.
+    pub content: PartContent,
+    /// The part's `Content-Type`.
+    pub content_type: Option<String>,
+    /// The file name sent with a file part.
+    pub filename: Option<String>,
+}
+
+/// What a multipart field holds.
+pub enum PartContent {
+    /// Text, templated.
+    Text(Template),
+    /// A file, resolved and checked at load.
+    File(PathBuf),
+}
+
+/// A compiled auth helper.
+#[derive(Clone)]
+pub enum Auth {
+    /// `basic`.
+    Basic {
+        /// `username`.
+        username: Template,
+        /// `password`.
+        password: Template,
+    },
+    /// `bearer`.
+    Bearer(Template),
+    /// `api_key`.
+    ApiKey {
+        /// Where the key goes.
+        place: ApiKeyPlace,
+        /// The key.
+        value: Template,
+    },
+    /// `oauth2.client_credentials`.
+    ClientCredentials(Box<ClientCredentials>),
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiKeyPlace {
+    /// A header with this name.
+    Header(String),
+    /// A query parameter with this name.
+    Query(String),
+}
+
+/// A compiled `oauth2.client_credentials`.
+#[derive(Clone)]
+pub struct ClientCredentials {
+    /// `token_url`.
+    pub token_url: Template,
+    /// `client_id`.
+    pub client_id: Template,
+    /// `client_secret`.
+    pub client_secret: Template,
+    /// `scope`.
+    pub scope: Option<Template>,
+    /// `audience`.
+    pub audience: Option<Template>,
+    /// `client_auth`.
+    pub client_auth: auth_spec::ClientAuthMethod,
+}
+
+impl Auth {
+    /// Every template of the helper, with the name of its field under `auth`.
+    pub fn templates(&self) -> Vec<(&'static str, &Template)> {
+        match self {
+            Auth::Basic { username, password } => {
+                vec![("basic", username), ("basic", password)]
+            }
+            Auth::Bearer(token) => vec![("bearer", token)],
+            Auth::ApiKey { value, .. } => vec![("api_key", value)],
+            Auth::ClientCredentials(c) => {
+                let mut all = vec![
+                    ("oauth2", &c.token_url),
+                    ("oauth2", &c.client_id),
+                    ("oauth2", &c.client_secret),
+                ];
+                all.extend(c.scope.iter().map(|t| ("oauth2", t)));
+                all.extend(c.audience.iter().map(|t| ("oauth2", t)));
+                all
+            }
+        }
+    }
 }
 
 impl Collection {

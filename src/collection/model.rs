@@ -10,6 +10,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::auth_spec::AuthSpec;
+use super::body_spec::{GraphqlSpec, MultipartPartSpec};
 use super::capture_spec::CaptureSpec;
 use super::duration::DurationText;
 use super::predicate_spec::{PredicateSpec, StatusSpec};
@@ -97,6 +99,15 @@ pub struct DefaultsSpec {
     /// Time allowed for each request, e.g. `10s` (default 30s).
     #[serde(default)]
     pub timeout: Option<DurationText>,
+    /// The auth helper of every step that sets no `auth` of its own (`auth: none` opts out).
+    #[serde(default)]
+    pub auth: Option<AuthSpec>,
+    /// Follow redirects (default true), unless a step says otherwise.
+    #[serde(default)]
+    pub follow_redirects: Option<bool>,
+    /// The most redirects followed for one request (default 10), unless a step says otherwise.
+    #[serde(default)]
+    pub max_redirects: Option<u32>,
 }
 
 /// One request, what to expect of its response, and what to capture from it.
@@ -267,7 +278,8 @@ impl Method {
     }
 }
 
-/// A request. `json` and `body` are mutually exclusive.
+/// A request. It has at most one body: `json`, `body`, `body_file`, `form`, `multipart` or
+/// `graphql`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestSpec {
@@ -286,15 +298,39 @@ pub struct RequestSpec {
     /// `{{expr}}` keeps the value's JSON type.
     #[serde(default)]
     pub json: Option<Value>,
-    /// A text body, sent as is after templating.
+    /// A text body, sent as is after templating (`Content-Type: text/plain; charset=utf-8`
+    /// unless a header sets it).
     #[serde(default)]
     pub body: Option<String>,
+    /// A file sent as the body, relative to the collection, streamed from disk
+    /// (`Content-Type: application/octet-stream` unless a header sets it).
+    #[serde(default)]
+    pub body_file: Option<String>,
+    /// A URL-encoded form (`application/x-www-form-urlencoded`); values may be templates.
+    #[serde(default)]
+    pub form: Option<IndexMap<String, ScalarValue>>,
+    /// A `multipart/form-data` body: text fields and files (streamed from disk).
+    #[serde(default)]
+    pub multipart: Option<IndexMap<String, MultipartPartSpec>>,
+    /// A GraphQL request, sent as JSON: `{ query, variables, operation_name }`.
+    #[serde(default)]
+    pub graphql: Option<GraphqlSpec>,
+    /// The auth helper; overrides `defaults.auth` (`none`: no auth for this request).
+    #[serde(default)]
+    pub auth: Option<AuthSpec>,
+    /// Cookies sent with the request, name → value (templates), besides the run's cookie jar.
+    #[serde(default)]
+    pub cookies: IndexMap<String, String>,
     /// Time allowed for this request, e.g. `5s`.
     #[serde(default)]
     pub timeout: Option<DurationText>,
-    /// Follow redirects (default true).
+    /// Follow redirects (default true). `Authorization`, `Cookie` and auth-helper credentials
+    /// are never sent to another origin.
     #[serde(default)]
     pub follow_redirects: Option<bool>,
+    /// The most redirects to follow (default 10); more fails the step.
+    #[serde(default)]
+    pub max_redirects: Option<u32>,
 }
 
 /// A string, number or boolean.
@@ -334,6 +370,88 @@ pub struct ExpectSpec {
     /// `"{{ids}}": { length: "{{total}}" }`.
     #[serde(default)]
     pub values: IndexMap<String, PredicateSpec>,
+    /// A predicate on the final URL, after redirects.
+    #[serde(default)]
+    pub url: Option<PredicateSpec>,
+    /// Cookie name → a predicate on the value the response set, or `{ value, secure,
+    /// http_only, path, domain, same_site, max_age, expires }` to check its attributes.
+    #[serde(default)]
+    pub cookies: IndexMap<String, CookieExpectSpec>,
+}
+
+/// A cookie expectation: a predicate on the value (shorthand), or its attributes.
+#[derive(Debug, Clone, JsonSchema)]
+#[schemars(untagged)]
+pub enum CookieExpectSpec {
+    /// The cookie's attributes, each optional.
+    Attributes(Box<CookieAttributesSpec>),
+    /// A predicate on the value.
+    Value(PredicateSpec),
+}
+
+/// The attributes of a cookie set by the response.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CookieAttributesSpec {
+    /// A predicate on the value.
+    #[serde(default)]
+    pub value: Option<PredicateSpec>,
+    /// The `Secure` flag.
+    #[serde(default)]
+    pub secure: Option<bool>,
+    /// The `HttpOnly` flag.
+    #[serde(default)]
+    pub http_only: Option<bool>,
+    /// A predicate on `Path`.
+    #[serde(default)]
+    pub path: Option<PredicateSpec>,
+    /// A predicate on `Domain`.
+    #[serde(default)]
+    pub domain: Option<PredicateSpec>,
+    /// A predicate on `SameSite` (`Strict`, `Lax` or `None`).
+    #[serde(default)]
+    pub same_site: Option<PredicateSpec>,
+    /// A predicate on `Max-Age`, in seconds.
+    #[serde(default)]
+    pub max_age: Option<PredicateSpec>,
+    /// A predicate on `Expires`, as RFC 3339 text (compare with `lt`/`gt` on dates).
+    #[serde(default)]
+    pub expires: Option<PredicateSpec>,
+}
+
+/// The keys of [`CookieAttributesSpec`]: a map made only of these is attributes, anything
+/// else is a predicate.
+const COOKIE_ATTRIBUTES: &[&str] = &[
+    "value",
+    "secure",
+    "http_only",
+    "path",
+    "domain",
+    "same_site",
+    "max_age",
+    "expires",
+];
+
+impl<'de> Deserialize<'de> for CookieExpectSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let value = serde_yaml::Value::deserialize(deserializer)?;
+        let attributes = value.as_mapping().is_some_and(|map| {
+            !map.is_empty()
+                && map
+                    .keys()
+                    .all(|k| k.as_str().is_some_and(|k| COOKIE_ATTRIBUTES.contains(&k)))
+        });
+        if attributes {
+            CookieAttributesSpec::deserialize(value)
+                .map(|a| CookieExpectSpec::Attributes(Box::new(a)))
+                .map_err(D::Error::custom)
+        } else {
+            PredicateSpec::deserialize(value)
+                .map(CookieExpectSpec::Value)
+                .map_err(D::Error::custom)
+        }
+    }
 }
 
 /// Variables given on the command line or in a vars file: name → value.

@@ -4,6 +4,7 @@
 mod events;
 mod flow;
 mod prepare;
+mod request;
 mod result;
 mod select;
 mod step;
@@ -13,8 +14,8 @@ use std::time::{Duration, Instant};
 pub use events::{Collector, Event, NoObserver, Observer};
 pub use prepare::{prepare, Override, PrepareError, Prepared, SandboxVars};
 pub use result::{
-    Attempt, CollectionDone, CollectionReport, Exchange, Outcome, StepError, StepErrorKind,
-    StepResult, Totals,
+    Attempt, CollectionDone, CollectionReport, Exchange, Outcome, SentRequest, StepError,
+    StepErrorKind, StepResult, Totals,
 };
 pub use select::Selection;
 
@@ -44,6 +45,8 @@ pub struct RunOptions {
     pub exchange_body_limit: Option<usize>,
     /// `(n, of)` when the collection runs several times (`--data`, `--iterations`).
     pub iteration: Option<(usize, usize)>,
+    /// Keep every request as sent, in full (`--curl`).
+    pub record_requests: bool,
 }
 
 impl Default for RunOptions {
@@ -59,6 +62,7 @@ impl Default for RunOptions {
             selection: Selection::default(),
             exchange_body_limit: Some(64 * 1024),
             iteration: None,
+            record_requests: false,
         }
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::check::expect::Failure;
-use crate::http::TransportError;
+use crate::http::{OutgoingBody, TransportError};
 
 /// How a step ended.
 #[derive(Debug, Clone)]
@@ -70,6 +70,25 @@ pub struct Exchange {
     pub response_headers: Vec<(String, String)>,
     /// Response body, as text.
     pub response_body: String,
+    /// The redirects followed: status and the URL redirected to.
+    pub redirects: Vec<(u16, String)>,
+}
+
+/// A request as it was sent, in full, for `--curl` (redacted like everything else).
+#[derive(Debug, Clone)]
+pub struct SentRequest {
+    /// The method.
+    pub method: String,
+    /// The URL of the first hop.
+    pub url: String,
+    /// The headers of the first hop (auth and cookies included).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: OutgoingBody,
+    /// Redirects were followed.
+    pub follow_redirects: bool,
+    /// At most this many.
+    pub max_redirects: u32,
 }
 
 /// What happened in one step.
@@ -95,6 +114,8 @@ pub struct StepResult {
     pub captures: Vec<(String, String)>,
     /// The full exchange, when recorded.
     pub exchange: Option<Exchange>,
+    /// The request as sent, when recorded (`--curl`).
+    pub sent: Option<SentRequest>,
     /// Every attempt, when the step has `retry` (the last one is the result).
     pub attempts: Vec<Attempt>,
     /// Pages followed, when the step has `paginate`.

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
@@ -12,7 +11,7 @@ use super::result::{Attempt, Exchange, Outcome, StepError, StepResult};
 use crate::check::expect::Failure;
 use crate::check::predicate::Operands;
 use crate::check::ResponseView;
-use crate::collection::{Body, FieldPath, NextPage, Paginate, Request, RequestStep, Step};
+use crate::collection::{FieldPath, NextPage, Paginate, Request, RequestStep, Step};
 use crate::http::{self, OutgoingRequest, Response, TransportError};
 use crate::redact::Redactor;
 use crate::template::{value_to_text, Template};
@@ -35,6 +34,7 @@ pub(super) fn skipped(step: &Step, name: &str, reason: &str) -> StepResult {
         exchange: None,
         attempts: Vec::new(),
         pages: None,
+        sent: None,
     }
 }
 
@@ -64,6 +64,11 @@ pub(super) async fn run(
             return (redact_result(result, &run.redactor), None);
         }
     };
+    if let Some(auth) = &request.auth {
+        for secret in auth.secrets() {
+            run.redactor.add(&secret);
+        }
+    }
     result.url = request.url.to_string();
     let exchange = match &request_step.paginate {
         Some(paginate) => pages(request_step, paginate, request, run, &mut result).await,
@@ -109,14 +114,19 @@ pub(super) async fn run(
     let options = run.options;
     if options.record_exchanges {
         result.exchange = Some(Exchange {
-            request_headers: header_pairs(&request.headers),
+            request_headers: header_pairs(&response.sent_headers),
             request_body: request
                 .body
-                .as_ref()
-                .map(|b| cut(&String::from_utf8_lossy(b), options.exchange_body_limit)),
+                .describe()
+                .map(|b| cut(&b, options.exchange_body_limit)),
             response_version: response.version.clone(),
             response_headers: header_pairs(&response.headers),
             response_body: cut(&view.text(), options.exchange_body_limit),
+            redirects: response
+                .redirects
+                .iter()
+                .map(|r| (r.status, r.to.to_string()))
+                .collect(),
         });
     }
     let seen = step.id.as_ref().map(|_| Seen {
@@ -149,7 +159,7 @@ async fn attempts(
     let mut wait = retry.map_or(Duration::ZERO, |r| r.interval);
     for attempt in 1..=total {
         let last = attempt == total;
-        let sent = run.client.send(&request).await;
+        let sent = send(&request, run, result).await;
         let (note, retry_after) = match &sent {
             Err(error) => {
                 result.duration += Duration::ZERO;
@@ -217,6 +227,25 @@ async fn attempts(
     None
 }
 
+/// Sends `request`, learning the secrets the client met (an OAuth2 token) and keeping the
+/// request as sent for `--curl`.
+async fn send(
+    request: &OutgoingRequest,
+    run: &mut Run<'_>,
+    result: &mut StepResult,
+) -> Result<Response, TransportError> {
+    let sent = run.client.send(request).await;
+    if run.options.record_requests {
+        result.sent = Some(super::request::sent(request, sent.as_ref().ok()));
+    }
+    if let Ok(response) = &sent {
+        for secret in &response.new_secrets {
+            run.redactor.add(secret);
+        }
+    }
+    sent
+}
+
 fn record_attempt(
     result: &mut StepResult,
     retry: Option<&crate::collection::Retry>,
@@ -252,7 +281,7 @@ async fn pages(
     let mut page = 0u32;
     loop {
         page += 1;
-        let response = match run.client.send(&request).await {
+        let response = match send(&request, run, result).await {
             Ok(response) => response,
             Err(error) => {
                 result.outcome = Outcome::Errored(StepError::transport(&error));
@@ -375,16 +404,18 @@ fn render(
             http::header(name, &value).map_err(|message| StepError::render(at(), message))?;
         headers.append(name, value);
     }
-    let body = match &request.body {
-        Body::None => None,
-        Body::Json(json) => {
-            let value: Value = json
-                .render(templates, context)
-                .map_err(|e| StepError::render(field.key("json"), e))?;
-            Some(Bytes::from(value.to_string()))
-        }
-        Body::Text(template) => Some(Bytes::from(text(template, &|| field.key("body"))?)),
+    let renderer = super::request::Renderer {
+        templates,
+        context,
+        field: field.clone(),
     };
+    let body = renderer.body(&request.body)?;
+    let auth = request
+        .auth
+        .as_ref()
+        .map(|auth| renderer.auth(auth))
+        .transpose()?;
+    let cookies = renderer.cookies(&request.cookies)?;
     let timeout = request
         .timeout
         .or(collection.default_timeout)
@@ -396,8 +427,11 @@ fn render(
         url,
         headers,
         body,
+        auth,
+        cookies,
         timeout,
         follow_redirects: request.follow_redirects,
+        max_redirects: request.max_redirects,
     })
 }
 
@@ -419,7 +453,7 @@ fn cut(text: &str, limit: Option<usize>) -> String {
     }
 }
 
-fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
+pub(super) fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(name, value)| {
@@ -471,6 +505,39 @@ pub(super) fn redact_result(mut result: StepResult, redactor: &Redactor) -> Step
             r(body);
         }
         r(&mut exchange.response_body);
+        for (_, url) in &mut exchange.redirects {
+            r(url);
+        }
+    }
+    if let Some(sent) = &mut result.sent {
+        r(&mut sent.url);
+        for (_, value) in &mut sent.headers {
+            r(value);
+        }
+        redact_body(&mut sent.body, redactor);
     }
     result
+}
+
+/// Masks secrets in a recorded body: text and multipart text; file paths are left alone.
+fn redact_body(body: &mut crate::http::OutgoingBody, redactor: &Redactor) {
+    use crate::http::{OutgoingBody, OutgoingPartContent};
+    match body {
+        OutgoingBody::Bytes(bytes) => {
+            let text = String::from_utf8_lossy(bytes);
+            if let std::borrow::Cow::Owned(masked) = redactor.redact(&text) {
+                *bytes = bytes::Bytes::from(masked);
+            }
+        }
+        OutgoingBody::Multipart(parts) => {
+            for part in parts {
+                if let OutgoingPartContent::Text(text) = &mut part.content {
+                    if let std::borrow::Cow::Owned(masked) = redactor.redact(text) {
+                        *text = masked;
+                    }
+                }
+            }
+        }
+        OutgoingBody::None | OutgoingBody::File(_) => {}
+    }
 }

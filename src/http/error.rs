@@ -66,6 +66,36 @@ pub enum TransportError {
         /// What is wrong.
         reason: String,
     },
+    /// A file of the request (a `body_file`, a multipart file) could not be read.
+    #[error("cannot read `{path}`: {reason}")]
+    File {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// The request cannot be put on the wire (a credential or content type a header cannot hold).
+    #[error("the request cannot be sent: {reason}")]
+    Unsendable {
+        /// Why.
+        reason: String,
+    },
+    /// No OAuth2 token could be obtained.
+    #[error("could not get an OAuth2 token from {url}: {reason}")]
+    Token {
+        /// The token endpoint.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// More redirects than `max_redirects`.
+    #[error("stopped after {max} redirects, at {url} (raise `max_redirects`, or set `follow_redirects: false` to check a redirect itself)")]
+    TooManyRedirects {
+        /// The redirect not followed.
+        url: String,
+        /// The limit.
+        max: u32,
+    },
     /// Anything else, with the underlying chain of causes.
     #[error("request to {host}:{port} failed: {reason}")]
     Other {

@@ -1,15 +1,30 @@
-//! HTTP: one reqwest client (and connection pool, and cookie jar) per run; sends a rendered
-//! request and returns the response with its timing.
+//! HTTP: one reqwest client (one connection pool), one cookie jar and one OAuth2 token cache
+//! per run; sends a rendered request — following redirects itself, hop by hop — and returns
+//! the response with its timing, its redirect chain and the cookies it set.
 
+pub mod auth;
+pub mod body;
+pub mod cookies;
 mod error;
+pub mod network;
+pub mod oauth2;
+pub mod redirect;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
+    PROXY_AUTHORIZATION,
+};
 
+pub use auth::Credentials;
+pub use body::{OutgoingBody, OutgoingPart, OutgoingPartContent};
+pub use cookies::{CookieJar, SetCookie};
 pub use error::{format_size, parse_size, TransportError};
+pub use network::NetworkOptions;
+pub use redirect::Redirect;
 
 /// The `User-Agent` every request carries unless the step sets its own.
 pub const USER_AGENT: &str = concat!("runner/", env!("CARGO_PKG_VERSION"));
@@ -20,20 +35,20 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The largest response body read by default: generous, but bounded.
 pub const DEFAULT_MAX_BODY: u64 = 256 * 1024 * 1024;
 
-/// The clients of one run: one that follows redirects and one that does not, sharing a
-/// cookie jar.
+/// The HTTP side of one run. Cloning shares the pool, the jar and the token cache.
 #[derive(Clone)]
 pub struct HttpClient {
-    following: reqwest::Client,
-    not_following: reqwest::Client,
+    client: reqwest::Client,
+    jar: Arc<CookieJar>,
+    tokens: Arc<oauth2::TokenCache>,
     max_body: u64,
 }
 
 /// How the run's client behaves.
 #[derive(Debug, Clone)]
 pub struct ClientOptions {
-    /// Accept any TLS certificate (`--insecure`).
-    pub insecure: bool,
+    /// TLS, proxy, resolution and connection settings.
+    pub network: NetworkOptions,
     /// Fail a response whose body is larger than this many bytes (`--max-body`).
     pub max_body: u64,
 }
@@ -41,7 +56,7 @@ pub struct ClientOptions {
 impl Default for ClientOptions {
     fn default() -> Self {
         ClientOptions {
-            insecure: false,
+            network: NetworkOptions::default(),
             max_body: DEFAULT_MAX_BODY,
         }
     }
@@ -56,12 +71,18 @@ pub struct OutgoingRequest {
     pub url: reqwest::Url,
     /// Headers in the order written.
     pub headers: HeaderMap,
-    /// The body, if any.
-    pub body: Option<Bytes>,
-    /// The time allowed for the whole exchange.
+    /// The body.
+    pub body: OutgoingBody,
+    /// Credentials of an auth helper, added on the request's own origin only.
+    pub auth: Option<Credentials>,
+    /// `cookies` of the step, sent (on the request's own origin) with the jar's.
+    pub cookies: Vec<(String, String)>,
+    /// The time allowed for the whole exchange, redirects included.
     pub timeout: Duration,
     /// Follow redirects.
     pub follow_redirects: bool,
+    /// The most redirects to follow.
+    pub max_redirects: u32,
 }
 
 /// A response, fully read.
@@ -75,8 +96,20 @@ pub struct Response {
     pub headers: HeaderMap,
     /// The body, decoded (gzip, brotli).
     pub body: Bytes,
-    /// From sending the request to the last byte of the body.
+    /// From sending the request to the last byte of the body, redirects included.
     pub duration: Duration,
+    /// The URL that gave this response (after redirects).
+    pub url: reqwest::Url,
+    /// The redirects followed, in order.
+    pub redirects: Vec<Redirect>,
+    /// The cookies set along the way (every hop), in order.
+    pub cookies: Vec<SetCookie>,
+    /// The first request as it went on the wire: its URL (with an API key in the query)...
+    pub sent_url: reqwest::Url,
+    /// ... and its headers (with auth and cookies).
+    pub sent_headers: HeaderMap,
+    /// Secrets the client learnt while sending (an OAuth2 access token): mask them.
+    pub new_secrets: Vec<String>,
 }
 
 impl Response {
@@ -89,82 +122,235 @@ impl Response {
     pub fn content_type(&self) -> &str {
         self.header(CONTENT_TYPE.as_str()).unwrap_or("")
     }
+
+    /// The last cookie named `name` that the response (or a redirect on the way) set.
+    pub fn cookie(&self, name: &str) -> Option<&SetCookie> {
+        self.cookies.iter().rev().find(|c| c.name == name)
+    }
 }
 
 /// Why the HTTP client could not be built.
 #[derive(Debug, thiserror::Error)]
-#[error("could not set up the HTTP client: {0}")]
-pub struct ClientError(#[from] reqwest::Error);
+pub enum ClientError {
+    /// A file given on the command line cannot be used.
+    #[error("`{}`: {reason}", path.display())]
+    Invalid {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// An argument cannot be used.
+    #[error("{0}")]
+    Argument(String),
+    /// reqwest refused the configuration.
+    #[error("could not set up the HTTP client: {0}")]
+    Build(#[from] reqwest::Error),
+}
 
 impl HttpClient {
-    /// Builds the clients of one run.
+    /// Builds the client of one run, with an empty cookie jar.
     pub fn new(options: &ClientOptions) -> Result<Self, ClientError> {
-        let jar = Arc::new(reqwest::cookie::Jar::default());
-        let builder = || {
-            reqwest::Client::builder()
-                .user_agent(USER_AGENT)
-                .cookie_provider(Arc::clone(&jar))
-                .connect_timeout(Duration::from_secs(10))
-                .tcp_nodelay(true)
-                .danger_accept_invalid_certs(options.insecure)
-        };
+        let builder = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .tcp_nodelay(true)
+            .redirect(reqwest::redirect::Policy::none());
+        let client = network::configure(builder, &options.network)?.build()?;
         Ok(HttpClient {
-            following: builder()
-                .redirect(reqwest::redirect::Policy::limited(10))
-                .build()?,
-            not_following: builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()?,
+            client,
+            jar: Arc::new(CookieJar::default()),
+            tokens: Arc::default(),
             max_body: options.max_body,
         })
     }
 
-    /// Sends `request` and reads the whole response.
+    /// The run's cookie jar.
+    pub fn cookie_jar(&self) -> &CookieJar {
+        &self.jar
+    }
+
+    /// Sends `request` (fetching an OAuth2 token first if it needs one, and once more if the
+    /// response is 401) and reads the whole response.
     pub async fn send(&self, request: &OutgoingRequest) -> Result<Response, TransportError> {
-        let client = if request.follow_redirects {
-            &self.following
-        } else {
-            &self.not_following
+        let token_request = match &request.auth {
+            Some(Credentials::ClientCredentials(token_request)) => Some(token_request),
+            _ => None,
         };
-        let mut builder = client
-            .request(request.method.clone(), request.url.clone())
-            .headers(request.headers.clone())
-            .timeout(request.timeout);
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
+        let Some(token_request) = token_request else {
+            return self.exchange(request, None).await;
+        };
+        let token = self
+            .tokens
+            .token(&self.client, token_request, request.timeout)
+            .await?;
+        let mut response = self.exchange(request, Some(&token)).await?;
+        response.new_secrets.push(token.clone());
+        if response.status == 401 {
+            // The server says the token is no good (revoked, expired early): one new token,
+            // one more try.
+            self.tokens.invalidate(token_request, &token).await;
+            let fresh = self
+                .tokens
+                .token(&self.client, token_request, request.timeout)
+                .await?;
+            let mut secrets = std::mem::take(&mut response.new_secrets);
+            response = self.exchange(request, Some(&fresh)).await?;
+            secrets.push(fresh);
+            response.new_secrets = secrets;
         }
+        Ok(response)
+    }
+
+    /// One exchange: the request and every redirect it is allowed to follow.
+    async fn exchange(
+        &self,
+        request: &OutgoingRequest,
+        token: Option<&str>,
+    ) -> Result<Response, TransportError> {
         let started = Instant::now();
-        let classify =
-            |error: reqwest::Error| TransportError::classify(error, &request.url, request.timeout);
-        let mut response = builder.send().await.map_err(classify)?;
-        let status = response.status().as_u16();
-        let version = format!("{:?}", response.version());
-        let headers = response.headers().clone();
-        let too_large = || TransportError::BodyTooLarge {
-            url: request.url.to_string(),
-            limit: self.max_body,
-        };
-        if response
-            .content_length()
-            .is_some_and(|length| length > self.max_body)
-        {
-            return Err(too_large());
-        }
-        let mut body = bytes::BytesMut::new();
-        while let Some(chunk) = response.chunk().await.map_err(classify)? {
-            if (body.len() + chunk.len()) as u64 > self.max_body {
+        let deadline = started + request.timeout;
+        let mut url = request.url.clone();
+        let mut method = request.method.clone();
+        let mut keep_body = true;
+        let mut redirects = Vec::new();
+        let mut cookies = Vec::new();
+        let mut first: Option<(reqwest::Url, HeaderMap)> = None;
+        loop {
+            let on_origin = redirect::same_origin(&url, &request.url);
+            let mut sent_url = url.clone();
+            let mut headers = request.headers.clone();
+            if on_origin {
+                if let Some(auth) = &request.auth {
+                    auth.apply(&mut headers, &mut sent_url, token)?;
+                }
+            } else {
+                for name in [AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION] {
+                    headers.remove(name);
+                }
+                if let Some(Credentials::ApiKeyHeader { name, .. }) = &request.auth {
+                    headers.remove(name.as_str());
+                }
+            }
+            self.add_cookies(
+                &mut headers,
+                &url,
+                on_origin.then_some(&request.cookies[..]),
+            )?;
+            if !keep_body {
+                headers.remove(CONTENT_TYPE);
+                headers.remove(CONTENT_LENGTH);
+            }
+            let timeout = deadline.saturating_duration_since(Instant::now());
+            let classify =
+                |error: reqwest::Error| TransportError::classify(error, &sent_url, request.timeout);
+            if timeout.is_zero() {
+                return Err(TransportError::Timeout {
+                    host: url.host_str().unwrap_or("").to_owned(),
+                    port: url.port_or_known_default().unwrap_or(0),
+                    after: crate::collection::duration::format_duration(request.timeout),
+                });
+            }
+            let mut builder = self
+                .client
+                .request(method.clone(), sent_url.clone())
+                .headers(headers.clone())
+                .timeout(timeout);
+            if keep_body {
+                builder = request.body.attach(builder).await?;
+            }
+            let mut response = builder.send().await.map_err(classify)?;
+            first.get_or_insert_with(|| (sent_url.clone(), headers));
+            self.jar.store(response.headers(), &url);
+            cookies.extend(cookies::set_cookies(response.headers()));
+            let status = response.status().as_u16();
+            if request.follow_redirects {
+                if let Some(hop) = redirect::next(status, response.headers(), &url, &method) {
+                    if redirects.len() as u32 >= request.max_redirects {
+                        return Err(TransportError::TooManyRedirects {
+                            url: hop.url.to_string(),
+                            max: request.max_redirects,
+                        });
+                    }
+                    redirects.push(Redirect {
+                        status,
+                        to: hop.url.clone(),
+                    });
+                    url = hop.url;
+                    method = hop.method;
+                    keep_body &= hop.keep_body;
+                    continue;
+                }
+            }
+            let version = format!("{:?}", response.version());
+            let headers = response.headers().clone();
+            let too_large = || TransportError::BodyTooLarge {
+                url: url.to_string(),
+                limit: self.max_body,
+            };
+            if response
+                .content_length()
+                .is_some_and(|length| length > self.max_body)
+            {
                 return Err(too_large());
             }
-            body.extend_from_slice(&chunk);
+            let mut body = bytes::BytesMut::new();
+            while let Some(chunk) = response.chunk().await.map_err(classify)? {
+                if (body.len() + chunk.len()) as u64 > self.max_body {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let (sent_url, sent_headers) = first.unwrap_or_else(|| (url.clone(), HeaderMap::new()));
+            return Ok(Response {
+                status,
+                version,
+                headers,
+                body: body.freeze(),
+                duration: started.elapsed(),
+                url,
+                redirects,
+                cookies,
+                sent_url,
+                sent_headers,
+                new_secrets: Vec::new(),
+            });
         }
-        let body = body.freeze();
-        Ok(Response {
-            status,
-            version,
-            headers,
-            body,
-            duration: started.elapsed(),
-        })
+    }
+
+    /// Sets `Cookie`: a header the step wrote, then the jar's cookies for `url`, then the
+    /// step's `cookies` (`own`, on the request's origin only), a later name replacing an
+    /// earlier one.
+    fn add_cookies(
+        &self,
+        headers: &mut HeaderMap,
+        url: &reqwest::Url,
+        own: Option<&[(String, String)]>,
+    ) -> Result<(), TransportError> {
+        let mut pairs = self.jar.header_for(url);
+        for (name, value) in own.unwrap_or_default() {
+            pairs.retain(|(n, _)| n != name);
+            pairs.push((name.clone(), value.clone()));
+        }
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        let mut text = headers
+            .get(COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| format!("{v}; "))
+            .unwrap_or_default();
+        text.push_str(
+            &pairs
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        let value = HeaderValue::from_str(&text).map_err(|_| TransportError::Unsendable {
+            reason: "a cookie value has characters a header cannot hold".into(),
+        })?;
+        headers.insert(COOKIE, value);
+        Ok(())
     }
 }
 

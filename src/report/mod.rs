@@ -1,6 +1,7 @@
 //! Event sinks and report writers that turn a run into output for people and machines.
 //! Everything they receive is already redacted by the engine.
 
+pub mod curl;
 pub mod html;
 pub mod json;
 pub mod junit;

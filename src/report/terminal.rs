@@ -136,6 +136,9 @@ impl<W: Write + Send> TerminalReporter<W> {
             lines.push(">".into());
             lines.extend(self.body(body).lines().map(|l| format!("> {l}")));
         }
+        for (status, to) in &exchange.redirects {
+            lines.push(format!("< {status} redirect → {to}"));
+        }
         if let Some(status) = step.status {
             lines.push(format!("< {} {status}", exchange.response_version));
             lines.extend(

@@ -1,0 +1,136 @@
+//! Request bodies at send time: bytes, a file streamed from disk, or multipart parts (files
+//! streamed too). A body is attached anew on every hop, so a 307/308 redirect can resend it.
+
+use std::path::PathBuf;
+
+use bytes::Bytes;
+use reqwest::header::CONTENT_LENGTH;
+
+use super::TransportError;
+
+/// A rendered request body.
+#[derive(Debug, Clone, Default)]
+pub enum OutgoingBody {
+    /// No body.
+    #[default]
+    None,
+    /// Bytes (JSON, text, a form).
+    Bytes(Bytes),
+    /// A file, streamed.
+    File(PathBuf),
+    /// `multipart/form-data`.
+    Multipart(Vec<OutgoingPart>),
+}
+
+/// One rendered multipart field.
+#[derive(Debug, Clone)]
+pub struct OutgoingPart {
+    /// The field name.
+    pub name: String,
+    /// Text or a file.
+    pub content: OutgoingPartContent,
+    /// The part's `Content-Type`.
+    pub content_type: Option<String>,
+    /// The file name sent with a file.
+    pub filename: Option<String>,
+}
+
+/// What a multipart field holds.
+#[derive(Debug, Clone)]
+pub enum OutgoingPartContent {
+    /// Text.
+    Text(String),
+    /// A file, streamed.
+    File(PathBuf),
+}
+
+impl OutgoingBody {
+    /// True when there is no body.
+    pub fn is_none(&self) -> bool {
+        matches!(self, OutgoingBody::None)
+    }
+
+    /// Attaches the body to `builder`, opening any file now.
+    pub(super) async fn attach(
+        &self,
+        builder: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, TransportError> {
+        let unreadable = |path: &PathBuf, e: std::io::Error| TransportError::File {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        Ok(match self {
+            OutgoingBody::None => builder,
+            OutgoingBody::Bytes(bytes) => builder.body(bytes.clone()),
+            OutgoingBody::File(path) => {
+                let file = tokio::fs::File::open(path)
+                    .await
+                    .map_err(|e| unreadable(path, e))?;
+                let length = file
+                    .metadata()
+                    .await
+                    .map_err(|e| unreadable(path, e))?
+                    .len();
+                builder
+                    .header(CONTENT_LENGTH, length)
+                    .body(reqwest::Body::from(file))
+            }
+            OutgoingBody::Multipart(parts) => {
+                let mut form = reqwest::multipart::Form::new();
+                for part in parts {
+                    let mut built = match &part.content {
+                        OutgoingPartContent::Text(text) => {
+                            reqwest::multipart::Part::text(text.clone())
+                        }
+                        OutgoingPartContent::File(path) => reqwest::multipart::Part::file(path)
+                            .await
+                            .map_err(|e| unreadable(path, e))?,
+                    };
+                    if let Some(filename) = &part.filename {
+                        built = built.file_name(filename.clone());
+                    }
+                    if let Some(content_type) = &part.content_type {
+                        built = built.mime_str(content_type).map_err(|_| {
+                            TransportError::Unsendable {
+                                reason: format!("`{content_type}` is not a content type"),
+                            }
+                        })?;
+                    }
+                    form = form.part(part.name.clone(), built);
+                }
+                builder.multipart(form)
+            }
+        })
+    }
+
+    /// The body as `-v` shows it: text as is, files and parts described.
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            OutgoingBody::None => None,
+            OutgoingBody::Bytes(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
+            OutgoingBody::File(path) => Some(format!("[the file {}]", path.display())),
+            OutgoingBody::Multipart(parts) => Some(
+                parts
+                    .iter()
+                    .map(|part| {
+                        let content_type = part
+                            .content_type
+                            .as_ref()
+                            .map_or(String::new(), |t| format!(" ({t})"));
+                        match &part.content {
+                            OutgoingPartContent::Text(text) => {
+                                format!("[part {}{content_type}] {text}", part.name)
+                            }
+                            OutgoingPartContent::File(path) => format!(
+                                "[part {}{content_type}] the file {}",
+                                part.name,
+                                path.display()
+                            ),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! Cookies: the run's jar (sent and stored on every hop, saved to and loaded from a
+//! Netscape cookie file with `--cookie-jar`), and the cookies one response set, for captures
+//! and expectations.
+
+use std::sync::Mutex;
+
+use cookie_store::{CookieDomain, CookieExpiration, CookieStore};
+use reqwest::header::{HeaderMap, SET_COOKIE};
+use reqwest::Url;
+
+/// The cookie jar of one run, shared by every collection of the run.
+#[derive(Debug, Default)]
+pub struct CookieJar {
+    store: Mutex<CookieStore>,
+}
+
+/// A cookie as a response set it, with its attributes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetCookie {
+    /// The name.
+    pub name: String,
+    /// The value.
+    pub value: String,
+    /// `Domain`, if given.
+    pub domain: Option<String>,
+    /// `Path`, if given.
+    pub path: Option<String>,
+    /// `Secure`.
+    pub secure: bool,
+    /// `HttpOnly`.
+    pub http_only: bool,
+    /// `SameSite`: `Strict`, `Lax` or `None`.
+    pub same_site: Option<String>,
+    /// `Max-Age`, in seconds.
+    pub max_age: Option<i64>,
+    /// `Expires`, as RFC 3339 text.
+    pub expires: Option<String>,
+}
+
+/// A Netscape cookie file that cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line} of the cookie jar is not a Netscape cookie line (7 tab-separated fields): {reason}")]
+pub struct CookieFileError {
+    /// 1-based.
+    pub line: usize,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl CookieJar {
+    /// The `Cookie` header value the jar holds for `url` (`a=1; b=2`), if any.
+    pub fn header_for(&self, url: &Url) -> Vec<(String, String)> {
+        match self.store.lock() {
+            Ok(store) => store
+                .get_request_values(url)
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Stores the cookies the response from `url` set.
+    pub fn store(&self, headers: &HeaderMap, url: &Url) {
+        let cookies = headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| cookie::Cookie::parse(v.to_owned()).ok())
+            .collect::<Vec<_>>();
+        if cookies.is_empty() {
+            return;
+        }
+        if let Ok(mut store) = self.store.lock() {
+            store.store_response_cookies(cookies.into_iter(), url);
+        }
+    }
+
+    /// Adds the cookies of a Netscape cookie file (as curl writes with `-c`). Comments and
+    /// blank lines are skipped; `#HttpOnly_` marks HttpOnly cookies.
+    pub fn load_netscape(&self, text: &str) -> Result<usize, CookieFileError> {
+        let mut loaded = 0;
+        let mut store = match self.store.lock() {
+            Ok(store) => store,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        for (index, raw_line) in text.lines().enumerate() {
+            let line = raw_line.trim_end_matches('\r');
+            let (line, http_only) = match line.strip_prefix("#HttpOnly_") {
+                Some(rest) => (rest, true),
+                None => (line, false),
+            };
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let error = |reason: &str| CookieFileError {
+                line: index + 1,
+                reason: reason.to_owned(),
+            };
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [domain, subdomains, path, secure, expires, name, value] = fields[..] else {
+                return Err(error(&format!("found {} fields", fields.len())));
+            };
+            let host = domain.trim_start_matches('.');
+            if host.is_empty() || name.is_empty() {
+                return Err(error("the domain and the name must not be empty"));
+            }
+            let secure = secure.eq_ignore_ascii_case("TRUE");
+            let expires: i64 = expires
+                .parse()
+                .map_err(|_| error("the expiry is not a Unix time"))?;
+            let mut builder = cookie::Cookie::build((name.to_owned(), value.to_owned()))
+                .path(path.to_owned())
+                .secure(secure)
+                .http_only(http_only);
+            if subdomains.eq_ignore_ascii_case("TRUE") {
+                builder = builder.domain(host.to_owned());
+            }
+            if expires > 0 {
+                if let Ok(at) = time::OffsetDateTime::from_unix_timestamp(expires) {
+                    builder = builder.expires(at);
+                }
+            }
+            let scheme = if secure { "https" } else { "http" };
+            let url = Url::parse(&format!("{scheme}://{host}{path}")).map_err(|e| {
+                error(&format!(
+                    "`{host}{path}` is not a cookie domain and path: {e}"
+                ))
+            })?;
+            if store.insert_raw(&builder.build(), &url).is_ok() {
+                loaded += 1;
+            }
+        }
+        Ok(loaded)
+    }
+
+    /// Every unexpired cookie, in the Netscape cookie file format (session cookies with
+    /// expiry 0, as curl writes them).
+    pub fn to_netscape(&self) -> String {
+        let mut out = String::from(
+            "# Netscape HTTP Cookie File\n# Written by runner; it holds real cookie values: keep it private.\n\n",
+        );
+        let store = match self.store.lock() {
+            Ok(store) => store,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let mut lines: Vec<String> = store
+            .iter_unexpired()
+            .filter_map(|c| {
+                let (domain, subdomains) = match &c.domain {
+                    CookieDomain::HostOnly(d) => (d.clone(), "FALSE"),
+                    CookieDomain::Suffix(d) => (format!(".{d}"), "TRUE"),
+                    _ => return None,
+                };
+                let expires = match &c.expires {
+                    CookieExpiration::AtUtc(at) => at.unix_timestamp(),
+                    CookieExpiration::SessionEnd => 0,
+                };
+                let prefix = if c.http_only().unwrap_or(false) {
+                    "#HttpOnly_"
+                } else {
+                    ""
+                };
+                Some(format!(
+                    "{prefix}{domain}\t{subdomains}\t{}\t{}\t{expires}\t{}\t{}",
+                    String::from(&c.path),
+                    if c.secure().unwrap_or(false) {
+                        "TRUE"
+                    } else {
+                        "FALSE"
+                    },
+                    c.name(),
+                    c.value()
+                ))
+            })
+            .collect();
+        lines.sort();
+        for line in lines {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The cookies set by `headers` (`Set-Cookie`), in order.
+pub fn set_cookies(headers: &HeaderMap) -> Vec<SetCookie> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| cookie::Cookie::parse(v).ok())
+        .map(|c| SetCookie {
+            name: c.name().to_owned(),
+            value: c.value().to_owned(),
+            domain: c.domain().map(str::to_owned),
+            path: c.path().map(str::to_owned),
+            secure: c.secure().unwrap_or(false),
+            http_only: c.http_only().unwrap_or(false),
+            same_site: c.same_site().map(|s| s.to_string()),
+            max_age: c.max_age().map(|d| d.whole_seconds()),
+            expires: c.expires_datetime().and_then(|at| {
+                at.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            }),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_netscape_file_round_trips() {
+        let jar = CookieJar::default();
+        let text = "# Netscape HTTP Cookie File\n\
+            .example.com\tTRUE\t/\tFALSE\t4102444800\ttheme\tdark\n\
+            #HttpOnly_api.example.com\tFALSE\t/v1\tTRUE\t0\tsession\tabc\n";
+        assert_eq!(jar.load_netscape(text).expect("loads"), 2);
+        let saved = jar.to_netscape();
+        assert!(
+            saved.contains(".example.com\tTRUE\t/\tFALSE\t4102444800\ttheme\tdark"),
+            "{saved}"
+        );
+        assert!(
+            saved.contains("#HttpOnly_api.example.com\tFALSE\t/v1\tTRUE\t0\tsession\tabc"),
+            "{saved}"
+        );
+        let url = Url::parse("https://api.example.com/v1/x").expect("url");
+        let mut sent = jar.header_for(&url);
+        sent.sort();
+        assert_eq!(
+            sent,
+            vec![
+                ("session".into(), "abc".into()),
+                ("theme".into(), "dark".into())
+            ]
+        );
+        assert!(jar
+            .header_for(&Url::parse("http://api.example.com/v1/x").expect("url"))
+            .iter()
+            .all(|(n, _)| n != "session"));
+    }
+
+    #[test]
+    fn a_bad_line_names_its_number() {
+        let jar = CookieJar::default();
+        let error = jar
+            .load_netscape("# c\nexample.com\tTRUE\n")
+            .expect_err("bad");
+        assert_eq!(error.line, 2);
+    }
+}

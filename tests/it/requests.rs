@@ -1,0 +1,702 @@
+//! Requests as users write them: bodies, auth helpers, cookies, redirects, TLS, proxies and
+//! `--curl` — the real binary against loopback servers.
+
+use std::path::Path;
+
+use crate::servers::{self, other_seen, other_server, tokens_issued, Pki, CLIENT_SECRET};
+use crate::support::{closed_port, runner, runner_with_env, Fixture, ISSUED_TOKEN};
+
+/// Writes `yaml` with `{{R}}` (the request-features server) and `{{OTHER}}` (the second
+/// origin) replaced, and runs it with `args`.
+fn run(fixture: &Fixture, yaml: &str, args: &[&str]) -> crate::support::Output {
+    run_with_env(fixture, yaml, args, &[])
+}
+
+fn run_with_env(
+    fixture: &Fixture,
+    yaml: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> crate::support::Output {
+    let text = yaml
+        .replace("{{R}}", &format!("http://{}", servers::server()))
+        .replace("{{OTHER}}", &format!("http://{}", other_server()));
+    let path = fixture.file("c.yaml", &text);
+    let mut all = vec!["run".to_owned(), path.display().to_string()];
+    all.extend(args.iter().map(|a| (*a).to_owned()));
+    runner_with_env(all, env)
+}
+
+#[test]
+fn every_body_kind_is_sent_as_written() {
+    let fixture = Fixture::new();
+    std::fs::write(fixture.path().join("payload.bin"), "raw file body").expect("write");
+    std::fs::write(fixture.path().join("data.csv"), "a,b\n1,2\n").expect("write");
+    let output = run(
+        &fixture,
+        r#"
+name: Bodies
+vars: { who: Ada, n: 3 }
+steps:
+  - name: JSON
+    request: { method: POST, url: "{{R}}/echo", json: { name: "{{who}}", n: "{{n}}" } }
+    expect:
+      jsonpath: { $.json.n: 3, $.json.name: Ada, "$.headers['content-type']": application/json }
+  - name: Text
+    request: { method: POST, url: "{{R}}/echo", body: "hello {{who}}" }
+    expect:
+      jsonpath: { $.text: hello Ada, "$.headers['content-type']": text/plain; charset=utf-8 }
+  - name: File
+    request: { method: PUT, url: "{{R}}/echo", body_file: payload.bin, headers: { Content-Type: application/x-thing } }
+    expect:
+      jsonpath: { $.text: raw file body, "$.headers['content-type']": application/x-thing, "$.headers['content-length']": "13" }
+  - name: Form
+    request: { method: POST, url: "{{R}}/echo", form: { user: "{{who}}", q: "a b&c", n: 1 } }
+    expect:
+      jsonpath: { $.text: user=Ada&q=a+b%26c&n=1, "$.headers['content-type']": application/x-www-form-urlencoded }
+  - name: Multipart
+    request:
+      method: POST
+      url: "{{R}}/echo"
+      multipart:
+        title: "report for {{who}}"
+        meta: { value: '{"k":1}', content_type: application/json }
+        doc: { file: data.csv, content_type: text/csv, filename: numbers.csv }
+    expect:
+      jsonpath:
+        "$.headers['content-type']": { starts_with: multipart/form-data; boundary= }
+        $.text:
+          contains: "Content-Disposition: form-data; name=\"doc\"; filename=\"numbers.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\n1,2\n"
+      body: { contains: report for Ada }
+  - name: GraphQL
+    request:
+      method: POST
+      url: "{{R}}/echo"
+      graphql:
+        query: "query Get($id: ID!) { user(id: $id) { name } }"
+        variables: { id: "{{n}}" }
+        operation_name: Get
+    expect:
+      jsonpath:
+        $.json.query: "query Get($id: ID!) { user(id: $id) { name } }"
+        $.json.variables.id: 3
+        $.json.operationName: Get
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("6 passed"), "{}", output.stdout);
+}
+
+#[test]
+fn two_bodies_or_a_missing_file_are_load_errors_that_send_nothing() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "bad.yaml",
+        r#"name: Bad bodies
+steps:
+  - name: Two bodies
+    request: { method: POST, url: "{{SERVER}}/hit/two-bodies", json: { a: 1 }, form: { a: 1 } }
+  - name: No file
+    request: { method: POST, url: "{{SERVER}}/hit/two-bodies", body_file: nowhere.bin }
+  - name: Bad auth
+    request: { url: "{{SERVER}}/hit/two-bodies", auth: { api_key: { header: X-Key, query: key, value: v } } }
+"#,
+    );
+    let output = runner(["run".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert_eq!(crate::support::hits("two-bodies"), 0);
+    let err = &output.stderr;
+    assert!(
+        err.contains("a request has one body, but this one has `json` and `form`"),
+        "{err}"
+    );
+    assert!(err.contains("bad.yaml:4:"), "{err}");
+    assert!(
+        err.contains("hint: keep one of: json, body, body_file, form, multipart, graphql"),
+        "{err}"
+    );
+    assert!(err.contains("nowhere.bin"), "{err}");
+    assert!(err.contains("field: steps[1].request.body_file"), "{err}");
+    assert!(
+        err.contains("give exactly one of `header` and `query`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn auth_helpers_are_inherited_overridden_and_opted_out_of() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        r#"
+name: Auth helpers
+defaults:
+  auth: { bearer: "{{token}}" }
+vars: { token: bt-Default-Token-5, key: ak-Key-Value-6 }
+steps:
+  - name: Inherited bearer
+    request: { url: "{{R}}/echo" }
+    expect: { jsonpath: { $.headers.authorization: Bearer bt-Default-Token-5 } }
+  - name: Basic
+    request: { url: "{{R}}/echo", auth: { basic: { username: alice, password: pw-Basic-Secret-42 } } }
+    expect: { jsonpath: { $.headers.authorization: Basic YWxpY2U6cHctQmFzaWMtU2VjcmV0LTQy } }
+  - name: API key header
+    request: { url: "{{R}}/echo", auth: { api_key: { header: X-API-Key, value: "{{key}}" } } }
+    expect: { jsonpath: { "$.headers['x-api-key']": ak-Key-Value-6, $.headers.authorization: { exists: false } } }
+  - name: API key query
+    request: { url: "{{R}}/echo", query: { a: 1 }, auth: { api_key: { query: api_key, value: "{{key}}" } } }
+    expect: { jsonpath: { $.query: a=1&api_key=ak-Key-Value-6 } }
+  - name: None
+    request: { url: "{{R}}/echo", auth: none }
+    expect: { jsonpath: { $.headers.authorization: { exists: false } } }
+"#,
+        &["-v"],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    for secret in [
+        "bt-Default-Token-5",
+        "ak-Key-Value-6",
+        "pw-Basic-Secret-42",
+        "YWxpY2U6cHctQmFzaWMtU2VjcmV0LTQy",
+    ] {
+        assert!(
+            !output.stdout.contains(secret),
+            "{secret} leaks:\n{}",
+            output.stdout
+        );
+    }
+    assert!(
+        output.stdout.contains("> authorization: Basic ***"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("> x-api-key: ***"),
+        "{}",
+        output.stdout
+    );
+}
+
+fn oauth2_collection(client_id: &str, steps: &str) -> String {
+    format!(
+        r#"
+name: OAuth2
+inputs: {{ CLIENT_SECRET: {{ secret: true }} }}
+defaults:
+  auth:
+    oauth2:
+      client_credentials:
+        token_url: "{{{{R}}}}/oauth/token"
+        client_id: {client_id}
+        client_secret: "{{{{env.CLIENT_SECRET}}}}"
+        scope: read write
+        audience: https://api.test
+steps:
+{steps}
+"#
+    )
+}
+
+fn protected_steps(count: usize) -> String {
+    (1..=count)
+        .map(|i| {
+            format!(
+                "  - name: Call {i}\n    request: {{ url: \"{{{{R}}}}/oauth/protected\" }}\n    expect: {{ status: 200 }}\n"
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn twenty_steps_fetch_one_token_and_no_secret_appears_anywhere() {
+    let fixture = Fixture::new();
+    let yaml = oauth2_collection("twenty", &protected_steps(20))
+        + r#"  - name: Basic too
+    request: { url: "{{R}}/echo", auth: { basic: { username: bob, password: pw-Basic-Secret-42 } } }
+    expect: { status: 200 }
+"#;
+    let dir = fixture.path().display().to_string();
+    let (json, junit, html, tap, curl) = (
+        format!("{dir}/r.json"),
+        format!("{dir}/r.xml"),
+        format!("{dir}/r.html"),
+        format!("{dir}/r.tap"),
+        format!("{dir}/requests.sh"),
+    );
+    let output = run_with_env(
+        &fixture,
+        &yaml,
+        &[
+            "-vv",
+            "--report-json",
+            &json,
+            "--report-junit",
+            &junit,
+            "--report-html",
+            &html,
+            "--report-tap",
+            &tap,
+            "--curl",
+            &curl,
+        ],
+        &[("CLIENT_SECRET", CLIENT_SECRET)],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(tokens_issued("twenty"), 1);
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode("bob:pw-Basic-Secret-42");
+    let token = "at-twenty-";
+    let mut texts = vec![
+        ("stdout", output.stdout.clone()),
+        ("stderr", output.stderr.clone()),
+    ];
+    for file in [&json, &junit, &html, &tap, &curl] {
+        texts.push((
+            file.as_str(),
+            std::fs::read_to_string(file).expect("report written"),
+        ));
+    }
+    for (name, text) in &texts {
+        for secret in [CLIENT_SECRET, "pw-Basic-Secret-42", basic.as_str(), token] {
+            assert!(!text.contains(secret), "{name} leaks {secret}:\n{text}");
+        }
+    }
+    assert!(
+        output.stdout.contains("> authorization: Bearer ***"),
+        "{}",
+        output.stdout
+    );
+    let curl_text = &texts[6].1;
+    assert!(
+        curl_text.contains("-H 'authorization: Bearer ***'"),
+        "{curl_text}"
+    );
+    assert!(
+        curl_text.contains("-H 'authorization: Basic ***'"),
+        "{curl_text}"
+    );
+}
+
+#[test]
+fn an_expired_token_is_fetched_again() {
+    let fixture = Fixture::new();
+    let steps = protected_steps(1)
+        + "  - name: Wait for expiry\n    request: { url: \"{{SERVER}}/sleep/1100\", auth: none }\n"
+        + &protected_steps(1).replace("Call 1", "Call again");
+    let output = run_with_env(
+        &fixture,
+        &oauth2_collection("short-lived", &steps),
+        &[],
+        &[("CLIENT_SECRET", CLIENT_SECRET)],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(tokens_issued("short-lived"), 2);
+}
+
+#[test]
+fn a_401_fetches_a_new_token_and_retries_once() {
+    let fixture = Fixture::new();
+    let steps = protected_steps(1)
+        + "  - name: Revoke\n    request: { method: POST, url: \"{{R}}/oauth/revoke?client_id=revoked\", auth: none }\n"
+        + &protected_steps(1).replace("Call 1", "Call after revocation");
+    let output = run_with_env(
+        &fixture,
+        &oauth2_collection("revoked", &steps),
+        &[],
+        &[("CLIENT_SECRET", CLIENT_SECRET)],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(tokens_issued("revoked"), 2);
+}
+
+#[test]
+fn a_rejected_client_is_a_runtime_error_without_the_secret() {
+    let fixture = Fixture::new();
+    let output = run_with_env(
+        &fixture,
+        &oauth2_collection("rejected", &protected_steps(1)),
+        &[],
+        &[("CLIENT_SECRET", "wrong-Secret-Value-9")],
+    );
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("could not get an OAuth2 token from http://127.0.0.1:"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stdout
+            .contains("answered 401 (invalid_client: bad client credentials)"),
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains("wrong-Secret-Value-9"));
+}
+
+#[test]
+fn cookies_are_sent_captured_checked_and_kept_in_a_jar_file() {
+    let fixture = Fixture::new();
+    let jar = fixture.path().join("jar.txt");
+    let port = servers::server().port();
+    std::fs::write(
+        &jar,
+        format!("# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tloaded\tfrom-file\n#HttpOnly_127.0.0.1\tFALSE\t/nowhere\tFALSE\t0\telsewhere\tx\n# port {port}\n"),
+    )
+    .expect("jar");
+    let output = run(
+        &fixture,
+        r#"
+name: Cookies
+steps:
+  - name: Set
+    request: { url: "{{R}}/cookies/set" }
+    expect:
+      cookies:
+        theme: dark
+        session: { value: { starts_with: s- }, secure: true, http_only: true, path: /, same_site: Strict, max_age: 3600 }
+    capture:
+      theme: { cookie: theme }
+  - name: Send
+    request:
+      url: "{{R}}/echo"
+      cookies: { extra: "{{theme}}-x", theme: light }
+    expect:
+      jsonpath:
+        $.headers.cookie:
+          matches: "^[^;]+(; [^;]+)*$"
+          contains: loaded=from-file
+          not_contains: theme=dark
+      # a cookie the step sets replaces the jar's cookie of that name
+      body: { contains: extra=dark-x; theme=light }
+"#,
+        &["--cookie-jar", &jar.display().to_string()],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    let saved = std::fs::read_to_string(&jar).expect("jar saved");
+    assert!(
+        saved.contains("127.0.0.1\tFALSE\t/\tFALSE\t0\ttheme\tdark"),
+        "{saved}"
+    );
+    assert!(
+        saved.contains("#HttpOnly_127.0.0.1\tFALSE\t/\tTRUE\t"),
+        "{saved}"
+    );
+    assert!(saved.contains("\tsession\ts-123"), "{saved}");
+    assert!(saved.contains("loaded\tfrom-file"), "{saved}");
+
+    let failing = run(
+        &fixture,
+        r#"
+name: Cookie expectations fail
+steps:
+  - name: Set
+    request: { url: "{{R}}/cookies/set" }
+    expect:
+      cookies:
+        theme: { value: light, secure: true }
+        missing: { exists: true }
+"#,
+        &[],
+    );
+    assert_eq!(failing.code, 1, "{failing:?}");
+    assert!(
+        failing
+            .stdout
+            .contains(r#"cookie theme: expected "light", got "dark""#),
+        "{}",
+        failing.stdout
+    );
+    assert!(
+        failing
+            .stdout
+            .contains("cookie theme Secure: expected set, got not set"),
+        "{}",
+        failing.stdout
+    );
+    assert!(
+        failing
+            .stdout
+            .contains("cookie missing: expected the response to set it"),
+        "{}",
+        failing.stdout
+    );
+}
+
+#[test]
+fn a_cross_origin_redirect_drops_credentials_and_a_same_origin_one_keeps_them() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        r#"
+name: Redirects
+steps:
+  - name: To another origin
+    request:
+      method: POST
+      url: "{{R}}/redirect?status=307&to={{OTHER}}/echo%3Fcase%3Dcross"
+      headers: { Authorization: Bearer hdr-Token-1, Cookie: mine=1, X-Kept: yes }
+      cookies: { step: c-Cookie-2 }
+      auth: { api_key: { header: X-API-Key, value: ak-Redirected-3 } }
+      json: { still: here }
+    expect:
+      status: 200
+      url: { ends_with: /echo?case=cross }
+      jsonpath:
+        $.method: POST
+        $.json.still: here
+        $.headers.authorization: { exists: false }
+        # the jar's cookies follow RFC 6265 (a host's cookies are not isolated by port);
+        # the step's own cookies and Cookie header stay on their origin
+        $.headers.cookie: hop=1
+        "$.headers['x-api-key']": { exists: false }
+        "$.headers['x-kept']": "yes"
+    capture:
+      final_url: { url: true }
+      chain: { redirects: true }
+  - name: Same origin
+    request:
+      url: "{{R}}/redirect?hops=1"
+      auth: { basic: { username: u, password: p-Same-Origin-4 } }
+    expect:
+      jsonpath: { $.headers.authorization: { starts_with: "Basic " }, $.headers.cookie: hop=1 }
+"#,
+        &["-v"],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    let seen = other_seen().lock().expect("seen").clone();
+    let (_, headers) = seen
+        .iter()
+        .find(|(uri, _)| uri.ends_with("case=cross"))
+        .expect("the second origin got the redirected request");
+    for name in ["authorization", "x-api-key"] {
+        assert!(
+            headers.get(name).is_none(),
+            "{name} reached the other origin: {headers:?}"
+        );
+    }
+    let cookie = headers
+        .get("cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        !cookie.contains("mine=1") && !cookie.contains("c-Cookie-2"),
+        "{cookie}"
+    );
+    let other = other_server();
+    assert!(
+        output
+            .stdout
+            .contains(&format!("< 307 redirect → http://{other}/echo?case=cross")),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains(&format!(
+            "captured final_url = http://{other}/echo?case=cross"
+        )),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains(&format!(
+            "captured chain = [\"http://{other}/echo?case=cross\"]"
+        )),
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains("p-Same-Origin-4"));
+}
+
+#[test]
+fn redirect_limits_and_not_following() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        r#"
+name: Redirect limits
+defaults: { max_redirects: 2 }
+steps:
+  - name: Not followed
+    request: { url: "{{R}}/redirect", follow_redirects: false }
+    expect: { status: 302, headers: { location: /echo } }
+  - name: Within the limit
+    request: { url: "{{R}}/redirect?hops=1" }
+    expect: { status: 200 }
+  - name: Too many
+    request: { url: "{{R}}/redirect?hops=2" }
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output.stdout.contains("✓ Not followed"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("✓ Within the limit"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("stopped after 2 redirects"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn tls_with_a_test_ca_speaks_http2_and_fails_clearly_without_it() {
+    let fixture = Fixture::new();
+    let pki = Pki::new(fixture.path());
+    let address = pki.serve(false);
+    let yaml = format!(
+        "name: TLS\nsteps:\n  - name: Echo\n    request: {{ url: \"https://localhost:{}/echo\" }}\n    expect: {{ jsonpath: {{ $.version: HTTP/2.0 }} }}\n",
+        address.port()
+    );
+    let ca = pki.ca.display().to_string();
+    let output = run(&fixture, &yaml, &["--cacert", &ca, "-v"]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stdout.contains("< HTTP/2.0 200"),
+        "{}",
+        output.stdout
+    );
+
+    let untrusted = run(&fixture, &yaml, &[]);
+    assert_eq!(untrusted.code, 3, "{untrusted:?}");
+    assert!(
+        untrusted
+            .stdout
+            .contains("not signed by an authority this machine trusts"),
+        "{}",
+        untrusted.stdout
+    );
+
+    let resolved = yaml.replace("localhost", "api.test");
+    let resolve = format!("api.test:{}:127.0.0.1", address.port());
+    let output = run(
+        &fixture,
+        &resolved,
+        &["--cacert", &ca, "--resolve", &resolve],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+
+    let missing = run(&fixture, &yaml, &["--cacert", "/nonexistent/ca.pem"]);
+    assert_eq!(missing.code, 2, "{missing:?}");
+    assert!(
+        missing
+            .stderr
+            .contains("cannot read the CA certificate file"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn client_certificates_get_through_a_server_that_requires_them() {
+    let fixture = Fixture::new();
+    let pki = Pki::new(fixture.path());
+    let address = pki.serve(true);
+    let yaml = format!(
+        "name: mTLS\nsteps:\n  - name: Echo\n    request: {{ url: \"https://127.0.0.1:{}/echo\" }}\n    expect: {{ status: 200 }}\n",
+        address.port()
+    );
+    let ca = pki.ca.display().to_string();
+    let (cert, key) = (
+        pki.client_cert.display().to_string(),
+        pki.client_key.display().to_string(),
+    );
+    let output = run(
+        &fixture,
+        &yaml,
+        &["--cacert", &ca, "--cert", &cert, "--key", &key],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    let refused = run(&fixture, &yaml, &["--cacert", &ca]);
+    assert_eq!(refused.code, 3, "{refused:?}");
+}
+
+#[test]
+fn proxies_from_the_flag_and_the_environment_and_no_proxy() {
+    let fixture = Fixture::new();
+    let yaml = format!(
+        "name: Proxy\nsteps:\n  - name: Via the proxy\n    request: {{ url: \"http://127.0.0.1:{}/only-through-proxy\" }}\n    expect: {{ jsonpath: {{ $.via: proxy }} }}\n",
+        closed_port()
+    );
+    let proxy = format!("http://{}", other_server());
+    let output = run(&fixture, &yaml, &["--proxy", &proxy]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let output = run_with_env(
+        &fixture,
+        &yaml,
+        &[],
+        &[("HTTP_PROXY", &proxy), ("NO_PROXY", "")],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    let bypassed = run_with_env(
+        &fixture,
+        &yaml,
+        &["--proxy", &proxy],
+        &[("NO_PROXY", "127.0.0.1")],
+    );
+    assert_eq!(bypassed.code, 3, "{bypassed:?}");
+    assert!(
+        bypassed.stdout.contains("connection refused"),
+        "{}",
+        bypassed.stdout
+    );
+}
+
+#[test]
+fn the_curl_file_repeats_the_requests() {
+    let fixture = Fixture::new();
+    std::fs::write(fixture.path().join("data.csv"), "a,b\n").expect("write");
+    let curl = fixture.path().join("requests.sh");
+    let output = run(
+        &fixture,
+        r#"
+name: Curl
+steps:
+  - name: Post JSON
+    request: { method: POST, url: "{{R}}/echo?x=1", json: { it's: "quoted" }, headers: { X-One: "1" } }
+  - name: Upload
+    request: { method: POST, url: "{{R}}/echo", multipart: { note: "@not-a-file", doc: { file: data.csv, content_type: text/csv } } }
+"#,
+        &["--curl", &curl.display().to_string()],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    let script = std::fs::read_to_string(&curl).expect("curl file");
+    assert!(script.contains("-X POST"), "{script}");
+    assert!(
+        script.contains(r#"--data-binary '{"it'\''s":"quoted"}'"#),
+        "{script}"
+    );
+    assert!(
+        script.contains("--form-string 'note=@not-a-file'"),
+        "{script}"
+    );
+    // Runnable: where curl is installed, it repeats them against the same server.
+    let has_curl = std::process::Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if has_curl {
+        let ran = std::process::Command::new("sh")
+            .arg(&curl)
+            .current_dir(Path::new(fixture.path()))
+            .output()
+            .expect("sh runs");
+        let text = String::from_utf8_lossy(&ran.stdout);
+        assert!(ran.status.success(), "{ran:?}");
+        assert!(text.contains(r#""json":{"it's":"quoted"}"#), "{text}");
+        assert!(text.contains(r#""x-one":"1""#), "{text}");
+        assert!(text.contains("@not-a-file"), "{text}");
+        assert!(text.contains("a,b"), "{text}");
+    }
+    let _ = ISSUED_TOKEN;
+}
