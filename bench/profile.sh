@@ -28,6 +28,7 @@ else
     cargo build --release --quiet --bin runner --target-dir "${CARGO_TARGET_DIR:-$root/target}/profiling")
   bin="${CARGO_TARGET_DIR:-$root/target}/profiling/release/runner"
 fi
+[ -x "$bin" ] || { echo "error: no runner binary at $bin" >&2; exit 1; }
 BENCH_DIR=$BENCH_DIR BENCH_PORT=$BENCH_PORT "$here/start-nginx.sh"
 [ -f "$wl/w1-$N.yaml" ] || python3 "$here/gen-workloads.py" "http://127.0.0.1:$BENCH_PORT" "$wl" "$N"
 
@@ -51,7 +52,7 @@ for w in "${workloads[@]}"; do
     command -v valgrind >/dev/null || { echo "neither perf counters nor valgrind: apt-get install valgrind" >&2; exit 1; }
     echo "==> callgrind: $w (perf has no hardware counters here)" >&2
     valgrind --tool=callgrind --callgrind-out-file="$out/$w.callgrind" "$bin" run --color never "$file" \
-      >/dev/null 2>"$out/$w.valgrind.log"
+      >/dev/null 2>"$out/$w.valgrind.log" || { tail -5 "$out/$w.valgrind.log" >&2; exit 1; }
     echo "--- $w: inclusive cost (top 40) ---"
     callgrind_annotate --inclusive=yes "$out/$w.callgrind" 2>/dev/null | sed -n '1,60p' | tee "$out/$w.inclusive.txt"
     echo "--- $w: self cost (top 40) ---"
