@@ -2,6 +2,7 @@
 //! times.
 
 use std::fmt;
+use std::sync::Arc;
 
 use jsonpath_rust::parser::model::JpQuery;
 use serde_json::Value;
@@ -9,8 +10,8 @@ use serde_json::Value;
 /// A compiled JSONPath query.
 #[derive(Clone)]
 pub struct JsonPath {
-    source: String,
-    query: JpQuery,
+    source: Arc<str>,
+    query: Arc<JpQuery>,
 }
 
 /// Why a JSONPath does not compile.
@@ -28,8 +29,8 @@ impl JsonPath {
     pub fn compile(source: &str) -> Result<Self, JsonPathError> {
         jsonpath_rust::parser::parse_json_path(source)
             .map(|query| JsonPath {
-                source: source.to_owned(),
-                query,
+                source: source.into(),
+                query: Arc::new(query),
             })
             .map_err(|error| JsonPathError {
                 path: source.to_owned(),

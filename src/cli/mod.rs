@@ -20,6 +20,36 @@ pub use args::{
     Cli, ColorWhen, Command, EmnifySandboxArgs, ListArgs, RunArgs, SandboxCommand, ValidateArgs,
 };
 
+/// The async runtime: one worker thread per job of `runner run` (a single-threaded runtime for
+/// `--jobs 1` or a single collection, which spares the cross-thread wake-ups on every
+/// request), else one per CPU.
+fn runtime_for(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let workers = match command {
+        // One collection, run once: its steps run in order, one thread is all it can use.
+        Command::Run(args)
+            if args.paths.len() == 1
+                && args.paths[0].is_file()
+                && args.data.is_none()
+                && args.iterations.is_none() =>
+        {
+            1
+        }
+        Command::Run(args) => args.jobs.map_or(cpus, usize::from).min(cpus),
+        _ => cpus,
+    };
+    if workers <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .enable_all()
+            .build()
+    }
+}
+
 /// Runs `runner` with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -34,10 +64,7 @@ pub fn main() -> ExitCode {
             });
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime_for(&cli.command) {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");

@@ -1,6 +1,7 @@
 //! Turns a parsed [`CollectionSpec`] into a runnable [`Collection`], collecting every problem
 //! instead of stopping at the first.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -46,6 +47,7 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         inputs: IndexMap::new(),
         defaults: Defaults::default(),
         ids: Vec::new(),
+        jsonpaths: HashMap::new(),
         include_stack: vec![canonical],
     };
     let (vars, environments, default_timeout, steps, finally) = compiler.collection(&spec);
@@ -123,6 +125,8 @@ pub(super) struct Compiler<'a> {
     defaults: Defaults,
     /// Step ids so far (unique across includes, for `steps.<id>`).
     ids: Vec<String>,
+    /// JSONPaths compiled so far, by text.
+    jsonpaths: HashMap<String, JsonPath>,
     /// The files being compiled, outermost first, to find include cycles.
     include_stack: Vec<PathBuf>,
 }
@@ -697,9 +701,16 @@ impl Compiler<'_> {
         })
     }
 
+    /// Compiles a JSONPath, once per distinct text (clones share the compiled query).
     fn jsonpath(&mut self, path: &str, field: &FieldPath) -> Option<JsonPath> {
+        if let Some(compiled) = self.jsonpaths.get(path) {
+            return Some(compiled.clone());
+        }
         match JsonPath::compile(path) {
-            Ok(path) => Some(path),
+            Ok(compiled) => {
+                self.jsonpaths.insert(path.to_owned(), compiled.clone());
+                Some(compiled)
+            }
             Err(e) => {
                 self.problem_with_hint(
                     field,
@@ -772,6 +783,7 @@ impl Compiler<'_> {
             inputs: std::mem::take(&mut self.inputs),
             defaults: Defaults::default(),
             ids: std::mem::take(&mut self.ids),
+            jsonpaths: std::mem::take(&mut self.jsonpaths),
             include_stack: stack,
         };
         child.declare_inputs(&included);
@@ -787,6 +799,7 @@ impl Compiler<'_> {
         self.problems = child.problems;
         self.inputs = child.inputs;
         self.ids = child.ids;
+        self.jsonpaths = child.jsonpaths;
         for (i, name) in spec.export.iter().enumerate() {
             if !provided.contains(name) {
                 let hint = match did_you_mean(name, provided.iter().map(String::as_str)) {
@@ -943,17 +956,7 @@ impl Compiler<'_> {
             .iter()
             .filter_map(|(path, predicate)| {
                 let at = field.key("jsonpath").key(path);
-                let compiled = match JsonPath::compile(path) {
-                    Ok(compiled) => Some(compiled),
-                    Err(e) => {
-                        self.problem_with_hint(
-                            &at,
-                            e.to_string(),
-                            "JSONPath follows RFC 9535, e.g. `$.items[0].id` or `$[*].name`",
-                        );
-                        None
-                    }
-                };
+                let compiled = self.jsonpath(path, &at);
                 let (predicate, count) = self.predicate(predicate, Subject::Json, true, &at)?;
                 Some(JsonPathExpectation {
                     path: compiled?,
@@ -1080,20 +1083,11 @@ impl Compiler<'_> {
         }
         let mut sources = Vec::new();
         if let Some(path) = &spec.jsonpath {
-            match JsonPath::compile(path) {
-                Ok(path) => sources.push(CaptureSource::JsonPath {
-                    path,
-                    all: spec.all,
-                }),
-                Err(e) => {
-                    self.problem_with_hint(
-                        &field.key("jsonpath"),
-                        e.to_string(),
-                        "JSONPath follows RFC 9535, e.g. `$.auth_token`",
-                    );
-                    return None;
-                }
-            }
+            let path = self.jsonpath(path, &field.key("jsonpath"))?;
+            sources.push(CaptureSource::JsonPath {
+                path,
+                all: spec.all,
+            });
         }
         let regex = match &spec.regex {
             Some(pattern) => match Regex::new(pattern) {

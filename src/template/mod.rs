@@ -8,14 +8,19 @@ mod helpers;
 mod json;
 mod references;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use handlebars::{Context, Handlebars};
 use serde_json::Value;
 
 pub use json::JsonTemplate;
 
-/// Every template of one collection, registered once.
+/// Every template of one collection, registered once: the same text compiles once, however
+/// many steps use it.
 pub struct Templates {
     registry: Handlebars<'static>,
+    compiled: HashMap<String, Template>,
 }
 
 /// One compiled template.
@@ -30,15 +35,20 @@ pub enum Template {
         /// The source text, for messages.
         source: String,
     },
-    /// Anything else: rendered by handlebars to text.
-    Rendered {
-        /// The name it is registered under.
-        name: String,
-        /// The source text, for messages.
-        source: String,
-        /// The variables it reads, as dotted paths (`env.TOKEN`, `auth_token`).
-        references: Vec<String>,
-    },
+    /// Anything else: rendered by handlebars to text. Shared: every step that writes the same
+    /// text (a default header, a URL) holds the same compiled template.
+    Rendered(Arc<Rendered>),
+}
+
+/// A template handlebars renders.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The name it is registered under.
+    name: String,
+    /// The source text, for messages.
+    source: String,
+    /// The variables it reads, as dotted paths (`env.TOKEN`, `auth_token`).
+    references: Vec<String>,
 }
 
 /// Why a template does not compile.
@@ -75,31 +85,42 @@ impl Templates {
         registry.set_strict_mode(true);
         registry.register_escape_fn(handlebars::no_escape);
         helpers::register(&mut registry);
-        Templates { registry }
+        Templates {
+            registry,
+            compiled: HashMap::new(),
+        }
     }
 
-    /// Compiles `source`; `name` must be unique in this registry (a field path works well).
+    /// Compiles `source`; `name` names it in the registry (a field path works well). A text
+    /// compiled before is not compiled again: its template is shared.
     pub fn compile(&mut self, name: &str, source: &str) -> Result<Template, TemplateError> {
         if !source.contains("{{") {
             return Ok(Template::Literal(source.to_owned()));
+        }
+        if let Some(template) = self.compiled.get(source) {
+            return Ok(template.clone());
         }
         let compiled = handlebars::Template::compile(source).map_err(|e| TemplateError {
             source_text: source.to_owned(),
             reason: e.reason().to_string(),
         })?;
-        if let Some(path) = references::whole_variable(&compiled, helpers::NAMES) {
-            return Ok(Template::Variable {
+        let template = match references::whole_variable(&compiled, helpers::NAMES) {
+            Some(path) => Template::Variable {
                 path,
                 source: source.to_owned(),
-            });
-        }
-        let references = references::collect(&compiled, helpers::NAMES);
-        self.registry.register_template(name, compiled);
-        Ok(Template::Rendered {
-            name: name.to_owned(),
-            source: source.to_owned(),
-            references,
-        })
+            },
+            None => {
+                let references = references::collect(&compiled, helpers::NAMES);
+                self.registry.register_template(name, compiled);
+                Template::Rendered(Arc::new(Rendered {
+                    name: name.to_owned(),
+                    source: source.to_owned(),
+                    references,
+                }))
+            }
+        };
+        self.compiled.insert(source.to_owned(), template.clone());
+        Ok(template)
     }
 
     /// Renders to text. Non-string values of a whole-variable template are written as JSON
@@ -112,9 +133,9 @@ impl Templates {
         match template {
             Template::Literal(text) => Ok(text.clone()),
             Template::Variable { path, .. } => Ok(value_to_text(lookup(context, path)?)),
-            Template::Rendered { name, .. } => self
+            Template::Rendered(rendered) => self
                 .registry
-                .render_with_context(name, context)
+                .render_with_context(&rendered.name, context)
                 .map_err(convert_error),
         }
     }
@@ -138,7 +159,7 @@ impl Template {
         match self {
             Template::Literal(_) => Vec::new(),
             Template::Variable { path, .. } => vec![path.join(".")],
-            Template::Rendered { references, .. } => references.clone(),
+            Template::Rendered(rendered) => rendered.references.clone(),
         }
     }
 
@@ -146,7 +167,8 @@ impl Template {
     pub fn source(&self) -> &str {
         match self {
             Template::Literal(text) => text,
-            Template::Variable { source, .. } | Template::Rendered { source, .. } => source,
+            Template::Variable { source, .. } => source,
+            Template::Rendered(rendered) => &rendered.source,
         }
     }
 }
