@@ -4,6 +4,7 @@ mod broken;
 mod emnify;
 mod faults;
 mod jsonpath_cts;
+mod postman;
 mod reports;
 mod robustness;
 mod run;
