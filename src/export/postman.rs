@@ -317,6 +317,16 @@ fn step_items(
             "request".into(),
             request_value(request, default_headers, cx),
         );
+        let mut behavior = Object::new();
+        if let Some(follow) = request.get("follow_redirects").filter(|v| v.is_boolean()) {
+            behavior.insert("followRedirects".into(), follow.clone());
+        }
+        if let Some(max) = request.get("max_redirects").filter(|v| v.is_number()) {
+            behavior.insert("maxRedirects".into(), max.clone());
+        }
+        if !behavior.is_empty() {
+            item.insert("protocolProfileBehavior".into(), Value::Object(behavior));
+        }
         items.push(Value::Object(item));
     }
     items
@@ -453,6 +463,7 @@ fn request_value(request: &Object, default_headers: &Object, cx: &mut Context<'_
                     json!({ "mode": "graphql", "graphql": { "query": cx.text(&query, "body"), "variables": variables } }),
                 );
             }
+            // Item settings (`protocolProfileBehavior`), written by the caller.
             "follow_redirects" | "max_redirects" => {}
             "timeout" => cx.report.lossy(
                 &label,
