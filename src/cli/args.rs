@@ -28,6 +28,85 @@ pub enum Command {
     /// Serve a bundled API sandbox on loopback until Ctrl-C.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+    /// Convert another tool's collection into a runner collection.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Convert a runner collection into another tool's format.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+/// `runner import ...`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A Postman collection (v2.0 or v2.1) and its environment files. What cannot be
+    /// translated is kept as comments and listed on stderr.
+    Postman(ImportPostmanArgs),
+}
+
+/// `runner import postman`.
+#[derive(Debug, Args)]
+pub struct ImportPostmanArgs {
+    /// The collection, as exported from Postman (Collection v2.1 or v2.0).
+    #[arg(value_name = "COLLECTION.json")]
+    pub collection: PathBuf,
+    /// A Postman environment file, imported as an environment (repeatable; the first is the default).
+    #[arg(long = "environment", short = 'e', value_name = "ENV.json")]
+    pub environments: Vec<PathBuf>,
+    /// Write the collection here (default: stdout). JSON Schemas found in test scripts are
+    /// written to `<name>.schemas/` beside it.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with code 2, writing nothing, if anything could not be translated.
+    #[arg(long)]
+    pub strict: bool,
+    /// Add an environment `sandbox` (the default) that runs against this bundled sandbox:
+    /// the first URL's variable becomes `{{sandbox.url}}`, an `application_token` variable
+    /// the sandbox's token.
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub sandbox: Option<SandboxName>,
+    /// The `$schema` reference on the first line, for editors.
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        default_value = "../schemas/collection.schema.json"
+    )]
+    pub schema: String,
+    /// When to colour output.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+/// The bundled sandboxes, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SandboxName {
+    /// The EMnify REST API.
+    Emnify,
+}
+
+/// `runner export ...`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// A Postman Collection v2.1: captures and expectations become test scripts. What cannot
+    /// be expressed is listed on stderr.
+    Postman(ExportPostmanArgs),
+}
+
+/// `runner export postman`.
+#[derive(Debug, Args)]
+pub struct ExportPostmanArgs {
+    /// The runner collection.
+    #[arg(value_name = "FILE.yaml")]
+    pub collection: PathBuf,
+    /// Write the Postman collection here (default: stdout).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with code 2, writing nothing, if anything could not be expressed.
+    #[arg(long)]
+    pub strict: bool,
+    /// When to colour output.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
 }
 
 /// `runner validate`.

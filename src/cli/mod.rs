@@ -3,6 +3,8 @@
 mod args;
 mod data;
 pub mod exit_code;
+mod export;
+mod import;
 mod list;
 mod load;
 mod output;
@@ -17,7 +19,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 pub use args::{
-    Cli, ColorWhen, Command, EmnifySandboxArgs, ListArgs, RunArgs, SandboxCommand, ValidateArgs,
+    Cli, ColorWhen, Command, EmnifySandboxArgs, ExportCommand, ExportPostmanArgs, ImportCommand,
+    ImportPostmanArgs, ListArgs, RunArgs, SandboxCommand, SandboxName, ValidateArgs,
 };
 
 /// The async runtime: one worker thread per job of `runner run` (a single-threaded runtime for
@@ -77,6 +80,8 @@ pub fn main() -> ExitCode {
             Command::Validate(args) => validate::validate(&args),
             Command::List(args) => list::list(&args),
             Command::Sandbox(SandboxCommand::Emnify(args)) => sandbox::emnify(args).await,
+            Command::Import(ImportCommand::Postman(args)) => import::postman(&args),
+            Command::Export(ExportCommand::Postman(args)) => export::postman(&args),
         }
     });
     ExitCode::from(code)

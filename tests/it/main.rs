@@ -5,6 +5,7 @@ mod emnify;
 mod faults;
 mod httpbin;
 mod jsonpath_cts;
+mod postman;
 mod reports;
 mod requests;
 mod robustness;

@@ -1,0 +1,118 @@
+//! `runner import postman`: reads the files, calls the importer, prints the lossiness report
+//! on stderr, and writes the collection (or refuses to, with `--strict`).
+
+use std::io::Write;
+use std::path::Path;
+
+use super::args::{ImportPostmanArgs, SandboxName};
+use super::exit_code;
+use crate::import::{self, EnvironmentFile, Options};
+
+pub(super) fn postman(args: &ImportPostmanArgs) -> u8 {
+    let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
+    let fail = |stderr: &mut dyn Write, message: String| {
+        let _ = writeln!(stderr, "error: {message}");
+        exit_code::INVALID_INPUT
+    };
+    let text = match read(&args.collection) {
+        Ok(text) => text,
+        Err(message) => return fail(&mut stderr, message),
+    };
+    let mut environments = Vec::new();
+    for path in &args.environments {
+        match read(path) {
+            Ok(text) => environments.push(EnvironmentFile {
+                source: path.display().to_string(),
+                text,
+            }),
+            Err(message) => return fail(&mut stderr, message),
+        }
+    }
+    let schema_dir = args.output.as_ref().map(|output| {
+        let stem = output
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "collection".to_owned());
+        format!("{stem}.schemas")
+    });
+    let options = Options {
+        source: args.collection.display().to_string(),
+        schema: args.schema.clone(),
+        sandbox: args
+            .sandbox
+            .map(|SandboxName::Emnify| crate::collection::model::SandboxKind::Emnify),
+        schema_dir,
+    };
+    let imported = match import::postman(&text, &environments, &options) {
+        Ok(imported) => imported,
+        Err(error) => return fail(&mut stderr, error.to_string()),
+    };
+    let _ = write!(stderr, "{}", imported.report);
+    let lossy = imported.report.lossy_count();
+    if args.strict && lossy > 0 {
+        return fail(
+            &mut stderr,
+            format!(
+                "{lossy} thing{} could not be translated and --strict is set: nothing was written",
+                plural(lossy)
+            ),
+        );
+    }
+    let destination = match &args.output {
+        Some(output) => {
+            if let Err(message) = write_output(output, &imported) {
+                return fail(&mut stderr, message);
+            }
+            output.display().to_string()
+        }
+        None => {
+            let mut stdout = std::io::stdout();
+            let _ = stdout.write_all(imported.yaml.as_bytes());
+            let _ = stdout.flush();
+            "stdout".to_owned()
+        }
+    };
+    let _ = write!(
+        stderr,
+        "imported {} request{} from {} to {destination}",
+        imported.requests,
+        plural(imported.requests),
+        args.collection.display()
+    );
+    let _ = match lossy {
+        0 => writeln!(stderr, "; everything was translated"),
+        n => writeln!(
+            stderr,
+            "; {n} thing{} not translated (listed above, and kept as comments beside their steps)",
+            plural(n)
+        ),
+    };
+    exit_code::SUCCESS
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// Writes the collection, and the JSON Schemas beside it.
+fn write_output(output: &Path, imported: &import::Imported) -> Result<(), String> {
+    let dir = output.parent().unwrap_or(Path::new(""));
+    for (relative, text) in &imported.files {
+        let path = dir.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    std::fs::write(output, &imported.yaml)
+        .map_err(|e| format!("cannot write {}: {e}", output.display()))
+}

@@ -1,0 +1,632 @@
+//! Steps → Postman items: requests, folders for groups, auth, bodies, and runner templates
+//! as Postman variables.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde_json::{json, Map as JsonMap, Value};
+
+use super::script;
+use super::Exported;
+use crate::import::postman::SCHEMA_V2_1;
+use crate::import::report::Report;
+
+type Object = JsonMap<String, Value>;
+
+/// What the export shares: the report, the inputs read as `{{env.X}}`, the schema base.
+pub(super) struct Context<'a> {
+    pub report: Report,
+    pub item: String,
+    /// Inputs read by templates: name → secret.
+    env_reads: IndexMap<String, bool>,
+    inputs: &'a Object,
+    pub base: &'a Path,
+}
+
+impl Context<'_> {
+    /// A runner template as Postman text: `{{uuid}}` → `{{$guid}}`, `{{env.X}}` → `{{X}}`.
+    pub fn text(&mut self, text: &str, place: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find("{{") {
+            let Some(length) = rest[start + 2..].find("}}") else {
+                break;
+            };
+            out.push_str(&rest[..start]);
+            let inner = rest[start + 2..start + 2 + length].trim();
+            rest = &rest[start + 2 + length + 2..];
+            let converted = match inner {
+                "uuid" => "$guid".to_owned(),
+                "timestamp" => "$timestamp".to_owned(),
+                "now" => "$isoTimestamp".to_owned(),
+                _ if inner.starts_with("env.") => {
+                    let name = &inner[4..];
+                    let secret = self
+                        .inputs
+                        .get(name)
+                        .and_then(|input| input.get("secret"))
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false);
+                    self.env_reads.insert(name.to_owned(), secret);
+                    name.to_owned()
+                }
+                _ if inner.contains(' ')
+                    || inner.starts_with('#')
+                    || inner.starts_with('/')
+                    || inner.starts_with("sandbox.")
+                    || inner.starts_with("steps.") =>
+                {
+                    let item = self.item.clone();
+                    self.report.lossy(
+                        &item,
+                        place,
+                        format!("the template `{{{{{inner}}}}}` has no Postman equivalent: written as is"),
+                    );
+                    inner.to_owned()
+                }
+                _ => inner.to_owned(),
+            };
+            out.push_str("{{");
+            out.push_str(&converted);
+            out.push_str("}}");
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Every string of a JSON value through [`Context::text`].
+    pub fn json(&mut self, value: &Value, place: &str) -> Value {
+        match value {
+            Value::String(text) => Value::String(self.text(text, place)),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|v| self.json(v, place)).collect())
+            }
+            Value::Object(object) => Value::Object(
+                object
+                    .iter()
+                    .map(|(k, v)| (self.text(k, place), self.json(v, place)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+}
+
+/// A scalar as the text Postman sends.
+pub(super) fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn key_values(pairs: impl IntoIterator<Item = (String, String)>) -> Value {
+    Value::Array(
+        pairs
+            .into_iter()
+            .map(|(key, value)| json!({ "key": key, "value": value, "type": "string" }))
+            .collect(),
+    )
+}
+
+pub(super) fn collection(root: &Object, base: &Path) -> Exported {
+    let empty = Object::new();
+    let inputs = root
+        .get("inputs")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let mut cx = Context {
+        report: Report::default(),
+        item: "collection".to_owned(),
+        env_reads: IndexMap::new(),
+        inputs,
+        base,
+    };
+    for key in root.keys() {
+        match key.as_str() {
+            "name" | "description" | "inputs" | "vars" | "defaults" | "steps" | "finally" => {}
+            "environments" | "default_environment" => cx.report.lossy(
+                "collection",
+                key.as_str(),
+                "Postman keeps environments in files of their own: export them from runner's YAML by hand, or set the variables in Postman",
+            ),
+            "tags" => cx.report.note("collection", "tags", "Postman has no tags"),
+            other => cx.report.lossy("collection", other, format!("the field `{other}` is not exported")),
+        }
+    }
+    let defaults = root
+        .get("defaults")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let default_headers = defaults
+        .get("headers")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    for key in defaults.keys() {
+        match key.as_str() {
+            "headers" | "auth" => {}
+            other => cx.report.lossy(
+                "collection",
+                format!("defaults.{other}"),
+                "not expressible in a Postman collection: set it in Postman's settings",
+            ),
+        }
+    }
+
+    let mut requests = 0;
+    let mut items = Vec::new();
+    for (key, label) in [("steps", ""), ("finally", "finally")] {
+        let Some(steps) = root.get(key).and_then(Value::as_array) else {
+            continue;
+        };
+        if key == "finally" && !steps.is_empty() {
+            cx.report.lossy("collection", "finally", "Postman has no `finally`: these requests are added at the end and run only if the run gets there");
+        }
+        items.extend(step_items(
+            steps,
+            &[label.to_owned()]
+                .into_iter()
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>(),
+            &default_headers,
+            &mut cx,
+            &mut requests,
+        ));
+    }
+
+    let mut info = Object::new();
+    info.insert(
+        "name".into(),
+        root.get("name")
+            .cloned()
+            .unwrap_or_else(|| Value::from("runner collection")),
+    );
+    if let Some(description) = root.get("description").and_then(Value::as_str) {
+        info.insert("description".into(), Value::from(description));
+    }
+    info.insert("schema".into(), Value::from(SCHEMA_V2_1));
+    let mut collection = Object::new();
+    collection.insert("info".into(), Value::Object(info));
+    collection.insert("item".into(), Value::Array(items));
+    if let Some(auth) = defaults.get("auth") {
+        cx.item = "collection".to_owned();
+        if let Some(auth) = auth_value(auth, &mut cx) {
+            collection.insert("auth".into(), auth);
+        }
+    }
+
+    let mut variables = Vec::new();
+    if let Some(vars) = root.get("vars").and_then(Value::as_object) {
+        cx.item = "collection".to_owned();
+        for (name, value) in vars {
+            // A variable that is exactly a secret input becomes a Postman secret variable.
+            if let Some(input) = value
+                .as_str()
+                .and_then(|t| t.strip_prefix("{{env."))
+                .and_then(|t| t.strip_suffix("}}"))
+            {
+                let secret = inputs
+                    .get(input)
+                    .and_then(|i| i.get("secret"))
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                let default = inputs
+                    .get(input)
+                    .and_then(|i| i.get("default"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                variables.push(if secret {
+                    json!({ "key": name, "value": "", "type": "secret" })
+                } else {
+                    json!({ "key": name, "value": default, "type": "string" })
+                });
+                continue;
+            }
+            if value.is_object() || value.is_array() {
+                cx.report.note("collection", "vars", format!("`{name}` is a structure: Postman variables are text, it is written as JSON"));
+            }
+            // Numbers and booleans keep their type (Postman variables may hold them).
+            let value = match value {
+                Value::Number(_) | Value::Bool(_) => value.clone(),
+                other => Value::from(cx.text(&scalar_text(other), "vars")),
+            };
+            variables.push(json!({ "key": name, "value": value, "type": "string" }));
+        }
+    }
+    for (name, secret) in std::mem::take(&mut cx.env_reads) {
+        if variables.iter().any(|v| v["key"] == name.as_str()) {
+            continue;
+        }
+        cx.report.note("collection", "inputs", format!("the environment variable `{name}` is the Postman variable `{name}`: set its value in Postman"));
+        variables.push(if secret {
+            json!({ "key": name, "value": "", "type": "secret" })
+        } else {
+            json!({ "key": name, "value": "", "type": "string" })
+        });
+    }
+    if !variables.is_empty() {
+        collection.insert("variable".into(), Value::Array(variables));
+    }
+    let json = serde_json::to_string_pretty(&Value::Object(collection)).unwrap_or_default() + "\n";
+    Exported {
+        json,
+        report: cx.report,
+        requests,
+    }
+}
+
+fn step_items(
+    steps: &[Value],
+    path: &[String],
+    default_headers: &Object,
+    cx: &mut Context<'_>,
+    requests: &mut usize,
+) -> Vec<Value> {
+    let mut items = Vec::new();
+    for step in steps {
+        let Some(step) = step.as_object() else {
+            continue;
+        };
+        let name = step
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("Unnamed")
+            .to_owned();
+        let mut labels = path.to_vec();
+        labels.push(name.clone());
+        let label = labels.join(" › ");
+        cx.item = label.clone();
+        for key in step.keys() {
+            match key.as_str() {
+                "name" | "request" | "steps" | "expect" | "capture" => {}
+                "id" | "tags" => cx.report.note(&label, key.as_str(), format!("Postman has no step `{key}`")),
+                "include" | "vars" | "export" if step.contains_key("include") => {}
+                other => cx.report.lossy(&label, other, format!("`{other}` has no Postman equivalent (it needs a script of your own): not exported")),
+            }
+        }
+        if let Some(include) = step.get("include").and_then(Value::as_str) {
+            cx.report.lossy(
+                &label,
+                "include",
+                format!("the included file `{include}` is not exported: export it on its own"),
+            );
+            continue;
+        }
+        if let Some(children) = step.get("steps").and_then(Value::as_array) {
+            let inner = step_items(children, &labels, default_headers, cx, requests);
+            items.push(json!({ "name": name, "item": inner }));
+            continue;
+        }
+        let Some(request) = step.get("request").and_then(Value::as_object) else {
+            continue;
+        };
+        *requests += 1;
+        let mut item = Object::new();
+        item.insert("name".into(), Value::from(name));
+        let lines = script::test_lines(step, cx);
+        if !lines.is_empty() {
+            item.insert(
+                "event".into(),
+                json!([{ "listen": "test", "script": { "type": "text/javascript", "exec": lines } }]),
+            );
+        }
+        item.insert(
+            "request".into(),
+            request_value(request, default_headers, cx),
+        );
+        let mut behavior = Object::new();
+        if let Some(follow) = request.get("follow_redirects").filter(|v| v.is_boolean()) {
+            behavior.insert("followRedirects".into(), follow.clone());
+        }
+        if let Some(max) = request.get("max_redirects").filter(|v| v.is_number()) {
+            behavior.insert("maxRedirects".into(), max.clone());
+        }
+        if !behavior.is_empty() {
+            item.insert("protocolProfileBehavior".into(), Value::Object(behavior));
+        }
+        items.push(Value::Object(item));
+    }
+    items
+}
+
+fn request_value(request: &Object, default_headers: &Object, cx: &mut Context<'_>) -> Value {
+    let label = cx.item.clone();
+    let mut out = Object::new();
+    let method = request
+        .get("method")
+        .and_then(Value::as_str)
+        .unwrap_or("GET");
+    out.insert("method".into(), Value::from(method));
+
+    // Headers: the defaults, replaced (or removed, with null) by the request's own.
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let own = request
+        .get("headers")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    for (name, value) in default_headers {
+        if !own.keys().any(|k| k.eq_ignore_ascii_case(name)) {
+            headers.push((name.clone(), cx.text(&scalar_text(value), "headers")));
+        }
+    }
+    for (name, value) in &own {
+        if !value.is_null() {
+            headers.push((name.clone(), cx.text(&scalar_text(value), "headers")));
+        }
+    }
+
+    let mut body = None;
+    for key in request.keys() {
+        let value = &request[key];
+        match key.as_str() {
+            "method" | "url" | "query" | "headers" | "auth" => {}
+            "json" => {
+                let json = cx.json(value, "body");
+                let raw = serde_json::to_string_pretty(&json).unwrap_or_default();
+                body = Some(
+                    json!({ "mode": "raw", "raw": raw, "options": { "raw": { "language": "json" } } }),
+                );
+            }
+            "body" => {
+                let text = cx.text(&scalar_text(value), "body");
+                let content_type = headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+                    .map(|(_, v)| v.to_ascii_lowercase())
+                    .unwrap_or_default();
+                let language = if content_type.contains("json") {
+                    "json"
+                } else if content_type.contains("xml") {
+                    "xml"
+                } else if content_type.contains("html") {
+                    "html"
+                } else if content_type.contains("javascript") {
+                    "javascript"
+                } else {
+                    "text"
+                };
+                body = Some(
+                    json!({ "mode": "raw", "raw": text, "options": { "raw": { "language": language } } }),
+                );
+            }
+            "form" => {
+                let fields: Vec<(String, String)> = value
+                    .as_object()
+                    .map(|map| {
+                        map.iter()
+                            .map(|(k, v)| (cx.text(k, "body"), cx.text(&scalar_text(v), "body")))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                body = Some(json!({ "mode": "urlencoded", "urlencoded": key_values(fields) }));
+            }
+            "multipart" => {
+                let mut parts = Vec::new();
+                for (name, part) in value.as_object().cloned().unwrap_or_default() {
+                    let name = cx.text(&name, "body");
+                    let mut entry = Object::new();
+                    entry.insert("key".into(), Value::from(name));
+                    match &part {
+                        Value::Object(fields) => {
+                            if let Some(file) = fields.get("file") {
+                                entry.insert("type".into(), Value::from("file"));
+                                entry.insert("src".into(), Value::from(scalar_text(file)));
+                            } else {
+                                entry.insert(
+                                    "value".into(),
+                                    Value::from(cx.text(
+                                        &scalar_text(fields.get("value").unwrap_or(&Value::Null)),
+                                        "body",
+                                    )),
+                                );
+                                entry.insert("type".into(), Value::from("text"));
+                            }
+                            if let Some(content_type) = fields.get("content_type") {
+                                entry.insert(
+                                    "contentType".into(),
+                                    Value::from(scalar_text(content_type)),
+                                );
+                            }
+                            if fields.contains_key("filename") {
+                                cx.report.lossy(&label, "body", "a multipart file name other than the file's own: Postman sends the file's name");
+                            }
+                        }
+                        other => {
+                            entry.insert(
+                                "value".into(),
+                                Value::from(cx.text(&scalar_text(other), "body")),
+                            );
+                            entry.insert("type".into(), Value::from("text"));
+                        }
+                    }
+                    parts.push(Value::Object(entry));
+                }
+                body = Some(json!({ "mode": "formdata", "formdata": parts }));
+            }
+            "body_file" => {
+                body = Some(json!({ "mode": "file", "file": { "src": scalar_text(value) } }));
+            }
+            "graphql" => {
+                let query = value.get("query").map(scalar_text).unwrap_or_default();
+                let variables = value
+                    .get("variables")
+                    .map(|v| serde_json::to_string_pretty(&cx.json(v, "body")).unwrap_or_default())
+                    .unwrap_or_default();
+                if value.get("operation_name").is_some() {
+                    cx.report.lossy(&label, "body", "Postman's GraphQL body has no operation name: the query's first operation runs");
+                }
+                body = Some(
+                    json!({ "mode": "graphql", "graphql": { "query": cx.text(&query, "body"), "variables": variables } }),
+                );
+            }
+            // Item settings (`protocolProfileBehavior`), written by the caller.
+            "follow_redirects" | "max_redirects" => {}
+            "timeout" => cx.report.lossy(
+                &label,
+                "timeout",
+                "Postman has one request timeout for all requests, in its settings",
+            ),
+            "cookies" => cx.report.lossy(
+                &label,
+                "cookies",
+                "request cookies are not exported: Postman keeps cookies in its cookie jar",
+            ),
+            other => cx.report.lossy(
+                &label,
+                other,
+                format!("the request field `{other}` is not exported"),
+            ),
+        }
+    }
+    out.insert("header".into(), key_values(headers));
+    if let Some(body) = body {
+        out.insert("body".into(), body);
+    }
+    out.insert("url".into(), url_value(request, cx));
+    if let Some(auth) = request.get("auth") {
+        if let Some(auth) = auth_value(auth, cx) {
+            out.insert("auth".into(), auth);
+        }
+    }
+    Value::Object(out)
+}
+
+fn url_value(request: &Object, cx: &mut Context<'_>) -> Value {
+    let url = cx.text(
+        &request.get("url").map(scalar_text).unwrap_or_default(),
+        "url",
+    );
+    let query: Vec<(String, String)> = request
+        .get("query")
+        .and_then(Value::as_object)
+        .map(|map| {
+            map.iter()
+                .map(|(k, v)| (cx.text(k, "query"), cx.text(&scalar_text(v), "query")))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut raw = url.clone();
+    if !query.is_empty() {
+        let text: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        raw.push(if url.contains('?') { '&' } else { '?' });
+        raw.push_str(&text.join("&"));
+    }
+    let mut out = Object::new();
+    out.insert("raw".into(), Value::from(raw));
+    let (protocol, rest) = match url.split_once("://") {
+        Some((protocol, rest)) => (Some(protocol), rest),
+        None => (None, url.as_str()),
+    };
+    let rest = rest.split('?').next().unwrap_or(rest);
+    let mut segments = rest.split('/');
+    let host = segments.next().unwrap_or_default();
+    if let Some(protocol) = protocol {
+        out.insert("protocol".into(), Value::from(protocol));
+    }
+    let (host, port) = match host.rsplit_once(':') {
+        Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() => {
+            (host, Some(port))
+        }
+        _ => (host, None),
+    };
+    let host_parts: Vec<Value> = if host.starts_with("{{") {
+        vec![Value::from(host)]
+    } else {
+        host.split('.').map(Value::from).collect()
+    };
+    out.insert("host".into(), Value::Array(host_parts));
+    if let Some(port) = port {
+        out.insert("port".into(), Value::from(port));
+    }
+    out.insert(
+        "path".into(),
+        Value::Array(segments.map(Value::from).collect()),
+    );
+    if !query.is_empty() {
+        out.insert(
+            "query".into(),
+            Value::Array(
+                query
+                    .into_iter()
+                    .map(|(k, v)| json!({ "key": k, "value": v }))
+                    .collect(),
+            ),
+        );
+    }
+    Value::Object(out)
+}
+
+fn auth_value(auth: &Value, cx: &mut Context<'_>) -> Option<Value> {
+    let label = cx.item.clone();
+    if auth.as_str() == Some("none") {
+        return Some(json!({ "type": "noauth" }));
+    }
+    let object = auth.as_object()?;
+    let (kind, spec) = object.iter().next()?;
+    let text = |cx: &mut Context<'_>, v: Option<&Value>| {
+        cx.text(&v.map(scalar_text).unwrap_or_default(), "auth")
+    };
+    let params: Vec<(String, String)> = match kind.as_str() {
+        "basic" => vec![
+            ("username".into(), text(cx, spec.get("username"))),
+            ("password".into(), text(cx, spec.get("password"))),
+        ],
+        "bearer" => vec![("token".into(), text(cx, Some(spec)))],
+        "api_key" => {
+            let (place, name) = match (spec.get("header"), spec.get("query")) {
+                (_, Some(query)) => ("query", scalar_text(query)),
+                (Some(header), None) => ("header", scalar_text(header)),
+                (None, None) => ("header", String::new()),
+            };
+            vec![
+                ("key".into(), cx.text(&name, "auth")),
+                ("value".into(), text(cx, spec.get("value"))),
+                ("in".into(), place.into()),
+            ]
+        }
+        "oauth2" => {
+            let Some(grant) = spec.get("client_credentials") else {
+                cx.report.lossy(
+                    &label,
+                    "auth",
+                    "an OAuth 2.0 grant the exporter does not know",
+                );
+                return None;
+            };
+            let mut params = vec![
+                ("grant_type".to_owned(), "client_credentials".to_owned()),
+                ("accessTokenUrl".into(), text(cx, grant.get("token_url"))),
+                ("clientId".into(), text(cx, grant.get("client_id"))),
+                ("clientSecret".into(), text(cx, grant.get("client_secret"))),
+            ];
+            for (runner, postman) in [("scope", "scope"), ("audience", "audience")] {
+                if grant.get(runner).is_some() {
+                    params.push((postman.into(), text(cx, grant.get(runner))));
+                }
+            }
+            let body = grant.get("client_auth").and_then(Value::as_str) == Some("body");
+            params.push((
+                "client_authentication".into(),
+                if body { "body" } else { "header" }.into(),
+            ));
+            params
+        }
+        other => {
+            cx.report.lossy(
+                &label,
+                "auth",
+                format!("the auth helper `{other}` is not exported"),
+            );
+            return None;
+        }
+    };
+    let postman_kind = match kind.as_str() {
+        "api_key" => "apikey",
+        other => other,
+    };
+    Some(json!({ "type": postman_kind, postman_kind: key_values(params) }))
+}

@@ -1,0 +1,307 @@
+//! A Postman request body as one of runner's body kinds: `json`, `body`, `form`,
+//! `multipart`, `body_file` or `graphql`.
+
+use serde_json::Value;
+
+use super::convert::Context;
+use super::postman::{Body, KeyValue};
+use super::yaml::{from_json, Map, Node};
+
+/// A converted body: the request field, its value, and the `Content-Type` Postman would have
+/// sent that runner does not set by itself for this kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Converted {
+    /// `json`, `body`, `form`, `multipart`, `body_file` or `graphql`.
+    pub field: &'static str,
+    /// The value.
+    pub value: Node,
+    /// A `Content-Type` to send unless the request sets one.
+    pub content_type: Option<String>,
+    /// A `Content-Type` header the request sets that runner's body kind sets by itself.
+    pub implied_type: Option<&'static str>,
+}
+
+/// Converts a body; `None` when there is nothing to send.
+pub fn convert(body: &Body, cx: &mut Context) -> Option<Converted> {
+    if body.disabled {
+        return None;
+    }
+    match body.mode.as_deref().unwrap_or("raw") {
+        "raw" => raw(body, cx),
+        "urlencoded" => urlencoded(&body.urlencoded, cx),
+        "formdata" => formdata(&body.formdata, cx),
+        "file" => {
+            let src = body.file.as_ref().and_then(|file| file.src.clone());
+            match src.filter(|src| !src.is_empty()) {
+                Some(src) => {
+                    file_note(&src, cx);
+                    Some(Converted {
+                        field: "body_file",
+                        value: Node::from(src),
+                        content_type: None,
+                        implied_type: None,
+                    })
+                }
+                None => {
+                    let item = cx.item.clone();
+                    cx.report.lossy(
+                        &item,
+                        "body",
+                        "the file body names no file: nothing is sent",
+                    );
+                    None
+                }
+            }
+        }
+        "graphql" => graphql(body, cx),
+        other => {
+            let item = cx.item.clone();
+            cx.report.lossy(
+                &item,
+                "body",
+                format!("the body mode `{other}` is unknown to the importer: no body is sent"),
+            );
+            None
+        }
+    }
+}
+
+fn raw(body: &Body, cx: &mut Context) -> Option<Converted> {
+    let text = body.raw.as_deref().unwrap_or("");
+    if text.trim().is_empty() {
+        return None;
+    }
+    let language = body
+        .options
+        .as_ref()
+        .and_then(|options| options.pointer("/raw/language"))
+        .and_then(Value::as_str)
+        .unwrap_or("text");
+    if let Some(json) = parse_json(text) {
+        let json = cx.json(&json, "body");
+        return Some(Converted {
+            field: "json",
+            value: from_json(&json),
+            content_type: None,
+            implied_type: Some("application/json"),
+        });
+    }
+    let content_type = match language {
+        "json" => "application/json",
+        "javascript" => "application/javascript",
+        "html" => "text/html",
+        "xml" => "application/xml",
+        _ => "text/plain",
+    };
+    Some(Converted {
+        field: "body",
+        value: Node::from(cx.text(text, "body")),
+        content_type: Some(content_type.to_owned()),
+        implied_type: None,
+    })
+}
+
+/// The raw text as JSON, if it is JSON. Text with bare `{{variables}}` (`{"n": {{n}}}`) is
+/// not: it stays a text body, which runner templates by substitution as Postman does.
+fn parse_json(text: &str) -> Option<Value> {
+    let trimmed = text.trim_start();
+    if !trimmed.starts_with(['{', '[']) {
+        return None;
+    }
+    serde_json::from_str(text).ok()
+}
+
+fn fields(list: &[KeyValue]) -> Vec<&KeyValue> {
+    list.iter()
+        .filter(|field| !field.disabled && field.key.is_some())
+        .collect()
+}
+
+fn duplicated(fields: &[&KeyValue]) -> Option<String> {
+    fields.iter().enumerate().find_map(|(i, field)| {
+        fields[..i]
+            .iter()
+            .any(|other| other.key == field.key)
+            .then(|| field.key.clone().unwrap_or_default())
+    })
+}
+
+fn urlencoded(list: &[KeyValue], cx: &mut Context) -> Option<Converted> {
+    let fields = fields(list);
+    if fields.is_empty() {
+        return None;
+    }
+    if duplicated(&fields).is_some() {
+        // A map cannot repeat a field: send the encoded text itself.
+        let encode = |text: &str| {
+            percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+        };
+        let pairs: Vec<String> = fields
+            .iter()
+            .map(|field| {
+                let key = field.key.clone().unwrap_or_default();
+                let (key, value) = (cx.text(&key, "body"), cx.text(&field.value_text(), "body"));
+                // Templates must survive the encoding.
+                let encode_keeping = |text: &str| {
+                    if text.contains("{{") {
+                        text.to_owned()
+                    } else {
+                        encode(text)
+                    }
+                };
+                format!("{}={}", encode_keeping(&key), encode_keeping(&value))
+            })
+            .collect();
+        return Some(Converted {
+            field: "body",
+            value: Node::from(pairs.join("&")),
+            content_type: Some("application/x-www-form-urlencoded".to_owned()),
+            implied_type: None,
+        });
+    }
+    let mut map = Map::inline();
+    for field in fields {
+        let key = cx.text(field.key.as_deref().unwrap_or_default(), "body");
+        let value = cx.text(&field.value_text(), "body");
+        map.insert(key, value);
+    }
+    Some(Converted {
+        field: "form",
+        value: Node::Map(map),
+        content_type: None,
+        implied_type: Some("application/x-www-form-urlencoded"),
+    })
+}
+
+fn formdata(list: &[KeyValue], cx: &mut Context) -> Option<Converted> {
+    let fields = fields(list);
+    if fields.is_empty() {
+        return None;
+    }
+    let item = cx.item.clone();
+    let mut map = Map::block();
+    for field in fields {
+        let key = cx.text(field.key.as_deref().unwrap_or_default(), "body");
+        if map.entries.iter().any(|entry| entry.key == key) {
+            cx.report.lossy(
+                &item,
+                "body",
+                format!("the form-data field `{key}` repeats: runner sends each name once, the first is kept"),
+            );
+            continue;
+        }
+        let is_file = field.kind.as_deref() == Some("file");
+        let mut part = Map::inline();
+        if is_file {
+            let sources: Vec<String> = match &field.src {
+                Some(Value::String(src)) => vec![src.clone()],
+                Some(Value::Array(list)) => list
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let Some(src) = sources.first().filter(|src| !src.is_empty()) else {
+                cx.report.lossy(
+                    &item,
+                    "body",
+                    format!("the form-data file field `{key}` names no file: it is not sent"),
+                );
+                continue;
+            };
+            if sources.len() > 1 {
+                cx.report.lossy(
+                    &item,
+                    "body",
+                    format!("the form-data field `{key}` sends {} files: runner sends one part per name, the first is kept", sources.len()),
+                );
+            }
+            file_note(src, cx);
+            part.insert("file", src.clone());
+        } else {
+            part.insert("value", cx.text(&field.value_text(), "body"));
+        }
+        if let Some(content_type) = field.content_type.as_ref().filter(|t| !t.is_empty()) {
+            part.insert("content_type", content_type.clone());
+        }
+        match (is_file, part.entries.len()) {
+            // A text field alone is written as its value.
+            (false, 1) => map.insert(key, part.entries.remove(0).value),
+            _ => map.insert(key, Node::Map(part)),
+        }
+    }
+    if map.is_empty() {
+        return None;
+    }
+    Some(Converted {
+        field: "multipart",
+        value: Node::Map(map),
+        content_type: None,
+        implied_type: Some("multipart/form-data"),
+    })
+}
+
+fn graphql(body: &Body, cx: &mut Context) -> Option<Converted> {
+    let graphql = body.graphql.as_ref()?;
+    let query = graphql.query.as_deref().unwrap_or("");
+    if query.trim().is_empty() {
+        return None;
+    }
+    let mut map = Map::block();
+    map.insert("query", cx.text(query, "body"));
+    let variables = match &graphql.variables {
+        Some(Value::String(text)) if text.trim().is_empty() => None,
+        Some(Value::String(text)) => match parse_json(text) {
+            Some(value) => Some(value),
+            None => {
+                let item = cx.item.clone();
+                cx.report.lossy(
+                    &item,
+                    "body",
+                    "the GraphQL variables are not JSON: they are not sent",
+                );
+                None
+            }
+        },
+        Some(Value::Null) | None => None,
+        Some(other) => Some(other.clone()),
+    };
+    if let Some(variables) = variables {
+        let variables = cx.json(&variables, "body");
+        map.insert("variables", from_json(&variables));
+    }
+    if let Some(name) = graphql.operation_name.as_ref().filter(|n| !n.is_empty()) {
+        map.insert("operation_name", name.clone());
+    }
+    Some(Converted {
+        field: "graphql",
+        value: Node::Map(map),
+        content_type: None,
+        implied_type: Some("application/json"),
+    })
+}
+
+fn file_note(src: &str, cx: &mut Context) {
+    if src.starts_with('/') || src.get(1..3) == Some(":\\") {
+        let item = cx.item.clone();
+        cx.report.note(
+            &item,
+            "body",
+            format!("`{src}` is an absolute path on the machine that exported the collection: runner reads files relative to the collection"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_json_is_json() {
+        assert!(parse_json("{\"id\": \"{{id}}\"}").is_some());
+        assert!(parse_json("{\"id\": {{id}}}").is_none());
+        assert!(parse_json("hello {{x}}").is_none());
+    }
+}

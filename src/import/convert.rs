@@ -1,0 +1,905 @@
+//! The conversion itself: Postman items → steps and groups, variables and environment files →
+//! `vars`, `environments` and `inputs`, all as YAML nodes, with the report filled on the way.
+
+use indexmap::{IndexMap, IndexSet};
+use serde_json::Value;
+
+use super::postman::{self, Collection, Environment, Event, Item, RequestOrUrl};
+use super::report::Report;
+use super::script::{self, CaptureSource, Expectations, Predicate, ScriptKind, Translation};
+use super::template::{looks_secret, Templates};
+use super::yaml::{self, from_json, Map, Node};
+use super::{ImportError, Imported, Options, Version};
+use crate::collection::model::SandboxKind;
+
+/// What every part of the conversion shares: variable names, the report, the inputs made for
+/// secrets, and the item being converted (for the report).
+#[derive(Debug, Default)]
+pub struct Context {
+    /// Variable names and renames.
+    pub templates: Templates,
+    /// What could not be carried over.
+    pub report: Report,
+    /// The item being converted, as `Folder › Request`.
+    pub item: String,
+    /// Inputs declared for secrets: name → description.
+    inputs: IndexMap<String, String>,
+    /// Literal credentials already given a variable: (value, variable name). Never written.
+    credentials: Vec<(String, String)>,
+    /// Variables defined by folders and requests, merged into `vars`.
+    item_vars: IndexMap<String, Value>,
+    /// Variables the steps capture (runner names).
+    captured: IndexSet<String>,
+    /// Where JSON Schemas go, relative to the output.
+    schema_dir: Option<String>,
+    /// JSON Schema files to write.
+    files: Vec<(String, String)>,
+}
+
+impl Context {
+    /// `text` as a runner template (see [`Templates::text`]).
+    pub fn text(&mut self, text: &str, place: &str) -> String {
+        let item = self.item.clone();
+        self.templates.text(text, &item, place, &mut self.report)
+    }
+
+    /// Every string (and key) of `value` as a runner template.
+    pub fn json(&mut self, value: &Value, place: &str) -> Value {
+        match value {
+            Value::String(text) => Value::String(self.text(text, place)),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|v| self.json(v, place)).collect())
+            }
+            Value::Object(object) => Value::Object(
+                object
+                    .iter()
+                    .map(|(key, value)| (self.text(key, place), self.json(value, place)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// A variable for a literal credential, read from a secret input: the value is never
+    /// written. Returns the variable's name (one per distinct value).
+    pub fn secret_credential(&mut self, base: &str, value: &str) -> String {
+        if let Some((_, name)) = self.credentials.iter().find(|(v, _)| v == value) {
+            return name.clone();
+        }
+        let mut name = base.to_owned();
+        let mut n = 2;
+        while self.item_vars.contains_key(&name) || self.templates.used.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        let input = self.secret_variable(&name, "collection");
+        self.item_vars
+            .insert(name.clone(), Value::String(format!("{{{{env.{input}}}}}")));
+        self.credentials.push((value.to_owned(), name.clone()));
+        let item = self.item.clone();
+        self.report.note(
+            &item,
+            "auth",
+            format!(
+                "the credential written in the collection is now the variable `{name}`, read from \
+                 the secret input `{input}`; its value is not written: set the environment \
+                 variable {input} to run"
+            ),
+        );
+        name
+    }
+
+    /// The input for a secret variable of a collection or environment.
+    fn secret_variable(&mut self, variable: &str, origin: &str) -> String {
+        let name: String = variable
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        self.inputs.entry(name.clone()).or_insert_with(|| {
+            format!("`{variable}`, a secret of the Postman {origin} (its value is not imported)")
+        });
+        name
+    }
+}
+
+/// Where an item sits: its folders, the auth and expectations they hand down.
+#[derive(Debug, Clone, Default)]
+struct Scope {
+    path: Vec<String>,
+    /// `None`: the collection's auth (in `defaults`); `Some(None)`: a folder auth runner
+    /// cannot express (already reported); `Some(Some(node))`: a folder's auth.
+    auth: Option<Option<Node>>,
+    /// Expectations of folder and collection test scripts, checked on every request.
+    expect: Expectations,
+}
+
+impl Scope {
+    fn label(&self, name: &str) -> String {
+        let mut parts = self.path.clone();
+        parts.push(name.to_owned());
+        parts.join(" › ")
+    }
+}
+
+/// Converts a parsed collection.
+pub(super) fn collection(
+    collection: &Collection,
+    version: Version,
+    environments: &[(String, Environment)],
+    options: &Options,
+) -> Result<Imported, ImportError> {
+    let mut cx = Context {
+        schema_dir: options.schema_dir.clone(),
+        item: "collection".to_owned(),
+        ..Context::default()
+    };
+    let defaults_auth = collection.auth.as_ref().and_then(|auth| {
+        cx.item = "collection".to_owned();
+        match auth.kind.as_str() {
+            "noauth" | "inherit" => None,
+            _ => super::auth::convert(auth, &mut cx),
+        }
+    });
+    let mut root_scope = Scope::default();
+    let top_comments = scope_scripts(&collection.event, "collection", &mut root_scope, &mut cx);
+    let mut requests = 0;
+    let steps = items(
+        &collection.item,
+        &root_scope,
+        defaults_auth.is_some(),
+        &mut cx,
+        &mut requests,
+    );
+    if requests == 0 {
+        return Err(ImportError::Empty {
+            source_name: options.source.clone(),
+        });
+    }
+
+    // Variables: the collection's, then those folders and requests define.
+    cx.item = "collection".to_owned();
+    let mut vars = Map::block();
+    for variable in collection.variable.iter().filter(|v| !v.disabled) {
+        let Some(name) = variable.name() else {
+            continue;
+        };
+        if let Some(value) = variable_value(
+            name,
+            variable.value.as_ref(),
+            variable.kind.as_deref(),
+            "collection",
+            &mut cx,
+        ) {
+            let name = cx.templates.name(name);
+            vars.insert(name, value);
+        }
+    }
+    for (name, value) in std::mem::take(&mut cx.item_vars) {
+        if vars.entries.iter().any(|entry| entry.key == name) {
+            cx.report.lossy(
+                "collection",
+                "variables",
+                format!("`{name}` is defined by the collection and by a folder or request: runner variables are not scoped to folders; the collection's value is kept"),
+            );
+            continue;
+        }
+        vars.insert(name, from_json(&value));
+    }
+
+    let mut environment_maps: Vec<(String, Map)> = Vec::new();
+    for (source, environment) in environments {
+        let label = environment.name.clone().unwrap_or_else(|| source.clone());
+        cx.item = format!("environment {label}");
+        let mut env_vars = Map::block();
+        for value in environment.values.iter().filter(|v| v.enabled) {
+            if let Some(node) = variable_value(
+                &value.key,
+                value.value.as_ref(),
+                value.kind.as_deref(),
+                &format!("environment `{label}`"),
+                &mut cx,
+            ) {
+                let name = cx.templates.name(&value.key);
+                env_vars.insert(name, node);
+            }
+        }
+        let mut name = slug(&label);
+        while environment_maps.iter().any(|(n, _)| *n == name) || name == "sandbox" {
+            name.push('_');
+        }
+        environment_maps.push((name, env_vars));
+    }
+
+    // Variables read but defined nowhere.
+    let defined: IndexSet<String> = vars
+        .entries
+        .iter()
+        .map(|e| e.key.clone())
+        .chain(
+            environment_maps
+                .iter()
+                .flat_map(|(_, m)| m.entries.iter().map(|e| e.key.clone())),
+        )
+        .chain(cx.captured.iter().cloned())
+        .collect();
+    let undefined: Vec<String> = cx
+        .templates
+        .used
+        .iter()
+        .filter(|name| !defined.contains(*name) && !name.starts_with("env."))
+        .cloned()
+        .collect();
+
+    let mut root = Map::block();
+    root.insert(
+        "name",
+        non_empty(&collection.info.name, "Imported from Postman"),
+    );
+    if let Some(description) = collection.info.description.as_ref().and_then(|d| d.text()) {
+        root.insert("description", description.trim_end().to_owned() + "\n");
+    }
+
+    let mut environments_node = Map::block();
+    let mut default_environment = None;
+    if let Some(SandboxKind::Emnify) = options.sandbox {
+        let mut sandbox_vars = Map::block();
+        let base = first_url_variable(&steps);
+        for name in defined.iter().chain(undefined.iter()) {
+            if Some(name) == base.as_ref() {
+                sandbox_vars.insert(name.clone(), "{{sandbox.url}}");
+            } else if name.to_ascii_lowercase().contains("application_token") {
+                sandbox_vars.insert(name.clone(), "{{sandbox.application_token}}");
+            }
+        }
+        if let Some(base) = base.filter(|b| !defined.contains(b) && !undefined.contains(b)) {
+            sandbox_vars.insert(base, "{{sandbox.url}}");
+        }
+        let mut sandbox = Map::block();
+        sandbox.insert("sandbox", "emnify");
+        sandbox.insert(
+            "vars",
+            Node::Map(Map {
+                inline: false,
+                ..sandbox_vars
+            }),
+        );
+        environments_node.insert_commented(
+            "sandbox",
+            Node::Map(sandbox),
+            vec![
+                "Added by --sandbox emnify: runs against runner's bundled EMnify sandbox."
+                    .to_owned(),
+            ],
+        );
+        default_environment = Some("sandbox".to_owned());
+    }
+    for (name, env_vars) in environment_maps {
+        default_environment.get_or_insert_with(|| name.clone());
+        let mut environment = Map::block();
+        if !env_vars.is_empty() {
+            environment.insert("vars", Node::Map(env_vars));
+        }
+        environments_node.insert(name, Node::Map(environment));
+    }
+    // Whatever is still undefined is reported (after the sandbox had its say).
+    let sandbox_defined: Vec<String> = environments_node
+        .entries
+        .iter()
+        .filter(|e| e.key == "sandbox")
+        .flat_map(|e| match &e.value {
+            Node::Map(map) => map
+                .entries
+                .iter()
+                .filter(|e| e.key == "vars")
+                .flat_map(|e| match &e.value {
+                    Node::Map(vars) => vars.entries.iter().map(|e| e.key.clone()).collect(),
+                    _ => Vec::new(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    for name in undefined.iter().filter(|n| !sandbox_defined.contains(n)) {
+        cx.report.note(
+            "collection",
+            "variables",
+            format!("`{name}` is read but defined by no collection variable, environment file or capture (a Postman global?): define it in `vars` or pass --var {name}=..."),
+        );
+    }
+    for (postman, runner) in cx.templates.renamed.clone() {
+        cx.report.note(
+            "collection",
+            "variables",
+            format!("the variable `{postman}` is `{runner}` in runner (names are letters, digits and `_`; some are reserved)"),
+        );
+    }
+
+    if !cx.inputs.is_empty() {
+        let mut inputs = Map::block();
+        // Sorted, so the order does not depend on where each secret was met.
+        cx.inputs.sort_keys();
+        for (name, description) in &cx.inputs {
+            let mut input = Map::inline();
+            input.insert("secret", true);
+            input.insert("description", description.clone());
+            inputs.insert(name.clone(), Node::Map(input));
+        }
+        root.insert("inputs", Node::Map(inputs));
+    }
+    if !vars.is_empty() {
+        root.insert("vars", Node::Map(vars));
+    }
+    if !environments_node.is_empty() {
+        root.insert("environments", Node::Map(environments_node));
+    }
+    if let Some(default) = default_environment {
+        root.insert("default_environment", default);
+    }
+    if let Some(auth) = defaults_auth {
+        let mut defaults = Map::block();
+        defaults.insert("auth", auth);
+        root.insert("defaults", Node::Map(defaults));
+    }
+    root.insert_commented("steps", Node::Seq(steps), top_comments);
+
+    let header = vec![
+        format!("yaml-language-server: $schema={}", options.schema),
+        format!(
+            "Imported by `runner import postman` from {} (Postman Collection {}).",
+            options.source,
+            version.as_str()
+        ),
+        "Postman folders are groups here: a step with `name` and `steps`, in the same order."
+            .to_owned(),
+    ];
+    Ok(Imported {
+        yaml: yaml::to_string(&header, &root),
+        report: cx.report,
+        files: cx.files,
+        requests,
+    })
+}
+
+fn non_empty(text: &str, fallback: &str) -> String {
+    if text.trim().is_empty() {
+        fallback.to_owned()
+    } else {
+        text.trim().to_owned()
+    }
+}
+
+/// A variable's value as written to `vars`; secrets become inputs; `None` to leave it out.
+fn variable_value(
+    name: &str,
+    value: Option<&Value>,
+    kind: Option<&str>,
+    origin: &str,
+    cx: &mut Context,
+) -> Option<Node> {
+    let runner_name = cx.templates.name(name);
+    let text = postman::value_text(value);
+    // A variable a step captures needs no starting value.
+    if text.is_empty() && cx.captured.contains(&runner_name) {
+        return None;
+    }
+    if kind == Some("secret") {
+        let input = cx.secret_variable(name, origin);
+        return Some(Node::from(format!("{{{{env.{input}}}}}")));
+    }
+    Some(match value {
+        Some(Value::String(text)) => Node::from(cx.text(text, "variables")),
+        Some(other @ (Value::Number(_) | Value::Bool(_))) => from_json(other),
+        Some(other) => from_json(&cx.json(other, "variables")),
+        None => Node::from(""),
+    })
+}
+
+/// Lower-case letters, digits, `-` and `_`.
+fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' {
+            slug.extend(c.to_lowercase());
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-').to_owned();
+    if slug.is_empty() {
+        "environment".to_owned()
+    } else {
+        slug
+    }
+}
+
+/// The variable the first request's URL starts with (`{{base_url}}/...`).
+fn first_url_variable(steps: &[yaml::Item]) -> Option<String> {
+    for item in steps {
+        let Node::Map(step) = &item.value else {
+            continue;
+        };
+        for entry in &step.entries {
+            match (&*entry.key, &entry.value) {
+                ("request", Node::Map(request)) => {
+                    let url = request.entries.iter().find(|e| e.key == "url")?;
+                    let Node::Scalar(Value::String(url)) = &url.value else {
+                        return None;
+                    };
+                    let rest = url.strip_prefix("{{")?;
+                    return rest.split_once("}}").map(|(name, _)| name.to_owned());
+                }
+                ("steps", Node::Seq(inner)) => {
+                    if let Some(found) = first_url_variable(inner) {
+                        return Some(found);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+/// Folder or collection scripts: test expectations are handed down to every request; the
+/// rest is returned as comments and reported.
+fn scope_scripts(
+    events: &[Event],
+    label: &str,
+    scope: &mut Scope,
+    cx: &mut Context,
+) -> Vec<String> {
+    let mut comments = Vec::new();
+    for (kind, translation) in scripts(events) {
+        let place = format!(
+            "{} of the {}",
+            kind.label(),
+            if label == "collection" {
+                "collection"
+            } else {
+                "folder"
+            }
+        );
+        for reason in scope.expect.merge(&translation.expect) {
+            cx.report.lossy(label, &place, reason);
+        }
+        for (name, _) in &translation.captures {
+            cx.report.lossy(
+                label,
+                &place,
+                format!("sets `{name}` after every request of the {}: runner captures per step; add the capture to the step that should set it", if label == "collection" { "collection" } else { "folder" }),
+            );
+        }
+        comments.extend(leftovers(&translation, kind, label, cx));
+    }
+    comments
+}
+
+/// The enabled scripts of these events, translated.
+fn scripts(events: &[Event]) -> Vec<(ScriptKind, Translation)> {
+    events
+        .iter()
+        .filter(|event| !event.disabled)
+        .filter_map(|event| {
+            let kind = match event.listen.as_str() {
+                "test" => ScriptKind::Test,
+                "prerequest" => ScriptKind::PreRequest,
+                _ => return None,
+            };
+            let source = event.script.as_ref()?.source();
+            if source.trim().is_empty() {
+                return None;
+            }
+            Some((kind, script::translate(&source, kind)))
+        })
+        .collect()
+}
+
+/// Comments for the untranslated statements, each also reported.
+fn leftovers(
+    translation: &Translation,
+    kind: ScriptKind,
+    label: &str,
+    cx: &mut Context,
+) -> Vec<String> {
+    let mut comments = Vec::new();
+    for leftover in &translation.leftovers {
+        let place = format!("{} line {}", kind.label(), leftover.line);
+        if leftover.lossy {
+            cx.report
+                .lossy_code(label, &place, &leftover.code, &leftover.reason);
+        } else {
+            cx.report
+                .note_code(label, &place, &leftover.code, &leftover.reason);
+        }
+        comments.push(format!(
+            "Not translated: {} line {} ({}):",
+            kind.label(),
+            leftover.line,
+            leftover.reason
+        ));
+        for line in leftover.code.lines() {
+            comments.push(format!("  {}", line.trim_end()));
+        }
+    }
+    comments
+}
+
+fn description_comments(description: Option<&postman::Description>) -> Vec<String> {
+    description
+        .and_then(|d| d.text())
+        .map(|text| {
+            text.trim()
+                .lines()
+                .map(|l| l.trim_end().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Converts items to steps; `collection_auth` says whether `defaults.auth` is set.
+fn items(
+    list: &[Item],
+    scope: &Scope,
+    collection_auth: bool,
+    cx: &mut Context,
+    requests: &mut usize,
+) -> Vec<yaml::Item> {
+    let mut steps = Vec::new();
+    for item in list {
+        let name = non_empty(item.name.as_deref().unwrap_or_default(), "Unnamed");
+        let label = scope.label(&name);
+        cx.item = label.clone();
+        for variable in item.variable.iter().filter(|v| !v.disabled) {
+            let Some(var_name) = variable.name() else {
+                continue;
+            };
+            if let Some(Node::Scalar(value)) = variable_value(
+                var_name,
+                variable.value.as_ref(),
+                variable.kind.as_deref(),
+                "folder",
+                cx,
+            ) {
+                let runner = cx.templates.name(var_name);
+                match cx.item_vars.get(&runner) {
+                    Some(existing) if *existing != value => cx.report.lossy(
+                        &label,
+                        "variables",
+                        format!("`{var_name}` has different values in different folders or requests: runner variables are not scoped; the first is kept"),
+                    ),
+                    _ => {
+                        cx.item_vars.insert(runner, value);
+                    }
+                }
+            }
+        }
+        if let Some(children) = &item.item {
+            let mut inner = scope.clone();
+            inner.path.push(name.clone());
+            if let Some(auth) = &item.auth {
+                if auth.kind != "inherit" {
+                    inner.auth = Some(super::auth::convert(auth, cx));
+                }
+            }
+            let mut comments = description_comments(item.description.as_ref());
+            comments.extend(scope_scripts(&item.event, &label, &mut inner, cx));
+            let group = items(children, &inner, collection_auth, cx, requests);
+            if group.is_empty() {
+                cx.report.note(
+                    &label,
+                    "folder",
+                    "the folder has no request: it is left out",
+                );
+                continue;
+            }
+            let mut step = Map::block();
+            step.insert("name", name);
+            step.insert("steps", Node::Seq(group));
+            steps.push(yaml::Item {
+                value: Node::Map(step),
+                comments,
+            });
+            continue;
+        }
+        let request = match &item.request {
+            Some(RequestOrUrl::Request(request)) => (**request).clone(),
+            Some(RequestOrUrl::Url(url)) => postman::Request {
+                url: Some(postman::Url::Text(url.clone())),
+                ..postman::Request::default()
+            },
+            None => {
+                cx.report.lossy(
+                    &label,
+                    "request",
+                    "the item has neither a request nor items: it is left out",
+                );
+                continue;
+            }
+        };
+        if let Some(step) = request_step(&name, item, &request, scope, collection_auth, cx) {
+            *requests += 1;
+            steps.push(step);
+        }
+    }
+    steps
+}
+
+const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+fn request_step(
+    name: &str,
+    item: &Item,
+    request: &postman::Request,
+    scope: &Scope,
+    collection_auth: bool,
+    cx: &mut Context,
+) -> Option<yaml::Item> {
+    let label = cx.item.clone();
+    let reported = cx.report.entries.len();
+    let Some(url) = request.url.as_ref() else {
+        cx.report
+            .lossy(&label, "url", "the request has no URL: it is left out");
+        return None;
+    };
+    let mut comments =
+        description_comments(item.description.as_ref().or(request.description.as_ref()));
+    let mut out = Map::block();
+
+    let method = request
+        .method
+        .as_deref()
+        .unwrap_or("GET")
+        .to_ascii_uppercase();
+    if !METHODS.contains(&method.as_str()) {
+        cx.report.lossy(
+            &label,
+            "method",
+            format!("runner sends GET, POST, PUT, PATCH, DELETE, HEAD and OPTIONS, not {method}: written as is, the collection will not validate until it is changed"),
+        );
+    }
+    if method != "GET" {
+        out.insert("method", method.clone());
+    }
+    let converted = super::url::convert(url, cx);
+    out.insert("url", converted.url);
+    if !converted.query.is_empty() {
+        let mut query = Map::inline();
+        for (key, value) in converted.query {
+            query.insert(key, Node::Scalar(value));
+        }
+        out.insert("query", Node::Map(query));
+    }
+
+    let behavior = item.protocol_profile_behavior.clone().unwrap_or_default();
+    let prune_body = matches!(method.as_str(), "GET" | "HEAD")
+        && behavior.get("disableBodyPruning") != Some(&Value::Bool(true));
+    let body = match &request.body {
+        Some(body) if prune_body => {
+            if super::body::convert(body, cx).is_some() {
+                cx.report.note(&label, "body", format!("Postman does not send a body with {method} (unless `disableBodyPruning` is set): it is left out"));
+            }
+            None
+        }
+        Some(body) => super::body::convert(body, cx),
+        None => None,
+    };
+
+    let mut headers = Map::inline();
+    for header in request
+        .header
+        .as_ref()
+        .map(|h| h.list())
+        .unwrap_or_default()
+    {
+        if header.disabled {
+            continue;
+        }
+        let Some(key) = header.key.clone().filter(|k| !k.trim().is_empty()) else {
+            continue;
+        };
+        let value = header.value_text();
+        if key.eq_ignore_ascii_case("content-type") {
+            if let Some(implied) = body.as_ref().and_then(|b| b.implied_type) {
+                let base = value.split(';').next().unwrap_or("").trim();
+                if base.eq_ignore_ascii_case(implied)
+                    && (implied != "multipart/form-data" || !value.contains("boundary"))
+                {
+                    // The body kind sets it (with a boundary, for multipart).
+                    continue;
+                }
+            }
+        }
+        if headers
+            .entries
+            .iter()
+            .any(|e| e.key.eq_ignore_ascii_case(&key))
+        {
+            cx.report.lossy(&label, "headers", format!("the header `{key}` is sent twice: runner sends each header once, the first is kept"));
+            continue;
+        }
+        let value = cx.text(&value, "headers");
+        headers.insert(key, value);
+    }
+    if let Some(content_type) = body.as_ref().and_then(|b| b.content_type.clone()) {
+        if !headers
+            .entries
+            .iter()
+            .any(|e| e.key.eq_ignore_ascii_case("content-type"))
+        {
+            headers.insert("Content-Type", content_type);
+        }
+    }
+    if !headers.is_empty() {
+        out.insert("headers", Node::Map(headers));
+    }
+
+    // Auth: the request's own, else the nearest folder's, else the collection's defaults.
+    // An auth runner cannot express was reported as "sent without auth": make it so, rather
+    // than let a collection or folder auth apply.
+    let inherited = collection_auth || matches!(scope.auth, Some(Some(_)));
+    let none = || Node::from("none");
+    let auth = match request.auth.as_ref().filter(|a| a.kind != "inherit") {
+        Some(auth) if auth.kind == "noauth" => inherited.then(none),
+        Some(auth) => super::auth::convert(auth, cx).or_else(|| inherited.then(none)),
+        None => match &scope.auth {
+            Some(Some(node)) => Some(node.clone()),
+            Some(None) => collection_auth.then(none),
+            None => None,
+        },
+    };
+    if let Some(auth) = auth {
+        out.insert("auth", auth);
+    }
+    if let Some(body) = body {
+        out.insert(body.field, body.value);
+    }
+    for (key, value) in &behavior {
+        match (key.as_str(), value) {
+            ("followRedirects", Value::Bool(follow)) => out.insert("follow_redirects", *follow),
+            ("maxRedirects", Value::Number(n)) => out.insert("max_redirects", Node::Scalar(Value::Number(n.clone()))),
+            ("disableBodyPruning", _) => {}
+            ("strictSSL", Value::Bool(false)) => cx.report.note(&label, "settings", "SSL certificate verification is off for this request in Postman: runner checks certificates unless run with --insecure"),
+            _ => cx.report.note(&label, "settings", format!("the Postman setting `{key}` is not translated")),
+        }
+    }
+
+    let mut step = Map::block();
+    step.insert("name", name.to_owned());
+    step.insert("request", Node::Map(out));
+
+    // Scripts: the folder's expectations first, then the request's own.
+    let mut expect = scope.expect.clone();
+    let mut captures = IndexMap::new();
+    for (kind, translation) in scripts(&item.event) {
+        for reason in expect.merge(&translation.expect) {
+            cx.report.lossy(
+                &label,
+                kind.label(),
+                format!("{reason} (the folder's or an earlier check is kept)"),
+            );
+        }
+        for (name, capture) in &translation.captures {
+            captures.insert(name.clone(), capture.clone());
+        }
+        comments.extend(leftovers(&translation, kind, &label, cx));
+    }
+    if let Some(node) = expectations(&expect, cx) {
+        step.insert("expect", node);
+    }
+    if !captures.is_empty() {
+        let mut capture_map = Map::block();
+        for (postman_name, capture) in captures {
+            let runner = cx.templates.name(&postman_name);
+            cx.captured.insert(runner.clone());
+            let secret = looks_secret(&postman_name);
+            let mut spec = Map::inline();
+            match capture.source {
+                CaptureSource::JsonPath(path) if !secret => {
+                    capture_map.insert(runner, path);
+                    continue;
+                }
+                CaptureSource::JsonPath(path) => spec.insert("jsonpath", path),
+                CaptureSource::Header(name) => spec.insert("header", name),
+                CaptureSource::Status => spec.insert("status", true),
+                CaptureSource::Body => spec.insert("body", true),
+                CaptureSource::Duration => spec.insert("duration", true),
+            }
+            if secret {
+                spec.insert("secret", true);
+            }
+            capture_map.insert(runner, Node::Map(spec));
+        }
+        step.insert("capture", Node::Map(capture_map));
+    }
+    // What the request lost sits beside it too (scripts have their own comments).
+    for entry in &cx.report.entries[reported..] {
+        if entry.severity == super::report::Severity::Lossy && !entry.place.contains("script") {
+            comments.push(format!(
+                "Not translated: {} ({})",
+                entry.place, entry.reason
+            ));
+        }
+    }
+    Some(yaml::Item {
+        value: Node::Map(step),
+        comments,
+    })
+}
+
+fn predicate(predicate: &Predicate, cx: &mut Context) -> Node {
+    match predicate.0.get("equals") {
+        Some(value) if predicate.0.len() == 1 && !value.is_object() => {
+            from_json(&cx.json(value, "expect"))
+        }
+        _ => {
+            let mut map = Map::inline();
+            for (operator, operand) in &predicate.0 {
+                let operand = cx.json(operand, "expect");
+                map.insert(operator.clone(), from_json(&operand));
+            }
+            Node::Map(map)
+        }
+    }
+}
+
+fn expectations(expect: &Expectations, cx: &mut Context) -> Option<Node> {
+    if expect.is_empty() {
+        return None;
+    }
+    let label = cx.item.clone();
+    let mut map = Map::block();
+    if let Some(status) = &expect.status {
+        map.insert("status", from_json(status));
+    }
+    if !expect.headers.is_empty() {
+        let mut headers = Map::block();
+        for (name, p) in &expect.headers {
+            let node = predicate(p, cx);
+            headers.insert(name.clone(), node);
+        }
+        map.insert("headers", Node::Map(headers));
+    }
+    if !expect.jsonpath.is_empty() {
+        let mut paths = Map::block();
+        for (path, p) in &expect.jsonpath {
+            let node = predicate(p, cx);
+            paths.insert(path.clone(), node);
+        }
+        map.insert("jsonpath", Node::Map(paths));
+    }
+    if let Some(body) = &expect.body {
+        let node = predicate(body, cx);
+        map.insert("body", node);
+    }
+    if let Some(schema) = &expect.schema {
+        match cx.schema_dir.clone() {
+            Some(dir) => {
+                let mut file = format!("{dir}/{}.schema.json", slug(&label));
+                let mut n = 2;
+                while cx.files.iter().any(|(f, _)| *f == file) {
+                    file = format!("{dir}/{}-{n}.schema.json", slug(&label));
+                    n += 1;
+                }
+                let text = serde_json::to_string_pretty(schema).unwrap_or_default() + "\n";
+                cx.files.push((file.clone(), text));
+                map.insert("schema", file);
+            }
+            None => cx.report.lossy(
+                &label,
+                "expect.schema",
+                "`pm.response.to.have.jsonSchema` needs the schema in a file: import with -o FILE so the importer can write it beside the collection",
+            ),
+        }
+    }
+    if let Some(duration) = &expect.duration {
+        let node = predicate(duration, cx);
+        map.insert("duration", node);
+    }
+    (!map.is_empty()).then_some(Node::Map(map))
+}

@@ -1,0 +1,243 @@
+//! `runner import postman`: a Postman collection (v2.0 or v2.1) and its environment files as a
+//! runner collection, with a report of everything that could not be carried over.
+//!
+//! The flow is one way: parse ([`postman`]) → convert each part ([`url`], [`body`], [`auth`],
+//! [`script`], [`template`]) into YAML nodes → write them with comments ([`yaml`]). What was
+//! not translated is kept as a comment beside its step and listed in the [`report`].
+//!
+//! Folders become named groups of steps (a step with `name` and `steps`), nested and in
+//! order, so one Postman collection is one runner file that runs top to bottom as Postman's
+//! collection runner does.
+
+pub mod auth;
+pub mod body;
+mod convert;
+pub mod postman;
+pub mod report;
+pub mod script;
+pub mod template;
+pub mod url;
+pub mod yaml;
+
+use serde_json::Value;
+
+pub use convert::Context;
+pub use report::Report;
+
+/// What the importer was asked to do besides converting.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How messages name the collection file.
+    pub source: String,
+    /// The `$schema` reference written on the first line.
+    pub schema: String,
+    /// Add an environment `sandbox` that runs against this bundled sandbox (and make it the
+    /// default).
+    pub sandbox: Option<crate::collection::model::SandboxKind>,
+    /// Where JSON Schemas found in test scripts are written, relative to the output file;
+    /// `None` (output to stdout) reports them as not translated.
+    pub schema_dir: Option<String>,
+}
+
+/// A Postman environment file to import as a runner environment.
+#[derive(Debug, Clone)]
+pub struct EnvironmentFile {
+    /// How messages name the file.
+    pub source: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// The result of an import.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The collection, as YAML.
+    pub yaml: String,
+    /// What was not carried over.
+    pub report: Report,
+    /// Other files to write beside the collection (JSON Schemas), by relative path.
+    pub files: Vec<(String, String)>,
+    /// The number of request steps.
+    pub requests: usize,
+}
+
+/// Why an import failed: the input is not what it should be.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// Not JSON at all.
+    #[error("{source_name} is not JSON: {message} at line {line}, column {column}")]
+    NotJson {
+        /// The file.
+        source_name: String,
+        /// serde_json's message.
+        message: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// JSON, but not a Postman collection.
+    #[error("{source_name} is not a Postman collection: {reason}")]
+    NotACollection {
+        /// The file.
+        source_name: String,
+        /// What is wrong, and where.
+        reason: String,
+    },
+    /// A collection of a version the importer does not read.
+    #[error(
+        "{source_name} is a Postman collection of an unknown format version (`{schema}`): runner \
+         reads Collection v2.0.0 and v2.1.0 (in Postman: Export → Collection v2.1)"
+    )]
+    UnknownVersion {
+        /// The file.
+        source_name: String,
+        /// `info.schema`.
+        schema: String,
+    },
+    /// Not a Postman environment file.
+    #[error("{source_name} is not a Postman environment: {reason}")]
+    NotAnEnvironment {
+        /// The file.
+        source_name: String,
+        /// What is wrong, and where.
+        reason: String,
+    },
+    /// Nothing to import.
+    #[error("{source_name} has no request to import (every item is a folder, disabled or empty)")]
+    Empty {
+        /// The file.
+        source_name: String,
+    },
+}
+
+/// The Postman format versions the importer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// Collection v2.0.0.
+    V2_0,
+    /// Collection v2.1.0.
+    V2_1,
+}
+
+impl Version {
+    /// As Postman names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Version::V2_0 => "v2.0.0",
+            Version::V2_1 => "v2.1.0",
+        }
+    }
+}
+
+/// Converts a Postman collection (and environment files) to a runner collection.
+pub fn postman(
+    text: &str,
+    environments: &[EnvironmentFile],
+    options: &Options,
+) -> Result<Imported, ImportError> {
+    let source_name = options.source.clone();
+    let value: Value = serde_json::from_str(text).map_err(|e| ImportError::NotJson {
+        source_name: source_name.clone(),
+        message: strip_position(&e),
+        line: e.line(),
+        column: e.column(),
+    })?;
+    let version = version(&value, &source_name)?;
+    let collection: postman::Collection =
+        serde_json::from_str(text).map_err(|e| ImportError::NotACollection {
+            source_name: source_name.clone(),
+            reason: format!(
+                "{} at line {}, column {}",
+                strip_position(&e),
+                e.line(),
+                e.column()
+            ),
+        })?;
+    let mut parsed = Vec::new();
+    for file in environments {
+        parsed.push((file.source.clone(), environment(file)?));
+    }
+    convert::collection(&collection, version, &parsed, options)
+}
+
+fn version(value: &Value, source_name: &str) -> Result<Version, ImportError> {
+    let not = |reason: &str| ImportError::NotACollection {
+        source_name: source_name.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let Some(object) = value.as_object() else {
+        return Err(not("the top level is not an object"));
+    };
+    if object.contains_key("requests") && object.contains_key("order") {
+        return Err(ImportError::UnknownVersion {
+            source_name: source_name.to_owned(),
+            schema: "Collection v1".to_owned(),
+        });
+    }
+    if object.contains_key("values") && !object.contains_key("info") {
+        return Err(not(
+            "it is a Postman environment: give it with --environment, and the collection first",
+        ));
+    }
+    let Some(info) = object.get("info").and_then(Value::as_object) else {
+        return Err(not(
+            "it has no `info` object (a collection export has `info` and `item`)",
+        ));
+    };
+    let schema = info
+        .get("schema")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if schema.contains("/v2.1") {
+        Ok(Version::V2_1)
+    } else if schema.contains("/v2.0") {
+        Ok(Version::V2_0)
+    } else if schema.is_empty() {
+        Err(not(
+            "`info.schema` is missing, so the format version is unknown",
+        ))
+    } else {
+        Err(ImportError::UnknownVersion {
+            source_name: source_name.to_owned(),
+            schema: schema.to_owned(),
+        })
+    }
+}
+
+fn environment(file: &EnvironmentFile) -> Result<postman::Environment, ImportError> {
+    let error = |reason: String| ImportError::NotAnEnvironment {
+        source_name: file.source.clone(),
+        reason,
+    };
+    let value: Value = serde_json::from_str(&file.text).map_err(|e| {
+        error(format!(
+            "not JSON: {} at line {}, column {}",
+            strip_position(&e),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if value.get("values").and_then(Value::as_array).is_none() {
+        return Err(error(
+            "it has no `values` list (an environment export has `name` and `values`)".to_owned(),
+        ));
+    }
+    serde_json::from_str(&file.text).map_err(|e| {
+        error(format!(
+            "{} at line {}, column {}",
+            strip_position(&e),
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+/// serde_json's message without its own ` at line L column C`, which the caller words.
+fn strip_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message,
+    }
+}

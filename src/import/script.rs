@@ -1,0 +1,1105 @@
+//! Postman test and pre-request scripts, parsed with a real JavaScript parser (oxc), with
+//! their common patterns turned into declarative `capture` and `expect`:
+//! `pm.environment.set("x", pm.response.json().a.b)`, `pm.response.to.have.status(200)`,
+//! `pm.expect(x).to.eql(...)`, `tests["..."] = responseCode.code === 200`, and so on.
+//!
+//! Each statement is translated whole or not at all: what is not (`pm.sendRequest`,
+//! `postman.setNextRequest`, `require`, any other logic) comes back as a [`Leftover`] with
+//! its line and the reason, for the YAML comment and the report.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use oxc_allocator::Allocator;
+use oxc_ast::ast::{
+    Argument, ArrayExpressionElement, AssignmentExpression, AssignmentOperator, AssignmentTarget,
+    BinaryOperator, BindingPatternKind, CallExpression, Expression, LogicalOperator,
+    ObjectPropertyKind, PropertyKey, Statement, UnaryOperator,
+};
+use oxc_parser::Parser;
+use oxc_span::{GetSpan, SourceType, Span};
+use serde_json::Value;
+
+/// Which script this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScriptKind {
+    /// Runs after the response: tests and variable setting.
+    Test,
+    /// Runs before the request.
+    PreRequest,
+}
+
+impl ScriptKind {
+    /// How the report names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ScriptKind::Test => "test script",
+            ScriptKind::PreRequest => "pre-request script",
+        }
+    }
+}
+
+/// What a script became.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Translation {
+    /// Expectations on the response.
+    pub expect: Expectations,
+    /// Captures, by Postman variable name, in order.
+    pub captures: IndexMap<String, Capture>,
+    /// Statements that were not translated.
+    pub leftovers: Vec<Leftover>,
+}
+
+/// A statement that was not translated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leftover {
+    /// Its first line in the script (1-based).
+    pub line: usize,
+    /// Its source text.
+    pub code: String,
+    /// Why it was not translated.
+    pub reason: String,
+    /// `false` when dropping it changes nothing a run checks (`console.log`).
+    pub lossy: bool,
+}
+
+/// Expectations gathered from a script.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Expectations {
+    /// `200`, `[200, 201]` or `"2xx"`.
+    pub status: Option<Value>,
+    /// Header name → predicate.
+    pub headers: IndexMap<String, Predicate>,
+    /// JSONPath → predicate.
+    pub jsonpath: IndexMap<String, Predicate>,
+    /// Predicate on the body text.
+    pub body: Option<Predicate>,
+    /// A JSON Schema the body must satisfy.
+    pub schema: Option<Value>,
+    /// Predicate on the response time (operands like `200ms`).
+    pub duration: Option<Predicate>,
+}
+
+impl Expectations {
+    /// Whether nothing is expected.
+    pub fn is_empty(&self) -> bool {
+        self == &Expectations::default()
+    }
+
+    /// Adds `other`'s expectations; each one that conflicts with what is there is left out
+    /// and described in the returned list.
+    pub fn merge(&mut self, other: &Expectations) -> Vec<String> {
+        let mut conflicts = Vec::new();
+        let mut note = |result: Result<(), String>| {
+            if let Err(reason) = result {
+                conflicts.push(reason);
+            }
+        };
+        if let Some(status) = &other.status {
+            note(merge_status(&mut self.status, status));
+        }
+        for (name, predicate) in &other.headers {
+            note(
+                self.headers
+                    .entry(name.clone())
+                    .or_default()
+                    .merge(predicate),
+            );
+        }
+        for (path, predicate) in &other.jsonpath {
+            note(
+                self.jsonpath
+                    .entry(path.clone())
+                    .or_default()
+                    .merge(predicate),
+            );
+        }
+        if let Some(body) = &other.body {
+            note(self.body.get_or_insert_with(Predicate::default).merge(body));
+        }
+        if let Some(schema) = &other.schema {
+            note(set_once(&mut self.schema, schema.clone(), "JSON Schema"));
+        }
+        if let Some(duration) = &other.duration {
+            note(
+                self.duration
+                    .get_or_insert_with(Predicate::default)
+                    .merge(duration),
+            );
+        }
+        conflicts
+    }
+}
+
+/// Two status checks: a code within a class (`200` and `"2xx"`) is the code, which implies
+/// both; anything else must be equal.
+fn merge_status(slot: &mut Option<Value>, status: &Value) -> Result<(), String> {
+    let class_of = |value: &Value| {
+        value
+            .as_str()
+            .filter(|t| t.ends_with("xx"))
+            .map(|t| t[..1].to_owned())
+    };
+    let code_in = |code: &Value, class: &str| {
+        code.as_u64()
+            .is_some_and(|c| (c / 100).to_string() == class)
+    };
+    match (slot.as_ref(), status) {
+        (Some(existing), new) if class_of(existing).is_some_and(|c| code_in(new, &c)) => {
+            *slot = Some(new.clone());
+            Ok(())
+        }
+        (Some(existing), new) if class_of(new).is_some_and(|c| code_in(existing, &c)) => Ok(()),
+        _ => set_once(slot, status.clone(), "status"),
+    }
+}
+
+fn set_once(slot: &mut Option<Value>, value: Value, what: &str) -> Result<(), String> {
+    match slot {
+        Some(existing) if *existing != value => Err(format!(
+            "a second, different {what} check: runner checks one"
+        )),
+        _ => {
+            *slot = Some(value);
+            Ok(())
+        }
+    }
+}
+
+/// A predicate: operator → operand (`equals` alone is written as the bare value).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Predicate(pub IndexMap<String, Value>);
+
+impl Predicate {
+    fn add(&mut self, operator: &str, operand: Value) -> Result<(), String> {
+        match self.0.get(operator) {
+            Some(existing) if *existing == operand => Ok(()),
+            Some(Value::Object(existing)) if operator == "length" => {
+                let Value::Object(new) = operand else {
+                    return Err(CONFLICT.into());
+                };
+                let mut merged = existing.clone();
+                for (key, value) in new {
+                    match merged.get(&key) {
+                        Some(old) if *old != value => return Err(CONFLICT.into()),
+                        _ => {
+                            merged.insert(key, value);
+                        }
+                    }
+                }
+                self.0.insert(operator.to_owned(), Value::Object(merged));
+                Ok(())
+            }
+            Some(_) => Err(CONFLICT.into()),
+            None => {
+                self.0.insert(operator.to_owned(), operand);
+                Ok(())
+            }
+        }
+    }
+
+    fn merge(&mut self, other: &Predicate) -> Result<(), String> {
+        for (operator, operand) in &other.0 {
+            self.add(operator, operand.clone())?;
+        }
+        Ok(())
+    }
+}
+
+const CONFLICT: &str = "a second, different check of the same value";
+
+/// Where a captured value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaptureSource {
+    /// A JSONPath into the body.
+    JsonPath(String),
+    /// A response header.
+    Header(String),
+    /// The status code.
+    Status,
+    /// The body text.
+    Body,
+    /// The response time.
+    Duration,
+}
+
+/// A capture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capture {
+    /// Where from.
+    pub source: CaptureSource,
+}
+
+/// Translates one script.
+pub fn translate(source: &str, kind: ScriptKind) -> Translation {
+    let allocator = Allocator::default();
+    let parsed = Parser::new(&allocator, source, SourceType::cjs()).parse();
+    let mut translator = Translator {
+        source,
+        kind,
+        aliases: HashMap::new(),
+        out: Translation::default(),
+    };
+    if let Some(error) = parsed.errors.first() {
+        translator.out.leftovers.push(Leftover {
+            line: 1,
+            code: source.trim_end().to_owned(),
+            reason: format!(
+                "the script is not valid JavaScript ({error}): nothing of it is translated"
+            ),
+            lossy: true,
+        });
+        return translator.out;
+    }
+    translator.statements(&parsed.program.body);
+    translator.out
+}
+
+/// The value a script variable holds, as far as the translation follows it.
+#[derive(Debug, Clone)]
+enum Alias {
+    Subject(Subject),
+    Literal(Value),
+}
+
+/// Something of the response a script looks at.
+#[derive(Debug, Clone, PartialEq)]
+enum Subject {
+    /// `pm.response` itself (for `pm.response.to.have...`).
+    Response,
+    Json(Vec<Segment>),
+    JsonLength(Vec<Segment>),
+    Status,
+    Duration,
+    Body,
+    Header(String),
+    /// `tv4.validate(body, schema)`.
+    SchemaValid(Value),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Name(String),
+    Index(u64),
+}
+
+/// The JSONPath of a JavaScript property path from the body's root.
+fn json_path(segments: &[Segment]) -> String {
+    let mut path = String::from("$");
+    for segment in segments {
+        match segment {
+            Segment::Name(name) => {
+                let plain = name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if plain {
+                    path.push('.');
+                    path.push_str(name);
+                } else {
+                    path.push_str("['");
+                    path.push_str(&name.replace('\\', "\\\\").replace('\'', "\\'"));
+                    path.push_str("']");
+                }
+            }
+            Segment::Index(index) => path.push_str(&format!("[{index}]")),
+        }
+    }
+    path
+}
+
+const SETTERS: &[&str] = &[
+    "pm.environment.set",
+    "pm.collectionVariables.set",
+    "pm.globals.set",
+    "pm.variables.set",
+    "postman.setEnvironmentVariable",
+    "postman.setGlobalVariable",
+];
+
+const GETTERS: &[&str] = &[
+    "pm.environment.get",
+    "pm.collectionVariables.get",
+    "pm.globals.get",
+    "pm.variables.get",
+    "postman.getEnvironmentVariable",
+    "postman.getGlobalVariable",
+];
+
+/// Chai words that carry no meaning of their own.
+const FILLER: &[&str] = &[
+    "to", "be", "been", "is", "that", "which", "and", "has", "have", "with", "at", "of", "same",
+    "but", "does", "still", "deep", "also",
+];
+
+const LOGIC: &str = "logic the importer does not translate (runner runs no JavaScript)";
+
+struct Translator<'s> {
+    source: &'s str,
+    kind: ScriptKind,
+    aliases: HashMap<String, Alias>,
+    out: Translation,
+}
+
+impl Translator<'_> {
+    fn statements(&mut self, statements: &[Statement<'_>]) {
+        for statement in statements {
+            let before = (self.out.expect.clone(), self.out.captures.clone());
+            let result = match self.kind {
+                ScriptKind::Test => self.statement(statement),
+                ScriptKind::PreRequest => Err(
+                    "runs before the request: runner runs no JavaScript; set the value in `vars`, \
+                     with --var, or capture it in an earlier step"
+                        .to_owned(),
+                ),
+            };
+            if let Err(reason) = result {
+                // A statement is translated whole or not at all.
+                (self.out.expect, self.out.captures) = before;
+                self.leftover(statement.span(), reason);
+            }
+        }
+    }
+
+    fn leftover(&mut self, span: Span, reason: String) {
+        let (start, end) = (span.start as usize, span.end as usize);
+        let code = self.source.get(start..end).unwrap_or_default().to_owned();
+        let line = self.source[..start.min(self.source.len())]
+            .matches('\n')
+            .count()
+            + 1;
+        let (reason, lossy) = classify(&code, reason);
+        self.out.leftovers.push(Leftover {
+            line,
+            code,
+            reason,
+            lossy,
+        });
+    }
+
+    fn statement(&mut self, statement: &Statement<'_>) -> Result<(), String> {
+        match statement {
+            Statement::EmptyStatement(_) => Ok(()),
+            Statement::VariableDeclaration(declaration) => {
+                for declarator in &declaration.declarations {
+                    let BindingPatternKind::BindingIdentifier(id) = &declarator.id.kind else {
+                        return Err(LOGIC.into());
+                    };
+                    let Some(init) = &declarator.init else {
+                        continue;
+                    };
+                    let alias = self
+                        .subject(init)
+                        .map(Alias::Subject)
+                        .or_else(|| self.literal(init).map(Alias::Literal))
+                        .ok_or_else(|| "computes a value the importer cannot follow".to_owned())?;
+                    self.aliases.insert(id.name.to_string(), alias);
+                }
+                Ok(())
+            }
+            Statement::ExpressionStatement(statement) => self.expression(&statement.expression),
+            _ => Err(LOGIC.into()),
+        }
+    }
+
+    fn expression(&mut self, expression: &Expression<'_>) -> Result<(), String> {
+        match expression.without_parentheses() {
+            Expression::CallExpression(call) => {
+                let callee = dotted(&call.callee);
+                match callee.as_deref() {
+                    Some("pm.test") => self.test(call),
+                    Some(setter) if SETTERS.contains(&setter) => self.capture(call),
+                    _ => self.assertion(expression.without_parentheses()),
+                }
+            }
+            Expression::StaticMemberExpression(_) => {
+                self.assertion(expression.without_parentheses())
+            }
+            Expression::AssignmentExpression(assignment) => self.legacy_test(assignment),
+            _ => Err(LOGIC.into()),
+        }
+    }
+
+    /// `pm.test("name", function () { ... })`: the body's statements, each on its own.
+    fn test(&mut self, call: &CallExpression<'_>) -> Result<(), String> {
+        let body = match call.arguments.get(1) {
+            Some(Argument::FunctionExpression(function)) => function.body.as_ref(),
+            Some(Argument::ArrowFunctionExpression(arrow)) => Some(&arrow.body),
+            _ => None,
+        };
+        let body = body.ok_or_else(|| "a test whose body is not a function literal".to_owned())?;
+        self.statements(&body.statements);
+        Ok(())
+    }
+
+    /// `pm.environment.set("name", <response value>)`.
+    fn capture(&mut self, call: &CallExpression<'_>) -> Result<(), String> {
+        let name = call
+            .arguments
+            .first()
+            .and_then(Argument::as_expression)
+            .and_then(|e| self.literal(e))
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .ok_or_else(|| "sets a variable whose name is computed".to_owned())?;
+        let value = call
+            .arguments
+            .get(1)
+            .and_then(Argument::as_expression)
+            .ok_or_else(|| "sets a variable to nothing".to_owned())?;
+        let source = match self.subject(value) {
+            Some(Subject::Json(path)) => CaptureSource::JsonPath(json_path(&path)),
+            Some(Subject::Header(name)) => CaptureSource::Header(name),
+            Some(Subject::Status) => CaptureSource::Status,
+            Some(Subject::Body) => CaptureSource::Body,
+            Some(Subject::Duration) => CaptureSource::Duration,
+            Some(_) => return Err("sets a variable to a value the importer cannot capture".into()),
+            None if self.literal(value).is_some() => return Err(
+                "sets a variable to a fixed value, not one from the response: define it in `vars`"
+                    .into(),
+            ),
+            None => {
+                return Err("sets a variable to a value computed in JavaScript".into());
+            }
+        };
+        self.out.captures.shift_remove(&name);
+        self.out.captures.insert(name, Capture { source });
+        Ok(())
+    }
+
+    /// `tests["name"] = <boolean expression>` (the legacy sandbox).
+    fn legacy_test(&mut self, assignment: &AssignmentExpression<'_>) -> Result<(), String> {
+        let is_tests = match &assignment.left {
+            AssignmentTarget::ComputedMemberExpression(member) => {
+                member.object.is_specific_id("tests")
+            }
+            AssignmentTarget::StaticMemberExpression(member) => {
+                member.object.is_specific_id("tests")
+            }
+            _ => false,
+        };
+        if !is_tests || assignment.operator != AssignmentOperator::Assign {
+            return Err(LOGIC.into());
+        }
+        self.boolean(&assignment.right)
+    }
+
+    fn boolean(&mut self, expression: &Expression<'_>) -> Result<(), String> {
+        match expression.without_parentheses() {
+            Expression::LogicalExpression(logical) if logical.operator == LogicalOperator::And => {
+                self.boolean(&logical.left)?;
+                self.boolean(&logical.right)
+            }
+            Expression::BinaryExpression(binary) => {
+                let (subject, operand, flipped) =
+                    match (self.subject(&binary.left), self.subject(&binary.right)) {
+                        (Some(subject), None) => (subject, self.literal(&binary.right), false),
+                        (None, Some(subject)) => (subject, self.literal(&binary.left), true),
+                        _ => return Err("compares values the importer cannot follow".into()),
+                    };
+                let operand = operand.ok_or_else(|| "compares with a computed value".to_owned())?;
+                let operator = match (binary.operator, flipped) {
+                    (BinaryOperator::StrictEquality | BinaryOperator::Equality, _) => "equals",
+                    (BinaryOperator::StrictInequality | BinaryOperator::Inequality, _) => {
+                        "not_equals"
+                    }
+                    (BinaryOperator::LessThan, false) | (BinaryOperator::GreaterThan, true) => "lt",
+                    (BinaryOperator::LessEqualThan, false)
+                    | (BinaryOperator::GreaterEqualThan, true) => "le",
+                    (BinaryOperator::GreaterThan, false) | (BinaryOperator::LessThan, true) => "gt",
+                    (BinaryOperator::GreaterEqualThan, false)
+                    | (BinaryOperator::LessEqualThan, true) => "ge",
+                    _ => return Err("an operator the importer does not translate".into()),
+                };
+                self.expect(subject, operator, operand)
+            }
+            Expression::CallExpression(call)
+                if dotted(&call.callee).as_deref() == Some("responseBody.has") =>
+            {
+                let text = self
+                    .argument_literal(call, 0)
+                    .ok_or_else(|| "searches the body for a computed value".to_owned())?;
+                self.expect(Subject::Body, "contains", text)
+            }
+            Expression::UnaryExpression(unary) if unary.operator == UnaryOperator::LogicalNot => {
+                match self.subject(&unary.argument) {
+                    Some(subject @ Subject::Header(_)) => {
+                        self.expect(subject, "exists", Value::Bool(false))
+                    }
+                    _ => Err(LOGIC.into()),
+                }
+            }
+            other => match self.subject(other) {
+                Some(subject @ Subject::Header(_)) => {
+                    self.expect(subject, "exists", Value::Bool(true))
+                }
+                Some(subject @ Subject::SchemaValid(_)) => {
+                    self.expect(subject, "equals", Value::Bool(true))
+                }
+                _ => Err(LOGIC.into()),
+            },
+        }
+    }
+
+    /// A chai assertion: `pm.expect(x).to.not.eql(1)`, `pm.response.to.have.status(200)`,
+    /// `pm.expect(x).to.be.true`.
+    fn assertion(&mut self, expression: &Expression<'_>) -> Result<(), String> {
+        let (arguments, mut current) = match expression {
+            Expression::CallExpression(call) => (Some(&call.arguments), &call.callee),
+            other => (None, other),
+        };
+        let mut words = Vec::new();
+        let subject = loop {
+            match current {
+                Expression::StaticMemberExpression(member) => {
+                    words.push(member.property.name.as_str());
+                    current = &member.object;
+                }
+                Expression::CallExpression(call)
+                    if dotted(&call.callee).as_deref() == Some("pm.expect") =>
+                {
+                    let value = call
+                        .arguments
+                        .first()
+                        .and_then(Argument::as_expression)
+                        .ok_or_else(|| "`pm.expect()` of nothing".to_owned())?;
+                    break self
+                        .subject(value)
+                        .ok_or_else(|| "checks a value the importer cannot follow".to_owned())?;
+                }
+                Expression::Identifier(id) if id.name == "pm" => {
+                    if words.last() == Some(&"response") {
+                        words.pop();
+                        break Subject::Response;
+                    }
+                    return Err(LOGIC.into());
+                }
+                _ => return Err(LOGIC.into()),
+            }
+        };
+        words.reverse();
+        let negated = words.contains(&"not");
+        let meaningful: Vec<&str> = words
+            .iter()
+            .copied()
+            .filter(|word| *word != "not" && !FILLER.contains(word))
+            .collect();
+        let [method] = meaningful.as_slice() else {
+            return Err("a chai assertion the importer does not translate".into());
+        };
+        let arguments: Vec<&Expression<'_>> = arguments
+            .map(|list| list.iter().filter_map(Argument::as_expression).collect())
+            .unwrap_or_default();
+        if subject == Subject::Response {
+            return self.response_assertion(method, negated, &arguments);
+        }
+        let argument = |index: usize| -> Result<Value, String> {
+            arguments
+                .get(index)
+                .and_then(|e| self.literal(e))
+                .ok_or_else(|| format!("`.{method}()` with a computed value"))
+        };
+        let (operator, operand) = match (*method, negated) {
+            ("eql" | "equal" | "equals" | "eq", false) => ("equals", argument(0)?),
+            ("eql" | "equal" | "equals" | "eq", true) => ("not_equals", argument(0)?),
+            ("include" | "includes" | "contain" | "contains" | "string", false) => {
+                ("contains", argument(0)?)
+            }
+            ("include" | "includes" | "contain" | "contains" | "string", true) => {
+                ("not_contains", argument(0)?)
+            }
+            ("a" | "an", _) => {
+                let name = argument(0)?;
+                let name = name.as_str().unwrap_or_default().to_ascii_lowercase();
+                match (name.as_str(), negated) {
+                    ("undefined", negated) => ("exists", Value::Bool(negated)),
+                    ("string" | "number" | "boolean" | "array" | "object" | "null", false) => {
+                        ("type", Value::String(name))
+                    }
+                    _ => return Err(format!("a type check (`{name}`) runner does not have")),
+                }
+            }
+            ("below" | "lessThan" | "lt", false) => ("lt", argument(0)?),
+            ("above" | "greaterThan" | "gt", false) => ("gt", argument(0)?),
+            ("most" | "lte", false) => ("le", argument(0)?),
+            ("least" | "gte", false) => ("ge", argument(0)?),
+            ("oneOf", false) => ("one_of", argument(0)?),
+            ("match", false) => ("matches", self.regex(arguments.first().copied())?),
+            ("lengthOf" | "length", false) if !arguments.is_empty() => ("length", argument(0)?),
+            ("exist" | "exists", negated) => ("exists", Value::Bool(!negated)),
+            ("undefined", negated) => ("exists", Value::Bool(negated)),
+            ("true", negated) => (
+                if negated { "not_equals" } else { "equals" },
+                Value::Bool(true),
+            ),
+            ("false", negated) => (
+                if negated { "not_equals" } else { "equals" },
+                Value::Bool(false),
+            ),
+            ("null", negated) => (if negated { "not_equals" } else { "equals" }, Value::Null),
+            ("empty", negated) => ("empty", Value::Bool(!negated)),
+            _ => {
+                return Err(format!(
+                    "the chai assertion `{}{method}` is not one the importer translates",
+                    if negated { "not." } else { "" }
+                ))
+            }
+        };
+        self.expect(subject, operator, operand)
+    }
+
+    /// `pm.response.to.have.status(200)`, `.header("X")`, `.jsonSchema(schema)`, `.be.ok`, ...
+    fn response_assertion(
+        &mut self,
+        method: &str,
+        negated: bool,
+        arguments: &[&Expression<'_>],
+    ) -> Result<(), String> {
+        let argument = |index: usize| arguments.get(index).and_then(|e| self.literal(e));
+        let class = |class: &str| Ok::<_, String>(Value::String(class.to_owned()));
+        let status = match (method, negated) {
+            ("status", false) => match argument(0) {
+                Some(code @ Value::Number(_)) => Ok(code),
+                _ => Err("a status given by its reason phrase or a computed value".to_owned()),
+            },
+            ("ok", false) => Ok(Value::from(200)),
+            ("success", false) => class("2xx"),
+            ("info", false) => class("1xx"),
+            ("redirection", false) => class("3xx"),
+            ("clientError", false) => class("4xx"),
+            ("serverError", false) => class("5xx"),
+            ("header", _) => {
+                let name = argument(0)
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .ok_or_else(|| "a header check with a computed name".to_owned())?;
+                let subject = Subject::Header(name);
+                return match (arguments.get(1), negated) {
+                    (None, negated) => self.expect(subject, "exists", Value::Bool(!negated)),
+                    (Some(_), false) => {
+                        let value = argument(1)
+                            .ok_or_else(|| "a header compared with a computed value".to_owned())?;
+                        self.expect(subject, "equals", value)
+                    }
+                    (Some(_), true) => {
+                        let value = argument(1)
+                            .ok_or_else(|| "a header compared with a computed value".to_owned())?;
+                        self.expect(subject, "not_equals", value)
+                    }
+                };
+            }
+            ("jsonSchema", false) => {
+                let schema = argument(0).filter(Value::is_object).ok_or_else(|| {
+                    "a JSON Schema the importer cannot read as a literal".to_owned()
+                })?;
+                return self.expect(Subject::SchemaValid(schema), "equals", Value::Bool(true));
+            }
+            ("body", false) => {
+                let text = argument(0)
+                    .ok_or_else(|| "a body compared with a computed value".to_owned())?;
+                return self.expect(Subject::Body, "equals", text);
+            }
+            _ => {
+                return Err(format!(
+                    "`pm.response.to.{}{method}` is not an assertion the importer translates",
+                    if negated { "not." } else { "" }
+                ))
+            }
+        }?;
+        merge_status(&mut self.out.expect.status, &status)
+    }
+
+    /// Records `subject operator operand` as an expectation.
+    fn expect(&mut self, subject: Subject, operator: &str, operand: Value) -> Result<(), String> {
+        let expect = &mut self.out.expect;
+        match subject {
+            Subject::Status => match (operator, &operand) {
+                ("equals", Value::Number(_)) => merge_status(&mut expect.status, &operand),
+                ("one_of", Value::Array(codes)) if codes.iter().all(Value::is_u64) => {
+                    merge_status(&mut expect.status, &operand)
+                }
+                _ => Err(format!(
+                    "a status check with `{operator}`: runner checks a code, a list of codes or a class"
+                )),
+            },
+            Subject::Duration => match (operator, operand.as_f64()) {
+                ("lt" | "le" | "gt" | "ge", Some(ms)) => expect
+                    .duration
+                    .get_or_insert_with(Predicate::default)
+                    .add(operator, Value::String(format!("{ms}ms"))),
+                _ => Err(format!("a response time check with `{operator}`")),
+            },
+            Subject::Header(name) => expect.headers.entry(name).or_default().add(operator, operand),
+            Subject::Body => expect
+                .body
+                .get_or_insert_with(Predicate::default)
+                .add(operator, operand),
+            Subject::Json(path) => expect
+                .jsonpath
+                .entry(json_path(&path))
+                .or_default()
+                .add(operator, operand),
+            Subject::JsonLength(path) => {
+                let length = match operator {
+                    "equals" => operand,
+                    "lt" | "le" | "gt" | "ge" | "not_equals" => {
+                        let mut map = serde_json::Map::new();
+                        map.insert(operator.to_owned(), operand);
+                        Value::Object(map)
+                    }
+                    _ => return Err(format!("a length check with `{operator}`")),
+                };
+                expect
+                    .jsonpath
+                    .entry(json_path(&path))
+                    .or_default()
+                    .add("length", length)
+            }
+            Subject::SchemaValid(schema) if operator == "equals" && operand == Value::Bool(true) => {
+                set_once(&mut expect.schema, schema, "JSON Schema")
+            }
+            Subject::SchemaValid(_) | Subject::Response => Err(LOGIC.into()),
+        }
+    }
+
+    /// What part of the response an expression is, if any.
+    fn subject(&self, expression: &Expression<'_>) -> Option<Subject> {
+        let expression = expression.without_parentheses();
+        if let Some(path) = dotted(expression) {
+            match path.as_str() {
+                "pm.response.code" | "responseCode.code" => return Some(Subject::Status),
+                "pm.response.responseTime" | "responseTime" => return Some(Subject::Duration),
+                "responseBody" => return Some(Subject::Body),
+                _ => {}
+            }
+        }
+        match expression {
+            Expression::Identifier(id) => match self.aliases.get(id.name.as_str()) {
+                Some(Alias::Subject(subject)) => Some(subject.clone()),
+                _ => None,
+            },
+            Expression::StaticMemberExpression(member) => {
+                if member.object.is_specific_id("responseHeaders") {
+                    return Some(Subject::Header(member.property.name.to_string()));
+                }
+                match self.subject(&member.object)? {
+                    Subject::Json(path) if member.property.name == "length" => {
+                        Some(Subject::JsonLength(path))
+                    }
+                    Subject::Json(mut path) => {
+                        path.push(Segment::Name(member.property.name.to_string()));
+                        Some(Subject::Json(path))
+                    }
+                    _ => None,
+                }
+            }
+            Expression::ComputedMemberExpression(member) => {
+                let key = self.literal(&member.expression)?;
+                if member.object.is_specific_id("responseHeaders") {
+                    return Some(Subject::Header(key.as_str()?.to_owned()));
+                }
+                let Subject::Json(mut path) = self.subject(&member.object)? else {
+                    return None;
+                };
+                match key {
+                    Value::String(name) => path.push(Segment::Name(name)),
+                    Value::Number(index) => path.push(Segment::Index(index.as_u64()?)),
+                    _ => return None,
+                }
+                Some(Subject::Json(path))
+            }
+            Expression::CallExpression(call) => {
+                let callee = dotted(&call.callee)?;
+                let first = call.arguments.first().and_then(Argument::as_expression);
+                match callee.as_str() {
+                    "pm.response.json" => Some(Subject::Json(Vec::new())),
+                    "pm.response.text" => Some(Subject::Body),
+                    "JSON.parse" if self.subject(first?)? == Subject::Body => {
+                        Some(Subject::Json(Vec::new()))
+                    }
+                    "pm.response.headers.get" | "postman.getResponseHeader" => {
+                        Some(Subject::Header(self.literal(first?)?.as_str()?.to_owned()))
+                    }
+                    "tv4.validate" => {
+                        let body = self.subject(first?)?;
+                        let schema = call
+                            .arguments
+                            .get(1)
+                            .and_then(Argument::as_expression)
+                            .and_then(|e| self.literal(e))
+                            .filter(Value::is_object)?;
+                        (body == Subject::Json(Vec::new())).then_some(Subject::SchemaValid(schema))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// A literal value (or a variable read, as a `{{template}}`).
+    fn literal(&self, expression: &Expression<'_>) -> Option<Value> {
+        match expression.without_parentheses() {
+            Expression::StringLiteral(text) => Some(Value::String(text.value.to_string())),
+            Expression::NumericLiteral(number) => Some(number_value(number.value)?),
+            Expression::BooleanLiteral(flag) => Some(Value::Bool(flag.value)),
+            Expression::NullLiteral(_) => Some(Value::Null),
+            Expression::UnaryExpression(unary)
+                if unary.operator == UnaryOperator::UnaryNegation =>
+            {
+                match self.literal(&unary.argument)? {
+                    Value::Number(number) => number_value(-number.as_f64()?),
+                    _ => None,
+                }
+            }
+            Expression::TemplateLiteral(template) if template.expressions.is_empty() => template
+                .quasis
+                .first()
+                .and_then(|quasi| quasi.value.cooked.as_ref())
+                .map(|text| Value::String(text.to_string())),
+            Expression::ArrayExpression(array) => array
+                .elements
+                .iter()
+                .map(|element| match element {
+                    ArrayExpressionElement::SpreadElement(_)
+                    | ArrayExpressionElement::Elision(_) => None,
+                    other => self.literal(other.as_expression()?),
+                })
+                .collect::<Option<Vec<_>>>()
+                .map(Value::Array),
+            Expression::ObjectExpression(object) => {
+                let mut map = serde_json::Map::new();
+                for property in &object.properties {
+                    let ObjectPropertyKind::ObjectProperty(property) = property else {
+                        return None;
+                    };
+                    if property.computed || property.method {
+                        return None;
+                    }
+                    let key = match &property.key {
+                        PropertyKey::StaticIdentifier(id) => id.name.to_string(),
+                        PropertyKey::StringLiteral(text) => text.value.to_string(),
+                        PropertyKey::NumericLiteral(number) => number.value.to_string(),
+                        _ => return None,
+                    };
+                    map.insert(key, self.literal(&property.value)?);
+                }
+                Some(Value::Object(map))
+            }
+            Expression::Identifier(id) => match self.aliases.get(id.name.as_str()) {
+                Some(Alias::Literal(value)) => Some(value.clone()),
+                _ => None,
+            },
+            Expression::CallExpression(call)
+                if dotted(&call.callee)
+                    .is_some_and(|callee| GETTERS.contains(&callee.as_str())) =>
+            {
+                let name = self.argument_literal(call, 0)?;
+                Some(Value::String(format!("{{{{{}}}}}", name.as_str()?)))
+            }
+            _ => None,
+        }
+    }
+
+    fn argument_literal(&self, call: &CallExpression<'_>, index: usize) -> Option<Value> {
+        self.literal(call.arguments.get(index)?.as_expression()?)
+    }
+
+    /// A regex operand: `/re/i` or `new RegExp("re")`, in Rust syntax.
+    fn regex(&self, expression: Option<&Expression<'_>>) -> Result<Value, String> {
+        let unsupported = || "`.match()` with a regex the importer cannot read".to_owned();
+        match expression.map(Expression::without_parentheses) {
+            Some(Expression::RegExpLiteral(literal)) => {
+                let pattern = literal.regex.pattern.text.replace("\\/", "/");
+                let flags = literal.regex.flags;
+                let prefix = if flags.contains(oxc_ast::ast::RegExpFlags::I) {
+                    "(?i)"
+                } else {
+                    ""
+                };
+                Ok(Value::String(format!("{prefix}{pattern}")))
+            }
+            Some(Expression::NewExpression(new)) if new.callee.is_specific_id("RegExp") => {
+                if new.arguments.len() != 1 {
+                    return Err(unsupported());
+                }
+                let pattern = new
+                    .arguments
+                    .first()
+                    .and_then(Argument::as_expression)
+                    .and_then(|e| self.literal(e))
+                    .filter(Value::is_string)
+                    .ok_or_else(unsupported)?;
+                Ok(pattern)
+            }
+            _ => Err(unsupported()),
+        }
+    }
+}
+
+fn number_value(number: f64) -> Option<Value> {
+    if number.fract() == 0.0 && number.abs() < 9.0e15 {
+        // An integral f64 within ±9e15 converts to i64 exactly.
+        #[allow(clippy::cast_possible_truncation)]
+        Some(Value::from(number as i64))
+    } else {
+        serde_json::Number::from_f64(number).map(Value::Number)
+    }
+}
+
+/// `a.b.c` for a chain of plain property reads from an identifier.
+fn dotted(expression: &Expression<'_>) -> Option<String> {
+    match expression.without_parentheses() {
+        Expression::Identifier(id) => Some(id.name.to_string()),
+        Expression::StaticMemberExpression(member) => {
+            let mut path = dotted(&member.object)?;
+            path.push('.');
+            path.push_str(&member.property.name);
+            Some(path)
+        }
+        _ => None,
+    }
+}
+
+/// A better reason for statements that use a known Postman API, and whether dropping the
+/// statement changes what a run checks.
+fn classify(code: &str, reason: String) -> (String, bool) {
+    let known = [
+        (
+            "pm.sendRequest",
+            "sends another request: make it a step of its own",
+        ),
+        (
+            "setNextRequest",
+            "changes which request runs next: use groups, `when` or `include`",
+        ),
+        (
+            "require(",
+            "loads a JavaScript library: runner runs no JavaScript",
+        ),
+        (
+            ".unset(",
+            "removes a variable: runner variables last for the whole run",
+        ),
+        (
+            ".clear(",
+            "removes variables: runner variables last for the whole run",
+        ),
+        (
+            "pm.cookies",
+            "reads cookies: not translated by the importer",
+        ),
+        (
+            "pm.visualizer",
+            "draws in Postman's visualizer: runner has none",
+        ),
+    ];
+    if code.trim_start().starts_with("console.") {
+        return ("writes to the Postman console only".to_owned(), false);
+    }
+    for (needle, better) in known {
+        if code.contains(needle) {
+            return (better.to_owned(), true);
+        }
+    }
+    (reason, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn test(source: &str) -> Translation {
+        translate(source, ScriptKind::Test)
+    }
+
+    #[test]
+    fn the_seed_script_is_a_capture() {
+        let out = test(
+            "var jsonData = JSON.parse(responseBody);\npm.environment.set(\"auth_token\", jsonData.auth_token)",
+        );
+        assert!(out.leftovers.is_empty(), "{out:?}");
+        assert_eq!(
+            out.captures.get("auth_token").map(|c| &c.source),
+            Some(&CaptureSource::JsonPath("$.auth_token".into()))
+        );
+    }
+
+    #[test]
+    fn chai_assertions_become_expectations() {
+        let out = test(
+            r#"pm.test("ok", function () {
+                pm.response.to.have.status(201);
+                const body = pm.response.json();
+                pm.expect(body.items[0]["first-name"]).to.eql("Ann");
+                pm.expect(body.tags).to.have.lengthOf(2);
+                pm.expect(body.items.length).to.be.above(1);
+                pm.expect(body.id).to.be.a("number");
+                pm.expect(body.tags).to.not.include("x");
+                pm.expect(pm.response.responseTime).to.be.below(500);
+                pm.expect(pm.response.headers.get("Content-Type")).to.include("json");
+                pm.response.to.have.header("X-Id");
+                pm.expect(body.name).to.match(/^a\/b$/i);
+                pm.expect(body.owner).to.eql(pm.environment.get("user"));
+            });"#,
+        );
+        assert!(out.leftovers.is_empty(), "{out:?}");
+        let expect = &out.expect;
+        assert_eq!(expect.status, Some(Value::from(201)));
+        assert_eq!(
+            expect.jsonpath.keys().collect::<Vec<_>>(),
+            [
+                "$.items[0]['first-name']",
+                "$.tags",
+                "$.items",
+                "$.id",
+                "$.name",
+                "$.owner"
+            ]
+        );
+        assert_eq!(
+            expect.jsonpath["$.items"].0["length"],
+            serde_json::json!({ "gt": 1 })
+        );
+        assert_eq!(expect.jsonpath["$.tags"].0["length"], 2);
+        assert_eq!(expect.jsonpath["$.name"].0["matches"], "(?i)^a/b$");
+        assert_eq!(expect.jsonpath["$.owner"].0["equals"], "{{user}}");
+        assert_eq!(
+            expect.duration.as_ref().map(|d| d.0["lt"].clone()),
+            Some("500ms".into())
+        );
+    }
+
+    #[test]
+    fn legacy_tests_and_leftovers() {
+        let out = test(
+            "tests[\"Status code is 200\"] = responseCode.code === 200;\n\
+             tests[\"fast\"] = responseTime < 200;\n\
+             tests[\"has id\"] = responseBody.has(\"id\");\n\
+             pm.sendRequest(\"https://x\", function (err, res) {\n  console.log(res);\n});\n\
+             postman.setNextRequest(\"Login\");\n\
+             console.log(\"done\");\n\
+             if (responseCode.code === 200) { pm.environment.set(\"ok\", \"1\"); }",
+        );
+        assert_eq!(out.expect.status, Some(Value::from(200)));
+        assert_eq!(
+            out.expect.body.as_ref().map(|b| b.0["contains"].clone()),
+            Some("id".into())
+        );
+        let lines: Vec<(usize, bool)> = out.leftovers.iter().map(|l| (l.line, l.lossy)).collect();
+        assert_eq!(lines, [(4, true), (7, true), (8, false), (9, true)]);
+    }
+
+    #[test]
+    fn a_statement_is_translated_whole_or_not_at_all() {
+        let out = test("tests[\"a\"] = responseCode.code === 200 && someFunction();");
+        assert!(out.expect.is_empty());
+        assert_eq!(out.leftovers.len(), 1);
+    }
+
+    #[test]
+    fn invalid_javascript_is_one_leftover() {
+        let out = test("pm.test(\"x\", function () {");
+        assert_eq!(out.leftovers.len(), 1);
+        assert!(out.leftovers[0].reason.contains("not valid JavaScript"));
+    }
+}

@@ -1,0 +1,178 @@
+//! A Postman URL (text or parts, with `:path` variables and a query list) as a runner `url`
+//! and `query`.
+
+use percent_encoding::percent_decode_str;
+use serde_json::Value;
+
+use super::convert::Context;
+use super::postman::{KeyValue, Url, UrlObject};
+
+/// A converted URL: the URL without its query, and the query parameters in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Converted {
+    /// The URL (a runner template).
+    pub url: String,
+    /// Query parameters; values are text or integers.
+    pub query: Vec<(String, Value)>,
+}
+
+/// Converts a request's URL.
+pub fn convert(url: &Url, cx: &mut Context) -> Converted {
+    let (base, query, variables) = match url {
+        Url::Text(text) => {
+            let (base, query) = split_query(text);
+            (base.to_owned(), parse_query(query), Vec::new())
+        }
+        Url::Object(object) => {
+            let (base, raw_query) = match &object.raw {
+                Some(raw) if !raw.trim().is_empty() => {
+                    let (base, query) = split_query(raw);
+                    (base.to_owned(), query)
+                }
+                _ => (from_parts(object), None),
+            };
+            // The list is what the app shows and sends; the raw text is the fallback.
+            let query = if object.query.is_empty() {
+                parse_query(raw_query)
+            } else {
+                enabled(&object.query)
+            };
+            (base, query, object.variable.clone())
+        }
+    };
+    let base = path_variables(&base, &variables, cx);
+    let url = cx.text(&base, "url");
+    let mut converted = Converted {
+        url,
+        query: Vec::new(),
+    };
+    let duplicate = query
+        .iter()
+        .enumerate()
+        .any(|(i, (key, _))| query[..i].iter().any(|(other, _)| other == key));
+    if duplicate {
+        // A map cannot repeat a key: the query stays in the URL, as written.
+        let text: Vec<String> = query
+            .iter()
+            .map(|(key, value)| match value {
+                Some(value) => format!("{key}={value}"),
+                None => key.clone(),
+            })
+            .collect();
+        converted.url = format!("{}?{}", converted.url, cx.text(&text.join("&"), "url"));
+        return converted;
+    }
+    for (key, value) in query {
+        let key = cx.text(&decode(&key), "query");
+        let value = cx.text(&decode(value.as_deref().unwrap_or("")), "query");
+        converted.query.push((key, query_value(value)));
+    }
+    converted
+}
+
+/// An integer written canonically becomes a number (it is sent the same); the rest is text.
+fn query_value(text: String) -> Value {
+    match text.parse::<i64>() {
+        Ok(number) if number.to_string() == text => Value::from(number),
+        _ => Value::String(text),
+    }
+}
+
+fn split_query(text: &str) -> (&str, Option<&str>) {
+    let text = text.split('#').next().unwrap_or(text);
+    match text.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (text, None),
+    }
+}
+
+fn parse_query(query: Option<&str>) -> Vec<(String, Option<String>)> {
+    query
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((key, value)) => (key.to_owned(), Some(value.to_owned())),
+            None => (pair.to_owned(), None),
+        })
+        .collect()
+}
+
+fn enabled(list: &[KeyValue]) -> Vec<(String, Option<String>)> {
+    list.iter()
+        .filter(|param| !param.disabled)
+        .filter_map(|param| {
+            let key = param.key.clone()?;
+            let value = param.value.as_ref().map(|_| param.value_text());
+            Some((key, value))
+        })
+        .collect()
+}
+
+fn decode(text: &str) -> String {
+    match percent_decode_str(text).decode_utf8() {
+        Ok(decoded) => decoded.into_owned(),
+        Err(_) => text.to_owned(),
+    }
+}
+
+fn from_parts(object: &UrlObject) -> String {
+    let mut url = String::new();
+    if let Some(protocol) = &object.protocol {
+        url.push_str(protocol);
+        url.push_str("://");
+    }
+    if let Some(host) = &object.host {
+        url.push_str(&host.parts().join("."));
+    }
+    if let Some(port) = &object.port {
+        url.push(':');
+        url.push_str(port);
+    }
+    if let Some(path) = &object.path {
+        for segment in path.parts() {
+            url.push('/');
+            url.push_str(&segment);
+        }
+    }
+    url
+}
+
+/// `/:id` segments replaced by the variable's value, or by `{{id}}` when it has none.
+fn path_variables(base: &str, variables: &[super::postman::Variable], cx: &mut Context) -> String {
+    let (scheme, rest) = match base.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), base),
+    };
+    let segments: Vec<String> = rest
+        .split('/')
+        .enumerate()
+        .map(|(index, segment)| {
+            let name = match segment.strip_prefix(':') {
+                Some(name) if index > 0 && !name.is_empty() => name,
+                _ => return segment.to_owned(),
+            };
+            let value = variables
+                .iter()
+                .find(|variable| variable.name() == Some(name) && !variable.disabled)
+                .map(|variable| super::postman::value_text(variable.value.as_ref()))
+                .filter(|value| !value.is_empty());
+            match value {
+                Some(value) => value,
+                None => {
+                    let item = cx.item.clone();
+                    cx.report.note(
+                        &item,
+                        "url",
+                        format!(
+                            "the path variable `:{name}` has no value: written as `{{{{{name}}}}}`, \
+                             define `{name}` in vars or pass --var {name}=..."
+                        ),
+                    );
+                    format!("{{{{{name}}}}}")
+                }
+            }
+        })
+        .collect();
+    format!("{scheme}{}", segments.join("/"))
+}

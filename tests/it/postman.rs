@@ -1,0 +1,317 @@
+//! `runner import postman` and `runner export postman` over the corpus in
+//! tests/fixtures/postman (written for this project): snapshots of the YAML and the report for
+//! each construct, validation, a green run of the imported EMnify flow against the sandbox,
+//! `--strict`, bad input, and the import → export → import round trip.
+
+use std::path::{Path, PathBuf};
+
+use insta::assert_snapshot;
+
+use crate::support::{runner, server, Fixture};
+
+const DIR: &str = "tests/fixtures/postman";
+
+/// Every construct file, with the environment file it is imported with.
+const CORPUS: &[(&str, Option<&str>)] = &[
+    ("seed.postman_collection", Some("seed.postman_environment")),
+    ("folders", None),
+    ("url", None),
+    ("body-raw", None),
+    ("body-urlencoded", None),
+    ("body-formdata", None),
+    ("body-file", None),
+    ("body-graphql", None),
+    ("auth", None),
+    ("variables", Some("variables.environment")),
+    ("dynamic-variables", None),
+    ("scripts-tests", None),
+    ("scripts-lossy", None),
+    ("v2.0", None),
+];
+
+/// The ones whose output uses only fields this branch's format has (json, body, headers,
+/// query, groups, captures, expect) and defines every variable it reads: they must validate.
+/// The others use the request fields of issue 8 (form, multipart, body_file, graphql, auth)
+/// or read a variable on purpose left undefined (url: a path variable without a value;
+/// dynamic-variables: `{{$randomInt}}`).
+const VALIDATES: &[&str] = &[
+    "seed.postman_collection",
+    "folders",
+    "body-raw",
+    "variables",
+    "scripts-tests",
+    "scripts-lossy",
+];
+
+fn fixture(name: &str) -> String {
+    format!("{DIR}/{name}.json")
+}
+
+fn import_args(name: &str, environment: Option<&str>) -> Vec<String> {
+    let mut args = vec!["import".to_owned(), "postman".to_owned(), fixture(name)];
+    if let Some(environment) = environment {
+        args.extend(["--environment".to_owned(), fixture(environment)]);
+    }
+    args
+}
+
+#[test]
+fn every_construct_imports_as_its_snapshot() {
+    for (name, environment) in CORPUS {
+        let output = runner(import_args(name, *environment));
+        assert_eq!(output.code, 0, "{name}: {output:?}");
+        assert!(
+            output
+                .stdout
+                .starts_with("# yaml-language-server: $schema=../schemas/collection.schema.json\n"),
+            "{name}"
+        );
+        assert_snapshot!(format!("postman_import_{name}_yaml"), output.stdout);
+        assert_snapshot!(format!("postman_import_{name}_report"), output.stderr);
+    }
+}
+
+#[test]
+fn imported_collections_validate() {
+    let dir = Fixture::new();
+    for (name, environment) in CORPUS.iter().filter(|(n, _)| VALIDATES.contains(n)) {
+        let out = dir.path().join(format!("{name}.yaml"));
+        let mut args = import_args(name, *environment);
+        args.extend(["-o".to_owned(), out.display().to_string()]);
+        let output = runner(&args);
+        assert_eq!(output.code, 0, "{name}: {output:?}");
+        let validated = runner(["validate".as_ref(), out.as_os_str()]);
+        assert_eq!(validated.code, 0, "{name}: {validated:?}");
+    }
+}
+
+#[test]
+fn the_imported_emnify_flow_runs_green_against_the_sandbox_with_the_token_secret() {
+    let dir = Fixture::new();
+    let out = dir.path().join("emnify.yaml");
+    let mut args = import_args("seed.postman_collection", Some("seed.postman_environment"));
+    args.extend(["--sandbox", "emnify", "--strict", "-o"].map(str::to_owned));
+    args.push(out.display().to_string());
+    let imported = runner(&args);
+    assert_eq!(imported.code, 0, "{imported:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(
+        yaml.contains("auth_token: { jsonpath: $.auth_token, secret: true }"),
+        "{yaml}"
+    );
+    assert!(
+        !yaml.contains("placeholder-application-token"),
+        "the secret value is written"
+    );
+
+    let run = runner(["run".as_ref(), out.as_os_str(), "-vv".as_ref()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("2 passed, 0 failed"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("captured auth_token = ***"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("authorization: Bearer ***"),
+        "{}",
+        run.stdout
+    );
+    // Every token the sandbox issues is a JWT starting with this header; none may show.
+    for text in [&run.stdout, &run.stderr] {
+        assert!(
+            !text.contains("eyJhbGciOiJIUzM4NCJ9"),
+            "the auth token leaks:\n{text}"
+        );
+        assert!(!text.contains("sandbox-application-token"));
+    }
+}
+
+#[test]
+fn translated_test_scripts_pass_against_a_real_server() {
+    let dir = Fixture::new();
+    let out = dir.path().join("scripts.yaml");
+    let mut args = import_args("scripts-tests", None);
+    args.extend(["-o".to_owned(), out.display().to_string()]);
+    let imported = runner(&args);
+    assert_eq!(imported.code, 0, "{imported:?}");
+    // The JSON Schema of the test script was written beside the collection.
+    let schema = dir
+        .path()
+        .join("scripts.schemas/items-list-items.schema.json");
+    assert!(schema.exists(), "{imported:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(
+        yaml.contains("schema: scripts.schemas/items-list-items.schema.json"),
+        "{yaml}"
+    );
+
+    let run = runner([
+        "run".to_owned(),
+        out.display().to_string(),
+        "--var".to_owned(),
+        format!("base_url=http://{}", server()),
+        "--secret".to_owned(),
+        "application_token=app-secret-123".to_owned(),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("3 passed, 0 failed"), "{}", run.stdout);
+}
+
+#[test]
+fn strict_refuses_a_collection_with_send_request_and_writes_nothing() {
+    let dir = Fixture::new();
+    let out = dir.path().join("lossy.yaml");
+    let output = runner([
+        "import".as_ref(),
+        "postman".as_ref(),
+        fixture("scripts-lossy").as_ref(),
+        "--strict".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(!out.exists(), "--strict wrote the output");
+    assert!(
+        output.stderr.contains("pm.sendRequest"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output
+            .stderr
+            .contains("--strict is set: nothing was written"),
+        "{}",
+        output.stderr
+    );
+    // Without --strict the same collection imports, with the report.
+    let output = runner(["import", "postman", &fixture("scripts-lossy")]);
+    assert_eq!(output.code, 0, "{output:?}");
+}
+
+#[test]
+fn secret_values_are_never_written() {
+    for (name, environment, secrets) in [
+        ("auth", None, &["placeholder-password"][..]),
+        (
+            "variables",
+            Some("variables.environment"),
+            &["placeholder-client-secret", "placeholder-staging-secret"][..],
+        ),
+        (
+            "seed.postman_collection",
+            Some("seed.postman_environment"),
+            &["placeholder-application-token"][..],
+        ),
+    ] {
+        let output = runner(import_args(name, environment));
+        assert_eq!(output.code, 0, "{output:?}");
+        for secret in secrets {
+            assert!(!output.stdout.contains(secret), "{name} writes {secret}");
+            assert!(!output.stderr.contains(secret), "{name} prints {secret}");
+        }
+    }
+}
+
+#[test]
+fn bad_input_is_refused_with_what_and_where() {
+    let mut messages = String::new();
+    for name in [
+        "not-json",
+        "not-a-collection",
+        "v1",
+        "unknown-version",
+        "bad-shape",
+        "empty",
+    ] {
+        let output = runner(["import", "postman", &fixture(&format!("errors/{name}"))]);
+        assert_eq!(output.code, 2, "{name}: {output:?}");
+        assert_eq!(output.stdout, "", "{name}");
+        messages.push_str(&output.stderr);
+    }
+    let missing = runner(["import", "postman", "tests/fixtures/postman/nope.json"]);
+    assert_eq!(missing.code, 2);
+    messages.push_str(&missing.stderr.replace(std::env::consts::OS, "OS"));
+    let not_an_environment = runner([
+        "import",
+        "postman",
+        &fixture("folders"),
+        "--environment",
+        &fixture("folders"),
+    ]);
+    assert_eq!(not_an_environment.code, 2);
+    messages.push_str(&not_an_environment.stderr);
+    assert_snapshot!("postman_import_errors", messages);
+}
+
+/// The YAML without its comments (which carry what was not translated, and the source path).
+fn without_comments(yaml: &str) -> String {
+    yaml.lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn import_to(source: &Path, out: &Path) -> String {
+    let output = runner([
+        "import".as_ref(),
+        "postman".as_ref(),
+        source.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(output.code, 0, "{}: {output:?}", source.display());
+    std::fs::read_to_string(out).expect("written")
+}
+
+#[test]
+fn import_export_import_is_stable() {
+    let dir = Fixture::new();
+    for (name, _) in CORPUS {
+        let first = dir.path().join(format!("{name}.yaml"));
+        let first_yaml = import_to(&PathBuf::from(fixture(name)), &first);
+        let exported = dir.path().join(format!("{name}.exported.json"));
+        let output = runner([
+            "export".as_ref(),
+            "postman".as_ref(),
+            first.as_os_str(),
+            "-o".as_ref(),
+            exported.as_os_str(),
+        ]);
+        assert_eq!(output.code, 0, "{name}: {output:?}");
+        // Same file name in another directory, so JSON Schema paths compare equal.
+        let again = dir.path().join("again");
+        std::fs::create_dir_all(&again).expect("mkdir");
+        let second_yaml = import_to(&exported, &again.join(format!("{name}.yaml")));
+        assert_eq!(
+            without_comments(&second_yaml),
+            without_comments(&first_yaml),
+            "{name}: import → export → import changed the collection"
+        );
+    }
+}
+
+#[test]
+fn export_writes_a_v2_1_collection_with_generated_tests() {
+    let dir = Fixture::new();
+    let yaml = dir.path().join("emnify.yaml");
+    import_to(&PathBuf::from(fixture("seed.postman_collection")), &yaml);
+    let output = runner(["export".as_ref(), "postman".as_ref(), yaml.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_snapshot!("postman_export_seed", output.stdout);
+}
+
+#[test]
+fn export_reports_what_postman_cannot_express() {
+    let output = runner(["export", "postman", "collections/emnify-all-endpoints.yaml"]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_snapshot!("postman_export_all_endpoints_report", output.stderr);
+    let strict = runner([
+        "export",
+        "postman",
+        "collections/emnify-all-endpoints.yaml",
+        "--strict",
+    ]);
+    assert_eq!(strict.code, 2, "{strict:?}");
+    assert_eq!(strict.stdout, "");
+}
