@@ -41,6 +41,8 @@ const VALIDATES: &[&str] = &[
     "variables",
     "scripts-tests",
     "scripts-lossy",
+    "v2.0",
+    "body-urlencoded",
 ];
 
 fn fixture(name: &str) -> String {
