@@ -95,14 +95,14 @@ impl CaptureSource {
     pub fn extract(&self, view: &ResponseView<'_>) -> Result<Value, CaptureError> {
         match self {
             CaptureSource::JsonPath { path, all } => {
-                let nodes = path.query(view.json()?);
-                match (nodes.as_slice(), all) {
-                    (_, true) => Ok(Value::Array(nodes.into_iter().cloned().collect())),
-                    ([], false) => Err(CaptureError::NoMatch(path.as_str().to_owned())),
-                    ([one], false) => Ok((*one).clone()),
-                    (many, false) => Err(CaptureError::Ambiguous {
+                let mut nodes = view.select(path)?;
+                match (nodes.len(), all) {
+                    (_, true) => Ok(Value::Array(nodes)),
+                    (0, false) => Err(CaptureError::NoMatch(path.as_str().to_owned())),
+                    (1, false) => Ok(nodes.swap_remove(0)),
+                    (count, false) => Err(CaptureError::Ambiguous {
                         path: path.as_str().to_owned(),
-                        count: many.len(),
+                        count,
                     }),
                 }
             }

@@ -329,8 +329,8 @@ impl CookieExpectation {
 impl JsonPathExpectation {
     fn check(&self, view: &ResponseView<'_>, operands: Operands<'_>, failures: &mut Vec<Failure>) {
         let subject = self.path.as_str().to_owned();
-        let document = match view.json() {
-            Ok(document) => document,
+        let matches = match view.select(&self.path) {
+            Ok(matches) => matches,
             Err(not_json) => {
                 failures.push(Failure {
                     subject,
@@ -340,7 +340,6 @@ impl JsonPathExpectation {
                 return;
             }
         };
-        let matches = self.path.query(document);
         if let Some(count) = &self.count {
             if let Err(mismatch) = count.check(Some(&Value::from(matches.len())), operands) {
                 failures.push(Failure {
@@ -363,7 +362,7 @@ impl JsonPathExpectation {
             }
             return;
         }
-        for node in matches {
+        for node in &matches {
             if let Err(mismatch) = self.predicate.check(Some(node), operands) {
                 failures.push(Failure {
                     subject,

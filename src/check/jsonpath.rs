@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use jsonpath_rust::parser::model::JpQuery;
-use serde_json::Value;
+use jsonpath_rust::query::queryable::Queryable;
 
 /// A compiled JSONPath query.
 #[derive(Clone)]
@@ -39,7 +39,7 @@ impl JsonPath {
     }
 
     /// Every node the path selects in `document`, in document order.
-    pub fn query<'a>(&self, document: &'a Value) -> Vec<&'a Value> {
+    pub fn query<'a, T: Queryable>(&self, document: &'a T) -> Vec<&'a T> {
         match jsonpath_rust::query::js_path_process(&self.query, document) {
             Ok(nodes) => nodes.into_iter().map(|node| node.val).collect(),
             // The crate reports a function result in place of nodes as an error; a query

@@ -2,6 +2,7 @@
 
 pub mod capture;
 pub mod condition;
+pub mod document;
 pub mod expect;
 pub mod jsonpath;
 pub mod predicate;
@@ -11,12 +12,14 @@ use std::cell::OnceCell;
 use serde_json::Value;
 
 use crate::http::Response;
+pub use document::Document;
 
 /// A response as the checks see it: its JSON parsed at most once, and only when a check
 /// needs it.
 pub struct ResponseView<'a> {
     /// The response.
     pub response: &'a Response,
+    document: OnceCell<Result<Document<'a>, NotJson>>,
     json: OnceCell<Result<Value, NotJson>>,
 }
 
@@ -39,22 +42,42 @@ impl<'a> ResponseView<'a> {
     pub fn new(response: &'a Response) -> Self {
         ResponseView {
             response,
+            document: OnceCell::new(),
             json: OnceCell::new(),
         }
     }
 
-    /// The body parsed as JSON.
-    pub fn json(&self) -> Result<&Value, NotJson> {
-        self.json
+    /// The body parsed for JSONPath (borrowing from the body), at most once.
+    pub fn document(&self) -> Result<&Document<'a>, NotJson> {
+        let body: &'a [u8] = &self.response.body;
+        self.document
             .get_or_init(|| {
-                serde_json::from_slice(&self.response.body).map_err(|e| NotJson {
+                serde_json::from_slice(body).map_err(|e| NotJson {
                     reason: e.to_string(),
                     content_type: self.response.content_type().to_owned(),
-                    start: predicate::shorten(&String::from_utf8_lossy(&self.response.body), 60),
+                    start: predicate::shorten(&String::from_utf8_lossy(body), 60),
                 })
             })
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// The body as a `serde_json::Value`, for what needs the whole tree (a JSON Schema,
+    /// `steps.<id>.json`); built from [`Self::document`], at most once.
+    pub fn json(&self) -> Result<&Value, NotJson> {
+        self.json
+            .get_or_init(|| self.document().map(Document::to_value))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The nodes `path` selects in the body, as values.
+    pub fn select(&self, path: &jsonpath::JsonPath) -> Result<Vec<Value>, NotJson> {
+        Ok(path
+            .query(self.document()?)
+            .into_iter()
+            .map(Document::to_value)
+            .collect())
     }
 
     /// The body as text (invalid UTF-8 replaced).

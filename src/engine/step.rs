@@ -300,18 +300,17 @@ async fn pages(
         }
         let mut found = 0;
         for ((_, path), values) in paginate.collect.iter().zip(collected.iter_mut()) {
-            if let Ok(document) = view.json() {
-                let nodes = path.query(document);
+            if let Ok(nodes) = view.select(path) {
                 found += nodes.len();
-                values.extend(nodes.into_iter().cloned());
+                values.extend(nodes);
             }
         }
         let next = match &paginate.next {
             NextPage::Link => response.header("link").and_then(next_link),
             NextPage::JsonPath(path) => view
-                .json()
+                .select(path)
                 .ok()
-                .and_then(|document| path.query(document).into_iter().next().cloned())
+                .and_then(|nodes| nodes.into_iter().next())
                 .and_then(|value| value.as_str().map(str::to_owned)),
             NextPage::Query(name) => (found > 0).then(|| next_page_number(&request.url, name)),
         };

@@ -1,0 +1,260 @@
+//! A response body parsed for JSONPath without copying it: strings borrow from the body
+//! wherever they hold no escapes, and objects are plain lists of members. Parsing into it is
+//! about twice as fast as into a `serde_json::Value` and takes about half the memory, which
+//! is what a step spends most of its time on above the network (see BENCHMARKS.md). Only the
+//! nodes a JSONPath selects become `serde_json::Value`s.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use jsonpath_rust::query::queryable::Queryable;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+/// A JSON value borrowing its strings from the body it was parsed from.
+#[derive(Debug, Clone, Default)]
+pub enum Document<'a> {
+    /// `null`.
+    #[default]
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number, kept exact.
+    Number(Number),
+    /// A string.
+    String(Cow<'a, str>),
+    /// An array.
+    Array(Vec<Document<'a>>),
+    /// An object's members, in order.
+    Object(Vec<(Cow<'a, str>, Document<'a>)>),
+}
+
+impl Document<'_> {
+    /// The value as a `serde_json::Value` (a copy).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Document::Null => Value::Null,
+            Document::Bool(b) => Value::Bool(*b),
+            Document::Number(n) => Value::Number(n.clone()),
+            Document::String(s) => Value::String(s.as_ref().to_owned()),
+            Document::Array(items) => Value::Array(items.iter().map(Document::to_value).collect()),
+            Document::Object(members) => Value::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| (k.as_ref().to_owned(), v.to_value()))
+                    .collect::<Map<String, Value>>(),
+            ),
+        }
+    }
+}
+
+/// Objects compare as maps (member order does not matter), numbers exactly, like
+/// `serde_json::Value`.
+impl PartialEq for Document<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Document::Null, Document::Null) => true,
+            (Document::Bool(a), Document::Bool(b)) => a == b,
+            (Document::Number(a), Document::Number(b)) => a == b,
+            (Document::String(a), Document::String(b)) => a == b,
+            (Document::Array(a), Document::Array(b)) => a == b,
+            (Document::Object(a), Document::Object(b)) => {
+                a.len() == b.len() && a.iter().all(|(k, v)| other.get(k).is_some_and(|w| w == v))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl<'a> From<&str> for Document<'a> {
+    fn from(text: &str) -> Self {
+        Document::String(Cow::Owned(text.to_owned()))
+    }
+}
+impl From<String> for Document<'_> {
+    fn from(text: String) -> Self {
+        Document::String(Cow::Owned(text))
+    }
+}
+impl From<bool> for Document<'_> {
+    fn from(b: bool) -> Self {
+        Document::Bool(b)
+    }
+}
+impl From<i64> for Document<'_> {
+    fn from(n: i64) -> Self {
+        Document::Number(n.into())
+    }
+}
+impl From<f64> for Document<'_> {
+    fn from(n: f64) -> Self {
+        Number::from_f64(n).map_or(Document::Null, Document::Number)
+    }
+}
+impl<'a> From<Vec<Document<'a>>> for Document<'a> {
+    fn from(items: Vec<Document<'a>>) -> Self {
+        Document::Array(items)
+    }
+}
+
+impl Queryable for Document<'_> {
+    fn get(&self, key: &str) -> Option<&Self> {
+        match self {
+            // The last member of a name wins, as in serde_json.
+            Document::Object(members) => {
+                members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+            }
+            _ => None,
+        }
+    }
+    fn as_array(&self) -> Option<&Vec<Self>> {
+        match self {
+            Document::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+    fn as_object(&self) -> Option<Vec<(&str, &Self)>> {
+        match self {
+            Document::Object(members) => {
+                Some(members.iter().map(|(k, v)| (k.as_ref(), v)).collect())
+            }
+            _ => None,
+        }
+    }
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Document::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn as_i64(&self) -> Option<i64> {
+        match self {
+            Document::Number(n) => n.as_i64(),
+            _ => None,
+        }
+    }
+    fn as_f64(&self) -> Option<f64> {
+        match self {
+            Document::Number(n) => n.as_f64(),
+            _ => None,
+        }
+    }
+    fn as_bool(&self) -> Option<bool> {
+        match self {
+            Document::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    fn null() -> Self {
+        Document::Null
+    }
+}
+
+/// A string that borrows from the input when it can.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Document<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DocumentVisitor;
+        impl<'de> Visitor<'de> for DocumentVisitor {
+            type Value = Document<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Document::Null)
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Document::Bool(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Document::Number(v.into()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Document::Number(v.into()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Number::from_f64(v).map_or(Document::Null, Document::Number))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Document::String(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Document::String(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Document::String(Cow::Owned(v)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Document::Array(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(Text(key)) = map.next_key()? {
+                    members.push((key, map.next_value()?));
+                }
+                Ok(Document::Object(members))
+            }
+        }
+        deserializer.deserialize_any(DocumentVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_borrowing_and_converts_back() {
+        let text = r#"{"a": [1, 2.5, "x\"y", true, null], "b": {"c": "plain"}, "a2": 18446744073709551615}"#;
+        let document: Document<'_> = serde_json::from_str(text).expect("valid");
+        assert_eq!(
+            document.to_value(),
+            json!({"a": [1, 2.5, "x\"y", true, null], "b": {"c": "plain"}, "a2": 18446744073709551615u64})
+        );
+        let Document::Object(members) = &document else {
+            panic!("an object")
+        };
+        let Document::Object(inner) = &members[1].1 else {
+            panic!("an object")
+        };
+        assert!(matches!(
+            inner[0].1,
+            Document::String(Cow::Borrowed("plain"))
+        ));
+    }
+
+    #[test]
+    fn objects_compare_as_maps() {
+        let a: Document<'_> = serde_json::from_str(r#"{"x": 1, "y": 2}"#).expect("valid");
+        let b: Document<'_> = serde_json::from_str(r#"{"y": 2, "x": 1}"#).expect("valid");
+        assert_eq!(a, b);
+    }
+}
