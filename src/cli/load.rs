@@ -4,40 +4,77 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::collection::Collection;
+use crate::collection::{Collection, Diagnostic};
 use crate::engine::{self, PrepareError, RunOptions};
 
 /// Loads the collections named by `arguments` and checks each under every option set
 /// `checks` gives for it (one per environment to try). Returns them, or every problem found,
-/// rendered.
+/// rendered. Files load on one thread per CPU (loading is the part of a large run that
+/// cannot overlap with requests); results keep the input order.
 pub(super) fn collections(
     arguments: &[PathBuf],
-    checks: impl Fn(&Collection) -> Vec<RunOptions>,
+    checks: impl Fn(&Collection) -> Vec<RunOptions> + Sync,
 ) -> Result<Vec<Collection>, Vec<String>> {
     let files = super::paths::collection_files(arguments)?;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len())
+        .max(1);
+    let chunk = files.len().div_ceil(threads).max(1);
+    let loaded: Vec<(Option<Collection>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|files| {
+                let checks = &checks;
+                scope.spawn(move || {
+                    files
+                        .iter()
+                        .map(|file| load(file, checks))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            // A loader that panicked is a bug: re-raise it rather than lose its files.
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
     let mut collections = Vec::new();
-    let mut problems = Vec::new();
-    for file in &files {
-        let (collection, found) = Collection::load_partial(file);
-        problems.extend(found);
-        if let Some(collection) = collection {
-            for options in checks(&collection) {
-                if let Err(PrepareError::Invalid(found)) = engine::check(&collection, &options) {
-                    for problem in found.0 {
-                        if !problems.contains(&problem) {
-                            problems.push(problem);
-                        }
-                    }
-                }
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for (collection, found) in loaded {
+        for problem in found {
+            if !problems.contains(&problem) {
+                problems.push(problem);
             }
-            collections.push(collection);
         }
+        collections.extend(collection);
     }
     if problems.is_empty() {
         Ok(collections)
     } else {
         Err(problems.iter().map(ToString::to_string).collect())
     }
+}
+
+/// Loads and checks one file.
+fn load(
+    file: &std::path::Path,
+    checks: &(impl Fn(&Collection) -> Vec<RunOptions> + Sync),
+) -> (Option<Collection>, Vec<Diagnostic>) {
+    let (collection, mut problems) = Collection::load_partial(file);
+    if let Some(collection) = &collection {
+        for options in checks(collection) {
+            if let Err(PrepareError::Invalid(found)) = engine::check(collection, &options) {
+                problems.extend(found.0);
+            }
+        }
+    }
+    (collection, problems)
 }
 
 /// Prints every problem, then how many there were and what that means (`nothing was sent`).
