@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use axum::extract::{Path as UrlPath, Request};
+use axum::extract::Path as UrlPath;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -20,34 +20,17 @@ pub const ISSUED_TOKEN: &str = "tok-9f8e7d6c5b4a";
 /// The address of the shared test server, started on first use.
 pub fn server() -> SocketAddr {
     static ADDRESS: OnceLock<SocketAddr> = OnceLock::new();
-    *ADDRESS.get_or_init(|| {
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("test runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind loopback");
-                sender
-                    .send(listener.local_addr().expect("address"))
-                    .expect("report address");
-                axum::serve(listener, app()).await.expect("serve");
-            });
-        });
-        receiver
-            .recv_timeout(Duration::from_secs(10))
-            .expect("server started")
-    })
+    *ADDRESS.get_or_init(|| crate::servers::spawn(app()))
 }
 
 fn app() -> Router {
     Router::new()
         .route("/auth", post(auth))
         .route("/items", get(items))
-        .route("/echo", post(echo).get(echo))
+        .route(
+            "/echo",
+            post(crate::servers::echo).get(crate::servers::echo),
+        )
         .route("/text", get(|| async { "plain text, not JSON" }))
         .route("/status/{code}", get(status))
         .route("/redirect", get(|| async { Redirect::to("/text") }))
@@ -198,31 +181,6 @@ async fn items(headers: HeaderMap) -> Response {
         ])),
     )
         .into_response()
-}
-
-async fn echo(request: Request) -> Json<Value> {
-    let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, 1 << 20)
-        .await
-        .unwrap_or_default();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let headers: serde_json::Map<String, Value> = parts
-        .headers
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.to_string(),
-                Value::String(v.to_str().unwrap_or("").to_owned()),
-            )
-        })
-        .collect();
-    Json(json!({
-        "method": parts.method.as_str(),
-        "query": parts.uri.query(),
-        "headers": headers,
-        "json": serde_json::from_str::<Value>(&text).ok(),
-        "text": text,
-    }))
 }
 
 async fn status(UrlPath(code): UrlPath<u16>) -> StatusCode {
