@@ -293,7 +293,10 @@ impl HttpClient {
             {
                 return Err(too_large());
             }
-            let mut body = bytes::BytesMut::new();
+            // The announced length (already checked against the limit) is read without
+            // growing the buffer by doubling, which would copy a large body several times.
+            let announced = response.content_length().unwrap_or(0);
+            let mut body = bytes::BytesMut::with_capacity(usize::try_from(announced).unwrap_or(0));
             while let Some(chunk) = response.chunk().await.map_err(classify)? {
                 if (body.len() + chunk.len()) as u64 > self.max_body {
                     return Err(too_large());
