@@ -8,6 +8,7 @@ use serde_json::{json, Map as JsonMap, Value};
 
 use super::script;
 use super::Exported;
+use crate::import::placeholders;
 use crate::import::postman::SCHEMA_V2_1;
 use crate::import::report::Report;
 
@@ -26,69 +27,44 @@ pub(super) struct Context<'a> {
 impl Context<'_> {
     /// A runner template as Postman text: `{{uuid}}` → `{{$guid}}`, `{{env.X}}` → `{{X}}`.
     pub fn text(&mut self, text: &str, place: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(start) = rest.find("{{") {
-            let Some(length) = rest[start + 2..].find("}}") else {
-                break;
-            };
-            out.push_str(&rest[..start]);
-            let inner = rest[start + 2..start + 2 + length].trim();
-            rest = &rest[start + 2 + length + 2..];
-            let converted = match inner {
-                "uuid" => "$guid".to_owned(),
-                "timestamp" => "$timestamp".to_owned(),
-                "now" => "$isoTimestamp".to_owned(),
-                _ if inner.starts_with("env.") => {
-                    let name = &inner[4..];
-                    let secret = self
-                        .inputs
-                        .get(name)
-                        .and_then(|input| input.get("secret"))
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false);
-                    self.env_reads.insert(name.to_owned(), secret);
-                    name.to_owned()
-                }
-                _ if inner.contains(' ')
-                    || inner.starts_with('#')
-                    || inner.starts_with('/')
-                    || inner.starts_with("sandbox.")
-                    || inner.starts_with("steps.") =>
-                {
-                    let item = self.item.clone();
-                    self.report.lossy(
-                        &item,
-                        place,
-                        format!("the template `{{{{{inner}}}}}` has no Postman equivalent: written as is"),
-                    );
-                    inner.to_owned()
-                }
-                _ => inner.to_owned(),
-            };
-            out.push_str("{{");
-            out.push_str(&converted);
-            out.push_str("}}");
-        }
-        out.push_str(rest);
-        out
+        placeholders::map_placeholders(text, |inner| match inner {
+            "uuid" => "$guid".to_owned(),
+            "timestamp" => "$timestamp".to_owned(),
+            "now" => "$isoTimestamp".to_owned(),
+            _ if inner.starts_with("env.") => {
+                let name = &inner[4..];
+                let secret = self
+                    .inputs
+                    .get(name)
+                    .and_then(|input| input.get("secret"))
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                self.env_reads.insert(name.to_owned(), secret);
+                name.to_owned()
+            }
+            _ if inner.contains(' ')
+                || inner.starts_with('#')
+                || inner.starts_with('/')
+                || inner.starts_with("sandbox.")
+                || inner.starts_with("steps.") =>
+            {
+                let item = self.item.clone();
+                self.report.lossy(
+                    &item,
+                    place,
+                    format!(
+                        "the template `{{{{{inner}}}}}` has no Postman equivalent: written as is"
+                    ),
+                );
+                inner.to_owned()
+            }
+            _ => inner.to_owned(),
+        })
     }
 
     /// Every string of a JSON value through [`Context::text`].
     pub fn json(&mut self, value: &Value, place: &str) -> Value {
-        match value {
-            Value::String(text) => Value::String(self.text(text, place)),
-            Value::Array(items) => {
-                Value::Array(items.iter().map(|v| self.json(v, place)).collect())
-            }
-            Value::Object(object) => Value::Object(
-                object
-                    .iter()
-                    .map(|(k, v)| (self.text(k, place), self.json(v, place)))
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
+        placeholders::map_strings(value, &mut |text| self.text(text, place))
     }
 }
 

@@ -45,19 +45,7 @@ impl Context {
 
     /// Every string (and key) of `value` as a runner template.
     pub fn json(&mut self, value: &Value, place: &str) -> Value {
-        match value {
-            Value::String(text) => Value::String(self.text(text, place)),
-            Value::Array(items) => {
-                Value::Array(items.iter().map(|v| self.json(v, place)).collect())
-            }
-            Value::Object(object) => Value::Object(
-                object
-                    .iter()
-                    .map(|(key, value)| (self.text(key, place), self.json(value, place)))
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
+        super::placeholders::map_strings(value, &mut |text| self.text(text, place))
     }
 
     /// A variable for a literal credential, read from a secret input: the value is never

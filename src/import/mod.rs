@@ -12,6 +12,7 @@
 pub mod auth;
 pub mod body;
 mod convert;
+pub mod placeholders;
 pub mod postman;
 pub mod report;
 pub mod script;

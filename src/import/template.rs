@@ -64,46 +64,27 @@ impl Templates {
     /// `text` with each `{{name}}` made a runner template; dynamic variables without a
     /// helper are kept as written and reported.
     pub fn text(&mut self, text: &str, item: &str, place: &str, report: &mut Report) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(start) = rest.find("{{") {
-            let Some(length) = rest[start + 2..].find("}}") else {
-                break;
-            };
-            out.push_str(&rest[..start]);
-            let inner = rest[start + 2..start + 2 + length].trim();
-            rest = &rest[start + 2 + length + 2..];
-            if let Some(dynamic) = inner.strip_prefix('$') {
-                match DYNAMIC.iter().find(|(postman, _)| &postman[1..] == dynamic) {
-                    Some((_, helper)) => {
-                        out.push_str("{{");
-                        out.push_str(helper);
-                        out.push_str("}}");
-                    }
-                    None => {
-                        out.push_str("{{");
-                        out.push_str(inner);
-                        out.push_str("}}");
-                        report.lossy(
-                            item,
-                            place,
-                            format!(
-                                "the dynamic variable `{{{{{inner}}}}}` has no runner helper \
-                                 (runner has uuid, now, timestamp): replace it with a value or a variable"
-                            ),
-                        );
-                    }
-                }
-            } else {
+        super::placeholders::map_placeholders(text, |inner| {
+            let Some(dynamic) = inner.strip_prefix('$') else {
                 let name = self.name(inner);
                 self.used.insert(name.clone());
-                out.push_str("{{");
-                out.push_str(&name);
-                out.push_str("}}");
+                return name;
+            };
+            match DYNAMIC.iter().find(|(postman, _)| &postman[1..] == dynamic) {
+                Some((_, helper)) => (*helper).to_owned(),
+                None => {
+                    report.lossy(
+                        item,
+                        place,
+                        format!(
+                            "the dynamic variable `{{{{{inner}}}}}` has no runner helper \
+                             (runner has uuid, now, timestamp): replace it with a value or a variable"
+                        ),
+                    );
+                    inner.to_owned()
+                }
             }
-        }
-        out.push_str(rest);
-        out
+        })
     }
 }
 
