@@ -91,7 +91,9 @@ impl<'a> Run<'a> {
                 .err()
                 .map(|m| condition.describe_failure(&m))
         }) {
-            return self.finish(observer, step::skipped(step, &name, &reason));
+            // The reason shows the value the condition read, which may be a secret.
+            let skipped = step::redact_result(step::skipped(step, &name, &reason), &self.redactor);
+            return self.finish(observer, skipped);
         }
         if let Some(delay) = step.delay {
             tokio::time::sleep(delay).await;

@@ -490,7 +490,8 @@ pub(super) fn redact_result(mut result: StepResult, redactor: &Redactor) -> Step
             }
         }
         Outcome::Errored(error) => r(&mut error.message),
-        Outcome::Passed | Outcome::Skipped(_) => {}
+        Outcome::Skipped(reason) => r(reason),
+        Outcome::Passed => {}
     }
     if let Some(exchange) = &mut result.exchange {
         for (_, value) in exchange

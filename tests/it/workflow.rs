@@ -436,3 +436,62 @@ fn the_all_endpoints_collection_pages_through_the_sandbox() {
     );
     assert!(output.stdout.contains("· 6 pages"), "{}", output.stdout);
 }
+
+#[test]
+fn a_when_reason_never_shows_a_secret() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        "when-secret.yaml",
+        "name: When secret\nsteps:\n  - name: Only for the admin token\n    when: { \"{{token}}\": admin }\n    request: { url: \"{{SERVER}}/hit/when-secret\" }\n",
+        &["--secret", "token=when-secret-value"],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        !output.stdout.contains("when-secret-value"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains(r#"expected "admin", got "***""#),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn list_shows_groups_loops_and_includes() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "inc.yaml",
+        "name: Inc\nsteps:\n  - name: S\n    request: { url: \"http://127.0.0.1:1/\" }\n",
+    );
+    let path = fixture.file(
+        "tree.yaml",
+        "name: Tree\nsteps:\n  - name: Login\n    include: inc.yaml\n  - name: Pair\n    for_each: [a, b]\n    steps:\n      - name: First\n        request: { url: \"http://127.0.0.1:1/{{item}}\" }\nfinally:\n  - name: Clean\n    request: { method: DELETE, url: \"http://127.0.0.1:1/\" }\n",
+    );
+    let output = runner(["list".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stdout.contains("1. Login  include "),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("2. Pair  group  for each item"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stdout
+            .contains("       1. First  GET http://127.0.0.1:1/{{item}}"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("  finally:\n    1. Clean  DELETE"),
+        "{}",
+        output.stdout
+    );
+}
