@@ -21,7 +21,7 @@ pub struct Expectations {
     /// `body`.
     pub body: Option<Predicate>,
     /// `schema`.
-    pub schema: Option<SchemaExpectation>,
+    pub schema: Option<Box<SchemaExpectation>>,
     /// `duration` (milliseconds).
     pub duration: Option<Predicate>,
     /// `values`: templated values and their predicates, checked after the captures.

@@ -185,7 +185,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let run = RunRecord {
         collections: collectors
             .iter()
-            .filter_map(|c| c.lock().ok().and_then(|c| c.report.clone()))
+            .filter_map(|c| c.lock().ok().and_then(|mut c| c.report.take()))
             .collect(),
         started_at,
         duration: started.elapsed(),

@@ -15,6 +15,7 @@ use super::model::{
     self, CollectionSpec, CookieExpectSpec, EnvironmentSpec, ExpectSpec, NextField, PaginateSpec,
     RequestSpec, RetryOn, RetrySpec, ScalarValue, StepSpec,
 };
+use super::outline::Outline;
 use super::predicate_spec::PredicateSpec;
 use super::{
     Action, Auth, Body, Collection, Condition, Diagnostic, Environment, ForEach, Include, Input,
@@ -33,12 +34,8 @@ use crate::template::{JsonTemplate, Template, TemplateError, Templates};
 /// shape, even if parts of it do not compile, so later checks can still run on the rest) and
 /// every problem found.
 pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<Diagnostic>) {
-    let spec = match parse(path, &source) {
-        Ok(spec) => spec,
-        Err(problems) => return (None, problems),
-    };
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-    let mut compiler = Compiler {
+    let new_compiler = || Compiler {
         path,
         source: &source,
         prefix: String::new(),
@@ -48,9 +45,32 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         defaults: Defaults::default(),
         ids: Vec::new(),
         jsonpaths: HashMap::new(),
-        include_stack: vec![canonical],
+        include_stack: vec![canonical.clone()],
     };
-    let (vars, environments, default_timeout, steps, finally) = compiler.collection(&spec);
+    // A plain document is read one top-level step at a time, each step's parsed form dropped
+    // once compiled (see `outline`). Anything else, or a step that does not parse, and the
+    // whole document is read at once, which also gives the messages for broken YAML.
+    let by_step = super::outline::outline(&source).and_then(|outline| {
+        let spec = serde_yaml::from_str::<CollectionSpec>(&outline.header).ok()?;
+        let mut compiler = new_compiler();
+        let parts = compiler.collection(&spec, Some(&outline))?;
+        Some((spec, compiler, parts))
+    });
+    let (spec, compiler, parts) = match by_step {
+        Some(compiled) => compiled,
+        None => {
+            let spec = match parse(path, &source) {
+                Ok(spec) => spec,
+                Err(problems) => return (None, problems),
+            };
+            let mut compiler = new_compiler();
+            match compiler.collection(&spec, None) {
+                Some(parts) => (spec, compiler, parts),
+                None => return (None, compiler.problems),
+            }
+        }
+    };
+    let (vars, environments, default_timeout, steps, finally) = parts;
     let Compiler {
         templates,
         problems,
@@ -143,6 +163,19 @@ fn record(references: &mut Vec<Reference>, templates: Vec<&Template>, field: &Fi
     }
 }
 
+/// Gives back the room collecting left in a request step's lists (a `Vec` collected from an
+/// iterator starts with room for four): a collection holds every step while it runs.
+fn shrink_to_fit(step: &mut RequestStep) {
+    step.request.query.shrink_to_fit();
+    step.request.headers.shrink_to_fit();
+    step.request.cookies.shrink_to_fit();
+    step.captures.shrink_to_fit();
+    step.expect.headers.shrink_to_fit();
+    step.expect.jsonpath.shrink_to_fit();
+    step.expect.values.shrink_to_fit();
+    step.expect.cookies.shrink_to_fit();
+}
+
 /// The variables an `expect` block's operands read.
 fn expectation_references(
     references: &mut Vec<Reference>,
@@ -214,7 +247,9 @@ impl Compiler<'_> {
             .push(Diagnostic::at(self.path, self.source, field, message).with_hint(hint));
     }
 
-    fn collection(&mut self, spec: &CollectionSpec) -> Parts {
+    /// Compiles the collection: its top-level steps from `spec`, or, when `outlined`, from
+    /// their text one at a time. `None` when an outlined step does not parse.
+    fn collection(&mut self, spec: &CollectionSpec, outlined: Option<&Outline>) -> Option<Parts> {
         let root = FieldPath::default();
         self.declare_inputs(spec);
         let vars = self.variables(&spec.vars, &root.key("vars"));
@@ -244,18 +279,32 @@ impl Compiler<'_> {
             }
         }
         self.defaults = self.defaults(spec);
-        let steps = self.steps(&spec.steps, &root.key("steps"));
+        let steps = match outlined {
+            None => self.steps(&spec.steps, &root.key("steps")),
+            Some(outline) => self.outlined_steps(outline, &root.key("steps"))?,
+        };
         let finally = self.steps(&spec.finally, &root.key("finally"));
-        if spec.steps.is_empty() {
+        if steps.is_empty() {
             self.problem(&root.key("steps"), "the collection has no steps");
         }
-        (
+        Some((
             vars,
             environments,
             spec.defaults.timeout.map(|d| d.0),
             steps,
             finally,
-        )
+        ))
+    }
+
+    /// Parses and compiles the outlined top-level steps one by one; `None` when one does not
+    /// parse (the whole document is then read at once, for its messages).
+    fn outlined_steps(&mut self, outline: &Outline, field: &FieldPath) -> Option<Vec<Step>> {
+        let mut steps = Vec::with_capacity(outline.steps.len());
+        for (index, text) in outline.steps.iter().enumerate() {
+            let spec = serde_yaml::from_str::<StepSpec>(&text.document(self.source)).ok()?;
+            steps.push(self.step(index, &spec, &field.index(index)));
+        }
+        Some(steps)
     }
 
     fn declare_inputs(&mut self, spec: &CollectionSpec) {
@@ -436,13 +485,10 @@ impl Compiler<'_> {
                 );
             }
         }
-        let variables: Vec<String> = references
-            .iter()
-            .map(|r: &Reference| r.variable.clone())
-            .collect();
-        for (variable, reference) in variables.iter().zip(references.clone()) {
-            self.check_env_references(std::slice::from_ref(variable), &reference.field);
+        for reference in &references {
+            self.check_env_references(std::slice::from_ref(&reference.variable), &reference.field);
         }
+        references.shrink_to_fit();
         Step {
             index,
             field: field.clone(),
@@ -451,7 +497,7 @@ impl Compiler<'_> {
             tags: spec.tags.clone(),
             when,
             delay: spec.delay.map(|d| d.0),
-            for_each,
+            for_each: for_each.map(Box::new),
             action,
             references,
         }
@@ -604,13 +650,15 @@ impl Compiler<'_> {
             }
         }
         expectation_references(references, &expect, &field.key("expect"));
-        RequestStep {
+        let mut step = RequestStep {
             request,
             expect,
             captures,
-            retry,
-            paginate,
-        }
+            retry: retry.map(Box::new),
+            paginate: paginate.map(Box::new),
+        };
+        shrink_to_fit(&mut step);
+        step
     }
 
     fn retry(
@@ -909,7 +957,7 @@ impl Compiler<'_> {
             query,
             headers,
             body,
-            auth,
+            auth: auth.map(Box::new),
             cookies,
             timeout: spec.timeout.map(|d| d.0),
             follow_redirects: spec
@@ -1008,7 +1056,7 @@ impl Compiler<'_> {
             headers,
             jsonpath,
             body,
-            schema,
+            schema: schema.map(Box::new),
             duration,
             values,
             url,

@@ -12,6 +12,7 @@ mod duplicates;
 pub mod duration;
 pub mod locate;
 pub mod model;
+mod outline;
 pub mod predicate_spec;
 pub mod schema;
 
@@ -113,7 +114,7 @@ pub struct Step {
     /// `delay`.
     pub delay: Option<Duration>,
     /// `for_each` and `as`.
-    pub for_each: Option<ForEach>,
+    pub for_each: Option<Box<ForEach>>,
     /// What the step does.
     pub action: Action,
     /// Every variable the step's own templates read (not its children's), with the field.
@@ -138,10 +139,11 @@ pub struct RequestStep {
     pub expect: Expectations,
     /// `capture`, in order.
     pub captures: Vec<Capture>,
-    /// `retry`.
-    pub retry: Option<Retry>,
+    /// `retry` (boxed, like `paginate`: most steps have neither, and a collection holds
+    /// every step).
+    pub retry: Option<Box<Retry>>,
     /// `paginate`.
-    pub paginate: Option<Paginate>,
+    pub paginate: Option<Box<Paginate>>,
 }
 
 /// `for_each` + `as`.
@@ -270,7 +272,7 @@ pub struct Request {
     /// The body.
     pub body: Body,
     /// The auth helper: the step's own, else `defaults.auth`; `None` for `auth: none`.
-    pub auth: Option<Auth>,
+    pub auth: Option<Box<Auth>>,
     /// `cookies`: sent besides the run's cookie jar.
     pub cookies: Vec<(String, Template)>,
     /// The step's own timeout.

@@ -55,7 +55,9 @@ impl Observer for Collector {
                     path: collection.path.clone(),
                     environment: environment.map(str::to_owned),
                     iteration: *iteration,
-                    steps: Vec::new(),
+                    // One result a top-level step is the usual count (groups and loops add
+                    // more): room for it up front rather than doubling past it.
+                    steps: Vec::with_capacity(collection.steps.len() + collection.finally.len()),
                     duration: std::time::Duration::ZERO,
                 });
             }

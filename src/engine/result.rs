@@ -113,9 +113,9 @@ pub struct StepResult {
     /// Variables captured (name, value as text, redacted).
     pub captures: Vec<(String, String)>,
     /// The full exchange, when recorded.
-    pub exchange: Option<Exchange>,
+    pub exchange: Option<Box<Exchange>>,
     /// The request as sent, when recorded (`--curl`).
-    pub sent: Option<SentRequest>,
+    pub sent: Option<Box<SentRequest>>,
     /// Every attempt, when the step has `retry` (the last one is the result).
     pub attempts: Vec<Attempt>,
     /// Pages followed, when the step has `paginate`.

@@ -80,6 +80,8 @@ pub(super) async fn run(
     result.status = Some(response.status);
 
     let view = ResponseView::new(&response);
+    // Exactly the room needed: a report keeps every step's result.
+    result.captures.reserve_exact(request_step.captures.len());
     for capture in &request_step.captures {
         match capture.source.extract(&view) {
             Ok(value) => {
@@ -113,7 +115,7 @@ pub(super) async fn run(
     };
     let options = run.options;
     if options.record_exchanges {
-        result.exchange = Some(Exchange {
+        result.exchange = Some(Box::new(Exchange {
             request_headers: header_pairs(&response.sent_headers),
             request_body: request
                 .body
@@ -127,7 +129,7 @@ pub(super) async fn run(
                 .iter()
                 .map(|r| (r.status, r.to.to_string()))
                 .collect(),
-        });
+        }));
     }
     let seen = step.id.as_ref().map(|_| Seen {
         status: response.status,
@@ -154,7 +156,7 @@ async fn attempts(
     run: &mut Run<'_>,
     result: &mut StepResult,
 ) -> Option<Sent> {
-    let retry = request_step.retry.as_ref();
+    let retry = request_step.retry.as_deref();
     let total = retry.map_or(1, |r| r.attempts);
     let mut wait = retry.map_or(Duration::ZERO, |r| r.interval);
     for attempt in 1..=total {
@@ -236,7 +238,7 @@ async fn send(
 ) -> Result<Response, TransportError> {
     let sent = run.client.send(request).await;
     if run.options.record_requests {
-        result.sent = Some(super::request::sent(request, sent.as_ref().ok()));
+        result.sent = Some(Box::new(super::request::sent(request, sent.as_ref().ok())));
     }
     if let Ok(response) = &sent {
         for secret in &response.new_secrets {

@@ -1,0 +1,398 @@
+//! A first, streaming pass over a collection's YAML that finds where each top-level step is
+//! written, so that a large collection loads one step at a time.
+//!
+//! serde_yaml reads a whole document into a list of events before deserializing any of it:
+//! for a 10,000-step file that list, and the format's types built from it, are most of the
+//! memory a run ever uses. The outline lets the loader deserialize the document without its
+//! steps (`steps: []` in their place, every other line where it was), then each step from its
+//! own text, compiling it and dropping its parsed form before the next. The pass also checks
+//! for duplicate keys, which serde_yaml would otherwise need a pass of its own for.
+//!
+//! Only plain documents are outlined: one document, a block mapping at the top with a block
+//! sequence of `steps`, no anchors, aliases or tags (a step could refer to another's anchor),
+//! no duplicate keys. Anything else, and any document the outline pass cannot read, gives
+//! `None`, and the loader reads the whole document at once as before; its messages are the
+//! ones users see for broken YAML.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use saphyr_parser::{Event, Parser, Span};
+
+/// Where a plain collection's top-level steps are written.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Outline {
+    /// The document with `steps: []` in place of the steps; other lines keep their numbers.
+    pub header: String,
+    /// Each top-level step's text, in order.
+    pub steps: Vec<StepText>,
+}
+
+/// The text of one top-level step.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct StepText {
+    /// Byte range in the source: from the step's first character to the start of the line
+    /// of the next step's `-` (or the end of the sequence), so no text falls between steps.
+    range: Range<usize>,
+    /// The column of the step's first character (after `- `).
+    column: usize,
+}
+
+impl StepText {
+    /// The step as a YAML document of its own: its first line indented as in the file, so
+    /// its other lines keep their indentation relative to it.
+    pub(super) fn document(&self, source: &str) -> String {
+        let text = &source[self.range.clone()];
+        let mut document = String::with_capacity(self.column + text.len());
+        document.extend(std::iter::repeat_n(' ', self.column));
+        document.push_str(text);
+        document
+    }
+}
+
+/// One open collection while walking the events.
+enum Frame<'a> {
+    Mapping {
+        /// The scalar keys seen so far.
+        keys: Vec<Cow<'a, str>>,
+        /// The next node is a key.
+        at_key: bool,
+        /// Whether this mapping is the top-level one.
+        top: bool,
+    },
+    Sequence {
+        /// Whether this is the top-level `steps` sequence.
+        steps: bool,
+    },
+}
+
+/// Outlines `source`, or `None` when it is not a plain document (see the module docs).
+pub(super) fn outline(source: &str) -> Option<Outline> {
+    let mut offsets = ByteOffsets::new(source);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut documents = 0;
+    // The byte where the top-level `steps` key ends, once seen; then the value must follow.
+    let mut steps_key_end: Option<usize> = None;
+    let mut steps_sequence = false;
+    let mut step_starts: Vec<(usize, usize)> = Vec::new();
+    let mut steps_end: Option<usize> = None;
+    for event in Parser::new_from_str(source) {
+        let (event, span) = event.ok()?;
+        // Was the event a key of the mapping on top of the stack?
+        let is_key = matches!(stack.last(), Some(Frame::Mapping { at_key: true, .. }));
+        let top_level_value = matches!(
+            stack.last(),
+            Some(Frame::Mapping {
+                at_key: false,
+                top: true,
+                ..
+            })
+        );
+        let starts_step = matches!(stack.last(), Some(Frame::Sequence { steps: true }));
+        if starts_step && !matches!(event, Event::SequenceEnd) {
+            step_starts.push((offsets.byte(&span)?, span.start.col()));
+        }
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return None;
+                }
+            }
+            Event::Alias(_) => return None,
+            Event::Scalar(value, _, anchor, tag) => {
+                if anchor != 0 || tag.is_some() {
+                    return None;
+                }
+                if top_level_value && steps_key_end.is_some() && !steps_sequence {
+                    // `steps:` with a scalar (or nothing): the full loader says what is wrong.
+                    return None;
+                }
+                if is_key {
+                    let top = matches!(stack.last(), Some(Frame::Mapping { top: true, .. }));
+                    if let Some(Frame::Mapping { keys, .. }) = stack.last_mut() {
+                        if keys.contains(&value) {
+                            return None;
+                        }
+                        if top && value == "steps" {
+                            steps_key_end = Some(offsets.byte_at(span.end.index())?);
+                        }
+                        keys.push(value);
+                    }
+                }
+                flip(&mut stack, is_key);
+            }
+            Event::SequenceStart(anchor, tag) => {
+                if anchor != 0 || tag.is_some() {
+                    return None;
+                }
+                let steps = top_level_value && steps_key_end.is_some() && !steps_sequence;
+                if steps {
+                    // Only a block sequence: a flow one (`[...]`) is left to the full loader.
+                    let start = offsets.byte(&span)?;
+                    if source[start..].starts_with('[') {
+                        return None;
+                    }
+                    steps_sequence = true;
+                }
+                stack.push(Frame::Sequence { steps });
+            }
+            Event::MappingStart(anchor, tag) => {
+                if anchor != 0 || tag.is_some() {
+                    return None;
+                }
+                if top_level_value && steps_key_end.is_some() && !steps_sequence {
+                    return None;
+                }
+                let top = stack.is_empty();
+                if top && source[offsets.byte(&span)?..].starts_with('{') {
+                    return None;
+                }
+                stack.push(Frame::Mapping {
+                    keys: Vec::new(),
+                    at_key: true,
+                    top,
+                });
+            }
+            Event::SequenceEnd => {
+                if let Some(Frame::Sequence { steps: true }) = stack.pop() {
+                    steps_end = Some(offsets.byte(&span)?);
+                }
+                let is_key = matches!(stack.last(), Some(Frame::Mapping { at_key: true, .. }));
+                flip(&mut stack, is_key);
+            }
+            Event::MappingEnd => {
+                stack.pop();
+                let is_key = matches!(stack.last(), Some(Frame::Mapping { at_key: true, .. }));
+                flip(&mut stack, is_key);
+            }
+        }
+    }
+    if documents != 1 {
+        return None;
+    }
+    let (key_end, steps_end) = (steps_key_end?, steps_end?);
+    // The steps region ends where the next top-level key (or the document) starts: at the
+    // start of a line.
+    if steps_end != source.len() && !line_start(source, steps_end) {
+        return None;
+    }
+    let mut steps = Vec::with_capacity(step_starts.len());
+    for (i, &(start, column)) in step_starts.iter().enumerate() {
+        let end = match step_starts.get(i + 1) {
+            Some(&(next, _)) => dash_line(source, start, next)?,
+            None => steps_end,
+        };
+        steps.push(StepText {
+            range: start..end,
+            column,
+        });
+    }
+    let region = &source[key_end..steps_end];
+    let mut header = String::with_capacity(source.len() - region.len() + 8);
+    header.push_str(&source[..key_end]);
+    header.push_str(": []");
+    header.extend(std::iter::repeat_n('\n', region.matches('\n').count()));
+    header.push_str(&source[steps_end..]);
+    Some(Outline { header, steps })
+}
+
+/// After a node, a mapping waits for the other half of its pair.
+fn flip(stack: &mut [Frame], was_key: bool) {
+    if let Some(Frame::Mapping { at_key, .. }) = stack.last_mut() {
+        *at_key = !was_key;
+    }
+}
+
+/// Whether `at` is the first byte of a line.
+fn line_start(source: &str, at: usize) -> bool {
+    at == 0 || source.as_bytes().get(at - 1) == Some(&b'\n')
+}
+
+/// The start of the line of the `-` that introduces the step at `next`, which must follow
+/// the step at `previous` with only whitespace between that `-` and the step.
+fn dash_line(source: &str, previous: usize, next: usize) -> Option<usize> {
+    let before = source.get(previous..next)?;
+    let dash = before.trim_end_matches([' ', '\t', '\r', '\n']);
+    if !dash.ends_with('-') {
+        return None;
+    }
+    let dash_at = previous + dash.len() - 1;
+    let line = source[..dash_at]
+        .rfind('\n')
+        .map_or(0, |newline| newline + 1);
+    // Only indentation before the dash, and the line belongs to the step after `previous`.
+    (line > previous && source[line..dash_at].bytes().all(|b| b == b' ')).then_some(line)
+}
+
+/// Turns the parser's character indexes into byte offsets. Events arrive in order, so one
+/// cursor that only moves forward converts them all in a single walk over the text.
+struct ByteOffsets<'a> {
+    source: &'a str,
+    chars: usize,
+    bytes: usize,
+}
+
+impl<'a> ByteOffsets<'a> {
+    fn new(source: &'a str) -> Self {
+        ByteOffsets {
+            source,
+            chars: 0,
+            bytes: 0,
+        }
+    }
+
+    /// The byte offset of where `span` starts.
+    fn byte(&mut self, span: &Span) -> Option<usize> {
+        self.byte_at(span.start.index())
+    }
+
+    /// The byte offset of character `index`; `None` if the parser went backwards.
+    fn byte_at(&mut self, index: usize) -> Option<usize> {
+        if index < self.chars {
+            return None;
+        }
+        let mut rest = self.source[self.bytes..].chars();
+        while self.chars < index {
+            self.bytes += rest.next()?.len_utf8();
+            self.chars += 1;
+        }
+        Some(self.bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn steps(source: &str) -> Vec<String> {
+        let outline = outline(source).expect("outlined");
+        outline.steps.iter().map(|s| s.document(source)).collect()
+    }
+
+    #[test]
+    fn splits_top_level_steps_and_keeps_the_header_lines() {
+        let source = "\
+---
+name: x # ü
+steps: # the steps
+  - name: a
+    request:
+      url: \"http://é\"
+    # trailing
+  -
+    name: b
+    request: { url: y }
+
+  # between
+finally:
+- name: z
+  request: { url: q }
+";
+        let outline = outline(source).expect("outlined");
+        assert_eq!(
+            outline.header,
+            "---\nname: x # ü\nsteps: []\n\n\n\n\n\n\n\n\n\nfinally:\n- name: z\n  request: { url: q }\n"
+        );
+        assert_eq!(outline.header.lines().count(), source.lines().count());
+        assert_eq!(
+            steps(source),
+            [
+                "    name: a\n    request:\n      url: \"http://é\"\n    # trailing\n",
+                "    name: b\n    request: { url: y }\n\n  # between\n",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_last_step_runs_to_the_end_of_the_file() {
+        let source = "name: x\nsteps:\n- name: a\n  request:\n    body: |+\n      text\n\n";
+        assert_eq!(
+            steps(source),
+            ["  name: a\n  request:\n    body: |+\n      text\n\n"]
+        );
+    }
+
+    #[test]
+    fn leaves_anything_unusual_to_the_full_loader() {
+        for source in [
+            "name: x\nsteps: [{ name: a }]\n",
+            "name: x\nsteps:\n  - &a { name: a }\n  - *a\n",
+            "name: x\nsteps:\n  - !custom { name: a }\n",
+            "name: x\nname: y\nsteps:\n  - name: a\n",
+            "name: x\nsteps:\n  - name: a\n    name: b\n",
+            "name: x\nsteps:\n",
+            "name: x\nsteps: 3\n",
+            "name: x\nsteps:\n  - name: a\n---\nname: y\n",
+            "{ name: x, steps: [] }",
+            "name: x\nsteps:\n  - name: a\n    url: \"unclosed\n",
+            "name: x\n",
+        ] {
+            assert_eq!(outline(source), None, "{source}");
+        }
+    }
+
+    /// Every collection in the repository that outlines reads the same outlined as whole.
+    #[test]
+    fn outlined_collections_read_as_the_whole_document_does() {
+        use crate::collection::model::{CollectionSpec, StepSpec};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        let mut dirs = vec![root.join("collections"), root.join("tests/fixtures")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("readable").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml") {
+                    files.push(path);
+                }
+            }
+        }
+        let mut outlined = 0;
+        for file in &files {
+            let source = std::fs::read_to_string(file).expect("readable");
+            let Ok(whole) = serde_yaml::from_str::<CollectionSpec>(&source) else {
+                continue;
+            };
+            let Some(outline) = outline(&source) else {
+                continue;
+            };
+            let mut by_step: CollectionSpec =
+                serde_yaml::from_str(&outline.header).expect("the header parses");
+            by_step.steps = outline
+                .steps
+                .iter()
+                .map(|s| serde_yaml::from_str::<StepSpec>(&s.document(&source)).expect("parses"))
+                .collect();
+            assert_eq!(
+                format!("{by_step:?}"),
+                format!("{whole:?}"),
+                "{}",
+                file.display()
+            );
+            outlined += 1;
+        }
+        assert!(
+            outlined >= 10,
+            "only {outlined} of {} files outlined",
+            files.len()
+        );
+    }
+
+    #[test]
+    fn a_step_outlined_reads_like_the_whole_document() {
+        let source = "name: x\nsteps:\n  - name: a\n    request:\n      url: u\n      headers: { A: \"1\" }\n  - name: b\n    request: { url: v }\n";
+        let whole: serde_yaml::Value = serde_yaml::from_str(source).expect("parses");
+        let outline = outline(source).expect("outlined");
+        for (i, step) in outline.steps.iter().enumerate() {
+            let alone: serde_yaml::Value =
+                serde_yaml::from_str(&step.document(source)).expect("parses");
+            assert_eq!(alone, whole["steps"][i]);
+        }
+        let header: serde_yaml::Value = serde_yaml::from_str(&outline.header).expect("parses");
+        assert_eq!(header["name"], whole["name"]);
+        assert_eq!(header["steps"], serde_yaml::Value::Sequence(Vec::new()));
+    }
+}
