@@ -81,11 +81,6 @@ fn is_collection(path: &Path) -> bool {
         .extension()
         .is_some_and(|ext| ext == "yaml" || ext == "yml");
     yaml && std::fs::read_to_string(path)
-        .map(
-            |text| match serde_yaml::from_str::<serde_yaml::Value>(&text) {
-                Ok(doc) => doc.get("steps").is_some(),
-                Err(_) => true,
-            },
-        )
+        .map(|text| crate::collection::has_top_level_key(&text, "steps").unwrap_or(true))
         .unwrap_or(true)
 }

@@ -28,6 +28,7 @@ use crate::template::{JsonTemplate, Template, Templates};
 pub use crate::check::condition::Condition;
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use locate::FieldPath;
+pub use outline::has_top_level_key;
 pub use model::{CollectionSpec, Method, SandboxKind};
 
 /// True for a valid variable name: letters, digits, `_` and `-`, not empty.

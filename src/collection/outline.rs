@@ -198,6 +198,43 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
     Some(Outline { header, steps })
 }
 
+/// Whether the top-level mapping of `source` has the key `key`, reading no further than
+/// that key; `None` when the YAML does not parse before the answer is known.
+pub fn has_top_level_key(source: &str, key: &str) -> Option<bool> {
+    let mut depth = 0usize;
+    // In the top-level mapping, whether the next node is a key.
+    let mut at_key = true;
+    for event in Parser::new_from_str(source) {
+        let (event, _) = event.ok()?;
+        match event {
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if depth == 0 && !matches!(event, Event::MappingStart(..)) {
+                    return Some(false);
+                }
+                depth += 1;
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(false);
+                }
+                if depth == 1 {
+                    at_key = !at_key;
+                }
+            }
+            Event::Scalar(value, ..) => match depth {
+                0 => return Some(false),
+                1 if at_key && value == key => return Some(true),
+                1 => at_key = !at_key,
+                _ => {}
+            },
+            Event::Alias(_) if depth == 1 => at_key = !at_key,
+            _ => {}
+        }
+    }
+    Some(false)
+}
+
 /// After a node, a mapping waits for the other half of its pair.
 fn flip(stack: &mut [Frame], was_key: bool) {
     if let Some(Frame::Mapping { at_key, .. }) = stack.last_mut() {
@@ -312,6 +349,20 @@ finally:
             steps(source),
             ["  name: a\n  request:\n    body: |+\n      text\n\n"]
         );
+    }
+
+    #[test]
+    fn finds_a_top_level_key_only() {
+        let has_steps = |source: &str| has_top_level_key(source, "steps");
+        assert_eq!(has_steps("name: x\nsteps:\n  - name: a\n"), Some(true));
+        assert_eq!(has_steps("vars: { steps: 1 }\nname: x\n"), Some(false));
+        assert_eq!(has_steps("vars:\n  a: [steps]\nsteps: []\n"), Some(true));
+        assert_eq!(has_steps("name: steps\n"), Some(false));
+        assert_eq!(has_steps("? [a]\n: steps\n"), Some(false));
+        assert_eq!(has_steps("- steps\n"), Some(false));
+        assert_eq!(has_steps("steps"), Some(false));
+        assert_eq!(has_steps(""), Some(false));
+        assert_eq!(has_steps("name: \"x\nsteps: []\n"), None);
     }
 
     #[test]
