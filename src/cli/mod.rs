@@ -13,6 +13,7 @@ mod progress;
 mod run;
 mod sandbox;
 mod validate;
+mod workers;
 
 use std::process::ExitCode;
 
@@ -23,22 +24,12 @@ pub use args::{
     ImportPostmanArgs, ListArgs, RunArgs, SandboxCommand, SandboxName, ValidateArgs,
 };
 
-/// The async runtime: one worker thread per job of `runner run` (a single-threaded runtime for
-/// `--jobs 1` or a single collection, which spares the cross-thread wake-ups on every
-/// request), else one per CPU.
+/// The async runtime: single-threaded for `runner run`, whose collections run on worker
+/// threads of their own (see `workers`), else one worker thread per CPU (the sandbox server).
 fn runtime_for(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let workers = match command {
-        // One collection, run once: its steps run in order, one thread is all it can use.
-        Command::Run(args)
-            if args.paths.len() == 1
-                && args.paths[0].is_file()
-                && args.data.is_none()
-                && args.iterations.is_none() =>
-        {
-            1
-        }
-        Command::Run(args) => args.jobs.map_or(cpus, usize::from).min(cpus),
+        Command::Run(_) => 1,
         _ => cpus,
     };
     if workers <= 1 {

@@ -8,16 +8,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde_json::Value;
-use tokio::task::JoinSet;
 
 use super::args::RunArgs;
 use super::exit_code;
 use super::output::{CollectionWriter, OrderedOutput};
 use super::progress::Progress;
+use super::workers::{self, Job, Plan};
 use crate::collection::{Collection, Diagnostics};
-use crate::engine::{
-    self, Collector, Event, Observer, Override, PrepareError, RunOptions, Selection,
-};
+use crate::engine::{Collector, Event, Observer, Override, PrepareError, RunOptions, Selection};
 use crate::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
 use crate::report::terminal::{print_summary, TerminalReporter};
 use crate::report::{self, RunRecord};
@@ -107,7 +105,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     };
 
-    let jobs = args.jobs.map_or_else(
+    let jobs_at_once = args.jobs.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
@@ -132,52 +130,70 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let started = Instant::now();
-    let permits = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
-    let mut tasks = JoinSet::new();
-    for (index, (collection, options)) in runs.iter().enumerate() {
-        let collection = Arc::clone(collection);
-        let options = Arc::clone(options);
-        let client = client.clone();
-        let permits = Arc::clone(&permits);
-        let output = Arc::clone(&output);
-        let mut observer = CollectionObserver {
-            terminal: TerminalReporter::new(
-                CollectionWriter {
-                    index,
-                    shared: Arc::clone(&output),
-                },
-                args.verbose,
-            ),
-            collector: Arc::clone(&collectors[index]),
-            progress: Arc::clone(&progress),
-            name: String::new(),
-        };
-        tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await;
-            let result =
-                engine::run_collection(&collection, &options, &client, &mut observer).await;
-            output.finish(index);
-            (index, result.err())
-        });
-    }
-    let mut setup_failures: Vec<(usize, PrepareError)> = Vec::new();
-    let interrupted = tokio::select! {
-        () = async {
-            while let Some(joined) = tasks.join_next().await {
-                if let Ok((index, Some(error))) = joined {
-                    setup_failures.push((index, error));
-                }
+    let jobs: Vec<Job<CollectionObserver>> = runs
+        .iter()
+        .enumerate()
+        .map(|(index, (collection, options))| Job {
+            index,
+            collection: Arc::clone(collection),
+            options: Arc::clone(options),
+            observer: CollectionObserver {
+                terminal: TerminalReporter::new(
+                    CollectionWriter {
+                        index,
+                        shared: Arc::clone(&output),
+                    },
+                    args.verbose,
+                ),
+                collector: Arc::clone(&collectors[index]),
+                progress: Arc::clone(&progress),
+                name: String::new(),
+            },
+        })
+        .collect();
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let plan = Plan::new(jobs_at_once, cpus, runs.len());
+    // One client per thread: connections belong to the runtime that opened them.
+    let mut clients = vec![client.clone()];
+    for _ in 1..plan.threads() {
+        match client.sibling(&client_options(&args)) {
+            Ok(sibling) => clients.push(sibling),
+            Err(error) => {
+                let _ = writeln!(stderr, "error: {error}");
+                return exit_code::RUNTIME_ERROR;
             }
-        } => false,
-        _ = tokio::signal::ctrl_c() => true,
-    };
+        }
+    }
+    let finish = Arc::clone(&output);
+    let ran = workers::run(
+        jobs,
+        &plan,
+        clients,
+        move |index| finish.finish(index),
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        },
+    )
+    .await;
     if let Some(ticker) = ticker {
         ticker.abort();
     }
     progress.clear();
+    let (finished, interrupted) = match ran {
+        Ok(ran) => ran,
+        Err(error) => {
+            let _ = writeln!(
+                stderr,
+                "error: cannot start a worker thread's runtime: {error}"
+            );
+            (Vec::new(), false)
+        }
+    };
+    let mut setup_failures: Vec<(usize, PrepareError)> = finished
+        .into_iter()
+        .filter_map(|(index, failure)| Some((index, failure?)))
+        .collect();
     if interrupted {
-        tasks.abort_all();
-        while tasks.join_next().await.is_some() {}
         for index in 0..runs.len() {
             output.finish(index);
         }
@@ -224,9 +240,9 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     code
 }
 
-/// The run's HTTP client, with `--cookie-jar` loaded; or the error and its exit code.
-fn client(args: &RunArgs) -> Result<HttpClient, (String, u8)> {
-    let options = ClientOptions {
+/// The HTTP client's options from the command line.
+fn client_options(args: &RunArgs) -> ClientOptions {
+    ClientOptions {
         network: NetworkOptions {
             insecure: args.insecure,
             cacert: args.cacert.clone(),
@@ -236,8 +252,12 @@ fn client(args: &RunArgs) -> Result<HttpClient, (String, u8)> {
             connect_timeout: args.connect_timeout,
         },
         max_body: args.max_body.unwrap_or(crate::http::DEFAULT_MAX_BODY),
-    };
-    let client = HttpClient::new(&options).map_err(|error| {
+    }
+}
+
+/// The run's HTTP client, with `--cookie-jar` loaded; or the error and its exit code.
+fn client(args: &RunArgs) -> Result<HttpClient, (String, u8)> {
+    let client = HttpClient::new(&client_options(args)).map_err(|error| {
         let code = match error {
             ClientError::Build(_) => exit_code::RUNTIME_ERROR,
             ClientError::Invalid { .. } | ClientError::Argument(_) => exit_code::INVALID_INPUT,

@@ -28,8 +28,8 @@ use crate::template::{JsonTemplate, Template, Templates};
 pub use crate::check::condition::Condition;
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use locate::FieldPath;
-pub use outline::has_top_level_key;
 pub use model::{CollectionSpec, Method, SandboxKind};
+pub use outline::has_top_level_key;
 
 /// True for a valid variable name: letters, digits, `_` and `-`, not empty.
 pub fn is_variable_name(name: &str) -> bool {

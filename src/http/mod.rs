@@ -164,6 +164,16 @@ impl HttpClient {
         })
     }
 
+    /// A client for another thread's runtime: its own connections, this one's cookie jar
+    /// and OAuth2 tokens.
+    pub fn sibling(&self, options: &ClientOptions) -> Result<Self, ClientError> {
+        Ok(HttpClient {
+            jar: Arc::clone(&self.jar),
+            tokens: Arc::clone(&self.tokens),
+            ..HttpClient::new(options)?
+        })
+    }
+
     /// The run's cookie jar.
     pub fn cookie_jar(&self) -> &CookieJar {
         &self.jar

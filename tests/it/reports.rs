@@ -271,29 +271,50 @@ fn an_interrupted_run_exits_130_and_writes_what_ran() {
     let fixture = Fixture::new();
     let path = fixture.file(
         "slow.yaml",
-        "name: Interrupted\nsteps:\n  - name: Quick\n    request: { url: \"{{SERVER}}/text\" }\n  - name: Slow\n    request: { url: \"{{SERVER}}/slow\", timeout: 20s }\n",
+        "name: Interrupted\nsteps:\n  - name: Quick\n    request: { url: \"{{SERVER}}/text\" }\n  - name: Slow\n    request: { url: \"{{SERVER}}/sleep/10000\", timeout: 60s }\n",
     );
-    let mut args = vec!["run".to_owned(), path.display().to_string()];
-    args.extend(report_args(fixture.path()));
-    let child = Command::new(env!("CARGO_BIN_EXE_runner"))
-        .args(&args)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runner starts");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    let _ = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
-    let output = child.wait_with_output().expect("exits");
-    assert_eq!(output.status.code(), Some(130), "{output:?}");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("(interrupted)"), "{stdout}");
-    let report = validate_json_report(&read(fixture.path(), "report.json"));
-    assert_eq!(report["interrupted"], true);
-    assert_eq!(report["collections"][0]["steps"][0]["name"], "Quick");
-    assert!(read(fixture.path(), "report.tap").contains("Bail out! interrupted"));
+    let second = fixture.file(
+        "slow-too.yaml",
+        &std::fs::read_to_string(&path).expect("written"),
+    );
+    // One collection (run on the main thread), then two with `--jobs 2` (one of them on a
+    // worker thread of its own).
+    for (paths, jobs) in [(vec![&path], "1"), (vec![&path, &second], "2")] {
+        let mut args = vec!["run".to_owned(), "--jobs".to_owned(), jobs.to_owned()];
+        args.extend(paths.iter().map(|p| p.display().to_string()));
+        args.extend(report_args(fixture.path()));
+        let child = Command::new(env!("CARGO_BIN_EXE_runner"))
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("runner starts");
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let _ = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        let interrupted = std::time::Instant::now();
+        let output = child.wait_with_output().expect("exits");
+        assert_eq!(output.status.code(), Some(130), "{output:?}");
+        // Stopped, not left to wait for the sleeping step's response (8.5 s away).
+        assert!(
+            interrupted.elapsed().as_secs() < 6,
+            "--jobs {jobs}: took {:?}",
+            interrupted.elapsed()
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("(interrupted)"), "{stdout}");
+        let report = validate_json_report(&read(fixture.path(), "report.json"));
+        assert_eq!(report["interrupted"], true);
+        for (index, _) in paths.iter().enumerate() {
+            assert_eq!(
+                report["collections"][index]["steps"][0]["name"], "Quick",
+                "--jobs {jobs}: {report}"
+            );
+        }
+        assert!(read(fixture.path(), "report.tap").contains("Bail out! interrupted"));
+    }
 }
 
 #[test]
