@@ -554,8 +554,10 @@ impl Compiler<'_> {
         field: &FieldPath,
         references: &mut Vec<Reference>,
     ) -> RequestStep {
-        let defaults = self.defaults.clone();
+        // Lent out rather than cloned for every step; put back right after.
+        let defaults = std::mem::take(&mut self.defaults);
         let request = self.request(request_spec, &field.key("request"), &defaults);
+        self.defaults = defaults;
         let expect = match &spec.expect {
             Some(expect) => self.expectations(expect, &field.key("expect")),
             None => Expectations::default(),
