@@ -179,17 +179,15 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         ticker.abort();
     }
     progress.clear();
-    let (finished, interrupted) = match ran {
-        Ok(ran) => ran,
-        Err(error) => {
-            let _ = writeln!(
-                stderr,
-                "error: cannot start a worker thread's runtime: {error}"
-            );
-            (Vec::new(), false)
-        }
-    };
-    let mut setup_failures: Vec<(usize, PrepareError)> = finished
+    for error in &ran.thread_failures {
+        let _ = writeln!(
+            stderr,
+            "warning: a worker thread could not start ({error}); the other threads ran its jobs"
+        );
+    }
+    let interrupted = ran.interrupted;
+    let mut setup_failures: Vec<(usize, PrepareError)> = ran
+        .finished
         .into_iter()
         .filter_map(|(index, failure)| Some((index, failure?)))
         .collect();

@@ -21,8 +21,11 @@ use crate::http::HttpClient;
 pub(super) struct Job<O> {
     /// Its position in the run's order.
     pub index: usize,
+    /// The collection to run.
     pub collection: Arc<Collection>,
+    /// How (environment, variables, selection).
     pub options: Arc<RunOptions>,
+    /// Where its events go.
     pub observer: O,
 }
 
@@ -52,6 +55,17 @@ impl Plan {
 /// The end of one job: its index and, if it could not start, why.
 pub(super) type Finished = (usize, Option<PrepareError>);
 
+/// How the jobs went.
+pub(super) struct Ran {
+    /// Every job that ended (all of them unless interrupted), in no particular order.
+    pub finished: Vec<Finished>,
+    /// Whether the run was interrupted (the jobs still running were stopped).
+    pub interrupted: bool,
+    /// Threads that could not start their runtime; their share of the jobs ran on the
+    /// others (the first thread, the caller's, always runs).
+    pub thread_failures: Vec<std::io::Error>,
+}
+
 /// What the lanes share.
 struct Shared<O> {
     queue: Mutex<VecDeque<Job<O>>>,
@@ -60,16 +74,15 @@ struct Shared<O> {
 }
 
 /// Runs `jobs` as `plan` says, thread `t` with `clients[t]`; `done(index)` is called as each
-/// job ends. Returns the jobs that could not start, and whether `interrupt` fired first (the
-/// jobs still running are then stopped). The first thread is the caller's, whose runtime
-/// must be single-threaded.
+/// job ends. Stops the jobs still running when `interrupt` fires. The first thread is the
+/// caller's, whose runtime must be single-threaded.
 pub(super) async fn run<O: Observer + 'static>(
     jobs: Vec<Job<O>>,
     plan: &Plan,
     clients: Vec<HttpClient>,
     done: impl Fn(usize) + Send + Sync + 'static,
     interrupt: impl std::future::Future<Output = ()>,
-) -> std::io::Result<(Vec<Finished>, bool)> {
+) -> Ran {
     let shared = Arc::new(Shared {
         queue: Mutex::new(VecDeque::from(jobs)),
         done: Box::new(done),
@@ -99,20 +112,21 @@ pub(super) async fn run<O: Observer + 'static>(
         here.abort_all();
         while here.join_next().await.is_some() {}
     }
-    let mut failure = None;
+    let mut thread_failures = Vec::new();
     while let Some(joined) = threads.join_next().await {
         match joined {
             Ok(Ok(())) => {}
-            Ok(Err(error)) => failure = Some(error),
+            Ok(Err(error)) => thread_failures.push(error),
             // A thread that panicked is a bug: re-raise it.
             Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
             Err(_) => {}
         }
     }
     let finished = std::mem::take(&mut *shared.finished.lock().unwrap_or_else(|e| e.into_inner()));
-    match failure {
-        Some(error) => Err(error),
-        None => Ok((finished, interrupted)),
+    Ran {
+        finished,
+        interrupted,
+        thread_failures,
     }
 }
 
