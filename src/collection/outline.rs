@@ -384,10 +384,10 @@ finally:
         }
     }
 
-    /// Every collection in the repository that outlines reads the same outlined as whole.
-    #[test]
-    fn outlined_collections_read_as_the_whole_document_does() {
-        use crate::collection::model::{CollectionSpec, StepSpec};
+    use crate::collection::model::{CollectionSpec, StepSpec};
+
+    /// Every YAML file of the repository's collections and test fixtures.
+    fn repository_yaml() -> Vec<String> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = Vec::new();
         let mut dirs = vec![root.join("collections"), root.join("tests/fixtures")];
@@ -397,38 +397,88 @@ finally:
                 if path.is_dir() {
                     dirs.push(path);
                 } else if path.extension().is_some_and(|e| e == "yaml") {
-                    files.push(path);
+                    files.push(std::fs::read_to_string(&path).expect("readable"));
                 }
             }
         }
+        files
+    }
+
+    /// The collection read through the outline, if it outlines and every part parses.
+    fn read_outlined(source: &str) -> Option<CollectionSpec> {
+        let outline = outline(source)?;
+        let mut spec: CollectionSpec = serde_yaml::from_str(&outline.header).ok()?;
+        spec.steps = outline
+            .steps
+            .iter()
+            .map(|s| serde_yaml::from_str::<StepSpec>(&s.document(source)).ok())
+            .collect::<Option<_>>()?;
+        Some(spec)
+    }
+
+    /// Every collection in the repository that outlines reads the same outlined as whole.
+    #[test]
+    fn outlined_collections_read_as_the_whole_document_does() {
+        let files = repository_yaml();
         let mut outlined = 0;
-        for file in &files {
-            let source = std::fs::read_to_string(file).expect("readable");
-            let Ok(whole) = serde_yaml::from_str::<CollectionSpec>(&source) else {
+        for source in &files {
+            let Ok(whole) = serde_yaml::from_str::<CollectionSpec>(source) else {
                 continue;
             };
-            let Some(outline) = outline(&source) else {
-                continue;
-            };
-            let mut by_step: CollectionSpec =
-                serde_yaml::from_str(&outline.header).expect("the header parses");
-            by_step.steps = outline
-                .steps
-                .iter()
-                .map(|s| serde_yaml::from_str::<StepSpec>(&s.document(&source)).expect("parses"))
-                .collect();
-            assert_eq!(
-                format!("{by_step:?}"),
-                format!("{whole:?}"),
-                "{}",
-                file.display()
-            );
+            let by_step = read_outlined(source).expect("a valid collection outlines");
+            assert_eq!(format!("{by_step:?}"), format!("{whole:?}"), "{source}");
             outlined += 1;
         }
+        assert!(outlined >= 10, "only {outlined} of {} files", files.len());
+    }
+
+    /// Line-level edits of the repository's collections (the kind a person makes: lines
+    /// deleted, duplicated, moved, indented, commented): whenever the outlined reading
+    /// succeeds, the whole document reads the same. So the outline never accepts or changes
+    /// what the full loader would reject or read differently.
+    #[test]
+    fn edited_collections_read_the_same_outlined_or_whole() {
+        let files = repository_yaml();
+        let mut rng = fastrand::Rng::with_seed(7);
+        let (mut compared, mut fell_back) = (0, 0);
+        for round in 0..3000 {
+            let source = &files[round % files.len()];
+            let mut lines: Vec<String> = source.lines().map(str::to_owned).collect();
+            for _ in 0..rng.usize(1..=2) {
+                if lines.is_empty() {
+                    break;
+                }
+                let at = rng.usize(..lines.len());
+                match rng.u8(..7) {
+                    0 => drop(lines.remove(at)),
+                    1 => lines.insert(at, lines[at].clone()),
+                    2 => lines[at].insert_str(0, "  "),
+                    3 => lines[at] = lines[at].trim_start_matches(' ').to_owned(),
+                    4 => lines.insert(at, "  # a comment".to_owned()),
+                    5 => lines.insert(at, String::new()),
+                    _ => {
+                        let other = rng.usize(..lines.len());
+                        lines.swap(at, other);
+                    }
+                }
+            }
+            let edited = lines.join("\n") + "\n";
+            let whole = serde_yaml::from_str::<CollectionSpec>(&edited);
+            match (read_outlined(&edited), whole) {
+                (Some(by_step), Ok(whole)) => {
+                    assert_eq!(format!("{by_step:?}"), format!("{whole:?}"), "{edited}");
+                    compared += 1;
+                }
+                (Some(_), Err(error)) => {
+                    panic!("outlined but the whole document fails ({error}):\n{edited}")
+                }
+                (None, Ok(_)) => fell_back += 1,
+                (None, Err(_)) => {}
+            }
+        }
         assert!(
-            outlined >= 10,
-            "only {outlined} of {} files outlined",
-            files.len()
+            compared > 200,
+            "only {compared} edits compared ({fell_back} fell back)"
         );
     }
 
