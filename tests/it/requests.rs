@@ -208,6 +208,30 @@ fn protected_steps(count: usize) -> String {
         .collect()
 }
 
+/// `--jobs` runs collections on several threads, each with its own connections: the token
+/// is still fetched once for the whole run.
+#[test]
+fn collections_on_several_threads_share_one_token() {
+    let fixture = Fixture::new();
+    let yaml = oauth2_collection("threads", &protected_steps(5))
+        .replace("{{R}}", &format!("http://{}", servers::server()));
+    for i in 1..=4 {
+        fixture.file(&format!("c{i}.yaml"), &yaml);
+    }
+    let output = runner_with_env(
+        vec![
+            "run".to_owned(),
+            "--jobs".to_owned(),
+            "4".to_owned(),
+            fixture.path().display().to_string(),
+        ],
+        &[("CLIENT_SECRET", CLIENT_SECRET)],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("20 passed"), "{}", output.stdout);
+    assert_eq!(tokens_issued("threads"), 1);
+}
+
 #[test]
 fn twenty_steps_fetch_one_token_and_no_secret_appears_anywhere() {
     let fixture = Fixture::new();
