@@ -10,14 +10,17 @@
 //!
 //! Only plain documents are outlined: one document, a block mapping at the top with a block
 //! sequence of `steps`, no anchors, aliases or tags (a step could refer to another's anchor),
-//! no duplicate keys. Anything else, and any document the outline pass cannot read, gives
-//! `None`, and the loader reads the whole document at once as before; its messages are the
-//! ones users see for broken YAML.
+//! no duplicate keys, no plain keys that read as a boolean, null or number (the full loader
+//! compares those by value: `true` and `True` are the same key), no tab in the text between
+//! steps (YAML 1.2, which this pass reads, allows one after `-`; serde_yaml's parser does
+//! not). Anything else, and any document the outline pass cannot read, gives `None`, and the
+//! loader reads the whole document at once as before; its messages are the ones users see
+//! for broken YAML.
 
 use std::borrow::Cow;
 use std::ops::Range;
 
-use saphyr_parser::{Event, Parser, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 /// Where a plain collection's top-level steps are written.
 #[derive(Debug, PartialEq, Eq)]
@@ -101,12 +104,15 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
                 }
             }
             Event::Alias(_) => return None,
-            Event::Scalar(value, _, anchor, tag) => {
+            Event::Scalar(value, style, anchor, tag) => {
                 if anchor != 0 || tag.is_some() {
                     return None;
                 }
                 if top_level_value && steps_key_end.is_some() && !steps_sequence {
                     // `steps:` with a scalar (or nothing): the full loader says what is wrong.
+                    return None;
+                }
+                if is_key && style == ScalarStyle::Plain && may_not_be_a_string(&value) {
                     return None;
                 }
                 if is_key {
@@ -178,6 +184,12 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
     if steps_end != source.len() && !line_start(source, steps_end) {
         return None;
     }
+    // The text dropped before the first step (`: # ...` and its `- `) must have no tab.
+    if let Some(&(first, _)) = step_starts.first() {
+        if source[key_end..first].contains('\t') {
+            return None;
+        }
+    }
     let mut steps = Vec::with_capacity(step_starts.len());
     for (i, &(start, column)) in step_starts.iter().enumerate() {
         let end = match step_starts.get(i + 1) {
@@ -199,36 +211,43 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
 }
 
 /// Whether the top-level mapping of `source` has the key `key`, reading no further than
-/// that key; `None` when the YAML does not parse before the answer is known.
+/// that key; `None` when the YAML does not parse before the answer is known, or holds more
+/// than one document (the loader then says what is wrong).
 pub fn has_top_level_key(source: &str, key: &str) -> Option<bool> {
     let mut depth = 0usize;
+    let mut root_is_mapping = false;
+    let mut documents = 0;
     // In the top-level mapping, whether the next node is a key.
     let mut at_key = true;
     for event in Parser::new_from_str(source) {
         let (event, _) = event.ok()?;
+        let in_root = depth == 1 && root_is_mapping;
         match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return None;
+                }
+            }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                if depth == 0 && !matches!(event, Event::MappingStart(..)) {
-                    return Some(false);
+                if depth == 0 {
+                    root_is_mapping = matches!(event, Event::MappingStart(..));
                 }
                 depth += 1;
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return Some(false);
-                }
-                if depth == 1 {
+                if depth == 1 && root_is_mapping {
                     at_key = !at_key;
                 }
             }
-            Event::Scalar(value, ..) => match depth {
-                0 => return Some(false),
-                1 if at_key && value == key => return Some(true),
-                1 => at_key = !at_key,
-                _ => {}
-            },
-            Event::Alias(_) if depth == 1 => at_key = !at_key,
+            Event::Scalar(value, ..) if in_root => {
+                if at_key && value == key {
+                    return Some(true);
+                }
+                at_key = !at_key;
+            }
+            Event::Alias(_) if in_root => at_key = !at_key,
             _ => {}
         }
     }
@@ -259,8 +278,20 @@ fn dash_line(source: &str, previous: usize, next: usize) -> Option<usize> {
     let line = source[..dash_at]
         .rfind('\n')
         .map_or(0, |newline| newline + 1);
-    // Only indentation before the dash, and the line belongs to the step after `previous`.
-    (line > previous && source[line..dash_at].bytes().all(|b| b == b' ')).then_some(line)
+    // Only spaces before the dash, no tab after it (both are dropped from the step's text),
+    // and the line belongs to the step after `previous`.
+    (line > previous
+        && source[line..dash_at].bytes().all(|b| b == b' ')
+        && !source[dash_at..next].contains('\t'))
+    .then_some(line)
+}
+
+/// Whether a plain scalar may read as a boolean, null or number rather than a string
+/// (conservatively: anything starting like a number, and the core schema's words).
+fn may_not_be_a_string(plain: &str) -> bool {
+    plain.is_empty()
+        || plain.starts_with(|c: char| c.is_ascii_digit() || "+-.~".contains(c))
+        || ["true", "false", "null"].contains(&plain.to_ascii_lowercase().as_str())
 }
 
 /// Turns the parser's character indexes into byte offsets. Events arrive in order, so one
@@ -363,6 +394,8 @@ finally:
         assert_eq!(has_steps("steps"), Some(false));
         assert_eq!(has_steps(""), Some(false));
         assert_eq!(has_steps("name: \"x\nsteps: []\n"), None);
+        assert_eq!(has_steps("name: x\n---\nname: y\n"), None);
+        assert_eq!(has_steps("--- 3\n--- 4\n"), None);
     }
 
     #[test]
@@ -379,6 +412,11 @@ finally:
             "{ name: x, steps: [] }",
             "name: x\nsteps:\n  - name: a\n    url: \"unclosed\n",
             "name: x\n",
+            "name: x\nvars:\n  true: a\n  True: b\nsteps:\n  - name: a\n",
+            "name: x\nsteps:\n  - name: a\n    expect: { 200: x }\n",
+            "name: x\nsteps:\n  -\tname: a\n",
+            "name: x\nsteps:\t\n  - name: a\n",
+            "name: x\nsteps:\n  - name: a\n  -\tname: b\n",
         ] {
             assert_eq!(outline(source), None, "{source}");
         }
@@ -441,7 +479,7 @@ finally:
         let files = repository_yaml();
         let mut rng = fastrand::Rng::with_seed(7);
         let (mut compared, mut fell_back) = (0, 0);
-        for round in 0..3000 {
+        for round in 0..2000 {
             let source = &files[round % files.len()];
             let mut lines: Vec<String> = source.lines().map(str::to_owned).collect();
             for _ in 0..rng.usize(1..=2) {
@@ -449,8 +487,14 @@ finally:
                     break;
                 }
                 let at = rng.usize(..lines.len());
-                match rng.u8(..7) {
+                match rng.u8(..9) {
                     0 => drop(lines.remove(at)),
+                    7 => lines[at] = lines[at].replacen("- ", "-\t", 1),
+                    8 => {
+                        let indent = lines[at].len() - lines[at].trim_start().len();
+                        let key = ["true", "True", "1", "0x1", "~", "null"][rng.usize(..6)];
+                        lines.insert(at, format!("{}{key}: x", " ".repeat(indent)));
+                    }
                     1 => lines.insert(at, lines[at].clone()),
                     2 => lines[at].insert_str(0, "  "),
                     3 => lines[at] = lines[at].trim_start_matches(' ').to_owned(),
@@ -463,7 +507,9 @@ finally:
                 }
             }
             let edited = lines.join("\n") + "\n";
-            let whole = serde_yaml::from_str::<CollectionSpec>(&edited);
+            // The whole-document reading, as the loader does it: duplicate keys, then the spec.
+            let whole = crate::collection::duplicates::check(&edited)
+                .and_then(|()| serde_yaml::from_str::<CollectionSpec>(&edited));
             match (read_outlined(&edited), whole) {
                 (Some(by_step), Ok(whole)) => {
                     assert_eq!(format!("{by_step:?}"), format!("{whole:?}"), "{edited}");
