@@ -105,10 +105,8 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     };
 
-    let jobs_at_once = args.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, |n| n.get()),
-        usize::from,
-    );
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs_at_once = args.jobs.map_or(cpus, usize::from);
     // One run per collection and iteration, in that order.
     let runs: Vec<(Arc<Collection>, Arc<RunOptions>)> = collections
         .iter()
@@ -118,6 +116,18 @@ pub(super) async fn run(args: RunArgs) -> u8 {
                 .map(|plan| (Arc::clone(collection), Arc::new(plan.clone())))
         })
         .collect();
+    let plan = Plan::new(jobs_at_once, cpus, runs.len());
+    // One client per thread: connections belong to the runtime that opened them.
+    let mut clients = vec![client.clone()];
+    for _ in 1..plan.threads() {
+        match client.sibling(&client_options(&args)) {
+            Ok(sibling) => clients.push(sibling),
+            Err(error) => {
+                let _ = writeln!(stderr, "error: {error}");
+                return exit_code::RUNTIME_ERROR;
+            }
+        }
+    }
     let progress = Progress::new(runs.len());
     let ticker = progress.spawn_ticker();
     let output = OrderedOutput::new(
@@ -151,19 +161,6 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             },
         })
         .collect();
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let plan = Plan::new(jobs_at_once, cpus, runs.len());
-    // One client per thread: connections belong to the runtime that opened them.
-    let mut clients = vec![client.clone()];
-    for _ in 1..plan.threads() {
-        match client.sibling(&client_options(&args)) {
-            Ok(sibling) => clients.push(sibling),
-            Err(error) => {
-                let _ = writeln!(stderr, "error: {error}");
-                return exit_code::RUNTIME_ERROR;
-            }
-        }
-    }
     let finish = Arc::clone(&output);
     let ran = workers::run(
         jobs,

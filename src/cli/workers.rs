@@ -10,6 +10,7 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
+use futures_util::FutureExt as _;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
@@ -71,6 +72,8 @@ struct Shared<O> {
     queue: Mutex<VecDeque<Job<O>>>,
     done: Box<dyn Fn(usize) + Send + Sync>,
     finished: Mutex<Vec<Finished>>,
+    /// The first job that panicked (a bug): raised again once every job has ended.
+    panic: Mutex<Option<Box<dyn std::any::Any + Send>>>,
 }
 
 /// Runs `jobs` as `plan` says, thread `t` with `clients[t]`; `done(index)` is called as each
@@ -87,6 +90,7 @@ pub(super) async fn run<O: Observer + 'static>(
         queue: Mutex::new(VecDeque::from(jobs)),
         done: Box::new(done),
         finished: Mutex::new(Vec::new()),
+        panic: Mutex::new(None),
     });
     let (stop, stopped) = watch::channel(false);
     let mut clients = clients.into_iter();
@@ -122,6 +126,9 @@ pub(super) async fn run<O: Observer + 'static>(
             Err(_) => {}
         }
     }
+    if let Some(panic) = shared.panic.lock().ok().and_then(|mut p| p.take()) {
+        std::panic::resume_unwind(panic);
+    }
     let finished = std::mem::take(&mut *shared.finished.lock().unwrap_or_else(|e| e.into_inner()));
     Ran {
         finished,
@@ -149,6 +156,8 @@ fn thread<O: Observer + 'static>(
         }
         while running.join_next().await.is_some() {}
     });
+    // Not waiting for blocking work still in flight (a DNS lookup) after an interrupt.
+    runtime.shutdown_background();
     Ok(())
 }
 
@@ -164,16 +173,27 @@ fn lanes<O: Observer + 'static>(
         let client = client.clone();
         running.spawn(async move {
             while let Some(mut job) = next(&shared.queue) {
-                let result = crate::engine::run_collection(
+                // A job that panics (a bug) does not take the lane's later jobs with it.
+                let ran = std::panic::AssertUnwindSafe(crate::engine::run_collection(
                     &job.collection,
                     &job.options,
                     &client,
                     &mut job.observer,
-                )
+                ))
+                .catch_unwind()
                 .await;
                 (shared.done)(job.index);
-                if let Ok(mut finished) = shared.finished.lock() {
-                    finished.push((job.index, result.err()));
+                match ran {
+                    Ok(result) => {
+                        if let Ok(mut finished) = shared.finished.lock() {
+                            finished.push((job.index, result.err()));
+                        }
+                    }
+                    Err(panic) => {
+                        if let Ok(mut first) = shared.panic.lock() {
+                            first.get_or_insert(panic);
+                        }
+                    }
                 }
             }
         });
