@@ -296,13 +296,20 @@ impl Compiler<'_> {
         ))
     }
 
-    /// Parses and compiles the outlined top-level steps one by one; `None` when one does not
-    /// parse (the whole document is then read at once, for its messages).
+    /// Parses and compiles the outlined top-level steps a run of about 32 KB of text at a
+    /// time, dropping each run's parsed form once compiled; `None` when one does not parse
+    /// (the whole document is then read at once, for its messages).
     fn outlined_steps(&mut self, outline: &Outline, field: &FieldPath) -> Option<Vec<Step>> {
+        const RUN_BYTES: usize = 32 * 1024;
         let mut steps = Vec::with_capacity(outline.steps.len());
-        for (index, text) in outline.steps.iter().enumerate() {
-            let spec = serde_yaml::from_str::<StepSpec>(&text.document(self.source)).ok()?;
-            steps.push(self.step(index, &spec, &field.index(index)));
+        for (first, count, text) in outline.runs(self.source, RUN_BYTES) {
+            let specs = serde_yaml::from_str::<Vec<StepSpec>>(text).ok()?;
+            if specs.len() != count {
+                return None;
+            }
+            for (index, spec) in (first..).zip(&specs) {
+                steps.push(self.step(index, spec, &field.index(index)));
+            }
         }
         Some(steps)
     }

@@ -4,9 +4,10 @@
 //! serde_yaml reads a whole document into a list of events before deserializing any of it:
 //! for a 10,000-step file that list, and the format's types built from it, are most of the
 //! memory a run ever uses. The outline lets the loader deserialize the document without its
-//! steps (`steps: []` in their place, every other line where it was), then each step from its
-//! own text, compiling it and dropping its parsed form before the next. The pass also checks
-//! for duplicate keys, which serde_yaml would otherwise need a pass of its own for.
+//! steps (`steps: []` in their place, every other line where it was), then the steps from
+//! their own text a run of a few dozen at a time, compiling them and dropping their parsed
+//! form before the next run. The pass also checks for duplicate keys, which serde_yaml would
+//! otherwise need a pass of its own for.
 //!
 //! Only plain documents are outlined: one document, a block mapping at the top with a block
 //! sequence of `steps`, no anchors, aliases or tags (a step could refer to another's anchor),
@@ -34,22 +35,32 @@ pub(super) struct Outline {
 /// The text of one top-level step.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct StepText {
-    /// Byte range in the source: from the step's first character to the start of the line
-    /// of the next step's `-` (or the end of the sequence), so no text falls between steps.
-    range: Range<usize>,
-    /// The column of the step's first character (after `- `).
-    column: usize,
+    /// Byte range in the source, from the start of the line of the step's `-` to the start
+    /// of the next step's (or the end of the sequence): consecutive steps' texts touch.
+    lines: Range<usize>,
 }
 
-impl StepText {
-    /// The step as a YAML document of its own: its first line indented as in the file, so
-    /// its other lines keep their indentation relative to it.
-    pub(super) fn document(&self, source: &str) -> String {
-        let text = &source[self.range.clone()];
-        let mut document = String::with_capacity(self.column + text.len());
-        document.extend(std::iter::repeat_n(' ', self.column));
-        document.push_str(text);
-        document
+impl Outline {
+    /// The steps in runs of about `bytes` of text (at least one step each), as the index of
+    /// the run's first step, its number of steps and its text: a YAML block sequence of its
+    /// own, cut from the file at line starts, so every line keeps its indentation. Parsing
+    /// a run at a time spares the parser's set-up for every step.
+    pub(super) fn runs<'s>(&self, source: &'s str, bytes: usize) -> Vec<(usize, usize, &'s str)> {
+        let mut runs = Vec::new();
+        let mut first = 0;
+        while let Some(start) = self.steps.get(first) {
+            let mut count = 1;
+            while let Some(next) = self.steps.get(first + count) {
+                if next.lines.end - start.lines.start > bytes {
+                    break;
+                }
+                count += 1;
+            }
+            let end = self.steps[first + count - 1].lines.end;
+            runs.push((first, count, &source[start.lines.start..end]));
+            first += count;
+        }
+        runs
     }
 }
 
@@ -77,7 +88,7 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
     // The byte where the top-level `steps` key ends, once seen; then the value must follow.
     let mut steps_key_end: Option<usize> = None;
     let mut steps_sequence = false;
-    let mut step_starts: Vec<(usize, usize)> = Vec::new();
+    let mut step_starts: Vec<usize> = Vec::new();
     let mut steps_end: Option<usize> = None;
     for event in Parser::new_from_str(source) {
         let (event, span) = event.ok()?;
@@ -93,7 +104,7 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
         );
         let starts_step = matches!(stack.last(), Some(Frame::Sequence { steps: true }));
         if starts_step && !matches!(event, Event::SequenceEnd) {
-            step_starts.push((offsets.byte(&span)?, span.start.col()));
+            step_starts.push(offsets.byte(&span)?);
         }
         match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
@@ -185,21 +196,23 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
         return None;
     }
     // The text dropped before the first step (`: # ...` and its `- `) must have no tab.
-    if let Some(&(first, _)) = step_starts.first() {
+    if let Some(&first) = step_starts.first() {
         if source[key_end..first].contains('\t') {
             return None;
         }
     }
     let mut steps = Vec::with_capacity(step_starts.len());
-    for (i, &(start, column)) in step_starts.iter().enumerate() {
+    let mut line = match step_starts.first() {
+        Some(&first) => dash_line(source, key_end, first)?,
+        None => steps_end,
+    };
+    for (i, &start) in step_starts.iter().enumerate() {
         let end = match step_starts.get(i + 1) {
-            Some(&(next, _)) => dash_line(source, start, next)?,
+            Some(&next) => dash_line(source, start, next)?,
             None => steps_end,
         };
-        steps.push(StepText {
-            range: start..end,
-            column,
-        });
+        steps.push(StepText { lines: line..end });
+        line = end;
     }
     let region = &source[key_end..steps_end];
     let mut header = String::with_capacity(source.len() - region.len() + 8);
@@ -336,7 +349,11 @@ mod tests {
 
     fn steps(source: &str) -> Vec<String> {
         let outline = outline(source).expect("outlined");
-        outline.steps.iter().map(|s| s.document(source)).collect()
+        outline
+            .steps
+            .iter()
+            .map(|s| source[s.lines.clone()].to_owned())
+            .collect()
     }
 
     #[test]
@@ -367,8 +384,8 @@ finally:
         assert_eq!(
             steps(source),
             [
-                "    name: a\n    request:\n      url: \"http://é\"\n    # trailing\n",
-                "    name: b\n    request: { url: y }\n\n  # between\n",
+                "  - name: a\n    request:\n      url: \"http://é\"\n    # trailing\n",
+                "  -\n    name: b\n    request: { url: y }\n\n  # between\n",
             ]
         );
     }
@@ -378,7 +395,7 @@ finally:
         let source = "name: x\nsteps:\n- name: a\n  request:\n    body: |+\n      text\n\n";
         assert_eq!(
             steps(source),
-            ["  name: a\n  request:\n    body: |+\n      text\n\n"]
+            ["- name: a\n  request:\n    body: |+\n      text\n\n"]
         );
     }
 
@@ -443,14 +460,17 @@ finally:
     }
 
     /// The collection read through the outline, if it outlines and every part parses.
-    fn read_outlined(source: &str) -> Option<CollectionSpec> {
+    /// Read as the loader does, in runs of about `bytes` of text (0: one step a run).
+    fn read_outlined(source: &str, bytes: usize) -> Option<CollectionSpec> {
         let outline = outline(source)?;
         let mut spec: CollectionSpec = serde_yaml::from_str(&outline.header).ok()?;
-        spec.steps = outline
-            .steps
-            .iter()
-            .map(|s| serde_yaml::from_str::<StepSpec>(&s.document(source)).ok())
-            .collect::<Option<_>>()?;
+        for (_, count, text) in outline.runs(source, bytes) {
+            let run: Vec<StepSpec> = serde_yaml::from_str(text).ok()?;
+            if run.len() != count {
+                return None;
+            }
+            spec.steps.extend(run);
+        }
         Some(spec)
     }
 
@@ -463,8 +483,10 @@ finally:
             let Ok(whole) = serde_yaml::from_str::<CollectionSpec>(source) else {
                 continue;
             };
-            let by_step = read_outlined(source).expect("a valid collection outlines");
-            assert_eq!(format!("{by_step:?}"), format!("{whole:?}"), "{source}");
+            for bytes in [0, 400, 1 << 20] {
+                let by_step = read_outlined(source, bytes).expect("a valid collection outlines");
+                assert_eq!(format!("{by_step:?}"), format!("{whole:?}"), "{source}");
+            }
             outlined += 1;
         }
         assert!(outlined >= 10, "only {outlined} of {} files", files.len());
@@ -510,7 +532,7 @@ finally:
             // The whole-document reading, as the loader does it: duplicate keys, then the spec.
             let whole = crate::collection::duplicates::check(&edited)
                 .and_then(|()| serde_yaml::from_str::<CollectionSpec>(&edited));
-            match (read_outlined(&edited), whole) {
+            match (read_outlined(&edited, [0, 400][round % 2]), whole) {
                 (Some(by_step), Ok(whole)) => {
                     assert_eq!(format!("{by_step:?}"), format!("{whole:?}"), "{edited}");
                     compared += 1;
@@ -535,9 +557,16 @@ finally:
         let outline = outline(source).expect("outlined");
         for (i, step) in outline.steps.iter().enumerate() {
             let alone: serde_yaml::Value =
-                serde_yaml::from_str(&step.document(source)).expect("parses");
-            assert_eq!(alone, whole["steps"][i]);
+                serde_yaml::from_str(&source[step.lines.clone()]).expect("parses");
+            assert_eq!(alone[0], whole["steps"][i]);
         }
+        let runs = outline.runs(source, 1 << 20);
+        assert_eq!(runs.len(), 1);
+        let (first, count, text) = runs[0];
+        assert_eq!((first, count), (0, 2));
+        let run: serde_yaml::Value = serde_yaml::from_str(text).expect("parses");
+        assert_eq!(run, whole["steps"]);
+        assert_eq!(outline.runs(source, 0).len(), 2);
         let header: serde_yaml::Value = serde_yaml::from_str(&outline.header).expect("parses");
         assert_eq!(header["name"], whole["name"]);
         assert_eq!(header["steps"], serde_yaml::Value::Sequence(Vec::new()));
