@@ -212,6 +212,37 @@ fn shards_split_collections_and_together_run_each_once() {
     assert_eq!(seen, expected);
 }
 
+/// In a directory, YAML without a top-level `steps` (a vars file) is not a collection and is
+/// skipped; YAML that does not parse, or holds several documents, is reported, not skipped.
+#[test]
+fn a_directory_skips_other_yaml_and_reports_broken_yaml() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "a.yaml",
+        "name: A\nsteps:\n  - name: Local\n    request: { url: \"http://127.0.0.1:9/\" }\n",
+    );
+    fixture.file("vars.yaml", "base_url: x\nsteps_note: not a collection\n");
+    std::fs::create_dir(fixture.path().join("nested")).expect("made");
+    fixture.file("nested/values.yml", "- steps\n");
+    let dir = fixture.path().display().to_string();
+    let output = runner(["validate", dir.as_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("a.yaml"), "{}", output.stdout);
+    assert!(!output.stdout.contains("vars.yaml"), "{}", output.stdout);
+    assert!(!output.stdout.contains("values.yml"), "{}", output.stdout);
+
+    for (name, text) in [
+        ("broken.yaml", "name: \"unclosed\nsteps: []\n"),
+        ("two.yaml", "name: B\n---\nname: C\n"),
+    ] {
+        let path = fixture.file(name, text);
+        let output = runner(["validate", dir.as_str()]);
+        assert_eq!(output.code, 2, "{name}: {output:?}");
+        assert!(output.stderr.contains(name), "{name}: {}", output.stderr);
+        std::fs::remove_file(path).expect("removed");
+    }
+}
+
 #[test]
 fn tags_and_steps_select_what_runs() {
     let fixture = Fixture::new();
