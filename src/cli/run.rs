@@ -119,8 +119,9 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let plan = Plan::new(jobs_at_once, cpus, runs.len());
     // One client per thread: connections belong to the runtime that opened them.
     let mut clients = vec![client.clone()];
+    let client_settings = client_options(&args);
     for _ in 1..plan.threads() {
-        match client.sibling(&client_options(&args)) {
+        match client.sibling(&client_settings) {
             Ok(sibling) => clients.push(sibling),
             Err(error) => {
                 let _ = writeln!(stderr, "error: {error}");
