@@ -240,12 +240,14 @@ mod response_side {
     fn expect_w1_parsed(bencher: Bencher) {
         let collection = collection();
         let variables = variables();
+        let redactor = runner::redact::Redactor::new();
         let response = response(page());
         let view = ResponseView::new(&response);
         let _ = view.json();
         let operands = Operands {
             templates: &collection.templates,
             context: variables.context(),
+            redactor: &redactor,
         };
         let expect = &request_step(&collection, 2).expect;
         bencher.bench_local(|| expect.check(black_box(&view), operands));
@@ -274,12 +276,14 @@ mod response_side {
     fn expect_heavy_parsed(bencher: Bencher) {
         let collection = collection();
         let variables = variables();
+        let redactor = runner::redact::Redactor::new();
         let response = response(page());
         let view = ResponseView::new(&response);
         let _ = view.json();
         let operands = Operands {
             templates: &collection.templates,
             context: variables.context(),
+            redactor: &redactor,
         };
         let expect = &request_step(&collection, 1).expect;
         bencher.bench_local(|| expect.check(black_box(&view), operands));
@@ -290,6 +294,7 @@ mod response_side {
     fn w1_step_total(bencher: Bencher) {
         let collection = collection();
         let mut variables = variables();
+        let redactor = runner::redact::Redactor::new();
         let response = response(page());
         let step = request_step(&collection, 2);
         bencher.bench_local(|| {
@@ -301,6 +306,7 @@ mod response_side {
             let operands = Operands {
                 templates: &collection.templates,
                 context: variables.context(),
+                redactor: &redactor,
             };
             step.expect.check(&view, operands).len()
         });

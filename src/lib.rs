@@ -18,4 +18,5 @@ pub mod redact;
 pub mod report;
 pub mod sandbox;
 pub mod template;
+pub mod text;
 pub mod vars;

@@ -1,27 +1,61 @@
-//! The one redactor: every output (terminal, `-v`, reports, error messages) passes through it.
+//! The one redactor: every output (terminal at any verbosity, reports, `--curl`, error and skip
+//! messages) passes through it, before anything is cut or formatted.
 //!
-//! Masking is by value: a secret is replaced wherever it appears, in plain, URL-encoded,
-//! JSON-escaped and base64 form, so anything rendered from a secret stays masked too.
+//! Masking is by value. A secret is replaced wherever it appears in any form it takes on the
+//! wire or in a server's answer: as itself; percent-encoded as the URL parser writes a path, a
+//! query, a fragment or user info, as a form or a URI component writes it, in upper or lower
+//! case hex; JSON-escaped once or twice, with `\uXXXX` for non-ASCII or for `<>&'`, with `\/`;
+//! base64 (standard and URL-safe, padded or not); as a host name (lower case, punycode).
+//!
+//! Secrets shorter than [`MIN_SECRET_CHARS`] are masked only where they stand as a whole token
+//! (not inside a longer word), so that a one-letter secret does not mask every `p` in
+//! `http`. What is derived from a secret is a secret too: callers add the scalars inside a
+//! secret capture ([`Redactor::add_value`]) and the output of every template helper whose input
+//! held a secret ([`Redactor::learn`]).
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use base64::Engine as _;
+use serde_json::Value;
 
 /// What a secret is replaced with.
 pub const MASK: &str = "***";
 
+/// Secrets with fewer characters than this are masked only as whole tokens.
+pub const MIN_SECRET_CHARS: usize = 4;
+
 /// The secret values of a run, in every form they may take in output.
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
-    needles: Vec<String>,
+    /// The secrets as given, to add each once.
+    secrets: HashSet<String>,
+    /// Every form of every secret.
+    needles: Vec<Needle>,
+    /// The texts of `needles`, to keep each once.
+    needle_texts: HashSet<String>,
+    /// The automaton over `needles`, built at the first use after a change.
+    matcher: OnceLock<Option<Arc<AhoCorasick>>>,
 }
 
-/// Characters left alone by URL encoding (RFC 3986 unreserved).
-const URL_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+#[derive(Debug, Clone)]
+struct Needle {
+    text: String,
+    /// Mask only where no letter or digit touches it on either side.
+    whole_token: bool,
+}
+
+/// A text a template helper wrote from its input (`base64`, `urlencode`, `json`): when the input
+/// holds a secret, the output is one too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Derivation {
+    /// The helper's input, as text.
+    pub input: String,
+    /// What it wrote.
+    pub output: String,
+}
 
 impl Redactor {
     /// An empty redactor.
@@ -31,33 +65,48 @@ impl Redactor {
 
     /// Adds a secret value (and its encoded forms). Empty values are ignored.
     pub fn add(&mut self, secret: &str) {
-        if secret.is_empty() {
+        if secret.is_empty() || self.secrets.contains(secret) {
             return;
         }
-        let encoded = percent_encoding::utf8_percent_encode(secret, URL_COMPONENT).to_string();
-        let form_encoded = encoded.replace("%20", "+");
-        let quoted = serde_json::to_string(secret).unwrap_or_default();
-        let json = quoted
-            .strip_prefix('"')
-            .and_then(|q| q.strip_suffix('"'))
-            .unwrap_or(&quoted)
-            .to_owned();
-        let base64 = base64::engine::general_purpose::STANDARD.encode(secret);
-        let base64_trimmed = base64.trim_end_matches('=').to_owned();
-        for form in [
-            secret.to_owned(),
-            encoded,
-            form_encoded,
-            json,
-            base64,
-            base64_trimmed,
-        ] {
-            if !form.is_empty() && !self.needles.contains(&form) {
-                self.needles.push(form);
+        self.secrets.insert(secret.to_owned());
+        let whole_token = secret.chars().count() < MIN_SECRET_CHARS;
+        for form in forms(secret) {
+            if !form.is_empty() && self.needle_texts.insert(form.clone()) {
+                self.needles.push(Needle {
+                    text: form,
+                    whole_token,
+                });
             }
         }
-        // Longest first, so a secret that contains another is masked whole.
-        self.needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        self.matcher = OnceLock::new();
+    }
+
+    /// Adds a secret JSON value: its text, and every string and number inside it (a secret
+    /// capture of a list or an object). Booleans and null hold nothing to hide.
+    pub fn add_value(&mut self, value: &Value) {
+        match value {
+            Value::Null | Value::Bool(_) => {}
+            Value::String(text) => self.add(text),
+            Value::Number(number) => self.add(&number.to_string()),
+            Value::Array(items) => {
+                self.add(&value.to_string());
+                items.iter().for_each(|item| self.add_value(item));
+            }
+            Value::Object(map) => {
+                self.add(&value.to_string());
+                map.values().for_each(|item| self.add_value(item));
+            }
+        }
+    }
+
+    /// Adds the output of every derivation whose input holds a secret, in order (an output
+    /// learnt makes a later derivation of it a secret too).
+    pub fn learn(&mut self, derivations: &[Derivation]) {
+        for derivation in derivations {
+            if derivation.input != derivation.output && self.contains_secret(&derivation.input) {
+                self.add(&derivation.output);
+            }
+        }
     }
 
     /// True when there is nothing to mask.
@@ -65,41 +114,360 @@ impl Redactor {
         self.needles.is_empty()
     }
 
+    /// True when `text` holds a secret, in any of its forms.
+    pub fn contains_secret(&self, text: &str) -> bool {
+        self.masked_ranges(text).next().is_some()
+    }
+
     /// `text` with every secret replaced by [`MASK`].
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let mut out = Cow::Borrowed(text);
-        for needle in &self.needles {
-            if out.contains(needle.as_str()) {
-                out = Cow::Owned(out.replace(needle.as_str(), MASK));
+        let mut ranges = self.masked_ranges(text).peekable();
+        if ranges.peek().is_none() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for (start, end) in ranges {
+            out.push_str(&text[last..start]);
+            out.push_str(MASK);
+            last = end;
+        }
+        out.push_str(&text[last..]);
+        Cow::Owned(out)
+    }
+
+    /// `text` masked, then cut at `max` characters: what a message shows of a value.
+    pub fn excerpt(&self, text: &str, max: usize) -> String {
+        crate::text::shorten(&self.redact(text), max).into_owned()
+    }
+
+    /// Masks `text` in place.
+    pub fn redact_in_place(&self, text: &mut String) {
+        if let Cow::Owned(masked) = self.redact(text) {
+            *text = masked;
+        }
+    }
+
+    /// The byte ranges of `text` to mask, in order, not overlapping.
+    fn masked_ranges<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, usize)> + 't {
+        let matcher = self.matcher().filter(|_| !text.is_empty());
+        matcher
+            .into_iter()
+            .flat_map(move |automaton| automaton.find_iter(text))
+            .filter(move |m| {
+                !self.needles[m.pattern().as_usize()].whole_token
+                    || is_whole_token(text, m.start(), m.end())
+            })
+            .map(|m| (m.start(), m.end()))
+    }
+
+    fn matcher(&self) -> Option<&AhoCorasick> {
+        if self.needles.is_empty() {
+            return None;
+        }
+        self.matcher
+            .get_or_init(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(self.needles.iter().map(|n| n.text.as_str()))
+                    .ok()
+                    .map(Arc::new)
+            })
+            .as_deref()
+    }
+}
+
+/// True when no letter, digit or `_` touches `text[start..end]` on either side.
+fn is_whole_token(text: &str, start: usize, end: usize) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    !text[..start].chars().next_back().is_some_and(word)
+        && !text[end..].chars().next().is_some_and(word)
+}
+
+/// Every form `secret` may take in output.
+fn forms(secret: &str) -> Vec<String> {
+    let mut forms = vec![secret.to_owned()];
+    forms.extend(url_forms(secret));
+    forms.extend(json_forms(secret));
+    forms.extend(base64_forms(secret));
+    // Host names: the URL parser lowercases them and writes non-ASCII labels in punycode.
+    let lower = secret.to_lowercase();
+    if lower != secret {
+        forms.push(lower);
+    }
+    if let Ok(url::Host::Domain(domain)) = url::Host::parse(secret) {
+        forms.push(domain);
+    }
+    forms
+}
+
+/// Characters left alone by a URI component encoder (RFC 3986 unreserved).
+const URL_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// The percent-encodings of `secret`: as a URI component, a form value, and each part of a URL
+/// as the URL parser encodes it (taken from the parser itself, so they cannot drift apart).
+fn url_forms(secret: &str) -> Vec<String> {
+    let mut forms = vec![
+        percent_encoding::utf8_percent_encode(secret, URL_COMPONENT).to_string(),
+        url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+    ];
+    if let Ok(base) = url::Url::parse("http://host/") {
+        let mut url = base.clone();
+        url.set_path(secret);
+        forms.push(url.path().trim_start_matches('/').to_owned());
+        let mut url = base.clone();
+        url.set_query(Some(secret));
+        forms.extend(url.query().map(str::to_owned));
+        let mut url = base.clone();
+        url.set_fragment(Some(secret));
+        forms.extend(url.fragment().map(str::to_owned));
+        let mut url = base.clone();
+        if url.set_username(secret).is_ok() {
+            forms.push(url.username().to_owned());
+        }
+        let mut url = base;
+        if url.set_password(Some(secret)).is_ok() {
+            forms.extend(url.password().map(str::to_owned));
+        }
+    }
+    // Servers and proxies may write the hex digits in lower case.
+    let lower: Vec<String> = forms.iter().filter_map(|f| lower_hex(f)).collect();
+    forms.extend(lower);
+    forms
+}
+
+/// `text` with the hex digits of its percent-escapes in lower case, when that changes it.
+fn lower_hex(text: &str) -> Option<String> {
+    if !text.contains('%') {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        let escape = rest.get(at..at + 3).unwrap_or(&rest[at..]);
+        out.push_str(&escape.to_ascii_lowercase());
+        rest = &rest[at + escape.len()..];
+    }
+    out.push_str(rest);
+    (out != text).then_some(out)
+}
+
+/// How a JSON encoder may escape a string.
+#[derive(Clone, Copy)]
+struct JsonStyle {
+    /// Non-ASCII as `\uXXXX` (Python's default).
+    ascii: bool,
+    /// `\uXXXX` with upper-case hex digits.
+    upper: bool,
+    /// `/` as `\/` (PHP's default).
+    slash: bool,
+    /// `<`, `>`, `&`, `'` as `\u003c`... (Go's default).
+    html: bool,
+}
+
+/// `secret` inside a JSON string as common encoders write it, and escaped twice (a JSON string
+/// inside a JSON string).
+fn json_forms(secret: &str) -> Vec<String> {
+    let mut forms = Vec::new();
+    for ascii in [false, true] {
+        for slash in [false, true] {
+            for html in [false, true] {
+                for upper in [false, true] {
+                    if upper && !(ascii || html) {
+                        continue;
+                    }
+                    let style = JsonStyle {
+                        ascii,
+                        upper,
+                        slash,
+                        html,
+                    };
+                    forms.push(json_escape(secret, style));
+                }
             }
         }
-        out
     }
+    let plain = JsonStyle {
+        ascii: false,
+        upper: false,
+        slash: false,
+        html: false,
+    };
+    let twice: Vec<String> = forms
+        .iter()
+        .take(2)
+        .chain(forms.iter().filter(|f| f.contains("\\u")).take(1))
+        .map(|once| json_escape(once, plain))
+        .collect();
+    forms.extend(twice);
+    forms
+}
+
+fn json_escape(text: &str, style: JsonStyle) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let unicode = |out: &mut String, unit: u16| {
+        if style.upper {
+            out.push_str(&format!("\\u{unit:04X}"));
+        } else {
+            out.push_str(&format!("\\u{unit:04x}"));
+        }
+    };
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '/' if style.slash => out.push_str("\\/"),
+            '<' | '>' | '&' | '\'' if style.html => unicode(&mut out, c as u16),
+            c if (c as u32) < 0x20 => unicode(&mut out, c as u16),
+            c if style.ascii && !c.is_ascii() => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    unicode(&mut out, *unit);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn base64_forms(secret: &str) -> Vec<String> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+        .iter()
+        .map(|engine| engine.encode(secret))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn redactor(secrets: &[&str]) -> Redactor {
+        let mut redactor = Redactor::new();
+        secrets.iter().for_each(|s| redactor.add(s));
+        redactor
+    }
+
     #[test]
     fn masks_every_form() {
-        let mut redactor = Redactor::new();
-        redactor.add("s3cr3t/+ \"x\"");
+        let redactor = redactor(&["s3cr3t/+ \"x\""]);
         assert_eq!(redactor.redact("Bearer s3cr3t/+ \"x\""), "Bearer ***");
         assert_eq!(redactor.redact("?t=s3cr3t%2F%2B%20%22x%22"), "?t=***");
+        assert_eq!(redactor.redact("?t=s3cr3t%2f%2b%20%22x%22"), "?t=***");
         assert_eq!(
             redactor.redact(r#"{"t":"s3cr3t/+ \"x\""}"#),
             r#"{"t":"***"}"#
+        );
+        assert_eq!(
+            redactor.redact(r#"{"t":"s3cr3t\/+ \"x\""}"#),
+            r#"{"t":"***"}"#
+        );
+        assert_eq!(
+            redactor.redact(r#"{"t":"{\"u\":\"s3cr3t/+ \\\"x\\\"\"}"}"#),
+            r#"{"t":"{\"u\":\"***\"}"}"#
         );
         let b64 = base64::engine::general_purpose::STANDARD.encode("s3cr3t/+ \"x\"");
         assert_eq!(redactor.redact(&format!("Basic {b64}")), "Basic ***");
     }
 
     #[test]
-    fn leaves_other_text_alone() {
+    fn masks_what_the_url_parser_wrote() {
+        let redactor = redactor(&["p@ss w0rd!", "s3cr3t\"/+&=tok", "a~b c"]);
+        assert_eq!(redactor.redact("/p/p@ss%20w0rd!"), "/p/***");
+        assert_eq!(redactor.redact("?t=s3cr3t%22/+&=tok"), "?t=***");
+        assert_eq!(redactor.redact("a=a%7Eb+c"), "a=***");
+    }
+
+    #[test]
+    fn masks_json_escapes_a_server_chose() {
+        let redactor = redactor(&["pässwörd/x<y"]);
+        assert_eq!(redactor.redact(r#""p\u00e4ssw\u00f6rd/x<y""#), "\"***\"");
+        assert_eq!(redactor.redact(r#""p\u00E4ssw\u00F6rd\/x<y""#), "\"***\"");
+        assert_eq!(redactor.redact(r#""pässwörd/x\u003cy""#), "\"***\"");
+    }
+
+    #[test]
+    fn masks_host_names_as_the_parser_writes_them() {
+        let redactor = redactor(&["Tenant-Ä"]);
+        assert_eq!(
+            redactor.redact("https://tenant-ä.example"),
+            "https://***.example"
+        );
+        let punycode = match url::Host::parse("Tenant-Ä") {
+            Ok(url::Host::Domain(d)) => d,
+            _ => unreachable!("a valid host"),
+        };
+        assert_eq!(
+            redactor.redact(&format!("https://{punycode}.example")),
+            "https://***.example"
+        );
+    }
+
+    #[test]
+    fn short_secrets_are_masked_only_as_whole_tokens() {
+        let redactor = redactor(&["p", "42"]);
+        assert_eq!(redactor.redact("http://x/p?q=p"), "http://x/***?q=***");
+        assert_eq!(
+            redactor.redact("expected 420, got p2"),
+            "expected 420, got p2"
+        );
+        assert_eq!(redactor.redact("id 42."), "id ***.");
+    }
+
+    #[test]
+    fn scalars_of_a_secret_value_are_secrets() {
         let mut redactor = Redactor::new();
-        redactor.add("");
-        redactor.add("token");
+        redactor.add_value(
+            &serde_json::json!({"user": "alice", "password": "hunter22", "n": [12345, true]}),
+        );
+        assert_eq!(
+            redactor.redact("hunter22 12345 alice true"),
+            "*** *** *** true"
+        );
+    }
+
+    #[test]
+    fn what_a_helper_derived_from_a_secret_is_a_secret() {
+        let mut redactor = redactor(&["hunter2"]);
+        redactor.learn(&[
+            Derivation {
+                input: "user:hunter2".into(),
+                output: "dXNlcjpodW50ZXIy".into(),
+            },
+            Derivation {
+                input: "plain".into(),
+                output: "cGxhaW4=".into(),
+            },
+        ]);
+        assert_eq!(
+            redactor.redact("Basic dXNlcjpodW50ZXIy cGxhaW4="),
+            "Basic *** cGxhaW4="
+        );
+    }
+
+    #[test]
+    fn excerpts_are_cut_after_masking() {
+        let redactor = redactor(&["MY-LONG-SECRET-PASSWORD"]);
+        let text = format!("{}MY-LONG-SECRET-PASSWORD", "x".repeat(10));
+        assert_eq!(redactor.excerpt(&text, 15), "xxxxxxxxxx***");
+        assert_eq!(redactor.excerpt(&text, 12), "xxxxxxxxxx**…");
+    }
+
+    #[test]
+    fn leaves_other_text_alone() {
+        let redactor = redactor(&["", "token"]);
         assert!(matches!(redactor.redact("nothing here"), Cow::Borrowed(_)));
+        assert!(Redactor::new().is_empty());
     }
 }

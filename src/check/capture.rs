@@ -78,6 +78,16 @@ pub enum CaptureError {
     },
 }
 
+impl CaptureError {
+    /// The problem as a sentence, with any text of the response masked before it is cut.
+    pub fn describe(&self, redactor: &crate::redact::Redactor) -> String {
+        match self {
+            CaptureError::NotJson(not_json) => not_json.describe(redactor),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// The first group of `regex` in `text`, or the whole match when it has no group.
 fn first_group(regex: &Regex, text: &str, subject: &str) -> Result<Value, CaptureError> {
     let captures = regex

@@ -242,7 +242,7 @@ impl Expectations {
                 Err(not_json) => failures.push(Failure {
                     subject: format!("schema {}", schema.written),
                     expected: "a JSON body".into(),
-                    actual: not_json.to_string(),
+                    actual: not_json.describe(operands.redactor),
                 }),
             }
         }
@@ -335,7 +335,7 @@ impl JsonPathExpectation {
                 failures.push(Failure {
                     subject,
                     expected: "a JSON body".into(),
-                    actual: not_json.to_string(),
+                    actual: not_json.describe(operands.redactor),
                 });
                 return;
             }
@@ -367,7 +367,7 @@ impl JsonPathExpectation {
                 failures.push(Failure {
                     subject,
                     expected: mismatch.expected,
-                    actual: show(Some(node)),
+                    actual: show(Some(node), operands.redactor),
                 });
                 return;
             }

@@ -12,6 +12,7 @@ use std::cell::OnceCell;
 use serde_json::Value;
 
 use crate::http::Response;
+use crate::redact::Redactor;
 pub use document::Document;
 
 /// A response as the checks see it: its JSON parsed at most once, and only when a check
@@ -25,16 +26,27 @@ pub struct ResponseView<'a> {
 
 /// The body is not JSON.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "the body is not JSON ({reason}); Content-Type: {content_type:?}, body starts with: {start:?}"
-)]
+#[error("the body is not JSON ({reason}); Content-Type: {content_type:?}")]
 pub struct NotJson {
     /// The parser's message.
     pub reason: String,
     /// The response's content type.
     pub content_type: String,
-    /// The first characters of the body.
-    pub start: String,
+    /// The body (shared with the response, not copied).
+    pub body: bytes::Bytes,
+}
+
+/// Characters of the body a "not JSON" message shows.
+const BODY_START: usize = 60;
+
+impl NotJson {
+    /// The problem as a sentence with the start of the body, masked before it is cut.
+    pub fn describe(&self, redactor: &Redactor) -> String {
+        format!(
+            "{self}, body starts with: {:?}",
+            redactor.excerpt(&String::from_utf8_lossy(&self.body), BODY_START)
+        )
+    }
 }
 
 impl<'a> ResponseView<'a> {
@@ -55,7 +67,7 @@ impl<'a> ResponseView<'a> {
                 serde_json::from_slice(body).map_err(|e| NotJson {
                     reason: e.to_string(),
                     content_type: self.response.content_type().to_owned(),
-                    start: predicate::shorten(&String::from_utf8_lossy(body), 60),
+                    body: self.response.body.clone(),
                 })
             })
             .as_ref()

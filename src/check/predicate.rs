@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::collection::duration::parse_duration;
 use crate::collection::predicate_spec::{JsonType, Operators, PredicateSpec};
+use crate::redact::Redactor;
 use crate::template::{value_to_text, JsonTemplate, Template, TemplateError, Templates};
 
 /// What a predicate is applied to; decides how operands are read.
@@ -98,6 +99,8 @@ pub struct Operands<'a> {
     pub templates: &'a Templates,
     /// The current variables.
     pub context: &'a Context,
+    /// The run's secrets: a value shown in a message is masked before it is cut.
+    pub redactor: &'a Redactor,
 }
 
 impl Predicate {
@@ -199,13 +202,13 @@ impl Predicate {
             t.render(operands.templates, operands.context)
                 .map_err(|e| Mismatch {
                     expected: format!("an operand that renders ({e})"),
-                    actual: show(actual),
+                    actual: show(actual, operands.redactor),
                 })
         };
         let fail = |expected: String| {
             Err(Mismatch {
                 expected,
-                actual: show(actual),
+                actual: show(actual, operands.redactor),
             })
         };
         if let Operator::Exists(should_exist) = operator {
@@ -252,7 +255,7 @@ impl Predicate {
                         .check(Some(&Value::from(n)), operands)
                         .map_err(|m| Mismatch {
                             expected: format!("length {}", m.expected),
-                            actual: format!("length {n}: {}", show(Some(value))),
+                            actual: format!("length {n}: {}", show(Some(value), operands.redactor)),
                         })
                 }
                 None => false,
@@ -511,7 +514,7 @@ fn is_empty(value: &Value) -> bool {
 fn describe(operator: &Operator, operands: Operands<'_>) -> String {
     let shown = |t: &JsonTemplate| {
         t.render(operands.templates, operands.context)
-            .map(|v| show(Some(&v)))
+            .map(|v| show(Some(&v), operands.redactor))
             .unwrap_or_else(|_| "?".into())
     };
     match operator {
@@ -556,21 +559,16 @@ fn describe(operator: &Operator, operands: Operands<'_>) -> String {
     }
 }
 
-/// A value for a message: JSON, shortened to 120 characters; `nothing` when absent.
-pub fn show(value: Option<&Value>) -> String {
+/// Characters of a value a message shows.
+pub const SHOWN: usize = 120;
+
+/// A value for a message: JSON, masked, then shortened to [`SHOWN`] characters; `nothing` when
+/// absent.
+pub fn show(value: Option<&Value>, redactor: &Redactor) -> String {
     let Some(value) = value else {
         return "nothing".into();
     };
-    let text = value.to_string();
-    shorten(&text, 120)
-}
-
-/// `text`, cut at `max` characters with `…` appended when longer.
-pub fn shorten(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
-    }
+    redactor.excerpt(&value.to_string(), SHOWN)
 }
 
 #[cfg(test)]
@@ -589,6 +587,7 @@ mod tests {
             Operands {
                 templates: &templates,
                 context: &context,
+                redactor: &Redactor::new(),
             },
         )
     }

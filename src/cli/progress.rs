@@ -41,7 +41,8 @@ impl Progress {
     /// A step started.
     pub(super) fn step_started(&self, collection: &str, step: &str) {
         if let Ok(mut state) = self.state.lock() {
-            state.current = format!("{collection} › {step}");
+            state.current =
+                crate::text::printable(&format!("{collection} › {step}"), false).into_owned();
         }
     }
 

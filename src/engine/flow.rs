@@ -84,6 +84,7 @@ impl<'a> Run<'a> {
         let operands = Operands {
             templates: &self.collection.templates,
             context: self.variables.context(),
+            redactor: &self.redactor,
         };
         if let Some(reason) = step.when.iter().find_map(|condition| {
             condition
@@ -112,7 +113,7 @@ impl<'a> Run<'a> {
                     &name,
                     format!(
                         "`for_each` must give a list, got {}",
-                        crate::check::predicate::show(Some(&other))
+                        crate::check::predicate::show(Some(&other), &self.redactor)
                     ),
                 );
                 return self.finish(observer, result);
@@ -166,20 +167,26 @@ impl<'a> Run<'a> {
         let outer = self.variables.clone();
         for (variable, definition) in &include.defaults {
             if self.variables.get(variable).is_none() {
-                if let Ok(value) = definition
-                    .value
-                    .render(&self.collection.templates, self.variables.context())
-                {
+                let (rendered, derived) = crate::template::with_derivations(|| {
+                    definition
+                        .value
+                        .render(&self.collection.templates, self.variables.context())
+                });
+                self.redactor.learn(&derived);
+                if let Ok(value) = rendered {
                     self.variables.set(variable, value);
                 }
             }
         }
         let mut passed = Vec::new();
         for (variable, definition) in &include.passed {
-            if let Ok(value) = definition
-                .value
-                .render(&self.collection.templates, outer.context())
-            {
+            let (rendered, derived) = crate::template::with_derivations(|| {
+                definition
+                    .value
+                    .render(&self.collection.templates, outer.context())
+            });
+            self.redactor.learn(&derived);
+            if let Ok(value) = rendered {
                 passed.push((variable, value));
             }
         }

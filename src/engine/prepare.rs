@@ -188,6 +188,7 @@ pub fn prepare(
         collection,
         definitions: &definitions,
         variables: &mut variables,
+        redactor: &mut redactor,
         resolving: Vec::new(),
         problems: Vec::new(),
     };
@@ -310,6 +311,7 @@ struct Resolver<'a, 'd> {
     collection: &'a Collection,
     definitions: &'d IndexMap<&'a str, Definition<'a>>,
     variables: &'d mut Variables,
+    redactor: &'d mut Redactor,
     resolving: Vec<&'a str>,
     problems: Vec<Diagnostic>,
 }
@@ -353,10 +355,13 @@ impl<'a> Resolver<'a, '_> {
             }
         }
         self.resolving.pop();
-        match variable
-            .value
-            .render(&self.collection.templates, self.variables.context())
-        {
+        let (rendered, derived) = crate::template::with_derivations(|| {
+            variable
+                .value
+                .render(&self.collection.templates, self.variables.context())
+        });
+        self.redactor.learn(&derived);
+        match rendered {
             Ok(value) => self.variables.set(name, value),
             Err(error) => {
                 let hint = match &error {

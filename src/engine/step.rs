@@ -57,7 +57,12 @@ pub(super) async fn run(
     run: &mut Run<'_>,
 ) -> (StepResult, Option<Seen>) {
     let mut result = skipped(step, &name, "");
-    let request = match render(&request_step.request, step.field.key("request"), run) {
+    // What a helper derives from a secret (`base64` of `user:{{password}}`) is a secret too.
+    let (rendered, derived) = crate::template::with_derivations(|| {
+        render(&request_step.request, step.field.key("request"), run)
+    });
+    run.redactor.learn(&derived);
+    let request = match rendered {
         Ok(request) => request,
         Err(error) => {
             result.outcome = Outcome::Errored(error);
@@ -86,7 +91,7 @@ pub(super) async fn run(
         match capture.source.extract(&view) {
             Ok(value) => {
                 if capture.secret {
-                    run.redactor.add(&value_to_text(&value));
+                    run.redactor.add_value(&value);
                 }
                 result
                     .captures
@@ -96,13 +101,14 @@ pub(super) async fn run(
             Err(error) => failures.push(Failure {
                 subject: format!("capture {}", capture.name),
                 expected: "a value".into(),
-                actual: error.to_string(),
+                actual: error.describe(&run.redactor),
             }),
         }
     }
     let operands = Operands {
         templates: &run.collection.templates,
         context: run.variables.context(),
+        redactor: &run.redactor,
     };
     if request_step.paginate.is_none() {
         failures.extend(request_step.expect.check(&view, operands));
@@ -115,15 +121,20 @@ pub(super) async fn run(
     };
     let options = run.options;
     if options.record_exchanges {
+        // Masked before it is cut: a secret across the cut must not leave its start behind.
+        let keep = |text: &str| {
+            let masked = run.redactor.redact(text);
+            match options.exchange_body_limit {
+                Some(limit) => crate::text::cut_bytes(&masked, limit).into_owned(),
+                None => masked.into_owned(),
+            }
+        };
         result.exchange = Some(Box::new(Exchange {
             request_headers: header_pairs(&response.sent_headers),
-            request_body: request
-                .body
-                .describe()
-                .map(|b| cut(&b, options.exchange_body_limit)),
+            request_body: request.body.describe().map(|b| keep(&b)),
             response_version: response.version.clone(),
             response_headers: header_pairs(&response.headers),
-            response_body: cut(&view.text(), options.exchange_body_limit),
+            response_body: keep(&view.text()),
             redirects: response
                 .redirects
                 .iter()
@@ -186,6 +197,7 @@ async fn attempts(
                         let operands = Operands {
                             templates: &run.collection.templates,
                             context: run.variables.context(),
+                            redactor: &run.redactor,
                         };
                         until.check(&view, operands).into_iter().next().map(|f| {
                             format!("{}: expected {}, got {}", f.subject, f.expected, f.actual)
@@ -295,6 +307,7 @@ async fn pages(
         let operands = Operands {
             templates: &run.collection.templates,
             context: run.variables.context(),
+            redactor: &run.redactor,
         };
         for mut failure in request_step.expect.check(&view, operands) {
             failure.subject = format!("page {page}: {}", failure.subject);
@@ -436,24 +449,6 @@ fn render(
     })
 }
 
-/// `text`, cut to `limit` bytes (at a character boundary) with a note of what was left out.
-fn cut(text: &str, limit: Option<usize>) -> String {
-    match limit {
-        Some(limit) if text.len() > limit => {
-            let mut end = limit;
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            format!(
-                "{}… ({} more bytes not kept)",
-                &text[..end],
-                text.len() - end
-            )
-        }
-        _ => text.to_owned(),
-    }
-}
-
 pub(super) fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
@@ -466,19 +461,23 @@ pub(super) fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Masks every secret in the texts of `result`: the last thing before it leaves the engine.
+/// Characters of a failure's or an error's text kept in a result (a token endpoint's error page,
+/// a schema error quoting a large value): cut after masking.
+const MESSAGE_LIMIT: usize = 1000;
+
+/// Masks every secret in the texts of `result`, then cuts messages to [`MESSAGE_LIMIT`]: the
+/// last thing before it leaves the engine.
 pub(super) fn redact_result(mut result: StepResult, redactor: &Redactor) -> StepResult {
-    if redactor.is_empty() {
-        return result;
-    }
-    let r = |text: &mut String| {
-        if let std::borrow::Cow::Owned(masked) = redactor.redact(text) {
-            *text = masked;
+    let r = |text: &mut String| redactor.redact_in_place(text);
+    let bounded = |text: &mut String| {
+        redactor.redact_in_place(text);
+        if let std::borrow::Cow::Owned(cut) = crate::text::shorten(text, MESSAGE_LIMIT) {
+            *text = cut;
         }
     };
     r(&mut result.url);
     for attempt in &mut result.attempts {
-        r(&mut attempt.note);
+        bounded(&mut attempt.note);
     }
     for (_, value) in &mut result.captures {
         r(value);
@@ -486,13 +485,13 @@ pub(super) fn redact_result(mut result: StepResult, redactor: &Redactor) -> Step
     match &mut result.outcome {
         Outcome::Failed(failures) => {
             for failure in failures {
-                r(&mut failure.subject);
-                r(&mut failure.expected);
-                r(&mut failure.actual);
+                bounded(&mut failure.subject);
+                bounded(&mut failure.expected);
+                bounded(&mut failure.actual);
             }
         }
-        Outcome::Errored(error) => r(&mut error.message),
-        Outcome::Skipped(reason) => r(reason),
+        Outcome::Errored(error) => bounded(&mut error.message),
+        Outcome::Skipped(reason) => bounded(reason),
         Outcome::Passed => {}
     }
     if let Some(exchange) = &mut result.exchange {

@@ -64,7 +64,10 @@ impl Credentials {
             Credentials::ApiKeyHeader { value, .. } | Credentials::ApiKeyQuery { value, .. } => {
                 vec![value.clone()]
             }
-            Credentials::ClientCredentials(request) => vec![request.client_secret.clone()],
+            // The Basic header a token endpoint may echo is derived from the secret.
+            Credentials::ClientCredentials(request) => {
+                vec![request.client_secret.clone(), request.basic_pair()]
+            }
         }
     }
 

@@ -29,6 +29,20 @@ pub struct TokenRequest {
     pub client_auth: ClientAuthMethod,
 }
 
+impl TokenRequest {
+    /// `id:secret` as the Basic client authentication encodes it (RFC 6749 §2.3.1: both are
+    /// form-urlencoded before base64).
+    pub fn basic_pair(&self) -> String {
+        let encode =
+            |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        format!(
+            "{}:{}",
+            encode(&self.client_id),
+            encode(&self.client_secret)
+        )
+    }
+}
+
 struct Cached {
     token: String,
     /// When to fetch a new one: a little before the token's `expires_in` runs out.
@@ -95,14 +109,7 @@ async fn fetch(
         .timeout(timeout);
     match request.client_auth {
         ClientAuthMethod::Basic => {
-            // RFC 6749 §2.3.1: the id and secret are form-urlencoded before base64.
-            let encode =
-                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-            let pair = base64::engine::general_purpose::STANDARD.encode(format!(
-                "{}:{}",
-                encode(&request.client_id),
-                encode(&request.client_secret)
-            ));
+            let pair = base64::engine::general_purpose::STANDARD.encode(request.basic_pair());
             builder = builder.header(AUTHORIZATION, format!("Basic {pair}"));
         }
         ClientAuthMethod::Body => {
@@ -147,7 +154,8 @@ async fn fetch(
                     .join(": ")
             })
             .filter(|d| !d.is_empty())
-            .unwrap_or_else(|| crate::check::predicate::shorten(&text, 120));
+            // Whole: the engine masks the run's secrets in it before it cuts it.
+            .unwrap_or_else(|| text.trim().to_owned());
         return Err(failed(format!(
             "the token endpoint answered {}{}",
             status.as_u16(),

@@ -8,6 +8,12 @@ use anstyle::{AnsiColor, Style};
 use crate::collection::duration::format_duration;
 use crate::engine::{Event, Exchange, Observer, Outcome, StepResult};
 use crate::report::RunRecord;
+use crate::text::printable;
+
+/// A text for one line: what would steer the terminal (`ESC`, `\r`, ...) written as escapes.
+fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    printable(text, false)
+}
 
 /// Body characters shown at `-v`; `-vv` shows everything.
 const SHORT_BODY: usize = 2048;
@@ -44,8 +50,10 @@ impl<W: Write + Send> TerminalReporter<W> {
         }
         let _ = writeln!(
             self.out,
-            "{BOLD}{name}{BOLD:#} {DIM}({}{env}){DIM:#}",
-            path.display()
+            "{BOLD}{}{BOLD:#} {DIM}({}{}){DIM:#}",
+            shown(name),
+            shown(&path.display().to_string()),
+            shown(&env)
         );
     }
 
@@ -58,8 +66,9 @@ impl<W: Write + Send> TerminalReporter<W> {
         if let Outcome::Skipped(reason) = &step.outcome {
             let _ = writeln!(
                 self.out,
-                "  {style}{mark}{style:#} {} {DIM}skipped: {reason}{DIM:#}",
-                step.name
+                "  {style}{mark}{style:#} {} {DIM}skipped: {}{DIM:#}",
+                shown(&step.name),
+                shown(reason)
             );
             return;
         }
@@ -74,9 +83,9 @@ impl<W: Write + Send> TerminalReporter<W> {
         let _ = writeln!(
             self.out,
             "  {style}{mark}{style:#} {}  {DIM}{} {}{DIM:#}  {status}  {DIM}{}{extra}{DIM:#}",
-            step.name,
-            step.method,
-            step.url,
+            shown(&step.name),
+            shown(&step.method),
+            shown(&step.url),
             format_duration(step.duration),
         );
         if step.attempts.len() > 1 {
@@ -91,7 +100,7 @@ impl<W: Write + Send> TerminalReporter<W> {
                     self.out,
                     "      {DIM}attempt {}: {status}, retried: {}{DIM:#}",
                     number + 1,
-                    attempt.note
+                    shown(&attempt.note)
                 );
             }
         }
@@ -101,12 +110,18 @@ impl<W: Write + Send> TerminalReporter<W> {
                     let _ = writeln!(
                         self.out,
                         "      {FAIL}{}{FAIL:#}: expected {}, got {}",
-                        failure.subject, failure.expected, failure.actual
+                        shown(&failure.subject),
+                        shown(&failure.expected),
+                        shown(&failure.actual)
                     );
                 }
             }
             Outcome::Errored(error) => {
-                let _ = writeln!(self.out, "      {FAIL}error{FAIL:#}: {error}");
+                let _ = writeln!(
+                    self.out,
+                    "      {FAIL}error{FAIL:#}: {}",
+                    shown(&error.message)
+                );
             }
             Outcome::Passed | Outcome::Skipped(_) => {}
         }
@@ -114,8 +129,9 @@ impl<W: Write + Send> TerminalReporter<W> {
             for (name, value) in &step.captures {
                 let _ = writeln!(
                     self.out,
-                    "      {DIM}captured{DIM:#} {name} = {}",
-                    self.body(value)
+                    "      {DIM}captured{DIM:#} {} = {}",
+                    shown(name),
+                    shown(&self.body(value))
                 );
             }
             if let Some(exchange) = &step.exchange {
@@ -157,7 +173,7 @@ impl<W: Write + Send> TerminalReporter<W> {
             }
         }
         for line in lines {
-            let _ = writeln!(self.out, "      {DIM}{line}{DIM:#}");
+            let _ = writeln!(self.out, "      {DIM}{}{DIM:#}", printable(&line, true));
         }
     }
 
@@ -235,9 +251,11 @@ pub fn print_summary(out: &mut impl Write, run: &RunRecord) {
             };
             let _ = writeln!(
                 out,
-                "  {FAIL}✗{FAIL:#} {file} › {} (step {}) — {what}",
-                step.name,
-                step.index + 1
+                "  {FAIL}✗{FAIL:#} {} › {} (step {}) — {}",
+                shown(file),
+                shown(&step.name),
+                step.index + 1,
+                shown(&what)
             );
         }
         let _ = writeln!(out);
@@ -248,9 +266,10 @@ pub fn print_summary(out: &mut impl Write, run: &RunRecord) {
         for (file, step) in timed.iter().take(SLOWEST) {
             let _ = writeln!(
                 out,
-                "  {DIM}{:>9}{DIM:#}  {file} › {}",
+                "  {DIM}{:>9}{DIM:#}  {} › {}",
                 format_duration(step.duration),
-                step.name
+                shown(file),
+                shown(&step.name)
             );
         }
         let _ = writeln!(out);

@@ -1,7 +1,11 @@
 //! The template helpers: `uuid`, `now`, `timestamp`, `base64`, `json`, `urlencode`.
 
+use std::cell::RefCell;
+
 use ::base64::Engine as _;
 use handlebars::{handlebars_helper, Handlebars};
+
+use crate::redact::Derivation;
 
 /// Helper names; a path with one of these names is a helper call, not a variable.
 pub(super) const NAMES: &[&str] = &["uuid", "now", "timestamp", "base64", "json", "urlencode"];
@@ -14,12 +18,52 @@ handlebars_helper!(now: | | {
 });
 handlebars_helper!(timestamp: | | time::OffsetDateTime::now_utc().unix_timestamp());
 handlebars_helper!(base64: |value: Json| {
-    ::base64::engine::general_purpose::STANDARD.encode(super::value_to_text(value))
+    let input = super::value_to_text(value);
+    noted(input, |input| ::base64::engine::general_purpose::STANDARD.encode(input))
 });
-handlebars_helper!(json: |value: Json| value.to_string());
+handlebars_helper!(json: |value: Json| noted(value.to_string(), |input| input.to_owned()));
 handlebars_helper!(urlencode: |value: Json| {
-    percent_encoding::utf8_percent_encode(&super::value_to_text(value), COMPONENT).to_string()
+    noted(super::value_to_text(value), |input| {
+        percent_encoding::utf8_percent_encode(input, COMPONENT).to_string()
+    })
 });
+
+thread_local! {
+    /// The derivations of the renders under way on this thread, while someone listens.
+    static DERIVATIONS: RefCell<Option<Vec<Derivation>>> = const { RefCell::new(None) };
+}
+
+/// Writes `input` with `write`, noting both while [`with_derivations`] listens. Rendering is
+/// synchronous, so everything a render derives is noted on the thread that asked for it.
+fn noted(input: String, write: impl FnOnce(&str) -> String) -> String {
+    let output = write(&input);
+    DERIVATIONS.with(|d| {
+        if let Some(list) = d.borrow_mut().as_mut() {
+            list.push(Derivation {
+                input,
+                output: output.clone(),
+            });
+        }
+    });
+    output
+}
+
+/// Runs `render` and returns what every helper in it wrote from which input, in order.
+pub fn with_derivations<T>(render: impl FnOnce() -> T) -> (T, Vec<Derivation>) {
+    let outer = DERIVATIONS.with(|d| d.borrow_mut().replace(Vec::new()));
+    let result = render();
+    let mut noted = DERIVATIONS
+        .with(|d| std::mem::replace(&mut *d.borrow_mut(), outer))
+        .unwrap_or_default();
+    // A listener further out hears these too.
+    DERIVATIONS.with(|d| {
+        if let Some(list) = d.borrow_mut().as_mut() {
+            list.extend(noted.iter().cloned());
+        }
+    });
+    noted.shrink_to_fit();
+    (result, noted)
+}
 
 /// Everything but RFC 3986 unreserved characters is encoded.
 const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -48,6 +92,25 @@ mod tests {
         let t = templates.compile("t", source).expect("compiles");
         let context = Context::from(json!({"s": "a b&c", "o": {"k": [1, true]}}));
         templates.render_text(&t, &context).expect("renders")
+    }
+
+    #[test]
+    fn derivations_are_noted_while_listened_to() {
+        let (text, noted) = super::with_derivations(|| render("{{base64 (json o)}}"));
+        assert_eq!(text, "eyJrIjpbMSx0cnVlXX0=");
+        let pairs: Vec<(&str, &str)> = noted
+            .iter()
+            .map(|d| (d.input.as_str(), d.output.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            vec![
+                (r#"{"k":[1,true]}"#, r#"{"k":[1,true]}"#),
+                (r#"{"k":[1,true]}"#, "eyJrIjpbMSx0cnVlXX0="),
+            ]
+        );
+        let (_, outside) = super::with_derivations(|| ());
+        assert!(outside.is_empty());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use handlebars::{Context, Handlebars};
 use serde_json::Value;
 
+pub use helpers::with_derivations;
 pub use json::JsonTemplate;
 
 /// Every template of one collection, registered once: the same text compiles once, however

@@ -1,0 +1,93 @@
+//! Text for people: cutting long text to an excerpt, and showing text a server sent without
+//! letting it steer the terminal. Cutting is the last thing done to a text, after
+//! [`crate::redact::Redactor`] masked it.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// `text`, cut at `max` characters with `…` appended when longer.
+pub fn shorten(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => Cow::Owned(format!("{}…", &text[..cut])),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// `text`, cut to `limit` bytes (at a character boundary) with a note of how much was left out.
+pub fn cut_bytes(text: &str, limit: usize) -> Cow<'_, str> {
+    if text.len() <= limit {
+        return Cow::Borrowed(text);
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!(
+        "{}… ({} more bytes not kept)",
+        &text[..end],
+        text.len() - end
+    ))
+}
+
+/// True for characters a terminal acts on instead of showing: C0 and C1 controls, DEL, and the
+/// bidirectional overrides that reorder what is shown ("Trojan Source").
+fn steers_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every character that would steer a terminal written as an escape (`\e`, `\r`,
+/// `\u{9b}`), so that what a server sent is shown, never obeyed. Line feeds and tabs stay when
+/// `keep_lines` is true (a body shown line by line).
+pub fn printable(text: &str, keep_lines: bool) -> Cow<'_, str> {
+    let keep = |c: char| keep_lines && (c == '\n' || c == '\t');
+    if !text.chars().any(|c| steers_terminal(c) && !keep(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if !steers_terminal(c) || keep(c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\u{1b}' => out.push_str("\\e"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            other => {
+                let _ = write!(out, "\\u{{{:x}}}", other as u32);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortens_by_characters() {
+        assert_eq!(shorten("äbcdef", 3), "äbc…");
+        assert_eq!(shorten("abc", 3), "abc");
+    }
+
+    #[test]
+    fn cuts_at_a_character_boundary() {
+        assert_eq!(cut_bytes("aä", 2), "a… (2 more bytes not kept)");
+        assert_eq!(cut_bytes("abc", 3), "abc");
+    }
+
+    #[test]
+    fn escapes_what_steers_a_terminal() {
+        assert_eq!(
+            printable("a\u{1b}[2Jb\rc\u{9b}d\u{202e}e\u{7}", false),
+            "a\\e[2Jb\\rc\\u{9b}d\\u{202e}e\\u{7}"
+        );
+        assert_eq!(printable("line\n\tnext", true), "line\n\tnext");
+        assert_eq!(printable("line\nnext", false), "line\\nnext");
+        assert!(matches!(printable("plain ä", false), Cow::Borrowed(_)));
+    }
+}
