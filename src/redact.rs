@@ -120,7 +120,38 @@ impl Redactor {
     }
 
     /// `text` with every secret replaced by [`MASK`].
+    ///
+    /// A secret written in a mix of encodings that no single form covers (a URL the parser
+    /// encoded only in part, a server's own choice of escapes, an echo of an echo) is looked
+    /// for in the decoded text too; when it is there, the decoded text is shown, masked.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        let masked = self.mask(text);
+        if self.is_empty() || !masked.contains(['%', '\\', '+']) {
+            return masked;
+        }
+        // Undo up to three layers, in any order: JSON escapes, percent-escapes, form encoding.
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut layer = vec![masked.to_string()];
+        for _ in 0..DECODE_DEPTH {
+            let mut next = Vec::new();
+            for text in &layer {
+                for decoded in decodings(text) {
+                    if decoded == *text || !seen.insert(decoded.clone()) {
+                        continue;
+                    }
+                    if self.contains_secret(&decoded) {
+                        return Cow::Owned(self.mask(&decoded).into_owned());
+                    }
+                    next.push(decoded);
+                }
+            }
+            layer = next;
+        }
+        masked
+    }
+
+    /// `text` with every form of every secret replaced by [`MASK`].
+    fn mask<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut ranges = self.masked_ranges(text).peekable();
         if ranges.peek().is_none() {
             return Cow::Borrowed(text);
@@ -175,6 +206,109 @@ impl Redactor {
             })
             .as_deref()
     }
+}
+
+/// Layers of encoding undone when looking for a secret written in a mix of them.
+const DECODE_DEPTH: usize = 3;
+
+/// `text` decoded one layer, each way it may have been encoded: JSON escapes, percent-escapes,
+/// and form encoding (`+` for a space).
+fn decodings(text: &str) -> [String; 3] {
+    let percent = |t: &str| {
+        percent_encoding::percent_decode_str(t)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let form = if text.contains('+') {
+        percent(&text.replace('+', " "))
+    } else {
+        text.to_owned()
+    };
+    [json_unescape(text), percent(text), form]
+}
+
+/// `text` with JSON string escapes (`\"`, `\/`, `\n`, `\uXXXX` with surrogate pairs) undone;
+/// anything that is not a valid escape is left as it is.
+fn json_unescape(text: &str) -> String {
+    if !text.contains('\\') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let hex4 = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>| -> Option<u32> {
+        let digits: String = chars.clone().take(4).collect();
+        let value = (digits.len() == 4)
+            .then(|| u32::from_str_radix(&digits, 16).ok())
+            .flatten()?;
+        for _ in 0..4 {
+            chars.next();
+        }
+        Some(value)
+    };
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some(e @ ('"' | '\\' | '/')) => {
+                chars.next();
+                out.push(e);
+            }
+            Some('n') => {
+                chars.next();
+                out.push('\n');
+            }
+            Some('r') => {
+                chars.next();
+                out.push('\r');
+            }
+            Some('t') => {
+                chars.next();
+                out.push('\t');
+            }
+            Some('b') => {
+                chars.next();
+                out.push('\u{8}');
+            }
+            Some('f') => {
+                chars.next();
+                out.push('\u{c}');
+            }
+            Some('u') => {
+                let mut ahead = chars.clone();
+                ahead.next();
+                match hex4(&mut ahead) {
+                    Some(high @ 0xD800..=0xDBFF) => {
+                        let mut after = ahead.clone();
+                        let low = (after.next() == Some('\\') && after.next() == Some('u'))
+                            .then(|| hex4(&mut after))
+                            .flatten()
+                            .filter(|low| (0xDC00..=0xDFFF).contains(low));
+                        match low.and_then(|low| {
+                            char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+                        }) {
+                            Some(c) => {
+                                out.push(c);
+                                chars = after;
+                            }
+                            None => out.push('\\'),
+                        }
+                    }
+                    Some(unit) => match char::from_u32(unit) {
+                        Some(c) => {
+                            out.push(c);
+                            chars = ahead;
+                        }
+                        None => out.push('\\'),
+                    },
+                    None => out.push('\\'),
+                }
+            }
+            _ => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// True when no letter, digit or `_` touches `text[start..end]` on either side.
@@ -462,6 +596,30 @@ mod tests {
         let text = format!("{}MY-LONG-SECRET-PASSWORD", "x".repeat(10));
         assert_eq!(redactor.excerpt(&text, 15), "xxxxxxxxxx***");
         assert_eq!(redactor.excerpt(&text, 12), "xxxxxxxxxx**…");
+    }
+
+    #[test]
+    fn finds_secrets_written_in_a_mix_of_encodings() {
+        let redactor = redactor(&["a b?c/ä\"q"]);
+        // The path encoded, the query left as the parser found it.
+        assert_eq!(
+            redactor.redact("http://h/r/a%20b?c/ä%22q"),
+            "http://h/r/***"
+        );
+        // Escaped by a server one character at a time, then put in a URL.
+        assert_eq!(
+            redactor.redact(r#"{"e":"a b?c\/\u00e4\"q"}"#),
+            r#"{"e":"***"}"#
+        );
+        assert_eq!(redactor.redact("x=a+b%3Fc%2F%C3%A4%22q"), "x=***");
+    }
+
+    #[test]
+    fn unescapes_json_and_keeps_what_is_not_an_escape() {
+        assert_eq!(
+            json_unescape(r#"\u00e4\ud83d\ude00\/\"\x\u12"#),
+            "ä😀/\"\\x\\u12"
+        );
     }
 
     #[test]

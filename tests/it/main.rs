@@ -12,6 +12,7 @@ mod robustness;
 mod run;
 mod sandbox_fidelity;
 mod schema;
+mod secrets;
 mod servers;
 mod support;
 mod workflow;

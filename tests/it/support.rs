@@ -251,7 +251,10 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_runner"));
+    // `RUNNER_TEST_BINARY` runs the suite against another build (an older commit, say).
+    let binary = std::env::var_os("RUNNER_TEST_BINARY")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_runner").into());
+    let mut command = Command::new(binary);
     command
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -1,0 +1,675 @@
+//! Secrets never appear in any output: each way they once leaked, reproduced, and a seeded
+//! generator of secrets × places they are used × ways a server reflects them × every output
+//! channel (terminal at `-vv`, the JSON, JUnit, TAP and HTML reports, `--curl`).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+
+use axum::extract::{Path as UrlPath, Query, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::Router;
+use base64::Engine as _;
+use serde_json::json;
+
+use crate::support::{runner_with_env, Fixture, Output};
+
+/// The reflecting server: every route answers with what it received.
+fn reflector() -> SocketAddr {
+    static ADDRESS: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDRESS.get_or_init(|| {
+        crate::servers::spawn(
+            Router::new()
+                .route("/r/{mode}/{pad}/{*rest}", any(reflect))
+                .route("/landing/{pad}", get(landing))
+                .route("/issue/{hex}", get(issue))
+                .route("/token/{pad}", post(token))
+                .route("/terminal", get(terminal)),
+        )
+    })
+}
+
+/// What the request carried: its target, every header value but the plumbing, and its body.
+async fn dump(request: Request) -> String {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    let mut text = parts.uri.to_string();
+    for (name, value) in &parts.headers {
+        if !matches!(
+            name.as_str(),
+            "host" | "content-length" | "accept" | "accept-encoding" | "user-agent"
+        ) {
+            text.push_str(" | ");
+            text.push_str(&String::from_utf8_lossy(value.as_bytes()));
+        }
+    }
+    text.push_str(" | ");
+    text.push_str(&String::from_utf8_lossy(&body));
+    text
+}
+
+fn form(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// JSON as Python writes it by default: non-ASCII as `\uXXXX`, and `/` as `\/` as PHP does.
+fn json_ascii(text: &str) -> String {
+    let mut out = String::new();
+    for c in serde_json::to_string(text).unwrap_or_default().chars() {
+        match c {
+            '/' => out.push_str("\\/"),
+            c if c.is_ascii() => out.push(c),
+            c => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `/r/{mode}/{pad}/...`: reflects the request after `pad` characters of filler, as `mode`
+/// says: in a text body, JSON (escaped as serde, Python or twice), a header, a cookie, a
+/// redirect's `Location`, or an error page.
+async fn reflect(
+    UrlPath((mode, pad, _)): UrlPath<(String, usize, String)>,
+    request: Request,
+) -> Response {
+    let echo = format!("{}{}", "x".repeat(pad.min(100_000)), dump(request).await);
+    let filler = "x".repeat(pad.min(100_000));
+    let json_type = [(header::CONTENT_TYPE, "application/json")];
+    match mode.as_str() {
+        "json" => (json_type, json!({ "echo": echo }).to_string()).into_response(),
+        "json-ascii" => (json_type, format!("{{\"echo\":{}}}", json_ascii(&echo))).into_response(),
+        "json-twice" => {
+            let inner = json!({ "echo": echo }).to_string();
+            (json_type, json!({ "outer": inner }).to_string()).into_response()
+        }
+        "header" => {
+            let value = HeaderValue::from_str(&echo).unwrap_or_else(|_| {
+                HeaderValue::from_str(&form(&echo)).unwrap_or(HeaderValue::from_static("?"))
+            });
+            ([(header::HeaderName::from_static("x-echo"), value)], filler).into_response()
+        }
+        "cookie" => {
+            let value = HeaderValue::from_str(&format!("c={}; Path=/", form(&echo)))
+                .unwrap_or(HeaderValue::from_static("c=?"));
+            ([(header::SET_COOKIE, value)], filler).into_response()
+        }
+        "location" => {
+            let to = format!("/landing/{pad}?e={}", form(&echo));
+            let value =
+                HeaderValue::from_str(&to).unwrap_or(HeaderValue::from_static("/landing/0"));
+            (StatusCode::FOUND, [(header::LOCATION, value)]).into_response()
+        }
+        "error" => (StatusCode::INTERNAL_SERVER_ERROR, format!("failed: {echo}")).into_response(),
+        _ => echo.into_response(),
+    }
+}
+
+async fn landing(
+    UrlPath(pad): UrlPath<usize>,
+    Query(query): Query<HashMap<String, String>>,
+) -> String {
+    format!(
+        "{}{}",
+        "x".repeat(pad.min(100_000)),
+        query.get("e").cloned().unwrap_or_default()
+    )
+}
+
+/// `/issue/{hex}`: a list and an object holding the secret written in hex in the path.
+async fn issue(UrlPath(hex): UrlPath<String>) -> Response {
+    let bytes: Vec<u8> = (0..hex.len() / 2)
+        .filter_map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect();
+    let secret = String::from_utf8_lossy(&bytes).into_owned();
+    axum::Json(json!({
+        "toks": [secret, "not-a-secret"],
+        "cred": { "user": "someone", "password": secret },
+    }))
+    .into_response()
+}
+
+/// `/token/{pad}`: a token endpoint that refuses every client, quoting its credentials back.
+async fn token(UrlPath(pad): UrlPath<usize>, request: Request) -> Response {
+    let echo = format!("{}{}", "x".repeat(pad.min(100_000)), dump(request).await);
+    (
+        StatusCode::UNAUTHORIZED,
+        axum::Json(json!({ "error": "invalid_client", "error_description": echo })),
+    )
+        .into_response()
+}
+
+/// A body that would steer a terminal: clear the screen, set the clipboard, rewrite the line.
+async fn terminal() -> &'static str {
+    "before\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}\rafter\u{9b}31m\u{202e}end"
+}
+
+/// Every file a run wrote, and what it printed.
+struct Channels(Vec<(String, String)>);
+
+/// Runs `yaml` (with `{{R}}` the reflector) at `-vv` with every report and `--curl`.
+fn run_everywhere(
+    fixture: &Fixture,
+    yaml: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Output, Channels) {
+    let path = fixture.file(
+        "c.yaml",
+        &yaml.replace("{{R}}", &format!("http://{}", reflector())),
+    );
+    let dir = fixture.path();
+    let files: Vec<(&str, std::path::PathBuf)> = ["r.json", "r.xml", "r.tap", "r.html", "curl.sh"]
+        .iter()
+        .map(|name| (*name, dir.join(name)))
+        .collect();
+    let mut all: Vec<String> = vec![
+        "run".into(),
+        path.display().to_string(),
+        "-vv".into(),
+        "--continue-on-failure".into(),
+    ];
+    for (flag, (_, file)) in [
+        "--report-json",
+        "--report-junit",
+        "--report-tap",
+        "--report-html",
+        "--curl",
+    ]
+    .iter()
+    .zip(&files)
+    {
+        all.push((*flag).into());
+        all.push(file.display().to_string());
+    }
+    all.extend(args.iter().map(|a| (*a).to_owned()));
+    let output = runner_with_env(all, env);
+    let mut channels = vec![
+        ("stdout".to_owned(), output.stdout.clone()),
+        ("stderr".to_owned(), output.stderr.clone()),
+    ];
+    for (name, file) in files {
+        channels.push((
+            name.to_owned(),
+            std::fs::read_to_string(&file).unwrap_or_default(),
+        ));
+    }
+    (output, Channels(channels))
+}
+
+/// The forms a secret takes on the wire and in servers' answers, as this test writes them
+/// (independently of runner's redactor).
+fn encodings(secret: &str) -> Vec<String> {
+    let mut forms = vec![secret.to_owned(), form(secret)];
+    const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    forms.push(percent_encoding::utf8_percent_encode(secret, COMPONENT).to_string());
+    if let Ok(base) = url::Url::parse("http://h/") {
+        let mut u = base.clone();
+        u.set_path(secret);
+        forms.push(u.path().trim_start_matches('/').to_owned());
+        let mut u = base;
+        u.set_query(Some(secret));
+        forms.extend(u.query().map(str::to_owned));
+    }
+    let lower: Vec<String> = forms
+        .iter()
+        .filter(|f| f.contains('%'))
+        .map(|f| {
+            let re = regex::Regex::new("%[0-9A-F]{2}").expect("regex");
+            re.replace_all(f, |c: &regex::Captures<'_>| c[0].to_ascii_lowercase())
+                .into_owned()
+        })
+        .collect();
+    forms.extend(lower);
+    let quoted = serde_json::to_string(secret).unwrap_or_default();
+    let once = quoted[1..quoted.len() - 1].to_owned();
+    let twice_quoted = serde_json::to_string(&once).unwrap_or_default();
+    forms.push(twice_quoted[1..twice_quoted.len() - 1].to_owned());
+    forms.push(once);
+    let ascii = json_ascii(secret);
+    forms.push(ascii[1..ascii.len() - 1].to_owned());
+    let engine = base64::engine::general_purpose::STANDARD;
+    forms.push(engine.encode(secret));
+    forms.push(engine.encode(format!("user:{secret}")));
+    forms.push(engine.encode(format!("client-id:{}", form(secret))));
+    forms.retain(|f| f.chars().count() >= 3);
+    forms.sort();
+    forms.dedup();
+    forms
+}
+
+/// Where `secret` shows in `channels`, whole or as the start of one of its forms left before
+/// a cut (`…`).
+fn leaks(secret: &str, channels: &Channels) -> Vec<String> {
+    let forms = encodings(secret);
+    let mut found = Vec::new();
+    for (channel, text) in &channels.0 {
+        for form in &forms {
+            if text.contains(form.as_str()) {
+                found.push(format!("{channel} holds {form:?}"));
+            }
+        }
+        for (at, _) in text.match_indices('…') {
+            let before = &text[..at];
+            for form in &forms {
+                let chars: Vec<char> = form.chars().collect();
+                for len in 3..chars.len() {
+                    let prefix: String = chars[..len].iter().collect();
+                    if before.ends_with(&prefix) {
+                        found.push(format!(
+                            "{channel} holds {prefix:?}… (the start of {form:?})"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+fn assert_no_leak(secret: &str, output: &Output, channels: &Channels) {
+    assert!(!output.stderr.contains("panicked"), "{output:?}");
+    let found = leaks(secret, channels);
+    assert!(
+        found.is_empty(),
+        "{secret:?} leaks:\n{}\n{output:?}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn a_secret_across_a_cut_shows_no_start() {
+    let fixture = Fixture::new();
+    let secret = "MY-LONG-SECRET-PASSWORD-0123456789";
+    // The failure shows 120 characters of the body: the secret starts at about 100.
+    for pad in [80, 95, 100, 110, 118] {
+        let yaml = format!(
+            r#"
+name: cut
+steps:
+  - name: text
+    request: {{ url: "{{{{R}}}}/r/text/{pad}/p", query: {{ s: "{{{{pw}}}}" }} }}
+    expect: {{ body: "x" }}
+  - name: not json
+    request: {{ url: "{{{{R}}}}/r/text/{pad}/p", query: {{ s: "{{{{pw}}}}" }} }}
+    expect: {{ jsonpath: {{ $.a: 1 }} }}
+  - name: skipped
+    when: {{ "x{pad}{{{{pw}}}}": "no" }}
+    request: {{ url: "{{{{R}}}}/r/text/0/p" }}
+"#
+        );
+        let (output, channels) =
+            run_everywhere(&fixture, &yaml, &["--secret", &format!("pw={secret}")], &[]);
+        assert_eq!(output.code, 1, "{output:?}");
+        assert!(output.stdout.contains("***"), "{}", output.stdout);
+        assert_no_leak(secret, &output, &channels);
+    }
+}
+
+#[test]
+fn recorded_bodies_are_masked_before_they_are_cut() {
+    let fixture = Fixture::new();
+    let secret = "MY-LONG-SECRET-PASSWORD-0123456789";
+    // Reports keep 64 KiB of a body: put the secret across that edge.
+    let yaml = r#"
+name: cut at 64 KiB
+steps:
+  - name: big
+    request: { url: "{{R}}/r/text/65520/p", query: { s: "{{pw}}" } }
+"#;
+    let (output, channels) =
+        run_everywhere(&fixture, yaml, &["--secret", &format!("pw={secret}")], &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_no_leak(secret, &output, &channels);
+}
+
+#[test]
+fn every_scalar_of_a_secret_list_or_object_capture_is_masked() {
+    let fixture = Fixture::new();
+    let secret = "list-and-object-secret-77";
+    let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
+    let yaml = format!(
+        r#"
+name: structured captures
+steps:
+  - name: issue
+    request: {{ url: "{{{{R}}}}/issue/{hex}" }}
+    capture:
+      toks: {{ jsonpath: $.toks, secret: true }}
+      cred: {{ jsonpath: $.cred, secret: true }}
+  - name: use the list
+    request: {{ url: "{{{{R}}}}/r/json/0/{{{{lookup toks 0}}}}", headers: {{ X-P: "{{{{cred.password}}}}" }} }}
+    expect: {{ body: "no" }}
+"#
+    );
+    let (output, channels) = run_everywhere(&fixture, &yaml, &[], &[]);
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output.stdout.contains("not-a-secret") || output.stdout.contains("***"),
+        "{}",
+        output.stdout
+    );
+    assert_no_leak(secret, &output, &channels);
+}
+
+#[test]
+fn secrets_are_masked_in_every_encoding_on_the_wire_and_in_answers() {
+    let fixture = Fixture::new();
+    for secret in [
+        "p@ss w0rd!",
+        "a~b c",
+        "s3cr3t\"/+&=tok",
+        "pässwörd/ü<>&'",
+        "日本語のひみつ",
+    ] {
+        let yaml = r#"
+name: encodings
+steps:
+  - name: path
+    request: { url: "{{R}}/r/json-ascii/0/p/{{pw}}" }
+  - name: raw query
+    request: { url: "{{R}}/r/json-twice/0/p?t={{pw}}" }
+  - name: query
+    request: { url: "{{R}}/r/location/0/p", query: { s: "{{pw}}" } }
+  - name: form
+    request: { method: POST, url: "{{R}}/r/cookie/0/p", form: { s: "{{pw}}" } }
+  - name: api key
+    request: { url: "{{R}}/r/header/0/p", auth: { api_key: { query: key, value: "{{pw}}" } } }
+  - name: multipart
+    request: { method: POST, url: "{{R}}/r/error/0/p", multipart: { s: "{{pw}}" } }
+"#;
+        let (output, channels) =
+            run_everywhere(&fixture, yaml, &["--secret", &format!("pw={secret}")], &[]);
+        assert!(matches!(output.code, 0 | 1), "{output:?}");
+        assert_no_leak(secret, &output, &channels);
+    }
+}
+
+#[test]
+fn values_derived_from_a_secret_are_masked() {
+    let fixture = Fixture::new();
+    let secret = "hunter2-derived";
+    let yaml = r#"
+name: derived
+vars: { creds: "user:{{pw}}", obj: { k: "{{pw}}" } }
+steps:
+  - name: basic by hand
+    request: { url: "{{R}}/r/json/0/p", headers: { Authorization: "Basic {{base64 creds}}", X-J: "{{base64 (json obj)}}" } }
+  - name: oauth2 echoes its basic header
+    request:
+      url: "{{R}}/r/json/0/p"
+      auth: { oauth2: { client_credentials: { token_url: "{{R}}/token/0", client_id: client-id, client_secret: "{{pw}}" } } }
+"#;
+    let (output, channels) =
+        run_everywhere(&fixture, yaml, &["--secret", &format!("pw={secret}")], &[]);
+    assert_eq!(output.code, 3, "{output:?}");
+    let json_of_obj =
+        base64::engine::general_purpose::STANDARD.encode(format!("{{\"k\":\"{secret}\"}}"));
+    for (channel, text) in &channels.0 {
+        assert!(
+            !text.contains(&json_of_obj),
+            "{channel} holds the base64 of a JSON with the secret"
+        );
+    }
+    assert!(output.stdout.contains("Basic ***"), "{}", output.stdout);
+    assert_no_leak(secret, &output, &channels);
+}
+
+#[test]
+fn a_short_secret_is_masked_only_as_a_whole_token() {
+    let fixture = Fixture::new();
+    let yaml = r#"
+name: short
+steps:
+  - name: s
+    request: { url: "{{R}}/r/json/0/p", query: { s: "{{pw}}" } }
+    expect: { status: 201 }
+"#;
+    let (output, channels) = run_everywhere(&fixture, yaml, &["--secret", "pw=p"], &[]);
+    assert_eq!(output.code, 1, "{output:?}");
+    for (channel, text) in &channels.0 {
+        assert!(!text.contains("htt***"), "{channel}: {text}");
+        assert!(!text.contains("ex***ected"), "{channel}: {text}");
+        assert!(
+            !text.contains("s=p&") && !text.contains("s=p\""),
+            "{channel} shows the secret: {text}"
+        );
+    }
+    let report: serde_json::Value =
+        serde_json::from_str(&channels.0[2].1).expect("the JSON report is JSON");
+    assert!(report.get("collections").is_some(), "{report}");
+    assert!(output.stdout.contains("s=***"), "{}", output.stdout);
+}
+
+#[test]
+fn what_a_server_sends_never_steers_the_terminal() {
+    let fixture = Fixture::new();
+    let yaml = r#"
+name: terminal
+steps:
+  - name: hostile body
+    request: { url: "{{R}}/terminal" }
+    expect: { body: "calm" }
+"#;
+    for verbosity in ["-v", "-vv"] {
+        let path = fixture.file(
+            "t.yaml",
+            &yaml.replace("{{R}}", &format!("http://{}", reflector())),
+        );
+        let output = runner_with_env(
+            [
+                "run",
+                &path.display().to_string(),
+                verbosity,
+                "--color",
+                "never",
+            ],
+            &[],
+        );
+        assert_eq!(output.code, 1, "{output:?}");
+        for c in ['\u{1b}', '\r', '\u{7}', '\u{9b}', '\u{202e}'] {
+            assert!(
+                !output.stdout.contains(c),
+                "{c:?} reaches the terminal:\n{}",
+                output.stdout
+            );
+        }
+        assert!(output.stdout.contains("\\e[2J"), "{}", output.stdout);
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so that a failing case can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// A random secret of 4 to 64 characters: letters, digits, punctuation, spaces, non-ASCII.
+/// (`x` and `*` are left out: they are the filler and the mask, and would read as a cut start.)
+fn random_secret(rng: &mut Rng) -> String {
+    const LETTERS: &str = "abcdefghijklmnopqrstuvwyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    const PUNCTUATION: &str = "!\"$%&'()+,-./:;<=>?@[\\]^_`{|}~#";
+    const OTHER: &[&str] = &["ä", "é", "ß", "日", "本", "😀", "ñ", "Ω"];
+    let len = 4 + rng.below(61);
+    let mut secret = String::new();
+    while secret.chars().count() < len {
+        match rng.below(10) {
+            0..=5 => secret.push(LETTERS.as_bytes()[rng.below(LETTERS.len())] as char),
+            6 | 7 => secret.push(PUNCTUATION.as_bytes()[rng.below(PUNCTUATION.len())] as char),
+            8 => secret.push(' '),
+            _ => {
+                let other: &&str = rng.pick(OTHER);
+                secret.push_str(other);
+            }
+        }
+    }
+    // Leading and trailing spaces do not survive a header or a command line as themselves.
+    let trimmed = secret.trim().to_owned();
+    if trimmed.chars().count() < 4 {
+        return "pad-".to_owned() + &trimmed;
+    }
+    trimmed
+}
+
+/// Places a secret is used: `@SECRET@` is the template that reads it, `@BARE@` the same as a
+/// helper's argument.
+const PLACES: &[&str] = &[
+    r#"request: { url: "{{R}}/r/MODE/PAD/p/@SECRET@" }"#,
+    r#"request: { url: "{{R}}/r/MODE/PAD/p?t=@SECRET@" }"#,
+    r#"request: { url: "{{R}}/r/MODE/PAD/p", query: { s: "@SECRET@" } }"#,
+    r#"request: { url: "{{R}}/r/MODE/PAD/p", headers: { X-S: "@SECRET@" } }"#,
+    r#"request: { method: POST, url: "{{R}}/r/MODE/PAD/p", json: { s: "@SECRET@", n: [1, "@SECRET@"] } }"#,
+    r#"request: { method: POST, url: "{{R}}/r/MODE/PAD/p", form: { s: "@SECRET@" } }"#,
+    r#"request: { method: POST, url: "{{R}}/r/MODE/PAD/p", multipart: { s: "@SECRET@" } }"#,
+    r#"request: { url: "{{R}}/r/MODE/PAD/p", auth: { basic: { username: user, password: "@SECRET@" } } }"#,
+    r#"request: { url: "{{R}}/r/MODE/PAD/p", auth: { api_key: { query: key, value: "@SECRET@" } } }"#,
+    r#"request: { url: "{{R}}/r/MODE/PAD/p", auth: { api_key: { header: X-Key, value: "@SECRET@" } } }"#,
+    r#"request: { url: "{{R}}/r/MODE/PAD/p", auth: { oauth2: { client_credentials: { token_url: "{{R}}/token/PAD", client_id: client-id, client_secret: "@SECRET@" } } } }"#,
+    r#"request: { url: "{{R}}/r/MODE/PAD/p", auth: { oauth2: { client_credentials: { token_url: "{{R}}/token/PAD", client_id: client-id, client_secret: "@SECRET@", client_auth: body } } } }"#,
+    r#"request: { url: "{{R}}/r/MODE/PAD/p?t={{urlencode @BARE@}}", headers: { X-B: "{{base64 @BARE@}}" } }"#,
+    r#"request: { method: POST, url: "{{R}}/r/MODE/PAD/p", body: "user:@SECRET@" }"#,
+];
+
+const MODES: &[&str] = &[
+    "text",
+    "json",
+    "json-ascii",
+    "json-twice",
+    "header",
+    "cookie",
+    "location",
+    "error",
+];
+
+/// Expectations that fail and so print what they saw.
+const EXPECTS: &[&str] = &[
+    r#"expect: { body: "no" }"#,
+    r#"expect: { jsonpath: { $.echo: "no" } }"#,
+    r#"expect: { jsonpath: { $.outer: { contains: "no" } } }"#,
+    r#"expect: { headers: { x-echo: "no" } }"#,
+    r#"expect: { body: { matches: "^no$" } }"#,
+];
+
+/// Filler lengths that put the secret across each cut: a value in a message (120), the start
+/// of a body that is not JSON (60), a `-v` body (2048), a recorded body (64 KiB).
+fn random_pad(rng: &mut Rng, secret_len: usize) -> usize {
+    let edge = *rng.pick(&[60usize, 120, 2048, 65536]);
+    let back = rng.below(secret_len + 40);
+    edge.saturating_sub(back)
+}
+
+#[test]
+fn generated_secrets_never_show_on_any_channel() {
+    let seed: u64 = std::env::var("RUNNER_SECRETS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5EC2E7);
+    let cases: usize = std::env::var("RUNNER_SECRETS_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(40);
+    let mut rng = Rng(seed);
+    let fixture = Fixture::new();
+    let mut failures = Vec::new();
+    let mut steps_run = 0;
+    for case in 0..cases {
+        let secret = random_secret(&mut rng);
+        // Where the secret comes from: a flag, a secret input, or a secret capture.
+        let source = rng.below(3);
+        let (expression, bare) = match source {
+            0 => ("{{pw}}", "pw"),
+            1 => ("{{env.PW_INPUT}}", "env.PW_INPUT"),
+            _ => {
+                if rng.below(2) == 0 {
+                    ("{{lookup toks 0}}", "(lookup toks 0)")
+                } else {
+                    ("{{cred.password}}", "cred.password")
+                }
+            }
+        };
+        let mut yaml =
+            String::from("name: generated\ninputs: { PW_INPUT: { secret: true } }\nsteps:\n");
+        if source == 2 {
+            let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
+            yaml.push_str(&format!(
+                "  - name: issue\n    request: {{ url: \"{{{{R}}}}/issue/{hex}\" }}\n    capture:\n      toks: {{ jsonpath: $.toks, secret: true }}\n      cred: {{ jsonpath: $.cred, secret: true }}\n"
+            ));
+        }
+        let steps = 4 + rng.below(4);
+        for n in 0..steps {
+            let mut place = *rng.pick(PLACES);
+            // A `#` in a URL starts the fragment, which never reaches the server: only a part
+            // of the secret would come back, which no redactor can know for the secret.
+            if secret.contains('#')
+                && (place.contains("/p/@SECRET@") || place.contains("?t=@SECRET@"))
+            {
+                place = PLACES[2];
+            }
+            let mode = *rng.pick(MODES);
+            let pad = random_pad(&mut rng, secret.len());
+            let body = place
+                .replace("MODE", mode)
+                .replace("PAD", &pad.to_string())
+                .replace("@BARE@", bare)
+                .replace("@SECRET@", expression);
+            yaml.push_str(&format!(
+                "  - name: step {n} {mode}\n    {body}\n    {}\n",
+                rng.pick(EXPECTS)
+            ));
+        }
+        yaml.push_str(&format!("  - name: skipped\n    when: {{ \"{}{}\": nothing }}\n    request: {{ url: \"{{{{R}}}}/r/text/0/p\" }}\n", "x".repeat(random_pad(&mut rng, secret.len()).min(200)), expression));
+        steps_run += steps;
+        let mut args: Vec<String> = Vec::new();
+        let mut env: Vec<(&str, &str)> = Vec::new();
+        match source {
+            0 => args.extend(["--secret".to_owned(), format!("pw={secret}")]),
+            1 => env.push(("PW_INPUT", secret.as_str())),
+            _ => {}
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (output, channels) = run_everywhere(&fixture, &yaml, &args, &env);
+        let mut found = leaks(&secret, &channels);
+        if output.stderr.contains("panicked") || !matches!(output.code, 0 | 1 | 3) {
+            found.push(format!("exit {}: {}", output.code, output.stderr));
+        }
+        if !found.is_empty() {
+            failures.push(format!(
+                "case {case} (seed {seed}), secret {secret:?}:\n{yaml}\n{}",
+                found.iter().take(8).cloned().collect::<Vec<_>>().join("\n")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} generated collections ({steps_run} steps) leaked:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
