@@ -321,6 +321,10 @@ fn is_whole_token(text: &str, start: usize, end: usize) -> bool {
 /// Every form `secret` may take in output.
 fn forms(secret: &str) -> Vec<String> {
     let mut forms = vec![secret.to_owned()];
+    // The URL parser reads `\\` in an http(s) path as `/`.
+    if secret.contains('\\') {
+        forms.push(secret.replace('\\', "/"));
+    }
     forms.extend(url_forms(secret));
     forms.extend(json_forms(secret));
     forms.extend(base64_forms(secret));
@@ -605,6 +609,12 @@ mod tests {
         assert_eq!(
             redactor.redact("http://h/r/a%20b?c/ä%22q"),
             "http://h/r/***"
+        );
+        // Split by a `?` between the path and the query, `\\` read as `/` in the path.
+        let redactor_with_backslash = super::tests::redactor(&["q\\w e?r t"]);
+        assert_eq!(
+            redactor_with_backslash.redact("http://h/p/q/w%20e?r%20t"),
+            "http://h/p/***"
         );
         // Escaped by a server one character at a time, then put in a URL.
         assert_eq!(
