@@ -430,6 +430,44 @@ steps:
 }
 
 #[test]
+fn host_names_are_masked_as_the_url_parser_writes_them() {
+    let fixture = Fixture::new();
+    let port = reflector().port();
+    // The parser lowercases a host name and writes a non-ASCII one in punycode.
+    for secret in ["Secret-Tenant.Test", "tënant-secret.test"] {
+        let host = match url::Host::parse(secret) {
+            Ok(url::Host::Domain(domain)) => domain,
+            other => panic!("{secret} is not a domain: {other:?}"),
+        };
+        let yaml = format!(
+            r#"
+name: hosts
+steps:
+  - name: host
+    request: {{ url: "http://{{{{pw}}}}:{port}/r/json/0/p" }}
+    expect: {{ body: "no" }}
+"#
+        );
+        let (output, channels) = run_everywhere(
+            &fixture,
+            &yaml,
+            &[
+                "--secret",
+                &format!("pw={secret}"),
+                "--resolve",
+                &format!("{host}:{port}:127.0.0.1"),
+            ],
+            &[],
+        );
+        assert_eq!(output.code, 1, "{output:?}");
+        for (channel, text) in &channels.0 {
+            assert!(!text.contains(&host), "{channel} holds {host}:\n{text}");
+        }
+        assert_no_leak(secret, &output, &channels);
+    }
+}
+
+#[test]
 fn values_derived_from_a_secret_are_masked() {
     let fixture = Fixture::new();
     let secret = "hunter2-derived";
