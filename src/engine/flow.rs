@@ -147,7 +147,11 @@ impl<'a> Run<'a> {
                     index: step.index,
                     name: &name,
                 });
-                let (result, seen) = step::run(step, request_step, name, self).await;
+                // The step's time is its whole time: every attempt or page, and the waits
+                // between them, so that reports and timelines put the waiting on this step.
+                let started = std::time::Instant::now();
+                let (mut result, seen) = step::run(step, request_step, name, self).await;
+                result.duration = started.elapsed();
                 if let (Some(id), Some(seen)) = (&step.id, seen) {
                     self.remember(id, seen);
                 }

@@ -106,7 +106,8 @@ pub struct StepResult {
     pub url: String,
     /// The status, if a response came.
     pub status: Option<u16>,
-    /// Time of the exchange.
+    /// The step's whole time: every attempt or page, the waits between them, the OAuth2
+    /// token request.
     pub duration: Duration,
     /// How it ended.
     pub outcome: Outcome,

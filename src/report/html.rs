@@ -49,6 +49,15 @@ ul.failures li { margin: 2px 0; }
 .subject { font-family: ui-monospace, monospace; font-weight: 600; }
 pre { background: #f6f8fa; border: 1px solid var(--line); border-radius: 6px; padding: 8px; overflow-x: auto; font-size: 12px; max-height: 360px; margin: 6px 0; white-space: pre-wrap; word-break: break-all; }
 .error { color: var(--error); }
+.bar .wait { position: absolute; top: 0; right: 0; height: 12px; border-radius: 0 3px 3px 0; background: repeating-linear-gradient(45deg, rgba(255,255,255,.55) 0 3px, transparent 3px 6px); }
+section.failures { border-color: var(--fail); }
+section.failures > h2 { color: var(--fail); }
+section.failures ol { margin: 8px 0; padding: 0 16px 4px 36px; }
+section.failures li { margin: 4px 0; }
+section.failures .what { color: #57606a; }
+a { color: #0969da; text-decoration: none; } a:hover { text-decoration: underline; }
+ul.attempts { margin: 4px 0; padding-left: 18px; color: #57606a; font-size: 12px; }
+tr:target td { background: #fff8c5; }
 "#;
 
 /// The report as one HTML document.
@@ -58,7 +67,7 @@ pub fn render(run: &RunRecord) -> String {
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>runner report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header><h1>runner report</h1><div class=\"meta\">started {} · {} · runner {}{}</div></header>\n<main>\n",
-        escape(&run.started_at),
+        escape(&human_time(&run.started_at)),
         format_duration(run.duration),
         env!("CARGO_PKG_VERSION"),
         if run.interrupted { " · <b>interrupted</b>" } else { "" },
@@ -72,8 +81,9 @@ pub fn render(run: &RunRecord) -> String {
         totals.errored,
         totals.skipped
     );
-    for collection in &run.collections {
-        collection_section(&mut out, collection);
+    failures_section(&mut out, run);
+    for (number, collection) in run.collections.iter().enumerate() {
+        collection_section(&mut out, number, collection);
     }
     out.push_str("</main>\n</body>\n</html>\n");
     out
@@ -89,7 +99,62 @@ fn class(outcome: &Outcome) -> &'static str {
     }
 }
 
-fn collection_section(out: &mut String, collection: &CollectionReport) {
+/// The anchor of a step's row.
+fn anchor(collection: usize, step: usize) -> String {
+    format!("c{collection}-s{step}")
+}
+
+/// What went wrong first, for the failures list: the first failure, or the error.
+fn first_problem(step: &StepResult) -> Option<String> {
+    match &step.outcome {
+        Outcome::Failed(failures) => failures
+            .first()
+            .map(|f| format!("{}: expected {}, got {}", f.subject, f.expected, f.actual)),
+        Outcome::Errored(error) => Some(error.message.clone()),
+        Outcome::Passed | Outcome::Skipped(_) => None,
+    }
+}
+
+/// Every failing step of the run, first, each linking to its row.
+fn failures_section(out: &mut String, run: &RunRecord) {
+    let mut items = String::new();
+    let mut count = 0;
+    for (c, collection) in run.collections.iter().enumerate() {
+        for (s, step) in collection.steps.iter().enumerate() {
+            if let Some(problem) = first_problem(step) {
+                count += 1;
+                let _ = writeln!(
+                    items,
+                    "<li><a href=\"#{}\">{} › {}</a> <span class=\"what\">— {}</span></li>",
+                    anchor(c, s),
+                    escape(&collection.title()),
+                    escape(&step.name),
+                    escape(&problem)
+                );
+            }
+        }
+    }
+    if count == 0 {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<section class=\"failures\">\n<h2>{count} failing step{}</h2>\n<ol>\n{items}</ol>\n</section>\n",
+        if count == 1 { "" } else { "s" }
+    );
+}
+
+/// `2026-11-29 20:27:20 UTC` from an RFC 3339 time; the text as it is when it does not parse.
+fn human_time(rfc3339: &str) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .and_then(|t| t.to_offset(time::UtcOffset::UTC).format(&format).ok())
+        .unwrap_or_else(|| rfc3339.to_owned())
+}
+
+fn collection_section(out: &mut String, number: usize, collection: &CollectionReport) {
     let outcome = if collection
         .steps
         .iter()
@@ -118,8 +183,8 @@ fn collection_section(out: &mut String, collection: &CollectionReport) {
     );
     timeline(out, collection);
     out.push_str("<table>\n");
-    for step in &collection.steps {
-        step_row(out, step);
+    for (index, step) in collection.steps.iter().enumerate() {
+        step_row(out, &anchor(number, index), step);
     }
     out.push_str("</table>\n</section>\n");
 }
@@ -139,19 +204,35 @@ fn timeline(out: &mut String, collection: &CollectionReport) {
         let width = ms.max(1);
         let _ = writeln!(
             out,
-            "<div class=\"row\"><span class=\"name\" title=\"{name}\">{name}</span><span class=\"track\"><span class=\"bar {class}\" style=\"left:{left:.2}%;width:{w:.2}%\"></span></span><span class=\"ms\">{dur}</span></div>",
+            "<div class=\"row\"><span class=\"name\" title=\"{name}\">{name}</span><span class=\"track\"><span class=\"bar {class}\" style=\"left:{left:.2}%;width:{w:.2}%\"{title}>{wait}</span></span><span class=\"ms\">{dur}</span></div>",
             name = escape(&step.name),
             class = class(&step.outcome),
             left = offset as f64 * 100.0 / total as f64,
             w = width as f64 * 100.0 / total as f64,
             dur = format_duration(step.duration),
+            title = if step.attempts.len() > 1 {
+                format!(" title=\"{}\"", escape(&super::attempts_summary(step)))
+            } else {
+                String::new()
+            },
+            wait = wait_overlay(step),
         );
         offset += width;
     }
     out.push_str("</div>\n");
 }
 
-fn step_row(out: &mut String, step: &StepResult) {
+/// The waiting part of a retried step's bar, hatched, at its end.
+fn wait_overlay(step: &StepResult) -> String {
+    let waited = super::waited(step);
+    if step.attempts.len() < 2 || step.duration.is_zero() || waited.is_zero() {
+        return String::new();
+    }
+    let share = waited.as_secs_f64() * 100.0 / step.duration.as_secs_f64();
+    format!("<span class=\"wait\" style=\"width:{share:.2}%\"></span>")
+}
+
+fn step_row(out: &mut String, id: &str, step: &StepResult) {
     let class = class(&step.outcome);
     let mark = match class {
         "passed" => "✓",
@@ -161,7 +242,7 @@ fn step_row(out: &mut String, step: &StepResult) {
     let status = step.status.map_or_else(String::new, |s| s.to_string());
     let _ = write!(
         out,
-        "<tr class=\"{class}\"><td class=\"mark\">{mark}</td><td>{}<div class=\"url\">{} {}</div>",
+        "<tr class=\"{class}\" id=\"{id}\"><td class=\"mark\">{mark}</td><td>{}<div class=\"url\">{} {}</div>",
         escape(&step.name),
         escape(&step.method),
         escape(&step.url),
@@ -187,6 +268,32 @@ fn step_row(out: &mut String, step: &StepResult) {
             let _ = write!(out, "<div>skipped: {}</div>", escape(reason));
         }
         Outcome::Passed => {}
+    }
+    if step.attempts.len() > 1 {
+        let _ = write!(
+            out,
+            "<div>{}</div><ul class=\"attempts\">",
+            escape(&super::attempts_summary(step))
+        );
+        for (number, attempt) in step.attempts.iter().enumerate() {
+            let status = attempt
+                .status
+                .map_or_else(|| "no response".to_owned(), |s| s.to_string());
+            let note = if attempt.note.is_empty() {
+                String::new()
+            } else {
+                format!(", retried: {}", attempt.note)
+            };
+            let _ = write!(
+                out,
+                "<li>attempt {}: {} in {}{}</li>",
+                number + 1,
+                escape(&status),
+                format_duration(attempt.duration),
+                escape(&note)
+            );
+        }
+        out.push_str("</ul>");
     }
     if let Some(exchange) = &step.exchange {
         let open = if matches!(step.outcome, Outcome::Passed) {
@@ -223,13 +330,28 @@ fn exchange_details(out: &mut String, step: &StepResult, exchange: &Exchange) {
             let _ = writeln!(response, "{name}: {value}");
         }
         if !exchange.response_body.is_empty() {
-            let _ = write!(response, "\n{}", exchange.response_body);
+            let _ = write!(response, "\n{}", pretty(&exchange.response_body));
         }
         let _ = write!(out, "<pre>{}</pre>", escape(&response));
     }
 }
 
+/// A JSON body pretty printed; anything else (text, a body cut short) as it is.
+fn pretty(body: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = body.trim_start();
+    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+        return body.into();
+    }
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|value| serde_json::to_string_pretty(&value).ok())
+        .map_or(body.into(), Into::into)
+}
+
+/// Text for HTML: markup escaped, and what a server sent that would act on a terminal shown
+/// as escapes, as in every other output.
 fn escape(text: &str) -> String {
+    let text = crate::text::printable(text, true);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -98,8 +98,11 @@ pub struct StepEntry {
     /// Why it was skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_reason: Option<String>,
-    /// Milliseconds from sending to the last byte of the response.
+    /// Milliseconds the step took in all: every attempt or page, and the waits between them.
     pub duration_ms: u64,
+    /// Of `duration_ms`, the milliseconds spent waiting between attempts (a step with `retry`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waited_ms: Option<u64>,
     /// The request.
     pub request: RequestSummary,
     /// The response, if one came.
@@ -239,6 +242,7 @@ fn step(result: &StepResult) -> StepEntry {
             _ => None,
         },
         duration_ms: millis(result.duration),
+        waited_ms: (result.attempts.len() > 1).then(|| millis(super::waited(result))),
         request: RequestSummary {
             method: result.method.clone(),
             url: result.url.clone(),

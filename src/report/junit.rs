@@ -1,71 +1,210 @@
-//! The JUnit XML report (quick-junit): a testsuite per collection, a testcase per step.
+//! The JUnit XML report: a testsuite per collection, a testcase per step, in the dialect that
+//! Jenkins' `junit-10.xsd` (xunit plugin) accepts and GitLab and GitHub test reporters read.
+//!
+//! Written by hand rather than by a JUnit crate: those add attributes (`disabled`) and elements
+//! (`<properties>` in a testcase) that the schema Jenkins validates with refuses.
 
-use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
+use std::fmt::Write;
+use std::time::Duration;
 
 use super::RunRecord;
-use crate::engine::{Outcome, StepErrorKind};
+use crate::engine::{CollectionReport, Outcome, StepErrorKind, StepResult, Totals};
 
 /// The report as XML.
 pub fn render(run: &RunRecord) -> String {
-    let mut report = Report::new("runner");
-    report.set_time(run.duration);
+    let totals = run.totals();
+    let mut out = String::with_capacity(4096);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"runner\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">",
+        count(&totals),
+        totals.failed,
+        totals.errored,
+        seconds(run.duration)
+    );
     for collection in &run.collections {
-        let mut suite = TestSuite::new(collection.title());
-        suite.set_time(collection.duration);
-        suite.add_property(Property::new("file", collection.path.display().to_string()));
-        if let Some(environment) = &collection.environment {
-            suite.add_property(Property::new("environment", environment.as_str()));
-        }
-        for step in &collection.steps {
-            let status = match &step.outcome {
-                Outcome::Passed => TestCaseStatus::success(),
-                Outcome::Skipped(reason) => {
-                    let mut status = TestCaseStatus::skipped();
-                    status.set_message(reason.as_str());
-                    status
-                }
-                Outcome::Failed(failures) => {
-                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                    let lines: Vec<String> = failures
-                        .iter()
-                        .map(|f| {
-                            format!("{}: expected {}, got {}", f.subject, f.expected, f.actual)
-                        })
-                        .collect();
-                    status.set_message(lines.first().cloned().unwrap_or_default());
-                    status.set_type("expectation");
-                    status.set_description(lines.join("\n"));
-                    status
-                }
-                Outcome::Errored(error) => {
-                    let kind = match error.kind {
-                        StepErrorKind::Render => NonSuccessKind::Failure,
-                        StepErrorKind::Transport => NonSuccessKind::Error,
-                    };
-                    let mut status = TestCaseStatus::non_success(kind);
-                    status.set_message(error.message.as_str());
-                    status.set_type(match error.kind {
-                        StepErrorKind::Render => "template",
-                        StepErrorKind::Transport => "transport",
-                    });
-                    status
-                }
-            };
-            let mut case = TestCase::new(step.name.as_str(), status);
-            case.set_classname(collection.path.display().to_string());
-            case.set_time(step.duration);
-            if !step.url.is_empty() {
-                case.add_property(Property::new(
-                    "request",
-                    format!("{} {}", step.method, step.url),
-                ));
-            }
-            if let Some(status) = step.status {
-                case.add_property(Property::new("status", status.to_string()));
-            }
-            suite.add_test_case(case);
-        }
-        report.add_test_suite(suite);
+        suite(&mut out, collection, &run.started_at, run.interrupted);
     }
-    report.to_string().unwrap_or_default()
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn count(totals: &Totals) -> usize {
+    totals.passed + totals.failed + totals.errored + totals.skipped
+}
+
+fn suite(out: &mut String, collection: &CollectionReport, started_at: &str, interrupted: bool) {
+    let mut totals = Totals::default();
+    collection.steps.iter().for_each(|s| totals.record(s));
+    let file = collection.path.display().to_string();
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\" timestamp=\"{}\" file=\"{}\">",
+        attribute(&collection.title()),
+        count(&totals),
+        totals.failed,
+        totals.errored,
+        totals.skipped,
+        seconds(collection.duration),
+        attribute(started_at),
+        attribute(&file),
+    );
+    out.push_str("    <properties>\n");
+    property(out, "file", &file);
+    if let Some(environment) = &collection.environment {
+        property(out, "environment", environment);
+    }
+    if interrupted {
+        property(out, "interrupted", "true");
+    }
+    out.push_str("    </properties>\n");
+    for step in &collection.steps {
+        case(out, step, &file);
+    }
+    out.push_str("  </testsuite>\n");
+}
+
+fn property(out: &mut String, name: &str, value: &str) {
+    let _ = writeln!(
+        out,
+        "      <property name=\"{}\" value=\"{}\"/>",
+        attribute(name),
+        attribute(value)
+    );
+}
+
+fn case(out: &mut String, step: &StepResult, file: &str) {
+    let _ = write!(
+        out,
+        "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\">",
+        attribute(&step.name),
+        attribute(file),
+        seconds(step.duration)
+    );
+    match &step.outcome {
+        Outcome::Passed => {}
+        Outcome::Skipped(reason) => {
+            let _ = write!(out, "<skipped message=\"{}\"/>", attribute(reason));
+        }
+        Outcome::Failed(failures) => {
+            let lines: Vec<String> = failures
+                .iter()
+                .map(|f| format!("{}: expected {}, got {}", f.subject, f.expected, f.actual))
+                .collect();
+            let _ = write!(
+                out,
+                "<failure type=\"expectation\" message=\"{}\">{}</failure>",
+                attribute(lines.first().map_or("", String::as_str)),
+                text(&lines.join("\n"))
+            );
+        }
+        Outcome::Errored(error) => {
+            let (element, kind) = match error.kind {
+                StepErrorKind::Render => ("failure", "template"),
+                StepErrorKind::Transport => ("error", "transport"),
+            };
+            let _ = write!(
+                out,
+                "<{element} type=\"{kind}\" message=\"{}\">{}</{element}>",
+                attribute(&error.message),
+                text(&error.message)
+            );
+        }
+    }
+    let output = system_out(step);
+    if !output.is_empty() {
+        let _ = write!(out, "<system-out>{}</system-out>", text(&output));
+    }
+    out.push_str("</testcase>\n");
+}
+
+/// The request, the status, and the attempts of a step with `retry`, as lines of text.
+fn system_out(step: &StepResult) -> String {
+    let mut lines = Vec::new();
+    if !step.url.is_empty() {
+        lines.push(format!("request: {} {}", step.method, step.url));
+    }
+    if let Some(status) = step.status {
+        lines.push(format!("status: {status}"));
+    }
+    if let Some(pages) = step.pages {
+        lines.push(format!("pages: {pages}"));
+    }
+    if step.attempts.len() > 1 {
+        lines.push(super::attempts_summary(step));
+        for (number, attempt) in step.attempts.iter().enumerate() {
+            let status = attempt
+                .status
+                .map_or_else(|| "no response".to_owned(), |s| s.to_string());
+            let mut line = format!(
+                "attempt {}: {status} in {} ms",
+                number + 1,
+                super::millis(attempt.duration)
+            );
+            if !attempt.note.is_empty() {
+                line.push_str(&format!(", retried: {}", attempt.note));
+            }
+            lines.push(line);
+        }
+    }
+    lines.join("\n")
+}
+
+/// Seconds with millisecond precision, as the schema's `SUREFIRE_TIME` pattern reads them.
+fn seconds(duration: Duration) -> String {
+    format!("{}.{:03}", duration.as_secs(), duration.subsec_millis())
+}
+
+/// `value` for an XML attribute: markup escaped, line breaks kept as character references.
+fn attribute(value: &str) -> String {
+    escape(value, true)
+}
+
+/// `value` for XML element content.
+fn text(value: &str) -> String {
+    escape(value, false)
+}
+
+/// Escapes markup, and writes characters that XML 1.0 cannot hold at all (most C0 controls,
+/// U+FFFE, U+FFFF) as visible escapes instead of producing a document no parser accepts.
+fn escape(value: &str, in_attribute: bool) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if in_attribute => out.push_str("&quot;"),
+            '\n' if in_attribute => out.push_str("&#10;"),
+            '\t' if in_attribute => out.push_str("&#9;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' | '\t' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_characters_xml_cannot_hold() {
+        assert_eq!(
+            attribute("a<b>&\"c\"\n"),
+            "a&lt;b&gt;&amp;&quot;c&quot;&#10;"
+        );
+        assert_eq!(text("x\u{1b}[2J\u{0}\r\n"), "x\\u{1b}[2J\\u{0}&#13;\n");
+    }
+
+    #[test]
+    fn times_match_the_schema_pattern() {
+        assert_eq!(seconds(Duration::from_millis(1834)), "1.834");
+        assert_eq!(seconds(Duration::from_millis(3)), "0.003");
+    }
 }

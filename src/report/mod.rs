@@ -7,6 +7,9 @@ pub mod json;
 pub mod junit;
 pub mod tap;
 pub mod terminal;
+mod timing;
+
+pub(crate) use timing::{attempts_summary, waited};
 
 use std::io::Write;
 use std::path::Path;

@@ -16,6 +16,9 @@ struct Diagnostic<'a> {
     request: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     failures: Vec<FailureLine<'a>>,
+    duration_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attempts: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -36,7 +39,23 @@ pub fn render(run: &RunRecord) -> String {
             let description = format!("{} › {}", collection.title(), step.name).replace('#', "\\#");
             let request = (!step.url.is_empty()).then(|| format!("{} {}", step.method, step.url));
             let file = collection.path.display().to_string();
+            let duration_ms = super::millis(step.duration);
+            let attempts = (step.attempts.len() > 1).then(|| super::attempts_summary(step));
             let (ok, directive, diagnostic) = match &step.outcome {
+                // A passing step that needed several attempts says so.
+                Outcome::Passed if attempts.is_some() => (
+                    true,
+                    String::new(),
+                    Some(Diagnostic {
+                        message: "passed after several attempts",
+                        severity: "comment",
+                        file,
+                        request,
+                        failures: Vec::new(),
+                        duration_ms,
+                        attempts,
+                    }),
+                ),
                 Outcome::Passed => (true, String::new(), None),
                 Outcome::Skipped(reason) => (true, format!(" # SKIP {reason}"), None),
                 Outcome::Failed(failures) => (
@@ -55,6 +74,8 @@ pub fn render(run: &RunRecord) -> String {
                                 actual: &f.actual,
                             })
                             .collect(),
+                        duration_ms,
+                        attempts,
                     }),
                 ),
                 Outcome::Errored(error) => (
@@ -66,6 +87,8 @@ pub fn render(run: &RunRecord) -> String {
                         file,
                         request,
                         failures: Vec::new(),
+                        duration_ms,
+                        attempts,
                     }),
                 ),
             };

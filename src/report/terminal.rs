@@ -78,7 +78,10 @@ impl<W: Write + Send> TerminalReporter<W> {
         let extra = match (step.attempts.len(), step.pages) {
             (_, Some(pages)) => format!(" · {pages} page{}", if pages == 1 { "" } else { "s" }),
             (0 | 1, None) => String::new(),
-            (attempts, None) => format!(" · {attempts} attempts"),
+            (attempts, None) => format!(
+                " · {attempts} attempts, {} waiting",
+                format_duration(super::waited(step))
+            ),
         };
         let _ = writeln!(
             self.out,

@@ -1,10 +1,12 @@
 //! The integration tests: the real `runner` binary against real servers on loopback.
 
 mod broken;
+mod ci;
 mod emnify;
 mod faults;
 mod httpbin;
 mod jsonpath_cts;
+mod junit_schema;
 mod postman;
 mod reports;
 mod requests;

@@ -141,6 +141,13 @@ fn comparable(text: &str, fixture: &Fixture) -> String {
         (r"(?i)date: [A-Z][a-z]{2}, [^\n<]*GMT", "date: [DATE]"),
         (r#""date",\s*"[^"]*""#, r#""date", "[DATE]""#),
         (r"started [0-9T:.\-]+Z", "started [AT]"),
+        (
+            r"started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC",
+            "started [AT]",
+        ),
+        (r#"timestamp="[^"]*""#, r#"timestamp="[AT]""#),
+        (r#""waited_ms": \d+"#, r#""waited_ms": 0"#),
+        (r"duration_ms: \d+", "duration_ms: 0"),
         (r"(?m)^Slowest:\n(^ .*\n)*\n", ""),
     ];
     let mut text = text;

@@ -290,11 +290,22 @@ where
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    Output {
+    let output = Output {
         code: status.code().unwrap_or(-1),
         stdout: out_reader.join().expect("stdout reader"),
         stderr: err_reader.join().expect("stderr reader"),
+    };
+    // Every JUnit file the tests make runner write must pass the schema Jenkins uses.
+    let args: Vec<std::ffi::OsString> = command.get_args().map(ToOwned::to_owned).collect();
+    for pair in args.windows(2) {
+        if pair[0] == "--report-junit" {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(&pair[1]);
+            if path.metadata().is_ok_and(|m| m.is_file()) {
+                crate::junit_schema::assert_valid(&path);
+            }
+        }
     }
+    output
 }
 
 /// Output made stable for snapshots: ports, durations and temp paths replaced.

@@ -1,0 +1,71 @@
+//! What CI systems and their report readers see: retries visible in every report, and JUnit
+//! that validates against the schema Jenkins uses (checked for every run in `support`).
+
+use serde_json::Value;
+
+use crate::support::{runner, Fixture};
+
+#[test]
+fn a_polled_step_shows_its_attempts_waits_and_total_time_everywhere() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "poll.yaml",
+        r#"name: Poll
+steps:
+  - name: Wait for the job
+    request: { url: "{{SERVER}}/poll/ci-visible-poll/3" }
+    retry: { attempts: 5, interval: 250ms, until: { jsonpath: { $.state: done } } }
+"#,
+    );
+    let dir = fixture.path();
+    let file = |name: &str| dir.join(name).display().to_string();
+    let output = runner([
+        "run",
+        &path.display().to_string(),
+        "--report-json",
+        &file("r.json"),
+        "--report-junit",
+        &file("r.xml"),
+        "--report-tap",
+        &file("r.tap"),
+        "--report-html",
+        &file("r.html"),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stdout.contains("· 3 attempts, "),
+        "{}",
+        output.stdout
+    );
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("report written");
+
+    let json: Value = serde_json::from_str(&read("r.json")).expect("JSON");
+    let step = &json["collections"][0]["steps"][0];
+    let total = step["duration_ms"].as_u64().unwrap_or(0);
+    let waited = step["waited_ms"].as_u64().unwrap_or(0);
+    assert!(waited >= 500, "two waits of 250 ms: {step}");
+    assert!(total >= waited, "{step}");
+
+    let junit = read("r.xml");
+    let time: f64 = regex::Regex::new(r#"<testcase [^>]*time="([0-9.]+)""#)
+        .expect("regex")
+        .captures(&junit)
+        .and_then(|c| c[1].parse().ok())
+        .unwrap_or(0.0);
+    assert!(
+        time >= 0.5,
+        "the testcase's time includes the waits: {junit}"
+    );
+    assert!(junit.contains("3 attempts in"), "{junit}");
+    assert!(junit.contains("attempt 1: 200 in"), "{junit}");
+
+    let tap = read("r.tap");
+    assert!(tap.contains("attempts: 3 attempts in"), "{tap}");
+
+    let html = read("r.html");
+    assert!(html.contains("3 attempts in"), "{html}");
+    assert!(
+        html.contains("class=\"wait\""),
+        "the timeline hatches the waiting: {html}"
+    );
+}
