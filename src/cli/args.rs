@@ -14,6 +14,9 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour output (before or after the subcommand).
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
 }
 
 /// The subcommands.
@@ -72,8 +75,8 @@ pub struct ImportPostmanArgs {
         default_value = "../schemas/collection.schema.json"
     )]
     pub schema: String,
-    /// When to colour output.
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    /// When to colour output: the global `--color`, set after parsing.
+    #[arg(skip)]
     pub color: ColorWhen,
 }
 
@@ -104,8 +107,8 @@ pub struct ExportPostmanArgs {
     /// Exit with code 2, writing nothing, if anything could not be expressed.
     #[arg(long)]
     pub strict: bool,
-    /// When to colour output.
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    /// When to colour output: the global `--color`, set after parsing.
+    #[arg(skip)]
     pub color: ColorWhen,
 }
 
@@ -118,8 +121,8 @@ pub struct ValidateArgs {
     /// Check only this environment (default: every environment of each collection).
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
-    /// When to colour output.
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    /// When to colour output: the global `--color`, set after parsing.
+    #[arg(skip)]
     pub color: ColorWhen,
 }
 
@@ -257,15 +260,16 @@ pub struct RunArgs {
     /// Show requests and responses (-v: headers and bodies, long bodies cut; -vv: in full).
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
-    /// When to colour output.
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    /// When to colour output: the global `--color`, set after parsing.
+    #[arg(skip)]
     pub color: ColorWhen,
 }
 
 /// `--color`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum ColorWhen {
     /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
     Auto,
     /// Always.
     Always,

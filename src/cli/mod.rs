@@ -65,14 +65,27 @@ pub fn main() -> ExitCode {
             return ExitCode::from(exit_code::RUNTIME_ERROR);
         }
     };
+    let color = cli.color;
     let code = runtime.block_on(async {
         match cli.command {
-            Command::Run(args) => run::run(*args).await,
-            Command::Validate(args) => validate::validate(&args),
+            Command::Run(mut args) => {
+                args.color = color;
+                run::run(*args).await
+            }
+            Command::Validate(mut args) => {
+                args.color = color;
+                validate::validate(&args)
+            }
             Command::List(args) => list::list(&args),
             Command::Sandbox(SandboxCommand::Emnify(args)) => sandbox::emnify(args).await,
-            Command::Import(ImportCommand::Postman(args)) => import::postman(&args),
-            Command::Export(ExportCommand::Postman(args)) => export::postman(&args),
+            Command::Import(ImportCommand::Postman(mut args)) => {
+                args.color = color;
+                import::postman(&args)
+            }
+            Command::Export(ExportCommand::Postman(mut args)) => {
+                args.color = color;
+                export::postman(&args)
+            }
         }
     });
     ExitCode::from(code)

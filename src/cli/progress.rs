@@ -1,5 +1,5 @@
 //! The live progress line: on a terminal, for runs longer than about a second, stderr shows
-//! `[done/total] collection › step`. It is cleared before any other output is written and
+//! `[steps done/steps in all] collection › step`. It is cleared before any other output is written and
 //! never appears when stderr is not a terminal.
 
 use std::io::{IsTerminal, Write};
@@ -24,7 +24,8 @@ pub(super) struct Progress {
 }
 
 impl Progress {
-    /// A progress line for `total` collections, enabled only when stderr is a terminal.
+    /// A progress line for `total` steps over the whole run, enabled only when stderr is a
+    /// terminal.
     pub(super) fn new(total: usize) -> Arc<Self> {
         Arc::new(Progress {
             enabled: std::io::stderr().is_terminal(),
@@ -46,10 +47,12 @@ impl Progress {
         }
     }
 
-    /// A collection finished.
-    pub(super) fn collection_done(&self) {
+    /// A step finished (or was skipped).
+    pub(super) fn step_done(&self) {
         if let Ok(mut state) = self.state.lock() {
             state.done += 1;
+            // A `for_each` runs more steps than could be counted before the run.
+            state.total = state.total.max(state.done);
         }
     }
 

@@ -17,7 +17,7 @@ pub use result::{
     Attempt, CollectionDone, CollectionReport, Exchange, Outcome, SentRequest, StepError,
     StepErrorKind, StepResult, Totals,
 };
-pub use select::Selection;
+pub use select::{planned_steps, Selection};
 
 use crate::collection::{Collection, SandboxKind};
 use crate::http::HttpClient;

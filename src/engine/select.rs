@@ -26,6 +26,30 @@ impl Selection {
     }
 }
 
+/// How many step results a run of `collection` with `selection` gives, as far as can be known
+/// before it runs: groups and includes count their steps; a `for_each` counts once.
+pub fn planned_steps(collection: &Collection, selection: &Selection) -> usize {
+    fn count(steps: &[crate::collection::Step]) -> usize {
+        steps
+            .iter()
+            .map(|step| match &step.action {
+                crate::collection::Action::Request(_) => 1,
+                crate::collection::Action::Group(children) => count(children),
+                crate::collection::Action::Include(include) => count(&include.steps),
+            })
+            .sum()
+    }
+    let selected = selected_steps(collection, selection);
+    let chosen: usize = collection
+        .steps
+        .iter()
+        .zip(selected)
+        .filter(|(_, selected)| *selected)
+        .map(|(step, _)| count(std::slice::from_ref(step)))
+        .sum();
+    chosen + count(&collection.finally)
+}
+
 /// For each step, whether it runs.
 pub fn selected_steps(collection: &Collection, selection: &Selection) -> Vec<bool> {
     let count = collection.steps.len();

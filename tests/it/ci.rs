@@ -69,3 +69,73 @@ steps:
         "the timeline hatches the waiting: {html}"
     );
 }
+
+#[test]
+fn a_selection_that_matches_nothing_is_a_note_not_a_failure() {
+    let fixture = Fixture::new();
+    let one = fixture.file(
+        "one.yaml",
+        "name: One\nsteps:\n  - name: Only step\n    request: { url: \"{{SERVER}}/status/200\" }\n",
+    );
+    let two = fixture.file(
+        "two.yaml",
+        "name: Two\nsteps:\n  - name: Other step\n    request: { url: \"{{SERVER}}/status/200\" }\n",
+    );
+    let (one, two) = (one.display().to_string(), two.display().to_string());
+    let junit = fixture.path().join("empty.xml").display().to_string();
+    // A CI matrix wider than the suite: shard 3 of 3 over two collections.
+    let output = runner([
+        "run",
+        &one,
+        &two,
+        "--shard",
+        "3/3",
+        "--report-junit",
+        &junit,
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("note: shard 3/3 has no collections (2 collections in all)"),
+        "{}",
+        output.stderr
+    );
+    let report = std::fs::read_to_string(&junit).expect("an empty report is still written");
+    assert!(report.contains(r#"tests="0""#), "{report}");
+
+    let output = runner(["run", &one, "--tag", "nightly"]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("no collection or step has the tag `nightly`"),
+        "{}",
+        output.stderr
+    );
+
+    // A step asked for by name that does not exist is a mistake.
+    let output = runner(["run", &one, &two, "--step", "Only stpe"]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("`--step Only stpe` names no step or id (did you mean `Only step`?)"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn global_flags_work_before_the_subcommand() {
+    let fixture = Fixture::new();
+    let one = fixture.file(
+        "one.yaml",
+        "name: One\nsteps:\n  - name: Only step\n    request: { url: \"{{SERVER}}/status/200\" }\n",
+    );
+    let output = runner(["--color", "never", "run", &one.display().to_string()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let output = runner(["run", &one.display().to_string(), "--color", "always"]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains('\u{1b}'), "{}", output.stdout);
+}
