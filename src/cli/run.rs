@@ -22,6 +22,10 @@ use crate::report::{self, RunRecord};
 
 type Terminal = anstream::AutoStream<std::io::Stdout>;
 
+/// The most collection runs (collections times iterations or data rows) in one invocation:
+/// each keeps its results for the reports (docs/limits.md).
+const MAX_RUNS: usize = 1_000_000;
+
 /// What one collection's task reports to: the terminal, and the collector for reports and
 /// the summary (shared, so an interrupted run still has what ran).
 struct CollectionObserver {
@@ -105,6 +109,15 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     };
 
+    if collections.len().saturating_mul(plans.len()) > MAX_RUNS {
+        let _ = writeln!(
+            stderr,
+            "error: {} collections times {} iterations is more than the limit of {MAX_RUNS} runs in one invocation; run fewer at a time (e.g. with --shard)",
+            collections.len(),
+            plans.len()
+        );
+        return exit_code::INVALID_INPUT;
+    }
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs_at_once = args.jobs.map_or(cpus, usize::from);
     // One run per collection and iteration, in that order.
@@ -163,13 +176,14 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         })
         .collect();
     let finish = Arc::clone(&output);
+    let mut stopped_by = None;
     let ran = workers::run(
         jobs,
         &plan,
         clients,
         move |index| finish.finish(index),
         async {
-            let _ = tokio::signal::ctrl_c().await;
+            stopped_by = Some(stop_signal().await);
         },
     )
     .await;
@@ -189,7 +203,13 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         .into_iter()
         .filter_map(|(index, failure)| Some((index, failure?)))
         .collect();
+    let signal = stopped_by.unwrap_or(Signal::Interrupt);
     if interrupted {
+        for collector in &collectors {
+            if let Ok(mut collector) = collector.lock() {
+                collector.interrupt(signal.name());
+            }
+        }
         for index in 0..runs.len() {
             output.finish(index);
         }
@@ -205,7 +225,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     };
     output.with_output(|out| print_summary(out, &run));
     let mut code = if interrupted {
-        exit_code::INTERRUPTED
+        signal.exit_code()
     } else {
         exit_code::for_totals(&run.totals())
     };
@@ -234,6 +254,58 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     }
     code
+}
+
+/// A signal that stops a run.
+#[derive(Debug, Clone, Copy)]
+enum Signal {
+    /// SIGINT (Ctrl-C).
+    Interrupt,
+    /// SIGTERM (a CI system cancelling the job).
+    Terminate,
+}
+
+impl Signal {
+    fn name(self) -> &'static str {
+        match self {
+            Signal::Interrupt => "SIGINT",
+            Signal::Terminate => "SIGTERM",
+        }
+    }
+
+    fn exit_code(self) -> u8 {
+        match self {
+            Signal::Interrupt => exit_code::INTERRUPTED,
+            Signal::Terminate => exit_code::TERMINATED,
+        }
+    }
+}
+
+/// Waits for Ctrl-C or SIGTERM; never returns if neither can be listened for.
+async fn stop_signal() -> Signal {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let terminate = async {
+            match signal(SignalKind::terminate()) {
+                Ok(mut stream) => {
+                    stream.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            Ok(()) = tokio::signal::ctrl_c() => Signal::Interrupt,
+            () = terminate => Signal::Terminate,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        Signal::Interrupt
+    }
 }
 
 /// The HTTP client's options from the command line.

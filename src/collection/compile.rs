@@ -230,6 +230,10 @@ struct Defaults {
 
 /// The redirects followed when neither the step nor `defaults` says.
 const DEFAULT_MAX_REDIRECTS: u32 = 10;
+/// The most attempts `retry` may ask for (docs/limits.md).
+pub const MAX_ATTEMPTS: u32 = 1000;
+/// The largest `retry.backoff` (docs/limits.md).
+pub const MAX_BACKOFF: f64 = 100.0;
 
 impl Compiler<'_> {
     pub(super) fn problem(&mut self, field: &FieldPath, message: impl Into<String>) {
@@ -676,17 +680,17 @@ impl Compiler<'_> {
         field: &FieldPath,
         references: &mut Vec<Reference>,
     ) -> Retry {
-        if spec.attempts == 0 {
+        if !(1..=MAX_ATTEMPTS).contains(&spec.attempts) {
             self.problem(
                 &field.key("attempts"),
-                "`attempts` counts every attempt, the first included: at least 1",
+                "`attempts` counts every attempt, the first included: 1 to 1000",
             );
         }
         let backoff = spec.backoff.unwrap_or(1.0);
-        if !(backoff.is_finite() && backoff >= 1.0) {
+        if !(backoff.is_finite() && (1.0..=MAX_BACKOFF).contains(&backoff)) {
             self.problem(
                 &field.key("backoff"),
-                "`backoff` multiplies the wait after each attempt: 1 or more",
+                "`backoff` multiplies the wait after each attempt: 1 to 100 (the wait stops growing at `max_interval`)",
             );
         }
         let until = spec.until.as_ref().map(|until| {
@@ -695,10 +699,10 @@ impl Compiler<'_> {
             expect
         });
         Retry {
-            attempts: spec.attempts.max(1),
+            attempts: spec.attempts.clamp(1, MAX_ATTEMPTS),
             interval: spec.interval.map_or(Duration::from_secs(1), |d| d.0),
             backoff: if backoff.is_finite() {
-                backoff.max(1.0)
+                backoff.clamp(1.0, MAX_BACKOFF)
             } else {
                 1.0
             },

@@ -50,6 +50,17 @@ pub enum TransportError {
         /// The port.
         port: u16,
     },
+    /// The body is not what its `Content-Encoding` says (a broken gzip, deflate or brotli
+    /// stream).
+    #[error("the response body from {host}:{port} could not be decoded as its `Content-Encoding` says ({reason}); the server sent a broken compressed body")]
+    BadEncoding {
+        /// The host.
+        host: String,
+        /// The port.
+        port: u16,
+        /// What the decoder found.
+        reason: String,
+    },
     /// The response body is larger than `--max-body`.
     #[error("the response body of {url} is larger than the limit of {} (raise it with `--max-body`)", format_size(*limit))]
     BodyTooLarge {
@@ -135,6 +146,13 @@ impl TransportError {
                 | ErrorKind::ConnectionAborted
                 | ErrorKind::BrokenPipe
                 | ErrorKind::UnexpectedEof => return TransportError::Interrupted { host, port },
+                ErrorKind::InvalidData if error.is_decode() => {
+                    return TransportError::BadEncoding {
+                        host,
+                        port,
+                        reason: last_cause(&error),
+                    }
+                }
                 _ => {}
             }
         }

@@ -40,13 +40,16 @@ pub fn render(run: &RunRecord) -> String {
                 Outcome::Errored(error) => {
                     let kind = match error.kind {
                         StepErrorKind::Render => NonSuccessKind::Failure,
-                        StepErrorKind::Transport => NonSuccessKind::Error,
+                        StepErrorKind::Transport | StepErrorKind::Interrupted => {
+                            NonSuccessKind::Error
+                        }
                     };
                     let mut status = TestCaseStatus::non_success(kind);
                     status.set_message(error.message.as_str());
                     status.set_type(match error.kind {
                         StepErrorKind::Render => "template",
                         StepErrorKind::Transport => "transport",
+                        StepErrorKind::Interrupted => "interrupted",
                     });
                     status
                 }

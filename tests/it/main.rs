@@ -3,6 +3,7 @@
 mod broken;
 mod emnify;
 mod faults;
+mod hostile;
 mod httpbin;
 mod jsonpath_cts;
 mod postman;
