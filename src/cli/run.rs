@@ -20,7 +20,30 @@ use crate::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
 use crate::report::terminal::{print_summary, TerminalReporter};
 use crate::report::{self, RunRecord};
 
-type Terminal = anstream::AutoStream<std::io::Stdout>;
+/// Where the output for people goes: stdout, or stderr when a report takes stdout (`-`).
+enum Terminal {
+    Stdout(anstream::AutoStream<std::io::Stdout>),
+    Stderr(anstream::AutoStream<std::io::Stderr>),
+}
+
+impl Write for Terminal {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Terminal::Stdout(out) => out.write(bytes),
+            Terminal::Stderr(out) => out.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Terminal::Stdout(out) => out.flush(),
+            Terminal::Stderr(out) => out.flush(),
+        }
+    }
+}
+
+/// The path that means standard output.
+const STDOUT: &str = "-";
 
 /// The most collection runs (collections times iterations or data rows) in one invocation:
 /// each keeps its results for the reports (docs/limits.md).
@@ -95,6 +118,10 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         );
         return exit_code::INVALID_INPUT;
     }
+    if let Err(message) = check_destinations(&args) {
+        let _ = writeln!(stderr, "error: {message}; nothing was sent");
+        return exit_code::INVALID_INPUT;
+    }
     if args.insecure {
         let _ = writeln!(
             stderr,
@@ -145,7 +172,17 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let progress = Progress::new(runs.len());
     let ticker = progress.spawn_ticker();
     let output = OrderedOutput::new(
-        anstream::AutoStream::new(std::io::stdout(), args.color.choice()),
+        if destinations(&args).any(|path| path == Path::new(STDOUT)) {
+            Terminal::Stderr(anstream::AutoStream::new(
+                std::io::stderr(),
+                args.color.choice(),
+            ))
+        } else {
+            Terminal::Stdout(anstream::AutoStream::new(
+                std::io::stdout(),
+                args.color.choice(),
+            ))
+        },
         runs.len(),
         Some(Arc::clone(&progress)),
     );
@@ -355,6 +392,40 @@ fn client(args: &RunArgs) -> Result<HttpClient, (String, u8)> {
     Ok(client)
 }
 
+/// Every file the run will write: reports, `--curl`, the cookie jar.
+fn destinations(args: &RunArgs) -> impl Iterator<Item = &Path> {
+    [
+        &args.report_junit,
+        &args.report_json,
+        &args.report_tap,
+        &args.report_html,
+        &args.curl,
+        &args.cookie_jar,
+    ]
+    .into_iter()
+    .filter_map(|path| path.as_deref())
+}
+
+/// Checks before the first request that every destination can be written, and that at most
+/// one report goes to standard output.
+fn check_destinations(args: &RunArgs) -> Result<(), String> {
+    let mut to_stdout = 0;
+    for path in destinations(args) {
+        if path == Path::new(STDOUT) {
+            to_stdout += 1;
+            if args.cookie_jar.as_deref() == Some(path) {
+                return Err("the cookie jar cannot be `-`; give a file".into());
+            }
+            continue;
+        }
+        report::check_writable(path).map_err(|e| e.to_string())?;
+    }
+    if to_stdout > 1 {
+        return Err("only one report can go to standard output (`-`)".into());
+    }
+    Ok(())
+}
+
 /// Writes every requested report; false if one could not be written.
 fn write_reports(args: &RunArgs, run: &RunRecord, stderr: &mut impl Write) -> bool {
     type Render = fn(&RunRecord) -> String;
@@ -368,6 +439,17 @@ fn write_reports(args: &RunArgs, run: &RunRecord, stderr: &mut impl Write) -> bo
     let mut ok = true;
     for (path, render) in writers {
         if let Some(path) = path {
+            if path == Path::new(STDOUT) {
+                let mut stdout = std::io::stdout().lock();
+                let written = stdout
+                    .write_all(render(run).as_bytes())
+                    .and_then(|()| stdout.flush());
+                if let Err(error) = written {
+                    let _ = writeln!(stderr, "error: cannot write a report to standard output: {error}");
+                    ok = false;
+                }
+                continue;
+            }
             if let Err(error) = report::write_atomically(path, render(run).as_bytes()) {
                 let _ = writeln!(stderr, "error: {error}");
                 ok = false;

@@ -1,6 +1,7 @@
 //! The integration tests: the real `runner` binary against real servers on loopback.
 
 mod broken;
+mod destinations;
 mod emnify;
 mod faults;
 mod hostile;
