@@ -445,7 +445,10 @@ fn write_reports(args: &RunArgs, run: &RunRecord, stderr: &mut impl Write) -> bo
                     .write_all(render(run).as_bytes())
                     .and_then(|()| stdout.flush());
                 if let Err(error) = written {
-                    let _ = writeln!(stderr, "error: cannot write a report to standard output: {error}");
+                    let _ = writeln!(
+                        stderr,
+                        "error: cannot write a report to standard output: {error}"
+                    );
                     ok = false;
                 }
                 continue;

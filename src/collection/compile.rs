@@ -10,7 +10,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::diagnostic::did_you_mean;
-use super::locate::FieldPath;
+use super::locate::{FieldPath, Positions};
 use super::model::{
     self, CollectionSpec, CookieExpectSpec, EnvironmentSpec, ExpectSpec, NextField, PaginateSpec,
     RequestSpec, RetryOn, RetrySpec, ScalarValue, StepSpec,
@@ -35,9 +35,11 @@ use crate::template::{JsonTemplate, Template, TemplateError, Templates};
 /// every problem found.
 pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<Diagnostic>) {
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let positions = Positions::default();
     let new_compiler = || Compiler {
         path,
         source: &source,
+        positions: &positions,
         prefix: String::new(),
         templates: Templates::new(),
         problems: Vec::new(),
@@ -91,6 +93,7 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         finally,
         templates,
         source,
+        positions,
     };
     (Some(collection), problems)
 }
@@ -135,6 +138,8 @@ type Parts = (
 pub(super) struct Compiler<'a> {
     pub(super) path: &'a Path,
     source: &'a str,
+    /// Where each field of `source` is, found once for all its problems.
+    positions: &'a Positions,
     /// Prepended to template names: each included file gets its own.
     prefix: String,
     templates: Templates,
@@ -237,8 +242,12 @@ pub const MAX_BACKOFF: f64 = 100.0;
 
 impl Compiler<'_> {
     pub(super) fn problem(&mut self, field: &FieldPath, message: impl Into<String>) {
-        self.problems
-            .push(Diagnostic::at(self.path, self.source, field, message));
+        self.problems.push(Diagnostic::at(
+            self.path,
+            (self.source, self.positions),
+            field,
+            message,
+        ));
     }
 
     pub(super) fn problem_with_hint(
@@ -247,8 +256,10 @@ impl Compiler<'_> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.problems
-            .push(Diagnostic::at(self.path, self.source, field, message).with_hint(hint));
+        self.problems.push(
+            Diagnostic::at(self.path, (self.source, self.positions), field, message)
+                .with_hint(hint),
+        );
     }
 
     /// Compiles the collection: its top-level steps from `spec`, or, when `outlined`, from
@@ -835,9 +846,11 @@ impl Compiler<'_> {
         }
         let mut stack = self.include_stack.clone();
         stack.push(canonical);
+        let positions = Positions::default();
         let mut child = Compiler {
             path: &path,
             source: &source,
+            positions: &positions,
             prefix: format!("{}{}#", self.prefix, path.display()),
             templates: std::mem::take(&mut self.templates),
             problems: std::mem::take(&mut self.problems),
@@ -877,6 +890,7 @@ impl Compiler<'_> {
         Some(Include {
             path,
             source,
+            positions,
             defaults,
             passed,
             export: spec.export.clone(),

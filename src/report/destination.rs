@@ -109,7 +109,9 @@ impl Destination {
                     .append(true)
                     .open(target)
                     .map_err(error)?;
-                file.write_all(contents).and_then(|()| file.flush()).map_err(error)
+                file.write_all(contents)
+                    .and_then(|()| file.flush())
+                    .map_err(error)
             }
             Destination::File(target) => {
                 let (mut file, temporary) = temporary_beside(target, shown)?;

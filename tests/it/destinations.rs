@@ -57,7 +57,11 @@ fn dash_and_dev_stdout_write_the_report_to_standard_output() {
 
     let output = run(&path, &["--report-json", "-", "--report-tap", "-"]);
     assert_eq!(output.code, 2, "{output:?}");
-    assert!(output.stderr.contains("only one report"), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("only one report"),
+        "{}",
+        output.stderr
+    );
 }
 
 #[test]
@@ -90,8 +94,16 @@ fn an_unwritable_report_destination_is_found_before_the_first_request() {
     std::fs::create_dir(&directory).expect("dir");
     let output = run(&path, &["--report-junit", &directory.display().to_string()]);
     assert_eq!(output.code, 2, "{output:?}");
-    assert!(output.stderr.contains("is a directory"), "{}", output.stderr);
-    assert!(output.stderr.contains("nothing was sent"), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("is a directory"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("nothing was sent"),
+        "{}",
+        output.stderr
+    );
     assert_eq!(hits("unwritable-report"), 0);
 }
 
@@ -114,7 +126,10 @@ fn a_collection_path_with_a_newline_does_not_inject_commands_into_the_curl_scrip
         .output()
         .expect("sh runs");
     for name in ["INJECTED", "NAME-INJECTED"] {
-        assert!(!fixture.path().join(name).exists(), "{name}: {text}\n{ran:?}");
+        assert!(
+            !fixture.path().join(name).exists(),
+            "{name}: {text}\n{ran:?}"
+        );
     }
 }
 

@@ -9,7 +9,7 @@ use crate::support::{runner, Fixture};
 
 /// How the fault server answers every connection.
 #[derive(Clone, Copy)]
-enum Fault {
+pub(crate) enum Fault {
     /// Reads the request and never answers.
     Hang,
     /// Promises 1000 bytes of body, sends 10, closes.
