@@ -15,7 +15,7 @@ use super::model::{
     self, CollectionSpec, CookieExpectSpec, EnvironmentSpec, ExpectSpec, NextField, PaginateSpec,
     RequestSpec, RetryOn, RetrySpec, ScalarValue, StepSpec,
 };
-use super::outline::Outline;
+use super::outline::{Outline, MAX_NESTING};
 use super::predicate_spec::PredicateSpec;
 use super::{
     Action, Auth, Body, Collection, Condition, Diagnostic, Environment, ForEach, Include, Input,
@@ -34,6 +34,14 @@ use crate::template::{JsonTemplate, Template, TemplateError, Templates};
 /// shape, even if parts of it do not compile, so later checks can still run on the rest) and
 /// every problem found.
 pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<Diagnostic>) {
+    // A byte-order mark (written by some Windows editors) is not part of the document.
+    let source = match source.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => source,
+    };
+    if let Some(problem) = too_deep(path, &source) {
+        return (None, vec![problem]);
+    }
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let positions = Positions::default();
     let new_compiler = || Compiler {
@@ -96,6 +104,21 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         positions,
     };
     (Some(collection), problems)
+}
+
+/// A problem if `source` nests maps and lists deeper than [`MAX_NESTING`].
+fn too_deep(path: &Path, source: &str) -> Option<Diagnostic> {
+    let position = super::outline::too_deep(source, MAX_NESTING)?;
+    Some(Diagnostic {
+        file: path.to_owned(),
+        position: Some(position),
+        field: None,
+        message: format!("maps and lists nest more than {MAX_NESTING} levels deep here"),
+        hint: Some(format!(
+            "a collection may nest at most {MAX_NESTING} levels (docs/limits.md); move a deep JSON body to a file and send it with `body_file`"
+        )),
+        line_text: None,
+    })
 }
 
 /// Parses the YAML into the format's types. serde stops at the first problem, so after one,
@@ -833,6 +856,13 @@ impl Compiler<'_> {
                 return None;
             }
         };
+        let source = source
+            .strip_prefix('\u{feff}')
+            .map_or(source.clone(), str::to_owned);
+        if let Some(problem) = too_deep(&path, &source) {
+            self.problems.push(problem);
+            return None;
+        }
         let included = match parse(&path, &source) {
             Ok(included) => included,
             Err(problems) => {

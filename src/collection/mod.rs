@@ -29,7 +29,7 @@ pub use crate::check::condition::Condition;
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use locate::FieldPath;
 pub use model::{CollectionSpec, Method, SandboxKind};
-pub use outline::has_top_level_key;
+pub use outline::{has_top_level_key, top_level_keys};
 
 /// True for a valid variable name: letters, digits, `_` and `-`, not empty.
 pub fn is_variable_name(name: &str) -> bool {

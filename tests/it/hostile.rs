@@ -120,3 +120,99 @@ fn a_postman_script_nesting_thousands_of_brackets_is_reported_not_parsed() {
         output.stderr
     );
 }
+
+#[test]
+fn a_byte_order_mark_is_accepted_in_collections_and_postman_imports() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "bom.yaml",
+        &format!(
+            "\u{feff}name: BOM\nsteps:\n  - name: Text\n    request: {{ url: \"http://{}/text\" }}\n",
+            server()
+        ),
+    );
+    let output = runner(["run".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let postman = fixture.file(
+        "bom.json",
+        "\u{feff}{\"info\": {\"name\": \"BOM\", \"schema\": \"https://schema.getpostman.com/json/collection/v2.1.0/collection.json\"}, \"item\": [{\"name\": \"r\", \"request\": {\"method\": \"GET\", \"url\": \"http://127.0.0.1/\"}}]}",
+    );
+    let output = runner(["import".as_ref(), "postman".as_ref(), postman.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("name: BOM"), "{}", output.stdout);
+}
+
+#[test]
+fn a_directory_run_reports_a_collection_with_a_misspelt_steps_key() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "typo.yaml",
+        "name: Typo\nstpes:\n  - name: a\n    request: { url: \"http://127.0.0.1:1/\" }\n",
+    );
+    // Other YAML in the directory is still skipped.
+    fixture.file("ci.yaml", "name: CI\non: push\njobs: {}\n");
+    let output = runner(["run".as_ref(), fixture.path().as_os_str()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(output.stderr.contains("typo.yaml:2:1"), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("did you mean `steps`?"),
+        "{}",
+        output.stderr
+    );
+    assert!(!output.stderr.contains("ci.yaml"), "{}", output.stderr);
+}
+
+#[test]
+fn yaml_nested_beyond_the_limit_is_refused_at_once_with_its_place() {
+    let fixture = Fixture::new();
+    for (name, value) in [
+        (
+            "flow.yaml",
+            format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+        ),
+        (
+            "maps.yaml",
+            format!("{}1{}", "{a: ".repeat(100_000), "}".repeat(100_000)),
+        ),
+        (
+            "just-over.yaml",
+            format!("{}{}", "[".repeat(101), "]".repeat(101)),
+        ),
+    ] {
+        let path = fixture.file(
+            name,
+            &format!("name: Deep\nsteps: []\nvars:\n  a: {value}\n"),
+        );
+        let output = runner(["validate".as_ref(), path.as_os_str()]);
+        assert_eq!(output.code, 2, "{output:?}");
+        assert!(
+            output
+                .stderr
+                .contains("maps and lists nest more than 100 levels deep here"),
+            "{name}: {}",
+            output.stderr
+        );
+        assert!(
+            output.stderr.contains(&format!("{name}:4:")),
+            "{}",
+            output.stderr
+        );
+        // The 200 KB line is not printed back.
+        assert!(
+            output.stderr.len() < 2_000,
+            "{name}: {} bytes",
+            output.stderr.len()
+        );
+    }
+    // At the limit is fine.
+    let path = fixture.file(
+        "at-limit.yaml",
+        &format!(
+            "name: Deep\nvars:\n  a: {}{}\nsteps:\n  - name: s\n    request: {{ url: \"http://127.0.0.1:1/\" }}\n",
+            "[".repeat(98),
+            "]".repeat(98)
+        ),
+    );
+    let output = runner(["validate".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+}
