@@ -226,10 +226,41 @@ fn tls_reason(cause: &str) -> String {
         "the server's certificate is not valid for this host name"
     } else if lower.contains("invalidcontenttype") || lower.contains("corrupt message") {
         "the server did not answer with TLS (is it plain HTTP? try http://)"
+    } else if lower.contains("causedasendentity") {
+        "the server presented a CA certificate as its own; it must present a certificate for its host name, signed by that CA"
+    } else if lower.contains("notvalidyet") {
+        "the server's certificate is not valid yet (check this machine's clock)"
+    } else if lower.contains("badsignature") || lower.contains("invalidsignature") {
+        "the server's certificate has a signature that does not verify"
+    } else if lower.contains("revoked") {
+        "the server's certificate has been revoked"
+    } else if lower.contains("unsupportedsignaturealgorithm") {
+        "the server's certificate is signed with an algorithm runner does not accept"
     } else {
-        return cause.to_owned();
+        return in_words(cause);
     };
-    format!("{sentence} ({cause})")
+    format!("{sentence} ({})", in_words(cause))
+}
+
+/// rustls's `Other(OtherError(CaUsedAsEndEntity))` as `ca used as end entity`: the
+/// innermost name, its words apart. Anything else as it is.
+fn in_words(cause: &str) -> String {
+    let inner = cause
+        .rsplit('(')
+        .next()
+        .unwrap_or(cause)
+        .trim_end_matches(')');
+    if inner.is_empty() || !inner.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return cause.to_owned();
+    }
+    let mut words = String::new();
+    for (i, c) in inner.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    words
 }
 
 fn causes(error: &reqwest::Error) -> String {
@@ -278,5 +309,20 @@ mod tests {
         assert!(parse_size("ten").is_err());
         assert_eq!(format_size(256 << 20), "256 MiB");
         assert_eq!(format_size(1000), "1000 bytes");
+    }
+
+    #[test]
+    fn tls_reasons_are_words() {
+        let reason = tls_reason("invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))");
+        assert!(
+            reason.starts_with("the server presented a CA certificate as its own"),
+            "{reason}"
+        );
+        assert!(reason.ends_with("(ca used as end entity)"), "{reason}");
+        assert_eq!(
+            tls_reason("Other(OtherError(SomethingNew))"),
+            "something new"
+        );
+        assert_eq!(tls_reason("handshake failure"), "handshake failure");
     }
 }

@@ -4,6 +4,7 @@ mod broken;
 mod destinations;
 mod emnify;
 mod faults;
+mod generator;
 mod hostile;
 mod httpbin;
 mod jsonpath_cts;
