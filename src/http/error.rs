@@ -16,6 +16,16 @@ pub enum TransportError {
         /// The port.
         port: u16,
     },
+    /// Nothing listens at the proxy the request was sent through.
+    #[error("could not connect to the proxy {proxy} (for {host}:{port}): connection refused (is the proxy running? check --proxy, HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY)")]
+    ProxyRefused {
+        /// The proxy's host and port (no credentials).
+        proxy: String,
+        /// The request's host.
+        host: String,
+        /// The request's port.
+        port: u16,
+    },
     /// The host name does not resolve.
     #[error("could not resolve host `{host}` (check the URL and your DNS or network)")]
     Dns {

@@ -46,6 +46,8 @@ pub struct HttpClient {
     jar: Arc<CookieJar>,
     tokens: Arc<oauth2::TokenCache>,
     max_body: u64,
+    /// `--proxy`, to name the proxy when connecting to it fails.
+    proxy: Option<String>,
 }
 
 /// How the run's client behaves.
@@ -165,6 +167,7 @@ impl HttpClient {
             jar: Arc::new(CookieJar::default()),
             tokens: Arc::default(),
             max_body: options.max_body,
+            proxy: options.network.proxy.clone(),
         })
     }
 
@@ -272,7 +275,9 @@ impl HttpClient {
             if keep_body {
                 builder = request.body.attach(builder).await?;
             }
-            let mut response = builder.send().await.map_err(classify)?;
+            let mut response = builder.send().await.map_err(|error| {
+                network::name_proxy(classify(error), &sent_url, self.proxy.as_deref())
+            })?;
             first.get_or_insert_with(|| (sent_url.clone(), headers));
             self.jar.store(response.headers(), &url);
             cookies.extend(cookies::set_cookies(response.headers()));

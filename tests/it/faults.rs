@@ -203,3 +203,21 @@ fn insecure_warns() {
         output.stderr
     );
 }
+
+#[test]
+fn a_proxy_that_refuses_is_named_without_its_credentials() {
+    let port = crate::support::closed_port();
+    let output = run_against(
+        "http://example.invalid/",
+        &["--proxy", &format!("http://user:s3cr3t@127.0.0.1:{port}")],
+    );
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output.stdout.contains(&format!(
+            "could not connect to the proxy 127.0.0.1:{port} (for example.invalid:80): connection refused"
+        )),
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains("s3cr3t"), "{}", output.stdout);
+}
