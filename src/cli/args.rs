@@ -242,8 +242,8 @@ pub struct RunArgs {
     /// objects) file, the row's fields as variables.
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
-    /// Run each collection this many times (with `--data`: rows are reused in turn).
-    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    /// Run each collection this many times, 1 to 100000 (with `--data`: rows are reused in turn).
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub iterations: Option<u32>,
     /// Write a JUnit XML report.
     #[arg(long, value_name = "FILE")]

@@ -8,8 +8,10 @@ pub const FAILED: u8 = 1;
 pub const INVALID_INPUT: u8 = 2;
 /// A runtime error: connection refused, DNS, TLS, timeout, I/O.
 pub const RUNTIME_ERROR: u8 = 3;
-/// Interrupted (Ctrl-C).
+/// Interrupted (Ctrl-C, SIGINT).
 pub const INTERRUPTED: u8 = 130;
+/// Terminated (SIGTERM, as CI systems send on cancel).
+pub const TERMINATED: u8 = 143;
 
 /// The exit code for a finished run with these counts.
 pub fn for_totals(totals: &crate::engine::Totals) -> u8 {

@@ -74,13 +74,32 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-/// A `.yaml`/`.yml` file whose top level is a map with `steps` — or that is not valid YAML
-/// at all, so that the loader reports it rather than it being skipped in silence.
+/// A `.yaml`/`.yml` file whose top level is a map with `steps`, or with a key only a
+/// collection has, or a key one typo away from `steps` (`stpes:`) — or that is not valid
+/// YAML at all: so that the loader reports it rather than it being skipped in silence.
 fn is_collection(path: &Path) -> bool {
     let yaml = path
         .extension()
         .is_some_and(|ext| ext == "yaml" || ext == "yml");
     yaml && std::fs::read_to_string(path)
-        .map(|text| crate::collection::has_top_level_key(&text, "steps").unwrap_or(true))
+        .map(|text| {
+            crate::collection::top_level_keys(&text)
+                .is_none_or(|keys| keys.iter().any(|key| is_collection_key(key)))
+        })
         .unwrap_or(true)
+}
+
+/// Keys that make a YAML file a collection: `steps`, a near miss of it, or a key no other
+/// common YAML file (CI workflows, compose files, Kubernetes manifests) has at its top.
+fn is_collection_key(key: &str) -> bool {
+    const ONLY_IN_COLLECTIONS: [&str; 4] = ["steps", "default_environment", "finally", "inputs"];
+    if ONLY_IN_COLLECTIONS.contains(&key) {
+        return true;
+    }
+    let lower = key.to_ascii_lowercase();
+    let mut letters: Vec<char> = lower.chars().collect();
+    letters.sort_unstable();
+    // A transposition (`stpes`), or one letter added, dropped or changed (`step`, `stepz`).
+    letters == ['e', 'p', 's', 's', 't']
+        || crate::collection::diagnostic::did_you_mean(&lower, ["steps"]).is_some()
 }

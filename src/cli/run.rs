@@ -20,7 +20,34 @@ use crate::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
 use crate::report::terminal::{print_summary, TerminalReporter};
 use crate::report::{self, RunRecord};
 
-type Terminal = anstream::AutoStream<std::io::Stdout>;
+/// Where the output for people goes: stdout, or stderr when a report takes stdout (`-`).
+enum Terminal {
+    Stdout(anstream::AutoStream<std::io::Stdout>),
+    Stderr(anstream::AutoStream<std::io::Stderr>),
+}
+
+impl Write for Terminal {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Terminal::Stdout(out) => out.write(bytes),
+            Terminal::Stderr(out) => out.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Terminal::Stdout(out) => out.flush(),
+            Terminal::Stderr(out) => out.flush(),
+        }
+    }
+}
+
+/// The path that means standard output.
+const STDOUT: &str = "-";
+
+/// The most collection runs (collections times iterations or data rows) in one invocation:
+/// each keeps its results for the reports (docs/limits.md).
+const MAX_RUNS: usize = 1_000_000;
 
 /// What one collection's task reports to: the terminal, and the collector for reports and
 /// the summary (shared, so an interrupted run still has what ran).
@@ -94,6 +121,10 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         // do is not a failure. The reports are still written, empty.
         let _ = writeln!(stderr, "note: {}", nothing_selected(&args, loaded));
     }
+    if let Err(message) = check_destinations(&args) {
+        let _ = writeln!(stderr, "error: {message}; nothing was sent");
+        return exit_code::INVALID_INPUT;
+    }
     if args.insecure {
         let _ = writeln!(
             stderr,
@@ -108,6 +139,15 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     };
 
+    if collections.len().saturating_mul(plans.len()) > MAX_RUNS {
+        let _ = writeln!(
+            stderr,
+            "error: {} collections times {} iterations is more than the limit of {MAX_RUNS} runs in one invocation; run fewer at a time (e.g. with --shard)",
+            collections.len(),
+            plans.len()
+        );
+        return exit_code::INVALID_INPUT;
+    }
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs_at_once = args.jobs.map_or(cpus, usize::from);
     // One run per collection and iteration, in that order.
@@ -139,7 +179,17 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let progress = Progress::new(planned);
     let ticker = progress.spawn_ticker();
     let output = OrderedOutput::new(
-        anstream::AutoStream::new(std::io::stdout(), args.color.choice()),
+        if destinations(&args).any(|path| path == Path::new(STDOUT)) {
+            Terminal::Stderr(anstream::AutoStream::new(
+                std::io::stderr(),
+                args.color.choice(),
+            ))
+        } else {
+            Terminal::Stdout(anstream::AutoStream::new(
+                std::io::stdout(),
+                args.color.choice(),
+            ))
+        },
         runs.len(),
         Some(Arc::clone(&progress)),
     );
@@ -170,13 +220,14 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         })
         .collect();
     let finish = Arc::clone(&output);
+    let mut stopped_by = None;
     let ran = workers::run(
         jobs,
         &plan,
         clients,
         move |index| finish.finish(index),
         async {
-            let _ = tokio::signal::ctrl_c().await;
+            stopped_by = Some(stop_signal().await);
         },
     )
     .await;
@@ -196,7 +247,13 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         .into_iter()
         .filter_map(|(index, failure)| Some((index, failure?)))
         .collect();
+    let signal = stopped_by.unwrap_or(Signal::Interrupt);
     if interrupted {
+        for collector in &collectors {
+            if let Ok(mut collector) = collector.lock() {
+                collector.interrupt(signal.name());
+            }
+        }
         for index in 0..runs.len() {
             output.finish(index);
         }
@@ -212,7 +269,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     };
     output.with_output(|out| print_summary(out, &run));
     let mut code = if interrupted {
-        exit_code::INTERRUPTED
+        signal.exit_code()
     } else {
         exit_code::for_totals(&run.totals())
     };
@@ -241,6 +298,58 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     }
     code
+}
+
+/// A signal that stops a run.
+#[derive(Debug, Clone, Copy)]
+enum Signal {
+    /// SIGINT (Ctrl-C).
+    Interrupt,
+    /// SIGTERM (a CI system cancelling the job).
+    Terminate,
+}
+
+impl Signal {
+    fn name(self) -> &'static str {
+        match self {
+            Signal::Interrupt => "SIGINT",
+            Signal::Terminate => "SIGTERM",
+        }
+    }
+
+    fn exit_code(self) -> u8 {
+        match self {
+            Signal::Interrupt => exit_code::INTERRUPTED,
+            Signal::Terminate => exit_code::TERMINATED,
+        }
+    }
+}
+
+/// Waits for Ctrl-C or SIGTERM; never returns if neither can be listened for.
+async fn stop_signal() -> Signal {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let terminate = async {
+            match signal(SignalKind::terminate()) {
+                Ok(mut stream) => {
+                    stream.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            Ok(()) = tokio::signal::ctrl_c() => Signal::Interrupt,
+            () = terminate => Signal::Terminate,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        Signal::Interrupt
+    }
 }
 
 /// The HTTP client's options from the command line.
@@ -290,6 +399,40 @@ fn client(args: &RunArgs) -> Result<HttpClient, (String, u8)> {
     Ok(client)
 }
 
+/// Every file the run will write: reports, `--curl`, the cookie jar.
+fn destinations(args: &RunArgs) -> impl Iterator<Item = &Path> {
+    [
+        &args.report_junit,
+        &args.report_json,
+        &args.report_tap,
+        &args.report_html,
+        &args.curl,
+        &args.cookie_jar,
+    ]
+    .into_iter()
+    .filter_map(|path| path.as_deref())
+}
+
+/// Checks before the first request that every destination can be written, and that at most
+/// one report goes to standard output.
+fn check_destinations(args: &RunArgs) -> Result<(), String> {
+    let mut to_stdout = 0;
+    for path in destinations(args) {
+        if path == Path::new(STDOUT) {
+            to_stdout += 1;
+            if args.cookie_jar.as_deref() == Some(path) {
+                return Err("the cookie jar cannot be `-`; give a file".into());
+            }
+            continue;
+        }
+        report::check_writable(path).map_err(|e| e.to_string())?;
+    }
+    if to_stdout > 1 {
+        return Err("only one report can go to standard output (`-`)".into());
+    }
+    Ok(())
+}
+
 /// Writes every requested report; false if one could not be written.
 fn write_reports(args: &RunArgs, run: &RunRecord, stderr: &mut impl Write) -> bool {
     type Render = fn(&RunRecord) -> String;
@@ -303,6 +446,20 @@ fn write_reports(args: &RunArgs, run: &RunRecord, stderr: &mut impl Write) -> bo
     let mut ok = true;
     for (path, render) in writers {
         if let Some(path) = path {
+            if path == Path::new(STDOUT) {
+                let mut stdout = std::io::stdout().lock();
+                let written = stdout
+                    .write_all(render(run).as_bytes())
+                    .and_then(|()| stdout.flush());
+                if let Err(error) = written {
+                    let _ = writeln!(
+                        stderr,
+                        "error: cannot write a report to standard output: {error}"
+                    );
+                    ok = false;
+                }
+                continue;
+            }
             if let Err(error) = report::write_atomically(path, render(run).as_bytes()) {
                 let _ = writeln!(stderr, "error: {error}");
                 ok = false;

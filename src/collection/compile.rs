@@ -10,12 +10,12 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::diagnostic::did_you_mean;
-use super::locate::FieldPath;
+use super::locate::{FieldPath, Positions};
 use super::model::{
     self, CollectionSpec, CookieExpectSpec, EnvironmentSpec, ExpectSpec, NextField, PaginateSpec,
     RequestSpec, RetryOn, RetrySpec, ScalarValue, StepSpec,
 };
-use super::outline::Outline;
+use super::outline::{Outline, MAX_NESTING};
 use super::predicate_spec::PredicateSpec;
 use super::{
     Action, Auth, Body, Collection, Condition, Diagnostic, Environment, ForEach, Include, Input,
@@ -34,10 +34,20 @@ use crate::template::{JsonTemplate, Template, TemplateError, Templates};
 /// shape, even if parts of it do not compile, so later checks can still run on the rest) and
 /// every problem found.
 pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<Diagnostic>) {
+    // A byte-order mark (written by some Windows editors) is not part of the document.
+    let source = match source.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => source,
+    };
+    if let Some(problem) = too_deep(path, &source) {
+        return (None, vec![problem]);
+    }
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let positions = Positions::default();
     let new_compiler = || Compiler {
         path,
         source: &source,
+        positions: &positions,
         prefix: String::new(),
         templates: Templates::new(),
         problems: Vec::new(),
@@ -91,8 +101,24 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         finally,
         templates,
         source,
+        positions,
     };
     (Some(collection), problems)
+}
+
+/// A problem if `source` nests maps and lists deeper than [`MAX_NESTING`].
+fn too_deep(path: &Path, source: &str) -> Option<Diagnostic> {
+    let position = super::outline::too_deep(source, MAX_NESTING)?;
+    Some(Diagnostic {
+        file: path.to_owned(),
+        position: Some(position),
+        field: None,
+        message: format!("maps and lists nest more than {MAX_NESTING} levels deep here"),
+        hint: Some(format!(
+            "a collection may nest at most {MAX_NESTING} levels (docs/limits.md); move a deep JSON body to a file and send it with `body_file`"
+        )),
+        line_text: None,
+    })
 }
 
 /// Parses the YAML into the format's types. serde stops at the first problem, so after one,
@@ -135,6 +161,8 @@ type Parts = (
 pub(super) struct Compiler<'a> {
     pub(super) path: &'a Path,
     source: &'a str,
+    /// Where each field of `source` is, found once for all its problems.
+    positions: &'a Positions,
     /// Prepended to template names: each included file gets its own.
     prefix: String,
     templates: Templates,
@@ -230,11 +258,19 @@ struct Defaults {
 
 /// The redirects followed when neither the step nor `defaults` says.
 const DEFAULT_MAX_REDIRECTS: u32 = 10;
+/// The most attempts `retry` may ask for (docs/limits.md).
+pub const MAX_ATTEMPTS: u32 = 1000;
+/// The largest `retry.backoff` (docs/limits.md).
+pub const MAX_BACKOFF: f64 = 100.0;
 
 impl Compiler<'_> {
     pub(super) fn problem(&mut self, field: &FieldPath, message: impl Into<String>) {
-        self.problems
-            .push(Diagnostic::at(self.path, self.source, field, message));
+        self.problems.push(Diagnostic::at(
+            self.path,
+            (self.source, self.positions),
+            field,
+            message,
+        ));
     }
 
     pub(super) fn problem_with_hint(
@@ -243,8 +279,10 @@ impl Compiler<'_> {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.problems
-            .push(Diagnostic::at(self.path, self.source, field, message).with_hint(hint));
+        self.problems.push(
+            Diagnostic::at(self.path, (self.source, self.positions), field, message)
+                .with_hint(hint),
+        );
     }
 
     /// Compiles the collection: its top-level steps from `spec`, or, when `outlined`, from
@@ -676,17 +714,17 @@ impl Compiler<'_> {
         field: &FieldPath,
         references: &mut Vec<Reference>,
     ) -> Retry {
-        if spec.attempts == 0 {
+        if !(1..=MAX_ATTEMPTS).contains(&spec.attempts) {
             self.problem(
                 &field.key("attempts"),
-                "`attempts` counts every attempt, the first included: at least 1",
+                "`attempts` counts every attempt, the first included: 1 to 1000",
             );
         }
         let backoff = spec.backoff.unwrap_or(1.0);
-        if !(backoff.is_finite() && backoff >= 1.0) {
+        if !(backoff.is_finite() && (1.0..=MAX_BACKOFF).contains(&backoff)) {
             self.problem(
                 &field.key("backoff"),
-                "`backoff` multiplies the wait after each attempt: 1 or more",
+                "`backoff` multiplies the wait after each attempt: 1 to 100 (the wait stops growing at `max_interval`)",
             );
         }
         let until = spec.until.as_ref().map(|until| {
@@ -695,10 +733,10 @@ impl Compiler<'_> {
             expect
         });
         Retry {
-            attempts: spec.attempts.max(1),
+            attempts: spec.attempts.clamp(1, MAX_ATTEMPTS),
             interval: spec.interval.map_or(Duration::from_secs(1), |d| d.0),
             backoff: if backoff.is_finite() {
-                backoff.max(1.0)
+                backoff.clamp(1.0, MAX_BACKOFF)
             } else {
                 1.0
             },
@@ -818,6 +856,13 @@ impl Compiler<'_> {
                 return None;
             }
         };
+        let source = source
+            .strip_prefix('\u{feff}')
+            .map_or(source.clone(), str::to_owned);
+        if let Some(problem) = too_deep(&path, &source) {
+            self.problems.push(problem);
+            return None;
+        }
         let included = match parse(&path, &source) {
             Ok(included) => included,
             Err(problems) => {
@@ -831,9 +876,11 @@ impl Compiler<'_> {
         }
         let mut stack = self.include_stack.clone();
         stack.push(canonical);
+        let positions = Positions::default();
         let mut child = Compiler {
             path: &path,
             source: &source,
+            positions: &positions,
             prefix: format!("{}{}#", self.prefix, path.display()),
             templates: std::mem::take(&mut self.templates),
             problems: std::mem::take(&mut self.problems),
@@ -873,6 +920,7 @@ impl Compiler<'_> {
         Some(Include {
             path,
             source,
+            positions,
             defaults,
             passed,
             export: spec.export.clone(),

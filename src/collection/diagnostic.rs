@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use super::locate::{locate, FieldPath};
+use super::locate::{FieldPath, Positions};
 
 /// One problem found while loading or validating a collection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,10 +23,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A problem at `field`, located in `source`.
+    /// A problem at `field`, located in `source` with `positions` (the source's own).
     pub fn at(
         file: &std::path::Path,
-        source: &str,
+        (source, positions): (&str, &Positions),
         field: &FieldPath,
         message: impl Into<String>,
     ) -> Self {
@@ -34,14 +34,16 @@ impl Diagnostic {
         // at: point at the nearest enclosing field that exists.
         let position = (0..=field.0.len())
             .rev()
-            .find_map(|len| locate(source, &FieldPath(field.0[..len].to_vec())));
+            .find_map(|len| positions.locate(source, &FieldPath(field.0[..len].to_vec())));
         Diagnostic {
             file: file.to_owned(),
             position,
             field: (!field.0.is_empty()).then(|| field.to_string()),
             message: message.into(),
             hint: None,
-            line_text: line_at(source, position),
+            line_text: position
+                .and_then(|(line, _)| positions.line(source, line))
+                .map(str::to_owned),
         }
     }
 

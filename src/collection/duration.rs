@@ -11,28 +11,56 @@ use serde::{Deserialize, Deserializer};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DurationText(pub Duration);
 
+/// The longest duration a collection or flag may give (24 hours): longer timeouts and waits
+/// are mistakes, and timers cannot count to some of them.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
+
 /// Why a duration did not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a duration; write a number and a unit: ms, s, m or h (e.g. `500ms`, `2s`)")]
-pub struct DurationError(pub String);
+#[non_exhaustive]
+pub enum DurationError {
+    /// Not a number and a unit.
+    #[error(
+        "`{0}` is not a duration; write a number and a unit: ms, s, m or h (e.g. `500ms`, `2s`)"
+    )]
+    Syntax(String),
+    /// Longer than [`MAX_DURATION`].
+    #[error("`{0}` is longer than the limit of 24h for a duration; write at most `24h`")]
+    TooLong(String),
+}
 
-/// Parses `500ms`, `2s`, `1.5m`, `4h`.
+/// Parses `500ms`, `2s`, `1.5m`, `4h`; at most [`MAX_DURATION`].
 pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     let trimmed = text.trim();
     let split = trimmed
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(trimmed.len());
     let (number, unit) = trimmed.split_at(split);
-    let value: f64 = number.parse().map_err(|_| DurationError(text.to_owned()))?;
+    let value: f64 = number
+        .parse()
+        .map_err(|_| DurationError::Syntax(text.to_owned()))?;
     let seconds_per_unit = match unit.trim() {
         "ms" => 0.001,
         "s" => 1.0,
         "m" => 60.0,
         "h" => 3600.0,
-        _ => return Err(DurationError(text.to_owned())),
+        _ => return Err(DurationError::Syntax(text.to_owned())),
     };
-    Duration::try_from_secs_f64(value * seconds_per_unit)
-        .map_err(|_| DurationError(text.to_owned()))
+    let seconds = value * seconds_per_unit;
+    if !seconds.is_finite() || seconds > MAX_DURATION.as_secs_f64() {
+        return Err(DurationError::TooLong(text.to_owned()));
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|_| DurationError::Syntax(text.to_owned()))
+}
+
+/// `wait` times `factor`, at most [`MAX_DURATION`] however large either is.
+pub fn saturating_mul(wait: Duration, factor: f64) -> Duration {
+    let seconds = wait.as_secs_f64() * factor;
+    if seconds.is_finite() && seconds < MAX_DURATION.as_secs_f64() {
+        Duration::try_from_secs_f64(seconds.max(0.0)).unwrap_or(MAX_DURATION)
+    } else {
+        MAX_DURATION
+    }
 }
 
 /// Formats a duration for people: `850 ms`, `1.25 s`.
@@ -66,7 +94,7 @@ impl JsonSchema for DurationText {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "A number and a unit: ms, s, m or h (e.g. `500ms`, `2s`).",
+            "description": "A number and a unit: ms, s, m or h (e.g. `500ms`, `2s`); at most `24h`.",
             "type": "string",
             "pattern": "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h)\\s*$"
         })
@@ -91,5 +119,35 @@ mod tests {
         assert!(parse_duration("10").is_err());
         assert!(parse_duration("10 days").is_err());
         assert!(parse_duration("s").is_err());
+    }
+
+    #[test]
+    fn refuses_more_than_a_day() {
+        assert_eq!(parse_duration("24h"), Ok(MAX_DURATION));
+        assert!(matches!(
+            parse_duration("9300000000000000000s"),
+            Err(DurationError::TooLong(_))
+        ));
+        assert!(matches!(
+            parse_duration("24.1h"),
+            Err(DurationError::TooLong(_))
+        ));
+    }
+
+    #[test]
+    fn backoff_saturates() {
+        assert_eq!(
+            saturating_mul(Duration::from_millis(1), 1e308),
+            MAX_DURATION
+        );
+        let mut wait = Duration::from_millis(1);
+        for _ in 0..200 {
+            wait = saturating_mul(wait, 2.0);
+        }
+        assert_eq!(wait, MAX_DURATION);
+        assert_eq!(
+            saturating_mul(Duration::from_secs(1), 2.0),
+            Duration::from_secs(2)
+        );
     }
 }

@@ -13,7 +13,7 @@ use serde::de::{
 };
 
 /// One step of a path into the document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Segment {
     /// A map key.
     Key(String),
@@ -22,7 +22,7 @@ pub enum Segment {
 }
 
 /// A path to a field, e.g. `steps[1].request.url`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct FieldPath(pub Vec<Segment>);
 
 impl FieldPath {
@@ -63,6 +63,202 @@ impl fmt::Display for FieldPath {
 }
 
 const MARKER: &str = "\u{0}located";
+
+/// The positions of every field of one YAML source, found in a single pass the first time
+/// one is asked for: locating each of thousands of problems by reading the document again
+/// made `runner validate` quadratic in the size of a broken collection.
+#[derive(Debug, Default)]
+pub struct Positions {
+    index: std::sync::OnceLock<Index>,
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    fields: std::collections::HashMap<Vec<Segment>, (usize, usize)>,
+    /// The byte offset where each line starts.
+    line_starts: Vec<usize>,
+}
+
+impl Positions {
+    /// The 1-based line and column of the value at `path` in `source` (the source these
+    /// positions are for), if the path exists.
+    pub fn locate(&self, source: &str, path: &FieldPath) -> Option<(usize, usize)> {
+        let index = self.index.get_or_init(|| Index::new(source));
+        match index.fields.get(&path.0) {
+            Some(position) => Some(*position),
+            // What the event walk does not follow (merge keys, complex keys), serde does;
+            // in a small document only, as it reads the whole document again.
+            None if index.fields.len() <= MAX_FALLBACKS => locate(source, path),
+            None => None,
+        }
+    }
+
+    /// The text of 1-based `line` of `source`.
+    pub fn line<'s>(&self, source: &'s str, line: usize) -> Option<&'s str> {
+        let index = self.index.get_or_init(|| Index::new(source));
+        let start = *index.line_starts.get(line.checked_sub(1)?)?;
+        let end = index
+            .line_starts
+            .get(line)
+            .map_or(source.len(), |next| next - 1);
+        source
+            .get(start..end)
+            .map(|text| text.strip_suffix('\r').unwrap_or(text))
+    }
+}
+
+/// Above this many fields, a path the index does not hold is not searched for again with
+/// serde (a full read of the document per problem): the problem is shown without a position.
+const MAX_FALLBACKS: usize = 2_000;
+
+/// An open map or list while walking the events, with its path (`None` inside something
+/// that has no path, such as the value of a key that is not a string).
+enum Frame {
+    Map {
+        path: Option<Vec<Segment>>,
+        /// The key read, awaiting its value: `Some(None)` for a key that is not a scalar.
+        key: Option<Option<Segment>>,
+    },
+    Seq {
+        path: Option<Vec<Segment>>,
+        next: usize,
+    },
+}
+
+impl Index {
+    fn new(source: &str) -> Index {
+        use saphyr_parser::{Event, Parser, ScalarStyle};
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        // serde places a block scalar (`|`, `>`) at its indicator, the parser at its text:
+        // the indicator is the first `|` or `>` after the end of the event before it.
+        let indicator = |(line, column): (usize, usize)| -> Option<(usize, usize)> {
+            let start = *line_starts.get(line.checked_sub(1)?)?;
+            let mut position = (line, column);
+            for c in source.get(start..)?.chars().skip(column.saturating_sub(1)) {
+                match c {
+                    '|' | '>' => return Some(position),
+                    '\n' => position = (position.0 + 1, 1),
+                    _ => position.1 += 1,
+                }
+            }
+            None
+        };
+        let mut previous_end = (1, 1);
+        let dash_before = |line: usize, column: usize| -> (usize, usize) {
+            let text = line
+                .checked_sub(1)
+                .and_then(|l| line_starts.get(l))
+                .and_then(|&start| source.get(start..))
+                .and_then(|rest| rest.lines().next())
+                .unwrap_or("");
+            let before: Vec<char> = text.chars().take(column.saturating_sub(1)).collect();
+            if text.chars().nth(column.saturating_sub(1)) == Some('-') {
+                return (line, column);
+            }
+            let mut at = before.len();
+            while at > 0 && before[at - 1] == ' ' {
+                at -= 1;
+            }
+            if at > 0 && before[at - 1] == '-' && at < before.len() {
+                (line, at)
+            } else {
+                (line, column)
+            }
+        };
+        let mut fields = std::collections::HashMap::new();
+        let mut stack: Vec<Frame> = Vec::new();
+        // Depth inside a key that is itself a map or list: nothing there is a field.
+        let mut in_complex_key = 0usize;
+        for event in Parser::new_from_str(source) {
+            let Ok((event, span)) = event else { break };
+            let after_previous = previous_end;
+            previous_end = (span.end.line(), span.end.col() + 1);
+            let starts = matches!(event, Event::MappingStart(..) | Event::SequenceStart(..));
+            let ends = matches!(event, Event::MappingEnd | Event::SequenceEnd);
+            if in_complex_key > 0 {
+                if starts {
+                    in_complex_key += 1;
+                } else if ends {
+                    in_complex_key -= 1;
+                }
+                if in_complex_key == 0 {
+                    if let Some(Frame::Map { key, .. }) = stack.last_mut() {
+                        *key = Some(None);
+                    }
+                }
+                continue;
+            }
+            if ends {
+                stack.pop();
+                continue;
+            }
+            if matches!(event, Event::DocumentEnd) {
+                break;
+            }
+            if !(starts || matches!(event, Event::Scalar(..) | Event::Alias(..))) {
+                continue;
+            }
+            // A key of the map on top: remember it, and go on to its value.
+            if let Some(Frame::Map {
+                key: key @ None, ..
+            }) = stack.last_mut()
+            {
+                match &event {
+                    Event::Scalar(text, ..) => *key = Some(Some(Segment::Key(text.to_string()))),
+                    _ if starts => in_complex_key = 1,
+                    _ => *key = Some(None),
+                }
+                continue;
+            }
+            let path = match stack.last_mut() {
+                None => Some(Vec::new()),
+                Some(Frame::Map { path, key }) => {
+                    let segment = key.take().flatten();
+                    path.as_ref().zip(segment).map(|(path, segment)| {
+                        let mut path = path.clone();
+                        path.push(segment);
+                        path
+                    })
+                }
+                Some(Frame::Seq { path, next }) => {
+                    *next += 1;
+                    path.as_ref().map(|path| {
+                        let mut path = path.clone();
+                        path.push(Segment::Index(*next - 1));
+                        path
+                    })
+                }
+            };
+            // serde places an alias at its anchor: left to the fallback.
+            if let Some(path) = path.as_ref().filter(|_| !matches!(event, Event::Alias(..))) {
+                let position = match &event {
+                    Event::Scalar(_, ScalarStyle::Literal | ScalarStyle::Folded, ..) => {
+                        indicator(after_previous)
+                            .unwrap_or((span.start.line(), span.start.col() + 1))
+                    }
+                    // A sequence written without indentation (`key:` then `- item` at
+                    // its column) starts, for serde, at its first `-`.
+                    Event::SequenceStart(..) => {
+                        dash_before(span.start.line(), span.start.col() + 1)
+                    }
+                    _ => (span.start.line(), span.start.col() + 1),
+                };
+                fields.entry(path.clone()).or_insert(position);
+            }
+            match event {
+                Event::MappingStart(..) => stack.push(Frame::Map { path, key: None }),
+                Event::SequenceStart(..) => stack.push(Frame::Seq { path, next: 0 }),
+                _ => {}
+            }
+        }
+        Index {
+            fields,
+            line_starts,
+        }
+    }
+}
 
 /// The 1-based line and column of the value at `path`, if the path exists.
 pub fn locate(source: &str, path: &FieldPath) -> Option<(usize, usize)> {
@@ -304,6 +500,67 @@ mod tests {
                 .expect("absent"),
             None
         );
+    }
+
+    /// Every field of every collection in the repository: the index finds it where serde
+    /// does.
+    #[test]
+    fn the_index_agrees_with_serde() {
+        fn paths(value: &serde_yaml::Value, at: FieldPath, out: &mut Vec<FieldPath>) {
+            match value {
+                serde_yaml::Value::Mapping(map) => {
+                    for (key, value) in map {
+                        if let Some(key) = key.as_str() {
+                            paths(value, at.key(key), out);
+                        }
+                    }
+                }
+                serde_yaml::Value::Sequence(items) => {
+                    for (i, value) in items.iter().enumerate() {
+                        paths(value, at.index(i), out);
+                    }
+                }
+                _ => {}
+            }
+            out.push(at);
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = vec![
+            SOURCE.to_owned(),
+            "a: &x\n  b: 1\nc: !!str 5\nd: *x\ne: [1, {f: 'g'}]\nh:\n- |\n  text\n- i\n".to_owned(),
+        ];
+        for dir in [
+            "collections",
+            "tests/fixtures/httpbin",
+            "tests/fixtures/broken",
+        ] {
+            for entry in std::fs::read_dir(root.join(dir)).expect("dir").flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "yaml") {
+                    sources.push(std::fs::read_to_string(path).expect("read"));
+                }
+            }
+        }
+        for source in &sources {
+            let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(source) else {
+                continue;
+            };
+            let mut all = Vec::new();
+            paths(&value, FieldPath::default(), &mut all);
+            let positions = Positions::default();
+            for path in all {
+                let index = positions.index.get_or_init(|| Index::new(source));
+                match index.fields.get(&path.0) {
+                    Some(found) => assert_eq!(Some(*found), locate(source, &path), "{path}"),
+                    // Only through an alias, which serde follows and the walk does not.
+                    None => assert!(source.contains('*'), "{path} not indexed"),
+                }
+                assert_eq!(positions.locate(source, &path), locate(source, &path));
+            }
+        }
+        let positions = Positions::default();
+        assert_eq!(positions.line(SOURCE, 3), Some("  - name: first"));
+        assert_eq!(positions.line(SOURCE, 99), None);
     }
 
     #[test]

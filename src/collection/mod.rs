@@ -29,7 +29,7 @@ pub use crate::check::condition::Condition;
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use locate::FieldPath;
 pub use model::{CollectionSpec, Method, SandboxKind};
-pub use outline::has_top_level_key;
+pub use outline::{has_top_level_key, top_level_keys};
 
 /// True for a valid variable name: letters, digits, `_` and `-`, not empty.
 pub fn is_variable_name(name: &str) -> bool {
@@ -45,6 +45,8 @@ pub struct Collection {
     pub path: PathBuf,
     /// The YAML source, for locating problems found later (e.g. undefined variables).
     pub source: String,
+    /// Where the fields of `source` are, found once for all the problems found later.
+    pub positions: locate::Positions,
     /// `name`.
     pub name: String,
     /// `description`.
@@ -201,6 +203,8 @@ pub struct Include {
     pub path: PathBuf,
     /// Its YAML source, for locating problems in it.
     pub source: String,
+    /// Where the fields of `source` are.
+    pub positions: locate::Positions,
     /// Its own `vars`: defaults, below the including run's variables.
     pub defaults: IndexMap<String, Variable>,
     /// `vars` passed in: over everything.

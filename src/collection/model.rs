@@ -169,13 +169,16 @@ pub struct StepSpec {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetrySpec {
-    /// Attempts in all, the first included (at least 1).
+    /// Attempts in all, the first included (1 to 1000).
+    #[schemars(range(min = 1, max = 1000))]
     pub attempts: u32,
     /// Wait between attempts (default `1s`).
     #[serde(default)]
     pub interval: Option<DurationText>,
-    /// Multiply the wait by this after each attempt (default 1: constant).
+    /// Multiply the wait by this after each attempt (default 1: constant; 1 to 100). The wait
+    /// never grows past `max_interval`, nor past 24h.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 100))]
     pub backoff: Option<f64>,
     /// The longest wait, however large the backoff makes it.
     #[serde(default)]

@@ -23,6 +23,40 @@ use std::ops::Range;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
+/// The deepest nesting of maps and lists a collection may have (docs/limits.md). Reading a
+/// deeper document costs time that grows faster than its size, and nothing in the format
+/// needs more than a few levels (a JSON body may need a few dozen).
+pub const MAX_NESTING: usize = 100;
+
+/// The 1-based line and column of the first map or list nested deeper than `limit`, if any;
+/// the document is read only up to there. A document that does not parse is left to the
+/// loader.
+pub(super) fn too_deep(source: &str, limit: usize) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for event in Parser::new_from_str(source) {
+        let (event, span) = match event {
+            Ok(event) => event,
+            // The scanner reads ahead, and refuses flow nesting past its own limit first.
+            Err(error) if error.info().contains("recursion limit") => {
+                let marker = error.marker();
+                return Some((marker.line(), marker.col() + 1));
+            }
+            Err(_) => return None,
+        };
+        match event {
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                depth += 1;
+                if depth > limit {
+                    return Some((span.start.line(), span.start.col() + 1));
+                }
+            }
+            Event::MappingEnd | Event::SequenceEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Where a plain collection's top-level steps are written.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct Outline {
@@ -223,10 +257,17 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
     Some(Outline { header, steps })
 }
 
-/// Whether the top-level mapping of `source` has the key `key`, reading no further than
-/// that key; `None` when the YAML does not parse before the answer is known, or holds more
-/// than one document (the loader then says what is wrong).
+/// Whether the top level of `source` is a map with `key`; `None` if it is not YAML of one
+/// document.
 pub fn has_top_level_key(source: &str, key: &str) -> Option<bool> {
+    top_level_keys(source).map(|keys| keys.iter().any(|k| k == key))
+}
+
+/// The keys of the top-level map of `source` (none if the top level is not a map); `None`
+/// if it is not YAML of one document.
+pub fn top_level_keys(source: &str) -> Option<Vec<String>> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let mut keys = Vec::new();
     let mut depth = 0usize;
     let mut root_is_mapping = false;
     let mut documents = 0;
@@ -255,8 +296,8 @@ pub fn has_top_level_key(source: &str, key: &str) -> Option<bool> {
                 }
             }
             Event::Scalar(value, ..) if in_root => {
-                if at_key && value == key {
-                    return Some(true);
+                if at_key {
+                    keys.push(value.into_owned());
                 }
                 at_key = !at_key;
             }
@@ -264,7 +305,7 @@ pub fn has_top_level_key(source: &str, key: &str) -> Option<bool> {
             _ => {}
         }
     }
-    Some(false)
+    Some(keys)
 }
 
 /// After a node, a mapping waits for the other half of its pair.

@@ -1,6 +1,6 @@
 //! What the engine tells the outside world while it runs.
 
-use super::result::{CollectionDone, CollectionReport, StepResult};
+use super::result::{CollectionDone, CollectionReport, Outcome, StepError, StepResult};
 use crate::collection::Collection;
 
 /// One thing that happened during a run.
@@ -40,6 +40,39 @@ pub struct Collector {
     pub report: Option<CollectionReport>,
     /// True once [`Event::CollectionFinished`] arrived.
     pub finished: bool,
+    /// The request step started and not yet finished (one at a time in a collection run).
+    in_flight: Option<(usize, String)>,
+}
+
+impl Collector {
+    /// Marks a collection that did not finish as interrupted by `signal`, with the step in
+    /// flight as an interrupted step (reports then say what was cut short).
+    pub fn interrupt(&mut self, signal: &str) {
+        if self.finished {
+            return;
+        }
+        let Some(report) = &mut self.report else {
+            return;
+        };
+        report.interrupted = true;
+        if let Some((index, name)) = self.in_flight.take() {
+            report.steps.push(StepResult {
+                index,
+                name,
+                id: None,
+                method: String::new(),
+                url: String::new(),
+                status: None,
+                duration: std::time::Duration::ZERO,
+                outcome: Outcome::Errored(StepError::interrupted(signal)),
+                captures: Vec::new(),
+                exchange: None,
+                sent: None,
+                attempts: Vec::new(),
+                pages: None,
+            });
+        }
+    }
 }
 
 impl Observer for Collector {
@@ -59,10 +92,14 @@ impl Observer for Collector {
                     // more): room for it up front rather than doubling past it.
                     steps: Vec::with_capacity(collection.steps.len() + collection.finally.len()),
                     duration: std::time::Duration::ZERO,
+                    interrupted: false,
                 });
             }
-            Event::StepStarted { .. } => {}
+            Event::StepStarted { index, name } => {
+                self.in_flight = Some((*index, (*name).to_owned()));
+            }
             Event::StepFinished(step) => {
+                self.in_flight = None;
                 if let Some(report) = &mut self.report {
                     report.steps.push((*step).clone());
                 }

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::RunOptions;
 use crate::collection::diagnostic::did_you_mean;
+use crate::collection::locate::Positions;
 use std::path::Path;
 
 use crate::collection::{Action, Collection, Diagnostic, Diagnostics, Reference, Step, Variable};
@@ -204,7 +205,11 @@ pub fn prepare(
         ids: HashSet::new(),
         problems: Vec::new(),
     };
-    let file = (collection.path.as_path(), collection.source.as_str());
+    let file = (
+        collection.path.as_path(),
+        collection.source.as_str(),
+        &collection.positions,
+    );
     check.steps(&collection.steps, &mut known, file);
     let mut after = known.clone();
     check.steps(&collection.finally, &mut after, file);
@@ -228,7 +233,12 @@ struct References {
 }
 
 impl References {
-    fn steps(&mut self, steps: &[Step], known: &mut HashSet<String>, file: (&Path, &str)) {
+    fn steps(
+        &mut self,
+        steps: &[Step],
+        known: &mut HashSet<String>,
+        file: (&Path, &str, &Positions),
+    ) {
         for step in steps {
             let mut scope = known.clone();
             if let Some(for_each) = &step.for_each {
@@ -262,7 +272,11 @@ impl References {
                     self.steps(
                         &include.steps,
                         &mut inner,
-                        (include.path.as_path(), include.source.as_str()),
+                        (
+                            include.path.as_path(),
+                            include.source.as_str(),
+                            &include.positions,
+                        ),
                     );
                 }
             }
@@ -279,7 +293,7 @@ impl References {
         reference: &Reference,
         scope: &HashSet<String>,
         own: &[String],
-        file: (&Path, &str),
+        file: (&Path, &str, &Positions),
     ) {
         let root = reference.variable.split('.').next().unwrap_or("");
         let mut candidates: Vec<&str> = scope.iter().map(String::as_str).collect();
@@ -295,7 +309,7 @@ impl References {
         self.problems.push(
             Diagnostic::at(
                 file.0,
-                file.1,
+                (file.1, file.2),
                 &reference.field,
                 format!(
                     "step `{}` reads undefined variable `{}`",
@@ -336,7 +350,7 @@ impl<'a> Resolver<'a, '_> {
             cycle.push(name);
             self.problems.push(Diagnostic::at(
                 &self.collection.path,
-                &self.collection.source,
+                (&self.collection.source, &self.collection.positions),
                 &variable.field,
                 format!(
                     "variables refer to each other in a cycle: {}",
@@ -381,7 +395,7 @@ impl<'a> Resolver<'a, '_> {
                     self.problems.push(
                         Diagnostic::at(
                             &self.collection.path,
-                            &self.collection.source,
+                            (&self.collection.source, &self.collection.positions),
                             &variable.field,
                             format!("variable `{name}`: {error}"),
                         )

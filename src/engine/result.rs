@@ -37,6 +37,8 @@ pub enum StepErrorKind {
     Render,
     /// The transport failed: connection, DNS, TLS, timeout, I/O.
     Transport,
+    /// The run was stopped (SIGINT, SIGTERM) while the step was in flight.
+    Interrupted,
 }
 
 impl StepError {
@@ -45,6 +47,14 @@ impl StepError {
         StepError {
             kind: StepErrorKind::Render,
             message: format!("{field}: {message}"),
+        }
+    }
+
+    /// The step was in flight when the run was stopped by `signal` (`SIGINT`, `SIGTERM`).
+    pub fn interrupted(signal: &str) -> Self {
+        StepError {
+            kind: StepErrorKind::Interrupted,
+            message: format!("interrupted by {signal} before the step ended"),
         }
     }
 
@@ -163,6 +173,8 @@ pub struct CollectionReport {
     pub steps: Vec<StepResult>,
     /// Wall time of the run.
     pub duration: Duration,
+    /// The run was stopped before the collection finished.
+    pub interrupted: bool,
 }
 
 /// Counts of step outcomes.

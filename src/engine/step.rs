@@ -172,13 +172,16 @@ async fn attempts(
     let mut wait = retry.map_or(Duration::ZERO, |r| r.interval);
     for attempt in 1..=total {
         let last = attempt == total;
+        let began = std::time::Instant::now();
         let sent = send(&request, run, result).await;
         let (note, retry_after) = match &sent {
             Err(error) => {
-                result.duration += Duration::ZERO;
+                // The time spent waiting for what did not come (a timeout) counts too.
+                let took = began.elapsed();
+                result.duration += took;
                 if last || !retry.is_some_and(|r| r.on_transport) {
                     result.outcome = Outcome::Errored(StepError::transport(error));
-                    record_attempt(result, retry, None, Duration::ZERO, error.to_string());
+                    record_attempt(result, retry, None, took, error.to_string());
                     return None;
                 }
                 (error.to_string(), None)
@@ -226,7 +229,7 @@ async fn attempts(
         };
         let (status, took) = match &sent {
             Ok(response) => (Some(response.status), response.duration),
-            Err(_) => (None, Duration::ZERO),
+            Err(_) => (None, began.elapsed()),
         };
         record_attempt(result, retry, status, took, note);
         let pause = retry_after.unwrap_or(wait);
@@ -235,7 +238,7 @@ async fn attempts(
             .map_or(pause, |max| pause.min(max));
         tokio::time::sleep(pause).await;
         if let Some(r) = retry {
-            wait = wait.mul_f64(r.backoff);
+            wait = crate::collection::duration::saturating_mul(wait, r.backoff);
         }
     }
     None

@@ -66,14 +66,19 @@ impl OutgoingBody {
                 let file = tokio::fs::File::open(path)
                     .await
                     .map_err(|e| unreadable(path, e))?;
-                let length = file
-                    .metadata()
-                    .await
-                    .map_err(|e| unreadable(path, e))?
-                    .len();
-                builder
-                    .header(CONTENT_LENGTH, length)
-                    .body(reqwest::Body::from(file))
+                let metadata = file.metadata().await.map_err(|e| unreadable(path, e))?;
+                if metadata.is_file() && metadata.len() > 0 {
+                    builder
+                        .header(CONTENT_LENGTH, metadata.len())
+                        .body(reqwest::Body::from(file))
+                } else {
+                    // A file whose size reads as 0 (/proc, /sys) or that is no regular file
+                    // (a pipe) holds what reading it gives: read it, then send that.
+                    let bytes = tokio::fs::read(path)
+                        .await
+                        .map_err(|e| unreadable(path, e))?;
+                    builder.body(bytes)
+                }
             }
             OutgoingBody::Multipart(parts) => {
                 let mut form = reqwest::multipart::Form::new();

@@ -16,6 +16,16 @@ pub enum TransportError {
         /// The port.
         port: u16,
     },
+    /// Nothing listens at the proxy the request was sent through.
+    #[error("could not connect to the proxy {proxy} (for {host}:{port}): connection refused (is the proxy running? check --proxy, HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY)")]
+    ProxyRefused {
+        /// The proxy's host and port (no credentials).
+        proxy: String,
+        /// The request's host.
+        host: String,
+        /// The request's port.
+        port: u16,
+    },
     /// The host name does not resolve.
     #[error("could not resolve host `{host}` (check the URL and your DNS or network)")]
     Dns {
@@ -49,6 +59,17 @@ pub enum TransportError {
         host: String,
         /// The port.
         port: u16,
+    },
+    /// The body is not what its `Content-Encoding` says (a broken gzip, deflate or brotli
+    /// stream).
+    #[error("the response body from {host}:{port} could not be decoded as its `Content-Encoding` says ({reason}); the server sent a broken compressed body")]
+    BadEncoding {
+        /// The host.
+        host: String,
+        /// The port.
+        port: u16,
+        /// What the decoder found.
+        reason: String,
     },
     /// The response body is larger than `--max-body`.
     #[error("the response body of {url} is larger than the limit of {} (raise it with `--max-body`)", format_size(*limit))]
@@ -135,6 +156,13 @@ impl TransportError {
                 | ErrorKind::ConnectionAborted
                 | ErrorKind::BrokenPipe
                 | ErrorKind::UnexpectedEof => return TransportError::Interrupted { host, port },
+                ErrorKind::InvalidData if error.is_decode() => {
+                    return TransportError::BadEncoding {
+                        host,
+                        port,
+                        reason: last_cause(&error),
+                    }
+                }
                 _ => {}
             }
         }
@@ -208,10 +236,41 @@ fn tls_reason(cause: &str) -> String {
         "the server's certificate is not valid for this host name"
     } else if lower.contains("invalidcontenttype") || lower.contains("corrupt message") {
         "the server did not answer with TLS (is it plain HTTP? try http://)"
+    } else if lower.contains("causedasendentity") {
+        "the server presented a CA certificate as its own; it must present a certificate for its host name, signed by that CA"
+    } else if lower.contains("notvalidyet") {
+        "the server's certificate is not valid yet (check this machine's clock)"
+    } else if lower.contains("badsignature") || lower.contains("invalidsignature") {
+        "the server's certificate has a signature that does not verify"
+    } else if lower.contains("revoked") {
+        "the server's certificate has been revoked"
+    } else if lower.contains("unsupportedsignaturealgorithm") {
+        "the server's certificate is signed with an algorithm runner does not accept"
     } else {
-        return cause.to_owned();
+        return in_words(cause);
     };
-    format!("{sentence} ({cause})")
+    format!("{sentence} ({})", in_words(cause))
+}
+
+/// rustls's `Other(OtherError(CaUsedAsEndEntity))` as `ca used as end entity`: the
+/// innermost name, its words apart. Anything else as it is.
+fn in_words(cause: &str) -> String {
+    let inner = cause
+        .rsplit('(')
+        .next()
+        .unwrap_or(cause)
+        .trim_end_matches(')');
+    if inner.is_empty() || !inner.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return cause.to_owned();
+    }
+    let mut words = String::new();
+    for (i, c) in inner.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    words
 }
 
 fn causes(error: &reqwest::Error) -> String {
@@ -260,5 +319,20 @@ mod tests {
         assert!(parse_size("ten").is_err());
         assert_eq!(format_size(256 << 20), "256 MiB");
         assert_eq!(format_size(1000), "1000 bytes");
+    }
+
+    #[test]
+    fn tls_reasons_are_words() {
+        let reason = tls_reason("invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))");
+        assert!(
+            reason.starts_with("the server presented a CA certificate as its own"),
+            "{reason}"
+        );
+        assert!(reason.ends_with("(ca used as end entity)"), "{reason}");
+        assert_eq!(
+            tls_reason("Other(OtherError(SomethingNew))"),
+            "something new"
+        );
+        assert_eq!(tls_reason("handshake failure"), "handshake failure");
     }
 }

@@ -35,6 +35,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The largest response body read by default: generous, but bounded.
 pub const DEFAULT_MAX_BODY: u64 = 256 * 1024 * 1024;
 
+/// The most memory reserved for a body on the strength of its `Content-Length` alone (16 MiB);
+/// a larger body grows the buffer as its bytes arrive.
+const PREALLOCATE_LIMIT: u64 = 16 * 1024 * 1024;
+
 /// The HTTP side of one run. Cloning shares the pool, the jar and the token cache.
 #[derive(Clone)]
 pub struct HttpClient {
@@ -42,6 +46,8 @@ pub struct HttpClient {
     jar: Arc<CookieJar>,
     tokens: Arc<oauth2::TokenCache>,
     max_body: u64,
+    /// `--proxy`, to name the proxy when connecting to it fails.
+    proxy: Option<String>,
 }
 
 /// How the run's client behaves.
@@ -161,6 +167,7 @@ impl HttpClient {
             jar: Arc::new(CookieJar::default()),
             tokens: Arc::default(),
             max_body: options.max_body,
+            proxy: options.network.proxy.clone(),
         })
     }
 
@@ -268,7 +275,9 @@ impl HttpClient {
             if keep_body {
                 builder = request.body.attach(builder).await?;
             }
-            let mut response = builder.send().await.map_err(classify)?;
+            let mut response = builder.send().await.map_err(|error| {
+                network::name_proxy(classify(error), &sent_url, self.proxy.as_deref())
+            })?;
             first.get_or_insert_with(|| (sent_url.clone(), headers));
             self.jar.store(response.headers(), &url);
             cookies.extend(cookies::set_cookies(response.headers()));
@@ -304,8 +313,13 @@ impl HttpClient {
                 return Err(too_large());
             }
             // The announced length (already checked against the limit) is read without
-            // growing the buffer by doubling, which would copy a large body several times.
-            let announced = response.content_length().unwrap_or(0);
+            // growing the buffer by doubling, which would copy a large body several times;
+            // but a server may announce more than it sends, so no more than
+            // `PREALLOCATE_LIMIT` is reserved on its word.
+            let announced = response
+                .content_length()
+                .unwrap_or(0)
+                .min(PREALLOCATE_LIMIT);
             let mut body = bytes::BytesMut::with_capacity(usize::try_from(announced).unwrap_or(0));
             while let Some(chunk) = response.chunk().await.map_err(classify)? {
                 if (body.len() + chunk.len()) as u64 > self.max_body {

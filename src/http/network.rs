@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::ClientError;
+use super::{ClientError, TransportError};
 
 /// The connect timeout when `--connect-timeout` is not given.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -101,6 +101,62 @@ pub fn parse_resolve(text: &str) -> Result<(String, SocketAddr), String> {
         return Err(error());
     }
     Ok((host.to_owned(), SocketAddr::new(address, port)))
+}
+
+/// A refused connection, when the request went through a proxy, as a refusal by that proxy:
+/// the proxy is what did not answer. The proxy is `--proxy`, else the environment's for the
+/// URL's scheme, unless `NO_PROXY` names the host. Credentials in the proxy URL are left out.
+pub(super) fn name_proxy(
+    error: TransportError,
+    url: &reqwest::Url,
+    flag: Option<&str>,
+) -> TransportError {
+    let TransportError::ConnectionRefused { host, port } = error else {
+        return error;
+    };
+    let variable = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    };
+    let scheme = if url.scheme() == "https" {
+        ["HTTPS_PROXY", "https_proxy"]
+    } else {
+        ["HTTP_PROXY", "http_proxy"]
+    };
+    let proxy = flag
+        .map(str::to_owned)
+        .or_else(|| variable(&scheme))
+        .or_else(|| variable(&["ALL_PROXY", "all_proxy"]));
+    let bypassed = variable(&["NO_PROXY", "no_proxy"]).is_some_and(|list| {
+        list.split(',').map(str::trim).any(|entry| {
+            let entry = entry.trim_start_matches('.');
+            entry == "*" || host == entry || host.ends_with(&format!(".{entry}"))
+        })
+    });
+    match proxy
+        .filter(|_| !bypassed)
+        .as_deref()
+        .and_then(proxy_address)
+    {
+        Some(proxy) => TransportError::ProxyRefused { proxy, host, port },
+        None => TransportError::ConnectionRefused { host, port },
+    }
+}
+
+/// `host:port` of a proxy URL (`http://user:secret@proxy:3128` gives `proxy:3128`).
+fn proxy_address(proxy: &str) -> Option<String> {
+    let with_scheme = if proxy.contains("://") {
+        proxy.to_owned()
+    } else {
+        format!("http://{proxy}")
+    };
+    let url = reqwest::Url::parse(&with_scheme).ok()?;
+    Some(format!(
+        "{}:{}",
+        url.host_str()?,
+        url.port_or_known_default().unwrap_or(80)
+    ))
 }
 
 #[cfg(test)]

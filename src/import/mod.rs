@@ -137,6 +137,8 @@ pub fn postman(
     environments: &[EnvironmentFile],
     options: &Options,
 ) -> Result<Imported, ImportError> {
+    // A byte-order mark (Windows editors, newman's own fixtures) is not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let source_name = options.source.clone();
     let value: Value = serde_json::from_str(text).map_err(|e| ImportError::NotJson {
         source_name: source_name.clone(),
@@ -211,7 +213,8 @@ fn environment(file: &EnvironmentFile) -> Result<postman::Environment, ImportErr
         source_name: file.source.clone(),
         reason,
     };
-    let value: Value = serde_json::from_str(&file.text).map_err(|e| {
+    let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
+    let value: Value = serde_json::from_str(text).map_err(|e| {
         error(format!(
             "not JSON: {} at line {}, column {}",
             strip_position(&e),
@@ -224,7 +227,7 @@ fn environment(file: &EnvironmentFile) -> Result<postman::Environment, ImportErr
             "it has no `values` list (an environment export has `name` and `values`)".to_owned(),
         ));
     }
-    serde_json::from_str(&file.text).map_err(|e| {
+    serde_json::from_str(text).map_err(|e| {
         error(format!(
             "{} at line {}, column {}",
             strip_position(&e),

@@ -230,8 +230,25 @@ pub struct Capture {
     pub source: CaptureSource,
 }
 
+/// The deepest nesting of brackets a script may have to be translated (docs/limits.md): the
+/// parser descends once per level, and a script nesting thousands of levels would exhaust
+/// the stack.
+pub const MAX_SCRIPT_NESTING: usize = 128;
+
 /// Translates one script.
 pub fn translate(source: &str, kind: ScriptKind) -> Translation {
+    if nesting(source) > MAX_SCRIPT_NESTING {
+        let mut out = Translation::default();
+        out.leftovers.push(Leftover {
+            line: 1,
+            code: source.trim_end().to_owned(),
+            reason: format!(
+                "the script nests brackets more than {MAX_SCRIPT_NESTING} levels deep: nothing of it is translated"
+            ),
+            lossy: true,
+        });
+        return out;
+    }
     let allocator = Allocator::default();
     let parsed = Parser::new(&allocator, source, SourceType::cjs()).parse();
     let mut translator = Translator {
@@ -253,6 +270,58 @@ pub fn translate(source: &str, kind: ScriptKind) -> Translation {
     }
     translator.statements(&parsed.program.body);
     translator.out
+}
+
+/// The deepest nesting of `(`, `[` and `{` in `source`, outside strings and comments; an
+/// overestimate where a regular expression literal holds brackets, never an underestimate.
+fn nesting(source: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            '\'' | '"' | '`' => {
+                while let Some(next) = chars.next() {
+                    match next {
+                        '\\' => {
+                            chars.next();
+                        }
+                        _ if next == c => break,
+                        // In a template literal, `${...}` holds code: count its brackets.
+                        '(' | '[' | '{' if c == '`' => {
+                            depth += 1;
+                            deepest = deepest.max(depth);
+                        }
+                        ')' | ']' | '}' if c == '`' => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'/') => {
+                for next in chars.by_ref() {
+                    if next == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut star = false;
+                for next in chars.by_ref() {
+                    if star && next == '/' {
+                        break;
+                    }
+                    star = next == '*';
+                }
+            }
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// The value a script variable holds, as far as the translation follows it.
@@ -1010,6 +1079,14 @@ mod tests {
 
     fn test(source: &str) -> Translation {
         translate(source, ScriptKind::Test)
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_parsed() {
+        let deep = format!("var x = {}1{};", "(".repeat(10_000), ")".repeat(10_000));
+        let out = test(&deep);
+        assert!(out.leftovers[0].reason.contains("levels deep"), "{out:?}");
+        assert_eq!(nesting("a('(((', \"[[\", `${(b)}`) // ((((\n/* [[[ */"), 3);
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub fn render(run: &RunRecord) -> String {
                 let _ = write!(
                     out,
                     "\n# {} › step {}: {}\n{}\n",
-                    collection.path.display(),
+                    one_line(&collection.path.display().to_string()),
                     step.index + 1,
                     one_line(&step.name),
                     command(sent)
@@ -104,8 +104,12 @@ fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
+/// `text` safe in a `#` comment: no line breaks (which would end the comment and start a
+/// command) and no other control characters.
 fn one_line(text: &str) -> String {
-    text.replace(['\n', '\r'], " ")
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 #[cfg(test)]

@@ -64,7 +64,8 @@ pub struct CollectionEntry {
     /// The iteration number (from 1), for data-driven and repeated runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration: Option<usize>,
-    /// `passed`, `failed` (an expectation or capture), or `errored` (a transport error).
+    /// `passed`, `failed` (an expectation or capture), `errored` (a transport error), or
+    /// `interrupted` (the run was stopped before the collection finished).
     pub outcome: OutcomeName,
     /// Wall time in milliseconds.
     pub duration_ms: u64,
@@ -81,6 +82,7 @@ pub enum OutcomeName {
     Failed,
     Errored,
     Skipped,
+    Interrupted,
 }
 
 /// One step's run.
@@ -182,6 +184,7 @@ pub fn outcome_name(outcome: &Outcome) -> OutcomeName {
         Outcome::Passed => OutcomeName::Passed,
         Outcome::Failed(_) => OutcomeName::Failed,
         Outcome::Errored(e) if e.kind == StepErrorKind::Render => OutcomeName::Failed,
+        Outcome::Errored(e) if e.kind == StepErrorKind::Interrupted => OutcomeName::Interrupted,
         Outcome::Errored(_) => OutcomeName::Errored,
         Outcome::Skipped(_) => OutcomeName::Skipped,
     }
@@ -209,7 +212,9 @@ pub fn report(run: &RunRecord) -> Report {
             .iter()
             .map(|collection| {
                 let steps: Vec<StepEntry> = collection.steps.iter().map(step).collect();
-                let outcome = if steps.iter().any(|s| s.outcome == OutcomeName::Errored) {
+                let outcome = if collection.interrupted {
+                    OutcomeName::Interrupted
+                } else if steps.iter().any(|s| s.outcome == OutcomeName::Errored) {
                     OutcomeName::Errored
                 } else if steps.iter().any(|s| s.outcome == OutcomeName::Failed) {
                     OutcomeName::Failed

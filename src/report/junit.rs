@@ -55,7 +55,7 @@ fn suite(out: &mut String, collection: &CollectionReport, started_at: &str, inte
     if let Some(environment) = &collection.environment {
         property(out, "environment", environment);
     }
-    if interrupted {
+    if interrupted || collection.interrupted {
         property(out, "interrupted", "true");
     }
     out.push_str("    </properties>\n");
@@ -103,6 +103,7 @@ fn case(out: &mut String, step: &StepResult, file: &str) {
             let (element, kind) = match error.kind {
                 StepErrorKind::Render => ("failure", "template"),
                 StepErrorKind::Transport => ("error", "transport"),
+                StepErrorKind::Interrupted => ("error", "interrupted"),
             };
             let _ = write!(
                 out,

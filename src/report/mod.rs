@@ -2,6 +2,7 @@
 //! Everything they receive is already redacted by the engine.
 
 pub mod curl;
+pub mod destination;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -11,7 +12,6 @@ mod timing;
 
 pub(crate) use timing::{attempts_summary, waited};
 
-use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
@@ -53,34 +53,16 @@ pub struct ReportError {
     pub reason: String,
 }
 
-/// Writes `contents` to `path` atomically: a temporary file beside it, then a rename, so a
-/// reader never sees half a report.
+/// Writes `contents` to `path` without clobbering (see [`destination`]): through symlinks
+/// to their target, to a device or pipe directly, else through an exclusively created
+/// temporary file and a rename, so a reader never sees half a report.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), ReportError> {
-    let error = |reason: String| ReportError {
-        path: path.display().to_string(),
-        reason,
-    };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(|e| error(e.to_string()))?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&temporary)
-        .and_then(|mut file| {
-            file.write_all(contents)?;
-            file.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&temporary, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(error(e.to_string()));
-    }
-    Ok(())
+    destination::Destination::resolve(path)?.write(path, contents)
+}
+
+/// Checks before a run that `path` can be written (see [`destination::Destination::check`]).
+pub fn check_writable(path: &Path) -> Result<(), ReportError> {
+    destination::Destination::resolve(path)?.check(path)
 }
 
 /// Milliseconds, for machine formats.

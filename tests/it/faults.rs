@@ -9,16 +9,20 @@ use crate::support::{runner, Fixture};
 
 /// How the fault server answers every connection.
 #[derive(Clone, Copy)]
-enum Fault {
+pub(crate) enum Fault {
     /// Reads the request and never answers.
     Hang,
     /// Promises 1000 bytes of body, sends 10, closes.
     ResetMidBody,
     /// Answers with bytes that are not HTTP.
     Garbage,
+    /// Announces a 50 GiB body, sends 10 bytes, closes.
+    HugeLength,
+    /// Sends a body marked gzip that is not gzip.
+    BrokenGzip,
 }
 
-fn fault_server(fault: Fault) -> SocketAddr {
+pub(crate) fn fault_server(fault: Fault) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let address = listener.local_addr().expect("address");
     std::thread::spawn(move || {
@@ -37,6 +41,16 @@ fn fault_server(fault: Fault) -> SocketAddr {
                     }
                     Fault::Garbage => {
                         let _ = stream.write_all(b"this is not HTTP at all\r\n\r\n");
+                    }
+                    Fault::HugeLength => {
+                        let _ = stream.write_all(
+                            b"HTTP/1.1 200 OK\r\ncontent-length: 53687091200\r\n\r\n0123456789",
+                        );
+                    }
+                    Fault::BrokenGzip => {
+                        let _ = stream.write_all(
+                            b"HTTP/1.1 200 OK\r\ncontent-encoding: gzip\r\ncontent-length: 24\r\n\r\nthis is not gzip at all!",
+                        );
                     }
                 }
             });
@@ -131,6 +145,54 @@ fn a_body_over_the_limit_fails_without_reading_it_all() {
 }
 
 #[test]
+fn an_announced_length_larger_than_memory_is_not_allocated() {
+    let address = fault_server(Fault::HugeLength);
+    let output = run_against(&format!("http://{address}/"), &["--max-body", "100000GB"]);
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("was closed or reset before the response was complete"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn a_broken_gzip_body_is_a_bad_encoding() {
+    let address = fault_server(Fault::BrokenGzip);
+    let output = run_against(&format!("http://{address}/"), &[]);
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("could not be decoded as its `Content-Encoding` says (Invalid gzip header)"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn a_timed_out_step_shows_the_time_it_took() {
+    let address = fault_server(Fault::Hang);
+    let output = run_against(&format!("http://{address}/"), &[]);
+    assert_eq!(output.code, 3, "{output:?}");
+    let line = output
+        .stdout
+        .lines()
+        .find(|l| l.contains("Faulty server"))
+        .unwrap_or_default()
+        .to_owned();
+    // 500 ms of timeout: the line shows about that, not `0 ms`.
+    assert!(!line.contains(" 0 ms"), "{line}");
+    assert!(
+        line.contains(" 5") && line.contains(" ms"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
 fn insecure_warns() {
     let address = crate::support::server();
     let output = run_against(&format!("http://{address}/text"), &["--insecure"]);
@@ -140,4 +202,22 @@ fn insecure_warns() {
         "{}",
         output.stderr
     );
+}
+
+#[test]
+fn a_proxy_that_refuses_is_named_without_its_credentials() {
+    let port = crate::support::closed_port();
+    let output = run_against(
+        "http://example.invalid/",
+        &["--proxy", &format!("http://user:s3cr3t@127.0.0.1:{port}")],
+    );
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output.stdout.contains(&format!(
+            "could not connect to the proxy 127.0.0.1:{port} (for example.invalid:80): connection refused"
+        )),
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains("s3cr3t"), "{}", output.stdout);
 }

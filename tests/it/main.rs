@@ -2,8 +2,11 @@
 
 mod broken;
 mod ci;
+mod destinations;
 mod emnify;
 mod faults;
+mod generator;
+mod hostile;
 mod httpbin;
 mod jsonpath_cts;
 mod junit_schema;

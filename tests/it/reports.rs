@@ -306,7 +306,7 @@ fn list_shows_steps_inputs_environments_and_tags() {
 }
 
 #[test]
-fn an_interrupted_run_exits_130_and_writes_what_ran() {
+fn an_interrupted_or_terminated_run_exits_130_or_143_and_writes_what_ran() {
     use std::process::{Command, Stdio};
     let fixture = Fixture::new();
     let path = fixture.file(
@@ -318,8 +318,11 @@ fn an_interrupted_run_exits_130_and_writes_what_ran() {
         &std::fs::read_to_string(&path).expect("written"),
     );
     // One collection (run on the main thread), then two with `--jobs 2` (one of them on a
-    // worker thread of its own).
-    for (paths, jobs) in [(vec![&path], "1"), (vec![&path, &second], "2")] {
+    // worker thread of its own); Ctrl-C, then SIGTERM as CI systems send on cancel.
+    for (paths, jobs, signal, code) in [
+        (vec![&path], "1", "-INT", 130),
+        (vec![&path, &second], "2", "-TERM", 143),
+    ] {
         let mut args = vec!["run".to_owned(), "--jobs".to_owned(), jobs.to_owned()];
         args.extend(paths.iter().map(|p| p.display().to_string()));
         args.extend(report_args(fixture.path()));
@@ -332,11 +335,11 @@ fn an_interrupted_run_exits_130_and_writes_what_ran() {
             .expect("runner starts");
         std::thread::sleep(std::time::Duration::from_millis(1500));
         let _ = Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
+            .args([signal, &child.id().to_string()])
             .status();
         let interrupted = std::time::Instant::now();
         let output = child.wait_with_output().expect("exits");
-        assert_eq!(output.status.code(), Some(130), "{output:?}");
+        assert_eq!(output.status.code(), Some(code), "{output:?}");
         // Stopped, not left to wait for the sleeping step's response (8.5 s away).
         assert!(
             interrupted.elapsed().as_secs() < 6,
@@ -348,12 +351,23 @@ fn an_interrupted_run_exits_130_and_writes_what_ran() {
         let report = validate_json_report(&read(fixture.path(), "report.json"));
         assert_eq!(report["interrupted"], true);
         for (index, _) in paths.iter().enumerate() {
+            let collection = &report["collections"][index];
             assert_eq!(
-                report["collections"][index]["steps"][0]["name"], "Quick",
+                collection["steps"][0]["name"], "Quick",
                 "--jobs {jobs}: {report}"
             );
+            // The step in flight is there, as interrupted, and so is its collection.
+            assert_eq!(collection["outcome"], "interrupted", "{report}");
+            assert_eq!(collection["steps"][1]["name"], "Slow", "{report}");
+            assert_eq!(collection["steps"][1]["outcome"], "interrupted", "{report}");
         }
-        assert!(read(fixture.path(), "report.tap").contains("Bail out! interrupted"));
+        let name = if code == 130 { "SIGINT" } else { "SIGTERM" };
+        let junit = read(fixture.path(), "report.xml");
+        assert!(junit.contains(&format!("interrupted by {name}")), "{junit}");
+        assert!(junit.contains("type=\"interrupted\""), "{junit}");
+        let tap = read(fixture.path(), "report.tap");
+        assert!(tap.contains("Bail out! interrupted"), "{tap}");
+        assert!(tap.contains("not ok 2"), "{tap}");
     }
 }
 

@@ -1,0 +1,210 @@
+//! Where a report (or the cookie jar, or the `--curl` script) is written, without clobbering:
+//! a symlink is followed to its target, a file that is not a regular file (`/dev/stdout`, a
+//! FIFO) is written directly, and a regular file is replaced atomically through a temporary
+//! file created exclusively beside it (a planted symlink cannot redirect the write).
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::ReportError;
+
+/// How many symlinks are followed before giving up (as the kernel's `ELOOP`).
+const MAX_LINKS: usize = 40;
+
+/// How many temporary names are tried before giving up.
+const TEMPORARY_TRIES: usize = 16;
+
+/// Where the bytes of a report go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// A regular file (existing or not), replaced atomically: the symlinks are resolved.
+    File(PathBuf),
+    /// An existing file that is not a regular file (a terminal, a pipe, a device), written
+    /// in place.
+    Special(PathBuf),
+}
+
+impl Destination {
+    /// Where writing `path` goes, symlinks followed. A directory, or a symlink loop, is an
+    /// error. A path through `/dev` or `/proc` (`/dev/stdout` is a link to
+    /// `/proc/self/fd/1`, whose "target" may be `pipe:[…]`) is written in place, whatever
+    /// it leads to: replacing the file behind a process's standard output would cut that
+    /// output off.
+    pub fn resolve(path: &Path) -> Result<Destination, ReportError> {
+        let error = |reason: String| ReportError {
+            path: path.display().to_string(),
+            reason,
+        };
+        let special = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => {
+                return Err(error(
+                    "it is a directory; give a file name, e.g. `reports/report.xml`".into(),
+                ))
+            }
+            Ok(metadata) if !metadata.is_file() || special(path) => {
+                return Ok(Destination::Special(path.to_path_buf()))
+            }
+            _ => {}
+        }
+        let mut target = path.to_path_buf();
+        for _ in 0..MAX_LINKS {
+            let metadata = match std::fs::symlink_metadata(&target) {
+                Ok(metadata) => metadata,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Ok(Destination::File(target))
+                }
+                Err(e) => return Err(error(e.to_string())),
+            };
+            let kind = metadata.file_type();
+            if kind.is_symlink() {
+                let link = std::fs::read_link(&target).map_err(|e| error(e.to_string()))?;
+                target = match target.parent() {
+                    Some(dir) if link.is_relative() => dir.join(link),
+                    _ => link,
+                };
+                if special(&target) && std::fs::metadata(path).is_ok() {
+                    return Ok(Destination::Special(path.to_path_buf()));
+                }
+            } else if kind.is_dir() {
+                return Err(error(
+                    "it is a directory; give a file name, e.g. `reports/report.xml`".into(),
+                ));
+            } else if kind.is_file() {
+                return Ok(Destination::File(target));
+            } else {
+                return Ok(Destination::Special(target));
+            }
+        }
+        Err(error(format!(
+            "more than {MAX_LINKS} symbolic links to follow (a loop?)"
+        )))
+    }
+
+    /// Checks, before a run, that this destination can be written: the directory is created
+    /// and a file can be made in it. Nothing is left behind.
+    pub fn check(&self, shown: &Path) -> Result<(), ReportError> {
+        match self {
+            Destination::Special(_) => Ok(()),
+            Destination::File(target) => {
+                let (file, temporary) = temporary_beside(target, shown)?;
+                drop(file);
+                let _ = std::fs::remove_file(&temporary);
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes `contents`; `shown` is the path as the user gave it, for errors.
+    pub fn write(&self, shown: &Path, contents: &[u8]) -> Result<(), ReportError> {
+        let error = |e: std::io::Error| ReportError {
+            path: shown.display().to_string(),
+            reason: e.to_string(),
+        };
+        match self {
+            Destination::Special(target) => {
+                // Appending: a regular file behind `/dev/stdout` keeps what was written to it.
+                let mut file = OpenOptions::new()
+                    .append(true)
+                    .open(target)
+                    .map_err(error)?;
+                file.write_all(contents)
+                    .and_then(|()| file.flush())
+                    .map_err(error)
+            }
+            Destination::File(target) => {
+                let (mut file, temporary) = temporary_beside(target, shown)?;
+                let result = file
+                    .write_all(contents)
+                    .and_then(|()| file.sync_all())
+                    .and_then(|()| std::fs::rename(&temporary, target));
+                if let Err(e) = result {
+                    let _ = std::fs::remove_file(&temporary);
+                    return Err(error(e));
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A new, exclusively created temporary file beside `target` (its directory created if
+/// need be), and its path.
+fn temporary_beside(target: &Path, shown: &Path) -> Result<(File, PathBuf), ReportError> {
+    let error = |reason: String| ReportError {
+        path: shown.display().to_string(),
+        reason,
+    };
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| error(e.to_string()))?;
+    let file_name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut last = None;
+    for _ in 0..TEMPORARY_TRIES {
+        let temporary = dir.join(format!(
+            ".{file_name}.{}.{:08x}.tmp",
+            std::process::id(),
+            fastrand::u32(..)
+        ));
+        // `create_new` is O_EXCL: it never follows a symlink or opens a file planted there.
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+        {
+            Ok(file) => return Ok((file, temporary)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(error(e.to_string())),
+        }
+    }
+    Err(error(last.map_or_else(String::new, |e| e.to_string())))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symlinks_are_followed_to_their_target() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let target = dir.path().join("real.json");
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink("real.json", &link).expect("symlink");
+        let destination = Destination::resolve(&link).expect("resolves");
+        assert_eq!(destination, Destination::File(target.clone()));
+        destination.write(&link, b"{}").expect("written");
+        assert!(std::fs::symlink_metadata(&link)
+            .expect("still there")
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read(&target).expect("target written"), b"{}");
+    }
+
+    #[test]
+    fn devices_are_written_in_place_and_directories_refused() {
+        for path in ["/dev/null", "/dev/stdout"] {
+            assert_eq!(
+                Destination::resolve(Path::new(path)).expect("resolves"),
+                Destination::Special(PathBuf::from(path))
+            );
+        }
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let refused = Destination::resolve(dir.path()).expect_err("a directory");
+        assert!(refused.reason.contains("is a directory"), "{refused}");
+    }
+
+    #[test]
+    fn a_link_loop_is_an_error() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let a = dir.path().join("a");
+        std::os::unix::fs::symlink("b", &a).expect("symlink");
+        std::os::unix::fs::symlink("a", dir.path().join("b")).expect("symlink");
+        assert!(Destination::resolve(&a).is_err());
+    }
+}

@@ -1,0 +1,218 @@
+//! Hostile input (issue 14): absurd numbers and durations, deep nesting, huge iteration
+//! counts. Each is refused with what, where and how to fix it, or handled within bounds;
+//! none makes runner panic or abort.
+
+use crate::support::{runner, server, Fixture};
+
+/// No panic and no abort: the exit code is one runner documents.
+fn assert_clean(output: &crate::support::Output) {
+    assert!(
+        matches!(output.code, 0 | 1 | 2 | 3 | 130 | 143),
+        "exit code {}: {output:?}",
+        output.code
+    );
+    assert!(!output.stderr.contains("panicked"), "{output:?}");
+}
+
+#[test]
+fn absurd_retry_values_and_durations_are_refused_where_they_are_written() {
+    let fixture = Fixture::new();
+    let retry = fixture.file(
+        "retry.yaml",
+        "name: Retry\nsteps:\n  - name: a\n    request: { url: \"http://127.0.0.1:1/\" }\n    retry: { attempts: 2000, interval: 1ms, backoff: 1e308 }\n",
+    );
+    let output = runner(["validate".as_ref(), retry.as_os_str()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("retry.yaml:5:24"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("1 to 1000"), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("retry.yaml:5:54"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("1 to 100 "), "{}", output.stderr);
+
+    let timeout = fixture.file(
+        "timeout.yaml",
+        "name: Timeout\ndefaults:\n  timeout: 9300000000000000000s\nsteps:\n  - name: a\n    request: { url: \"http://127.0.0.1:1/\" }\n",
+    );
+    let output = runner(["validate".as_ref(), timeout.as_os_str()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("is longer than the limit of 24h for a duration"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("timeout.yaml:3:"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn flags_beyond_their_limits_are_usage_errors() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "one.yaml",
+        "name: One\nsteps:\n  - name: a\n    request: { url: \"http://127.0.0.1:1/\" }\n",
+    );
+    for flags in [
+        ["--timeout", "9300000000000000000s"],
+        ["--connect-timeout", "1e300s"],
+        ["--iterations", "4294967295"],
+    ] {
+        let mut args = vec!["run".to_owned(), path.display().to_string()];
+        args.extend(flags.iter().map(|f| (*f).to_owned()));
+        let output = runner(&args);
+        assert_eq!(output.code, 2, "{flags:?}: {output:?}");
+        assert_clean(&output);
+    }
+}
+
+#[test]
+fn a_doubling_backoff_saturates_instead_of_overflowing() {
+    // With `backoff: 2` from 1 ms, the wait passes what a Duration holds at about the 74th
+    // attempt; `max_interval` keeps the real pauses at 1 ms.
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "backoff.yaml",
+        &format!(
+            "name: Backoff\nsteps:\n  - name: Always 503\n    request: {{ url: \"http://{}/status/503\" }}\n    expect: {{ status: 200 }}\n    retry: {{ attempts: 100, interval: 1ms, backoff: 2, max_interval: 1ms, on: [5xx] }}\n",
+            server()
+        ),
+    );
+    let output = runner(["run".as_ref(), path.as_os_str()]);
+    assert_clean(&output);
+    assert_eq!(output.code, 1, "{output:?}");
+}
+
+#[test]
+fn a_postman_script_nesting_thousands_of_brackets_is_reported_not_parsed() {
+    let fixture = Fixture::new();
+    let script = format!("var x = {}1{};", "(".repeat(10_000), ")".repeat(10_000));
+    let collection = serde_json::json!({
+        "info": {
+            "name": "Deep",
+            "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
+        },
+        "item": [{
+            "name": "Request",
+            "request": { "method": "GET", "url": "http://127.0.0.1/" },
+            "event": [{ "listen": "test", "script": { "exec": [script] } }]
+        }]
+    });
+    let path = fixture.file("deep.json", &collection.to_string());
+    let output = runner(["import".as_ref(), "postman".as_ref(), path.as_os_str()]);
+    assert_clean(&output);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("the script nests brackets more than 128 levels deep"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_in_collections_and_postman_imports() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "bom.yaml",
+        &format!(
+            "\u{feff}name: BOM\nsteps:\n  - name: Text\n    request: {{ url: \"http://{}/text\" }}\n",
+            server()
+        ),
+    );
+    let output = runner(["run".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let postman = fixture.file(
+        "bom.json",
+        "\u{feff}{\"info\": {\"name\": \"BOM\", \"schema\": \"https://schema.getpostman.com/json/collection/v2.1.0/collection.json\"}, \"item\": [{\"name\": \"r\", \"request\": {\"method\": \"GET\", \"url\": \"http://127.0.0.1/\"}}]}",
+    );
+    let output = runner(["import".as_ref(), "postman".as_ref(), postman.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("name: BOM"), "{}", output.stdout);
+}
+
+#[test]
+fn a_directory_run_reports_a_collection_with_a_misspelt_steps_key() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "typo.yaml",
+        "name: Typo\nstpes:\n  - name: a\n    request: { url: \"http://127.0.0.1:1/\" }\n",
+    );
+    // Other YAML in the directory is still skipped.
+    fixture.file("ci.yaml", "name: CI\non: push\njobs: {}\n");
+    let output = runner(["run".as_ref(), fixture.path().as_os_str()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(output.stderr.contains("typo.yaml:2:1"), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("did you mean `steps`?"),
+        "{}",
+        output.stderr
+    );
+    assert!(!output.stderr.contains("ci.yaml"), "{}", output.stderr);
+}
+
+#[test]
+fn yaml_nested_beyond_the_limit_is_refused_at_once_with_its_place() {
+    let fixture = Fixture::new();
+    for (name, value) in [
+        (
+            "flow.yaml",
+            format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+        ),
+        (
+            "maps.yaml",
+            format!("{}1{}", "{a: ".repeat(100_000), "}".repeat(100_000)),
+        ),
+        (
+            "just-over.yaml",
+            format!("{}{}", "[".repeat(101), "]".repeat(101)),
+        ),
+    ] {
+        let path = fixture.file(
+            name,
+            &format!("name: Deep\nsteps: []\nvars:\n  a: {value}\n"),
+        );
+        let output = runner(["validate".as_ref(), path.as_os_str()]);
+        assert_eq!(output.code, 2, "{output:?}");
+        assert!(
+            output
+                .stderr
+                .contains("maps and lists nest more than 100 levels deep here"),
+            "{name}: {}",
+            output.stderr
+        );
+        assert!(
+            output.stderr.contains(&format!("{name}:4:")),
+            "{}",
+            output.stderr
+        );
+        // The 200 KB line is not printed back.
+        assert!(
+            output.stderr.len() < 2_000,
+            "{name}: {} bytes",
+            output.stderr.len()
+        );
+    }
+    // At the limit is fine.
+    let path = fixture.file(
+        "at-limit.yaml",
+        &format!(
+            "name: Deep\nvars:\n  a: {}{}\nsteps:\n  - name: s\n    request: {{ url: \"http://127.0.0.1:1/\" }}\n",
+            "[".repeat(98),
+            "]".repeat(98)
+        ),
+    );
+    let output = runner(["validate".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+}
