@@ -12,7 +12,7 @@ use divan::{black_box, Bencher};
 use runner::check::predicate::Operands;
 use runner::check::ResponseView;
 use runner::collection::Collection;
-use runner::http::Response;
+use runner::response::Received;
 use runner::vars::Variables;
 use serde_json::{json, Value};
 
@@ -116,20 +116,14 @@ fn page() -> Vec<u8> {
     serde_json::to_vec(&Value::Array(items)).expect("serialises")
 }
 
-fn response(body: Vec<u8>) -> Response {
-    Response {
-        status: 200,
-        version: "HTTP/1.1".into(),
-        headers: Default::default(),
-        body: body.into(),
-        duration: Duration::from_millis(1),
-        url: reqwest::Url::parse("http://127.0.0.1/").expect("url"),
-        redirects: Vec::new(),
-        cookies: Vec::new(),
-        sent_url: reqwest::Url::parse("http://127.0.0.1/").expect("url"),
-        sent_headers: Default::default(),
-        new_secrets: Vec::new(),
-    }
+fn response(body: Vec<u8>) -> Received {
+    let mut received = Received::new(
+        200,
+        reqwest::Url::parse("http://127.0.0.1/").expect("url"),
+        body,
+    );
+    received.duration = Duration::from_millis(1);
+    received
 }
 
 /// The request step at `index` of the bench collection.

@@ -3,20 +3,22 @@
 //!
 //! The library loads ([`collection::Collection::load`]), checks ([`engine::check`]) and runs
 //! ([`engine::run_collection`]) collections, reporting to an [`engine::Observer`]. It never
-//! prints and never exits; only [`cli`] and [`report`] write to the terminal.
+//! prints and never exits: the `runner` binary's command line owns the terminal and the exit
+//! code, and [`report`] only formats. `ARCHITECTURE.md` shows the layers.
 
 #![warn(missing_docs)]
 
 pub mod check;
-pub mod cli;
 pub mod collection;
 pub mod engine;
 pub mod export;
 pub mod http;
 pub mod import;
+pub mod postman;
 pub mod redact;
 pub mod report;
+pub mod response;
 pub mod sandbox;
+pub mod spec;
 pub mod template;
-pub mod text;
 pub mod vars;

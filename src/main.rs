@@ -1,5 +1,9 @@
-//! The `runner` binary: everything lives in the library's `cli` module.
+//! The `runner` binary: the command line (`cli`) over the `runner` library. The command line
+//! is not part of the library's API: argument parsing, the terminal and exit codes are the
+//! binary's own.
+
+mod cli;
 
 fn main() -> std::process::ExitCode {
-    runner::cli::main()
+    cli::main()
 }

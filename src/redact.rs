@@ -169,7 +169,7 @@ impl Redactor {
 
     /// `text` masked, then cut at `max` characters: what a message shows of a value.
     pub fn excerpt(&self, text: &str, max: usize) -> String {
-        crate::text::shorten(&self.redact(text), max).into_owned()
+        crate::spec::text::shorten(&self.redact(text), max).into_owned()
     }
 
     /// Masks `text` in place.

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::jsonpath::JsonPath;
 use super::predicate::{show, Operands, Predicate};
 use super::ResponseView;
-use crate::collection::predicate_spec::StatusSpec;
+use crate::spec::predicate::StatusSpec;
 
 /// The compiled `expect` block of a step.
 #[derive(Default)]
@@ -276,7 +276,7 @@ impl Expectations {
 impl CookieExpectation {
     fn check(
         &self,
-        response: &crate::http::Response,
+        response: &crate::response::Received,
         operands: Operands<'_>,
         failures: &mut Vec<Failure>,
     ) {

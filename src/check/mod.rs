@@ -11,15 +11,15 @@ use std::cell::OnceCell;
 
 use serde_json::Value;
 
-use crate::http::Response;
 use crate::redact::Redactor;
+use crate::response::Received;
 pub use document::Document;
 
 /// A response as the checks see it: its JSON parsed at most once, and only when a check
 /// needs it.
 pub struct ResponseView<'a> {
     /// The response.
-    pub response: &'a Response,
+    pub response: &'a Received,
     document: OnceCell<Result<Document<'a>, NotJson>>,
     json: OnceCell<Result<Value, NotJson>>,
 }
@@ -51,7 +51,7 @@ impl NotJson {
 
 impl<'a> ResponseView<'a> {
     /// Wraps a response.
-    pub fn new(response: &'a Response) -> Self {
+    pub fn new(response: &'a Received) -> Self {
         ResponseView {
             response,
             document: OnceCell::new(),

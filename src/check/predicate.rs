@@ -7,9 +7,9 @@ use handlebars::Context;
 use regex::Regex;
 use serde_json::Value;
 
-use crate::collection::duration::parse_duration;
-use crate::collection::predicate_spec::{JsonType, Operators, PredicateSpec};
 use crate::redact::Redactor;
+use crate::spec::duration::parse_duration;
+use crate::spec::predicate::{JsonType, Operators, PredicateSpec};
 use crate::template::{value_to_text, JsonTemplate, Template, TemplateError, Templates};
 
 /// What a predicate is applied to; decides how operands are read.

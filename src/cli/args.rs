@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::collection::duration::parse_duration;
+use runner::spec::duration::parse_duration;
 
 /// Run declarative HTTP workflows: YAML collections of requests with captures and expectations.
 #[derive(Debug, Parser)]
@@ -148,10 +148,10 @@ pub struct EmnifySandboxArgs {
     #[arg(long, default_value = "127.0.0.1")]
     pub host: std::net::IpAddr,
     /// Port to listen on (0: any free port).
-    #[arg(long, default_value_t = crate::sandbox::emnify::DEFAULT_CLI_PORT)]
+    #[arg(long, default_value_t = runner::sandbox::emnify::DEFAULT_CLI_PORT)]
     pub port: u16,
     /// The application token `POST /api/v1/authenticate` accepts.
-    #[arg(long, value_name = "TOKEN", default_value = crate::sandbox::emnify::DEFAULT_APPLICATION_TOKEN)]
+    #[arg(long, value_name = "TOKEN", default_value = runner::sandbox::emnify::DEFAULT_APPLICATION_TOKEN)]
     pub application_token: String,
     /// Lifetime of issued auth tokens.
     #[arg(long, value_name = "DURATION", default_value = "4h", value_parser = parse_timeout)]
@@ -195,7 +195,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub continue_on_failure: bool,
     /// Fail a step whose response body is larger than this (default 256MiB), e.g. `50MB`.
-    #[arg(long, value_name = "SIZE", value_parser = crate::http::parse_size)]
+    #[arg(long, value_name = "SIZE", value_parser = runner::spec::size::parse_size)]
     pub max_body: Option<u64>,
     /// Accept any TLS certificate (self-signed, expired, wrong host). Prints a warning.
     #[arg(long, short = 'k')]
@@ -214,7 +214,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
     /// Resolve HOST to ADDRESS, e.g. `api.example.com:443:127.0.0.1` (repeatable).
-    #[arg(long, value_name = "HOST:PORT:ADDRESS", value_parser = crate::http::network::parse_resolve)]
+    #[arg(long, value_name = "HOST:PORT:ADDRESS", value_parser = runner::http::network::parse_resolve)]
     pub resolve: Vec<(String, std::net::SocketAddr)>,
     /// Time allowed to open a connection (default 10s).
     #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]

@@ -39,7 +39,7 @@ fn csv_rows(text: &str) -> Result<Vec<Row>, String> {
         .collect();
     if let Some(bad) = headers
         .iter()
-        .find(|h| !crate::collection::is_variable_name(h))
+        .find(|h| !runner::collection::is_variable_name(h))
     {
         return Err(format!(
             "column `{bad}` is not a variable name (letters, digits, `_`, `-`)"

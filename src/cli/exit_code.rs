@@ -14,7 +14,7 @@ pub const INTERRUPTED: u8 = 130;
 pub const TERMINATED: u8 = 143;
 
 /// The exit code for a finished run with these counts.
-pub fn for_totals(totals: &crate::engine::Totals) -> u8 {
+pub fn for_totals(totals: &runner::engine::Totals) -> u8 {
     if totals.errored > 0 {
         RUNTIME_ERROR
     } else if totals.failed > 0 {

@@ -21,7 +21,7 @@ pub(super) fn postman(args: &ExportPostmanArgs) -> u8 {
             )
         }
     };
-    let exported = match crate::export::postman(&text, &args.collection) {
+    let exported = match runner::export::postman(&text, &args.collection) {
         Ok(exported) => exported,
         Err(error) => return fail(&mut stderr, error.to_string()),
     };

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::args::{ImportPostmanArgs, SandboxName};
 use super::exit_code;
-use crate::import::{self, EnvironmentFile, Options};
+use runner::import::{self, EnvironmentFile, Options};
 
 pub(super) fn postman(args: &ImportPostmanArgs) -> u8 {
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
@@ -40,7 +40,7 @@ pub(super) fn postman(args: &ImportPostmanArgs) -> u8 {
         schema: args.schema.clone(),
         sandbox: args
             .sandbox
-            .map(|SandboxName::Emnify| crate::collection::model::SandboxKind::Emnify),
+            .map(|SandboxName::Emnify| runner::spec::collection::SandboxKind::Emnify),
         schema_dir,
     };
     let imported = match import::postman(&text, &environments, &options) {

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::args::ListArgs;
 use super::exit_code;
-use crate::collection::{Action, Collection, Step};
+use runner::collection::{Action, Collection, Step};
 
 pub(super) fn list(args: &ListArgs) -> u8 {
     let files = match super::paths::collection_files(&args.paths) {

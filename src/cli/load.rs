@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::collection::{Collection, Diagnostic};
-use crate::engine::{self, PrepareError, RunOptions};
+use runner::collection::{Collection, Diagnostic};
+use runner::engine::{self, PrepareError, RunOptions};
 
 /// Loads the collections named by `arguments` and checks each under every option set
 /// `checks` gives for it (one per environment to try). Returns them, or every problem found,

@@ -12,17 +12,14 @@ mod paths;
 mod progress;
 mod run;
 mod sandbox;
+mod sandboxes;
 mod validate;
-mod workers;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{
-    Cli, ColorWhen, Command, EmnifySandboxArgs, ExportCommand, ExportPostmanArgs, ImportCommand,
-    ImportPostmanArgs, ListArgs, RunArgs, SandboxCommand, SandboxName, ValidateArgs,
-};
+use args::{Cli, Command, ExportCommand, ImportCommand, SandboxCommand};
 
 /// The async runtime: single-threaded for `runner run`, whose collections run on worker
 /// threads of their own (see `workers`), else one worker thread per CPU (the sandbox server).

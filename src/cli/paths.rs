@@ -83,7 +83,7 @@ fn is_collection(path: &Path) -> bool {
         .is_some_and(|ext| ext == "yaml" || ext == "yml");
     yaml && std::fs::read_to_string(path)
         .map(|text| {
-            crate::collection::top_level_keys(&text)
+            runner::collection::top_level_keys(&text)
                 .is_none_or(|keys| keys.iter().any(|key| is_collection_key(key)))
         })
         .unwrap_or(true)
@@ -101,5 +101,5 @@ fn is_collection_key(key: &str) -> bool {
     letters.sort_unstable();
     // A transposition (`stpes`), or one letter added, dropped or changed (`step`, `stepz`).
     letters == ['e', 'p', 's', 's', 't']
-        || crate::collection::diagnostic::did_you_mean(&lower, ["steps"]).is_some()
+        || runner::collection::diagnostic::did_you_mean(&lower, ["steps"]).is_some()
 }

@@ -42,8 +42,8 @@ impl Progress {
     /// A step started.
     pub(super) fn step_started(&self, collection: &str, step: &str) {
         if let Ok(mut state) = self.state.lock() {
-            state.current =
-                crate::text::printable(&format!("{collection} › {step}"), false).into_owned();
+            state.current = runner::spec::text::printable(&format!("{collection} › {step}"), false)
+                .into_owned();
         }
     }
 

@@ -13,12 +13,12 @@ use super::args::RunArgs;
 use super::exit_code;
 use super::output::{CollectionWriter, OrderedOutput};
 use super::progress::Progress;
-use super::workers::{self, Job, Plan};
-use crate::collection::{Collection, Diagnostics};
-use crate::engine::{Collector, Event, Observer, Override, PrepareError, RunOptions, Selection};
-use crate::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
-use crate::report::terminal::{print_summary, TerminalReporter};
-use crate::report::{self, RunRecord};
+use runner::collection::{Collection, Diagnostics};
+use runner::engine::workers::{self, Job, Plan};
+use runner::engine::{Collector, Event, Observer, Override, PrepareError, RunOptions, Selection};
+use runner::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
+use runner::report::terminal::{print_summary, TerminalReporter};
+use runner::report::{self, RunRecord};
 
 /// Where the output for people goes: stdout, or stderr when a report takes stdout (`-`).
 enum Terminal {
@@ -174,7 +174,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     }
     let planned: usize = runs
         .iter()
-        .map(|(collection, plan)| crate::engine::planned_steps(collection, &plan.selection))
+        .map(|(collection, plan)| runner::engine::planned_steps(collection, &plan.selection))
         .sum();
     let progress = Progress::new(planned);
     let ticker = progress.spawn_ticker();
@@ -225,6 +225,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         jobs,
         &plan,
         clients,
+        Arc::new(super::sandboxes::Bundled),
         move |index| finish.finish(index),
         async {
             stopped_by = Some(stop_signal().await);
@@ -363,7 +364,7 @@ fn client_options(args: &RunArgs) -> ClientOptions {
             resolve: args.resolve.clone(),
             connect_timeout: args.connect_timeout,
         },
-        max_body: args.max_body.unwrap_or(crate::http::DEFAULT_MAX_BODY),
+        max_body: args.max_body.unwrap_or(runner::http::DEFAULT_MAX_BODY),
     }
 }
 
@@ -563,7 +564,7 @@ fn steps_exist(collections: &[Collection], wanted: &[String]) -> Result<(), Stri
     }
     for name in wanted {
         if !names.contains(&name.as_str()) {
-            let hint = crate::collection::diagnostic::did_you_mean(name, names.iter().copied())
+            let hint = runner::collection::diagnostic::did_you_mean(name, names.iter().copied())
                 .map_or(String::new(), |close| format!(" (did you mean `{close}`?)"));
             return Err(format!("`--step {name}` names no step or id{hint}"));
         }

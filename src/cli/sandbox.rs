@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::args::EmnifySandboxArgs;
 use super::exit_code;
-use crate::sandbox::emnify::{self, SandboxConfig, DEMO_PASSWORD, DEMO_USERNAME};
+use runner::sandbox::emnify::{self, SandboxConfig, DEMO_PASSWORD, DEMO_USERNAME};
 
 pub(super) async fn emnify(args: EmnifySandboxArgs) -> u8 {
     let config = SandboxConfig {
@@ -26,6 +26,7 @@ pub(super) async fn emnify(args: EmnifySandboxArgs) -> u8 {
                 emnify::SandboxError::Seed { .. } | emnify::SandboxError::InvalidFailRate(_) => {
                     exit_code::INVALID_INPUT
                 }
+                _ => exit_code::RUNTIME_ERROR,
             };
         }
     };

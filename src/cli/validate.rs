@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::args::ValidateArgs;
 use super::exit_code;
-use crate::engine::RunOptions;
+use runner::engine::RunOptions;
 
 pub(super) fn validate(args: &ValidateArgs) -> u8 {
     let mut stdout = anstream::AutoStream::new(std::io::stdout(), args.color.choice());
@@ -15,7 +15,7 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
         require_inputs: false,
         ..RunOptions::default()
     };
-    let checks = |collection: &crate::collection::Collection| -> Vec<RunOptions> {
+    let checks = |collection: &runner::collection::Collection| -> Vec<RunOptions> {
         let environments: Vec<Option<String>> = match &args.env {
             Some(env) => vec![Some(env.clone())],
             None if collection.environments.is_empty() => vec![None],

@@ -1,9 +1,9 @@
 //! Compiles auth helpers (`auth:` on a request or in `defaults`).
 
-use super::auth_spec::AuthSpec;
 use super::compile::Compiler;
 use super::locate::FieldPath;
 use super::{ApiKeyPlace, Auth, ClientCredentials};
+use crate::spec::auth::AuthSpec;
 
 impl Compiler<'_> {
     /// Compiles `spec` at `field`. `Ok(None)` is `auth: none`; `Err(())` a helper with a

@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use super::compile::Compiler;
 use super::locate::FieldPath;
-use super::model::{RequestSpec, ScalarValue};
 use super::{Body, MultipartPart, PartContent};
+use crate::spec::collection::{RequestSpec, ScalarValue};
 use crate::template::Template;
 
 /// The body fields, in the order they are named in messages.
@@ -130,7 +130,7 @@ impl Compiler<'_> {
     fn part(
         &mut self,
         name: &str,
-        spec: &super::body_spec::MultipartPartFields,
+        spec: &crate::spec::body::MultipartPartFields,
         field: &FieldPath,
     ) -> Option<MultipartPart> {
         let content = match (&spec.value, &spec.file) {

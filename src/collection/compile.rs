@@ -11,12 +11,7 @@ use serde_json::Value;
 
 use super::diagnostic::did_you_mean;
 use super::locate::{FieldPath, Positions};
-use super::model::{
-    self, CollectionSpec, CookieExpectSpec, EnvironmentSpec, ExpectSpec, NextField, PaginateSpec,
-    RequestSpec, RetryOn, RetrySpec, ScalarValue, StepSpec,
-};
 use super::outline::{Outline, MAX_NESTING};
-use super::predicate_spec::PredicateSpec;
 use super::{
     Action, Auth, Body, Collection, Condition, Diagnostic, Environment, ForEach, Include, Input,
     NextPage, Paginate, PartContent, Reference, Request, RequestStep, Retry, Step, Variable,
@@ -28,6 +23,11 @@ use crate::check::expect::{
 };
 use crate::check::jsonpath::JsonPath;
 use crate::check::predicate::{Predicate, Subject};
+use crate::spec::collection::{
+    CollectionSpec, CookieExpectSpec, EnvironmentSpec, ExpectSpec, NextField, PaginateSpec,
+    RequestSpec, RetryOn, RetrySpec, ScalarValue, StepSpec,
+};
+use crate::spec::predicate::PredicateSpec;
 use crate::template::{JsonTemplate, Template, TemplateError, Templates};
 
 /// Compiles `source`, read from `path`: the collection (when its YAML has the format's
@@ -574,7 +574,7 @@ impl Compiler<'_> {
 
     fn conditions(
         &mut self,
-        specs: &IndexMap<String, super::predicate_spec::PredicateSpec>,
+        specs: &IndexMap<String, crate::spec::predicate::PredicateSpec>,
         field: &FieldPath,
     ) -> Vec<Condition> {
         specs
@@ -750,16 +750,16 @@ impl Compiler<'_> {
 
     fn paginate(&mut self, spec: &PaginateSpec, field: &FieldPath) -> Option<Paginate> {
         let next = match &spec.next {
-            model::NextPage::Link(_) => NextPage::Link,
-            model::NextPage::Field(NextField {
+            crate::spec::collection::NextPage::Link(_) => NextPage::Link,
+            crate::spec::collection::NextPage::Field(NextField {
                 jsonpath: Some(path),
                 query: None,
             }) => NextPage::JsonPath(self.jsonpath(path, &field.key("next").key("jsonpath"))?),
-            model::NextPage::Field(NextField {
+            crate::spec::collection::NextPage::Field(NextField {
                 jsonpath: None,
                 query: Some(name),
             }) => NextPage::Query(name.clone()),
-            model::NextPage::Field(_) => {
+            crate::spec::collection::NextPage::Field(_) => {
                 self.problem_with_hint(
                     &field.key("next"),
                     "`next` is `link`, `{ jsonpath: PATH }` or `{ query: NAME }`",
@@ -1123,7 +1123,7 @@ impl Compiler<'_> {
 
     fn predicate(
         &mut self,
-        spec: &super::predicate_spec::PredicateSpec,
+        spec: &crate::spec::predicate::PredicateSpec,
         subject: Subject,
         allow_count: bool,
         field: &FieldPath,
@@ -1179,7 +1179,7 @@ impl Compiler<'_> {
     fn capture(
         &mut self,
         name: &str,
-        spec: &super::capture_spec::CaptureFields,
+        spec: &crate::spec::capture::CaptureFields,
         field: &FieldPath,
     ) -> Option<Capture> {
         if !is_identifier(name) || RESERVED_NAMES.contains(&name) {

@@ -2,19 +2,12 @@
 //! the form the engine runs (templates, JSONPaths, regexes and schemas compiled once).
 
 mod auth;
-pub mod auth_spec;
 mod body;
-pub mod body_spec;
-pub mod capture_spec;
 mod compile;
 pub mod diagnostic;
 mod duplicates;
-pub mod duration;
 pub mod locate;
-pub mod model;
 mod outline;
-pub mod predicate_spec;
-pub mod schema;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -26,9 +19,9 @@ use crate::check::expect::Expectations;
 use crate::template::{JsonTemplate, Template, Templates};
 
 pub use crate::check::condition::Condition;
+pub use crate::spec::collection::{CollectionSpec, Method, SandboxKind};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use locate::FieldPath;
-pub use model::{CollectionSpec, Method, SandboxKind};
 pub use outline::{has_top_level_key, top_level_keys};
 
 /// True for a valid variable name: letters, digits, `_` and `-`, not empty.
@@ -370,7 +363,7 @@ pub struct ClientCredentials {
     /// `audience`.
     pub audience: Option<Template>,
     /// `client_auth`.
-    pub client_auth: auth_spec::ClientAuthMethod,
+    pub client_auth: crate::spec::auth::ClientAuthMethod,
 }
 
 impl Auth {

@@ -480,7 +480,7 @@ finally:
         }
     }
 
-    use crate::collection::model::{CollectionSpec, StepSpec};
+    use crate::spec::collection::{CollectionSpec, StepSpec};
 
     /// Every YAML file of the repository's collections and test fixtures.
     fn repository_yaml() -> Vec<String> {

@@ -9,45 +9,15 @@ use serde_json::Value;
 
 use super::events::{Event, Observer};
 use super::result::{Outcome, StepResult};
+use super::state::Run;
 use super::step::{self, Seen};
-use super::RunOptions;
-use crate::check::predicate::Operands;
-use crate::collection::{Action, Collection, Include, Step};
-use crate::http::HttpClient;
-use crate::redact::Redactor;
-use crate::vars::Variables;
 
-/// The state of one collection run.
-pub(super) struct Run<'a> {
-    pub(super) collection: &'a Collection,
-    pub(super) options: &'a RunOptions,
-    pub(super) client: &'a HttpClient,
-    pub(super) variables: Variables,
-    pub(super) redactor: Redactor,
-    /// A step failed (without `--continue-on-failure`): the rest are skipped.
-    pub(super) stopped: bool,
-}
+use crate::check::predicate::Operands;
+use crate::collection::{Action, Include, Step};
 
 type Boxed<'f> = Pin<Box<dyn Future<Output = ()> + Send + 'f>>;
 
 impl<'a> Run<'a> {
-    pub(super) fn new(
-        collection: &'a Collection,
-        options: &'a RunOptions,
-        client: &'a HttpClient,
-        variables: Variables,
-        redactor: Redactor,
-    ) -> Self {
-        Run {
-            collection,
-            options,
-            client,
-            variables,
-            redactor,
-            stopped: false,
-        }
-    }
-
     /// Runs `steps` in order; `prefix` goes before each name (`Group › `).
     pub(super) fn steps<'f>(
         &'f mut self,

@@ -6,8 +6,11 @@ mod flow;
 mod prepare;
 mod request;
 mod result;
+mod sandboxes;
 mod select;
+mod state;
 mod step;
+pub mod workers;
 
 use std::time::{Duration, Instant};
 
@@ -17,9 +20,10 @@ pub use result::{
     Attempt, CollectionDone, CollectionReport, Exchange, Outcome, SentRequest, StepError,
     StepErrorKind, StepResult, Totals,
 };
+pub use sandboxes::{NoSandboxes, RunningSandbox, SandboxStartError, Sandboxes};
 pub use select::{planned_steps, Selection};
 
-use crate::collection::{Collection, SandboxKind};
+use crate::collection::Collection;
 use crate::http::HttpClient;
 
 /// How to run a collection.
@@ -67,12 +71,13 @@ impl Default for RunOptions {
     }
 }
 
-/// Runs `collection` with `client`, reporting to `observer`. Starts the environment's
-/// bundled sandbox for the duration of the run.
+/// Runs `collection` with `client`, reporting to `observer`. The sandbox its environment asks
+/// for is started by `sandboxes` (the caller's) for the duration of the run.
 pub async fn run_collection(
     collection: &Collection,
     options: &RunOptions,
     client: &HttpClient,
+    sandboxes: &dyn Sandboxes,
     observer: &mut dyn Observer,
 ) -> Result<CollectionDone, PrepareError> {
     let environment = collection
@@ -80,27 +85,17 @@ pub async fn run_collection(
         .ok()
         .flatten();
     let sandbox = match environment.and_then(|(_, env)| env.sandbox) {
-        Some(SandboxKind::Emnify) => Some(
-            crate::sandbox::emnify::start(crate::sandbox::emnify::SandboxConfig {
-                port: 0,
-                ..Default::default()
-            })
-            .await
-            .map_err(|e| PrepareError::Sandbox(e.to_string()))?,
-        ),
+        Some(kind) => Some(sandboxes.start(kind).await.map_err(PrepareError::Sandbox)?),
         None => None,
     };
-    let sandbox_vars = sandbox.as_ref().map(|s| SandboxVars {
-        url: s.url().to_owned(),
-        application_token: s.application_token().to_owned(),
-    });
+    let sandbox_vars = sandbox.as_ref().map(|s| s.vars().clone());
     let prepared = prepare(collection, options, sandbox_vars.as_ref());
     let report = match prepared {
         Ok(prepared) => Ok(run_prepared(collection, options, client, observer, prepared).await),
         Err(error) => Err(error),
     };
     if let Some(sandbox) = sandbox {
-        sandbox.shutdown().await;
+        sandbox.stop().await;
     }
     report
 }
@@ -149,7 +144,7 @@ async fn run_prepared(
         .iter()
         .filter(|s| selected[s.index])
         .collect();
-    let mut run = flow::Run::new(collection, options, client, variables, redactor);
+    let mut run = state::Run::new(collection, options, client, variables, redactor);
     if steps.len() == collection.steps.len() {
         run.steps(&collection.steps, "", observer).await;
     } else {

@@ -24,7 +24,7 @@ pub enum PrepareError {
     Invalid(Diagnostics),
     /// A bundled sandbox could not start.
     #[error("could not start the sandbox: {0}")]
-    Sandbox(String),
+    Sandbox(#[source] super::SandboxStartError),
 }
 
 /// A value for a variable coming from outside the collection (`--var`, `--vars-file`,

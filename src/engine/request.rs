@@ -142,9 +142,22 @@ pub(super) fn sent(request: &OutgoingRequest, response: Option<&Response>) -> Se
     SentRequest {
         method: request.method.as_str().to_owned(),
         url: url.to_string(),
-        headers: super::step::header_pairs(headers),
+        headers: header_pairs(headers),
         body: request.body.clone(),
         follow_redirects: request.follow_redirects,
         max_redirects: request.max_redirects,
     }
+}
+
+/// Header names and values as text, in order.
+pub(super) fn header_pairs(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
 }

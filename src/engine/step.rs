@@ -6,8 +6,8 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-use super::flow::Run;
 use super::result::{Attempt, Exchange, Outcome, StepError, StepResult};
+use super::state::Run;
 use crate::check::expect::Failure;
 use crate::check::predicate::Operands;
 use crate::check::ResponseView;
@@ -82,9 +82,9 @@ pub(super) async fn run(
     let Some((request, response, mut failures)) = exchange else {
         return (redact_result(result, &run.redactor), None);
     };
-    result.status = Some(response.status);
+    result.status = Some(response.received.status);
 
-    let view = ResponseView::new(&response);
+    let view = ResponseView::new(&response.received);
     // Exactly the room needed: a report keeps every step's result.
     result.captures.reserve_exact(request_step.captures.len());
     for capture in &request_step.captures {
@@ -125,17 +125,18 @@ pub(super) async fn run(
         let keep = |text: &str| {
             let masked = run.redactor.redact(text);
             match options.exchange_body_limit {
-                Some(limit) => crate::text::cut_bytes(&masked, limit).into_owned(),
+                Some(limit) => crate::spec::text::cut_bytes(&masked, limit).into_owned(),
                 None => masked.into_owned(),
             }
         };
         result.exchange = Some(Box::new(Exchange {
-            request_headers: header_pairs(&response.sent_headers),
+            request_headers: super::request::header_pairs(&response.sent_headers),
             request_body: request.body.describe().map(|b| keep(&b)),
             response_version: response.version.clone(),
-            response_headers: header_pairs(&response.headers),
+            response_headers: super::request::header_pairs(&response.received.headers),
             response_body: keep(&view.text()),
             redirects: response
+                .received
                 .redirects
                 .iter()
                 .map(|r| (r.status, r.to.to_string()))
@@ -143,12 +144,14 @@ pub(super) async fn run(
         }));
     }
     let seen = step.id.as_ref().map(|_| Seen {
-        status: response.status,
+        status: response.received.status,
         headers: response
+            .received
             .headers
             .keys()
             .filter_map(|name| {
                 response
+                    .received
                     .header(name.as_str())
                     .map(|value| (name.as_str().to_owned(), Value::String(value.to_owned())))
             })
@@ -187,8 +190,8 @@ async fn attempts(
                 (error.to_string(), None)
             }
             Ok(response) => {
-                result.duration += response.duration;
-                let status = response.status;
+                result.duration += response.received.duration;
+                let status = response.received.status;
                 let retryable = retry.is_some_and(|r| {
                     (r.on_server_error && (500..600).contains(&status))
                         || (r.on_too_many_requests && status == 429)
@@ -196,7 +199,7 @@ async fn attempts(
                 let unmet = match retry {
                     Some(r) if !last && !retryable => {
                         let until = r.until.as_ref().unwrap_or(&request_step.expect);
-                        let view = ResponseView::new(response);
+                        let view = ResponseView::new(&response.received);
                         let operands = Operands {
                             templates: &run.collection.templates,
                             context: run.variables.context(),
@@ -217,7 +220,7 @@ async fn attempts(
                                 result,
                                 retry,
                                 Some(status),
-                                response.duration,
+                                response.received.duration,
                                 String::new(),
                             );
                         }
@@ -228,7 +231,7 @@ async fn attempts(
             }
         };
         let (status, took) = match &sent {
-            Ok(response) => (Some(response.status), response.duration),
+            Ok(response) => (Some(response.received.status), response.received.duration),
             Err(_) => (None, began.elapsed()),
         };
         record_attempt(result, retry, status, took, note);
@@ -238,7 +241,7 @@ async fn attempts(
             .map_or(pause, |max| pause.min(max));
         tokio::time::sleep(pause).await;
         if let Some(r) = retry {
-            wait = crate::collection::duration::saturating_mul(wait, r.backoff);
+            wait = crate::spec::duration::saturating_mul(wait, r.backoff);
         }
     }
     None
@@ -281,7 +284,12 @@ fn record_attempt(
 
 /// `Retry-After` in seconds (capped at five minutes).
 fn retry_after(response: &Response) -> Option<Duration> {
-    let seconds: u64 = response.header("retry-after")?.trim().parse().ok()?;
+    let seconds: u64 = response
+        .received
+        .header("retry-after")?
+        .trim()
+        .parse()
+        .ok()?;
     Some(Duration::from_secs(seconds.min(300)))
 }
 
@@ -305,8 +313,8 @@ async fn pages(
                 return None;
             }
         };
-        result.duration += response.duration;
-        let view = ResponseView::new(&response);
+        result.duration += response.received.duration;
+        let view = ResponseView::new(&response.received);
         let operands = Operands {
             templates: &run.collection.templates,
             context: run.variables.context(),
@@ -324,7 +332,7 @@ async fn pages(
             }
         }
         let next = match &paginate.next {
-            NextPage::Link => response.header("link").and_then(next_link),
+            NextPage::Link => response.received.header("link").and_then(next_link),
             NextPage::JsonPath(path) => view
                 .select(path)
                 .ok()
@@ -452,18 +460,6 @@ fn render(
     })
 }
 
-pub(super) fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect()
-}
-
 /// Characters of a failure's or an error's text kept in a result (a token endpoint's error page,
 /// a schema error quoting a large value): cut after masking.
 const MESSAGE_LIMIT: usize = 1000;
@@ -474,7 +470,7 @@ pub(super) fn redact_result(mut result: StepResult, redactor: &Redactor) -> Step
     let r = |text: &mut String| redactor.redact_in_place(text);
     let bounded = |text: &mut String| {
         redactor.redact_in_place(text);
-        if let std::borrow::Cow::Owned(cut) = crate::text::shorten(text, MESSAGE_LIMIT) {
+        if let std::borrow::Cow::Owned(cut) = crate::spec::text::shorten(text, MESSAGE_LIMIT) {
             *text = cut;
         }
     };

@@ -7,12 +7,13 @@
 //! the format has — including ones newer than the exporter, which it reports instead of
 //! dropping silently.
 
+mod context;
 mod postman;
 mod script;
 
 use std::path::Path;
 
-use crate::import::report::Report;
+use crate::postman::Report;
 
 /// The result of an export.
 #[derive(Debug, Clone)]

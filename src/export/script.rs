@@ -3,8 +3,8 @@
 
 use serde_json::{Map as JsonMap, Value};
 
-use super::postman::{scalar_text, Context};
-use crate::import::template::looks_secret;
+use super::context::{scalar_text, Context};
+use crate::postman::looks_secret;
 
 /// The test script lines of a step (empty when it captures and expects nothing).
 pub(super) fn test_lines(step: &JsonMap<String, Value>, cx: &mut Context<'_>) -> Vec<String> {
@@ -296,7 +296,7 @@ fn literal(value: &Value, operand: Operand) -> Result<String, String> {
     Ok(match (operand, value) {
         (Operand::Milliseconds, Value::String(text)) => {
             let duration =
-                crate::collection::duration::parse_duration(text).map_err(|e| e.to_string())?;
+                crate::spec::duration::parse_duration(text).map_err(|e| e.to_string())?;
             duration.as_millis().to_string()
         }
         (Operand::Text, Value::Number(n)) => js_string(&n.to_string()),

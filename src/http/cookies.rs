@@ -2,6 +2,7 @@
 //! Netscape cookie file with `--cookie-jar`), and the cookies one response set, for captures
 //! and expectations.
 
+use crate::response::SetCookie;
 use std::sync::Mutex;
 
 use cookie_store::{CookieDomain, CookieExpiration, CookieStore};
@@ -12,29 +13,6 @@ use reqwest::Url;
 #[derive(Debug, Default)]
 pub struct CookieJar {
     store: Mutex<CookieStore>,
-}
-
-/// A cookie as a response set it, with its attributes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SetCookie {
-    /// The name.
-    pub name: String,
-    /// The value.
-    pub value: String,
-    /// `Domain`, if given.
-    pub domain: Option<String>,
-    /// `Path`, if given.
-    pub path: Option<String>,
-    /// `Secure`.
-    pub secure: bool,
-    /// `HttpOnly`.
-    pub http_only: bool,
-    /// `SameSite`: `Strict`, `Lax` or `None`.
-    pub same_site: Option<String>,
-    /// `Max-Age`, in seconds.
-    pub max_age: Option<i64>,
-    /// `Expires`, as RFC 3339 text.
-    pub expires: Option<String>,
 }
 
 /// A Netscape cookie file that cannot be read.

@@ -13,7 +13,6 @@ pub mod redirect;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
     PROXY_AUTHORIZATION,
@@ -21,10 +20,11 @@ use reqwest::header::{
 
 pub use auth::Credentials;
 pub use body::{OutgoingBody, OutgoingPart, OutgoingPartContent};
-pub use cookies::{CookieJar, SetCookie};
-pub use error::{format_size, parse_size, TransportError};
+pub use cookies::CookieJar;
+pub use error::TransportError;
 pub use network::NetworkOptions;
-pub use redirect::Redirect;
+
+use crate::response::{Received, Redirect};
 
 /// The `User-Agent` every request carries unless the step sets its own.
 pub const USER_AGENT: &str = concat!("runner/", env!("CARGO_PKG_VERSION"));
@@ -94,45 +94,16 @@ pub struct OutgoingRequest {
 /// A response, fully read.
 #[derive(Debug, Clone)]
 pub struct Response {
-    /// The status code.
-    pub status: u16,
+    /// What came back, as the checks judge it.
+    pub received: Received,
     /// The HTTP version, e.g. `HTTP/1.1`.
     pub version: String,
-    /// The headers.
-    pub headers: HeaderMap,
-    /// The body, decoded (gzip, brotli).
-    pub body: Bytes,
-    /// From sending the request to the last byte of the body, redirects included.
-    pub duration: Duration,
-    /// The URL that gave this response (after redirects).
-    pub url: reqwest::Url,
-    /// The redirects followed, in order.
-    pub redirects: Vec<Redirect>,
-    /// The cookies set along the way (every hop), in order.
-    pub cookies: Vec<SetCookie>,
     /// The first request as it went on the wire: its URL (with an API key in the query)...
     pub sent_url: reqwest::Url,
     /// ... and its headers (with auth and cookies).
     pub sent_headers: HeaderMap,
     /// Secrets the client learnt while sending (an OAuth2 access token): mask them.
     pub new_secrets: Vec<String>,
-}
-
-impl Response {
-    /// The first value of header `name` (case-insensitive), as text.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    /// The `Content-Type` header, or `""`.
-    pub fn content_type(&self) -> &str {
-        self.header(CONTENT_TYPE.as_str()).unwrap_or("")
-    }
-
-    /// The last cookie named `name` that the response (or a redirect on the way) set.
-    pub fn cookie(&self, name: &str) -> Option<&SetCookie> {
-        self.cookies.iter().rev().find(|c| c.name == name)
-    }
 }
 
 /// Why the HTTP client could not be built.
@@ -202,7 +173,7 @@ impl HttpClient {
             .await?;
         let mut response = self.exchange(request, Some(&token)).await?;
         response.new_secrets.push(token.clone());
-        if response.status == 401 {
+        if response.received.status == 401 {
             // The server says the token is no good (revoked, expired early): one new token,
             // one more try.
             self.tokens.invalidate(token_request, &token).await;
@@ -264,7 +235,7 @@ impl HttpClient {
                 return Err(TransportError::Timeout {
                     host: url.host_str().unwrap_or("").to_owned(),
                     port: url.port_or_known_default().unwrap_or(0),
-                    after: crate::collection::duration::format_duration(request.timeout),
+                    after: crate::spec::duration::format_duration(request.timeout),
                 });
             }
             let mut builder = self
@@ -329,14 +300,16 @@ impl HttpClient {
             }
             let (sent_url, sent_headers) = first.unwrap_or_else(|| (url.clone(), HeaderMap::new()));
             return Ok(Response {
-                status,
+                received: Received {
+                    status,
+                    headers,
+                    body: body.freeze(),
+                    duration: started.elapsed(),
+                    url,
+                    redirects,
+                    cookies,
+                },
                 version,
-                headers,
-                body: body.freeze(),
-                duration: started.elapsed(),
-                url,
-                redirects,
-                cookies,
                 sent_url,
                 sent_headers,
                 new_secrets: Vec::new(),

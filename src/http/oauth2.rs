@@ -10,7 +10,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION};
 use serde_json::Value;
 
 use super::TransportError;
-use crate::collection::auth_spec::ClientAuthMethod;
+use crate::spec::auth::ClientAuthMethod;
 
 /// A rendered `oauth2.client_credentials`.
 #[derive(Clone, PartialEq, Eq, Hash)]

@@ -6,15 +6,6 @@
 use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::{Method, Url};
 
-/// One redirect followed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Redirect {
-    /// The redirecting status (301, 302, 303, 307, 308).
-    pub status: u16,
-    /// Where it pointed, resolved against the URL that answered.
-    pub to: Url,
-}
-
 /// The next hop of a redirect: where, with which method, and whether the body goes along.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Hop {

@@ -2,7 +2,7 @@
 //! helpers. Credentials written literally in the collection become variables read from secret
 //! `inputs`: their values are never written to the YAML.
 
-use super::convert::Context;
+use super::context::Context;
 use super::postman::Auth;
 use super::yaml::{Map, Node};
 

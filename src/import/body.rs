@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::convert::Context;
+use super::context::Context;
 use super::postman::{Body, KeyValue};
 use super::yaml::{from_json, Map, Node};
 

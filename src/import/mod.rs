@@ -11,10 +11,9 @@
 
 pub mod auth;
 pub mod body;
+mod context;
 mod convert;
-pub mod placeholders;
 pub mod postman;
-pub mod report;
 pub mod script;
 pub mod template;
 pub mod url;
@@ -22,8 +21,8 @@ pub mod yaml;
 
 use serde_json::Value;
 
-pub use convert::Context;
-pub use report::Report;
+pub use crate::postman::Report;
+pub use context::Context;
 
 /// What the importer was asked to do besides converting.
 #[derive(Debug, Clone)]
@@ -34,7 +33,7 @@ pub struct Options {
     pub schema: String,
     /// Add an environment `sandbox` that runs against this bundled sandbox (and make it the
     /// default).
-    pub sandbox: Option<crate::collection::model::SandboxKind>,
+    pub sandbox: Option<crate::spec::collection::SandboxKind>,
     /// Where JSON Schemas found in test scripts are written, relative to the output file;
     /// `None` (output to stdout) reports them as not translated.
     pub schema_dir: Option<String>,

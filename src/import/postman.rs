@@ -8,10 +8,6 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The schema URL of Collection v2.1, written by `runner export postman`.
-pub const SCHEMA_V2_1: &str =
-    "https://schema.getpostman.com/json/collection/v2.1.0/collection.json";
-
 /// A Postman collection.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Collection {

@@ -3,7 +3,7 @@
 
 use indexmap::{IndexMap, IndexSet};
 
-use super::report::Report;
+use crate::postman::Report;
 
 /// Names runner reserves (its scopes and template helpers) or handlebars reads specially.
 const RESERVED: &[&str] = &[
@@ -64,7 +64,7 @@ impl Templates {
     /// `text` with each `{{name}}` made a runner template; dynamic variables without a
     /// helper are kept as written and reported.
     pub fn text(&mut self, text: &str, item: &str, place: &str, report: &mut Report) -> String {
-        super::placeholders::map_placeholders(text, |inner| {
+        crate::postman::placeholders::map_placeholders(text, |inner| {
             let Some(dynamic) = inner.strip_prefix('$') else {
                 let name = self.name(inner);
                 self.used.insert(name.clone());
@@ -88,22 +88,6 @@ impl Templates {
     }
 }
 
-/// Whether a variable name suggests a credential, so its capture should be a secret.
-pub fn looks_secret(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [
-        "token",
-        "secret",
-        "password",
-        "passwd",
-        "apikey",
-        "api_key",
-        "credential",
-    ]
-    .iter()
-    .any(|word| lower.contains(word))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +108,5 @@ mod tests {
         );
         assert_eq!(report.lossy_count(), 1);
         assert_eq!(templates.renamed.len(), 2);
-        assert!(looks_secret("auth_token") && looks_secret("apiKey") && !looks_secret("id"));
     }
 }

@@ -4,7 +4,7 @@
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
-use super::convert::Context;
+use super::context::Context;
 use super::postman::{KeyValue, Url, UrlObject};
 
 /// A converted URL: the URL without its query, and the query parameters in order.

@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use super::{millis, RunRecord};
-use crate::collection::duration::format_duration;
 use crate::engine::{CollectionReport, Exchange, Outcome, StepErrorKind, StepResult};
+use crate::spec::duration::format_duration;
 
 const STYLE: &str = r#"
 :root { --pass: #1a7f37; --fail: #cf222e; --error: #9a6700; --skip: #6e7781; --line: #d0d7de; }
@@ -351,7 +351,7 @@ fn pretty(body: &str) -> std::borrow::Cow<'_, str> {
 /// Text for HTML: markup escaped, and what a server sent that would act on a terminal shown
 /// as escapes, as in every other output.
 fn escape(text: &str) -> String {
-    let text = crate::text::printable(text, true);
+    let text = crate::spec::text::printable(text, true);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -5,10 +5,10 @@ use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::collection::duration::format_duration;
 use crate::engine::{Event, Exchange, Observer, Outcome, StepResult};
 use crate::report::RunRecord;
-use crate::text::printable;
+use crate::spec::duration::format_duration;
+use crate::spec::text::printable;
 
 /// A text for one line: what would steer the terminal (`ESC`, `\r`, ...) written as escapes.
 fn shown(text: &str) -> std::borrow::Cow<'_, str> {

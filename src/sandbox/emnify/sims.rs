@@ -51,13 +51,9 @@ pub(crate) const SIM_LIST: ListSpec = ListSpec {
 
 type Shared = State<Arc<AppState>>;
 
-fn respond(result: Result<Response, ApiError>) -> Response {
-    result.unwrap_or_else(IntoResponse::into_response)
-}
-
 /// `GET /api/v1/sim`.
 pub(crate) async fn list(State(state): Shared, params: ListParams, headers: HeaderMap) -> Response {
-    respond(list_inner(&state, params, &headers))
+    list_inner(&state, params, &headers).into_response()
 }
 
 fn list_inner(
@@ -87,7 +83,7 @@ fn list_inner(
 
 /// `GET /api/v1/sim/{id}` [REC].
 pub(crate) async fn get(State(state): Shared, Path(raw_id): Path<String>) -> Response {
-    respond(get_inner(&state, &raw_id))
+    get_inner(&state, &raw_id).into_response()
 }
 
 fn get_inner(state: &AppState, raw_id: &str) -> Result<Response, ApiError> {
@@ -106,7 +102,7 @@ pub(crate) async fn update(
     Path(raw_id): Path<String>,
     body: Bytes,
 ) -> Response {
-    respond(update_inner(&state, &raw_id, &body))
+    update_inner(&state, &raw_id, &body).into_response()
 }
 
 fn update_inner(state: &AppState, raw_id: &str, body: &Bytes) -> Result<Response, ApiError> {

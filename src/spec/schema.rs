@@ -1,6 +1,6 @@
-//! The JSON Schema of the collection format, generated from the types in [`super::model`].
+//! The JSON Schema of the collection format, generated from the types in [`super::collection`].
 
-use super::model::CollectionSpec;
+use super::collection::CollectionSpec;
 
 /// Where the generated schema is kept in the repository.
 pub const SCHEMA_PATH: &str = "schemas/collection.schema.json";

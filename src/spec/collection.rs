@@ -10,11 +10,11 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::auth_spec::AuthSpec;
-use super::body_spec::{GraphqlSpec, MultipartPartSpec};
-use super::capture_spec::CaptureSpec;
+use super::auth::AuthSpec;
+use super::body::{GraphqlSpec, MultipartPartSpec};
+use super::capture::CaptureSpec;
 use super::duration::DurationText;
-use super::predicate_spec::{PredicateSpec, StatusSpec};
+use super::predicate::{PredicateSpec, StatusSpec};
 
 /// A runner collection: request steps run in order, with variables, captures and expectations.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

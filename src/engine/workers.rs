@@ -14,12 +14,12 @@ use futures_util::FutureExt as _;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+use super::{Observer, PrepareError, RunOptions, Sandboxes};
 use crate::collection::Collection;
-use crate::engine::{Observer, PrepareError, RunOptions};
 use crate::http::HttpClient;
 
 /// One run of one collection.
-pub(super) struct Job<O> {
+pub struct Job<O> {
     /// Its position in the run's order.
     pub index: usize,
     /// The collection to run.
@@ -32,13 +32,13 @@ pub(super) struct Job<O> {
 
 /// How the jobs are spread: `lanes[t]` jobs run at once on thread `t`.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) struct Plan {
+pub struct Plan {
     lanes: Vec<usize>,
 }
 
 impl Plan {
     /// `jobs` at a time over `runs` runs, on at most `cpus` threads.
-    pub(super) fn new(jobs: usize, cpus: usize, runs: usize) -> Plan {
+    pub fn new(jobs: usize, cpus: usize, runs: usize) -> Plan {
         let jobs = jobs.clamp(1, runs.max(1));
         let threads = jobs.min(cpus.max(1));
         let lanes = (0..threads)
@@ -48,16 +48,16 @@ impl Plan {
     }
 
     /// The number of threads.
-    pub(super) fn threads(&self) -> usize {
+    pub fn threads(&self) -> usize {
         self.lanes.len()
     }
 }
 
 /// The end of one job: its index and, if it could not start, why.
-pub(super) type Finished = (usize, Option<PrepareError>);
+pub type Finished = (usize, Option<PrepareError>);
 
 /// How the jobs went.
-pub(super) struct Ran {
+pub struct Ran {
     /// Every job that ended (all of them unless interrupted), in no particular order.
     pub finished: Vec<Finished>,
     /// Whether the run was interrupted (the jobs still running were stopped).
@@ -74,15 +74,19 @@ struct Shared<O> {
     finished: Mutex<Vec<Finished>>,
     /// The first job that panicked (a bug): raised again once every job has ended.
     panic: Mutex<Option<Box<dyn std::any::Any + Send>>>,
+    /// Starts the sandboxes the jobs' environments ask for.
+    sandboxes: Arc<dyn Sandboxes>,
 }
 
-/// Runs `jobs` as `plan` says, thread `t` with `clients[t]`; `done(index)` is called as each
-/// job ends. Stops the jobs still running when `interrupt` fires. The first thread is the
-/// caller's, whose runtime must be single-threaded.
-pub(super) async fn run<O: Observer + 'static>(
+/// Runs `jobs` as `plan` says, thread `t` with `clients[t]`, starting the sandboxes their
+/// environments ask for with `sandboxes`; `done(index)` is called as each job ends. Stops the
+/// jobs still running when `interrupt` fires. The first thread is the caller's, whose runtime
+/// must be single-threaded.
+pub async fn run<O: Observer + 'static>(
     jobs: Vec<Job<O>>,
     plan: &Plan,
     clients: Vec<HttpClient>,
+    sandboxes: Arc<dyn Sandboxes>,
     done: impl Fn(usize) + Send + Sync + 'static,
     interrupt: impl std::future::Future<Output = ()>,
 ) -> Ran {
@@ -91,6 +95,7 @@ pub(super) async fn run<O: Observer + 'static>(
         done: Box::new(done),
         finished: Mutex::new(Vec::new()),
         panic: Mutex::new(None),
+        sandboxes,
     });
     let (stop, stopped) = watch::channel(false);
     let mut clients = clients.into_iter();
@@ -174,10 +179,11 @@ fn lanes<O: Observer + 'static>(
         running.spawn(async move {
             while let Some(mut job) = next(&shared.queue) {
                 // A job that panics (a bug) does not take the lane's later jobs with it.
-                let ran = std::panic::AssertUnwindSafe(crate::engine::run_collection(
+                let ran = std::panic::AssertUnwindSafe(super::run_collection(
                     &job.collection,
                     &job.options,
                     &client,
+                    shared.sandboxes.as_ref(),
                     &mut job.observer,
                 ))
                 .catch_unwind()

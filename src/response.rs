@@ -1,0 +1,90 @@
+//! A response as the checks judge it: status, headers, body, the final URL, the time it took,
+//! the redirects followed and the cookies set. The HTTP client fills one in; expectations,
+//! captures and conditions read it, and a unit test builds one in a line.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::Url;
+
+/// What came back for a request.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// The status code.
+    pub status: u16,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body, decoded (gzip, brotli).
+    pub body: Bytes,
+    /// From sending the request to the last byte of the body, redirects included.
+    pub duration: Duration,
+    /// The URL that gave this response (after redirects).
+    pub url: Url,
+    /// The redirects followed, in order.
+    pub redirects: Vec<Redirect>,
+    /// The cookies set along the way (every hop), in order.
+    pub cookies: Vec<SetCookie>,
+}
+
+/// One redirect followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    /// The redirecting status (301, 302, 303, 307, 308).
+    pub status: u16,
+    /// Where it pointed, resolved against the URL that answered.
+    pub to: Url,
+}
+
+/// A cookie as a response set it, with its attributes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetCookie {
+    /// The name.
+    pub name: String,
+    /// The value.
+    pub value: String,
+    /// `Domain`, if given.
+    pub domain: Option<String>,
+    /// `Path`, if given.
+    pub path: Option<String>,
+    /// `Secure`.
+    pub secure: bool,
+    /// `HttpOnly`.
+    pub http_only: bool,
+    /// `SameSite`: `Strict`, `Lax` or `None`.
+    pub same_site: Option<String>,
+    /// `Max-Age`, in seconds.
+    pub max_age: Option<i64>,
+    /// `Expires`, as RFC 3339 text.
+    pub expires: Option<String>,
+}
+
+impl Received {
+    /// A response with `status`, `body` and no headers, from `url`: a start for tests.
+    pub fn new(status: u16, url: Url, body: impl Into<Bytes>) -> Self {
+        Received {
+            status,
+            headers: HeaderMap::new(),
+            body: body.into(),
+            duration: Duration::ZERO,
+            url,
+            redirects: Vec::new(),
+            cookies: Vec::new(),
+        }
+    }
+
+    /// The first value of header `name` (case-insensitive), as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The `Content-Type` header, or `""`.
+    pub fn content_type(&self) -> &str {
+        self.header(CONTENT_TYPE.as_str()).unwrap_or("")
+    }
+
+    /// The last cookie named `name` that the response (or a redirect on the way) set.
+    pub fn cookie(&self, name: &str) -> Option<&SetCookie> {
+        self.cookies.iter().rev().find(|c| c.name == name)
+    }
+}

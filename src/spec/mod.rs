@@ -1,0 +1,13 @@
+//! The collection format as data: its serde and schemars types, and the small value types
+//! every layer shares (durations, sizes, text cut for messages). The leaf of the module graph:
+//! it imports nothing from the rest of the crate.
+
+pub mod auth;
+pub mod body;
+pub mod capture;
+pub mod collection;
+pub mod duration;
+pub mod predicate;
+pub mod schema;
+pub mod size;
+pub mod text;
