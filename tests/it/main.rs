@@ -10,6 +10,7 @@ mod hostile;
 mod httpbin;
 mod jsonpath_cts;
 mod junit_schema;
+mod layers;
 mod postman;
 mod reports;
 mod requests;
