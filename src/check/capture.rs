@@ -146,3 +146,65 @@ impl CaptureSource {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::response::Received;
+
+    fn response(body: &str) -> Received {
+        let mut received = Received::new(
+            201,
+            reqwest::Url::parse("http://127.0.0.1/items/7").expect("url"),
+            body.to_owned(),
+        );
+        received
+            .headers
+            .insert("location", "/items/7".parse().expect("header"));
+        received
+    }
+
+    fn path(source: &str, all: bool) -> CaptureSource {
+        CaptureSource::JsonPath {
+            path: JsonPath::compile(source).expect("a path"),
+            all,
+        }
+    }
+
+    #[test]
+    fn values_come_from_every_part_of_the_response() {
+        let response = response(r#"{"id": 7, "tags": ["a", "b"]}"#);
+        let view = ResponseView::new(&response);
+        assert_eq!(path("$.id", false).extract(&view), Ok(json!(7)));
+        assert_eq!(
+            path("$.tags[*]", true).extract(&view),
+            Ok(json!(["a", "b"]))
+        );
+        assert_eq!(CaptureSource::Status.extract(&view), Ok(json!(201)));
+        let location = Regex::new(r"/items/(\d+)").expect("regex");
+        assert_eq!(
+            CaptureSource::Header("location".into(), Some(location)).extract(&view),
+            Ok(json!("7"))
+        );
+    }
+
+    #[test]
+    fn a_capture_that_finds_nothing_or_too_much_says_which() {
+        let response = response(r#"{"tags": ["a", "b"]}"#);
+        let view = ResponseView::new(&response);
+        assert_eq!(
+            path("$.id", false).extract(&view),
+            Err(CaptureError::NoMatch("$.id".into()))
+        );
+        assert!(matches!(
+            path("$.tags[*]", false).extract(&view),
+            Err(CaptureError::Ambiguous { count: 2, .. })
+        ));
+        assert_eq!(
+            CaptureSource::Cookie("session".into()).extract(&view),
+            Err(CaptureError::NoCookie("session".into()))
+        );
+    }
+}

@@ -378,6 +378,96 @@ impl JsonPathExpectation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::jsonpath::JsonPath;
+    use crate::check::predicate::{Operands, Subject};
+    use crate::check::ResponseView;
+    use crate::redact::Redactor;
+    use crate::response::Received;
+    use crate::template::Templates;
+
+    fn predicate(yaml: &str, subject: Subject, templates: &mut Templates) -> Predicate {
+        let spec = serde_yaml::from_str(yaml).expect("a predicate");
+        Predicate::compile(&spec, subject, false, templates, "t")
+            .expect("compiles")
+            .0
+    }
+
+    fn received(status: u16, content_type: &str, body: &str) -> Received {
+        let mut received = Received::new(
+            status,
+            reqwest::Url::parse("http://127.0.0.1/items").expect("url"),
+            body.to_owned(),
+        );
+        if let Ok(value) = content_type.parse() {
+            received.headers.insert("content-type", value);
+        }
+        received
+    }
+
+    /// Checks `expectations` on `response` with no variables and `secrets` masked.
+    fn check(expectations: &Expectations, response: &Received, secrets: &[&str]) -> Vec<Failure> {
+        let templates = Templates::new();
+        let context = handlebars::Context::from(serde_json::json!({}));
+        let mut redactor = Redactor::new();
+        secrets.iter().for_each(|s| redactor.add(s));
+        let operands = Operands {
+            templates: &templates,
+            context: &context,
+            redactor: &redactor,
+        };
+        expectations.check(&ResponseView::new(response), operands)
+    }
+
+    #[test]
+    fn every_expectation_that_fails_is_reported_in_order() {
+        let mut templates = Templates::new();
+        let expectations = Expectations {
+            status: Some(status("200").expect("valid")),
+            headers: vec![(
+                "content-type".into(),
+                predicate("{ contains: json }", Subject::Text, &mut templates),
+            )],
+            jsonpath: vec![JsonPathExpectation {
+                path: JsonPath::compile("$.id").expect("a path"),
+                predicate: predicate("{ type: integer }", Subject::Json, &mut templates),
+                count: None,
+            }],
+            ..Expectations::default()
+        };
+        let ok = received(200, "application/json", r#"{"id": 7}"#);
+        assert_eq!(check(&expectations, &ok, &[]), []);
+        let bad = received(404, "text/plain", r#"{"id": "seven"}"#);
+        let failures = check(&expectations, &bad, &[]);
+        let subjects: Vec<&str> = failures.iter().map(|f| f.subject.as_str()).collect();
+        assert_eq!(
+            subjects,
+            ["status", "header content-type", "$.id"],
+            "{failures:?}"
+        );
+        assert_eq!(failures[0].actual, "404");
+        assert_eq!(failures[2].actual, r#""seven""#);
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_says_so_with_its_start_masked() {
+        let expectations = Expectations {
+            jsonpath: vec![JsonPathExpectation {
+                path: JsonPath::compile("$.id").expect("a path"),
+                predicate: predicate("1", Subject::Json, &mut Templates::new()),
+                count: None,
+            }],
+            ..Expectations::default()
+        };
+        let response = received(200, "text/html", "<html>token=hunter22-secret</html>");
+        let failures = check(&expectations, &response, &["hunter22-secret"]);
+        assert_eq!(failures.len(), 1);
+        assert!(
+            failures[0].actual.contains("the body is not JSON"),
+            "{failures:?}"
+        );
+        assert!(failures[0].actual.contains("token=***"), "{failures:?}");
+        assert!(!failures[0].actual.contains("hunter22"), "{failures:?}");
+    }
 
     fn status(yaml: &str) -> Result<StatusMatcher, String> {
         StatusMatcher::compile(&serde_yaml::from_str(yaml).expect("parses"))

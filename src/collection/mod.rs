@@ -1,8 +1,6 @@
 //! The collection format: its serde + schemars types, loading from YAML, and compiling into
 //! the form the engine runs (templates, JSONPaths, regexes and schemas compiled once).
 
-mod auth;
-mod body;
 mod compile;
 pub mod diagnostic;
 mod duplicates;

@@ -355,3 +355,28 @@ fn export_reports_what_postman_cannot_express() {
     assert_eq!(strict.code, 2, "{strict:?}");
     assert_eq!(strict.stdout, "");
 }
+
+#[test]
+fn every_key_the_importer_writes_is_in_the_collection_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("schemas/collection.schema.json").expect("the schema"),
+    )
+    .expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let dir = Fixture::new();
+    for (name, environment) in CORPUS {
+        let out = dir.path().join(format!("{name}.yaml"));
+        let mut args = import_args(name, *environment);
+        args.extend(["-o".to_owned(), out.display().to_string()]);
+        let output = runner(&args);
+        assert_eq!(output.code, 0, "{name}: {output:?}");
+        let yaml: serde_json::Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&out).expect("written"))
+                .expect("the import is YAML");
+        let errors: Vec<String> = validator
+            .iter_errors(&yaml)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {}", errors.join("\n"));
+    }
+}

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::compile::Compiler;
-use super::locate::FieldPath;
-use super::{Body, MultipartPart, PartContent};
+use super::Compiler;
+use crate::collection::locate::FieldPath;
+use crate::collection::{Body, MultipartPart, PartContent};
 use crate::spec::collection::{RequestSpec, ScalarValue};
 use crate::template::Template;
 

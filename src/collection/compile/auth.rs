@@ -1,8 +1,8 @@
 //! Compiles auth helpers (`auth:` on a request or in `defaults`).
 
-use super::compile::Compiler;
-use super::locate::FieldPath;
-use super::{ApiKeyPlace, Auth, ClientCredentials};
+use super::Compiler;
+use crate::collection::locate::FieldPath;
+use crate::collection::{ApiKeyPlace, Auth, ClientCredentials};
 use crate::spec::auth::AuthSpec;
 
 impl Compiler<'_> {

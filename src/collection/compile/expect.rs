@@ -1,0 +1,392 @@
+//! Compiles what a step expects and captures: status, headers, JSONPaths, body, schema, duration, URL, cookies and `values`; `when` conditions; every JSONPath once per text.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use regex::Regex;
+use serde_json::Value;
+
+use super::templates::record;
+use super::{is_identifier, Compiler};
+use crate::check::capture::{Capture, CaptureSource};
+use crate::check::expect::{
+    CookieExpectation, Expectations, JsonPathExpectation, SchemaExpectation, StatusMatcher,
+};
+use crate::check::jsonpath::JsonPath;
+use crate::check::predicate::{Predicate, Subject};
+use crate::collection::locate::FieldPath;
+use crate::collection::{Condition, Reference, RESERVED_NAMES};
+use crate::spec::collection::{CookieExpectSpec, ExpectSpec};
+use crate::spec::predicate::PredicateSpec;
+
+/// The variables an `expect` block's operands read.
+pub(super) fn expectation_references(
+    references: &mut Vec<Reference>,
+    expect: &Expectations,
+    field: &FieldPath,
+) {
+    for (name, predicate) in &expect.headers {
+        record(
+            references,
+            predicate.templates(),
+            &field.key("headers").key(name),
+        );
+    }
+    for expectation in &expect.jsonpath {
+        record(
+            references,
+            expectation.predicate.templates(),
+            &field.key("jsonpath").key(expectation.path.as_str()),
+        );
+    }
+    if let Some(body) = &expect.body {
+        record(references, body.templates(), &field.key("body"));
+    }
+    if let Some(url) = &expect.url {
+        record(references, url.templates(), &field.key("url"));
+    }
+    conditions_references(references, &expect.values, &field.key("values"));
+}
+
+/// The variables `when` or `expect.values` read.
+pub(super) fn conditions_references(
+    references: &mut Vec<Reference>,
+    conditions: &[Condition],
+    field: &FieldPath,
+) {
+    for condition in conditions {
+        let at = field.key(&condition.source);
+        record(references, condition.value.templates(), &at);
+        record(references, condition.predicate.templates(), &at);
+    }
+}
+
+impl Compiler<'_> {
+    pub(super) fn expectations(&mut self, spec: &ExpectSpec, field: &FieldPath) -> Expectations {
+        let status = spec
+            .status
+            .as_ref()
+            .and_then(|status| match StatusMatcher::compile(status) {
+                Ok(matcher) => Some(matcher),
+                Err(message) => {
+                    self.problem(&field.key("status"), message);
+                    None
+                }
+            });
+        let headers = spec
+            .headers
+            .iter()
+            .filter_map(|(name, predicate)| {
+                let at = field.key("headers").key(name);
+                let (predicate, _) = self.predicate(predicate, Subject::Text, false, &at)?;
+                Some((name.to_ascii_lowercase(), predicate))
+            })
+            .collect();
+        let jsonpath = spec
+            .jsonpath
+            .iter()
+            .filter_map(|(path, predicate)| {
+                let at = field.key("jsonpath").key(path);
+                let compiled = self.jsonpath(path, &at);
+                let (predicate, count) = self.predicate(predicate, Subject::Json, true, &at)?;
+                Some(JsonPathExpectation {
+                    path: compiled?,
+                    predicate,
+                    count,
+                })
+            })
+            .collect();
+        let body = spec
+            .body
+            .as_ref()
+            .and_then(|p| self.predicate(p, Subject::Text, false, &field.key("body")))
+            .map(|(p, _)| p);
+        let duration = spec
+            .duration
+            .as_ref()
+            .and_then(|p| self.predicate(p, Subject::Duration, false, &field.key("duration")))
+            .map(|(p, _)| p);
+        let base = self.path.parent().unwrap_or(Path::new("."));
+        let schema =
+            spec.schema
+                .as_ref()
+                .and_then(|written| match SchemaExpectation::load(base, written) {
+                    Ok(schema) => Some(schema),
+                    Err(message) => {
+                        self.problem_with_hint(
+                            &field.key("schema"),
+                            message,
+                            "the path is relative to the collection file",
+                        );
+                        None
+                    }
+                });
+        let values = self.conditions(&spec.values, &field.key("values"));
+        let url = spec
+            .url
+            .as_ref()
+            .and_then(|p| self.predicate(p, Subject::Text, false, &field.key("url")))
+            .map(|(p, _)| p);
+        let cookies = spec
+            .cookies
+            .iter()
+            .filter_map(|(name, cookie)| {
+                self.cookie_expectation(name, cookie, &field.key("cookies").key(name))
+            })
+            .collect();
+        Expectations {
+            status,
+            headers,
+            jsonpath,
+            body,
+            schema: schema.map(Box::new),
+            duration,
+            values,
+            url,
+            cookies,
+        }
+    }
+
+    pub(super) fn predicate(
+        &mut self,
+        spec: &crate::spec::predicate::PredicateSpec,
+        subject: Subject,
+        allow_count: bool,
+        field: &FieldPath,
+    ) -> Option<(Predicate, Option<Predicate>)> {
+        match Predicate::compile(
+            spec,
+            subject,
+            allow_count,
+            &mut self.templates,
+            &format!("{}{field}", self.prefix),
+        ) {
+            Ok(compiled) => Some(compiled),
+            Err(e) => {
+                self.problem(field, e.to_string());
+                None
+            }
+        }
+    }
+
+    pub(super) fn cookie_expectation(
+        &mut self,
+        name: &str,
+        spec: &CookieExpectSpec,
+        field: &FieldPath,
+    ) -> Option<CookieExpectation> {
+        let one = |compiler: &mut Self, predicate: &Option<PredicateSpec>, key: &str, subject| {
+            predicate.as_ref().and_then(|p| {
+                compiler
+                    .predicate(p, subject, false, &field.key(key))
+                    .map(|(p, _)| p)
+            })
+        };
+        Some(match spec {
+            CookieExpectSpec::Value(predicate) => CookieExpectation {
+                name: name.to_owned(),
+                value: Some(self.predicate(predicate, Subject::Text, false, field)?.0),
+                ..CookieExpectation::default()
+            },
+            CookieExpectSpec::Attributes(attributes) => CookieExpectation {
+                name: name.to_owned(),
+                value: one(self, &attributes.value, "value", Subject::Text),
+                secure: attributes.secure,
+                http_only: attributes.http_only,
+                path: one(self, &attributes.path, "path", Subject::Text),
+                domain: one(self, &attributes.domain, "domain", Subject::Text),
+                same_site: one(self, &attributes.same_site, "same_site", Subject::Text),
+                max_age: one(self, &attributes.max_age, "max_age", Subject::Json),
+                expires: one(self, &attributes.expires, "expires", Subject::Text),
+            },
+        })
+    }
+
+    pub(super) fn capture(
+        &mut self,
+        name: &str,
+        spec: &crate::spec::capture::CaptureFields,
+        field: &FieldPath,
+    ) -> Option<Capture> {
+        if !is_identifier(name) || RESERVED_NAMES.contains(&name) {
+            self.problem(field, format!("`{name}` cannot be a variable name: use letters, digits, `_` and `-`, not env, sandbox or steps"));
+            return None;
+        }
+        let mut sources = Vec::new();
+        if let Some(path) = &spec.jsonpath {
+            let path = self.jsonpath(path, &field.key("jsonpath"))?;
+            sources.push(CaptureSource::JsonPath {
+                path,
+                all: spec.all,
+            });
+        }
+        let regex = match &spec.regex {
+            Some(pattern) => match Regex::new(pattern) {
+                Ok(regex) => Some(regex),
+                Err(e) => {
+                    self.problem(
+                        &field.key("regex"),
+                        format!(
+                            "invalid regex `{pattern}`: {}",
+                            crate::check::predicate::regex_reason(&e)
+                        ),
+                    );
+                    return None;
+                }
+            },
+            None => None,
+        };
+        match (&spec.header, regex) {
+            (Some(header), regex) => {
+                sources.push(CaptureSource::Header(header.to_ascii_lowercase(), regex))
+            }
+            (None, Some(regex)) => sources.push(CaptureSource::Regex(regex)),
+            (None, None) => {}
+        }
+        if spec.status {
+            sources.push(CaptureSource::Status);
+        }
+        if spec.body {
+            sources.push(CaptureSource::Body);
+        }
+        if spec.duration {
+            sources.push(CaptureSource::Duration);
+        }
+        if let Some(cookie) = &spec.cookie {
+            sources.push(CaptureSource::Cookie(cookie.clone()));
+        }
+        if spec.url {
+            sources.push(CaptureSource::Url);
+        }
+        if spec.redirects {
+            sources.push(CaptureSource::Redirects);
+        }
+        if spec.all && spec.jsonpath.is_none() {
+            self.problem(
+                &field.key("all"),
+                "`all` applies only to a `jsonpath` capture",
+            );
+            return None;
+        }
+        if sources.len() != 1 {
+            self.problem_with_hint(
+                field,
+                format!(
+                    "capture `{name}` must name exactly one source, found {}",
+                    sources.len()
+                ),
+                "use one of: jsonpath, header (optionally with regex), regex, status: true, body: true, duration: true, cookie: NAME, url: true, redirects: true",
+            );
+            return None;
+        }
+        let source = sources.pop()?;
+        Some(Capture {
+            name: name.to_owned(),
+            source,
+            secret: spec.secret,
+        })
+    }
+
+    pub(super) fn conditions(
+        &mut self,
+        specs: &IndexMap<String, crate::spec::predicate::PredicateSpec>,
+        field: &FieldPath,
+    ) -> Vec<Condition> {
+        specs
+            .iter()
+            .filter_map(|(source, predicate)| {
+                let at = field.key(source);
+                let value = self.json(&Value::String(source.clone()), &at)?;
+                let (predicate, _) = self.predicate(predicate, Subject::Json, false, &at)?;
+                Some(Condition {
+                    source: source.clone(),
+                    value,
+                    predicate,
+                })
+            })
+            .collect()
+    }
+
+    /// Compiles a JSONPath, once per distinct text (clones share the compiled query).
+    pub(super) fn jsonpath(&mut self, path: &str, field: &FieldPath) -> Option<JsonPath> {
+        if let Some(compiled) = self.jsonpaths.get(path) {
+            return Some(compiled.clone());
+        }
+        match JsonPath::compile(path) {
+            Ok(compiled) => {
+                self.jsonpaths.insert(path.to_owned(), compiled.clone());
+                Some(compiled)
+            }
+            Err(e) => {
+                self.problem_with_hint(
+                    field,
+                    e.to_string(),
+                    "JSONPath follows RFC 9535, e.g. `$.items[0].id` or `$[*].name`",
+                );
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{compiled, problems, request_step};
+
+    #[test]
+    fn expectations_and_captures_compile_once_each() {
+        let collection = compiled(
+            r#"
+name: t
+steps:
+  - name: s
+    request: { url: "http://127.0.0.1:1/" }
+    expect:
+      status: [200, 201]
+      headers: { content-type: { contains: json } }
+      jsonpath: { $.id: { type: integer }, "$.items[*]": { count: 2 } }
+      duration: { lt: 2s }
+    capture:
+      id: $.id
+      token: { jsonpath: $.token, secret: true }
+"#,
+        );
+        let step = request_step(&collection, 0);
+        assert!(step.expect.status.is_some());
+        assert_eq!(step.expect.headers.len(), 1);
+        assert_eq!(step.expect.jsonpath.len(), 2);
+        assert!(step.expect.duration.is_some());
+        let captures: Vec<(&str, bool)> = step
+            .captures
+            .iter()
+            .map(|c| (c.name.as_str(), c.secret))
+            .collect();
+        assert_eq!(captures, [("id", false), ("token", true)]);
+    }
+
+    #[test]
+    fn every_broken_expectation_is_reported_at_its_field() {
+        let found = problems(
+            r#"
+name: t
+steps:
+  - name: s
+    request: { url: "http://127.0.0.1:1/" }
+    expect:
+      jsonpath: { "$[": 1 }
+      body: { matches: "(" }
+"#,
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|p| p.starts_with("steps[0].expect.jsonpath")),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|p| p.starts_with("steps[0].expect.body")),
+            "{found:?}"
+        );
+    }
+}

@@ -1,0 +1,593 @@
+//! Turns a parsed [`CollectionSpec`] into a runnable [`Collection`], collecting every problem
+//! instead of stopping at the first.
+
+mod auth;
+mod body;
+mod expect;
+mod request;
+mod templates;
+mod workflow;
+
+use expect::conditions_references;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::diagnostic::did_you_mean;
+use super::locate::{FieldPath, Positions};
+use super::outline::{Outline, MAX_NESTING};
+use super::{
+    Action, Auth, Collection, Diagnostic, Environment, Input, Step, Variable, RESERVED_NAMES,
+};
+use crate::check::jsonpath::JsonPath;
+use crate::spec::collection::{CollectionSpec, EnvironmentSpec, StepSpec};
+use crate::template::{Template, Templates};
+
+/// Compiles `source`, read from `path`: the collection (when its YAML has the format's
+/// shape, even if parts of it do not compile, so later checks can still run on the rest) and
+/// every problem found.
+pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<Diagnostic>) {
+    // A byte-order mark (written by some Windows editors) is not part of the document.
+    let source = match source.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => source,
+    };
+    if let Some(problem) = too_deep(path, &source) {
+        return (None, vec![problem]);
+    }
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let positions = Positions::default();
+    let new_compiler = || Compiler {
+        path,
+        source: &source,
+        positions: &positions,
+        prefix: String::new(),
+        templates: Templates::new(),
+        problems: Vec::new(),
+        inputs: IndexMap::new(),
+        defaults: Defaults::default(),
+        ids: Vec::new(),
+        jsonpaths: HashMap::new(),
+        include_stack: vec![canonical.clone()],
+    };
+    // A plain document is read one top-level step at a time, each step's parsed form dropped
+    // once compiled (see `outline`). Anything else, or a step that does not parse, and the
+    // whole document is read at once, which also gives the messages for broken YAML.
+    let by_step = super::outline::outline(&source).and_then(|outline| {
+        let spec = serde_yaml::from_str::<CollectionSpec>(&outline.header).ok()?;
+        let mut compiler = new_compiler();
+        let parts = compiler.collection(&spec, Some(&outline))?;
+        Some((spec, compiler, parts))
+    });
+    let (spec, compiler, parts) = match by_step {
+        Some(compiled) => compiled,
+        None => {
+            let spec = match parse(path, &source) {
+                Ok(spec) => spec,
+                Err(problems) => return (None, problems),
+            };
+            let mut compiler = new_compiler();
+            match compiler.collection(&spec, None) {
+                Some(parts) => (spec, compiler, parts),
+                None => return (None, compiler.problems),
+            }
+        }
+    };
+    let (vars, environments, default_timeout, steps, finally) = parts;
+    let Compiler {
+        templates,
+        problems,
+        inputs,
+        ..
+    } = compiler;
+    let collection = Collection {
+        path: path.to_owned(),
+        name: spec.name,
+        description: spec.description,
+        tags: spec.tags,
+        inputs,
+        vars,
+        environments,
+        default_environment: spec.default_environment,
+        default_timeout,
+        steps,
+        finally,
+        templates,
+        source,
+        positions,
+    };
+    (Some(collection), problems)
+}
+
+/// A problem if `source` nests maps and lists deeper than [`MAX_NESTING`].
+fn too_deep(path: &Path, source: &str) -> Option<Diagnostic> {
+    let position = super::outline::too_deep(source, MAX_NESTING)?;
+    Some(Diagnostic {
+        file: path.to_owned(),
+        position: Some(position),
+        field: None,
+        message: format!("maps and lists nest more than {MAX_NESTING} levels deep here"),
+        hint: Some(format!(
+            "a collection may nest at most {MAX_NESTING} levels (docs/limits.md); move a deep JSON body to a file and send it with `body_file`"
+        )),
+        line_text: None,
+    })
+}
+
+/// Parses the YAML into the format's types. serde stops at the first problem, so after one,
+/// every step is parsed on its own too: a collection with three broken steps shows three
+/// problems.
+fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
+    if let Err(error) = super::duplicates::check(source) {
+        return Err(vec![yaml_error(path, source, &error)]);
+    }
+    let first = match serde_yaml::from_str::<CollectionSpec>(source) {
+        Ok(spec) => return Ok(spec),
+        Err(error) => yaml_error(path, source, &error),
+    };
+    let mut problems = vec![first];
+    let steps = serde_yaml::from_str::<serde_yaml::Value>(source)
+        .ok()
+        .and_then(|doc| doc.get("steps").and_then(|s| s.as_sequence()).map(Vec::len))
+        .unwrap_or(0);
+    for index in 0..steps {
+        let at = FieldPath::default().key("steps").index(index);
+        if let Err(error) = super::locate::deserialize_at::<StepSpec>(source, &at) {
+            let problem = yaml_error(path, source, &error);
+            if !problems.contains(&problem) {
+                problems.push(problem);
+            }
+        }
+    }
+    Err(problems)
+}
+
+type Parts = (
+    IndexMap<String, Variable>,
+    IndexMap<String, Environment>,
+    Option<Duration>,
+    Vec<Step>,
+    Vec<Step>,
+);
+
+/// Compiles one collection, collecting every problem.
+pub(super) struct Compiler<'a> {
+    pub(super) path: &'a Path,
+    source: &'a str,
+    /// Where each field of `source` is, found once for all its problems.
+    positions: &'a Positions,
+    /// Prepended to template names: each included file gets its own.
+    prefix: String,
+    templates: Templates,
+    problems: Vec<Diagnostic>,
+    /// Declared inputs, the included files' too.
+    inputs: IndexMap<String, Input>,
+    /// `defaults` of the file being compiled.
+    defaults: Defaults,
+    /// Step ids so far (unique across includes, for `steps.<id>`).
+    ids: Vec<String>,
+    /// JSONPaths compiled so far, by text.
+    jsonpaths: HashMap<String, JsonPath>,
+    /// The files being compiled, outermost first, to find include cycles.
+    include_stack: Vec<PathBuf>,
+}
+
+/// What `defaults` gives every step.
+#[derive(Clone, Default)]
+struct Defaults {
+    headers: Vec<(String, Template)>,
+    /// `defaults.auth`: `None` when unset or `none`.
+    auth: Option<Auth>,
+    follow_redirects: Option<bool>,
+    max_redirects: Option<u32>,
+}
+
+/// The redirects followed when neither the step nor `defaults` says.
+const DEFAULT_MAX_REDIRECTS: u32 = 10;
+/// The most attempts `retry` may ask for (docs/limits.md).
+pub const MAX_ATTEMPTS: u32 = 1000;
+/// The largest `retry.backoff` (docs/limits.md).
+pub const MAX_BACKOFF: f64 = 100.0;
+
+impl Compiler<'_> {
+    pub(super) fn problem(&mut self, field: &FieldPath, message: impl Into<String>) {
+        self.problems.push(Diagnostic::at(
+            self.path,
+            (self.source, self.positions),
+            field,
+            message,
+        ));
+    }
+
+    pub(super) fn problem_with_hint(
+        &mut self,
+        field: &FieldPath,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.problems.push(
+            Diagnostic::at(self.path, (self.source, self.positions), field, message)
+                .with_hint(hint),
+        );
+    }
+
+    /// Compiles the collection: its top-level steps from `spec`, or, when `outlined`, from
+    /// their text one at a time. `None` when an outlined step does not parse.
+    fn collection(&mut self, spec: &CollectionSpec, outlined: Option<&Outline>) -> Option<Parts> {
+        let root = FieldPath::default();
+        self.declare_inputs(spec);
+        let vars = self.variables(&spec.vars, &root.key("vars"));
+        let environments = spec
+            .environments
+            .iter()
+            .map(|(name, env)| {
+                (
+                    name.clone(),
+                    self.environment(env, &root.key("environments").key(name)),
+                )
+            })
+            .collect();
+        if let Some(default) = &spec.default_environment {
+            if !spec.environments.contains_key(default) {
+                let known: Vec<&str> = spec.environments.keys().map(String::as_str).collect();
+                let message =
+                    format!("default_environment `{default}` is not one of the environments");
+                match did_you_mean(default, known.iter().copied()) {
+                    Some(close) => self.problem_with_hint(
+                        &root.key("default_environment"),
+                        message,
+                        format!("did you mean `{close}`?"),
+                    ),
+                    None => self.problem(&root.key("default_environment"), message),
+                }
+            }
+        }
+        self.defaults = self.defaults(spec);
+        let steps = match outlined {
+            None => self.steps(&spec.steps, &root.key("steps")),
+            Some(outline) => self.outlined_steps(outline, &root.key("steps"))?,
+        };
+        let finally = self.steps(&spec.finally, &root.key("finally"));
+        if steps.is_empty() {
+            self.problem(&root.key("steps"), "the collection has no steps");
+        }
+        Some((
+            vars,
+            environments,
+            spec.defaults.timeout.map(|d| d.0),
+            steps,
+            finally,
+        ))
+    }
+
+    /// Parses and compiles the outlined top-level steps a run of about 32 KB of text at a
+    /// time, dropping each run's parsed form once compiled; `None` when one does not parse
+    /// (the whole document is then read at once, for its messages).
+    fn outlined_steps(&mut self, outline: &Outline, field: &FieldPath) -> Option<Vec<Step>> {
+        const RUN_BYTES: usize = 32 * 1024;
+        let mut steps = Vec::with_capacity(outline.steps.len());
+        for (first, count, text) in outline.runs(self.source, RUN_BYTES) {
+            let specs = serde_yaml::from_str::<Vec<StepSpec>>(text).ok()?;
+            if specs.len() != count {
+                return None;
+            }
+            for (index, spec) in (first..).zip(&specs) {
+                steps.push(self.step(index, spec, &field.index(index)));
+            }
+        }
+        Some(steps)
+    }
+
+    fn declare_inputs(&mut self, spec: &CollectionSpec) {
+        for (name, input) in &spec.inputs {
+            // An included file's inputs join the including collection's; its own win.
+            self.inputs.entry(name.clone()).or_insert_with(|| Input {
+                secret: input.secret,
+                description: input.description.clone(),
+                default: input.default.clone(),
+            });
+        }
+    }
+
+    fn defaults(&mut self, spec: &CollectionSpec) -> Defaults {
+        let root = FieldPath::default().key("defaults");
+        let headers = spec
+            .defaults
+            .headers
+            .iter()
+            .filter_map(|(name, value)| {
+                let field = root.key("headers").key(name);
+                self.header(name, value, &field)
+            })
+            .collect();
+        let auth = match &spec.defaults.auth {
+            Some(auth) => self.auth(auth, &root.key("auth")).ok().flatten(),
+            None => None,
+        };
+        Defaults {
+            headers,
+            auth,
+            follow_redirects: spec.defaults.follow_redirects,
+            max_redirects: spec.defaults.max_redirects,
+        }
+    }
+
+    fn environment(&mut self, spec: &EnvironmentSpec, field: &FieldPath) -> Environment {
+        Environment {
+            sandbox: spec.sandbox,
+            vars: self.variables(&spec.vars, &field.key("vars")),
+        }
+    }
+
+    fn variables(
+        &mut self,
+        vars: &IndexMap<String, Value>,
+        field: &FieldPath,
+    ) -> IndexMap<String, Variable> {
+        let mut out = IndexMap::new();
+        for (name, value) in vars {
+            let field = field.key(name);
+            if !is_identifier(name) {
+                self.problem(
+                    &field,
+                    format!("variable name `{name}` may hold only letters, digits, `_` and `-`"),
+                );
+                continue;
+            }
+            if RESERVED_NAMES.contains(&name.as_str()) {
+                self.problem(
+                    &field,
+                    format!("`{name}` is provided by runner and cannot be defined as a variable"),
+                );
+                continue;
+            }
+            if let Some(value) = self.json(value, &field) {
+                let references: Vec<String> = value
+                    .templates()
+                    .iter()
+                    .flat_map(|t| t.references())
+                    .collect();
+                self.check_env_references(&references, &field);
+                out.insert(name.clone(), Variable { value, field });
+            }
+        }
+        out
+    }
+
+    /// Compiles a list of steps (top level, a group, `finally`, an included file).
+    fn steps(&mut self, specs: &[StepSpec], field: &FieldPath) -> Vec<Step> {
+        specs
+            .iter()
+            .enumerate()
+            .map(|(index, spec)| self.step(index, spec, &field.index(index)))
+            .collect()
+    }
+
+    fn step(&mut self, index: usize, spec: &StepSpec, field: &FieldPath) -> Step {
+        if let Some(id) = &spec.id {
+            if !is_identifier(id) {
+                self.problem(
+                    &field.key("id"),
+                    format!("step id `{id}` may hold only letters, digits, `_` and `-`"),
+                );
+            } else if self.ids.contains(id) {
+                self.problem(
+                    &field.key("id"),
+                    format!("step id `{id}` is used by an earlier step; ids must be unique"),
+                );
+            }
+            self.ids.push(id.clone());
+        }
+        let mut references = Vec::new();
+        let when = self.conditions(&spec.when, &field.key("when"));
+        conditions_references(&mut references, &when, &field.key("when"));
+        let for_each = self.for_each(spec, field, &mut references);
+        let kinds = [
+            spec.request.is_some(),
+            spec.steps.is_some(),
+            spec.include.is_some(),
+        ];
+        let action = match (&spec.request, &spec.steps, &spec.include) {
+            (None, None, None) => {
+                self.problem_with_hint(
+                    field,
+                    format!(
+                        "step `{}` needs one of `request`, `steps` and `include`",
+                        spec.name
+                    ),
+                    "a step sends a `request`, groups `steps`, or runs an `include`d file",
+                );
+                Action::Group(Vec::new())
+            }
+            _ if kinds.iter().filter(|k| **k).count() != 1 => {
+                self.problem_with_hint(
+                    field,
+                    format!(
+                        "step `{}` needs exactly one of `request`, `steps` and `include`",
+                        spec.name
+                    ),
+                    "a step sends a `request`, groups `steps`, or runs an `include`d file",
+                );
+                Action::Group(Vec::new())
+            }
+            (Some(request), _, _) => Action::Request(Box::new(self.request_step(
+                spec,
+                request,
+                field,
+                &mut references,
+            ))),
+            (_, Some(steps), _) => Action::Group(self.steps(steps, &field.key("steps"))),
+            (_, _, Some(path)) => match self.include(spec, path, field, &mut references) {
+                Some(include) => Action::Include(Box::new(include)),
+                None => Action::Group(Vec::new()),
+            },
+        };
+        if !matches!(action, Action::Request(_)) {
+            for (present, key) in [
+                (spec.retry.is_some(), "retry"),
+                (spec.paginate.is_some(), "paginate"),
+                (spec.expect.is_some(), "expect"),
+                (!spec.capture.is_empty(), "capture"),
+            ] {
+                if present {
+                    self.problem(
+                        &field.key(key),
+                        format!("`{key}` applies only to a step with a `request`"),
+                    );
+                }
+            }
+        }
+        if spec.include.is_none() && (!spec.vars.is_empty() || !spec.export.is_empty()) {
+            self.problem(
+                field,
+                "`vars` and `export` apply only to a step with `include`",
+            );
+        }
+        if let Some(name) = &spec.as_ {
+            if spec.for_each.is_none() {
+                self.problem(
+                    &field.key("as"),
+                    "`as` names the element of `for_each`, which this step does not have",
+                );
+            } else if !is_identifier(name) || RESERVED_NAMES.contains(&name.as_str()) {
+                self.problem(
+                    &field.key("as"),
+                    format!("`{name}` cannot be a variable name"),
+                );
+            }
+        }
+        for reference in &references {
+            self.check_env_references(std::slice::from_ref(&reference.variable), &reference.field);
+        }
+        references.shrink_to_fit();
+        Step {
+            index,
+            field: field.clone(),
+            name: spec.name.clone(),
+            id: spec.id.clone(),
+            tags: spec.tags.clone(),
+            when,
+            delay: spec.delay.map(|d| d.0),
+            for_each: for_each.map(Box::new),
+            action,
+            references,
+        }
+    }
+
+    fn check_env_references(&mut self, references: &[String], field: &FieldPath) {
+        for variable in references {
+            if let Some(input) = variable.strip_prefix("env.") {
+                let input = input.split('.').next().unwrap_or(input);
+                if !self.inputs.contains_key(input) {
+                    self.undeclared_input(input, field);
+                }
+            } else if variable == "env" {
+                self.problem(
+                    field,
+                    "`env` is not a value; read one declared input with `{{env.NAME}}`",
+                );
+            }
+        }
+    }
+
+    fn undeclared_input(&mut self, input: &str, field: &FieldPath) {
+        let message =
+            format!("`env.{input}` reads an environment variable that is not declared in `inputs`");
+        let hint = match did_you_mean(input, self.inputs.keys().map(String::as_str)) {
+            Some(close) => format!("did you mean `env.{close}`? Otherwise declare it: `inputs: {{ {input}: {{ description: ... }} }}`"),
+            None => format!("declare it so users know the collection reads it: `inputs: {{ {input}: {{ description: ... }} }}`"),
+        };
+        self.problem_with_hint(field, message, hint);
+    }
+}
+
+/// Letters, digits, `_` and `-`, not empty.
+pub(crate) fn is_identifier(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// A YAML or shape error from serde, with its position and a hint where one helps.
+fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnostic {
+    let position = error.location().map(|l| (l.line(), l.column()));
+    let message = error.to_string();
+    // serde_yaml appends " at line L column C"; the position is shown in front instead.
+    let message = match message.find(" at line ") {
+        Some(cut) => message[..cut].to_owned(),
+        None => message,
+    };
+    // It also prefixes the path of the offending node (`steps[1]: ...`); show it as the field.
+    let (field, message) = match message.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') && !path.is_empty() => {
+            (Some(path.to_owned()), rest.to_owned())
+        }
+        _ => (None, message),
+    };
+    let line_text = position
+        .and_then(|(line, _)| source.lines().nth(line.saturating_sub(1)))
+        .unwrap_or("");
+    let hint = if message.contains("unexpected end of stream") {
+        Some("a quote, bracket or brace opened earlier is never closed".to_owned())
+    } else if line_text.contains(": {{") || line_text.trim_start().starts_with("- {{") {
+        Some("a value that starts with `{{` must be quoted in YAML: write `url: \"{{base_url}}/path\"`".to_owned())
+    } else if let Some(rest) = message.strip_prefix("unknown field `") {
+        let unknown = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+        did_you_mean(unknown, expected.iter().copied())
+            .map(|close| format!("did you mean `{close}`?"))
+            .or_else(|| {
+                (!expected.is_empty()).then(|| format!("allowed here: {}", expected.join(", ")))
+            })
+    } else {
+        None
+    };
+    Diagnostic {
+        file: path.to_owned(),
+        position,
+        field,
+        message,
+        hint,
+        line_text: super::diagnostic::line_at(source, position),
+    }
+}
+
+/// Compiling collections written in a test, for the unit tests of each part of the compiler.
+#[cfg(test)]
+mod testing {
+    use std::path::Path;
+
+    use crate::collection::{Collection, RequestStep};
+
+    /// The collection `yaml` compiles to; panics with the problems if it does not.
+    pub(super) fn compiled(yaml: &str) -> Collection {
+        match Collection::parse(Path::new("t.yaml"), yaml.to_owned()) {
+            Ok(collection) => collection,
+            Err(problems) => panic!("does not compile: {problems}"),
+        }
+    }
+
+    /// The request step at `index` of `collection`.
+    pub(super) fn request_step(collection: &Collection, index: usize) -> &RequestStep {
+        collection.steps[index]
+            .request_step()
+            .expect("a request step")
+    }
+
+    /// Every problem `yaml` has, as `field: message`.
+    pub(super) fn problems(yaml: &str) -> Vec<String> {
+        match Collection::parse(Path::new("t.yaml"), yaml.to_owned()) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems
+                .0
+                .iter()
+                .map(|p| format!("{}: {}", p.field.as_deref().unwrap_or("-"), p.message))
+                .collect(),
+        }
+    }
+}

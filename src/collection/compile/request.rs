@@ -1,0 +1,288 @@
+//! Compiles a request step: the request (method, URL, query, headers, cookies, redirects, timeout) with what `defaults` gives it, then its expectations, captures, retry and pages.
+
+use super::expect::expectation_references;
+use super::templates::record;
+use super::{Compiler, Defaults, DEFAULT_MAX_REDIRECTS};
+use crate::check::expect::Expectations;
+use crate::collection::locate::FieldPath;
+use crate::collection::{Body, PartContent, Reference, Request, RequestStep};
+use crate::spec::collection::{RequestSpec, ScalarValue, StepSpec};
+use crate::template::Template;
+
+/// Gives back the room collecting left in a request step's lists (a `Vec` collected from an
+/// iterator starts with room for four): a collection holds every step while it runs.
+pub(super) fn shrink_to_fit(step: &mut RequestStep) {
+    step.request.query.shrink_to_fit();
+    step.request.headers.shrink_to_fit();
+    step.request.cookies.shrink_to_fit();
+    step.captures.shrink_to_fit();
+    step.expect.headers.shrink_to_fit();
+    step.expect.jsonpath.shrink_to_fit();
+    step.expect.values.shrink_to_fit();
+    step.expect.cookies.shrink_to_fit();
+}
+
+impl Compiler<'_> {
+    pub(super) fn request_step(
+        &mut self,
+        spec: &StepSpec,
+        request_spec: &RequestSpec,
+        field: &FieldPath,
+        references: &mut Vec<Reference>,
+    ) -> RequestStep {
+        // Lent out rather than cloned for every step; put back right after.
+        let defaults = std::mem::take(&mut self.defaults);
+        let request = self.request(request_spec, &field.key("request"), &defaults);
+        self.defaults = defaults;
+        let expect = match &spec.expect {
+            Some(expect) => self.expectations(expect, &field.key("expect")),
+            None => Expectations::default(),
+        };
+        let captures = spec
+            .capture
+            .iter()
+            .filter_map(|(name, capture)| {
+                self.capture(name, &capture.source, &field.key("capture").key(name))
+            })
+            .collect();
+        let retry = spec
+            .retry
+            .as_ref()
+            .map(|retry| self.retry(retry, &field.key("retry"), references));
+        let paginate = spec
+            .paginate
+            .as_ref()
+            .and_then(|paginate| self.paginate(paginate, &field.key("paginate")));
+
+        let request_field = field.key("request");
+        record(references, vec![&request.url], &request_field.key("url"));
+        for (name, template) in &request.query {
+            record(
+                references,
+                vec![template],
+                &request_field.key("query").key(name),
+            );
+        }
+        for (name, template) in &request.headers {
+            let at = if request_spec
+                .headers
+                .keys()
+                .any(|k| k.eq_ignore_ascii_case(name))
+            {
+                request_field.key("headers").key(name)
+            } else {
+                FieldPath::default()
+                    .key("defaults")
+                    .key("headers")
+                    .key(name)
+            };
+            record(references, vec![template], &at);
+        }
+        match &request.body {
+            Body::Json(json) => {
+                let at = if request_spec.graphql.is_some() {
+                    "graphql"
+                } else {
+                    "json"
+                };
+                record(references, json.templates(), &request_field.key(at));
+            }
+            Body::Text(text) => record(references, vec![text], &request_field.key("body")),
+            Body::Form(fields) => {
+                for (name, template) in fields {
+                    record(
+                        references,
+                        vec![template],
+                        &request_field.key("form").key(name),
+                    );
+                }
+            }
+            Body::Multipart(parts) => {
+                for part in parts {
+                    if let PartContent::Text(template) = &part.content {
+                        record(
+                            references,
+                            vec![template],
+                            &request_field.key("multipart").key(&part.name),
+                        );
+                    }
+                }
+            }
+            Body::File(_) | Body::None => {}
+        }
+        for (name, template) in &request.cookies {
+            record(
+                references,
+                vec![template],
+                &request_field.key("cookies").key(name),
+            );
+        }
+        if let Some(auth) = &request.auth {
+            let at = if request_spec.auth.is_some() {
+                request_field.key("auth")
+            } else {
+                FieldPath::default().key("defaults").key("auth")
+            };
+            for (kind, template) in auth.templates() {
+                record(references, vec![template], &at.key(kind));
+            }
+        }
+        expectation_references(references, &expect, &field.key("expect"));
+        let mut step = RequestStep {
+            request,
+            expect,
+            captures,
+            retry: retry.map(Box::new),
+            paginate: paginate.map(Box::new),
+        };
+        shrink_to_fit(&mut step);
+        step
+    }
+
+    pub(super) fn request(
+        &mut self,
+        spec: &RequestSpec,
+        field: &FieldPath,
+        defaults: &Defaults,
+    ) -> Request {
+        let url = self.template(&spec.url, &field.key("url"));
+        let query = spec
+            .query
+            .iter()
+            .filter_map(|(name, value)| {
+                let text = match value {
+                    ScalarValue::String(s) => s.clone(),
+                    ScalarValue::Number(n) => n.to_string(),
+                    ScalarValue::Bool(b) => b.to_string(),
+                };
+                let template = self.template(&text, &field.key("query").key(name))?;
+                Some((name.clone(), template))
+            })
+            .collect();
+        let mut headers: Vec<(String, Template)> = defaults
+            .headers
+            .iter()
+            .filter(|(name, _)| {
+                !spec
+                    .headers
+                    .keys()
+                    .any(|own| own.eq_ignore_ascii_case(name))
+            })
+            .cloned()
+            .collect();
+        for (name, value) in &spec.headers {
+            if let Some(value) = value {
+                if let Some(header) = self.header(name, value, &field.key("headers").key(name)) {
+                    headers.push(header);
+                }
+            }
+        }
+        let body = self.body(spec, field, &mut headers);
+        let auth = match &spec.auth {
+            Some(auth) => self.auth(auth, &field.key("auth")).ok().flatten(),
+            None => defaults.auth.clone(),
+        };
+        let cookies = spec
+            .cookies
+            .iter()
+            .filter_map(|(name, value)| {
+                let at = field.key("cookies").key(name);
+                if name.is_empty()
+                    || name
+                        .chars()
+                        .any(|c| c.is_ascii_control() || "()<>@,;:\\\"/[]?={} \t".contains(c))
+                {
+                    self.problem(&at, format!("`{name}` is not a valid cookie name"));
+                    return None;
+                }
+                Some((name.clone(), self.template(value, &at)?))
+            })
+            .collect();
+        Request {
+            method: spec.method,
+            url: url.unwrap_or(Template::Literal(String::new())),
+            query,
+            headers,
+            body,
+            auth: auth.map(Box::new),
+            cookies,
+            timeout: spec.timeout.map(|d| d.0),
+            follow_redirects: spec
+                .follow_redirects
+                .or(defaults.follow_redirects)
+                .unwrap_or(true),
+            max_redirects: spec
+                .max_redirects
+                .or(defaults.max_redirects)
+                .unwrap_or(DEFAULT_MAX_REDIRECTS),
+        }
+    }
+
+    pub(super) fn header(
+        &mut self,
+        name: &str,
+        value: &str,
+        field: &FieldPath,
+    ) -> Option<(String, Template)> {
+        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            self.problem(field, format!("`{name}` is not a valid header name"));
+            return None;
+        }
+        Some((name.to_owned(), self.template(value, field)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{compiled, problems, request_step};
+    use crate::collection::Body;
+
+    #[test]
+    fn defaults_fill_in_what_a_step_leaves_out() {
+        let collection = compiled(
+            r#"
+name: t
+defaults: { headers: { Accept: application/json, X-Team: core }, follow_redirects: false }
+steps:
+  - name: s
+    request:
+      method: POST
+      url: "http://127.0.0.1:1/items"
+      query: { page: "2" }
+      headers: { X-Team: edge }
+      json: { n: 1 }
+"#,
+        );
+        let request = &request_step(&collection, 0).request;
+        assert_eq!(request.method.as_str(), "POST");
+        let headers: Vec<(&str, &str)> = request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.source()))
+            .collect();
+        assert!(
+            headers.contains(&("Accept", "application/json")),
+            "{headers:?}"
+        );
+        assert!(
+            headers.contains(&("X-Team", "edge")),
+            "the step's own header wins: {headers:?}"
+        );
+        assert!(!headers.contains(&("X-Team", "core")), "{headers:?}");
+        assert_eq!(request.query.len(), 1);
+        assert!(!request.follow_redirects);
+        assert!(matches!(request.body, Body::Json(_)));
+    }
+
+    #[test]
+    fn a_header_name_that_cannot_be_sent_is_a_problem_at_its_field() {
+        let found = problems(
+            "name: t\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/\", headers: { \"Bad Name\": x } }\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("steps[0].request.headers"),
+            "{found:?}"
+        );
+    }
+}

@@ -1,0 +1,96 @@
+//! Compiles templates: each text once, its problem located at the field that holds it.
+
+use serde_json::Value;
+
+use super::Compiler;
+use crate::collection::locate::FieldPath;
+use crate::collection::Reference;
+use crate::template::{JsonTemplate, Template, TemplateError};
+
+/// Adds the variables `templates` read at `field` to `references`.
+pub(super) fn record(
+    references: &mut Vec<Reference>,
+    templates: Vec<&Template>,
+    field: &FieldPath,
+) {
+    for template in templates {
+        for variable in template.references() {
+            references.push(Reference {
+                variable,
+                field: field.clone(),
+            });
+        }
+    }
+}
+
+impl Compiler<'_> {
+    pub(super) fn template(&mut self, text: &str, field: &FieldPath) -> Option<Template> {
+        let compiled = self
+            .templates
+            .compile(&format!("{}{field}", self.prefix), text);
+        self.compiled(compiled, field)
+    }
+
+    pub(super) fn json(&mut self, value: &Value, field: &FieldPath) -> Option<JsonTemplate> {
+        let name = format!("{}{field}", self.prefix);
+        let compiled = JsonTemplate::compile(&mut self.templates, &name, value);
+        self.compiled(compiled, field)
+    }
+
+    /// The compiled template, or a problem at `field`.
+    pub(super) fn compiled<T>(
+        &mut self,
+        compiled: Result<T, TemplateError>,
+        field: &FieldPath,
+    ) -> Option<T> {
+        compiled
+            .map_err(|e| {
+                self.problem_with_hint(
+                    field,
+                    e.to_string(),
+                    "templates are handlebars: `{{name}}`, `{{base64 name}}`",
+                )
+            })
+            .ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{compiled, problems, request_step};
+    use crate::template::Template;
+
+    #[test]
+    fn the_same_text_compiles_once() {
+        let collection = compiled(
+            r#"
+name: t
+vars: { base: "http://127.0.0.1:1" }
+steps:
+  - name: a
+    request: { url: "{{base}}/items" }
+  - name: b
+    request: { url: "{{base}}/items" }
+"#,
+        );
+        let (Template::Rendered(a), Template::Rendered(b)) = (
+            &request_step(&collection, 0).request.url,
+            &request_step(&collection, 1).request.url,
+        ) else {
+            panic!("rendered templates")
+        };
+        assert!(std::sync::Arc::ptr_eq(a, b));
+    }
+
+    #[test]
+    fn a_template_that_does_not_compile_is_a_problem_at_its_field() {
+        let found = problems(
+            "name: t\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/{{#if x}}\" }\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("steps[0].request.url: invalid template"),
+            "{found:?}"
+        );
+    }
+}
