@@ -139,17 +139,31 @@ impl<'a> Run<'a> {
     /// variables, the passed `vars` over them; only `export` comes back.
     async fn include(&mut self, include: &'a Include, name: &str, observer: &mut dyn Observer) {
         let outer = self.variables.clone();
-        for (variable, definition) in &include.defaults {
-            if self.variables.get(variable).is_none() {
+        // Defaults may read one another in any order: render until none more can be.
+        let mut pending: Vec<_> = include
+            .defaults
+            .iter()
+            .filter(|(variable, _)| self.variables.get(variable).is_none())
+            .collect();
+        while !pending.is_empty() {
+            let before = pending.len();
+            pending.retain(|(variable, definition)| {
                 let (rendered, derived) = crate::template::with_derivations(|| {
                     definition
                         .value
                         .render(&self.collection.templates, self.variables.context())
                 });
                 self.redactor.learn(&derived);
-                if let Ok(value) = rendered {
-                    self.variables.set(variable, value);
+                match rendered {
+                    Ok(value) => {
+                        self.variables.set(variable, value);
+                        false
+                    }
+                    Err(_) => true,
                 }
+            });
+            if pending.len() == before {
+                break;
             }
         }
         let mut passed = Vec::new();

@@ -119,11 +119,16 @@ pub fn prepare(
                 .for_each(|r| note_input(&r));
         }
     }
-    collection
+    // Every step at every depth, and the `vars` of included files: an input read only by an
+    // included file's variable is still an input of this run.
+    for variable in collection
         .steps
         .iter()
-        .flat_map(|s| &s.references)
-        .for_each(|r| note_input(&r.variable));
+        .chain(&collection.finally)
+        .flat_map(reads)
+    {
+        note_input(&variable);
+    }
 
     let mut env = serde_json::Map::new();
     let mut missing = Vec::new();
@@ -222,6 +227,28 @@ pub fn prepare(
         redactor,
         environment: environment.map(|(name, _)| name.to_owned()),
     })
+}
+
+/// Every variable `step` reads, at any depth: its own templates, its children's, and an
+/// included file's `vars` (its defaults and the ones passed in).
+fn reads(step: &Step) -> Vec<String> {
+    let mut names: Vec<String> = step.references.iter().map(|r| r.variable.clone()).collect();
+    match &step.action {
+        Action::Request(_) => {}
+        Action::Group(children) => names.extend(children.iter().flat_map(reads)),
+        Action::Include(include) => {
+            names.extend(
+                include
+                    .defaults
+                    .values()
+                    .chain(include.passed.values())
+                    .flat_map(|v| v.value.templates())
+                    .flat_map(|t| t.references()),
+            );
+            names.extend(include.steps.iter().flat_map(reads));
+        }
+    }
+    names
 }
 
 /// Checks, step by step, that every variable read is defined by then.

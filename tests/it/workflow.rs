@@ -231,6 +231,58 @@ steps:
     );
 }
 
+/// Issue 18: an included file's `vars` that read its `inputs` (and read one another, in any
+/// order), and a group's child that reads an input directly.
+#[test]
+fn include_vars_that_read_inputs_are_defined() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "post.yaml",
+        r#"name: Post
+inputs: { SHOP_PASSWORD: { secret: true } }
+vars: { body: "p={{password}}", password: "{{env.SHOP_PASSWORD}}" }
+steps:
+  - name: post
+    request: { method: POST, url: "{{SERVER}}/echo", json: { p: "{{password}}", b: "{{body}}" } }
+    expect:
+      status: 200
+      jsonpath: { "$.json.p": "zz", "$.json.b": "p=zz" }
+"#,
+    );
+    let path = fixture.file(
+        "main.yaml",
+        r#"name: Main
+inputs: { OTHER: {} }
+steps:
+  - name: Shop
+    include: post.yaml
+  - name: Group
+    steps:
+      - name: direct
+        request: { url: "{{SERVER}}/echo?o={{env.OTHER}}" }
+        expect: { jsonpath: { "$.query": "o=x" } }
+"#,
+    );
+    let output = runner(["validate", &path.display().to_string()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let output = crate::support::runner_with_env(
+        ["run", &path.display().to_string()],
+        &[("SHOP_PASSWORD", "zz"), ("OTHER", "x")],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("2 passed"), "{}", output.stdout);
+    assert!(
+        !output.stdout.contains("zz"),
+        "the input is secret: {}",
+        output.stdout
+    );
+
+    // Without the input, the run names it before sending anything.
+    let output = runner(["run", &path.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(output.stderr.contains("SHOP_PASSWORD"), "{}", output.stderr);
+}
+
 #[test]
 fn include_cycles_and_unknown_exports_are_load_errors() {
     let fixture = Fixture::new();
