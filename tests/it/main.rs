@@ -3,6 +3,7 @@
 mod broken;
 mod ci;
 mod destinations;
+mod docs;
 mod emnify;
 mod faults;
 mod generator;

@@ -1,0 +1,223 @@
+//! The documentation as a new user meets it: every collection in `collections/` and every YAML
+//! block of README.md and docs/*.md is checked against `schemas/collection.schema.json` with a
+//! real JSON Schema validator, and every complete collection in the docs passes
+//! `runner validate`.
+//!
+//! How a Markdown block says what it is, after ` ```yaml`:
+//! - nothing: a whole collection (schema and `runner validate`);
+//! - `fragment=collection`: top-level keys, merged into a one-step collection;
+//! - `fragment=steps`: a list of steps;
+//! - `fragment=step`: keys of a step (`expect:`, `capture:`...), merged into a request step;
+//! - `fragment=request`: keys of a request (bodies...), merged into a request;
+//! - `fragment=comment`: only comments;
+//! - `not-a-collection`: another tool's YAML (a CI pipeline): it must parse, nothing more.
+//!
+//! Fragments are checked against the schema only: they read variables defined elsewhere.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use crate::support::runner;
+
+/// A fenced block of a Markdown file.
+pub struct Block {
+    /// The file and the line of the opening fence, for messages.
+    pub place: String,
+    /// The info string after the fence: `yaml fragment=steps`, `sh`, ...
+    pub info: String,
+    /// The text between the fences.
+    pub text: String,
+}
+
+fn repository() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// README.md and every docs/*.md.
+pub fn markdown_files() -> Vec<PathBuf> {
+    let mut files = vec![repository().join("README.md")];
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(repository().join("docs"))
+        .expect("docs/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    files.extend(docs);
+    files
+}
+
+/// The fenced blocks of `path`, in order.
+pub fn blocks(path: &Path) -> Vec<Block> {
+    let text = std::fs::read_to_string(path).expect("read markdown");
+    let name = path
+        .strip_prefix(repository())
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    let mut found = Vec::new();
+    let mut open: Option<(usize, String, Vec<&str>)> = None;
+    for (number, line) in text.lines().enumerate() {
+        match (&mut open, line.strip_prefix("```")) {
+            (None, Some(info)) => open = Some((number + 1, info.trim().to_owned(), Vec::new())),
+            (Some(_), Some("")) => {
+                if let Some((start, info, lines)) = open.take() {
+                    found.push(Block {
+                        place: format!("{name}:{start}"),
+                        info,
+                        text: lines.join("\n") + "\n",
+                    });
+                }
+            }
+            (Some((_, _, lines)), _) => lines.push(line),
+            (None, None) => {}
+        }
+    }
+    assert!(open.is_none(), "{name}: a fence is not closed");
+    found
+}
+
+fn validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(repository().join("schemas/collection.schema.json"))
+        .expect("read the schema");
+    let schema: Value = serde_json::from_str(&text).expect("the schema is JSON");
+    jsonschema::validator_for(&schema).expect("a valid schema")
+}
+
+fn schema_errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect()
+}
+
+fn merge(into: &mut Value, fragment: Value) {
+    match (into.as_object_mut(), fragment) {
+        (Some(into), Value::Object(fragment)) => into.extend(fragment),
+        (_, fragment) => *into = fragment,
+    }
+}
+
+/// The collection a block stands for, or `None` for a block that is not one.
+fn as_collection(block: &Block) -> Option<(Value, bool)> {
+    let mut words = block.info.split_whitespace();
+    if words.next() != Some("yaml") {
+        return None;
+    }
+    let marker = words.next();
+    let value: Value = serde_yaml::from_str(&block.text)
+        .unwrap_or_else(|e| panic!("{}: the YAML does not parse: {e}", block.place));
+    let mut skeleton = json!({
+        "name": "fragment",
+        "steps": [{ "name": "step", "request": { "url": "http://127.0.0.1:1/" } }]
+    });
+    match marker {
+        None => return Some((value, true)),
+        Some("not-a-collection") => return None,
+        Some("fragment=comment") => {
+            assert!(value.is_null(), "{}: more than comments", block.place);
+            return None;
+        }
+        Some("fragment=collection") => merge(&mut skeleton, value),
+        Some("fragment=steps") => skeleton["steps"] = value,
+        Some("fragment=step") => merge(&mut skeleton["steps"][0], value),
+        Some("fragment=request") => merge(&mut skeleton["steps"][0]["request"], value),
+        Some(other) => panic!("{}: unknown marker `{other}`", block.place),
+    }
+    Some((skeleton, false))
+}
+
+/// Every YAML block of the docs, as collections: `(place, collection, whole)`.
+pub fn documented_collections() -> Vec<(String, Value, bool, String)> {
+    markdown_files()
+        .iter()
+        .flat_map(|file| blocks(file))
+        .filter_map(|block| {
+            as_collection(&block).map(|(value, whole)| (block.place, value, whole, block.text))
+        })
+        .collect()
+}
+
+#[test]
+fn every_bundled_and_documented_collection_passes_the_schema() {
+    let validator = validator();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repository().join("collections"))
+        .expect("collections/")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("read");
+        let value: Value = serde_yaml::from_str(&text).expect("YAML");
+        checked += 1;
+        for error in schema_errors(&validator, &value) {
+            problems.push(format!("{}: {error}", path.display()));
+        }
+    }
+    for (place, value, _, _) in documented_collections() {
+        checked += 1;
+        for error in schema_errors(&validator, &value) {
+            problems.push(format!("{place}: {error}"));
+        }
+    }
+    assert!(checked > 10, "only {checked} collections found");
+    assert!(
+        problems.is_empty(),
+        "the schema rejects:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_schema_accepts_what_the_loader_accepts_and_rejects_what_it_rejects() {
+    let validator = validator();
+    let retry = |on: &str| {
+        let text = format!(
+            "name: r\nsteps:\n  - name: s\n    request: {{ url: \"http://127.0.0.1:1/\" }}\n    retry: {{ attempts: 2, on: {on} }}\n"
+        );
+        let value: Value = serde_yaml::from_str(&text).expect("YAML");
+        (text, schema_errors(&validator, &value).is_empty())
+    };
+    let fixture = crate::support::Fixture::new();
+    for (on, valid) in [
+        ("[transport, 5xx, 429]", true),
+        ("[transport, 5xx, \"429\"]", true),
+        ("[4xx]", false),
+        ("[503]", false),
+    ] {
+        let (text, schema_accepts) = retry(on);
+        let path = fixture.file("retry.yaml", &text);
+        let loader_accepts = runner(["validate", &path.display().to_string()]).code == 0;
+        assert_eq!(schema_accepts, valid, "schema on `{on}`");
+        assert_eq!(loader_accepts, valid, "loader on `{on}`");
+    }
+}
+
+#[test]
+fn every_complete_collection_in_the_docs_validates() {
+    // Written beside a `schemas` link, so that `../schemas/...` resolves as it does from
+    // `collections/`.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("collections")).expect("mkdir");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(repository().join("schemas"), dir.path().join("schemas"))
+        .expect("link schemas");
+    let mut failures = Vec::new();
+    let mut whole = 0;
+    for (i, (place, _, complete, text)) in documented_collections().into_iter().enumerate() {
+        if !complete {
+            continue;
+        }
+        whole += 1;
+        let path = dir.path().join("collections").join(format!("doc-{i}.yaml"));
+        std::fs::write(&path, text).expect("write");
+        let output = runner(["validate", &path.display().to_string()]);
+        if output.code != 0 {
+            failures.push(format!("{place}:\n{}", output.stderr));
+        }
+    }
+    assert!(whole >= 1, "no complete collection found in the docs");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
