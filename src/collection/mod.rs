@@ -4,6 +4,7 @@
 mod compile;
 pub mod diagnostic;
 mod duplicates;
+mod keys;
 pub mod locate;
 mod outline;
 

@@ -150,3 +150,48 @@ fn validate_sees_the_variables_run_will_get() {
     assert_eq!(output.code, 0, "{output:?}");
     assert!(!output.stdout.contains("hunter2") && !output.stderr.contains("hunter2"));
 }
+
+/// Issue 18: seven typos in one step are seven problems in one run, each placed.
+#[test]
+fn every_unknown_key_of_a_step_is_reported_at_once() {
+    let fixture = crate::support::Fixture::new();
+    let path = fixture.file(
+        "typos.yaml",
+        r#"name: Typos
+steps:
+  - name: One step, seven typos
+    requst: { url: "http://127.0.0.1:1/" }
+    expcet: { status: 200 }
+    captur: { id: $.id }
+    retyr: { attempts: 2 }
+    whn: { "{{x}}": 1 }
+    dealy: 1s
+    tag: [smoke]
+"#,
+    );
+    let output = runner(["validate", &path.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    for (typo, meant) in [
+        ("requst", "request"),
+        ("expcet", "expect"),
+        ("captur", "capture"),
+        ("retyr", "retry"),
+        ("whn", "when"),
+        ("dealy", "delay"),
+        ("tag", "tags"),
+    ] {
+        assert!(
+            output
+                .stderr
+                .contains(&format!("unknown field `{typo}` in `steps[0]`")),
+            "{typo}: {}",
+            output.stderr
+        );
+        assert!(
+            output.stderr.contains(&format!("did you mean `{meant}`?")),
+            "{meant}: {}",
+            output.stderr
+        );
+    }
+    assert!(output.stderr.contains("7 problems found"), "{}", output.stderr);
+}

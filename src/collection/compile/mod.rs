@@ -130,8 +130,9 @@ fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
         Err(error) => yaml_error(path, source, &error),
     };
     let mut problems = vec![first];
-    let steps = serde_yaml::from_str::<serde_yaml::Value>(source)
-        .ok()
+    let document = serde_yaml::from_str::<serde_yaml::Value>(source).ok();
+    let steps = document
+        .as_ref()
         .and_then(|doc| doc.get("steps").and_then(|s| s.as_sequence()).map(Vec::len))
         .unwrap_or(0);
     for index in 0..steps {
@@ -142,6 +143,27 @@ fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
                 problems.push(problem);
             }
         }
+    }
+    // serde names one unknown field per step; the schema walk names all of them, in order.
+    let unknown = document.map_or_else(Vec::new, |doc| {
+        super::keys::unknown_keys(path, source, &doc)
+    });
+    if !unknown.is_empty() {
+        let named = |problem: &Diagnostic, key: &str| {
+            problem
+                .message
+                .starts_with(&format!("unknown field `{key}`"))
+        };
+        problems.retain(|problem| {
+            !unknown.iter().any(|u| {
+                let key = u.message.split('`').nth(1).unwrap_or("");
+                named(problem, key)
+            })
+        });
+        let mut all = unknown;
+        all.extend(problems);
+        all.sort_by_key(|p| p.position);
+        problems = all;
     }
     Err(problems)
 }
