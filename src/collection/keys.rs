@@ -150,7 +150,10 @@ impl Walk<'_> {
             .and_then(|value| key_before(self.source, value, key))
         {
             problem.position = Some(position);
-            problem.line_text = self.positions.line(self.source, position.0).map(str::to_owned);
+            problem.line_text = self
+                .positions
+                .line(self.source, position.0)
+                .map(str::to_owned);
         }
         self.problems.push(problem);
     }

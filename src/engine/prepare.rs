@@ -325,9 +325,29 @@ impl References {
         let root = reference.variable.split('.').next().unwrap_or("");
         let mut candidates: Vec<&str> = scope.iter().map(String::as_str).collect();
         candidates.extend(own.iter().map(String::as_str));
+        let in_defaults = reference.field.0.first()
+            == Some(&crate::collection::locate::Segment::Key("defaults".into()));
         let hint = match root {
             "sandbox" => "`sandbox.*` exists only in an environment with `sandbox: emnify`".to_owned(),
             "steps" => "`steps.<id>` reads an earlier request step with that `id`".to_owned(),
+            // A default that reads what a step captures applies to that step too.
+            _ if in_defaults && own.iter().any(|n| n == root) => {
+                let instead = match reference.field.0.get(1) {
+                    Some(crate::collection::locate::Segment::Key(k)) if k == "headers" => {
+                        match reference.field.0.get(2) {
+                            Some(crate::collection::locate::Segment::Key(h)) => {
+                                format!("`headers: {{ {h}: null }}`")
+                            }
+                            _ => "`headers: { NAME: null }`".to_owned(),
+                        }
+                    }
+                    _ => "`auth: none`".to_owned(),
+                };
+                format!(
+                    "step `{}` captures `{root}` itself, and `{}` applies to it too: put {instead} on its `request` so the step that fetches `{root}` does not send it",
+                    step.name, reference.field
+                )
+            }
             _ => match did_you_mean(root, candidates) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => "define it in `vars`, an environment, with `--var`, or capture it in an earlier step".to_owned(),

@@ -193,5 +193,47 @@ steps:
             output.stderr
         );
     }
-    assert!(output.stderr.contains("7 problems found"), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("7 problems found"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// Issue 18: hints that say what to write.
+#[test]
+fn hints_say_what_to_write() {
+    let fixture = crate::support::Fixture::new();
+    let path = fixture.file(
+        "hints.yaml",
+        r#"name: Hints
+defaults:
+  auth: { bearer: "{{token}}" }
+steps:
+  - name: Login
+    request: { method: POST, url: "http://127.0.0.1:1/login" }
+    capture: { token: $.token }
+  - name: Use
+    request: { url: "http://127.0.0.1:1/x" }
+    expect:
+      jsonpath: { $.headers.X-Team: a }
+"#,
+    );
+    let output = runner(["validate", &path.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("write `$.headers['X-Team']`"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("put `auth: none` on its `request`"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        !output.stderr.contains("did you mean `token`"),
+        "{}",
+        output.stderr
+    );
 }
