@@ -44,7 +44,7 @@ impl<'a> Run<'a> {
     }
 
     async fn step(&mut self, step: &'a Step, prefix: &str, observer: &mut dyn Observer) {
-        let name = format!("{prefix}{}", step.name);
+        let name = format!("{prefix}{}", self.step_name(step));
         if self.stopped {
             return self.finish(
                 observer,
@@ -105,6 +105,7 @@ impl<'a> Run<'a> {
                 continue;
             }
             self.variables.set(&for_each.name, item);
+            let name = format!("{prefix}{}", self.step_name(step));
             self.action(step, format!("{name} [{}/{count}]", index + 1), observer)
                 .await;
         }
@@ -199,6 +200,22 @@ impl<'a> Run<'a> {
         }
         if let Some(seen) = seen {
             self.variables.set("steps", seen);
+        }
+    }
+
+    /// The step's name, its template rendered with the variables of the moment (masked);
+    /// as written when it cannot be rendered yet.
+    fn step_name(&self, step: &Step) -> String {
+        match &step.name_template {
+            Some(template) => self
+                .collection
+                .templates
+                .render_text(template, self.variables.context())
+                .map_or_else(
+                    |_| step.name.clone(),
+                    |name| self.redactor.redact(&name).into_owned(),
+                ),
+            None => step.name.clone(),
         }
     }
 

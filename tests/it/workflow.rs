@@ -477,6 +477,49 @@ steps:
     assert!(output.stdout.contains("3 passed"), "{}", output.stdout);
 }
 
+/// Issue 18: step names are templates, so each row's failure says which row; a CSV column
+/// headed `name:json` is typed, a plain one is text.
+#[test]
+fn data_driven_steps_are_named_by_their_row_and_typed_columns_compare_as_json() {
+    let fixture = Fixture::new();
+    let rows = fixture.file("rows.csv", "name,n:json,text\nann,201,201\nbob,202,7\n");
+    let report = fixture.path().join("report.json");
+    let output = run(
+        &fixture,
+        "typed.yaml",
+        r#"name: Typed
+steps:
+  - name: "Create {{name}}"
+    request: { method: POST, url: "{{SERVER}}/echo", json: { n: 201, t: "201" } }
+    expect: { jsonpath: { $.json.n: "{{n}}", $.json.t: "{{text}}" } }
+"#,
+        &[
+            "--data",
+            rows.to_str().unwrap_or_default(),
+            "--continue-on-failure",
+            "--report-json",
+            report.to_str().unwrap_or_default(),
+        ],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(output.stdout.contains("✓ Create ann"), "{}", output.stdout);
+    assert!(
+        output
+            .stdout
+            .contains("› Create bob (step 1) — $.json.n: expected 202, got 201"),
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains("{{name}}"), "{}", output.stdout);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    assert_eq!(report["collections"][1]["iteration"], 2);
+    assert_eq!(
+        report["collections"][1]["steps"][0]["name"], "Create bob",
+        "{report}"
+    );
+}
+
 #[test]
 fn the_all_endpoints_collection_pages_through_the_sandbox() {
     let output = runner(["run", "collections/emnify-all-endpoints.yaml"]);

@@ -405,6 +405,16 @@ impl Compiler<'_> {
             self.ids.push(id.clone());
         }
         let mut references = Vec::new();
+        let name_template = if spec.name.contains("{{") {
+            self.template(&spec.name, &field.key("name"))
+        } else {
+            None
+        };
+        templates::record(
+            &mut references,
+            name_template.iter().collect(),
+            &field.key("name"),
+        );
         let when = self.conditions(&spec.when, &field.key("when"));
         conditions_references(&mut references, &when, &field.key("when"));
         let for_each = self.for_each(spec, field, &mut references);
@@ -490,6 +500,7 @@ impl Compiler<'_> {
             index,
             field: field.clone(),
             name: spec.name.clone(),
+            name_template,
             id: spec.id.clone(),
             tags: spec.tags.clone(),
             when,
