@@ -221,3 +221,79 @@ fn every_complete_collection_in_the_docs_validates() {
     assert!(whole >= 1, "no complete collection found in the docs");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The seed file the README documents is one `runner sandbox emnify --seed` loads, and the
+/// sandbox then serves its data (and names its users, not the built-in demo login).
+#[test]
+fn the_documented_seed_file_loads() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+        .args(["sandbox", "emnify", "--port", "0", "--seed"])
+        .arg(repository().join("docs/sandbox-seed.yaml"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sandbox starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
+    let Some(url) = first.strip_prefix("EMnify sandbox listening on ") else {
+        let _ = child.kill();
+        let mut stderr = String::new();
+        let _ =
+            std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr);
+        panic!("the seed does not load: {first}{stderr}");
+    };
+    let url = url.to_owned();
+    let banner: Vec<String> = lines.by_ref().take(4).map_while(Result::ok).collect();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let names = runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .expect("client");
+        let login = client
+            .post(format!("{url}/api/v1/authenticate"))
+            .header("content-type", "application/json")
+            .body(json!({ "application_token": "sandbox-application-token" }).to_string())
+            .send()
+            .await
+            .expect("authenticate")
+            .bytes()
+            .await
+            .expect("body");
+        let login: Value = serde_json::from_slice(&login).expect("json");
+        let token = login["auth_token"].as_str().unwrap_or_default().to_owned();
+        let list = client
+            .get(format!("{url}/api/v1/endpoint"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("list")
+            .bytes()
+            .await
+            .expect("body");
+        let list: Value = serde_json::from_slice(&list).expect("json");
+        list.as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|e| e["name"].as_str().map(str::to_owned))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    let pid = child.id().to_string();
+    let _ = Command::new("kill").args(["-INT", &pid]).status();
+    let _ = child.wait();
+    assert_eq!(names, ["Truck 1", "Truck 2"]);
+    assert!(
+        banner.iter().any(|l| l.contains("the users of")),
+        "{banner:?}"
+    );
+}
