@@ -297,3 +297,282 @@ fn the_documented_seed_file_loads() {
         "{banner:?}"
     );
 }
+
+/// A `runner` child process killed when dropped, so that a failing test leaves none behind.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `runner sandbox emnify` with `args` and returns it with its URL, or the first line
+/// it printed instead of its URL.
+fn sandbox(dir: &Path, args: &[String]) -> (Child, Result<String, String>) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_runner"))
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("sandbox starts"),
+    );
+    let stdout = child.0.stdout.take().expect("stdout");
+    let first = BufReader::new(stdout)
+        .lines()
+        .next()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let url = match first.strip_prefix("EMnify sandbox listening on ") {
+        Some(url) => Ok(url.to_owned()),
+        None => {
+            let mut stderr = String::new();
+            if let Some(mut pipe) = child.0.stderr.take() {
+                let _ = child.0.wait();
+                let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+            }
+            Err(format!("{first}{stderr}"))
+        }
+    };
+    (child, url)
+}
+
+/// Runs `runner args` in `dir`, killing it after 60 s: (exit code, stdout + stderr).
+fn run_in(dir: &Path, args: &[String], env: &[(&str, &str)]) -> (i32, String) {
+    use std::process::{Command, Stdio};
+    let mut command = Command::new(env!("CARGO_BIN_EXE_runner"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("EMNIFY_APPLICATION_TOKEN")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let child = command.spawn().expect("runner starts");
+    let pid = child.id();
+    let (done, finished) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        let output = child.wait_with_output();
+        let _ = done.send(());
+        output
+    });
+    if finished
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .is_err()
+    {
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+        panic!("`runner {}` did not finish within 60 s", args.join(" "));
+    }
+    let output = waiter.join().expect("waiter").expect("output");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr),
+    )
+}
+
+/// The words of a shell command line: whitespace-separated, `'...'` and `"..."` kept whole,
+/// a `#` comment dropped.
+fn words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote = None;
+    let mut started = false;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, '#') if !started => break,
+            (None, c) if c.is_whitespace() => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(word);
+    }
+    words
+}
+
+/// Every `runner` command of the docs, by block: the lines of ` ```sh ` blocks (`\`
+/// continuations joined, `cargo run --release --` read as `runner`), and the `runner`
+/// strings of CI pipelines (` ```yaml not-a-collection `), their CI variables set to shard 1
+/// of 3. Other commands (`cargo test`, `export`, `.ci/run`) are not runner's to check.
+fn documented_commands() -> Vec<(String, Vec<Vec<String>>)> {
+    let mut found = Vec::new();
+    for file in markdown_files() {
+        for block in blocks(&file) {
+            let lines: Vec<String> = if block.info == "sh" {
+                block
+                    .text
+                    .replace("\\\n", " ")
+                    .lines()
+                    .map(str::to_owned)
+                    .collect()
+            } else if block.info == "yaml not-a-collection" {
+                let value: Value = serde_yaml::from_str(&block.text).expect("YAML");
+                let mut strings = Vec::new();
+                collect_strings(&value, &mut strings);
+                strings
+                    .into_iter()
+                    .flat_map(|s| s.lines().map(str::to_owned).collect::<Vec<_>>())
+                    .map(|s| {
+                        s.replace("${{ matrix.shard }}", "1")
+                            .replace("${CI_NODE_INDEX}", "1")
+                            .replace("${CI_NODE_TOTAL}", "3")
+                    })
+                    .collect()
+            } else {
+                continue;
+            };
+            let commands: Vec<Vec<String>> = lines
+                .iter()
+                .map(|line| {
+                    let line = line.trim();
+                    let line = line
+                        .strip_prefix("cargo run --release -- ")
+                        .map_or_else(|| line.to_owned(), |rest| format!("runner {rest}"));
+                    words(&line)
+                })
+                .filter(|words| words.first().map(String::as_str) == Some("runner"))
+                .map(|words| words[1..].to_vec())
+                .collect();
+            if !commands.is_empty() {
+                found.push((block.place, commands));
+            }
+        }
+    }
+    found
+}
+
+fn collect_strings(value: &Value, into: &mut Vec<String>) {
+    match value {
+        Value::String(text) if text.trim_start().starts_with("runner ") => {
+            // A folded block (`run: >`) is one command over several lines.
+            into.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_strings(v, into)),
+        Value::Object(map) => map.values().for_each(|v| collect_strings(v, into)),
+        _ => {}
+    }
+}
+
+/// Stand-ins for the files the docs' examples name but a reader brings (their own Postman
+/// exports): the repository's Postman fixture.
+const STAND_INS: &[(&str, &str)] = &[
+    (
+        "API.postman_collection.json",
+        "tests/fixtures/postman/seed.postman_collection.json",
+    ),
+    (
+        "API.postman_environment.json",
+        "tests/fixtures/postman/seed.postman_environment.json",
+    ),
+    (
+        "Staging.postman_environment.json",
+        "tests/fixtures/postman/seed.postman_environment.json",
+    ),
+    (
+        "Production.postman_environment.json",
+        "tests/fixtures/postman/seed.postman_environment.json",
+    ),
+];
+
+/// Runs every `runner` command of README.md and docs/*.md, each block in order in a fresh
+/// directory that holds a copy of `collections/` (commands may write there) and links to
+/// `schemas/`, `tests/` and `docs/`. Nothing leaves loopback: `runner sandbox` listens on a
+/// free port (`--port 0`) and is stopped once it serves; `--env production` and the sandbox's
+/// documented URL are pointed at a bundled sandbox started for the test.
+#[test]
+fn every_documented_runner_command_works() {
+    let commands = documented_commands();
+    let total: usize = commands.iter().map(|(_, c)| c.len()).sum();
+    assert!(total >= 15, "only {total} commands found: {commands:?}");
+    let root = tempfile::tempdir().expect("temp dir");
+    let (_api, api) = sandbox(
+        root.path(),
+        &["sandbox", "emnify", "--port", "0"].map(String::from),
+    );
+    let api = api.expect("the test's sandbox starts");
+    let token = "sandbox-application-token";
+    let mut failures = Vec::new();
+    for (number, (place, block)) in commands.iter().enumerate() {
+        let dir = root.path().join(format!("block-{number}"));
+        std::fs::create_dir(&dir).expect("mkdir");
+        std::fs::create_dir(dir.join("collections")).expect("mkdir");
+        for entry in std::fs::read_dir(repository().join("collections")).expect("collections/") {
+            let path = entry.expect("entry").path();
+            if let Some(name) = path.file_name() {
+                std::fs::copy(&path, dir.join("collections").join(name)).expect("copy");
+            }
+        }
+        #[cfg(unix)]
+        for name in ["schemas", "tests", "docs"] {
+            std::os::unix::fs::symlink(repository().join(name), dir.join(name)).expect("link");
+        }
+        for (name, fixture) in STAND_INS {
+            std::fs::copy(repository().join(fixture), dir.join(name)).expect("stand-in");
+        }
+        for args in block {
+            let mut args: Vec<String> = args
+                .iter()
+                .map(|a| a.replace("http://127.0.0.1:8088", &api))
+                .collect();
+            let shown = format!("{place}: runner {}", args.join(" "));
+            if args.first().map(String::as_str) == Some("sandbox") {
+                match args.iter().position(|a| a == "--port") {
+                    Some(at) if at + 1 < args.len() => args[at + 1] = "0".into(),
+                    _ => args.extend(["--port".into(), "0".into()]),
+                }
+                if let (_child, Err(first)) = sandbox(&dir, &args) {
+                    failures.push(format!("{shown}\n{first}"));
+                }
+                continue;
+            }
+            let production = args
+                .windows(2)
+                .any(|w| w[0] == "--env" && w[1] == "production");
+            if production && !args.iter().any(|a| a.starts_with("base_url=")) {
+                args.extend(["--var".into(), format!("base_url={api}")]);
+            }
+            let (code, output) = run_in(&dir, &args, &[("EMNIFY_APPLICATION_TOKEN", token)]);
+            if code != 0 {
+                failures.push(format!("{shown}\nexit {code}\n{output}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "documented commands that fail:\n\n{}",
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn commands_are_read_as_a_shell_would() {
+    assert_eq!(
+        words(r#"runner run a.yaml --var "x=a b" 'y'   # a comment"#),
+        ["runner", "run", "a.yaml", "--var", "x=a b", "y"]
+    );
+    assert_eq!(words("  # only a comment"), Vec::<String>::new());
+}
