@@ -121,13 +121,12 @@ pub fn prepare(
     }
     // Every step at every depth, and the `vars` of included files: an input read only by an
     // included file's variable is still an input of this run.
-    for variable in collection
-        .steps
-        .iter()
-        .chain(&collection.finally)
-        .flat_map(reads)
-    {
-        note_input(&variable);
+    let mut defined: HashSet<String> = definitions.keys().map(|k| (*k).to_owned()).collect();
+    for step in collection.steps.iter().chain(&collection.finally) {
+        for variable in reads(step, &defined) {
+            note_input(&variable);
+        }
+        defined.extend(step.provides());
     }
 
     let mut env = serde_json::Map::new();
@@ -230,22 +229,36 @@ pub fn prepare(
 }
 
 /// Every variable `step` reads, at any depth: its own templates, its children's, and an
-/// included file's `vars` (its defaults and the ones passed in).
-fn reads(step: &Step) -> Vec<String> {
+/// included file's `vars` — the ones passed in, and the defaults that will be used: those
+/// neither passed nor `defined` by then (a default gives way to a defined variable).
+fn reads(step: &Step, defined: &HashSet<String>) -> Vec<String> {
     let mut names: Vec<String> = step.references.iter().map(|r| r.variable.clone()).collect();
+    let mut defined = defined.clone();
+    let children = |steps: &[Step], defined: &mut HashSet<String>, names: &mut Vec<String>| {
+        for child in steps {
+            names.extend(reads(child, defined));
+            defined.extend(child.provides());
+        }
+    };
     match &step.action {
         Action::Request(_) => {}
-        Action::Group(children) => names.extend(children.iter().flat_map(reads)),
+        Action::Group(steps) => children(steps, &mut defined, &mut names),
         Action::Include(include) => {
+            let used = include
+                .defaults
+                .iter()
+                .filter(|(name, _)| {
+                    !include.passed.contains_key(*name) && !defined.contains(name.as_str())
+                })
+                .map(|(_, variable)| variable);
             names.extend(
-                include
-                    .defaults
-                    .values()
-                    .chain(include.passed.values())
+                used.chain(include.passed.values())
                     .flat_map(|v| v.value.templates())
                     .flat_map(|t| t.references()),
             );
-            names.extend(include.steps.iter().flat_map(reads));
+            defined.extend(include.defaults.keys().cloned());
+            defined.extend(include.passed.keys().cloned());
+            children(&include.steps, &mut defined, &mut names);
         }
     }
     names
