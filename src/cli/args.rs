@@ -68,13 +68,11 @@ pub struct ImportPostmanArgs {
     /// the sandbox's token.
     #[arg(long, value_enum, value_name = "NAME")]
     pub sandbox: Option<SandboxName>,
-    /// The `$schema` reference on the first line, for editors.
-    #[arg(
-        long,
-        value_name = "PATH|URL",
-        default_value = "../schemas/collection.schema.json"
-    )]
-    pub schema: String,
+    /// The `$schema` reference on the first line, for editors (default: with `-o FILE`, the
+    /// path from FILE to `schemas/collection.schema.json` of the current directory if there
+    /// is one; else `../schemas/collection.schema.json`).
+    #[arg(long, value_name = "PATH|URL")]
+    pub schema: Option<String>,
     /// When to colour output: the global `--color`, set after parsing.
     #[arg(skip)]
     pub color: ColorWhen,
