@@ -45,6 +45,45 @@ pub enum ImportCommand {
     /// A Postman collection (v2.0 or v2.1) and its environment files. What cannot be
     /// translated is kept as comments and listed on stderr.
     Postman(ImportPostmanArgs),
+    /// curl command lines ("Copy as cURL" for bash or cmd, `runner run --curl` output), one
+    /// step per request. Credentials become secret inputs; unknown options are listed on stderr.
+    Curl(ImportCurlArgs),
+}
+
+/// `runner import curl`.
+#[derive(Debug, Args)]
+pub struct ImportCurlArgs {
+    /// A file of curl commands (`-`: standard input; default: standard input, unless a
+    /// command follows `--`).
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The shell the commands were written for (default: `cmd` for a `.cmd` or `.bat` file or
+    /// a text with `^` escapes, else `posix`).
+    #[arg(long, value_enum, value_name = "SHELL")]
+    pub shell: Option<CurlShell>,
+    /// One curl command, as words after `--` (e.g. `-- curl -X POST https://...`).
+    #[arg(last = true, value_name = "CURL ARGS", allow_hyphen_values = true)]
+    pub command: Vec<String>,
+    /// Write the collection here (default: stdout).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with code 2, writing nothing, if anything could not be translated.
+    #[arg(long)]
+    pub strict: bool,
+    /// Add an environment `sandbox` (the default) that runs against this bundled sandbox:
+    /// `base_url` becomes `{{sandbox.url}}`.
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub sandbox: Option<SandboxName>,
+    /// The `$schema` reference on the first line, for editors.
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        default_value = "../schemas/collection.schema.json"
+    )]
+    pub schema: String,
+    /// When to colour output: the global `--color`, set after parsing.
+    #[arg(skip)]
+    pub color: ColorWhen,
 }
 
 /// `runner import postman`.
@@ -78,6 +117,15 @@ pub struct ImportPostmanArgs {
     /// When to colour output: the global `--color`, set after parsing.
     #[arg(skip)]
     pub color: ColorWhen,
+}
+
+/// The shells `runner import curl` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CurlShell {
+    /// bash, zsh, sh: `\` continuations, `'...'`, `"..."`, `$'...'`.
+    Posix,
+    /// Windows cmd.exe: `^` escapes and continuations, `"..."` with `\"` or `""`.
+    Cmd,
 }
 
 /// The bundled sandboxes, by name.

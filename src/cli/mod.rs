@@ -5,6 +5,7 @@ mod data;
 pub mod exit_code;
 mod export;
 mod import;
+mod import_recorded;
 mod list;
 mod load;
 mod output;
@@ -21,7 +22,8 @@ use clap::Parser;
 
 pub use args::{
     Cli, ColorWhen, Command, EmnifySandboxArgs, ExportCommand, ExportPostmanArgs, ImportCommand,
-    ImportPostmanArgs, ListArgs, RunArgs, SandboxCommand, SandboxName, ValidateArgs,
+    ImportCurlArgs, ImportPostmanArgs, ListArgs, RunArgs, SandboxCommand, SandboxName,
+    ValidateArgs,
 };
 
 /// The async runtime: single-threaded for `runner run`, whose collections run on worker
@@ -81,6 +83,10 @@ pub fn main() -> ExitCode {
             Command::Import(ImportCommand::Postman(mut args)) => {
                 args.color = color;
                 import::postman(&args)
+            }
+            Command::Import(ImportCommand::Curl(mut args)) => {
+                args.color = color;
+                import_recorded::curl(&args)
             }
             Command::Export(ExportCommand::Postman(mut args)) => {
                 args.color = color;

@@ -12,10 +12,13 @@
 pub mod auth;
 pub mod body;
 mod convert;
+pub mod curl;
 pub mod placeholders;
 pub mod postman;
 pub mod report;
 pub mod script;
+pub mod shell;
+pub mod steps;
 pub mod template;
 pub mod url;
 pub mod yaml;

@@ -8,6 +8,7 @@ mod faults;
 mod generator;
 mod hostile;
 mod httpbin;
+mod import_curl;
 mod jsonpath_cts;
 mod junit_schema;
 mod postman;
