@@ -791,9 +791,10 @@ mod tests {
         let yaml = &imported.yaml;
         assert!(yaml.contains("method: POST"), "{yaml}");
         assert!(
-            yaml.contains("json: { application_token: t0k3n }"),
+            yaml.contains("json: { application_token: \"{{application_token}}\" }"),
             "{yaml}"
         );
+        assert!(!yaml.contains("t0k3n"), "{yaml}");
         assert!(!yaml.contains("eyJhbGciOi"), "{yaml}");
         assert!(!yaml.contains("abc"), "{yaml}");
         assert!(!yaml.contains("content-type"), "{yaml}");

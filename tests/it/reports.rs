@@ -284,11 +284,7 @@ fn tags_and_steps_select_what_runs() {
     // A tag nothing has yet is not a failure (a CI matrix may be ahead of the suite).
     let output = runner(["run", dir.as_str(), "--tag", "nothing"]);
     assert_eq!(output.code, 0, "{output:?}");
-    assert!(
-        output.stderr.contains("nothing to run"),
-        "{}",
-        output.stderr
-    );
+    assert!(output.stderr.contains("nothing to run"), "{}", output.stderr);
 }
 
 #[test]
