@@ -48,6 +48,49 @@ pub enum ImportCommand {
     /// curl command lines ("Copy as cURL" for bash or cmd, `runner run --curl` output), one
     /// step per request. Credentials become secret inputs; unknown options are listed on stderr.
     Curl(ImportCurlArgs),
+    /// A HAR file (HTTP Archive 1.2, as browsers export it), one step per entry, the recorded
+    /// status expected; values reused from earlier responses become captures.
+    Har(ImportHarArgs),
+}
+
+/// `runner import har`.
+#[derive(Debug, Args)]
+pub struct ImportHarArgs {
+    /// The HAR file (DevTools › Network › Export HAR).
+    #[arg(value_name = "FILE.har")]
+    pub file: PathBuf,
+    /// Only requests to this host (`host` or `host:port`; repeatable).
+    #[arg(long = "host", value_name = "HOST")]
+    pub hosts: Vec<String>,
+    /// Only requests with this method (repeatable).
+    #[arg(long = "method", value_name = "METHOD")]
+    pub methods: Vec<String>,
+    /// Only responses whose content type contains this, e.g. `json` (repeatable).
+    #[arg(long = "content-type", value_name = "TYPE")]
+    pub content_types: Vec<String>,
+    /// Keep images, fonts, scripts and styles (left out by default).
+    #[arg(long)]
+    pub assets: bool,
+    /// Write the collection here (default: stdout).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with code 2, writing nothing, if anything could not be translated.
+    #[arg(long)]
+    pub strict: bool,
+    /// Add an environment `sandbox` (the default) that runs against this bundled sandbox:
+    /// `base_url` becomes `{{sandbox.url}}`, `application_token` the sandbox's token.
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub sandbox: Option<SandboxName>,
+    /// The `$schema` reference on the first line, for editors.
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        default_value = "../schemas/collection.schema.json"
+    )]
+    pub schema: String,
+    /// When to colour output: the global `--color`, set after parsing.
+    #[arg(skip)]
+    pub color: ColorWhen,
 }
 
 /// `runner import curl`.

@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use super::args::{CurlShell, ImportCurlArgs, SandboxName};
+use super::args::{CurlShell, ImportCurlArgs, ImportHarArgs, SandboxName};
 use super::exit_code;
 use super::import::{finish, read};
 use crate::collection::model::SandboxKind;
@@ -74,6 +74,37 @@ pub(super) fn curl(args: &ImportCurlArgs) -> u8 {
         import::curl::import_text(&text, dialect, &options)
     };
     match result {
+        Ok(imported) => finish(
+            &imported,
+            args.strict,
+            args.output.as_deref(),
+            &source,
+            &mut stderr,
+        ),
+        Err(error) => fail(&mut stderr, error.to_string()),
+    }
+}
+
+pub(super) fn har(args: &ImportHarArgs) -> u8 {
+    let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
+    let text = match read(&args.file) {
+        Ok(text) => text,
+        Err(message) => return fail(&mut stderr, message),
+    };
+    let source = args.file.display().to_string();
+    let options = Options {
+        source: source.clone(),
+        schema: args.schema.clone(),
+        sandbox: sandbox(args.sandbox),
+        schema_dir: None,
+    };
+    let filters = import::har::Filters {
+        hosts: args.hosts.clone(),
+        methods: args.methods.clone(),
+        content_types: args.content_types.clone(),
+        assets: args.assets,
+    };
+    match import::har::import(&text, &filters, &options) {
         Ok(imported) => finish(
             &imported,
             args.strict,

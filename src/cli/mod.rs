@@ -22,8 +22,8 @@ use clap::Parser;
 
 pub use args::{
     Cli, ColorWhen, Command, EmnifySandboxArgs, ExportCommand, ExportPostmanArgs, ImportCommand,
-    ImportCurlArgs, ImportPostmanArgs, ListArgs, RunArgs, SandboxCommand, SandboxName,
-    ValidateArgs,
+    ImportCurlArgs, ImportHarArgs, ImportPostmanArgs, ListArgs, RunArgs, SandboxCommand,
+    SandboxName, ValidateArgs,
 };
 
 /// The async runtime: single-threaded for `runner run`, whose collections run on worker
@@ -87,6 +87,10 @@ pub fn main() -> ExitCode {
             Command::Import(ImportCommand::Curl(mut args)) => {
                 args.color = color;
                 import_recorded::curl(&args)
+            }
+            Command::Import(ImportCommand::Har(mut args)) => {
+                args.color = color;
+                import_recorded::har(&args)
             }
             Command::Export(ExportCommand::Postman(mut args)) => {
                 args.color = color;

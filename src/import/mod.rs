@@ -13,6 +13,7 @@ pub mod auth;
 pub mod body;
 mod convert;
 pub mod curl;
+pub mod har;
 pub mod placeholders;
 pub mod postman;
 pub mod report;

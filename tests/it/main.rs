@@ -9,6 +9,7 @@ mod generator;
 mod hostile;
 mod httpbin;
 mod import_curl;
+mod import_har;
 mod jsonpath_cts;
 mod junit_schema;
 mod postman;
