@@ -37,6 +37,16 @@ pub enum Command {
     /// Convert a runner collection into another tool's format.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Print the shell completion script for SHELL (see README for installing it).
+    Completions(CompletionsArgs),
+}
+
+/// `runner completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// `runner import ...`.

@@ -1,6 +1,7 @@
 //! The command line: parses arguments, calls the library, prints, and owns the exit code.
 
 mod args;
+mod completions;
 mod data;
 pub mod exit_code;
 mod export;
@@ -96,6 +97,7 @@ pub fn main() -> ExitCode {
                 args.color = color;
                 export::postman(&args)
             }
+            Command::Completions(args) => completions::completions(&args),
         }
     });
     ExitCode::from(code)

@@ -2,6 +2,7 @@
 
 mod broken;
 mod ci;
+mod completions;
 mod destinations;
 mod emnify;
 mod faults;
