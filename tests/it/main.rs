@@ -2,12 +2,15 @@
 
 mod broken;
 mod ci;
+mod completions;
 mod destinations;
 mod emnify;
 mod faults;
 mod generator;
 mod hostile;
 mod httpbin;
+mod import_curl;
+mod import_har;
 mod jsonpath_cts;
 mod junit_schema;
 mod layers;
