@@ -358,12 +358,38 @@ pub struct RunArgs {
     /// Write a self-contained HTML report.
     #[arg(long, value_name = "FILE")]
     pub report_html: Option<PathBuf>,
+    /// A CI report (repeatable): `github` (an annotation per failure on stdout, a summary to
+    /// `$GITHUB_STEP_SUMMARY`; on by default when `GITHUB_ACTIONS=true` and no report is
+    /// chosen) or `gitlab-codequality=FILE` (GitLab's Code Quality JSON).
+    #[arg(long = "report", value_name = "FORMAT", value_parser = parse_report)]
+    pub reports: Vec<CiReport>,
     /// Show requests and responses (-v: headers and bodies, long bodies cut; -vv: in full).
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// When to colour output: the global `--color`, set after parsing.
     #[arg(skip)]
     pub color: ColorWhen,
+}
+
+/// A `--report` format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CiReport {
+    /// GitHub Actions annotations and step summary.
+    Github,
+    /// GitLab's Code Quality report, written to the file.
+    GitlabCodeQuality(PathBuf),
+}
+
+fn parse_report(text: &str) -> Result<CiReport, String> {
+    match text.split_once('=') {
+        None if text == "github" => Ok(CiReport::Github),
+        Some(("gitlab-codequality", file)) if !file.is_empty() => {
+            Ok(CiReport::GitlabCodeQuality(PathBuf::from(file)))
+        }
+        _ => Err(format!(
+            "`{text}` is not a report: write `github` or `gitlab-codequality=FILE`"
+        )),
+    }
 }
 
 /// `--color`.

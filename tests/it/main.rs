@@ -14,6 +14,7 @@ mod import_har;
 mod jsonpath_cts;
 mod junit_schema;
 mod layers;
+mod located;
 mod postman;
 mod reports;
 mod requests;
