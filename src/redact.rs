@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use base64::Engine as _;
 use serde_json::Value;
 
@@ -198,7 +198,10 @@ impl Redactor {
         }
         self.matcher
             .get_or_init(|| {
+                // A contiguous NFA builds in a fraction of a DFA's time and searches nearly as
+                // fast: the automaton is rebuilt whenever a run learns a secret.
                 AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
                     .match_kind(MatchKind::LeftmostLongest)
                     .build(self.needles.iter().map(|n| n.text.as_str()))
                     .ok()
