@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::jsonpath::JsonPath;
 use super::predicate::{show, Operands, Predicate};
 use super::ResponseView;
+use crate::spec::field::{FieldPath, Location};
 use crate::spec::predicate::StatusSpec;
 
 /// The compiled `expect` block of a step.
@@ -87,12 +88,35 @@ pub struct SchemaExpectation {
 /// One expectation that did not hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
+    /// The field of the step that failed (`expect.status`, `capture.token`), relative to the
+    /// step.
+    pub field: FieldPath,
+    /// Where that field is, once the engine has located it.
+    pub location: Option<Location>,
     /// What was checked: `status`, `header content-type`, `$.id`, `body`, `schema`, `duration`.
     pub subject: String,
     /// What was expected.
     pub expected: String,
     /// What came back.
     pub actual: String,
+}
+
+impl Failure {
+    /// A failure of the step's field `field` (keys relative to the step), not yet located.
+    pub fn new<'a>(
+        field: impl IntoIterator<Item = &'a str>,
+        subject: impl Into<String>,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) -> Self {
+        Failure {
+            field: FieldPath::keys(field),
+            location: None,
+            subject: subject.into(),
+            expected: expected.into(),
+            actual: actual.into(),
+        }
+    }
 }
 
 impl StatusMatcher {
@@ -178,10 +202,13 @@ impl Expectations {
         self.values
             .iter()
             .filter_map(|condition| {
-                condition.check(operands).err().map(|mismatch| Failure {
-                    subject: condition.source.clone(),
-                    expected: mismatch.expected,
-                    actual: mismatch.actual,
+                condition.check(operands).err().map(|mismatch| {
+                    Failure::new(
+                        ["expect", "values", condition.source.as_str()],
+                        condition.source.clone(),
+                        mismatch.expected,
+                        mismatch.actual,
+                    )
                 })
             })
             .collect()
@@ -194,21 +221,23 @@ impl Expectations {
         let response = view.response;
         if let Some(status) = &self.status {
             if !status.accepts(response.status) {
-                failures.push(Failure {
-                    subject: "status".into(),
-                    expected: status.describe(),
-                    actual: response.status.to_string(),
-                });
+                failures.push(Failure::new(
+                    ["expect", "status"],
+                    "status",
+                    status.describe(),
+                    response.status.to_string(),
+                ));
             }
         }
         for (name, predicate) in &self.headers {
             let actual = response.header(name).map(|v| Value::String(v.to_owned()));
             if let Err(mismatch) = predicate.check(actual.as_ref(), operands) {
-                failures.push(Failure {
-                    subject: format!("header {name}"),
-                    expected: mismatch.expected,
-                    actual: mismatch.actual,
-                });
+                failures.push(Failure::new(
+                    ["expect", "headers", name.as_str()],
+                    format!("header {name}"),
+                    mismatch.expected,
+                    mismatch.actual,
+                ));
             }
         }
         for expectation in &self.jsonpath {
@@ -217,11 +246,12 @@ impl Expectations {
         if let Some(predicate) = &self.body {
             let text = Value::String(view.text().into_owned());
             if let Err(mismatch) = predicate.check(Some(&text), operands) {
-                failures.push(Failure {
-                    subject: "body".into(),
-                    expected: mismatch.expected,
-                    actual: mismatch.actual,
-                });
+                failures.push(Failure::new(
+                    ["expect", "body"],
+                    "body",
+                    mismatch.expected,
+                    mismatch.actual,
+                ));
             }
         }
         if let Some(schema) = &self.schema {
@@ -229,31 +259,34 @@ impl Expectations {
                 Ok(document) => {
                     for error in schema.validator.iter_errors(document).take(5) {
                         let at = error.instance_path.to_string();
-                        failures.push(Failure {
-                            subject: format!("schema {}", schema.written),
-                            expected: format!(
+                        failures.push(Failure::new(
+                            ["expect", "schema"],
+                            format!("schema {}", schema.written),
+                            format!(
                                 "the body to match the schema at `{}`",
                                 if at.is_empty() { "/" } else { &at }
                             ),
-                            actual: error.to_string(),
-                        });
+                            error.to_string(),
+                        ));
                     }
                 }
-                Err(not_json) => failures.push(Failure {
-                    subject: format!("schema {}", schema.written),
-                    expected: "a JSON body".into(),
-                    actual: not_json.describe(operands.redactor),
-                }),
+                Err(not_json) => failures.push(Failure::new(
+                    ["expect", "schema"],
+                    format!("schema {}", schema.written),
+                    "a JSON body",
+                    not_json.describe(operands.redactor),
+                )),
             }
         }
         if let Some(predicate) = &self.url {
             let url = Value::String(response.url.to_string());
             if let Err(mismatch) = predicate.check(Some(&url), operands) {
-                failures.push(Failure {
-                    subject: "url".into(),
-                    expected: mismatch.expected,
-                    actual: mismatch.actual,
-                });
+                failures.push(Failure::new(
+                    ["expect", "url"],
+                    "url",
+                    mismatch.expected,
+                    mismatch.actual,
+                ));
             }
         }
         for cookie in &self.cookies {
@@ -262,11 +295,12 @@ impl Expectations {
         if let Some(predicate) = &self.duration {
             let millis = Value::from(response.duration.as_millis() as u64);
             if let Err(mismatch) = predicate.check(Some(&millis), operands) {
-                failures.push(Failure {
-                    subject: "duration".into(),
-                    expected: format!("{} ms", mismatch.expected),
-                    actual: format!("{} ms", mismatch.actual),
-                });
+                failures.push(Failure::new(
+                    ["expect", "duration"],
+                    "duration",
+                    format!("{} ms", mismatch.expected),
+                    format!("{} ms", mismatch.actual),
+                ));
             }
         }
         failures
@@ -281,11 +315,12 @@ impl CookieExpectation {
         failures: &mut Vec<Failure>,
     ) {
         let Some(cookie) = response.cookie(&self.name) else {
-            failures.push(Failure {
-                subject: format!("cookie {}", self.name),
-                expected: "the response to set it".into(),
-                actual: "no such Set-Cookie".into(),
-            });
+            failures.push(Failure::new(
+                ["expect", "cookies", self.name.as_str()],
+                format!("cookie {}", self.name),
+                "the response to set it",
+                "no such Set-Cookie",
+            ));
             return;
         };
         let text = |v: &Option<String>| v.as_ref().map(|v| Value::String(v.clone()));
@@ -300,11 +335,12 @@ impl CookieExpectation {
         for (attribute, predicate, actual) in checks {
             if let Some(predicate) = predicate {
                 if let Err(mismatch) = predicate.check(actual.as_ref(), operands) {
-                    failures.push(Failure {
-                        subject: format!("cookie {}{attribute}", self.name),
-                        expected: mismatch.expected,
-                        actual: mismatch.actual,
-                    });
+                    failures.push(Failure::new(
+                        ["expect", "cookies", self.name.as_str()],
+                        format!("cookie {}{attribute}", self.name),
+                        mismatch.expected,
+                        mismatch.actual,
+                    ));
                 }
             }
         }
@@ -315,11 +351,12 @@ impl CookieExpectation {
             if let Some(wanted) = wanted {
                 if wanted != actual {
                     let state = |on: bool| if on { "set" } else { "not set" };
-                    failures.push(Failure {
-                        subject: format!("cookie {} {attribute}", self.name),
-                        expected: state(wanted).into(),
-                        actual: state(actual).into(),
-                    });
+                    failures.push(Failure::new(
+                        ["expect", "cookies", self.name.as_str()],
+                        format!("cookie {} {attribute}", self.name),
+                        state(wanted),
+                        state(actual),
+                    ));
                 }
             }
         }
@@ -332,21 +369,23 @@ impl JsonPathExpectation {
         let matches = match view.select(&self.path) {
             Ok(matches) => matches,
             Err(not_json) => {
-                failures.push(Failure {
+                failures.push(Failure::new(
+                    ["expect", "jsonpath", self.path.as_str()],
                     subject,
-                    expected: "a JSON body".into(),
-                    actual: not_json.describe(operands.redactor),
-                });
+                    "a JSON body",
+                    not_json.describe(operands.redactor),
+                ));
                 return;
             }
         };
         if let Some(count) = &self.count {
             if let Err(mismatch) = count.check(Some(&Value::from(matches.len())), operands) {
-                failures.push(Failure {
-                    subject: subject.clone(),
-                    expected: format!("count {}", mismatch.expected),
-                    actual: format!("{} matches", matches.len()),
-                });
+                failures.push(Failure::new(
+                    ["expect", "jsonpath", self.path.as_str()],
+                    subject.clone(),
+                    format!("count {}", mismatch.expected),
+                    format!("{} matches", matches.len()),
+                ));
             }
         }
         if self.predicate.is_trivial() {
@@ -354,21 +393,23 @@ impl JsonPathExpectation {
         }
         if matches.is_empty() {
             if let Err(mismatch) = self.predicate.check(None, operands) {
-                failures.push(Failure {
+                failures.push(Failure::new(
+                    ["expect", "jsonpath", self.path.as_str()],
                     subject,
-                    expected: mismatch.expected,
-                    actual: "no match".into(),
-                });
+                    mismatch.expected,
+                    "no match",
+                ));
             }
             return;
         }
         for node in &matches {
             if let Err(mismatch) = self.predicate.check(Some(node), operands) {
-                failures.push(Failure {
+                failures.push(Failure::new(
+                    ["expect", "jsonpath", self.path.as_str()],
                     subject,
-                    expected: mismatch.expected,
-                    actual: show(Some(node), operands.redactor),
-                });
+                    mismatch.expected,
+                    show(Some(node), operands.redactor),
+                ));
                 return;
             }
         }

@@ -37,6 +37,16 @@ pub enum Command {
     /// Convert a runner collection into another tool's format.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Print the shell completion script for SHELL (see README for installing it).
+    Completions(CompletionsArgs),
+}
+
+/// `runner completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// `runner import ...`.
@@ -45,6 +55,88 @@ pub enum ImportCommand {
     /// A Postman collection (v2.0 or v2.1) and its environment files. What cannot be
     /// translated is kept as comments and listed on stderr.
     Postman(ImportPostmanArgs),
+    /// curl command lines ("Copy as cURL" for bash or cmd, `runner run --curl` output), one
+    /// step per request. Credentials become secret inputs; unknown options are listed on stderr.
+    Curl(ImportCurlArgs),
+    /// A HAR file (HTTP Archive 1.2, as browsers export it), one step per entry, the recorded
+    /// status expected; values reused from earlier responses become captures.
+    Har(ImportHarArgs),
+}
+
+/// `runner import har`.
+#[derive(Debug, Args)]
+pub struct ImportHarArgs {
+    /// The HAR file (DevTools › Network › Export HAR).
+    #[arg(value_name = "FILE.har")]
+    pub file: PathBuf,
+    /// Only requests to this host (`host` or `host:port`; repeatable).
+    #[arg(long = "host", value_name = "HOST")]
+    pub hosts: Vec<String>,
+    /// Only requests with this method (repeatable).
+    #[arg(long = "method", value_name = "METHOD")]
+    pub methods: Vec<String>,
+    /// Only responses whose content type contains this, e.g. `json` (repeatable).
+    #[arg(long = "content-type", value_name = "TYPE")]
+    pub content_types: Vec<String>,
+    /// Keep images, fonts, scripts and styles (left out by default).
+    #[arg(long)]
+    pub assets: bool,
+    /// Write the collection here (default: stdout).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with code 2, writing nothing, if anything could not be translated.
+    #[arg(long)]
+    pub strict: bool,
+    /// Add an environment `sandbox` (the default) that runs against this bundled sandbox:
+    /// `base_url` becomes `{{sandbox.url}}`, `application_token` the sandbox's token.
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub sandbox: Option<SandboxName>,
+    /// The `$schema` reference on the first line, for editors.
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        default_value = "../schemas/collection.schema.json"
+    )]
+    pub schema: String,
+    /// When to colour output: the global `--color`, set after parsing.
+    #[arg(skip)]
+    pub color: ColorWhen,
+}
+
+/// `runner import curl`.
+#[derive(Debug, Args)]
+pub struct ImportCurlArgs {
+    /// A file of curl commands (`-`: standard input; default: standard input, unless a
+    /// command follows `--`).
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The shell the commands were written for (default: `cmd` for a `.cmd` or `.bat` file or
+    /// a text with `^` escapes, else `posix`).
+    #[arg(long, value_enum, value_name = "SHELL")]
+    pub shell: Option<CurlShell>,
+    /// One curl command, as words after `--` (e.g. `-- curl -X POST https://...`).
+    #[arg(last = true, value_name = "CURL ARGS", allow_hyphen_values = true)]
+    pub command: Vec<String>,
+    /// Write the collection here (default: stdout).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with code 2, writing nothing, if anything could not be translated.
+    #[arg(long)]
+    pub strict: bool,
+    /// Add an environment `sandbox` (the default) that runs against this bundled sandbox:
+    /// `base_url` becomes `{{sandbox.url}}`.
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub sandbox: Option<SandboxName>,
+    /// The `$schema` reference on the first line, for editors.
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        default_value = "../schemas/collection.schema.json"
+    )]
+    pub schema: String,
+    /// When to colour output: the global `--color`, set after parsing.
+    #[arg(skip)]
+    pub color: ColorWhen,
 }
 
 /// `runner import postman`.
@@ -76,6 +168,15 @@ pub struct ImportPostmanArgs {
     /// When to colour output: the global `--color`, set after parsing.
     #[arg(skip)]
     pub color: ColorWhen,
+}
+
+/// The shells `runner import curl` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CurlShell {
+    /// bash, zsh, sh: `\` continuations, `'...'`, `"..."`, `$'...'`.
+    Posix,
+    /// Windows cmd.exe: `^` escapes and continuations, `"..."` with `\"` or `""`.
+    Cmd,
 }
 
 /// The bundled sandboxes, by name.
@@ -267,12 +368,38 @@ pub struct RunArgs {
     /// Write a self-contained HTML report.
     #[arg(long, value_name = "FILE")]
     pub report_html: Option<PathBuf>,
+    /// A CI report (repeatable): `github` (an annotation per failure on stdout, a summary to
+    /// `$GITHUB_STEP_SUMMARY`; on by default when `GITHUB_ACTIONS=true` and no report is
+    /// chosen) or `gitlab-codequality=FILE` (GitLab's Code Quality JSON).
+    #[arg(long = "report", value_name = "FORMAT", value_parser = parse_report)]
+    pub reports: Vec<CiReport>,
     /// Show requests and responses (-v: headers and bodies, long bodies cut; -vv: in full).
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// When to colour output: the global `--color`, set after parsing.
     #[arg(skip)]
     pub color: ColorWhen,
+}
+
+/// A `--report` format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CiReport {
+    /// GitHub Actions annotations and step summary.
+    Github,
+    /// GitLab's Code Quality report, written to the file.
+    GitlabCodeQuality(PathBuf),
+}
+
+fn parse_report(text: &str) -> Result<CiReport, String> {
+    match text.split_once('=') {
+        None if text == "github" => Ok(CiReport::Github),
+        Some(("gitlab-codequality", file)) if !file.is_empty() => {
+            Ok(CiReport::GitlabCodeQuality(PathBuf::from(file)))
+        }
+        _ => Err(format!(
+            "`{text}` is not a report: write `github` or `gitlab-codequality=FILE`"
+        )),
+    }
 }
 
 /// `--color`.

@@ -47,21 +47,43 @@ pub(super) fn postman(args: &ImportPostmanArgs) -> u8 {
         Ok(imported) => imported,
         Err(error) => return fail(&mut stderr, error.to_string()),
     };
+    finish(
+        &imported,
+        args.strict,
+        args.output.as_deref(),
+        &args.collection.display().to_string(),
+        &mut stderr,
+    )
+}
+
+/// Prints the report, refuses with `--strict` when anything was lost, writes the collection
+/// (to `output`, else stdout) and says what was imported from `source`.
+pub(super) fn finish(
+    imported: &import::Imported,
+    strict: bool,
+    output: Option<&Path>,
+    source: &str,
+    stderr: &mut dyn Write,
+) -> u8 {
+    let fail = |stderr: &mut dyn Write, message: String| {
+        let _ = writeln!(stderr, "error: {message}");
+        exit_code::INVALID_INPUT
+    };
     let _ = write!(stderr, "{}", imported.report);
     let lossy = imported.report.lossy_count();
-    if args.strict && lossy > 0 {
+    if strict && lossy > 0 {
         return fail(
-            &mut stderr,
+            stderr,
             format!(
                 "{lossy} thing{} could not be translated and --strict is set: nothing was written",
                 plural(lossy)
             ),
         );
     }
-    let destination = match &args.output {
+    let destination = match output {
         Some(output) => {
-            if let Err(message) = write_output(output, &imported) {
-                return fail(&mut stderr, message);
+            if let Err(message) = write_output(output, imported) {
+                return fail(stderr, message);
             }
             output.display().to_string()
         }
@@ -74,10 +96,9 @@ pub(super) fn postman(args: &ImportPostmanArgs) -> u8 {
     };
     let _ = write!(
         stderr,
-        "imported {} request{} from {} to {destination}",
+        "imported {} request{} from {source} to {destination}",
         imported.requests,
         plural(imported.requests),
-        args.collection.display()
     );
     let _ = match lossy {
         0 => writeln!(stderr, "; everything was translated"),
@@ -98,7 +119,7 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-fn read(path: &Path) -> Result<String, String> {
+pub(super) fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 

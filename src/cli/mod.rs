@@ -1,10 +1,12 @@
 //! The command line: parses arguments, calls the library, prints, and owns the exit code.
 
 mod args;
+mod completions;
 mod data;
 pub mod exit_code;
 mod export;
 mod import;
+mod import_recorded;
 mod list;
 mod load;
 mod output;
@@ -79,10 +81,19 @@ pub fn main() -> ExitCode {
                 args.color = color;
                 import::postman(&args)
             }
+            Command::Import(ImportCommand::Curl(mut args)) => {
+                args.color = color;
+                import_recorded::curl(&args)
+            }
+            Command::Import(ImportCommand::Har(mut args)) => {
+                args.color = color;
+                import_recorded::har(&args)
+            }
             Command::Export(ExportCommand::Postman(mut args)) => {
                 args.color = color;
                 export::postman(&args)
             }
+            Command::Completions(args) => completions::completions(&args),
         }
     });
     ExitCode::from(code)

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use super::args::RunArgs;
+use super::args::{CiReport, RunArgs};
 use super::exit_code;
 use super::output::{CollectionWriter, OrderedOutput};
 use super::progress::Progress;
@@ -412,6 +412,58 @@ fn destinations(args: &RunArgs) -> impl Iterator<Item = &Path> {
     ]
     .into_iter()
     .filter_map(|path| path.as_deref())
+    .chain(args.reports.iter().filter_map(|report| match report {
+        CiReport::GitlabCodeQuality(path) => Some(path.as_path()),
+        CiReport::Github => None,
+    }))
+}
+
+/// The repository's root as the CI system names it in `variable`, else the current directory:
+/// annotations and code quality reports want paths relative to it.
+fn ci_root(variable: &str) -> std::path::PathBuf {
+    std::env::var_os(variable)
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default()
+}
+
+/// GitHub annotations are on when asked for, or by default in GitHub Actions when no other
+/// report is.
+fn github_annotations(args: &RunArgs) -> bool {
+    let chosen = args.reports.contains(&CiReport::Github);
+    let any_report = !args.reports.is_empty()
+        || args.report_junit.is_some()
+        || args.report_json.is_some()
+        || args.report_tap.is_some()
+        || args.report_html.is_some();
+    chosen || (!any_report && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"))
+}
+
+/// Writes the GitHub annotations to stdout and the summary to `$GITHUB_STEP_SUMMARY` (when
+/// set); false if the summary could not be written.
+fn write_github(run: &RunRecord, stderr: &mut impl Write) -> bool {
+    let root = ci_root("GITHUB_WORKSPACE");
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(report::github::annotations(run, &root).as_bytes())
+        .and_then(|()| stdout.flush());
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
+        return true;
+    };
+    let appended = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut file| file.write_all(report::github::summary(run, &root).as_bytes()));
+    if let Err(error) = appended {
+        let _ = writeln!(
+            stderr,
+            "error: cannot write the step summary `{}`: {error}",
+            Path::new(&path).display()
+        );
+        return false;
+    }
+    true
 }
 
 /// Checks before the first request that every destination can be written, and that at most
@@ -436,35 +488,51 @@ fn check_destinations(args: &RunArgs) -> Result<(), String> {
 
 /// Writes every requested report; false if one could not be written.
 fn write_reports(args: &RunArgs, run: &RunRecord, stderr: &mut impl Write) -> bool {
-    type Render = fn(&RunRecord) -> String;
-    let writers: [(&Option<std::path::PathBuf>, Render); 5] = [
+    type Render<'r> = Box<dyn Fn() -> String + 'r>;
+    type Writer<'a> = (&'a Option<std::path::PathBuf>, fn(&RunRecord) -> String);
+    let gitlab_root = ci_root("CI_PROJECT_DIR");
+    let files: [Writer<'_>; 5] = [
         (&args.report_junit, report::junit::render),
         (&args.report_json, report::json::render),
         (&args.report_tap, report::tap::render),
         (&args.report_html, report::html::render),
         (&args.curl, report::curl::render),
     ];
+    let mut outputs: Vec<(&Path, Render<'_>)> = files
+        .into_iter()
+        .filter_map(|(path, render)| {
+            path.as_deref()
+                .map(|path| (path, Box::new(move || render(run)) as Render<'_>))
+        })
+        .collect();
+    for ci in &args.reports {
+        if let CiReport::GitlabCodeQuality(path) = ci {
+            let root = &gitlab_root;
+            outputs.push((path, Box::new(move || report::gitlab::render(run, root))));
+        }
+    }
     let mut ok = true;
-    for (path, render) in writers {
-        if let Some(path) = path {
-            if path == Path::new(STDOUT) {
-                let mut stdout = std::io::stdout().lock();
-                let written = stdout
-                    .write_all(render(run).as_bytes())
-                    .and_then(|()| stdout.flush());
-                if let Err(error) = written {
-                    let _ = writeln!(
-                        stderr,
-                        "error: cannot write a report to standard output: {error}"
-                    );
-                    ok = false;
-                }
-                continue;
-            }
-            if let Err(error) = report::write_atomically(path, render(run).as_bytes()) {
-                let _ = writeln!(stderr, "error: {error}");
+    if github_annotations(args) {
+        ok &= write_github(run, stderr);
+    }
+    for (path, render) in outputs {
+        if path == Path::new(STDOUT) {
+            let mut stdout = std::io::stdout().lock();
+            let written = stdout
+                .write_all(render().as_bytes())
+                .and_then(|()| stdout.flush());
+            if let Err(error) = written {
+                let _ = writeln!(
+                    stderr,
+                    "error: cannot write a report to standard output: {error}"
+                );
                 ok = false;
             }
+            continue;
+        }
+        if let Err(error) = report::write_atomically(path, render().as_bytes()) {
+            let _ = writeln!(stderr, "error: {error}");
+            ok = false;
         }
     }
     ok

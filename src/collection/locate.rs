@@ -12,55 +12,7 @@ use serde::de::{
     Visitor,
 };
 
-/// One step of a path into the document.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Segment {
-    /// A map key.
-    Key(String),
-    /// A list index.
-    Index(usize),
-}
-
-/// A path to a field, e.g. `steps[1].request.url`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct FieldPath(pub Vec<Segment>);
-
-impl FieldPath {
-    /// The path one key deeper.
-    pub fn key(&self, key: &str) -> FieldPath {
-        let mut next = self.0.clone();
-        next.push(Segment::Key(key.to_owned()));
-        FieldPath(next)
-    }
-
-    /// The path one index deeper.
-    pub fn index(&self, index: usize) -> FieldPath {
-        let mut next = self.0.clone();
-        next.push(Segment::Index(index));
-        FieldPath(next)
-    }
-}
-
-impl fmt::Display for FieldPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, segment) in self.0.iter().enumerate() {
-            match segment {
-                Segment::Index(index) => write!(f, "[{index}]")?,
-                Segment::Key(key) => {
-                    let plain = key
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-                    match (i, plain) {
-                        (0, true) => f.write_str(key)?,
-                        (_, true) => write!(f, ".{key}")?,
-                        (_, false) => write!(f, "[{key:?}]")?,
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-}
+pub use crate::spec::field::{FieldPath, Segment};
 
 const MARKER: &str = "\u{0}located";
 

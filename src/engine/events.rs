@@ -70,6 +70,7 @@ impl Collector {
                 sent: None,
                 attempts: Vec::new(),
                 pages: None,
+                location: None,
             });
         }
     }

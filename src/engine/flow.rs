@@ -48,6 +48,7 @@ impl<'a> Run<'a> {
         if self.stopped {
             return self.finish(
                 observer,
+                step,
                 step::skipped(step, &name, "an earlier step failed"),
             );
         }
@@ -64,7 +65,7 @@ impl<'a> Run<'a> {
         }) {
             // The reason shows the value the condition read, which may be a secret.
             let skipped = step::redact_result(step::skipped(step, &name, &reason), &self.redactor);
-            return self.finish(observer, skipped);
+            return self.finish(observer, step, skipped);
         }
         if let Some(delay) = step.delay {
             tokio::time::sleep(delay).await;
@@ -86,11 +87,11 @@ impl<'a> Run<'a> {
                         crate::check::predicate::show(Some(&other), &self.redactor)
                     ),
                 );
-                return self.finish(observer, result);
+                return self.finish(observer, step, result);
             }
             Err(error) => {
                 let result = self.broken(step, &name, error.to_string());
-                return self.finish(observer, result);
+                return self.finish(observer, step, result);
             }
         };
         let count = items.len();
@@ -101,7 +102,7 @@ impl<'a> Run<'a> {
                     &format!("{name} [{}/{count}]", index + 1),
                     "an earlier step failed",
                 );
-                self.finish(observer, result);
+                self.finish(observer, step, result);
                 continue;
             }
             self.variables.set(&for_each.name, item);
@@ -126,7 +127,7 @@ impl<'a> Run<'a> {
                 if let (Some(id), Some(seen)) = (&step.id, seen) {
                     self.remember(id, seen);
                 }
-                self.finish(observer, result);
+                self.finish(observer, step, result);
             }
             Action::Group(steps) => {
                 let prefix = format!("{name} › ");
@@ -183,7 +184,13 @@ impl<'a> Run<'a> {
             self.variables.set(variable, value);
         }
         let prefix = format!("{name} › ");
+        self.files.push(super::state::Source {
+            path: &include.path,
+            text: &include.source,
+            positions: &include.positions,
+        });
         self.steps(&include.steps, &prefix, observer).await;
+        self.files.pop();
         let exported: Vec<(String, Value)> = include
             .export
             .iter()
@@ -228,13 +235,31 @@ impl<'a> Run<'a> {
     fn broken(&self, step: &Step, name: &str, message: String) -> StepResult {
         let mut result = step::skipped(step, name, "");
         result.outcome = Outcome::Errored(super::StepError::render(
-            step.field.key("for_each"),
+            &step.field.key("for_each"),
             message,
         ));
         step::redact_result(result, &self.redactor)
     }
 
-    fn finish(&mut self, observer: &mut dyn Observer, result: StepResult) {
+    /// Locates what `result` reports (the step, its failures, its error) in the step's file,
+    /// then tells `observer`.
+    fn finish(&mut self, observer: &mut dyn Observer, step: &Step, mut result: StepResult) {
+        result.location = self.locate(&step.field);
+        match &mut result.outcome {
+            Outcome::Failed(failures) => {
+                for failure in failures {
+                    failure.location = self.locate(&step.field.join(&failure.field));
+                }
+            }
+            Outcome::Errored(error) => {
+                let field = error
+                    .field
+                    .clone()
+                    .unwrap_or_else(|| step.field.key("request"));
+                error.location = self.locate(&field);
+            }
+            Outcome::Passed | Outcome::Skipped(_) => {}
+        }
         if !matches!(result.outcome, Outcome::Passed | Outcome::Skipped(_))
             && !self.options.continue_on_failure
         {

@@ -35,7 +35,7 @@ impl Renderer<'_> {
             Body::Json(json) => {
                 let value: Value = json
                     .render(self.templates, self.context)
-                    .map_err(|e| StepError::render(self.field.key("json"), e))?;
+                    .map_err(|e| StepError::render(&self.field.key("json"), e))?;
                 OutgoingBody::Bytes(Bytes::from(value.to_string()))
             }
             Body::Text(template) => {

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::check::expect::Failure;
 use crate::http::{OutgoingBody, TransportError};
+use crate::spec::field::{FieldPath, Location};
 
 /// How a step ended.
 #[derive(Debug, Clone)]
@@ -28,6 +29,11 @@ pub struct StepError {
     pub kind: StepErrorKind,
     /// The problem as a sentence, redacted.
     pub message: String,
+    /// The field that failed (a template that did not render), from the top of its file;
+    /// `None` for the step's request as a whole.
+    pub field: Option<FieldPath>,
+    /// Where it is, once located.
+    pub location: Option<Location>,
 }
 
 /// The kinds of [`StepError`].
@@ -43,10 +49,12 @@ pub enum StepErrorKind {
 
 impl StepError {
     /// A render problem at `field`.
-    pub fn render(field: impl std::fmt::Display, message: impl std::fmt::Display) -> Self {
+    pub fn render(field: &FieldPath, message: impl std::fmt::Display) -> Self {
         StepError {
             kind: StepErrorKind::Render,
             message: format!("{field}: {message}"),
+            field: Some(field.clone()),
+            location: None,
         }
     }
 
@@ -55,6 +63,8 @@ impl StepError {
         StepError {
             kind: StepErrorKind::Interrupted,
             message: format!("interrupted by {signal} before the step ended"),
+            field: None,
+            location: None,
         }
     }
 
@@ -63,6 +73,8 @@ impl StepError {
         StepError {
             kind: StepErrorKind::Transport,
             message: error.to_string(),
+            field: None,
+            location: None,
         }
     }
 }
@@ -131,6 +143,8 @@ pub struct StepResult {
     pub attempts: Vec<Attempt>,
     /// Pages followed, when the step has `paginate`.
     pub pages: Option<usize>,
+    /// Where the step is written (its file, and the line of its first key).
+    pub location: Option<Location>,
 }
 
 /// One attempt of a step with `retry`.

@@ -1,11 +1,23 @@
 //! The state of one collection run: what the walk through the steps ([`super::flow`]) and
 //! each request step ([`super::step`]) read and update.
 
+use std::path::Path;
+
 use super::RunOptions;
+use crate::collection::locate::Positions;
 use crate::collection::Collection;
 use crate::http::HttpClient;
 use crate::redact::Redactor;
+use crate::spec::field::{FieldPath, Location};
 use crate::vars::Variables;
+
+/// A file steps come from: the collection, or a file it includes.
+#[derive(Clone, Copy)]
+pub(super) struct Source<'a> {
+    pub(super) path: &'a Path,
+    pub(super) text: &'a str,
+    pub(super) positions: &'a Positions,
+}
 
 /// The state of one collection run.
 pub(super) struct Run<'a> {
@@ -16,6 +28,8 @@ pub(super) struct Run<'a> {
     pub(super) redactor: Redactor,
     /// A step failed (without `--continue-on-failure`): the rest are skipped.
     pub(super) stopped: bool,
+    /// The file of the steps running now, innermost `include` last.
+    pub(super) files: Vec<Source<'a>>,
 }
 
 impl<'a> Run<'a> {
@@ -34,6 +48,33 @@ impl<'a> Run<'a> {
             variables,
             redactor,
             stopped: false,
+            files: vec![Source {
+                path: &collection.path,
+                text: &collection.source,
+                positions: &collection.positions,
+            }],
+        }
+    }
+
+    /// Where `field` of the current file is; a field that is not written (a header name
+    /// written in another case, a default) is located at its nearest written parent.
+    pub(super) fn locate(&self, field: &FieldPath) -> Option<Location> {
+        let source = self.files.last()?;
+        let mut path = field.clone();
+        loop {
+            if let Some((line, column)) = source.positions.locate(source.text, &path) {
+                return Some(Location {
+                    file: source.path.to_owned(),
+                    line,
+                    column,
+                    line_text: source
+                        .positions
+                        .line(source.text, line)
+                        .unwrap_or_default()
+                        .to_owned(),
+                });
+            }
+            path.0.pop()?;
         }
     }
 }

@@ -35,6 +35,7 @@ pub(super) fn skipped(step: &Step, name: &str, reason: &str) -> StepResult {
         attempts: Vec::new(),
         pages: None,
         sent: None,
+        location: None,
     }
 }
 
@@ -98,11 +99,12 @@ pub(super) async fn run(
                     .push((capture.name.clone(), value_to_text(&value)));
                 run.variables.set(&capture.name, value);
             }
-            Err(error) => failures.push(Failure {
-                subject: format!("capture {}", capture.name),
-                expected: "a value".into(),
-                actual: error.describe(&run.redactor),
-            }),
+            Err(error) => failures.push(Failure::new(
+                ["capture", capture.name.as_str()],
+                format!("capture {}", capture.name),
+                "a value",
+                error.describe(&run.redactor),
+            )),
         }
     }
     let operands = Operands {
@@ -406,7 +408,7 @@ fn render(
     let text = |template: &Template, at: &dyn Fn() -> FieldPath| {
         templates
             .render_text(template, context)
-            .map_err(|e| StepError::render(at(), e))
+            .map_err(|e| StepError::render(&at(), e))
     };
     let url_text = text(&request.url, &|| field.key("url"))?;
     let mut url = reqwest::Url::parse(&url_text).map_err(|e| {
@@ -426,7 +428,7 @@ fn render(
         let at = || field.key("headers").key(name);
         let value = text(template, &at)?;
         let (name, value) =
-            http::header(name, &value).map_err(|message| StepError::render(at(), message))?;
+            http::header(name, &value).map_err(|message| StepError::render(&at(), message))?;
         headers.append(name, value);
     }
     let renderer = super::request::Renderer {

@@ -7,6 +7,7 @@ use std::fmt::Write;
 use super::{millis, RunRecord};
 use crate::engine::{CollectionReport, Exchange, Outcome, StepErrorKind, StepResult};
 use crate::spec::duration::format_duration;
+use crate::spec::field::Location;
 
 const STYLE: &str = r#"
 :root { --pass: #1a7f37; --fail: #cf222e; --error: #9a6700; --skip: #6e7781; --line: #d0d7de; }
@@ -58,6 +59,7 @@ section.failures .what { color: #57606a; }
 a { color: #0969da; text-decoration: none; } a:hover { text-decoration: underline; }
 ul.attempts { margin: 4px 0; padding-left: 18px; color: #57606a; font-size: 12px; }
 tr:target td { background: #fff8c5; }
+pre.where { margin: 4px 0 6px; padding: 4px 8px; color: #57606a; background: #fff; }
 "#;
 
 /// The report as one HTML document.
@@ -123,9 +125,18 @@ fn failures_section(out: &mut String, run: &RunRecord) {
         for (s, step) in collection.steps.iter().enumerate() {
             if let Some(problem) = first_problem(step) {
                 count += 1;
+                let place = super::terminal::first_location(step)
+                    .or(step.location.as_ref())
+                    .map_or_else(String::new, |l| {
+                        format!(
+                            " <small>{}:{}</small>",
+                            escape(&l.file.display().to_string()),
+                            l.line
+                        )
+                    });
                 let _ = writeln!(
                     items,
-                    "<li><a href=\"#{}\">{} › {}</a> <span class=\"what\">— {}</span></li>",
+                    "<li><a href=\"#{}\">{} › {}</a>{place} <span class=\"what\">— {}</span></li>",
                     anchor(c, s),
                     escape(&collection.title()),
                     escape(&step.name),
@@ -253,16 +264,22 @@ fn step_row(out: &mut String, id: &str, step: &StepResult) {
             for failure in failures {
                 let _ = write!(
                     out,
-                    "<li><span class=\"subject\">{}</span>: expected {}, got {}</li>",
+                    "<li><span class=\"subject\">{}</span>: expected {}, got {}{}</li>",
                     escape(&failure.subject),
                     escape(&failure.expected),
-                    escape(&failure.actual)
+                    escape(&failure.actual),
+                    marked(failure.location.as_ref())
                 );
             }
             out.push_str("</ul>");
         }
         Outcome::Errored(error) => {
-            let _ = write!(out, "<div class=\"error\">{}</div>", escape(&error.message));
+            let _ = write!(
+                out,
+                "<div class=\"error\">{}</div>{}",
+                escape(&error.message),
+                marked(error.location.as_ref())
+            );
         }
         Outcome::Skipped(reason) => {
             let _ = write!(out, "<div>skipped: {}</div>", escape(reason));
@@ -334,6 +351,16 @@ fn exchange_details(out: &mut String, step: &StepResult, exchange: &Exchange) {
         }
         let _ = write!(out, "<pre>{}</pre>", escape(&response));
     }
+}
+
+/// The line a failure points at, marked, as the terminal shows it.
+fn marked(location: Option<&Location>) -> String {
+    location.map_or_else(String::new, |location| {
+        format!(
+            "<pre class=\"where\">{}</pre>",
+            escape(&location.snippet().join("\n"))
+        )
+    })
 }
 
 /// A JSON body pretty printed; anything else (text, a body cut short) as it is.

@@ -8,9 +8,10 @@ use serde::Serialize;
 
 use super::{millis, RunRecord};
 use crate::engine::{Outcome, StepErrorKind, StepResult};
+use crate::spec::field::Location;
 
 /// The version of the format; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Where the generated schema is kept in the repository.
 pub const SCHEMA_PATH: &str = "schemas/report.schema.json";
@@ -21,7 +22,7 @@ pub const SCHEMA_PATH: &str = "schemas/report.schema.json";
 pub struct Report {
     /// Always `runner-report`.
     pub format: &'static str,
-    /// The format version (this is version 1).
+    /// The format version (this is version 2: locations of steps, failures and errors).
     pub version: u32,
     /// The runner version that wrote it.
     pub runner: &'static str,
@@ -116,6 +117,13 @@ pub struct StepEntry {
     /// The transport or render error, as a sentence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Where the error's field (a template that did not render) or the step's request is
+    /// written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_location: Option<LocationEntry>,
+    /// Where the step is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<LocationEntry>,
     /// Every attempt, for a step with `retry`; the last one is the step's result.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attempts: Vec<AttemptEntry>,
@@ -176,6 +184,30 @@ pub struct FailureEntry {
     pub expected: String,
     /// What came back.
     pub actual: String,
+    /// Where the expectation or capture is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<LocationEntry>,
+}
+
+/// A place in a collection file.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct LocationEntry {
+    /// The file, as the run named it.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+impl From<&Location> for LocationEntry {
+    fn from(location: &Location) -> Self {
+        LocationEntry {
+            file: location.file.display().to_string(),
+            line: location.line,
+            column: location.column,
+        }
+    }
 }
 
 /// The outcome of a step, named.
@@ -266,6 +298,7 @@ fn step(result: &StepResult) -> StepEntry {
                     subject: f.subject.clone(),
                     expected: f.expected.clone(),
                     actual: f.actual.clone(),
+                    location: f.location.as_ref().map(LocationEntry::from),
                 })
                 .collect(),
             _ => Vec::new(),
@@ -274,6 +307,11 @@ fn step(result: &StepResult) -> StepEntry {
             Outcome::Errored(error) => Some(error.message.clone()),
             _ => None,
         },
+        error_location: match &result.outcome {
+            Outcome::Errored(error) => error.location.as_ref().map(LocationEntry::from),
+            _ => None,
+        },
+        location: result.location.as_ref().map(LocationEntry::from),
         attempts: result
             .attempts
             .iter()

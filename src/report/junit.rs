@@ -2,7 +2,9 @@
 //! Jenkins' `junit-10.xsd` (xunit plugin) accepts and GitLab and GitHub test reporters read.
 //!
 //! Written by hand rather than by a JUnit crate: those add attributes (`disabled`) and elements
-//! (`<properties>` in a testcase) that the schema Jenkins validates with refuses.
+//! (`<properties>` in a testcase) that the schema Jenkins validates with refuses. The one
+//! departure from that schema: `file` and `line` on `<testcase>`, which GitLab and the GitHub
+//! test reporters read to point at the failing line.
 
 use std::fmt::Write;
 use std::time::Duration;
@@ -75,9 +77,20 @@ fn property(out: &mut String, name: &str, value: &str) {
 }
 
 fn case(out: &mut String, step: &StepResult, file: &str) {
+    // `file` and `line` (what GitLab and GitHub test reporters read): where the first
+    // failure is written, else the step.
+    let place = super::terminal::first_location(step)
+        .or(step.location.as_ref())
+        .map_or_else(String::new, |l| {
+            format!(
+                " file=\"{}\" line=\"{}\"",
+                attribute(&l.file.display().to_string()),
+                l.line
+            )
+        });
     let _ = write!(
         out,
-        "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\">",
+        "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"{place}>",
         attribute(&step.name),
         attribute(file),
         seconds(step.duration)
@@ -90,7 +103,16 @@ fn case(out: &mut String, step: &StepResult, file: &str) {
         Outcome::Failed(failures) => {
             let lines: Vec<String> = failures
                 .iter()
-                .map(|f| format!("{}: expected {}, got {}", f.subject, f.expected, f.actual))
+                .map(|f| {
+                    let at = f
+                        .location
+                        .as_ref()
+                        .map_or_else(String::new, |l| format!(" ({l})"));
+                    format!(
+                        "{}: expected {}, got {}{at}",
+                        f.subject, f.expected, f.actual
+                    )
+                })
                 .collect();
             let _ = write!(
                 out,

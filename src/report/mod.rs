@@ -3,6 +3,8 @@
 
 pub mod curl;
 pub mod destination;
+pub mod github;
+pub mod gitlab;
 pub mod html;
 pub mod json;
 pub mod junit;

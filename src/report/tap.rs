@@ -19,6 +19,8 @@ struct Diagnostic<'a> {
     duration_ms: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     attempts: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<At>,
 }
 
 #[derive(Serialize)]
@@ -26,6 +28,26 @@ struct FailureLine<'a> {
     subject: &'a str,
     expected: &'a str,
     actual: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<At>,
+}
+
+/// Where a failure is written.
+#[derive(Serialize)]
+struct At {
+    file: String,
+    line: usize,
+    column: usize,
+}
+
+impl From<&crate::spec::field::Location> for At {
+    fn from(location: &crate::spec::field::Location) -> Self {
+        At {
+            file: location.file.display().to_string(),
+            line: location.line,
+            column: location.column,
+        }
+    }
 }
 
 /// The report as TAP version 13.
@@ -41,6 +63,11 @@ pub fn render(run: &RunRecord) -> String {
             let file = collection.path.display().to_string();
             let duration_ms = super::millis(step.duration);
             let attempts = (step.attempts.len() > 1).then(|| super::attempts_summary(step));
+            // The diagnostic's place: the error's field, else the step (failures carry their own).
+            let at = match &step.outcome {
+                Outcome::Errored(error) => error.location.as_ref(),
+                _ => step.location.as_ref(),
+            };
             let (ok, directive, diagnostic) = match &step.outcome {
                 // A passing step that needed several attempts says so.
                 Outcome::Passed if attempts.is_some() => (
@@ -54,6 +81,7 @@ pub fn render(run: &RunRecord) -> String {
                         failures: Vec::new(),
                         duration_ms,
                         attempts,
+                        at: at.map(At::from),
                     }),
                 ),
                 Outcome::Passed => (true, String::new(), None),
@@ -72,10 +100,12 @@ pub fn render(run: &RunRecord) -> String {
                                 subject: &f.subject,
                                 expected: &f.expected,
                                 actual: &f.actual,
+                                at: f.location.as_ref().map(At::from),
                             })
                             .collect(),
                         duration_ms,
                         attempts,
+                        at: at.map(At::from),
                     }),
                 ),
                 Outcome::Errored(error) => (
@@ -89,6 +119,7 @@ pub fn render(run: &RunRecord) -> String {
                         failures: Vec::new(),
                         duration_ms,
                         attempts,
+                        at: at.map(At::from),
                     }),
                 ),
             };

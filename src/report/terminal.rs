@@ -8,6 +8,7 @@ use anstyle::{AnsiColor, Style};
 use crate::engine::{Event, Exchange, Observer, Outcome, StepResult};
 use crate::report::RunRecord;
 use crate::spec::duration::format_duration;
+use crate::spec::field::Location;
 use crate::spec::text::printable;
 
 /// A text for one line: what would steer the terminal (`ESC`, `\r`, ...) written as escapes.
@@ -117,6 +118,7 @@ impl<W: Write + Send> TerminalReporter<W> {
                         shown(&failure.expected),
                         shown(&failure.actual)
                     );
+                    self.location(failure.location.as_ref());
                 }
             }
             Outcome::Errored(error) => {
@@ -125,6 +127,7 @@ impl<W: Write + Send> TerminalReporter<W> {
                     "      {FAIL}error{FAIL:#}: {}",
                     shown(&error.message)
                 );
+                self.location(error.location.as_ref());
             }
             Outcome::Passed | Outcome::Skipped(_) => {}
         }
@@ -140,6 +143,13 @@ impl<W: Write + Send> TerminalReporter<W> {
             if let Some(exchange) = &step.exchange {
                 self.exchange(step, exchange);
             }
+        }
+    }
+
+    /// Where a failure is written: `--> file:line:col` and the line with the spot marked.
+    fn location(&mut self, location: Option<&Location>) {
+        for line in location.map(Location::snippet).unwrap_or_default() {
+            let _ = writeln!(self.out, "        {DIM}{}{DIM:#}", shown(&line));
         }
     }
 
@@ -220,6 +230,15 @@ impl<W: Write + Send> Observer for TerminalReporter<W> {
     }
 }
 
+/// Where the first failure (or the error) of `step` is written.
+pub fn first_location(step: &StepResult) -> Option<&Location> {
+    match &step.outcome {
+        Outcome::Failed(failures) => failures.iter().find_map(|f| f.location.as_ref()),
+        Outcome::Errored(error) => error.location.as_ref(),
+        Outcome::Passed | Outcome::Skipped(_) => None,
+    }
+}
+
 /// How many of the slowest steps the summary lists.
 const SLOWEST: usize = 3;
 
@@ -252,12 +271,16 @@ pub fn print_summary(out: &mut impl Write, run: &RunRecord) {
                 Outcome::Errored(e) => e.message.clone(),
                 _ => String::new(),
             };
+            // Where to look: the failing field's place, else the step's.
+            let place = first_location(step).or(step.location.as_ref()).map_or_else(
+                || file.to_string(),
+                |l| format!("{}:{}", l.file.display(), l.line),
+            );
             let _ = writeln!(
                 out,
-                "  {FAIL}✗{FAIL:#} {} › {} (step {}) — {}",
-                shown(file),
+                "  {FAIL}✗{FAIL:#} {} › {} — {}",
+                shown(&place),
                 shown(&step.name),
-                step.index + 1,
                 shown(&what)
             );
         }

@@ -7,6 +7,7 @@ pub mod body;
 pub mod capture;
 pub mod collection;
 pub mod duration;
+pub mod field;
 pub mod predicate;
 pub mod schema;
 pub mod size;

@@ -455,7 +455,14 @@ fn documented_commands() -> Vec<(String, Vec<Vec<String>>)> {
                     words(&line)
                 })
                 .filter(|words| words.first().map(String::as_str) == Some("runner"))
-                .map(|words| words[1..].to_vec())
+                // What follows `>` or `|` is the shell's: runner's output is read here.
+                .map(|words| {
+                    words[1..]
+                        .iter()
+                        .take_while(|w| !matches!(w.as_str(), ">" | ">>" | "|" | "2>"))
+                        .cloned()
+                        .collect()
+                })
                 .collect();
             if !commands.is_empty() {
                 found.push((block.place, commands));
@@ -478,8 +485,12 @@ fn collect_strings(value: &Value, into: &mut Vec<String>) {
 }
 
 /// Stand-ins for the files the docs' examples name but a reader brings (their own Postman
-/// exports): the repository's Postman fixture.
+/// exports, curl commands, HAR files): the repository's fixtures. (`run.sh`, what
+/// `runner run --curl` writes, is written by a real run instead; `session.har` is the
+/// sandbox recording as if made against `api.example.com`, the host the examples filter on.)
 const STAND_INS: &[(&str, &str)] = &[
+    ("requests.sh", "tests/fixtures/curl/chrome-bash.sh"),
+    ("sandbox.har", "tests/fixtures/har/emnify-sandbox.har"),
     (
         "API.postman_collection.json",
         "tests/fixtures/postman/seed.postman_collection.json",
@@ -532,6 +543,16 @@ fn every_documented_runner_command_works() {
         }
         for (name, fixture) in STAND_INS {
             std::fs::copy(repository().join(fixture), dir.join(name)).expect("stand-in");
+        }
+        let recorded =
+            std::fs::read_to_string(repository().join("tests/fixtures/har/emnify-sandbox.har"))
+                .expect("HAR fixture")
+                .replace("http://127.0.0.1:18088", "https://api.example.com")
+                .replace("127.0.0.1:18088", "api.example.com");
+        std::fs::write(dir.join("session.har"), recorded).expect("stand-in");
+        if block.iter().flatten().any(|word| word == "run.sh") {
+            let args = ["run", "collections/emnify.yaml", "--curl", "run.sh"].map(String::from);
+            assert_eq!(run_in(&dir, &args, &[]).0, 0, "writing run.sh");
         }
         for args in block {
             let mut args: Vec<String> = args

@@ -2,6 +2,7 @@
 
 mod broken;
 mod ci;
+mod completions;
 mod destinations;
 mod docs;
 mod emnify;
@@ -9,9 +10,12 @@ mod faults;
 mod generator;
 mod hostile;
 mod httpbin;
+mod import_curl;
+mod import_har;
 mod jsonpath_cts;
 mod junit_schema;
 mod layers;
+mod located;
 mod postman;
 mod reports;
 mod requests;

@@ -128,14 +128,29 @@ steps:
     Failing expectations ([DIR]/fail.yaml)
       ✗ Wrong expectations  GET http://127.0.0.1:[PORT]/items  200  [TIME]
           status: expected 201, got 200
+             --> [DIR]/fail.yaml:7:15
+            7 |       status: 201
+              |               ^^^
           header x-total-count: expected > 10, got "3"
+             --> [DIR]/fail.yaml:8:33
+            8 |       headers: { x-total-count: { gt: 10 } }
+              |                                 ^
           $[1].name: expected "alpha", got "beta"
+              --> [DIR]/fail.yaml:10:20
+            10 |         $[1].name: alpha
+               |                    ^^^^^
           $[*].id: expected < 3, got 3
+              --> [DIR]/fail.yaml:11:18
+            11 |         $[*].id: { lt: 3 }
+               |                  ^
           $.missing: expected to exist, got no match
+              --> [DIR]/fail.yaml:12:20
+            12 |         $.missing: { exists: true }
+               |                    ^
       - Never sent skipped: an earlier step failed
 
     Failed:
-      ✗ [DIR]/fail.yaml › Wrong expectations (step 1) — status: expected 201, got 200
+      ✗ [DIR]/fail.yaml:7 › Wrong expectations — status: expected 201, got 200
 
     0 passed, 1 failed, 1 skipped in [TIME]
     "#);

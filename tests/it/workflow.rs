@@ -503,10 +503,9 @@ steps:
     );
     assert_eq!(output.code, 1, "{output:?}");
     assert!(output.stdout.contains("✓ Create ann"), "{}", output.stdout);
+    let failed = output.stdout.split("Failed:").nth(1).unwrap_or_default();
     assert!(
-        output
-            .stdout
-            .contains("› Create bob (step 1) — $.json.n: expected 202, got 201"),
+        failed.contains("› Create bob") && failed.contains("$.json.n: expected 202, got 201"),
         "{}",
         output.stdout
     );

@@ -1,0 +1,630 @@
+//! `runner import har`: an HTTP Archive (HAR 1.2, as Chrome, Firefox and Safari export it)
+//! as a runner collection: one step per entry (filtered by host, method and content type,
+//! static assets left out), the recorded status expected, and a value a later request reuses
+//! from an earlier JSON response turned into a capture and a template.
+
+use base64::Engine as _;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::steps::{self, Body, Capture, Part, Request};
+use super::template::Templates;
+use super::{Imported, Options};
+use crate::postman::looks_secret;
+use crate::postman::Report;
+
+/// Why a HAR file could not be imported.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HarError {
+    /// Not JSON, or not the shape of a HAR file.
+    #[error("{source_name} is not a HAR file: {message} at line {line}, column {column} (a HAR file is JSON with `log.entries`; in the browser: DevTools › Network › Export HAR)")]
+    NotHar {
+        /// The file.
+        source_name: String,
+        /// serde_json's message.
+        message: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// Every entry was filtered out.
+    #[error("{source_name} has no request left to import ({total} entries, {filtered} left out by the filters or as static assets: try --assets, or fewer --host/--method/--content-type)")]
+    Empty {
+        /// The file.
+        source_name: String,
+        /// Entries in the file.
+        total: usize,
+        /// Entries left out.
+        filtered: usize,
+    },
+}
+
+/// Which entries to import.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Only these hosts (`host` or `host:port`); empty: all.
+    pub hosts: Vec<String>,
+    /// Only these methods; empty: all.
+    pub methods: Vec<String>,
+    /// Only responses whose content type contains one of these; empty: all.
+    pub content_types: Vec<String>,
+    /// Keep images, fonts, scripts and styles.
+    pub assets: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct Har {
+    log: Log,
+}
+
+#[derive(Debug, Deserialize)]
+struct Log {
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Entry {
+    request: HarRequest,
+    response: HarResponse,
+    #[serde(default, rename = "_resourceType")]
+    resource_type: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct NameValue {
+    name: String,
+    #[serde(default)]
+    value: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HarRequest {
+    method: String,
+    url: String,
+    #[serde(default)]
+    headers: Vec<NameValue>,
+    #[serde(default)]
+    cookies: Vec<NameValue>,
+    #[serde(default)]
+    post_data: Option<PostData>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PostData {
+    #[serde(default)]
+    mime_type: String,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    params: Vec<Param>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Param {
+    name: String,
+    #[serde(default)]
+    value: Option<String>,
+    #[serde(default)]
+    file_name: Option<String>,
+    #[serde(default)]
+    content_type: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct HarResponse {
+    status: i64,
+    #[serde(default)]
+    headers: Vec<NameValue>,
+    #[serde(default)]
+    content: Option<Content>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Content {
+    #[serde(default)]
+    mime_type: Option<String>,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    encoding: Option<String>,
+}
+
+const ASSET_TYPES: &[&str] = &["image", "font", "stylesheet", "script", "media", "manifest"];
+const ASSET_EXTENSIONS: &[&str] = &[
+    ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".avif", ".woff", ".woff2", ".ttf",
+    ".otf", ".eot", ".css", ".js", ".mjs", ".map",
+];
+
+fn is_asset(entry: &Entry) -> bool {
+    if let Some(kind) = &entry.resource_type {
+        return ASSET_TYPES.contains(&kind.as_str());
+    }
+    let mime = response_type(entry);
+    if mime.starts_with("image/")
+        || mime.starts_with("font/")
+        || mime.contains("css")
+        || mime.contains("javascript")
+    {
+        return true;
+    }
+    let path = steps::path_of(&entry.request.url).to_ascii_lowercase();
+    ASSET_EXTENSIONS.iter().any(|ext| path.ends_with(ext))
+}
+
+fn response_type(entry: &Entry) -> String {
+    entry
+        .response
+        .content
+        .as_ref()
+        .and_then(|c| c.mime_type.clone())
+        .or_else(|| header(&entry.response.headers, "content-type"))
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+fn header(headers: &[NameValue], name: &str) -> Option<String> {
+    headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case(name))
+        .map(|h| h.value.clone())
+}
+
+fn host_matches(url: &str, hosts: &[String]) -> bool {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return false;
+    };
+    let host = parsed.host_str().unwrap_or_default();
+    let with_port = match parsed.port_or_known_default() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    };
+    hosts
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(host) || h.eq_ignore_ascii_case(&with_port))
+}
+
+/// Imports a HAR file.
+pub fn import(text: &str, filters: &Filters, options: &Options) -> Result<Imported, HarError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let har: Har = serde_json::from_str(text).map_err(|e| HarError::NotHar {
+        source_name: options.source.clone(),
+        message: {
+            let message = e.to_string();
+            match message.rfind(" at line ") {
+                Some(at) => message[..at].to_owned(),
+                None => message,
+            }
+        },
+        line: e.line(),
+        column: e.column(),
+    })?;
+    let total = har.log.entries.len();
+    let mut report = Report::default();
+    let mut assets = 0;
+    let kept: Vec<&Entry> = har
+        .log
+        .entries
+        .iter()
+        .filter(|entry| {
+            let method_ok = filters.methods.is_empty()
+                || filters
+                    .methods
+                    .iter()
+                    .any(|m| m.eq_ignore_ascii_case(&entry.request.method));
+            let host_ok =
+                filters.hosts.is_empty() || host_matches(&entry.request.url, &filters.hosts);
+            let type_ok = filters.content_types.is_empty() || {
+                let mime = response_type(entry);
+                filters
+                    .content_types
+                    .iter()
+                    .any(|t| mime.contains(&t.to_ascii_lowercase()))
+            };
+            let asset = !filters.assets && is_asset(entry);
+            assets += usize::from(asset && method_ok && host_ok && type_ok);
+            method_ok && host_ok && type_ok && !asset
+        })
+        .collect();
+    if assets > 0 {
+        report.note(
+            "collection",
+            "entries",
+            format!("{assets} static asset{} (images, fonts, scripts, styles) left out: --assets keeps them", if assets == 1 { "" } else { "s" }),
+        );
+    }
+
+    let mut requests = Vec::new();
+    let mut set_cookies: Vec<String> = Vec::new();
+    // Earlier JSON responses: (request index, leaves).
+    let mut responses: Vec<(usize, Vec<Leaf>)> = Vec::new();
+    let mut names = Vec::new();
+    for entry in &kept {
+        let mut request = convert(entry, &set_cookies, &mut report);
+        if request.status.is_none() {
+            continue;
+        }
+        reuse(&mut request, &responses, &mut requests, &mut names);
+        let position = requests.len();
+        requests.push(request);
+        if let Some(leaves) = json_leaves(entry) {
+            responses.push((position, leaves));
+        }
+        for h in entry
+            .response
+            .headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case("set-cookie"))
+        {
+            if let Some((name, _)) = h.value.split(';').next().and_then(|c| c.split_once('=')) {
+                set_cookies.push(name.trim().to_owned());
+            }
+        }
+    }
+    if requests.is_empty() {
+        return Err(HarError::Empty {
+            source_name: options.source.clone(),
+            total,
+            filtered: total - kept.len(),
+        });
+    }
+    let collection = steps::Collection {
+        name: format!("Imported from {}", options.source),
+        header: vec![format!(
+            "Imported by `runner import har` from {} ({} of {total} entries).",
+            options.source,
+            requests.len()
+        )],
+        schema: options.schema.clone(),
+        sandbox: options.sandbox,
+    };
+    Ok(steps::write(&requests, &collection, report))
+}
+
+fn convert(entry: &Entry, set_cookies: &[String], report: &mut Report) -> Request {
+    let r = &entry.request;
+    let method = r.method.to_ascii_uppercase();
+    let name = format!("{method} {}", steps::path_of(&r.url));
+    let status = entry.response.status;
+    if !(100..=599).contains(&status) {
+        report.note(
+            &name,
+            "response",
+            "the browser recorded no response (blocked, cancelled or failed): the entry is left out",
+        );
+        return Request::default();
+    }
+    if !steps::METHODS.contains(&method.as_str()) {
+        report.lossy(
+            &name,
+            "method",
+            format!("runner sends GET, POST, PUT, PATCH, DELETE, HEAD and OPTIONS, not {method}"),
+        );
+    }
+    let mut headers = Vec::new();
+    for h in &r.headers {
+        if h.name.eq_ignore_ascii_case("cookie") {
+            continue;
+        }
+        headers.push((h.name.clone(), h.value.clone()));
+    }
+    let mut cookies = Vec::new();
+    let cookie_list: Vec<(String, String)> = if r.cookies.is_empty() {
+        header(&r.headers, "cookie")
+            .map(|c| {
+                steps::parse_cookie_header(&c)
+                    .into_iter()
+                    .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        r.cookies
+            .iter()
+            .map(|c| (c.name.clone(), c.value.clone()))
+            .collect()
+    };
+    for (cookie, value) in cookie_list {
+        if set_cookies.contains(&cookie) {
+            // The run's cookie jar sends it, as the browser did, from the earlier response.
+            continue;
+        }
+        cookies.push((cookie, value));
+    }
+    let body = match &r.post_data {
+        None => Body::None,
+        Some(post) => body(post, &name, report),
+    };
+    Request {
+        name,
+        method,
+        url: r.url.clone(),
+        headers,
+        cookies,
+        body,
+        follow_redirects: (300..400).contains(&status).then_some(false),
+        status: u16::try_from(status).ok(),
+        ..Request::default()
+    }
+}
+
+fn body(post: &PostData, name: &str, report: &mut Report) -> Body {
+    let mime = post.mime_type.to_ascii_lowercase();
+    let base = mime.split(';').next().unwrap_or("").trim();
+    let text = post.text.clone().unwrap_or_default();
+    if base.starts_with("multipart/form-data") {
+        let mut parts = Vec::new();
+        for p in &post.params {
+            if let Some(file) = &p.file_name {
+                report.lossy(
+                    name,
+                    "body",
+                    format!("the file `{file}` of the part `{}` is not in the HAR: add it beside the collection and set `file:`", p.name),
+                );
+                continue;
+            }
+            parts.push(Part {
+                name: p.name.clone(),
+                value: Some(p.value.clone().unwrap_or_default()),
+                content_type: p.content_type.clone(),
+                ..Part::default()
+            });
+        }
+        if parts.is_empty() && post.params.is_empty() && !text.is_empty() {
+            report.lossy(
+                name,
+                "body",
+                "a multipart body recorded as text only: sent as text, with its recorded boundary",
+            );
+            return Body::Text(text);
+        }
+        return Body::Multipart(parts);
+    }
+    if base == "application/x-www-form-urlencoded" {
+        let fields = if !post.params.is_empty() {
+            let fields: Vec<(String, String)> = post
+                .params
+                .iter()
+                .map(|p| {
+                    (
+                        decode(&p.name),
+                        decode(p.value.as_deref().unwrap_or_default()),
+                    )
+                })
+                .collect();
+            let distinct = fields
+                .iter()
+                .enumerate()
+                .all(|(i, (k, _))| fields[..i].iter().all(|(o, _)| o != k));
+            distinct.then_some(fields)
+        } else {
+            super::curl::form_fields(&text)
+        };
+        if let Some(fields) = fields {
+            return Body::Form(fields);
+        }
+        return Body::Text(text);
+    }
+    if base == "application/json" || base.ends_with("+json") {
+        if let Ok(value) = serde_json::from_str::<Value>(&text) {
+            if base == "application/json" {
+                return Body::Json(value);
+            }
+        }
+    }
+    if text.is_empty() {
+        return Body::None;
+    }
+    Body::Text(text)
+}
+
+/// HAR params are recorded as sent: percent-encoded.
+fn decode(text: &str) -> String {
+    url::form_urlencoded::parse(format!("x={text}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+/// A scalar of a JSON response: where it is, its key, and its text.
+#[derive(Debug, Clone)]
+struct Leaf {
+    path: String,
+    key: String,
+    text: String,
+    integer: bool,
+}
+
+fn json_leaves(entry: &Entry) -> Option<Vec<Leaf>> {
+    let content = entry.response.content.as_ref()?;
+    let mime = content.mime_type.as_deref().unwrap_or_default();
+    if !mime.contains("json") {
+        return None;
+    }
+    let text = content.text.as_deref()?;
+    let text = if content.encoding.as_deref() == Some("base64") {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .ok()?;
+        String::from_utf8(bytes).ok()?
+    } else {
+        text.to_owned()
+    };
+    let value: Value = serde_json::from_str(&text).ok()?;
+    let mut leaves = Vec::new();
+    walk(&value, "$".to_owned(), "", &mut leaves, 0);
+    Some(leaves)
+}
+
+fn walk(value: &Value, path: String, key: &str, leaves: &mut Vec<Leaf>, depth: usize) {
+    if depth > 64 || leaves.len() > 10_000 {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let simple = !k.is_empty()
+                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && !k.starts_with(|c: char| c.is_ascii_digit());
+                let child = if simple {
+                    format!("{path}.{k}")
+                } else {
+                    format!("{path}['{}']", k.replace('\\', "\\\\").replace('\'', "\\'"))
+                };
+                walk(v, child, k, leaves, depth + 1);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                walk(v, format!("{path}[{i}]"), key, leaves, depth + 1);
+            }
+        }
+        Value::String(text) => leaves.push(Leaf {
+            path,
+            key: key.to_owned(),
+            text: text.clone(),
+            integer: false,
+        }),
+        Value::Number(n) if n.is_i64() || n.is_u64() => leaves.push(Leaf {
+            path,
+            key: key.to_owned(),
+            text: n.to_string(),
+            integer: true,
+        }),
+        _ => {}
+    }
+}
+
+/// Where a value is found in earlier responses: `Some` only when exactly one place holds it.
+fn find<'a>(text: &str, responses: &'a [(usize, Vec<Leaf>)]) -> Option<(usize, &'a Leaf)> {
+    let mut found = None;
+    for (index, leaves) in responses {
+        for leaf in leaves.iter().filter(|l| l.text == text) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some((*index, leaf));
+        }
+    }
+    found
+}
+
+/// A string worth looking for: long enough, and with a digit unless very long, so that words
+/// such as `endpoint` are not taken for ids.
+fn candidate(text: &str) -> bool {
+    text.len() >= 8
+        && !text.contains("{{")
+        && (text.len() >= 20 || text.bytes().any(|b| b.is_ascii_digit()))
+}
+
+/// Replaces values this request reuses from an earlier response with templates, adding the
+/// capture to the step that received them.
+fn reuse(
+    request: &mut Request,
+    responses: &[(usize, Vec<Leaf>)],
+    requests: &mut [Request],
+    names: &mut Vec<(usize, String, String)>,
+) {
+    let mut variable = |text: &str, integer_ok: bool, requests: &mut [Request]| -> Option<String> {
+        if !(candidate(text)
+            || integer_ok && text.len() >= 2 && text.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return None;
+        }
+        let (index, leaf) = find(text, responses)?;
+        if leaf.integer && !integer_ok {
+            return None;
+        }
+        if let Some((_, _, name)) = names
+            .iter()
+            .find(|(i, p, _)| *i == index && *p == leaf.path)
+        {
+            return Some(name.clone());
+        }
+        let base = if leaf.key.is_empty() {
+            "value".to_owned()
+        } else {
+            Templates::default().name(&leaf.key.to_ascii_lowercase())
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while names.iter().any(|(_, _, used)| *used == name) || name.starts_with("base_url") {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        names.push((index, leaf.path.clone(), name.clone()));
+        requests[index].captures.push(Capture {
+            name: name.clone(),
+            jsonpath: leaf.path.clone(),
+            secret: looks_secret(&leaf.key),
+        });
+        Some(name)
+    };
+
+    // The URL: whole path segments and query values.
+    let (before_query, query) = match request.url.split_once('?') {
+        Some((b, q)) => (b.to_owned(), Some(q.to_owned())),
+        None => (request.url.clone(), None),
+    };
+    let scheme_end = before_query.find("://").map_or(0, |i| i + 3);
+    let path_start = before_query[scheme_end..]
+        .find('/')
+        .map_or(before_query.len(), |i| scheme_end + i);
+    let mut url = before_query[..path_start].to_owned();
+    for (i, segment) in before_query[path_start..].split('/').enumerate() {
+        if i > 0 {
+            url.push('/');
+        }
+        match variable(segment, true, requests) {
+            Some(name) => url.push_str(&format!("{{{{{name}}}}}")),
+            None => url.push_str(segment),
+        }
+    }
+    if let Some(query) = query {
+        url.push('?');
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, v)) => match variable(&decode(v), false, requests) {
+                    Some(name) => format!("{k}={{{{{name}}}}}"),
+                    None => pair.to_owned(),
+                },
+                None => pair.to_owned(),
+            })
+            .collect();
+        url.push_str(&pairs.join("&"));
+    }
+    request.url = url;
+
+    // Header values, whole or after the auth scheme (`Bearer <token>`).
+    for (_, value) in request.headers.iter_mut() {
+        let (prefix, rest) = match value.split_once(' ') {
+            Some((scheme, rest)) if !rest.contains(' ') => (format!("{scheme} "), rest.to_owned()),
+            _ => (String::new(), value.clone()),
+        };
+        if let Some(name) = variable(&rest, false, requests) {
+            *value = format!("{prefix}{{{{{name}}}}}");
+        }
+    }
+    // JSON body strings.
+    if let Body::Json(json) = &mut request.body {
+        let mut stack = vec![json];
+        while let Some(node) = stack.pop() {
+            match node {
+                Value::String(text) => {
+                    if let Some(name) = variable(text, false, requests) {
+                        *text = format!("{{{{{name}}}}}");
+                    }
+                }
+                Value::Array(items) => stack.extend(items.iter_mut()),
+                Value::Object(map) => stack.extend(map.values_mut()),
+                _ => {}
+            }
+        }
+    }
+}

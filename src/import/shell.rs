@@ -1,0 +1,502 @@
+//! Shell words: a pasted command line split into commands and words the way the shell that
+//! it was written for would split them, for POSIX shells (bash, zsh: `\` continuations,
+//! `'...'`, `"..."`, `$'...'`) and Windows `cmd.exe` (`^` escapes and continuations, then the
+//! Microsoft C runtime's argument rules: `"..."`, `\"`, `""`), as browsers' "Copy as cURL"
+//! writes them.
+
+/// Which shell a command line was written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// bash, zsh, sh.
+    Posix,
+    /// Windows `cmd.exe`.
+    Cmd,
+}
+
+/// A command line that cannot be split.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {what}")]
+pub struct SplitError {
+    /// The 1-based line where the problem starts.
+    pub line: usize,
+    /// What is wrong, and how to fix it.
+    pub what: String,
+}
+
+/// The dialect a text looks written for: `cmd` when a line ends with a `^` continuation or
+/// `^` escapes a quote or one of `&|<>%^`, else POSIX.
+pub fn detect(text: &str) -> Dialect {
+    let cmd = ["^\"", "^&", "^|", "^<", "^>", "^%", "^^"]
+        .iter()
+        .any(|escape| text.contains(escape))
+        || text
+            .lines()
+            .any(|line| line.trim_end().ends_with(" ^") || line.trim_end() == "^");
+    if cmd {
+        Dialect::Cmd
+    } else {
+        Dialect::Posix
+    }
+}
+
+/// One command's words, with the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// The 1-based line of the first word.
+    pub line: usize,
+    /// The words.
+    pub words: Vec<String>,
+}
+
+/// Splits `text` into commands (one per line, or separated by `;`, `&&`, `|`) of words.
+pub fn split(text: &str, dialect: Dialect) -> Result<Vec<Command>, SplitError> {
+    match dialect {
+        Dialect::Posix => posix(text),
+        Dialect::Cmd => cmd(text),
+    }
+}
+
+struct Words {
+    commands: Vec<Command>,
+    words: Vec<String>,
+    word: Option<String>,
+    start_line: usize,
+}
+
+impl Words {
+    fn new() -> Self {
+        Words {
+            commands: Vec::new(),
+            words: Vec::new(),
+            word: None,
+            start_line: 1,
+        }
+    }
+    fn push(&mut self, c: char, line: usize) {
+        if self.words.is_empty() && self.word.is_none() {
+            self.start_line = line;
+        }
+        self.word.get_or_insert_with(String::new).push(c);
+    }
+    fn start(&mut self, line: usize) {
+        if self.words.is_empty() && self.word.is_none() {
+            self.start_line = line;
+        }
+        self.word.get_or_insert_with(String::new);
+    }
+    fn end_word(&mut self) {
+        if let Some(word) = self.word.take() {
+            self.words.push(word);
+        }
+    }
+    fn end_command(&mut self) {
+        self.end_word();
+        if !self.words.is_empty() {
+            self.commands.push(Command {
+                line: self.start_line,
+                words: std::mem::take(&mut self.words),
+            });
+        }
+    }
+}
+
+fn posix(text: &str) -> Result<Vec<Command>, SplitError> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Words::new();
+    let mut line = 1;
+    let mut i = 0;
+    let unclosed = |line: usize, quote: &str| SplitError {
+        line,
+        what: format!("the {quote} quote opened here is never closed (was the command cut short?)"),
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => match chars.get(i + 1) {
+                Some('\n') => {
+                    line += 1;
+                    i += 2;
+                }
+                Some('\r') if chars.get(i + 2) == Some(&'\n') => {
+                    line += 1;
+                    i += 3;
+                }
+                Some(&next) => {
+                    out.push(next, line);
+                    i += 2;
+                }
+                None => i += 1,
+            },
+            '\'' => {
+                let start = line;
+                out.start(line);
+                i += 1;
+                loop {
+                    match chars.get(i) {
+                        None => return Err(unclosed(start, "single")),
+                        Some('\'') => break,
+                        Some(&c) => {
+                            if c == '\n' {
+                                line += 1;
+                            }
+                            out.push(c, line);
+                        }
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            '$' if chars.get(i + 1) == Some(&'\'') => {
+                let start = line;
+                out.start(line);
+                i += 2;
+                loop {
+                    match chars.get(i) {
+                        None => return Err(unclosed(start, "`$'`")),
+                        Some('\'') => break,
+                        Some('\\') => {
+                            let (decoded, used) = ansi_c_escape(&chars[i + 1..]);
+                            if let Some(decoded) = decoded {
+                                out.push(decoded, line);
+                            }
+                            i += 1 + used;
+                            continue;
+                        }
+                        Some(&c) => {
+                            if c == '\n' {
+                                line += 1;
+                            }
+                            out.push(c, line);
+                        }
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            '"' => {
+                let start = line;
+                out.start(line);
+                i += 1;
+                loop {
+                    match chars.get(i) {
+                        None => return Err(unclosed(start, "double")),
+                        Some('"') => break,
+                        Some('\\') => match chars.get(i + 1) {
+                            Some('\n') => {
+                                line += 1;
+                                i += 2;
+                                continue;
+                            }
+                            Some(&next @ ('$' | '`' | '"' | '\\')) => {
+                                out.push(next, line);
+                                i += 2;
+                                continue;
+                            }
+                            _ => out.push('\\', line),
+                        },
+                        Some(&c) => {
+                            if c == '\n' {
+                                line += 1;
+                            }
+                            out.push(c, line);
+                        }
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            '#' if out.word.is_none() => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '\n' => {
+                out.end_command();
+                line += 1;
+                i += 1;
+            }
+            ';' => {
+                out.end_command();
+                i += 1;
+            }
+            '&' | '|' => {
+                out.end_command();
+                while matches!(chars.get(i), Some('&' | '|')) {
+                    i += 1;
+                }
+            }
+            ' ' | '\t' | '\r' => {
+                out.end_word();
+                i += 1;
+            }
+            c => {
+                out.push(c, line);
+                i += 1;
+            }
+        }
+    }
+    out.end_command();
+    Ok(out.commands)
+}
+
+/// The character an ANSI-C escape (`$'...'`) stands for, and how many characters it used
+/// after the backslash.
+fn ansi_c_escape(rest: &[char]) -> (Option<char>, usize) {
+    let Some(&c) = rest.first() else {
+        return (Some('\\'), 0);
+    };
+    let hex = |max: usize| {
+        let digits: String = rest[1..]
+            .iter()
+            .take(max)
+            .take_while(|c| c.is_ascii_hexdigit())
+            .collect();
+        let value = u32::from_str_radix(&digits, 16)
+            .ok()
+            .and_then(char::from_u32);
+        (value, 1 + digits.len())
+    };
+    match c {
+        'n' => (Some('\n'), 1),
+        't' => (Some('\t'), 1),
+        'r' => (Some('\r'), 1),
+        'a' => (Some('\u{7}'), 1),
+        'b' => (Some('\u{8}'), 1),
+        'e' | 'E' => (Some('\u{1b}'), 1),
+        'f' => (Some('\u{c}'), 1),
+        'v' => (Some('\u{b}'), 1),
+        '\\' | '\'' | '"' | '?' => (Some(c), 1),
+        'x' => hex(2),
+        'u' => hex(4),
+        'U' => hex(8),
+        '0'..='7' => {
+            let digits: String = rest
+                .iter()
+                .take(3)
+                .take_while(|c| matches!(c, '0'..='7'))
+                .collect();
+            let value = u32::from_str_radix(&digits, 8)
+                .ok()
+                .and_then(char::from_u32);
+            (value, digits.len())
+        }
+        _ => {
+            // An unknown escape keeps its backslash; the character is read next.
+            (Some('\\'), 0)
+        }
+    }
+}
+
+/// `cmd.exe` first (`^` escapes, continuations, quote state), then the C runtime's argument
+/// splitting of each command line.
+fn cmd(text: &str) -> Result<Vec<Command>, SplitError> {
+    let chars: Vec<char> = text.chars().filter(|&c| c != '\r').collect();
+    let mut lines: Vec<(usize, String)> = Vec::new();
+    let mut current = String::new();
+    let mut start = 1;
+    let mut line = 1;
+    let mut quoted = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '^' if !quoted => match chars.get(i + 1) {
+                Some('\n') => {
+                    // A continuation: the line break goes, and the next character is literal
+                    // (Chrome writes a newline inside a value as `^` and two line breaks).
+                    line += 1;
+                    if let Some(&next) = chars.get(i + 2) {
+                        if next == '\n' {
+                            line += 1;
+                        }
+                        current.push(next);
+                    }
+                    i += 3;
+                    continue;
+                }
+                Some(&next) => {
+                    current.push(next);
+                    i += 2;
+                    continue;
+                }
+                None => {}
+            },
+            '"' => {
+                quoted = !quoted;
+                current.push('"');
+            }
+            '\n' if !quoted => {
+                if !current.trim().is_empty() {
+                    lines.push((start, std::mem::take(&mut current)));
+                }
+                current.clear();
+                line += 1;
+                start = line;
+            }
+            c => {
+                if c == '\n' {
+                    line += 1;
+                }
+                current.push(c);
+            }
+        }
+        i += 1;
+    }
+    if quoted {
+        return Err(SplitError {
+            line: start,
+            what: "a double quote opened in this command is never closed (was the command cut \
+                   short?)"
+                .to_owned(),
+        });
+    }
+    if !current.trim().is_empty() {
+        lines.push((start, current));
+    }
+    let mut commands = Vec::new();
+    for (line, text) in lines {
+        let trimmed = text.trim_start();
+        let lower = trimmed.to_ascii_lowercase();
+        if lower.starts_with("rem ") || lower == "rem" || trimmed.starts_with("::") {
+            continue;
+        }
+        let words = crt_words(&text).ok_or_else(|| SplitError {
+            line,
+            what: "a quoted word of this command is never closed (was the command cut short?)"
+                .to_owned(),
+        })?;
+        if !words.is_empty() {
+            commands.push(Command { line, words });
+        }
+    }
+    Ok(commands)
+}
+
+/// The Microsoft C runtime's rules for splitting a command line into `argv`; `None` when a
+/// quote is left open.
+fn crt_words(text: &str) -> Option<Vec<String>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut quoted = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                let run = chars[i..].iter().take_while(|&&c| c == '\\').count();
+                let w = word.get_or_insert_with(String::new);
+                if chars.get(i + run) == Some(&'"') {
+                    w.extend(std::iter::repeat_n('\\', run / 2));
+                    if run % 2 == 1 {
+                        w.push('"');
+                        i += run + 1;
+                    } else {
+                        i += run;
+                    }
+                } else {
+                    w.extend(std::iter::repeat_n('\\', run));
+                    i += run;
+                }
+                continue;
+            }
+            '"' => {
+                let w = word.get_or_insert_with(String::new);
+                if quoted && chars.get(i + 1) == Some(&'"') {
+                    w.push('"');
+                    i += 2;
+                    continue;
+                }
+                quoted = !quoted;
+            }
+            ' ' | '\t' | '\n' if !quoted => {
+                if let Some(w) = word.take() {
+                    words.push(w);
+                }
+            }
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+        i += 1;
+    }
+    if let Some(w) = word {
+        words.push(w);
+    }
+    (!quoted).then_some(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<Vec<String>> {
+        split(text, detect(text))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|c| c.words)
+            .collect()
+    }
+
+    #[test]
+    fn posix_quoting_and_continuations() {
+        let text = "curl 'https://h/x?a=1' \\\n  -H 'it'\\''s: yes' \\\n  --data-raw $'{\"a\":\"\\u00fc\\n\"}' \\\n  -d \"x=\\\"y\\\" \\$HOME\" --compressed\n# comment\ncurl h2";
+        assert_eq!(
+            words(text),
+            vec![
+                vec![
+                    "curl",
+                    "https://h/x?a=1",
+                    "-H",
+                    "it's: yes",
+                    "--data-raw",
+                    "{\"a\":\"ü\\n\"}".replace("\\n", "\n").as_str(),
+                    "-d",
+                    "x=\"y\" $HOME",
+                    "--compressed"
+                ],
+                vec!["curl", "h2"],
+            ]
+        );
+    }
+
+    #[test]
+    fn chrome_cmd_form() {
+        // As Chrome's "Copy as cURL (cmd)" writes a JSON body with a quote, a percent sign
+        // and a line break.
+        let text = "curl ^\"https://h/x?q=a^&b=1^\" ^\n  -H ^\"content-type: application/json^\" ^\n  --data-raw ^\"^{^\\^\"a^\\^\":^\\^\"50%^ off^\\^\"^}^\" ^\n  --compressed\r\n";
+        assert_eq!(
+            words(text),
+            vec![vec![
+                "curl",
+                "https://h/x?q=a&b=1",
+                "-H",
+                "content-type: application/json",
+                "--data-raw",
+                "{\"a\":\"50% off\"}",
+                "--compressed"
+            ]]
+        );
+    }
+
+    #[test]
+    fn cmd_newline_inside_a_value_and_doubled_quotes() {
+        let text = "curl ^\"http://h/^\" --data-raw ^\"a^\n\nb^\" ^\n -H \"x: \"\"q\"\"\"";
+        assert_eq!(
+            words(text),
+            vec![vec![
+                "curl",
+                "http://h/",
+                "--data-raw",
+                "a\nb",
+                "-H",
+                "x: \"q\""
+            ]]
+        );
+    }
+
+    #[test]
+    fn unclosed_quotes_are_errors_with_a_line() {
+        let error = split("curl \\\n 'abc", Dialect::Posix).unwrap_err();
+        assert_eq!(error.line, 2);
+        assert!(split("curl ^\"abc", Dialect::Cmd).is_err());
+    }
+}

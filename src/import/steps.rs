@@ -1,0 +1,679 @@
+//! Requests read from a recording (curl command lines, a HAR file) written as a runner
+//! collection: one step per request, each origin a `base_url` variable, credentials lifted
+//! into secret `inputs` (their values are never written), through the same YAML writer as the
+//! Postman importer ([`super::yaml`]).
+
+use base64::Engine as _;
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::template::Templates;
+use super::yaml::{self, from_json, Map, Node};
+use super::Imported;
+use crate::postman::looks_secret;
+use crate::postman::Report;
+use crate::spec::collection::SandboxKind;
+
+/// The methods a runner step sends.
+pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+/// One recorded request, as the importers read it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Request {
+    /// The step's name.
+    pub name: String,
+    /// The method, upper case.
+    pub method: String,
+    /// The absolute URL, as sent (its query included).
+    pub url: String,
+    /// Headers in order, credentials included (the writer lifts them).
+    pub headers: Vec<(String, String)>,
+    /// Cookies sent, name → value (each becomes a secret input).
+    pub cookies: Vec<(String, String)>,
+    /// HTTP Basic credentials: user name and password (the password becomes a secret input).
+    pub basic: Option<(String, String)>,
+    /// A bearer token (becomes a secret input, unless a template).
+    pub bearer: Option<String>,
+    /// The body.
+    pub body: Body,
+    /// `Some(false)`: do not follow redirects.
+    pub follow_redirects: Option<bool>,
+    /// The most redirects to follow.
+    pub max_redirects: Option<u32>,
+    /// The request's timeout, as runner writes durations (`5s`).
+    pub timeout: Option<String>,
+    /// The status the step expects.
+    pub status: Option<u16>,
+    /// Values to capture from the response.
+    pub captures: Vec<Capture>,
+    /// Comment lines written above the step.
+    pub comments: Vec<String>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Body {
+    /// No body.
+    #[default]
+    None,
+    /// `json:` (the `Content-Type: application/json` header is implied).
+    Json(Value),
+    /// `form:` fields (the form content type is implied).
+    Form(Vec<(String, String)>),
+    /// `multipart:` parts.
+    Multipart(Vec<Part>),
+    /// `body:` text; a `Content-Type` header should say what it is.
+    Text(String),
+    /// `body_file:` a file's path.
+    File(String),
+}
+
+/// A multipart part: text or a file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Part {
+    /// The field name.
+    pub name: String,
+    /// Text content.
+    pub value: Option<String>,
+    /// A file path.
+    pub file: Option<String>,
+    /// The part's `Content-Type`.
+    pub content_type: Option<String>,
+    /// The file name sent.
+    pub filename: Option<String>,
+}
+
+/// A capture: a JSONPath into the response, into a variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capture {
+    /// The variable.
+    pub name: String,
+    /// The JSONPath.
+    pub jsonpath: String,
+    /// Masked in every output.
+    pub secret: bool,
+}
+
+/// How the collection is written.
+#[derive(Debug, Clone)]
+pub struct Collection {
+    /// The collection's `name`.
+    pub name: String,
+    /// Comment lines at the top, after the `$schema` line.
+    pub header: Vec<String>,
+    /// The `$schema` reference.
+    pub schema: String,
+    /// Add an environment `sandbox` (the default) that runs against this bundled sandbox.
+    pub sandbox: Option<SandboxKind>,
+}
+
+/// Headers the HTTP client sets by itself from the request (length, host, connection,
+/// compression it can decode): copying a recorded value could only make it wrong.
+const DROPPED_HEADERS: &[&str] = &[
+    "content-length",
+    "host",
+    "connection",
+    "keep-alive",
+    "accept-encoding",
+    "transfer-encoding",
+    "te",
+    "upgrade",
+    "proxy-connection",
+];
+
+/// Headers that a `Content-Type` of the body kind sets by itself.
+fn implied_type(body: &Body) -> Option<&'static str> {
+    match body {
+        Body::Json(_) => Some("application/json"),
+        Body::Form(_) => Some("application/x-www-form-urlencoded"),
+        Body::Multipart(_) => Some("multipart/form-data"),
+        _ => None,
+    }
+}
+
+/// Literal credentials given a variable read from a secret input.
+#[derive(Debug, Default)]
+struct Secrets {
+    /// variable → (input, description).
+    vars: IndexMap<String, (String, String)>,
+    /// value → variable. Never written.
+    by_value: Vec<(String, String)>,
+}
+
+impl Secrets {
+    /// The variable holding `value` (one per distinct value), named after `base`.
+    fn variable(&mut self, base: &str, value: &str, description: String) -> String {
+        if let Some((_, name)) = self.by_value.iter().find(|(v, _)| v == value) {
+            return name.clone();
+        }
+        let base = Templates::default().name(&base.to_ascii_lowercase());
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.vars.contains_key(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        let input = name.to_ascii_uppercase();
+        self.vars.insert(name.clone(), (input, description));
+        self.by_value.push((value.to_owned(), name.clone()));
+        name
+    }
+}
+
+/// Writes the requests as a collection; `report` already holds what reading them found.
+pub fn write(requests: &[Request], collection: &Collection, mut report: Report) -> Imported {
+    let mut secrets = Secrets::default();
+    let mut origins: IndexMap<String, String> = IndexMap::new();
+    let mut steps = Vec::new();
+    for request in requests {
+        steps.push(step(request, &mut secrets, &mut origins, &mut report));
+    }
+
+    let mut root = Map::block();
+    root.insert("name", collection.name.clone());
+    if !secrets.vars.is_empty() {
+        let mut inputs = Map::block();
+        for (input, description) in secrets.vars.values() {
+            let mut spec = Map::inline();
+            spec.insert("secret", true);
+            spec.insert("description", description.clone());
+            inputs.insert(input.clone(), Node::Map(spec));
+        }
+        root.insert("inputs", Node::Map(inputs));
+    }
+    let mut vars = Map::block();
+    for (origin, name) in &origins {
+        vars.insert(name.clone(), origin.clone());
+    }
+    for (name, (input, _)) in &secrets.vars {
+        vars.insert(name.clone(), format!("{{{{env.{input}}}}}"));
+    }
+    if !vars.is_empty() {
+        root.insert("vars", Node::Map(vars));
+    }
+    if let Some(SandboxKind::Emnify) = collection.sandbox {
+        let mut sandbox_vars = Map::block();
+        if let Some(first) = origins.values().next() {
+            sandbox_vars.insert(first.clone(), "{{sandbox.url}}");
+        }
+        for name in secrets.vars.keys() {
+            if name.contains("application_token") {
+                sandbox_vars.insert(name.clone(), "{{sandbox.application_token}}");
+            }
+        }
+        let mut sandbox = Map::block();
+        sandbox.insert("sandbox", "emnify");
+        sandbox.insert("vars", Node::Map(sandbox_vars));
+        let mut environments = Map::block();
+        environments.insert_commented(
+            "sandbox",
+            Node::Map(sandbox),
+            vec!["Added by --sandbox emnify: runs against runner's bundled EMnify sandbox.".into()],
+        );
+        environments.insert_commented(
+            "recorded",
+            Node::Map(Map::block()),
+            vec!["The servers the requests were recorded against (`vars`).".into()],
+        );
+        root.insert("environments", Node::Map(environments));
+        root.insert("default_environment", "sandbox");
+    }
+    root.insert("steps", Node::Seq(steps));
+
+    let mut header = vec![format!(
+        "yaml-language-server: $schema={}",
+        collection.schema
+    )];
+    header.extend(collection.header.iter().cloned());
+    Imported {
+        yaml: yaml::to_string(&header, &root),
+        report,
+        files: Vec::new(),
+        requests: requests.len(),
+    }
+}
+
+/// `url` with its origin replaced by a `{{base_url}}` variable, and its query split off when
+/// it is a plain list of distinct names.
+fn url_parts(
+    url: &str,
+    origins: &mut IndexMap<String, String>,
+) -> (String, Option<Vec<(String, String)>>) {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return (url.to_owned(), None);
+    };
+    let origin = parsed.origin().ascii_serialization();
+    let rest_start = url
+        .find("://")
+        .and_then(|scheme_end| {
+            url[scheme_end + 3..]
+                .find(['/', '?', '#'])
+                .map(|i| scheme_end + 3 + i)
+        })
+        .unwrap_or(url.len());
+    let rest = &url[rest_start..];
+    let rest = rest.split('#').next().unwrap_or(rest);
+    let count = origins.len();
+    let variable = origins
+        .entry(origin)
+        .or_insert_with(|| match count {
+            0 => "base_url".to_owned(),
+            n => format!("base_url_{}", n + 1),
+        })
+        .clone();
+    let (path, query) = match rest.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (rest, None),
+    };
+    let prefix = format!("{{{{{variable}}}}}{path}");
+    let Some(query) = query.filter(|q| !q.is_empty()) else {
+        return (prefix, None);
+    };
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let distinct = pairs
+        .iter()
+        .enumerate()
+        .all(|(i, (k, _))| pairs[..i].iter().all(|(other, _)| other != k));
+    // A query the map would send differently (repeated names, a name without `=`) stays.
+    let plain = query.split('&').all(|pair| pair.contains('='));
+    if distinct && plain && !pairs.is_empty() {
+        (prefix, Some(pairs))
+    } else {
+        (format!("{prefix}?{query}"), None)
+    }
+}
+
+fn step(
+    request: &Request,
+    secrets: &mut Secrets,
+    origins: &mut IndexMap<String, String>,
+    report: &mut Report,
+) -> yaml::Item {
+    let item = request.name.clone();
+    let mut out = Map::block();
+    if request.method != "GET" {
+        out.insert("method", request.method.clone());
+    }
+    let (url, query) = url_parts(&request.url, origins);
+    out.insert("url", url);
+    if let Some(query) = query {
+        let mut map = Map::inline();
+        for (key, value) in query {
+            map.insert(key, value);
+        }
+        out.insert("query", Node::Map(map));
+    }
+
+    let mut headers = Map::inline();
+    let mut cookies = Map::inline();
+    let mut auth = None;
+    if let Some((user, password)) = &request.basic {
+        let mut basic = Map::inline();
+        basic.insert("username", user.clone());
+        let password = if password.contains("{{") {
+            password.clone()
+        } else {
+            let var = secrets.variable(
+                "basic_password",
+                password,
+                "the password of the HTTP Basic credentials (its value is not imported)".into(),
+            );
+            format!("{{{{{var}}}}}")
+        };
+        basic.insert("password", password);
+        let mut helper = Map::inline();
+        helper.insert("basic", Node::Map(basic));
+        auth = Some(helper);
+    }
+    if let Some(token) = &request.bearer {
+        let token = if token.contains("{{") {
+            token.clone()
+        } else {
+            let var = secrets.variable(
+                "bearer_token",
+                token,
+                "the bearer token (its value is not imported)".into(),
+            );
+            format!("{{{{{var}}}}}")
+        };
+        let mut helper = Map::inline();
+        helper.insert("bearer", token);
+        auth = Some(helper);
+    }
+    let mut dropped: Vec<&str> = Vec::new();
+    for (name, value) in &request.headers {
+        let lower = name.to_ascii_lowercase();
+        if DROPPED_HEADERS.contains(&lower.as_str()) || lower.starts_with(':') {
+            dropped.push(name);
+            continue;
+        }
+        if lower == "content-type" {
+            if let Some(implied) = implied_type(&request.body) {
+                let base = value.split(';').next().unwrap_or("").trim();
+                if base.eq_ignore_ascii_case(implied) && !value.contains("boundary") {
+                    continue;
+                }
+                if implied == "multipart/form-data" && base.eq_ignore_ascii_case(implied) {
+                    // runner writes its own boundary.
+                    continue;
+                }
+            }
+        }
+        if headers
+            .entries
+            .iter()
+            .any(|e| e.key.eq_ignore_ascii_case(name))
+        {
+            report.lossy(
+                &item,
+                "headers",
+                format!(
+                    "the header `{name}` is sent twice: runner sends each header once, the first \
+                     is kept"
+                ),
+            );
+            continue;
+        }
+        let value = if lower == "authorization" && !value.contains("{{") {
+            let (scheme, credential) = value.split_once(' ').unwrap_or(("", value.as_str()));
+            if let Some((user, password)) = basic_credentials(value).filter(|_| auth.is_none()) {
+                let var = secrets.variable(
+                    "basic_password",
+                    &password,
+                    "the password of the HTTP Basic credentials (its value is not imported)".into(),
+                );
+                let mut basic = Map::inline();
+                basic.insert("username", user);
+                basic.insert("password", format!("{{{{{var}}}}}"));
+                let mut helper = Map::inline();
+                helper.insert("basic", Node::Map(basic));
+                auth = Some(helper);
+                continue;
+            }
+            if scheme.eq_ignore_ascii_case("bearer") && auth.is_none() && !credential.is_empty() {
+                let var = secrets.variable(
+                    "bearer_token",
+                    credential.trim(),
+                    "the bearer token of the `Authorization` header (its value is not imported)"
+                        .into(),
+                );
+                let mut helper = Map::inline();
+                helper.insert("bearer", format!("{{{{{var}}}}}"));
+                auth = Some(helper);
+                continue;
+            }
+            let var = secrets.variable(
+                "authorization",
+                value,
+                "the `Authorization` header (its value is not imported)".into(),
+            );
+            format!("{{{{{var}}}}}")
+        } else if lower == "cookie" {
+            for (cookie, value) in parse_cookie_header(value) {
+                push_cookie(&mut cookies, cookie, value, secrets);
+            }
+            continue;
+        } else if (looks_secret(&lower) || lower.contains("auth") || lower.ends_with("-key"))
+            && !value.contains("{{")
+            && !value.is_empty()
+        {
+            let var = secrets.variable(
+                &lower.replace('-', "_"),
+                value,
+                format!("the `{name}` header (its value is not imported)"),
+            );
+            format!("{{{{{var}}}}}")
+        } else {
+            value.clone()
+        };
+        headers.insert(name.clone(), value);
+    }
+    if !dropped.is_empty() {
+        report.note(
+            &item,
+            "headers",
+            format!(
+                "{} left out: runner sets {} by itself",
+                dropped
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if dropped.len() == 1 { "it" } else { "them" }
+            ),
+        );
+    }
+    if !headers.is_empty() {
+        out.insert("headers", Node::Map(headers));
+    }
+    if let Some(helper) = auth {
+        out.insert("auth", Node::Map(helper));
+    }
+    for (name, value) in &request.cookies {
+        push_cookie(&mut cookies, name, value, secrets);
+    }
+    if !cookies.is_empty() {
+        out.insert("cookies", Node::Map(cookies));
+    }
+    match &request.body {
+        Body::None => {}
+        Body::Json(value) => out.insert("json", from_json(&lift_json(value, None, secrets))),
+        Body::Form(fields) => {
+            let mut form = Map::inline();
+            for (key, value) in fields {
+                form.insert(key.clone(), lift_field(key, value, secrets));
+            }
+            out.insert("form", Node::Map(form));
+        }
+        Body::Multipart(parts) => {
+            let mut multipart = Map::block();
+            for part in parts {
+                let plain =
+                    part.file.is_none() && part.content_type.is_none() && part.filename.is_none();
+                match (&part.value, plain) {
+                    (Some(value), true) => multipart.insert(part.name.clone(), value.clone()),
+                    _ => {
+                        let mut spec = Map::inline();
+                        if let Some(value) = &part.value {
+                            spec.insert("value", value.clone());
+                        }
+                        if let Some(file) = &part.file {
+                            spec.insert("file", file.clone());
+                        }
+                        if let Some(content_type) = &part.content_type {
+                            spec.insert("content_type", content_type.clone());
+                        }
+                        if let Some(filename) = &part.filename {
+                            spec.insert("filename", filename.clone());
+                        }
+                        multipart.insert(part.name.clone(), Node::Map(spec));
+                    }
+                }
+            }
+            out.insert("multipart", Node::Map(multipart));
+        }
+        Body::Text(text) => out.insert("body", text.clone()),
+        Body::File(path) => out.insert("body_file", path.clone()),
+    }
+    if let Some(timeout) = &request.timeout {
+        out.insert("timeout", timeout.clone());
+    }
+    if let Some(follow) = request.follow_redirects {
+        out.insert("follow_redirects", follow);
+    }
+    if let Some(max) = request.max_redirects {
+        out.insert("max_redirects", Node::Scalar(Value::from(max)));
+    }
+
+    let mut step = Map::block();
+    step.insert("name", request.name.clone());
+    step.insert("request", Node::Map(out));
+    if let Some(status) = request.status {
+        let mut expect = Map::block();
+        expect.insert("status", Node::Scalar(Value::from(status)));
+        step.insert("expect", Node::Map(expect));
+    }
+    if !request.captures.is_empty() {
+        let mut capture = Map::block();
+        for c in &request.captures {
+            if c.secret {
+                let mut spec = Map::inline();
+                spec.insert("jsonpath", c.jsonpath.clone());
+                spec.insert("secret", true);
+                capture.insert(c.name.clone(), Node::Map(spec));
+            } else {
+                capture.insert(c.name.clone(), c.jsonpath.clone());
+            }
+        }
+        step.insert("capture", Node::Map(capture));
+    }
+    yaml::Item {
+        value: Node::Map(step),
+        comments: request.comments.clone(),
+    }
+}
+
+fn push_cookie(map: &mut Map, name: &str, value: &str, secrets: &mut Secrets) {
+    if map.entries.iter().any(|e| e.key == name) {
+        return;
+    }
+    let value = if value.contains("{{") {
+        value.to_owned()
+    } else {
+        let var = secrets.variable(
+            &format!("cookie_{name}"),
+            value,
+            format!("the cookie `{name}` (its value is not imported)"),
+        );
+        format!("{{{{{var}}}}}")
+    };
+    map.insert(name.to_owned(), value);
+}
+
+/// A body field named like a credential (`password`, `application_token`) holding a literal:
+/// a variable read from a secret input.
+fn lift_field(key: &str, value: &str, secrets: &mut Secrets) -> String {
+    if !looks_secret(key) || value.is_empty() || value.contains("{{") {
+        return value.to_owned();
+    }
+    let var = secrets.variable(
+        key,
+        value,
+        format!("`{key}` of a request body (its value is not imported)"),
+    );
+    format!("{{{{{var}}}}}")
+}
+
+/// `value` with every string field named like a credential lifted ([`lift_field`]).
+fn lift_json(value: &Value, key: Option<&str>, secrets: &mut Secrets) -> Value {
+    match value {
+        Value::String(text) => match key {
+            Some(key) => Value::String(lift_field(key, text, secrets)),
+            None => value.clone(),
+        },
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|item| lift_json(item, key, secrets))
+                .collect(),
+        ),
+        Value::Object(object) => Value::Object(
+            object
+                .iter()
+                .map(|(k, v)| (k.clone(), lift_json(v, Some(k), secrets)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// `a=1; b=2` as pairs.
+pub fn parse_cookie_header(text: &str) -> Vec<(&str, &str)> {
+    text.split(';')
+        .filter_map(|pair| {
+            let (name, value) = pair.split_once('=')?;
+            let name = name.trim();
+            (!name.is_empty()).then_some((name, value.trim()))
+        })
+        .collect()
+}
+
+/// The path of a URL (for step names): `/api/v1/endpoint`.
+pub fn path_of(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(parsed) => parsed.path().to_owned(),
+        Err(_) => url.to_owned(),
+    }
+}
+
+/// `Authorization: Basic ...` as user and password, when it decodes.
+pub fn basic_credentials(value: &str) -> Option<(String, String)> {
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (user, password) = text.split_once(':')?;
+    Some((user.to_owned(), password.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collection() -> Collection {
+        Collection {
+            name: "t".into(),
+            header: vec![],
+            schema: "s.json".into(),
+            sandbox: None,
+        }
+    }
+
+    #[test]
+    fn credentials_become_inputs_and_are_never_written() {
+        let request = Request {
+            name: "GET /x".into(),
+            method: "GET".into(),
+            url: "https://api.example.com/x?a=1&b=two".into(),
+            headers: vec![
+                ("Authorization".into(), "Bearer s3cr3t-token".into()),
+                ("X-Api-Key".into(), "k3y-value".into()),
+                ("Cookie".into(), "session=abc123; theme=dark".into()),
+                ("Accept".into(), "application/json".into()),
+            ],
+            basic: None,
+            ..Request::default()
+        };
+        let imported = write(&[request], &collection(), Report::default());
+        for secret in ["s3cr3t-token", "k3y-value", "abc123", "dark"] {
+            assert!(!imported.yaml.contains(secret), "{}", imported.yaml);
+        }
+        assert!(imported
+            .yaml
+            .contains("  BEARER_TOKEN:\n    secret: true\n"));
+        assert!(imported
+            .yaml
+            .contains("auth: { bearer: \"{{bearer_token}}\" }"));
+        assert!(imported.yaml.contains("url: \"{{base_url}}/x\""));
+        assert!(imported.yaml.contains("query: { a: \"1\", b: two }"));
+        assert!(imported
+            .yaml
+            .contains("cookies: { session: \"{{cookie_session}}\", theme: \"{{cookie_theme}}\" }"));
+    }
+
+    #[test]
+    fn repeated_query_names_stay_in_the_url() {
+        let mut origins = IndexMap::new();
+        let (url, query) = url_parts("http://h:8/p?a=1&a=2", &mut origins);
+        assert_eq!(url, "{{base_url}}/p?a=1&a=2");
+        assert!(query.is_none());
+        let (url, _) = url_parts("http://other/", &mut origins);
+        assert_eq!(url, "{{base_url_2}}/");
+    }
+}

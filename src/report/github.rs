@@ -1,0 +1,134 @@
+//! GitHub Actions: one workflow command per failure (`::error file=…,line=…,col=…,title=…::…`),
+//! so that each failure shows on the pull request's diff at its line, and a Markdown summary
+//! for `$GITHUB_STEP_SUMMARY`. Escaped as GitHub's toolkit does, so that no text (a server's
+//! answer included) can end the command early or start another.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use super::RunRecord;
+use crate::engine::{CollectionReport, Outcome, StepResult};
+use crate::spec::field::Location;
+
+/// `file` as GitHub wants it: relative to the repository's root (`root`) when it is inside.
+pub fn relative(file: &Path, root: &Path) -> String {
+    file.strip_prefix(root)
+        .unwrap_or(file)
+        .display()
+        .to_string()
+}
+
+/// The workflow commands: an `::error` per failure, expectation or error, in run order;
+/// files relative to `root` (the repository, `$GITHUB_WORKSPACE`).
+pub fn annotations(run: &RunRecord, root: &Path) -> String {
+    let mut out = String::new();
+    for collection in &run.collections {
+        for step in &collection.steps {
+            for (location, message) in problems(step) {
+                let title = format!("{} › {}", collection.title(), step.name);
+                let mut properties = Vec::new();
+                if let Some(location) = location.or(step.location.as_ref()) {
+                    properties.push(format!(
+                        "file={}",
+                        property(&relative(&location.file, root))
+                    ));
+                    properties.push(format!("line={}", location.line));
+                    properties.push(format!("col={}", location.column));
+                }
+                properties.push(format!("title={}", property(&title)));
+                let _ = writeln!(out, "::error {}::{}", properties.join(","), data(&message));
+            }
+        }
+    }
+    out
+}
+
+/// Each failure of `step` (or its error) with where it is written.
+fn problems(step: &StepResult) -> Vec<(Option<&Location>, String)> {
+    match &step.outcome {
+        Outcome::Failed(failures) => failures
+            .iter()
+            .map(|f| {
+                (
+                    f.location.as_ref(),
+                    format!("{}: expected {}, got {}", f.subject, f.expected, f.actual),
+                )
+            })
+            .collect(),
+        Outcome::Errored(error) => vec![(error.location.as_ref(), error.message.clone())],
+        Outcome::Passed | Outcome::Skipped(_) => Vec::new(),
+    }
+}
+
+/// The run as Markdown for the job's summary page: totals, then each failing step (files
+/// relative to `root`).
+pub fn summary(run: &RunRecord, root: &Path) -> String {
+    let totals = run.totals();
+    let mut out =
+        String::from("### runner\n\n| passed | failed | errored | skipped |\n|---|---|---|---|\n");
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} |\n",
+        totals.passed, totals.failed, totals.errored, totals.skipped
+    );
+    if run.interrupted {
+        out.push_str("**The run was interrupted.**\n\n");
+    }
+    let failing: Vec<(&CollectionReport, &StepResult)> = run
+        .collections
+        .iter()
+        .flat_map(|c| c.steps.iter().map(move |s| (c, s)))
+        .filter(|(_, s)| !problems(s).is_empty())
+        .collect();
+    if !failing.is_empty() {
+        out.push_str("| step | where | problem |\n|---|---|---|\n");
+        for (collection, step) in failing {
+            for (location, message) in problems(step) {
+                let place = location
+                    .or(step.location.as_ref())
+                    .map_or_else(String::new, |l| {
+                        format!("`{}:{}`", relative(&l.file, root), l.line)
+                    });
+                let _ = writeln!(
+                    out,
+                    "| {} › {} | {place} | {} |",
+                    cell(&collection.title()),
+                    cell(&step.name),
+                    cell(&message)
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A command's message: `%`, CR and LF escaped.
+fn data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A command's property value: as [`data`], and `:` and `,` too.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Text for a Markdown table cell: one line, `|` and backticks escaped.
+fn cell(text: &str) -> String {
+    crate::spec::text::printable(text, false)
+        .replace('|', "\\|")
+        .replace('`', "\\`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_as_the_toolkit_does() {
+        assert_eq!(data("50% done\r\nnext"), "50%25 done%0D%0Anext");
+        assert_eq!(property("a:b,c%"), "a%3Ab%2Cc%25");
+        assert_eq!(data("::set-env name=X::1"), "::set-env name=X::1");
+    }
+}

@@ -1,0 +1,148 @@
+//! A path to a field of a collection, e.g. `steps[1].request.url`: what load problems and
+//! runtime failures point at, before it is turned into a `line:col`.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One step of a path into the document.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Segment {
+    /// A map key.
+    Key(String),
+    /// A list index.
+    Index(usize),
+}
+
+/// A path to a field, e.g. `steps[1].request.url`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct FieldPath(pub Vec<Segment>);
+
+impl FieldPath {
+    /// The path one key deeper.
+    pub fn key(&self, key: &str) -> FieldPath {
+        let mut next = self.0.clone();
+        next.push(Segment::Key(key.to_owned()));
+        FieldPath(next)
+    }
+
+    /// The path one index deeper.
+    pub fn index(&self, index: usize) -> FieldPath {
+        let mut next = self.0.clone();
+        next.push(Segment::Index(index));
+        FieldPath(next)
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, segment) in self.0.iter().enumerate() {
+            match segment {
+                Segment::Index(index) => write!(f, "[{index}]")?,
+                Segment::Key(key) => {
+                    let plain = key
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                    match (i, plain) {
+                        (0, true) => f.write_str(key)?,
+                        (_, true) => write!(f, ".{key}")?,
+                        (_, false) => write!(f, "[{key:?}]")?,
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl FieldPath {
+    /// `self` followed by every segment of `rest`.
+    pub fn join(&self, rest: &FieldPath) -> FieldPath {
+        let mut joined = self.0.clone();
+        joined.extend(rest.0.iter().cloned());
+        FieldPath(joined)
+    }
+
+    /// A path of keys, e.g. `["expect", "status"]`.
+    pub fn keys<'a>(keys: impl IntoIterator<Item = &'a str>) -> FieldPath {
+        FieldPath(
+            keys.into_iter()
+                .map(|k| Segment::Key(k.to_owned()))
+                .collect(),
+        )
+    }
+}
+
+/// Where a field is: its file, 1-based line and column, and the text of that line (to show
+/// it with the spot marked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The collection (or included) file.
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// The source line.
+    pub line_text: String,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+impl Location {
+    /// `--> file:line:col`, then the line with the spot marked, as a compiler shows it:
+    ///
+    /// ```text
+    ///   --> c.yaml:14:15
+    /// 14 |     expect: { status: 201 }
+    ///    |               ^^^
+    /// ```
+    pub fn snippet(&self) -> Vec<String> {
+        let number = self.line.to_string();
+        let pad = " ".repeat(number.len());
+        let before: String = self
+            .line_text
+            .chars()
+            .take(self.column.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let width = self
+            .line_text
+            .chars()
+            .skip(self.column.saturating_sub(1))
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '}' | ']'))
+            .count()
+            .max(1);
+        vec![
+            format!("{pad}--> {self}"),
+            format!("{number} | {}", self.line_text),
+            format!("{pad} | {before}{}", "^".repeat(width)),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_location_marks_its_spot() {
+        let location = Location {
+            file: PathBuf::from("c.yaml"),
+            line: 14,
+            column: 15,
+            line_text: "    expect: { status: 201 }".into(),
+        };
+        assert_eq!(
+            location.snippet(),
+            [
+                "  --> c.yaml:14:15",
+                "14 |     expect: { status: 201 }",
+                "   |               ^^^^^^^",
+            ]
+        );
+    }
+}

@@ -1,0 +1,285 @@
+//! `runner import curl`: the corpus in tests/fixtures/curl (browser "Copy as cURL" commands
+//! for bash and cmd) imports, validates and keeps no credential; `--strict`, the words after
+//! `--`, standard input and bad input; and the round trip `runner run --curl` → import → run,
+//! which must send the same requests.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::support::{runner, runner_with_env, server, Fixture};
+
+const CORPUS: &[&str] = &[
+    "chrome-bash.sh",
+    "chrome-cmd.cmd",
+    "firefox-bash.sh",
+    "firefox-windows.cmd",
+    "curlconverter-get_with_browser_headers.sh",
+    "curlconverter-post_with_browser_headers.sh",
+    "curlconverter-multiline_post_with_data.sh",
+];
+
+/// Credentials written in the corpus; none may reach the YAML.
+const CREDENTIALS: &[&str] = &[
+    "chr0me-app-t0ken",
+    "eyJhbGciOiJIUzM4NCJ9",
+    "q9XkTzP0v7",
+    "cG9ydGFsLXVzZXI6ZmlyZWYweC1wYXNzd29yZA",
+    "firef0x-password",
+    "VaHaeVW3m0ymvx9kacwshZIDkv8zgF9y",
+    "MCMDKFMBLLLHGKCGNMKNGPKI",
+];
+
+#[test]
+fn the_corpus_imports_validates_and_keeps_no_credential() {
+    let dir = Fixture::new();
+    for name in CORPUS {
+        let out = dir.path().join(name.replace(['.'], "_") + ".yaml");
+        let output = runner([
+            "import",
+            "curl",
+            &format!("tests/fixtures/curl/{name}"),
+            "-o",
+            &out.display().to_string(),
+        ]);
+        assert_eq!(output.code, 0, "{name}: {output:?}");
+        assert!(
+            output.stderr.contains("imported "),
+            "{name}: {}",
+            output.stderr
+        );
+        let yaml = std::fs::read_to_string(&out).expect("written");
+        for credential in CREDENTIALS {
+            assert!(
+                !yaml.contains(credential),
+                "{name} leaks {credential}:\n{yaml}"
+            );
+            assert!(
+                !output.stderr.contains(credential),
+                "{name}: {}",
+                output.stderr
+            );
+        }
+        let validated = runner(["validate", &out.display().to_string()]);
+        assert_eq!(validated.code, 0, "{name}:\n{yaml}\n{validated:?}");
+    }
+}
+
+#[test]
+fn browser_quoting_is_read_as_the_shell_would() {
+    // The bash and the cmd copies of the same login carry the same JSON body.
+    let bash = runner(["import", "curl", "tests/fixtures/curl/chrome-bash.sh"]);
+    assert!(
+        bash.stdout.contains(
+            "      json:\n        application_token: \"{{application_token}}\"\n        note: |-\n          it's \"quoted\"\n          and on two lines\n"
+        ),
+        "{}",
+        bash.stdout
+    );
+    let cmd = runner(["import", "curl", "tests/fixtures/curl/chrome-cmd.cmd"]);
+    assert!(
+        cmd.stdout
+            .contains("json: { application_token: \"{{application_token}}\", discount: 50% off }"),
+        "{}",
+        cmd.stdout
+    );
+    assert!(cmd
+        .stdout
+        .contains("query: { page: \"1\", per_page: \"20\" }"));
+    let firefox = runner(["import", "curl", "tests/fixtures/curl/firefox-windows.cmd"]);
+    assert!(
+        firefox
+            .stdout
+            .contains("form: { name: Tracker 8, note: say \"hi\", status: \"1\" }"),
+        "{}",
+        firefox.stdout
+    );
+    assert!(firefox
+        .stdout
+        .contains("auth: { basic: { username: portal-user, password: \"{{basic_password}}\" } }"));
+}
+
+#[test]
+fn words_after_the_double_dash_and_unknown_options() {
+    let output = runner([
+        "import",
+        "curl",
+        "--",
+        "curl",
+        "-X",
+        "DELETE",
+        "https://h.example/x/1",
+        "--retry",
+        "3",
+        "--frobnicate",
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stdout.contains("method: DELETE"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stderr.contains("not translated: line 1 · --retry"),
+        "{}",
+        output.stderr
+    );
+    assert!(output
+        .stderr
+        .contains("not translated: line 1 · --frobnicate"));
+    assert!(output.stderr.contains("2 things not translated"));
+
+    let dir = Fixture::new();
+    let out = dir.path().join("strict.yaml");
+    let strict = runner([
+        "import",
+        "curl",
+        "--strict",
+        "-o",
+        &out.display().to_string(),
+        "--",
+        "-k",
+        "--frobnicate",
+        "https://h.example/",
+    ]);
+    assert_eq!(strict.code, 2, "{strict:?}");
+    assert!(strict
+        .stderr
+        .contains("--strict is set: nothing was written"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn standard_input_is_read_when_no_file_is_given() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+        .args(["import", "curl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runner starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"curl https://h.example/a\ncurl -d x=1 https://h.example/b\n")
+        .expect("write");
+    let output = child.wait_with_output().expect("runner ends");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("name: GET /a") && stdout.contains("name: POST /b"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn bad_input_is_a_clear_error() {
+    let dir = Fixture::new();
+    for (text, expected) in [
+        ("echo hello\n", "has no curl command"),
+        ("curl -X POST\n", "line 1: the curl command has no URL"),
+        (
+            "curl https://h/ \\\n  -H 'open\n",
+            "line 2: the single quote opened here is never closed",
+        ),
+        ("curl https://h/ -H\n", "`--header` needs a value"),
+    ] {
+        let file = dir.file("bad.sh", text);
+        let output = runner(["import", "curl", &file.display().to_string()]);
+        assert_eq!(output.code, 2, "{text}: {output:?}");
+        assert!(
+            output.stderr.contains(expected),
+            "{text}: {}",
+            output.stderr
+        );
+    }
+}
+
+/// The commands of a `--curl` file, without comments, the multipart boundary or the port.
+fn commands(path: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(path).expect("curl file");
+    let boundary = regex::Regex::new(r"boundary=[-\w]+").expect("regex");
+    let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    boundary
+        .replace_all(&kept.join("\n"), "boundary=B")
+        .into_owned()
+}
+
+#[test]
+fn run_curl_output_reimports_to_the_same_requests() {
+    let dir = Fixture::new();
+    let collection = dir.file(
+        "original.yaml",
+        r#"name: round trip
+inputs:
+  TOKEN: { secret: true }
+vars:
+  base: "{{SERVER}}"
+steps:
+  - name: json
+    request:
+      method: POST
+      url: "{{base}}/echo"
+      query: { a: "1", q: x y }
+      headers: { X-Trace: abc }
+      auth: { bearer: "{{env.TOKEN}}" }
+      json: { name: "it's", n: 2 }
+  - name: form
+    request: { method: PUT, url: "{{base}}/echo", form: { a: "1", b: "two words" } }
+  - name: text
+    request: { method: POST, url: "{{base}}/echo", body: "plain\ntext", headers: { Content-Type: text/plain } }
+  - name: multipart
+    request: { method: POST, url: "{{base}}/echo", multipart: { note: hello } }
+  - name: no redirects
+    request: { url: "{{base}}/echo", follow_redirects: false }
+"#,
+    );
+    let _ = server();
+    let first = dir.path().join("first.sh");
+    let run = runner_with_env(
+        [
+            "run",
+            &collection.display().to_string(),
+            "--curl",
+            &first.display().to_string(),
+        ],
+        &[("TOKEN", "round-trip-secret")],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+
+    let imported = dir.path().join("imported.yaml");
+    let import = runner([
+        "import",
+        "curl",
+        &first.display().to_string(),
+        "-o",
+        &imported.display().to_string(),
+    ]);
+    assert_eq!(import.code, 0, "{import:?}");
+    let yaml = std::fs::read_to_string(&imported).expect("imported");
+    assert!(!yaml.contains("round-trip-secret"));
+    assert_eq!(
+        runner(["validate", &imported.display().to_string()]).code,
+        0,
+        "{yaml}"
+    );
+
+    // The masked bearer token became a secret input: give it the value and run again.
+    let second = dir.path().join("second.sh");
+    let rerun = runner_with_env(
+        [
+            "run",
+            &imported.display().to_string(),
+            "--curl",
+            &second.display().to_string(),
+        ],
+        &[("BEARER_TOKEN", "round-trip-secret")],
+    );
+    assert_eq!(rerun.code, 0, "{yaml}\n{rerun:?}");
+    let sent = commands(&first);
+    assert!(
+        sent.contains("--data-binary") && sent.contains("--form-string"),
+        "{sent}"
+    );
+    assert_eq!(sent, commands(&second), "{yaml}");
+}

@@ -1,0 +1,179 @@
+//! `runner import har`: the sandbox recording imports, validates and runs green against the
+//! sandbox with the token captured (not written); filters, static assets, bodies, cookies,
+//! redirects, and bad input.
+
+use crate::support::{runner, Fixture};
+
+const SANDBOX_HAR: &str = "tests/fixtures/har/emnify-sandbox.har";
+
+#[test]
+fn the_sandbox_recording_runs_green_against_the_sandbox() {
+    let dir = Fixture::new();
+    let out = dir.path().join("emnify.yaml");
+    let import = runner([
+        "import",
+        "har",
+        SANDBOX_HAR,
+        "--sandbox",
+        "emnify",
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(import.code, 0, "{import:?}");
+    assert!(
+        import.stderr.contains("1 static asset"),
+        "{}",
+        import.stderr
+    );
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    // The recorded token and the application token are not written; the token is captured.
+    let har = std::fs::read_to_string(SANDBOX_HAR).expect("har");
+    let token = regex::Regex::new(r"Bearer ([\w.-]+)").expect("regex");
+    let recorded = &token.captures(&har).expect("a bearer token")[1];
+    assert!(!yaml.contains(recorded));
+    assert!(!yaml.contains("sandbox-application-token"), "{yaml}");
+    assert!(
+        yaml.contains("auth_token: { jsonpath: $.auth_token, secret: true }"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("Authorization: Bearer {{auth_token}}"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("url: \"{{base_url}}/api/v1/endpoint/{{id}}\""),
+        "{yaml}"
+    );
+    assert!(yaml.contains("id: $[1].id"), "{yaml}");
+    assert!(yaml.contains("status: 200"));
+    assert!(!yaml.contains("favicon"));
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+    let run = runner(["run", &out.display().to_string()]);
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+    assert!(run.stdout.contains("3 passed"), "{}", run.stdout);
+}
+
+const HAND_WRITTEN: &str = r#"{"log": {"version": "1.2", "creator": {"name": "hand", "version": "1"}, "entries": [
+ {"request": {"method": "POST", "url": "https://shop.example/login", "httpVersion": "HTTP/2",
+   "headers": [{"name": "Content-Type", "value": "application/x-www-form-urlencoded"}],
+   "cookies": [{"name": "tracking", "value": "trk-secret-42"}], "queryString": [],
+   "postData": {"mimeType": "application/x-www-form-urlencoded", "params": [
+     {"name": "user", "value": "ann"}, {"name": "password", "value": "hunter2-secret"}]},
+   "headersSize": -1, "bodySize": 30},
+  "response": {"status": 302, "statusText": "Found", "httpVersion": "HTTP/2",
+   "headers": [{"name": "Location", "value": "/home"}, {"name": "Set-Cookie", "value": "session=s3ss10n-value; Path=/; HttpOnly"}],
+   "cookies": [], "content": {"size": 0, "mimeType": "text/html"}, "redirectURL": "/home", "headersSize": -1, "bodySize": 0},
+  "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}, "startedDateTime": "2024-05-01T10:00:00.000Z", "time": 1},
+ {"request": {"method": "GET", "url": "https://shop.example/home", "httpVersion": "HTTP/2",
+   "headers": [{"name": "Cookie", "value": "session=s3ss10n-value; tracking=trk-secret-42"}],
+   "cookies": [{"name": "session", "value": "s3ss10n-value"}, {"name": "tracking", "value": "trk-secret-42"}],
+   "queryString": [], "headersSize": -1, "bodySize": 0},
+  "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/2", "headers": [], "cookies": [],
+   "content": {"size": 2, "mimeType": "text/html", "text": "ok"}, "redirectURL": "", "headersSize": -1, "bodySize": 2},
+  "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}, "startedDateTime": "2024-05-01T10:00:01.000Z", "time": 1},
+ {"request": {"method": "POST", "url": "https://shop.example/upload", "httpVersion": "HTTP/2",
+   "headers": [{"name": "Content-Type", "value": "multipart/form-data; boundary=----x"}], "cookies": [], "queryString": [],
+   "postData": {"mimeType": "multipart/form-data; boundary=----x", "params": [
+     {"name": "title", "value": "Q2"}, {"name": "doc", "fileName": "report.pdf", "contentType": "application/pdf"}]},
+   "headersSize": -1, "bodySize": 100},
+  "response": {"status": 201, "statusText": "Created", "httpVersion": "HTTP/2", "headers": [], "cookies": [],
+   "content": {"size": 0, "mimeType": "application/json", "text": "{}"}, "redirectURL": "", "headersSize": -1, "bodySize": 0},
+  "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}, "startedDateTime": "2024-05-01T10:00:02.000Z", "time": 1},
+ {"request": {"method": "GET", "url": "https://cdn.other.example/app.js", "httpVersion": "HTTP/2", "headers": [], "cookies": [], "queryString": [], "headersSize": -1, "bodySize": 0},
+  "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/2", "headers": [], "cookies": [],
+   "content": {"size": 1, "mimeType": "application/javascript", "text": ";"}, "redirectURL": "", "headersSize": -1, "bodySize": 1},
+  "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}, "startedDateTime": "2024-05-01T10:00:03.000Z", "time": 1}
+]}}"#;
+
+#[test]
+fn bodies_cookies_redirects_and_filters() {
+    let dir = Fixture::new();
+    let har = dir.file("shop.har", HAND_WRITTEN);
+    let har = har.display().to_string();
+    let output = runner(["import", "har", &har]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = &output.stdout;
+    for secret in ["hunter2-secret", "trk-secret-42", "s3ss10n-value"] {
+        assert!(!yaml.contains(secret), "{secret}:\n{yaml}");
+    }
+    assert!(
+        yaml.contains("form: { user: ann, password: \"{{password}}\" }"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("follow_redirects: false"), "{yaml}");
+    assert!(
+        yaml.contains("status: 302") && yaml.contains("status: 201"),
+        "{yaml}"
+    );
+    // The session cookie came from the 302's Set-Cookie: the run's cookie jar sends it.
+    assert!(!yaml.contains("cookie_session"), "{yaml}");
+    assert!(yaml.contains("tracking: \"{{cookie_tracking}}\""), "{yaml}");
+    assert!(yaml.contains("multipart:\n        title: Q2\n"), "{yaml}");
+    assert!(!yaml.contains("app.js"));
+    assert!(output
+        .stderr
+        .contains("the file `report.pdf` of the part `doc` is not in the HAR"));
+
+    let dir_out = dir.path().join("shop.yaml");
+    let strict = runner([
+        "import",
+        "har",
+        &har,
+        "--strict",
+        "-o",
+        &dir_out.display().to_string(),
+    ]);
+    assert_eq!(strict.code, 2, "{strict:?}");
+    assert!(!dir_out.exists());
+
+    let filtered = runner([
+        "import",
+        "har",
+        &har,
+        "--method",
+        "GET",
+        "--host",
+        "shop.example",
+    ]);
+    assert_eq!(filtered.code, 0, "{filtered:?}");
+    assert!(filtered.stdout.contains("name: GET /home"));
+    assert!(!filtered.stdout.contains("/login") && !filtered.stdout.contains("/upload"));
+    let assets = runner([
+        "import",
+        "har",
+        &har,
+        "--assets",
+        "--content-type",
+        "javascript",
+    ]);
+    assert!(assets.stdout.contains("name: GET /app.js"), "{assets:?}");
+    let none = runner(["import", "har", &har, "--host", "nowhere.example"]);
+    assert_eq!(none.code, 2);
+    assert!(
+        none.stderr.contains("has no request left to import"),
+        "{}",
+        none.stderr
+    );
+}
+
+#[test]
+fn bad_input_is_a_clear_error() {
+    let dir = Fixture::new();
+    for (text, expected) in [
+        ("not json", "is not a HAR file"),
+        ("{\"log\": {}}", "missing field `entries`"),
+        (
+            "{\"log\": {\"entries\": [{\"request\": 1}]}}",
+            "is not a HAR file",
+        ),
+    ] {
+        let file = dir.file("bad.har", text);
+        let output = runner(["import", "har", &file.display().to_string()]);
+        assert_eq!(output.code, 2, "{text}: {output:?}");
+        assert!(
+            output.stderr.contains(expected),
+            "{text}: {}",
+            output.stderr
+        );
+    }
+}

@@ -1,0 +1,248 @@
+//! Runtime failures point at the line: the terminal, every report, GitHub annotations and
+//! GitLab's Code Quality report carry `file:line:col` of the expectation that failed — inside
+//! an included file too.
+
+use serde_json::Value;
+
+use crate::support::{runner_with_env, Fixture};
+
+/// Line 7 holds `status: 201`; line 9 the JSONPath `$.missing` (columns: the value).
+const FAILING: &str = r#"name: Located
+steps:
+  - name: List items
+    request:
+      url: "{{SERVER}}/items"
+    expect:
+      status: 201
+      jsonpath:
+        $.missing: { exists: true }
+"#;
+
+fn run(
+    fixture: &Fixture,
+    yaml_file: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> crate::support::Output {
+    let mut all = vec![
+        "run".to_owned(),
+        fixture.path().join(yaml_file).display().to_string(),
+    ];
+    all.extend(args.iter().map(|a| (*a).to_owned()));
+    runner_with_env(all, env)
+}
+
+#[test]
+fn a_failing_expectation_shows_its_line_in_the_terminal_and_every_report() {
+    let fixture = Fixture::new();
+    let path = fixture.file("located.yaml", FAILING);
+    let file = path.display().to_string();
+    let dir = fixture.path();
+    let out = |name: &str| dir.join(name).display().to_string();
+    let output = run(
+        &fixture,
+        "located.yaml",
+        &[
+            "--report-json",
+            &out("r.json"),
+            "--report-junit",
+            &out("r.xml"),
+            "--report-tap",
+            &out("r.tap"),
+            "--report-html",
+            &out("r.html"),
+        ],
+        &[],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output.stdout.contains(&format!("--> {file}:7:15")),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("7 |       status: 201"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains(&format!("--> {file}:9:20")),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains(&format!("✗ {file}:7 › List items")),
+        "{}",
+        output.stdout
+    );
+
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect("written");
+    let json: Value = serde_json::from_str(&read("r.json")).expect("JSON");
+    assert_eq!(json["version"], 2);
+    let failures = &json["collections"][0]["steps"][0]["failures"];
+    assert_eq!(failures[0]["location"]["file"], file.as_str(), "{failures}");
+    assert_eq!(failures[0]["location"]["line"], 7, "{failures}");
+    assert_eq!(failures[0]["location"]["column"], 15, "{failures}");
+    assert_eq!(failures[1]["location"]["line"], 9, "{failures}");
+    assert_eq!(json["collections"][0]["steps"][0]["location"]["line"], 3);
+
+    let junit = read("r.xml");
+    assert!(
+        junit.contains(&format!(r#"file="{file}" line="7""#)),
+        "{junit}"
+    );
+    let tap = read("r.tap");
+    assert!(
+        tap.contains("line: 7") && tap.contains("column: 15"),
+        "{tap}"
+    );
+    let html = read("r.html");
+    assert!(html.contains(&format!("--&gt; {file}:7:15")), "{html}");
+}
+
+#[test]
+fn a_failure_inside_an_included_file_points_into_it() {
+    let fixture = Fixture::new();
+    fixture.file("shared.yaml", FAILING);
+    fixture.file(
+        "main.yaml",
+        "name: Main\nsteps:\n  - name: Shared flow\n    include: shared.yaml\n",
+    );
+    let output = run(&fixture, "main.yaml", &[], &[]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let shared = fixture.path().join("shared.yaml").display().to_string();
+    assert!(
+        output.stdout.contains(&format!("--> {shared}:7:15")),
+        "{}",
+        output.stdout
+    );
+}
+
+/// One GitHub workflow command, read as GitHub reads it: `::error k=v,k=v::message`, with
+/// `%25`, `%0D`, `%0A` (and in properties `%3A`, `%2C`) undone.
+fn parse_command(line: &str) -> (String, std::collections::BTreeMap<String, String>, String) {
+    let unescape = |text: &str| {
+        text.replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%3A", ":")
+            .replace("%2C", ",")
+            .replace("%25", "%")
+    };
+    let rest = line.strip_prefix("::").expect("a workflow command");
+    let (head, message) = rest.split_once("::").expect("command::message");
+    let (command, properties) = head.split_once(' ').unwrap_or((head, ""));
+    let properties = properties
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').expect("key=value");
+            (k.to_owned(), unescape(v))
+        })
+        .collect();
+    (command.to_owned(), properties, unescape(message))
+}
+
+#[test]
+fn github_annotations_point_at_the_line_and_cannot_be_broken_by_a_response() {
+    let fixture = Fixture::new();
+    // A failure whose text holds a line break and what looks like another command.
+    fixture.file(
+        "gh.yaml",
+        r#"name: GitHub, annotated
+steps:
+  - name: List items
+    request:
+      url: "{{SERVER}}/items"
+    expect:
+      status: 201
+      body: { equals: "a,b: 50%\n::warning::injected" }
+"#,
+    );
+    let summary = fixture.path().join("summary.md");
+    let summary_text = summary.display().to_string();
+    let output = run(
+        &fixture,
+        "gh.yaml",
+        &[],
+        &[
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_WORKSPACE", &fixture.path().display().to_string()),
+            ("GITHUB_STEP_SUMMARY", &summary_text),
+        ],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    let commands: Vec<&str> = output
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::"))
+        .collect();
+    assert_eq!(commands.len(), 2, "one per failure:\n{}", output.stdout);
+    let (command, properties, message) = parse_command(commands[0]);
+    assert_eq!(command, "error");
+    assert_eq!(properties["file"], "gh.yaml", "relative to the workspace");
+    assert_eq!(properties["line"], "7");
+    assert_eq!(properties["col"], "15");
+    assert_eq!(properties["title"], "GitHub, annotated › List items");
+    assert!(
+        message.starts_with("status: expected 201, got "),
+        "{message}"
+    );
+    let (_, properties, message) = parse_command(commands[1]);
+    assert_eq!(properties["line"], "8");
+    assert!(
+        message.contains("a,b: 50%\\n::warning::injected"),
+        "{message}"
+    );
+    let summary = std::fs::read_to_string(&summary).expect("the step summary is written");
+    assert!(summary.contains("| 0 | 1 | 0 | 0 |"), "{summary}");
+    assert!(summary.contains("`gh.yaml:7`"), "{summary}");
+
+    // Not in GitHub Actions, and no report asked for: no annotations.
+    let output = run(&fixture, "gh.yaml", &[], &[]);
+    assert!(!output.stdout.contains("::error"), "{}", output.stdout);
+}
+
+#[test]
+fn the_gitlab_code_quality_report_has_the_fields_gitlab_reads() {
+    let fixture = Fixture::new();
+    fixture.file("gl.yaml", FAILING);
+    let report = fixture.path().join("cq.json");
+    let output = run(
+        &fixture,
+        "gl.yaml",
+        &[
+            "--report",
+            &format!("gitlab-codequality={}", report.display()),
+        ],
+        &[("CI_PROJECT_DIR", &fixture.path().display().to_string())],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    let issues: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("written")).expect("JSON");
+    let issues = issues.as_array().expect("an array of issues");
+    assert_eq!(issues.len(), 2, "{issues:?}");
+    let mut fingerprints = std::collections::HashSet::new();
+    for issue in issues {
+        for field in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(
+                issue[field].as_str().is_some_and(|s| !s.is_empty()),
+                "{field}: {issue}"
+            );
+        }
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&issue["severity"].as_str().unwrap_or("")),
+            "{issue}"
+        );
+        assert!(
+            fingerprints.insert(issue["fingerprint"].to_string()),
+            "unique: {issue}"
+        );
+        assert_eq!(issue["location"]["path"], "gl.yaml", "{issue}");
+    }
+    assert_eq!(issues[0]["location"]["lines"]["begin"], 7);
+    assert_eq!(issues[1]["location"]["lines"]["begin"], 9);
+
+    let refused = run(&fixture, "gl.yaml", &["--report", "sonar"], &[]);
+    assert_eq!(refused.code, 2, "{refused:?}");
+}
