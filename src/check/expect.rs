@@ -63,6 +63,11 @@ pub enum StatusMatcher {
     Codes(Vec<u16>),
     /// A class: `2` for `2xx`.
     Class(u16),
+    /// Every status (`any`).
+    Any,
+    /// What a step that says nothing about status expects: a success, 2xx or 3xx (after
+    /// redirects).
+    Success,
 }
 
 /// One `expect.jsonpath` entry.
@@ -131,6 +136,7 @@ impl StatusMatcher {
             StatusSpec::AnyOf(_) => {
                 Err("a status list holds one or more codes between 100 and 999".into())
             }
+            StatusSpec::Text(text) if text == "any" => Ok(StatusMatcher::Any),
             StatusSpec::Text(text) => {
                 let bytes = text.as_bytes();
                 match bytes {
@@ -143,7 +149,9 @@ impl StatusMatcher {
                         .filter(|c| valid(*c))
                         .map(|c| StatusMatcher::Codes(vec![c]))
                         .ok_or_else(|| {
-                            format!("`{text}` is not a status; write 200, [200, 201] or \"2xx\"")
+                            format!(
+                                "`{text}` is not a status; write 200, [200, 201], \"2xx\" or any"
+                            )
                         }),
                 }
             }
@@ -155,6 +163,8 @@ impl StatusMatcher {
         match self {
             StatusMatcher::Codes(codes) => codes.contains(&status),
             StatusMatcher::Class(class) => status / 100 == *class,
+            StatusMatcher::Any => true,
+            StatusMatcher::Success => (200..400).contains(&status),
         }
     }
 
@@ -170,6 +180,10 @@ impl StatusMatcher {
                     .join(", ")
             ),
             StatusMatcher::Class(class) => format!("{class}xx"),
+            StatusMatcher::Any => "any status".to_owned(),
+            StatusMatcher::Success => "a success (2xx or 3xx: the step sets no `expect.status`; \
+                 `status: any` accepts every status)"
+                .to_owned(),
         }
     }
 }

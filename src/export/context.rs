@@ -19,6 +19,9 @@ pub(super) struct Context<'a> {
     pub(super) env_reads: IndexMap<String, bool>,
     pub(super) inputs: &'a Object,
     pub base: &'a Path,
+    /// `defaults.expect.status`: what a step without its own status expects (`None`: a
+    /// success, 2xx or 3xx).
+    pub(super) default_status: Option<Value>,
 }
 
 impl Context<'_> {

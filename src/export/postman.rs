@@ -35,6 +35,7 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
         env_reads: IndexMap::new(),
         inputs,
         base,
+        default_status: None,
     };
     for key in root.keys() {
         match key.as_str() {
@@ -58,9 +59,24 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
+    cx.default_status = defaults
+        .get("expect")
+        .and_then(|expect| expect.get("status"))
+        .cloned();
     for key in defaults.keys() {
         match key.as_str() {
             "headers" | "auth" => {}
+            "expect" => {
+                if let Some(expect) = defaults.get("expect").and_then(Value::as_object) {
+                    for other in expect.keys().filter(|k| *k != "status") {
+                        cx.report.lossy(
+                            "collection",
+                            format!("defaults.expect.{other}"),
+                            "not expressible in a Postman collection",
+                        );
+                    }
+                }
+            }
             other => cx.report.lossy(
                 "collection",
                 format!("defaults.{other}"),

@@ -42,12 +42,28 @@ pub(super) fn test_lines(step: &JsonMap<String, Value>, cx: &mut Context<'_>) ->
             ));
         }
     }
+    // The status a step expects without saying so: `defaults.expect.status`, else a success.
+    let own_status = step
+        .get("expect")
+        .and_then(|expect| expect.get("status"))
+        .is_some();
+    if !own_status {
+        match &cx.default_status {
+            Some(Value::String(any)) if any == "any" => {}
+            Some(status_spec) => {
+                if let Ok(line) = status(status_spec) {
+                    lines.push(line);
+                }
+            }
+            None => lines.push("pm.expect(pm.response.code).to.be.within(200, 399);".to_owned()),
+        }
+    }
     let Some(expect) = step.get("expect").and_then(Value::as_object) else {
         return lines;
     };
     for (key, spec) in expect {
         let result = match key.as_str() {
-            "status" => status(spec).map(|line| vec![line]),
+            "status" => status(spec).map(|line| if line.is_empty() { Vec::new() } else { vec![line] }),
             "headers" => each(spec, key, &label, cx, |name, predicate| {
                 header(name, predicate)
             }),
@@ -155,6 +171,7 @@ fn status(spec: &Value) -> Result<String, String> {
             "pm.expect(pm.response.code).to.be.oneOf({});",
             Value::Array(codes.clone())
         )),
+        Value::String(text) if text == "any" => Ok(String::new()),
         Value::String(text) => {
             let class = match text.as_str() {
                 "1xx" => "info",

@@ -108,6 +108,19 @@ pub struct DefaultsSpec {
     /// The most redirects followed for one request (default 10), unless a step says otherwise.
     #[serde(default)]
     pub max_redirects: Option<u32>,
+    /// What every step expects unless it says otherwise.
+    #[serde(default)]
+    pub expect: Option<DefaultExpectSpec>,
+}
+
+/// `defaults.expect`: what a step that says nothing of it expects.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DefaultExpectSpec {
+    /// The status every step expects unless it sets its own (default: a success, 2xx or 3xx;
+    /// `any` accepts every status).
+    #[serde(default)]
+    pub status: Option<StatusSpec>,
 }
 
 /// One request, what to expect of its response, and what to capture from it.

@@ -212,7 +212,7 @@ pub enum StatusSpec {
     Code(u16),
     /// `[200, 201]`
     AnyOf(Vec<u16>),
-    /// `"2xx"`, or a code written as text (`"204"`).
+    /// `"2xx"`, `any`, or a code written as text (`"204"`).
     Text(String),
 }
 
@@ -225,7 +225,7 @@ impl<'de> Deserialize<'de> for StatusSpec {
 
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str(
-                    "a status code (200), a list of codes ([200, 201]) or a class (\"2xx\")",
+                    "a status code (200), a list of codes ([200, 201]), a class (\"2xx\") or `any`",
                 )
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
@@ -261,11 +261,11 @@ impl JsonSchema for StatusSpec {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "The expected status: a code (200), a list of codes ([200, 201]) or a class (\"2xx\").",
+            "description": "The expected status: a code (200), a list of codes ([200, 201]), a class (\"2xx\"), or `any` (every status). A step that says nothing expects a success (2xx or 3xx).",
             "anyOf": [
                 { "type": "integer", "minimum": 100, "maximum": 999 },
                 { "type": "array", "items": { "type": "integer", "minimum": 100, "maximum": 999 }, "minItems": 1 },
-                { "type": "string", "pattern": "^[1-9]([0-9]{2}|xx)$" }
+                { "type": "string", "pattern": "^([1-9]([0-9]{2}|xx)|any)$" }
             ]
         })
     }

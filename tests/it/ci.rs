@@ -139,3 +139,78 @@ fn global_flags_work_before_the_subcommand() {
     assert_eq!(output.code, 0, "{output:?}");
     assert!(output.stdout.contains('\u{1b}'), "{}", output.stdout);
 }
+
+#[test]
+fn a_step_that_says_nothing_about_status_expects_a_success() {
+    let fixture = Fixture::new();
+    let silent = fixture.file(
+        "silent.yaml",
+        "name: Smoke\nsteps:\n  - name: Health\n    request: { url: \"{{SERVER}}/status/500\" }\n",
+    );
+    let output = runner(["run", &silent.display().to_string()]);
+    assert_eq!(output.code, 1, "a smoke test fails on a 5xx: {output:?}");
+    assert!(
+        output.stdout.contains(
+            "status: expected a success (2xx or 3xx: the step sets no `expect.status`; `status: any` accepts every status), got 500"
+        ),
+        "{}",
+        output.stdout
+    );
+
+    let any = fixture.file(
+        "any.yaml",
+        "name: Smoke\nsteps:\n  - name: Health\n    request: { url: \"{{SERVER}}/status/500\" }\n    expect: { status: any }\n",
+    );
+    let output = runner(["run", &any.display().to_string()]);
+    assert_eq!(output.code, 0, "{output:?}");
+
+    let defaults = fixture.file(
+        "defaults.yaml",
+        "name: Smoke\ndefaults: { expect: { status: 5xx } }\nsteps:\n  - name: Health\n    request: { url: \"{{SERVER}}/status/503\" }\n  - name: Own status wins\n    request: { url: \"{{SERVER}}/status/200\" }\n    expect: { status: 200 }\n",
+    );
+    let output = runner(["run", &defaults.display().to_string()]);
+    assert_eq!(output.code, 0, "{output:?}");
+}
+
+#[test]
+fn an_imported_postman_collection_without_status_tests_passes_on_any_status_as_in_newman() {
+    let fixture = Fixture::new();
+    let postman = fixture.file(
+        "c.postman_collection.json",
+        r#"{
+  "info": { "name": "No status tests", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+  "item": [ { "name": "Missing thing", "request": { "method": "GET", "url": "{{SERVER}}/status/404" } } ]
+}"#,
+    );
+    let yaml = fixture.path().join("c.yaml");
+    let imported = runner([
+        "import",
+        "postman",
+        &postman.display().to_string(),
+        "-o",
+        &yaml.display().to_string(),
+    ]);
+    assert_eq!(imported.code, 0, "{imported:?}");
+    let text = std::fs::read_to_string(&yaml).expect("written");
+    assert!(text.contains("expect: { status: any }"), "{text}");
+    let output = runner(["run", &yaml.display().to_string()]);
+    assert_eq!(
+        output.code, 0,
+        "Newman passes it, so does runner: {output:?}"
+    );
+
+    // Exported back, a collection that expects a success says so in a test.
+    let strict = fixture.file(
+        "strict.yaml",
+        "name: Strict\nsteps:\n  - name: Health\n    request: { url: \"{{SERVER}}/status/200\" }\n",
+    );
+    let exported = runner(["export", "postman", &strict.display().to_string()]);
+    assert_eq!(exported.code, 0, "{exported:?}");
+    assert!(
+        exported
+            .stdout
+            .contains("pm.expect(pm.response.code).to.be.within(200, 399);"),
+        "{}",
+        exported.stdout
+    );
+}

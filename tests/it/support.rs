@@ -29,7 +29,9 @@ fn app() -> Router {
         .route("/items", get(items))
         .route(
             "/echo",
-            post(crate::servers::echo).get(crate::servers::echo),
+            post(crate::servers::echo)
+                .get(crate::servers::echo)
+                .put(crate::servers::echo),
         )
         .route("/text", get(|| async { "plain text, not JSON" }))
         .route("/status/{code}", get(status))

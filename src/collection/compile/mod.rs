@@ -23,6 +23,7 @@ use super::outline::{Outline, MAX_NESTING};
 use super::{
     Action, Auth, Collection, Diagnostic, Environment, Input, Step, Variable, RESERVED_NAMES,
 };
+use crate::check::expect::StatusMatcher;
 use crate::check::jsonpath::JsonPath;
 use crate::spec::collection::{CollectionSpec, EnvironmentSpec, StepSpec};
 use crate::template::{Template, Templates};
@@ -206,6 +207,8 @@ struct Defaults {
     auth: Option<Auth>,
     follow_redirects: Option<bool>,
     max_redirects: Option<u32>,
+    /// `defaults.expect.status`.
+    status: Option<StatusMatcher>,
 }
 
 /// The redirects followed when neither the step nor `defaults` says.
@@ -330,11 +333,24 @@ impl Compiler<'_> {
             Some(auth) => self.auth(auth, &root.key("auth")).ok().flatten(),
             None => None,
         };
+        let status = spec
+            .defaults
+            .expect
+            .as_ref()
+            .and_then(|expect| expect.status.as_ref())
+            .and_then(|status| match StatusMatcher::compile(status) {
+                Ok(matcher) => Some(matcher),
+                Err(message) => {
+                    self.problem(&root.key("expect").key("status"), message);
+                    None
+                }
+            });
         Defaults {
             headers,
             auth,
             follow_redirects: spec.defaults.follow_redirects,
             max_redirects: spec.defaults.max_redirects,
+            status,
         }
     }
 

@@ -3,7 +3,7 @@
 use super::expect::expectation_references;
 use super::templates::record;
 use super::{Compiler, Defaults, DEFAULT_MAX_REDIRECTS};
-use crate::check::expect::Expectations;
+use crate::check::expect::{Expectations, StatusMatcher};
 use crate::collection::locate::FieldPath;
 use crate::collection::{Body, PartContent, Reference, Request, RequestStep};
 use crate::spec::collection::{RequestSpec, ScalarValue, StepSpec};
@@ -34,10 +34,20 @@ impl Compiler<'_> {
         let defaults = std::mem::take(&mut self.defaults);
         let request = self.request(request_spec, &field.key("request"), &defaults);
         self.defaults = defaults;
-        let expect = match &spec.expect {
+        let mut expect = match &spec.expect {
             Some(expect) => self.expectations(expect, &field.key("expect")),
             None => Expectations::default(),
         };
+        // A step that says nothing about status expects `defaults.expect.status`, else a
+        // success: a smoke test must fail on a 4xx or 5xx.
+        if expect.status.is_none() && spec.expect.as_ref().is_none_or(|e| e.status.is_none()) {
+            expect.status = Some(
+                self.defaults
+                    .status
+                    .clone()
+                    .unwrap_or(StatusMatcher::Success),
+            );
+        }
         let captures = spec
             .capture
             .iter()
