@@ -723,6 +723,12 @@ mod tests {
         assert!(check("{ length: { gt: 0 } }", json!({"a": 1})).is_ok());
         let mismatch = check("{ length: 2 }", json!([1])).expect_err("short");
         assert_eq!(mismatch.expected, "length 2");
+        // Issue 18: the actual length is said, not only the value.
+        let mismatch =
+            check("{ length: 5 }", json!([{ "a": 1 }, { "a": 2 }, { "a": 3 }])).expect_err("short");
+        assert!(mismatch.actual.starts_with("length 3"), "{mismatch:?}");
+        let mismatch = check("{ length: '{{expected_id}}' }", json!([1, 2])).expect_err("short");
+        assert!(mismatch.actual.starts_with("length 2"), "{mismatch:?}");
         assert!(check("{ length: 1 }", json!(5)).is_err());
         assert!(check("{ length: '{{expected_id}}' }", json!("1234567")).is_ok());
         assert!(check("{ length: '3' }", json!("abc")).is_ok());

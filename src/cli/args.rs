@@ -160,13 +160,11 @@ pub struct ImportPostmanArgs {
     /// the sandbox's token.
     #[arg(long, value_enum, value_name = "NAME")]
     pub sandbox: Option<SandboxName>,
-    /// The `$schema` reference on the first line, for editors.
-    #[arg(
-        long,
-        value_name = "PATH|URL",
-        default_value = "../schemas/collection.schema.json"
-    )]
-    pub schema: String,
+    /// The `$schema` reference on the first line, for editors (default: with `-o FILE`, the
+    /// path from FILE to `schemas/collection.schema.json` of the current directory if there
+    /// is one; else `../schemas/collection.schema.json`).
+    #[arg(long, value_name = "PATH|URL")]
+    pub schema: Option<String>,
     /// When to colour output: the global `--color`, set after parsing.
     #[arg(skip)]
     pub color: ColorWhen,
@@ -222,6 +220,18 @@ pub struct ValidateArgs {
     /// Check only this environment (default: every environment of each collection).
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
+    /// A variable `run` will get with `--var` (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
+    pub vars: Vec<(String, String)>,
+    /// Variables `run` will get from this YAML or JSON map (repeatable).
+    #[arg(long = "vars-file", value_name = "FILE")]
+    pub vars_files: Vec<PathBuf>,
+    /// A secret `run` will get with `--secret`: the name is enough (repeatable).
+    #[arg(long = "secret", value_name = "NAME[=VALUE]", value_parser = parse_secret_name)]
+    pub secrets: Vec<String>,
+    /// The `--data` file `run` will get: every row's fields are checked as variables.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
     /// When to colour output: the global `--color`, set after parsing.
     #[arg(skip)]
     pub color: ColorWhen,
@@ -422,6 +432,15 @@ fn parse_key_value(text: &str) -> Result<(String, String), String> {
         }
         _ => Err(format!("`{text}` is not NAME=VALUE")),
     }
+}
+
+/// `NAME` or `NAME=VALUE`: `validate` needs only the name of a secret, never its value.
+fn parse_secret_name(text: &str) -> Result<String, String> {
+    let name = text.split_once('=').map_or(text, |(name, _)| name).trim();
+    if name.is_empty() {
+        return Err(format!("`{text}` is not NAME or NAME=VALUE"));
+    }
+    Ok(name.to_owned())
 }
 
 fn parse_shard(text: &str) -> Result<(usize, usize), String> {

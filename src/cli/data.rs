@@ -31,12 +31,17 @@ fn csv_rows(text: &str) -> Result<Vec<Row>, String> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::Headers)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
+    // A cell is text; a column headed `name:json` holds JSON (`201`, `true`, `[1, 2]`).
+    let columns: Vec<(String, bool)> = reader
         .headers()
         .map_err(|e| e.to_string())?
         .iter()
-        .map(str::to_owned)
+        .map(|h| match h.strip_suffix(":json") {
+            Some(name) => (name.trim_end().to_owned(), true),
+            None => (h.to_owned(), false),
+        })
         .collect();
+    let headers: Vec<&String> = columns.iter().map(|(name, _)| name).collect();
     if let Some(bad) = headers
         .iter()
         .find(|h| !runner::collection::is_variable_name(h))
@@ -50,11 +55,23 @@ fn csv_rows(text: &str) -> Result<Vec<Row>, String> {
         .enumerate()
         .map(|(i, record)| {
             let record = record.map_err(|e| format!("row {}: {e}", i + 2))?;
-            Ok(headers
+            columns
                 .iter()
                 .zip(record.iter())
-                .map(|(name, value)| (name.clone(), Value::String(value.to_owned())))
-                .collect())
+                .map(|((name, json), value)| {
+                    let value = if *json {
+                        serde_json::from_str(value).map_err(|e| {
+                            format!(
+                                "row {}, column `{name}:json`: `{value}` is not JSON ({e})",
+                                i + 2
+                            )
+                        })?
+                    } else {
+                        Value::String(value.to_owned())
+                    };
+                    Ok((name.clone(), value))
+                })
+                .collect()
         })
         .collect()
 }
@@ -84,6 +101,16 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1]["name"], "b,c");
         assert_eq!(rows[1]["id"], "2");
+    }
+
+    #[test]
+    fn csv_columns_marked_json_are_typed() {
+        let rows = csv_rows("name,status:json,ids:json\nann,201,\"[1, 2]\"\n").expect("valid");
+        assert_eq!(rows[0]["name"], "ann");
+        assert_eq!(rows[0]["status"], 201);
+        assert_eq!(rows[0]["ids"], serde_json::json!([1, 2]));
+        let error = csv_rows("n:json\nnot json\n").expect_err("not JSON");
+        assert!(error.contains("row 2, column `n:json`"), "{error}");
     }
 
     #[test]

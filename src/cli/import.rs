@@ -37,7 +37,7 @@ pub(super) fn postman(args: &ImportPostmanArgs) -> u8 {
     });
     let options = Options {
         source: args.collection.display().to_string(),
-        schema: args.schema.clone(),
+        schema: schema_reference(args),
         sandbox: args
             .sandbox
             .map(|SandboxName::Emnify| runner::spec::collection::SandboxKind::Emnify),
@@ -136,4 +136,38 @@ fn write_output(output: &Path, imported: &import::Imported) -> Result<(), String
     }
     std::fs::write(output, &imported.yaml)
         .map_err(|e| format!("cannot write {}: {e}", output.display()))
+}
+
+/// The `$schema` reference the collection starts with: `--schema` as given; else, writing to
+/// FILE, the path from FILE's directory to `schemas/collection.schema.json` under the current
+/// directory when there is one, so that editors find it wherever FILE is; else the path from
+/// a file in `collections/`.
+fn schema_reference(args: &ImportPostmanArgs) -> String {
+    const FROM_COLLECTIONS: &str = "../schemas/collection.schema.json";
+    if let Some(schema) = &args.schema {
+        return schema.clone();
+    }
+    let relative = || -> Option<String> {
+        let schema = std::fs::canonicalize("schemas/collection.schema.json").ok()?;
+        let output = args.output.as_ref()?;
+        let dir = match output.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let dir = std::fs::canonicalize(dir).ok()?;
+        let common = dir
+            .components()
+            .zip(schema.components())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut parts: Vec<String> = dir.components().skip(common).map(|_| "..".into()).collect();
+        parts.extend(
+            schema
+                .components()
+                .skip(common)
+                .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+        );
+        Some(parts.join("/"))
+    };
+    relative().unwrap_or_else(|| FROM_COLLECTIONS.to_owned())
 }

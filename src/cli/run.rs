@@ -601,7 +601,7 @@ fn options(args: &RunArgs, mut overrides: Vec<Override>) -> RunOptions {
     }
 }
 
-fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
+pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read vars file `{}`: {e}", path.display()))?;
     let map: serde_json::Map<String, Value> = serde_yaml::from_str(&text).map_err(|e| {

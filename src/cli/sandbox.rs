@@ -7,6 +7,11 @@ use super::exit_code;
 use runner::sandbox::emnify::{self, SandboxConfig, DEMO_PASSWORD, DEMO_USERNAME};
 
 pub(super) async fn emnify(args: EmnifySandboxArgs) -> u8 {
+    // A seed file brings its own users: the built-in demo login is not one of them.
+    let login = match &args.seed {
+        Some(seed) => format!("the users of {}", seed.display()),
+        None => format!("{DEMO_USERNAME} / {DEMO_PASSWORD}"),
+    };
     let config = SandboxConfig {
         host: args.host,
         port: args.port,
@@ -34,7 +39,7 @@ pub(super) async fn emnify(args: EmnifySandboxArgs) -> u8 {
     let _ = writeln!(
         stdout,
         "EMnify sandbox listening on {url}\n\
-         \n  base URL           {url}\n  application token  {token}\n  demo login         {DEMO_USERNAME} / {DEMO_PASSWORD} (send the password SHA-1 hashed)\n\
+         \n  base URL           {url}\n  application token  {token}\n  demo login         {login} (send the password SHA-1 hashed)\n\
          \nTry:  curl -s -X POST {url}/api/v1/authenticate -H 'Content-Type: application/json' -d '{{\"application_token\":\"{token}\"}}'\n\
          Press Ctrl-C to stop.",
         url = sandbox.url(),

@@ -1,20 +1,27 @@
 //! `runner validate`: every load-time check, for every environment, without sending anything.
 
+use std::collections::BTreeSet;
 use std::io::Write;
+
+use serde_json::Value;
 
 use super::args::ValidateArgs;
 use super::exit_code;
-use runner::engine::RunOptions;
+use runner::engine::{Override, RunOptions};
 
 pub(super) fn validate(args: &ValidateArgs) -> u8 {
     let mut stdout = anstream::AutoStream::new(std::io::stdout(), args.color.choice());
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
-    // Every environment of each collection is checked (or the one `--env` names); inputs
-    // need not be set, since a CI lint step has no secrets.
-    let base = RunOptions {
-        require_inputs: false,
-        ..RunOptions::default()
+    let variable_sets = match variable_sets(args) {
+        Ok(sets) => sets,
+        Err(message) => {
+            let _ = writeln!(stderr, "error: {message}");
+            return exit_code::INVALID_INPUT;
+        }
     };
+    // Every environment of each collection is checked (or the one `--env` names), with the
+    // variables each `--data` row gives; inputs need not be set, since a CI lint step has no
+    // secrets.
     let checks = |collection: &runner::collection::Collection| -> Vec<RunOptions> {
         let environments: Vec<Option<String>> = match &args.env {
             Some(env) => vec![Some(env.clone())],
@@ -23,20 +30,25 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
         };
         environments
             .into_iter()
-            .map(|environment| RunOptions {
-                environment,
-                ..base.clone()
+            .flat_map(|environment| {
+                variable_sets.iter().map(move |overrides| RunOptions {
+                    environment: environment.clone(),
+                    overrides: overrides.clone(),
+                    require_inputs: false,
+                    ..RunOptions::default()
+                })
             })
             .collect()
     };
     match super::load::collections(&args.paths, checks) {
         Ok(collections) => {
             for collection in &collections {
+                let steps = collection.steps.len();
                 let _ = writeln!(
                     stdout,
-                    "ok  {}  ({} steps)",
+                    "ok  {}  ({steps} step{})",
                     collection.path.display(),
-                    collection.steps.len()
+                    if steps == 1 { "" } else { "s" }
                 );
             }
             let _ = writeln!(
@@ -52,4 +64,42 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
             exit_code::INVALID_INPUT
         }
     }
+}
+
+/// The variables `run` would get from the command line, as `run` orders them (vars files, the
+/// data row, `--var`, `--secret`): one set per distinct set of `--data` column names, since
+/// the checks look at names, not values. A secret's value is not needed: it stands empty.
+fn variable_sets(args: &ValidateArgs) -> Result<Vec<Vec<Override>>, String> {
+    let mut files = Vec::new();
+    for file in &args.vars_files {
+        files.extend(super::run::read_vars_file(file)?);
+    }
+    let rows = match &args.data {
+        Some(path) => super::data::read_rows(path)?,
+        None => vec![serde_json::Map::new()],
+    };
+    let mut seen = BTreeSet::new();
+    Ok(rows
+        .into_iter()
+        .filter(|row| seen.insert(row.keys().cloned().collect::<Vec<_>>()))
+        .map(|row| {
+            let mut overrides = files.clone();
+            overrides.extend(row.into_iter().map(|(name, value)| Override {
+                name,
+                value,
+                secret: false,
+            }));
+            overrides.extend(args.vars.iter().map(|(name, value)| Override {
+                name: name.clone(),
+                value: Value::String(value.clone()),
+                secret: false,
+            }));
+            overrides.extend(args.secrets.iter().map(|name| Override {
+                name: name.clone(),
+                value: Value::String(String::new()),
+                secret: true,
+            }));
+            overrides
+        })
+        .collect())
 }

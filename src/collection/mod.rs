@@ -4,6 +4,7 @@
 mod compile;
 pub mod diagnostic;
 mod duplicates;
+mod keys;
 pub mod locate;
 mod outline;
 
@@ -99,6 +100,8 @@ pub struct Step {
     pub field: FieldPath,
     /// `name`.
     pub name: String,
+    /// `name` when it holds a template (`Create {{name}}`): rendered as the step starts.
+    pub name_template: Option<Template>,
     /// `id`.
     pub id: Option<String>,
     /// `tags`.

@@ -44,7 +44,7 @@ impl<'a> Run<'a> {
     }
 
     async fn step(&mut self, step: &'a Step, prefix: &str, observer: &mut dyn Observer) {
-        let name = format!("{prefix}{}", step.name);
+        let name = format!("{prefix}{}", self.step_name(step));
         if self.stopped {
             return self.finish(
                 observer,
@@ -106,6 +106,7 @@ impl<'a> Run<'a> {
                 continue;
             }
             self.variables.set(&for_each.name, item);
+            let name = format!("{prefix}{}", self.step_name(step));
             self.action(step, format!("{name} [{}/{count}]", index + 1), observer)
                 .await;
         }
@@ -140,17 +141,31 @@ impl<'a> Run<'a> {
     /// variables, the passed `vars` over them; only `export` comes back.
     async fn include(&mut self, include: &'a Include, name: &str, observer: &mut dyn Observer) {
         let outer = self.variables.clone();
-        for (variable, definition) in &include.defaults {
-            if self.variables.get(variable).is_none() {
+        // Defaults may read one another in any order: render until none more can be.
+        let mut pending: Vec<_> = include
+            .defaults
+            .iter()
+            .filter(|(variable, _)| self.variables.get(variable).is_none())
+            .collect();
+        while !pending.is_empty() {
+            let before = pending.len();
+            pending.retain(|(variable, definition)| {
                 let (rendered, derived) = crate::template::with_derivations(|| {
                     definition
                         .value
                         .render(&self.collection.templates, self.variables.context())
                 });
                 self.redactor.learn(&derived);
-                if let Ok(value) = rendered {
-                    self.variables.set(variable, value);
+                match rendered {
+                    Ok(value) => {
+                        self.variables.set(variable, value);
+                        false
+                    }
+                    Err(_) => true,
                 }
+            });
+            if pending.len() == before {
+                break;
             }
         }
         let mut passed = Vec::new();
@@ -192,6 +207,22 @@ impl<'a> Run<'a> {
         }
         if let Some(seen) = seen {
             self.variables.set("steps", seen);
+        }
+    }
+
+    /// The step's name, its template rendered with the variables of the moment (masked);
+    /// as written when it cannot be rendered yet.
+    fn step_name(&self, step: &Step) -> String {
+        match &step.name_template {
+            Some(template) => self
+                .collection
+                .templates
+                .render_text(template, self.variables.context())
+                .map_or_else(
+                    |_| step.name.clone(),
+                    |name| self.redactor.redact(&name).into_owned(),
+                ),
+            None => step.name.clone(),
         }
     }
 

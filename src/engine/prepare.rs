@@ -119,11 +119,15 @@ pub fn prepare(
                 .for_each(|r| note_input(&r));
         }
     }
-    collection
-        .steps
-        .iter()
-        .flat_map(|s| &s.references)
-        .for_each(|r| note_input(&r.variable));
+    // Every step at every depth, and the `vars` of included files: an input read only by an
+    // included file's variable is still an input of this run.
+    let mut defined: HashSet<String> = definitions.keys().map(|k| (*k).to_owned()).collect();
+    for step in collection.steps.iter().chain(&collection.finally) {
+        for variable in reads(step, &defined) {
+            note_input(&variable);
+        }
+        defined.extend(step.provides());
+    }
 
     let mut env = serde_json::Map::new();
     let mut missing = Vec::new();
@@ -224,6 +228,42 @@ pub fn prepare(
     })
 }
 
+/// Every variable `step` reads, at any depth: its own templates, its children's, and an
+/// included file's `vars` — the ones passed in, and the defaults that will be used: those
+/// neither passed nor `defined` by then (a default gives way to a defined variable).
+fn reads(step: &Step, defined: &HashSet<String>) -> Vec<String> {
+    let mut names: Vec<String> = step.references.iter().map(|r| r.variable.clone()).collect();
+    let mut defined = defined.clone();
+    let children = |steps: &[Step], defined: &mut HashSet<String>, names: &mut Vec<String>| {
+        for child in steps {
+            names.extend(reads(child, defined));
+            defined.extend(child.provides());
+        }
+    };
+    match &step.action {
+        Action::Request(_) => {}
+        Action::Group(steps) => children(steps, &mut defined, &mut names),
+        Action::Include(include) => {
+            let used = include
+                .defaults
+                .iter()
+                .filter(|(name, _)| {
+                    !include.passed.contains_key(*name) && !defined.contains(name.as_str())
+                })
+                .map(|(_, variable)| variable);
+            names.extend(
+                used.chain(include.passed.values())
+                    .flat_map(|v| v.value.templates())
+                    .flat_map(|t| t.references()),
+            );
+            defined.extend(include.defaults.keys().cloned());
+            defined.extend(include.passed.keys().cloned());
+            children(&include.steps, &mut defined, &mut names);
+        }
+    }
+    names
+}
+
 /// Checks, step by step, that every variable read is defined by then.
 struct References {
     sandbox_declared: bool,
@@ -298,9 +338,29 @@ impl References {
         let root = reference.variable.split('.').next().unwrap_or("");
         let mut candidates: Vec<&str> = scope.iter().map(String::as_str).collect();
         candidates.extend(own.iter().map(String::as_str));
+        let in_defaults = reference.field.0.first()
+            == Some(&crate::collection::locate::Segment::Key("defaults".into()));
         let hint = match root {
             "sandbox" => "`sandbox.*` exists only in an environment with `sandbox: emnify`".to_owned(),
             "steps" => "`steps.<id>` reads an earlier request step with that `id`".to_owned(),
+            // A default that reads what a step captures applies to that step too.
+            _ if in_defaults && own.iter().any(|n| n == root) => {
+                let instead = match reference.field.0.get(1) {
+                    Some(crate::collection::locate::Segment::Key(k)) if k == "headers" => {
+                        match reference.field.0.get(2) {
+                            Some(crate::collection::locate::Segment::Key(h)) => {
+                                format!("`headers: {{ {h}: null }}`")
+                            }
+                            _ => "`headers: { NAME: null }`".to_owned(),
+                        }
+                    }
+                    _ => "`auth: none`".to_owned(),
+                };
+                format!(
+                    "step `{}` captures `{root}` itself, and `{}` applies to it too: put {instead} on its `request` so the step that fetches `{root}` does not send it",
+                    step.name, reference.field
+                )
+            }
             _ => match did_you_mean(root, candidates) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => "define it in `vars`, an environment, with `--var`, or capture it in an earlier step".to_owned(),

@@ -205,7 +205,7 @@ pub struct RetrySpec {
 }
 
 /// A failure `retry.on` can retry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum RetryOn {
     /// A connection, DNS, TLS or timeout error.
     #[serde(rename = "transport")]
@@ -216,6 +216,19 @@ pub enum RetryOn {
     /// 429 Too Many Requests (its `Retry-After` is honoured).
     #[serde(rename = "429")]
     TooManyRequests,
+}
+
+// YAML reads `429` unquoted as a number and the loader takes it: so must the schema.
+impl JsonSchema for RetryOn {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RetryOn".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A failure to retry: `transport` (connection, DNS, TLS, timeout), `5xx`, or `429` (its `Retry-After` is honoured).",
+            "enum": ["transport", "5xx", "429", 429]
+        })
+    }
 }
 
 /// `paginate`: follow the next page until there is none.

@@ -86,3 +86,154 @@ fn validate_accepts_the_bundled_collections() {
         output.stdout
     );
 }
+
+/// Issue 18: `validate` gets the variables `run` would: `--var`, `--vars-file`, `--secret`
+/// (the name is enough), `--data` (every row) and `--env`.
+#[test]
+fn validate_sees_the_variables_run_will_get() {
+    let fixture = crate::support::Fixture::new();
+    let path = fixture.file(
+        "needs.yaml",
+        "name: Needs\nsteps:\n  - name: Only\n    request: { url: \"{{base_url}}/{{id}}?k={{key}}&n={{name}}\" }\n",
+    );
+    let path = path.display().to_string();
+    fixture.file("vars.yaml", "id: 7\n");
+    fixture.file("rows.json", r#"[{ "name": "a" }, { "name": "b" }]"#);
+    fixture.file("short.json", r#"[{ "name": "a" }, { "nmae": "b" }]"#);
+    let at = |name: &str| fixture.path().join(name).display().to_string();
+
+    let output = runner(["validate", &path]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(output.stderr.contains("`base_url`"), "{}", output.stderr);
+
+    let all = [
+        "validate",
+        &path,
+        "--var",
+        "base_url=http://127.0.0.1:1",
+        "--vars-file",
+        &at("vars.yaml"),
+        "--secret",
+        "key",
+        "--data",
+        &at("rows.json"),
+    ];
+    let output = runner(all);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stdout.contains("needs.yaml  (1 step)"),
+        "one step, singular: {}",
+        output.stdout
+    );
+
+    // Each data row counts: the second row lacks `name`.
+    let short_rows = at("short.json");
+    let mut short = all;
+    short[9] = &short_rows;
+    let output = runner(short);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(output.stderr.contains("`name`"), "{}", output.stderr);
+
+    // `--secret NAME=VALUE` is accepted too, and its value never shown.
+    let output = runner([
+        "validate",
+        &path,
+        "--var",
+        "base_url=http://127.0.0.1:1",
+        "--var",
+        "id=1",
+        "--var",
+        "name=n",
+        "--secret",
+        "key=hunter2-secret",
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(!output.stdout.contains("hunter2") && !output.stderr.contains("hunter2"));
+}
+
+/// Issue 18: seven typos in one step are seven problems in one run, each placed.
+#[test]
+fn every_unknown_key_of_a_step_is_reported_at_once() {
+    let fixture = crate::support::Fixture::new();
+    let path = fixture.file(
+        "typos.yaml",
+        r#"name: Typos
+steps:
+  - name: One step, seven typos
+    requst: { url: "http://127.0.0.1:1/" }
+    expcet: { status: 200 }
+    captur: { id: $.id }
+    retyr: { attempts: 2 }
+    whn: { "{{x}}": 1 }
+    dealy: 1s
+    tag: [smoke]
+"#,
+    );
+    let output = runner(["validate", &path.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    for (typo, meant) in [
+        ("requst", "request"),
+        ("expcet", "expect"),
+        ("captur", "capture"),
+        ("retyr", "retry"),
+        ("whn", "when"),
+        ("dealy", "delay"),
+        ("tag", "tags"),
+    ] {
+        assert!(
+            output
+                .stderr
+                .contains(&format!("unknown field `{typo}` in `steps[0]`")),
+            "{typo}: {}",
+            output.stderr
+        );
+        assert!(
+            output.stderr.contains(&format!("did you mean `{meant}`?")),
+            "{meant}: {}",
+            output.stderr
+        );
+    }
+    assert!(
+        output.stderr.contains("7 problems found"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// Issue 18: hints that say what to write.
+#[test]
+fn hints_say_what_to_write() {
+    let fixture = crate::support::Fixture::new();
+    let path = fixture.file(
+        "hints.yaml",
+        r#"name: Hints
+defaults:
+  auth: { bearer: "{{token}}" }
+steps:
+  - name: Login
+    request: { method: POST, url: "http://127.0.0.1:1/login" }
+    capture: { token: $.token }
+  - name: Use
+    request: { url: "http://127.0.0.1:1/x" }
+    expect:
+      jsonpath: { $.headers.X-Team: a }
+"#,
+    );
+    let output = runner(["validate", &path.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("write `$.headers['X-Team']`"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("put `auth: none` on its `request`"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        !output.stderr.contains("did you mean `token`"),
+        "{}",
+        output.stderr
+    );
+}

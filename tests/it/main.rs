@@ -4,6 +4,7 @@ mod broken;
 mod ci;
 mod completions;
 mod destinations;
+mod docs;
 mod emnify;
 mod faults;
 mod generator;

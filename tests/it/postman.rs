@@ -380,3 +380,26 @@ fn every_key_the_importer_writes_is_in_the_collection_schema() {
         assert!(errors.is_empty(), "{name}: {}", errors.join("\n"));
     }
 }
+
+/// Issue 18: with `-o FILE`, the `$schema` line leads from FILE to the schema, wherever FILE is.
+#[test]
+fn the_schema_line_of_an_imported_file_is_relative_to_that_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("deep")).expect("mkdir");
+    let output_file = dir.path().join("deep/imported.yaml");
+    let mut args = import_args("seed.postman_collection", None);
+    args.extend(["-o".to_owned(), output_file.display().to_string()]);
+    let output = runner(args);
+    assert_eq!(output.code, 0, "{output:?}");
+    let text = std::fs::read_to_string(&output_file).expect("written");
+    let reference = text
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("# yaml-language-server: $schema="))
+        .expect("a schema line");
+    let resolved = std::fs::canonicalize(dir.path().join("deep").join(reference))
+        .unwrap_or_else(|e| panic!("`{reference}` does not lead to a file: {e}"));
+    let schema =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/collection.schema.json");
+    assert_eq!(resolved, std::fs::canonicalize(schema).expect("schema"));
+}

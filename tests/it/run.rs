@@ -240,12 +240,12 @@ steps:
     assert_eq!(output.code, 2, "{output:?}");
     assert_eq!(hits("unknown-field"), 0);
     assert_snapshot!(stable(&output.stderr, Some(&fixture)), @r"
-    error: unknown field `expcet`, expected one of `name`, `id`, `tags`, `when`, `delay`, `for_each`, `as`, `request`, `steps`, `include`, `vars`, `export`, `retry`, `paginate`, `expect`, `capture`
+    error: unknown field `expcet` in `steps[1]`
       --> [DIR]/unknown.yaml:7:5
        |
      7 |     expcet: { status: 200 }
        |     ^^^^^^^
-       = field: steps[1]
+       = field: steps[1].expcet
        = hint: did you mean `expect`?
 
     1 problem found; nothing was sent

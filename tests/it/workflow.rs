@@ -231,6 +231,58 @@ steps:
     );
 }
 
+/// Issue 18: an included file's `vars` that read its `inputs` (and read one another, in any
+/// order), and a group's child that reads an input directly.
+#[test]
+fn include_vars_that_read_inputs_are_defined() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "post.yaml",
+        r#"name: Post
+inputs: { SHOP_PASSWORD: { secret: true } }
+vars: { body: "p={{password}}", password: "{{env.SHOP_PASSWORD}}" }
+steps:
+  - name: post
+    request: { method: POST, url: "{{SERVER}}/echo", json: { p: "{{password}}", b: "{{body}}" } }
+    expect:
+      status: 200
+      jsonpath: { "$.json.p": "zz", "$.json.b": "p=zz" }
+"#,
+    );
+    let path = fixture.file(
+        "main.yaml",
+        r#"name: Main
+inputs: { OTHER: {} }
+steps:
+  - name: Shop
+    include: post.yaml
+  - name: Group
+    steps:
+      - name: direct
+        request: { url: "{{SERVER}}/echo?o={{env.OTHER}}" }
+        expect: { jsonpath: { "$.query": "o=x" } }
+"#,
+    );
+    let output = runner(["validate", &path.display().to_string()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let output = crate::support::runner_with_env(
+        ["run", &path.display().to_string()],
+        &[("SHOP_PASSWORD", "zz"), ("OTHER", "x")],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("2 passed"), "{}", output.stdout);
+    assert!(
+        !output.stdout.contains("zz"),
+        "the input is secret: {}",
+        output.stdout
+    );
+
+    // Without the input, the run names it before sending anything.
+    let output = runner(["run", &path.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(output.stderr.contains("SHOP_PASSWORD"), "{}", output.stderr);
+}
+
 #[test]
 fn include_cycles_and_unknown_exports_are_load_errors() {
     let fixture = Fixture::new();
@@ -423,6 +475,48 @@ steps:
     );
     assert_eq!(output.code, 0, "{output:?}");
     assert!(output.stdout.contains("3 passed"), "{}", output.stdout);
+}
+
+/// Issue 18: step names are templates, so each row's failure says which row; a CSV column
+/// headed `name:json` is typed, a plain one is text.
+#[test]
+fn data_driven_steps_are_named_by_their_row_and_typed_columns_compare_as_json() {
+    let fixture = Fixture::new();
+    let rows = fixture.file("rows.csv", "name,n:json,text\nann,201,201\nbob,202,7\n");
+    let report = fixture.path().join("report.json");
+    let output = run(
+        &fixture,
+        "typed.yaml",
+        r#"name: Typed
+steps:
+  - name: "Create {{name}}"
+    request: { method: POST, url: "{{SERVER}}/echo", json: { n: 201, t: "201" } }
+    expect: { jsonpath: { $.json.n: "{{n}}", $.json.t: "{{text}}" } }
+"#,
+        &[
+            "--data",
+            rows.to_str().unwrap_or_default(),
+            "--continue-on-failure",
+            "--report-json",
+            report.to_str().unwrap_or_default(),
+        ],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(output.stdout.contains("✓ Create ann"), "{}", output.stdout);
+    let failed = output.stdout.split("Failed:").nth(1).unwrap_or_default();
+    assert!(
+        failed.contains("› Create bob") && failed.contains("$.json.n: expected 202, got 201"),
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains("{{name}}"), "{}", output.stdout);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    assert_eq!(report["collections"][1]["iteration"], 2);
+    assert_eq!(
+        report["collections"][1]["steps"][0]["name"], "Create bob",
+        "{report}"
+    );
 }
 
 #[test]

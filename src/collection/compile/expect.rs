@@ -318,20 +318,74 @@ impl Compiler<'_> {
                 Some(compiled)
             }
             Err(e) => {
-                self.problem_with_hint(
-                    field,
-                    e.to_string(),
-                    "JSONPath follows RFC 9535, e.g. `$.items[0].id` or `$[*].name`",
-                );
+                let hint = match bracketed(path) {
+                    Some(rewrite) => format!(
+                        "in RFC 9535 a name after `.` is letters, digits and `_` only: write `{rewrite}`"
+                    ),
+                    None => "JSONPath follows RFC 9535, e.g. `$.items[0].id` or `$[*].name`".into(),
+                };
+                self.problem_with_hint(field, e.to_string(), hint);
                 None
             }
         }
     }
 }
 
+/// `path` with each `.name` that RFC 9535 does not allow after a dot (one with `-`, or
+/// starting with a digit) written in brackets, `['X-Team']`, if that makes it valid.
+fn bracketed(path: &str) -> Option<String> {
+    let mut out = String::with_capacity(path.len() + 8);
+    let mut changed = false;
+    let mut chars = path.char_indices().peekable();
+    let mut quote: Option<char> = None;
+    while let Some((_, c)) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '.') if chars.peek().is_some_and(|(_, n)| *n != '.' && *n != '*') => {
+                let mut name = String::new();
+                while let Some((_, n)) = chars.peek() {
+                    if n.is_alphanumeric() || *n == '_' || *n == '-' {
+                        name.push(*n);
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                if name.contains('-') || name.starts_with(|c: char| c.is_ascii_digit()) {
+                    out.push_str(&format!("['{name}']"));
+                    changed = true;
+                } else {
+                    out.push('.');
+                    out.push_str(&name);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    (changed && JsonPath::compile(&out).is_ok()).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{compiled, problems, request_step};
+
+    #[test]
+    fn a_name_with_a_dash_after_a_dot_gets_the_bracketed_rewrite() {
+        assert_eq!(
+            super::bracketed("$.headers.X-Team").as_deref(),
+            Some("$.headers['X-Team']")
+        );
+        assert_eq!(
+            super::bracketed("$.a.x-y[0].b-c").as_deref(),
+            Some("$.a['x-y'][0]['b-c']")
+        );
+        assert_eq!(super::bracketed("$['a.b-c'].d"), None);
+        assert_eq!(super::bracketed("$.items[?@.id ==]"), None);
+    }
 
     #[test]
     fn expectations_and_captures_compile_once_each() {

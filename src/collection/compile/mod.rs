@@ -131,8 +131,9 @@ fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
         Err(error) => yaml_error(path, source, &error),
     };
     let mut problems = vec![first];
-    let steps = serde_yaml::from_str::<serde_yaml::Value>(source)
-        .ok()
+    let document = serde_yaml::from_str::<serde_yaml::Value>(source).ok();
+    let steps = document
+        .as_ref()
         .and_then(|doc| doc.get("steps").and_then(|s| s.as_sequence()).map(Vec::len))
         .unwrap_or(0);
     for index in 0..steps {
@@ -143,6 +144,27 @@ fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
                 problems.push(problem);
             }
         }
+    }
+    // serde names one unknown field per step; the schema walk names all of them, in order.
+    let unknown = document.map_or_else(Vec::new, |doc| {
+        super::keys::unknown_keys(path, source, &doc)
+    });
+    if !unknown.is_empty() {
+        let named = |problem: &Diagnostic, key: &str| {
+            problem
+                .message
+                .starts_with(&format!("unknown field `{key}`"))
+        };
+        problems.retain(|problem| {
+            !unknown.iter().any(|u| {
+                let key = u.message.split('`').nth(1).unwrap_or("");
+                named(problem, key)
+            })
+        });
+        let mut all = unknown;
+        all.extend(problems);
+        all.sort_by_key(|p| p.position);
+        problems = all;
     }
     Err(problems)
 }
@@ -399,6 +421,16 @@ impl Compiler<'_> {
             self.ids.push(id.clone());
         }
         let mut references = Vec::new();
+        let name_template = if spec.name.contains("{{") {
+            self.template(&spec.name, &field.key("name"))
+        } else {
+            None
+        };
+        templates::record(
+            &mut references,
+            name_template.iter().collect(),
+            &field.key("name"),
+        );
         let when = self.conditions(&spec.when, &field.key("when"));
         conditions_references(&mut references, &when, &field.key("when"));
         let for_each = self.for_each(spec, field, &mut references);
@@ -484,6 +516,7 @@ impl Compiler<'_> {
             index,
             field: field.clone(),
             name: spec.name.clone(),
+            name_template,
             id: spec.id.clone(),
             tags: spec.tags.clone(),
             when,
