@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::jsonpath::JsonPath;
-use super::predicate::{show, Operands, Predicate};
+use super::predicate::{Operands, Predicate};
 use super::ResponseView;
 use crate::spec::field::{FieldPath, Location};
 use crate::spec::predicate::StatusSpec;
@@ -418,11 +418,12 @@ impl JsonPathExpectation {
         }
         for node in &matches {
             if let Err(mismatch) = self.predicate.check(Some(node), operands) {
+                // The predicate's own account of the value (`length 3: [...]` for a length).
                 failures.push(Failure::new(
                     ["expect", "jsonpath", self.path.as_str()],
                     subject,
                     mismatch.expected,
-                    show(Some(node), operands.redactor),
+                    mismatch.actual,
                 ));
                 return;
             }

@@ -253,7 +253,7 @@ pub fn print_summary(out: &mut impl Write, run: &RunRecord) {
         let file = collection.path.to_str().unwrap_or("");
         for step in &collection.steps {
             if matches!(step.outcome, Outcome::Failed(_) | Outcome::Errored(_)) {
-                failures.push((file, step));
+                failures.push((file, collection.iteration, step));
             }
             if !matches!(step.outcome, Outcome::Skipped(_)) {
                 timed.push((file, step));
@@ -262,7 +262,7 @@ pub fn print_summary(out: &mut impl Write, run: &RunRecord) {
     }
     if !failures.is_empty() {
         let _ = writeln!(out, "{FAIL}Failed:{FAIL:#}");
-        for (file, step) in &failures {
+        for (file, iteration, step) in &failures {
             let what = match &step.outcome {
                 Outcome::Failed(f) => f
                     .first()
@@ -276,9 +276,12 @@ pub fn print_summary(out: &mut impl Write, run: &RunRecord) {
                 || file.to_string(),
                 |l| format!("{}:{}", l.file.display(), l.line),
             );
+            // A data-driven run names the row that failed.
+            let iteration =
+                iteration.map_or(String::new(), |(n, of)| format!(" (iteration {n}/{of})"));
             let _ = writeln!(
                 out,
-                "  {FAIL}✗{FAIL:#} {} › {} — {}",
+                "  {FAIL}✗{FAIL:#} {} › {}{iteration} — {}",
                 shown(&place),
                 shown(&step.name),
                 shown(&what)

@@ -214,3 +214,20 @@ fn an_imported_postman_collection_without_status_tests_passes_on_any_status_as_i
         exported.stdout
     );
 }
+
+#[test]
+fn the_failure_list_names_the_iteration_and_a_length_failure_its_length() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "rows.yaml",
+        "name: Rows\nsteps:\n  - name: Items\n    request: { url: \"{{SERVER}}/paged-json\" }\n    expect: { status: any, jsonpath: { \"$.items\": { length: 50 } } }\n",
+    );
+    let output = runner(["run", &path.display().to_string(), "--iterations", "2"]);
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output.stdout.contains("› Items (iteration 2/2) —"),
+        "{}",
+        output.stdout
+    );
+    assert!(output.stdout.contains("got length "), "{}", output.stdout);
+}
