@@ -241,10 +241,14 @@ impl<'a> Run<'a> {
         step::redact_result(result, &self.redactor)
     }
 
-    /// Locates what `result` reports (the step, its failures, its error) in the step's file,
-    /// then tells `observer`.
+    /// Locates what `result` reports (a step that did not pass, its failures, its error) in
+    /// the step's file, then tells `observer`.
     fn finish(&mut self, observer: &mut dyn Observer, step: &Step, mut result: StepResult) {
-        result.location = self.locate(&step.field);
+        // Only what did not pass is located: a run of passing steps never reads the
+        // collection's source again.
+        if !matches!(result.outcome, Outcome::Passed) {
+            result.location = self.locate(&step.field);
+        }
         match &mut result.outcome {
             Outcome::Failed(failures) => {
                 for failure in failures {

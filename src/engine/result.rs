@@ -143,7 +143,8 @@ pub struct StepResult {
     pub attempts: Vec<Attempt>,
     /// Pages followed, when the step has `paginate`.
     pub pages: Option<usize>,
-    /// Where the step is written (its file, and the line of its first key).
+    /// Where the step is written (its file, and the line of its first key), for a step that
+    /// did not pass.
     pub location: Option<Location>,
 }
 

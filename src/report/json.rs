@@ -121,7 +121,7 @@ pub struct StepEntry {
     /// written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_location: Option<LocationEntry>,
-    /// Where the step is written.
+    /// Where the step is written (for a step that did not pass).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<LocationEntry>,
     /// Every attempt, for a step with `retry`; the last one is the step's result.
