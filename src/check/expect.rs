@@ -9,6 +9,7 @@ use super::predicate::{Operands, Predicate};
 use super::ResponseView;
 use crate::spec::field::{FieldPath, Location};
 use crate::spec::predicate::StatusSpec;
+use crate::template::Template;
 
 /// The compiled `expect` block of a step.
 #[derive(Default)]
@@ -57,7 +58,7 @@ pub struct CookieExpectation {
 }
 
 /// The accepted status codes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum StatusMatcher {
     /// Any of these codes.
     Codes(Vec<u16>),
@@ -68,6 +69,9 @@ pub enum StatusMatcher {
     /// What a step that says nothing about status expects: a success, 2xx or 3xx (after
     /// redirects).
     Success,
+    /// A template that renders one of the above when the step runs (a data row's
+    /// `expected_status`).
+    Templated(Template),
 }
 
 /// One `expect.jsonpath` entry.
@@ -158,14 +162,53 @@ impl StatusMatcher {
         }
     }
 
-    /// True when `status` is accepted.
+    /// True when `status` is accepted. A templated matcher accepts nothing: resolve it first.
     pub fn accepts(&self, status: u16) -> bool {
         match self {
             StatusMatcher::Codes(codes) => codes.contains(&status),
             StatusMatcher::Class(class) => status / 100 == *class,
             StatusMatcher::Any => true,
             StatusMatcher::Success => (200..400).contains(&status),
+            StatusMatcher::Templated(_) => false,
         }
+    }
+
+    /// The matcher itself, or the one its template renders with the current variables: a
+    /// code, a list of codes, a class (`"2xx"`) or `any`.
+    pub fn resolve(&self, operands: Operands<'_>) -> Result<std::borrow::Cow<'_, Self>, String> {
+        let StatusMatcher::Templated(template) = self else {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        };
+        let value = operands
+            .templates
+            .render_value(template, operands.context)
+            .map_err(|e| format!("`{}` to render ({e})", template.source()))?;
+        // A data row's text may hold a list (`[500, 503]`): read it as JSON when it is one.
+        let value = match value {
+            Value::String(text) if text.trim_start().starts_with('[') => {
+                serde_json::from_str(&text).unwrap_or(Value::String(text))
+            }
+            other => other,
+        };
+        let spec = match &value {
+            Value::Number(n) => n
+                .as_u64()
+                .and_then(|n| u16::try_from(n).ok())
+                .map(StatusSpec::Code),
+            Value::Array(items) => items
+                .iter()
+                .map(|i| i.as_u64().and_then(|n| u16::try_from(n).ok()))
+                .collect::<Option<Vec<u16>>>()
+                .map(StatusSpec::AnyOf),
+            Value::String(text) => Some(StatusSpec::Text(text.trim().to_owned())),
+            _ => None,
+        };
+        spec.ok_or_else(|| format!("`{}` to render a status, got {value}", template.source()))
+            .and_then(|spec| {
+                Self::compile(&spec)
+                    .map_err(|e| format!("`{}` to render a status: {e}", template.source()))
+            })
+            .map(std::borrow::Cow::Owned)
     }
 
     fn describe(&self) -> String {
@@ -184,6 +227,7 @@ impl StatusMatcher {
             StatusMatcher::Success => "a success (2xx or 3xx: the step sets no `expect.status`; \
                  `status: any` accepts every status)"
                 .to_owned(),
+            StatusMatcher::Templated(template) => template.source().to_owned(),
         }
     }
 }
@@ -234,13 +278,20 @@ impl Expectations {
         let mut failures = Vec::new();
         let response = view.response;
         if let Some(status) = &self.status {
-            if !status.accepts(response.status) {
-                failures.push(Failure::new(
+            match status.resolve(operands) {
+                Ok(status) if status.accepts(response.status) => {}
+                Ok(status) => failures.push(Failure::new(
                     ["expect", "status"],
                     "status",
                     status.describe(),
                     response.status.to_string(),
-                ));
+                )),
+                Err(expected) => failures.push(Failure::new(
+                    ["expect", "status"],
+                    "status",
+                    expected,
+                    response.status.to_string(),
+                )),
             }
         }
         for (name, predicate) in &self.headers {

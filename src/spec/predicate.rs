@@ -261,11 +261,11 @@ impl JsonSchema for StatusSpec {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "The expected status: a code (200), a list of codes ([200, 201]), a class (\"2xx\"), or `any` (every status). A step that says nothing expects a success (2xx or 3xx).",
+            "description": "The expected status: a code (200), a list of codes ([200, 201]), a class (\"2xx\"), or `any` (every status), or a template that renders one (`\"{{expected_status}}\"`). A step that says nothing expects a success (2xx or 3xx).",
             "anyOf": [
                 { "type": "integer", "minimum": 100, "maximum": 999 },
                 { "type": "array", "items": { "type": "integer", "minimum": 100, "maximum": 999 }, "minItems": 1 },
-                { "type": "string", "pattern": "^([1-9]([0-9]{2}|xx)|any)$" }
+                { "type": "string", "pattern": "^([1-9]([0-9]{2}|xx)|any|.*\\{\\{.*\\}\\}.*)$" }
             ]
         })
     }

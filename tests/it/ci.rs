@@ -231,3 +231,54 @@ fn the_failure_list_names_the_iteration_and_a_length_failure_its_length() {
     );
     assert!(output.stdout.contains("got length "), "{}", output.stdout);
 }
+
+#[test]
+fn a_data_row_can_say_which_status_to_expect() {
+    let fixture = Fixture::new();
+    let data = fixture.file(
+        "rows.csv",
+        "path,expected_status\n/status/200,200\n/status/404,4xx\n/status/503,\"[500, 503]\"\n",
+    );
+    let path = fixture.file(
+        "rows.yaml",
+        "name: Rows\nsteps:\n  - name: Probe {{path}}\n    request: { url: \"{{SERVER}}{{path}}\" }\n    expect: { status: \"{{expected_status}}\" }\n",
+    );
+    let output = runner([
+        "run",
+        &path.display().to_string(),
+        "--data",
+        &data.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let validated = runner([
+        "validate",
+        &path.display().to_string(),
+        "--data",
+        &data.display().to_string(),
+    ]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+
+    let wrong = fixture.file(
+        "wrong.csv",
+        "path,expected_status\n/status/200,201\n/status/200,soon\n",
+    );
+    let output = runner([
+        "run",
+        &path.display().to_string(),
+        "--data",
+        &wrong.display().to_string(),
+    ]);
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output.stdout.contains("status: expected 201, got 200"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stdout
+            .contains("`{{expected_status}}` to render a status"),
+        "{}",
+        output.stdout
+    );
+}

@@ -17,7 +17,7 @@ use crate::check::predicate::{Predicate, Subject};
 use crate::collection::locate::FieldPath;
 use crate::collection::{Condition, Reference, RESERVED_NAMES};
 use crate::spec::collection::{CookieExpectSpec, ExpectSpec};
-use crate::spec::predicate::PredicateSpec;
+use crate::spec::predicate::{PredicateSpec, StatusSpec};
 
 /// The variables an `expect` block's operands read.
 pub(super) fn expectation_references(
@@ -25,6 +25,9 @@ pub(super) fn expectation_references(
     expect: &Expectations,
     field: &FieldPath,
 ) {
+    if let Some(StatusMatcher::Templated(template)) = &expect.status {
+        record(references, vec![template], &field.key("status"));
+    }
     for (name, predicate) in &expect.headers {
         record(
             references,
@@ -63,16 +66,20 @@ pub(super) fn conditions_references(
 
 impl Compiler<'_> {
     pub(super) fn expectations(&mut self, spec: &ExpectSpec, field: &FieldPath) -> Expectations {
-        let status = spec
-            .status
-            .as_ref()
-            .and_then(|status| match StatusMatcher::compile(status) {
+        let status = spec.status.as_ref().and_then(|status| match status {
+            // A template (`"{{expected_status}}"`, a data row's column) resolves when the
+            // step runs.
+            StatusSpec::Text(text) if text.contains("{{") => self
+                .template(text, &field.key("status"))
+                .map(StatusMatcher::Templated),
+            _ => match StatusMatcher::compile(status) {
                 Ok(matcher) => Some(matcher),
                 Err(message) => {
                     self.problem(&field.key("status"), message);
                     None
                 }
-            });
+            },
+        });
         let headers = spec
             .headers
             .iter()
