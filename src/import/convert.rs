@@ -403,9 +403,36 @@ fn scope_scripts(
                 format!("sets `{name}` after every request of the {}: runner captures per step; add the capture to the step that should set it", if label == "collection" { "collection" } else { "folder" }),
             );
         }
+        pre_request_vars(&translation, label, cx);
         comments.extend(leftovers(&translation, kind, label, cx));
     }
     comments
+}
+
+/// What a pre-request script sets before the request becomes `vars` (runner variables are
+/// set when the run starts, for the whole run): a name set to two values is reported.
+fn pre_request_vars(translation: &Translation, label: &str, cx: &mut Context) {
+    let previous = std::mem::replace(&mut cx.item, label.to_owned());
+    for (postman, value) in &translation.vars {
+        let value = cx.json(value, "pre-request script");
+        let runner = cx.templates.name(postman);
+        if value.as_str().is_some_and(|text| {
+            text.contains("{{uuid}}") || text.contains("{{timestamp}}") || text.contains("{{now}}")
+        }) {
+            cx.report.note(label, "pre-request script", format!("`{postman}` is set once when the run starts (runner variables are), where Postman sets it anew before each request the script runs for"));
+        }
+        match cx.item_vars.get(&runner) {
+            Some(existing) if *existing != value => cx.report.lossy(
+                label,
+                "pre-request script",
+                format!("`{postman}` is set to different values before different requests: runner variables are not scoped; the first is kept"),
+            ),
+            _ => {
+                cx.item_vars.insert(runner, value);
+            }
+        }
+    }
+    cx.item = previous;
 }
 
 /// The enabled scripts of these events, translated.
@@ -755,6 +782,10 @@ fn request_step(
         for (name, capture) in &translation.captures {
             captures.insert(name.clone(), capture.clone());
         }
+        if translation.guarded {
+            cx.report.note(&label, kind.label(), "a capture guarded by `if (...)` is a plain capture: where Postman skipped it, the step fails because the capture finds nothing");
+        }
+        pre_request_vars(&translation, &label, cx);
         comments.extend(leftovers(&translation, kind, &label, cx));
     }
     if let Some(node) = expectations(&expect, cx) {

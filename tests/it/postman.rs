@@ -27,6 +27,7 @@ const CORPUS: &[(&str, Option<&str>)] = &[
     ("dynamic-variables", None),
     ("scripts-tests", None),
     ("scripts-lossy", None),
+    ("scripts-patterns", None),
     ("v2.0", None),
     ("settings", None),
     ("body-get", None),
@@ -680,9 +681,9 @@ fn untranslated_lines(yaml: &str) -> (usize, usize) {
 #[test]
 fn script_translation_does_not_fall_below_the_measured_share() {
     // Per mille, as measured when the figures were last raised.
-    const TESTS: usize = 665;
-    const PRE_REQUEST: usize = 0;
-    const ALL: usize = 630;
+    const TESTS: usize = 867;
+    const PRE_REQUEST: usize = 904;
+    const ALL: usize = 870;
     let dir = Fixture::new();
     let (mut total, mut left) = ((0, 0), (0, 0));
     for (name, environment) in CORPUS {
