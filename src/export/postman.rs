@@ -145,13 +145,28 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
                 let default = inputs
                     .get(input)
                     .and_then(|i| i.get("default"))
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                variables.push(if secret {
-                    json!({ "key": name, "value": "", "type": "secret" })
-                } else {
-                    json!({ "key": name, "value": default, "type": "string" })
-                });
+                    .and_then(Value::as_str);
+                let description = inputs
+                    .get(input)
+                    .and_then(|i| i.get("description"))
+                    .and_then(Value::as_str);
+                match (secret, default) {
+                    (true, _) => {
+                        let mut variable = json!({ "key": name, "value": "", "type": "secret" });
+                        if let Some(description) = description {
+                            variable["description"] = Value::from(description);
+                        }
+                        variables.push(variable);
+                    }
+                    (false, Some(default)) => variables
+                        .push(json!({ "key": name, "value": default, "type": "string" })),
+                    // Nothing to write: Postman reads it from the environment the user picks.
+                    (false, None) => cx.report.note(
+                        "collection",
+                        "vars",
+                        format!("`{name}` reads the input `{input}`, which has no default: define `{name}` in a Postman environment"),
+                    ),
+                }
                 continue;
             }
             if value.is_object() || value.is_array() {
@@ -252,6 +267,17 @@ fn step_items(
         }
         if let Some(max) = request.get("max_redirects").filter(|v| v.is_number()) {
             behavior.insert("maxRedirects".into(), max.clone());
+        }
+        // Postman drops the body of a GET or HEAD unless told not to.
+        let method = request
+            .get("method")
+            .and_then(Value::as_str)
+            .unwrap_or("GET");
+        let has_body = ["json", "body", "form", "multipart", "body_file", "graphql"]
+            .iter()
+            .any(|field| request.contains_key(*field));
+        if has_body && ["GET", "HEAD"].contains(&method.to_ascii_uppercase().as_str()) {
+            behavior.insert("disableBodyPruning".into(), Value::Bool(true));
         }
         if !behavior.is_empty() {
             item.insert("protocolProfileBehavior".into(), Value::Object(behavior));

@@ -68,6 +68,14 @@ pub(super) fn test_lines(step: &JsonMap<String, Value>, cx: &mut Context<'_>) ->
                 header(name, predicate)
             }),
             "jsonpath" => each(spec, key, &label, cx, |path, predicate| {
+                if let Some((list, rest)) = every_element(path) {
+                    // `$.items[*].id`: the check on every element, in a loop.
+                    let mut lines = vec![format!("pm.response.json(){list}.forEach(function (item) {{")];
+                    let inner = assertions(&format!("item{rest}"), predicate, Operand::Json, true)?;
+                    lines.extend(inner.into_iter().map(|line| format!("    {line}")));
+                    lines.push("});".to_owned());
+                    return Ok(lines);
+                }
                 let accessor = accessor(path).ok_or_else(|| {
                     format!("the JSONPath `{path}` is not a plain path of names and indexes: no JavaScript is generated for it")
                 })?;
@@ -346,6 +354,12 @@ fn js_regex(pattern: &str) -> String {
 }
 
 /// The JavaScript property path of a plain JSONPath (`$.a.b[0]['c-d']`), if it is one.
+/// `$.a[*].b`, one `[*]` between plain paths: the accessors of the list and of each element.
+fn every_element(path: &str) -> Option<(String, String)> {
+    let (list, rest) = path.split_once("[*]")?;
+    Some((accessor(list)?, accessor(&format!("${rest}"))?))
+}
+
 fn accessor(path: &str) -> Option<String> {
     let mut rest = path.strip_prefix('$')?;
     let mut out = String::new();
@@ -395,6 +409,11 @@ mod tests {
             Some(".a.b[0][\"c-d\"]")
         );
         assert_eq!(accessor("$[*].id"), None);
+        assert_eq!(
+            every_element("$.items[*].id"),
+            Some((".items".to_owned(), ".id".to_owned()))
+        );
+        assert_eq!(every_element("$[*][*].id"), None);
         assert_eq!(accessor("$..id"), None);
         assert_eq!(js_regex("(?i)^a/b$"), "/^a\\/b$/i");
     }

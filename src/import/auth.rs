@@ -42,6 +42,10 @@ pub fn convert(auth: &Auth, cx: &mut Context) -> Option<Node> {
             let grant = auth
                 .param("grant_type")
                 .unwrap_or_else(|| "authorization_code".to_owned());
+            let token = auth.param("accessToken").filter(|t| !t.trim().is_empty());
+            if let (true, Some(token)) = (grant != "client_credentials", token) {
+                return Some(access_token(auth, &token, &grant, cx));
+            }
             if grant != "client_credentials" {
                 cx.report.lossy(
                     &item,
@@ -93,6 +97,40 @@ pub fn convert(auth: &Auth, cx: &mut Context) -> Option<Node> {
     }
 }
 
+/// An OAuth 2.0 auth that holds its access token (stored in the collection or an
+/// environment): the token is sent as Postman sends it, as a bearer token (or with the
+/// collection's own header prefix, or as the `access_token` query parameter).
+fn access_token(auth: &Auth, token: &str, grant: &str, cx: &mut Context) -> Node {
+    let item = cx.item.clone();
+    let value = credential(Some(token.to_owned()), "oauth2_access_token", cx);
+    cx.report.note(
+        &item,
+        "auth",
+        format!(
+            "OAuth 2.0 (`{grant}`) with a stored access token: the token is sent as it is; \
+             runner does not renew it through the browser grant, so give a fresh one when it expires"
+        ),
+    );
+    let prefix = auth
+        .param("headerPrefix")
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "Bearer".to_owned());
+    if auth.param("addTokenTo").as_deref() == Some("queryParams") {
+        let mut api_key = Map::inline();
+        api_key.insert("query", "access_token");
+        api_key.insert("value", value);
+        return helper("api_key", Node::Map(api_key));
+    }
+    if prefix == "Bearer" {
+        return helper("bearer", Node::from(value));
+    }
+    let mut api_key = Map::inline();
+    api_key.insert("header", "Authorization");
+    api_key.insert("value", format!("{prefix} {value}"));
+    helper("api_key", Node::Map(api_key))
+}
+
 fn helper(name: &str, value: Node) -> Node {
     let mut map = Map::block();
     map.insert(name, value);
@@ -106,6 +144,6 @@ fn credential(value: Option<String>, variable: &str, cx: &mut Context) -> String
     if value.is_empty() || value.contains("{{") {
         return cx.text(&value, "auth");
     }
-    let name = cx.secret_credential(variable, &value);
+    let name = cx.secret_credential(variable, &value, "auth");
     format!("{{{{{name}}}}}")
 }

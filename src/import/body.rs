@@ -141,7 +141,8 @@ fn urlencoded(list: &[KeyValue], cx: &mut Context) -> Option<Converted> {
             .iter()
             .map(|field| {
                 let key = field.key.clone().unwrap_or_default();
-                let (key, value) = (cx.text(&key, "body"), cx.text(&field.value_text(), "body"));
+                let value = cx.field_value(&key, &field.value_text(), "body");
+                let key = cx.text(&key, "body");
                 // Templates must survive the encoding.
                 let encode_keeping = |text: &str| {
                     if text.contains("{{") {
@@ -162,8 +163,9 @@ fn urlencoded(list: &[KeyValue], cx: &mut Context) -> Option<Converted> {
     }
     let mut map = Map::inline();
     for field in fields {
-        let key = cx.text(field.key.as_deref().unwrap_or_default(), "body");
-        let value = cx.text(&field.value_text(), "body");
+        let postman_key = field.key.as_deref().unwrap_or_default();
+        let value = cx.field_value(postman_key, &field.value_text(), "body");
+        let key = cx.text(postman_key, "body");
         map.insert(key, value);
     }
     Some(Converted {
@@ -221,7 +223,11 @@ fn formdata(list: &[KeyValue], cx: &mut Context) -> Option<Converted> {
             file_note(src, cx);
             part.insert("file", src.clone());
         } else {
-            part.insert("value", cx.text(&field.value_text(), "body"));
+            let postman_key = field.key.as_deref().unwrap_or_default();
+            part.insert(
+                "value",
+                cx.field_value(postman_key, &field.value_text(), "body"),
+            );
         }
         if let Some(content_type) = field.content_type.as_ref().filter(|t| !t.is_empty()) {
             part.insert("content_type", content_type.clone());

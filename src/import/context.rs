@@ -5,7 +5,7 @@ use indexmap::{IndexMap, IndexSet};
 use serde_json::Value;
 
 use super::template::Templates;
-use crate::postman::Report;
+use crate::postman::{looks_secret, Report};
 
 /// What every part of the conversion shares: variable names, the report, the inputs made for
 /// secrets, and the item being converted (for the report).
@@ -17,8 +17,8 @@ pub struct Context {
     pub report: Report,
     /// The item being converted, as `Folder › Request`.
     pub item: String,
-    /// Inputs declared for secrets: name → description.
-    pub(super) inputs: IndexMap<String, String>,
+    /// Inputs declared: name → (secret, description).
+    pub(super) inputs: IndexMap<String, (bool, String)>,
     /// Literal credentials already given a variable: (value, variable name). Never written.
     pub(super) credentials: Vec<(String, String)>,
     /// Variables defined by folders and requests, merged into `vars`.
@@ -45,7 +45,7 @@ impl Context {
 
     /// A variable for a literal credential, read from a secret input: the value is never
     /// written. Returns the variable's name (one per distinct value).
-    pub fn secret_credential(&mut self, base: &str, value: &str) -> String {
+    pub fn secret_credential(&mut self, base: &str, value: &str, place: &str) -> String {
         if let Some((_, name)) = self.credentials.iter().find(|(v, _)| v == value) {
             return name.clone();
         }
@@ -55,14 +55,14 @@ impl Context {
             name = format!("{base}_{n}");
             n += 1;
         }
-        let input = self.secret_variable(&name, "collection");
+        let input = self.secret_variable(&name, "collection", None);
         self.item_vars
             .insert(name.clone(), Value::String(format!("{{{{env.{input}}}}}")));
         self.credentials.push((value.to_owned(), name.clone()));
         let item = self.item.clone();
         self.report.note(
             &item,
-            "auth",
+            place,
             format!(
                 "the credential written in the collection is now the variable `{name}`, read from \
                  the secret input `{input}`; its value is not written: set the environment \
@@ -72,21 +72,101 @@ impl Context {
         name
     }
 
-    /// The input for a secret variable of a collection or environment.
-    pub(super) fn secret_variable(&mut self, variable: &str, origin: &str) -> String {
-        let name: String = variable
+    /// The value of a form field or header named `key`: a literal credential (the field's
+    /// name reads as one: `password`, `client_secret`, `X-Api-Key`) becomes a variable read
+    /// from a secret input; anything else is converted as a template.
+    pub fn field_value(&mut self, key: &str, value: &str, place: &str) -> String {
+        let name = key.trim().to_ascii_lowercase().replace('-', "_");
+        if value.trim().is_empty() || value.contains("{{") || !looks_secret(&name) {
+            return self.text(value, place);
+        }
+        let base: String = name
             .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_uppercase()
-                } else {
-                    '_'
-                }
-            })
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
             .collect();
-        self.inputs.entry(name.clone()).or_insert_with(|| {
-            format!("`{variable}`, a secret of the Postman {origin} (its value is not imported)")
-        });
+        let base = self.templates.name(&base);
+        format!("{{{{{}}}}}", self.secret_credential(&base, value, place))
+    }
+
+    /// The value of a header: an `Authorization` header written with a literal credential
+    /// (`Basic dXNlcjpwYXNz`, `Bearer abc`) keeps its scheme and reads the credential from a
+    /// secret input; other headers as [`Context::field_value`].
+    pub fn header_value(&mut self, key: &str, value: &str) -> String {
+        if !key.trim().eq_ignore_ascii_case("authorization") {
+            return self.field_value(key, value, "headers");
+        }
+        if value.trim().is_empty() || value.contains("{{") {
+            return self.text(value, "headers");
+        }
+        let (scheme, credential) = match value.trim().split_once(' ') {
+            Some((scheme, credential)) if !credential.trim().is_empty() => {
+                (Some(scheme), credential.trim())
+            }
+            _ => (None, value.trim()),
+        };
+        let base = match scheme.map(str::to_ascii_lowercase).as_deref() {
+            Some("basic") => "basic_credentials",
+            Some("bearer") => "bearer_token",
+            _ => "authorization",
+        };
+        let name = self.secret_credential(base, credential, "headers");
+        match scheme {
+            Some(scheme) => format!("{scheme} {{{{{name}}}}}"),
+            None => format!("{{{{{name}}}}}"),
+        }
+    }
+
+    /// The input for a secret variable of a collection or environment (described as
+    /// `description`, or as a secret of `origin`).
+    pub(super) fn secret_variable(
+        &mut self,
+        variable: &str,
+        origin: &str,
+        description: Option<&str>,
+    ) -> String {
+        let name = input_name(variable);
+        let description = description.map_or_else(
+            || {
+                format!(
+                    "`{variable}`, a secret of the Postman {origin} (its value is not imported)"
+                )
+            },
+            str::to_owned,
+        );
+        self.inputs
+            .entry(name.clone())
+            .or_insert((true, description));
         name
     }
+
+    /// The input for a variable the collection reads but defines nowhere (it lived in a
+    /// Postman environment or the globals): required when a run uses it, secret when its name
+    /// reads as a credential, described so that a run names what to set.
+    pub(super) fn missing_variable(&mut self, variable: &str) -> String {
+        let mut name = input_name(variable);
+        while self.inputs.contains_key(&name) {
+            name.push('_');
+        }
+        let description = format!(
+            "`{variable}`: the Postman collection reads it but defines it nowhere (it was in a \
+             Postman environment or the globals): set {name}, or pass --var {variable}=..."
+        );
+        self.inputs
+            .insert(name.clone(), (looks_secret(variable), description));
+        name
+    }
+}
+
+/// An environment variable's name for a Postman variable: upper case, `_` for the rest.
+fn input_name(variable: &str) -> String {
+    variable
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }

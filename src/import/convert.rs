@@ -21,6 +21,8 @@ struct Scope {
     auth: Option<Option<Node>>,
     /// Expectations of folder and collection test scripts, checked on every request.
     expect: Expectations,
+    /// Settings (`protocolProfileBehavior`) of the collection and folders, the nearest last.
+    behavior: IndexMap<String, Value>,
 }
 
 impl Scope {
@@ -51,6 +53,9 @@ pub(super) fn collection(
         }
     });
     let mut root_scope = Scope::default();
+    if let Some(behavior) = &collection.protocol_profile_behavior {
+        root_scope.behavior.extend(behavior.clone());
+    }
     let top_comments = scope_scripts(&collection.event, "collection", &mut root_scope, &mut cx);
     let mut requests = 0;
     let steps = items(
@@ -78,6 +83,7 @@ pub(super) fn collection(
             variable.value.as_ref(),
             variable.kind.as_deref(),
             "collection",
+            variable.description(),
             &mut cx,
         ) {
             let name = cx.templates.name(name);
@@ -107,6 +113,7 @@ pub(super) fn collection(
                 value.value.as_ref(),
                 value.kind.as_deref(),
                 &format!("environment `{label}`"),
+                None,
                 &mut cx,
             ) {
                 let name = cx.templates.name(&value.key);
@@ -141,10 +148,11 @@ pub(super) fn collection(
         .collect();
 
     let mut root = Map::block();
-    root.insert(
-        "name",
-        non_empty(&collection.info.name, "Imported from Postman"),
-    );
+    let name = match collection.name.as_deref() {
+        Some(name) if collection.info.name.trim().is_empty() => name,
+        _ => &collection.info.name,
+    };
+    root.insert("name", non_empty(name, "Imported from Postman"));
     if let Some(description) = collection.info.description.as_ref().and_then(|d| d.text()) {
         root.insert("description", description.trim_end().to_owned() + "\n");
     }
@@ -209,13 +217,26 @@ pub(super) fn collection(
             _ => Vec::new(),
         })
         .collect();
+    // Declared as inputs, so that a run names exactly what to set (and validation passes).
     for name in undefined.iter().filter(|n| !sandbox_defined.contains(n)) {
+        let input = cx.missing_variable(name);
         cx.report.note(
             "collection",
             "variables",
-            format!("`{name}` is read but defined by no collection variable, environment file or capture (a Postman global?): define it in `vars` or pass --var {name}=..."),
+            format!("`{name}` is read but defined by no collection variable, environment file or capture (a Postman environment or global?): it reads the input {input}; set {input}, or pass --var {name}=..."),
         );
+        vars.insert(name.clone(), format!("{{{{env.{input}}}}}"));
     }
+    // The variables that read an input last, sorted (as the inputs are): where each was met
+    // (a collection variable, a credential, a variable defined nowhere) is not kept by export.
+    let reads_input = |entry: &yaml::Entry| {
+        matches!(&entry.value, Node::Scalar(Value::String(text))
+            if text.starts_with("{{env.") && text.ends_with("}}") && text.matches("{{").count() == 1)
+    };
+    let (mut from_inputs, others): (Vec<yaml::Entry>, Vec<yaml::Entry>) =
+        vars.entries.drain(..).partition(|e| reads_input(e));
+    from_inputs.sort_by(|a, b| a.key.cmp(&b.key));
+    vars.entries = others.into_iter().chain(from_inputs).collect();
     for (postman, runner) in cx.templates.renamed.clone() {
         cx.report.note(
             "collection",
@@ -228,9 +249,11 @@ pub(super) fn collection(
         let mut inputs = Map::block();
         // Sorted, so the order does not depend on where each secret was met.
         cx.inputs.sort_keys();
-        for (name, description) in &cx.inputs {
+        for (name, (secret, description)) in &cx.inputs {
             let mut input = Map::inline();
-            input.insert("secret", true);
+            if *secret {
+                input.insert("secret", true);
+            }
             input.insert("description", description.clone());
             inputs.insert(name.clone(), Node::Map(input));
         }
@@ -289,6 +312,7 @@ fn variable_value(
     value: Option<&Value>,
     kind: Option<&str>,
     origin: &str,
+    description: Option<&str>,
     cx: &mut Context,
 ) -> Option<Node> {
     let runner_name = cx.templates.name(name);
@@ -298,7 +322,7 @@ fn variable_value(
         return None;
     }
     if kind == Some("secret") {
-        let input = cx.secret_variable(name, origin);
+        let input = cx.secret_variable(name, origin, description);
         return Some(Node::from(format!("{{{{env.{input}}}}}")));
     }
     Some(match value {
@@ -384,9 +408,36 @@ fn scope_scripts(
                 format!("sets `{name}` after every request of the {}: runner captures per step; add the capture to the step that should set it", if label == "collection" { "collection" } else { "folder" }),
             );
         }
+        pre_request_vars(&translation, label, cx);
         comments.extend(leftovers(&translation, kind, label, cx));
     }
     comments
+}
+
+/// What a pre-request script sets before the request becomes `vars` (runner variables are
+/// set when the run starts, for the whole run): a name set to two values is reported.
+fn pre_request_vars(translation: &Translation, label: &str, cx: &mut Context) {
+    let previous = std::mem::replace(&mut cx.item, label.to_owned());
+    for (postman, value) in &translation.vars {
+        let value = cx.json(value, "pre-request script");
+        let runner = cx.templates.name(postman);
+        if value.as_str().is_some_and(|text| {
+            text.contains("{{uuid}}") || text.contains("{{timestamp}}") || text.contains("{{now}}")
+        }) {
+            cx.report.note(label, "pre-request script", format!("`{postman}` is set once when the run starts (runner variables are), where Postman sets it anew before each request the script runs for"));
+        }
+        match cx.item_vars.get(&runner) {
+            Some(existing) if *existing != value => cx.report.lossy(
+                label,
+                "pre-request script",
+                format!("`{postman}` is set to different values before different requests: runner variables are not scoped; the first is kept"),
+            ),
+            _ => {
+                cx.item_vars.insert(runner, value);
+            }
+        }
+    }
+    cx.item = previous;
 }
 
 /// The enabled scripts of these events, translated.
@@ -473,6 +524,7 @@ fn items(
                 variable.value.as_ref(),
                 variable.kind.as_deref(),
                 "folder",
+                variable.description(),
                 cx,
             ) {
                 let runner = cx.templates.name(var_name);
@@ -491,6 +543,9 @@ fn items(
         if let Some(children) = &item.item {
             let mut inner = scope.clone();
             inner.path.push(name.clone());
+            if let Some(behavior) = &item.protocol_profile_behavior {
+                inner.behavior.extend(behavior.clone());
+            }
             if let Some(auth) = &item.auth {
                 if auth.kind != "inherit" {
                     inner.auth = Some(super::auth::convert(auth, cx));
@@ -539,6 +594,21 @@ fn items(
     steps
 }
 
+/// Postman settings at the value they have when not set, which is also what runner does
+/// (a redirected POST becomes a GET, the `Authorization` header is not sent to another
+/// host, certificates are checked, ...): nothing to translate.
+const POSTMAN_DEFAULTS: &[(&str, Option<bool>)] = &[
+    ("followOriginalHttpMethod", Some(false)),
+    ("followAuthorizationHeader", Some(false)),
+    // runner sends no `Referer` at all, so removing it on a redirect is what it does too.
+    ("removeRefererHeaderOnRedirect", Some(false)),
+    ("removeRefererHeaderOnRedirect", Some(true)),
+    ("disableUrlEncoding", Some(false)),
+    ("disableCookies", Some(false)),
+    ("insecureHTTPParser", Some(false)),
+    ("strictSSL", Some(true)),
+];
+
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 fn request_step(
@@ -585,7 +655,16 @@ fn request_step(
         out.insert("query", Node::Map(query));
     }
 
-    let behavior = item.protocol_profile_behavior.clone().unwrap_or_default();
+    // The request's settings over its folders' over the collection's.
+    let mut behavior = scope.behavior.clone();
+    behavior.extend(item.protocol_profile_behavior.clone().unwrap_or_default());
+    // One order, wherever each setting came from (as export writes them).
+    let rank = |key: &str| match key {
+        "followRedirects" => 0,
+        "maxRedirects" => 1,
+        _ => 2,
+    };
+    behavior.sort_by(|a, _, b, _| rank(a).cmp(&rank(b)));
     let prune_body = matches!(method.as_str(), "GET" | "HEAD")
         && behavior.get("disableBodyPruning") != Some(&Value::Bool(true));
     let body = match &request.body {
@@ -613,6 +692,17 @@ fn request_step(
             continue;
         };
         let value = header.value_text();
+        let multipart = body.as_ref().and_then(|b| b.implied_type) == Some("multipart/form-data");
+        if multipart && key.eq_ignore_ascii_case("content-type") {
+            // runner's multipart body sets its own `Content-Type`, with the boundary it uses.
+            let base = value.split(';').next().unwrap_or("").trim();
+            if !base.eq_ignore_ascii_case("multipart/form-data") {
+                cx.report.lossy(&label, "headers", format!("the header `{key}: {value}` goes with a form-data body: runner sends `multipart/form-data` (with its boundary), as a multipart body must; the header is left out"));
+            } else if value.contains("boundary") {
+                cx.report.note(&label, "headers", format!("the header `{key}` names a boundary of its own: runner's multipart body sets `Content-Type` with the boundary it uses; the header is left out"));
+            }
+            continue;
+        }
         if key.eq_ignore_ascii_case("content-type") {
             if let Some(implied) = body.as_ref().and_then(|b| b.implied_type) {
                 let base = value.split(';').next().unwrap_or("").trim();
@@ -632,7 +722,7 @@ fn request_step(
             cx.report.lossy(&label, "headers", format!("the header `{key}` is sent twice: runner sends each header once, the first is kept"));
             continue;
         }
-        let value = cx.text(&value, "headers");
+        let value = cx.header_value(&key, &value);
         headers.insert(key, value);
     }
     if let Some(content_type) = body.as_ref().and_then(|b| b.content_type.clone()) {
@@ -674,7 +764,8 @@ fn request_step(
             ("maxRedirects", Value::Number(n)) => out.insert("max_redirects", Node::Scalar(Value::Number(n.clone()))),
             ("disableBodyPruning", _) => {}
             ("strictSSL", Value::Bool(false)) => cx.report.note(&label, "settings", "SSL certificate verification is off for this request in Postman: runner checks certificates unless run with --insecure"),
-            _ => cx.report.note(&label, "settings", format!("the Postman setting `{key}` is not translated")),
+            _ if POSTMAN_DEFAULTS.contains(&(key.as_str(), value.as_bool())) => {}
+            _ => cx.report.lossy(&label, "settings", format!("the Postman setting `{key}: {value}` has no runner equivalent: runner behaves as Postman does without it")),
         }
     }
 
@@ -696,6 +787,10 @@ fn request_step(
         for (name, capture) in &translation.captures {
             captures.insert(name.clone(), capture.clone());
         }
+        if translation.guarded {
+            cx.report.note(&label, kind.label(), "a capture guarded by `if (...)` is a plain capture: where Postman skipped it, the step fails because the capture finds nothing");
+        }
+        pre_request_vars(&translation, &label, cx);
         comments.extend(leftovers(&translation, kind, &label, cx));
     }
     if let Some(node) = expectations(&expect, cx) {

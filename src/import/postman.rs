@@ -12,7 +12,11 @@ use serde_json::Value;
 #[derive(Debug, Clone, Deserialize)]
 pub struct Collection {
     /// Name, schema and description.
+    #[serde(default)]
     pub info: Info,
+    /// The name, where a hand-written collection without `info` gives it.
+    #[serde(default)]
+    pub name: Option<String>,
     /// Requests and folders, in order.
     #[serde(default)]
     pub item: Vec<Item>,
@@ -20,15 +24,18 @@ pub struct Collection {
     #[serde(default)]
     pub auth: Option<Auth>,
     /// Scripts run around every request.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "one_or_many")]
     pub event: Vec<Event>,
     /// Collection variables.
     #[serde(default)]
     pub variable: Vec<Variable>,
+    /// Request settings (`followRedirects`, ...) for every request that does not set them.
+    #[serde(default, rename = "protocolProfileBehavior")]
+    pub protocol_profile_behavior: Option<IndexMap<String, Value>>,
 }
 
 /// The collection's `info`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Info {
     /// The collection's name.
     #[serde(default)]
@@ -84,8 +91,8 @@ pub struct Item {
     /// A request item's request.
     #[serde(default)]
     pub request: Option<RequestOrUrl>,
-    /// Scripts.
-    #[serde(default)]
+    /// Scripts (a list, or one event object, which newman also reads).
+    #[serde(default, deserialize_with = "one_or_many")]
     pub event: Vec<Event>,
     /// Item or folder variables.
     #[serde(default)]
@@ -400,9 +407,22 @@ pub struct Variable {
     /// Disabled variables are not defined.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub disabled: bool,
+    /// Free text (`runner export postman` writes a secret input's description here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Value>,
 }
 
 impl Variable {
+    /// The description's text, if any.
+    pub fn description(&self) -> Option<&str> {
+        match self.description.as_ref()? {
+            Value::String(text) => Some(text.as_str()),
+            Value::Object(object) => object.get("content")?.as_str(),
+            _ => None,
+        }
+        .filter(|text| !text.trim().is_empty())
+    }
+
     /// The variable's name.
     pub fn name(&self) -> Option<&str> {
         self.key.as_deref().or(self.id.as_deref())
@@ -437,4 +457,22 @@ pub struct EnvironmentValue {
 
 fn yes() -> bool {
     true
+}
+
+/// A list, or one item standing for a list of one.
+fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany<T> {
+        Many(Vec<T>),
+        One(T),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::Many(list) => list,
+        OneOrMany::One(item) => vec![item],
+    })
 }

@@ -46,8 +46,15 @@ pub struct Translation {
     pub expect: Expectations,
     /// Captures, by Postman variable name, in order.
     pub captures: IndexMap<String, Capture>,
+    /// Variables a pre-request script sets to a value known before the request (a literal,
+    /// another variable, a timestamp, a UUID), by Postman name: text in Postman's syntax
+    /// (`{{other}}`, `{{$timestamp}}`), or a number or boolean.
+    pub vars: IndexMap<String, Value>,
     /// Statements that were not translated.
     pub leftovers: Vec<Leftover>,
+    /// A capture was guarded (`if (json.id) { ... }`): runner's capture fails the step where
+    /// Postman's guard skipped it.
+    pub guarded: bool,
 }
 
 /// A statement that was not translated.
@@ -350,6 +357,8 @@ enum Subject {
 enum Segment {
     Name(String),
     Index(u64),
+    /// Every element (inside `forEach`): `[*]`.
+    Each,
 }
 
 /// The JSONPath of a JavaScript property path from the body's root.
@@ -373,6 +382,7 @@ fn json_path(segments: &[Segment]) -> String {
                 }
             }
             Segment::Index(index) => path.push_str(&format!("[{index}]")),
+            Segment::Each => path.push_str("[*]"),
         }
     }
     path
@@ -414,18 +424,18 @@ struct Translator<'s> {
 impl Translator<'_> {
     fn statements(&mut self, statements: &[Statement<'_>]) {
         for statement in statements {
-            let before = (self.out.expect.clone(), self.out.captures.clone());
+            let before = (
+                self.out.expect.clone(),
+                self.out.captures.clone(),
+                self.out.vars.clone(),
+            );
             let result = match self.kind {
                 ScriptKind::Test => self.statement(statement),
-                ScriptKind::PreRequest => Err(
-                    "runs before the request: runner runs no JavaScript; set the value in `vars`, \
-                     with --var, or capture it in an earlier step"
-                        .to_owned(),
-                ),
+                ScriptKind::PreRequest => self.pre_request(statement),
             };
             if let Err(reason) = result {
                 // A statement is translated whole or not at all.
-                (self.out.expect, self.out.captures) = before;
+                (self.out.expect, self.out.captures, self.out.vars) = before;
                 self.leftover(statement.span(), reason);
             }
         }
@@ -452,11 +462,19 @@ impl Translator<'_> {
             Statement::EmptyStatement(_) => Ok(()),
             Statement::VariableDeclaration(declaration) => {
                 for declarator in &declaration.declarations {
-                    let BindingPatternKind::BindingIdentifier(id) = &declarator.id.kind else {
-                        return Err(LOGIC.into());
-                    };
                     let Some(init) = &declarator.init else {
                         continue;
+                    };
+                    if let BindingPatternKind::ObjectPattern(pattern) = &declarator.id.kind {
+                        // `const {url, headers: {host}} = pm.response.json()`.
+                        let subject = self.subject(init).ok_or_else(|| {
+                            "computes a value the importer cannot follow".to_owned()
+                        })?;
+                        self.destructure(pattern, subject)?;
+                        continue;
+                    }
+                    let BindingPatternKind::BindingIdentifier(id) = &declarator.id.kind else {
+                        return Err(LOGIC.into());
                     };
                     let alias = self
                         .subject(init)
@@ -468,7 +486,297 @@ impl Translator<'_> {
                 Ok(())
             }
             Statement::ExpressionStatement(statement) => self.expression(&statement.expression),
+            Statement::IfStatement(statement) => self.guarded(statement),
             _ => Err(LOGIC.into()),
+        }
+    }
+
+    /// `{a, b: {c}, d: e}` bound to the parts of a JSON subject.
+    fn destructure(
+        &mut self,
+        pattern: &oxc_ast::ast::ObjectPattern<'_>,
+        subject: Subject,
+    ) -> Result<(), String> {
+        let Subject::Json(path) = subject else {
+            return Err("destructures a value the importer cannot follow".into());
+        };
+        if pattern.rest.is_some() {
+            return Err(LOGIC.into());
+        }
+        for property in &pattern.properties {
+            let key = match &property.key {
+                PropertyKey::StaticIdentifier(id) if !property.computed => id.name.to_string(),
+                PropertyKey::StringLiteral(text) => text.value.to_string(),
+                _ => return Err(LOGIC.into()),
+            };
+            let mut inner = path.clone();
+            inner.push(Segment::Name(key));
+            match &property.value.kind {
+                BindingPatternKind::BindingIdentifier(id) => {
+                    self.aliases
+                        .insert(id.name.to_string(), Alias::Subject(Subject::Json(inner)));
+                }
+                BindingPatternKind::ObjectPattern(nested) => {
+                    self.destructure(nested, Subject::Json(inner))?;
+                }
+                _ => return Err(LOGIC.into()),
+            }
+        }
+        Ok(())
+    }
+
+    /// `items.forEach(function (item) { pm.expect(item.id).to.be.a("number") })` (also
+    /// `_.each(items, ...)`): the body's assertions on every element, as `$.items[*]`
+    /// JSONPaths. Captures inside are not translated (which element would be kept?).
+    fn for_each(&mut self, call: &CallExpression<'_>) -> Result<(), String> {
+        let (array, function) = match &call.callee {
+            Expression::StaticMemberExpression(member) if member.property.name == "forEach" => {
+                (Some(&member.object), call.arguments.first())
+            }
+            callee if matches!(dotted(callee).as_deref(), Some("_.each" | "_.forEach")) => (
+                call.arguments.first().and_then(Argument::as_expression),
+                call.arguments.get(1),
+            ),
+            _ => return Err(LOGIC.into()),
+        };
+        let Some(Subject::Json(mut path)) = array.and_then(|a| self.subject(a)) else {
+            return Err("loops over a value the importer cannot follow".into());
+        };
+        path.push(Segment::Each);
+        let (params, body) = match function {
+            Some(Argument::FunctionExpression(function)) => {
+                (&function.params, function.body.as_ref())
+            }
+            Some(Argument::ArrowFunctionExpression(arrow)) => (&arrow.params, Some(&arrow.body)),
+            _ => return Err("loops with a function the importer cannot read".into()),
+        };
+        let body = body.ok_or_else(|| "loops with a function without a body".to_owned())?;
+        let Some(BindingPatternKind::BindingIdentifier(item)) =
+            params.items.first().map(|p| &p.pattern.kind)
+        else {
+            return Err(LOGIC.into());
+        };
+        if params.items.len() > 1 || params.rest.is_some() || body.statements.is_empty() {
+            return Err(LOGIC.into());
+        }
+        let name = item.name.to_string();
+        let shadowed = self
+            .aliases
+            .insert(name.clone(), Alias::Subject(Subject::Json(path)));
+        let captures = self.out.captures.len();
+        let leftovers = self.out.leftovers.len();
+        // Every statement of the loop must be an assertion: the loop is translated whole.
+        let mut result = Ok(());
+        for statement in &body.statements {
+            result = self.statement(statement);
+            if result.is_err() {
+                break;
+            }
+        }
+        match shadowed {
+            Some(alias) => self.aliases.insert(name, alias),
+            None => self.aliases.remove(&name),
+        };
+        if self.out.leftovers.len() != leftovers {
+            // The loop is left whole: what its body left goes with it.
+            self.out.leftovers.truncate(leftovers);
+            return Err("a loop whose body is not only assertions".into());
+        }
+        if self.out.captures.len() != captures {
+            return Err("sets variables inside a loop: not translated".into());
+        }
+        result
+    }
+
+    /// `if (json.id) { pm.environment.set("id", json.id) }`: a capture guarded by the value
+    /// it captures, or by the status (a guard with no `else`, holding only captures). runner
+    /// captures unguarded: a capture that finds nothing fails the step, which the report notes.
+    fn guarded(&mut self, statement: &oxc_ast::ast::IfStatement<'_>) -> Result<(), String> {
+        if statement.alternate.is_some() {
+            return Err(LOGIC.into());
+        }
+        let guard_ok = match statement.test.without_parentheses() {
+            Expression::LogicalExpression(_) => false,
+            test => {
+                self.subject(test).is_some()
+                    || {
+                        matches!(test, Expression::BinaryExpression(binary)
+                    if self.subject(&binary.left) == Some(Subject::Status)
+                        && matches!(binary.operator, BinaryOperator::StrictEquality | BinaryOperator::Equality))
+                    }
+            }
+        };
+        if !guard_ok {
+            return Err(LOGIC.into());
+        }
+        let body: Vec<&Statement<'_>> = match &statement.consequent {
+            Statement::BlockStatement(block) => block.body.iter().collect(),
+            other => vec![other],
+        };
+        let captures = self.out.captures.len();
+        for inner in &body {
+            let Statement::ExpressionStatement(expression) = inner else {
+                return Err(LOGIC.into());
+            };
+            let Expression::CallExpression(call) = expression.expression.without_parentheses()
+            else {
+                return Err(LOGIC.into());
+            };
+            if !dotted(&call.callee).is_some_and(|c| SETTERS.contains(&c.as_str())) {
+                return Err(LOGIC.into());
+            }
+            self.capture(call)?;
+        }
+        if self.out.captures.len() == captures {
+            return Err(LOGIC.into());
+        }
+        self.out.guarded = true;
+        Ok(())
+    }
+
+    /// A pre-request statement: setting a variable to a value known before the request, or
+    /// naming such a value.
+    fn pre_request(&mut self, statement: &Statement<'_>) -> Result<(), String> {
+        const PRE: &str = "runs before the request: runner runs no JavaScript; set the value in \
+                           `vars`, with --var, or capture it in an earlier step";
+        match statement {
+            Statement::EmptyStatement(_) => Ok(()),
+            Statement::VariableDeclaration(declaration) => {
+                for declarator in &declaration.declarations {
+                    let BindingPatternKind::BindingIdentifier(id) = &declarator.id.kind else {
+                        return Err(PRE.into());
+                    };
+                    let Some(value) = declarator.init.as_ref().and_then(|e| self.pre_value(e))
+                    else {
+                        return Err(PRE.into());
+                    };
+                    self.aliases
+                        .insert(id.name.to_string(), Alias::Literal(value));
+                }
+                Ok(())
+            }
+            Statement::ExpressionStatement(statement) => {
+                let Expression::CallExpression(call) = statement.expression.without_parentheses()
+                else {
+                    return Err(PRE.into());
+                };
+                if !dotted(&call.callee).is_some_and(|c| SETTERS.contains(&c.as_str())) {
+                    return Err(PRE.into());
+                }
+                let name = self
+                    .argument_literal(call, 0)
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .ok_or_else(|| "sets a variable whose name is computed".to_owned())?;
+                let value = call
+                    .arguments
+                    .get(1)
+                    .and_then(Argument::as_expression)
+                    .and_then(|e| self.pre_value(e))
+                    .ok_or_else(|| {
+                        "sets a variable to a value computed in JavaScript: runner runs none; \
+                         set it in `vars` (helpers: uuid, now, timestamp) or with --var"
+                            .to_owned()
+                    })?;
+                if value.is_object() || value.is_array() || value.is_null() {
+                    return Err(
+                        "sets a variable to a structure or null: define it in `vars`".into(),
+                    );
+                }
+                self.out.vars.shift_remove(&name);
+                self.out.vars.insert(name, value);
+                Ok(())
+            }
+            _ => Err(PRE.into()),
+        }
+    }
+
+    /// A value known before the request: a literal, another variable, a timestamp, a UUID,
+    /// or text joined from those; in Postman's template syntax.
+    fn pre_value(&self, expression: &Expression<'_>) -> Option<Value> {
+        if let Some(value) = self.literal(expression) {
+            return Some(value);
+        }
+        let text = |value: Value| match value {
+            Value::String(text) => Some(text),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        };
+        match expression.without_parentheses() {
+            Expression::BinaryExpression(binary) if binary.operator == BinaryOperator::Addition => {
+                let left = self.pre_value(&binary.left)?;
+                let right = self.pre_value(&binary.right)?;
+                // `+` adds numbers and joins anything else.
+                if left.is_number() && right.is_number() {
+                    return None;
+                }
+                Some(Value::String(text(left)? + &text(right)?))
+            }
+            Expression::TemplateLiteral(template) => {
+                let mut out = String::new();
+                for (index, quasi) in template.quasis.iter().enumerate() {
+                    out.push_str(quasi.value.cooked.as_deref()?);
+                    if let Some(expression) = template.expressions.get(index) {
+                        out.push_str(&text(self.pre_value(expression)?)?);
+                    }
+                }
+                Some(Value::String(out))
+            }
+            Expression::CallExpression(call) => {
+                let callee = dotted(&call.callee);
+                let helper = match callee.as_deref() {
+                    Some("uuid.v4" | "crypto.randomUUID") if call.arguments.is_empty() => "$guid",
+                    Some("pm.variables.replaceIn") => {
+                        return self.argument_literal(call, 0).filter(Value::is_string)
+                    }
+                    Some("Math.floor" | "Math.round" | "parseInt") => {
+                        // `Math.floor(Date.now() / 1000)`: the Unix time in seconds.
+                        let Some(Expression::BinaryExpression(division)) = call
+                            .arguments
+                            .first()
+                            .and_then(Argument::as_expression)
+                            .map(Expression::without_parentheses)
+                        else {
+                            return None;
+                        };
+                        let thousand = matches!(self.literal(&division.right), Some(Value::Number(n)) if n.as_u64() == Some(1000));
+                        if division.operator != BinaryOperator::Division
+                            || !thousand
+                            || !is_now_ms(&division.left)
+                        {
+                            return None;
+                        }
+                        "$timestamp"
+                    }
+                    _ => {
+                        // `new Date().toISOString()`, `require('uuid').v4()`.
+                        let Expression::StaticMemberExpression(member) = &call.callee else {
+                            return None;
+                        };
+                        match (
+                            member.property.name.as_str(),
+                            member.object.without_parentheses(),
+                        ) {
+                            ("toISOString", Expression::NewExpression(new))
+                                if new.callee.is_specific_id("Date")
+                                    && new.arguments.is_empty() =>
+                            {
+                                "$isoTimestamp"
+                            }
+                            ("v4", Expression::CallExpression(require))
+                                if require.callee.is_specific_id("require")
+                                    && self.argument_literal(require, 0)
+                                        == Some(Value::from("uuid")) =>
+                            {
+                                "$guid"
+                            }
+                            _ => return None,
+                        }
+                    }
+                };
+                Some(Value::String(format!("{{{{{helper}}}}}")))
+            }
+            _ => None,
         }
     }
 
@@ -478,6 +786,10 @@ impl Translator<'_> {
                 let callee = dotted(&call.callee);
                 match callee.as_deref() {
                     Some("pm.test") => self.test(call),
+                    Some("_.each" | "_.forEach") => self.for_each(call),
+                    _ if matches!(&call.callee, Expression::StaticMemberExpression(m) if m.property.name == "forEach") => {
+                        self.for_each(call)
+                    }
                     Some(setter) if SETTERS.contains(&setter) => self.capture(call),
                     _ => self.assertion(expression.without_parentheses()),
                 }
@@ -517,6 +829,9 @@ impl Translator<'_> {
             .and_then(Argument::as_expression)
             .ok_or_else(|| "sets a variable to nothing".to_owned())?;
         let source = match self.subject(value) {
+            Some(Subject::Json(path)) if path.contains(&Segment::Each) => {
+                return Err("sets a variable from every element of a list".into())
+            }
             Some(Subject::Json(path)) => CaptureSource::JsonPath(json_path(&path)),
             Some(Subject::Header(name)) => CaptureSource::Header(name),
             Some(Subject::Status) => CaptureSource::Status,
@@ -618,10 +933,28 @@ impl Translator<'_> {
             other => (None, other),
         };
         let mut words = Vec::new();
+        // `.property("a")` calls inside the chain (`.to.have.property("a").that.equals(1)`),
+        // innermost last.
+        let mut properties: Vec<String> = Vec::new();
         let subject = loop {
             match current {
                 Expression::StaticMemberExpression(member) => {
                     words.push(member.property.name.as_str());
+                    current = &member.object;
+                }
+                Expression::CallExpression(call) if matches!(&call.callee, Expression::StaticMemberExpression(m) if m.property.name == "property") =>
+                {
+                    let Expression::StaticMemberExpression(member) = &call.callee else {
+                        return Err(LOGIC.into());
+                    };
+                    if call.arguments.len() != 1 || words.contains(&"not") {
+                        return Err("a chai assertion the importer does not translate".into());
+                    }
+                    let key = self
+                        .argument_literal(call, 0)
+                        .and_then(|k| k.as_str().map(str::to_owned))
+                        .ok_or_else(|| "`.property()` with a computed name".to_owned())?;
+                    properties.push(key);
                     current = &member.object;
                 }
                 Expression::CallExpression(call)
@@ -647,6 +980,14 @@ impl Translator<'_> {
             }
         };
         words.reverse();
+        let subject = match subject {
+            subject if properties.is_empty() => subject,
+            Subject::Json(mut path) => {
+                path.extend(properties.into_iter().rev().map(Segment::Name));
+                Subject::Json(path)
+            }
+            _ => return Err("`.property()` of a value the importer cannot follow".into()),
+        };
         let negated = words.contains(&"not");
         let meaningful: Vec<&str> = words
             .iter()
@@ -668,6 +1009,25 @@ impl Translator<'_> {
                 .and_then(|e| self.literal(e))
                 .ok_or_else(|| format!("`.{method}()` with a computed value"))
         };
+        if *method == "property" {
+            // `.property("k")`: it exists; `.property("k", v)`: it equals v.
+            let Subject::Json(mut path) = subject else {
+                return Err("`.property()` of a value the importer cannot follow".into());
+            };
+            let key = argument(0)?;
+            path.push(Segment::Name(
+                key.as_str()
+                    .ok_or_else(|| "`.property()` with a name that is not text".to_owned())?
+                    .to_owned(),
+            ));
+            let (operator, operand) = match (arguments.len(), negated) {
+                (1, negated) => ("exists", Value::Bool(!negated)),
+                (2, false) => ("equals", argument(1)?),
+                (2, true) => ("not_equals", argument(1)?),
+                _ => return Err("`.property()` with more arguments".into()),
+            };
+            return self.expect(Subject::Json(path), operator, operand);
+        }
         let (operator, operand) = match (*method, negated) {
             ("eql" | "equal" | "equals" | "eq", false) => ("equals", argument(0)?),
             ("eql" | "equal" | "equals" | "eq", true) => ("not_equals", argument(0)?),
@@ -1005,6 +1365,20 @@ impl Translator<'_> {
     }
 }
 
+/// `Date.now()` or `new Date().getTime()`: the time in milliseconds.
+fn is_now_ms(expression: &Expression<'_>) -> bool {
+    let Expression::CallExpression(call) = expression.without_parentheses() else {
+        return false;
+    };
+    if dotted(&call.callee).as_deref() == Some("Date.now") {
+        return true;
+    }
+    matches!(&call.callee, Expression::StaticMemberExpression(member)
+        if member.property.name == "getTime"
+            && matches!(member.object.without_parentheses(), Expression::NewExpression(new)
+                if new.callee.is_specific_id("Date") && new.arguments.is_empty()))
+}
+
 fn number_value(number: f64) -> Option<Value> {
     if number.fract() == 0.0 && number.abs() < 9.0e15 {
         // An integral f64 within ±9e15 converts to i64 exactly.
@@ -1164,6 +1538,86 @@ mod tests {
         );
         let lines: Vec<(usize, bool)> = out.leftovers.iter().map(|l| (l.line, l.lossy)).collect();
         assert_eq!(lines, [(4, true), (7, true), (8, false), (9, true)]);
+    }
+
+    #[test]
+    fn properties_destructuring_loops_and_guards() {
+        let out = test(
+            r#"const {url, headers: {host}} = pm.response.json();
+            pm.expect(url).to.equal("/");
+            pm.expect(host).to.include("echo");
+            var json = pm.response.json();
+            pm.expect(json).to.have.property("id");
+            pm.expect(json).to.have.property("kind", "sim");
+            pm.expect(json).to.have.property("owner").that.has.property("name", "Ann");
+            json.items.forEach(function (item) {
+                pm.expect(item.id).to.be.a("number");
+                pm.expect(item).to.have.property("name");
+            });
+            _.each(json.tags, (tag) => pm.expect(tag).to.be.a("string"));
+            if (json.id) { pm.collectionVariables.set("id", json.id); }
+            if (pm.response.code === 200) pm.variables.set("kind", json.kind);"#,
+        );
+        assert!(out.leftovers.is_empty(), "{out:?}");
+        let paths: Vec<&String> = out.expect.jsonpath.keys().collect();
+        assert_eq!(
+            paths,
+            [
+                "$.url",
+                "$.headers.host",
+                "$.id",
+                "$.kind",
+                "$.owner.name",
+                "$.items[*].id",
+                "$.items[*].name",
+                "$.tags[*]"
+            ]
+        );
+        assert_eq!(out.expect.jsonpath["$.id"].0["exists"], true);
+        assert_eq!(out.expect.jsonpath["$.owner.name"].0["equals"], "Ann");
+        assert_eq!(out.captures.keys().collect::<Vec<_>>(), ["id", "kind"]);
+        assert!(out.guarded);
+    }
+
+    #[test]
+    fn a_loop_or_guard_with_anything_else_is_left_whole() {
+        let out = test(
+            "json.items.forEach(function (item) { pm.environment.set('x', item.id); });
+             if (json.id) { pm.environment.set('id', json.id); } else { postman.setNextRequest(null); }",
+        );
+        assert_eq!(out.leftovers.len(), 2, "{out:?}");
+        assert!(out.captures.is_empty() && out.expect.is_empty());
+    }
+
+    #[test]
+    fn pre_request_values_known_before_the_request_are_vars() {
+        let out = translate(
+            "pm.environment.set('ts', Math.floor(Date.now() / 1000));
+             pm.variables.set('id', require('uuid').v4());
+             const when = new Date().toISOString();
+             pm.collectionVariables.set('when', when);
+             pm.environment.set('auth', 'Bearer ' + pm.environment.get('token'));
+             pm.globals.set('url', `${pm.environment.get('host')}/v1`);
+             postman.setEnvironmentVariable('n', 3);
+             pm.environment.set('ms', Date.now());",
+            ScriptKind::PreRequest,
+        );
+        assert_eq!(
+            serde_json::to_value(&out.vars).unwrap_or_default(),
+            serde_json::json!({
+                "ts": "{{$timestamp}}",
+                "id": "{{$guid}}",
+                "when": "{{$isoTimestamp}}",
+                "auth": "Bearer {{token}}",
+                "url": "{{host}}/v1",
+                "n": 3
+            })
+        );
+        assert_eq!(
+            out.leftovers.len(),
+            1,
+            "milliseconds have no helper: {out:?}"
+        );
     }
 
     #[test]

@@ -38,12 +38,18 @@ pub struct Templates {
     pub renamed: IndexMap<String, String>,
     /// Runner names read by templates, in order of first use.
     pub used: IndexSet<String>,
+    /// Runner name → the Postman name it stands for, so two Postman names that would
+    /// become the same runner name (`@` and `?` are both `_`) stay two variables.
+    owners: IndexMap<String, String>,
 }
 
 impl Templates {
     /// The runner name of a Postman variable: letters, digits and `_`, not starting with a
     /// digit, and not a reserved name.
     pub fn name(&mut self, postman: &str) -> String {
+        if let Some(name) = self.renamed.get(postman) {
+            return name.clone();
+        }
         let mut name: String = postman
             .trim()
             .chars()
@@ -55,6 +61,13 @@ impl Templates {
         if RESERVED.contains(&name.as_str()) {
             name.push_str("_var");
         }
+        let base = name.clone();
+        let mut n = 2;
+        while self.owners.get(&name).is_some_and(|owner| owner != postman) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        self.owners.insert(name.clone(), postman.to_owned());
         if name != postman {
             self.renamed.insert(postman.to_owned(), name.clone());
         }
@@ -65,6 +78,24 @@ impl Templates {
     /// helper are kept as written and reported.
     pub fn text(&mut self, text: &str, item: &str, place: &str, report: &mut Report) -> String {
         crate::postman::placeholders::map_placeholders(text, |inner| {
+            if inner.contains("{{") {
+                // `{{host.{{one}}}}`: Postman resolves `one`, then reads the variable so named.
+                let flat = crate::postman::placeholders::map_placeholders(inner, str::to_owned)
+                    .replace("{{", "")
+                    .replace("}}", "");
+                let name = self.name(&flat);
+                self.used.insert(name.clone());
+                report.lossy(
+                    item,
+                    place,
+                    format!(
+                        "`{{{{{inner}}}}}` reads a variable whose name is built from another \
+                         variable's value: runner names are fixed; written as `{{{{{name}}}}}`, \
+                         give it the value Postman would resolve"
+                    ),
+                );
+                return name;
+            }
             let Some(dynamic) = inner.strip_prefix('$') else {
                 let name = self.name(inner);
                 self.used.insert(name.clone());
@@ -108,5 +139,23 @@ mod tests {
         );
         assert_eq!(report.lossy_count(), 1);
         assert_eq!(templates.renamed.len(), 2);
+    }
+
+    #[test]
+    fn names_that_would_collide_stay_distinct() {
+        let mut templates = Templates::default();
+        let mut report = Report::default();
+        let text = templates.text("{{@}}:{{?}}/{{@}}/{{_}}", "item", "url", &mut report);
+        assert_eq!(text, "{{_}}:{{__2}}/{{_}}/{{__3}}");
+        assert!(report.entries.is_empty());
+    }
+
+    #[test]
+    fn a_nested_variable_is_reported_and_written_once() {
+        let mut templates = Templates::default();
+        let mut report = Report::default();
+        let text = templates.text("https://{{host.{{one}}}}/get", "item", "url", &mut report);
+        assert_eq!(text, "https://{{host_one}}/get");
+        assert_eq!(report.lossy_count(), 1);
     }
 }

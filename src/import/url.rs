@@ -78,24 +78,37 @@ fn query_value(text: String) -> Value {
     }
 }
 
+/// The URL before its query, and the query; a fragment is dropped (it is never sent). A `#` or
+/// `?` inside a `{{variable}}` is part of its name.
 fn split_query(text: &str) -> (&str, Option<&str>) {
-    let text = text.split('#').next().unwrap_or(text);
-    match text.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
+    use crate::postman::placeholders::find_outside;
+    let text = find_outside(text, &['#']).map_or(text, |at| &text[..at]);
+    match find_outside(text, &['?']) {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
         None => (text, None),
     }
 }
 
+/// `a=1&b` as pairs; a `&` or `=` inside a `{{variable}}` is part of its name.
 fn parse_query(query: Option<&str>) -> Vec<(String, Option<String>)> {
-    query
-        .unwrap_or("")
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| match pair.split_once('=') {
-            Some((key, value)) => (key.to_owned(), Some(value.to_owned())),
+    use crate::postman::placeholders::find_outside;
+    let mut pairs = Vec::new();
+    let mut rest = query.unwrap_or("");
+    while !rest.is_empty() {
+        let (pair, next) = match find_outside(rest, &['&']) {
+            Some(at) => (&rest[..at], &rest[at + 1..]),
+            None => (rest, ""),
+        };
+        rest = next;
+        if pair.is_empty() {
+            continue;
+        }
+        pairs.push(match find_outside(pair, &['=']) {
+            Some(at) => (pair[..at].to_owned(), Some(pair[at + 1..].to_owned())),
             None => (pair.to_owned(), None),
-        })
-        .collect()
+        });
+    }
+    pairs
 }
 
 fn enabled(list: &[KeyValue]) -> Vec<(String, Option<String>)> {
@@ -104,7 +117,8 @@ fn enabled(list: &[KeyValue]) -> Vec<(String, Option<String>)> {
         .filter_map(|param| {
             let key = param.key.clone()?;
             let value = param.value.as_ref().map(|_| param.value_text());
-            Some((key, value))
+            // An empty pair (`a=1&`) is nothing, as in the text of a URL.
+            (!key.is_empty() || value.is_some()).then_some((key, value))
         })
         .collect()
 }

@@ -4,12 +4,13 @@
 use serde_json::Value;
 
 /// `text` with every `{{inner}}` written `{{convert(inner)}}` (`inner` trimmed); an opening
-/// `{{` with no closing `}}` and everything outside placeholders are kept as they are.
+/// `{{` with no closing `}}` and everything outside placeholders are kept as they are. A
+/// placeholder inside another (`{{host.{{one}}}}`) stays part of the outer one's `inner`.
 pub fn map_placeholders(text: &str, mut convert: impl FnMut(&str) -> String) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("{{") {
-        let Some(length) = rest[start + 2..].find("}}") else {
+        let Some(length) = closing(&rest[start + 2..]) else {
             break;
         };
         out.push_str(&rest[..start]);
@@ -21,6 +22,50 @@ pub fn map_placeholders(text: &str, mut convert: impl FnMut(&str) -> String) -> 
     }
     out.push_str(rest);
     out
+}
+
+/// Where the `}}` closing a placeholder whose inside starts `text` is, counting the `{{...}}`
+/// nested in it.
+fn closing(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while at + 1 < bytes.len() {
+        match &bytes[at..at + 2] {
+            b"{{" => {
+                depth += 1;
+                at += 2;
+            }
+            b"}}" if depth == 0 => return Some(at),
+            b"}}" => {
+                depth -= 1;
+                at += 2;
+            }
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+/// The byte offset of the first of `chars` in `text` outside `{{...}}` placeholders: a `#` or
+/// `?` inside a variable's name is part of the name, not a URL's fragment or query.
+pub fn find_outside(text: &str, chars: &[char]) -> Option<usize> {
+    let mut at = 0;
+    while at < text.len() {
+        let rest = &text[at..];
+        if let Some(after) = rest.strip_prefix("{{") {
+            if let Some(length) = closing(after) {
+                at += 2 + length + 2;
+                continue;
+            }
+        }
+        let c = rest.chars().next()?;
+        if chars.contains(&c) {
+            return Some(at);
+        }
+        at += c.len_utf8();
+    }
+    None
 }
 
 /// `value` with every string and object key passed through `convert`.
@@ -49,6 +94,21 @@ mod tests {
     fn converts_each_placeholder_and_keeps_the_rest() {
         let out = map_placeholders("a {{ x }} b {{y}} {{open", |inner| inner.to_uppercase());
         assert_eq!(out, "a {{X}} b {{Y}} {{open");
+    }
+
+    #[test]
+    fn a_nested_placeholder_is_part_of_the_outer_one() {
+        let out = map_placeholders("https://{{host.{{one}}}}/get", |inner| format!("<{inner}>"));
+        assert_eq!(out, "https://{{<host.{{one}}>}}/get");
+    }
+
+    #[test]
+    fn finds_a_character_outside_placeholders_only() {
+        let url = "{{p://}}://{{@}}:{{###}}@{{h}}/{{f/o/o}}?{{?}}={{&}}#top";
+        assert_eq!(find_outside(url, &['?']), url.find("?{{?}}"));
+        assert_eq!(find_outside(url, &['#']), url.find("#top"));
+        assert_eq!(find_outside("{{a#b}}", &['#']), None);
+        assert_eq!(find_outside("{{open #x", &['#']), Some(7));
     }
 
     #[test]

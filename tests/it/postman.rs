@@ -1,5 +1,6 @@
 //! `runner import postman` and `runner export postman` over the corpus in
-//! tests/fixtures/postman (written for this project): snapshots of the YAML and the report for
+//! tests/fixtures/postman (written for this project, and newman's integration fixtures in
+//! tests/fixtures/postman/newman): snapshots of the YAML and the report for
 //! each construct, validation, a green run of the imported EMnify flow against the sandbox,
 //! `--strict`, bad input, and the import → export → import round trip.
 
@@ -26,16 +27,27 @@ const CORPUS: &[(&str, Option<&str>)] = &[
     ("dynamic-variables", None),
     ("scripts-tests", None),
     ("scripts-lossy", None),
+    ("scripts-patterns", None),
     ("v2.0", None),
+    ("settings", None),
+    ("body-get", None),
+    ("body-formdata-content-type", None),
+    ("auth-oauth2-token", None),
+    ("credentials-literal", None),
+    ("newman/whatwg-url.postman_collection", None),
+    ("newman/bom-in-collection-file.postman_collection", None),
+    (
+        "newman/inherited-entities.postman_collection",
+        Some("newman/inherited-entities.postman_environment"),
+    ),
+    ("newman/protocol-profile-behavior.postman_collection", None),
 ];
 
 /// What stops the others from validating on any machine: files the Postman collection names
-/// by absolute path on its author's machine, and variables the collection reads but never
-/// defines (a path variable without a value, Postman's `{{$random...}}`, credentials its
-/// author kept in a Postman environment that is not in the fixture). Each is listed, so that
-/// any other problem fails the test.
+/// by absolute path on its author's machine, and Postman's `{{$random...}}`. (Variables the
+/// collection reads but never defines are declared as inputs, which a run asks for.) Each is
+/// listed, so that any other problem fails the test.
 const EXPECTED_PROBLEMS: &[(&str, &[&str])] = &[
-    ("url", &["undefined variable `order_id`"]),
     (
         "body-formdata",
         &[
@@ -44,16 +56,6 @@ const EXPECTED_PROBLEMS: &[(&str, &[&str])] = &[
         ],
     ),
     ("body-file", &["firmware/v2.bin`: No such file"]),
-    ("body-graphql", &["undefined variable `device_id`"]),
-    (
-        "auth",
-        &[
-            "undefined variable `api_key`",
-            "undefined variable `client_id`",
-            "undefined variable `client_secret`",
-            "undefined variable `api_key`",
-        ],
-    ),
     (
         "dynamic-variables",
         &[
@@ -86,8 +88,9 @@ fn every_construct_imports_as_its_snapshot() {
                 .starts_with("# yaml-language-server: $schema=../schemas/collection.schema.json\n"),
             "{name}"
         );
-        assert_snapshot!(format!("postman_import_{name}_yaml"), output.stdout);
-        assert_snapshot!(format!("postman_import_{name}_report"), output.stderr);
+        let snapshot = name.replace('/', "-");
+        assert_snapshot!(format!("postman_import_{snapshot}_yaml"), output.stdout);
+        assert_snapshot!(format!("postman_import_{snapshot}_report"), output.stderr);
     }
 }
 
@@ -95,7 +98,7 @@ fn every_construct_imports_as_its_snapshot() {
 fn imported_collections_validate() {
     let dir = Fixture::new();
     for (name, environment) in CORPUS {
-        let out = dir.path().join(format!("{name}.yaml"));
+        let out = dir.path().join(format!("{}.yaml", name.replace('/', "-")));
         let mut args = import_args(name, *environment);
         args.extend(["-o".to_owned(), out.display().to_string()]);
         let output = runner(&args);
@@ -234,6 +237,24 @@ fn secret_values_are_never_written() {
     for (name, environment, secrets) in [
         ("auth", None, &["placeholder-password"][..]),
         (
+            "auth-oauth2-token",
+            None,
+            &["placeholder-oauth-access-token"][..],
+        ),
+        (
+            "credentials-literal",
+            None,
+            // The Basic header's base64, and each literal.
+            &[
+                "cGxhY2Vob2xkZXItdXNlcjpwbGFjZWhvbGRlci1wYXNz",
+                "placeholder-bearer-literal",
+                "placeholder-api-key-literal",
+                "placeholder-form-password",
+                "placeholder-form-client-secret",
+                "placeholder-multipart-token",
+            ][..],
+        ),
+        (
             "variables",
             Some("variables.environment"),
             &["placeholder-client-secret", "placeholder-staging-secret"][..],
@@ -308,9 +329,11 @@ fn import_to(source: &Path, out: &Path) -> String {
 fn import_export_import_is_stable() {
     let dir = Fixture::new();
     for (name, _) in CORPUS {
-        let first = dir.path().join(format!("{name}.yaml"));
+        let first = dir.path().join(format!("{}.yaml", name.replace('/', "-")));
         let first_yaml = import_to(&PathBuf::from(fixture(name)), &first);
-        let exported = dir.path().join(format!("{name}.exported.json"));
+        let exported = dir
+            .path()
+            .join(format!("{}.exported.json", name.replace('/', "-")));
         let output = runner([
             "export".as_ref(),
             "postman".as_ref(),
@@ -322,7 +345,10 @@ fn import_export_import_is_stable() {
         // Same file name in another directory, so JSON Schema paths compare equal.
         let again = dir.path().join("again");
         std::fs::create_dir_all(&again).expect("mkdir");
-        let second_yaml = import_to(&exported, &again.join(format!("{name}.yaml")));
+        let second_yaml = import_to(
+            &exported,
+            &again.join(format!("{}.yaml", name.replace('/', "-"))),
+        );
         assert_eq!(
             without_comments(&second_yaml),
             without_comments(&first_yaml),
@@ -365,7 +391,7 @@ fn every_key_the_importer_writes_is_in_the_collection_schema() {
     let validator = jsonschema::validator_for(&schema).expect("a valid schema");
     let dir = Fixture::new();
     for (name, environment) in CORPUS {
-        let out = dir.path().join(format!("{name}.yaml"));
+        let out = dir.path().join(format!("{}.yaml", name.replace('/', "-")));
         let mut args = import_args(name, *environment);
         args.extend(["-o".to_owned(), out.display().to_string()]);
         let output = runner(&args);
@@ -402,4 +428,325 @@ fn the_schema_line_of_an_imported_file_is_relative_to_that_file() {
     let schema =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/collection.schema.json");
     assert_eq!(resolved, std::fs::canonicalize(schema).expect("schema"));
+}
+
+/// Issue 19, item 1: `protocolProfileBehavior` of the collection and of folders applies to
+/// every request inside (the nearest wins), and a setting runner cannot honour is lossy, so
+/// `--strict` refuses it.
+#[test]
+fn collection_and_folder_settings_apply_and_strict_refuses_the_rest() {
+    let output = runner(import_args("settings", None));
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = &output.stdout;
+    let step = |name: &str| {
+        let start = yaml.find(&format!("- name: {name}\n")).expect(name);
+        let rest = &yaml[start + 1..];
+        rest[..rest.find("- name:").unwrap_or(rest.len())].to_owned()
+    };
+    let inherits = step("Inherits both");
+    assert!(inherits.contains("follow_redirects: false"), "{inherits}");
+    assert!(inherits.contains("max_redirects: 3"), "{inherits}");
+    assert!(step("Follows after all").contains("follow_redirects: true"));
+    assert!(step("Top level").contains("follow_redirects: false"));
+    assert!(!step("Top level").contains("max_redirects"));
+    assert!(
+        output
+            .stderr
+            .contains("not translated: Uploads › Keeps the method · settings"),
+        "{}",
+        output.stderr
+    );
+    let mut strict = import_args("settings", None);
+    strict.push("--strict".to_owned());
+    let strict = runner(&strict);
+    assert_eq!(strict.code, 2, "{strict:?}");
+    assert!(
+        strict.stderr.contains("followOriginalHttpMethod"),
+        "{strict:?}"
+    );
+}
+
+/// Issue 19, items 2 and 3: a `#` or `?` inside `{{...}}` is part of the variable's name, and
+/// a nested variable leaves no stray braces (it is reported: runner names are fixed).
+#[test]
+fn reserved_characters_and_nested_variables_stay_inside_their_placeholders() {
+    let output = runner(import_args("newman/whatwg-url.postman_collection", None));
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("url: \"{{p___}}://{{_}}:{{___}}@{{host_name}}:{{_p}}/{{f_o_o}}\"\n"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stdout
+            .contains("query: { \"{{__2}}\": \"{{__3}}\" }"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("url: https://{{host_one}}/get\n"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stderr
+            .contains("`{{host.{{one}}}}` reads a variable whose name is built"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// Issue 19, item 4: a GET with a body is exported with `disableBodyPruning`, so Postman (and
+/// the importer) keep the body.
+#[test]
+fn export_keeps_the_body_of_a_get() {
+    let dir = Fixture::new();
+    let yaml = dir.path().join("get.yaml");
+    import_to(&PathBuf::from(fixture("body-get")), &yaml);
+    let output = runner(["export".as_ref(), "postman".as_ref(), yaml.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let exported: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
+    let search = &exported["item"][0];
+    assert_eq!(search["name"], "Search");
+    assert_eq!(
+        search["protocolProfileBehavior"]["disableBodyPruning"],
+        true
+    );
+    assert_eq!(
+        exported["item"][1]["protocolProfileBehavior"]["disableBodyPruning"],
+        serde_json::Value::Null,
+        "a GET without a body needs no setting"
+    );
+}
+
+/// Issue 19, item 6: a UTF-8 byte-order mark and a collection without `info` (newman's own
+/// fixtures) import; a v1 collection is refused with the way to convert it.
+#[test]
+fn a_byte_order_mark_and_a_collection_without_info_import() {
+    let bom = fixture("newman/bom-in-collection-file.postman_collection");
+    assert!(std::fs::read(&bom)
+        .expect("the fixture")
+        .starts_with(&[0xEF, 0xBB, 0xBF]));
+    let output = runner(["import", "postman", &bom]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let output = runner(import_args(
+        "newman/inherited-entities.postman_collection",
+        Some("newman/inherited-entities.postman_environment"),
+    ));
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("\nname: Inherited Entities\n"));
+    let v1 = runner(["import", "postman", &fixture("errors/v1")]);
+    assert_eq!(v1.code, 2);
+    assert!(
+        v1.stderr.contains("postman-collection-transformer convert"),
+        "{v1:?}"
+    );
+}
+
+/// Issue 19, item 7: an OAuth 2.0 auth holding its access token is that token, sent as a
+/// bearer token from a secret input.
+#[test]
+fn an_oauth2_access_token_is_a_bearer_token() {
+    let output = runner(import_args("auth-oauth2-token", None));
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("  auth:\n    bearer: \"{{oauth2_access_token}}\"\n"),
+        "{}",
+        output.stdout
+    );
+    assert!(output
+        .stdout
+        .contains("oauth2_access_token: \"{{env.OAUTH2_ACCESS_TOKEN}}\""));
+    assert!(output
+        .stdout
+        .contains("api_key: { query: access_token, value: \"{{access_token}}\" }"));
+}
+
+/// Issue 19, item 8: literal credentials in headers and form bodies are lifted into secret
+/// inputs (the values are checked absent by `secret_values_are_never_written`).
+#[test]
+fn literal_credentials_outside_auth_blocks_become_secret_inputs() {
+    let output = runner(import_args("credentials-literal", None));
+    assert_eq!(output.code, 0, "{output:?}");
+    for wanted in [
+        "Authorization: \"Basic {{basic_credentials}}\"",
+        "Authorization: Bearer {{bearer_token}}",
+        "X-Api-Key: \"{{x_api_key}}\"",
+        "password: \"{{password}}\"",
+        "client_secret: \"{{client_secret}}\"",
+        "api_token: \"{{api_token}}\"",
+        "BASIC_CREDENTIALS:\n    secret: true",
+        // A template stays one.
+        "Authorization: \"Bearer {{token}}\"",
+        "grant_type: password",
+    ] {
+        assert!(
+            output.stdout.contains(wanted),
+            "{wanted}:\n{}",
+            output.stdout
+        );
+    }
+    assert!(output
+        .stderr
+        .contains("read from the secret input `CLIENT_SECRET`"));
+}
+
+/// Issue 19, item 9: a variable read but defined nowhere is declared as an input, so the
+/// collection validates and a run says exactly what to set.
+#[test]
+fn variables_defined_nowhere_are_inputs_a_run_asks_for() {
+    let dir = Fixture::new();
+    let out = dir.path().join("url.yaml");
+    let mut args = import_args("url", None);
+    args.extend(["-o".to_owned(), out.display().to_string()]);
+    assert_eq!(runner(&args).code, 0);
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(yaml.contains("order_id: \"{{env.ORDER_ID}}\""), "{yaml}");
+    let validated = runner(["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+    let run = runner(["run".as_ref(), out.as_os_str()]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("ORDER_ID")
+            && run.stderr.contains("defines it nowhere")
+            && run.stderr.contains("--var order_id="),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Script lines in a Postman collection, (test, pre-request): every non-blank line that is
+/// not only a `//` comment, of every enabled script of the collection, its folders and requests.
+fn script_lines(collection: &serde_json::Value) -> (usize, usize) {
+    let mut counts = (0, 0);
+    let mut events = Vec::new();
+    let mut stack = vec![collection];
+    while let Some(node) = stack.pop() {
+        match node.get("event") {
+            Some(serde_json::Value::Array(list)) => events.extend(list),
+            Some(one @ serde_json::Value::Object(_)) => events.push(one),
+            _ => {}
+        }
+        if let Some(items) = node.get("item").and_then(serde_json::Value::as_array) {
+            stack.extend(items);
+        }
+    }
+    for event in events {
+        if event.get("disabled") == Some(&serde_json::Value::Bool(true)) {
+            continue;
+        }
+        let source = match event.pointer("/script/exec") {
+            Some(serde_json::Value::Array(lines)) => lines
+                .iter()
+                .filter_map(serde_json::Value::as_str)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Some(serde_json::Value::String(text)) => text.clone(),
+            _ => continue,
+        };
+        let lines = counted_lines(&source);
+        match event.get("listen").and_then(serde_json::Value::as_str) {
+            Some("test") => counts.0 += lines,
+            Some("prerequest") => counts.1 += lines,
+            _ => {}
+        }
+    }
+    counts
+}
+
+fn counted_lines(code: &str) -> usize {
+    code.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("//"))
+        .count()
+}
+
+/// Script lines the import left untranslated, (test, pre-request): the lines of the code
+/// under each `# Not translated: ... script line N (...)` comment.
+fn untranslated_lines(yaml: &str) -> (usize, usize) {
+    let mut counts = (0, 0);
+    let mut current: Option<bool> = None;
+    for line in yaml.lines().map(str::trim_start) {
+        if let Some(rest) = line.strip_prefix("# Not translated: ") {
+            current = if rest.starts_with("test script line") {
+                Some(true)
+            } else if rest.starts_with("pre-request script line") {
+                Some(false)
+            } else {
+                None
+            };
+            continue;
+        }
+        match (current, line.strip_prefix("#   ")) {
+            (Some(test), Some(code)) => {
+                let n = counted_lines(code);
+                if test {
+                    counts.0 += n;
+                } else {
+                    counts.1 += n;
+                }
+            }
+            _ => current = None,
+        }
+    }
+    counts
+}
+
+/// Issue 19's measure: of the script lines in the corpus, how many the importer translated
+/// (tests and pre-request scripts apart, and all), printed with `-- --nocapture`; each may
+/// not fall below what was measured (docs/postman.md states the figures).
+#[test]
+fn script_translation_does_not_fall_below_the_measured_share() {
+    // Per mille, as measured when the figures were last raised.
+    const TESTS: usize = 867;
+    const PRE_REQUEST: usize = 904;
+    const ALL: usize = 870;
+    let dir = Fixture::new();
+    let (mut total, mut left) = ((0, 0), (0, 0));
+    for (name, environment) in CORPUS {
+        let text = std::fs::read_to_string(fixture(name)).expect("the fixture");
+        let json: serde_json::Value =
+            serde_json::from_str(text.trim_start_matches('\u{feff}')).expect("JSON");
+        let (tests, pre) = script_lines(&json);
+        let out = dir.path().join(format!("{}.yaml", name.replace('/', "-")));
+        let mut args = import_args(name, *environment);
+        args.extend(["-o".to_owned(), out.display().to_string()]);
+        assert_eq!(runner(&args).code, 0, "{name}");
+        let (tests_left, pre_left) =
+            untranslated_lines(&std::fs::read_to_string(&out).expect("written"));
+        assert!(tests_left <= tests && pre_left <= pre, "{name}");
+        total = (total.0 + tests, total.1 + pre);
+        left = (left.0 + tests_left, left.1 + pre_left);
+    }
+    let share = |done: usize, all: usize| (done * 1000).checked_div(all).unwrap_or(1000);
+    let tests = share(total.0 - left.0, total.0);
+    let pre = share(total.1 - left.1, total.1);
+    let all = share(total.0 + total.1 - left.0 - left.1, total.0 + total.1);
+    println!(
+        "script lines translated over the corpus: tests {}/{} ({}.{}%), pre-request {}/{} ({}.{}%), all {}/{} ({}.{}%)",
+        total.0 - left.0,
+        total.0,
+        tests / 10,
+        tests % 10,
+        total.1 - left.1,
+        total.1,
+        pre / 10,
+        pre % 10,
+        total.0 + total.1 - left.0 - left.1,
+        total.0 + total.1,
+        all / 10,
+        all % 10,
+    );
+    assert!(tests >= TESTS, "test scripts: {tests}‰ < {TESTS}‰");
+    assert!(
+        pre >= PRE_REQUEST,
+        "pre-request scripts: {pre}‰ < {PRE_REQUEST}‰"
+    );
+    assert!(all >= ALL, "all scripts: {all}‰ < {ALL}‰");
 }
