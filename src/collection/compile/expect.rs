@@ -65,21 +65,32 @@ pub(super) fn conditions_references(
 }
 
 impl Compiler<'_> {
-    pub(super) fn expectations(&mut self, spec: &ExpectSpec, field: &FieldPath) -> Expectations {
-        let status = spec.status.as_ref().and_then(|status| match status {
-            // A template (`"{{expected_status}}"`, a data row's column) resolves when the
-            // step runs.
-            StatusSpec::Text(text) if text.contains("{{") => self
-                .template(text, &field.key("status"))
-                .map(StatusMatcher::Templated),
+    /// Compiles an expected status at `field` (a step's or `defaults.expect`'s). A template
+    /// (`"{{expected_status}}"`, a data row's column) resolves when the step runs.
+    pub(super) fn status(
+        &mut self,
+        status: &StatusSpec,
+        field: &FieldPath,
+    ) -> Option<StatusMatcher> {
+        match status {
+            StatusSpec::Text(text) if text.contains("{{") => {
+                self.template(text, field).map(StatusMatcher::Templated)
+            }
             _ => match StatusMatcher::compile(status) {
                 Ok(matcher) => Some(matcher),
                 Err(message) => {
-                    self.problem(&field.key("status"), message);
+                    self.problem(field, message);
                     None
                 }
             },
-        });
+        }
+    }
+
+    pub(super) fn expectations(&mut self, spec: &ExpectSpec, field: &FieldPath) -> Expectations {
+        let status = spec
+            .status
+            .as_ref()
+            .and_then(|status| self.status(status, &field.key("status")));
         let headers = spec
             .headers
             .iter()
@@ -423,6 +434,37 @@ steps:
             .map(|c| (c.name.as_str(), c.secret))
             .collect();
         assert_eq!(captures, [("id", false), ("token", true)]);
+    }
+
+    #[test]
+    fn a_step_without_a_status_takes_the_default_or_a_success() {
+        use crate::check::expect::StatusMatcher;
+        let plain = compiled(
+            "name: t\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/\" }\n",
+        );
+        assert!(matches!(
+            request_step(&plain, 0).expect.status,
+            Some(StatusMatcher::Success)
+        ));
+        let defaulted = compiled(
+            "name: t\ndefaults: { expect: { status: any } }\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/\" }\n  - name: own\n    request: { url: \"http://127.0.0.1:1/\" }\n    expect: { status: 201 }\n",
+        );
+        assert!(matches!(
+            request_step(&defaulted, 0).expect.status,
+            Some(StatusMatcher::Any)
+        ));
+        assert!(matches!(
+            request_step(&defaulted, 1).expect.status,
+            Some(StatusMatcher::Codes(_))
+        ));
+        let found = problems(
+            "name: t\ndefaults: { expect: { status: 2xy } }\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/\" }\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("defaults.expect.status: `2xy` is not a status"),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -338,13 +338,7 @@ impl Compiler<'_> {
             .expect
             .as_ref()
             .and_then(|expect| expect.status.as_ref())
-            .and_then(|status| match StatusMatcher::compile(status) {
-                Ok(matcher) => Some(matcher),
-                Err(message) => {
-                    self.problem(&root.key("expect").key("status"), message);
-                    None
-                }
-            });
+            .and_then(|status| self.status(status, &root.key("expect").key("status")));
         Defaults {
             headers,
             auth,

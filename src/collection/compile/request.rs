@@ -40,7 +40,7 @@ impl Compiler<'_> {
         };
         // A step that says nothing about status expects `defaults.expect.status`, else a
         // success: a smoke test must fail on a 4xx or 5xx.
-        if expect.status.is_none() && spec.expect.as_ref().is_none_or(|e| e.status.is_none()) {
+        if spec.expect.as_ref().is_none_or(|e| e.status.is_none()) {
             expect.status = Some(
                 self.defaults
                     .status
