@@ -293,21 +293,10 @@ fn step_row(out: &mut String, id: &str, step: &StepResult) {
             escape(&super::attempts_summary(step))
         );
         for (number, attempt) in step.attempts.iter().enumerate() {
-            let status = attempt
-                .status
-                .map_or_else(|| "no response".to_owned(), |s| s.to_string());
-            let note = if attempt.note.is_empty() {
-                String::new()
-            } else {
-                format!(", retried: {}", attempt.note)
-            };
             let _ = write!(
                 out,
-                "<li>attempt {}: {} in {}{}</li>",
-                number + 1,
-                escape(&status),
-                format_duration(attempt.duration),
-                escape(&note)
+                "<li>{}</li>",
+                escape(&super::attempt_line(number, attempt))
             );
         }
         out.push_str("</ul>");

@@ -157,18 +157,7 @@ fn system_out(step: &StepResult) -> String {
     if step.attempts.len() > 1 {
         lines.push(super::attempts_summary(step));
         for (number, attempt) in step.attempts.iter().enumerate() {
-            let status = attempt
-                .status
-                .map_or_else(|| "no response".to_owned(), |s| s.to_string());
-            let mut line = format!(
-                "attempt {}: {status} in {} ms",
-                number + 1,
-                super::millis(attempt.duration)
-            );
-            if !attempt.note.is_empty() {
-                line.push_str(&format!(", retried: {}", attempt.note));
-            }
-            lines.push(line);
+            lines.push(super::attempt_line(number, attempt));
         }
     }
     lines.join("\n")

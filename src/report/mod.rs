@@ -12,7 +12,7 @@ pub mod tap;
 pub mod terminal;
 mod timing;
 
-pub(crate) use timing::{attempts_summary, waited};
+pub(crate) use timing::{attempt_line, attempts_summary, waited};
 
 use std::path::Path;
 use std::time::Duration;
