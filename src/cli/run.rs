@@ -13,12 +13,21 @@ use super::args::{CiReport, RunArgs};
 use super::exit_code;
 use super::output::{CollectionWriter, OrderedOutput};
 use super::progress::Progress;
+use super::reports::Reports;
 use runner::collection::{Collection, Diagnostics};
 use runner::engine::workers::{self, Job, Plan};
-use runner::engine::{Collector, Event, Observer, Override, PrepareError, RunOptions, Selection};
+use runner::engine::{
+    CollectionReport, Collector, Event, Observer, Override, PrepareError, RunOptions, Selection,
+};
 use runner::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
+use runner::report;
 use runner::report::terminal::{print_summary, TerminalReporter};
-use runner::report::{self, RunRecord};
+
+/// What collection run `index` ran, taken from its collector.
+fn take_run(collectors: &[Mutex<Collector>], index: usize) -> Option<CollectionReport> {
+    let mut collector = collectors.get(index)?.lock().ok()?;
+    collector.report.take()
+}
 
 /// Where the output for people goes: stdout, or stderr when a report takes stdout (`-`).
 enum Terminal {
@@ -43,7 +52,7 @@ impl Write for Terminal {
 }
 
 /// The path that means standard output.
-const STDOUT: &str = "-";
+pub(super) const STDOUT: &str = "-";
 
 /// The most collection runs (collections times iterations or data rows) in one invocation:
 /// each keeps its results for the reports (docs/limits.md).
@@ -53,7 +62,8 @@ const MAX_RUNS: usize = 1_000_000;
 /// the summary (shared, so an interrupted run still has what ran).
 struct CollectionObserver {
     terminal: TerminalReporter<CollectionWriter<Terminal>>,
-    collector: Arc<Mutex<Collector>>,
+    collectors: Arc<Vec<Mutex<Collector>>>,
+    index: usize,
     progress: Arc<Progress>,
     name: String,
 }
@@ -67,7 +77,7 @@ impl Observer for CollectionObserver {
             Event::CollectionFinished(_) => {}
         }
         self.terminal.on_event(event);
-        if let Ok(mut collector) = self.collector.lock() {
+        if let Some(Ok(mut collector)) = self.collectors.get(self.index).map(Mutex::lock) {
             collector.on_event(event);
         }
     }
@@ -193,10 +203,18 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         runs.len(),
         Some(Arc::clone(&progress)),
     );
-    let collectors: Vec<Arc<Mutex<Collector>>> = runs.iter().map(|_| Arc::default()).collect();
+    let collectors: Arc<Vec<Mutex<Collector>>> =
+        Arc::new(runs.iter().map(|_| Mutex::default()).collect());
     let started_at = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
+    let reports = match Reports::new(&args, &started_at) {
+        Ok(reports) => Arc::new(Mutex::new(reports)),
+        Err(message) => {
+            let _ = writeln!(stderr, "error: {message}; nothing was sent");
+            return exit_code::RUNTIME_ERROR;
+        }
+    };
     let started = Instant::now();
     let jobs: Vec<Job<CollectionObserver>> = runs
         .iter()
@@ -213,20 +231,29 @@ pub(super) async fn run(args: RunArgs) -> u8 {
                     },
                     args.verbose,
                 ),
-                collector: Arc::clone(&collectors[index]),
+                collectors: Arc::clone(&collectors),
+                index,
                 progress: Arc::clone(&progress),
                 name: String::new(),
             },
         })
         .collect();
     let finish = Arc::clone(&output);
+    let (done_collectors, done_reports) = (Arc::clone(&collectors), Arc::clone(&reports));
     let mut stopped_by = None;
     let ran = workers::run(
         jobs,
         &plan,
         clients,
         Arc::new(super::sandboxes::Bundled),
-        move |index| finish.finish(index),
+        move |index| {
+            finish.finish(index);
+            // The run goes to the reports (in input order) and is dropped.
+            let run = take_run(&done_collectors, index);
+            if let Ok(mut reports) = done_reports.lock() {
+                reports.finished(index, run);
+            }
+        },
         async {
             stopped_by = Some(stop_signal().await);
         },
@@ -250,7 +277,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         .collect();
     let signal = stopped_by.unwrap_or(Signal::Interrupt);
     if interrupted {
-        for collector in &collectors {
+        for collector in collectors.iter() {
             if let Ok(mut collector) = collector.lock() {
                 collector.interrupt(signal.name());
             }
@@ -259,20 +286,17 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             output.finish(index);
         }
     }
-    let run = RunRecord {
-        collections: collectors
-            .iter()
-            .filter_map(|c| c.lock().ok().and_then(|mut c| c.report.take()))
-            .collect(),
-        started_at,
-        duration: started.elapsed(),
-        interrupted,
-    };
-    output.with_output(|out| print_summary(out, &run));
+    let mut reports = reports.lock().unwrap_or_else(|e| e.into_inner());
+    reports.finish_all(runs.len(), |index| take_run(&collectors, index));
+    let duration = started.elapsed();
+    let mut summary = reports.summary.clone();
+    summary.duration = duration;
+    summary.interrupted = interrupted;
+    output.with_output(|out| print_summary(out, &reports.digest, &summary));
     let mut code = if interrupted {
         signal.exit_code()
     } else {
-        exit_code::for_totals(&run.totals())
+        exit_code::for_totals(&summary.totals)
     };
     setup_failures.sort_by_key(|(index, _)| *index);
     for (_, failure) in setup_failures {
@@ -288,7 +312,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             }
         }
     }
-    if !write_reports(&args, &run, &mut stderr) && !interrupted {
+    if !reports.write(duration, interrupted, &mut stderr) && !interrupted {
         code = code.max(exit_code::RUNTIME_ERROR);
     }
     if let Some(path) = &args.cookie_jar {
@@ -420,7 +444,7 @@ fn destinations(args: &RunArgs) -> impl Iterator<Item = &Path> {
 
 /// The repository's root as the CI system names it in `variable`, else the current directory:
 /// annotations and code quality reports want paths relative to it.
-fn ci_root(variable: &str) -> std::path::PathBuf {
+pub(super) fn ci_root(variable: &str) -> std::path::PathBuf {
     std::env::var_os(variable)
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::current_dir().ok())
@@ -429,7 +453,7 @@ fn ci_root(variable: &str) -> std::path::PathBuf {
 
 /// GitHub annotations are on when asked for, or by default in GitHub Actions when no other
 /// report is.
-fn github_annotations(args: &RunArgs) -> bool {
+pub(super) fn github_annotations(args: &RunArgs) -> bool {
     let chosen = args.reports.contains(&CiReport::Github);
     let any_report = !args.reports.is_empty()
         || args.report_junit.is_some()
@@ -437,33 +461,6 @@ fn github_annotations(args: &RunArgs) -> bool {
         || args.report_tap.is_some()
         || args.report_html.is_some();
     chosen || (!any_report && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"))
-}
-
-/// Writes the GitHub annotations to stdout and the summary to `$GITHUB_STEP_SUMMARY` (when
-/// set); false if the summary could not be written.
-fn write_github(run: &RunRecord, stderr: &mut impl Write) -> bool {
-    let root = ci_root("GITHUB_WORKSPACE");
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout
-        .write_all(report::github::annotations(run, &root).as_bytes())
-        .and_then(|()| stdout.flush());
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
-        return true;
-    };
-    let appended = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .and_then(|mut file| file.write_all(report::github::summary(run, &root).as_bytes()));
-    if let Err(error) = appended {
-        let _ = writeln!(
-            stderr,
-            "error: cannot write the step summary `{}`: {error}",
-            Path::new(&path).display()
-        );
-        return false;
-    }
-    true
 }
 
 /// Checks before the first request that every destination can be written, and that at most
@@ -484,58 +481,6 @@ fn check_destinations(args: &RunArgs) -> Result<(), String> {
         return Err("only one report can go to standard output (`-`)".into());
     }
     Ok(())
-}
-
-/// Writes every requested report; false if one could not be written.
-fn write_reports(args: &RunArgs, run: &RunRecord, stderr: &mut impl Write) -> bool {
-    type Render<'r> = Box<dyn Fn() -> String + 'r>;
-    type Writer<'a> = (&'a Option<std::path::PathBuf>, fn(&RunRecord) -> String);
-    let gitlab_root = ci_root("CI_PROJECT_DIR");
-    let files: [Writer<'_>; 5] = [
-        (&args.report_junit, report::junit::render),
-        (&args.report_json, report::json::render),
-        (&args.report_tap, report::tap::render),
-        (&args.report_html, report::html::render),
-        (&args.curl, report::curl::render),
-    ];
-    let mut outputs: Vec<(&Path, Render<'_>)> = files
-        .into_iter()
-        .filter_map(|(path, render)| {
-            path.as_deref()
-                .map(|path| (path, Box::new(move || render(run)) as Render<'_>))
-        })
-        .collect();
-    for ci in &args.reports {
-        if let CiReport::GitlabCodeQuality(path) = ci {
-            let root = &gitlab_root;
-            outputs.push((path, Box::new(move || report::gitlab::render(run, root))));
-        }
-    }
-    let mut ok = true;
-    if github_annotations(args) {
-        ok &= write_github(run, stderr);
-    }
-    for (path, render) in outputs {
-        if path == Path::new(STDOUT) {
-            let mut stdout = std::io::stdout().lock();
-            let written = stdout
-                .write_all(render().as_bytes())
-                .and_then(|()| stdout.flush());
-            if let Err(error) = written {
-                let _ = writeln!(
-                    stderr,
-                    "error: cannot write a report to standard output: {error}"
-                );
-                ok = false;
-            }
-            continue;
-        }
-        if let Err(error) = report::write_atomically(path, render().as_bytes()) {
-            let _ = writeln!(stderr, "error: {error}");
-            ok = false;
-        }
-    }
-    ok
 }
 
 /// The options of every iteration: one, or one per `--data` row / `--iterations`.
