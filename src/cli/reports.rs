@@ -15,6 +15,30 @@ use runner::report::{self, github, gitlab, html, json, junit, tap};
 
 use super::args::{CiReport, RunArgs};
 
+/// The path that means standard output.
+pub(super) const STDOUT: &str = "-";
+
+/// The repository's root as the CI system names it in `variable`, else the current directory:
+/// annotations and code quality reports want paths relative to it.
+fn ci_root(variable: &str) -> std::path::PathBuf {
+    std::env::var_os(variable)
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default()
+}
+
+/// GitHub annotations are on when asked for, or by default in GitHub Actions when no other
+/// report is.
+fn github_annotations(args: &RunArgs) -> bool {
+    let chosen = args.reports.contains(&CiReport::Github);
+    let any_report = !args.reports.is_empty()
+        || args.report_junit.is_some()
+        || args.report_json.is_some()
+        || args.report_tap.is_some()
+        || args.report_html.is_some();
+    chosen || (!any_report && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"))
+}
+
 /// Where a report goes.
 enum Target {
     /// A file, replaced atomically once the report is complete.
@@ -45,8 +69,8 @@ impl Reports {
     /// temporary file for them cannot be made.
     pub(super) fn new(args: &RunArgs, started_at: &str) -> Result<Reports, String> {
         let mut wanted: Vec<(Target, Box<dyn Format>)> = Vec::new();
-        if super::run::github_annotations(args) {
-            let root = super::run::ci_root("GITHUB_WORKSPACE");
+        if github_annotations(args) {
+            let root = ci_root("GITHUB_WORKSPACE");
             wanted.push((
                 Target::GithubAnnotations,
                 Box::new(github::Annotations::new(&root)),
@@ -59,7 +83,7 @@ impl Reports {
             }
         }
         let target = |path: &Path| {
-            if path == Path::new(super::run::STDOUT) {
+            if path == Path::new(STDOUT) {
                 Target::Stdout
             } else {
                 Target::File(path.to_owned())
@@ -82,7 +106,7 @@ impl Reports {
         }
         for ci in &args.reports {
             if let CiReport::GitlabCodeQuality(path) = ci {
-                let root = super::run::ci_root("CI_PROJECT_DIR");
+                let root = ci_root("CI_PROJECT_DIR");
                 wanted.push((target(path), Box::new(gitlab::CodeQuality::new(&root))));
             }
         }
