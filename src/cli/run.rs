@@ -478,8 +478,8 @@ struct Plans {
     base: RunOptions,
     /// `--vars-file` values: the lowest precedence.
     files: Vec<Override>,
-    /// `--data` rows, used in turn.
-    rows: Vec<super::data::Row>,
+    /// `--data` rows, used in turn: each column's name held once.
+    rows: Vec<CompactRow>,
     /// `--var` and `--secret` values: the highest precedence.
     flags: Vec<Override>,
     /// Iterations.
@@ -493,7 +493,7 @@ impl Plans {
             files.extend(read_vars_file(file)?);
         }
         let rows = match &args.data {
-            Some(path) => super::data::read_rows(path)?,
+            Some(path) => compact(super::data::read_rows(path)?),
             None => Vec::new(),
         };
         let count = args.iterations.map_or(rows.len().max(1), |n| n as usize);
@@ -520,7 +520,7 @@ impl Plans {
             .flatten();
         let mut overrides = self.files.clone();
         overrides.extend(row.map(|(name, value)| Override {
-            name: name.clone(),
+            name: name.to_string(),
             value: value.clone(),
             secret: false,
         }));
@@ -543,7 +543,7 @@ impl Plans {
                 .get(i)
                 .into_iter()
                 .flatten()
-                .map(|(name, _)| name.as_str())
+                .map(|(name, _)| &**name)
                 .collect();
             if !seen.contains(&names) {
                 seen.push(names);
@@ -552,6 +552,28 @@ impl Plans {
         }
         found
     }
+}
+
+/// A `--data` row: its columns' names and values.
+type CompactRow = Box<[(Arc<str>, Value)]>;
+
+/// `rows` as lists of pairs, each column's name shared by every row (a map per row of a
+/// 100,000-row file held several times the memory of its values).
+fn compact(rows: Vec<super::data::Row>) -> Vec<CompactRow> {
+    let mut names: std::collections::HashMap<String, Arc<str>> = std::collections::HashMap::new();
+    rows.into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|(name, value)| {
+                    let name = names
+                        .entry(name)
+                        .or_insert_with_key(|name| Arc::from(name.as_str()))
+                        .clone();
+                    (name, value)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 fn options(args: &RunArgs, mut overrides: Vec<Override>) -> RunOptions {
