@@ -81,8 +81,8 @@ impl Write for Terminal {
     }
 }
 
-/// The most collection runs (collections times iterations or data rows) in one invocation:
-/// each keeps its results for the reports (docs/limits.md).
+/// The most collection runs (collections times iterations or data rows) in one invocation
+/// (docs/limits.md).
 const MAX_RUNS: usize = 1_000_000;
 
 /// What one collection's task reports to: the terminal, and the collector for reports and
