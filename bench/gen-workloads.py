@@ -159,3 +159,39 @@ write("w3.stepci.yaml", stepci("w3", [SC_BIG]))
 for c in range(1, 51):
     write(f"w4/c{c:02d}.yaml", runner(f"W4 collection {c}", RUNNER_AUTH, RUNNER_GET * 19))
     write(f"w4/c{c:02d}.hurl", HURL_AUTH + HURL_GET * 19)
+
+# W5: a long data-driven run: the 2-step flow (authenticate with the row's token, capture the
+# auth token as a secret, list with it) once per row of a CSV, or once per --iterations.
+W5 = """name: W5 data-driven authenticate and list
+vars:
+  base_url: "{base}"
+  application_token: bench
+  device: none
+steps:
+  - name: authenticate
+    request:
+      method: POST
+      url: "{{{{base_url}}}}/api/v1/authenticate"
+      json: {{ application_token: "{{{{application_token}}}}", device: "{{{{device}}}}" }}
+    expect:
+      status: 200
+    capture:
+      auth_token: {{ jsonpath: $.auth_token, secret: true }}
+  - name: list
+    request:
+      url: "{{{{base_url}}}}/api/v1/endpoint"
+      query: {{ page: 1, per_page: 20, sort: id }}
+      headers: {{ Authorization: "Bearer {{{{auth_token}}}}" }}
+    expect:
+      status: 200
+      jsonpath:
+        $[0].status.description: Enabled
+    capture:
+      last_id: $[19].id
+"""
+write("w5.yaml", W5.format(base=base))
+for n in [int(x) for x in os.environ.get("BENCH_W5_SIZES", "1000 100000").split()]:
+    with open(os.path.join(out, f"w5-{n}.csv"), "w") as f:
+        f.write("application_token,device\n")
+        for i in range(n):
+            f.write(f"token-{i:06d}-{(i * 2654435761) % 4294967296:08x},device-{i}\n")

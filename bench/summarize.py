@@ -131,6 +131,36 @@ if t4 or skipped4:
     print()
 
 
+# W5
+w5 = os.path.join(res, "W5.tsv")
+if os.path.exists(w5):
+    found = {}
+    for line in open(w5):
+        n, source, reports, seconds, kib = line.split("\t")
+        found.setdefault((int(n), source, reports), []).append((float(seconds), int(kib)))
+    sizes = sorted({k[0] for k in found})
+    print("| W5: 2-step flow per row | " + " | ".join(f"N = {n}: per iteration, peak" for n in sizes)
+          + (" | per-iteration ratio |" if len(sizes) > 1 else " |"))
+    print("|---|" + "---|" * (len(sizes) + (1 if len(sizes) > 1 else 0)))
+    for source in ("data", "iterations"):
+        for reports in ("none", "all"):
+            cells, per = [], []
+            for n in sizes:
+                runs = found.get((n, source, reports))
+                if not runs:
+                    cells.append("—"); per.append(None); continue
+                t = statistics.median(r[0] for r in runs) / n
+                m = statistics.median(r[1] for r in runs)
+                per.append(t)
+                cells.append(f"{t * 1e6:.0f} µs, {fmt_m(m)}")
+            label = f"`--{source}`" + (" + JSON, JUnit, TAP, HTML" if reports == "all" else "")
+            extra = ""
+            if len(sizes) > 1:
+                extra = f" {fmt_r(ratio(per[-1], per[0]))} |"
+            print(f"| {label} | " + " | ".join(cells) + " |" + extra)
+    print()
+
+
 def verdict(value, limit, better="lower"):
     if value is None:
         return "not measured"

@@ -12,6 +12,7 @@ mod load;
 mod output;
 mod paths;
 mod progress;
+mod reports;
 mod run;
 mod sandbox;
 mod sandboxes;

@@ -58,7 +58,8 @@ impl<W: Write> OrderedOutput<W> {
                     progress.clear();
                 }
                 let _ = out.write_all(buffer);
-                buffer.clear();
+                // Freed, not kept: a long run has a buffer per collection run.
+                *buffer = Vec::new();
             }
         }
         let _ = out.flush();

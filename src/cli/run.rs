@@ -13,12 +13,51 @@ use super::args::{CiReport, RunArgs};
 use super::exit_code;
 use super::output::{CollectionWriter, OrderedOutput};
 use super::progress::Progress;
+use super::reports::{Reports, STDOUT};
 use runner::collection::{Collection, Diagnostics};
 use runner::engine::workers::{self, Job, Plan};
-use runner::engine::{Collector, Event, Observer, Override, PrepareError, RunOptions, Selection};
+use runner::engine::{
+    CollectionReport, Collector, Event, Observer, Override, PrepareError, RunOptions, Selection,
+};
 use runner::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
+use runner::report;
 use runner::report::terminal::{print_summary, TerminalReporter};
-use runner::report::{self, RunRecord};
+
+/// The collectors of the collection runs under way: each keeps its run's results until the
+/// run ends and goes to the reports.
+#[derive(Default)]
+struct Collectors {
+    running: Mutex<std::collections::HashMap<usize, Arc<Mutex<Collector>>>>,
+}
+
+impl Collectors {
+    /// The collector of run `index`, which starts now.
+    fn start(&self, index: usize) -> Arc<Mutex<Collector>> {
+        let collector = Arc::default();
+        if let Ok(mut running) = self.running.lock() {
+            running.insert(index, Arc::clone(&collector));
+        }
+        collector
+    }
+
+    /// What run `index` ran (`None` if it never started), now that it ended.
+    fn end(&self, index: usize) -> Option<CollectionReport> {
+        let collector = self.running.lock().ok()?.remove(&index)?;
+        let mut collector = collector.lock().ok()?;
+        collector.report.take()
+    }
+
+    /// Marks every run under way as interrupted by `signal`.
+    fn interrupt(&self, signal: &str) {
+        if let Ok(running) = self.running.lock() {
+            for collector in running.values() {
+                if let Ok(mut collector) = collector.lock() {
+                    collector.interrupt(signal);
+                }
+            }
+        }
+    }
+}
 
 /// Where the output for people goes: stdout, or stderr when a report takes stdout (`-`).
 enum Terminal {
@@ -42,11 +81,8 @@ impl Write for Terminal {
     }
 }
 
-/// The path that means standard output.
-const STDOUT: &str = "-";
-
-/// The most collection runs (collections times iterations or data rows) in one invocation:
-/// each keeps its results for the reports (docs/limits.md).
+/// The most collection runs (collections times iterations or data rows) in one invocation
+/// (docs/limits.md).
 const MAX_RUNS: usize = 1_000_000;
 
 /// What one collection's task reports to: the terminal, and the collector for reports and
@@ -75,27 +111,16 @@ impl Observer for CollectionObserver {
 
 pub(super) async fn run(args: RunArgs) -> u8 {
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
-    let plans = match plans(&args) {
+    let plans = match Plans::new(&args) {
         Ok(plans) => plans,
         Err(message) => {
             let _ = writeln!(stderr, "error: {message}");
             return exit_code::INVALID_INPUT;
         }
     };
-    let options = plans[0].clone();
-    // Each distinct set of data columns is checked once (every row has the same in a CSV).
-    let mut checks: Vec<RunOptions> = Vec::new();
-    for plan in &plans {
-        let names = |o: &RunOptions| {
-            o.overrides
-                .iter()
-                .map(|v| v.name.clone())
-                .collect::<Vec<_>>()
-        };
-        if !checks.iter().any(|c| names(c) == names(plan)) {
-            checks.push(plan.clone());
-        }
-    }
+    let options = plans.get(0);
+    // Each distinct set of data columns is checked once.
+    let checks = plans.distinct();
     let collections = match super::load::collections(&args.paths, |_| checks.clone()) {
         Ok(collections) => collections,
         Err(problems) => {
@@ -139,27 +164,19 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     };
 
-    if collections.len().saturating_mul(plans.len()) > MAX_RUNS {
+    let runs = collections.len().saturating_mul(plans.count);
+    if runs > MAX_RUNS {
         let _ = writeln!(
             stderr,
             "error: {} collections times {} iterations is more than the limit of {MAX_RUNS} runs in one invocation; run fewer at a time (e.g. with --shard)",
             collections.len(),
-            plans.len()
+            plans.count
         );
         return exit_code::INVALID_INPUT;
     }
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs_at_once = args.jobs.map_or(cpus, usize::from);
-    // One run per collection and iteration, in that order.
-    let runs: Vec<(Arc<Collection>, Arc<RunOptions>)> = collections
-        .iter()
-        .flat_map(|collection| {
-            plans
-                .iter()
-                .map(|plan| (Arc::clone(collection), Arc::new(plan.clone())))
-        })
-        .collect();
-    let plan = Plan::new(jobs_at_once, cpus, runs.len());
+    let plan = Plan::new(jobs_at_once, cpus, runs);
     // One client per thread: connections belong to the runtime that opened them.
     let mut clients = vec![client.clone()];
     let client_settings = client_options(&args);
@@ -172,10 +189,11 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             }
         }
     }
-    let planned: usize = runs
+    let planned: usize = collections
         .iter()
-        .map(|(collection, plan)| runner::engine::planned_steps(collection, &plan.selection))
-        .sum();
+        .map(|collection| runner::engine::planned_steps(collection, &options.selection))
+        .sum::<usize>()
+        .saturating_mul(plans.count);
     let progress = Progress::new(planned);
     let ticker = progress.spawn_ticker();
     let output = OrderedOutput::new(
@@ -190,43 +208,65 @@ pub(super) async fn run(args: RunArgs) -> u8 {
                 args.color.choice(),
             ))
         },
-        runs.len(),
+        runs,
         Some(Arc::clone(&progress)),
     );
-    let collectors: Vec<Arc<Mutex<Collector>>> = runs.iter().map(|_| Arc::default()).collect();
+    let collectors = Arc::new(Collectors::default());
     let started_at = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
+    let reports = match Reports::new(&args, &started_at) {
+        Ok(reports) => Arc::new(Mutex::new(reports)),
+        Err(message) => {
+            let _ = writeln!(stderr, "error: {message}; nothing was sent");
+            return exit_code::RUNTIME_ERROR;
+        }
+    };
     let started = Instant::now();
-    let jobs: Vec<Job<CollectionObserver>> = runs
-        .iter()
-        .enumerate()
-        .map(|(index, (collection, options))| Job {
+    // One run per collection and iteration, in that order, each made as a lane takes it.
+    let (job_output, job_progress, job_collectors) = (
+        Arc::clone(&output),
+        Arc::clone(&progress),
+        Arc::clone(&collectors),
+    );
+    let verbose = args.verbose;
+    let count = plans.count;
+    let jobs = (0..runs).map(move |index| {
+        let collection = Arc::clone(&collections[index / count]);
+        Job {
             index,
-            collection: Arc::clone(collection),
-            options: Arc::clone(options),
+            collection,
+            options: Arc::new(plans.get(index % count)),
             observer: CollectionObserver {
                 terminal: TerminalReporter::new(
                     CollectionWriter {
                         index,
-                        shared: Arc::clone(&output),
+                        shared: Arc::clone(&job_output),
                     },
-                    args.verbose,
+                    verbose,
                 ),
-                collector: Arc::clone(&collectors[index]),
-                progress: Arc::clone(&progress),
+                collector: job_collectors.start(index),
+                progress: Arc::clone(&job_progress),
                 name: String::new(),
             },
-        })
-        .collect();
+        }
+    });
     let finish = Arc::clone(&output);
+    let (done_collectors, done_reports) = (Arc::clone(&collectors), Arc::clone(&reports));
     let mut stopped_by = None;
     let ran = workers::run(
         jobs,
         &plan,
         clients,
         Arc::new(super::sandboxes::Bundled),
-        move |index| finish.finish(index),
+        move |index| {
+            finish.finish(index);
+            // The run goes to the reports (in input order) and is dropped.
+            let run = done_collectors.end(index);
+            if let Ok(mut reports) = done_reports.lock() {
+                reports.finished(index, run);
+            }
+        },
         async {
             stopped_by = Some(stop_signal().await);
         },
@@ -250,29 +290,22 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         .collect();
     let signal = stopped_by.unwrap_or(Signal::Interrupt);
     if interrupted {
-        for collector in &collectors {
-            if let Ok(mut collector) = collector.lock() {
-                collector.interrupt(signal.name());
-            }
-        }
-        for index in 0..runs.len() {
+        collectors.interrupt(signal.name());
+        for index in 0..runs {
             output.finish(index);
         }
     }
-    let run = RunRecord {
-        collections: collectors
-            .iter()
-            .filter_map(|c| c.lock().ok().and_then(|mut c| c.report.take()))
-            .collect(),
-        started_at,
-        duration: started.elapsed(),
-        interrupted,
-    };
-    output.with_output(|out| print_summary(out, &run));
+    let mut reports = reports.lock().unwrap_or_else(|e| e.into_inner());
+    reports.finish_all(runs, |index| collectors.end(index));
+    let duration = started.elapsed();
+    let mut summary = reports.summary.clone();
+    summary.duration = duration;
+    summary.interrupted = interrupted;
+    output.with_output(|out| print_summary(out, &reports.digest, &summary));
     let mut code = if interrupted {
         signal.exit_code()
     } else {
-        exit_code::for_totals(&run.totals())
+        exit_code::for_totals(&summary.totals)
     };
     setup_failures.sort_by_key(|(index, _)| *index);
     for (_, failure) in setup_failures {
@@ -288,7 +321,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             }
         }
     }
-    if !write_reports(&args, &run, &mut stderr) && !interrupted {
+    if !reports.write(duration, interrupted, &mut stderr) && !interrupted {
         code = code.max(exit_code::RUNTIME_ERROR);
     }
     if let Some(path) = &args.cookie_jar {
@@ -418,54 +451,6 @@ fn destinations(args: &RunArgs) -> impl Iterator<Item = &Path> {
     }))
 }
 
-/// The repository's root as the CI system names it in `variable`, else the current directory:
-/// annotations and code quality reports want paths relative to it.
-fn ci_root(variable: &str) -> std::path::PathBuf {
-    std::env::var_os(variable)
-        .map(std::path::PathBuf::from)
-        .or_else(|| std::env::current_dir().ok())
-        .unwrap_or_default()
-}
-
-/// GitHub annotations are on when asked for, or by default in GitHub Actions when no other
-/// report is.
-fn github_annotations(args: &RunArgs) -> bool {
-    let chosen = args.reports.contains(&CiReport::Github);
-    let any_report = !args.reports.is_empty()
-        || args.report_junit.is_some()
-        || args.report_json.is_some()
-        || args.report_tap.is_some()
-        || args.report_html.is_some();
-    chosen || (!any_report && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"))
-}
-
-/// Writes the GitHub annotations to stdout and the summary to `$GITHUB_STEP_SUMMARY` (when
-/// set); false if the summary could not be written.
-fn write_github(run: &RunRecord, stderr: &mut impl Write) -> bool {
-    let root = ci_root("GITHUB_WORKSPACE");
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout
-        .write_all(report::github::annotations(run, &root).as_bytes())
-        .and_then(|()| stdout.flush());
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
-        return true;
-    };
-    let appended = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .and_then(|mut file| file.write_all(report::github::summary(run, &root).as_bytes()));
-    if let Err(error) = appended {
-        let _ = writeln!(
-            stderr,
-            "error: cannot write the step summary `{}`: {error}",
-            Path::new(&path).display()
-        );
-        return false;
-    }
-    true
-}
-
 /// Checks before the first request that every destination can be written, and that at most
 /// one report goes to standard output.
 fn check_destinations(args: &RunArgs) -> Result<(), String> {
@@ -486,84 +471,109 @@ fn check_destinations(args: &RunArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes every requested report; false if one could not be written.
-fn write_reports(args: &RunArgs, run: &RunRecord, stderr: &mut impl Write) -> bool {
-    type Render<'r> = Box<dyn Fn() -> String + 'r>;
-    type Writer<'a> = (&'a Option<std::path::PathBuf>, fn(&RunRecord) -> String);
-    let gitlab_root = ci_root("CI_PROJECT_DIR");
-    let files: [Writer<'_>; 5] = [
-        (&args.report_junit, report::junit::render),
-        (&args.report_json, report::json::render),
-        (&args.report_tap, report::tap::render),
-        (&args.report_html, report::html::render),
-        (&args.curl, report::curl::render),
-    ];
-    let mut outputs: Vec<(&Path, Render<'_>)> = files
-        .into_iter()
-        .filter_map(|(path, render)| {
-            path.as_deref()
-                .map(|path| (path, Box::new(move || render(run)) as Render<'_>))
-        })
-        .collect();
-    for ci in &args.reports {
-        if let CiReport::GitlabCodeQuality(path) = ci {
-            let root = &gitlab_root;
-            outputs.push((path, Box::new(move || report::gitlab::render(run, root))));
-        }
-    }
-    let mut ok = true;
-    if github_annotations(args) {
-        ok &= write_github(run, stderr);
-    }
-    for (path, render) in outputs {
-        if path == Path::new(STDOUT) {
-            let mut stdout = std::io::stdout().lock();
-            let written = stdout
-                .write_all(render().as_bytes())
-                .and_then(|()| stdout.flush());
-            if let Err(error) = written {
-                let _ = writeln!(
-                    stderr,
-                    "error: cannot write a report to standard output: {error}"
-                );
-                ok = false;
-            }
-            continue;
-        }
-        if let Err(error) = report::write_atomically(path, render().as_bytes()) {
-            let _ = writeln!(stderr, "error: {error}");
-            ok = false;
-        }
-    }
-    ok
+/// The options of every iteration: one, or one per `--data` row / `--iterations`, each made
+/// when its run starts (a long data-driven run does not hold every run's options at once).
+struct Plans {
+    /// The options every iteration shares (without the overrides).
+    base: RunOptions,
+    /// `--vars-file` values: the lowest precedence.
+    files: Vec<Override>,
+    /// `--data` rows, used in turn: each column's name held once.
+    rows: Vec<CompactRow>,
+    /// `--var` and `--secret` values: the highest precedence.
+    flags: Vec<Override>,
+    /// Iterations.
+    count: usize,
 }
 
-/// The options of every iteration: one, or one per `--data` row / `--iterations`.
-fn plans(args: &RunArgs) -> Result<Vec<RunOptions>, String> {
-    let mut files = Vec::new();
-    for file in &args.vars_files {
-        files.extend(read_vars_file(file)?);
-    }
-    let rows = match &args.data {
-        Some(path) => super::data::read_rows(path)?,
-        None => Vec::new(),
-    };
-    let count = args.iterations.map_or(rows.len().max(1), |n| n as usize);
-    Ok((0..count)
-        .map(|i| {
-            // Precedence, lowest first: vars files, the data row, --var, --secret.
-            let row = rows.get(i % rows.len().max(1)).into_iter().flatten();
-            let mut overrides = files.clone();
-            overrides.extend(row.map(|(name, value)| Override {
-                name: name.clone(),
-                value: value.clone(),
-                secret: false,
-            }));
-            let mut options = options(args, overrides);
-            options.iteration = (count > 1).then_some((i + 1, count));
-            options
+impl Plans {
+    fn new(args: &RunArgs) -> Result<Plans, String> {
+        let mut files = Vec::new();
+        for file in &args.vars_files {
+            files.extend(read_vars_file(file)?);
+        }
+        let rows = match &args.data {
+            Some(path) => compact(super::data::read_rows(path)?),
+            None => Vec::new(),
+        };
+        let count = args.iterations.map_or(rows.len().max(1), |n| n as usize);
+        let flags = options(args, Vec::new()).overrides;
+        Ok(Plans {
+            base: RunOptions {
+                overrides: Vec::new(),
+                ..options(args, Vec::new())
+            },
+            files,
+            rows,
+            flags,
+            count,
         })
-        .collect())
+    }
+
+    /// The options of iteration `i` (from 0).
+    fn get(&self, i: usize) -> RunOptions {
+        // Precedence, lowest first: vars files, the data row, --var, --secret.
+        let row = self
+            .rows
+            .get(i % self.rows.len().max(1))
+            .into_iter()
+            .flatten();
+        let mut overrides = self.files.clone();
+        overrides.extend(row.map(|(name, value)| Override {
+            name: name.to_string(),
+            value: value.clone(),
+            secret: false,
+        }));
+        overrides.extend(self.flags.iter().cloned());
+        RunOptions {
+            overrides,
+            iteration: (self.count > 1).then_some((i + 1, self.count)),
+            ..self.base.clone()
+        }
+    }
+
+    /// One iteration for each distinct set of data columns (every row of a CSV has the
+    /// same): what loading checks each collection under.
+    fn distinct(&self) -> Vec<RunOptions> {
+        let mut seen: Vec<Vec<&str>> = Vec::new();
+        let mut found = Vec::new();
+        for i in 0..self.rows.len().clamp(1, self.count.max(1)) {
+            let names: Vec<&str> = self
+                .rows
+                .get(i)
+                .into_iter()
+                .flatten()
+                .map(|(name, _)| &**name)
+                .collect();
+            if !seen.contains(&names) {
+                seen.push(names);
+                found.push(self.get(i));
+            }
+        }
+        found
+    }
+}
+
+/// A `--data` row: its columns' names and values.
+type CompactRow = Box<[(Arc<str>, Value)]>;
+
+/// `rows` as lists of pairs, each column's name shared by every row (a map per row of a
+/// 100,000-row file held several times the memory of its values).
+fn compact(rows: Vec<super::data::Row>) -> Vec<CompactRow> {
+    let mut names: std::collections::HashMap<String, Arc<str>> = std::collections::HashMap::new();
+    rows.into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|(name, value)| {
+                    let name = names
+                        .entry(name)
+                        .or_insert_with_key(|name| Arc::from(name.as_str()))
+                        .clone();
+                    (name, value)
+                })
+                .collect()
+        })
+        .collect()
 }
 
 fn options(args: &RunArgs, mut overrides: Vec<Override>) -> RunOptions {

@@ -7,7 +7,6 @@
 //! those threads. A single multi-threaded runtime moved work and wake-ups between threads on
 //! every request: `--jobs 2` was barely faster than `--jobs 1` on 2 CPUs.
 
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use futures_util::FutureExt as _;
@@ -67,9 +66,12 @@ pub struct Ran {
     pub thread_failures: Vec<std::io::Error>,
 }
 
+/// The jobs not taken yet, made as they are taken.
+type Queue<O> = Box<dyn Iterator<Item = Job<O>> + Send>;
+
 /// What the lanes share.
 struct Shared<O> {
-    queue: Mutex<VecDeque<Job<O>>>,
+    queue: Mutex<Queue<O>>,
     done: Box<dyn Fn(usize) + Send + Sync>,
     finished: Mutex<Vec<Finished>>,
     /// The first job that panicked (a bug): raised again once every job has ended.
@@ -78,12 +80,12 @@ struct Shared<O> {
     sandboxes: Arc<dyn Sandboxes>,
 }
 
-/// Runs `jobs` as `plan` says, thread `t` with `clients[t]`, starting the sandboxes their
+/// Runs `jobs` (made one at a time, as a lane is free for the next) as `plan` says, thread `t` with `clients[t]`, starting the sandboxes their
 /// environments ask for with `sandboxes`; `done(index)` is called as each job ends. Stops the
 /// jobs still running when `interrupt` fires. The first thread is the caller's, whose runtime
 /// must be single-threaded.
 pub async fn run<O: Observer + 'static>(
-    jobs: Vec<Job<O>>,
+    jobs: impl Iterator<Item = Job<O>> + Send + 'static,
     plan: &Plan,
     clients: Vec<HttpClient>,
     sandboxes: Arc<dyn Sandboxes>,
@@ -91,7 +93,7 @@ pub async fn run<O: Observer + 'static>(
     interrupt: impl std::future::Future<Output = ()>,
 ) -> Ran {
     let shared = Arc::new(Shared {
-        queue: Mutex::new(VecDeque::from(jobs)),
+        queue: Mutex::new(Box::new(jobs)),
         done: Box::new(done),
         finished: Mutex::new(Vec::new()),
         panic: Mutex::new(None),
@@ -208,8 +210,8 @@ fn lanes<O: Observer + 'static>(
 }
 
 /// The next job, if any.
-fn next<O>(queue: &Mutex<VecDeque<Job<O>>>) -> Option<Job<O>> {
-    queue.lock().ok()?.pop_front()
+fn next<O>(queue: &Mutex<Queue<O>>) -> Option<Job<O>> {
+    queue.lock().ok()?.next()
 }
 
 #[cfg(test)]

@@ -3,16 +3,20 @@
 
 use std::fmt::Write as _;
 
-use crate::engine::SentRequest;
+use super::stream::{Format, RunSummary};
+use crate::engine::{CollectionReport, SentRequest};
 use crate::http::{OutgoingBody, OutgoingPartContent};
 use crate::report::RunRecord;
 
-/// The run's requests as a shell script of curl commands, in the order they were sent.
-pub fn render(run: &RunRecord) -> String {
-    let mut out = String::from(
-        "#!/bin/sh\n# The requests of a runner run, as curl commands. Secrets are masked as ***.\n",
-    );
-    for collection in &run.collections {
+/// What the script starts with.
+const HEAD: &str =
+    "#!/bin/sh\n# The requests of a runner run, as curl commands. Secrets are masked as ***.\n";
+
+/// The `--curl` script, written a collection run at a time (see [`super::stream`]).
+pub struct Curl;
+
+impl Format for Curl {
+    fn collection(&mut self, collection: &CollectionReport, out: &mut String) {
         for step in &collection.steps {
             if let Some(sent) = &step.sent {
                 let _ = write!(
@@ -26,7 +30,19 @@ pub fn render(run: &RunRecord) -> String {
             }
         }
     }
-    out
+
+    fn head(&mut self, _: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(HEAD.as_bytes())
+    }
+
+    fn tail(&mut self, _: &RunSummary, _: &mut dyn std::io::Write) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The run's requests as a shell script of curl commands, in the order they were sent.
+pub fn render(run: &RunRecord) -> String {
+    super::stream::render(Box::new(Curl), run)
 }
 
 /// One request as a curl command, continued over lines.

@@ -4,7 +4,7 @@
 //! file created exclusively beside it (a planted symlink cannot redirect the write).
 
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::ReportError;
@@ -98,6 +98,16 @@ impl Destination {
 
     /// Writes `contents`; `shown` is the path as the user gave it, for errors.
     pub fn write(&self, shown: &Path, contents: &[u8]) -> Result<(), ReportError> {
+        self.write_with(shown, |out| out.write_all(contents))
+    }
+
+    /// Writes what `write` writes (buffered); `shown` is the path as the user gave it, for
+    /// errors. A regular file is replaced only once everything was written.
+    pub fn write_with(
+        &self,
+        shown: &Path,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), ReportError> {
         let error = |e: std::io::Error| ReportError {
             path: shown.display().to_string(),
             reason: e.to_string(),
@@ -105,19 +115,19 @@ impl Destination {
         match self {
             Destination::Special(target) => {
                 // Appending: a regular file behind `/dev/stdout` keeps what was written to it.
-                let mut file = OpenOptions::new()
+                let file = OpenOptions::new()
                     .append(true)
                     .open(target)
                     .map_err(error)?;
-                file.write_all(contents)
-                    .and_then(|()| file.flush())
-                    .map_err(error)
+                let mut out = BufWriter::with_capacity(BUFFER, file);
+                write(&mut out).and_then(|()| out.flush()).map_err(error)
             }
             Destination::File(target) => {
-                let (mut file, temporary) = temporary_beside(target, shown)?;
-                let result = file
-                    .write_all(contents)
-                    .and_then(|()| file.sync_all())
+                let (file, temporary) = temporary_beside(target, shown)?;
+                let mut out = BufWriter::with_capacity(BUFFER, file);
+                let result = write(&mut out)
+                    .and_then(|()| out.into_inner().map_err(|e| e.into_error()))
+                    .and_then(|file| file.sync_all())
                     .and_then(|()| std::fs::rename(&temporary, target));
                 if let Err(e) = result {
                     let _ = std::fs::remove_file(&temporary);
@@ -128,6 +138,9 @@ impl Destination {
         }
     }
 }
+
+/// The write buffer of a report file.
+const BUFFER: usize = 64 * 1024;
 
 /// A new, exclusively created temporary file beside `target` (its directory created if
 /// need be), and its path.

@@ -4,8 +4,9 @@
 //! answer included) can end the command early or start another.
 
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use super::stream::{Format, RunSummary};
 use super::RunRecord;
 use crate::engine::{CollectionReport, Outcome, StepResult};
 use crate::spec::field::Location;
@@ -18,11 +19,30 @@ pub fn relative(file: &Path, root: &Path) -> String {
         .to_string()
 }
 
-/// The workflow commands: an `::error` per failure, expectation or error, in run order;
-/// files relative to `root` (the repository, `$GITHUB_WORKSPACE`).
+/// The workflow commands, written a collection run at a time (see [`super::stream`]): an
+/// `::error` per failure, expectation or error, in run order; files relative to `root` (the
+/// repository, `$GITHUB_WORKSPACE`).
+pub struct Annotations {
+    root: PathBuf,
+}
+
+impl Annotations {
+    /// Annotations with files relative to `root`.
+    pub fn new(root: &Path) -> Annotations {
+        Annotations {
+            root: root.to_owned(),
+        }
+    }
+}
+
+/// The workflow commands of `run`, all at once.
 pub fn annotations(run: &RunRecord, root: &Path) -> String {
-    let mut out = String::new();
-    for collection in &run.collections {
+    super::stream::render(Box::new(Annotations::new(root)), run)
+}
+
+impl Format for Annotations {
+    fn collection(&mut self, collection: &CollectionReport, out: &mut String) {
+        let root = self.root.as_path();
         for step in &collection.steps {
             for (location, message) in problems(step) {
                 let title = format!("{} › {}", collection.title(), step.name);
@@ -40,7 +60,14 @@ pub fn annotations(run: &RunRecord, root: &Path) -> String {
             }
         }
     }
-    out
+
+    fn head(&mut self, _: &RunSummary, _: &mut dyn std::io::Write) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn tail(&mut self, _: &RunSummary, _: &mut dyn std::io::Write) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Each failure of `step` (or its error) with where it is written.
@@ -60,34 +87,57 @@ fn problems(step: &StepResult) -> Vec<(Option<&Location>, String)> {
     }
 }
 
-/// The run as Markdown for the job's summary page: totals, then each failing step (files
-/// relative to `root`).
-pub fn summary(run: &RunRecord, root: &Path) -> String {
-    let totals = run.totals();
-    let mut out =
-        String::from("### runner\n\n| passed | failed | errored | skipped |\n|---|---|---|---|\n");
-    let _ = writeln!(
-        out,
-        "| {} | {} | {} | {} |\n",
-        totals.passed, totals.failed, totals.errored, totals.skipped
-    );
-    if run.interrupted {
-        out.push_str("**The run was interrupted.**\n\n");
+/// The run as Markdown for the job's summary page, written a collection run at a time (see
+/// [`super::stream`]): totals, then each failing step (files relative to `root`).
+pub struct StepSummary {
+    root: PathBuf,
+}
+
+impl StepSummary {
+    /// A summary with files relative to `root`.
+    pub fn new(root: &Path) -> StepSummary {
+        StepSummary {
+            root: root.to_owned(),
+        }
     }
-    let failing: Vec<(&CollectionReport, &StepResult)> = run
-        .collections
-        .iter()
-        .flat_map(|c| c.steps.iter().map(move |s| (c, s)))
-        .filter(|(_, s)| !problems(s).is_empty())
-        .collect();
-    if !failing.is_empty() {
-        out.push_str("| step | where | problem |\n|---|---|---|\n");
-        for (collection, step) in failing {
+}
+
+/// The summary of `run`, all at once.
+pub fn summary(run: &RunRecord, root: &Path) -> String {
+    super::stream::render(Box::new(StepSummary::new(root)), run)
+}
+
+impl Format for StepSummary {
+    fn head(&mut self, run: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let totals = &run.totals;
+        let mut head = String::from(
+            "### runner\n\n| passed | failed | errored | skipped |\n|---|---|---|---|\n",
+        );
+        let _ = writeln!(
+            head,
+            "| {} | {} | {} | {} |\n",
+            totals.passed, totals.failed, totals.errored, totals.skipped
+        );
+        if run.interrupted {
+            head.push_str("**The run was interrupted.**\n\n");
+        }
+        if totals.failed + totals.errored > 0 {
+            head.push_str("| step | where | problem |\n|---|---|---|\n");
+        }
+        out.write_all(head.as_bytes())
+    }
+
+    fn tail(&mut self, _: &RunSummary, _: &mut dyn std::io::Write) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn collection(&mut self, collection: &CollectionReport, out: &mut String) {
+        for step in &collection.steps {
             for (location, message) in problems(step) {
                 let place = location
                     .or(step.location.as_ref())
                     .map_or_else(String::new, |l| {
-                        format!("`{}:{}`", relative(&l.file, root), l.line)
+                        format!("`{}:{}`", relative(&l.file, &self.root), l.line)
                     });
                 let _ = writeln!(
                     out,
@@ -99,7 +149,6 @@ pub fn summary(run: &RunRecord, root: &Path) -> String {
             }
         }
     }
-    out
 }
 
 /// A command's message: `%`, CR and LF escaped.

@@ -2,13 +2,14 @@
 //! name, a fingerprint, a severity and a location (`path`, `lines.begin`), as GitLab
 //! documents it, so that failures show in the merge request at their line.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::stream::{Format, RunSummary};
 use super::RunRecord;
-use crate::engine::Outcome;
+use crate::engine::{CollectionReport, Outcome};
 
 #[derive(Serialize)]
 struct Issue {
@@ -30,11 +31,40 @@ struct Lines {
     begin: usize,
 }
 
-/// The Code Quality report as JSON, with paths relative to `root` (the project,
-/// `$CI_PROJECT_DIR`) as GitLab expects.
+/// The Code Quality report, written a collection run at a time (see [`super::stream`]), with
+/// paths relative to `root` (the project, `$CI_PROJECT_DIR`) as GitLab expects.
+pub struct CodeQuality {
+    root: PathBuf,
+    /// Issues written so far.
+    written: usize,
+}
+
+impl CodeQuality {
+    /// A report with paths relative to `root`.
+    pub fn new(root: &Path) -> CodeQuality {
+        CodeQuality {
+            root: root.to_owned(),
+            written: 0,
+        }
+    }
+}
+
+/// The Code Quality report as JSON, all at once.
 pub fn render(run: &RunRecord, root: &Path) -> String {
-    let mut issues = Vec::new();
-    for collection in &run.collections {
+    super::stream::render(Box::new(CodeQuality::new(root)), run)
+}
+
+impl Format for CodeQuality {
+    fn head(&mut self, _: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(if self.written == 0 { b"[]" } else { b"[\n" })
+    }
+
+    fn tail(&mut self, _: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(if self.written == 0 { b"\n" } else { b"\n]\n" })
+    }
+
+    fn collection(&mut self, collection: &CollectionReport, out: &mut String) {
+        let root = self.root.as_path();
         let title = collection.title();
         for step in &collection.steps {
             let found: Vec<(&'static str, &'static str, String, Option<_>)> = match &step.outcome {
@@ -69,7 +99,7 @@ pub fn render(run: &RunRecord, root: &Path) -> String {
                     .iter()
                     .map(|b| format!("{b:02x}"))
                     .collect();
-                issues.push(Issue {
+                let issue = Issue {
                     description,
                     check_name,
                     fingerprint,
@@ -78,11 +108,20 @@ pub fn render(run: &RunRecord, root: &Path) -> String {
                         path,
                         lines: Lines { begin: line },
                     },
-                });
+                };
+                if self.written > 0 {
+                    out.push_str(",\n");
+                }
+                self.written += 1;
+                let text = serde_json::to_string_pretty(&issue).unwrap_or_default();
+                for (number, line) in text.split('\n').enumerate() {
+                    if number > 0 {
+                        out.push('\n');
+                    }
+                    out.push_str("  ");
+                    out.push_str(line);
+                }
             }
         }
     }
-    let mut text = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".to_owned());
-    text.push('\n');
-    text
 }

@@ -4,8 +4,9 @@
 
 use std::fmt::Write;
 
+use super::stream::{Format, RunSummary};
 use super::{millis, RunRecord};
-use crate::engine::{CollectionReport, Exchange, Outcome, StepErrorKind, StepResult};
+use crate::engine::{CollectionReport, Exchange, Outcome, StepErrorKind, StepResult, Totals};
 use crate::spec::duration::format_duration;
 use crate::spec::field::Location;
 
@@ -56,39 +57,177 @@ section.failures > h2 { color: var(--fail); }
 section.failures ol { margin: 8px 0; padding: 0 16px 4px 36px; }
 section.failures li { margin: 4px 0; }
 section.failures .what { color: #57606a; }
+section.failures p.more, section.hidden p { margin: 8px 16px 12px; color: #57606a; }
 a { color: #0969da; text-decoration: none; } a:hover { text-decoration: underline; }
 ul.attempts { margin: 4px 0; padding-left: 18px; color: #57606a; font-size: 12px; }
 tr:target td { background: #fff8c5; }
 pre.where { margin: 4px 0 6px; padding: 4px 8px; color: #57606a; background: #fff; }
 "#;
 
-/// The report as one HTML document.
-pub fn render(run: &RunRecord) -> String {
-    let totals = run.totals();
-    let mut out = String::with_capacity(16 * 1024);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>runner report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header><h1>runner report</h1><div class=\"meta\">started {} · {} · runner {}{}</div></header>\n<main>\n",
-        escape(&human_time(&run.started_at)),
-        format_duration(run.duration),
-        env!("CARGO_PKG_VERSION"),
-        if run.interrupted { " · <b>interrupted</b>" } else { "" },
-    );
-    let _ = writeln!(
-        out,
-        "<div class=\"totals\"><div class=\"total\"><b>{}</b>collections</div><div class=\"total passed\"><b>{}</b>passed</div><div class=\"total failed\"><b>{}</b>failed</div><div class=\"total errored\"><b>{}</b>errored</div><div class=\"total skipped\"><b>{}</b>skipped</div></div>",
-        run.collections.len(),
-        totals.passed,
-        totals.failed,
-        totals.errored,
-        totals.skipped
-    );
-    failures_section(&mut out, run);
-    for (number, collection) in run.collections.iter().enumerate() {
-        collection_section(&mut out, number, collection);
+/// How many bytes of collection sections a report shows for runs that passed, and for all
+/// runs: past that, a run is counted in a closing note instead of shown (a long data-driven
+/// run would otherwise make a page no browser opens; the JSON and JUnit reports have every
+/// step).
+const PASSING_BYTES: usize = 16 << 20;
+const SHOWN_BYTES: usize = 32 << 20;
+
+/// How many failing steps the list at the top names.
+const LISTED_FAILURES: usize = 1000;
+
+/// The HTML report, written a collection run at a time (see [`super::stream`]).
+#[derive(Default)]
+pub struct Html {
+    /// Collection runs seen so far.
+    runs: usize,
+    /// Bytes of sections written so far.
+    shown_bytes: usize,
+    /// A passing run did not fit: no later passing run is rendered.
+    passing_full: bool,
+    /// A run did not fit: no later run is rendered.
+    all_full: bool,
+    /// Runs not shown, and their steps.
+    hidden_runs: usize,
+    hidden: Totals,
+    /// The list of failing steps (at most [`LISTED_FAILURES`]), and how many there are.
+    failure_items: String,
+    failures: usize,
+}
+
+impl Html {
+    /// A report with no collection run yet.
+    pub fn new() -> Html {
+        Html::default()
     }
-    out.push_str("</main>\n</body>\n</html>\n");
-    out
+}
+
+/// The report as one HTML document, all at once.
+pub fn render(run: &RunRecord) -> String {
+    super::stream::render(Box::new(Html::new()), run)
+}
+
+impl Format for Html {
+    fn collection(&mut self, collection: &CollectionReport, out: &mut String) {
+        let number = self.runs;
+        self.runs += 1;
+        let failing = collection
+            .steps
+            .iter()
+            .any(|s| matches!(class(&s.outcome), "failed" | "errored"));
+        let mut shown = false;
+        if !self.all_full && (failing || !self.passing_full) {
+            let before = out.len();
+            collection_section(out, number, collection);
+            let size = out.len() - before;
+            let budget = if failing { SHOWN_BYTES } else { PASSING_BYTES };
+            if self.shown_bytes + size <= budget {
+                self.shown_bytes += size;
+                shown = true;
+            } else {
+                out.truncate(before);
+                if failing {
+                    self.all_full = true;
+                }
+                self.passing_full = true;
+            }
+        }
+        if !shown {
+            self.hidden_runs += 1;
+            collection.steps.iter().for_each(|s| self.hidden.record(s));
+        }
+        self.list_failures(number, collection, shown);
+    }
+
+    fn head(&mut self, run: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let totals = &run.totals;
+        let mut head = String::with_capacity(16 * 1024);
+        let _ = write!(
+            head,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>runner report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header><h1>runner report</h1><div class=\"meta\">started {} · {} · runner {}{}</div></header>\n<main>\n",
+            escape(&human_time(&run.started_at)),
+            format_duration(run.duration),
+            env!("CARGO_PKG_VERSION"),
+            if run.interrupted { " · <b>interrupted</b>" } else { "" },
+        );
+        let _ = writeln!(
+            head,
+            "<div class=\"totals\"><div class=\"total\"><b>{}</b>collections</div><div class=\"total passed\"><b>{}</b>passed</div><div class=\"total failed\"><b>{}</b>failed</div><div class=\"total errored\"><b>{}</b>errored</div><div class=\"total skipped\"><b>{}</b>skipped</div></div>",
+            run.collections,
+            totals.passed,
+            totals.failed,
+            totals.errored,
+            totals.skipped
+        );
+        if self.failures > 0 {
+            let more = self.failures.saturating_sub(LISTED_FAILURES);
+            let _ = write!(
+                head,
+                "<section class=\"failures\">\n<h2>{} failing step{}</h2>\n<ol>\n{}</ol>\n{}</section>\n",
+                self.failures,
+                if self.failures == 1 { "" } else { "s" },
+                self.failure_items,
+                if more > 0 {
+                    format!("<p class=\"more\">and {more} more, not listed here: the JSON and JUnit reports have every step.</p>\n")
+                } else {
+                    String::new()
+                }
+            );
+        }
+        out.write_all(head.as_bytes())
+    }
+
+    fn tail(&mut self, _: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut tail = String::new();
+        if self.hidden_runs > 0 {
+            let _ = write!(
+                tail,
+                "<section class=\"hidden\">\n<h2>{} more collection run{} not shown</h2>\n<p>{} passed, {} failed, {} errored, {} skipped. This page shows the first runs and the failing ones up to a size a browser opens comfortably; the JSON and JUnit reports have every step.</p>\n</section>\n",
+                self.hidden_runs,
+                if self.hidden_runs == 1 { "" } else { "s" },
+                self.hidden.passed,
+                self.hidden.failed,
+                self.hidden.errored,
+                self.hidden.skipped,
+            );
+        }
+        tail.push_str("</main>\n</body>\n</html>\n");
+        out.write_all(tail.as_bytes())
+    }
+}
+
+impl Html {
+    /// Adds the failing steps of collection run `number` to the list at the top, linked to
+    /// their rows when the run is `shown`.
+    fn list_failures(&mut self, number: usize, collection: &CollectionReport, shown: bool) {
+        for (s, step) in collection.steps.iter().enumerate() {
+            let Some(problem) = first_problem(step) else {
+                continue;
+            };
+            self.failures += 1;
+            if self.failures > LISTED_FAILURES {
+                continue;
+            }
+            let place = super::terminal::first_location(step)
+                .or(step.location.as_ref())
+                .map_or_else(String::new, |l| {
+                    format!(
+                        " <small>{}:{}</small>",
+                        escape(&l.file.display().to_string()),
+                        l.line
+                    )
+                });
+            let title = format!("{} › {}", escape(&collection.title()), escape(&step.name));
+            let title = if shown {
+                format!("<a href=\"#{}\">{title}</a>", anchor(number, s))
+            } else {
+                title
+            };
+            let _ = writeln!(
+                self.failure_items,
+                "<li>{title}{place} <span class=\"what\">— {}</span></li>",
+                escape(&problem)
+            );
+        }
+    }
 }
 
 fn class(outcome: &Outcome) -> &'static str {
@@ -115,44 +254,6 @@ fn first_problem(step: &StepResult) -> Option<String> {
         Outcome::Errored(error) => Some(error.message.clone()),
         Outcome::Passed | Outcome::Skipped(_) => None,
     }
-}
-
-/// Every failing step of the run, first, each linking to its row.
-fn failures_section(out: &mut String, run: &RunRecord) {
-    let mut items = String::new();
-    let mut count = 0;
-    for (c, collection) in run.collections.iter().enumerate() {
-        for (s, step) in collection.steps.iter().enumerate() {
-            if let Some(problem) = first_problem(step) {
-                count += 1;
-                let place = super::terminal::first_location(step)
-                    .or(step.location.as_ref())
-                    .map_or_else(String::new, |l| {
-                        format!(
-                            " <small>{}:{}</small>",
-                            escape(&l.file.display().to_string()),
-                            l.line
-                        )
-                    });
-                let _ = writeln!(
-                    items,
-                    "<li><a href=\"#{}\">{} › {}</a>{place} <span class=\"what\">— {}</span></li>",
-                    anchor(c, s),
-                    escape(&collection.title()),
-                    escape(&step.name),
-                    escape(&problem)
-                );
-            }
-        }
-    }
-    if count == 0 {
-        return;
-    }
-    let _ = write!(
-        out,
-        "<section class=\"failures\">\n<h2>{count} failing step{}</h2>\n<ol>\n{items}</ol>\n</section>\n",
-        if count == 1 { "" } else { "s" }
-    );
 }
 
 /// `2026-11-29 20:27:20 UTC` from an RFC 3339 time; the text as it is when it does not parse.

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use super::stream::{Format, RunSummary};
 use super::{millis, RunRecord};
-use crate::engine::{Outcome, StepErrorKind, StepResult};
+use crate::engine::{CollectionReport, Outcome, StepErrorKind, StepResult};
 use crate::spec::field::Location;
 
 /// The version of the format; bumped on any incompatible change.
@@ -222,48 +223,126 @@ pub fn outcome_name(outcome: &Outcome) -> OutcomeName {
     }
 }
 
-/// Builds the report document.
+/// Builds the report document, all at once.
 pub fn report(run: &RunRecord) -> Report {
-    let totals = run.totals();
+    let summary = super::stream::RunSummary::of(run);
     Report {
-        format: "runner-report",
+        format: FORMAT_NAME,
         version: FORMAT_VERSION,
         runner: env!("CARGO_PKG_VERSION"),
         started_at: run.started_at.clone(),
         duration_ms: millis(run.duration),
         interrupted: run.interrupted,
-        totals: TotalsReport {
-            collections: run.collections.len(),
-            passed: totals.passed,
-            failed: totals.failed,
-            errored: totals.errored,
-            skipped: totals.skipped,
-        },
-        collections: run
-            .collections
-            .iter()
-            .map(|collection| {
-                let steps: Vec<StepEntry> = collection.steps.iter().map(step).collect();
-                let outcome = if collection.interrupted {
-                    OutcomeName::Interrupted
-                } else if steps.iter().any(|s| s.outcome == OutcomeName::Errored) {
-                    OutcomeName::Errored
-                } else if steps.iter().any(|s| s.outcome == OutcomeName::Failed) {
-                    OutcomeName::Failed
-                } else {
-                    OutcomeName::Passed
-                };
-                CollectionEntry {
-                    name: collection.name.clone(),
-                    file: collection.path.display().to_string(),
-                    environment: collection.environment.clone(),
-                    iteration: collection.iteration.map(|(n, _)| n),
-                    outcome,
-                    duration_ms: millis(collection.duration),
-                    steps,
-                }
-            })
-            .collect(),
+        totals: totals(&summary),
+        collections: run.collections.iter().map(collection).collect(),
+    }
+}
+
+/// What the `format` field always holds.
+const FORMAT_NAME: &str = "runner-report";
+
+fn totals(run: &super::stream::RunSummary) -> TotalsReport {
+    TotalsReport {
+        collections: run.collections,
+        passed: run.totals.passed,
+        failed: run.totals.failed,
+        errored: run.totals.errored,
+        skipped: run.totals.skipped,
+    }
+}
+
+fn collection(collection: &CollectionReport) -> CollectionEntry {
+    let steps: Vec<StepEntry> = collection.steps.iter().map(step).collect();
+    let outcome = if collection.interrupted {
+        OutcomeName::Interrupted
+    } else if steps.iter().any(|s| s.outcome == OutcomeName::Errored) {
+        OutcomeName::Errored
+    } else if steps.iter().any(|s| s.outcome == OutcomeName::Failed) {
+        OutcomeName::Failed
+    } else {
+        OutcomeName::Passed
+    };
+    CollectionEntry {
+        name: collection.name.clone(),
+        file: collection.path.display().to_string(),
+        environment: collection.environment.clone(),
+        iteration: collection.iteration.map(|(n, _)| n),
+        outcome,
+        duration_ms: millis(collection.duration),
+        steps,
+    }
+}
+
+/// The JSON report, written a collection run at a time (see [`super::stream`]): the same
+/// text as [`Report`] pretty printed whole.
+#[derive(Default)]
+pub struct Json {
+    /// Collection runs written so far.
+    written: usize,
+}
+
+impl Json {
+    /// A report with no collection run yet.
+    pub fn new() -> Json {
+        Json::default()
+    }
+}
+
+impl Format for Json {
+    fn collection(&mut self, collection: &CollectionReport, out: &mut String) {
+        if self.written > 0 {
+            out.push_str(",\n");
+        }
+        self.written += 1;
+        let text = serde_json::to_string_pretty(&self::collection(collection)).unwrap_or_default();
+        indented(out, &text, "    ", true);
+    }
+
+    fn head(&mut self, run: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut head = String::from("{\n");
+        head.push_str(&format!("  \"format\": {},\n", string(FORMAT_NAME)));
+        head.push_str(&format!("  \"version\": {FORMAT_VERSION},\n"));
+        head.push_str(&format!(
+            "  \"runner\": {},\n",
+            string(env!("CARGO_PKG_VERSION"))
+        ));
+        head.push_str(&format!("  \"started_at\": {},\n", string(&run.started_at)));
+        head.push_str(&format!("  \"duration_ms\": {},\n", millis(run.duration)));
+        head.push_str(&format!("  \"interrupted\": {},\n", run.interrupted));
+        head.push_str("  \"totals\": ");
+        let totals = serde_json::to_string_pretty(&totals(run)).unwrap_or_default();
+        indented(&mut head, &totals, "  ", false);
+        head.push_str(",\n  \"collections\": ");
+        head.push_str(if self.written == 0 { "[]" } else { "[\n" });
+        out.write_all(head.as_bytes())
+    }
+
+    fn tail(&mut self, _: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(if self.written == 0 {
+            b"\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        })
+    }
+}
+
+/// `text` as a JSON string.
+fn string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+/// Appends `text` with every line indented by `indent` (the first one too when `first`): a
+/// value pretty printed on its own, placed deeper in a document. Line breaks inside strings
+/// are escaped by JSON, so every line break is the printer's.
+fn indented(out: &mut String, text: &str, indent: &str, first: bool) {
+    for (number, line) in text.split('\n').enumerate() {
+        if number > 0 {
+            out.push('\n');
+        }
+        if number > 0 || first {
+            out.push_str(indent);
+        }
+        out.push_str(line);
     }
 }
 
@@ -326,11 +405,9 @@ fn step(result: &StepResult) -> StepEntry {
     }
 }
 
-/// The report as pretty JSON.
+/// The report as pretty JSON, all at once.
 pub fn render(run: &RunRecord) -> String {
-    let mut text = serde_json::to_string_pretty(&report(run)).unwrap_or_default();
-    text.push('\n');
-    text
+    super::stream::render(Box::new(Json::new()), run)
 }
 
 /// The JSON Schema of the report, as pretty JSON with a trailing newline.
@@ -338,4 +415,71 @@ pub fn schema() -> String {
     let mut text = serde_json::to_string_pretty(&schemars::schema_for!(Report)).unwrap_or_default();
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::engine::{CollectionReport, Exchange, StepError};
+
+    fn step(index: usize, outcome: Outcome) -> StepResult {
+        StepResult {
+            index,
+            name: format!("step \"{index}\"\nwith a line break"),
+            id: None,
+            method: "GET".into(),
+            url: "http://127.0.0.1/x".into(),
+            status: Some(200),
+            duration: Duration::from_millis(12),
+            outcome,
+            captures: vec![("token".into(), "***".into())],
+            exchange: Some(Box::new(Exchange {
+                request_headers: vec![("accept".into(), "*/*".into())],
+                request_body: None,
+                response_version: "HTTP/1.1".into(),
+                response_headers: Vec::new(),
+                response_body: "{\"a\": [1, 2]}".into(),
+                redirects: Vec::new(),
+            })),
+            sent: None,
+            attempts: Vec::new(),
+            pages: None,
+            location: None,
+        }
+    }
+
+    fn run(collections: usize) -> RunRecord {
+        RunRecord {
+            collections: (0..collections)
+                .map(|n| CollectionReport {
+                    name: format!("c{n}"),
+                    path: "c.yaml".into(),
+                    environment: Some("sandbox".into()),
+                    iteration: Some((n + 1, collections)),
+                    steps: vec![
+                        step(0, Outcome::Passed),
+                        step(1, Outcome::Skipped("a reason".into())),
+                        step(2, Outcome::Errored(StepError::interrupted("SIGINT"))),
+                    ],
+                    duration: Duration::from_millis(40),
+                    interrupted: n == 2,
+                })
+                .collect(),
+            started_at: "2026-11-29T00:00:00Z".into(),
+            duration: Duration::from_millis(99),
+            interrupted: false,
+        }
+    }
+
+    #[test]
+    fn written_a_collection_at_a_time_it_is_the_whole_document_pretty_printed() {
+        for collections in [0, 1, 3] {
+            let run = run(collections);
+            let mut whole = serde_json::to_string_pretty(&report(&run)).expect("serialises");
+            whole.push('\n');
+            assert_eq!(render(&run), whole, "{collections} collections");
+        }
+    }
 }

@@ -9,34 +9,56 @@
 use std::fmt::Write;
 use std::time::Duration;
 
+use super::stream::{Format, RunSummary};
 use super::RunRecord;
 use crate::engine::{CollectionReport, Outcome, StepErrorKind, StepResult, Totals};
 
-/// The report as XML.
-pub fn render(run: &RunRecord) -> String {
-    let totals = run.totals();
-    let mut out = String::with_capacity(4096);
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"runner\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">",
-        count(&totals),
-        totals.failed,
-        totals.errored,
-        seconds(run.duration)
-    );
-    for collection in &run.collections {
-        suite(&mut out, collection, &run.started_at, run.interrupted);
+/// The JUnit report, written a collection run at a time (see [`super::stream`]).
+pub struct Junit {
+    /// When the run started, the timestamp of every suite.
+    started_at: String,
+}
+
+impl Junit {
+    /// A report of a run that started at `started_at` (RFC 3339).
+    pub fn new(started_at: &str) -> Junit {
+        Junit {
+            started_at: started_at.to_owned(),
+        }
     }
-    out.push_str("</testsuites>\n");
-    out
+}
+
+impl Format for Junit {
+    fn collection(&mut self, collection: &CollectionReport, out: &mut String) {
+        suite(out, collection, &self.started_at);
+    }
+
+    fn head(&mut self, run: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        write!(
+            out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"runner\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">\n",
+            count(&run.totals),
+            run.totals.failed,
+            run.totals.errored,
+            seconds(run.duration)
+        )
+    }
+
+    fn tail(&mut self, _: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(b"</testsuites>\n")
+    }
+}
+
+/// The report as XML, all at once.
+pub fn render(run: &RunRecord) -> String {
+    super::stream::render(Box::new(Junit::new(&run.started_at)), run)
 }
 
 fn count(totals: &Totals) -> usize {
     totals.passed + totals.failed + totals.errored + totals.skipped
 }
 
-fn suite(out: &mut String, collection: &CollectionReport, started_at: &str, interrupted: bool) {
+fn suite(out: &mut String, collection: &CollectionReport, started_at: &str) {
     let mut totals = Totals::default();
     collection.steps.iter().for_each(|s| totals.record(s));
     let file = collection.path.display().to_string();
@@ -57,7 +79,7 @@ fn suite(out: &mut String, collection: &CollectionReport, started_at: &str, inte
     if let Some(environment) = &collection.environment {
         property(out, "environment", environment);
     }
-    if interrupted || collection.interrupted {
+    if collection.interrupted {
         property(out, "interrupted", "true");
     }
     out.push_str("    </properties>\n");

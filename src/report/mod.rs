@@ -8,6 +8,7 @@ pub mod gitlab;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod stream;
 pub mod tap;
 pub mod terminal;
 mod timing;
@@ -60,6 +61,14 @@ pub struct ReportError {
 /// temporary file and a rename, so a reader never sees half a report.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), ReportError> {
     destination::Destination::resolve(path)?.write(path, contents)
+}
+
+/// Writes to `path` without clobbering, as [`write_atomically`] does, what `write` writes.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), ReportError> {
+    destination::Destination::resolve(path)?.write_with(path, write)
 }
 
 /// Checks before a run that `path` can be written (see [`destination::Destination::check`]).

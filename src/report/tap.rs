@@ -4,8 +4,9 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use super::stream::{Format, RunSummary};
 use super::RunRecord;
-use crate::engine::Outcome;
+use crate::engine::{CollectionReport, Outcome};
 
 #[derive(Serialize)]
 struct Diagnostic<'a> {
@@ -50,14 +51,42 @@ impl From<&crate::spec::field::Location> for At {
     }
 }
 
-/// The report as TAP version 13.
+/// The TAP report, written a collection run at a time (see [`super::stream`]): a test point
+/// per step, numbered across the run.
+#[derive(Default)]
+pub struct Tap {
+    /// Test points written so far.
+    number: usize,
+}
+
+impl Tap {
+    /// A report with no test point yet.
+    pub fn new() -> Tap {
+        Tap::default()
+    }
+}
+
+/// The report as TAP version 13, all at once.
 pub fn render(run: &RunRecord) -> String {
-    let total: usize = run.collections.iter().map(|c| c.steps.len()).sum();
-    let mut out = format!("TAP version 13\n1..{total}\n");
-    let mut number = 0;
-    for collection in &run.collections {
+    super::stream::render(Box::new(Tap::new()), run)
+}
+
+impl Format for Tap {
+    fn head(&mut self, _: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        write!(out, "TAP version 13\n1..{}\n", self.number)
+    }
+
+    fn tail(&mut self, run: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if run.interrupted {
+            out.write_all(b"Bail out! interrupted\n")?;
+        }
+        Ok(())
+    }
+
+    fn collection(&mut self, collection: &CollectionReport, out: &mut String) {
         for step in &collection.steps {
-            number += 1;
+            self.number += 1;
+            let number = self.number;
             let description = format!("{} › {}", collection.title(), step.name).replace('#', "\\#");
             let request = (!step.url.is_empty()).then(|| format!("{} {}", step.method, step.url));
             let file = collection.path.display().to_string();
@@ -138,8 +167,4 @@ pub fn render(run: &RunRecord) -> String {
             }
         }
     }
-    if run.interrupted {
-        out.push_str("Bail out! interrupted\n");
-    }
-    out
 }

@@ -2,11 +2,12 @@
 //! and the closing summary.
 
 use std::io::Write;
+use std::time::Duration;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::engine::{Event, Exchange, Observer, Outcome, StepResult};
-use crate::report::RunRecord;
+use super::stream::RunSummary;
+use crate::engine::{CollectionReport, Event, Exchange, Observer, Outcome, StepResult};
 use crate::spec::duration::format_duration;
 use crate::spec::field::Location;
 use crate::spec::text::printable;
@@ -242,63 +243,122 @@ pub fn first_location(step: &StepResult) -> Option<&Location> {
 /// How many of the slowest steps the summary lists.
 const SLOWEST: usize = 3;
 
-/// Prints the closing summary: failures recapped with where to look, the slowest steps, and
-/// `N passed, N failed, N skipped in T`.
-pub fn print_summary(out: &mut impl Write, run: &RunRecord) {
-    let totals = run.totals();
-    let failed = totals.failed + totals.errored;
-    let mut failures = Vec::new();
-    let mut timed: Vec<(&str, &StepResult)> = Vec::new();
-    for collection in &run.collections {
+/// How many failing steps the closing summary lists.
+const LISTED_FAILURES: usize = 1000;
+
+/// What the closing summary needs of a run, gathered a collection run at a time: the
+/// failing steps (the first [`LISTED_FAILURES`]) and the slowest steps.
+#[derive(Debug, Default)]
+pub struct Digest {
+    failures: Vec<FailingStep>,
+    more_failures: usize,
+    /// The slowest steps, slowest first (earlier first among equals).
+    slowest: Vec<(Duration, String, String)>,
+    /// Steps that ran (not skipped).
+    timed: usize,
+}
+
+/// A failing step as the summary lists it.
+#[derive(Debug)]
+struct FailingStep {
+    place: String,
+    name: String,
+    iteration: Option<(usize, usize)>,
+    what: String,
+}
+
+impl Digest {
+    /// An empty digest.
+    pub fn new() -> Digest {
+        Digest::default()
+    }
+
+    /// Takes in one more collection run.
+    pub fn record(&mut self, collection: &CollectionReport) {
         let file = collection.path.to_str().unwrap_or("");
         for step in &collection.steps {
             if matches!(step.outcome, Outcome::Failed(_) | Outcome::Errored(_)) {
-                failures.push((file, collection.iteration, step));
+                if self.failures.len() < LISTED_FAILURES {
+                    self.failures.push(FailingStep {
+                        place: first_location(step).or(step.location.as_ref()).map_or_else(
+                            || file.to_string(),
+                            |l| format!("{}:{}", l.file.display(), l.line),
+                        ),
+                        name: step.name.clone(),
+                        iteration: collection.iteration,
+                        what: match &step.outcome {
+                            Outcome::Failed(f) => f
+                                .first()
+                                .map(|f| {
+                                    format!(
+                                        "{}: expected {}, got {}",
+                                        f.subject, f.expected, f.actual
+                                    )
+                                })
+                                .unwrap_or_default(),
+                            Outcome::Errored(e) => e.message.clone(),
+                            _ => String::new(),
+                        },
+                    });
+                } else {
+                    self.more_failures += 1;
+                }
             }
             if !matches!(step.outcome, Outcome::Skipped(_)) {
-                timed.push((file, step));
+                self.timed += 1;
+                let at = self
+                    .slowest
+                    .iter()
+                    .position(|(duration, ..)| *duration < step.duration)
+                    .unwrap_or(self.slowest.len());
+                if at < SLOWEST {
+                    self.slowest
+                        .insert(at, (step.duration, file.to_owned(), step.name.clone()));
+                    self.slowest.truncate(SLOWEST);
+                }
             }
         }
     }
-    if !failures.is_empty() {
+}
+
+/// Prints the closing summary: failures recapped with where to look, the slowest steps, and
+/// `N passed, N failed, N skipped in T`.
+pub fn print_summary(out: &mut impl Write, digest: &Digest, run: &RunSummary) {
+    let totals = run.totals;
+    let failed = totals.failed + totals.errored;
+    if !digest.failures.is_empty() {
         let _ = writeln!(out, "{FAIL}Failed:{FAIL:#}");
-        for (file, iteration, step) in &failures {
-            let what = match &step.outcome {
-                Outcome::Failed(f) => f
-                    .first()
-                    .map(|f| format!("{}: expected {}, got {}", f.subject, f.expected, f.actual))
-                    .unwrap_or_default(),
-                Outcome::Errored(e) => e.message.clone(),
-                _ => String::new(),
-            };
-            // Where to look: the failing field's place, else the step's.
-            let place = first_location(step).or(step.location.as_ref()).map_or_else(
-                || file.to_string(),
-                |l| format!("{}:{}", l.file.display(), l.line),
-            );
+        for step in &digest.failures {
             // A data-driven run names the row that failed.
-            let iteration =
-                iteration.map_or(String::new(), |(n, of)| format!(" (iteration {n}/{of})"));
+            let iteration = step
+                .iteration
+                .map_or(String::new(), |(n, of)| format!(" (iteration {n}/{of})"));
             let _ = writeln!(
                 out,
                 "  {FAIL}✗{FAIL:#} {} › {}{iteration} — {}",
-                shown(&place),
+                shown(&step.place),
                 shown(&step.name),
-                shown(&what)
+                shown(&step.what)
+            );
+        }
+        if digest.more_failures > 0 {
+            let _ = writeln!(
+                out,
+                "  … and {} more failing steps (the reports list every step)",
+                digest.more_failures
             );
         }
         let _ = writeln!(out);
     }
-    if timed.len() > SLOWEST {
-        timed.sort_by_key(|(_, step)| std::cmp::Reverse(step.duration));
+    if digest.timed > SLOWEST {
         let _ = writeln!(out, "{DIM}Slowest:{DIM:#}");
-        for (file, step) in timed.iter().take(SLOWEST) {
+        for (duration, file, name) in &digest.slowest {
             let _ = writeln!(
                 out,
                 "  {DIM}{:>9}{DIM:#}  {} › {}",
-                format_duration(step.duration),
+                format_duration(*duration),
                 shown(file),
-                shown(&step.name)
+                shown(name)
             );
         }
         let _ = writeln!(out);

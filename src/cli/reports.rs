@@ -1,0 +1,219 @@
+//! The reports of `runner run`, written as the run goes: each collection run goes to every
+//! requested report as soon as it and every run before it have finished (so the reports keep
+//! input order whatever `--jobs` is), then is dropped. The closing summary and the exit code
+//! come from counts and a digest gathered on the way, not from every result kept to the end.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use runner::engine::CollectionReport;
+use runner::report::stream::{Format, RunSummary, Streamed};
+use runner::report::terminal::Digest;
+use runner::report::{self, github, gitlab, html, json, junit, tap};
+
+use super::args::{CiReport, RunArgs};
+
+/// The path that means standard output.
+pub(super) const STDOUT: &str = "-";
+
+/// The repository's root as the CI system names it in `variable`, else the current directory:
+/// annotations and code quality reports want paths relative to it.
+fn ci_root(variable: &str) -> std::path::PathBuf {
+    std::env::var_os(variable)
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default()
+}
+
+/// GitHub annotations are on when asked for, or by default in GitHub Actions when no other
+/// report is.
+fn github_annotations(args: &RunArgs) -> bool {
+    let chosen = args.reports.contains(&CiReport::Github);
+    let any_report = !args.reports.is_empty()
+        || args.report_junit.is_some()
+        || args.report_json.is_some()
+        || args.report_tap.is_some()
+        || args.report_html.is_some();
+    chosen || (!any_report && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"))
+}
+
+/// Where a report goes.
+enum Target {
+    /// A file, replaced atomically once the report is complete.
+    File(PathBuf),
+    /// Standard output (`-`).
+    Stdout,
+    /// GitHub's workflow commands, on standard output.
+    GithubAnnotations,
+    /// GitHub's job summary, appended to `$GITHUB_STEP_SUMMARY`.
+    GithubSummary(PathBuf),
+}
+
+/// Every report of a run, and what the closing summary needs.
+pub(super) struct Reports {
+    outputs: Vec<(Target, Streamed)>,
+    /// Counts over every collection run given so far.
+    pub(super) summary: RunSummary,
+    /// The failing and slowest steps, for the closing summary.
+    pub(super) digest: Digest,
+    /// The next collection run to give to the reports, in input order.
+    next: usize,
+    /// Runs that finished before an earlier one.
+    waiting: BTreeMap<usize, Option<CollectionReport>>,
+}
+
+impl Reports {
+    /// The reports `args` ask for, for a run that started at `started_at`; an error when a
+    /// temporary file for them cannot be made.
+    pub(super) fn new(args: &RunArgs, started_at: &str) -> Result<Reports, String> {
+        let mut wanted: Vec<(Target, Box<dyn Format>)> = Vec::new();
+        if github_annotations(args) {
+            let root = ci_root("GITHUB_WORKSPACE");
+            wanted.push((
+                Target::GithubAnnotations,
+                Box::new(github::Annotations::new(&root)),
+            ));
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+                wanted.push((
+                    Target::GithubSummary(path.into()),
+                    Box::new(github::StepSummary::new(&root)),
+                ));
+            }
+        }
+        let target = |path: &Path| {
+            if path == Path::new(STDOUT) {
+                Target::Stdout
+            } else {
+                Target::File(path.to_owned())
+            }
+        };
+        if let Some(path) = &args.report_junit {
+            wanted.push((target(path), Box::new(junit::Junit::new(started_at))));
+        }
+        if let Some(path) = &args.report_json {
+            wanted.push((target(path), Box::new(json::Json::new())));
+        }
+        if let Some(path) = &args.report_tap {
+            wanted.push((target(path), Box::new(tap::Tap::new())));
+        }
+        if let Some(path) = &args.report_html {
+            wanted.push((target(path), Box::new(html::Html::new())));
+        }
+        if let Some(path) = &args.curl {
+            wanted.push((target(path), Box::new(report::curl::Curl)));
+        }
+        for ci in &args.reports {
+            if let CiReport::GitlabCodeQuality(path) = ci {
+                let root = ci_root("CI_PROJECT_DIR");
+                wanted.push((target(path), Box::new(gitlab::CodeQuality::new(&root))));
+            }
+        }
+        let mut outputs = Vec::with_capacity(wanted.len());
+        for (target, format) in wanted {
+            let streamed = Streamed::new(format).map_err(|e| {
+                format!(
+                    "cannot create a temporary file for the reports in `{}`: {e} (set TMPDIR to a writable directory)",
+                    std::env::temp_dir().display()
+                )
+            })?;
+            outputs.push((target, streamed));
+        }
+        Ok(Reports {
+            outputs,
+            summary: RunSummary {
+                started_at: started_at.to_owned(),
+                ..RunSummary::default()
+            },
+            digest: Digest::new(),
+            next: 0,
+            waiting: BTreeMap::new(),
+        })
+    }
+
+    /// Collection run `index` has ended, with what it ran (`None` if it did not start).
+    pub(super) fn finished(&mut self, index: usize, run: Option<CollectionReport>) {
+        if index < self.next {
+            return;
+        }
+        self.waiting.insert(index, run);
+        while let Some(run) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            if let Some(run) = run {
+                self.give(&run);
+            }
+        }
+    }
+
+    /// Gives every run of the `count` not given yet, in order, taking each with `take`
+    /// (after an interrupt: what ran of the runs cut short).
+    pub(super) fn finish_all(
+        &mut self,
+        count: usize,
+        take: impl Fn(usize) -> Option<CollectionReport>,
+    ) {
+        for index in self.next..count {
+            if !self.waiting.contains_key(&index) {
+                let run = take(index);
+                self.finished(index, run);
+            }
+        }
+    }
+
+    fn give(&mut self, run: &CollectionReport) {
+        self.summary.record(run);
+        self.digest.record(run);
+        for (_, report) in &mut self.outputs {
+            report.collection(run);
+        }
+    }
+
+    /// Writes every report; false if one could not be written (said on `stderr`).
+    pub(super) fn write(
+        &mut self,
+        duration: Duration,
+        interrupted: bool,
+        stderr: &mut impl Write,
+    ) -> bool {
+        self.summary.duration = duration;
+        self.summary.interrupted = interrupted;
+        let mut ok = true;
+        for (target, report) in &mut self.outputs {
+            let summary = &self.summary;
+            let written = match target {
+                Target::File(path) => {
+                    report::write_atomically_with(path, |out| report.finish(summary, out))
+                        .map_err(|e| e.to_string())
+                }
+                // As before any report: annotations that cannot be printed are not an error.
+                Target::GithubAnnotations => {
+                    let _ = report.finish(summary, &mut std::io::stdout().lock());
+                    Ok(())
+                }
+                Target::Stdout => {
+                    let mut stdout = std::io::stdout().lock();
+                    report
+                        .finish(summary, &mut stdout)
+                        .map_err(|e| format!("cannot write a report to standard output: {e}"))
+                }
+                Target::GithubSummary(path) => std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&*path)
+                    .and_then(|file| {
+                        let mut out = std::io::BufWriter::new(file);
+                        report.finish(summary, &mut out)
+                    })
+                    .map_err(|e| {
+                        format!("cannot write the step summary `{}`: {e}", path.display())
+                    }),
+            };
+            if let Err(message) = written {
+                let _ = writeln!(stderr, "error: {message}");
+                ok = false;
+            }
+        }
+        ok
+    }
+}
