@@ -15,13 +15,14 @@ mod progress;
 mod run;
 mod sandbox;
 mod sandboxes;
+mod snapshots;
 mod validate;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, ExportCommand, ImportCommand, SandboxCommand};
+use args::{Cli, Command, ExportCommand, ImportCommand, SandboxCommand, SnapshotsCommand};
 
 /// The async runtime: single-threaded for `runner run`, whose collections run on worker
 /// threads of their own (see `workers`), else one worker thread per CPU (the sandbox server).
@@ -94,6 +95,7 @@ pub fn main() -> ExitCode {
                 export::postman(&args)
             }
             Command::Completions(args) => completions::completions(&args),
+            Command::Snapshots(SnapshotsCommand::Review(args)) => snapshots::review(&args, color),
         }
     });
     ExitCode::from(code)

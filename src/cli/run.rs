@@ -15,7 +15,10 @@ use super::output::{CollectionWriter, OrderedOutput};
 use super::progress::Progress;
 use runner::collection::{Collection, Diagnostics};
 use runner::engine::workers::{self, Job, Plan};
-use runner::engine::{Collector, Event, Observer, Override, PrepareError, RunOptions, Selection};
+use runner::engine::{
+    Collector, Event, Observer, Override, PrepareError, RunOptions, Selection, SnapshotMode,
+    Snapshots,
+};
 use runner::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
 use runner::report::terminal::{print_summary, TerminalReporter};
 use runner::report::{self, RunRecord};
@@ -56,15 +59,25 @@ struct CollectionObserver {
     collector: Arc<Mutex<Collector>>,
     progress: Arc<Progress>,
     name: String,
+    /// Stores the snapshots finished steps leave.
+    snapshots: Arc<super::snapshots::Recorder>,
+    /// The running collection's file.
+    path: std::path::PathBuf,
 }
 
 impl Observer for CollectionObserver {
     fn on_event(&mut self, event: &Event<'_>) {
         match event {
-            Event::CollectionStarted { collection, .. } => self.name.clone_from(&collection.name),
+            Event::CollectionStarted { collection, .. } => {
+                self.name.clone_from(&collection.name);
+                self.path.clone_from(&collection.path);
+            }
             Event::StepStarted { name, .. } => self.progress.step_started(&self.name, name),
-            Event::StepFinished(_) => self.progress.step_done(),
-            Event::CollectionFinished(_) => {}
+            Event::StepFinished(step) => {
+                self.progress.step_done();
+                self.snapshots.step_finished(&self.path, step);
+            }
+            Event::CollectionFinished(_) => self.snapshots.collection_finished(&self.path),
         }
         self.terminal.on_event(event);
         if let Ok(mut collector) = self.collector.lock() {
@@ -148,15 +161,25 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         );
         return exit_code::INVALID_INPUT;
     }
+    let snapshots = match snapshot_settings(&args, &collections, &mut stderr) {
+        Ok(snapshots) => Arc::new(snapshots),
+        Err(message) => {
+            let _ = writeln!(stderr, "error: {message}; nothing was sent");
+            return exit_code::INVALID_INPUT;
+        }
+    };
+    let recorder = Arc::new(super::snapshots::Recorder::default());
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs_at_once = args.jobs.map_or(cpus, usize::from);
     // One run per collection and iteration, in that order.
     let runs: Vec<(Arc<Collection>, Arc<RunOptions>)> = collections
         .iter()
         .flat_map(|collection| {
-            plans
-                .iter()
-                .map(|plan| (Arc::clone(collection), Arc::new(plan.clone())))
+            plans.iter().map(|plan| {
+                let mut options = plan.clone();
+                options.snapshots = Arc::clone(&snapshots);
+                (Arc::clone(collection), Arc::new(options))
+            })
         })
         .collect();
     let plan = Plan::new(jobs_at_once, cpus, runs.len());
@@ -216,6 +239,8 @@ pub(super) async fn run(args: RunArgs) -> u8 {
                 collector: Arc::clone(&collectors[index]),
                 progress: Arc::clone(&progress),
                 name: String::new(),
+                snapshots: Arc::clone(&recorder),
+                path: std::path::PathBuf::new(),
             },
         })
         .collect();
@@ -269,6 +294,10 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         interrupted,
     };
     output.with_output(|out| print_summary(out, &run));
+    let (written, snapshot_errors) = recorder.finish();
+    for note in written {
+        let _ = writeln!(stderr, "{note}");
+    }
     let mut code = if interrupted {
         signal.exit_code()
     } else {
@@ -288,6 +317,10 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             }
         }
     }
+    for error in &snapshot_errors {
+        let _ = writeln!(stderr, "error: {error}");
+        code = code.max(exit_code::RUNTIME_ERROR);
+    }
     if !write_reports(&args, &run, &mut stderr) && !interrupted {
         code = code.max(exit_code::RUNTIME_ERROR);
     }
@@ -299,6 +332,32 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     }
     code
+}
+
+/// The approved snapshots of the collections, and what to do with a missing or changed one:
+/// record it as pending, approve it (`--update-snapshots`), or, in CI, write nothing.
+fn snapshot_settings(
+    args: &RunArgs,
+    collections: &[Arc<Collection>],
+    stderr: &mut impl Write,
+) -> Result<Snapshots, String> {
+    let mode = match super::snapshots::ci_variable() {
+        Some(variable) => {
+            if args.update_snapshots {
+                let _ = writeln!(
+                    stderr,
+                    "warning: --update-snapshots is ignored because {variable} is set: nothing is written to snapshot files in CI"
+                );
+            }
+            SnapshotMode::ReadOnly
+        }
+        None if args.update_snapshots => SnapshotMode::Update,
+        None => SnapshotMode::Record,
+    };
+    Ok(Snapshots {
+        approved: super::snapshots::approved(collections.iter().map(AsRef::as_ref))?,
+        mode,
+    })
 }
 
 /// A signal that stops a run.

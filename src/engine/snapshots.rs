@@ -139,3 +139,13 @@ fn key(id: Option<&str>, name: &str, run: &mut Run<'_>) -> String {
     }
     key
 }
+
+/// True when every failure of `outcome` is a snapshot's.
+pub(super) fn only_snapshot_failed(outcome: &super::Outcome) -> bool {
+    match outcome {
+        super::Outcome::Failed(failures) => failures
+            .iter()
+            .all(|f| f.field == crate::spec::field::FieldPath::keys(["expect", "snapshot"])),
+        _ => false,
+    }
+}

@@ -111,13 +111,24 @@ impl<W: Write + Send> TerminalReporter<W> {
         match &step.outcome {
             Outcome::Failed(failures) => {
                 for failure in failures {
+                    // A snapshot's diff is one change a line, each shown on its own.
+                    let (actual, more) = match failure.field.to_string().ends_with("snapshot") {
+                        true => failure
+                            .actual
+                            .split_once('\n')
+                            .unwrap_or((&failure.actual, "")),
+                        false => (failure.actual.as_str(), ""),
+                    };
                     let _ = writeln!(
                         self.out,
                         "      {FAIL}{}{FAIL:#}: expected {}, got {}",
                         shown(&failure.subject),
                         shown(&failure.expected),
-                        shown(&failure.actual)
+                        shown(actual)
                     );
+                    for line in more.lines() {
+                        let _ = writeln!(self.out, "        {}", shown(line));
+                    }
                     self.location(failure.location.as_ref());
                 }
             }
