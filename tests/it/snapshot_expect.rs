@@ -303,3 +303,47 @@ fn a_snapshot_file_that_is_not_valid_stops_the_run_before_anything_is_sent() {
     assert!(output.stderr.contains("nothing was sent"), "{output:?}");
     assert_eq!(read(&approved), "collection: broken.yaml\nsnapshots: [");
 }
+
+#[test]
+fn an_interrupted_run_leaves_the_snapshots_of_the_steps_that_finished_in_a_valid_file() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "cut.yaml",
+        "name: Cut short\nsteps:\n  - name: Quick\n    request: { url: \"{{SERVER}}/text\" }\n    expect: { snapshot: true }\n  - name: Slow\n    request: { url: \"{{SERVER}}/sleep/10000/snapshot-cut\", timeout: 60s }\n    expect: { snapshot: true }\n",
+    );
+    let child = Command::new(env!("CARGO_BIN_EXE_runner"))
+        .arg("run")
+        .arg(&path)
+        .env("NO_COLOR", "1")
+        .env_remove("CI")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITLAB_CI")
+        .env_remove("TF_BUILD")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runner starts");
+    // Signalled once the slow step is in flight (bounded: 30 s).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while crate::support::hits("snapshot-cut") < 1 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let output = child.wait_with_output().expect("exits");
+    assert_eq!(output.status.code(), Some(130), "{output:?}");
+    let pending = read(&fixture.path().join("__snapshots__/cut.snap.yaml.new"));
+    let file: serde_yaml::Value = serde_yaml::from_str(&pending).expect("valid YAML");
+    let keys: Vec<&str> = file["snapshots"]
+        .as_mapping()
+        .map(|m| m.keys().filter_map(|k| k.as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(keys, ["Quick"], "{pending}");
+    let leftovers: Vec<_> = std::fs::read_dir(fixture.path().join("__snapshots__"))
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
