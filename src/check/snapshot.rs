@@ -12,6 +12,12 @@ use crate::redact::Redactor;
 use crate::snapshot::entry::{mask_json, normalise};
 use crate::snapshot::{Entry, Secrets};
 
+/// True for the failure of an `expect.snapshot`, whose `actual` is a diff, one change a line.
+pub fn is_snapshot_failure(failure: &super::expect::Failure) -> bool {
+    use crate::spec::field::Segment;
+    matches!(failure.field.0.as_slice(), [Segment::Key(a), Segment::Key(b)] if a == "expect" && b == "snapshot")
+}
+
 /// A compiled `expect.snapshot`.
 #[derive(Debug, Clone, Default)]
 pub struct SnapshotExpectation {

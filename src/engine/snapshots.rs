@@ -145,7 +145,7 @@ pub(super) fn only_snapshot_failed(outcome: &super::Outcome) -> bool {
     match outcome {
         super::Outcome::Failed(failures) => failures
             .iter()
-            .all(|f| f.field == crate::spec::field::FieldPath::keys(["expect", "snapshot"])),
+            .all(crate::check::snapshot::is_snapshot_failure),
         _ => false,
     }
 }

@@ -112,7 +112,8 @@ impl<W: Write + Send> TerminalReporter<W> {
             Outcome::Failed(failures) => {
                 for failure in failures {
                     // A snapshot's diff is one change a line, each shown on its own.
-                    let (actual, more) = match failure.field.to_string().ends_with("snapshot") {
+                    let (actual, more) = match crate::check::snapshot::is_snapshot_failure(failure)
+                    {
                         true => failure
                             .actual
                             .split_once('\n')
@@ -277,7 +278,14 @@ pub fn print_summary(out: &mut impl Write, run: &RunRecord) {
             let what = match &step.outcome {
                 Outcome::Failed(f) => f
                     .first()
-                    .map(|f| format!("{}: expected {}, got {}", f.subject, f.expected, f.actual))
+                    // The summary keeps one line: a snapshot's diff is shown above it.
+                    .map(|f| {
+                        let actual = match crate::check::snapshot::is_snapshot_failure(f) {
+                            true => f.actual.lines().next().unwrap_or_default(),
+                            false => &f.actual,
+                        };
+                        format!("{}: expected {}, got {actual}", f.subject, f.expected)
+                    })
                     .unwrap_or_default(),
                 Outcome::Errored(e) => e.message.clone(),
                 _ => String::new(),
