@@ -12,10 +12,11 @@ use crate::redact::Redactor;
 use crate::snapshot::entry::{mask_json, normalise};
 use crate::snapshot::{Entry, Secrets};
 
-/// True for the failure of an `expect.snapshot`, whose `actual` is a diff, one change a line.
-pub fn is_snapshot_failure(failure: &super::expect::Failure) -> bool {
+/// True for the field of an `expect.snapshot` failure, whose `actual` is a diff, one change
+/// a line.
+pub fn is_snapshot_field(field: &crate::spec::field::FieldPath) -> bool {
     use crate::spec::field::Segment;
-    matches!(failure.field.0.as_slice(), [Segment::Key(a), Segment::Key(b)] if a == "expect" && b == "snapshot")
+    matches!(field.0.as_slice(), [Segment::Key(a), Segment::Key(b)] if a == "expect" && b == "snapshot")
 }
 
 /// A compiled `expect.snapshot`.

@@ -522,6 +522,55 @@ fn snapshot_steps(collection: &Collection) -> Option<HashSet<String>> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn entry(status: u16) -> Entry {
+        Entry {
+            status,
+            headers: Default::default(),
+            json: Some(serde_json::json!({ "status": status })),
+            text: None,
+            secrets: None,
+        }
+    }
+
+    #[test]
+    fn a_review_on_a_terminal_accepts_rejects_and_skips_as_answered() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let paths = SnapshotPaths::of(&dir.path().join("api.yaml"));
+        let mut approved = SnapshotFile::for_collection(&dir.path().join("api.yaml"));
+        approved.snapshots.insert("changed".into(), entry(200));
+        store::write(&paths.approved, &approved).expect("written");
+        let mut pending = approved.clone();
+        pending.snapshots.insert("changed".into(), entry(404));
+        pending.snapshots.insert("rejected".into(), entry(201));
+        pending.snapshots.insert("skipped".into(), entry(202));
+        store::write(&paths.pending, &pending).expect("written");
+        let args = ReviewArgs {
+            paths: Vec::new(),
+            accept_all: false,
+            reject_all: false,
+            prune: false,
+        };
+        // An unknown answer is asked again.
+        let mut input = std::io::Cursor::new("what\na\nr\ns\n");
+        let mut out = Vec::new();
+        let left = review_file(&paths.pending, &args, true, &mut input, &mut out).expect("ok");
+        assert_eq!(left, 0);
+        let shown = String::from_utf8_lossy(&out);
+        assert!(shown.contains("status: changed from 200 to 404"), "{shown}");
+        assert!(
+            shown.contains("$.status: changed from 200 to 404"),
+            "{shown}"
+        );
+        assert_eq!(shown.matches("accept this snapshot?").count(), 4, "{shown}");
+        let approved = store::read(&paths.approved).expect("ok").expect("file");
+        assert_eq!(approved.snapshots["changed"].status, 404);
+        assert!(!approved.snapshots.contains_key("rejected"));
+        let pending = store::read(&paths.pending).expect("ok").expect("file");
+        assert_eq!(pending.snapshots.keys().collect::<Vec<_>>(), ["skipped"]);
+    }
+
     #[test]
     fn a_key_loses_its_suffixes() {
         assert_eq!(super::base("list (iteration 2)"), "list");

@@ -145,7 +145,7 @@ pub(super) fn only_snapshot_failed(outcome: &super::Outcome) -> bool {
     match outcome {
         super::Outcome::Failed(failures) => failures
             .iter()
-            .all(crate::check::snapshot::is_snapshot_failure),
+            .all(|f| crate::check::snapshot::is_snapshot_field(&f.field)),
         _ => false,
     }
 }

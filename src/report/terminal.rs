@@ -112,14 +112,14 @@ impl<W: Write + Send> TerminalReporter<W> {
             Outcome::Failed(failures) => {
                 for failure in failures {
                     // A snapshot's diff is one change a line, each shown on its own.
-                    let (actual, more) = match crate::check::snapshot::is_snapshot_failure(failure)
-                    {
-                        true => failure
-                            .actual
-                            .split_once('\n')
-                            .unwrap_or((&failure.actual, "")),
-                        false => (failure.actual.as_str(), ""),
-                    };
+                    let (actual, more) =
+                        match crate::check::snapshot::is_snapshot_field(&failure.field) {
+                            true => failure
+                                .actual
+                                .split_once('\n')
+                                .unwrap_or((&failure.actual, "")),
+                            false => (failure.actual.as_str(), ""),
+                        };
                     let _ = writeln!(
                         self.out,
                         "      {FAIL}{}{FAIL:#}: expected {}, got {}",
@@ -280,7 +280,7 @@ pub fn print_summary(out: &mut impl Write, run: &RunRecord) {
                     .first()
                     // The summary keeps one line: a snapshot's diff is shown above it.
                     .map(|f| {
-                        let actual = match crate::check::snapshot::is_snapshot_failure(f) {
+                        let actual = match crate::check::snapshot::is_snapshot_field(&f.field) {
                             true => f.actual.lines().next().unwrap_or_default(),
                             false => &f.actual,
                         };
