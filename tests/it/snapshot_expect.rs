@@ -347,3 +347,22 @@ fn an_interrupted_run_leaves_the_snapshots_of_the_steps_that_finished_in_a_valid
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn a_pending_file_that_is_not_valid_is_never_overwritten() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "keep.yaml",
+        "name: Keep\nsteps:\n  - name: Text\n    request: { url: \"{{SERVER}}/text\" }\n    expect: { snapshot: true }\n",
+    );
+    std::fs::create_dir_all(fixture.path().join("__snapshots__")).expect("dir");
+    let pending = fixture.path().join("__snapshots__/keep.snap.yaml.new");
+    std::fs::write(&pending, "hand-edited: [").expect("write");
+    let output = runner_with_env(
+        ["run", &path.display().to_string()],
+        &[("CI", ""), ("GITHUB_ACTIONS", ""), ("GITLAB_CI", ""), ("TF_BUILD", "")],
+    );
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(output.stderr.contains("keep.snap.yaml.new` is not valid"), "{output:?}");
+    assert_eq!(read(&pending), "hand-edited: [");
+}
