@@ -12,6 +12,7 @@ mod load;
 mod output;
 mod paths;
 mod progress;
+mod review;
 mod run;
 mod sandbox;
 mod sandboxes;
@@ -95,7 +96,7 @@ pub fn main() -> ExitCode {
                 export::postman(&args)
             }
             Command::Completions(args) => completions::completions(&args),
-            Command::Snapshots(SnapshotsCommand::Review(args)) => snapshots::review(&args, color),
+            Command::Snapshots(SnapshotsCommand::Review(args)) => review::review(&args, color),
         }
     });
     ExitCode::from(code)

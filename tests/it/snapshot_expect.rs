@@ -360,9 +360,17 @@ fn a_pending_file_that_is_not_valid_is_never_overwritten() {
     std::fs::write(&pending, "hand-edited: [").expect("write");
     let output = runner_with_env(
         ["run", &path.display().to_string()],
-        &[("CI", ""), ("GITHUB_ACTIONS", ""), ("GITLAB_CI", ""), ("TF_BUILD", "")],
+        &[
+            ("CI", ""),
+            ("GITHUB_ACTIONS", ""),
+            ("GITLAB_CI", ""),
+            ("TF_BUILD", ""),
+        ],
     );
     assert_eq!(output.code, 3, "{output:?}");
-    assert!(output.stderr.contains("keep.snap.yaml.new` is not valid"), "{output:?}");
+    assert!(
+        output.stderr.contains("keep.snap.yaml.new` is not valid"),
+        "{output:?}"
+    );
     assert_eq!(read(&pending), "hand-edited: [");
 }
