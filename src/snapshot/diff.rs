@@ -63,23 +63,12 @@ fn walk(path: String, approved: &Value, received: &Value, changes: &mut Vec<Chan
                 }
             }
         }
-        (Value::Array(old), Value::Array(new)) => {
-            for index in 0..old.len().max(new.len()) {
-                let at = format!("{path}[{index}]");
-                match (old.get(index), new.get(index)) {
-                    (Some(o), Some(n)) => walk(at, o, n, changes),
-                    (Some(o), None) => changes.push(Change {
-                        path: at,
-                        kind: ChangeKind::Removed(o.clone()),
-                    }),
-                    (None, Some(n)) => changes.push(Change {
-                        path: at,
-                        kind: ChangeKind::Added(n.clone()),
-                    }),
-                    (None, None) => {}
-                }
+        (Value::Array(old), Value::Array(new)) if old.len() == new.len() => {
+            for (index, (o, n)) in old.iter().zip(new).enumerate() {
+                walk(format!("{path}[{index}]"), o, n, changes);
             }
         }
+        (Value::Array(old), Value::Array(new)) => items(&path, old, new, changes),
         (old, new) if old == new => {}
         (old, new) if type_name(old) == type_name(new) => changes.push(Change {
             path,
@@ -89,6 +78,38 @@ fn walk(path: String, approved: &Value, received: &Value, changes: &mut Vec<Chan
             path,
             kind: ChangeKind::Type(old.clone(), new.clone()),
         }),
+    }
+}
+
+/// The changes between two lists of different lengths: aligned on the items that are equal
+/// (a vanished item is one removal, not a change of every item after it); items replaced
+/// in place are compared node by node.
+fn items(path: &str, old: &[Value], new: &[Value], changes: &mut Vec<Change>) {
+    let text = |items: &[Value]| items.iter().map(Value::to_string).collect::<Vec<_>>();
+    let (old_text, new_text) = (text(old), text(new));
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old_text, &new_text);
+    for op in ops {
+        let (_, old_range, new_range) = op.as_tag_tuple();
+        let paired = old_range.len().min(new_range.len());
+        if old_range.len() == new_range.len() && old[old_range.clone()] == new[new_range.clone()] {
+            continue;
+        }
+        for i in 0..paired {
+            let (o, n) = (old_range.start + i, new_range.start + i);
+            walk(format!("{path}[{n}]"), &old[o], &new[n], changes);
+        }
+        for o in old_range.start + paired..old_range.end {
+            changes.push(Change {
+                path: format!("{path}[{o}]"),
+                kind: ChangeKind::Removed(old[o].clone()),
+            });
+        }
+        for n in new_range.start + paired..new_range.end {
+            changes.push(Change {
+                path: format!("{path}[{n}]"),
+                kind: ChangeKind::Added(new[n].clone()),
+            });
+        }
     }
 }
 
