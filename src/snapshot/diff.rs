@@ -98,16 +98,18 @@ fn items(path: &str, old: &[Value], new: &[Value], changes: &mut Vec<Change>) {
             let (o, n) = (old_range.start + i, new_range.start + i);
             walk(format!("{path}[{n}]"), &old[o], &new[n], changes);
         }
-        for o in old_range.start + paired..old_range.end {
+        let start = old_range.start + paired;
+        for (o, item) in old[start..old_range.end].iter().enumerate() {
             changes.push(Change {
-                path: format!("{path}[{o}]"),
-                kind: ChangeKind::Removed(old[o].clone()),
+                path: format!("{path}[{}]", start + o),
+                kind: ChangeKind::Removed(item.clone()),
             });
         }
-        for n in new_range.start + paired..new_range.end {
+        let start = new_range.start + paired;
+        for (n, item) in new[start..new_range.end].iter().enumerate() {
             changes.push(Change {
-                path: format!("{path}[{n}]"),
-                kind: ChangeKind::Added(new[n].clone()),
+                path: format!("{path}[{}]", start + n),
+                kind: ChangeKind::Added(item.clone()),
             });
         }
     }
