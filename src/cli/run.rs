@@ -77,7 +77,7 @@ impl Observer for CollectionObserver {
                 self.progress.step_done();
                 self.snapshots.step_finished(&self.path, step);
             }
-            Event::CollectionFinished(_) => self.snapshots.collection_finished(&self.path),
+            Event::CollectionFinished(_) => {}
         }
         self.terminal.on_event(event);
         if let Ok(mut collector) = self.collector.lock() {

@@ -50,9 +50,10 @@ struct Gathered {
     approved: IndexMap<String, Entry>,
 }
 
-/// Gathers the snapshots steps leave, one finished step at a time, and writes them to the
-/// collection's snapshot files when its run ends (each write atomic; one at a time, so runs
-/// of the same collection on several lanes merge rather than overwrite).
+/// Gathers the snapshots steps leave, one finished step at a time (only those to store: a
+/// snapshot that matched leaves nothing), and writes them to each collection's snapshot files
+/// once, when the run ends or is interrupted: one read and one atomic write per file, however
+/// many iterations and lanes ran the collection.
 #[derive(Default)]
 pub(super) struct Recorder {
     gathered: Mutex<HashMap<PathBuf, Gathered>>,
@@ -78,31 +79,22 @@ impl Recorder {
         }
     }
 
-    /// Writes what the steps of `collection` left.
-    pub(super) fn collection_finished(&self, collection: &Path) {
-        let Ok(mut gathered) = self.gathered.lock() else {
-            return;
-        };
-        let Some(found) = gathered.remove(collection) else {
-            return;
-        };
-        if let Err(error) = store_gathered(collection, found, &self.written) {
-            if let Ok(mut errors) = self.errors.lock() {
-                errors.push(error);
-            }
-        }
-    }
-
-    /// Writes what is left (collections cut short by a signal); then the lines to print:
-    /// what was written, and every error (second).
+    /// Writes what the steps left, collection by collection (also after a signal: what ran
+    /// is kept); then the lines to print: what was written, and every error (second).
     pub(super) fn finish(&self) -> (Vec<String>, Vec<String>) {
-        let left: Vec<PathBuf> = self
+        let gathered = self
             .gathered
             .lock()
-            .map(|g| g.keys().cloned().collect())
+            .map(|mut g| std::mem::take(&mut *g))
             .unwrap_or_default();
-        for collection in left {
-            self.collection_finished(&collection);
+        let mut gathered: Vec<(PathBuf, Gathered)> = gathered.into_iter().collect();
+        gathered.sort_by(|a, b| a.0.cmp(&b.0));
+        for (collection, found) in gathered {
+            if let Err(error) = store_gathered(&collection, found, &self.written) {
+                if let Ok(mut errors) = self.errors.lock() {
+                    errors.push(error);
+                }
+            }
         }
         let notes = self
             .written
