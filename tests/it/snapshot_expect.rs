@@ -192,6 +192,8 @@ fn record_approve_pass_change_and_update_against_the_sandbox() {
     let changed = Sandbox::start(&seed(&fixture, "seed-c.yaml", 1, "Tractor 1"));
     let report = fixture.path().join("report.json");
     let junit = fixture.path().join("report.xml");
+    let tap = fixture.path().join("report.tap");
+    let html = fixture.path().join("report.html");
     let third = run(
         &collection,
         &changed,
@@ -200,6 +202,10 @@ fn record_approve_pass_change_and_update_against_the_sandbox() {
             &report.display().to_string(),
             "--report-junit",
             &junit.display().to_string(),
+            "--report-tap",
+            &tap.display().to_string(),
+            "--report-html",
+            &html.display().to_string(),
         ],
         &[],
     );
@@ -216,7 +222,13 @@ fn record_approve_pass_change_and_update_against_the_sandbox() {
         "{}",
         read(&report)
     );
-    assert!(read(&junit).contains("$[3].status.description"));
+    for other in [&junit, &tap, &html] {
+        assert!(
+            read(other).contains("$[3].status.description"),
+            "{}",
+            read(other)
+        );
+    }
     let disabled = |path: &Path| read(path).matches("description: Disabled").count();
     assert_eq!((disabled(&approved), disabled(&pending)), (1, 2));
 
