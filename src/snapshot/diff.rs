@@ -194,6 +194,14 @@ pub fn describe(approved: &Entry, received: &Entry) -> Vec<String> {
             lines.push(format!("header {name}: added, {new:?}"));
         }
     }
+    if approved.secrets != received.secrets {
+        let state = |masked: bool| if masked { "masked" } else { "none" };
+        lines.push(format!(
+            "secrets: changed from {} to {}",
+            state(approved.secrets.is_some()),
+            state(received.secrets.is_some())
+        ));
+    }
     match (&approved.json, &received.json) {
         (Some(old), Some(new)) => {
             lines.extend(json_changes(old, new).iter().map(ToString::to_string));
@@ -263,5 +271,11 @@ mod tests {
         assert!(lines.contains(&"-b".to_owned()), "{lines:?}");
         assert!(lines.contains(&"+B".to_owned()), "{lines:?}");
         assert!(describe(&entry("same"), &entry("same")).is_empty());
+        let mut masked = entry("same");
+        masked.secrets = Some(crate::snapshot::Secrets::Masked);
+        assert_eq!(
+            describe(&entry("same"), &masked),
+            ["secrets: changed from none to masked"]
+        );
     }
 }

@@ -183,6 +183,109 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn every_json_value_survives_the_yaml_file() {
+        let tricky = [
+            "yes",
+            "no",
+            "NO",
+            "on",
+            "off",
+            "true",
+            "True",
+            "null",
+            "Null",
+            "~",
+            "",
+            " lead",
+            "trail ",
+            "1.0",
+            "0x10",
+            "0o7",
+            "1e3",
+            ".inf",
+            "-.inf",
+            ".nan",
+            "+1",
+            "010",
+            "1_000",
+            "2021-11-18",
+            "2021-11-18T08:25:53.000+0000",
+            "a: b",
+            "- x",
+            "#c",
+            "x #c",
+            "multi\nline",
+            "\ttab",
+            "'q'",
+            "\"dq\"",
+            "@a",
+            "`b`",
+            "%p",
+            "!tag",
+            "&anchor",
+            "*alias",
+            "[ignored]",
+            "{a}",
+            "[1]",
+            "?",
+            ":",
+            "|",
+            ">",
+            "\u{1b}[2J",
+            "日本",
+            "😀",
+            "\r\n",
+            "\u{85}",
+            "\u{feff}x",
+        ];
+        let numbers = json!([
+            0,
+            -0.0,
+            0.1,
+            1.5e300,
+            -1.5e-300,
+            i64::MIN,
+            i64::MAX,
+            u64::MAX,
+            1.0,
+            100.0,
+            123456789.125
+        ]);
+        let value = json!({
+            "strings": tricky.to_vec(),
+            "numbers": numbers,
+            "nested": [[], {}, [null, true, false], {"": "", " ": "k", "yes": "no", "1": 1}],
+        });
+        let mut file = SnapshotFile::default();
+        file.collection = "c.yaml".into();
+        for key in ["yes", "a: b", "#x", "s [1/2]", "s (iteration 3)", "日本"] {
+            file.snapshots.insert(
+                key.into(),
+                Entry {
+                    status: 200,
+                    headers: [("x-h".to_owned(), "yes".to_owned())].into(),
+                    json: Some(value.clone()),
+                    text: None,
+                    secrets: None,
+                },
+            );
+        }
+        file.snapshots.insert(
+            "text".into(),
+            Entry {
+                status: 500,
+                headers: Default::default(),
+                json: None,
+                text: Some(tricky.join("\n") + "\n\n  indented\n"),
+                secrets: Some(crate::snapshot::Secrets::Masked),
+            },
+        );
+        let yaml = file.to_yaml().expect("serialises");
+        let back: SnapshotFile = serde_yaml::from_str(&yaml).expect("parses");
+        assert_eq!(back, file, "{yaml}");
+    }
+
+    #[test]
     fn a_file_round_trips_through_yaml_and_is_written_atomically() {
         let dir = tempfile::tempdir().expect("temp dir");
         let collection = dir.path().join("api.yaml");
