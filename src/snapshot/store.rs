@@ -256,8 +256,10 @@ mod tests {
             "numbers": numbers,
             "nested": [[], {}, [null, true, false], {"": "", " ": "k", "yes": "no", "1": 1}],
         });
-        let mut file = SnapshotFile::default();
-        file.collection = "c.yaml".into();
+        let mut file = SnapshotFile {
+            collection: "c.yaml".into(),
+            ..SnapshotFile::default()
+        };
         for key in ["yes", "a: b", "#x", "s [1/2]", "s (iteration 3)", "日本"] {
             file.snapshots.insert(
                 key.into(),
