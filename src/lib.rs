@@ -19,6 +19,7 @@ pub mod redact;
 pub mod report;
 pub mod response;
 pub mod sandbox;
+pub mod snapshot;
 pub mod spec;
 pub mod template;
 pub mod vars;

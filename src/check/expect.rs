@@ -32,6 +32,8 @@ pub struct Expectations {
     pub url: Option<Predicate>,
     /// `cookies`.
     pub cookies: Vec<CookieExpectation>,
+    /// `snapshot`: compared by the engine, which holds the approved snapshots.
+    pub snapshot: Option<super::snapshot::SnapshotExpectation>,
 }
 
 /// One `expect.cookies` entry: the cookie must have been set, with these attributes.

@@ -6,6 +6,7 @@ pub mod document;
 pub mod expect;
 pub mod jsonpath;
 pub mod predicate;
+pub mod snapshot;
 
 use std::cell::OnceCell;
 

@@ -39,6 +39,36 @@ pub enum Command {
     Export(ExportCommand),
     /// Print the shell completion script for SHELL (see README for installing it).
     Completions(CompletionsArgs),
+    /// Review snapshot changes recorded by `runner run` (`__snapshots__/*.snap.yaml.new`).
+    #[command(subcommand)]
+    Snapshots(SnapshotsCommand),
+}
+
+/// `runner snapshots ...`.
+#[derive(Debug, Subcommand)]
+pub enum SnapshotsCommand {
+    /// Show each pending snapshot as a diff against the approved one and accept or reject it
+    /// (asks on a terminal; otherwise pass `--accept-all` or `--reject-all`). Lists stale
+    /// snapshots, of steps that no longer exist.
+    Review(ReviewArgs),
+}
+
+/// `runner snapshots review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Collection files or directories whose snapshots to review (searched recursively for
+    /// `__snapshots__` directories; default: the current directory).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Accept every pending snapshot without asking.
+    #[arg(long, conflicts_with = "reject_all")]
+    pub accept_all: bool,
+    /// Reject (delete) every pending snapshot without asking.
+    #[arg(long)]
+    pub reject_all: bool,
+    /// Remove the stale snapshots: entries whose step no longer exists.
+    #[arg(long)]
+    pub prune: bool,
 }
 
 /// `runner completions`.
@@ -376,6 +406,10 @@ pub struct RunArgs {
     /// Show requests and responses (-v: headers and bodies, long bodies cut; -vv: in full).
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Approve what `expect.snapshot` saw: write it to `__snapshots__/*.snap.yaml` and pass
+    /// those steps (ignored when CI is set: nothing is written in CI).
+    #[arg(long)]
+    pub update_snapshots: bool,
     /// When to colour output: the global `--color`, set after parsing.
     #[arg(skip)]
     pub color: ColorWhen,

@@ -13,16 +13,18 @@ mod output;
 mod paths;
 mod progress;
 mod reports;
+mod review;
 mod run;
 mod sandbox;
 mod sandboxes;
+mod snapshots;
 mod validate;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, ExportCommand, ImportCommand, SandboxCommand};
+use args::{Cli, Command, ExportCommand, ImportCommand, SandboxCommand, SnapshotsCommand};
 
 /// The async runtime: single-threaded for `runner run`, whose collections run on worker
 /// threads of their own (see `workers`), else one worker thread per CPU (the sandbox server).
@@ -95,6 +97,7 @@ pub fn main() -> ExitCode {
                 export::postman(&args)
             }
             Command::Completions(args) => completions::completions(&args),
+            Command::Snapshots(SnapshotsCommand::Review(args)) => review::review(&args, color),
         }
     });
     ExitCode::from(code)

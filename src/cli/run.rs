@@ -18,6 +18,7 @@ use runner::collection::{Collection, Diagnostics};
 use runner::engine::workers::{self, Job, Plan};
 use runner::engine::{
     CollectionReport, Collector, Event, Observer, Override, PrepareError, RunOptions, Selection,
+    SnapshotMode, Snapshots,
 };
 use runner::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
 use runner::report;
@@ -92,14 +93,24 @@ struct CollectionObserver {
     collector: Arc<Mutex<Collector>>,
     progress: Arc<Progress>,
     name: String,
+    /// Stores the snapshots finished steps leave.
+    snapshots: Arc<super::snapshots::Recorder>,
+    /// The running collection's file.
+    path: std::path::PathBuf,
 }
 
 impl Observer for CollectionObserver {
     fn on_event(&mut self, event: &Event<'_>) {
         match event {
-            Event::CollectionStarted { collection, .. } => self.name.clone_from(&collection.name),
+            Event::CollectionStarted { collection, .. } => {
+                self.name.clone_from(&collection.name);
+                self.path.clone_from(&collection.path);
+            }
             Event::StepStarted { name, .. } => self.progress.step_started(&self.name, name),
-            Event::StepFinished(_) => self.progress.step_done(),
+            Event::StepFinished(step) => {
+                self.progress.step_done();
+                self.snapshots.step_finished(&self.path, step);
+            }
             Event::CollectionFinished(_) => {}
         }
         self.terminal.on_event(event);
@@ -174,6 +185,14 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         );
         return exit_code::INVALID_INPUT;
     }
+    let snapshots = match snapshot_settings(&args, &collections, &mut stderr) {
+        Ok(snapshots) => Arc::new(snapshots),
+        Err(message) => {
+            let _ = writeln!(stderr, "error: {message}; nothing was sent");
+            return exit_code::INVALID_INPUT;
+        }
+    };
+    let recorder = Arc::new(super::snapshots::Recorder::default());
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs_at_once = args.jobs.map_or(cpus, usize::from);
     let plan = Plan::new(jobs_at_once, cpus, runs);
@@ -231,12 +250,16 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     );
     let verbose = args.verbose;
     let count = plans.count;
+    let job_recorder = Arc::clone(&recorder);
     let jobs = (0..runs).map(move |index| {
         let collection = Arc::clone(&collections[index / count]);
         Job {
             index,
             collection,
-            options: Arc::new(plans.get(index % count)),
+            options: Arc::new(RunOptions {
+                snapshots: Arc::clone(&snapshots),
+                ..plans.get(index % count)
+            }),
             observer: CollectionObserver {
                 terminal: TerminalReporter::new(
                     CollectionWriter {
@@ -248,6 +271,8 @@ pub(super) async fn run(args: RunArgs) -> u8 {
                 collector: job_collectors.start(index),
                 progress: Arc::clone(&job_progress),
                 name: String::new(),
+                snapshots: Arc::clone(&job_recorder),
+                path: std::path::PathBuf::new(),
             },
         }
     });
@@ -302,6 +327,10 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     summary.duration = duration;
     summary.interrupted = interrupted;
     output.with_output(|out| print_summary(out, &reports.digest, &summary));
+    let (written, snapshot_errors) = recorder.finish();
+    for note in written {
+        let _ = writeln!(stderr, "{note}");
+    }
     let mut code = if interrupted {
         signal.exit_code()
     } else {
@@ -321,6 +350,10 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             }
         }
     }
+    for error in &snapshot_errors {
+        let _ = writeln!(stderr, "error: {error}");
+        code = code.max(exit_code::RUNTIME_ERROR);
+    }
     if !reports.write(duration, interrupted, &mut stderr) && !interrupted {
         code = code.max(exit_code::RUNTIME_ERROR);
     }
@@ -332,6 +365,32 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     }
     code
+}
+
+/// The approved snapshots of the collections, and what to do with a missing or changed one:
+/// record it as pending, approve it (`--update-snapshots`), or, in CI, write nothing.
+fn snapshot_settings(
+    args: &RunArgs,
+    collections: &[Arc<Collection>],
+    stderr: &mut impl Write,
+) -> Result<Snapshots, String> {
+    let mode = match super::snapshots::ci_variable() {
+        Some(variable) => {
+            if args.update_snapshots {
+                let _ = writeln!(
+                    stderr,
+                    "warning: --update-snapshots is ignored because {variable} is set: nothing is written to snapshot files in CI"
+                );
+            }
+            SnapshotMode::ReadOnly
+        }
+        None if args.update_snapshots => SnapshotMode::Update,
+        None => SnapshotMode::Record,
+    };
+    Ok(Snapshots {
+        approved: super::snapshots::approved(collections.iter().map(AsRef::as_ref))?,
+        mode,
+    })
 }
 
 /// A signal that stops a run.

@@ -71,6 +71,7 @@ impl Collector {
                 attempts: Vec::new(),
                 pages: None,
                 location: None,
+                snapshot: None,
             });
         }
     }

@@ -8,6 +8,7 @@ mod request;
 mod result;
 mod sandboxes;
 mod select;
+mod snapshots;
 mod state;
 mod step;
 pub mod workers;
@@ -22,6 +23,7 @@ pub use result::{
 };
 pub use sandboxes::{NoSandboxes, RunningSandbox, SandboxStartError, Sandboxes};
 pub use select::{planned_steps, Selection};
+pub use snapshots::{SnapshotMode, SnapshotSeen, Snapshots};
 
 use crate::collection::Collection;
 use crate::http::HttpClient;
@@ -51,6 +53,8 @@ pub struct RunOptions {
     pub iteration: Option<(usize, usize)>,
     /// Keep every request as sent, in full (`--curl`).
     pub record_requests: bool,
+    /// The approved snapshots, and what to do when one is missing or differs.
+    pub snapshots: std::sync::Arc<Snapshots>,
 }
 
 impl Default for RunOptions {
@@ -67,6 +71,7 @@ impl Default for RunOptions {
             exchange_body_limit: Some(64 * 1024),
             iteration: None,
             record_requests: false,
+            snapshots: std::sync::Arc::default(),
         }
     }
 }

@@ -146,6 +146,9 @@ pub struct StepResult {
     /// Where the step is written (its file, and the line of its first key), for a step that
     /// did not pass.
     pub location: Option<Location>,
+    /// The snapshot to store (pending, or approved with `--update-snapshots`), when the
+    /// step's snapshot was missing or differed.
+    pub snapshot: Option<Box<super::SnapshotSeen>>,
 }
 
 /// One attempt of a step with `retry`.

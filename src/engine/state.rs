@@ -30,6 +30,8 @@ pub(super) struct Run<'a> {
     pub(super) stopped: bool,
     /// The file of the steps running now, innermost `include` last.
     pub(super) files: Vec<Source<'a>>,
+    /// How often each snapshot key was used so far (a loop runs a step more than once).
+    pub(super) snapshot_keys: std::collections::HashMap<String, usize>,
 }
 
 impl<'a> Run<'a> {
@@ -53,6 +55,7 @@ impl<'a> Run<'a> {
                 text: &collection.source,
                 positions: &collection.positions,
             }],
+            snapshot_keys: std::collections::HashMap::new(),
         }
     }
 

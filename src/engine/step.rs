@@ -36,6 +36,7 @@ pub(super) fn skipped(step: &Step, name: &str, reason: &str) -> StepResult {
         pages: None,
         sent: None,
         location: None,
+        snapshot: None,
     }
 }
 
@@ -116,6 +117,12 @@ pub(super) async fn run(
         failures.extend(request_step.expect.check(&view, operands));
     }
     failures.extend(request_step.expect.check_values(operands));
+    if let Some(snapshot) = &request_step.expect.snapshot {
+        let (failure, seen) =
+            super::snapshots::compare(snapshot, &view, step.id.as_deref(), &result.name, run);
+        failures.extend(failure);
+        result.snapshot = seen;
+    }
     result.outcome = if failures.is_empty() {
         Outcome::Passed
     } else {

@@ -47,7 +47,7 @@ tr.errored td.mark { color: var(--error); } tr.skipped td.mark, tr.skipped td { 
 details { margin: 6px 0 2px; }
 summary { cursor: pointer; color: #0969da; }
 ul.failures { margin: 6px 0; padding-left: 18px; }
-ul.failures li { margin: 2px 0; }
+ul.failures li { margin: 2px 0; white-space: pre-wrap; }
 .subject { font-family: ui-monospace, monospace; font-weight: 600; }
 pre { background: #f6f8fa; border: 1px solid var(--line); border-radius: 6px; padding: 8px; overflow-x: auto; font-size: 12px; max-height: 360px; margin: 6px 0; white-space: pre-wrap; word-break: break-all; }
 .error { color: var(--error); }

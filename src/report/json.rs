@@ -447,6 +447,7 @@ mod tests {
             attempts: Vec::new(),
             pages: None,
             location: None,
+            snapshot: None,
         }
     }
 

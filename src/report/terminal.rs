@@ -112,13 +112,25 @@ impl<W: Write + Send> TerminalReporter<W> {
         match &step.outcome {
             Outcome::Failed(failures) => {
                 for failure in failures {
+                    // A snapshot's diff is one change a line, each shown on its own.
+                    let (actual, more) =
+                        match crate::check::snapshot::is_snapshot_field(&failure.field) {
+                            true => failure
+                                .actual
+                                .split_once('\n')
+                                .unwrap_or((&failure.actual, "")),
+                            false => (failure.actual.as_str(), ""),
+                        };
                     let _ = writeln!(
                         self.out,
                         "      {FAIL}{}{FAIL:#}: expected {}, got {}",
                         shown(&failure.subject),
                         shown(&failure.expected),
-                        shown(&failure.actual)
+                        shown(actual)
                     );
+                    for line in more.lines() {
+                        let _ = writeln!(self.out, "        {}", shown(line));
+                    }
                     self.location(failure.location.as_ref());
                 }
             }
@@ -289,11 +301,14 @@ impl Digest {
                         what: match &step.outcome {
                             Outcome::Failed(f) => f
                                 .first()
+                                // The summary keeps one line: a snapshot's diff is shown above it.
                                 .map(|f| {
-                                    format!(
-                                        "{}: expected {}, got {}",
-                                        f.subject, f.expected, f.actual
-                                    )
+                                    let actual =
+                                        match crate::check::snapshot::is_snapshot_field(&f.field) {
+                                            true => f.actual.lines().next().unwrap_or_default(),
+                                            false => &f.actual,
+                                        };
+                                    format!("{}: expected {}, got {actual}", f.subject, f.expected)
                                 })
                                 .unwrap_or_default(),
                             Outcome::Errored(e) => e.message.clone(),

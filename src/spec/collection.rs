@@ -15,6 +15,7 @@ use super::body::{GraphqlSpec, MultipartPartSpec};
 use super::capture::CaptureSpec;
 use super::duration::DurationText;
 use super::predicate::{PredicateSpec, StatusSpec};
+use super::snapshot::SnapshotSpec;
 
 /// A runner collection: request steps run in order, with variables, captures and expectations.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -121,6 +122,10 @@ pub struct DefaultExpectSpec {
     /// `any` accepts every status).
     #[serde(default)]
     pub status: Option<StatusSpec>,
+    /// Compare every step's response with its approved snapshot (a step's own `snapshot`
+    /// wins; `snapshot: false` opts a step out).
+    #[serde(default)]
+    pub snapshot: Option<SnapshotSpec>,
 }
 
 /// One request, what to expect of its response, and what to capture from it.
@@ -406,6 +411,11 @@ pub struct ExpectSpec {
     /// http_only, path, domain, same_site, max_age, expires }` to check its attributes.
     #[serde(default)]
     pub cookies: IndexMap<String, CookieExpectSpec>,
+    /// Compare the status, chosen headers and body with the approved snapshot in
+    /// `__snapshots__/<collection>.snap.yaml`: `true`, or `{ ignore: [$.id], headers:
+    /// [content-type] }`.
+    #[serde(default)]
+    pub snapshot: Option<SnapshotSpec>,
 }
 
 /// A cookie expectation: a predicate on the value (shorthand), or its attributes.

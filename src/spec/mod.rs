@@ -11,4 +11,5 @@ pub mod field;
 pub mod predicate;
 pub mod schema;
 pub mod size;
+pub mod snapshot;
 pub mod text;

@@ -11,7 +11,7 @@ use std::path::Path;
 /// layer sit beside each other and do not know each other.
 const LAYERS: &[&[&str]] = &[
     &["spec"],
-    &["redact", "response", "postman", "sandbox"],
+    &["redact", "response", "postman", "sandbox", "snapshot"],
     &["template", "vars"],
     &["check", "http"],
     &["collection"],

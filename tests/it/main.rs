@@ -25,5 +25,6 @@ mod sandbox_fidelity;
 mod schema;
 mod secrets;
 mod servers;
+mod snapshot_expect;
 mod support;
 mod workflow;

@@ -745,3 +745,117 @@ fn generated_secrets_never_show_on_any_channel() {
         failures.join("\n\n")
     );
 }
+
+/// Every snapshot file under `dir`, as channels.
+fn snapshot_files(dir: &std::path::Path) -> Vec<(String, String)> {
+    std::fs::read_dir(dir.join("__snapshots__"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| {
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                std::fs::read_to_string(entry.path()).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn generated_secrets_never_reach_a_snapshot_file() {
+    let seed: u64 = std::env::var("RUNNER_SECRETS_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5A9_5EC2);
+    let cases: usize = std::env::var("RUNNER_SECRETS_CASES")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+        .map_or(12, |n| n.div_ceil(3));
+    let mut rng = Rng(seed);
+    let mut failures = Vec::new();
+    let mut masked_entries = 0;
+    for case in 0..cases {
+        let secret = random_secret(&mut rng);
+        let source = rng.below(3);
+        let (expression, bare) = match source {
+            0 => ("{{pw}}", "pw"),
+            1 => ("{{env.PW_INPUT}}", "env.PW_INPUT"),
+            _ => ("{{cred.password}}", "cred.password"),
+        };
+        // Every step snapshots its response, headers included, by `defaults.expect`.
+        let mut yaml = String::from(
+            "name: generated\ninputs: { PW_INPUT: { secret: true } }\ndefaults:\n  expect: { status: any, snapshot: { headers: [x-echo, set-cookie, location, content-type] } }\nsteps:\n",
+        );
+        if source == 2 {
+            let hex: String = secret.bytes().map(|b| format!("{b:02x}")).collect();
+            yaml.push_str(&format!(
+                "  - name: issue\n    request: {{ url: \"{{{{R}}}}/issue/{hex}\" }}\n    capture:\n      cred: {{ jsonpath: $.cred, secret: true }}\n"
+            ));
+        }
+        for n in 0..3 + rng.below(3) {
+            let mut place = *rng.pick(PLACES);
+            if secret.contains('#')
+                && (place.contains("/p/@SECRET@") || place.contains("?t=@SECRET@"))
+            {
+                place = PLACES[2];
+            }
+            let mode = *rng.pick(MODES);
+            let pad = rng.below(200);
+            let body = place
+                .replace("MODE", mode)
+                .replace("PAD", &pad.to_string())
+                .replace("@BARE@", bare)
+                .replace("@SECRET@", expression);
+            yaml.push_str(&format!("  - name: step {n} {mode}\n    {body}\n"));
+        }
+        let mut args: Vec<String> = Vec::new();
+        let mut env: Vec<(&str, &str)> = vec![
+            ("CI", ""),
+            ("GITHUB_ACTIONS", ""),
+            ("GITLAB_CI", ""),
+            ("TF_BUILD", ""),
+        ];
+        match source {
+            0 => args.extend(["--secret".to_owned(), format!("pw={secret}")]),
+            1 => env.push(("PW_INPUT", secret.as_str())),
+            _ => {}
+        }
+        let fixture = Fixture::new();
+        // The first run records pending snapshots; the second approves them.
+        let mut found = Vec::new();
+        for update in [false, true] {
+            let mut all: Vec<&str> = args.iter().map(String::as_str).collect();
+            if update {
+                all.push("--update-snapshots");
+            }
+            let (output, mut channels) = run_at(&fixture, &yaml, "-v", &all, &env);
+            let files = snapshot_files(fixture.path());
+            if files.is_empty() {
+                found.push(format!("no snapshot file was written: {output:?}"));
+            }
+            masked_entries += files
+                .iter()
+                .map(|(_, text)| text.matches("secrets: masked").count())
+                .sum::<usize>();
+            channels.0.extend(files);
+            found.extend(leaks(&secret, &channels));
+            if output.stderr.contains("panicked") || !matches!(output.code, 0 | 1 | 3) {
+                found.push(format!("exit {}: {}", output.code, output.stderr));
+            }
+        }
+        if !found.is_empty() {
+            failures.push(format!(
+                "case {case} (seed {seed}), secret {secret:?}:\n{yaml}\n{}",
+                found.iter().take(8).cloned().collect::<Vec<_>>().join("\n")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} generated collections leaked into snapshots:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+    // The reflector sends the secret back in most responses: entries say they were masked.
+    assert!(masked_entries > 0, "no entry was marked `secrets: masked`");
+}

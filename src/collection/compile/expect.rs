@@ -162,6 +162,10 @@ impl Compiler<'_> {
             values,
             url,
             cookies,
+            snapshot: spec
+                .snapshot
+                .as_ref()
+                .and_then(|snapshot| self.snapshot(snapshot, &field.key("snapshot"))),
         }
     }
 

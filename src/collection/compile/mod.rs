@@ -5,6 +5,7 @@ mod auth;
 mod body;
 mod expect;
 mod request;
+mod snapshot;
 mod templates;
 mod workflow;
 
@@ -209,6 +210,8 @@ struct Defaults {
     max_redirects: Option<u32>,
     /// `defaults.expect.status`.
     status: Option<StatusMatcher>,
+    /// `defaults.expect.snapshot`.
+    snapshot: Option<crate::check::snapshot::SnapshotExpectation>,
 }
 
 /// The redirects followed when neither the step nor `defaults` says.
@@ -339,12 +342,19 @@ impl Compiler<'_> {
             .as_ref()
             .and_then(|expect| expect.status.as_ref())
             .and_then(|status| self.status(status, &root.key("expect").key("status")));
+        let snapshot = spec
+            .defaults
+            .expect
+            .as_ref()
+            .and_then(|expect| expect.snapshot.as_ref())
+            .and_then(|snapshot| self.snapshot(snapshot, &root.key("expect").key("snapshot")));
         Defaults {
             headers,
             auth,
             follow_redirects: spec.defaults.follow_redirects,
             max_redirects: spec.defaults.max_redirects,
             status,
+            snapshot,
         }
     }
 

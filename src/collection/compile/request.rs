@@ -48,6 +48,10 @@ impl Compiler<'_> {
                     .unwrap_or(StatusMatcher::Success),
             );
         }
+        // A step that says nothing about a snapshot takes `defaults.expect.snapshot`.
+        if spec.expect.as_ref().is_none_or(|e| e.snapshot.is_none()) {
+            expect.snapshot.clone_from(&self.defaults.snapshot);
+        }
         let captures = spec
             .capture
             .iter()

@@ -1,0 +1,418 @@
+//! `runner snapshots review`: each pending snapshot shown as a diff against the approved one,
+//! accepted, rejected or skipped (asked on a terminal, `--accept-all` / `--reject-all`
+//! otherwise); stale snapshots, of steps that no longer exist, listed and `--prune`d.
+
+use std::collections::HashSet;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+
+use super::args::{ColorWhen, ReviewArgs};
+use super::exit_code;
+use runner::collection::{Action, Collection, Step};
+use runner::snapshot::store::{self, APPROVED_SUFFIX, DIRECTORY, PENDING_SUFFIX};
+use runner::snapshot::{diff, SnapshotFile, SnapshotPaths};
+
+/// What a review does with one pending snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    Accept,
+    Reject,
+    Skip,
+}
+
+/// `runner snapshots review`.
+pub(super) fn review(args: &ReviewArgs, color: ColorWhen) -> u8 {
+    let mut out = anstream::AutoStream::new(std::io::stdout(), color.choice());
+    let roots = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (pending_files, approved_files) = match snapshot_files(&roots) {
+        Ok(found) => found,
+        Err(message) => {
+            let _ = writeln!(out, "error: {message}");
+            return exit_code::INVALID_INPUT;
+        }
+    };
+    let interactive = std::io::stdin().is_terminal() && !args.accept_all && !args.reject_all;
+    let mut undecided = 0usize;
+    let mut code = exit_code::SUCCESS;
+    let mut input = std::io::stdin().lock();
+    for pending_path in &pending_files {
+        match review_file(pending_path, args, interactive, &mut input, &mut out) {
+            Ok(left) => undecided += left,
+            Err(message) => {
+                let _ = writeln!(out, "error: {message}");
+                code = exit_code::RUNTIME_ERROR;
+            }
+        }
+    }
+    let mut stale_total = 0usize;
+    let approved_files: Vec<PathBuf> = approved_files
+        .into_iter()
+        .chain(pending_files.iter().map(|p| approved_of(p)))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for approved_path in &approved_files {
+        match stale(approved_path, args.prune, &mut out) {
+            Ok(found) => stale_total += found,
+            Err(message) => {
+                let _ = writeln!(out, "error: {message}");
+                code = exit_code::RUNTIME_ERROR;
+            }
+        }
+    }
+    if pending_files.is_empty() && stale_total == 0 {
+        let _ = writeln!(out, "no pending snapshots");
+    }
+    if stale_total > 0 && !args.prune {
+        let _ = writeln!(
+            out,
+            "{stale_total} stale snapshot{}: run `runner snapshots review --prune` to remove {}",
+            if stale_total == 1 { "" } else { "s" },
+            if stale_total == 1 { "it" } else { "them" }
+        );
+    }
+    if undecided > 0 {
+        let _ = writeln!(
+            out,
+            "{undecided} pending snapshot{} left undecided: not a terminal, so pass `--accept-all` or `--reject-all`",
+            if undecided == 1 { "" } else { "s" }
+        );
+        code = code.max(exit_code::FAILED);
+    }
+    code
+}
+
+/// The approved file a pending one belongs to.
+fn approved_of(pending: &Path) -> PathBuf {
+    let text = pending.to_string_lossy();
+    PathBuf::from(text.strip_suffix(".new").unwrap_or(&text))
+}
+
+/// Every pending and approved snapshot file under `roots` (a collection file names its own).
+fn snapshot_files(roots: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), String> {
+    let mut pending = Vec::new();
+    let mut approved = Vec::new();
+    let mut sort = |path: PathBuf| {
+        let name = path.to_string_lossy();
+        if name.ends_with(PENDING_SUFFIX) {
+            pending.push(path);
+        } else if name.ends_with(APPROVED_SUFFIX) {
+            approved.push(path);
+        }
+    };
+    for root in roots {
+        if root.is_file() {
+            let paths = SnapshotPaths::of(root);
+            for path in [paths.pending, paths.approved] {
+                if path.is_file() {
+                    sort(path);
+                }
+            }
+            continue;
+        }
+        if !root.is_dir() {
+            return Err(format!("`{}` is not a file or directory", root.display()));
+        }
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            let entries = std::fs::read_dir(&dir)
+                .map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if path.is_dir() {
+                    let skip = name.starts_with('.') || name == "target" || name == "node_modules";
+                    if !skip {
+                        stack.push(path);
+                    }
+                } else if dir.file_name().is_some_and(|d| d == DIRECTORY) {
+                    sort(path);
+                }
+            }
+        }
+    }
+    pending.sort();
+    pending.dedup();
+    approved.sort();
+    approved.dedup();
+    Ok((pending, approved))
+}
+
+/// Reviews one pending file; returns how many entries were left undecided.
+fn review_file(
+    pending_path: &Path,
+    args: &ReviewArgs,
+    interactive: bool,
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+) -> Result<usize, String> {
+    let approved_path = approved_of(pending_path);
+    let Some(mut pending) = store::read(pending_path).map_err(|e| e.to_string())? else {
+        return Ok(0);
+    };
+    let mut approved = store::read(&approved_path)
+        .map_err(|e| e.to_string())?
+        .unwrap_or_else(|| SnapshotFile {
+            collection: pending.collection.clone(),
+            snapshots: IndexMap::new(),
+        });
+    let before = pending.snapshots.len();
+    let mut kept = IndexMap::new();
+    let mut accepted = 0;
+    let mut left = 0;
+    for (key, entry) in std::mem::take(&mut pending.snapshots) {
+        let old = approved.snapshots.get(&key);
+        let _ = writeln!(
+            out,
+            "── {} · `{key}` ({}) ──",
+            pending.collection,
+            if old.is_some() { "changed" } else { "new" }
+        );
+        match old {
+            Some(old) => {
+                for line in diff::describe(old, &entry) {
+                    let _ = writeln!(out, "  {}", runner::spec::text::printable(&line, false));
+                }
+            }
+            None => {
+                let yaml = serde_yaml::to_string(&entry).unwrap_or_default();
+                for line in yaml.lines() {
+                    let _ = writeln!(out, "  + {}", runner::spec::text::printable(line, false));
+                }
+            }
+        }
+        let decision = if args.accept_all {
+            Decision::Accept
+        } else if args.reject_all {
+            Decision::Reject
+        } else if interactive {
+            ask(input, out)
+        } else {
+            Decision::Skip
+        };
+        match decision {
+            Decision::Accept => {
+                approved.snapshots.insert(key, entry);
+                accepted += 1;
+            }
+            Decision::Reject => {}
+            Decision::Skip => {
+                left += 1;
+                kept.insert(key, entry);
+            }
+        }
+    }
+    if accepted > 0 {
+        store::write(&approved_path, &approved).map_err(|e| e.to_string())?;
+        let _ = writeln!(out, "accepted {accepted} into {}", approved_path.display());
+    }
+    if kept.is_empty() {
+        store::remove(pending_path).map_err(|e| e.to_string())?;
+    } else if kept.len() != before {
+        pending.snapshots = kept;
+        store::write(pending_path, &pending).map_err(|e| e.to_string())?;
+    }
+    Ok(if interactive { 0 } else { left })
+}
+
+/// Asks on the terminal: accept, reject or skip.
+fn ask(input: &mut impl BufRead, out: &mut impl Write) -> Decision {
+    loop {
+        let _ = write!(out, "accept this snapshot? [a]ccept / [r]eject / [s]kip: ");
+        let _ = out.flush();
+        let mut line = String::new();
+        match input.read_line(&mut line) {
+            Ok(0) | Err(_) => return Decision::Skip,
+            Ok(_) => {}
+        }
+        match line.trim().to_ascii_lowercase().as_str() {
+            "a" | "accept" | "y" | "yes" => return Decision::Accept,
+            "r" | "reject" | "n" | "no" => return Decision::Reject,
+            "s" | "skip" | "" => return Decision::Skip,
+            _ => {}
+        }
+    }
+}
+
+/// Lists (and with `prune`, removes) the entries of an approved file whose step no longer
+/// exists; returns how many there were.
+fn stale(approved_path: &Path, prune: bool, out: &mut impl Write) -> Result<usize, String> {
+    let Some(mut file) = store::read(approved_path).map_err(|e| e.to_string())? else {
+        return Ok(0);
+    };
+    let collection_path = file.collection_path(approved_path);
+    let keys = if collection_path.is_file() {
+        let (collection, problems) = Collection::load_partial(&collection_path);
+        let Some(collection) = collection else {
+            let first = problems
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            return Err(format!(
+                "cannot load `{}` to find stale snapshots: {first}",
+                collection_path.display()
+            ));
+        };
+        match snapshot_steps(&collection) {
+            Some(keys) => keys,
+            // A templated name without an id: its keys cannot be known without running it.
+            None => return Ok(0),
+        }
+    } else {
+        HashSet::new()
+    };
+    let stale: Vec<String> = file
+        .snapshots
+        .keys()
+        .filter(|key| !keys.contains(base(key)))
+        .cloned()
+        .collect();
+    for key in &stale {
+        let _ = writeln!(
+            out,
+            "stale: `{key}` in {} (no step of {} has this id or name with a snapshot){}",
+            approved_path.display(),
+            collection_path.display(),
+            if prune { ": removed" } else { "" }
+        );
+    }
+    if prune && !stale.is_empty() {
+        file.snapshots.retain(|key, _| !stale.contains(key));
+        if file.snapshots.is_empty() {
+            store::remove(approved_path).map_err(|e| e.to_string())?;
+        } else {
+            store::write(approved_path, &file).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(stale.len())
+}
+
+/// A key without its iteration, repeat and loop-item suffixes: the step's id or name.
+fn base(key: &str) -> &str {
+    let mut key = key;
+    if let Some(at) = key.rfind(" (iteration ") {
+        if key.ends_with(')') {
+            key = &key[..at];
+        }
+    }
+    if let Some(at) = key.rfind(" #") {
+        if key[at + 2..].chars().all(|c| c.is_ascii_digit()) {
+            key = &key[..at];
+        }
+    }
+    if key.ends_with(']') {
+        if let Some(at) = key.rfind(" [") {
+            let inside = &key[at + 2..key.len() - 1];
+            if inside
+                .split('/')
+                .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            {
+                key = &key[..at];
+            }
+        }
+    }
+    key
+}
+
+/// The ids or names (group and include prefixes included) of the steps with a snapshot;
+/// `None` if one has a templated name and no id.
+fn snapshot_steps(collection: &Collection) -> Option<HashSet<String>> {
+    fn walk(steps: &[Step], prefix: &str, keys: &mut HashSet<String>) -> bool {
+        for step in steps {
+            let name = format!("{prefix}{}", step.name);
+            match &step.action {
+                Action::Request(request) if request.expect.snapshot.is_some() => match &step.id {
+                    Some(id) => {
+                        keys.insert(id.clone());
+                    }
+                    None if step.name_template.is_some() => return false,
+                    None => {
+                        keys.insert(name);
+                    }
+                },
+                Action::Request(_) => {}
+                Action::Group(children) => {
+                    if !walk(children, &format!("{name} › "), keys) {
+                        return false;
+                    }
+                }
+                Action::Include(include) => {
+                    if !walk(&include.steps, &format!("{name} › "), keys) {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+    let mut keys = HashSet::new();
+    (walk(&collection.steps, "", &mut keys) && walk(&collection.finally, "", &mut keys))
+        .then_some(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use runner::snapshot::Entry;
+
+    fn entry(status: u16) -> Entry {
+        Entry {
+            status,
+            headers: Default::default(),
+            json: Some(serde_json::json!({ "status": status })),
+            text: None,
+            secrets: None,
+        }
+    }
+
+    #[test]
+    fn a_review_on_a_terminal_accepts_rejects_and_skips_as_answered() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let paths = SnapshotPaths::of(&dir.path().join("api.yaml"));
+        let mut approved = SnapshotFile::for_collection(&dir.path().join("api.yaml"));
+        approved.snapshots.insert("changed".into(), entry(200));
+        store::write(&paths.approved, &approved).expect("written");
+        let mut pending = approved.clone();
+        pending.snapshots.insert("changed".into(), entry(404));
+        pending.snapshots.insert("rejected".into(), entry(201));
+        pending.snapshots.insert("skipped".into(), entry(202));
+        store::write(&paths.pending, &pending).expect("written");
+        let args = ReviewArgs {
+            paths: Vec::new(),
+            accept_all: false,
+            reject_all: false,
+            prune: false,
+        };
+        // An unknown answer is asked again.
+        let mut input = std::io::Cursor::new("what\na\nr\ns\n");
+        let mut out = Vec::new();
+        let left = review_file(&paths.pending, &args, true, &mut input, &mut out).expect("ok");
+        assert_eq!(left, 0);
+        let shown = String::from_utf8_lossy(&out);
+        assert!(shown.contains("status: changed from 200 to 404"), "{shown}");
+        assert!(
+            shown.contains("$.status: changed from 200 to 404"),
+            "{shown}"
+        );
+        assert_eq!(shown.matches("accept this snapshot?").count(), 4, "{shown}");
+        let approved = store::read(&paths.approved).expect("ok").expect("file");
+        assert_eq!(approved.snapshots["changed"].status, 404);
+        assert!(!approved.snapshots.contains_key("rejected"));
+        let pending = store::read(&paths.pending).expect("ok").expect("file");
+        assert_eq!(pending.snapshots.keys().collect::<Vec<_>>(), ["skipped"]);
+    }
+
+    #[test]
+    fn a_key_loses_its_suffixes() {
+        assert_eq!(super::base("list (iteration 2)"), "list");
+        assert_eq!(super::base("list #3 (iteration 2)"), "list");
+        assert_eq!(super::base("Group › item [2/5]"), "Group › item");
+        assert_eq!(super::base("odd [name]"), "odd [name]");
+    }
+}

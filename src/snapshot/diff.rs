@@ -1,0 +1,281 @@
+//! What changed between an approved snapshot and a response: JSON as a list of changes by
+//! JSONPath, text as a unified diff.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use super::entry::Entry;
+
+/// Characters of a value a change shows.
+const VALUE_CHARS: usize = 80;
+/// Lines of context around a change in a text diff.
+const CONTEXT_LINES: usize = 2;
+
+/// One difference between two JSON documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// Where, as a JSONPath: `$[3].status.description`.
+    pub path: String,
+    /// What happened there.
+    pub kind: ChangeKind,
+}
+
+/// The kinds of [`Change`], with the values on each side.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChangeKind {
+    /// The response has a node the snapshot has not.
+    Added(Value),
+    /// The snapshot has a node the response has not.
+    Removed(Value),
+    /// Same type, another value: approved, received.
+    Value(Value, Value),
+    /// Another type: approved, received.
+    Type(Value, Value),
+}
+
+/// Every difference between `approved` and `received`, in document order.
+pub fn json_changes(approved: &Value, received: &Value) -> Vec<Change> {
+    let mut changes = Vec::new();
+    walk("$".to_owned(), approved, received, &mut changes);
+    changes
+}
+
+fn walk(path: String, approved: &Value, received: &Value, changes: &mut Vec<Change>) {
+    match (approved, received) {
+        (Value::Object(old), Value::Object(new)) => {
+            for (key, old_value) in old {
+                let at = format!("{path}{}", member(key));
+                match new.get(key) {
+                    Some(new_value) => walk(at, old_value, new_value, changes),
+                    None => changes.push(Change {
+                        path: at,
+                        kind: ChangeKind::Removed(old_value.clone()),
+                    }),
+                }
+            }
+            for (key, new_value) in new {
+                if !old.contains_key(key) {
+                    changes.push(Change {
+                        path: format!("{path}{}", member(key)),
+                        kind: ChangeKind::Added(new_value.clone()),
+                    });
+                }
+            }
+        }
+        (Value::Array(old), Value::Array(new)) if old.len() == new.len() => {
+            for (index, (o, n)) in old.iter().zip(new).enumerate() {
+                walk(format!("{path}[{index}]"), o, n, changes);
+            }
+        }
+        (Value::Array(old), Value::Array(new)) => items(&path, old, new, changes),
+        (old, new) if old == new => {}
+        (old, new) if type_name(old) == type_name(new) => changes.push(Change {
+            path,
+            kind: ChangeKind::Value(old.clone(), new.clone()),
+        }),
+        (old, new) => changes.push(Change {
+            path,
+            kind: ChangeKind::Type(old.clone(), new.clone()),
+        }),
+    }
+}
+
+/// The changes between two lists of different lengths: aligned on the items that are equal
+/// (a vanished item is one removal, not a change of every item after it); items replaced
+/// in place are compared node by node.
+fn items(path: &str, old: &[Value], new: &[Value], changes: &mut Vec<Change>) {
+    let text = |items: &[Value]| items.iter().map(Value::to_string).collect::<Vec<_>>();
+    let (old_text, new_text) = (text(old), text(new));
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old_text, &new_text);
+    for op in ops {
+        let (_, old_range, new_range) = op.as_tag_tuple();
+        let paired = old_range.len().min(new_range.len());
+        if old_range.len() == new_range.len() && old[old_range.clone()] == new[new_range.clone()] {
+            continue;
+        }
+        for i in 0..paired {
+            let (o, n) = (old_range.start + i, new_range.start + i);
+            walk(format!("{path}[{n}]"), &old[o], &new[n], changes);
+        }
+        let start = old_range.start + paired;
+        for (o, item) in old[start..old_range.end].iter().enumerate() {
+            changes.push(Change {
+                path: format!("{path}[{}]", start + o),
+                kind: ChangeKind::Removed(item.clone()),
+            });
+        }
+        let start = new_range.start + paired;
+        for (n, item) in new[start..new_range.end].iter().enumerate() {
+            changes.push(Change {
+                path: format!("{path}[{}]", start + n),
+                kind: ChangeKind::Added(item.clone()),
+            });
+        }
+    }
+}
+
+/// `.name` for a name RFC 9535 allows after a dot, else `['name']`.
+fn member(key: &str) -> String {
+    let plain = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        format!(".{key}")
+    } else {
+        format!("['{}']", key.replace('\\', "\\\\").replace('\'', "\\'"))
+    }
+}
+
+/// The JSON type of a value, as people say it.
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn shown(value: &Value) -> String {
+    crate::spec::text::shorten(&value.to_string(), VALUE_CHARS).into_owned()
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = &self.path;
+        match &self.kind {
+            ChangeKind::Added(new) => write!(f, "{path}: added, {}", shown(new)),
+            ChangeKind::Removed(old) => write!(f, "{path}: removed, was {}", shown(old)),
+            ChangeKind::Value(old, new) => {
+                write!(f, "{path}: changed from {} to {}", shown(old), shown(new))
+            }
+            ChangeKind::Type(old, new) => write!(
+                f,
+                "{path}: type changed from {} {} to {} {}",
+                type_name(old),
+                shown(old),
+                type_name(new),
+                shown(new)
+            ),
+        }
+    }
+}
+
+/// A unified diff of two texts, line by line (`-` approved, `+` received).
+pub fn text_diff(approved: &str, received: &str) -> String {
+    similar::TextDiff::from_lines(approved, received)
+        .unified_diff()
+        .context_radius(CONTEXT_LINES)
+        .header("approved", "received")
+        .to_string()
+}
+
+/// Every difference between two entries, one per line: status, headers, then the body
+/// (JSON changes by path, or a unified diff of the text). Empty when they are equal.
+pub fn describe(approved: &Entry, received: &Entry) -> Vec<String> {
+    let mut lines = Vec::new();
+    if approved.status != received.status {
+        lines.push(format!(
+            "status: changed from {} to {}",
+            approved.status, received.status
+        ));
+    }
+    for (name, old) in &approved.headers {
+        match received.headers.get(name) {
+            Some(new) if new == old => {}
+            Some(new) => lines.push(format!("header {name}: changed from {old:?} to {new:?}")),
+            None => lines.push(format!("header {name}: removed, was {old:?}")),
+        }
+    }
+    for (name, new) in &received.headers {
+        if !approved.headers.contains_key(name) {
+            lines.push(format!("header {name}: added, {new:?}"));
+        }
+    }
+    if approved.secrets != received.secrets {
+        let state = |masked: bool| if masked { "masked" } else { "none" };
+        lines.push(format!(
+            "secrets: changed from {} to {}",
+            state(approved.secrets.is_some()),
+            state(received.secrets.is_some())
+        ));
+    }
+    match (&approved.json, &received.json) {
+        (Some(old), Some(new)) => {
+            lines.extend(json_changes(old, new).iter().map(ToString::to_string));
+        }
+        (old, new) => {
+            let text = |json: &Option<Value>, text: &Option<String>| match json {
+                Some(json) => serde_json::to_string_pretty(json).unwrap_or_default() + "\n",
+                None => text.clone().unwrap_or_default(),
+            };
+            let (old_text, new_text) = (text(old, &approved.text), text(new, &received.text));
+            if old.is_some() != new.is_some() {
+                let kind = |json: bool| if json { "JSON" } else { "text" };
+                lines.push(format!(
+                    "body: changed from {} to {}",
+                    kind(old.is_some()),
+                    kind(new.is_some())
+                ));
+            }
+            if old_text != new_text {
+                lines.extend(text_diff(&old_text, &new_text).lines().map(str::to_owned));
+            }
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_changes_name_each_path_with_both_values() {
+        let old =
+            json!([{"id": 1}, {"status": {"description": "Enabled", "id": 0}, "n": 1, "x-y": 1}]);
+        let new = json!([{"id": 1}, {"status": {"id": 0}, "n": "1", "x-y": 1, "tags": []}]);
+        let changes: Vec<String> = json_changes(&old, &new)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                r#"$[1].status.description: removed, was "Enabled""#,
+                r#"$[1].n: type changed from number 1 to string "1""#,
+                "$[1].tags: added, []",
+            ]
+        );
+        let grown = json_changes(&json!({"a b": [1]}), &json!({"a b": [2, 3]}));
+        let grown: Vec<String> = grown.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            grown,
+            ["$['a b'][0]: changed from 1 to 2", "$['a b'][1]: added, 3"]
+        );
+    }
+
+    #[test]
+    fn text_bodies_get_a_unified_diff() {
+        let entry = |text: &str| Entry {
+            status: 200,
+            headers: Default::default(),
+            json: None,
+            text: Some(text.to_owned()),
+            secrets: None,
+        };
+        let lines = describe(&entry("a\nb\nc\n"), &entry("a\nB\nc\n"));
+        assert!(lines.contains(&"-b".to_owned()), "{lines:?}");
+        assert!(lines.contains(&"+B".to_owned()), "{lines:?}");
+        assert!(describe(&entry("same"), &entry("same")).is_empty());
+        let mut masked = entry("same");
+        masked.secrets = Some(crate::snapshot::Secrets::Masked);
+        assert_eq!(
+            describe(&entry("same"), &masked),
+            ["secrets: changed from none to masked"]
+        );
+    }
+}

@@ -1,0 +1,322 @@
+//! The snapshot files: `__snapshots__/<collection>.snap.yaml` (approved) and `.snap.yaml.new`
+//! (pending, waiting for review), next to the collection. Read and written whole; every
+//! write goes to a temporary file renamed over the old one, so a file is never half written.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::entry::Entry;
+
+/// The directory of snapshot files, next to the collection.
+pub const DIRECTORY: &str = "__snapshots__";
+/// The ending of an approved snapshot file.
+pub const APPROVED_SUFFIX: &str = ".snap.yaml";
+/// The ending of a pending snapshot file.
+pub const PENDING_SUFFIX: &str = ".snap.yaml.new";
+
+/// The snapshots of one collection, by key (step id or name, and iteration).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotFile {
+    /// The collection's file name (in the directory above `__snapshots__`).
+    pub collection: String,
+    /// Key → entry, in the order they were first recorded.
+    #[serde(default)]
+    pub snapshots: IndexMap<String, Entry>,
+}
+
+/// A snapshot file that could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Reading or writing failed.
+    #[error("cannot {action} snapshot file `{path}`: {source}")]
+    Io {
+        /// `read` or `write`.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The file is not a snapshot file.
+    #[error("snapshot file `{path}` is not valid: {message}; fix it or delete it and record the snapshots again")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said, with line and column.
+        message: String,
+    },
+}
+
+/// Where the snapshots of the collection at `collection` are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotPaths {
+    /// The approved snapshots.
+    pub approved: PathBuf,
+    /// The pending ones.
+    pub pending: PathBuf,
+}
+
+impl SnapshotPaths {
+    /// The snapshot files of the collection file `collection`.
+    pub fn of(collection: &Path) -> Self {
+        let dir = collection
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(DIRECTORY);
+        let stem = collection
+            .file_stem()
+            .map_or_else(|| "collection".into(), |s| s.to_string_lossy());
+        SnapshotPaths {
+            approved: dir.join(format!("{stem}{APPROVED_SUFFIX}")),
+            pending: dir.join(format!("{stem}{PENDING_SUFFIX}")),
+        }
+    }
+}
+
+impl SnapshotFile {
+    /// An empty file for the collection at `collection`.
+    pub fn for_collection(collection: &Path) -> Self {
+        SnapshotFile {
+            collection: collection
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            snapshots: IndexMap::new(),
+        }
+    }
+
+    /// The collection file this snapshot file at `path` belongs to.
+    pub fn collection_path(&self, path: &Path) -> PathBuf {
+        path.parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."))
+            .join(&self.collection)
+    }
+
+    /// The file as YAML, with a comment saying what it is.
+    pub fn to_yaml(&self) -> Result<String, String> {
+        let body = serde_yaml::to_string(self).map_err(|e| e.to_string())?;
+        Ok(format!(
+            "# Snapshots of the responses of {}: review changes to this file like code.\n\
+             # Recorded by `runner run`, approved with `runner snapshots review` or `runner run --update-snapshots`.\n{body}",
+            self.collection
+        ))
+    }
+}
+
+/// Reads the snapshot file at `path`; `None` if there is none.
+pub fn read(path: &Path) -> Result<Option<SnapshotFile>, StoreError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(StoreError::Io {
+                action: "read",
+                path: path.to_owned(),
+                source,
+            })
+        }
+    };
+    serde_yaml::from_str(&text)
+        .map(Some)
+        .map_err(|e| StoreError::Invalid {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })
+}
+
+/// Writes `file` to `path` atomically (a temporary file in the same directory, renamed over
+/// it); creates the directory. On failure the old file is left as it was.
+pub fn write(path: &Path, file: &SnapshotFile) -> Result<(), StoreError> {
+    let text = file.to_yaml().map_err(|message| StoreError::Invalid {
+        path: path.to_owned(),
+        message,
+    })?;
+    let io = |source| StoreError::Io {
+        action: "write",
+        path: path.to_owned(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "snapshots".into(), |n| n.to_string_lossy());
+    let temporary = dir.join(format!(
+        ".{name}.{}-{}.tmp",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    let written = std::fs::File::create(&temporary)
+        .and_then(|mut out| {
+            out.write_all(text.as_bytes())?;
+            out.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(io(error));
+    }
+    Ok(())
+}
+
+/// Removes the file at `path`, if there is one.
+pub fn remove(path: &Path) -> Result<(), StoreError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(StoreError::Io {
+            action: "write",
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_json_value_survives_the_yaml_file() {
+        let tricky = [
+            "yes",
+            "no",
+            "NO",
+            "on",
+            "off",
+            "true",
+            "True",
+            "null",
+            "Null",
+            "~",
+            "",
+            " lead",
+            "trail ",
+            "1.0",
+            "0x10",
+            "0o7",
+            "1e3",
+            ".inf",
+            "-.inf",
+            ".nan",
+            "+1",
+            "010",
+            "1_000",
+            "2021-11-18",
+            "2021-11-18T08:25:53.000+0000",
+            "a: b",
+            "- x",
+            "#c",
+            "x #c",
+            "multi\nline",
+            "\ttab",
+            "'q'",
+            "\"dq\"",
+            "@a",
+            "`b`",
+            "%p",
+            "!tag",
+            "&anchor",
+            "*alias",
+            "[ignored]",
+            "{a}",
+            "[1]",
+            "?",
+            ":",
+            "|",
+            ">",
+            "\u{1b}[2J",
+            "日本",
+            "😀",
+            "\r\n",
+            "\u{85}",
+            "\u{feff}x",
+        ];
+        let numbers = json!([
+            0,
+            -0.0,
+            0.1,
+            1.5e300,
+            -1.5e-300,
+            i64::MIN,
+            i64::MAX,
+            u64::MAX,
+            1.0,
+            100.0,
+            123456789.125
+        ]);
+        let value = json!({
+            "strings": tricky.to_vec(),
+            "numbers": numbers,
+            "nested": [[], {}, [null, true, false], {"": "", " ": "k", "yes": "no", "1": 1}],
+        });
+        let mut file = SnapshotFile {
+            collection: "c.yaml".into(),
+            ..SnapshotFile::default()
+        };
+        for key in ["yes", "a: b", "#x", "s [1/2]", "s (iteration 3)", "日本"] {
+            file.snapshots.insert(
+                key.into(),
+                Entry {
+                    status: 200,
+                    headers: [("x-h".to_owned(), "yes".to_owned())].into(),
+                    json: Some(value.clone()),
+                    text: None,
+                    secrets: None,
+                },
+            );
+        }
+        file.snapshots.insert(
+            "text".into(),
+            Entry {
+                status: 500,
+                headers: Default::default(),
+                json: None,
+                text: Some(tricky.join("\n") + "\n\n  indented\n"),
+                secrets: Some(crate::snapshot::Secrets::Masked),
+            },
+        );
+        let yaml = file.to_yaml().expect("serialises");
+        let back: SnapshotFile = serde_yaml::from_str(&yaml).expect("parses");
+        assert_eq!(back, file, "{yaml}");
+    }
+
+    #[test]
+    fn a_file_round_trips_through_yaml_and_is_written_atomically() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let collection = dir.path().join("api.yaml");
+        let paths = SnapshotPaths::of(&collection);
+        assert!(paths.approved.ends_with("__snapshots__/api.snap.yaml"));
+        assert!(paths.pending.ends_with("__snapshots__/api.snap.yaml.new"));
+        assert_eq!(read(&paths.approved).expect("no file is fine"), None);
+        let mut file = SnapshotFile::for_collection(&collection);
+        file.snapshots.insert(
+            "list".into(),
+            Entry {
+                status: 200,
+                headers: [("content-type".to_owned(), "application/json".to_owned())].into(),
+                json: Some(json!({"a": [1, "yes", null, 1.5, "[ignored]"], "b": {"c": "no"}})),
+                text: None,
+                secrets: None,
+            },
+        );
+        write(&paths.approved, &file).expect("written");
+        assert_eq!(read(&paths.approved).expect("readable"), Some(file.clone()));
+        assert_eq!(file.collection_path(&paths.approved), collection);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join(DIRECTORY))
+            .expect("dir")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+        std::fs::write(&paths.pending, "snapshots: [").expect("write");
+        let error = read(&paths.pending).expect_err("invalid");
+        assert!(error.to_string().contains("line"), "{error}");
+    }
+}
