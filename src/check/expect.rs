@@ -32,6 +32,8 @@ pub struct Expectations {
     pub url: Option<Predicate>,
     /// `cookies`.
     pub cookies: Vec<CookieExpectation>,
+    /// `openapi: true`: the collection's document and the step's method.
+    pub openapi: Option<super::openapi::OpenapiExpectation>,
 }
 
 /// One `expect.cookies` entry: the cookie must have been set, with these attributes.
@@ -356,6 +358,9 @@ impl Expectations {
         }
         for cookie in &self.cookies {
             cookie.check(response, operands, &mut failures);
+        }
+        if let Some(openapi) = &self.openapi {
+            failures.extend(openapi.check(view, operands));
         }
         if let Some(predicate) = &self.duration {
             let millis = Value::from(response.duration.as_millis() as u64);

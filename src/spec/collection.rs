@@ -45,6 +45,11 @@ pub struct CollectionSpec {
     /// Settings applied to every step unless the step overrides them.
     #[serde(default)]
     pub defaults: DefaultsSpec,
+    /// The OpenAPI document (3.0 or 3.1, YAML or JSON) the API follows, relative to this
+    /// file: `expect: { openapi: true }` checks responses against it, and the run reports
+    /// which of its operations and statuses the steps exercised.
+    #[serde(default)]
+    pub openapi: Option<String>,
     /// The steps, run in order.
     pub steps: Vec<StepSpec>,
     /// Steps that always run after `steps`, whether they passed or failed (clean up what the
@@ -121,6 +126,10 @@ pub struct DefaultExpectSpec {
     /// `any` accepts every status).
     #[serde(default)]
     pub status: Option<StatusSpec>,
+    /// Check every response against the collection's `openapi` document, unless a step
+    /// says `openapi: false`.
+    #[serde(default)]
+    pub openapi: Option<bool>,
 }
 
 /// One request, what to expect of its response, and what to capture from it.
@@ -406,6 +415,11 @@ pub struct ExpectSpec {
     /// http_only, path, domain, same_site, max_age, expires }` to check its attributes.
     #[serde(default)]
     pub cookies: IndexMap<String, CookieExpectSpec>,
+    /// `true`: the response must follow the collection's `openapi` document — a documented
+    /// status, a declared content type, a body that fits the schema, the required headers —
+    /// for the operation the method and URL path match.
+    #[serde(default)]
+    pub openapi: Option<bool>,
 }
 
 /// A cookie expectation: a predicate on the value (shorthand), or its attributes.

@@ -15,6 +15,7 @@ mod import_har;
 mod jsonpath_cts;
 mod junit_schema;
 mod layers;
+mod openapi;
 mod located;
 mod postman;
 mod reports;

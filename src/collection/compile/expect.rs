@@ -162,6 +162,7 @@ impl Compiler<'_> {
             values,
             url,
             cookies,
+            openapi: None,
         }
     }
 

@@ -4,6 +4,7 @@
 mod auth;
 mod body;
 mod expect;
+mod openapi;
 mod request;
 mod templates;
 mod workflow;
@@ -83,6 +84,7 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         templates,
         problems,
         inputs,
+        defaults,
         ..
     } = compiler;
     let collection = Collection {
@@ -100,6 +102,7 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         templates,
         source,
         positions,
+        openapi: defaults.contract,
     };
     (Some(collection), problems)
 }
@@ -209,6 +212,10 @@ struct Defaults {
     max_redirects: Option<u32>,
     /// `defaults.expect.status`.
     status: Option<StatusMatcher>,
+    /// The collection's `openapi` document, loaded once.
+    contract: Option<std::sync::Arc<crate::openapi::Contract>>,
+    /// `defaults.expect.openapi`.
+    openapi: Option<bool>,
 }
 
 /// The redirects followed when neither the step nor `defaults` says.
@@ -339,12 +346,26 @@ impl Compiler<'_> {
             .as_ref()
             .and_then(|expect| expect.status.as_ref())
             .and_then(|status| self.status(status, &root.key("expect").key("status")));
+        let contract = spec
+            .openapi
+            .as_ref()
+            .and_then(|written| self.openapi_document(written, &FieldPath::default().key("openapi")));
+        let openapi = spec.defaults.expect.as_ref().and_then(|e| e.openapi);
+        if openapi == Some(true) && spec.openapi.is_none() {
+            self.problem_with_hint(
+                &root.key("expect").key("openapi"),
+                "`openapi: true` needs the collection to name its OpenAPI document",
+                "add `openapi: api.yaml` (relative to this file) at the top of the collection",
+            );
+        }
         Defaults {
             headers,
             auth,
             follow_redirects: spec.defaults.follow_redirects,
             max_redirects: spec.defaults.max_redirects,
             status,
+            contract,
+            openapi,
         }
     }
 

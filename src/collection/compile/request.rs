@@ -48,6 +48,7 @@ impl Compiler<'_> {
                     .unwrap_or(StatusMatcher::Success),
             );
         }
+        self.openapi_expectation(spec, request_spec, field, &mut expect);
         let captures = spec
             .capture
             .iter()

@@ -1,0 +1,437 @@
+//! OpenAPI contract checks, coverage and import, against real servers on loopback: an
+//! in-process server of our own that breaks the contract of `tests/fixtures/openapi/tasks`
+//! on demand (`?break=KIND`), and Prism (`@stoplight/prism-cli`, a third-party mock server
+//! and validation proxy driven by the same documents). `.ci/run` installs Prism from npm and
+//! passes its binary in `RUNNER_PRISM` with `RUNNER_REQUIRE_PRISM=1`, so CI fails when it is
+//! missing; a plain `cargo test` without it skips the Prism tests and says so.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path as UrlPath, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::support::{runner, Fixture};
+
+type Breaks = Query<HashMap<String, String>>;
+
+fn broken(query: &Breaks) -> &str {
+    query.get("break").map_or("", String::as_str)
+}
+
+fn task(id: i64) -> Value {
+    // `secret_note` is writeOnly: required, yet absent from a response. `due` is nullable.
+    json!({ "id": id, "title": "write tests", "done": false, "due": null })
+}
+
+async fn list_tasks(query: Breaks) -> Response {
+    let body = Json(json!([task(1), task(2)]));
+    match broken(&query) {
+        "status" => (StatusCode::IM_A_TEAPOT, [("x-total-count", "2")], body).into_response(),
+        "content-type" => (
+            [("x-total-count", "2"), ("content-type", "text/html")],
+            "<p>tasks</p>",
+        )
+            .into_response(),
+        "header" => body.into_response(),
+        _ => ([("x-total-count", "2")], body).into_response(),
+    }
+}
+
+async fn get_task(UrlPath(id): UrlPath<i64>, query: Breaks) -> Response {
+    match broken(&query) {
+        "schema" => Json(json!({ "id": "seven", "title": "", "done": "yes", "due": null }))
+            .into_response(),
+        "format" => Json(task(1 << 40)).into_response(),
+        "nullable" => Json(json!({ "id": 1, "title": "t", "done": true, "due": 5 })).into_response(),
+        "missing" => (
+            StatusCode::NOT_FOUND,
+            [("content-type", "application/problem+json")],
+            json!({ "title": "no such task", "status": 404 }).to_string(),
+        )
+            .into_response(),
+        "problem" => (
+            StatusCode::NOT_FOUND,
+            [("content-type", "application/problem+json")],
+            json!({ "status": 404 }).to_string(),
+        )
+            .into_response(),
+        _ => Json(task(id)).into_response(),
+    }
+}
+
+async fn create_task(query: Breaks) -> Response {
+    match broken(&query) {
+        "status" => (StatusCode::OK, Json(task(3))).into_response(),
+        _ => (StatusCode::CREATED, Json(task(3))).into_response(),
+    }
+}
+
+async fn delete_task() -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
+async fn list_events(query: Breaks) -> Json<Value> {
+    // Each event fits both `Created` and `Deleted`: only the discriminator tells them apart.
+    let created = json!({ "kind": "created", "task": task(1), "id": 1 });
+    match broken(&query) {
+        "discriminator" => Json(json!([created, { "kind": "archived", "id": 1 }])),
+        "mapped" => Json(json!([{ "kind": "created", "id": 1 }])),
+        _ => Json(json!([created, { "kind": "deleted", "id": 1, "task": task(1) }])),
+    }
+}
+
+async fn get_note(UrlPath(id): UrlPath<i64>, query: Breaks) -> Json<Value> {
+    match broken(&query) {
+        "schema" => Json(json!({ "id": id, "text": 5 })),
+        _ => Json(json!({ "id": id, "text": null, "created": "2024-05-01T10:00:00Z" })),
+    }
+}
+
+/// The task API of `tests/fixtures/openapi/tasks`, breaking its contract when asked.
+fn tasks_server() -> SocketAddr {
+    static ADDRESS: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDRESS.get_or_init(|| {
+        crate::servers::spawn(
+            Router::new()
+                .route("/api/v1/tasks", get(list_tasks).post(create_task))
+                .route("/api/v1/tasks/{id}", get(get_task).delete(delete_task))
+                .route("/api/v1/events", get(list_events))
+                .route("/v2/notes/{id}", get(get_note)),
+        )
+    })
+}
+
+/// A collection in `fixture` naming the tasks document, with `steps` (YAML, `{{SERVER}}`
+/// for the server's URL).
+fn tasks_collection(fixture: &Fixture, spec: &str, steps: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi/tasks");
+    let text = format!(
+        "name: tasks\nopenapi: {}\ndefaults:\n  expect: {{ openapi: true }}\nsteps:\n{steps}",
+        dir.join(spec).display()
+    )
+    .replace("{{SERVER}}", &format!("http://{}", tasks_server()));
+    fixture.file("tasks.yaml", &text)
+}
+
+/// The failures of a JSON report's steps: step name → "subject: expected …, got …" lines.
+fn failures(report: &Value) -> HashMap<String, Vec<String>> {
+    let mut found = HashMap::new();
+    for collection in report["collections"].as_array().into_iter().flatten() {
+        for step in collection["steps"].as_array().into_iter().flatten() {
+            let lines: Vec<String> = step["failures"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|f| {
+                    format!(
+                        "{}: expected {}, got {}",
+                        f["subject"].as_str().unwrap_or_default(),
+                        f["expected"].as_str().unwrap_or_default(),
+                        f["actual"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect();
+            found.insert(step["name"].as_str().unwrap_or_default().to_owned(), lines);
+        }
+    }
+    found
+}
+
+fn run_json(collection: &std::path::Path, fixture: &Fixture, extra: &[&str]) -> (crate::support::Output, Value) {
+    let report = fixture.path().join("report.json");
+    let mut args = vec![
+        "run".to_owned(),
+        collection.display().to_string(),
+        "--continue-on-failure".into(),
+        "--report-json".into(),
+        report.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    let output = runner(&args);
+    let text = std::fs::read_to_string(&report).unwrap_or_else(|e| panic!("{e}: {output:?}"));
+    (output, serde_json::from_str(&text).expect("the report is JSON"))
+}
+
+#[test]
+fn a_conforming_server_passes_every_contract_check() {
+    let fixture = Fixture::new();
+    let collection = tasks_collection(
+        &fixture,
+        "api.yaml",
+        r#"
+  - name: list
+    request: { url: "{{SERVER}}/api/v1/tasks" }
+  - name: create
+    request: { method: POST, url: "{{SERVER}}/api/v1/tasks", json: { title: t, done: false, due: null, secret_note: s } }
+  - name: get
+    request: { url: "{{SERVER}}/api/v1/tasks/1" }
+  - name: not found is documented
+    request: { url: "{{SERVER}}/api/v1/tasks/1?break=missing" }
+    expect: { status: 404 }
+  - name: delete
+    request: { method: DELETE, url: "{{SERVER}}/api/v1/tasks/1" }
+  - name: events told apart by their discriminator
+    request: { url: "{{SERVER}}/api/v1/events" }
+"#,
+    );
+    let output = runner(["run", &collection.display().to_string()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("6 passed"), "{}", output.stdout);
+}
+
+#[test]
+fn each_kind_of_violation_fails_with_operation_instance_path_and_schema_path() {
+    let fixture = Fixture::new();
+    let collection = tasks_collection(
+        &fixture,
+        "api.yaml",
+        r#"
+  - name: undocumented status
+    request: { url: "{{SERVER}}/api/v1/tasks?break=status" }
+    expect: { status: any }
+  - name: wrong content type
+    request: { url: "{{SERVER}}/api/v1/tasks?break=content-type" }
+  - name: missing header
+    request: { url: "{{SERVER}}/api/v1/tasks?break=header" }
+  - name: schema mismatch
+    request: { url: "{{SERVER}}/api/v1/tasks/7?break=schema" }
+  - name: unknown path
+    request: { url: "{{SERVER}}/api/v1/taks/7" }
+    expect: { status: any }
+  - name: unknown method
+    request: { method: PUT, url: "{{SERVER}}/api/v1/tasks/7" }
+    expect: { status: any }
+  - name: int32 out of range
+    request: { url: "{{SERVER}}/api/v1/tasks/7?break=format" }
+  - name: not nullable enough
+    request: { url: "{{SERVER}}/api/v1/tasks/7?break=nullable" }
+  - name: problem without title
+    request: { url: "{{SERVER}}/api/v1/tasks/7?break=problem" }
+    expect: { status: 404 }
+  - name: discriminator names no schema
+    request: { url: "{{SERVER}}/api/v1/events?break=discriminator" }
+  - name: discriminated schema does not fit
+    request: { url: "{{SERVER}}/api/v1/events?break=mapped" }
+  - name: opted out
+    request: { url: "{{SERVER}}/api/v1/tasks?break=header" }
+    expect: { openapi: false }
+"#,
+    );
+    let (output, report) = run_json(&collection, &fixture, &[]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let found = failures(&report);
+    let one = |step: &str| -> String {
+        let lines = &found[step];
+        assert!(!lines.is_empty(), "{step} should fail: {output:?}");
+        lines.join("\n")
+    };
+    let expect_all = |step: &str, parts: &[&str]| {
+        let text = one(step);
+        for part in parts {
+            assert!(text.contains(part), "{step}: `{part}` not in:\n{text}");
+        }
+    };
+    expect_all(
+        "undocumented status",
+        &[
+            "openapi listTasks (GET /tasks)",
+            "a documented status: 200",
+            "[schema api.yaml#/paths/~1tasks/get/responses]",
+            "got 418",
+        ],
+    );
+    expect_all(
+        "wrong content type",
+        &[
+            "openapi listTasks (GET /tasks)",
+            "Content-Type application/json",
+            "api.yaml#/paths/~1tasks/get/responses/200/content",
+            "got text/html",
+        ],
+    );
+    expect_all(
+        "missing header",
+        &[
+            "openapi listTasks (GET /tasks)",
+            "header X-Total-Count (required)",
+            "api.yaml#/paths/~1tasks/get/responses/200/headers/X-Total-Count",
+        ],
+    );
+    expect_all(
+        "schema mismatch",
+        &[
+            "openapi getTask (GET /tasks/{taskId}) body /id",
+            "type: \"integer\" [schema schemas.yaml#/Task/properties/id/type]",
+            "\"seven\" is not of type \"integer\"",
+            "body /done",
+            "schemas.yaml#/Task/properties/done/type",
+            "body /title",
+            "schemas.yaml#/Task/properties/title/minLength",
+        ],
+    );
+    expect_all(
+        "unknown path",
+        &["openapi GET /api/v1/taks/7", "nearest: /tasks/{taskId}", "got /api/v1/taks/7"],
+    );
+    expect_all(
+        "unknown method",
+        &["openapi PUT /api/v1/tasks/7", "one of GET, DELETE on /tasks/{taskId}", "got PUT"],
+    );
+    expect_all(
+        "int32 out of range",
+        &["body /id", "is not an int32", "schemas.yaml#/Task/properties/id/x-runner-format"],
+    );
+    expect_all(
+        "not nullable enough",
+        &["body /due", "schemas.yaml#/Task/properties/due/type", "[\"string\",\"null\"]"],
+    );
+    expect_all(
+        "problem without title",
+        &[
+            "openapi getTask (GET /tasks/{taskId}) body /",
+            "required",
+            "schemas.yaml#/Problem/required",
+        ],
+    );
+    expect_all(
+        "discriminator names no schema",
+        &["body /1/kind", "enum", "\"archived\""],
+    );
+    expect_all(
+        "discriminated schema does not fit",
+        &["body /0", "schemas.yaml#/Created/required", "\"task\" is a required property"],
+    );
+    assert!(found["opted out"].is_empty(), "{:?}", found["opted out"]);
+    // The terminal shows the same, located at the step.
+    assert!(
+        output
+            .stdout
+            .contains("openapi getTask (GET /tasks/{taskId}) body /id: expected type: \"integer\""),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn openapi_3_1_json_documents_are_checked_as_json_schema_2020_12() {
+    let fixture = Fixture::new();
+    let collection = tasks_collection(
+        &fixture,
+        "api-3.1.json",
+        r#"
+  - name: fits
+    request: { url: "{{SERVER}}/v2/notes/1" }
+  - name: does not fit
+    request: { url: "{{SERVER}}/v2/notes/1?break=schema" }
+"#,
+    );
+    let (output, report) = run_json(&collection, &fixture, &[]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let found = failures(&report);
+    assert!(found["fits"].is_empty(), "{found:?}");
+    let text = found["does not fit"].join("\n");
+    assert!(
+        text.contains("openapi getNote (GET /notes/{id}) body /text")
+            && text.contains("api-3.1.json#/components/schemas/Note/properties/text/type"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_document_that_does_not_load_is_a_load_problem_and_nothing_is_sent() {
+    let fixture = Fixture::new();
+    fixture.file("bad.yaml", "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          $ref: 'missing.yaml#/R'\n");
+    let collection = fixture.file(
+        "c.yaml",
+        "name: c\nopenapi: bad.yaml\nsteps:\n  - name: s\n    request: { url: \"{{SERVER}}/hit/openapi-bad\" }\n    expect: { openapi: true }\n",
+    );
+    let output = runner(["run", &collection.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("c.yaml:2:10") && output.stderr.contains("missing.yaml"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(crate::support::hits("openapi-bad"), 0);
+    let without = fixture.file(
+        "d.yaml",
+        "name: d\nsteps:\n  - name: s\n    request: { url: \"{{SERVER}}/hit/openapi-bad\" }\n    expect: { openapi: true }\n",
+    );
+    let output = runner(["run", &without.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("d.yaml:5:24") && output.stderr.contains("needs the collection to name its OpenAPI document"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// Prism's binary; `None` (with a visible note) when it is not installed and not required.
+pub fn prism() -> Option<String> {
+    match std::env::var("RUNNER_PRISM") {
+        Ok(path) if std::path::Path::new(&path).exists() => Some(path),
+        _ => {
+            assert!(
+                std::env::var_os("RUNNER_REQUIRE_PRISM").is_none(),
+                "RUNNER_REQUIRE_PRISM is set but Prism is not installed (RUNNER_PRISM unset or missing)"
+            );
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED: Prism is not installed (RUNNER_PRISM unset); .ci/run installs it from npm"
+            );
+            None
+        }
+    }
+}
+
+/// A Prism process on a free loopback port, killed when dropped.
+pub struct Prism {
+    child: Child,
+    /// Its base URL.
+    pub url: String,
+}
+
+impl Prism {
+    /// Starts `prism ARGS… -h 127.0.0.1 -p PORT` and waits (at most 60 s) until it answers.
+    pub fn start(binary: &str, args: &[&str]) -> Prism {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(binary)
+            .args(args)
+            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("prism starts");
+        let prism = Prism {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "Prism did not listen on {port} within 60 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        prism
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
