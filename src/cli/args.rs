@@ -373,12 +373,28 @@ pub struct RunArgs {
     /// chosen) or `gitlab-codequality=FILE` (GitLab's Code Quality JSON).
     #[arg(long = "report", value_name = "FORMAT", value_parser = parse_report)]
     pub reports: Vec<CiReport>,
+    /// Count every step against this OpenAPI document too (coverage is always reported for
+    /// the document a collection names in `openapi:`).
+    #[arg(long, value_name = "SPEC")]
+    pub openapi_coverage: Option<PathBuf>,
+    /// Fail the run (exit 1) when fewer than this percent of a document's operations were
+    /// exercised, e.g. `80`.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub min_openapi_coverage: Option<f64>,
     /// Show requests and responses (-v: headers and bodies, long bodies cut; -vv: in full).
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// When to colour output: the global `--color`, set after parsing.
     #[arg(skip)]
     pub color: ColorWhen,
+}
+
+/// A percentage, 0 to 100.
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(percent) if (0.0..=100.0).contains(&percent) => Ok(percent),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
 }
 
 /// A `--report` format.

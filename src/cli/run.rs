@@ -17,6 +17,7 @@ use runner::collection::{Collection, Diagnostics};
 use runner::engine::workers::{self, Job, Plan};
 use runner::engine::{Collector, Event, Observer, Override, PrepareError, RunOptions, Selection};
 use runner::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
+use runner::report::coverage::{CoverageBook, CoverageObserver};
 use runner::report::terminal::{print_summary, TerminalReporter};
 use runner::report::{self, RunRecord};
 
@@ -53,6 +54,7 @@ const MAX_RUNS: usize = 1_000_000;
 /// the summary (shared, so an interrupted run still has what ran).
 struct CollectionObserver {
     terminal: TerminalReporter<CollectionWriter<Terminal>>,
+    coverage: CoverageObserver,
     collector: Arc<Mutex<Collector>>,
     progress: Arc<Progress>,
     name: String,
@@ -67,6 +69,7 @@ impl Observer for CollectionObserver {
             Event::CollectionFinished(_) => {}
         }
         self.terminal.on_event(event);
+        self.coverage.on_event(event);
         if let Ok(mut collector) = self.collector.lock() {
             collector.on_event(event);
         }
@@ -121,6 +124,13 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         // do is not a failure. The reports are still written, empty.
         let _ = writeln!(stderr, "note: {}", nothing_selected(&args, loaded));
     }
+    let coverage = match coverage_book(&args, &collections) {
+        Ok(book) => Arc::new(Mutex::new(book)),
+        Err(message) => {
+            let _ = writeln!(stderr, "error: {message}; nothing was sent");
+            return exit_code::INVALID_INPUT;
+        }
+    };
     if let Err(message) = check_destinations(&args) {
         let _ = writeln!(stderr, "error: {message}; nothing was sent");
         return exit_code::INVALID_INPUT;
@@ -213,6 +223,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
                     },
                     args.verbose,
                 ),
+                coverage: CoverageObserver::new(Arc::clone(&coverage)),
                 collector: Arc::clone(&collectors[index]),
                 progress: Arc::clone(&progress),
                 name: String::new(),
@@ -267,13 +278,27 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         started_at,
         duration: started.elapsed(),
         interrupted,
+        openapi_coverage: coverage.lock().map(|b| b.summaries()).unwrap_or_default(),
     };
-    output.with_output(|out| print_summary(out, &run));
+    output.with_output(|out| {
+        print_summary(out, &run);
+        let _ = write!(
+            out,
+            "{}",
+            report::coverage::terminal_section(&run.openapi_coverage)
+        );
+    });
     let mut code = if interrupted {
         signal.exit_code()
     } else {
         exit_code::for_totals(&run.totals())
     };
+    if let Some(minimum) = args.min_openapi_coverage {
+        for problem in report::coverage::below(&run.openapi_coverage, minimum) {
+            let _ = writeln!(stderr, "error: {problem}");
+            code = code.max(exit_code::FAILED);
+        }
+    }
     setup_failures.sort_by_key(|(index, _)| *index);
     for (_, failure) in setup_failures {
         match failure {
@@ -299,6 +324,24 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     }
     code
+}
+
+/// The documents the run's coverage counts against: `--openapi-coverage`'s, and (as each
+/// collection starts) the one it names. `--min-openapi-coverage` needs one of them.
+fn coverage_book(args: &RunArgs, collections: &[Arc<Collection>]) -> Result<CoverageBook, String> {
+    let mut book = CoverageBook::default();
+    if let Some(path) = &args.openapi_coverage {
+        let contract = runner::openapi::Contract::load(path)
+            .map_err(|e| format!("--openapi-coverage: {e}"))?;
+        book.count_everything_against(Arc::new(contract), &path.display().to_string());
+    }
+    if args.min_openapi_coverage.is_some()
+        && book.is_empty()
+        && !collections.iter().any(|c| c.openapi.is_some())
+    {
+        return Err("--min-openapi-coverage needs an OpenAPI document: name it in the collection (`openapi: api.yaml`) or with --openapi-coverage SPEC".into());
+    }
+    Ok(book)
 }
 
 /// A signal that stops a run.

@@ -133,12 +133,12 @@ impl Contract {
                     reason: format!("it says `openapi: {v}`"),
                 })
             }
-            None if root.get("swagger").is_some() => {
-                return Err(OpenapiError::NotOpenapi {
-                    path: path.to_owned(),
-                    reason: "it is Swagger 2.0; convert it to OpenAPI 3 first (e.g. with swagger2openapi)".into(),
-                })
-            }
+            None if root.get("swagger").is_some() => return Err(OpenapiError::NotOpenapi {
+                path: path.to_owned(),
+                reason:
+                    "it is Swagger 2.0; convert it to OpenAPI 3 first (e.g. with swagger2openapi)"
+                        .into(),
+            }),
             None => {
                 return Err(OpenapiError::NotOpenapi {
                     path: path.to_owned(),
@@ -203,7 +203,11 @@ impl Contract {
                 for (status, response) in &listed {
                     let written = Place {
                         file: operation_place.file,
-                        pointer: format!("{}/responses/{}", operation_place.pointer, escape(status)),
+                        pointer: format!(
+                            "{}/responses/{}",
+                            operation_place.pointer,
+                            escape(status)
+                        ),
                     };
                     let (place, response) = documents.resolve(&written, response)?;
                     let mut content = Vec::new();
@@ -269,7 +273,12 @@ impl Contract {
         let mut keys = Vec::new();
         for (index, (_, schemas)) in pending.iter().enumerate() {
             for (response, media, place) in schemas {
-                keys.push((index, *response, *media, bundler.add(&mut documents, place)?));
+                keys.push((
+                    index,
+                    *response,
+                    *media,
+                    bundler.add(&mut documents, place)?,
+                ));
             }
         }
         let bundle = bundler.finish()?;
@@ -343,7 +352,11 @@ impl Contract {
                 .iter()
                 .filter_map(|base| {
                     let rest = path.strip_prefix(base.as_str())?;
-                    Some(operation.template.distance(&routes::split(rest).collect::<Vec<_>>()))
+                    Some(
+                        operation
+                            .template
+                            .distance(&routes::split(rest).collect::<Vec<_>>()),
+                    )
                 })
                 .min()
                 .unwrap_or_else(|| operation.template.distance(&segments));
@@ -353,7 +366,11 @@ impl Contract {
         }
         ranked.sort();
         Err(Unmatched::Path {
-            nearest: ranked.into_iter().take(3).map(|(_, p)| p.to_owned()).collect(),
+            nearest: ranked
+                .into_iter()
+                .take(3)
+                .map(|(_, p)| p.to_owned())
+                .collect(),
         })
     }
 
@@ -366,7 +383,11 @@ impl Contract {
         responses
             .iter()
             .find(|r| r.status == code)
-            .or_else(|| responses.iter().find(|r| r.status.eq_ignore_ascii_case(&class)))
+            .or_else(|| {
+                responses
+                    .iter()
+                    .find(|r| r.status.eq_ignore_ascii_case(&class))
+            })
             .or_else(|| responses.iter().find(|r| r.status == "default"))
     }
 
@@ -391,7 +412,10 @@ impl Contract {
                     expected: if nearest.is_empty() {
                         "a path the document describes".into()
                     } else {
-                        format!("a path the document describes (nearest: {})", nearest.join(", "))
+                        format!(
+                            "a path the document describes (nearest: {})",
+                            nearest.join(", ")
+                        )
                     },
                     actual: response.url.path().to_owned(),
                 }]
@@ -418,12 +442,26 @@ impl Contract {
             actual,
         };
         let Some(documented) = self.response_for(index, response.status) else {
-            let listed: Vec<&str> = operation.responses.iter().map(|r| r.status.as_str()).collect();
+            let listed: Vec<&str> = operation
+                .responses
+                .iter()
+                .map(|r| r.status.as_str())
+                .collect();
             let responses_at = operation
                 .responses
                 .first()
-                .map(|r| r.written_at.rsplit_once('/').map_or(r.written_at.clone(), |(a, _)| a.to_owned()))
-                .unwrap_or_else(|| format!("{paths_at}/{}/{}", escape(&operation.path), operation.method.to_lowercase()));
+                .map(|r| {
+                    r.written_at
+                        .rsplit_once('/')
+                        .map_or(r.written_at.clone(), |(a, _)| a.to_owned())
+                })
+                .unwrap_or_else(|| {
+                    format!(
+                        "{paths_at}/{}/{}",
+                        escape(&operation.path),
+                        operation.method.to_lowercase()
+                    )
+                });
             return vec![violation(
                 ViolationKind::UndocumentedStatus,
                 responses_at,
@@ -450,7 +488,11 @@ impl Contract {
                     ViolationKind::ContentType,
                     format!("{}/content", documented.written_at),
                     "no body (the response documents no content)".into(),
-                    format!("{} bytes of {}", response.body.len(), shown_type(content_type)),
+                    format!(
+                        "{} bytes of {}",
+                        response.body.len(),
+                        shown_type(content_type)
+                    ),
                 ));
             }
             return violations;
@@ -459,7 +501,11 @@ impl Contract {
             return violations;
         }
         let Some(media) = documented.media(&received_type) else {
-            let declared: Vec<&str> = documented.content.iter().map(|m| m.media_type.as_str()).collect();
+            let declared: Vec<&str> = documented
+                .content
+                .iter()
+                .map(|m| m.media_type.as_str())
+                .collect();
             violations.push(violation(
                 ViolationKind::ContentType,
                 format!("{}/content", documented.written_at),
@@ -474,7 +520,11 @@ impl Contract {
         if !is_json(&received_type) {
             return violations;
         }
-        let schema_at = format!("{}/content/{}/schema", documented.written_at, escape(&media.media_type));
+        let schema_at = format!(
+            "{}/content/{}/schema",
+            documented.written_at,
+            escape(&media.media_type)
+        );
         match json() {
             Ok(body) => {
                 for error in schema.errors(body, &self.bundle, &self.documents, MAX_SCHEMA_ERRORS) {
@@ -513,7 +563,11 @@ impl Response {
         self.content
             .iter()
             .find(|m| m.media_type == received)
-            .or_else(|| self.content.iter().find(|m| Some(&m.media_type) == wildcard.as_ref()))
+            .or_else(|| {
+                self.content
+                    .iter()
+                    .find(|m| Some(&m.media_type) == wildcard.as_ref())
+            })
             .or_else(|| self.content.iter().find(|m| m.media_type == "*/*"))
     }
 }

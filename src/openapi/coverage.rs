@@ -121,7 +121,11 @@ impl Coverage {
         count.requests += 1;
         match contract.response_for(index, status) {
             Some(response) => {
-                if let Some((_, hits)) = count.statuses.iter_mut().find(|(s, _)| *s == response.status) {
+                if let Some((_, hits)) = count
+                    .statuses
+                    .iter_mut()
+                    .find(|(s, _)| *s == response.status)
+                {
                     *hits += 1;
                 }
             }

@@ -82,11 +82,14 @@ impl Documents {
                 return Ok((place, current));
             };
             place = self.target(&place, reference)?;
-            current = self.get(&place).cloned().ok_or_else(|| OpenapiError::Reference {
-                at: self.describe(&place),
-                reference: reference.to_owned(),
-                reason: "nothing is there".into(),
-            })?;
+            current = self
+                .get(&place)
+                .cloned()
+                .ok_or_else(|| OpenapiError::Reference {
+                    at: self.describe(&place),
+                    reference: reference.to_owned(),
+                    reason: "nothing is there".into(),
+                })?;
         }
         Err(OpenapiError::Reference {
             at: self.describe(at),

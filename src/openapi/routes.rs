@@ -22,7 +22,10 @@ impl Template {
     pub fn new(text: &str) -> Self {
         let segments = split(text)
             .map(|segment| {
-                if segment.starts_with('{') && segment.ends_with('}') && segment.matches('{').count() == 1 {
+                if segment.starts_with('{')
+                    && segment.ends_with('}')
+                    && segment.matches('{').count() == 1
+                {
                     Part::Parameter
                 } else if let (Some(open), Some(close)) = (segment.find('{'), segment.rfind('}')) {
                     Part::Pattern(segment[..open].to_owned(), segment[close + 1..].to_owned())

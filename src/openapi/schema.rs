@@ -91,7 +91,11 @@ impl Bundler {
     }
 
     /// Adds the schema written at `place` (and everything it refers to); its key.
-    pub fn add(&mut self, documents: &mut Documents, place: &Place) -> Result<String, OpenapiError> {
+    pub fn add(
+        &mut self,
+        documents: &mut Documents,
+        place: &Place,
+    ) -> Result<String, OpenapiError> {
         if let Some(key) = self.keys.get(place) {
             return Ok(key.clone());
         }
@@ -115,12 +119,11 @@ impl Bundler {
     pub fn finish(self) -> Result<Bundle, OpenapiError> {
         let root = json!({ "$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": self.defs });
         let resource = jsonschema::Draft::Draft202012.create_resource(root.clone());
-        let registry = jsonschema::Registry::try_new(BUNDLE, resource).map_err(|e| {
-            OpenapiError::Schema {
+        let registry =
+            jsonschema::Registry::try_new(BUNDLE, resource).map_err(|e| OpenapiError::Schema {
                 at: "the document's schemas".into(),
                 reason: e.to_string(),
-            }
-        })?;
+            })?;
         Ok(Bundle {
             root,
             origins: self.origins,
@@ -486,7 +489,9 @@ impl Schema {
 
 fn is_base64(text: &str) -> bool {
     use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.decode(text).is_ok()
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .is_ok()
 }
 
 /// The keyword translation adds beside `format: int32`/`int64`: the built-in `format` checks

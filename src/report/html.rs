@@ -84,6 +84,7 @@ pub fn render(run: &RunRecord) -> String {
         totals.skipped
     );
     failures_section(&mut out, run);
+    super::coverage::html_section(&mut out, &run.openapi_coverage);
     for (number, collection) in run.collections.iter().enumerate() {
         collection_section(&mut out, number, collection);
     }

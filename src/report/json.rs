@@ -36,6 +36,10 @@ pub struct Report {
     pub totals: TotalsReport,
     /// Every collection, in input order.
     pub collections: Vec<CollectionEntry>,
+    /// Which operations and documented statuses of each OpenAPI document the run exercised
+    /// (present when a collection names one, or with `--openapi-coverage`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub openapi_coverage: Vec<crate::openapi::coverage::CoverageSummary>,
 }
 
 /// Step counts.
@@ -232,6 +236,7 @@ pub fn report(run: &RunRecord) -> Report {
         started_at: run.started_at.clone(),
         duration_ms: millis(run.duration),
         interrupted: run.interrupted,
+        openapi_coverage: run.openapi_coverage.clone(),
         totals: TotalsReport {
             collections: run.collections.len(),
             passed: totals.passed,

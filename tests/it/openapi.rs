@@ -48,10 +48,13 @@ async fn list_tasks(query: Breaks) -> Response {
 
 async fn get_task(UrlPath(id): UrlPath<i64>, query: Breaks) -> Response {
     match broken(&query) {
-        "schema" => Json(json!({ "id": "seven", "title": "", "done": "yes", "due": null }))
-            .into_response(),
+        "schema" => {
+            Json(json!({ "id": "seven", "title": "", "done": "yes", "due": null })).into_response()
+        }
         "format" => Json(task(1 << 40)).into_response(),
-        "nullable" => Json(json!({ "id": 1, "title": "t", "done": true, "due": 5 })).into_response(),
+        "nullable" => {
+            Json(json!({ "id": 1, "title": "t", "done": true, "due": 5 })).into_response()
+        }
         "missing" => (
             StatusCode::NOT_FOUND,
             [("content-type", "application/problem+json")],
@@ -146,7 +149,11 @@ fn failures(report: &Value) -> HashMap<String, Vec<String>> {
     found
 }
 
-fn run_json(collection: &std::path::Path, fixture: &Fixture, extra: &[&str]) -> (crate::support::Output, Value) {
+fn run_json(
+    collection: &std::path::Path,
+    fixture: &Fixture,
+    extra: &[&str],
+) -> (crate::support::Output, Value) {
     let report = fixture.path().join("report.json");
     let mut args = vec![
         "run".to_owned(),
@@ -158,7 +165,10 @@ fn run_json(collection: &std::path::Path, fixture: &Fixture, extra: &[&str]) -> 
     args.extend(extra.iter().map(|s| (*s).to_owned()));
     let output = runner(&args);
     let text = std::fs::read_to_string(&report).unwrap_or_else(|e| panic!("{e}: {output:?}"));
-    (output, serde_json::from_str(&text).expect("the report is JSON"))
+    (
+        output,
+        serde_json::from_str(&text).expect("the report is JSON"),
+    )
 }
 
 #[test]
@@ -280,19 +290,35 @@ fn each_kind_of_violation_fails_with_operation_instance_path_and_schema_path() {
     );
     expect_all(
         "unknown path",
-        &["openapi GET /api/v1/taks/7", "nearest: /tasks/{taskId}", "got /api/v1/taks/7"],
+        &[
+            "openapi GET /api/v1/taks/7",
+            "nearest: /tasks/{taskId}",
+            "got /api/v1/taks/7",
+        ],
     );
     expect_all(
         "unknown method",
-        &["openapi PUT /api/v1/tasks/7", "one of GET, DELETE on /tasks/{taskId}", "got PUT"],
+        &[
+            "openapi PUT /api/v1/tasks/7",
+            "one of GET, DELETE on /tasks/{taskId}",
+            "got PUT",
+        ],
     );
     expect_all(
         "int32 out of range",
-        &["body /id", "is not an int32", "schemas.yaml#/Task/properties/id/x-runner-format"],
+        &[
+            "body /id",
+            "is not an int32",
+            "schemas.yaml#/Task/properties/id/x-runner-format",
+        ],
     );
     expect_all(
         "not nullable enough",
-        &["body /due", "schemas.yaml#/Task/properties/due/type", "[\"string\",\"null\"]"],
+        &[
+            "body /due",
+            "schemas.yaml#/Task/properties/due/type",
+            "[\"string\",\"null\"]",
+        ],
     );
     expect_all(
         "problem without title",
@@ -308,7 +334,11 @@ fn each_kind_of_violation_fails_with_operation_instance_path_and_schema_path() {
     );
     expect_all(
         "discriminated schema does not fit",
-        &["body /0", "schemas.yaml#/Created/required", "\"task\" is a required property"],
+        &[
+            "body /0",
+            "schemas.yaml#/Created/required",
+            "\"task\" is a required property",
+        ],
     );
     assert!(found["opted out"].is_empty(), "{:?}", found["opted out"]);
     // The terminal shows the same, located at the step.
@@ -369,7 +399,10 @@ fn a_document_that_does_not_load_is_a_load_problem_and_nothing_is_sent() {
     let output = runner(["run", &without.display().to_string()]);
     assert_eq!(output.code, 2, "{output:?}");
     assert!(
-        output.stderr.contains("d.yaml:5:24") && output.stderr.contains("needs the collection to name its OpenAPI document"),
+        output.stderr.contains("d.yaml:5:24")
+            && output
+                .stderr
+                .contains("needs the collection to name its OpenAPI document"),
         "{}",
         output.stderr
     );
@@ -422,7 +455,10 @@ impl Prism {
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "Prism did not listen on {port} within 60 s");
+            assert!(
+                Instant::now() < deadline,
+                "Prism did not listen on {port} within 60 s"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         prism
@@ -434,4 +470,111 @@ impl Drop for Prism {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The coverage fixture: 5 operations with 7 documented statuses in `tasks/api.yaml`; the
+/// steps exercise 3 operations (listTasks, getTask, createTask) and 4 statuses (listTasks
+/// 200, getTask 200 and 404, createTask 201), and send one request outside the document.
+const COVERAGE_STEPS: &str = r#"
+  - name: list
+    request: { url: "{{SERVER}}/api/v1/tasks" }
+  - name: get
+    request: { url: "{{SERVER}}/api/v1/tasks/1" }
+  - name: get again
+    request: { url: "{{SERVER}}/api/v1/tasks/2" }
+  - name: missing
+    request: { url: "{{SERVER}}/api/v1/tasks/9?break=missing" }
+    expect: { status: 404 }
+  - name: create
+    request: { method: POST, url: "{{SERVER}}/api/v1/tasks", json: { title: t } }
+  - name: outside
+    request: { url: "{{SERVER}}/api/v1/nothing-here" }
+    expect: { status: any, openapi: false }
+"#;
+
+#[test]
+fn coverage_counts_operations_and_documented_statuses() {
+    let fixture = Fixture::new();
+    let collection = tasks_collection(&fixture, "api.yaml", COVERAGE_STEPS);
+    let html = fixture.path().join("report.html");
+    let (output, report) = run_json(
+        &collection,
+        &fixture,
+        &[
+            "--report-html",
+            &html.display().to_string(),
+            "--min-openapi-coverage",
+            "60",
+        ],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    let coverage = &report["openapi_coverage"][0];
+    assert_eq!(coverage["operations_total"], 5, "{coverage:#}");
+    assert_eq!(coverage["operations_exercised"], 3, "{coverage:#}");
+    assert_eq!(coverage["operations_percent"], 60.0, "{coverage:#}");
+    assert_eq!(coverage["statuses_total"], 7, "{coverage:#}");
+    assert_eq!(coverage["statuses_exercised"], 4, "{coverage:#}");
+    assert_eq!(coverage["statuses_percent"], 57.1, "{coverage:#}");
+    assert_eq!(
+        coverage["outside_the_document"],
+        json!(["GET /api/v1/nothing-here"])
+    );
+    let get = &coverage["operations"][2];
+    assert_eq!(get["id"], "getTask");
+    assert_eq!(get["requests"], 3);
+    assert_eq!(get["exercised"], json!(["200", "404"]));
+    let create = &coverage["operations"][1];
+    assert_eq!(create["missed"], json!(["400"]));
+    assert!(
+        output.stdout.contains(
+            "OpenAPI coverage of tests/fixtures/openapi/tasks/api.yaml: 3 of 5 operations (60%), 4 of 7 documented statuses (57.1%)"
+        ) && output.stdout.contains("not called: deleteTask, listEvents"),
+        "{}",
+        output.stdout
+    );
+    let html = std::fs::read_to_string(&html).expect("html report");
+    assert!(
+        html.contains("OpenAPI coverage: tests/fixtures/openapi/tasks/api.yaml"),
+        "{html}"
+    );
+    assert!(html.contains("<td>deleteTask</td>"), "{html}");
+
+    let (output, _) = run_json(&collection, &fixture, &["--min-openapi-coverage", "61"]);
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("is 60% of operations (3 of 5), below --min-openapi-coverage 61"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn coverage_against_a_document_the_collection_does_not_name() {
+    let fixture = Fixture::new();
+    let steps = COVERAGE_STEPS.replace("{{SERVER}}", &format!("http://{}", tasks_server()));
+    let collection = fixture.file("plain.yaml", &format!("name: plain\nsteps:\n{steps}"));
+    let (output, report) = run_json(
+        &collection,
+        &fixture,
+        &[
+            "--openapi-coverage",
+            "tests/fixtures/openapi/tasks/api.yaml",
+        ],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(report["openapi_coverage"][0]["operations_exercised"], 3);
+    let output = runner([
+        "run",
+        &collection.display().to_string(),
+        "--min-openapi-coverage",
+        "50",
+    ]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("needs an OpenAPI document"),
+        "{}",
+        output.stderr
+    );
 }
