@@ -61,6 +61,43 @@ pub enum ImportCommand {
     /// A HAR file (HTTP Archive 1.2, as browsers export it), one step per entry, the recorded
     /// status expected; values reused from earlier responses become captures.
     Har(ImportHarArgs),
+    /// An OpenAPI 3.0 or 3.1 document (YAML or JSON): one step per operation, each checking
+    /// its response against the document. Placeholders for what cannot be derived are listed
+    /// on stderr.
+    Openapi(ImportOpenapiArgs),
+}
+
+/// `runner import openapi`.
+#[derive(Debug, Args)]
+pub struct ImportOpenapiArgs {
+    /// The OpenAPI document.
+    #[arg(value_name = "SPEC")]
+    pub spec: PathBuf,
+    /// Only operations with this tag (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only the operation with this operationId (repeatable).
+    #[arg(long = "operation-id", value_name = "ID")]
+    pub operation_ids: Vec<String>,
+    /// Only operations whose path starts with this, e.g. `/pets` (repeatable).
+    #[arg(long = "path", value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Write the collection here (default: stdout).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with code 2, writing nothing, if anything had to be a placeholder.
+    #[arg(long)]
+    pub strict: bool,
+    /// The `$schema` reference on the first line, for editors.
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        default_value = "../schemas/collection.schema.json"
+    )]
+    pub schema: String,
+    /// When to colour output: the global `--color`, set after parsing.
+    #[arg(skip)]
+    pub color: ColorWhen,
 }
 
 /// `runner import har`.

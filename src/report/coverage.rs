@@ -115,15 +115,14 @@ impl Observer for CoverageObserver {
 /// A document's path as the user would write it (relative to the working directory when
 /// under it).
 pub fn shown_path(path: &Path) -> String {
+    let Ok(canonical) = std::fs::canonicalize(path) else {
+        return path.display().to_string();
+    };
     let cwd = std::env::current_dir().ok();
-    cwd.and_then(|cwd| {
-        let canonical = std::fs::canonicalize(path).ok()?;
-        canonical
-            .strip_prefix(&cwd)
-            .ok()
-            .map(|p| p.display().to_string())
-    })
-    .unwrap_or_else(|| path.display().to_string())
+    cwd.and_then(|cwd| canonical.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or(canonical)
+        .display()
+        .to_string()
 }
 
 /// The terminal lines: per document, the operations and statuses exercised and the

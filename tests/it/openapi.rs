@@ -578,3 +578,404 @@ fn coverage_against_a_document_the_collection_does_not_name() {
         output.stderr
     );
 }
+
+/// The vendored OpenAPI Initiative examples.
+const VENDORED: &[&str] = &[
+    "petstore",
+    "petstore-expanded",
+    "link-example",
+    "api-with-examples",
+];
+
+/// Prism's mock mode for each vendored document: dynamic (`-d`, values generated from the
+/// schemas) where its static examples do not fit (an `allOf` without examples is mocked as
+/// `null`, so the created pet has no `id`), static (the documents' own examples) elsewhere.
+fn dynamic_mock(name: &str) -> bool {
+    name == "petstore-expanded"
+}
+
+/// Imports `spec` to `out` with `extra` arguments.
+fn import(spec: &str, out: &std::path::Path, extra: &[&str]) -> crate::support::Output {
+    let mut args = vec![
+        "import".to_owned(),
+        "openapi".into(),
+        spec.to_owned(),
+        "-o".into(),
+        out.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    runner(&args)
+}
+
+/// Every problem `schemas/collection.schema.json` finds in the YAML file `path`.
+fn schema_errors(path: &std::path::Path) -> Vec<String> {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string("schemas/collection.schema.json").expect("the schema"),
+    )
+    .expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let yaml: Value = serde_yaml::from_str(&std::fs::read_to_string(path).expect("written"))
+        .expect("the import is YAML");
+    validator
+        .iter_errors(&yaml)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect()
+}
+
+#[test]
+fn every_vendored_document_imports_to_a_collection_that_validates() {
+    let fixture = Fixture::new();
+    for name in VENDORED {
+        let out = fixture.path().join(format!("{name}.yaml"));
+        let output = import(&format!("tests/fixtures/openapi/{name}.yaml"), &out, &[]);
+        assert_eq!(output.code, 0, "{name}: {output:?}");
+        assert!(
+            output.stderr.contains("imported"),
+            "{name}: {}",
+            output.stderr
+        );
+        assert_eq!(schema_errors(&out), Vec::<String>::new(), "{name}");
+        let validated = runner(["validate", &out.display().to_string()]);
+        assert_eq!(validated.code, 0, "{name}: {validated:?}");
+    }
+}
+
+#[test]
+fn an_imported_suite_orders_creates_first_reuses_the_created_id_and_runs_green() {
+    let fixture = Fixture::new();
+    let out = fixture.path().join("tasks.yaml");
+    let output = import("tests/fixtures/openapi/tasks/api.yaml", &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    let position = |id: &str| {
+        yaml.find(&format!("id: {id}\n"))
+            .unwrap_or_else(|| panic!("{id} in {yaml}"))
+    };
+    assert!(position("createTask") < position("listTasks"), "{yaml}");
+    assert!(position("getTask") < position("deleteTask"), "{yaml}");
+    assert!(yaml.contains("capture: { createTask_id: $.id }"), "{yaml}");
+    assert!(
+        yaml.contains("url: \"{{base_url}}/tasks/{{createTask_id}}\""),
+        "{yaml}"
+    );
+    assert!(yaml.contains("expect: { status: 201 }"), "{yaml}");
+    assert!(
+        yaml.contains("defaults:\n  expect: { openapi: true }"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("openapi: ../"), "{yaml}");
+    // The request body leaves out `id`, which is readOnly, and keeps `secret_note` (writeOnly).
+    assert!(yaml.contains("secret_note"), "{yaml}");
+    assert!(!yaml.contains("json: { id:"), "{yaml}");
+    let output = runner([
+        "run",
+        &out.display().to_string(),
+        "--var",
+        &format!("base_url=http://{}/api/v1", tasks_server()),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("5 passed"), "{}", output.stdout);
+    assert!(
+        output.stdout.contains("5 of 5 operations (100%)"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn import_filters_by_tag_operation_id_and_path() {
+    let fixture = Fixture::new();
+    let out = fixture.path().join("f.yaml");
+    let spec = "tests/fixtures/openapi/tasks/api.yaml";
+    let ids = |extra: &[&str]| -> Vec<String> {
+        let output = import(spec, &out, extra);
+        assert_eq!(output.code, 0, "{output:?}");
+        std::fs::read_to_string(&out)
+            .expect("written")
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("id: ").map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(ids(&["--tag", "events"]), ["listEvents"]);
+    assert_eq!(
+        ids(&["--operation-id", "getTask", "--operation-id", "deleteTask"]),
+        ["getTask", "deleteTask"]
+    );
+    assert_eq!(ids(&["--path", "/tasks/"]), ["getTask", "deleteTask"]);
+    let none = import(spec, &out, &["--tag", "nothing"]);
+    assert_eq!(none.code, 2, "{none:?}");
+    assert!(
+        none.stderr
+            .contains("has no operation left to import (5 operations"),
+        "{}",
+        none.stderr
+    );
+}
+
+#[test]
+fn security_schemes_become_auth_helpers_with_secret_inputs_and_placeholders_are_listed() {
+    let fixture = Fixture::new();
+    let spec = fixture.file(
+        "secured.yaml",
+        r#"openapi: 3.0.3
+info: { title: Secured, version: "1" }
+servers:
+  - url: https://api.example.com/v1
+  - url: https://staging.example.com/v1
+security: [{ token: [] }]
+paths:
+  /files:
+    post:
+      operationId: upload
+      parameters:
+        - { name: X-Request-Id, in: header, required: true }
+      requestBody:
+        content:
+          application/octet-stream: { schema: { type: string, format: binary } }
+      responses:
+        "201": { description: stored }
+  /admin:
+    get:
+      operationId: admin
+      security: [{ basicAuth: [] }]
+      responses:
+        "200": { description: ok }
+  /public:
+    get:
+      operationId: open
+      security: []
+      responses:
+        "200": { description: ok }
+  /keyed:
+    get:
+      operationId: keyed
+      security: [{ key: [] }]
+      responses:
+        "200": { description: ok }
+components:
+  securitySchemes:
+    token: { type: http, scheme: bearer }
+    basicAuth: { type: http, scheme: basic }
+    key: { type: apiKey, in: header, name: X-API-Key }
+"#,
+    );
+    let out = fixture.path().join("secured-suite.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for part in [
+        "TOKEN_TOKEN:\n    secret: true",
+        "BASICAUTH_PASSWORD:\n    secret: true",
+        "KEY_KEY:\n    secret: true",
+        "  auth: { bearer: \"{{env.TOKEN_TOKEN}}\" }",
+        "auth: { api_key: { header: X-API-Key, value: \"{{env.KEY_KEY}}\" } }",
+        "auth: none",
+        "server_2:",
+        "base_url: https://staging.example.com/v1",
+        "X-Request-Id: \"{{X_Request_Id}}\"\n        Content-Type: application/octet-stream",
+        "body: TODO_BODY (application/octet-stream)",
+    ] {
+        assert!(yaml.contains(part), "`{part}` not in:\n{yaml}");
+    }
+    assert!(
+        output
+            .stderr
+            .contains("not translated: upload · header parameter X-Request-Id")
+            && output
+                .stderr
+                .contains("not translated: upload · request body"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(schema_errors(&out), Vec::<String>::new());
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+    let strict_out = fixture.path().join("strict.yaml");
+    let strict = import(&spec.display().to_string(), &strict_out, &["--strict"]);
+    assert_eq!(strict.code, 2, "{strict:?}");
+    assert!(!strict_out.exists());
+}
+
+#[test]
+fn a_spec_with_thousands_of_operations_imports_and_validates() {
+    let fixture = Fixture::new();
+    let spec = fixture.path().join("large.json");
+    std::fs::write(&spec, large_spec(1000).to_string()).expect("write");
+    let out = fixture.path().join("large-suite.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("imported 4000 requests"),
+        "{}",
+        output.stderr
+    );
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+    assert!(
+        validated.stdout.contains("(4000 steps)"),
+        "{}",
+        validated.stdout
+    );
+}
+
+/// A generated document of `resources` × 4 operations (create, list, read, delete), the
+/// schemas shared through components and every response referring to them.
+pub fn large_spec(resources: usize) -> Value {
+    let mut paths = serde_json::Map::new();
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "Error".into(),
+        json!({ "type": "object", "required": ["code", "message"], "properties": { "code": { "type": "integer", "format": "int32" }, "message": { "type": "string" } } }),
+    );
+    for r in 0..resources {
+        let name = format!("Thing{r}");
+        schemas.insert(
+            name.clone(),
+            json!({
+                "type": "object",
+                "required": ["id", "name"],
+                "properties": {
+                    "id": { "type": "integer", "format": "int64", "readOnly": true },
+                    "name": { "type": "string", "minLength": 1 },
+                    "status": { "type": "string", "enum": ["new", "done"], "nullable": true },
+                    "created": { "type": "string", "format": "date-time" },
+                    "owner": { "$ref": "#/components/schemas/Error" }
+                }
+            }),
+        );
+        let one = json!({ "$ref": format!("#/components/schemas/{name}") });
+        let error = json!({ "description": "error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+        paths.insert(
+            format!("/things{r}"),
+            json!({
+                "get": { "operationId": format!("list{name}"), "responses": { "200": { "description": "ok", "content": { "application/json": { "schema": { "type": "array", "items": one } } } }, "default": error } },
+                "post": { "operationId": format!("create{name}"), "requestBody": { "content": { "application/json": { "schema": one } } }, "responses": { "201": { "description": "created", "content": { "application/json": { "schema": one } } }, "default": error } }
+            }),
+        );
+        paths.insert(
+            format!("/things{r}/{{id}}"),
+            json!({
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                "get": { "operationId": format!("get{name}"), "responses": { "200": { "description": "ok", "content": { "application/json": { "schema": one } } }, "404": error } },
+                "delete": { "operationId": format!("delete{name}"), "responses": { "204": { "description": "gone" }, "default": error } }
+            }),
+        );
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": { "title": "Large generated API", "version": "1" },
+        "servers": [{ "url": "https://api.example.com/v1" }],
+        "paths": paths,
+        "components": { "schemas": schemas }
+    })
+}
+
+#[test]
+fn suites_imported_from_the_vendored_documents_run_green_against_prisms_mock() {
+    let Some(binary) = prism() else { return };
+    let fixture = Fixture::new();
+    for name in VENDORED {
+        let spec = format!("tests/fixtures/openapi/{name}.yaml");
+        let out = fixture.path().join(format!("{name}.yaml"));
+        let output = import(&spec, &out, &[]);
+        assert_eq!(output.code, 0, "{name}: {output:?}");
+        let mode: &[&str] = if dynamic_mock(name) {
+            &["mock", "-d"]
+        } else {
+            &["mock"]
+        };
+        let mock = Prism::start(&binary, &[mode, &[spec.as_str()]].concat());
+        let output = runner([
+            "run",
+            &out.display().to_string(),
+            "--var",
+            &format!("base_url={}", mock.url),
+        ]);
+        assert_eq!(output.code, 0, "{name}: {output:?}");
+        assert!(
+            output.stdout.contains("(100%)"),
+            "{name}: {}",
+            output.stdout
+        );
+    }
+}
+
+#[test]
+fn runner_and_prisms_validation_proxy_agree_on_the_same_traffic() {
+    let Some(binary) = prism() else { return };
+    let upstream = format!("http://{}/api/v1", tasks_server());
+    let proxy = Prism::start(
+        &binary,
+        &["proxy", "tests/fixtures/openapi/tasks/api.yaml", &upstream],
+    );
+    let fixture = Fixture::new();
+    let cases = [
+        ("conforming list", "/tasks"),
+        ("conforming task", "/tasks/1"),
+        ("undocumented status", "/tasks?break=status"),
+        ("wrong content type", "/tasks?break=content-type"),
+        ("missing header", "/tasks?break=header"),
+        ("schema mismatch", "/tasks/1?break=schema"),
+        ("not nullable", "/tasks/1?break=nullable"),
+        ("problem without title", "/tasks/1?break=problem"),
+        ("conforming events", "/events"),
+    ];
+    let steps: String = cases
+        .iter()
+        .map(|(name, path)| {
+            format!(
+                "  - name: {name}\n    request: {{ url: \"{}{path}\" }}\n    expect: {{ status: any }}\n",
+                proxy.url
+            )
+        })
+        .collect();
+    let collection = fixture.file(
+        "proxied.yaml",
+        &format!(
+            "name: proxied\nopenapi: {}\ndefaults:\n  expect: {{ openapi: true }}\nsteps:\n{steps}",
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/openapi/tasks/api.yaml")
+                .display()
+        ),
+    );
+    let (output, report) = run_json(&collection, &fixture, &["-v"]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let steps = report["collections"][0]["steps"]
+        .as_array()
+        .expect("steps")
+        .clone();
+    assert_eq!(steps.len(), cases.len(), "{output:?}");
+    let mut disagreements = Vec::new();
+    for step in &steps {
+        let name = step["name"].as_str().unwrap_or_default();
+        let runner_fails = step["failures"].as_array().is_some_and(|f| !f.is_empty());
+        let violations = step["response"]["headers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|h| {
+                h[0].as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case("sl-violations"))
+            })
+            .and_then(|h| h[1].as_str())
+            .unwrap_or("[]")
+            .to_owned();
+        let parsed: Value = serde_json::from_str(&violations).unwrap_or(json!([]));
+        // Prism reports an undocumented status as a warning, the rest as errors: either is
+        // a violation of the response's contract.
+        let prism_fails = parsed
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|v| v["location"][0] == "response");
+        if runner_fails != prism_fails {
+            disagreements.push(format!(
+                "{name}: runner {runner_fails}, Prism {prism_fails} ({violations})"
+            ));
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{}\n{output:?}",
+        disagreements.join("\n")
+    );
+}
