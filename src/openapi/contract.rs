@@ -59,6 +59,9 @@ pub struct Response {
     required_headers: Vec<String>,
 }
 
+/// A response schema still to compile: response index, media index, where it is written.
+type SchemaSite = (usize, usize, Place);
+
 struct Media {
     /// Lower case, parameters dropped (`application/json`, `application/*`, `*/*`).
     media_type: String,
@@ -164,7 +167,7 @@ impl Contract {
         };
         add_servers(root.get("servers"), &mut base_paths);
         let mut bundler = Bundler::new(version);
-        let mut pending: Vec<(Operation, Vec<(usize, usize, Place)>)> = Vec::new();
+        let mut pending: Vec<(Operation, Vec<SchemaSite>)> = Vec::new();
         let paths = root
             .get("paths")
             .and_then(Value::as_object)

@@ -498,6 +498,8 @@ fn is_base64(text: &str) -> bool {
 /// strings only, this checks that a number fits (an `int32` of 2^40 fails).
 const NUMERIC_FORMAT: &str = "x-runner-format";
 
+// The signature is the one `jsonschema::ValidationOptions::with_keyword` takes.
+#[allow(clippy::result_large_err)]
 fn format_keyword<'a>(
     _parent: &'a Map<String, Value>,
     value: &'a Value,
