@@ -360,7 +360,12 @@ impl Expectations {
             cookie.check(response, operands, &mut failures);
         }
         if let Some(openapi) = &self.openapi {
-            failures.extend(openapi.check(view, operands));
+            failures.extend(
+                openapi
+                    .check(view, operands)
+                    .into_iter()
+                    .map(openapi_failure),
+            );
         }
         if let Some(predicate) = &self.duration {
             let millis = Value::from(response.duration.as_millis() as u64);
@@ -375,6 +380,22 @@ impl Expectations {
         }
         failures
     }
+}
+
+/// A contract violation as a failure of `expect.openapi`: `openapi OPERATION[ body PATH]:
+/// expected RULE [schema FILE#POINTER], got ACTUAL`.
+fn openapi_failure(violation: crate::openapi::Violation) -> Failure {
+    let subject = match &violation.instance_path {
+        Some(path) if path.is_empty() => format!("openapi {} body /", violation.operation),
+        Some(path) => format!("openapi {} body {path}", violation.operation),
+        None => format!("openapi {}", violation.operation),
+    };
+    Failure::new(
+        ["expect", "openapi"],
+        subject,
+        format!("{} [schema {}]", violation.expected, violation.schema_path),
+        violation.actual,
+    )
 }
 
 impl CookieExpectation {

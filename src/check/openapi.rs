@@ -1,10 +1,8 @@
-//! `expect.openapi`: the response judged against the collection's OpenAPI document, each
-//! violation a [`Failure`] naming the operation, the place in the body and the place in the
-//! document.
+//! `expect.openapi`: the response judged against the collection's OpenAPI document (each
+//! violation becomes a failure in `check::expect`).
 
 use std::sync::Arc;
 
-use super::expect::Failure;
 use super::predicate::Operands;
 use super::ResponseView;
 use crate::openapi::{Contract, Violation};
@@ -20,28 +18,8 @@ pub struct OpenapiExpectation {
 
 impl OpenapiExpectation {
     /// Every way the response breaks the contract.
-    pub fn check(&self, view: &ResponseView<'_>, operands: Operands<'_>) -> Vec<Failure> {
+    pub fn check(&self, view: &ResponseView<'_>, operands: Operands<'_>) -> Vec<Violation> {
         let json = || view.json().map_err(|e| e.describe(operands.redactor));
-        self.contract
-            .check(&self.method, view.response, json)
-            .into_iter()
-            .map(failure)
-            .collect()
+        self.contract.check(&self.method, view.response, json)
     }
-}
-
-/// A violation as a failure of `expect.openapi`: `openapi OPERATION[ body PATH]: expected
-/// RULE [schema FILE#POINTER], got ACTUAL`.
-pub fn failure(violation: Violation) -> Failure {
-    let subject = match &violation.instance_path {
-        Some(path) if path.is_empty() => format!("openapi {} body /", violation.operation),
-        Some(path) => format!("openapi {} body {path}", violation.operation),
-        None => format!("openapi {}", violation.operation),
-    };
-    Failure::new(
-        ["expect", "openapi"],
-        subject,
-        format!("{} [schema {}]", violation.expected, violation.schema_path),
-        violation.actual,
-    )
 }

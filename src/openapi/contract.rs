@@ -597,3 +597,205 @@ fn shown_type(content_type: &str) -> String {
         content_type.to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contract(yaml: &str) -> (tempfile::TempDir, Contract) {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("api.yaml");
+        std::fs::write(&path, yaml).expect("write");
+        let contract = Contract::load(&path).expect("loads");
+        (dir, contract)
+    }
+
+    fn response(status: u16, url: &str, content_type: &str, body: &str) -> Received {
+        let mut received =
+            Received::new(status, url::Url::parse(url).expect("url"), body.to_owned());
+        if let Ok(value) = content_type.parse() {
+            received.headers.insert("content-type", value);
+        }
+        received
+    }
+
+    fn check(contract: &Contract, method: &str, received: &Received) -> Vec<Violation> {
+        let body: Option<Value> = serde_json::from_slice(&received.body).ok();
+        contract.check(method, received, || {
+            body.as_ref().ok_or_else(|| "not JSON".to_owned())
+        })
+    }
+
+    const API: &str = r##"
+openapi: 3.0.3
+info: { title: t, version: "1" }
+servers: [{ url: "https://api.example.com/v1" }]
+paths:
+  /items/{id}:
+    get:
+      operationId: getItem
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Item" }
+        4XX:
+          description: client error
+  /items/mine:
+    get:
+      operationId: mine
+      responses:
+        "200": { description: ok, content: { "text/*": {} } }
+components:
+  schemas:
+    Item:
+      type: object
+      required: [id, price, secret]
+      properties:
+        id: { type: integer, format: int32 }
+        price: { type: number, maximum: 10, exclusiveMaximum: true }
+        note: { type: string, nullable: true }
+        secret: { type: string, writeOnly: true }
+        pet:
+          oneOf: [{ $ref: "#/components/schemas/Cat" }, { $ref: "#/components/schemas/Dog" }]
+          discriminator: { propertyName: kind }
+    Cat: { type: object, required: [kind], properties: { kind: { type: string }, meows: { type: boolean } } }
+    Dog: { type: object, required: [kind], properties: { kind: { type: string }, barks: { type: boolean } } }
+"##;
+
+    #[test]
+    fn a_literal_path_wins_and_the_base_path_is_optional() {
+        let (_dir, contract) = contract(API);
+        let mine = contract.find("GET", "/v1/items/mine").expect("found");
+        assert_eq!(contract.operations[mine].id, "mine");
+        let item = contract.find("get", "/items/7").expect("found");
+        assert_eq!(contract.operations[item].id, "getItem");
+        assert_eq!(
+            contract.find("DELETE", "/items/7"),
+            Err(Unmatched::Method {
+                path: "/items/{id}".into(),
+                allowed: vec!["GET".into()]
+            })
+        );
+        match contract.find("GET", "/v1/itemz/7") {
+            Err(Unmatched::Path { nearest }) => assert_eq!(nearest[0], "/items/{id}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn dialect_3_0_is_translated_before_validation() {
+        let (_dir, contract) = contract(API);
+        let url = "https://api.example.com/v1/items/1";
+        let fits = r#"{"id": 1, "price": 9.5, "note": null, "pet": {"kind": "Cat", "meows": true, "barks": true}}"#;
+        assert_eq!(
+            check(
+                &contract,
+                "GET",
+                &response(200, url, "application/json; charset=utf-8", fits)
+            ),
+            []
+        );
+        let breaks = r#"{"id": 4294967296, "price": 10, "note": 3, "pet": {"kind": "Cow"}}"#;
+        let violations = check(
+            &contract,
+            "GET",
+            &response(200, url, "application/json", breaks),
+        );
+        let at: Vec<&str> = violations
+            .iter()
+            .filter_map(|v| v.instance_path.as_deref())
+            .collect();
+        assert!(
+            at.contains(&"/id")
+                && at.contains(&"/price")
+                && at.contains(&"/note")
+                && at.contains(&"/pet/kind"),
+            "{violations:#?}"
+        );
+        let price = violations
+            .iter()
+            .find(|v| v.instance_path.as_deref() == Some("/price"))
+            .expect("price");
+        assert_eq!(
+            price.schema_path,
+            "api.yaml#/components/schemas/Item/properties/price/exclusiveMaximum"
+        );
+    }
+
+    #[test]
+    fn statuses_fall_under_their_class_and_content_types_under_wildcards() {
+        let (_dir, contract) = contract(API);
+        let url = "https://api.example.com/v1/items/1";
+        assert_eq!(check(&contract, "GET", &response(404, url, "", "")), []);
+        let undocumented = check(&contract, "GET", &response(500, url, "", ""));
+        assert_eq!(undocumented[0].kind, ViolationKind::UndocumentedStatus);
+        assert_eq!(undocumented[0].expected, "a documented status: 200, 4XX");
+        let mine = "https://api.example.com/v1/items/mine";
+        assert_eq!(
+            check(&contract, "GET", &response(200, mine, "text/plain", "hi")),
+            []
+        );
+        let html = check(&contract, "GET", &response(200, url, "text/html", "<p>"));
+        assert_eq!(html[0].kind, ViolationKind::ContentType);
+        let body_without_content =
+            check(&contract, "GET", &response(404, url, "text/plain", "gone"));
+        assert_eq!(body_without_content[0].kind, ViolationKind::ContentType);
+    }
+
+    #[test]
+    fn coverage_counts_operations_and_statuses() {
+        let (_dir, contract) = contract(API);
+        let mut coverage = crate::openapi::Coverage::new(&contract);
+        coverage.record(
+            &contract,
+            "GET",
+            "https://api.example.com/v1/items/1",
+            Some(200),
+        );
+        coverage.record(
+            &contract,
+            "GET",
+            "https://api.example.com/v1/items/2",
+            Some(500),
+        );
+        coverage.record(
+            &contract,
+            "GET",
+            "https://api.example.com/v1/other",
+            Some(200),
+        );
+        coverage.record(
+            &contract,
+            "GET",
+            "https://api.example.com/v1/items/mine",
+            None,
+        );
+        let summary = coverage.summary("api.yaml");
+        assert_eq!(
+            (summary.operations_exercised, summary.operations_total),
+            (1, 2)
+        );
+        assert_eq!((summary.statuses_exercised, summary.statuses_total), (1, 3));
+        assert_eq!(summary.operations[0].undocumented, [500]);
+        assert_eq!(summary.operations[0].missed, ["4XX"]);
+        assert_eq!(summary.outside_the_document, ["GET /v1/other"]);
+        assert_eq!(summary.operations_percent, 50.0);
+    }
+
+    #[test]
+    fn swagger_2_and_broken_references_are_load_errors() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("s.yaml");
+        std::fs::write(&path, "swagger: '2.0'\n").expect("write");
+        let error = Contract::load(&path).err().expect("an error").to_string();
+        assert!(error.contains("Swagger 2.0"), "{error}");
+        std::fs::write(&path, "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses:\n        '200': { $ref: '#/nowhere' }\n").expect("write");
+        let error = Contract::load(&path).err().expect("an error").to_string();
+        assert!(
+            error.contains("#/nowhere") && error.contains("nothing is there"),
+            "{error}"
+        );
+    }
+}
