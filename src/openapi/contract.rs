@@ -65,7 +65,8 @@ type SchemaSite = (usize, usize, Place);
 struct Media {
     /// Lower case, parameters dropped (`application/json`, `application/*`, `*/*`).
     media_type: String,
-    schema: Option<Schema>,
+    /// Shared by every response whose schema is the same reference.
+    schema: Option<std::sync::Arc<Schema>>,
 }
 
 /// A request that matches no operation.
@@ -286,8 +287,19 @@ impl Contract {
         }
         let bundle = bundler.finish()?;
         let mut operations: Vec<Operation> = pending.into_iter().map(|(op, _)| op).collect();
+        let mut compiled: std::collections::HashMap<String, std::sync::Arc<Schema>> =
+            std::collections::HashMap::new();
         for (operation, response, media, key) in keys {
-            let schema = bundle.compile(&key, &documents)?;
+            // A schema that is only a reference is compiled once, as its target.
+            let key = bundle.target_of(&key);
+            let schema = match compiled.get(&key) {
+                Some(schema) => std::sync::Arc::clone(schema),
+                None => {
+                    let schema = std::sync::Arc::new(bundle.compile(&key, &documents)?);
+                    compiled.insert(key, std::sync::Arc::clone(&schema));
+                    schema
+                }
+            };
             operations[operation].responses[response].content[media].schema = Some(schema);
         }
         base_paths.sort_by_key(|b| std::cmp::Reverse(b.len()));

@@ -378,6 +378,26 @@ impl Bundler {
 }
 
 impl Bundle {
+    /// The key a def that is only a reference (`{ "$ref": "#/$defs/s7" }`) leads to, through
+    /// any chain of them; `key` itself otherwise.
+    pub fn target_of(&self, key: &str) -> String {
+        let mut key = key.to_owned();
+        for _ in 0..16 {
+            let next = self.root["$defs"]
+                .get(&key)
+                .and_then(Value::as_object)
+                .filter(|def| def.len() == 1)
+                .and_then(|def| def.get("$ref"))
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"));
+            match next {
+                Some(next) => key = next.to_owned(),
+                None => break,
+            }
+        }
+        key
+    }
+
     /// Compiles the schema added as `key`.
     pub fn compile(&self, key: &str, documents: &Documents) -> Result<Schema, OpenapiError> {
         let validator = jsonschema::options()
