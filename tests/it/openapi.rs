@@ -979,3 +979,28 @@ fn runner_and_prisms_validation_proxy_agree_on_the_same_traffic() {
         disagreements.join("\n")
     );
 }
+
+#[test]
+fn a_secret_in_a_violating_body_is_masked_in_the_failure() {
+    let fixture = Fixture::new();
+    let collection = tasks_collection(
+        &fixture,
+        "api.yaml",
+        r#"
+  - name: schema mismatch
+    request: { url: "{{SERVER}}/api/v1/tasks/7?break=schema" }
+"#,
+    );
+    let (output, report) = run_json(&collection, &fixture, &["--secret", "leaked=seven"]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let text = failures(&report)["schema mismatch"].join("\n");
+    assert!(
+        text.contains("body /id") && text.contains("\"***\""),
+        "{text}"
+    );
+    assert!(
+        !text.contains("seven") && !output.stdout.contains("seven"),
+        "{text}\n{}",
+        output.stdout
+    );
+}
