@@ -508,6 +508,17 @@ fn coverage_counts_operations_and_documented_statuses() {
         ],
     );
     assert_eq!(output.code, 0, "{output:?}");
+    // The section is part of the report's published format.
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string("schemas/report.schema.json").expect("the schema"),
+    )
+    .expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
     let coverage = &report["openapi_coverage"][0];
     assert_eq!(coverage["operations_total"], 5, "{coverage:#}");
     assert_eq!(coverage["operations_exercised"], 3, "{coverage:#}");
