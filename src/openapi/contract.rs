@@ -57,10 +57,27 @@ pub struct Response {
     pub written_at: String,
     content: Vec<Media>,
     required_headers: Vec<String>,
+    /// Headers with a schema: name, the schema's `type` (how to read the text), the schema.
+    typed_headers: Vec<TypedHeader>,
 }
 
-/// A response schema still to compile: response index, media index, where it is written.
-type SchemaSite = (usize, usize, Place);
+struct TypedHeader {
+    name: String,
+    kind: String,
+    schema: Option<std::sync::Arc<Schema>>,
+}
+
+/// A response schema still to compile: response index, what it is for, where it is written.
+type SchemaSite = (usize, Slot, Place);
+
+/// What a compiled schema is for.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// The body of this media type (an index into `content`).
+    Media(usize),
+    /// This header (an index into `typed_headers`).
+    Header(usize),
+}
 
 struct Media {
     /// Lower case, parameters dropped (`application/json`, `application/*`, `*/*`).
@@ -103,6 +120,8 @@ pub enum ViolationKind {
     Schema,
     /// A required response header is missing.
     MissingHeader,
+    /// A response header's value does not fit its schema.
+    HeaderValue,
 }
 
 /// One way a response breaks the contract.
@@ -230,7 +249,11 @@ impl Contract {
                                     escape(media_type)
                                 ),
                             };
-                            schemas.push((responses.len(), content.len(), schema_place));
+                            schemas.push((
+                                responses.len(),
+                                Slot::Media(content.len()),
+                                schema_place,
+                            ));
                         }
                         content.push(Media {
                             media_type: essence(media_type),
@@ -238,6 +261,7 @@ impl Contract {
                         });
                     }
                     let mut required_headers = Vec::new();
+                    let mut typed_headers = Vec::new();
                     for (name, header) in response
                         .get("headers")
                         .and_then(Value::as_object)
@@ -248,11 +272,35 @@ impl Contract {
                             file: place.file,
                             pointer: format!("{}/headers/{}", place.pointer, escape(name)),
                         };
-                        let (_, header) = documents.resolve(&header_place, header)?;
-                        if header.get("required") == Some(&Value::Bool(true))
-                            && !name.eq_ignore_ascii_case("content-type")
-                        {
+                        let (header_place, header) = documents.resolve(&header_place, header)?;
+                        if name.eq_ignore_ascii_case("content-type") {
+                            continue;
+                        }
+                        if header.get("required") == Some(&Value::Bool(true)) {
                             required_headers.push(name.clone());
+                        }
+                        if let Some(schema) = header.get("schema") {
+                            let schema_place = Place {
+                                file: header_place.file,
+                                pointer: format!("{}/schema", header_place.pointer),
+                            };
+                            let kind = documents
+                                .resolve(&schema_place, schema)
+                                .ok()
+                                .and_then(|(_, s)| {
+                                    s.get("type").and_then(Value::as_str).map(str::to_owned)
+                                })
+                                .unwrap_or_default();
+                            schemas.push((
+                                responses.len(),
+                                Slot::Header(typed_headers.len()),
+                                schema_place,
+                            ));
+                            typed_headers.push(TypedHeader {
+                                name: name.clone(),
+                                kind,
+                                schema: None,
+                            });
                         }
                     }
                     responses.push(Response {
@@ -260,6 +308,7 @@ impl Contract {
                         written_at: documents.describe(&written),
                         content,
                         required_headers,
+                        typed_headers,
                     });
                 }
                 pending.push((
@@ -276,20 +325,15 @@ impl Contract {
         }
         let mut keys = Vec::new();
         for (index, (_, schemas)) in pending.iter().enumerate() {
-            for (response, media, place) in schemas {
-                keys.push((
-                    index,
-                    *response,
-                    *media,
-                    bundler.add(&mut documents, place)?,
-                ));
+            for (response, slot, place) in schemas {
+                keys.push((index, *response, *slot, bundler.add(&mut documents, place)?));
             }
         }
         let bundle = bundler.finish()?;
         let mut operations: Vec<Operation> = pending.into_iter().map(|(op, _)| op).collect();
         let mut compiled: std::collections::HashMap<String, std::sync::Arc<Schema>> =
             std::collections::HashMap::new();
-        for (operation, response, media, key) in keys {
+        for (operation, response, slot, key) in keys {
             // A schema that is only a reference is compiled once, as its target.
             let key = bundle.target_of(&key);
             let schema = match compiled.get(&key) {
@@ -300,7 +344,11 @@ impl Contract {
                     schema
                 }
             };
-            operations[operation].responses[response].content[media].schema = Some(schema);
+            let response = &mut operations[operation].responses[response];
+            match slot {
+                Slot::Media(media) => response.content[media].schema = Some(schema),
+                Slot::Header(header) => response.typed_headers[header].schema = Some(schema),
+            }
         }
         base_paths.sort_by_key(|b| std::cmp::Reverse(b.len()));
         Ok(Contract {
@@ -495,6 +543,23 @@ impl Contract {
                 ));
             }
         }
+        for header in &documented.typed_headers {
+            let (Some(text), Some(schema)) = (
+                response.header(&header.name.to_ascii_lowercase()),
+                &header.schema,
+            ) else {
+                continue;
+            };
+            let value = header_value(text, &header.kind);
+            for error in schema.errors(&value, &self.bundle, &self.documents, 1) {
+                violations.push(violation(
+                    ViolationKind::HeaderValue,
+                    error.schema_path,
+                    format!("header {} {}", header.name, error.expected),
+                    error.actual,
+                ));
+            }
+        }
         let content_type = response.header("content-type").unwrap_or_default();
         let received_type = essence(content_type);
         if documented.content.is_empty() {
@@ -585,6 +650,21 @@ impl Response {
             })
             .or_else(|| self.content.iter().find(|m| m.media_type == "*/*"))
     }
+}
+
+/// A header's text as the JSON value its schema's `type` reads it as (text that does not
+/// parse stays text, and fails the schema).
+fn header_value(text: &str, kind: &str) -> Value {
+    let parsed = match kind {
+        "integer" | "number" => text
+            .trim()
+            .parse::<serde_json::Number>()
+            .ok()
+            .map(Value::Number),
+        "boolean" => text.trim().parse::<bool>().ok().map(Value::Bool),
+        _ => None,
+    };
+    parsed.unwrap_or_else(|| Value::String(text.to_owned()))
 }
 
 /// A media type without parameters, lower case.

@@ -42,6 +42,7 @@ async fn list_tasks(query: Breaks) -> Response {
         )
             .into_response(),
         "header" => body.into_response(),
+        "header-value" => ([("x-total-count", "many")], body).into_response(),
         _ => ([("x-total-count", "2")], body).into_response(),
     }
 }
@@ -212,6 +213,8 @@ fn each_kind_of_violation_fails_with_operation_instance_path_and_schema_path() {
     request: { url: "{{SERVER}}/api/v1/tasks?break=content-type" }
   - name: missing header
     request: { url: "{{SERVER}}/api/v1/tasks?break=header" }
+  - name: header value
+    request: { url: "{{SERVER}}/api/v1/tasks?break=header-value" }
   - name: schema mismatch
     request: { url: "{{SERVER}}/api/v1/tasks/7?break=schema" }
   - name: unknown path
@@ -274,6 +277,15 @@ fn each_kind_of_violation_fails_with_operation_instance_path_and_schema_path() {
             "openapi listTasks (GET /tasks)",
             "header X-Total-Count (required)",
             "api.yaml#/paths/~1tasks/get/responses/200/headers/X-Total-Count",
+        ],
+    );
+    expect_all(
+        "header value",
+        &[
+            "openapi listTasks (GET /tasks)",
+            "header X-Total-Count type: \"integer\"",
+            "api.yaml#/paths/~1tasks/get/responses/200/headers/X-Total-Count/schema/type",
+            "\"many\" is not of type \"integer\"",
         ],
     );
     expect_all(
@@ -925,6 +937,7 @@ fn runner_and_prisms_validation_proxy_agree_on_the_same_traffic() {
         ("undocumented status", "/tasks?break=status"),
         ("wrong content type", "/tasks?break=content-type"),
         ("missing header", "/tasks?break=header"),
+        ("header value", "/tasks?break=header-value"),
         ("schema mismatch", "/tasks/1?break=schema"),
         ("not nullable", "/tasks/1?break=nullable"),
         ("problem without title", "/tasks/1?break=problem"),
