@@ -346,17 +346,7 @@ impl Compiler<'_> {
             .as_ref()
             .and_then(|expect| expect.status.as_ref())
             .and_then(|status| self.status(status, &root.key("expect").key("status")));
-        let contract = spec.openapi.as_ref().and_then(|written| {
-            self.openapi_document(written, &FieldPath::default().key("openapi"))
-        });
-        let openapi = spec.defaults.expect.as_ref().and_then(|e| e.openapi);
-        if openapi == Some(true) && spec.openapi.is_none() {
-            self.problem_with_hint(
-                &root.key("expect").key("openapi"),
-                "`openapi: true` needs the collection to name its OpenAPI document",
-                "add `openapi: api.yaml` (relative to this file) at the top of the collection",
-            );
-        }
+        let (contract, openapi) = self.openapi_defaults(spec);
         Defaults {
             headers,
             auth,

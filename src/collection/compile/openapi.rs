@@ -9,9 +9,31 @@ use crate::check::expect::Expectations;
 use crate::check::openapi::OpenapiExpectation;
 use crate::collection::locate::FieldPath;
 use crate::openapi::Contract;
-use crate::spec::collection::{RequestSpec, StepSpec};
+use crate::spec::collection::{CollectionSpec, RequestSpec, StepSpec};
+
+/// What `openapi` and `defaults.expect.openapi` give every step.
+type OpenapiDefaults = (Option<Arc<Contract>>, Option<bool>);
 
 impl Compiler<'_> {
+    /// The collection's document (loaded) and `defaults.expect.openapi`.
+    pub(super) fn openapi_defaults(&mut self, spec: &CollectionSpec) -> OpenapiDefaults {
+        let contract = spec.openapi.as_ref().and_then(|written| {
+            self.openapi_document(written, &FieldPath::default().key("openapi"))
+        });
+        let openapi = spec.defaults.expect.as_ref().and_then(|e| e.openapi);
+        if openapi == Some(true) && spec.openapi.is_none() {
+            self.problem_with_hint(
+                &FieldPath::default()
+                    .key("defaults")
+                    .key("expect")
+                    .key("openapi"),
+                "`openapi: true` needs the collection to name its OpenAPI document",
+                "add `openapi: api.yaml` (relative to this file) at the top of the collection",
+            );
+        }
+        (contract, openapi)
+    }
+
     /// Loads the document `written` names (relative to the collection); a problem at
     /// `field` when it cannot be.
     pub(super) fn openapi_document(
