@@ -329,7 +329,7 @@ impl Contract {
                 keys.push((index, *response, *slot, bundler.add(&mut documents, place)?));
             }
         }
-        let bundle = bundler.finish()?;
+        let bundle = bundler.finish(&documents)?;
         let mut operations: Vec<Operation> = pending.into_iter().map(|(op, _)| op).collect();
         let mut compiled: std::collections::HashMap<String, std::sync::Arc<Schema>> =
             std::collections::HashMap::new();
@@ -630,9 +630,14 @@ impl Contract {
 }
 
 impl Operation {
-    /// `listPets (GET /pets)`.
+    /// `listPets (GET /pets)`, or `GET /pets` for an operation without an `operationId`.
     pub fn describe(&self) -> String {
-        format!("{} ({} {})", self.id, self.method, self.path)
+        let request = format!("{} {}", self.method, self.path);
+        if self.id == request {
+            request
+        } else {
+            format!("{} ({request})", self.id)
+        }
     }
 }
 
@@ -874,6 +879,37 @@ components:
         assert_eq!(summary.operations[0].missed, ["4XX"]);
         assert_eq!(summary.outside_the_document, ["GET /v1/other"]);
         assert_eq!(summary.operations_percent, 50.0);
+    }
+
+    #[test]
+    fn a_schema_that_only_refers_back_to_itself_is_a_load_error_and_recursion_is_fine() {
+        let spec = |components: &str| {
+            format!("openapi: 3.0.0\ninfo: {{ title: t, version: '1' }}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{ $ref: '#/components/schemas/A' }}\ncomponents:\n  schemas:\n{components}")
+        };
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("api.yaml");
+        for cycle in [
+            "    A: { $ref: '#/components/schemas/B' }\n    B: { $ref: '#/components/schemas/A' }\n",
+            "    A: { allOf: [{ $ref: '#/components/schemas/A' }] }\n",
+        ] {
+            std::fs::write(&path, spec(cycle)).expect("write");
+            let error = Contract::load(&path).err().expect("an error").to_string();
+            assert!(error.contains("refers back to itself"), "{error}");
+        }
+        let tree = "    A: { type: object, properties: { children: { type: array, items: { $ref: '#/components/schemas/A' } } } }\n";
+        std::fs::write(&path, spec(tree)).expect("write");
+        let contract = Contract::load(&path).expect("a recursive schema loads");
+        let bad = response(
+            200,
+            "http://h/a",
+            "application/json",
+            r#"{"children": [{"children": "x"}]}"#,
+        );
+        let violations = check(&contract, "GET", &bad);
+        assert_eq!(
+            violations[0].instance_path.as_deref(),
+            Some("/children/0/children")
+        );
     }
 
     #[test]

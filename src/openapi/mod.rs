@@ -43,11 +43,11 @@ pub enum OpenapiError {
         reason: String,
     },
     /// A `$ref` does not lead anywhere.
-    #[error("{}$ref `{reference}` cannot be followed: {reason}", if at.is_empty() { String::new() } else { format!("{at}: ") })]
+    #[error("{}", reference_message(at, reference, reason))]
     Reference {
         /// Where the reference is written.
         at: String,
-        /// The reference.
+        /// The reference (empty for a cycle).
         reference: String,
         /// Why not.
         reason: String,
@@ -60,4 +60,17 @@ pub enum OpenapiError {
         /// The compiler's message.
         reason: String,
     },
+}
+
+fn reference_message(at: &str, reference: &str, reason: &str) -> String {
+    let at = if at.is_empty() {
+        String::new()
+    } else {
+        format!("{at}: ")
+    };
+    if reference.is_empty() {
+        format!("{at}{reason}")
+    } else {
+        format!("{at}$ref `{reference}` cannot be followed: {reason}")
+    }
 }

@@ -115,8 +115,21 @@ impl Bundler {
         Ok(key)
     }
 
-    /// Finishes the bundle.
-    pub fn finish(self) -> Result<Bundle, OpenapiError> {
+    /// Finishes the bundle. A schema that refers back to itself without descending into the
+    /// value (`A: { $ref: B }`, `B: { allOf: [{ $ref: A }] }`) is an error: no value could
+    /// ever be checked against it.
+    pub fn finish(self, documents: &Documents) -> Result<Bundle, OpenapiError> {
+        if let Some(key) = self.in_place_cycle() {
+            return Err(OpenapiError::Reference {
+                at: self
+                    .origins
+                    .get(&key)
+                    .map(|p| documents.describe(p))
+                    .unwrap_or_default(),
+                reference: String::new(),
+                reason: "the schema refers back to itself without describing any value (a cycle of `$ref`s, `allOf`, `anyOf`, `oneOf` or `not`)".into(),
+            });
+        }
         let root = json!({ "$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": self.defs });
         let resource = jsonschema::Draft::Draft202012.create_resource(root.clone());
         let registry =
@@ -374,6 +387,74 @@ impl Bundler {
             }
         }
         Ok(())
+    }
+}
+
+/// Keywords that apply their schemas to the value itself (not to a part of it).
+const IN_PLACE: &[&str] = &["allOf", "anyOf", "oneOf", "not", "if", "then", "else"];
+
+/// The defs `schema` refers to in place (through `$ref` and [`IN_PLACE`] keywords).
+fn in_place_refs(schema: &Value, into: &mut Vec<String>) {
+    let Value::Object(map) = schema else {
+        return;
+    };
+    if let Some(key) = map
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+    {
+        into.push(key.to_owned());
+    }
+    for keyword in IN_PLACE {
+        match map.get(*keyword) {
+            Some(Value::Array(items)) => items.iter().for_each(|i| in_place_refs(i, into)),
+            Some(item @ Value::Object(_)) => in_place_refs(item, into),
+            _ => {}
+        }
+    }
+}
+
+impl Bundler {
+    /// A def on a cycle of in-place references, if there is one.
+    fn in_place_cycle(&self) -> Option<String> {
+        let edges: HashMap<&str, Vec<String>> = self
+            .defs
+            .iter()
+            .map(|(key, schema)| {
+                let mut refs = Vec::new();
+                in_place_refs(schema, &mut refs);
+                (key.as_str(), refs)
+            })
+            .collect();
+        // 0: not seen, 1: on the current path, 2: done.
+        let mut state: HashMap<&str, u8> = HashMap::new();
+        for start in edges.keys() {
+            if state.get(start).copied().unwrap_or(0) != 0 {
+                continue;
+            }
+            let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+            state.insert(start, 1);
+            while let Some((node, next)) = stack.pop() {
+                let targets = edges.get(node).map(Vec::as_slice).unwrap_or_default();
+                if let Some(target) = targets.get(next) {
+                    stack.push((node, next + 1));
+                    let Some((target, _)) = edges.get_key_value(target.as_str()) else {
+                        continue;
+                    };
+                    match state.get(target).copied().unwrap_or(0) {
+                        1 => return Some((*target).to_owned()),
+                        0 => {
+                            state.insert(target, 1);
+                            stack.push((target, 0));
+                        }
+                        _ => {}
+                    }
+                } else {
+                    state.insert(node, 2);
+                }
+            }
+        }
+        None
     }
 }
 

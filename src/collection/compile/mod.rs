@@ -216,6 +216,8 @@ struct Defaults {
     contract: Option<std::sync::Arc<crate::openapi::Contract>>,
     /// `defaults.expect.openapi`.
     openapi: Option<bool>,
+    /// The collection names a document (loaded or not: one that did not load is reported once).
+    openapi_named: bool,
 }
 
 /// The redirects followed when neither the step nor `defaults` says.
@@ -355,6 +357,7 @@ impl Compiler<'_> {
             status,
             contract,
             openapi,
+            openapi_named: spec.openapi.is_some(),
         }
     }
 

@@ -74,8 +74,9 @@ impl Compiler<'_> {
                     method: request.method.as_str().to_owned(),
                 });
             }
-            // `defaults.expect.openapi` without a document is reported once, there.
-            None if own == Some(true) => self.problem_with_hint(
+            // `defaults.expect.openapi` without a document is reported once, there; a document
+            // that does not load, at `openapi`.
+            None if own == Some(true) && !self.defaults.openapi_named => self.problem_with_hint(
                 &field.key("expect").key("openapi"),
                 "`openapi: true` needs the collection to name its OpenAPI document",
                 "add `openapi: api.yaml` (relative to this file) at the top of the collection",
