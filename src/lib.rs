@@ -14,6 +14,7 @@ pub mod engine;
 pub mod export;
 pub mod http;
 pub mod import;
+pub mod openapi;
 pub mod postman;
 pub mod redact;
 pub mod report;

@@ -34,6 +34,8 @@ pub struct Expectations {
     pub cookies: Vec<CookieExpectation>,
     /// `snapshot`: compared by the engine, which holds the approved snapshots.
     pub snapshot: Option<super::snapshot::SnapshotExpectation>,
+    /// `openapi: true`: the collection's document and the step's method.
+    pub openapi: Option<super::openapi::OpenapiExpectation>,
 }
 
 /// One `expect.cookies` entry: the cookie must have been set, with these attributes.
@@ -359,6 +361,14 @@ impl Expectations {
         for cookie in &self.cookies {
             cookie.check(response, operands, &mut failures);
         }
+        if let Some(openapi) = &self.openapi {
+            failures.extend(
+                openapi
+                    .check(view, operands)
+                    .into_iter()
+                    .map(openapi_failure),
+            );
+        }
         if let Some(predicate) = &self.duration {
             let millis = Value::from(response.duration.as_millis() as u64);
             if let Err(mismatch) = predicate.check(Some(&millis), operands) {
@@ -372,6 +382,22 @@ impl Expectations {
         }
         failures
     }
+}
+
+/// A contract violation as a failure of `expect.openapi`: `openapi OPERATION[ body PATH]:
+/// expected RULE [schema FILE#POINTER], got ACTUAL`.
+fn openapi_failure(violation: crate::openapi::Violation) -> Failure {
+    let subject = match &violation.instance_path {
+        Some(path) if path.is_empty() => format!("openapi {} body /", violation.operation),
+        Some(path) => format!("openapi {} body {path}", violation.operation),
+        None => format!("openapi {}", violation.operation),
+    };
+    Failure::new(
+        ["expect", "openapi"],
+        subject,
+        format!("{} [schema {}]", violation.expected, violation.schema_path),
+        violation.actual,
+    )
 }
 
 impl CookieExpectation {

@@ -5,6 +5,7 @@ pub mod condition;
 pub mod document;
 pub mod expect;
 pub mod jsonpath;
+pub mod openapi;
 pub mod predicate;
 pub mod snapshot;
 

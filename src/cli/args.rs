@@ -91,6 +91,43 @@ pub enum ImportCommand {
     /// A HAR file (HTTP Archive 1.2, as browsers export it), one step per entry, the recorded
     /// status expected; values reused from earlier responses become captures.
     Har(ImportHarArgs),
+    /// An OpenAPI 3.0 or 3.1 document (YAML or JSON): one step per operation, each checking
+    /// its response against the document. Placeholders for what cannot be derived are listed
+    /// on stderr.
+    Openapi(ImportOpenapiArgs),
+}
+
+/// `runner import openapi`.
+#[derive(Debug, Args)]
+pub struct ImportOpenapiArgs {
+    /// The OpenAPI document.
+    #[arg(value_name = "SPEC")]
+    pub spec: PathBuf,
+    /// Only operations with this tag (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only the operation with this operationId (repeatable).
+    #[arg(long = "operation-id", value_name = "ID")]
+    pub operation_ids: Vec<String>,
+    /// Only operations whose path starts with this, e.g. `/pets` (repeatable).
+    #[arg(long = "path", value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Write the collection here (default: stdout).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with code 2, writing nothing, if anything had to be a placeholder.
+    #[arg(long)]
+    pub strict: bool,
+    /// The `$schema` reference on the first line, for editors.
+    #[arg(
+        long,
+        value_name = "PATH|URL",
+        default_value = "../schemas/collection.schema.json"
+    )]
+    pub schema: String,
+    /// When to colour output: the global `--color`, set after parsing.
+    #[arg(skip)]
+    pub color: ColorWhen,
 }
 
 /// `runner import har`.
@@ -403,6 +440,14 @@ pub struct RunArgs {
     /// chosen) or `gitlab-codequality=FILE` (GitLab's Code Quality JSON).
     #[arg(long = "report", value_name = "FORMAT", value_parser = parse_report)]
     pub reports: Vec<CiReport>,
+    /// Count every step against this OpenAPI document too (coverage is always reported for
+    /// the document a collection names in `openapi:`).
+    #[arg(long, value_name = "SPEC")]
+    pub openapi_coverage: Option<PathBuf>,
+    /// Fail the run (exit 1) when fewer than this percent of a document's operations were
+    /// exercised, e.g. `80`.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub min_openapi_coverage: Option<f64>,
     /// Show requests and responses (-v: headers and bodies, long bodies cut; -vv: in full).
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -413,6 +458,14 @@ pub struct RunArgs {
     /// When to colour output: the global `--color`, set after parsing.
     #[arg(skip)]
     pub color: ColorWhen,
+}
+
+/// A percentage, 0 to 100.
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(percent) if (0.0..=100.0).contains(&percent) => Ok(percent),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
 }
 
 /// A `--report` format.

@@ -6,6 +6,7 @@ mod data;
 pub mod exit_code;
 mod export;
 mod import;
+mod import_openapi;
 mod import_recorded;
 mod list;
 mod load;
@@ -91,6 +92,10 @@ pub fn main() -> ExitCode {
             Command::Import(ImportCommand::Har(mut args)) => {
                 args.color = color;
                 import_recorded::har(&args)
+            }
+            Command::Import(ImportCommand::Openapi(mut args)) => {
+                args.color = color;
+                import_openapi::openapi(&args)
             }
             Command::Export(ExportCommand::Postman(mut args)) => {
                 args.color = color;

@@ -22,6 +22,7 @@ use runner::engine::{
 };
 use runner::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
 use runner::report;
+use runner::report::coverage::{CoverageBook, CoverageObserver};
 use runner::report::terminal::{print_summary, TerminalReporter};
 
 /// The collectors of the collection runs under way: each keeps its run's results until the
@@ -90,6 +91,7 @@ const MAX_RUNS: usize = 1_000_000;
 /// the summary (shared, so an interrupted run still has what ran).
 struct CollectionObserver {
     terminal: TerminalReporter<CollectionWriter<Terminal>>,
+    coverage: CoverageObserver,
     collector: Arc<Mutex<Collector>>,
     progress: Arc<Progress>,
     name: String,
@@ -114,6 +116,7 @@ impl Observer for CollectionObserver {
             Event::CollectionFinished(_) => {}
         }
         self.terminal.on_event(event);
+        self.coverage.on_event(event);
         if let Ok(mut collector) = self.collector.lock() {
             collector.on_event(event);
         }
@@ -157,6 +160,13 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         // do is not a failure. The reports are still written, empty.
         let _ = writeln!(stderr, "note: {}", nothing_selected(&args, loaded));
     }
+    let coverage = match coverage_book(&args, &collections) {
+        Ok(book) => Arc::new(Mutex::new(book)),
+        Err(message) => {
+            let _ = writeln!(stderr, "error: {message}; nothing was sent");
+            return exit_code::INVALID_INPUT;
+        }
+    };
     if let Err(message) = check_destinations(&args) {
         let _ = writeln!(stderr, "error: {message}; nothing was sent");
         return exit_code::INVALID_INPUT;
@@ -251,6 +261,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let verbose = args.verbose;
     let count = plans.count;
     let job_recorder = Arc::clone(&recorder);
+    let job_coverage = Arc::clone(&coverage);
     let jobs = (0..runs).map(move |index| {
         let collection = Arc::clone(&collections[index / count]);
         Job {
@@ -268,6 +279,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
                     },
                     verbose,
                 ),
+                coverage: CoverageObserver::new(Arc::clone(&job_coverage)),
                 collector: job_collectors.start(index),
                 progress: Arc::clone(&job_progress),
                 name: String::new(),
@@ -326,7 +338,19 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let mut summary = reports.summary.clone();
     summary.duration = duration;
     summary.interrupted = interrupted;
-    output.with_output(|out| print_summary(out, &reports.digest, &summary));
+    summary.openapi_coverage = coverage.lock().map(|b| b.summaries()).unwrap_or_default();
+    reports
+        .summary
+        .openapi_coverage
+        .clone_from(&summary.openapi_coverage);
+    output.with_output(|out| {
+        print_summary(out, &reports.digest, &summary);
+        let _ = write!(
+            out,
+            "{}",
+            report::coverage::terminal_section(&summary.openapi_coverage)
+        );
+    });
     let (written, snapshot_errors) = recorder.finish();
     for note in written {
         let _ = writeln!(stderr, "{note}");
@@ -336,6 +360,12 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     } else {
         exit_code::for_totals(&summary.totals)
     };
+    if let Some(minimum) = args.min_openapi_coverage {
+        for problem in report::coverage::below(&summary.openapi_coverage, minimum) {
+            let _ = writeln!(stderr, "error: {problem}");
+            code = code.max(exit_code::FAILED);
+        }
+    }
     setup_failures.sort_by_key(|(index, _)| *index);
     for (_, failure) in setup_failures {
         match failure {
@@ -391,6 +421,24 @@ fn snapshot_settings(
         approved: super::snapshots::approved(collections.iter().map(AsRef::as_ref))?,
         mode,
     })
+}
+
+/// The documents the run's coverage counts against: `--openapi-coverage`'s, and (as each
+/// collection starts) the one it names. `--min-openapi-coverage` needs one of them.
+fn coverage_book(args: &RunArgs, collections: &[Arc<Collection>]) -> Result<CoverageBook, String> {
+    let mut book = CoverageBook::default();
+    if let Some(path) = &args.openapi_coverage {
+        let contract = runner::openapi::Contract::load(path)
+            .map_err(|e| format!("--openapi-coverage: {e}"))?;
+        book.count_everything_against(Arc::new(contract), &path.display().to_string());
+    }
+    if args.min_openapi_coverage.is_some()
+        && book.is_empty()
+        && !collections.iter().any(|c| c.openapi.is_some())
+    {
+        return Err("--min-openapi-coverage needs an OpenAPI document: name it in the collection (`openapi: api.yaml`) or with --openapi-coverage SPEC".into());
+    }
+    Ok(book)
 }
 
 /// A signal that stops a run.

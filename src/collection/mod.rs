@@ -61,6 +61,8 @@ pub struct Collection {
     pub finally: Vec<Step>,
     /// Every template of the collection.
     pub templates: Templates,
+    /// `openapi`: the document the API follows, loaded and compiled once.
+    pub openapi: Option<std::sync::Arc<crate::openapi::Contract>>,
 }
 
 /// A declared environment variable.

@@ -15,6 +15,7 @@ mod context;
 mod convert;
 pub mod curl;
 pub mod har;
+pub mod openapi;
 pub mod postman;
 pub mod script;
 pub mod shell;

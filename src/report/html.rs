@@ -172,6 +172,7 @@ impl Format for Html {
                 }
             );
         }
+        super::coverage::html_section(&mut head, &run.openapi_coverage);
         out.write_all(head.as_bytes())
     }
 

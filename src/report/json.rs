@@ -37,6 +37,10 @@ pub struct Report {
     pub totals: TotalsReport,
     /// Every collection, in input order.
     pub collections: Vec<CollectionEntry>,
+    /// Which operations and documented statuses of each OpenAPI document the run exercised
+    /// (present when a collection names one, or with `--openapi-coverage`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub openapi_coverage: Vec<crate::openapi::coverage::CoverageSummary>,
 }
 
 /// Step counts.
@@ -235,6 +239,7 @@ pub fn report(run: &RunRecord) -> Report {
         interrupted: run.interrupted,
         totals: totals(&summary),
         collections: run.collections.iter().map(collection).collect(),
+        openapi_coverage: run.openapi_coverage.clone(),
     }
 }
 
@@ -317,12 +322,15 @@ impl Format for Json {
         out.write_all(head.as_bytes())
     }
 
-    fn tail(&mut self, _: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        out.write_all(if self.written == 0 {
-            b"\n}\n"
-        } else {
-            b"\n  ]\n}\n"
-        })
+    fn tail(&mut self, run: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut tail = String::from(if self.written == 0 { "" } else { "\n  ]" });
+        if !run.openapi_coverage.is_empty() {
+            tail.push_str(",\n  \"openapi_coverage\": ");
+            let coverage = serde_json::to_string_pretty(&run.openapi_coverage).unwrap_or_default();
+            indented(&mut tail, &coverage, "  ", false);
+        }
+        tail.push_str("\n}\n");
+        out.write_all(tail.as_bytes())
     }
 }
 
@@ -471,6 +479,7 @@ mod tests {
             started_at: "2026-11-29T00:00:00Z".into(),
             duration: Duration::from_millis(99),
             interrupted: false,
+            openapi_coverage: Vec::new(),
         }
     }
 

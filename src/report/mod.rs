@@ -1,6 +1,7 @@
 //! Event sinks and report writers that turn a run into output for people and machines.
 //! Everything they receive is already redacted by the engine.
 
+pub mod coverage;
 pub mod curl;
 pub mod destination;
 pub mod github;
@@ -31,6 +32,8 @@ pub struct RunRecord {
     pub duration: Duration,
     /// The run was interrupted (Ctrl-C).
     pub interrupted: bool,
+    /// The OpenAPI coverage of each document the run counted against (see [`coverage`]).
+    pub openapi_coverage: Vec<crate::openapi::coverage::CoverageSummary>,
 }
 
 impl RunRecord {

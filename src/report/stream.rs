@@ -26,6 +26,8 @@ pub struct RunSummary {
     pub totals: Totals,
     /// Collection runs reported.
     pub collections: usize,
+    /// The OpenAPI coverage of each document the run counted against.
+    pub openapi_coverage: Vec<crate::openapi::coverage::CoverageSummary>,
 }
 
 impl RunSummary {
@@ -37,6 +39,7 @@ impl RunSummary {
             interrupted: run.interrupted,
             totals: run.totals(),
             collections: run.collections.len(),
+            openapi_coverage: run.openapi_coverage.clone(),
         }
     }
 

@@ -46,6 +46,11 @@ pub struct CollectionSpec {
     /// Settings applied to every step unless the step overrides them.
     #[serde(default)]
     pub defaults: DefaultsSpec,
+    /// The OpenAPI document (3.0 or 3.1, YAML or JSON) the API follows, relative to this
+    /// file: `expect: { openapi: true }` checks responses against it, and the run reports
+    /// which of its operations and statuses the steps exercised.
+    #[serde(default)]
+    pub openapi: Option<String>,
     /// The steps, run in order.
     pub steps: Vec<StepSpec>,
     /// Steps that always run after `steps`, whether they passed or failed (clean up what the
@@ -126,6 +131,10 @@ pub struct DefaultExpectSpec {
     /// wins; `snapshot: false` opts a step out).
     #[serde(default)]
     pub snapshot: Option<SnapshotSpec>,
+    /// Check every response against the collection's `openapi` document, unless a step
+    /// says `openapi: false`.
+    #[serde(default)]
+    pub openapi: Option<bool>,
 }
 
 /// One request, what to expect of its response, and what to capture from it.
@@ -416,6 +425,11 @@ pub struct ExpectSpec {
     /// [content-type] }`.
     #[serde(default)]
     pub snapshot: Option<SnapshotSpec>,
+    /// `true`: the response must follow the collection's `openapi` document — a documented
+    /// status, a declared content type, a body that fits the schema, the required headers —
+    /// for the operation the method and URL path match.
+    #[serde(default)]
+    pub openapi: Option<bool>,
 }
 
 /// A cookie expectation: a predicate on the value (shorthand), or its attributes.

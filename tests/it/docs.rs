@@ -526,6 +526,9 @@ fn every_documented_runner_command_works() {
     );
     let api = api.expect("the test's sandbox starts");
     let token = "sandbox-application-token";
+    // The docs' Prism mock (`-p 4010`): one started here on a free port, when Prism is
+    // installed (`RUNNER_PRISM`; `.ci/run` requires it); without it those commands are skipped.
+    let mut mock: Option<Option<crate::openapi::Prism>> = None;
     let mut failures = Vec::new();
     for (number, (place, block)) in commands.iter().enumerate() {
         let dir = root.path().join(format!("block-{number}"));
@@ -569,6 +572,24 @@ fn every_documented_runner_command_works() {
                     failures.push(format!("{shown}\n{first}"));
                 }
                 continue;
+            }
+            if args.iter().any(|a| a.contains("http://127.0.0.1:4010")) {
+                let started = mock.get_or_insert_with(|| {
+                    crate::openapi::prism().map(|binary| {
+                        crate::openapi::Prism::start(
+                            &binary,
+                            &[
+                                "mock",
+                                "-d",
+                                "tests/fixtures/openapi/petstore-expanded.yaml",
+                            ],
+                        )
+                    })
+                });
+                let Some(prism) = started else { continue };
+                for arg in &mut args {
+                    *arg = arg.replace("http://127.0.0.1:4010", &prism.url);
+                }
             }
             let production = args
                 .windows(2)

@@ -12,7 +12,7 @@ use std::path::Path;
 const LAYERS: &[&[&str]] = &[
     &["spec"],
     &["redact", "response", "postman", "sandbox", "snapshot"],
-    &["template", "vars"],
+    &["template", "vars", "openapi"],
     &["check", "http"],
     &["collection"],
     &["engine"],

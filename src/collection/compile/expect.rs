@@ -166,6 +166,7 @@ impl Compiler<'_> {
                 .snapshot
                 .as_ref()
                 .and_then(|snapshot| self.snapshot(snapshot, &field.key("snapshot"))),
+            openapi: None,
         }
     }
 

@@ -4,6 +4,7 @@
 mod auth;
 mod body;
 mod expect;
+mod openapi;
 mod request;
 mod snapshot;
 mod templates;
@@ -84,6 +85,7 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         templates,
         problems,
         inputs,
+        defaults,
         ..
     } = compiler;
     let collection = Collection {
@@ -101,6 +103,7 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         templates,
         source,
         positions,
+        openapi: defaults.contract,
     };
     (Some(collection), problems)
 }
@@ -212,6 +215,12 @@ struct Defaults {
     status: Option<StatusMatcher>,
     /// `defaults.expect.snapshot`.
     snapshot: Option<crate::check::snapshot::SnapshotExpectation>,
+    /// The collection's `openapi` document, loaded once.
+    contract: Option<std::sync::Arc<crate::openapi::Contract>>,
+    /// `defaults.expect.openapi`.
+    openapi: Option<bool>,
+    /// The collection names a document (loaded or not: one that did not load is reported once).
+    openapi_named: bool,
 }
 
 /// The redirects followed when neither the step nor `defaults` says.
@@ -348,6 +357,7 @@ impl Compiler<'_> {
             .as_ref()
             .and_then(|expect| expect.snapshot.as_ref())
             .and_then(|snapshot| self.snapshot(snapshot, &root.key("expect").key("snapshot")));
+        let (contract, openapi) = self.openapi_defaults(spec);
         Defaults {
             headers,
             auth,
@@ -355,6 +365,9 @@ impl Compiler<'_> {
             max_redirects: spec.defaults.max_redirects,
             status,
             snapshot,
+            contract,
+            openapi,
+            openapi_named: spec.openapi.is_some(),
         }
     }
 

@@ -52,6 +52,7 @@ impl Compiler<'_> {
         if spec.expect.as_ref().is_none_or(|e| e.snapshot.is_none()) {
             expect.snapshot.clone_from(&self.defaults.snapshot);
         }
+        self.openapi_expectation(spec, request_spec, field, &mut expect);
         let captures = spec
             .capture
             .iter()

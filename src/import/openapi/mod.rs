@@ -1,0 +1,375 @@
+//! `runner import openapi`: an OpenAPI 3.0/3.1 document as a smoke suite — one step per
+//! operation (filtered by tag, operation id, path), creates before reads before updates
+//! before deletes (and a link's source before its target), parameters and bodies from the
+//! document's examples, defaults or schemas, security schemes as auth helpers with secret
+//! inputs, `servers` as environments, every step expecting its documented success status and
+//! `openapi: true`. What cannot be derived is written as a placeholder (`TODO_...`) and
+//! listed in the report; `--strict` refuses it.
+
+mod security;
+mod values;
+mod writer;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde_json::Value;
+use writer::Writer;
+
+use super::yaml::{self, Map, Node};
+use super::Imported;
+use crate::openapi::contract::METHODS;
+use crate::openapi::document::{escape, Documents, Place};
+use crate::openapi::OpenapiError;
+use crate::postman::Report;
+
+/// Which operations to import, and how to write the collection.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Only operations with one of these tags; empty: all.
+    pub tags: Vec<String>,
+    /// Only these operation ids; empty: all.
+    pub operation_ids: Vec<String>,
+    /// Only paths that start with one of these (e.g. `/pets`); empty: all.
+    pub paths: Vec<String>,
+    /// The `openapi:` value written: the document, relative to the collection file.
+    pub document: String,
+    /// The `$schema` reference on the first line.
+    pub schema: String,
+}
+
+/// Why a document could not be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenapiImportError {
+    /// The document does not load.
+    #[error(transparent)]
+    Load(#[from] OpenapiError),
+    /// The filters left nothing.
+    #[error("{source_name} has no operation left to import ({total} operations; the filters --tag, --operation-id, --path matched none)")]
+    Empty {
+        /// The file.
+        source_name: String,
+        /// Operations in the document.
+        total: usize,
+    },
+}
+
+/// One operation as the importer reads it.
+struct Operation {
+    method: String,
+    path: String,
+    place: Place,
+    value: Value,
+    /// Path-item parameters.
+    inherited: Vec<Value>,
+    order: usize,
+}
+
+/// Imports the document at `path`.
+pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImportError> {
+    let source_name = path.display().to_string();
+    let contract_check = crate::openapi::Contract::load(path)?;
+    drop(contract_check);
+    let mut documents = Documents::load(path)?;
+    let root = documents.root().clone();
+    let mut report = Report::default();
+    let mut operations = Vec::new();
+    let mut total = 0;
+    for (template, item) in root
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let written = Place {
+            file: 0,
+            pointer: format!("/paths/{}", escape(template)),
+        };
+        let (item_place, item) = documents.resolve(&written, item)?;
+        let inherited: Vec<Value> = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for method in METHODS {
+            let Some(operation) = item.get(*method) else {
+                continue;
+            };
+            total += 1;
+            let id = operation.get("operationId").and_then(Value::as_str);
+            let tags: Vec<&str> = operation
+                .get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            if !settings.tags.is_empty()
+                && !tags.iter().any(|t| settings.tags.iter().any(|w| w == t))
+            {
+                continue;
+            }
+            if !settings.operation_ids.is_empty()
+                && !id.is_some_and(|id| settings.operation_ids.iter().any(|w| w == id))
+            {
+                continue;
+            }
+            if !settings.paths.is_empty()
+                && !settings
+                    .paths
+                    .iter()
+                    .any(|p| template.starts_with(p.as_str()))
+            {
+                continue;
+            }
+            operations.push(Operation {
+                method: method.to_uppercase(),
+                path: template.clone(),
+                place: Place {
+                    file: item_place.file,
+                    pointer: format!("{}/{method}", item_place.pointer),
+                },
+                value: operation.clone(),
+                inherited: inherited.clone(),
+                order: operations.len(),
+            });
+        }
+    }
+    if operations.is_empty() {
+        return Err(OpenapiImportError::Empty { source_name, total });
+    }
+    order(&mut operations);
+
+    let mut writer = Writer {
+        documents: &mut documents,
+        report: &mut report,
+        inputs: Map::block(),
+        input_names: HashSet::new(),
+        vars: Map::block(),
+        captures: HashMap::new(),
+        by_path: children(&root),
+    };
+    let defaults_auth = writer.security(root.get("security"), "collection");
+    let mut steps = Vec::new();
+    for operation in &operations {
+        steps.push(writer.step(operation, root.get("security"))?);
+    }
+    let Writer {
+        inputs, mut vars, ..
+    } = writer;
+
+    let servers = servers(&root);
+    let mut top = Map::block();
+    let title = root
+        .pointer("/info/title")
+        .and_then(Value::as_str)
+        .unwrap_or("imported API")
+        .to_owned();
+    top.insert("name", title.clone());
+    if let Some(description) = root.pointer("/info/description").and_then(Value::as_str) {
+        top.insert(
+            "description",
+            crate::spec::text::shorten(description.trim(), 300).into_owned(),
+        );
+    }
+    top.insert_commented(
+        "openapi",
+        settings.document.clone(),
+        vec!["Every response is checked against this document (defaults.expect.openapi).".into()],
+    );
+    if !inputs.is_empty() {
+        top.insert("inputs", Node::Map(inputs));
+    }
+    let mut base = Map::block();
+    let first = servers.first().cloned().unwrap_or_else(|| {
+        report.lossy(
+            "collection",
+            "servers",
+            "the document names no server: set `base_url` to the API's URL",
+        );
+        "TODO_BASE_URL".to_owned()
+    });
+    base.insert("base_url", first);
+    for entry in vars.entries.drain(..) {
+        base.entries.push(entry);
+    }
+    top.insert("vars", Node::Map(base));
+    if servers.len() > 1 {
+        let mut environments = Map::block();
+        for (index, url) in servers.iter().enumerate() {
+            let mut vars = Map::inline();
+            vars.insert("base_url", url.clone());
+            let mut environment = Map::block();
+            environment.insert("vars", Node::Map(vars));
+            environments.insert(format!("server_{}", index + 1), Node::Map(environment));
+        }
+        top.insert_commented(
+            "environments",
+            Node::Map(environments),
+            vec![
+                "The document's servers; choose one with --env (default: the first, in vars)."
+                    .into(),
+            ],
+        );
+    }
+    let mut defaults = Map::block();
+    if let Some(auth) = defaults_auth {
+        defaults.insert("auth", auth);
+    }
+    let mut expect = Map::inline();
+    expect.insert("openapi", true);
+    defaults.insert("expect", Node::Map(expect));
+    top.insert("defaults", Node::Map(defaults));
+    top.insert("steps", Node::Seq(steps));
+    let header = vec![
+        format!("yaml-language-server: $schema={}", settings.schema),
+        format!(
+            "Imported from {source_name} ({} {}) by `runner import openapi`.",
+            title,
+            root.pointer("/info/version")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+        ),
+    ];
+    Ok(Imported {
+        yaml: yaml::to_string(&header, &top),
+        report,
+        files: Vec::new(),
+        requests: operations.len(),
+    })
+}
+
+/// Creates, then reads, updates, deletes; shallow paths first (deep first for deletes); a
+/// link's source before its target.
+fn order(operations: &mut [Operation]) {
+    let rank = |o: &Operation| match o.method.as_str() {
+        "POST" => 0,
+        "GET" | "HEAD" | "OPTIONS" => 1,
+        "PUT" | "PATCH" => 2,
+        "DELETE" => 4,
+        _ => 3,
+    };
+    operations.sort_by_key(|o| {
+        let depth = o.path.matches('/').count() as i64;
+        let depth = if o.method == "DELETE" { -depth } else { depth };
+        (rank(o), depth, o.order)
+    });
+    // A link from one operation to another: the target runs after its source.
+    let links: Vec<(String, String)> = operations
+        .iter()
+        .flat_map(|o| {
+            let source = operation_id(o);
+            link_targets(&o.value)
+                .into_iter()
+                .map(move |t| (source.clone(), t))
+        })
+        .collect();
+    for _ in 0..operations.len().min(50) {
+        let mut moved = false;
+        for (source, target) in &links {
+            let s = operations.iter().position(|o| operation_id(o) == *source);
+            let t = operations.iter().position(|o| operation_id(o) == *target);
+            if let (Some(s), Some(t)) = (s, t) {
+                if t < s {
+                    operations[t..=s].rotate_left(1);
+                    moved = true;
+                }
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+}
+
+fn operation_id(operation: &Operation) -> String {
+    operation
+        .value
+        .get("operationId")
+        .and_then(Value::as_str)
+        .map_or_else(
+            || format!("{} {}", operation.method, operation.path),
+            str::to_owned,
+        )
+}
+
+/// The operation ids an operation's response links lead to.
+fn link_targets(operation: &Value) -> Vec<String> {
+    let mut targets = Vec::new();
+    for response in operation
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|r| r.values())
+    {
+        for link in response
+            .get("links")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|l| l.values())
+        {
+            if let Some(id) = link.get("operationId").and_then(Value::as_str) {
+                targets.push(id.to_owned());
+            }
+        }
+    }
+    targets
+}
+
+/// For each `{parent}/{`: the parameter and operation of every operation on
+/// `{parent}/{param}`.
+fn children(root: &Value) -> HashMap<String, Vec<(String, String)>> {
+    let mut map: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for (template, item) in root
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let Some(open) = template.rfind("/{") else {
+            continue;
+        };
+        if !template.ends_with('}') {
+            continue;
+        }
+        let parameter = template[open + 2..template.len() - 1].to_owned();
+        let prefix = template[..open + 2].to_owned();
+        for method in METHODS {
+            if let Some(operation) = item.get(*method) {
+                let target = operation
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .map_or_else(
+                        || format!("{} {template}", method.to_uppercase()),
+                        str::to_owned,
+                    );
+                map.entry(prefix.clone())
+                    .or_default()
+                    .push((parameter.clone(), target));
+            }
+        }
+    }
+    map
+}
+
+/// The servers' URLs, variables replaced by their defaults.
+fn servers(root: &Value) -> Vec<String> {
+    root.get("servers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|server| {
+            let mut url = server.get("url")?.as_str()?.to_owned();
+            if let Some(Value::Object(variables)) = server.get("variables") {
+                for (name, variable) in variables {
+                    let default = variable
+                        .get("default")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    url = url.replace(&format!("{{{name}}}"), default);
+                }
+            }
+            Some(url.trim_end_matches('/').to_owned())
+        })
+        .collect()
+}

@@ -1,0 +1,508 @@
+//! The steps of `runner import openapi`: one per operation, its parameters, body, auth,
+//! expected status and the captures later steps use.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{json, Map as JsonMap, Value};
+
+use super::super::template::Templates;
+use super::super::yaml::{from_json, Item, Map, Node};
+use super::{operation_id, Operation};
+use crate::openapi::document::{escape, Documents, Place};
+use crate::openapi::OpenapiError;
+use crate::postman::Report;
+
+pub(super) struct Writer<'a> {
+    pub(super) documents: &'a mut Documents,
+    pub(super) report: &'a mut Report,
+    pub(super) inputs: Map,
+    pub(super) input_names: HashSet<String>,
+    /// Variables the steps read (placeholders, captured ids).
+    pub(super) vars: Map,
+    /// (operation, path parameter) → the variable an earlier step captured for it.
+    pub(super) captures: HashMap<(String, String), String>,
+    /// `{parent}/{` → (parameter, operation) of the paths one parameter below a parent.
+    pub(super) by_path: HashMap<String, Vec<(String, String)>>,
+}
+
+impl Writer<'_> {
+    pub(super) fn step(
+        &mut self,
+        operation: &Operation,
+        global_security: Option<&Value>,
+    ) -> Result<Item, OpenapiError> {
+        let id = operation_id(operation);
+        let summary = operation.value.get("summary").and_then(Value::as_str);
+        let name = match summary {
+            Some(summary) => format!("{id}: {}", summary.trim()),
+            None => id.clone(),
+        };
+        let item = name.clone();
+        let mut step = Map::block();
+        step.insert("name", name);
+        let step_id = Templates::default().name(&id).replace('_', "-");
+        let step_id = step_id.trim_matches('-').to_owned();
+        if !step_id.is_empty() {
+            step.insert("id", step_id);
+        }
+        let mut comments = Vec::new();
+        let mut request = Map::block();
+        if operation.method != "GET" {
+            request.insert("method", operation.method.clone());
+        }
+        // Parameters: the operation's, then the path item's it does not override.
+        let mut parameters: Vec<(Place, Value)> = Vec::new();
+        let own = operation
+            .value
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for (i, parameter) in own.iter().enumerate() {
+            let place = Place {
+                file: operation.place.file,
+                pointer: format!("{}/parameters/{i}", operation.place.pointer),
+            };
+            parameters.push(self.documents.resolve(&place, parameter)?);
+        }
+        for (i, parameter) in operation.inherited.iter().enumerate() {
+            let place = Place {
+                file: operation.place.file,
+                pointer: format!(
+                    "{}/parameters/{i}",
+                    operation
+                        .place
+                        .pointer
+                        .rsplit_once('/')
+                        .map_or("", |(a, _)| a)
+                ),
+            };
+            let (place, parameter) = self.documents.resolve(&place, parameter)?;
+            let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
+            if !parameters.iter().any(|(_, p)| key(p) == key(&parameter)) {
+                parameters.push((place, parameter));
+            }
+        }
+        let mut url = format!("{{{{base_url}}}}{}", operation.path);
+        let mut query = Map::inline();
+        let mut headers = Map::inline();
+        let mut cookies = Map::inline();
+        for (place, parameter) in &parameters {
+            let Some(name) = parameter.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            let location = parameter
+                .get("in")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let required =
+                parameter.get("required") == Some(&Value::Bool(true)) || location == "path";
+            // An optional parameter is sent only when the document gives an example of it.
+            let example = if required || explicit_example(parameter) {
+                self.parameter_example(place, parameter)
+            } else {
+                None
+            };
+            if location == "path" {
+                let captured = self.captures.get(&(id.clone(), name.to_owned())).cloned();
+                let value = match (captured, example) {
+                    (Some(variable), _) => format!("{{{{{variable}}}}}"),
+                    (None, Some(value)) => scalar(&value),
+                    (None, None) => {
+                        let variable =
+                            self.placeholder(&item, &format!("path parameter {name}"), name);
+                        format!("{{{{{variable}}}}}")
+                    }
+                };
+                url = url.replace(&format!("{{{name}}}"), &value);
+                continue;
+            }
+            if !required && example.is_none() {
+                continue;
+            }
+            let value = match example {
+                Some(value) => scalar(&value),
+                None => {
+                    let variable =
+                        self.placeholder(&item, &format!("{location} parameter {name}"), name);
+                    format!("{{{{{variable}}}}}")
+                }
+            };
+            match location {
+                "query" => query.insert(name, value),
+                "header" => headers.insert(name, value),
+                "cookie" => cookies.insert(name, value),
+                _ => {}
+            }
+        }
+        request.insert("url", url);
+        if !query.is_empty() {
+            request.insert("query", Node::Map(query));
+        }
+        if !headers.is_empty() {
+            request.insert("headers", Node::Map(headers));
+        }
+        if !cookies.is_empty() {
+            request.insert("cookies", Node::Map(cookies));
+        }
+        if let Some(body) = operation.value.get("requestBody") {
+            let place = Place {
+                file: operation.place.file,
+                pointer: format!("{}/requestBody", operation.place.pointer),
+            };
+            let (place, body) = self.documents.resolve(&place, body)?;
+            self.body(&item, &place, &body, &mut request, &mut comments);
+        }
+        if let Some(security) = operation.value.get("security") {
+            if Some(security) != global_security {
+                if let Some(auth) = self.security(Some(security), &item) {
+                    request.insert("auth", auth);
+                } else if security.as_array().is_some_and(Vec::is_empty)
+                    || security.as_array().is_some_and(|s| {
+                        s.iter()
+                            .any(|r| r.as_object().is_some_and(JsonMap::is_empty))
+                    })
+                {
+                    request.insert("auth", "none");
+                }
+            }
+        }
+        step.insert("request", Node::Map(request));
+        let mut expect = Map::inline();
+        match success_status(&operation.value) {
+            Some(status) => expect.insert("status", status),
+            None => self.report.note(
+                &item,
+                "responses",
+                "no 2xx or 3xx response is documented: the step expects a success (runner's default)",
+            ),
+        }
+        if !expect.is_empty() {
+            step.insert("expect", Node::Map(expect));
+        }
+        let captures = self.captures_for(operation, &id);
+        if !captures.is_empty() {
+            step.insert("capture", Node::Map(captures));
+        }
+        Ok(Item {
+            value: Node::Map(step),
+            comments,
+        })
+    }
+
+    /// A variable holding a placeholder the user must fill, reported.
+    pub(super) fn placeholder(&mut self, item: &str, what: &str, name: &str) -> String {
+        let variable = Templates::default().name(name);
+        let value = format!("TODO_{}", variable.to_ascii_uppercase());
+        if !self.vars.entries.iter().any(|e| e.key == variable) {
+            self.vars.insert_commented(
+                variable.clone(),
+                value.clone(),
+                vec![format!(
+                    "Placeholder: the document gives no value for {what} ({item})."
+                )],
+            );
+        }
+        self.report.lossy(
+            item,
+            what.to_owned(),
+            format!("the document gives no example, default or schema to derive a value from: set `vars.{variable}` (now `{value}`)"),
+        );
+        variable
+    }
+
+    /// A parameter's value: its example, its first named example, its schema's example,
+    /// default or enum, else one derived from its schema.
+    pub(super) fn parameter_example(&mut self, place: &Place, parameter: &Value) -> Option<Value> {
+        if let Some(example) = parameter.get("example") {
+            return Some(example.clone());
+        }
+        if let Some(Value::Object(examples)) = parameter.get("examples") {
+            if let Some(first) = examples.values().next() {
+                let (_, resolved) = self.documents.resolve(place, first).ok()?;
+                if let Some(value) = resolved.get("value") {
+                    return Some(value.clone());
+                }
+            }
+        }
+        let schema = parameter.get("schema")?;
+        let schema_place = Place {
+            file: place.file,
+            pointer: format!("{}/schema", place.pointer),
+        };
+        Some(self.sample(&schema_place, schema, 0, true))
+    }
+
+    /// The request body: JSON from an example or the schema, a form from the schema; other
+    /// kinds are placeholders.
+    pub(super) fn body(
+        &mut self,
+        item: &str,
+        place: &Place,
+        body: &Value,
+        request: &mut Map,
+        comments: &mut Vec<String>,
+    ) {
+        let Some(content) = body.get("content").and_then(Value::as_object) else {
+            return;
+        };
+        let chosen = content
+            .keys()
+            .find(|k| crate::openapi::contract::is_json(&k.to_ascii_lowercase()))
+            .or_else(|| {
+                content
+                    .keys()
+                    .find(|k| k.starts_with("application/x-www-form-urlencoded"))
+            })
+            .or_else(|| content.keys().next())
+            .cloned();
+        let Some(media_type) = chosen else {
+            return;
+        };
+        let media = &content[&media_type];
+        let media_place = Place {
+            file: place.file,
+            pointer: format!("{}/content/{}", place.pointer, escape(&media_type)),
+        };
+        let value = self.media_example(&media_place, media);
+        let lower = media_type.to_ascii_lowercase();
+        if crate::openapi::contract::is_json(&lower) {
+            match value {
+                Some(value) => {
+                    if lower != "application/json" {
+                        add_header(request, "Content-Type", &media_type);
+                    }
+                    request.insert("json", from_json(&value));
+                }
+                None => {
+                    let variable = self.placeholder(item, "request body", "body");
+                    request.insert("json", format!("{{{{{variable}}}}}"));
+                }
+            }
+        } else if lower.starts_with("application/x-www-form-urlencoded") {
+            let mut form = Map::inline();
+            if let Some(Value::Object(fields)) = value {
+                for (name, value) in fields {
+                    form.insert(name, scalar(&value));
+                }
+            }
+            request.insert("form", Node::Map(form));
+        } else if lower.starts_with("text/") {
+            let text = value.map(|v| scalar(&v)).unwrap_or_default();
+            add_header(request, "Content-Type", &media_type);
+            request.insert("body", text);
+        } else {
+            comments.push(format!("Placeholder: a `{media_type}` body cannot be derived from the document; set `body_file`."));
+            self.report.lossy(
+                item,
+                "request body",
+                format!("a `{media_type}` body cannot be derived: point `body_file` at a real file (now a placeholder text)"),
+            );
+            add_header(request, "Content-Type", &media_type);
+            request.insert("body", format!("TODO_BODY ({media_type})"));
+        }
+    }
+
+    /// A media type's example: `example`, the first of `examples`, else from its schema.
+    pub(super) fn media_example(&mut self, place: &Place, media: &Value) -> Option<Value> {
+        if let Some(example) = media.get("example") {
+            return Some(example.clone());
+        }
+        if let Some(Value::Object(examples)) = media.get("examples") {
+            if let Some(first) = examples.values().next() {
+                if let Ok((_, resolved)) = self.documents.resolve(place, first) {
+                    if let Some(value) = resolved.get("value") {
+                        return Some(value.clone());
+                    }
+                }
+            }
+        }
+        let schema = media.get("schema")?;
+        let schema_place = Place {
+            file: place.file,
+            pointer: format!("{}/schema", place.pointer),
+        };
+        Some(self.sample(&schema_place, schema, 0, true))
+    }
+
+    /// Captures this operation's success response offers later steps: each link's
+    /// `$response.body#/...` parameters, and the `id` a create returns for the paths below.
+    pub(super) fn captures_for(&mut self, operation: &Operation, id: &str) -> Map {
+        let mut captures = Map::inline();
+        let prefix = Templates::default().name(id);
+        for response in operation
+            .value
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|r| r.values())
+        {
+            for link in response
+                .get("links")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|l| l.values())
+            {
+                let Some(target) = link.get("operationId").and_then(Value::as_str) else {
+                    continue;
+                };
+                for (parameter, expression) in link
+                    .get("parameters")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    let Some(pointer) = expression
+                        .as_str()
+                        .and_then(|e| e.strip_prefix("$response.body#"))
+                    else {
+                        continue;
+                    };
+                    let variable = format!("{prefix}_{}", Templates::default().name(parameter));
+                    let jsonpath = pointer_to_jsonpath(pointer);
+                    if !captures.entries.iter().any(|e| e.key == variable) {
+                        captures.insert(variable.clone(), jsonpath);
+                    }
+                    self.captures
+                        .insert((target.to_owned(), parameter.clone()), variable);
+                }
+            }
+        }
+        // A create (`POST /things`) whose response has an `id`: the id of `/things/{thingId}`.
+        if operation.method == "POST"
+            && !operation.path.ends_with('}')
+            && captures.is_empty()
+            && self.returns_id(operation)
+        {
+            let variable = format!("{prefix}_id");
+            captures.insert(variable.clone(), "$.id");
+            self.id_captures(&operation.path, &variable);
+        }
+        captures
+    }
+
+    pub(super) fn returns_id(&mut self, operation: &Operation) -> bool {
+        let Some(status) = success_key(&operation.value) else {
+            return false;
+        };
+        let pointer = format!("{}/responses/{}", operation.place.pointer, escape(&status));
+        let place = Place {
+            file: operation.place.file,
+            pointer,
+        };
+        let Some(response) = self.documents.get(&place).cloned() else {
+            return false;
+        };
+        let Ok((place, response)) = self.documents.resolve(&place, &response) else {
+            return false;
+        };
+        let Some(content) = response.get("content").and_then(Value::as_object) else {
+            return false;
+        };
+        let Some((media_type, media)) = content
+            .iter()
+            .find(|(k, _)| crate::openapi::contract::is_json(&k.to_ascii_lowercase()))
+        else {
+            return false;
+        };
+        let Some(schema) = media.get("schema") else {
+            return false;
+        };
+        let schema_place = Place {
+            file: place.file,
+            pointer: format!("{}/content/{}/schema", place.pointer, escape(media_type)),
+        };
+        let sample = self.sample(&schema_place, schema, 0, false);
+        sample.get("id").is_some()
+    }
+
+    /// Every later operation on `{path}/{param}` gets `param` from `variable`.
+    pub(super) fn id_captures(&mut self, path: &str, variable: &str) {
+        let prefix = format!("{path}/{{");
+        let Some(targets) = self.by_path.get(&prefix) else {
+            return;
+        };
+        for (parameter, target) in targets {
+            self.captures
+                .insert((target.clone(), parameter.clone()), variable.to_owned());
+        }
+    }
+}
+
+/// The lowest documented success status as written (`201`), else a class (`2XX`).
+fn success_key(operation: &Value) -> Option<String> {
+    let responses = operation.get("responses")?.as_object()?;
+    let mut codes: Vec<(u16, &String)> = responses
+        .keys()
+        .filter_map(|k| Some((k.parse::<u16>().ok()?, k)))
+        .filter(|(c, _)| (200..400).contains(c))
+        .collect();
+    codes.sort_unstable();
+    if let Some((_, key)) = codes.first() {
+        return Some((*key).clone());
+    }
+    responses
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case("2XX"))
+        .cloned()
+}
+
+/// The success status a step expects: `201`, or `2xx` for a class.
+fn success_status(operation: &Value) -> Option<Node> {
+    let key = success_key(operation)?;
+    Some(match key.parse::<u16>() {
+        Ok(code) => Node::Scalar(json!(code)),
+        Err(_) => Node::Scalar(json!(key.to_ascii_lowercase())),
+    })
+}
+
+/// `/a/0/b` as `$.a[0].b`.
+fn pointer_to_jsonpath(pointer: &str) -> String {
+    let mut path = "$".to_owned();
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        if segment.parse::<usize>().is_ok() {
+            path.push_str(&format!("[{segment}]"));
+        } else if segment
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !segment.is_empty()
+        {
+            path.push('.');
+            path.push_str(&segment);
+        } else {
+            path.push_str(&format!("['{}']", segment.replace('\'', "\\'")));
+        }
+    }
+    path
+}
+
+/// Adds a header to the request's `headers` (made if missing).
+fn add_header(request: &mut Map, name: &str, value: &str) {
+    match request.get_mut("headers") {
+        Some(Node::Map(headers)) => headers.insert(name, value.to_owned()),
+        _ => {
+            let mut headers = Map::inline();
+            headers.insert(name, value.to_owned());
+            request.insert("headers", Node::Map(headers));
+        }
+    }
+}
+
+/// The parameter (or its inline schema) has an example or default.
+fn explicit_example(parameter: &Value) -> bool {
+    parameter.get("example").is_some()
+        || parameter.get("examples").is_some()
+        || parameter
+            .get("schema")
+            .is_some_and(|s| s.get("example").is_some() || s.get("default").is_some())
+}
+
+/// A parameter value as text.
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,654 @@
+//! The schemas of an OpenAPI document as JSON Schema 2020-12: every schema a response uses
+//! (and every schema those refer to, in any file) gathered once into one bundle, 3.0's
+//! dialect translated, each response schema compiled once against it.
+//!
+//! OpenAPI 3.0 translation: `nullable: true` adds `null` to `type` (and to `enum`); a
+//! boolean `exclusiveMinimum`/`exclusiveMaximum` becomes the 2020-12 number form; keywords
+//! beside a `$ref` are ignored, as 3.0 says. In both versions: a `discriminator` over a
+//! `oneOf`/`anyOf` of references picks the one schema its property names (so two shapes
+//! that both fit do not fail `oneOf`), a `writeOnly` property is not required in a
+//! response, and the formats `int32`, `int64`, `float`, `double` and `byte` are checked.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Map, Value};
+
+use super::document::{escape, Documents, Place};
+use super::{OpenapiError, Version};
+
+/// The URI the bundle is registered under.
+const BUNDLE: &str = "urn:runner:openapi";
+
+/// Keywords whose value is one schema.
+const ONE_SCHEMA: &[&str] = &[
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "additionalItems",
+];
+/// Keywords whose value is a list of schemas.
+const SCHEMA_LISTS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+/// Keywords whose value maps names to schemas.
+const SCHEMA_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "dependentSchemas",
+    "$defs",
+    "definitions",
+];
+
+/// Gathers schemas into one bundle of `$defs`, one per place in the document.
+pub struct Bundler {
+    version: Version,
+    defs: Map<String, Value>,
+    /// Def key → where the schema is written.
+    origins: HashMap<String, Place>,
+    keys: HashMap<Place, String>,
+}
+
+/// The bundle of every schema used, compiled against once per response schema.
+pub struct Bundle {
+    root: Value,
+    origins: HashMap<String, Place>,
+    registry: jsonschema::Registry,
+}
+
+/// One compiled response schema.
+pub struct Schema {
+    key: String,
+    validator: jsonschema::Validator,
+}
+
+/// One way a body does not fit its schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaError {
+    /// Where in the body, a JSON Pointer (`""` is the whole body).
+    pub instance_path: String,
+    /// Where in the document the keyword that failed is written, `file#/pointer`.
+    pub schema_path: String,
+    /// The keyword and its value, e.g. `type: "integer"`.
+    pub expected: String,
+    /// The validator's account of the value.
+    pub actual: String,
+}
+
+impl Bundler {
+    /// An empty bundle for a document of `version`.
+    pub fn new(version: Version) -> Self {
+        Bundler {
+            version,
+            defs: Map::new(),
+            origins: HashMap::new(),
+            keys: HashMap::new(),
+        }
+    }
+
+    /// Adds the schema written at `place` (and everything it refers to); its key.
+    pub fn add(
+        &mut self,
+        documents: &mut Documents,
+        place: &Place,
+    ) -> Result<String, OpenapiError> {
+        if let Some(key) = self.keys.get(place) {
+            return Ok(key.clone());
+        }
+        let key = format!("s{}", self.keys.len());
+        self.keys.insert(place.clone(), key.clone());
+        self.origins.insert(key.clone(), place.clone());
+        let value = documents
+            .get(place)
+            .cloned()
+            .ok_or_else(|| OpenapiError::Reference {
+                at: documents.describe(place),
+                reference: String::new(),
+                reason: "no schema is there".into(),
+            })?;
+        let translated = self.translate(documents, place, &value, true)?;
+        self.defs.insert(key.clone(), translated);
+        Ok(key)
+    }
+
+    /// Finishes the bundle. A schema that refers back to itself without descending into the
+    /// value (`A: { $ref: B }`, `B: { allOf: [{ $ref: A }] }`) is an error: no value could
+    /// ever be checked against it.
+    pub fn finish(self, documents: &Documents) -> Result<Bundle, OpenapiError> {
+        if let Some(key) = self.in_place_cycle() {
+            return Err(OpenapiError::Reference {
+                at: self
+                    .origins
+                    .get(&key)
+                    .map(|p| documents.describe(p))
+                    .unwrap_or_default(),
+                reference: String::new(),
+                reason: "the schema refers back to itself without describing any value (a cycle of `$ref`s, `allOf`, `anyOf`, `oneOf` or `not`)".into(),
+            });
+        }
+        let root = json!({ "$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": self.defs });
+        let resource = jsonschema::Draft::Draft202012.create_resource(root.clone());
+        let registry =
+            jsonschema::Registry::try_new(BUNDLE, resource).map_err(|e| OpenapiError::Schema {
+                at: "the document's schemas".into(),
+                reason: e.to_string(),
+            })?;
+        Ok(Bundle {
+            root,
+            origins: self.origins,
+            registry,
+        })
+    }
+
+    /// `value`, a schema written at `place`, in 2020-12 with its references into the bundle.
+    fn translate(
+        &mut self,
+        documents: &mut Documents,
+        place: &Place,
+        value: &Value,
+        response: bool,
+    ) -> Result<Value, OpenapiError> {
+        let Value::Object(schema) = value else {
+            return Ok(value.clone());
+        };
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            let target = documents.target(place, reference).map_err(|e| match e {
+                OpenapiError::Reference {
+                    reference, reason, ..
+                } => OpenapiError::Reference {
+                    at: documents.describe(place),
+                    reference,
+                    reason,
+                },
+                other => other,
+            })?;
+            let key = self.add(documents, &target)?;
+            let pointer = json!(format!("#/$defs/{key}"));
+            if self.version == Version::V30 || schema.len() == 1 {
+                return Ok(json!({ "$ref": pointer }));
+            }
+            let mut rest = schema.clone();
+            rest.remove("$ref");
+            let mut out = self.translate(documents, place, &Value::Object(rest), response)?;
+            if let Value::Object(out) = &mut out {
+                out.insert("$ref".into(), pointer);
+            }
+            return Ok(out);
+        }
+        let mut out = Map::with_capacity(schema.len());
+        for (keyword, inner) in schema {
+            let at = |suffix: &str| Place {
+                file: place.file,
+                pointer: format!("{}/{}{suffix}", place.pointer, escape(keyword)),
+            };
+            let translated = if ONE_SCHEMA.contains(&keyword.as_str()) && inner.is_object() {
+                self.translate(documents, &at(""), inner, response)?
+            } else if SCHEMA_LISTS.contains(&keyword.as_str()) || keyword == "items" {
+                match inner {
+                    Value::Array(items) => {
+                        let mut list = Vec::with_capacity(items.len());
+                        for (i, item) in items.iter().enumerate() {
+                            list.push(self.translate(
+                                documents,
+                                &at(&format!("/{i}")),
+                                item,
+                                response,
+                            )?);
+                        }
+                        Value::Array(list)
+                    }
+                    other => other.clone(),
+                }
+            } else if SCHEMA_MAPS.contains(&keyword.as_str()) {
+                match inner {
+                    Value::Object(map) => {
+                        let mut translated = Map::with_capacity(map.len());
+                        for (name, item) in map {
+                            let place = at(&format!("/{}", escape(name)));
+                            translated.insert(
+                                name.clone(),
+                                self.translate(documents, &place, item, response)?,
+                            );
+                        }
+                        Value::Object(translated)
+                    }
+                    other => other.clone(),
+                }
+            } else {
+                inner.clone()
+            };
+            out.insert(keyword.clone(), translated);
+        }
+        self.dialect(&mut out);
+        if let Some(format @ ("int32" | "int64")) = out.get("format").and_then(Value::as_str) {
+            let format = json!(format);
+            out.insert(NUMERIC_FORMAT.into(), format);
+        }
+        if response {
+            self.drop_write_only_required(documents, place, schema, &mut out);
+        }
+        self.discriminate(documents, place, &mut out)?;
+        Ok(Value::Object(out))
+    }
+
+    /// 3.0's `nullable` and boolean exclusive bounds in 2020-12's words.
+    fn dialect(&self, schema: &mut Map<String, Value>) {
+        if schema.remove("nullable") == Some(Value::Bool(true)) {
+            match schema.get_mut("type") {
+                Some(Value::String(kind)) => {
+                    let kind = kind.clone();
+                    schema.insert("type".into(), json!([kind, "null"]));
+                }
+                Some(Value::Array(kinds)) if !kinds.contains(&json!("null")) => {
+                    kinds.push(json!("null"));
+                }
+                _ => {}
+            }
+            if let Some(Value::Array(values)) = schema.get_mut("enum") {
+                if !values.contains(&Value::Null) {
+                    values.push(Value::Null);
+                }
+            }
+        }
+        if self.version == Version::V30 {
+            for (exclusive, bound) in [
+                ("exclusiveMinimum", "minimum"),
+                ("exclusiveMaximum", "maximum"),
+            ] {
+                match schema.get(exclusive) {
+                    Some(Value::Bool(true)) => {
+                        if let Some(limit) = schema.remove(bound) {
+                            schema.insert(exclusive.into(), limit);
+                        } else {
+                            schema.remove(exclusive);
+                        }
+                    }
+                    Some(Value::Bool(false)) => {
+                        schema.remove(exclusive);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// A response need not carry what only a request sends.
+    fn drop_write_only_required(
+        &self,
+        documents: &mut Documents,
+        place: &Place,
+        original: &Map<String, Value>,
+        schema: &mut Map<String, Value>,
+    ) {
+        let Some(Value::Object(properties)) = original.get("properties") else {
+            return;
+        };
+        let Some(Value::Array(required)) = schema.get("required") else {
+            return;
+        };
+        let kept: Vec<Value> = required
+            .iter()
+            .filter(|name| {
+                let Some(property) = name.as_str().and_then(|name| properties.get(name)) else {
+                    return true;
+                };
+                let resolved = documents
+                    .resolve(place, property)
+                    .map(|(_, value)| value)
+                    .unwrap_or_else(|_| property.clone());
+                resolved.get("writeOnly") != Some(&Value::Bool(true))
+            })
+            .cloned()
+            .collect();
+        schema.insert("required".into(), Value::Array(kept));
+    }
+
+    /// A `discriminator` over a `oneOf`/`anyOf` of references: the property's value picks
+    /// the schema (explicit `mapping`, else the schema's name).
+    fn discriminate(
+        &mut self,
+        documents: &mut Documents,
+        place: &Place,
+        schema: &mut Map<String, Value>,
+    ) -> Result<(), OpenapiError> {
+        let Some(property) = schema
+            .get("discriminator")
+            .and_then(|d| d.get("propertyName"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        else {
+            return Ok(());
+        };
+        let list = ["oneOf", "anyOf"]
+            .into_iter()
+            .find(|k| schema.get(*k).is_some_and(Value::is_array));
+        let Some(list) = list else {
+            return Ok(());
+        };
+        let mut choices: Vec<(String, Value)> = Vec::new();
+        if let Some(Value::Object(mapping)) =
+            schema.get("discriminator").and_then(|d| d.get("mapping"))
+        {
+            for (value, target) in mapping {
+                let Some(target) = target.as_str() else {
+                    continue;
+                };
+                let reference = if target.contains('#') || target.contains('.') {
+                    target.to_owned()
+                } else {
+                    format!("#/components/schemas/{target}")
+                };
+                let target = documents.target(place, &reference)?;
+                let key = self.add(documents, &target)?;
+                choices.push((value.clone(), json!(format!("#/$defs/{key}"))));
+            }
+        }
+        let options = schema.get(list).and_then(Value::as_array).cloned();
+        for option in options.iter().flatten() {
+            let Some(reference) = option.get("$ref").and_then(Value::as_str) else {
+                // Not every option is a reference: the list is checked as written.
+                return Ok(());
+            };
+            if choices.iter().any(|(_, r)| r.as_str() == Some(reference)) {
+                continue;
+            }
+            let key = reference.trim_start_matches("#/$defs/");
+            let Some(origin) = self.origins.get(key) else {
+                continue;
+            };
+            let name = origin.pointer.rsplit('/').next().unwrap_or_default();
+            if !choices.iter().any(|(value, _)| value == name) {
+                choices.push((name.to_owned(), option["$ref"].clone()));
+            }
+        }
+        if choices.is_empty() {
+            return Ok(());
+        }
+        schema.remove(list);
+        let values: Vec<Value> = choices.iter().map(|(v, _)| json!(v)).collect();
+        let mut all = vec![json!({
+            "required": [property],
+            "properties": { property.clone(): { "enum": values } }
+        })];
+        for (value, reference) in choices {
+            all.push(json!({
+                "if": { "properties": { property.clone(): { "const": value } }, "required": [property] },
+                "then": { "$ref": reference }
+            }));
+        }
+        match schema.get_mut("allOf") {
+            Some(Value::Array(existing)) => existing.extend(all),
+            _ => {
+                schema.insert("allOf".into(), Value::Array(all));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Keywords that apply their schemas to the value itself (not to a part of it).
+const IN_PLACE: &[&str] = &["allOf", "anyOf", "oneOf", "not", "if", "then", "else"];
+
+/// The defs `schema` refers to in place (through `$ref` and [`IN_PLACE`] keywords).
+fn in_place_refs(schema: &Value, into: &mut Vec<String>) {
+    let Value::Object(map) = schema else {
+        return;
+    };
+    if let Some(key) = map
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+    {
+        into.push(key.to_owned());
+    }
+    for keyword in IN_PLACE {
+        match map.get(*keyword) {
+            Some(Value::Array(items)) => items.iter().for_each(|i| in_place_refs(i, into)),
+            Some(item @ Value::Object(_)) => in_place_refs(item, into),
+            _ => {}
+        }
+    }
+}
+
+impl Bundler {
+    /// A def on a cycle of in-place references, if there is one.
+    fn in_place_cycle(&self) -> Option<String> {
+        let edges: HashMap<&str, Vec<String>> = self
+            .defs
+            .iter()
+            .map(|(key, schema)| {
+                let mut refs = Vec::new();
+                in_place_refs(schema, &mut refs);
+                (key.as_str(), refs)
+            })
+            .collect();
+        // 0: not seen, 1: on the current path, 2: done.
+        let mut state: HashMap<&str, u8> = HashMap::new();
+        for start in edges.keys() {
+            if state.get(start).copied().unwrap_or(0) != 0 {
+                continue;
+            }
+            let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+            state.insert(start, 1);
+            while let Some((node, next)) = stack.pop() {
+                let targets = edges.get(node).map(Vec::as_slice).unwrap_or_default();
+                if let Some(target) = targets.get(next) {
+                    stack.push((node, next + 1));
+                    let Some((target, _)) = edges.get_key_value(target.as_str()) else {
+                        continue;
+                    };
+                    match state.get(target).copied().unwrap_or(0) {
+                        1 => return Some((*target).to_owned()),
+                        0 => {
+                            state.insert(target, 1);
+                            stack.push((target, 0));
+                        }
+                        _ => {}
+                    }
+                } else {
+                    state.insert(node, 2);
+                }
+            }
+        }
+        None
+    }
+}
+
+impl Bundle {
+    /// The key a def that is only a reference (`{ "$ref": "#/$defs/s7" }`) leads to, through
+    /// any chain of them; `key` itself otherwise.
+    pub fn target_of(&self, key: &str) -> String {
+        let mut key = key.to_owned();
+        for _ in 0..16 {
+            let next = self.root["$defs"]
+                .get(&key)
+                .and_then(Value::as_object)
+                .filter(|def| def.len() == 1)
+                .and_then(|def| def.get("$ref"))
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"));
+            match next {
+                Some(next) => key = next.to_owned(),
+                None => break,
+            }
+        }
+        key
+    }
+
+    /// Compiles the schema added as `key`.
+    pub fn compile(&self, key: &str, documents: &Documents) -> Result<Schema, OpenapiError> {
+        let validator = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .with_registry(self.registry.clone())
+            .should_validate_formats(true)
+            .with_format("int32", |_: &str| true)
+            .with_format("int64", |_: &str| true)
+            .with_format("float", |_: &str| true)
+            .with_format("double", |_: &str| true)
+            .with_format("password", |_: &str| true)
+            .with_format("binary", |_: &str| true)
+            .with_format("byte", is_base64)
+            .with_keyword(NUMERIC_FORMAT, format_keyword)
+            .build(&json!({ "$ref": format!("{BUNDLE}#/$defs/{key}") }))
+            .map_err(|e| OpenapiError::Schema {
+                at: self
+                    .origins
+                    .get(key)
+                    .map(|p| documents.describe(p))
+                    .unwrap_or_default(),
+                reason: e.to_string(),
+            })?;
+        Ok(Schema {
+            key: key.to_owned(),
+            validator,
+        })
+    }
+
+    /// Where the schema keyword at the validator's `schema_path` is written, and the
+    /// keyword with its value.
+    fn locate(&self, key: &str, schema_path: &str, documents: &Documents) -> (String, String) {
+        let defs = &self.root["$defs"];
+        let mut node = &defs[key];
+        let mut origin = self.origins.get(key);
+        let mut suffix: Vec<String> = Vec::new();
+        let mut segments = schema_path.split('/').skip(1).peekable();
+        // The validator's root is `{ "$ref": <key> }`.
+        if segments.peek() == Some(&"$ref") {
+            segments.next();
+        }
+        let mut last = String::new();
+        for segment in segments {
+            let segment = segment.replace("~1", "/").replace("~0", "~");
+            if segment == "$ref" {
+                if let Some(next) = node
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/$defs/"))
+                {
+                    node = &defs[next];
+                    origin = self.origins.get(next);
+                    suffix.clear();
+                    continue;
+                }
+            }
+            node = match node {
+                Value::Array(items) => segment
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .unwrap_or(&Value::Null),
+                other => other.get(&segment).unwrap_or(&Value::Null),
+            };
+            suffix.push(escape(&segment));
+            last = segment;
+        }
+        let written = match origin {
+            Some(place) => {
+                let mut path = documents.describe(place);
+                for part in &suffix {
+                    path.push('/');
+                    path.push_str(part);
+                }
+                path
+            }
+            None => schema_path.to_owned(),
+        };
+        let value = crate::spec::text::shorten(&node.to_string(), 80).into_owned();
+        (written, format!("{last}: {value}"))
+    }
+}
+
+impl Schema {
+    /// Every way `body` does not fit (at most `limit`).
+    pub fn errors(
+        &self,
+        body: &Value,
+        bundle: &Bundle,
+        documents: &Documents,
+        limit: usize,
+    ) -> Vec<SchemaError> {
+        self.validator
+            .iter_errors(body)
+            .take(limit)
+            .map(|error| {
+                let (schema_path, expected) =
+                    bundle.locate(&self.key, error.schema_path.as_str(), documents);
+                SchemaError {
+                    instance_path: error.instance_path.as_str().to_owned(),
+                    schema_path,
+                    expected,
+                    actual: crate::spec::text::shorten(&error.to_string(), 200).into_owned(),
+                }
+            })
+            .collect()
+    }
+}
+
+fn is_base64(text: &str) -> bool {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .is_ok()
+}
+
+/// The keyword translation adds beside `format: int32`/`int64`: the built-in `format` checks
+/// strings only, this checks that a number fits (an `int32` of 2^40 fails).
+const NUMERIC_FORMAT: &str = "x-runner-format";
+
+// The signature is the one `jsonschema::ValidationOptions::with_keyword` takes.
+#[allow(clippy::result_large_err)]
+fn format_keyword<'a>(
+    _parent: &'a Map<String, Value>,
+    value: &'a Value,
+    path: jsonschema::paths::Location,
+) -> Result<Box<dyn jsonschema::Keyword>, jsonschema::ValidationError<'a>> {
+    Ok(Box::new(NumericFormat {
+        format: value.as_str().unwrap_or_default().to_owned(),
+        path,
+    }))
+}
+
+struct NumericFormat {
+    format: String,
+    path: jsonschema::paths::Location,
+}
+
+impl NumericFormat {
+    fn fits(&self, instance: &Value) -> bool {
+        let Value::Number(n) = instance else {
+            return true;
+        };
+        match self.format.as_str() {
+            "int32" => n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
+            "int64" => n.as_i64().is_some(),
+            _ => true,
+        }
+    }
+}
+
+impl jsonschema::Keyword for NumericFormat {
+    fn validate<'i>(
+        &self,
+        instance: &'i Value,
+        location: &jsonschema::paths::LazyLocation,
+    ) -> Result<(), jsonschema::ValidationError<'i>> {
+        if self.fits(instance) {
+            Ok(())
+        } else {
+            Err(jsonschema::ValidationError::custom(
+                self.path.clone(),
+                location.into(),
+                instance,
+                format!("{instance} is not an {}", self.format),
+            ))
+        }
+    }
+
+    fn is_valid(&self, instance: &Value) -> bool {
+        self.fits(instance)
+    }
+}

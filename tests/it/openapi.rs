@@ -1,0 +1,1030 @@
+//! OpenAPI contract checks, coverage and import, against real servers on loopback: an
+//! in-process server of our own that breaks the contract of `tests/fixtures/openapi/tasks`
+//! on demand (`?break=KIND`), and Prism (`@stoplight/prism-cli`, a third-party mock server
+//! and validation proxy driven by the same documents). `.ci/run` installs Prism from npm and
+//! passes its binary in `RUNNER_PRISM` with `RUNNER_REQUIRE_PRISM=1`, so CI fails when it is
+//! missing; a plain `cargo test` without it skips the Prism tests and says so.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path as UrlPath, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::support::{runner, Fixture};
+
+type Breaks = Query<HashMap<String, String>>;
+
+fn broken(query: &Breaks) -> &str {
+    query.get("break").map_or("", String::as_str)
+}
+
+fn task(id: i64) -> Value {
+    // `secret_note` is writeOnly: required, yet absent from a response. `due` is nullable.
+    json!({ "id": id, "title": "write tests", "done": false, "due": null })
+}
+
+async fn list_tasks(query: Breaks) -> Response {
+    let body = Json(json!([task(1), task(2)]));
+    match broken(&query) {
+        "status" => (StatusCode::IM_A_TEAPOT, [("x-total-count", "2")], body).into_response(),
+        "content-type" => (
+            [("x-total-count", "2"), ("content-type", "text/html")],
+            "<p>tasks</p>",
+        )
+            .into_response(),
+        "header" => body.into_response(),
+        "header-value" => ([("x-total-count", "many")], body).into_response(),
+        _ => ([("x-total-count", "2")], body).into_response(),
+    }
+}
+
+async fn get_task(UrlPath(id): UrlPath<i64>, query: Breaks) -> Response {
+    match broken(&query) {
+        "schema" => {
+            Json(json!({ "id": "seven", "title": "", "done": "yes", "due": null })).into_response()
+        }
+        "format" => Json(task(1 << 40)).into_response(),
+        "nullable" => {
+            Json(json!({ "id": 1, "title": "t", "done": true, "due": 5 })).into_response()
+        }
+        "missing" => (
+            StatusCode::NOT_FOUND,
+            [("content-type", "application/problem+json")],
+            json!({ "title": "no such task", "status": 404 }).to_string(),
+        )
+            .into_response(),
+        "problem" => (
+            StatusCode::NOT_FOUND,
+            [("content-type", "application/problem+json")],
+            json!({ "status": 404 }).to_string(),
+        )
+            .into_response(),
+        _ => Json(task(id)).into_response(),
+    }
+}
+
+async fn create_task(query: Breaks) -> Response {
+    match broken(&query) {
+        "status" => (StatusCode::OK, Json(task(3))).into_response(),
+        _ => (StatusCode::CREATED, Json(task(3))).into_response(),
+    }
+}
+
+async fn delete_task() -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
+async fn list_events(query: Breaks) -> Json<Value> {
+    // Each event fits both `Created` and `Deleted`: only the discriminator tells them apart.
+    let created = json!({ "kind": "created", "task": task(1), "id": 1 });
+    match broken(&query) {
+        "discriminator" => Json(json!([created, { "kind": "archived", "id": 1 }])),
+        "mapped" => Json(json!([{ "kind": "created", "id": 1 }])),
+        _ => Json(json!([created, { "kind": "deleted", "id": 1, "task": task(1) }])),
+    }
+}
+
+async fn get_note(UrlPath(id): UrlPath<i64>, query: Breaks) -> Json<Value> {
+    match broken(&query) {
+        "schema" => Json(json!({ "id": id, "text": 5 })),
+        _ => Json(json!({ "id": id, "text": null, "created": "2024-05-01T10:00:00Z" })),
+    }
+}
+
+/// The task API of `tests/fixtures/openapi/tasks`, breaking its contract when asked.
+fn tasks_server() -> SocketAddr {
+    static ADDRESS: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDRESS.get_or_init(|| {
+        crate::servers::spawn(
+            Router::new()
+                .route("/api/v1/tasks", get(list_tasks).post(create_task))
+                .route("/api/v1/tasks/{id}", get(get_task).delete(delete_task))
+                .route("/api/v1/events", get(list_events))
+                .route("/v2/notes/{id}", get(get_note)),
+        )
+    })
+}
+
+/// A collection in `fixture` naming the tasks document, with `steps` (YAML, `{{SERVER}}`
+/// for the server's URL).
+fn tasks_collection(fixture: &Fixture, spec: &str, steps: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi/tasks");
+    let text = format!(
+        "name: tasks\nopenapi: {}\ndefaults:\n  expect: {{ openapi: true }}\nsteps:\n{steps}",
+        dir.join(spec).display()
+    )
+    .replace("{{SERVER}}", &format!("http://{}", tasks_server()));
+    fixture.file("tasks.yaml", &text)
+}
+
+/// The failures of a JSON report's steps: step name → "subject: expected …, got …" lines.
+fn failures(report: &Value) -> HashMap<String, Vec<String>> {
+    let mut found = HashMap::new();
+    for collection in report["collections"].as_array().into_iter().flatten() {
+        for step in collection["steps"].as_array().into_iter().flatten() {
+            let lines: Vec<String> = step["failures"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|f| {
+                    format!(
+                        "{}: expected {}, got {}",
+                        f["subject"].as_str().unwrap_or_default(),
+                        f["expected"].as_str().unwrap_or_default(),
+                        f["actual"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect();
+            found.insert(step["name"].as_str().unwrap_or_default().to_owned(), lines);
+        }
+    }
+    found
+}
+
+fn run_json(
+    collection: &std::path::Path,
+    fixture: &Fixture,
+    extra: &[&str],
+) -> (crate::support::Output, Value) {
+    let report = fixture.path().join("report.json");
+    let mut args = vec![
+        "run".to_owned(),
+        collection.display().to_string(),
+        "--continue-on-failure".into(),
+        "--report-json".into(),
+        report.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    let output = runner(&args);
+    let text = std::fs::read_to_string(&report).unwrap_or_else(|e| panic!("{e}: {output:?}"));
+    (
+        output,
+        serde_json::from_str(&text).expect("the report is JSON"),
+    )
+}
+
+#[test]
+fn a_conforming_server_passes_every_contract_check() {
+    let fixture = Fixture::new();
+    let collection = tasks_collection(
+        &fixture,
+        "api.yaml",
+        r#"
+  - name: list
+    request: { url: "{{SERVER}}/api/v1/tasks" }
+  - name: create
+    request: { method: POST, url: "{{SERVER}}/api/v1/tasks", json: { title: t, done: false, due: null, secret_note: s } }
+  - name: get
+    request: { url: "{{SERVER}}/api/v1/tasks/1" }
+  - name: not found is documented
+    request: { url: "{{SERVER}}/api/v1/tasks/1?break=missing" }
+    expect: { status: 404 }
+  - name: delete
+    request: { method: DELETE, url: "{{SERVER}}/api/v1/tasks/1" }
+  - name: events told apart by their discriminator
+    request: { url: "{{SERVER}}/api/v1/events" }
+"#,
+    );
+    let output = runner(["run", &collection.display().to_string()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("6 passed"), "{}", output.stdout);
+}
+
+#[test]
+fn each_kind_of_violation_fails_with_operation_instance_path_and_schema_path() {
+    let fixture = Fixture::new();
+    let collection = tasks_collection(
+        &fixture,
+        "api.yaml",
+        r#"
+  - name: undocumented status
+    request: { url: "{{SERVER}}/api/v1/tasks?break=status" }
+    expect: { status: any }
+  - name: wrong content type
+    request: { url: "{{SERVER}}/api/v1/tasks?break=content-type" }
+  - name: missing header
+    request: { url: "{{SERVER}}/api/v1/tasks?break=header" }
+  - name: header value
+    request: { url: "{{SERVER}}/api/v1/tasks?break=header-value" }
+  - name: schema mismatch
+    request: { url: "{{SERVER}}/api/v1/tasks/7?break=schema" }
+  - name: unknown path
+    request: { url: "{{SERVER}}/api/v1/taks/7" }
+    expect: { status: any }
+  - name: unknown method
+    request: { method: PUT, url: "{{SERVER}}/api/v1/tasks/7" }
+    expect: { status: any }
+  - name: int32 out of range
+    request: { url: "{{SERVER}}/api/v1/tasks/7?break=format" }
+  - name: not nullable enough
+    request: { url: "{{SERVER}}/api/v1/tasks/7?break=nullable" }
+  - name: problem without title
+    request: { url: "{{SERVER}}/api/v1/tasks/7?break=problem" }
+    expect: { status: 404 }
+  - name: discriminator names no schema
+    request: { url: "{{SERVER}}/api/v1/events?break=discriminator" }
+  - name: discriminated schema does not fit
+    request: { url: "{{SERVER}}/api/v1/events?break=mapped" }
+  - name: opted out
+    request: { url: "{{SERVER}}/api/v1/tasks?break=header" }
+    expect: { openapi: false }
+"#,
+    );
+    let (output, report) = run_json(&collection, &fixture, &[]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let found = failures(&report);
+    let one = |step: &str| -> String {
+        let lines = &found[step];
+        assert!(!lines.is_empty(), "{step} should fail: {output:?}");
+        lines.join("\n")
+    };
+    let expect_all = |step: &str, parts: &[&str]| {
+        let text = one(step);
+        for part in parts {
+            assert!(text.contains(part), "{step}: `{part}` not in:\n{text}");
+        }
+    };
+    expect_all(
+        "undocumented status",
+        &[
+            "openapi listTasks (GET /tasks)",
+            "a documented status: 200",
+            "[schema api.yaml#/paths/~1tasks/get/responses]",
+            "got 418",
+        ],
+    );
+    expect_all(
+        "wrong content type",
+        &[
+            "openapi listTasks (GET /tasks)",
+            "Content-Type application/json",
+            "api.yaml#/paths/~1tasks/get/responses/200/content",
+            "got text/html",
+        ],
+    );
+    expect_all(
+        "missing header",
+        &[
+            "openapi listTasks (GET /tasks)",
+            "header X-Total-Count (required)",
+            "api.yaml#/paths/~1tasks/get/responses/200/headers/X-Total-Count",
+        ],
+    );
+    expect_all(
+        "header value",
+        &[
+            "openapi listTasks (GET /tasks)",
+            "header X-Total-Count type: \"integer\"",
+            "api.yaml#/paths/~1tasks/get/responses/200/headers/X-Total-Count/schema/type",
+            "\"many\" is not of type \"integer\"",
+        ],
+    );
+    expect_all(
+        "schema mismatch",
+        &[
+            "openapi getTask (GET /tasks/{taskId}) body /id",
+            "type: \"integer\" [schema schemas.yaml#/Task/properties/id/type]",
+            "\"seven\" is not of type \"integer\"",
+            "body /done",
+            "schemas.yaml#/Task/properties/done/type",
+            "body /title",
+            "schemas.yaml#/Task/properties/title/minLength",
+        ],
+    );
+    expect_all(
+        "unknown path",
+        &[
+            "openapi GET /api/v1/taks/7",
+            "nearest: /tasks/{taskId}",
+            "got /api/v1/taks/7",
+        ],
+    );
+    expect_all(
+        "unknown method",
+        &[
+            "openapi PUT /api/v1/tasks/7",
+            "one of GET, DELETE on /tasks/{taskId}",
+            "got PUT",
+        ],
+    );
+    expect_all(
+        "int32 out of range",
+        &[
+            "body /id",
+            "is not an int32",
+            "schemas.yaml#/Task/properties/id/x-runner-format",
+        ],
+    );
+    expect_all(
+        "not nullable enough",
+        &[
+            "body /due",
+            "schemas.yaml#/Task/properties/due/type",
+            "[\"string\",\"null\"]",
+        ],
+    );
+    expect_all(
+        "problem without title",
+        &[
+            "openapi getTask (GET /tasks/{taskId}) body /",
+            "required",
+            "schemas.yaml#/Problem/required",
+        ],
+    );
+    expect_all(
+        "discriminator names no schema",
+        &["body /1/kind", "enum", "\"archived\""],
+    );
+    expect_all(
+        "discriminated schema does not fit",
+        &[
+            "body /0",
+            "schemas.yaml#/Created/required",
+            "\"task\" is a required property",
+        ],
+    );
+    assert!(found["opted out"].is_empty(), "{:?}", found["opted out"]);
+    // The terminal shows the same, located at the step.
+    assert!(
+        output
+            .stdout
+            .contains("openapi getTask (GET /tasks/{taskId}) body /id: expected type: \"integer\""),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn openapi_3_1_json_documents_are_checked_as_json_schema_2020_12() {
+    let fixture = Fixture::new();
+    let collection = tasks_collection(
+        &fixture,
+        "api-3.1.json",
+        r#"
+  - name: fits
+    request: { url: "{{SERVER}}/v2/notes/1" }
+  - name: does not fit
+    request: { url: "{{SERVER}}/v2/notes/1?break=schema" }
+"#,
+    );
+    let (output, report) = run_json(&collection, &fixture, &[]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let found = failures(&report);
+    assert!(found["fits"].is_empty(), "{found:?}");
+    let text = found["does not fit"].join("\n");
+    assert!(
+        text.contains("openapi getNote (GET /notes/{id}) body /text")
+            && text.contains("api-3.1.json#/components/schemas/Note/properties/text/type"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_document_that_does_not_load_is_a_load_problem_and_nothing_is_sent() {
+    let fixture = Fixture::new();
+    fixture.file("bad.yaml", "openapi: 3.0.0\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          $ref: 'missing.yaml#/R'\n");
+    let collection = fixture.file(
+        "c.yaml",
+        "name: c\nopenapi: bad.yaml\nsteps:\n  - name: s\n    request: { url: \"{{SERVER}}/hit/openapi-bad\" }\n    expect: { openapi: true }\n",
+    );
+    let output = runner(["run", &collection.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("c.yaml:2:10") && output.stderr.contains("missing.yaml"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(crate::support::hits("openapi-bad"), 0);
+    let without = fixture.file(
+        "d.yaml",
+        "name: d\nsteps:\n  - name: s\n    request: { url: \"{{SERVER}}/hit/openapi-bad\" }\n    expect: { openapi: true }\n",
+    );
+    let output = runner(["run", &without.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("d.yaml:5:24")
+            && output
+                .stderr
+                .contains("needs the collection to name its OpenAPI document"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// Prism's binary; `None` (with a visible note) when it is not installed and not required.
+pub fn prism() -> Option<String> {
+    match std::env::var("RUNNER_PRISM") {
+        Ok(path) if std::path::Path::new(&path).exists() => Some(path),
+        _ => {
+            assert!(
+                std::env::var_os("RUNNER_REQUIRE_PRISM").is_none(),
+                "RUNNER_REQUIRE_PRISM is set but Prism is not installed (RUNNER_PRISM unset or missing)"
+            );
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED: Prism is not installed (RUNNER_PRISM unset); .ci/run installs it from npm"
+            );
+            None
+        }
+    }
+}
+
+/// A Prism process on a free loopback port, killed when dropped.
+pub struct Prism {
+    child: Child,
+    /// Its base URL.
+    pub url: String,
+}
+
+impl Prism {
+    /// Starts `prism ARGS… -h 127.0.0.1 -p PORT` and waits (at most 60 s) until it answers.
+    pub fn start(binary: &str, args: &[&str]) -> Prism {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(binary)
+            .args(args)
+            .args(["-h", "127.0.0.1", "-p", &port.to_string()])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("prism starts");
+        let prism = Prism {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "Prism did not listen on {port} within 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        prism
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The coverage fixture: 5 operations with 7 documented statuses in `tasks/api.yaml`; the
+/// steps exercise 3 operations (listTasks, getTask, createTask) and 4 statuses (listTasks
+/// 200, getTask 200 and 404, createTask 201), and send one request outside the document.
+const COVERAGE_STEPS: &str = r#"
+  - name: list
+    request: { url: "{{SERVER}}/api/v1/tasks" }
+  - name: get
+    request: { url: "{{SERVER}}/api/v1/tasks/1" }
+  - name: get again
+    request: { url: "{{SERVER}}/api/v1/tasks/2" }
+  - name: missing
+    request: { url: "{{SERVER}}/api/v1/tasks/9?break=missing" }
+    expect: { status: 404 }
+  - name: create
+    request: { method: POST, url: "{{SERVER}}/api/v1/tasks", json: { title: t } }
+  - name: outside
+    request: { url: "{{SERVER}}/api/v1/nothing-here" }
+    expect: { status: any, openapi: false }
+"#;
+
+#[test]
+fn coverage_counts_operations_and_documented_statuses() {
+    let fixture = Fixture::new();
+    let collection = tasks_collection(&fixture, "api.yaml", COVERAGE_STEPS);
+    let html = fixture.path().join("report.html");
+    let (output, report) = run_json(
+        &collection,
+        &fixture,
+        &[
+            "--report-html",
+            &html.display().to_string(),
+            "--min-openapi-coverage",
+            "60",
+        ],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    // The section is part of the report's published format.
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string("schemas/report.schema.json").expect("the schema"),
+    )
+    .expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let coverage = &report["openapi_coverage"][0];
+    assert_eq!(coverage["operations_total"], 5, "{coverage:#}");
+    assert_eq!(coverage["operations_exercised"], 3, "{coverage:#}");
+    assert_eq!(coverage["operations_percent"], 60.0, "{coverage:#}");
+    assert_eq!(coverage["statuses_total"], 7, "{coverage:#}");
+    assert_eq!(coverage["statuses_exercised"], 4, "{coverage:#}");
+    assert_eq!(coverage["statuses_percent"], 57.1, "{coverage:#}");
+    assert_eq!(
+        coverage["outside_the_document"],
+        json!(["GET /api/v1/nothing-here"])
+    );
+    let get = &coverage["operations"][2];
+    assert_eq!(get["id"], "getTask");
+    assert_eq!(get["requests"], 3);
+    assert_eq!(get["exercised"], json!(["200", "404"]));
+    let create = &coverage["operations"][1];
+    assert_eq!(create["missed"], json!(["400"]));
+    assert!(
+        output.stdout.contains(
+            "OpenAPI coverage of tests/fixtures/openapi/tasks/api.yaml: 3 of 5 operations (60%), 4 of 7 documented statuses (57.1%)"
+        ) && output.stdout.contains("not called: deleteTask, listEvents"),
+        "{}",
+        output.stdout
+    );
+    let html = std::fs::read_to_string(&html).expect("html report");
+    assert!(
+        html.contains("OpenAPI coverage: tests/fixtures/openapi/tasks/api.yaml"),
+        "{html}"
+    );
+    assert!(html.contains("<td>deleteTask</td>"), "{html}");
+
+    let (output, _) = run_json(&collection, &fixture, &["--min-openapi-coverage", "61"]);
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("is 60% of operations (3 of 5), below --min-openapi-coverage 61"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn coverage_against_a_document_the_collection_does_not_name() {
+    let fixture = Fixture::new();
+    let steps = COVERAGE_STEPS.replace("{{SERVER}}", &format!("http://{}", tasks_server()));
+    let collection = fixture.file("plain.yaml", &format!("name: plain\nsteps:\n{steps}"));
+    let (output, report) = run_json(
+        &collection,
+        &fixture,
+        &[
+            "--openapi-coverage",
+            "tests/fixtures/openapi/tasks/api.yaml",
+        ],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(report["openapi_coverage"][0]["operations_exercised"], 3);
+    let output = runner([
+        "run",
+        &collection.display().to_string(),
+        "--min-openapi-coverage",
+        "50",
+    ]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("needs an OpenAPI document"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// The vendored OpenAPI Initiative examples.
+const VENDORED: &[&str] = &[
+    "petstore",
+    "petstore-expanded",
+    "link-example",
+    "api-with-examples",
+];
+
+/// Prism's mock mode for each vendored document: dynamic (`-d`, values generated from the
+/// schemas) where its static examples do not fit (an `allOf` without examples is mocked as
+/// `null`, so the created pet has no `id`), static (the documents' own examples) elsewhere.
+fn dynamic_mock(name: &str) -> bool {
+    name == "petstore-expanded"
+}
+
+/// Imports `spec` to `out` with `extra` arguments.
+fn import(spec: &str, out: &std::path::Path, extra: &[&str]) -> crate::support::Output {
+    let mut args = vec![
+        "import".to_owned(),
+        "openapi".into(),
+        spec.to_owned(),
+        "-o".into(),
+        out.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    runner(&args)
+}
+
+/// Every problem `schemas/collection.schema.json` finds in the YAML file `path`.
+fn schema_errors(path: &std::path::Path) -> Vec<String> {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string("schemas/collection.schema.json").expect("the schema"),
+    )
+    .expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let yaml: Value = serde_yaml::from_str(&std::fs::read_to_string(path).expect("written"))
+        .expect("the import is YAML");
+    validator
+        .iter_errors(&yaml)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect()
+}
+
+#[test]
+fn every_vendored_document_imports_to_a_collection_that_validates() {
+    let fixture = Fixture::new();
+    for name in VENDORED {
+        let out = fixture.path().join(format!("{name}.yaml"));
+        let output = import(&format!("tests/fixtures/openapi/{name}.yaml"), &out, &[]);
+        assert_eq!(output.code, 0, "{name}: {output:?}");
+        assert!(
+            output.stderr.contains("imported"),
+            "{name}: {}",
+            output.stderr
+        );
+        assert_eq!(schema_errors(&out), Vec::<String>::new(), "{name}");
+        let validated = runner(["validate", &out.display().to_string()]);
+        assert_eq!(validated.code, 0, "{name}: {validated:?}");
+    }
+}
+
+#[test]
+fn an_imported_suite_orders_creates_first_reuses_the_created_id_and_runs_green() {
+    let fixture = Fixture::new();
+    let out = fixture.path().join("tasks.yaml");
+    let output = import("tests/fixtures/openapi/tasks/api.yaml", &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    let position = |id: &str| {
+        yaml.find(&format!("id: {id}\n"))
+            .unwrap_or_else(|| panic!("{id} in {yaml}"))
+    };
+    assert!(position("createTask") < position("listTasks"), "{yaml}");
+    assert!(position("getTask") < position("deleteTask"), "{yaml}");
+    assert!(yaml.contains("capture: { createTask_id: $.id }"), "{yaml}");
+    assert!(
+        yaml.contains("url: \"{{base_url}}/tasks/{{createTask_id}}\""),
+        "{yaml}"
+    );
+    assert!(yaml.contains("expect: { status: 201 }"), "{yaml}");
+    assert!(
+        yaml.contains("defaults:\n  expect: { openapi: true }"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("openapi: ../"), "{yaml}");
+    // The request body leaves out `id`, which is readOnly, and keeps `secret_note` (writeOnly).
+    assert!(yaml.contains("secret_note"), "{yaml}");
+    assert!(!yaml.contains("json: { id:"), "{yaml}");
+    let output = runner([
+        "run",
+        &out.display().to_string(),
+        "--var",
+        &format!("base_url=http://{}/api/v1", tasks_server()),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("5 passed"), "{}", output.stdout);
+    assert!(
+        output.stdout.contains("5 of 5 operations (100%)"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn import_filters_by_tag_operation_id_and_path() {
+    let fixture = Fixture::new();
+    let out = fixture.path().join("f.yaml");
+    let spec = "tests/fixtures/openapi/tasks/api.yaml";
+    let ids = |extra: &[&str]| -> Vec<String> {
+        let output = import(spec, &out, extra);
+        assert_eq!(output.code, 0, "{output:?}");
+        std::fs::read_to_string(&out)
+            .expect("written")
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("id: ").map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(ids(&["--tag", "events"]), ["listEvents"]);
+    assert_eq!(
+        ids(&["--operation-id", "getTask", "--operation-id", "deleteTask"]),
+        ["getTask", "deleteTask"]
+    );
+    assert_eq!(ids(&["--path", "/tasks/"]), ["getTask", "deleteTask"]);
+    let none = import(spec, &out, &["--tag", "nothing"]);
+    assert_eq!(none.code, 2, "{none:?}");
+    assert!(
+        none.stderr
+            .contains("has no operation left to import (5 operations"),
+        "{}",
+        none.stderr
+    );
+}
+
+#[test]
+fn security_schemes_become_auth_helpers_with_secret_inputs_and_placeholders_are_listed() {
+    let fixture = Fixture::new();
+    let spec = fixture.file(
+        "secured.yaml",
+        r#"openapi: 3.0.3
+info: { title: Secured, version: "1" }
+servers:
+  - url: https://api.example.com/v1
+  - url: https://staging.example.com/v1
+security: [{ token: [] }]
+paths:
+  /files:
+    post:
+      operationId: upload
+      parameters:
+        - { name: X-Request-Id, in: header, required: true }
+      requestBody:
+        content:
+          application/octet-stream: { schema: { type: string, format: binary } }
+      responses:
+        "201": { description: stored }
+  /admin:
+    get:
+      operationId: admin
+      security: [{ basicAuth: [] }]
+      responses:
+        "200": { description: ok }
+  /public:
+    get:
+      operationId: open
+      security: []
+      responses:
+        "200": { description: ok }
+  /keyed:
+    get:
+      operationId: keyed
+      security: [{ key: [] }]
+      responses:
+        "200": { description: ok }
+components:
+  securitySchemes:
+    token: { type: http, scheme: bearer }
+    basicAuth: { type: http, scheme: basic }
+    key: { type: apiKey, in: header, name: X-API-Key }
+"#,
+    );
+    let out = fixture.path().join("secured-suite.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for part in [
+        "TOKEN_TOKEN:\n    secret: true",
+        "BASICAUTH_PASSWORD:\n    secret: true",
+        "KEY_KEY:\n    secret: true",
+        "  auth: { bearer: \"{{env.TOKEN_TOKEN}}\" }",
+        "auth: { api_key: { header: X-API-Key, value: \"{{env.KEY_KEY}}\" } }",
+        "auth: none",
+        "server_2:",
+        "base_url: https://staging.example.com/v1",
+        "X-Request-Id: \"{{X_Request_Id}}\"\n        Content-Type: application/octet-stream",
+        "body: TODO_BODY (application/octet-stream)",
+    ] {
+        assert!(yaml.contains(part), "`{part}` not in:\n{yaml}");
+    }
+    assert!(
+        output
+            .stderr
+            .contains("not translated: upload · header parameter X-Request-Id")
+            && output
+                .stderr
+                .contains("not translated: upload · request body"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(schema_errors(&out), Vec::<String>::new());
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+    let strict_out = fixture.path().join("strict.yaml");
+    let strict = import(&spec.display().to_string(), &strict_out, &["--strict"]);
+    assert_eq!(strict.code, 2, "{strict:?}");
+    assert!(!strict_out.exists());
+}
+
+#[test]
+fn a_spec_with_thousands_of_operations_imports_and_validates() {
+    let fixture = Fixture::new();
+    let spec = fixture.path().join("large.json");
+    std::fs::write(&spec, large_spec(1000).to_string()).expect("write");
+    let out = fixture.path().join("large-suite.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("imported 4000 requests"),
+        "{}",
+        output.stderr
+    );
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+    assert!(
+        validated.stdout.contains("(4000 steps)"),
+        "{}",
+        validated.stdout
+    );
+}
+
+/// A generated document of `resources` × 4 operations (create, list, read, delete), the
+/// schemas shared through components and every response referring to them.
+pub fn large_spec(resources: usize) -> Value {
+    let mut paths = serde_json::Map::new();
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "Error".into(),
+        json!({ "type": "object", "required": ["code", "message"], "properties": { "code": { "type": "integer", "format": "int32" }, "message": { "type": "string" } } }),
+    );
+    for r in 0..resources {
+        let name = format!("Thing{r}");
+        schemas.insert(
+            name.clone(),
+            json!({
+                "type": "object",
+                "required": ["id", "name"],
+                "properties": {
+                    "id": { "type": "integer", "format": "int64", "readOnly": true },
+                    "name": { "type": "string", "minLength": 1 },
+                    "status": { "type": "string", "enum": ["new", "done"], "nullable": true },
+                    "created": { "type": "string", "format": "date-time" },
+                    "owner": { "$ref": "#/components/schemas/Error" }
+                }
+            }),
+        );
+        let one = json!({ "$ref": format!("#/components/schemas/{name}") });
+        let error = json!({ "description": "error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+        paths.insert(
+            format!("/things{r}"),
+            json!({
+                "get": { "operationId": format!("list{name}"), "responses": { "200": { "description": "ok", "content": { "application/json": { "schema": { "type": "array", "items": one } } } }, "default": error } },
+                "post": { "operationId": format!("create{name}"), "requestBody": { "content": { "application/json": { "schema": one } } }, "responses": { "201": { "description": "created", "content": { "application/json": { "schema": one } } }, "default": error } }
+            }),
+        );
+        paths.insert(
+            format!("/things{r}/{{id}}"),
+            json!({
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                "get": { "operationId": format!("get{name}"), "responses": { "200": { "description": "ok", "content": { "application/json": { "schema": one } } }, "404": error } },
+                "delete": { "operationId": format!("delete{name}"), "responses": { "204": { "description": "gone" }, "default": error } }
+            }),
+        );
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": { "title": "Large generated API", "version": "1" },
+        "servers": [{ "url": "https://api.example.com/v1" }],
+        "paths": paths,
+        "components": { "schemas": schemas }
+    })
+}
+
+#[test]
+fn suites_imported_from_the_vendored_documents_run_green_against_prisms_mock() {
+    let Some(binary) = prism() else { return };
+    let fixture = Fixture::new();
+    for name in VENDORED {
+        let spec = format!("tests/fixtures/openapi/{name}.yaml");
+        let out = fixture.path().join(format!("{name}.yaml"));
+        let output = import(&spec, &out, &[]);
+        assert_eq!(output.code, 0, "{name}: {output:?}");
+        let mode: &[&str] = if dynamic_mock(name) {
+            &["mock", "-d"]
+        } else {
+            &["mock"]
+        };
+        let mock = Prism::start(&binary, &[mode, &[spec.as_str()]].concat());
+        let output = runner([
+            "run",
+            &out.display().to_string(),
+            "--var",
+            &format!("base_url={}", mock.url),
+        ]);
+        assert_eq!(output.code, 0, "{name}: {output:?}");
+        assert!(
+            output.stdout.contains("(100%)"),
+            "{name}: {}",
+            output.stdout
+        );
+    }
+}
+
+#[test]
+fn runner_and_prisms_validation_proxy_agree_on_the_same_traffic() {
+    let Some(binary) = prism() else { return };
+    let upstream = format!("http://{}/api/v1", tasks_server());
+    let proxy = Prism::start(
+        &binary,
+        &["proxy", "tests/fixtures/openapi/tasks/api.yaml", &upstream],
+    );
+    let fixture = Fixture::new();
+    let cases = [
+        ("conforming list", "/tasks"),
+        ("conforming task", "/tasks/1"),
+        ("undocumented status", "/tasks?break=status"),
+        ("wrong content type", "/tasks?break=content-type"),
+        ("missing header", "/tasks?break=header"),
+        ("header value", "/tasks?break=header-value"),
+        ("schema mismatch", "/tasks/1?break=schema"),
+        ("not nullable", "/tasks/1?break=nullable"),
+        ("problem without title", "/tasks/1?break=problem"),
+        ("conforming events", "/events"),
+    ];
+    let steps: String = cases
+        .iter()
+        .map(|(name, path)| {
+            format!(
+                "  - name: {name}\n    request: {{ url: \"{}{path}\" }}\n    expect: {{ status: any }}\n",
+                proxy.url
+            )
+        })
+        .collect();
+    let collection = fixture.file(
+        "proxied.yaml",
+        &format!(
+            "name: proxied\nopenapi: {}\ndefaults:\n  expect: {{ openapi: true }}\nsteps:\n{steps}",
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/openapi/tasks/api.yaml")
+                .display()
+        ),
+    );
+    let (output, report) = run_json(&collection, &fixture, &["-v"]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let steps = report["collections"][0]["steps"]
+        .as_array()
+        .expect("steps")
+        .clone();
+    assert_eq!(steps.len(), cases.len(), "{output:?}");
+    let mut disagreements = Vec::new();
+    for step in &steps {
+        let name = step["name"].as_str().unwrap_or_default();
+        let runner_fails = step["failures"].as_array().is_some_and(|f| !f.is_empty());
+        let violations = step["response"]["headers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|h| {
+                h[0].as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case("sl-violations"))
+            })
+            .and_then(|h| h[1].as_str())
+            .unwrap_or("[]")
+            .to_owned();
+        let parsed: Value = serde_json::from_str(&violations).unwrap_or(json!([]));
+        // Prism reports an undocumented status as a warning, the rest as errors: either is
+        // a violation of the response's contract.
+        let prism_fails = parsed
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|v| v["location"][0] == "response");
+        if runner_fails != prism_fails {
+            disagreements.push(format!(
+                "{name}: runner {runner_fails}, Prism {prism_fails} ({violations})"
+            ));
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{}\n{output:?}",
+        disagreements.join("\n")
+    );
+}
+
+#[test]
+fn a_secret_in_a_violating_body_is_masked_in_the_failure() {
+    let fixture = Fixture::new();
+    let collection = tasks_collection(
+        &fixture,
+        "api.yaml",
+        r#"
+  - name: schema mismatch
+    request: { url: "{{SERVER}}/api/v1/tasks/7?break=schema" }
+"#,
+    );
+    let (output, report) = run_json(&collection, &fixture, &["--secret", "leaked=seven"]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let text = failures(&report)["schema mismatch"].join("\n");
+    assert!(
+        text.contains("body /id") && text.contains("\"***\""),
+        "{text}"
+    );
+    assert!(
+        !text.contains("seven") && !output.stdout.contains("seven"),
+        "{text}\n{}",
+        output.stdout
+    );
+}
