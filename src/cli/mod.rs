@@ -9,6 +9,8 @@ mod import;
 mod import_recorded;
 mod list;
 mod load;
+mod locust;
+mod locust_args;
 mod output;
 mod paths;
 mod progress;
@@ -92,6 +94,14 @@ pub fn main() -> ExitCode {
             Command::Export(ExportCommand::Postman(mut args)) => {
                 args.color = color;
                 export::postman(&args)
+            }
+            Command::Export(ExportCommand::Locust(mut args)) => {
+                args.color = color;
+                locust::export_locust(&args)
+            }
+            Command::Load(mut args) => {
+                args.color = color;
+                locust::load(*args).await
             }
             Command::Completions(args) => completions::completions(&args),
         }
