@@ -24,7 +24,7 @@ use crate::support::{runner_with_env, Fixture};
 
 /// The `locust` executable; `None` (with a visible note) when it is not installed and not
 /// required.
-fn locust() -> Option<String> {
+pub fn locust() -> Option<String> {
     match std::env::var("RUNNER_LOCUST") {
         Ok(path) if Path::new(&path).is_file() => Some(path),
         _ => {
