@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::{Map, Value};
 
+use super::args::ColorWhen;
 use super::exit_code;
 use super::locust_args::{ExportLocustArgs, LoadArgs};
 use runner::engine::{Override, RunOptions, Sandboxes};
@@ -104,8 +105,8 @@ fn overrides(
 }
 
 /// `runner export locust`.
-pub(super) fn export_locust(args: &ExportLocustArgs) -> u8 {
-    let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
+pub(super) fn export_locust(args: &ExportLocustArgs, color: ColorWhen) -> u8 {
+    let mut stderr = anstream::AutoStream::new(std::io::stderr(), color.choice());
     let data = match rows(args.data.as_ref()) {
         Ok(rows) => rows,
         Err(message) => {
@@ -193,11 +194,12 @@ struct StepStats {
     p99: f64,
 }
 
+/// Every step's statistics, the total, and `(occurrences, step, message)` per failure.
+type Statistics = (Vec<StepStats>, StepStats, Vec<(u64, String, String)>);
+
 /// The statistics the locustfile writes when Locust quits (`RUNNER_STATS_FILE`): every
 /// step, the total, and the failures with their messages.
-fn read_stats(
-    path: &Path,
-) -> Result<(Vec<StepStats>, StepStats, Vec<(u64, String, String)>), String> {
+fn read_stats(path: &Path) -> Result<Statistics, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read Locust's statistics {}: {e}", path.display()))?;
     let document: Value = serde_json::from_str(&text)
@@ -253,9 +255,9 @@ impl Drop for Scratch {
 }
 
 /// `runner load`.
-pub(super) async fn load(args: LoadArgs) -> u8 {
-    let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
-    let mut stdout = anstream::AutoStream::new(std::io::stdout(), args.color.choice());
+pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
+    let mut stderr = anstream::AutoStream::new(std::io::stderr(), color.choice());
+    let mut stdout = anstream::AutoStream::new(std::io::stdout(), color.choice());
     let data = match rows(args.data.as_ref()) {
         Ok(rows) => rows,
         Err(message) => {

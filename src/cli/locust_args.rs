@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::args::ColorWhen;
 use runner::spec::duration::parse_duration;
 
 /// `runner export locust`.
@@ -26,9 +25,6 @@ pub struct ExportLocustArgs {
     /// CSV or JSON rows, embedded and spread over the users' iterations.
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
-    /// When to colour output: the global `--color`, set after parsing.
-    #[arg(skip)]
-    pub color: ColorWhen,
 }
 
 /// `runner load`.
@@ -82,9 +78,6 @@ pub struct LoadArgs {
     /// Keep the generated locustfile and Locust's CSV statistics in this directory.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
-    /// When to colour output: the global `--color`, set after parsing.
-    #[arg(skip)]
-    pub color: ColorWhen,
 }
 
 fn parse_pair(text: &str) -> Result<(String, String), String> {

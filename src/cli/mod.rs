@@ -95,14 +95,8 @@ pub fn main() -> ExitCode {
                 args.color = color;
                 export::postman(&args)
             }
-            Command::Export(ExportCommand::Locust(mut args)) => {
-                args.color = color;
-                locust::export_locust(&args)
-            }
-            Command::Load(mut args) => {
-                args.color = color;
-                locust::load(*args).await
-            }
+            Command::Export(ExportCommand::Locust(args)) => locust::export_locust(&args, color),
+            Command::Load(args) => locust::load(*args, color).await,
             Command::Completions(args) => completions::completions(&args),
         }
     });
