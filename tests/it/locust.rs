@@ -106,7 +106,10 @@ async fn record(request: Request) -> Response {
         authorization: header("authorization"),
         cookie: header("cookie"),
         worker: header("x-worker"),
-        body: serde_json::from_str(&text).unwrap_or(Value::String(text.clone())),
+        body: match content_type.split_once("boundary=") {
+            Some((_, boundary)) => multipart_parts(&text, boundary.trim_matches('"')),
+            None => serde_json::from_str(&text).unwrap_or(Value::String(text.clone())),
+        },
     };
     let polls = {
         let Ok(mut all) = seen().lock() else {
@@ -123,6 +126,34 @@ async fn record(request: Request) -> Response {
             Json(json!({ "token": format!("tok-{prefix}-4f2a9c"), "items": [1, 2, 3] })),
         )
             .into_response(),
+        "oauth/token" => Json(json!({
+            "access_token": format!("at-{prefix}-7c1e55"),
+            "token_type": "bearer",
+            "expires_in": 3600
+        }))
+        .into_response(),
+        "redirect" => (
+            StatusCode::FOUND,
+            [("location", format!("/{prefix}/landed"))],
+        )
+            .into_response(),
+        "paged" => {
+            let page: usize = parts
+                .uri
+                .query()
+                .and_then(|q| q.split('&').find_map(|p| p.strip_prefix("page=")))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            let items: Vec<Value> = if page <= 2 {
+                vec![
+                    json!({ "id": page * 10 + 1 }),
+                    json!({ "id": page * 10 + 2 }),
+                ]
+            } else {
+                Vec::new()
+            };
+            Json(Value::Array(items)).into_response()
+        }
         "poll/3" => {
             Json(json!({ "state": if polls >= 3 { "done" } else { "pending" } })).into_response()
         }
@@ -137,6 +168,37 @@ async fn record(request: Request) -> Response {
         }))
         .into_response(),
     }
+}
+
+/// The parts of a multipart body as `{ name, filename, type, content }`, in order (the
+/// boundary and the way each client writes part headers do not matter).
+fn multipart_parts(text: &str, boundary: &str) -> Value {
+    let delimiter = format!("--{boundary}");
+    let parts: Vec<Value> = text
+        .split(delimiter.as_str())
+        .filter_map(|part| {
+            let (head, content) = part.split_once("\r\n\r\n")?;
+            let attribute = |name: &str| {
+                head.split(';')
+                    .map(str::trim)
+                    .find_map(|p| p.strip_prefix(&format!("{name}=\"")))
+                    .and_then(|p| p.split('"').next())
+                    .map(str::to_owned)
+            };
+            let kind = head.lines().find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-type:")
+                    .map(|v| v.trim().to_owned())
+            });
+            Some(json!({
+                "name": attribute("name"),
+                "filename": attribute("filename"),
+                "type": kind,
+                "content": content.strip_suffix("\r\n").unwrap_or(content),
+            }))
+        })
+        .collect();
+    Value::Array(parts)
 }
 
 fn recording_server() -> SocketAddr {
@@ -427,6 +489,137 @@ fn locust_sends_what_runner_run_sends_and_fails_the_same_step() {
         from_run[11].body,
         json!({"greeting": "ann", "count": [1, 2, 3]})
     );
+}
+
+/// Bodies, helpers, redirects, pages and data rows.
+const FEATURES: &str = r#"name: Locust features
+vars:
+  prefix: unset
+  base: "http://SERVER/{{prefix}}"
+defaults:
+  auth:
+    oauth2:
+      client_credentials:
+        token_url: "{{base}}/oauth/token"
+        client_id: load-client
+        client_secret: "{{client_secret}}"
+        scope: read
+steps:
+  - name: Upload
+    request:
+      method: POST
+      url: "{{base}}/upload"
+      multipart:
+        title: "Report for {{user}}"
+        meta: { value: '{"week": 12}', content_type: application/json }
+        report: { file: report.csv, content_type: text/csv, filename: week-12.csv }
+  - name: Raw file
+    request: { method: PUT, url: "{{base}}/raw", body_file: report.csv, headers: { Content-Type: text/csv } }
+  - name: GraphQL
+    request:
+      method: POST
+      url: "{{base}}/graphql"
+      graphql: { query: "query Get($id: ID!) { user(id: $id) { name } }", variables: { id: "{{user}}" }, operation_name: Get }
+  - name: Followed
+    request: { url: "{{base}}/redirect", cookies: { theme: dark } }
+    expect: { url: { ends_with: /landed } }
+    capture: { hops: { redirects: true } }
+  - name: Not followed
+    request: { url: "{{base}}/redirect", follow_redirects: false }
+    expect: { status: 302, headers: { location: { ends_with: /landed } } }
+  - name: Key in the query
+    request: { url: "{{base}}/keyed", auth: { api_key: { query: api_key, value: "{{client_secret}}" } } }
+  - name: No auth
+    delay: 10ms
+    request: { url: "{{base}}/open", auth: none }
+  - name: Every page
+    request: { url: "{{base}}/paged", query: { page: 1 } }
+    paginate: { next: { query: page }, collect: { ids: "$[*].id" } }
+    expect: { values: { "{{ids}}": { length: 4 } } }
+  - name: Each id
+    for_each: "{{ids}}"
+    request: { method: DELETE, url: "{{base}}/things/{{item}}" }
+    expect: { status: 2xx }
+"#;
+
+#[test]
+fn oauth2_bodies_redirects_pages_and_rows_match_runner_run() {
+    let Some(locust) = locust() else { return };
+    let (fixture, path) = fixture(&[("features.yaml", FEATURES)]);
+    fixture.file("report.csv", "week,count\n12,7\n");
+    let rows = fixture.file("rows.csv", "user\nann\nbob\n");
+    let secret = "client-secret-5d9e0b";
+    let run = runner_with_env(
+        [
+            "run".as_ref(),
+            path.as_os_str(),
+            "--var".as_ref(),
+            "prefix=frun".as_ref(),
+            "--secret".as_ref(),
+            format!("client_secret={secret}").as_ref(),
+            "--data".as_ref(),
+            rows.as_os_str(),
+            "--jobs".as_ref(),
+            "1".as_ref(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let load = runner_with_env(
+        [
+            "load".as_ref(),
+            path.as_os_str(),
+            "--var".as_ref(),
+            "prefix=fload".as_ref(),
+            "--secret".as_ref(),
+            format!("client_secret={secret}").as_ref(),
+            "--data".as_ref(),
+            rows.as_os_str(),
+            "-u".as_ref(),
+            "1".as_ref(),
+            "-n".as_ref(),
+            "2".as_ref(),
+            "-t".as_ref(),
+            "30s".as_ref(),
+        ],
+        &[("RUNNER_LOCUST", &locust)],
+    );
+    assert_eq!(load.code, 0, "{load:?}");
+    for text in [&load.stdout, &load.stderr] {
+        assert!(!text.contains(secret) && !text.contains("7c1e55"), "{text}");
+    }
+    // The token is fetched once (per run there, per user here) and counted as its own request.
+    assert!(load.stdout.contains("POST OAuth2 token"), "{}", load.stdout);
+    let normalise = |requests: Vec<Seen>, prefix: &str| -> Vec<Seen> {
+        requests
+            .into_iter()
+            .map(|mut s| {
+                s.authorization = s.authorization.replace(prefix, "PREFIX");
+                s
+            })
+            .collect()
+    };
+    let from_run = normalise(requests_of("frun"), "frun");
+    let from_load = normalise(requests_of("fload"), "fload");
+    let targets: Vec<&str> = from_run.iter().map(|s| s.target.as_str()).collect();
+    assert_eq!(
+        targets.iter().filter(|t| **t == "oauth/token").count(),
+        1,
+        "{targets:?}"
+    );
+    assert_eq!(
+        targets.iter().filter(|t| **t == "landed").count(),
+        2,
+        "{targets:?}"
+    );
+    assert_eq!(
+        from_run.len(),
+        from_load.len(),
+        "{targets:?}\n{from_load:#?}"
+    );
+    for (a, b) in from_run.iter().zip(&from_load) {
+        assert_eq!(a, b);
+    }
 }
 
 /// A Locust process for the distributed test, killed if the test ends first.

@@ -1279,12 +1279,12 @@ class Runtime:
         offset = int(_os.environ.get("RUNNER_WORKER_INDEX", "0") or "0")
         return self.rows[(n + offset) % len(self.rows)]
 
-    def prepare(self, context):
+    def prepare(self, context, row=None):
         """The variables of one iteration: collection › environment › data row › overrides."""
         templated = dict(self.collection.get("vars", {}))
         templated.update(self.environment.get("vars", {}))
         literal = {}
-        literal.update(self.next_row())
+        literal.update(self.next_row() if row is None else row)
         literal.update(self.overrides)
         literal.update(self.secret_overrides)
         for name in literal:
@@ -1439,7 +1439,7 @@ class Iteration:
         if "for_each" not in step:
             return self.action(step, name, scope)
         try:
-            items = render_value(self.context, step["for_each"])
+            items = render_json(self.context, step["for_each"])
         except RenderError as error:
             return self.report_error(name, str(error))
         if not isinstance(items, list):
@@ -1882,14 +1882,10 @@ def _check_inputs(environment, **_kwargs):
     """Fails fast, before any user starts, when a variable cannot be prepared."""
     runtime = _runtime_for(COLLECTION)
     probe = Context(runtime, Secrets())
-    saved = runtime.rows
-    runtime.rows = saved[:1]
     try:
-        runtime.prepare(probe)
+        runtime.prepare(probe, runtime.rows[0] if runtime.rows else {})
     except RenderError as error:
         _sys.exit("%s: %s" % (COLLECTION["source"], error))
-    finally:
-        runtime.rows = saved
     for pattern in PATTERNS:
         try:
             regex(pattern)
