@@ -700,7 +700,10 @@ steps:
             "--master-bind-port",
             &port,
         ],
-        &[("RUNNER_STATS_FILE", &stats_text)],
+        &[
+            ("RUNNER_STATS_FILE", &stats_text),
+            ("RUNNER_ITERATIONS", "5"),
+        ],
     );
     // Each worker says who it is in a header; every user runs the collection 5 times.
     let _workers: Vec<Process> = ["w1", "w2"]
@@ -806,6 +809,42 @@ fn every_bundled_collection_runs_under_locust_without_failures() {
             .expect("a total line");
         let counts: Vec<&str> = all.split_whitespace().collect();
         assert_eq!(counts.get(2), Some(&"0"), "{relative}: failures in {all}");
+    }
+}
+
+#[test]
+fn runner_load_with_worker_processes_counts_every_users_iterations() {
+    let Some(locust) = locust() else { return };
+    let output = runner_with_env(
+        [
+            "load",
+            "collections/emnify.yaml",
+            "-u",
+            "4",
+            "-n",
+            "3",
+            "-t",
+            "40s",
+            "--workers",
+            "2",
+        ],
+        &[("RUNNER_LOCUST", &locust)],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    // 4 users × 3 iterations of each step, across both worker processes.
+    for step in [
+        "POST Authenticate with the application token",
+        "GET List endpoints",
+    ] {
+        let line = output
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(step))
+            .unwrap_or_else(|| panic!("no line for {step}: {}", output.stdout));
+        let counts: Vec<&str> = line[line.find(step).unwrap_or(0) + step.len()..]
+            .split_whitespace()
+            .collect();
+        assert_eq!(&counts[..2], ["12", "0"], "{line}");
     }
 }
 

@@ -1850,21 +1850,31 @@ class RunnerUser(HttpUser):
         self.runner_iterations += 1
         Iteration(self, runtime).run()
         if runtime.iterations and self.runner_iterations >= runtime.iterations:
-            _finished(self.environment)
             raise StopUser()
 
 
-_FINISHED = _itertools.count(1)
-
-
-def _finished(environment):
-    """Ends a local run once every user has run its iterations (RUNNER_ITERATIONS)."""
-    done = next(_FINISHED)
+@events.init.add_listener
+def _quit_when_every_user_is_done(environment, **_kwargs):
+    """With RUNNER_ITERATIONS, ends the run (local or master) once no user is left, rather
+    than at the end of --run-time. A master waits for the workers' last statistics first."""
+    if not int(_os.environ.get("RUNNER_ITERATIONS", "0") or "0"):
+        return
     runner = environment.runner
-    if type(runner).__name__ == "LocalRunner" and done >= (runner.target_user_count or 0):
-        import gevent
+    kind = type(runner).__name__
+    if kind not in ("LocalRunner", "MasterRunner"):
+        return
+    import gevent
 
-        gevent.spawn_later(0.1, runner.quit)
+    def watch():
+        while True:
+            gevent.sleep(0.5)
+            if runner.state == "running" and runner.user_count == 0:
+                break
+        if kind == "MasterRunner":
+            gevent.sleep(4)
+        runner.quit()
+
+    gevent.spawn(watch)
 
 
 _RUNTIMES = {}
