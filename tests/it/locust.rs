@@ -893,3 +893,93 @@ steps:
         allowed.stdout
     );
 }
+
+/// Cases of the RFC 9535 compliance suite the locustfile's evaluator does not pass, by name
+/// (measured: 4 of 453). Python's `re` has no Unicode classes (`\p{Lu}`) for `match()` and
+/// `search()`; the export reports such a path. Cases whose path runner's parser rejects or
+/// gets wrong are left to `jsonpath_cts.rs`.
+const PYTHON_KNOWN_FAILURES: &[&str] = &[
+    "functions, match, filter, match function, unicode char class, uppercase",
+    "functions, match, filter, match function, unicode char class negated, uppercase",
+    "functions, search, filter, search function, unicode char class, uppercase",
+    "functions, search, filter, search function, unicode char class negated, uppercase",
+];
+
+/// The JSONPath evaluator the locustfile carries, over the compliance suite runner's own
+/// wrapper is tested on: the same trees runner's parser writes, the same answers.
+#[test]
+fn the_locustfile_jsonpath_evaluator_passes_the_compliance_suite() {
+    let Some(locust) = locust() else { return };
+    let python = Path::new(&locust).with_file_name("python");
+    let suite: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jsonpath-cts/cts.json"),
+        )
+        .expect("cts.json"),
+    )
+    .expect("JSON");
+    let mut cases = Vec::new();
+    for case in suite["tests"].as_array().expect("tests") {
+        if case["invalid_selector"].as_bool().unwrap_or(false) {
+            continue;
+        }
+        let name = case["name"].as_str().unwrap_or_default();
+        let selector = case["selector"].as_str().unwrap_or_default();
+        // What runner itself does not parse or answer right is not the evaluator's to match.
+        let runner_answer = runner::check::jsonpath::JsonPath::compile(selector).map(|p| {
+            p.query(&case["document"])
+                .into_iter()
+                .cloned()
+                .collect::<Vec<_>>()
+        });
+        let expected: Vec<Value> = match (&case["result"], &case["results"]) {
+            (Value::Array(one), _) => vec![Value::Array(one.clone())],
+            (_, Value::Array(any)) => any.clone(),
+            _ => continue,
+        };
+        let Ok(found) = runner_answer else { continue };
+        if !expected.contains(&Value::Array(found)) {
+            continue;
+        }
+        let Ok(tree) = runner::export::locust::jsonpath_tree(selector) else {
+            continue;
+        };
+        cases.push(json!({ "name": name, "tree": tree, "document": case["document"], "expected": expected }));
+    }
+    assert!(cases.len() > 400, "only {} cases", cases.len());
+    let script = r#"
+import json, sys
+ns = {"__name__": "runner_runtime"}
+exec(compile(sys.argv[1], "runtime.py", "exec"), ns)
+cases = json.load(sys.stdin)
+failed = []
+for case in cases:
+    ns["JSONPATHS"] = {"p": case["tree"]}
+    try:
+        got = ns["jsonpath"]("p", case["document"])
+    except Exception as error:
+        got = "error: %r" % error
+    if got not in case["expected"]:
+        failed.append(case["name"])
+print(json.dumps(failed))
+"#;
+    let mut child = Command::new(&python)
+        .args(["-c", script, runner::export::locust::RUNTIME])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python starts");
+    let input = serde_json::to_vec(&cases).expect("JSON");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().expect("python runs");
+    let _ = writer.join();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let failed: Vec<String> = serde_json::from_slice(&output.stdout).expect("a JSON list");
+    assert_eq!(failed, PYTHON_KNOWN_FAILURES, "{} cases", cases.len());
+}

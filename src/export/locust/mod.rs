@@ -20,6 +20,16 @@ use serde_json::{Map, Value};
 use super::ExportError;
 use crate::postman::Report;
 
+/// The tree a JSONPath becomes in the locustfile (runner's parser, RFC 9535 semantics in the
+/// emitted Python), or why it cannot be written. Public for the tests that check the emitted
+/// evaluator against the compliance suite.
+pub fn jsonpath_tree(path: &str) -> Result<Value, String> {
+    jsonpath::compile(path)
+}
+
+/// The Python runtime every locustfile carries.
+pub const RUNTIME: &str = python::RUNTIME;
+
 /// What the caller knows that the file does not say.
 #[derive(Debug, Clone, Default)]
 pub struct LocustOptions {

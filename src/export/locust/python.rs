@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 /// The runtime every locustfile carries (standard library and locust only).
-const RUNTIME: &str = include_str!("runtime.py");
+pub(super) const RUNTIME: &str = include_str!("runtime.py");
 
 /// A Python class name from the collection's name: `EMnify — list endpoints` →
 /// `EmnifyListEndpointsUser`.

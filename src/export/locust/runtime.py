@@ -400,45 +400,73 @@ def _is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _i_regexp(pattern):
+    """An I-Regexp (RFC 9485) as a Python regex: `.` matches anything but \\n and \\r."""
+    out, in_class, escaped = [], False, False
+    for ch in pattern:
+        if escaped:
+            out.append(ch)
+            escaped = False
+        elif ch == "\\":
+            out.append(ch)
+            escaped = True
+        elif in_class:
+            out.append(ch)
+            in_class = ch != "]"
+        elif ch == "[":
+            out.append(ch)
+            in_class = True
+        elif ch == ".":
+            out.append("[^\\n\\r]")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _as_value(arg):
+    """A function argument as a value: a query's single node, or nothing."""
+    kind, value = arg
+    if kind == "nodes":
+        return value[0] if len(value) == 1 else MISSING
+    return value
+
+
 def _function(fn, current, root):
     name = fn[0]
     args = [_fn_arg(a, current, root) for a in fn[1:]]
     if name == "length":
-        value = args[0]
-        if isinstance(value, str):
-            return len(value)
-        if isinstance(value, (list, dict)):
+        value = _as_value(args[0])
+        if isinstance(value, (str, list, dict)):
             return len(value)
         return MISSING
     if name == "count":
-        return len(args[0]) if isinstance(args[0], list) else MISSING
+        return len(args[0][1]) if args[0][0] == "nodes" else MISSING
     if name == "value":
-        nodes = args[0]
-        return nodes[0] if isinstance(nodes, list) and len(nodes) == 1 else MISSING
+        return _as_value(args[0]) if args[0][0] == "nodes" else MISSING
     if name in ("match", "search"):
-        text, pattern = args
+        text, pattern = _as_value(args[0]), _as_value(args[1])
         if not isinstance(text, str) or not isinstance(pattern, str):
             return False
         try:
-            regex = _re.compile(pattern)
+            compiled_regex = _re.compile(_i_regexp(pattern))
         except _re.error:
             return False
-        return bool(regex.fullmatch(text) if name == "match" else regex.search(text))
+        found = compiled_regex.fullmatch(text) if name == "match" else compiled_regex.search(text)
+        return found is not None
     return MISSING
 
 
 def _fn_arg(arg, current, root):
-    """A function argument: a value for literals and singular queries, nodes for queries."""
+    """A function argument, tagged: ("value", v), ("nodes", [...]) or ("logical", b)."""
     kind = arg[0]
     if kind == "lit":
-        return arg[1]
+        return ("value", arg[1])
     if kind == "test":
         test = arg[1]
         if test[0] == "fn":
-            return _function(test[1], current, root)
-        nodes = _query(test[1], current if test[0] == "rel" else root, root)
-        return nodes
-    return _filter(arg[1], current, root)
+            return ("value", _function(test[1], current, root))
+        return ("nodes", _query(test[1], current if test[0] == "rel" else root, root))
+    return ("logical", _filter(arg[1], current, root))
 
 
 def _comparable(comparable, current, root):
@@ -446,10 +474,7 @@ def _comparable(comparable, current, root):
     if kind == "lit":
         return comparable[1]
     if kind == "fn":
-        value = _function(comparable[1], current, root)
-        if isinstance(value, list):
-            return value[0] if len(value) == 1 else MISSING
-        return value
+        return _function(comparable[1], current, root)
     node = current if comparable[1] == "rel" else root
     for segment in comparable[2]:
         if isinstance(segment, int):
@@ -503,8 +528,7 @@ def _filter(expr, current, root):
     if kind == "test":
         test = expr[1]
         if test[0] == "fn":
-            value = _function(test[1], current, root)
-            return value is True or (isinstance(value, list) and len(value) > 0)
+            return _function(test[1], current, root) is True
         return len(_query(test[1], current if test[0] == "rel" else root, root)) > 0
     return _compare(
         expr[1], _comparable(expr[2], current, root), _comparable(expr[3], current, root)

@@ -507,6 +507,13 @@ impl Walker {
         if self.jsonpaths.contains_key(path) {
             return;
         }
+        if path.contains("\\p{") || path.contains("\\P{") {
+            self.report.lossy(
+                item,
+                place,
+                format!("the JSONPath `{path}` uses a Unicode class (`\\p{{...}}`), which Python's `re` does not know"),
+            );
+        }
         match super::jsonpath::compile(path) {
             Ok(tree) => {
                 self.jsonpaths.insert(path.to_owned(), tree);
