@@ -983,3 +983,92 @@ print(json.dumps(failed))
     let failed: Vec<String> = serde_json::from_slice(&output.stdout).expect("a JSON list");
     assert_eq!(failed, PYTHON_KNOWN_FAILURES, "{} cases", cases.len());
 }
+
+/// One step whose every expectation fails, each kind of predicate and subject once.
+const MESSAGES: &str = r#"name: Locust messages
+vars: { prefix: unset, user: ann }
+steps:
+  - name: Everything fails
+    request: { url: "http://SERVER/{{prefix}}/echo", headers: { X-Trace: t-1 } }
+    capture:
+      missing: $.nope
+      many: { jsonpath: "$.headers.*" }
+      from_header: { header: X-Absent }
+      by_regex: { regex: 'zz(\d+)' }
+    expect:
+      status: [201, 204]
+      headers:
+        content-type: { contains: xml }
+        x-missing: { exists: true }
+      jsonpath:
+        $.method: POST
+        "$['method']": { one_of: [PUT, DELETE] }
+        "$.headers['x-trace']": { starts_with: zz }
+        $.json: { type: object }
+        $.text: { length: { gt: 5 } }
+        $.nothing: { exists: true }
+        $.headers.cookie: { matches: '^a+$', not_equals: "" }
+        "$['headers']['x-trace']": { ends_with: "9", not_contains: t }
+        $.headers.*: { count: 99 }
+        "$..absent": { empty: true }
+      body: { contains: nope }
+      url: { ends_with: /other }
+      values:
+        "{{user}}": { equals: bob }
+        "{{prefix}}": { lt: 3, length: 1 }
+"#;
+
+/// runner's failure messages, and Locust's for the same step, say the same things.
+#[test]
+fn locust_failures_carry_runners_messages() {
+    let Some(locust) = locust() else { return };
+    let (_fixture, path) = fixture(&[("messages.yaml", MESSAGES)]);
+    let run = runner_with_env(
+        [
+            "run".as_ref(),
+            path.as_os_str(),
+            "--var".as_ref(),
+            "prefix=mrun".as_ref(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    let load = runner_with_env(
+        [
+            "load".as_ref(),
+            path.as_os_str(),
+            "--var".as_ref(),
+            "prefix=mload".as_ref(),
+            "-u".as_ref(),
+            "1".as_ref(),
+            "-n".as_ref(),
+            "1".as_ref(),
+            "-t".as_ref(),
+            "30s".as_ref(),
+        ],
+        &[("RUNNER_LOCUST", &locust)],
+    );
+    assert_eq!(load.code, 1, "{load:?}");
+    let message = load
+        .stdout
+        .lines()
+        .find(|l| l.contains("1× Everything fails: "))
+        .unwrap_or_else(|| panic!("no failure line: {}", load.stdout))
+        .replace("mload", "PREFIX");
+    let expected: Vec<String> = run
+        .stdout
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.contains(": expected ") && !l.starts_with('✗'))
+        .map(|l| l.replace("mrun", "PREFIX"))
+        .collect();
+    assert!(expected.len() >= 20, "{}", run.stdout);
+    let missing: Vec<&String> = expected
+        .iter()
+        .filter(|failure| !message.contains(failure.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "runner says what Locust does not:\n{missing:#?}\nLocust says:\n{message}"
+    );
+}

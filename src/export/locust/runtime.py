@@ -1146,9 +1146,9 @@ def capture(spec, received, secrets):
     if "header" in spec:
         value = received.header(spec["header"])
         if value is None:
-            raise Mismatch("a value", "the response has no `%s` header" % spec["header"])
+            raise Mismatch("a value", "the response has no `%s` header" % spec["header"].lower())
         if "regex" in spec:
-            return first_group(spec["regex"], value, "the `%s` header" % spec["header"])
+            return first_group(spec["regex"], value, "the `%s` header" % spec["header"].lower())
         return value
     if "regex" in spec:
         return first_group(spec["regex"], received.text(), "the body")
