@@ -27,6 +27,7 @@ fn error(stderr: &mut dyn Write, message: impl std::fmt::Display) {
 /// Validates `path` under `options`, then exports it; prints what could not be expressed.
 fn export(
     stderr: &mut dyn Write,
+    consequence: &str,
     path: &Path,
     options: RunOptions,
     locust: &LocustOptions,
@@ -36,7 +37,7 @@ fn export(
         super::load::collections(&[path.to_path_buf()], |_| vec![options.clone()])
     {
         let mut text = Vec::new();
-        super::load::print_problems(&mut text, &problems, "nothing was exported");
+        super::load::print_problems(&mut text, &problems, consequence);
         let _ = stderr.write_all(&text);
         return Err(exit_code::INVALID_INPUT);
     }
@@ -125,7 +126,14 @@ pub(super) fn export_locust(args: &ExportLocustArgs, color: ColorWhen) -> u8 {
         data,
         version: env!("CARGO_PKG_VERSION").to_owned(),
     };
-    let exported = match export(&mut stderr, &args.collection, options, &locust, args.strict) {
+    let exported = match export(
+        &mut stderr,
+        "nothing was exported",
+        &args.collection,
+        options,
+        &locust,
+        args.strict,
+    ) {
         Ok(exported) => exported,
         Err(code) => return code,
     };
@@ -277,6 +285,7 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
     };
     let exported = match export(
         &mut stderr,
+        "nothing was sent",
         &args.collection,
         options,
         &locust_options,
@@ -399,7 +408,7 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
             .as_deref()
             .map_or(String::new(), |e| format!(" · env {e}")),
     );
-    let status = tokio::task::block_in_place(|| command.status());
+    let (status, signalled) = wait_for(command).await;
     if let Some(sandbox) = sandbox {
         sandbox.stop().await;
     }
@@ -413,6 +422,13 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
             return exit_code::RUNTIME_ERROR;
         }
     };
+    if signalled == Some(exit_code::TERMINATED) {
+        error(
+            &mut stderr,
+            "terminated: Locust and its workers were stopped",
+        );
+        return exit_code::TERMINATED;
+    }
     if !status.success() || !stats_path.is_file() {
         error(
             &mut stderr,
@@ -460,10 +476,79 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
         );
         return exit_code::RUNTIME_ERROR;
     }
+    if let Some(code) = signalled {
+        error(
+            &mut stderr,
+            "interrupted: the statistics above cover the run until Ctrl-C",
+        );
+        return code;
+    }
     if broken {
         exit_code::FAILED
     } else {
         exit_code::SUCCESS
+    }
+}
+
+/// Runs Locust to its end, in a process group of its own (its `--workers` processes too), so
+/// that a signal reaches all of them: Ctrl-C is passed on as SIGINT, on which Locust stops and
+/// writes its statistics (the summary is printed; exit 130); SIGTERM (a cancelled CI job) is
+/// passed on as SIGTERM, then SIGKILL if Locust is still there 5 s later (exit 143).
+async fn wait_for(mut command: Command) -> (std::io::Result<std::process::ExitStatus>, Option<u8>) {
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(e) => return (Err(e), None),
+    };
+    #[cfg(unix)]
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let mut signalled = None;
+    let mut deadline: Option<std::time::Instant> = None;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return (Ok(status), signalled),
+            Ok(None) => {}
+            Err(e) => return (Err(e), signalled),
+        }
+        if deadline.is_some_and(|d| std::time::Instant::now() > d) {
+            signal_group(child.id(), "KILL");
+            let _ = child.kill();
+            return (child.wait(), signalled);
+        }
+        #[cfg(unix)]
+        let terminated = async {
+            match terminate.as_mut() {
+                Some(signal) => signal.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminated = std::future::pending::<Option<()>>();
+        tokio::select! {
+            () = tokio::time::sleep(std::time::Duration::from_millis(100)) => {}
+            _ = tokio::signal::ctrl_c() => {
+                signalled = Some(exit_code::INTERRUPTED);
+                signal_group(child.id(), "INT");
+            }
+            _ = terminated => {
+                signalled = Some(exit_code::TERMINATED);
+                signal_group(child.id(), "TERM");
+                deadline = Some(std::time::Instant::now() + std::time::Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+/// Sends `signal` to the process group `group` (Locust and its worker processes).
+fn signal_group(group: u32, signal: &str) {
+    if cfg!(unix) {
+        let _ = Command::new("kill")
+            .args([format!("-{signal}"), "--".to_owned(), format!("-{group}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
     }
 }
 

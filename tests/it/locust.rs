@@ -1072,3 +1072,68 @@ fn locust_failures_carry_runners_messages() {
         "runner says what Locust does not:\n{missing:#?}\nLocust says:\n{message}"
     );
 }
+
+/// Ctrl-C stops Locust (and its worker processes) with their statistics: runner prints the
+/// summary of the run so far and exits 130; nothing is left running.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_locust_and_prints_the_summary() {
+    let Some(locust) = locust() else { return };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+        .args([
+            "load",
+            "collections/emnify.yaml",
+            "-u",
+            "2",
+            "-t",
+            "60s",
+            "--workers",
+            "2",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RUNNER_LOCUST", &locust)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runner starts");
+    let mut stderr = child.stderr.take().expect("stderr");
+    // Wait until Locust has started, then a little for requests to be sent.
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains("Locust (") {
+        match stderr.read(&mut byte) {
+            Ok(1) => seen.push(byte[0]),
+            _ => break,
+        }
+    }
+    std::thread::sleep(Duration::from_secs(4));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let code = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status.code();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("runner load did not stop within 30 s of Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stdout = String::new();
+    let _ = child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut stdout);
+    let mut rest = String::new();
+    let _ = stderr.read_to_string(&mut rest);
+    assert_eq!(code, Some(130), "{stdout}{rest}");
+    assert!(stdout.contains("GET List endpoints"), "{stdout}{rest}");
+    assert!(rest.contains("interrupted"), "{rest}");
+}
