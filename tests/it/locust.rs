@@ -496,6 +496,10 @@ const FEATURES: &str = r#"name: Locust features
 vars:
   prefix: unset
   base: "http://SERVER/{{prefix}}"
+  q: "a b&c/é+~"
+  obj: { a: [1, "x", true], b: null, c: 2.5 }
+  flag: false
+  derived: "{{user}}-{{obj.c}}"
 defaults:
   auth:
     oauth2:
@@ -513,6 +517,17 @@ steps:
         title: "Report for {{user}}"
         meta: { value: '{"week": 12}', content_type: application/json }
         report: { file: report.csv, content_type: text/csv, filename: week-12.csv }
+  - name: Templates
+    request:
+      method: POST
+      url: "{{base}}/templates?q={{urlencode q}}"
+      body: "{{base64 user}} {{json obj}} {{lookup obj.a 1}} {{#if flag}}yes{{else}}no{{/if}} {{#unless flag}}u{{/unless}} {{obj.c}} {{flag}} {{obj.b}}|{{obj.a}} {{derived}} {{obj.a.0}}"
+      headers: { X-Typed: "{{obj.c}}" }
+  - name: Typed JSON
+    request:
+      method: POST
+      url: "{{base}}/typed"
+      json: { whole: "{{obj}}", number: "{{obj.c}}", text: "n={{obj.c}}", list: ["{{flag}}", "{{lookup obj.a 2}}"] }
   - name: Raw file
     request: { method: PUT, url: "{{base}}/raw", body_file: report.csv, headers: { Content-Type: text/csv } }
   - name: GraphQL
