@@ -363,7 +363,20 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
     if let Some(workers) = args.workers {
+        // The master listens on loopback on a free port, not on Locust's 5557 on every
+        // interface: runs side by side do not collide, and nothing is exposed.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map_or(5557, |address| address.port())
+            .to_string();
         command.args(["--processes", &workers.to_string()]);
+        command.args([
+            "--master-bind-host",
+            "127.0.0.1",
+            "--master-bind-port",
+            &port,
+        ]);
+        command.args(["--master-host", "127.0.0.1", "--master-port", &port]);
     }
     if let Some(env) = &exported.environment {
         command.env("RUNNER_ENV", env);
@@ -469,19 +482,19 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
             .or(Some(0.0)),
     };
     let broken = summary(&mut stdout, &stats, &total, &failures, &thresholds);
-    if total.requests == 0 {
-        error(
-            &mut stderr,
-            "Locust sent no request: is the run time long enough for the users to start?",
-        );
-        return exit_code::RUNTIME_ERROR;
-    }
     if let Some(code) = signalled {
         error(
             &mut stderr,
             "interrupted: the statistics above cover the run until Ctrl-C",
         );
         return code;
+    }
+    if total.requests == 0 {
+        error(
+            &mut stderr,
+            "Locust sent no request: is the run time long enough for the users to start?",
+        );
+        return exit_code::RUNTIME_ERROR;
     }
     if broken {
         exit_code::FAILED
@@ -508,7 +521,11 @@ async fn wait_for(mut command: Command) -> (std::io::Result<std::process::ExitSt
     let mut deadline: Option<std::time::Instant> = None;
     loop {
         match child.try_wait() {
-            Ok(Some(status)) => return (Ok(status), signalled),
+            Ok(Some(status)) => {
+                // Worker processes a failed master left behind go with it.
+                signal_group(child.id(), "KILL");
+                return (Ok(status), signalled);
+            }
             Ok(None) => {}
             Err(e) => return (Err(e), signalled),
         }

@@ -1149,6 +1149,7 @@ fn ctrl_c_stops_locust_and_prints_the_summary() {
     let mut rest = String::new();
     let _ = stderr.read_to_string(&mut rest);
     assert_eq!(code, Some(130), "{stdout}{rest}");
-    assert!(stdout.contains("GET List endpoints"), "{stdout}{rest}");
+    // The summary of what ran until then (how much did depends on the machine).
+    assert!(stdout.contains("requests  failures"), "{stdout}{rest}");
     assert!(rest.contains("interrupted"), "{rest}");
 }
