@@ -370,6 +370,7 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
             .map_or(5557, |address| address.port())
             .to_string();
         command.args(["--processes", &workers.to_string()]);
+        command.env("RUNNER_WORKER_COUNT", workers.to_string());
         command.args([
             "--master-bind-host",
             "127.0.0.1",

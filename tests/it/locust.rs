@@ -662,17 +662,22 @@ vars: { prefix: unset, worker: unset }
 defaults: { headers: { X-Worker: "{{worker}}" } }
 steps:
   - name: First
-    request: { url: "http://SERVER/{{prefix}}/first" }
+    request: { url: "http://SERVER/{{prefix}}/first", query: { row: "{{n}}" } }
   - name: Second
     request: { method: POST, url: "http://SERVER/{{prefix}}/second", json: { n: 1 } }
 "#,
     )]);
     let locustfile = fixture.path().join("locustfile.py");
+    // 20 rows for 4 users × 5 iterations: each row once, whichever worker takes it.
+    let rows: String = (1..=20).map(|n| format!("{n}\n")).collect();
+    let rows = fixture.file("rows.csv", &format!("n\n{rows}"));
     let export = runner_with_env(
         [
             "export".as_ref(),
             "locust".as_ref(),
             path.as_os_str(),
+            "--data".as_ref(),
+            rows.as_os_str(),
             "-o".as_ref(),
             locustfile.as_os_str(),
         ],
@@ -733,7 +738,11 @@ steps:
                     "--master-port",
                     &port,
                 ],
-                &[("RUNNER_VARS", vars.as_str()), ("RUNNER_ITERATIONS", "5")],
+                &[
+                    ("RUNNER_VARS", vars.as_str()),
+                    ("RUNNER_ITERATIONS", "5"),
+                    ("RUNNER_WORKER_COUNT", "2"),
+                ],
             )
         })
         .collect();
@@ -767,6 +776,13 @@ steps:
             "no request from worker {worker}"
         );
     }
+    let mut rows_taken: Vec<String> = arrived
+        .iter()
+        .filter_map(|s| s.target.strip_prefix("first?row=").map(str::to_owned))
+        .collect();
+    rows_taken.sort_by_key(|n| n.parse::<u32>().unwrap_or(0));
+    let every_row: Vec<String> = (1..=20).map(|n| n.to_string()).collect();
+    assert_eq!(rows_taken, every_row);
     let steps: Vec<(&str, u64)> = document["steps"]
         .as_array()
         .expect("steps")

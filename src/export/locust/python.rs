@@ -80,7 +80,8 @@ pub(super) fn locustfile(
 #   RUNNER_ITERATIONS          iterations per user before it stops (default: until the run ends)
 #   RUNNER_TIMEOUT             per-request timeout when the collection sets none (default 30s)
 #   RUNNER_WAIT                seconds each user waits between iterations (default 0)
-#   RUNNER_WORKER_INDEX        offsets the --data rows of this worker
+#   RUNNER_WORKER_COUNT        workers sharing the --data rows (each takes its turn; default 1)
+#   RUNNER_WORKER_INDEX        this worker's turn (default: the index Locust's master gives it)
 # See docs/load.md in runner's repository.
 
 import json

@@ -1295,20 +1295,27 @@ class Runtime:
             found.append(token)
         return found + list(self.secret_overrides.values())
 
-    def next_row(self):
+    def next_row(self, environment=None):
+        """The next `--data` row of this process; workers take turns (RUNNER_WORKER_COUNT
+        workers, this one's index from Locust's master or RUNNER_WORKER_INDEX), so that
+        every row is used once before any is used again."""
         if not self.rows:
             return {}
         with _LOCK:
             n = next(_ROWS)
-        offset = int(_os.environ.get("RUNNER_WORKER_INDEX", "0") or "0")
-        return self.rows[(n + offset) % len(self.rows)]
+        count = int(_os.environ.get("RUNNER_WORKER_COUNT", "1") or "1")
+        index = _os.environ.get("RUNNER_WORKER_INDEX")
+        if index is None:
+            runner = getattr(environment, "runner", None)
+            index = getattr(runner, "worker_index", 0) if type(runner).__name__ == "WorkerRunner" else 0
+        return self.rows[(n * max(count, 1) + int(index)) % len(self.rows)]
 
-    def prepare(self, context, row=None):
+    def prepare(self, context, row=None, environment=None):
         """The variables of one iteration: collection › environment › data row › overrides."""
         templated = dict(self.collection.get("vars", {}))
         templated.update(self.environment.get("vars", {}))
         literal = {}
-        literal.update(self.next_row() if row is None else row)
+        literal.update(self.next_row(environment) if row is None else row)
         literal.update(self.overrides)
         literal.update(self.secret_overrides)
         for name in literal:
@@ -1413,7 +1420,7 @@ class Iteration:
     def run(self):
         collection = self.runtime.collection
         try:
-            self.runtime.prepare(self.context)
+            self.runtime.prepare(self.context, environment=self.user.environment)
         except RenderError as error:
             self.report_error("prepare variables", str(error))
             return
