@@ -155,3 +155,54 @@ pub fn locust(
         inputs,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(files: &[(&str, &str)]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "runner-locust-unit-{}-{}",
+            std::process::id(),
+            files.len()
+        ));
+        let _ = std::fs::create_dir_all(&dir);
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text).expect("write");
+        }
+        dir
+    }
+
+    #[test]
+    fn includes_are_inlined_credentials_lifted_and_losses_reported() {
+        let dir = scratch(&[
+            (
+                "main.yaml",
+                "name: Main\nload: { max_p95: 250ms, max_failure_rate: 2% }\nsteps:\n  - name: Shared\n    include: shared.yaml\n  - name: Odd\n    request:\n      url: \"http://x/{{#each xs}}{{this}}{{/each}}\"\n      auth: { basic: { username: u, password: literal-pw-4411 } }\n    expect: { schema: odd.json, body: { matches: '\\p{Lu}' } }\n",
+            ),
+            (
+                "shared.yaml",
+                "name: Shared\nvars: { who: me }\nsteps:\n  - name: Inner\n    request: { url: \"http://x/{{who}}\" }\n    capture: { id: \"$.items[0].id\" }\n",
+            ),
+            ("odd.json", r#"{"type": "object", "unevaluatedProperties": false}"#),
+        ]);
+        let path = dir.join("main.yaml");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let exported = locust(&text, &path, &LocustOptions::default()).expect("exports");
+        assert!(!exported.python.contains("literal-pw-4411"));
+        assert_eq!(exported.credentials.len(), 1);
+        assert_eq!(exported.credentials[0].variable, "RUNNER_CREDENTIAL_1");
+        assert_eq!(exported.credentials[0].value, "literal-pw-4411");
+        assert!(exported.python.contains("\\\"name\\\":\\\"Inner\\\""));
+        assert!(exported.python.contains("class MainUser(RunnerUser)"));
+        assert_eq!(exported.requests, 2);
+        assert_eq!(exported.thresholds.max_p95, Some(250.0));
+        assert_eq!(exported.thresholds.max_failure_rate, Some(0.02));
+        let report = exported.report.to_string();
+        assert!(report.contains("the block `#each`"), "{report}");
+        assert!(report.contains("unevaluatedProperties"), "{report}");
+        assert!(report.contains("Unicode classes"), "{report}");
+        assert_eq!(exported.report.lossy_count(), 3, "{report}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
