@@ -1043,6 +1043,7 @@ steps:
         $.headers.*: { count: 99 }
         "$..absent": { empty: true }
       body: { contains: nope }
+      schema: echo.schema.json
       url: { ends_with: /other }
       values:
         "{{user}}": { equals: bob }
@@ -1053,7 +1054,22 @@ steps:
 #[test]
 fn locust_failures_carry_runners_messages() {
     let Some(locust) = locust() else { return };
-    let (_fixture, path) = fixture(&[("messages.yaml", MESSAGES)]);
+    let (_fixture, path) = fixture(&[
+        ("messages.yaml", MESSAGES),
+        (
+            "echo.schema.json",
+            r#"{
+  "type": "object",
+  "required": ["method", "missing"],
+  "properties": {
+    "method": { "enum": ["POST", "PUT"] },
+    "json": { "type": ["object", "array"] },
+    "text": { "type": "string", "minLength": 3 },
+    "headers": { "type": "object", "additionalProperties": { "type": "string", "pattern": "^z" } }
+  }
+}"#,
+        ),
+    ]);
     let run = runner_with_env(
         [
             "run".as_ref(),

@@ -561,118 +561,173 @@ def _pointer(root, ref):
     return node
 
 
+_TYPE_ORDER = ("array", "boolean", "integer", "null", "number", "object", "string")
+
+
+def _plural(n, one, many):
+    return one if n == 1 else many
+
+
+def _enum_message(instance, options):
+    """As the jsonschema crate writes it: `"x" is not one of "a", "b" or "c"`."""
+    shown = [json_text(o) for o in options]
+    if len(shown) <= 3:
+        listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+    else:
+        listed = ", ".join(shown[:2]) + " or %d other candidates" % (len(shown) - 2)
+    return "%s is not one of %s" % (json_text(instance), listed)
+
+
+def _object_errors(schema, instance, root, at):
+    """`properties`, `patternProperties` and `additionalProperties` together: with
+    `additionalProperties`, in the instance's order, else in the schema's."""
+    errors = []
+    properties = schema.get("properties", {})
+    patterns = schema.get("patternProperties", {})
+
+    def where(name):
+        return at + "/" + name.replace("~", "~0").replace("/", "~1")
+
+    if "additionalProperties" not in schema:
+        for name, sub in properties.items():
+            if name in instance:
+                errors += schema_errors(sub, instance[name], root, where(name))
+        for pattern, sub in patterns.items():
+            for name, value in instance.items():
+                if _re.search(pattern, name):
+                    errors += schema_errors(sub, value, root, where(name))
+        return errors
+    extra = schema["additionalProperties"]
+    unexpected = []
+    for name, value in instance.items():
+        known = False
+        if name in properties:
+            known = True
+            errors += schema_errors(properties[name], value, root, where(name))
+        for pattern, sub in patterns.items():
+            if _re.search(pattern, name):
+                known = True
+                errors += schema_errors(sub, value, root, where(name))
+        if not known:
+            if extra is False:
+                unexpected.append(name)
+            elif isinstance(extra, dict):
+                errors += schema_errors(extra, value, root, where(name))
+    if unexpected:
+        errors.append((at, "Additional properties are not allowed (%s %s)" % (
+            ", ".join("'%s'" % n for n in unexpected),
+            _plural(len(unexpected), "was unexpected", "were unexpected"),
+        )))
+    return errors
+
+
 def schema_errors(schema, instance, root=None, at=""):
-    """(instance path, message) for each place `instance` breaks `schema`."""
+    """(instance path, message) for each place `instance` breaks `schema`, keyword by keyword
+    in the schema's order, with the jsonschema crate's messages."""
     root = schema if root is None else root
     if schema is True or schema == {}:
         return []
     if schema is False:
         return [(at, "False schema does not allow %s" % json_text(instance))]
     errors = []
-    if "$ref" in schema:
-        errors += schema_errors(_pointer(root, schema["$ref"]), instance, root, at)
-    if "type" in schema:
-        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-        if not any(_TYPES[t](instance) for t in types):
-            wanted = (
-                json_text(types[0])
-                if len(types) == 1
-                else ", ".join(json_text(t) for t in types)
-            )
-            return errors + [(at, "%s is not of type%s %s" % (json_text(instance), "" if len(types) == 1 else "s", wanted))]
-    if "enum" in schema and not any(_json_eq(instance, e) for e in schema["enum"]):
-        errors.append((at, "%s is not one of %s" % (json_text(instance), json_text(schema["enum"]))))
-    if "const" in schema and not _json_eq(instance, schema["const"]):
-        errors.append((at, "%s was expected" % json_text(schema["const"])))
-    for key in ("allOf", "anyOf", "oneOf"):
-        if key in schema:
-            results = [schema_errors(s, instance, root, at) for s in schema[key]]
-            passed = sum(1 for r in results if not r)
-            if key == "allOf":
-                for r in results:
-                    errors += r
-            elif key == "anyOf" and passed == 0:
-                errors.append((at, "%s is not valid under any of the schemas listed in the 'anyOf' keyword" % json_text(instance)))
-            elif key == "oneOf" and passed != 1:
-                errors.append((at, "%s is not valid under exactly one of the schemas listed in the 'oneOf' keyword" % json_text(instance)))
-    if "not" in schema and not schema_errors(schema["not"], instance, root, at):
-        errors.append((at, "%s is not allowed" % json_text(instance)))
-    if "if" in schema:
-        branch = "then" if not schema_errors(schema["if"], instance, root, at) else "else"
-        if branch in schema:
-            errors += schema_errors(schema[branch], instance, root, at)
-    if isinstance(instance, dict):
-        for name in schema.get("required", []):
-            if name not in instance:
-                errors.append((at, "%s is a required property" % json_text(name)))
-        properties = schema.get("properties", {})
-        patterns = schema.get("patternProperties", {})
-        for name, value in instance.items():
-            where = at + "/" + name.replace("~", "~0").replace("/", "~1")
-            known = False
-            if name in properties:
-                known = True
-                errors += schema_errors(properties[name], value, root, where)
-            for pattern, sub in patterns.items():
-                if _re.search(pattern, name):
-                    known = True
-                    errors += schema_errors(sub, value, root, where)
-            if not known and "additionalProperties" in schema:
-                extra = schema["additionalProperties"]
-                if extra is False:
-                    errors.append((at, "Additional properties are not allowed (%s was unexpected)" % json_text(name)))
-                elif isinstance(extra, dict):
-                    errors += schema_errors(extra, value, root, where)
-            if "propertyNames" in schema:
-                errors += schema_errors(schema["propertyNames"], name, root, where)
-        if "minProperties" in schema and len(instance) < schema["minProperties"]:
-            errors.append((at, "%s has less than %d properties" % (json_text(instance), schema["minProperties"])))
-        if "maxProperties" in schema and len(instance) > schema["maxProperties"]:
-            errors.append((at, "%s has more than %d properties" % (json_text(instance), schema["maxProperties"])))
-        for name, needed in schema.get("dependentRequired", {}).items():
-            if name in instance:
-                for other in needed:
-                    if other not in instance:
-                        errors.append((at, "%s is a required property" % json_text(other)))
-    if isinstance(instance, list):
-        prefix = schema.get("prefixItems", [])
-        items = schema.get("items")
-        if isinstance(items, list):
-            prefix, items = items, schema.get("additionalItems")
-        for i, value in enumerate(instance):
-            sub = prefix[i] if i < len(prefix) else items
-            if isinstance(sub, (dict, bool)):
-                errors += schema_errors(sub, value, root, "%s/%d" % (at, i))
-        if "minItems" in schema and len(instance) < schema["minItems"]:
-            errors.append((at, "%s has less than %d items" % (json_text(instance), schema["minItems"])))
-        if "maxItems" in schema and len(instance) > schema["maxItems"]:
-            errors.append((at, "%s has more than %d items" % (json_text(instance), schema["maxItems"])))
-        if schema.get("uniqueItems") and any(
-            _json_eq(a, b) for i, a in enumerate(instance) for b in instance[i + 1 :]
-        ):
-            errors.append((at, "%s has non-unique elements" % json_text(instance)))
-        if "contains" in schema and not any(
-            not schema_errors(schema["contains"], v, root, at) for v in instance
-        ):
-            errors.append((at, "None of %s are valid under the given schema" % json_text(instance)))
-    if isinstance(instance, str):
-        if "minLength" in schema and len(instance) < schema["minLength"]:
-            errors.append((at, "%s is shorter than %d characters" % (json_text(instance), schema["minLength"])))
-        if "maxLength" in schema and len(instance) > schema["maxLength"]:
-            errors.append((at, "%s is longer than %d characters" % (json_text(instance), schema["maxLength"])))
-        if "pattern" in schema and not _re.search(schema["pattern"], instance):
-            errors.append((at, "%s does not match %s" % (json_text(instance), json_text(schema["pattern"]))))
-    if _is_number(instance):
-        for key, broken, text in (
-            ("minimum", lambda v, m: v < m, "less than the minimum of"),
-            ("maximum", lambda v, m: v > m, "greater than the maximum of"),
-            ("exclusiveMinimum", lambda v, m: v <= m, "less than or equal to the minimum of"),
-            ("exclusiveMaximum", lambda v, m: v >= m, "greater than or equal to the maximum of"),
-        ):
-            if _is_number(schema.get(key)) and broken(instance, schema[key]):
-                errors.append((at, "%s is %s %s" % (json_text(instance), text, json_text(schema[key]))))
-        if _is_number(schema.get("multipleOf")) and (instance / schema["multipleOf"]) % 1:
-            errors.append((at, "%s is not a multiple of %s" % (json_text(instance), json_text(schema["multipleOf"]))))
+    shown = json_text(instance)
+    objects_done = False
+    for keyword, value in schema.items():
+        if keyword == "$ref":
+            errors += schema_errors(_pointer(root, value), instance, root, at)
+        elif keyword == "type":
+            types = value if isinstance(value, list) else [value]
+            if not any(_TYPES[t](instance) for t in types):
+                if len(types) == 1:
+                    errors.append((at, '%s is not of type "%s"' % (shown, types[0])))
+                else:
+                    ordered = [t for t in _TYPE_ORDER if t in types]
+                    errors.append((at, "%s is not of types %s" % (shown, ", ".join('"%s"' % t for t in ordered))))
+        elif keyword == "enum":
+            if not any(_json_eq(instance, e) for e in value):
+                errors.append((at, _enum_message(instance, value)))
+        elif keyword == "const":
+            if not _json_eq(instance, value):
+                errors.append((at, "%s was expected" % json_text(value)))
+        elif keyword == "allOf":
+            for sub in value:
+                errors += schema_errors(sub, instance, root, at)
+        elif keyword == "anyOf":
+            if all(schema_errors(sub, instance, root, at) for sub in value):
+                errors.append((at, "%s is not valid under any of the schemas listed in the 'anyOf' keyword" % shown))
+        elif keyword == "oneOf":
+            passed = sum(1 for sub in value if not schema_errors(sub, instance, root, at))
+            if passed == 0:
+                errors.append((at, "%s is not valid under any of the schemas listed in the 'oneOf' keyword" % shown))
+            elif passed > 1:
+                errors.append((at, "%s is valid under more than one of the schemas listed in the 'oneOf' keyword" % shown))
+        elif keyword == "not":
+            if not schema_errors(value, instance, root, at):
+                errors.append((at, "%s is not allowed for %s" % (json_text(value), shown)))
+        elif keyword == "if":
+            branch = "then" if not schema_errors(value, instance, root, at) else "else"
+            if branch in schema:
+                errors += schema_errors(schema[branch], instance, root, at)
+        elif isinstance(instance, dict):
+            if keyword == "required":
+                for name in value:
+                    if name not in instance:
+                        errors.append((at, "%s is a required property" % json_text(name)))
+            elif keyword in ("properties", "patternProperties", "additionalProperties"):
+                if not objects_done:
+                    objects_done = True
+                    errors += _object_errors(schema, instance, root, at)
+            elif keyword == "propertyNames":
+                for name in instance:
+                    errors += schema_errors(value, name, root, at)
+            elif keyword == "minProperties" and len(instance) < value:
+                errors.append((at, "%s has less than %d %s" % (shown, value, _plural(value, "property", "properties"))))
+            elif keyword == "maxProperties" and len(instance) > value:
+                errors.append((at, "%s has more than %d %s" % (shown, value, _plural(value, "property", "properties"))))
+            elif keyword == "dependentRequired":
+                for name, needed in value.items():
+                    if name in instance:
+                        for other in needed:
+                            if other not in instance:
+                                errors.append((at, "%s is a required property" % json_text(other)))
+        elif isinstance(instance, list):
+            if keyword in ("items", "prefixItems") and keyword == ("prefixItems" if "prefixItems" in schema else "items"):
+                prefix = schema.get("prefixItems", [])
+                items = schema.get("items")
+                if isinstance(items, list):
+                    prefix, items = items, schema.get("additionalItems")
+                for i, item in enumerate(instance):
+                    sub = prefix[i] if i < len(prefix) else items
+                    if isinstance(sub, (dict, bool)):
+                        errors += schema_errors(sub, item, root, "%s/%d" % (at, i))
+            elif keyword == "minItems" and len(instance) < value:
+                errors.append((at, "%s has less than %d %s" % (shown, value, _plural(value, "item", "items"))))
+            elif keyword == "maxItems" and len(instance) > value:
+                errors.append((at, "%s has more than %d %s" % (shown, value, _plural(value, "item", "items"))))
+            elif keyword == "uniqueItems" and value and any(
+                _json_eq(a, b) for i, a in enumerate(instance) for b in instance[i + 1 :]
+            ):
+                errors.append((at, "%s has non-unique elements" % shown))
+            elif keyword == "contains" and not any(not schema_errors(value, v, root, at) for v in instance):
+                errors.append((at, "None of %s are valid under the given schema" % shown))
+        elif isinstance(instance, str):
+            if keyword == "minLength" and len(instance) < value:
+                errors.append((at, "%s is shorter than %d %s" % (shown, value, _plural(value, "character", "characters"))))
+            elif keyword == "maxLength" and len(instance) > value:
+                errors.append((at, "%s is longer than %d %s" % (shown, value, _plural(value, "character", "characters"))))
+            elif keyword == "pattern" and not _re.search(value, instance):
+                errors.append((at, '%s does not match "%s"' % (shown, value)))
+        elif _is_number(instance) and _is_number(value):
+            for name, broken, text in (
+                ("minimum", lambda v, m: v < m, "less than the minimum of"),
+                ("maximum", lambda v, m: v > m, "greater than the maximum of"),
+                ("exclusiveMinimum", lambda v, m: v <= m, "less than or equal to the minimum of"),
+                ("exclusiveMaximum", lambda v, m: v >= m, "greater than or equal to the maximum of"),
+            ):
+                if keyword == name and broken(instance, value):
+                    errors.append((at, "%s is %s %s" % (shown, text, json_text(value))))
+            if keyword == "multipleOf" and (instance / value) % 1:
+                errors.append((at, "%s is not a multiple of %s" % (shown, json_text(value))))
     return errors
 
 
