@@ -37,7 +37,7 @@ pub struct LoadArgs {
     #[arg(long, short = 'u', default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub users: u32,
     /// Users started per second (default: all at once).
-    #[arg(long, short = 'r', value_name = "R")]
+    #[arg(long, short = 'r', value_name = "R", value_parser = parse_rate)]
     pub spawn_rate: Option<f64>,
     /// How long the load lasts (`10s`, `5m`).
     #[arg(long, short = 't', default_value = "30s", value_name = "DURATION", value_parser = parse_run_time)]
@@ -75,7 +75,7 @@ pub struct LoadArgs {
     /// Refuse (exit 2) a collection with anything the locustfile cannot express.
     #[arg(long)]
     pub strict: bool,
-    /// Keep the generated locustfile and Locust's CSV statistics in this directory.
+    /// Keep the generated locustfile and the run's statistics (JSON) in this directory.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
 }
@@ -84,6 +84,15 @@ fn parse_pair(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
         _ => Err(format!("`{text}` is not NAME=VALUE")),
+    }
+}
+
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(rate) if rate > 0.0 && rate.is_finite() => Ok(rate),
+        _ => Err(format!(
+            "`{text}` is not a positive number of users per second"
+        )),
     }
 }
 
