@@ -51,6 +51,7 @@ struct Seen {
     authorization: String,
     cookie: String,
     worker: String,
+    api_key: String,
     /// JSON bodies parsed (key order and spacing do not matter), others as text.
     body: Value,
 }
@@ -106,6 +107,7 @@ async fn record(request: Request) -> Response {
         authorization: header("authorization"),
         cookie: header("cookie"),
         worker: header("x-worker"),
+        api_key: header("x-api-key"),
         body: match content_type.split_once("boundary=") {
             Some((_, boundary)) => multipart_parts(&text, boundary.trim_matches('"')),
             None => serde_json::from_str(&text).unwrap_or(Value::String(text.clone())),
@@ -132,6 +134,17 @@ async fn record(request: Request) -> Response {
             "expires_in": 3600
         }))
         .into_response(),
+        "elsewhere" => (
+            StatusCode::FOUND,
+            [(
+                "location",
+                format!(
+                    "http://localhost:{}/{prefix}/landed-elsewhere",
+                    recording_server().port()
+                ),
+            )],
+        )
+            .into_response(),
         "redirect" => (
             StatusCode::FOUND,
             [("location", format!("/{prefix}/landed"))],
@@ -539,6 +552,11 @@ steps:
     request: { url: "{{base}}/redirect", cookies: { theme: dark } }
     expect: { url: { ends_with: /landed } }
     capture: { hops: { redirects: true } }
+  - name: Across origins
+    request:
+      url: "{{base}}/elsewhere"
+      cookies: { flavour: mint }
+      auth: { api_key: { header: X-Api-Key, value: "{{client_secret}}" } }
   - name: Not followed
     request: { url: "{{base}}/redirect", follow_redirects: false }
     expect: { status: 302, headers: { location: { ends_with: /landed } } }
@@ -626,6 +644,15 @@ fn oauth2_bodies_redirects_pages_and_rows_match_runner_run() {
         targets.iter().filter(|t| **t == "landed").count(),
         2,
         "{targets:?}"
+    );
+    // A redirect to another origin (localhost for 127.0.0.1) carries no credentials.
+    let elsewhere = from_run
+        .iter()
+        .find(|s| s.target == "landed-elsewhere")
+        .expect("the cross-origin hop");
+    assert_eq!(
+        (elsewhere.api_key.as_str(), elsewhere.cookie.as_str()),
+        ("", "")
     );
     assert_eq!(
         from_run.len(),

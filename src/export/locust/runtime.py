@@ -1450,12 +1450,30 @@ class OAuth2Tokens:
 
 
 def _origin(url):
+    """Scheme, host and port (the scheme's default when none is written)."""
     parts = _urlparse.urlsplit(url)
-    return (parts.scheme, parts.hostname, parts.port)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return (parts.scheme, parts.hostname, port)
 
 
-class Step:
-    """One step run with the variables of the moment."""
+def _guard_redirects(user):
+    """As runner does, credentials go only to the request's own origin: on a redirect to
+    another one, the helper's header, `Authorization`, `Proxy-Authorization` and the cookies
+    the step wrote are dropped (requests itself drops only `Authorization`)."""
+    client = user.client
+    original = client.rebuild_auth
+
+    def rebuild_auth(prepared, response):
+        original(prepared, response)
+        if _origin(prepared.url) == _origin(user.runner_origin):
+            return
+        for header in list(prepared.headers):
+            if header.lower() in user.runner_private:
+                del prepared.headers[header]
+        prepared.headers.pop("Cookie", None)
+        prepared.prepare_cookies(client.cookies)
+
+    client.rebuild_auth = rebuild_auth
 
 
 class Iteration:
@@ -1683,7 +1701,6 @@ class Iteration:
         """Sends once; `judge(received)` returns the failure text or None. Returns Received."""
         kwargs = dict(kwargs)
         headers = dict(kwargs["headers"])
-        origin = _origin(url)
         auth_header = kwargs.pop("auth_header", None)
         auth_query = kwargs.pop("auth_query", None)
         if auth_header:
@@ -1696,6 +1713,10 @@ class Iteration:
             headers["Authorization"] = "Bearer " + self.user.oauth2.token(oauth2, self.secrets)
         kwargs["headers"] = headers
         self.user.client.max_redirects = max_redirects
+        self.user.runner_origin = url
+        self.user.runner_private = {"authorization", "proxy-authorization", "cookie"} | (
+            {auth_header[0].lower()} if auth_header else set()
+        )
         for again in (False, True):
             began = _time.perf_counter()
             with self.user.client.request(method, url, name=name, catch_response=True, **kwargs) as response:
@@ -1713,8 +1734,6 @@ class Iteration:
                     response.failure(self.secrets.mask(failure))
                 else:
                     response.success()
-                if received.response.history and _origin(received.url) != origin:
-                    pass  # requests drops Authorization itself on a change of host
                 return received
 
     def request_step(self, step, name, scope):
@@ -1929,6 +1948,9 @@ class RunnerUser(HttpUser):
         self.oauth2 = OAuth2Tokens(self)
         self.runner_iterations = 0
         self.client.headers["User-Agent"] = "runner/%s" % self.collection["version"]
+        self.runner_origin = ""
+        self.runner_private = set()
+        _guard_redirects(self)
 
     @task
     def run_collection(self):
