@@ -353,7 +353,7 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
     command
         .arg("-f")
         .arg(&locustfile)
-        .args(["--headless", "--only-summary", "--skip-log"])
+        .args(["--headless", "--only-summary", "--skip-log-setup"])
         .args(["-u", &args.users.to_string()])
         .args(["-r", &spawn_rate.to_string()])
         .args(["-t", &format!("{seconds}s")])

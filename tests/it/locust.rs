@@ -719,7 +719,7 @@ steps:
             .arg("-f")
             .arg(&locustfile)
             .args(args)
-            .args(["--skip-log"])
+            .args(["--skip-log-setup"])
             .current_dir(fixture.path())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
