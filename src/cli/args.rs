@@ -37,6 +37,8 @@ pub enum Command {
     /// Convert a runner collection into another tool's format.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Load-test a collection on Locust: many users, per-step latency percentiles, thresholds.
+    Load(Box<super::locust_args::LoadArgs>),
     /// Print the shell completion script for SHELL (see README for installing it).
     Completions(CompletionsArgs),
     /// Review snapshot changes recorded by `runner run` (`__snapshots__/*.snap.yaml.new`).
@@ -259,6 +261,9 @@ pub enum ExportCommand {
     /// A Postman Collection v2.1: captures and expectations become test scripts. What cannot
     /// be expressed is listed on stderr.
     Postman(ExportPostmanArgs),
+    /// A Locust 2.x scenario (locustfile): one user class running the steps in order. What
+    /// cannot be expressed is listed on stderr.
+    Locust(super::locust_args::ExportLocustArgs),
 }
 
 /// `runner export postman`.

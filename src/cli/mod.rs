@@ -10,6 +10,8 @@ mod import_openapi;
 mod import_recorded;
 mod list;
 mod load;
+mod locust;
+mod locust_args;
 mod output;
 mod paths;
 mod progress;
@@ -101,6 +103,8 @@ pub fn main() -> ExitCode {
                 args.color = color;
                 export::postman(&args)
             }
+            Command::Export(ExportCommand::Locust(args)) => locust::export_locust(&args, color),
+            Command::Load(args) => locust::load(*args, color).await,
             Command::Completions(args) => completions::completions(&args),
             Command::Snapshots(SnapshotsCommand::Review(args)) => review::review(&args, color),
         }

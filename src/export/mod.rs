@@ -8,12 +8,15 @@
 //! dropping silently.
 
 mod context;
+pub mod locust;
 mod postman;
 mod script;
 
 use std::path::Path;
 
 use crate::postman::Report;
+
+pub use locust::locust;
 
 /// The result of an export.
 #[derive(Debug, Clone)]

@@ -46,6 +46,11 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
                 "Postman keeps environments in files of their own: export them from runner's YAML by hand, or set the variables in Postman",
             ),
             "tags" => cx.report.note("collection", "tags", "Postman has no tags"),
+            "load" => cx.report.note(
+                "collection",
+                "load",
+                "load-test thresholds are for `runner load`; Postman has none",
+            ),
             other => cx.report.lossy("collection", other, format!("the field `{other}` is not exported")),
         }
     }

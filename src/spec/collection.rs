@@ -57,6 +57,9 @@ pub struct CollectionSpec {
     /// run created).
     #[serde(default)]
     pub finally: Vec<StepSpec>,
+    /// Thresholds of a load run (`runner load`, docs/load.md); `runner run` ignores them.
+    #[serde(default)]
+    pub load: Option<super::load::LoadSpec>,
 }
 
 /// An environment variable the collection reads.

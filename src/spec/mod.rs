@@ -8,6 +8,7 @@ pub mod capture;
 pub mod collection;
 pub mod duration;
 pub mod field;
+pub mod load;
 pub mod predicate;
 pub mod schema;
 pub mod size;

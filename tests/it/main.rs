@@ -16,6 +16,7 @@ mod jsonpath_cts;
 mod junit_schema;
 mod layers;
 mod located;
+mod locust;
 mod openapi;
 mod postman;
 mod reports;

@@ -353,6 +353,7 @@ fn build(seed: SeedFile, now: &str) -> Result<Store, String> {
         endpoints: BTreeMap::new(),
         sms: BTreeMap::new(),
         detached_data: BTreeSet::new(),
+        last_endpoint_id: 0,
     };
 
     // Endpoints with explicit addresses first, so allocation never hands out a taken one.
@@ -473,6 +474,7 @@ fn build(seed: SeedFile, now: &str) -> Result<Store, String> {
             return Err(format!("duplicate sms id {}", sms.id));
         }
     }
+    store.last_endpoint_id = store.endpoints.keys().next_back().copied().unwrap_or(0);
     Ok(store)
 }
 
@@ -515,6 +517,15 @@ mod tests {
 
     fn built_in() -> Store {
         load(None, NOW).unwrap_or_else(|e| panic!("built-in seed must load: {e}"))
+    }
+
+    #[test]
+    fn a_deleted_endpoints_id_is_never_issued_again() {
+        let mut store = built_in();
+        let highest = store.endpoints.keys().next_back().copied().unwrap_or(0);
+        store.endpoints.remove(&highest);
+        assert_eq!(store.next_endpoint_id(), highest + 1);
+        assert_eq!(store.next_endpoint_id(), highest + 2);
     }
 
     #[test]

@@ -241,6 +241,9 @@ pub(crate) struct Store {
     pub sms: BTreeMap<i64, Sms>,
     /// Endpoints whose PDP context was reset (they read `ATTACHED`).
     pub detached_data: std::collections::BTreeSet<i64>,
+    /// The highest endpoint id issued so far: ids of deleted endpoints are never issued
+    /// again, as with the real API (a load test's users delete and create concurrently).
+    pub last_endpoint_id: i64,
 }
 
 fn profile_ref(profile: Option<&Map<String, Value>>, id: i64) -> Value {
@@ -286,9 +289,11 @@ impl Store {
             .map(|space| space.id)
     }
 
-    /// Next id for a new endpoint.
-    pub(crate) fn next_endpoint_id(&self) -> i64 {
-        self.endpoints.keys().next_back().map_or(1, |id| id + 1)
+    /// Next id for a new endpoint: above every id issued before, deleted ones included.
+    pub(crate) fn next_endpoint_id(&mut self) -> i64 {
+        let highest = self.endpoints.keys().next_back().copied().unwrap_or(0);
+        self.last_endpoint_id = self.last_endpoint_id.max(highest) + 1;
+        self.last_endpoint_id
     }
 
     /// Next id for a new SMS.

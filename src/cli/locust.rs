@@ -1,0 +1,684 @@
+//! `runner export locust` and `runner load`: the collection as a Locust scenario, and a load
+//! run of it on a local Locust (headless, optionally with worker processes), judged against
+//! thresholds with runner's own per-step summary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::{Map, Value};
+
+use super::args::ColorWhen;
+use super::exit_code;
+use super::locust_args::{ExportLocustArgs, LoadArgs};
+use runner::engine::{Override, RunOptions, Sandboxes};
+use runner::export::locust::{LocustExport, LocustOptions, Thresholds};
+use runner::spec::collection::SandboxKind;
+
+/// How to get Locust, shown when it is missing.
+const INSTALL: &str = "Locust is not installed (or not on PATH). Install it with \
+    `python3 -m pip install locust` (or `pipx install locust`), or point RUNNER_LOCUST at the \
+    `locust` executable (e.g. RUNNER_LOCUST=.venv/bin/locust)";
+
+fn error(stderr: &mut dyn Write, message: impl std::fmt::Display) {
+    let _ = writeln!(stderr, "error: {message}");
+}
+
+/// Validates `path` under `options`, then exports it; prints what could not be expressed.
+fn export(
+    stderr: &mut dyn Write,
+    consequence: &str,
+    path: &Path,
+    options: RunOptions,
+    locust: &LocustOptions,
+    strict: bool,
+) -> Result<LocustExport, u8> {
+    if let Err(problems) =
+        super::load::collections(&[path.to_path_buf()], |_| vec![options.clone()])
+    {
+        let mut text = Vec::new();
+        super::load::print_problems(&mut text, &problems, consequence);
+        let _ = stderr.write_all(&text);
+        return Err(exit_code::INVALID_INPUT);
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        error(stderr, format!("cannot read {}: {e}", path.display()));
+        exit_code::INVALID_INPUT
+    })?;
+    let exported = runner::export::locust(&text, path, locust).map_err(|e| {
+        error(stderr, e);
+        exit_code::INVALID_INPUT
+    })?;
+    let _ = write!(stderr, "{}", exported.report);
+    let lossy = exported.report.lossy_count();
+    if strict && lossy > 0 {
+        error(
+            stderr,
+            format!(
+                "{lossy} thing{} could not be expressed in Locust and --strict is set: nothing was run or written",
+                plural(lossy)
+            ),
+        );
+        return Err(exit_code::INVALID_INPUT);
+    }
+    Ok(exported)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn rows(path: Option<&PathBuf>) -> Result<Vec<Map<String, Value>>, String> {
+    match path {
+        Some(path) => super::data::read_rows(path),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Overrides as `validate` checks them: names matter, the first row stands for the rows.
+fn overrides(
+    vars: &[(String, String)],
+    secrets: &[(String, String)],
+    rows: &[Map<String, Value>],
+) -> Vec<Override> {
+    let mut out: Vec<Override> = rows
+        .first()
+        .into_iter()
+        .flatten()
+        .map(|(name, value)| Override {
+            name: name.clone(),
+            value: value.clone(),
+            secret: false,
+        })
+        .collect();
+    for (list, secret) in [(vars, false), (secrets, true)] {
+        out.extend(list.iter().map(|(name, value)| Override {
+            name: name.clone(),
+            value: Value::String(value.clone()),
+            secret,
+        }));
+    }
+    out
+}
+
+/// `runner export locust`.
+pub(super) fn export_locust(args: &ExportLocustArgs, color: ColorWhen) -> u8 {
+    let mut stderr = anstream::AutoStream::new(std::io::stderr(), color.choice());
+    let data = match rows(args.data.as_ref()) {
+        Ok(rows) => rows,
+        Err(message) => {
+            error(&mut stderr, message);
+            return exit_code::INVALID_INPUT;
+        }
+    };
+    let options = RunOptions {
+        environment: args.env.clone(),
+        overrides: overrides(&[], &[], &data),
+        require_inputs: false,
+        ..RunOptions::default()
+    };
+    let locust = LocustOptions {
+        environment: args.env.clone(),
+        data,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    let exported = match export(
+        &mut stderr,
+        "nothing was exported",
+        &args.collection,
+        options,
+        &locust,
+        args.strict,
+    ) {
+        Ok(exported) => exported,
+        Err(code) => return code,
+    };
+    let destination = match &args.output {
+        Some(output) => {
+            if let Err(e) = std::fs::write(output, &exported.python) {
+                error(
+                    &mut stderr,
+                    format!("cannot write {}: {e}", output.display()),
+                );
+                return exit_code::INVALID_INPUT;
+            }
+            output.display().to_string()
+        }
+        None => {
+            let mut stdout = std::io::stdout();
+            let _ = stdout.write_all(exported.python.as_bytes());
+            let _ = stdout.flush();
+            "stdout".to_owned()
+        }
+    };
+    let lossy = exported.report.lossy_count();
+    let _ = writeln!(
+        stderr,
+        "exported {} request step{} from {} to {destination} (Locust 2.x, user class {}){}",
+        exported.requests,
+        plural(exported.requests),
+        args.collection.display(),
+        exported.class_name,
+        match lossy {
+            0 => String::new(),
+            n => format!("; {n} thing{} not expressible (listed above)", plural(n)),
+        }
+    );
+    if let Some(kind) = &exported.sandbox {
+        let _ = writeln!(
+            stderr,
+            "the environment `{}` runs against the bundled {kind} sandbox: start `runner sandbox {kind}` and set RUNNER_SANDBOX_URL and RUNNER_SANDBOX_APPLICATION_TOKEN, or use `runner load`",
+            exported.environment.as_deref().unwrap_or_default()
+        );
+    }
+    exit_code::SUCCESS
+}
+
+/// The `locust` executable: `RUNNER_LOCUST`, else `locust` on PATH.
+fn find_locust() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("RUNNER_LOCUST").filter(|p| !p.is_empty()) {
+        let path = PathBuf::from(path);
+        return path.is_file().then_some(path);
+    }
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join("locust"))
+        .find(|candidate| candidate.is_file())
+}
+
+/// One row of Locust's `_stats.csv`.
+#[derive(Debug, Clone)]
+struct StepStats {
+    method: String,
+    name: String,
+    requests: u64,
+    failures: u64,
+    p50: f64,
+    p95: f64,
+    p99: f64,
+}
+
+/// Every step's statistics, the total, and `(occurrences, step, message)` per failure.
+type Statistics = (Vec<StepStats>, StepStats, Vec<(u64, String, String)>);
+
+/// The statistics the locustfile writes when Locust quits (`RUNNER_STATS_FILE`): every
+/// step, the total, and the failures with their messages.
+fn read_stats(path: &Path) -> Result<Statistics, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read Locust's statistics {}: {e}", path.display()))?;
+    let document: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("Locust's statistics {} are not JSON: {e}", path.display()))?;
+    let entry = |v: &Value| StepStats {
+        method: v["method"].as_str().unwrap_or_default().to_owned(),
+        name: v["name"].as_str().unwrap_or_default().to_owned(),
+        requests: v["requests"].as_u64().unwrap_or(0),
+        failures: v["failures"].as_u64().unwrap_or(0),
+        p50: v["p50"].as_f64().unwrap_or(0.0),
+        p95: v["p95"].as_f64().unwrap_or(0.0),
+        p99: v["p99"].as_f64().unwrap_or(0.0),
+    };
+    let steps = document["steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(entry)
+        .collect();
+    let total = entry(&document["total"]);
+    let mut failures: Vec<(u64, String, String)> = document["failures"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["occurrences"].as_u64().unwrap_or(0),
+                f["name"].as_str().unwrap_or_default().to_owned(),
+                f["error"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    failures.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok((steps, total, failures))
+}
+
+fn ms(value: f64) -> String {
+    format!("{} ms", value.round() as u64)
+}
+
+/// A scratch directory for the locustfile and the statistics, removed unless kept.
+struct Scratch {
+    dir: PathBuf,
+    keep: bool,
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// `runner load`.
+pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
+    let mut stderr = anstream::AutoStream::new(std::io::stderr(), color.choice());
+    let mut stdout = anstream::AutoStream::new(std::io::stdout(), color.choice());
+    let data = match rows(args.data.as_ref()) {
+        Ok(rows) => rows,
+        Err(message) => {
+            error(&mut stderr, message);
+            return exit_code::INVALID_INPUT;
+        }
+    };
+    let options = RunOptions {
+        environment: args.env.clone(),
+        overrides: overrides(&args.vars, &args.secrets, &data),
+        ..RunOptions::default()
+    };
+    let locust_options = LocustOptions {
+        environment: args.env.clone(),
+        data,
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    let exported = match export(
+        &mut stderr,
+        "nothing was sent",
+        &args.collection,
+        options,
+        &locust_options,
+        args.strict,
+    ) {
+        Ok(exported) => exported,
+        Err(code) => return code,
+    };
+    let Some(locust) = find_locust() else {
+        error(&mut stderr, INSTALL);
+        return exit_code::RUNTIME_ERROR;
+    };
+    let scratch = match &args.keep {
+        Some(dir) => Scratch {
+            dir: dir.clone(),
+            keep: true,
+        },
+        None => Scratch {
+            dir: std::env::temp_dir().join(format!(
+                "runner-load-{}-{}",
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos())
+            )),
+            keep: false,
+        },
+    };
+    if let Err(e) = std::fs::create_dir_all(&scratch.dir) {
+        error(
+            &mut stderr,
+            format!("cannot create {}: {e}", scratch.dir.display()),
+        );
+        return exit_code::RUNTIME_ERROR;
+    }
+    let locustfile = scratch.dir.join("locustfile.py");
+    if let Err(e) = std::fs::write(&locustfile, &exported.python) {
+        error(
+            &mut stderr,
+            format!("cannot write {}: {e}", locustfile.display()),
+        );
+        return exit_code::RUNTIME_ERROR;
+    }
+
+    // The sandbox the environment asks for, as `runner run` starts it.
+    let sandbox = match exported.sandbox.as_deref() {
+        Some("emnify") => match super::sandboxes::Bundled.start(SandboxKind::Emnify).await {
+            Ok(sandbox) => Some(sandbox),
+            Err(e) => {
+                error(&mut stderr, format!("cannot start the EMnify sandbox: {e}"));
+                return exit_code::RUNTIME_ERROR;
+            }
+        },
+        Some(other) => {
+            error(&mut stderr, format!("unknown sandbox `{other}`"));
+            return exit_code::INVALID_INPUT;
+        }
+        None => None,
+    };
+
+    let stats_path = scratch.dir.join("statistics.json");
+    let seconds = args.run_time.as_secs_f64().ceil() as u64;
+    let spawn_rate = args.spawn_rate.unwrap_or(f64::from(args.users));
+    let mut command = Command::new(&locust);
+    command
+        .arg("-f")
+        .arg(&locustfile)
+        .args(["--headless", "--only-summary", "--skip-log-setup"])
+        .args(["-u", &args.users.to_string()])
+        .args(["-r", &spawn_rate.to_string()])
+        .args(["-t", &format!("{seconds}s")])
+        .args(["--stop-timeout", "10", "--exit-code-on-error", "0"])
+        .env("RUNNER_STATS_FILE", &stats_path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    if let Some(workers) = args.workers {
+        // The master listens on loopback on a free port, not on Locust's 5557 on every
+        // interface: runs side by side do not collide, and nothing is exposed.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map_or(5557, |address| address.port())
+            .to_string();
+        command.args(["--processes", &workers.to_string()]);
+        command.env("RUNNER_WORKER_COUNT", workers.to_string());
+        command.args([
+            "--master-bind-host",
+            "127.0.0.1",
+            "--master-bind-port",
+            &port,
+        ]);
+        command.args(["--master-host", "127.0.0.1", "--master-port", &port]);
+    }
+    if let Some(env) = &exported.environment {
+        command.env("RUNNER_ENV", env);
+    }
+    if let Some(n) = args.iterations {
+        command.env("RUNNER_ITERATIONS", n.to_string());
+    }
+    let to_json = |pairs: &[(String, String)]| {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect(),
+        )
+        .to_string()
+    };
+    command.env("RUNNER_VARS", to_json(&args.vars));
+    command.env("RUNNER_SECRETS", to_json(&args.secrets));
+    for credential in &exported.credentials {
+        command.env(&credential.variable, &credential.value);
+    }
+    if let Some(sandbox) = &sandbox {
+        command.env("RUNNER_SANDBOX_URL", &sandbox.vars().url);
+        command.env(
+            "RUNNER_SANDBOX_APPLICATION_TOKEN",
+            &sandbox.vars().application_token,
+        );
+    }
+    let _ = writeln!(
+        stderr,
+        "Locust ({}): {} user{} (spawn rate {spawn_rate}/s) for {seconds}s{} · {}{}",
+        locust.display(),
+        args.users,
+        plural(args.users as usize),
+        args.workers.map_or(String::new(), |k| format!(
+            " on {k} worker process{}",
+            if k == 1 { "" } else { "es" }
+        )),
+        args.collection.display(),
+        exported
+            .environment
+            .as_deref()
+            .map_or(String::new(), |e| format!(" · env {e}")),
+    );
+    let (status, signalled) = wait_for(command).await;
+    if let Some(sandbox) = sandbox {
+        sandbox.stop().await;
+    }
+    let status = match status {
+        Ok(status) => status,
+        Err(e) => {
+            error(
+                &mut stderr,
+                format!("cannot start {}: {e}", locust.display()),
+            );
+            return exit_code::RUNTIME_ERROR;
+        }
+    };
+    if signalled == Some(exit_code::TERMINATED) {
+        error(
+            &mut stderr,
+            "terminated: Locust and its workers were stopped",
+        );
+        return exit_code::TERMINATED;
+    }
+    if !status.success() || !stats_path.is_file() {
+        error(
+            &mut stderr,
+            format!(
+                "Locust stopped without statistics ({status}); its messages are above{}",
+                if args.keep.is_some() {
+                    ""
+                } else {
+                    " (--keep DIR keeps the locustfile)"
+                }
+            ),
+        );
+        return exit_code::RUNTIME_ERROR;
+    }
+    let (stats, total, failures) = match read_stats(&stats_path) {
+        Ok(stats) => stats,
+        Err(message) => {
+            error(&mut stderr, message);
+            return exit_code::RUNTIME_ERROR;
+        }
+    };
+    let thresholds = Thresholds {
+        max_p50: args
+            .max_p50
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .or(exported.thresholds.max_p50),
+        max_p95: args
+            .max_p95
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .or(exported.thresholds.max_p95),
+        max_p99: args
+            .max_p99
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .or(exported.thresholds.max_p99),
+        max_failure_rate: args
+            .max_failure_rate
+            .or(exported.thresholds.max_failure_rate)
+            .or(Some(0.0)),
+    };
+    let broken = summary(&mut stdout, &stats, &total, &failures, &thresholds);
+    if let Some(code) = signalled {
+        error(
+            &mut stderr,
+            "interrupted: the statistics above cover the run until Ctrl-C",
+        );
+        return code;
+    }
+    if total.requests == 0 {
+        error(
+            &mut stderr,
+            "Locust sent no request: is the run time long enough for the users to start?",
+        );
+        return exit_code::RUNTIME_ERROR;
+    }
+    if broken {
+        exit_code::FAILED
+    } else {
+        exit_code::SUCCESS
+    }
+}
+
+/// Runs Locust to its end, in a process group of its own (its `--workers` processes too), so
+/// that a signal reaches all of them: Ctrl-C is passed on as SIGINT, on which Locust stops and
+/// writes its statistics (the summary is printed; exit 130); SIGTERM (a cancelled CI job) is
+/// passed on as SIGTERM, then SIGKILL if Locust is still there 5 s later (exit 143).
+async fn wait_for(mut command: Command) -> (std::io::Result<std::process::ExitStatus>, Option<u8>) {
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(e) => return (Err(e), None),
+    };
+    #[cfg(unix)]
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let mut signalled = None;
+    let mut deadline: Option<std::time::Instant> = None;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                // Worker processes a failed master left behind go with it.
+                signal_group(child.id(), "KILL");
+                return (Ok(status), signalled);
+            }
+            Ok(None) => {}
+            Err(e) => return (Err(e), signalled),
+        }
+        if deadline.is_some_and(|d| std::time::Instant::now() > d) {
+            signal_group(child.id(), "KILL");
+            let _ = child.kill();
+            return (child.wait(), signalled);
+        }
+        #[cfg(unix)]
+        let terminated = async {
+            match terminate.as_mut() {
+                Some(signal) => signal.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminated = std::future::pending::<Option<()>>();
+        tokio::select! {
+            () = tokio::time::sleep(std::time::Duration::from_millis(100)) => {}
+            _ = tokio::signal::ctrl_c() => {
+                signalled = Some(exit_code::INTERRUPTED);
+                signal_group(child.id(), "INT");
+            }
+            _ = terminated => {
+                signalled = Some(exit_code::TERMINATED);
+                signal_group(child.id(), "TERM");
+                deadline = Some(std::time::Instant::now() + std::time::Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+/// Sends `signal` to the process group `group` (Locust and its worker processes).
+fn signal_group(group: u32, signal: &str) {
+    if cfg!(unix) {
+        let _ = Command::new("kill")
+            .args([format!("-{signal}"), "--".to_owned(), format!("-{group}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// Prints the per-step table, the failures and the thresholds; true when one is broken.
+fn summary(
+    out: &mut dyn Write,
+    stats: &[StepStats],
+    total: &StepStats,
+    failures: &[(u64, String, String)],
+    thresholds: &Thresholds,
+) -> bool {
+    let steps: Vec<&StepStats> = stats.iter().collect();
+    let label = |s: &StepStats| format!("{} {}", s.method, s.name);
+    let width = steps
+        .iter()
+        .map(|s| label(s).chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = writeln!(
+        out,
+        "\n  {:<width$}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}",
+        "step", "requests", "failures", "p50", "p95", "p99"
+    );
+    for step in &steps {
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}",
+            label(step),
+            step.requests,
+            step.failures,
+            ms(step.p50),
+            ms(step.p95),
+            ms(step.p99)
+        );
+    }
+    {
+        let all = total;
+        let _ = writeln!(
+            out,
+            "  {:<width$}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}",
+            "all",
+            all.requests,
+            all.failures,
+            ms(all.p50),
+            ms(all.p95),
+            ms(all.p99)
+        );
+    }
+    if !failures.is_empty() {
+        let _ = writeln!(out, "\nfailures:");
+        for (count, step, message) in failures.iter().take(20) {
+            let _ = writeln!(out, "  {count}× {step}: {message}");
+        }
+    }
+    let mut broken = false;
+    let mut lines = Vec::new();
+    let mut judge = |what: &str,
+                     limit: Option<f64>,
+                     value: &dyn Fn(&StepStats) -> f64,
+                     show: &dyn Fn(f64) -> String| {
+        let Some(limit) = limit else { return };
+        let over: Vec<String> = steps
+            .iter()
+            .filter(|s| s.requests > 0 && value(s) > limit + f64::EPSILON)
+            .map(|s| format!("{} {}", s.name, show(value(s))))
+            .collect();
+        if over.is_empty() {
+            let highest = steps
+                .iter()
+                .filter(|s| s.requests > 0)
+                .map(|s| value(s))
+                .fold(0.0, f64::max);
+            lines.push(format!(
+                "  ✓ {what} ≤ {} for every step (highest {})",
+                show(limit),
+                show(highest)
+            ));
+        } else {
+            broken = true;
+            lines.push(format!("  ✗ {what} ≤ {}: {}", show(limit), over.join(", ")));
+        }
+    };
+    let percent = |v: f64| {
+        let p = v * 100.0;
+        if p.fract() == 0.0 {
+            format!("{p:.0}%")
+        } else {
+            format!("{p:.2}%")
+        }
+    };
+    judge("p50", thresholds.max_p50, &|s| s.p50, &ms);
+    judge("p95", thresholds.max_p95, &|s| s.p95, &ms);
+    judge("p99", thresholds.max_p99, &|s| s.p99, &ms);
+    judge(
+        "failure rate",
+        thresholds.max_failure_rate,
+        &|s| s.failures as f64 / (s.requests.max(1)) as f64,
+        &percent,
+    );
+    let _ = writeln!(out, "\nthresholds:");
+    for line in lines {
+        let _ = writeln!(out, "{line}");
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        if broken {
+            "\nload run failed: a threshold is broken"
+        } else {
+            "\nload run passed"
+        }
+    );
+    broken
+}

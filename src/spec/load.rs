@@ -1,0 +1,80 @@
+//! `load:` — what a load run of the collection (`runner load`, Locust) must achieve. A smoke
+//! run (`runner run`) ignores it.
+
+use std::borrow::Cow;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer};
+
+use super::duration::DurationText;
+
+/// Thresholds of a load run, checked per step by `runner load` (the command line's
+/// `--max-p95` and friends win over these).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoadSpec {
+    /// The largest median response time a step may have (`200ms`).
+    #[serde(default)]
+    pub max_p50: Option<DurationText>,
+    /// The largest 95th percentile response time a step may have (`500ms`).
+    #[serde(default)]
+    pub max_p95: Option<DurationText>,
+    /// The largest 99th percentile response time a step may have (`1s`).
+    #[serde(default)]
+    pub max_p99: Option<DurationText>,
+    /// The largest share of a step's requests that may fail (`1%`).
+    #[serde(default)]
+    pub max_failure_rate: Option<Percent>,
+}
+
+/// A share written as a percentage: `1%`, `0.5%`; kept as a fraction (0.01).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Percent(pub f64);
+
+/// Parses `1%` or `0.5 %` into a fraction between 0 and 1.
+pub fn parse_percent(text: &str) -> Result<f64, String> {
+    let number = text.trim().strip_suffix('%').ok_or_else(|| {
+        format!("`{text}` is not a percentage; write a number and `%`, e.g. `1%`")
+    })?;
+    match number.trim().parse::<f64>() {
+        Ok(value) if (0.0..=100.0).contains(&value) => Ok(value / 100.0),
+        _ => Err(format!(
+            "`{text}` is not a percentage from 0% to 100%; write e.g. `1%` or `0.5%`"
+        )),
+    }
+}
+
+impl<'de> Deserialize<'de> for Percent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        parse_percent(&text)
+            .map(Percent)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Percent {
+    fn schema_name() -> Cow<'static, str> {
+        "Percent".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A percentage from 0% to 100% (e.g. `1%`, `0.5%`).",
+            "type": "string",
+            "pattern": "^\\s*[0-9]+(\\.[0-9]+)?\\s*%\\s*$"
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_are_fractions() {
+        assert_eq!(parse_percent("1%"), Ok(0.01));
+        assert_eq!(parse_percent(" 0.5 % "), Ok(0.005));
+        assert!(parse_percent("1").is_err());
+        assert!(parse_percent("101%").is_err());
+    }
+}
