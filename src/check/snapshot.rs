@@ -28,6 +28,16 @@ pub struct SnapshotExpectation {
     pub headers: Vec<String>,
 }
 
+/// Headers stored masked in a snapshot, by name (lower case).
+const CREDENTIAL_HEADERS: &[&str] = &[
+    "set-cookie",
+    "cookie",
+    "authorization",
+    "proxy-authorization",
+    "www-authenticate",
+    "proxy-authenticate",
+];
+
 impl SnapshotExpectation {
     /// The entry `view`'s response gives, with every secret `redactor` knows masked (and the
     /// entry marked `secrets: masked` if one was).
@@ -43,13 +53,19 @@ impl SnapshotExpectation {
             }
         };
         let response = view.response;
+        let mut credentials = false;
         let mut headers = BTreeMap::new();
         for name in &self.headers {
             if let Some(value) = response.header(name) {
-                headers.insert(
-                    name.clone(),
-                    mask(value).unwrap_or_else(|| value.to_owned()),
-                );
+                // Snapshot files are committed: a header that carries credentials by its
+                // nature is stored masked whatever its value (its presence is still compared).
+                let value = if CREDENTIAL_HEADERS.contains(&name.as_str()) {
+                    credentials = true;
+                    crate::redact::MASK.to_owned()
+                } else {
+                    mask(value).unwrap_or_else(|| value.to_owned())
+                };
+                headers.insert(name.clone(), value);
             }
         }
         let (json, text) = match self.json(view) {
@@ -71,6 +87,7 @@ impl SnapshotExpectation {
                 (None, Some(text))
             }
         };
+        masked |= credentials;
         Entry {
             status: response.status,
             headers,

@@ -369,7 +369,7 @@ pub struct RunArgs {
     #[arg(long = "vars-file", value_name = "FILE")]
     pub vars_files: Vec<PathBuf>,
     /// Like `--var`, and the value is masked in every output (repeatable).
-    #[arg(long = "secret", value_name = "NAME=VALUE", value_parser = parse_key_value)]
+    #[arg(long = "secret", value_name = "NAME=VALUE", value_parser = super::secret_arg::parse_secret_pair)]
     pub secrets: Vec<(String, String)>,
     /// Time allowed for each request when the step and collection set none (default 30s).
     #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]

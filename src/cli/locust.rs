@@ -181,8 +181,8 @@ pub(super) fn export_locust(args: &ExportLocustArgs, color: ColorWhen) -> u8 {
 /// The `locust` executable: `RUNNER_LOCUST`, else `locust` on PATH.
 fn find_locust() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("RUNNER_LOCUST").filter(|p| !p.is_empty()) {
-        let path = PathBuf::from(path);
-        return path.is_file().then_some(path);
+        // A `RUNNER_LOCUST` that names no file is said as such where Locust is looked for.
+        return Some(PathBuf::from(path));
     }
     let paths = std::env::var_os("PATH")?;
     std::env::split_paths(&paths)
@@ -212,22 +212,44 @@ fn read_stats(path: &Path) -> Result<Statistics, String> {
         .map_err(|e| format!("cannot read Locust's statistics {}: {e}", path.display()))?;
     let document: Value = serde_json::from_str(&text)
         .map_err(|e| format!("Locust's statistics {} are not JSON: {e}", path.display()))?;
-    let entry = |v: &Value| StepStats {
-        method: v["method"].as_str().unwrap_or_default().to_owned(),
-        name: v["name"].as_str().unwrap_or_default().to_owned(),
-        requests: v["requests"].as_u64().unwrap_or(0),
-        failures: v["failures"].as_u64().unwrap_or(0),
-        p50: v["p50"].as_f64().unwrap_or(0.0),
-        p95: v["p95"].as_f64().unwrap_or(0.0),
-        p99: v["p99"].as_f64().unwrap_or(0.0),
+    // A figure a threshold reads must be there: missing, it would read as 0 and pass.
+    let entry = |v: &Value| -> Result<StepStats, String> {
+        let name = v["name"].as_str().unwrap_or_default().to_owned();
+        let incomplete = |what: &str| {
+            format!(
+                "Locust's statistics {} give no {what} for `{name}`; the run cannot be judged",
+                path.display()
+            )
+        };
+        let requests = v["requests"]
+            .as_u64()
+            .ok_or_else(|| incomplete("request count"))?;
+        let failures = v["failures"]
+            .as_u64()
+            .ok_or_else(|| incomplete("failure count"))?;
+        // A step with no request has no percentiles.
+        let percentile = |key: &str| match v[key].as_f64() {
+            Some(value) => Ok(value),
+            None if requests == 0 => Ok(0.0),
+            None => Err(incomplete(key)),
+        };
+        Ok(StepStats {
+            method: v["method"].as_str().unwrap_or_default().to_owned(),
+            requests,
+            failures,
+            p50: percentile("p50")?,
+            p95: percentile("p95")?,
+            p99: percentile("p99")?,
+            name,
+        })
     };
     let steps = document["steps"]
         .as_array()
         .into_iter()
         .flatten()
         .map(entry)
-        .collect();
-    let total = entry(&document["total"]);
+        .collect::<Result<Vec<_>, _>>()?;
+    let total = entry(&document["total"])?;
     let mut failures: Vec<(u64, String, String)> = document["failures"]
         .as_array()
         .into_iter()
@@ -266,6 +288,10 @@ impl Drop for Scratch {
 pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), color.choice());
     let mut stdout = anstream::AutoStream::new(std::io::stdout(), color.choice());
+    if let Some(message) = super::secret_arg::malformed_secret(&args.secrets) {
+        error(&mut stderr, message);
+        return exit_code::INVALID_INPUT;
+    }
     let data = match rows(args.data.as_ref()) {
         Ok(rows) => rows,
         Err(message) => {
@@ -298,6 +324,16 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
         error(&mut stderr, INSTALL);
         return exit_code::RUNTIME_ERROR;
     };
+    if !locust.is_file() {
+        error(
+            &mut stderr,
+            format!(
+                "RUNNER_LOCUST is `{}`, which is not a file: point it at the `locust` executable, or unset it to use `locust` on PATH. If Locust is not installed, install it with `python3 -m pip install locust` (or `pipx install locust`)",
+                locust.display()
+            ),
+        );
+        return exit_code::RUNTIME_ERROR;
+    }
     let scratch = match &args.keep {
         Some(dir) => Scratch {
             dir: dir.clone(),

@@ -55,7 +55,7 @@ pub struct LoadArgs {
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_pair)]
     pub vars: Vec<(String, String)>,
     /// Like --var, masked in every output; passed to Locust in its environment, never in a file.
-    #[arg(long = "secret", value_name = "NAME=VALUE", value_parser = parse_pair)]
+    #[arg(long = "secret", value_name = "NAME=VALUE", value_parser = super::secret_arg::parse_secret_pair)]
     pub secrets: Vec<(String, String)>,
     /// CSV or JSON rows, spread over the users' iterations.
     #[arg(long, value_name = "FILE")]

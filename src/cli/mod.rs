@@ -20,6 +20,7 @@ mod review;
 mod run;
 mod sandbox;
 mod sandboxes;
+mod secret_arg;
 mod snapshots;
 mod validate;
 

@@ -112,6 +112,12 @@ impl Reports {
         }
         let mut outputs = Vec::with_capacity(wanted.len());
         for (target, format) in wanted {
+            // GitHub's outputs hold only the failing steps: they wait in memory, so a plain
+            // run in GitHub Actions needs no temporary file.
+            if matches!(target, Target::GithubAnnotations | Target::GithubSummary(_)) {
+                outputs.push((target, Streamed::in_memory(format)));
+                continue;
+            }
             let streamed = Streamed::new(format).map_err(|e| {
                 format!(
                     "cannot create a temporary file for the reports in `{}`: {e} (set TMPDIR to a writable directory)",

@@ -117,7 +117,10 @@ fn snapshot_files(roots: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Str
             continue;
         }
         if !root.is_dir() {
-            return Err(format!("`{}` is not a file or directory", root.display()));
+            return Err(format!(
+                "`{}` is not a file or directory; give a collection or a directory that holds `__snapshots__`",
+                root.display()
+            ));
         }
         let mut stack = vec![root.clone()];
         while let Some(dir) = stack.pop() {
@@ -126,7 +129,8 @@ fn snapshot_files(roots: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Str
             for entry in entries.flatten() {
                 let path = entry.path();
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if path.is_dir() {
+                // Symbolic links to directories are not followed (a link cycle would never end).
+                if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
                     let skip = name.starts_with('.') || name == "target" || name == "node_modules";
                     if !skip {
                         stack.push(path);

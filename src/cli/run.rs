@@ -125,6 +125,10 @@ impl Observer for CollectionObserver {
 
 pub(super) async fn run(args: RunArgs) -> u8 {
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
+    if let Some(message) = super::secret_arg::malformed_secret(&args.secrets) {
+        let _ = writeln!(stderr, "error: {message}");
+        return exit_code::INVALID_INPUT;
+    }
     let plans = match Plans::new(&args) {
         Ok(plans) => plans,
         Err(message) => {
@@ -223,6 +227,16 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         .map(|collection| runner::engine::planned_steps(collection, &options.selection))
         .sum::<usize>()
         .saturating_mul(plans.count);
+    let started_at = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let reports = match Reports::new(&args, &started_at) {
+        Ok(reports) => Arc::new(Mutex::new(reports)),
+        Err(message) => {
+            let _ = writeln!(stderr, "error: {message}; nothing was sent");
+            return exit_code::RUNTIME_ERROR;
+        }
+    };
     let progress = Progress::new(planned);
     let ticker = progress.spawn_ticker();
     let output = OrderedOutput::new(
@@ -241,16 +255,6 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         Some(Arc::clone(&progress)),
     );
     let collectors = Arc::new(Collectors::default());
-    let started_at = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
-    let reports = match Reports::new(&args, &started_at) {
-        Ok(reports) => Arc::new(Mutex::new(reports)),
-        Err(message) => {
-            let _ = writeln!(stderr, "error: {message}; nothing was sent");
-            return exit_code::RUNTIME_ERROR;
-        }
-    };
     let started = Instant::now();
     // One run per collection and iteration, in that order, each made as a lane takes it.
     let (job_output, job_progress, job_collectors) = (
@@ -586,7 +590,7 @@ struct Plans {
     /// `--vars-file` values: the lowest precedence.
     files: Vec<Override>,
     /// `--data` rows, used in turn: each column's name held once.
-    rows: Vec<CompactRow>,
+    rows: Vec<super::data::CompactRow>,
     /// `--var` and `--secret` values: the highest precedence.
     flags: Vec<Override>,
     /// Iterations.
@@ -600,7 +604,7 @@ impl Plans {
             files.extend(read_vars_file(file)?);
         }
         let rows = match &args.data {
-            Some(path) => compact(super::data::read_rows(path)?),
+            Some(path) => super::data::read_compact_rows(path)?,
             None => Vec::new(),
         };
         let count = args.iterations.map_or(rows.len().max(1), |n| n as usize);
@@ -659,28 +663,6 @@ impl Plans {
         }
         found
     }
-}
-
-/// A `--data` row: its columns' names and values.
-type CompactRow = Box<[(Arc<str>, Value)]>;
-
-/// `rows` as lists of pairs, each column's name shared by every row (a map per row of a
-/// 100,000-row file held several times the memory of its values).
-fn compact(rows: Vec<super::data::Row>) -> Vec<CompactRow> {
-    let mut names: std::collections::HashMap<String, Arc<str>> = std::collections::HashMap::new();
-    rows.into_iter()
-        .map(|row| {
-            row.into_iter()
-                .map(|(name, value)| {
-                    let name = names
-                        .entry(name)
-                        .or_insert_with_key(|name| Arc::from(name.as_str()))
-                        .clone();
-                    (name, value)
-                })
-                .collect()
-        })
-        .collect()
 }
 
 fn options(args: &RunArgs, mut overrides: Vec<Override>) -> RunOptions {

@@ -36,6 +36,25 @@ pub(super) fn approved<'a>(
     let mut approved = HashMap::new();
     for collection in collections {
         let paths = SnapshotPaths::of(&collection.path);
+        // Two collections whose names differ only in their extension (`api.yaml`, `api.yml`)
+        // would share a snapshot file and overwrite each other's snapshots.
+        for path in [&paths.approved, &paths.pending] {
+            let file = store::read(path).map_err(|e| e.to_string())?;
+            let name = collection
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if let Some(file) = file.filter(|f| !f.collection.is_empty() && f.collection != name) {
+                return Err(format!(
+                    "`{}` holds the snapshots of `{}`, not of `{name}`: two collections in `{}` share the name `{}`; rename one of them",
+                    path.display(),
+                    file.collection,
+                    collection.path.parent().unwrap_or(std::path::Path::new(".")).display(),
+                    collection.path.file_stem().unwrap_or_default().to_string_lossy(),
+                ));
+            }
+        }
         if let Some(file) = store::read(&paths.approved).map_err(|e| e.to_string())? {
             approved.insert(collection.path.clone(), file);
         }

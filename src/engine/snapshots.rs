@@ -97,14 +97,16 @@ pub(super) fn compare(
         None => format!("no approved snapshot; {next}"),
         Some(approved) => {
             let lines = diff::describe(approved, &entry);
+            // How to approve comes first: a message is cut at its end, never there.
             let mut text = format!(
-                "{} difference{}:",
+                "{} difference{}, {next}:",
                 lines.len(),
                 if lines.len() == 1 { "" } else { "s" }
             );
             for line in lines.iter().take(DIFF_LINES) {
                 text.push('\n');
-                text.push_str(line);
+                // The entries are masked already: cutting a line cannot uncover a secret.
+                text.push_str(&crate::spec::text::shorten(line, DIFF_LINE_CHARS));
             }
             if lines.len() > DIFF_LINES {
                 text.push_str(&format!(
@@ -112,8 +114,6 @@ pub(super) fn compare(
                     lines.len() - DIFF_LINES
                 ));
             }
-            text.push('\n');
-            text.push_str(&next);
             text
         }
     };
@@ -123,6 +123,9 @@ pub(super) fn compare(
         .flatten();
     (Some(failure), record)
 }
+
+/// The most characters of one line of a snapshot's diff in a message.
+const DIFF_LINE_CHARS: usize = 200;
 
 /// The step's key in the snapshot file: its id or name, ` #N` from its second run on in
 /// this collection run (a loop with an id), and ` (iteration N)` in a repeated run.

@@ -577,7 +577,10 @@ impl Contract {
             }
             return violations;
         }
-        if response.body.is_empty() && received_type.is_empty() {
+        // No content where none can be: the answer to HEAD, `204 No Content`, `304 Not
+        // Modified`. Any other empty answer without a type is not the content documented.
+        let bodiless = method.eq_ignore_ascii_case("head") || matches!(response.status, 204 | 304);
+        if response.body.is_empty() && received_type.is_empty() && bodiless {
             return violations;
         }
         let Some(media) = documented.media(&received_type) else {

@@ -81,7 +81,20 @@ impl Documents {
             let Some(reference) = current.get("$ref").and_then(Value::as_str) else {
                 return Ok((place, current));
             };
-            place = self.target(&place, reference)?;
+            let from = place.clone();
+            place = self.target(&from, reference).map_err(|error| match error {
+                // Said where the reference is written.
+                OpenapiError::Reference {
+                    at,
+                    reference,
+                    reason,
+                } if at.is_empty() => OpenapiError::Reference {
+                    at: self.describe(&from),
+                    reference,
+                    reason,
+                },
+                other => other,
+            })?;
             current = self
                 .get(&place)
                 .cloned()

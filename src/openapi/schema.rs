@@ -581,7 +581,8 @@ impl Schema {
                     instance_path: error.instance_path.as_str().to_owned(),
                     schema_path,
                     expected,
-                    actual: crate::spec::text::shorten(&error.to_string(), 200).into_owned(),
+                    // Whole: the engine masks secrets in it before it cuts it.
+                    actual: error.to_string(),
                 }
             })
             .collect()

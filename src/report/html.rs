@@ -75,8 +75,10 @@ const SHOWN_BYTES: usize = 32 << 20;
 const LISTED_FAILURES: usize = 1000;
 
 /// The HTML report, written a collection run at a time (see [`super::stream`]).
-#[derive(Default)]
 pub struct Html {
+    /// [`PASSING_BYTES`] and [`SHOWN_BYTES`] (smaller in tests).
+    passing_budget: usize,
+    shown_budget: usize,
     /// Collection runs seen so far.
     runs: usize,
     /// Bytes of sections written so far.
@@ -96,7 +98,28 @@ pub struct Html {
 impl Html {
     /// A report with no collection run yet.
     pub fn new() -> Html {
-        Html::default()
+        Html::with_budgets(PASSING_BYTES, SHOWN_BYTES)
+    }
+
+    fn with_budgets(passing_budget: usize, shown_budget: usize) -> Html {
+        Html {
+            passing_budget,
+            shown_budget,
+            runs: 0,
+            shown_bytes: 0,
+            passing_full: false,
+            all_full: false,
+            hidden_runs: 0,
+            hidden: Totals::default(),
+            failure_items: String::new(),
+            failures: 0,
+        }
+    }
+}
+
+impl Default for Html {
+    fn default() -> Html {
+        Html::new()
     }
 }
 
@@ -118,7 +141,11 @@ impl Format for Html {
             let before = out.len();
             collection_section(out, number, collection);
             let size = out.len() - before;
-            let budget = if failing { SHOWN_BYTES } else { PASSING_BYTES };
+            let budget = if failing {
+                self.shown_budget
+            } else {
+                self.passing_budget
+            };
             if self.shown_bytes + size <= budget {
                 self.shown_bytes += size;
                 shown = true;
@@ -482,4 +509,97 @@ fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::engine::StepError;
+
+    fn run(number: usize, failing: bool) -> CollectionReport {
+        let step = |index: usize, outcome: Outcome| StepResult {
+            index,
+            name: format!("step {index}"),
+            id: None,
+            method: "GET".into(),
+            url: "http://127.0.0.1/x".into(),
+            status: Some(200),
+            duration: Duration::from_millis(3),
+            outcome,
+            captures: Vec::new(),
+            exchange: None,
+            sent: None,
+            attempts: Vec::new(),
+            pages: None,
+            location: None,
+            snapshot: None,
+        };
+        CollectionReport {
+            name: format!("run {number}"),
+            path: "c.yaml".into(),
+            environment: None,
+            iteration: None,
+            steps: vec![
+                step(0, Outcome::Passed),
+                step(
+                    1,
+                    if failing {
+                        Outcome::Errored(StepError::interrupted("SIGINT"))
+                    } else {
+                        Outcome::Passed
+                    },
+                ),
+            ],
+            duration: Duration::from_millis(6),
+            interrupted: false,
+        }
+    }
+
+    /// `html` over runs 0..`count` (every third one failing), whole.
+    fn rendered(html: Html, count: usize) -> String {
+        let mut report = super::super::stream::Streamed::in_memory(Box::new(html));
+        let mut summary = RunSummary::default();
+        for number in 0..count {
+            let collection = run(number, number % 3 == 0);
+            summary.record(&collection);
+            report.collection(&collection);
+        }
+        let mut out = Vec::new();
+        report.finish(&summary, &mut out).expect("in memory");
+        String::from_utf8(out).expect("text")
+    }
+
+    #[test]
+    fn a_long_run_shows_the_first_runs_and_the_failing_ones_and_counts_the_rest() {
+        let page = rendered(Html::with_budgets(20_000, 40_000), 300);
+        let sections = page.matches("<section>").count();
+        assert!(sections > 3 && sections < 300, "{sections} sections shown");
+        assert!(
+            page.contains("more collection runs not shown</h2>"),
+            "no closing note"
+        );
+        // The failures list names every failing step, linked only where its run is shown.
+        assert!(page.contains("100 failing steps"));
+        let linked = page.matches("<li><a href=\"#c").count();
+        assert!(linked > 0 && linked < 100, "{linked} linked failures");
+        for anchor in page.match_indices("<a href=\"#").map(|(at, _)| {
+            let rest = &page[at + 10..];
+            rest[..rest.find('"').unwrap_or(0)].to_owned()
+        }) {
+            assert!(
+                page.contains(&format!("id=\"{anchor}\"")),
+                "#{anchor} has no row"
+            );
+        }
+        assert!(page.ends_with("</html>\n"));
+    }
+
+    #[test]
+    fn a_short_run_is_shown_whole() {
+        let page = rendered(Html::new(), 30);
+        assert_eq!(page.matches("<section>").count(), 30);
+        assert!(!page.contains("not shown"));
+    }
 }

@@ -100,7 +100,13 @@ impl Streamed {
         self.scratch.clear();
         self.format.collection(collection, &mut self.scratch);
         if let Err(error) = self.spool.write_all(self.scratch.as_bytes()) {
-            self.error = Some(error);
+            self.error = Some(io::Error::new(
+                error.kind(),
+                format!(
+                    "the temporary file it is written to in `{}` failed: {error} (set TMPDIR to a directory with room)",
+                    std::env::temp_dir().display()
+                ),
+            ));
         }
         // A part of a huge collection run is not kept as the buffer of every later one.
         if self.scratch.capacity() > SCRATCH_KEPT {
@@ -142,14 +148,14 @@ impl Spool {
                 std::process::id(),
                 fastrand::u32(..)
             ));
-            match OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
+            let mut options = OpenOptions::new();
+            options.read(true).write(true).create_new(true);
+            // Readable by this user alone: a report holds response bodies.
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            match options.open(&path) {
                 Ok(file) => {
-                    // Unnamed from now on where the system allows it; else removed at the end.
+                    // Unnamed from now on: it goes away with the process however that ends.
                     let _ = std::fs::remove_file(&path);
                     return Ok(Spool::File(BufWriter::with_capacity(64 * 1024, file)));
                 }

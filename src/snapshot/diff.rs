@@ -87,7 +87,15 @@ fn walk(path: String, approved: &Value, received: &Value, changes: &mut Vec<Chan
 fn items(path: &str, old: &[Value], new: &[Value], changes: &mut Vec<Change>) {
     let text = |items: &[Value]| items.iter().map(Value::to_string).collect::<Vec<_>>();
     let (old_text, new_text) = (text(old), text(new));
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old_text, &new_text);
+    // Bounded in time: past the deadline, the rest of two huge lists is one replaced range
+    // (compared node by node), not minutes of searching for the shortest edit.
+    let deadline = std::time::Instant::now() + DIFF_TIME;
+    let ops = similar::capture_diff_slices_deadline(
+        similar::Algorithm::Myers,
+        &old_text,
+        &new_text,
+        Some(deadline),
+    );
     for op in ops {
         let (_, old_range, new_range) = op.as_tag_tuple();
         let paired = old_range.len().min(new_range.len());
@@ -163,9 +171,14 @@ impl fmt::Display for Change {
     }
 }
 
+/// The longest a diff searches for the smallest set of changes.
+const DIFF_TIME: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// A unified diff of two texts, line by line (`-` approved, `+` received).
 pub fn text_diff(approved: &str, received: &str) -> String {
-    similar::TextDiff::from_lines(approved, received)
+    similar::TextDiff::configure()
+        .timeout(DIFF_TIME)
+        .diff_lines(approved, received)
         .unified_diff()
         .context_radius(CONTEXT_LINES)
         .header("approved", "received")

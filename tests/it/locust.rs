@@ -433,6 +433,13 @@ fn a_missing_locust_says_how_to_install_it() {
     );
     assert_eq!(output.code, 3, "{output:?}");
     assert!(
+        output
+            .stderr
+            .contains("RUNNER_LOCUST is `/nonexistent/locust`, which is not a file"),
+        "{}",
+        output.stderr
+    );
+    assert!(
         output.stderr.contains("python3 -m pip install locust"),
         "{}",
         output.stderr

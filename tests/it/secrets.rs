@@ -859,3 +859,27 @@ fn generated_secrets_never_reach_a_snapshot_file() {
     // The reflector sends the secret back in most responses: entries say they were masked.
     assert!(masked_entries > 0, "no entry was marked `secrets: masked`");
 }
+
+#[test]
+fn a_secret_given_without_its_name_is_not_echoed() {
+    for command in ["run", "load"] {
+        let output = crate::support::runner_with_env(
+            [
+                command,
+                "collections/emnify.yaml",
+                "--secret",
+                "s3cr3t-given-alone",
+            ],
+            &[],
+        );
+        assert_eq!(output.code, 2, "{command}: {output:?}");
+        assert!(
+            output.stderr.contains("`--secret` takes NAME=VALUE"),
+            "{command}: {output:?}"
+        );
+        assert!(
+            !output.stderr.contains("s3cr3t") && !output.stdout.contains("s3cr3t"),
+            "{command}: {output:?}"
+        );
+    }
+}

@@ -150,6 +150,8 @@ fn record_approve_pass_change_and_update_against_the_sandbox() {
     assert!(recorded.contains("created: '[ignored]'"), "{recorded}");
     assert!(recorded.contains("secrets: masked"), "{recorded}");
     assert!(!recorded.contains(APPLICATION_TOKEN), "{recorded}");
+    // The auth token the sandbox answered with (a JWT: `eyJ…`) is stored masked.
+    assert!(!recorded.contains("eyJ"), "{recorded}");
 
     // Review without a terminal and without a choice decides nothing.
     let undecided = runner_with_env(
@@ -379,9 +381,11 @@ fn a_pending_file_that_is_not_valid_is_never_overwritten() {
             ("TF_BUILD", ""),
         ],
     );
-    assert_eq!(output.code, 3, "{output:?}");
+    // Found before anything is sent (the run would record what it cannot write).
+    assert_eq!(output.code, 2, "{output:?}");
     assert!(
-        output.stderr.contains("keep.snap.yaml.new` is not valid"),
+        output.stderr.contains("keep.snap.yaml.new` is not valid")
+            && output.stderr.contains("nothing was sent"),
         "{output:?}"
     );
     assert_eq!(read(&pending), "hand-edited: [");

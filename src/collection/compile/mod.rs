@@ -321,6 +321,14 @@ impl Compiler<'_> {
 
     fn declare_inputs(&mut self, spec: &CollectionSpec) {
         for (name, input) in &spec.inputs {
+            if !is_identifier(name) {
+                // An environment variable's name, read as `{{env.NAME}}`.
+                self.problem(
+                    &FieldPath::default().key("inputs").key(name),
+                    format!("input name `{}` may hold only letters, digits, `_` and `-` (it names an environment variable, e.g. `API_TOKEN`)", name.escape_debug()),
+                );
+                continue;
+            }
             // An included file's inputs join the including collection's; its own win.
             self.inputs.entry(name.clone()).or_insert_with(|| Input {
                 secret: input.secret,

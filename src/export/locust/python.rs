@@ -57,6 +57,8 @@ pub(super) fn locustfile(
         .flatten()
         .map(|(name, spec)| {
             let secret = spec.get("secret").and_then(Value::as_bool).unwrap_or(false);
+            // A comment line: nothing in a name may end it.
+            let name = name.replace(|c: char| c.is_control(), " ");
             format!("#   {name}{}", if secret { " (secret)" } else { "" })
         })
         .collect();

@@ -1317,6 +1317,8 @@ class Runtime:
         if spec is None:
             raise RenderError("undefined variable `env.%s`" % name)
         value = _os.environ.get(name)
+        if value is None and spec.get("default_from"):
+            value = _os.environ.get(spec["default_from"])
         if value is None:
             value = spec.get("default")
         if value is None:
@@ -1345,6 +1347,8 @@ class Runtime:
         for name, spec in self.inputs.items():
             if spec.get("secret") and _os.environ.get(name):
                 found.append(_os.environ[name])
+            elif spec.get("secret") and _os.environ.get(spec.get("default_from") or ""):
+                found.append(_os.environ[spec["default_from"]])
         token = _os.environ.get("RUNNER_SANDBOX_APPLICATION_TOKEN")
         if token and self.environment.get("sandbox"):
             found.append(token)

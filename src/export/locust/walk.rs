@@ -188,9 +188,32 @@ impl Walker {
             .into_iter()
             .flatten()
         {
-            if !self.inputs.contains_key(name) {
-                self.inputs.insert(name.clone(), spec.clone());
+            if self.inputs.contains_key(name) {
+                continue;
             }
+            let mut spec = spec.clone();
+            // A secret's default is a secret too: it is read from the environment, as a
+            // credential written in clear is, and never written to the file.
+            let secret = spec.get("secret").and_then(Value::as_bool) == Some(true);
+            if let (true, Some(object)) = (secret, spec.as_object_mut()) {
+                if let Some(default) = object.remove("default").filter(|d| !d.is_null()) {
+                    let variable = format!("RUNNER_CREDENTIAL_{}", self.credentials.len() + 1);
+                    self.credentials.push(Credential {
+                        variable: variable.clone(),
+                        value: match default {
+                            Value::String(text) => text,
+                            other => other.to_string(),
+                        },
+                    });
+                    object.insert("default_from".into(), json!(variable));
+                    self.report.note(
+                        "collection",
+                        format!("inputs.{name}.default"),
+                        format!("the default of a secret input is not written to the locustfile: it reads ${variable} (runner load sets it)"),
+                    );
+                }
+            }
+            self.inputs.insert(name.clone(), spec);
         }
     }
 

@@ -12,6 +12,25 @@ use crate::openapi::document::{escape, Documents, Place};
 use crate::openapi::OpenapiError;
 use crate::postman::Report;
 
+/// What is escaped in an example put in a path segment.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
 pub(super) struct Writer<'a> {
     pub(super) documents: &'a mut Documents,
     pub(super) report: &'a mut Report,
@@ -107,7 +126,12 @@ impl Writer<'_> {
                 let captured = self.captures.get(&(id.clone(), name.to_owned())).cloned();
                 let value = match (captured, example) {
                     (Some(variable), _) => format!("{{{{{variable}}}}}"),
-                    (None, Some(value)) => scalar(&value),
+                    // One path segment: `/`, `?`, `#`, `%`, spaces and template braces
+                    // in an example are sent as its text, not as URL syntax.
+                    (None, Some(value)) => {
+                        percent_encoding::utf8_percent_encode(&scalar(&value), PATH_SEGMENT)
+                            .to_string()
+                    }
                     (None, None) => {
                         let variable =
                             self.placeholder(&item, &format!("path parameter {name}"), name);
