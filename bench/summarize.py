@@ -50,6 +50,7 @@ def fmt_r(r):
 
 # the floor
 floor_us = None
+runner_over = None
 p = os.path.join(res, "floor.wrk.txt")
 if os.path.exists(p):
     m = re.search(r"Requests/sec:\s+([\d.]+)", open(p).read())
@@ -91,6 +92,8 @@ if floor_us:
     for key, label in [("runner", "runner")] + PEERS:
         if key in t1:
             over = (t1[key]["median"] * 1e6 - floor_us * (n + 1)) / (n + 1)
+            if key == "runner":
+                runner_over = over
             print(f"- {label}: {over:.0f} µs a step above the round trip (start-up included)")
     print()
 
@@ -117,6 +120,9 @@ if mm:
 t4 = times("W4")
 skipped4 = os.path.exists(os.path.join(res, "W4.skipped"))
 speedup = None
+w4_vs_hurl = None
+if t4 and t4.get("runner --jobs 2") and t4.get("hurl --jobs 2"):
+    w4_vs_hurl = t4["runner --jobs 2"]["median"] / t4["hurl --jobs 2"]["median"]
 if t4 or skipped4:
     print("| W4: 50 collections × 20 steps | --jobs 1 | --jobs 2 | speed-up |\n|---|---|---|---|")
     for tool in ("runner", "hurl"):
@@ -132,13 +138,15 @@ if t4 or skipped4:
 
 
 # W5
-w5 = os.path.join(res, "W5.tsv")
-if os.path.exists(w5):
+w5 = None
+w5_path = os.path.join(res, "W5.tsv")
+if os.path.exists(w5_path):
     found = {}
-    for line in open(w5):
+    for line in open(w5_path):
         n, source, reports, seconds, kib = line.split("\t")
         found.setdefault((int(n), source, reports), []).append((float(seconds), int(kib)))
     sizes = sorted({k[0] for k in found})
+    w5 = found
     print("| W5: 2-step flow per row | " + " | ".join(f"N = {n}: per iteration, peak" for n in sizes)
           + (" | per-iteration ratio |" if len(sizes) > 1 else " |"))
     print("|---|" + "---|" * (len(sizes) + (1 if len(sizes) > 1 else 0)))
@@ -171,16 +179,43 @@ def verdict(value, limit, better="lower"):
 w0t, w1t, w3t = [ratio(data[w][0].get("runner", {}).get("median"), data[w][0].get("hurl", {}).get("median"))
                  for w in ("W0", "W1", "W3")]
 w3m = ratio(data["W3"][1].get("runner"), data["W3"][1].get("hurl"))
-print("| target (issue 7) | measured | |\n|---|---|---|")
+load_big = tm.get(f"runner-N{n_big}-load", {}).get("median") if mm else None
+
+
+def w5_ratio(reports):
+    """Time per iteration at the largest N over that at the smallest, `--data`."""
+    if not w5:
+        return None
+    sizes = sorted({k[0] for k in w5})
+    per = []
+    for size in (sizes[0], sizes[-1]):
+        runs = w5.get((size, "data", reports))
+        per.append(statistics.median(r[0] for r in runs) / size if runs else None)
+    return ratio(per[1], per[0]) if len(sizes) > 1 else None
+
+
+def w5_peak():
+    if not w5:
+        return None
+    big = max(k[0] for k in w5)
+    runs = [kib for (size, _, reports), v in w5.items() if size == big and reports == "all" for _, kib in v]
+    return max(runs) / 1024 if runs else None
+
+
+print("| target (issue 20) | measured | |\n|---|---|---|")
 for label, value, limit, better in [
-    ("W1 ≤ 0.5 × Hurl's wall time", w1t, 0.5, "lower"),
-    ("W0 ≤ 1.0 × Hurl's wall time", w0t, 1.0, "lower"),
-    ("W3 ≤ 0.25 × Hurl's wall time", w3t, 0.25, "lower"),
-    ("W3 ≤ 0.25 × Hurl's peak memory", w3m, 0.25, "lower"),
-    ("W4 --jobs 2 ≥ 1.6 × faster than --jobs 1", speedup, 1.6, "higher"),
-    (f"W1 N = {n_big} ≤ 1.2 × the peak memory of N = {n}", growth, 1.2, "lower"),
+    (f"loading + checking W1 N = {n_big} ≤ 50 ms (5 µs a step)", load_big and load_big * 1000, 50, "lower"),
+    ("W1 ≤ 0.35 × Hurl's wall time", w1t, 0.35, "lower"),
+    ("runner's time above the round trip ≤ 15 µs a step (W1)", runner_over, 15, "lower"),
+    ("W4 --jobs 2 ≥ 1.8 × faster than --jobs 1", speedup, 1.8, "higher"),
+    ("W4 --jobs 2 ≤ 0.35 × Hurl's --jobs 2", w4_vs_hurl, 0.35, "lower"),
+    ("W3 ≤ 0.05 × Hurl's wall time", w3t, 0.05, "lower"),
+    ("W3 ≤ 0.1 × Hurl's peak memory", w3m, 0.1, "lower"),
+    ("W5 time per iteration at the largest N ≤ 1.2 × at the smallest (`--data`)", w5_ratio("none"), 1.2, "lower"),
+    ("W5 the same with all four reports", w5_ratio("all"), 1.2, "lower"),
+    ("W5 peak memory with all four reports ≤ 150 MiB (MiB)", w5_peak(), 150, "lower"),
 ]:
-    shown = fmt_r(value) if value is not None else ("runner has no --jobs yet" if "jobs" in label and skipped4 else "—")
+    shown = "—" if value is None else (f"{value:.1f}" if ("ms" in label or "µs" in label or "MiB" in label) else fmt_r(value))
     print(f"| {label} | {shown} | {verdict(value, limit, better)} |")
 print()
 print("Versions: " + "; ".join(f"{k} `{v}`" for k, v in meta["versions"].items() if v))
