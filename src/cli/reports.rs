@@ -29,7 +29,7 @@ fn ci_root(variable: &str) -> std::path::PathBuf {
 
 /// GitHub annotations are on when asked for, or by default in GitHub Actions when no other
 /// report is.
-fn github_annotations(args: &RunArgs) -> bool {
+pub(super) fn github_annotations(args: &RunArgs) -> bool {
     let chosen = args.reports.contains(&CiReport::Github);
     let any_report = !args.reports.is_empty()
         || args.report_junit.is_some()

@@ -576,8 +576,12 @@ fn check_destinations(args: &RunArgs) -> Result<(), String> {
         }
         report::check_writable(path).map_err(|e| e.to_string())?;
     }
+    // GitHub's annotations are written to standard output too.
+    if super::reports::github_annotations(args) {
+        to_stdout += 1;
+    }
     if to_stdout > 1 {
-        return Err("only one report can go to standard output (`-`)".into());
+        return Err("only one report can go to standard output (`-`; GitHub annotations are written there too)".into());
     }
     Ok(())
 }

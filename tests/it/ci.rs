@@ -282,3 +282,22 @@ fn a_data_row_can_say_which_status_to_expect() {
         output.stdout
     );
 }
+
+#[test]
+fn github_annotations_and_a_report_on_standard_output_are_refused_together() {
+    let output = runner([
+        "run",
+        "collections/emnify.yaml",
+        "--report",
+        "github",
+        "--report-json",
+        "-",
+    ]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("only one report can go to standard output"),
+        "{output:?}"
+    );
+}
