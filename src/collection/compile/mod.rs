@@ -665,3 +665,20 @@ mod testing {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing::problems;
+
+    #[test]
+    fn an_input_is_named_as_an_environment_variable() {
+        let found = problems(
+            "name: c\ninputs:\n  \"X\\nimport os\": {}\n  API_TOKEN: {}\nsteps:\n  - name: s\n    request: { url: \"http://x/{{env.API_TOKEN}}\" }\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("may hold only letters, digits") && found[0].contains("\\n"),
+            "{found:?}"
+        );
+    }
+}

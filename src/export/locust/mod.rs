@@ -205,4 +205,22 @@ mod tests {
         assert_eq!(exported.report.lossy_count(), 3, "{report}");
         let _ = std::fs::remove_dir_all(dir);
     }
+
+    #[test]
+    fn a_secret_inputs_default_is_read_from_the_environment_not_written() {
+        let dir = scratch(&[(
+            "main.yaml",
+            "name: Main\ninputs:\n  TOKEN: { secret: true, default: d3fault-s3cret }\n  PLAIN: { default: shown }\nsteps:\n  - name: S\n    request: { url: \"http://x/{{env.TOKEN}}/{{env.PLAIN}}\" }\n",
+        )]);
+        let path = dir.join("main.yaml");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let exported = locust(&text, &path, &LocustOptions::default()).expect("exports");
+        assert!(!exported.python.contains("d3fault-s3cret"));
+        assert!(exported.python.contains("RUNNER_CREDENTIAL_1"));
+        assert_eq!(exported.credentials.len(), 1);
+        assert_eq!(exported.credentials[0].value, "d3fault-s3cret");
+        // A default that is not secret stays in the file.
+        assert!(exported.python.contains("shown"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
