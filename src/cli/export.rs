@@ -39,10 +39,10 @@ pub(super) fn postman(args: &ExportPostmanArgs) -> u8 {
     }
     let destination = match &args.output {
         Some(output) => {
-            if let Err(e) = std::fs::write(output, &exported.json) {
+            if let Err(e) = runner::report::write_atomically(output, exported.json.as_bytes()) {
                 return fail(
                     &mut stderr,
-                    format!("cannot write {}: {e}", output.display()),
+                    format!("cannot write {}: {}", output.display(), e.reason),
                 );
             }
             output.display().to_string()

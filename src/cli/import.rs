@@ -127,15 +127,17 @@ pub(super) fn read(path: &Path) -> Result<String, String> {
 fn write_output(output: &Path, imported: &import::Imported) -> Result<(), String> {
     let dir = output.parent().unwrap_or(Path::new(""));
     for (relative, text) in &imported.files {
-        let path = dir.join(relative);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        // The directories are created as the file is written.
+        write(&dir.join(relative), text)?;
     }
-    std::fs::write(output, &imported.yaml)
-        .map_err(|e| format!("cannot write {}: {e}", output.display()))
+    write(output, &imported.yaml)
+}
+
+/// Writes `text` to `path` as reports are written: whole or not at all, through symlinks to
+/// their target, never to a file planted at a temporary name.
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    runner::report::write_atomically(path, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {}", path.display(), e.reason))
 }
 
 /// The `$schema` reference the collection starts with: `--schema` as given; else, writing to

@@ -139,10 +139,10 @@ pub(super) fn export_locust(args: &ExportLocustArgs, color: ColorWhen) -> u8 {
     };
     let destination = match &args.output {
         Some(output) => {
-            if let Err(e) = std::fs::write(output, &exported.python) {
+            if let Err(e) = runner::report::write_atomically(output, exported.python.as_bytes()) {
                 error(
                     &mut stderr,
-                    format!("cannot write {}: {e}", output.display()),
+                    format!("cannot write {}: {}", output.display(), e.reason),
                 );
                 return exit_code::INVALID_INPUT;
             }
