@@ -37,6 +37,14 @@ impl Destination {
             reason,
         };
         let special = |p: &Path| p.starts_with("/dev") || p.starts_with("/proc");
+        // `out/` names a directory whether or not it exists yet.
+        let text = path.as_os_str().to_string_lossy();
+        if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+            return Err(error(
+                "it names a directory (it ends with `/`); give a file name, e.g. `reports/report.xml`"
+                    .into(),
+            ));
+        }
         match std::fs::metadata(path) {
             Ok(metadata) if metadata.is_dir() => {
                 return Err(error(
@@ -158,25 +166,35 @@ fn temporary_beside(target: &Path, shown: &Path) -> Result<(File, PathBuf), Repo
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let mut options = OpenOptions::new();
+    options.write(true);
+    create_exclusive(dir, &file_name, &options).map_err(|e| error(e.to_string()))
+}
+
+/// A file created exclusively in `dir` under a fresh name (`.{name}.{pid}.{random}.tmp`), with
+/// `options` (which this sets to create a new file), and its path.
+pub(super) fn create_exclusive(
+    dir: &Path,
+    name: &str,
+    options: &OpenOptions,
+) -> std::io::Result<(File, PathBuf)> {
+    let mut options = options.clone();
+    // `create_new` is O_EXCL: it never follows a symlink or opens a file planted there.
+    options.create_new(true);
     let mut last = None;
     for _ in 0..TEMPORARY_TRIES {
         let temporary = dir.join(format!(
-            ".{file_name}.{}.{:08x}.tmp",
+            ".{name}.{}.{:08x}.tmp",
             std::process::id(),
             fastrand::u32(..)
         ));
-        // `create_new` is O_EXCL: it never follows a symlink or opens a file planted there.
-        match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temporary)
-        {
+        match options.open(&temporary) {
             Ok(file) => return Ok((file, temporary)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => return Err(error(e.to_string())),
+            Err(e) => return Err(e),
         }
     }
-    Err(error(last.map_or_else(String::new, |e| e.to_string())))
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
 }
 
 #[cfg(all(test, unix))]
@@ -210,6 +228,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("temporary directory");
         let refused = Destination::resolve(dir.path()).expect_err("a directory");
         assert!(refused.reason.contains("is a directory"), "{refused}");
+        let missing = dir.path().join("not-yet").display().to_string() + "/";
+        let refused = Destination::resolve(Path::new(&missing)).expect_err("a directory");
+        assert!(refused.reason.contains("names a directory"), "{refused}");
     }
 
     #[test]

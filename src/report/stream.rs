@@ -140,30 +140,16 @@ enum Spool {
 
 impl Spool {
     fn file() -> io::Result<Spool> {
-        let dir = std::env::temp_dir();
-        let mut last = None;
-        for _ in 0..16 {
-            let path = dir.join(format!(
-                ".runner-report.{}.{:08x}.tmp",
-                std::process::id(),
-                fastrand::u32(..)
-            ));
-            let mut options = OpenOptions::new();
-            options.read(true).write(true).create_new(true);
-            // Readable by this user alone: a report holds response bodies.
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            match options.open(&path) {
-                Ok(file) => {
-                    // Unnamed from now on: it goes away with the process however that ends.
-                    let _ = std::fs::remove_file(&path);
-                    return Ok(Spool::File(BufWriter::with_capacity(64 * 1024, file)));
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last = Some(e),
-                Err(e) => return Err(e),
-            }
-        }
-        Err(last.unwrap_or_else(|| io::Error::other("no temporary file")))
+        let mut options = OpenOptions::new();
+        options.read(true).write(true);
+        // Readable by this user alone: a report holds response bodies.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let (file, path) =
+            super::destination::create_exclusive(&std::env::temp_dir(), "runner-report", &options)?;
+        // Unnamed from now on: it goes away with the process however that ends.
+        let _ = std::fs::remove_file(&path);
+        Ok(Spool::File(BufWriter::with_capacity(64 * 1024, file)))
     }
 
     fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
