@@ -162,6 +162,23 @@ mod tests {
     }
 
     #[test]
+    fn credential_headers_are_stored_masked_whatever_their_value() {
+        let expectation = SnapshotExpectation {
+            ignore: Vec::new(),
+            headers: vec!["set-cookie".into(), "content-type".into()],
+        };
+        let mut response = received("text/plain", "ok");
+        response.headers.insert(
+            "set-cookie",
+            "session=abc123; HttpOnly".parse().expect("header"),
+        );
+        let entry = expectation.entry(&ResponseView::new(&response), &Redactor::new());
+        assert_eq!(entry.headers["set-cookie"], crate::redact::MASK);
+        assert_eq!(entry.headers["content-type"], "text/plain");
+        assert_eq!(entry.secrets, Some(Secrets::Masked));
+    }
+
+    #[test]
     fn a_text_body_is_kept_as_text_masked() {
         let expectation = SnapshotExpectation::default();
         let mut redactor = Redactor::new();

@@ -146,3 +146,39 @@ fn a_body_file_whose_size_reads_as_zero_is_sent_in_full() {
     let output = run(&path, &[]);
     assert_eq!(output.code, 0, "{output:?}");
 }
+
+#[test]
+fn reports_that_cannot_have_a_temporary_file_stop_the_run_before_it_sends() {
+    let fixture = Fixture::new();
+    let collection = fixture.file(
+        "c.yaml",
+        "name: C\nsteps:\n  - name: s\n    request: { url: \"{{SERVER}}/status/200\" }\n",
+    );
+    let report = fixture.path().join("report.json");
+    let missing = fixture.path().join("no-such-directory");
+    let output = crate::support::runner_with_env(
+        [
+            "run",
+            &collection.display().to_string(),
+            "--report-json",
+            &report.display().to_string(),
+        ],
+        &[("TMPDIR", &missing.display().to_string())],
+    );
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("cannot create a temporary file for the reports")
+            && output.stderr.contains("set TMPDIR")
+            && output.stderr.contains("nothing was sent"),
+        "{output:?}"
+    );
+    assert!(!report.exists());
+    // A run without reports needs no temporary file.
+    let output = crate::support::runner_with_env(
+        ["run", &collection.display().to_string()],
+        &[("TMPDIR", &missing.display().to_string())],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+}

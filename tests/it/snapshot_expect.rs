@@ -390,3 +390,26 @@ fn a_pending_file_that_is_not_valid_is_never_overwritten() {
     );
     assert_eq!(read(&pending), "hand-edited: [");
 }
+
+#[test]
+fn two_collections_that_would_share_a_snapshot_file_are_refused() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "api.yaml",
+        "name: Api\nsteps:\n  - name: Text\n    request: { url: \"http://127.0.0.1:9/text\" }\n    expect: { snapshot: true }\n",
+    );
+    std::fs::create_dir_all(fixture.path().join("__snapshots__")).expect("dir");
+    fixture.file(
+        "__snapshots__/api.snap.yaml",
+        "collection: api.yml\nsnapshots: {}\n",
+    );
+    let output = runner_with_env(["run", &path.display().to_string()], &[("CI", "")]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("holds the snapshots of `api.yml`, not of `api.yaml`")
+            && output.stderr.contains("nothing was sent"),
+        "{output:?}"
+    );
+}
