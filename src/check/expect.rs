@@ -522,7 +522,7 @@ mod tests {
 
     fn predicate(yaml: &str, subject: Subject, templates: &mut Templates) -> Predicate {
         let spec = serde_yaml::from_str(yaml).expect("a predicate");
-        Predicate::compile(&spec, subject, false, templates, "t")
+        Predicate::compile(&spec, subject, false, templates)
             .expect("compiles")
             .0
     }

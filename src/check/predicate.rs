@@ -105,17 +105,16 @@ pub struct Operands<'a> {
 
 impl Predicate {
     /// Compiles `spec`; returns the predicate and, when `allow_count`, the `count` predicate
-    /// split off. Templates are registered under `name`.
+    /// split off.
     pub fn compile(
         spec: &PredicateSpec,
         subject: Subject,
         allow_count: bool,
         templates: &mut Templates,
-        name: &str,
     ) -> Result<(Predicate, Option<Predicate>), PredicateError> {
         let operators = match spec {
             PredicateSpec::Equals(value) => {
-                let operand = JsonTemplate::compile(templates, &format!("{name}.equals"), value)?;
+                let operand = JsonTemplate::compile(templates, value)?;
                 return Ok((
                     Predicate {
                         operators: vec![Operator::Equals(operand)],
@@ -128,20 +127,11 @@ impl Predicate {
         };
         let count = match &operators.count {
             Some(_) if !allow_count => return Err(PredicateError::CountOutsideJsonPath),
-            Some(count) => Some(
-                Predicate::compile(
-                    count,
-                    Subject::Count,
-                    false,
-                    templates,
-                    &format!("{name}.count"),
-                )?
-                .0,
-            ),
+            Some(count) => Some(Predicate::compile(count, Subject::Count, false, templates)?.0),
             None => None,
         };
         let predicate = Predicate {
-            operators: compile_operators(operators, subject, templates, name)?,
+            operators: compile_operators(operators, subject, templates)?,
             subject,
         };
         if predicate.operators.is_empty() && count.is_none() {
@@ -292,12 +282,10 @@ fn compile_operators(
     ops: &Operators,
     subject: Subject,
     templates: &mut Templates,
-    name: &str,
 ) -> Result<Vec<Operator>, PredicateError> {
     let mut out = Vec::new();
-    let operand = |templates: &mut Templates, op: &str, value: &Value| {
-        JsonTemplate::compile(templates, &format!("{name}.{op}"), value)
-    };
+    let operand =
+        |templates: &mut Templates, value: &Value| JsonTemplate::compile(templates, value);
     if let Some(exists) = ops.exists {
         out.push(Operator::Exists(exists));
     }
@@ -305,30 +293,22 @@ fn compile_operators(
         out.push(Operator::Type(t));
     }
     if let Some(v) = &ops.equals {
-        out.push(Operator::Equals(operand(templates, "equals", v)?));
+        out.push(Operator::Equals(operand(templates, v)?));
     }
     if let Some(v) = &ops.not_equals {
-        out.push(Operator::NotEquals(operand(templates, "not_equals", v)?));
+        out.push(Operator::NotEquals(operand(templates, v)?));
     }
     if let Some(v) = &ops.contains {
-        out.push(Operator::Contains(operand(templates, "contains", v)?));
+        out.push(Operator::Contains(operand(templates, v)?));
     }
     if let Some(v) = &ops.not_contains {
-        out.push(Operator::NotContains(operand(
-            templates,
-            "not_contains",
-            v,
-        )?));
+        out.push(Operator::NotContains(operand(templates, v)?));
     }
     if let Some(text) = &ops.starts_with {
-        out.push(Operator::StartsWith(
-            templates.compile(&format!("{name}.starts_with"), text)?,
-        ));
+        out.push(Operator::StartsWith(templates.compile(text)?));
     }
     if let Some(text) = &ops.ends_with {
-        out.push(Operator::EndsWith(
-            templates.compile(&format!("{name}.ends_with"), text)?,
-        ));
+        out.push(Operator::EndsWith(templates.compile(text)?));
     }
     if let Some(pattern) = &ops.matches {
         let regex = Regex::new(pattern).map_err(|e| PredicateError::Regex {
@@ -340,8 +320,7 @@ fn compile_operators(
     if let Some(items) = &ops.one_of {
         let compiled = items
             .iter()
-            .enumerate()
-            .map(|(i, v)| operand(templates, &format!("one_of[{i}]"), v))
+            .map(|v| operand(templates, v))
             .collect::<Result<_, _>>()?;
         out.push(Operator::OneOf(compiled));
     }
@@ -354,18 +333,12 @@ fn compile_operators(
         if let Some(value) = value {
             out.push(Operator::Compare(
                 comparison,
-                comparison_operand(subject, key, value, templates, name)?,
+                comparison_operand(subject, key, value, templates)?,
             ));
         }
     }
     if let Some(spec) = &ops.length {
-        let (inner, _) = Predicate::compile(
-            spec,
-            Subject::Count,
-            false,
-            templates,
-            &format!("{name}.length"),
-        )?;
+        let (inner, _) = Predicate::compile(spec, Subject::Count, false, templates)?;
         out.push(Operator::Length(Box::new(inner)));
     }
     if let Some(empty) = ops.empty {
@@ -390,7 +363,6 @@ fn comparison_operand(
     key: &str,
     value: &Value,
     templates: &mut Templates,
-    name: &str,
 ) -> Result<JsonTemplate, PredicateError> {
     match (subject, value) {
         (Subject::Duration, Value::String(text)) if !text.contains("{{") => {
@@ -401,11 +373,7 @@ fn comparison_operand(
             )))
         }
         (_, Value::Number(_)) => Ok(JsonTemplate::Static(value.clone())),
-        (_, Value::String(_)) => Ok(JsonTemplate::compile(
-            templates,
-            &format!("{name}.{key}"),
-            value,
-        )?),
+        (_, Value::String(_)) => Ok(JsonTemplate::compile(templates, value)?),
         _ => Err(PredicateError::Operand(format!(
             "`{key}` compares with a number{}, not {value}",
             if subject == Subject::Duration {
@@ -580,7 +548,7 @@ mod tests {
         let spec: PredicateSpec = serde_yaml::from_str(yaml).expect("valid predicate");
         let mut templates = Templates::new();
         let (predicate, _) =
-            Predicate::compile(&spec, subject, true, &mut templates, "p").expect("compiles");
+            Predicate::compile(&spec, subject, true, &mut templates).expect("compiles");
         let context = Context::from(json!({"expected_id": 7}));
         predicate.check(
             actual.as_ref(),
@@ -754,7 +722,7 @@ mod tests {
         assert!(serde_yaml::from_str::<PredicateSpec>("{ contians: x }").is_err());
         let spec: PredicateSpec = serde_yaml::from_str("{}").expect("parses");
         let mut templates = Templates::new();
-        assert!(Predicate::compile(&spec, Subject::Json, true, &mut templates, "p").is_err());
+        assert!(Predicate::compile(&spec, Subject::Json, true, &mut templates).is_err());
     }
 
     #[test]
@@ -763,9 +731,9 @@ mod tests {
             serde_yaml::from_str("{ count: 2, type: integer }").expect("parses");
         let mut templates = Templates::new();
         let (_, count) =
-            Predicate::compile(&spec, Subject::Json, true, &mut templates, "p").expect("compiles");
+            Predicate::compile(&spec, Subject::Json, true, &mut templates).expect("compiles");
         assert!(count.is_some());
-        assert!(Predicate::compile(&spec, Subject::Text, false, &mut templates, "q").is_err());
+        assert!(Predicate::compile(&spec, Subject::Text, false, &mut templates).is_err());
     }
 
     #[test]
@@ -773,7 +741,7 @@ mod tests {
         let spec: PredicateSpec = serde_yaml::from_str("{ matches: '(' }").expect("parses");
         let mut templates = Templates::new();
         assert!(matches!(
-            Predicate::compile(&spec, Subject::Json, false, &mut templates, "p"),
+            Predicate::compile(&spec, Subject::Json, false, &mut templates),
             Err(PredicateError::Regex { .. })
         ));
     }

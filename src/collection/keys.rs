@@ -79,7 +79,7 @@ impl Walk<'_> {
                         let Some(key) = key.as_str() else { continue };
                         match keys.get(key) {
                             Some(property) => {
-                                self.value(item, property, Some(schema), &at.key(key))
+                                self.value(item, property, Some(schema), &at.key(key.to_owned()))
                             }
                             None => self.unknown(key, keys, parent, at),
                         }
@@ -88,7 +88,7 @@ impl Walk<'_> {
                     if items.is_object() {
                         for (key, item) in map {
                             if let Some(key) = key.as_str() {
-                                self.value(item, items, Some(schema), &at.key(key));
+                                self.value(item, items, Some(schema), &at.key(key.to_owned()));
                             }
                         }
                     }
@@ -140,7 +140,7 @@ impl Walk<'_> {
         let mut problem = Diagnostic::at(
             self.path,
             (self.source, self.positions),
-            &at.key(key),
+            &at.key(key.to_owned()),
             format!("unknown field `{key}` in {here}"),
         )
         .with_hint(hint);
@@ -190,7 +190,7 @@ fn last_key(at: &FieldPath) -> String {
     at.0.iter()
         .rev()
         .find_map(|segment| match segment {
-            super::locate::Segment::Key(key) => Some(key.clone()),
+            super::locate::Segment::Key(key) => Some(key.to_string()),
             super::locate::Segment::Index(_) => None,
         })
         .unwrap_or_default()

@@ -158,7 +158,9 @@ impl Index {
             }) = stack.last_mut()
             {
                 match &event {
-                    Event::Scalar(text, ..) => *key = Some(Some(Segment::Key(text.to_string()))),
+                    Event::Scalar(text, ..) => {
+                        *key = Some(Some(Segment::Key(text.to_string().into())))
+                    }
                     _ if starts => in_complex_key = 1,
                     _ => *key = Some(None),
                 }
@@ -463,7 +465,7 @@ mod tests {
                 serde_yaml::Value::Mapping(map) => {
                     for (key, value) in map {
                         if let Some(key) = key.as_str() {
-                            paths(value, at.key(key), out);
+                            paths(value, at.key(key.to_owned()), out);
                         }
                     }
                 }

@@ -47,7 +47,7 @@ impl Renderer<'_> {
                 for (name, template) in fields {
                     form.append_pair(
                         name,
-                        &self.text(template, self.field.key("form").key(name))?,
+                        &self.text(template, self.field.key("form").key(name.to_owned()))?,
                     );
                 }
                 OutgoingBody::Bytes(Bytes::from(form.finish()))
@@ -62,7 +62,7 @@ impl Renderer<'_> {
                                 PartContent::Text(template) => {
                                     OutgoingPartContent::Text(self.text(
                                         template,
-                                        self.field.key("multipart").key(&part.name),
+                                        self.field.key("multipart").key(part.name.to_owned()),
                                     )?)
                                 }
                                 PartContent::File(path) => OutgoingPartContent::File(path.clone()),
@@ -101,7 +101,9 @@ impl Renderer<'_> {
             Auth::ClientCredentials(c) => {
                 let at = at.key("oauth2").key("client_credentials");
                 let optional = |t: &Option<Template>, key: &str| {
-                    t.as_ref().map(|t| self.text(t, at.key(key))).transpose()
+                    t.as_ref()
+                        .map(|t| self.text(t, at.key(key.to_owned())))
+                        .transpose()
                 };
                 Credentials::ClientCredentials(TokenRequest {
                     token_url: self.text(&c.token_url, at.key("token_url"))?,
@@ -125,7 +127,7 @@ impl Renderer<'_> {
             .map(|(name, template)| {
                 Ok((
                     name.clone(),
-                    self.text(template, self.field.key("cookies").key(name))?,
+                    self.text(template, self.field.key("cookies").key(name.to_owned()))?,
                 ))
             })
             .collect()

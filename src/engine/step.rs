@@ -427,12 +427,15 @@ fn render(
     if !request.query.is_empty() {
         let mut pairs = url.query_pairs_mut();
         for (name, template) in &request.query {
-            pairs.append_pair(name, &text(template, &|| field.key("query").key(name))?);
+            pairs.append_pair(
+                name,
+                &text(template, &|| field.key("query").key(name.to_owned()))?,
+            );
         }
     }
     let mut headers = HeaderMap::with_capacity(request.headers.len());
     for (name, template) in &request.headers {
-        let at = || field.key("headers").key(name);
+        let at = || field.key("headers").key(name.to_owned());
         let value = text(template, &at)?;
         let (name, value) =
             http::header(name, &value).map_err(|message| StepError::render(&at(), message))?;

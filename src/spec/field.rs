@@ -1,14 +1,15 @@
 //! A path to a field of a collection, e.g. `steps[1].request.url`: what load problems and
 //! runtime failures point at, before it is turned into a `line:col`.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
 /// One step of a path into the document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Segment {
-    /// A map key.
-    Key(String),
+    /// A map key: the format's own field names are borrowed, not allocated for every step.
+    Key(Cow<'static, str>),
     /// A list index.
     Index(usize),
 }
@@ -18,17 +19,22 @@ pub enum Segment {
 pub struct FieldPath(pub Vec<Segment>);
 
 impl FieldPath {
-    /// The path one key deeper.
-    pub fn key(&self, key: &str) -> FieldPath {
-        let mut next = self.0.clone();
-        next.push(Segment::Key(key.to_owned()));
-        FieldPath(next)
+    /// The path one key deeper: a field name of the format (`"request"`) is borrowed, a
+    /// name written in the collection (a header's, a variable's) is passed owned.
+    pub fn key(&self, key: impl Into<Cow<'static, str>>) -> FieldPath {
+        self.push(Segment::Key(key.into()))
     }
 
     /// The path one index deeper.
     pub fn index(&self, index: usize) -> FieldPath {
-        let mut next = self.0.clone();
-        next.push(Segment::Index(index));
+        self.push(Segment::Index(index))
+    }
+
+    /// A copy of the path with `segment` after it, allocated once at its final size.
+    fn push(&self, segment: Segment) -> FieldPath {
+        let mut next = Vec::with_capacity(self.0.len() + 1);
+        next.extend_from_slice(&self.0);
+        next.push(segment);
         FieldPath(next)
     }
 }
@@ -66,7 +72,7 @@ impl FieldPath {
     pub fn keys<'a>(keys: impl IntoIterator<Item = &'a str>) -> FieldPath {
         FieldPath(
             keys.into_iter()
-                .map(|k| Segment::Key(k.to_owned()))
+                .map(|k| Segment::Key(Cow::Owned(k.to_owned())))
                 .collect(),
         )
     }

@@ -89,7 +89,7 @@ mod tests {
 
     fn render(source: &str) -> String {
         let mut templates = Templates::new();
-        let t = templates.compile("t", source).expect("compiles");
+        let t = templates.compile(source).expect("compiles");
         let context = Context::from(json!({"s": "a b&c", "o": {"k": [1, true]}}));
         templates.render_text(&t, &context).expect("renders")
     }

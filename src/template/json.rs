@@ -20,30 +20,22 @@ pub enum JsonTemplate {
 }
 
 impl JsonTemplate {
-    /// Compiles every string of `value`; `name` prefixes the registered template names.
-    pub fn compile(
-        templates: &mut Templates,
-        name: &str,
-        value: &Value,
-    ) -> Result<Self, TemplateError> {
+    /// Compiles every string of `value`.
+    pub fn compile(templates: &mut Templates, value: &Value) -> Result<Self, TemplateError> {
         if !contains_template(value) {
             return Ok(JsonTemplate::Static(value.clone()));
         }
         Ok(match value {
-            Value::String(text) => JsonTemplate::Text(templates.compile(name, text)?),
+            Value::String(text) => JsonTemplate::Text(templates.compile(text)?),
             Value::Array(items) => JsonTemplate::Array(
                 items
                     .iter()
-                    .enumerate()
-                    .map(|(i, item)| Self::compile(templates, &format!("{name}[{i}]"), item))
+                    .map(|item| Self::compile(templates, item))
                     .collect::<Result<_, _>>()?,
             ),
             Value::Object(map) => JsonTemplate::Object(
                 map.iter()
-                    .map(|(key, item)| {
-                        Self::compile(templates, &format!("{name}.{key}"), item)
-                            .map(|t| (key.clone(), t))
-                    })
+                    .map(|(key, item)| Self::compile(templates, item).map(|t| (key.clone(), t)))
                     .collect::<Result<_, _>>()?,
             ),
             other => JsonTemplate::Static(other.clone()),
@@ -108,7 +100,7 @@ mod tests {
         let mut templates = Templates::new();
         let body =
             json!({"n": "{{n}}", "label": "n is {{n}}", "fixed": [1, "x"], "deep": ["{{flag}}"]});
-        let t = JsonTemplate::compile(&mut templates, "body", &body).expect("compiles");
+        let t = JsonTemplate::compile(&mut templates, &body).expect("compiles");
         let context = Context::from(json!({"n": 5, "flag": false}));
         assert_eq!(
             t.render(&templates, &context),

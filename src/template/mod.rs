@@ -92,9 +92,9 @@ impl Templates {
         }
     }
 
-    /// Compiles `source`; `name` names it in the registry (a field path works well). A text
-    /// compiled before is not compiled again: its template is shared.
-    pub fn compile(&mut self, name: &str, source: &str) -> Result<Template, TemplateError> {
+    /// Compiles `source`. A text compiled before is not compiled again: its template is
+    /// shared.
+    pub fn compile(&mut self, source: &str) -> Result<Template, TemplateError> {
         if !source.contains("{{") {
             return Ok(Template::Literal(source.to_owned()));
         }
@@ -112,9 +112,11 @@ impl Templates {
             },
             None => {
                 let references = references::collect(&compiled, helpers::NAMES);
-                self.registry.register_template(name, compiled);
+                // Only a key into the registry: one per distinct text.
+                let name = format!("#{}", self.compiled.len());
+                self.registry.register_template(&name, compiled);
                 Template::Rendered(Arc::new(Rendered {
-                    name: name.to_owned(),
+                    name,
                     source: source.to_owned(),
                     references,
                 }))
@@ -211,7 +213,7 @@ mod tests {
 
     fn render(source: &str, data: Value) -> Result<Value, RenderError> {
         let mut templates = Templates::new();
-        let template = templates.compile("t", source).expect("compiles");
+        let template = templates.compile(source).expect("compiles");
         templates.render_value(&template, &Context::from(data))
     }
 
@@ -253,10 +255,7 @@ mod tests {
     fn references_are_collected_from_helpers_and_blocks() {
         let mut templates = Templates::new();
         let t = templates
-            .compile(
-                "t",
-                "{{base64 user}}:{{#if flag}}{{env.TOKEN}}{{/if}}{{uuid}}",
-            )
+            .compile("{{base64 user}}:{{#if flag}}{{env.TOKEN}}{{/if}}{{uuid}}")
             .expect("compiles");
         let mut refs = t.references();
         refs.sort();
@@ -272,6 +271,6 @@ mod tests {
     #[test]
     fn invalid_syntax_is_a_compile_error() {
         let mut templates = Templates::new();
-        assert!(templates.compile("t", "{{#if x}}").is_err());
+        assert!(templates.compile("{{#if x}}").is_err());
     }
 }

@@ -38,7 +38,7 @@ impl Compiler<'_> {
             .collect();
         if given.len() > 1 {
             self.problem_with_hint(
-                &field.key(given[1]),
+                &field.key(given[1].to_owned()),
                 format!(
                     "a request has one body, but this one has {}",
                     given
@@ -82,8 +82,8 @@ impl Compiler<'_> {
             let fields = form
                 .iter()
                 .filter_map(|(name, value)| {
-                    let template =
-                        self.template(&scalar_text(value), &field.key("form").key(name))?;
+                    let template = self
+                        .template(&scalar_text(value), &field.key("form").key(name.to_owned()))?;
                     Some((name.clone(), template))
                 })
                 .collect();
@@ -94,7 +94,7 @@ impl Compiler<'_> {
                 (name.eq_ignore_ascii_case("content-type") && value.is_some()).then_some(name)
             }) {
                 self.problem_with_hint(
-                    &field.key("headers").key(own),
+                    &field.key("headers").key(own.to_owned()),
                     "a multipart body sets its own `Content-Type` (it carries the boundary)",
                     "remove the header; give each part a `content_type` instead",
                 );
@@ -103,7 +103,7 @@ impl Compiler<'_> {
             let at = field.key("multipart");
             let parts = parts
                 .iter()
-                .filter_map(|(name, part)| self.part(name, &part.fields, &at.key(name)))
+                .filter_map(|(name, part)| self.part(name, &part.fields, &at.key(name.to_owned())))
                 .collect();
             return Body::Multipart(parts);
         }

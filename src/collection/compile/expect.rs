@@ -32,14 +32,16 @@ pub(super) fn expectation_references(
         record(
             references,
             predicate.templates(),
-            &field.key("headers").key(name),
+            &field.key("headers").key(name.to_owned()),
         );
     }
     for expectation in &expect.jsonpath {
         record(
             references,
             expectation.predicate.templates(),
-            &field.key("jsonpath").key(expectation.path.as_str()),
+            &field
+                .key("jsonpath")
+                .key(expectation.path.as_str().to_owned()),
         );
     }
     if let Some(body) = &expect.body {
@@ -58,7 +60,7 @@ pub(super) fn conditions_references(
     field: &FieldPath,
 ) {
     for condition in conditions {
-        let at = field.key(&condition.source);
+        let at = field.key(condition.source.to_owned());
         record(references, condition.value.templates(), &at);
         record(references, condition.predicate.templates(), &at);
     }
@@ -95,7 +97,7 @@ impl Compiler<'_> {
             .headers
             .iter()
             .filter_map(|(name, predicate)| {
-                let at = field.key("headers").key(name);
+                let at = field.key("headers").key(name.to_owned());
                 let (predicate, _) = self.predicate(predicate, Subject::Text, false, &at)?;
                 Some((name.to_ascii_lowercase(), predicate))
             })
@@ -104,7 +106,7 @@ impl Compiler<'_> {
             .jsonpath
             .iter()
             .filter_map(|(path, predicate)| {
-                let at = field.key("jsonpath").key(path);
+                let at = field.key("jsonpath").key(path.to_owned());
                 let compiled = self.jsonpath(path, &at);
                 let (predicate, count) = self.predicate(predicate, Subject::Json, true, &at)?;
                 Some(JsonPathExpectation {
@@ -149,7 +151,7 @@ impl Compiler<'_> {
             .cookies
             .iter()
             .filter_map(|(name, cookie)| {
-                self.cookie_expectation(name, cookie, &field.key("cookies").key(name))
+                self.cookie_expectation(name, cookie, &field.key("cookies").key(name.to_owned()))
             })
             .collect();
         Expectations {
@@ -177,13 +179,7 @@ impl Compiler<'_> {
         allow_count: bool,
         field: &FieldPath,
     ) -> Option<(Predicate, Option<Predicate>)> {
-        match Predicate::compile(
-            spec,
-            subject,
-            allow_count,
-            &mut self.templates,
-            &format!("{}{field}", self.prefix),
-        ) {
+        match Predicate::compile(spec, subject, allow_count, &mut self.templates) {
             Ok(compiled) => Some(compiled),
             Err(e) => {
                 self.problem(field, e.to_string());
@@ -201,7 +197,7 @@ impl Compiler<'_> {
         let one = |compiler: &mut Self, predicate: &Option<PredicateSpec>, key: &str, subject| {
             predicate.as_ref().and_then(|p| {
                 compiler
-                    .predicate(p, subject, false, &field.key(key))
+                    .predicate(p, subject, false, &field.key(key.to_owned()))
                     .map(|(p, _)| p)
             })
         };
@@ -318,7 +314,7 @@ impl Compiler<'_> {
         specs
             .iter()
             .filter_map(|(source, predicate)| {
-                let at = field.key(source);
+                let at = field.key(source.to_owned());
                 let value = self.json(&Value::String(source.clone()), &at)?;
                 let (predicate, _) = self.predicate(predicate, Subject::Json, false, &at)?;
                 Some(Condition {

@@ -48,7 +48,6 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         path,
         source: &source,
         positions: &positions,
-        prefix: String::new(),
         templates: Templates::new(),
         problems: Vec::new(),
         inputs: IndexMap::new(),
@@ -187,8 +186,6 @@ pub(super) struct Compiler<'a> {
     source: &'a str,
     /// Where each field of `source` is, found once for all its problems.
     positions: &'a Positions,
-    /// Prepended to template names: each included file gets its own.
-    prefix: String,
     templates: Templates,
     problems: Vec<Diagnostic>,
     /// Declared inputs, the included files' too.
@@ -264,7 +261,7 @@ impl Compiler<'_> {
             .map(|(name, env)| {
                 (
                     name.clone(),
-                    self.environment(env, &root.key("environments").key(name)),
+                    self.environment(env, &root.key("environments").key(name.to_owned())),
                 )
             })
             .collect();
@@ -324,7 +321,7 @@ impl Compiler<'_> {
             if !is_identifier(name) {
                 // An environment variable's name, read as `{{env.NAME}}`.
                 self.problem(
-                    &FieldPath::default().key("inputs").key(name),
+                    &FieldPath::default().key("inputs").key(name.to_owned()),
                     format!("input name `{}` may hold only letters, digits, `_` and `-` (it names an environment variable, e.g. `API_TOKEN`)", name.escape_debug()),
                 );
                 continue;
@@ -345,7 +342,7 @@ impl Compiler<'_> {
             .headers
             .iter()
             .filter_map(|(name, value)| {
-                let field = root.key("headers").key(name);
+                let field = root.key("headers").key(name.to_owned());
                 self.header(name, value, &field)
             })
             .collect();
@@ -393,7 +390,7 @@ impl Compiler<'_> {
     ) -> IndexMap<String, Variable> {
         let mut out = IndexMap::new();
         for (name, value) in vars {
-            let field = field.key(name);
+            let field = field.key(name.to_owned());
             if !is_identifier(name) {
                 self.problem(
                     &field,
@@ -508,7 +505,7 @@ impl Compiler<'_> {
             ] {
                 if present {
                     self.problem(
-                        &field.key(key),
+                        &field.key(key.to_owned()),
                         format!("`{key}` applies only to a step with a `request`"),
                     );
                 }

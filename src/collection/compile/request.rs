@@ -57,7 +57,11 @@ impl Compiler<'_> {
             .capture
             .iter()
             .filter_map(|(name, capture)| {
-                self.capture(name, &capture.source, &field.key("capture").key(name))
+                self.capture(
+                    name,
+                    &capture.source,
+                    &field.key("capture").key(name.to_owned()),
+                )
             })
             .collect();
         let retry = spec
@@ -75,7 +79,7 @@ impl Compiler<'_> {
             record(
                 references,
                 vec![template],
-                &request_field.key("query").key(name),
+                &request_field.key("query").key(name.to_owned()),
             );
         }
         for (name, template) in &request.headers {
@@ -84,12 +88,12 @@ impl Compiler<'_> {
                 .keys()
                 .any(|k| k.eq_ignore_ascii_case(name))
             {
-                request_field.key("headers").key(name)
+                request_field.key("headers").key(name.to_owned())
             } else {
                 FieldPath::default()
                     .key("defaults")
                     .key("headers")
-                    .key(name)
+                    .key(name.to_owned())
             };
             record(references, vec![template], &at);
         }
@@ -108,7 +112,7 @@ impl Compiler<'_> {
                     record(
                         references,
                         vec![template],
-                        &request_field.key("form").key(name),
+                        &request_field.key("form").key(name.to_owned()),
                     );
                 }
             }
@@ -118,7 +122,7 @@ impl Compiler<'_> {
                         record(
                             references,
                             vec![template],
-                            &request_field.key("multipart").key(&part.name),
+                            &request_field.key("multipart").key(part.name.to_owned()),
                         );
                     }
                 }
@@ -129,7 +133,7 @@ impl Compiler<'_> {
             record(
                 references,
                 vec![template],
-                &request_field.key("cookies").key(name),
+                &request_field.key("cookies").key(name.to_owned()),
             );
         }
         if let Some(auth) = &request.auth {
@@ -170,7 +174,7 @@ impl Compiler<'_> {
                     ScalarValue::Number(n) => n.to_string(),
                     ScalarValue::Bool(b) => b.to_string(),
                 };
-                let template = self.template(&text, &field.key("query").key(name))?;
+                let template = self.template(&text, &field.key("query").key(name.to_owned()))?;
                 Some((name.clone(), template))
             })
             .collect();
@@ -187,7 +191,9 @@ impl Compiler<'_> {
             .collect();
         for (name, value) in &spec.headers {
             if let Some(value) = value {
-                if let Some(header) = self.header(name, value, &field.key("headers").key(name)) {
+                if let Some(header) =
+                    self.header(name, value, &field.key("headers").key(name.to_owned()))
+                {
                     headers.push(header);
                 }
             }
@@ -201,7 +207,7 @@ impl Compiler<'_> {
             .cookies
             .iter()
             .filter_map(|(name, value)| {
-                let at = field.key("cookies").key(name);
+                let at = field.key("cookies").key(name.to_owned());
                 if name.is_empty()
                     || name
                         .chars()

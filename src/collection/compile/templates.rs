@@ -25,15 +25,12 @@ pub(super) fn record(
 
 impl Compiler<'_> {
     pub(super) fn template(&mut self, text: &str, field: &FieldPath) -> Option<Template> {
-        let compiled = self
-            .templates
-            .compile(&format!("{}{field}", self.prefix), text);
+        let compiled = self.templates.compile(text);
         self.compiled(compiled, field)
     }
 
     pub(super) fn json(&mut self, value: &Value, field: &FieldPath) -> Option<JsonTemplate> {
-        let name = format!("{}{field}", self.prefix);
-        let compiled = JsonTemplate::compile(&mut self.templates, &name, value);
+        let compiled = JsonTemplate::compile(&mut self.templates, value);
         self.compiled(compiled, field)
     }
 

@@ -102,7 +102,7 @@ impl Compiler<'_> {
         };
         let mut collect = Vec::new();
         for (name, path) in &spec.collect {
-            let at = field.key("collect").key(name);
+            let at = field.key("collect").key(name.to_owned());
             if !is_identifier(name) || RESERVED_NAMES.contains(&name.as_str()) {
                 self.problem(&at, format!("`{name}` cannot be a variable name"));
                 continue;
@@ -192,7 +192,6 @@ impl Compiler<'_> {
             path: &path,
             source: &source,
             positions: &positions,
-            prefix: format!("{}{}#", self.prefix, path.display()),
             templates: std::mem::take(&mut self.templates),
             problems: std::mem::take(&mut self.problems),
             inputs: std::mem::take(&mut self.inputs),
