@@ -22,20 +22,43 @@ const MARKER: &str = "\u{0}located";
 #[derive(Debug, Default)]
 pub struct Positions {
     index: std::sync::OnceLock<Index>,
+    /// Where each top-level step is written, when the loader's first pass saw it: a field of
+    /// a step is then found by reading that step's text alone, and a run that skips
+    /// thousands of steps after a failure never reads the whole document again.
+    steps: std::sync::OnceLock<Vec<StepSpan>>,
+    /// The byte offset where each line starts.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+/// Where one top-level step is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepSpan {
+    /// Its text: whole lines, from the line of its `-` to the next step's.
+    pub text: std::ops::Range<usize>,
+    /// The 1-based line and column of its node, as the index finds it; `None` when the
+    /// first pass could not place it (its text is read then).
+    pub position: Option<(usize, usize)>,
 }
 
 #[derive(Debug, Default)]
 struct Index {
     fields: std::collections::HashMap<Vec<Segment>, (usize, usize)>,
-    /// The byte offset where each line starts.
-    line_starts: Vec<usize>,
 }
 
 impl Positions {
     /// The 1-based line and column of the value at `path` in `source` (the source these
     /// positions are for), if the path exists.
     pub fn locate(&self, source: &str, path: &FieldPath) -> Option<(usize, usize)> {
-        let index = self.index.get_or_init(|| Index::new(source));
+        if let (Some(spans), [Segment::Key(steps), Segment::Index(at), rest @ ..]) =
+            (self.steps.get(), path.0.as_slice())
+        {
+            if steps == "steps" && self.index.get().is_none() {
+                return self.locate_in_step(source, spans.get(*at)?, rest);
+            }
+        }
+        let index = self
+            .index
+            .get_or_init(|| Index::new(source, self.line_starts(source)));
         match index.fields.get(&path.0) {
             Some(position) => Some(*position),
             // What the event walk does not follow (merge keys, complex keys), serde does;
@@ -45,14 +68,55 @@ impl Positions {
         }
     }
 
+    /// Remembers where each top-level step (`steps[i]`) is written. Only the first call
+    /// counts.
+    pub fn remember_steps(&self, spans: Vec<StepSpan>) {
+        // A second call finds the first one's spans in place, which are the same.
+        let _ = self.steps.set(spans);
+    }
+
+    /// `rest` of the step written at `span`, found in the step's own text: its lines parse
+    /// as a one-item list at the same columns.
+    fn locate_in_step(
+        &self,
+        source: &str,
+        span: &StepSpan,
+        rest: &[Segment],
+    ) -> Option<(usize, usize)> {
+        if rest.is_empty() {
+            if let Some(position) = span.position {
+                return Some(position);
+            }
+        }
+        let text = source.get(span.text.clone())?;
+        // The 1-based line the text starts on.
+        let first_line = self
+            .line_starts(source)
+            .partition_point(|&start| start <= span.text.start);
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        let mut path = Vec::with_capacity(rest.len() + 1);
+        path.push(Segment::Index(0));
+        path.extend_from_slice(rest);
+        let (line, column) = *Index::new(text, &starts).fields.get(&path)?;
+        Some((line + first_line - 1, column))
+    }
+
+    /// The byte offset where each line of `source` starts.
+    fn line_starts(&self, source: &str) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(source.match_indices('\n').map(|(at, _)| at + 1))
+                .collect()
+        })
+    }
+
     /// The text of 1-based `line` of `source`.
     pub fn line<'s>(&self, source: &'s str, line: usize) -> Option<&'s str> {
-        let index = self.index.get_or_init(|| Index::new(source));
-        let start = *index.line_starts.get(line.checked_sub(1)?)?;
-        let end = index
-            .line_starts
-            .get(line)
-            .map_or(source.len(), |next| next - 1);
+        let line_starts = self.line_starts(source);
+        let start = *line_starts.get(line.checked_sub(1)?)?;
+        let end = line_starts.get(line).map_or(source.len(), |next| next - 1);
         source
             .get(start..end)
             .map(|text| text.strip_suffix('\r').unwrap_or(text))
@@ -78,11 +142,8 @@ enum Frame {
 }
 
 impl Index {
-    fn new(source: &str) -> Index {
+    fn new(source: &str, line_starts: &[usize]) -> Index {
         use saphyr_parser::{Event, Parser, ScalarStyle};
-        let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(at, _)| at + 1))
-            .collect();
         // serde places a block scalar (`|`, `>`) at its indicator, the parser at its text:
         // the indicator is the first `|` or `>` after the end of the event before it.
         let indicator = |(line, column): (usize, usize)| -> Option<(usize, usize)> {
@@ -207,10 +268,7 @@ impl Index {
                 _ => {}
             }
         }
-        Index {
-            fields,
-            line_starts,
-        }
+        Index { fields }
     }
 }
 
@@ -495,6 +553,7 @@ mod tests {
                 }
             }
         }
+        let mut checked = 0;
         for source in &sources {
             let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(source) else {
                 continue;
@@ -503,7 +562,9 @@ mod tests {
             paths(&value, FieldPath::default(), &mut all);
             let positions = Positions::default();
             for path in all {
-                let index = positions.index.get_or_init(|| Index::new(source));
+                let index = positions
+                    .index
+                    .get_or_init(|| Index::new(source, positions.line_starts(source)));
                 match index.fields.get(&path.0) {
                     Some(found) => assert_eq!(Some(*found), locate(source, &path), "{path}"),
                     // Only through an alias, which serde follows and the walk does not.
@@ -511,7 +572,26 @@ mod tests {
                 }
                 assert_eq!(positions.locate(source, &path), locate(source, &path));
             }
+            // A step's fields, found in the step's own text, are where the index (and serde)
+            // finds them, and the whole document is not read again.
+            if let Some(outline) = super::super::outline::outline(source) {
+                let remembered = Positions::default();
+                remembered.remember_steps(outline.step_spans());
+                let mut all = Vec::new();
+                paths(&value, FieldPath::default(), &mut all);
+                let steps = Segment::Key("steps".into());
+                for path in all.iter().filter(|p| p.0.len() >= 2 && p.0[0] == steps) {
+                    assert_eq!(
+                        remembered.locate(source, path),
+                        locate(source, path),
+                        "{path}"
+                    );
+                    checked += 1;
+                }
+                assert!(remembered.index.get().is_none(), "the index was built");
+            }
         }
+        assert!(checked > 100, "only {checked} step fields were located");
         let positions = Positions::default();
         assert_eq!(positions.line(SOURCE, 3), Some("  - name: first"));
         assert_eq!(positions.line(SOURCE, 99), None);

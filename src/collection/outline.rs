@@ -72,9 +72,23 @@ pub(super) struct StepText {
     /// Byte range in the source, from the start of the line of the step's `-` to the start
     /// of the next step's (or the end of the sequence): consecutive steps' texts touch.
     lines: Range<usize>,
+    /// The 1-based line and column of the step's map, where a run locates the step; `None`
+    /// for a step that is not a map.
+    position: Option<(usize, usize)>,
 }
 
 impl Outline {
+    /// Where each step is written (see [`super::locate::Positions::remember_steps`]).
+    pub(super) fn step_spans(&self) -> Vec<super::locate::StepSpan> {
+        self.steps
+            .iter()
+            .map(|step| super::locate::StepSpan {
+                text: step.lines.clone(),
+                position: step.position,
+            })
+            .collect()
+    }
+
     /// The steps in runs of about `bytes` of text (at least one step each), as the index of
     /// the run's first step, its number of steps and its text: a YAML block sequence of its
     /// own, cut from the file at line starts, so every line keeps its indentation. Parsing
@@ -123,6 +137,7 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
     let mut steps_key_end: Option<usize> = None;
     let mut steps_sequence = false;
     let mut step_starts: Vec<usize> = Vec::new();
+    let mut step_positions: Vec<Option<(usize, usize)>> = Vec::new();
     let mut steps_end: Option<usize> = None;
     for event in Parser::new_from_str(source) {
         let (event, span) = event.ok()?;
@@ -139,6 +154,10 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
         let starts_step = matches!(stack.last(), Some(Frame::Sequence { steps: true }));
         if starts_step && !matches!(event, Event::SequenceEnd) {
             step_starts.push(offsets.byte(&span)?);
+            step_positions.push(
+                matches!(event, Event::MappingStart(..))
+                    .then(|| (span.start.line(), span.start.col() + 1)),
+            );
         }
         match event {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
@@ -245,7 +264,10 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
             Some(&next) => dash_line(source, start, next)?,
             None => steps_end,
         };
-        steps.push(StepText { lines: line..end });
+        steps.push(StepText {
+            lines: line..end,
+            position: step_positions.get(i).copied().flatten(),
+        });
         line = end;
     }
     let region = &source[key_end..steps_end];

@@ -60,6 +60,7 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
     // once compiled (see `outline`). Anything else, or a step that does not parse, and the
     // whole document is read at once, which also gives the messages for broken YAML.
     let by_step = super::outline::outline(&source).and_then(|outline| {
+        positions.remember_steps(outline.step_spans());
         let spec = serde_yaml::from_str::<CollectionSpec>(&outline.header).ok()?;
         let mut compiler = new_compiler();
         let parts = compiler.collection(&spec, Some(&outline))?;
