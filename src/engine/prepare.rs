@@ -233,7 +233,12 @@ pub fn prepare(
 /// neither passed nor `defined` by then (a default gives way to a defined variable).
 fn reads(step: &Step, defined: &HashSet<String>) -> Vec<String> {
     let mut names: Vec<String> = step.references.iter().map(|r| r.variable.clone()).collect();
-    let mut defined = defined.clone();
+    // Only a group or an include needs its own copy of what is defined: a request step,
+    // most steps, reads without one.
+    let mut defined = match &step.action {
+        Action::Request(_) => return names,
+        Action::Group(_) | Action::Include(_) => defined.clone(),
+    };
     let children = |steps: &[Step], defined: &mut HashSet<String>, names: &mut Vec<String>| {
         for child in steps {
             names.extend(reads(child, defined));
@@ -280,9 +285,10 @@ impl References {
         file: (&Path, &str, &Positions),
     ) {
         for step in steps {
-            let mut scope = known.clone();
+            // What this step sees: copied only when it adds to it (`as`, a group's steps).
+            let mut scope = std::borrow::Cow::Borrowed(&*known);
             if let Some(for_each) = &step.for_each {
-                scope.insert(for_each.name.clone());
+                scope.to_mut().insert(for_each.name.clone());
             }
             let own = step.provides();
             for reference in &step.references {
@@ -304,9 +310,9 @@ impl References {
             }
             match &step.action {
                 Action::Request(_) => {}
-                Action::Group(children) => self.steps(children, &mut scope, file),
+                Action::Group(children) => self.steps(children, scope.to_mut(), file),
                 Action::Include(include) => {
-                    let mut inner = scope.clone();
+                    let mut inner = scope.clone().into_owned();
                     inner.extend(include.defaults.keys().cloned());
                     inner.extend(include.passed.keys().cloned());
                     self.steps(
