@@ -25,7 +25,7 @@ pub trait Queries {
     fn each_jsonpath(&self, visit: &mut dyn FnMut(&jsonpath::JsonPath));
 }
 
-impl Queries for [jsonpath::JsonPath] {
+impl Queries for Vec<jsonpath::JsonPath> {
     fn each_jsonpath(&self, visit: &mut dyn FnMut(&jsonpath::JsonPath)) {
         self.iter().for_each(visit);
     }

@@ -211,3 +211,7 @@ impl<'de> Visitor<'de> for SkipVisitor {
         Ok(Skip)
     }
 }
+
+#[cfg(test)]
+#[path = "pruned_tests.rs"]
+mod tests;
