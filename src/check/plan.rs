@@ -3,8 +3,10 @@
 //! step when a response needs it. [`super::pruned`] parses a body into a
 //! [`super::Document`] along this tree only, and skips the rest.
 //!
-//! A selector whose reach a tree cannot bound — a wildcard, a slice, a descendant segment
-//! (`..`), a filter — needs everything under the node it applies to ([`Need::Whole`]). A
+//! A wildcard or a slice needs every member or element of its node, each as far as the rest
+//! of the path reads ([`Parts::every`]). A selector whose reach a tree cannot bound — a
+//! descendant segment (`..`), a filter — needs everything under the node it applies to
+//! ([`Need::Whole`]). A
 //! filter that reads the root (`$` inside `[?...]`), or a function this module does not know,
 //! needs the whole document: such a path has no plan, and its step's body is parsed whole.
 
@@ -33,6 +35,9 @@ pub struct Parts {
     pub members: BTreeMap<String, Need>,
     /// Elements by index; a negative index counts from the end.
     pub indices: BTreeMap<i64, Need>,
+    /// What every member and element needs (a wildcard or a slice went through here): all
+    /// of them are then kept, each as far as this and its own name or index say.
+    pub every: Option<Box<Need>>,
     /// With a negative index, which element it is depends on the array's length: every
     /// element is read with what any negative index needs (and an element a non-negative
     /// index names, with both). `None` when no index is negative. Set by [`Need::settle`].
@@ -85,13 +90,20 @@ impl Need {
                         }
                     }
                 }
+                match (&mut mine.every, theirs.every) {
+                    (Some(every), Some(other)) => every.absorb(*other),
+                    (every @ None, other) => *every = other,
+                    (Some(_), None) => {}
+                }
                 mine.tail = None;
             }
         }
     }
 
     /// Prepares the tree for parsing: where an array has negative indices, works out
-    /// [`Parts::tail`] and widens what the non-negative indices need by it.
+    /// [`Parts::tail`]; widens what each named member and element needs by what every one
+    /// of them may need (`every`, the tail), so that one parse of a value serves every path
+    /// that may reach it.
     pub fn settle(&mut self) {
         let Need::Parts(parts) = self else { return };
         for need in parts.members.values_mut() {
@@ -99,6 +111,14 @@ impl Need {
         }
         for need in parts.indices.values_mut() {
             need.settle();
+        }
+        if let Some(every) = &mut parts.every {
+            every.settle();
+            if **every == Need::Whole {
+                // Every member and element whole: the node is.
+                *self = Need::Whole;
+                return;
+            }
         }
         let mut tail: Option<Need> = None;
         for (_, need) in parts.indices.range(..0) {
@@ -109,8 +129,22 @@ impl Need {
         }
         if let Some(tail) = &mut tail {
             tail.settle();
+        }
+        if let (Some(every), Some(tail)) = (&mut parts.every, &tail) {
+            every.absorb(tail.clone());
+            every.settle();
+        }
+        // What any element may need besides what its own index says.
+        let extra = parts.every.as_deref().or(tail.as_ref()).cloned();
+        if let Some(extra) = extra {
             for (_, need) in parts.indices.range_mut(0..) {
-                need.absorb(tail.clone());
+                need.absorb(extra.clone());
+                need.settle();
+            }
+        }
+        if let Some(every) = parts.every.as_deref() {
+            for need in parts.members.values_mut() {
+                need.absorb(every.clone());
                 need.settle();
             }
         }
@@ -121,6 +155,7 @@ impl Need {
         Need::Parts(Parts {
             members,
             indices,
+            every: None,
             tail: None,
         })
     }
@@ -156,7 +191,14 @@ fn of_segments(segments: &[Segment]) -> Need {
                 BTreeMap::new(),
                 BTreeMap::from([(*index, of_segments(rest))]),
             ),
-            Selector::Wildcard | Selector::Slice(..) | Selector::Filter(_) => Need::Whole,
+            Selector::Wildcard | Selector::Slice(..) => match of_segments(rest) {
+                Need::Whole => Need::Whole,
+                every => Need::Parts(Parts {
+                    every: Some(Box::new(every)),
+                    ..Parts::default()
+                }),
+            },
+            Selector::Filter(_) => Need::Whole,
         };
         match &mut need {
             Some(need) => need.absorb(one),
@@ -342,11 +384,35 @@ mod tests {
     }
 
     #[test]
-    fn wildcards_slices_descendants_and_filters_keep_their_node_whole() {
+    fn wildcards_and_slices_need_every_child_as_far_as_the_rest_reads() {
+        let every = |need: Need| {
+            Need::Parts(Parts {
+                every: Some(Box::new(need)),
+                ..Parts::default()
+            })
+        };
+        for path in ["$.a[*].b", "$.a.*.b", "$.a[1:3].b", "$.a[::-1]['b']"] {
+            assert_eq!(
+                need(path),
+                Some(member("a", every(member("b", Need::Whole)))),
+                "{path}"
+            );
+        }
+        assert_eq!(
+            need("$.a[*][0]"),
+            Some(member("a", every(index(0, Need::Whole))))
+        );
+        // Every child whole is the node whole.
+        let mut merged = need("$.a[*]").expect("parts");
+        merged.absorb(need("$.a[0].b").expect("parts"));
+        merged.settle();
+        assert_eq!(merged, member("a", Need::Whole));
+    }
+
+    #[test]
+    fn descendants_and_filters_keep_their_node_whole() {
         for path in [
-            "$.a[*].b",
             "$.a.*",
-            "$.a[1:3].b",
             "$.a[::-1]",
             "$.a..b",
             "$.a[?@.b == 1].c",
@@ -397,6 +463,37 @@ mod tests {
             ))
         );
         assert_eq!(need("$['a', *]"), Some(Need::Whole));
+        let mut named_and_every = need("$['a', *].b").expect("parts");
+        named_and_every.settle();
+        let Need::Parts(parts) = &named_and_every else {
+            panic!("parts")
+        };
+        assert_eq!(parts.members.get("a"), Some(&member("b", Need::Whole)));
+        assert_eq!(parts.every.as_deref(), Some(&member("b", Need::Whole)));
+    }
+
+    #[test]
+    fn every_child_widens_the_named_ones_and_takes_the_tail() {
+        let mut merged = need("$[*].a").expect("parts");
+        merged.absorb(need("$[1].b").expect("parts"));
+        merged.absorb(need("$[-1].c").expect("parts"));
+        merged.absorb(need("$.x.d").expect("parts"));
+        merged.settle();
+        let Need::Parts(parts) = &merged else {
+            panic!("parts")
+        };
+        let names = |names: &[&str]| {
+            Need::parts(
+                names
+                    .iter()
+                    .map(|n| ((*n).to_owned(), Need::Whole))
+                    .collect(),
+                BTreeMap::new(),
+            )
+        };
+        assert_eq!(parts.every.as_deref(), Some(&names(&["a", "c"])));
+        assert_eq!(parts.indices.get(&1), Some(&names(&["a", "b", "c"])));
+        assert_eq!(parts.members.get("x"), Some(&names(&["a", "c", "d"])));
     }
 
     #[test]

@@ -6,9 +6,10 @@
 //! converted — so the pass accepts and refuses exactly the bodies a full parse does (the
 //! same syntax errors, lone surrogates, numbers out of range and nesting limit). An object
 //! keeps only the members the plan names (every one of a repeated name, so the last still
-//! wins); an array keeps its elements up to the last index the plan names, other elements
-//! as `null` placeholders, or — when the plan has a negative index — its full length, with
-//! the elements it may name from the end.
+//! wins), or all of them under a wildcard; an array keeps its elements up to the last index
+//! the plan names, other elements as `null` placeholders, or — when the plan has a negative
+//! index — its full length, with the elements it may name from the end, or — under a
+//! wildcard or slice — every element, each pruned.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -76,7 +77,7 @@ impl<'de> Visitor<'de> for PartsVisitor<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut members = Vec::new();
         while let Some(Text(key)) = map.next_key()? {
-            match self.0.members.get(key.as_ref()) {
+            match self.0.members.get(key.as_ref()).or(self.0.every.as_deref()) {
                 Some(need) => members.push((key, map.next_value_seed(Pruned(need))?)),
                 None => {
                     map.next_value::<Skip>()?;
@@ -86,9 +87,10 @@ impl<'de> Visitor<'de> for PartsVisitor<'_> {
         Ok(Document::Object(members))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        match &self.0.tail {
-            None => prefix(self.0, seq),
-            Some(tail) => whole_length(self.0, tail, seq),
+        match (&self.0.every, &self.0.tail) {
+            (Some(every), _) => every_element(self.0, every, seq),
+            (None, None) => prefix(self.0, seq),
+            (None, Some(tail)) => whole_length(self.0, tail, seq),
         }
     }
 }
@@ -112,6 +114,29 @@ fn prefix<'de, A: SeqAccess<'de>>(parts: &Parts, mut seq: A) -> Result<Document<
             None => seq.next_element::<Skip>()?.map(|Skip| Document::Null),
         };
         match item {
+            Some(item) => items.push(item),
+            None => break,
+        }
+        index += 1;
+    }
+    Ok(Document::Array(items))
+}
+
+/// An array a wildcard or slice goes through: every element, each as far as its index (if
+/// named) or `every` says.
+fn every_element<'de, A: SeqAccess<'de>>(
+    parts: &Parts,
+    every: &Need,
+    mut seq: A,
+) -> Result<Document<'de>, A::Error> {
+    let mut items = Vec::new();
+    let mut index = 0usize;
+    loop {
+        let need = i64::try_from(index)
+            .ok()
+            .and_then(|i| parts.indices.get(&i))
+            .unwrap_or(every);
+        match seq.next_element_seed(Pruned(need))? {
             Some(item) => items.push(item),
             None => break,
         }

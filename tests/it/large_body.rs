@@ -113,6 +113,8 @@ fn captures_and_expectations_over_a_large_body_read_what_they_name() {
       second_last: $.items[-2].name
       ids: { jsonpath: "$.items[?@.id < 3].id", all: true }
       deep_count: { jsonpath: "$.items[0]..deep[*]", all: true }
+      every_id: { jsonpath: "$.items[*].id", all: true }
+      some_names: { jsonpath: "$.items[1:20000:5000]['name']", all: true }
   - name: Captured
     request: { url: "{{BIG}}" }
     expect:
@@ -122,6 +124,9 @@ fn captures_and_expectations_over_a_large_body_read_what_they_name() {
         "{{second_last}}": item 19998
         "{{ids}}": { length: 3 }
         "{{deep_count}}": { length: 4 }
+        "{{every_id}}": { length: 20000 }
+        "{{every_id.19999}}": 19999
+        "{{some_names}}": ["item 1", "item 5001", "item 10001", "item 15001"]
 "#,
     );
     let output = runner(["run".as_ref(), path.as_os_str()]);
