@@ -120,6 +120,25 @@ impl<'a> ResponseView<'a> {
             .map_err(Clone::clone)
     }
 
+    /// The body as a `serde_json::Value`, taken from the view (not copied) when it was made
+    /// already; `None` when the body is not JSON.
+    pub fn into_json(self) -> Option<Value> {
+        let ResponseView {
+            response,
+            json,
+            document,
+            ..
+        } = self;
+        if let Some(json) = json.into_inner() {
+            return json.ok();
+        }
+        let document: Document<'_> = match document.into_inner() {
+            Some(document) => document.ok()?,
+            None => serde_json::from_slice(&response.body).ok()?,
+        };
+        Some(document.to_value())
+    }
+
     /// The nodes `path` selects in the body, as values.
     pub fn select(&self, path: &jsonpath::JsonPath) -> Result<Vec<Value>, NotJson> {
         let document = match self.document.get() {

@@ -164,7 +164,8 @@ pub(super) async fn run(
                     .map(|value| (name.as_str().to_owned(), Value::String(value.to_owned())))
             })
             .collect(),
-        json: view.json().cloned().unwrap_or(Value::Null),
+        // The view is done with: its tree is taken, not copied.
+        json: view.into_json().unwrap_or(Value::Null),
     });
     (redact_result(result, &run.redactor), seen)
 }
