@@ -101,6 +101,14 @@ fn first_group(regex: &Regex, text: &str, subject: &str) -> Result<Value, Captur
 }
 
 impl CaptureSource {
+    /// The JSONPath the capture queries the body with, if any.
+    pub fn jsonpath(&self) -> Option<&JsonPath> {
+        match self {
+            CaptureSource::JsonPath { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
     /// Takes the value from the response.
     pub fn extract(&self, view: &ResponseView<'_>) -> Result<Value, CaptureError> {
         match self {

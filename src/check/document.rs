@@ -150,8 +150,8 @@ impl Queryable for Document<'_> {
     }
 }
 
-/// A string that borrows from the input when it can.
-struct Text<'a>(Cow<'a, str>);
+/// A string that borrows from the input when it can (an object's member name).
+pub(super) struct Text<'a>(pub(super) Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for Text<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -259,6 +259,19 @@ impl SchemaExpectation {
 }
 
 impl Expectations {
+    /// Shows `visit` every JSONPath these expectations query the body with.
+    pub fn each_jsonpath(&self, visit: &mut dyn FnMut(&JsonPath)) {
+        for expectation in &self.jsonpath {
+            visit(&expectation.path);
+        }
+    }
+
+    /// True when checking these expectations reads the whole body as JSON (a schema, an
+    /// OpenAPI contract, a snapshot), so parsing only part of it first would be wasted.
+    pub fn read_whole_body(&self) -> bool {
+        self.schema.is_some() || self.openapi.is_some() || self.snapshot.is_some()
+    }
+
     /// Checks `values` (after the captures, which they may read).
     pub fn check_values(&self, operands: Operands<'_>) -> Vec<Failure> {
         self.values

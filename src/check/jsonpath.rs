@@ -7,11 +7,15 @@ use std::sync::Arc;
 use jsonpath_rust::parser::model::JpQuery;
 use jsonpath_rust::query::queryable::Queryable;
 
+use super::plan::Need;
+
 /// A compiled JSONPath query.
 #[derive(Clone)]
 pub struct JsonPath {
     source: Arc<str>,
     query: Arc<JpQuery>,
+    /// What of a document the path can read (`None`: all of it), for a pruned parse.
+    need: Option<Arc<Need>>,
 }
 
 /// Why a JSONPath does not compile.
@@ -30,6 +34,7 @@ impl JsonPath {
         jsonpath_rust::parser::parse_json_path(source)
             .map(|query| JsonPath {
                 source: source.into(),
+                need: super::plan::of_query(&query).map(Arc::new),
                 query: Arc::new(query),
             })
             .map_err(|error| JsonPathError {
@@ -51,6 +56,16 @@ impl JsonPath {
     /// The path as written.
     pub fn as_str(&self) -> &str {
         &self.source
+    }
+
+    /// The path as written, shared.
+    pub(super) fn source(&self) -> &Arc<str> {
+        &self.source
+    }
+
+    /// What of a document the path can read; `None` when that is the whole document.
+    pub(super) fn need(&self) -> Option<&Need> {
+        self.need.as_deref()
     }
 }
 

@@ -6,7 +6,9 @@ pub mod document;
 pub mod expect;
 pub mod jsonpath;
 pub mod openapi;
+pub mod plan;
 pub mod predicate;
+pub mod pruned;
 pub mod snapshot;
 
 use std::cell::OnceCell;
@@ -17,11 +19,32 @@ use crate::redact::Redactor;
 use crate::response::Received;
 pub use document::Document;
 
+/// What knows the JSONPaths the checks on a response may query (a request step).
+pub trait Queries {
+    /// Shows `visit` each of them.
+    fn each_jsonpath(&self, visit: &mut dyn FnMut(&jsonpath::JsonPath));
+}
+
+impl Queries for Vec<jsonpath::JsonPath> {
+    fn each_jsonpath(&self, visit: &mut dyn FnMut(&jsonpath::JsonPath)) {
+        self.iter().for_each(visit);
+    }
+}
+
 /// A response as the checks see it: its JSON parsed at most once, and only when a check
 /// needs it.
+///
+/// Given the JSONPaths its checks may query ([`Self::with_queries`]), a view parses the
+/// body only as far as they read ([`plan`], [`pruned`]) and answers them from that; a
+/// query it was not given, and everything that needs the whole tree ([`Self::json`]), get
+/// the full parse (once).
 pub struct ResponseView<'a> {
     /// The response.
     pub response: &'a Received,
+    queries: Option<&'a dyn Queries>,
+    plan: OnceCell<Option<plan::BodyPlan>>,
+    /// The pruned parse; `None` when it failed (the full parse then reports why).
+    pruned: OnceCell<Option<Document<'a>>>,
     document: OnceCell<Result<Document<'a>, NotJson>>,
     json: OnceCell<Result<Value, NotJson>>,
 }
@@ -56,8 +79,20 @@ impl<'a> ResponseView<'a> {
     pub fn new(response: &'a Received) -> Self {
         ResponseView {
             response,
+            queries: None,
+            plan: OnceCell::new(),
+            pruned: OnceCell::new(),
             document: OnceCell::new(),
             json: OnceCell::new(),
+        }
+    }
+
+    /// Wraps a response whose checks query (at most) the JSONPaths `queries` shows, so that
+    /// its body is parsed only as far as they read.
+    pub fn with_queries(response: &'a Received, queries: &'a dyn Queries) -> Self {
+        ResponseView {
+            queries: Some(queries),
+            ..Self::new(response)
         }
     }
 
@@ -85,13 +120,65 @@ impl<'a> ResponseView<'a> {
             .map_err(Clone::clone)
     }
 
+    /// The body as a `serde_json::Value`, taken from the view (not copied) when it was made
+    /// already; `None` when the body is not JSON.
+    pub fn into_json(self) -> Option<Value> {
+        let ResponseView {
+            response,
+            json,
+            document,
+            ..
+        } = self;
+        if let Some(json) = json.into_inner() {
+            return json.ok();
+        }
+        let document: Document<'_> = match document.into_inner() {
+            Some(document) => document.ok()?,
+            None => serde_json::from_slice(&response.body).ok()?,
+        };
+        Some(document.to_value())
+    }
+
     /// The nodes `path` selects in the body, as values.
     pub fn select(&self, path: &jsonpath::JsonPath) -> Result<Vec<Value>, NotJson> {
+        let document = match self.document.get() {
+            Some(full) => full.as_ref().map_err(Clone::clone)?,
+            None => match self.pruned_for(path) {
+                Some(pruned) => pruned,
+                None => self.document()?,
+            },
+        };
         Ok(path
-            .query(self.document()?)
+            .query(document)
             .into_iter()
             .map(Document::to_value)
             .collect())
+    }
+
+    /// The body parsed as far as the view's queries read, when `path` is one of them and the
+    /// body parses.
+    fn pruned_for(&self, path: &jsonpath::JsonPath) -> Option<&Document<'a>> {
+        let plan = self
+            .plan
+            .get_or_init(|| {
+                let queries = self.queries?;
+                let mut builder = plan::PlanBuilder::default();
+                queries.each_jsonpath(&mut |query| builder.add(query.source(), query.need()));
+                builder.finish()
+            })
+            .as_ref()?;
+        if !plan.covers(path.as_str()) {
+            return None;
+        }
+        let body: &'a [u8] = &self.response.body;
+        self.pruned
+            .get_or_init(|| {
+                // Invalid UTF-8 anywhere is refused, as the full parse refuses it (which
+                // then says where).
+                let text = std::str::from_utf8(body).ok()?;
+                pruned::parse(text, plan).ok()
+            })
+            .as_ref()
     }
 
     /// The body as text (invalid UTF-8 replaced).

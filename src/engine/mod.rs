@@ -4,6 +4,7 @@
 mod events;
 mod flow;
 mod prepare;
+mod queries;
 mod request;
 mod result;
 mod sandboxes;

@@ -10,7 +10,6 @@ use super::result::{Attempt, Exchange, Outcome, StepError, StepResult};
 use super::state::Run;
 use crate::check::expect::Failure;
 use crate::check::predicate::Operands;
-use crate::check::ResponseView;
 use crate::collection::{FieldPath, NextPage, Paginate, Request, RequestStep, Step};
 use crate::http::{self, OutgoingRequest, Response, TransportError};
 use crate::redact::Redactor;
@@ -86,7 +85,7 @@ pub(super) async fn run(
     };
     result.status = Some(response.received.status);
 
-    let view = ResponseView::new(&response.received);
+    let view = super::queries::view(&response.received, request_step, step.id.is_some());
     // Exactly the room needed: a report keeps every step's result.
     result.captures.reserve_exact(request_step.captures.len());
     for capture in &request_step.captures {
@@ -165,7 +164,8 @@ pub(super) async fn run(
                     .map(|value| (name.as_str().to_owned(), Value::String(value.to_owned())))
             })
             .collect(),
-        json: view.json().cloned().unwrap_or(Value::Null),
+        // The view is done with: its tree is taken, not copied.
+        json: view.into_json().unwrap_or(Value::Null),
     });
     (redact_result(result, &run.redactor), seen)
 }
@@ -208,7 +208,7 @@ async fn attempts(
                 let unmet = match retry {
                     Some(r) if !last && !retryable => {
                         let until = r.until.as_ref().unwrap_or(&request_step.expect);
-                        let view = ResponseView::new(&response.received);
+                        let view = super::queries::view(&response.received, request_step, false);
                         let operands = Operands {
                             templates: &run.collection.templates,
                             context: run.variables.context(),
@@ -323,7 +323,7 @@ async fn pages(
             }
         };
         result.duration += response.received.duration;
-        let view = ResponseView::new(&response.received);
+        let view = super::queries::view(&response.received, request_step, false);
         let operands = Operands {
             templates: &run.collection.templates,
             context: run.variables.context(),

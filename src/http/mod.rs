@@ -39,6 +39,43 @@ pub const DEFAULT_MAX_BODY: u64 = 256 * 1024 * 1024;
 /// a larger body grows the buffer as its bytes arrive.
 const PREALLOCATE_LIMIT: u64 = 16 * 1024 * 1024;
 
+/// Reads the body of `response`, at most `max_body` bytes (`Err(None)` past that), into one
+/// buffer that is handed on as it is.
+///
+/// The announced length is believed only up to [`PREALLOCATE_LIMIT`] before any byte comes;
+/// past it the buffer grows as bytes arrive, at most doubling what it holds each time (so a
+/// server that announces more than it sends costs at most twice what it sent) but never past
+/// the announced length while the body keeps to it: an honest 50 MB body ends in a buffer of
+/// exactly 50 MB, not a doubled 64 MiB one.
+async fn read_body(
+    response: &mut reqwest::Response,
+    max_body: u64,
+) -> Result<bytes::Bytes, Option<reqwest::Error>> {
+    let announced = response
+        .content_length()
+        .and_then(|length| usize::try_from(length).ok());
+    let up_front = announced.map_or(0, |length| {
+        length.min(usize::try_from(PREALLOCATE_LIMIT).unwrap_or(usize::MAX))
+    });
+    let mut body: Vec<u8> = Vec::with_capacity(up_front);
+    while let Some(chunk) = response.chunk().await.map_err(Some)? {
+        let needed = body.len().saturating_add(chunk.len());
+        if needed as u64 > max_body {
+            return Err(None);
+        }
+        if needed > body.capacity() {
+            let doubled = needed.max(body.capacity().saturating_mul(2));
+            let target = match announced {
+                Some(length) if length >= needed => doubled.min(length),
+                _ => doubled,
+            };
+            body.reserve_exact(target - body.len());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(bytes::Bytes::from(body))
+}
+
 /// The HTTP side of one run. Cloning shares the pool, the jar and the token cache.
 #[derive(Clone)]
 pub struct HttpClient {
@@ -283,27 +320,15 @@ impl HttpClient {
             {
                 return Err(too_large());
             }
-            // The announced length (already checked against the limit) is read without
-            // growing the buffer by doubling, which would copy a large body several times;
-            // but a server may announce more than it sends, so no more than
-            // `PREALLOCATE_LIMIT` is reserved on its word.
-            let announced = response
-                .content_length()
-                .unwrap_or(0)
-                .min(PREALLOCATE_LIMIT);
-            let mut body = bytes::BytesMut::with_capacity(usize::try_from(announced).unwrap_or(0));
-            while let Some(chunk) = response.chunk().await.map_err(classify)? {
-                if (body.len() + chunk.len()) as u64 > self.max_body {
-                    return Err(too_large());
-                }
-                body.extend_from_slice(&chunk);
-            }
+            let body = read_body(&mut response, self.max_body)
+                .await
+                .map_err(|e| e.map_or_else(too_large, classify))?;
             let (sent_url, sent_headers) = first.unwrap_or_else(|| (url.clone(), HeaderMap::new()));
             return Ok(Response {
                 received: Received {
                     status,
                     headers,
-                    body: body.freeze(),
+                    body,
                     duration: started.elapsed(),
                     url,
                     redirects,

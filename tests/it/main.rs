@@ -14,6 +14,7 @@ mod import_curl;
 mod import_har;
 mod jsonpath_cts;
 mod junit_schema;
+mod large_body;
 mod layers;
 mod located;
 mod locust;

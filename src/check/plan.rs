@@ -1,0 +1,542 @@
+//! What of a response body a step's JSONPaths can read: a tree of the member names and array
+//! indices they go through, built from each compiled path once (at load) and merged for a
+//! step when a response needs it. [`super::pruned`] parses a body into a
+//! [`super::Document`] along this tree only, and skips the rest.
+//!
+//! A wildcard or a slice needs every member or element of its node, each as far as the rest
+//! of the path reads ([`Parts::every`]). A selector whose reach a tree cannot bound — a
+//! descendant segment (`..`), a filter — needs everything under the node it applies to
+//! ([`Need::Whole`]). A
+//! filter that reads the root (`$` inside `[?...]`), or a function this module does not know,
+//! needs the whole document: such a path has no plan, and its step's body is parsed whole.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use jsonpath_rust::parser::model::{
+    Comparable, Filter, FilterAtom, FnArg, JpQuery, Segment, Selector, SingularQuery, Test,
+    TestFunction,
+};
+
+/// What of one JSON value is needed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Need {
+    /// The value and everything in it.
+    Whole,
+    /// Only some of its members (when it is an object) or elements (when it is an array); a
+    /// scalar is kept as it is.
+    Parts(Parts),
+}
+
+/// The members and elements of a value that are needed, each with what of it is needed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Parts {
+    /// Members by name (as the path names them, escapes resolved).
+    pub members: BTreeMap<String, Need>,
+    /// Elements by index; a negative index counts from the end.
+    pub indices: BTreeMap<i64, Need>,
+    /// What every member and element needs (a wildcard or a slice went through here): all
+    /// of them are then kept, each as far as this and its own name or index say.
+    pub every: Option<Box<Need>>,
+    /// With a negative index, which element it is depends on the array's length: every
+    /// element is read with what any negative index needs (and an element a non-negative
+    /// index names, with both). `None` when no index is negative. Set by [`Need::settle`].
+    pub tail: Option<Box<Need>>,
+}
+
+impl Parts {
+    /// The most elements an array must keep from its start for the non-negative indices,
+    /// when no index is negative (an array then needs no length).
+    pub fn kept_prefix(&self) -> usize {
+        self.indices
+            .keys()
+            .next_back()
+            .and_then(|last| usize::try_from(*last).ok())
+            .map_or(0, |last| last.saturating_add(1))
+    }
+
+    /// The largest count from the end a negative index names (0 when none).
+    pub fn kept_suffix(&self) -> usize {
+        self.indices
+            .keys()
+            .next()
+            .filter(|first| **first < 0)
+            .map_or(0, |first| {
+                usize::try_from(first.unsigned_abs()).unwrap_or(usize::MAX)
+            })
+    }
+}
+
+impl Need {
+    /// Adds what `other` needs.
+    pub fn absorb(&mut self, other: Need) {
+        match (&mut *self, other) {
+            (Need::Whole, _) => {}
+            (_, Need::Whole) => *self = Need::Whole,
+            (Need::Parts(mine), Need::Parts(theirs)) => {
+                for (name, need) in theirs.members {
+                    match mine.members.get_mut(&name) {
+                        Some(existing) => existing.absorb(need),
+                        None => {
+                            mine.members.insert(name, need);
+                        }
+                    }
+                }
+                for (index, need) in theirs.indices {
+                    match mine.indices.get_mut(&index) {
+                        Some(existing) => existing.absorb(need),
+                        None => {
+                            mine.indices.insert(index, need);
+                        }
+                    }
+                }
+                match (&mut mine.every, theirs.every) {
+                    (Some(every), Some(other)) => every.absorb(*other),
+                    (every @ None, other) => *every = other,
+                    (Some(_), None) => {}
+                }
+                mine.tail = None;
+            }
+        }
+    }
+
+    /// Prepares the tree for parsing: where an array has negative indices, works out
+    /// [`Parts::tail`]; widens what each named member and element needs by what every one
+    /// of them may need (`every`, the tail), so that one parse of a value serves every path
+    /// that may reach it.
+    pub fn settle(&mut self) {
+        let Need::Parts(parts) = self else { return };
+        for need in parts.members.values_mut() {
+            need.settle();
+        }
+        for need in parts.indices.values_mut() {
+            need.settle();
+        }
+        if let Some(every) = &mut parts.every {
+            every.settle();
+            if **every == Need::Whole {
+                // Every member and element whole: the node is.
+                *self = Need::Whole;
+                return;
+            }
+        }
+        let mut tail: Option<Need> = None;
+        for (_, need) in parts.indices.range(..0) {
+            match &mut tail {
+                Some(tail) => tail.absorb(need.clone()),
+                None => tail = Some(need.clone()),
+            }
+        }
+        if let Some(tail) = &mut tail {
+            tail.settle();
+        }
+        if let (Some(every), Some(tail)) = (&mut parts.every, &tail) {
+            every.absorb(tail.clone());
+            every.settle();
+        }
+        // What any element may need besides what its own index says.
+        let extra = parts.every.as_deref().or(tail.as_ref()).cloned();
+        if let Some(extra) = extra {
+            for (_, need) in parts.indices.range_mut(0..) {
+                need.absorb(extra.clone());
+                need.settle();
+            }
+        }
+        if let Some(every) = parts.every.as_deref() {
+            for need in parts.members.values_mut() {
+                need.absorb(every.clone());
+                need.settle();
+            }
+        }
+        parts.tail = tail.map(Box::new);
+    }
+
+    fn parts(members: BTreeMap<String, Need>, indices: BTreeMap<i64, Need>) -> Need {
+        Need::Parts(Parts {
+            members,
+            indices,
+            every: None,
+            tail: None,
+        })
+    }
+}
+
+/// What `query` can read of a document, or `None` when that is the whole document (a filter
+/// that reads the root).
+pub fn of_query(query: &JpQuery) -> Option<Need> {
+    if segments_read_root(&query.segments) {
+        return None;
+    }
+    Some(of_segments(&query.segments))
+}
+
+fn of_segments(segments: &[Segment]) -> Need {
+    let Some((first, rest)) = segments.split_first() else {
+        // The path ends here: it selects this node, all of it.
+        return Need::Whole;
+    };
+    let selectors = match first {
+        Segment::Descendant(_) => return Need::Whole,
+        Segment::Selector(selector) => std::slice::from_ref(selector),
+        Segment::Selectors(selectors) => selectors.as_slice(),
+    };
+    let mut need: Option<Need> = None;
+    for selector in selectors {
+        let one = match selector {
+            Selector::Name(name) => Need::parts(
+                BTreeMap::from([(name.clone(), of_segments(rest))]),
+                BTreeMap::new(),
+            ),
+            Selector::Index(index) => Need::parts(
+                BTreeMap::new(),
+                BTreeMap::from([(*index, of_segments(rest))]),
+            ),
+            Selector::Wildcard | Selector::Slice(..) => match of_segments(rest) {
+                Need::Whole => Need::Whole,
+                every => Need::Parts(Parts {
+                    every: Some(Box::new(every)),
+                    ..Parts::default()
+                }),
+            },
+            Selector::Filter(_) => Need::Whole,
+        };
+        match &mut need {
+            Some(need) => need.absorb(one),
+            None => need = Some(one),
+        }
+    }
+    // `[]` does not parse; an empty list of selectors would select nothing.
+    need.unwrap_or_else(|| Need::parts(BTreeMap::new(), BTreeMap::new()))
+}
+
+fn segments_read_root(segments: &[Segment]) -> bool {
+    segments.iter().any(segment_reads_root)
+}
+
+fn segment_reads_root(segment: &Segment) -> bool {
+    match segment {
+        Segment::Descendant(inner) => segment_reads_root(inner),
+        Segment::Selector(selector) => selector_reads_root(selector),
+        Segment::Selectors(selectors) => selectors.iter().any(selector_reads_root),
+    }
+}
+
+fn selector_reads_root(selector: &Selector) -> bool {
+    match selector {
+        Selector::Filter(filter) => filter_reads_root(filter),
+        Selector::Name(_) | Selector::Wildcard | Selector::Index(_) | Selector::Slice(..) => false,
+    }
+}
+
+fn filter_reads_root(filter: &Filter) -> bool {
+    match filter {
+        Filter::Or(filters) | Filter::And(filters) => filters.iter().any(filter_reads_root),
+        Filter::Atom(FilterAtom::Filter { expr, .. }) => filter_reads_root(expr),
+        Filter::Atom(FilterAtom::Test { expr, .. }) => test_reads_root(expr),
+        Filter::Atom(FilterAtom::Comparison(comparison)) => {
+            let (left, right) = comparison.vals();
+            comparable_reads_root(left) || comparable_reads_root(right)
+        }
+    }
+}
+
+fn test_reads_root(test: &Test) -> bool {
+    match test {
+        Test::RelQuery(segments) => segments_read_root(segments),
+        Test::AbsQuery(_) => true,
+        Test::Function(function) => function_reads_root(function),
+    }
+}
+
+fn comparable_reads_root(comparable: &Comparable) -> bool {
+    match comparable {
+        Comparable::Literal(_) => false,
+        Comparable::Function(function) => function_reads_root(function),
+        Comparable::SingularQuery(SingularQuery::Root(_)) => true,
+        Comparable::SingularQuery(SingularQuery::Current(_)) => false,
+    }
+}
+
+fn function_reads_root(function: &TestFunction) -> bool {
+    match function {
+        TestFunction::Length(arg) => argument_reads_root(arg),
+        TestFunction::Value(arg) | TestFunction::Count(arg) => argument_reads_root(arg),
+        TestFunction::Search(a, b) | TestFunction::Match(a, b) => {
+            argument_reads_root(a) || argument_reads_root(b)
+        }
+        // A function this module does not know may read anything.
+        TestFunction::Custom(..) => true,
+    }
+}
+
+fn argument_reads_root(argument: &FnArg) -> bool {
+    match argument {
+        FnArg::Literal(_) => false,
+        FnArg::Test(test) => test_reads_root(test),
+        FnArg::Filter(filter) => filter_reads_root(filter),
+    }
+}
+
+/// A [`BodyPlan`] in the making: paths are added one by one.
+#[derive(Debug, Default)]
+pub struct PlanBuilder {
+    root: Option<Need>,
+    covered: Vec<Arc<str>>,
+    whole_document: bool,
+}
+
+impl PlanBuilder {
+    /// Adds a path (as written) and what it needs (`None`: the whole document).
+    pub fn add(&mut self, source: &Arc<str>, need: Option<&Need>) {
+        let Some(need) = need else {
+            self.whole_document = true;
+            return;
+        };
+        if self.whole_document {
+            return;
+        }
+        match &mut self.root {
+            Some(root) => root.absorb(need.clone()),
+            None => self.root = Some(need.clone()),
+        }
+        self.covered.push(Arc::clone(source));
+    }
+
+    /// The plan, or `None` when the paths need the whole document (or there are none).
+    pub fn finish(self) -> Option<BodyPlan> {
+        if self.whole_document {
+            return None;
+        }
+        let mut root = self.root?;
+        if root == Need::Whole {
+            return None;
+        }
+        root.settle();
+        Some(BodyPlan {
+            root,
+            covered: self.covered,
+        })
+    }
+}
+
+/// What of a response body a step's JSONPaths can read, and which paths it was made for.
+#[derive(Debug, Clone)]
+pub struct BodyPlan {
+    /// What is needed from the root.
+    pub root: Need,
+    /// The paths it covers, as written (equal text compiles to the same query).
+    covered: Vec<Arc<str>>,
+}
+
+impl BodyPlan {
+    /// The plan for `paths` (each as written, with what it needs): `None` when one of them
+    /// needs the whole document (or there are none), since the whole body is then parsed
+    /// anyway.
+    pub fn new<'p>(
+        paths: impl IntoIterator<Item = (&'p Arc<str>, Option<&'p Need>)>,
+    ) -> Option<Self> {
+        let mut builder = PlanBuilder::default();
+        for (source, need) in paths {
+            builder.add(source, need);
+        }
+        builder.finish()
+    }
+
+    /// True when the plan was made for `source` (a JSONPath as written).
+    pub fn covers(&self, source: &str) -> bool {
+        self.covered.iter().any(|covered| **covered == *source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn need(path: &str) -> Option<Need> {
+        let query = jsonpath_rust::parser::parse_json_path(path).expect("a valid path");
+        of_query(&query)
+    }
+
+    fn member(name: &str, need: Need) -> Need {
+        Need::parts(BTreeMap::from([(name.to_owned(), need)]), BTreeMap::new())
+    }
+
+    fn index(index: i64, need: Need) -> Need {
+        Need::parts(BTreeMap::new(), BTreeMap::from([(index, need)]))
+    }
+
+    #[test]
+    fn names_and_indices_make_a_path_of_parts() {
+        assert_eq!(
+            need("$.items[0].status['description']"),
+            Some(member(
+                "items",
+                index(0, member("status", member("description", Need::Whole)))
+            ))
+        );
+        assert_eq!(need("$[-2]"), Some(index(-2, Need::Whole)));
+    }
+
+    #[test]
+    fn the_root_alone_is_the_whole_document() {
+        assert_eq!(need("$"), Some(Need::Whole));
+        assert!(BodyPlan::new([(&Arc::from("$"), need("$").as_ref())]).is_none());
+    }
+
+    #[test]
+    fn wildcards_and_slices_need_every_child_as_far_as_the_rest_reads() {
+        let every = |need: Need| {
+            Need::Parts(Parts {
+                every: Some(Box::new(need)),
+                ..Parts::default()
+            })
+        };
+        for path in ["$.a[*].b", "$.a.*.b", "$.a[1:3].b", "$.a[::-1]['b']"] {
+            assert_eq!(
+                need(path),
+                Some(member("a", every(member("b", Need::Whole)))),
+                "{path}"
+            );
+        }
+        assert_eq!(
+            need("$.a[*][0]"),
+            Some(member("a", every(index(0, Need::Whole))))
+        );
+        // Every child whole is the node whole.
+        let mut merged = need("$.a[*]").expect("parts");
+        merged.absorb(need("$.a[0].b").expect("parts"));
+        merged.settle();
+        assert_eq!(merged, member("a", Need::Whole));
+    }
+
+    #[test]
+    fn descendants_and_filters_keep_their_node_whole() {
+        for path in [
+            "$.a.*",
+            "$.a[::-1]",
+            "$.a..b",
+            "$.a[?@.b == 1].c",
+            "$.a[?length(@.b) > 1]",
+            "$.a[?match(@.b, 'x.*')]",
+        ] {
+            assert_eq!(need(path), Some(member("a", Need::Whole)), "{path}");
+        }
+    }
+
+    #[test]
+    fn a_filter_that_reads_the_root_needs_the_whole_document() {
+        for path in [
+            "$.a[?@.b == $.c]",
+            "$.a[?$.c]",
+            "$.a[?count($.c[*]) > 1]",
+            "$..[?@.x == $.y]",
+            "$.a[?@.b[?$.c]]",
+            "$.a[?(@.b == 1 || $.c == 2)]",
+            "$.a[?value($.c) == 1]",
+        ] {
+            assert_eq!(need(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn several_selectors_merge() {
+        assert_eq!(
+            need("$['a', 'b'][0, 'c']"),
+            Some(Need::parts(
+                BTreeMap::from([
+                    (
+                        "a".to_owned(),
+                        Need::parts(
+                            BTreeMap::from([("c".to_owned(), Need::Whole)]),
+                            BTreeMap::from([(0, Need::Whole)])
+                        )
+                    ),
+                    (
+                        "b".to_owned(),
+                        Need::parts(
+                            BTreeMap::from([("c".to_owned(), Need::Whole)]),
+                            BTreeMap::from([(0, Need::Whole)])
+                        )
+                    ),
+                ]),
+                BTreeMap::new()
+            ))
+        );
+        assert_eq!(need("$['a', *]"), Some(Need::Whole));
+        let mut named_and_every = need("$['a', *].b").expect("parts");
+        named_and_every.settle();
+        let Need::Parts(parts) = &named_and_every else {
+            panic!("parts")
+        };
+        assert_eq!(parts.members.get("a"), Some(&member("b", Need::Whole)));
+        assert_eq!(parts.every.as_deref(), Some(&member("b", Need::Whole)));
+    }
+
+    #[test]
+    fn every_child_widens_the_named_ones_and_takes_the_tail() {
+        let mut merged = need("$[*].a").expect("parts");
+        merged.absorb(need("$[1].b").expect("parts"));
+        merged.absorb(need("$[-1].c").expect("parts"));
+        merged.absorb(need("$.x.d").expect("parts"));
+        merged.settle();
+        let Need::Parts(parts) = &merged else {
+            panic!("parts")
+        };
+        let names = |names: &[&str]| {
+            Need::parts(
+                names
+                    .iter()
+                    .map(|n| ((*n).to_owned(), Need::Whole))
+                    .collect(),
+                BTreeMap::new(),
+            )
+        };
+        assert_eq!(parts.every.as_deref(), Some(&names(&["a", "c"])));
+        assert_eq!(parts.indices.get(&1), Some(&names(&["a", "b", "c"])));
+        assert_eq!(parts.members.get("x"), Some(&names(&["a", "c", "d"])));
+    }
+
+    #[test]
+    fn a_plan_merges_its_paths_and_knows_which_it_covers() {
+        let paths = ["$.total", "$.items[0].id", "$.items[0]", "$.items[-1].id"];
+        let needs: Vec<(Arc<str>, Option<Need>)> =
+            paths.iter().map(|p| (Arc::from(*p), need(p))).collect();
+        let plan = BodyPlan::new(needs.iter().map(|(s, n)| (s, n.as_ref()))).expect("a plan");
+        let Need::Parts(root) = &plan.root else {
+            panic!("parts")
+        };
+        assert_eq!(root.members.get("total"), Some(&Need::Whole));
+        let Some(Need::Parts(items)) = root.members.get("items") else {
+            panic!("parts")
+        };
+        // `[0]` whole swallows `[0].id`; the tail of `[-1]` widens `[0]` (already whole).
+        assert_eq!(items.indices.get(&0), Some(&Need::Whole));
+        assert_eq!(items.tail.as_deref(), Some(&member("id", Need::Whole)));
+        assert_eq!((items.kept_prefix(), items.kept_suffix()), (1, 1));
+        assert!(plan.covers("$.items[-1].id"));
+        assert!(!plan.covers("$.items[1].id"));
+    }
+
+    #[test]
+    fn a_path_that_needs_the_whole_document_leaves_no_plan() {
+        let needs: Vec<(Arc<str>, Option<Need>)> = ["$.a", "$.b[?@.c == $.d]"]
+            .iter()
+            .map(|p| (Arc::from(*p), need(p)))
+            .collect();
+        assert!(BodyPlan::new(needs.iter().map(|(s, n)| (s, n.as_ref()))).is_none());
+    }
+
+    #[test]
+    fn negative_indices_widen_the_others_by_their_tail() {
+        let mut merged = need("$[1].a").expect("parts");
+        merged.absorb(need("$[-1].b").expect("parts"));
+        merged.absorb(need("$[-3]").expect("parts"));
+        merged.settle();
+        let Need::Parts(parts) = &merged else {
+            panic!("parts")
+        };
+        assert_eq!(parts.tail.as_deref(), Some(&Need::Whole));
+        assert_eq!(parts.indices.get(&1), Some(&Need::Whole));
+        assert_eq!(parts.kept_suffix(), 3);
+    }
+}
