@@ -342,7 +342,7 @@ fn dash_line(source: &str, previous: usize, next: usize) -> Option<usize> {
 
 /// Whether a plain scalar may read as a boolean, null or number rather than a string
 /// (conservatively: anything starting like a number, and the core schema's words).
-fn may_not_be_a_string(plain: &str) -> bool {
+pub(super) fn may_not_be_a_string(plain: &str) -> bool {
     plain.is_empty()
         || plain.starts_with(|c: char| c.is_ascii_digit() || "+-.~".contains(c))
         || ["true", "false", "null"].contains(&plain.to_ascii_lowercase().as_str())

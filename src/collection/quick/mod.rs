@@ -1,0 +1,77 @@
+//! The fast path of loading: a collection written in the plain subset of YAML is read in one
+//! pass by a hand-written scanner, straight into the format's types, at a few nanoseconds a
+//! byte (the general parsers cost about 400 instructions a byte).
+//!
+//! The subset: one document (an optional `---` first), a block map at the top; block maps
+//! and lists (`- key: v` and `- - a` too), plain scalars on one line, single- and
+//! double-quoted scalars on one line (every escape of YAML), flow maps and lists within one
+//! line, nested, literal and folded block scalars with chomping and indentation indicators,
+//! comments and blank lines. Anything else — anchors, aliases, tags, `?` keys, directives,
+//! several documents, a scalar or flow collection over several lines, a tab where
+//! indentation or separation is, `\r`, a plain key that may read as a boolean, null or number
+//! (`outline::may_not_be_a_string`), a duplicate key, nesting deeper than
+//! [`MAX_NESTING`](super::outline::MAX_NESTING), a `steps` that is not a block list — and
+//! [`scan`] gives `None`: the loader then reads the document as before (the outline, or the
+//! whole document at once), which also gives the messages for broken YAML.
+//!
+//! Whatever the fast path reads, it reads exactly as yaml_serde does: the deserializer
+//! (`de`) makes the calls yaml_serde's makes, the scalars resolve by the same rules
+//! (`scalar`), and any serde error sends the document to the full loader. The differential
+//! test (`tests`) holds it to that over generated documents and the repository's collections.
+//!
+//! Like the outline, the scan keeps the top-level steps apart: it checks each and remembers
+//! where it starts, and [`Quick::steps`] reads them again one at a time, so a 10,000-step file
+//! never holds every step's parsed form at once.
+
+mod de;
+mod event;
+mod parse;
+mod scalar;
+#[cfg(test)]
+mod tests;
+
+use serde::de::DeserializeOwned;
+
+use event::Event;
+use parse::Item;
+
+/// A collection the scanner read: everything but its top-level steps, and where those are.
+pub(super) struct Quick<'a> {
+    source: &'a str,
+    /// The document's events with `steps: []`.
+    header: Vec<Event<'a>>,
+    steps: Vec<Item>,
+}
+
+/// Reads `source` (without a byte-order mark), or `None` when it is not in the subset.
+pub(super) fn scan(source: &str) -> Option<Quick<'_>> {
+    let (header, steps) = parse::document(source, true)?;
+    Some(Quick {
+        source,
+        header,
+        steps,
+    })
+}
+
+impl<'a> Quick<'a> {
+    /// The document without its top-level steps (`steps: []`) as `T`; `None` on any error.
+    pub(super) fn header<T: DeserializeOwned>(&self) -> Option<T> {
+        de::from_events(&self.header)
+    }
+
+    /// How many top-level steps there are.
+    pub(super) fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Each top-level step as `T`, read when asked for (`None` for one that does not read).
+    pub(super) fn steps<T: DeserializeOwned>(&self) -> impl Iterator<Item = Option<T>> + '_ {
+        let mut buffer = Vec::new();
+        self.steps.iter().map(move |&item| {
+            let events = parse::step(self.source, item, std::mem::take(&mut buffer))?;
+            let step = de::from_events(&events);
+            buffer = events;
+            step
+        })
+    }
+}
