@@ -11,6 +11,9 @@ use std::borrow::Cow;
 use super::super::outline::{may_not_be_a_string, MAX_NESTING};
 use super::event::Event;
 
+/// The longest key, in bytes from its first to its `:` (libyaml counts 1024 characters).
+const MAX_KEY: usize = 1000;
+
 /// `None`: the text is outside the subset; the caller reads it the full way.
 type Read<T = ()> = Option<T>;
 
@@ -283,6 +286,7 @@ impl<'a> Scanner<'a> {
 
     /// A map key at the position, up to and past its `:`; whether it was plain.
     fn key(&mut self) -> Read<(Cow<'a, str>, bool)> {
+        let start = self.pos;
         let (key, plain) = match self.peek() {
             b'"' => (self.double_quoted()?, false),
             b'\'' => (self.single_quoted()?, false),
@@ -300,14 +304,15 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 let text = self.src[start..self.pos].trim_end_matches(' ');
-                // libyaml refuses a key longer than 1024 characters.
-                if may_not_be_a_string(text) || text.len() > 1000 {
+                if may_not_be_a_string(text) {
                     return None;
                 }
                 (Cow::Borrowed(text), true)
             }
         };
-        if self.peek() != b':' || !blank_or_end(self.at(self.pos + 1)) {
+        // libyaml gives up on a key that is not followed by its `:` within 1024 characters.
+        if self.peek() != b':' || !blank_or_end(self.at(self.pos + 1)) || self.pos - start > MAX_KEY
+        {
             return None;
         }
         self.pos += 1;
@@ -561,6 +566,7 @@ impl<'a> Scanner<'a> {
             self.pos += 1;
         } else {
             loop {
+                let start = self.pos;
                 let (key, plain) = match self.peek() {
                     b'"' => (self.double_quoted()?, false),
                     b'\'' => (self.single_quoted()?, false),
@@ -574,7 +580,10 @@ impl<'a> Scanner<'a> {
                 };
                 self.new_key(from, &key)?;
                 self.scalar(key, plain);
-                if self.peek() != b':' || self.at(self.pos + 1) != b' ' {
+                if self.peek() != b':'
+                    || self.at(self.pos + 1) != b' '
+                    || self.pos - start > MAX_KEY
+                {
                     return None;
                 }
                 self.pos += 1;
@@ -608,7 +617,7 @@ impl<'a> Scanner<'a> {
                     if blank_or_end(next) {
                         break;
                     }
-                    if b",[]{}".contains(&next) {
+                    if b",?[]{}".contains(&next) {
                         return None;
                     }
                     self.pos += 1;

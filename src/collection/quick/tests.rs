@@ -84,6 +84,11 @@ fn reads_each_construct_as_yaml_serde_does() {
         "a:\nb:\n  -\nc: ''\n",
         "a: x \"y\" z\nb: [a\"b, c'd]\n",
         "a: 'no newline at the end'",
+        "a: |\n  no newline at the end",
+        "a: >+\n  x\n\n  ",
+        "a: |-\n  x\n  ",
+        "a: [x:y, 'a', { b: c:d }]\n",
+        "<<: { a: 1 }\n",
     ] {
         reads_the_same(source);
     }
@@ -136,12 +141,25 @@ fn gives_up_on_anything_outside_the_subset() {
         "a: \u{85}\n",
         "a: { b:1 }\n",
         "a:\n  - 1\n - 2\n",
+        "a: [x:, y]\n",
+        "a: [x:?]\n",
+        "a: [-]\n",
+        "a: \u{feff}x\n",
+        "a: x\n\u{feff}b: y\n",
     ] {
         assert!(
             quick_any::<serde_yaml::Value>(source).is_none(),
             "{source:?}"
         );
     }
+    // libyaml gives up on a key longer than 1024 characters; so does the fast path, sooner.
+    for key in ["k".repeat(1001), format!("\"{}\"", "k".repeat(999))] {
+        let source = format!("{key}: 1\n");
+        assert!(quick_any::<serde_yaml::Value>(&source).is_none());
+        let source = format!("a: {{ {key}: 1 }}\n");
+        assert!(quick_any::<serde_yaml::Value>(&source).is_none());
+    }
+    reads_the_same(&format!("{}: 1\n", "k".repeat(1000)));
     let deep = format!("a: {}{}\n", "[".repeat(101), "]".repeat(101));
     assert!(quick_any::<serde_yaml::Value>(&deep).is_none());
     let deep_enough = format!("a: {}{}\n", "[".repeat(99), "]".repeat(99));
