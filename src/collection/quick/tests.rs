@@ -838,3 +838,75 @@ fn generated_documents_read_as_yaml_serde_reads_them() {
     assert!(any_read * 10 >= any_valid * 8, "{any_read} of {any_valid}");
     assert!(read * 10 >= valid * 8 && valid >= 250, "{read} of {valid}");
 }
+
+/// Edits of the repository's collections, line by line and character by character (the
+/// slips a person makes): whenever the fast path reads the edited text, yaml_serde reads it
+/// the same; so the fast path never accepts, or reads differently, what the full loader
+/// would refuse or read otherwise.
+#[test]
+fn edited_collections_read_the_same_or_fall_back() {
+    let files: Vec<String> = repository_yaml()
+        .into_iter()
+        .map(|(_, text)| text)
+        .filter(|text| full_collection(text).is_ok())
+        .collect();
+    let mut rng = fastrand::Rng::with_seed(21);
+    let (mut compared, mut fell_back) = (0, 0);
+    for round in 0..3000 {
+        let source = &files[round % files.len()];
+        let mut lines: Vec<String> = source.lines().map(str::to_owned).collect();
+        for _ in 0..rng.usize(1..=2) {
+            if lines.is_empty() {
+                break;
+            }
+            let at = rng.usize(..lines.len());
+            match rng.u8(..10) {
+                0 => drop(lines.remove(at)),
+                1 => lines.insert(at, lines[at].clone()),
+                2 => lines[at].insert_str(0, " "),
+                3 => lines[at] = lines[at].trim_start_matches(' ').to_owned(),
+                4 => lines.insert(at, "   # a comment".to_owned()),
+                5 => {
+                    let other = rng.usize(..lines.len());
+                    lines.swap(at, other);
+                }
+                _ => {
+                    // A character put in, or one taken out.
+                    let line = &mut lines[at];
+                    let mut cut = rng.usize(..=line.len());
+                    while !line.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    if rng.bool() && cut < line.len() {
+                        line.remove(cut);
+                    } else {
+                        let c = [
+                            ':', ' ', '#', '-', '\'', '"', '[', ']', '{', '}', '|', '>', '\t',
+                            '\\', ',', '&', '*', '!', '?', '%',
+                        ][rng.usize(..20)];
+                        line.insert(cut, c);
+                    }
+                }
+            }
+        }
+        let edited = lines.join("\n") + "\n";
+        match (quick_collection(&edited), full_collection(&edited)) {
+            (Some(quick), Ok(full)) => {
+                assert_eq!(format!("{quick:?}"), format!("{full:?}"), "{edited}");
+                compared += 1;
+            }
+            (Some(_), Err(error)) => {
+                panic!("read by the fast path, but yaml_serde refuses it ({error}):\n{edited}")
+            }
+            (None, Ok(_)) => fell_back += 1,
+            (None, Err(_)) => {}
+        }
+        if let (Some(quick), full) = both(&edited) {
+            assert_eq!(Some(quick), full, "{edited}");
+        }
+    }
+    assert!(
+        compared > 500,
+        "only {compared} edits compared ({fell_back} fell back)"
+    );
+}
