@@ -105,7 +105,7 @@ fn blank_or_end(c: u8) -> bool {
 /// not). `-` only before text (`-1`); `?` and `:` never (they may be YAML's indicators).
 fn plain_start(c: u8, next: u8, flow: bool) -> bool {
     match c {
-        b'-' => !blank_or_end(next) && !(flow && b",[]{}".contains(&next)),
+        b'-' => !(blank_or_end(next) || flow && b",[]{}".contains(&next)),
         b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|'
         | b'>' | b'\'' | b'"' | b'%' | b'@' | b'`' | b' ' | b'\t' | b'\n' | 0 => false,
         _ => true,
@@ -320,11 +320,11 @@ impl<'a> Scanner<'a> {
     }
 
     /// A key not seen before in the map whose keys start at `from`.
-    fn new_key(&mut self, from: usize, key: &Cow<'a, str>) -> Read {
-        if self.keys[from..].contains(key) {
+    fn new_key(&mut self, from: usize, key: Cow<'a, str>) -> Read {
+        if self.keys[from..].contains(&key) {
             return None;
         }
-        self.keys.push(key.clone());
+        self.keys.push(key);
         Some(())
     }
 
@@ -335,7 +335,7 @@ impl<'a> Scanner<'a> {
         let from = self.keys.len();
         loop {
             let (key, plain) = self.key()?;
-            self.new_key(from, &key)?;
+            self.new_key(from, key.clone())?;
             let steps = self.split_steps && self.depth == 1 && key == "steps";
             self.scalar(key, plain);
             if steps {
@@ -446,8 +446,10 @@ impl<'a> Scanner<'a> {
         if matches!(self.peek(), b'|' | b'>') {
             return self.block_scalar(parent);
         }
-        if self.looks_like_key(self.pos) {
-            return if in_map { None } else { self.mapping(column) };
+        // `key: a: b` is refused by `leaf` (a plain scalar holds no `: `, a quoted one or a
+        // flow collection is followed by nothing but a comment), so a map's values skip this.
+        if !in_map && self.looks_like_key(self.pos) {
+            return self.mapping(column);
         }
         self.leaf(parent)
     }
@@ -578,7 +580,7 @@ impl<'a> Scanner<'a> {
                         (Cow::Borrowed(text), true)
                     }
                 };
-                self.new_key(from, &key)?;
+                self.new_key(from, key.clone())?;
                 self.scalar(key, plain);
                 if self.peek() != b':'
                     || self.at(self.pos + 1) != b' '

@@ -863,7 +863,7 @@ fn edited_collections_read_the_same_or_fall_back() {
             match rng.u8(..10) {
                 0 => drop(lines.remove(at)),
                 1 => lines.insert(at, lines[at].clone()),
-                2 => lines[at].insert_str(0, " "),
+                2 => lines[at].insert(0, ' '),
                 3 => lines[at] = lines[at].trim_start_matches(' ').to_owned(),
                 4 => lines.insert(at, "   # a comment".to_owned()),
                 5 => {
