@@ -345,7 +345,9 @@ fn dash_line(source: &str, previous: usize, next: usize) -> Option<usize> {
 pub(super) fn may_not_be_a_string(plain: &str) -> bool {
     plain.is_empty()
         || plain.starts_with(|c: char| c.is_ascii_digit() || "+-.~".contains(c))
-        || ["true", "false", "null"].contains(&plain.to_ascii_lowercase().as_str())
+        || ["true", "false", "null"]
+            .iter()
+            .any(|word| plain.eq_ignore_ascii_case(word))
 }
 
 /// Turns the parser's character indexes into byte offsets. Events arrive in order, so one

@@ -66,12 +66,10 @@ impl<'a> Quick<'a> {
 
     /// Each top-level step as `T`, read when asked for (`None` for one that does not read).
     pub(super) fn steps<T: DeserializeOwned>(&self) -> impl Iterator<Item = Option<T>> + '_ {
-        let mut buffer = Vec::new();
+        let mut buffers = parse::Buffers::default();
         self.steps.iter().map(move |&item| {
-            let events = parse::step(self.source, item, std::mem::take(&mut buffer))?;
-            let step = de::from_events(&events);
-            buffer = events;
-            step
+            parse::step(self.source, item, &mut buffers)?;
+            de::from_events(&buffers.events)
         })
     }
 }

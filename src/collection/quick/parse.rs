@@ -56,23 +56,48 @@ pub(super) fn document(src: &str, split_steps: bool) -> Read<(Vec<Event<'_>>, Ve
     Some((scanner.events, scanner.steps))
 }
 
+/// What reading a step needs, kept from one step to the next.
+#[derive(Default)]
+pub(super) struct Buffers<'a> {
+    /// The events of the step read last.
+    pub(super) events: Vec<Event<'a>>,
+    keys: Vec<Cow<'a, str>>,
+}
+
 /// Reads the top-level step at `item` of `src` (a document [`document`] read) into
-/// `events`, which are cleared first (a buffer reused from step to step).
-pub(super) fn step<'a>(src: &'a str, item: Item, events: Vec<Event<'a>>) -> Read<Vec<Event<'a>>> {
-    let mut scanner = Scanner::new(src, events);
+/// `buffers.events` (cleared first).
+pub(super) fn step<'a>(src: &'a str, item: Item, buffers: &mut Buffers<'a>) -> Read {
+    let mut scanner = Scanner::new(src, std::mem::take(&mut buffers.events));
+    scanner.keys = std::mem::take(&mut buffers.keys);
+    scanner.keys.clear();
     scanner.pos = item.pos;
     scanner.line_start = item.line_start;
     scanner.depth = 2;
-    scanner.value(item.indent, false)?;
-    Some(scanner.events)
+    let read = scanner.value(item.indent, false);
+    buffers.events = scanner.events;
+    buffers.keys = scanner.keys;
+    read
 }
 
 /// No character YAML refuses (controls other than the line feed and tab), none libyaml reads
 /// as a line break besides `\n` (`\r`, U+0085, U+2028, U+2029), no byte-order mark inside,
 /// no U+FFFE/U+FFFF.
 fn printable(bytes: &[u8]) -> bool {
-    let mut i = 0;
-    while i < bytes.len() {
+    // Most text is printable ASCII: checked a block at a time without branches (so the
+    // compiler vectorises it), each block that is not looked at byte by byte.
+    const BLOCK: usize = 4096;
+    bytes.chunks(BLOCK).enumerate().all(|(n, block)| {
+        let ascii = block.iter().fold(true, |ok, &b| {
+            ok & ((0x20..0x7f).contains(&b) | (b == b'\n') | (b == b'\t'))
+        });
+        ascii || printable_from(bytes, n * BLOCK, n * BLOCK + block.len())
+    })
+}
+
+/// [`printable`] for `bytes[from..to]`, byte by byte (a character may end past `to`).
+fn printable_from(bytes: &[u8], from: usize, to: usize) -> bool {
+    let mut i = from;
+    while i < to {
         let b = bytes[i];
         if b < 0x80 {
             if (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f {

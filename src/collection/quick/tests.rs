@@ -160,6 +160,17 @@ fn gives_up_on_anything_outside_the_subset() {
         assert!(quick_any::<serde_yaml::Value>(&source).is_none());
     }
     reads_the_same(&format!("{}: 1\n", "k".repeat(1000)));
+    // A character YAML refuses, wherever it is (the text is checked in blocks of 4096).
+    for at in [4090, 4094, 4095, 4096, 8190] {
+        for refused in ["\u{85}", "\u{2028}", "\u{feff}", "\u{fffe}", "\u{1}", "\r"] {
+            let source = format!("a: {}{refused}\n", "x".repeat(at - 3));
+            assert!(
+                quick_any::<serde_yaml::Value>(&source).is_none(),
+                "{at} {refused:?}"
+            );
+        }
+        reads_the_same(&format!("a: {}é日😀\n", "x".repeat(at - 3)));
+    }
     let deep = format!("a: {}{}\n", "[".repeat(101), "]".repeat(101));
     assert!(quick_any::<serde_yaml::Value>(&deep).is_none());
     let deep_enough = format!("a: {}{}\n", "[".repeat(99), "]".repeat(99));
@@ -205,6 +216,19 @@ steps:
 ";
     let quick = quick_collection(source).expect("read by the fast path");
     let full = full_collection(source).expect("read by yaml_serde");
+    assert_eq!(format!("{quick:?}"), format!("{full:?}"));
+    // `steps` must be a block list for the steps to be read one at a time.
+    for other in [
+        "name: x\nsteps: [{ name: a, request: { url: u } }]\n",
+        "name: x\nsteps:\n",
+        "name: x\nsteps: a\n",
+        "name: x\nsteps:\n  name: a\n",
+    ] {
+        assert!(scan(other).is_none(), "{other}");
+    }
+    let indentless = "name: x\nsteps:\n- name: a\n  request: { url: u }\n- name: b\n  request:\n    url: v\nfinally: []\n";
+    let quick = quick_collection(indentless).expect("read by the fast path");
+    let full = full_collection(indentless).expect("read by yaml_serde");
     assert_eq!(format!("{quick:?}"), format!("{full:?}"));
     // A value serde refuses sends the document to the full loader.
     for refused in [
