@@ -19,9 +19,10 @@
 //! (`scalar`), and any serde error sends the document to the full loader. The differential
 //! test (`tests`) holds it to that over generated documents and the repository's collections.
 //!
-//! Like the outline, the scan keeps the top-level steps apart: it checks each and remembers
-//! where it starts, and [`Quick::steps`] reads them again one at a time, so a 10,000-step file
-//! never holds every step's parsed form at once.
+//! Like the outline, the scan keeps the top-level steps apart: it skims them by indentation
+//! for where each starts and ends, and [`Quick::steps`] reads each, one at a time, when the
+//! compiler asks for it (giving up unless the reading ends where the skim said), so each step
+//! is read once and a 10,000-step file never holds every step's parsed form at once.
 
 mod de;
 mod event;
@@ -43,7 +44,8 @@ pub(super) struct Quick<'a> {
     steps: Vec<Item>,
 }
 
-/// Reads `source` (without a byte-order mark), or `None` when it is not in the subset.
+/// Reads `source` (without a byte-order mark) but its top-level steps, or `None` when it is
+/// not in the subset.
 pub(super) fn scan(source: &str) -> Option<Quick<'_>> {
     let (header, steps) = parse::document(source, true)?;
     Some(Quick {

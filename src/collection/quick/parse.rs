@@ -17,13 +17,15 @@ const MAX_KEY: usize = 1000;
 /// `None`: the text is outside the subset; the caller reads it the full way.
 type Read<T = ()> = Option<T>;
 
-/// Where a top-level step starts: just after its `-`, with the line and the list's
-/// indentation, so that the scanner can read it again on its own.
+/// Where a top-level step is written: from just after its `-` (with the line and the list's
+/// indentation) to the start of the next step's line or of the line after the list (the end
+/// of the text: its length); its reading must end exactly there.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Item {
     pos: usize,
     line_start: usize,
     indent: usize,
+    end: usize,
 }
 
 /// The scanner's state over one source text.
@@ -34,8 +36,6 @@ pub(super) struct Scanner<'a> {
     line_start: usize,
     /// Maps and lists open around the position.
     depth: usize,
-    /// Whether events are kept (off while a top-level step is only checked).
-    record: bool,
     /// Whether the top-level `steps` list is kept apart (as [`Item`]s, `[]` in the events).
     split_steps: bool,
     events: Vec<Event<'a>>,
@@ -73,7 +73,14 @@ pub(super) fn step<'a>(src: &'a str, item: Item, buffers: &mut Buffers<'a>) -> R
     scanner.pos = item.pos;
     scanner.line_start = item.line_start;
     scanner.depth = 2;
-    let read = scanner.value(item.indent, false);
+    let read = scanner.value(item.indent, false).and_then(|()| {
+        // The step ends where the skim of the list said it does (see `steps_value`).
+        let end = match scanner.next_line()? {
+            Some(_) => scanner.line_start,
+            None => src.len(),
+        };
+        (end == item.end).then_some(())
+    });
     buffers.events = scanner.events;
     buffers.keys = scanner.keys;
     read
@@ -146,7 +153,6 @@ impl<'a> Scanner<'a> {
             pos: 0,
             line_start: 0,
             depth: 0,
-            record: true,
             split_steps: false,
             events,
             keys: Vec::new(),
@@ -173,9 +179,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn emit(&mut self, event: Event<'a>) {
-        if self.record {
-            self.events.push(event);
-        }
+        self.events.push(event);
     }
 
     fn scalar(&mut self, text: Cow<'a, str>, plain: bool) {
@@ -400,39 +404,68 @@ impl<'a> Scanner<'a> {
         Some(())
     }
 
-    /// The top-level `steps`: a block list, its items checked and their starts kept, `[]`
-    /// in the events.
+    /// The top-level `steps`: a block list, `[]` in the events. Its items are only skimmed
+    /// (by indentation) for where each starts and ends; [`step`] reads each when asked for and
+    /// gives up unless the reading ends exactly where the skim said. Every line of an item
+    /// other than its first is blank, a comment, or indented past its `-` (block scalars
+    /// included: their text is indented past the list's `-`).
     fn steps_value(&mut self) -> Read {
         self.end_line()?;
         let indent = self.next_line()??;
         if !self.is_dash(self.line_start + indent) {
             return None;
         }
-        self.pos = self.line_start + indent;
         self.enter()?;
         self.emit(Event::SeqStart);
         self.emit(Event::SeqEnd);
-        let record = self.record;
+        self.depth -= 1;
+        let first = self.steps.len();
         loop {
-            self.pos += 1;
+            // At the start of a line whose `-` at `indent` opens an item.
             self.steps.push(Item {
-                pos: self.pos,
+                pos: self.line_start + indent + 1,
                 line_start: self.line_start,
                 indent,
+                end: 0,
             });
-            self.record = false;
-            self.value(indent, false)?;
-            self.record = record;
-            match self.next_line()? {
-                Some(next) if next == indent && self.is_dash(self.line_start + indent) => {
-                    self.pos = self.line_start + indent;
+            let next = loop {
+                self.skip_line();
+                let mut i = self.pos;
+                while self.at(i) == b' ' {
+                    i += 1;
                 }
-                Some(next) if next > indent => return None,
+                match self.at(i) {
+                    0 if i == self.bytes.len() => break None,
+                    b'\n' | b'#' => {}
+                    _ if i - self.pos > indent => {}
+                    _ => break Some(i - self.pos),
+                }
+            };
+            let end = if next.is_some() {
+                self.line_start
+            } else {
+                self.bytes.len()
+            };
+            if let Some(last) = self.steps.last_mut() {
+                last.end = end;
+            }
+            match next {
+                Some(next) if next == indent && self.is_dash(self.line_start + indent) => {}
                 _ => break,
             }
         }
-        self.depth -= 1;
-        Some(())
+        (self.steps.len() > first).then_some(())
+    }
+
+    /// To the start of the next line (or the end of the text).
+    fn skip_line(&mut self) {
+        match self.bytes[self.pos..].iter().position(|&b| b == b'\n') {
+            Some(at) => {
+                self.pos += at + 1;
+                self.line_start = self.pos;
+            }
+            None => self.pos = self.bytes.len(),
+        }
     }
 
     /// The value after a key's `:` or a list's `-` (the position is just after it), in the

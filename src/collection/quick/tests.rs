@@ -226,6 +226,27 @@ steps:
     ] {
         assert!(scan(other).is_none(), "{other}");
     }
+    // Each step must end where the next starts (or where the list ends).
+    for stray in [
+        "name: x\nsteps:\n  - name: a\n    request: { url: u }\n   stray: 1\n",
+        "name: x\nsteps:\n  - name: a\n    request: { url: u }\n     - stray\n  - name: b\n    request: { url: v }\n",
+        "name: x\nsteps:\n  - name: a\n    request: { url: \"u\n  - name: b\"}\n",
+        "name: x\nsteps:\n  - name: a\n    request: { url: u }\n - name: b\n",
+        "name: x\nsteps:\n  - name: a\n    request: { url: u }\n\tfinally: []\n",
+        "name: x\nsteps:\n  - name: a\n    request:\n\t url: u\n",
+    ] {
+        assert!(quick_collection(stray).is_none(), "{stray}");
+    }
+    for tiled in [
+        "name: x\nsteps:\n  - name: a\n    request: { url: u }\n# at column 0\n\n  # between\n  - name: b\n    request:\n      url: v\n      body: |\n        # text\n\n        more\n  # last\n\nfinally: []\n",
+        "name: x\nsteps:\n- name: a\n  request: { url: u }\n-\n  name: b\n  request: { url: v }",
+        "steps:\n  - name: a\n    request: { url: u }\nname: x # after the steps\n",
+        "name: x\nsteps:\n  - name: a\n    request:\n      url: u\n      body: |+\n        kept\n\n\n",
+    ] {
+        let quick = quick_collection(tiled).unwrap_or_else(|| panic!("not read: {tiled}"));
+        let full = full_collection(tiled).expect("read by yaml_serde");
+        assert_eq!(format!("{quick:?}"), format!("{full:?}"));
+    }
     let indentless = "name: x\nsteps:\n- name: a\n  request: { url: u }\n- name: b\n  request:\n    url: v\nfinally: []\n";
     let quick = quick_collection(indentless).expect("read by the fast path");
     let full = full_collection(indentless).expect("read by yaml_serde");
