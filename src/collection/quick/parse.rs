@@ -128,6 +128,24 @@ fn printable_from(bytes: &[u8], from: usize, to: usize) -> bool {
     true
 }
 
+/// The bytes in `bytes`, as a table (to skip ordinary text a byte at a time, quickly).
+const fn table(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+/// Where a plain scalar in a block may end, or has something to check.
+const BLOCK_PLAIN: [bool; 256] = table(b":#\n\t");
+/// The same inside a flow collection.
+const FLOW_PLAIN: [bool; 256] = table(b":#\n\t,[]{}");
+/// Where a double-quoted scalar may end, or has an escape.
+const DOUBLE: [bool; 256] = table(b"\"\\\n");
+
 /// A space, a line feed or the end of the text (read as 0).
 fn blank_or_end(c: u8) -> bool {
     matches!(c, b' ' | b'\n' | 0)
@@ -166,6 +184,14 @@ impl<'a> Scanner<'a> {
 
     fn peek(&self) -> u8 {
         self.at(self.pos)
+    }
+
+    /// The first position from `from` with a byte of `stop`, or the end of the text.
+    fn until(&self, from: usize, stop: &[bool; 256]) -> usize {
+        self.bytes[from..]
+            .iter()
+            .position(|&b| stop[usize::from(b)])
+            .map_or(self.bytes.len(), |n| from + n)
     }
 
     fn col(&self) -> usize {
@@ -304,11 +330,12 @@ impl<'a> Scanner<'a> {
         }
         j = i;
         loop {
+            j = self.until(j, &BLOCK_PLAIN);
             match self.at(j) {
-                b'\n' | 0 => return false,
                 b'#' if j > i && self.at(j - 1) == b' ' => return false,
                 b':' if blank_or_end(self.at(j + 1)) => return true,
-                _ => j += 1,
+                b'#' | b':' | b'\t' => j += 1,
+                _ => return false,
             }
         }
     }
@@ -325,11 +352,12 @@ impl<'a> Scanner<'a> {
                 }
                 let start = self.pos;
                 loop {
+                    self.pos = self.until(self.pos, &BLOCK_PLAIN);
                     match self.peek() {
                         b':' if blank_or_end(self.at(self.pos + 1)) => break,
-                        b'\n' | 0 | b'\t' => return None,
                         b'#' if self.at(self.pos - 1) == b' ' => return None,
-                        _ => self.pos += 1,
+                        b':' | b'#' => self.pos += 1,
+                        _ => return None,
                     }
                 }
                 let text = self.src[start..self.pos].trim_end_matches(' ');
@@ -532,12 +560,13 @@ impl<'a> Scanner<'a> {
                 }
                 let start = self.pos;
                 loop {
+                    self.pos = self.until(self.pos, &BLOCK_PLAIN);
                     match self.peek() {
                         b'\n' | 0 => break,
                         b':' if blank_or_end(self.at(self.pos + 1)) => return None,
                         b'#' if self.at(self.pos - 1) == b' ' => break,
-                        b'\t' => return None,
-                        _ => self.pos += 1,
+                        b':' | b'#' => self.pos += 1,
+                        _ => return None,
                     }
                 }
                 let text = self.src[start..self.pos].trim_end_matches(' ');
@@ -670,6 +699,7 @@ impl<'a> Scanner<'a> {
         }
         let start = self.pos;
         loop {
+            self.pos = self.until(self.pos, &FLOW_PLAIN);
             match self.peek() {
                 b',' | b'[' | b']' | b'{' | b'}' | b'\n' | 0 => break,
                 b':' => {
@@ -683,8 +713,8 @@ impl<'a> Scanner<'a> {
                     self.pos += 1;
                 }
                 b'#' if self.at(self.pos - 1) == b' ' => break,
-                b'\t' => return None,
-                _ => self.pos += 1,
+                b'#' => self.pos += 1,
+                _ => return None,
             }
         }
         let text = self.src[start..self.pos].trim_end_matches(' ');
@@ -695,17 +725,15 @@ impl<'a> Scanner<'a> {
     fn double_quoted(&mut self) -> Read<Cow<'a, str>> {
         self.pos += 1;
         let start = self.pos;
-        loop {
-            match self.peek() {
-                b'"' => {
-                    let text = &self.src[start..self.pos];
-                    self.pos += 1;
-                    return Some(Cow::Borrowed(text));
-                }
-                b'\\' => break,
-                b'\n' | 0 => return None,
-                _ => self.pos += 1,
+        self.pos = self.until(self.pos, &DOUBLE);
+        match self.peek() {
+            b'"' => {
+                let text = &self.src[start..self.pos];
+                self.pos += 1;
+                return Some(Cow::Borrowed(text));
             }
+            b'\\' => {}
+            _ => return None,
         }
         let mut text = String::from(&self.src[start..self.pos]);
         loop {
@@ -745,9 +773,7 @@ impl<'a> Scanner<'a> {
                 b'\n' | 0 => return None,
                 _ => {
                     let from = self.pos;
-                    while !matches!(self.peek(), b'"' | b'\\' | b'\n' | 0) {
-                        self.pos += 1;
-                    }
+                    self.pos = self.until(self.pos, &DOUBLE);
                     text.push_str(&self.src[from..self.pos]);
                 }
             }
