@@ -964,3 +964,44 @@ fn edited_collections_read_the_same_or_fall_back() {
         "only {compared} edits compared ({fell_back} fell back)"
     );
 }
+
+/// A collection's problems are the same, at the same places, whether the fast path or the
+/// full loader read it (an anchor nobody uses sends the second reading to the full loader).
+#[test]
+fn problems_are_the_same_through_either_path() {
+    let plain = "\
+name: c
+vars:
+  base: http://x
+steps:
+  - name: a
+    request: { url: \"{{base}}/a\" }
+    expect:
+      jsonpath:
+        \"$[\": 1
+  - name: b
+    request:
+      url: \"{{nope}}/b\"
+      headers: { A: \"{{env.MISSING}}\" }
+  - name: c
+    retry: { attempts: 0 }
+    request: { url: \"{{base}}/c\" }
+";
+    let anchored = plain.replacen("name: c\n", "name: &n c\n", 1);
+    assert!(scan(plain).is_some());
+    assert!(scan(&anchored).is_none());
+    let problems = |source: &str| match crate::collection::Collection::parse(
+        std::path::Path::new("c.yaml"),
+        source.to_owned(),
+    ) {
+        Ok(_) => panic!("compiles"),
+        Err(problems) => problems
+            .0
+            .iter()
+            .map(|p| format!("{:?} {:?} {}", p.position, p.field, p.message))
+            .collect::<Vec<_>>(),
+    };
+    let fast = problems(plain);
+    assert!(fast.len() >= 3, "{fast:?}");
+    assert_eq!(fast, problems(&anchored));
+}
