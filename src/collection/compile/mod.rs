@@ -59,26 +59,26 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
     // step at a time by yaml_serde (see `outline`). Anything else, or a step that does not
     // parse, and the whole document is read at once, which also gives the messages for
     // broken YAML.
-    let quick = super::quick::scan(&source);
-    if quick.is_none() {
-        if let Some(problem) = too_deep(path, &source) {
-            return (None, vec![problem]);
+    let quick = super::quick::scan(&source).and_then(|quick| {
+        let spec = quick.header::<CollectionSpec>()?;
+        let mut compiler = new_compiler();
+        let parts = compiler.collection(&spec, Some(Outlined::Quick(&quick)))?;
+        Some((spec, compiler, parts))
+    });
+    let by_step = match quick {
+        Some(compiled) => Some(compiled),
+        None => {
+            if let Some(problem) = too_deep(path, &source) {
+                return (None, vec![problem]);
+            }
+            super::outline::outline(&source).and_then(|outline| {
+                let spec = serde_yaml::from_str::<CollectionSpec>(&outline.header).ok()?;
+                let mut compiler = new_compiler();
+                let parts = compiler.collection(&spec, Some(Outlined::Saphyr(&outline)))?;
+                Some((spec, compiler, parts))
+            })
         }
-    }
-    let by_step = quick
-        .and_then(|quick| {
-            let spec = quick.header::<CollectionSpec>()?;
-            let mut compiler = new_compiler();
-            let parts = compiler.collection(&spec, Some(Outlined::Quick(&quick)))?;
-            Some((spec, compiler, parts))
-        })
-        .or_else(|| {
-            let outline = super::outline::outline(&source)?;
-            let spec = serde_yaml::from_str::<CollectionSpec>(&outline.header).ok()?;
-            let mut compiler = new_compiler();
-            let parts = compiler.collection(&spec, Some(Outlined::Saphyr(&outline)))?;
-            Some((spec, compiler, parts))
-        });
+    };
     let (spec, compiler, parts) = match by_step {
         Some(compiled) => compiled,
         None => {

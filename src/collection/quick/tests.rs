@@ -1005,3 +1005,34 @@ steps:
     assert!(fast.len() >= 3, "{fast:?}");
     assert_eq!(fast, problems(&anchored));
 }
+
+/// A step nested too deep is refused by the depth check, as before the fast path (which
+/// reads steps only when compiling them, and gives up on them past the limit).
+#[test]
+fn a_step_nested_too_deep_gets_the_depth_message() {
+    for depth in [96, 97, 150, 5000] {
+        let source = format!(
+            "name: x\nsteps:\n  - name: a\n    request:\n      url: u\n      json: {}{}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        assert!(scan(&source).is_some());
+        let result =
+            crate::collection::Collection::parse(std::path::Path::new("c.yaml"), source.clone());
+        match result {
+            // With the map at the top, `steps`, the step and `request`: 4 levels more.
+            Ok(_) => assert!(depth + 4 <= 100, "{depth} levels accepted"),
+            Err(problems) => {
+                assert!(depth + 4 > 100, "{problems}");
+                assert!(
+                    problems.0[0].message.contains("nest more than 100 levels"),
+                    "{problems}"
+                );
+                // The 101st level (the depth check's parser stops earlier on very deep text).
+                if depth < 200 {
+                    assert_eq!(problems.0[0].position, Some((6, 109)));
+                }
+            }
+        }
+    }
+}
