@@ -11,8 +11,9 @@
 //! indentation or separation is, `\r`, a plain key that may read as a boolean, null or number
 //! (`outline::may_not_be_a_string`), a duplicate key, nesting deeper than
 //! [`MAX_NESTING`](super::outline::MAX_NESTING), a `steps` that is not a block list — and
-//! [`scan`] gives `None`: the loader then reads the document as before (the outline, or the
-//! whole document at once), which also gives the messages for broken YAML.
+//! [`scan`] gives `None` (or [`Quick::steps`] does, for a top-level step): the loader then
+//! reads the document as before (the depth check, the outline, or the whole document at
+//! once), which also gives the messages for broken YAML.
 //!
 //! Whatever the fast path reads, it reads exactly as yaml_serde does: the deserializer
 //! (`de`) makes the calls yaml_serde's makes, the scalars resolve by the same rules
