@@ -1,5 +1,5 @@
 //! How yaml_serde resolves a plain scalar: null, boolean, integer, float or string. Ported
-//! from yaml_serde 0.10.7 `src/de.rs` (MIT OR Apache-2.0, https://github.com/yaml/yaml-serde)
+//! from yaml_serde 0.10.7 `src/de.rs` (MIT OR Apache-2.0, <https://github.com/yaml/yaml-serde>)
 //! so that the fast path reads every scalar exactly as the full loader does.
 
 use std::num::ParseIntError;
