@@ -35,9 +35,9 @@ pub struct Positions {
 pub struct StepSpan {
     /// Its text: whole lines, from the line of its `-` to the next step's.
     pub text: std::ops::Range<usize>,
-    /// The 1-based line and column of its node, as the index finds it; `None` when the
-    /// first pass could not place it (its text is read then).
-    pub position: Option<(usize, usize)>,
+    /// The byte where its node starts (a map's first key), as the index places it; `None`
+    /// when the first pass could not place it (its text is read then).
+    pub node: Option<usize>,
 }
 
 #[derive(Debug, Default)]
@@ -83,16 +83,16 @@ impl Positions {
         span: &StepSpan,
         rest: &[Segment],
     ) -> Option<(usize, usize)> {
-        if rest.is_empty() {
-            if let Some(position) = span.position {
-                return Some(position);
-            }
+        let line_starts = self.line_starts(source);
+        // The 1-based line holding byte `at`.
+        let line_of = |at: usize| line_starts.partition_point(|&start| start <= at);
+        if let (true, Some(node)) = (rest.is_empty(), span.node) {
+            let line = line_of(node);
+            let column = source.get(line_starts[line - 1]..node)?.chars().count() + 1;
+            return Some((line, column));
         }
         let text = source.get(span.text.clone())?;
-        // The 1-based line the text starts on.
-        let first_line = self
-            .line_starts(source)
-            .partition_point(|&start| start <= span.text.start);
+        let first_line = line_of(span.text.start);
         let starts: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(at, _)| at + 1))
             .collect();
@@ -540,6 +540,7 @@ mod tests {
         let mut sources = vec![
             SOURCE.to_owned(),
             "a: &x\n  b: 1\nc: !!str 5\nd: *x\ne: [1, {f: 'g'}]\nh:\n- |\n  text\n- i\n".to_owned(),
+            "name: s\nsteps:\n  - name: a\n    request: { url: u }\n  -   name: b\n      request:\n        url: v\n  - # note\n    name: c\n    request: { url: w }\n  -\n    name: d\n    tags: [é, x]\n".to_owned(),
         ];
         for dir in [
             "collections",
@@ -572,11 +573,16 @@ mod tests {
                 }
                 assert_eq!(positions.locate(source, &path), locate(source, &path));
             }
-            // A step's fields, found in the step's own text, are where the index (and serde)
-            // finds them, and the whole document is not read again.
-            if let Some(outline) = super::super::outline::outline(source) {
+            // A step's fields, found in the step's own text (as the outline and as the fast
+            // path place each step), are where the index (and serde) finds them, and the
+            // whole document is not read again.
+            let spans = [
+                super::super::outline::outline(source).map(|o| o.step_spans()),
+                super::super::quick::scan(source).map(|q| q.step_spans()),
+            ];
+            for spans in spans.into_iter().flatten() {
                 let remembered = Positions::default();
-                remembered.remember_steps(outline.step_spans());
+                remembered.remember_steps(spans);
                 let mut all = Vec::new();
                 paths(&value, FieldPath::default(), &mut all);
                 let steps = Segment::Key("steps".into());

@@ -7,6 +7,7 @@ mod duplicates;
 mod keys;
 pub mod locate;
 mod outline;
+mod quick;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

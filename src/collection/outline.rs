@@ -72,9 +72,9 @@ pub(super) struct StepText {
     /// Byte range in the source, from the start of the line of the step's `-` to the start
     /// of the next step's (or the end of the sequence): consecutive steps' texts touch.
     lines: Range<usize>,
-    /// The 1-based line and column of the step's map, where a run locates the step; `None`
-    /// for a step that is not a map.
-    position: Option<(usize, usize)>,
+    /// The byte where the step's map starts, where a run locates the step; `None` for a
+    /// step that is not a map.
+    node: Option<usize>,
 }
 
 impl Outline {
@@ -84,7 +84,7 @@ impl Outline {
             .iter()
             .map(|step| super::locate::StepSpan {
                 text: step.lines.clone(),
-                position: step.position,
+                node: step.node,
             })
             .collect()
     }
@@ -137,7 +137,7 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
     let mut steps_key_end: Option<usize> = None;
     let mut steps_sequence = false;
     let mut step_starts: Vec<usize> = Vec::new();
-    let mut step_positions: Vec<Option<(usize, usize)>> = Vec::new();
+    let mut step_nodes: Vec<Option<usize>> = Vec::new();
     let mut steps_end: Option<usize> = None;
     for event in Parser::new_from_str(source) {
         let (event, span) = event.ok()?;
@@ -154,9 +154,10 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
         let starts_step = matches!(stack.last(), Some(Frame::Sequence { steps: true }));
         if starts_step && !matches!(event, Event::SequenceEnd) {
             step_starts.push(offsets.byte(&span)?);
-            step_positions.push(
+            step_nodes.push(
                 matches!(event, Event::MappingStart(..))
-                    .then(|| (span.start.line(), span.start.col() + 1)),
+                    .then(|| step_starts.last().copied())
+                    .flatten(),
             );
         }
         match event {
@@ -266,7 +267,7 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
         };
         steps.push(StepText {
             lines: line..end,
-            position: step_positions.get(i).copied().flatten(),
+            node: step_nodes.get(i).copied().flatten(),
         });
         line = end;
     }
@@ -364,10 +365,12 @@ fn dash_line(source: &str, previous: usize, next: usize) -> Option<usize> {
 
 /// Whether a plain scalar may read as a boolean, null or number rather than a string
 /// (conservatively: anything starting like a number, and the core schema's words).
-fn may_not_be_a_string(plain: &str) -> bool {
+pub(super) fn may_not_be_a_string(plain: &str) -> bool {
     plain.is_empty()
         || plain.starts_with(|c: char| c.is_ascii_digit() || "+-.~".contains(c))
-        || ["true", "false", "null"].contains(&plain.to_ascii_lowercase().as_str())
+        || ["true", "false", "null"]
+            .iter()
+            .any(|word| plain.eq_ignore_ascii_case(word))
 }
 
 /// Turns the parser's character indexes into byte offsets. Events arrive in order, so one

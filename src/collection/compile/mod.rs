@@ -39,9 +39,6 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         Some(rest) => rest.to_owned(),
         None => source,
     };
-    if let Some(problem) = too_deep(path, &source) {
-        return (None, vec![problem]);
-    }
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let positions = Positions::default();
     let new_compiler = || Compiler {
@@ -56,16 +53,35 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         jsonpaths: HashMap::new(),
         include_stack: vec![canonical.clone()],
     };
-    // A plain document is read one top-level step at a time, each step's parsed form dropped
-    // once compiled (see `outline`). Anything else, or a step that does not parse, and the
-    // whole document is read at once, which also gives the messages for broken YAML.
-    let by_step = super::outline::outline(&source).and_then(|outline| {
-        positions.remember_steps(outline.step_spans());
-        let spec = serde_yaml::from_str::<CollectionSpec>(&outline.header).ok()?;
+    // A document in the plain subset is read by the fast path (`quick`), one top-level step
+    // at a time; otherwise, after the depth check, a plain document is read one top-level
+    // step at a time by yaml_serde (see `outline`). Anything else, or a step that does not
+    // parse, and the whole document is read at once, which also gives the messages for
+    // broken YAML.
+    // Once a path has read every step, where each is written is remembered (for locating
+    // their fields later without reading the whole document again).
+    let quick = super::quick::scan(&source).and_then(|quick| {
+        let spec = quick.header::<CollectionSpec>()?;
         let mut compiler = new_compiler();
-        let parts = compiler.collection(&spec, Some(&outline))?;
+        let parts = compiler.collection(&spec, Some(Outlined::Quick(&quick)))?;
+        positions.remember_steps(quick.step_spans());
         Some((spec, compiler, parts))
     });
+    let by_step = match quick {
+        Some(compiled) => Some(compiled),
+        None => {
+            if let Some(problem) = too_deep(path, &source) {
+                return (None, vec![problem]);
+            }
+            super::outline::outline(&source).and_then(|outline| {
+                let spec = serde_yaml::from_str::<CollectionSpec>(&outline.header).ok()?;
+                let mut compiler = new_compiler();
+                let parts = compiler.collection(&spec, Some(Outlined::Saphyr(&outline)))?;
+                positions.remember_steps(outline.step_spans());
+                Some((spec, compiler, parts))
+            })
+        }
+    };
     let (spec, compiler, parts) = match by_step {
         Some(compiled) => compiled,
         None => {
@@ -173,6 +189,15 @@ fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
     Err(problems)
 }
 
+/// Where the top-level steps of a document read one at a time are.
+#[derive(Clone, Copy)]
+enum Outlined<'o, 's> {
+    /// Found by the outline pass; read by yaml_serde.
+    Saphyr(&'o Outline),
+    /// Found and read by the fast path.
+    Quick(&'o super::quick::Quick<'s>),
+}
+
 type Parts = (
     IndexMap<String, Variable>,
     IndexMap<String, Environment>,
@@ -252,7 +277,7 @@ impl Compiler<'_> {
 
     /// Compiles the collection: its top-level steps from `spec`, or, when `outlined`, from
     /// their text one at a time. `None` when an outlined step does not parse.
-    fn collection(&mut self, spec: &CollectionSpec, outlined: Option<&Outline>) -> Option<Parts> {
+    fn collection(&mut self, spec: &CollectionSpec, outlined: Option<Outlined>) -> Option<Parts> {
         let root = FieldPath::default();
         self.declare_inputs(spec);
         let vars = self.variables(&spec.vars, &root.key("vars"));
@@ -302,8 +327,18 @@ impl Compiler<'_> {
     /// Parses and compiles the outlined top-level steps a run of about 32 KB of text at a
     /// time, dropping each run's parsed form once compiled; `None` when one does not parse
     /// (the whole document is then read at once, for its messages).
-    fn outlined_steps(&mut self, outline: &Outline, field: &FieldPath) -> Option<Vec<Step>> {
+    fn outlined_steps(&mut self, outlined: Outlined, field: &FieldPath) -> Option<Vec<Step>> {
         const RUN_BYTES: usize = 32 * 1024;
+        let outline = match outlined {
+            Outlined::Saphyr(outline) => outline,
+            Outlined::Quick(quick) => {
+                let mut steps = Vec::with_capacity(quick.len());
+                for (index, spec) in quick.steps::<StepSpec>().enumerate() {
+                    steps.push(self.step(index, &spec?, &field.index(index)));
+                }
+                return Some(steps);
+            }
+        };
         let mut steps = Vec::with_capacity(outline.steps.len());
         for (first, count, text) in outline.runs(self.source, RUN_BYTES) {
             let specs = serde_yaml::from_str::<Vec<StepSpec>>(text).ok()?;
