@@ -31,12 +31,18 @@ const BOLD: Style = Style::new().bold();
 pub struct TerminalReporter<W: Write + Send> {
     out: W,
     verbosity: u8,
+    /// What one event prints, written to `out` at once (a line is many small pieces).
+    line: Vec<u8>,
 }
 
 impl<W: Write + Send> TerminalReporter<W> {
     /// A reporter writing to `out` (an `anstream` stream strips colour where it must).
     pub fn new(out: W, verbosity: u8) -> Self {
-        TerminalReporter { out, verbosity }
+        TerminalReporter {
+            out,
+            verbosity,
+            line: Vec::new(),
+        }
     }
 
     fn collection_started(
@@ -51,7 +57,7 @@ impl<W: Write + Send> TerminalReporter<W> {
             env.push_str(&format!(" · iteration {n}/{of}"));
         }
         let _ = writeln!(
-            self.out,
+            self.line,
             "{BOLD}{}{BOLD:#} {DIM}({}{}){DIM:#}",
             shown(name),
             shown(&path.display().to_string()),
@@ -67,7 +73,7 @@ impl<W: Write + Send> TerminalReporter<W> {
         };
         if let Outcome::Skipped(reason) = &step.outcome {
             let _ = writeln!(
-                self.out,
+                self.line,
                 "  {style}{mark}{style:#} {} {DIM}skipped: {}{DIM:#}",
                 shown(&step.name),
                 shown(reason)
@@ -86,7 +92,7 @@ impl<W: Write + Send> TerminalReporter<W> {
             ),
         };
         let _ = writeln!(
-            self.out,
+            self.line,
             "  {style}{mark}{style:#} {}  {DIM}{} {}{DIM:#}  {status}  {DIM}{}{extra}{DIM:#}",
             shown(&step.name),
             shown(&step.method),
@@ -102,7 +108,7 @@ impl<W: Write + Send> TerminalReporter<W> {
                     .status
                     .map_or_else(|| "---".to_owned(), |s| s.to_string());
                 let _ = writeln!(
-                    self.out,
+                    self.line,
                     "      {DIM}attempt {}: {status}, retried: {}{DIM:#}",
                     number + 1,
                     shown(&attempt.note)
@@ -122,21 +128,21 @@ impl<W: Write + Send> TerminalReporter<W> {
                             false => (failure.actual.as_str(), ""),
                         };
                     let _ = writeln!(
-                        self.out,
+                        self.line,
                         "      {FAIL}{}{FAIL:#}: expected {}, got {}",
                         shown(&failure.subject),
                         shown(&failure.expected),
                         shown(actual)
                     );
                     for line in more.lines() {
-                        let _ = writeln!(self.out, "        {}", shown(line));
+                        let _ = writeln!(self.line, "        {}", shown(line));
                     }
                     self.location(failure.location.as_ref());
                 }
             }
             Outcome::Errored(error) => {
                 let _ = writeln!(
-                    self.out,
+                    self.line,
                     "      {FAIL}error{FAIL:#}: {}",
                     shown(&error.message)
                 );
@@ -147,7 +153,7 @@ impl<W: Write + Send> TerminalReporter<W> {
         if self.verbosity > 0 {
             for (name, value) in &step.captures {
                 let _ = writeln!(
-                    self.out,
+                    self.line,
                     "      {DIM}captured{DIM:#} {} = {}",
                     shown(name),
                     shown(&self.body(value))
@@ -162,7 +168,7 @@ impl<W: Write + Send> TerminalReporter<W> {
     /// Where a failure is written: `--> file:line:col` and the line with the spot marked.
     fn location(&mut self, location: Option<&Location>) {
         for line in location.map(Location::snippet).unwrap_or_default() {
-            let _ = writeln!(self.out, "        {DIM}{}{DIM:#}", shown(&line));
+            let _ = writeln!(self.line, "        {DIM}{}{DIM:#}", shown(&line));
         }
     }
 
@@ -199,7 +205,7 @@ impl<W: Write + Send> TerminalReporter<W> {
             }
         }
         for line in lines {
-            let _ = writeln!(self.out, "      {DIM}{}{DIM:#}", printable(&line, true));
+            let _ = writeln!(self.line, "      {DIM}{}{DIM:#}", printable(&line, true));
         }
     }
 
@@ -218,8 +224,19 @@ impl<W: Write + Send> TerminalReporter<W> {
     }
 
     fn collection_finished(&mut self) {
-        let _ = writeln!(self.out);
+        let _ = writeln!(self.line);
+        self.deliver();
         let _ = self.out.flush();
+    }
+}
+
+impl<W: Write + Send> TerminalReporter<W> {
+    /// Writes what the event printed.
+    fn deliver(&mut self) {
+        if !self.line.is_empty() {
+            let _ = self.out.write_all(&self.line);
+            self.line.clear();
+        }
     }
 }
 
@@ -240,6 +257,7 @@ impl<W: Write + Send> Observer for TerminalReporter<W> {
             Event::StepFinished(step) => self.step_finished(step),
             Event::CollectionFinished(_) => self.collection_finished(),
         }
+        self.deliver();
     }
 }
 
