@@ -67,6 +67,11 @@ impl Parts {
     }
 }
 
+/// The most nodes settling a plan may visit. Real paths settle in a few dozen; a path that
+/// nests wildcards or negative indices level after level (`$[-1][-1][-1]...`) widens into a
+/// tree that doubles with each level, and is better served by the full parse.
+const SETTLE_BUDGET: usize = 2_000;
+
 impl Need {
     /// Adds what `other` needs.
     pub fn absorb(&mut self, other: Need) {
@@ -103,21 +108,39 @@ impl Need {
     /// Prepares the tree for parsing: where an array has negative indices, works out
     /// [`Parts::tail`]; widens what each named member and element needs by what every one
     /// of them may need (`every`, the tail), so that one parse of a value serves every path
-    /// that may reach it.
-    pub fn settle(&mut self) {
-        let Need::Parts(parts) = self else { return };
+    /// that may reach it. `false` when that would take more than [`SETTLE_BUDGET`] steps:
+    /// the tree is then of no use, and the body is parsed whole.
+    pub fn settle(&mut self) -> bool {
+        let mut budget = SETTLE_BUDGET;
+        self.settle_within(&mut budget)
+    }
+
+    fn settle_within(&mut self, budget: &mut usize) -> bool {
+        let Need::Parts(parts) = self else {
+            return true;
+        };
+        let Some(left) = budget.checked_sub(1) else {
+            return false;
+        };
+        *budget = left;
         for need in parts.members.values_mut() {
-            need.settle();
+            if !need.settle_within(budget) {
+                return false;
+            }
         }
         for need in parts.indices.values_mut() {
-            need.settle();
+            if !need.settle_within(budget) {
+                return false;
+            }
         }
         if let Some(every) = &mut parts.every {
-            every.settle();
+            if !every.settle_within(budget) {
+                return false;
+            }
             if **every == Need::Whole {
                 // Every member and element whole: the node is.
                 *self = Need::Whole;
-                return;
+                return true;
             }
         }
         let mut tail: Option<Need> = None;
@@ -128,27 +151,36 @@ impl Need {
             }
         }
         if let Some(tail) = &mut tail {
-            tail.settle();
+            if !tail.settle_within(budget) {
+                return false;
+            }
         }
         if let (Some(every), Some(tail)) = (&mut parts.every, &tail) {
             every.absorb(tail.clone());
-            every.settle();
+            if !every.settle_within(budget) {
+                return false;
+            }
         }
         // What any element may need besides what its own index says.
         let extra = parts.every.as_deref().or(tail.as_ref()).cloned();
         if let Some(extra) = extra {
             for (_, need) in parts.indices.range_mut(0..) {
                 need.absorb(extra.clone());
-                need.settle();
+                if !need.settle_within(budget) {
+                    return false;
+                }
             }
         }
         if let Some(every) = parts.every.as_deref() {
             for need in parts.members.values_mut() {
                 need.absorb(every.clone());
-                need.settle();
+                if !need.settle_within(budget) {
+                    return false;
+                }
             }
         }
         parts.tail = tail.map(Box::new);
+        true
     }
 
     fn parts(members: BTreeMap<String, Need>, indices: BTreeMap<i64, Need>) -> Need {
@@ -311,7 +343,9 @@ impl PlanBuilder {
         if root == Need::Whole {
             return None;
         }
-        root.settle();
+        if !root.settle() {
+            return None;
+        }
         Some(BodyPlan {
             root,
             covered: self.covered,
@@ -405,7 +439,7 @@ mod tests {
         // Every child whole is the node whole.
         let mut merged = need("$.a[*]").expect("parts");
         merged.absorb(need("$.a[0].b").expect("parts"));
-        merged.settle();
+        assert!(merged.settle());
         assert_eq!(merged, member("a", Need::Whole));
     }
 
@@ -464,7 +498,7 @@ mod tests {
         );
         assert_eq!(need("$['a', *]"), Some(Need::Whole));
         let mut named_and_every = need("$['a', *].b").expect("parts");
-        named_and_every.settle();
+        assert!(named_and_every.settle());
         let Need::Parts(parts) = &named_and_every else {
             panic!("parts")
         };
@@ -478,7 +512,7 @@ mod tests {
         merged.absorb(need("$[1].b").expect("parts"));
         merged.absorb(need("$[-1].c").expect("parts"));
         merged.absorb(need("$.x.d").expect("parts"));
-        merged.settle();
+        assert!(merged.settle());
         let Need::Parts(parts) = &merged else {
             panic!("parts")
         };
@@ -518,6 +552,32 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_that_would_grow_past_its_budget_is_no_plan() {
+        let deep: String = std::iter::once("$")
+            .chain(std::iter::repeat_n("[-1]", 40))
+            .collect();
+        let wide: String = std::iter::once("$")
+            .chain(std::iter::repeat_n(".*", 40))
+            .collect();
+        let named: String = std::iter::once("$")
+            .chain(std::iter::repeat_n(".a", 40))
+            .collect();
+        for paths in [vec![deep], vec![wide, named]] {
+            let needs: Vec<(Arc<str>, Option<Need>)> = paths
+                .iter()
+                .map(|p| (Arc::from(p.as_str()), need(p)))
+                .collect();
+            assert!(
+                BodyPlan::new(needs.iter().map(|(s, n)| (s, n.as_ref()))).is_none(),
+                "{paths:?}"
+            );
+        }
+        // A shallow one of the same kind still has a plan.
+        let needs = [(Arc::from("$[-1][-1].id"), need("$[-1][-1].id"))];
+        assert!(BodyPlan::new(needs.iter().map(|(s, n)| (s, n.as_ref()))).is_some());
+    }
+
+    #[test]
     fn a_path_that_needs_the_whole_document_leaves_no_plan() {
         let needs: Vec<(Arc<str>, Option<Need>)> = ["$.a", "$.b[?@.c == $.d]"]
             .iter()
@@ -531,7 +591,7 @@ mod tests {
         let mut merged = need("$[1].a").expect("parts");
         merged.absorb(need("$[-1].b").expect("parts"));
         merged.absorb(need("$[-3]").expect("parts"));
-        merged.settle();
+        assert!(merged.settle());
         let Need::Parts(parts) = &merged else {
             panic!("parts")
         };

@@ -14,6 +14,9 @@ use super::event::Event;
 /// The longest key, in bytes from its first to its `:` (libyaml counts 1024 characters).
 const MAX_KEY: usize = 1000;
 
+/// The most keys one map may have on the fast path (see `Scanner::new_key`).
+const MAX_KEYS: usize = 256;
+
 /// `None`: the text is outside the subset; the caller reads it the full way.
 type Read<T = ()> = Option<T>;
 
@@ -394,9 +397,10 @@ impl<'a> Scanner<'a> {
         Some((key, plain))
     }
 
-    /// A key not seen before in the map whose keys start at `from`.
+    /// A key not seen before in the map whose keys start at `from`. A map of more than
+    /// [`MAX_KEYS`] keys goes to the full loader, whose duplicate check is not quadratic.
     fn new_key(&mut self, from: usize, key: Cow<'a, str>) -> Read {
-        if self.keys[from..].contains(&key) {
+        if self.keys.len() - from >= MAX_KEYS || self.keys[from..].contains(&key) {
             return None;
         }
         self.keys.push(key);

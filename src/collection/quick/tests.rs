@@ -104,6 +104,25 @@ fn reads_each_construct_as_yaml_serde_does() {
 }
 
 #[test]
+fn a_map_of_many_keys_goes_to_the_full_loader() {
+    let mut source = String::from("name: c\nvars:\n");
+    for i in 0..300 {
+        let _ = writeln!(source, "  v{i}: {i}");
+    }
+    source.push_str("steps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/\" }\n");
+    assert!(scan(&source).is_none());
+    assert!(full_collection(&source).is_ok());
+    let flow = format!(
+        "a: {{{}}}\n",
+        (0..300)
+            .map(|i| format!("k{i}: {i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    assert!(quick_any::<serde_json::Value>(&flow).is_none());
+}
+
+#[test]
 fn gives_up_on_anything_outside_the_subset() {
     for source in [
         "a: &x 1\nb: *x\n",
