@@ -11,14 +11,12 @@
 //! index — its full length, with the elements it may name from the end, or — under a
 //! wildcard or slice — every element, each pruned.
 
-use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::Number;
 
-use super::document::{Document, Text};
+use super::document::{Document, DocumentVisitor, Text};
 use super::plan::{BodyPlan, Need, Parts};
 
 /// Parses `text` as far as `plan` needs. The error is serde_json's, as a full parse would
@@ -50,29 +48,30 @@ impl<'de> Visitor<'de> for PartsVisitor<'_> {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
+    // A scalar is kept as it is, as a full parse reads it.
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Document::Null)
+        DocumentVisitor.visit_unit()
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Document::Bool(v))
+        DocumentVisitor.visit_bool(v)
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Document::Number(v.into()))
+        DocumentVisitor.visit_i64(v)
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Document::Number(v.into()))
+        DocumentVisitor.visit_u64(v)
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Number::from_f64(v).map_or(Document::Null, Document::Number))
+        DocumentVisitor.visit_f64(v)
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Document::String(Cow::Borrowed(v)))
+        DocumentVisitor.visit_borrowed_str(v)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Document::String(Cow::Owned(v.to_owned())))
+        DocumentVisitor.visit_str(v)
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Document::String(Cow::Owned(v)))
+        DocumentVisitor.visit_string(v)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut members = Vec::new();
