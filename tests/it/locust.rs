@@ -1204,6 +1204,45 @@ fn locust_failures_carry_runners_messages() {
     );
 }
 
+/// A URL that requests refuses before sending (here: no host) holds a secret in its message;
+/// under Locust it is a masked failure of its step.
+#[test]
+fn a_url_refused_before_sending_does_not_show_its_secret() {
+    let Some(locust) = locust() else { return };
+    let (_fixture, path) = fixture(&[(
+        "refused.yaml",
+        r#"name: refused
+inputs:
+  TOKEN: { secret: true }
+vars: { base: "" }
+steps:
+  - name: no host
+    request: { url: "http://{{base}}/x?key={{env.TOKEN}}" }
+"#,
+    )]);
+    let secret = "tok-5ecr3t-value-91";
+    let load = runner_with_env(
+        [
+            "load".as_ref(),
+            path.as_os_str(),
+            "-u".as_ref(),
+            "1".as_ref(),
+            "-n".as_ref(),
+            "1".as_ref(),
+            "-t".as_ref(),
+            "20s".as_ref(),
+        ],
+        &[("RUNNER_LOCUST", &locust), ("TOKEN", secret)],
+    );
+    assert_eq!(load.code, 1, "{load:?}");
+    let all = format!("{}{}", load.stdout, load.stderr);
+    assert!(!all.contains(secret), "{all}");
+    assert!(
+        all.contains("no host: Invalid URL"),
+        "the step's failure is listed: {all}"
+    );
+}
+
 /// Ctrl-C stops Locust (and its worker processes) with their statistics: runner prints the
 /// summary of the run so far and exits 130; nothing is left running.
 #[cfg(unix)]

@@ -1723,7 +1723,15 @@ class Iteration:
         )
         for again in (False, True):
             began = _time.perf_counter()
-            with self.user.client.request(method, url, name=name, catch_response=True, **kwargs) as response:
+            try:
+                pending = self.user.client.request(method, url, name=name, catch_response=True, **kwargs)
+            except Exception as error:
+                # Should requests refuse a URL before sending and Locust let the error
+                # through (versions differ), its message holds the URL, secrets and all.
+                message = self.secrets.mask(str(error))
+                self.report_error(name, message)
+                raise Transport(message) from None
+            with pending as response:
                 took = _time.perf_counter() - began
                 if getattr(response, "error", None) is not None and not response.status_code:
                     response.failure(self.secrets.mask(str(response.error)))
