@@ -646,6 +646,42 @@ fn schema_errors(path: &std::path::Path) -> Vec<String> {
 }
 
 #[test]
+fn header_parameters_the_specification_ignores_are_not_written() {
+    let fixture = Fixture::new();
+    let spec = fixture.file(
+        "api.yaml",
+        r#"openapi: 3.0.3
+info: { title: t, version: "1" }
+paths:
+  /items:
+    post:
+      operationId: createItem
+      parameters:
+        - { name: Content-Type, in: header, required: true, schema: { type: string }, example: text/plain }
+        - { name: Authorization, in: header, required: true, schema: { type: string }, example: Bearer abc }
+        - { name: accept, in: header, required: true, schema: { type: string } }
+        - { name: X-Trace, in: header, required: true, schema: { type: string }, example: t1 }
+      requestBody:
+        content:
+          application/json:
+            schema: { type: object, properties: { n: { type: integer, example: 1 } } }
+      responses: { "201": { description: created } }
+"#,
+    );
+    let out = fixture.path().join("items.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(yaml.contains("X-Trace: t1"), "{yaml}");
+    for ignored in ["text/plain", "Bearer abc", "Authorization", "accept"] {
+        assert!(!yaml.contains(ignored), "{ignored} in {yaml}");
+    }
+    assert_eq!(schema_errors(&out), Vec::<String>::new());
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+}
+
+#[test]
 fn every_vendored_document_imports_to_a_collection_that_validates() {
     let fixture = Fixture::new();
     for name in VENDORED {

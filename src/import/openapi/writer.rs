@@ -122,6 +122,15 @@ impl Writer<'_> {
             } else {
                 None
             };
+            // OpenAPI 3: a header parameter named Accept, Content-Type or Authorization "SHALL
+            // be ignored" (the body and the security schemes say them).
+            if location == "header"
+                && ["accept", "content-type", "authorization"]
+                    .iter()
+                    .any(|ignored| name.eq_ignore_ascii_case(ignored))
+            {
+                continue;
+            }
             if location == "path" {
                 let captured = self.captures.get(&(id.clone(), name.to_owned())).cloned();
                 let value = match (captured, example) {
