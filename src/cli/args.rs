@@ -293,7 +293,7 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
     /// A variable `run` will get with `--var` (repeatable).
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = super::secret_arg::parse_key_value)]
     pub vars: Vec<(String, String)>,
     /// Variables `run` will get from this YAML or JSON map (repeatable).
     #[arg(long = "vars-file", value_name = "FILE")]
@@ -363,7 +363,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
     /// Set a variable, over every other definition (repeatable). The value is text.
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = super::secret_arg::parse_key_value)]
     pub vars: Vec<(String, String)>,
     /// Read variables from a YAML or JSON map (repeatable; later files win; `--var` wins over them).
     #[arg(long = "vars-file", value_name = "FILE")]
@@ -517,15 +517,6 @@ impl ColorWhen {
     }
 }
 
-fn parse_key_value(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((name, value)) if !name.trim().is_empty() => {
-            Ok((name.trim().to_owned(), value.to_owned()))
-        }
-        _ => Err(format!("`{text}` is not NAME=VALUE")),
-    }
-}
-
 /// `NAME` or `NAME=VALUE`: `validate` needs only the name of a secret, never its value.
 fn parse_secret_name(text: &str) -> Result<String, String> {
     let name = text.split_once('=').map_or(text, |(name, _)| name).trim();
@@ -570,8 +561,11 @@ mod tests {
 
     #[test]
     fn key_values() {
-        assert_eq!(parse_key_value("a=b=c"), Ok(("a".into(), "b=c".into())));
-        assert!(parse_key_value("novalue").is_err());
-        assert!(parse_key_value("=x").is_err());
+        assert_eq!(
+            super::super::secret_arg::parse_key_value("a=b=c"),
+            Ok(("a".into(), "b=c".into()))
+        );
+        assert!(super::super::secret_arg::parse_key_value("novalue").is_err());
+        assert!(super::super::secret_arg::parse_key_value("=x").is_err());
     }
 }

@@ -52,7 +52,7 @@ pub struct LoadArgs {
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
     /// Set a variable over every other definition (repeatable).
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_pair)]
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = super::secret_arg::parse_key_value)]
     pub vars: Vec<(String, String)>,
     /// Like --var, masked in every output; passed to Locust in its environment, never in a file.
     #[arg(long = "secret", value_name = "NAME=VALUE", value_parser = super::secret_arg::parse_secret_pair)]
@@ -78,13 +78,6 @@ pub struct LoadArgs {
     /// Keep the generated locustfile and the run's statistics (JSON) in this directory.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
-}
-
-fn parse_pair(text: &str) -> Result<(String, String), String> {
-    match text.split_once('=') {
-        Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
-        _ => Err(format!("`{text}` is not NAME=VALUE")),
-    }
 }
 
 fn parse_rate(text: &str) -> Result<f64, String> {

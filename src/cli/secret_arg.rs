@@ -1,4 +1,15 @@
-//! `--secret NAME=VALUE` on the command line, parsed so that a malformed one is never shown.
+//! `NAME=VALUE` arguments on the command line: `--var`, and `--secret`, parsed so that a
+//! malformed one is never shown.
+
+/// `NAME=VALUE` of `--var` (the name trimmed), the same for every command.
+pub(super) fn parse_key_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_owned(), value.to_owned()))
+        }
+        _ => Err(format!("`{text}` is not NAME=VALUE")),
+    }
+}
 
 /// `NAME=VALUE` of `--secret`. A malformed one is not refused here, where clap would print
 /// it (a secret given without its name): it parses with an empty name, which

@@ -137,26 +137,6 @@ impl Coverage {
         }
     }
 
-    /// Adds `other`'s counts (the same document, counted elsewhere).
-    pub fn merge(&mut self, other: &Coverage) {
-        for (mine, theirs) in self.operations.iter_mut().zip(&other.operations) {
-            mine.requests += theirs.requests;
-            for ((_, a), (_, b)) in mine.statuses.iter_mut().zip(&theirs.statuses) {
-                *a += b;
-            }
-            for status in &theirs.undocumented {
-                if !mine.undocumented.contains(status) {
-                    mine.undocumented.push(*status);
-                }
-            }
-        }
-        for request in &other.outside {
-            if self.outside.len() < MAX_OUTSIDE && !self.outside.contains(request) {
-                self.outside.push(request.clone());
-            }
-        }
-    }
-
     /// The figures, for the document written as `spec`.
     pub fn summary(&self, spec: &str) -> CoverageSummary {
         let percent = |part: usize, whole: usize| {

@@ -69,7 +69,7 @@ impl Template {
         let mut cost = self.segments.len().abs_diff(path.len()) * 4;
         for (part, segment) in self.segments.iter().zip(path) {
             cost += match part {
-                Part::Literal(text) => edit_distance(text, segment).min(4),
+                Part::Literal(text) => crate::spec::text::edit_distance(text, segment).min(4),
                 Part::Parameter | Part::Pattern(..) => 0,
             };
         }
@@ -104,23 +104,6 @@ pub fn base_path(url: &str, variables: Option<&serde_json::Value>) -> String {
     };
     let path = path.split(['?', '#']).next().unwrap_or_default();
     path.trim_end_matches('/').to_owned()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(current + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

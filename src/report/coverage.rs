@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use super::markup::escape;
 use crate::engine::{Event, Observer, StepResult};
 use crate::openapi::coverage::CoverageSummary;
 use crate::openapi::{Contract, Coverage};
@@ -179,7 +180,8 @@ pub fn terminal_section(summaries: &[CoverageSummary]) -> String {
             );
         }
     }
-    out
+    // Names and paths come from the document and the requests: shown, never obeyed.
+    crate::spec::text::printable(&out, true).into_owned()
 }
 
 /// The HTML section (nothing when no document was named).
@@ -240,11 +242,4 @@ pub fn below(summaries: &[CoverageSummary], minimum: f64) -> Vec<String> {
             )
         })
         .collect()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -2,6 +2,7 @@
 //! the summary, each collection's steps, failures expanded with the request and response, and
 //! a timeline of step durations.
 
+use super::markup::escape;
 use std::fmt::Write;
 
 use super::stream::{Format, RunSummary};
@@ -491,24 +492,6 @@ fn pretty(body: &str) -> std::borrow::Cow<'_, str> {
         .ok()
         .and_then(|value| serde_json::to_string_pretty(&value).ok())
         .map_or(body.into(), Into::into)
-}
-
-/// Text for HTML: markup escaped, and what a server sent that would act on a terminal shown
-/// as escapes, as in every other output.
-fn escape(text: &str) -> String {
-    let text = crate::spec::text::printable(text, true);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

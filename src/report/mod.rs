@@ -9,6 +9,7 @@ pub mod gitlab;
 pub mod html;
 pub mod json;
 pub mod junit;
+mod markup;
 pub mod stream;
 pub mod tap;
 pub mod terminal;

@@ -83,8 +83,6 @@ pub struct LocustExport {
     pub credentials: Vec<Credential>,
     /// The collection's `load:` thresholds.
     pub thresholds: Thresholds,
-    /// The declared inputs: name → secret.
-    pub inputs: Vec<(String, bool)>,
 }
 
 /// Converts the runner collection `text` (read from `path`, which locates its includes,
@@ -128,21 +126,6 @@ pub fn locust(
             .as_str()
             .map(str::to_owned)
     });
-    let inputs = data
-        .get("inputs")
-        .and_then(Value::as_object)
-        .map(|inputs| {
-            inputs
-                .iter()
-                .map(|(name, spec)| {
-                    (
-                        name.clone(),
-                        spec.get("secret").and_then(Value::as_bool).unwrap_or(false),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     Ok(LocustExport {
         python,
         report: walker.report,
@@ -152,7 +135,6 @@ pub fn locust(
         sandbox,
         credentials: walker.credentials,
         thresholds: walker.thresholds,
-        inputs,
     })
 }
 
