@@ -34,6 +34,8 @@ pub struct Redirect {
     pub status: u16,
     /// Where it pointed, resolved against the URL that answered.
     pub to: Url,
+    /// The method sent there (a 303, or a 301/302 after a POST, makes it GET).
+    pub method: String,
 }
 
 /// A cookie as a response set it, with its attributes.
@@ -81,6 +83,11 @@ impl Received {
     /// The `Content-Type` header, or `""`.
     pub fn content_type(&self) -> &str {
         self.header(CONTENT_TYPE.as_str()).unwrap_or("")
+    }
+
+    /// The method that got this response: `sent`, or the one a redirect changed it to.
+    pub fn final_method<'a>(&'a self, sent: &'a str) -> &'a str {
+        self.redirects.last().map_or(sent, |r| r.method.as_str())
     }
 
     /// The last cookie named `name` that the response (or a redirect on the way) set.

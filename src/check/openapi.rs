@@ -12,7 +12,8 @@ use crate::openapi::{Contract, Violation};
 pub struct OpenapiExpectation {
     /// The collection's document, loaded once.
     pub contract: Arc<Contract>,
-    /// The step's method (after a redirect the final URL is judged with it).
+    /// The step's method (after a redirect, the final URL is judged with the method the
+    /// redirect sent there).
     pub method: String,
 }
 
@@ -20,6 +21,7 @@ impl OpenapiExpectation {
     /// Every way the response breaks the contract.
     pub fn check(&self, view: &ResponseView<'_>, operands: Operands<'_>) -> Vec<Violation> {
         let json = || view.json().map_err(|e| e.describe(operands.redactor));
-        self.contract.check(&self.method, view.response, json)
+        let method = view.response.final_method(&self.method);
+        self.contract.check(method, view.response, json)
     }
 }

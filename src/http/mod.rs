@@ -301,6 +301,7 @@ impl HttpClient {
                     redirects.push(Redirect {
                         status,
                         to: hop.url.clone(),
+                        method: hop.method.to_string(),
                     });
                     url = hop.url;
                     method = hop.method;

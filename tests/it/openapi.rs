@@ -109,7 +109,17 @@ fn tasks_server() -> SocketAddr {
                 .route("/api/v1/tasks", get(list_tasks).post(create_task))
                 .route("/api/v1/tasks/{id}", get(get_task).delete(delete_task))
                 .route("/api/v1/events", get(list_events))
-                .route("/v2/notes/{id}", get(get_note)),
+                .route("/v2/notes/{id}", get(get_note))
+                // Not in the document: a POST answered with "see the task".
+                .route(
+                    "/api/v1/tasks/{id}/copy",
+                    axum::routing::post(|UrlPath(id): UrlPath<i64>| async move {
+                        (
+                            StatusCode::SEE_OTHER,
+                            [("location", format!("/api/v1/tasks/{id}"))],
+                        )
+                    }),
+                ),
         )
     })
 }
@@ -197,6 +207,23 @@ fn a_conforming_server_passes_every_contract_check() {
     let output = runner(["run", &collection.display().to_string()]);
     assert_eq!(output.code, 0, "{output:?}");
     assert!(output.stdout.contains("6 passed"), "{}", output.stdout);
+}
+
+#[test]
+fn after_a_redirect_the_response_is_judged_with_the_method_that_got_it() {
+    let fixture = Fixture::new();
+    let collection = tasks_collection(
+        &fixture,
+        "api.yaml",
+        r#"
+  - name: copy, then see the task
+    request: { method: POST, url: "{{SERVER}}/api/v1/tasks/1/copy" }
+"#,
+    );
+    // The 303 sends a GET to /api/v1/tasks/1, which the document has; a POST there it has not.
+    let output = runner(["run", &collection.display().to_string()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("1 passed"), "{}", output.stdout);
 }
 
 #[test]
