@@ -37,7 +37,7 @@ pub struct CoverageObserver {
 impl CoverageBook {
     /// A book that counts every step against `contract` too (`--openapi-coverage FILE`).
     pub fn count_everything_against(&mut self, contract: Arc<Contract>, shown: &str) {
-        let index = self.document(contract, shown);
+        let index = self.document(contract, || shown.to_owned());
         if !self.always.contains(&index) {
             self.always.push(index);
         }
@@ -48,14 +48,14 @@ impl CoverageBook {
         self.documents.is_empty()
     }
 
-    fn document(&mut self, contract: Arc<Contract>, shown: &str) -> usize {
+    fn document(&mut self, contract: Arc<Contract>, shown: impl FnOnce() -> String) -> usize {
         let key = std::fs::canonicalize(&contract.path).unwrap_or_else(|_| contract.path.clone());
         if let Some(index) = self.documents.iter().position(|d| d.key == key) {
             return index;
         }
         self.documents.push(Document {
             key,
-            shown: shown.to_owned(),
+            shown: shown(),
             coverage: Coverage::new(&contract),
             contract,
         });
@@ -93,22 +93,26 @@ impl CoverageObserver {
 
 impl Observer for CoverageObserver {
     fn on_event(&mut self, event: &Event<'_>) {
-        let Ok(mut book) = self.book.lock() else {
-            return;
-        };
+        // The book is shared by every lane: locked only when there is something to count.
         match event {
             Event::CollectionStarted { collection, .. } => {
+                let Ok(mut book) = self.book.lock() else {
+                    return;
+                };
                 self.current = book.always.clone();
                 if let Some(contract) = &collection.openapi {
-                    let shown = shown_path(&contract.path);
-                    let index = book.document(Arc::clone(contract), &shown);
+                    let index = book.document(Arc::clone(contract), || shown_path(&contract.path));
                     if !self.current.contains(&index) {
                         self.current.push(index);
                     }
                 }
             }
-            Event::StepFinished(step) => book.record(&self.current, step),
-            Event::StepStarted { .. } | Event::CollectionFinished(_) => {}
+            Event::StepFinished(step) if !self.current.is_empty() => {
+                if let Ok(mut book) = self.book.lock() {
+                    book.record(&self.current, step);
+                }
+            }
+            Event::StepFinished(_) | Event::StepStarted { .. } | Event::CollectionFinished(_) => {}
         }
     }
 }
