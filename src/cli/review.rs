@@ -91,7 +91,10 @@ pub(super) fn review(args: &ReviewArgs, color: ColorWhen) -> u8 {
 /// The approved file a pending one belongs to.
 fn approved_of(pending: &Path) -> PathBuf {
     let text = pending.to_string_lossy();
-    PathBuf::from(text.strip_suffix(".new").unwrap_or(&text))
+    match text.strip_suffix(PENDING_SUFFIX) {
+        Some(stem) => PathBuf::from(format!("{stem}{APPROVED_SUFFIX}")),
+        None => PathBuf::from(text.as_ref()),
+    }
 }
 
 /// Every pending and approved snapshot file under `roots` (a collection file names its own).

@@ -81,11 +81,33 @@ fn walk(path: String, approved: &Value, received: &Value, changes: &mut Vec<Chan
     }
 }
 
+/// `value` as JSON text with every object's members sorted: equal values (objects compare as
+/// maps) give equal text, whatever order their members came in.
+fn canonical(value: &Value) -> String {
+    fn sorted(value: &Value) -> Value {
+        match value {
+            Value::Object(map) => {
+                let mut members: Vec<(&String, &Value)> = map.iter().collect();
+                members.sort_by(|a, b| a.0.cmp(b.0));
+                Value::Object(
+                    members
+                        .into_iter()
+                        .map(|(k, v)| (k.clone(), sorted(v)))
+                        .collect(),
+                )
+            }
+            Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    sorted(value).to_string()
+}
+
 /// The changes between two lists of different lengths: aligned on the items that are equal
 /// (a vanished item is one removal, not a change of every item after it); items replaced
 /// in place are compared node by node.
 fn items(path: &str, old: &[Value], new: &[Value], changes: &mut Vec<Change>) {
-    let text = |items: &[Value]| items.iter().map(Value::to_string).collect::<Vec<_>>();
+    let text = |items: &[Value]| items.iter().map(canonical).collect::<Vec<_>>();
     let (old_text, new_text) = (text(old), text(new));
     // Bounded in time: past the deadline, the rest of two huge lists is one replaced range
     // (compared node by node), not minutes of searching for the shortest edit.
@@ -268,6 +290,29 @@ mod tests {
         assert_eq!(
             grown,
             ["$['a b'][0]: changed from 1 to 2", "$['a b'][1]: added, 3"]
+        );
+    }
+
+    #[test]
+    fn lists_are_aligned_on_their_equal_items() {
+        let shown = |old: Value, new: Value| -> Vec<String> {
+            json_changes(&old, &new)
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        assert_eq!(
+            shown(json!([1, 2, 3]), json!([1, 3])),
+            ["$[1]: removed, was 2"]
+        );
+        assert_eq!(shown(json!([1, 3]), json!([1, 2, 3])), ["$[1]: added, 2"]);
+        // Equal objects with their members in another order are the same item.
+        assert_eq!(
+            shown(
+                json!([{"a": 1, "b": 2}, {"c": 3}]),
+                json!([{"x": 0}, {"b": 2, "a": 1}, {"c": 3}])
+            ),
+            [r#"$[0]: added, {"x":0}"#]
         );
     }
 
