@@ -234,6 +234,21 @@ fn record_approve_pass_change_and_update_against_the_sandbox() {
     let disabled = |path: &Path| read(path).matches("description: Disabled").count();
     assert_eq!((disabled(&approved), disabled(&pending)), (1, 2));
 
+    // Rejecting drops what the run saw and keeps the approved snapshot as it was.
+    let kept = read(&approved);
+    let reject = runner_with_env(
+        [
+            "snapshots",
+            "review",
+            "--reject-all",
+            &fixture.path().display().to_string(),
+        ],
+        &[],
+    );
+    assert_eq!(reject.code, 0, "{reject:?}");
+    assert!(!pending.exists(), "{reject:?}");
+    assert_eq!(read(&approved), kept);
+
     // `--update-snapshots` approves what the run saw; the next run passes.
     let update = run(&collection, &changed, &["--update-snapshots"], &[]);
     assert_eq!(update.code, 0, "{update:?}");
