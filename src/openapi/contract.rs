@@ -209,13 +209,7 @@ impl Contract {
                     file: item_place.file,
                     pointer: format!("{}/{method}", item_place.pointer),
                 };
-                let id = operation
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .map_or_else(
-                        || format!("{} {template}", method.to_uppercase()),
-                        str::to_owned,
-                    );
+                let id = operation_id(operation, method, template);
                 let mut responses = Vec::new();
                 let mut schemas = Vec::new();
                 let listed = operation
@@ -696,6 +690,18 @@ fn shown_type(content_type: &str) -> String {
     } else {
         content_type.to_owned()
     }
+}
+
+/// How an operation is named everywhere (checks, coverage, the importer's links): its
+/// `operationId`, else `METHOD /path` (`GET /pets/{petId}`).
+pub fn operation_id(operation: &Value, method: &str, template: &str) -> String {
+    operation
+        .get("operationId")
+        .and_then(Value::as_str)
+        .map_or_else(
+            || format!("{} {template}", method.to_uppercase()),
+            str::to_owned,
+        )
 }
 
 #[cfg(test)]

@@ -283,14 +283,7 @@ fn order(operations: &mut [Operation]) {
 }
 
 fn operation_id(operation: &Operation) -> String {
-    operation
-        .value
-        .get("operationId")
-        .and_then(Value::as_str)
-        .map_or_else(
-            || format!("{} {}", operation.method, operation.path),
-            str::to_owned,
-        )
+    crate::openapi::contract::operation_id(&operation.value, &operation.method, &operation.path)
 }
 
 /// The operation ids an operation's response links lead to.
@@ -336,13 +329,7 @@ fn children(root: &Value) -> HashMap<String, Vec<(String, String)>> {
         let prefix = template[..open + 2].to_owned();
         for method in METHODS {
             if let Some(operation) = item.get(*method) {
-                let target = operation
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .map_or_else(
-                        || format!("{} {template}", method.to_uppercase()),
-                        str::to_owned,
-                    );
+                let target = crate::openapi::contract::operation_id(operation, method, template);
                 map.entry(prefix.clone())
                     .or_default()
                     .push((parameter.clone(), target));
