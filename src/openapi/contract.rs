@@ -281,9 +281,7 @@ impl Contract {
                             let kind = documents
                                 .resolve(&schema_place, schema)
                                 .ok()
-                                .and_then(|(_, s)| {
-                                    s.get("type").and_then(Value::as_str).map(str::to_owned)
-                                })
+                                .and_then(|(_, s)| header_kind(s.get("type")?))
                                 .unwrap_or_default();
                             schemas.push((
                                 responses.len(),
@@ -656,6 +654,20 @@ impl Response {
 
 /// A header's text as the JSON value its schema's `type` reads it as (text that does not
 /// parse stays text, and fails the schema).
+/// The type a header's text is read as: `type`, or (3.1) the first of `type: [integer,
+/// "null"]` that is not `null`.
+fn header_kind(declared: &Value) -> Option<String> {
+    match declared {
+        Value::String(kind) => Some(kind.clone()),
+        Value::Array(kinds) => kinds
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|kind| *kind != "null")
+            .map(str::to_owned),
+        _ => None,
+    }
+}
+
 fn header_value(text: &str, kind: &str) -> Value {
     let parsed = match kind {
         "integer" | "number" => text
@@ -769,6 +781,18 @@ components:
     Cat: { type: object, required: [kind], properties: { kind: { type: string }, meows: { type: boolean } } }
     Dog: { type: object, required: [kind], properties: { kind: { type: string }, barks: { type: boolean } } }
 "##;
+
+    #[test]
+    fn a_header_typed_as_a_list_of_types_reads_as_its_first_that_is_not_null() {
+        use serde_json::json;
+        assert_eq!(header_kind(&json!("integer")), Some("integer".into()));
+        assert_eq!(
+            header_kind(&json!(["null", "integer"])),
+            Some("integer".into())
+        );
+        assert_eq!(header_kind(&json!(["null"])), None);
+        assert_eq!(header_value("42", "integer"), json!(42));
+    }
 
     #[test]
     fn a_literal_path_wins_and_the_base_path_is_optional() {
