@@ -9,6 +9,7 @@ pub mod openapi;
 pub mod plan;
 pub mod predicate;
 pub mod pruned;
+pub mod scan;
 pub mod snapshot;
 
 use std::cell::OnceCell;

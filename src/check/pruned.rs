@@ -1,4 +1,5 @@
-//! A body parsed only as far as a [`BodyPlan`] needs: one pass of serde_json that builds
+//! A body parsed only as far as a [`BodyPlan`] needs: [`super::scan`]'s pass by hand when
+//! it can judge the body, else one pass of serde_json that builds
 //! [`Document`] nodes along the plan's tree and reads past everything else without keeping
 //! it.
 //!
@@ -22,6 +23,14 @@ use super::plan::{BodyPlan, Need, Parts};
 /// Parses `text` as far as `plan` needs. The error is serde_json's, as a full parse would
 /// report it.
 pub fn parse<'a>(text: &'a str, plan: &BodyPlan) -> serde_json::Result<Document<'a>> {
+    match super::scan::parse(text, plan) {
+        Some(document) => Ok(document),
+        None => parse_with_serde(text, plan),
+    }
+}
+
+/// [`parse`] by serde_json alone (what judges every body [`super::scan`] gives up on).
+fn parse_with_serde<'a>(text: &'a str, plan: &BodyPlan) -> serde_json::Result<Document<'a>> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let document = Pruned(&plan.root).deserialize(&mut deserializer)?;
     deserializer.end()?;

@@ -198,11 +198,20 @@ impl Generator {
                 0 => self.0.i64(-1000..1000).to_string(),
                 1 => format!("{:.3}", self.0.f64() * 100.0),
                 2 => "18446744073709551615".to_owned(),
-                _ => "-2.5e-3".to_owned(),
+                _ => [
+                    "-2.5e-3",
+                    "1.5E+10",
+                    "-0",
+                    "0.0",
+                    "123456789012345678901234567890",
+                    "7e299",
+                ][self.0.usize(..6)]
+                .to_owned(),
             },
             2 => self.name_json(),
             3 => "\"line\\nbreak \\\"q\\\" \\u0041\"".to_owned(),
-            4 => "\"plain\"".to_owned(),
+            4 if self.0.bool() => "\"plain\"".to_owned(),
+            4 => self.text(),
             5 | 6 => {
                 let members: Vec<String> = (0..self.0.usize(..6))
                     .map(|_| format!("{}: {}", self.name_json(), self.value(depth - 1)))
@@ -216,6 +225,17 @@ impl Generator {
                 format!("[{}]", items.join(", "))
             }
         }
+    }
+
+    /// A string of up to 40 pieces: plain and non-ASCII letters, and every kind of escape.
+    fn text(&mut self) -> String {
+        const PIECES: [&str; 12] = [
+            "a", "Z", " ", "é", "😀", "\\n", "\\\"", "\\\\", "\\/", "\\u0041", "\\u20ac", "\\t",
+        ];
+        let pieces: String = (0..self.0.usize(..40))
+            .map(|_| PIECES[self.0.usize(..PIECES.len())])
+            .collect();
+        format!("\"{pieces}\"")
     }
 
     fn name_selector(&mut self) -> String {
@@ -268,11 +288,22 @@ fn pruned_answers_equal_full_answers_on_random_documents_and_paths() {
 fn random_rounds(seed: u64) {
     let mut generator = Generator(fastrand::Rng::with_seed(seed));
     let mut pruned_parses = 0;
+    let mut scanned = 0;
     for round in 0..3000 {
         let mut body = generator.value(4).into_bytes();
         // Now and then a body broken somewhere: refused alike, with the same message.
         if generator.0.u8(..6) == 0 {
-            const BAD: [&[u8]; 6] = [b"1e400", br#""\ud800""#, b",", b"\xff", b"\"", b"]"];
+            const BAD: [&[u8]; 9] = [
+                b"1e400",
+                br#""\ud800""#,
+                b",",
+                b"\xff",
+                b"\"",
+                b"]",
+                b"\t",
+                b"\\",
+                b"\x01",
+            ];
             let bad = BAD[generator.0.usize(..BAD.len())];
             let at = generator.0.usize(..=body.len());
             body.splice(at..at, bad.iter().copied());
@@ -297,12 +328,38 @@ fn random_rounds(seed: u64) {
                 String::from_utf8_lossy(&body)
             );
         }
-        if plan_of(&paths).is_some() {
+        if let Some(plan) = plan_of(&paths) {
             pruned_parses += 1;
+            scanned += usize::from(scan_agrees_with_serde(&body, &plan, seed, round));
         }
     }
-    // The generator makes plans often enough for the comparison to mean something.
+    // The generator makes plans often enough for the comparison to mean something, and the
+    // scan judges most of those bodies itself.
     assert!(pruned_parses > 1200, "seed {seed}: {pruned_parses} plans");
+    assert!(
+        scanned * 10 > pruned_parses * 6,
+        "seed {seed}: the scan judged {scanned} of {pruned_parses}"
+    );
+}
+
+/// When [`crate::check::scan`] judges `body` itself, serde's pruned parse accepts it and
+/// builds the same document; whether it judged it.
+fn scan_agrees_with_serde(body: &[u8], plan: &BodyPlan, seed: u64, round: usize) -> bool {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return false;
+    };
+    let Some(scanned) = crate::check::scan::parse(text, plan) else {
+        return false;
+    };
+    match parse_with_serde(text, plan) {
+        Ok(parsed) => assert_eq!(
+            format!("{scanned:?}"),
+            format!("{parsed:?}"),
+            "seed {seed} round {round}: {text}"
+        ),
+        Err(error) => panic!("seed {seed} round {round}: the scan accepted {text}, serde: {error}"),
+    }
+    true
 }
 
 #[test]

@@ -57,23 +57,48 @@ async fn read_body(
     let up_front = announced.map_or(0, |length| {
         length.min(usize::try_from(PREALLOCATE_LIMIT).unwrap_or(usize::MAX))
     });
+    // A body that comes in one chunk (most small ones) is handed on as that chunk.
+    let Some(first) = response.chunk().await.map_err(Some)? else {
+        return Ok(bytes::Bytes::new());
+    };
+    if first.len() as u64 > max_body {
+        return Err(None);
+    }
+    let Some(second) = response.chunk().await.map_err(Some)? else {
+        return Ok(first);
+    };
     let mut body: Vec<u8> = Vec::with_capacity(up_front);
+    for chunk in [first, second] {
+        grow(&mut body, chunk.len(), announced, max_body)?;
+        body.extend_from_slice(&chunk);
+    }
     while let Some(chunk) = response.chunk().await.map_err(Some)? {
-        let needed = body.len().saturating_add(chunk.len());
-        if needed as u64 > max_body {
-            return Err(None);
-        }
-        if needed > body.capacity() {
-            let doubled = needed.max(body.capacity().saturating_mul(2));
-            let target = match announced {
-                Some(length) if length >= needed => doubled.min(length),
-                _ => doubled,
-            };
-            body.reserve_exact(target - body.len());
-        }
+        grow(&mut body, chunk.len(), announced, max_body)?;
         body.extend_from_slice(&chunk);
     }
     Ok(bytes::Bytes::from(body))
+}
+
+/// Makes room in `body` for `more` bytes, as [`read_body`] says (`Err(None)` past `max_body`).
+fn grow(
+    body: &mut Vec<u8>,
+    more: usize,
+    announced: Option<usize>,
+    max_body: u64,
+) -> Result<(), Option<reqwest::Error>> {
+    let needed = body.len().saturating_add(more);
+    if needed as u64 > max_body {
+        return Err(None);
+    }
+    if needed > body.capacity() {
+        let doubled = needed.max(body.capacity().saturating_mul(2));
+        let target = match announced {
+            Some(length) if length >= needed => doubled.min(length),
+            _ => doubled,
+        };
+        body.reserve_exact(target - body.len());
+    }
+    Ok(())
 }
 
 /// The HTTP side of one run. Cloning shares the pool, the jar and the token cache.

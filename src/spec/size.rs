@@ -8,7 +8,10 @@ pub fn format_size(bytes: u64) -> String {
             return format!("{} {unit}", bytes / size);
         }
     }
-    format!("{bytes} bytes")
+    match bytes {
+        1 => "1 byte".to_owned(),
+        _ => format!("{bytes} bytes"),
+    }
 }
 
 /// Parses `10MB`, `256MiB`, `1G`, `500k`, `1024` (bytes). Decimal and binary units both
@@ -50,5 +53,6 @@ mod tests {
         assert!(parse_size("ten").is_err());
         assert_eq!(format_size(256 << 20), "256 MiB");
         assert_eq!(format_size(1000), "1000 bytes");
+        assert_eq!(format_size(1), "1 byte");
     }
 }

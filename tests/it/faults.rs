@@ -142,6 +142,16 @@ fn a_body_over_the_limit_fails_without_reading_it_all() {
     );
     let output = run_against(&format!("http://{address}/big"), &[]);
     assert_eq!(output.code, 0, "{output:?}");
+    // A small body, read in one go, is held to the limit too.
+    let output = run_against(&format!("http://{address}/text"), &["--max-body", "1B"]);
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("is larger than the limit of 1 byte (raise it with `--max-body`)"),
+        "{}",
+        output.stdout
+    );
 }
 
 #[test]
