@@ -70,8 +70,8 @@ enum Terminal {
 impl Write for Terminal {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         match self {
-            Terminal::Stdout(out) => out.write(bytes),
-            Terminal::Stderr(out) => out.write(bytes),
+            Terminal::Stdout(out) => write_event(out, bytes),
+            Terminal::Stderr(out) => write_event(out, bytes),
         }
     }
 
@@ -81,6 +81,24 @@ impl Write for Terminal {
             Terminal::Stderr(out) => out.flush(),
         }
     }
+}
+
+/// Writes `bytes` (what one event prints) in one go. A stream that strips colour writes each
+/// piece between two escapes on its own (a system call each, where the output is not a
+/// terminal), so the colour is stripped here first.
+fn write_event<S: anstream::stream::RawStream>(
+    out: &mut anstream::AutoStream<S>,
+    bytes: &[u8],
+) -> std::io::Result<usize>
+where
+    anstream::AutoStream<S>: Write,
+{
+    if out.current_choice() == anstream::ColorChoice::Never {
+        out.write_all(&anstream::adapter::strip_bytes(bytes).into_vec())?;
+    } else {
+        out.write_all(bytes)?;
+    }
+    Ok(bytes.len())
 }
 
 /// The most collection runs (collections times iterations or data rows) in one invocation
