@@ -342,6 +342,61 @@ fn random_rounds(seed: u64) {
     );
 }
 
+#[test]
+fn edge_bodies_are_judged_as_serde_judges_them() {
+    let paths = compile(&["$.a", "$.b[0]"]);
+    let plan = plan_of(&paths).expect("a plan");
+    let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let mut bodies: Vec<String> = [
+        r#"{"a": 1, "b": ["\ud83d\ude00", "x"]}"#,
+        r#"{"a": "\ud83d\ude00", "b": [1]}"#,
+        r#"{"a": 1, "b": ["\ud83d"]}"#,
+        r#"{"a": 1, "b": ["\ud83dx"]}"#,
+        r#"{"a": 1, "b": ["\ud83d\u0041"]}"#,
+        r#"{"a": 1, "b": ["\ude00"]}"#,
+        r#"{"a": 1, "b": ["\u00"]}"#,
+        r#"{"a": 1, "b": ["\u"#,
+        "\u{feff}{\"a\": 1}",
+        r#"{"a": 1e300, "b": [1e301, 1E-300, 1e-301, 1e0300, 1e1000, 1e99999, -1e300]}"#,
+        r#"{"a": 0.5e300, "b": [-0, -0.0, 0e5, 1.0e+2, 12e-2]}"#,
+        r#"{"a": 1, "b": [1.]}"#,
+        r#"{"a": 1, "b": [.5]}"#,
+        r#"{"a": 1, "b": [-]}"#,
+        r#"{"a": 1, "b": [+1]}"#,
+        r#"{"a": 1, "b": [1e]}"#,
+        r#"{"a": 1, "b": [1e+]}"#,
+        "",
+        "   ",
+        "{\"a\": 1}\u{0}",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    for digits in [299, 300, 301, 302] {
+        bodies.push(format!("{{\"a\": 1, \"b\": [{}]}}", "9".repeat(digits)));
+        bodies.push(format!(
+            "{{\"a\": 1, \"b\": [1{}e1]}}",
+            "0".repeat(digits - 2)
+        ));
+    }
+    for depth in [98, 99, 100, 101, 126, 127, 128, 129] {
+        bodies.push(format!("{{\"a\": 1, \"b\": [{}]}}", nested(depth)));
+        bodies.push(format!("{{\"a\": {}, \"b\": [1]}}", nested(depth)));
+    }
+    for body in &bodies {
+        for (got, want) in answers(body.as_bytes(), &paths, &paths) {
+            assert_eq!(got, want, "{body}");
+        }
+        scan_agrees_with_serde(body.as_bytes(), &plan, 0, 0);
+    }
+    // The scan judges ordinary bodies itself, surrogate pairs and large exponents included.
+    let scanned = |body: &str| crate::check::scan::parse(body, &plan).is_some();
+    assert!(scanned(&bodies[0]));
+    assert!(scanned(&bodies[1]));
+    assert!(scanned(r#"{"a": 1e299, "b": [1E-300, 0.5e300]}"#));
+    assert!(!scanned(&bodies[2]));
+}
+
 /// When [`crate::check::scan`] judges `body` itself, serde's pruned parse accepts it and
 /// builds the same document; whether it judged it.
 fn scan_agrees_with_serde(body: &[u8], plan: &BodyPlan, seed: u64, round: usize) -> bool {

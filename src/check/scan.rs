@@ -35,9 +35,13 @@ pub fn parse<'a>(text: &'a str, plan: &BodyPlan) -> Option<Document<'a>> {
 /// Deeper nesting than this is left to serde_json, whose limit is 128.
 const MAX_DEPTH: usize = 100;
 
-/// The largest power of ten a number may reach and still be judged here (`f64` overflows
-/// past 1.8e308, which serde_json refuses).
+/// The largest power of ten a number may reach, and the lowest exponent it may have, and
+/// still be judged here (`f64` overflows past 1.8e308, which serde_json refuses; exponents of
+/// more than four digits are left to serde_json too).
 const MAX_MAGNITUDE: i64 = 300;
+
+/// The most digits after a decimal point judged here.
+const MAX_FRACTION: usize = 1_000_000;
 
 struct Scan<'a> {
     text: &'a str,
@@ -362,7 +366,8 @@ impl<'a> Scan<'a> {
         };
         if self.peek() == Some(b'.') {
             self.at += 1;
-            if self.digits() == 0 {
+            // serde_json counts a fraction's digits in an `i32`.
+            if !(1..=MAX_FRACTION).contains(&self.digits()) {
                 return None;
             }
         }
@@ -434,7 +439,8 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// After a backslash: reads past a valid escape (a `\u` one outside the surrogates).
+    /// After a backslash: reads past a valid escape (a `\u` one naming a character, or two
+    /// making a surrogate pair).
     #[cold]
     #[inline(never)]
     fn escape(&mut self) -> Option<()> {
@@ -449,8 +455,23 @@ impl<'a> Scan<'a> {
                 }
                 let unit = u16::from_str_radix(hex, 16).ok()?;
                 self.at += 4;
-                // A surrogate must pair up: left to serde_json.
-                (!(0xD800..=0xDFFF).contains(&unit)).then_some(())
+                match unit {
+                    // A leading surrogate must be followed by a trailing one.
+                    0xD800..=0xDBFF => {
+                        self.expect(b'\\')?;
+                        self.expect(b'u')?;
+                        let hex = self.text.get(self.at..self.at + 4)?;
+                        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                            return None;
+                        }
+                        let trailing = u16::from_str_radix(hex, 16).ok()?;
+                        self.at += 4;
+                        (0xDC00..=0xDFFF).contains(&trailing).then_some(())
+                    }
+                    // A lone trailing surrogate: serde_json refuses it.
+                    0xDC00..=0xDFFF => None,
+                    _ => Some(()),
+                }
             }
             _ => None,
         }

@@ -57,7 +57,9 @@ async fn read_body(
     let up_front = announced.map_or(0, |length| {
         length.min(usize::try_from(PREALLOCATE_LIMIT).unwrap_or(usize::MAX))
     });
-    // A body that comes in one chunk (most small ones) is handed on as that chunk.
+    // A body that comes in one chunk (most small ones) is handed on as that chunk. It may
+    // share hyper's read buffer; that is kept only while the step looks at the response
+    // (results keep text copies).
     let Some(first) = response.chunk().await.map_err(Some)? else {
         return Ok(bytes::Bytes::new());
     };

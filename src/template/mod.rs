@@ -2,7 +2,8 @@
 //!
 //! Strict (an undefined variable is an error), no HTML escaping. A string that is exactly one
 //! `{{path}}` is a [`Template::Variable`] and keeps the value's JSON type; a string without
-//! `{{` never touches handlebars.
+//! `{{` never touches handlebars, nor does one made only of text and variables
+//! (`Bearer {{token}}`), which is joined directly, each value written as handlebars writes it.
 
 mod helpers;
 mod json;
@@ -50,6 +51,9 @@ pub struct Rendered {
     source: String,
     /// The variables it reads, as dotted paths (`env.TOKEN`, `auth_token`).
     references: Vec<String>,
+    /// When it is only text and variables (`Bearer {{token}}`): its pieces, joined here as
+    /// handlebars would write them, without a trip through handlebars.
+    pieces: Option<Vec<references::Piece>>,
 }
 
 /// Why a template does not compile.
@@ -112,6 +116,7 @@ impl Templates {
             },
             None => {
                 let references = references::collect(&compiled, helpers::NAMES);
+                let pieces = references::plain_pieces(&compiled, helpers::NAMES);
                 // Only a key into the registry: one per distinct text.
                 let name = format!("#{}", self.compiled.len());
                 self.registry.register_template(&name, compiled);
@@ -119,6 +124,7 @@ impl Templates {
                     name,
                     source: source.to_owned(),
                     references,
+                    pieces,
                 }))
             }
         };
@@ -136,10 +142,13 @@ impl Templates {
         match template {
             Template::Literal(text) => Ok(text.clone()),
             Template::Variable { path, .. } => Ok(value_to_text(lookup(context, path)?)),
-            Template::Rendered(rendered) => self
-                .registry
-                .render_with_context(&rendered.name, context)
-                .map_err(convert_error),
+            Template::Rendered(rendered) => match &rendered.pieces {
+                Some(pieces) => join_pieces(pieces, context),
+                None => self
+                    .registry
+                    .render_with_context(&rendered.name, context)
+                    .map_err(convert_error),
+            },
         }
     }
 
@@ -197,6 +206,41 @@ fn lookup<'a>(context: &'a Context, path: &[String]) -> Result<&'a Value, Render
     Ok(current)
 }
 
+/// Text and variables written out as handlebars writes them: a variable's value as
+/// [`handlebars::JsonRender`] renders it, an undefined one the same error.
+fn join_pieces(pieces: &[references::Piece], context: &Context) -> Result<String, RenderError> {
+    use handlebars::JsonRender as _;
+    let mut text = String::new();
+    for piece in pieces {
+        match piece {
+            references::Piece::Text(raw) => text.push_str(raw),
+            references::Piece::Variable(path, written) => {
+                let mut current = Some(context.data());
+                for segment in path {
+                    current = match current {
+                        Some(Value::Object(map)) => map.get(segment),
+                        Some(Value::Array(items)) => match segment.parse::<usize>() {
+                            Ok(index) => items.get(index),
+                            Err(_) => {
+                                let reason = handlebars::RenderErrorReason::InvalidJsonIndex(
+                                    segment.clone(),
+                                );
+                                return Err(RenderError::Failed(reason.to_string()));
+                            }
+                        },
+                        _ => None,
+                    };
+                }
+                match current {
+                    Some(value) => text.push_str(&value.render()),
+                    None => return Err(RenderError::UndefinedVariable(written.clone())),
+                }
+            }
+        }
+    }
+    Ok(text)
+}
+
 fn convert_error(error: handlebars::RenderError) -> RenderError {
     match error.reason() {
         handlebars::RenderErrorReason::MissingVariable(Some(path)) => {
@@ -210,6 +254,70 @@ fn convert_error(error: handlebars::RenderError) -> RenderError {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn text_and_variables_are_written_as_handlebars_writes_them() {
+        let data = json!({
+            "s": "x y", "n": 1.5, "i": 7, "b": true, "z": null, "e": "",
+            "a": [1, "two", [3, {"k": 1}]], "o": {"k": "v", "n": {"m": 2}},
+        });
+        let context = Context::from(data);
+        let plain = [
+            "a {{s}} b",
+            "{{s}}{{n}}",
+            "{{i}}/{{b}}/{{z}}",
+            "[{{a}}]",
+            "{{o}}!",
+            "{{e}}-",
+            "{{o.k}} {{a.1}} {{a.[2]}} {{o.n.m}}",
+            "{{missing}} x",
+            "{{o.missing}} x",
+            "{{a.x}} y",
+            "{{a.9}} y",
+            "{{s.deeper}} z",
+            "{{z.deeper}} z",
+            "{{this.s}} t",
+            "  {{~s~}}  end",
+            "\\{{s}} {{s}}",
+            "{{[s]}} q",
+            "{{ s }} w",
+        ];
+        for source in plain {
+            let mut templates = Templates::new();
+            let template = templates.compile(source).expect("compiles");
+            let Template::Rendered(rendered) = &template else {
+                panic!("{source}: rendered")
+            };
+            assert!(
+                rendered.pieces.is_some(),
+                "{source}: only text and variables"
+            );
+            let direct = templates.render_text(&template, &context);
+            let through = templates
+                .registry
+                .render_with_context(&rendered.name, &context)
+                .map_err(convert_error);
+            assert_eq!(direct, through, "{source}");
+        }
+        let not_plain = [
+            "{{uuid}} a",
+            "{{#if s}}x{{/if}}",
+            "{{base64 s}} a",
+            "{{len}} a",
+            "{{@root.s}} a",
+            "{{../s}} a",
+            "{{! note }} a",
+            "{{{s}}} a",
+            "{{this}} a",
+            "{{lookup a 1}} a",
+        ];
+        for source in not_plain {
+            let mut templates = Templates::new();
+            if let Ok(Template::Rendered(rendered)) = templates.compile(source) {
+                assert!(rendered.pieces.is_none(), "{source}: through handlebars");
+            }
+        }
+    }
 
     fn render(source: &str, data: Value) -> Result<Value, RenderError> {
         let mut templates = Templates::new();

@@ -1,5 +1,5 @@
-//! Reads a compiled handlebars template's AST: which variables it uses, and whether it is
-//! exactly one variable.
+//! Reads a compiled handlebars template's AST: which variables it uses, whether it is
+//! exactly one variable, and whether it is only text and variables.
 
 use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
 use handlebars::{Path, PathSeg};
@@ -17,6 +17,51 @@ pub(super) fn whole_variable(template: &Template, helpers: &[&str]) -> Option<Ve
         return None;
     }
     Some(path)
+}
+
+/// One piece of a template made only of text and variables.
+#[derive(Debug)]
+pub(super) enum Piece {
+    /// Text, as it is written out.
+    Text(String),
+    /// `{{a.b}}`: the path's segments, and the path as written (for the message when it is
+    /// undefined).
+    Variable(Vec<String>, String),
+}
+
+/// Helpers handlebars itself registers: a name alone among them calls the helper.
+const BUILT_IN_HELPERS: &[&str] = &[
+    "if", "unless", "each", "with", "lookup", "raw", "log", "eq", "ne", "gt", "gte", "lt", "lte",
+    "and", "or", "not", "len",
+];
+
+/// `Some(pieces)` when the template is only text and `{{a.b}}` variables (no helper, block,
+/// partial, comment, `@` or `../` path): it can then be written out without handlebars.
+pub(super) fn plain_pieces(template: &Template, helpers: &[&str]) -> Option<Vec<Piece>> {
+    template
+        .elements
+        .iter()
+        .map(|element| match element {
+            TemplateElement::RawString(text) => Some(Piece::Text(text.clone())),
+            TemplateElement::Expression(expression) => {
+                if !expression.params.is_empty() || !expression.hash.is_empty() || expression.block
+                {
+                    return None;
+                }
+                let path = named_path(&expression.name)?;
+                let Parameter::Path(Path::Relative((_, written))) = &expression.name else {
+                    return None;
+                };
+                let helper =
+                    |name: &str| helpers.contains(&name) || BUILT_IN_HELPERS.contains(&name);
+                if path.is_empty() || (path.len() == 1 && helper(&path[0])) {
+                    return None;
+                }
+                Some(Piece::Variable(path, written.clone()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Every variable the template reads, as dotted paths, in order of appearance, once each.
