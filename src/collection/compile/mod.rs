@@ -246,6 +246,9 @@ struct Defaults {
     openapi_named: bool,
 }
 
+/// From how many top-level steps reading them and compiling them run side by side.
+const SIDE_BY_SIDE: usize = 256;
+
 /// The redirects followed when neither the step nor `defaults` says.
 const DEFAULT_MAX_REDIRECTS: u32 = 10;
 /// The most attempts `retry` may ask for (docs/limits.md).
@@ -331,13 +334,7 @@ impl Compiler<'_> {
         const RUN_BYTES: usize = 32 * 1024;
         let outline = match outlined {
             Outlined::Saphyr(outline) => outline,
-            Outlined::Quick(quick) => {
-                let mut steps = Vec::with_capacity(quick.len());
-                for (index, spec) in quick.steps::<StepSpec>().enumerate() {
-                    steps.push(self.step(index, &spec?, &field.index(index)));
-                }
-                return Some(steps);
-            }
+            Outlined::Quick(quick) => return self.quick_steps(quick, field),
         };
         let mut steps = Vec::with_capacity(outline.steps.len());
         for (first, count, text) in outline.runs(self.source, RUN_BYTES) {
@@ -350,6 +347,56 @@ impl Compiler<'_> {
             }
         }
         Some(steps)
+    }
+
+    /// Reads and compiles the steps the fast path skimmed; `None` when one does not read.
+    /// Past [`SIDE_BY_SIDE`] steps, on a machine with more than one CPU, they are read on a
+    /// thread of their own while this one compiles them (a batch at a time, so the two
+    /// threads seldom wait for each other).
+    fn quick_steps(&mut self, quick: &super::quick::Quick<'_>, field: &FieldPath) -> Option<Vec<Step>> {
+        const BATCH: usize = 64;
+        let count = quick.len();
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut steps = Vec::with_capacity(count);
+        if count < SIDE_BY_SIDE || cpus < 2 {
+            for (index, spec) in quick.steps::<StepSpec>().enumerate() {
+                steps.push(self.step(index, &spec?, &field.index(index)));
+            }
+            return Some(steps);
+        }
+        std::thread::scope(|scope| {
+            let (batches, received) = std::sync::mpsc::sync_channel::<Vec<StepSpec>>(4);
+            // Read batches go back to be dropped where they were made: freeing memory
+            // another thread's allocator arena gave out is slow.
+            let (used, returned) = std::sync::mpsc::channel::<Vec<StepSpec>>();
+            scope.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                for spec in quick.steps::<StepSpec>() {
+                    // A step that does not read ends the batches early: `None` below.
+                    let Some(spec) = spec else { break };
+                    batch.push(spec);
+                    if batch.len() == BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        if batches.send(full).is_err() {
+                            return;
+                        }
+                        while returned.try_recv().is_ok() {}
+                    }
+                }
+                let _ = batches.send(batch);
+                drop(batches);
+                for _dropped in returned {}
+            });
+            for batch in received {
+                for spec in &batch {
+                    let index = steps.len();
+                    steps.push(self.step(index, spec, &field.index(index)));
+                }
+                let _ = used.send(batch);
+            }
+            drop(used);
+        });
+        (steps.len() == count).then_some(steps)
     }
 
     fn declare_inputs(&mut self, spec: &CollectionSpec) {
