@@ -453,7 +453,8 @@ pub struct RunArgs {
     /// exercised, e.g. `80`.
     #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
     pub min_openapi_coverage: Option<f64>,
-    /// Show requests and responses (-v: headers and bodies, long bodies cut; -vv: in full).
+    /// Show requests and responses (-v: headers and bodies, long bodies cut, and every skipped
+    /// step; -vv: in full).
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Approve what `expect.snapshot` saw: write it to `__snapshots__/*.snap.yaml` and pass

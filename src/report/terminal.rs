@@ -33,7 +33,21 @@ pub struct TerminalReporter<W: Write + Send> {
     verbosity: u8,
     /// What one event prints, written to `out` at once (a line is many small pieces).
     line: Vec<u8>,
+    /// The steps skipped in a row for one reason: the reason, how many were listed and how
+    /// many not (past [`LISTED_SKIPPED`], without `-v`).
+    skipped: Option<SkippedRun>,
 }
+
+/// Steps skipped in a row for the same reason.
+struct SkippedRun {
+    reason: String,
+    listed: usize,
+    unlisted: usize,
+}
+
+/// How many steps skipped in a row for the same reason are listed one by one; the rest are
+/// counted on one line (`-v` lists every one).
+const LISTED_SKIPPED: usize = 3;
 
 impl<W: Write + Send> TerminalReporter<W> {
     /// A reporter writing to `out` (an `anstream` stream strips colour where it must).
@@ -42,6 +56,7 @@ impl<W: Write + Send> TerminalReporter<W> {
             out,
             verbosity,
             line: Vec::new(),
+            skipped: None,
         }
     }
 
@@ -72,6 +87,23 @@ impl<W: Write + Send> TerminalReporter<W> {
             Outcome::Skipped(_) => ("-", SKIP),
         };
         if let Outcome::Skipped(reason) = &step.outcome {
+            match &mut self.skipped {
+                Some(run) if run.reason == *reason => {
+                    if run.listed >= LISTED_SKIPPED && self.verbosity == 0 {
+                        run.unlisted += 1;
+                        return;
+                    }
+                    run.listed += 1;
+                }
+                _ => {
+                    self.end_skipped_run();
+                    self.skipped = Some(SkippedRun {
+                        reason: reason.clone(),
+                        listed: 1,
+                        unlisted: 0,
+                    });
+                }
+            }
             let _ = writeln!(
                 self.line,
                 "  {style}{mark}{style:#} {} {DIM}skipped: {}{DIM:#}",
@@ -80,6 +112,7 @@ impl<W: Write + Send> TerminalReporter<W> {
             );
             return;
         }
+        self.end_skipped_run();
         let status = step
             .status
             .map_or_else(|| "---".to_owned(), |s| s.to_string());
@@ -165,6 +198,19 @@ impl<W: Write + Send> TerminalReporter<W> {
         }
     }
 
+    /// Counts on one line the steps skipped in a row that were not listed.
+    fn end_skipped_run(&mut self) {
+        if let Some(run) = self.skipped.take().filter(|run| run.unlisted > 0) {
+            let _ = writeln!(
+                self.line,
+                "  {SKIP}-{SKIP:#} {DIM}and {} more step{} skipped: {}{DIM:#}",
+                run.unlisted,
+                if run.unlisted == 1 { "" } else { "s" },
+                shown(&run.reason)
+            );
+        }
+    }
+
     /// Where a failure is written: `--> file:line:col` and the line with the spot marked.
     fn location(&mut self, location: Option<&Location>) {
         for line in location.map(Location::snippet).unwrap_or_default() {
@@ -224,6 +270,7 @@ impl<W: Write + Send> TerminalReporter<W> {
     }
 
     fn collection_finished(&mut self) {
+        self.end_skipped_run();
         let _ = writeln!(self.line);
         self.deliver();
         let _ = self.out.flush();

@@ -157,6 +157,56 @@ steps:
 }
 
 #[test]
+fn a_long_run_of_skipped_steps_is_counted_on_one_line() {
+    let fixture = Fixture::new();
+    let steps: String = (1..=6)
+        .map(|n| format!("  - name: Later {n}\n    request: {{ url: \"{{{{SERVER}}}}/items\" }}\n"))
+        .collect();
+    let path = fixture.file(
+        "skips.yaml",
+        &format!(
+            "name: Skips\nsteps:\n  - name: Fails\n    request: {{ url: \"{{{{SERVER}}}}/status/500\" }}\n    expect: {{ status: 200 }}\n{steps}"
+        ),
+    );
+    let output = runner(["run".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let skipped: Vec<&str> = output
+        .stdout
+        .lines()
+        .filter(|line| line.contains("skipped: "))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            "  - Later 1 skipped: an earlier step failed",
+            "  - Later 2 skipped: an earlier step failed",
+            "  - Later 3 skipped: an earlier step failed",
+            "  - and 3 more steps skipped: an earlier step failed",
+        ],
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("0 passed, 1 failed, 6 skipped"),
+        "{}",
+        output.stdout
+    );
+    // `-v` lists every one.
+    let output = runner(["run".as_ref(), path.as_os_str(), "-v".as_ref()]);
+    let listed = output
+        .stdout
+        .lines()
+        .filter(|line| line.contains("skipped: an earlier step failed"))
+        .count();
+    assert_eq!(listed, 6, "{}", output.stdout);
+    assert!(
+        !output.stdout.contains("more steps skipped"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
 fn continue_on_failure_runs_the_remaining_steps() {
     let fixture = Fixture::new();
     let path = fixture.file(

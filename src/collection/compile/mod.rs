@@ -353,7 +353,11 @@ impl Compiler<'_> {
     /// Past [`SIDE_BY_SIDE`] steps, on a machine with more than one CPU, they are read on a
     /// thread of their own while this one compiles them (a batch at a time, so the two
     /// threads seldom wait for each other).
-    fn quick_steps(&mut self, quick: &super::quick::Quick<'_>, field: &FieldPath) -> Option<Vec<Step>> {
+    fn quick_steps(
+        &mut self,
+        quick: &super::quick::Quick<'_>,
+        field: &FieldPath,
+    ) -> Option<Vec<Step>> {
         const BATCH: usize = 64;
         let count = quick.len();
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
