@@ -61,6 +61,15 @@ pub(super) fn collections(
     }
 }
 
+/// Keeps `collections` until the process exits, which frees their memory at once: dropping
+/// them frees every compiled step one at a time (a few milliseconds for 10,000 steps, after
+/// the run's last request). The command ends right after its run.
+pub(super) fn keep_to_the_end(collections: &[std::sync::Arc<Collection>]) {
+    for collection in collections {
+        std::mem::forget(std::sync::Arc::clone(collection));
+    }
+}
+
 /// Loads and checks one file.
 fn load(
     file: &std::path::Path,

@@ -177,6 +177,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         .filter(|collection| options.selection.matches(collection))
         .map(Arc::new)
         .collect();
+    super::load::keep_to_the_end(&collections);
     if collections.is_empty() {
         // A CI matrix wider than the suite, or a tag this suite does not use yet: nothing to
         // do is not a failure. The reports are still written, empty.

@@ -57,6 +57,8 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
                 collections.len(),
                 if collections.len() == 1 { "" } else { "s" }
             );
+            // Freed by the exit, not one compiled step at a time.
+            std::mem::forget(collections);
             exit_code::SUCCESS
         }
         Err(problems) => {
