@@ -238,16 +238,23 @@ impl Step {
 
     /// The variables this step (with its children) sets for the steps after it.
     pub fn provides(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        self.each_provided(&mut |name| names.push(name.to_owned()));
+        names
+    }
+
+    /// Calls `each` with every variable this step (with its children) sets for the steps
+    /// after it, in order, without copying the names.
+    pub fn each_provided<'s>(&'s self, each: &mut dyn FnMut(&'s str)) {
         match &self.action {
             Action::Request(step) => {
-                let mut names: Vec<String> = step.captures.iter().map(|c| c.name.clone()).collect();
+                step.captures.iter().for_each(|c| each(&c.name));
                 if let Some(paginate) = &step.paginate {
-                    names.extend(paginate.collect.iter().map(|(name, _)| name.clone()));
+                    paginate.collect.iter().for_each(|(name, _)| each(name));
                 }
-                names
             }
-            Action::Group(steps) => steps.iter().flat_map(Step::provides).collect(),
-            Action::Include(include) => include.export.clone(),
+            Action::Group(steps) => steps.iter().for_each(|step| step.each_provided(each)),
+            Action::Include(include) => include.export.iter().for_each(|name| each(name)),
         }
     }
 }

@@ -123,10 +123,14 @@ pub fn prepare(
     // included file's variable is still an input of this run.
     let mut defined: HashSet<String> = definitions.keys().map(|k| (*k).to_owned()).collect();
     for step in collection.steps.iter().chain(&collection.finally) {
-        for variable in reads(step, &defined) {
-            note_input(&variable);
+        match &step.action {
+            // Most steps: their own references, read in place.
+            Action::Request(_) => step.references.iter().for_each(|r| note_input(&r.variable)),
+            _ => reads(step, &defined)
+                .iter()
+                .for_each(|variable| note_input(variable)),
         }
-        defined.extend(step.provides());
+        define(&mut defined, step);
     }
 
     let mut env = serde_json::Map::new();
@@ -228,6 +232,15 @@ pub fn prepare(
     })
 }
 
+/// Adds what `step` provides to `defined` (copying only the names not there yet).
+fn define(defined: &mut HashSet<String>, step: &Step) {
+    step.each_provided(&mut |name| {
+        if !defined.contains(name) {
+            defined.insert(name.to_owned());
+        }
+    });
+}
+
 /// Every variable `step` reads, at any depth: its own templates, its children's, and an
 /// included file's `vars` — the ones passed in, and the defaults that will be used: those
 /// neither passed nor `defined` by then (a default gives way to a defined variable).
@@ -242,7 +255,7 @@ fn reads(step: &Step, defined: &HashSet<String>) -> Vec<String> {
     let children = |steps: &[Step], defined: &mut HashSet<String>, names: &mut Vec<String>| {
         for child in steps {
             names.extend(reads(child, defined));
-            defined.extend(child.provides());
+            define(defined, child);
         }
     };
     match &step.action {
@@ -290,7 +303,8 @@ impl References {
             if let Some(for_each) = &step.for_each {
                 scope.to_mut().insert(for_each.name.clone());
             }
-            let own = step.provides();
+            let mut own: Vec<&str> = Vec::new();
+            step.each_provided(&mut |name| own.push(name));
             for reference in &step.references {
                 let mut parts = reference.variable.split('.');
                 let root = parts.next().unwrap_or("");
@@ -302,7 +316,7 @@ impl References {
                     "env" => true, // checked at load against `inputs`
                     "sandbox" => self.sandbox_declared,
                     "steps" => parts.next().is_some_and(|id| self.ids.contains(id)),
-                    _ => scope.contains(root) || (in_expect && own.iter().any(|n| n == root)),
+                    _ => scope.contains(root) || (in_expect && own.contains(&root)),
                 };
                 if !defined {
                     self.undefined(step, reference, &scope, &own, file);
@@ -326,7 +340,11 @@ impl References {
                     );
                 }
             }
-            known.extend(own);
+            for name in own {
+                if !known.contains(name) {
+                    known.insert(name.to_owned());
+                }
+            }
             if let (Some(id), Action::Request(_)) = (&step.id, &step.action) {
                 self.ids.insert(id.clone());
             }
@@ -338,19 +356,19 @@ impl References {
         step: &Step,
         reference: &Reference,
         scope: &HashSet<String>,
-        own: &[String],
+        own: &[&str],
         file: (&Path, &str, &Positions),
     ) {
         let root = reference.variable.split('.').next().unwrap_or("");
         let mut candidates: Vec<&str> = scope.iter().map(String::as_str).collect();
-        candidates.extend(own.iter().map(String::as_str));
+        candidates.extend(own.iter().copied());
         let in_defaults = reference.field.0.first()
             == Some(&crate::collection::locate::Segment::Key("defaults".into()));
         let hint = match root {
             "sandbox" => "`sandbox.*` exists only in an environment with `sandbox: emnify`".to_owned(),
             "steps" => "`steps.<id>` reads an earlier request step with that `id`".to_owned(),
             // A default that reads what a step captures applies to that step too.
-            _ if in_defaults && own.iter().any(|n| n == root) => {
+            _ if in_defaults && own.contains(&root) => {
                 let instead = match reference.field.0.get(1) {
                     Some(crate::collection::locate::Segment::Key(k)) if k == "headers" => {
                         match reference.field.0.get(2) {

@@ -26,29 +26,25 @@ pub(super) fn expectation_references(
     field: &FieldPath,
 ) {
     if let Some(StatusMatcher::Templated(template)) = &expect.status {
-        record(references, vec![template], &field.key("status"));
+        record(references, vec![template], || field.key("status"));
     }
     for (name, predicate) in &expect.headers {
-        record(
-            references,
-            predicate.templates(),
-            &field.key("headers").key(name.to_owned()),
-        );
+        record(references, predicate.templates(), || {
+            field.key("headers").key(name.to_owned())
+        });
     }
     for expectation in &expect.jsonpath {
-        record(
-            references,
-            expectation.predicate.templates(),
-            &field
+        record(references, expectation.predicate.templates(), || {
+            field
                 .key("jsonpath")
-                .key(expectation.path.as_str().to_owned()),
-        );
+                .key(expectation.path.as_str().to_owned())
+        });
     }
     if let Some(body) = &expect.body {
-        record(references, body.templates(), &field.key("body"));
+        record(references, body.templates(), || field.key("body"));
     }
     if let Some(url) = &expect.url {
-        record(references, url.templates(), &field.key("url"));
+        record(references, url.templates(), || field.key("url"));
     }
     conditions_references(references, &expect.values, &field.key("values"));
 }
@@ -60,9 +56,9 @@ pub(super) fn conditions_references(
     field: &FieldPath,
 ) {
     for condition in conditions {
-        let at = field.key(condition.source.to_owned());
-        record(references, condition.value.templates(), &at);
-        record(references, condition.predicate.templates(), &at);
+        let at = || field.key(condition.source.to_owned());
+        record(references, condition.value.templates(), at);
+        record(references, condition.predicate.templates(), at);
     }
 }
 

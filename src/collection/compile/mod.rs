@@ -430,7 +430,7 @@ impl Compiler<'_> {
             .iter()
             .filter_map(|(name, value)| {
                 let field = root.key("headers").key(name.to_owned());
-                self.header(name, value, &field)
+                self.header(name, value, || field.clone())
             })
             .collect();
         let auth = match &spec.defaults.auth {
@@ -535,11 +535,9 @@ impl Compiler<'_> {
         } else {
             None
         };
-        templates::record(
-            &mut references,
-            name_template.iter().collect(),
-            &field.key("name"),
-        );
+        templates::record(&mut references, name_template.iter().collect(), || {
+            field.key("name")
+        });
         let when = self.conditions(&spec.when, &field.key("when"));
         conditions_references(&mut references, &when, &field.key("when"));
         let for_each = self.for_each(spec, field, &mut references);

@@ -74,28 +74,28 @@ impl Compiler<'_> {
             .and_then(|paginate| self.paginate(paginate, &field.key("paginate")));
 
         let request_field = field.key("request");
-        record(references, vec![&request.url], &request_field.key("url"));
+        record(references, vec![&request.url], || request_field.key("url"));
         for (name, template) in &request.query {
-            record(
-                references,
-                vec![template],
-                &request_field.key("query").key(name.to_owned()),
-            );
+            record(references, vec![template], || {
+                request_field.key("query").key(name.to_owned())
+            });
         }
         for (name, template) in &request.headers {
-            let at = if request_spec
-                .headers
-                .keys()
-                .any(|k| k.eq_ignore_ascii_case(name))
-            {
-                request_field.key("headers").key(name.to_owned())
-            } else {
-                FieldPath::default()
-                    .key("defaults")
-                    .key("headers")
-                    .key(name.to_owned())
+            let at = || {
+                if request_spec
+                    .headers
+                    .keys()
+                    .any(|k| k.eq_ignore_ascii_case(name))
+                {
+                    request_field.key("headers").key(name.to_owned())
+                } else {
+                    FieldPath::default()
+                        .key("defaults")
+                        .key("headers")
+                        .key(name.to_owned())
+                }
             };
-            record(references, vec![template], &at);
+            record(references, vec![template], at);
         }
         match &request.body {
             Body::Json(json) => {
@@ -104,37 +104,31 @@ impl Compiler<'_> {
                 } else {
                     "json"
                 };
-                record(references, json.templates(), &request_field.key(at));
+                record(references, json.templates(), || request_field.key(at));
             }
-            Body::Text(text) => record(references, vec![text], &request_field.key("body")),
+            Body::Text(text) => record(references, vec![text], || request_field.key("body")),
             Body::Form(fields) => {
                 for (name, template) in fields {
-                    record(
-                        references,
-                        vec![template],
-                        &request_field.key("form").key(name.to_owned()),
-                    );
+                    record(references, vec![template], || {
+                        request_field.key("form").key(name.to_owned())
+                    });
                 }
             }
             Body::Multipart(parts) => {
                 for part in parts {
                     if let PartContent::Text(template) = &part.content {
-                        record(
-                            references,
-                            vec![template],
-                            &request_field.key("multipart").key(part.name.to_owned()),
-                        );
+                        record(references, vec![template], || {
+                            request_field.key("multipart").key(part.name.to_owned())
+                        });
                     }
                 }
             }
             Body::File(_) | Body::None => {}
         }
         for (name, template) in &request.cookies {
-            record(
-                references,
-                vec![template],
-                &request_field.key("cookies").key(name.to_owned()),
-            );
+            record(references, vec![template], || {
+                request_field.key("cookies").key(name.to_owned())
+            });
         }
         if let Some(auth) = &request.auth {
             let at = if request_spec.auth.is_some() {
@@ -143,7 +137,7 @@ impl Compiler<'_> {
                 FieldPath::default().key("defaults").key("auth")
             };
             for (kind, template) in auth.templates() {
-                record(references, vec![template], &at.key(kind));
+                record(references, vec![template], || at.key(kind));
             }
         }
         expectation_references(references, &expect, &field.key("expect"));
@@ -174,7 +168,8 @@ impl Compiler<'_> {
                     ScalarValue::Number(n) => n.to_string(),
                     ScalarValue::Bool(b) => b.to_string(),
                 };
-                let template = self.template(&text, &field.key("query").key(name.to_owned()))?;
+                let template =
+                    self.template_at(&text, || field.key("query").key(name.to_owned()))?;
                 Some((name.clone(), template))
             })
             .collect();
@@ -192,7 +187,7 @@ impl Compiler<'_> {
         for (name, value) in &spec.headers {
             if let Some(value) = value {
                 if let Some(header) =
-                    self.header(name, value, &field.key("headers").key(name.to_owned()))
+                    self.header(name, value, || field.key("headers").key(name.to_owned()))
                 {
                     headers.push(header);
                 }
@@ -243,13 +238,13 @@ impl Compiler<'_> {
         &mut self,
         name: &str,
         value: &str,
-        field: &FieldPath,
+        field: impl Fn() -> FieldPath,
     ) -> Option<(String, Template)> {
         if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
-            self.problem(field, format!("`{name}` is not a valid header name"));
+            self.problem(&field(), format!("`{name}` is not a valid header name"));
             return None;
         }
-        Some((name.to_owned(), self.template(value, field)?))
+        Some((name.to_owned(), self.template_at(value, field)?))
     }
 }
 

@@ -7,26 +7,39 @@ use crate::collection::locate::FieldPath;
 use crate::collection::Reference;
 use crate::template::{JsonTemplate, Template, TemplateError};
 
-/// Adds the variables `templates` read at `field` to `references`.
+/// Adds the variables `templates` read at `field` to `references` (the field is only made
+/// when one of them reads a variable: most templates are plain text).
 pub(super) fn record(
     references: &mut Vec<Reference>,
     templates: Vec<&Template>,
-    field: &FieldPath,
+    field: impl FnOnce() -> FieldPath,
 ) {
-    for template in templates {
-        for variable in template.references() {
-            references.push(Reference {
-                variable,
-                field: field.clone(),
-            });
-        }
+    let mut variables = templates.iter().flat_map(|t| t.references()).peekable();
+    if variables.peek().is_none() {
+        return;
     }
+    let field = field();
+    references.extend(variables.map(|variable| Reference {
+        variable,
+        field: field.clone(),
+    }));
 }
 
 impl Compiler<'_> {
     pub(super) fn template(&mut self, text: &str, field: &FieldPath) -> Option<Template> {
-        let compiled = self.templates.compile(text);
-        self.compiled(compiled, field)
+        self.template_at(text, || field.clone())
+    }
+
+    /// [`Self::template`] with the field made only for a problem.
+    pub(super) fn template_at(
+        &mut self,
+        text: &str,
+        field: impl FnOnce() -> FieldPath,
+    ) -> Option<Template> {
+        match self.templates.compile(text) {
+            Ok(template) => Some(template),
+            Err(error) => self.compiled(Err(error), &field()),
+        }
     }
 
     pub(super) fn json(&mut self, value: &Value, field: &FieldPath) -> Option<JsonTemplate> {

@@ -33,7 +33,7 @@ impl Compiler<'_> {
             return None;
         }
         let items = self.json(items, &at)?;
-        record(references, items.templates(), &at);
+        record(references, items.templates(), || at.clone());
         Some(ForEach {
             items,
             name: spec.as_.clone().unwrap_or_else(|| "item".to_owned()),
@@ -183,7 +183,9 @@ impl Compiler<'_> {
         };
         let passed = self.variables(&spec.vars, &field.key("vars"));
         for variable in passed.values() {
-            record(references, variable.value.templates(), &variable.field);
+            record(references, variable.value.templates(), || {
+                variable.field.clone()
+            });
         }
         let mut stack = self.include_stack.clone();
         stack.push(canonical);
