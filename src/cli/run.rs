@@ -119,8 +119,9 @@ struct CollectionObserver {
     path: std::path::PathBuf,
 }
 
-impl Observer for CollectionObserver {
-    fn on_event(&mut self, event: &Event<'_>) {
+impl CollectionObserver {
+    /// Everything but the collector hears `event`.
+    fn tell_others(&mut self, event: &Event<'_>) {
         match event {
             Event::CollectionStarted { collection, .. } => {
                 self.name.clone_from(&collection.name);
@@ -135,8 +136,22 @@ impl Observer for CollectionObserver {
         }
         self.terminal.on_event(event);
         self.coverage.on_event(event);
+    }
+}
+
+impl Observer for CollectionObserver {
+    fn on_event(&mut self, event: &Event<'_>) {
+        self.tell_others(event);
         if let Ok(mut collector) = self.collector.lock() {
             collector.on_event(event);
+        }
+    }
+
+    fn step_finished(&mut self, result: runner::engine::StepResult) {
+        self.tell_others(&Event::StepFinished(&result));
+        // The collector keeps the result for the reports: handed over, not copied.
+        if let Ok(mut collector) = self.collector.lock() {
+            collector.step_finished(result);
         }
     }
 }

@@ -94,7 +94,7 @@ impl Positions {
         let text = source.get(span.text.clone())?;
         let first_line = line_of(span.text.start);
         let starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1))
             .collect();
         let mut path = Vec::with_capacity(rest.len() + 1);
         path.push(Segment::Index(0));
@@ -107,7 +107,7 @@ impl Positions {
     fn line_starts(&self, source: &str) -> &[usize] {
         self.line_starts.get_or_init(|| {
             std::iter::once(0)
-                .chain(source.match_indices('\n').map(|(at, _)| at + 1))
+                .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|at| at + 1))
                 .collect()
         })
     }

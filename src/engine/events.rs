@@ -31,6 +31,12 @@ pub enum Event<'a> {
 pub trait Observer: Send {
     /// Called for every event, in order.
     fn on_event(&mut self, event: &Event<'_>);
+
+    /// A step finished, its result handed over: an observer that keeps results takes it
+    /// instead of copying it. By default, [`Event::StepFinished`].
+    fn step_finished(&mut self, result: StepResult) {
+        self.on_event(&Event::StepFinished(&result));
+    }
 }
 
 /// Keeps every step of one collection run, for reports.
@@ -100,18 +106,20 @@ impl Observer for Collector {
             Event::StepStarted { index, name } => {
                 self.in_flight = Some((*index, (*name).to_owned()));
             }
-            Event::StepFinished(step) => {
-                self.in_flight = None;
-                if let Some(report) = &mut self.report {
-                    report.steps.push((*step).clone());
-                }
-            }
+            Event::StepFinished(step) => self.step_finished((*step).clone()),
             Event::CollectionFinished(done) => {
                 if let Some(report) = &mut self.report {
                     report.duration = done.duration;
                 }
                 self.finished = true;
             }
+        }
+    }
+
+    fn step_finished(&mut self, result: StepResult) {
+        self.in_flight = None;
+        if let Some(report) = &mut self.report {
+            report.steps.push(result);
         }
     }
 }

@@ -272,6 +272,6 @@ impl<'a> Run<'a> {
         {
             self.stopped = true;
         }
-        observer.on_event(&Event::StepFinished(&result));
+        observer.step_finished(result);
     }
 }
