@@ -53,7 +53,7 @@ fn man_pages() -> Vec<(String, Vec<u8>)> {
 mod tests {
     use super::*;
 
-    /// `RUNNER_UPDATE_MAN=1 cargo test --lib man_pages` rewrites `man/`.
+    /// `RUNNER_UPDATE_MAN=1 cargo test --bin runner man_pages` rewrites `man/`.
     #[test]
     fn man_pages_are_current() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
@@ -76,7 +76,7 @@ mod tests {
         assert!(
             stale.is_empty() && committed == pages.len(),
             "man/ is stale ({stale:?}, {committed} files for {} pages): regenerate it with \
-             `RUNNER_UPDATE_MAN=1 cargo test --lib man_pages`",
+             `RUNNER_UPDATE_MAN=1 cargo test --bin runner man_pages`",
             pages.len()
         );
     }
