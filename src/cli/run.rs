@@ -121,7 +121,7 @@ struct CollectionObserver {
 
 impl CollectionObserver {
     /// Everything but the collector hears `event`.
-    fn tell_others(&mut self, event: &Event<'_>) {
+    fn tell_all_but_the_collector(&mut self, event: &Event<'_>) {
         match event {
             Event::CollectionStarted { collection, .. } => {
                 self.name.clone_from(&collection.name);
@@ -141,14 +141,14 @@ impl CollectionObserver {
 
 impl Observer for CollectionObserver {
     fn on_event(&mut self, event: &Event<'_>) {
-        self.tell_others(event);
+        self.tell_all_but_the_collector(event);
         if let Ok(mut collector) = self.collector.lock() {
             collector.on_event(event);
         }
     }
 
     fn step_finished(&mut self, result: runner::engine::StepResult) {
-        self.tell_others(&Event::StepFinished(&result));
+        self.tell_all_but_the_collector(&Event::StepFinished(&result));
         // The collector keeps the result for the reports: handed over, not copied.
         if let Ok(mut collector) = self.collector.lock() {
             collector.step_finished(result);

@@ -43,6 +43,8 @@ struct SkippedRun {
     reason: String,
     listed: usize,
     unlisted: usize,
+    /// The name of the last one not listed: a single one is listed after all.
+    last_unlisted: String,
 }
 
 /// How many steps skipped in a row for the same reason are listed one by one; the rest are
@@ -80,7 +82,7 @@ impl<W: Write + Send> TerminalReporter<W> {
         );
     }
 
-    fn step_finished(&mut self, step: &StepResult) {
+    fn print_step(&mut self, step: &StepResult) {
         let (mark, style) = match step.outcome {
             Outcome::Passed => ("✓", PASS),
             Outcome::Failed(_) | Outcome::Errored(_) => ("✗", FAIL),
@@ -91,6 +93,7 @@ impl<W: Write + Send> TerminalReporter<W> {
                 Some(run) if run.reason == *reason => {
                     if run.listed >= LISTED_SKIPPED && self.verbosity == 0 {
                         run.unlisted += 1;
+                        run.last_unlisted.clone_from(&step.name);
                         return;
                     }
                     run.listed += 1;
@@ -101,6 +104,7 @@ impl<W: Write + Send> TerminalReporter<W> {
                         reason: reason.clone(),
                         listed: 1,
                         unlisted: 0,
+                        last_unlisted: String::new(),
                     });
                 }
             }
@@ -198,16 +202,27 @@ impl<W: Write + Send> TerminalReporter<W> {
         }
     }
 
-    /// Counts on one line the steps skipped in a row that were not listed.
+    /// Counts on one line the steps skipped in a row that were not listed (lists the one, if
+    /// only one was not).
     fn end_skipped_run(&mut self) {
-        if let Some(run) = self.skipped.take().filter(|run| run.unlisted > 0) {
-            let _ = writeln!(
-                self.line,
-                "  {SKIP}-{SKIP:#} {DIM}and {} more step{} skipped: {}{DIM:#}",
-                run.unlisted,
-                if run.unlisted == 1 { "" } else { "s" },
-                shown(&run.reason)
-            );
+        match self.skipped.take() {
+            Some(run) if run.unlisted == 1 => {
+                let _ = writeln!(
+                    self.line,
+                    "  {SKIP}-{SKIP:#} {} {DIM}skipped: {}{DIM:#}",
+                    shown(&run.last_unlisted),
+                    shown(&run.reason)
+                );
+            }
+            Some(run) if run.unlisted > 1 => {
+                let _ = writeln!(
+                    self.line,
+                    "  {SKIP}-{SKIP:#} {DIM}and {} more steps skipped: {}{DIM:#}",
+                    run.unlisted,
+                    shown(&run.reason)
+                );
+            }
+            _ => {}
         }
     }
 
@@ -300,8 +315,10 @@ impl<W: Write + Send> Observer for TerminalReporter<W> {
                 *environment,
                 *iteration,
             ),
-            Event::StepStarted { .. } => {}
-            Event::StepFinished(step) => self.step_finished(step),
+            // A step that starts is not skipped: the skipped ones before it are counted now,
+            // not when it ends (nor never, if the run is interrupted meanwhile).
+            Event::StepStarted { .. } => self.end_skipped_run(),
+            Event::StepFinished(step) => self.print_step(step),
             Event::CollectionFinished(_) => self.collection_finished(),
         }
         self.deliver();

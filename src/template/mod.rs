@@ -313,9 +313,34 @@ mod tests {
         ];
         for source in not_plain {
             let mut templates = Templates::new();
-            if let Ok(Template::Rendered(rendered)) = templates.compile(source) {
-                assert!(rendered.pieces.is_none(), "{source}: through handlebars");
-            }
+            let Ok(Template::Rendered(rendered)) = templates.compile(source) else {
+                panic!("{source}: rendered")
+            };
+            assert!(rendered.pieces.is_none(), "{source}: through handlebars");
+        }
+    }
+
+    #[test]
+    fn a_name_that_is_no_helper_of_handlebars_is_a_variable_to_it_too() {
+        // The plain path treats every name but handlebars' own helpers (and runner's) as a
+        // variable; a handlebars that registers more (its `string_helpers` feature, a new
+        // version) must fail here before it writes such a name differently.
+        let context = Context::from(json!({"snakeCase": "v", "titleCase": "w", "upper": "u"}));
+        let mut templates = Templates::new();
+        for source in ["{{snakeCase}} a", "{{titleCase}} a", "{{upper}} a"] {
+            let template = templates.compile(source).expect("compiles");
+            let Template::Rendered(rendered) = &template else {
+                panic!("{source}: rendered")
+            };
+            let through = templates
+                .registry
+                .render_with_context(&rendered.name, &context)
+                .map_err(convert_error);
+            assert_eq!(
+                through,
+                templates.render_text(&template, &context),
+                "{source}"
+            );
         }
     }
 
@@ -343,6 +368,11 @@ mod tests {
     fn no_html_escaping() {
         assert_eq!(
             render("x {{s}}", json!({"s": "<a&b>"})),
+            Ok(json!("x <a&b>"))
+        );
+        // Through handlebars too.
+        assert_eq!(
+            render("x {{#if s}}{{s}}{{/if}}", json!({"s": "<a&b>"})),
             Ok(json!("x <a&b>"))
         );
     }

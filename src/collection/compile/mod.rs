@@ -249,6 +249,32 @@ struct Defaults {
 /// From how many top-level steps reading them and compiling them run side by side.
 const SIDE_BY_SIDE: usize = 256;
 
+/// How many read steps go to the compiling thread at a time.
+const BATCH: usize = 64;
+
+/// Reads the skimmed steps of `quick` and sends them in batches of [`BATCH`] until one does
+/// not read, dropping the batches that come back meanwhile.
+fn read_batches(
+    quick: &super::quick::Quick<'_>,
+    batches: &std::sync::mpsc::SyncSender<Vec<StepSpec>>,
+    returned: &std::sync::mpsc::Receiver<Vec<StepSpec>>,
+) {
+    let mut batch = Vec::with_capacity(BATCH);
+    for spec in quick.steps::<StepSpec>() {
+        // A step that does not read ends the batches early.
+        let Some(spec) = spec else { break };
+        batch.push(spec);
+        if batch.len() == BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            if batches.send(full).is_err() {
+                return;
+            }
+            while returned.try_recv().is_ok() {}
+        }
+    }
+    let _ = batches.send(batch);
+}
+
 /// The redirects followed when neither the step nor `defaults` says.
 const DEFAULT_MAX_REDIRECTS: u32 = 10;
 /// The most attempts `retry` may ask for (docs/limits.md).
@@ -358,11 +384,11 @@ impl Compiler<'_> {
         quick: &super::quick::Quick<'_>,
         field: &FieldPath,
     ) -> Option<Vec<Step>> {
-        const BATCH: usize = 64;
         let count = quick.len();
-        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut steps = Vec::with_capacity(count);
-        if count < SIDE_BY_SIDE || cpus < 2 {
+        let side_by_side = count >= SIDE_BY_SIDE
+            && std::thread::available_parallelism().is_ok_and(|cpus| cpus.get() > 1);
+        if !side_by_side {
             for (index, spec) in quick.steps::<StepSpec>().enumerate() {
                 steps.push(self.step(index, &spec?, &field.index(index)));
             }
@@ -373,24 +399,21 @@ impl Compiler<'_> {
             // Read batches go back to be dropped where they were made: freeing memory
             // another thread's allocator arena gave out is slow.
             let (used, returned) = std::sync::mpsc::channel::<Vec<StepSpec>>();
-            scope.spawn(move || {
-                let mut batch = Vec::with_capacity(BATCH);
-                for spec in quick.steps::<StepSpec>() {
-                    // A step that does not read ends the batches early: `None` below.
+            let reader = std::thread::Builder::new()
+                .name("runner-read-steps".into())
+                .spawn_scoped(scope, move || {
+                    read_batches(quick, &batches, &returned);
+                    drop(batches);
+                    for _dropped in returned {}
+                });
+            let Ok(reader) = reader else {
+                // No thread to be had: read them here.
+                for (index, spec) in quick.steps::<StepSpec>().enumerate() {
                     let Some(spec) = spec else { break };
-                    batch.push(spec);
-                    if batch.len() == BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                        if batches.send(full).is_err() {
-                            return;
-                        }
-                        while returned.try_recv().is_ok() {}
-                    }
+                    steps.push(self.step(index, &spec, &field.index(index)));
                 }
-                let _ = batches.send(batch);
-                drop(batches);
-                for _dropped in returned {}
-            });
+                return;
+            };
             for batch in received {
                 for spec in &batch {
                     let index = steps.len();
@@ -399,7 +422,12 @@ impl Compiler<'_> {
                 let _ = used.send(batch);
             }
             drop(used);
+            // A reader that panicked is a bug: raised again with its own message.
+            if let Err(panic) = reader.join() {
+                std::panic::resume_unwind(panic);
+            }
         });
+        // Fewer steps than skimmed: one did not read, and the slow path reads the file.
         (steps.len() == count).then_some(steps)
     }
 
@@ -750,7 +778,93 @@ mod testing {
 
 #[cfg(test)]
 mod tests {
-    use super::testing::problems;
+    use super::testing::{compiled, problems, request_step};
+    use super::{BATCH, SIDE_BY_SIDE};
+    use crate::collection::Collection;
+    use std::path::Path;
+
+    /// `count` request steps `s0`, `s1`…; those in `anchored` written with an anchor (outside
+    /// the fast path's subset), the one at `broken` with a template that does not compile.
+    fn many_steps(count: usize, anchored: &[usize], broken: Option<usize>) -> String {
+        let mut yaml = String::from("name: many\nsteps:\n");
+        for i in 0..count {
+            let url = match broken == Some(i) {
+                true => "http://127.0.0.1:1/{{#if x}}".to_owned(),
+                false => format!("http://127.0.0.1:1/s{i}"),
+            };
+            let anchor = if anchored.contains(&i) { "&a " } else { "" };
+            yaml.push_str(&format!(
+                "  - name: s{i}\n    request: {anchor}{{ url: \"{url}\" }}\n"
+            ));
+        }
+        yaml
+    }
+
+    fn names_and_urls(collection: &Collection) -> Vec<(String, String)> {
+        (0..collection.steps.len())
+            .map(|i| {
+                let url = request_step(collection, i).request.url.source().to_owned();
+                (collection.steps[i].name.clone(), url)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn steps_read_on_a_second_thread_compile_as_the_slow_path_compiles_them() {
+        for count in [SIDE_BY_SIDE, SIDE_BY_SIDE + 1, BATCH * 5, BATCH * 5 + 1] {
+            let quick = compiled(&many_steps(count, &[], None));
+            // An anchor in the first step sends the whole file down the slow path.
+            let slow = compiled(&many_steps(count, &[0], None));
+            assert_eq!(quick.steps.len(), count);
+            assert_eq!(
+                names_and_urls(&quick),
+                names_and_urls(&slow),
+                "{count} steps"
+            );
+        }
+    }
+
+    #[test]
+    fn a_step_the_second_thread_cannot_read_sends_the_file_down_the_slow_path() {
+        let count = BATCH * 5;
+        let want = names_and_urls(&compiled(&many_steps(count, &[0], None)));
+        for odd in [1, BATCH - 1, BATCH, BATCH + 1, 2 * BATCH, count - 1] {
+            let yaml = many_steps(count, &[odd], None);
+            // The skim takes the file; reading that one step is what fails.
+            let skimmed = crate::collection::quick::scan(&yaml).expect("skimmed");
+            assert!(skimmed
+                .steps::<crate::spec::collection::StepSpec>()
+                .nth(odd)
+                .expect("a step")
+                .is_none());
+            let got = compiled(&yaml);
+            assert_eq!(names_and_urls(&got), want, "anchor at step {odd}");
+        }
+    }
+
+    #[test]
+    fn a_problem_found_side_by_side_is_the_slow_path_s_problem() {
+        let count = BATCH * 5;
+        let shown = |yaml: String| match Collection::parse(Path::new("t.yaml"), yaml) {
+            Ok(_) => panic!("a problem"),
+            Err(problems) => problems.to_string(),
+        };
+        for broken in [0, BATCH, count - 1] {
+            let quick = shown(many_steps(count, &[], Some(broken)));
+            // The anchor is on another line than the problem, which both show the same.
+            let slow = shown(many_steps(count, &[(broken + 1) % count], Some(broken)));
+            assert!(
+                quick.contains(&format!("steps[{broken}].request.url")),
+                "{quick}"
+            );
+            assert_eq!(quick, slow);
+        }
+        assert_eq!(
+            problems(&many_steps(count, &[], Some(7))).len(),
+            1,
+            "one problem, reported once"
+        );
+    }
 
     #[test]
     fn an_input_is_named_as_an_environment_variable() {
