@@ -44,7 +44,10 @@ impl<'a> Run<'a> {
     }
 
     async fn step(&mut self, step: &'a Step, prefix: &str, observer: &mut dyn Observer) {
-        let name = format!("{prefix}{}", self.step_name(step));
+        let name = match prefix {
+            "" => self.step_name(step),
+            _ => format!("{prefix}{}", self.step_name(step)),
+        };
         if self.stopped {
             return self.finish(
                 observer,
@@ -106,7 +109,10 @@ impl<'a> Run<'a> {
                 continue;
             }
             self.variables.set(&for_each.name, item);
-            let name = format!("{prefix}{}", self.step_name(step));
+            let name = match prefix {
+                "" => self.step_name(step),
+                _ => format!("{prefix}{}", self.step_name(step)),
+            };
             self.action(step, format!("{name} [{}/{count}]", index + 1), observer)
                 .await;
         }
