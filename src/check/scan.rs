@@ -129,32 +129,47 @@ impl<'a> Scan<'a> {
     /// At `{` (when `first`) or after a member: the next member's name, read up to its
     /// value, or `None` at the object's end (read past).
     fn next_member(&mut self, first: &mut bool) -> Option<Option<Cow<'a, str>>> {
+        if !self.another(first, b'}')? {
+            return Some(None);
+        }
+        let key = self.key()?;
+        self.colon()?;
+        Some(Some(key))
+    }
+
+    /// At a container's opening bracket (when `first`) or after one of its values: whether
+    /// another value follows (the cursor then at it), else its `close` is read past.
+    fn another(&mut self, first: &mut bool, close: u8) -> Option<bool> {
         if std::mem::take(first) {
             self.at += 1;
             self.blank();
-            if self.peek()? == b'}' {
+            if self.peek()? == close {
                 self.at += 1;
-                return Some(None);
+                return Some(false);
             }
-        } else {
-            self.blank();
-            match self.peek()? {
-                b',' => {
-                    self.at += 1;
-                    self.blank();
-                }
-                b'}' => {
-                    self.at += 1;
-                    return Some(None);
-                }
-                _ => return None,
-            }
+            return Some(true);
         }
-        let key = self.key()?;
+        self.blank();
+        match self.peek()? {
+            b',' => {
+                self.at += 1;
+                self.blank();
+                Some(true)
+            }
+            byte if byte == close => {
+                self.at += 1;
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
+    /// Reads past the colon after a member's name, and the blanks around it.
+    fn colon(&mut self) -> Option<()> {
         self.blank();
         self.expect(b':')?;
         self.blank();
-        Some(Some(key))
+        Some(())
     }
 
     /// A member's name, decoded.
@@ -173,28 +188,7 @@ impl<'a> Scan<'a> {
     /// At `[` (when `first`) or after an element: whether another element follows (the
     /// cursor then at it), else the array's end is read past.
     fn next_element(&mut self, first: &mut bool) -> Option<bool> {
-        if std::mem::take(first) {
-            self.at += 1;
-            self.blank();
-            if self.peek()? == b']' {
-                self.at += 1;
-                return Some(false);
-            }
-            return Some(true);
-        }
-        self.blank();
-        match self.peek()? {
-            b',' => {
-                self.at += 1;
-                self.blank();
-                Some(true)
-            }
-            b']' => {
-                self.at += 1;
-                Some(false)
-            }
-            _ => None,
-        }
+        self.another(first, b']')
     }
 
     /// An array the plan names elements of, kept as [`super::pruned`] keeps it.
@@ -317,32 +311,12 @@ impl<'a> Scan<'a> {
 
     /// [`Self::next_member`] for an object read past: the name is checked, not decoded.
     fn next_member_skipped(&mut self, first: &mut bool) -> Option<bool> {
-        if std::mem::take(first) {
-            self.at += 1;
-            self.blank();
-            if self.peek()? == b'}' {
-                self.at += 1;
-                return Some(false);
-            }
-        } else {
-            self.blank();
-            match self.peek()? {
-                b',' => {
-                    self.at += 1;
-                    self.blank();
-                }
-                b'}' => {
-                    self.at += 1;
-                    return Some(false);
-                }
-                _ => return None,
-            }
+        if !self.another(first, b'}')? {
+            return Some(false);
         }
         self.expect(b'"')?;
         self.string_body()?;
-        self.blank();
-        self.expect(b':')?;
-        self.blank();
+        self.colon()?;
         Some(true)
     }
 
