@@ -385,15 +385,29 @@ impl Compiler<'_> {
         field: &FieldPath,
     ) -> Option<Vec<Step>> {
         let count = quick.len();
-        let mut steps = Vec::with_capacity(count);
-        let side_by_side = count >= SIDE_BY_SIDE
-            && std::thread::available_parallelism().is_ok_and(|cpus| cpus.get() > 1);
-        if !side_by_side {
-            for (index, spec) in quick.steps::<StepSpec>().enumerate() {
-                steps.push(self.step(index, &spec?, &field.index(index)));
+        if count >= SIDE_BY_SIDE
+            && std::thread::available_parallelism().is_ok_and(|cpus| cpus.get() > 1)
+        {
+            // `None`: no thread to be had, and the steps are read here after all.
+            if let Some(steps) = self.read_side_by_side(quick, field) {
+                // Fewer steps than skimmed: one did not read, and the slow path reads the file.
+                return (steps.len() == count).then_some(steps);
             }
-            return Some(steps);
         }
+        let mut steps = Vec::with_capacity(count);
+        for (index, spec) in quick.steps::<StepSpec>().enumerate() {
+            steps.push(self.step(index, &spec?, &field.index(index)));
+        }
+        Some(steps)
+    }
+
+    /// The steps read on a thread of their own and compiled here, up to the first that does
+    /// not read; `None` when no thread could be started.
+    fn read_side_by_side(
+        &mut self,
+        quick: &super::quick::Quick<'_>,
+        field: &FieldPath,
+    ) -> Option<Vec<Step>> {
         std::thread::scope(|scope| {
             let (batches, received) = std::sync::mpsc::sync_channel::<Vec<StepSpec>>(4);
             // Read batches go back to be dropped where they were made: freeing memory
@@ -405,15 +419,9 @@ impl Compiler<'_> {
                     read_batches(quick, &batches, &returned);
                     drop(batches);
                     for _dropped in returned {}
-                });
-            let Ok(reader) = reader else {
-                // No thread to be had: read them here.
-                for (index, spec) in quick.steps::<StepSpec>().enumerate() {
-                    let Some(spec) = spec else { break };
-                    steps.push(self.step(index, &spec, &field.index(index)));
-                }
-                return;
-            };
+                })
+                .ok()?;
+            let mut steps = Vec::with_capacity(quick.len());
             for batch in received {
                 for spec in &batch {
                     let index = steps.len();
@@ -426,9 +434,8 @@ impl Compiler<'_> {
             if let Err(panic) = reader.join() {
                 std::panic::resume_unwind(panic);
             }
-        });
-        // Fewer steps than skimmed: one did not read, and the slow path reads the file.
-        (steps.len() == count).then_some(steps)
+            Some(steps)
+        })
     }
 
     fn declare_inputs(&mut self, spec: &CollectionSpec) {
