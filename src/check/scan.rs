@@ -4,8 +4,8 @@
 //!
 //! It gives up (`None`, and the body goes to serde's pruned parse, which then accepts or
 //! refuses it and says why) on anything a scan cannot judge as serde_json would without
-//! decoding it: a syntax error, a `\u` escape in the surrogate range, a number that might be
-//! out of range, nesting near serde_json's limit. So what it accepts, serde_json accepts,
+//! decoding it: a syntax error, a `\u` surrogate that does not pair, a number that might
+//! be out of range, nesting near serde_json's limit. So what it accepts, serde_json accepts,
 //! and the document it builds is the one serde's pruned parse builds: each value the plan
 //! keeps whole (a scalar, or a `Need::Whole` subtree) is handed to serde_json as its own
 //! text.
