@@ -4,6 +4,8 @@
 mod compile;
 pub mod diagnostic;
 mod duplicates;
+#[cfg(test)]
+mod edits;
 mod keys;
 pub mod locate;
 mod outline;

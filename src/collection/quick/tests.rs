@@ -281,32 +281,12 @@ steps:
     }
 }
 
-/// Every YAML file of the repository's collections and test fixtures.
-fn repository_yaml() -> Vec<(std::path::PathBuf, String)> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    let mut dirs = vec![root.join("collections"), root.join("tests")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).expect("readable").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-                if let Ok(text) = std::fs::read_to_string(&path) {
-                    files.push((path, text));
-                }
-            }
-        }
-    }
-    files
-}
-
 /// Every collection of the repository reads the same through the fast path as through
 /// yaml_serde, and most are read by it.
 #[test]
 fn repository_collections_read_the_same() {
     let (mut read, mut collections) = (0, 0);
-    for (path, source) in repository_yaml() {
+    for (path, source) in crate::collection::edits::repository_yaml() {
         let source = source.strip_prefix('\u{feff}').unwrap_or(&source);
         let full = full_collection(source);
         match quick_collection(source) {
@@ -918,7 +898,7 @@ fn generated_documents_read_as_yaml_serde_reads_them() {
 /// would refuse or read otherwise.
 #[test]
 fn edited_collections_read_the_same_or_fall_back() {
-    let files: Vec<String> = repository_yaml()
+    let files: Vec<String> = crate::collection::edits::repository_yaml()
         .into_iter()
         .map(|(_, text)| text)
         .filter(|text| full_collection(text).is_ok())
@@ -927,42 +907,7 @@ fn edited_collections_read_the_same_or_fall_back() {
     let (mut compared, mut fell_back) = (0, 0);
     for round in 0..3000 {
         let source = &files[round % files.len()];
-        let mut lines: Vec<String> = source.lines().map(str::to_owned).collect();
-        for _ in 0..rng.usize(1..=2) {
-            if lines.is_empty() {
-                break;
-            }
-            let at = rng.usize(..lines.len());
-            match rng.u8(..10) {
-                0 => drop(lines.remove(at)),
-                1 => lines.insert(at, lines[at].clone()),
-                2 => lines[at].insert(0, ' '),
-                3 => lines[at] = lines[at].trim_start_matches(' ').to_owned(),
-                4 => lines.insert(at, "   # a comment".to_owned()),
-                5 => {
-                    let other = rng.usize(..lines.len());
-                    lines.swap(at, other);
-                }
-                _ => {
-                    // A character put in, or one taken out.
-                    let line = &mut lines[at];
-                    let mut cut = rng.usize(..=line.len());
-                    while !line.is_char_boundary(cut) {
-                        cut -= 1;
-                    }
-                    if rng.bool() && cut < line.len() {
-                        line.remove(cut);
-                    } else {
-                        let c = [
-                            ':', ' ', '#', '-', '\'', '"', '[', ']', '{', '}', '|', '>', '\t',
-                            '\\', ',', '&', '*', '!', '?', '%',
-                        ][rng.usize(..20)];
-                        line.insert(cut, c);
-                    }
-                }
-            }
-        }
-        let edited = lines.join("\n") + "\n";
+        let edited = crate::collection::edits::edit(&mut rng, source);
         match (quick_collection(&edited), full_collection(&edited)) {
             (Some(quick), Ok(full)) => {
                 assert_eq!(format!("{quick:?}"), format!("{full:?}"), "{edited}");
