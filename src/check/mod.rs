@@ -24,6 +24,13 @@ pub use document::Document;
 pub trait Queries {
     /// Shows `visit` each of them.
     fn each_jsonpath(&self, visit: &mut dyn FnMut(&jsonpath::JsonPath));
+
+    /// Where the plan for these queries is kept once made, by one that answers for many
+    /// responses (a step): made at the first, used for the rest. `None`: each view makes
+    /// its own.
+    fn kept_plan(&self) -> Option<&std::sync::OnceLock<Option<plan::BodyPlan>>> {
+        None
+    }
 }
 
 impl Queries for Vec<jsonpath::JsonPath> {
@@ -159,15 +166,17 @@ impl<'a> ResponseView<'a> {
     /// The body parsed as far as the view's queries read, when `path` is one of them and the
     /// body parses.
     fn pruned_for(&self, path: &jsonpath::JsonPath) -> Option<&Document<'a>> {
-        let plan = self
-            .plan
-            .get_or_init(|| {
-                let queries = self.queries?;
-                let mut builder = plan::PlanBuilder::default();
-                queries.each_jsonpath(&mut |query| builder.add(query.source(), query.need()));
-                builder.finish()
-            })
-            .as_ref()?;
+        let queries = self.queries?;
+        let make = || {
+            let mut builder = plan::PlanBuilder::default();
+            queries.each_jsonpath(&mut |query| builder.add(query.source(), query.need()));
+            builder.finish()
+        };
+        let plan = match queries.kept_plan() {
+            Some(kept) => kept.get_or_init(make),
+            None => self.plan.get_or_init(make),
+        }
+        .as_ref()?;
         if !plan.covers(path.as_str()) {
             return None;
         }

@@ -146,6 +146,9 @@ pub struct RequestStep {
     pub retry: Option<Box<Retry>>,
     /// `paginate`.
     pub paginate: Option<Box<Paginate>>,
+    /// The plan its responses' bodies are parsed along, made at its first response and kept
+    /// for the others (`check::Queries::kept_plan`).
+    pub body_plan: std::sync::OnceLock<Option<crate::check::plan::BodyPlan>>,
 }
 
 /// `for_each` + `as`.

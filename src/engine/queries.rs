@@ -2,6 +2,7 @@
 //! parsed only as far as they read (`check::ResponseView::with_queries`).
 
 use crate::check::jsonpath::JsonPath;
+use crate::check::plan::BodyPlan;
 use crate::check::{Queries, ResponseView};
 use crate::collection::{NextPage, RequestStep};
 use crate::response::Received;
@@ -11,6 +12,10 @@ use crate::response::Received;
 impl Queries for RequestStep {
     fn each_jsonpath(&self, visit: &mut dyn FnMut(&JsonPath)) {
         each(self, visit);
+    }
+
+    fn kept_plan(&self) -> Option<&std::sync::OnceLock<Option<BodyPlan>>> {
+        Some(&self.body_plan)
     }
 }
 

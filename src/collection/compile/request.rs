@@ -147,6 +147,7 @@ impl Compiler<'_> {
             captures,
             retry: retry.map(Box::new),
             paginate: paginate.map(Box::new),
+            body_plan: std::sync::OnceLock::new(),
         };
         shrink_to_fit(&mut step);
         step
