@@ -509,7 +509,7 @@ impl<'a> Scanner<'a> {
 
     /// To the start of the next line (or the end of the text).
     fn skip_line(&mut self) {
-        match self.bytes[self.pos..].iter().position(|&b| b == b'\n') {
+        match memchr::memchr(b'\n', &self.bytes[self.pos..]) {
             Some(at) => {
                 self.pos += at + 1;
                 self.line_start = self.pos;
