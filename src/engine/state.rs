@@ -63,21 +63,26 @@ impl<'a> Run<'a> {
     /// written in another case, a default) is located at its nearest written parent.
     pub(super) fn locate(&self, field: &FieldPath) -> Option<Location> {
         let source = self.files.last()?;
+        let found = |(line, column)| Location {
+            file: source.path.to_owned(),
+            line,
+            column,
+            line_text: source
+                .positions
+                .line(source.text, line)
+                .unwrap_or_default()
+                .to_owned(),
+        };
+        // Most fields are written: the path is copied only to walk up from one that is not.
+        if let Some(position) = source.positions.locate(source.text, field) {
+            return Some(found(position));
+        }
         let mut path = field.clone();
         loop {
-            if let Some((line, column)) = source.positions.locate(source.text, &path) {
-                return Some(Location {
-                    file: source.path.to_owned(),
-                    line,
-                    column,
-                    line_text: source
-                        .positions
-                        .line(source.text, line)
-                        .unwrap_or_default()
-                        .to_owned(),
-                });
-            }
             path.0.pop()?;
+            if let Some(position) = source.positions.locate(source.text, &path) {
+                return Some(found(position));
+            }
         }
     }
 }
