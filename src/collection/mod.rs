@@ -14,7 +14,7 @@ mod quick;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use indexmap::IndexMap;
+use crate::spec::map::IndexMap;
 
 use crate::check::capture::Capture;
 use crate::check::expect::Expectations;

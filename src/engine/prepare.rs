@@ -1,7 +1,7 @@
 //! Before the first request: choose the environment, check inputs, resolve variables in
 //! dependency order, and check that every variable a step reads will be defined.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -210,7 +210,7 @@ pub fn prepare(
     let mut known: HashSet<String> = definitions.keys().map(|k| (*k).to_owned()).collect();
     let mut check = References {
         sandbox_declared,
-        ids: HashSet::new(),
+        ids: HashSet::default(),
         problems: Vec::new(),
     };
     let file = (
@@ -297,26 +297,32 @@ impl References {
         known: &mut HashSet<String>,
         file: (&Path, &str, &Positions),
     ) {
+        // What each step provides, one step at a time (one buffer for them all).
+        let mut own: Vec<&str> = Vec::new();
         for step in steps {
             // What this step sees: copied only when it adds to it (`as`, a group's steps).
             let mut scope = std::borrow::Cow::Borrowed(&*known);
             if let Some(for_each) = &step.for_each {
                 scope.to_mut().insert(for_each.name.clone());
             }
-            let mut own: Vec<&str> = Vec::new();
+            own.clear();
             step.each_provided(&mut |name| own.push(name));
             for reference in &step.references {
                 let mut parts = reference.variable.split('.');
                 let root = parts.next().unwrap_or("");
-                let in_expect = reference
-                    .field
-                    .0
-                    .contains(&crate::collection::locate::Segment::Key("expect".into()));
+                // An expectation may read what its own step captures.
+                let own_in_expect = || {
+                    own.contains(&root)
+                        && reference
+                            .field
+                            .0
+                            .contains(&crate::collection::locate::Segment::Key("expect".into()))
+                };
                 let defined = match root {
                     "env" => true, // checked at load against `inputs`
                     "sandbox" => self.sandbox_declared,
                     "steps" => parts.next().is_some_and(|id| self.ids.contains(id)),
-                    _ => scope.contains(root) || (in_expect && own.contains(&root)),
+                    _ => scope.contains(root) || own_in_expect(),
                 };
                 if !defined {
                     self.undefined(step, reference, &scope, &own, file);
@@ -340,7 +346,7 @@ impl References {
                     );
                 }
             }
-            for name in own {
+            for &name in &own {
                 if !known.contains(name) {
                     known.insert(name.to_owned());
                 }

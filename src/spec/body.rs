@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use indexmap::IndexMap;
+use super::map::Map;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -102,7 +102,7 @@ pub struct GraphqlSpec {
     pub query: String,
     /// The variables; values may be templates and keep their JSON type.
     #[serde(default)]
-    pub variables: Option<IndexMap<String, Value>>,
+    pub variables: Option<Map<String, Value>>,
     /// Which operation of the query to run.
     #[serde(default)]
     pub operation_name: Option<String>,

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use indexmap::IndexMap;
+use super::map::Map;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -33,13 +33,13 @@ pub struct CollectionSpec {
     /// The environment variables this collection may read, as `{{env.NAME}}`.
     /// Reading an undeclared variable is an error, so a shared collection cannot read your other secrets.
     #[serde(default)]
-    pub inputs: IndexMap<String, InputSpec>,
+    pub inputs: Map<String, InputSpec>,
     /// Variables available to every step as `{{name}}`; values may be templates.
     #[serde(default)]
-    pub vars: IndexMap<String, Value>,
+    pub vars: Map<String, Value>,
     /// Named sets of variables chosen with `--env NAME`; they override `vars`.
     #[serde(default)]
-    pub environments: IndexMap<String, EnvironmentSpec>,
+    pub environments: Map<String, EnvironmentSpec>,
     /// The environment used when `--env` is not given.
     #[serde(default)]
     pub default_environment: Option<String>,
@@ -87,7 +87,7 @@ pub struct EnvironmentSpec {
     pub sandbox: Option<SandboxKind>,
     /// Variables of this environment; they override the collection's `vars`.
     #[serde(default)]
-    pub vars: IndexMap<String, Value>,
+    pub vars: Map<String, Value>,
 }
 
 /// The bundled sandboxes.
@@ -104,7 +104,7 @@ pub enum SandboxKind {
 pub struct DefaultsSpec {
     /// Headers sent with every request; a step's own headers win.
     #[serde(default)]
-    pub headers: IndexMap<String, String>,
+    pub headers: Map<String, String>,
     /// Time allowed for each request, e.g. `10s` (default 30s).
     #[serde(default)]
     pub timeout: Option<DurationText>,
@@ -155,7 +155,7 @@ pub struct StepSpec {
     /// Run the step only if every templated value satisfies its predicate, e.g.
     /// `when: { "{{region}}": eu }`; otherwise it is reported as skipped, with the reason.
     #[serde(default)]
-    pub when: IndexMap<String, PredicateSpec>,
+    pub when: Map<String, PredicateSpec>,
     /// Wait this long before the step, e.g. `500ms`.
     #[serde(default)]
     pub delay: Option<DurationText>,
@@ -177,22 +177,22 @@ pub struct StepSpec {
     pub include: Option<String>,
     /// With `include`: variables passed to the included steps (they override its own).
     #[serde(default)]
-    pub vars: IndexMap<String, Value>,
+    pub vars: Map<String, Value>,
     /// With `include`: the variables the included steps set that this collection keeps.
     #[serde(default)]
     pub export: Vec<String>,
     /// Re-send the request until `until` holds (polling), or on transport errors, 5xx, 429.
     #[serde(default)]
-    pub retry: Option<RetrySpec>,
+    pub retry: Option<Box<RetrySpec>>,
     /// Follow the pages of a paged response, collecting values over every page.
     #[serde(default)]
-    pub paginate: Option<PaginateSpec>,
+    pub paginate: Option<Box<PaginateSpec>>,
     /// What the response must satisfy.
     #[serde(default)]
     pub expect: Option<ExpectSpec>,
     /// Values taken from the response into variables, for later steps.
     #[serde(default)]
-    pub capture: IndexMap<String, CaptureSpec>,
+    pub capture: Map<String, CaptureSpec>,
 }
 
 /// `retry`: how often and how long to re-send a step.
@@ -256,7 +256,7 @@ pub struct PaginateSpec {
     pub next: NextPage,
     /// Variables to fill with a JSONPath's matches over every page, e.g. `{ ids: "$[*].id" }`.
     #[serde(default)]
-    pub collect: IndexMap<String, String>,
+    pub collect: Map<String, String>,
     /// Stop after this many pages (default 100).
     #[serde(default)]
     pub max_pages: Option<u32>,
@@ -336,10 +336,10 @@ pub struct RequestSpec {
     pub url: String,
     /// Query parameters appended to the URL; values may be templates.
     #[serde(default)]
-    pub query: IndexMap<String, ScalarValue>,
+    pub query: Map<String, ScalarValue>,
     /// Request headers; values may be templates. `null` removes a header set in `defaults`.
     #[serde(default)]
-    pub headers: IndexMap<String, Option<String>>,
+    pub headers: Map<String, Option<String>>,
     /// A JSON body (sets `Content-Type: application/json`). A string that is exactly one
     /// `{{expr}}` keeps the value's JSON type.
     #[serde(default)]
@@ -354,10 +354,10 @@ pub struct RequestSpec {
     pub body_file: Option<String>,
     /// A URL-encoded form (`application/x-www-form-urlencoded`); values may be templates.
     #[serde(default)]
-    pub form: Option<IndexMap<String, ScalarValue>>,
+    pub form: Option<Map<String, ScalarValue>>,
     /// A `multipart/form-data` body: text fields and files (streamed from disk).
     #[serde(default)]
-    pub multipart: Option<IndexMap<String, MultipartPartSpec>>,
+    pub multipart: Option<Map<String, MultipartPartSpec>>,
     /// A GraphQL request, sent as JSON: `{ query, variables, operation_name }`.
     #[serde(default)]
     pub graphql: Option<GraphqlSpec>,
@@ -366,7 +366,7 @@ pub struct RequestSpec {
     pub auth: Option<AuthSpec>,
     /// Cookies sent with the request, name → value (templates), besides the run's cookie jar.
     #[serde(default)]
-    pub cookies: IndexMap<String, String>,
+    pub cookies: Map<String, String>,
     /// Time allowed for this request, e.g. `5s`.
     #[serde(default)]
     pub timeout: Option<DurationText>,
@@ -380,13 +380,60 @@ pub struct RequestSpec {
 }
 
 /// A string, number or boolean.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(untagged)]
+#[derive(Debug, Clone, JsonSchema)]
+#[schemars(untagged)]
 #[allow(missing_docs)]
 pub enum ScalarValue {
     String(String),
     Number(serde_json::Number),
     Bool(bool),
+}
+
+impl ScalarValue {
+    /// The value as it is sent: a string as it is, a number or boolean as written in JSON.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            ScalarValue::String(s) => s.into(),
+            ScalarValue::Number(n) => n.to_string().into(),
+            ScalarValue::Bool(b) => b.to_string().into(),
+        }
+    }
+}
+
+/// Read straight from the scalar (a query parameter's value, a form field's): `untagged`
+/// would first copy each into serde's buffer and try the variants one by one.
+impl<'de> Deserialize<'de> for ScalarValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Scalar;
+        impl serde::de::Visitor<'_> for Scalar {
+            type Value = ScalarValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, number or boolean")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ScalarValue, E> {
+                Ok(ScalarValue::String(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<ScalarValue, E> {
+                Ok(ScalarValue::String(v))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<ScalarValue, E> {
+                Ok(ScalarValue::Bool(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ScalarValue, E> {
+                Ok(ScalarValue::Number(v.into()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ScalarValue, E> {
+                Ok(ScalarValue::Number(v.into()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<ScalarValue, E> {
+                // `.nan` and `.inf` are YAML numbers but not JSON ones.
+                serde_json::Number::from_f64(v)
+                    .map(ScalarValue::Number)
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Float(v), &self))
+            }
+        }
+        deserializer.deserialize_any(Scalar)
+    }
 }
 
 /// What a response must satisfy. Every part is optional; all must hold.
@@ -398,11 +445,11 @@ pub struct ExpectSpec {
     pub status: Option<StatusSpec>,
     /// Header name (case-insensitive) → predicate on its value.
     #[serde(default)]
-    pub headers: IndexMap<String, PredicateSpec>,
+    pub headers: Map<String, PredicateSpec>,
     /// JSONPath (RFC 9535) → predicate, applied to every node the path matches.
     /// The operator `count` asserts the number of matches.
     #[serde(default)]
-    pub jsonpath: IndexMap<String, PredicateSpec>,
+    pub jsonpath: Map<String, PredicateSpec>,
     /// A predicate on the body text.
     #[serde(default)]
     pub body: Option<PredicateSpec>,
@@ -415,14 +462,14 @@ pub struct ExpectSpec {
     /// Templated value → predicate, checked after the captures, e.g.
     /// `"{{ids}}": { length: "{{total}}" }`.
     #[serde(default)]
-    pub values: IndexMap<String, PredicateSpec>,
+    pub values: Map<String, PredicateSpec>,
     /// A predicate on the final URL, after redirects.
     #[serde(default)]
     pub url: Option<PredicateSpec>,
     /// Cookie name → a predicate on the value the response set, or `{ value, secure,
     /// http_only, path, domain, same_site, max_age, expires }` to check its attributes.
     #[serde(default)]
-    pub cookies: IndexMap<String, CookieExpectSpec>,
+    pub cookies: Map<String, CookieExpectSpec>,
     /// Compare the status, chosen headers and body with the approved snapshot in
     /// `__snapshots__/<collection>.snap.yaml`: `true`, or `{ ignore: [$.id], headers:
     /// [content-type] }`.

@@ -9,6 +9,7 @@ pub mod collection;
 pub mod duration;
 pub mod field;
 pub mod load;
+pub mod map;
 pub mod predicate;
 pub mod schema;
 pub mod size;

@@ -9,7 +9,7 @@ mod helpers;
 mod json;
 mod references;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::Arc;
 
 use handlebars::{Context, Handlebars};
@@ -92,7 +92,7 @@ impl Templates {
         helpers::register(&mut registry);
         Templates {
             registry,
-            compiled: HashMap::new(),
+            compiled: HashMap::default(),
         }
     }
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::Compiler;
 use crate::collection::locate::FieldPath;
 use crate::collection::{Body, MultipartPart, PartContent};
-use crate::spec::collection::{RequestSpec, ScalarValue};
+use crate::spec::collection::RequestSpec;
 use crate::template::Template;
 
 /// The body fields, in the order they are named in messages.
@@ -82,8 +82,8 @@ impl Compiler<'_> {
             let fields = form
                 .iter()
                 .filter_map(|(name, value)| {
-                    let template = self
-                        .template(&scalar_text(value), &field.key("form").key(name.to_owned()))?;
+                    let template =
+                        self.template(&value.text(), &field.key("form").key(name.to_owned()))?;
                     Some((name.clone(), template))
                 })
                 .collect();
@@ -195,14 +195,5 @@ impl Compiler<'_> {
                 None
             }
         }
-    }
-}
-
-/// A query or form value as the text it is sent as.
-pub(super) fn scalar_text(value: &ScalarValue) -> String {
-    match value {
-        ScalarValue::String(s) => s.clone(),
-        ScalarValue::Number(n) => n.to_string(),
-        ScalarValue::Bool(b) => b.to_string(),
     }
 }

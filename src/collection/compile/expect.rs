@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use indexmap::IndexMap;
+use crate::spec::map::Map;
 use regex::Regex;
 use serde_json::Value;
 
@@ -89,29 +89,29 @@ impl Compiler<'_> {
             .status
             .as_ref()
             .and_then(|status| self.status(status, &field.key("status")));
-        let headers = spec
-            .headers
-            .iter()
-            .filter_map(|(name, predicate)| {
-                let at = field.key("headers").key(name.to_owned());
-                let (predicate, _) = self.predicate(predicate, Subject::Text, false, &at)?;
-                Some((name.to_ascii_lowercase(), predicate))
-            })
-            .collect();
-        let jsonpath = spec
-            .jsonpath
-            .iter()
-            .filter_map(|(path, predicate)| {
-                let at = field.key("jsonpath").key(path.to_owned());
-                let compiled = self.jsonpath(path, &at);
-                let (predicate, count) = self.predicate(predicate, Subject::Json, true, &at)?;
-                Some(JsonPathExpectation {
-                    path: compiled?,
+        // Sized to what is written, so the step keeps no spare room.
+        let mut headers = Vec::with_capacity(spec.headers.len());
+        for (name, predicate) in &spec.headers {
+            let at = || field.key("headers").key(name.to_owned());
+            if let Some((predicate, _)) = self.predicate_at(predicate, Subject::Text, false, at) {
+                headers.push((name.to_ascii_lowercase(), predicate));
+            }
+        }
+        let mut jsonpath = Vec::with_capacity(spec.jsonpath.len());
+        for (path, predicate) in &spec.jsonpath {
+            let at = || field.key("jsonpath").key(path.to_owned());
+            let compiled = self.jsonpath_at(path, at);
+            if let (Some(path), Some((predicate, count))) = (
+                compiled,
+                self.predicate_at(predicate, Subject::Json, true, at),
+            ) {
+                jsonpath.push(JsonPathExpectation {
+                    path,
                     predicate,
                     count,
-                })
-            })
-            .collect();
+                });
+            }
+        }
         let body = spec
             .body
             .as_ref()
@@ -137,7 +137,11 @@ impl Compiler<'_> {
                         None
                     }
                 });
-        let values = self.conditions(&spec.values, &field.key("values"));
+        let values = if spec.values.is_empty() {
+            Vec::new()
+        } else {
+            self.conditions(&spec.values, &field.key("values"))
+        };
         let url = spec
             .url
             .as_ref()
@@ -175,10 +179,21 @@ impl Compiler<'_> {
         allow_count: bool,
         field: &FieldPath,
     ) -> Option<(Predicate, Option<Predicate>)> {
+        self.predicate_at(spec, subject, allow_count, || field.clone())
+    }
+
+    /// [`Self::predicate`] with the field made only for a problem.
+    pub(super) fn predicate_at(
+        &mut self,
+        spec: &crate::spec::predicate::PredicateSpec,
+        subject: Subject,
+        allow_count: bool,
+        field: impl FnOnce() -> FieldPath,
+    ) -> Option<(Predicate, Option<Predicate>)> {
         match Predicate::compile(spec, subject, allow_count, &mut self.templates) {
             Ok(compiled) => Some(compiled),
             Err(e) => {
-                self.problem(field, e.to_string());
+                self.problem(&field(), e.to_string());
                 None
             }
         }
@@ -221,15 +236,15 @@ impl Compiler<'_> {
         &mut self,
         name: &str,
         spec: &crate::spec::capture::CaptureFields,
-        field: &FieldPath,
+        field: impl Fn() -> FieldPath,
     ) -> Option<Capture> {
         if !is_identifier(name) || RESERVED_NAMES.contains(&name) {
-            self.problem(field, format!("`{name}` cannot be a variable name: use letters, digits, `_` and `-`, not env, sandbox or steps"));
+            self.problem(&field(), format!("`{name}` cannot be a variable name: use letters, digits, `_` and `-`, not env, sandbox or steps"));
             return None;
         }
         let mut sources = Vec::new();
         if let Some(path) = &spec.jsonpath {
-            let path = self.jsonpath(path, &field.key("jsonpath"))?;
+            let path = self.jsonpath_at(path, || field().key("jsonpath"))?;
             sources.push(CaptureSource::JsonPath {
                 path,
                 all: spec.all,
@@ -240,7 +255,7 @@ impl Compiler<'_> {
                 Ok(regex) => Some(regex),
                 Err(e) => {
                     self.problem(
-                        &field.key("regex"),
+                        &field().key("regex"),
                         format!(
                             "invalid regex `{pattern}`: {}",
                             crate::check::predicate::regex_reason(&e)
@@ -278,14 +293,14 @@ impl Compiler<'_> {
         }
         if spec.all && spec.jsonpath.is_none() {
             self.problem(
-                &field.key("all"),
+                &field().key("all"),
                 "`all` applies only to a `jsonpath` capture",
             );
             return None;
         }
         if sources.len() != 1 {
             self.problem_with_hint(
-                field,
+                &field(),
                 format!(
                     "capture `{name}` must name exactly one source, found {}",
                     sources.len()
@@ -304,7 +319,7 @@ impl Compiler<'_> {
 
     pub(super) fn conditions(
         &mut self,
-        specs: &IndexMap<String, crate::spec::predicate::PredicateSpec>,
+        specs: &Map<String, crate::spec::predicate::PredicateSpec>,
         field: &FieldPath,
     ) -> Vec<Condition> {
         specs
@@ -324,6 +339,15 @@ impl Compiler<'_> {
 
     /// Compiles a JSONPath, once per distinct text (clones share the compiled query).
     pub(super) fn jsonpath(&mut self, path: &str, field: &FieldPath) -> Option<JsonPath> {
+        self.jsonpath_at(path, || field.clone())
+    }
+
+    /// [`Self::jsonpath`] with the field made only for a problem.
+    pub(super) fn jsonpath_at(
+        &mut self,
+        path: &str,
+        field: impl FnOnce() -> FieldPath,
+    ) -> Option<JsonPath> {
         if let Some(compiled) = self.jsonpaths.get(path) {
             return Some(compiled.clone());
         }
@@ -339,7 +363,7 @@ impl Compiler<'_> {
                     ),
                     None => "JSONPath follows RFC 9535, e.g. `$.items[0].id` or `$[*].name`".into(),
                 };
-                self.problem_with_hint(field, e.to_string(), hint);
+                self.problem_with_hint(&field(), e.to_string(), hint);
                 None
             }
         }

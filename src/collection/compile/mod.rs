@@ -12,11 +12,11 @@ mod workflow;
 
 use expect::conditions_references;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use indexmap::IndexMap;
+use crate::spec::map::IndexMap;
 use serde_json::Value;
 
 use super::diagnostic::did_you_mean;
@@ -47,10 +47,10 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         positions: &positions,
         templates: Templates::new(),
         problems: Vec::new(),
-        inputs: IndexMap::new(),
+        inputs: IndexMap::default(),
         defaults: Defaults::default(),
         ids: Vec::new(),
-        jsonpaths: HashMap::new(),
+        jsonpaths: HashMap::default(),
         include_stack: vec![canonical.clone()],
     };
     // A document in the plain subset is read by the fast path (`quick`), one top-level step
@@ -507,10 +507,10 @@ impl Compiler<'_> {
 
     fn variables(
         &mut self,
-        vars: &IndexMap<String, Value>,
+        vars: &crate::spec::map::Map<String, Value>,
         field: &FieldPath,
     ) -> IndexMap<String, Variable> {
-        let mut out = IndexMap::new();
+        let mut out = IndexMap::default();
         for (name, value) in vars {
             let field = field.key(name.to_owned());
             if !is_identifier(name) {
@@ -573,8 +573,14 @@ impl Compiler<'_> {
         templates::record(&mut references, name_template.iter().collect(), || {
             field.key("name")
         });
-        let when = self.conditions(&spec.when, &field.key("when"));
-        conditions_references(&mut references, &when, &field.key("when"));
+        let when = if spec.when.is_empty() {
+            Vec::new()
+        } else {
+            let at = field.key("when");
+            let when = self.conditions(&spec.when, &at);
+            conditions_references(&mut references, &when, &at);
+            when
+        };
         let for_each = self.for_each(spec, field, &mut references);
         let kinds = [
             spec.request.is_some(),

@@ -6,7 +6,7 @@ use super::{Compiler, Defaults, DEFAULT_MAX_REDIRECTS};
 use crate::check::expect::{Expectations, StatusMatcher};
 use crate::collection::locate::FieldPath;
 use crate::collection::{Body, PartContent, Reference, Request, RequestStep};
-use crate::spec::collection::{RequestSpec, ScalarValue, StepSpec};
+use crate::spec::collection::{RequestSpec, StepSpec};
 use crate::template::Template;
 
 /// Gives back the room collecting left in a request step's lists (a `Vec` collected from an
@@ -31,11 +31,13 @@ impl Compiler<'_> {
         references: &mut Vec<Reference>,
     ) -> RequestStep {
         // Lent out rather than cloned for every step; put back right after.
+        let request_field = field.key("request");
+        let expect_field = field.key("expect");
         let defaults = std::mem::take(&mut self.defaults);
-        let request = self.request(request_spec, &field.key("request"), &defaults);
+        let request = self.request(request_spec, &request_field, &defaults);
         self.defaults = defaults;
         let mut expect = match &spec.expect {
-            Some(expect) => self.expectations(expect, &field.key("expect")),
+            Some(expect) => self.expectations(expect, &expect_field),
             None => Expectations::default(),
         };
         // A step that says nothing about status expects `defaults.expect.status`, else a
@@ -53,17 +55,11 @@ impl Compiler<'_> {
             expect.snapshot.clone_from(&self.defaults.snapshot);
         }
         self.openapi_expectation(spec, request_spec, field, &mut expect);
-        let captures = spec
-            .capture
-            .iter()
-            .filter_map(|(name, capture)| {
-                self.capture(
-                    name,
-                    &capture.source,
-                    &field.key("capture").key(name.to_owned()),
-                )
-            })
-            .collect();
+        let mut captures = Vec::with_capacity(spec.capture.len());
+        for (name, capture) in &spec.capture {
+            let at = || field.key("capture").key(name.to_owned());
+            captures.extend(self.capture(name, &capture.source, at));
+        }
         let retry = spec
             .retry
             .as_ref()
@@ -73,7 +69,6 @@ impl Compiler<'_> {
             .as_ref()
             .and_then(|paginate| self.paginate(paginate, &field.key("paginate")));
 
-        let request_field = field.key("request");
         record(references, vec![&request.url], || request_field.key("url"));
         for (name, template) in &request.query {
             record(references, vec![template], || {
@@ -140,7 +135,7 @@ impl Compiler<'_> {
                 record(references, vec![template], || at.key(kind));
             }
         }
-        expectation_references(references, &expect, &field.key("expect"));
+        expectation_references(references, &expect, &expect_field);
         let mut step = RequestStep {
             request,
             expect,
@@ -159,32 +154,28 @@ impl Compiler<'_> {
         field: &FieldPath,
         defaults: &Defaults,
     ) -> Request {
-        let url = self.template(&spec.url, &field.key("url"));
-        let query = spec
-            .query
-            .iter()
-            .filter_map(|(name, value)| {
-                let text = match value {
-                    ScalarValue::String(s) => s.clone(),
-                    ScalarValue::Number(n) => n.to_string(),
-                    ScalarValue::Bool(b) => b.to_string(),
-                };
-                let template =
-                    self.template_at(&text, || field.key("query").key(name.to_owned()))?;
-                Some((name.clone(), template))
-            })
-            .collect();
-        let mut headers: Vec<(String, Template)> = defaults
-            .headers
-            .iter()
-            .filter(|(name, _)| {
-                !spec
-                    .headers
-                    .keys()
-                    .any(|own| own.eq_ignore_ascii_case(name))
-            })
-            .cloned()
-            .collect();
+        let url = self.template_at(&spec.url, || field.key("url"));
+        let mut query = Vec::with_capacity(spec.query.len());
+        for (name, value) in &spec.query {
+            let at = || field.key("query").key(name.to_owned());
+            if let Some(template) = self.template_at(&value.text(), at) {
+                query.push((name.clone(), template));
+            }
+        }
+        let mut headers: Vec<(String, Template)> =
+            Vec::with_capacity(defaults.headers.len() + spec.headers.len());
+        headers.extend(
+            defaults
+                .headers
+                .iter()
+                .filter(|(name, _)| {
+                    !spec
+                        .headers
+                        .keys()
+                        .any(|own| own.eq_ignore_ascii_case(name))
+                })
+                .cloned(),
+        );
         for (name, value) in &spec.headers {
             if let Some(value) = value {
                 if let Some(header) =
