@@ -59,7 +59,7 @@ impl JsonPath {
     }
 
     /// The path as written, shared.
-    pub(super) fn source(&self) -> &Arc<str> {
+    pub fn source(&self) -> &Arc<str> {
         &self.source
     }
 

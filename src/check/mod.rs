@@ -25,12 +25,20 @@ pub trait Queries {
     /// Shows `visit` each of them.
     fn each_jsonpath(&self, visit: &mut dyn FnMut(&jsonpath::JsonPath));
 
-    /// Where the plan for these queries is kept once made, by one that answers for many
-    /// responses (a step): made at the first, used for the rest. `None`: each view makes
-    /// its own.
-    fn kept_plan(&self) -> Option<&std::sync::OnceLock<Option<plan::BodyPlan>>> {
+    /// The plan for these queries, made once by one that answers for many responses (a
+    /// step): `Some(None)` when they need the whole document. `None`: each view makes its
+    /// own.
+    fn kept_plan(&self) -> Option<Option<&plan::BodyPlan>> {
         None
     }
+}
+
+/// The plan `queries` parse a body along: `None` when there are none, or one of them needs
+/// the whole document.
+pub fn plan_for(queries: &(impl Queries + ?Sized)) -> Option<plan::BodyPlan> {
+    let mut builder = plan::PlanBuilder::default();
+    queries.each_jsonpath(&mut |query| builder.add(query.source(), query.need()));
+    builder.finish()
 }
 
 impl Queries for Vec<jsonpath::JsonPath> {
@@ -167,16 +175,10 @@ impl<'a> ResponseView<'a> {
     /// body parses.
     fn pruned_for(&self, path: &jsonpath::JsonPath) -> Option<&Document<'a>> {
         let queries = self.queries?;
-        let make = || {
-            let mut builder = plan::PlanBuilder::default();
-            queries.each_jsonpath(&mut |query| builder.add(query.source(), query.need()));
-            builder.finish()
-        };
         let plan = match queries.kept_plan() {
-            Some(kept) => kept.get_or_init(make),
-            None => self.plan.get_or_init(make),
-        }
-        .as_ref()?;
+            Some(kept) => kept,
+            None => self.plan.get_or_init(|| plan_for(queries)).as_ref(),
+        }?;
         if !plan.covers(path.as_str()) {
             return None;
         }

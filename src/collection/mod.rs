@@ -9,6 +9,7 @@ mod edits;
 mod keys;
 pub mod locate;
 mod outline;
+mod queries;
 mod quick;
 
 use std::path::{Path, PathBuf};
@@ -146,9 +147,10 @@ pub struct RequestStep {
     pub retry: Option<Box<Retry>>,
     /// `paginate`.
     pub paginate: Option<Box<Paginate>>,
-    /// The plan its responses' bodies are parsed along, made at its first response and kept
-    /// for the others (`check::Queries::kept_plan`).
-    pub body_plan: std::sync::OnceLock<Option<crate::check::plan::BodyPlan>>,
+    /// The plan its responses' bodies are parsed along (`check::Queries::kept_plan`), made
+    /// when the collection compiles and shared with the steps that query the same paths;
+    /// `None` when it queries no JSONPath or one needs the whole document.
+    pub body_plan: Option<std::sync::Arc<crate::check::plan::BodyPlan>>,
 }
 
 /// `for_each` + `as`.

@@ -1,23 +1,9 @@
 //! Which JSONPaths a request step queries its responses with, so that a response's body is
 //! parsed only as far as they read (`check::ResponseView::with_queries`).
 
-use crate::check::jsonpath::JsonPath;
-use crate::check::plan::BodyPlan;
-use crate::check::{Queries, ResponseView};
-use crate::collection::{NextPage, RequestStep};
+use crate::check::ResponseView;
+use crate::collection::RequestStep;
 use crate::response::Received;
-
-/// Every JSONPath a step may query a response with: its expectations', its captures', its
-/// `retry.until`'s and its `paginate` paths.
-impl Queries for RequestStep {
-    fn each_jsonpath(&self, visit: &mut dyn FnMut(&JsonPath)) {
-        each(self, visit);
-    }
-
-    fn kept_plan(&self) -> Option<&std::sync::OnceLock<Option<BodyPlan>>> {
-        Some(&self.body_plan)
-    }
-}
 
 /// A view of a response of `step`: parsed only as far as the step's JSONPaths read, unless
 /// its checks read the whole body anyway (`keeps_json`: for `steps.<id>.json`).
@@ -30,26 +16,6 @@ pub(super) fn view<'a>(
         ResponseView::new(received)
     } else {
         ResponseView::with_queries(received, step)
-    }
-}
-
-fn each(step: &RequestStep, visit: &mut dyn FnMut(&JsonPath)) {
-    step.expect.each_jsonpath(visit);
-    for capture in &step.captures {
-        if let Some(path) = capture.source.jsonpath() {
-            visit(path);
-        }
-    }
-    if let Some(until) = step.retry.as_ref().and_then(|retry| retry.until.as_ref()) {
-        until.each_jsonpath(visit);
-    }
-    if let Some(paginate) = &step.paginate {
-        for (_, path) in &paginate.collect {
-            visit(path);
-        }
-        if let NextPage::JsonPath(path) = &paginate.next {
-            visit(path);
-        }
     }
 }
 

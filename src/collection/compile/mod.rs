@@ -51,6 +51,7 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         defaults: Defaults::default(),
         ids: Vec::new(),
         jsonpaths: HashMap::default(),
+        plans: super::queries::Plans::default(),
         include_stack: vec![canonical.clone()],
     };
     // A document in the plain subset is read by the fast path (`quick`), one top-level step
@@ -222,6 +223,8 @@ pub(super) struct Compiler<'a> {
     ids: Vec<String>,
     /// JSONPaths compiled so far, by text.
     jsonpaths: HashMap<String, JsonPath>,
+    /// Body plans made so far, shared by the steps that query the same paths.
+    plans: super::queries::Plans,
     /// The files being compiled, outermost first, to find include cycles.
     include_stack: Vec<PathBuf>,
 }

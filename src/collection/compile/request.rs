@@ -142,8 +142,9 @@ impl Compiler<'_> {
             captures,
             retry: retry.map(Box::new),
             paginate: paginate.map(Box::new),
-            body_plan: std::sync::OnceLock::new(),
+            body_plan: None,
         };
+        step.body_plan = self.plans.plan(&step);
         shrink_to_fit(&mut step);
         step
     }
@@ -280,6 +281,39 @@ steps:
         assert_eq!(request.query.len(), 1);
         assert!(!request.follow_redirects);
         assert!(matches!(request.body, Body::Json(_)));
+    }
+
+    #[test]
+    fn steps_that_query_the_same_paths_share_one_body_plan() {
+        let collection = compiled(
+            r#"
+name: t
+steps:
+  - name: a
+    request: { url: "http://127.0.0.1:1/" }
+    expect: { jsonpath: { $.id: 1 } }
+    capture: { name: $.name }
+  - name: b
+    request: { url: "http://127.0.0.1:1/" }
+    expect: { jsonpath: { $.id: 2 } }
+    capture: { other: $.name }
+  - name: c
+    request: { url: "http://127.0.0.1:1/" }
+    capture: { name: $.name }
+  - name: d
+    request: { url: "http://127.0.0.1:1/" }
+  - name: e
+    request: { url: "http://127.0.0.1:1/" }
+    capture: { all: $ }
+"#,
+        );
+        let plan = |index| request_step(&collection, index).body_plan.clone();
+        let (a, b, c) = (plan(0), plan(1), plan(2));
+        let (a, b, c) = (a.expect("a plan"), b.expect("b plan"), c.expect("c plan"));
+        assert!(std::sync::Arc::ptr_eq(&a, &b), "the same paths, one plan");
+        assert!(!std::sync::Arc::ptr_eq(&a, &c), "other paths, another plan");
+        assert!(plan(3).is_none(), "no JSONPath, no plan");
+        assert!(plan(4).is_none(), "the whole document: no plan");
     }
 
     #[test]

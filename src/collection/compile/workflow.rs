@@ -200,6 +200,7 @@ impl Compiler<'_> {
             defaults: Defaults::default(),
             ids: std::mem::take(&mut self.ids),
             jsonpaths: std::mem::take(&mut self.jsonpaths),
+            plans: std::mem::take(&mut self.plans),
             include_stack: stack,
         };
         child.declare_inputs(&included);
@@ -216,6 +217,7 @@ impl Compiler<'_> {
         self.inputs = child.inputs;
         self.ids = child.ids;
         self.jsonpaths = child.jsonpaths;
+        self.plans = child.plans;
         for (i, name) in spec.export.iter().enumerate() {
             if !provided.contains(name) {
                 let hint = match did_you_mean(name, provided.iter().map(String::as_str)) {
