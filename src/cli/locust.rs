@@ -24,18 +24,17 @@ fn error(stderr: &mut dyn Write, message: impl std::fmt::Display) {
     let _ = writeln!(stderr, "error: {message}");
 }
 
-/// Validates `path` under `options`, then exports it; prints what could not be expressed.
+/// Validates `path` under each of `checks`, then exports it; prints what could not be
+/// expressed.
 fn export(
     stderr: &mut dyn Write,
     consequence: &str,
     path: &Path,
-    options: RunOptions,
+    checks: Vec<RunOptions>,
     locust: &LocustOptions,
     strict: bool,
 ) -> Result<LocustExport, u8> {
-    if let Err(problems) =
-        super::load::collections(&[path.to_path_buf()], |_| vec![options.clone()])
-    {
+    if let Err(problems) = super::load::collections(&[path.to_path_buf()], |_| checks.clone()) {
         let mut text = Vec::new();
         super::load::print_problems(&mut text, &problems, consequence);
         let _ = stderr.write_all(&text);
@@ -79,30 +78,46 @@ fn rows(path: Option<&PathBuf>) -> Result<Vec<Map<String, Value>>, String> {
     }
 }
 
-/// Overrides as `validate` checks them: names matter, the first row stands for the rows.
-fn overrides(
+/// The overrides the collection is checked under before it is exported, as `runner run`
+/// checks it: once for each distinct set of data columns (the rows of a JSON data file need
+/// not have the same keys; a CSV's all do), each row's columns then the `--var`s and
+/// `--secret`s. Names matter, not values.
+fn override_sets(
     vars: &[(String, String)],
     secrets: &[(String, String)],
     rows: &[Map<String, Value>],
-) -> Vec<Override> {
-    let mut out: Vec<Override> = rows
-        .first()
-        .into_iter()
-        .flatten()
-        .map(|(name, value)| Override {
-            name: name.clone(),
-            value: value.clone(),
-            secret: false,
-        })
-        .collect();
-    for (list, secret) in [(vars, false), (secrets, true)] {
-        out.extend(list.iter().map(|(name, value)| Override {
-            name: name.clone(),
-            value: Value::String(value.clone()),
-            secret,
-        }));
+) -> Vec<Vec<Override>> {
+    let empty = Map::new();
+    let rows: Vec<&Map<String, Value>> = match rows {
+        [] => vec![&empty],
+        rows => rows.iter().collect(),
+    };
+    let mut seen: Vec<Vec<&str>> = Vec::new();
+    let mut sets = Vec::new();
+    for row in rows {
+        let names: Vec<&str> = row.keys().map(String::as_str).collect();
+        if seen.contains(&names) {
+            continue;
+        }
+        seen.push(names);
+        let mut set: Vec<Override> = row
+            .iter()
+            .map(|(name, value)| Override {
+                name: name.clone(),
+                value: value.clone(),
+                secret: false,
+            })
+            .collect();
+        for (list, secret) in [(vars, false), (secrets, true)] {
+            set.extend(list.iter().map(|(name, value)| Override {
+                name: name.clone(),
+                value: Value::String(value.clone()),
+                secret,
+            }));
+        }
+        sets.push(set);
     }
-    out
+    sets
 }
 
 /// `runner export locust`.
@@ -115,12 +130,15 @@ pub(super) fn export_locust(args: &ExportLocustArgs, color: ColorWhen) -> u8 {
             return exit_code::INVALID_INPUT;
         }
     };
-    let options = RunOptions {
-        environment: args.env.clone(),
-        overrides: overrides(&[], &[], &data),
-        require_inputs: false,
-        ..RunOptions::default()
-    };
+    let checks = override_sets(&[], &[], &data)
+        .into_iter()
+        .map(|overrides| RunOptions {
+            environment: args.env.clone(),
+            overrides,
+            require_inputs: false,
+            ..RunOptions::default()
+        })
+        .collect();
     let locust = LocustOptions {
         environment: args.env.clone(),
         data,
@@ -130,7 +148,7 @@ pub(super) fn export_locust(args: &ExportLocustArgs, color: ColorWhen) -> u8 {
         &mut stderr,
         "nothing was exported",
         &args.collection,
-        options,
+        checks,
         &locust,
         args.strict,
     ) {
@@ -299,11 +317,14 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
             return exit_code::INVALID_INPUT;
         }
     };
-    let options = RunOptions {
-        environment: args.env.clone(),
-        overrides: overrides(&args.vars, &args.secrets, &data),
-        ..RunOptions::default()
-    };
+    let checks = override_sets(&args.vars, &args.secrets, &data)
+        .into_iter()
+        .map(|overrides| RunOptions {
+            environment: args.env.clone(),
+            overrides,
+            ..RunOptions::default()
+        })
+        .collect();
     let locust_options = LocustOptions {
         environment: args.env.clone(),
         data,
@@ -313,7 +334,7 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
         &mut stderr,
         "nothing was sent",
         &args.collection,
-        options,
+        checks,
         &locust_options,
         args.strict,
     ) {

@@ -367,6 +367,64 @@ fn export_writes_no_secret_and_strict_refuses_what_cannot_be_expressed() {
 }
 
 #[test]
+fn every_set_of_data_columns_is_checked_before_export_as_runner_run_checks_it() {
+    let fixture = Fixture::new();
+    let collection = fixture.file(
+        "rows.yaml",
+        "name: Rows\nsteps:\n  - name: Get\n    request: { url: \"http://127.0.0.1:9/{{user}}\" }\n",
+    );
+    // The second row has no `user`: a JSON data file's rows need not have the same keys.
+    let data = fixture.file("rows.json", r#"[{"user": "ann"}, {"other": "bob"}]"#);
+    let out = fixture.path().join("rows.py");
+    let exported = runner_with_env(
+        [
+            "export".as_ref(),
+            "locust".as_ref(),
+            collection.as_os_str(),
+            "--data".as_ref(),
+            data.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+        &[],
+    );
+    let ran = runner_with_env(
+        [
+            "run".as_ref(),
+            collection.as_os_str(),
+            "--data".as_ref(),
+            data.as_os_str(),
+        ],
+        &[],
+    );
+    for output in [&exported, &ran] {
+        assert_eq!(output.code, 2, "{output:?}");
+        assert!(
+            output.stderr.contains("undefined variable `user`"),
+            "{}",
+            output.stderr
+        );
+    }
+    assert!(!out.exists(), "a scenario that fails on a row was written");
+
+    // Rows that all name `user` export.
+    let good = fixture.file("good.json", r#"[{"user": "ann"}, {"user": "bob"}]"#);
+    let exported = runner_with_env(
+        [
+            "export".as_ref(),
+            "locust".as_ref(),
+            collection.as_os_str(),
+            "--data".as_ref(),
+            good.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+        &[],
+    );
+    assert_eq!(exported.code, 0, "{exported:?}");
+}
+
+#[test]
 fn checks_only_runner_run_makes_are_reported_not_dropped_silently() {
     let fixture = Fixture::new();
     fixture.file(
