@@ -69,6 +69,7 @@ impl Collector {
                 method: String::new(),
                 url: String::new(),
                 status: None,
+                redirects: Vec::new(),
                 duration: std::time::Duration::ZERO,
                 outcome: Outcome::Errored(StepError::interrupted(signal)),
                 captures: Vec::new(),

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 pub use events::{Collector, Event, NoObserver, Observer};
 pub use prepare::{prepare, Override, PrepareError, Prepared, SandboxVars};
 pub use result::{
-    Attempt, CollectionDone, CollectionReport, Exchange, Outcome, SentRequest, StepError,
+    Attempt, CollectionDone, CollectionReport, Exchange, Hop, Outcome, SentRequest, StepError,
     StepErrorKind, StepResult, Totals,
 };
 pub use sandboxes::{NoSandboxes, RunningSandbox, SandboxStartError, Sandboxes};

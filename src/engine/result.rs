@@ -128,6 +128,10 @@ pub struct StepResult {
     pub url: String,
     /// The status, if a response came.
     pub status: Option<u16>,
+    /// The redirects its response came through (empty for most steps): the request at
+    /// `method` and `url` got the first hop's status, and so on; the last hop's request got
+    /// `status`.
+    pub redirects: Vec<Hop>,
     /// The step's whole time: every attempt or page, the waits between them, the OAuth2
     /// token request.
     pub duration: Duration,
@@ -149,6 +153,17 @@ pub struct StepResult {
     /// The snapshot to store (pending, or approved with `--update-snapshots`), when the
     /// step's snapshot was missing or differed.
     pub snapshot: Option<Box<super::SnapshotSeen>>,
+}
+
+/// A redirect a step's response came through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    /// The redirecting status.
+    pub status: u16,
+    /// The method of the request it sent next.
+    pub method: String,
+    /// Where it sent it (redacted).
+    pub url: String,
 }
 
 /// One attempt of a step with `retry`.

@@ -27,6 +27,7 @@ pub(super) fn skipped(step: &Step, name: &str, reason: &str) -> StepResult {
             .to_owned(),
         url: String::new(),
         status: None,
+        redirects: Vec::new(),
         duration: Duration::ZERO,
         outcome: Outcome::Skipped(reason.to_owned()),
         captures: Vec::new(),
@@ -84,6 +85,16 @@ pub(super) async fn run(
         return (redact_result(result, &run.redactor), None);
     };
     result.status = Some(response.received.status);
+    result.redirects = response
+        .received
+        .redirects
+        .iter()
+        .map(|r| super::result::Hop {
+            status: r.status,
+            method: r.method.clone(),
+            url: r.to.to_string(),
+        })
+        .collect();
 
     let view = super::queries::view(&response.received, request_step, step.id.is_some());
     // Exactly the room needed: a report keeps every step's result.
@@ -487,6 +498,9 @@ pub(super) fn redact_result(mut result: StepResult, redactor: &Redactor) -> Step
         }
     };
     r(&mut result.url);
+    for hop in &mut result.redirects {
+        r(&mut hop.url);
+    }
     for attempt in &mut result.attempts {
         bounded(&mut attempt.note);
     }

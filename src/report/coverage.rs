@@ -62,12 +62,21 @@ impl CoverageBook {
         self.documents.len() - 1
     }
 
+    /// Counts every request of `step`: each hop of a redirect with its redirecting status
+    /// (a `POST` answered `303` exercised that status of that operation), and the last
+    /// request with the step's status — the one the contract check judged.
     fn record(&mut self, documents: &[usize], step: &StepResult) {
         for index in documents {
             if let Some(document) = self.documents.get_mut(*index) {
+                let (mut method, mut url) = (step.method.as_str(), step.url.as_str());
+                for hop in &step.redirects {
+                    let coverage = &mut document.coverage;
+                    coverage.record(&document.contract, method, url, Some(hop.status));
+                    (method, url) = (hop.method.as_str(), hop.url.as_str());
+                }
                 document
                     .coverage
-                    .record(&document.contract, &step.method, &step.url, step.status);
+                    .record(&document.contract, method, url, step.status);
             }
         }
     }

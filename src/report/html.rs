@@ -509,6 +509,7 @@ mod tests {
             method: "GET".into(),
             url: "http://127.0.0.1/x".into(),
             status: Some(200),
+            redirects: Vec::new(),
             duration: Duration::from_millis(3),
             outcome,
             captures: Vec::new(),

@@ -601,6 +601,33 @@ fn coverage_counts_operations_and_documented_statuses() {
 }
 
 #[test]
+fn coverage_counts_each_request_of_a_redirect_under_its_own_operation() {
+    let fixture = Fixture::new();
+    let collection = tasks_collection(
+        &fixture,
+        "api.yaml",
+        r#"
+  - name: copy, then see the task
+    request: { method: POST, url: "{{SERVER}}/api/v1/tasks/1/copy" }
+"#,
+    );
+    let (output, report) = run_json(&collection, &fixture, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let coverage = &report["openapi_coverage"][0];
+    // The POST got the 303 (an operation the document does not have); the GET it led to
+    // got the 200, and that is what the contract check judged.
+    assert_eq!(
+        coverage["outside_the_document"],
+        json!(["POST /api/v1/tasks/1/copy"]),
+        "{coverage:#}"
+    );
+    let get = &coverage["operations"][2];
+    assert_eq!(get["id"], "getTask");
+    assert_eq!(get["requests"], 1, "{coverage:#}");
+    assert_eq!(get["exercised"], json!(["200"]), "{coverage:#}");
+}
+
+#[test]
 fn coverage_against_a_document_the_collection_does_not_name() {
     let fixture = Fixture::new();
     let steps = COVERAGE_STEPS.replace("{{SERVER}}", &format!("http://{}", tasks_server()));
