@@ -909,6 +909,59 @@ components:
 }
 
 #[test]
+fn an_api_key_parameter_is_sent_once_by_the_auth_helper() {
+    let fixture = Fixture::new();
+    let spec = fixture.file(
+        "keys.yaml",
+        r#"
+openapi: 3.0.3
+info: { title: Keys, version: "1" }
+servers: [{ url: "https://api.example.com" }]
+security: [{ headerKey: [] }]
+paths:
+  /search:
+    get:
+      operationId: search
+      security: [{ queryKey: [] }]
+      parameters:
+        - { name: api_key, in: query, required: true, schema: { type: string }, example: from-the-doc }
+        - { name: q, in: query, required: true, schema: { type: string }, example: cats }
+      responses:
+        "200": { description: ok }
+  /items:
+    get:
+      operationId: items
+      parameters:
+        - { name: x-api-key, in: header, required: true, schema: { type: string }, example: from-the-doc }
+        - { name: X-Trace, in: header, required: true, schema: { type: string }, example: t1 }
+      responses:
+        "200": { description: ok }
+components:
+  securitySchemes:
+    headerKey: { type: apiKey, in: header, name: X-API-Key }
+    queryKey: { type: apiKey, in: query, name: api_key }
+"#,
+    );
+    let out = fixture.path().join("keys-suite.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for part in [
+        "query: { q: cats }",
+        "headers: { X-Trace: t1 }",
+        "auth: { api_key: { query: api_key, value: \"{{env.QUERYKEY_KEY}}\" } }",
+        "auth: { api_key: { header: X-API-Key, value: \"{{env.HEADERKEY_KEY}}\" } }",
+    ] {
+        assert!(yaml.contains(part), "`{part}` not in:\n{yaml}");
+    }
+    // The document's example of the key is not written as a parameter too: a query
+    // parameter would be sent twice, a header would show a value that is never sent.
+    assert!(!yaml.contains("from-the-doc"), "{yaml}");
+    assert_eq!(schema_errors(&out), Vec::<String>::new());
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+}
+
+#[test]
 fn a_spec_with_thousands_of_operations_imports_and_validates() {
     let fixture = Fixture::new();
     let spec = fixture.path().join("large.json");

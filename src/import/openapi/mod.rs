@@ -152,7 +152,7 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
     let defaults_auth = writer.security(root.get("security"), "collection");
     let mut steps = Vec::new();
     for operation in &operations {
-        steps.push(writer.step(operation, root.get("security"))?);
+        steps.push(writer.step(operation, root.get("security"), defaults_auth.as_ref())?);
     }
     let Writer {
         inputs, mut vars, ..
@@ -213,8 +213,8 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
         );
     }
     let mut defaults = Map::block();
-    if let Some(auth) = defaults_auth {
-        defaults.insert("auth", auth);
+    if let Some(secured) = defaults_auth {
+        defaults.insert("auth", secured.auth);
     }
     let mut expect = Map::inline();
     expect.insert("openapi", true);

@@ -7,10 +7,31 @@ use super::super::yaml::{Map, Node};
 use super::writer::Writer;
 use crate::openapi::document::{escape, Place};
 
+/// The auth helper written for a security requirement.
+pub(super) struct Secured {
+    /// The `auth` value.
+    pub(super) auth: Node,
+    /// The parameter an API key scheme sends, `(in, name)`: an operation's own parameter of
+    /// that name is not written again (a query parameter would be sent twice).
+    pub(super) sends: Option<(&'static str, String)>,
+}
+
+impl Secured {
+    /// Whether the parameter `name` in `location` is the API key this auth sends.
+    pub(super) fn sends(&self, location: &str, name: &str) -> bool {
+        self.sends
+            .as_ref()
+            .is_some_and(|(place, key)| match *place {
+                "header" => location == "header" && key.eq_ignore_ascii_case(name),
+                _ => location == *place && key == name,
+            })
+    }
+}
+
 impl Writer<'_> {
     /// Security requirements as an auth helper (the first requirement that maps to one);
     /// every credential a secret input.
-    pub(super) fn security(&mut self, requirements: Option<&Value>, item: &str) -> Option<Node> {
+    pub(super) fn security(&mut self, requirements: Option<&Value>, item: &str) -> Option<Secured> {
         let requirements = requirements?.as_array()?;
         let schemes = self
             .documents
@@ -59,6 +80,7 @@ impl Writer<'_> {
             let description =
                 |what: &str| format!("{what} for the security scheme `{name}` of the API");
             let mut auth = Map::inline();
+            let mut sends = None;
             match (kind, http.as_str()) {
                 ("http", "bearer") => {
                     let token = self.input(name, "TOKEN", &description("The bearer token"));
@@ -83,14 +105,13 @@ impl Writer<'_> {
                     }
                     let key = self.input(name, "KEY", &description("The API key"));
                     let mut api_key = Map::inline();
-                    api_key.insert(
-                        if location == "query" {
-                            "query"
-                        } else {
-                            "header"
-                        },
-                        key_name.to_owned(),
-                    );
+                    let place = if location == "query" {
+                        "query"
+                    } else {
+                        "header"
+                    };
+                    api_key.insert(place, key_name.to_owned());
+                    sends = Some((place, key_name.to_owned()));
                     api_key.insert("value", format!("{{{{env.{key}}}}}"));
                     auth.insert("api_key", Node::Map(api_key));
                 }
@@ -137,7 +158,10 @@ impl Writer<'_> {
                     continue;
                 }
             }
-            return Some(Node::Map(auth));
+            return Some(Secured {
+                auth: Node::Map(auth),
+                sends,
+            });
         }
         None
     }

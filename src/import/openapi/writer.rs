@@ -7,6 +7,7 @@ use serde_json::{json, Map as JsonMap, Value};
 
 use super::super::template::Templates;
 use super::super::yaml::{from_json, Item, Map, Node};
+use super::security::Secured;
 use super::{operation_id, Operation};
 use crate::openapi::document::{escape, Documents, Place};
 use crate::openapi::OpenapiError;
@@ -49,6 +50,7 @@ impl Writer<'_> {
         &mut self,
         operation: &Operation,
         global_security: Option<&Value>,
+        global_auth: Option<&Secured>,
     ) -> Result<Item, OpenapiError> {
         let id = operation_id(operation);
         let summary = operation.value.get("summary").and_then(Value::as_str);
@@ -102,6 +104,26 @@ impl Writer<'_> {
                 parameters.push((place, parameter));
             }
         }
+        // The operation's own security, when it differs from the document's: `Some(None)`
+        // when it maps to no helper (`auth: none` for an empty one; else `defaults.auth`
+        // still applies).
+        let own_security = operation
+            .value
+            .get("security")
+            .filter(|security| Some(*security) != global_security);
+        let own_auth = own_security.map(|security| self.security(Some(security), &item));
+        let no_auth = own_security.is_some_and(|security| {
+            security.as_array().is_some_and(|s| {
+                s.is_empty()
+                    || s.iter()
+                        .any(|r| r.as_object().is_some_and(JsonMap::is_empty))
+            })
+        });
+        let auth = match &own_auth {
+            Some(Some(own)) => Some(own),
+            Some(None) if no_auth => None,
+            _ => global_auth,
+        };
         let mut url = format!("{{{{base_url}}}}{}", operation.path);
         let mut query = Map::inline();
         let mut headers = Map::inline();
@@ -129,6 +151,11 @@ impl Writer<'_> {
                     .iter()
                     .any(|ignored| name.eq_ignore_ascii_case(ignored))
             {
+                continue;
+            }
+            // The API key `auth` sends: written once, as a secret input, not also as the
+            // document's example.
+            if auth.is_some_and(|auth| auth.sends(location, name)) {
                 continue;
             }
             if location == "path" {
@@ -186,19 +213,10 @@ impl Writer<'_> {
             let (place, body) = self.documents.resolve(&place, body)?;
             self.body(&item, &place, &body, &mut request, &mut comments);
         }
-        if let Some(security) = operation.value.get("security") {
-            if Some(security) != global_security {
-                if let Some(auth) = self.security(Some(security), &item) {
-                    request.insert("auth", auth);
-                } else if security.as_array().is_some_and(Vec::is_empty)
-                    || security.as_array().is_some_and(|s| {
-                        s.iter()
-                            .any(|r| r.as_object().is_some_and(JsonMap::is_empty))
-                    })
-                {
-                    request.insert("auth", "none");
-                }
-            }
+        match own_auth {
+            Some(Some(own)) => request.insert("auth", own.auth),
+            Some(None) if no_auth => request.insert("auth", "none"),
+            _ => {}
         }
         step.insert("request", Node::Map(request));
         let mut expect = Map::inline();
