@@ -170,6 +170,12 @@ async fn record(request: Request) -> Response {
         "poll/3" => {
             Json(json!({ "state": if polls >= 3 { "done" } else { "pending" } })).into_response()
         }
+        // `sleep/N`: answers after N milliseconds (at most a second).
+        _ if rest.starts_with("sleep/") => {
+            let millis = rest[6..].parse::<u64>().unwrap_or(0).min(1000);
+            tokio::time::sleep(Duration::from_millis(millis)).await;
+            StatusCode::OK.into_response()
+        }
         _ if rest.starts_with("status/") => StatusCode::from_u16(rest[7..].parse().unwrap_or(400))
             .unwrap_or(StatusCode::BAD_REQUEST)
             .into_response(),
@@ -1067,6 +1073,66 @@ steps:
     );
 }
 
+#[test]
+fn latency_thresholds_from_the_command_line_fail_a_slow_step() {
+    let Some(locust) = locust() else { return };
+    let (_fixture, path) = fixture(&[(
+        "slow.yaml",
+        "name: Slow\nsteps:\n  - name: Slow\n    request: { url: \"http://SERVER/latency/sleep/60\" }\n",
+    )]);
+    let load = |extra: &[&str]| {
+        let mut args: Vec<&std::ffi::OsStr> = vec!["load".as_ref(), path.as_os_str()];
+        for a in ["-u", "1", "-n", "2", "-t", "30s"].iter().chain(extra) {
+            args.push(a.as_ref());
+        }
+        runner_with_env(args, &[("RUNNER_LOCUST", &locust)])
+    };
+    // Every request takes at least 60 ms.
+    let slow = load(&["--max-p50", "5ms", "--max-p95", "10s", "--max-p99", "5ms"]);
+    assert_eq!(slow.code, 1, "{slow:?}");
+    for line in [
+        "✗ p50 ≤ 5 ms: Slow",
+        "✓ p95 ≤ 10000 ms",
+        "✗ p99 ≤ 5 ms: Slow",
+    ] {
+        assert!(
+            slow.stdout.contains(line),
+            "`{line}` not in:\n{}",
+            slow.stdout
+        );
+    }
+    let fine = load(&["--max-p50", "10s"]);
+    assert_eq!(fine.code, 0, "{fine:?}");
+}
+
+#[test]
+fn a_load_run_that_sends_nothing_is_an_error_not_a_pass() {
+    let Some(locust) = locust() else { return };
+    // Every step's `when` is false: the users run, and send nothing.
+    let (_fixture, path) = fixture(&[(
+        "never.yaml",
+        "name: Never\nvars: { go: \"no\" }\nsteps:\n  - name: Never\n    when: { \"{{go}}\": \"yes\" }\n    request: { url: \"http://SERVER/never/status/200\" }\n",
+    )]);
+    let output = runner_with_env(
+        [
+            "load".as_ref(),
+            path.as_os_str(),
+            "-u".as_ref(),
+            "1".as_ref(),
+            "-t".as_ref(),
+            "2s".as_ref(),
+        ],
+        &[("RUNNER_LOCUST", &locust)],
+    );
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output.stderr.contains("Locust sent no request"),
+        "{}",
+        output.stderr
+    );
+    assert!(requests_of("never").is_empty());
+}
+
 /// Cases of the RFC 9535 compliance suite the locustfile's evaluator does not pass, by name
 /// (measured: 4 of 453). Python's `re` has no Unicode classes (`\p{Lu}`) for `match()` and
 /// `search()`; the export reports such a path. Cases whose path runner's parser rejects or
@@ -1304,9 +1370,9 @@ steps:
 /// Ctrl-C stops Locust (and its worker processes) with their statistics: runner prints the
 /// summary of the run so far and exits 130; nothing is left running.
 #[cfg(unix)]
-#[test]
-fn ctrl_c_stops_locust_and_prints_the_summary() {
-    let Some(locust) = locust() else { return };
+/// `runner load` of the bundled collection with two workers, sent `signal` once Locust has
+/// been sending for a few seconds: its exit code, stdout and stderr.
+fn signalled_load(locust: &str, signal: &str) -> (Option<i32>, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
         .args([
             "load",
@@ -1319,7 +1385,7 @@ fn ctrl_c_stops_locust_and_prints_the_summary() {
             "2",
         ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("RUNNER_LOCUST", &locust)
+        .env("RUNNER_LOCUST", locust)
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -1338,7 +1404,7 @@ fn ctrl_c_stops_locust_and_prints_the_summary() {
     }
     std::thread::sleep(Duration::from_secs(4));
     let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([format!("-{signal}"), child.id().to_string()])
         .status()
         .expect("kill");
     assert!(status.success());
@@ -1349,7 +1415,7 @@ fn ctrl_c_stops_locust_and_prints_the_summary() {
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("runner load did not stop within 30 s of Ctrl-C");
+            panic!("runner load did not stop within 30 s of SIG{signal}");
         }
         std::thread::sleep(Duration::from_millis(50));
     };
@@ -1361,8 +1427,27 @@ fn ctrl_c_stops_locust_and_prints_the_summary() {
         .read_to_string(&mut stdout);
     let mut rest = String::new();
     let _ = stderr.read_to_string(&mut rest);
+    (code, stdout, rest)
+}
+
+#[test]
+fn ctrl_c_stops_locust_and_prints_the_summary() {
+    let Some(locust) = locust() else { return };
+    let (code, stdout, rest) = signalled_load(&locust, "INT");
     assert_eq!(code, Some(130), "{stdout}{rest}");
     // The summary of what ran until then (how much did depends on the machine).
     assert!(stdout.contains("requests  failures"), "{stdout}{rest}");
     assert!(rest.contains("interrupted"), "{rest}");
+}
+
+#[test]
+fn sigterm_stops_locust_and_its_workers_with_143() {
+    let Some(locust) = locust() else { return };
+    // A cancelled CI job: runner stops Locust and its workers, and says so.
+    let (code, stdout, rest) = signalled_load(&locust, "TERM");
+    assert_eq!(code, Some(143), "{stdout}{rest}");
+    assert!(
+        rest.contains("terminated: Locust and its workers were stopped"),
+        "{rest}"
+    );
 }
