@@ -85,16 +85,20 @@ pub(super) async fn run(
         return (redact_result(result, &run.redactor), None);
     };
     result.status = Some(response.received.status);
-    result.redirects = response
-        .received
-        .redirects
-        .iter()
-        .map(|r| super::result::Hop {
-            status: r.status,
-            method: r.method.clone(),
-            url: r.to.to_string(),
-        })
-        .collect();
+    // The hops of the request at `result.url` (a paginated step's last response answered
+    // another URL).
+    if request_step.paginate.is_none() {
+        result.redirects = response
+            .received
+            .redirects
+            .iter()
+            .map(|r| super::result::Hop {
+                status: r.status,
+                method: r.method.clone(),
+                url: r.to.to_string(),
+            })
+            .collect();
+    }
 
     let view = super::queries::view(&response.received, request_step, step.id.is_some());
     // Exactly the room needed: a report keeps every step's result.

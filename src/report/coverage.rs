@@ -62,21 +62,32 @@ impl CoverageBook {
         self.documents.len() - 1
     }
 
-    /// Counts every request of `step`: each hop of a redirect with its redirecting status
-    /// (a `POST` answered `303` exercised that status of that operation), and the last
-    /// request with the step's status — the one the contract check judged.
+    /// Counts the requests of `step` that went to its API, each with the status it got: the
+    /// first, and after a redirect each next request on the same origin (scheme, host and
+    /// port) — a `POST` answered `303` exercised that status of its operation, and the
+    /// `GET` it led to got the step's status, which the contract check judged. A hop to
+    /// another origin (a file store, a login page) is not this API's traffic.
     fn record(&mut self, documents: &[usize], step: &StepResult) {
+        let mut requests = vec![(step.method.as_str(), step.url.as_str(), step.status)];
+        if !step.redirects.is_empty() {
+            let origin = |url: &str| url::Url::parse(url).ok().map(|url| url.origin());
+            let first = origin(&step.url);
+            requests.clear();
+            let (mut method, mut url) = (step.method.as_str(), step.url.as_str());
+            for hop in &step.redirects {
+                requests.push((method, url, Some(hop.status)));
+                (method, url) = (hop.method.as_str(), hop.url.as_str());
+            }
+            requests.push((method, url, step.status));
+            requests.retain(|(_, url, _)| origin(url) == first);
+        }
         for index in documents {
             if let Some(document) = self.documents.get_mut(*index) {
-                let (mut method, mut url) = (step.method.as_str(), step.url.as_str());
-                for hop in &step.redirects {
-                    let coverage = &mut document.coverage;
-                    coverage.record(&document.contract, method, url, Some(hop.status));
-                    (method, url) = (hop.method.as_str(), hop.url.as_str());
+                for (method, url, status) in &requests {
+                    document
+                        .coverage
+                        .record(&document.contract, method, url, *status);
                 }
-                document
-                    .coverage
-                    .record(&document.contract, method, url, step.status);
             }
         }
     }

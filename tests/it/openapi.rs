@@ -119,6 +119,24 @@ fn tasks_server() -> SocketAddr {
                             [("location", format!("/api/v1/tasks/{id}"))],
                         )
                     }),
+                )
+                // Not in the document: the task, found on another origin (`localhost`
+                // instead of `127.0.0.1`).
+                .route(
+                    "/api/v1/tasks/{id}/elsewhere",
+                    get(
+                        |UrlPath(id): UrlPath<i64>, headers: axum::http::HeaderMap| async move {
+                            let host = headers
+                                .get("host")
+                                .and_then(|h| h.to_str().ok())
+                                .unwrap_or_default()
+                                .replace("127.0.0.1", "localhost");
+                            (
+                                StatusCode::FOUND,
+                                [("location", format!("http://{host}/api/v1/tasks/{id}"))],
+                            )
+                        },
+                    ),
                 ),
         )
     })
@@ -609,16 +627,20 @@ fn coverage_counts_each_request_of_a_redirect_under_its_own_operation() {
         r#"
   - name: copy, then see the task
     request: { method: POST, url: "{{SERVER}}/api/v1/tasks/1/copy" }
+  - name: found on another origin
+    request: { url: "{{SERVER}}/api/v1/tasks/2/elsewhere" }
+    expect: { openapi: false }
 "#,
     );
     let (output, report) = run_json(&collection, &fixture, &[]);
     assert_eq!(output.code, 0, "{output:?}");
     let coverage = &report["openapi_coverage"][0];
     // The POST got the 303 (an operation the document does not have); the GET it led to
-    // got the 200, and that is what the contract check judged.
+    // got the 200, and that is what the contract check judged. The request the 302 sent to
+    // another origin is not this API's traffic, and is not counted.
     assert_eq!(
         coverage["outside_the_document"],
-        json!(["POST /api/v1/tasks/1/copy"]),
+        json!(["POST /api/v1/tasks/1/copy", "GET /api/v1/tasks/2/elsewhere"]),
         "{coverage:#}"
     );
     let get = &coverage["operations"][2];
@@ -936,10 +958,20 @@ paths:
         - { name: X-Trace, in: header, required: true, schema: { type: string }, example: t1 }
       responses:
         "200": { description: ok }
+  /session:
+    get:
+      operationId: session
+      security: [{ cookieKey: [] }]
+      parameters:
+        - { name: session_key, in: cookie, required: true, schema: { type: string }, example: from-the-doc }
+        - { name: theme, in: cookie, required: true, schema: { type: string }, example: dark }
+      responses:
+        "200": { description: ok }
 components:
   securitySchemes:
     headerKey: { type: apiKey, in: header, name: X-API-Key }
     queryKey: { type: apiKey, in: query, name: api_key }
+    cookieKey: { type: apiKey, in: cookie, name: session_key }
 "#,
     );
     let out = fixture.path().join("keys-suite.yaml");
@@ -951,6 +983,9 @@ components:
         "headers: { X-Trace: t1 }",
         "auth: { api_key: { query: api_key, value: \"{{env.QUERYKEY_KEY}}\" } }",
         "auth: { api_key: { header: X-API-Key, value: \"{{env.HEADERKEY_KEY}}\" } }",
+        // A cookie key goes as a header (noted as lossy); the other cookie stays.
+        "auth: { api_key: { header: session_key, value: \"{{env.COOKIEKEY_KEY}}\" } }",
+        "cookies: { theme: dark }",
     ] {
         assert!(yaml.contains(part), "`{part}` not in:\n{yaml}");
     }

@@ -111,7 +111,14 @@ impl Writer<'_> {
                         "header"
                     };
                     api_key.insert(place, key_name.to_owned());
-                    sends = Some((place, key_name.to_owned()));
+                    // A cookie key is sent as a header (noted above); the operation's cookie
+                    // parameter would only carry the document's example of it.
+                    let sent = if location == "cookie" {
+                        "cookie"
+                    } else {
+                        place
+                    };
+                    sends = Some((sent, key_name.to_owned()));
                     api_key.insert("value", format!("{{{{env.{key}}}}}"));
                     auth.insert("api_key", Node::Map(api_key));
                 }
