@@ -10,6 +10,9 @@ use crate::redact::Derivation;
 /// Helper names; a path with one of these names is a helper call, not a variable.
 pub(super) const NAMES: &[&str] = &["uuid", "now", "timestamp", "base64", "json", "urlencode"];
 
+/// Those of them that need a value to work on (`{{base64 token}}`).
+pub(super) const TAKING_A_VALUE: &[&str] = &["base64", "json", "urlencode"];
+
 handlebars_helper!(uuid: | | ::uuid::Uuid::new_v4().to_string());
 handlebars_helper!(now: | | {
     time::OffsetDateTime::now_utc()

@@ -109,6 +109,14 @@ impl Templates {
             source_text: source.to_owned(),
             reason: e.reason().to_string(),
         })?;
+        if let Some(name) = references::bare_helper(&compiled, helpers::TAKING_A_VALUE) {
+            return Err(TemplateError {
+                source_text: source.to_owned(),
+                reason: format!(
+                    "`{name}` is a template helper and needs a value to work on (e.g. `{{{{{name} items}}}}`); a variable named `{name}` cannot be read in a template: rename it"
+                ),
+            });
+        }
         let template = match references::whole_variable(&compiled, helpers::NAMES) {
             Some(path) => Template::Variable {
                 path,
@@ -256,6 +264,47 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn a_helper_named_alone_is_refused_wherever_it_stands() {
+        // Handlebars calls the helper wherever its name stands alone, so `{{len}}` alone
+        // and inside text are the same call, with nothing to work on.
+        for source in [
+            "{{len}}",
+            "n={{len}}",
+            "{{eq}}",
+            "{{log}}",
+            "{{base64}}",
+            "{{#each xs}}{{len}}{{/each}}",
+            "{{#if a}}x{{else}}{{not}}{{/if}}",
+            "{{eq (len) 2}}",
+        ] {
+            let error = Templates::new()
+                .compile(source)
+                .err()
+                .unwrap_or_else(|| panic!("{source} compiled"));
+            assert!(
+                error
+                    .reason
+                    .contains("is a template helper and needs a value"),
+                "{source}: {error}"
+            );
+        }
+        for source in [
+            "{{len items}}",
+            "{{eq a 2}}",
+            "{{uuid}}",
+            "{{now}}",
+            "{{timestamp}}",
+            "{{base64 token}}",
+            "{{#if a}}x{{/if}}",
+            "{{len.x}}",
+            "{{lengthy}}",
+            "{{#each xs}}{{this}}{{@index}}{{/each}}",
+        ] {
+            assert!(Templates::new().compile(source).is_ok(), "{source}");
+        }
+    }
+
+    #[test]
     fn text_and_variables_are_written_as_handlebars_writes_them() {
         let data = json!({
             "s": "x y", "n": 1.5, "i": 7, "b": true, "z": null, "e": "",
@@ -303,7 +352,7 @@ mod tests {
             "{{uuid}} a",
             "{{#if s}}x{{/if}}",
             "{{base64 s}} a",
-            "{{len}} a",
+            "{{len a}} a",
             "{{@root.s}} a",
             "{{../s}} a",
             "{{! note }} a",

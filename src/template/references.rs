@@ -35,6 +35,63 @@ const BUILT_IN_HELPERS: &[&str] = &[
     "and", "or", "not", "len",
 ];
 
+/// The first helper the template calls with nothing to work on (`{{len}}`, `{{eq}}`,
+/// `{{base64}}`), among handlebars' own and `taking_a_value`: it fails when rendered (or,
+/// for `log`, writes nothing), and a variable of that name cannot be read so — handlebars
+/// calls the helper wherever the name stands alone.
+pub(super) fn bare_helper(template: &Template, taking_a_value: &[&str]) -> Option<String> {
+    let bare = |name: &str| BUILT_IN_HELPERS.contains(&name) || taking_a_value.contains(&name);
+    template.elements.iter().find_map(|element| match element {
+        TemplateElement::Expression(helper)
+        | TemplateElement::HtmlExpression(helper)
+        | TemplateElement::HelperBlock(helper) => bare_in_helper(helper, &bare, taking_a_value),
+        _ => None,
+    })
+}
+
+fn bare_in_helper(
+    helper: &HelperTemplate,
+    bare: &dyn Fn(&str) -> bool,
+    taking_a_value: &[&str],
+) -> Option<String> {
+    let name = match &helper.name {
+        Parameter::Name(name) => Some(name.clone()),
+        other => named_path(other).and_then(|path| match path.as_slice() {
+            [name] => Some(name.clone()),
+            _ => None,
+        }),
+    };
+    if let Some(name) = name {
+        if helper.params.is_empty() && helper.hash.is_empty() && !helper.block && bare(&name) {
+            return Some(name);
+        }
+    }
+    let in_parameters = helper
+        .params
+        .iter()
+        .chain(helper.hash.values())
+        .find_map(|parameter| match parameter {
+            Parameter::Subexpression(sub) => match sub.element.as_ref() {
+                TemplateElement::Expression(inner) => bare_in_helper(inner, bare, taking_a_value),
+                _ => None,
+            },
+            _ => None,
+        });
+    in_parameters
+        .or_else(|| {
+            helper
+                .template
+                .as_ref()
+                .and_then(|inner| bare_helper(inner, taking_a_value))
+        })
+        .or_else(|| {
+            helper
+                .inverse
+                .as_ref()
+                .and_then(|inverse| bare_helper(inverse, taking_a_value))
+        })
+}
+
 /// `Some(pieces)` when the template is only text and `{{a.b}}` variables (no helper, block,
 /// partial, comment, `@` or `../` path): it can then be written out without handlebars.
 pub(super) fn plain_pieces(template: &Template, helpers: &[&str]) -> Option<Vec<Piece>> {
