@@ -30,9 +30,9 @@ impl Compiler<'_> {
         field: &FieldPath,
         references: &mut Vec<Reference>,
     ) -> RequestStep {
-        // Lent out rather than cloned for every step; put back right after.
         let request_field = field.key("request");
         let expect_field = field.key("expect");
+        // Lent out rather than cloned for every step; put back right after.
         let defaults = std::mem::take(&mut self.defaults);
         let request = self.request(request_spec, &request_field, &defaults);
         self.defaults = defaults;
