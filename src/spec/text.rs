@@ -40,6 +40,10 @@ fn steers_terminal(c: char) -> bool {
 /// `\u{9b}`), so that what a server sent is shown, never obeyed. Line feeds and tabs stay when
 /// `keep_lines` is true (a body shown line by line).
 pub fn printable(text: &str, keep_lines: bool) -> Cow<'_, str> {
+    // Most text (a step's name, its URL) is printable ASCII: checked without decoding.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return Cow::Borrowed(text);
+    }
     let keep = |c: char| keep_lines && (c == '\n' || c == '\t');
     if !text.chars().any(|c| steers_terminal(c) && !keep(c)) {
         return Cow::Borrowed(text);
@@ -116,5 +120,18 @@ mod tests {
         assert_eq!(printable("line\n\tnext", true), "line\n\tnext");
         assert_eq!(printable("line\nnext", false), "line\\nnext");
         assert!(matches!(printable("plain ä", false), Cow::Borrowed(_)));
+        // Every ASCII character, alone and amid printable text: kept as it is exactly when
+        // it does not steer a terminal (the fast path agrees with the character check).
+        for byte in 0u8..0x80 {
+            let c = char::from(byte);
+            for text in [
+                c.to_string(),
+                format!("a{c}b"),
+                format!("{c}{}", "x".repeat(40)),
+            ] {
+                let kept = matches!(printable(&text, false), Cow::Borrowed(_));
+                assert_eq!(kept, !steers_terminal(c), "{byte:#x}");
+            }
+        }
     }
 }
