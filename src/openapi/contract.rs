@@ -32,6 +32,8 @@ pub struct Contract {
     pub operations: Vec<Operation>,
     /// The servers' base paths, longest first, `""` last.
     base_paths: Vec<String>,
+    /// The operations' path templates by shape.
+    routes: routes::Routes,
     documents: Documents,
     bundle: Bundle,
 }
@@ -343,12 +345,14 @@ impl Contract {
             }
         }
         base_paths.sort_by_key(|b| std::cmp::Reverse(b.len()));
+        let routes = routes::Routes::new(operations.iter().map(|o| &o.template));
         Ok(Contract {
             path: path.to_owned(),
             title,
             version,
             operations,
             base_paths,
+            routes,
             documents,
             bundle,
         })
@@ -366,7 +370,10 @@ impl Contract {
                 continue;
             }
             let segments: Vec<&str> = routes::split(rest).collect();
-            for (index, operation) in self.operations.iter().enumerate() {
+            for index in self.routes.candidates(&segments) {
+                let Some(operation) = self.operations.get(index) else {
+                    continue;
+                };
                 let Some(literal) = operation.template.fits(&segments) else {
                     continue;
                 };

@@ -63,6 +63,14 @@ impl Template {
         Some(literal)
     }
 
+    /// Its first segment, when that is literal text.
+    fn first_literal(&self) -> Option<&str> {
+        match self.segments.first() {
+            Some(Part::Literal(text)) => Some(text),
+            _ => None,
+        }
+    }
+
     /// A distance from `path` for "did you mean" hints: differing segments, weighted by
     /// how different they are.
     pub fn distance(&self, path: &[&str]) -> usize {
@@ -74,6 +82,73 @@ impl Template {
             };
         }
         cost
+    }
+}
+
+/// The templates by shape, so that a path is tried only against those it may fit: the same
+/// number of segments, and the same first segment when the template's is literal. A document
+/// of 4,000 operations would otherwise try every one of them for every response.
+#[derive(Debug, Default)]
+pub struct Routes {
+    /// By number of segments.
+    by_length: Vec<Shape>,
+}
+
+/// The templates of one length. Each list in the templates' order.
+#[derive(Debug, Default)]
+struct Shape {
+    /// Those whose first segment is literal, by that text.
+    by_first: std::collections::HashMap<String, Vec<usize>>,
+    /// The others.
+    others: Vec<usize>,
+}
+
+impl Routes {
+    /// The index of `templates`, each known by its position.
+    pub fn new<'t>(templates: impl IntoIterator<Item = &'t Template>) -> Routes {
+        let mut routes = Routes::default();
+        for (index, template) in templates.into_iter().enumerate() {
+            let length = template.segments.len();
+            if routes.by_length.len() <= length {
+                routes.by_length.resize_with(length + 1, Default::default);
+            }
+            let Some(shape) = routes.by_length.get_mut(length) else {
+                continue;
+            };
+            match template.first_literal() {
+                Some(first) => shape
+                    .by_first
+                    .entry(first.to_owned())
+                    .or_default()
+                    .push(index),
+                None => shape.others.push(index),
+            }
+        }
+        routes
+    }
+
+    /// The positions of the templates `path` (its segments) may fit, in the templates' order.
+    pub fn candidates(&self, path: &[&str]) -> Vec<usize> {
+        let Some(Shape { by_first, others }) = self.by_length.get(path.len()) else {
+            return Vec::new();
+        };
+        let literal = path
+            .first()
+            .and_then(|first| by_first.get(*first))
+            .map_or(&[][..], Vec::as_slice);
+        // Both lists are in order: merged, the first fit among equals stays the first.
+        let mut merged = Vec::with_capacity(literal.len() + others.len());
+        let (mut a, mut b) = (literal.iter().peekable(), others.iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x < y => a.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, None) => break,
+            };
+            merged.extend(next.copied());
+        }
+        merged
     }
 }
 
@@ -119,6 +194,54 @@ mod tests {
         let report: Vec<&str> = split("/reports/7.json").collect();
         assert_eq!(Template::new("/reports/{id}.json").fits(&report), Some(1));
         assert_eq!(Template::new("/reports/{id}.xml").fits(&report), None);
+    }
+
+    #[test]
+    fn the_index_offers_exactly_the_templates_a_path_fits_in_order() {
+        // Seeded generator: templates and paths over a few literals, parameters and
+        // patterns, of 0 to 4 segments; every template a path fits must be a candidate, in
+        // order, and no candidate may have another length.
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |bound: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound) as usize
+        };
+        let words = ["pets", "users", "v1", "mine", "7", "7.json"];
+        let parts = ["pets", "users", "v1", "mine", "{id}", "{id}.json", "x{id}"];
+        for _ in 0..200 {
+            let templates: Vec<Template> = (0..next(30))
+                .map(|_| {
+                    let length = next(5);
+                    let text: String = (0..length)
+                        .map(|_| format!("/{}", parts[next(parts.len() as u64)]))
+                        .collect();
+                    Template::new(&text)
+                })
+                .collect();
+            let routes = Routes::new(&templates);
+            for _ in 0..20 {
+                let length = next(5);
+                let path: Vec<&str> = (0..length)
+                    .map(|_| words[next(words.len() as u64)])
+                    .collect();
+                let fitting: Vec<usize> = (0..templates.len())
+                    .filter(|&i| templates[i].fits(&path).is_some())
+                    .collect();
+                let candidates = routes.candidates(&path);
+                let offered: Vec<usize> = candidates
+                    .iter()
+                    .copied()
+                    .filter(|&i| templates[i].fits(&path).is_some())
+                    .collect();
+                assert_eq!(offered, fitting, "{path:?}");
+                assert!(candidates.windows(2).all(|w| w[0] < w[1]), "{candidates:?}");
+                assert!(candidates
+                    .iter()
+                    .all(|&i| templates[i].segments.len() == length));
+            }
+        }
     }
 
     #[test]
