@@ -321,3 +321,38 @@ mod load {
         });
     }
 }
+
+/// Finding the operation of a response in a large OpenAPI document (`expect.openapi` and the
+/// coverage count do it once each per response).
+mod openapi {
+    use super::*;
+
+    /// A document of `resources` × 2 paths (`/things{r}`, `/things{r}/{id}`), 2 operations each.
+    fn document(resources: usize) -> Value {
+        let mut paths = serde_json::Map::new();
+        let ok = json!({ "200": { "description": "ok" } });
+        for r in 0..resources {
+            paths.insert(
+                format!("/things{r}"),
+                json!({ "get": { "responses": ok }, "post": { "responses": ok } }),
+            );
+            paths.insert(
+                format!("/things{r}/{{id}}"),
+                json!({ "get": { "responses": ok }, "delete": { "responses": ok } }),
+            );
+        }
+        json!({ "openapi": "3.0.3", "info": { "title": "large", "version": "1" }, "paths": paths })
+    }
+
+    /// One lookup in a document of 4,000 operations.
+    #[divan::bench]
+    fn find_among_4000_operations(bencher: Bencher) {
+        let dir = std::env::temp_dir().join(format!("runner-bench-openapi-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        let path = dir.join("large.json");
+        std::fs::write(&path, document(1000).to_string()).expect("the document");
+        let contract = runner::openapi::Contract::load(&path).expect("loads");
+        let _ = std::fs::remove_dir_all(&dir);
+        bencher.bench_local(|| contract.find("GET", black_box("/things777/7")).is_ok());
+    }
+}
