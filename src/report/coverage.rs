@@ -49,6 +49,14 @@ impl CoverageBook {
     }
 
     fn document(&mut self, contract: Arc<Contract>, shown: impl FnOnce() -> String) -> usize {
+        // The same loaded document (every iteration of a collection): no file system call.
+        if let Some(index) = self
+            .documents
+            .iter()
+            .position(|d| Arc::ptr_eq(&d.contract, &contract))
+        {
+            return index;
+        }
         let key = std::fs::canonicalize(&contract.path).unwrap_or_else(|_| contract.path.clone());
         if let Some(index) = self.documents.iter().position(|d| d.key == key) {
             return index;
