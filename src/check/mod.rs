@@ -11,6 +11,7 @@ pub mod predicate;
 pub mod pruned;
 pub mod scan;
 pub mod snapshot;
+pub mod sorted;
 
 use std::cell::OnceCell;
 

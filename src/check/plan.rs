@@ -10,7 +10,7 @@
 //! filter that reads the root (`$` inside `[?...]`), or a function this module does not know,
 //! needs the whole document: such a path has no plan, and its step's body is parsed whole.
 
-use std::collections::BTreeMap;
+use super::sorted::SortedMap;
 use std::sync::Arc;
 
 use jsonpath_rust::parser::model::{
@@ -32,9 +32,9 @@ pub enum Need {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Parts {
     /// Members by name (as the path names them, escapes resolved).
-    pub members: BTreeMap<String, Need>,
+    pub members: SortedMap<String, Need>,
     /// Elements by index; a negative index counts from the end.
-    pub indices: BTreeMap<i64, Need>,
+    pub indices: SortedMap<i64, Need>,
     /// What every member and element needs (a wildcard or a slice went through here): all
     /// of them are then kept, each as far as this and its own name or index say.
     pub every: Option<Box<Need>>,
@@ -183,7 +183,7 @@ impl Need {
         true
     }
 
-    fn parts(members: BTreeMap<String, Need>, indices: BTreeMap<i64, Need>) -> Need {
+    fn parts(members: SortedMap<String, Need>, indices: SortedMap<i64, Need>) -> Need {
         Need::Parts(Parts {
             members,
             indices,
@@ -216,12 +216,12 @@ fn of_segments(segments: &[Segment]) -> Need {
     for selector in selectors {
         let one = match selector {
             Selector::Name(name) => Need::parts(
-                BTreeMap::from([(name.clone(), of_segments(rest))]),
-                BTreeMap::new(),
+                SortedMap::from([(name.clone(), of_segments(rest))]),
+                SortedMap::default(),
             ),
             Selector::Index(index) => Need::parts(
-                BTreeMap::new(),
-                BTreeMap::from([(*index, of_segments(rest))]),
+                SortedMap::default(),
+                SortedMap::from([(*index, of_segments(rest))]),
             ),
             Selector::Wildcard | Selector::Slice(..) => match of_segments(rest) {
                 Need::Whole => Need::Whole,
@@ -238,7 +238,7 @@ fn of_segments(segments: &[Segment]) -> Need {
         }
     }
     // `[]` does not parse; an empty list of selectors would select nothing.
-    need.unwrap_or_else(|| Need::parts(BTreeMap::new(), BTreeMap::new()))
+    need.unwrap_or_else(|| Need::parts(SortedMap::default(), SortedMap::default()))
 }
 
 fn segments_read_root(segments: &[Segment]) -> bool {
@@ -392,11 +392,14 @@ mod tests {
     }
 
     fn member(name: &str, need: Need) -> Need {
-        Need::parts(BTreeMap::from([(name.to_owned(), need)]), BTreeMap::new())
+        Need::parts(
+            SortedMap::from([(name.to_owned(), need)]),
+            SortedMap::default(),
+        )
     }
 
     fn index(index: i64, need: Need) -> Need {
-        Need::parts(BTreeMap::new(), BTreeMap::from([(index, need)]))
+        Need::parts(SortedMap::default(), SortedMap::from([(index, need)]))
     }
 
     #[test]
@@ -477,23 +480,23 @@ mod tests {
         assert_eq!(
             need("$['a', 'b'][0, 'c']"),
             Some(Need::parts(
-                BTreeMap::from([
+                SortedMap::from([
                     (
                         "a".to_owned(),
                         Need::parts(
-                            BTreeMap::from([("c".to_owned(), Need::Whole)]),
-                            BTreeMap::from([(0, Need::Whole)])
+                            SortedMap::from([("c".to_owned(), Need::Whole)]),
+                            SortedMap::from([(0, Need::Whole)])
                         )
                     ),
                     (
                         "b".to_owned(),
                         Need::parts(
-                            BTreeMap::from([("c".to_owned(), Need::Whole)]),
-                            BTreeMap::from([(0, Need::Whole)])
+                            SortedMap::from([("c".to_owned(), Need::Whole)]),
+                            SortedMap::from([(0, Need::Whole)])
                         )
                     ),
                 ]),
-                BTreeMap::new()
+                SortedMap::default()
             ))
         );
         assert_eq!(need("$['a', *]"), Some(Need::Whole));
@@ -522,7 +525,7 @@ mod tests {
                     .iter()
                     .map(|n| ((*n).to_owned(), Need::Whole))
                     .collect(),
-                BTreeMap::new(),
+                SortedMap::default(),
             )
         };
         assert_eq!(parts.every.as_deref(), Some(&names(&["a", "c"])));
