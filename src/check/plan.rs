@@ -79,22 +79,11 @@ impl Need {
             (Need::Whole, _) => {}
             (_, Need::Whole) => *self = Need::Whole,
             (Need::Parts(mine), Need::Parts(theirs)) => {
-                for (name, need) in theirs.members {
-                    match mine.members.get_mut(&name) {
-                        Some(existing) => existing.absorb(need),
-                        None => {
-                            mine.members.insert(name, need);
-                        }
-                    }
-                }
-                for (index, need) in theirs.indices {
-                    match mine.indices.get_mut(&index) {
-                        Some(existing) => existing.absorb(need),
-                        None => {
-                            mine.indices.insert(index, need);
-                        }
-                    }
-                }
+                // One pass over both lists, however many members either has.
+                let members = std::mem::take(&mut mine.members);
+                mine.members = members.merge(theirs.members, Need::absorb);
+                let indices = std::mem::take(&mut mine.indices);
+                mine.indices = indices.merge(theirs.indices, Need::absorb);
                 match (&mut mine.every, theirs.every) {
                     (Some(every), Some(other)) => every.absorb(*other),
                     (every @ None, other) => *every = other,
@@ -312,7 +301,8 @@ fn argument_reads_root(argument: &FnArg) -> bool {
 /// A [`BodyPlan`] in the making: paths are added one by one.
 #[derive(Debug, Default)]
 pub struct PlanBuilder {
-    root: Option<Need>,
+    /// What each path added needs, merged when the plan is finished.
+    needs: Vec<Need>,
     covered: Vec<Arc<str>>,
     whole_document: bool,
 }
@@ -327,10 +317,7 @@ impl PlanBuilder {
         if self.whole_document {
             return;
         }
-        match &mut self.root {
-            Some(root) => root.absorb(need.clone()),
-            None => self.root = Some(need.clone()),
-        }
+        self.needs.push(need.clone());
         self.covered.push(Arc::clone(source));
     }
 
@@ -339,17 +326,31 @@ impl PlanBuilder {
         if self.whole_document {
             return None;
         }
-        let mut root = self.root?;
+        // Merged in pairs, then pairs of pairs: each merge is one pass over both sides, so a
+        // step of thousands of paths under one object costs n log n, not n².
+        let mut needs = self.needs;
+        while needs.len() > 1 {
+            let mut merged = Vec::with_capacity(needs.len().div_ceil(2));
+            let mut pairs = needs.into_iter();
+            while let Some(mut first) = pairs.next() {
+                if let Some(second) = pairs.next() {
+                    first.absorb(second);
+                }
+                merged.push(first);
+            }
+            needs = merged;
+        }
+        let mut root = needs.pop()?;
         if root == Need::Whole {
             return None;
         }
         if !root.settle() {
             return None;
         }
-        Some(BodyPlan {
-            root,
-            covered: self.covered,
-        })
+        let mut covered = self.covered;
+        covered.sort_unstable();
+        covered.dedup();
+        Some(BodyPlan { root, covered })
     }
 }
 
@@ -358,7 +359,7 @@ impl PlanBuilder {
 pub struct BodyPlan {
     /// What is needed from the root.
     pub root: Need,
-    /// The paths it covers, as written (equal text compiles to the same query).
+    /// The paths it covers, as written (equal text compiles to the same query), sorted.
     covered: Vec<Arc<str>>,
 }
 
@@ -378,7 +379,9 @@ impl BodyPlan {
 
     /// True when the plan was made for `source` (a JSONPath as written).
     pub fn covers(&self, source: &str) -> bool {
-        self.covered.iter().any(|covered| **covered == *source)
+        self.covered
+            .binary_search_by(|covered| (**covered).cmp(source))
+            .is_ok()
     }
 }
 

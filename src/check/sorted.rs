@@ -98,6 +98,42 @@ impl<K: Ord, V> SortedMap<K, V> {
     }
 }
 
+impl<K: Ord, V> SortedMap<K, V> {
+    /// `self` and `other` in one map, in one pass over both: a key in both keeps `self`'s
+    /// value, with `other`'s given to `combine`.
+    pub fn merge(self, other: SortedMap<K, V>, mut combine: impl FnMut(&mut V, V)) -> Self {
+        if other.entries.is_empty() {
+            return self;
+        }
+        if self.entries.is_empty() {
+            return other;
+        }
+        let mut entries = Vec::with_capacity(self.entries.len() + other.entries.len());
+        let mut mine = self.entries.into_iter().peekable();
+        let mut theirs = other.entries.into_iter().peekable();
+        loop {
+            let order = match (mine.peek(), theirs.peek()) {
+                (Some((a, _)), Some((b, _))) => a.cmp(b),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => break,
+            };
+            match order {
+                std::cmp::Ordering::Less => entries.extend(mine.next()),
+                std::cmp::Ordering::Greater => entries.extend(theirs.next()),
+                std::cmp::Ordering::Equal => {
+                    if let (Some((key, mut value)), Some((_, other))) = (mine.next(), theirs.next())
+                    {
+                        combine(&mut value, other);
+                        entries.push((key, value));
+                    }
+                }
+            }
+        }
+        SortedMap { entries }
+    }
+}
+
 impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
         let mut map = SortedMap::default();
@@ -170,6 +206,22 @@ mod tests {
                 *v = -1;
             }
             assert!(ours.into_iter().eq(theirs));
+        }
+        for _ in 0..300 {
+            let mut sides = [SortedMap::default(), SortedMap::default()];
+            let mut theirs: BTreeMap<i64, i64> = BTreeMap::new();
+            for side in &mut sides {
+                for _ in 0..next(12) {
+                    let (key, value) = (next(20), next(100));
+                    side.insert(key, value);
+                }
+            }
+            let [mine, other] = sides;
+            for (key, value) in mine.clone().into_iter().chain(other.clone()) {
+                *theirs.entry(key).or_default() += value;
+            }
+            let merged = mine.merge(other, |a, b| *a += b);
+            assert!(merged.into_iter().eq(theirs));
         }
         let names: SortedMap<String, u8> = [("b".to_owned(), 1), ("a".to_owned(), 2)].into();
         assert_eq!(names.get("a"), Some(&2));
