@@ -112,11 +112,40 @@ impl Outline {
     }
 }
 
+/// Past this many keys, a mapping's keys are looked up in a hash set, not scanned.
+const SCANNED_KEYS: usize = 16;
+
+/// The scalar keys of a mapping seen so far (for duplicates).
+#[derive(Default)]
+struct SeenKeys<'a> {
+    list: Vec<Cow<'a, str>>,
+    /// All of them, once there are more than [`SCANNED_KEYS`] (a map of 100,000 keys
+    /// would otherwise compare each key with all the keys before it).
+    set: Option<foldhash::HashSet<Cow<'a, str>>>,
+}
+
+impl<'a> SeenKeys<'a> {
+    /// Adds `key`; `false` when it was there already.
+    fn insert(&mut self, key: Cow<'a, str>) -> bool {
+        if let Some(set) = &mut self.set {
+            return set.insert(key);
+        }
+        if self.list.contains(&key) {
+            return false;
+        }
+        self.list.push(key);
+        if self.list.len() > SCANNED_KEYS {
+            self.set = Some(self.list.drain(..).collect());
+        }
+        true
+    }
+}
+
 /// One open collection while walking the events.
 enum Frame<'a> {
     Mapping {
         /// The scalar keys seen so far.
-        keys: Vec<Cow<'a, str>>,
+        keys: SeenKeys<'a>,
         /// The next node is a key.
         at_key: bool,
         /// Whether this mapping is the top-level one.
@@ -183,13 +212,13 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
                 if is_key {
                     let top = matches!(stack.last(), Some(Frame::Mapping { top: true, .. }));
                     if let Some(Frame::Mapping { keys, .. }) = stack.last_mut() {
-                        if keys.contains(&value) {
+                        let steps = top && value == "steps";
+                        if !keys.insert(value) {
                             return None;
                         }
-                        if top && value == "steps" {
+                        if steps {
                             steps_key_end = Some(offsets.byte_at(span.end.index())?);
                         }
-                        keys.push(value);
                     }
                 }
                 flip(&mut stack, is_key);
@@ -221,7 +250,7 @@ pub(super) fn outline(source: &str) -> Option<Outline> {
                     return None;
                 }
                 stack.push(Frame::Mapping {
-                    keys: Vec::new(),
+                    keys: SeenKeys::default(),
                     at_key: true,
                     top,
                 });
@@ -412,6 +441,20 @@ impl<'a> ByteOffsets<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repeated_key_is_found_before_and_after_the_keys_are_hashed() {
+        for repeat in [0, 5, SCANNED_KEYS, SCANNED_KEYS + 1, 40] {
+            let mut keys = SeenKeys::default();
+            for n in 0..50 {
+                assert!(keys.insert(Cow::Owned(format!("k{n}"))), "k{n} is new");
+                if n == repeat {
+                    assert!(!keys.insert(Cow::Borrowed("k0")), "k0 again after {n}");
+                }
+            }
+            assert!(!keys.insert(Cow::Borrowed("k49")));
+        }
+    }
 
     fn steps(source: &str) -> Vec<String> {
         let outline = outline(source).expect("outlined");
