@@ -201,13 +201,8 @@ mod tests {
         // Seeded generator: templates and paths over a few literals, parameters and
         // patterns, of 0 to 4 segments; every template a path fits must be a candidate, in
         // order, and no candidate may have another length.
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |bound: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % bound) as usize
-        };
+        let mut rng = fastrand::Rng::with_seed(4000);
+        let mut next = move |bound: u64| rng.usize(..bound as usize);
         let words = ["pets", "users", "v1", "mine", "7", "7.json"];
         let parts = ["pets", "users", "v1", "mine", "{id}", "{id}.json", "x{id}"];
         for _ in 0..200 {

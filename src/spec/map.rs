@@ -227,13 +227,8 @@ mod tests {
     fn a_repeated_key_keeps_its_first_place_and_its_last_value_at_every_size() {
         // Seeded generator: sizes on both sides of the switch to a hash index, keys drawn
         // from a small range so that repeats are common.
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |bound: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            u32::try_from(seed % bound).unwrap_or(0)
-        };
+        let mut rng = fastrand::Rng::with_seed(16);
+        let mut next = move |bound: u64| u32::try_from(rng.u64(..bound)).unwrap_or(0);
         for round in 0..400 {
             let len = next(70) as usize;
             let range = u64::from(next(60) + 1);
