@@ -76,25 +76,25 @@ impl CoverageBook {
     /// `GET` it led to got the step's status, which the contract check judged. A hop to
     /// another origin (a file store, a login page) is not this API's traffic.
     fn record(&mut self, documents: &[usize], step: &StepResult) {
-        let mut requests = vec![(step.method.as_str(), step.url.as_str(), step.status)];
-        if !step.redirects.is_empty() {
-            let origin = |url: &str| url::Url::parse(url).ok().map(|url| url.origin());
-            let first = origin(&step.url);
-            requests.clear();
-            let (mut method, mut url) = (step.method.as_str(), step.url.as_str());
-            for hop in &step.redirects {
-                requests.push((method, url, Some(hop.status)));
-                (method, url) = (hop.method.as_str(), hop.url.as_str());
+        // Each request with the status it got: the step's own, then the one each redirect sent.
+        let sent = std::iter::once((step.method.as_str(), step.url.as_str())).chain(
+            step.redirects
+                .iter()
+                .map(|hop| (hop.method.as_str(), hop.url.as_str())),
+        );
+        let got =
+            (step.redirects.iter().map(|hop| Some(hop.status))).chain(std::iter::once(step.status));
+        let origin = |url: &str| url::Url::parse(url).ok().map(|url| url.origin());
+        let first = (!step.redirects.is_empty()).then(|| origin(&step.url));
+        for ((method, url), status) in sent.zip(got) {
+            if first.as_ref().is_some_and(|first| origin(url) != *first) {
+                continue;
             }
-            requests.push((method, url, step.status));
-            requests.retain(|(_, url, _)| origin(url) == first);
-        }
-        for index in documents {
-            if let Some(document) = self.documents.get_mut(*index) {
-                for (method, url, status) in &requests {
+            for index in documents {
+                if let Some(document) = self.documents.get_mut(*index) {
                     document
                         .coverage
-                        .record(&document.contract, method, url, *status);
+                        .record(&document.contract, method, url, status);
                 }
             }
         }
