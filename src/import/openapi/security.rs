@@ -18,7 +18,7 @@ pub(super) struct Secured {
 
 impl Secured {
     /// Whether the parameter `name` in `location` is the API key this auth sends.
-    pub(super) fn sends(&self, location: &str, name: &str) -> bool {
+    pub(super) fn sends_parameter(&self, location: &str, name: &str) -> bool {
         self.sends
             .as_ref()
             .is_some_and(|(place, key)| match *place {

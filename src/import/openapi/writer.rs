@@ -155,7 +155,7 @@ impl Writer<'_> {
             }
             // The API key `auth` sends: written once, as a secret input, not also as the
             // document's example.
-            if auth.is_some_and(|auth| auth.sends(location, name)) {
+            if auth.is_some_and(|auth| auth.sends_parameter(location, name)) {
                 continue;
             }
             if location == "path" {
