@@ -12,6 +12,7 @@ pub mod pruned;
 pub mod scan;
 pub mod snapshot;
 pub mod sorted;
+mod structural;
 
 use std::cell::OnceCell;
 

@@ -17,6 +17,7 @@ use serde::Deserialize as _;
 
 use super::document::{Document, Text};
 use super::plan::{BodyPlan, Need, Parts};
+use super::structural;
 
 /// `text` parsed as far as `plan` needs, or `None` when serde's pruned parse must judge it.
 pub fn parse<'a>(text: &'a str, plan: &BodyPlan) -> Option<Document<'a>> {
@@ -25,6 +26,7 @@ pub fn parse<'a>(text: &'a str, plan: &BodyPlan) -> Option<Document<'a>> {
         bytes: text.as_bytes(),
         at: 0,
         depth: 0,
+        by_blocks: true,
     };
     scan.blank();
     let document = scan.value(&plan.root)?;
@@ -48,6 +50,9 @@ struct Scan<'a> {
     bytes: &'a [u8],
     at: usize,
     depth: usize,
+    /// Whether a container read past is first given to [`structural`] (not while reading
+    /// one it could not judge, so no byte is looked at by it twice).
+    by_blocks: bool,
 }
 
 impl<'a> Scan<'a> {
@@ -283,6 +288,23 @@ impl<'a> Scan<'a> {
                 self.at += 1;
                 self.string_body().map(drop)
             }
+            b'{' | b'[' if self.by_blocks => {
+                let text = self.text;
+                let judged = structural::skip_container(
+                    self.bytes,
+                    self.at,
+                    MAX_DEPTH.saturating_sub(self.depth),
+                    |at| number_end(text, at),
+                );
+                if let Some(end) = judged {
+                    self.at = end;
+                    return Some(());
+                }
+                self.by_blocks = false;
+                let skipped = self.skip();
+                self.by_blocks = true;
+                skipped
+            }
             b'{' => {
                 self.enter()?;
                 let mut first = true;
@@ -450,6 +472,34 @@ impl<'a> Scan<'a> {
             _ => None,
         }
     }
+}
+
+/// The end of the number at `at` in `text`, when serde_json surely accepts its value.
+pub(super) fn number_end(text: &str, at: usize) -> Option<usize> {
+    let mut scan = Scan {
+        text,
+        bytes: text.as_bytes(),
+        at,
+        depth: 0,
+        by_blocks: false,
+    };
+    scan.number()?;
+    Some(scan.at)
+}
+
+/// The end of the value at `at` in `text` as the scan reads past it byte by byte, without
+/// [`structural`]; for tests that hold one to the other.
+#[cfg(test)]
+pub(super) fn skip_byte_by_byte(text: &str, at: usize) -> Option<usize> {
+    let mut scan = Scan {
+        text,
+        bytes: text.as_bytes(),
+        at,
+        depth: 0,
+        by_blocks: false,
+    };
+    scan.skip()?;
+    Some(scan.at)
 }
 
 /// The bytes of `word` (little-endian) that are a quote, a backslash or a control character:

@@ -1,0 +1,684 @@
+//! Reading past a whole JSON array or object 64 bytes at a time, in the manner of simdjson:
+//! each block's quotes, backslashes, brackets, colons, commas, blanks and control characters
+//! are found at once with SSE2, the strings are masked out with a running XOR of the quotes,
+//! and what is left — one bit per token — is checked against JSON's grammar token by token.
+//! A string's contents and the blanks between tokens are never looked at one byte at a
+//! time.
+//!
+//! It answers only when it is sure: the end of a container serde_json accepts, or `None`,
+//! and [`super::scan`] then reads the same bytes its own way (which judges surrogate pairs,
+//! bad syntax and everything else exactly). It says `None` for a `\u` escape naming a
+//! surrogate, a control character in a string, nesting past the depth it is given, a number
+//! the scan leaves to serde_json, and anything that is not JSON.
+//!
+//! On targets other than x86_64 it always says `None`.
+
+/// The end of the array or object starting at `start` (at its `{` or `[`), when it is JSON
+/// that serde_json accepts, nests at most `depth_left` containers deep (itself included)
+/// and every number in it is one `number_end` judges (the end of the number starting at
+/// the index it is given). `None` when it is not, or this pass cannot tell.
+#[cfg(target_arch = "x86_64")]
+pub fn skip_container(
+    bytes: &[u8],
+    start: usize,
+    depth_left: usize,
+    number_end: impl FnMut(usize) -> Option<usize>,
+) -> Option<usize> {
+    Tokens::new(bytes, start, depth_left, number_end).run()
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+pub fn skip_container(
+    _bytes: &[u8],
+    _start: usize,
+    _depth_left: usize,
+    _number_end: impl FnMut(usize) -> Option<usize>,
+) -> Option<usize> {
+    None
+}
+
+/// The bytes of one block of 64 that are each kind, bit `i` for byte `i`.
+#[derive(Debug, Default, PartialEq)]
+struct Classes {
+    quote: u64,
+    backslash: u64,
+    /// `{`, `}`, `[`, `]`, `:` and `,`.
+    structural: u64,
+    /// JSON's blanks: space, tab, line feed, carriage return.
+    blank: u64,
+    /// Bytes below 0x20.
+    control: u64,
+}
+
+/// One block's classes, by AVX2 when the CPU has it (`avx2`), else by SSE2 (part of every
+/// x86_64 CPU).
+#[cfg(target_arch = "x86_64")]
+fn classify(block: &[u8; 64], avx2: bool) -> Classes {
+    if avx2 {
+        // SAFETY: `avx2` is only true when the CPU has AVX2 (see `Tokens::new`).
+        unsafe { classify_avx2(block) }
+    } else {
+        classify_sse2(block)
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn classify_sse2(block: &[u8; 64]) -> Classes {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    let mut classes = Classes::default();
+    for (i, lane) in block.chunks_exact(16).enumerate() {
+        // SAFETY: SSE2 is enabled on every x86_64 target, and the load reads the 16 bytes
+        // of `lane`, which `chunks_exact` guarantees it has.
+        let masks = unsafe {
+            let v = _mm_loadu_si128(lane.as_ptr().cast::<__m128i>());
+            let is = |byte: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(byte as i8));
+            // `[` and `{` differ in bit 0x20 only, as `]` and `}` do.
+            let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+            let opening = _mm_cmpeq_epi8(folded, _mm_set1_epi8(b'{' as i8));
+            let closing = _mm_cmpeq_epi8(folded, _mm_set1_epi8(b'}' as i8));
+            let structural = _mm_or_si128(
+                _mm_or_si128(opening, closing),
+                _mm_or_si128(is(b':'), is(b',')),
+            );
+            let blank = _mm_or_si128(
+                _mm_or_si128(is(b' '), is(b'\t')),
+                _mm_or_si128(is(b'\n'), is(b'\r')),
+            );
+            let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+            [is(b'"'), is(b'\\'), structural, blank, control]
+                .map(|m| u64::from(_mm_movemask_epi8(m) as u16))
+        };
+        classes.add(masks, 16 * i);
+    }
+    classes
+}
+
+/// [`classify_sse2`] 32 bytes at a time.
+///
+/// # Safety
+///
+/// The CPU must have AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn classify_avx2(block: &[u8; 64]) -> Classes {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8,
+        _mm256_or_si256, _mm256_set1_epi8,
+    };
+    let mut classes = Classes::default();
+    for (i, lane) in block.chunks_exact(32).enumerate() {
+        // SAFETY: the caller's CPU has AVX2, and the load reads the 32 bytes of `lane`,
+        // which `chunks_exact` guarantees it has.
+        let masks = unsafe {
+            let v = _mm256_loadu_si256(lane.as_ptr().cast::<__m256i>());
+            let is = |byte: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(byte as i8));
+            let folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
+            let opening = _mm256_cmpeq_epi8(folded, _mm256_set1_epi8(b'{' as i8));
+            let closing = _mm256_cmpeq_epi8(folded, _mm256_set1_epi8(b'}' as i8));
+            let structural = _mm256_or_si256(
+                _mm256_or_si256(opening, closing),
+                _mm256_or_si256(is(b':'), is(b',')),
+            );
+            let blank = _mm256_or_si256(
+                _mm256_or_si256(is(b' '), is(b'\t')),
+                _mm256_or_si256(is(b'\n'), is(b'\r')),
+            );
+            let control = _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1f)), v);
+            [is(b'"'), is(b'\\'), structural, blank, control]
+                .map(|m| u64::from(_mm256_movemask_epi8(m) as u32))
+        };
+        classes.add(masks, 32 * i);
+    }
+    classes
+}
+
+impl Classes {
+    /// Adds the masks of one lane (quote, backslash, structural, blank, control) starting
+    /// at byte `shift`.
+    fn add(&mut self, [quote, backslash, structural, blank, control]: [u64; 5], shift: usize) {
+        self.quote |= quote << shift;
+        self.backslash |= backslash << shift;
+        self.structural |= structural << shift;
+        self.blank |= blank << shift;
+        self.control |= control << shift;
+    }
+}
+
+/// Bit `i` set when an odd number of bits `0..=i` are set in `x`.
+fn prefix_xor(mut x: u64) -> u64 {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    x
+}
+
+/// What the grammar allows next, in which kind of container: the states of the check.
+mod state {
+    /// Before the container.
+    pub const START: u8 = 0;
+    /// A member's name or `}` (after `{`).
+    pub const FIRST_KEY: u8 = 1;
+    /// A member's name (after `,`).
+    pub const KEY: u8 = 2;
+    /// The `:` after a member's name.
+    pub const COLON: u8 = 3;
+    /// A member's value.
+    pub const MEMBER_VALUE: u8 = 4;
+    /// `,` or `}` after a member.
+    pub const AFTER_MEMBER: u8 = 5;
+    /// An element or `]` (after `[`).
+    pub const FIRST_ELEMENT: u8 = 6;
+    /// An element (after `,`).
+    pub const ELEMENT: u8 = 7;
+    /// `,` or `]` after an element.
+    pub const AFTER_ELEMENT: u8 = 8;
+}
+
+/// What a token does besides moving to a state (the actions of [`GRAMMAR`]); every
+/// state is below them.
+mod action {
+    pub const OPEN_OBJECT: u8 = 16;
+    pub const OPEN_ARRAY: u8 = 17;
+    pub const CLOSE: u8 = 18;
+    /// A number or literal as a member's value.
+    pub const MEMBER_SCALAR: u8 = 19;
+    /// A number or literal as an element.
+    pub const ELEMENT_SCALAR: u8 = 20;
+    pub const REFUSE: u8 = 255;
+}
+
+/// What a token does in each state, by its first byte (`{`, `[`, `}`, `]`, `:`, `,`, `"`,
+/// else a number or literal, or a byte no token starts with, which the scalar check
+/// refuses): the next state, or an action.
+const GRAMMAR: [[u8; 256]; 9] = {
+    use action::*;
+    use state::*;
+    const X: u8 = REFUSE;
+    #[rustfmt::skip]
+    let by_kind: [[u8; 8]; 9] = [
+        //  {            [           }      ]      :             ,        "              scalar
+        [OPEN_OBJECT, OPEN_ARRAY, X,     X,     X,            X,       X,             X],              // START
+        [X,           X,          CLOSE, X,     X,            X,       COLON,         X],              // FIRST_KEY
+        [X,           X,          X,     X,     X,            X,       COLON,         X],              // KEY
+        [X,           X,          X,     X,     MEMBER_VALUE, X,       X,             X],              // COLON
+        [OPEN_OBJECT, OPEN_ARRAY, X,     X,     X,            X,       AFTER_MEMBER,  MEMBER_SCALAR],  // MEMBER_VALUE
+        [X,           X,          CLOSE, X,     X,            KEY,     X,             X],              // AFTER_MEMBER
+        [OPEN_OBJECT, OPEN_ARRAY, X,     CLOSE, X,            X,       AFTER_ELEMENT, ELEMENT_SCALAR], // FIRST_ELEMENT
+        [OPEN_OBJECT, OPEN_ARRAY, X,     X,     X,            X,       AFTER_ELEMENT, ELEMENT_SCALAR], // ELEMENT
+        [X,           X,          X,     CLOSE, X,            ELEMENT, X,             X],              // AFTER_ELEMENT
+    ];
+    let mut grammar = [[0u8; 256]; 9];
+    let mut state = 0;
+    while state < 9 {
+        let mut byte = 0;
+        while byte < 256 {
+            let kind = match byte as u8 {
+                b'{' => 0,
+                b'[' => 1,
+                b'}' => 2,
+                b']' => 3,
+                b':' => 4,
+                b',' => 5,
+                b'"' => 6,
+                _ => 7,
+            };
+            grammar[state][byte] = by_kind[state][kind];
+            byte += 1;
+        }
+        state += 1;
+    }
+    grammar
+};
+
+/// The token-by-token check, with what it carries from one block to the next.
+struct Tokens<'a, F> {
+    bytes: &'a [u8],
+    start: usize,
+    depth_left: usize,
+    number_end: F,
+    state: u8,
+    /// Containers open, and which are objects (`objects[d]` for depth `d + 1`).
+    depth: usize,
+    objects: [bool; 128],
+    /// All ones when the previous block ended inside a string.
+    in_string: u64,
+    /// Whether the previous block's last byte is part of a number or literal.
+    in_scalar: u64,
+    /// Whether the previous block ended with a backslash that escapes this block's first
+    /// byte.
+    escapes_next: bool,
+    /// Whether the CPU has AVX2.
+    avx2: bool,
+}
+
+impl<'a, F: FnMut(usize) -> Option<usize>> Tokens<'a, F> {
+    fn new(bytes: &'a [u8], start: usize, depth_left: usize, number_end: F) -> Self {
+        Tokens {
+            bytes,
+            start,
+            // The stack of kinds holds 128 levels.
+            depth_left: depth_left.min(128),
+            number_end,
+            state: state::START,
+            depth: 0,
+            objects: [false; 128],
+            in_string: 0,
+            in_scalar: 0,
+            escapes_next: false,
+            avx2: std::is_x86_feature_detected!("avx2"),
+        }
+    }
+
+    fn run(mut self) -> Option<usize> {
+        if !matches!(self.bytes.get(self.start), Some(b'{' | b'[')) {
+            return None;
+        }
+        let mut base = self.start;
+        while base < self.bytes.len() {
+            let end = match self.bytes.get(base..base + 64) {
+                Some(block) => self.block(block.try_into().ok()?, base)?,
+                None => {
+                    let mut block = [b' '; 64];
+                    block[..self.bytes.len() - base].copy_from_slice(&self.bytes[base..]);
+                    self.block(&block, base)?
+                }
+            };
+            if let Some(end) = end {
+                return Some(end);
+            }
+            base += 64;
+        }
+        None
+    }
+
+    /// Checks the tokens of the block at `base`: the container's end if it is in it,
+    /// `Some(None)` to go on, `None` when this pass cannot tell.
+    fn block(&mut self, block: &[u8; 64], base: usize) -> Option<Option<usize>> {
+        let classes = classify(block, self.avx2);
+        let (escaped, bad_escapes) = self.escaped(block, base, classes.backslash);
+        let quote = classes.quote & !escaped;
+        let in_string = prefix_xor(quote) ^ self.in_string;
+        self.in_string = ((in_string as i64) >> 63) as u64;
+        // What is refused in a string: an escape this pass does not judge, and a control
+        // character (serde_json refuses them). Outside strings, a control character that is
+        // not a blank is taken as a scalar below, which no number or literal starts with.
+        // Either only counts before the container's end.
+        let refused = bad_escapes | (classes.control & in_string);
+        let scalar = !(classes.structural | classes.blank | quote | in_string);
+        let scalar_start = scalar & !((scalar << 1) | self.in_scalar);
+        self.in_scalar = scalar >> 63;
+        let mut tokens = (classes.structural & !in_string) | (quote & in_string) | scalar_start;
+        let mut state = self.state;
+        while tokens != 0 {
+            let i = tokens.trailing_zeros() as usize;
+            tokens &= tokens - 1;
+            let byte = block[i];
+            let next = GRAMMAR[usize::from(state)][usize::from(byte)];
+            if next < action::OPEN_OBJECT {
+                state = next;
+                continue;
+            }
+            state = match next {
+                action::OPEN_OBJECT | action::OPEN_ARRAY => {
+                    if self.depth == self.depth_left {
+                        return None;
+                    }
+                    let object = next == action::OPEN_OBJECT;
+                    self.objects[self.depth % 128] = object;
+                    self.depth += 1;
+                    if object {
+                        state::FIRST_KEY
+                    } else {
+                        state::FIRST_ELEMENT
+                    }
+                }
+                action::CLOSE => {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        let before = u64::MAX >> (63 - i);
+                        return (refused & before == 0).then_some(Some(base + i + 1));
+                    }
+                    if self.objects[(self.depth - 1) % 128] {
+                        state::AFTER_MEMBER
+                    } else {
+                        state::AFTER_ELEMENT
+                    }
+                }
+                action::MEMBER_SCALAR => {
+                    self.scalar(byte, base + i)?;
+                    state::AFTER_MEMBER
+                }
+                action::ELEMENT_SCALAR => {
+                    self.scalar(byte, base + i)?;
+                    state::AFTER_ELEMENT
+                }
+                _ => return None,
+            };
+        }
+        self.state = state;
+        (refused == 0).then_some(None)
+    }
+
+    /// The bytes of the block a backslash escapes (a backslash escaped itself escapes
+    /// nothing), and those of them that do not make an escape this pass accepts: JSON's
+    /// one-character escapes, and `\u` with four hex digits naming a character that is not a
+    /// surrogate (the scalar reader judges pairs).
+    fn escaped(&mut self, block: &[u8; 64], base: usize, backslash: u64) -> (u64, u64) {
+        let mut escaped = u64::from(std::mem::take(&mut self.escapes_next));
+        if backslash == 0 && escaped == 0 {
+            return (0, 0);
+        }
+        let mut each = backslash;
+        while each != 0 {
+            let i = each.trailing_zeros();
+            each &= each - 1;
+            if escaped & (1 << i) != 0 {
+                continue;
+            }
+            if i == 63 {
+                self.escapes_next = true;
+            } else {
+                escaped |= 1 << (i + 1);
+            }
+        }
+        let mut bad = 0;
+        let mut each = escaped;
+        while each != 0 {
+            let i = each.trailing_zeros();
+            each &= each - 1;
+            let accepted = match block[i as usize] {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => true,
+                b'u' => self.names_a_character(base + i as usize + 1),
+                _ => false,
+            };
+            if !accepted {
+                bad |= 1 << i;
+            }
+        }
+        (escaped, bad)
+    }
+
+    /// Whether the four bytes at `at` are hex digits naming a code unit that is not a
+    /// surrogate.
+    fn names_a_character(&self, at: usize) -> bool {
+        let Some(hex) = self.bytes.get(at..at + 4) else {
+            return false;
+        };
+        let mut unit = 0u32;
+        for &digit in hex {
+            match char::from(digit).to_digit(16) {
+                Some(value) => unit = unit << 4 | value,
+                None => return false,
+            }
+        }
+        !(0xD800..=0xDFFF).contains(&unit)
+    }
+
+    /// A number or literal at `at`, ending where a blank, a bracket, `:`, `,` or a quote
+    /// starts.
+    fn scalar(&mut self, byte: u8, at: usize) -> Option<()> {
+        let end = match byte {
+            b'1'..=b'9' => self.short_integer(at).or_else(|| (self.number_end)(at))?,
+            b'-' | b'0' => (self.number_end)(at)?,
+            b't' | b'f' | b'n' => {
+                let word: &[u8] = match byte {
+                    b't' => b"true",
+                    b'f' => b"false",
+                    _ => b"null",
+                };
+                let end = at + word.len();
+                (self.bytes.get(at..end)? == word).then_some(end)?
+            }
+            _ => return None,
+        };
+        matches!(
+            self.bytes.get(end),
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b'{' | b'}' | b'[' | b']' | b':' | b',' | b'"')
+        )
+        .then_some(())
+    }
+
+    /// The end of a number at `at` made of fewer than 16 digits only (no fraction or
+    /// exponent follows), whose value serde_json surely accepts; else `None`.
+    fn short_integer(&self, at: usize) -> Option<usize> {
+        let digits = self
+            .bytes
+            .get(at..)?
+            .iter()
+            .take(16)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let end = at + digits;
+        (digits < 16 && !matches!(self.bytes.get(end), Some(b'.' | b'e' | b'E'))).then_some(end)
+    }
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_byte_is_classified_as_a_byte_by_byte_look_would() {
+        let mut rng = fastrand::Rng::with_seed(64);
+        let interesting = b"\"\\{}[]:, \t\n\r\x00\x1f\x20\x7f\x80\xff[{;+ ";
+        for _ in 0..2_000 {
+            let block: [u8; 64] = std::array::from_fn(|_| {
+                if rng.bool() {
+                    interesting[rng.usize(..interesting.len())]
+                } else {
+                    rng.u8(..)
+                }
+            });
+            let mut want = Classes::default();
+            for (i, &b) in block.iter().enumerate() {
+                let bit = 1u64 << i;
+                let set = |mask: &mut u64, yes: bool| {
+                    if yes {
+                        *mask |= bit;
+                    }
+                };
+                set(&mut want.quote, b == b'"');
+                set(&mut want.backslash, b == b'\\');
+                set(&mut want.structural, b"{}[]:,".contains(&b));
+                set(&mut want.blank, b" \t\n\r".contains(&b));
+                set(&mut want.control, b < 0x20);
+            }
+            assert_eq!(classify_sse2(&block), want, "{block:?}");
+            if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2.
+                assert_eq!(unsafe { classify_avx2(&block) }, want, "{block:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn nesting_is_judged_up_to_the_depth_given() {
+        let mut text = String::from("1");
+        for depth in 1..=130 {
+            text = if depth % 2 == 0 {
+                format!("{{\"a\": {text}}}")
+            } else {
+                format!("[{text}]")
+            };
+            let judged = skip_container(text.as_bytes(), 0, 100, |at| Some(at + 1));
+            assert_eq!(judged, (depth <= 100).then_some(text.len()), "{depth}");
+        }
+    }
+
+    #[test]
+    fn prefix_xor_marks_the_bits_after_an_odd_count() {
+        let mut rng = fastrand::Rng::with_seed(65);
+        for _ in 0..1_000 {
+            let x = rng.u64(..);
+            let mut want = 0u64;
+            let mut odd = false;
+            for i in 0..64 {
+                odd ^= x & (1 << i) != 0;
+                want |= u64::from(odd) << i;
+            }
+            assert_eq!(prefix_xor(x), want);
+        }
+    }
+}
+
+/// The pass against the byte-by-byte scan and serde_json, on seeded random documents and
+/// mutations of them.
+#[cfg(all(test, target_arch = "x86_64"))]
+mod differential {
+    use super::skip_container;
+    use crate::check::scan::{number_end, skip_byte_by_byte};
+
+    /// A random JSON value, written with random blanks; whether it holds a surrogate pair
+    /// (which this pass leaves to the scan).
+    fn value(rng: &mut fastrand::Rng, depth: usize, out: &mut String) -> bool {
+        let blank = |rng: &mut fastrand::Rng, out: &mut String| {
+            for _ in 0..rng.usize(..3) {
+                out.push([' ', '\n', '\t', '\r'][rng.usize(..4)]);
+            }
+        };
+        let container = depth < 6 && rng.u8(..10) < 4;
+        let mut pair = false;
+        if container {
+            let object = rng.bool();
+            out.push(if object { '{' } else { '[' });
+            blank(rng, out);
+            for i in 0..rng.usize(..6) {
+                if i > 0 {
+                    out.push(',');
+                    blank(rng, out);
+                }
+                if object {
+                    pair |= string(rng, out);
+                    blank(rng, out);
+                    out.push(':');
+                    blank(rng, out);
+                }
+                pair |= value(rng, depth + 1, out);
+                blank(rng, out);
+            }
+            out.push(if object { '}' } else { ']' });
+            return pair;
+        }
+        match rng.u8(..6) {
+            0 => pair = string(rng, out),
+            1 => out.push_str(["true", "false", "null"][rng.usize(..3)]),
+            2 => out.push_str(&rng.i64(..).to_string()),
+            3 => out.push_str(&format!("{}", rng.f64() * 1e6 - 5e5)),
+            4 => out.push_str(["0", "-0", "1e5", "2E-3", "-1.5e+10", "0.25"][rng.usize(..6)]),
+            _ => {
+                out.push(char::from(rng.u8(b'1'..=b'9')));
+                (0..rng.usize(..40)).for_each(|_| out.push(char::from(rng.u8(b'0'..=b'9'))));
+            }
+        }
+        pair
+    }
+
+    /// A random string, long enough at times to cross a block, with escapes of every kind.
+    fn string(rng: &mut fastrand::Rng, out: &mut String) -> bool {
+        let mut pair = false;
+        out.push('"');
+        let long = rng.u8(..8) == 0;
+        for _ in 0..rng.usize(..if long { 150 } else { 12 }) {
+            match rng.u8(..20) {
+                0 => out.push_str(
+                    ["\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t"][rng.usize(..8)],
+                ),
+                1 => out.push_str(["\\u00e9", "\\u0041", "\\uFFFF", "\\u2028"][rng.usize(..4)]),
+                2 => {
+                    out.push_str("\\ud83d\\ude00");
+                    pair = true;
+                }
+                3 => out.push(['é', '€', '𝄞', '{', '[', ':', ','][rng.usize(..7)]),
+                _ => match char::from(rng.u8(b' '..=b'~')) {
+                    '"' | '\\' => out.push('q'),
+                    c => out.push(c),
+                },
+            }
+        }
+        out.push('"');
+        pair
+    }
+
+    /// What the pass says of `text` from `at` must be the scan's answer, when it gives one;
+    /// whether it gave one.
+    fn agrees(text: &str, at: usize, context: &str) -> bool {
+        let judged = skip_container(text.as_bytes(), at, 100, |n| number_end(text, n));
+        let Some(end) = judged else {
+            return false;
+        };
+        assert_eq!(
+            skip_byte_by_byte(text, at),
+            Some(end),
+            "{context}: the pass ended at {end} in {text:?}"
+        );
+        assert!(
+            serde_json::from_str::<serde::de::IgnoredAny>(&text[at..end]).is_ok(),
+            "{context}: serde_json refuses what the pass accepted: {:?}",
+            &text[at..end]
+        );
+        true
+    }
+
+    #[test]
+    fn it_accepts_what_the_scan_accepts_and_ends_where_it_ends() {
+        let mut rng = fastrand::Rng::with_seed(9535);
+        let mutations: &[&str] = &[
+            "\"", "\\", "{", "}", "[", "]", ":", ",", " ", "\u{1}", "\n", "x", "0", "-", ".", "e",
+            "tru", "\\u", "\\ud800", "é", "01", "1e999",
+        ];
+        let (mut valid, mut judged_valid, mut judged_mutated) = (0, 0, 0);
+        for round in 0..20_000 {
+            let mut text = String::new();
+            let prefix = "x".repeat(rng.usize(..70));
+            text.push_str(&prefix);
+            let at = text.len();
+            let mut body = String::new();
+            let pair = value(&mut rng, 0, &mut body);
+            if !body.starts_with(['[', '{']) {
+                body = format!("[{body}]");
+            }
+            text.push_str(&body);
+            // What follows the container is never read.
+            text.push_str(["", ", \"\u{1}\\q\\ud800\"", "]]]", " 1e999 \\x"][rng.usize(..4)]);
+            if agrees(&text, at, &format!("round {round}")) {
+                judged_valid += 1;
+            } else {
+                assert!(
+                    pair,
+                    "round {round}: the pass could not tell a valid container: {body:?}"
+                );
+            }
+            valid += 1;
+            for _ in 0..3 {
+                let mut mutated = body.clone();
+                let mut point = rng.usize(..=mutated.len());
+                while !mutated.is_char_boundary(point) {
+                    point -= 1;
+                }
+                match rng.u8(..3) {
+                    0 => mutated.insert_str(point, mutations[rng.usize(..mutations.len())]),
+                    1 if point < mutated.len() => {
+                        mutated.remove(point);
+                    }
+                    _ => {
+                        mutated.truncate(point);
+                        mutated.push_str(mutations[rng.usize(..mutations.len())]);
+                    }
+                }
+                let text = format!("{prefix}{mutated}");
+                if agrees(&text, at, &format!("round {round}, mutated")) {
+                    judged_mutated += 1;
+                }
+            }
+        }
+        assert_eq!(valid, 20_000);
+        assert!(judged_valid > 10_000, "{judged_valid} judged");
+        assert!(judged_mutated > 5_000, "{judged_mutated} judged");
+    }
+}
