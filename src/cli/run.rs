@@ -85,20 +85,49 @@ impl Write for Terminal {
 
 /// Writes `bytes` (what one event prints) in one go. A stream that strips colour writes each
 /// piece between two escapes on its own (a system call each, where the output is not a
-/// terminal), so the colour is stripped here first.
-fn write_event<S: anstream::stream::RawStream>(
-    out: &mut anstream::AutoStream<S>,
-    bytes: &[u8],
-) -> std::io::Result<usize>
+/// terminal), so the colour is stripped here first and the text written to the stream
+/// underneath.
+fn write_event<S>(out: &mut anstream::AutoStream<S>, bytes: &[u8]) -> std::io::Result<usize>
 where
+    S: anstream::stream::RawStream,
     anstream::AutoStream<S>: Write,
+    for<'s> &'s S: Write,
 {
     if out.current_choice() == anstream::ColorChoice::Never {
-        out.write_all(&anstream::adapter::strip_bytes(bytes).into_vec())?;
+        out.as_inner().write_all(&without_styles(bytes))?;
     } else {
         out.write_all(bytes)?;
     }
     Ok(bytes.len())
+}
+
+/// `bytes` without the styles the reporters write (`ESC [ … m` and the like); anything else
+/// that starts with `ESC` is left to `anstream`'s stripping.
+fn without_styles(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    const ESC: u8 = 0x1b;
+    if memchr::memchr(ESC, bytes).is_none() {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut plain = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some(at) = memchr::memchr(ESC, rest) {
+        plain.extend_from_slice(&rest[..at]);
+        let sequence = &rest[at + 1..];
+        let Some(parameters) = sequence.strip_prefix(b"[") else {
+            return anstream::adapter::strip_bytes(bytes).into_vec().into();
+        };
+        // Parameter and intermediate bytes, then one final byte (ECMA-48).
+        let length = parameters
+            .iter()
+            .take_while(|b| (0x20..=0x3f).contains(*b))
+            .count();
+        match parameters.get(length) {
+            Some(0x40..=0x7e) => rest = &parameters[length + 1..],
+            _ => return anstream::adapter::strip_bytes(bytes).into_vec().into(),
+        }
+    }
+    plain.extend_from_slice(rest);
+    plain.into()
 }
 
 /// The most collection runs (collections times iterations or data rows) in one invocation
@@ -794,5 +823,46 @@ fn nothing_selected(args: &RunArgs, loaded: usize) -> String {
                 .join(", ")
         ),
         _ => "no collection matches the selection; nothing to run".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_styles;
+
+    #[test]
+    fn styles_are_stripped_as_anstream_strips_them() {
+        let mut rng = fastrand::Rng::with_seed(48);
+        let pieces: &[&[u8]] = &[
+            b"\x1b[32m",
+            b"\x1b[0m",
+            b"\x1b[1;2m",
+            b"\x1b[m",
+            b"\x1b[38;5;208m",
+            b"\x1b",
+            b"\x1b[",
+            b"\x1b[12",
+            b"\x1b]8;;http://x\x07",
+            b"\x1bc",
+            b"  \xe2\x9c\x93 step ",
+            b"200",
+            b"\n",
+            b"\t",
+            b"[x]",
+            b"\xc3\xa9",
+        ];
+        for _ in 0..5_000 {
+            let mut line = Vec::new();
+            for _ in 0..rng.usize(..8) {
+                line.extend_from_slice(pieces[rng.usize(..pieces.len())]);
+            }
+            let want = anstream::adapter::strip_bytes(&line).into_vec();
+            assert_eq!(
+                without_styles(&line).as_ref(),
+                want.as_slice(),
+                "{:?}",
+                String::from_utf8_lossy(&line)
+            );
+        }
     }
 }
