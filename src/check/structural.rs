@@ -52,6 +52,40 @@ struct Classes {
     control: u64,
 }
 
+/// One block's classes, byte by byte: what the SIMD versions must find, and what other
+/// targets would use (they do not: it is slower than the scan).
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn classify_bytewise(block: &[u8; 64]) -> Classes {
+    let mut classes = Classes::default();
+    for (i, &byte) in block.iter().enumerate() {
+        let bit = 1u64 << i;
+        let set = |mask: &mut u64, yes: bool| *mask |= if yes { bit } else { 0 };
+        set(&mut classes.quote, byte == b'"');
+        set(&mut classes.backslash, byte == b'\\');
+        set(&mut classes.structural, b"{}[]:,".contains(&byte));
+        set(&mut classes.blank, b" \t\n\r".contains(&byte));
+        set(&mut classes.control, byte < 0x20);
+    }
+    classes
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn classify(block: &[u8; 64], _avx2: bool) -> Classes {
+    classify_bytewise(block)
+}
+
+/// Whether the CPU has AVX2.
+fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 /// One block's classes, by AVX2 when the CPU has it (`avx2`), else by SSE2 (part of every
 /// x86_64 CPU).
 #[cfg(target_arch = "x86_64")]
@@ -273,7 +307,7 @@ impl<'a, F: FnMut(usize) -> Option<usize>> Tokens<'a, F> {
             in_string: 0,
             in_scalar: 0,
             escapes_next: false,
-            avx2: std::is_x86_feature_detected!("avx2"),
+            avx2: has_avx2(),
         }
     }
 
@@ -478,20 +512,7 @@ mod tests {
                     rng.u8(..)
                 }
             });
-            let mut want = Classes::default();
-            for (i, &b) in block.iter().enumerate() {
-                let bit = 1u64 << i;
-                let set = |mask: &mut u64, yes: bool| {
-                    if yes {
-                        *mask |= bit;
-                    }
-                };
-                set(&mut want.quote, b == b'"');
-                set(&mut want.backslash, b == b'\\');
-                set(&mut want.structural, b"{}[]:,".contains(&b));
-                set(&mut want.blank, b" \t\n\r".contains(&b));
-                set(&mut want.control, b < 0x20);
-            }
+            let want = classify_bytewise(&block);
             assert_eq!(classify_sse2(&block), want, "{block:?}");
             if std::is_x86_feature_detected!("avx2") {
                 // SAFETY: the CPU has AVX2.
