@@ -32,6 +32,9 @@ pub(super) struct Run<'a> {
     pub(super) files: Vec<Source<'a>>,
     /// How often each snapshot key was used so far (a loop runs a step more than once).
     pub(super) snapshot_keys: std::collections::HashMap<String, usize>,
+    /// The last URL text parsed, and what it parsed to: consecutive steps often call the
+    /// same URL, and parsing one costs more than the rest of rendering a request.
+    pub(super) last_url: Option<(String, reqwest::Url)>,
 }
 
 impl<'a> Run<'a> {
@@ -56,6 +59,7 @@ impl<'a> Run<'a> {
                 positions: &collection.positions,
             }],
             snapshot_keys: std::collections::HashMap::new(),
+            last_url: None,
         }
     }
 

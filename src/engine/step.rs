@@ -421,7 +421,7 @@ fn next_page_number(url: &reqwest::Url, name: &str) -> String {
 fn render(
     request: &Request,
     field: FieldPath,
-    run: &Run<'_>,
+    run: &mut Run<'_>,
 ) -> Result<OutgoingRequest, StepError> {
     let (collection, options) = (run.collection, run.options);
     let templates = &collection.templates;
@@ -433,12 +433,19 @@ fn render(
             .map_err(|e| StepError::render(&at(), e))
     };
     let url_text = text(&request.url, &|| field.key("url"))?;
-    let mut url = reqwest::Url::parse(&url_text).map_err(|e| {
-        StepError::transport(&TransportError::InvalidUrl {
-            url: url_text.clone(),
-            reason: e.to_string(),
-        })
-    })?;
+    let mut url = match &run.last_url {
+        Some((text, url)) if *text == url_text => url.clone(),
+        _ => {
+            let url = reqwest::Url::parse(&url_text).map_err(|e| {
+                StepError::transport(&TransportError::InvalidUrl {
+                    url: url_text.clone(),
+                    reason: e.to_string(),
+                })
+            })?;
+            run.last_url = Some((url_text, url.clone()));
+            url
+        }
+    };
     if !request.query.is_empty() {
         let mut pairs = url.query_pairs_mut();
         for (name, template) in &request.query {
