@@ -483,15 +483,11 @@ impl<'a, F: FnMut(usize) -> Option<usize>> Tokens<'a, F> {
     /// The end of a number at `at` made of fewer than 16 digits only (no fraction or
     /// exponent follows), whose value serde_json surely accepts; else `None`.
     fn short_integer(&self, at: usize) -> Option<usize> {
-        let digits = self
-            .bytes
-            .get(at..)?
-            .iter()
-            .take(16)
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        let end = at + digits;
-        (digits < 16 && !matches!(self.bytes.get(end), Some(b'.' | b'e' | b'E'))).then_some(end)
+        let mut end = at;
+        while end - at < 16 && self.bytes.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+        (end - at < 16 && !matches!(self.bytes.get(end), Some(b'.' | b'e' | b'E'))).then_some(end)
     }
 }
 
