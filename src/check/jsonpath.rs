@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use jsonpath_rust::parser::model::JpQuery;
+use jsonpath_rust::parser::model::{JpQuery, Segment, Selector};
 use jsonpath_rust::query::queryable::Queryable;
 
 use super::plan::Need;
@@ -16,6 +16,17 @@ pub struct JsonPath {
     query: Arc<JpQuery>,
     /// What of a document the path can read (`None`: all of it), for a pruned parse.
     need: Option<Arc<Need>>,
+    /// The path's steps when it names one node by names and indices only (`$.a[0].b`),
+    /// which is then found directly, not through the crate's evaluator (which writes out
+    /// every node's path as it goes).
+    singular: Option<Arc<[Step]>>,
+}
+
+/// One step of a singular path.
+#[derive(Debug)]
+enum Step {
+    Name(String),
+    Index(i64),
 }
 
 /// Why a JSONPath does not compile.
@@ -35,6 +46,7 @@ impl JsonPath {
             .map(|query| JsonPath {
                 source: source.into(),
                 need: super::plan::of_query(&query).map(Arc::new),
+                singular: singular(&query),
                 query: Arc::new(query),
             })
             .map_err(|error| JsonPathError {
@@ -45,6 +57,14 @@ impl JsonPath {
 
     /// Every node the path selects in `document`, in document order.
     pub fn query<'a, T: Queryable>(&self, document: &'a T) -> Vec<&'a T> {
+        match &self.singular {
+            Some(steps) => walk(steps, document).into_iter().collect(),
+            None => self.evaluate(document),
+        }
+    }
+
+    /// [`Self::query`] by the crate's evaluator.
+    fn evaluate<'a, T: Queryable>(&self, document: &'a T) -> Vec<&'a T> {
         match jsonpath_rust::query::js_path_process(&self.query, document) {
             Ok(nodes) => nodes.into_iter().map(|node| node.val).collect(),
             // The crate reports a function result in place of nodes as an error; a query
@@ -81,6 +101,49 @@ impl fmt::Display for JsonPath {
     }
 }
 
+/// The steps of `query` when each of its segments is one name or one index.
+fn singular(query: &JpQuery) -> Option<Arc<[Step]>> {
+    query
+        .segments
+        .iter()
+        .map(|segment| {
+            let selector = match segment {
+                Segment::Selector(selector) => selector,
+                Segment::Selectors(selectors) if selectors.len() == 1 => &selectors[0],
+                _ => return None,
+            };
+            match selector {
+                Selector::Name(name) => Some(Step::Name(name.clone())),
+                Selector::Index(index) => Some(Step::Index(*index)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The node `steps` lead to from `node`, as RFC 9535 selects it: a name in an object (the
+/// last member of a repeated name, as `Queryable::get` finds it), an index in an array
+/// (negative from its end).
+fn walk<'a, T: Queryable>(steps: &[Step], mut node: &'a T) -> Option<&'a T> {
+    for step in steps {
+        node = match step {
+            Step::Name(name) => node.get(name)?,
+            Step::Index(index) => {
+                let items = node.as_array()?;
+                let at = if *index >= 0 {
+                    usize::try_from(*index).ok()?
+                } else {
+                    items
+                        .len()
+                        .checked_sub(usize::try_from(index.unsigned_abs()).ok()?)?
+                };
+                items.get(at)?
+            }
+        };
+    }
+    Some(node)
+}
+
 fn describe(error: &jsonpath_rust::parser::errors::JsonPathError) -> String {
     use jsonpath_rust::parser::errors::JsonPathError as E;
     match error {
@@ -105,6 +168,55 @@ mod tests {
         let doc = json!([{"id": 1}, {"id": 2}]);
         let path = JsonPath::compile("$[*].id").expect("valid");
         assert_eq!(path.query(&doc), vec![&json!(1), &json!(2)]);
+    }
+
+    #[test]
+    fn a_singular_path_selects_what_the_evaluator_selects() {
+        let mut rng = fastrand::Rng::with_seed(9535);
+        let names = ["a", "b", "", "a b", "é", "'"];
+        for _ in 0..3_000 {
+            let document = random_document(&mut rng, 0, &names);
+            let mut source = String::from("$");
+            for _ in 0..rng.usize(..4) {
+                match rng.u8(..4) {
+                    0 => source.push_str(&format!("[{}]", rng.i64(-4..5))),
+                    1 => source.push_str(&format!(".{}", ["a", "b"][rng.usize(..2)])),
+                    2 => source.push_str(&format!("[{}]", json!(names[rng.usize(..names.len())]))),
+                    _ => source.push_str(&format!("['{}']", ["a", "a b"][rng.usize(..2)])),
+                }
+            }
+            let path = JsonPath::compile(&source).expect("a valid path");
+            assert!(path.singular.is_some(), "{source}");
+            assert_eq!(
+                path.query(&document),
+                path.evaluate(&document),
+                "{source} in {document}"
+            );
+        }
+        for source in ["$[*]", "$..a", "$[0,1]", "$['a','b']", "$[0:1]", "$[?@.a]"] {
+            let path = JsonPath::compile(source).expect("a valid path");
+            assert!(path.singular.is_none(), "{source}");
+        }
+    }
+
+    fn random_document(rng: &mut fastrand::Rng, depth: usize, names: &[&str]) -> serde_json::Value {
+        match rng.u8(..if depth < 3 { 4 } else { 2 }) {
+            0 => json!(rng.u8(..)),
+            1 => json!(names[rng.usize(..names.len())]),
+            2 => serde_json::Value::Array(
+                (0..rng.usize(..5))
+                    .map(|_| random_document(rng, depth + 1, names))
+                    .collect(),
+            ),
+            _ => serde_json::Value::Object(
+                (0..rng.usize(..4))
+                    .map(|_| {
+                        let name = names[rng.usize(..names.len())].to_owned();
+                        (name, random_document(rng, depth + 1, names))
+                    })
+                    .collect(),
+            ),
+        }
     }
 
     #[test]
