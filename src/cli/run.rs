@@ -84,9 +84,8 @@ impl Write for Terminal {
 }
 
 /// Writes `bytes` (what one event prints) in one go. A stream that strips colour writes each
-/// piece between two escapes on its own (a system call each, where the output is not a
-/// terminal), so the colour is stripped here first and the text written to the stream
-/// underneath.
+/// piece between two escapes on its own (on stderr, a system call each), so the colour is
+/// stripped here first and the text written to the stream underneath.
 fn write_event<S>(out: &mut anstream::AutoStream<S>, bytes: &[u8]) -> std::io::Result<usize>
 where
     S: anstream::stream::RawStream,
@@ -101,10 +100,21 @@ where
     Ok(bytes.len())
 }
 
-/// `bytes` without the styles the reporters write (`ESC [ … m` and the like); anything else
-/// that starts with `ESC` is left to `anstream`'s stripping.
+/// `bytes` without the styles the reporters write (`ESC [ … m` and the like), as
+/// `anstream`'s stripping would leave it; anything else it might strip (another escape, a
+/// control character other than a blank, DEL, a C1 control) is left to it.
 fn without_styles(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     const ESC: u8 = 0x1b;
+    let stripped_by_anstream = |window: &[u8]| match window {
+        [b'\t' | b'\n' | 0x0c | b'\r' | ESC, ..] => false,
+        [0..=0x1f | 0x7f, ..] | [0xc2, 0x80..=0x9f] => true,
+        _ => false,
+    };
+    if bytes.windows(2).any(stripped_by_anstream)
+        || bytes.last().is_some_and(|&b| stripped_by_anstream(&[b]))
+    {
+        return anstream::adapter::strip_bytes(bytes).into_vec().into();
+    }
     if memchr::memchr(ESC, bytes).is_none() {
         return std::borrow::Cow::Borrowed(bytes);
     }
@@ -850,6 +860,14 @@ mod tests {
             b"\t",
             b"[x]",
             b"\xc3\xa9",
+            b"\x07",
+            b"\x08",
+            b"\x0b",
+            b"\x0c",
+            b"\x7f",
+            b"\xc2\x85",
+            b"\xc2\x9b",
+            b"\xc2\xa0",
         ];
         for _ in 0..5_000 {
             let mut line = Vec::new();
