@@ -476,13 +476,7 @@ impl<'a> Scan<'a> {
 
 /// The end of the number at `at` in `text`, when serde_json surely accepts its value.
 pub(super) fn number_end(text: &str, at: usize) -> Option<usize> {
-    let mut scan = Scan {
-        text,
-        bytes: text.as_bytes(),
-        at,
-        depth: 0,
-        by_blocks: false,
-    };
+    let mut scan = Scan::byte_by_byte(text, at);
     scan.number()?;
     Some(scan.at)
 }
@@ -491,15 +485,22 @@ pub(super) fn number_end(text: &str, at: usize) -> Option<usize> {
 /// [`structural`]; for tests that hold one to the other.
 #[cfg(test)]
 pub(super) fn skip_byte_by_byte(text: &str, at: usize) -> Option<usize> {
-    let mut scan = Scan {
-        text,
-        bytes: text.as_bytes(),
-        at,
-        depth: 0,
-        by_blocks: false,
-    };
+    let mut scan = Scan::byte_by_byte(text, at);
     scan.skip()?;
     Some(scan.at)
+}
+
+impl<'a> Scan<'a> {
+    /// A scan of `text` from `at`, at the top level, that does not use [`structural`].
+    fn byte_by_byte(text: &'a str, at: usize) -> Self {
+        Scan {
+            text,
+            bytes: text.as_bytes(),
+            at,
+            depth: 0,
+            by_blocks: false,
+        }
+    }
 }
 
 /// The bytes of `word` (little-endian) that are a quote, a backslash or a control character:
