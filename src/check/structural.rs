@@ -239,7 +239,7 @@ mod action {
 /// What a token does in each state, by its first byte (`{`, `[`, `}`, `]`, `:`, `,`, `"`,
 /// else a number or literal, or a byte no token starts with, which the scalar check
 /// refuses): the next state, or an action.
-const GRAMMAR: [[u8; 256]; 9] = {
+const GRAMMAR: [[u8; 256]; 16] = {
     use action::*;
     use state::*;
     const X: u8 = REFUSE;
@@ -256,7 +256,9 @@ const GRAMMAR: [[u8; 256]; 9] = {
         [OPEN_OBJECT, OPEN_ARRAY, X,     X,     X,            X,       AFTER_ELEMENT, ELEMENT_SCALAR], // ELEMENT
         [X,           X,          X,     CLOSE, X,            ELEMENT, X,             X],              // AFTER_ELEMENT
     ];
-    let mut grammar = [[0u8; 256]; 9];
+    // Sixteen rows, so that a state masked with 15 indexes it without a bounds check; the
+    // rows past the states are never reached.
+    let mut grammar = [[REFUSE; 256]; 16];
     let mut state = 0;
     while state < 9 {
         let mut byte = 0;
@@ -365,7 +367,7 @@ impl<'a, F: FnMut(usize) -> Option<usize>> Tokens<'a, F> {
             let i = tokens.trailing_zeros() as usize;
             tokens &= tokens - 1;
             let byte = block[i];
-            let next = GRAMMAR[usize::from(state)][usize::from(byte)];
+            let next = GRAMMAR[usize::from(state & 15)][usize::from(byte)];
             if next < action::OPEN_OBJECT {
                 state = next;
                 continue;

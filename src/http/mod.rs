@@ -337,7 +337,6 @@ impl HttpClient {
                 }
             }
             let version = format!("{:?}", response.version());
-            let headers = response.headers().clone();
             let too_large = || TransportError::BodyTooLarge {
                 url: url.to_string(),
                 limit: self.max_body,
@@ -348,6 +347,8 @@ impl HttpClient {
             {
                 return Err(too_large());
             }
+            // Reading the body does not look at the headers: they are taken, not copied.
+            let headers = std::mem::take(response.headers_mut());
             let body = read_body(&mut response, self.max_body)
                 .await
                 .map_err(|e| e.map_or_else(too_large, classify))?;

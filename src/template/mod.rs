@@ -222,7 +222,8 @@ fn lookup<'a>(context: &'a Context, path: &[String]) -> Result<&'a Value, Render
 /// [`handlebars::JsonRender`] renders it, an undefined one the same error.
 fn join_pieces(pieces: &[references::Piece], context: &Context) -> Result<String, RenderError> {
     use handlebars::JsonRender as _;
-    let mut text = String::new();
+    // Room for a URL or a header value without growing.
+    let mut text = String::with_capacity(64);
     for piece in pieces {
         match piece {
             references::Piece::Text(raw) => text.push_str(raw),
@@ -244,6 +245,8 @@ fn join_pieces(pieces: &[references::Piece], context: &Context) -> Result<String
                     };
                 }
                 match current {
+                    // What `render` gives a string, without the copy it makes.
+                    Some(Value::String(value)) => text.push_str(value),
                     Some(value) => text.push_str(&value.render()),
                     None => return Err(RenderError::UndefinedVariable(written.clone())),
                 }
