@@ -101,18 +101,13 @@ where
 }
 
 /// `bytes` without the styles the reporters write (`ESC [ … m` and the like), as
-/// `anstream`'s stripping would leave it; anything else it might strip (another escape, a
-/// control character other than a blank, DEL, a C1 control) is left to it.
+/// `anstream`'s stripping would leave it; anything else it strips (another escape, a control
+/// character other than a blank, DEL, bytes that are not UTF-8) is left to it.
 fn without_styles(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     const ESC: u8 = 0x1b;
-    let stripped_by_anstream = |window: &[u8]| match window {
-        [b'\t' | b'\n' | 0x0c | b'\r' | ESC, ..] => false,
-        [0..=0x1f | 0x7f, ..] | [0xc2, 0x80..=0x9f] => true,
-        _ => false,
-    };
-    if bytes.windows(2).any(stripped_by_anstream)
-        || bytes.last().is_some_and(|&b| stripped_by_anstream(&[b]))
-    {
+    let stripped_by_anstream =
+        |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c | b'\r' | ESC)) || b == 0x7f;
+    if bytes.iter().any(|&b| stripped_by_anstream(b)) || std::str::from_utf8(bytes).is_err() {
         return anstream::adapter::strip_bytes(bytes).into_vec().into();
     }
     if memchr::memchr(ESC, bytes).is_none() {
@@ -868,6 +863,8 @@ mod tests {
             b"\xc2\x85",
             b"\xc2\x9b",
             b"\xc2\xa0",
+            b"\x9b",
+            b"\x80",
         ];
         for _ in 0..5_000 {
             let mut line = Vec::new();
