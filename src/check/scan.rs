@@ -212,8 +212,7 @@ impl<'a> Scan<'a> {
     /// past.
     fn prefix(&mut self, parts: &Parts) -> Option<Vec<Document<'a>>> {
         let kept = parts.kept_prefix();
-        // Room for the elements kept, up to a bound a path's index cannot blow up.
-        let mut items = Vec::with_capacity(kept.min(1024));
+        let mut items = Vec::new();
         let mut first = true;
         while self.next_element(&mut first)? {
             if items.len() >= kept {
