@@ -1,10 +1,9 @@
 //! Reading past a whole JSON array or object 64 bytes at a time, in the manner of simdjson:
 //! each block's quotes, backslashes, brackets, colons, commas, blanks and control characters
 //! are found at once with AVX2 (or SSE2, which every x86_64 CPU has), the strings are masked
-//! out with a running XOR of the quotes,
-//! and what is left — one bit per token — is checked against JSON's grammar token by token.
-//! A string's contents and the blanks between tokens are never looked at one byte at a
-//! time.
+//! out with a running XOR of the quotes, and what is left — one bit per token — is checked
+//! against JSON's grammar token by token. A string's contents and the blanks between tokens
+//! are never looked at one byte at a time.
 //!
 //! It answers only when it is sure: the end of a container serde_json accepts, or `None`,
 //! and [`super::scan`] then reads the same bytes its own way (which judges bad syntax and
@@ -390,7 +389,7 @@ impl<'a, F: FnMut(usize) -> Option<usize>> Tokens<'a, F> {
                     self.depth -= 1;
                     if self.depth == 0 {
                         let before = u64::MAX >> (63 - i);
-                        return (refused & before == 0).then_some(Some(base + i + 1));
+                        return ((refused & before) == 0).then_some(Some(base + i + 1));
                     }
                     if self.objects[(self.depth - 1) % 128] {
                         state::AFTER_MEMBER
