@@ -255,8 +255,7 @@ const GRAMMAR: [[u8; 256]; 16] = {
         [OPEN_OBJECT, OPEN_ARRAY, X,     X,     X,            X,       AFTER_ELEMENT, ELEMENT_SCALAR], // ELEMENT
         [X,           X,          X,     CLOSE, X,            ELEMENT, X,             X],              // AFTER_ELEMENT
     ];
-    // Sixteen rows, so that a state masked with 15 indexes it without a bounds check; the
-    // rows past the states are never reached.
+    // Sixteen rows, as [`ROWS`] has: those past the states are never reached.
     let mut grammar = [[REFUSE; 256]; 16];
     let mut state = 0;
     while state < 9 {
@@ -279,6 +278,27 @@ const GRAMMAR: [[u8; 256]; 16] = {
     }
     grammar
 };
+
+/// [`GRAMMAR`] laid out for the token loop: the entry for `byte` in a state at
+/// `state * 256 + byte`. A move to a state is stored as that state's row (`state * 256`),
+/// so the loop finds the next entry by adding a byte to it; an action as `ACTED + action`.
+const ROWS: [u16; 16 * 256] = {
+    let mut rows = [0u16; 16 * 256];
+    let mut at = 0;
+    while at < rows.len() {
+        let next = GRAMMAR[at / 256][at % 256];
+        rows[at] = if next < action::OPEN_OBJECT {
+            next as u16 * 256
+        } else {
+            ACTED + next as u16
+        };
+        at += 1;
+    }
+    rows
+};
+
+/// Where the actions start in [`ROWS`]: above every row.
+const ACTED: u16 = 16 * 256;
 
 /// The token-by-token check, with what it carries from one block to the next.
 struct Tokens<'a, F> {
@@ -361,22 +381,23 @@ impl<'a, F: FnMut(usize) -> Option<usize>> Tokens<'a, F> {
         let scalar_start = scalar & !((scalar << 1) | self.in_scalar);
         self.in_scalar = scalar >> 63;
         let mut tokens = (classes.structural & !in_string) | (quote & in_string) | scalar_start;
-        let mut state = self.state;
+        let mut row = usize::from(self.state) * 256;
         while tokens != 0 {
             let i = tokens.trailing_zeros() as usize;
             tokens &= tokens - 1;
             let byte = block[i];
-            let next = GRAMMAR[usize::from(state & 15)][usize::from(byte)];
-            if next < action::OPEN_OBJECT {
-                state = next;
+            let next = ROWS[(row + usize::from(byte)) % ROWS.len()];
+            if next < ACTED {
+                row = usize::from(next);
                 continue;
             }
-            state = match next {
+            let act = u8::try_from(next - ACTED).unwrap_or(action::REFUSE);
+            let state = match act {
                 action::OPEN_OBJECT | action::OPEN_ARRAY => {
                     if self.depth == self.depth_left {
                         return None;
                     }
-                    let object = next == action::OPEN_OBJECT;
+                    let object = act == action::OPEN_OBJECT;
                     self.objects[self.depth % 128] = object;
                     self.depth += 1;
                     if object {
@@ -407,8 +428,9 @@ impl<'a, F: FnMut(usize) -> Option<usize>> Tokens<'a, F> {
                 }
                 _ => return None,
             };
+            row = usize::from(state) * 256;
         }
-        self.state = state;
+        self.state = (row / 256) as u8;
         (refused == 0).then_some(None)
     }
 
