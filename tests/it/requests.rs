@@ -724,3 +724,30 @@ steps:
     }
     let _ = ISSUED_TOKEN;
 }
+
+#[test]
+fn steps_calling_the_same_url_each_send_only_their_own_query() {
+    // Consecutive steps with one URL share its parse; each must still send its own query.
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        r#"
+name: Same URL
+steps:
+  - name: First
+    request: { url: "{{R}}/echo", query: { page: 1 } }
+    expect: { jsonpath: { $.query: page=1 } }
+  - name: Second
+    request: { url: "{{R}}/echo", query: { page: 2, size: 5 } }
+    expect: { jsonpath: { $.query: page=2&size=5 } }
+  - name: Third
+    request: { url: "{{R}}/echo" }
+    expect: { jsonpath: { $.query: null } }
+  - name: Fourth
+    request: { url: "{{R}}/echo?fixed=1", query: { page: 3 } }
+    expect: { jsonpath: { $.query: fixed=1&page=3 } }
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+}
