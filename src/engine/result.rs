@@ -164,6 +164,9 @@ pub struct Hop {
     pub method: String,
     /// Where it sent it (redacted).
     pub url: String,
+    /// Whether that is the step's own origin (scheme, host and port), as judged on the
+    /// real URL before redaction.
+    pub same_origin: bool,
 }
 
 /// One attempt of a step with `retry`.

@@ -96,6 +96,7 @@ pub(super) async fn run(
                 status: r.status,
                 method: r.method.clone(),
                 url: r.to.to_string(),
+                same_origin: crate::http::redirect::same_origin(&r.to, &request.url),
             })
             .collect();
     }

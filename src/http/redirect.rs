@@ -39,7 +39,7 @@ pub(super) fn next(status: u16, headers: &HeaderMap, from: &Url, method: &Method
 }
 
 /// True when `a` and `b` have the same scheme, host and port: credentials may go along.
-pub(super) fn same_origin(a: &Url, b: &Url) -> bool {
+pub fn same_origin(a: &Url, b: &Url) -> bool {
     a.scheme() == b.scheme()
         && a.host_str() == b.host_str()
         && a.port_or_known_default() == b.port_or_known_default()

@@ -77,17 +77,15 @@ impl CoverageBook {
     /// another origin (a file store, a login page) is not this API's traffic.
     fn record(&mut self, documents: &[usize], step: &StepResult) {
         // Each request with the status it got: the step's own, then the one each redirect sent.
-        let sent = std::iter::once((step.method.as_str(), step.url.as_str())).chain(
+        let sent = std::iter::once((step.method.as_str(), step.url.as_str(), true)).chain(
             step.redirects
                 .iter()
-                .map(|hop| (hop.method.as_str(), hop.url.as_str())),
+                .map(|hop| (hop.method.as_str(), hop.url.as_str(), hop.same_origin)),
         );
         let got =
             (step.redirects.iter().map(|hop| Some(hop.status))).chain(std::iter::once(step.status));
-        let origin = |url: &str| url::Url::parse(url).ok().map(|url| url.origin());
-        let first = (!step.redirects.is_empty()).then(|| origin(&step.url));
-        for ((method, url), status) in sent.zip(got) {
-            if first.as_ref().is_some_and(|first| origin(url) != *first) {
+        for ((method, url, on_origin), status) in sent.zip(got) {
+            if !on_origin {
                 continue;
             }
             for index in documents {
