@@ -128,27 +128,27 @@ impl Routes {
     }
 
     /// The positions of the templates `path` (its segments) may fit, in the templates' order.
-    pub fn candidates(&self, path: &[&str]) -> Vec<usize> {
-        let Some(Shape { by_first, others }) = self.by_length.get(path.len()) else {
-            return Vec::new();
+    pub fn candidates<'a>(&'a self, path: &[&str]) -> impl Iterator<Item = usize> + 'a {
+        let (literal, others) = match self.by_length.get(path.len()) {
+            Some(Shape { by_first, others }) => (
+                path.first()
+                    .and_then(|first| by_first.get(*first))
+                    .map_or(&[][..], Vec::as_slice),
+                others.as_slice(),
+            ),
+            None => (&[][..], &[][..]),
         };
-        let literal = path
-            .first()
-            .and_then(|first| by_first.get(*first))
-            .map_or(&[][..], Vec::as_slice);
         // Both lists are in order: merged, the first fit among equals stays the first.
-        let mut merged = Vec::with_capacity(literal.len() + others.len());
-        let (mut a, mut b) = (literal.iter().peekable(), others.iter().peekable());
-        loop {
-            let next = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) if x < y => a.next(),
-                (Some(_), Some(_)) | (None, Some(_)) => b.next(),
-                (Some(_), None) => a.next(),
-                (None, None) => break,
-            };
-            merged.extend(next.copied());
-        }
-        merged
+        let (mut a, mut b) = (
+            literal.iter().copied().peekable(),
+            others.iter().copied().peekable(),
+        );
+        std::iter::from_fn(move || match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x < y => a.next(),
+            (_, Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, None) => None,
+        })
     }
 }
 
@@ -224,7 +224,7 @@ mod tests {
                 let fitting: Vec<usize> = (0..templates.len())
                     .filter(|&i| templates[i].fits(&path).is_some())
                     .collect();
-                let candidates = routes.candidates(&path);
+                let candidates: Vec<usize> = routes.candidates(&path).collect();
                 let offered: Vec<usize> = candidates
                     .iter()
                     .copied()
