@@ -13,6 +13,23 @@ pub(super) type Row = Map<String, Value>;
 /// map per row of a 100,000-row file held several times the memory of its values).
 pub(super) type CompactRow = Box<[(Arc<str>, Value)]>;
 
+/// The positions of the rows, each given as its column names, whose set of names no row
+/// before had, in order. The checks before a run look at names, not values, so they run
+/// once for each (`run`, `validate` and `export locust` alike): a CSV's rows share one set;
+/// a JSON file's objects need not.
+pub(super) fn first_of_each_column_set<'r>(
+    rows: impl IntoIterator<Item = impl IntoIterator<Item = &'r str>>,
+) -> Vec<usize> {
+    let mut seen = std::collections::HashSet::new();
+    rows.into_iter()
+        .enumerate()
+        .filter_map(|(i, names)| {
+            seen.insert(names.into_iter().collect::<Vec<_>>())
+                .then_some(i)
+        })
+        .collect()
+}
+
 /// Reads the rows of `path` (by extension: `.csv`, else JSON).
 pub(super) fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
     Ok(read_compact_rows(path)?
@@ -143,6 +160,17 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn the_first_row_of_each_set_of_column_names_is_kept_in_order() {
+        let rows: [&[&str]; 6] = [&["a", "b"], &["a", "b"], &["a"], &[], &["a", "b"], &["a"]];
+        let found = first_of_each_column_set(rows.iter().map(|names| names.iter().copied()));
+        assert_eq!(found, vec![0, 2, 3]);
+        // Names are compared in the order the row has them, as a JSON object keeps them.
+        let reordered: [&[&str]; 2] = [&["a", "b"], &["b", "a"]];
+        let found = first_of_each_column_set(reordered.iter().map(|names| names.iter().copied()));
+        assert_eq!(found, vec![0, 1]);
     }
 
     #[test]

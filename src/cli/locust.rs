@@ -87,19 +87,13 @@ fn override_sets(
     secrets: &[(String, String)],
     rows: &[Map<String, Value>],
 ) -> Vec<Vec<Override>> {
-    let empty = Map::new();
-    let rows: Vec<&Map<String, Value>> = match rows {
-        [] => vec![&empty],
-        rows => rows.iter().collect(),
-    };
-    let mut seen: Vec<Vec<&str>> = Vec::new();
+    let empty = [Map::new()];
+    let rows = if rows.is_empty() { &empty[..] } else { rows };
+    let distinct = super::data::first_of_each_column_set(
+        rows.iter().map(|row| row.keys().map(String::as_str)),
+    );
     let mut sets = Vec::new();
-    for row in rows {
-        let names: Vec<&str> = row.keys().map(String::as_str).collect();
-        if seen.contains(&names) {
-            continue;
-        }
-        seen.push(names);
+    for row in distinct.into_iter().map(|i| &rows[i]) {
         let mut set: Vec<Override> = row
             .iter()
             .map(|(name, value)| Override {

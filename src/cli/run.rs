@@ -718,22 +718,16 @@ impl Plans {
     /// One iteration for each distinct set of data columns (every row of a CSV has the
     /// same): what loading checks each collection under.
     fn distinct(&self) -> Vec<RunOptions> {
-        let mut seen: Vec<Vec<&str>> = Vec::new();
-        let mut found = Vec::new();
-        for i in 0..self.rows.len().clamp(1, self.count.max(1)) {
-            let names: Vec<&str> = self
-                .rows
-                .get(i)
-                .into_iter()
-                .flatten()
-                .map(|(name, _)| &**name)
-                .collect();
-            if !seen.contains(&names) {
-                seen.push(names);
-                found.push(self.get(i));
-            }
+        if self.rows.is_empty() {
+            return vec![self.get(0)];
         }
-        found
+        let used = &self.rows[..self.rows.len().min(self.count.max(1))];
+        super::data::first_of_each_column_set(
+            used.iter().map(|row| row.iter().map(|(name, _)| &**name)),
+        )
+        .into_iter()
+        .map(|i| self.get(i))
+        .collect()
     }
 }
 

@@ -1,6 +1,5 @@
 //! `runner validate`: every load-time check, for every environment, without sending anything.
 
-use std::collections::BTreeSet;
 use std::io::Write;
 
 use serde_json::Value;
@@ -80,15 +79,16 @@ fn variable_sets(args: &ValidateArgs) -> Result<Vec<Vec<Override>>, String> {
         Some(path) => super::data::read_rows(path)?,
         None => vec![serde_json::Map::new()],
     };
-    let mut seen = BTreeSet::new();
-    Ok(rows
+    let distinct = super::data::first_of_each_column_set(
+        rows.iter().map(|row| row.keys().map(String::as_str)),
+    );
+    Ok(distinct
         .into_iter()
-        .filter(|row| seen.insert(row.keys().cloned().collect::<Vec<_>>()))
-        .map(|row| {
+        .map(|i| {
             let mut overrides = files.clone();
-            overrides.extend(row.into_iter().map(|(name, value)| Override {
-                name,
-                value,
+            overrides.extend(rows[i].iter().map(|(name, value)| Override {
+                name: name.clone(),
+                value: value.clone(),
                 secret: false,
             }));
             overrides.extend(args.vars.iter().map(|(name, value)| Override {

@@ -403,7 +403,16 @@ fn every_set_of_data_columns_is_checked_before_export_as_runner_run_checks_it() 
         ],
         &[],
     );
-    for output in [&exported, &ran] {
+    let validated = runner_with_env(
+        [
+            "validate".as_ref(),
+            collection.as_os_str(),
+            "--data".as_ref(),
+            data.as_os_str(),
+        ],
+        &[],
+    );
+    for output in [&exported, &ran, &validated] {
         assert_eq!(output.code, 2, "{output:?}");
         assert!(
             output.stderr.contains("undefined variable `user`"),
