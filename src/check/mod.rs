@@ -189,7 +189,7 @@ impl<'a> ResponseView<'a> {
             .get_or_init(|| {
                 // Invalid UTF-8 anywhere is refused, as the full parse refuses it (which
                 // then says where).
-                let text = std::str::from_utf8(body).ok()?;
+                let text = simdutf8::basic::from_utf8(body).ok()?;
                 pruned::parse(text, plan).ok()
             })
             .as_ref()

@@ -51,6 +51,8 @@ struct Classes {
     blank: u64,
     /// Bytes below 0x20.
     control: u64,
+    /// `0` to `9`.
+    digit: u64,
 }
 
 /// One block's classes, byte by byte: what the SIMD versions must find, and what other
@@ -66,6 +68,7 @@ fn classify_bytewise(block: &[u8; 64]) -> Classes {
         set(&mut classes.structural, b"{}[]:,".contains(&byte));
         set(&mut classes.blank, b" \t\n\r".contains(&byte));
         set(&mut classes.control, byte < 0x20);
+        set(&mut classes.digit, byte.is_ascii_digit());
     }
     classes
 }
@@ -108,7 +111,7 @@ fn classify(block: &[u8; 64], cpu: Cpu) -> Classes {
 fn classify_sse2(block: &[u8; 64]) -> Classes {
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
+        _mm_set1_epi8, _mm_sub_epi8,
     };
     let mut classes = Classes::default();
     for (i, lane) in block.chunks_exact(16).enumerate() {
@@ -130,7 +133,10 @@ fn classify_sse2(block: &[u8; 64]) -> Classes {
                 _mm_or_si128(is(b'\n'), is(b'\r')),
             );
             let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
-            [is(b'"'), is(b'\\'), structural, blank, control]
+            // A digit is at most 9 above `0`, counting without sign.
+            let above_zero = _mm_sub_epi8(v, _mm_set1_epi8(b'0' as i8));
+            let digit = _mm_cmpeq_epi8(_mm_min_epu8(above_zero, _mm_set1_epi8(9)), above_zero);
+            [is(b'"'), is(b'\\'), structural, blank, control, digit]
                 .map(|m| u64::from(_mm_movemask_epi8(m) as u16))
         };
         classes.add(masks, 16 * i);
@@ -148,7 +154,7 @@ fn classify_sse2(block: &[u8; 64]) -> Classes {
 unsafe fn classify_avx2(block: &[u8; 64]) -> Classes {
     use std::arch::x86_64::{
         __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8,
-        _mm256_or_si256, _mm256_set1_epi8,
+        _mm256_or_si256, _mm256_set1_epi8, _mm256_sub_epi8,
     };
     let mut classes = Classes::default();
     for (i, lane) in block.chunks_exact(32).enumerate() {
@@ -169,7 +175,10 @@ unsafe fn classify_avx2(block: &[u8; 64]) -> Classes {
                 _mm256_or_si256(is(b'\n'), is(b'\r')),
             );
             let control = _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1f)), v);
-            [is(b'"'), is(b'\\'), structural, blank, control]
+            let above_zero = _mm256_sub_epi8(v, _mm256_set1_epi8(b'0' as i8));
+            let digit =
+                _mm256_cmpeq_epi8(_mm256_min_epu8(above_zero, _mm256_set1_epi8(9)), above_zero);
+            [is(b'"'), is(b'\\'), structural, blank, control, digit]
                 .map(|m| u64::from(_mm256_movemask_epi8(m) as u32))
         };
         classes.add(masks, 32 * i);
@@ -178,14 +187,19 @@ unsafe fn classify_avx2(block: &[u8; 64]) -> Classes {
 }
 
 impl Classes {
-    /// Adds the masks of one lane (quote, backslash, structural, blank, control) starting
-    /// at byte `shift`.
-    fn add(&mut self, [quote, backslash, structural, blank, control]: [u64; 5], shift: usize) {
+    /// Adds the masks of one lane (quote, backslash, structural, blank, control, digit)
+    /// starting at byte `shift`.
+    fn add(
+        &mut self,
+        [quote, backslash, structural, blank, control, digit]: [u64; 6],
+        shift: usize,
+    ) {
         self.quote |= quote << shift;
         self.backslash |= backslash << shift;
         self.structural |= structural << shift;
         self.blank |= blank << shift;
         self.control |= control << shift;
+        self.digit |= digit << shift;
     }
 }
 
@@ -419,11 +433,11 @@ impl<'a, F: FnMut(usize) -> Option<usize>> Tokens<'a, F> {
                     }
                 }
                 action::MEMBER_SCALAR => {
-                    self.scalar(byte, base + i)?;
+                    self.scalar_in_block(block, base, i, scalar, classes.digit)?;
                     state::AFTER_MEMBER
                 }
                 action::ELEMENT_SCALAR => {
-                    self.scalar(byte, base + i)?;
+                    self.scalar_in_block(block, base, i, scalar, classes.digit)?;
                     state::AFTER_ELEMENT
                 }
                 _ => return None,
@@ -501,6 +515,37 @@ impl<'a, F: FnMut(usize) -> Option<usize>> Tokens<'a, F> {
             unit = unit << 4 | char::from(digit).to_digit(16)?;
         }
         Some(unit)
+    }
+
+    /// The number or literal starting at byte `i` of the block at `base`, judged from the
+    /// block's masks when it ends in the block (its bytes are the run of `scalar` bits from
+    /// `i`, and the byte after them is a blank, a bracket, `:`, `,` or a quote): a short
+    /// integer, or a literal. Anything else goes to [`Self::scalar`].
+    fn scalar_in_block(
+        &mut self,
+        block: &[u8; 64],
+        base: usize,
+        i: usize,
+        scalar: u64,
+        digit: u64,
+    ) -> Option<()> {
+        let run = (!(scalar >> i)).trailing_zeros() as usize;
+        if i + run < 64 {
+            let bits = ((1u64 << run) - 1) << i;
+            let judged = match block[i] {
+                // Fewer than 16 digits, nothing but digits: what `short_integer` accepts.
+                b'1'..=b'9' => run < 16 && digit & bits == bits,
+                b'0' => run == 1,
+                b't' => block[i..i + run] == *b"true",
+                b'f' => block[i..i + run] == *b"false",
+                b'n' => block[i..i + run] == *b"null",
+                _ => false,
+            };
+            if judged {
+                return Some(());
+            }
+        }
+        self.scalar(block[i], base + i)
     }
 
     /// A number or literal at `at`, ending where a blank, a bracket, `:`, `,` or a quote
