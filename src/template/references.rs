@@ -13,8 +13,10 @@ pub(super) fn whole_variable(template: &Template, helpers: &[&str]) -> Option<Ve
         return None;
     }
     let path = named_path(&expression.name)?;
-    if path.len() == 1 && helpers.contains(&path[0].as_str()) {
-        return None;
+    if let [name] = path.as_slice() {
+        if names_helper(name, helpers) {
+            return None;
+        }
     }
     Some(path)
 }
@@ -35,12 +37,19 @@ const BUILT_IN_HELPERS: &[&str] = &[
     "and", "or", "not", "len",
 ];
 
+/// Whether `name` standing alone (`{{name}}`) calls a helper — one of `helpers` or one
+/// handlebars registers itself — rather than reading a variable. Every walk of a template
+/// asks this one question.
+fn names_helper(name: &str, helpers: &[&str]) -> bool {
+    helpers.contains(&name) || BUILT_IN_HELPERS.contains(&name)
+}
+
 /// The first helper the template calls with nothing to work on (`{{len}}`, `{{eq}}`,
 /// `{{base64}}`), among handlebars' own and `taking_a_value`: it fails when rendered (or,
 /// for `log`, writes nothing), and a variable of that name cannot be read so — handlebars
 /// calls the helper wherever the name stands alone.
 pub(super) fn bare_helper(template: &Template, taking_a_value: &[&str]) -> Option<String> {
-    let bare = |name: &str| BUILT_IN_HELPERS.contains(&name) || taking_a_value.contains(&name);
+    let bare = |name: &str| names_helper(name, taking_a_value);
     template.elements.iter().find_map(|element| match element {
         TemplateElement::Expression(helper)
         | TemplateElement::HtmlExpression(helper)
@@ -109,9 +118,7 @@ pub(super) fn plain_pieces(template: &Template, helpers: &[&str]) -> Option<Vec<
                 let Parameter::Path(Path::Relative((_, written))) = &expression.name else {
                     return None;
                 };
-                let helper =
-                    |name: &str| helpers.contains(&name) || BUILT_IN_HELPERS.contains(&name);
-                if path.is_empty() || (path.len() == 1 && helper(&path[0])) {
+                if path.is_empty() || (path.len() == 1 && names_helper(&path[0], helpers)) {
                     return None;
                 }
                 Some(Piece::Variable(path, written.clone()))
@@ -145,7 +152,7 @@ fn walk_helper(helper: &HelperTemplate, helpers: &[&str], found: &mut Vec<String
         Parameter::Name(_) => {}
         name => {
             if let Some(path) = named_path(name) {
-                let is_helper = path.len() == 1 && helpers.contains(&path[0].as_str());
+                let is_helper = path.len() == 1 && names_helper(&path[0], helpers);
                 if !is_call && !is_helper {
                     push(found, path.join("."));
                 }
