@@ -1206,3 +1206,137 @@ fn a_secret_in_a_violating_body_is_masked_in_the_failure() {
         output.stdout
     );
 }
+
+/// A field or parameter the document calls a password (`format: password`) is imported as a
+/// secret input — never as the document's example of it — and the run sends the value the
+/// environment gives, masked in every output.
+#[test]
+fn passwords_are_imported_as_secret_inputs_and_sent_masked() {
+    let fixture = Fixture::new();
+    let server = crate::support::server();
+    let spec = fixture.file(
+        "passwords.yaml",
+        &format!(
+            r##"openapi: 3.0.3
+info: {{ title: Accounts, version: "1" }}
+servers:
+  - url: http://{server}
+paths:
+  /echo:
+    post:
+      operationId: login
+      requestBody:
+        content:
+          application/json:
+            schema: {{ $ref: "#/components/schemas/Login" }}
+      responses:
+        "200": {{ description: ok, content: {{ application/json: {{ schema: {{ type: object }} }} }} }}
+    put:
+      operationId: register
+      requestBody:
+        content:
+          application/json:
+            schema: {{ $ref: "#/components/schemas/Login" }}
+            example: {{ user: ada, password: doc-example-pw, recovery: {{ pin: doc-example-pin }}, keys: [{{ secret: doc-example-key }}] }}
+      responses:
+        "200": {{ description: ok, content: {{ application/json: {{ schema: {{ type: object }} }} }} }}
+    get:
+      operationId: check
+      parameters:
+        - {{ name: user_password, in: query, required: true, schema: {{ type: string, format: password, example: doc-example-query }} }}
+        - {{ name: X-Pin, in: header, required: true, schema: {{ $ref: "#/components/schemas/Pin" }} }}
+      responses:
+        "200": {{ description: ok, content: {{ application/json: {{ schema: {{ type: object }} }} }} }}
+components:
+  schemas:
+    Pin: {{ type: string, format: password }}
+    Login:
+      type: object
+      required: [user, password, recovery, keys]
+      properties:
+        user: {{ type: string, example: ada }}
+        password: {{ type: string, format: password, example: doc-example-pw }}
+        recovery:
+          type: object
+          required: [pin]
+          properties:
+            pin: {{ $ref: "#/components/schemas/Pin" }}
+        keys:
+          type: array
+          items:
+            allOf:
+              - type: object
+                required: [secret]
+                properties:
+                  secret: {{ type: string, format: password }}
+"##
+        ),
+    );
+    let out = fixture.path().join("accounts.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for part in [
+        "PASSWORD:\n    secret: true",
+        "PIN:\n    secret: true",
+        "SECRET:\n    secret: true",
+        "USER_PASSWORD:\n    secret: true",
+        "X_PIN:\n    secret: true",
+    ] {
+        assert!(yaml.contains(part), "`{part}` not in:\n{yaml}");
+    }
+    assert!(!yaml.contains("doc-example-"), "{yaml}");
+    assert!(yaml.contains("ada"), "{yaml}");
+    assert_eq!(schema_errors(&out), Vec::<String>::new());
+
+    let report = fixture.path().join("report.json");
+    let secrets = [
+        ("PASSWORD", "pw-0451-zq"),
+        ("PIN", "pin-8812-zq"),
+        ("SECRET", "key-3307-zq"),
+        ("USER_PASSWORD", "qp-6620-zq"),
+        ("X_PIN", "hp-1945-zq"),
+    ];
+    let run = crate::support::runner_with_env(
+        [
+            "run",
+            &out.display().to_string(),
+            "-vv",
+            "--report-json",
+            &report.display().to_string(),
+        ],
+        &secrets,
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let report_text = std::fs::read_to_string(&report).expect("the report");
+    for (_, value) in secrets {
+        for (channel, text) in [
+            ("stdout", &run.stdout),
+            ("stderr", &run.stderr),
+            ("report", &report_text),
+        ] {
+            assert!(
+                !text.contains(value),
+                "{value} leaked to {channel}:\n{text}"
+            );
+        }
+    }
+    // The server echoed what it got: each password, which the report shows masked.
+    let report: Value = serde_json::from_str(&report_text).expect("JSON");
+    let echoed: HashMap<String, Value> = report["collections"][0]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|step| {
+            let body = step["response"]["body"].as_str().expect("a body");
+            let name = step["name"].as_str().expect("a name").to_owned();
+            (name, serde_json::from_str(body).expect("the echo"))
+        })
+        .collect();
+    assert_eq!(echoed.len(), 3, "{report:#}");
+    let masked = json!({"user": "ada", "password": "***", "recovery": {"pin": "***"}, "keys": [{"secret": "***"}]});
+    assert_eq!(echoed["login"]["json"], masked);
+    assert_eq!(echoed["register"]["json"], masked);
+    assert_eq!(echoed["check"]["query"], json!("user_password=***"));
+    assert_eq!(echoed["check"]["headers"]["x-pin"], json!("***"));
+}

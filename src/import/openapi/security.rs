@@ -175,7 +175,15 @@ impl Writer<'_> {
 
     /// A secret input named after the scheme, declared once; its name.
     pub(super) fn input(&mut self, scheme: &str, what: &str, description: &str) -> String {
-        let base: String = scheme
+        let scheme = scheme.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        self.secret_input(&format!("{scheme}_{what}"), description)
+    }
+
+    /// A secret input named after `name` (upper case, `_` for anything not a letter or a
+    /// digit; `SECRET` when nothing is left), declared with `description` unless it already
+    /// is: its name.
+    pub(super) fn secret_input(&mut self, name: &str, description: &str) -> String {
+        let name: String = name
             .chars()
             .map(|c| {
                 if c.is_ascii_alphanumeric() {
@@ -185,7 +193,10 @@ impl Writer<'_> {
                 }
             })
             .collect();
-        let name = format!("{}_{what}", base.trim_matches('_'));
+        let name = match name.trim_matches('_') {
+            "" => "SECRET".to_owned(),
+            name => name.to_owned(),
+        };
         if self.input_names.insert(name.clone()) {
             let mut spec = Map::inline();
             spec.insert("secret", true);

@@ -139,12 +139,92 @@ impl Writer<'_> {
             if depth > 2 && !required.contains(&name.as_str()) {
                 continue;
             }
+            if request {
+                if let Some(secret) = self.password_input(&resolved, name) {
+                    out.insert(name.clone(), Value::String(secret));
+                    continue;
+                }
+            }
             out.insert(
                 name.clone(),
                 self.sample(&property_place, property, depth + 1, request),
             );
         }
         Value::Object(out)
+    }
+}
+
+impl Writer<'_> {
+    /// For a string schema of `format: password` (resolved), the template of the secret
+    /// input that stands for it — `{{env.PASSWORD}}` for a field named `password`, declared
+    /// the first time a name asks for it — so that an imported collection never holds a
+    /// password (not even the document's example of one) and runner redacts it in every
+    /// output. `None` for any other schema.
+    pub(super) fn password_input(&mut self, schema: &Value, name: &str) -> Option<String> {
+        if schema.get("format").and_then(Value::as_str) != Some("password") {
+            return None;
+        }
+        let input = self.secret_input(
+            name,
+            &format!("The `{name}` the API takes as a password (`format: password`)."),
+        );
+        Some(format!("{{{{env.{input}}}}}"))
+    }
+
+    /// Replaces, in a request's `example`, each field `schema` calls a password (at any
+    /// depth, through `$ref`, `allOf` and array items) with its secret input.
+    pub(super) fn hide_passwords(
+        &mut self,
+        place: &Place,
+        schema: &Value,
+        example: &mut Value,
+        depth: usize,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let Ok((place, schema)) = self.documents.resolve(place, schema) else {
+            return;
+        };
+        let at = |suffix: String| Place {
+            file: place.file,
+            pointer: format!("{}{suffix}", place.pointer),
+        };
+        if let Some(Value::Array(all)) = schema.get("allOf") {
+            for (i, part) in all.iter().enumerate() {
+                self.hide_passwords(&at(format!("/allOf/{i}")), part, example, depth + 1);
+            }
+        }
+        match example {
+            Value::Object(fields) => {
+                let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+                    return;
+                };
+                for (name, property) in properties {
+                    let Some(field) = fields.get_mut(name) else {
+                        continue;
+                    };
+                    let property_place = at(format!("/properties/{}", escape(name)));
+                    let resolved = self
+                        .documents
+                        .resolve(&property_place, property)
+                        .map(|(_, v)| v)
+                        .unwrap_or_else(|_| property.clone());
+                    match self.password_input(&resolved, name) {
+                        Some(secret) => *field = Value::String(secret),
+                        None => self.hide_passwords(&property_place, property, field, depth + 1),
+                    }
+                }
+            }
+            Value::Array(elements) => {
+                if let Some(items) = schema.get("items") {
+                    for element in elements {
+                        self.hide_passwords(&at("/items".into()), items, element, depth + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 

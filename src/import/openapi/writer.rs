@@ -139,8 +139,15 @@ impl Writer<'_> {
             let required =
                 parameter.get("required") == Some(&Value::Bool(true)) || location == "path";
             // An optional parameter is sent only when the document gives an example of it.
+            // A password (outside the path) is sent as a secret input, never as its example.
             let example = if required || explicit_example(parameter) {
-                self.parameter_example(place, parameter)
+                let password = match location {
+                    "path" => None,
+                    _ => self.password_parameter(place, parameter, name),
+                };
+                password
+                    .map(Value::String)
+                    .or_else(|| self.parameter_example(place, parameter))
             } else {
                 None
             };
@@ -262,6 +269,25 @@ impl Writer<'_> {
         variable
     }
 
+    /// The secret input standing for a parameter whose schema is a `format: password`
+    /// string ([`Self::password_input`]).
+    fn password_parameter(
+        &mut self,
+        place: &Place,
+        parameter: &Value,
+        name: &str,
+    ) -> Option<String> {
+        let schema_place = Place {
+            file: place.file,
+            pointer: format!("{}/schema", place.pointer),
+        };
+        let (_, schema) = self
+            .documents
+            .resolve(&schema_place, parameter.get("schema")?)
+            .ok()?;
+        self.password_input(&schema, name)
+    }
+
     /// A parameter's value: its example, its first named example, its schema's example,
     /// default or enum, else one derived from its schema.
     pub(super) fn parameter_example(&mut self, place: &Place, parameter: &Value) -> Option<Value> {
@@ -355,25 +381,27 @@ impl Writer<'_> {
     }
 
     /// A media type's example: `example`, the first of `examples`, else from its schema.
+    /// In an example, the fields the schema calls passwords are secret inputs instead.
     pub(super) fn media_example(&mut self, place: &Place, media: &Value) -> Option<Value> {
-        if let Some(example) = media.get("example") {
-            return Some(example.clone());
-        }
-        if let Some(Value::Object(examples)) = media.get("examples") {
-            if let Some(first) = examples.values().next() {
-                if let Ok((_, resolved)) = self.documents.resolve(place, first) {
-                    if let Some(value) = resolved.get("value") {
-                        return Some(value.clone());
-                    }
-                }
-            }
-        }
-        let schema = media.get("schema")?;
         let schema_place = Place {
             file: place.file,
             pointer: format!("{}/schema", place.pointer),
         };
-        Some(self.sample(&schema_place, schema, 0, true))
+        let mut example = media.get("example").cloned().or_else(|| {
+            let Some(Value::Object(examples)) = media.get("examples") else {
+                return None;
+            };
+            let (_, resolved) = self
+                .documents
+                .resolve(place, examples.values().next()?)
+                .ok()?;
+            resolved.get("value").cloned()
+        });
+        let schema = media.get("schema");
+        if let (Some(example), Some(schema)) = (&mut example, schema) {
+            self.hide_passwords(&schema_place, schema, example, 0);
+        }
+        example.or_else(|| Some(self.sample(&schema_place, schema?, 0, true)))
     }
 
     /// Captures this operation's success response offers later steps: each link's
