@@ -4,6 +4,9 @@
 
 mod cli;
 
+#[global_allocator]
+static ALLOCATOR: cli::allocator::Allocator = cli::allocator::Allocator;
+
 fn main() -> std::process::ExitCode {
     cli::main()
 }

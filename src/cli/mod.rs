@@ -1,5 +1,6 @@
 //! The command line: parses arguments, calls the library, prints, and owns the exit code.
 
+pub mod allocator;
 mod args;
 mod completions;
 mod data;

@@ -1,0 +1,167 @@
+//! The binary's allocator: mimalloc for blocks under a mebibyte, the system allocator for
+//! larger ones.
+//!
+//! Loading a collection and running it make many small, short-lived allocations (a
+//! compiled step holds dozens); glibc's `malloc` spent a third of the instructions of
+//! loading a 10,000-step collection, mimalloc a fraction of that (BENCHMARKS.md, issue 20,
+//! sixth session). A large block — a response body of megabytes — grows by `realloc`,
+//! which the system allocator does in place (`mremap`) where mimalloc would copy it into a
+//! new block and hold both for a moment: so large blocks stay with the system allocator.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+
+use mimalloc::MiMalloc;
+
+/// Blocks of this many bytes or more come from the system allocator.
+const LARGE: usize = 1 << 20;
+
+/// Routes each block by its size; a block's size and alignment are given back with it when
+/// it is freed or resized (`GlobalAlloc`'s contract), so its owner is known.
+pub struct Allocator;
+
+fn is_large(size: usize) -> bool {
+    size >= LARGE
+}
+
+// SAFETY: every method hands the block to the allocator its size names, which is the one
+// that made it (the size given back is the size it was made with), and both allocators
+// uphold `GlobalAlloc`'s contract themselves.
+unsafe impl GlobalAlloc for Allocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is passed on.
+        unsafe {
+            if is_large(layout.size()) {
+                System.alloc(layout)
+            } else {
+                MiMalloc.alloc(layout)
+            }
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is passed on.
+        unsafe {
+            if is_large(layout.size()) {
+                System.alloc_zeroed(layout)
+            } else {
+                MiMalloc.alloc_zeroed(layout)
+            }
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was made by the allocator `layout.size()` names.
+        unsafe {
+            if is_large(layout.size()) {
+                System.dealloc(ptr, layout)
+            } else {
+                MiMalloc.dealloc(ptr, layout)
+            }
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: `ptr` was made by the allocator `layout.size()` names; a block that
+        // changes owner is copied into a new one of `new_size` bytes and the old one freed.
+        unsafe {
+            match (is_large(layout.size()), is_large(new_size)) {
+                (true, true) => System.realloc(ptr, layout, new_size),
+                (false, false) => MiMalloc.realloc(ptr, layout, new_size),
+                _ => {
+                    let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+                    let new = self.alloc(new_layout);
+                    if !new.is_null() {
+                        std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                        self.dealloc(ptr, layout);
+                    }
+                    new
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bytes of a block of `len` the tests write and read back: every 97th, and the
+    /// last.
+    fn marked(len: usize) -> impl Iterator<Item = usize> {
+        (0..len).step_by(97).chain(len.checked_sub(1))
+    }
+
+    fn pattern(seed: u8, i: usize) -> u8 {
+        seed.wrapping_add(i as u8).wrapping_mul(31) ^ (i >> 8) as u8
+    }
+
+    /// Writes a pattern that depends on `seed` and the offset into the marked bytes.
+    unsafe fn fill(ptr: *mut u8, len: usize, seed: u8) {
+        for i in marked(len) {
+            // SAFETY: the caller owns `len` bytes at `ptr`.
+            unsafe { *ptr.add(i) = pattern(seed, i) };
+        }
+    }
+
+    /// Whether the bytes [`fill`] marked in a block of `written` are still there, those of
+    /// them below `kept` (the caller owns `kept` bytes at `ptr`).
+    unsafe fn holds(ptr: *const u8, written: usize, kept: usize, seed: u8) -> bool {
+        marked(written)
+            .filter(|&i| i < kept)
+            // SAFETY: `i` is below `kept`.
+            .all(|i| unsafe { *ptr.add(i) } == pattern(seed, i))
+    }
+
+    #[test]
+    fn blocks_keep_their_bytes_and_alignment_through_any_resize() {
+        let mut rng = fastrand::Rng::with_seed(20);
+        let sizes = [1, 7, 64, 4096, LARGE - 1, LARGE, LARGE + 1, 3 * LARGE];
+        for round in 0..300 {
+            let align = 1usize << rng.usize(0..13);
+            let mut size = sizes[rng.usize(..sizes.len())];
+            let seed = round as u8;
+            // SAFETY: each block is used within its size, resized and freed with the layout
+            // it has, once.
+            unsafe {
+                let mut layout = Layout::from_size_align(size, align).expect("a layout");
+                let mut ptr = Allocator.alloc(layout);
+                assert!(!ptr.is_null());
+                assert_eq!(ptr as usize % align, 0, "{layout:?}");
+                fill(ptr, size, seed);
+                for _ in 0..3 {
+                    let new_size = sizes[rng.usize(..sizes.len())];
+                    ptr = Allocator.realloc(ptr, layout, new_size);
+                    assert!(!ptr.is_null());
+                    assert_eq!(
+                        ptr as usize % align,
+                        0,
+                        "{size} → {new_size}, align {align}"
+                    );
+                    let kept = size.min(new_size);
+                    assert!(
+                        holds(ptr, size, kept, seed),
+                        "{size} → {new_size}, align {align}"
+                    );
+                    size = new_size;
+                    layout = Layout::from_size_align(size, align).expect("a layout");
+                    fill(ptr, size, seed);
+                }
+                Allocator.dealloc(ptr, layout);
+            }
+        }
+    }
+
+    #[test]
+    fn zeroed_blocks_are_zero_on_either_side_of_the_line() {
+        for size in [16, LARGE - 8, LARGE, 2 * LARGE] {
+            let layout = Layout::from_size_align(size, 16).expect("a layout");
+            // SAFETY: the block is read within its size and freed with its layout, once.
+            unsafe {
+                let ptr = Allocator.alloc_zeroed(layout);
+                assert!(!ptr.is_null());
+                assert!(marked(size).all(|i| *ptr.add(i) == 0), "{size}");
+                Allocator.dealloc(ptr, layout);
+            }
+        }
+    }
+}
