@@ -63,6 +63,8 @@ unsafe impl GlobalAlloc for Allocator {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: `ptr` was made by the allocator `layout.size()` names; a block that
         // changes owner is copied into a new one of `new_size` bytes and the old one freed.
+        // `new_size` rounded up to `layout.align()` fits in `isize` (`realloc`'s own
+        // precondition), which is what `Layout::from_size_align_unchecked` asks.
         unsafe {
             match (is_large(layout.size()), is_large(new_size)) {
                 (true, true) => System.realloc(ptr, layout, new_size),

@@ -1340,3 +1340,123 @@ components:
     assert_eq!(echoed["check"]["query"], json!("user_password=***"));
     assert_eq!(echoed["check"]["headers"]["x-pin"], json!("***"));
 }
+
+/// Every way a document can give a password — a schema's own example, a `$ref` wrapped in
+/// `allOf`, a nullable `anyOf`, an array of them, a map of them, an example under `oneOf`, a
+/// named example by `$ref`, a parameter described by `content`, an object parameter's
+/// example, a path parameter — is written as a secret input, and none of the document's
+/// example passwords reaches the file. Two different secrets never share an input, and none
+/// is named after a variable every environment sets (`home` is `HOME_SECRET`).
+#[test]
+fn no_example_password_reaches_the_imported_file() {
+    let fixture = Fixture::new();
+    let spec = fixture.file(
+        "vault.yaml",
+        r##"openapi: 3.1.0
+info: { title: Vault, version: "1" }
+servers: [{ url: "http://127.0.0.1:9" }]
+security: [{ user: [] }]
+paths:
+  /accounts:
+    post:
+      operationId: createAccount
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: "#/components/schemas/Account" }
+      responses:
+        "201": { description: created }
+  /accounts/{vault_key}:
+    put:
+      operationId: rotate
+      parameters:
+        - { name: vault_key, in: path, required: true, schema: { type: string, format: password, example: doc-example-path } }
+        - name: filter
+          in: query
+          required: true
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Filter" }
+              example: { owner: ada, pin: doc-example-content }
+        - name: opts
+          in: query
+          required: true
+          schema: { $ref: "#/components/schemas/Filter" }
+          example: { owner: ada, pin: doc-example-object }
+      requestBody:
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - { $ref: "#/components/schemas/Filter" }
+                - { type: object, properties: { token: { type: string, format: password } } }
+            examples:
+              first: { $ref: "#/components/examples/Rotation" }
+      responses:
+        "200": { description: ok }
+  /legacy:
+    post:
+      operationId: legacy
+      requestBody:
+        content:
+          application/xml:
+            schema: { type: object, properties: { xml_secret: { type: string, format: password } } }
+      responses:
+        "200": { description: ok }
+components:
+  securitySchemes:
+    user: { type: http, scheme: basic }
+  examples:
+    Rotation: { value: { owner: ada, pin: doc-example-ref, token: doc-example-token } }
+  schemas:
+    Password: { type: string, format: password }
+    Filter:
+      type: object
+      properties:
+        owner: { type: string }
+        pin: { $ref: "#/components/schemas/Password" }
+    Account:
+      type: object
+      example:
+        user_password: doc-example-schema
+        old: doc-example-allof
+        recovery: null
+        backups: [doc-example-array]
+        vaults: { home: doc-example-map }
+        name: ada
+      properties:
+        user_password: { $ref: "#/components/schemas/Password" }
+        old: { allOf: [{ $ref: "#/components/schemas/Password" }], description: the old one }
+        recovery: { anyOf: [{ type: string, format: password }, { type: "null" }] }
+        backups: { type: array, items: { $ref: "#/components/schemas/Password" } }
+        vaults: { type: object, additionalProperties: { $ref: "#/components/schemas/Password" } }
+        name: { type: string }
+"##,
+    );
+    let out = fixture.path().join("vault-suite.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(!yaml.contains("doc-example"), "{yaml}");
+    for part in [
+        // The basic scheme's password, and the field of the same name: two inputs.
+        "USER_PASSWORD:\n    secret: true",
+        "USER_PASSWORD_2:\n    secret: true",
+        "user_password: \"{{env.USER_PASSWORD_2}}\"",
+        "old: \"{{env.OLD}}\"",
+        "backups: [\"{{env.BACKUPS}}\"]",
+        "home: \"{{env.HOME_SECRET}}\"",
+        "pin: \"{{env.PIN}}\"",
+        "token: \"{{env.TOKEN}}\"",
+        "/accounts/{{env.VAULT_KEY}}",
+        "name: ada",
+    ] {
+        assert!(yaml.contains(part), "`{part}` not in:\n{yaml}");
+    }
+    // A nullable password whose example is null stays null; an XML body gets no value, so
+    // its password declares no input.
+    assert!(yaml.contains("recovery: null"), "{yaml}");
+    assert!(!yaml.contains("XML_SECRET"), "{yaml}");
+    assert_eq!(schema_errors(&out), Vec::<String>::new());
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+}

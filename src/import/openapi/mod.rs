@@ -10,7 +10,7 @@ mod security;
 mod values;
 mod writer;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::Value;
@@ -144,7 +144,7 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
         documents: &mut documents,
         report: &mut report,
         inputs: Map::block(),
-        input_names: HashSet::new(),
+        input_descriptions: HashMap::new(),
         vars: Map::block(),
         captures: HashMap::new(),
         by_path: children(&root),

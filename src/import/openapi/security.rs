@@ -180,8 +180,9 @@ impl Writer<'_> {
     }
 
     /// A secret input named after `name` (upper case, `_` for anything not a letter or a
-    /// digit; `SECRET` when nothing is left), declared with `description` unless it already
-    /// is: its name.
+    /// digit; `SECRET` when nothing is left; `_SECRET` after a name most environments
+    /// already set), declared with `description` unless it already is: its name. A name already declared for another secret (another description) gets
+    /// a number (`USER_PASSWORD_2`): two secrets are never merged.
     pub(super) fn secret_input(&mut self, name: &str, description: &str) -> String {
         let name: String = name
             .chars()
@@ -193,16 +194,37 @@ impl Writer<'_> {
                 }
             })
             .collect();
-        let name = match name.trim_matches('_') {
+        let base = match name.trim_matches('_') {
             "" => "SECRET".to_owned(),
+            // `{{env.HOME}}` would send the user's home directory when they forget to set it.
+            name if SET_EVERYWHERE.contains(&name) => format!("{name}_SECRET"),
             name => name.to_owned(),
         };
-        if self.input_names.insert(name.clone()) {
-            let mut spec = Map::inline();
-            spec.insert("secret", true);
-            spec.insert("description", description.to_owned());
-            self.inputs.insert(name.clone(), Node::Map(spec));
+        let mut name = base.clone();
+        for n in 2.. {
+            match self.input_descriptions.get(&name) {
+                Some(declared) if declared == description => break,
+                Some(_) => name = format!("{base}_{n}"),
+                None => {
+                    self.input_descriptions
+                        .insert(name.clone(), description.to_owned());
+                    let mut spec = Map::inline();
+                    spec.insert("secret", true);
+                    spec.insert("description", description.to_owned());
+                    self.inputs.insert(name.clone(), Node::Map(spec));
+                    break;
+                }
+            }
         }
         name
     }
 }
+
+/// Environment variables set in most shells and CI runners: a secret input is never named
+/// one of them (a field `home` is `HOME_SECRET`), so an unset secret is never silently
+/// filled with the user's home directory, path or name.
+const SET_EVERYWHERE: &[&str] = &[
+    "CI", "DISPLAY", "EDITOR", "HOME", "HOST", "HOSTNAME", "IFS", "LANG", "LANGUAGE", "LC_ALL",
+    "LOGNAME", "MAIL", "OLDPWD", "PAGER", "PATH", "PS1", "PWD", "SHELL", "SHLVL", "TEMP", "TERM",
+    "TMP", "TMPDIR", "TZ", "USER", "USERNAME", "VISUAL",
+];

@@ -11,31 +11,37 @@ const MAX_DEPTH: usize = 6;
 
 impl Writer<'_> {
     /// A value that fits `schema`: its example, default, first enum value or const, else
-    /// built from its type (a request leaves `readOnly` properties out).
+    /// built from its type (a request leaves `readOnly` properties out). In a request, a
+    /// password — the value itself (of the field or parameter `name`) or any field in it —
+    /// is its secret input ([`Self::password_input`]), never the document's example.
     pub(super) fn sample(
         &mut self,
         place: &Place,
         schema: &Value,
         depth: usize,
         request: bool,
+        name: &str,
     ) -> Value {
         let Ok((place, schema)) = self.documents.resolve(place, schema) else {
             return Value::Null;
         };
-        for keyword in ["example", "default", "const"] {
-            if let Some(value) = schema.get(keyword) {
-                return value.clone();
-            }
+        if request && self.is_password(&place, &schema, 0) {
+            return Value::String(self.password_input(name));
         }
-        if let Some(Value::Array(examples)) = schema.get("examples") {
-            if let Some(first) = examples.first() {
-                return first.clone();
+        let given = ["example", "default", "const"]
+            .iter()
+            .find_map(|keyword| schema.get(*keyword))
+            .or_else(|| schema.get("examples").and_then(|e| e.as_array()?.first()))
+            .or_else(|| {
+                let values = schema.get("enum")?.as_array()?;
+                values.iter().find(|v| !v.is_null())
+            });
+        if let Some(given) = given {
+            let mut value = given.clone();
+            if request {
+                self.hide_passwords(&place, &schema, name, &mut value, 0);
             }
-        }
-        if let Some(Value::Array(values)) = schema.get("enum") {
-            if let Some(first) = values.iter().find(|v| !v.is_null()) {
-                return first.clone();
-            }
+            return value;
         }
         if depth > MAX_DEPTH {
             return Value::Null;
@@ -48,7 +54,7 @@ impl Writer<'_> {
             let mut merged = JsonMap::new();
             let mut other = None;
             for (i, part) in all.iter().enumerate() {
-                match self.sample(&at(format!("/allOf/{i}")), part, depth + 1, request) {
+                match self.sample(&at(format!("/allOf/{i}")), part, depth + 1, request, name) {
                     Value::Object(fields) => merged.extend(fields),
                     Value::Null => {}
                     value => other = Some(value),
@@ -67,7 +73,8 @@ impl Writer<'_> {
         for keyword in ["oneOf", "anyOf"] {
             if let Some(Value::Array(options)) = schema.get(keyword) {
                 if let Some(first) = options.first() {
-                    return self.sample(&at(format!("/{keyword}/0")), first, depth + 1, request);
+                    let first_place = at(format!("/{keyword}/0"));
+                    return self.sample(&first_place, first, depth + 1, request, name);
                 }
             }
         }
@@ -87,7 +94,7 @@ impl Writer<'_> {
             "object" => self.object(&place, &schema, depth, request),
             "array" => match schema.get("items") {
                 Some(items) => {
-                    json!([self.sample(&at("/items".into()), items, depth + 1, request)])
+                    json!([self.sample(&at("/items".into()), items, depth + 1, request, name)])
                 }
                 None => json!([]),
             },
@@ -139,48 +146,72 @@ impl Writer<'_> {
             if depth > 2 && !required.contains(&name.as_str()) {
                 continue;
             }
-            if request {
-                if let Some(secret) = self.password_input(&resolved, name) {
-                    out.insert(name.clone(), Value::String(secret));
-                    continue;
-                }
-            }
             out.insert(
                 name.clone(),
-                self.sample(&property_place, property, depth + 1, request),
+                self.sample(&property_place, property, depth + 1, request, name),
             );
         }
         Value::Object(out)
     }
 }
 
+/// How deep [`Writer::hide_passwords`] and [`Writer::is_password`] follow a schema: an
+/// example is finite, so this only bounds `$ref` and `allOf` cycles.
+const MAX_PASSWORD_DEPTH: usize = 64;
+
 impl Writer<'_> {
-    /// For a string schema of `format: password` (resolved), the template of the secret
-    /// input that stands for it — `{{env.PASSWORD}}` for a field named `password`, declared
-    /// the first time a name asks for it — so that an imported collection never holds a
-    /// password (not even the document's example of one) and runner redacts it in every
-    /// output. `None` for any other schema.
-    pub(super) fn password_input(&mut self, schema: &Value, name: &str) -> Option<String> {
-        if schema.get("format").and_then(Value::as_str) != Some("password") {
-            return None;
+    /// Whether `schema` says a password: `format: password`, on it or on any schema it
+    /// combines (`$ref`, `allOf`, `oneOf`, `anyOf` — a nullable password is one).
+    pub(super) fn is_password(&mut self, place: &Place, schema: &Value, depth: usize) -> bool {
+        if depth > MAX_PASSWORD_DEPTH {
+            return false;
         }
+        let Ok((place, schema)) = self.documents.resolve(place, schema) else {
+            return false;
+        };
+        if schema.get("format").and_then(Value::as_str) == Some("password") {
+            return true;
+        }
+        ["allOf", "oneOf", "anyOf"].iter().any(|keyword| {
+            let Some(Value::Array(parts)) = schema.get(*keyword) else {
+                return false;
+            };
+            parts.iter().enumerate().any(|(i, part)| {
+                let at = Place {
+                    file: place.file,
+                    pointer: format!("{}/{keyword}/{i}", place.pointer),
+                };
+                self.is_password(&at, part, depth + 1)
+            })
+        })
+    }
+
+    /// The template of the secret input that stands for a password named `name` —
+    /// `{{env.PASSWORD}}` for a field `password` — declared the first time it is asked
+    /// for, so that an imported collection never holds a password and runner masks it in
+    /// every output.
+    pub(super) fn password_input(&mut self, name: &str) -> String {
         let input = self.secret_input(
             name,
             &format!("The `{name}` the API takes as a password (`format: password`)."),
         );
-        Some(format!("{{{{env.{input}}}}}"))
+        format!("{{{{env.{input}}}}}")
     }
 
-    /// Replaces, in a request's `example`, each field `schema` calls a password (at any
-    /// depth, through `$ref`, `allOf` and array items) with its secret input.
+    /// Replaces, in `value` (a request's example of `schema`: a whole body, or the value of
+    /// the field or parameter `name`), each scalar the schema calls a password with its
+    /// secret input: at any depth, through `$ref`, `allOf`, `oneOf`, `anyOf` (every branch:
+    /// hiding too much is the safe side), properties, `additionalProperties` and array
+    /// items.
     pub(super) fn hide_passwords(
         &mut self,
         place: &Place,
         schema: &Value,
-        example: &mut Value,
+        name: &str,
+        value: &mut Value,
         depth: usize,
     ) {
-        if depth > MAX_DEPTH {
+        if depth > MAX_PASSWORD_DEPTH {
             return;
         }
         let Ok((place, schema)) = self.documents.resolve(place, schema) else {
@@ -190,36 +221,55 @@ impl Writer<'_> {
             file: place.file,
             pointer: format!("{}{suffix}", place.pointer),
         };
-        if let Some(Value::Array(all)) = schema.get("allOf") {
-            for (i, part) in all.iter().enumerate() {
-                self.hide_passwords(&at(format!("/allOf/{i}")), part, example, depth + 1);
+        // A null is no password (a nullable password's example may be one): kept.
+        let scalar = !(value.is_object() || value.is_array() || value.is_null());
+        if scalar && self.is_password(&place, &schema, depth) {
+            *value = Value::String(self.password_input(name));
+            return;
+        }
+        for keyword in ["allOf", "oneOf", "anyOf"] {
+            if let Some(Value::Array(parts)) = schema.get(keyword) {
+                for (i, part) in parts.iter().enumerate() {
+                    let part_place = at(format!("/{keyword}/{i}"));
+                    self.hide_passwords(&part_place, part, name, value, depth + 1);
+                }
             }
         }
-        match example {
+        match value {
             Value::Object(fields) => {
-                let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
-                    return;
-                };
-                for (name, property) in properties {
-                    let Some(field) = fields.get_mut(name) else {
-                        continue;
-                    };
-                    let property_place = at(format!("/properties/{}", escape(name)));
-                    let resolved = self
-                        .documents
-                        .resolve(&property_place, property)
-                        .map(|(_, v)| v)
-                        .unwrap_or_else(|_| property.clone());
-                    match self.password_input(&resolved, name) {
-                        Some(secret) => *field = Value::String(secret),
-                        None => self.hide_passwords(&property_place, property, field, depth + 1),
+                let properties = schema.get("properties").and_then(Value::as_object);
+                let additional = schema.get("additionalProperties").filter(|a| a.is_object());
+                for (field_name, field) in fields.iter_mut() {
+                    match properties.and_then(|p| p.get(field_name)) {
+                        Some(property) => {
+                            let property_place = at(format!("/properties/{}", escape(field_name)));
+                            self.hide_passwords(
+                                &property_place,
+                                property,
+                                field_name,
+                                field,
+                                depth + 1,
+                            );
+                        }
+                        None => {
+                            if let Some(additional) = additional {
+                                let additional_place = at("/additionalProperties".into());
+                                self.hide_passwords(
+                                    &additional_place,
+                                    additional,
+                                    field_name,
+                                    field,
+                                    depth + 1,
+                                );
+                            }
+                        }
                     }
                 }
             }
             Value::Array(elements) => {
                 if let Some(items) = schema.get("items") {
                     for element in elements {
-                        self.hide_passwords(&at("/items".into()), items, element, depth + 1);
+                        self.hide_passwords(&at("/items".into()), items, name, element, depth + 1);
                     }
                 }
             }

@@ -1,7 +1,7 @@
 //! The steps of `runner import openapi`: one per operation, its parameters, body, auth,
 //! expected status and the captures later steps use.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde_json::{json, Map as JsonMap, Value};
 
@@ -36,7 +36,8 @@ pub(super) struct Writer<'a> {
     pub(super) documents: &'a mut Documents,
     pub(super) report: &'a mut Report,
     pub(super) inputs: Map,
-    pub(super) input_names: HashSet<String>,
+    /// The secret inputs declared, with their descriptions.
+    pub(super) input_descriptions: HashMap<String, String>,
     /// Variables the steps read (placeholders, captured ids).
     pub(super) vars: Map,
     /// (operation, path parameter) → the variable an earlier step captured for it.
@@ -138,19 +139,6 @@ impl Writer<'_> {
                 .unwrap_or_default();
             let required =
                 parameter.get("required") == Some(&Value::Bool(true)) || location == "path";
-            // An optional parameter is sent only when the document gives an example of it.
-            // A password (outside the path) is sent as a secret input, never as its example.
-            let example = if required || explicit_example(parameter) {
-                let password = match location {
-                    "path" => None,
-                    _ => self.password_parameter(place, parameter, name),
-                };
-                password
-                    .map(Value::String)
-                    .or_else(|| self.parameter_example(place, parameter))
-            } else {
-                None
-            };
             // OpenAPI 3: a header parameter named Accept, Content-Type or Authorization "SHALL
             // be ignored" (the body and the security schemes say them).
             if location == "header"
@@ -165,10 +153,20 @@ impl Writer<'_> {
             if auth.is_some_and(|auth| auth.sends_parameter(location, name)) {
                 continue;
             }
+            // An optional parameter is sent only when the document gives an example of it.
+            let example = if required || explicit_example(parameter) {
+                self.parameter_example(place, parameter, name)
+            } else {
+                None
+            };
             if location == "path" {
                 let captured = self.captures.get(&(id.clone(), name.to_owned())).cloned();
                 let value = match (captured, example) {
                     (Some(variable), _) => format!("{{{{{variable}}}}}"),
+                    // A password is its secret input's template, written as it is.
+                    (None, Some(value)) if self.is_password_parameter(place, parameter) => {
+                        scalar(&value)
+                    }
                     // One path segment: `/`, `?`, `#`, `%`, spaces and template braces
                     // in an example are sent as its text, not as URL syntax.
                     (None, Some(value)) => {
@@ -269,45 +267,71 @@ impl Writer<'_> {
         variable
     }
 
-    /// The secret input standing for a parameter whose schema is a `format: password`
-    /// string ([`Self::password_input`]).
-    fn password_parameter(
+    /// A parameter's schema and where it is: its `schema`, else the schema of its `content`'s
+    /// media type.
+    fn parameter_schema(&self, place: &Place, parameter: &Value) -> Option<(Place, Value)> {
+        if let Some(schema) = parameter.get("schema") {
+            let at = Place {
+                file: place.file,
+                pointer: format!("{}/schema", place.pointer),
+            };
+            return Some((at, schema.clone()));
+        }
+        let (media_type, media) = parameter.get("content")?.as_object()?.iter().next()?;
+        let at = Place {
+            file: place.file,
+            pointer: format!("{}/content/{}/schema", place.pointer, escape(media_type)),
+        };
+        Some((at, media.get("schema")?.clone()))
+    }
+
+    /// Whether the parameter's schema says a password ([`Self::is_password`]).
+    fn is_password_parameter(&mut self, place: &Place, parameter: &Value) -> bool {
+        self.parameter_schema(place, parameter)
+            .is_some_and(|(at, schema)| self.is_password(&at, &schema, 0))
+    }
+
+    /// A parameter's value: its example, its first named example (or its `content`'s),
+    /// its schema's example, default or enum, else one derived from its schema — with any
+    /// password in it (the value itself, or a field of it) its secret input.
+    pub(super) fn parameter_example(
         &mut self,
         place: &Place,
         parameter: &Value,
         name: &str,
-    ) -> Option<String> {
-        let schema_place = Place {
-            file: place.file,
-            pointer: format!("{}/schema", place.pointer),
+    ) -> Option<Value> {
+        let schema = self.parameter_schema(place, parameter);
+        let named_example =
+            |examples: &Value, documents: &mut crate::openapi::document::Documents| {
+                let first = examples.as_object()?.values().next()?;
+                let (_, resolved) = documents.resolve(place, first).ok()?;
+                resolved.get("value").cloned()
+            };
+        let media = parameter
+            .get("content")
+            .and_then(Value::as_object)
+            .and_then(|content| content.values().next());
+        let given = match parameter.get("example") {
+            Some(example) => Some(example.clone()),
+            None => parameter
+                .get("examples")
+                .and_then(|examples| named_example(examples, &mut *self.documents))
+                .or_else(|| media.and_then(|media| media.get("example").cloned()))
+                .or_else(|| {
+                    media
+                        .and_then(|media| media.get("examples"))
+                        .and_then(|examples| named_example(examples, &mut *self.documents))
+                }),
         };
-        let (_, schema) = self
-            .documents
-            .resolve(&schema_place, parameter.get("schema")?)
-            .ok()?;
-        self.password_input(&schema, name)
-    }
-
-    /// A parameter's value: its example, its first named example, its schema's example,
-    /// default or enum, else one derived from its schema.
-    pub(super) fn parameter_example(&mut self, place: &Place, parameter: &Value) -> Option<Value> {
-        if let Some(example) = parameter.get("example") {
-            return Some(example.clone());
-        }
-        if let Some(Value::Object(examples)) = parameter.get("examples") {
-            if let Some(first) = examples.values().next() {
-                let (_, resolved) = self.documents.resolve(place, first).ok()?;
-                if let Some(value) = resolved.get("value") {
-                    return Some(value.clone());
-                }
+        let (at, schema) = match (given, schema) {
+            (Some(mut value), Some((at, schema))) => {
+                self.hide_passwords(&at, &schema, name, &mut value, 0);
+                return Some(value);
             }
-        }
-        let schema = parameter.get("schema")?;
-        let schema_place = Place {
-            file: place.file,
-            pointer: format!("{}/schema", place.pointer),
+            (Some(value), None) => return Some(value),
+            (None, schema) => schema?,
         };
-        Some(self.sample(&schema_place, schema, 0, true))
+        Some(self.sample(&at, &schema, 0, true, name))
     }
 
     /// The request body: JSON from an example or the schema, a form from the schema; other
@@ -341,8 +365,16 @@ impl Writer<'_> {
             file: place.file,
             pointer: format!("{}/content/{}", place.pointer, escape(&media_type)),
         };
-        let value = self.media_example(&media_place, media);
         let lower = media_type.to_ascii_lowercase();
+        // Only a body written out gets a value (and any secret input its passwords need).
+        let written = crate::openapi::contract::is_json(&lower)
+            || lower.starts_with("application/x-www-form-urlencoded")
+            || lower.starts_with("text/");
+        let value = if written {
+            self.media_example(&media_place, media)
+        } else {
+            None
+        };
         if crate::openapi::contract::is_json(&lower) {
             match value {
                 Some(value) => {
@@ -399,9 +431,9 @@ impl Writer<'_> {
         });
         let schema = media.get("schema");
         if let (Some(example), Some(schema)) = (&mut example, schema) {
-            self.hide_passwords(&schema_place, schema, example, 0);
+            self.hide_passwords(&schema_place, schema, "", example, 0);
         }
-        example.or_else(|| Some(self.sample(&schema_place, schema?, 0, true)))
+        example.or_else(|| Some(self.sample(&schema_place, schema?, 0, true, "")))
     }
 
     /// Captures this operation's success response offers later steps: each link's
@@ -491,7 +523,7 @@ impl Writer<'_> {
             file: place.file,
             pointer: format!("{}/content/{}/schema", place.pointer, escape(media_type)),
         };
-        let sample = self.sample(&schema_place, schema, 0, false);
+        let sample = self.sample(&schema_place, schema, 0, false, "");
         sample.get("id").is_some()
     }
 
