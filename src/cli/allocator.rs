@@ -154,6 +154,27 @@ mod tests {
     }
 
     #[test]
+    fn blocks_under_a_mebibyte_come_from_mimalloc_and_larger_ones_from_the_system() {
+        for (size, from_mimalloc) in [(8, true), (LARGE - 1, true), (LARGE, false)] {
+            let layout = Layout::from_size_align(size, 8).expect("a layout");
+            // SAFETY: the block is freed with its layout, once; mimalloc only reads the
+            // address.
+            unsafe {
+                let ptr = Allocator.alloc(layout);
+                assert!(!ptr.is_null());
+                let in_mimalloc = libmimalloc_sys::mi_is_in_heap_region(ptr.cast());
+                assert_eq!(in_mimalloc, from_mimalloc, "{size} bytes");
+                let grown = Allocator.realloc(ptr, layout, 2 * LARGE);
+                assert!(!libmimalloc_sys::mi_is_in_heap_region(grown.cast()));
+                let layout = Layout::from_size_align(2 * LARGE, 8).expect("a layout");
+                let shrunk = Allocator.realloc(grown, layout, 64);
+                assert!(libmimalloc_sys::mi_is_in_heap_region(shrunk.cast()));
+                Allocator.dealloc(shrunk, Layout::from_size_align(64, 8).expect("a layout"));
+            }
+        }
+    }
+
+    #[test]
     fn zeroed_blocks_are_zero_on_either_side_of_the_line() {
         for size in [16, LARGE - 8, LARGE, 2 * LARGE] {
             let layout = Layout::from_size_align(size, 16).expect("a layout");
