@@ -1346,7 +1346,8 @@ components:
 /// named example by `$ref`, a parameter described by `content`, an object parameter's
 /// example, a path parameter — is written as a secret input, and none of the document's
 /// example passwords reaches the file. Two different secrets never share an input, and none
-/// is named after a variable every environment sets (`home` is `HOME_SECRET`).
+/// is named after a variable every environment sets (`home` is `HOME_SECRET`). A schema
+/// whose every branch leads back to itself is read in time.
 #[test]
 fn no_example_password_reaches_the_imported_file() {
     let fixture = Fixture::new();
@@ -1394,6 +1395,16 @@ paths:
               first: { $ref: "#/components/examples/Rotation" }
       responses:
         "200": { description: ok }
+  /loops:
+    post:
+      operationId: loop
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: "#/components/schemas/Loop" }
+            example: { deep: [{ deep: [] }, 2] }
+      responses:
+        "200": { description: ok }
   /legacy:
     post:
       operationId: legacy
@@ -1410,6 +1421,13 @@ components:
     Rotation: { value: { owner: ada, pin: doc-example-ref, token: doc-example-token } }
   schemas:
     Password: { type: string, format: password }
+    # Every branch leads back here: each schema must be looked at once, not once a path.
+    Loop:
+      anyOf:
+        - { $ref: "#/components/schemas/Loop" }
+        - { allOf: [{ $ref: "#/components/schemas/Loop" }, { $ref: "#/components/schemas/Loop" }] }
+        - { $ref: "#/components/schemas/Loop" }
+        - { type: object, properties: { deep: { type: array, items: { $ref: "#/components/schemas/Loop" } } } }
     Filter:
       type: object
       properties:
@@ -1450,6 +1468,7 @@ components:
         "token: \"{{env.TOKEN}}\"",
         "/accounts/{{env.VAULT_KEY}}",
         "name: ada",
+        "json:\n        deep:\n          - { deep: [] }\n          - 2",
     ] {
         assert!(yaml.contains(part), "`{part}` not in:\n{yaml}");
     }

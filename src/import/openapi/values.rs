@@ -1,6 +1,8 @@
 //! Values derived from a schema for `runner import openapi`: its example, default, first
 //! enum value or const, else one built from its type that fits its constraints.
 
+use std::collections::HashSet;
+
 use serde_json::{json, Map as JsonMap, Value};
 
 use super::writer::Writer;
@@ -25,7 +27,7 @@ impl Writer<'_> {
         let Ok((place, schema)) = self.documents.resolve(place, schema) else {
             return Value::Null;
         };
-        if request && self.is_password(&place, &schema, 0) {
+        if request && self.is_password(&place, &schema) {
             return Value::String(self.password_input(name));
         }
         let given = ["example", "default", "const"]
@@ -39,7 +41,7 @@ impl Writer<'_> {
         if let Some(given) = given {
             let mut value = given.clone();
             if request {
-                self.hide_passwords(&place, &schema, name, &mut value, 0);
+                self.hide_passwords(&place, &schema, name, &mut value);
             }
             return value;
         }
@@ -155,20 +157,25 @@ impl Writer<'_> {
     }
 }
 
-/// How deep [`Writer::hide_passwords`] and [`Writer::is_password`] follow a schema: an
-/// example is finite, so this only bounds `$ref` and `allOf` cycles.
+/// The deepest [`Writer::hide_passwords`] goes into an example (which is finite: this only
+/// bounds a pathological one).
 const MAX_PASSWORD_DEPTH: usize = 64;
 
 impl Writer<'_> {
     /// Whether `schema` says a password: `format: password`, on it or on any schema it
-    /// combines (`$ref`, `allOf`, `oneOf`, `anyOf` — a nullable password is one).
-    pub(super) fn is_password(&mut self, place: &Place, schema: &Value, depth: usize) -> bool {
-        if depth > MAX_PASSWORD_DEPTH {
-            return false;
-        }
+    /// combines (`$ref`, `allOf`, `oneOf`, `anyOf` — a nullable password is one). Each
+    /// schema is looked at once, so cycles and repeated `$ref`s cost nothing more.
+    pub(super) fn is_password(&mut self, place: &Place, schema: &Value) -> bool {
+        self.says_password(place, schema, &mut HashSet::new())
+    }
+
+    fn says_password(&mut self, place: &Place, schema: &Value, seen: &mut HashSet<Place>) -> bool {
         let Ok((place, schema)) = self.documents.resolve(place, schema) else {
             return false;
         };
+        if !seen.insert(place.clone()) {
+            return false;
+        }
         if schema.get("format").and_then(Value::as_str) == Some("password") {
             return true;
         }
@@ -181,7 +188,7 @@ impl Writer<'_> {
                     file: place.file,
                     pointer: format!("{}/{keyword}/{i}", place.pointer),
                 };
-                self.is_password(&at, part, depth + 1)
+                self.says_password(&at, part, seen)
             })
         })
     }
@@ -209,6 +216,19 @@ impl Writer<'_> {
         schema: &Value,
         name: &str,
         value: &mut Value,
+    ) {
+        self.hide_in(place, schema, name, value, &mut HashSet::new(), 0);
+    }
+
+    /// [`Self::hide_passwords`] for one node of the example; `seen` holds the schemas
+    /// already applied to this node (each is applied once).
+    fn hide_in(
+        &mut self,
+        place: &Place,
+        schema: &Value,
+        name: &str,
+        value: &mut Value,
+        seen: &mut HashSet<Place>,
         depth: usize,
     ) {
         if depth > MAX_PASSWORD_DEPTH {
@@ -217,13 +237,16 @@ impl Writer<'_> {
         let Ok((place, schema)) = self.documents.resolve(place, schema) else {
             return;
         };
+        if !seen.insert(place.clone()) {
+            return;
+        }
         let at = |suffix: String| Place {
             file: place.file,
             pointer: format!("{}{suffix}", place.pointer),
         };
         // A null is no password (a nullable password's example may be one): kept.
         let scalar = !(value.is_object() || value.is_array() || value.is_null());
-        if scalar && self.is_password(&place, &schema, depth) {
+        if scalar && self.is_password(&place, &schema) {
             *value = Value::String(self.password_input(name));
             return;
         }
@@ -231,7 +254,7 @@ impl Writer<'_> {
             if let Some(Value::Array(parts)) = schema.get(keyword) {
                 for (i, part) in parts.iter().enumerate() {
                     let part_place = at(format!("/{keyword}/{i}"));
-                    self.hide_passwords(&part_place, part, name, value, depth + 1);
+                    self.hide_in(&part_place, part, name, value, seen, depth);
                 }
             }
         }
@@ -240,36 +263,33 @@ impl Writer<'_> {
                 let properties = schema.get("properties").and_then(Value::as_object);
                 let additional = schema.get("additionalProperties").filter(|a| a.is_object());
                 for (field_name, field) in fields.iter_mut() {
-                    match properties.and_then(|p| p.get(field_name)) {
+                    let (field_place, field_schema) = match properties
+                        .and_then(|p| p.get(field_name))
+                    {
                         Some(property) => {
-                            let property_place = at(format!("/properties/{}", escape(field_name)));
-                            self.hide_passwords(
-                                &property_place,
-                                property,
-                                field_name,
-                                field,
-                                depth + 1,
-                            );
+                            (at(format!("/properties/{}", escape(field_name))), property)
                         }
-                        None => {
-                            if let Some(additional) = additional {
-                                let additional_place = at("/additionalProperties".into());
-                                self.hide_passwords(
-                                    &additional_place,
-                                    additional,
-                                    field_name,
-                                    field,
-                                    depth + 1,
-                                );
-                            }
-                        }
-                    }
+                        None => match additional {
+                            Some(additional) => (at("/additionalProperties".into()), additional),
+                            None => continue,
+                        },
+                    };
+                    let fresh = &mut HashSet::new();
+                    self.hide_in(
+                        &field_place,
+                        field_schema,
+                        field_name,
+                        field,
+                        fresh,
+                        depth + 1,
+                    );
                 }
             }
             Value::Array(elements) => {
                 if let Some(items) = schema.get("items") {
                     for element in elements {
-                        self.hide_passwords(&at("/items".into()), items, name, element, depth + 1);
+                        let fresh = &mut HashSet::new();
+                        self.hide_in(&at("/items".into()), items, name, element, fresh, depth + 1);
                     }
                 }
             }

@@ -288,7 +288,7 @@ impl Writer<'_> {
     /// Whether the parameter's schema says a password ([`Self::is_password`]).
     fn is_password_parameter(&mut self, place: &Place, parameter: &Value) -> bool {
         self.parameter_schema(place, parameter)
-            .is_some_and(|(at, schema)| self.is_password(&at, &schema, 0))
+            .is_some_and(|(at, schema)| self.is_password(&at, &schema))
     }
 
     /// A parameter's value: its example, its first named example (or its `content`'s),
@@ -325,7 +325,7 @@ impl Writer<'_> {
         };
         let (at, schema) = match (given, schema) {
             (Some(mut value), Some((at, schema))) => {
-                self.hide_passwords(&at, &schema, name, &mut value, 0);
+                self.hide_passwords(&at, &schema, name, &mut value);
                 return Some(value);
             }
             (Some(value), None) => return Some(value),
@@ -431,7 +431,7 @@ impl Writer<'_> {
         });
         let schema = media.get("schema");
         if let (Some(example), Some(schema)) = (&mut example, schema) {
-            self.hide_passwords(&schema_place, schema, "", example, 0);
+            self.hide_passwords(&schema_place, schema, "", example);
         }
         example.or_else(|| Some(self.sample(&schema_place, schema?, 0, true, "")))
     }
