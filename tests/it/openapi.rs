@@ -1442,7 +1442,9 @@ components:
         backups: [doc-example-array]
         vaults: { home: doc-example-map }
         name: ada
+        newPassword: doc-example-camel
       properties:
+        newPassword: { $ref: "#/components/schemas/Password" }
         user_password: { $ref: "#/components/schemas/Password" }
         old: { allOf: [{ $ref: "#/components/schemas/Password" }], description: the old one }
         recovery: { anyOf: [{ type: string, format: password }, { type: "null" }] }
@@ -1464,6 +1466,7 @@ components:
         "old: \"{{env.OLD}}\"",
         "backups: [\"{{env.BACKUPS}}\"]",
         "home: \"{{env.HOME_SECRET}}\"",
+        "newPassword: \"{{env.NEW_PASSWORD}}\"",
         "pin: \"{{env.PIN}}\"",
         "token: \"{{env.TOKEN}}\"",
         "/accounts/{{env.VAULT_KEY}}",

@@ -198,8 +198,20 @@ impl Writer<'_> {
     /// for, so that an imported collection never holds a password and runner masks it in
     /// every output.
     pub(super) fn password_input(&mut self, name: &str) -> String {
+        // `newPassword` is `NEW_PASSWORD`, not `NEWPASSWORD`.
+        let mut words = String::with_capacity(name.len() + 4);
+        let mut previous: Option<char> = None;
+        for c in name.chars() {
+            if c.is_ascii_uppercase()
+                && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+            {
+                words.push('_');
+            }
+            words.push(c);
+            previous = Some(c);
+        }
         let input = self.secret_input(
-            name,
+            &words,
             &format!("The `{name}` the API takes as a password (`format: password`)."),
         );
         format!("{{{{env.{input}}}}}")
