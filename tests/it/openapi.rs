@@ -1443,7 +1443,9 @@ components:
         vaults: { home: doc-example-map }
         name: ada
         newPassword: doc-example-camel
+        2fa: doc-example-digit
       properties:
+        2fa: { $ref: "#/components/schemas/Password" }
         newPassword: { $ref: "#/components/schemas/Password" }
         user_password: { $ref: "#/components/schemas/Password" }
         old: { allOf: [{ $ref: "#/components/schemas/Password" }], description: the old one }
@@ -1467,6 +1469,7 @@ components:
         "backups: [\"{{env.BACKUPS}}\"]",
         "home: \"{{env.HOME_SECRET}}\"",
         "newPassword: \"{{env.NEW_PASSWORD}}\"",
+        "2fa: \"{{env.SECRET_2FA}}\"",
         "pin: \"{{env.PIN}}\"",
         "token: \"{{env.TOKEN}}\"",
         "/accounts/{{env.VAULT_KEY}}",

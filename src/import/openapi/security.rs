@@ -181,7 +181,8 @@ impl Writer<'_> {
 
     /// A secret input named after `name` (upper case, `_` for anything not a letter or a
     /// digit; `SECRET` when nothing is left; `_SECRET` after a name most environments
-    /// already set), declared with `description` unless it already is: its name. A name already declared for another secret (another description) gets
+    /// already set, `SECRET_` before one that starts with a digit), declared with
+    /// `description` unless it already is: its name. A name already declared for another secret (another description) gets
     /// a number (`USER_PASSWORD_2`): two secrets are never merged.
     pub(super) fn secret_input(&mut self, name: &str, description: &str) -> String {
         let name: String = name
@@ -198,6 +199,8 @@ impl Writer<'_> {
             "" => "SECRET".to_owned(),
             // `{{env.HOME}}` would send the user's home directory when they forget to set it.
             name if SET_EVERYWHERE.contains(&name) => format!("{name}_SECRET"),
+            // A shell cannot set a variable whose name starts with a digit.
+            name if name.starts_with(|c: char| c.is_ascii_digit()) => format!("SECRET_{name}"),
             name => name.to_owned(),
         };
         let mut name = base.clone();
