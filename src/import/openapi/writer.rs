@@ -366,16 +366,16 @@ impl Writer<'_> {
             pointer: format!("{}/content/{}", place.pointer, escape(&media_type)),
         };
         let lower = media_type.to_ascii_lowercase();
+        let json = crate::openapi::contract::is_json(&lower);
+        let form = lower.starts_with("application/x-www-form-urlencoded");
+        let text = lower.starts_with("text/");
         // Only a body written out gets a value (and any secret input its passwords need).
-        let written = crate::openapi::contract::is_json(&lower)
-            || lower.starts_with("application/x-www-form-urlencoded")
-            || lower.starts_with("text/");
-        let value = if written {
+        let value = if json || form || text {
             self.media_example(&media_place, media)
         } else {
             None
         };
-        if crate::openapi::contract::is_json(&lower) {
+        if json {
             match value {
                 Some(value) => {
                     if lower != "application/json" {
@@ -388,18 +388,18 @@ impl Writer<'_> {
                     request.insert("json", format!("{{{{{variable}}}}}"));
                 }
             }
-        } else if lower.starts_with("application/x-www-form-urlencoded") {
-            let mut form = Map::inline();
+        } else if form {
+            let mut fields_written = Map::inline();
             if let Some(Value::Object(fields)) = value {
                 for (name, value) in fields {
-                    form.insert(name, scalar(&value));
+                    fields_written.insert(name, scalar(&value));
                 }
             }
-            request.insert("form", Node::Map(form));
-        } else if lower.starts_with("text/") {
-            let text = value.map(|v| scalar(&v)).unwrap_or_default();
+            request.insert("form", Node::Map(fields_written));
+        } else if text {
+            let written = value.map(|v| scalar(&v)).unwrap_or_default();
             add_header(request, "Content-Type", &media_type);
-            request.insert("body", text);
+            request.insert("body", written);
         } else {
             comments.push(format!("Placeholder: a `{media_type}` body cannot be derived from the document; set `body_file`."));
             self.report.lossy(
