@@ -124,7 +124,7 @@ impl Context {
         origin: &str,
         description: Option<&str>,
     ) -> String {
-        let name = input_name(variable);
+        let name = input_name(variable, "SECRET");
         let description = description.map_or_else(
             || {
                 format!(
@@ -143,7 +143,14 @@ impl Context {
     /// Postman environment or the globals): required when a run uses it, secret when its name
     /// reads as a credential, described so that a run names what to set.
     pub(super) fn missing_variable(&mut self, variable: &str) -> String {
-        let mut name = input_name(variable);
+        let mut name = input_name(
+            variable,
+            if looks_secret(variable) {
+                "SECRET"
+            } else {
+                "VAR"
+            },
+        );
         while self.inputs.contains_key(&name) {
             name.push('_');
         }
@@ -157,9 +164,14 @@ impl Context {
     }
 }
 
-/// An environment variable's name for a Postman variable: upper case, `_` for the rest.
-fn input_name(variable: &str) -> String {
-    variable
+/// The environment variable an imported input is read from, for `name` (a Postman variable,
+/// an OpenAPI field): upper case, `_` for anything not a letter or a digit. A name most
+/// environments already set (`HOME`, `USER`, `PATH`) takes `kind` after it (`USER_VAR`,
+/// `HOME_SECRET`), so an input the user forgot is never silently filled from the
+/// environment; one a shell cannot set (`2FA`) takes it before (`SECRET_2FA`); a name with
+/// no letter or digit is `kind` itself.
+pub(in crate::import) fn input_name(name: &str, kind: &str) -> String {
+    let name: String = name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -168,5 +180,21 @@ fn input_name(variable: &str) -> String {
                 '_'
             }
         })
-        .collect()
+        .collect();
+    if !name.chars().any(|c| c.is_ascii_alphanumeric()) {
+        kind.to_owned()
+    } else if SET_EVERYWHERE.contains(&name.as_str()) {
+        format!("{name}_{kind}")
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{kind}_{name}")
+    } else {
+        name
+    }
 }
+
+/// Environment variables set in most shells and CI runners (see [`input_name`]).
+const SET_EVERYWHERE: &[&str] = &[
+    "CI", "DISPLAY", "EDITOR", "HOME", "HOST", "HOSTNAME", "IFS", "LANG", "LANGUAGE", "LC_ALL",
+    "LOGNAME", "MAIL", "OLDPWD", "PAGER", "PATH", "PS1", "PWD", "SHELL", "SHLVL", "TEMP", "TERM",
+    "TMP", "TMPDIR", "TZ", "USER", "USERNAME", "VISUAL",
+];

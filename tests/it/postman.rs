@@ -621,6 +621,52 @@ fn variables_defined_nowhere_are_inputs_a_run_asks_for() {
     );
 }
 
+/// An input is never named after a variable most environments already set: a forgotten
+/// `{{user}}` must stop the run, not send the login name `$USER` holds.
+#[test]
+fn inputs_are_never_named_after_variables_the_environment_already_sets() {
+    let dir = Fixture::new();
+    let collection = dir.file(
+        "env-names.json",
+        r#"{
+  "info": { "name": "env names", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+  "variable": [ { "key": "path", "value": "s3cr3t-path", "type": "secret" } ],
+  "item": [ {
+    "name": "who",
+    "request": { "method": "GET", "url": "http://127.0.0.1:9/{{user}}?h={{host}}&p={{path}}" }
+  } ]
+}"#,
+    );
+    let out = dir.path().join("env-names.yaml");
+    let imported = runner([
+        "import",
+        "postman",
+        &collection.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(imported.code, 0, "{imported:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for wanted in ["USER_VAR:", "HOST_VAR:", "PATH_SECRET:\n    secret: true"] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    assert!(!yaml.contains("s3cr3t-path"), "{yaml}");
+    let run = crate::support::runner_with_env(
+        ["run", &out.display().to_string()],
+        &[
+            ("USER", "login-name"),
+            ("HOST", "box"),
+            ("PATH_SECRET", "p"),
+        ],
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("USER_VAR") && run.stderr.contains("HOST_VAR"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// Script lines in a Postman collection, (test, pre-request): every non-blank line that is
 /// not only a `//` comment, of every enabled script of the collection, its folders and requests.
 fn script_lines(collection: &serde_json::Value) -> (usize, usize) {

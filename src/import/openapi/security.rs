@@ -179,30 +179,12 @@ impl Writer<'_> {
         self.secret_input(&format!("{scheme}_{what}"), description)
     }
 
-    /// A secret input named after `name` (upper case, `_` for anything not a letter or a
-    /// digit; `SECRET` when nothing is left; `_SECRET` after a name most environments
-    /// already set, `SECRET_` before one that starts with a digit), declared with
-    /// `description` unless it already is: its name. A name already declared for another secret (another description) gets
-    /// a number (`USER_PASSWORD_2`): two secrets are never merged.
+    /// A secret input named after `name` (`crate::import::context::input_name`), declared
+    /// with `description` unless it already is: its name. A name already declared for
+    /// another secret (another description) gets a number (`USER_PASSWORD_2`): two secrets
+    /// are never merged.
     pub(super) fn secret_input(&mut self, name: &str, description: &str) -> String {
-        let name: String = name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_uppercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let base = match name.trim_matches('_') {
-            "" => "SECRET".to_owned(),
-            // `{{env.HOME}}` would send the user's home directory when they forget to set it.
-            name if SET_EVERYWHERE.contains(&name) => format!("{name}_SECRET"),
-            // A shell cannot set a variable whose name starts with a digit.
-            name if name.starts_with(|c: char| c.is_ascii_digit()) => format!("SECRET_{name}"),
-            name => name.to_owned(),
-        };
+        let base = crate::import::context::input_name(name, "SECRET");
         let mut name = base.clone();
         for n in 2.. {
             match self.input_descriptions.get(&name) {
@@ -222,12 +204,3 @@ impl Writer<'_> {
         name
     }
 }
-
-/// Environment variables set in most shells and CI runners: a secret input is never named
-/// one of them (a field `home` is `HOME_SECRET`), so an unset secret is never silently
-/// filled with the user's home directory, path or name.
-const SET_EVERYWHERE: &[&str] = &[
-    "CI", "DISPLAY", "EDITOR", "HOME", "HOST", "HOSTNAME", "IFS", "LANG", "LANGUAGE", "LC_ALL",
-    "LOGNAME", "MAIL", "OLDPWD", "PAGER", "PATH", "PS1", "PWD", "SHELL", "SHLVL", "TEMP", "TERM",
-    "TMP", "TMPDIR", "TZ", "USER", "USERNAME", "VISUAL",
-];
