@@ -153,7 +153,7 @@ impl Secrets {
             name = format!("{base}_{n}");
             n += 1;
         }
-        let input = name.to_ascii_uppercase();
+        let input = super::context::input_name(&name, "SECRET");
         self.vars.insert(name.clone(), (input, description));
         self.by_value.push((value.to_owned(), name.clone()));
         name
