@@ -1485,3 +1485,42 @@ components:
     assert_eq!(schema_errors(&out), Vec::<String>::new());
     assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
 }
+
+/// A request body whose schema `$ref` leads nowhere is not written as `null`: the import
+/// says why, leaves a placeholder, and `--strict` refuses it.
+#[test]
+fn a_body_schema_that_does_not_resolve_is_reported_not_written_as_null() {
+    let fixture = Fixture::new();
+    let spec = fixture.file(
+        "dangling.yaml",
+        r##"openapi: 3.0.3
+info: { title: Dangling, version: "1" }
+servers: [{ url: "http://127.0.0.1:9" }]
+paths:
+  /x:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: "#/components/schemas/Gone" }
+            example: { password: doc-example-dangling }
+      responses:
+        "200": { description: ok }
+"##,
+    );
+    let out = fixture.path().join("dangling-suite.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stderr.contains("its schema does not resolve")
+            && output.stderr.contains("#/components/schemas/Gone"),
+        "{}",
+        output.stderr
+    );
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(yaml.contains("json: \"{{body}}\""), "{yaml}");
+    assert!(!yaml.contains("doc-example-dangling"), "{yaml}");
+    let strict_out = fixture.path().join("strict.yaml");
+    let strict = import(&spec.display().to_string(), &strict_out, &["--strict"]);
+    assert_eq!(strict.code, 2, "{strict:?}");
+}

@@ -369,8 +369,24 @@ impl Writer<'_> {
         let json = crate::openapi::contract::is_json(&lower);
         let form = lower.starts_with("application/x-www-form-urlencoded");
         let text = lower.starts_with("text/");
+        // A schema that does not resolve derives nothing, and its passwords cannot be told
+        // from the example: said, and the body is left to the user.
+        let schema_place = Place {
+            file: media_place.file,
+            pointer: format!("{}/schema", media_place.pointer),
+        };
+        let broken = media
+            .get("schema")
+            .and_then(|schema| self.documents.resolve(&schema_place, schema).err());
+        if let Some(error) = &broken {
+            self.report.note(
+                item,
+                "request body",
+                format!("its schema does not resolve: {error}"),
+            );
+        }
         // Only a body written out gets a value (and any secret input its passwords need).
-        let value = if json || form || text {
+        let value = if (json || form || text) && broken.is_none() {
             self.media_example(&media_place, media)
         } else {
             None
