@@ -2,10 +2,11 @@
 //! the redirects followed and the cookies set. The HTTP client fills one in; expectations,
 //! captures and conditions read it, and a unit test builds one in a line.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 use reqwest::Url;
 
 /// What came back for a request.
@@ -25,6 +26,13 @@ pub struct Received {
     pub redirects: Vec<Redirect>,
     /// The cookies set along the way (every hop), in order.
     pub cookies: Vec<SetCookie>,
+}
+
+/// A header's value as text, the one reading every check, capture and report uses: UTF-8 as
+/// it came (`filename="café.pdf"`), and a byte that is not UTF-8 (a Latin-1 `é`) as U+FFFD.
+/// A value is never taken for a missing header because of its bytes.
+pub fn header_text(value: &HeaderValue) -> Cow<'_, str> {
+    String::from_utf8_lossy(value.as_bytes())
 }
 
 /// One redirect followed.
@@ -75,14 +83,15 @@ impl Received {
         }
     }
 
-    /// The first value of header `name` (case-insensitive), as text.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
+    /// The first value of header `name` (case-insensitive), as [`header_text`] reads it;
+    /// `None` only when the response has no such header.
+    pub fn header(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.headers.get(name).map(header_text)
     }
 
     /// The `Content-Type` header, or `""`.
-    pub fn content_type(&self) -> &str {
-        self.header(CONTENT_TYPE.as_str()).unwrap_or("")
+    pub fn content_type(&self) -> Cow<'_, str> {
+        self.header(CONTENT_TYPE.as_str()).unwrap_or_default()
     }
 
     /// The method that got this response: `sent`, or the one a redirect changed it to.

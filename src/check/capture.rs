@@ -130,8 +130,8 @@ impl CaptureSource {
                     .header(name)
                     .ok_or_else(|| CaptureError::NoHeader(name.clone()))?;
                 match regex {
-                    Some(regex) => first_group(regex, value, &format!("the `{name}` header")),
-                    None => Ok(Value::String(value.to_owned())),
+                    Some(regex) => first_group(regex, &value, &format!("the `{name}` header")),
+                    None => Ok(Value::String(value.into_owned())),
                 }
             }
             CaptureSource::Regex(regex) => first_group(regex, &view.text(), "the body"),

@@ -312,7 +312,7 @@ impl Expectations {
             }
         }
         for (name, predicate) in &self.headers {
-            let actual = response.header(name).map(|v| Value::String(v.to_owned()));
+            let actual = response.header(name).map(|v| Value::String(v.into_owned()));
             if let Err(mismatch) = predicate.check(actual.as_ref(), operands) {
                 failures.push(Failure::new(
                     ["expect", "headers", name.as_str()],

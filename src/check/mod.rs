@@ -121,7 +121,7 @@ impl<'a> ResponseView<'a> {
             .get_or_init(|| {
                 serde_json::from_slice(body).map_err(|e| NotJson {
                     reason: e.to_string(),
-                    content_type: self.response.content_type().to_owned(),
+                    content_type: self.response.content_type().into_owned(),
                     body: self.response.body.clone(),
                 })
             })

@@ -63,7 +63,7 @@ impl SnapshotExpectation {
                     credentials = true;
                     crate::redact::MASK.to_owned()
                 } else {
-                    mask(value).unwrap_or_else(|| value.to_owned())
+                    mask(&value).unwrap_or_else(|| value.into_owned())
                 };
                 headers.insert(name.clone(), value);
             }

@@ -158,7 +158,7 @@ pub(super) fn header_pairs(headers: &reqwest::header::HeaderMap) -> Vec<(String,
         .map(|(name, value)| {
             (
                 name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                crate::response::header_text(value).into_owned(),
             )
         })
         .collect()

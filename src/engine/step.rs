@@ -177,7 +177,7 @@ pub(super) async fn run(
                 response
                     .received
                     .header(name.as_str())
-                    .map(|value| (name.as_str().to_owned(), Value::String(value.to_owned())))
+                    .map(|value| (name.as_str().to_owned(), Value::String(value.into_owned())))
             })
             .collect(),
         // The view is done with: its tree is taken, not copied.
@@ -357,7 +357,10 @@ async fn pages(
             }
         }
         let next = match &paginate.next {
-            NextPage::Link => response.received.header("link").and_then(next_link),
+            NextPage::Link => response
+                .received
+                .header("link")
+                .and_then(|link| next_link(&link)),
             NextPage::JsonPath(path) => view
                 .select(path)
                 .ok()

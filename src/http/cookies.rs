@@ -42,7 +42,7 @@ impl CookieJar {
         let cookies = headers
             .get_all(SET_COOKIE)
             .iter()
-            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| std::str::from_utf8(v.as_bytes()).ok())
             .filter_map(|v| cookie::Cookie::parse(v.to_owned()).ok())
             .collect::<Vec<_>>();
         if cookies.is_empty() {
@@ -165,7 +165,7 @@ pub fn set_cookies(headers: &HeaderMap) -> Vec<SetCookie> {
     headers
         .get_all(SET_COOKIE)
         .iter()
-        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| std::str::from_utf8(v.as_bytes()).ok())
         .filter_map(|v| cookie::Cookie::parse(v).ok())
         .map(|c| SetCookie {
             name: c.name().to_owned(),

@@ -390,8 +390,7 @@ impl HttpClient {
         }
         let mut text = headers
             .get(COOKIE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| format!("{v}; "))
+            .map(|v| format!("{}; ", crate::response::header_text(v)))
             .unwrap_or_default();
         text.push_str(
             &pairs

@@ -3,6 +3,8 @@
 //! credentials go only to the request's own origin (scheme, host and port), and the chain is
 //! recorded for `-v`, captures and expectations.
 
+use std::borrow::Cow;
+
 use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::{Method, Url};
 
@@ -19,8 +21,8 @@ pub(super) fn next(status: u16, headers: &HeaderMap, from: &Url, method: &Method
     if !matches!(status, 301 | 302 | 303 | 307 | 308) {
         return None;
     }
-    let location = headers.get(LOCATION)?.to_str().ok()?;
-    let url = from.join(location).ok()?;
+    let location = reference(headers.get(LOCATION)?.as_bytes());
+    let url = from.join(&location).ok()?;
     if !matches!(url.scheme(), "http" | "https") {
         return None;
     }
@@ -45,6 +47,24 @@ pub fn same_origin(a: &Url, b: &Url) -> bool {
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
+/// A `Location` value as a URL reference. UTF-8 is taken as it is (the URL parser
+/// percent-encodes it, or maps a host to punycode, as browsers do); a value that is not UTF-8
+/// (a Latin-1 path) has each byte above ASCII percent-encoded, as curl sends it.
+fn reference(bytes: &[u8]) -> Cow<'_, str> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Cow::Borrowed(text);
+    }
+    let mut text = String::with_capacity(bytes.len() + 8);
+    for &byte in bytes {
+        if byte.is_ascii() {
+            text.push(char::from(byte));
+        } else {
+            text.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Cow::Owned(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,6 +78,28 @@ mod tests {
             &Url::parse("http://a.test/x/y").expect("url"),
             &method,
         )
+    }
+
+    #[test]
+    fn a_location_that_is_not_ascii_is_followed_byte_for_byte() {
+        let from = Url::parse("http://a.test/x/y").expect("url");
+        for (bytes, want) in [
+            (
+                &b"/caf\xc3\xa9?q=\xc3\xa9"[..],
+                "http://a.test/caf%C3%A9?q=%C3%A9",
+            ),
+            (&b"/caf\xe9"[..], "http://a.test/caf%E9"),
+            (
+                &b"http://b\xc3\xbccher.test/"[..],
+                "http://xn--bcher-kva.test/",
+            ),
+        ] {
+            let mut headers = HeaderMap::new();
+            let value = reqwest::header::HeaderValue::from_bytes(bytes).expect("header");
+            headers.insert(LOCATION, value);
+            let hop = next(302, &headers, &from, &Method::GET).expect("a hop");
+            assert_eq!(hop.url.as_str(), want, "{bytes:?}");
+        }
     }
 
     #[test]
@@ -75,6 +117,7 @@ mod tests {
             ("http://a.test/x/z", Method::PUT)
         );
         assert!(hop(200, "/z", Method::GET).is_none());
+        assert!(hop(302, "http://[::1", Method::GET).is_none());
         assert!(hop(302, "ftp://x/", Method::GET).is_none());
     }
 

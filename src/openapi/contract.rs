@@ -549,7 +549,7 @@ impl Contract {
             ) else {
                 continue;
             };
-            let value = header_value(text, &header.kind);
+            let value = header_value(&text, &header.kind);
             for error in schema.errors(&value, &self.bundle, &self.documents, 1) {
                 violations.push(violation(
                     ViolationKind::HeaderValue,
@@ -560,6 +560,7 @@ impl Contract {
             }
         }
         let content_type = response.header("content-type").unwrap_or_default();
+        let content_type = content_type.as_ref();
         let received_type = essence(content_type);
         if documented.content.is_empty() {
             if !response.body.is_empty() {

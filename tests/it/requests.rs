@@ -751,3 +751,120 @@ steps:
     );
     assert_eq!(output.code, 0, "{output:?}");
 }
+
+/// A server whose headers carry text beyond ASCII: UTF-8 (`café`) and Latin-1 (`caf\xe9`) in
+/// a header, a `Content-Disposition` file name, a cookie, and redirects to such paths. It
+/// echoes the path and the `X-Got` and `Cookie` headers it is sent, read as UTF-8.
+fn non_ascii_headers_server() -> std::net::SocketAddr {
+    use axum::http::{header, HeaderValue, StatusCode};
+    use axum::response::IntoResponse;
+    use axum::routing::get;
+    let value = |bytes: &'static [u8]| HeaderValue::from_bytes(bytes).expect("a header value");
+    let app = axum::Router::new()
+        .route(
+            "/h",
+            get(move || async move {
+                (
+                    [
+                        (
+                            header::HeaderName::from_static("x-name"),
+                            value(b"caf\xc3\xa9"),
+                        ),
+                        (
+                            header::HeaderName::from_static("x-latin"),
+                            value(b"caf\xe9"),
+                        ),
+                        (
+                            header::CONTENT_DISPOSITION,
+                            value(b"attachment; filename=\"r\xc3\xa9sum\xc3\xa9.pdf\""),
+                        ),
+                        (header::SET_COOKIE, value(b"name=caf\xc3\xa9; Path=/")),
+                        (header::CONTENT_TYPE, value(b"application/json")),
+                    ],
+                    "{}",
+                )
+            }),
+        )
+        .route(
+            "/to-utf8",
+            get(move || async move {
+                (
+                    StatusCode::FOUND,
+                    [(header::LOCATION, value(b"/landed/caf\xc3\xa9"))],
+                )
+            }),
+        )
+        .route(
+            "/to-latin1",
+            get(move || async move {
+                (
+                    StatusCode::FOUND,
+                    [(header::LOCATION, value(b"/landed/caf\xe9"))],
+                )
+            }),
+        )
+        .fallback(|request: axum::extract::Request| async move {
+            let text = |name: &str| {
+                request
+                    .headers()
+                    .get(name)
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            };
+            axum::Json(serde_json::json!({
+                "path": request.uri().path(),
+                "got": text("x-got"),
+                "cookie": text("cookie"),
+            }))
+            .into_response()
+        });
+    servers::spawn(app)
+}
+
+#[test]
+fn header_values_beyond_ascii_are_read_as_text_not_taken_for_missing() {
+    let fixture = Fixture::new();
+    let base = format!("http://{}", non_ascii_headers_server());
+    let path = fixture.file(
+        "c.yaml",
+        &r#"
+name: non-ASCII headers
+steps:
+  - name: read
+    request:
+      url: "BASE/h"
+    expect:
+      headers:
+        x-name: café
+        x-latin: "caf\uFFFD"
+        content-disposition: { contains: résumé }
+    capture:
+      name: { header: X-Name }
+      file: { header: Content-Disposition, regex: 'filename="(.+)"' }
+  - name: send them back
+    request:
+      url: "BASE/echo"
+      headers: { X-Got: "{{name}} {{file}}" }
+    expect:
+      jsonpath:
+        $.got: café résumé.pdf
+        $.cookie: name=café
+  - name: a UTF-8 Location
+    request:
+      url: "BASE/to-utf8"
+    expect:
+      status: 200
+      jsonpath:
+        $.path: /landed/caf%C3%A9
+  - name: a Latin-1 Location
+    request:
+      url: "BASE/to-latin1"
+    expect:
+      status: 200
+      jsonpath:
+        $.path: /landed/caf%E9
+"#
+        .replace("BASE", &base),
+    );
+    let output = runner(["run", &path.display().to_string()]);
+    assert_eq!(output.code, 0, "{output:?}");
+}
