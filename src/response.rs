@@ -89,6 +89,14 @@ impl Received {
         self.headers.get(name).map(header_text)
     }
 
+    /// The body as JSON is read from it: without a leading UTF-8 byte order mark, which
+    /// RFC 8259 lets a parser ignore (as Hurl and Postman do; .NET servers send one).
+    pub fn json_bytes(&self) -> &[u8] {
+        self.body
+            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+            .unwrap_or(&self.body)
+    }
+
     /// The `Content-Type` header, or `""`.
     pub fn content_type(&self) -> Cow<'_, str> {
         self.header(CONTENT_TYPE.as_str()).unwrap_or_default()

@@ -116,7 +116,7 @@ impl<'a> ResponseView<'a> {
 
     /// The body parsed for JSONPath (borrowing from the body), at most once.
     pub fn document(&self) -> Result<&Document<'a>, NotJson> {
-        let body: &'a [u8] = &self.response.body;
+        let body: &'a [u8] = self.response.json_bytes();
         self.document
             .get_or_init(|| {
                 serde_json::from_slice(body).map_err(|e| NotJson {
@@ -152,7 +152,7 @@ impl<'a> ResponseView<'a> {
         }
         let document: Document<'_> = match document.into_inner() {
             Some(document) => document.ok()?,
-            None => serde_json::from_slice(&response.body).ok()?,
+            None => serde_json::from_slice(response.json_bytes()).ok()?,
         };
         Some(document.to_value())
     }
@@ -184,7 +184,7 @@ impl<'a> ResponseView<'a> {
         if !plan.covers(path.as_str()) {
             return None;
         }
-        let body: &'a [u8] = &self.response.body;
+        let body: &'a [u8] = self.response.json_bytes();
         self.pruned
             .get_or_init(|| {
                 // Invalid UTF-8 anywhere is refused, as the full parse refuses it (which

@@ -752,10 +752,11 @@ steps:
     assert_eq!(output.code, 0, "{output:?}");
 }
 
-/// A server whose headers carry text beyond ASCII: UTF-8 (`café`) and Latin-1 (`caf\xe9`) in
-/// a header, a `Content-Disposition` file name, a cookie, and redirects to such paths. It
-/// echoes the path and the `X-Got` and `Cookie` headers it is sent, read as UTF-8.
-fn non_ascii_headers_server() -> std::net::SocketAddr {
+/// A server of encodings: headers that carry text beyond ASCII (UTF-8 `café` and Latin-1
+/// `caf\xe9` in a header, a `Content-Disposition` file name, a cookie, redirects to such
+/// paths) and a JSON body after a UTF-8 byte order mark. It echoes the path and the `X-Got`
+/// and `Cookie` headers it is sent, read as UTF-8.
+fn encodings_server() -> std::net::SocketAddr {
     use axum::http::{header, HeaderValue, StatusCode};
     use axum::response::IntoResponse;
     use axum::routing::get;
@@ -782,6 +783,18 @@ fn non_ascii_headers_server() -> std::net::SocketAddr {
                         (header::CONTENT_TYPE, value(b"application/json")),
                     ],
                     "{}",
+                )
+            }),
+        )
+        .route(
+            "/bom",
+            get(move || async move {
+                (
+                    [(
+                        header::CONTENT_TYPE,
+                        value(b"application/json; charset=utf-8"),
+                    )],
+                    &b"\xef\xbb\xbf{\"id\": 7, \"tags\": [\"a\", \"b\"]}"[..],
                 )
             }),
         )
@@ -823,7 +836,7 @@ fn non_ascii_headers_server() -> std::net::SocketAddr {
 #[test]
 fn header_values_beyond_ascii_are_read_as_text_not_taken_for_missing() {
     let fixture = Fixture::new();
-    let base = format!("http://{}", non_ascii_headers_server());
+    let base = format!("http://{}", encodings_server());
     let path = fixture.file(
         "c.yaml",
         &r#"
@@ -862,6 +875,38 @@ steps:
       status: 200
       jsonpath:
         $.path: /landed/caf%E9
+"#
+        .replace("BASE", &base),
+    );
+    let output = runner(["run", &path.display().to_string()]);
+    assert_eq!(output.code, 0, "{output:?}");
+}
+
+#[test]
+fn a_json_body_after_a_byte_order_mark_is_read_without_it() {
+    let fixture = Fixture::new();
+    let base = format!("http://{}", encodings_server());
+    let path = fixture.file(
+        "c.yaml",
+        &r#"
+name: a byte order mark
+steps:
+  - name: read
+    id: read
+    request:
+      url: "BASE/bom"
+    expect:
+      jsonpath:
+        $.tags[1]: b
+    capture:
+      id: $.id
+  - name: use
+    request:
+      url: "BASE/echo"
+      headers: { X-Got: "{{id}} {{steps.read.json.tags.0}}" }
+    expect:
+      jsonpath:
+        $.got: 7 a
 "#
         .replace("BASE", &base),
     );
