@@ -147,6 +147,15 @@ impl TransportError {
         if lower.contains("dns error") || lower.contains("failed to lookup address") {
             return TransportError::Dns { host };
         }
+        // The decoder's own failure (a broken or cut compressed stream in a message that came
+        // whole): the connection's errors reach it too, but as hyper's.
+        if error.is_decode() && !caused_by::<hyper::Error>(&error) {
+            return TransportError::BadEncoding {
+                host,
+                port,
+                reason: decoder_reason(&error),
+            };
+        }
         if let Some(kind) = io_kind(&error) {
             use std::io::ErrorKind;
             match kind {
@@ -157,11 +166,13 @@ impl TransportError {
                 | ErrorKind::ConnectionAborted
                 | ErrorKind::BrokenPipe
                 | ErrorKind::UnexpectedEof => return TransportError::Interrupted { host, port },
-                ErrorKind::InvalidData if error.is_decode() => {
-                    return TransportError::BadEncoding {
+                // A body the server framed wrongly (a chunk size that is not hexadecimal):
+                // named as it is, not taken for a cut.
+                ErrorKind::InvalidInput | ErrorKind::InvalidData => {
+                    return TransportError::Other {
                         host,
                         port,
-                        reason: last_cause(&error),
+                        reason: chain,
                     }
                 }
                 _ => {}
@@ -257,6 +268,28 @@ fn last_cause(error: &reqwest::Error) -> String {
         source = cause.source();
     }
     last
+}
+
+/// Whether an error of type `E` is among the causes of `error`.
+fn caused_by<E: std::error::Error + 'static>(error: &reqwest::Error) -> bool {
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if cause.is::<E>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+/// What the decoder found: its own words, or that the compressed stream stopped short (it
+/// says only "unexpected end of file").
+fn decoder_reason(error: &reqwest::Error) -> String {
+    if io_kind(error) == Some(std::io::ErrorKind::UnexpectedEof) {
+        "the compressed stream ends before its end".to_owned()
+    } else {
+        last_cause(error)
+    }
 }
 
 fn io_kind(error: &reqwest::Error) -> Option<std::io::ErrorKind> {

@@ -20,13 +20,30 @@ pub(crate) enum Fault {
     HugeLength,
     /// Sends a body marked gzip that is not gzip.
     BrokenGzip,
+    /// Sends the first `n` bytes of a gzip stream as the whole body (its length says `n`).
+    GzipCutShort(usize),
+    /// Promises a whole gzip stream, sends part of it, closes.
+    GzipCutByTheConnection,
+    /// Sends a chunked body whose chunk size is not hexadecimal.
+    BadChunk,
+}
+
+/// A gzip stream of a small JSON document.
+pub(crate) fn gzipped() -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let items: Vec<String> = (0..30).map(|i| format!("{{\"id\": {i}}}")).collect();
+    encoder
+        .write_all(format!("{{\"items\": [{}]}}", items.join(",")).as_bytes())
+        .expect("gzip");
+    encoder.finish().expect("gzip")
 }
 
 pub(crate) fn fault_server(fault: Fault) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let address = listener.local_addr().expect("address");
     std::thread::spawn(move || {
-        for stream in listener.incoming().take(8) {
+        for stream in listener.incoming().take(64) {
             let Ok(mut stream) = stream else { continue };
             std::thread::spawn(move || {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
@@ -50,6 +67,28 @@ pub(crate) fn fault_server(fault: Fault) -> SocketAddr {
                     Fault::BrokenGzip => {
                         let _ = stream.write_all(
                             b"HTTP/1.1 200 OK\r\ncontent-encoding: gzip\r\ncontent-length: 24\r\n\r\nthis is not gzip at all!",
+                        );
+                    }
+                    Fault::GzipCutShort(n) => {
+                        let body = gzipped();
+                        let head = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {n}\r\n\r\n"
+                        );
+                        let _ = stream.write_all(head.as_bytes());
+                        let _ = stream.write_all(&body[..n]);
+                    }
+                    Fault::GzipCutByTheConnection => {
+                        let body = gzipped();
+                        let head = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-encoding: gzip\r\ncontent-length: {}\r\n\r\n",
+                            body.len()
+                        );
+                        let _ = stream.write_all(head.as_bytes());
+                        let _ = stream.write_all(&body[..body.len() / 2]);
+                    }
+                    Fault::BadChunk => {
+                        let _ = stream.write_all(
+                            b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n",
                         );
                     }
                 }
@@ -177,6 +216,55 @@ fn a_broken_gzip_body_is_a_bad_encoding() {
         output
             .stdout
             .contains("could not be decoded as its `Content-Encoding` says (Invalid gzip header)"),
+        "{}",
+        output.stdout
+    );
+}
+
+/// Every way a compressed stream can end early inside a message that came whole (the
+/// header cut, the data cut, the trailer cut) is the server's broken encoding, not a
+/// connection that was cut: the sentence says so.
+#[test]
+fn a_compressed_stream_cut_short_is_a_bad_encoding_not_a_broken_connection() {
+    let whole = gzipped().len();
+    for n in [4, 10, whole / 2, whole - 4, whole - 1] {
+        let address = fault_server(Fault::GzipCutShort(n));
+        let output = run_against(&format!("http://{address}/"), &[]);
+        assert_eq!(output.code, 3, "cut at {n}: {output:?}");
+        assert!(
+            output
+                .stdout
+                .contains("could not be decoded as its `Content-Encoding` says"),
+            "cut at {n}: {}",
+            output.stdout
+        );
+    }
+}
+
+#[test]
+fn a_compressed_body_the_connection_cuts_is_a_broken_connection() {
+    let address = fault_server(Fault::GzipCutByTheConnection);
+    let output = run_against(&format!("http://{address}/"), &[]);
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("was closed or reset before the response was complete"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn a_malformed_chunk_is_named_not_taken_for_a_broken_connection() {
+    let address = fault_server(Fault::BadChunk);
+    let output = run_against(&format!("http://{address}/"), &[]);
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains(&format!("request to {address} failed"))
+            && output.stdout.contains("chunk size"),
         "{}",
         output.stdout
     );
