@@ -8,6 +8,17 @@ use super::stream::{Format, RunSummary};
 use super::RunRecord;
 use crate::engine::{CollectionReport, Outcome};
 
+/// A test point's description: one line whatever the names hold (a control character or a
+/// Unicode line separator written as an escape, as the terminal shows it) and no directive
+/// (`#` escaped, as TAP 13 asks).
+fn description(collection: &str, step: &str) -> String {
+    let line = format!("{collection} › {step}");
+    crate::spec::text::printable(&line, false)
+        .replace('\u{2028}', "\\u{2028}")
+        .replace('\u{2029}', "\\u{2029}")
+        .replace('#', "\\#")
+}
+
 #[derive(Serialize)]
 struct Diagnostic<'a> {
     message: &'a str,
@@ -87,7 +98,7 @@ impl Format for Tap {
         for step in &collection.steps {
             self.number += 1;
             let number = self.number;
-            let description = format!("{} › {}", collection.title(), step.name).replace('#', "\\#");
+            let description = description(&collection.title(), &step.name);
             let request = (!step.url.is_empty()).then(|| format!("{} {}", step.method, step.url));
             let file = collection.path.display().to_string();
             let duration_ms = super::millis(step.duration);
@@ -166,5 +177,33 @@ impl Format for Tap {
                 let _ = writeln!(out, "  ...");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_description_is_one_line_without_a_directive_whatever_the_names_hold() {
+        let awkward: String = (0u32..0x20)
+            .chain(0x7f..0xa1)
+            .chain([0x2028, 0x2029])
+            .filter_map(char::from_u32)
+            .chain("# TODO not really ✓".chars())
+            .collect();
+        let line = description(&awkward, &awkward);
+        assert!(
+            !line
+                .chars()
+                .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')),
+            "{line:?}"
+        );
+        assert!(
+            line.match_indices('#')
+                .all(|(at, _)| line[..at].ends_with('\\')),
+            "{line:?}"
+        );
+        assert!(line.contains("TODO not really ✓"), "{line:?}");
     }
 }
