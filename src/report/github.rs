@@ -163,9 +163,13 @@ fn property(text: &str) -> String {
     data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Text for a Markdown table cell: one line, `|` and backticks escaped.
+/// Text for a Markdown table cell: one line, `|` and backticks escaped, and `&`, `<` and `>`
+/// as entities, so that a `<script>` a server sent shows as text (GitHub would strip it).
 fn cell(text: &str) -> String {
     crate::spec::text::printable(text, false)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
         .replace('|', "\\|")
         .replace('`', "\\`")
 }
@@ -173,6 +177,14 @@ fn cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_shows_markup_as_text() {
+        assert_eq!(
+            cell("a | `b` <script>&amp;\n"),
+            "a \\| \\`b\\` &lt;script&gt;&amp;amp;\\n"
+        );
+    }
 
     #[test]
     fn escapes_as_the_toolkit_does() {
