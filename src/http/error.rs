@@ -148,7 +148,8 @@ impl TransportError {
             return TransportError::Dns { host };
         }
         // The decoder's own failure (a broken or cut compressed stream in a message that came
-        // whole): the connection's errors reach it too, but as hyper's.
+        // whole). reqwest marks every error met reading a body as a decode error, a cut
+        // connection's too (with or without compression), but the connection's come as hyper's.
         if error.is_decode() && !caused_by::<hyper::Error>(&error) {
             return TransportError::BadEncoding {
                 host,
@@ -167,8 +168,9 @@ impl TransportError {
                 | ErrorKind::BrokenPipe
                 | ErrorKind::UnexpectedEof => return TransportError::Interrupted { host, port },
                 // A body the server framed wrongly (a chunk size that is not hexadecimal):
-                // named as it is, not taken for a cut.
-                ErrorKind::InvalidInput | ErrorKind::InvalidData => {
+                // named as it is, not taken for a cut. Only once connected: a TLS handshake
+                // error is `InvalidData` too, and is told below.
+                ErrorKind::InvalidInput | ErrorKind::InvalidData if !error.is_connect() => {
                     return TransportError::Other {
                         host,
                         port,
@@ -270,11 +272,15 @@ fn last_cause(error: &reqwest::Error) -> String {
     last
 }
 
-/// Whether an error of type `E` is among the causes of `error`.
+/// Whether an error of type `E` is among the causes of `error`, or the payload of an
+/// `io::Error` among them (whose `source` skips its own payload).
 fn caused_by<E: std::error::Error + 'static>(error: &reqwest::Error) -> bool {
     let mut source = error.source();
     while let Some(cause) = source {
-        if cause.is::<E>() {
+        let payload = cause
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref);
+        if cause.is::<E>() || payload.is_some_and(|payload| payload.is::<E>()) {
             return true;
         }
         source = cause.source();
@@ -286,7 +292,7 @@ fn caused_by<E: std::error::Error + 'static>(error: &reqwest::Error) -> bool {
 /// says only "unexpected end of file").
 fn decoder_reason(error: &reqwest::Error) -> String {
     if io_kind(error) == Some(std::io::ErrorKind::UnexpectedEof) {
-        "the compressed stream ends before its end".to_owned()
+        "the compressed stream is cut short".to_owned()
     } else {
         last_cause(error)
     }
