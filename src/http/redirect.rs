@@ -51,18 +51,10 @@ pub fn same_origin(a: &Url, b: &Url) -> bool {
 /// percent-encodes it, or maps a host to punycode, as browsers do); a value that is not UTF-8
 /// (a Latin-1 path) has each byte above ASCII percent-encoded, as curl sends it.
 fn reference(bytes: &[u8]) -> Cow<'_, str> {
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Cow::Borrowed(text);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => percent_encoding::percent_encode(bytes, percent_encoding::CONTROLS).into(),
     }
-    let mut text = String::with_capacity(bytes.len() + 8);
-    for &byte in bytes {
-        if byte.is_ascii() {
-            text.push(char::from(byte));
-        } else {
-            text.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    Cow::Owned(text)
 }
 
 #[cfg(test)]
