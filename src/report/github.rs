@@ -163,15 +163,25 @@ fn property(text: &str) -> String {
     data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Text for a Markdown table cell: one line, `|` and backticks escaped, and `&`, `<` and `>`
-/// as entities, so that a `<script>` a server sent shows as text (GitHub would strip it).
+/// Text for a Markdown table cell, shown as the text it is: one line; `&`, `<` and `>` as
+/// entities (a `<script>` a server sent would be stripped by GitHub); and a backslash before
+/// each character Markdown would read as markup (`|`, backticks, emphasis, links, images).
 fn cell(text: &str) -> String {
-    crate::spec::text::printable(text, false)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace('`', "\\`")
+    let text = crate::spec::text::printable(text, false);
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '|' | '!' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -182,7 +192,11 @@ mod tests {
     fn a_cell_shows_markup_as_text() {
         assert_eq!(
             cell("a | `b` <script>&amp;\n"),
-            "a \\| \\`b\\` &lt;script&gt;&amp;amp;\\n"
+            "a \\| \\`b\\` &lt;script&gt;&amp;amp;\\\\n"
+        );
+        assert_eq!(
+            cell("![x](http://t/p.png) *b* _i_ ~s~ # h"),
+            "\\!\\[x\\](http://t/p.png) \\*b\\* \\_i\\_ \\~s\\~ \\# h"
         );
     }
 

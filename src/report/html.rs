@@ -484,11 +484,13 @@ fn marked(location: Option<&Location>) -> String {
 
 /// A JSON body pretty printed; anything else (text, a body cut short) as it is.
 fn pretty(body: &str) -> std::borrow::Cow<'_, str> {
-    let trimmed = body.trim_start();
+    // After a byte order mark, as the checks read a JSON body.
+    let json = body.strip_prefix('\u{feff}').unwrap_or(body);
+    let trimmed = json.trim_start();
     if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
         return body.into();
     }
-    serde_json::from_str::<serde_json::Value>(body)
+    serde_json::from_str::<serde_json::Value>(json)
         .ok()
         .and_then(|value| serde_json::to_string_pretty(&value).ok())
         .map_or(body.into(), Into::into)
@@ -553,6 +555,13 @@ mod tests {
         let mut out = Vec::new();
         report.finish(&summary, &mut out).expect("in memory");
         String::from_utf8(out).expect("text")
+    }
+
+    #[test]
+    fn a_json_body_is_shown_pretty_after_a_byte_order_mark_too() {
+        assert_eq!(pretty("\u{feff}{\"a\":1}"), "{\n  \"a\": 1\n}");
+        assert_eq!(pretty("{\"a\":1}"), "{\n  \"a\": 1\n}");
+        assert_eq!(pretty("\u{feff}not json"), "\u{feff}not json");
     }
 
     #[test]

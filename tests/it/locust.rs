@@ -1460,3 +1460,38 @@ fn sigterm_stops_locust_and_its_workers_with_143() {
         "{rest}"
     );
 }
+
+/// The locustfile reads a response as `runner run` does: a header's UTF-8 bytes (which
+/// Python's http.client hands over as Latin-1) as UTF-8 text, a byte that is not UTF-8 as
+/// U+FFFD, and a JSON body after a byte order mark.
+#[test]
+fn the_locustfile_reads_headers_and_bodies_as_runner_run_does() {
+    let Some(locust) = locust() else { return };
+    let python = Path::new(&locust).with_file_name("python");
+    let script = r#"
+import json, sys
+ns = {"__name__": "runner_runtime"}
+exec(compile(sys.argv[1], "runtime.py", "exec"), ns)
+class Fake:
+    status_code = 200
+    url = "http://x/"
+    headers = {
+        "X-Name": b"caf\xc3\xa9".decode("latin-1"),
+        "X-Latin": b"caf\xe9".decode("latin-1"),
+    }
+    content = b"\xef\xbb\xbf" + json.dumps({"id": 7}).encode()
+r = ns["Received"](Fake(), 0.001)
+print(json.dumps([r.header("x-name"), r.header("X-LATIN"), r.json()]))
+"#;
+    let output = Command::new(&python)
+        .args(["-c", script, runner::export::locust::RUNTIME])
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let read: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(read, json!(["café", "caf\u{fffd}", { "id": 7 }]));
+}

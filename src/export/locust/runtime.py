@@ -950,7 +950,12 @@ class Received:
     def __init__(self, response, took):
         self.response = response
         self.status = response.status_code or 0
-        self.headers = {k.lower(): v for k, v in (response.headers or {}).items()}
+        # http.client reads header bytes as Latin-1; runner reads them as UTF-8 (a byte that
+        # is not UTF-8 as U+FFFD): the same text here.
+        self.headers = {
+            k.lower(): v.encode("latin-1", "replace").decode("utf-8", "replace")
+            for k, v in (response.headers or {}).items()
+        }
         self.body = response.content or b""
         self.url = response.url or ""
         self.took_ms = int(took * 1000)
@@ -966,7 +971,8 @@ class Received:
     def json(self):
         if self._json is MISSING and self._json_error is None:
             try:
-                self._json = _json.loads(self.body.decode("utf-8"))
+                # "utf-8-sig": after a byte order mark, as runner reads a JSON body.
+                self._json = _json.loads(self.body.decode("utf-8-sig"))
             except (ValueError, UnicodeDecodeError) as error:
                 self._json_error = str(error)
         if self._json_error is not None:
