@@ -5,7 +5,8 @@
 //! wire or in a server's answer: as itself; percent-encoded as the URL parser writes a path, a
 //! query, a fragment or user info, as a form or a URI component writes it, in upper or lower
 //! case hex; JSON-escaped once or twice, with `\uXXXX` for non-ASCII or for `<>&'`, with `\/`;
-//! base64 (standard and URL-safe, padded or not); as a host name (lower case, punycode).
+//! base64 (standard and URL-safe, padded or not); as a host name (lower case, punycode); in
+//! Latin-1, as runner reads those bytes in a header (U+FFFD) and follows them (`%E4`).
 //!
 //! Secrets shorter than [`MIN_SECRET_CHARS`] are masked only where they stand as a whole token
 //! (not inside a longer word), so that a one-letter secret does not mask every `p` in
@@ -352,6 +353,7 @@ fn forms(secret: &str) -> Vec<String> {
     forms.extend(url_forms(secret));
     forms.extend(json_forms(secret));
     forms.extend(base64_forms(secret));
+    forms.extend(latin1_forms(secret));
     // Host names: the URL parser lowercases them and writes non-ASCII labels in punycode.
     let lower = secret.to_lowercase();
     if lower != secret {
@@ -361,6 +363,25 @@ fn forms(secret: &str) -> Vec<String> {
         forms.push(domain);
     }
     forms
+}
+
+/// A secret beyond ASCII that a server sent back in Latin-1 (in a header, or a `Location`):
+/// as runner reads those bytes (each U+FFFD) and as it follows them (percent-encoded).
+fn latin1_forms(secret: &str) -> Vec<String> {
+    if secret.is_ascii() {
+        return Vec::new();
+    }
+    let Ok(bytes) = secret
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)))
+        .collect::<Result<Vec<u8>, _>>()
+    else {
+        return Vec::new();
+    };
+    vec![
+        String::from_utf8_lossy(&bytes).into_owned(),
+        percent_encoding::percent_encode(&bytes, percent_encoding::CONTROLS).to_string(),
+    ]
 }
 
 /// Characters left alone by a URI component encoder (RFC 3986 unreserved).
@@ -549,6 +570,16 @@ mod tests {
         assert_eq!(redactor.redact("/p/p@ss%20w0rd!"), "/p/***");
         assert_eq!(redactor.redact("?t=s3cr3t%22/+&=tok"), "?t=***");
         assert_eq!(redactor.redact("a=a%7Eb+c"), "a=***");
+    }
+
+    #[test]
+    fn masks_a_secret_a_server_sent_back_in_latin1() {
+        let redactor = redactor(&["pässwort-123"]);
+        assert_eq!(
+            redactor.redact("x-echo: p\u{fffd}sswort-123"),
+            "x-echo: ***"
+        );
+        assert_eq!(redactor.redact("/to/p%E4sswort-123"), "/to/***");
     }
 
     #[test]
