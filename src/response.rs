@@ -90,7 +90,8 @@ impl Received {
     }
 
     /// The body as JSON is read from it: without a leading UTF-8 byte order mark, which
-    /// RFC 8259 lets a parser ignore (as Hurl and Postman do; .NET servers send one).
+    /// RFC 8259 lets a parser ignore and a browser's `fetch(…).json()` ignores (the Fetch
+    /// standard decodes JSON with "UTF-8 decode", which drops it); some servers send one.
     pub fn json_bytes(&self) -> &[u8] {
         self.body
             .strip_prefix(b"\xEF\xBB\xBF".as_slice())
