@@ -109,115 +109,100 @@ fn run_against(url: &str, extra: &[&str]) -> crate::support::Output {
     runner(args)
 }
 
+/// Runs the step against `url` with `extra` arguments, checks that it ends in a runtime
+/// error (exit 3) whose output holds each of `sentences`, and returns the output.
+fn runtime_error(url: &str, extra: &[&str], sentences: &[&str]) -> crate::support::Output {
+    let output = run_against(url, extra);
+    assert_eq!(output.code, 3, "{output:?}");
+    for sentence in sentences {
+        assert!(
+            output.stdout.contains(sentence),
+            "{sentence:?} in:\n{}",
+            output.stdout
+        );
+    }
+    output
+}
+
+/// What a connection cut before the message's end says.
+const CUT: &str = "was closed or reset before the response was complete";
+
+/// What a body that is not what its `Content-Encoding` says says.
+const BAD_ENCODING: &str = "could not be decoded as its `Content-Encoding` says";
+
 #[test]
 fn a_server_that_never_answers_times_out() {
     let address = fault_server(Fault::Hang);
-    let output = run_against(&format!("http://{address}/"), &[]);
-    assert_eq!(output.code, 3, "{output:?}");
-    assert!(
-        output.stdout.contains(&format!(
-            "error: no complete response from {} within the request timeout of 500 ms",
-            address
-        )),
-        "{}",
-        output.stdout
+    runtime_error(
+        &format!("http://{address}/"),
+        &[],
+        &[&format!(
+            "error: no complete response from {address} within the request timeout of 500 ms"
+        )],
     );
 }
 
 #[test]
 fn a_body_cut_short_is_reported_as_such() {
     let address = fault_server(Fault::ResetMidBody);
-    let output = run_against(&format!("http://{address}/"), &[]);
-    assert_eq!(output.code, 3, "{output:?}");
-    assert!(
-        output
-            .stdout
-            .contains("was closed or reset before the response was complete"),
-        "{}",
-        output.stdout
-    );
+    runtime_error(&format!("http://{address}/"), &[], &[CUT]);
 }
 
 #[test]
 fn garbage_instead_of_http_is_a_runtime_error() {
     let address = fault_server(Fault::Garbage);
-    let output = run_against(&format!("http://{address}/"), &[]);
-    assert_eq!(output.code, 3, "{output:?}");
-    assert!(
-        output
-            .stdout
-            .contains(&format!("request to {address} failed")),
-        "{}",
-        output.stdout
+    runtime_error(
+        &format!("http://{address}/"),
+        &[],
+        &[&format!("request to {address} failed"), "invalid HTTP"],
     );
-    assert!(output.stdout.contains("invalid HTTP"), "{}", output.stdout);
 }
 
 #[test]
 fn tls_to_a_plain_http_port_is_a_tls_error() {
     let address = crate::support::server();
-    let output = run_against(&format!("https://{address}/text"), &[]);
-    assert_eq!(output.code, 3, "{output:?}");
-    assert!(
-        output
-            .stdout
-            .contains("error: TLS handshake with 127.0.0.1 failed"),
-        "{}",
-        output.stdout
+    runtime_error(
+        &format!("https://{address}/text"),
+        &[],
+        &["error: TLS handshake with 127.0.0.1 failed"],
     );
 }
 
 #[test]
 fn a_body_over_the_limit_fails_without_reading_it_all() {
     let address = crate::support::server();
-    let output = run_against(&format!("http://{address}/big"), &["--max-body", "64KB"]);
-    assert_eq!(output.code, 3, "{output:?}");
-    assert!(
-        output
-            .stdout
-            .contains("is larger than the limit of 64 KiB (raise it with `--max-body`)"),
-        "{}",
-        output.stdout
+    runtime_error(
+        &format!("http://{address}/big"),
+        &["--max-body", "64KB"],
+        &["is larger than the limit of 64 KiB (raise it with `--max-body`)"],
     );
     let output = run_against(&format!("http://{address}/big"), &[]);
     assert_eq!(output.code, 0, "{output:?}");
     // A small body, read in one go, is held to the limit too.
-    let output = run_against(&format!("http://{address}/text"), &["--max-body", "1B"]);
-    assert_eq!(output.code, 3, "{output:?}");
-    assert!(
-        output
-            .stdout
-            .contains("is larger than the limit of 1 byte (raise it with `--max-body`)"),
-        "{}",
-        output.stdout
+    runtime_error(
+        &format!("http://{address}/text"),
+        &["--max-body", "1B"],
+        &["is larger than the limit of 1 byte (raise it with `--max-body`)"],
     );
 }
 
 #[test]
 fn an_announced_length_larger_than_memory_is_not_allocated() {
     let address = fault_server(Fault::HugeLength);
-    let output = run_against(&format!("http://{address}/"), &["--max-body", "100000GB"]);
-    assert_eq!(output.code, 3, "{output:?}");
-    assert!(
-        output
-            .stdout
-            .contains("was closed or reset before the response was complete"),
-        "{}",
-        output.stdout
+    runtime_error(
+        &format!("http://{address}/"),
+        &["--max-body", "100000GB"],
+        &[CUT],
     );
 }
 
 #[test]
 fn a_broken_gzip_body_is_a_bad_encoding() {
     let address = fault_server(Fault::BrokenGzip);
-    let output = run_against(&format!("http://{address}/"), &[]);
-    assert_eq!(output.code, 3, "{output:?}");
-    assert!(
-        output
-            .stdout
-            .contains("could not be decoded as its `Content-Encoding` says (Invalid gzip header)"),
-        "{}",
-        output.stdout
+    runtime_error(
+        &format!("http://{address}/"),
+        &[],
+        &[&format!("{BAD_ENCODING} (Invalid gzip header)")],
     );
 }
 
@@ -229,44 +214,23 @@ fn a_compressed_stream_cut_short_is_a_bad_encoding_not_a_broken_connection() {
     let whole = gzipped().len();
     for n in [4, 10, whole / 2, whole - 4, whole - 1] {
         let address = fault_server(Fault::GzipCutShort(n));
-        let output = run_against(&format!("http://{address}/"), &[]);
-        assert_eq!(output.code, 3, "cut at {n}: {output:?}");
-        assert!(
-            output
-                .stdout
-                .contains("could not be decoded as its `Content-Encoding` says"),
-            "cut at {n}: {}",
-            output.stdout
-        );
+        runtime_error(&format!("http://{address}/"), &[], &[BAD_ENCODING]);
     }
 }
 
 #[test]
 fn a_compressed_body_the_connection_cuts_is_a_broken_connection() {
     let address = fault_server(Fault::GzipCutByTheConnection);
-    let output = run_against(&format!("http://{address}/"), &[]);
-    assert_eq!(output.code, 3, "{output:?}");
-    assert!(
-        output
-            .stdout
-            .contains("was closed or reset before the response was complete"),
-        "{}",
-        output.stdout
-    );
+    runtime_error(&format!("http://{address}/"), &[], &[CUT]);
 }
 
 #[test]
 fn a_malformed_chunk_is_named_not_taken_for_a_broken_connection() {
     let address = fault_server(Fault::BadChunk);
-    let output = run_against(&format!("http://{address}/"), &[]);
-    assert_eq!(output.code, 3, "{output:?}");
-    assert!(
-        output
-            .stdout
-            .contains(&format!("request to {address} failed"))
-            && output.stdout.contains("chunk size"),
-        "{}",
-        output.stdout
+    runtime_error(
+        &format!("http://{address}/"),
+        &[],
+        &[&format!("request to {address} failed"), "chunk size"],
     );
 }
 
@@ -305,17 +269,12 @@ fn insecure_warns() {
 #[test]
 fn a_proxy_that_refuses_is_named_without_its_credentials() {
     let port = crate::support::closed_port();
-    let output = run_against(
+    let output = runtime_error(
         "http://example.invalid/",
         &["--proxy", &format!("http://user:s3cr3t@127.0.0.1:{port}")],
-    );
-    assert_eq!(output.code, 3, "{output:?}");
-    assert!(
-        output.stdout.contains(&format!(
+        &[&format!(
             "could not connect to the proxy 127.0.0.1:{port} (for example.invalid:80): connection refused"
-        )),
-        "{}",
-        output.stdout
+        )],
     );
     assert!(!output.stdout.contains("s3cr3t"), "{}", output.stdout);
 }
