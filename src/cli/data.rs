@@ -44,15 +44,25 @@ pub(super) fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
 
 /// Reads the rows of `path` (by extension: `.csv`, else JSON), each column's name held once.
 pub(super) fn read_compact_rows(path: &Path) -> Result<Vec<CompactRow>, String> {
-    let text = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|e| format!("cannot read data file `{}`: {e}", path.display()))?;
+    // Excel's "CSV UTF-8" starts with a byte order mark; its plain "CSV" is Windows-1252.
+    let text = runner::spec::text::utf8_text(&bytes).map_err(|at| {
+        format!(
+            "data file {}:{}:{}: {at}; {} (in Excel: \"CSV UTF-8\")",
+            path.display(),
+            at.line,
+            at.column,
+            runner::spec::text::NotUtf8::HINT
+        )
+    })?;
     let is_csv = path
         .extension()
         .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
     let rows = if is_csv {
-        csv_rows(&text)
+        csv_rows(text)
     } else {
-        json_rows(&text).map(compact)
+        json_rows(text).map(compact)
     }
     .map_err(|reason| format!("data file `{}`: {reason}", path.display()))?;
     if rows.is_empty() {

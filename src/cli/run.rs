@@ -767,9 +767,18 @@ fn options(args: &RunArgs, mut overrides: Vec<Override>) -> RunOptions {
 }
 
 pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
-    let text = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|e| format!("cannot read vars file `{}`: {e}", path.display()))?;
-    let map: serde_json::Map<String, Value> = serde_yaml::from_str(&text).map_err(|e| {
+    let text = runner::spec::text::utf8_text(&bytes).map_err(|at| {
+        format!(
+            "vars file {}:{}:{}: {at}; {}",
+            path.display(),
+            at.line,
+            at.column,
+            runner::spec::text::NotUtf8::HINT
+        )
+    })?;
+    let map: serde_json::Map<String, Value> = serde_yaml::from_str(text).map_err(|e| {
         format!(
             "vars file `{}` is not a YAML or JSON map of names to values: {e}",
             path.display()

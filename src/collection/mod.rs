@@ -429,15 +429,28 @@ impl Collection {
     /// format's shape, the collection without its broken parts, so that later checks (such
     /// as undefined variables) can report their problems in the same pass.
     pub fn load_partial(path: &Path) -> (Option<Collection>, Vec<Diagnostic>) {
-        match std::fs::read_to_string(path) {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                return (
+                    None,
+                    vec![Diagnostic::file(
+                        path,
+                        format!("cannot read the collection: {e}"),
+                    )],
+                )
+            }
+        };
+        match String::from_utf8(bytes) {
             Ok(source) => compile::compile(path, source),
-            Err(e) => (
-                None,
-                vec![Diagnostic::file(
-                    path,
-                    format!("cannot read the collection: {e}"),
-                )],
-            ),
+            Err(e) => {
+                let at = crate::spec::text::NotUtf8::at(e.as_bytes(), e.utf8_error());
+                let mut problem = Diagnostic::file(path, format!("the collection is {at}"))
+                    .with_hint(crate::spec::text::NotUtf8::HINT);
+                problem.position = Some((at.line, at.column));
+                problem.line_text = Some(at.line_text);
+                (None, vec![problem])
+            }
         }
     }
 

@@ -1,9 +1,57 @@
-//! Text for people: cutting long text to an excerpt, and showing text a server sent without
-//! letting it steer the terminal. Cutting is the last thing done to a text, after
-//! [`crate::redact::Redactor`] masked it.
+//! Text for people: cutting long text to an excerpt, showing text a server sent without
+//! letting it steer the terminal, and reading a user's file as text (or saying where it is
+//! not). Cutting is the last thing done to a text, after [`crate::redact::Redactor`] masked
+//! it.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+
+/// A file that is not UTF-8 text: where its first byte that is not, and which byte.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not UTF-8 text (byte 0x{byte:02X}, likely Latin-1 or Windows-1252)")]
+pub struct NotUtf8 {
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    /// The byte.
+    pub byte: u8,
+    /// The line, the bytes that are not UTF-8 shown as U+FFFD.
+    pub line_text: String,
+}
+
+impl NotUtf8 {
+    /// Where `error`, met reading `bytes`, is.
+    pub fn at(bytes: &[u8], error: std::str::Utf8Error) -> Self {
+        let (good, rest) = bytes.split_at(error.valid_up_to());
+        // `valid_up_to` says the prefix is UTF-8.
+        let before = std::str::from_utf8(good).unwrap_or_default();
+        let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+        let line_end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |at| good.len() + at);
+        NotUtf8 {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+            byte: rest.first().copied().unwrap_or_default(),
+            line_text: String::from_utf8_lossy(&bytes[line_start..line_end])
+                .trim_end_matches('\r')
+                .to_owned(),
+        }
+    }
+
+    /// How to mend the file.
+    pub const HINT: &'static str = "save the file as UTF-8";
+}
+
+/// A user's file as text: UTF-8, after a byte order mark if it has one.
+pub fn utf8_text(bytes: &[u8]) -> Result<&str, NotUtf8> {
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|error| NotUtf8::at(bytes, error))
+}
 
 /// `text`, cut at `max` characters with `…` appended when longer.
 pub fn shorten(text: &str, max: usize) -> Cow<'_, str> {
@@ -98,6 +146,19 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_utf8_after_any_byte_order_mark_or_says_where_it_is_not() {
+        assert_eq!(utf8_text(b"\xEF\xBB\xBFname\nann"), Ok("name\nann"));
+        assert_eq!(utf8_text("a,b\nZürich".as_bytes()), Ok("a,b\nZürich"));
+        let at = utf8_text(b"name,city\r\nann,Z\xFCrich\r\nbob,x").expect_err("Latin-1");
+        assert_eq!(
+            (at.line, at.column, at.byte, at.line_text.as_str()),
+            (2, 6, 0xFC, "ann,Z\u{fffd}rich")
+        );
+        let at = utf8_text(b"\xC3\xA9,\xE9").expect_err("Latin-1 after UTF-8");
+        assert_eq!((at.line, at.column), (1, 3));
+    }
 
     #[test]
     fn shortens_by_characters() {

@@ -237,3 +237,90 @@ steps:
         output.stderr
     );
 }
+
+/// A data file saved by Excel: "CSV UTF-8" starts with a byte order mark, which is read past;
+/// plain "CSV" is Windows-1252, which is refused with where and how to mend it, and nothing
+/// is sent.
+#[test]
+fn data_files_from_excel_are_read_or_refused_with_where_and_how_to_mend_them() {
+    let fixture = crate::support::Fixture::new();
+    let path = fixture.file(
+        "rows.yaml",
+        "name: Rows\nsteps:\n  - name: Only\n    request: { url: \"http://127.0.0.1:1/{{name}}/{{city}}\" }\n",
+    );
+    let path = path.display().to_string();
+    let write = |name: &str, bytes: &[u8]| {
+        let at = fixture.path().join(name);
+        std::fs::write(&at, bytes).expect("data file");
+        at.display().to_string()
+    };
+    let utf8 = write("utf8.csv", b"\xEF\xBB\xBFname,city\nann,Z\xC3\xBCrich\n");
+    let json = write(
+        "rows.json",
+        b"\xEF\xBB\xBF[{\"name\": \"ann\", \"city\": \"Basel\"}]",
+    );
+    let latin1 = write("latin1.csv", b"name,city\nann,Z\xFCrich\n");
+    for rows in [&utf8, &json] {
+        let output = runner(["validate", &path, "--data", rows]);
+        assert_eq!(output.code, 0, "{rows}: {output:?}");
+    }
+    let output = runner(["run", &path, "--data", &latin1]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains(&format!(
+            "data file {latin1}:2:6: not UTF-8 text (byte 0xFC"
+        )),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("save the file as UTF-8"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// A collection or a vars file in another encoding than UTF-8 is refused with the place of
+/// its first byte that is not UTF-8 and how to mend it; nothing is sent.
+#[test]
+fn a_collection_or_vars_file_that_is_not_utf8_says_where() {
+    let fixture = crate::support::Fixture::new();
+    let latin1 = fixture.path().join("latin1.yaml");
+    std::fs::write(
+        &latin1,
+        b"name: Caf\xE9\nsteps:\n  - name: Only\n    request: { url: \"http://127.0.0.1:1/\" }\n",
+    )
+    .expect("collection");
+    let latin1 = latin1.display().to_string();
+    let output = runner(["run", &latin1]);
+    assert_eq!(output.code, 2, "{output:?}");
+    for part in [
+        "the collection is not UTF-8 text (byte 0xE9".to_owned(),
+        format!("{latin1}:1:10"),
+        "save the file as UTF-8".to_owned(),
+        "nothing was sent".to_owned(),
+    ] {
+        assert!(
+            output.stderr.contains(&part),
+            "{part:?} in {}",
+            output.stderr
+        );
+    }
+
+    let path = fixture.file(
+        "needs.yaml",
+        "name: Needs\nsteps:\n  - name: Only\n    request: { url: \"http://127.0.0.1:1/{{id}}\" }\n",
+    );
+    let vars = fixture.path().join("vars.yaml");
+    std::fs::write(&vars, b"id: caf\xE9\n").expect("vars file");
+    let vars = vars.display().to_string();
+    let output = runner(["run", &path.display().to_string(), "--vars-file", &vars]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains(&format!("vars file {vars}:1:8: not UTF-8 text (byte 0xE9")),
+        "{}",
+        output.stderr
+    );
+}
