@@ -47,15 +47,8 @@ pub(super) fn read_compact_rows(path: &Path) -> Result<Vec<CompactRow>, String> 
     let bytes = std::fs::read(path)
         .map_err(|e| format!("cannot read data file `{}`: {e}", path.display()))?;
     // Excel's "CSV UTF-8" starts with a byte order mark; its plain "CSV" is Windows-1252.
-    let text = runner::spec::text::utf8_text(&bytes).map_err(|at| {
-        format!(
-            "data file {}:{}:{}: {at}; {} (in Excel: \"CSV UTF-8\")",
-            path.display(),
-            at.line,
-            at.column,
-            runner::spec::text::NotUtf8::HINT
-        )
-    })?;
+    let text = runner::spec::text::utf8_text(&bytes)
+        .map_err(|at| format!("data file {} (in Excel: \"CSV UTF-8\")", at.in_file(path)))?;
     let is_csv = path
         .extension()
         .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));

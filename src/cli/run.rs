@@ -769,15 +769,8 @@ fn options(args: &RunArgs, mut overrides: Vec<Override>) -> RunOptions {
 pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
     let bytes = std::fs::read(path)
         .map_err(|e| format!("cannot read vars file `{}`: {e}", path.display()))?;
-    let text = runner::spec::text::utf8_text(&bytes).map_err(|at| {
-        format!(
-            "vars file {}:{}:{}: {at}; {}",
-            path.display(),
-            at.line,
-            at.column,
-            runner::spec::text::NotUtf8::HINT
-        )
-    })?;
+    let text = runner::spec::text::utf8_text(&bytes)
+        .map_err(|at| format!("vars file {}", at.in_file(path)))?;
     let map: serde_json::Map<String, Value> = serde_yaml::from_str(text).map_err(|e| {
         format!(
             "vars file `{}` is not a YAML or JSON map of names to values: {e}",

@@ -448,7 +448,7 @@ impl Collection {
                 let mut problem = Diagnostic::file(path, format!("the collection is {at}"))
                     .with_hint(crate::spec::text::NotUtf8::HINT);
                 problem.position = Some((at.line, at.column));
-                problem.line_text = Some(at.line_text);
+                problem.line_text = at.line_text;
                 (None, vec![problem])
             }
         }

@@ -16,9 +16,13 @@ pub struct NotUtf8 {
     pub column: usize,
     /// The byte.
     pub byte: u8,
-    /// The line, the bytes that are not UTF-8 shown as U+FFFD.
-    pub line_text: String,
+    /// The line, the bytes that are not UTF-8 shown as U+FFFD; `None` for a line too long
+    /// to show (a minified file).
+    pub line_text: Option<String>,
 }
+
+/// The longest line [`NotUtf8`] keeps to show, in bytes.
+const SHOWN_LINE: usize = 1000;
 
 impl NotUtf8 {
     /// Where `error`, met reading `bytes`, is.
@@ -35,10 +39,23 @@ impl NotUtf8 {
             line: before.matches('\n').count() + 1,
             column: before[line_start..].chars().count() + 1,
             byte: rest.first().copied().unwrap_or_default(),
-            line_text: String::from_utf8_lossy(&bytes[line_start..line_end])
-                .trim_end_matches('\r')
-                .to_owned(),
+            line_text: (line_end - line_start <= SHOWN_LINE).then(|| {
+                String::from_utf8_lossy(&bytes[line_start..line_end])
+                    .trim_end_matches('\r')
+                    .to_owned()
+            }),
         }
+    }
+
+    /// The problem in `path`: `PATH:LINE:COLUMN: not UTF-8 text (…); save the file as UTF-8`.
+    pub fn in_file(&self, path: &std::path::Path) -> String {
+        format!(
+            "{}:{}:{}: {self}; {}",
+            path.display(),
+            self.line,
+            self.column,
+            Self::HINT
+        )
     }
 
     /// How to mend the file.
@@ -153,9 +170,13 @@ mod tests {
         assert_eq!(utf8_text("a,b\nZürich".as_bytes()), Ok("a,b\nZürich"));
         let at = utf8_text(b"name,city\r\nann,Z\xFCrich\r\nbob,x").expect_err("Latin-1");
         assert_eq!(
-            (at.line, at.column, at.byte, at.line_text.as_str()),
-            (2, 6, 0xFC, "ann,Z\u{fffd}rich")
+            (at.line, at.column, at.byte, at.line_text.as_deref()),
+            (2, 6, 0xFC, Some("ann,Z\u{fffd}rich"))
         );
+        let mut minified = vec![b'x'; 5000];
+        minified[4000] = 0xE9;
+        let at = utf8_text(&minified).expect_err("Latin-1 in a long line");
+        assert_eq!((at.line, at.column, at.line_text), (1, 4001, None));
         let at = utf8_text(b"\xC3\xA9,\xE9").expect_err("Latin-1 after UTF-8");
         assert_eq!((at.line, at.column), (1, 3));
     }
