@@ -249,17 +249,12 @@ fn data_files_from_excel_are_read_or_refused_with_where_and_how_to_mend_them() {
         "name: Rows\nsteps:\n  - name: Only\n    request: { url: \"http://127.0.0.1:1/{{name}}/{{city}}\" }\n",
     );
     let path = path.display().to_string();
-    let write = |name: &str, bytes: &[u8]| {
-        let at = fixture.path().join(name);
-        std::fs::write(&at, bytes).expect("data file");
-        at.display().to_string()
-    };
-    let utf8 = write("utf8.csv", b"\xEF\xBB\xBFname,city\nann,Z\xC3\xBCrich\n");
-    let json = write(
+    let utf8 = fixture.bytes("utf8.csv", b"\xEF\xBB\xBFname,city\nann,Z\xC3\xBCrich\n");
+    let json = fixture.bytes(
         "rows.json",
         b"\xEF\xBB\xBF[{\"name\": \"ann\", \"city\": \"Basel\"}]",
     );
-    let latin1 = write("latin1.csv", b"name,city\nann,Z\xFCrich\n");
+    let latin1 = fixture.bytes("latin1.csv", b"name,city\nann,Z\xFCrich\n");
     for rows in [&utf8, &json] {
         let output = runner(["validate", &path, "--data", rows]);
         assert_eq!(output.code, 0, "{rows}: {output:?}");
@@ -285,13 +280,10 @@ fn data_files_from_excel_are_read_or_refused_with_where_and_how_to_mend_them() {
 #[test]
 fn a_collection_or_vars_file_that_is_not_utf8_says_where() {
     let fixture = crate::support::Fixture::new();
-    let latin1 = fixture.path().join("latin1.yaml");
-    std::fs::write(
-        &latin1,
+    let latin1 = fixture.bytes(
+        "latin1.yaml",
         b"name: Caf\xE9\nsteps:\n  - name: Only\n    request: { url: \"http://127.0.0.1:1/\" }\n",
-    )
-    .expect("collection");
-    let latin1 = latin1.display().to_string();
+    );
     let output = runner(["run", &latin1]);
     assert_eq!(output.code, 2, "{output:?}");
     for part in [
@@ -311,9 +303,7 @@ fn a_collection_or_vars_file_that_is_not_utf8_says_where() {
         "needs.yaml",
         "name: Needs\nsteps:\n  - name: Only\n    request: { url: \"http://127.0.0.1:1/{{id}}\" }\n",
     );
-    let vars = fixture.path().join("vars.yaml");
-    std::fs::write(&vars, b"id: caf\xE9\n").expect("vars file");
-    let vars = vars.display().to_string();
+    let vars = fixture.bytes("vars.yaml", b"id: caf\xE9\n");
     let output = runner(["run", &path.display().to_string(), "--vars-file", &vars]);
     assert_eq!(output.code, 2, "{output:?}");
     assert!(

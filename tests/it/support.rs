@@ -241,6 +241,14 @@ impl Fixture {
         path
     }
 
+    /// Writes `name` with `bytes` as they are (a file in another encoding than UTF-8, or
+    /// with a byte order mark); returns its path as text.
+    pub fn bytes(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write fixture");
+        path.display().to_string()
+    }
+
     /// The directory.
     pub fn path(&self) -> &Path {
         self.dir.path()
