@@ -14,6 +14,7 @@ pub mod stream;
 pub mod tap;
 pub mod terminal;
 mod timing;
+mod yamlish;
 
 pub(crate) use timing::{attempt_line, attempts_summary, waited};
 

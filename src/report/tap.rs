@@ -2,9 +2,8 @@
 
 use std::fmt::Write;
 
-use serde::Serialize;
-
 use super::stream::{Format, RunSummary};
+use super::yamlish::{self, Node};
 use super::RunRecord;
 use crate::engine::{CollectionReport, Outcome};
 
@@ -12,55 +11,26 @@ use crate::engine::{CollectionReport, Outcome};
 /// Unicode line separator written as an escape, as the terminal shows it) and no directive:
 /// `#` escaped, and a backslash too, so that a name's own `\#` cannot end the description.
 fn description(collection: &str, step: &str) -> String {
-    let line = format!("{collection} › {step}");
-    crate::spec::text::printable(&line, false)
-        .replace('\u{2028}', "\\u{2028}")
-        .replace('\u{2029}', "\\u{2029}")
+    one_line(&format!("{collection} › {step}"))
         .replace('\\', "\\\\")
         .replace('#', "\\#")
 }
 
-#[derive(Serialize)]
-struct Diagnostic<'a> {
-    message: &'a str,
-    severity: &'static str,
-    file: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    failures: Vec<FailureLine<'a>>,
-    duration_ms: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    attempts: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    at: Option<At>,
+/// `text` on one line: a control character or a Unicode line separator written as an escape,
+/// as the terminal shows it (a `# SKIP` reason, which may quote a `when` or a server's text).
+fn one_line(text: &str) -> String {
+    crate::spec::text::printable(text, false)
+        .replace('\u{2028}', "\\u{2028}")
+        .replace('\u{2029}', "\\u{2029}")
 }
 
-#[derive(Serialize)]
-struct FailureLine<'a> {
-    subject: &'a str,
-    expected: &'a str,
-    actual: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    at: Option<At>,
-}
-
-/// Where a failure is written.
-#[derive(Serialize)]
-struct At {
-    file: String,
-    line: usize,
-    column: usize,
-}
-
-impl From<&crate::spec::field::Location> for At {
-    fn from(location: &crate::spec::field::Location) -> Self {
-        At {
-            file: location.file.display().to_string(),
-            line: location.line,
-            column: location.column,
-        }
-    }
+/// A diagnostic's `at`: where something is written.
+fn at(location: &crate::spec::field::Location) -> Node {
+    Node::Map(vec![
+        ("file", Node::Text(location.file.display().to_string())),
+        ("line", Node::Number(location.line as u64)),
+        ("column", Node::Number(location.column as u64)),
+    ])
 }
 
 /// The TAP report, written a collection run at a time (see [`super::stream`]): a test point
@@ -100,68 +70,44 @@ impl Format for Tap {
             self.number += 1;
             let number = self.number;
             let description = description(&collection.title(), &step.name);
-            let request = (!step.url.is_empty()).then(|| format!("{} {}", step.method, step.url));
-            let file = collection.path.display().to_string();
-            let duration_ms = super::millis(step.duration);
-            let attempts = (step.attempts.len() > 1).then(|| super::attempts_summary(step));
             // The diagnostic's place: the error's field, else the step (failures carry their own).
-            let at = match &step.outcome {
+            let place = match &step.outcome {
                 Outcome::Errored(error) => error.location.as_ref(),
                 _ => step.location.as_ref(),
             };
+            let several = step.attempts.len() > 1;
             let (ok, directive, diagnostic) = match &step.outcome {
                 // A passing step that needed several attempts says so.
-                Outcome::Passed if attempts.is_some() => (
+                Outcome::Passed if several => (
                     true,
                     String::new(),
-                    Some(Diagnostic {
-                        message: "passed after several attempts",
-                        severity: "comment",
-                        file,
-                        request,
-                        failures: Vec::new(),
-                        duration_ms,
-                        attempts,
-                        at: at.map(At::from),
-                    }),
+                    Some(("passed after several attempts", "comment", None)),
                 ),
                 Outcome::Passed => (true, String::new(), None),
-                Outcome::Skipped(reason) => (true, format!(" # SKIP {reason}"), None),
-                Outcome::Failed(failures) => (
-                    false,
-                    String::new(),
-                    Some(Diagnostic {
-                        message: "expectations failed",
-                        severity: "fail",
-                        file,
-                        request,
-                        failures: failures
-                            .iter()
-                            .map(|f| FailureLine {
-                                subject: &f.subject,
-                                expected: &f.expected,
-                                actual: &f.actual,
-                                at: f.location.as_ref().map(At::from),
-                            })
-                            .collect(),
-                        duration_ms,
-                        attempts,
-                        at: at.map(At::from),
-                    }),
-                ),
+                Outcome::Skipped(reason) => (true, format!(" # SKIP {}", one_line(reason)), None),
+                Outcome::Failed(failures) => {
+                    let failures = failures
+                        .iter()
+                        .map(|f| {
+                            let mut line = vec![
+                                ("subject", Node::Text(f.subject.clone())),
+                                ("expected", Node::Text(f.expected.clone())),
+                                ("actual", Node::Text(f.actual.clone())),
+                            ];
+                            line.extend(f.location.as_ref().map(|l| ("at", at(l))));
+                            Node::Map(line)
+                        })
+                        .collect();
+                    (
+                        false,
+                        String::new(),
+                        Some(("expectations failed", "fail", Some(failures))),
+                    )
+                }
                 Outcome::Errored(error) => (
                     false,
                     String::new(),
-                    Some(Diagnostic {
-                        message: &error.message,
-                        severity: "error",
-                        file,
-                        request,
-                        failures: Vec::new(),
-                        duration_ms,
-                        attempts,
-                        at: at.map(At::from),
-                    }),
+                    Some((error.message.as_str(), "error", None)),
                 ),
             };
             let _ = writeln!(
@@ -169,14 +115,27 @@ impl Format for Tap {
                 "{} {number} - {description}{directive}",
                 if ok { "ok" } else { "not ok" }
             );
-            if let Some(diagnostic) = diagnostic {
-                let yaml = serde_yaml::to_string(&diagnostic).unwrap_or_default();
-                let _ = writeln!(out, "  ---");
-                for line in yaml.lines() {
-                    let _ = writeln!(out, "  {line}");
-                }
-                let _ = writeln!(out, "  ...");
+            let Some((message, severity, failures)) = diagnostic else {
+                continue;
+            };
+            let mut map = vec![
+                ("message", Node::Text(message.to_owned())),
+                ("severity", Node::Text(severity.to_owned())),
+                ("file", Node::Text(collection.path.display().to_string())),
+            ];
+            if !step.url.is_empty() {
+                map.push((
+                    "request",
+                    Node::Text(format!("{} {}", step.method, step.url)),
+                ));
             }
+            map.extend(failures.map(|f| ("failures", Node::List(f))));
+            map.push(("duration_ms", Node::Number(super::millis(step.duration))));
+            if several {
+                map.push(("attempts", Node::Text(super::attempts_summary(step))));
+            }
+            map.extend(place.map(|l| ("at", at(l))));
+            yamlish::document(out, 2, &map);
         }
     }
 }

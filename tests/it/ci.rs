@@ -60,7 +60,7 @@ steps:
     assert!(junit.contains("attempt 1: 200 in"), "{junit}");
 
     let tap = read("r.tap");
-    assert!(tap.contains("attempts: 3 attempts in"), "{tap}");
+    assert!(tap.contains("attempts: \"3 attempts in"), "{tap}");
 
     let html = read("r.html");
     assert!(html.contains("3 attempts in"), "{html}");

@@ -402,3 +402,125 @@ fn a_progress_line_shows_on_a_terminal_for_long_runs_only() {
     assert!(text.contains("[0/1] Long › Sleeping"), "{text}");
     assert!(text.contains("1 passed"), "{text}");
 }
+
+/// Reads a TAP file with Perl's `TAP::Parser` (what `prove` runs, the reference reader of TAP
+/// 13) and prints, as JSON, its counts, its parse errors and every YAML diagnostic it read.
+const PERL_TAP_READER: &str = r#"
+use strict; use warnings; use TAP::Parser; use JSON::PP;
+open my $fh, '<:encoding(UTF-8)', $ARGV[0] or die "$ARGV[0]: $!";
+my $tap = do { local $/; <$fh> };
+my $parser = TAP::Parser->new({ tap => $tap });
+my (@yaml, @other);
+while (my $result = $parser->next) {
+    push @yaml, $result->data if $result->is_yaml;
+    push @other, $result->as_string if $result->is_unknown;
+}
+print JSON::PP->new->canonical->utf8->encode({
+    planned => 0 + $parser->tests_planned, run => 0 + $parser->tests_run,
+    passed => scalar($parser->passed), failed => scalar($parser->failed),
+    skipped => scalar($parser->skipped), errors => [$parser->parse_errors],
+    unknown => \@other, yaml => \@yaml,
+});
+"#;
+
+#[test]
+fn perls_tap_parser_reads_every_test_point_and_diagnostic_as_written() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "tap.yaml",
+        r#"name: "TAP # readers"
+vars: { state: pending }
+steps:
+  - name: "Two failures \\ \"quoted\""
+    request: { method: POST, url: "{{SERVER}}/echo", json: { text: "line one\nline two \"q\" \\ \u0007 \u2028 é" } }
+    expect:
+      status: 201
+      jsonpath:
+        $.json.text: "expected \"quoted\" \\ value\nover two lines"
+  - name: only in prod
+    when: { "{{state}}\nBail out! not really": prod }
+    request: { url: "{{SERVER}}/text" }
+  - name: only when ready
+    when:
+      "{{state}}":
+        matches: |
+          (?x) ^ready$   # a verbose regex ends in a new line
+    request: { url: "{{SERVER}}/text" }
+  - name: passes
+    request: { url: "{{SERVER}}/text" }
+"#,
+    );
+    let tap_file = fixture.path().join("r.tap");
+    let json_file = fixture.path().join("r.json");
+    let output = runner([
+        "run",
+        &path.display().to_string(),
+        "--continue-on-failure",
+        "--report-tap",
+        &tap_file.display().to_string(),
+        "--report-json",
+        &json_file.display().to_string(),
+    ]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let tap = read(fixture.path(), "r.tap");
+    let perl = std::process::Command::new("perl")
+        .args(["-e", PERL_TAP_READER])
+        .arg(&tap_file)
+        .output()
+        .expect("perl runs (apt-get install perl: TAP::Parser is in its modules)");
+    assert!(
+        perl.status.success(),
+        "{}",
+        String::from_utf8_lossy(&perl.stderr)
+    );
+    let read: Value = serde_json::from_slice(&perl.stdout).expect("the reader prints JSON");
+    assert_eq!(read["errors"], serde_json::json!([]), "{tap}");
+    assert_eq!(read["unknown"], serde_json::json!([]), "{tap}");
+    assert_eq!(
+        (
+            &read["planned"],
+            &read["run"],
+            &read["failed"],
+            &read["skipped"]
+        ),
+        (&4.into(), &4.into(), &1.into(), &2.into()),
+        "{tap}"
+    );
+    // The diagnostic holds what the JSON report holds, key for key, nothing moved or lost.
+    let report = validate_json_report(&read_text(&json_file));
+    let step = &report["collections"][0]["steps"][0];
+    let diagnostic = &read["yaml"][0];
+    assert_eq!(read["yaml"].as_array().map(Vec::len), Some(1), "{tap}");
+    assert_eq!(diagnostic["severity"], "fail", "{tap}");
+    assert_eq!(
+        diagnostic["duration_ms"],
+        step["duration_ms"].to_string(),
+        "{tap}"
+    );
+    assert_eq!(diagnostic["at"]["line"], "4", "{tap}");
+    let failures = diagnostic["failures"].as_array().expect("failures");
+    assert_eq!(failures.len(), 2, "{tap}");
+    for (read, written) in failures
+        .iter()
+        .zip(step["failures"].as_array().expect("failures"))
+    {
+        for key in ["subject", "expected", "actual"] {
+            // A line separator is written `\u2028`, which YAML decodes and Perl's reader keeps.
+            let written = written[key]
+                .as_str()
+                .map(|w| w.replace('\u{2028}', "\\u2028"));
+            assert_eq!(read[key].as_str(), written.as_deref(), "{key} in {tap}");
+        }
+        assert_eq!(
+            read["at"]["line"],
+            written["location"]["line"].to_string(),
+            "{tap}"
+        );
+    }
+    let expected = failures[1]["expected"].as_str().unwrap_or_default();
+    assert!(expected.contains(r#"\"quoted\" \\ value\nover"#), "{tap}");
+}
+
+fn read_text(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
