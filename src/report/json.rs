@@ -420,9 +420,7 @@ pub fn render(run: &RunRecord) -> String {
 
 /// The JSON Schema of the report, as pretty JSON with a trailing newline.
 pub fn schema() -> String {
-    let mut text = serde_json::to_string_pretty(&schemars::schema_for!(Report)).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::spec::schema::schema_text::<Report>()
 }
 
 #[cfg(test)]

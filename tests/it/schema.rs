@@ -37,3 +37,51 @@ fn every_bundled_collection_declares_the_schema() {
         );
     }
 }
+
+/// ajv (JavaScript's usual JSON Schema validator, here the copy Prism installs) compiles both
+/// schemas in its default strict mode, which refuses a `format` it does not know, and the
+/// JSON report of a run validates against the report schema in it.
+#[test]
+fn ajv_compiles_both_schemas_in_strict_mode_and_accepts_a_report() {
+    let Some(prism) = crate::openapi::prism() else {
+        return;
+    };
+    // `…/node_modules/.bin/prism` → `…/node_modules`.
+    let modules = std::path::Path::new(&prism)
+        .ancestors()
+        .nth(2)
+        .expect("prism lives in node_modules/.bin");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let report = dir.path().join("report.json");
+    let output = crate::support::runner([
+        "run".as_ref(),
+        root.join("collections/emnify.yaml").as_os_str(),
+        "--report-json".as_ref(),
+        report.as_os_str(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let script = r#"
+const [modules, collection, reportSchema, report] = process.argv.slice(1);
+const Ajv = require(modules + '/ajv/dist/2020');
+const addFormats = require(modules + '/ajv-formats');
+const ajv = new Ajv({ allowUnionTypes: true });
+addFormats(ajv);
+ajv.compile(require(collection));
+const validate = ajv.compile(require(reportSchema));
+if (!validate(require(report))) { console.error(JSON.stringify(validate.errors)); process.exit(1); }
+"#;
+    let node = std::process::Command::new("node")
+        .args(["-e", script])
+        .arg(modules)
+        .arg(root.join("schemas/collection.schema.json"))
+        .arg(root.join("schemas/report.schema.json"))
+        .arg(&report)
+        .output()
+        .expect("node runs (Prism needs it)");
+    assert!(
+        node.status.success(),
+        "{}",
+        String::from_utf8_lossy(&node.stderr)
+    );
+}
