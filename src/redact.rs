@@ -110,6 +110,14 @@ impl Redactor {
         }
     }
 
+    /// True when `text` is a piece of a secret long enough to mask ([`MIN_SECRET_CHARS`] or
+    /// more): what a capture cut out of a value that held one (`Bearer (.{8})`) is a secret
+    /// too, or the pieces would show it.
+    pub fn is_part_of_a_secret(&self, text: &str) -> bool {
+        text.chars().count() >= MIN_SECRET_CHARS
+            && self.secrets.iter().any(|secret| secret.contains(text))
+    }
+
     /// True when there is nothing to mask.
     pub fn is_empty(&self) -> bool {
         self.needles.is_empty()
@@ -124,15 +132,34 @@ impl Redactor {
     ///
     /// A secret written in a mix of encodings that no single form covers (a URL the parser
     /// encoded only in part, a server's own choice of escapes, an echo of an echo) is looked
-    /// for in the decoded text too; when it is there, the decoded text is shown, masked.
+    /// for in the decoded text too; when it is there, the decoded text is shown, masked — and
+    /// looked at again, since another copy may be in another mix. A text that still reveals a
+    /// secret after [`REVEAL_ROUNDS`] such rounds is withheld whole.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        let masked = self.mask(text);
-        if self.is_empty() || !has_escapes(&masked) {
+        let mut masked = self.mask(text);
+        if self.is_empty() {
             return masked;
         }
-        // Undo up to three layers, in any order: JSON escapes, percent-escapes, form encoding.
+        for _ in 0..REVEAL_ROUNDS {
+            if !has_escapes(&masked) {
+                return masked;
+            }
+            match self.reveal(&masked) {
+                Some(decoded) => masked = Cow::Owned(decoded),
+                None => return masked,
+            }
+        }
+        if has_escapes(&masked) && self.reveal(&masked).is_some() {
+            return Cow::Borrowed(WITHHELD);
+        }
+        masked
+    }
+
+    /// `text` decoded (up to three layers, in any order: JSON escapes, percent-escapes, form
+    /// encoding) until a secret shows, then masked; `None` when no decoding shows one.
+    fn reveal(&self, text: &str) -> Option<String> {
         let mut seen: HashSet<String> = HashSet::new();
-        let mut layer = vec![masked.to_string()];
+        let mut layer = vec![text.to_owned()];
         for _ in 0..DECODE_DEPTH {
             let mut next = Vec::new();
             for text in &layer {
@@ -141,14 +168,14 @@ impl Redactor {
                         continue;
                     }
                     if self.contains_secret(&decoded) {
-                        return Cow::Owned(self.mask(&decoded).into_owned());
+                        return Some(self.mask(&decoded).into_owned());
                     }
                     next.push(decoded);
                 }
             }
             layer = next;
         }
-        masked
+        None
     }
 
     /// `text` with every form of every secret replaced by [`MASK`].
@@ -214,6 +241,14 @@ impl Redactor {
 
 /// Layers of encoding undone when looking for a secret written in a mix of them.
 const DECODE_DEPTH: usize = 3;
+
+/// Times a text is decoded and masked again, each for copies of a secret in another mix of
+/// encodings, before it is withheld whole.
+const REVEAL_ROUNDS: usize = 8;
+
+/// What a text shows instead when it holds secrets in more mixes of encodings than
+/// [`REVEAL_ROUNDS`] undoes.
+pub const WITHHELD: &str = "*** (withheld: it holds a secret in too many mixes of encodings)";
 
 /// True when `text` holds a percent-escape (`%2F`) or a JSON escape (`\\"`, `\\u00e4`): only
 /// then can decoding reveal a secret that masking did not find.
@@ -650,6 +685,15 @@ mod tests {
     }
 
     #[test]
+    fn a_piece_of_a_secret_is_one_when_long_enough() {
+        let redactor = redactor(&["Zebra-Pass-99"]);
+        assert!(redactor.is_part_of_a_secret("Zebra-Pa"));
+        assert!(redactor.is_part_of_a_secret("ebra-Pass-99"));
+        assert!(!redactor.is_part_of_a_secret("Zeb"));
+        assert!(!redactor.is_part_of_a_secret("Zebra-Pass-990"));
+    }
+
+    #[test]
     fn excerpts_are_cut_after_masking() {
         let redactor = redactor(&["MY-LONG-SECRET-PASSWORD"]);
         let text = format!("{}MY-LONG-SECRET-PASSWORD", "x".repeat(10));
@@ -677,6 +721,33 @@ mod tests {
             r#"{"e":"***"}"#
         );
         assert_eq!(redactor.redact("x=a+b%3Fc%2F%C3%A4%22q"), "x=***");
+    }
+
+    #[test]
+    fn masks_every_copy_when_each_is_in_another_mix_of_encodings() {
+        let redactor = redactor(&["tok3n-Qx81-zz"]);
+        // One copy with a JSON escape, one with a percent-escape: no one decoding shows both.
+        assert_eq!(
+            redactor.redact(r"a=tok\u0033n-Qx81-zz&u=tok%33n-Qx81-zz"),
+            "a=***&u=***"
+        );
+        assert_eq!(
+            redactor.redact(r"u=tok%33n-Qx81-zz&a=tok\u0033n-Qx81-zz&f=tok%2533n-Qx81-zz"),
+            "u=***&a=***&f=***"
+        );
+        // Copies under one, two, three… layers of percent-escapes: a round shows one more.
+        let layered = |layers: usize| {
+            let escape = format!("%{}33", "25".repeat(layers - 1));
+            format!("tok{escape}n-Qx81-zz")
+        };
+        let few: Vec<String> = (1..=REVEAL_ROUNDS).map(layered).collect();
+        assert_eq!(
+            redactor.redact(&few.join(" ")),
+            [MASK; REVEAL_ROUNDS].join(" ")
+        );
+        // More than the rounds undo: withheld whole, never shown in part.
+        let many: Vec<String> = (1..=REVEAL_ROUNDS + 2).map(layered).collect();
+        assert_eq!(redactor.redact(&many.join(" ")), WITHHELD);
     }
 
     #[test]

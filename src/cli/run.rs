@@ -762,6 +762,7 @@ fn options(args: &RunArgs, mut overrides: Vec<Override>) -> RunOptions {
             tags: args.tags.clone(),
             steps: args.steps.clone(),
         },
+        secrets: runner::http::network::proxy_secrets(args.proxy.as_deref()),
         ..RunOptions::default()
     }
 }

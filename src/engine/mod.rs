@@ -56,6 +56,8 @@ pub struct RunOptions {
     pub record_requests: bool,
     /// The approved snapshots, and what to do when one is missing or differs.
     pub snapshots: std::sync::Arc<Snapshots>,
+    /// Values masked in every output that are no variable's: a proxy's credentials.
+    pub secrets: Vec<String>,
 }
 
 impl Default for RunOptions {
@@ -73,6 +75,7 @@ impl Default for RunOptions {
             iteration: None,
             record_requests: false,
             snapshots: std::sync::Arc::default(),
+            secrets: Vec::new(),
         }
     }
 }

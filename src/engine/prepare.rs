@@ -78,6 +78,10 @@ pub fn prepare(
         .environment(options.environment.as_deref())
         .map_err(|message| invalid(message, Some("choose one with `--env NAME`".into())))?;
     let mut redactor = Redactor::new();
+    options
+        .secrets
+        .iter()
+        .for_each(|secret| redactor.add(secret));
     let mut variables = Variables::new();
 
     // The effective definitions: collection vars, then the environment's, then overrides.

@@ -107,12 +107,12 @@ pub(super) async fn run(
     for capture in &request_step.captures {
         match capture.source.extract(&view) {
             Ok(value) => {
-                if capture.secret {
+                let text = value_to_text(&value);
+                // A piece cut out of a secret (a regex on an echoed token) is one too.
+                if capture.secret || run.redactor.is_part_of_a_secret(&text) {
                     run.redactor.add_value(&value);
                 }
-                result
-                    .captures
-                    .push((capture.name.clone(), value_to_text(&value)));
+                result.captures.push((capture.name.clone(), text));
                 run.variables.set(&capture.name, value);
             }
             Err(error) => failures.push(Failure::new(

@@ -144,14 +144,50 @@ pub(super) fn name_proxy(
     }
 }
 
+/// The credentials of every proxy a run may use (`--proxy`, `HTTP_PROXY`, `HTTPS_PROXY`,
+/// `ALL_PROXY`, either case): the password and `user:password` (whose base64 is the
+/// `Proxy-Authorization` header), decoded, for the redactor to mask wherever they show.
+pub fn proxy_secrets(flag: Option<&str>) -> Vec<String> {
+    let from_env = [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .into_iter()
+    .filter_map(|name| std::env::var(name).ok());
+    flag.map(str::to_owned)
+        .into_iter()
+        .chain(from_env)
+        .filter_map(|proxy| proxy_url(&proxy))
+        .filter_map(|url| {
+            let decode = |text: &str| {
+                percent_encoding::percent_decode_str(text)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            let password = decode(url.password()?);
+            let pair = format!("{}:{password}", decode(url.username()));
+            Some([password, pair])
+        })
+        .flatten()
+        .collect()
+}
+
+/// A proxy URL, `http://` when it names no scheme.
+fn proxy_url(proxy: &str) -> Option<reqwest::Url> {
+    if proxy.contains("://") {
+        reqwest::Url::parse(proxy).ok()
+    } else {
+        reqwest::Url::parse(&format!("http://{proxy}")).ok()
+    }
+}
+
 /// `host:port` of a proxy URL (`http://user:secret@proxy:3128` gives `proxy:3128`).
 fn proxy_address(proxy: &str) -> Option<String> {
-    let with_scheme = if proxy.contains("://") {
-        proxy.to_owned()
-    } else {
-        format!("http://{proxy}")
-    };
-    let url = reqwest::Url::parse(&with_scheme).ok()?;
+    let url = proxy_url(proxy)?;
     Some(format!(
         "{}:{}",
         url.host_str()?,

@@ -883,3 +883,51 @@ fn a_secret_given_without_its_name_is_not_echoed() {
         );
     }
 }
+
+#[test]
+fn a_proxys_credentials_are_masked_on_every_channel() {
+    // The reflector stands in for the proxy: it answers with the headers it was sent,
+    // `Proxy-Authorization` among them.
+    let secret = "ProxyPw-1234";
+    let proxy = format!("http://user:{secret}@{}", reflector());
+    for (flag, env) in [
+        (vec!["--proxy", proxy.as_str()], vec![]),
+        (vec![], vec![("HTTP_PROXY", proxy.as_str())]),
+    ] {
+        let fixture = Fixture::new();
+        let (output, channels) = run_everywhere(
+            &fixture,
+            "name: Proxied\nsteps:\n  - name: through the proxy\n    request: { url: \"http://proxied.test/r/json/0/x\" }\n",
+            &flag,
+            &env,
+        );
+        assert_eq!(output.code, 0, "{output:?}");
+        assert!(output.stdout.contains("Basic ***"), "{output:?}");
+        assert_no_leak(secret, &output, &channels);
+    }
+}
+
+#[test]
+fn pieces_a_capture_cuts_out_of_a_secret_are_masked() {
+    let fixture = Fixture::new();
+    let (output, channels) = run_everywhere(
+        &fixture,
+        r#"name: Pieces
+steps:
+  - name: echo the token
+    request: { url: "{{R}}/r/header/0/x", auth: { bearer: "{{tok}}" } }
+    capture:
+      head: { header: X-Echo, regex: 'Bearer (.{8})' }
+      tail: { header: X-Echo, regex: 'Bearer .([^ ]*)' }
+  - name: "use {{head}} and {{tail}}"
+    request: { url: "{{R}}/r/json/0/{{head}}/{{tail}}" }
+"#,
+        &["--secret", "tok=Zebra-Pass-99"],
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("use *** and ***"), "{output:?}");
+    for piece in ["Zebra-Pa", "ebra-Pass-99"] {
+        assert_no_leak(piece, &output, &channels);
+    }
+}
