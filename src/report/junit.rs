@@ -2,9 +2,11 @@
 //! Jenkins' `junit-10.xsd` (xunit plugin) accepts and GitLab and GitHub test reporters read.
 //!
 //! Written by hand rather than by a JUnit crate: those add attributes (`disabled`) and elements
-//! (`<properties>` in a testcase) that the schema Jenkins validates with refuses. The one
-//! departure from that schema: `file` and `line` on `<testcase>`, which GitLab and the GitHub
-//! test reporters read to point at the failing line.
+//! (`<properties>` in a testcase) that the schema Jenkins validates with refuses. The report
+//! is valid against that schema as written, so a testcase carries no `file` or `line` (which
+//! the schema refuses, as pytest's `xunit2` found): where a step is written is in its
+//! failure's text (`file:line:col`) and its suite's `file`, and `--report github` and
+//! `--report gitlab-codequality=FILE` annotate the line itself.
 
 use std::fmt::Write;
 use std::time::Duration;
@@ -99,20 +101,9 @@ fn property(out: &mut String, name: &str, value: &str) {
 }
 
 fn case(out: &mut String, step: &StepResult, file: &str) {
-    // `file` and `line` (what GitLab and GitHub test reporters read): where the first
-    // failure is written, else the step.
-    let place = super::terminal::first_location(step)
-        .or(step.location.as_ref())
-        .map_or_else(String::new, |l| {
-            format!(
-                " file=\"{}\" line=\"{}\"",
-                attribute(&l.file.display().to_string()),
-                l.line
-            )
-        });
     let _ = write!(
         out,
-        "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\"{place}>",
+        "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\">",
         attribute(&step.name),
         attribute(file),
         seconds(step.duration)

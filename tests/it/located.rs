@@ -87,10 +87,8 @@ fn a_failing_expectation_shows_its_line_in_the_terminal_and_every_report() {
     assert_eq!(json["collections"][0]["steps"][0]["location"]["line"], 3);
 
     let junit = read("r.xml");
-    assert!(
-        junit.contains(&format!(r#"file="{file}" line="7""#)),
-        "{junit}"
-    );
+    assert!(junit.contains(&format!("{file}:7:15")), "{junit}");
+    crate::junit_schema::assert_valid(&dir.join("r.xml"));
     let tap = read("r.tap");
     assert!(
         tap.contains("line: 7") && tap.contains("column: 15"),
