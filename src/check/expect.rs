@@ -236,19 +236,44 @@ impl StatusMatcher {
     }
 }
 
+/// Why `expect.schema`'s file cannot serve.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SchemaFileError {
+    /// The file cannot be read (missing, a directory…).
+    #[error("{message}")]
+    Unreadable {
+        /// What happened, naming the file.
+        message: String,
+    },
+    /// The file was read, but is not a JSON Schema one can check values against.
+    #[error("{message}")]
+    Invalid {
+        /// What is wrong, naming the file.
+        message: String,
+    },
+}
+
 impl SchemaExpectation {
     /// Reads and compiles the schema file `written`, relative to `base`.
-    pub fn load(base: &Path, written: &str) -> Result<Self, String> {
+    pub fn load(base: &Path, written: &str) -> Result<Self, SchemaFileError> {
         let path = base.join(written);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read schema file `{}`: {e}", path.display()))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| SchemaFileError::Unreadable {
+            message: format!("cannot read schema file `{}`: {e}", path.display()),
+        })?;
+        let invalid = |message: String| SchemaFileError::Invalid { message };
         let schema: Value = serde_json::from_str(&text)
-            .map_err(|e| format!("schema file `{}` is not JSON: {e}", path.display()))?;
+            .map_err(|e| invalid(format!("schema file `{}` is not JSON: {e}", path.display())))?;
+        if let Some(at) = super::schema_cycle::in_place_cycle(&schema) {
+            return Err(invalid(format!(
+                "schema file `{}` refers back to itself at `{at}` without describing any value (a cycle of `$ref`s, `allOf`, `anyOf`, `oneOf` or `not`): no value could ever be checked against it; reach the schema again only under `properties` or `items`",
+                path.display()
+            )));
+        }
         let validator = jsonschema::validator_for(&schema).map_err(|e| {
-            format!(
+            invalid(format!(
                 "schema file `{}` is not a valid JSON Schema: {e}",
                 path.display()
-            )
+            ))
         })?;
         Ok(SchemaExpectation {
             written: written.to_owned(),

@@ -10,6 +10,7 @@ pub mod plan;
 pub mod predicate;
 pub mod pruned;
 pub mod scan;
+mod schema_cycle;
 pub mod snapshot;
 pub mod sorted;
 mod structural;

@@ -10,7 +10,8 @@ use super::templates::record;
 use super::{is_identifier, Compiler};
 use crate::check::capture::{Capture, CaptureSource};
 use crate::check::expect::{
-    CookieExpectation, Expectations, JsonPathExpectation, SchemaExpectation, StatusMatcher,
+    CookieExpectation, Expectations, JsonPathExpectation, SchemaExpectation, SchemaFileError,
+    StatusMatcher,
 };
 use crate::check::jsonpath::JsonPath;
 use crate::check::predicate::{Predicate, Subject};
@@ -128,12 +129,16 @@ impl Compiler<'_> {
                 .as_ref()
                 .and_then(|written| match SchemaExpectation::load(base, written) {
                     Ok(schema) => Some(schema),
-                    Err(message) => {
+                    Err(error @ SchemaFileError::Unreadable { .. }) => {
                         self.problem_with_hint(
                             &field.key("schema"),
-                            message,
+                            error.to_string(),
                             "the path is relative to the collection file",
                         );
+                        None
+                    }
+                    Err(error @ SchemaFileError::Invalid { .. }) => {
+                        self.problem(&field.key("schema"), error.to_string());
                         None
                     }
                 });

@@ -1,0 +1,147 @@
+//! Finds a JSON Schema that refers back to itself without describing any value:
+//! `{ "allOf": [{ "$ref": "#" }] }`, or `A → B → A` through `$defs`. Checking a value against
+//! such a schema never ends (each step applies the same schema to the same value), so it is
+//! refused when the schema file is loaded.
+//!
+//! Only in-place applicators are followed — `$ref`, `$dynamicRef`, `allOf`, `anyOf`, `oneOf`,
+//! `not`, `if`/`then`/`else`, `dependentSchemas` — and references within the file
+//! (`#`, `#/json/pointer`). A keyword that descends into the value (`properties`, `items`…)
+//! ends a path: a recursive schema for a tree is fine.
+
+use serde_json::Value;
+
+/// Keywords whose value is one schema applied to the same value.
+const IN_PLACE_ONE: [&str; 4] = ["not", "if", "then", "else"];
+/// Keywords whose value is a list of schemas applied to the same value.
+const IN_PLACE_LISTS: [&str; 3] = ["allOf", "anyOf", "oneOf"];
+
+/// The JSON Pointer (`#/allOf/0`) of a schema on a cycle that never descends into the value,
+/// if `schema` has one.
+pub fn in_place_cycle(schema: &Value) -> Option<String> {
+    let mut state = Walk {
+        root: schema,
+        on_path: Vec::new(),
+        done: std::collections::HashSet::new(),
+    };
+    state.visit(String::new())
+}
+
+struct Walk<'a> {
+    root: &'a Value,
+    /// The pointers being visited, outermost first.
+    on_path: Vec<String>,
+    /// Pointers known to start no cycle.
+    done: std::collections::HashSet<String>,
+}
+
+impl Walk<'_> {
+    /// Visits the schema at `pointer`: the first pointer found on a cycle, if any.
+    fn visit(&mut self, pointer: String) -> Option<String> {
+        if self.on_path.contains(&pointer) {
+            return Some(format!("#{pointer}"));
+        }
+        if self.done.contains(&pointer) {
+            return None;
+        }
+        // A schema nested past any real document's depth is not followed further.
+        if self.on_path.len() > 256 {
+            return None;
+        }
+        let Some(Value::Object(schema)) = self.root.pointer(&pointer) else {
+            self.done.insert(pointer);
+            return None;
+        };
+        let mut next: Vec<String> = Vec::new();
+        for keyword in ["$ref", "$dynamicRef"] {
+            if let Some(target) = schema.get(keyword).and_then(Value::as_str).and_then(local) {
+                next.push(target);
+            }
+        }
+        for keyword in IN_PLACE_ONE {
+            if schema.get(keyword).is_some_and(Value::is_object) {
+                next.push(format!("{pointer}/{keyword}"));
+            }
+        }
+        for keyword in IN_PLACE_LISTS {
+            if let Some(Value::Array(items)) = schema.get(keyword) {
+                next.extend((0..items.len()).map(|i| format!("{pointer}/{keyword}/{i}")));
+            }
+        }
+        if let Some(Value::Object(map)) = schema.get("dependentSchemas") {
+            next.extend(
+                map.keys()
+                    .map(|name| format!("{pointer}/dependentSchemas/{}", escape(name))),
+            );
+        }
+        self.on_path.push(pointer.clone());
+        let found = next.into_iter().find_map(|target| self.visit(target));
+        self.on_path.pop();
+        if found.is_none() {
+            self.done.insert(pointer);
+        }
+        found
+    }
+}
+
+/// The JSON Pointer a reference within the file names (`#/$defs/a%20b` → `/$defs/a b`);
+/// `None` for a reference to another file or to an anchor.
+fn local(reference: &str) -> Option<String> {
+    let fragment = reference.strip_prefix('#')?;
+    if !(fragment.is_empty() || fragment.starts_with('/')) {
+        return None;
+    }
+    Some(
+        percent_encoding::percent_decode_str(fragment)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
+}
+
+/// A name as one JSON Pointer token.
+fn escape(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_place_cycle;
+    use serde_json::json;
+
+    #[test]
+    fn finds_a_schema_that_applies_itself_to_the_same_value() {
+        assert!(in_place_cycle(&json!({ "allOf": [{ "$ref": "#" }] })).is_some());
+        assert!(in_place_cycle(&json!({ "$ref": "#" })).is_some());
+        assert!(in_place_cycle(&json!({
+            "$ref": "#/$defs/a",
+            "$defs": { "a": { "anyOf": [{ "$ref": "#/$defs/b" }] }, "b": { "not": { "$ref": "#/$defs/a" } } }
+        }))
+        .is_some());
+        assert!(in_place_cycle(&json!({
+            "$defs": { "a/b": { "oneOf": [{ "$ref": "#/$defs/a~1b" }] } },
+            "if": { "$ref": "#/$defs/a~1b" }
+        }))
+        .is_some());
+    }
+
+    #[test]
+    fn a_schema_that_descends_into_the_value_is_fine() {
+        // A tree: each node's children are nodes.
+        assert_eq!(
+            in_place_cycle(&json!({
+                "type": "object",
+                "properties": { "children": { "type": "array", "items": { "$ref": "#" } } }
+            })),
+            None
+        );
+        // The same definition reached twice is no cycle.
+        assert_eq!(
+            in_place_cycle(&json!({
+                "allOf": [{ "$ref": "#/$defs/a" }, { "$ref": "#/$defs/a" }],
+                "$defs": { "a": { "type": "string" } }
+            })),
+            None
+        );
+        assert_eq!(in_place_cycle(&json!({ "$ref": "other.json#" })), None);
+        assert_eq!(in_place_cycle(&json!(true)), None);
+    }
+}
