@@ -142,7 +142,8 @@ pub fn did_you_mean<'a>(
         .into_iter()
         .map(|candidate| (crate::spec::text::edit_distance(name, candidate), candidate))
         .filter(|(distance, candidate)| *distance <= (candidate.len().max(name.len()) / 3).max(1))
-        .min_by_key(|(distance, _)| *distance)
+        // The nearest; of those as near, the first in order, whatever order the names came in.
+        .min_by_key(|&(distance, candidate)| (distance, candidate))
         .map(|(_, candidate)| candidate)
 }
 
@@ -158,5 +159,11 @@ mod tests {
         );
         assert_eq!(did_you_mean("zzz", ["base_url", "auth_token"]), None);
         assert_eq!(did_you_mean("expcet", ["export", "expect"]), Some("expect"));
+    }
+
+    #[test]
+    fn of_names_as_near_the_same_one_whatever_their_order() {
+        assert_eq!(did_you_mean("id", ["ids", "eid"]), Some("eid"));
+        assert_eq!(did_you_mean("id", ["eid", "ids"]), Some("eid"));
     }
 }

@@ -428,7 +428,7 @@ impl Bundler {
             .collect();
         // 0: not seen, 1: on the current path, 2: done.
         let mut state: HashMap<&str, u8> = HashMap::new();
-        for start in edges.keys() {
+        for start in self.defs.keys().map(String::as_str) {
             if state.get(start).copied().unwrap_or(0) != 0 {
                 continue;
             }

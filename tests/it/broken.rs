@@ -314,3 +314,18 @@ fn a_collection_or_vars_file_that_is_not_utf8_says_where() {
         output.stderr
     );
 }
+
+#[test]
+fn validate_says_the_same_every_time() {
+    let fixture = crate::support::Fixture::new();
+    let path = fixture.file(
+        "same.yaml",
+        "name: Same\nvars: { base_url: \"http://127.0.0.1:9\", ids: [1, 2], eid: 3 }\nenvironments: { a: {}, b: {} }\nsteps:\n  - name: Each\n    request: { url: \"{{base_url}}/x/{{id}}\" }\n",
+    );
+    let first = runner(["validate".as_ref(), path.as_os_str()]);
+    assert_eq!(first.code, 2, "{first:?}");
+    for _ in 0..8 {
+        let again = runner(["validate".as_ref(), path.as_os_str()]);
+        assert_eq!(again.stderr, first.stderr);
+    }
+}
