@@ -4,6 +4,7 @@
 use indexmap::{IndexMap, IndexSet};
 use serde_json::Value;
 
+use super::credential::is_credential_name;
 use super::template::Templates;
 use crate::postman::{looks_secret, Report};
 
@@ -72,20 +73,32 @@ impl Context {
         name
     }
 
-    /// The value of a form field or header named `key`: a literal credential (the field's
-    /// name reads as one: `password`, `client_secret`, `X-Api-Key`) becomes a variable read
-    /// from a secret input; anything else is converted as a template.
+    /// The value of a form field, header or query parameter named `key`: a literal
+    /// credential (the name reads as one: `password`, `client_secret`, `X-Api-Key`,
+    /// `access_token`) becomes a variable read from a secret input; anything else is
+    /// converted as a template.
     pub fn field_value(&mut self, key: &str, value: &str, place: &str) -> String {
-        let name = key.trim().to_ascii_lowercase().replace('-', "_");
-        if value.trim().is_empty() || value.contains("{{") || !looks_secret(&name) {
-            return self.text(value, place);
+        match self.credential_variable(key, value, place) {
+            Some(name) => format!("{{{{{name}}}}}"),
+            None => self.text(value, place),
         }
-        let base: String = name
+    }
+
+    /// The variable, read from a secret input, holding `value` when it is a literal
+    /// credential: the field, header or query parameter `key` is named like one
+    /// ([`is_credential_name`]).
+    pub fn credential_variable(&mut self, key: &str, value: &str, place: &str) -> Option<String> {
+        if value.trim().is_empty() || value.contains("{{") || !is_credential_name(key) {
+            return None;
+        }
+        let base: String = key
+            .trim()
+            .to_ascii_lowercase()
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
             .collect();
         let base = self.templates.name(&base);
-        format!("{{{{{}}}}}", self.secret_credential(&base, value, place))
+        Some(self.secret_credential(&base, value, place))
     }
 
     /// The value of a header: an `Authorization` header written with a literal credential

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::credential;
 use super::shell::{self, Dialect};
 use super::steps::{self, Body, Part, Request};
 use super::{Imported, Options};
@@ -708,7 +709,10 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
             report.lossy(
                 item,
                 "url",
-                format!("`{url}` is not a URL runner can send to: written as is"),
+                format!(
+                    "`{}` is not a URL runner can send to: written as is",
+                    shown(&url)
+                ),
             );
         }
         if url.contains("{{") {
@@ -736,6 +740,18 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
         });
     }
     out
+}
+
+/// `url` as a message shows it: the value of a query parameter named like a credential is
+/// `***`.
+fn shown(url: &str) -> String {
+    match url.split_once('?') {
+        Some((base, query)) => format!(
+            "{base}?{}",
+            credential::replace_in_query(query, |_, _| "***".to_owned())
+        ),
+        None => url.to_owned(),
+    }
 }
 
 /// A body's text as `json` (JSON content type and valid JSON), `form` (form content type,
@@ -841,6 +857,27 @@ mod tests {
             "{}",
             imported.yaml
         );
+    }
+
+    #[test]
+    fn a_url_that_does_not_parse_keeps_its_query_credential_out() {
+        let words: Vec<String> = ["http://h:99999/x?a=1&token=TK-curl-1&token=TK-curl-2"]
+            .map(String::from)
+            .to_vec();
+        let imported = import_words(&words, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let report = imported.report.to_string();
+        for secret in ["TK-curl-1", "TK-curl-2"] {
+            assert!(!imported.yaml.contains(secret), "{}", imported.yaml);
+            assert!(!report.contains(secret), "{report}");
+        }
+        assert!(
+            imported
+                .yaml
+                .contains("url: http://h:99999/x?a=1&token={{token}}&token={{token_2}}"),
+            "{}",
+            imported.yaml
+        );
+        assert!(report.contains("x?a=1&token=***&token=***"), "{report}");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod body;
 mod context;
 mod convert;
+pub mod credential;
 pub mod curl;
 pub mod har;
 pub mod openapi;

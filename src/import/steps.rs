@@ -7,10 +7,10 @@ use base64::Engine as _;
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use super::credential::{self, is_credential_name};
 use super::template::Templates;
 use super::yaml::{self, from_json, Map, Node};
 use super::Imported;
-use crate::postman::looks_secret;
 use crate::postman::Report;
 use crate::spec::collection::SandboxKind;
 
@@ -233,14 +233,25 @@ pub fn write(requests: &[Request], collection: &Collection, mut report: Report) 
     }
 }
 
-/// `url` with its origin replaced by a `{{base_url}}` variable, and its query split off when
-/// it is a plain list of distinct names.
-fn url_parts(
-    url: &str,
-    origins: &mut IndexMap<String, String>,
-) -> (String, Option<Vec<(String, String)>>) {
+/// The query of a recorded URL, as a step sends it.
+#[derive(Debug, Clone, PartialEq)]
+enum Query {
+    /// None.
+    None,
+    /// A plain list of distinct names: the step's `query` map (decoded).
+    Map(Vec<(String, String)>),
+    /// Text kept after the URL's `?`, as recorded: a name repeats or has no `=`, or the URL
+    /// does not parse.
+    Text(String),
+}
+
+/// `url` with its origin replaced by a `{{base_url}}` variable, and its query split off.
+fn url_parts(url: &str, origins: &mut IndexMap<String, String>) -> (String, Query) {
     let Ok(parsed) = url::Url::parse(url) else {
-        return (url.to_owned(), None);
+        return match url.split_once('?') {
+            Some((base, query)) => (base.to_owned(), Query::Text(query.to_owned())),
+            None => (url.to_owned(), Query::None),
+        };
     };
     let origin = parsed.origin().ascii_serialization();
     let rest_start = url
@@ -267,7 +278,7 @@ fn url_parts(
     };
     let prefix = format!("{{{{{variable}}}}}{path}");
     let Some(query) = query.filter(|q| !q.is_empty()) else {
-        return (prefix, None);
+        return (prefix, Query::None);
     };
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -279,9 +290,9 @@ fn url_parts(
     // A query the map would send differently (repeated names, a name without `=`) stays.
     let plain = query.split('&').all(|pair| pair.contains('='));
     if distinct && plain && !pairs.is_empty() {
-        (prefix, Some(pairs))
+        (prefix, Query::Map(pairs))
     } else {
-        (format!("{prefix}?{query}"), None)
+        (prefix, Query::Text(query.to_owned()))
     }
 }
 
@@ -297,13 +308,23 @@ fn step(
         out.insert("method", request.method.clone());
     }
     let (url, query) = url_parts(&request.url, origins);
-    out.insert("url", url);
-    if let Some(query) = query {
-        let mut map = Map::inline();
-        for (key, value) in query {
-            map.insert(key, value);
+    match query {
+        Query::None => out.insert("url", url),
+        Query::Map(pairs) => {
+            out.insert("url", url);
+            let mut map = Map::inline();
+            for (key, value) in pairs {
+                let value = lift_field(&key, &value, QUERY, secrets);
+                map.insert(key, value);
+            }
+            out.insert("query", Node::Map(map));
         }
-        out.insert("query", Node::Map(map));
+        Query::Text(text) => {
+            let text = credential::replace_in_query(&text, |name, value| {
+                credential::in_url(&secret_variable(name, value, QUERY, secrets), value)
+            });
+            out.insert("url", format!("{url}?{text}"));
+        }
     }
 
     let mut headers = Map::inline();
@@ -415,10 +436,7 @@ fn step(
                 push_cookie(&mut cookies, cookie, value, secrets);
             }
             continue;
-        } else if (looks_secret(&lower) || lower.contains("auth") || lower.ends_with("-key"))
-            && !value.contains("{{")
-            && !value.is_empty()
-        {
+        } else if is_credential_name(name) && !value.contains("{{") && !value.is_empty() {
             let var = secrets.variable(
                 &lower.replace('-', "_"),
                 value,
@@ -463,7 +481,7 @@ fn step(
         Body::Form(fields) => {
             let mut form = Map::inline();
             for (key, value) in fields {
-                form.insert(key.clone(), lift_field(key, value, secrets));
+                form.insert(key.clone(), lift_field(key, value, BODY, secrets));
             }
             out.insert("form", Node::Map(form));
         }
@@ -552,25 +570,34 @@ fn push_cookie(map: &mut Map, name: &str, value: &str, secrets: &mut Secrets) {
     map.insert(name.to_owned(), value);
 }
 
-/// A body field named like a credential (`password`, `application_token`) holding a literal:
-/// a variable read from a secret input.
-fn lift_field(key: &str, value: &str, secrets: &mut Secrets) -> String {
-    if !looks_secret(key) || value.is_empty() || value.contains("{{") {
+/// Where a credential was found, for its input's description: a request body...
+const BODY: &str = "a request body";
+/// ...or a URL's query.
+const QUERY: &str = "a URL's query";
+
+/// A body field or query parameter named like a credential (`password`, `application_token`,
+/// `api_key`) holding a literal: a variable read from a secret input.
+fn lift_field(key: &str, value: &str, place: &str, secrets: &mut Secrets) -> String {
+    if !is_credential_name(key) || value.is_empty() || value.contains("{{") {
         return value.to_owned();
     }
-    let var = secrets.variable(
+    format!("{{{{{}}}}}", secret_variable(key, value, place, secrets))
+}
+
+/// The variable holding the credential `value` of the field `key` found in `place`.
+fn secret_variable(key: &str, value: &str, place: &str, secrets: &mut Secrets) -> String {
+    secrets.variable(
         key,
         value,
-        format!("`{key}` of a request body (its value is not imported)"),
-    );
-    format!("{{{{{var}}}}}")
+        format!("`{key}` of {place} (its value is not imported)"),
+    )
 }
 
 /// `value` with every string field named like a credential lifted ([`lift_field`]).
 fn lift_json(value: &Value, key: Option<&str>, secrets: &mut Secrets) -> Value {
     match value {
         Value::String(text) => match key {
-            Some(key) => Value::String(lift_field(key, text, secrets)),
+            Some(key) => Value::String(lift_field(key, text, BODY, secrets)),
             None => value.clone(),
         },
         Value::Array(items) => Value::Array(
@@ -600,11 +627,12 @@ pub fn parse_cookie_header(text: &str) -> Vec<(&str, &str)> {
         .collect()
 }
 
-/// The path of a URL (for step names): `/api/v1/endpoint`.
+/// The path of a URL (for step names): `/api/v1/endpoint`; a URL that does not parse is
+/// named without its query, which may hold a credential.
 pub fn path_of(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(parsed) => parsed.path().to_owned(),
-        Err(_) => url.to_owned(),
+        Err(_) => url.split(['?', '#']).next().unwrap_or(url).to_owned(),
     }
 }
 
@@ -671,8 +699,8 @@ mod tests {
     fn repeated_query_names_stay_in_the_url() {
         let mut origins = IndexMap::new();
         let (url, query) = url_parts("http://h:8/p?a=1&a=2", &mut origins);
-        assert_eq!(url, "{{base_url}}/p?a=1&a=2");
-        assert!(query.is_none());
+        assert_eq!(url, "{{base_url}}/p");
+        assert_eq!(query, Query::Text("a=1&a=2".into()));
         let (url, _) = url_parts("http://other/", &mut origins);
         assert_eq!(url, "{{base_url_2}}/");
     }

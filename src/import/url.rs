@@ -55,19 +55,34 @@ pub fn convert(url: &Url, cx: &mut Context) -> Converted {
         let text: Vec<String> = query
             .iter()
             .map(|(key, value)| match value {
-                Some(value) => format!("{key}={value}"),
-                None => key.clone(),
+                Some(value) => format!("{}={}", cx.text(key, "url"), in_url(key, value, cx)),
+                None => cx.text(key, "url"),
             })
             .collect();
-        converted.url = format!("{}?{}", converted.url, cx.text(&text.join("&"), "url"));
+        converted.url = format!("{}?{}", converted.url, text.join("&"));
         return converted;
     }
     for (key, value) in query {
-        let key = cx.text(&decode(&key), "query");
-        let value = cx.text(&decode(value.as_deref().unwrap_or("")), "query");
+        let postman_key = decode(&key);
+        let key = cx.text(&postman_key, "query");
+        let value = cx.field_value(
+            &postman_key,
+            &decode(value.as_deref().unwrap_or("")),
+            "query",
+        );
         converted.query.push((key, query_value(value)));
     }
     converted
+}
+
+/// A query value kept in the URL's text: a literal credential is its secret input's
+/// variable (encoded by the template when it must be), anything else a template.
+fn in_url(key: &str, value: &str, cx: &mut Context) -> String {
+    let decoded = decode(value);
+    match cx.credential_variable(&decode(key), &decoded, "url") {
+        Some(name) => super::credential::in_url(&name, &decoded),
+        None => cx.text(value, "url"),
+    }
 }
 
 /// An integer written canonically becomes a number (it is sent the same); the rest is text.

@@ -195,6 +195,97 @@ fn bad_input_is_a_clear_error() {
     }
 }
 
+/// The tester's command: query parameters named like credentials are secret inputs, their
+/// values written nowhere; the collection validates.
+#[test]
+fn query_credentials_become_secret_inputs() {
+    let dir = Fixture::new();
+    let out = dir.path().join("a.yaml");
+    let output = runner([
+        "import",
+        "curl",
+        "-o",
+        &out.display().to_string(),
+        "--",
+        "curl",
+        "http://h/x?api_key=QK-imp-8888&access_token=AT-imp-9999&page=2",
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for credential in ["QK-imp-8888", "AT-imp-9999"] {
+        assert!(!yaml.contains(credential), "{credential}:\n{yaml}");
+        assert!(!output.stderr.contains(credential), "{}", output.stderr);
+    }
+    for wanted in [
+        "query: { api_key: \"{{api_key}}\", access_token: \"{{access_token}}\", page: \"2\" }",
+        "  API_KEY:\n    secret: true\n",
+        "  ACCESS_TOKEN:\n    secret: true\n",
+        "api_key: \"{{env.API_KEY}}\"",
+        "access_token: \"{{env.ACCESS_TOKEN}}\"",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
+}
+
+/// A query kept in the URL (a name repeats, one has no `=`), with `-G` data and a value that
+/// must be encoded: the credentials are secret inputs there too, and a run with them set
+/// sends the query as curl would.
+#[test]
+fn query_credentials_kept_in_the_url_are_secret_inputs_and_sent() {
+    let dir = Fixture::new();
+    let out = dir.path().join("kept.yaml");
+    let url = format!(
+        "http://{}/echo?token=TK-imp-1111&token=TK-imp-2222&flag",
+        server()
+    );
+    let output = runner([
+        "import",
+        "curl",
+        "-o",
+        &out.display().to_string(),
+        "--",
+        "curl",
+        "-G",
+        &url,
+        "--data-urlencode",
+        "api_key=QK imp/3333",
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for credential in ["TK-imp-1111", "TK-imp-2222", "QK", "3333"] {
+        assert!(!yaml.contains(credential), "{credential}:\n{yaml}");
+        assert!(!output.stderr.contains(credential), "{}", output.stderr);
+    }
+    assert!(
+        yaml.contains(
+            "url: \"{{base_url}}/echo?token={{token}}&token={{token_2}}&flag&api_key={{urlencode api_key}}\""
+        ),
+        "{yaml}"
+    );
+    for input in ["TOKEN", "TOKEN_2", "API_KEY"] {
+        assert!(
+            yaml.contains(&format!("  {input}:\n    secret: true\n")),
+            "{input}:\n{yaml}"
+        );
+    }
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+
+    // The step is the last thing written: check what the server saw.
+    let expect = "    expect:\n      jsonpath: { $.query: \"token=TK-imp-1111&token=TK-imp-2222&flag&api_key=QK%20imp%2F3333\" }\n";
+    std::fs::write(&out, format!("{yaml}{expect}")).expect("write");
+    let run = runner_with_env(
+        ["run", &out.display().to_string()],
+        &[
+            ("TOKEN", "TK-imp-1111"),
+            ("TOKEN_2", "TK-imp-2222"),
+            ("API_KEY", "QK imp/3333"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+}
+
 /// The commands of a `--curl` file, without comments, the multipart boundary or the port.
 fn commands(path: &std::path::Path) -> String {
     let text = std::fs::read_to_string(path).expect("curl file");

@@ -156,6 +156,59 @@ fn bodies_cookies_redirects_and_filters() {
     );
 }
 
+/// Two entries whose URLs carry credentials in the query, as browsers record them (also in
+/// `queryString`): a plain query, and one kept in the URL (a name repeats, one has no `=`).
+const QUERY_CREDENTIALS: &str = r#"{"log": {"version": "1.2", "creator": {"name": "hand", "version": "1"}, "entries": [
+ {"request": {"method": "GET", "url": "https://api.example/x?api_key=QK-har-1111&access_token=AT-har-2222&page=2", "httpVersion": "HTTP/2",
+   "headers": [], "cookies": [], "queryString": [{"name": "api_key", "value": "QK-har-1111"},
+     {"name": "access_token", "value": "AT-har-2222"}, {"name": "page", "value": "2"}], "headersSize": -1, "bodySize": 0},
+  "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/2", "headers": [], "cookies": [],
+   "content": {"size": 2, "mimeType": "application/json", "text": "{}"}, "redirectURL": "", "headersSize": -1, "bodySize": 2},
+  "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}, "startedDateTime": "2024-05-01T10:00:00.000Z", "time": 1},
+ {"request": {"method": "GET", "url": "https://api.example/y?token=TK-har-3333&token=TK-har-4444&flag", "httpVersion": "HTTP/2",
+   "headers": [], "cookies": [], "queryString": [{"name": "token", "value": "TK-har-3333"},
+     {"name": "token", "value": "TK-har-4444"}, {"name": "flag", "value": ""}], "headersSize": -1, "bodySize": 0},
+  "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/2", "headers": [], "cookies": [],
+   "content": {"size": 2, "mimeType": "application/json", "text": "{}"}, "redirectURL": "", "headersSize": -1, "bodySize": 2},
+  "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}, "startedDateTime": "2024-05-01T10:00:01.000Z", "time": 1}
+]}}"#;
+
+#[test]
+fn query_credentials_become_secret_inputs() {
+    let dir = Fixture::new();
+    let har = dir.file("keys.har", QUERY_CREDENTIALS);
+    let out = dir.path().join("keys.yaml");
+    let output = runner([
+        "import",
+        "har",
+        &har.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for credential in ["QK-har-1111", "AT-har-2222", "TK-har-3333", "TK-har-4444"] {
+        assert!(!yaml.contains(credential), "{credential}:\n{yaml}");
+        assert!(!output.stderr.contains(credential), "{}", output.stderr);
+    }
+    for wanted in [
+        "query: { api_key: \"{{api_key}}\", access_token: \"{{access_token}}\", page: \"2\" }",
+        "url: \"{{base_url}}/y?token={{token}}&token={{token_2}}&flag\"",
+        "api_key: \"{{env.API_KEY}}\"",
+        "token_2: \"{{env.TOKEN_2}}\"",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    for input in ["API_KEY", "ACCESS_TOKEN", "TOKEN", "TOKEN_2"] {
+        assert!(
+            yaml.contains(&format!("  {input}:\n    secret: true\n")),
+            "{input}:\n{yaml}"
+        );
+    }
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
+}
+
 #[test]
 fn bad_input_is_a_clear_error() {
     let dir = Fixture::new();

@@ -1341,6 +1341,57 @@ components:
     assert_eq!(echoed["check"]["headers"]["x-pin"], json!("***"));
 }
 
+/// A query parameter named like a credential is a secret input, never the document's
+/// example: beside an API key the auth sends in the query (not written twice), and in an
+/// operation without auth.
+#[test]
+fn query_parameters_named_like_credentials_are_secret_inputs() {
+    let fixture = Fixture::new();
+    let spec = fixture.file(
+        "keys.yaml",
+        r#"openapi: 3.0.3
+info: { title: Keys, version: "1" }
+servers: [{ url: "http://127.0.0.1:9" }]
+components:
+  securitySchemes:
+    key: { type: apiKey, in: query, name: api_key }
+security: [{ key: [] }]
+paths:
+  /x:
+    get:
+      parameters:
+        - { name: api_key, in: query, required: true, schema: { type: string }, example: QK-oa-1111 }
+        - { name: access_token, in: query, required: true, schema: { type: string }, example: AT-oa-2222 }
+        - { name: page, in: query, required: true, schema: { type: integer }, example: 2 }
+      responses: { "200": { description: ok } }
+  /open:
+    get:
+      security: []
+      parameters:
+        - { name: api_key, in: query, required: true, schema: { type: string }, example: QK-oa-3333 }
+      responses: { "200": { description: ok } }
+"#,
+    );
+    let out = fixture.path().join("keys.collection.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for example in ["QK-oa-1111", "AT-oa-2222", "QK-oa-3333"] {
+        assert!(!yaml.contains(example), "{example}:\n{yaml}");
+    }
+    for wanted in [
+        "auth: { api_key: { query: api_key, value: \"{{env.KEY_KEY}}\" } }",
+        "query: { access_token: \"{{env.ACCESS_TOKEN}}\", page: \"2\" }",
+        "query: { api_key: \"{{env.API_KEY}}\" }",
+        "  ACCESS_TOKEN:\n    secret: true\n",
+        "  API_KEY:\n    secret: true\n",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
+}
+
 /// Every way a document can give a password — a schema's own example, a `$ref` wrapped in
 /// `allOf`, a nullable `anyOf`, an array of them, a map of them, an example under `oneOf`, a
 /// named example by `$ref`, a parameter described by `content`, an object parameter's

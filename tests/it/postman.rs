@@ -597,6 +597,69 @@ fn literal_credentials_outside_auth_blocks_become_secret_inputs() {
         .contains("read from the secret input `CLIENT_SECRET`"));
 }
 
+/// Query parameters named like credentials, in a URL's text and in the `url.query` list (and
+/// a query kept in the URL, a name repeating): secret inputs, the values written nowhere. A
+/// template stays one.
+#[test]
+fn literal_credentials_in_the_query_become_secret_inputs() {
+    let dir = Fixture::new();
+    let collection = dir.file(
+        "query.postman_collection.json",
+        r#"{"info": {"name": "Q", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+ "item": [
+  {"name": "text", "request": {"method": "GET", "url": "https://h.example/x?api_key=QK-pm-1111&page=2"}},
+  {"name": "list", "request": {"method": "GET", "url": {
+    "raw": "https://h.example/y?access_token=AT-pm-2222&q=1&apiKey={{key}}",
+    "protocol": "https", "host": ["h", "example"], "path": ["y"],
+    "query": [{"key": "access_token", "value": "AT-pm-2222"}, {"key": "q", "value": "1"},
+      {"key": "apiKey", "value": "{{key}}"}, {"key": "client_secret", "value": "CS-pm-5555", "disabled": true}]}}},
+  {"name": "repeated", "request": {"method": "GET", "url": {
+    "raw": "https://h.example/z?token=TK-pm-3333&token=TK-pm-4444",
+    "host": ["h", "example"], "path": ["z"],
+    "query": [{"key": "token", "value": "TK-pm-3333"}, {"key": "token", "value": "TK-pm-4444"}]}}}
+ ]}"#,
+    );
+    let out = dir.path().join("query.yaml");
+    let output = runner([
+        "import".as_ref(),
+        "postman".as_ref(),
+        collection.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for secret in [
+        "QK-pm-1111",
+        "AT-pm-2222",
+        "TK-pm-3333",
+        "TK-pm-4444",
+        "CS-pm-5555",
+    ] {
+        assert!(!yaml.contains(secret), "{secret}:\n{yaml}");
+        assert!(!output.stderr.contains(secret), "{}", output.stderr);
+    }
+    for wanted in [
+        "query: { api_key: \"{{api_key}}\", page: 2 }",
+        "query: { access_token: \"{{access_token}}\", q: 1, apiKey: \"{{key}}\" }",
+        "url: https://h.example/z?token={{token}}&token={{token_2}}",
+        "access_token: \"{{env.ACCESS_TOKEN}}\"",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    for input in ["API_KEY", "ACCESS_TOKEN", "TOKEN", "TOKEN_2"] {
+        assert!(
+            yaml.contains(&format!("  {input}:\n    secret: true\n")),
+            "{input}:\n{yaml}"
+        );
+    }
+    assert!(output
+        .stderr
+        .contains("read from the secret input `ACCESS_TOKEN`"));
+    let validated = runner(["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
+}
+
 /// Issue 19, item 9: a variable read but defined nowhere is declared as an input, so the
 /// collection validates and a run says exactly what to set.
 #[test]

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map as JsonMap, Value};
 
+use super::super::credential::is_credential_name;
 use super::super::template::Templates;
 use super::super::yaml::{from_json, Item, Map, Node};
 use super::security::Secured;
@@ -194,7 +195,10 @@ impl Writer<'_> {
                 }
             };
             match location {
-                "query" => query.insert(name, value),
+                "query" => {
+                    let value = self.query_value(name, value);
+                    query.insert(name, value);
+                }
                 "header" => headers.insert(name, value),
                 "cookie" => cookies.insert(name, value),
                 _ => {}
@@ -244,6 +248,22 @@ impl Writer<'_> {
             value: Node::Map(step),
             comments,
         })
+    }
+
+    /// The value of the query parameter `name`: one named like a credential (`api_key`,
+    /// `access_token`) is its secret input, never the document's example of it.
+    fn query_value(&mut self, name: &str, value: String) -> String {
+        if value.contains("{{") || !is_credential_name(name) {
+            return value;
+        }
+        let input = self.secret_input(
+            name,
+            &format!(
+                "The `{name}` query parameter: named like a credential, so the document's \
+                 example is not used."
+            ),
+        );
+        format!("{{{{env.{input}}}}}")
     }
 
     /// A variable holding a placeholder the user must fill, reported.
