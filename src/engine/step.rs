@@ -440,8 +440,10 @@ fn render(
     let mut url = match &run.last_url {
         Some((text, url)) if *text == url_text => url.clone(),
         _ => {
-            let url = reqwest::Url::parse(&url_text).map_err(|e| {
-                StepError::transport(&TransportError::InvalidUrl {
+            let url = reqwest::Url::parse(&url_text).map_err(|e| StepError {
+                // Located at the `url` it was rendered from.
+                field: Some(field.key("url")),
+                ..StepError::transport(&TransportError::InvalidUrl {
                     url: url_text.clone(),
                     reason: e.to_string(),
                 })

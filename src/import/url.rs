@@ -40,7 +40,7 @@ pub fn convert(url: &Url, cx: &mut Context) -> Converted {
             (base, query, object.variable.clone())
         }
     };
-    let base = path_variables(&base, &variables, cx);
+    let base = with_scheme(path_variables(&base, &variables, cx));
     let url = cx.text(&base, "url");
     let mut converted = Converted {
         url,
@@ -136,6 +136,16 @@ fn enabled(list: &[KeyValue]) -> Vec<(String, Option<String>)> {
             (!key.is_empty() || value.is_some()).then_some((key, value))
         })
         .collect()
+}
+
+/// A URL written without a scheme (`localhost:3000/items`) as Newman sends it, over
+/// `http://`; one that starts with a variable (`{{base_url}}/items`) is left to it.
+fn with_scheme(base: String) -> String {
+    if base.is_empty() || base.contains("://") || base.starts_with("{{") {
+        base
+    } else {
+        format!("http://{base}")
+    }
 }
 
 fn decode(text: &str) -> String {

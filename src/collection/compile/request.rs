@@ -156,6 +156,11 @@ impl Compiler<'_> {
         defaults: &Defaults,
     ) -> Request {
         let url = self.template_at(&spec.url, || field.key("url"));
+        if let Some(Template::Literal(text)) = &url {
+            if let Err(message) = literal_url(text) {
+                self.problem(&field.key("url"), message);
+            }
+        }
         let mut query = Vec::with_capacity(spec.query.len());
         for (name, value) in &spec.query {
             let at = || field.key("query").key(name.to_owned());
@@ -239,6 +244,23 @@ impl Compiler<'_> {
         }
         Some((name.to_owned(), self.template_at(value, field)?))
     }
+}
+
+/// A URL written without templates is checked when the collection loads, so that a typo in
+/// the fifth step is found before the first four are sent.
+fn literal_url(text: &str) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Err("the URL is empty; write the whole URL, e.g. `https://api.example.com/items`, or `{{base_url}}/items`".into());
+    }
+    let url = reqwest::Url::parse(text).map_err(|e| {
+        format!("`{text}` is not a valid URL: {e}; write the whole URL, e.g. `https://api.example.com/items`")
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "`{text}` is not an http:// or https:// URL, the only ones runner sends"
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -976,7 +976,7 @@ steps:
 fn a_step_nested_too_deep_gets_the_depth_message() {
     for depth in [96, 97, 150, 5000] {
         let source = format!(
-            "name: x\nsteps:\n  - name: a\n    request:\n      url: u\n      json: {}{}\n",
+            "name: x\nsteps:\n  - name: a\n    request:\n      url: http://h/\n      json: {}{}\n",
             "[".repeat(depth),
             "]".repeat(depth)
         );
