@@ -1,11 +1,12 @@
-//! What every part of a Postman export shares: the report, the inputs read as `{{env.X}}`, and
-//! runner templates written as Postman variables.
+//! What every part of a Postman export shares: the report, the inputs read as `{{env.X}}`, the
+//! credentials written in clear, and runner templates written as Postman variables.
 
 use std::path::Path;
 
 use indexmap::IndexMap;
 use serde_json::{Map as JsonMap, Value};
 
+use super::credentials::{self, Credentials};
 use crate::postman::placeholders;
 use crate::postman::Report;
 
@@ -17,6 +18,8 @@ pub(super) struct Context<'a> {
     pub item: String,
     /// Inputs read by templates: name → secret.
     pub(super) env_reads: IndexMap<String, bool>,
+    /// Credentials written in clear, each a secret Postman variable with no value.
+    pub(super) credentials: Credentials,
     pub(super) inputs: &'a Object,
     pub base: &'a Path,
     /// `defaults.expect.status`: what a step without its own status expects (`None`: a
@@ -60,6 +63,49 @@ impl Context<'_> {
             }
             _ => inner.to_owned(),
         })
+    }
+
+    /// The secret of an auth helper (a password, token, key or client secret): written in
+    /// clear, it is a Postman variable ([`Context::credential`]); a template, as Postman text.
+    pub fn secret(&mut self, text: &str, place: &str) -> String {
+        if credentials::in_clear(text) {
+            self.credential(text, place)
+        } else {
+            self.text(text, place)
+        }
+    }
+
+    /// A header's value as Postman text, its credential written in clear a Postman variable
+    /// (an `Authorization` header keeps its scheme: `Bearer {{RUNNER_CREDENTIAL_1}}`).
+    pub fn header(&mut self, name: &str, value: &str, place: &str) -> String {
+        match credentials::header(name, value, |c| self.credential(c, place)) {
+            Some(lifted) => lifted,
+            None => self.text(value, place),
+        }
+    }
+
+    /// A URL as Postman text, the password of its `user:password@` a Postman variable when
+    /// written in clear.
+    pub fn url(&mut self, url: &str, place: &str) -> String {
+        let url = credentials::url(url, |password| self.credential(password, place))
+            .unwrap_or_else(|| url.to_owned());
+        self.text(&url, place)
+    }
+
+    /// A credential written in clear as the Postman variable that takes its place,
+    /// `{{RUNNER_CREDENTIAL_1}}`: declared secret with no value, so the value is written
+    /// nowhere. Noted when the variable is new, to say which variable to set.
+    pub fn credential(&mut self, value: &str, place: &str) -> String {
+        let (variable, new) = self.credentials.variable(value);
+        if new {
+            let item = self.item.clone();
+            self.report.note(
+                &item,
+                place,
+                format!("a credential written in clear is not written to the Postman collection: it is the secret variable `{variable}`, with no value: set it in Postman (newman: --env-var {variable}=...)"),
+            );
+        }
+        format!("{{{{{variable}}}}}")
     }
 
     /// Every string of a JSON value through [`Context::text`].

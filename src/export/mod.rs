@@ -8,6 +8,7 @@
 //! dropping silently.
 
 mod context;
+mod credentials;
 pub mod locust;
 mod postman;
 mod script;

@@ -1,5 +1,6 @@
 //! Steps → Postman items: requests, folders for groups, auth, bodies, and runner templates
-//! as Postman variables.
+//! as Postman variables. Credentials written in clear become secret Postman variables with no
+//! value (`{{RUNNER_CREDENTIAL_1}}`), which the user sets.
 
 use std::path::Path;
 
@@ -7,6 +8,7 @@ use indexmap::IndexMap;
 use serde_json::{json, Map as JsonMap, Value};
 
 use super::context::{scalar_text, Context};
+use super::credentials;
 use super::script;
 use super::Exported;
 use crate::postman::Report;
@@ -33,6 +35,7 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
         report: Report::default(),
         item: "collection".to_owned(),
         env_reads: IndexMap::new(),
+        credentials: Default::default(),
         inputs,
         base,
         default_status: None,
@@ -62,8 +65,12 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
     let default_headers = defaults
         .get("headers")
         .and_then(Value::as_object)
-        .cloned()
+        .map(|headers| lift_default_headers(headers, &mut cx))
         .unwrap_or_default();
+    let collection_auth = defaults.get("auth").and_then(|auth| {
+        cx.item = "collection".to_owned();
+        auth_value(auth, "defaults.auth", &mut cx)
+    });
     cx.default_status = defaults
         .get("expect")
         .and_then(|expect| expect.get("status"))
@@ -125,11 +132,8 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
     let mut collection = Object::new();
     collection.insert("info".into(), Value::Object(info));
     collection.insert("item".into(), Value::Array(items));
-    if let Some(auth) = defaults.get("auth") {
-        cx.item = "collection".to_owned();
-        if let Some(auth) = auth_value(auth, &mut cx) {
-            collection.insert("auth".into(), auth);
-        }
+    if let Some(auth) = collection_auth {
+        collection.insert("auth".into(), auth);
     }
 
     let mut variables = Vec::new();
@@ -185,6 +189,7 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
             variables.push(json!({ "key": name, "value": value, "type": "string" }));
         }
     }
+    variables.extend(credential_variables(&cx));
     for (name, secret) in std::mem::take(&mut cx.env_reads) {
         if variables.iter().any(|v| v["key"] == name.as_str()) {
             continue;
@@ -205,6 +210,46 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
         report: cx.report,
         requests,
     }
+}
+
+/// `defaults.headers` with their credentials written in clear as Postman variables, noted once
+/// for the collection rather than for each request they are merged into.
+fn lift_default_headers(headers: &Object, cx: &mut Context<'_>) -> Object {
+    cx.item = "collection".to_owned();
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let lifted = match value {
+                Value::String(_) | Value::Number(_) => {
+                    credentials::header(name, &scalar_text(value), |credential| {
+                        cx.credential(credential, "defaults.headers")
+                    })
+                }
+                _ => None,
+            };
+            (
+                name.clone(),
+                lifted.map_or_else(|| value.clone(), Value::from),
+            )
+        })
+        .collect()
+}
+
+/// The variables of the credentials written in clear: secret, with no value (Postman and
+/// newman read the value from the environment the user gives).
+fn credential_variables(cx: &Context<'_>) -> Vec<Value> {
+    cx.credentials
+        .list
+        .iter()
+        .map(|credential| {
+            json!({
+                "key": credential.variable,
+                "value": "",
+                "type": "secret",
+                "description": "a credential written in clear in the runner collection (its value is not exported): set it in Postman, or give newman --env-var",
+            })
+        })
+        .collect()
 }
 
 fn step_items(
@@ -310,12 +355,18 @@ fn request_value(request: &Object, default_headers: &Object, cx: &mut Context<'_
         .unwrap_or_default();
     for (name, value) in default_headers {
         if !own.keys().any(|k| k.eq_ignore_ascii_case(name)) {
-            headers.push((name.clone(), cx.text(&scalar_text(value), "headers")));
+            headers.push((
+                name.clone(),
+                cx.header(name, &scalar_text(value), "headers"),
+            ));
         }
     }
     for (name, value) in &own {
         if !value.is_null() {
-            headers.push((name.clone(), cx.text(&scalar_text(value), "headers")));
+            headers.push((
+                name.clone(),
+                cx.header(name, &scalar_text(value), "headers"),
+            ));
         }
     }
 
@@ -448,7 +499,7 @@ fn request_value(request: &Object, default_headers: &Object, cx: &mut Context<'_
     }
     out.insert("url".into(), url_value(request, cx));
     if let Some(auth) = request.get("auth") {
-        if let Some(auth) = auth_value(auth, cx) {
+        if let Some(auth) = auth_value(auth, "auth", cx) {
             out.insert("auth".into(), auth);
         }
     }
@@ -456,7 +507,7 @@ fn request_value(request: &Object, default_headers: &Object, cx: &mut Context<'_
 }
 
 fn url_value(request: &Object, cx: &mut Context<'_>) -> Value {
-    let url = cx.text(
+    let url = cx.url(
         &request.get("url").map(scalar_text).unwrap_or_default(),
         "url",
     );
@@ -520,7 +571,9 @@ fn url_value(request: &Object, cx: &mut Context<'_>) -> Value {
     Value::Object(out)
 }
 
-fn auth_value(auth: &Value, cx: &mut Context<'_>) -> Option<Value> {
+/// The auth helper written at `place` (`auth`, `defaults.auth`) as Postman's auth, its
+/// secrets written in clear as Postman variables.
+fn auth_value(auth: &Value, place: &str, cx: &mut Context<'_>) -> Option<Value> {
     let label = cx.item.clone();
     if auth.as_str() == Some("none") {
         return Some(json!({ "type": "noauth" }));
@@ -528,31 +581,34 @@ fn auth_value(auth: &Value, cx: &mut Context<'_>) -> Option<Value> {
     let object = auth.as_object()?;
     let (kind, spec) = object.iter().next()?;
     let text = |cx: &mut Context<'_>, v: Option<&Value>| {
-        cx.text(&v.map(scalar_text).unwrap_or_default(), "auth")
+        cx.text(&v.map(scalar_text).unwrap_or_default(), place)
+    };
+    let secret = |cx: &mut Context<'_>, v: Option<&Value>| {
+        cx.secret(&v.map(scalar_text).unwrap_or_default(), place)
     };
     let params: Vec<(String, String)> = match kind.as_str() {
         "basic" => vec![
             ("username".into(), text(cx, spec.get("username"))),
-            ("password".into(), text(cx, spec.get("password"))),
+            ("password".into(), secret(cx, spec.get("password"))),
         ],
-        "bearer" => vec![("token".into(), text(cx, Some(spec)))],
+        "bearer" => vec![("token".into(), secret(cx, Some(spec)))],
         "api_key" => {
-            let (place, name) = match (spec.get("header"), spec.get("query")) {
+            let (location, name) = match (spec.get("header"), spec.get("query")) {
                 (_, Some(query)) => ("query", scalar_text(query)),
                 (Some(header), None) => ("header", scalar_text(header)),
                 (None, None) => ("header", String::new()),
             };
             vec![
-                ("key".into(), cx.text(&name, "auth")),
-                ("value".into(), text(cx, spec.get("value"))),
-                ("in".into(), place.into()),
+                ("key".into(), cx.text(&name, place)),
+                ("value".into(), secret(cx, spec.get("value"))),
+                ("in".into(), location.into()),
             ]
         }
         "oauth2" => {
             let Some(grant) = spec.get("client_credentials") else {
                 cx.report.lossy(
                     &label,
-                    "auth",
+                    place,
                     "an OAuth 2.0 grant the exporter does not know",
                 );
                 return None;
@@ -561,7 +617,10 @@ fn auth_value(auth: &Value, cx: &mut Context<'_>) -> Option<Value> {
                 ("grant_type".to_owned(), "client_credentials".to_owned()),
                 ("accessTokenUrl".into(), text(cx, grant.get("token_url"))),
                 ("clientId".into(), text(cx, grant.get("client_id"))),
-                ("clientSecret".into(), text(cx, grant.get("client_secret"))),
+                (
+                    "clientSecret".into(),
+                    secret(cx, grant.get("client_secret")),
+                ),
             ];
             for (runner, postman) in [("scope", "scope"), ("audience", "audience")] {
                 if grant.get(runner).is_some() {
@@ -578,7 +637,7 @@ fn auth_value(auth: &Value, cx: &mut Context<'_>) -> Option<Value> {
         other => {
             cx.report.lossy(
                 &label,
-                "auth",
+                place,
                 format!("the auth helper `{other}` is not exported"),
             );
             return None;

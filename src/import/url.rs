@@ -41,7 +41,7 @@ pub fn convert(url: &Url, cx: &mut Context) -> Converted {
         }
     };
     let base = with_scheme(path_variables(&base, &variables, cx));
-    let url = cx.text(&base, "url");
+    let url = without_password(cx.text(&base, "url"), cx);
     let mut converted = Converted {
         url,
         query: Vec::new(),
@@ -83,6 +83,20 @@ fn in_url(key: &str, value: &str, cx: &mut Context) -> String {
         Some(name) => super::credential::in_url(&name, &decoded),
         None => cx.text(value, "url"),
     }
+}
+
+/// The password of a URL's `user:password@`, written literally, as a variable read from a
+/// secret input, as every literal credential is: its value is never written.
+fn without_password(url: String, cx: &mut Context) -> String {
+    let Some(range) = crate::postman::url_password(&url) else {
+        return url;
+    };
+    let password = &url[range.clone()];
+    if password.is_empty() || password.contains("{{") {
+        return url;
+    }
+    let name = cx.secret_credential("url_password", password, "url");
+    format!("{}{{{{{name}}}}}{}", &url[..range.start], &url[range.end..])
 }
 
 /// An integer written canonically becomes a number (it is sent the same); the rest is text.

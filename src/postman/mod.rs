@@ -1,6 +1,6 @@
 //! What `import postman` and `export postman` share: Postman's `{{...}}` placeholders, the
-//! report of what a translation could not carry over, the format's schema address, and
-//! which names read as credentials.
+//! report of what a translation could not carry over, the format's schema address, which
+//! names read as credentials, and where a URL keeps its password.
 
 pub mod placeholders;
 pub mod report;
@@ -27,12 +27,36 @@ pub fn looks_secret(name: &str) -> bool {
     .any(|word| lower.contains(word))
 }
 
+/// Where the password of a URL's `user:password@` is in `url`, as a byte range; `None` when
+/// the URL has none. The first `:` of the user info ends the user name, the last `@` before
+/// the path ends the user info (as the URL standard reads them).
+pub fn url_password(url: &str) -> Option<std::ops::Range<usize>> {
+    let authority_start = url.find("://")? + 3;
+    let rest = &url[authority_start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (user_info, _) = rest[..authority_end].rsplit_once('@')?;
+    let colon = user_info.find(':')?;
+    Some(authority_start + colon + 1..authority_start + user_info.len())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::looks_secret;
+    use super::{looks_secret, url_password};
 
     #[test]
     fn credential_names() {
         assert!(looks_secret("auth_token") && looks_secret("apiKey") && !looks_secret("id"));
+    }
+
+    #[test]
+    fn the_password_of_a_url() {
+        let password = |url: &'static str| url_password(url).map(|range| &url[range]);
+        assert_eq!(password("https://ann:pw@host:8080/p?q=1"), Some("pw"));
+        assert_eq!(password("https://us@r:p@ssword@host/get"), Some("p@ssword"));
+        assert_eq!(password("http://a:b:c@{{host}}/x@y"), Some("b:c"));
+        assert_eq!(password("http://ann:@host/"), Some(""));
+        assert_eq!(password("http://ann@host/"), None);
+        assert_eq!(password("http://host/x?to=a:b@c"), None);
+        assert_eq!(password("{{base}}/x?to=a:b@c"), None);
     }
 }

@@ -372,6 +372,101 @@ fn export_writes_no_secret_and_strict_refuses_what_cannot_be_expressed() {
     assert!(!refused.exists(), "--strict wrote the file");
 }
 
+/// Credentials written in clear outside the auth helpers too: `X-Api-Key` in
+/// `defaults.headers`, an `Authorization` header and a URL's `user:password@`.
+const CREDENTIALS_IN_CLEAR: &str = r#"name: Credentials in clear
+vars:
+  prefix: unset
+defaults:
+  headers: { X-Api-Key: literal-HEADER-key-2222 }
+steps:
+  - name: Authorization header
+    request:
+      url: "http://SERVER/{{prefix}}/header"
+      headers: { Authorization: "Bearer literal-AUTHZ-6666" }
+  - name: Password in the URL
+    request: { url: "http://ann:literal-URL-pw-7777@SERVER/{{prefix}}/url" }
+  - name: Basic
+    request:
+      url: "http://SERVER/{{prefix}}/basic"
+      auth: { basic: { username: ann, password: literal-BASIC-pw-4444 } }
+"#;
+
+/// A credential in a header or a URL is read from the environment, as an auth helper's is, and
+/// Locust (given them by `runner load`) sends what `runner run` sends.
+#[test]
+fn credentials_in_headers_and_urls_are_read_from_the_environment() {
+    let (fixture, path) = fixture(&[("credentials.yaml", CREDENTIALS_IN_CLEAR)]);
+    let out = fixture.path().join("locustfile.py");
+    let output = runner_with_env(
+        [
+            "export".as_ref(),
+            "locust".as_ref(),
+            path.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    let python = std::fs::read_to_string(&out).expect("locustfile");
+    for secret in [
+        "literal-HEADER-key-2222",
+        "literal-AUTHZ-6666",
+        "literal-URL-pw-7777",
+        "literal-BASIC-pw-4444",
+    ] {
+        assert!(!python.contains(secret), "{secret} was written");
+        assert!(!output.stderr.contains(secret), "{}", output.stderr);
+    }
+    for n in 1..=4 {
+        let variable = format!("$RUNNER_CREDENTIAL_{n}");
+        assert!(output.stderr.contains(&variable), "{}", output.stderr);
+    }
+    assert!(python.contains("Bearer {{env.RUNNER_CREDENTIAL_2}}"));
+    assert!(python.contains("ann:{{env.RUNNER_CREDENTIAL_3}}@"));
+
+    let Some(locust) = locust() else { return };
+    let run = runner_with_env(
+        [
+            "run".as_ref(),
+            path.as_os_str(),
+            "--var".as_ref(),
+            "prefix=credentials-run".as_ref(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let load = runner_with_env(
+        [
+            "load".as_ref(),
+            path.as_os_str(),
+            "--var".as_ref(),
+            "prefix=credentials-load".as_ref(),
+            "-u".as_ref(),
+            "1".as_ref(),
+            "-n".as_ref(),
+            "1".as_ref(),
+            "-t".as_ref(),
+            "30s".as_ref(),
+        ],
+        &[("RUNNER_LOCUST", &locust)],
+    );
+    assert_eq!(load.code, 0, "{load:?}");
+    let credentials = |prefix: &str| -> Vec<(String, String, String)> {
+        requests_of(prefix)
+            .into_iter()
+            .map(|s| (s.target, s.authorization, s.api_key))
+            .collect()
+    };
+    let from_run = credentials("credentials-run");
+    assert_eq!(from_run.len(), 3, "{from_run:?}");
+    assert_eq!(from_run[0].1, "Bearer literal-AUTHZ-6666");
+    assert_eq!(from_run[0].2, "literal-HEADER-key-2222");
+    assert!(from_run[1].1.starts_with("Basic "), "{from_run:?}");
+    assert_eq!(credentials("credentials-load"), from_run);
+}
+
 #[test]
 fn every_set_of_data_columns_is_checked_before_export_as_runner_run_checks_it() {
     let fixture = Fixture::new();

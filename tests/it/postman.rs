@@ -4,7 +4,9 @@
 //! each construct, validation, a green run of the imported EMnify flow against the sandbox,
 //! `--strict`, bad input, and the import → export → import round trip.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use insta::assert_snapshot;
 
@@ -728,6 +730,251 @@ fn inputs_are_never_named_after_variables_the_environment_already_sets() {
         "{}",
         run.stderr
     );
+}
+
+/// A collection with its credentials written in clear in every place one goes: auth helpers in
+/// `defaults.auth`, in a group and on a step (the same API key twice), `X-Api-Key` in
+/// `defaults.headers`, an `Authorization` header, a URL's `user:password@`, and a secret
+/// input's default. SERVER is a loopback server.
+const CREDENTIALS_IN_CLEAR: &str = r#"name: Credentials in clear
+inputs:
+  TOKEN: { secret: true, default: literal-INPUT-default-1111 }
+vars:
+  token: "{{env.TOKEN}}"
+defaults:
+  headers: { X-Api-Key: literal-HEADER-key-2222 }
+  auth: { bearer: literal-DEFAULTS-bearer-3333 }
+steps:
+  - name: Bearer from the defaults
+    request: { url: "http://SERVER/defaults" }
+  - name: Group
+    steps:
+      - name: Basic
+        request:
+          url: "http://SERVER/basic"
+          auth: { basic: { username: ann, password: literal-BASIC-pw-4444 } }
+      - name: Key in a header
+        request:
+          url: "http://SERVER/key-header"
+          auth: { api_key: { header: X-Key, value: literal-APIKEY-5555 } }
+      - name: Key in the query
+        request:
+          url: "http://SERVER/key-query"
+          auth: { api_key: { query: key, value: literal-APIKEY-5555 } }
+  - name: Authorization header
+    request:
+      url: "http://SERVER/header"
+      headers: { Authorization: "Bearer literal-AUTHZ-6666" }
+      auth: none
+  - name: Password in the URL
+    request: { url: "http://ann:literal-URL-pw-7777@SERVER/url", auth: none }
+  - name: A template stays a template
+    request: { url: "http://SERVER/template", auth: { bearer: "{{token}}" } }
+"#;
+
+/// A step newman cannot run (it fetches no OAuth 2.0 token), exported all the same.
+const OAUTH2_IN_CLEAR: &str = r#"  - name: OAuth 2.0
+    request:
+      url: "http://SERVER/oauth2"
+      auth: { oauth2: { client_credentials: { token_url: "http://SERVER/token", client_id: app, client_secret: literal-CLIENT-secret-8888 } } }
+"#;
+
+/// The credentials written in clear in [`CREDENTIALS_IN_CLEAR`], in the order the export
+/// numbers their variables (`RUNNER_CREDENTIAL_1`, ...).
+const IN_CLEAR: &[&str] = &[
+    "literal-HEADER-key-2222",
+    "literal-DEFAULTS-bearer-3333",
+    "literal-BASIC-pw-4444",
+    "literal-APIKEY-5555",
+    "literal-AUTHZ-6666",
+    "literal-URL-pw-7777",
+];
+
+/// Exports `yaml` (SERVER replaced by `server`) to a Postman collection; returns it and stderr.
+fn export_collection(dir: &Fixture, yaml: &str, server: &str) -> (PathBuf, String) {
+    let path = dir.file("credentials.yaml", &yaml.replace("SERVER", server));
+    let out = dir.path().join("credentials.postman_collection.json");
+    let output = runner([
+        "export".as_ref(),
+        "postman".as_ref(),
+        path.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    (out, output.stderr)
+}
+
+/// The parameter `key` of a Postman auth (`{ type, <type>: [{ key, value }] }`).
+fn auth_parameter<'a>(auth: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
+    let kind = auth["type"].as_str().unwrap_or_default();
+    auth[kind]
+        .as_array()
+        .and_then(|parameters| parameters.iter().find(|p| p["key"] == key))
+        .map_or(&serde_json::Value::Null, |p| &p["value"])
+}
+
+/// The black-box tester's find: a credential written in clear in the collection (an auth
+/// helper's, an `Authorization` or `X-Api-Key` header's, a URL's password) was exported as
+/// it is. Each is now a secret Postman variable with no value, named on stderr.
+#[test]
+fn export_writes_no_credential_written_in_clear() {
+    let dir = Fixture::new();
+    let yaml = format!("{CREDENTIALS_IN_CLEAR}{OAUTH2_IN_CLEAR}");
+    let (out, stderr) = export_collection(&dir, &yaml, "127.0.0.1:9");
+    let text = std::fs::read_to_string(&out).expect("written");
+    for secret in IN_CLEAR
+        .iter()
+        .chain(&["literal-CLIENT-secret-8888", "literal-INPUT-default-1111"])
+    {
+        assert!(!text.contains(secret), "{secret} was written:\n{text}");
+        assert!(!stderr.contains(secret), "{secret} was printed:\n{stderr}");
+    }
+    let exported: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let variables = exported["variable"].as_array().expect("variables");
+    for n in 1..=7 {
+        let name = format!("RUNNER_CREDENTIAL_{n}");
+        let variable = variables
+            .iter()
+            .find(|v| v["key"] == name.as_str())
+            .unwrap_or_else(|| panic!("{name} is not declared: {variables:?}"));
+        assert_eq!(variable["value"], "", "{variable}");
+        assert_eq!(variable["type"], "secret", "{variable}");
+        assert!(
+            stderr.contains(&format!("--env-var {name}=")),
+            "{name} is not named:\n{stderr}"
+        );
+    }
+    assert!(!stderr.contains("RUNNER_CREDENTIAL_8"), "{stderr}");
+    let token = variables.iter().find(|v| v["key"] == "token");
+    assert_eq!(token.map(|v| &v["type"]), Some(&"secret".into()));
+
+    let items = &exported["item"];
+    let group = &items[1]["item"];
+    let request = |item: &serde_json::Value| item["request"].clone();
+    assert_eq!(
+        auth_parameter(&exported["auth"], "token"),
+        "{{RUNNER_CREDENTIAL_2}}"
+    );
+    let basic = request(&group[0]);
+    assert_eq!(auth_parameter(&basic["auth"], "username"), "ann");
+    assert_eq!(
+        auth_parameter(&basic["auth"], "password"),
+        "{{RUNNER_CREDENTIAL_3}}"
+    );
+    assert_eq!(basic["header"][0]["value"], "{{RUNNER_CREDENTIAL_1}}");
+    // The same key twice is one variable.
+    for item in [&group[1], &group[2]] {
+        assert_eq!(
+            auth_parameter(&request(item)["auth"], "value"),
+            "{{RUNNER_CREDENTIAL_4}}"
+        );
+    }
+    let header = request(&items[2]);
+    assert_eq!(header["header"][1]["key"], "Authorization");
+    assert_eq!(
+        header["header"][1]["value"],
+        "Bearer {{RUNNER_CREDENTIAL_5}}"
+    );
+    assert_eq!(
+        request(&items[3])["url"]["raw"],
+        "http://ann:{{RUNNER_CREDENTIAL_6}}@127.0.0.1:9/url"
+    );
+    // A template is read when the collection runs: it stays a template.
+    assert_eq!(
+        auth_parameter(&request(&items[4])["auth"], "token"),
+        "{{token}}"
+    );
+    assert_eq!(
+        auth_parameter(&request(&items[5])["auth"], "clientSecret"),
+        "{{RUNNER_CREDENTIAL_7}}"
+    );
+}
+
+/// newman, Postman's command-line runner (`RUNNER_NEWMAN`); `None`, with a visible note, when
+/// it is not installed and not required (`.ci/run` installs it and requires it).
+fn newman() -> Option<String> {
+    match std::env::var("RUNNER_NEWMAN") {
+        Ok(path) if Path::new(&path).is_file() => Some(path),
+        _ => {
+            assert!(
+                std::env::var_os("RUNNER_REQUIRE_NEWMAN").is_none(),
+                "RUNNER_REQUIRE_NEWMAN is set but RUNNER_NEWMAN does not name a newman executable"
+            );
+            eprintln!(
+                "SKIPPED: newman is not installed (RUNNER_NEWMAN unset); .ci/run installs it"
+            );
+            None
+        }
+    }
+}
+
+/// What the credentials server received: each request's URI and its credential headers.
+type Received = Vec<(String, Vec<(String, String)>)>;
+
+fn received() -> &'static Mutex<Received> {
+    static RECEIVED: OnceLock<Mutex<Received>> = OnceLock::new();
+    RECEIVED.get_or_init(Default::default)
+}
+
+/// A loopback server that records what [`received`] holds and answers 200.
+fn credentials_server() -> SocketAddr {
+    static ADDRESS: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDRESS.get_or_init(|| {
+        crate::servers::spawn(axum::Router::new().fallback(
+            |request: axum::extract::Request| async move {
+                let headers = ["authorization", "x-api-key", "x-key"]
+                    .iter()
+                    .filter_map(|name| {
+                        let value = request.headers().get(*name)?.to_str().ok()?;
+                        Some((name.to_string(), value.to_owned()))
+                    })
+                    .collect();
+                if let Ok(mut received) = received().lock() {
+                    received.push((request.uri().to_string(), headers));
+                }
+                "ok"
+            },
+        ))
+    })
+}
+
+fn take_received() -> Received {
+    std::mem::take(&mut *received().lock().expect("lock"))
+}
+
+/// The export runs in newman once the variables are given (`--env-var`), and sends the
+/// credentials `runner run` sends, request by request.
+#[test]
+fn newman_sends_the_credentials_runner_sends_once_the_variables_are_given() {
+    let Some(newman) = newman() else { return };
+    let server = credentials_server().to_string();
+    let dir = Fixture::new();
+    let (out, _) = export_collection(&dir, CREDENTIALS_IN_CLEAR, &server);
+    let run = runner([
+        "run".as_ref(),
+        dir.path().join("credentials.yaml").as_os_str(),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let by_runner = take_received();
+    assert_eq!(by_runner.len(), 7, "{by_runner:?}");
+
+    let mut command = std::process::Command::new(newman);
+    command.arg("run").arg(&out).args(["--reporters", "cli"]);
+    for (n, value) in IN_CLEAR.iter().enumerate() {
+        command
+            .arg("--env-var")
+            .arg(format!("RUNNER_CREDENTIAL_{}={value}", n + 1));
+    }
+    command.args(["--env-var", "token=literal-INPUT-default-1111"]);
+    let output = command.output().expect("newman runs");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(take_received(), by_runner);
 }
 
 /// Script lines in a Postman collection, (test, pre-request): every non-blank line that is

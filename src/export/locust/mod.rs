@@ -17,6 +17,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+pub use super::credentials::Credential;
 use super::ExportError;
 use crate::postman::Report;
 
@@ -40,15 +41,6 @@ pub struct LocustOptions {
     pub data: Vec<Map<String, Value>>,
     /// runner's version, sent as `User-Agent: runner/<version>`.
     pub version: String,
-}
-
-/// A credential written in clear in the collection: the file reads it from `variable`.
-#[derive(Debug, Clone)]
-pub struct Credential {
-    /// The environment variable the locustfile reads.
-    pub variable: String,
-    /// The value (for `runner load`, which sets the variable; never written to the file).
-    pub value: String,
 }
 
 /// Load-test thresholds a collection sets in `load:`.
@@ -133,7 +125,7 @@ pub fn locust(
         class_name,
         environment,
         sandbox,
-        credentials: walker.credentials,
+        credentials: walker.credentials.list,
         thresholds: walker.thresholds,
     })
 }

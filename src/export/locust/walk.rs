@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
-use super::{Credential, LocustOptions, Thresholds};
+use super::{LocustOptions, Thresholds};
+use crate::export::credentials::{self, Credentials, AUTH_SECRETS};
 use crate::export::ExportError;
 use crate::postman::Report;
 
@@ -17,7 +18,7 @@ type Object = Map<String, Value>;
 pub(super) struct Walker {
     pub report: Report,
     pub requests: usize,
-    pub credentials: Vec<Credential>,
+    pub credentials: Credentials,
     pub thresholds: Thresholds,
     /// The files being walked, outermost first (for relative paths and cycles).
     files: Vec<PathBuf>,
@@ -84,7 +85,7 @@ impl Walker {
         Walker {
             report: Report::default(),
             requests: 0,
-            credentials: Vec::new(),
+            credentials: Credentials::default(),
             thresholds: Thresholds::default(),
             files: vec![path.to_path_buf()],
             inputs: Object::new(),
@@ -197,13 +198,9 @@ impl Walker {
             let secret = spec.get("secret").and_then(Value::as_bool) == Some(true);
             if let (true, Some(object)) = (secret, spec.as_object_mut()) {
                 if let Some(default) = object.remove("default").filter(|d| !d.is_null()) {
-                    let variable = format!("RUNNER_CREDENTIAL_{}", self.credentials.len() + 1);
-                    self.credentials.push(Credential {
-                        variable: variable.clone(),
-                        value: match default {
-                            Value::String(text) => text,
-                            other => other.to_string(),
-                        },
+                    let (variable, _) = self.credentials.variable(&match default {
+                        Value::String(text) => text,
+                        other => other.to_string(),
                     });
                     object.insert("default_from".into(), json!(variable));
                     self.report.note(
@@ -239,7 +236,7 @@ impl Walker {
         if let Some(headers) = out.get("headers").cloned() {
             out.insert(
                 "headers".into(),
-                self.templates_in(Some(&headers), item, "defaults.headers"),
+                self.headers(&headers, item, "defaults.headers"),
             );
         }
         if let Some(auth) = out.get("auth").cloned() {
@@ -426,6 +423,19 @@ impl Walker {
         ] {
             self.check_templates(request.get(key), item, &format!("request.{key}"));
         }
+        if let Some(Value::String(url)) = request.get("url") {
+            if let Some(url) = credentials::url(url, |password| {
+                self.credential(password, item, "request.url")
+            }) {
+                out.insert("url".into(), json!(url));
+            }
+        }
+        if let Some(headers) = request.get("headers") {
+            out.insert(
+                "headers".into(),
+                self.headers(headers, item, "request.headers"),
+            );
+        }
         if let Some(auth) = request.get("auth") {
             out.insert("auth".into(), self.auth(auth, item, "request.auth"));
         }
@@ -450,37 +460,51 @@ impl Walker {
     /// Credentials written in clear are read from an environment variable instead.
     fn auth(&mut self, auth: &Value, item: &str, place: &str) -> Value {
         let mut out = auth.clone();
-        for pointer in [
-            "/basic/password",
-            "/bearer",
-            "/api_key/value",
-            "/oauth2/client_credentials/client_secret",
-        ] {
+        for pointer in AUTH_SECRETS {
             let Some(target) = out.pointer_mut(pointer) else {
                 continue;
             };
-            if let Value::String(text) = target {
-                if !text.is_empty() && !text.contains("{{") {
-                    let variable = format!("RUNNER_CREDENTIAL_{}", self.credentials.len() + 1);
-                    self.credentials.push(Credential {
-                        variable: variable.clone(),
-                        value: text.clone(),
-                    });
-                    self.inputs.insert(
-                        variable.clone(),
-                        json!({ "secret": true, "description": format!("the credential written in clear at {place} of `{item}`") }),
-                    );
-                    self.report.note(
-                        item,
-                        place,
-                        format!("a credential written in clear is not written to the locustfile: it reads ${variable} (runner load sets it)"),
-                    );
-                    *target = json!(format!("{{{{env.{variable}}}}}"));
-                }
+            if let Some(text) = scalar_text(target).filter(|t| credentials::in_clear(t)) {
+                *target = json!(self.credential(&text, item, place));
             }
         }
         self.check_templates(Some(&out), item, place);
         out
+    }
+
+    /// Headers whose credential is written in clear read it from an environment variable
+    /// instead (an `Authorization` header keeps its scheme).
+    fn headers(&mut self, headers: &Value, item: &str, place: &str) -> Value {
+        let mut out = headers.clone();
+        for (name, value) in out.as_object_mut().into_iter().flatten() {
+            let Some(text) = scalar_text(value) else {
+                continue;
+            };
+            if let Some(lifted) =
+                credentials::header(name, &text, |c| self.credential(c, item, place))
+            {
+                *value = json!(lifted);
+            }
+        }
+        self.check_templates(Some(&out), item, place);
+        out
+    }
+
+    /// A credential written in clear as the template that reads it from the environment, from
+    /// a secret input of the variable's name; noted when the variable is new.
+    fn credential(&mut self, value: &str, item: &str, place: &str) -> String {
+        let (variable, new) = self.credentials.variable(value);
+        self.inputs.entry(variable.clone()).or_insert_with(|| {
+            json!({ "secret": true, "description": format!("the credential written in clear at {place} of `{item}`") })
+        });
+        if new {
+            self.report.note(
+                item,
+                place,
+                format!("a credential written in clear is not written to the locustfile: it reads ${variable} (runner load sets it)"),
+            );
+        }
+        format!("{{{{env.{variable}}}}}")
     }
 
     fn expect(&mut self, expect: &Value, item: &str, place: &str) -> Value {
@@ -695,6 +719,15 @@ impl Walker {
             }
             _ => {}
         }
+    }
+}
+
+/// A string or a number as text (YAML reads `12345` as a number); `None` for anything else.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
     }
 }
 

@@ -1,0 +1,170 @@
+//! Credentials written in clear in a collection, which no export writes: each becomes a
+//! variable (`RUNNER_CREDENTIAL_1`, ...) that the exported file reads and the user sets.
+//!
+//! What counts as one: the secrets of the auth helpers (a Basic password, a bearer token, an
+//! API key, an OAuth 2.0 client secret — what a run masks), the credential of an
+//! `Authorization` or `Proxy-Authorization` header, a header whose name reads as a credential
+//! (`X-Api-Key`, `X-Auth-Token`), and the password of a URL's `user:password@`. A value with a
+//! template in it (`{{env.TOKEN}}`) is read when the file runs, and is left as it is.
+
+use crate::postman::{looks_secret, url_password};
+
+/// Where an auth helper keeps its secret, as JSON pointers under `auth`. The user name, the
+/// client id and the token URL are not secrets, as in a run.
+pub(crate) const AUTH_SECRETS: &[&str] = &[
+    "/basic/password",
+    "/bearer",
+    "/api_key/value",
+    "/oauth2/client_credentials/client_secret",
+];
+
+/// A credential written in clear in the collection: the exported file reads it from `variable`.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    /// The variable the exported file reads.
+    pub variable: String,
+    /// The value (for `runner load`, which sets the variable; never written to the file).
+    pub value: String,
+}
+
+/// The credentials of one export: one variable per distinct value.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Credentials {
+    pub list: Vec<Credential>,
+}
+
+impl Credentials {
+    /// The variable that holds `value`, and whether it is new (a value met before keeps the
+    /// variable it was given).
+    pub fn variable(&mut self, value: &str) -> (String, bool) {
+        if let Some(known) = self.list.iter().find(|c| c.value == value) {
+            return (known.variable.clone(), false);
+        }
+        let variable = format!("RUNNER_CREDENTIAL_{}", self.list.len() + 1);
+        self.list.push(Credential {
+            variable: variable.clone(),
+            value: value.to_owned(),
+        });
+        (variable, true)
+    }
+}
+
+/// Whether `text` is a credential written in clear: something, and no template.
+pub(crate) fn in_clear(text: &str) -> bool {
+    !text.trim().is_empty() && !text.contains("{{")
+}
+
+/// Whether a header named `name` carries a credential.
+fn credential_header(name: &str) -> bool {
+    let lower = name.trim().to_ascii_lowercase();
+    is_authorization(&lower) || looks_secret(&lower.replace('-', "_"))
+}
+
+fn is_authorization(lower: &str) -> bool {
+    lower == "authorization" || lower == "proxy-authorization"
+}
+
+/// The header `name: value` with its credential written in clear replaced by what `lift`
+/// makes of it; an `Authorization` header keeps its scheme (`Bearer {{...}}`). `None`: the
+/// header carries no credential in clear.
+pub(crate) fn header(name: &str, value: &str, lift: impl FnOnce(&str) -> String) -> Option<String> {
+    if !credential_header(name) || !in_clear(value) {
+        return None;
+    }
+    let value = value.trim();
+    if is_authorization(&name.trim().to_ascii_lowercase()) {
+        if let Some((scheme, credential)) = value.split_once(' ') {
+            let credential = credential.trim();
+            if !credential.is_empty() {
+                return Some(format!("{scheme} {}", lift(credential)));
+            }
+        }
+    }
+    Some(lift(value))
+}
+
+/// `url` with the password of its `user:password@`, when written in clear, replaced by what
+/// `lift` makes of it. `None`: the URL carries no password in clear.
+pub(crate) fn url(url: &str, lift: impl FnOnce(&str) -> String) -> Option<String> {
+    let range = url_password(url)?;
+    let password = &url[range.clone()];
+    if !in_clear(password) {
+        return None;
+    }
+    Some(format!(
+        "{}{}{}",
+        &url[..range.start],
+        lift(password),
+        &url[range.end..]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn braces(credential: &str) -> String {
+        format!("{{{{{}}}}}", credential.len())
+    }
+
+    #[test]
+    fn one_variable_per_distinct_value() {
+        let mut credentials = Credentials::default();
+        assert_eq!(
+            credentials.variable("a"),
+            ("RUNNER_CREDENTIAL_1".into(), true)
+        );
+        assert_eq!(
+            credentials.variable("b"),
+            ("RUNNER_CREDENTIAL_2".into(), true)
+        );
+        assert_eq!(
+            credentials.variable("a"),
+            ("RUNNER_CREDENTIAL_1".into(), false)
+        );
+    }
+
+    #[test]
+    fn an_authorization_header_keeps_its_scheme() {
+        assert_eq!(
+            header("Authorization", "Bearer abc-123", braces).as_deref(),
+            Some("Bearer {{7}}")
+        );
+        assert_eq!(
+            header("proxy-authorization", "Basic dXNlcjpwdw==", braces).as_deref(),
+            Some("Basic {{12}}")
+        );
+        assert_eq!(
+            header("Authorization", "opaque", braces).as_deref(),
+            Some("{{6}}")
+        );
+        assert_eq!(header("Authorization", "Bearer {{token}}", braces), None);
+    }
+
+    #[test]
+    fn headers_named_like_a_credential_are_lifted_whole() {
+        assert_eq!(header("X-Api-Key", "k-1", braces).as_deref(), Some("{{3}}"));
+        assert_eq!(
+            header("X-Auth-Token", "t", braces).as_deref(),
+            Some("{{1}}")
+        );
+        assert_eq!(header("Accept", "application/json", braces), None);
+        assert_eq!(header("X-Api-Key", "", braces), None);
+    }
+
+    #[test]
+    fn a_urls_password_is_lifted_and_the_rest_kept() {
+        assert_eq!(
+            url("https://alice:pw@host:8080/p?q=1", braces).as_deref(),
+            Some("https://alice:{{2}}@host:8080/p?q=1")
+        );
+        assert_eq!(
+            url("http://a:b:c@{{host}}/x@y", braces).as_deref(),
+            Some("http://a:{{3}}@{{host}}/x@y")
+        );
+        assert_eq!(url("http://alice@host/", braces), None);
+        assert_eq!(url("http://alice:{{pw}}@host/", braces), None);
+        assert_eq!(url("{{base}}/x?to=a:b@c", braces), None);
+        assert_eq!(url("http://host/x?to=a:b@c", braces), None);
+    }
+}
