@@ -1,5 +1,6 @@
 //! Request bodies at send time: bytes, a file streamed from disk, or multipart parts (files
-//! streamed too). A body is attached anew on every hop, so a 307/308 redirect can resend it.
+//! streamed too). A body is attached anew on every hop, so a 307/308 redirect can resend it,
+//! and so can a request sent again after its kept-alive connection closed.
 
 use std::path::PathBuf;
 
@@ -48,6 +49,32 @@ impl OutgoingBody {
     /// True when there is no body.
     pub fn is_none(&self) -> bool {
         matches!(self, OutgoingBody::None)
+    }
+
+    /// Whether the body can be sent again as it was: bytes are, and so is every file it
+    /// streams while it is still a regular file (checked when the collection loaded), opened
+    /// anew. One that has since become a pipe gave its bytes once, and opening it again could
+    /// wait for a writer that never comes.
+    pub(super) async fn can_resend(&self) -> bool {
+        async fn regular(path: &std::path::Path) -> bool {
+            tokio::fs::metadata(path)
+                .await
+                .is_ok_and(|metadata| metadata.is_file())
+        }
+        match self {
+            OutgoingBody::None | OutgoingBody::Bytes(_) => true,
+            OutgoingBody::File(path) => regular(path).await,
+            OutgoingBody::Multipart(parts) => {
+                for part in parts {
+                    if let OutgoingPartContent::File(path) = &part.content {
+                        if !regular(path).await {
+                            return false;
+                        }
+                    }
+                }
+                true
+            }
+        }
     }
 
     /// Attaches the body to `builder`, opening any file now.

@@ -201,6 +201,38 @@ impl TransportError {
     }
 }
 
+/// Whether `error`, met sending a request (before its response's head came whole), says the
+/// connection closed or was reset before the response: what a request meets when it races a
+/// server closing a kept-alive connection (RFC 9112 §9.3.1) — hyper's "connection closed
+/// before message completed", or a reset, an abort, a broken pipe or an end without TLS's
+/// `close_notify` under it. Not a connection that could not be opened, nor a timeout.
+pub(super) fn closed_before_response(error: &reqwest::Error) -> bool {
+    if error.is_connect() || error.is_timeout() {
+        return false;
+    }
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if cause
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_incomplete_message)
+        {
+            return true;
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind;
+            return matches!(
+                io.kind(),
+                ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::UnexpectedEof
+            );
+        }
+        source = cause.source();
+    }
+    false
+}
+
 /// rustls's terse reasons, as sentences.
 fn tls_reason(cause: &str) -> String {
     let lower = cause.to_lowercase();

@@ -10,7 +10,7 @@ pub mod network;
 pub mod oauth2;
 pub mod redirect;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{
@@ -107,11 +107,35 @@ fn grow(
 #[derive(Clone)]
 pub struct HttpClient {
     client: reqwest::Client,
+    /// Where a request is sent again after its kept-alive connection closed unanswered.
+    resend: Arc<Resend>,
     jar: Arc<CookieJar>,
     tokens: Arc<oauth2::TokenCache>,
     max_body: u64,
     /// `--proxy`, to name the proxy when connecting to it fails.
     proxy: Option<String>,
+}
+
+/// A client that keeps no connection for a later request, so a request sent on it goes out
+/// on a new connection: the one to send an idempotent request again on after its kept-alive
+/// connection closed before the response (RFC 9112 §9.3.1). Built the first time it is
+/// needed, with the run's network settings.
+struct Resend {
+    network: NetworkOptions,
+    /// `None` when it could not be built (the run's own client is used instead).
+    client: OnceLock<Option<reqwest::Client>>,
+}
+
+/// The run's client, pooling connections (`pooled`) or not.
+fn build_client(network: &NetworkOptions, pooled: bool) -> Result<reqwest::Client, ClientError> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .tcp_nodelay(true)
+        .redirect(reqwest::redirect::Policy::none());
+    if !pooled {
+        builder = builder.pool_max_idle_per_host(0);
+    }
+    Ok(network::configure(builder, network)?.build()?)
 }
 
 /// How the run's client behaves.
@@ -192,13 +216,12 @@ pub enum ClientError {
 impl HttpClient {
     /// Builds the client of one run, with an empty cookie jar.
     pub fn new(options: &ClientOptions) -> Result<Self, ClientError> {
-        let builder = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .tcp_nodelay(true)
-            .redirect(reqwest::redirect::Policy::none());
-        let client = network::configure(builder, &options.network)?.build()?;
         Ok(HttpClient {
-            client,
+            client: build_client(&options.network, true)?,
+            resend: Arc::new(Resend {
+                network: options.network.clone(),
+                client: OnceLock::new(),
+            }),
             jar: Arc::new(CookieJar::default()),
             tokens: Arc::default(),
             max_body: options.max_body,
@@ -214,6 +237,15 @@ impl HttpClient {
             tokens: Arc::clone(&self.tokens),
             ..HttpClient::new(options)?
         })
+    }
+
+    /// The client to send a request again on: a new connection, whatever the pool holds.
+    fn resend_client(&self) -> &reqwest::Client {
+        self.resend
+            .client
+            .get_or_init(|| build_client(&self.resend.network, false).ok())
+            .as_ref()
+            .unwrap_or(&self.client)
     }
 
     /// The run's cookie jar.
@@ -254,6 +286,12 @@ impl HttpClient {
     }
 
     /// One exchange: the request and every redirect it is allowed to follow.
+    ///
+    /// A hop whose kept-alive connection closes or is reset before any of its response comes
+    /// (the server closed it as the request went out: an idle timeout, or a server that
+    /// closes after each response without `Connection: close`) is sent once more, on a new
+    /// connection, within the same deadline, when its method is idempotent and its body can be
+    /// sent again (RFC 9112 §9.3.1). A POST or PATCH is not: the server may have acted on it.
     async fn exchange(
         &self,
         request: &OutgoingRequest,
@@ -267,6 +305,8 @@ impl HttpClient {
         let mut redirects = Vec::new();
         let mut cookies = Vec::new();
         let mut first: Option<(reqwest::Url, HeaderMap)> = None;
+        // This hop is being sent again, on a new connection.
+        let mut resending = false;
         loop {
             let on_origin = redirect::same_origin(&url, &request.url);
             let mut sent_url = url.clone();
@@ -302,17 +342,34 @@ impl HttpClient {
                     after: crate::spec::duration::format_duration(request.timeout),
                 });
             }
-            let mut builder = self
-                .client
+            let client = if resending {
+                self.resend_client()
+            } else {
+                &self.client
+            };
+            let mut builder = client
                 .request(method.clone(), sent_url.clone())
                 .headers(headers.clone())
                 .timeout(timeout);
             if keep_body {
                 builder = request.body.attach(builder).await?;
             }
-            let mut response = builder.send().await.map_err(|error| {
-                network::name_proxy(classify(error), &sent_url, self.proxy.as_deref())
-            })?;
+            let mut response = match builder.send().await {
+                Ok(response) => response,
+                Err(error) => {
+                    if !resending
+                        && idempotent(&method)
+                        && error::closed_before_response(&error)
+                        && (!keep_body || request.body.can_resend().await)
+                    {
+                        resending = true;
+                        continue;
+                    }
+                    let error = classify(error);
+                    return Err(network::name_proxy(error, &sent_url, self.proxy.as_deref()));
+                }
+            };
+            resending = false;
             first.get_or_insert_with(|| (sent_url.clone(), headers));
             self.jar.store(response.headers(), &url);
             cookies.extend(cookies::set_cookies(response.headers()));
@@ -405,6 +462,21 @@ impl HttpClient {
         headers.insert(COOKIE, value);
         Ok(())
     }
+}
+
+/// RFC 9110's idempotent methods (§9.2.2), the ones sent again after a connection closed
+/// unanswered: named here, as the docs name them, whatever `http` comes to count.
+fn idempotent(method: &reqwest::Method) -> bool {
+    use reqwest::Method;
+    [
+        Method::GET,
+        Method::HEAD,
+        Method::PUT,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::TRACE,
+    ]
+    .contains(method)
 }
 
 /// Parses a header name and value as written in a collection.

@@ -3,7 +3,9 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::support::{runner, Fixture};
 
@@ -277,4 +279,432 @@ fn a_proxy_that_refuses_is_named_without_its_credentials() {
         )],
     );
     assert!(!output.stdout.contains("s3cr3t"), "{}", output.stdout);
+}
+
+/// What the keep-alive server does with a request it has read.
+#[derive(Clone, Copy, PartialEq)]
+enum Answer {
+    /// `200` with `Content-Length` and no `Connection: close`; the connection stays open.
+    Keep,
+    /// The same `200`, then the connection is closed: the client learns of it only when its
+    /// next request meets the closed socket, or just before.
+    Close,
+    /// Closes the connection without answering.
+    Drop,
+    /// Never answers (for 5 s).
+    Hang,
+}
+
+/// What the keep-alive server received: each request's line and body, and its connections.
+#[derive(Default)]
+struct Received {
+    requests: Mutex<Vec<(String, Vec<u8>)>>,
+    connections: AtomicUsize,
+}
+
+impl Received {
+    fn lines(&self) -> Vec<String> {
+        let requests = self.requests.lock().expect("requests");
+        requests.iter().map(|(line, _)| line.clone()).collect()
+    }
+
+    fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+}
+
+/// A raw HTTP/1.1 server on loopback that never says `Connection: close`: `answer(connection,
+/// request)` (both counted from 0) says what it does with each request it reads. `/redirect`
+/// is answered `302` to `/`. It stops accepting once the test has dropped what it returns
+/// (or after 30 s); a connection ends within 5 s of its last request.
+fn keep_alive_server(answer: fn(usize, usize) -> Answer) -> (SocketAddr, Arc<Received>) {
+    keep_alive_server_over(None, answer)
+}
+
+/// [`keep_alive_server`] over TLS with `tls` when given. It closes a connection as a server
+/// that sends no `close_notify` does: the client reads an unexpected end of the stream.
+fn keep_alive_server_over(
+    tls: Option<Arc<rustls::ServerConfig>>,
+    answer: fn(usize, usize) -> Answer,
+) -> (SocketAddr, Arc<Received>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    listener.set_nonblocking(true).expect("non-blocking");
+    let address = listener.local_addr().expect("address");
+    let received = Arc::new(Received::default());
+    let test = Arc::downgrade(&received);
+    std::thread::spawn(move || {
+        let until = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < until {
+            let Some(received) = test.upgrade() else {
+                return;
+            };
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    let connection = received.connections.fetch_add(1, Ordering::SeqCst);
+                    let tls = tls.clone();
+                    std::thread::spawn(move || {
+                        let _ = stream.set_nonblocking(false);
+                        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                        match tls.map(rustls::ServerConnection::new) {
+                            None => serve(stream, connection, answer, &received),
+                            Some(Ok(session)) => serve(
+                                rustls::StreamOwned::new(session, stream),
+                                connection,
+                                answer,
+                                &received,
+                            ),
+                            Some(Err(_)) => {}
+                        }
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    drop(received);
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Err(_) => {}
+            }
+        }
+    });
+    (address, received)
+}
+
+fn serve(
+    mut stream: impl Read + Write,
+    connection: usize,
+    answer: fn(usize, usize) -> Answer,
+    received: &Received,
+) {
+    let mut buffer = Vec::new();
+    for request in 0.. {
+        let Some((line, body)) = read_request(&mut stream, &mut buffer) else {
+            return;
+        };
+        let redirect = line.starts_with("GET /redirect ");
+        if let Ok(mut requests) = received.requests.lock() {
+            requests.push((line, body));
+        }
+        let action = answer(connection, request);
+        match action {
+            Answer::Drop => return,
+            Answer::Hang => {
+                std::thread::sleep(Duration::from_secs(5));
+                return;
+            }
+            Answer::Keep | Answer::Close => {
+                let response: &[u8] = if redirect {
+                    b"HTTP/1.1 302 Found\r\nlocation: /\r\ncontent-length: 0\r\n\r\n"
+                } else {
+                    b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\n\r\nok"
+                };
+                if stream
+                    .write_all(response)
+                    .and_then(|()| stream.flush())
+                    .is_err()
+                    || action == Answer::Close
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Reads one request (its body by `Content-Length` or chunked) from `stream`, after what
+/// `buffer` already holds: its request line and body, or `None` at the end of the connection.
+fn read_request(stream: &mut impl Read, buffer: &mut Vec<u8>) -> Option<(String, Vec<u8>)> {
+    let find = |haystack: &[u8], needle: &[u8]| {
+        haystack
+            .windows(needle.len())
+            .position(|window| window == needle)
+    };
+    let mut chunk = [0u8; 8192];
+    let mut fill = |buffer: &mut Vec<u8>| match stream.read(&mut chunk) {
+        Ok(0) | Err(_) => false,
+        Ok(n) => {
+            buffer.extend_from_slice(&chunk[..n]);
+            true
+        }
+    };
+    let head_end = loop {
+        if let Some(end) = find(buffer, b"\r\n\r\n") {
+            break end + 4;
+        }
+        if !fill(buffer) {
+            return None;
+        }
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).to_lowercase();
+    let line = String::from_utf8_lossy(&buffer[..find(buffer, b"\r\n")?]).into_owned();
+    let length = head.lines().find_map(|header| {
+        header
+            .strip_prefix("content-length:")
+            .and_then(|value| value.trim().parse::<usize>().ok())
+    });
+    let end = if let Some(length) = length {
+        while buffer.len() < head_end + length {
+            if !fill(buffer) {
+                return None;
+            }
+        }
+        head_end + length
+    } else if head.contains("transfer-encoding: chunked") {
+        loop {
+            if buffer[head_end..].starts_with(b"0\r\n\r\n") {
+                break head_end + 5;
+            }
+            if let Some(last) = find(&buffer[head_end..], b"\r\n0\r\n\r\n") {
+                break head_end + last + 7;
+            }
+            if !fill(buffer) {
+                return None;
+            }
+        }
+    } else {
+        head_end
+    };
+    let body = buffer[head_end..end].to_vec();
+    buffer.drain(..end);
+    Some((line, body))
+}
+
+/// Runs `steps` (YAML list items, `{S}` standing for the server's URL) with `fixture`.
+fn run_steps(fixture: &Fixture, address: SocketAddr, steps: &str) -> crate::support::Output {
+    let path = fixture.file(
+        "keep-alive.yaml",
+        &format!(
+            "name: Keep-alive\nsteps:\n{}",
+            steps.replace("{S}", &format!("http://{address}"))
+        ),
+    );
+    runner(["run".as_ref(), path.as_os_str()])
+}
+
+/// A server that answers each request and then closes the connection, without saying so in
+/// a `Connection: close`, races the client's next request on that connection: before the
+/// resend, 30 steps failed in most runs with "closed or reset before the response was
+/// complete". A GET that meets the closed connection is sent again on a new one.
+#[test]
+fn a_server_closing_each_kept_alive_connection_fails_no_get() {
+    let (address, received) = keep_alive_server(|_, _| Answer::Close);
+    let steps: String = (0..30)
+        .map(|i| {
+            let path = if i % 5 == 4 { "redirect" } else { "get" };
+            format!("  - name: Step {i}\n    request: {{ url: \"{{S}}/{path}\", timeout: 5s }}\n    expect: {{ status: 200 }}\n")
+        })
+        .collect();
+    let output = run_steps(&Fixture::new(), address, &steps);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stdout.contains("30 passed, 0 failed"),
+        "{}",
+        output.stdout
+    );
+    // 30 steps, 6 of them with a redirect: 36 requests, and at most one more for each.
+    let requests = received.lines().len();
+    assert!((36..=72).contains(&requests), "{requests} requests");
+}
+
+/// A server that keeps a connection open after its first response and closes it on reading
+/// the second request, without answering: each idempotent request that meets this is sent
+/// once more, on a new connection, with its body (bytes, a file, multipart parts), and the
+/// step passes; a redirect's hop likewise.
+#[test]
+fn an_idempotent_request_whose_connection_closes_unanswered_is_sent_again_on_a_new_one() {
+    let (address, received) = keep_alive_server(|_, request| {
+        if request == 0 {
+            Answer::Keep
+        } else {
+            Answer::Drop
+        }
+    });
+    let fixture = Fixture::new();
+    fixture.file("payload.bin", "file payload 123");
+    fixture.file("part.csv", "a,b\n1,2\n");
+    let steps = r#"
+  - name: First
+    request: { url: "{S}/one" }
+  - name: Get again
+    request: { url: "{S}/two" }
+    expect: { status: 200 }
+  - name: Third
+    request: { url: "{S}/three" }
+  - name: Put bytes
+    request: { method: PUT, url: "{S}/bytes", body: "some bytes" }
+    expect: { status: 200 }
+  - name: Fourth
+    request: { url: "{S}/four" }
+  - name: Put a file
+    request: { method: PUT, url: "{S}/file", body_file: payload.bin }
+    expect: { status: 200 }
+  - name: Fifth
+    request: { url: "{S}/five" }
+  - name: Put parts
+    request:
+      method: PUT
+      url: "{S}/parts"
+      multipart: { note: hello, doc: { file: part.csv, content_type: text/csv } }
+    expect: { status: 200 }
+  - name: Redirected
+    request: { url: "{S}/redirect" }
+    expect: { status: 200 }
+"#;
+    let output = run_steps(&fixture, address, steps);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stdout.contains("9 passed, 0 failed"),
+        "{}",
+        output.stdout
+    );
+    let lines = received.lines();
+    let expected = [
+        "GET /one",
+        "GET /two",
+        "GET /two",
+        "GET /three",
+        "PUT /bytes",
+        "PUT /bytes",
+        "GET /four",
+        "PUT /file",
+        "PUT /file",
+        "GET /five",
+        "PUT /parts",
+        "PUT /parts",
+        "GET /redirect",
+        "GET /",
+        "GET /",
+    ];
+    let got: Vec<&str> = lines
+        .iter()
+        .map(|line| line.trim_end_matches(" HTTP/1.1"))
+        .collect();
+    assert_eq!(got, expected);
+    // The same body both times (multipart parts under a new boundary).
+    let requests = received.requests.lock().expect("requests");
+    assert_eq!(requests[4].1, b"some bytes");
+    assert_eq!(requests[5].1, b"some bytes");
+    assert_eq!(requests[7].1, b"file payload 123");
+    assert_eq!(requests[8].1, b"file payload 123");
+    for (_, body) in &requests[10..12] {
+        let text = String::from_utf8_lossy(body);
+        assert!(
+            text.contains("a,b\n1,2\n") && text.contains("hello"),
+            "{text}"
+        );
+    }
+    // Every resend on a connection of its own: 15 requests on 10 connections.
+    assert_eq!(received.connections(), 10);
+}
+
+/// Over TLS, a server that closes without `close_notify` ends the stream unexpectedly: the
+/// GET is sent again too, on a new connection that trusts the same `--cacert`.
+#[test]
+fn over_tls_an_idempotent_request_whose_connection_closes_unanswered_is_sent_again() {
+    let fixture = Fixture::new();
+    let pki = crate::servers::Pki::new(fixture.path());
+    let (address, received) = keep_alive_server_over(Some(pki.http1_config()), |_, request| {
+        if request == 0 {
+            Answer::Keep
+        } else {
+            Answer::Drop
+        }
+    });
+    let path = fixture.file(
+        "keep-alive.yaml",
+        &format!(
+            "name: TLS keep-alive\nsteps:\n  - name: First\n    request: {{ url: \"https://localhost:{port}/one\" }}\n  - name: Get again\n    request: {{ url: \"https://localhost:{port}/two\" }}\n",
+            port = address.port()
+        ),
+    );
+    let output = runner([
+        "run".as_ref(),
+        path.as_os_str(),
+        "--cacert".as_ref(),
+        pki.ca.as_os_str(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(
+        received.lines(),
+        [
+            "GET /one HTTP/1.1",
+            "GET /two HTTP/1.1",
+            "GET /two HTTP/1.1"
+        ]
+    );
+    assert_eq!(received.connections(), 2);
+}
+
+/// A POST or PATCH is not sent again: the server may have acted on it before closing.
+#[test]
+fn a_post_or_patch_whose_connection_closes_unanswered_is_not_sent_again() {
+    for method in ["POST", "PATCH"] {
+        let (address, received) = keep_alive_server(|_, request| {
+            if request == 0 {
+                Answer::Keep
+            } else {
+                Answer::Drop
+            }
+        });
+        let steps = format!(
+            "  - name: First\n    request: {{ url: \"{{S}}/one\" }}\n  - name: Write\n    request: {{ method: {method}, url: \"{{S}}/write\", json: {{ n: 1 }} }}\n"
+        );
+        let output = run_steps(&Fixture::new(), address, &steps);
+        assert_eq!(output.code, 3, "{method}: {output:?}");
+        assert!(output.stdout.contains(CUT), "{method}: {}", output.stdout);
+        let lines = received.lines();
+        assert_eq!(
+            lines,
+            [
+                "GET /one HTTP/1.1".to_owned(),
+                format!("{method} /write HTTP/1.1")
+            ],
+            "{method}"
+        );
+        assert_eq!(received.connections(), 1, "{method}");
+    }
+}
+
+/// A GET is sent again once, not more: a server that closes every connection unanswered
+/// still fails the step.
+#[test]
+fn a_request_is_sent_again_once_only() {
+    let (address, received) = keep_alive_server(|_, _| Answer::Drop);
+    let output = run_steps(
+        &Fixture::new(),
+        address,
+        "  - name: Lost\n    request: { url: \"{S}/lost\" }\n",
+    );
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(output.stdout.contains(CUT), "{}", output.stdout);
+    assert_eq!(received.lines().len(), 2);
+}
+
+/// The step's timeout bounds the request and its resend together.
+#[test]
+fn the_timeout_bounds_the_request_and_its_resend() {
+    let (address, received) =
+        keep_alive_server(|connection, request| match (connection, request) {
+            (0, 0) => Answer::Keep,
+            (0, _) => Answer::Drop,
+            _ => Answer::Hang,
+        });
+    let started = Instant::now();
+    let output = run_steps(
+        &Fixture::new(),
+        address,
+        "  - name: First\n    request: { url: \"{S}/one\" }\n  - name: Resent\n    request: { url: \"{S}/two\", timeout: 700ms }\n",
+    );
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("within the request timeout of 700 ms"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(received.lines().len(), 3);
 }

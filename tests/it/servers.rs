@@ -334,14 +334,42 @@ impl Pki {
         }
     }
 
-    /// Serves `/echo` over TLS on a free loopback port, HTTP/2 and HTTP/1.1 offered; with
-    /// `require_client_cert`, only clients with a certificate from the test CA get through.
-    pub fn serve(&self, require_client_cert: bool) -> SocketAddr {
+    /// The server's certificate chain and key.
+    fn server_identity(
+        &self,
+    ) -> (
+        Vec<rustls::pki_types::CertificateDer<'static>>,
+        rustls::pki_types::PrivateKeyDer<'static>,
+    ) {
         use rustls::pki_types::pem::PemObject;
         use rustls::pki_types::{CertificateDer, PrivateKeyDer};
         let certs =
             vec![CertificateDer::from_pem_slice(self.server_cert.as_bytes()).expect("cert")];
         let key = PrivateKeyDer::from_pem_slice(self.server_key.as_bytes()).expect("key");
+        (certs, key)
+    }
+
+    /// A TLS configuration with the server's certificate that offers HTTP/1.1 only, for a
+    /// raw server that speaks HTTP itself over `rustls::StreamOwned`.
+    pub fn http1_config(&self) -> Arc<rustls::ServerConfig> {
+        let (certs, key) = self.server_identity();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .expect("config");
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Arc::new(config)
+    }
+
+    /// Serves `/echo` over TLS on a free loopback port, HTTP/2 and HTTP/1.1 offered; with
+    /// `require_client_cert`, only clients with a certificate from the test CA get through.
+    pub fn serve(&self, require_client_cert: bool) -> SocketAddr {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::CertificateDer;
+        let (certs, key) = self.server_identity();
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = rustls::ServerConfig::builder_with_provider(Arc::clone(&provider))
             .with_safe_default_protocol_versions()
