@@ -20,6 +20,8 @@ pub enum Event<'a> {
         index: usize,
         /// Its name.
         name: &'a str,
+        /// Its request's method.
+        method: &'a str,
     },
     /// A step finished (or was skipped).
     StepFinished(&'a StepResult),
@@ -47,7 +49,18 @@ pub struct Collector {
     /// True once [`Event::CollectionFinished`] arrived.
     pub finished: bool,
     /// The request step started and not yet finished (one at a time in a collection run).
-    in_flight: Option<(usize, String)>,
+    in_flight: Option<InFlight>,
+    /// When the collection started, for its time when it is interrupted.
+    started: Option<std::time::Instant>,
+}
+
+/// A request step started and not yet finished.
+#[derive(Debug, Clone)]
+struct InFlight {
+    index: usize,
+    name: String,
+    method: String,
+    started: std::time::Instant,
 }
 
 impl Collector {
@@ -61,16 +74,18 @@ impl Collector {
             return;
         };
         report.interrupted = true;
-        if let Some((index, name)) = self.in_flight.take() {
+        // The time it ran until it was stopped, as a step's time is its whole time.
+        report.duration = self.started.map(|s| s.elapsed()).unwrap_or_default();
+        if let Some(step) = self.in_flight.take() {
             report.steps.push(StepResult {
-                index,
-                name,
+                index: step.index,
+                name: step.name,
                 id: None,
-                method: String::new(),
+                method: step.method,
                 url: String::new(),
                 status: None,
                 redirects: Vec::new(),
-                duration: std::time::Duration::ZERO,
+                duration: step.started.elapsed(),
                 outcome: Outcome::Errored(StepError::interrupted(signal)),
                 captures: Vec::new(),
                 exchange: None,
@@ -92,6 +107,7 @@ impl Observer for Collector {
                 environment,
                 iteration,
             } => {
+                self.started = Some(std::time::Instant::now());
                 self.report = Some(CollectionReport {
                     name: collection.name.clone(),
                     path: collection.path.clone(),
@@ -104,8 +120,17 @@ impl Observer for Collector {
                     interrupted: false,
                 });
             }
-            Event::StepStarted { index, name } => {
-                self.in_flight = Some((*index, (*name).to_owned()));
+            Event::StepStarted {
+                index,
+                name,
+                method,
+            } => {
+                self.in_flight = Some(InFlight {
+                    index: *index,
+                    name: (*name).to_owned(),
+                    method: (*method).to_owned(),
+                    started: std::time::Instant::now(),
+                });
             }
             Event::StepFinished(step) => self.step_finished((*step).clone()),
             Event::CollectionFinished(done) => {

@@ -124,6 +124,7 @@ impl<'a> Run<'a> {
                 observer.on_event(&Event::StepStarted {
                     index: step.index,
                     name: &name,
+                    method: request_step.request.method.as_str(),
                 });
                 // The step's time is its whole time: every attempt or page, and the waits
                 // between them, so that reports and timelines put the waiting on this step.

@@ -29,7 +29,7 @@ section > h2 { font-size: 16px; margin: 0; padding: 12px 16px; border-bottom: 1p
 section > h2 small { color: #57606a; font-weight: normal; }
 .badge { font-size: 12px; font-weight: 600; padding: 1px 8px; border-radius: 10px; color: #fff; }
 .badge.passed { background: var(--pass); } .badge.failed { background: var(--fail); }
-.badge.errored { background: var(--error); } .badge.skipped { background: var(--skip); }
+.badge.errored, .badge.interrupted { background: var(--error); } .badge.skipped { background: var(--skip); }
 .timeline { padding: 10px 16px 4px; }
 .timeline .row { display: grid; grid-template-columns: 220px 1fr 70px; gap: 8px; align-items: center; font-size: 12px; margin-bottom: 3px; }
 .timeline .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: #57606a; }
@@ -296,7 +296,10 @@ fn human_time(rfc3339: &str) -> String {
 }
 
 fn collection_section(out: &mut String, number: usize, collection: &CollectionReport) {
-    let outcome = if collection
+    // As the JSON report says it: a run cut short is interrupted, whatever its steps did.
+    let outcome = if collection.interrupted {
+        "interrupted"
+    } else if collection
         .steps
         .iter()
         .any(|s| class(&s.outcome) == "errored")

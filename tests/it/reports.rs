@@ -344,6 +344,8 @@ fn an_interrupted_or_terminated_run_exits_130_or_143_and_writes_what_ran() {
         while crate::support::hits(&key) < paths.len() && std::time::Instant::now() < deadline {
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
+        // In flight a while, so that its time shows in whole milliseconds.
+        std::thread::sleep(std::time::Duration::from_millis(20));
         let _ = Command::new("kill")
             .args([signal, &child.id().to_string()])
             .status();
@@ -363,7 +365,22 @@ fn an_interrupted_or_terminated_run_exits_130_or_143_and_writes_what_ran() {
             assert_eq!(collection["outcome"], "interrupted", "{report}");
             assert_eq!(collection["steps"][1]["name"], "Slow", "{report}");
             assert_eq!(collection["steps"][1]["outcome"], "interrupted", "{report}");
+            // With its method and the time it ran, and its collection's time.
+            assert_eq!(
+                collection["steps"][1]["request"]["method"], "GET",
+                "{report}"
+            );
+            assert!(
+                collection["steps"][1]["duration_ms"].as_u64() > Some(0),
+                "{report}"
+            );
+            assert!(collection["duration_ms"].as_u64() > Some(0), "{report}");
         }
+        let html = read(fixture.path(), "report.html");
+        assert!(
+            html.contains("<span class=\"badge interrupted\">"),
+            "{html}"
+        );
         let name = if code == 130 { "SIGINT" } else { "SIGTERM" };
         let junit = read(fixture.path(), "report.xml");
         assert!(junit.contains(&format!("interrupted by {name}")), "{junit}");
