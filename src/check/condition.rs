@@ -23,6 +23,21 @@ impl Condition {
         self.predicate.check(value.as_ref(), operands)
     }
 
+    /// True when the condition reads `variable` (or a field of it): a `for_each` step's
+    /// `when` that reads its item is checked for each item.
+    pub fn reads(&self, variable: &str) -> bool {
+        self.value
+            .templates()
+            .into_iter()
+            .chain(self.predicate.templates())
+            .flat_map(|template| template.references())
+            .any(|reference| {
+                reference
+                    .strip_prefix(variable)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+            })
+    }
+
     /// Why the condition does not hold, as a sentence (for a skipped step).
     pub fn describe_failure(&self, mismatch: &Mismatch) -> String {
         format!(

@@ -55,20 +55,15 @@ impl<'a> Run<'a> {
                 step::skipped(step, &name, "an earlier step failed"),
             );
         }
-        let operands = Operands {
-            templates: &self.collection.templates,
-            context: self.variables.context(),
-            redactor: &self.redactor,
-        };
-        if let Some(reason) = step.when.iter().find_map(|condition| {
-            condition
-                .check(operands)
-                .err()
-                .map(|m| condition.describe_failure(&m))
-        }) {
-            // The reason shows the value the condition read, which may be a secret.
-            let skipped = step::redact_result(step::skipped(step, &name, &reason), &self.redactor);
-            return self.finish(observer, step, skipped);
+        // A loop's `when` that reads its item filters the items; any other gates the step.
+        let per_item = step
+            .for_each
+            .as_ref()
+            .is_some_and(|f| step.when.iter().any(|c| c.reads(&f.name)));
+        if !per_item {
+            if let Some(reason) = self.unmet_condition(step) {
+                return self.skip_unmet(observer, step, &name, &reason);
+            }
         }
         if let Some(delay) = step.delay {
             tokio::time::sleep(delay).await;
@@ -113,9 +108,37 @@ impl<'a> Run<'a> {
                 "" => self.step_name(step),
                 _ => format!("{prefix}{}", self.step_name(step)),
             };
-            self.action(step, format!("{name} [{}/{count}]", index + 1), observer)
-                .await;
+            let name = format!("{name} [{}/{count}]", index + 1);
+            if per_item {
+                if let Some(reason) = self.unmet_condition(step) {
+                    self.skip_unmet(observer, step, &name, &reason);
+                    continue;
+                }
+            }
+            self.action(step, name, observer).await;
         }
+    }
+
+    /// Why the step's `when` does not hold with the variables of the moment, if it does not.
+    fn unmet_condition(&self, step: &Step) -> Option<String> {
+        let operands = Operands {
+            templates: &self.collection.templates,
+            context: self.variables.context(),
+            redactor: &self.redactor,
+        };
+        step.when.iter().find_map(|condition| {
+            condition
+                .check(operands)
+                .err()
+                .map(|m| condition.describe_failure(&m))
+        })
+    }
+
+    /// Reports `step` (named `name`) as skipped because its `when` does not hold.
+    fn skip_unmet(&mut self, observer: &mut dyn Observer, step: &Step, name: &str, reason: &str) {
+        // The reason shows the value the condition read, which may be a secret.
+        let skipped = step::redact_result(step::skipped(step, name, reason), &self.redactor);
+        self.finish(observer, step, skipped);
     }
 
     async fn action(&mut self, step: &'a Step, name: String, observer: &mut dyn Observer) {

@@ -179,6 +179,52 @@ steps:
 }
 
 #[test]
+fn a_loops_when_that_reads_its_item_filters_the_items() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        "filter.yaml",
+        r#"name: Filter
+vars: { stage: test }
+steps:
+  - name: "Region {{region}}"
+    for_each: [eu, us, ap]
+    as: region
+    when: { "{{region}}": { one_of: [eu, ap] } }
+    request: { url: "{{SERVER}}/hit/filter-{{region}}" }
+  - name: Gated
+    for_each: [a, b]
+    when: { "{{stage}}": production }
+    request: { url: "{{SERVER}}/hit/filter-gated" }
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(
+        (hits("filter-eu"), hits("filter-us"), hits("filter-ap")),
+        (1, 0, 1)
+    );
+    // Each item named with its value, the one left out skipped with the reason.
+    assert!(
+        output.stdout.contains("✓ Region eu [1/3]"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("Region us [2/3]") && output.stdout.contains("expected one of"),
+        "{}",
+        output.stdout
+    );
+    // A `when` that does not read the item gates the whole loop, once.
+    assert_eq!(hits("filter-gated"), 0);
+    assert!(
+        output.stdout.contains("2 passed, 0 failed, 2 skipped"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
 fn include_passes_vars_in_and_exports_captures_out() {
     let fixture = Fixture::new();
     fixture.file(
