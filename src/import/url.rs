@@ -5,6 +5,7 @@ use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
 use super::context::Context;
+use super::credential::{split_user_info, UserInfo};
 use super::postman::{KeyValue, Url, UrlObject};
 
 /// A converted URL: the URL without its query, and the query parameters in order.
@@ -14,6 +15,9 @@ pub struct Converted {
     pub url: String,
     /// Query parameters; values are text or integers.
     pub query: Vec<(String, Value)>,
+    /// The user name and password written in the URL (left out of `url`): Postman sends
+    /// them as HTTP Basic credentials. Never written as they are.
+    pub user_info: Option<UserInfo>,
 }
 
 /// Converts a request's URL.
@@ -40,11 +44,37 @@ pub fn convert(url: &Url, cx: &mut Context) -> Converted {
             (base, query, object.variable.clone())
         }
     };
+    let mut user_info = None;
+    let base = match split_user_info(&base) {
+        Some(info) => {
+            let url = info.url.clone();
+            user_info = Some(info);
+            url
+        }
+        None => base,
+    };
+    if let (None, Url::Object(object)) = (&user_info, url) {
+        user_info = object.auth.as_ref().and_then(|auth| {
+            let user = super::postman::value_text(auth.user.as_ref());
+            let password = auth
+                .password
+                .as_ref()
+                .map(|p| super::postman::value_text(Some(p)));
+            (!user.is_empty() || password.as_deref().is_some_and(|p| !p.is_empty())).then(|| {
+                UserInfo {
+                    url: base.clone(),
+                    user,
+                    password,
+                }
+            })
+        });
+    }
     let base = path_variables(&base, &variables, cx);
     let url = cx.text(&base, "url");
     let mut converted = Converted {
         url,
         query: Vec::new(),
+        user_info,
     };
     let duplicate = query
         .iter()
