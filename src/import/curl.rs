@@ -742,9 +742,18 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
     out
 }
 
-/// `url` as a message shows it: the value of a query parameter named like a credential is
-/// `***`.
+/// `url` as a message shows it: its user info and the value of a query parameter named like
+/// a credential are `***`.
 fn shown(url: &str) -> String {
+    let without_user_info;
+    let url = match credential::split_user_info(url) {
+        Some(info) => {
+            let start = info.url.find("://").map_or(0, |at| at + 3);
+            without_user_info = format!("{}***@{}", &info.url[..start], &info.url[start..]);
+            &without_user_info
+        }
+        None => url,
+    };
     match url.split_once('?') {
         Some((base, query)) => format!(
             "{base}?{}",

@@ -230,3 +230,58 @@ fn bad_input_is_a_clear_error() {
         );
     }
 }
+
+/// A recorded URL with a user name and password (`http://admin:pw@host/`) is sent with them
+/// as HTTP Basic credentials: the step's `auth: { basic }`, the password read from a secret
+/// input and written nowhere; the run sends them.
+#[test]
+fn user_info_in_a_recorded_url_is_basic_auth_with_a_secret_password() {
+    use base64::Engine as _;
+    let dir = Fixture::new();
+    let port = crate::support::server().port();
+    let har = dir.file(
+        "userinfo.har",
+        &format!(
+            r#"{{"log": {{"version": "1.2", "creator": {{"name": "hand", "version": "1"}}, "entries": [
+ {{"request": {{"method": "GET", "url": "http://admin:h4r-url-pw@127.0.0.1:{port}/echo", "httpVersion": "HTTP/1.1",
+   "headers": [], "cookies": [], "queryString": [], "headersSize": -1, "bodySize": 0}},
+  "response": {{"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [], "cookies": [],
+   "content": {{"size": 2, "mimeType": "application/json", "text": "{{}}"}}, "redirectURL": "", "headersSize": -1, "bodySize": 2}},
+  "cache": {{}}, "timings": {{"send": 0, "wait": 1, "receive": 0}}, "startedDateTime": "2024-05-01T10:00:00.000Z", "time": 1}}
+]}}}}"#
+        ),
+    );
+    let out = dir.path().join("userinfo.yaml");
+    let output = runner([
+        "import",
+        "har",
+        &har.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for secret in ["h4r-url-pw", "admin:", "@127.0.0.1"] {
+        assert!(!yaml.contains(secret), "{secret}:\n{yaml}");
+        assert!(!output.stderr.contains(secret), "{}", output.stderr);
+    }
+    assert!(
+        yaml.contains("auth: { basic: { username: admin, password: \"{{basic_password}}\" } }")
+            && yaml.contains("BASIC_PASSWORD:\n    secret: true\n"),
+        "{yaml}"
+    );
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+
+    let basic = base64::engine::general_purpose::STANDARD.encode("admin:h4r-url-pw");
+    let expect = format!("      jsonpath: {{ $.headers.authorization: \"Basic {basic}\" }}\n");
+    std::fs::write(&out, format!("{yaml}{expect}")).expect("write");
+    let run = crate::support::runner_with_env(
+        ["run", &out.display().to_string()],
+        &[("BASIC_PASSWORD", "h4r-url-pw")],
+    );
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+    for secret in ["h4r-url-pw", &basic] {
+        assert!(!run.stdout.contains(secret), "{secret}:\n{}", run.stdout);
+        assert!(!run.stderr.contains(secret), "{secret}:\n{}", run.stderr);
+    }
+}
