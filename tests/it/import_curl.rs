@@ -454,3 +454,82 @@ fn user_info_in_the_url_is_basic_auth_with_a_secret_password() {
     assert!(!output.stdout.contains("n0t-a-url-pw"), "{}", output.stdout);
     assert!(!output.stderr.contains("n0t-a-url-pw"), "{}", output.stderr);
 }
+
+/// `--digest`, `--ntlm`, `--negotiate` and `--anyauth` make curl send the credentials in
+/// another scheme (never Basic up front): runner has none of them, so the step sends no
+/// credentials at all, and the report says so and what to do. `--basic` goes back to Basic.
+#[test]
+fn digest_ntlm_negotiate_and_anyauth_credentials_are_never_sent_as_basic() {
+    let dir = Fixture::new();
+    let port = server().port();
+    let script = dir.file(
+        "schemes.sh",
+        &format!(
+            "curl \"http://127.0.0.1:{port}/echo\" -u \"some_username:d1gest-pw\" --digest\n\
+             curl --ntlm -u 'DOM\\\\ann:ntlm-pw' http://127.0.0.1:{port}/echo\n\
+             curl --negotiate -u : http://127.0.0.1:{port}/echo\n\
+             curl --anyauth http://ann:any-pw@127.0.0.1:{port}/echo\n\
+             curl --digest --basic -u ann:b4sic-pw http://127.0.0.1:{port}/echo\n"
+        ),
+    );
+    let out = dir.path().join("schemes.yaml");
+    let output = runner([
+        "import",
+        "curl",
+        &script.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for secret in ["d1gest-pw", "ntlm-pw", "any-pw", "b4sic-pw"] {
+        assert!(!yaml.contains(secret), "{secret}:\n{yaml}");
+        assert!(!output.stderr.contains(secret), "{}", output.stderr);
+    }
+    // Only the `--basic` command sends Basic auth.
+    assert_eq!(yaml.matches("basic:").count(), 1, "{yaml}");
+    assert!(
+        yaml.contains("auth: { basic: { username: ann, password: \"{{basic_password}}\" } }"),
+        "{yaml}"
+    );
+    for option in ["--digest", "--ntlm", "--negotiate", "--anyauth"] {
+        let reported = regex::Regex::new(&format!(
+            r"not translated: line \d+ · {option}\n  runner does not"
+        ))
+        .expect("regex");
+        assert!(
+            reported.is_match(&output.stderr),
+            "{option}: {}",
+            output.stderr
+        );
+    }
+    assert!(
+        output
+            .stderr
+            .contains("runner does not support HTTP Digest authentication, and curl never sends these credentials as Basic")
+            && output.stderr.contains("4 things not translated")
+            && !output.stderr.contains("is sent without it\n"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+
+    // Run: the first four steps send no Authorization header at all.
+    let run = runner_with_env(
+        ["run", &out.display().to_string(), "-v"],
+        &[("BASIC_PASSWORD", "b4sic-pw")],
+    );
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+    assert_eq!(
+        run.stdout.matches("\"authorization\":").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout.matches("\"user-agent\":").count(),
+        5,
+        "{}",
+        run.stdout
+    );
+}
