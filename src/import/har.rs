@@ -410,7 +410,11 @@ fn body(post: &PostData, name: &str, report: &mut Report) -> Body {
         }
         return Body::Text(text);
     }
-    if base == "application/json" || base.ends_with("+json") {
+    let json = base == "application/json" || base.ends_with("+json");
+    if text.is_empty() && !post.params.is_empty() {
+        return from_params(post, json, name, report);
+    }
+    if json {
         if let Ok(value) = serde_json::from_str::<Value>(&text) {
             if base == "application/json" {
                 return Body::Json(value);
@@ -421,6 +425,83 @@ fn body(post: &PostData, name: &str, report: &mut Report) -> Body {
         return Body::None;
     }
     Body::Text(text)
+}
+
+/// A body recorded only as `params`, with no `text` (some exporters write a JSON body so):
+/// rebuilt from them, a JSON object of name → value for a JSON type, else a form, and said so.
+/// Never dropped.
+fn from_params(post: &PostData, json: bool, name: &str, report: &mut Report) -> Body {
+    let mut fields = Vec::new();
+    for p in &post.params {
+        if let Some(file) = &p.file_name {
+            report.lossy(
+                name,
+                "body",
+                format!(
+                    "the file `{file}` of the parameter `{}` is not in the HAR: it is left out of \
+                     the body",
+                    p.name
+                ),
+            );
+            continue;
+        }
+        fields.push((p.name.clone(), p.value.clone().unwrap_or_default()));
+    }
+    let repeated: Vec<&str> = fields
+        .iter()
+        .enumerate()
+        .filter(|(i, (k, _))| fields[..*i].iter().any(|(other, _)| other == k))
+        .map(|(_, (k, _))| k.as_str())
+        .collect();
+    if json {
+        if !repeated.is_empty() {
+            report.lossy(
+                name,
+                "body",
+                format!(
+                    "the JSON body recorded as `params` repeats `{}`: the object keeps the last \
+                     value of each name",
+                    repeated.join("`, `")
+                ),
+            );
+        }
+        report.note(
+            name,
+            "body",
+            "the JSON body was recorded only as `params` (no `text`): it is rebuilt as an object \
+             of name → value, each value as recorded; check it against what the page sent (a \
+             nested object or a non-text value may have been flattened by the exporter)",
+        );
+        let object: serde_json::Map<String, Value> = fields
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect();
+        return Body::Json(Value::Object(object));
+    }
+    let mime = post.mime_type.trim();
+    if !repeated.is_empty() {
+        let encoded: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&fields)
+            .finish();
+        report.note(
+            name,
+            "body",
+            format!(
+                "the `{mime}` body was recorded only as `params` (no `text`): sent as the \
+                 form-encoded text of the parameters"
+            ),
+        );
+        return Body::Text(encoded);
+    }
+    report.note(
+        name,
+        "body",
+        format!(
+            "the `{mime}` body was recorded only as `params` (no `text`): sent as a form of the \
+             parameters"
+        ),
+    );
+    Body::Form(fields)
 }
 
 /// HAR params are recorded as sent: percent-encoded.

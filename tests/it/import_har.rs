@@ -285,3 +285,75 @@ fn user_info_in_a_recorded_url_is_basic_auth_with_a_secret_password() {
         assert!(!run.stderr.contains(secret), "{secret}:\n{}", run.stderr);
     }
 }
+
+/// A body recorded only as `postData.params` (no `text`, as some exporters write a JSON body)
+/// is rebuilt and sent: a JSON object of name → value for a JSON type (a credential field
+/// lifted into a secret input), a form otherwise; never dropped.
+#[test]
+fn a_body_recorded_only_as_params_is_rebuilt_and_sent() {
+    let dir = Fixture::new();
+    let port = crate::support::server().port();
+    let entry = |mime: &str, params: &str| {
+        format!(
+            r#"{{"request": {{"method": "POST", "url": "http://127.0.0.1:{port}/echo", "httpVersion": "HTTP/1.1",
+   "headers": [{{"name": "Content-Type", "value": "{mime}"}}], "cookies": [], "queryString": [], "headersSize": -1, "bodySize": 30,
+   "postData": {{"mimeType": "{mime}", "params": [{params}]}}}},
+  "response": {{"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [], "cookies": [],
+   "content": {{"size": 2, "mimeType": "application/json", "text": "{{}}"}}, "redirectURL": "", "headersSize": -1, "bodySize": 2}},
+  "cache": {{}}, "timings": {{"send": 0, "wait": 1, "receive": 0}}, "startedDateTime": "2024-05-01T10:00:00.000Z", "time": 1}}"#
+        )
+    };
+    let har = dir.file(
+        "params.har",
+        &format!(
+            r#"{{"log": {{"version": "1.2", "creator": {{"name": "WebInspector", "version": "537.36"}}, "entries": [{}, {}]}}}}"#,
+            entry(
+                "application/json",
+                r#"{"name": "eventId", "value": "cebd0fe1"}, {"name": "password", "value": "p4rams-pw"}"#
+            ),
+            entry("text/plain", r#"{"name": "a", "value": "1"}, {"name": "b", "value": "two"}"#),
+        ),
+    );
+    let out = dir.path().join("params.yaml");
+    let output = runner([
+        "import",
+        "har",
+        &har.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(!yaml.contains("p4rams-pw"), "{yaml}");
+    assert!(!output.stderr.contains("p4rams-pw"), "{}", output.stderr);
+    assert!(
+        yaml.contains("json: { eventId: cebd0fe1, password: \"{{password}}\" }"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("form: { a: \"1\", b: two }"), "{yaml}");
+    assert!(
+        output
+            .stderr
+            .contains("the JSON body was recorded only as `params` (no `text`)"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+
+    // What the server received: the JSON body (first step), the form (second, the last
+    // thing written).
+    let first = "      status: 200\n";
+    let yaml = yaml.replacen(
+        first,
+        "      status: 200\n      jsonpath: { $.json.eventId: cebd0fe1, $.json.password: p4rams-pw, \"$.headers['content-type']\": application/json }\n",
+        1,
+    );
+    let expect = "      jsonpath: { $.text: a=1&b=two }\n";
+    std::fs::write(&out, format!("{yaml}{expect}")).expect("write");
+    let run = crate::support::runner_with_env(
+        ["run", &out.display().to_string()],
+        &[("PASSWORD", "p4rams-pw")],
+    );
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+    assert!(run.stdout.contains("2 passed"), "{}", run.stdout);
+}
