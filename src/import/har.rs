@@ -75,8 +75,22 @@ struct Entry {
 #[derive(Debug, Deserialize)]
 struct NameValue {
     name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text")]
     value: String,
+}
+
+/// A value HAR says is text, as some exporters write it anyway (chrome-har: `"value": 10418`,
+/// `false`): a number or a boolean is its text, `null` is empty, an array or object its JSON.
+fn text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(scalar_text(&Value::deserialize(deserializer)?))
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,12 +121,20 @@ struct PostData {
 #[serde(rename_all = "camelCase")]
 struct Param {
     name: String,
+    /// Text in HAR; a number or a boolean as chrome-har writes some (see [`text`]).
     #[serde(default)]
-    value: Option<String>,
+    value: Option<Value>,
     #[serde(default)]
     file_name: Option<String>,
     #[serde(default)]
     content_type: Option<String>,
+}
+
+impl Param {
+    /// The value as text.
+    fn text(&self) -> String {
+        self.value.as_ref().map(scalar_text).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -370,7 +392,7 @@ fn body(post: &PostData, name: &str, report: &mut Report) -> Body {
             }
             parts.push(Part {
                 name: p.name.clone(),
-                value: Some(p.value.clone().unwrap_or_default()),
+                value: Some(p.text()),
                 content_type: p.content_type.clone(),
                 ..Part::default()
             });
@@ -390,12 +412,7 @@ fn body(post: &PostData, name: &str, report: &mut Report) -> Body {
             let fields: Vec<(String, String)> = post
                 .params
                 .iter()
-                .map(|p| {
-                    (
-                        decode(&p.name),
-                        decode(p.value.as_deref().unwrap_or_default()),
-                    )
-                })
+                .map(|p| (decode(&p.name), decode(&p.text())))
                 .collect();
             let distinct = fields
                 .iter()
@@ -445,13 +462,13 @@ fn from_params(post: &PostData, json: bool, name: &str, report: &mut Report) -> 
             );
             continue;
         }
-        fields.push((p.name.clone(), p.value.clone().unwrap_or_default()));
+        fields.push((p.name.clone(), p.value.clone().unwrap_or(Value::Null)));
     }
-    let repeated: Vec<&str> = fields
+    let repeated: Vec<String> = fields
         .iter()
         .enumerate()
         .filter(|(i, (k, _))| fields[..*i].iter().any(|(other, _)| other == k))
-        .map(|(_, (k, _))| k.as_str())
+        .map(|(_, (k, _))| k.clone())
         .collect();
     if json {
         if !repeated.is_empty() {
@@ -469,15 +486,23 @@ fn from_params(post: &PostData, json: bool, name: &str, report: &mut Report) -> 
             name,
             "body",
             "the JSON body was recorded only as `params` (no `text`): it is rebuilt as an object \
-             of name → value, each value as recorded; check it against what the page sent (a \
-             nested object or a non-text value may have been flattened by the exporter)",
+             of name → value, each value as recorded (text, or a number or boolean where the \
+             exporter wrote one); check it against what the page sent (the exporter may have \
+             flattened a nested object or written a number as text)",
         );
         let object: serde_json::Map<String, Value> = fields
             .into_iter()
-            .map(|(k, v)| (k, Value::String(v)))
+            .map(|(k, v)| match v {
+                Value::Null => (k, Value::String(String::new())),
+                v => (k, v),
+            })
             .collect();
         return Body::Json(Value::Object(object));
     }
+    let fields: Vec<(String, String)> = fields
+        .into_iter()
+        .map(|(k, v)| (k, scalar_text(&v)))
+        .collect();
     let mime = post.mime_type.trim();
     if !repeated.is_empty() {
         let encoded: String = url::form_urlencoded::Serializer::new(String::new())

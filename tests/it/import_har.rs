@@ -357,3 +357,64 @@ fn a_body_recorded_only_as_params_is_rebuilt_and_sent() {
     assert_eq!(run.code, 0, "{yaml}\n{run:?}");
     assert!(run.stdout.contains("2 passed"), "{}", run.stdout);
 }
+
+/// chrome-har writes some `params[].value` as numbers and booleans (HAR says text): the file
+/// imports, a rebuilt JSON body keeps them as they were written, a form sends their text.
+#[test]
+fn chrome_har_params_that_are_numbers_or_booleans_import() {
+    let dir = Fixture::new();
+    let port = crate::support::server().port();
+    let entry = |mime: &str, params: &str| {
+        format!(
+            r#"{{"request": {{"method": "POST", "url": "http://127.0.0.1:{port}/echo", "httpVersion": "HTTP/1.1",
+   "headers": [{{"name": "Content-Type", "value": "{mime}"}}, {{"name": "X-Count", "value": 3}}], "cookies": [], "queryString": [],
+   "headersSize": -1, "bodySize": 40, "postData": {{"mimeType": "{mime}", "params": [{params}]}}}},
+  "response": {{"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [], "cookies": [],
+   "content": {{"size": 2, "mimeType": "application/json", "text": "{{}}"}}, "redirectURL": "", "headersSize": -1, "bodySize": 2}},
+  "cache": {{}}, "timings": {{"send": 0, "wait": 1, "receive": 0}}, "startedDateTime": "2024-05-01T10:00:00.000Z", "time": 1}}"#
+        )
+    };
+    let har = dir.file(
+        "chrome-har.har",
+        &format!(
+            r#"{{"log": {{"version": "1.2", "creator": {{"name": "chrome-har", "version": "0.13"}}, "entries": [{}, {}]}}}}"#,
+            entry(
+                "application/json",
+                r#"{"name": "productID", "value": 10418}, {"name": "anonymizeIP", "value": false}"#
+            ),
+            entry(
+                "application/x-www-form-urlencoded",
+                r#"{"name": "qty", "value": 2}, {"name": "gift", "value": true}"#
+            ),
+        ),
+    );
+    let out = dir.path().join("chrome-har.yaml");
+    let output = runner([
+        "import",
+        "har",
+        &har.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for wanted in [
+        "json: { productID: 10418, anonymizeIP: false }",
+        "form: { qty: \"2\", gift: \"true\" }",
+        "X-Count: \"3\"",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+
+    let yaml = yaml.replacen(
+        "      status: 200\n",
+        "      status: 200\n      jsonpath: { $.json.productID: 10418, $.json.anonymizeIP: false }\n",
+        1,
+    );
+    let expect = "      jsonpath: { $.text: qty=2&gift=true }\n";
+    std::fs::write(&out, format!("{yaml}{expect}")).expect("write");
+    let run = runner(["run", &out.display().to_string()]);
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+    assert!(run.stdout.contains("2 passed"), "{}", run.stdout);
+}
