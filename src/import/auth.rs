@@ -3,6 +3,7 @@
 //! `inputs`: their values are never written to the YAML.
 
 use super::context::Context;
+use super::credential::UserInfo;
 use super::postman::Auth;
 use super::yaml::{Map, Node};
 
@@ -95,6 +96,26 @@ pub fn convert(auth: &Auth, cx: &mut Context) -> Option<Node> {
             None
         }
     }
+}
+
+/// The `auth:` for the user name and password written in a request's URL
+/// (`http://user:password@host`): HTTP Basic, as Postman sends them; a literal password is
+/// read from a secret input and never written.
+pub fn user_info(info: &UserInfo, cx: &mut Context) -> Node {
+    let item = cx.item.clone();
+    cx.report.note(
+        &item,
+        "url",
+        "the user name and password written in the URL are sent as HTTP Basic auth (`auth: \
+         { basic }`), as Postman sends them; the URL is written without them",
+    );
+    let mut basic = Map::inline();
+    basic.insert("username", cx.text(&info.user, "auth"));
+    basic.insert(
+        "password",
+        credential(info.password.clone(), "basic_password", cx),
+    );
+    helper("basic", Node::Map(basic))
 }
 
 /// An OAuth 2.0 auth that holds its access token (stored in the collection or an

@@ -734,6 +734,10 @@ fn request_step(
             headers.insert("Content-Type", content_type);
         }
     }
+    let authorization_header = headers
+        .entries
+        .iter()
+        .any(|e| e.key.eq_ignore_ascii_case("authorization"));
     if !headers.is_empty() {
         out.insert("headers", Node::Map(headers));
     }
@@ -751,6 +755,36 @@ fn request_step(
             Some(None) => collection_auth.then(none),
             None => None,
         },
+    };
+    // The URL's user name and password: Postman sends them as Basic auth when no auth
+    // (and no `Authorization` header) sends its own.
+    let auth = match &converted.user_info {
+        Some(info) => {
+            let own_auth = match &auth {
+                Some(Node::Scalar(Value::String(none))) if none == "none" => false,
+                Some(_) => true,
+                None => collection_auth && scope.auth.is_none(),
+            };
+            if own_auth || authorization_header {
+                let sent = if authorization_header {
+                    "the `Authorization` header"
+                } else {
+                    "the request's auth"
+                };
+                cx.report.lossy(
+                    &label,
+                    "url",
+                    format!(
+                        "the URL holds a user name and password: {sent} is sent instead (as \
+                         Postman does), and the URL's are left out (not written)"
+                    ),
+                );
+                auth
+            } else {
+                Some(super::auth::user_info(info, cx))
+            }
+        }
+        None => auth,
     };
     if let Some(auth) = auth {
         out.insert("auth", auth);

@@ -299,6 +299,9 @@ struct Parsed {
     json: bool,
     parts: Vec<Part>,
     basic: Option<(String, String)>,
+    /// `--digest`, `--ntlm`, `--negotiate`, `--anyauth`: the scheme curl uses for the
+    /// credentials instead of Basic (the last one given; `--basic` goes back to Basic).
+    auth_scheme: Option<String>,
     bearer: Option<String>,
     cookies: Vec<(String, String)>,
     get: bool,
@@ -471,6 +474,10 @@ fn option(
             };
             p.basic = Some((user, password));
         }
+        "digest" | "ntlm" | "ntlm-wb" | "negotiate" | "anyauth" => {
+            p.auth_scheme = Some(name.to_owned());
+        }
+        "basic" => p.auth_scheme = None,
         "oauth2-bearer" => p.bearer = Some(value),
         "cookie" => {
             if value.contains('=') {
@@ -701,6 +708,17 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
         } else {
             format!("http://{url}")
         };
+        let mut basic = p.basic.clone();
+        if let Some(scheme) = &p.auth_scheme {
+            // curl never sends these credentials as Basic: runner must not either.
+            let in_url = credential::split_user_info(&url);
+            let credentials = basic.is_some() || in_url.is_some();
+            if let Some(info) = in_url {
+                url = info.url;
+            }
+            basic = None;
+            other_auth(scheme, credentials, item, report);
+        }
         if let Some(query) = &query_data {
             url.push(if url.contains('?') { '&' } else { '?' });
             url.push_str(query);
@@ -729,7 +747,7 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
             url,
             headers: headers.clone(),
             cookies: p.cookies.clone(),
-            basic: p.basic.clone(),
+            basic,
             bearer: p.bearer.clone(),
             body: body.clone(),
             // curl follows redirects only with -L; runner follows them unless told not to.
@@ -742,9 +760,56 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
     out
 }
 
-/// `url` as a message shows it: the value of a query parameter named like a credential is
-/// `***`.
+/// Reports credentials curl sends with an auth scheme runner does not have (`--digest`,
+/// `--ntlm`, `--negotiate`, `--anyauth`): the step is sent without them, never as Basic.
+fn other_auth(option: &str, credentials: bool, item: &str, report: &mut Report) {
+    let scheme = match option {
+        "digest" => "HTTP Digest authentication",
+        "ntlm" | "ntlm-wb" => "NTLM authentication",
+        "negotiate" => "Negotiate (SPNEGO/Kerberos) authentication",
+        _ => "the authentication scheme the server asks for",
+    };
+    if !credentials {
+        report.note(
+            item,
+            format!("--{option}"),
+            format!("curl uses {scheme} only with credentials (`-u`), and there are none: nothing to carry over"),
+        );
+        return;
+    }
+    let reason = if option == "anyauth" {
+        "runner does not negotiate an authentication scheme with the server as curl does with \
+         `--anyauth` (curl sends the credentials only after a 401, in the scheme it asks for): \
+         the credentials (`-u` or the URL's user info) are left out, not sent as Basic auth, \
+         and the server will likely answer 401. If the server accepts Basic, add `auth: { \
+         basic: { username, password: \"{{env.PASSWORD}}\" } }` with a secret input PASSWORD; \
+         otherwise give the step an auth runner sends (`bearer`, `api_key`), or call it with \
+         curl"
+            .to_owned()
+    } else {
+        format!(
+            "runner does not support {scheme}, and curl never sends these credentials as Basic \
+             with `--{option}`: the credentials (`-u` or the URL's user info) are left out, not \
+             sent as Basic auth, and the server will likely answer 401. To run the step, give \
+             it an auth runner sends that the server accepts (`auth: {{ basic | bearer | \
+             api_key }}`, the secret from an input), or call it with curl"
+        )
+    };
+    report.lossy(item, format!("--{option}"), reason);
+}
+
+/// `url` as a message shows it: its user info and the value of a query parameter named like
+/// a credential are `***`.
 fn shown(url: &str) -> String {
+    let without_user_info;
+    let url = match credential::split_user_info(url) {
+        Some(info) => {
+            let start = info.url.find("://").map_or(0, |at| at + 3);
+            without_user_info = format!("{}***@{}", &info.url[..start], &info.url[start..]);
+            &without_user_info
+        }
+        None => url,
+    };
     match url.split_once('?') {
         Some((base, query)) => format!(
             "{base}?{}",

@@ -75,8 +75,22 @@ struct Entry {
 #[derive(Debug, Deserialize)]
 struct NameValue {
     name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text")]
     value: String,
+}
+
+/// A value HAR says is text, as some exporters write it anyway (chrome-har: `"value": 10418`,
+/// `false`): a number or a boolean is its text, `null` is empty, an array or object its JSON.
+fn text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(scalar_text(&Value::deserialize(deserializer)?))
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,12 +121,20 @@ struct PostData {
 #[serde(rename_all = "camelCase")]
 struct Param {
     name: String,
+    /// Text in HAR; a number or a boolean as chrome-har writes some (see [`text`]).
     #[serde(default)]
-    value: Option<String>,
+    value: Option<Value>,
     #[serde(default)]
     file_name: Option<String>,
     #[serde(default)]
     content_type: Option<String>,
+}
+
+impl Param {
+    /// The value as text.
+    fn text(&self) -> String {
+        self.value.as_ref().map(scalar_text).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -370,7 +392,7 @@ fn body(post: &PostData, name: &str, report: &mut Report) -> Body {
             }
             parts.push(Part {
                 name: p.name.clone(),
-                value: Some(p.value.clone().unwrap_or_default()),
+                value: Some(p.text()),
                 content_type: p.content_type.clone(),
                 ..Part::default()
             });
@@ -390,12 +412,7 @@ fn body(post: &PostData, name: &str, report: &mut Report) -> Body {
             let fields: Vec<(String, String)> = post
                 .params
                 .iter()
-                .map(|p| {
-                    (
-                        decode(&p.name),
-                        decode(p.value.as_deref().unwrap_or_default()),
-                    )
-                })
+                .map(|p| (decode(&p.name), decode(&p.text())))
                 .collect();
             let distinct = fields
                 .iter()
@@ -410,7 +427,11 @@ fn body(post: &PostData, name: &str, report: &mut Report) -> Body {
         }
         return Body::Text(text);
     }
-    if base == "application/json" || base.ends_with("+json") {
+    let json = base == "application/json" || base.ends_with("+json");
+    if text.is_empty() && !post.params.is_empty() {
+        return from_params(post, json, name, report);
+    }
+    if json {
         if let Ok(value) = serde_json::from_str::<Value>(&text) {
             if base == "application/json" {
                 return Body::Json(value);
@@ -421,6 +442,91 @@ fn body(post: &PostData, name: &str, report: &mut Report) -> Body {
         return Body::None;
     }
     Body::Text(text)
+}
+
+/// A body recorded only as `params`, with no `text` (some exporters write a JSON body so):
+/// rebuilt from them, a JSON object of name → value for a JSON type, else a form, and said so.
+/// Never dropped.
+fn from_params(post: &PostData, json: bool, name: &str, report: &mut Report) -> Body {
+    let mut fields = Vec::new();
+    for p in &post.params {
+        if let Some(file) = &p.file_name {
+            report.lossy(
+                name,
+                "body",
+                format!(
+                    "the file `{file}` of the parameter `{}` is not in the HAR: it is left out of \
+                     the body",
+                    p.name
+                ),
+            );
+            continue;
+        }
+        fields.push((p.name.clone(), p.value.clone().unwrap_or(Value::Null)));
+    }
+    let repeated: Vec<String> = fields
+        .iter()
+        .enumerate()
+        .filter(|(i, (k, _))| fields[..*i].iter().any(|(other, _)| other == k))
+        .map(|(_, (k, _))| k.clone())
+        .collect();
+    if json {
+        if !repeated.is_empty() {
+            report.lossy(
+                name,
+                "body",
+                format!(
+                    "the JSON body recorded as `params` repeats `{}`: the object keeps the last \
+                     value of each name",
+                    repeated.join("`, `")
+                ),
+            );
+        }
+        report.note(
+            name,
+            "body",
+            "the JSON body was recorded only as `params` (no `text`): it is rebuilt as an object \
+             of name → value, each value as recorded (text, or a number or boolean where the \
+             exporter wrote one); check it against what the page sent (the exporter may have \
+             flattened a nested object or written a number as text)",
+        );
+        let object: serde_json::Map<String, Value> = fields
+            .into_iter()
+            .map(|(k, v)| match v {
+                Value::Null => (k, Value::String(String::new())),
+                v => (k, v),
+            })
+            .collect();
+        return Body::Json(Value::Object(object));
+    }
+    let fields: Vec<(String, String)> = fields
+        .into_iter()
+        .map(|(k, v)| (k, scalar_text(&v)))
+        .collect();
+    let mime = post.mime_type.trim();
+    if !repeated.is_empty() {
+        let encoded: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&fields)
+            .finish();
+        report.note(
+            name,
+            "body",
+            format!(
+                "the `{mime}` body was recorded only as `params` (no `text`): sent as the \
+                 form-encoded text of the parameters"
+            ),
+        );
+        return Body::Text(encoded);
+    }
+    report.note(
+        name,
+        "body",
+        format!(
+            "the `{mime}` body was recorded only as `params` (no `text`): sent as a form of the \
+             parameters"
+        ),
+    );
+    Body::Form(fields)
 }
 
 /// HAR params are recorded as sent: percent-encoded.

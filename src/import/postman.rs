@@ -175,6 +175,20 @@ pub struct UrlObject {
     /// Values of the `:name` path variables.
     #[serde(default)]
     pub variable: Vec<Variable>,
+    /// The user info of the URL (`http://user:password@host`), as Postman splits it off.
+    #[serde(default)]
+    pub auth: Option<Box<UrlAuth>>,
+}
+
+/// The user name and password written in a URL.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct UrlAuth {
+    /// The user name.
+    #[serde(default)]
+    pub user: Option<Value>,
+    /// The password.
+    #[serde(default)]
+    pub password: Option<Value>,
 }
 
 /// Text, or a list whose items are text (or objects with a `value`).

@@ -307,7 +307,12 @@ fn step(
     if request.method != "GET" {
         out.insert("method", request.method.clone());
     }
-    let (url, query) = url_parts(&request.url, origins);
+    // The URL's user info is sent as Basic auth (below), and never written.
+    let user_info = credential::split_user_info(&request.url);
+    let sent_url = user_info
+        .as_ref()
+        .map_or(request.url.as_str(), |info| &info.url);
+    let (url, query) = url_parts(sent_url, origins);
     match query {
         Query::None => out.insert("url", url),
         Query::Map(pairs) => {
@@ -330,10 +335,36 @@ fn step(
     let mut headers = Map::inline();
     let mut cookies = Map::inline();
     let mut auth = None;
-    if let Some((user, password)) = &request.basic {
+    let mut basic = request.basic.clone();
+    if let Some(info) = &user_info {
+        let authorization = request
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("authorization"));
+        if basic.is_some() || authorization {
+            report.note(
+                &item,
+                "url",
+                "the user name and password in the URL are left out (not written): the \
+                 request's own credentials (`--user`, an `Authorization` header) are sent \
+                 instead, as curl does",
+            );
+        } else {
+            report.note(
+                &item,
+                "url",
+                "the user name and password in the URL are sent as HTTP Basic auth (`auth: { \
+                 basic }`), as curl and browsers send them; the URL is written without them",
+            );
+            basic = Some((info.user.clone(), info.password().to_owned()));
+        }
+    }
+    // A URL with a user name and no password sends an empty one (curl asks only for `-u`'s).
+    let empty_password = basic.is_some() && request.basic.is_none();
+    if let Some((user, password)) = &basic {
         let mut basic = Map::inline();
         basic.insert("username", user.clone());
-        let password = if password.contains("{{") {
+        let password = if password.contains("{{") || (password.is_empty() && empty_password) {
             password.clone()
         } else {
             let var = secrets.variable(
@@ -628,11 +659,14 @@ pub fn parse_cookie_header(text: &str) -> Vec<(&str, &str)> {
 }
 
 /// The path of a URL (for step names): `/api/v1/endpoint`; a URL that does not parse is
-/// named without its query, which may hold a credential.
+/// named without its user info and its query, which may hold credentials.
 pub fn path_of(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(parsed) => parsed.path().to_owned(),
-        Err(_) => url.split(['?', '#']).next().unwrap_or(url).to_owned(),
+        Err(_) => {
+            let url = credential::split_user_info(url).map_or_else(|| url.to_owned(), |i| i.url);
+            url.split(['?', '#']).next().unwrap_or(&url).to_owned()
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
 use super::context::Context;
+use super::credential::{split_user_info, UserInfo};
 use super::postman::{KeyValue, Url, UrlObject};
 
 /// A converted URL: the URL without its query, and the query parameters in order.
@@ -14,6 +15,9 @@ pub struct Converted {
     pub url: String,
     /// Query parameters; values are text or integers.
     pub query: Vec<(String, Value)>,
+    /// The user name and password written in the URL (left out of `url`): Postman sends
+    /// them as HTTP Basic credentials. Never written as they are.
+    pub user_info: Option<UserInfo>,
 }
 
 /// Converts a request's URL.
@@ -40,11 +44,37 @@ pub fn convert(url: &Url, cx: &mut Context) -> Converted {
             (base, query, object.variable.clone())
         }
     };
+    let mut user_info = None;
+    let base = match split_user_info(&base) {
+        Some(info) => {
+            let url = info.url.clone();
+            user_info = Some(info);
+            url
+        }
+        None => base,
+    };
+    if let (None, Url::Object(object)) = (&user_info, url) {
+        user_info = object.auth.as_ref().and_then(|auth| {
+            let user = super::postman::value_text(auth.user.as_ref());
+            let password = auth
+                .password
+                .as_ref()
+                .map(|p| super::postman::value_text(Some(p)));
+            (!user.is_empty() || password.as_deref().is_some_and(|p| !p.is_empty())).then(|| {
+                UserInfo {
+                    url: base.clone(),
+                    user,
+                    password,
+                }
+            })
+        });
+    }
     let base = with_scheme(path_variables(&base, &variables, cx));
-    let url = without_password(cx.text(&base, "url"), cx);
+    let url = cx.text(&base, "url");
     let mut converted = Converted {
         url,
         query: Vec::new(),
+        user_info,
     };
     let duplicate = query
         .iter()
@@ -83,20 +113,6 @@ fn in_url(key: &str, value: &str, cx: &mut Context) -> String {
         Some(name) => super::credential::in_url(&name, &decoded),
         None => cx.text(value, "url"),
     }
-}
-
-/// The password of a URL's `user:password@`, written literally, as a variable read from a
-/// secret input, as every literal credential is: its value is never written.
-fn without_password(url: String, cx: &mut Context) -> String {
-    let Some(range) = crate::postman::url_password(&url) else {
-        return url;
-    };
-    let password = &url[range.clone()];
-    if password.is_empty() || password.contains("{{") {
-        return url;
-    }
-    let name = cx.secret_credential("url_password", password, "url");
-    format!("{}{{{{{name}}}}}{}", &url[..range.start], &url[range.end..])
 }
 
 /// An integer written canonically becomes a number (it is sent the same); the rest is text.
@@ -152,10 +168,12 @@ fn enabled(list: &[KeyValue]) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
-/// A URL written without a scheme (`localhost:3000/items`) as Newman sends it, over
-/// `http://`; one that starts with a variable (`{{base_url}}/items`) is left to it.
+/// A URL written without a scheme (`localhost:3000/items`, `127.0.0.1:3000`) as Newman sends
+/// it, over `http://`. One that starts with a variable (`{{base_url}}/items`) is left to it,
+/// and so is one the URL parser reads as http or https (`https:\\host/path`, as browsers do).
 fn with_scheme(base: String) -> String {
-    if base.is_empty() || base.contains("://") || base.starts_with("{{") {
+    let web = reqwest::Url::parse(&base).is_ok_and(|url| matches!(url.scheme(), "http" | "https"));
+    if base.is_empty() || web || base.contains("://") || base.starts_with("{{") {
         base
     } else {
         format!("http://{base}")

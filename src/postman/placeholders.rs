@@ -68,6 +68,22 @@ pub fn find_outside(text: &str, chars: &[char]) -> Option<usize> {
     None
 }
 
+/// `text` with the inside of every `{{...}}` placeholder replaced by `_`, byte for byte: the
+/// offsets of URL syntax found in it (`://`, `@`, `/`) are those of `text`, and a `@` or `:`
+/// inside a variable's name is not found.
+pub fn mask_placeholders(text: &str) -> String {
+    let mut masked = text.as_bytes().to_vec();
+    let mut at = 0;
+    while let Some(start) = text[at..].find("{{").map(|i| at + i) {
+        let Some(length) = closing(&text[start + 2..]) else {
+            break;
+        };
+        masked[start + 2..start + 2 + length].fill(b'_');
+        at = start + 2 + length + 2;
+    }
+    String::from_utf8(masked).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// `value` with every string and object key passed through `convert`.
 pub fn map_strings(value: &Value, convert: &mut impl FnMut(&str) -> String) -> Value {
     match value {

@@ -374,3 +374,162 @@ steps:
     );
     assert_eq!(sent, commands(&second), "{yaml}");
 }
+
+/// curl sends the user name and password of a URL (`http://admin:pw@host/`) as HTTP Basic
+/// credentials: the step's `auth: { basic }`, the password read from a secret input, written
+/// nowhere (not in the YAML, not in a message about a URL that does not parse); the run
+/// sends them. `-u` wins over the URL's, as in curl.
+#[test]
+fn user_info_in_the_url_is_basic_auth_with_a_secret_password() {
+    use base64::Engine as _;
+    let dir = Fixture::new();
+    let port = server().port();
+    let script = dir.file(
+        "userinfo.sh",
+        &format!(
+            "curl http://admin:s3cr3t-url-pw@127.0.0.1:{port}/echo\n\
+             curl -u me:m3-pw http://eve:0ther-url-pw@127.0.0.1:{port}/echo\n"
+        ),
+    );
+    let out = dir.path().join("userinfo.yaml");
+    let output = runner([
+        "import",
+        "curl",
+        &script.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for secret in ["s3cr3t-url-pw", "m3-pw", "0ther-url-pw", "@127.0.0.1"] {
+        assert!(!yaml.contains(secret), "{secret}:\n{yaml}");
+        assert!(!output.stderr.contains(secret), "{}", output.stderr);
+    }
+    for wanted in [
+        "auth: { basic: { username: admin, password: \"{{basic_password}}\" } }",
+        "auth: { basic: { username: me, password: \"{{basic_password_2}}\" } }",
+        "BASIC_PASSWORD:\n    secret: true\n",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    assert!(
+        output.stderr.contains("everything was translated"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+
+    // The step is the last thing written: check what the server saw.
+    let basic = base64::engine::general_purpose::STANDARD.encode("me:m3-pw");
+    let expect =
+        format!("    expect:\n      jsonpath: {{ $.headers.authorization: \"Basic {basic}\" }}\n");
+    std::fs::write(&out, format!("{yaml}{expect}")).expect("write");
+    let run = runner_with_env(
+        ["run", &out.display().to_string(), "-v"],
+        &[
+            ("BASIC_PASSWORD", "s3cr3t-url-pw"),
+            ("BASIC_PASSWORD_2", "m3-pw"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+    assert!(
+        run.stdout.contains("\"authorization\":\"Basic ***\""),
+        "{}",
+        run.stdout
+    );
+    for secret in ["s3cr3t-url-pw", "m3-pw", &basic] {
+        assert!(!run.stdout.contains(secret), "{secret}:\n{}", run.stdout);
+        assert!(!run.stderr.contains(secret), "{secret}:\n{}", run.stderr);
+    }
+
+    // A URL that does not parse is reported, and named, without its user info.
+    let broken = dir.file("broken.sh", "curl 'http://ops:n0t-a-url-pw@ho st/x'\n");
+    let output = runner(["import", "curl", &broken.display().to_string()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stderr.contains("`http://***@ho st/x`"),
+        "{}",
+        output.stderr
+    );
+    assert!(!output.stdout.contains("n0t-a-url-pw"), "{}", output.stdout);
+    assert!(!output.stderr.contains("n0t-a-url-pw"), "{}", output.stderr);
+}
+
+/// `--digest`, `--ntlm`, `--negotiate` and `--anyauth` make curl send the credentials in
+/// another scheme (never Basic up front): runner has none of them, so the step sends no
+/// credentials at all, and the report says so and what to do. `--basic` goes back to Basic.
+#[test]
+fn digest_ntlm_negotiate_and_anyauth_credentials_are_never_sent_as_basic() {
+    let dir = Fixture::new();
+    let port = server().port();
+    let script = dir.file(
+        "schemes.sh",
+        &format!(
+            "curl \"http://127.0.0.1:{port}/echo\" -u \"some_username:d1gest-pw\" --digest\n\
+             curl --ntlm -u 'DOM\\\\ann:ntlm-pw' http://127.0.0.1:{port}/echo\n\
+             curl --negotiate -u : http://127.0.0.1:{port}/echo\n\
+             curl --anyauth http://ann:any-pw@127.0.0.1:{port}/echo\n\
+             curl --digest --basic -u ann:b4sic-pw http://127.0.0.1:{port}/echo\n"
+        ),
+    );
+    let out = dir.path().join("schemes.yaml");
+    let output = runner([
+        "import",
+        "curl",
+        &script.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for secret in ["d1gest-pw", "ntlm-pw", "any-pw", "b4sic-pw"] {
+        assert!(!yaml.contains(secret), "{secret}:\n{yaml}");
+        assert!(!output.stderr.contains(secret), "{}", output.stderr);
+    }
+    // Only the `--basic` command sends Basic auth.
+    assert_eq!(yaml.matches("basic:").count(), 1, "{yaml}");
+    assert!(
+        yaml.contains("auth: { basic: { username: ann, password: \"{{basic_password}}\" } }"),
+        "{yaml}"
+    );
+    for option in ["--digest", "--ntlm", "--negotiate", "--anyauth"] {
+        let reported = regex::Regex::new(&format!(
+            r"not translated: line \d+ · {option}\n  runner does not"
+        ))
+        .expect("regex");
+        assert!(
+            reported.is_match(&output.stderr),
+            "{option}: {}",
+            output.stderr
+        );
+    }
+    assert!(
+        output
+            .stderr
+            .contains("runner does not support HTTP Digest authentication, and curl never sends these credentials as Basic")
+            && output.stderr.contains("4 things not translated")
+            && !output.stderr.contains("is sent without it\n"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+
+    // Run: the first four steps send no Authorization header at all.
+    let run = runner_with_env(
+        ["run", &out.display().to_string(), "-v"],
+        &[("BASIC_PASSWORD", "b4sic-pw")],
+    );
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+    assert_eq!(
+        run.stdout.matches("\"authorization\":").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout.matches("\"user-agent\":").count(),
+        5,
+        "{}",
+        run.stdout
+    );
+}

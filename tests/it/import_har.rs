@@ -230,3 +230,191 @@ fn bad_input_is_a_clear_error() {
         );
     }
 }
+
+/// A recorded URL with a user name and password (`http://admin:pw@host/`) is sent with them
+/// as HTTP Basic credentials: the step's `auth: { basic }`, the password read from a secret
+/// input and written nowhere; the run sends them.
+#[test]
+fn user_info_in_a_recorded_url_is_basic_auth_with_a_secret_password() {
+    use base64::Engine as _;
+    let dir = Fixture::new();
+    let port = crate::support::server().port();
+    let har = dir.file(
+        "userinfo.har",
+        &format!(
+            r#"{{"log": {{"version": "1.2", "creator": {{"name": "hand", "version": "1"}}, "entries": [
+ {{"request": {{"method": "GET", "url": "http://admin:h4r-url-pw@127.0.0.1:{port}/echo", "httpVersion": "HTTP/1.1",
+   "headers": [], "cookies": [], "queryString": [], "headersSize": -1, "bodySize": 0}},
+  "response": {{"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [], "cookies": [],
+   "content": {{"size": 2, "mimeType": "application/json", "text": "{{}}"}}, "redirectURL": "", "headersSize": -1, "bodySize": 2}},
+  "cache": {{}}, "timings": {{"send": 0, "wait": 1, "receive": 0}}, "startedDateTime": "2024-05-01T10:00:00.000Z", "time": 1}}
+]}}}}"#
+        ),
+    );
+    let out = dir.path().join("userinfo.yaml");
+    let output = runner([
+        "import",
+        "har",
+        &har.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for secret in ["h4r-url-pw", "admin:", "@127.0.0.1"] {
+        assert!(!yaml.contains(secret), "{secret}:\n{yaml}");
+        assert!(!output.stderr.contains(secret), "{}", output.stderr);
+    }
+    assert!(
+        yaml.contains("auth: { basic: { username: admin, password: \"{{basic_password}}\" } }")
+            && yaml.contains("BASIC_PASSWORD:\n    secret: true\n"),
+        "{yaml}"
+    );
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+
+    let basic = base64::engine::general_purpose::STANDARD.encode("admin:h4r-url-pw");
+    let expect = format!("      jsonpath: {{ $.headers.authorization: \"Basic {basic}\" }}\n");
+    std::fs::write(&out, format!("{yaml}{expect}")).expect("write");
+    let run = crate::support::runner_with_env(
+        ["run", &out.display().to_string()],
+        &[("BASIC_PASSWORD", "h4r-url-pw")],
+    );
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+    for secret in ["h4r-url-pw", &basic] {
+        assert!(!run.stdout.contains(secret), "{secret}:\n{}", run.stdout);
+        assert!(!run.stderr.contains(secret), "{secret}:\n{}", run.stderr);
+    }
+}
+
+/// A body recorded only as `postData.params` (no `text`, as some exporters write a JSON body)
+/// is rebuilt and sent: a JSON object of name → value for a JSON type (a credential field
+/// lifted into a secret input), a form otherwise; never dropped.
+#[test]
+fn a_body_recorded_only_as_params_is_rebuilt_and_sent() {
+    let dir = Fixture::new();
+    let port = crate::support::server().port();
+    let entry = |mime: &str, params: &str| {
+        format!(
+            r#"{{"request": {{"method": "POST", "url": "http://127.0.0.1:{port}/echo", "httpVersion": "HTTP/1.1",
+   "headers": [{{"name": "Content-Type", "value": "{mime}"}}], "cookies": [], "queryString": [], "headersSize": -1, "bodySize": 30,
+   "postData": {{"mimeType": "{mime}", "params": [{params}]}}}},
+  "response": {{"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [], "cookies": [],
+   "content": {{"size": 2, "mimeType": "application/json", "text": "{{}}"}}, "redirectURL": "", "headersSize": -1, "bodySize": 2}},
+  "cache": {{}}, "timings": {{"send": 0, "wait": 1, "receive": 0}}, "startedDateTime": "2024-05-01T10:00:00.000Z", "time": 1}}"#
+        )
+    };
+    let har = dir.file(
+        "params.har",
+        &format!(
+            r#"{{"log": {{"version": "1.2", "creator": {{"name": "WebInspector", "version": "537.36"}}, "entries": [{}, {}]}}}}"#,
+            entry(
+                "application/json",
+                r#"{"name": "eventId", "value": "cebd0fe1"}, {"name": "password", "value": "p4rams-pw"}"#
+            ),
+            entry("text/plain", r#"{"name": "a", "value": "1"}, {"name": "b", "value": "two"}"#),
+        ),
+    );
+    let out = dir.path().join("params.yaml");
+    let output = runner([
+        "import",
+        "har",
+        &har.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(!yaml.contains("p4rams-pw"), "{yaml}");
+    assert!(!output.stderr.contains("p4rams-pw"), "{}", output.stderr);
+    assert!(
+        yaml.contains("json: { eventId: cebd0fe1, password: \"{{password}}\" }"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("form: { a: \"1\", b: two }"), "{yaml}");
+    assert!(
+        output
+            .stderr
+            .contains("the JSON body was recorded only as `params` (no `text`)"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+
+    // What the server received: the JSON body (first step), the form (second, the last
+    // thing written).
+    let first = "      status: 200\n";
+    let yaml = yaml.replacen(
+        first,
+        "      status: 200\n      jsonpath: { $.json.eventId: cebd0fe1, $.json.password: p4rams-pw, \"$.headers['content-type']\": application/json }\n",
+        1,
+    );
+    let expect = "      jsonpath: { $.text: a=1&b=two }\n";
+    std::fs::write(&out, format!("{yaml}{expect}")).expect("write");
+    let run = crate::support::runner_with_env(
+        ["run", &out.display().to_string()],
+        &[("PASSWORD", "p4rams-pw")],
+    );
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+    assert!(run.stdout.contains("2 passed"), "{}", run.stdout);
+}
+
+/// chrome-har writes some `params[].value` as numbers and booleans (HAR says text): the file
+/// imports, a rebuilt JSON body keeps them as they were written, a form sends their text.
+#[test]
+fn chrome_har_params_that_are_numbers_or_booleans_import() {
+    let dir = Fixture::new();
+    let port = crate::support::server().port();
+    let entry = |mime: &str, params: &str| {
+        format!(
+            r#"{{"request": {{"method": "POST", "url": "http://127.0.0.1:{port}/echo", "httpVersion": "HTTP/1.1",
+   "headers": [{{"name": "Content-Type", "value": "{mime}"}}, {{"name": "X-Count", "value": 3}}], "cookies": [], "queryString": [],
+   "headersSize": -1, "bodySize": 40, "postData": {{"mimeType": "{mime}", "params": [{params}]}}}},
+  "response": {{"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [], "cookies": [],
+   "content": {{"size": 2, "mimeType": "application/json", "text": "{{}}"}}, "redirectURL": "", "headersSize": -1, "bodySize": 2}},
+  "cache": {{}}, "timings": {{"send": 0, "wait": 1, "receive": 0}}, "startedDateTime": "2024-05-01T10:00:00.000Z", "time": 1}}"#
+        )
+    };
+    let har = dir.file(
+        "chrome-har.har",
+        &format!(
+            r#"{{"log": {{"version": "1.2", "creator": {{"name": "chrome-har", "version": "0.13"}}, "entries": [{}, {}]}}}}"#,
+            entry(
+                "application/json",
+                r#"{"name": "productID", "value": 10418}, {"name": "anonymizeIP", "value": false}"#
+            ),
+            entry(
+                "application/x-www-form-urlencoded",
+                r#"{"name": "qty", "value": 2}, {"name": "gift", "value": true}"#
+            ),
+        ),
+    );
+    let out = dir.path().join("chrome-har.yaml");
+    let output = runner([
+        "import",
+        "har",
+        &har.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for wanted in [
+        "json: { productID: 10418, anonymizeIP: false }",
+        "form: { qty: \"2\", gift: \"true\" }",
+        "X-Count: \"3\"",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+
+    let yaml = yaml.replacen(
+        "      status: 200\n",
+        "      status: 200\n      jsonpath: { $.json.productID: 10418, $.json.anonymizeIP: false }\n",
+        1,
+    );
+    let expect = "      jsonpath: { $.text: qty=2&gift=true }\n";
+    std::fs::write(&out, format!("{yaml}{expect}")).expect("write");
+    let run = runner(["run", &out.display().to_string()]);
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+    assert!(run.stdout.contains("2 passed"), "{}", run.stdout);
+}

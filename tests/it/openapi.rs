@@ -1575,3 +1575,43 @@ paths:
     let strict = import(&spec.display().to_string(), &strict_out, &["--strict"]);
     assert_eq!(strict.code, 2, "{strict:?}");
 }
+
+/// A user name and password in a server's URL are never written (the URL is `base_url`, and
+/// an environment's): left out, and reported as not translated.
+#[test]
+fn import_leaves_the_user_info_of_a_server_url_out() {
+    let fixture = Fixture::new();
+    let spec = fixture.file(
+        "userinfo.yaml",
+        r#"openapi: 3.0.3
+info: { title: Userinfo, version: "1" }
+servers:
+  - url: https://admin:s3rver-pw@api.example.com/v1
+  - url: https://staging.example.com/v1
+paths:
+  /ping:
+    get:
+      responses:
+        "200": { description: ok }
+"#,
+    );
+    let out = fixture.path().join("userinfo.runner.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for secret in ["s3rver-pw", "admin:", "admin@"] {
+        assert!(!yaml.contains(secret), "{secret}:\n{yaml}");
+        assert!(!output.stderr.contains(secret), "{}", output.stderr);
+    }
+    assert!(
+        yaml.contains("base_url: https://api.example.com/v1"),
+        "{yaml}"
+    );
+    assert!(
+        output.stderr.contains("holds a user name and password")
+            && output.stderr.contains("1 thing not translated"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+}

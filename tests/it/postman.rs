@@ -477,14 +477,20 @@ fn reserved_characters_and_nested_variables_stay_inside_their_placeholders() {
     assert!(
         output
             .stdout
-            .contains("url: \"{{p___}}://{{_}}:{{___}}@{{host_name}}:{{_p}}/{{f_o_o}}\"\n"),
+            .contains("url: \"{{p___}}://{{host_name}}:{{_p}}/{{f_o_o}}\"\n"),
+        "{}",
+        output.stdout
+    );
+    // The URL's user info (`{{@}}:{{###}}@`) is the step's basic auth.
+    assert!(
+        output
+            .stdout
+            .contains("basic: { username: \"{{__3}}\", password: \"{{___}}\" }"),
         "{}",
         output.stdout
     );
     assert!(
-        output
-            .stdout
-            .contains("query: { \"{{__2}}\": \"{{__3}}\" }"),
+        output.stdout.contains("query: { \"{{_}}\": \"{{__2}}\" }"),
         "{}",
         output.stdout
     );
@@ -1105,4 +1111,101 @@ fn script_translation_does_not_fall_below_the_measured_share() {
         "pre-request scripts: {pre}‰ < {PRE_REQUEST}‰"
     );
     assert!(all >= ALL, "all scripts: {all}‰ < {ALL}‰");
+}
+
+/// A user name and password written in a URL (`http://admin:pw@host/`) are sent by Postman as
+/// HTTP Basic credentials: the step's `auth: { basic }`, the password read from a secret
+/// input, the URL and the YAML without them; the run sends them and prints them nowhere. A
+/// request with its own auth sends that instead, and the report says the URL's were left out.
+#[test]
+fn user_info_in_a_url_is_basic_auth_with_a_secret_password() {
+    let dir = Fixture::new();
+    let address = server();
+    let port = address.port();
+    let collection = dir.file(
+        "userinfo.postman_collection.json",
+        &format!(
+            r#"{{"info": {{"name": "U", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},
+ "item": [
+  {{"name": "raw", "request": {{"method": "GET", "url": {{
+    "raw": "http://admin:s3cr3t%40Pass@127.0.0.1:{port}/echo",
+    "protocol": "http", "auth": {{"user": "admin", "password": "s3cr3t@Pass"}},
+    "host": ["127", "0", "0", "1"], "port": "{port}", "path": ["echo"]}}}}}},
+  {{"name": "parts", "request": {{"method": "GET", "url": {{
+    "protocol": "http", "auth": {{"user": "ops", "password": "pArts-pw-7"}},
+    "host": ["127", "0", "0", "1"], "port": "{port}", "path": ["echo"]}}}}}},
+  {{"name": "own auth", "request": {{"method": "GET",
+    "auth": {{"type": "bearer", "bearer": [{{"key": "token", "value": "{{{{token}}}}"}}]}},
+    "url": "http://eve:0wn-auth-pw@127.0.0.1:{port}/echo"}}}}
+ ]}}"#
+        ),
+    );
+    let out = dir.path().join("userinfo.yaml");
+    let output = runner([
+        "import".as_ref(),
+        "postman".as_ref(),
+        collection.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for secret in [
+        "s3cr3t",
+        "pArts-pw-7",
+        "0wn-auth-pw",
+        "admin:",
+        "@127.0.0.1",
+    ] {
+        assert!(!yaml.contains(secret), "{secret}:\n{yaml}");
+        assert!(!output.stderr.contains(secret), "{}", output.stderr);
+    }
+    for wanted in [
+        "basic: { username: admin, password: \"{{basic_password}}\" }",
+        "basic: { username: ops, password: \"{{basic_password_2}}\" }",
+        &format!("url: http://127.0.0.1:{port}/echo"),
+        "BASIC_PASSWORD:\n    secret: true\n",
+        "basic_password: \"{{env.BASIC_PASSWORD}}\"",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    assert!(
+        output.stderr.contains("own auth · url")
+            && output.stderr.contains("1 thing not translated"),
+        "{}",
+        output.stderr
+    );
+    let validated = runner(["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
+
+    let run = crate::support::runner_with_env(
+        [
+            "run".as_ref(),
+            out.as_os_str(),
+            "--var".as_ref(),
+            "token=tok".as_ref(),
+            "-vv".as_ref(),
+        ],
+        &[
+            ("BASIC_PASSWORD", "s3cr3t@Pass"),
+            ("BASIC_PASSWORD_2", "pArts-pw-7"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    // The echo shows the Authorization header the server received, masked.
+    assert!(
+        run.stdout
+            .matches("\"authorization\":\"Basic ***\"")
+            .count()
+            == 2
+            && run.stdout.contains("\"authorization\":\"Bearer ***\""),
+        "{}",
+        run.stdout
+    );
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode("admin:s3cr3t@Pass");
+    for secret in ["s3cr3t@Pass", "pArts-pw-7", "0wn-auth-pw", &basic] {
+        assert!(!run.stdout.contains(secret), "{secret}:\n{}", run.stdout);
+        assert!(!run.stderr.contains(secret), "{secret}:\n{}", run.stderr);
+    }
 }

@@ -158,7 +158,30 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
         inputs, mut vars, ..
     } = writer;
 
-    let servers = servers(&root);
+    let servers: Vec<String> = servers(&root)
+        .into_iter()
+        .map(
+            |url| match crate::import::credential::split_user_info(&url) {
+                // A user name and password in a server's URL are no part of the API's contract
+                // (its security schemes are): never written, and reported.
+                Some(info) => {
+                    report.lossy(
+                        "collection",
+                        "servers",
+                        format!(
+                        "the server URL `{}` holds a user name and password: they are left out \
+                         (not written). If the API needs them, add `auth: {{ basic: {{ username, \
+                         password: \"{{{{env.PASSWORD}}}}\" }} }}` to `defaults` with a secret \
+                         input PASSWORD",
+                        info.url
+                    ),
+                    );
+                    info.url
+                }
+                None => url,
+            },
+        )
+        .collect();
     let mut top = Map::block();
     let title = root
         .pointer("/info/title")
