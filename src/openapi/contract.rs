@@ -148,7 +148,8 @@ impl Contract {
     /// response schema.
     pub fn load(path: &Path) -> Result<Contract, OpenapiError> {
         let mut documents = Documents::load(path)?;
-        let root = documents.root().clone();
+        // Read in place: a copy of a document of thousands of paths is hundreds of MB.
+        let root = documents.root();
         let version = match root.get("openapi").and_then(Value::as_str) {
             Some(v) if v.starts_with("3.0") => Version::V30,
             Some(v) if v.starts_with("3.1") => Version::V31,
@@ -190,17 +191,18 @@ impl Contract {
         add_servers(root.get("servers"), &mut base_paths);
         let mut bundler = Bundler::new(version);
         let mut pending: Vec<(Operation, Vec<SchemaSite>)> = Vec::new();
-        let paths = root
+        let templates: Vec<String> = root
             .get("paths")
             .and_then(Value::as_object)
-            .cloned()
+            .map(|paths| paths.keys().cloned().collect())
             .unwrap_or_default();
-        for (template, item) in &paths {
+        for template in &templates {
+            let item = documents.root()["paths"][template.as_str()].clone();
             let written = Place {
                 file: 0,
                 pointer: format!("/paths/{}", escape(template)),
             };
-            let (item_place, item) = documents.resolve(&written, item)?;
+            let (item_place, item) = documents.resolve(&written, &item)?;
             add_servers(item.get("servers"), &mut base_paths);
             for method in METHODS {
                 let Some(operation) = item.get(*method) else {
@@ -323,21 +325,18 @@ impl Contract {
                 keys.push((index, *response, *slot, bundler.add(&mut documents, place)?));
             }
         }
-        let bundle = bundler.finish(&documents)?;
+        let bundle = bundler.finish(&documents, keys.iter().map(|(.., key)| key.as_str()))?;
         let mut operations: Vec<Operation> = pending.into_iter().map(|(op, _)| op).collect();
-        let mut compiled: std::collections::HashMap<String, std::sync::Arc<Schema>> =
+        let mut shared: std::collections::HashMap<String, std::sync::Arc<Schema>> =
             std::collections::HashMap::new();
         for (operation, response, slot, key) in keys {
-            // A schema that is only a reference is compiled once, as its target.
+            // A schema that is only a reference is shared with its target.
             let key = bundle.target_of(&key);
-            let schema = match compiled.get(&key) {
-                Some(schema) => std::sync::Arc::clone(schema),
-                None => {
-                    let schema = std::sync::Arc::new(bundle.compile(&key, &documents)?);
-                    compiled.insert(key, std::sync::Arc::clone(&schema));
-                    schema
-                }
-            };
+            let schema = std::sync::Arc::clone(
+                shared
+                    .entry(key)
+                    .or_insert_with_key(|key| std::sync::Arc::new(bundle.schema(key))),
+            );
             let response = &mut operations[operation].responses[response];
             match slot {
                 Slot::Media(media) => response.content[media].schema = Some(schema),
@@ -950,6 +949,29 @@ components:
         assert_eq!(
             violations[0].instance_path.as_deref(),
             Some("/children/0/children")
+        );
+    }
+
+    #[test]
+    fn a_schema_that_does_not_compile_names_the_response_it_is_in() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("api.yaml");
+        let response = |pattern: &str| {
+            format!("      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{ type: string, pattern: '{pattern}' }}\n")
+        };
+        std::fs::write(
+            &path,
+            format!(
+                "openapi: 3.0.0\ninfo: {{ title: t, version: '1' }}\npaths:\n  /a:\n    get:\n{}  /b:\n    get:\n{}",
+                response("^a$"),
+                response("(")
+            ),
+        )
+        .expect("write");
+        let error = Contract::load(&path).err().expect("an error").to_string();
+        assert!(
+            error.starts_with("api.yaml#/paths/~1b/get/responses/200/content/application~1json/schema: the schema does not compile"),
+            "{error}"
         );
     }
 

@@ -1,6 +1,9 @@
 //! The schemas of an OpenAPI document as JSON Schema 2020-12: every schema a response uses
 //! (and every schema those refer to, in any file) gathered once into one bundle, 3.0's
-//! dialect translated, each response schema compiled once against it.
+//! dialect translated, and every response schema compiled together, once, as one validator
+//! (a def many responses share is compiled once, not once per response: a document of
+//! thousands of operations over a deep `$ref` graph compiles in time and memory about
+//! linear in its size).
 //!
 //! OpenAPI 3.0 translation: `nullable: true` adds `null` to `type` (and to `enum`); a
 //! boolean `exclusiveMinimum`/`exclusiveMaximum` becomes the 2020-12 number form; keywords
@@ -53,17 +56,22 @@ pub struct Bundler {
     keys: HashMap<Place, String>,
 }
 
-/// The bundle of every schema used, compiled against once per response schema.
+/// The bundle of every schema used, with every response schema compiled in one validator.
 pub struct Bundle {
     root: Value,
     origins: HashMap<String, Place>,
-    registry: jsonschema::Registry,
+    /// `properties` maps each response schema's key to its def: a body is checked as the
+    /// value of its key (`{ key: body }`), so all of them share one compilation of each
+    /// def. jsonschema compiles a `$ref` in place the first time it meets it in a
+    /// compilation: a validator per response schema compiled every def it reaches again,
+    /// so a document whose responses reach most of its thousands of schemas took memory
+    /// in the number of responses times the number of schemas.
+    validator: jsonschema::Validator,
 }
 
-/// One compiled response schema.
+/// One response schema: its key in the bundle's validator.
 pub struct Schema {
     key: String,
-    validator: jsonschema::Validator,
 }
 
 /// One way a body does not fit its schema.
@@ -115,10 +123,15 @@ impl Bundler {
         Ok(key)
     }
 
-    /// Finishes the bundle. A schema that refers back to itself without descending into the
-    /// value (`A: { $ref: B }`, `B: { allOf: [{ $ref: A }] }`) is an error: no value could
-    /// ever be checked against it.
-    pub fn finish(self, documents: &Documents) -> Result<Bundle, OpenapiError> {
+    /// Finishes the bundle and compiles the schemas added as `responses` (each the key
+    /// [`Bundler::add`] gave) in one validator. A schema that refers back to itself without
+    /// descending into the value (`A: { $ref: B }`, `B: { allOf: [{ $ref: A }] }`) is an
+    /// error: no value could ever be checked against it.
+    pub fn finish<'k>(
+        self,
+        documents: &Documents,
+        responses: impl IntoIterator<Item = &'k str>,
+    ) -> Result<Bundle, OpenapiError> {
         if let Some(key) = self.in_place_cycle() {
             return Err(OpenapiError::Reference {
                 at: self
@@ -137,10 +150,15 @@ impl Bundler {
                 at: "the document's schemas".into(),
                 reason: e.to_string(),
             })?;
+        let targets: Vec<String> = responses
+            .into_iter()
+            .map(|key| target_of(&self.defs, key))
+            .collect();
+        let validator = self.compile(registry, &targets, documents)?;
         Ok(Bundle {
             root,
             origins: self.origins,
-            registry,
+            validator,
         })
     }
 
@@ -458,54 +476,111 @@ impl Bundler {
     }
 }
 
+/// The key a def that is only a reference (`{ "$ref": "#/$defs/s7" }`) leads to, through any
+/// chain of them; `key` itself otherwise.
+fn target_of(defs: &Map<String, Value>, key: &str) -> String {
+    let mut key = key.to_owned();
+    for _ in 0..16 {
+        let next = defs
+            .get(&key)
+            .and_then(Value::as_object)
+            .filter(|def| def.len() == 1)
+            .and_then(|def| def.get("$ref"))
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/$defs/"));
+        match next {
+            Some(next) => key = next.to_owned(),
+            None => break,
+        }
+    }
+    key
+}
+
+impl Bundler {
+    /// One validator for the response schemas `keys`: `{ key: body }` is checked against the
+    /// def `key` (a `$ref` into the registered bundle).
+    fn compile(
+        &self,
+        registry: jsonschema::Registry,
+        keys: &[String],
+        documents: &Documents,
+    ) -> Result<jsonschema::Validator, OpenapiError> {
+        let properties: Map<String, Value> = keys
+            .iter()
+            .map(|key| (key.clone(), reference(key)))
+            .collect();
+        // `additionalProperties` makes jsonschema find the key by hash, not try each one.
+        let all = json!({ "properties": properties, "additionalProperties": false });
+        options(registry.clone())
+            .build(&all)
+            .map_err(|e| self.culprit(registry, keys, documents, e.to_string()))
+    }
+
+    /// The error of the first response schema that does not compile on its own (the
+    /// compiler does not say in which one it failed), `reason` if each does.
+    fn culprit(
+        &self,
+        registry: jsonschema::Registry,
+        keys: &[String],
+        documents: &Documents,
+        reason: String,
+    ) -> OpenapiError {
+        keys.iter()
+            .find_map(|key| {
+                let error = options(registry.clone()).build(&reference(key)).err()?;
+                Some(OpenapiError::Schema {
+                    at: self
+                        .origins
+                        .get(key)
+                        .map(|p| documents.describe(p))
+                        .unwrap_or_default(),
+                    reason: error.to_string(),
+                })
+            })
+            .unwrap_or_else(|| OpenapiError::Schema {
+                at: "the document's schemas".into(),
+                reason,
+            })
+    }
+}
+
+/// `{ "$ref": <the def key in the bundle> }`.
+fn reference(key: &str) -> Value {
+    json!({ "$ref": format!("{BUNDLE}#/$defs/{key}") })
+}
+
+/// How the schemas are compiled: JSON Schema 2020-12 with OpenAPI's formats, against the
+/// bundle in `registry`.
+fn options(registry: jsonschema::Registry) -> jsonschema::ValidationOptions {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .with_registry(registry)
+        .should_validate_formats(true)
+        .with_format("int32", |_: &str| true)
+        .with_format("int64", |_: &str| true)
+        .with_format("float", |_: &str| true)
+        .with_format("double", |_: &str| true)
+        .with_format("password", |_: &str| true)
+        .with_format("binary", |_: &str| true)
+        .with_format("byte", is_base64)
+        .with_keyword(NUMERIC_FORMAT, format_keyword)
+}
+
 impl Bundle {
     /// The key a def that is only a reference (`{ "$ref": "#/$defs/s7" }`) leads to, through
     /// any chain of them; `key` itself otherwise.
     pub fn target_of(&self, key: &str) -> String {
-        let mut key = key.to_owned();
-        for _ in 0..16 {
-            let next = self.root["$defs"]
-                .get(&key)
-                .and_then(Value::as_object)
-                .filter(|def| def.len() == 1)
-                .and_then(|def| def.get("$ref"))
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/$defs/"));
-            match next {
-                Some(next) => key = next.to_owned(),
-                None => break,
-            }
+        match self.root["$defs"].as_object() {
+            Some(defs) => target_of(defs, key),
+            None => key.to_owned(),
         }
-        key
     }
 
-    /// Compiles the schema added as `key`.
-    pub fn compile(&self, key: &str, documents: &Documents) -> Result<Schema, OpenapiError> {
-        let validator = jsonschema::options()
-            .with_draft(jsonschema::Draft::Draft202012)
-            .with_registry(self.registry.clone())
-            .should_validate_formats(true)
-            .with_format("int32", |_: &str| true)
-            .with_format("int64", |_: &str| true)
-            .with_format("float", |_: &str| true)
-            .with_format("double", |_: &str| true)
-            .with_format("password", |_: &str| true)
-            .with_format("binary", |_: &str| true)
-            .with_format("byte", is_base64)
-            .with_keyword(NUMERIC_FORMAT, format_keyword)
-            .build(&json!({ "$ref": format!("{BUNDLE}#/$defs/{key}") }))
-            .map_err(|e| OpenapiError::Schema {
-                at: self
-                    .origins
-                    .get(key)
-                    .map(|p| documents.describe(p))
-                    .unwrap_or_default(),
-                reason: e.to_string(),
-            })?;
-        Ok(Schema {
-            key: key.to_owned(),
-            validator,
-        })
+    /// The schema added as `key` (compiled in [`Bundler::finish`]).
+    pub fn schema(&self, key: &str) -> Schema {
+        Schema {
+            key: self.target_of(key),
+        }
     }
 
     /// Where the schema keyword at the validator's `schema_path` is written, and the
@@ -571,14 +646,25 @@ impl Schema {
         documents: &Documents,
         limit: usize,
     ) -> Vec<SchemaError> {
-        self.validator
-            .iter_errors(body)
+        let mut wrapped = Map::with_capacity(1);
+        wrapped.insert(self.key.clone(), body.clone());
+        let wrapped = Value::Object(wrapped);
+        let in_body = format!("/{}", self.key);
+        let in_schema = format!("/properties/{}", self.key);
+        bundle
+            .validator
+            .iter_errors(&wrapped)
             .take(limit)
             .map(|error| {
-                let (schema_path, expected) =
-                    bundle.locate(&self.key, error.schema_path.as_str(), documents);
+                let schema_path = error.schema_path.as_str();
+                let schema_path = schema_path.strip_prefix(&in_schema).unwrap_or(schema_path);
+                let (schema_path, expected) = bundle.locate(&self.key, schema_path, documents);
+                let instance_path = error.instance_path.as_str();
                 SchemaError {
-                    instance_path: error.instance_path.as_str().to_owned(),
+                    instance_path: instance_path
+                        .strip_prefix(&in_body)
+                        .unwrap_or(instance_path)
+                        .to_owned(),
                     schema_path,
                     expected,
                     // Whole: the engine masks secrets in it before it cuts it.

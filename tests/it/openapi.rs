@@ -1018,6 +1018,91 @@ fn a_spec_with_thousands_of_operations_imports_and_validates() {
     );
 }
 
+#[test]
+fn many_responses_over_a_deep_ref_graph_load_in_bounded_memory() {
+    // Each response schema reached the whole graph: compiled once per response, this
+    // document took 1.5 GB (Microsoft Graph's, 20 MB, more than 6 GB); compiled once, 60 MB.
+    let Some(prlimit) = prlimit() else { return };
+    let fixture = Fixture::new();
+    let spec = fixture.path().join("deep.json");
+    std::fs::write(&spec, deep_spec(100, 400).to_string()).expect("write");
+    let collection = fixture.file(
+        "deep.yaml",
+        "name: deep\nopenapi: deep.json\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/\" }\n",
+    );
+    let binary = std::env::var_os("RUNNER_TEST_BINARY")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_runner").into());
+    // 1 GB of address space; one malloc arena so that the cap measures what is used.
+    let output = Command::new(prlimit)
+        .arg("--as=1000000000")
+        .arg("--")
+        .arg(binary)
+        .arg("validate")
+        .arg(&collection)
+        .env("MALLOC_ARENA_MAX", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("prlimit runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("1 collection valid"),
+        "{:?}\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// `prlimit` (util-linux), when it is installed.
+fn prlimit() -> Option<&'static str> {
+    let found = Command::new("prlimit")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("skipped: no prlimit to cap the memory of runner with");
+    }
+    found.then_some("prlimit")
+}
+
+/// A generated document of `responses` operations whose response schemas (each its own,
+/// written inline) all reach a graph of `depth` component schemas, each referring to the
+/// next four.
+fn deep_spec(depth: usize, responses: usize) -> Value {
+    let mut schemas = serde_json::Map::new();
+    for i in 0..depth {
+        let mut properties = serde_json::Map::new();
+        properties.insert("name".into(), json!({ "type": "string", "minLength": 1 }));
+        properties.insert(
+            "size".into(),
+            json!({ "type": "integer", "format": "int32", "nullable": true }),
+        );
+        for next in (i + 1..depth).take(4) {
+            properties.insert(
+                format!("next{}", next - i),
+                json!({ "$ref": format!("#/components/schemas/Node{next}") }),
+            );
+        }
+        schemas.insert(
+            format!("Node{i}"),
+            json!({ "type": "object", "required": ["name"], "properties": properties }),
+        );
+    }
+    let mut paths = serde_json::Map::new();
+    for r in 0..responses {
+        let schema = json!({ "type": "object", "properties": { "id": { "type": "integer" }, "node": { "$ref": "#/components/schemas/Node0" } } });
+        paths.insert(
+            format!("/items{r}"),
+            json!({ "get": { "operationId": format!("get{r}"), "responses": { "200": { "description": "ok", "content": { "application/json": { "schema": schema } } } } } }),
+        );
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": { "title": "Deep generated API", "version": "1" },
+        "paths": paths,
+        "components": { "schemas": schemas }
+    })
+}
+
 /// A generated document of `resources` × 4 operations (create, list, read, delete), the
 /// schemas shared through components and every response referring to them.
 pub fn large_spec(resources: usize) -> Value {
