@@ -28,6 +28,9 @@ pub const MASK: &str = "***";
 /// Secrets with fewer characters than this are masked only as whole tokens.
 pub const MIN_SECRET_CHARS: usize = 4;
 
+/// A capture that is a piece of a secret, of this many characters or more, is a secret too.
+pub const MIN_SECRET_PIECE_CHARS: usize = 8;
+
 /// The secret values of a run, in every form they may take in output.
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
@@ -110,11 +113,12 @@ impl Redactor {
         }
     }
 
-    /// True when `text` is a piece of a secret long enough to mask ([`MIN_SECRET_CHARS`] or
-    /// more): what a capture cut out of a value that held one (`Bearer (.{8})`) is a secret
-    /// too, or the pieces would show it.
+    /// True when `text` is a piece of a secret of [`MIN_SECRET_PIECE_CHARS`] or more: what a
+    /// capture cut out of a value that held one (`Bearer (.{8})`) is a secret too, or the
+    /// pieces would show it. Shorter pieces (an id `2024` that a token happens to contain)
+    /// are not, or they would be masked wherever they appear.
     pub fn is_part_of_a_secret(&self, text: &str) -> bool {
-        text.chars().count() >= MIN_SECRET_CHARS
+        text.chars().count() >= MIN_SECRET_PIECE_CHARS
             && self.secrets.iter().any(|secret| secret.contains(text))
     }
 
@@ -689,7 +693,7 @@ mod tests {
         let redactor = redactor(&["Zebra-Pass-99"]);
         assert!(redactor.is_part_of_a_secret("Zebra-Pa"));
         assert!(redactor.is_part_of_a_secret("ebra-Pass-99"));
-        assert!(!redactor.is_part_of_a_secret("Zeb"));
+        assert!(!redactor.is_part_of_a_secret("Zebra-P"));
         assert!(!redactor.is_part_of_a_secret("Zebra-Pass-990"));
     }
 
