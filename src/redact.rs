@@ -154,7 +154,8 @@ impl Redactor {
             }
         }
         if has_escapes(&masked) && self.reveal(&masked).is_some() {
-            return Cow::Borrowed(WITHHELD);
+            // Owned: callers take a borrowed answer for "nothing to mask" and keep their text.
+            return Cow::Owned(WITHHELD.to_owned());
         }
         masked
     }
@@ -752,6 +753,9 @@ mod tests {
         // More than the rounds undo: withheld whole, never shown in part.
         let many: Vec<String> = (1..=REVEAL_ROUNDS + 2).map(layered).collect();
         assert_eq!(redactor.redact(&many.join(" ")), WITHHELD);
+        let mut in_place = many.join(" ");
+        redactor.redact_in_place(&mut in_place);
+        assert_eq!(in_place, WITHHELD);
     }
 
     #[test]

@@ -23,7 +23,29 @@ pub fn in_place_cycle(schema: &Value) -> Option<String> {
         on_path: Vec::new(),
         done: std::collections::HashSet::new(),
     };
-    state.visit(String::new())
+    // From every object in the file, not only the root: a cycle among `$defs` reached only
+    // under `properties` is checked against the value there, and never ends either.
+    let mut starts = Vec::new();
+    objects(schema, String::new(), &mut starts);
+    starts.into_iter().find_map(|pointer| state.visit(pointer))
+}
+
+/// The pointer of every object in `value`, outermost first (nesting is bounded at load).
+fn objects(value: &Value, pointer: String, into: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            into.push(pointer.clone());
+            for (key, inner) in map {
+                objects(inner, format!("{pointer}/{}", escape(key)), into);
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                objects(inner, format!("{pointer}/{i}"), into);
+            }
+        }
+        _ => {}
+    }
 }
 
 struct Walk<'a> {
@@ -119,6 +141,12 @@ mod tests {
         assert!(in_place_cycle(&json!({
             "$defs": { "a/b": { "oneOf": [{ "$ref": "#/$defs/a~1b" }] } },
             "if": { "$ref": "#/$defs/a~1b" }
+        }))
+        .is_some());
+        // Reached only under `properties`: the value there is checked against it forever.
+        assert!(in_place_cycle(&json!({
+            "properties": { "a": { "$ref": "#/$defs/A" } },
+            "$defs": { "A": { "allOf": [{ "$ref": "#/$defs/A" }] } }
         }))
         .is_some());
     }

@@ -104,6 +104,13 @@ pub(super) async fn run(
     let view = super::queries::view(&response.received, request_step, step.id.is_some());
     // Exactly the room needed: a report keeps every step's result.
     result.captures.reserve_exact(request_step.captures.len());
+    // The step's secret captures first, so that a capture listed before them that cuts a
+    // piece out of the same value is known for one.
+    for capture in request_step.captures.iter().filter(|c| c.secret) {
+        if let Ok(value) = capture.source.extract(&view) {
+            run.redactor.add_value(&value);
+        }
+    }
     for capture in &request_step.captures {
         match capture.source.extract(&view) {
             Ok(value) => {

@@ -168,9 +168,15 @@ pub fn proxy_secrets(flag: Option<&str>) -> Vec<String> {
                     .decode_utf8_lossy()
                     .into_owned()
             };
-            let password = decode(url.password()?);
-            let pair = format!("{}:{password}", decode(url.username()));
-            Some([password, pair])
+            // A key given as the user name alone (`http://KEY:@proxy:8011`) is the secret then.
+            let user = decode(url.username());
+            let password = decode(url.password().unwrap_or_default());
+            if password.is_empty() && user.is_empty() {
+                return None;
+            }
+            let pair = format!("{user}:{password}");
+            let secret = if password.is_empty() { user } else { password };
+            Some([secret, pair])
         })
         .flatten()
         .collect()

@@ -919,6 +919,11 @@ steps:
     capture:
       head: { header: X-Echo, regex: 'Bearer (.{8})' }
       tail: { header: X-Echo, regex: 'Bearer .([^ ]*)' }
+  - name: a piece listed before the secret capture it is cut from
+    request: { url: "{{R}}/r/header/0/y", headers: { X-Given: "Bearer Quail-Seed-4477" } }
+    capture:
+      early: { header: X-Echo, regex: 'Bearer (.{9})' }
+      whole: { header: X-Echo, regex: 'Bearer ([^ ]*)', secret: true }
   - name: "use {{head}} and {{tail}}"
     request: { url: "{{R}}/r/json/0/{{head}}/{{tail}}" }
 "#,
@@ -927,7 +932,7 @@ steps:
     );
     assert_eq!(output.code, 0, "{output:?}");
     assert!(output.stdout.contains("use *** and ***"), "{output:?}");
-    for piece in ["Zebra-Pa", "ebra-Pass-99"] {
+    for piece in ["Zebra-Pa", "ebra-Pass-99", "Quail-See"] {
         assert_no_leak(piece, &output, &channels);
     }
 }
