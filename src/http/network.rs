@@ -206,6 +206,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_proxys_password_or_lone_user_name_is_a_secret() {
+        let secrets = proxy_secrets(Some("http://ann:p%40ss@proxy:3128"));
+        assert!(secrets.contains(&"p@ss".to_owned()) && secrets.contains(&"ann:p@ss".to_owned()));
+        let secrets = proxy_secrets(Some("http://KEY123:@proxy:8011"));
+        assert!(secrets.contains(&"KEY123".to_owned()), "{secrets:?}");
+        assert!(proxy_secrets(Some("proxy:3128"))
+            .iter()
+            .all(|s| !s.contains("proxy")));
+    }
+
+    #[test]
     fn resolve_arguments() {
         let (host, address) = parse_resolve("api.test:8443:127.0.0.1").expect("valid");
         assert_eq!(
