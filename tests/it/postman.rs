@@ -316,6 +316,11 @@ fn without_comments(yaml: &str) -> String {
 }
 
 fn import_to(source: &Path, out: &Path) -> String {
+    imported(source, out).0
+}
+
+/// `runner import postman SOURCE -o OUT`, which must succeed: the YAML written, and stderr.
+fn imported(source: &Path, out: &Path) -> (String, String) {
     let output = runner([
         "import".as_ref(),
         "postman".as_ref(),
@@ -324,7 +329,10 @@ fn import_to(source: &Path, out: &Path) -> String {
         out.as_os_str(),
     ]);
     assert_eq!(output.code, 0, "{}: {output:?}", source.display());
-    std::fs::read_to_string(out).expect("written")
+    (
+        std::fs::read_to_string(out).expect("written"),
+        output.stderr,
+    )
 }
 
 #[test]
@@ -628,15 +636,7 @@ fn literal_credentials_in_the_query_become_secret_inputs() {
  ]}"#,
     );
     let out = dir.path().join("query.yaml");
-    let output = runner([
-        "import".as_ref(),
-        "postman".as_ref(),
-        collection.as_os_str(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ]);
-    assert_eq!(output.code, 0, "{output:?}");
-    let yaml = std::fs::read_to_string(&out).expect("written");
+    let (yaml, stderr) = imported(&collection, &out);
     for secret in [
         "QK-pm-1111",
         "AT-pm-2222",
@@ -645,7 +645,7 @@ fn literal_credentials_in_the_query_become_secret_inputs() {
         "CS-pm-5555",
     ] {
         assert!(!yaml.contains(secret), "{secret}:\n{yaml}");
-        assert!(!output.stderr.contains(secret), "{}", output.stderr);
+        assert!(!stderr.contains(secret), "{}", stderr);
     }
     for wanted in [
         "query: { api_key: \"{{api_key}}\", page: 2 }",
@@ -661,9 +661,7 @@ fn literal_credentials_in_the_query_become_secret_inputs() {
             "{input}:\n{yaml}"
         );
     }
-    assert!(output
-        .stderr
-        .contains("read from the secret input `ACCESS_TOKEN`"));
+    assert!(stderr.contains("read from the secret input `ACCESS_TOKEN`"));
     let validated = runner(["validate".as_ref(), out.as_os_str()]);
     assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
 }
@@ -1141,15 +1139,7 @@ fn user_info_in_a_url_is_basic_auth_with_a_secret_password() {
         ),
     );
     let out = dir.path().join("userinfo.yaml");
-    let output = runner([
-        "import".as_ref(),
-        "postman".as_ref(),
-        collection.as_os_str(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ]);
-    assert_eq!(output.code, 0, "{output:?}");
-    let yaml = std::fs::read_to_string(&out).expect("written");
+    let (yaml, stderr) = imported(&collection, &out);
     for secret in [
         "s3cr3t",
         "pArts-pw-7",
@@ -1158,7 +1148,7 @@ fn user_info_in_a_url_is_basic_auth_with_a_secret_password() {
         "@127.0.0.1",
     ] {
         assert!(!yaml.contains(secret), "{secret}:\n{yaml}");
-        assert!(!output.stderr.contains(secret), "{}", output.stderr);
+        assert!(!stderr.contains(secret), "{}", stderr);
     }
     for wanted in [
         "basic: { username: admin, password: \"{{basic_password}}\" }",
@@ -1170,10 +1160,9 @@ fn user_info_in_a_url_is_basic_auth_with_a_secret_password() {
         assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
     }
     assert!(
-        output.stderr.contains("own auth · url")
-            && output.stderr.contains("1 thing not translated"),
+        stderr.contains("own auth · url") && stderr.contains("1 thing not translated"),
         "{}",
-        output.stderr
+        stderr
     );
     let validated = runner(["validate".as_ref(), out.as_os_str()]);
     assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
