@@ -46,9 +46,9 @@ pub enum CaptureSource {
 /// Why a capture found no value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaptureError {
-    /// The body is not JSON.
+    /// The body cannot be read as JSON.
     #[error("{0}")]
-    NotJson(#[from] super::NotJson),
+    Body(#[from] super::BodyError),
     /// The JSONPath matched nothing.
     #[error("JSONPath `{0}` matched nothing")]
     NoMatch(String),
@@ -82,7 +82,7 @@ impl CaptureError {
     /// The problem as a sentence, with any text of the response masked before it is cut.
     pub fn describe(&self, redactor: &crate::redact::Redactor) -> String {
         match self {
-            CaptureError::NotJson(not_json) => not_json.describe(redactor),
+            CaptureError::Body(error) => error.describe(redactor),
             other => other.to_string(),
         }
     }

@@ -11,6 +11,19 @@ use jsonpath_rust::query::queryable::Queryable;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
+use super::budget;
+
+/// What a node of a parsed body may take, as [`budget`] counts it: its slot in the list or
+/// object that holds it (with the member's name), twice over, as a list grows by doubling.
+pub(super) const DOCUMENT_NODE: usize =
+    2 * (std::mem::size_of::<Document<'static>>() + std::mem::size_of::<Cow<'static, str>>());
+
+/// What a node converted to a `serde_json::Value` may take, as [`budget`] counts it: its
+/// slot in the list or ordered map that holds it (with the entry's name, hash and index),
+/// twice over.
+pub(super) const VALUE_NODE: usize =
+    2 * (std::mem::size_of::<Value>() + std::mem::size_of::<String>() + 16);
+
 /// A JSON value borrowing its strings from the body it was parsed from.
 #[derive(Debug, Clone, Default)]
 pub enum Document<'a> {
@@ -30,20 +43,42 @@ pub enum Document<'a> {
 }
 
 impl Document<'_> {
-    /// The value as a `serde_json::Value` (a copy).
-    pub fn to_value(&self) -> Value {
-        match self {
+    /// The value as a `serde_json::Value` (a copy), each node counted against the reading's
+    /// allowance ([`budget`]): `None` once that has run out.
+    pub fn to_value(&self) -> Option<Value> {
+        let text = match self {
+            Document::String(s) => s.len(),
+            _ => 0,
+        };
+        if !budget::spend(VALUE_NODE + text) {
+            return None;
+        }
+        Some(match self {
             Document::Null => Value::Null,
             Document::Bool(b) => Value::Bool(*b),
             Document::Number(n) => Value::Number(n.clone()),
             Document::String(s) => Value::String(s.as_ref().to_owned()),
-            Document::Array(items) => Value::Array(items.iter().map(Document::to_value).collect()),
+            Document::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(Document::to_value)
+                    .collect::<Option<_>>()?,
+            ),
             Document::Object(members) => Value::Object(
                 members
                     .iter()
-                    .map(|(k, v)| (k.as_ref().to_owned(), v.to_value()))
-                    .collect::<Map<String, Value>>(),
+                    .map(|(k, v)| Some((k.as_ref().to_owned(), v.to_value()?)))
+                    .collect::<Option<Map<String, Value>>>()?,
             ),
+        })
+    }
+
+    /// How many nodes the value has (itself and everything in it).
+    pub fn nodes(&self) -> usize {
+        1 + match self {
+            Document::Array(items) => items.iter().map(Document::nodes).sum(),
+            Document::Object(members) => members.iter().map(|(_, v)| v.nodes()).sum(),
+            _ => 0,
         }
     }
 }
@@ -190,42 +225,52 @@ impl<'de> Visitor<'de> for DocumentVisitor {
         f.write_str("any JSON value")
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Document::Null)
+        node(Document::Null)
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Document::Bool(v))
+        node(Document::Bool(v))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Document::Number(v.into()))
+        node(Document::Number(v.into()))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Document::Number(v.into()))
+        node(Document::Number(v.into()))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Number::from_f64(v).map_or(Document::Null, Document::Number))
+        node(Number::from_f64(v).map_or(Document::Null, Document::Number))
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Document::String(Cow::Borrowed(v)))
+        node(Document::String(Cow::Borrowed(v)))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Document::String(Cow::Owned(v.to_owned())))
+        node(Document::String(Cow::Owned(v.to_owned())))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Document::String(Cow::Owned(v)))
+        node(Document::String(Cow::Owned(v)))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
-        Ok(Document::Array(items))
+        node(Document::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0));
         while let Some(Text(key)) = map.next_key()? {
             members.push((key, map.next_value()?));
         }
-        Ok(Document::Object(members))
+        node(Document::Object(members))
+    }
+}
+
+/// `document`, counted against the reading's allowance ([`budget`]); an error once that
+/// has run out, which stops the parse.
+pub(super) fn node<'a, E: de::Error>(document: Document<'a>) -> Result<Document<'a>, E> {
+    if budget::spend(DOCUMENT_NODE) {
+        Ok(document)
+    } else {
+        Err(E::custom(budget::STOPPED))
     }
 }
 
@@ -239,7 +284,7 @@ mod tests {
         let text = r#"{"a": [1, 2.5, "x\"y", true, null], "b": {"c": "plain"}, "a2": 18446744073709551615}"#;
         let document: Document<'_> = serde_json::from_str(text).expect("valid");
         assert_eq!(
-            document.to_value(),
+            document.to_value().expect("within the allowance"),
             json!({"a": [1, 2.5, "x\"y", true, null], "b": {"c": "plain"}, "a2": 18446744073709551615u64})
         );
         let Document::Object(members) = &document else {

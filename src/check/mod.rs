@@ -1,5 +1,6 @@
 //! Checks on a response: predicates, expectations, captures, and the one JSONPath wrapper.
 
+pub mod budget;
 pub mod capture;
 pub mod condition;
 pub mod document;
@@ -64,8 +65,31 @@ pub struct ResponseView<'a> {
     plan: OnceCell<Option<plan::BodyPlan>>,
     /// The pruned parse; `None` when it failed (the full parse then reports why).
     pruned: OnceCell<Option<Document<'a>>>,
-    document: OnceCell<Result<Document<'a>, NotJson>>,
-    json: OnceCell<Result<Value, NotJson>>,
+    document: OnceCell<Result<Document<'a>, BodyError>>,
+    json: OnceCell<Result<Value, BodyError>>,
+    /// What may still be built from the body.
+    allowance: budget::Allowance,
+}
+
+/// Why a check cannot read the body as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BodyError {
+    /// The body is not JSON.
+    #[error(transparent)]
+    NotJson(#[from] NotJson),
+    /// The body holds more JSON values than one reading of it may build.
+    #[error(transparent)]
+    TooLarge(#[from] budget::TooLarge),
+}
+
+impl BodyError {
+    /// The problem as a sentence, with any text of the body masked before it is cut.
+    pub fn describe(&self, redactor: &Redactor) -> String {
+        match self {
+            BodyError::NotJson(not_json) => not_json.describe(redactor),
+            BodyError::TooLarge(too_large) => too_large.to_string(),
+        }
+    }
 }
 
 /// The body is not JSON.
@@ -103,6 +127,7 @@ impl<'a> ResponseView<'a> {
             pruned: OnceCell::new(),
             document: OnceCell::new(),
             json: OnceCell::new(),
+            allowance: budget::Allowance::default(),
         }
     }
 
@@ -116,15 +141,19 @@ impl<'a> ResponseView<'a> {
     }
 
     /// The body parsed for JSONPath (borrowing from the body), at most once.
-    pub fn document(&self) -> Result<&Document<'a>, NotJson> {
+    pub fn document(&self) -> Result<&Document<'a>, BodyError> {
         let body: &'a [u8] = self.response.json_bytes();
         self.document
             .get_or_init(|| {
-                serde_json::from_slice(body).map_err(|e| NotJson {
-                    reason: e.to_string(),
-                    content_type: self.response.content_type().into_owned(),
-                    body: self.response.body.clone(),
-                })
+                match budget::within(&self.allowance, || serde_json::from_slice(body)) {
+                    Ok(Ok(document)) => Ok(document),
+                    Ok(Err(error)) => Err(BodyError::NotJson(NotJson {
+                        reason: error.to_string(),
+                        content_type: self.response.content_type().into_owned(),
+                        body: self.response.body.clone(),
+                    })),
+                    Err(too_large) => Err(too_large.into()),
+                }
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -132,9 +161,12 @@ impl<'a> ResponseView<'a> {
 
     /// The body as a `serde_json::Value`, for what needs the whole tree (a JSON Schema,
     /// `steps.<id>.json`); built from [`Self::document`], at most once.
-    pub fn json(&self) -> Result<&Value, NotJson> {
+    pub fn json(&self) -> Result<&Value, BodyError> {
         self.json
-            .get_or_init(|| self.document().map(Document::to_value))
+            .get_or_init(|| {
+                self.document()
+                    .and_then(|document| converted(document, &self.allowance))
+            })
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -146,6 +178,7 @@ impl<'a> ResponseView<'a> {
             response,
             json,
             document,
+            allowance,
             ..
         } = self;
         if let Some(json) = json.into_inner() {
@@ -153,13 +186,15 @@ impl<'a> ResponseView<'a> {
         }
         let document: Document<'_> = match document.into_inner() {
             Some(document) => document.ok()?,
-            None => serde_json::from_slice(response.json_bytes()).ok()?,
+            None => budget::within(&allowance, || serde_json::from_slice(response.json_bytes()))
+                .ok()?
+                .ok()?,
         };
-        Some(document.to_value())
+        converted(&document, &allowance).ok()
     }
 
     /// The nodes `path` selects in the body, as values.
-    pub fn select(&self, path: &jsonpath::JsonPath) -> Result<Vec<Value>, NotJson> {
+    pub fn select(&self, path: &jsonpath::JsonPath) -> Result<Vec<Value>, BodyError> {
         let document = match self.document.get() {
             Some(full) => full.as_ref().map_err(Clone::clone)?,
             None => match self.pruned_for(path) {
@@ -167,11 +202,16 @@ impl<'a> ResponseView<'a> {
                 None => self.document()?,
             },
         };
-        Ok(path
-            .query(document)
-            .into_iter()
-            .map(Document::to_value)
-            .collect())
+        let nodes = path.query(document);
+        budget::within(&self.allowance, || {
+            nodes
+                .into_iter()
+                .map(Document::to_value)
+                .collect::<Option<Vec<_>>>()
+        })
+        .ok()
+        .flatten()
+        .ok_or(BodyError::TooLarge(budget::TooLarge))
     }
 
     /// The body parsed as far as the view's queries read, when `path` is one of them and the
@@ -191,7 +231,9 @@ impl<'a> ResponseView<'a> {
                 // Invalid UTF-8 anywhere is refused, as the full parse refuses it (which
                 // then says where).
                 let text = simdutf8::basic::from_utf8(body).ok()?;
-                pruned::parse(text, plan).ok()
+                budget::within(&self.allowance, || pruned::parse(text, plan).ok())
+                    .ok()
+                    .flatten()
             })
             .as_ref()
     }
@@ -200,4 +242,12 @@ impl<'a> ResponseView<'a> {
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.response.body)
     }
+}
+
+/// `document` as a `serde_json::Value`, within one reading's allowance.
+fn converted(document: &Document<'_>, allowance: &budget::Allowance) -> Result<Value, BodyError> {
+    budget::within(allowance, || document.to_value())
+        .ok()
+        .flatten()
+        .ok_or(BodyError::TooLarge(budget::TooLarge))
 }

@@ -17,15 +17,21 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::document::{Document, DocumentVisitor, Text};
+use super::budget;
+use super::document::{node, Document, DocumentVisitor, Text, DOCUMENT_NODE};
 use super::plan::{BodyPlan, Need, Parts};
 
 /// Parses `text` as far as `plan` needs. The error is serde_json's, as a full parse would
 /// report it.
 pub fn parse<'a>(text: &'a str, plan: &BodyPlan) -> serde_json::Result<Document<'a>> {
+    let before = budget::checkpoint();
     match super::scan::parse(text, plan) {
         Some(document) => Ok(document),
-        None => parse_with_serde(text, plan),
+        None => {
+            // What the scan built is dropped: serde's parse starts from the same allowance.
+            before.rewind();
+            parse_with_serde(text, plan)
+        }
     }
 }
 
@@ -92,7 +98,7 @@ impl<'de> Visitor<'de> for PartsVisitor<'_> {
                 }
             }
         }
-        Ok(Document::Object(members))
+        node(Document::Object(members))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         match (&self.0.every, &self.0.tail) {
@@ -119,7 +125,10 @@ fn prefix<'de, A: SeqAccess<'de>>(parts: &Parts, mut seq: A) -> Result<Document<
             .and_then(|i| parts.indices.get(&i));
         let item = match need {
             Some(need) => seq.next_element_seed(Pruned(need))?,
-            None => seq.next_element::<Skip>()?.map(|Skip| Document::Null),
+            None => match seq.next_element::<Skip>()? {
+                Some(Skip) => Some(node(Document::Null)?),
+                None => None,
+            },
         };
         match item {
             Some(item) => items.push(item),
@@ -127,7 +136,7 @@ fn prefix<'de, A: SeqAccess<'de>>(parts: &Parts, mut seq: A) -> Result<Document<
         }
         index += 1;
     }
-    Ok(Document::Array(items))
+    node(Document::Array(items))
 }
 
 /// An array a wildcard or slice goes through: every element, each as far as its index (if
@@ -150,7 +159,7 @@ fn every_element<'de, A: SeqAccess<'de>>(
         }
         index += 1;
     }
-    Ok(Document::Array(items))
+    node(Document::Array(items))
 }
 
 /// An array the plan names by a negative index: as long as it is, with the elements the
@@ -177,7 +186,9 @@ fn whole_length<'de, A: SeqAccess<'de>>(
             None => match seq.next_element_seed(Pruned(tail))? {
                 Some(item) => {
                     if recent.len() == last {
-                        recent.pop_front();
+                        if let Some((_, dropped)) = recent.pop_front() {
+                            budget::refund(dropped.nodes() * DOCUMENT_NODE);
+                        }
                     }
                     if last > 0 {
                         recent.push_back((index, item));
@@ -188,11 +199,14 @@ fn whole_length<'de, A: SeqAccess<'de>>(
         }
         index += 1;
     }
+    if !budget::spend(index.saturating_mul(DOCUMENT_NODE)) {
+        return Err(de::Error::custom(budget::STOPPED));
+    }
     let mut items = vec![Document::Null; index];
     for (at, item) in named.into_iter().chain(recent) {
         items[at] = item;
     }
-    Ok(Document::Array(items))
+    node(Document::Array(items))
 }
 
 /// A value read and dropped: decoded like any other (so it is refused where a full parse

@@ -15,9 +15,9 @@ use std::collections::VecDeque;
 
 use serde::Deserialize as _;
 
-use super::document::{Document, Text};
+use super::document::{Document, Text, DOCUMENT_NODE};
 use super::plan::{BodyPlan, Need, Parts};
-use super::structural;
+use super::{budget, structural};
 
 /// `text` parsed as far as `plan` needs, or `None` when serde's pruned parse must judge it.
 pub fn parse<'a>(text: &'a str, plan: &BodyPlan) -> Option<Document<'a>> {
@@ -94,6 +94,7 @@ impl<'a> Scan<'a> {
             b'"' => {
                 self.at += 1;
                 if !self.string_body()? {
+                    budget::spend(DOCUMENT_NODE).then_some(())?;
                     return Some(Document::String(Cow::Borrowed(
                         &self.text[start + 1..self.at - 1],
                     )));
@@ -101,6 +102,7 @@ impl<'a> Scan<'a> {
             }
             b't' | b'f' | b'n' => {
                 self.skip()?;
+                budget::spend(DOCUMENT_NODE).then_some(())?;
                 return Some(match &self.bytes[start..self.at] {
                     b"true" => Document::Bool(true),
                     b"false" => Document::Bool(false),
@@ -128,6 +130,7 @@ impl<'a> Scan<'a> {
             }
         }
         self.depth -= 1;
+        budget::spend(DOCUMENT_NODE).then_some(())?;
         Some(Document::Object(members))
     }
 
@@ -205,6 +208,7 @@ impl<'a> Scan<'a> {
             (None, Some(tail)) => self.whole_length(parts, tail)?,
         };
         self.depth -= 1;
+        budget::spend(DOCUMENT_NODE).then_some(())?;
         Some(Document::Array(items))
     }
 
@@ -226,6 +230,7 @@ impl<'a> Scan<'a> {
                 Some(need) => self.value(need)?,
                 None => {
                     self.skip()?;
+                    budget::spend(DOCUMENT_NODE).then_some(())?;
                     Document::Null
                 }
             };
@@ -253,7 +258,7 @@ impl<'a> Scan<'a> {
     fn whole_length(&mut self, parts: &Parts, tail: &Need) -> Option<Vec<Document<'a>>> {
         let last = parts.kept_suffix();
         let mut named = Vec::new();
-        let mut recent = VecDeque::new();
+        let mut recent: VecDeque<(usize, Document<'a>)> = VecDeque::new();
         let mut index = 0usize;
         let mut first = true;
         while self.next_element(&mut first)? {
@@ -265,7 +270,9 @@ impl<'a> Scan<'a> {
                 None => {
                     let item = self.value(tail)?;
                     if recent.len() == last {
-                        recent.pop_front();
+                        if let Some((_, dropped)) = recent.pop_front() {
+                            budget::refund(dropped.nodes() * DOCUMENT_NODE);
+                        }
                     }
                     if last > 0 {
                         recent.push_back((index, item));
@@ -274,6 +281,7 @@ impl<'a> Scan<'a> {
             }
             index += 1;
         }
+        budget::spend(index.saturating_mul(DOCUMENT_NODE)).then_some(())?;
         let mut items = vec![Document::Null; index];
         for (at, item) in named.into_iter().chain(recent) {
             items[at] = item;

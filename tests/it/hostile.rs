@@ -216,3 +216,53 @@ fn yaml_nested_beyond_the_limit_is_refused_at_once_with_its_place() {
     let output = runner(["validate".as_ref(), path.as_os_str()]);
     assert_eq!(output.code, 0, "{output:?}");
 }
+
+#[test]
+fn a_body_of_more_json_values_than_runner_keeps_fails_its_step_within_bounded_memory() {
+    // 25,000,001 zeros (50 MB): what `$[*]` keeps of them took more than 4 GB, and a
+    // 200 MB body of small objects more than 10 GB (the system killed the run). What is
+    // built from one body is now bounded; past the bound the step fails and says what to
+    // do, and a path that names little still reads the same body.
+    let Some(prlimit) = prlimit() else { return };
+    let address = server();
+    let fixture = Fixture::new();
+    let collection = fixture.file(
+        "zeros.yaml",
+        &format!(
+            "name: Zeros\nsteps:\n  - name: first\n    request: {{ url: \"http://{address}/zeros/25000001\" }}\n    expect: {{ jsonpath: {{ \"$[0]\": 0 }} }}\n  - name: every\n    request: {{ url: \"http://{address}/zeros/25000001\" }}\n    capture: {{ all: {{ jsonpath: \"$[*]\", all: true }} }}\n"
+        ),
+    );
+    let binary = std::env::var_os("RUNNER_TEST_BINARY")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_runner").into());
+    // 3 GB of address space; one malloc arena so that the cap measures what is used.
+    let output = std::process::Command::new(prlimit)
+        .arg("--as=3000000000")
+        .arg("--")
+        .arg(binary)
+        .args(["run", "--color", "never"])
+        .arg(&collection)
+        .env("MALLOC_ARENA_MAX", "1")
+        .output()
+        .expect("prlimit runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("1 passed, 1 failed"), "{stdout}");
+    assert!(
+        stdout.contains("holds more JSON values than runner keeps from one response (2 GiB")
+            && stdout.contains("`$[0:1000]` rather than `$[*]`"),
+        "{stdout}"
+    );
+}
+
+/// `prlimit` (util-linux), when it is installed.
+fn prlimit() -> Option<&'static str> {
+    let found = std::process::Command::new("prlimit")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("skipped: no prlimit to cap the memory of runner with");
+    }
+    found.then_some("prlimit")
+}

@@ -72,10 +72,15 @@ fn passes(case: &Case, mode: Mode) -> bool {
             let Ok(document) = serde_json::from_str::<Document<'_>>(&text) else {
                 return false;
             };
-            path.query(&document)
+            let Some(values) = path
+                .query(&document)
                 .into_iter()
                 .map(Document::to_value)
                 .collect()
+            else {
+                return false;
+            };
+            values
         }
         Mode::Pruned => match pruned_and_full(case, &path).0 {
             Ok(got) => got,
@@ -89,7 +94,7 @@ fn passes(case: &Case, mode: Mode) -> bool {
     }
 }
 
-type Answer = Result<Vec<Value>, runner::check::NotJson>;
+type Answer = Result<Vec<Value>, runner::check::BodyError>;
 
 /// The case's answer from a view that parses the body only as far as the selector reads, and
 /// from one that parses all of it.

@@ -38,6 +38,7 @@ fn app() -> Router {
         .route("/redirect", get(|| async { Redirect::to("/text") }))
         .route("/slow", get(slow))
         .route("/big", get(|| async { "x".repeat(1 << 20) }))
+        .route("/zeros/{count}", get(zeros))
         .route("/sleep/{ms}", get(sleep))
         .route("/sleep/{ms}/{key}", get(counted_sleep))
         .route("/flaky/{key}/{failures}", get(flaky))
@@ -184,6 +185,17 @@ async fn items(headers: HeaderMap) -> Response {
         ])),
     )
         .into_response()
+}
+
+/// A JSON array of `count` zeros: the most JSON values for its size.
+async fn zeros(UrlPath(count): UrlPath<usize>) -> ([(&'static str, &'static str); 1], String) {
+    let mut body = String::with_capacity(2 * count + 2);
+    body.push('[');
+    for i in 0..count {
+        body.push_str(if i == 0 { "0" } else { ",0" });
+    }
+    body.push(']');
+    ([("content-type", "application/json")], body)
 }
 
 async fn status(UrlPath(code): UrlPath<u16>) -> StatusCode {
