@@ -65,9 +65,13 @@ pub(super) fn configure(
         builder = builder.identity(identity);
     }
     if let Some(proxy) = &options.proxy {
-        let parsed = reqwest::Proxy::all(proxy)
+        let url = checked_proxy(proxy).map_err(ClientError::Argument)?;
+        let parsed = reqwest::Proxy::all(url)
             .map_err(|e| {
-                ClientError::Argument(format!("--proxy `{proxy}` is not a proxy URL: {e}"))
+                ClientError::Argument(format!(
+                    "--proxy `{}` is not a proxy URL: {e}",
+                    without_password(proxy)
+                ))
             })?
             .no_proxy(reqwest::NoProxy::from_env());
         builder = builder.proxy(parsed);
@@ -191,6 +195,48 @@ fn proxy_url(proxy: &str) -> Option<reqwest::Url> {
     }
 }
 
+/// `--proxy`'s URL, when runner can send through it: an `http://` or `https://` proxy with a
+/// host (`http://` when it names no scheme, as in curl). The error names the URL without its
+/// password.
+fn checked_proxy(proxy: &str) -> Result<reqwest::Url, String> {
+    let shown = without_password(proxy);
+    let url = proxy_url(proxy).ok_or_else(|| {
+        format!(
+            "--proxy `{shown}` is not a proxy URL; write it as `http://[USER:PASSWORD@]HOST:PORT`"
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "--proxy `{shown}`: runner sends through `http://` and `https://` proxies, not \
+             `{}://`",
+            url.scheme()
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!(
+            "--proxy `{shown}` names no host; write it as `http://[USER:PASSWORD@]HOST:PORT`"
+        ));
+    }
+    Ok(url)
+}
+
+/// `proxy` as written, with the password in its user info (`user:password@`) replaced by
+/// `***`: for messages, which must not show it whether or not the URL parses.
+fn without_password(proxy: &str) -> String {
+    let authority = proxy.find("://").map_or(0, |at| at + 3);
+    let end = proxy[authority..]
+        .find(['/', '?', '#'])
+        .map_or(proxy.len(), |at| authority + at);
+    let Some(at) = proxy[authority..end].rfind('@').map(|at| authority + at) else {
+        return proxy.to_owned();
+    };
+    match proxy[authority..at].find(':') {
+        Some(colon) => format!("{}***{}", &proxy[..authority + colon + 1], &proxy[at..]),
+        // A user name alone may be a key (`http://KEY@proxy`).
+        None => format!("{}***{}", &proxy[..authority], &proxy[at..]),
+    }
+}
+
 /// `host:port` of a proxy URL (`http://user:secret@proxy:3128` gives `proxy:3128`).
 fn proxy_address(proxy: &str) -> Option<String> {
     let url = proxy_url(proxy)?;
@@ -204,6 +250,37 @@ fn proxy_address(proxy: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_proxy_url_in_a_message_never_shows_its_password() {
+        for (written, shown) in [
+            ("http://ann:p%40ss@proxy:3128", "http://ann:***@proxy:3128"),
+            ("ann:pass@proxy:3128", "ann:***@proxy:3128"),
+            ("http://KEY@proxy", "http://***@proxy"),
+            ("http://ann:se@cret@:bad", "http://ann:***@:bad"),
+            ("http://proxy:3128/a@b", "http://proxy:3128/a@b"),
+            ("http://proxy:3128", "http://proxy:3128"),
+        ] {
+            assert_eq!(without_password(written), shown);
+        }
+    }
+
+    #[test]
+    fn only_http_and_https_proxies_with_a_host_are_taken() {
+        assert!(checked_proxy("http://ann:pw@proxy:3128").is_ok());
+        assert!(checked_proxy("https://proxy").is_ok());
+        assert!(checked_proxy("proxy:3128").is_ok());
+        for (written, says) in [
+            ("ftp://ann:Secret-99@proxy:21", "not `ftp://`"),
+            ("socks5://ann:Secret-99@proxy:1080", "not `socks5://`"),
+            ("http://ann:Secret-99@:bad", "is not a proxy URL"),
+            ("http://ann:Secret-99@[::1", "is not a proxy URL"),
+        ] {
+            let error = checked_proxy(written).expect_err(written);
+            assert!(error.contains(says), "{error}");
+            assert!(!error.contains("Secret-99"), "{error}");
+        }
+    }
 
     #[test]
     fn a_proxys_password_or_lone_user_name_is_a_secret() {

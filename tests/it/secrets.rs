@@ -908,6 +908,40 @@ fn a_proxys_credentials_are_masked_on_every_channel() {
 }
 
 #[test]
+fn a_proxy_url_runner_cannot_use_is_refused_without_its_password_and_sends_nothing() {
+    // `--proxy ftp://…` was ignored (the request went straight to the server), and a URL
+    // that did not parse was repeated whole in the error, password and all.
+    let secret = "ProxyPw-5678";
+    let address = crate::support::server();
+    let fixture = Fixture::new();
+    let collection = fixture.file(
+        "direct.yaml",
+        &format!(
+            "name: Direct\nsteps:\n  - name: a\n    request: {{ url: \"http://{address}/hit/bad-proxy\" }}\n"
+        ),
+    );
+    for (proxy, says) in [
+        (format!("ftp://user:{secret}@127.0.0.1:21"), "not `ftp://`"),
+        (format!("http://user:{secret}@:bad"), "is not a proxy URL"),
+    ] {
+        let output = crate::support::runner([
+            "run".as_ref(),
+            "--proxy".as_ref(),
+            proxy.as_ref(),
+            collection.as_os_str(),
+        ]);
+        assert_eq!(output.code, 2, "{output:?}");
+        assert!(output.stderr.contains(says), "{output:?}");
+        assert!(output.stderr.contains("user:***@"), "{output:?}");
+        assert!(
+            !output.stderr.contains(secret) && !output.stdout.contains(secret),
+            "{output:?}"
+        );
+    }
+    assert_eq!(crate::support::hits("bad-proxy"), 0);
+}
+
+#[test]
 fn pieces_a_capture_cuts_out_of_a_secret_are_masked() {
     let fixture = Fixture::new();
     let (output, channels) = run_everywhere(
