@@ -146,11 +146,14 @@ fn render_step(collection: &Collection, index: usize, variables: &Variables) -> 
     .expect("valid url");
     if !request.query.is_empty() {
         let mut pairs = url.query_pairs_mut();
-        for (name, template) in &request.query {
-            pairs.append_pair(
-                name,
-                &templates.render_text(template, context).expect("renders"),
-            );
+        for (name, parameter) in &request.query {
+            for (_, template) in parameter.templates() {
+                templates
+                    .render_each(template, context, |value| {
+                        pairs.append_pair(name, value);
+                    })
+                    .expect("renders");
+            }
         }
     }
     let mut headers = reqwest::header::HeaderMap::with_capacity(request.headers.len());

@@ -281,8 +281,8 @@ pub struct Request {
     pub method: Method,
     /// The URL.
     pub url: Template,
-    /// Query parameters.
-    pub query: Vec<(String, Template)>,
+    /// Query parameters, in order.
+    pub query: Vec<(String, Parameter)>,
     /// Headers: the collection defaults merged with the step's own (the step wins).
     pub headers: Vec<(String, Template)>,
     /// The body.
@@ -309,10 +309,33 @@ pub enum Body {
     Text(Template),
     /// `body_file`: the resolved path, checked at load.
     File(PathBuf),
-    /// `form`: name → value.
-    Form(Vec<(String, Template)>),
+    /// `form`: name → value, in order.
+    Form(Vec<(String, Parameter)>),
     /// `multipart`.
     Multipart(Vec<MultipartPart>),
+}
+
+/// The value of a query parameter or form field: sent once, or once per value.
+pub enum Parameter {
+    /// One value; where it is exactly one `{{var}}` holding a list, sent once per element.
+    One(Template),
+    /// A list written in the collection: each value in turn (each may hold a list as `One`
+    /// does).
+    Many(Box<[Template]>),
+}
+
+impl Parameter {
+    /// Its templates, with where each is written below the parameter's field (`None` for a
+    /// single value, the index for a list's element).
+    pub fn templates(&self) -> impl Iterator<Item = (Option<usize>, &Template)> {
+        let (one, many): (Option<&Template>, &[Template]) = match self {
+            Parameter::One(template) => (Some(template), &[]),
+            Parameter::Many(templates) => (None, templates),
+        };
+        one.map(|t| (None, t))
+            .into_iter()
+            .chain(many.iter().enumerate().map(|(i, t)| (Some(i), t)))
+    }
 }
 
 /// One field of a multipart body.

@@ -6,7 +6,7 @@ use handlebars::Context;
 use serde_json::Value;
 
 use super::result::{SentRequest, StepError};
-use crate::collection::{ApiKeyPlace, Auth, Body, FieldPath, PartContent};
+use crate::collection::{ApiKeyPlace, Auth, Body, FieldPath, Parameter, PartContent};
 use crate::http::oauth2::TokenRequest;
 use crate::http::{
     Credentials, OutgoingBody, OutgoingPart, OutgoingPartContent, OutgoingRequest, Response,
@@ -28,6 +28,38 @@ impl Renderer<'_> {
             .map_err(|e| StepError::render(&at, e))
     }
 
+    /// Gives each text of a query parameter or form field to `each`, in order; a failure is
+    /// at `at` (an element of a list at its index).
+    pub(super) fn parameter(
+        &self,
+        parameter: &Parameter,
+        at: impl Fn() -> FieldPath,
+        mut each: impl FnMut(&str),
+    ) -> Result<(), StepError> {
+        match parameter {
+            Parameter::One(template) => self.each(template, &at, &mut each),
+            Parameter::Many(templates) => {
+                templates
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(index, template)| {
+                        self.each(template, &|| at().index(index), &mut each)
+                    })
+            }
+        }
+    }
+
+    fn each(
+        &self,
+        template: &Template,
+        at: &dyn Fn() -> FieldPath,
+        each: &mut impl FnMut(&str),
+    ) -> Result<(), StepError> {
+        self.templates
+            .render_each(template, self.context, each)
+            .map_err(|e| StepError::render(&at(), e))
+    }
+
     /// The body.
     pub(super) fn body(&self, body: &Body) -> Result<OutgoingBody, StepError> {
         Ok(match body {
@@ -44,11 +76,11 @@ impl Renderer<'_> {
             Body::File(path) => OutgoingBody::File(path.clone()),
             Body::Form(fields) => {
                 let mut form = url::form_urlencoded::Serializer::new(String::new());
-                for (name, template) in fields {
-                    form.append_pair(
-                        name,
-                        &self.text(template, self.field.key("form").key(name.to_owned()))?,
-                    );
+                for (name, parameter) in fields {
+                    let at = || self.field.key("form").key(name.to_owned());
+                    self.parameter(parameter, at, |value| {
+                        form.append_pair(name, value);
+                    })?;
                 }
                 OutgoingBody::Bytes(Bytes::from(form.finish()))
             }

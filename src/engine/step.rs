@@ -459,13 +459,24 @@ fn render(
             url
         }
     };
+    let renderer = super::request::Renderer {
+        templates,
+        context,
+        field: field.clone(),
+    };
     if !request.query.is_empty() {
+        let written = url.query().is_some();
         let mut pairs = url.query_pairs_mut();
-        for (name, template) in &request.query {
-            pairs.append_pair(
-                name,
-                &text(template, &|| field.key("query").key(name.to_owned()))?,
-            );
+        for (name, parameter) in &request.query {
+            let at = || field.key("query").key(name.to_owned());
+            renderer.parameter(parameter, at, |value| {
+                pairs.append_pair(name, value);
+            })?;
+        }
+        drop(pairs);
+        // Only empty lists: no `?` the URL did not have.
+        if !written && url.query() == Some("") {
+            url.set_query(None);
         }
     }
     let mut headers = HeaderMap::with_capacity(request.headers.len());
@@ -476,11 +487,6 @@ fn render(
             http::header(name, &value).map_err(|message| StepError::render(&at(), message))?;
         headers.append(name, value);
     }
-    let renderer = super::request::Renderer {
-        templates,
-        context,
-        field: field.clone(),
-    };
     let body = renderer.body(&request.body)?;
     let auth = request
         .auth

@@ -25,6 +25,23 @@ fn key_values(pairs: impl IntoIterator<Item = (String, String)>) -> Value {
     )
 }
 
+/// The name → value pairs of a `query` or `form` map, in order: a list is one pair per value,
+/// which Postman sends as the name repeated.
+fn parameter_pairs(map: &Object, place: &str, cx: &mut Context<'_>) -> Vec<(String, String)> {
+    let mut pairs = Vec::with_capacity(map.len());
+    for (name, value) in map {
+        let name = cx.text(name, place);
+        let values = match value {
+            Value::Array(values) => values.as_slice(),
+            one => std::slice::from_ref(one),
+        };
+        for value in values {
+            pairs.push((name.clone(), cx.text(&scalar_text(value), place)));
+        }
+    }
+    pairs
+}
+
 pub(super) fn collection(root: &Object, base: &Path) -> Exported {
     let empty = Object::new();
     let inputs = root
@@ -405,13 +422,9 @@ fn request_value(request: &Object, default_headers: &Object, cx: &mut Context<'_
                 );
             }
             "form" => {
-                let fields: Vec<(String, String)> = value
+                let fields = value
                     .as_object()
-                    .map(|map| {
-                        map.iter()
-                            .map(|(k, v)| (cx.text(k, "body"), cx.text(&scalar_text(v), "body")))
-                            .collect()
-                    })
+                    .map(|map| parameter_pairs(map, "body", cx))
                     .unwrap_or_default();
                 body = Some(json!({ "mode": "urlencoded", "urlencoded": key_values(fields) }));
             }
@@ -511,14 +524,10 @@ fn url_value(request: &Object, cx: &mut Context<'_>) -> Value {
         &request.get("url").map(scalar_text).unwrap_or_default(),
         "url",
     );
-    let query: Vec<(String, String)> = request
+    let query = request
         .get("query")
         .and_then(Value::as_object)
-        .map(|map| {
-            map.iter()
-                .map(|(k, v)| (cx.text(k, "query"), cx.text(&scalar_text(v), "query")))
-                .collect()
-        })
+        .map(|map| parameter_pairs(map, "query", cx))
         .unwrap_or_default();
     let mut raw = url.clone();
     if !query.is_empty() {

@@ -117,56 +117,23 @@ fn fields(list: &[KeyValue]) -> Vec<&KeyValue> {
         .collect()
 }
 
-fn duplicated(fields: &[&KeyValue]) -> Option<String> {
-    fields.iter().enumerate().find_map(|(i, field)| {
-        fields[..i]
-            .iter()
-            .any(|other| other.key == field.key)
-            .then(|| field.key.clone().unwrap_or_default())
-    })
-}
-
 fn urlencoded(list: &[KeyValue], cx: &mut Context) -> Option<Converted> {
     let fields = fields(list);
     if fields.is_empty() {
         return None;
     }
-    if duplicated(&fields).is_some() {
-        // A map cannot repeat a field: send the encoded text itself.
-        let encode = |text: &str| {
-            percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC)
-                .to_string()
-        };
-        let pairs: Vec<String> = fields
-            .iter()
-            .map(|field| {
-                let key = field.key.clone().unwrap_or_default();
-                let value = cx.field_value(&key, &field.value_text(), "body");
-                let key = cx.text(&key, "body");
-                // Templates must survive the encoding.
-                let encode_keeping = |text: &str| {
-                    if text.contains("{{") {
-                        text.to_owned()
-                    } else {
-                        encode(text)
-                    }
-                };
-                format!("{}={}", encode_keeping(&key), encode_keeping(&value))
-            })
-            .collect();
-        return Some(Converted {
-            field: "body",
-            value: Node::from(pairs.join("&")),
-            content_type: Some("application/x-www-form-urlencoded".to_owned()),
-            implied_type: None,
-        });
-    }
+    let pairs: Vec<(String, Node)> = fields
+        .into_iter()
+        .map(|field| {
+            let postman_key = field.key.as_deref().unwrap_or_default();
+            let value = cx.field_value(postman_key, &field.value_text(), "body");
+            (cx.text(postman_key, "body"), Node::from(value))
+        })
+        .collect();
+    // A repeated field is a list of its values (see `params`).
     let mut map = Map::inline();
-    for field in fields {
-        let postman_key = field.key.as_deref().unwrap_or_default();
-        let value = cx.field_value(postman_key, &field.value_text(), "body");
-        let key = cx.text(postman_key, "body");
-        map.insert(key, value);
+    for (key, values) in super::params::grouped(pairs) {
+        map.insert(key, super::params::one_or_list(values));
     }
     Some(Converted {
         field: "form",

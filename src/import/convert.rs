@@ -649,8 +649,9 @@ fn request_step(
     out.insert("url", converted.url);
     if !converted.query.is_empty() {
         let mut query = Map::inline();
-        for (key, value) in converted.query {
-            query.insert(key, Node::Scalar(value));
+        for (key, values) in converted.query {
+            let values = values.into_iter().map(Node::Scalar).collect();
+            query.insert(key, super::params::one_or_list(values));
         }
         out.insert("query", Node::Map(query));
     }

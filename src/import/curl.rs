@@ -837,19 +837,16 @@ fn text_body(data: &str, content_type: &str) -> Body {
 }
 
 /// `a=1&b=2` as fields, when it is a form runner re-encodes to the same bytes' meaning:
-/// every pair has `=`, names are distinct.
+/// every pair has `=` (a repeated name is written as a list of its values).
 pub fn form_fields(data: &str) -> Option<Vec<(String, String)>> {
     if data.is_empty() || data.split('&').any(|pair| !pair.contains('=')) {
         return None;
     }
-    let fields: Vec<(String, String)> = url::form_urlencoded::parse(data.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let distinct = fields
-        .iter()
-        .enumerate()
-        .all(|(i, (k, _))| fields[..i].iter().all(|(other, _)| other != k));
-    distinct.then_some(fields)
+    Some(
+        url::form_urlencoded::parse(data.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -409,16 +409,12 @@ fn body(post: &PostData, name: &str, report: &mut Report) -> Body {
     }
     if base == "application/x-www-form-urlencoded" {
         let fields = if !post.params.is_empty() {
-            let fields: Vec<(String, String)> = post
-                .params
-                .iter()
-                .map(|p| (decode(&p.name), decode(&p.text())))
-                .collect();
-            let distinct = fields
-                .iter()
-                .enumerate()
-                .all(|(i, (k, _))| fields[..i].iter().all(|(o, _)| o != k));
-            distinct.then_some(fields)
+            Some(
+                post.params
+                    .iter()
+                    .map(|p| (decode(&p.name), decode(&p.text())))
+                    .collect(),
+            )
         } else {
             super::curl::form_fields(&text)
         };
@@ -504,26 +500,12 @@ fn from_params(post: &PostData, json: bool, name: &str, report: &mut Report) -> 
         .map(|(k, v)| (k, scalar_text(&v)))
         .collect();
     let mime = post.mime_type.trim();
-    if !repeated.is_empty() {
-        let encoded: String = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(&fields)
-            .finish();
-        report.note(
-            name,
-            "body",
-            format!(
-                "the `{mime}` body was recorded only as `params` (no `text`): sent as the \
-                 form-encoded text of the parameters"
-            ),
-        );
-        return Body::Text(encoded);
-    }
     report.note(
         name,
         "body",
         format!(
             "the `{mime}` body was recorded only as `params` (no `text`): sent as a form of the \
-             parameters"
+             parameters (a repeated name as a list of its values)"
         ),
     );
     Body::Form(fields)

@@ -17,6 +17,7 @@ pub mod credential;
 pub mod curl;
 pub mod har;
 pub mod openapi;
+pub mod params;
 pub mod postman;
 pub mod script;
 pub mod shell;

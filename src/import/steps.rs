@@ -238,10 +238,11 @@ pub fn write(requests: &[Request], collection: &Collection, mut report: Report) 
 enum Query {
     /// None.
     None,
-    /// A plain list of distinct names: the step's `query` map (decoded).
+    /// A plain list of names and values: the step's `query` map (decoded; a repeated name
+    /// a list).
     Map(Vec<(String, String)>),
-    /// Text kept after the URL's `?`, as recorded: a name repeats or has no `=`, or the URL
-    /// does not parse.
+    /// Text kept after the URL's `?`, as recorded: a name has no `=`, or the URL does not
+    /// parse.
     Text(String),
 }
 
@@ -283,13 +284,9 @@ fn url_parts(url: &str, origins: &mut IndexMap<String, String>) -> (String, Quer
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    let distinct = pairs
-        .iter()
-        .enumerate()
-        .all(|(i, (k, _))| pairs[..i].iter().all(|(other, _)| other != k));
-    // A query the map would send differently (repeated names, a name without `=`) stays.
+    // A query the map would send differently (a name without `=`) stays.
     let plain = query.split('&').all(|pair| pair.contains('='));
-    if distinct && plain && !pairs.is_empty() {
+    if plain && !pairs.is_empty() {
         (prefix, Query::Map(pairs))
     } else {
         (prefix, Query::Text(query.to_owned()))
@@ -317,12 +314,7 @@ fn step(
         Query::None => out.insert("url", url),
         Query::Map(pairs) => {
             out.insert("url", url);
-            let mut map = Map::inline();
-            for (key, value) in pairs {
-                let value = lift_field(&key, &value, QUERY, secrets);
-                map.insert(key, value);
-            }
-            out.insert("query", Node::Map(map));
+            out.insert("query", fields(pairs, QUERY, secrets));
         }
         Query::Text(text) => {
             let text = credential::replace_in_query(&text, |name, value| {
@@ -509,13 +501,7 @@ fn step(
     match &request.body {
         Body::None => {}
         Body::Json(value) => out.insert("json", from_json(&lift_json(value, None, secrets))),
-        Body::Form(fields) => {
-            let mut form = Map::inline();
-            for (key, value) in fields {
-                form.insert(key.clone(), lift_field(key, value, BODY, secrets));
-            }
-            out.insert("form", Node::Map(form));
-        }
+        Body::Form(pairs) => out.insert("form", fields(pairs.clone(), BODY, secrets)),
         Body::Multipart(parts) => {
             let mut multipart = Map::block();
             for part in parts {
@@ -605,6 +591,20 @@ fn push_cookie(map: &mut Map, name: &str, value: &str, secrets: &mut Secrets) {
 const BODY: &str = "a request body";
 /// ...or a URL's query.
 const QUERY: &str = "a URL's query";
+
+/// Query parameters or form fields found in `place` as a `query` or `form` map: a repeated
+/// name a list of its values (see `params`), credentials lifted ([`lift_field`]).
+fn fields(pairs: Vec<(String, String)>, place: &str, secrets: &mut Secrets) -> Node {
+    let mut map = Map::inline();
+    for (key, values) in super::params::grouped(pairs) {
+        let values = values
+            .iter()
+            .map(|value| Node::from(lift_field(&key, value, place, secrets)))
+            .collect();
+        map.insert(key, super::params::one_or_list(values));
+    }
+    Node::Map(map)
+}
 
 /// A body field or query parameter named like a credential (`password`, `application_token`,
 /// `api_key`) holding a literal: a variable read from a secret input.
@@ -730,11 +730,48 @@ mod tests {
     }
 
     #[test]
-    fn repeated_query_names_stay_in_the_url() {
+    fn repeated_query_names_and_form_fields_become_lists() {
+        let request = Request {
+            name: "POST /p".into(),
+            method: "POST".into(),
+            url: "http://h:8/p?a=1&b=2&a=3&token=t0k-1&token=t0k-2".into(),
+            body: Body::Form(vec![
+                ("pick".into(), "red".into()),
+                ("n".into(), "1".into()),
+                ("pick".into(), "blue".into()),
+            ]),
+            ..Request::default()
+        };
+        let imported = write(&[request], &collection(), Report::default());
+        assert!(
+            imported.yaml.contains(
+                r#"query: { a: ["1", "3"], b: "2", token: ["{{token}}", "{{token_2}}"] }"#
+            ),
+            "{}",
+            imported.yaml
+        );
+        assert!(
+            imported
+                .yaml
+                .contains(r#"form: { pick: [red, blue], "n": "1" }"#),
+            "{}",
+            imported.yaml
+        );
+        assert!(!imported.yaml.contains("t0k-"), "{}", imported.yaml);
+    }
+
+    #[test]
+    fn a_query_name_without_a_value_stays_in_the_url() {
         let mut origins = IndexMap::new();
+        let (url, query) = url_parts("http://h:8/p?a=1&flag", &mut origins);
+        assert_eq!(url, "{{base_url}}/p");
+        assert_eq!(query, Query::Text("a=1&flag".into()));
         let (url, query) = url_parts("http://h:8/p?a=1&a=2", &mut origins);
         assert_eq!(url, "{{base_url}}/p");
-        assert_eq!(query, Query::Text("a=1&a=2".into()));
+        assert_eq!(
+            query,
+            Query::Map(vec![("a".into(), "1".into()), ("a".into(), "2".into())])
+        );
         let (url, _) = url_parts("http://other/", &mut origins);
         assert_eq!(url, "{{base_url_2}}/");
     }

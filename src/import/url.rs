@@ -13,8 +13,8 @@ use super::postman::{KeyValue, Url, UrlObject};
 pub struct Converted {
     /// The URL (a runner template).
     pub url: String,
-    /// Query parameters; values are text or integers.
-    pub query: Vec<(String, Value)>,
+    /// Query parameters, each name's values in order; values are text or integers.
+    pub query: Vec<(String, Vec<Value>)>,
     /// The user name and password written in the URL (left out of `url`): Postman sends
     /// them as HTTP Basic credentials. Never written as they are.
     pub user_info: Option<UserInfo>,
@@ -76,12 +76,14 @@ pub fn convert(url: &Url, cx: &mut Context) -> Converted {
         query: Vec::new(),
         user_info,
     };
-    let duplicate = query
+    let repeats = query
         .iter()
         .enumerate()
         .any(|(i, (key, _))| query[..i].iter().any(|(other, _)| other == key));
-    if duplicate {
-        // A map cannot repeat a key: the query stays in the URL, as written.
+    if repeats && query.iter().any(|(_, value)| value.is_none()) {
+        // A name repeats and one has no `=` (`?get&=bar&=`): written as Postman has it, the
+        // query stays in the URL (a map would send `get=`). A name that repeats with values
+        // is a list of them (see `params`).
         let text: Vec<String> = query
             .iter()
             .map(|(key, value)| match value {
@@ -92,7 +94,7 @@ pub fn convert(url: &Url, cx: &mut Context) -> Converted {
         converted.url = format!("{}?{}", converted.url, text.join("&"));
         return converted;
     }
-    for (key, value) in query {
+    let pairs = query.into_iter().map(|(key, value)| {
         let postman_key = decode(&key);
         let key = cx.text(&postman_key, "query");
         let value = cx.field_value(
@@ -100,8 +102,10 @@ pub fn convert(url: &Url, cx: &mut Context) -> Converted {
             &decode(value.as_deref().unwrap_or("")),
             "query",
         );
-        converted.query.push((key, query_value(value)));
-    }
+        (key, query_value(value))
+    });
+    // A repeated parameter is a list of its values (see `params`).
+    converted.query = super::params::grouped(pairs.collect::<Vec<_>>());
     converted
 }
 

@@ -334,9 +334,11 @@ pub struct RequestSpec {
     pub method: Method,
     /// The URL, e.g. `{{base_url}}/api/v1/endpoint`.
     pub url: String,
-    /// Query parameters appended to the URL; values may be templates.
+    /// Query parameters appended to the URL; values may be templates. A list sends the
+    /// parameter once per element, in order (`tag: [a, b]` sends `tag=a&tag=b`), as does a
+    /// value that is exactly one `{{var}}` holding a list.
     #[serde(default)]
-    pub query: Map<String, ScalarValue>,
+    pub query: Map<String, ParameterValue>,
     /// Request headers; values may be templates. `null` removes a header set in `defaults`.
     #[serde(default)]
     pub headers: Map<String, Option<String>>,
@@ -352,9 +354,11 @@ pub struct RequestSpec {
     /// (`Content-Type: application/octet-stream` unless a header sets it).
     #[serde(default)]
     pub body_file: Option<String>,
-    /// A URL-encoded form (`application/x-www-form-urlencoded`); values may be templates.
+    /// A URL-encoded form (`application/x-www-form-urlencoded`); values may be templates. A
+    /// list sends the field once per element, in order, as does a value that is exactly one
+    /// `{{var}}` holding a list.
     #[serde(default)]
-    pub form: Option<Map<String, ScalarValue>>,
+    pub form: Option<Map<String, ParameterValue>>,
     /// A `multipart/form-data` body: text fields and files (streamed from disk).
     #[serde(default)]
     pub multipart: Option<Map<String, MultipartPartSpec>>,
@@ -377,6 +381,123 @@ pub struct RequestSpec {
     /// The most redirects to follow (default 10); more fails the step.
     #[serde(default)]
     pub max_redirects: Option<u32>,
+}
+
+/// A query parameter's or form field's value: one value, or a list of values sent as the
+/// name repeated once per element, in order (an empty list sends nothing).
+#[derive(Debug, Clone, JsonSchema)]
+#[schemars(untagged)]
+pub enum ParameterValue {
+    /// One value, sent once.
+    One(ScalarValue),
+    /// Values sent in order, each as the name again.
+    Many(Vec<ScalarValue>),
+}
+
+impl ParameterValue {
+    /// The message of a list or map inside a list, which [`ParameterValue`] refuses.
+    pub const NESTED: &'static str =
+        "a query parameter or form field takes a value or a list of values, not a list or map inside a list";
+    /// How to write it instead.
+    pub const NESTED_HINT: &'static str = "write every value in one list, `name: [a, b, c]`; for a JSON text, quote it: `name: '[1, 2]'`";
+
+    /// The values in order: one, or the list's.
+    pub fn values(&self) -> &[ScalarValue] {
+        match self {
+            ParameterValue::One(value) => std::slice::from_ref(value),
+            ParameterValue::Many(values) => values,
+        }
+    }
+}
+
+/// One value, or a list of values each read straight from its scalar (a list or map inside
+/// the list is refused with [`ParameterValue::NESTED`]).
+impl<'de> Deserialize<'de> for ParameterValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OneOrMany;
+        impl<'de> serde::de::Visitor<'de> for OneOrMany {
+            type Value = ParameterValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, number or boolean, or a list of them")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ParameterValue, A::Error> {
+                let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(ListElement(value)) = seq.next_element()? {
+                    values.push(value);
+                }
+                Ok(ParameterValue::Many(values))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ParameterValue, E> {
+                Scalar.visit_str(v).map(ParameterValue::One)
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<ParameterValue, E> {
+                Scalar.visit_string(v).map(ParameterValue::One)
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<ParameterValue, E> {
+                Scalar.visit_bool(v).map(ParameterValue::One)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ParameterValue, E> {
+                Scalar.visit_u64(v).map(ParameterValue::One)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ParameterValue, E> {
+                Scalar.visit_i64(v).map(ParameterValue::One)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<ParameterValue, E> {
+                Scalar.visit_f64(v).map(ParameterValue::One)
+            }
+        }
+        deserializer.deserialize_any(OneOrMany)
+    }
+}
+
+/// An element of a [`ParameterValue::Many`]: a scalar; a list or a map is
+/// [`ParameterValue::NESTED`].
+struct ListElement(ScalarValue);
+
+impl<'de> Deserialize<'de> for ListElement {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Element;
+        impl<'de> serde::de::Visitor<'de> for Element {
+            type Value = ListElement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, number or boolean")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                _: A,
+            ) -> Result<ListElement, A::Error> {
+                Err(serde::de::Error::custom(ParameterValue::NESTED))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                _: A,
+            ) -> Result<ListElement, A::Error> {
+                Err(serde::de::Error::custom(ParameterValue::NESTED))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ListElement, E> {
+                Scalar.visit_str(v).map(ListElement)
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<ListElement, E> {
+                Scalar.visit_string(v).map(ListElement)
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<ListElement, E> {
+                Scalar.visit_bool(v).map(ListElement)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ListElement, E> {
+                Scalar.visit_u64(v).map(ListElement)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ListElement, E> {
+                Scalar.visit_i64(v).map(ListElement)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<ListElement, E> {
+                Scalar.visit_f64(v).map(ListElement)
+            }
+        }
+        deserializer.deserialize_any(Element)
+    }
 }
 
 /// A string, number or boolean.
@@ -404,35 +525,38 @@ impl ScalarValue {
 /// would first copy each into serde's buffer and try the variants one by one.
 impl<'de> Deserialize<'de> for ScalarValue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Scalar;
-        impl serde::de::Visitor<'_> for Scalar {
-            type Value = ScalarValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string, number or boolean")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ScalarValue, E> {
-                Ok(ScalarValue::String(v.to_owned()))
-            }
-            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<ScalarValue, E> {
-                Ok(ScalarValue::String(v))
-            }
-            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<ScalarValue, E> {
-                Ok(ScalarValue::Bool(v))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ScalarValue, E> {
-                Ok(ScalarValue::Number(v.into()))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ScalarValue, E> {
-                Ok(ScalarValue::Number(v.into()))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<ScalarValue, E> {
-                // `.nan` and `.inf` are YAML numbers but not JSON ones.
-                serde_json::Number::from_f64(v)
-                    .map(ScalarValue::Number)
-                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Float(v), &self))
-            }
-        }
         deserializer.deserialize_any(Scalar)
+    }
+}
+
+/// Reads a [`ScalarValue`] from a YAML or JSON scalar.
+struct Scalar;
+
+impl serde::de::Visitor<'_> for Scalar {
+    type Value = ScalarValue;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string, number or boolean")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ScalarValue, E> {
+        Ok(ScalarValue::String(v.to_owned()))
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<ScalarValue, E> {
+        Ok(ScalarValue::String(v))
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<ScalarValue, E> {
+        Ok(ScalarValue::Bool(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ScalarValue, E> {
+        Ok(ScalarValue::Number(v.into()))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ScalarValue, E> {
+        Ok(ScalarValue::Number(v.into()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<ScalarValue, E> {
+        // `.nan` and `.inf` are YAML numbers but not JSON ones.
+        serde_json::Number::from_f64(v)
+            .map(ScalarValue::Number)
+            .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Float(v), &self))
     }
 }
 

@@ -75,6 +75,17 @@ pub enum RenderError {
     /// A helper failed, or handlebars reported another problem.
     #[error("{0}")]
     Failed(String),
+    /// A list sent as repeated values holds something that is not a string, number or
+    /// boolean.
+    #[error("`{variable}` holds a list whose element {index} is {found}; each element of a list sent as repeated values must be a string, number or boolean")]
+    NotAValue {
+        /// The variable holding the list.
+        variable: String,
+        /// The element's index, from 0.
+        index: usize,
+        /// What it is: `a list`, `a map`, `null`.
+        found: &'static str,
+    },
 }
 
 impl Default for Templates {
@@ -164,6 +175,36 @@ impl Templates {
         }
     }
 
+    /// Renders a value that may repeat (a query parameter's, a form field's): each text goes
+    /// to `each`, in order — one text, or, where the template is exactly one `{{var}}`
+    /// holding a list, one per element (none for an empty list). Other values are written as
+    /// [`render_text`](Self::render_text) writes them.
+    pub fn render_each(
+        &self,
+        template: &Template,
+        context: &Context,
+        mut each: impl FnMut(&str),
+    ) -> Result<(), RenderError> {
+        let Template::Variable { path, .. } = template else {
+            each(&self.render_text(template, context)?);
+            return Ok(());
+        };
+        match lookup(context, path)? {
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    each(&scalar_text(item).ok_or_else(|| RenderError::NotAValue {
+                        variable: path.join("."),
+                        index,
+                        found: kind(item),
+                    })?);
+                }
+            }
+            Value::String(text) => each(text),
+            other => each(&other.to_string()),
+        }
+        Ok(())
+    }
+
     /// Renders keeping JSON types where the template is exactly one variable.
     pub fn render_value(
         &self,
@@ -202,6 +243,27 @@ pub fn value_to_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         other => other.to_string(),
+    }
+}
+
+/// A string, number or boolean as text; `None` for anything else.
+fn scalar_text(value: &Value) -> Option<std::borrow::Cow<'_, str>> {
+    match value {
+        Value::String(text) => Some(text.into()),
+        Value::Number(_) | Value::Bool(_) => Some(value.to_string().into()),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+/// What a value is, in words, for a message.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
     }
 }
 
@@ -269,6 +331,55 @@ fn convert_error(error: handlebars::RenderError) -> RenderError {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn each(source: &str, variables: Value) -> Result<Vec<String>, RenderError> {
+        let mut templates = Templates::new();
+        let template = templates.compile(source).expect("compiles");
+        let mut texts = Vec::new();
+        templates.render_each(&template, &Context::from(variables), |text| {
+            texts.push(text.to_owned())
+        })?;
+        Ok(texts)
+    }
+
+    #[test]
+    fn a_lone_variable_holding_a_list_renders_once_per_element() {
+        let variables = json!({"ids": [1, "two", true], "none": [], "page": 3, "o": {"a": 1}});
+        assert_eq!(
+            each("{{ids}}", variables.clone()),
+            Ok(vec!["1".into(), "two".into(), "true".into()])
+        );
+        assert_eq!(each("{{none}}", variables.clone()), Ok(vec![]));
+        assert_eq!(each("{{page}}", variables.clone()), Ok(vec!["3".into()]));
+        assert_eq!(
+            each("{{o}}", variables.clone()),
+            Ok(vec![r#"{"a":1}"#.into()])
+        );
+        assert_eq!(
+            each("ids={{ids}}", variables.clone()),
+            Ok(vec![r#"ids=[1, two, true]"#.into()]),
+            "inside text, a list is written as handlebars writes it"
+        );
+        assert_eq!(each("fixed", variables), Ok(vec!["fixed".into()]));
+    }
+
+    #[test]
+    fn a_list_holding_a_list_map_or_null_does_not_render_as_repeated_values() {
+        for (value, found) in [
+            (json!([1, [2]]), "a list"),
+            (json!([1, {"a": 1}]), "a map"),
+            (json!([1, null]), "null"),
+        ] {
+            assert_eq!(
+                each("{{ids}}", json!({ "ids": value })),
+                Err(RenderError::NotAValue {
+                    variable: "ids".into(),
+                    index: 1,
+                    found
+                })
+            );
+        }
+    }
 
     #[test]
     fn a_helper_named_alone_is_refused_wherever_it_stands() {

@@ -286,6 +286,38 @@ fn query_credentials_kept_in_the_url_are_secret_inputs_and_sent() {
     assert_eq!(run.code, 0, "{yaml}\n{run:?}");
 }
 
+/// A repeated query name and form field, interleaved with others, become lists of their
+/// values; the run sends each name's values in order.
+#[test]
+fn repeated_query_names_and_form_fields_become_lists_sent_in_order() {
+    let dir = Fixture::new();
+    let out = dir.path().join("lists.yaml");
+    let url = format!("http://{}/echo?tag=a&page=2&tag=b%20c", server());
+    let output = runner([
+        "import",
+        "curl",
+        "-o",
+        &out.display().to_string(),
+        "--",
+        "curl",
+        &url,
+        "-d",
+        "pick=red&n=1&pick=blue",
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for wanted in [
+        "query: { tag: [a, b c], page: \"2\" }",
+        "form: { pick: [red, blue], \"n\": \"1\" }",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    let expect = "    expect:\n      jsonpath: { $.query: tag=a&tag=b+c&page=2, $.text: pick=red&pick=blue&n=1 }\n";
+    std::fs::write(&out, format!("{yaml}{expect}")).expect("write");
+    let run = runner(["run", &out.display().to_string()]);
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+}
+
 /// The commands of a `--curl` file, without comments, the multipart boundary or the port.
 fn commands(path: &std::path::Path) -> String {
     let text = std::fs::read_to_string(path).expect("curl file");

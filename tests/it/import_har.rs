@@ -209,6 +209,45 @@ fn query_credentials_become_secret_inputs() {
     assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
 }
 
+/// A recorded query and form whose names repeat (interleaved with others): lists of their
+/// values, each name's in the recorded order.
+#[test]
+fn repeated_query_names_and_form_fields_become_lists() {
+    let dir = Fixture::new();
+    let har = dir.file(
+        "lists.har",
+        r#"{"log": {"version": "1.2", "creator": {"name": "hand", "version": "1"}, "entries": [
+ {"request": {"method": "POST", "url": "https://api.example/search?tag=a&page=2&tag=b", "httpVersion": "HTTP/2",
+   "headers": [{"name": "Content-Type", "value": "application/x-www-form-urlencoded"}], "cookies": [],
+   "queryString": [{"name": "tag", "value": "a"}, {"name": "page", "value": "2"}, {"name": "tag", "value": "b"}],
+   "postData": {"mimeType": "application/x-www-form-urlencoded", "text": "pick=red&n=1&pick=blue%20sky"},
+   "headersSize": -1, "bodySize": 27},
+  "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/2", "headers": [], "cookies": [],
+   "content": {"size": 2, "mimeType": "application/json", "text": "{}"}, "redirectURL": "", "headersSize": -1, "bodySize": 2},
+  "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}, "startedDateTime": "2024-05-01T10:00:00.000Z", "time": 1}
+]}}"#,
+    );
+    let out = dir.path().join("lists.yaml");
+    let output = runner([
+        "import",
+        "har",
+        &har.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for wanted in [
+        "url: \"{{base_url}}/search\"",
+        "query: { tag: [a, b], page: \"2\" }",
+        "form: { pick: [red, blue sky], \"n\": \"1\" }",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
+}
+
 #[test]
 fn bad_input_is_a_clear_error() {
     let dir = Fixture::new();

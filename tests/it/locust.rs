@@ -252,7 +252,7 @@ steps:
   - name: Use the token
     request:
       url: "{{base}}/items"
-      query: { page: 2, q: "a b" }
+      query: { page: 2, q: "a b", tag: [x, "{{user}}"], id: "{{ids}}" }
       headers: { Authorization: "Bearer {{token}}" }
     expect:
       jsonpath:
@@ -263,8 +263,8 @@ steps:
     as: id
     request: { method: DELETE, url: "{{base}}/items/{{id}}" }
   - name: Form
-    request: { method: POST, url: "{{base}}/form", form: { a: "1", b: "{{steps.login.status}}" } }
-    expect: { jsonpath: { $.text: "a=1&b=200" } }
+    request: { method: POST, url: "{{base}}/form", form: { a: "1", b: "{{steps.login.status}}", pick: [red, "{{user}}"], id: "{{ids}}" } }
+    expect: { jsonpath: { $.text: "a=1&b=200&pick=red&pick=ann&id=1&id=2&id=3" } }
   - name: Group
     steps:
       - name: Text body
@@ -679,7 +679,7 @@ fn locust_sends_what_runner_run_sends_and_fails_the_same_step() {
     assert!(!python.contains("s3cret-literal-pw"));
 
     // Request by request, the server saw the same from both (Basic auth, the captured bearer
-    // token, the cookie jar, query, form, text and JSON bodies, for_each, the group, retry
+    // token, the cookie jar, query and form with lists, text and JSON bodies, for_each, the group, retry
     // until, the include, `finally`; nothing after the broken step).
     let normalise = |requests: Vec<Seen>, prefix: &str| -> Vec<Seen> {
         requests
@@ -697,7 +697,7 @@ fn locust_sends_what_runner_run_sends_and_fails_the_same_step() {
         targets,
         [
             "login",
-            "items?page=2&q=a+b",
+            "items?page=2&q=a+b&tag=x&tag=ann&id=1&id=2&id=3",
             "items/1",
             "items/2",
             "items/3",

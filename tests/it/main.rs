@@ -20,6 +20,7 @@ mod located;
 mod locust;
 mod openapi;
 mod postman;
+mod repeated;
 mod reports;
 mod requests;
 mod robustness;

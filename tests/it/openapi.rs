@@ -721,6 +721,62 @@ fn schema_errors(path: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
+/// Query parameters are written as each `style` and `explode` serializes them (OpenAPI 3.1,
+/// "Style Values"), and the run sends exactly that query.
+#[test]
+fn query_parameters_are_sent_as_their_style_and_explode_say() {
+    let fixture = Fixture::new();
+    let spec = fixture.file(
+        "api.yaml",
+        r#"openapi: 3.1.0
+info: { title: t, version: "1" }
+paths:
+  /echo:
+    get:
+      operationId: search
+      parameters:
+        - { name: tags, in: query, schema: { type: array, items: { type: string } }, example: [a, b c] }
+        - { name: ids, in: query, explode: false, schema: { type: array, items: { type: integer } }, example: [1, 2] }
+        - { name: words, in: query, style: spaceDelimited, explode: false, schema: { type: array }, example: [x, y] }
+        - { name: pipes, in: query, style: pipeDelimited, explode: false, schema: { type: array }, example: [x, y] }
+        - { name: color, in: query, schema: { type: object }, example: { R: 100, G: 200 } }
+        - { name: point, in: query, explode: false, schema: { type: object }, example: { x: 1, y: 2 } }
+        - { name: filter, in: query, style: deepObject, explode: true, schema: { type: object }, example: { status: open } }
+        - { name: page, in: query, required: true, schema: { type: integer, example: 3 } }
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { type: object } } } }
+"#,
+    );
+    let out = fixture.path().join("search.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    let written = r#"
+      query:
+        tags: [a, b c]
+        ids: 1,2
+        words: x y
+        pipes: x|y
+        R: "100"
+        G: "200"
+        point: x,1,y,2
+        filter[status]: open
+        page: "3"
+"#;
+    assert!(yaml.contains(written), "{yaml}");
+    assert_eq!(schema_errors(&out), Vec::<String>::new());
+    let run = runner([
+        "run",
+        &out.display().to_string(),
+        "--var",
+        &format!("base_url=http://{}", crate::support::server()),
+        "-v",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let sent = "/echo?tags=a&tags=b+c&ids=1%2C2&words=x+y&pipes=x%7Cy&R=100&G=200&point=x%2C1%2Cy%2C2&filter%5Bstatus%5D=open&page=3";
+    assert!(run.stdout.contains(sent), "{}", run.stdout);
+}
+
 #[test]
 fn header_parameters_the_specification_ignores_are_not_written() {
     let fixture = Fixture::new();

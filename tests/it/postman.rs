@@ -614,7 +614,7 @@ fn literal_credentials_outside_auth_blocks_become_secret_inputs() {
 }
 
 /// Query parameters named like credentials, in a URL's text and in the `url.query` list (and
-/// a query kept in the URL, a name repeating): secret inputs, the values written nowhere. A
+/// a name repeating, a list of its values): secret inputs, the values written nowhere. A
 /// template stays one.
 #[test]
 fn literal_credentials_in_the_query_become_secret_inputs() {
@@ -650,7 +650,7 @@ fn literal_credentials_in_the_query_become_secret_inputs() {
     for wanted in [
         "query: { api_key: \"{{api_key}}\", page: 2 }",
         "query: { access_token: \"{{access_token}}\", q: 1, apiKey: \"{{key}}\" }",
-        "url: https://h.example/z?token={{token}}&token={{token_2}}",
+        "query: { token: [\"{{token}}\", \"{{token_2}}\"] }",
         "access_token: \"{{env.ACCESS_TOKEN}}\"",
     ] {
         assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
@@ -1197,4 +1197,82 @@ fn user_info_in_a_url_is_basic_auth_with_a_secret_password() {
         assert!(!run.stdout.contains(secret), "{secret}:\n{}", run.stdout);
         assert!(!run.stderr.contains(secret), "{secret}:\n{}", run.stderr);
     }
+}
+
+/// What the parameters server received: each request's URI and body, in order.
+fn parameters_received() -> &'static Mutex<Vec<(String, String)>> {
+    static RECEIVED: OnceLock<Mutex<Vec<(String, String)>>> = OnceLock::new();
+    RECEIVED.get_or_init(Default::default)
+}
+
+/// A loopback server that records each request's URI and body and answers 200.
+fn parameters_server() -> SocketAddr {
+    static ADDRESS: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDRESS.get_or_init(|| {
+        crate::servers::spawn(axum::Router::new().fallback(
+            |request: axum::extract::Request| async move {
+                let uri = request.uri().to_string();
+                let body = axum::body::to_bytes(request.into_body(), 1 << 20)
+                    .await
+                    .unwrap_or_default();
+                if let Ok(mut received) = parameters_received().lock() {
+                    received.push((uri, String::from_utf8_lossy(&body).into_owned()));
+                }
+                "ok"
+            },
+        ))
+    })
+}
+
+/// A list in `query` and `form` is exported as one Postman entry per value, so newman sends
+/// the name repeated, in order, exactly as `runner run` does.
+#[test]
+fn newman_sends_a_list_as_the_name_repeated_as_runner_does() {
+    let Some(newman) = newman() else { return };
+    let dir = Fixture::new();
+    let yaml = r#"name: Lists
+vars: { second: two }
+steps:
+  - name: Lists
+    request:
+      method: POST
+      url: http://SERVER/lists
+      query: { tag: [a, "{{second}}", 3], page: 1, none: [] }
+      form: { pick: [red, "{{second}}"], n: 1 }
+"#
+    .replace("SERVER", &parameters_server().to_string());
+    let path = dir.file("lists.yaml", &yaml);
+    let out = dir.path().join("lists.postman_collection.json");
+    let export = runner([
+        "export".as_ref(),
+        "postman".as_ref(),
+        path.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(export.code, 0, "{export:?}");
+    let run = runner(["run".as_ref(), path.as_os_str()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let by_runner = std::mem::take(&mut *parameters_received().lock().expect("lock"));
+    assert_eq!(
+        by_runner,
+        vec![(
+            "/lists?tag=a&tag=two&tag=3&page=1".to_owned(),
+            "pick=red&pick=two&n=1".to_owned()
+        )]
+    );
+    let output = std::process::Command::new(newman)
+        .arg("run")
+        .arg(&out)
+        .args(["--reporters", "cli"])
+        .output()
+        .expect("newman runs");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let by_newman = std::mem::take(&mut *parameters_received().lock().expect("lock"));
+    assert_eq!(by_newman, by_runner);
 }

@@ -82,9 +82,9 @@ impl Compiler<'_> {
             let fields = form
                 .iter()
                 .filter_map(|(name, value)| {
-                    let template =
-                        self.template(&value.text(), &field.key("form").key(name.to_owned()))?;
-                    Some((name.clone(), template))
+                    let parameter =
+                        self.parameter(value, || field.key("form").key(name.to_owned()))?;
+                    Some((name.clone(), parameter))
                 })
                 .collect();
             return Body::Form(fields);

@@ -27,7 +27,7 @@ use super::{
 };
 use crate::check::expect::StatusMatcher;
 use crate::check::jsonpath::JsonPath;
-use crate::spec::collection::{CollectionSpec, EnvironmentSpec, StepSpec};
+use crate::spec::collection::{CollectionSpec, EnvironmentSpec, ParameterValue, StepSpec};
 use crate::template::{Template, Templates};
 
 /// Compiles `source`, read from `path`: the collection (when its YAML has the format's
@@ -736,6 +736,8 @@ fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnosti
         Some("a quote, bracket or brace opened earlier is never closed".to_owned())
     } else if line_text.contains(": {{") || line_text.trim_start().starts_with("- {{") {
         Some("a value that starts with `{{` must be quoted in YAML: write `url: \"{{base_url}}/path\"`".to_owned())
+    } else if message == ParameterValue::NESTED {
+        Some(ParameterValue::NESTED_HINT.to_owned())
     } else if let Some(rest) = message.strip_prefix("unknown field `") {
         let unknown = rest.split('`').next().unwrap_or("");
         let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();

@@ -1,7 +1,7 @@
 //! Compiles a request step: the request (method, URL, query, headers, cookies, redirects, timeout) with what `defaults` gives it, then its expectations, captures, retry and pages.
 
 use super::expect::expectation_references;
-use super::templates::record;
+use super::templates::{record, record_parameter};
 use super::{Compiler, Defaults, DEFAULT_MAX_REDIRECTS};
 use crate::check::expect::{Expectations, StatusMatcher};
 use crate::collection::locate::FieldPath;
@@ -70,8 +70,8 @@ impl Compiler<'_> {
             .and_then(|paginate| self.paginate(paginate, &field.key("paginate")));
 
         record(references, vec![&request.url], || request_field.key("url"));
-        for (name, template) in &request.query {
-            record(references, vec![template], || {
+        for (name, parameter) in &request.query {
+            record_parameter(references, parameter, || {
                 request_field.key("query").key(name.to_owned())
             });
         }
@@ -103,8 +103,8 @@ impl Compiler<'_> {
             }
             Body::Text(text) => record(references, vec![text], || request_field.key("body")),
             Body::Form(fields) => {
-                for (name, template) in fields {
-                    record(references, vec![template], || {
+                for (name, parameter) in fields {
+                    record_parameter(references, parameter, || {
                         request_field.key("form").key(name.to_owned())
                     });
                 }
@@ -164,8 +164,8 @@ impl Compiler<'_> {
         let mut query = Vec::with_capacity(spec.query.len());
         for (name, value) in &spec.query {
             let at = || field.key("query").key(name.to_owned());
-            if let Some(template) = self.template_at(&value.text(), at) {
-                query.push((name.clone(), template));
+            if let Some(parameter) = self.parameter(value, at) {
+                query.push((name.clone(), parameter));
             }
         }
         let mut headers: Vec<(String, Template)> =

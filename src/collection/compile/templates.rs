@@ -4,7 +4,8 @@ use serde_json::Value;
 
 use super::Compiler;
 use crate::collection::locate::FieldPath;
-use crate::collection::Reference;
+use crate::collection::{Parameter, Reference};
+use crate::spec::collection::ParameterValue;
 use crate::template::{JsonTemplate, Template, TemplateError};
 
 /// Adds the variables `templates` read at `field` to `references` (the field is only made
@@ -25,6 +26,21 @@ pub(super) fn record(
     }));
 }
 
+/// [`record`] for each template of a query parameter or form field at `field`, an element of
+/// a list at its index.
+pub(super) fn record_parameter(
+    references: &mut Vec<Reference>,
+    parameter: &Parameter,
+    field: impl Fn() -> FieldPath,
+) {
+    for (index, template) in parameter.templates() {
+        record(references, vec![template], || match index {
+            Some(index) => field().index(index),
+            None => field(),
+        });
+    }
+}
+
 impl Compiler<'_> {
     pub(super) fn template(&mut self, text: &str, field: &FieldPath) -> Option<Template> {
         self.template_at(text, || field.clone())
@@ -39,6 +55,32 @@ impl Compiler<'_> {
         match self.templates.compile(text) {
             Ok(template) => Some(template),
             Err(error) => self.compiled(Err(error), &field()),
+        }
+    }
+
+    /// A query parameter's or form field's value: one template, or one per element of a
+    /// list (a problem is at the element's field).
+    pub(super) fn parameter(
+        &mut self,
+        value: &ParameterValue,
+        field: impl Fn() -> FieldPath,
+    ) -> Option<Parameter> {
+        match value {
+            ParameterValue::One(value) => {
+                self.template_at(&value.text(), field).map(Parameter::One)
+            }
+            ParameterValue::Many(values) => {
+                // Every element compiled, so that each bad one is reported.
+                let templates: Vec<Option<Template>> = values
+                    .iter()
+                    .enumerate()
+                    .map(|(index, value)| self.template_at(&value.text(), || field().index(index)))
+                    .collect();
+                templates
+                    .into_iter()
+                    .collect::<Option<_>>()
+                    .map(Parameter::Many)
+            }
         }
     }
 

@@ -215,7 +215,7 @@ steps:
     request:
       method: POST
       url: \"{{base}}/x\"
-      query: { a: 1, b: x, c: true, d: 1.5 }
+      query: { a: 1, b: x, c: true, d: 1.5, e: [1, x, true], f: [] }
       headers: { A: 1, B: ~, C: '' }
       json: { a: [1, 2.5, null, yes], b: { c: '' } }
     expect:
@@ -230,6 +230,10 @@ steps:
     delay: 500ms
     request:
       url: http://x
+      form:
+        tag:
+          - a
+          - 2
       body: |
         text
 ";

@@ -309,6 +309,25 @@ def render_value(context, source):
     return source
 
 
+def repeated(context, fields):
+    """A `query` or `form` map as (name, text) pairs, as runner sends them: a list is the name
+    once per value, in order, and so is a value that is exactly one `{{var}}` holding a list."""
+    pairs = []
+    for key, value in fields.items():
+        for item in value if isinstance(value, list) else [value]:
+            rendered = render_value(context, item)
+            if not isinstance(rendered, list):
+                pairs.append((key, to_text(rendered)))
+                continue
+            for one in rendered:
+                if one is None or isinstance(one, (list, dict)):
+                    raise RenderError(
+                        "`%s` holds a list whose element is not a string, number or boolean" % item
+                    )
+                pairs.append((key, to_text(one)))
+    return pairs
+
+
 def render_json(context, value):
     if isinstance(value, dict):
         return {k: render_json(context, v) for k, v in value.items()}
@@ -1606,10 +1625,7 @@ class Iteration:
         ctx = self.context
         defaults = scope.get("defaults") or {}
         url = render_text(ctx, request["url"])
-        params = []
-        for key, value in (request.get("query") or {}).items():
-            for item in value if isinstance(value, list) else [value]:
-                params.append((key, to_text(render_value(ctx, item))))
+        params = repeated(ctx, request.get("query") or {})
         if params:
             split = _urlparse.urlsplit(url)
             query = split.query + ("&" if split.query else "") + _urlparse.urlencode(params)
@@ -1646,9 +1662,7 @@ class Iteration:
             kwargs["data"] = _b64.b64decode(FILES[request["body_file"]])
             content_type("application/octet-stream")
         elif "form" in request:
-            kwargs["data"] = _urlparse.urlencode(
-                [(k, to_text(render_value(ctx, v))) for k, v in request["form"].items()]
-            )
+            kwargs["data"] = _urlparse.urlencode(repeated(ctx, request["form"]))
             content_type("application/x-www-form-urlencoded")
         elif "multipart" in request:
             for existing in [k for k in headers if k.lower() == "content-type"]:

@@ -127,7 +127,7 @@ impl Writer<'_> {
             _ => global_auth,
         };
         let mut url = format!("{{{{base_url}}}}{}", operation.path);
-        let mut query = Map::inline();
+        let mut query: Vec<(String, String)> = Vec::new();
         let mut headers = Map::inline();
         let mut cookies = Map::inline();
         for (place, parameter) in &parameters {
@@ -186,6 +186,21 @@ impl Writer<'_> {
             if !required && example.is_none() {
                 continue;
             }
+            if location == "query" {
+                let pairs = match &example {
+                    Some(example) => query_pairs(parameter, name, example),
+                    None => {
+                        let variable =
+                            self.placeholder(&item, &format!("query parameter {name}"), name);
+                        vec![(name.to_owned(), format!("{{{{{variable}}}}}"))]
+                    }
+                };
+                for (key, value) in pairs {
+                    let value = self.query_value(&key, value);
+                    query.push((key, value));
+                }
+                continue;
+            }
             let value = match example {
                 Some(value) => scalar(&value),
                 None => {
@@ -195,10 +210,6 @@ impl Writer<'_> {
                 }
             };
             match location {
-                "query" => {
-                    let value = self.query_value(name, value);
-                    query.insert(name, value);
-                }
                 "header" => headers.insert(name, value),
                 "cookie" => cookies.insert(name, value),
                 _ => {}
@@ -206,7 +217,13 @@ impl Writer<'_> {
         }
         request.insert("url", url);
         if !query.is_empty() {
-            request.insert("query", Node::Map(query));
+            // A name sent several times is a list of its values.
+            let mut map = Map::inline();
+            for (key, values) in super::super::params::grouped(query) {
+                let values = values.into_iter().map(Node::from).collect();
+                map.insert(key, super::super::params::one_or_list(values));
+            }
+            request.insert("query", Node::Map(map));
         }
         if !headers.is_empty() {
             request.insert("headers", Node::Map(headers));
@@ -643,6 +660,62 @@ fn explicit_example(parameter: &Value) -> bool {
         || parameter
             .get("schema")
             .is_some_and(|s| s.get("example").is_some() || s.get("default").is_some())
+}
+
+/// The name → value pairs a query parameter's `value` is sent as, in order, by its `style`
+/// and `explode` (OpenAPI 3.1, "Style Values"; `form` and, for it, `explode: true` by
+/// default): an array is the name once per item (`explode: true`) or its items joined by `,`,
+/// a space (`spaceDelimited`) or `|` (`pipeDelimited`); an object is each property as its
+/// own parameter (`form`, `explode: true`: `R=100&G=200`), `name[property]` (`deepObject`),
+/// or `property,value,...` joined as an array is. A parameter described by `content` is its
+/// value as JSON text.
+fn query_pairs(parameter: &Value, name: &str, value: &Value) -> Vec<(String, String)> {
+    let one = |text: String| vec![(name.to_owned(), text)];
+    if parameter.get("content").is_some() {
+        return one(match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        });
+    }
+    let style = parameter
+        .get("style")
+        .and_then(Value::as_str)
+        .unwrap_or("form");
+    let explode = parameter
+        .get("explode")
+        .and_then(Value::as_bool)
+        .unwrap_or(style == "form");
+    let separator = match style {
+        "spaceDelimited" => " ",
+        "pipeDelimited" => "|",
+        _ => ",",
+    };
+    match value {
+        Value::Array(items) if explode => items
+            .iter()
+            .map(|item| (name.to_owned(), scalar(item)))
+            .collect(),
+        Value::Array(items) => one(join(items.iter().map(scalar), separator)),
+        Value::Object(properties) if style == "deepObject" => properties
+            .iter()
+            .map(|(key, item)| (format!("{name}[{key}]"), scalar(item)))
+            .collect(),
+        Value::Object(properties) if explode => properties
+            .iter()
+            .map(|(key, item)| (key.clone(), scalar(item)))
+            .collect(),
+        Value::Object(properties) => one(join(
+            properties
+                .iter()
+                .flat_map(|(key, item)| [key.clone(), scalar(item)]),
+            separator,
+        )),
+        other => one(scalar(other)),
+    }
+}
+
+fn join(texts: impl Iterator<Item = String>, separator: &str) -> String {
+    texts.collect::<Vec<_>>().join(separator)
 }
 
 /// A parameter value as text.
