@@ -7,6 +7,7 @@
 
 mod helpers;
 mod json;
+mod plain;
 mod references;
 
 use foldhash::HashMap;
@@ -54,6 +55,19 @@ pub struct Rendered {
     /// When it is only text and variables (`Bearer {{token}}`): its pieces, joined here as
     /// handlebars would write them, without a trip through handlebars.
     pieces: Option<Vec<references::Piece>>,
+}
+
+/// The most work handlebars' parser is given for one text: its `{{` count times its length
+/// (its time grows with both; 20,000 `{{…}}` in 120 KB took 3.4 s, this bound ~0.3 s).
+const MOST_PARSER_WORK: usize = 200_000_000;
+
+/// The start of a long template's text, for a message.
+fn excerpt(source: &str) -> String {
+    const SHOWN: usize = 80;
+    match source.char_indices().nth(SHOWN) {
+        Some((at, _)) => format!("{}…", &source[..at]),
+        None => source.to_owned(),
+    }
 }
 
 /// Why a template does not compile.
@@ -116,6 +130,46 @@ impl Templates {
         if let Some(template) = self.compiled.get(source) {
             return Ok(template.clone());
         }
+        let template = match plain::pieces(source, |name| {
+            references::names_helper(name, helpers::NAMES)
+        }) {
+            Some(pieces) => self.plain(source, pieces),
+            None => self.by_handlebars(source)?,
+        };
+        self.compiled.insert(source.to_owned(), template.clone());
+        Ok(template)
+    }
+
+    /// A template of text and plain variables, read without handlebars.
+    fn plain(&self, source: &str, mut pieces: Vec<references::Piece>) -> Template {
+        if let [references::Piece::Variable(..)] = pieces.as_slice() {
+            if let Some(references::Piece::Variable(path, _)) = pieces.pop() {
+                return Template::Variable {
+                    path,
+                    source: source.to_owned(),
+                };
+            }
+        }
+        Template::Rendered(Arc::new(Rendered {
+            name: format!("#{}", self.compiled.len()),
+            source: source.to_owned(),
+            references: plain::references(&pieces),
+            pieces: Some(pieces),
+        }))
+    }
+
+    /// A template handlebars compiles (and, unless it is only text and variables, renders).
+    fn by_handlebars(&mut self, source: &str) -> Result<Template, TemplateError> {
+        let expressions = source.matches("{{").count();
+        if expressions.saturating_mul(source.len()) > MOST_PARSER_WORK {
+            return Err(TemplateError {
+                source_text: excerpt(source),
+                reason: format!(
+                    "{expressions} `{{{{…}}}}` in a text of {} bytes are more than the template parser reads in reasonable time (its time grows with both): keep helpers and blocks to smaller texts, or write plain `{{{{variable}}}}`s, which are read without it",
+                    source.len()
+                ),
+            });
+        }
         let compiled = handlebars::Template::compile(source).map_err(|e| TemplateError {
             source_text: source.to_owned(),
             reason: e.reason().to_string(),
@@ -128,31 +182,31 @@ impl Templates {
                 ),
             });
         }
-        let template = match references::whole_variable(&compiled, helpers::NAMES) {
-            Some(path) => Template::Variable {
-                path,
-                source: source.to_owned(),
-            },
-            None => {
-                let references = references::collect(&compiled, helpers::NAMES);
-                let pieces = references::plain_pieces(&compiled, helpers::NAMES);
-                // Only a key into the registry: one per distinct text. A template of text and
-                // variables alone is joined here and never rendered by handlebars, so it is
-                // not kept there too.
-                let name = format!("#{}", self.compiled.len());
-                if pieces.is_none() {
-                    self.registry.register_template(&name, compiled);
-                }
-                Template::Rendered(Arc::new(Rendered {
-                    name,
+        Ok(
+            match references::whole_variable(&compiled, helpers::NAMES) {
+                Some(path) => Template::Variable {
+                    path,
                     source: source.to_owned(),
-                    references,
-                    pieces,
-                }))
-            }
-        };
-        self.compiled.insert(source.to_owned(), template.clone());
-        Ok(template)
+                },
+                None => {
+                    let references = references::collect(&compiled, helpers::NAMES);
+                    let pieces = references::plain_pieces(&compiled, helpers::NAMES);
+                    // Only a key into the registry: one per distinct text. A template of text and
+                    // variables alone is joined here and never rendered by handlebars, so it is
+                    // not kept there too.
+                    let name = format!("#{}", self.compiled.len());
+                    if pieces.is_none() {
+                        self.registry.register_template(&name, compiled);
+                    }
+                    Template::Rendered(Arc::new(Rendered {
+                        name,
+                        source: source.to_owned(),
+                        references,
+                        pieces,
+                    }))
+                }
+            },
+        )
     }
 
     /// Renders to text. Non-string values of a whole-variable template are written as JSON

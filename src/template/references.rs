@@ -40,7 +40,7 @@ const BUILT_IN_HELPERS: &[&str] = &[
 /// Whether `name` standing alone (`{{name}}`) calls a helper — one of `helpers` or one
 /// handlebars registers itself — rather than reading a variable. Every walk of a template
 /// asks this one question.
-fn names_helper(name: &str, helpers: &[&str]) -> bool {
+pub(super) fn names_helper(name: &str, helpers: &[&str]) -> bool {
     helpers.contains(&name) || BUILT_IN_HELPERS.contains(&name)
 }
 

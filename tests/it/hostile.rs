@@ -255,6 +255,41 @@ fn a_body_of_more_json_values_than_runner_keeps_fails_its_step_within_bounded_me
     );
 }
 
+#[test]
+fn a_text_of_many_templates_loads_in_linear_time_or_is_refused_where_it_is_written() {
+    // handlebars' parser counts lines from the start of the text for every element: 80,000
+    // `{{x}}` took 55 s to load, and its time grows with the square of the text.
+    let fixture = Fixture::new();
+    let plain = fixture.file(
+        "plain.yaml",
+        &format!(
+            "name: Plain\nvars: {{ x: a }}\nsteps:\n  - name: a\n    request: {{ url: \"http://127.0.0.1:1/\", method: POST, body: \"{}\" }}\n",
+            vec!["{{x}}"; 100_000].join(" ")
+        ),
+    );
+    let output = runner(["validate".as_ref(), plain.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+
+    // Helpers go through handlebars: a text that would take it seconds is refused.
+    let helpers = fixture.file(
+        "helpers.yaml",
+        &format!(
+            "name: Helpers\nvars: {{ x: a }}\nsteps:\n  - name: a\n    request: {{ url: \"http://127.0.0.1:1/\", method: POST, body: \"{}\" }}\n",
+            vec!["{{upper x}}"; 20_000].join(" ")
+        ),
+    );
+    let output = runner(["validate".as_ref(), helpers.as_os_str()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("helpers.yaml:5:64")
+            && output.stderr.contains(
+                "20000 `{{…}}` in a text of 239999 bytes are more than the template parser reads"
+            ),
+        "{}",
+        output.stderr
+    );
+}
+
 /// `prlimit` (util-linux), when it is installed.
 fn prlimit() -> Option<&'static str> {
     let found = std::process::Command::new("prlimit")
