@@ -3,9 +3,12 @@
 //! before deletes (and a link's source before its target), parameters and bodies from the
 //! document's examples, defaults or schemas, security schemes as auth helpers with secret
 //! inputs, `servers` as environments, every step expecting its documented success status and
-//! `openapi: true`. What cannot be derived is written as a placeholder (`TODO_...`) and
-//! listed in the report; `--strict` refuses it.
+//! `openapi: true`. What cannot be derived is never made up: a placeholder reads a required
+//! input (the run refuses to start without it), a binary body or file part names a file the
+//! user puts in place (the collection does not load without it); each is listed in the
+//! report, and `--strict` refuses them.
 
+mod body;
 mod security;
 mod values;
 mod writer;
@@ -148,6 +151,7 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
         vars: Map::block(),
         captures: HashMap::new(),
         by_path: children(&root),
+        placeholders: HashMap::new(),
     };
     let defaults_auth = writer.security(root.get("security"), "collection");
     let mut steps = Vec::new();
