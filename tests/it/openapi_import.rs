@@ -199,3 +199,195 @@ paths:
     assert_eq!(seen["xml"]["headers"]["content-type"], "application/xml");
     assert_eq!(seen["bare"]["text"], "<pet><name>Set</name></pet>");
 }
+
+/// A document whose text holds template syntax, in every place the importer writes the
+/// document's text into a templated field: a step's name, path, query, header and cookie
+/// parameter examples, a JSON body example (nested), a schema's `default`, `enum` and 3.1
+/// `examples`, a form field, a multipart field and a text body.
+fn templated_text_spec(server: SocketAddr, text: &str) -> String {
+    let t = serde_json::to_string(text).expect("JSON text");
+    format!(
+        r#"{{
+  "openapi": "3.1.0",
+  "info": {{ "title": "Braces", "version": "1" }},
+  "servers": [{{ "url": "http://{server}" }}],
+  "paths": {{
+    "/things/{{p}}": {{
+      "post": {{
+        "operationId": "things",
+        "summary": {t},
+        "parameters": [
+          {{ "name": "p", "in": "path", "required": true, "schema": {{ "type": "string" }}, "example": {t} }},
+          {{ "name": "q", "in": "query", "required": true, "schema": {{ "type": "string", "default": {t} }} }},
+          {{ "name": "X-H", "in": "header", "required": true, "schema": {{ "type": "string", "enum": [{t}] }} }},
+          {{ "name": "c", "in": "cookie", "required": true, "schema": {{ "type": "string", "examples": [{t}] }} }}
+        ],
+        "requestBody": {{ "content": {{ "application/json": {{
+          "schema": {{ "type": "object" }},
+          "example": {{ "a": {t}, "nested": [{{ "b": {t} }}], "n": 1 }}
+        }} }} }},
+        "responses": {{ "200": {{ "description": "ok", "content": {{ "application/json": {{ "schema": {{ "type": "object" }} }} }} }} }}
+      }}
+    }},
+    "/derived": {{
+      "put": {{
+        "operationId": "derived",
+        "requestBody": {{ "content": {{ "application/json": {{ "schema": {{
+          "type": "object",
+          "properties": {{ "d": {{ "type": "string", "default": {t} }}, "e": {{ "enum": [{t}] }}, "x": {{ "type": "string", "examples": [{t}] }} }}
+        }} }} }} }},
+        "responses": {{ "200": {{ "description": "ok", "content": {{ "application/json": {{ "schema": {{ "type": "object" }} }} }} }} }}
+      }}
+    }},
+    "/form": {{
+      "post": {{
+        "operationId": "form",
+        "requestBody": {{ "content": {{ "application/x-www-form-urlencoded": {{ "schema": {{
+          "type": "object", "properties": {{ "f": {{ "type": "string", "example": {t} }} }}
+        }} }} }} }},
+        "responses": {{ "200": {{ "description": "ok", "content": {{ "application/json": {{ "schema": {{ "type": "object" }} }} }} }} }}
+      }}
+    }},
+    "/multi": {{
+      "post": {{
+        "operationId": "multi",
+        "requestBody": {{ "content": {{ "multipart/form-data": {{ "schema": {{
+          "type": "object", "properties": {{ "m": {{ "type": "string", "example": {t} }}, "o": {{ "type": "object", "properties": {{ "k": {{ "type": "string", "example": {t} }} }} }} }}
+        }} }} }} }},
+        "responses": {{ "200": {{ "description": "ok", "content": {{ "application/json": {{ "schema": {{ "type": "object" }} }} }} }} }}
+      }}
+    }},
+    "/text": {{
+      "put": {{
+        "operationId": "text",
+        "requestBody": {{ "content": {{ "text/plain": {{ "schema": {{ "type": "string" }}, "example": {t} }} }} }},
+        "responses": {{ "200": {{ "description": "ok", "content": {{ "application/json": {{ "schema": {{ "type": "object" }} }} }} }} }}
+      }}
+    }}
+  }}
+}}"#
+    )
+}
+
+/// Texts a document may hold that a template would read: a variable, a variable the run
+/// has, a block helper, triple braces, lone braces, an input.
+const TEMPLATED_TEXTS: &[&str] = &[
+    "hello {{name}}",
+    "{{base_url}}",
+    "{{#if x}}y{{/if}}",
+    "{{{raw}}} and {{",
+    "}}{{ }} {{",
+    "{{env.HOME}}",
+    "a \\ b {{c}} \\\\",
+];
+
+/// Every place the importer writes the document's text sends that text as it is, for every
+/// text of [`TEMPLATED_TEXTS`]: the server receives it, and the step is named with it.
+#[test]
+fn template_syntax_in_the_document_is_sent_as_text() {
+    let fixture = Fixture::new();
+    for (i, text) in TEMPLATED_TEXTS.iter().enumerate() {
+        let spec = fixture.file(
+            &format!("braces-{i}.json"),
+            &templated_text_spec(echo_server(), text),
+        );
+        let out = fixture.path().join(format!("braces-{i}.yaml"));
+        let output = import(&spec.display().to_string(), &out, &[]);
+        assert_eq!(output.code, 0, "{text}: {output:?}");
+        assert!(
+            !output.stderr.contains("not translated"),
+            "{text}: {}",
+            output.stderr
+        );
+        assert_eq!(schema_errors(&out), Vec::<String>::new(), "{text}");
+        let report = fixture.path().join(format!("braces-{i}.json.report"));
+        let run = runner([
+            "run",
+            &out.display().to_string(),
+            "--report-json",
+            &report.display().to_string(),
+        ]);
+        let yaml = std::fs::read_to_string(&out).expect("written");
+        assert_eq!(run.code, 0, "{text}:\n{yaml}\n{run:?}");
+        let seen = received(&report);
+        let named = format!("things: {}", text.trim());
+        let things = seen
+            .get(&named)
+            .unwrap_or_else(|| panic!("{named:?} among {:?}", seen.keys()));
+        let encoded = |set| percent_encoding::utf8_percent_encode(text, set).to_string();
+        let uri = things["uri"].as_str().expect("a URI");
+        let path = uri.split('?').next().unwrap_or_default();
+        let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        assert_eq!(path, format!("/things/{text}"), "{text}: {uri}");
+        let query: HashMap<String, String> =
+            url::form_urlencoded::parse(things["query"].as_str().unwrap_or_default().as_bytes())
+                .into_owned()
+                .collect();
+        assert_eq!(query["q"], *text, "{text}: {uri}");
+        assert_eq!(things["headers"]["x-h"], *text);
+        let cookie = things["headers"]["cookie"].as_str().expect("a cookie");
+        assert!(
+            cookie == format!("c={text}")
+                || cookie == format!("c={}", encoded(percent_encoding::NON_ALPHANUMERIC)),
+            "{text}: {cookie}"
+        );
+        let nested = serde_json::json!({ "a": text, "nested": [{ "b": text }], "n": 1 });
+        assert_eq!(things["json"], nested, "{text}");
+        let derived = serde_json::json!({ "d": text, "e": text, "x": text });
+        assert_eq!(seen["derived"]["json"], derived, "{text}");
+        let form: HashMap<String, String> =
+            url::form_urlencoded::parse(seen["form"]["text"].as_str().expect("a form").as_bytes())
+                .into_owned()
+                .collect();
+        assert_eq!(form["f"], *text);
+        let multipart = seen["multi"]["text"].as_str().expect("a multipart body");
+        let object = serde_json::json!({ "k": text }).to_string();
+        for part in [
+            format!("name=\"m\"\r\n\r\n{text}\r\n"),
+            format!("\r\n\r\n{object}\r\n"),
+        ] {
+            assert!(
+                multipart.contains(&part),
+                "{text}: {part:?} not in {multipart:?}"
+            );
+        }
+        assert_eq!(seen["text"]["text"], *text);
+    }
+}
+
+/// A backslash right before `{{` has no template that sends it: the example is not written
+/// (a value derived from the schema is, and the import says so) rather than sending
+/// something else than the document's text.
+#[test]
+fn an_example_no_template_can_hold_is_reported_and_derived_instead() {
+    let fixture = Fixture::new();
+    let spec = fixture.file(
+        "backslash.yaml",
+        r#"openapi: 3.0.3
+info: { title: Backslash, version: "1" }
+servers: [{ url: "http://127.0.0.1:9" }]
+paths:
+  /x:
+    get:
+      operationId: x
+      parameters:
+        - { name: X-H, in: header, required: true, schema: { type: string }, example: 'a\{{b}}' }
+      responses: { "200": { description: ok } }
+"#,
+    );
+    let out = fixture.path().join("backslash.runner.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stderr.contains("x · parameter X-H")
+            && output.stderr.contains("cannot be written in a template")
+            && output
+                .stderr
+                .contains("a value derived from the schema is written instead"),
+        "{}",
+        output.stderr
+    );
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(yaml.contains("headers: { X-H: example }"), "{yaml}");
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+}

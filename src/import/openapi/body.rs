@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::super::yaml::{from_json, Map, Node};
-use super::writer::{add_header, scalar, Writer};
+use super::writer::{add_header, json_text, scalar, Writer};
 use crate::openapi::document::{escape, Place};
 
 /// How a media type's body is written.
@@ -403,16 +403,20 @@ impl Writer<'_> {
             file: place.file,
             pointer: format!("{}/schema", place.pointer),
         };
-        let mut example = media.get("example").cloned().or_else(|| {
-            let Some(Value::Object(examples)) = media.get("examples") else {
-                return None;
-            };
-            let (_, resolved) = self
-                .documents
-                .resolve(place, examples.values().next()?)
-                .ok()?;
-            resolved.get("value").cloned()
-        });
+        let mut example = media
+            .get("example")
+            .cloned()
+            .or_else(|| {
+                let Some(Value::Object(examples)) = media.get("examples") else {
+                    return None;
+                };
+                let (_, resolved) = self
+                    .documents
+                    .resolve(place, examples.values().next()?)
+                    .ok()?;
+                resolved.get("value").cloned()
+            })
+            .and_then(|example| self.document_value(&example, "request body"));
         let schema = media.get("schema");
         if let (Some(example), Some(schema)) = (&mut example, schema) {
             self.hide_passwords(&schema_place, schema, "", example);
@@ -465,7 +469,7 @@ fn text_part(value: &Value, content_type: Option<String>) -> Node {
         Some(content_type) => {
             let text = match value {
                 Value::String(text) => text.clone(),
-                other => other.to_string(),
+                other => json_text(other),
             };
             let mut part = Map::inline();
             part.insert("value", text);

@@ -152,6 +152,7 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
         captures: HashMap::new(),
         by_path: children(&root),
         placeholders: HashMap::new(),
+        item: String::new(),
     };
     let defaults_auth = writer.security(root.get("security"), "collection");
     let mut steps = Vec::new();

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::super::yaml::{Map, Node};
-use super::writer::Writer;
+use super::writer::{literal_label, Writer};
 use crate::openapi::document::{escape, Place};
 
 /// The auth helper written for a security requirement.
@@ -138,7 +138,7 @@ impl Writer<'_> {
                         &description("The OAuth2 client secret"),
                     );
                     let mut grant = Map::inline();
-                    grant.insert("token_url", token_url.to_owned());
+                    grant.insert("token_url", literal_label(token_url));
                     grant.insert("client_id", format!("{{{{env.{id}}}}}"));
                     grant.insert("client_secret", format!("{{{{env.{secret}}}}}"));
                     let scopes: Vec<&str> = scopes
@@ -148,7 +148,7 @@ impl Writer<'_> {
                         .filter_map(Value::as_str)
                         .collect();
                     if !scopes.is_empty() {
-                        grant.insert("scope", scopes.join(" "));
+                        grant.insert("scope", literal_label(&scopes.join(" ")));
                     }
                     let mut oauth2 = Map::block();
                     oauth2.insert("client_credentials", Node::Map(grant));

@@ -48,6 +48,8 @@ pub(super) struct Writer<'a> {
     pub(super) by_path: HashMap<String, Vec<(String, String)>>,
     /// Placeholder variable → the required input it reads.
     pub(super) placeholders: HashMap<String, String>,
+    /// The step being written, for the report.
+    pub(super) item: String,
 }
 
 impl Writer<'_> {
@@ -64,8 +66,9 @@ impl Writer<'_> {
             None => id.clone(),
         };
         let item = name.clone();
+        self.item = item.clone();
         let mut step = Map::block();
-        step.insert("name", name);
+        step.insert("name", literal_label(&name));
         let step_id = Templates::default().name(&id).replace('_', "-");
         let step_id = step_id.trim_matches('-').to_owned();
         if !step_id.is_empty() {
@@ -173,10 +176,11 @@ impl Writer<'_> {
                     }
                     // One path segment: `/`, `?`, `#`, `%`, spaces and template braces
                     // in an example are sent as its text, not as URL syntax.
-                    (None, Some(value)) => {
-                        percent_encoding::utf8_percent_encode(&scalar(&value), PATH_SEGMENT)
-                            .to_string()
-                    }
+                    (None, Some(value)) => percent_encoding::utf8_percent_encode(
+                        &unescape(&scalar(&value)),
+                        PATH_SEGMENT,
+                    )
+                    .to_string(),
                     (None, None) => {
                         let variable =
                             self.placeholder(&item, &format!("path parameter {name}"), name);
@@ -365,6 +369,8 @@ impl Writer<'_> {
                         .and_then(|examples| named_example(examples, &mut *self.documents))
                 }),
         };
+        let given =
+            given.and_then(|value| self.document_value(&value, &format!("parameter {name}")));
         let (at, schema) = match (given, schema) {
             (Some(mut value), Some((at, schema))) => {
                 self.hide_passwords(&at, &schema, name, &mut value);
@@ -554,6 +560,27 @@ pub(super) fn scalar(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
-        other => other.to_string(),
+        other => json_text(other),
     }
+}
+
+/// A value whose strings are templates (the document's text escaped, `\{{`) as the
+/// template of its JSON text: JSON writes each escaping backslash as `\\`, put back to one (a
+/// document's own backslash never stands before `{{`: [`crate::template::literal`]).
+pub(super) fn json_text(value: &Value) -> String {
+    value.to_string().replace("\\\\{{", "\\{{")
+}
+
+/// The document's text of a template made from it (`\{{` back to `{{`), for a place that
+/// is not a template once escaped otherwise (a path segment, percent-encoded).
+fn unescape(template: &str) -> String {
+    template.replace("\\{{", "{{")
+}
+
+/// A text from the document (a step's name, a URL) as a template that shows it: `{{` escaped; a
+/// `\` before `{{`, which no template shows, keeps the braces apart (`{ {`).
+pub(super) fn literal_label(text: &str) -> String {
+    crate::template::literal(text)
+        .map(std::borrow::Cow::into_owned)
+        .unwrap_or_else(|_| text.replace("{{", "{ {"))
 }
