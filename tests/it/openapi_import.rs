@@ -391,3 +391,163 @@ paths:
     assert!(yaml.contains("headers: { X-H: example }"), "{yaml}");
     assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
 }
+
+/// A document with one operation, `GET /x` answered with JSON, and `servers`.
+fn spec_with_servers(servers: &str) -> String {
+    format!(
+        r#"openapi: 3.0.3
+info: {{ title: Servers, version: "1" }}
+{servers}
+paths:
+  /x:
+    get:
+      operationId: x
+      responses: {{ "200": {{ description: ok, content: {{ application/json: {{ schema: {{ type: object }} }} }} }} }}
+"#
+    )
+}
+
+/// A relative server URL (`/api/v3`, as Swagger's petstore3 has) is relative to where the
+/// document is served: `--document-url` resolves it (and a document without servers, which
+/// means `/`); without it, `base_url` reads a required input, the import says what to set,
+/// and the run refuses to start until it is set — then sends to the URL given.
+#[test]
+fn a_relative_server_url_is_resolved_or_must_be_given_before_anything_is_sent() {
+    let fixture = Fixture::new();
+    let server = echo_server();
+    let spec = fixture.file(
+        "relative.yaml",
+        &spec_with_servers("servers: [{ url: /api/v3 }]"),
+    );
+    let out = fixture.path().join("relative.runner.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("not translated: collection · servers")
+            && output.stderr.contains("`--document-url`")
+            && output
+                .stderr
+                .contains("`--var base_url=https://HOST/api/v3`"),
+        "{}",
+        output.stderr
+    );
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(yaml.contains("base_url: \"{{env.BASE_URL}}\""), "{yaml}");
+    assert_eq!(schema_errors(&out), Vec::<String>::new());
+    let report = fixture.path().join("report.json");
+    let run = |extra: &[String]| {
+        let mut args = vec![
+            "run".to_owned(),
+            out.display().to_string(),
+            "--report-json".into(),
+            report.display().to_string(),
+        ];
+        args.extend_from_slice(extra);
+        runner(&args)
+    };
+    let refused = run(&[]);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused.stderr.contains("input `BASE_URL`")
+            && refused.stderr.contains("e.g. https://HOST/api/v3")
+            && refused.stderr.contains("nothing was sent"),
+        "{}",
+        refused.stderr
+    );
+    let given = run(&["--var".into(), format!("base_url=http://{server}/api/v3")]);
+    assert_eq!(given.code, 0, "{given:?}");
+    assert_eq!(received(&report)["x"]["uri"], "/api/v3/x");
+
+    // Resolved against where the document is served: nothing left to set.
+    for (servers, document_url, base_url) in [
+        (
+            "servers: [{ url: v2 }]",
+            format!("http://{server}/docs/openapi.json"),
+            format!("http://{server}/docs/v2"),
+        ),
+        (
+            "",
+            format!("http://{server}/openapi.json"),
+            format!("http://{server}"),
+        ),
+        (
+            "servers: [{ url: \"https://api.example.com/v1\" }]",
+            format!("http://{server}/openapi.json"),
+            "https://api.example.com/v1".to_owned(),
+        ),
+        (
+            "servers: [{ url: /api/v3 }]",
+            format!("http://{server}/api/v3/openapi.json"),
+            format!("http://{server}/api/v3"),
+        ),
+    ] {
+        let spec = fixture.file("resolved.yaml", &spec_with_servers(servers));
+        let output = import(
+            &spec.display().to_string(),
+            &out,
+            &["--document-url", &document_url],
+        );
+        assert_eq!(output.code, 0, "{output:?}");
+        assert!(
+            !output.stderr.contains("not translated"),
+            "{}",
+            output.stderr
+        );
+        let yaml = std::fs::read_to_string(&out).expect("written");
+        assert!(
+            yaml.contains(&format!("  base_url: {base_url}\n")),
+            "{servers}: {yaml}"
+        );
+    }
+    // The last one imported: `/api/v3` resolved against the echo server.
+    let resolved = run(&[]);
+    assert_eq!(resolved.code, 0, "{resolved:?}");
+    assert_eq!(received(&report)["x"]["uri"], "/api/v3/x");
+    let not_http = import(
+        &spec.display().to_string(),
+        &out,
+        &["--document-url", "file:///api.yaml"],
+    );
+    assert_eq!(not_http.code, 2, "{not_http:?}");
+}
+
+/// Server variables at their defaults, whatever their type; one without a default at its
+/// first enum value; the values each may take named beside `base_url`; each server an
+/// environment.
+#[test]
+fn server_variables_are_written_at_their_defaults() {
+    let fixture = Fixture::new();
+    let spec = fixture.file(
+        "variables.yaml",
+        &spec_with_servers(
+            r#"servers:
+  - url: "{scheme}://{host}:{port}/{version}"
+    variables:
+      scheme: { default: https, enum: [https, http] }
+      host: { default: api.example.com }
+      port: { default: 8443, enum: [8443, 443] }
+      version: { enum: [v1, v2] }
+  - url: "https://staging.example.com/{version}"
+    variables:
+      version: { default: v2 }"#,
+        ),
+    );
+    let out = fixture.path().join("variables.runner.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for part in [
+        "  # The first server, its variables at their defaults ({scheme}: one of https, http; {host}; {port}: one of 8443, 443; {version}: one of v1, v2).\n  base_url: https://api.example.com:8443/v1\n",
+        "server_2:\n    vars: { base_url: https://staging.example.com/v2 }",
+    ] {
+        assert!(yaml.contains(part), "`{part}` not in:\n{yaml}");
+    }
+    assert!(
+        !output.stderr.contains("not translated"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+}
