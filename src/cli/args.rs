@@ -127,9 +127,24 @@ pub struct ImportOpenapiArgs {
         default_value = "../schemas/collection.schema.json"
     )]
     pub schema: String,
+    /// The URL the document is served at: relative server URLs (`/api/v3`, or none) are
+    /// resolved against it, as OpenAPI says (`https://host/api/v3/openapi.json` makes
+    /// `/api/v3` `https://host/api/v3`).
+    #[arg(long, value_name = "URL", value_parser = parse_document_url)]
+    pub document_url: Option<url::Url>,
     /// When to colour output: the global `--color`, set after parsing.
     #[arg(skip)]
     pub color: ColorWhen,
+}
+
+/// `--document-url`: an http:// or https:// URL.
+fn parse_document_url(text: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("`{text}` is not a URL: {e}"))?;
+    if matches!(url.scheme(), "http" | "https") {
+        Ok(url)
+    } else {
+        Err(format!("`{text}` is not an http:// or https:// URL"))
+    }
 }
 
 /// `runner import har`.

@@ -18,6 +18,7 @@ pub(super) fn openapi(args: &ImportOpenapiArgs) -> u8 {
         paths: args.paths.clone(),
         document: relative(&args.spec, args.output.as_deref()),
         schema: args.schema.clone(),
+        document_url: args.document_url.clone(),
     };
     match openapi::import(&args.spec, &settings) {
         Ok(imported) => finish(

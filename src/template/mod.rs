@@ -321,6 +321,36 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
+/// A text that cannot be written as a template: a backslash stands right before `{{`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "a `\\` right before `{{{{` cannot be written in a template (handlebars reads it as an escape)"
+)]
+pub struct NotExpressible;
+
+/// The template that renders as `text` itself: each `{{` escaped as `\{{`, so that text from
+/// elsewhere (an OpenAPI example) is sent as written, not read as a template. A backslash
+/// right before `{{` has no template that renders it (handlebars reads `\\{{` as one
+/// backslash and a variable): [`NotExpressible`].
+pub fn literal(text: &str) -> Result<std::borrow::Cow<'_, str>, NotExpressible> {
+    if !text.contains("{{") {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(at) = rest.find("{{") {
+        let before = &rest[..at];
+        if before.ends_with('\\') {
+            return Err(NotExpressible);
+        }
+        escaped.push_str(before);
+        escaped.push_str("\\{{");
+        rest = &rest[at + 2..];
+    }
+    escaped.push_str(rest);
+    Ok(std::borrow::Cow::Owned(escaped))
+}
+
 fn lookup<'a>(context: &'a Context, path: &[String]) -> Result<&'a Value, RenderError> {
     let mut current = context.data();
     for segment in path {
@@ -433,6 +463,39 @@ mod tests {
                 })
             );
         }
+    }
+
+    /// Every text over the characters that matter (`{`, `}`, `\\`, a letter, a space) up to
+    /// seven long: [`literal`] either renders back to the text itself or says it cannot.
+    #[test]
+    fn a_literal_renders_as_the_text_itself() {
+        let alphabet = ['{', '}', '\\', 'a', ' '];
+        let context = Context::from(json!({ "a": "VARIABLE" }));
+        let mut texts = vec![String::new()];
+        let mut refused = 0;
+        for _ in 0..7 {
+            texts = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            for text in &texts {
+                match literal(text) {
+                    Ok(source) => {
+                        let mut templates = Templates::new();
+                        let template = templates
+                            .compile(&source)
+                            .unwrap_or_else(|e| panic!("{text:?} as {source:?}: {e}"));
+                        let rendered = templates.render_text(&template, &context);
+                        assert_eq!(rendered.as_deref(), Ok(text.as_str()), "{source:?}");
+                    }
+                    Err(NotExpressible) => {
+                        assert!(text.contains("\\{{"), "{text:?}");
+                        refused += 1;
+                    }
+                }
+            }
+        }
+        assert!(refused > 0);
     }
 
     #[test]

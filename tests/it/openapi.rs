@@ -694,7 +694,7 @@ fn dynamic_mock(name: &str) -> bool {
 }
 
 /// Imports `spec` to `out` with `extra` arguments.
-fn import(spec: &str, out: &std::path::Path, extra: &[&str]) -> crate::support::Output {
+pub(crate) fn import(spec: &str, out: &std::path::Path, extra: &[&str]) -> crate::support::Output {
     let mut args = vec![
         "import".to_owned(),
         "openapi".into(),
@@ -707,7 +707,7 @@ fn import(spec: &str, out: &std::path::Path, extra: &[&str]) -> crate::support::
 }
 
 /// Every problem `schemas/collection.schema.json` finds in the YAML file `path`.
-fn schema_errors(path: &std::path::Path) -> Vec<String> {
+pub(crate) fn schema_errors(path: &std::path::Path) -> Vec<String> {
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string("schemas/collection.schema.json").expect("the schema"),
     )
@@ -964,7 +964,8 @@ components:
         "server_2:",
         "base_url: https://staging.example.com/v1",
         "X-Request-Id: \"{{X_Request_Id}}\"\n        Content-Type: application/octet-stream",
-        "body: TODO_BODY (application/octet-stream)",
+        "body_file: files/upload",
+        "X_Request_Id: \"{{env.X_REQUEST_ID}}\"",
     ] {
         assert!(yaml.contains(part), "`{part}` not in:\n{yaml}");
     }
@@ -978,7 +979,12 @@ components:
         "{}",
         output.stderr
     );
+    assert!(!yaml.contains("TODO"), "{yaml}");
     assert_eq!(schema_errors(&out), Vec::<String>::new());
+    // The binary body is a file the user supplies: the collection loads once it exists.
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 2);
+    std::fs::create_dir(fixture.path().join("files")).expect("files/");
+    std::fs::write(fixture.path().join("files/upload"), "bytes").expect("the body");
     assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
     let strict_out = fixture.path().join("strict.yaml");
     let strict = import(&spec.display().to_string(), &strict_out, &["--strict"]);

@@ -3,10 +3,14 @@
 //! before deletes (and a link's source before its target), parameters and bodies from the
 //! document's examples, defaults or schemas, security schemes as auth helpers with secret
 //! inputs, `servers` as environments, every step expecting its documented success status and
-//! `openapi: true`. What cannot be derived is written as a placeholder (`TODO_...`) and
-//! listed in the report; `--strict` refuses it.
+//! `openapi: true`. What cannot be derived is never made up: a placeholder reads a required
+//! input (the run refuses to start without it), a binary body or file part names a file the
+//! user puts in place (the collection does not load without it); each is listed in the
+//! report, and `--strict` refuses them.
 
+mod body;
 mod security;
+mod servers;
 mod values;
 mod writer;
 
@@ -14,6 +18,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::Value;
+use servers::{resolve, server_comments, servers, without_user_info};
 use writer::Writer;
 
 use super::yaml::{self, Map, Node};
@@ -36,6 +41,9 @@ pub struct Settings {
     pub document: String,
     /// The `$schema` reference on the first line.
     pub schema: String,
+    /// Where the document is served: relative server URLs (`/api/v3`, and the `/` a document
+    /// without `servers` means) are resolved against it, as OpenAPI says.
+    pub document_url: Option<url::Url>,
 }
 
 /// Why a document could not be imported.
@@ -148,40 +156,31 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
         vars: Map::block(),
         captures: HashMap::new(),
         by_path: children(&root),
+        placeholders: HashMap::new(),
+        item: String::new(),
     };
     let defaults_auth = writer.security(root.get("security"), "collection");
     let mut steps = Vec::new();
     for operation in &operations {
         steps.push(writer.step(operation, root.get("security"), defaults_auth.as_ref())?);
     }
+    let mut servers = servers(&root, writer.report);
+    if servers.is_empty() {
+        // OpenAPI: a document without servers has one, `/`.
+        servers.push("/".into());
+    }
+    let base_urls: Vec<String> = servers
+        .iter()
+        .map(|url| resolve(url, settings.document_url.as_ref()))
+        .map(|server| {
+            let server = without_user_info(server, writer.report);
+            writer.base_url(&server)
+        })
+        .collect();
     let Writer {
         inputs, mut vars, ..
     } = writer;
 
-    let servers: Vec<String> = servers(&root)
-        .into_iter()
-        .map(
-            |url| match crate::import::credential::split_user_info(&url) {
-                // A user name and password in a server's URL are no part of the API's contract
-                // (its security schemes are): never written, and reported.
-                Some(info) => {
-                    report.lossy(
-                        "collection",
-                        "servers",
-                        format!(
-                        "the server URL `{}` holds a user name and password: they are left out \
-                         (not written). If the API needs them, add `auth: {{ basic: {{ username, \
-                         password: \"{{{{env.PASSWORD}}}}\" }} }}` to `defaults` with a secret \
-                         input PASSWORD",
-                        info.url
-                    ),
-                    );
-                    info.url
-                }
-                None => url,
-            },
-        )
-        .collect();
     let mut top = Map::block();
     let title = root
         .pointer("/info/title")
@@ -204,22 +203,14 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
         top.insert("inputs", Node::Map(inputs));
     }
     let mut base = Map::block();
-    let first = servers.first().cloned().unwrap_or_else(|| {
-        report.lossy(
-            "collection",
-            "servers",
-            "the document names no server: set `base_url` to the API's URL",
-        );
-        "TODO_BASE_URL".to_owned()
-    });
-    base.insert("base_url", first);
+    base.insert_commented("base_url", base_urls[0].clone(), server_comments(&root));
     for entry in vars.entries.drain(..) {
         base.entries.push(entry);
     }
     top.insert("vars", Node::Map(base));
     if servers.len() > 1 {
         let mut environments = Map::block();
-        for (index, url) in servers.iter().enumerate() {
+        for (index, url) in base_urls.iter().enumerate() {
             let mut vars = Map::inline();
             vars.insert("base_url", url.clone());
             let mut environment = Map::block();
@@ -360,26 +351,4 @@ fn children(root: &Value) -> HashMap<String, Vec<(String, String)>> {
         }
     }
     map
-}
-
-/// The servers' URLs, variables replaced by their defaults.
-fn servers(root: &Value) -> Vec<String> {
-    root.get("servers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|server| {
-            let mut url = server.get("url")?.as_str()?.to_owned();
-            if let Some(Value::Object(variables)) = server.get("variables") {
-                for (name, variable) in variables {
-                    let default = variable
-                        .get("default")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    url = url.replace(&format!("{{{name}}}"), default);
-                }
-            }
-            Some(url.trim_end_matches('/').to_owned())
-        })
-        .collect()
 }

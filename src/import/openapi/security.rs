@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::super::yaml::{Map, Node};
-use super::writer::Writer;
+use super::writer::{literal_label, Writer};
 use crate::openapi::document::{escape, Place};
 
 /// The auth helper written for a security requirement.
@@ -138,7 +138,7 @@ impl Writer<'_> {
                         &description("The OAuth2 client secret"),
                     );
                     let mut grant = Map::inline();
-                    grant.insert("token_url", token_url.to_owned());
+                    grant.insert("token_url", literal_label(token_url));
                     grant.insert("client_id", format!("{{{{env.{id}}}}}"));
                     grant.insert("client_secret", format!("{{{{env.{secret}}}}}"));
                     let scopes: Vec<&str> = scopes
@@ -148,7 +148,7 @@ impl Writer<'_> {
                         .filter_map(Value::as_str)
                         .collect();
                     if !scopes.is_empty() {
-                        grant.insert("scope", scopes.join(" "));
+                        grant.insert("scope", literal_label(&scopes.join(" ")));
                     }
                     let mut oauth2 = Map::block();
                     oauth2.insert("client_credentials", Node::Map(grant));
@@ -181,10 +181,21 @@ impl Writer<'_> {
 
     /// A secret input named after `name` (`crate::import::context::input_name`), declared
     /// with `description` unless it already is: its name. A name already declared for
-    /// another secret (another description) gets a number (`USER_PASSWORD_2`): two secrets
+    /// another input (another description) gets a number (`USER_PASSWORD_2`): two secrets
     /// are never merged.
     pub(super) fn secret_input(&mut self, name: &str, description: &str) -> String {
-        let base = crate::import::context::input_name(name, "SECRET");
+        self.declare_input(name, description, true)
+    }
+
+    /// A required input that is no secret (a value the user must give: a placeholder),
+    /// declared like [`Self::secret_input`]: its name.
+    pub(super) fn required_input(&mut self, name: &str, description: &str) -> String {
+        self.declare_input(name, description, false)
+    }
+
+    fn declare_input(&mut self, name: &str, description: &str, secret: bool) -> String {
+        let base =
+            crate::import::context::input_name(name, if secret { "SECRET" } else { "VALUE" });
         let mut name = base.clone();
         for n in 2.. {
             match self.input_descriptions.get(&name) {
@@ -194,7 +205,9 @@ impl Writer<'_> {
                     self.input_descriptions
                         .insert(name.clone(), description.to_owned());
                     let mut spec = Map::inline();
-                    spec.insert("secret", true);
+                    if secret {
+                        spec.insert("secret", true);
+                    }
                     spec.insert("description", description.to_owned());
                     self.inputs.insert(name.clone(), Node::Map(spec));
                     break;

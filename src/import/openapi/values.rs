@@ -38,8 +38,10 @@ impl Writer<'_> {
                 let values = schema.get("enum")?.as_array()?;
                 values.iter().find(|v| !v.is_null())
             });
-        if let Some(given) = given {
-            let mut value = given.clone();
+        let given = given
+            .cloned()
+            .and_then(|given| self.document_value(&given, &format!("the value of {name}")));
+        if let Some(mut value) = given {
             if request {
                 self.hide_passwords(&place, &schema, name, &mut value);
             }
@@ -106,6 +108,24 @@ impl Writer<'_> {
             "string" => json!(sample_string(&schema)),
             "null" => Value::Null,
             _ => json!("example"),
+        }
+    }
+
+    /// The document's value (an example, a default, an enum value) as the importer writes
+    /// it: each string a template that sends its text ([`crate::template::literal`]). A text
+    /// with a `\` right before `{{` has none: reported, and `None` (the caller derives a
+    /// value instead).
+    pub(super) fn document_value(&mut self, value: &Value, what: &str) -> Option<Value> {
+        match escape_strings(value) {
+            Ok(escaped) => Some(escaped),
+            Err(error) => {
+                self.report.lossy(
+                    &self.item,
+                    what.to_owned(),
+                    format!("the document's example cannot be written: {error}; a value derived from the schema is written instead"),
+                );
+                None
+            }
         }
     }
 
@@ -308,6 +328,24 @@ impl Writer<'_> {
             _ => {}
         }
     }
+}
+
+/// `value` with each string (not the keys, which are never templates) a template that sends
+/// it.
+fn escape_strings(value: &Value) -> Result<Value, crate::template::NotExpressible> {
+    Ok(match value {
+        Value::String(text) => Value::String(crate::template::literal(text)?.into_owned()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(escape_strings).collect::<Result<_, _>>()?)
+        }
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(key, field)| Ok((key.clone(), escape_strings(field)?)))
+                .collect::<Result<_, crate::template::NotExpressible>>()?,
+        ),
+        other => other.clone(),
+    })
 }
 
 /// The longest string derived from a schema's `minLength`.

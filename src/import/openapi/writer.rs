@@ -7,7 +7,8 @@ use serde_json::{json, Map as JsonMap, Value};
 
 use super::super::credential::is_credential_name;
 use super::super::template::Templates;
-use super::super::yaml::{from_json, Item, Map, Node};
+use super::super::yaml::{Item, Map, Node};
+use super::body::BodyStep;
 use super::security::Secured;
 use super::{operation_id, Operation};
 use crate::openapi::document::{escape, Documents, Place};
@@ -45,6 +46,10 @@ pub(super) struct Writer<'a> {
     pub(super) captures: HashMap<(String, String), String>,
     /// `{parent}/{` → (parameter, operation) of the paths one parameter below a parent.
     pub(super) by_path: HashMap<String, Vec<(String, String)>>,
+    /// Placeholder variable → the required input it reads.
+    pub(super) placeholders: HashMap<String, String>,
+    /// The step being written, for the report.
+    pub(super) item: String,
 }
 
 impl Writer<'_> {
@@ -61,8 +66,9 @@ impl Writer<'_> {
             None => id.clone(),
         };
         let item = name.clone();
+        self.item = item.clone();
         let mut step = Map::block();
-        step.insert("name", name);
+        step.insert("name", literal_label(&name));
         let step_id = Templates::default().name(&id).replace('_', "-");
         let step_id = step_id.trim_matches('-').to_owned();
         if !step_id.is_empty() {
@@ -170,10 +176,11 @@ impl Writer<'_> {
                     }
                     // One path segment: `/`, `?`, `#`, `%`, spaces and template braces
                     // in an example are sent as its text, not as URL syntax.
-                    (None, Some(value)) => {
-                        percent_encoding::utf8_percent_encode(&scalar(&value), PATH_SEGMENT)
-                            .to_string()
-                    }
+                    (None, Some(value)) => percent_encoding::utf8_percent_encode(
+                        &unescape(&scalar(&value)),
+                        PATH_SEGMENT,
+                    )
+                    .to_string(),
                     (None, None) => {
                         let variable =
                             self.placeholder(&item, &format!("path parameter {name}"), name);
@@ -237,7 +244,11 @@ impl Writer<'_> {
                 pointer: format!("{}/requestBody", operation.place.pointer),
             };
             let (place, body) = self.documents.resolve(&place, body)?;
-            self.body(&item, &place, &body, &mut request, &mut comments);
+            let step = BodyStep {
+                item: &item,
+                id: &id,
+            };
+            self.body(&step, &place, &body, &mut request, &mut comments);
         }
         match own_auth {
             Some(Some(own)) => request.insert("auth", own.auth),
@@ -283,23 +294,38 @@ impl Writer<'_> {
         format!("{{{{env.{input}}}}}")
     }
 
-    /// A variable holding a placeholder the user must fill, reported.
+    /// A variable the user must give a value: the step reads `{{variable}}`, which reads a
+    /// required input, so the run refuses to start (nothing is sent) until it is set.
+    /// Reported as not translated.
     pub(super) fn placeholder(&mut self, item: &str, what: &str, name: &str) -> String {
         let variable = Templates::default().name(name);
-        let value = format!("TODO_{}", variable.to_ascii_uppercase());
-        if !self.vars.entries.iter().any(|e| e.key == variable) {
-            self.vars.insert_commented(
-                variable.clone(),
-                value.clone(),
-                vec![format!(
-                    "Placeholder: the document gives no value for {what} ({item})."
-                )],
-            );
-        }
+        let input = match self.placeholders.get(&variable) {
+            Some(input) => input.clone(),
+            None => {
+                let input = self.required_input(
+                    &variable,
+                    &format!("A value for {what} ({item}): the document gives none"),
+                );
+                self.vars.insert_commented(
+                    variable.clone(),
+                    format!("{{{{env.{input}}}}}"),
+                    vec![format!(
+                        "Placeholder: the document gives no value for {what} ({item}); \
+                         the run refuses to start until {input} is set."
+                    )],
+                );
+                self.placeholders.insert(variable.clone(), input.clone());
+                input
+            }
+        };
         self.report.lossy(
             item,
             what.to_owned(),
-            format!("the document gives no example, default or schema to derive a value from: set `vars.{variable}` (now `{value}`)"),
+            format!(
+                "the document gives no example, default or schema to derive a value from: \
+                 set the input {input} (`export {input}=...`) or run with \
+                 `--var {variable}=...`; the run sends nothing until then"
+            ),
         );
         variable
     }
@@ -360,6 +386,8 @@ impl Writer<'_> {
                         .and_then(|examples| named_example(examples, &mut *self.documents))
                 }),
         };
+        let given =
+            given.and_then(|value| self.document_value(&value, &format!("parameter {name}")));
         let (at, schema) = match (given, schema) {
             (Some(mut value), Some((at, schema))) => {
                 self.hide_passwords(&at, &schema, name, &mut value);
@@ -369,124 +397,6 @@ impl Writer<'_> {
             (None, schema) => schema?,
         };
         Some(self.sample(&at, &schema, 0, true, name))
-    }
-
-    /// The request body: JSON from an example or the schema, a form from the schema; other
-    /// kinds are placeholders.
-    pub(super) fn body(
-        &mut self,
-        item: &str,
-        place: &Place,
-        body: &Value,
-        request: &mut Map,
-        comments: &mut Vec<String>,
-    ) {
-        let Some(content) = body.get("content").and_then(Value::as_object) else {
-            return;
-        };
-        let chosen = content
-            .keys()
-            .find(|k| crate::openapi::contract::is_json(&k.to_ascii_lowercase()))
-            .or_else(|| {
-                content
-                    .keys()
-                    .find(|k| k.starts_with("application/x-www-form-urlencoded"))
-            })
-            .or_else(|| content.keys().next())
-            .cloned();
-        let Some(media_type) = chosen else {
-            return;
-        };
-        let media = &content[&media_type];
-        let media_place = Place {
-            file: place.file,
-            pointer: format!("{}/content/{}", place.pointer, escape(&media_type)),
-        };
-        let lower = media_type.to_ascii_lowercase();
-        let json = crate::openapi::contract::is_json(&lower);
-        let form = lower.starts_with("application/x-www-form-urlencoded");
-        let text = lower.starts_with("text/");
-        // A schema that does not resolve derives nothing, and its passwords cannot be told
-        // from the example: said, and the body is left to the user.
-        let schema_place = Place {
-            file: media_place.file,
-            pointer: format!("{}/schema", media_place.pointer),
-        };
-        let broken = media
-            .get("schema")
-            .and_then(|schema| self.documents.resolve(&schema_place, schema).err());
-        if let Some(error) = &broken {
-            self.report.note(
-                item,
-                "request body",
-                format!("its schema does not resolve: {error}"),
-            );
-        }
-        // Only a body written out gets a value (and any secret input its passwords need).
-        let value = if (json || form || text) && broken.is_none() {
-            self.media_example(&media_place, media)
-        } else {
-            None
-        };
-        if json {
-            match value {
-                Some(value) => {
-                    if lower != "application/json" {
-                        add_header(request, "Content-Type", &media_type);
-                    }
-                    request.insert("json", from_json(&value));
-                }
-                None => {
-                    let variable = self.placeholder(item, "request body", "body");
-                    request.insert("json", format!("{{{{{variable}}}}}"));
-                }
-            }
-        } else if form {
-            let mut fields_written = Map::inline();
-            if let Some(Value::Object(fields)) = value {
-                for (name, value) in fields {
-                    fields_written.insert(name, scalar(&value));
-                }
-            }
-            request.insert("form", Node::Map(fields_written));
-        } else if text {
-            let written = value.map(|v| scalar(&v)).unwrap_or_default();
-            add_header(request, "Content-Type", &media_type);
-            request.insert("body", written);
-        } else {
-            comments.push(format!("Placeholder: a `{media_type}` body cannot be derived from the document; set `body_file`."));
-            self.report.lossy(
-                item,
-                "request body",
-                format!("a `{media_type}` body cannot be derived: point `body_file` at a real file (now a placeholder text)"),
-            );
-            add_header(request, "Content-Type", &media_type);
-            request.insert("body", format!("TODO_BODY ({media_type})"));
-        }
-    }
-
-    /// A media type's example: `example`, the first of `examples`, else from its schema.
-    /// In an example, the fields the schema calls passwords are secret inputs instead.
-    pub(super) fn media_example(&mut self, place: &Place, media: &Value) -> Option<Value> {
-        let schema_place = Place {
-            file: place.file,
-            pointer: format!("{}/schema", place.pointer),
-        };
-        let mut example = media.get("example").cloned().or_else(|| {
-            let Some(Value::Object(examples)) = media.get("examples") else {
-                return None;
-            };
-            let (_, resolved) = self
-                .documents
-                .resolve(place, examples.values().next()?)
-                .ok()?;
-            resolved.get("value").cloned()
-        });
-        let schema = media.get("schema");
-        if let (Some(example), Some(schema)) = (&mut example, schema) {
-            self.hide_passwords(&schema_place, schema, "", example);
-        }
-        example.or_else(|| Some(self.sample(&schema_place, schema?, 0, true, "")))
     }
 
     /// Captures this operation's success response offers later steps: each link's
@@ -642,7 +552,7 @@ fn pointer_to_jsonpath(pointer: &str) -> String {
 }
 
 /// Adds a header to the request's `headers` (made if missing).
-fn add_header(request: &mut Map, name: &str, value: &str) {
+pub(super) fn add_header(request: &mut Map, name: &str, value: &str) {
     match request.get_mut("headers") {
         Some(Node::Map(headers)) => headers.insert(name, value.to_owned()),
         _ => {
@@ -719,10 +629,31 @@ fn join(texts: impl Iterator<Item = String>, separator: &str) -> String {
 }
 
 /// A parameter value as text.
-fn scalar(value: &Value) -> String {
+pub(super) fn scalar(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
-        other => other.to_string(),
+        other => json_text(other),
     }
+}
+
+/// A value whose strings are templates (the document's text escaped, `\{{`) as the
+/// template of its JSON text: JSON writes each escaping backslash as `\\`, put back to one (a
+/// document's own backslash never stands before `{{`: [`crate::template::literal`]).
+pub(super) fn json_text(value: &Value) -> String {
+    value.to_string().replace("\\\\{{", "\\{{")
+}
+
+/// The document's text of a template made from it (`\{{` back to `{{`), for a place that
+/// is not a template once escaped otherwise (a path segment, percent-encoded).
+fn unescape(template: &str) -> String {
+    template.replace("\\{{", "{{")
+}
+
+/// A text from the document (a step's name, a URL) as a template that shows it: `{{` escaped; a
+/// `\` before `{{`, which no template shows, keeps the braces apart (`{ {`).
+pub(super) fn literal_label(text: &str) -> String {
+    crate::template::literal(text)
+        .map(std::borrow::Cow::into_owned)
+        .unwrap_or_else(|_| text.replace("{{", "{ {"))
 }
