@@ -17,13 +17,15 @@ pub struct Curl;
 
 impl Format for Curl {
     fn collection(&mut self, collection: &CollectionReport, out: &mut String) {
-        for step in &collection.steps {
+        // Numbered in the run's order: a step's own `index` is its place among its
+        // siblings, the same for every `for_each` item and repeated across groups.
+        for (number, step) in (1..).zip(&collection.steps) {
             if let Some(sent) = &step.sent {
                 let _ = write!(
                     out,
                     "\n# {} › step {}: {}\n{}\n",
                     one_line(&collection.path.display().to_string()),
-                    step.index + 1,
+                    number,
                     one_line(&step.name),
                     command(sent)
                 );

@@ -94,7 +94,9 @@ pub enum OutcomeName {
 /// One step's run.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct StepEntry {
-    /// Position in the collection, from 0.
+    /// The step's place in the collection run's order, from 0: one for each entry, so
+    /// unique within the run (steps in groups, each `for_each` item and each `finally`
+    /// step have their own).
     pub index: usize,
     /// The step's name.
     pub name: String,
@@ -257,7 +259,7 @@ fn totals(run: &super::stream::RunSummary) -> TotalsReport {
 }
 
 fn collection(collection: &CollectionReport) -> CollectionEntry {
-    let steps: Vec<StepEntry> = collection.steps.iter().map(step).collect();
+    let steps: Vec<StepEntry> = collection.steps.iter().enumerate().map(step).collect();
     let outcome = if collection.interrupted {
         OutcomeName::Interrupted
     } else if steps.iter().any(|s| s.outcome == OutcomeName::Errored) {
@@ -354,10 +356,11 @@ fn indented(out: &mut String, text: &str, indent: &str, first: bool) {
     }
 }
 
-fn step(result: &StepResult) -> StepEntry {
+/// The entry of `result`, the `index`th step the collection run went through.
+fn step((index, result): (usize, &StepResult)) -> StepEntry {
     let exchange = result.exchange.as_ref();
     StepEntry {
-        index: result.index,
+        index,
         name: result.name.clone(),
         id: result.id.clone(),
         outcome: outcome_name(&result.outcome),

@@ -94,6 +94,58 @@ steps:
 "#;
 
 #[test]
+fn each_step_of_a_run_has_its_own_index_in_the_json_report_and_the_curl_script() {
+    // `index` was a step's place among its siblings: a group's first step, every
+    // `for_each` item and the first `finally` step all said 0.
+    let address = crate::support::server();
+    let fixture = Fixture::new();
+    let collection = fixture.file(
+        "nested.yaml",
+        &format!(
+            r#"name: Nested
+vars: {{ base: "http://{address}" }}
+steps:
+  - name: first
+    request: {{ url: "{{{{base}}}}/hit/index-a" }}
+  - name: group
+    steps:
+      - name: inner
+        request: {{ url: "{{{{base}}}}/hit/index-b" }}
+  - name: each
+    for_each: [1, 2]
+    request: {{ url: "{{{{base}}}}/hit/index-{{{{item}}}}" }}
+finally:
+  - name: last
+    request: {{ url: "{{{{base}}}}/hit/index-c" }}
+"#
+        ),
+    );
+    let report = fixture.path().join("report.json");
+    let script = fixture.path().join("steps.sh");
+    let output = runner([
+        "run".as_ref(),
+        collection.as_os_str(),
+        "--report-json".as_ref(),
+        report.as_os_str(),
+        "--curl".as_ref(),
+        script.as_os_str(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let report = validate_json_report(&std::fs::read_to_string(&report).expect("report"));
+    let indices: Vec<&Value> = report["collections"][0]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|step| &step["index"])
+        .collect();
+    assert_eq!(indices, [0, 1, 2, 3, 4], "{report:#}");
+    let script = std::fs::read_to_string(&script).expect("script");
+    for number in 1..=5 {
+        assert!(script.contains(&format!("› step {number}: ")), "{script}");
+    }
+}
+
+#[test]
 fn a_failing_run_exits_1_and_still_writes_every_report_with_the_failure() {
     let fixture = Fixture::new();
     let path = fixture.file("failing.yaml", FAILING);
