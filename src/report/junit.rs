@@ -192,9 +192,12 @@ fn text(value: &str) -> String {
 }
 
 /// Escapes markup, and writes characters that XML 1.0 cannot hold at all (most C0 controls,
-/// U+FFFE, U+FFFF) as visible escapes instead of producing a document no parser accepts.
+/// U+FFFE, U+FFFF) as visible escapes instead of producing a document no parser accepts;
+/// so are the other characters a terminal acts on (C1 controls, bidirectional overrides),
+/// as in every other output: a CI page shows the report's names and messages.
 fn escape(value: &str, in_attribute: bool) -> String {
     let mut out = String::with_capacity(value.len());
+    let value = crate::spec::text::printable(value, true);
     for c in value.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -224,7 +227,11 @@ mod tests {
             attribute("a<b>&\"c\"\n"),
             "a&lt;b&gt;&amp;&quot;c&quot;&#10;"
         );
-        assert_eq!(text("x\u{1b}[2J\u{0}\r\n"), "x\\u{1b}[2J\\u{0}&#13;\n");
+        assert_eq!(text("x\u{1b}[2J\u{0}\r\n"), "x\\e[2J\\0\\r\n");
+        assert_eq!(
+            attribute("step \u{202e}gnp.exe\u{9b}\u{fffe}\t"),
+            "step \\u{202e}gnp.exe\\u{9b}\\u{fffe}&#9;"
+        );
     }
 
     #[test]
