@@ -15,14 +15,50 @@ const AUTH_WORDS: &[&str] = &[
     "authentication",
 ];
 
+/// Words before `key` that make it a name for data, not a credential (`sort_key`,
+/// `Idempotency-Key`, an S3 `object_key`).
+const DATA_KEY_WORDS: &[&str] = &[
+    "sort",
+    "partition",
+    "primary",
+    "foreign",
+    "composite",
+    "range",
+    "hash",
+    "row",
+    "shard",
+    "routing",
+    "cache",
+    "idempotency",
+    "dedup",
+    "deduplication",
+    "object",
+    "group",
+    "lookup",
+    "map",
+    "order",
+    "index",
+    "unique",
+    "natural",
+    "message",
+    "event",
+    "translation",
+    "i18n",
+    "label",
+];
+
 /// Whether the value of a header, body field or query parameter named `name` is a
 /// credential: the name reads as one in any case or spelling (`password`, `client_secret`,
-/// `access_token`, `apiKey`, `X-Api-Key`, `X-Auth`, `subscription-key`).
+/// `access_token`, `apiKey`, `X-Api-Key`, `X-Auth`, `subscription-key`), but not a key that
+/// names data (`sort_key`, `Idempotency-Key`).
 pub fn is_credential_name(name: &str) -> bool {
     let words = words(name);
     looks_secret(&words.join("_"))
         || words.iter().any(|word| AUTH_WORDS.contains(&word.as_str()))
-        || (words.len() > 1 && words.last().is_some_and(|word| word == "key"))
+        || matches!(
+            words.as_slice(),
+            [.., before, last] if last == "key" && !DATA_KEY_WORDS.contains(&before.as_str())
+        )
 }
 
 /// The words of a name, lower case: split at anything not a letter or a digit and where
@@ -166,7 +202,21 @@ mod tests {
         ] {
             assert!(is_credential_name(name), "{name}");
         }
-        for name in ["id", "page", "author", "key", "keyword", "monkey", "q", ""] {
+        for name in [
+            "id",
+            "page",
+            "author",
+            "key",
+            "keyword",
+            "monkey",
+            "q",
+            "",
+            "sort_key",
+            "Idempotency-Key",
+            "partitionKey",
+            "object_key",
+            "cache-key",
+        ] {
             assert!(!is_credential_name(name), "{name}");
         }
     }
