@@ -221,13 +221,12 @@ fn checked_proxy(proxy: &str) -> Result<reqwest::Url, String> {
 }
 
 /// `proxy` as written, with the password in its user info (`user:password@`) replaced by
-/// `***`: for messages, which must not show it whether or not the URL parses.
+/// `***`: for messages, which must not show it whether or not the URL parses. Everything up
+/// to the last `@` is taken for user info, so a password holding a raw `/`, `?` or `#` (a URL
+/// that then does not parse) is hidden too.
 fn without_password(proxy: &str) -> String {
     let authority = proxy.find("://").map_or(0, |at| at + 3);
-    let end = proxy[authority..]
-        .find(['/', '?', '#'])
-        .map_or(proxy.len(), |at| authority + at);
-    let Some(at) = proxy[authority..end].rfind('@').map(|at| authority + at) else {
+    let Some(at) = proxy[authority..].rfind('@').map(|at| authority + at) else {
         return proxy.to_owned();
     };
     match proxy[authority..at].find(':') {
@@ -258,7 +257,9 @@ mod tests {
             ("ann:pass@proxy:3128", "ann:***@proxy:3128"),
             ("http://KEY@proxy", "http://***@proxy"),
             ("http://ann:se@cret@:bad", "http://ann:***@:bad"),
-            ("http://proxy:3128/a@b", "http://proxy:3128/a@b"),
+            ("http://ann:pa/ss@proxy:3128", "http://ann:***@proxy:3128"),
+            ("http://ann:pa#ss?x@proxy:3128", "http://ann:***@proxy:3128"),
+            ("http://proxy:3128/a@b", "http://proxy:***@b"),
             ("http://proxy:3128", "http://proxy:3128"),
         ] {
             assert_eq!(without_password(written), shown);
@@ -275,10 +276,12 @@ mod tests {
             ("socks5://ann:Secret-99@proxy:1080", "not `socks5://`"),
             ("http://ann:Secret-99@:bad", "is not a proxy URL"),
             ("http://ann:Secret-99@[::1", "is not a proxy URL"),
+            ("http://ann:Sec/ret-99@proxy:3128", "is not a proxy URL"),
+            ("http://ann:Sec#ret-99@proxy:3128", "is not a proxy URL"),
         ] {
             let error = checked_proxy(written).expect_err(written);
             assert!(error.contains(says), "{error}");
-            assert!(!error.contains("Secret-99"), "{error}");
+            assert!(!error.contains("ret-99"), "{error}");
         }
     }
 
