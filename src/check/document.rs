@@ -58,19 +58,47 @@ impl Document<'_> {
             Document::Bool(b) => Value::Bool(*b),
             Document::Number(n) => Value::Number(n.clone()),
             Document::String(s) => Value::String(s.as_ref().to_owned()),
-            Document::Array(items) => Value::Array(
-                items
-                    .iter()
-                    .map(Document::to_value)
-                    .collect::<Option<_>>()?,
-            ),
-            Document::Object(members) => Value::Object(
-                members
-                    .iter()
-                    .map(|(k, v)| Some((k.as_ref().to_owned(), v.to_value()?)))
-                    .collect::<Option<Map<String, Value>>>()?,
-            ),
+            Document::Array(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(item.to_value()?);
+                }
+                Value::Array(values)
+            }
+            Document::Object(members) => {
+                let mut map = Map::with_capacity(members.len());
+                for (name, member) in members {
+                    // The name is copied into the map, once for each ancestor converted.
+                    if !budget::spend(name.len()) {
+                        return None;
+                    }
+                    map.insert(name.as_ref().to_owned(), member.to_value()?);
+                }
+                Value::Object(map)
+            }
         })
+    }
+
+    /// Charges ([`budget`]) what jsonpath-rust's evaluator builds while it goes through the
+    /// value: each node's normalized path (`$['name'][0]`, the text of every segment above
+    /// it) as a string of its own, `prefix` bytes long above this value. `false` once the
+    /// reading's allowance has run out.
+    pub fn charge_paths(&self, prefix: usize) -> bool {
+        /// A string, its slot in the evaluator's list, and what the allocator adds.
+        const PER_PATH: usize = 56;
+        if !budget::spend(prefix + PER_PATH) {
+            return false;
+        }
+        match self {
+            Document::Array(items) => items.iter().enumerate().all(|(index, item)| {
+                let digits = index.checked_ilog10().unwrap_or(0) as usize + 1;
+                item.charge_paths(prefix + digits + 2)
+            }),
+            Document::Object(members) => members
+                .iter()
+                .all(|(name, member)| member.charge_paths(prefix + name.len() + 4)),
+            _ => true,
+        }
     }
 
     /// How many nodes the value has (itself and everything in it).

@@ -73,6 +73,12 @@ impl JsonPath {
         }
     }
 
+    /// Whether the path is only names and indices (`$.items[0].id`): walked directly,
+    /// without jsonpath-rust's evaluator.
+    pub fn is_singular(&self) -> bool {
+        self.singular.is_some()
+    }
+
     /// The path as written.
     pub fn as_str(&self) -> &str {
         &self.source

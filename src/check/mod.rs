@@ -171,6 +171,18 @@ impl<'a> ResponseView<'a> {
             .map_err(Clone::clone)
     }
 
+    /// The view holding `allowance` for what is built from its body instead of its own: one
+    /// allowance across the pages of a paginated step, whose collected values add up.
+    pub fn sharing(mut self, allowance: budget::Allowance) -> Self {
+        self.allowance = allowance;
+        self
+    }
+
+    /// What the view's allowance has left, for the next page's view.
+    pub fn into_allowance(self) -> budget::Allowance {
+        self.allowance
+    }
+
     /// The body as a `serde_json::Value`, taken from the view (not copied) when it was made
     /// already; `None` when the body is not JSON.
     pub fn into_json(self) -> Option<Value> {
@@ -202,8 +214,14 @@ impl<'a> ResponseView<'a> {
                 None => self.document()?,
             },
         };
-        let nodes = path.query(document);
         budget::within(&self.allowance, || {
+            // The evaluator's paths are dropped when it returns: what they take is given back.
+            let evaluating = budget::checkpoint();
+            if !path.is_singular() && !document.charge_paths(1) {
+                return None;
+            }
+            let nodes = path.query(document);
+            evaluating.rewind();
             nodes
                 .into_iter()
                 .map(Document::to_value)
@@ -231,9 +249,18 @@ impl<'a> ResponseView<'a> {
                 // Invalid UTF-8 anywhere is refused, as the full parse refuses it (which
                 // then says where).
                 let text = simdutf8::basic::from_utf8(body).ok()?;
-                budget::within(&self.allowance, || pruned::parse(text, plan).ok())
-                    .ok()
-                    .flatten()
+                budget::within(&self.allowance, || {
+                    // A body the pruned parse refuses goes to the full parse, which then says
+                    // why: what the pruned one built is dropped, and given back.
+                    let before = budget::checkpoint();
+                    let parsed = pruned::parse(text, plan).ok();
+                    if parsed.is_none() {
+                        before.rewind();
+                    }
+                    parsed
+                })
+                .ok()
+                .flatten()
             })
             .as_ref()
     }

@@ -281,7 +281,8 @@ impl<'a> Scan<'a> {
             }
             index += 1;
         }
-        budget::spend(index.saturating_mul(DOCUMENT_NODE)).then_some(())?;
+        // Exactly as long as the array: each placeholder takes its slot.
+        budget::spend(index.saturating_mul(std::mem::size_of::<Document<'_>>())).then_some(())?;
         let mut items = vec![Document::Null; index];
         for (at, item) in named.into_iter().chain(recent) {
             items[at] = item;

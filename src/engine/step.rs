@@ -10,6 +10,7 @@ use super::result::{Attempt, Exchange, Outcome, StepError, StepResult};
 use super::state::Run;
 use crate::check::expect::Failure;
 use crate::check::predicate::Operands;
+use crate::check::BodyError;
 use crate::collection::{FieldPath, NextPage, Paginate, Request, RequestStep, Step};
 use crate::http::{self, OutgoingRequest, Response, TransportError};
 use crate::redact::Redactor;
@@ -336,6 +337,8 @@ async fn pages(
     let mut collected: Vec<Vec<Value>> = vec![Vec::new(); paginate.collect.len()];
     let mut failures = Vec::new();
     let mut page = 0u32;
+    // The values collected from every page add up: one allowance for them all.
+    let mut allowance = crate::check::budget::Allowance::default();
     loop {
         page += 1;
         let response = match send(&request, run, result).await {
@@ -346,7 +349,8 @@ async fn pages(
             }
         };
         result.duration += response.received.duration;
-        let view = super::queries::view(&response.received, request_step, false);
+        let view = super::queries::view(&response.received, request_step, false)
+            .sharing(std::mem::take(&mut allowance));
         let operands = Operands {
             templates: &run.collection.templates,
             context: run.variables.context(),
@@ -357,11 +361,26 @@ async fn pages(
             failures.push(failure);
         }
         let mut found = 0;
-        for ((_, path), values) in paginate.collect.iter().zip(collected.iter_mut()) {
-            if let Ok(nodes) = view.select(path) {
-                found += nodes.len();
-                values.extend(nodes);
+        let mut too_large = None;
+        for ((name, path), values) in paginate.collect.iter().zip(collected.iter_mut()) {
+            match view.select(path) {
+                Ok(nodes) => {
+                    found += nodes.len();
+                    values.extend(nodes);
+                }
+                Err(BodyError::TooLarge(error)) => too_large = Some((name, error)),
+                // A page that is not JSON adds nothing.
+                Err(BodyError::NotJson(_)) => {}
             }
+        }
+        let out_of_room = too_large.is_some();
+        if let Some((name, error)) = too_large {
+            failures.push(Failure::new(
+                ["paginate", "collect", name.as_str()],
+                format!("page {page}: collect `{name}`"),
+                "the collected values within the bound",
+                error.to_string(),
+            ));
         }
         let next = match &paginate.next {
             NextPage::Link => response
@@ -375,7 +394,11 @@ async fn pages(
                 .and_then(|value| value.as_str().map(str::to_owned)),
             NextPage::Query(name) => (found > 0).then(|| next_page_number(&request.url, name)),
         };
-        let next = next.and_then(|next| request.url.join(&next).ok());
+        allowance = view.into_allowance();
+        // Past the bound, no later page can add to what was collected.
+        let next = next
+            .filter(|_| !out_of_room)
+            .and_then(|next| request.url.join(&next).ok());
         match next {
             Some(url) if page < paginate.max_pages => {
                 request.url = url;

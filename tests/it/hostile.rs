@@ -255,6 +255,64 @@ fn a_body_of_more_json_values_than_runner_keeps_fails_its_step_within_bounded_me
     );
 }
 
+/// `runner run --continue-on-failure COLLECTION` under a 3 GB address-space cap (one malloc
+/// arena, so that the cap measures what is used): its exit code and output.
+fn run_capped(prlimit: &str, collection: &std::path::Path) -> (Option<i32>, String) {
+    let binary = std::env::var_os("RUNNER_TEST_BINARY")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_runner").into());
+    let output = std::process::Command::new(prlimit)
+        .arg("--as=3000000000")
+        .arg("--")
+        .arg(binary)
+        .args(["run", "--color", "never", "--continue-on-failure"])
+        .arg(collection)
+        .env("MALLOC_ARENA_MAX", "1")
+        .output()
+        .expect("prlimit runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    (output.status.code(), format!("{stdout}\n{stderr}"))
+}
+
+#[test]
+fn what_jsonpath_builds_for_long_names_and_across_pages_is_bounded_and_a_cut_body_is_not_json() {
+    // A 1 MB member name over 50,000 values: `$..*` built a 1 MB path string for each (50
+    // GB). Pages of 2,000,000 values collected add up past the bound, each within it.
+    // A body cut short after 5,000,000 objects is not JSON: what the pruned parse built for
+    // `$[*].id` is given back before the full parse says why (both together were past the
+    // bound, and the step said "too large").
+    let Some(prlimit) = prlimit() else { return };
+    let address = server();
+    let fixture = Fixture::new();
+    let collection = fixture.file(
+        "bounded.yaml",
+        &format!(
+            r#"name: Bounded
+steps:
+  - name: long names
+    request: {{ url: "http://{address}/long-name/1000000/50000" }}
+    capture: {{ all: {{ jsonpath: "$..*", all: true }} }}
+  - name: pages
+    request: {{ url: "http://{address}/zeros/2000000" }}
+    paginate: {{ next: {{ query: page }}, collect: {{ every: "$[*]" }}, max_pages: 5 }}
+  - name: cut
+    request: {{ url: "http://{address}/ids-cut/5000000" }}
+    capture: {{ all: {{ jsonpath: "$[*].id", all: true }} }}
+"#
+        ),
+    );
+    let (code, output) = run_capped(prlimit, &collection);
+    assert_eq!(code, Some(1), "{output}");
+    assert!(output.contains("0 passed, 3 failed"), "{output}");
+    let too_large = "holds more JSON values than runner keeps from one response";
+    assert_eq!(output.matches(too_large).count(), 4, "{output}");
+    assert!(
+        output.contains("page 4: collect `every`") && output.contains("· 4 pages"),
+        "{output}"
+    );
+    assert!(output.contains("EOF while parsing"), "{output}");
+}
+
 #[test]
 fn a_text_of_many_templates_loads_in_linear_time_or_is_refused_where_it_is_written() {
     // handlebars' parser counts lines from the start of the text for every element: 80,000

@@ -39,6 +39,8 @@ fn app() -> Router {
         .route("/slow", get(slow))
         .route("/big", get(|| async { "x".repeat(1 << 20) }))
         .route("/zeros/{count}", get(zeros))
+        .route("/ids-cut/{count}", get(ids_cut))
+        .route("/long-name/{bytes}/{count}", get(long_name))
         .route("/sleep/{ms}", get(sleep))
         .route("/sleep/{ms}/{key}", get(counted_sleep))
         .route("/flaky/{key}/{failures}", get(flaky))
@@ -196,6 +198,25 @@ async fn zeros(UrlPath(count): UrlPath<usize>) -> ([(&'static str, &'static str)
     }
     body.push(']');
     ([("content-type", "application/json")], body)
+}
+
+/// `count` objects `{"id":0}` in an array cut short: its closing bracket never comes.
+async fn ids_cut(UrlPath(count): UrlPath<usize>) -> ([(&'static str, &'static str); 1], String) {
+    let mut body = String::with_capacity(9 * count + 1);
+    body.push('[');
+    for i in 0..count {
+        body.push_str(if i == 0 { "{\"id\":0}" } else { ",{\"id\":0}" });
+    }
+    ([("content-type", "application/json")], body)
+}
+
+/// An object with one member, named by `bytes` letters, holding [`zeros`]: small, but each
+/// value's normalized path (`$['aaa…'][7]`) is as long as the name.
+async fn long_name(
+    UrlPath((bytes, count)): UrlPath<(usize, usize)>,
+) -> ([(&'static str, &'static str); 1], String) {
+    let (headers, zeros) = zeros(UrlPath(count)).await;
+    (headers, format!("{{\"{}\": {zeros}}}", "a".repeat(bytes)))
 }
 
 async fn status(UrlPath(code): UrlPath<u16>) -> StatusCode {
