@@ -7,16 +7,16 @@
 
 use super::references::Piece;
 
-/// Words handlebars reads as something other than a variable's name, even at the start of
-/// one (it refuses `{{elsewhere}}`): a name that begins with one is left to it.
-const KEYWORDS: &[&str] = &["this", "else", "true", "false", "null", "undefined", "as"];
+/// handlebars' blank characters, which may stand around a name (`{{ token }}`).
+const BLANKS: [char; 4] = [' ', '\t', '\n', '\r'];
 
 /// The pieces of `source` when it is only text and plain `{{a.b}}` variables (none named
 /// like a helper, as `is_helper` says); `None` when anything else is in it — an escape, a
 /// helper, a block, a comment, `{{{`, `~`, `@`, `../`, `[…]` — or when it is not a
-/// template handlebars accepts.
+/// template handlebars accepts. Text may hold `}}` (a JSON body's closing braces), as
+/// handlebars' raw text does.
 pub(super) fn pieces(source: &str, is_helper: impl Fn(&str) -> bool) -> Option<Vec<Piece>> {
-    if source.contains("\\{{") || source.contains("{{{") || source.contains("}}}") {
+    if source.contains("\\{{") || source.contains("{{{") {
         return None;
     }
     let mut pieces = Vec::new();
@@ -25,7 +25,7 @@ pub(super) fn pieces(source: &str, is_helper: impl Fn(&str) -> bool) -> Option<V
         push_text(&mut pieces, &rest[..open])?;
         let after = &rest[open + 2..];
         let close = after.find("}}")?;
-        let written = after[..close].trim_matches(' ');
+        let written = after[..close].trim_matches(BLANKS);
         let path = path(written)?;
         if let [name] = path.as_slice() {
             if is_helper(name) {
@@ -39,11 +39,8 @@ pub(super) fn pieces(source: &str, is_helper: impl Fn(&str) -> bool) -> Option<V
     Some(pieces)
 }
 
-/// Adds `text` (when there is some) as a piece; `None` when it holds a stray `}}`.
+/// Adds `text` (when there is some) as a piece.
 fn push_text(pieces: &mut Vec<Piece>, text: &str) -> Option<()> {
-    if text.contains("}}") {
-        return None;
-    }
     if !text.is_empty() {
         pieces.push(Piece::Text(text.to_owned()));
     }
@@ -51,7 +48,12 @@ fn push_text(pieces: &mut Vec<Piece>, text: &str) -> Option<()> {
 }
 
 /// The segments of `a.b_c.d-e`: each a letter or `_`, then letters, digits, `_` or `-`.
+/// Not `this` (the current context), nor a first name that begins with `else` (handlebars
+/// reads `{{elsewhere}}` as `{{else where}}`).
 fn path(written: &str) -> Option<Vec<String>> {
+    if written.starts_with("else") {
+        return None;
+    }
     written
         .split('.')
         .map(|segment| {
@@ -59,7 +61,7 @@ fn path(written: &str) -> Option<Vec<String>> {
             let first = chars.next()?;
             let named = (first.is_ascii_alphabetic() || first == '_')
                 && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                && !KEYWORDS.iter().any(|word| segment.starts_with(word));
+                && segment != "this";
             named.then(|| segment.to_owned())
         })
         .collect()
@@ -119,22 +121,47 @@ mod tests {
             "{{uuid}}",
             "{{len}}",
             "{{x}",
-            "a }} b {{x}}",
+            "{{elsewhere}}",
+            "{{a.this}}",
             "{{!comment}}",
-            "{{x\n}}",
         ] {
             assert!(pieces(source, is_helper).is_none(), "{source}");
         }
     }
 
+    /// Variables for rendering generated texts: some defined, nested, of each type.
+    fn context() -> handlebars::Context {
+        handlebars::Context::from(serde_json::json!({
+            "a": { "x": "AX", "a": [1, 2] }, "x": 7, "b-c": "BC", "_d": true, "nullable": null,
+            "assets": [1, 2], "true": "T", "null": "N", "as": "AS", "else2": "E"
+        }))
+    }
+
+    /// `source` rendered as runner renders it: `Some(text)`, or `None` for an error.
+    fn rendered_here(source: &str) -> Option<String> {
+        let mut templates = super::super::Templates::new();
+        let template = templates.compile(source).ok()?;
+        templates.render_text(&template, &context()).ok()
+    }
+
+    /// `source` rendered by handlebars itself, set up as runner sets it up.
+    fn rendered_there(source: &str) -> Option<String> {
+        let mut registry = handlebars::Handlebars::new();
+        registry.set_strict_mode(true);
+        registry.register_escape_fn(handlebars::no_escape);
+        helpers::register(&mut registry);
+        registry.register_template_string("t", source).ok()?;
+        registry.render_with_context("t", &context()).ok()
+    }
+
     /// Texts put together from fragments that matter to the parser: whatever is read here
-    /// must be what handlebars reads.
+    /// must be what handlebars reads, and render as handlebars renders it.
     #[test]
     fn what_is_read_here_is_what_handlebars_reads_over_generated_texts() {
         const FRAGMENTS: &[&str] = &[
             "{{", "}}", "a", "x", ".", " ", "\\", "{", "}", "~", "#", "b-c", "_d", "1", "else",
             "this", "true", "null", "as", "|", "=", "(", ")", "'", "\"", "@", "/", "[0]", "\n",
-            "upper", "-", "é", "$", "\t",
+            "upper", "-", "é", "$", "\t", "\r", "}}}", "nullable", "assets", "else2", ":",
         ];
         // A fixed linear congruential sequence: the same texts on every run.
         let mut state: u64 = 0x2545_f491_4f6c_dd1d;
@@ -158,6 +185,11 @@ mod tests {
             assert_eq!(
                 format!("{:?}", Some(here)),
                 format!("{there:?}"),
+                "{source:?}"
+            );
+            assert_eq!(
+                rendered_here(&source),
+                rendered_there(&source),
                 "{source:?}"
             );
             compared += 1;

@@ -327,6 +327,16 @@ fn a_text_of_many_templates_loads_in_linear_time_or_is_refused_where_it_is_writt
     );
     let output = runner(["validate".as_ref(), plain.as_os_str()]);
     assert_eq!(output.code, 0, "{output:?}");
+    // So is a JSON text body, whose closing braces stand next to its variables.
+    let json_text = fixture.file(
+        "json-text.yaml",
+        &format!(
+            "name: JSON text\nvars: {{ id: 1 }}\nsteps:\n  - name: a\n    request: {{ url: \"http://127.0.0.1:1/\", method: POST, body: '[{}]' }}\n",
+            vec![r#"{"u": {"id": "{{id}}"}}"#; 20_000].join(",")
+        ),
+    );
+    let output = runner(["validate".as_ref(), json_text.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
 
     // Helpers go through handlebars: a text that would take it seconds is refused.
     let helpers = fixture.file(
@@ -343,6 +353,25 @@ fn a_text_of_many_templates_loads_in_linear_time_or_is_refused_where_it_is_writt
             && output.stderr.contains(
                 "20000 `{{…}}` in a text of 239999 bytes are more than the template parser reads"
             ),
+        "{}",
+        output.stderr
+    );
+
+    // Its escape rule is tried at every backslash of a run: 200,000 of them took 11.8 s.
+    let backslashes = fixture.file(
+        "backslashes.yaml",
+        &format!(
+            "name: Backslashes\nvars: {{ x: a }}\nsteps:\n  - name: a\n    request: {{ url: \"http://127.0.0.1:1/\", method: POST, body: '{{{{upper x}}}}{}' }}\n",
+            "\\".repeat(200_000)
+        ),
+    );
+    let output = runner(["validate".as_ref(), backslashes.as_os_str()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("backslashes.yaml:5:64")
+            && output
+                .stderr
+                .contains("a run of 200000 backslashes is more than"),
         "{}",
         output.stderr
     );
