@@ -111,7 +111,7 @@ pub enum RenderError {
     Failed(String),
     /// A list sent as repeated values holds something that is not a string, number or
     /// boolean.
-    #[error("`{variable}` holds a list whose element {index} is {found}; each element of a list sent as repeated values must be a string, number or boolean")]
+    #[error("`{variable}` holds a list whose element {index} is {found}; each element of a list sent as repeated values must be a string, number or boolean (to send the list as one JSON text, write `{{{{json {variable}}}}}`)")]
     NotAValue {
         /// The variable holding the list.
         variable: String,
