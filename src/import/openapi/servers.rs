@@ -47,10 +47,12 @@ fn with_variables(url: &str, variables: Option<&Value>, report: &mut Report) -> 
     }
     if let Some(open) = url.find('{') {
         let name: String = url[open + 1..].chars().take_while(|c| *c != '}').collect();
+        // Shown without a user name and password it may hold (those are never written).
+        let shown = crate::import::credential::split_user_info(&url).map_or(url.clone(), |i| i.url);
         report.lossy(
             "collection",
             "servers",
-            format!("the server URL `{url}` uses the variable `{name}`, which its `variables` do not define: set `base_url`"),
+            format!("the server URL `{shown}` uses the variable `{name}`, which its `variables` do not define: set `base_url`"),
         );
     }
     url
