@@ -195,7 +195,7 @@ impl Writer<'_> {
             }
             if location == "query" {
                 let pairs = match &example {
-                    Some(example) => query_pairs(parameter, name, example),
+                    Some(example) => styled_pairs(parameter, name, example),
                     None => {
                         let variable =
                             self.placeholder(&item, &format!("query parameter {name}"), name);
@@ -578,13 +578,14 @@ fn explicit_example(parameter: &Value) -> bool {
 /// a space (`spaceDelimited`) or `|` (`pipeDelimited`); an object is each property as its
 /// own parameter (`form`, `explode: true`: `R=100&G=200`), `name[property]` (`deepObject`),
 /// or `property,value,...` joined as an array is. A parameter described by `content` is its
-/// value as JSON text.
-fn query_pairs(parameter: &Value, name: &str, value: &Value) -> Vec<(String, String)> {
+/// value as JSON text. `parameter` is a Parameter Object, or the Encoding Object of a
+/// URL-encoded form's field, which say `style` and `explode` alike.
+pub(super) fn styled_pairs(parameter: &Value, name: &str, value: &Value) -> Vec<(String, String)> {
     let one = |text: String| vec![(name.to_owned(), text)];
     if parameter.get("content").is_some() {
         return one(match value {
             Value::String(text) => text.clone(),
-            other => other.to_string(),
+            other => json_text(other),
         });
     }
     let style = parameter
