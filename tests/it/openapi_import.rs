@@ -632,3 +632,66 @@ paths:
     .map(|(name, value)| (name.to_owned(), value.to_owned()));
     assert_eq!(sent, expected, "{}", seen["form"]["text"]);
 }
+
+/// An optional parameter is sent when the document gives a value of it, wherever: a 3.1
+/// schema's `examples` array, a schema behind a `$ref`, the example of its `content`; one
+/// without any is not sent. A header parameter the operation overrides in another case is
+/// sent once, with the operation's value (header names are case-insensitive).
+#[test]
+fn optional_parameters_with_a_value_and_overridden_headers_are_sent() {
+    let fixture = Fixture::new();
+    let ok = r#"{ "200": { description: ok, content: { application/json: { schema: { type: object } } } } }"#;
+    let spec = fixture.file(
+        "parameters.yaml",
+        &format!(
+            r##"openapi: 3.1.0
+info: {{ title: Parameters, version: "1" }}
+servers: [{{ url: "http://{server}" }}]
+components:
+  schemas:
+    Bee: {{ type: string, example: bee }}
+paths:
+  /things:
+    parameters:
+      - {{ name: X-Trace, in: header, schema: {{ type: string, example: path-level }} }}
+    get:
+      operationId: things
+      parameters:
+        - {{ name: x-trace, in: header, schema: {{ type: string, example: operation }} }}
+        - {{ name: a, in: query, schema: {{ type: string, examples: [one, two] }} }}
+        - {{ name: b, in: query, schema: {{ $ref: "#/components/schemas/Bee" }} }}
+        - {{ name: c, in: query, content: {{ application/json: {{ schema: {{ type: object }}, example: {{ k: 1 }} }} }} }}
+        - {{ name: d, in: query, schema: {{ type: string }} }}
+      responses: {ok}
+"##,
+            server = echo_server()
+        ),
+    );
+    let out = fixture.path().join("parameters.runner.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(!yaml.contains("path-level"), "{yaml}");
+
+    let report = fixture.path().join("report.json");
+    let run = runner([
+        "run",
+        &out.display().to_string(),
+        "--report-json",
+        &report.display().to_string(),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let seen = received(&report);
+    let sent: Vec<(String, String)> = url::form_urlencoded::parse(
+        seen["things"]["query"]
+            .as_str()
+            .expect("a query")
+            .as_bytes(),
+    )
+    .into_owned()
+    .collect();
+    let expected = [("a", "one"), ("b", "bee"), ("c", r#"{"k":1}"#)]
+        .map(|(name, value)| (name.to_owned(), value.to_owned()));
+    assert_eq!(sent, expected, "{}", seen["things"]["uri"]);
+    assert_eq!(seen["things"]["headers"]["x-trace"], "operation");
+}
