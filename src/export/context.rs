@@ -28,8 +28,35 @@ pub(super) struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// A runner template as Postman text: `{{uuid}}` → `{{$guid}}`, `{{env.X}}` → `{{X}}`.
+    /// A runner template as Postman text: `{{uuid}}` → `{{$guid}}`, `{{env.X}}` → `{{X}}`,
+    /// and `\{{` the text `{{`. Postman has no escape for `{{`: a literal `{{name}}` is sent as
+    /// written only while no Postman variable `name` is set (newman leaves an unknown one as
+    /// it is, and always replaces `{{$guid}}` and the other dynamic variables) — reported.
     pub fn text(&mut self, text: &str, place: &str) -> String {
+        let mut pieces = text.split("\\{{");
+        let mut out = self.template_text(pieces.next().unwrap_or_default(), place);
+        for after_braces in pieces {
+            if let Some(name) = read_as_variable(after_braces) {
+                let item = self.item.clone();
+                self.report.lossy(
+                    &item,
+                    place,
+                    format!(
+                        "Postman has no escape for `{{{{`: the text `{{{{{name}}}}}` is sent as \
+                         written only while no Postman variable `{}` is set (a dynamic one such \
+                         as `$guid` is always replaced)",
+                        name.trim()
+                    ),
+                );
+            }
+            out.push_str("{{");
+            out.push_str(&self.template_text(after_braces, place));
+        }
+        out
+    }
+
+    /// A runner template without `\{{` as Postman text ([`Context::text`]).
+    fn template_text(&mut self, text: &str, place: &str) -> String {
         placeholders::map_placeholders(text, |inner| match inner {
             "uuid" => "$guid".to_owned(),
             "timestamp" => "$timestamp".to_owned(),
@@ -112,6 +139,15 @@ impl Context<'_> {
     pub fn json(&mut self, value: &Value, place: &str) -> Value {
         placeholders::map_strings(value, &mut |text| self.text(text, place))
     }
+}
+
+/// The name Postman reads between a literal `{{` and the `}}` closing it (Postman's
+/// `{{([^{}]*?)}}`), given the text after the braces.
+fn read_as_variable(after_braces: &str) -> Option<&str> {
+    let end = after_braces.find(['{', '}'])?;
+    after_braces[end..]
+        .starts_with("}}")
+        .then(|| &after_braces[..end])
 }
 
 /// A scalar as the text Postman sends.

@@ -503,31 +503,7 @@ fn step(
         Body::Json(value) => out.insert("json", from_json(&lift_json(value, None, secrets))),
         Body::Form(pairs) => out.insert("form", fields(pairs.clone(), BODY, secrets)),
         Body::Multipart(parts) => {
-            let mut multipart = Map::block();
-            for part in parts {
-                let plain =
-                    part.file.is_none() && part.content_type.is_none() && part.filename.is_none();
-                match (&part.value, plain) {
-                    (Some(value), true) => multipart.insert(part.name.clone(), value.clone()),
-                    _ => {
-                        let mut spec = Map::inline();
-                        if let Some(value) = &part.value {
-                            spec.insert("value", value.clone());
-                        }
-                        if let Some(file) = &part.file {
-                            spec.insert("file", file.clone());
-                        }
-                        if let Some(content_type) = &part.content_type {
-                            spec.insert("content_type", content_type.clone());
-                        }
-                        if let Some(filename) = &part.filename {
-                            spec.insert("filename", filename.clone());
-                        }
-                        multipart.insert(part.name.clone(), Node::Map(spec));
-                    }
-                }
-            }
-            out.insert("multipart", Node::Map(multipart));
+            out.insert("multipart", multipart(parts, &item, report));
         }
         Body::Text(text) => out.insert("body", text.clone()),
         Body::File(path) => out.insert("body_file", path.clone()),
@@ -568,6 +544,47 @@ fn step(
         value: Node::Map(step),
         comments: request.comments.clone(),
     }
+}
+
+/// A multipart body's parts. `multipart:` holds one part per name: a name sent again (curl's
+/// `-F a=1 -F a=2`, a HAR's repeated param) keeps its first part, the others reported.
+fn multipart(parts: &[Part], item: &str, report: &mut Report) -> Node {
+    let mut multipart = Map::block();
+    for part in parts {
+        if multipart.entries.iter().any(|entry| entry.key == part.name) {
+            report.lossy(
+                item,
+                "body",
+                format!(
+                    "the multipart field `{}` repeats: runner sends each name once, the first \
+                     is kept",
+                    part.name
+                ),
+            );
+            continue;
+        }
+        let plain = part.file.is_none() && part.content_type.is_none() && part.filename.is_none();
+        match (&part.value, plain) {
+            (Some(value), true) => multipart.insert(part.name.clone(), value.clone()),
+            _ => {
+                let mut spec = Map::inline();
+                if let Some(value) = &part.value {
+                    spec.insert("value", value.clone());
+                }
+                if let Some(file) = &part.file {
+                    spec.insert("file", file.clone());
+                }
+                if let Some(content_type) = &part.content_type {
+                    spec.insert("content_type", content_type.clone());
+                }
+                if let Some(filename) = &part.filename {
+                    spec.insert("filename", filename.clone());
+                }
+                multipart.insert(part.name.clone(), Node::Map(spec));
+            }
+        }
+    }
+    Node::Map(multipart)
 }
 
 fn push_cookie(map: &mut Map, name: &str, value: &str, secrets: &mut Secrets) {

@@ -565,3 +565,42 @@ fn digest_ntlm_negotiate_and_anyauth_credentials_are_never_sent_as_basic() {
         run.stdout
     );
 }
+
+/// `multipart:` holds one part per name: a field curl sends again (`-F a=1 -F a=2`) keeps its
+/// first part, and the others are reported as not translated — never a collection with the
+/// name twice, which does not load.
+#[test]
+fn a_repeated_multipart_field_keeps_the_first_and_reports_the_others() {
+    let dir = Fixture::new();
+    let out = dir.path().join("parts.yaml");
+    let output = runner([
+        "import",
+        "curl",
+        "-o",
+        &out.display().to_string(),
+        "--",
+        "curl",
+        "-F",
+        "a=1",
+        "-F",
+        "b=x",
+        "-F",
+        "a=2",
+        "http://127.0.0.1:9/upload",
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stderr.contains(
+            "the multipart field `a` repeats: runner sends each name once, the first is kept"
+        ),
+        "{}",
+        output.stderr
+    );
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(
+        yaml.contains("a: \"1\"") && !yaml.contains("a: \"2\""),
+        "{yaml}"
+    );
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+}

@@ -1590,3 +1590,74 @@ print(json.dumps([r.header("x-name"), r.header("X-LATIN"), r.json()]))
     let read: Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(read, json!(["café", "caf\u{fffd}", { "id": 7 }]));
 }
+
+/// Text with `\{{`, as `runner import openapi` writes a document's template syntax: the
+/// braces themselves, beside real templates.
+const LITERAL_BRACES: &str = r#"name: Literal braces
+vars: { prefix: unset, base: "http://SERVER/{{prefix}}", name: ann }
+steps:
+  - name: Literal braces
+    request:
+      method: POST
+      url: "{{base}}/literal"
+      query: { q: "\\{{name}} and {{name}}" }
+      json: { text: "hello \\{{name}}, {{name}} }} \\{{{raw}}} \\{{ end" }
+"#;
+
+/// `\{{` is exported as the text `{{` (not reported as lossy), and Locust sends what
+/// `runner run` sends: the braces, and the variable beside them rendered.
+#[test]
+fn escaped_braces_are_sent_as_the_text_they_stand_for() {
+    let Some(locust) = locust() else { return };
+    let (fixture, path) = fixture(&[("literal.yaml", LITERAL_BRACES)]);
+    let out = fixture.path().join("locustfile.py");
+    let export = runner_with_env(
+        [
+            "export".as_ref(),
+            "locust".as_ref(),
+            path.as_os_str(),
+            "--strict".as_ref(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+        &[],
+    );
+    assert_eq!(export.code, 0, "{export:?}");
+    let run = runner_with_env(
+        [
+            "run".as_ref(),
+            path.as_os_str(),
+            "--var".as_ref(),
+            "prefix=lrun".as_ref(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let load = runner_with_env(
+        [
+            "load".as_ref(),
+            path.as_os_str(),
+            "--var".as_ref(),
+            "prefix=lload".as_ref(),
+            "-u".as_ref(),
+            "1".as_ref(),
+            "-n".as_ref(),
+            "1".as_ref(),
+            "-t".as_ref(),
+            "30s".as_ref(),
+        ],
+        &[("RUNNER_LOCUST", &locust)],
+    );
+    assert_eq!(load.code, 0, "{load:?}");
+    let from_run = requests_of("lrun");
+    assert_eq!(from_run.len(), 1, "{from_run:?}");
+    assert_eq!(
+        from_run[0].target, "literal?q=%7B%7Bname%7D%7D+and+ann",
+        "{from_run:?}"
+    );
+    assert_eq!(
+        from_run[0].body,
+        json!({ "text": "hello {{name}}, ann }} {{{raw}}} {{ end" })
+    );
+    assert_eq!(requests_of("lload"), from_run);
+}

@@ -551,3 +551,147 @@ fn server_variables_are_written_at_their_defaults() {
     );
     assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
 }
+
+/// A URL-encoded form's arrays and objects are sent as the body's `encoding` says, by
+/// `style` and `explode` (OpenAPI 3.1, "Encoding Object" and "Style Values"; `form`, and
+/// for it `explode: true`, by default): an exploded array the name once per item, else its
+/// items joined by `,`, a space or `|`; an object each property its own field, `name[key]`,
+/// or `key,value,...`; a field whose encoding gives only a `contentType`, its JSON text.
+#[test]
+fn form_arrays_and_objects_are_sent_as_their_encoding_says() {
+    let fixture = Fixture::new();
+    let ok = r#"{ "200": { description: ok, content: { application/json: { schema: { type: object } } } } }"#;
+    let spec = fixture.file(
+        "form.yaml",
+        &format!(
+            r#"openapi: 3.1.0
+info: {{ title: Forms, version: "1" }}
+servers: [{{ url: "http://{server}" }}]
+paths:
+  /form:
+    post:
+      operationId: form
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: object
+              properties:
+                tag: {{ type: array, items: {{ type: string }}, example: [a, b] }}
+                id: {{ type: array, items: {{ type: integer }}, example: [1, 2] }}
+                word: {{ type: array, items: {{ type: string }}, example: [x, y] }}
+                pipe: {{ type: array, items: {{ type: string }}, example: [p, q] }}
+                rgb: {{ type: object, example: {{ R: 100, G: 200 }} }}
+                deep: {{ type: object, example: {{ k: v }} }}
+                flat: {{ type: object, example: {{ k: v, l: w }} }}
+                json: {{ type: object, example: {{ k: v }} }}
+            encoding:
+              id: {{ explode: false }}
+              word: {{ style: spaceDelimited }}
+              pipe: {{ style: pipeDelimited, explode: false }}
+              deep: {{ style: deepObject, explode: true }}
+              flat: {{ style: form, explode: false }}
+              json: {{ contentType: application/json }}
+      responses: {ok}
+"#,
+            server = echo_server()
+        ),
+    );
+    let out = fixture.path().join("form.runner.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(yaml.contains("tag: [a, b]"), "{yaml}");
+    assert_eq!(schema_errors(&out), Vec::<String>::new());
+
+    let report = fixture.path().join("report.json");
+    let run = runner([
+        "run",
+        &out.display().to_string(),
+        "--report-json",
+        &report.display().to_string(),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let seen = received(&report);
+    let sent: Vec<(String, String)> =
+        url::form_urlencoded::parse(seen["form"]["text"].as_str().expect("a form").as_bytes())
+            .into_owned()
+            .collect();
+    let expected = [
+        ("tag", "a"),
+        ("tag", "b"),
+        ("id", "1,2"),
+        ("word", "x y"),
+        ("pipe", "p|q"),
+        ("R", "100"),
+        ("G", "200"),
+        ("deep[k]", "v"),
+        ("flat", "k,v,l,w"),
+        ("json", r#"{"k":"v"}"#),
+    ]
+    .map(|(name, value)| (name.to_owned(), value.to_owned()));
+    assert_eq!(sent, expected, "{}", seen["form"]["text"]);
+}
+
+/// An optional parameter is sent when the document gives a value of it, wherever: a 3.1
+/// schema's `examples` array, a schema behind a `$ref`, the example of its `content`; one
+/// without any is not sent. A header parameter the operation overrides in another case is
+/// sent once, with the operation's value (header names are case-insensitive).
+#[test]
+fn optional_parameters_with_a_value_and_overridden_headers_are_sent() {
+    let fixture = Fixture::new();
+    let ok = r#"{ "200": { description: ok, content: { application/json: { schema: { type: object } } } } }"#;
+    let spec = fixture.file(
+        "parameters.yaml",
+        &format!(
+            r##"openapi: 3.1.0
+info: {{ title: Parameters, version: "1" }}
+servers: [{{ url: "http://{server}" }}]
+components:
+  schemas:
+    Bee: {{ type: string, example: bee }}
+paths:
+  /things:
+    parameters:
+      - {{ name: X-Trace, in: header, schema: {{ type: string, example: path-level }} }}
+    get:
+      operationId: things
+      parameters:
+        - {{ name: x-trace, in: header, schema: {{ type: string, example: operation }} }}
+        - {{ name: a, in: query, schema: {{ type: string, examples: [one, two] }} }}
+        - {{ name: b, in: query, schema: {{ $ref: "#/components/schemas/Bee" }} }}
+        - {{ name: c, in: query, content: {{ application/json: {{ schema: {{ type: object }}, example: {{ k: 1 }} }} }} }}
+        - {{ name: d, in: query, schema: {{ type: string }} }}
+      responses: {ok}
+"##,
+            server = echo_server()
+        ),
+    );
+    let out = fixture.path().join("parameters.runner.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(!yaml.contains("path-level"), "{yaml}");
+
+    let report = fixture.path().join("report.json");
+    let run = runner([
+        "run",
+        &out.display().to_string(),
+        "--report-json",
+        &report.display().to_string(),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let seen = received(&report);
+    let sent: Vec<(String, String)> = url::form_urlencoded::parse(
+        seen["things"]["query"]
+            .as_str()
+            .expect("a query")
+            .as_bytes(),
+    )
+    .into_owned()
+    .collect();
+    let expected = [("a", "one"), ("b", "bee"), ("c", r#"{"k":1}"#)]
+        .map(|(name, value)| (name.to_owned(), value.to_owned()));
+    assert_eq!(sent, expected, "{}", seen["things"]["uri"]);
+    assert_eq!(seen["things"]["headers"]["x-trace"], "operation");
+}

@@ -1276,3 +1276,82 @@ steps:
     let by_newman = std::mem::take(&mut *parameters_received().lock().expect("lock"));
     assert_eq!(by_newman, by_runner);
 }
+
+/// `\{{` (the text `{{`, as `runner import openapi` writes a document's) is exported as `{{`,
+/// which newman sends as it is; Postman has no escape for `{{`, so a literal `{{name}}`, sent
+/// as written only while no Postman variable `name` is set, is reported.
+#[test]
+fn escaped_braces_are_exported_as_the_text_and_a_readable_variable_is_reported() {
+    let Some(newman) = newman() else { return };
+    let dir = Fixture::new();
+    let yaml = r#"name: Braces
+vars: { who: ann }
+steps:
+  - name: Braces
+    request:
+      method: POST
+      url: http://SERVER/braces
+      query: { q: "\\{{unknown}}-{{who}}" }
+      body: "x \\{{ open {{who}}"
+"#
+    .replace("SERVER", &parameters_server().to_string());
+    let path = dir.file("braces.yaml", &yaml);
+    let out = dir.path().join("braces.postman_collection.json");
+    let export = runner([
+        "export".as_ref(),
+        "postman".as_ref(),
+        path.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(export.code, 0, "{export:?}");
+    let reported: Vec<&str> = export
+        .stderr
+        .lines()
+        .filter(|line| line.contains("no escape for `{{`"))
+        .collect();
+    assert_eq!(reported.len(), 1, "{}", export.stderr);
+    assert!(
+        reported[0].contains("`{{unknown}}`") && reported[0].contains("variable `unknown`"),
+        "{}",
+        export.stderr
+    );
+    // The requests to `/braces`, the URI percent-decoded (newman sends `{` as it is).
+    let of_braces = || -> Vec<(String, String)> {
+        let mut received = parameters_received().lock().expect("lock");
+        let (braces, others): (Vec<_>, Vec<_>) = received
+            .drain(..)
+            .partition(|(uri, _)| uri.starts_with("/braces"));
+        *received = others;
+        braces
+            .into_iter()
+            .map(|(uri, body)| {
+                let uri = percent_encoding::percent_decode_str(&uri).decode_utf8_lossy();
+                (uri.into_owned(), body)
+            })
+            .collect()
+    };
+    let run = runner(["run".as_ref(), path.as_os_str()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let by_runner = of_braces();
+    assert_eq!(
+        by_runner,
+        vec![(
+            "/braces?q={{unknown}}-ann".to_owned(),
+            "x {{ open ann".to_owned()
+        )]
+    );
+    let output = std::process::Command::new(newman)
+        .arg("run")
+        .arg(&out)
+        .args(["--reporters", "cli"])
+        .output()
+        .expect("newman runs");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(of_braces(), by_runner);
+}

@@ -164,11 +164,20 @@ _WORD = _re.compile(r'\s*("(?:[^"\\]|\\.)*"|\'[^\']*\'|[^\s]+)')
 
 
 def parse_template(source):
-    """A template as a tree: text, expressions and `#if`/`#unless` blocks."""
+    """A template as a tree: text, expressions and `#if`/`#unless` blocks. `\\{{` is the text
+    `{{`, as handlebars reads it (what follows is text up to the next `{{`)."""
     root = []
     stack = [(root, None)]
     position = 0
-    for match in _MUSTACHE.finditer(source):
+    while True:
+        at = source.find("{{", position)
+        if at > 0 and source[at - 1] == "\\":
+            stack[-1][0].append(("text", source[position : at - 1] + "{{"))
+            position = at + 2
+            continue
+        match = _MUSTACHE.match(source, at) if at >= 0 else None
+        if match is None:
+            break
         if match.start() > position:
             stack[-1][0].append(("text", source[position : match.start()]))
         position = match.end()

@@ -1,7 +1,8 @@
 //! Which runner templates the emitted Python renders: variables and paths, the helpers
 //! (`uuid`, `now`, `timestamp`, `base64`, `json`, `urlencode`, `lookup`), `#if` / `#unless`
-//! with `else`. Anything else (`#each`, `#with`, subexpressions, hash arguments, partials,
-//! whitespace control) is reported, read with handlebars' own parser.
+//! with `else`, and `\{{` (the text `{{`, as `runner import openapi` writes a document's).
+//! Anything else (`#each`, `#with`, subexpressions, hash arguments, partials, whitespace
+//! control, a `\` before `\{{`) is reported, read with handlebars' own parser.
 
 use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
 use handlebars::{Path, PathSeg};
@@ -24,8 +25,8 @@ pub(super) fn check(source: &str) -> Result<(), String> {
     if source.contains("{{~") || source.contains("~}}") {
         return Err("whitespace control (`~`)".into());
     }
-    if source.contains("\\{{") {
-        return Err("an escaped `\\{{`".into());
+    if source.contains("\\\\{{") {
+        return Err("a `\\` before an escaped `\\{{`".into());
     }
     let template = Template::compile(source).map_err(|e| e.reason().to_string())?;
     elements(&template)
@@ -140,6 +141,7 @@ mod tests {
             "{{base64 user}} {{uuid}} {{now}} {{timestamp}} {{json body}} {{urlencode q}}",
             "{{#if flag}}a{{else}}b{{/if}}{{#unless flag}}c{{/unless}}",
             "{{steps.login.json.token}}",
+            "hello \\{{name}} {{name}} \\{{{raw}}}",
         ] {
             assert_eq!(check(ok), Ok(()), "{ok}");
         }
@@ -148,6 +150,7 @@ mod tests {
             ("{{base64 (json x)}}", "a subexpression `(...)`"),
             ("{{~x~}}", "whitespace control (`~`)"),
             ("{{upper x}}", "the helper `upper`"),
+            ("a \\\\{{x}}", "a `\\` before an escaped `\\{{`"),
         ] {
             assert_eq!(check(bad), Err(why.to_owned()), "{bad}");
         }

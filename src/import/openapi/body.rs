@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::super::yaml::{from_json, Map, Node};
-use super::writer::{add_header, json_text, scalar, Writer};
+use super::writer::{add_header, json_text, scalar, styled_pairs, Writer};
 use crate::openapi::document::{escape, Place};
 
 /// How a media type's body is written.
@@ -141,7 +141,7 @@ impl Writer<'_> {
         };
         match kind {
             Kind::Json => self.json_body(step, &media_type, value, request),
-            Kind::Form => form_body(value, request),
+            Kind::Form => form_body(media, value, request),
             Kind::Multipart => {
                 self.multipart_body(step, &media_place, media, value, request, comments);
             }
@@ -425,15 +425,37 @@ impl Writer<'_> {
     }
 }
 
-/// `application/x-www-form-urlencoded`: each field of the example (or derived value) as text.
-fn form_body(value: Option<Value>, request: &mut Map) {
-    let mut fields_written = Map::inline();
+/// `application/x-www-form-urlencoded`: each field of the example (or derived value) as its
+/// `encoding` says, by `style` and `explode` as a query parameter is ([`styled_pairs`]): an
+/// array by default a list (`tag=a&tag=b`). A name sent several times is a list of its
+/// values.
+fn form_body(media: &Value, value: Option<Value>, request: &mut Map) {
+    let mut pairs = Vec::new();
     if let Some(Value::Object(fields)) = value {
-        for (name, value) in fields {
-            fields_written.insert(name, scalar(&value));
+        for (name, value) in &fields {
+            pairs.extend(styled_pairs(&field_encoding(media, name), name, value));
         }
     }
+    let mut fields_written = Map::inline();
+    for (name, values) in super::super::params::grouped(pairs) {
+        let values = values.into_iter().map(Node::from).collect();
+        fields_written.insert(name, super::super::params::one_or_list(values));
+    }
     request.insert("form", Node::Map(fields_written));
+}
+
+/// The `encoding` of a URL-encoded form's field, as [`styled_pairs`] reads it. One that gives
+/// only a `contentType` (no `style` or `explode`, OpenAPI 3.1.1) sends the value as text of
+/// that type: as a parameter described by `content` is.
+fn field_encoding(media: &Value, name: &str) -> Value {
+    let Some(encoding) = media.get("encoding").and_then(|e| e.get(name)) else {
+        return Value::Null;
+    };
+    let styled = encoding.get("style").is_some() || encoding.get("explode").is_some();
+    if encoding.get("contentType").is_some() && !styled {
+        return serde_json::json!({ "content": {} });
+    }
+    encoding.clone()
 }
 
 /// The `contentType` the media type's `encoding` gives a multipart field (the first of a

@@ -107,8 +107,7 @@ impl Writer<'_> {
                 ),
             };
             let (place, parameter) = self.documents.resolve(&place, parameter)?;
-            let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
-            if !parameters.iter().any(|(_, p)| key(p) == key(&parameter)) {
+            if !parameters.iter().any(|(_, own)| overrides(own, &parameter)) {
                 parameters.push((place, parameter));
             }
         }
@@ -161,7 +160,7 @@ impl Writer<'_> {
                 continue;
             }
             // An optional parameter is sent only when the document gives an example of it.
-            let example = if required || explicit_example(parameter) {
+            let example = if required || self.explicit_example(place, parameter) {
                 self.parameter_example(place, parameter, name)
             } else {
                 None
@@ -195,7 +194,7 @@ impl Writer<'_> {
             }
             if location == "query" {
                 let pairs = match &example {
-                    Some(example) => query_pairs(parameter, name, example),
+                    Some(example) => styled_pairs(parameter, name, example),
                     None => {
                         let variable =
                             self.placeholder(&item, &format!("query parameter {name}"), name);
@@ -346,6 +345,25 @@ impl Writer<'_> {
             pointer: format!("{}/content/{}/schema", place.pointer, escape(media_type)),
         };
         Some((at, media.get("schema")?.clone()))
+    }
+
+    /// Whether the document gives a value of the parameter (so an optional one is sent): an
+    /// example of it or of its `content`, or its schema's example, 3.1 `examples` or default,
+    /// the schema followed through a `$ref`.
+    fn explicit_example(&mut self, place: &Place, parameter: &Value) -> bool {
+        let media = parameter
+            .get("content")
+            .and_then(Value::as_object)
+            .and_then(|content| content.values().next());
+        if gives_example(parameter) || media.is_some_and(gives_example) {
+            return true;
+        }
+        let Some((at, schema)) = self.parameter_schema(place, parameter) else {
+            return false;
+        };
+        self.documents
+            .resolve(&at, &schema)
+            .is_ok_and(|(_, schema)| gives_example(&schema) || schema.get("default").is_some())
     }
 
     /// Whether the parameter's schema says a password ([`Self::is_password`]).
@@ -503,6 +521,25 @@ impl Writer<'_> {
     }
 }
 
+/// Whether an operation's parameter overrides one of its path item: the same location and
+/// name, a header's name in any case (HTTP header names are case-insensitive).
+fn overrides(own: &Value, inherited: &Value) -> bool {
+    let location = own.get("in").and_then(Value::as_str);
+    if location != inherited.get("in").and_then(Value::as_str) {
+        return false;
+    }
+    let (Some(name), Some(other)) = (
+        own.get("name").and_then(Value::as_str),
+        inherited.get("name").and_then(Value::as_str),
+    ) else {
+        return false;
+    };
+    match location {
+        Some("header") => name.eq_ignore_ascii_case(other),
+        _ => name == other,
+    }
+}
+
 /// The lowest documented success status as written (`201`), else a class (`2XX`).
 fn success_key(operation: &Value) -> Option<String> {
     let responses = operation.get("responses")?.as_object()?;
@@ -563,13 +600,10 @@ pub(super) fn add_header(request: &mut Map, name: &str, value: &str) {
     }
 }
 
-/// The parameter (or its inline schema) has an example or default.
-fn explicit_example(parameter: &Value) -> bool {
-    parameter.get("example").is_some()
-        || parameter.get("examples").is_some()
-        || parameter
-            .get("schema")
-            .is_some_and(|s| s.get("example").is_some() || s.get("default").is_some())
+/// Whether a parameter or schema gives an example: `example`, or `examples` (a parameter's
+/// named examples, a 3.1 schema's array).
+fn gives_example(value: &Value) -> bool {
+    value.get("example").is_some() || value.get("examples").is_some()
 }
 
 /// The name → value pairs a query parameter's `value` is sent as, in order, by its `style`
@@ -578,13 +612,14 @@ fn explicit_example(parameter: &Value) -> bool {
 /// a space (`spaceDelimited`) or `|` (`pipeDelimited`); an object is each property as its
 /// own parameter (`form`, `explode: true`: `R=100&G=200`), `name[property]` (`deepObject`),
 /// or `property,value,...` joined as an array is. A parameter described by `content` is its
-/// value as JSON text.
-fn query_pairs(parameter: &Value, name: &str, value: &Value) -> Vec<(String, String)> {
+/// value as JSON text. `parameter` is a Parameter Object, or the Encoding Object of a
+/// URL-encoded form's field, which say `style` and `explode` alike.
+pub(super) fn styled_pairs(parameter: &Value, name: &str, value: &Value) -> Vec<(String, String)> {
     let one = |text: String| vec![(name.to_owned(), text)];
     if parameter.get("content").is_some() {
         return one(match value {
             Value::String(text) => text.clone(),
-            other => other.to_string(),
+            other => json_text(other),
         });
     }
     let style = parameter
