@@ -392,6 +392,54 @@ paths:
     assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
 }
 
+#[test]
+fn a_text_example_whose_schema_marks_a_password_is_not_written() {
+    // An XML example holds the password as text, where it cannot be lifted into a secret
+    // input: it was written into `body:` as it was.
+    let fixture = Fixture::new();
+    let spec = fixture.file(
+        "xml.yaml",
+        r##"openapi: 3.0.3
+info: { title: Xml, version: "1" }
+servers: [{ url: "http://127.0.0.1:9" }]
+paths:
+  /login:
+    post:
+      operationId: login
+      requestBody:
+        required: true
+        content:
+          application/xml:
+            schema:
+              type: object
+              properties:
+                user: { type: string }
+                secret: { $ref: "#/components/schemas/Password" }
+            example: "<login><user>ann</user><secret>Hunter-2222</secret></login>"
+      responses: { "200": { description: ok } }
+  /note:
+    post:
+      operationId: note
+      requestBody:
+        content:
+          text/plain:
+            schema: { type: string }
+            example: "a plain note"
+      responses: { "200": { description: ok } }
+components:
+  schemas:
+    Password: { type: string, format: password }
+"##,
+    );
+    let out = fixture.path().join("xml.runner.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(!yaml.contains("Hunter-2222"), "{yaml}");
+    assert!(!output.stderr.contains("Hunter-2222"), "{}", output.stderr);
+    assert!(yaml.contains("body: a plain note"), "{yaml}");
+}
+
 /// A document with one operation, `GET /x` answered with JSON, and `servers`.
 fn spec_with_servers(servers: &str) -> String {
     format!(

@@ -134,6 +134,7 @@ impl Writer<'_> {
         // from the example: said, and the body is left to the user.
         let value = if !self.schema_resolves(step.item, &media_place, media)
             || (kind == Kind::Text && !self.gives_text(&media_place, media))
+            || (kind == Kind::Text && self.text_holds_password(&media_place, media))
         {
             None
         } else {
@@ -188,6 +189,19 @@ impl Writer<'_> {
         self.documents
             .resolve(&at, schema)
             .is_ok_and(|(_, schema)| schema.get("type").and_then(Value::as_str) == Some("string"))
+    }
+
+    /// Whether a text or XML body's schema calls a value in it a password: its example is
+    /// then not written (the password in the text cannot be lifted into a secret input).
+    fn text_holds_password(&mut self, media_place: &Place, media: &Value) -> bool {
+        let Some(schema) = media.get("schema") else {
+            return false;
+        };
+        let at = Place {
+            file: media_place.file,
+            pointer: format!("{}/schema", media_place.pointer),
+        };
+        self.holds_password(&at, schema)
     }
 
     fn json_body(

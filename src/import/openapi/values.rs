@@ -189,6 +189,61 @@ impl Writer<'_> {
         self.says_password(place, schema, &mut HashSet::new())
     }
 
+    /// Whether `schema` calls any value in it a password (its own, a property's, an item's,
+    /// at any depth): a text example of it (XML) may hold one where it cannot be replaced.
+    pub(super) fn holds_password(&mut self, place: &Place, schema: &Value) -> bool {
+        self.holds_password_in(place, schema, &mut HashSet::new(), 0)
+    }
+
+    fn holds_password_in(
+        &mut self,
+        place: &Place,
+        schema: &Value,
+        seen: &mut HashSet<Place>,
+        depth: usize,
+    ) -> bool {
+        if depth > MAX_PASSWORD_DEPTH {
+            return false;
+        }
+        let Ok((place, schema)) = self.documents.resolve(place, schema) else {
+            return false;
+        };
+        if !seen.insert(place.clone()) {
+            return false;
+        }
+        if self.is_password(&place, &schema) {
+            return true;
+        }
+        let at = |suffix: String| Place {
+            file: place.file,
+            pointer: format!("{}{suffix}", place.pointer),
+        };
+        let mut parts: Vec<(Place, Value)> = Vec::new();
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            for (name, property) in properties {
+                parts.push((
+                    at(format!("/properties/{}", escape(name))),
+                    property.clone(),
+                ));
+            }
+        }
+        for keyword in ["items", "additionalProperties"] {
+            if let Some(part) = schema.get(keyword).filter(|p| p.is_object()) {
+                parts.push((at(format!("/{keyword}")), part.clone()));
+            }
+        }
+        for keyword in ["allOf", "oneOf", "anyOf"] {
+            if let Some(Value::Array(options)) = schema.get(keyword) {
+                for (i, part) in options.iter().enumerate() {
+                    parts.push((at(format!("/{keyword}/{i}")), part.clone()));
+                }
+            }
+        }
+        parts
+            .iter()
+            .any(|(at, part)| self.holds_password_in(at, part, seen, depth + 1))
+    }
+
     fn says_password(&mut self, place: &Place, schema: &Value, seen: &mut HashSet<Place>) -> bool {
         let Ok((place, schema)) = self.documents.resolve(place, schema) else {
             return false;
