@@ -10,12 +10,17 @@
 use super::yaml::{Item, Node};
 
 /// `pairs` gathered by name, at the first place of each name, each name's values in order.
+/// Linear in the number of pairs (a HAR entry may carry 100,000 parameters).
 pub fn grouped<V>(pairs: impl IntoIterator<Item = (String, V)>) -> Vec<(String, Vec<V>)> {
     let mut names: Vec<(String, Vec<V>)> = Vec::new();
+    let mut places: foldhash::HashMap<String, usize> = foldhash::HashMap::default();
     for (name, value) in pairs {
-        match names.iter_mut().find(|(seen, _)| *seen == name) {
-            Some((_, values)) => values.push(value),
-            None => names.push((name, vec![value])),
+        match places.get(&name) {
+            Some(&at) => names[at].1.push(value),
+            None => {
+                places.insert(name.clone(), names.len());
+                names.push((name, vec![value]));
+            }
         }
     }
     names

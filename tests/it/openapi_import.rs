@@ -632,7 +632,7 @@ paths:
                 rgb: {{ type: object, example: {{ R: 100, G: 200 }} }}
                 deep: {{ type: object, example: {{ k: v }} }}
                 flat: {{ type: object, example: {{ k: v, l: w }} }}
-                json: {{ type: object, example: {{ k: v }} }}
+                json: {{ type: object, example: {{ "{{{{k}}}}": v }} }}
             encoding:
               id: {{ explode: false }}
               word: {{ style: spaceDelimited }}
@@ -675,7 +675,7 @@ paths:
         ("G", "200"),
         ("deep[k]", "v"),
         ("flat", "k,v,l,w"),
-        ("json", r#"{"k":"v"}"#),
+        ("json", r#"{"{{k}}":"v"}"#),
     ]
     .map(|(name, value)| (name.to_owned(), value.to_owned()));
     assert_eq!(sent, expected, "{}", seen["form"]["text"]);

@@ -676,7 +676,35 @@ pub(super) fn scalar(value: &Value) -> String {
 /// template of its JSON text: JSON writes each escaping backslash as `\\`, put back to one (a
 /// document's own backslash never stands before `{{`: [`crate::template::literal`]).
 pub(super) fn json_text(value: &Value) -> String {
-    value.to_string().replace("\\\\{{", "\\{{")
+    with_names_escaped(value)
+        .to_string()
+        .replace("\\\\{{", "\\{{")
+}
+
+/// `value` with its member names' `{{` escaped: a `json:` body's names are no templates, so
+/// they are written as they are, but in a JSON text they are part of the template.
+fn with_names_escaped(value: &Value) -> std::borrow::Cow<'_, Value> {
+    use std::borrow::Cow;
+    match value {
+        Value::Object(members) => Cow::Owned(Value::Object(
+            members
+                .iter()
+                .map(|(name, member)| {
+                    let name = crate::template::literal(name).map_or(name.clone(), Cow::into_owned);
+                    (name, with_names_escaped(member).into_owned())
+                })
+                .collect(),
+        )),
+        Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
+            Cow::Owned(Value::Array(
+                items
+                    .iter()
+                    .map(|i| with_names_escaped(i).into_owned())
+                    .collect(),
+            ))
+        }
+        other => Cow::Borrowed(other),
+    }
 }
 
 /// The document's text of a template made from it (`\{{` back to `{{`), for a place that
