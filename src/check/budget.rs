@@ -45,11 +45,25 @@ impl Default for Allowance {
 /// when the allowance ran out (then, and for every later reading, what `read` returned is
 /// dropped).
 pub fn within<T>(allowance: &Allowance, read: impl FnOnce() -> T) -> Result<T, TooLarge> {
-    let outer = LEFT.with(|left| left.replace(allowance.0.get()));
+    /// Puts the outer reading's allowance back however `read` ends (a panic in it too,
+    /// which a lane catches and lives on after).
+    struct Restore<'a> {
+        allowance: &'a Allowance,
+        outer: Option<usize>,
+    }
+    impl Drop for Restore<'_> {
+        fn drop(&mut self) {
+            let left = LEFT.with(|left| left.replace(self.outer));
+            self.allowance.0.set(left);
+        }
+    }
+    let restore = Restore {
+        allowance,
+        outer: LEFT.with(|left| left.replace(allowance.0.get())),
+    };
     let value = read();
-    let left = LEFT.with(|left| left.replace(outer));
-    allowance.0.set(left);
-    match left {
+    drop(restore);
+    match allowance.0.get() {
         Some(_) => Ok(value),
         None => Err(TooLarge),
     }
@@ -159,6 +173,19 @@ mod tests {
             spend(1)
         });
         assert_eq!(ran_out, Err(TooLarge));
+    }
+
+    #[test]
+    fn a_reading_that_panics_leaves_the_outer_allowance_as_it_was() {
+        let allowance = Allowance::default();
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            within(&allowance, || {
+                spend(MAX_BYTES);
+                panic!("a bug")
+            })
+        }));
+        assert!(panicked.is_err());
+        assert!(spend(MAX_BYTES * 4), "outside a reading: no bound");
     }
 
     #[test]
