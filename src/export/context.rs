@@ -111,6 +111,16 @@ impl Context<'_> {
         }
     }
 
+    /// A query parameter's or form field's value as Postman text; written in clear under a
+    /// name that reads as a credential (`api_key`), a Postman variable.
+    pub fn parameter(&mut self, name: &str, value: &str, place: &str) -> String {
+        if credentials::named(name, value) {
+            self.credential(value, place)
+        } else {
+            self.text(value, place)
+        }
+    }
+
     /// A URL as Postman text, the password of its `user:password@` a Postman variable when
     /// written in clear.
     pub fn url(&mut self, url: &str, place: &str) -> String {

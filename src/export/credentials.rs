@@ -3,11 +3,13 @@
 //!
 //! What counts as one: the secrets of the auth helpers (a Basic password, a bearer token, an
 //! API key, an OAuth 2.0 client secret — what a run masks), the credential of an
-//! `Authorization` or `Proxy-Authorization` header, a header whose name reads as a credential
-//! (`X-Api-Key`, `X-Auth-Token`), and the password of a URL's `user:password@`. A value with a
+//! `Authorization` or `Proxy-Authorization` header, a header, query parameter or form field
+//! whose name reads as a credential (`X-Api-Key`, `X-Auth-Token`, `Ocp-Apim-Subscription-Key`,
+//! `?api_key=`, `client_secret`: the importers' rule, [`is_credential_name`]), and the
+//! password of a URL's `user:password@`. A value with a
 //! template in it (`{{env.TOKEN}}`) is read when the file runs, and is left as it is.
 
-use crate::postman::{looks_secret, url_password};
+use crate::postman::{is_credential_name, url_password};
 
 /// Where an auth helper keeps its secret, as JSON pointers under `auth`. The user name, the
 /// client id and the token URL are not secrets, as in a run.
@@ -56,8 +58,13 @@ pub(crate) fn in_clear(text: &str) -> bool {
 
 /// Whether a header named `name` carries a credential.
 fn credential_header(name: &str) -> bool {
-    let lower = name.trim().to_ascii_lowercase();
-    is_authorization(&lower) || looks_secret(&lower.replace('-', "_"))
+    is_authorization(&name.trim().to_ascii_lowercase()) || is_credential_name(name)
+}
+
+/// Whether the value of the query parameter or form field `name`, `value`, is a credential
+/// written in clear.
+pub(crate) fn named(name: &str, value: &str) -> bool {
+    is_credential_name(name) && in_clear(value)
 }
 
 fn is_authorization(lower: &str) -> bool {

@@ -29,14 +29,17 @@ fn key_values(pairs: impl IntoIterator<Item = (String, String)>) -> Value {
 /// which Postman sends as the name repeated.
 fn parameter_pairs(map: &Object, place: &str, cx: &mut Context<'_>) -> Vec<(String, String)> {
     let mut pairs = Vec::with_capacity(map.len());
-    for (name, value) in map {
-        let name = cx.text(name, place);
+    for (written, value) in map {
+        let name = cx.text(written, place);
         let values = match value {
             Value::Array(values) => values.as_slice(),
             one => std::slice::from_ref(one),
         };
         for value in values {
-            pairs.push((name.clone(), cx.text(&scalar_text(value), place)));
+            pairs.push((
+                name.clone(),
+                cx.parameter(written, &scalar_text(value), place),
+            ));
         }
     }
     pairs

@@ -2,9 +2,11 @@
 //! report of what a translation could not carry over, the format's schema address, which
 //! names read as credentials, and where a URL keeps its password.
 
+mod credential_name;
 pub mod placeholders;
 pub mod report;
 
+pub use credential_name::is_credential_name;
 pub use report::Report;
 
 /// The schema URL of Collection v2.1, written by `runner export postman`.

@@ -393,6 +393,38 @@ steps:
 "#;
 
 /// A credential in a header or a URL is read from the environment, as an auth helper's is, and
+#[test]
+fn credentials_under_credential_names_anywhere_are_read_from_the_environment() {
+    let yaml = crate::postman::NAMED_CREDENTIALS.replace("SERVER", "127.0.0.1:9");
+    let (fixture, path) = fixture(&[("named.yaml", yaml.as_str())]);
+    let out = fixture.path().join("locustfile.py");
+    let output = runner_with_env(
+        [
+            "export".as_ref(),
+            "locust".as_ref(),
+            path.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ],
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    let python = std::fs::read_to_string(&out).expect("locustfile");
+    for secret in crate::postman::NAMED_IN_CLEAR {
+        assert!(!python.contains(secret), "{secret} was written");
+        assert!(!output.stderr.contains(secret), "{}", output.stderr);
+    }
+    assert!(
+        python.contains("keep-1") && python.contains("ann"),
+        "{python}"
+    );
+    assert!(
+        output.stderr.contains("$RUNNER_CREDENTIAL_4"),
+        "{}",
+        output.stderr
+    );
+}
+
 /// Locust (given them by `runner load`) sends what `runner run` sends.
 #[test]
 fn credentials_in_headers_and_urls_are_read_from_the_environment() {

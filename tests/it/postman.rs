@@ -895,6 +895,43 @@ fn export_writes_no_credential_written_in_clear() {
     );
 }
 
+/// Credentials under names the importers take for credentials but the export did not (a
+/// subscription-key header, a query parameter, a form field, an element of a list) were
+/// exported in clear, by Postman and Locust alike.
+pub(crate) const NAMED_CREDENTIALS: &str = r#"name: Named
+steps:
+  - name: named
+    request:
+      method: POST
+      url: "http://SERVER/named"
+      headers: { Ocp-Apim-Subscription-Key: literal-SUB-9999, X-Trace: keep-1 }
+      query: { api_key: literal-QUERY-1010, page: 2, access_token: [literal-SIG-1313] }
+      form: { client_secret: literal-FORM-1212, user: ann }
+"#;
+
+/// The literals [`NAMED_CREDENTIALS`] must not export.
+pub(crate) const NAMED_IN_CLEAR: &[&str] = &[
+    "literal-SUB-9999",
+    "literal-QUERY-1010",
+    "literal-SIG-1313",
+    "literal-FORM-1212",
+];
+
+#[test]
+fn credentials_under_credential_names_anywhere_are_not_exported() {
+    let dir = Fixture::new();
+    let (out, stderr) = export_collection(&dir, NAMED_CREDENTIALS, "127.0.0.1:9");
+    let text = std::fs::read_to_string(&out).expect("written");
+    for secret in NAMED_IN_CLEAR {
+        assert!(!text.contains(secret), "{secret} was written:\n{text}");
+        assert!(!stderr.contains(secret), "{secret} was printed:\n{stderr}");
+    }
+    for kept in ["keep-1", "\"page\"", "ann"] {
+        assert!(text.contains(kept), "{kept} is missing:\n{text}");
+    }
+    assert!(stderr.contains("RUNNER_CREDENTIAL_4"), "{stderr}");
+}
+
 /// newman, Postman's command-line runner (`RUNNER_NEWMAN`); `None`, with a visible note, when
 /// it is not installed and not required (`.ci/run` installs it and requires it).
 fn newman() -> Option<String> {

@@ -436,6 +436,12 @@ impl Walker {
                 self.headers(headers, item, "request.headers"),
             );
         }
+        for key in ["query", "form"] {
+            if let Some(parameters) = request.get(key) {
+                let lifted = self.parameters(parameters, item, &format!("request.{key}"));
+                out.insert(key.into(), lifted);
+            }
+        }
         if let Some(auth) = request.get("auth") {
             out.insert("auth".into(), self.auth(auth, item, "request.auth"));
         }
@@ -487,6 +493,25 @@ impl Walker {
             }
         }
         self.check_templates(Some(&out), item, place);
+        out
+    }
+
+    /// Query parameters or form fields whose name reads as a credential (`api_key`) and whose
+    /// value is written in clear read it from an environment variable instead (each element
+    /// of a list too).
+    fn parameters(&mut self, parameters: &Value, item: &str, place: &str) -> Value {
+        let mut out = parameters.clone();
+        for (name, value) in out.as_object_mut().into_iter().flatten() {
+            let values: Vec<&mut Value> = match value {
+                Value::Array(values) => values.iter_mut().collect(),
+                one => vec![one],
+            };
+            for value in values {
+                if let Some(text) = scalar_text(value).filter(|t| credentials::named(name, t)) {
+                    *value = json!(self.credential(&text, item, place));
+                }
+            }
+        }
         out
     }
 
