@@ -465,6 +465,16 @@ impl Collection {
             }
         };
         match String::from_utf8(bytes) {
+            Ok(source) if holds_nothing(&source) => (
+                None,
+                vec![Diagnostic::file(
+                    path,
+                    "the collection is empty: it holds no YAML but blanks and comments",
+                )
+                .with_hint(
+                    "a collection needs `name` and `steps`, e.g. `name: Smoke` and `steps: [{ name: ping, request: { url: \"https://example.com\" } }]`",
+                )],
+            ),
             Ok(source) => compile::compile(path, source),
             Err(e) => {
                 let at = crate::spec::text::NotUtf8::at(e.as_bytes(), e.utf8_error());
@@ -494,4 +504,14 @@ impl Collection {
             }),
         }
     }
+}
+
+/// Whether `source` holds no YAML at all: only blanks, comments and a byte-order mark (a YAML
+/// parser reads it as one null document, and says so in its own words).
+fn holds_nothing(source: &str) -> bool {
+    source
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .all(|line| line.is_empty() || line.starts_with('#'))
 }

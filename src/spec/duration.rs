@@ -75,10 +75,47 @@ pub fn format_duration(duration: Duration) -> String {
 
 impl<'de> Deserialize<'de> for DurationText {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        parse_duration(&text)
+        deserializer
+            .deserialize_str(ParsedText {
+                parse: parse_duration,
+                expecting: "a duration such as `2s`",
+            })
             .map(DurationText)
-            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Reads a scalar (text, or a number written without its unit) and parses it with `parse`,
+/// failing while the scalar is read, so that the deserializer says where it is written —
+/// not after, when it could only name the map around it.
+pub(crate) struct ParsedText<T, Why> {
+    /// The parser, whose error is the message.
+    pub parse: fn(&str) -> Result<T, Why>,
+    /// What is expected, for a value that is not a scalar.
+    pub expecting: &'static str,
+}
+
+impl<T, Why: fmt::Display> ParsedText<T, Why> {
+    fn parsed<E: serde::de::Error>(&self, text: &str) -> Result<T, E> {
+        (self.parse)(text).map_err(E::custom)
+    }
+}
+
+impl<'de, T, Why: fmt::Display> serde::de::Visitor<'de> for ParsedText<T, Why> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        self.parsed(v)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+        self.parsed(&v.to_string())
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+        self.parsed(&v.to_string())
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<T, E> {
+        self.parsed(&v.to_string())
     }
 }
 

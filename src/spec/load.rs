@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer};
 
-use super::duration::DurationText;
+use super::duration::{DurationText, ParsedText};
 
 /// Thresholds of a load run, checked per step by `runner load` (the command line's
 /// `--max-p95` and friends win over these).
@@ -46,10 +46,12 @@ pub fn parse_percent(text: &str) -> Result<f64, String> {
 
 impl<'de> Deserialize<'de> for Percent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        parse_percent(&text)
+        deserializer
+            .deserialize_str(ParsedText {
+                parse: parse_percent,
+                expecting: "a percentage such as `1%`",
+            })
             .map(Percent)
-            .map_err(serde::de::Error::custom)
     }
 }
 

@@ -129,15 +129,40 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, 
 }
 
 /// A type name; YAML reads a bare `null` as no value, so it means the type `null` here.
+/// Read by a visitor, so that a wrong name is located where it is written.
 fn type_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<JsonType>, D::Error> {
-    match Value::deserialize(deserializer)? {
-        Value::Null => Ok(Some(JsonType::Null)),
-        other => serde_json::from_value(other).map(Some).map_err(|_| {
-            de::Error::custom(
-                "`type` is one of string, number, integer, boolean, array, object, null",
-            )
-        }),
+    struct TypeName;
+    const NAMES: &str = "`type` is one of string, number, integer, boolean, array, object, null";
+    impl<'de> Visitor<'de> for TypeName {
+        type Value = Option<JsonType>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a type name")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Some(JsonType::Null))
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Some(JsonType::Null))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            serde_json::from_value(Value::String(v.to_owned()))
+                .map(Some)
+                .map_err(|_| E::custom(NAMES))
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Err(E::custom(NAMES))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Err(E::custom(NAMES))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Err(E::custom(NAMES))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Err(E::custom(NAMES))
+        }
     }
+    deserializer.deserialize_any(TypeName)
 }
 
 impl<'de> Deserialize<'de> for PredicateSpec {
