@@ -559,6 +559,10 @@ mod tests {
             let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(source) else {
                 continue;
             };
+            // An empty document (the broken corpus has one) has no field to find.
+            if value.is_null() {
+                continue;
+            }
             let mut all = Vec::new();
             paths(&value, FieldPath::default(), &mut all);
             let positions = Positions::default();
