@@ -63,21 +63,30 @@ const MOST_PARSER_WORK: usize = 200_000_000;
 
 /// What handlebars' parser does for `source`, in bytes read: it counts lines from the start
 /// for every element (its unescaped `{{` count times the length), and tries its escape rule
-/// at every backslash of a run, to the run's end (the longest run, squared).
+/// at every backslash of a run, to the run's end (each run, squared). Also the count and the
+/// longest run, for the message.
 fn parser_work(source: &str) -> (usize, usize, usize) {
     let bytes = source.as_bytes();
+    // Only a single backslash escapes a `{{`; after two or more the `{{` is an expression.
     let openings = source
         .match_indices("{{")
-        .filter(|(at, _)| *at == 0 || bytes[at - 1] != b'\\')
+        .filter(|(at, _)| {
+            let run = bytes[..*at]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count();
+            run != 1
+        })
         .count();
-    let longest_run = bytes
-        .split(|&b| b != b'\\')
-        .map(<[u8]>::len)
-        .max()
-        .unwrap_or(0);
+    let runs = bytes.split(|&b| b != b'\\').map(<[u8]>::len);
+    let longest_run = runs.clone().max().unwrap_or(0);
+    let squares = runs.fold(0usize, |sum, run| {
+        sum.saturating_add(run.saturating_mul(run))
+    });
     let work = openings
         .saturating_mul(source.len())
-        .saturating_add(longest_run.saturating_mul(longest_run));
+        .saturating_add(squares);
     (work, openings, longest_run)
 }
 
@@ -182,8 +191,8 @@ impl Templates {
     fn by_handlebars(&mut self, source: &str) -> Result<Template, TemplateError> {
         let (work, expressions, backslashes) = parser_work(source);
         if work > MOST_PARSER_WORK {
-            let what = if backslashes.saturating_mul(backslashes) > MOST_PARSER_WORK / 2 {
-                format!("a run of {backslashes} backslashes is")
+            let what = if expressions.saturating_mul(source.len()) <= MOST_PARSER_WORK / 2 {
+                format!("runs of backslashes (the longest {backslashes}) are")
             } else {
                 format!(
                     "{expressions} `{{{{…}}}}` in a text of {} bytes are",

@@ -371,7 +371,23 @@ fn a_text_of_many_templates_loads_in_linear_time_or_is_refused_where_it_is_writt
         output.stderr.contains("backslashes.yaml:5:64")
             && output
                 .stderr
-                .contains("a run of 200000 backslashes is more than"),
+                .contains("runs of backslashes (the longest 200000) are more than"),
+        "{}",
+        output.stderr
+    );
+
+    // Two backslashes do not escape a `{{`: each is an expression handlebars must read.
+    let doubled = fixture.file(
+        "doubled.yaml",
+        &format!(
+            "name: Doubled\nvars: {{ x: a }}\nsteps:\n  - name: a\n    request: {{ url: \"http://127.0.0.1:1/\", method: POST, body: '{}' }}\n",
+            "\\\\{{x}}".repeat(80_000)
+        ),
+    );
+    let output = runner(["validate".as_ref(), doubled.as_os_str()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("80000 `{{…}}` in a text of"),
         "{}",
         output.stderr
     );
