@@ -631,7 +631,7 @@ paths:
                 pipe: {{ type: array, items: {{ type: string }}, example: [p, q] }}
                 rgb: {{ type: object, example: {{ R: 100, G: 200 }} }}
                 deep: {{ type: object, example: {{ k: v }} }}
-                flat: {{ type: object, example: {{ k: v, l: w }} }}
+                flat: {{ type: object, example: {{ k: v, "{{{{l}}}}": w }} }}
                 json: {{ type: object, example: {{ "{{{{k}}}}": v }} }}
             encoding:
               id: {{ explode: false }}
@@ -674,7 +674,7 @@ paths:
         ("R", "100"),
         ("G", "200"),
         ("deep[k]", "v"),
-        ("flat", "k,v,l,w"),
+        ("flat", "k,v,{{l}},w"),
         ("json", r#"{"{{k}}":"v"}"#),
     ]
     .map(|(name, value)| (name.to_owned(), value.to_owned()));

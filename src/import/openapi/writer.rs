@@ -649,14 +649,21 @@ pub(super) fn styled_pairs(parameter: &Value, name: &str, value: &Value) -> Vec<
             .iter()
             .map(|(key, item)| (key.clone(), scalar(item)))
             .collect(),
+        // The property names become part of the value, a template: escaped as the values
+        // were when they entered (a name holding `{{` is sent as its text).
         Value::Object(properties) => one(join(
             properties
                 .iter()
-                .flat_map(|(key, item)| [key.clone(), scalar(item)]),
+                .flat_map(|(key, item)| [name_text(key), scalar(item)]),
             separator,
         )),
         other => one(scalar(other)),
     }
+}
+
+/// A member name from the document as template text that sends it.
+fn name_text(name: &str) -> String {
+    crate::template::literal(name).map_or_else(|_| name.to_owned(), std::borrow::Cow::into_owned)
 }
 
 fn join(texts: impl Iterator<Item = String>, separator: &str) -> String {
@@ -690,7 +697,7 @@ fn with_names_escaped(value: &Value) -> std::borrow::Cow<'_, Value> {
             members
                 .iter()
                 .map(|(name, member)| {
-                    let name = crate::template::literal(name).map_or(name.clone(), Cow::into_owned);
+                    let name = name_text(name);
                     (name, with_names_escaped(member).into_owned())
                 })
                 .collect(),
