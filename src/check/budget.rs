@@ -41,6 +41,19 @@ impl Default for Allowance {
     }
 }
 
+impl Allowance {
+    /// An allowance of `bytes` (what is left of [`MAX_BYTES`] after what a step keeps from
+    /// earlier responses: a paginated step's collected values).
+    pub fn of(bytes: usize) -> Self {
+        Allowance(Cell::new(Some(bytes.min(MAX_BYTES))))
+    }
+
+    /// What is left; `None` once it ran out.
+    pub fn left(&self) -> Option<usize> {
+        self.0.get()
+    }
+}
+
 /// Runs `read`, which builds from the body `allowance` is for: its result, or [`TooLarge`]
 /// when the allowance ran out (then, and for every later reading, what `read` returned is
 /// dropped).

@@ -171,16 +171,16 @@ impl<'a> ResponseView<'a> {
             .map_err(Clone::clone)
     }
 
-    /// The view holding `allowance` for what is built from its body instead of its own: one
-    /// allowance across the pages of a paginated step, whose collected values add up.
+    /// The view holding `allowance` for what is built from its body instead of a full one:
+    /// a paginated step's page, after the values collected from earlier pages.
     pub fn sharing(mut self, allowance: budget::Allowance) -> Self {
         self.allowance = allowance;
         self
     }
 
-    /// What the view's allowance has left, for the next page's view.
-    pub fn into_allowance(self) -> budget::Allowance {
-        self.allowance
+    /// What the view's allowance has left; `None` once it ran out.
+    pub fn allowance_left(&self) -> Option<usize> {
+        self.allowance.left()
     }
 
     /// The body as a `serde_json::Value`, taken from the view (not copied) when it was made

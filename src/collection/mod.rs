@@ -509,9 +509,30 @@ impl Collection {
 /// Whether `source` holds no YAML at all: only blanks, comments and a byte-order mark (a YAML
 /// parser reads it as one null document, and says so in its own words).
 fn holds_nothing(source: &str) -> bool {
+    // YAML breaks lines at `\n`, `\r\n` and a lone `\r`; `---` and `...` only mark documents.
     source
         .trim_start_matches('\u{feff}')
-        .lines()
+        .split(['\n', '\r'])
         .map(str::trim)
-        .all(|line| line.is_empty() || line.starts_with('#'))
+        .all(|line| line.is_empty() || line.starts_with('#') || line == "---" || line == "...")
+}
+
+#[cfg(test)]
+mod empty_tests {
+    use super::holds_nothing;
+
+    #[test]
+    fn only_blanks_comments_and_document_markers_are_nothing() {
+        for empty in ["", "\u{feff}", "# c\n\n", "---\n# c\n...\n", "# a\r# b\r"] {
+            assert!(holds_nothing(empty), "{empty:?}");
+        }
+        for something in [
+            "name: x",
+            "# c\rname: x\rsteps: []",
+            "--- \nname: x\n",
+            "- a",
+        ] {
+            assert!(!holds_nothing(something), "{something:?}");
+        }
+    }
 }

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::result::{Attempt, Exchange, Outcome, StepError, StepResult};
 use super::state::Run;
+use crate::check::budget::{Allowance, MAX_BYTES};
 use crate::check::expect::Failure;
 use crate::check::predicate::Operands;
 use crate::check::BodyError;
@@ -337,8 +338,9 @@ async fn pages(
     let mut collected: Vec<Vec<Value>> = vec![Vec::new(); paginate.collect.len()];
     let mut failures = Vec::new();
     let mut page = 0u32;
-    // The values collected from every page add up: one allowance for them all.
-    let mut allowance = crate::check::budget::Allowance::default();
+    // The values collected from every page add up: each page's view has what they leave of
+    // the bound (what a page builds for its own checks is dropped with it).
+    let mut kept = 0usize;
     loop {
         page += 1;
         let response = match send(&request, run, result).await {
@@ -350,7 +352,7 @@ async fn pages(
         };
         result.duration += response.received.duration;
         let view = super::queries::view(&response.received, request_step, false)
-            .sharing(std::mem::take(&mut allowance));
+            .sharing(Allowance::of(MAX_BYTES.saturating_sub(kept)));
         let operands = Operands {
             templates: &run.collection.templates,
             context: run.variables.context(),
@@ -362,6 +364,7 @@ async fn pages(
         }
         let mut found = 0;
         let mut too_large = None;
+        let before = view.allowance_left().unwrap_or(0);
         for ((name, path), values) in paginate.collect.iter().zip(collected.iter_mut()) {
             match view.select(path) {
                 Ok(nodes) => {
@@ -373,6 +376,7 @@ async fn pages(
                 Err(BodyError::NotJson(_)) => {}
             }
         }
+        kept += before.saturating_sub(view.allowance_left().unwrap_or(0));
         let out_of_room = too_large.is_some();
         if let Some((name, error)) = too_large {
             failures.push(Failure::new(
@@ -394,7 +398,6 @@ async fn pages(
                 .and_then(|value| value.as_str().map(str::to_owned)),
             NextPage::Query(name) => (found > 0).then(|| next_page_number(&request.url, name)),
         };
-        allowance = view.into_allowance();
         // Past the bound, no later page can add to what was collected.
         let next = next
             .filter(|_| !out_of_room)
