@@ -232,26 +232,13 @@ fn a_body_of_more_json_values_than_runner_keeps_fails_its_step_within_bounded_me
             "name: Zeros\nsteps:\n  - name: first\n    request: {{ url: \"http://{address}/zeros/25000001\" }}\n    expect: {{ jsonpath: {{ \"$[0]\": 0 }} }}\n  - name: every\n    request: {{ url: \"http://{address}/zeros/25000001\" }}\n    capture: {{ all: {{ jsonpath: \"$[*]\", all: true }} }}\n"
         ),
     );
-    let binary = std::env::var_os("RUNNER_TEST_BINARY")
-        .unwrap_or_else(|| env!("CARGO_BIN_EXE_runner").into());
-    // 3 GB of address space; one malloc arena so that the cap measures what is used.
-    let output = std::process::Command::new(prlimit)
-        .arg("--as=3000000000")
-        .arg("--")
-        .arg(binary)
-        .args(["run", "--color", "never"])
-        .arg(&collection)
-        .env("MALLOC_ARENA_MAX", "1")
-        .output()
-        .expect("prlimit runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
-    assert!(stdout.contains("1 passed, 1 failed"), "{stdout}");
+    let (code, output) = run_capped(prlimit, &collection);
+    assert_eq!(code, Some(1), "{output}");
+    assert!(output.contains("1 passed, 1 failed"), "{output}");
     assert!(
-        stdout.contains("holds more JSON values than runner keeps from one response (2 GiB")
-            && stdout.contains("`$[0:1000]` rather than `$[*]`"),
-        "{stdout}"
+        output.contains("holds more JSON values than runner keeps from one response (2 GiB")
+            && output.contains("`$[0:1000]` rather than `$[*]`"),
+        "{output}"
     );
 }
 
