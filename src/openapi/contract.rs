@@ -209,10 +209,7 @@ impl Contract {
                     continue;
                 };
                 add_servers(operation.get("servers"), &mut base_paths);
-                let operation_place = Place {
-                    file: item_place.file,
-                    pointer: format!("{}/{method}", item_place.pointer),
-                };
+                let operation_place = item_place.under(method);
                 let id = operation_id(operation, method, template);
                 let mut responses = Vec::new();
                 let mut schemas = Vec::new();
@@ -266,10 +263,7 @@ impl Contract {
                         .into_iter()
                         .flatten()
                     {
-                        let header_place = Place {
-                            file: place.file,
-                            pointer: format!("{}/headers/{}", place.pointer, escape(name)),
-                        };
+                        let header_place = place.under(&format!("headers/{}", escape(name)));
                         let (header_place, header) = documents.resolve(&header_place, header)?;
                         if name.eq_ignore_ascii_case("content-type") {
                             continue;
@@ -278,10 +272,7 @@ impl Contract {
                             required_headers.push(name.clone());
                         }
                         if let Some(schema) = header.get("schema") {
-                            let schema_place = Place {
-                                file: header_place.file,
-                                pointer: format!("{}/schema", header_place.pointer),
-                            };
+                            let schema_place = header_place.under("schema");
                             let kind = documents
                                 .resolve(&schema_place, schema)
                                 .ok()

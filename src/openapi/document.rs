@@ -17,6 +17,16 @@ pub struct Place {
     pub pointer: String,
 }
 
+impl Place {
+    /// The place `path` below this one (`path` already escaped: `properties/a~1b`).
+    pub fn under(&self, path: &str) -> Place {
+        Place {
+            file: self.file,
+            pointer: format!("{}/{path}", self.pointer),
+        }
+    }
+}
+
 /// Every file the document is made of, the one named first at index 0.
 #[derive(Debug)]
 pub struct Documents {

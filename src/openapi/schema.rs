@@ -199,10 +199,7 @@ impl Bundler {
         }
         let mut out = Map::with_capacity(schema.len());
         for (keyword, inner) in schema {
-            let at = |suffix: &str| Place {
-                file: place.file,
-                pointer: format!("{}/{}{suffix}", place.pointer, escape(keyword)),
-            };
+            let at = |suffix: &str| place.under(&format!("{}{suffix}", escape(keyword)));
             let translated = if ONE_SCHEMA.contains(&keyword.as_str()) && inner.is_object() {
                 self.translate(documents, &at(""), inner, response)?
             } else if SCHEMA_LISTS.contains(&keyword.as_str()) || keyword == "items" {

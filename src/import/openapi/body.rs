@@ -121,10 +121,7 @@ impl Writer<'_> {
             return;
         };
         let media = &content[&media_type];
-        let media_place = Place {
-            file: place.file,
-            pointer: format!("{}/content/{}", place.pointer, escape(&media_type)),
-        };
+        let media_place = place.under(&format!("content/{}", escape(&media_type)));
         let kind = Kind::of(&media_type);
         if kind == Kind::File {
             self.file_body(step, &media_type, request, comments);
@@ -156,10 +153,7 @@ impl Writer<'_> {
         let Some(schema) = media.get("schema") else {
             return true;
         };
-        let schema_place = Place {
-            file: media_place.file,
-            pointer: format!("{}/schema", media_place.pointer),
-        };
+        let schema_place = media_place.under("schema");
         match self.documents.resolve(&schema_place, schema) {
             Ok(_) => true,
             Err(error) => {
@@ -182,10 +176,7 @@ impl Writer<'_> {
         let Some(schema) = media.get("schema") else {
             return false;
         };
-        let at = Place {
-            file: media_place.file,
-            pointer: format!("{}/schema", media_place.pointer),
-        };
+        let at = media_place.under("schema");
         self.documents
             .resolve(&at, schema)
             .is_ok_and(|(_, schema)| schema.get("type").and_then(Value::as_str) == Some("string"))
@@ -197,10 +188,7 @@ impl Writer<'_> {
         let Some(schema) = media.get("schema") else {
             return false;
         };
-        let at = Place {
-            file: media_place.file,
-            pointer: format!("{}/schema", media_place.pointer),
-        };
+        let at = media_place.under("schema");
         self.holds_password(&at, schema)
     }
 
@@ -348,20 +336,14 @@ impl Writer<'_> {
         let Some(schema) = media.get("schema") else {
             return Vec::new();
         };
-        let at = Place {
-            file: media_place.file,
-            pointer: format!("{}/schema", media_place.pointer),
-        };
+        let at = media_place.under("schema");
         let Ok((at, schema)) = self.documents.resolve(&at, schema) else {
             return Vec::new();
         };
         let mut objects = vec![(at.clone(), schema.clone())];
         if let Some(Value::Array(parts)) = schema.get("allOf") {
             for (i, part) in parts.iter().enumerate() {
-                let part_place = Place {
-                    file: at.file,
-                    pointer: format!("{}/allOf/{i}", at.pointer),
-                };
+                let part_place = at.under(&format!("allOf/{i}"));
                 if let Ok(resolved) = self.documents.resolve(&part_place, part) {
                     objects.push(resolved);
                 }
@@ -375,10 +357,7 @@ impl Writer<'_> {
                 .into_iter()
                 .flatten()
             {
-                let property_place = Place {
-                    file: place.file,
-                    pointer: format!("{}/properties/{}", place.pointer, escape(name)),
-                };
+                let property_place = place.under(&format!("properties/{}", escape(name)));
                 if self.is_file(&property_place, property) && !files.contains(name) {
                     files.push(name.clone());
                 }
@@ -400,10 +379,7 @@ impl Writer<'_> {
         }
         match schema.get("items") {
             Some(items) => {
-                let items_place = Place {
-                    file: place.file,
-                    pointer: format!("{}/items", place.pointer),
-                };
+                let items_place = place.under("items");
                 self.is_file(&items_place, items)
             }
             None => false,
@@ -413,10 +389,7 @@ impl Writer<'_> {
     /// A media type's example: `example`, the first of `examples`, else from its schema.
     /// In an example, the fields the schema calls passwords are secret inputs instead.
     pub(super) fn media_example(&mut self, place: &Place, media: &Value) -> Option<Value> {
-        let schema_place = Place {
-            file: place.file,
-            pointer: format!("{}/schema", place.pointer),
-        };
+        let schema_place = place.under("schema");
         let mut example = media
             .get("example")
             .cloned()

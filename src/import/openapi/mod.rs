@@ -133,10 +133,7 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
             operations.push(Operation {
                 method: method.to_uppercase(),
                 path: template.clone(),
-                place: Place {
-                    file: item_place.file,
-                    pointer: format!("{}/{method}", item_place.pointer),
-                },
+                place: item_place.under(method),
                 value: operation.clone(),
                 inherited: inherited.clone(),
                 order: operations.len(),

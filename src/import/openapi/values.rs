@@ -150,10 +150,7 @@ impl Writer<'_> {
             .into_iter()
             .flatten()
         {
-            let property_place = Place {
-                file: place.file,
-                pointer: format!("{}/properties/{}", place.pointer, escape(name)),
-            };
+            let property_place = place.under(&format!("properties/{}", escape(name)));
             let resolved = self
                 .documents
                 .resolve(&property_place, property)
@@ -259,10 +256,7 @@ impl Writer<'_> {
                 return false;
             };
             parts.iter().enumerate().any(|(i, part)| {
-                let at = Place {
-                    file: place.file,
-                    pointer: format!("{}/{keyword}/{i}", place.pointer),
-                };
+                let at = place.under(&format!("{keyword}/{i}"));
                 self.says_password(&at, part, seen)
             })
         })

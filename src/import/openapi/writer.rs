@@ -88,10 +88,7 @@ impl Writer<'_> {
             .cloned()
             .unwrap_or_default();
         for (i, parameter) in own.iter().enumerate() {
-            let place = Place {
-                file: operation.place.file,
-                pointer: format!("{}/parameters/{i}", operation.place.pointer),
-            };
+            let place = operation.place.under(&format!("parameters/{i}"));
             parameters.push(self.documents.resolve(&place, parameter)?);
         }
         for (i, parameter) in operation.inherited.iter().enumerate() {
@@ -238,10 +235,7 @@ impl Writer<'_> {
             request.insert("cookies", Node::Map(cookies));
         }
         if let Some(body) = operation.value.get("requestBody") {
-            let place = Place {
-                file: operation.place.file,
-                pointer: format!("{}/requestBody", operation.place.pointer),
-            };
+            let place = operation.place.under("requestBody");
             let (place, body) = self.documents.resolve(&place, body)?;
             let step = BodyStep {
                 item: &item,
@@ -333,17 +327,11 @@ impl Writer<'_> {
     /// media type.
     fn parameter_schema(&self, place: &Place, parameter: &Value) -> Option<(Place, Value)> {
         if let Some(schema) = parameter.get("schema") {
-            let at = Place {
-                file: place.file,
-                pointer: format!("{}/schema", place.pointer),
-            };
+            let at = place.under("schema");
             return Some((at, schema.clone()));
         }
         let (media_type, media) = parameter.get("content")?.as_object()?.iter().next()?;
-        let at = Place {
-            file: place.file,
-            pointer: format!("{}/content/{}/schema", place.pointer, escape(media_type)),
-        };
+        let at = place.under(&format!("content/{}/schema", escape(media_type)));
         Some((at, media.get("schema")?.clone()))
     }
 
@@ -500,10 +488,7 @@ impl Writer<'_> {
         let Some(schema) = media.get("schema") else {
             return false;
         };
-        let schema_place = Place {
-            file: place.file,
-            pointer: format!("{}/content/{}/schema", place.pointer, escape(media_type)),
-        };
+        let schema_place = place.under(&format!("content/{}/schema", escape(media_type)));
         let sample = self.sample(&schema_place, schema, 0, false, "");
         sample.get("id").is_some()
     }
