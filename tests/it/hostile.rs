@@ -242,6 +242,32 @@ fn a_body_of_more_json_values_than_runner_keeps_fails_its_step_within_bounded_me
     );
 }
 
+#[test]
+fn a_paginated_step_whose_pages_each_read_their_whole_body_is_not_bounded_by_their_sum() {
+    // Each page's schema check builds its whole tree (~350 MB as counted, for 1,000,000
+    // values) and drops it with the page: eight pages ran past the bound when every page's
+    // checks were charged for good. Only what `collect` keeps adds up.
+    let Some(prlimit) = prlimit() else { return };
+    let address = server();
+    let fixture = Fixture::new();
+    fixture.file("array.json", r#"{ "type": "array" }"#);
+    let collection = fixture.file(
+        "pages.yaml",
+        &format!(
+            r#"name: Pages
+steps:
+  - name: pages
+    request: {{ url: "http://{address}/zeros/1000000" }}
+    expect: {{ schema: array.json }}
+    paginate: {{ next: {{ query: page }}, collect: {{ first: "$[0]" }}, max_pages: 8 }}
+"#
+        ),
+    );
+    let (code, output) = run_capped(prlimit, &collection);
+    assert_eq!(code, Some(0), "{output}");
+    assert!(output.contains("· 8 pages"), "{output}");
+}
+
 /// `runner run --continue-on-failure COLLECTION` under a 3 GB address-space cap (one malloc
 /// arena, so that the cap measures what is used): its exit code and output.
 fn run_capped(prlimit: &str, collection: &std::path::Path) -> (Option<i32>, String) {
