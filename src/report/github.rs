@@ -151,9 +151,12 @@ impl Format for StepSummary {
     }
 }
 
-/// A command's message: `%`, CR and LF escaped.
+/// A command's message: what would steer the log's terminal written as an escape (`\e`,
+/// `\r`, `\u{202e}`: a server's answer is shown, never obeyed, as everywhere else), then
+/// `%` and line feeds escaped as the toolkit does.
 fn data(text: &str) -> String {
-    text.replace('%', "%25")
+    crate::spec::text::printable(text, true)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -202,8 +205,17 @@ mod tests {
 
     #[test]
     fn escapes_as_the_toolkit_does() {
-        assert_eq!(data("50% done\r\nnext"), "50%25 done%0D%0Anext");
+        assert_eq!(data("50% done\nnext"), "50%25 done%0Anext");
         assert_eq!(property("a:b,c%"), "a%3Ab%2Cc%25");
         assert_eq!(data("::set-env name=X::1"), "::set-env name=X::1");
+    }
+
+    #[test]
+    fn what_would_steer_the_log_is_shown_escaped() {
+        assert_eq!(
+            data("got \u{1b}]0;x\u{7}\u{1b}[2J\u{9b}\u{202e}gnp\r\n\tend"),
+            "got \\e]0;x\\u{7}\\e[2J\\u{9b}\\u{202e}gnp\\r%0A\tend"
+        );
+        assert_eq!(property("\u{2066}a:b"), "\\u{2066}a%3Ab");
     }
 }
