@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_ENCODING, CONTENT_TYPE};
 use reqwest::Url;
 
 /// What came back for a request.
@@ -16,7 +16,7 @@ pub struct Received {
     pub status: u16,
     /// The headers.
     pub headers: HeaderMap,
-    /// The body, decoded (gzip, brotli).
+    /// The body, decoded when it came compressed in one of [`DECODED_ENCODINGS`].
     pub body: Bytes,
     /// From sending the request to the last byte of the body, redirects included.
     pub duration: Duration,
@@ -27,6 +27,10 @@ pub struct Received {
     /// The cookies set along the way (every hop), in order.
     pub cookies: Vec<SetCookie>,
 }
+
+/// The `Content-Encoding`s the HTTP client decodes (and then removes from the headers), in
+/// the words of a message.
+pub const DECODED_ENCODINGS: &str = "gzip, deflate and br";
 
 /// A header's value as text, the one reading every check, capture and report uses: UTF-8 as
 /// it came (`filename="café.pdf"`), and a byte that is not UTF-8 (a Latin-1 `é`) as U+FFFD.
@@ -96,6 +100,16 @@ impl Received {
         self.body
             .strip_prefix(b"\xEF\xBB\xBF".as_slice())
             .unwrap_or(&self.body)
+    }
+
+    /// The `Content-Encoding` the body still has, when it is one the client does not decode
+    /// (`zstd`, `compress`): the body is then as the server compressed it. `identity` is no
+    /// encoding.
+    pub fn undecoded_encoding(&self) -> Option<String> {
+        let encoding = self.header(CONTENT_ENCODING.as_str())?;
+        let encoding = encoding.trim();
+        (!encoding.is_empty() && !encoding.eq_ignore_ascii_case("identity"))
+            .then(|| encoding.to_owned())
     }
 
     /// The `Content-Type` header, or `""`.

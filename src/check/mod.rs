@@ -94,14 +94,36 @@ impl BodyError {
 
 /// The body is not JSON.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the body is not JSON ({reason}); Content-Type: {content_type:?}")]
 pub struct NotJson {
     /// The parser's message.
     pub reason: String,
     /// The response's content type.
     pub content_type: String,
+    /// The `Content-Encoding` the body still has: one runner does not decode (`zstd`), so
+    /// the body is as the server compressed it. (Those it decodes are gone from the
+    /// response's headers.)
+    pub content_encoding: Option<String>,
     /// The body (shared with the response, not copied).
     pub body: bytes::Bytes,
+}
+
+impl std::fmt::Display for NotJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the body is not JSON ({}); Content-Type: {:?}",
+            self.reason, self.content_type
+        )?;
+        if let Some(encoding) = &self.content_encoding {
+            write!(
+                f,
+                ", Content-Encoding: {encoding:?} (runner decodes {}, so the body is as the \
+                 server compressed it)",
+                crate::response::DECODED_ENCODINGS
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// Characters of the body a "not JSON" message shows.
@@ -150,6 +172,7 @@ impl<'a> ResponseView<'a> {
                     Ok(Err(error)) => Err(BodyError::NotJson(NotJson {
                         reason: error.to_string(),
                         content_type: self.response.content_type().into_owned(),
+                        content_encoding: self.response.undecoded_encoding(),
                         body: self.response.body.clone(),
                     })),
                     Err(too_large) => Err(too_large.into()),

@@ -913,3 +913,79 @@ steps:
     let output = runner(["run", &path.display().to_string()]);
     assert_eq!(output.code, 0, "{output:?}");
 }
+
+/// A body compressed with `deflate` (zlib, RFC 9110 §8.4.1.2) is decoded like gzip and
+/// brotli, all three are offered in `Accept-Encoding`, and a body in an encoding runner does
+/// not decode is read as it came, with a check that reads it as JSON saying why it fails.
+#[test]
+fn deflate_bodies_are_decoded_and_an_undecoded_encoding_is_named() {
+    use axum::http::{header, HeaderMap};
+    use std::io::Write as _;
+    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    zlib.write_all(br#"{"id": 7, "name": "deflated"}"#)
+        .expect("zlib");
+    let deflated = zlib.finish().expect("zlib");
+    let app = axum::Router::new()
+        .route(
+            "/deflate",
+            axum::routing::get(move |headers: HeaderMap| {
+                let deflated = deflated.clone();
+                async move {
+                    let offered = headers
+                        .get(header::ACCEPT_ENCODING)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("")
+                        .to_owned();
+                    (
+                        [
+                            (header::CONTENT_TYPE, "application/json".to_owned()),
+                            (header::CONTENT_ENCODING, "deflate".to_owned()),
+                            (header::HeaderName::from_static("x-offered"), offered),
+                        ],
+                        deflated,
+                    )
+                }
+            }),
+        )
+        .route(
+            "/zstd",
+            axum::routing::get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "application/json"),
+                        (header::CONTENT_ENCODING, "zstd"),
+                    ],
+                    b"\x28\xb5\x2f\xfd\x00\x58\x31\x00\x00".to_vec(),
+                )
+            }),
+        );
+    let address = servers::spawn(app);
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "c.yaml",
+        &format!(
+            r#"name: Encodings
+steps:
+  - name: deflated
+    request: {{ url: "http://{address}/deflate" }}
+    expect:
+      headers: {{ x-offered: "gzip,deflate,br" }}
+      jsonpath: {{ $.name: deflated, $.id: 7 }}
+  - name: zstd
+    request: {{ url: "http://{address}/zstd" }}
+    expect:
+      jsonpath: {{ $.id: 7 }}
+"#
+        ),
+    );
+    let output = runner(["run", &path.display().to_string()]);
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(output.stdout.contains("✓ deflated"), "{}", output.stdout);
+    assert!(
+        output.stdout.contains(
+            r#"Content-Encoding: "zstd" (runner decodes gzip, deflate and br, so the body is as the server compressed it)"#
+        ),
+        "{}",
+        output.stdout
+    );
+}
