@@ -60,7 +60,7 @@ impl<'de> Deserialize<'de> for MultipartPartSpec {
                 Ok(text(v.to_string()))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(text(v.to_string()))
+                super::json::number(v).map(|_| text(v.to_string()))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
                 MultipartPartFields::deserialize(MapAccessDeserializer::new(map))
@@ -101,7 +101,7 @@ pub struct GraphqlSpec {
     /// The query or mutation text.
     pub query: String,
     /// The variables; values may be templates and keep their JSON type.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json::optional_map")]
     pub variables: Option<Map<String, Value>>,
     /// Which operation of the query to run.
     #[serde(default)]

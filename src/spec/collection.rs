@@ -35,7 +35,7 @@ pub struct CollectionSpec {
     #[serde(default)]
     pub inputs: Map<String, InputSpec>,
     /// Variables available to every step as `{{name}}`; values may be templates.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json::map")]
     pub vars: Map<String, Value>,
     /// Named sets of variables chosen with `--env NAME`; they override `vars`.
     #[serde(default)]
@@ -86,7 +86,7 @@ pub struct EnvironmentSpec {
     #[serde(default)]
     pub sandbox: Option<SandboxKind>,
     /// Variables of this environment; they override the collection's `vars`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json::map")]
     pub vars: Map<String, Value>,
 }
 
@@ -161,7 +161,7 @@ pub struct StepSpec {
     pub delay: Option<DurationText>,
     /// Run the step (or its `steps`) once per element of a list: a literal list or a template
     /// that gives one, e.g. `"{{endpoint_ids}}"`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json::optional")]
     pub for_each: Option<Value>,
     /// The variable holding the current element of `for_each` (default `item`).
     #[serde(default, rename = "as")]
@@ -176,7 +176,7 @@ pub struct StepSpec {
     #[serde(default)]
     pub include: Option<String>,
     /// With `include`: variables passed to the included steps (they override its own).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json::map")]
     pub vars: Map<String, Value>,
     /// With `include`: the variables the included steps set that this collection keeps.
     #[serde(default)]
@@ -344,7 +344,7 @@ pub struct RequestSpec {
     pub headers: Map<String, Option<String>>,
     /// A JSON body (sets `Content-Type: application/json`). A string that is exactly one
     /// `{{expr}}` keeps the value's JSON type.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json::optional")]
     pub json: Option<Value>,
     /// A text body, sent as is after templating (`Content-Type: text/plain; charset=utf-8`
     /// unless a header sets it).
@@ -556,7 +556,7 @@ impl serde::de::Visitor<'_> for Scalar {
         // `.nan` and `.inf` are YAML numbers but not JSON ones.
         serde_json::Number::from_f64(v)
             .map(ScalarValue::Number)
-            .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Float(v), &self))
+            .ok_or_else(|| E::custom(super::json::not_a_json_number(v)))
     }
 }
 

@@ -8,6 +8,7 @@ pub mod capture;
 pub mod collection;
 pub mod duration;
 pub mod field;
+pub mod json;
 pub mod load;
 pub mod map;
 pub mod predicate;

@@ -56,7 +56,7 @@ pub struct Operators {
     #[serde(default)]
     pub matches: Option<String>,
     /// Equal to one of these values.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::json::optional_list")]
     pub one_of: Option<Vec<Value>>,
     /// Less than this number (or duration, for `duration`, e.g. `2s`).
     #[serde(default, deserialize_with = "present")]
@@ -125,7 +125,7 @@ enum NumberOrText {
 
 /// Deserializes a present key to `Some`, even when its value is `null`.
 fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
-    Value::deserialize(deserializer).map(Some)
+    super::json::value(deserializer).map(Some)
 }
 
 /// A type name; YAML reads a bare `null` as no value, so it means the type `null` here.
@@ -187,9 +187,7 @@ impl<'de> Deserialize<'de> for PredicateSpec {
                 Ok(PredicateSpec::Equals(v.into()))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(PredicateSpec::Equals(
-                    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number),
-                ))
+                super::json::number(v).map(PredicateSpec::Equals)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 Ok(PredicateSpec::Equals(Value::String(v.to_owned())))
@@ -201,8 +199,7 @@ impl<'de> Deserialize<'de> for PredicateSpec {
                 Ok(PredicateSpec::Equals(Value::Null))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                Vec::<Value>::deserialize(SeqAccessDeserializer::new(seq))
-                    .map(|items| PredicateSpec::Equals(Value::Array(items)))
+                super::json::value(SeqAccessDeserializer::new(seq)).map(PredicateSpec::Equals)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
                 Operators::deserialize(MapAccessDeserializer::new(map))
