@@ -1,12 +1,17 @@
 //! Turns the PATH arguments of `run`, `validate` and `list` into collection files: files as
 //! given, directories searched recursively, globs expanded. Order is the order of the
-//! arguments, then path order within a directory or glob; each file once.
+//! arguments, then path order within a directory or glob; each file once, however many
+//! paths lead to it. A directory is searched once however many links lead to it, so a
+//! symbolic link back up the tree (`sub/loop -> ..`) is not a loop.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Expands `arguments`; every argument that names nothing is an error.
 pub(super) fn collection_files(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<String>> {
     let mut files = Vec::new();
+    // The files found so far, as the file system names them (links resolved).
+    let mut seen = HashSet::new();
     let mut problems = Vec::new();
     for argument in arguments {
         let text = argument.to_string_lossy();
@@ -14,7 +19,7 @@ pub(super) fn collection_files(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, Ve
             glob_collections(&text)
         } else if argument.is_dir() {
             let mut found = Vec::new();
-            walk(argument, &mut found);
+            walk(argument, &mut HashSet::new(), &mut found);
             found.sort();
             Ok(found)
         } else if argument.is_file() {
@@ -29,7 +34,8 @@ pub(super) fn collection_files(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, Ve
             )),
             Ok(found) => {
                 for file in found {
-                    if !files.contains(&file) {
+                    let real = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+                    if seen.insert(real) {
                         files.push(file);
                     }
                 }
@@ -54,7 +60,15 @@ fn glob_collections(pattern: &str) -> Result<Vec<PathBuf>, String> {
     Ok(found)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+/// Collects the collections under `dir`, skipping a directory already searched (`searched`
+/// holds their resolved paths).
+fn walk(dir: &Path, searched: &mut HashSet<PathBuf>, found: &mut Vec<PathBuf>) {
+    let Ok(real) = std::fs::canonicalize(dir) else {
+        return;
+    };
+    if !searched.insert(real) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -67,7 +81,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
             continue;
         }
         if path.is_dir() {
-            walk(&path, found);
+            walk(&path, searched, found);
         } else if is_collection(&path) {
             found.push(path);
         }

@@ -162,6 +162,31 @@ fn a_directory_run_reports_a_collection_with_a_misspelt_steps_key() {
     assert!(!output.stderr.contains("ci.yaml"), "{}", output.stderr);
 }
 
+/// Symbolic links back up the tree (one ran a collection 41 times; two never ended) and a
+/// second link to the same file: each collection is found once.
+#[cfg(unix)]
+#[test]
+fn a_directory_with_links_back_up_the_tree_lists_each_collection_once() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "good.yaml",
+        "name: Good\nsteps:\n  - name: a\n    request: { url: \"http://127.0.0.1:1/\" }\n",
+    );
+    let sub = fixture.path().join("sub");
+    std::fs::create_dir(&sub).expect("mkdir");
+    std::os::unix::fs::symlink("..", sub.join("l1")).expect("link");
+    std::os::unix::fs::symlink("..", sub.join("l2")).expect("link");
+    std::os::unix::fs::symlink("../good.yaml", sub.join("same.yaml")).expect("link");
+    let output = runner(["validate".as_ref(), fixture.path().as_os_str()]);
+    assert_clean(&output);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stdout.contains("1 collection valid"),
+        "{}",
+        output.stdout
+    );
+}
+
 #[test]
 fn yaml_nested_beyond_the_limit_is_refused_at_once_with_its_place() {
     let fixture = Fixture::new();
