@@ -472,29 +472,40 @@ impl<'a> Resolver<'a, '_> {
         match rendered {
             Ok(value) => self.variables.set(name, value),
             Err(error) => {
+                use crate::template::RenderError;
                 let hint = match &error {
-                    crate::template::RenderError::UndefinedVariable(missing)
-                        if missing.starts_with("sandbox") =>
+                    // A variable that is defined but did not resolve has its own problem
+                    // reported already.
+                    RenderError::UndefinedVariable(missing)
+                        if self
+                            .definitions
+                            .contains_key(missing.split('.').next().unwrap_or("")) =>
                     {
-                        "`sandbox.*` exists only in an environment with `sandbox: emnify`"
-                            .to_owned()
+                        return;
                     }
-                    _ => "define it in `vars`, an environment, or with `--var`".to_owned(),
+                    RenderError::UndefinedVariable(missing) if missing.starts_with("sandbox") => {
+                        Some("`sandbox.*` exists only in an environment with `sandbox: emnify`")
+                    }
+                    RenderError::UndefinedVariable(_) => {
+                        Some("define it in `vars`, an environment, or with `--var`")
+                    }
+                    _ => None,
                 };
                 if !self
                     .problems
                     .iter()
                     .any(|p| p.field.as_deref() == Some(&variable.field.to_string()))
                 {
-                    self.problems.push(
-                        Diagnostic::at(
-                            &self.collection.path,
-                            (&self.collection.source, &self.collection.positions),
-                            &variable.field,
-                            format!("variable `{name}`: {error}"),
-                        )
-                        .with_hint(hint),
+                    let problem = Diagnostic::at(
+                        &self.collection.path,
+                        (&self.collection.source, &self.collection.positions),
+                        &variable.field,
+                        format!("variable `{name}`: {error}"),
                     );
+                    self.problems.push(match hint {
+                        Some(hint) => problem.with_hint(hint),
+                        None => problem,
+                    });
                 }
             }
         }

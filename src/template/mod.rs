@@ -129,7 +129,15 @@ pub enum RenderError {
         /// What it is: `a list`, `a map`, `null`.
         found: &'static str,
     },
+    /// The text would be longer than [`MOST_RENDERED`]: variables that each hold the next
+    /// twice (`a: "{{b}}{{b}}"`, `b: "{{c}}{{c}}"`...) double at every level.
+    #[error("the text this template makes is longer than {} MiB, the most runner builds from one template: a variable that holds another several times, which holds another several times, grows without bound (`a: \"{{{{b}}}}{{{{b}}}}\"`, `b: \"{{{{c}}}}{{{{c}}}}\"`...); write the text once instead", MOST_RENDERED >> 20)]
+    TooLong,
 }
+
+/// The longest text one template may make: the default limit of a response body, so any
+/// body runner would read can still be sent on.
+pub const MOST_RENDERED: usize = 256 << 20;
 
 impl Default for Templates {
     fn default() -> Self {
@@ -260,7 +268,14 @@ impl Templates {
                 None => self
                     .registry
                     .render_with_context(&rendered.name, context)
-                    .map_err(convert_error),
+                    .map_err(convert_error)
+                    .and_then(|text| {
+                        if text.len() > MOST_RENDERED {
+                            Err(RenderError::TooLong)
+                        } else {
+                            Ok(text)
+                        }
+                    }),
             },
         }
     }
@@ -406,9 +421,16 @@ fn join_pieces(pieces: &[references::Piece], context: &Context) -> Result<String
     use handlebars::JsonRender as _;
     // Room for a URL or a header value without growing.
     let mut text = String::with_capacity(64);
+    let push = |text: &mut String, more: &str| {
+        if text.len() + more.len() > MOST_RENDERED {
+            return Err(RenderError::TooLong);
+        }
+        text.push_str(more);
+        Ok(())
+    };
     for piece in pieces {
         match piece {
-            references::Piece::Text(raw) => text.push_str(raw),
+            references::Piece::Text(raw) => push(&mut text, raw)?,
             references::Piece::Variable(path, written) => {
                 let mut current = Some(context.data());
                 for segment in path {
@@ -428,8 +450,8 @@ fn join_pieces(pieces: &[references::Piece], context: &Context) -> Result<String
                 }
                 match current {
                     // What `render` gives a string, without the copy it makes.
-                    Some(Value::String(value)) => text.push_str(value),
-                    Some(value) => text.push_str(&value.render()),
+                    Some(Value::String(value)) => push(&mut text, value)?,
+                    Some(value) => push(&mut text, &value.render())?,
                     None => return Err(RenderError::UndefinedVariable(written.clone())),
                 }
             }

@@ -187,6 +187,40 @@ fn a_directory_with_links_back_up_the_tree_lists_each_collection_once() {
     );
 }
 
+/// Variables that each hold the next twice: 1 KB of YAML that would make a 4 GiB body (the
+/// run aborted out of memory) is refused at load, where the text outgrows the bound, and
+/// the variables that read it are not reported again.
+#[test]
+fn variables_that_double_at_each_level_are_refused_where_they_outgrow_the_bound() {
+    let fixture = Fixture::new();
+    let levels = 32;
+    let vars: Vec<String> = (0..levels)
+        .map(|i| format!("v{i}: \"{{{{v{n}}}}}{{{{v{n}}}}}\"", n = i + 1))
+        .collect();
+    let path = fixture.file(
+        "double.yaml",
+        &format!(
+            "name: Doubling\nvars: {{ {}, v{levels}: x }}\nsteps:\n  - name: a\n    request: {{ url: \"http://127.0.0.1:1/\", body: \"{{{{v0}}}}\" }}\n",
+            vars.join(", ")
+        ),
+    );
+    let output = runner(["validate".as_ref(), path.as_os_str()]);
+    assert_clean(&output);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("variable `v3`: the text this template makes is longer than 256 MiB"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("1 problem found"),
+        "{}",
+        output.stderr
+    );
+}
+
 #[test]
 fn yaml_nested_beyond_the_limit_is_refused_at_once_with_its_place() {
     let fixture = Fixture::new();
