@@ -541,7 +541,20 @@ fn option(
             "--proxy",
             "a collection has no proxy: run with `runner run --proxy URL` (or HTTPS_PROXY)",
         ),
-        "cacert" | "cert" | "key" | "resolve" | "cookie-jar" => report.note(
+        "cert" => {
+            let (file, passphrase) = certificate_and_passphrase(&value);
+            let unwritten = if passphrase {
+                " (its passphrase is not written: runner reads an unencrypted PEM key, `--key`)"
+            } else {
+                ""
+            };
+            report.note(
+                item,
+                "--cert",
+                format!("this is a run setting, not part of a collection: run with `runner run --cert {file}`{unwritten}"),
+            )
+        }
+        "cacert" | "key" | "resolve" | "cookie-jar" => report.note(
             item,
             format!("--{name}"),
             format!("this is a run setting, not part of a collection: run with `runner run --{name} {value}`"),
@@ -849,9 +862,50 @@ pub fn form_fields(data: &str) -> Option<Vec<(String, String)>> {
     )
 }
 
+/// curl's `--cert FILE[:PASSPHRASE]` as the file and whether a passphrase followed it: the
+/// first `:` not escaped by a backslash ends the file, except a Windows drive's (`C:\\`).
+fn certificate_and_passphrase(value: &str) -> (String, bool) {
+    let bytes = value.as_bytes();
+    let mut file = String::with_capacity(value.len());
+    let mut chars = value.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' if chars.peek().is_some_and(|&(_, next)| next == ':') => {
+                file.push(':');
+                chars.next();
+            }
+            ':' if !(at == 1
+                && bytes[0].is_ascii_alphabetic()
+                && matches!(bytes.get(2), Some(b'\\' | b'/'))) =>
+            {
+                return (file, true);
+            }
+            c => file.push(c),
+        }
+    }
+    (file, false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_certificate_s_passphrase_is_told_apart_from_its_file() {
+        for (value, file, passphrase) in [
+            ("cert.pem", "cert.pem", false),
+            ("cert.pem:s3cret", "cert.pem", true),
+            ("a\\:b.pem:pw", "a:b.pem", true),
+            ("C:\\certs\\c.pem", "C:\\certs\\c.pem", false),
+            ("C:\\certs\\c.pem:pw", "C:\\certs\\c.pem", true),
+        ] {
+            assert_eq!(
+                certificate_and_passphrase(value),
+                (file.to_owned(), passphrase),
+                "{value}"
+            );
+        }
+    }
 
     fn options() -> Options {
         Options {

@@ -604,3 +604,34 @@ fn a_repeated_multipart_field_keeps_the_first_and_reports_the_others() {
     let validated = runner(["validate", &out.display().to_string()]);
     assert_eq!(validated.code, 0, "{validated:?}");
 }
+
+/// `--cert FILE:PASSPHRASE` is a run setting: the note that says so names the file, never the
+/// passphrase.
+#[test]
+fn a_certificate_s_passphrase_is_not_printed() {
+    let output = runner([
+        "import",
+        "curl",
+        "--",
+        "curl",
+        "https://h.example/x",
+        "--cert",
+        "client.pem:Imp0rtCertPwZ",
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stderr.contains("runner run --cert client.pem`"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        !output.stdout.contains("Imp0rtCertPwZ"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        !output.stderr.contains("Imp0rtCertPwZ"),
+        "{}",
+        output.stderr
+    );
+}
