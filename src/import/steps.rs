@@ -503,7 +503,7 @@ fn step(
         Body::Json(value) => out.insert("json", from_json(&lift_json(value, None, secrets))),
         Body::Form(pairs) => out.insert("form", fields(pairs.clone(), BODY, secrets)),
         Body::Multipart(parts) => {
-            out.insert("multipart", multipart(parts, &item, report));
+            out.insert("multipart", multipart(parts, &item, report, secrets));
         }
         Body::Text(text) => out.insert("body", text.clone()),
         Body::File(path) => out.insert("body_file", path.clone()),
@@ -548,7 +548,8 @@ fn step(
 
 /// A multipart body's parts. `multipart:` holds one part per name: a name sent again (curl's
 /// `-F a=1 -F a=2`, a HAR's repeated param) keeps its first part, the others reported.
-fn multipart(parts: &[Part], item: &str, report: &mut Report) -> Node {
+/// The parts, each text part named like a credential lifted ([`lift_field`]).
+fn multipart(parts: &[Part], item: &str, report: &mut Report, secrets: &mut Secrets) -> Node {
     let mut multipart = Map::block();
     for part in parts {
         if multipart.entries.iter().any(|entry| entry.key == part.name) {
@@ -564,12 +565,16 @@ fn multipart(parts: &[Part], item: &str, report: &mut Report) -> Node {
             continue;
         }
         let plain = part.file.is_none() && part.content_type.is_none() && part.filename.is_none();
-        match (&part.value, plain) {
-            (Some(value), true) => multipart.insert(part.name.clone(), value.clone()),
-            _ => {
+        let value = part
+            .value
+            .as_deref()
+            .map(|value| lift_field(&part.name, value, BODY, secrets));
+        match (value, plain) {
+            (Some(value), true) => multipart.insert(part.name.clone(), value),
+            (value, _) => {
                 let mut spec = Map::inline();
-                if let Some(value) = &part.value {
-                    spec.insert("value", value.clone());
+                if let Some(value) = value {
+                    spec.insert("value", value);
                 }
                 if let Some(file) = &part.file {
                     spec.insert("file", file.clone());

@@ -635,3 +635,32 @@ fn a_certificate_s_passphrase_is_not_printed() {
         output.stderr
     );
 }
+
+/// A multipart text part named like a credential is read from a secret input, as a form or
+/// JSON field is (curl and HAR build their parts the same way).
+#[test]
+fn a_multipart_credential_is_read_from_a_secret_input() {
+    let output = runner([
+        "import",
+        "curl",
+        "--",
+        "curl",
+        "https://h.example/x",
+        "-F",
+        "password=Imp0rtFormZ",
+        "--form-string",
+        "api_token=Tok3nZZ9",
+        "-F",
+        "name=ann",
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    for secret in ["Imp0rtFormZ", "Tok3nZZ9"] {
+        assert!(!output.stdout.contains(secret), "{}", output.stdout);
+        assert!(!output.stderr.contains(secret), "{}", output.stderr);
+    }
+    assert!(
+        output.stdout.contains("password: \"{{password}}\"") && output.stdout.contains("name: ann"),
+        "{}",
+        output.stdout
+    );
+}
