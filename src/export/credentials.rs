@@ -3,8 +3,9 @@
 //!
 //! What counts as one: the secrets of the auth helpers (a Basic password, a bearer token, an
 //! API key, an OAuth 2.0 client secret — what a run masks), the credential of an
-//! `Authorization` or `Proxy-Authorization` header, a header, query parameter or form field
-//! whose name reads as a credential (`X-Api-Key`, `X-Auth-Token`, `Ocp-Apim-Subscription-Key`,
+//! `Authorization` or `Proxy-Authorization` header, a header, query parameter (in `query:` or
+//! the URL's own text), form field, multipart text part or cookie whose name reads as a
+//! credential (`X-Api-Key`, `X-Auth-Token`, `Ocp-Apim-Subscription-Key`,
 //! `?api_key=`, `client_secret`: the importers' rule, [`is_credential_name`]), and the
 //! password of a URL's `user:password@`. A value with a
 //! template in it (`{{env.TOKEN}}`) is read when the file runs, and is left as it is.
@@ -90,20 +91,51 @@ pub(crate) fn header(name: &str, value: &str, lift: impl FnOnce(&str) -> String)
     Some(lift(value))
 }
 
-/// `url` with the password of its `user:password@`, when written in clear, replaced by what
-/// `lift` makes of it. `None`: the URL carries no password in clear.
-pub(crate) fn url(url: &str, lift: impl FnOnce(&str) -> String) -> Option<String> {
-    let range = url_password(url)?;
-    let password = &url[range.clone()];
-    if !in_clear(password) {
-        return None;
+/// `url` with each credential written in clear replaced by what `lift` makes of it: the
+/// password of its `user:password@`, and the value of a query parameter written in the URL's
+/// own text whose name reads as a credential (`?api_key=abc`). `None`: the URL carries no
+/// credential in clear.
+pub(crate) fn url(url: &str, mut lift: impl FnMut(&str) -> String) -> Option<String> {
+    let (head, query) = match url.find('?') {
+        Some(at) => url.split_at(at),
+        None => (url, ""),
+    };
+    let mut changed = false;
+    let mut out = match url_password(head) {
+        Some(range) if in_clear(&head[range.clone()]) => {
+            changed = true;
+            format!(
+                "{}{}{}",
+                &head[..range.start],
+                lift(&head[range.clone()]),
+                &head[range.end..]
+            )
+        }
+        _ => head.to_owned(),
+    };
+    let (query, fragment) = match query.find('#') {
+        Some(at) => query.split_at(at),
+        None => (query, ""),
+    };
+    if let Some(pairs) = query.strip_prefix('?') {
+        out.push('?');
+        for (index, pair) in pairs.split('&').enumerate() {
+            if index > 0 {
+                out.push('&');
+            }
+            match pair.split_once('=') {
+                Some((name, value)) if named(name, value) => {
+                    changed = true;
+                    out.push_str(name);
+                    out.push('=');
+                    out.push_str(&lift(value));
+                }
+                _ => out.push_str(pair),
+            }
+        }
     }
-    Some(format!(
-        "{}{}{}",
-        &url[..range.start],
-        lift(password),
-        &url[range.end..]
-    ))
+    out.push_str(fragment);
+    changed.then_some(out)
 }
 
 #[cfg(test)]
@@ -112,6 +144,20 @@ mod tests {
 
     fn braces(credential: &str) -> String {
         format!("{{{{{}}}}}", credential.len())
+    }
+
+    #[test]
+    fn a_url_s_own_query_credentials_and_password_are_lifted() {
+        assert_eq!(
+            url(
+                "https://u:pw@h/x?api_key=k1&page=2&client_secret=s#top",
+                braces
+            )
+            .as_deref(),
+            Some("https://u:{{2}}@h/x?api_key={{2}}&page=2&client_secret={{1}}#top")
+        );
+        assert_eq!(url("{{base}}/x?api_key={{key}}&q=1", braces), None);
+        assert_eq!(url("https://h/x?page=1", braces), None);
     }
 
     #[test]

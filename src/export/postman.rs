@@ -433,8 +433,8 @@ fn request_value(request: &Object, default_headers: &Object, cx: &mut Context<'_
             }
             "multipart" => {
                 let mut parts = Vec::new();
-                for (name, part) in value.as_object().cloned().unwrap_or_default() {
-                    let name = cx.text(&name, "body");
+                for (written, part) in value.as_object().cloned().unwrap_or_default() {
+                    let name = cx.text(&written, "body");
                     let mut entry = Object::new();
                     entry.insert("key".into(), Value::from(name));
                     match &part {
@@ -445,7 +445,8 @@ fn request_value(request: &Object, default_headers: &Object, cx: &mut Context<'_
                             } else {
                                 entry.insert(
                                     "value".into(),
-                                    Value::from(cx.text(
+                                    Value::from(cx.parameter(
+                                        &written,
                                         &scalar_text(fields.get("value").unwrap_or(&Value::Null)),
                                         "body",
                                     )),
@@ -465,7 +466,7 @@ fn request_value(request: &Object, default_headers: &Object, cx: &mut Context<'_
                         other => {
                             entry.insert(
                                 "value".into(),
-                                Value::from(cx.text(&scalar_text(other), "body")),
+                                Value::from(cx.parameter(&written, &scalar_text(other), "body")),
                             );
                             entry.insert("type".into(), Value::from("text"));
                         }

@@ -907,6 +907,15 @@ steps:
       headers: { Ocp-Apim-Subscription-Key: literal-SUB-9999, X-Trace: keep-1 }
       query: { api_key: literal-QUERY-1010, page: 2, access_token: [literal-SIG-1313] }
       form: { client_secret: literal-FORM-1212, user: ann }
+  - name: parts
+    request:
+      method: POST
+      url: "http://SERVER/parts?api_key=literal-URLQ-1414&page=3#top"
+      multipart:
+        password: literal-PART-1515
+        client_secret: { value: literal-PART-1616, content_type: text/plain }
+        note: ann
+      cookies: { session_token: literal-COOKIE-1717 }
 "#;
 
 /// The literals [`NAMED_CREDENTIALS`] must not export.
@@ -915,6 +924,10 @@ pub(crate) const NAMED_IN_CLEAR: &[&str] = &[
     "literal-QUERY-1010",
     "literal-SIG-1313",
     "literal-FORM-1212",
+    "literal-URLQ-1414",
+    "literal-PART-1515",
+    "literal-PART-1616",
+    "literal-COOKIE-1717",
 ];
 
 #[test]

@@ -436,7 +436,7 @@ impl Walker {
                 self.headers(headers, item, "request.headers"),
             );
         }
-        for key in ["query", "form"] {
+        for key in ["query", "form", "cookies"] {
             if let Some(parameters) = request.get(key) {
                 let lifted = self.parameters(parameters, item, &format!("request.{key}"));
                 out.insert(key.into(), lifted);
@@ -449,16 +449,27 @@ impl Walker {
             self.embed(file, item, "request.body_file");
         }
         if let Some(parts) = request.get("multipart").and_then(Value::as_object) {
-            for (name, part) in parts {
-                match part.get("file").and_then(Value::as_str) {
-                    Some(file) => self.embed(file, item, &format!("request.multipart.{name}")),
-                    None => self.check_templates(
-                        part.get("value").or(Some(part)),
-                        item,
-                        "request.multipart",
-                    ),
+            let mut lifted = parts.clone();
+            for (name, part) in &mut lifted {
+                if let Some(file) = part.get("file").and_then(Value::as_str) {
+                    let file = file.to_owned();
+                    self.embed(&file, item, &format!("request.multipart.{name}"));
+                    continue;
                 }
+                // A text part named like a credential, written in clear, as a form field.
+                let text = match &mut *part {
+                    Value::Object(fields) => fields.get_mut("value"),
+                    other => Some(other),
+                };
+                if let Some(value) = text {
+                    if let Some(clear) = scalar_text(value).filter(|t| credentials::named(name, t))
+                    {
+                        *value = json!(self.credential(&clear, item, "request.multipart"));
+                    }
+                }
+                self.check_templates(part.get("value").or(Some(part)), item, "request.multipart");
             }
+            out.insert("multipart".into(), Value::Object(lifted));
         }
         Value::Object(out)
     }
