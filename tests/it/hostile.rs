@@ -221,6 +221,33 @@ fn variables_that_double_at_each_level_are_refused_where_they_outgrow_the_bound(
     );
 }
 
+/// One problem at the end of a long collection: every step read alone re-read the whole file
+/// (4,000 steps ran past a minute); now the first steps are, and the problem is still found
+/// with its place.
+#[test]
+fn a_problem_at_the_end_of_a_long_collection_is_found_in_linear_time() {
+    let fixture = Fixture::new();
+    let mut text = String::from("name: Long\nsteps:\n");
+    for i in 0..4000 {
+        text.push_str(&format!(
+            "  - name: s{i}\n    request: {{ url: \"http://127.0.0.1:1/\" }}\n    expect: {{ status: 200 }}\n"
+        ));
+    }
+    text.push_str(
+        "  - name: bad\n    request: { url: \"http://127.0.0.1:1/\" }\n    expect: { stauts: 1 }\n",
+    );
+    let path = fixture.file("long.yaml", &text);
+    let output = runner(["validate".as_ref(), path.as_os_str()]);
+    assert_clean(&output);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("long.yaml:12005:15")
+            && output.stderr.contains("did you mean `status`?"),
+        "{}",
+        output.stderr
+    );
+}
+
 #[test]
 fn yaml_nested_beyond_the_limit_is_refused_at_once_with_its_place() {
     let fixture = Fixture::new();
