@@ -5,8 +5,11 @@
 //! wire or in a server's answer: as itself; percent-encoded as the URL parser writes a path, a
 //! query, a fragment or user info, as a form or a URI component writes it, in upper or lower
 //! case hex; JSON-escaped once or twice, with `\uXXXX` for non-ASCII or for `<>&'`, with `\/`;
-//! base64 (standard and URL-safe, padded or not); as a host name (lower case, punycode); in
-//! Latin-1, as runner reads those bytes in a header (U+FFFD) and follows them (`%E4`).
+//! base64 (standard and URL-safe, padded or not, and inside a longer base64 text at any of the
+//! three byte offsets: a JWT payload, `Basic user:pass`); HTML/XML-escaped; as a host name
+//! (lower case, punycode); in Latin-1, as runner reads those bytes in a header (U+FFFD) and
+//! follows them (`%E4`); and as "mojibake", its UTF-8 bytes read as Latin-1 or Windows-1252 and
+//! written back as UTF-8. Where two secrets overlap in a text, both are masked whole.
 //!
 //! Secrets shorter than [`MIN_SECRET_CHARS`] are masked only where they stand as a whole token
 //! (not inside a longer word), so that a one-letter secret does not mask every `p` in
@@ -212,17 +215,29 @@ impl Redactor {
         }
     }
 
-    /// The byte ranges of `text` to mask, in order, not overlapping.
+    /// The byte ranges of `text` to mask, in order, not overlapping: every match of every
+    /// form, overlapping ones joined (two secrets that share a piece are both masked whole).
     fn masked_ranges<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (usize, usize)> + 't {
-        let matcher = self.matcher().filter(|_| !text.is_empty());
-        matcher
-            .into_iter()
-            .flat_map(move |automaton| automaton.find_iter(text))
-            .filter(move |m| {
-                !self.needles[m.pattern().as_usize()].whole_token
-                    || is_whole_token(text, m.start(), m.end())
-            })
-            .map(|m| (m.start(), m.end()))
+        let mut ranges: Vec<(usize, usize)> = match self.matcher().filter(|_| !text.is_empty()) {
+            Some(automaton) => automaton
+                .find_overlapping_iter(text)
+                .filter(|m| {
+                    !self.needles[m.pattern().as_usize()].whole_token
+                        || is_whole_token(text, m.start(), m.end())
+                })
+                .map(|m| (m.start(), m.end()))
+                .collect(),
+            None => Vec::new(),
+        };
+        ranges.sort_unstable();
+        let mut joined: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+        for (start, end) in ranges {
+            match joined.last_mut() {
+                Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                _ => joined.push((start, end)),
+            }
+        }
+        joined.into_iter()
     }
 
     fn matcher(&self) -> Option<&AhoCorasick> {
@@ -235,7 +250,7 @@ impl Redactor {
                 // fast: the automaton is rebuilt whenever a run learns a secret.
                 AhoCorasick::builder()
                     .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .match_kind(MatchKind::LeftmostLongest)
+                    .match_kind(MatchKind::Standard)
                     .build(self.needles.iter().map(|n| n.text.as_str()))
                     .ok()
                     .map(Arc::new)
@@ -255,9 +270,13 @@ const REVEAL_ROUNDS: usize = 8;
 /// [`REVEAL_ROUNDS`] undoes.
 pub const WITHHELD: &str = "*** (withheld: it holds a secret in too many mixes of encodings)";
 
-/// True when `text` holds a percent-escape (`%2F`) or a JSON escape (`\\"`, `\\u00e4`): only
-/// then can decoding reveal a secret that masking did not find.
+/// True when `text` holds a percent-escape (`%2F`), a JSON escape (`\\"`, `\\u00e4`) or base64
+/// of text (a JWT's payload): only then can decoding reveal a secret that masking did not find.
 fn has_escapes(text: &str) -> bool {
+    has_percent_or_json_escapes(text) || has_base64_text(text)
+}
+
+fn has_percent_or_json_escapes(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes
         .windows(3)
@@ -279,7 +298,8 @@ fn decodings(text: &str) -> Vec<String> {
             .decode_utf8_lossy()
             .into_owned()
     };
-    let mut decoded = Vec::with_capacity(3);
+    let mut decoded = Vec::with_capacity(4);
+    decoded.extend(base64_decoded(text));
     if text.contains('\\') {
         decoded.push(json_unescape(text));
     }
@@ -290,6 +310,122 @@ fn decodings(text: &str) -> Vec<String> {
         }
     }
     decoded
+}
+
+/// Base64 runs shorter than this are not decoded: words and numbers would be.
+const MIN_BASE64_RUN_CHARS: usize = 8;
+
+/// `text` with every run of base64 (standard or URL-safe, of [`MIN_BASE64_RUN_CHARS`] or more)
+/// that decodes to printable UTF-8 replaced by what it decodes to; `None` when there is none.
+fn base64_decoded(text: &str) -> Option<String> {
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    while let Some(run) = next_base64_text(text, copied) {
+        let written = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        written.push_str(&text[copied..run.start]);
+        written.push_str(&run.decoded);
+        copied = run.end;
+    }
+    let mut written = out?;
+    written.push_str(&text[copied..]);
+    Some(written)
+}
+
+/// True when `text` holds a run of base64 that decodes to printable UTF-8.
+fn has_base64_text(text: &str) -> bool {
+    next_base64_text(text, 0).is_some()
+}
+
+/// A run of base64 in a text, and the text it decodes to.
+struct Base64Text {
+    start: usize,
+    /// Past the run and its padding.
+    end: usize,
+    decoded: String,
+}
+
+/// The first run of base64 in `text` from byte `from` on that decodes to printable UTF-8.
+fn next_base64_text(text: &str, from: usize) -> Option<Base64Text> {
+    use base64::engine::{general_purpose::GeneralPurpose, DecodePaddingMode};
+    const LENIENT: base64::engine::GeneralPurposeConfig =
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
+    const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
+    let is_base64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_');
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while at < bytes.len() {
+        if !is_base64(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && is_base64(bytes[at]) {
+            at += 1;
+        }
+        if at - start < MIN_BASE64_RUN_CHARS {
+            continue;
+        }
+        // A run may start inside a group of four (the rest of a run after a mask): each of
+        // the four ways to read it is tried, and the one that gives printable text is taken.
+        let Some((skip, end, decoded)) = (0..4).find_map(|skip| {
+            let start = start + skip;
+            let mut end = at;
+            if end <= start || (end - start) % 4 == 1 {
+                end = end.checked_sub(1)?;
+            }
+            if end < start + MIN_BASE64_RUN_CHARS / 2 {
+                return None;
+            }
+            let run = &text[start..end];
+            let engine = if run.contains(['-', '_']) {
+                &URL_SAFE
+            } else {
+                &STANDARD
+            };
+            let decoded = printable_utf8(&engine.decode(run).ok()?)?;
+            Some((skip, end, decoded))
+        }) else {
+            continue;
+        };
+        let start = start + skip;
+        let mut end = end;
+        if end == at {
+            while at < bytes.len() && bytes[at] == b'=' {
+                at += 1;
+            }
+            end = at;
+        }
+        return Some(Base64Text {
+            start,
+            end,
+            decoded,
+        });
+    }
+    None
+}
+
+/// `bytes` as text when they are UTF-8 without control characters but tabs and line breaks,
+/// up to three bytes at either end aside (the rest of a character cut by the run's ends).
+fn printable_utf8(bytes: &[u8]) -> Option<String> {
+    let lead = bytes
+        .iter()
+        .take(3)
+        .take_while(|b| (0x80..0xC0).contains(*b))
+        .count();
+    let bytes = &bytes[lead..];
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) if error.error_len().is_none() && bytes.len() - error.valid_up_to() <= 3 => {
+            std::str::from_utf8(&bytes[..error.valid_up_to()]).ok()?
+        }
+        Err(_) => return None,
+    };
+    text.chars()
+        .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .then(|| text.to_owned())
 }
 
 /// `text` with JSON string escapes (`\"`, `\/`, `\n`, `\uXXXX` with surrogate pairs) undone;
@@ -392,8 +528,19 @@ fn forms(secret: &str) -> Vec<String> {
     }
     forms.extend(url_forms(secret));
     forms.extend(json_forms(secret));
+    // What is base64-encoded is often a URL or JSON that holds the secret (a JWT's payload).
+    let mut encoded: Vec<&str> = forms.iter().map(String::as_str).collect();
+    encoded.sort_unstable();
+    encoded.dedup();
+    let pieces: Vec<String> = encoded
+        .iter()
+        .flat_map(|form| base64_pieces(form))
+        .collect();
     forms.extend(base64_forms(secret));
+    forms.extend(pieces);
+    forms.extend(html_forms(secret));
     forms.extend(latin1_forms(secret));
+    forms.extend(mojibake_forms(secret));
     // Host names: the URL parser lowercases them and writes non-ASCII labels in punycode.
     let lower = secret.to_lowercase();
     if lower != secret {
@@ -564,12 +711,104 @@ fn json_escape(text: &str, style: JsonStyle) -> String {
     out
 }
 
+/// Base64 pieces shorter than this are not looked for inside a longer base64 text: they would
+/// match by chance. A secret of [`MIN_SECRET_CHARS`] bytes gives a piece this long at every
+/// offset.
+const MIN_BASE64_PIECE_CHARS: usize = 4;
+
+/// `secret` in base64, encoded alone: standard and URL-safe, padded or not.
 fn base64_forms(secret: &str) -> Vec<String> {
     use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
     [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
         .iter()
         .map(|engine| engine.encode(secret))
         .collect()
+}
+
+/// The base64 characters that `text`'s bytes alone decide when it is encoded inside a longer
+/// text (`{"sub":"…"}` in a JWT, `user:password` after `Basic`), for each of the three offsets
+/// it may start at in a group of three bytes, standard and URL-safe. The characters at either
+/// end, shared with the bytes around it, are left: each shows at most four bits of it.
+fn base64_pieces(text: &str) -> Vec<String> {
+    use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+    let mut pieces = Vec::new();
+    if text.chars().count() < MIN_SECRET_CHARS {
+        return pieces;
+    }
+    let bits = 8 * text.len();
+    for offset in 0..3 {
+        let mut bytes = vec![0u8; offset];
+        bytes.extend_from_slice(text.as_bytes());
+        // Character `i` holds bits `6i..6i + 6`; the text holds bits `8 * offset..`.
+        let first = (8 * offset).div_ceil(6);
+        let end = (8 * offset + bits) / 6;
+        if end < first + MIN_BASE64_PIECE_CHARS {
+            continue;
+        }
+        for engine in [STANDARD_NO_PAD, URL_SAFE_NO_PAD] {
+            pieces.push(engine.encode(&bytes)[first..end].to_owned());
+        }
+    }
+    pieces
+}
+
+/// `secret` HTML- or XML-escaped, as common escapers write `&<>"'`: an echo in an HTML page or
+/// an XML document.
+fn html_forms(secret: &str) -> Vec<String> {
+    if !secret.contains(['&', '<', '>', '"', '\'']) {
+        return Vec::new();
+    }
+    // (`"`, `'`) as Python's `html.escape`, PHP's `htmlspecialchars`, XML, Go's `html`, and
+    // text content that leaves quotes alone.
+    let quotes = [
+        ("&quot;", "&#x27;"),
+        ("&quot;", "&#039;"),
+        ("&quot;", "&apos;"),
+        ("&#34;", "&#39;"),
+        ("\"", "'"),
+    ];
+    quotes
+        .iter()
+        .map(|(double, single)| {
+            let mut out = String::with_capacity(secret.len() + 16);
+            for c in secret.chars() {
+                match c {
+                    '&' => out.push_str("&amp;"),
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '"' => out.push_str(double),
+                    '\'' => out.push_str(single),
+                    c => out.push(c),
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// A secret beyond ASCII whose UTF-8 bytes a server read as Latin-1 or Windows-1252 and wrote
+/// back as UTF-8 (`pässwort` as `pÃ¤sswort`).
+fn mojibake_forms(secret: &str) -> Vec<String> {
+    if secret.is_ascii() {
+        return Vec::new();
+    }
+    let latin1: String = secret.bytes().map(char::from).collect();
+    let windows_1252: String = secret.bytes().map(windows_1252_char).collect();
+    vec![latin1, windows_1252]
+}
+
+/// The character Windows-1252 gives a byte (Latin-1 but for 0x80–0x9F; the five bytes it leaves
+/// undefined are read as Latin-1's control characters, as browsers do).
+fn windows_1252_char(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9f => HIGH[usize::from(byte - 0x80)],
+        byte => char::from(byte),
+    }
 }
 
 #[cfg(test)]
@@ -764,6 +1003,139 @@ mod tests {
             json_unescape(r#"\u00e4\ud83d\ude00\/\"\x\u12"#),
             "ä😀/\"\\x\\u12"
         );
+    }
+
+    /// Every byte string that base64 text `text` may decode to, at each of its four offsets,
+    /// in either alphabet.
+    fn base64_readings(text: &str) -> Vec<Vec<u8>> {
+        use base64::engine::general_purpose::STANDARD_NO_PAD;
+        let standard: String = text
+            .chars()
+            .map(|c| match c {
+                '-' => '+',
+                '_' => '/',
+                c => c,
+            })
+            .collect();
+        let mut readings = Vec::new();
+        for run in standard.split(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '/')) {
+            for shift in 0..4.min(run.len()) {
+                let rest = &run[shift..];
+                let whole = &rest[..rest.len() / 4 * 4];
+                if let Ok(bytes) = STANDARD_NO_PAD.decode(whole) {
+                    readings.push(bytes);
+                }
+            }
+        }
+        readings
+    }
+
+    #[test]
+    fn secrets_inside_a_longer_base64_text_are_masked_at_every_offset() {
+        use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+        let mut rng = fastrand::Rng::with_seed(0xBA5E64);
+        const CHARS: &[char] = &[
+            'a', 'Z', '0', '9', ' ', '"', '/', '+', '\\', 'ä', '日', '😀', ':',
+        ];
+        for case in 0..300 {
+            let len = 4 + rng.usize(..40);
+            let secret: String = (0..len).map(|_| CHARS[rng.usize(..CHARS.len())]).collect();
+            let redactor = redactor(&[&secret]);
+            // `{` and `}` are not in any secret: what they decode to can only be around it.
+            let before = "{".repeat(rng.usize(..7));
+            let after = "}".repeat(rng.usize(..7));
+            for wrapped in [
+                format!("{before}{secret}{after}"),
+                format!(
+                    "{before}{}{after}",
+                    serde_json::Value::from(secret.as_str())
+                ),
+            ] {
+                for encoded in [STANDARD.encode(&wrapped), URL_SAFE_NO_PAD.encode(&wrapped)] {
+                    let masked = redactor.redact(&encoded);
+                    assert!(
+                        masked.contains(MASK),
+                        "case {case}: {secret:?} in {encoded}"
+                    );
+                    // No two bytes of the secret in a row can be read back.
+                    let pairs: Vec<&[u8]> = secret.as_bytes().windows(2).collect();
+                    for reading in base64_readings(&masked) {
+                        let shown = reading.windows(2).find(|w| pairs.contains(w));
+                        assert!(
+                            shown.is_none(),
+                            "case {case}: {secret:?} shows {shown:?} in {masked}"
+                        );
+                    }
+                }
+            }
+        }
+        // A JWT whose payload holds a token: its base64 is masked, the rest shown.
+        let redactor = redactor(&["tok-3f9a1c7e"]);
+        let payload = URL_SAFE_NO_PAD.encode(r#"{"iat":1,"sub":"tok-3f9a1c7e","n":2}"#);
+        let jwt = format!("eyJhbGciOiJub25lIn0.{payload}.sig");
+        let masked = redactor.redact(&jwt);
+        assert!(masked.starts_with("eyJhbGciOiJub25lIn0.eyJ"), "{masked}");
+        assert!(
+            masked.contains(MASK) && masked.ends_with(".sig"),
+            "{masked}"
+        );
+    }
+
+    #[test]
+    fn masks_html_and_xml_escapes() {
+        let redactor = redactor(&["p<a>&\"q'9"]);
+        for escaped in [
+            "p&lt;a&gt;&amp;&quot;q&#x27;9",
+            "p&lt;a&gt;&amp;&quot;q&#039;9",
+            "p&lt;a&gt;&amp;&quot;q&apos;9",
+            "p&lt;a&gt;&amp;&#34;q&#39;9",
+            "p&lt;a&gt;&amp;\"q'9",
+        ] {
+            assert_eq!(redactor.redact(&format!("<p>{escaped}</p>")), "<p>***</p>");
+        }
+    }
+
+    #[test]
+    fn masks_utf8_read_as_latin1_or_windows_1252_and_sent_back() {
+        let redactor = redactor(&["pässwort—€"]);
+        let latin1: String = "pässwort—€".bytes().map(char::from).collect();
+        assert_eq!(redactor.redact(&format!("echo {latin1}")), "echo ***");
+        // Windows-1252 reads 0x80 as `€` and 0x94 as `”`.
+        assert_eq!(redactor.redact("echo pÃ¤sswortâ€”â‚¬"), "echo ***");
+    }
+
+    #[test]
+    fn two_secrets_that_overlap_are_both_masked_whole() {
+        let redactor = redactor(&["alpha-bravo", "bravo-charlie"]);
+        assert_eq!(redactor.redact("x alpha-bravo-charlie y"), "x *** y");
+        assert_eq!(redactor.redact("bravo-charlie alpha-bravo"), "*** ***");
+    }
+
+    #[test]
+    fn finds_secrets_under_base64_and_other_encodings() {
+        use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+        let redactor = redactor(&["ä(UuZ5<JPZG!Yh"]);
+        // A cookie of a form-encoded query, echoed in a token's payload.
+        let payload = r#"{"echo":"c=key%3D%25C3%25A4%2528UuZ5%253CJPZG%2521Yh"}"#;
+        let jwt = format!(
+            "eyJhbGciOiJub25lIn0.{}.c2ln",
+            URL_SAFE_NO_PAD.encode(payload)
+        );
+        let masked = redactor.redact(&jwt);
+        assert!(
+            !masked.contains("UuZ5") && masked.contains(MASK),
+            "{masked}"
+        );
+        let basic = format!("Basic {}=", STANDARD.encode("u:ä%28UuZ5%3CJPZG%21Yh1"));
+        assert!(!redactor.redact(&basic).contains("UuZ5"));
+        // Base64 of nothing secret is left as it is.
+        let plain = format!("id {} ok", STANDARD.encode("nothing to see"));
+        assert_eq!(redactor.redact(&plain), plain);
+        assert_eq!(
+            base64_decoded("a aGVsbG8gd29ybGQ= b").as_deref(),
+            Some("a hello world b")
+        );
+        assert_eq!(base64_decoded("deadbeef12 short"), None);
     }
 
     #[test]
