@@ -145,6 +145,33 @@ impl Default for Templates {
     }
 }
 
+/// What a template asks for that runner does not have, and what to write instead.
+fn unsupported_reason(problem: &references::Unsupported) -> String {
+    match problem {
+        references::Unsupported::Helper(name) => {
+            let known = helpers::NAMES
+                .iter()
+                .chain(references::BUILT_IN_HELPERS)
+                .copied();
+            let near = known
+                .map(|known| (crate::spec::text::edit_distance(name, known), known))
+                .filter(|(distance, known)| *distance <= (known.len().max(name.len()) / 3).max(1))
+                .min();
+            let hint = match near {
+                Some((_, near)) => format!("did you mean `{near}`? "),
+                None => String::new(),
+            };
+            format!(
+                "`{name}` is not a template helper; {hint}the helpers are runner's `{}` and handlebars' `{}`",
+                helpers::NAMES.join("`, `"),
+                references::BUILT_IN_HELPERS.join("`, `")
+            )
+        }
+        references::Unsupported::Partial => "partials (`{{> name}}`) are not supported in runner's templates: write the text out, or put it in a variable and write `{{variable}}`".to_owned(),
+        references::Unsupported::Decorator => "decorators (`{{* name}}`, `{{#* inline}}`) are not supported in runner's templates: write the text out, or put it in a variable".to_owned(),
+    }
+}
+
 impl Templates {
     /// An empty registry: strict, no escaping, with runner's helpers.
     pub fn new() -> Self {
@@ -218,6 +245,12 @@ impl Templates {
             source_text: source.to_owned(),
             reason: e.reason().to_string(),
         })?;
+        if let Some(problem) = references::unsupported(&compiled, helpers::NAMES) {
+            return Err(TemplateError {
+                source_text: source.to_owned(),
+                reason: unsupported_reason(&problem),
+            });
+        }
         if let Some(name) = references::bare_helper(&compiled, helpers::TAKING_A_VALUE) {
             return Err(TemplateError {
                 source_text: source.to_owned(),
@@ -754,6 +787,34 @@ mod tests {
     fn a_helper_alone_is_rendered_not_looked_up() {
         let value = render("{{timestamp}}", json!({})).expect("renders");
         assert!(value.as_str().is_some_and(|s| s.parse::<u64>().is_ok()));
+    }
+
+    #[test]
+    fn what_no_variable_can_mend_is_refused_when_compiled() {
+        let mut templates = Templates::new();
+        let reason = |source: &str| {
+            Templates::new()
+                .compile(source)
+                .err()
+                .map(|e| e.reason)
+                .unwrap_or_default()
+        };
+        assert!(reason("x {{upper name}}").starts_with("`upper` is not a template helper;"));
+        assert!(reason("{{#if a}}{{base46 a}}{{/if}}").contains("did you mean `base64`?"));
+        assert!(reason("{{json (lenght items)}}").contains("`lenght`"));
+        assert!(reason("{{#loop items}}x{{/loop}}").contains("`loop`"));
+        assert!(reason("{{> header}}").starts_with("partials"));
+        assert!(reason("{{#> layout}}x{{/layout}}").starts_with("partials"));
+        assert!(reason("{{#*inline \"p\"}}x{{/inline}}").starts_with("decorators"));
+        for fine in [
+            "{{base64 user}}",
+            "{{#each items}}{{this}}{{/each}}",
+            "{{#if (eq a 1)}}one{{else}}{{len items}}{{/if}}",
+            "{{lookup toks 0}}",
+            "{{a.b}} {{uuid}}",
+        ] {
+            assert!(templates.compile(fine).is_ok(), "{fine}");
+        }
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub(super) enum Piece {
 }
 
 /// Helpers handlebars itself registers: a name alone among them calls the helper.
-const BUILT_IN_HELPERS: &[&str] = &[
+pub(super) const BUILT_IN_HELPERS: &[&str] = &[
     "if", "unless", "each", "with", "lookup", "raw", "log", "eq", "ne", "gt", "gte", "lt", "lte",
     "and", "or", "not", "len",
 ];
@@ -206,5 +206,89 @@ fn named_path(parameter: &Parameter) -> Option<Vec<String>> {
 fn push(found: &mut Vec<String>, path: String) {
     if !found.contains(&path) {
         found.push(path);
+    }
+}
+
+/// What a template asks for that runner's templates do not have.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Unsupported {
+    /// `{{upper name}}`, `{{#loop items}}`: a helper that is neither runner's nor handlebars'.
+    Helper(String),
+    /// `{{> header}}`: runner registers no partials.
+    Partial,
+    /// `{{* inline}}`: decorators.
+    Decorator,
+}
+
+/// The first thing in `template` that would fail however the variables are set: a call of a
+/// helper that does not exist, a partial, a decorator. Found when the collection is loaded, so
+/// that a run does not stop at that step after sending the ones before it.
+pub(super) fn unsupported(template: &Template, helpers: &[&str]) -> Option<Unsupported> {
+    template.elements.iter().find_map(|element| match element {
+        TemplateElement::Expression(helper)
+        | TemplateElement::HtmlExpression(helper)
+        | TemplateElement::HelperBlock(helper) => unsupported_in_helper(helper, helpers),
+        TemplateElement::PartialExpression(_) | TemplateElement::PartialBlock(_) => {
+            Some(Unsupported::Partial)
+        }
+        TemplateElement::DecoratorExpression(_) | TemplateElement::DecoratorBlock(_) => {
+            Some(Unsupported::Decorator)
+        }
+        _ => None,
+    })
+}
+
+fn unsupported_in_helper(helper: &HelperTemplate, helpers: &[&str]) -> Option<Unsupported> {
+    let is_call = !helper.params.is_empty() || !helper.hash.is_empty() || helper.block;
+    if is_call {
+        let name = match &helper.name {
+            Parameter::Name(name) => Some(name.clone()),
+            other => named_path(other).and_then(|path| match path.as_slice() {
+                [name] => Some(name.clone()),
+                _ => None,
+            }),
+        };
+        match name {
+            Some(name) if !names_helper(&name, helpers) => {
+                return Some(Unsupported::Helper(name));
+            }
+            // `{{a.b c}}`, `{{@index x}}`: a path called as a helper.
+            None => return Some(Unsupported::Helper(parameter_text(&helper.name))),
+            Some(_) => {}
+        }
+    }
+    helper
+        .params
+        .iter()
+        .chain(helper.hash.values())
+        .find_map(|parameter| match parameter {
+            Parameter::Subexpression(sub) => match sub.element.as_ref() {
+                TemplateElement::Expression(inner) => unsupported_in_helper(inner, helpers),
+                _ => None,
+            },
+            _ => None,
+        })
+        .or_else(|| {
+            helper
+                .template
+                .as_ref()
+                .and_then(|inner| unsupported(inner, helpers))
+        })
+        .or_else(|| {
+            helper
+                .inverse
+                .as_ref()
+                .and_then(|inverse| unsupported(inverse, helpers))
+        })
+}
+
+/// A helper's name as written.
+fn parameter_text(parameter: &Parameter) -> String {
+    match parameter {
+        Parameter::Name(name) => name.clone(),
+        Parameter::Path(Path::Relative((_, written))) => written.clone(),
+        Parameter::Path(Path::Local((_, _, written))) => written.clone(),
+        Parameter::Literal(value) => value.to_string(),
+        _ => "(…)".to_owned(),
     }
 }
