@@ -52,6 +52,7 @@ pub struct CollectionSpec {
     #[serde(default)]
     pub openapi: Option<String>,
     /// The steps, run in order.
+    #[schemars(length(min = 1))]
     pub steps: Vec<StepSpec>,
     /// Steps that always run after `steps`, whether they passed or failed (clean up what the
     /// run created).
@@ -143,6 +144,10 @@ pub struct DefaultExpectSpec {
 /// One request, what to expect of its response, and what to capture from it.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend(
+    "oneOf" = [{ "required": ["request"] }, { "required": ["steps"] }, { "required": ["include"] }],
+    "dependentRequired" = { "vars": ["include"], "export": ["include"] }
+))]
 pub struct StepSpec {
     /// What the step does, shown in output and reports.
     pub name: String,
@@ -162,6 +167,7 @@ pub struct StepSpec {
     /// Run the step (or its `steps`) once per element of a list: a literal list or a template
     /// that gives one, e.g. `"{{endpoint_ids}}"`.
     #[serde(default, deserialize_with = "super::json::optional")]
+    #[schemars(extend("type" = ["array", "string"]))]
     pub for_each: Option<Value>,
     /// The variable holding the current element of `for_each` (default `item`).
     #[serde(default, rename = "as")]
@@ -259,6 +265,7 @@ pub struct PaginateSpec {
     pub collect: Map<String, String>,
     /// Stop after this many pages (default 100).
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub max_pages: Option<u32>,
 }
 

@@ -85,3 +85,55 @@ if (!validate(require(report))) { console.error(JSON.stringify(validate.errors))
         String::from_utf8_lossy(&node.stderr)
     );
 }
+
+/// Collections `runner validate` refuses for their shape: an editor checking them against
+/// the schema must flag them too, and the valid ones beside them must pass both.
+#[test]
+fn the_schema_refuses_what_validate_refuses() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("schemas/collection.schema.json")).expect("schema"),
+    )
+    .expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let step = |rest: &str| {
+        format!(
+            "name: c\nsteps:\n  - name: s\n    request: {{ url: \"http://127.0.0.1:9/\" }}\n{rest}"
+        )
+    };
+    let cases: Vec<(bool, String)> = vec![
+        (false, "name: c\nsteps: []\n".into()),
+        (false, "name: c\nsteps:\n  - name: s\n".into()),
+        (false, "name: c\nsteps:\n  - name: s\n    include: other.yaml\n    request: { url: \"http://x/\" }\n".into()),
+        (true, "name: c\nsteps:\n  - name: s\n    steps: []\n".into()),
+        (false, step("    expect: { jsonpath: { $.a: {} } }\n")),
+        (false, step("    expect: { headers: { x-a: {} } }\n")),
+        (true, step("    expect: { headers: { x-a: { exists: true } } }\n")),
+        (false, step("    paginate: { next: link, max_pages: 0 }\n")),
+        (true, step("    paginate: { next: link, max_pages: 1 }\n")),
+        (false, step("    for_each: 7\n")),
+        (false, step("    for_each: { a: 1 }\n")),
+        (true, step("    for_each: [1, 2]\n")),
+        (true, format!("vars: {{ ids: [1] }}\n{}", step("    for_each: \"{{ids}}\"\n"))),
+        (false, step("    vars: { a: 1 }\n")),
+        (false, step("    export: [a]\n")),
+        (false, "name: c\nsteps:\n  - name: s\n    request: { url: \"http://x/\", auth: {} }\n".into()),
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut disagreements = Vec::new();
+    for (valid, yaml) in &cases {
+        let path = dir.path().join("c.yaml");
+        std::fs::write(&path, yaml).expect("write");
+        let output = crate::support::runner(["validate".as_ref(), path.as_os_str()]);
+        let instance: serde_json::Value = serde_yaml::from_str(yaml).expect("YAML");
+        let by_schema = validator.is_valid(&instance);
+        let by_runner = output.code == 0;
+        if by_schema != *valid || by_runner != *valid {
+            disagreements.push(format!(
+                "{yaml}\n  expected valid: {valid}, schema: {by_schema}, runner: {by_runner} ({})",
+                output.stderr.lines().next().unwrap_or_default()
+            ));
+        }
+    }
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n\n"));
+}
