@@ -57,7 +57,14 @@ pub(super) fn read_compact_rows(path: &Path) -> Result<Vec<CompactRow>, String> 
     } else {
         json_rows(text).map(compact)
     }
-    .map_err(|reason| format!("data file `{}`: {reason}", path.display()))?;
+    .map_err(|problem| match problem.at {
+        Some((line, column)) => format!(
+            "data file {}:{line}:{column}: {}",
+            path.display(),
+            problem.reason
+        ),
+        None => format!("data file `{}`: {}", path.display(), problem.reason),
+    })?;
     if rows.is_empty() {
         return Err(format!("data file `{}` has no rows", path.display()));
     }
@@ -82,14 +89,71 @@ fn compact(rows: Vec<Row>) -> Vec<CompactRow> {
         .collect()
 }
 
-fn csv_rows(text: &str) -> Result<Vec<CompactRow>, String> {
+/// What is wrong with a data file, and where (line and column, from 1) when known.
+#[derive(Debug)]
+struct Problem {
+    at: Option<(u64, usize)>,
+    reason: String,
+}
+
+impl Problem {
+    fn at(line: u64, column: usize, reason: String) -> Self {
+        Problem {
+            at: Some((line, column)),
+            reason,
+        }
+    }
+
+    fn somewhere(reason: String) -> Self {
+        Problem { at: None, reason }
+    }
+}
+
+/// Why `name` cannot be a column or key of a data file, if it cannot.
+fn bad_column_name(name: &str) -> Option<String> {
+    if runner::collection::RESERVED_NAMES.contains(&name) {
+        return Some(format!(
+            "column `{name}` would hide runner's own `{name}` (`env`, `sandbox` and `steps` are runner's): rename it"
+        ));
+    }
+    None
+}
+
+/// The column (in characters, from 1) where field `index` of CSV line `line` starts.
+fn field_column(line: &str, index: usize) -> usize {
+    let mut quoted = false;
+    let mut field = 0;
+    for (at, c) in line.char_indices() {
+        if field == index {
+            return line[..at].chars().count() + 1;
+        }
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => field += 1,
+            _ => {}
+        }
+    }
+    line.chars().count() + 1
+}
+
+fn csv_rows(text: &str) -> Result<Vec<CompactRow>, Problem> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::Headers)
         .from_reader(text.as_bytes());
+    let line_text = |line: u64| {
+        usize::try_from(line.saturating_sub(1))
+            .ok()
+            .and_then(|n| text.lines().nth(n))
+            .unwrap_or_default()
+    };
+    let csv_problem = |e: csv::Error| match e.position() {
+        Some(position) => Problem::at(position.line(), 1, e.to_string()),
+        None => Problem::somewhere(e.to_string()),
+    };
     // A cell is text; a column headed `name:json` holds JSON (`201`, `true`, `[1, 2]`).
     let columns: Vec<(String, bool)> = reader
         .headers()
-        .map_err(|e| e.to_string())?
+        .map_err(csv_problem)?
         .iter()
         .map(|h| match h.strip_suffix(":json") {
             Some(name) => (name.trim_end().to_owned(), true),
@@ -101,52 +165,93 @@ fn csv_rows(text: &str) -> Result<Vec<CompactRow>, String> {
         .iter()
         .map(|name| Arc::from(name.as_str()))
         .collect();
-    if let Some(bad) = headers
-        .iter()
-        .find(|h| !runner::collection::is_variable_name(h))
-    {
-        return Err(format!(
-            "column `{bad}` is not a variable name (letters, digits, `_`, `-`)"
-        ));
+    let header_at = |index: usize| field_column(line_text(1), index);
+    for (index, name) in headers.iter().enumerate() {
+        if !runner::collection::is_variable_name(name) {
+            return Err(Problem::at(
+                1,
+                header_at(index),
+                format!("column `{name}` is not a variable name (letters, digits, `_`, `-`)"),
+            ));
+        }
+        if let Some(reason) = bad_column_name(name) {
+            return Err(Problem::at(1, header_at(index), reason));
+        }
+        if let Some(first) = headers[..index].iter().position(|h| h == name) {
+            return Err(Problem::at(
+                1,
+                header_at(index),
+                format!(
+                    "column `{name}` is named twice (columns {} and {}): one would hide the other; rename one",
+                    first + 1,
+                    index + 1
+                ),
+            ));
+        }
     }
-    reader
-        .records()
-        .enumerate()
-        .map(|(i, record)| {
-            let record = record.map_err(|e| format!("row {}: {e}", i + 2))?;
-            columns
-                .iter()
-                .zip(&shared)
-                .zip(record.iter())
-                .map(|(((name, json), shared), value)| {
-                    let value = if *json {
-                        serde_json::from_str(value).map_err(|e| {
-                            format!(
-                                "row {}, column `{name}:json`: `{value}` is not JSON ({e})",
-                                i + 2
-                            )
-                        })?
-                    } else {
-                        Value::String(value.to_owned())
-                    };
-                    Ok((Arc::clone(shared), value))
-                })
-                .collect()
-        })
-        .collect()
+    let mut record = csv::StringRecord::new();
+    let mut rows = Vec::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_problem(e)),
+        }
+        let line = record.position().map_or(0, csv::Position::line);
+        let row = columns
+            .iter()
+            .zip(&shared)
+            .zip(record.iter())
+            .enumerate()
+            .map(|(index, (((name, json), shared), value))| {
+                let value = if *json {
+                    serde_json::from_str(value).map_err(|e| {
+                        Problem::at(
+                            line,
+                            field_column(line_text(line), index),
+                            format!("column `{name}:json`: `{value}` is not JSON ({e})"),
+                        )
+                    })?
+                } else {
+                    Value::String(value.to_owned())
+                };
+                Ok((Arc::clone(shared), value))
+            })
+            .collect::<Result<CompactRow, Problem>>()?;
+        rows.push(row);
+    }
+    Ok(rows)
 }
 
-fn json_rows(text: &str) -> Result<Vec<Row>, String> {
-    let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+fn json_rows(text: &str) -> Result<Vec<Row>, Problem> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Problem::at(
+            u64::try_from(e.line()).unwrap_or(u64::MAX),
+            e.column(),
+            format!("not JSON: {e}"),
+        )
+    })?;
     let Value::Array(items) = value else {
-        return Err("expected a JSON array of objects, one per iteration".into());
+        return Err(Problem::somewhere(
+            "expected a JSON array of objects, one per iteration".into(),
+        ));
     };
     items
         .into_iter()
         .enumerate()
         .map(|(i, item)| match item {
-            Value::Object(row) => Ok(row),
-            _ => Err(format!("item {} is not an object", i + 1)),
+            Value::Object(row) => match row.keys().find_map(|key| bad_column_name(key)) {
+                Some(reason) => Err(Problem::somewhere(format!(
+                    "item {}: {}",
+                    i + 1,
+                    reason.replacen("column", "key", 1)
+                ))),
+                None => Ok(row),
+            },
+            _ => Err(Problem::somewhere(format!(
+                "item {} is not an object",
+                i + 1
+            ))),
         })
         .collect()
 }
@@ -191,8 +296,49 @@ mod tests {
         assert_eq!(rows[0]["name"], "ann");
         assert_eq!(rows[0]["status"], 201);
         assert_eq!(rows[0]["ids"], serde_json::json!([1, 2]));
-        let error = csv_rows("n:json\nnot json\n").expect_err("not JSON");
-        assert!(error.contains("row 2, column `n:json`"), "{error}");
+        let Err(error) = csv_rows("n:json\nnot json\n") else {
+            panic!("not JSON");
+        };
+        assert_eq!(error.at, Some((2, 1)));
+        assert!(error.reason.contains("column `n:json`"), "{}", error.reason);
+    }
+
+    #[test]
+    fn csv_problems_say_where_they_are() {
+        let problem = |text: &str| match csv_rows(text) {
+            Err(problem) => (problem.at, problem.reason),
+            Ok(_) => (None, "accepted".to_owned()),
+        };
+        let (at, reason) = problem("id,name,id\n1,a,2\n");
+        assert_eq!(at, Some((1, 9)));
+        assert!(reason.contains("named twice (columns 1 and 3)"), "{reason}");
+        let (at, reason) = problem("id,\"steps\"\n1,a\n");
+        assert_eq!(at, Some((1, 4)));
+        assert!(
+            reason.contains("would hide runner's own `steps`"),
+            "{reason}"
+        );
+        let (at, reason) = problem("id,n:json\n1,2\n\"2,2\",[1\n");
+        assert_eq!(at, Some((3, 7)));
+        assert!(reason.contains("`[1` is not JSON"), "{reason}");
+        let (at, _) = problem("a,b\n1,2\n1,2,3\n");
+        assert_eq!(at.map(|(line, _)| line), Some(3));
+    }
+
+    #[test]
+    fn json_rows_may_not_hide_runner_s_own_names() {
+        let Err(problem) = json_rows(r#"[{"id": 1}, {"env": {"A": 1}}]"#) else {
+            panic!("accepted");
+        };
+        assert!(
+            problem.reason.starts_with("item 2: key `env` would hide"),
+            "{}",
+            problem.reason
+        );
+        let Err(problem) = json_rows("[{\"id\": 1},\n  {\"id\" 2}]") else {
+            panic!("accepted");
+        };
+        assert_eq!(problem.at, Some((2, 9)));
     }
 
     #[test]
