@@ -106,6 +106,25 @@ impl Walk<'_> {
         }
     }
 
+    /// `<<: *anchor`: libyaml reads a merge key as a key like any other, and places its value
+    /// where the anchor is; the mark goes on the map that holds the `<<`.
+    fn merge_key(&mut self, at: &FieldPath) {
+        let here = match at.0.last() {
+            Some(_) => format!("`{at}`"),
+            None => "the top level".to_owned(),
+        };
+        let problem = Diagnostic::at(
+            self.path,
+            (self.source, self.positions),
+            at,
+            format!("unknown field `<<` in {here}: YAML merge keys (`<<: *anchor`) are not supported"),
+        )
+        .with_hint(
+            "write the keys out; what every step shares (headers, auth, timeouts, expectations) goes in `defaults`",
+        );
+        self.problems.push(problem);
+    }
+
     fn unknown(
         &mut self,
         key: &str,
@@ -127,6 +146,10 @@ impl Walk<'_> {
                 .is_some_and(|inner| inner.contains_key(key))
                 .then_some(name.as_str())
         });
+        if key == "<<" {
+            self.merge_key(at);
+            return;
+        }
         let hint = if up {
             format!("`{key}` belongs one level up, beside `{}`", last_key(at))
         } else if let Some(down) = down {

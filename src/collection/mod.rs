@@ -464,6 +464,18 @@ impl Collection {
                 )
             }
         };
+        let not_utf8 = |at: crate::spec::text::NotUtf8| {
+            let mut problem = Diagnostic::file(path, format!("the collection is {at}"))
+                .with_hint(crate::spec::text::NotUtf8::HINT);
+            problem.position = Some((at.line, at.column));
+            problem.line_text = at.line_text;
+            (None, vec![problem])
+        };
+        // UTF-16 passes as UTF-8 when it is ASCII without a byte order mark (a NUL byte beside
+        // each letter): it is named as what it is.
+        if let Err(at) = crate::spec::text::utf8_text(&bytes) {
+            return not_utf8(at);
+        }
         match String::from_utf8(bytes) {
             Ok(source) if holds_nothing(&source) => (
                 None,
@@ -476,14 +488,7 @@ impl Collection {
                 )],
             ),
             Ok(source) => compile::compile(path, source),
-            Err(e) => {
-                let at = crate::spec::text::NotUtf8::at(e.as_bytes(), e.utf8_error());
-                let mut problem = Diagnostic::file(path, format!("the collection is {at}"))
-                    .with_hint(crate::spec::text::NotUtf8::HINT);
-                problem.position = Some((at.line, at.column));
-                problem.line_text = at.line_text;
-                (None, vec![problem])
-            }
+            Err(e) => not_utf8(crate::spec::text::NotUtf8::at(e.as_bytes(), e.utf8_error())),
         }
     }
 

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 /// A file that is not UTF-8 text: where its first byte that is not, and which byte.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not UTF-8 text (byte 0x{byte:02X}, likely Latin-1 or Windows-1252)")]
+#[error("{}", self.describe())]
 pub struct NotUtf8 {
     /// 1-based.
     pub line: usize,
@@ -19,6 +19,9 @@ pub struct NotUtf8 {
     /// The line, the bytes that are not UTF-8 shown as U+FFFD; `None` for a line too long
     /// to show (a minified file).
     pub line_text: Option<String>,
+    /// The file is UTF-16 (Windows' "Unicode"): a UTF-16 byte order mark, or NUL bytes
+    /// between ASCII letters.
+    pub utf16: bool,
 }
 
 /// The longest line [`NotUtf8`] keeps to show, in bytes.
@@ -36,6 +39,7 @@ impl NotUtf8 {
             .position(|&b| b == b'\n')
             .map_or(bytes.len(), |at| good.len() + at);
         NotUtf8 {
+            utf16: false,
             line: before.matches('\n').count() + 1,
             column: before[line_start..].chars().count() + 1,
             byte: rest.first().copied().unwrap_or_default(),
@@ -44,6 +48,28 @@ impl NotUtf8 {
                     .trim_end_matches('\r')
                     .to_owned()
             }),
+        }
+    }
+
+    fn describe(&self) -> String {
+        if self.utf16 {
+            "UTF-16 text, not UTF-8 (Windows' \"Unicode\")".to_owned()
+        } else {
+            format!(
+                "not UTF-8 text (byte 0x{:02X}, likely Latin-1 or Windows-1252)",
+                self.byte
+            )
+        }
+    }
+
+    /// UTF-16 `bytes`: the whole file is read so, from its first byte.
+    fn utf16(bytes: &[u8]) -> Self {
+        NotUtf8 {
+            line: 1,
+            column: 1,
+            byte: bytes.first().copied().unwrap_or_default(),
+            line_text: None,
+            utf16: true,
         }
     }
 
@@ -64,6 +90,16 @@ impl NotUtf8 {
 
 /// A user's file as text: UTF-8, after a byte order mark if it has one.
 pub fn utf8_text(bytes: &[u8]) -> Result<&str, NotUtf8> {
+    // A UTF-16 byte order mark (little or big endian), or ASCII written as UTF-16 without one:
+    // a NUL byte beside each of the first letters.
+    let nul_beside_letters = bytes.len() >= 4
+        && bytes
+            .chunks_exact(2)
+            .take(8)
+            .all(|pair| (pair[0] == 0) != (pair[1] == 0));
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || nul_beside_letters {
+        return Err(NotUtf8::utf16(bytes));
+    }
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF".as_slice())
         .unwrap_or(bytes);
@@ -177,6 +213,20 @@ mod tests {
         minified[4000] = 0xE9;
         let at = utf8_text(&minified).expect_err("Latin-1 in a long line");
         assert_eq!((at.line, at.column, at.line_text), (1, 4001, None));
+    }
+
+    #[test]
+    fn utf16_is_named_as_such() {
+        let little: Vec<u8> = "\u{feff}name: a\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let big: Vec<u8> = "name: a\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for bytes in [little, big] {
+            let error = utf8_text(&bytes).expect_err("UTF-16");
+            assert!(error.to_string().starts_with("UTF-16 text"), "{error}");
+        }
+        assert!(utf8_text(b"name: a\n").is_ok());
         let at = utf8_text(b"\xC3\xA9,\xE9").expect_err("Latin-1 after UTF-8");
         assert_eq!((at.line, at.column), (1, 3));
     }

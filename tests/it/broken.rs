@@ -92,6 +92,31 @@ fn validate_accepts_the_bundled_collections() {
 #[test]
 fn validate_sees_the_variables_run_will_get() {
     let fixture = crate::support::Fixture::new();
+    // Windows' "Unicode" (UTF-16), with its byte order mark and without one (big-endian).
+    let text = "name: Wide\nsteps:\n  - name: Only\n    request: { url: \"http://127.0.0.1:1/\" }\n";
+    let little: Vec<u8> = "\u{feff}"
+        .chars()
+        .chain(text.chars())
+        .collect::<String>()
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let big: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    for (name, bytes) in [("le.yaml", little), ("be.yaml", big)] {
+        let wide = fixture.bytes(name, &bytes);
+        let output = runner(["run", &wide]);
+        assert_eq!(output.code, 2, "{output:?}");
+        assert!(
+            output
+                .stderr
+                .contains("the collection is UTF-16 text, not UTF-8")
+                && output.stderr.contains(&format!("{wide}:1:1"))
+                && output.stderr.contains("save the file as UTF-8"),
+            "{}",
+            output.stderr
+        );
+    }
+
     let path = fixture.file(
         "needs.yaml",
         "name: Needs\nsteps:\n  - name: Only\n    request: { url: \"{{base_url}}/{{id}}?k={{key}}&n={{name}}\" }\n",

@@ -723,6 +723,9 @@ pub(crate) fn is_identifier(name: &str) -> bool {
 fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnostic {
     let position = error.location().map(|l| (l.line(), l.column()));
     let message = error.to_string();
+    if let Some(diagnostic) = whole_file_error(path, source, &message) {
+        return diagnostic;
+    }
     // serde_yaml appends " at line L column C"; the position is shown in front instead.
     let message = match message.find(" at line ") {
         Some(cut) => message[..cut].to_owned(),
@@ -763,6 +766,56 @@ fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnosti
         hint,
         line_text: super::diagnostic::line_at(source, position),
     }
+}
+
+/// A problem libyaml finds with the file as a whole, which it reports without a position:
+/// said in the user's words, at the line that causes it.
+fn whole_file_error(path: &Path, source: &str, message: &str) -> Option<Diagnostic> {
+    let (message, position, hint) = if message.contains("more than one document") {
+        // The first `---` after something that is not a comment starts the second document.
+        let mut content = false;
+        let second = source.lines().enumerate().find_map(|(n, line)| {
+            let starts_document = line == "---" || line.starts_with("--- ");
+            let second = starts_document && content;
+            content |= !starts_document && !line.trim().is_empty() && !line.starts_with('#');
+            second.then_some((n + 1, 1))
+        });
+        (
+            "the file holds more than one YAML document".to_owned(),
+            second,
+            "a collection is one document: remove this `---` line, or put each collection in its own file",
+        )
+    } else if message.contains("repetition limit exceeded") {
+        (
+            "the YAML's aliases (`*name`) are read more than 100 times for each value written (aliases of lists of aliases)".to_owned(),
+            first_line_matching(source, |line| line.contains(" *") || line.contains("[*")),
+            "write the values out, or do not nest aliases of lists of aliases",
+        )
+    } else if message.contains("recursion limit exceeded") {
+        (
+            "the YAML is nested too deeply (more than 128 levels of lists and maps)".to_owned(),
+            None,
+            "flatten the nesting; no collection needs this many levels",
+        )
+    } else {
+        return None;
+    };
+    Some(Diagnostic {
+        file: path.to_owned(),
+        position,
+        field: None,
+        message,
+        hint: Some(hint.to_owned()),
+        line_text: super::diagnostic::line_at(source, position),
+    })
+}
+
+/// The first line (from 1) that `matches` says is the one, at the column (from 1) where its
+/// text starts.
+fn first_line_matching(source: &str, matches: impl Fn(&str) -> bool) -> Option<(usize, usize)> {
+    source.lines().enumerate().find_map(|(n, line)| {
+        matches(line).then(|| (n + 1, line.len() - line.trim_start().len() + 1))
+    })
 }
 
 /// Compiling collections written in a test, for the unit tests of each part of the compiler.
