@@ -66,6 +66,19 @@ impl<'a> Run<'a> {
             }
         }
         if let Some(delay) = step.delay {
+            // The step is under way while it waits: a run stopped in the wait reports it as
+            // interrupted, not as if it never began.
+            let method = match &step.action {
+                Action::Request(request_step) if step.for_each.is_none() => {
+                    request_step.request.method.as_str()
+                }
+                _ => "",
+            };
+            observer.on_event(&Event::StepStarted {
+                index: step.index,
+                name: &name,
+                method,
+            });
             tokio::time::sleep(delay).await;
         }
         let Some(for_each) = &step.for_each else {

@@ -444,6 +444,44 @@ fn an_interrupted_or_terminated_run_exits_130_or_143_and_writes_what_ran() {
 }
 
 #[test]
+fn a_step_interrupted_in_its_delay_is_reported_as_interrupted() {
+    use std::process::{Command, Stdio};
+    let fixture = Fixture::new();
+    let key = "interrupt-delay";
+    let path = fixture.file(
+        "delay.yaml",
+        &format!("name: Delayed\nsteps:\n  - name: Quick\n    request: {{ url: \"{{{{SERVER}}}}/hit/{key}\" }}\nfinally:\n  - name: Clean up\n    delay: 60s\n    request: {{ method: DELETE, url: \"{{{{SERVER}}}}/text\" }}\n"),
+    );
+    let mut args = vec!["run".to_owned(), path.display().to_string()];
+    args.extend(report_args(fixture.path()));
+    let child = Command::new(env!("CARGO_BIN_EXE_runner"))
+        .args(&args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runner starts");
+    // Signalled once the first step was sent, with the `finally` step in its wait (bounded).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while crate::support::hits(key) < 1 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let output = child.wait_with_output().expect("exits");
+    assert_eq!(output.status.code(), Some(130), "{output:?}");
+    let report = validate_json_report(&read(fixture.path(), "report.json"));
+    let steps = &report["collections"][0]["steps"];
+    assert_eq!(steps[1]["name"], "Clean up", "{report}");
+    assert_eq!(steps[1]["outcome"], "interrupted", "{report}");
+    assert_eq!(steps[1]["request"]["method"], "DELETE", "{report}");
+    let junit = read(fixture.path(), "report.xml");
+    assert!(junit.contains("Clean up"), "{junit}");
+}
+
+#[test]
 fn a_progress_line_shows_on_a_terminal_for_long_runs_only() {
     let fixture = Fixture::new();
     let path = fixture.file(
