@@ -340,6 +340,28 @@ fn a_collection_or_vars_file_that_is_not_utf8_says_where() {
     );
 }
 
+/// A YAML merge key, as in docker-compose files: runner does not merge, and says so where the
+/// `<<` is written (libyaml places the value where the anchor is). Not in the corpus: the
+/// locator's step-by-step index cannot follow a merged map, and need not, as it is refused.
+#[test]
+fn a_merge_key_is_refused_where_it_is_written() {
+    let fixture = crate::support::Fixture::new();
+    let path = fixture.file(
+        "merge.yaml",
+        "name: Merge key\nsteps:\n  - name: First\n    request: &common\n      url: \"http://127.0.0.1:1/\"\n  - name: Second\n    request:\n      <<: *common\n      method: POST\n",
+    );
+    let output = runner(["validate", &path.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    for part in [
+        "unknown field `<<` in `steps[1].request`: YAML merge keys (`<<: *anchor`) are not supported",
+        "merge.yaml:8:7",
+        "goes in `defaults`",
+    ] {
+        assert!(output.stderr.contains(part), "{part:?} in {}", output.stderr);
+    }
+    assert_eq!(output.stderr.matches("error:").count(), 1, "{}", output.stderr);
+}
+
 #[test]
 fn validate_says_the_same_every_time() {
     let fixture = crate::support::Fixture::new();
