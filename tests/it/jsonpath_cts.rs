@@ -160,3 +160,35 @@ fn check_suite(suite: &Suite, mode: Mode) {
         failing.len()
     );
 }
+
+/// runner's RFC 9535 check alone, without jsonpath-rust, over the suite: it accepts every
+/// valid selector and refuses every invalid one.
+#[test]
+fn the_rfc9535_check_agrees_with_every_case_of_the_suite() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/jsonpath-cts/cts.json");
+    let text = std::fs::read_to_string(path).expect("cts.json");
+    let suite: Suite = serde_json::from_str(&text).expect("cts.json parses");
+    let wrong: Vec<String> = suite
+        .tests
+        .iter()
+        .filter_map(|case| {
+            let checked = runner::check::rfc9535::check(&case.selector);
+            match (case.invalid_selector, checked) {
+                (true, Ok(())) => Some(format!("accepted {}: {:?}", case.name, case.selector)),
+                (false, Err(error)) => Some(format!(
+                    "refused {}: {:?}: {error}",
+                    case.name, case.selector
+                )),
+                _ => None,
+            }
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} of {} cases:\n{}",
+        wrong.len(),
+        suite.tests.len(),
+        wrong.join("\n")
+    );
+}
