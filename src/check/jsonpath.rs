@@ -40,8 +40,14 @@ pub struct JsonPathError {
 }
 
 impl JsonPath {
-    /// Compiles `source`.
+    /// Compiles `source`: first checked against RFC 9535 ([`super::rfc9535`]), whose
+    /// grammar and function typing jsonpath-rust's parser does not hold to, then parsed by
+    /// jsonpath-rust.
     pub fn compile(source: &str) -> Result<Self, JsonPathError> {
+        super::rfc9535::check(source).map_err(|error| JsonPathError {
+            path: source.to_owned(),
+            reason: error.to_string(),
+        })?;
         jsonpath_rust::parser::parse_json_path(source)
             .map(|query| JsonPath {
                 source: source.into(),
@@ -222,6 +228,29 @@ mod tests {
                     })
                     .collect(),
             ),
+        }
+    }
+
+    #[test]
+    fn refuses_what_rfc_9535_refuses_with_where_and_why() {
+        let error = JsonPath::compile("$[?@.status in ['a', 'b']]").expect_err("not RFC 9535");
+        assert_eq!(
+            error.to_string(),
+            "invalid JSONPath `$[?@.status in ['a', 'b']]`: `in` is not an RFC 9535 operator at \
+             character 13: compare with `==` and join with `||`, e.g. `@.a == 1 || @.a == 2`"
+        );
+        for source in [
+            "$.id junk",
+            "$[?length(@.*) == 1]",
+            "$[?count(@.*)]",
+            "$[?value(@.a)]",
+        ] {
+            assert!(JsonPath::compile(source).is_err(), "{source}");
+            // jsonpath-rust alone accepts each of these.
+            assert!(
+                jsonpath_rust::parser::parse_json_path(source).is_ok(),
+                "{source}"
+            );
         }
     }
 

@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod plan;
 pub mod predicate;
 pub mod pruned;
+pub mod rfc9535;
 pub mod scan;
 mod schema_cycle;
 pub mod snapshot;
