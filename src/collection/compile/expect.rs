@@ -16,6 +16,8 @@ use crate::check::expect::{
 use crate::check::jsonpath::JsonPath;
 use crate::check::predicate::{Predicate, Subject};
 use crate::collection::locate::FieldPath;
+use crate::collection::Diagnostic;
+use crate::spec::field::Segment;
 use crate::collection::{Condition, Reference, RESERVED_NAMES};
 use crate::spec::collection::{CookieExpectSpec, ExpectSpec};
 use crate::spec::predicate::{PredicateSpec, StatusSpec};
@@ -368,7 +370,22 @@ impl Compiler<'_> {
                     ),
                     None => "JSONPath follows RFC 9535, e.g. `$.items[0].id` or `$[*].name`".into(),
                 };
-                self.problem_with_hint(&field(), e.to_string(), hint);
+                let field = field();
+                let mut problem =
+                    Diagnostic::at(self.path, (self.source, self.positions), &field, e.to_string())
+                        .with_hint(hint);
+                // A JSONPath written as a key (`jsonpath: { "$.a": 1 }`) is marked there, not
+                // at the value after it.
+                let is_key = matches!(field.0.last(), Some(Segment::Key(key)) if key == path);
+                if let Some(at) = problem
+                    .position
+                    .filter(|_| is_key)
+                    .and_then(|value| crate::collection::keys::key_before(self.source, value, path))
+                {
+                    problem.position = Some(at);
+                    problem.line_text = self.positions.line(self.source, at.0).map(str::to_owned);
+                }
+                self.problems.push(problem);
                 None
             }
         }
