@@ -286,7 +286,16 @@ impl Parser {
         }
         self.skip_blank();
         if self.at == self.text.len() {
-            return error(end, "blank space after the query", Some("remove it".into()));
+            let line_break = self
+                .text
+                .get(end..)
+                .is_some_and(|rest| rest.contains(&'\n') || rest.contains(&'\r'));
+            let fix = if line_break {
+                "remove it (a YAML block, `|` or `>`, ends with a line break unless written `|-` or `>-`)"
+            } else {
+                "remove it"
+            };
+            return error(end, "blank space after the query", Some(fix.into()));
         }
         let word = self.word_at(self.at);
         if self.at > end {

@@ -39,6 +39,11 @@ fn no_blank_space_around_the_query() {
     );
     invalid("$.id\t", 5, "blank space after the query");
     invalid("$[0]\r\n", 5, "blank space after the query");
+    invalid(
+        "$.id\n",
+        5,
+        "a YAML block, `|` or `>`, ends with a line break unless written `|-`",
+    );
     invalid("$.id junk", 6, "unexpected `junk` after the query");
     invalid("$.id]", 5, "unexpected `]` in the query");
     invalid("", 1, "the query is empty");
