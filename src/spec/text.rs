@@ -221,7 +221,10 @@ mod tests {
             .encode_utf16()
             .flat_map(u16::to_le_bytes)
             .collect();
-        let big: Vec<u8> = "name: a\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let big: Vec<u8> = "name: a\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
         for bytes in [little, big] {
             let error = utf8_text(&bytes).expect_err("UTF-16");
             assert!(error.to_string().starts_with("UTF-16 text"), "{error}");

@@ -93,7 +93,8 @@ fn validate_accepts_the_bundled_collections() {
 fn validate_sees_the_variables_run_will_get() {
     let fixture = crate::support::Fixture::new();
     // Windows' "Unicode" (UTF-16), with its byte order mark and without one (big-endian).
-    let text = "name: Wide\nsteps:\n  - name: Only\n    request: { url: \"http://127.0.0.1:1/\" }\n";
+    let text =
+        "name: Wide\nsteps:\n  - name: Only\n    request: { url: \"http://127.0.0.1:1/\" }\n";
     let little: Vec<u8> = "\u{feff}"
         .chars()
         .chain(text.chars())
@@ -359,7 +360,12 @@ fn a_merge_key_is_refused_where_it_is_written() {
     ] {
         assert!(output.stderr.contains(part), "{part:?} in {}", output.stderr);
     }
-    assert_eq!(output.stderr.matches("error:").count(), 1, "{}", output.stderr);
+    assert_eq!(
+        output.stderr.matches("error:").count(),
+        1,
+        "{}",
+        output.stderr
+    );
 }
 
 #[test]

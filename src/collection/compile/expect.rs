@@ -17,9 +17,9 @@ use crate::check::jsonpath::JsonPath;
 use crate::check::predicate::{Predicate, Subject};
 use crate::collection::locate::FieldPath;
 use crate::collection::Diagnostic;
-use crate::spec::field::Segment;
 use crate::collection::{Condition, Reference, RESERVED_NAMES};
 use crate::spec::collection::{CookieExpectSpec, ExpectSpec};
+use crate::spec::field::Segment;
 use crate::spec::predicate::{PredicateSpec, StatusSpec};
 
 /// The variables an `expect` block's operands read.
@@ -371,9 +371,13 @@ impl Compiler<'_> {
                     None => "JSONPath follows RFC 9535, e.g. `$.items[0].id` or `$[*].name`".into(),
                 };
                 let field = field();
-                let mut problem =
-                    Diagnostic::at(self.path, (self.source, self.positions), &field, e.to_string())
-                        .with_hint(hint);
+                let mut problem = Diagnostic::at(
+                    self.path,
+                    (self.source, self.positions),
+                    &field,
+                    e.to_string(),
+                )
+                .with_hint(hint);
                 // A JSONPath written as a key (`jsonpath: { "$.a": 1 }`) is marked there, not
                 // at the value after it.
                 let is_key = matches!(field.0.last(), Some(Segment::Key(key)) if key == path);
