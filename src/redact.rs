@@ -132,7 +132,14 @@ impl Redactor {
 
     /// True when `text` holds a secret, in any of its forms.
     pub fn contains_secret(&self, text: &str) -> bool {
-        self.masked_ranges(text).next().is_some()
+        self.matcher()
+            .filter(|_| !text.is_empty())
+            .is_some_and(|automaton| {
+                automaton.find_overlapping_iter(text).any(|m| {
+                    !self.needles[m.pattern().as_usize()].whole_token
+                        || is_whole_token(text, m.start(), m.end())
+                })
+            })
     }
 
     /// `text` with every secret replaced by [`MASK`].
@@ -143,9 +150,19 @@ impl Redactor {
     /// looked at again, since another copy may be in another mix. A text that still reveals a
     /// secret after [`REVEAL_ROUNDS`] such rounds is withheld whole.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        self.redact_within(text, 0)
+    }
+
+    /// [`Self::redact`] of a text found `layers` base64 encodings deep.
+    fn redact_within<'a>(&self, text: &'a str, layers: usize) -> Cow<'a, str> {
         let mut masked = self.mask(text);
         if self.is_empty() {
             return masked;
+        }
+        if layers < BASE64_LAYERS {
+            if let Some(unwrapped) = self.unwrap_base64(&masked, layers) {
+                masked = Cow::Owned(unwrapped);
+            }
         }
         for _ in 0..REVEAL_ROUNDS {
             if !has_escapes(&masked) {
@@ -161,6 +178,36 @@ impl Redactor {
             return Cow::Owned(WITHHELD.to_owned());
         }
         masked
+    }
+
+    /// `text` with each run of base64 that hides a secret (a JWT's payload, base64 of a URL or
+    /// JSON holding one) shown decoded and redacted; the other runs are left as they are.
+    /// `None` when no run hides one.
+    fn unwrap_base64(&self, text: &str, layers: usize) -> Option<String> {
+        let mut out: Option<String> = None;
+        let mut copied = 0;
+        for run in base64_runs(text) {
+            // A run may start inside a group of four (the rest of a run after a mask): each
+            // of the four ways to read it is tried.
+            let shown = (0..4).find_map(|skip| {
+                let start = run.start + skip;
+                let decoded = decode_base64(text.get(start..run.end)?)?;
+                match self.redact_within(&decoded, layers + 1) {
+                    Cow::Owned(redacted) => Some((start, redacted)),
+                    Cow::Borrowed(_) => None,
+                }
+            });
+            let Some((start, redacted)) = shown else {
+                continue;
+            };
+            let written = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            written.push_str(&text[copied..start]);
+            written.push_str(&redacted);
+            copied = run.past_padding;
+        }
+        let mut written = out?;
+        written.push_str(&text[copied..]);
+        Some(written)
     }
 
     /// `text` decoded (up to three layers, in any order: JSON escapes, percent-escapes, form
@@ -270,13 +317,9 @@ const REVEAL_ROUNDS: usize = 8;
 /// [`REVEAL_ROUNDS`] undoes.
 pub const WITHHELD: &str = "*** (withheld: it holds a secret in too many mixes of encodings)";
 
-/// True when `text` holds a percent-escape (`%2F`), a JSON escape (`\\"`, `\\u00e4`) or base64
-/// of text (a JWT's payload): only then can decoding reveal a secret that masking did not find.
+/// True when `text` holds a percent-escape (`%2F`) or a JSON escape (`\\"`, `\\u00e4`): only
+/// then can decoding reveal a secret that masking did not find.
 fn has_escapes(text: &str) -> bool {
-    has_percent_or_json_escapes(text) || has_base64_text(text)
-}
-
-fn has_percent_or_json_escapes(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes
         .windows(3)
@@ -298,8 +341,7 @@ fn decodings(text: &str) -> Vec<String> {
             .decode_utf8_lossy()
             .into_owned()
     };
-    let mut decoded = Vec::with_capacity(4);
-    decoded.extend(base64_decoded(text));
+    let mut decoded = Vec::with_capacity(3);
     if text.contains('\\') {
         decoded.push(json_unescape(text));
     }
@@ -312,40 +354,65 @@ fn decodings(text: &str) -> Vec<String> {
     decoded
 }
 
-/// Base64 runs shorter than this are not decoded: words and numbers would be.
-const MIN_BASE64_RUN_CHARS: usize = 8;
+/// Base64 runs shorter than this are not decoded: they hold less than a secret of
+/// [`MIN_SECRET_CHARS`].
+const MIN_BASE64_RUN_CHARS: usize = 6;
 
-/// `text` with every run of base64 (standard or URL-safe, of [`MIN_BASE64_RUN_CHARS`] or more)
-/// that decodes to printable UTF-8 replaced by what it decodes to; `None` when there is none.
-fn base64_decoded(text: &str) -> Option<String> {
-    let mut out: Option<String> = None;
-    let mut copied = 0;
-    while let Some(run) = next_base64_text(text, copied) {
-        let written = out.get_or_insert_with(|| String::with_capacity(text.len()));
-        written.push_str(&text[copied..run.start]);
-        written.push_str(&run.decoded);
-        copied = run.end;
-    }
-    let mut written = out?;
-    written.push_str(&text[copied..]);
-    Some(written)
-}
+/// Layers of base64 undone when looking for a secret (a token in a token).
+const BASE64_LAYERS: usize = 3;
 
-/// True when `text` holds a run of base64 that decodes to printable UTF-8.
-fn has_base64_text(text: &str) -> bool {
-    next_base64_text(text, 0).is_some()
-}
-
-/// A run of base64 in a text, and the text it decodes to.
-struct Base64Text {
+/// A run of base64 characters in a text.
+struct Base64Run {
     start: usize,
-    /// Past the run and its padding.
     end: usize,
-    decoded: String,
+    /// Past the run and the `=` padding after it.
+    past_padding: usize,
 }
 
-/// The first run of base64 in `text` from byte `from` on that decodes to printable UTF-8.
-fn next_base64_text(text: &str, from: usize) -> Option<Base64Text> {
+/// The runs of base64 in `text` (standard or URL-safe alphabet) of [`MIN_BASE64_RUN_CHARS`]
+/// or more that mix two of upper case, lower case, digits and `+/-_`, as base64 of text does
+/// (a word or a number does not, and is not decoded).
+fn base64_runs(text: &str) -> impl Iterator<Item = Base64Run> + '_ {
+    let bytes = text.as_bytes();
+    let is_base64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_');
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            if !is_base64(bytes[at]) {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            while at < bytes.len() && is_base64(bytes[at]) {
+                at += 1;
+            }
+            let end = at;
+            while at < bytes.len() && bytes[at] == b'=' {
+                at += 1;
+            }
+            let run = &bytes[start..end];
+            let kinds = [
+                run.iter().any(u8::is_ascii_uppercase),
+                run.iter().any(u8::is_ascii_lowercase),
+                run.iter().any(u8::is_ascii_digit),
+                run.iter().any(|b| !b.is_ascii_alphanumeric()),
+            ];
+            if run.len() >= MIN_BASE64_RUN_CHARS && kinds.iter().filter(|k| **k).count() >= 2 {
+                return Some(Base64Run {
+                    start,
+                    end,
+                    past_padding: at,
+                });
+            }
+        }
+        None
+    })
+}
+
+/// `run` decoded as base64 (either alphabet, padding optional), when that gives printable
+/// text of [`MIN_SECRET_CHARS`] bytes or more. A last character that holds no whole byte is
+/// left out.
+fn decode_base64(run: &str) -> Option<String> {
     use base64::engine::{general_purpose::GeneralPurpose, DecodePaddingMode};
     const LENIENT: base64::engine::GeneralPurposeConfig =
         base64::engine::GeneralPurposeConfig::new()
@@ -353,58 +420,17 @@ fn next_base64_text(text: &str, from: usize) -> Option<Base64Text> {
             .with_decode_padding_mode(DecodePaddingMode::Indifferent);
     const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
     const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
-    let is_base64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_');
-    let bytes = text.as_bytes();
-    let mut at = from;
-    while at < bytes.len() {
-        if !is_base64(bytes[at]) {
-            at += 1;
-            continue;
-        }
-        let start = at;
-        while at < bytes.len() && is_base64(bytes[at]) {
-            at += 1;
-        }
-        if at - start < MIN_BASE64_RUN_CHARS {
-            continue;
-        }
-        // A run may start inside a group of four (the rest of a run after a mask): each of
-        // the four ways to read it is tried, and the one that gives printable text is taken.
-        let Some((skip, end, decoded)) = (0..4).find_map(|skip| {
-            let start = start + skip;
-            let mut end = at;
-            if end <= start || (end - start) % 4 == 1 {
-                end = end.checked_sub(1)?;
-            }
-            if end < start + MIN_BASE64_RUN_CHARS / 2 {
-                return None;
-            }
-            let run = &text[start..end];
-            let engine = if run.contains(['-', '_']) {
-                &URL_SAFE
-            } else {
-                &STANDARD
-            };
-            let decoded = printable_utf8(&engine.decode(run).ok()?)?;
-            Some((skip, end, decoded))
-        }) else {
-            continue;
-        };
-        let start = start + skip;
-        let mut end = end;
-        if end == at {
-            while at < bytes.len() && bytes[at] == b'=' {
-                at += 1;
-            }
-            end = at;
-        }
-        return Some(Base64Text {
-            start,
-            end,
-            decoded,
-        });
-    }
-    None
+    let run = match run.len() % 4 {
+        1 => &run[..run.len() - 1],
+        _ => run,
+    };
+    let engine = if run.contains(['-', '_']) {
+        &URL_SAFE
+    } else {
+        &STANDARD
+    };
+    let decoded = printable_utf8(&engine.decode(run).ok()?)?;
+    (decoded.len() >= MIN_SECRET_CHARS).then_some(decoded)
 }
 
 /// `bytes` as text when they are UTF-8 without control characters but tabs and line breaks,
@@ -528,14 +554,13 @@ fn forms(secret: &str) -> Vec<String> {
     }
     forms.extend(url_forms(secret));
     forms.extend(json_forms(secret));
-    // What is base64-encoded is often a URL or JSON that holds the secret (a JWT's payload).
-    let mut encoded: Vec<&str> = forms.iter().map(String::as_str).collect();
-    encoded.sort_unstable();
-    encoded.dedup();
-    let pieces: Vec<String> = encoded
-        .iter()
-        .flat_map(|form| base64_pieces(form))
-        .collect();
+    // Inside a longer base64 text: the secret as itself and as JSON writes it (a JWT's
+    // payload). Base64 of text is also decoded when redacting, which finds the other forms.
+    let mut pieces = base64_pieces(secret);
+    let json = json_escape(secret, JsonStyle::PLAIN);
+    if json != secret {
+        pieces.extend(base64_pieces(&json));
+    }
     forms.extend(base64_forms(secret));
     forms.extend(pieces);
     forms.extend(html_forms(secret));
@@ -640,6 +665,16 @@ struct JsonStyle {
     html: bool,
 }
 
+impl JsonStyle {
+    /// As serde_json writes a string.
+    const PLAIN: JsonStyle = JsonStyle {
+        ascii: false,
+        upper: false,
+        slash: false,
+        html: false,
+    };
+}
+
 /// `secret` inside a JSON string as common encoders write it, and escaped twice (a JSON string
 /// inside a JSON string).
 fn json_forms(secret: &str) -> Vec<String> {
@@ -662,12 +697,7 @@ fn json_forms(secret: &str) -> Vec<String> {
             }
         }
     }
-    let plain = JsonStyle {
-        ascii: false,
-        upper: false,
-        slash: false,
-        html: false,
-    };
+    let plain = JsonStyle::PLAIN;
     let twice: Vec<String> = forms
         .iter()
         .take(2)
@@ -712,9 +742,9 @@ fn json_escape(text: &str, style: JsonStyle) -> String {
 }
 
 /// Base64 pieces shorter than this are not looked for inside a longer base64 text: they would
-/// match by chance. A secret of [`MIN_SECRET_CHARS`] bytes gives a piece this long at every
-/// offset.
-const MIN_BASE64_PIECE_CHARS: usize = 4;
+/// match by chance (a secret too short for a piece at some offset is still found where the
+/// base64 decodes to text).
+const MIN_BASE64_PIECE_CHARS: usize = 6;
 
 /// `secret` in base64, encoded alone: standard and URL-safe, padded or not.
 fn base64_forms(secret: &str) -> Vec<String> {
@@ -1121,21 +1151,31 @@ mod tests {
             "eyJhbGciOiJub25lIn0.{}.c2ln",
             URL_SAFE_NO_PAD.encode(payload)
         );
-        let masked = redactor.redact(&jwt);
-        assert!(
-            !masked.contains("UuZ5") && masked.contains(MASK),
+        // Only the run that hides it is shown decoded; the header and signature stay.
+        let text = format!("response password {jwt} contentType");
+        let masked = redactor.redact(&text);
+        assert_eq!(
+            masked,
+            "response password eyJhbGciOiJub25lIn0.{\"echo\":\"c=key=***\"}.c2ln contentType",
             "{masked}"
         );
         let basic = format!("Basic {}=", STANDARD.encode("u:ä%28UuZ5%3CJPZG%21Yh1"));
         assert!(!redactor.redact(&basic).contains("UuZ5"));
-        // Base64 of nothing secret is left as it is.
-        let plain = format!("id {} ok", STANDARD.encode("nothing to see"));
-        assert_eq!(redactor.redact(&plain), plain);
-        assert_eq!(
-            base64_decoded("a aGVsbG8gd29ybGQ= b").as_deref(),
-            Some("a hello world b")
+        // Base64 of nothing secret, and words, are left as they are.
+        let plain = format!(
+            "id {} ok response password contentType deadbeef12",
+            STANDARD.encode("nothing to see")
         );
-        assert_eq!(base64_decoded("deadbeef12 short"), None);
+        assert!(matches!(redactor.redact(&plain), Cow::Borrowed(_)));
+        // A token in a token in a token.
+        let nested = (0..3).fold("x ä(UuZ5<JPZG!Yh y".to_owned(), |text, _| {
+            STANDARD.encode(format!("{{\"t\":\"{text}\"}}"))
+        });
+        let masked = redactor.redact(&nested);
+        assert!(
+            masked.contains(MASK) && !masked.contains("UuZ5"),
+            "{masked}"
+        );
     }
 
     #[test]
