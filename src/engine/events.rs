@@ -14,7 +14,8 @@ pub enum Event<'a> {
         /// `(n, of)` for data-driven and repeated runs.
         iteration: Option<(usize, usize)>,
     },
-    /// A step is about to be sent.
+    /// A step is under way: about to be sent, or waiting out its `delay` (then sent again
+    /// when the wait ends).
     StepStarted {
         /// Its position.
         index: usize,

@@ -167,7 +167,7 @@ pub struct StepSpec {
     /// Run the step (or its `steps`) once per element of a list: a literal list or a template
     /// that gives one, e.g. `"{{endpoint_ids}}"`.
     #[serde(default, deserialize_with = "super::json::optional")]
-    #[schemars(extend("type" = ["array", "string"]))]
+    #[schemars(extend("type" = ["array", "string", "null"]))]
     pub for_each: Option<Value>,
     /// The variable holding the current element of `for_each` (default `item`).
     #[serde(default, rename = "as")]

@@ -454,24 +454,43 @@ fn a_step_interrupted_in_its_delay_is_reported_as_interrupted() {
     );
     let mut args = vec!["run".to_owned(), path.display().to_string()];
     args.extend(report_args(fixture.path()));
-    let child = Command::new(env!("CARGO_BIN_EXE_runner"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
         .args(&args)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("runner starts");
-    // Signalled once the first step was sent, with the `finally` step in its wait (bounded).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while crate::support::hits(key) < 1 && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Signalled once the first step's line is written: the `finally` step is then in its
+    // wait of a minute (bounded: 30 s).
+    let stdout = child.stdout.take().expect("piped");
+    let (done, quick) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut seen = String::new();
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.contains("Quick") {
+                let _ = done.send(());
+            }
+            seen.push_str(&line);
+            seen.push('\n');
+        }
+        seen
+    });
+    let signalled_in_time = quick
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .is_ok();
+    std::thread::sleep(std::time::Duration::from_millis(50));
     let _ = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status();
-    let output = child.wait_with_output().expect("exits");
-    assert_eq!(output.status.code(), Some(130), "{output:?}");
+    let status = child.wait().expect("exits");
+    let stdout = reader.join().unwrap_or_default();
+    assert!(signalled_in_time, "the first step never finished: {stdout}");
+    assert_eq!(status.code(), Some(130), "{stdout}");
     let report = validate_json_report(&read(fixture.path(), "report.json"));
     let steps = &report["collections"][0]["steps"];
     assert_eq!(steps[1]["name"], "Clean up", "{report}");

@@ -114,6 +114,7 @@ fn the_schema_refuses_what_validate_refuses() {
         (false, step("    for_each: 7\n")),
         (false, step("    for_each: { a: 1 }\n")),
         (true, step("    for_each: [1, 2]\n")),
+        (true, step("    for_each: ~\n")),
         (true, format!("vars: {{ ids: [1] }}\n{}", step("    for_each: \"{{ids}}\"\n"))),
         (false, step("    vars: { a: 1 }\n")),
         (false, step("    export: [a]\n")),

@@ -777,7 +777,11 @@ fn whole_file_error(path: &Path, source: &str, message: &str) -> Option<Diagnost
         let second = source.lines().enumerate().find_map(|(n, line)| {
             let starts_document = line == "---" || line.starts_with("--- ");
             let second = starts_document && content;
-            content |= !starts_document && !line.trim().is_empty() && !line.starts_with('#');
+            // Comments and directives (`%YAML 1.2`) come before the first document's `---`.
+            content |= !starts_document
+                && !line.trim().is_empty()
+                && !line.starts_with('#')
+                && !line.starts_with('%');
             second.then_some((n + 1, 1))
         });
         (
@@ -788,7 +792,10 @@ fn whole_file_error(path: &Path, source: &str, message: &str) -> Option<Diagnost
     } else if message.contains("repetition limit exceeded") {
         (
             "the YAML's aliases (`*name`) are read more than 100 times for each value written (aliases of lists of aliases)".to_owned(),
-            first_line_matching(source, |line| line.contains(" *") || line.contains("[*")),
+            first_line_matching(source, |line| {
+                let code = line.split(" #").next().unwrap_or(line);
+                !line.trim_start().starts_with('#') && (code.contains(" *") || code.contains("[*"))
+            }),
             "write the values out, or do not nest aliases of lists of aliases",
         )
     } else if message.contains("recursion limit exceeded") {
