@@ -851,39 +851,27 @@ impl Parser {
     /// logical-or-expr = logical-and-expr *(S "||" S logical-and-expr). What it returns is
     /// not yet checked as a test: a function argument may be a literal or a value.
     fn logical(&mut self) -> Checked<Located> {
-        let first = self.and()?;
-        let mut joined = false;
-        loop {
-            let before = self.at;
-            self.skip_blank();
-            if !self.looking_at("||") {
-                self.at = before;
-                break;
-            }
-            if !joined {
-                self.test(first)?;
-                joined = true;
-            }
-            self.at += 2;
-            self.skip_blank();
-            let next = self.and()?;
-            self.test(next)?;
-        }
-        Ok(if joined {
-            (Expr::Logical, first.1)
-        } else {
-            first
-        })
+        self.joined("||", Self::and)
     }
 
     /// logical-and-expr = basic-expr *(S "&&" S basic-expr).
     fn and(&mut self) -> Checked<Located> {
-        let first = self.basic()?;
+        self.joined("&&", Self::basic)
+    }
+
+    /// `operand *(S operator S operand)`: one operand as it is, or several joined, each of
+    /// which must then be a test.
+    fn joined(
+        &mut self,
+        operator: &str,
+        operand: fn(&mut Self) -> Checked<Located>,
+    ) -> Checked<Located> {
+        let first = operand(self)?;
         let mut joined = false;
         loop {
             let before = self.at;
             self.skip_blank();
-            if !self.looking_at("&&") {
+            if !self.looking_at(operator) {
                 self.at = before;
                 break;
             }
@@ -891,9 +879,9 @@ impl Parser {
                 self.test(first)?;
                 joined = true;
             }
-            self.at += 2;
+            self.at += operator.len();
             self.skip_blank();
-            let next = self.basic()?;
+            let next = operand(self)?;
             self.test(next)?;
         }
         Ok(if joined {
