@@ -187,9 +187,14 @@ impl Redactor {
         let mut out: Option<String> = None;
         let mut copied = 0;
         for run in base64_runs(text) {
-            // A run may start inside a group of four (the rest of a run after a mask): each
-            // of the four ways to read it is tried.
-            let shown = (0..4).find_map(|skip| {
+            // A run that follows a mask may start inside a group of four (it is the rest of a
+            // run): each of the four ways to read it is tried. Any other run starts a group.
+            let ways = if text[..run.start].ends_with(MASK) {
+                4
+            } else {
+                1
+            };
+            let shown = (0..ways).find_map(|skip| {
                 let start = run.start + skip;
                 let decoded = decode_base64(text.get(start..run.end)?)?;
                 match self.redact_within(&decoded, layers + 1) {
