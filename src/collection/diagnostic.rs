@@ -133,19 +133,9 @@ impl fmt::Display for Diagnostics {
     }
 }
 
-/// The closest of `candidates` to `name`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|candidate| (crate::spec::text::edit_distance(name, candidate), candidate))
-        .filter(|(distance, candidate)| *distance <= (candidate.len().max(name.len()) / 3).max(1))
-        // The nearest; of those as near, the first in order, whatever order the names came in.
-        .min_by_key(|&(distance, candidate)| (distance, candidate))
-        .map(|(_, candidate)| candidate)
-}
+/// The closest of the names to one, if close enough to be a likely typo (kept in
+/// [`crate::spec::text`], which the template layer below this one uses too).
+pub use crate::spec::text::did_you_mean;
 
 #[cfg(test)]
 mod tests {

@@ -169,6 +169,20 @@ pub fn printable(text: &str, keep_lines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The closest of `candidates` to `name`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .filter(|(distance, candidate)| *distance <= (candidate.len().max(name.len()) / 3).max(1))
+        // The nearest; of those as near, the first in order, whatever order the names came in.
+        .min_by_key(|&(distance, candidate)| (distance, candidate))
+        .map(|(_, candidate)| candidate)
+}
+
 /// Edit distance where swapping two neighbouring characters counts as one edit (optimal
 /// string alignment), since that is the most common typo (`expcet`).
 pub fn edit_distance(a: &str, b: &str) -> usize {

@@ -153,12 +153,8 @@ fn unsupported_reason(problem: &references::Unsupported) -> String {
                 .iter()
                 .chain(references::BUILT_IN_HELPERS)
                 .copied();
-            let near = known
-                .map(|known| (crate::spec::text::edit_distance(name, known), known))
-                .filter(|(distance, known)| *distance <= (known.len().max(name.len()) / 3).max(1))
-                .min();
-            let hint = match near {
-                Some((_, near)) => format!("did you mean `{near}`? "),
+            let hint = match crate::spec::text::did_you_mean(name, known) {
+                Some(near) => format!("did you mean `{near}`? "),
                 None => String::new(),
             };
             format!(

@@ -299,6 +299,28 @@ fn data_files_from_excel_are_read_or_refused_with_where_and_how_to_mend_them() {
         "{}",
         output.stderr
     );
+    // A column named twice, or one that runner's own `steps` would hide: refused, placed.
+    let twice = fixture.bytes(
+        "twice.csv",
+        b"name,city,name
+ann,Basel,bob
+",
+    );
+    let reserved = fixture.bytes("reserved.json", br#"[{"name": "ann", "steps": 1}]"#);
+    for (rows, expected) in [
+        (
+            &twice,
+            format!("data file {twice}:1:11: column `name` is named twice"),
+        ),
+        (
+            &reserved,
+            format!("data file `{reserved}`: item 1: key `steps` would hide runner's own"),
+        ),
+    ] {
+        let output = runner(["run", &path, "--data", rows]);
+        assert_eq!(output.code, 2, "{output:?}");
+        assert!(output.stderr.contains(&expected), "{}", output.stderr);
+    }
 }
 
 /// A collection or a vars file in another encoding than UTF-8 is refused with the place of
