@@ -40,6 +40,11 @@ pub trait Observer: Send {
     fn step_finished(&mut self, result: StepResult) {
         self.on_event(&Event::StepFinished(&result));
     }
+
+    /// Called while the engine waits: a request is on the wire (the connection has written
+    /// it), or a step waits out its `delay`. Work that should not hold up the next request
+    /// can be done here. By default, nothing.
+    fn while_waiting(&mut self) {}
 }
 
 /// Keeps every step of one collection run, for reports.

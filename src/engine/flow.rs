@@ -79,6 +79,7 @@ impl<'a> Run<'a> {
                 name: &name,
                 method,
             });
+            observer.while_waiting();
             tokio::time::sleep(delay).await;
         }
         let Some(for_each) = &step.for_each else {
@@ -165,7 +166,7 @@ impl<'a> Run<'a> {
                 // The step's time is its whole time: every attempt or page, and the waits
                 // between them, so that reports and timelines put the waiting on this step.
                 let started = std::time::Instant::now();
-                let (mut result, seen) = step::run(step, request_step, name, self).await;
+                let (mut result, seen) = step::run(step, request_step, name, self, observer).await;
                 result.duration = started.elapsed();
                 if let (Some(id), Some(seen)) = (&step.id, seen) {
                     self.remember(id, seen);

@@ -3,6 +3,7 @@
 
 mod events;
 mod flow;
+mod held;
 mod prepare;
 mod queries;
 mod request;
@@ -141,6 +142,9 @@ async fn run_prepared(
         redactor,
         environment,
     } = prepared;
+    // Each step's result reaches `observer` while the next request is on the wire.
+    let mut held = held::Held::new(observer);
+    let observer: &mut dyn Observer = &mut held;
     observer.on_event(&Event::CollectionStarted {
         collection,
         environment: environment.as_deref(),

@@ -1,11 +1,13 @@
 //! Runs one request step: render the request, send it (again, with `retry`; page after page,
 //! with `paginate`), capture, check expectations, and record what happened, redacted.
 
+use std::future::Future;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
+use super::events::Observer;
 use super::result::{Attempt, Exchange, Outcome, StepError, StepResult};
 use super::state::Run;
 use crate::check::budget::{Allowance, MAX_BYTES};
@@ -59,6 +61,7 @@ pub(super) async fn run(
     request_step: &RequestStep,
     name: String,
     run: &mut Run<'_>,
+    observer: &mut dyn Observer,
 ) -> (StepResult, Option<Seen>) {
     let mut result = skipped(step, &name, "");
     // What a helper derives from a secret (`base64` of `user:{{password}}`) is a secret too.
@@ -80,8 +83,8 @@ pub(super) async fn run(
     }
     result.url = request.url.to_string();
     let exchange = match &request_step.paginate {
-        Some(paginate) => pages(request_step, paginate, request, run, &mut result).await,
-        None => attempts(request_step, request, run, &mut result).await,
+        Some(paginate) => pages(request_step, paginate, request, run, observer, &mut result).await,
+        None => attempts(request_step, request, run, observer, &mut result).await,
     };
     let Some((request, response, mut failures)) = exchange else {
         return (redact_result(result, &run.redactor), None);
@@ -202,6 +205,7 @@ async fn attempts(
     request_step: &RequestStep,
     request: OutgoingRequest,
     run: &mut Run<'_>,
+    observer: &mut dyn Observer,
     result: &mut StepResult,
 ) -> Option<Sent> {
     let retry = request_step.retry.as_deref();
@@ -210,7 +214,7 @@ async fn attempts(
     for attempt in 1..=total {
         let last = attempt == total;
         let began = std::time::Instant::now();
-        let sent = send(&request, run, result).await;
+        let sent = send(&request, run, observer, result).await;
         let (note, retry_after) = match &sent {
             Err(error) => {
                 // The time spent waiting for what did not come (a timeout) counts too.
@@ -282,13 +286,15 @@ async fn attempts(
 }
 
 /// Sends `request`, learning the secrets the client met (an OAuth2 token) and keeping the
-/// request as sent for `--curl`.
+/// request as sent for `--curl`. `observer` hears what it was held back from while the
+/// request is on the wire.
 async fn send(
     request: &OutgoingRequest,
     run: &mut Run<'_>,
+    observer: &mut dyn Observer,
     result: &mut StepResult,
 ) -> Result<Response, TransportError> {
-    let sent = run.client.send(request).await;
+    let sent = meanwhile(run.client.send(request), || observer.while_waiting()).await;
     if run.options.record_requests {
         result.sent = Some(Box::new(super::request::sent(request, sent.as_ref().ok())));
     }
@@ -298,6 +304,31 @@ async fn send(
         }
     }
     sent
+}
+
+/// What `future` gives, with `work` done once its first poll has handed the request to the
+/// connection and the tasks that woke meanwhile have had their turn: on the single-threaded
+/// runtime, the connection's task writes the request before this task is polled again, so
+/// `work` overlaps the wait for the response rather than delaying the request.
+async fn meanwhile<T>(future: impl Future<Output = T>, work: impl FnOnce()) -> T {
+    let mut future = std::pin::pin!(future);
+    let mut work = Some(work);
+    let mut yielded = false;
+    std::future::poll_fn(|cx| {
+        if yielded {
+            if let Some(work) = work.take() {
+                work();
+            }
+        }
+        let poll = future.as_mut().poll(cx);
+        if poll.is_pending() && !yielded {
+            // To the back of the run queue, behind the connection's task.
+            yielded = true;
+            cx.waker().wake_by_ref();
+        }
+        poll
+    })
+    .await
 }
 
 fn record_attempt(
@@ -333,6 +364,7 @@ async fn pages(
     paginate: &Paginate,
     mut request: OutgoingRequest,
     run: &mut Run<'_>,
+    observer: &mut dyn Observer,
     result: &mut StepResult,
 ) -> Option<Sent> {
     let mut collected: Vec<Vec<Value>> = vec![Vec::new(); paginate.collect.len()];
@@ -343,7 +375,7 @@ async fn pages(
     let mut kept = 0usize;
     loop {
         page += 1;
-        let response = match send(&request, run, result).await {
+        let response = match send(&request, run, observer, result).await {
             Ok(response) => response,
             Err(error) => {
                 result.outcome = Outcome::Errored(StepError::transport(&error));
