@@ -322,8 +322,9 @@ const REVEAL_ROUNDS: usize = 8;
 /// [`REVEAL_ROUNDS`] undoes.
 pub const WITHHELD: &str = "*** (withheld: it holds a secret in too many mixes of encodings)";
 
-/// True when `text` holds a percent-escape (`%2F`) or a JSON escape (`\\"`, `\\u00e4`): only
-/// then can decoding reveal a secret that masking did not find.
+/// True when `text` holds a percent-escape (`%2F`), a JSON escape (`\\"`, `\\u00e4`) or an
+/// HTML/XML character reference (`&#115;`, `&#x73;`, `&amp;`): only then can decoding reveal
+/// a secret that masking did not find.
 fn has_escapes(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes
@@ -336,17 +337,82 @@ fn has_escapes(text: &str) -> bool {
                     b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' | b'u'
                 )
         })
+        || memchr::memchr_iter(b'&', bytes).any(|at| html_reference(&text[at..]).is_some())
+}
+
+/// The XML entities (HTML has them too) a character reference may name.
+const NAMED_REFERENCES: [(&str, char); 5] = [
+    ("amp", '&'),
+    ("lt", '<'),
+    ("gt", '>'),
+    ("quot", '"'),
+    ("apos", '\''),
+];
+
+/// The character the HTML/XML character reference at the start of `text` stands for, and
+/// the reference's length: `&#115;` and `&#x73;` (any character; the `;` may be left out
+/// when no digit follows, as browsers read it) and the entities of [`NAMED_REFERENCES`].
+fn html_reference(text: &str) -> Option<(char, usize)> {
+    let rest = text.strip_prefix('&')?;
+    if let Some(number) = rest.strip_prefix('#') {
+        let (radix, digits) = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => (16, hex),
+            None => (10, number),
+        };
+        let count = digits
+            .bytes()
+            .take_while(|b| char::from(*b).is_digit(radix))
+            .count();
+        // Seven digits say more than any code point: a longer run is not one.
+        if count == 0 || count > 7 {
+            return None;
+        }
+        let code = u32::from_str_radix(&digits[..count], radix).ok()?;
+        let character = char::from_u32(code)?;
+        let length = text.len() - digits.len() + count;
+        let semicolon = usize::from(digits[count..].starts_with(';'));
+        return Some((character, length + semicolon));
+    }
+    NAMED_REFERENCES.iter().find_map(|(name, character)| {
+        let after = rest.strip_prefix(name)?;
+        after
+            .starts_with(';')
+            .then_some((*character, name.len() + 2))
+    })
+}
+
+/// `text` with HTML/XML character references (see [`html_reference`]) undone; an `&` that
+/// starts none is left as it is.
+fn html_unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        match html_reference(&rest[at..]) {
+            Some((character, length)) => {
+                out.push(character);
+                rest = &rest[at + length..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `text` decoded one layer, each way it may have been encoded and that changes it: JSON
-/// escapes, percent-escapes, and form encoding (`+` for a space, with percent-escapes).
+/// escapes, percent-escapes, form encoding (`+` for a space, with percent-escapes), and HTML
+/// or XML character references.
 fn decodings(text: &str) -> Vec<String> {
     let percent = |t: &str| {
         percent_encoding::percent_decode_str(t)
             .decode_utf8_lossy()
             .into_owned()
     };
-    let mut decoded = Vec::with_capacity(3);
+    let mut decoded = Vec::with_capacity(4);
     if text.contains('\\') {
         decoded.push(json_unescape(text));
     }
@@ -355,6 +421,9 @@ fn decodings(text: &str) -> Vec<String> {
         if text.contains('+') {
             decoded.push(percent(&text.replace('+', " ")));
         }
+    }
+    if text.contains('&') {
+        decoded.push(html_unescape(text));
     }
     decoded
 }
@@ -374,22 +443,58 @@ struct Base64Run {
     past_padding: usize,
 }
 
+/// The line breaks base64 is wrapped at (PEM, MIME), as written or JSON-escaped.
+const BASE64_LINE_BREAKS: [&[u8]; 4] = [b"\r\n", b"\n", b"\\r\\n", b"\\n"];
+
+/// The shortest line of base64 a run goes on after: PEM writes 64 characters a line, MIME
+/// 76.
+const MIN_BASE64_LINE_CHARS: usize = 16;
+
 /// The runs of base64 in `text` (standard or URL-safe alphabet) of [`MIN_BASE64_RUN_CHARS`]
 /// or more that mix two of upper case, lower case, digits and `+/-_`, as base64 of text does
-/// (a word or a number does not, and is not decoded).
+/// (a word or a number does not, and is not decoded). A run wrapped into lines (PEM, MIME:
+/// every line but the last as wide as the first, a multiple of four characters and
+/// [`MIN_BASE64_LINE_CHARS`] or more) is one run, its line breaks included.
 fn base64_runs(text: &str) -> impl Iterator<Item = Base64Run> + '_ {
     let bytes = text.as_bytes();
     let is_base64 = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_');
     let mut at = 0;
     std::iter::from_fn(move || {
         while at < bytes.len() {
-            if !is_base64(bytes[at]) {
+            // The letter of an escape (`\n`) is not the start of a run.
+            if !is_base64(bytes[at]) || (at > 0 && bytes[at - 1] == b'\\') {
                 at += 1;
                 continue;
             }
             let start = at;
-            while at < bytes.len() && is_base64(bytes[at]) {
-                at += 1;
+            // The width of the run's lines: every line but the last is as wide as the first.
+            let mut width = None;
+            loop {
+                let line = at;
+                while at < bytes.len() && is_base64(bytes[at]) {
+                    at += 1;
+                }
+                let length = at - line;
+                let full_line = length >= MIN_BASE64_LINE_CHARS
+                    && length % 4 == 0
+                    && *width.get_or_insert(length) == length;
+                // The next line goes on with the run when it is as wide, or ends the run (a
+                // line of words after it, such as PEM's `-----END X-----`, does not).
+                let goes_on = |next: usize| {
+                    let end = next + bytes[next..].iter().take_while(|b| is_base64(**b)).count();
+                    end > next
+                        && (Some(end - next) == width
+                            || !matches!(bytes.get(end), Some(b' ' | b'\t')))
+                };
+                let next_line = BASE64_LINE_BREAKS
+                    .iter()
+                    .find(|b| bytes[at..].starts_with(b))
+                    .map(|b| at + b.len())
+                    .filter(|&next| full_line && goes_on(next));
+                match next_line {
+                    Some(next) => at = next,
+                    None => break,
+                }
             }
             let end = at;
             while at < bytes.len() && bytes[at] == b'=' {
@@ -400,7 +505,7 @@ fn base64_runs(text: &str) -> impl Iterator<Item = Base64Run> + '_ {
                 run.iter().any(u8::is_ascii_uppercase),
                 run.iter().any(u8::is_ascii_lowercase),
                 run.iter().any(u8::is_ascii_digit),
-                run.iter().any(|b| !b.is_ascii_alphanumeric()),
+                run.iter().any(|b| matches!(b, b'+' | b'/' | b'-' | b'_')),
             ];
             if run.len() >= MIN_BASE64_RUN_CHARS && kinds.iter().filter(|k| **k).count() >= 2 {
                 return Some(Base64Run {
@@ -414,9 +519,9 @@ fn base64_runs(text: &str) -> impl Iterator<Item = Base64Run> + '_ {
     })
 }
 
-/// `run` decoded as base64 (either alphabet, padding optional), when that gives printable
-/// text of [`MIN_SECRET_CHARS`] bytes or more. A last character that holds no whole byte is
-/// left out.
+/// `run` decoded as base64 (either alphabet, padding optional, line breaks left out), when
+/// that gives printable text of [`MIN_SECRET_CHARS`] bytes or more. A last character that
+/// holds no whole byte is left out.
 fn decode_base64(run: &str) -> Option<String> {
     use base64::engine::{general_purpose::GeneralPurpose, DecodePaddingMode};
     const LENIENT: base64::engine::GeneralPurposeConfig =
@@ -425,6 +530,16 @@ fn decode_base64(run: &str) -> Option<String> {
             .with_decode_padding_mode(DecodePaddingMode::Indifferent);
     const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
     const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
+    let unwrapped;
+    let run = if run.contains(['\n', '\\']) {
+        unwrapped = run
+            .replace("\\r", "")
+            .replace("\\n", "")
+            .replace(['\r', '\n'], "");
+        unwrapped.as_str()
+    } else {
+        run
+    };
     let run = match run.len() % 4 {
         1 => &run[..run.len() - 1],
         _ => run,
@@ -1128,6 +1243,105 @@ mod tests {
         ] {
             assert_eq!(redactor.redact(&format!("<p>{escaped}</p>")), "<p>***</p>");
         }
+    }
+
+    #[test]
+    fn masks_character_references_of_any_character_in_any_mix() {
+        let secret = "s3cr3t-Pä55/wörd";
+        let redactor = redactor(&[secret]);
+        let each = |reference: &dyn Fn(char) -> String| -> String {
+            secret.chars().map(reference).collect()
+        };
+        let decimal = each(&|c| format!("&#{};", u32::from(c)));
+        let hex = each(&|c| format!("&#x{:X};", u32::from(c)));
+        let padded = each(&|c| format!("&#x{:06x};", u32::from(c)));
+        let bare = each(&|c| format!("&#{}", u32::from(c)));
+        // Every other character a reference, the rest as written.
+        let mixed: String = secret
+            .chars()
+            .enumerate()
+            .map(|(i, c)| match i % 2 {
+                0 => format!("&#{};", u32::from(c)),
+                _ => c.to_string(),
+            })
+            .collect();
+        // The references JSON-escaped, then percent-encoded (an echo of an echo).
+        let in_json = decimal.replace('&', "\\u0026");
+        let in_url = percent_encoding::utf8_percent_encode(&decimal, URL_COMPONENT).to_string();
+        for encoded in [decimal, hex, padded, bare, mixed, in_json, in_url] {
+            let text = format!("<p title=\"a &amp; b\">{encoded}</p>");
+            let shown = redactor.redact(&text);
+            assert!(shown.contains(MASK), "{text} -> {shown}");
+            assert!(
+                !html_unescape(&shown).contains("s3cr3t"),
+                "{text} -> {shown}"
+            );
+        }
+        // An ampersand that starts no reference is left alone, as are text and numbers.
+        assert_eq!(
+            html_unescape("a & b &#; &#x; &copy &amp &#1114112;"),
+            "a & b &#; &#x; &copy &amp &#1114112;"
+        );
+        assert_eq!(
+            html_unescape("&#60;&#x3e;&quot;&apos;&amp;lt;"),
+            "<>\"'&lt;"
+        );
+        assert_eq!(redactor.redact("a &amp; b"), "a &amp; b");
+    }
+
+    #[test]
+    fn masks_base64_wrapped_into_lines() {
+        use base64::engine::general_purpose::STANDARD;
+        let secret = "MY-LONG-SECRET-0123456789";
+        let redactor = redactor(&[secret]);
+        for pad in 0..70 {
+            let text = format!("{}{{\"token\":\"{secret}\"}} and after", "x".repeat(pad));
+            let encoded = STANDARD.encode(&text);
+            let lines = |width: usize| -> Vec<&str> {
+                encoded
+                    .as_bytes()
+                    .chunks(width)
+                    .map(|line| std::str::from_utf8(line).expect("base64 is ASCII"))
+                    .collect()
+            };
+            for (width, brk) in [(64, "\n"), (76, "\r\n"), (64, "\\n"), (76, "\\r\\n")] {
+                let wrapped = lines(width).join(brk);
+                let body = format!("-----BEGIN DATA-----{brk}{wrapped}{brk}-----END DATA-----");
+                let shown = redactor.redact(&body);
+                assert!(shown.contains(MASK), "pad {pad}, {width}: {shown}");
+                for reading in base64_readings(&shown) {
+                    for window in secret.as_bytes().windows(6) {
+                        assert!(
+                            !reading.windows(6).any(|w| w == window),
+                            "pad {pad}, {width} {brk:?}: {shown}"
+                        );
+                    }
+                }
+            }
+        }
+        // Whole lines to the last, then PEM's closing line; the secret in a mix of encodings
+        // that only decoding the run finds.
+        let mixed = "MY%2dLONG-SECRET%2D0123456789";
+        let text = (0..48)
+            .map(|n| format!("{{\"url\":\"/p?t={mixed}\",\"pad\":\"{}\"}}", "y".repeat(n)))
+            .find(|text| text.len() % 48 == 0)
+            .expect("one of 48 lengths is a multiple of 48");
+        let encoded = STANDARD.encode(&text);
+        let wrapped: Vec<&str> = encoded
+            .as_bytes()
+            .chunks(64)
+            .map(|line| std::str::from_utf8(line).expect("base64 is ASCII"))
+            .collect();
+        let body = format!(
+            "-----BEGIN X-----\n{}\n-----END X-----\n",
+            wrapped.join("\n")
+        );
+        let shown = redactor.redact(&body);
+        assert!(shown.contains(MASK), "{shown}");
+        assert!(!shown.contains(&encoded[..8]), "{shown}");
+        // Lines of words are not joined into base64 (nothing in them is decoded).
+        let prose = "Thisisnotbase64butwords\nAndmorewordshereokay";
+        assert_eq!(redactor.redact(prose), prose);
     }
 
     #[test]

@@ -126,6 +126,32 @@ async fn reflect(
             .map(char::from)
             .collect::<String>()
             .into_response(),
+        // Every character a numeric character reference, decimal and hexadecimal in turn.
+        "entities" => (
+            [(header::CONTENT_TYPE, "text/html")],
+            echo.chars()
+                .enumerate()
+                .map(|(i, c)| match i % 2 {
+                    0 => format!("&#{};", u32::from(c)),
+                    _ => format!("&#x{:x};", u32::from(c)),
+                })
+                .collect::<String>(),
+        )
+            .into_response(),
+        // Base64 wrapped at 64 characters a line, as PEM writes it.
+        "pem" => {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(&echo);
+            let lines: Vec<&str> = encoded
+                .as_bytes()
+                .chunks(64)
+                .filter_map(|line| std::str::from_utf8(line).ok())
+                .collect();
+            format!(
+                "-----BEGIN ECHO-----\n{}\n-----END ECHO-----\n",
+                lines.join("\n")
+            )
+            .into_response()
+        }
         _ => echo.into_response(),
     }
 }
@@ -329,7 +355,26 @@ fn leaks(secret: &str, channels: &Channels) -> Vec<String> {
         .flat_map(|form| form.as_bytes().windows(6))
         .collect();
     let mut found = Vec::new();
+    let references =
+        regex::Regex::new("&#(?:[xX]([0-9a-fA-F]{1,7})|([0-9]{1,7}));?").expect("regex");
     for (channel, text) in &channels.0 {
+        // Numeric character references read back (`&#115;` is `s`).
+        let unreferenced = references.replace_all(text, |c: &regex::Captures<'_>| {
+            let code = match (c.get(1), c.get(2)) {
+                (Some(hex), _) => u32::from_str_radix(hex.as_str(), 16).ok(),
+                (_, Some(decimal)) => decimal.as_str().parse().ok(),
+                _ => None,
+            };
+            code.and_then(char::from_u32)
+                .map_or_else(|| c[0].to_owned(), String::from)
+        });
+        if unreferenced != *text {
+            for form in &forms {
+                if unreferenced.contains(form.as_str()) {
+                    found.push(format!("{channel} holds {form:?} as character references"));
+                }
+            }
+        }
         for reading in base64_readings(text) {
             if let Some(shown) = reading.windows(6).find(|w| windows.contains(w)) {
                 found.push(format!(
@@ -708,6 +753,8 @@ const MODES: &[&str] = &[
     "jwt",
     "html",
     "mojibake",
+    "entities",
+    "pem",
 ];
 
 /// Expectations that fail and so print what they saw.
