@@ -349,9 +349,25 @@ const NAMED_REFERENCES: [(&str, char); 5] = [
     ("apos", '\''),
 ];
 
+/// HTML's entities for U+00A0 to U+00FF, in order (`&auml;` is `ä`): what PHP's
+/// `htmlentities` and other escapers of Latin-1 text write.
+const LATIN1_ENTITIES: [&str; 96] = [
+    "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy", "ordf",
+    "laquo", "not", "shy", "reg", "macr", "deg", "plusmn", "sup2", "sup3", "acute", "micro",
+    "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14", "frac12", "frac34", "iquest",
+    "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil", "Egrave", "Eacute",
+    "Ecirc", "Euml", "Igrave", "Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve", "Oacute",
+    "Ocirc", "Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute", "Ucirc", "Uuml", "Yacute",
+    "THORN", "szlig", "agrave", "aacute", "acirc", "atilde", "auml", "aring", "aelig", "ccedil",
+    "egrave", "eacute", "ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde",
+    "ograve", "oacute", "ocirc", "otilde", "ouml", "divide", "oslash", "ugrave", "uacute", "ucirc",
+    "uuml", "yacute", "thorn", "yuml",
+];
+
 /// The character the HTML/XML character reference at the start of `text` stands for, and
 /// the reference's length: `&#115;` and `&#x73;` (any character; the `;` may be left out
-/// when no digit follows, as browsers read it) and the entities of [`NAMED_REFERENCES`].
+/// when no digit follows, as browsers read it), the entities of [`NAMED_REFERENCES`] and
+/// those of [`LATIN1_ENTITIES`].
 fn html_reference(text: &str) -> Option<(char, usize)> {
     let rest = text.strip_prefix('&')?;
     if let Some(number) = rest.strip_prefix('#') {
@@ -373,12 +389,20 @@ fn html_reference(text: &str) -> Option<(char, usize)> {
         let semicolon = usize::from(digits[count..].starts_with(';'));
         return Some((character, length + semicolon));
     }
-    NAMED_REFERENCES.iter().find_map(|(name, character)| {
-        let after = rest.strip_prefix(name)?;
-        after
+    let named = |name: &str| {
+        rest.strip_prefix(name)?
             .starts_with(';')
-            .then_some((*character, name.len() + 2))
-    })
+            .then_some(name.len() + 2)
+    };
+    NAMED_REFERENCES
+        .iter()
+        .find_map(|(name, character)| Some((*character, named(name)?)))
+        .or_else(|| {
+            LATIN1_ENTITIES
+                .iter()
+                .zip('\u{a0}'..='\u{ff}')
+                .find_map(|(name, character)| Some((character, named(name)?)))
+        })
 }
 
 /// `text` with HTML/XML character references (see [`html_reference`]) undone; an `&` that
@@ -1287,6 +1311,14 @@ mod tests {
             "<>\"'&lt;"
         );
         assert_eq!(redactor.redact("a &amp; b"), "a &amp; b");
+        // Latin-1 as PHP's `htmlentities` writes it.
+        let php = "s3cr3t-P&auml;55/w&ouml;rd";
+        assert_eq!(html_unescape(php), secret);
+        assert!(!redactor.redact(&format!("<b>{php}</b>")).contains("s3cr3t"));
+        assert_eq!(
+            html_unescape("&nbsp;&Agrave;&yuml;&times;&auml"),
+            "\u{a0}Àÿ×&auml"
+        );
     }
 
     #[test]
