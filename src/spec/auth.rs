@@ -107,9 +107,12 @@ impl JsonSchema for AuthSpec {
 #[serde(deny_unknown_fields)]
 pub struct BasicAuthSpec {
     /// The user name.
+    #[serde(deserialize_with = "super::written::required")]
+    #[schemars(extend("type" = ["string", "number", "boolean"]))]
     pub username: String,
-    /// The password (masked).
-    #[serde(default)]
+    /// The password (masked); none when left out.
+    #[serde(default, deserialize_with = "super::written::or_empty")]
+    #[schemars(extend("type" = ["string", "number", "boolean", "null"]))]
     pub password: String,
 }
 
@@ -124,6 +127,8 @@ pub struct ApiKeySpec {
     #[serde(default)]
     pub query: Option<String>,
     /// The key (masked).
+    #[serde(deserialize_with = "super::written::required")]
+    #[schemars(extend("type" = ["string", "number", "boolean"]))]
     pub value: String,
 }
 
@@ -141,10 +146,15 @@ pub struct OAuth2Spec {
 #[serde(deny_unknown_fields)]
 pub struct ClientCredentialsSpec {
     /// The token endpoint, e.g. `https://auth.example.com/oauth/token`.
+    #[serde(deserialize_with = "super::written::required")]
     pub token_url: String,
     /// The client id.
+    #[serde(deserialize_with = "super::written::required")]
+    #[schemars(extend("type" = ["string", "number", "boolean"]))]
     pub client_id: String,
     /// The client secret (masked).
+    #[serde(deserialize_with = "super::written::required")]
+    #[schemars(extend("type" = ["string", "number", "boolean"]))]
     pub client_secret: String,
     /// The scopes to request, space-separated.
     #[serde(default)]

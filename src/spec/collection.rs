@@ -16,6 +16,7 @@ use super::capture::CaptureSpec;
 use super::duration::DurationText;
 use super::predicate::{PredicateSpec, StatusSpec};
 use super::snapshot::SnapshotSpec;
+use super::written::Text;
 
 /// A runner collection: request steps run in order, with variables, captures and expectations.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -23,6 +24,8 @@ use super::snapshot::SnapshotSpec;
 #[schemars(title = "runner collection (format v1)")]
 pub struct CollectionSpec {
     /// A short title, shown in output and reports.
+    #[serde(deserialize_with = "super::written::required")]
+    #[schemars(extend("type" = ["string", "number", "boolean"]))]
     pub name: String,
     /// What the collection does, for people reading it.
     #[serde(default)]
@@ -105,7 +108,7 @@ pub enum SandboxKind {
 pub struct DefaultsSpec {
     /// Headers sent with every request; a step's own headers win.
     #[serde(default)]
-    pub headers: Map<String, String>,
+    pub headers: Map<String, Text>,
     /// Time allowed for each request, e.g. `10s` (default 30s).
     #[serde(default)]
     pub timeout: Option<DurationText>,
@@ -150,6 +153,8 @@ pub struct DefaultExpectSpec {
 ))]
 pub struct StepSpec {
     /// What the step does, shown in output and reports.
+    #[serde(deserialize_with = "super::written::required")]
+    #[schemars(extend("type" = ["string", "number", "boolean"]))]
     pub name: String,
     /// A short identifier for the step (letters, digits, `_`, `-`), for `--step`.
     #[serde(default)]
@@ -340,6 +345,7 @@ pub struct RequestSpec {
     #[serde(default)]
     pub method: Method,
     /// The URL, e.g. `{{base_url}}/api/v1/endpoint`.
+    #[serde(deserialize_with = "super::written::required")]
     pub url: String,
     /// Query parameters appended to the URL; values may be templates. A list sends the
     /// parameter once per element, in order (`tag: [a, b]` sends `tag=a&tag=b`), as does a
@@ -348,7 +354,7 @@ pub struct RequestSpec {
     pub query: Map<String, ParameterValue>,
     /// Request headers; values may be templates. `null` removes a header set in `defaults`.
     #[serde(default)]
-    pub headers: Map<String, Option<String>>,
+    pub headers: Map<String, Option<Text>>,
     /// A JSON body (sets `Content-Type: application/json`). A string that is exactly one
     /// `{{expr}}` keeps the value's JSON type.
     #[serde(default, deserialize_with = "super::json::optional")]
@@ -377,7 +383,7 @@ pub struct RequestSpec {
     pub auth: Option<AuthSpec>,
     /// Cookies sent with the request, name → value (templates), besides the run's cookie jar.
     #[serde(default)]
-    pub cookies: Map<String, String>,
+    pub cookies: Map<String, Text>,
     /// Time allowed for this request, e.g. `5s`.
     #[serde(default)]
     pub timeout: Option<DurationText>,

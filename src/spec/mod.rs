@@ -16,3 +16,4 @@ pub mod schema;
 pub mod size;
 pub mod snapshot;
 pub mod text;
+pub mod written;

@@ -119,6 +119,17 @@ fn the_schema_refuses_what_validate_refuses() {
         (false, step("    vars: { a: 1 }\n")),
         (false, step("    export: [a]\n")),
         (false, "name: c\nsteps:\n  - name: s\n    request: { url: \"http://x/\", auth: {} }\n".into()),
+        // Text fields: a scalar is text as written, a null is not text.
+        (false, "name: c\nsteps:\n  - name: ~\n    request: { url: \"http://x/\" }\n".into()),
+        (false, "name:\nsteps:\n  - name: s\n    request: { url: \"http://x/\" }\n".into()),
+        (false, "name: c\nsteps:\n  - name: s\n    request: { url: null }\n".into()),
+        (true, "name: 42\nsteps:\n  - name: true\n    request: { url: \"http://x/\" }\n".into()),
+        (true, step("    request: { url: \"http://x/\", auth: { basic: { username: 1234, password: } } }\n").replace("    request: { url: \"http://127.0.0.1:9/\" }\n", "")),
+        (false, step("    request: { url: \"http://x/\", auth: { api_key: { header: X-Key, value: ~ } } }\n").replace("    request: { url: \"http://127.0.0.1:9/\" }\n", "")),
+        (true, step("    request: { url: \"http://x/\", headers: { X-N: 42, X-B: true, X-Gone: ~ }, cookies: { c: 7 } }\n").replace("    request: { url: \"http://127.0.0.1:9/\" }\n", "")),
+        (false, step("    request: { url: \"http://x/\", cookies: { c: ~ } }\n").replace("    request: { url: \"http://127.0.0.1:9/\" }\n", "")),
+        (false, format!("defaults: {{ headers: {{ X-D: ~ }} }}\n{}", step(""))),
+        (true, format!("defaults: {{ headers: {{ X-D: 1 }} }}\n{}", step(""))),
     ];
     let dir = tempfile::tempdir().expect("temp dir");
     let mut disagreements = Vec::new();
