@@ -93,6 +93,23 @@ impl BodyError {
     }
 }
 
+/// `response`'s body as a whole document, built within `allowance`.
+fn read_document<'a>(
+    response: &'a Received,
+    allowance: &budget::Allowance,
+) -> Result<Document<'a>, BodyError> {
+    match budget::within(allowance, || serde_json::from_slice(response.json_bytes())) {
+        Ok(Ok(document)) => Ok(document),
+        Ok(Err(error)) => Err(BodyError::NotJson(NotJson {
+            reason: error.to_string(),
+            content_type: response.content_type().into_owned(),
+            content_encoding: response.undecoded_encoding(),
+            body: response.body.clone(),
+        })),
+        Err(too_large) => Err(too_large.into()),
+    }
+}
+
 /// The body is not JSON.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct NotJson {
@@ -165,20 +182,8 @@ impl<'a> ResponseView<'a> {
 
     /// The body parsed for JSONPath (borrowing from the body), at most once.
     pub fn document(&self) -> Result<&Document<'a>, BodyError> {
-        let body: &'a [u8] = self.response.json_bytes();
         self.document
-            .get_or_init(|| {
-                match budget::within(&self.allowance, || serde_json::from_slice(body)) {
-                    Ok(Ok(document)) => Ok(document),
-                    Ok(Err(error)) => Err(BodyError::NotJson(NotJson {
-                        reason: error.to_string(),
-                        content_type: self.response.content_type().into_owned(),
-                        content_encoding: self.response.undecoded_encoding(),
-                        body: self.response.body.clone(),
-                    })),
-                    Err(too_large) => Err(too_large.into()),
-                }
-            })
+            .get_or_init(|| read_document(self.response, &self.allowance))
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -208,8 +213,8 @@ impl<'a> ResponseView<'a> {
     }
 
     /// The body as a `serde_json::Value`, taken from the view (not copied) when it was made
-    /// already; `None` when the body is not JSON.
-    pub fn into_json(self) -> Option<Value> {
+    /// already; why not when the body is not JSON, or too large to build.
+    pub fn into_json(self) -> Result<Value, BodyError> {
         let ResponseView {
             response,
             json,
@@ -218,15 +223,13 @@ impl<'a> ResponseView<'a> {
             ..
         } = self;
         if let Some(json) = json.into_inner() {
-            return json.ok();
+            return json;
         }
         let document: Document<'_> = match document.into_inner() {
-            Some(document) => document.ok()?,
-            None => budget::within(&allowance, || serde_json::from_slice(response.json_bytes()))
-                .ok()?
-                .ok()?,
+            Some(document) => document?,
+            None => read_document(response, &allowance)?,
         };
-        converted(&document, &allowance).ok()
+        converted(&document, &allowance)
     }
 
     /// The nodes `path` selects in the body, as values.

@@ -102,7 +102,9 @@ impl<'a> Run<'a> {
                 return self.finish(observer, step, result);
             }
             Err(error) => {
-                let result = self.broken(step, &name, error.to_string());
+                let mut message = error.to_string();
+                self.explain_unread_json(&mut message);
+                let result = self.broken(step, &name, message);
                 return self.finish(observer, step, result);
             }
         };
@@ -271,7 +273,18 @@ impl<'a> Run<'a> {
     }
 
     fn remember(&mut self, id: &str, seen: Seen) {
-        let value = serde_json::json!({ "status": seen.status, "headers": seen.headers, "json": seen.json });
+        let json = match seen.json {
+            Ok(json) => {
+                self.unread_json.remove(id);
+                json
+            }
+            Err(why) => {
+                self.unread_json.insert(id.to_owned(), why);
+                Value::Null
+            }
+        };
+        let value =
+            serde_json::json!({ "status": seen.status, "headers": seen.headers, "json": json });
         self.variables.set_entry("steps", id, value);
     }
 

@@ -35,9 +35,25 @@ pub(super) struct Run<'a> {
     /// The last URL text parsed, and what it parsed to: consecutive steps often call the
     /// same URL, and parsing one costs more than the rest of rendering a request.
     pub(super) last_url: Option<(String, reqwest::Url)>,
+    /// The steps (by id) whose last response was not JSON, and why: their `steps.<id>.json`
+    /// is null, and a template that reads into it says why.
+    pub(super) unread_json: std::collections::HashMap<String, String>,
 }
 
 impl<'a> Run<'a> {
+    /// Adds to `message` — a template's problem — why `steps.<id>.json` is null, for each
+    /// such step it names: `undefined variable `steps.login.json.token`` alone does not say
+    /// that `login`'s response was HTML.
+    pub(super) fn explain_unread_json(&self, message: &mut String) {
+        for (id, why) in &self.unread_json {
+            if message.contains(&format!("`steps.{id}.json")) {
+                message.push_str(&format!(
+                    " (`steps.{id}.json` is null: step `{id}`'s response was not read as JSON: {why})"
+                ));
+            }
+        }
+    }
+
     /// A run at its start: the prepared variables and the secrets known so far.
     pub(super) fn new(
         collection: &'a Collection,
@@ -60,6 +76,7 @@ impl<'a> Run<'a> {
             }],
             snapshot_keys: std::collections::HashMap::new(),
             last_url: None,
+            unread_json: std::collections::HashMap::new(),
         }
     }
 

@@ -50,8 +50,8 @@ pub(super) struct Seen {
     pub(super) status: u16,
     /// Lower-cased header names and their first values.
     pub(super) headers: serde_json::Map<String, Value>,
-    /// The body as JSON, or null.
-    pub(super) json: Value,
+    /// The body as JSON, or why it is not (then `steps.<id>.json` is null).
+    pub(super) json: Result<Value, String>,
 }
 
 /// Runs a request step (with its retries or pages): render, send, capture, check, and
@@ -71,7 +71,8 @@ pub(super) async fn run(
     run.redactor.learn(&derived);
     let request = match rendered {
         Ok(request) => request,
-        Err(error) => {
+        Err(mut error) => {
+            run.explain_unread_json(&mut error.message);
             result.outcome = Outcome::Errored(error);
             return (redact_result(result, &run.redactor), None);
         }
@@ -193,7 +194,9 @@ pub(super) async fn run(
             })
             .collect(),
         // The view is done with: its tree is taken, not copied.
-        json: view.into_json().unwrap_or(Value::Null),
+        json: view
+            .into_json()
+            .map_err(|error| run.redactor.redact(&error.to_string()).into_owned()),
     });
     (redact_result(result, &run.redactor), seen)
 }

@@ -473,6 +473,32 @@ steps:
 }
 
 #[test]
+fn reading_into_the_json_of_a_step_whose_response_was_not_json_says_why() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        "not-json.yaml",
+        r#"name: Not JSON
+steps:
+  - name: Log in
+    id: login
+    request: { url: "{{SERVER}}/text" }
+  - name: Use the token
+    request: { url: "{{SERVER}}/echo", headers: { Authorization: "Bearer {{steps.login.json.token}}" } }
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output.stdout.contains(
+            "(`steps.login.json` is null: step `login`'s response was not read as JSON: the body is not JSON"
+        ),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
 fn data_rows_run_the_collection_once_each_numbered() {
     let fixture = Fixture::new();
     let rows = fixture.file("rows.csv", "name,expected\nalpha,1\nbeta,2\n");
