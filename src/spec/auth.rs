@@ -107,7 +107,7 @@ impl JsonSchema for AuthSpec {
 #[serde(deny_unknown_fields)]
 pub struct BasicAuthSpec {
     /// The user name.
-    #[serde(deserialize_with = "super::written::required")]
+    #[serde(deserialize_with = "super::written::username")]
     #[schemars(extend("type" = ["string", "number", "boolean"]))]
     pub username: String,
     /// The password (masked); none when left out.
@@ -127,7 +127,7 @@ pub struct ApiKeySpec {
     #[serde(default)]
     pub query: Option<String>,
     /// The key (masked).
-    #[serde(deserialize_with = "super::written::required")]
+    #[serde(deserialize_with = "super::written::value")]
     #[schemars(extend("type" = ["string", "number", "boolean"]))]
     pub value: String,
 }
@@ -146,14 +146,14 @@ pub struct OAuth2Spec {
 #[serde(deny_unknown_fields)]
 pub struct ClientCredentialsSpec {
     /// The token endpoint, e.g. `https://auth.example.com/oauth/token`.
-    #[serde(deserialize_with = "super::written::required")]
+    #[serde(deserialize_with = "super::written::token_url")]
     pub token_url: String,
     /// The client id.
-    #[serde(deserialize_with = "super::written::required")]
+    #[serde(deserialize_with = "super::written::client_id")]
     #[schemars(extend("type" = ["string", "number", "boolean"]))]
     pub client_id: String,
     /// The client secret (masked).
-    #[serde(deserialize_with = "super::written::required")]
+    #[serde(deserialize_with = "super::written::client_secret")]
     #[schemars(extend("type" = ["string", "number", "boolean"]))]
     pub client_secret: String,
     /// The scopes to request, space-separated.

@@ -99,7 +99,7 @@ impl JsonSchema for MultipartPartSpec {
 #[serde(deny_unknown_fields)]
 pub struct GraphqlSpec {
     /// The query or mutation text.
-    #[serde(deserialize_with = "super::written::required")]
+    #[serde(deserialize_with = "super::written::query")]
     pub query: String,
     /// The variables; values may be templates and keep their JSON type.
     #[serde(default, deserialize_with = "super::json::optional_map")]

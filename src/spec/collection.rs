@@ -24,7 +24,7 @@ use super::written::Text;
 #[schemars(title = "runner collection (format v1)")]
 pub struct CollectionSpec {
     /// A short title, shown in output and reports.
-    #[serde(deserialize_with = "super::written::required")]
+    #[serde(deserialize_with = "super::written::name")]
     #[schemars(extend("type" = ["string", "number", "boolean"]))]
     pub name: String,
     /// What the collection does, for people reading it.
@@ -153,7 +153,7 @@ pub struct DefaultExpectSpec {
 ))]
 pub struct StepSpec {
     /// What the step does, shown in output and reports.
-    #[serde(deserialize_with = "super::written::required")]
+    #[serde(deserialize_with = "super::written::name")]
     #[schemars(extend("type" = ["string", "number", "boolean"]))]
     pub name: String,
     /// A short identifier for the step (letters, digits, `_`, `-`), for `--step`.
@@ -345,7 +345,7 @@ pub struct RequestSpec {
     #[serde(default)]
     pub method: Method,
     /// The URL, e.g. `{{base_url}}/api/v1/endpoint`.
-    #[serde(deserialize_with = "super::written::required")]
+    #[serde(deserialize_with = "super::written::url")]
     pub url: String,
     /// Query parameters appended to the URL; values may be templates. A list sends the
     /// parameter once per element, in order (`tag: [a, b]` sends `tag=a&tag=b`), as does a

@@ -7,15 +7,56 @@
 use std::borrow::Cow;
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-use serde::de::{Deserialize, Deserializer, Error, Unexpected};
+use serde::de::{Deserialize, Deserializer, Error, Visitor};
 
-/// What a required text says it expected when it finds a null.
-const EXPECTED: &str = "a text (quote `~` or `null` to mean that text)";
+/// The functions that read the format's required text fields, by name: a null is refused
+/// with the field's name (the message is placed at the mapping that holds it, so the name
+/// says which of its fields it is).
+macro_rules! required_texts {
+    ($($function:ident => $field:literal),* $(,)?) => {$(
+        #[doc = concat!("`", $field, "`: a required text.")]
+        pub fn $function<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+            deserializer.deserialize_option(RequiredText(concat!("`", $field, "`")))
+        }
+    )*};
+}
 
-/// A text the field must have: a null is refused where it is written.
-pub fn required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    Option::<String>::deserialize(deserializer)?
-        .ok_or_else(|| D::Error::invalid_type(Unexpected::Other("null"), &EXPECTED))
+required_texts! {
+    name => "name",
+    url => "url",
+    username => "username",
+    value => "value",
+    token_url => "token_url",
+    client_id => "client_id",
+    client_secret => "client_secret",
+    query => "query",
+}
+
+/// Reads a required text: what it is (`` `name` ``, "a cookie's value") for the message
+/// about a null.
+struct RequiredText(&'static str);
+
+impl<'de> Visitor<'de> for RequiredText {
+    type Value = String;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "{} as a text", self.0)
+    }
+
+    fn visit_none<E: Error>(self) -> Result<String, E> {
+        Err(E::custom(format!(
+            "{} is null (`~`, `null`, or nothing after the colon): write a text, or quote `'~'` to mean that text",
+            self.0
+        )))
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<String, E> {
+        self.visit_none()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        String::deserialize(deserializer)
+    }
 }
 
 /// A text the field may leave out (an empty password): a null leaves it out.
@@ -23,7 +64,7 @@ pub fn or_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D:
     Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
 }
 
-/// A text as a map's value (a default header, a cookie): read as [`required`] reads it.
+/// A text as a map's value (a default header, a cookie): a null is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text(pub String);
 
@@ -37,7 +78,9 @@ impl std::ops::Deref for Text {
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        required(deserializer).map(Text)
+        deserializer
+            .deserialize_option(RequiredText("a header's or a cookie's value"))
+            .map(Text)
     }
 }
 
@@ -60,7 +103,7 @@ mod tests {
 
     #[derive(Debug, Deserialize)]
     struct Fields {
-        #[serde(deserialize_with = "super::required")]
+        #[serde(deserialize_with = "super::name")]
         name: String,
         #[serde(default, deserialize_with = "super::or_empty")]
         password: String,
@@ -81,10 +124,7 @@ mod tests {
         assert_eq!(read("name: \"null\"").expect("reads").name, "null");
         for null in ["name: ~", "name: null", "name:", "name: Null"] {
             let error = read(null).expect_err(null);
-            assert!(
-                error.contains("invalid type: null, expected a text"),
-                "{error}"
-            );
+            assert!(error.contains("`name` is null"), "{error}");
         }
         assert_eq!(read("name: a\npassword: ~").expect("reads").password, "");
         assert_eq!(read("name: a\npassword:").expect("reads").password, "");
