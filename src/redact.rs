@@ -379,11 +379,15 @@ fn html_reference(text: &str) -> Option<(char, usize)> {
             .bytes()
             .take_while(|b| char::from(*b).is_digit(radix))
             .count();
-        // Seven digits say more than any code point: a longer run is not one.
-        if count == 0 || count > 7 {
+        // Leading zeros aside, seven digits say more than any code point.
+        let significant = digits[..count].trim_start_matches('0');
+        if count == 0 || significant.len() > 7 {
             return None;
         }
-        let code = u32::from_str_radix(&digits[..count], radix).ok()?;
+        let code = match significant {
+            "" => 0,
+            significant => u32::from_str_radix(significant, radix).ok()?,
+        };
         let character = char::from_u32(code)?;
         let length = text.len() - digits.len() + count;
         let semicolon = usize::from(digits[count..].starts_with(';'));
@@ -1278,7 +1282,7 @@ mod tests {
         };
         let decimal = each(&|c| format!("&#{};", u32::from(c)));
         let hex = each(&|c| format!("&#x{:X};", u32::from(c)));
-        let padded = each(&|c| format!("&#x{:06x};", u32::from(c)));
+        let padded = each(&|c| format!("&#x{:012x};", u32::from(c)));
         let bare = each(&|c| format!("&#{}", u32::from(c)));
         // Every other character a reference, the rest as written.
         let mixed: String = secret
