@@ -10,8 +10,8 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::{Deserialize, Deserializer, Error, Visitor};
 
 /// The functions that read the format's required text fields, by name: a null is refused
-/// with the field's name (the message is placed at the mapping that holds it, so the name
-/// says which of its fields it is).
+/// with the field's name. (serde_yaml places the error at the mapping that holds the field;
+/// the loader moves it to the field the message names.)
 macro_rules! required_texts {
     ($($function:ident => $field:literal),* $(,)?) => {$(
         #[doc = concat!("`", $field, "`: a required text.")]

@@ -738,6 +738,22 @@ fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnosti
         }
         _ => (None, message),
     };
+    // A required text that is null is reported at the mapping holding it: placed at the
+    // field its message names.
+    // (No path in front: a field of the collection itself.)
+    let holder = field
+        .as_deref()
+        .map_or(Some(FieldPath::default()), parse_path);
+    let (position, field) = match (null_field(&message), holder) {
+        (Some(name), Some(at)) => {
+            let at = at.key(name.to_owned());
+            match super::locate::locate(source, &at) {
+                Some(exact) => (Some(exact), Some(at.to_string())),
+                None => (position, field),
+            }
+        }
+        _ => (position, field),
+    };
     let line_text = position
         .and_then(|(line, _)| source.lines().nth(line.saturating_sub(1)))
         .unwrap_or("");
@@ -766,6 +782,32 @@ fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnosti
         hint,
         line_text: super::diagnostic::line_at(source, position),
     }
+}
+
+/// The field a "`name` is null" message (from `spec::written`) names.
+fn null_field(message: &str) -> Option<&str> {
+    let (name, _) = message.strip_prefix('`')?.split_once("` is null (")?;
+    is_identifier(name).then_some(name)
+}
+
+/// The path serde_yaml writes in front of a message (`steps[1].request`), read back.
+fn parse_path(text: &str) -> Option<FieldPath> {
+    let mut path = FieldPath::default();
+    for part in text.split('.') {
+        let (key, mut rest) = part.split_at(part.find('[').unwrap_or(part.len()));
+        if !key.is_empty() {
+            path = path.key(key.to_owned());
+        }
+        while let Some(inner) = rest.strip_prefix('[') {
+            let (index, after) = inner.split_once(']')?;
+            path = path.index(index.parse().ok()?);
+            rest = after;
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(path)
 }
 
 /// A problem libyaml finds with the file as a whole, which it reports without a position:
@@ -891,6 +933,40 @@ mod tests {
                 (collection.steps[i].name.clone(), url)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_null_text_is_placed_at_its_field_wherever_it_is_written() {
+        for (yaml, at) in [
+            ("name:\nsteps:\n  - name: s\n    request: { url: \"http://x/\" }\n", (1, 6)),
+            ("name: c\nsteps:\n  - name: ~\n    request: { url: \"http://x/\" }\n", (3, 11)),
+            (
+                "name: c\nsteps:\n  - name: s\n    request:\n      url: http://x/\n      auth: { basic: { username: null } }\n",
+                (6, 34),
+            ),
+        ] {
+            let Err(found) = Collection::parse(Path::new("t.yaml"), yaml.to_owned()) else {
+                panic!("{yaml} loads");
+            };
+            let placed: Vec<_> = found.0.iter().map(|p| (p.position, &p.message)).collect();
+            assert!(
+                placed
+                    .iter()
+                    .any(|(position, message)| *position == Some(at) && message.contains("is null")),
+                "{yaml}\n{placed:?}"
+            );
+        }
+        assert_eq!(super::null_field("`url` is null (`~`…"), Some("url"));
+        assert_eq!(super::null_field("`a b` is null ("), None);
+        assert_eq!(
+            super::parse_path("steps[1].request.auth").map(|p| p.to_string()),
+            Some("steps[1].request.auth".to_owned())
+        );
+        assert_eq!(
+            super::parse_path("finally[0][2]").map(|p| p.to_string()),
+            Some("finally[0][2]".to_owned())
+        );
+        assert!(super::parse_path("steps[x]").is_none());
     }
 
     #[test]
