@@ -507,10 +507,12 @@ fn base64_runs(text: &str) -> impl Iterator<Item = Base64Run> + '_ {
                     && length % 4 == 0
                     && *width.get_or_insert(length) == length;
                 // The next line goes on with the run when it is as wide, or ends the run (a
-                // line of words after it, such as PEM's `-----END X-----`, does not).
+                // line of words after it, such as PEM's `-----END X-----`, does not, nor does
+                // a MIME boundary, `--frontier`).
                 let goes_on = |next: usize| {
                     let end = next + bytes[next..].iter().take_while(|b| is_base64(**b)).count();
                     end > next
+                        && !bytes[next..].starts_with(b"--")
                         && (Some(end - next) == width
                             || !matches!(bytes.get(end), Some(b' ' | b'\t')))
                 };
@@ -1368,13 +1370,20 @@ mod tests {
             .chunks(64)
             .map(|line| std::str::from_utf8(line).expect("base64 is ASCII"))
             .collect();
-        let body = format!(
-            "-----BEGIN X-----\n{}\n-----END X-----\n",
-            wrapped.join("\n")
-        );
-        let shown = redactor.redact(&body);
-        assert!(shown.contains(MASK), "{shown}");
-        assert!(!shown.contains(&encoded[..8]), "{shown}");
+        for body in [
+            format!(
+                "-----BEGIN X-----\n{}\n-----END X-----\n",
+                wrapped.join("\n")
+            ),
+            format!(
+                "--frontier\r\n\r\n{}\r\n--frontier--\r\n",
+                wrapped.join("\r\n")
+            ),
+        ] {
+            let shown = redactor.redact(&body);
+            assert!(shown.contains(MASK), "{shown}");
+            assert!(!shown.contains(&encoded[..8]), "{shown}");
+        }
         // Lines of words are not joined into base64 (nothing in them is decoded).
         let prose = "Thisisnotbase64butwords\nAndmorewordshereokay";
         assert_eq!(redactor.redact(prose), prose);
