@@ -1529,6 +1529,16 @@ fn signalled_load(locust: &str, signal: &str) -> (Option<i32>, String, String) {
         .spawn()
         .expect("runner starts");
     let mut stderr = child.stderr.take().expect("stderr");
+    // Both pipes are read to their end on threads of their own: a full pipe would stop the
+    // processes writing to it from exiting.
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
     // Wait until Locust has started, then a little for requests to be sent.
     let mut seen = Vec::new();
     let mut byte = [0u8; 1];
@@ -1538,6 +1548,7 @@ fn signalled_load(locust: &str, signal: &str) -> (Option<i32>, String, String) {
             _ => break,
         }
     }
+    let rest = drain(Box::new(stderr));
     std::thread::sleep(Duration::from_secs(4));
     let status = Command::new("kill")
         .args([format!("-{signal}"), child.id().to_string()])
@@ -1555,14 +1566,8 @@ fn signalled_load(locust: &str, signal: &str) -> (Option<i32>, String, String) {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    let mut stdout = String::new();
-    let _ = child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_string(&mut stdout);
-    let mut rest = String::new();
-    let _ = stderr.read_to_string(&mut rest);
+    let stdout = stdout.join().unwrap_or_default();
+    let rest = rest.join().unwrap_or_default();
     (code, stdout, rest)
 }
 
