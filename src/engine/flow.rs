@@ -102,9 +102,9 @@ impl<'a> Run<'a> {
                 return self.finish(observer, step, result);
             }
             Err(error) => {
-                let mut message = error.to_string();
-                self.explain_unread_json(&mut message);
-                let result = self.broken(step, &name, message);
+                let message = error.to_string();
+                let note = self.unread_json_note(&message);
+                let result = self.broken(step, &name, message + &note);
                 return self.finish(observer, step, result);
             }
         };
@@ -152,8 +152,9 @@ impl<'a> Run<'a> {
 
     /// Reports `step` (named `name`) as skipped because its `when` does not hold.
     fn skip_unmet(&mut self, observer: &mut dyn Observer, step: &Step, name: &str, reason: &str) {
+        let reason = format!("{reason}{}", self.unread_json_note(reason));
         // The reason shows the value the condition read, which may be a secret.
-        let skipped = step::redact_result(step::skipped(step, name, reason), &self.redactor);
+        let skipped = step::redact_result(step::skipped(step, name, &reason), &self.redactor);
         self.finish(observer, step, skipped);
     }
 

@@ -36,22 +36,24 @@ pub(super) struct Run<'a> {
     /// same URL, and parsing one costs more than the rest of rendering a request.
     pub(super) last_url: Option<(String, reqwest::Url)>,
     /// The steps (by id) whose last response was not JSON, and why: their `steps.<id>.json`
-    /// is null, and a template that reads into it says why.
-    pub(super) unread_json: std::collections::HashMap<String, String>,
+    /// is null, and a message about a template that reads into it says why.
+    pub(super) unread_json: std::collections::BTreeMap<String, String>,
 }
 
 impl<'a> Run<'a> {
-    /// Adds to `message` — a template's problem — why `steps.<id>.json` is null, for each
-    /// such step it names: `undefined variable `steps.login.json.token`` alone does not say
-    /// that `login`'s response was HTML.
-    pub(super) fn explain_unread_json(&self, message: &mut String) {
+    /// What to add to a message about `text` (a template, or a problem naming one) for each
+    /// `steps.<id>.json` it reads that is null: "undefined variable `steps.login.json.token`"
+    /// or "got nothing" alone does not say that `login`'s response was HTML.
+    pub(super) fn unread_json_note(&self, text: &str) -> String {
+        let mut note = String::new();
         for (id, why) in &self.unread_json {
-            if message.contains(&format!("`steps.{id}.json")) {
-                message.push_str(&format!(
+            if text.contains(&format!("steps.{id}.json")) {
+                note.push_str(&format!(
                     " (`steps.{id}.json` is null: step `{id}`'s response was not read as JSON: {why})"
                 ));
             }
         }
+        note
     }
 
     /// A run at its start: the prepared variables and the secrets known so far.
@@ -76,7 +78,7 @@ impl<'a> Run<'a> {
             }],
             snapshot_keys: std::collections::HashMap::new(),
             last_url: None,
-            unread_json: std::collections::HashMap::new(),
+            unread_json: std::collections::BTreeMap::new(),
         }
     }
 

@@ -72,7 +72,8 @@ pub(super) async fn run(
     let request = match rendered {
         Ok(request) => request,
         Err(mut error) => {
-            run.explain_unread_json(&mut error.message);
+            let note = run.unread_json_note(&error.message);
+            error.message.push_str(&note);
             result.outcome = Outcome::Errored(error);
             return (redact_result(result, &run.redactor), None);
         }
@@ -144,7 +145,12 @@ pub(super) async fn run(
     if request_step.paginate.is_none() {
         failures.extend(request_step.expect.check(&view, operands));
     }
-    failures.extend(request_step.expect.check_values(operands));
+    let mut values = request_step.expect.check_values(operands);
+    for failure in &mut values {
+        let note = run.unread_json_note(&failure.subject);
+        failure.actual.push_str(&note);
+    }
+    failures.extend(values);
     if let Some(snapshot) = &request_step.expect.snapshot {
         let (failure, seen) =
             super::snapshots::compare(snapshot, &view, step.id.as_deref(), &result.name, run);

@@ -483,16 +483,30 @@ steps:
   - name: Log in
     id: login
     request: { url: "{{SERVER}}/text" }
+  - name: Gated on the token
+    when: { "{{steps.login.json.token}}": { exists: true } }
+    request: { url: "{{SERVER}}/echo" }
+  - name: Check the token
+    request: { url: "{{SERVER}}/echo" }
+    expect: { values: { "{{steps.login.json.token}}": abc } }
   - name: Use the token
     request: { url: "{{SERVER}}/echo", headers: { Authorization: "Bearer {{steps.login.json.token}}" } }
 "#,
-        &[],
+        &["--continue-on-failure"],
     );
     assert_eq!(output.code, 1, "{output:?}");
+    // In the skip's reason, the failed expectation and the template's error.
+    for said in [
+        "got nothing (`steps.login.json`",
+        "expected \"abc\", got nothing (`steps.login.json`",
+        "undefined variable `steps.login.json.token` (`steps.login.json`",
+    ] {
+        assert!(output.stdout.contains(said), "{said}\n{}", output.stdout);
+    }
     assert!(
-        output.stdout.contains(
-            "(`steps.login.json` is null: step `login`'s response was not read as JSON: the body is not JSON"
-        ),
+        output
+            .stdout
+            .contains("step `login`'s response was not read as JSON: the body is not JSON"),
         "{}",
         output.stdout
     );
