@@ -138,6 +138,18 @@ async fn reflect(
                 .collect::<String>(),
         )
             .into_response(),
+        // Named references for every character HTML names, as PHP's
+        // `htmlentities($s, ENT_QUOTES | ENT_HTML5)` writes them.
+        "html5" => (
+            [(header::CONTENT_TYPE, "text/html")],
+            echo.chars()
+                .map(|c| match html5_name(c) {
+                    Some(name) => format!("&{name};"),
+                    None => c.to_string(),
+                })
+                .collect::<String>(),
+        )
+            .into_response(),
         // Base64 wrapped at 64 characters a line, as PEM writes it.
         "pem" => {
             let encoded = base64::engine::general_purpose::STANDARD.encode(&echo);
@@ -159,6 +171,54 @@ async fn reflect(
 /// The request as [`reflect`] echoes it, without the `pad` characters of filler before it.
 fn dump_of(echo: &str, pad: usize) -> &str {
     echo.get(pad.min(100_000)..).unwrap_or(echo)
+}
+
+/// Names HTML5 gives characters a secret may hold, as PHP writes them.
+const HTML5_NAMES: &[(char, &str)] = &[
+    ('\t', "Tab"),
+    ('\n', "NewLine"),
+    ('!', "excl"),
+    ('"', "quot"),
+    ('#', "num"),
+    ('$', "dollar"),
+    ('%', "percnt"),
+    ('&', "amp"),
+    ('\'', "apos"),
+    ('(', "lpar"),
+    (')', "rpar"),
+    ('*', "ast"),
+    ('+', "plus"),
+    (',', "comma"),
+    ('.', "period"),
+    ('/', "sol"),
+    (':', "colon"),
+    (';', "semi"),
+    ('<', "lt"),
+    ('=', "equals"),
+    ('>', "gt"),
+    ('?', "quest"),
+    ('@', "commat"),
+    ('[', "lsqb"),
+    ('\\', "bsol"),
+    (']', "rsqb"),
+    ('^', "Hat"),
+    ('_', "lowbar"),
+    ('`', "grave"),
+    ('{', "lcub"),
+    ('|', "verbar"),
+    ('}', "rcub"),
+    ('ä', "auml"),
+    ('é', "eacute"),
+    ('ö', "ouml"),
+    ('ü', "uuml"),
+    ('ß', "szlig"),
+    ('€', "euro"),
+];
+
+fn html5_name(c: char) -> Option<&'static str> {
+    HTML5_NAMES
+        .iter()
+        .find_map(|(named, name)| (*named == c).then_some(*name))
 }
 
 /// HTML-escaped as Python's `html.escape` writes it.
@@ -368,6 +428,12 @@ fn leaks(secret: &str, channels: &Channels) -> Vec<String> {
             code.and_then(char::from_u32)
                 .map_or_else(|| c[0].to_owned(), String::from)
         });
+        // And the names of `HTML5_NAMES` (`&plus;` is `+`).
+        let unreferenced = HTML5_NAMES
+            .iter()
+            .fold(unreferenced.into_owned(), |text, (c, name)| {
+                text.replace(&format!("&{name};"), &c.to_string())
+            });
         if unreferenced != *text {
             for form in &forms {
                 if unreferenced.contains(form.as_str()) {
@@ -754,6 +820,7 @@ const MODES: &[&str] = &[
     "html",
     "mojibake",
     "entities",
+    "html5",
     "pem",
 ];
 

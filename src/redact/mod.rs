@@ -25,6 +25,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use base64::Engine as _;
 use serde_json::Value;
 
+mod entities;
+
 /// What a secret is replaced with.
 pub const MASK: &str = "***";
 
@@ -340,35 +342,31 @@ fn has_escapes(text: &str) -> bool {
         || memchr::memchr_iter(b'&', bytes).any(|at| html_reference(&text[at..]).is_some())
 }
 
-/// The XML entities (HTML has them too) a character reference may name.
-const NAMED_REFERENCES: [(&str, char); 5] = [
-    ("amp", '&'),
-    ("lt", '<'),
-    ("gt", '>'),
-    ("quot", '"'),
-    ("apos", '\''),
-];
+/// What an HTML/XML character reference stands for: one character (`&#115;`), or the one
+/// or two a named reference does (`&NotEqualTilde;`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Referenced {
+    Char(char),
+    Named(&'static str),
+}
 
-/// HTML's entities for U+00A0 to U+00FF, in order (`&auml;` is `ä`): what PHP's
-/// `htmlentities` and other escapers of Latin-1 text write.
-const LATIN1_ENTITIES: [&str; 96] = [
-    "nbsp", "iexcl", "cent", "pound", "curren", "yen", "brvbar", "sect", "uml", "copy", "ordf",
-    "laquo", "not", "shy", "reg", "macr", "deg", "plusmn", "sup2", "sup3", "acute", "micro",
-    "para", "middot", "cedil", "sup1", "ordm", "raquo", "frac14", "frac12", "frac34", "iquest",
-    "Agrave", "Aacute", "Acirc", "Atilde", "Auml", "Aring", "AElig", "Ccedil", "Egrave", "Eacute",
-    "Ecirc", "Euml", "Igrave", "Iacute", "Icirc", "Iuml", "ETH", "Ntilde", "Ograve", "Oacute",
-    "Ocirc", "Otilde", "Ouml", "times", "Oslash", "Ugrave", "Uacute", "Ucirc", "Uuml", "Yacute",
-    "THORN", "szlig", "agrave", "aacute", "acirc", "atilde", "auml", "aring", "aelig", "ccedil",
-    "egrave", "eacute", "ecirc", "euml", "igrave", "iacute", "icirc", "iuml", "eth", "ntilde",
-    "ograve", "oacute", "ocirc", "otilde", "ouml", "divide", "oslash", "ugrave", "uacute", "ucirc",
-    "uuml", "yacute", "thorn", "yuml",
-];
+impl Referenced {
+    fn push_to(self, out: &mut String) {
+        match self {
+            Referenced::Char(character) => out.push(character),
+            Referenced::Named(text) => out.push_str(text),
+        }
+    }
+}
 
-/// The character the HTML/XML character reference at the start of `text` stands for, and
-/// the reference's length: `&#115;` and `&#x73;` (any character; the `;` may be left out
-/// when no digit follows, as browsers read it), the entities of [`NAMED_REFERENCES`] and
-/// those of [`LATIN1_ENTITIES`].
-fn html_reference(text: &str) -> Option<(char, usize)> {
+/// The longest name in [`entities::NAMED`].
+const LONGEST_ENTITY: usize = 31;
+
+/// What the HTML/XML character reference at the start of `text` stands for, and the
+/// reference's length: `&#115;` and `&#x73;` (any character; the `;` may be left out when
+/// no digit follows, as browsers read it), and HTML's named references, `&amp;` to `&plus;`
+/// and `&euro;` (the few a browser reads without `;`, `&amp` and `&copy`, without it too).
+fn html_reference(text: &str) -> Option<(Referenced, usize)> {
     let rest = text.strip_prefix('&')?;
     if let Some(number) = rest.strip_prefix('#') {
         let (radix, digits) = match number.strip_prefix(['x', 'X']) {
@@ -391,22 +389,33 @@ fn html_reference(text: &str) -> Option<(char, usize)> {
         let character = char::from_u32(code)?;
         let length = text.len() - digits.len() + count;
         let semicolon = usize::from(digits[count..].starts_with(';'));
-        return Some((character, length + semicolon));
+        return Some((Referenced::Char(character), length + semicolon));
     }
+    let name_length = rest
+        .bytes()
+        .take(LONGEST_ENTITY + 1)
+        .take_while(u8::is_ascii_alphanumeric)
+        .count();
+    let name = &rest[..name_length];
     let named = |name: &str| {
-        rest.strip_prefix(name)?
-            .starts_with(';')
-            .then_some(name.len() + 2)
+        entities::NAMED
+            .binary_search_by(|(entry, _)| entry.as_bytes().cmp(name.as_bytes()))
+            .ok()
+            .map(|at| Referenced::Named(entities::NAMED[at].1))
     };
-    NAMED_REFERENCES
-        .iter()
-        .find_map(|(name, character)| Some((*character, named(name)?)))
-        .or_else(|| {
-            LATIN1_ENTITIES
-                .iter()
-                .zip('\u{a0}'..='\u{ff}')
-                .find_map(|(name, character)| Some((character, named(name)?)))
-        })
+    if rest[name_length..].starts_with(';') {
+        if let Some(referenced) = named(name) {
+            return Some((referenced, name_length + 2));
+        }
+    }
+    // Without its `;`, the longest name a browser reads that way (`&notit` is `¬it`).
+    (1..=name_length).rev().find_map(|length| {
+        let prefix = &name[..length];
+        entities::WITHOUT_SEMICOLON
+            .binary_search_by(|entry| entry.as_bytes().cmp(prefix.as_bytes()))
+            .ok()?;
+        Some((named(prefix)?, length + 1))
+    })
 }
 
 /// `text` with HTML/XML character references (see [`html_reference`]) undone; an `&` that
@@ -417,8 +426,8 @@ fn html_unescape(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         match html_reference(&rest[at..]) {
-            Some((character, length)) => {
-                out.push(character);
+            Some((referenced, length)) => {
+                referenced.push_to(&mut out);
                 rest = &rest[at + length..];
             }
             None => {
@@ -1309,8 +1318,8 @@ mod tests {
         }
         // An ampersand that starts no reference is left alone, as are text and numbers.
         assert_eq!(
-            html_unescape("a & b &#; &#x; &copy &amp &#1114112;"),
-            "a & b &#; &#x; &copy &amp &#1114112;"
+            html_unescape("a & b &#; &#x; &#1114112; &bogus; &x"),
+            "a & b &#; &#x; &#1114112; &bogus; &x"
         );
         assert_eq!(
             html_unescape("&#60;&#x3e;&quot;&apos;&amp;lt;"),
@@ -1323,8 +1332,41 @@ mod tests {
         assert!(!redactor.redact(&format!("<b>{php}</b>")).contains("s3cr3t"));
         assert_eq!(
             html_unescape("&nbsp;&Agrave;&yuml;&times;&auml"),
-            "\u{a0}Àÿ×&auml"
+            "\u{a0}Àÿ×ä"
         );
+    }
+
+    #[test]
+    fn masks_a_secret_written_with_html5_named_references() {
+        // PHP's `htmlentities($s, ENT_QUOTES | ENT_HTML5)` names ASCII's punctuation too.
+        let secret = "tok+EN/9=a.b:c,d(e)f_g!h";
+        let redactor = redactor(&[secret]);
+        let html5 =
+            "tok&plus;EN&sol;9&equals;a&period;b&colon;c&comma;d&lpar;e&rpar;f&lowbar;g&excl;h";
+        assert_eq!(html_unescape(html5), secret);
+        let cell = format!("<td>{html5}</td>");
+        assert_eq!(redactor.redact(&cell), "<td>***</td>");
+        // Any name of the standard's table, with the one or two characters it stands for;
+        // without `;` only the names a browser reads so, and the longest of them.
+        assert_eq!(
+            html_unescape("&euro;&alpha;&hellip;&NotEqualTilde;&fjlig;&ThickSpace;"),
+            "€α…\u{2242}\u{338}fj\u{205f}\u{200a}"
+        );
+        assert_eq!(
+            html_unescape("&copy &amp &notit; &noti &euro"),
+            "© & ¬it; ¬i &euro"
+        );
+        assert_eq!(
+            html_unescape("&NotAName; &plus &sol"),
+            "&NotAName; &plus &sol"
+        );
+        let longest = entities::NAMED.iter().map(|(name, _)| name.len()).max();
+        assert_eq!(longest, Some(LONGEST_ENTITY));
+        assert!(entities::NAMED.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(entities::WITHOUT_SEMICOLON.windows(2).all(|w| w[0] < w[1]));
+        let beyond_latin1 = super::tests::redactor(&["pässwörd€2026"]);
+        let shown = beyond_latin1.redact("<p>p&auml;ssw&ouml;rd&euro;2026</p>");
+        assert_eq!(shown, "<p>***</p>");
     }
 
     #[test]
