@@ -37,6 +37,8 @@ pub struct JsonPathError {
     pub path: String,
     /// What the parser reported, with the position in the path where it has one.
     pub reason: String,
+    /// Where in the path it goes wrong, in characters from 1, when the parser says.
+    pub character: Option<usize>,
 }
 
 impl JsonPath {
@@ -47,6 +49,7 @@ impl JsonPath {
         super::rfc9535::check(source).map_err(|error| JsonPathError {
             path: source.to_owned(),
             reason: error.to_string(),
+            character: Some(error.character),
         })?;
         jsonpath_rust::parser::parse_json_path(source)
             .map(|query| JsonPath {
@@ -58,6 +61,7 @@ impl JsonPath {
             .map_err(|error| JsonPathError {
                 path: source.to_owned(),
                 reason: describe(&error),
+                character: None,
             })
     }
 

@@ -20,6 +20,8 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The source line at `position`, shown with the spot marked.
     pub line_text: Option<String>,
+    /// How many characters the spot takes; `None` for the YAML token at `position`.
+    pub width: Option<usize>,
 }
 
 impl Diagnostic {
@@ -44,6 +46,7 @@ impl Diagnostic {
             line_text: position
                 .and_then(|(line, _)| positions.line(source, line))
                 .map(str::to_owned),
+            width: None,
         }
     }
 
@@ -56,7 +59,36 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             line_text: None,
+            width: None,
         }
+    }
+
+    /// Marks the `{{…}}` on the problem's line that reads `variable`, when the line shows
+    /// it, rather than the whole field.
+    pub fn at_template_reading(mut self, variable: &str) -> Self {
+        if let (Some((line, column)), Some(text)) = (self.position, &self.line_text) {
+            if let Some((at, width)) = crate::spec::caret::template_span(text, column, variable) {
+                self.position = Some((line, at));
+                self.width = Some(width);
+            }
+        }
+        self
+    }
+
+    /// Marks character `character` (1-based; past the end, the last) of `text`, the scalar
+    /// written at the problem's position, when the line shows it as it is.
+    pub fn at_character_of(mut self, text: &str, character: usize) -> Self {
+        // Past the end ("the query ends inside brackets"): its last character.
+        let character = character.min(text.chars().count());
+        if let (Some((line, column)), Some(line_text)) = (self.position, &self.line_text) {
+            if let Some(at) =
+                crate::spec::caret::character_column(line_text, column, text, character)
+            {
+                self.position = Some((line, at));
+                self.width = Some(1);
+            }
+        }
+        self
     }
 
     /// Adds a hint.
@@ -94,12 +126,9 @@ impl fmt::Display for Diagnostic {
                 .take(column.saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            let width = text
-                .chars()
-                .skip(column.saturating_sub(1))
-                .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '}' | ']'))
-                .count()
-                .max(1);
+            let width = self
+                .width
+                .unwrap_or_else(|| crate::spec::caret::token_width(text, column));
             write!(
                 f,
                 "\n {pad} |\n {number} | {text}\n {pad} | {before}{}",

@@ -410,6 +410,7 @@ impl References {
                     step.name, reference.variable
                 ),
             )
+            .at_template_reading(&reference.variable)
             .with_hint(hint),
         );
     }

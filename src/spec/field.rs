@@ -115,13 +115,7 @@ impl Location {
             .take(self.column.saturating_sub(1))
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        let width = self
-            .line_text
-            .chars()
-            .skip(self.column.saturating_sub(1))
-            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '}' | ']'))
-            .count()
-            .max(1);
+        let width = super::caret::token_width(&self.line_text, self.column);
         vec![
             format!("{pad}--> {self}"),
             format!("{number} | {}", self.line_text),
@@ -147,7 +141,7 @@ mod tests {
             [
                 "  --> c.yaml:14:15",
                 "14 |     expect: { status: 201 }",
-                "   |               ^^^^^^^",
+                "   |               ^^^^^^",
             ]
         );
     }

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod body;
 pub mod capture;
+pub mod caret;
 pub mod collection;
 pub mod duration;
 pub mod field;

@@ -107,6 +107,8 @@ pub struct TemplateError {
     pub source_text: String,
     /// What is wrong, from the parser.
     pub reason: String,
+    /// The name in the `{{…}}` that is wrong (a helper that does not exist), to mark it.
+    pub names: Option<String>,
 }
 
 /// Why a template did not render.
@@ -235,16 +237,22 @@ impl Templates {
                 reason: format!(
                     "{what} more than the template parser reads in reasonable time (its time grows with the square of it): keep helpers and blocks to smaller texts, or write plain `{{{{variable}}}}`s, which are read without it"
                 ),
+                names: None,
             });
         }
         let compiled = handlebars::Template::compile(source).map_err(|e| TemplateError {
             source_text: source.to_owned(),
             reason: e.reason().to_string(),
+            names: None,
         })?;
         if let Some(problem) = references::unsupported(&compiled, helpers::NAMES) {
             return Err(TemplateError {
                 source_text: source.to_owned(),
                 reason: unsupported_reason(&problem),
+                names: match problem {
+                    references::Unsupported::Helper(name) => Some(name),
+                    _ => None,
+                },
             });
         }
         if let Some(name) = references::bare_helper(&compiled, helpers::TAKING_A_VALUE) {
@@ -253,6 +261,7 @@ impl Templates {
                 reason: format!(
                     "`{name}` is a template helper and needs a value to work on (e.g. `{{{{{name} items}}}}`); a variable named `{name}` cannot be read in a template: rename it"
                 ),
+                names: Some(name),
             });
         }
         Ok(

@@ -134,7 +134,7 @@ steps:
           header x-total-count: expected > 10, got "3"
              --> [DIR]/fail.yaml:8:33
             8 |       headers: { x-total-count: { gt: 10 } }
-              |                                 ^
+              |                                 ^^^^^^^^^^
           $[1].name: expected "alpha", got "beta"
               --> [DIR]/fail.yaml:10:20
             10 |         $[1].name: alpha
@@ -142,11 +142,11 @@ steps:
           $[*].id: expected < 3, got 3
               --> [DIR]/fail.yaml:11:18
             11 |         $[*].id: { lt: 3 }
-               |                  ^
+               |                  ^^^^^^^^^
           $.missing: expected to exist, got no match
               --> [DIR]/fail.yaml:12:20
             12 |         $.missing: { exists: true }
-               |                    ^
+               |                    ^^^^^^^^^^^^^^^^
       - Never sent skipped: an earlier step failed
 
     Failed:
@@ -305,7 +305,7 @@ steps:
       --> [DIR]/unknown.yaml:7:5
        |
      7 |     expcet: { status: 200 }
-       |     ^^^^^^^
+       |     ^^^^^^
        = field: steps[1].expcet
        = hint: did you mean `expect`?
 
@@ -355,10 +355,10 @@ steps:
     assert_eq!(hits("undefined-variable"), 0);
     assert_snapshot!(stable(&output.stderr, Some(&fixture)), @r#"
     error: step `Uses a typo` reads undefined variable `auth_tokn`
-      --> [DIR]/undefined.yaml:9:33
+      --> [DIR]/undefined.yaml:9:41
        |
      9 |       headers: { Authorization: "Bearer {{auth_tokn}}" }
-       |                                 ^^^^^^^
+       |                                         ^^^^^^^^^^^^^
        = field: steps[1].request.headers.Authorization
        = hint: did you mean `auth_token`?
 

@@ -389,6 +389,9 @@ impl Compiler<'_> {
                     problem.position = Some(at);
                     problem.line_text = self.positions.line(self.source, at.0).map(str::to_owned);
                 }
+                if let Some(character) = e.character {
+                    problem = problem.at_character_of(path, character);
+                }
                 self.problems.push(problem);
                 None
             }

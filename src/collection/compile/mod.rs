@@ -137,6 +137,7 @@ fn too_deep(path: &Path, source: &str) -> Option<Diagnostic> {
             "a collection may nest at most {MAX_NESTING} levels (docs/limits.md); move a deep JSON body to a file and send it with `body_file`"
         )),
         line_text: None,
+        width: None,
     })
 }
 
@@ -781,6 +782,7 @@ fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnosti
         message,
         hint,
         line_text: super::diagnostic::line_at(source, position),
+        width: None,
     }
 }
 
@@ -856,6 +858,7 @@ fn whole_file_error(path: &Path, source: &str, message: &str) -> Option<Diagnost
         message,
         hint: Some(hint.to_owned()),
         line_text: super::diagnostic::line_at(source, position),
+        width: None,
     })
 }
 

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::Compiler;
 use crate::collection::locate::FieldPath;
-use crate::collection::{Parameter, Reference};
+use crate::collection::{Diagnostic, Parameter, Reference};
 use crate::spec::collection::ParameterValue;
 use crate::template::{JsonTemplate, Template, TemplateError};
 
@@ -97,11 +97,17 @@ impl Compiler<'_> {
     ) -> Option<T> {
         compiled
             .map_err(|e| {
-                self.problem_with_hint(
+                let problem = Diagnostic::at(
+                    self.path,
+                    (self.source, self.positions),
                     field,
                     e.to_string(),
-                    "templates are handlebars: `{{name}}`, `{{base64 name}}`",
                 )
+                .with_hint("templates are handlebars: `{{name}}`, `{{base64 name}}`");
+                self.problems.push(match &e.names {
+                    Some(name) => problem.at_template_reading(name),
+                    None => problem,
+                });
             })
             .ok()
     }
