@@ -127,11 +127,20 @@ pub struct NotJson {
 
 impl std::fmt::Display for NotJson {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the body is not JSON ({}); Content-Type: {:?}",
-            self.reason, self.content_type
-        )?;
+        if self.reason.starts_with("number out of range") {
+            // JSON's grammar has no bound; runner reads a number as a 64-bit float.
+            write!(
+                f,
+                "the body could not be read as JSON: it holds a number beyond ±1.7976931348623157e308, the largest runner reads ({}); Content-Type: {:?}",
+                self.reason, self.content_type
+            )?;
+        } else {
+            write!(
+                f,
+                "the body is not JSON ({}); Content-Type: {:?}",
+                self.reason, self.content_type
+            )?;
+        }
         if let Some(encoding) = &self.content_encoding {
             write!(
                 f,
@@ -304,4 +313,31 @@ fn converted(document: &Document<'_>, allowance: &budget::Allowance) -> Result<V
         .ok()
         .flatten()
         .ok_or(BodyError::TooLarge(budget::TooLarge))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NotJson;
+
+    #[test]
+    fn a_number_past_what_runner_reads_is_not_called_not_json() {
+        let not_json = |body: &str| NotJson {
+            reason: serde_json::from_str::<serde_json::Value>(body)
+                .expect_err("refused")
+                .to_string(),
+            content_type: "application/json".to_owned(),
+            content_encoding: None,
+            body: bytes::Bytes::new(),
+        };
+        let shown = not_json(r#"{"exp": 1e400}"#).to_string();
+        assert!(
+            shown.starts_with("the body could not be read as JSON: it holds a number beyond ±1.7976931348623157e308, the largest runner reads (number out of range at line 1 column"),
+            "{shown}"
+        );
+        let shown = not_json("<html>").to_string();
+        assert!(
+            shown.starts_with("the body is not JSON (expected value"),
+            "{shown}"
+        );
+    }
 }

@@ -49,6 +49,12 @@ impl<'de> Visitor<'de> for UniqueKeysVisitor {
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<UniqueKeys, E> {
         Ok(UniqueKeys)
     }
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<UniqueKeys, E> {
         Ok(UniqueKeys)
     }
@@ -94,6 +100,12 @@ impl<'de> Visitor<'de> for Key<'_> {
         self.visit_str(&v.to_string())
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        self.visit_str(&v.to_string())
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<String, E> {
+        self.visit_str(&v.to_string())
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<String, E> {
         self.visit_str(&v.to_string())
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {

@@ -345,6 +345,12 @@ impl<'de> Visitor<'de> for MarkerVisitor {
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
         Err(E::custom(MARKER))
     }
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
+        Err(E::custom(MARKER))
+    }
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
+        Err(E::custom(MARKER))
+    }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
         Err(E::custom(MARKER))
     }
@@ -440,6 +446,12 @@ impl<'de, L: Leaf> Visitor<'de> for Seek<'_, L> {
         Ok(())
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
         Ok(())
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {

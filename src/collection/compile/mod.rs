@@ -758,7 +758,17 @@ fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnosti
     let line_text = position
         .and_then(|(line, _)| source.lines().nth(line.saturating_sub(1)))
         .unwrap_or("");
-    let hint = if message.contains("unexpected end of stream") {
+    // An integer past 64 bits: serde names the visitor's expectations, not the reason.
+    let (message, beyond_64_bits) = match integer_beyond_64_bits(&message) {
+        Some(integer) => (
+            format!("`{integer}` is an integer beyond 64 bits (−9223372036854775808 to 18446744073709551615), which runner's values cannot hold exactly"),
+            Some(integer.to_owned()),
+        ),
+        None => (message, None),
+    };
+    let hint = if let Some(integer) = beyond_64_bits {
+        Some(format!("write `{integer}.0` to compare it with a number in a body (runner reads those beyond 64 bits as floating point, to 17 significant digits), or `\"{integer}\"` for text"))
+    } else if message.contains("unexpected end of stream") {
         Some("a quote, bracket or brace opened earlier is never closed".to_owned())
     } else if line_text.contains(": {{") || line_text.trim_start().starts_with("- {{") {
         Some("a value that starts with `{{` must be quoted in YAML: write `url: \"{{base_url}}/path\"`".to_owned())
@@ -784,6 +794,13 @@ fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnosti
         line_text: super::diagnostic::line_at(source, position),
         width: None,
     }
+}
+
+/// The integer of serde's "invalid type: integer `N` as u128, expected …" (or `i128`).
+fn integer_beyond_64_bits(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("invalid type: integer `")?;
+    let (integer, rest) = rest.split_once('`')?;
+    (rest.starts_with(" as u128") || rest.starts_with(" as i128")).then_some(integer)
 }
 
 /// The field a "`name` is null" message (from `spec::written`) names.
