@@ -110,6 +110,17 @@ pub enum TransportError {
         /// Why.
         reason: String,
     },
+    /// The server's answer is not HTTP/1.1 that runner can read: a status line, a header or
+    /// a head it refuses.
+    #[error("the response from {host}:{port} is not valid HTTP/1.1: {reason}")]
+    NotHttp {
+        /// The host.
+        host: String,
+        /// The port.
+        port: u16,
+        /// What is wrong, as a sentence.
+        reason: String,
+    },
     /// More redirects than `max_redirects`.
     #[error("stopped after {max} redirects, at {url} (raise `max_redirects`, or set `follow_redirects: false` to check a redirect itself)")]
     TooManyRedirects {
@@ -146,6 +157,9 @@ impl TransportError {
         let lower = chain.to_lowercase();
         if lower.contains("dns error") || lower.contains("failed to lookup address") {
             return TransportError::Dns { host };
+        }
+        if let Some(reason) = not_http(&error) {
+            return TransportError::NotHttp { host, port, reason };
         }
         // The decoder's own failure (a broken or cut compressed stream in a message that came
         // whole). reqwest marks every error met reading a body as a decode error, a cut
@@ -231,6 +245,46 @@ pub(super) fn closed_before_response(error: &reqwest::Error) -> bool {
         source = cause.source();
     }
     false
+}
+
+/// What is wrong with a response head hyper refused to parse, as a sentence: `None` when
+/// hyper's error among the causes is not one of parsing.
+fn not_http(error: &reqwest::Error) -> Option<String> {
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if let Some(hyper) = cause.downcast_ref::<hyper::Error>() {
+            if !(hyper.is_parse() || hyper.is_parse_too_large() || hyper.is_parse_status()) {
+                return None;
+            }
+            return Some(parse_reason(&hyper.to_string()));
+        }
+        source = cause.source();
+    }
+    None
+}
+
+/// hyper's words for a head it refused, as what the server did wrong.
+fn parse_reason(hyper: &str) -> String {
+    let sentence = match hyper {
+        "invalid HTTP version parsed" | "invalid HTTP version parsed (found HTTP2 preface)" => {
+            "its first line is not an HTTP/1.x status line (is the port serving HTTP?)"
+        }
+        "invalid HTTP status-code parsed" => "its status code is not three digits",
+        "message head is too large" => {
+            "its head is larger than runner reads (more than 100 headers, or more than 408 KiB of status line and headers)"
+        }
+        "invalid HTTP header parsed" => {
+            "a header holds a byte HTTP does not allow (a control character such as ESC in a value, or a space or colon out of place in a name)"
+        }
+        "invalid content-length parsed" => {
+            "its Content-Length is not a number, or it sends two that differ"
+        }
+        "unexpected transfer-encoding parsed" => {
+            "it has a Transfer-Encoding where none may be (a 1xx, 204 or 304 response)"
+        }
+        other => return other.to_owned(),
+    };
+    format!("{sentence} (hyper: {hyper})")
 }
 
 /// rustls's terse reasons, as sentences.

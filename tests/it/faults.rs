@@ -28,6 +28,8 @@ pub(crate) enum Fault {
     GzipCutByTheConnection,
     /// Sends a chunked body whose chunk size is not hexadecimal.
     BadChunk,
+    /// Sends a head that is not HTTP/1.1 (the bytes after `HTTP/1.1 200 OK\r\n`).
+    BadHead(&'static [u8]),
 }
 
 /// A gzip stream of a small JSON document.
@@ -87,6 +89,10 @@ pub(crate) fn fault_server(fault: Fault) -> SocketAddr {
                         );
                         let _ = stream.write_all(head.as_bytes());
                         let _ = stream.write_all(&body[..body.len() / 2]);
+                    }
+                    Fault::BadHead(head) => {
+                        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\n");
+                        let _ = stream.write_all(head);
                     }
                     Fault::BadChunk => {
                         let _ = stream.write_all(
@@ -156,8 +162,45 @@ fn garbage_instead_of_http_is_a_runtime_error() {
     runtime_error(
         &format!("http://{address}/"),
         &[],
-        &[&format!("request to {address} failed"), "invalid HTTP"],
+        &[
+            &format!("the response from {address} is not valid HTTP/1.1: its first line is not an HTTP/1.x status line (is the port serving HTTP?)"),
+        ],
     );
+}
+
+#[test]
+fn a_head_that_is_not_http_says_what_is_wrong_with_it() {
+    let many: &'static [u8] = Box::leak(
+        (0..150)
+            .map(|i| format!("x-h{i}: v\r\n"))
+            .chain(["content-length: 2\r\n\r\n{}".to_owned()])
+            .collect::<String>()
+            .into_bytes()
+            .into_boxed_slice(),
+    );
+    for (head, says) in [
+        (
+            &b"x-evil: \x1b[31mred\r\ncontent-length: 2\r\n\r\n{}"[..],
+            "a header holds a byte HTTP does not allow",
+        ),
+        (
+            b"content-length: 2\r\ncontent-length: 3\r\n\r\n{}",
+            "its Content-Length is not a number, or it sends two that differ",
+        ),
+        (
+            many,
+            "its head is larger than runner reads (more than 100 headers",
+        ),
+    ] {
+        let address = fault_server(Fault::BadHead(head));
+        runtime_error(
+            &format!("http://{address}/"),
+            &[],
+            &[&format!(
+                "the response from {address} is not valid HTTP/1.1: {says}"
+            )],
+        );
+    }
 }
 
 #[test]
