@@ -33,10 +33,16 @@ pub struct Received {
 pub const DECODED_ENCODINGS: &str = "gzip, deflate and br";
 
 /// A header's value as text, the one reading every check, capture and report uses: UTF-8 as
-/// it came (`filename="café.pdf"`), and a byte that is not UTF-8 (a Latin-1 `é`) as U+FFFD.
-/// A value is never taken for a missing header because of its bytes.
+/// it came (`filename="café.pdf"`); a value that is not UTF-8 byte for byte as Latin-1 (a
+/// Latin-1 `é`, `0xE9`, is `é`), as browsers (the Fetch standard's "isomorphic decode") and
+/// Node read every header value, so no byte is lost. A value is never taken for a missing
+/// header because of its bytes.
 pub fn header_text(value: &HeaderValue) -> Cow<'_, str> {
-    String::from_utf8_lossy(value.as_bytes())
+    let bytes = value.as_bytes();
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => Cow::Owned(bytes.iter().copied().map(char::from).collect()),
+    }
 }
 
 /// One redirect followed.
