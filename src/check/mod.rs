@@ -127,7 +127,13 @@ pub struct NotJson {
 
 impl std::fmt::Display for NotJson {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.reason.starts_with("number out of range") {
+        if self.reason.starts_with("recursion limit exceeded") {
+            write!(
+                f,
+                "the body could not be read as JSON: it nests lists and objects more than 128 levels deep, the most runner reads ({}); Content-Type: {:?}",
+                self.reason, self.content_type
+            )?;
+        } else if self.reason.starts_with("number out of range") {
             // JSON's grammar has no bound; runner reads a number as a 64-bit float.
             write!(
                 f,
@@ -320,7 +326,7 @@ mod tests {
     use super::NotJson;
 
     #[test]
-    fn a_number_past_what_runner_reads_is_not_called_not_json() {
+    fn json_past_what_runner_reads_is_not_called_not_json() {
         let not_json = |body: &str| NotJson {
             reason: serde_json::from_str::<serde_json::Value>(body)
                 .expect_err("refused")
@@ -332,6 +338,12 @@ mod tests {
         let shown = not_json(r#"{"exp": 1e400}"#).to_string();
         assert!(
             shown.starts_with("the body could not be read as JSON: it holds a number beyond ±1.7976931348623157e308, the largest runner reads (number out of range at line 1 column"),
+            "{shown}"
+        );
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let shown = not_json(&deep).to_string();
+        assert!(
+            shown.starts_with("the body could not be read as JSON: it nests lists and objects more than 128 levels deep, the most runner reads (recursion limit exceeded at line 1 column"),
             "{shown}"
         );
         let shown = not_json("<html>").to_string();
