@@ -1,6 +1,6 @@
 //! Expectations on a response: status, headers, JSONPath, body, JSON Schema, duration.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -88,12 +88,11 @@ pub struct JsonPathExpectation {
     pub count: Option<Predicate>,
 }
 
-/// A compiled JSON Schema, with the file it came from.
+/// A compiled JSON Schema, with where it came from.
 pub struct SchemaExpectation {
-    /// The schema file, as written (relative to the collection).
-    pub written: String,
-    /// The file's resolved path.
-    pub path: PathBuf,
+    /// What failures call it: `schema FILE` (the file as written, relative to the
+    /// collection), or `schema (inline)` for one written in place.
+    pub subject: String,
     /// The compiled validator.
     pub validator: jsonschema::Validator,
 }
@@ -260,26 +259,29 @@ impl SchemaExpectation {
         let text = std::fs::read_to_string(&path).map_err(|e| SchemaFileError::Unreadable {
             message: format!("cannot read schema file `{}`: {e}", path.display()),
         })?;
+        let what = format!("schema file `{}`", path.display());
+        let schema: Value = serde_json::from_str(&text).map_err(|e| SchemaFileError::Invalid {
+            message: format!("{what} is not JSON: {e}"),
+        })?;
+        Self::compile(&schema, &what, format!("schema {written}"))
+    }
+
+    /// Compiles a schema written in place in the collection.
+    pub fn inline(schema: &Value) -> Result<Self, SchemaFileError> {
+        Self::compile(schema, "the schema", "schema (inline)".to_owned())
+    }
+
+    /// Compiles `schema` (`what` names it in a problem; `subject` in a failure).
+    fn compile(schema: &Value, what: &str, subject: String) -> Result<Self, SchemaFileError> {
         let invalid = |message: String| SchemaFileError::Invalid { message };
-        let schema: Value = serde_json::from_str(&text)
-            .map_err(|e| invalid(format!("schema file `{}` is not JSON: {e}", path.display())))?;
-        if let Some(at) = super::schema_cycle::in_place_cycle(&schema) {
+        if let Some(at) = super::schema_cycle::in_place_cycle(schema) {
             return Err(invalid(format!(
-                "schema file `{}` refers back to itself at `{at}` without describing any value (a cycle of `$ref`s, `allOf`, `anyOf`, `oneOf` or `not`): no value could ever be checked against it; reach the schema again only under `properties` or `items`",
-                path.display()
+                "{what} refers back to itself at `{at}` without describing any value (a cycle of `$ref`s, `allOf`, `anyOf`, `oneOf` or `not`): no value could ever be checked against it; reach the schema again only under `properties` or `items`"
             )));
         }
-        let validator = jsonschema::validator_for(&schema).map_err(|e| {
-            invalid(format!(
-                "schema file `{}` is not a valid JSON Schema: {e}",
-                path.display()
-            ))
-        })?;
-        Ok(SchemaExpectation {
-            written: written.to_owned(),
-            path,
-            validator,
-        })
+        let validator = jsonschema::validator_for(schema)
+            .map_err(|e| invalid(format!("{what} is not a valid JSON Schema: {e}")))?;
+        Ok(SchemaExpectation { subject, validator })
     }
 }
 
@@ -368,7 +370,7 @@ impl Expectations {
                         let at = error.instance_path.to_string();
                         failures.push(Failure::new(
                             ["expect", "schema"],
-                            format!("schema {}", schema.written),
+                            schema.subject.clone(),
                             format!(
                                 "the body to match the schema at `{}`",
                                 if at.is_empty() { "/" } else { &at }
@@ -379,7 +381,7 @@ impl Expectations {
                 }
                 Err(not_json) => failures.push(Failure::new(
                     ["expect", "schema"],
-                    format!("schema {}", schema.written),
+                    schema.subject.clone(),
                     "a JSON body",
                     not_json.describe(operands.redactor),
                 )),

@@ -222,7 +222,13 @@ fn header(name: &str, predicate: &Value) -> Result<Vec<String>, String> {
 }
 
 fn schema(spec: &Value, cx: &mut Context<'_>) -> Result<Vec<String>, String> {
-    let file = spec.as_str().ok_or("a schema that is not a file name")?;
+    // A schema written in place goes as it is.
+    if spec.is_object() {
+        return Ok(vec![format!("pm.response.to.have.jsonSchema({spec});")]);
+    }
+    let file = spec
+        .as_str()
+        .ok_or("a schema that is neither a file name nor a map")?;
     let path = cx.base.join(file);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read the schema {}: {e}", path.display()))?;

@@ -15,6 +15,7 @@ use super::body::{GraphqlSpec, MultipartPartSpec};
 use super::capture::CaptureSpec;
 use super::duration::DurationText;
 use super::predicate::{PredicateSpec, StatusSpec};
+use super::schema_spec::SchemaSpec;
 use super::snapshot::SnapshotSpec;
 use super::written::Text;
 
@@ -590,9 +591,10 @@ pub struct ExpectSpec {
     /// A predicate on the body text.
     #[serde(default)]
     pub body: Option<PredicateSpec>,
-    /// A JSON Schema file, relative to the collection, that the JSON body must satisfy.
+    /// A JSON Schema the JSON body must satisfy: the path of a schema file, relative to the
+    /// collection, or the schema written in place.
     #[serde(default)]
-    pub schema: Option<String>,
+    pub schema: Option<SchemaSpec>,
     /// A predicate on the response time, e.g. `{ lt: 2s }`.
     #[serde(default)]
     pub duration: Option<PredicateSpec>,

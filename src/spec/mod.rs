@@ -14,6 +14,7 @@ pub mod load;
 pub mod map;
 pub mod predicate;
 pub mod schema;
+pub mod schema_spec;
 pub mod size;
 pub mod snapshot;
 pub mod text;

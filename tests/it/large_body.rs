@@ -202,9 +202,14 @@ fn a_body_broken_where_no_path_looks_still_fails_with_the_parser_s_message() {
         );
         let output = runner(["run".as_ref(), path.as_os_str()]);
         assert_eq!(output.code, 1, "{route}: {output:?}");
+        // JSON's grammar has no bound on a number: one past what runner reads is named so.
+        let not_json = match route {
+            "out-of-range" => "the body could not be read as JSON: it holds a number beyond ±1.7976931348623157e308, the largest runner reads",
+            _ => "the body is not JSON",
+        };
         for line in [
-            format!("$.items[0].id: expected a JSON body, got the body is not JSON ({reason})"),
-            format!("capture total: expected a value, got the body is not JSON ({reason})"),
+            format!("$.items[0].id: expected a JSON body, got {not_json} ({reason})"),
+            format!("capture total: expected a value, got {not_json} ({reason})"),
         ] {
             assert!(output.stdout.contains(&line), "{line}\n{}", output.stdout);
         }

@@ -1394,15 +1394,8 @@ steps:
         "{{prefix}}": { lt: 3, length: 1 }
 "#;
 
-/// runner's failure messages, and Locust's for the same step, say the same things.
-#[test]
-fn locust_failures_carry_runners_messages() {
-    let Some(locust) = locust() else { return };
-    let (_fixture, path) = fixture(&[
-        ("messages.yaml", MESSAGES),
-        (
-            "echo.schema.json",
-            r#"{
+/// The schema of [`MESSAGES`]' step, as its file holds it.
+const ECHO_SCHEMA: &str = r#"{
   "type": "object",
   "required": ["method", "missing"],
   "properties": {
@@ -1411,8 +1404,33 @@ fn locust_failures_carry_runners_messages() {
     "text": { "type": "string", "minLength": 3 },
     "headers": { "type": "object", "additionalProperties": { "type": "string", "pattern": "^z" } }
   }
-}"#,
-        ),
+}"#;
+
+/// runner's failure messages, and Locust's for the same step, say the same things.
+#[test]
+fn locust_failures_carry_runners_messages() {
+    let Some(locust) = locust() else { return };
+    same_failures_under_locust(&locust, MESSAGES);
+}
+
+/// The same with the schema written in place (`schema (inline)` in both).
+#[test]
+fn locust_failures_of_a_schema_written_in_place_carry_runners_messages() {
+    let Some(locust) = locust() else { return };
+    let inline = MESSAGES.replace(
+        "schema: echo.schema.json",
+        &format!("schema: {}", ECHO_SCHEMA.replace('\n', " ")),
+    );
+    assert_ne!(inline, MESSAGES);
+    same_failures_under_locust(&locust, &inline);
+}
+
+/// Runs `collection` (one failing step) with `runner run` and `runner load`, and checks that
+/// Locust's failure says everything runner's does.
+fn same_failures_under_locust(locust: &str, collection: &str) {
+    let (_fixture, path) = fixture(&[
+        ("messages.yaml", collection),
+        ("echo.schema.json", ECHO_SCHEMA),
     ]);
     let run = runner_with_env(
         [
@@ -1437,7 +1455,7 @@ fn locust_failures_carry_runners_messages() {
             "-t".as_ref(),
             "30s".as_ref(),
         ],
-        &[("RUNNER_LOCUST", &locust)],
+        &[("RUNNER_LOCUST", locust)],
     );
     assert_eq!(load.code, 1, "{load:?}");
     let message = load

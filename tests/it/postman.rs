@@ -539,6 +539,39 @@ fn export_keeps_the_body_of_a_get() {
     );
 }
 
+/// A schema written in place is exported as Postman's `jsonSchema` test of it, as a
+/// file's is; and imported back in place when the import writes to standard output.
+#[test]
+fn a_schema_written_in_place_round_trips_through_postman() {
+    let dir = Fixture::new();
+    let yaml = dir.file(
+        "inline.yaml",
+        "name: inline\nsteps:\n  - name: List\n    request: { url: \"http://127.0.0.1:9/items\" }\n    expect:\n      schema: { type: array, items: { required: [id] } }\n",
+    );
+    let output = runner(["export".as_ref(), "postman".as_ref(), yaml.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        !output.stderr.contains("not translated"),
+        "{}",
+        output.stderr
+    );
+    let exported: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
+    let script = exported["item"][0]["event"][0]["script"]["exec"].to_string();
+    assert!(
+        script.contains(r#"pm.response.to.have.jsonSchema({\"type\":\"array\",\"items\":{\"required\":[\"id\"]}});"#),
+        "{script}"
+    );
+    let postman = dir.file("inline.postman.json", &output.stdout);
+    let back = runner(["import".as_ref(), "postman".as_ref(), postman.as_os_str()]);
+    assert_eq!(back.code, 0, "{back:?}");
+    assert!(
+        back.stdout
+            .contains("schema: { type: array, items: { required: [id] } }"),
+        "{}",
+        back.stdout
+    );
+}
+
 /// Issue 19, item 6: a UTF-8 byte-order mark and a collection without `info` (newman's own
 /// fixtures) import; a v1 collection is refused with the way to convert it.
 #[test]

@@ -101,6 +101,52 @@ fn secrets_never_appear_even_with_full_verbosity() {
 }
 
 #[test]
+fn a_schema_written_in_place_checks_the_body_and_is_checked_when_loaded() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "inline.yaml",
+        r#"
+name: Inline schemas
+steps:
+  - name: Fits
+    request: { url: "{{SERVER}}/items", headers: { Authorization: "Bearer tok-9f8e7d6c5b4a" } }
+    expect:
+      schema: { type: array, items: { type: object, required: [id, name] } }
+  - name: Does not fit
+    request: { url: "{{SERVER}}/items", headers: { Authorization: "Bearer tok-9f8e7d6c5b4a" } }
+    expect:
+      schema:
+        type: array
+        items: { required: [missing] }
+"#,
+    );
+    let output = runner(["run".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(output.stdout.contains("✓ Fits"), "{}", output.stdout);
+    assert!(
+        output.stdout.contains(
+            "schema (inline): expected the body to match the schema at `/0`, got \"missing\" is a required property"
+        ),
+        "{}",
+        output.stdout
+    );
+    let broken = fixture.file(
+        "broken.yaml",
+        "name: b\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:9/\" }\n    expect:\n      schema: { type: 5 }\n",
+    );
+    let output = runner(["validate".as_ref(), broken.as_os_str()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("the schema is not a valid JSON Schema")
+            && output.stderr.contains("broken.yaml:6:15"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
 fn a_failed_expectation_exits_1_and_shows_expected_and_actual() {
     let fixture = Fixture::new();
     let path = fixture.file(

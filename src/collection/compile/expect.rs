@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::spec::map::Map;
+use crate::spec::schema_spec::SchemaSpec;
 use regex::Regex;
 use serde_json::Value;
 
@@ -126,24 +127,27 @@ impl Compiler<'_> {
             .and_then(|p| self.predicate(p, Subject::Duration, false, &field.key("duration")))
             .map(|(p, _)| p);
         let base = self.path.parent().unwrap_or(Path::new("."));
-        let schema =
-            spec.schema
-                .as_ref()
-                .and_then(|written| match SchemaExpectation::load(base, written) {
-                    Ok(schema) => Some(schema),
-                    Err(error @ SchemaFileError::Unreadable { .. }) => {
-                        self.problem_with_hint(
-                            &field.key("schema"),
-                            error.to_string(),
-                            "the path is relative to the collection file",
-                        );
-                        None
-                    }
-                    Err(error @ SchemaFileError::Invalid { .. }) => {
-                        self.problem(&field.key("schema"), error.to_string());
-                        None
-                    }
-                });
+        let schema = spec.schema.as_ref().and_then(|written| {
+            let compiled = match written {
+                SchemaSpec::File(path) => SchemaExpectation::load(base, path),
+                SchemaSpec::Inline(schema) => SchemaExpectation::inline(schema),
+            };
+            match compiled {
+                Ok(schema) => Some(schema),
+                Err(error @ SchemaFileError::Unreadable { .. }) => {
+                    self.problem_with_hint(
+                        &field.key("schema"),
+                        error.to_string(),
+                        "the path is relative to the collection file",
+                    );
+                    None
+                }
+                Err(error @ SchemaFileError::Invalid { .. }) => {
+                    self.problem(&field.key("schema"), error.to_string());
+                    None
+                }
+            }
+        });
         let values = if spec.values.is_empty() {
             Vec::new()
         } else {

@@ -1159,12 +1159,13 @@ def check_expect(expect, received, check, default_status, pages=False):
             failures.append(Failure("body", m.expected, m.actual))
     if "schema" in expect:
         written = expect["schema"]
+        subject = "schema (inline)" if written.startswith("(inline) ") else "schema " + written
         try:
             document = received.json()
             for at, message in schema_errors(SCHEMAS[written], document)[:5]:
-                failures.append(Failure("schema " + written, "the body to match the schema at `%s`" % (at or "/"), check.secrets.mask(message)))
+                failures.append(Failure(subject, "the body to match the schema at `%s`" % (at or "/"), check.secrets.mask(message)))
         except NotJson as error:
-            failures.append(Failure("schema " + written, "a JSON body", error.describe(check.secrets)))
+            failures.append(Failure(subject, "a JSON body", error.describe(check.secrets)))
     if "url" in expect:
         try:
             check.predicate(expect["url"], received.url, "text")

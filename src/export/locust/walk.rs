@@ -582,8 +582,17 @@ impl Walker {
             self.check_templates(Some(&json!(source)), item, &format!("{place}.values"));
             self.predicate(predicate, item, &format!("{place}.values"));
         }
-        if let Some(Value::String(written)) = expect.get("schema") {
-            self.schema(written, item, &format!("{place}.schema"));
+        match expect.get("schema") {
+            Some(Value::String(written)) => self.schema(written, item, &format!("{place}.schema")),
+            // A schema written in place: kept under a name of its own (`(inline)` and its
+            // JSON, which the runtime shows as `schema (inline)`), as a file's is under its
+            // path.
+            Some(schema @ Value::Object(_)) => {
+                let name = format!("(inline) {schema}");
+                self.known_schema(&name, schema.clone(), item, &format!("{place}.schema"));
+                out.insert("schema".into(), Value::String(name));
+            }
+            _ => {}
         }
         self.runner_only_checks(&mut out, item, place);
         out.remove("description");
@@ -682,6 +691,11 @@ impl Walker {
             self.schemas.insert(written.to_owned(), json!(false));
             return;
         };
+        self.known_schema(written, schema, item, place);
+    }
+
+    /// Keeps `schema` under `name`, saying which of its keywords the runtime does not check.
+    fn known_schema(&mut self, name: &str, schema: Value, item: &str, place: &str) {
         let mut unknown = Vec::new();
         schema_keywords(&schema, &mut unknown);
         if !unknown.is_empty() {
@@ -689,12 +703,12 @@ impl Walker {
                 item,
                 place,
                 format!(
-                    "the schema `{written}` uses keywords the locustfile does not check: {}",
+                    "the schema `{name}` uses keywords the locustfile does not check: {}",
                     unknown.join(", ")
                 ),
             );
         }
-        self.schemas.insert(written.to_owned(), schema);
+        self.schemas.insert(name.to_owned(), schema);
     }
 
     fn embed(&mut self, written: &str, item: &str, place: &str) {
