@@ -235,45 +235,52 @@ impl StatusMatcher {
     }
 }
 
-/// Why `expect.schema`'s file cannot serve.
+/// Why `expect.schema` cannot serve: its file cannot be read, or the schema is not one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SchemaFileError {
+pub enum SchemaExpectationError {
     /// The file cannot be read (missing, a directory…).
     #[error("{message}")]
     Unreadable {
         /// What happened, naming the file.
         message: String,
     },
-    /// The file was read, but is not a JSON Schema one can check values against.
+    /// The schema (read from its file, or written in place) is not a JSON Schema one can
+    /// check values against.
     #[error("{message}")]
     Invalid {
-        /// What is wrong, naming the file.
+        /// What is wrong, naming the file or saying "the schema".
         message: String,
     },
 }
 
 impl SchemaExpectation {
     /// Reads and compiles the schema file `written`, relative to `base`.
-    pub fn load(base: &Path, written: &str) -> Result<Self, SchemaFileError> {
+    pub fn load(base: &Path, written: &str) -> Result<Self, SchemaExpectationError> {
         let path = base.join(written);
-        let text = std::fs::read_to_string(&path).map_err(|e| SchemaFileError::Unreadable {
-            message: format!("cannot read schema file `{}`: {e}", path.display()),
-        })?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| SchemaExpectationError::Unreadable {
+                message: format!("cannot read schema file `{}`: {e}", path.display()),
+            })?;
         let what = format!("schema file `{}`", path.display());
-        let schema: Value = serde_json::from_str(&text).map_err(|e| SchemaFileError::Invalid {
-            message: format!("{what} is not JSON: {e}"),
-        })?;
+        let schema: Value =
+            serde_json::from_str(&text).map_err(|e| SchemaExpectationError::Invalid {
+                message: format!("{what} is not JSON: {e}"),
+            })?;
         Self::compile(&schema, &what, format!("schema {written}"))
     }
 
     /// Compiles a schema written in place in the collection.
-    pub fn inline(schema: &Value) -> Result<Self, SchemaFileError> {
+    pub fn inline(schema: &Value) -> Result<Self, SchemaExpectationError> {
         Self::compile(schema, "the schema", "schema (inline)".to_owned())
     }
 
     /// Compiles `schema` (`what` names it in a problem; `subject` in a failure).
-    fn compile(schema: &Value, what: &str, subject: String) -> Result<Self, SchemaFileError> {
-        let invalid = |message: String| SchemaFileError::Invalid { message };
+    fn compile(
+        schema: &Value,
+        what: &str,
+        subject: String,
+    ) -> Result<Self, SchemaExpectationError> {
+        let invalid = |message: String| SchemaExpectationError::Invalid { message };
         if let Some(at) = super::schema_cycle::in_place_cycle(schema) {
             return Err(invalid(format!(
                 "{what} refers back to itself at `{at}` without describing any value (a cycle of `$ref`s, `allOf`, `anyOf`, `oneOf` or `not`): no value could ever be checked against it; reach the schema again only under `properties` or `items`"

@@ -140,6 +140,12 @@ impl std::fmt::Display for NotJson {
                 "the body could not be read as JSON: it holds a number beyond ±1.7976931348623157e308, the largest runner reads ({}); Content-Type: {:?}",
                 self.reason, self.content_type
             )?;
+        } else if self.is_utf16() {
+            write!(
+                f,
+                "the body is not JSON: it is UTF-16 text, and runner reads JSON as UTF-8, as RFC 8259 asks and browsers do ({}); Content-Type: {:?}",
+                self.reason, self.content_type
+            )?;
         } else {
             write!(
                 f,
@@ -163,6 +169,16 @@ impl std::fmt::Display for NotJson {
 const BODY_START: usize = 60;
 
 impl NotJson {
+    /// Whether the body is UTF-16: it starts with UTF-16's byte order mark, or with an ASCII
+    /// character and a NUL byte (either way round).
+    fn is_utf16(&self) -> bool {
+        match self.body.as_ref() {
+            [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => true,
+            [a, 0, ..] | [0, a, ..] => a.is_ascii_graphic() || a.is_ascii_whitespace(),
+            _ => false,
+        }
+    }
+
     /// The problem as a sentence with the start of the body, masked before it is cut.
     pub fn describe(&self, redactor: &Redactor) -> String {
         format!(
@@ -345,6 +361,18 @@ mod tests {
         assert!(
             shown.starts_with("the body could not be read as JSON: it nests lists and objects more than 128 levels deep, the most runner reads (recursion limit exceeded at line 1 column"),
             "{shown}"
+        );
+        let utf16: Vec<u8> = "\u{feff}{\"a\": 1}"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let mut as_utf16 = not_json("\u{feff}{}");
+        as_utf16.body = bytes::Bytes::from(utf16);
+        assert!(
+            as_utf16.to_string().starts_with(
+                "the body is not JSON: it is UTF-16 text, and runner reads JSON as UTF-8"
+            ),
+            "{as_utf16}"
         );
         let shown = not_json("<html>").to_string();
         assert!(

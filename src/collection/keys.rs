@@ -184,7 +184,7 @@ impl Walk<'_> {
 
 /// The 1-based line and column of `key:` written last before the 1-based `value` position
 /// (on its line or the few before it, for a block value).
-pub(super) fn key_before(source: &str, value: (usize, usize), key: &str) -> Option<(usize, usize)> {
+pub(crate) fn key_before(source: &str, value: (usize, usize), key: &str) -> Option<(usize, usize)> {
     let lines: Vec<&str> = source.lines().collect();
     let first = value.0.saturating_sub(4).max(1);
     (first..=value.0).rev().find_map(|number| {

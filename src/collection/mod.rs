@@ -6,7 +6,7 @@ pub mod diagnostic;
 mod duplicates;
 #[cfg(test)]
 mod edits;
-mod keys;
+pub(crate) mod keys;
 pub mod locate;
 mod outline;
 mod queries;

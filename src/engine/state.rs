@@ -104,7 +104,15 @@ impl<'a> Run<'a> {
         loop {
             path.0.pop()?;
             if let Some(position) = source.positions.locate(source.text, &path) {
-                return Some(found(position));
+                // A map is marked at its key (`expect:`), not at the first field in it,
+                // which the problem is not about.
+                let key = match path.0.last() {
+                    Some(crate::collection::locate::Segment::Key(key)) => {
+                        crate::collection::keys::key_before(source.text, position, key)
+                    }
+                    _ => None,
+                };
+                return Some(found(key.unwrap_or(position)));
             }
         }
     }

@@ -147,6 +147,26 @@ steps:
 }
 
 #[test]
+fn a_check_that_is_not_written_is_marked_at_the_key_holding_the_step_s_checks() {
+    // No `expect.status`: the status check is runner's own, marked at `expect:`, not at the
+    // first check written in it.
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "unwritten.yaml",
+        "name: u\nsteps:\n  - name: Unauthorised\n    request: { url: \"{{SERVER}}/items\" }\n    expect:\n      jsonpath:\n        $.message: Unauthorized\n",
+    );
+    let output = runner(["run".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let at = format!("--> {}:5:5\n", path.display());
+    let marked = "5 |     expect:\n          |     ^^^^^^";
+    assert!(
+        output.stdout.contains(&at) && output.stdout.contains(marked),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
 fn a_failed_expectation_exits_1_and_shows_expected_and_actual() {
     let fixture = Fixture::new();
     let path = fixture.file(

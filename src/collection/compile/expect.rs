@@ -11,8 +11,8 @@ use super::templates::record;
 use super::{is_identifier, Compiler};
 use crate::check::capture::{Capture, CaptureSource};
 use crate::check::expect::{
-    CookieExpectation, Expectations, JsonPathExpectation, SchemaExpectation, SchemaFileError,
-    StatusMatcher,
+    CookieExpectation, Expectations, JsonPathExpectation, SchemaExpectation,
+    SchemaExpectationError, StatusMatcher,
 };
 use crate::check::jsonpath::JsonPath;
 use crate::check::predicate::{Predicate, Subject};
@@ -134,7 +134,7 @@ impl Compiler<'_> {
             };
             match compiled {
                 Ok(schema) => Some(schema),
-                Err(error @ SchemaFileError::Unreadable { .. }) => {
+                Err(error @ SchemaExpectationError::Unreadable { .. }) => {
                     self.problem_with_hint(
                         &field.key("schema"),
                         error.to_string(),
@@ -142,7 +142,7 @@ impl Compiler<'_> {
                     );
                     None
                 }
-                Err(error @ SchemaFileError::Invalid { .. }) => {
+                Err(error @ SchemaExpectationError::Invalid { .. }) => {
                     self.problem(&field.key("schema"), error.to_string());
                     None
                 }
