@@ -127,32 +127,22 @@ pub struct NotJson {
 
 impl std::fmt::Display for NotJson {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.reason.starts_with("recursion limit exceeded") {
-            write!(
-                f,
-                "the body could not be read as JSON: it nests lists and objects more than 128 levels deep, the most runner reads ({}); Content-Type: {:?}",
-                self.reason, self.content_type
-            )?;
+        // JSON's grammar bounds neither nesting nor numbers: a body past runner's bounds is
+        // JSON that runner does not read, and says so.
+        let what = if self.reason.starts_with("recursion limit exceeded") {
+            "the body could not be read as JSON: it nests lists and objects more than 128 levels deep, the most runner reads"
         } else if self.reason.starts_with("number out of range") {
-            // JSON's grammar has no bound; runner reads a number as a 64-bit float.
-            write!(
-                f,
-                "the body could not be read as JSON: it holds a number beyond ±1.7976931348623157e308, the largest runner reads ({}); Content-Type: {:?}",
-                self.reason, self.content_type
-            )?;
+            "the body could not be read as JSON: it holds a number beyond ±1.7976931348623157e308, the largest runner reads"
         } else if self.is_utf16() {
-            write!(
-                f,
-                "the body is not JSON: it is UTF-16 text, and runner reads JSON as UTF-8, as RFC 8259 asks and browsers do ({}); Content-Type: {:?}",
-                self.reason, self.content_type
-            )?;
+            "the body is not JSON: it is UTF-16 text, and runner reads JSON as UTF-8, as RFC 8259 asks and browsers do"
         } else {
-            write!(
-                f,
-                "the body is not JSON ({}); Content-Type: {:?}",
-                self.reason, self.content_type
-            )?;
-        }
+            "the body is not JSON"
+        };
+        write!(
+            f,
+            "{what} ({}); Content-Type: {:?}",
+            self.reason, self.content_type
+        )?;
         if let Some(encoding) = &self.content_encoding {
             write!(
                 f,
