@@ -98,15 +98,25 @@ fn quoted_end(chars: &[char], quote: char) -> usize {
 /// The width of the flow collection at the start of `chars`, to its closing bracket; to the
 /// end of the line when it does not close on it.
 fn flow_end(chars: &[char]) -> usize {
-    let mut depth = 0usize;
+    match brackets(chars, true) {
+        (end, 0) => end,
+        (end, _) => trimmed_len(&chars[..end]),
+    }
+}
+
+/// Reads `chars` counting the brackets open (quoted scalars and a comment aside): where it
+/// stopped — after the bracket that closes the first one, when `to_close`, else at the end
+/// or the comment — and how many are open there.
+fn brackets(chars: &[char], to_close: bool) -> (usize, i32) {
+    let mut depth = 0i32;
     let mut i = 0;
     while i < chars.len() {
         match chars[i] {
             '{' | '[' => depth += 1,
             '}' | ']' => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return i + 1;
+                depth -= 1;
+                if to_close && depth <= 0 {
+                    return (i + 1, 0);
                 }
             }
             quote @ ('"' | '\'') => {
@@ -118,7 +128,7 @@ fn flow_end(chars: &[char]) -> usize {
         }
         i += 1;
     }
-    trimmed_len(&chars[..i])
+    (i, depth)
 }
 
 /// The width of the plain scalar at the start of `chars`.
@@ -142,22 +152,7 @@ fn plain_end(chars: &[char], in_flow: bool) -> usize {
 
 /// Whether the text before a token leaves a flow collection open.
 fn in_flow(before: &[char]) -> bool {
-    let mut depth = 0i32;
-    let mut i = 0;
-    while i < before.len() {
-        match before[i] {
-            '{' | '[' => depth += 1,
-            '}' | ']' => depth -= 1,
-            quote @ ('"' | '\'') => {
-                i += quoted_end(&before[i..], quote);
-                continue;
-            }
-            '#' if i > 0 && before[i - 1].is_whitespace() => break,
-            _ => {}
-        }
-        i += 1;
-    }
-    depth > 0
+    brackets(before, false).1 > 0
 }
 
 /// The length of `chars` without the blanks at its end.
