@@ -745,15 +745,27 @@ fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnosti
     let holder = field
         .as_deref()
         .map_or(Some(FieldPath::default()), parse_path);
-    let (position, field) = match (null_field(&message), holder) {
+    let (position, field, message) = match (null_field(&message), holder) {
         (Some(name), Some(at)) => {
             let at = at.key(name.to_owned());
             match super::locate::locate(source, &at) {
-                Some(exact) => (Some(exact), Some(at.to_string())),
-                None => (position, field),
+                Some(exact) => (Some(exact), Some(at.to_string()), message),
+                None => (position, field, message),
             }
         }
-        _ => (position, field),
+        // A null header or cookie value: at its map, which has no name for it; placed at
+        // the first null entry of that map, and named.
+        (None, Some(map)) if message.starts_with(NULL_MAP_VALUE) => {
+            match null_entry(source, &map) {
+                Some((key, exact)) => (
+                    Some(exact),
+                    Some(map.key(key.clone()).to_string()),
+                    message.replacen(NULL_MAP_VALUE, &format!("the value of `{key}`"), 1),
+                ),
+                None => (position, field, message),
+            }
+        }
+        _ => (position, field, message),
     };
     let line_text = position
         .and_then(|(line, _)| source.lines().nth(line.saturating_sub(1)))
@@ -801,6 +813,31 @@ fn integer_beyond_64_bits(message: &str) -> Option<&str> {
     let rest = message.strip_prefix("invalid type: integer `")?;
     let (integer, rest) = rest.split_once('`')?;
     (rest.starts_with(" as u128") || rest.starts_with(" as i128")).then_some(integer)
+}
+
+/// How `spec::written` names a header's or cookie's value that is null (its map knows no
+/// key).
+const NULL_MAP_VALUE: &str = "a header's or a cookie's value";
+
+/// The first key of the map at `map` in `source` whose value is null, and where that key is
+/// written.
+fn null_entry(source: &str, map: &FieldPath) -> Option<(String, (usize, usize))> {
+    use crate::collection::locate::Segment;
+    let document: serde_yaml::Value = serde_yaml::from_str(source).ok()?;
+    let mut node = &document;
+    for segment in &map.0 {
+        node = match segment {
+            Segment::Key(key) => node.get(key.as_ref())?,
+            Segment::Index(index) => node.get(*index)?,
+        };
+    }
+    let key = node
+        .as_mapping()?
+        .iter()
+        .find_map(|(key, value)| value.is_null().then(|| key.as_str().map(str::to_owned))?)?;
+    let value = super::locate::locate(source, &map.key(key.clone()))?;
+    let at = super::keys::key_before(source, value, &key).unwrap_or(value);
+    Some((key, at))
 }
 
 /// The field a "`name` is null" message (from `spec::written`) names.
