@@ -76,10 +76,14 @@ impl std::ops::Deref for Text {
     }
 }
 
+/// What the message about a null [`Text`] calls it: its map's key is not known where it is
+/// read, so the loader names and places it (`compile::yaml_error`).
+pub const NULL_MAP_VALUE: &str = "a header's or a cookie's value";
+
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
-            .deserialize_option(RequiredText("a header's or a cookie's value"))
+            .deserialize_option(RequiredText(NULL_MAP_VALUE))
             .map(Text)
     }
 }

@@ -28,6 +28,7 @@ use super::{
 use crate::check::expect::StatusMatcher;
 use crate::check::jsonpath::JsonPath;
 use crate::spec::collection::{CollectionSpec, EnvironmentSpec, ParameterValue, StepSpec};
+use crate::spec::written::NULL_MAP_VALUE;
 use crate::template::{Template, Templates};
 
 /// Compiles `source`, read from `path`: the collection (when its YAML has the format's
@@ -814,10 +815,6 @@ fn integer_beyond_64_bits(message: &str) -> Option<&str> {
     let (integer, rest) = rest.split_once('`')?;
     (rest.starts_with(" as u128") || rest.starts_with(" as i128")).then_some(integer)
 }
-
-/// How `spec::written` names a header's or cookie's value that is null (its map knows no
-/// key).
-const NULL_MAP_VALUE: &str = "a header's or a cookie's value";
 
 /// The first key of the map at `map` in `source` whose value is null, and where that key is
 /// written.
