@@ -569,6 +569,10 @@ async fn wait_for(mut command: Command) -> (std::io::Result<std::process::ExitSt
     #[cfg(unix)]
     let mut terminate =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    // One listener for the whole wait: a Ctrl-C that came between two listeners (one made on
+    // each turn of the loop) was lost, and Locust ran on to its end.
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
     let mut signalled = None;
     let mut deadline: Option<std::time::Instant> = None;
     loop {
@@ -597,7 +601,7 @@ async fn wait_for(mut command: Command) -> (std::io::Result<std::process::ExitSt
         let terminated = std::future::pending::<Option<()>>();
         tokio::select! {
             () = tokio::time::sleep(std::time::Duration::from_millis(100)) => {}
-            _ = tokio::signal::ctrl_c() => {
+            _ = &mut interrupt, if signalled.is_none() => {
                 signalled = Some(exit_code::INTERRUPTED);
                 signal_group(child.id(), "INT");
             }
