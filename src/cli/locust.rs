@@ -562,16 +562,24 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
 async fn wait_for(mut command: Command) -> (std::io::Result<std::process::ExitStatus>, Option<u8>) {
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    // The listeners are made before Locust starts, and serve the whole wait: one made on each
+    // turn of the loop dropped a signal that came between two. Made first, they also give
+    // runner a handler for SIGINT and SIGTERM, which Locust starts without (a handler is not
+    // inherited across exec; an ignored signal is — as in a script's background job — and
+    // then Locust would not stop on SIGINT).
+    #[cfg(unix)]
+    let mut interrupt =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    #[cfg(unix)]
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(e) => return (Err(e), None),
     };
-    #[cfg(unix)]
-    let mut terminate =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    // One listener for the whole wait: a Ctrl-C that came between two listeners (one made on
-    // each turn of the loop) was lost, and Locust ran on to its end.
+    #[cfg(not(unix))]
     let interrupt = tokio::signal::ctrl_c();
+    #[cfg(not(unix))]
     tokio::pin!(interrupt);
     let mut signalled = None;
     let mut deadline: Option<std::time::Instant> = None;
@@ -599,9 +607,18 @@ async fn wait_for(mut command: Command) -> (std::io::Result<std::process::ExitSt
         };
         #[cfg(not(unix))]
         let terminated = std::future::pending::<Option<()>>();
+        #[cfg(unix)]
+        let interrupted = async {
+            match interrupt.as_mut() {
+                Some(signal) => signal.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let interrupted = async { (&mut interrupt).await.ok() };
         tokio::select! {
             () = tokio::time::sleep(std::time::Duration::from_millis(100)) => {}
-            _ = &mut interrupt, if signalled.is_none() => {
+            _ = interrupted, if signalled.is_none() => {
                 signalled = Some(exit_code::INTERRUPTED);
                 signal_group(child.id(), "INT");
             }
