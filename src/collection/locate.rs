@@ -134,11 +134,23 @@ enum Frame {
         path: Option<Vec<Segment>>,
         /// The key read, awaiting its value: `Some(None)` for a key that is not a scalar.
         key: Option<Option<Segment>>,
+        /// Written in flow style (`{ … }`).
+        flow: bool,
     },
     Seq {
         path: Option<Vec<Segment>>,
         next: usize,
+        /// Written in flow style (`[ … ]`).
+        flow: bool,
     },
+}
+
+impl Frame {
+    fn flow(&self) -> bool {
+        match self {
+            Frame::Map { flow, .. } | Frame::Seq { flow, .. } => *flow,
+        }
+    }
 }
 
 impl Index {
@@ -178,6 +190,65 @@ impl Index {
                 (line, at)
             } else {
                 (line, column)
+            }
+        };
+        // The characters of `source` from 1-based (`line`, `column`) on, each with its
+        // position.
+        let from = |line: usize, column: usize| {
+            let start = line
+                .checked_sub(1)
+                .and_then(|l| line_starts.get(l))
+                .copied()
+                .unwrap_or(source.len());
+            let mut position = (line, column);
+            source
+                .get(start..)
+                .unwrap_or("")
+                .chars()
+                .skip(column.saturating_sub(1))
+                .map(move |c| {
+                    let at = position;
+                    position = if c == '\n' {
+                        (position.0 + 1, 1)
+                    } else {
+                        (position.0, position.1 + 1)
+                    };
+                    (c, at)
+                })
+        };
+        // An empty value (`key:` and nothing, `- ` and nothing): serde (libyaml) places it
+        // just after its `:` or `-` in block style, and at the token after the `:` in a flow
+        // map (`{ a: , b: 1 }`: at the `,`); the parser at the `:` or after the blanks.
+        let empty_value = |line: usize, column: usize, in_flow_map: bool| -> (usize, usize) {
+            let mut chars = from(line, column);
+            if let Some((':', _)) = chars.next() {
+                if !in_flow_map {
+                    return (line, column + 1);
+                }
+                let mut comment = false;
+                for (c, at) in chars {
+                    match c {
+                        '\n' => comment = false,
+                        _ if comment => {}
+                        '#' => comment = true,
+                        ' ' | '\t' | '\r' => {}
+                        _ => return at,
+                    }
+                }
+                return (line, column);
+            }
+            let before: Vec<char> = from(line, 1)
+                .take(column.saturating_sub(1))
+                .map(|(c, _)| c)
+                .collect();
+            let blanks = before
+                .iter()
+                .rev()
+                .take_while(|c| matches!(c, ' ' | '\t'))
+                .count();
+            match before.len().checked_sub(blanks + 1) {
+                Some(dash) if before[dash] == '-' => (line, dash + 2),
+                _ => (line, column),
             }
         };
         let mut fields = std::collections::HashMap::new();
@@ -229,7 +300,7 @@ impl Index {
             }
             let path = match stack.last_mut() {
                 None => Some(Vec::new()),
-                Some(Frame::Map { path, key }) => {
+                Some(Frame::Map { path, key, .. }) => {
                     let segment = key.take().flatten();
                     path.as_ref().zip(segment).map(|(path, segment)| {
                         let mut path = path.clone();
@@ -237,7 +308,7 @@ impl Index {
                         path
                     })
                 }
-                Some(Frame::Seq { path, next }) => {
+                Some(Frame::Seq { path, next, .. }) => {
                     *next += 1;
                     path.as_ref().map(|path| {
                         let mut path = path.clone();
@@ -254,17 +325,47 @@ impl Index {
                             .unwrap_or((span.start.line(), span.start.col() + 1))
                     }
                     // A sequence written without indentation (`key:` then `- item` at
-                    // its column) starts, for serde, at its first `-`.
-                    Event::SequenceStart(..) => {
+                    // its column) starts, for serde, at its first `-`; a flow one at its `[`.
+                    Event::SequenceStart(..)
+                        if !matches!(
+                            from(span.start.line(), span.start.col() + 1).next(),
+                            Some(('[', _))
+                        ) =>
+                    {
                         dash_before(span.start.line(), span.start.col() + 1)
+                    }
+                    Event::Scalar(text, ScalarStyle::Plain, 0, None) if text.is_empty() => {
+                        let in_flow_map =
+                            matches!(stack.last(), Some(frame @ Frame::Map { .. }) if frame.flow());
+                        empty_value(span.start.line(), span.start.col() + 1, in_flow_map)
                     }
                     _ => (span.start.line(), span.start.col() + 1),
                 };
                 fields.entry(path.clone()).or_insert(position);
             }
             match event {
-                Event::MappingStart(..) => stack.push(Frame::Map { path, key: None }),
-                Event::SequenceStart(..) => stack.push(Frame::Seq { path, next: 0 }),
+                Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    // In flow style: opened with its bracket, or inside a flow collection
+                    // (`[a, b: 1]` holds a one-entry flow map without braces).
+                    let flow = stack.last().is_some_and(Frame::flow)
+                        || matches!(
+                            from(span.start.line(), span.start.col() + 1).next(),
+                            Some(('{' | '[', _))
+                        );
+                    stack.push(if matches!(event, Event::MappingStart(..)) {
+                        Frame::Map {
+                            path,
+                            key: None,
+                            flow,
+                        }
+                    } else {
+                        Frame::Seq {
+                            path,
+                            next: 0,
+                            flow,
+                        }
+                    });
+                }
                 _ => {}
             }
         }
@@ -552,6 +653,9 @@ mod tests {
         let mut sources = vec![
             SOURCE.to_owned(),
             "a: &x\n  b: 1\nc: !!str 5\nd: *x\ne: [1, {f: 'g'}]\nh:\n- |\n  text\n- i\n".to_owned(),
+            // Empty values: after the `:` or `-` in block style, at the next token in flow style.
+            "name: s\nsteps:\n  - name: a\n    request:\n      url: u\n      headers:\n        X-Team:\n        X-B: ~\n        X-C: \t# none\n  - \n  -\n  - { name: b, request: { url: , headers: { X-D:\n   # c\n   , X-E: } } }\n  - [a, b: ]\n".to_owned(),
+            "- \n- x: {a:    }\n  y:\n\n".to_owned(),
             "name: s\nsteps:\n  - name: a\n    request: { url: u }\n  -   name: b\n      request:\n        url: v\n  - # note\n    name: c\n    request: { url: w }\n  -\n    name: d\n    tags: [é, x]\n".to_owned(),
         ];
         for dir in [
