@@ -9,6 +9,7 @@ mod helpers;
 mod json;
 mod plain;
 mod references;
+mod syntax;
 
 use foldhash::HashMap;
 use std::sync::Arc;
@@ -99,6 +100,18 @@ fn excerpt(source: &str) -> String {
     }
 }
 
+/// The 1-based character of `text` at 1-based `line` and `column` (as the template parser
+/// counts them), if there is one.
+fn character_at(text: &str, line: usize, column: usize) -> Option<usize> {
+    let before: usize = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(|l| l.chars().count())
+        .sum();
+    let on_line = text.split_inclusive('\n').nth(line - 1)?.chars().count();
+    (column >= 1 && column <= on_line + 1).then_some(before + column)
+}
+
 /// Why a template does not compile.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("invalid template `{source_text}`: {reason}")]
@@ -109,6 +122,8 @@ pub struct TemplateError {
     pub reason: String,
     /// The name in the `{{…}}` that is wrong (a helper that does not exist), to mark it.
     pub names: Option<String>,
+    /// Where in the template text the parser stopped (1-based, in characters), to mark it.
+    pub character: Option<usize>,
 }
 
 /// Why a template did not render.
@@ -238,12 +253,25 @@ impl Templates {
                     "{what} more than the template parser reads in reasonable time (its time grows with the square of it): keep helpers and blocks to smaller texts, or write plain `{{{{variable}}}}`s, which are read without it"
                 ),
                 names: None,
+                character: None,
             });
         }
-        let compiled = handlebars::Template::compile(source).map_err(|e| TemplateError {
-            source_text: source.to_owned(),
-            reason: e.reason().to_string(),
-            names: None,
+        let compiled = handlebars::Template::compile(source).map_err(|e| {
+            let character = e
+                .pos()
+                .and_then(|(line, column)| character_at(source, line, column));
+            // The parser stops at the end of a text with an expression or a block left open
+            // and lists its grammar's rules there: say what is open, where it opens.
+            let (reason, character) = match syntax::left_open(source) {
+                Some((reason, open)) if character.is_none_or(|c| c >= open) => (reason, Some(open)),
+                _ => (e.reason().to_string(), character),
+            };
+            TemplateError {
+                source_text: source.to_owned(),
+                reason,
+                names: None,
+                character,
+            }
         })?;
         if let Some(problem) = references::unsupported(&compiled, helpers::NAMES) {
             return Err(TemplateError {
@@ -253,6 +281,7 @@ impl Templates {
                     references::Unsupported::Helper(name) => Some(name),
                     _ => None,
                 },
+                character: None,
             });
         }
         if let Some(name) = references::bare_helper(&compiled, helpers::TAKING_A_VALUE) {
@@ -262,6 +291,7 @@ impl Templates {
                     "`{name}` is a template helper and needs a value to work on (e.g. `{{{{{name} items}}}}`); a variable named `{name}` cannot be read in a template: rename it"
                 ),
                 names: Some(name),
+                character: None,
             });
         }
         Ok(

@@ -104,9 +104,10 @@ impl Compiler<'_> {
                     e.to_string(),
                 )
                 .with_hint("templates are handlebars: `{{name}}`, `{{base64 name}}`");
-                self.problems.push(match &e.names {
-                    Some(name) => problem.at_template_reading(name),
-                    None => problem,
+                self.problems.push(match (&e.names, e.character) {
+                    (Some(name), _) => problem.at_template_reading(name),
+                    (None, Some(character)) => problem.at_character_of(&e.source_text, character),
+                    (None, None) => problem,
                 });
             })
             .ok()
