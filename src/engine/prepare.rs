@@ -395,6 +395,16 @@ impl References {
                     step.name, reference.field
                 )
             }
+            _ if crate::template::dynamic::patterns(root).is_some() => format!(
+                "`{root}` is a dynamic variable, which makes a value where it stands alone; to give its value to a helper, call it in parentheses: `({root})`, as in `{{{{urlencode ({root})}}}}`"
+            ),
+            _ if root.starts_with('$') => {
+                let known = crate::template::dynamic::VARIABLES.iter().map(|(name, _)| *name);
+                match did_you_mean(root, known) {
+                    Some(close) => format!("`{root}` is not one of Postman's dynamic variables: did you mean `{close}`?"),
+                    None => format!("`{root}` is not one of Postman's dynamic variables (`$guid`, `$randomInt`, `$randomEmail`, …: docs/format.md lists them)"),
+                }
+            }
             _ => match did_you_mean(root, candidates) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => "define it in `vars`, an environment, with `--var`, or capture it in an earlier step".to_owned(),

@@ -422,7 +422,10 @@ fn pre_request_vars(translation: &Translation, label: &str, cx: &mut Context) {
         let value = cx.json(value, "pre-request script");
         let runner = cx.templates.name(postman);
         if value.as_str().is_some_and(|text| {
-            text.contains("{{uuid}}") || text.contains("{{timestamp}}") || text.contains("{{now}}")
+            text.contains("{{uuid}}")
+                || text.contains("{{timestamp}}")
+                || text.contains("{{now}}")
+                || text.contains("{{$")
         }) {
             cx.report.note(label, "pre-request script", format!("`{postman}` is set once when the run starts (runner variables are), where Postman sets it anew before each request the script runs for"));
         }

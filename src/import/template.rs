@@ -1,5 +1,6 @@
 //! Postman `{{variables}}` as runner templates: names made safe for handlebars, dynamic
-//! variables (`{{$guid}}`, `{{$timestamp}}`, ...) mapped to runner's helpers.
+//! variables (`{{$guid}}`, `{{$timestamp}}`, ...) mapped to runner's helpers where runner
+//! has one of its own, kept as written otherwise (`{{$randomEmail}}` is runner's too).
 
 use indexmap::{IndexMap, IndexSet};
 
@@ -103,13 +104,15 @@ impl Templates {
             };
             match DYNAMIC.iter().find(|(postman, _)| &postman[1..] == dynamic) {
                 Some((_, helper)) => (*helper).to_owned(),
+                // runner has Postman's other dynamic variables under their own names.
+                None if crate::template::dynamic::patterns(inner).is_some() => inner.to_owned(),
                 None => {
                     report.lossy(
                         item,
                         place,
                         format!(
-                            "the dynamic variable `{{{{{inner}}}}}` has no runner helper \
-                             (runner has uuid, now, timestamp): replace it with a value or a variable"
+                            "`{{{{{inner}}}}}` is not one of Postman's dynamic variables \
+                             (runner has them all, `$guid` to `$randomSemver`): replace it with a value or a variable"
                         ),
                     );
                     inner.to_owned()
@@ -128,15 +131,16 @@ mod tests {
         let mut templates = Templates::default();
         let mut report = Report::default();
         let text = templates.text(
-            "{{base-url}}/x/{{ id }}?t={{$timestamp}}&g={{$guid}}&r={{$randomInt}}&e={{env}}",
+            "{{base-url}}/x/{{ id }}?t={{$timestamp}}&g={{$guid}}&r={{$randomInt}}&e={{env}}&m={{$randomEmail}}&q={{$randomQuux}}",
             "item",
             "url",
             &mut report,
         );
         assert_eq!(
             text,
-            "{{base_url}}/x/{{id}}?t={{timestamp}}&g={{uuid}}&r={{$randomInt}}&e={{env_var}}"
+            "{{base_url}}/x/{{id}}?t={{timestamp}}&g={{uuid}}&r={{$randomInt}}&e={{env_var}}&m={{$randomEmail}}&q={{$randomQuux}}"
         );
+        // Only the one Postman does not have either.
         assert_eq!(report.lossy_count(), 1);
         assert_eq!(templates.renamed.len(), 2);
     }

@@ -1,9 +1,13 @@
-//! The template helpers: `uuid`, `now`, `timestamp`, `base64`, `json`, `urlencode`.
+//! The template helpers: `uuid`, `now`, `timestamp`, `base64`, `json`, `urlencode`, and
+//! Postman's dynamic variables (`$randomInt`, …; see `dynamic`).
 
 use std::cell::RefCell;
 
 use ::base64::Engine as _;
-use handlebars::{handlebars_helper, Handlebars};
+use handlebars::{
+    handlebars_helper, Context, Handlebars, Helper, HelperDef, RenderContext, ScopedJson,
+};
+use serde_json::Value;
 
 use crate::redact::Derivation;
 
@@ -75,7 +79,34 @@ const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMER
     .remove(b'.')
     .remove(b'~');
 
+/// A dynamic variable (`{{$randomInt}}`): a new value at each use — a number, a boolean or
+/// a text, as Postman gives it.
+struct Dynamic(&'static str);
+
+impl HelperDef for Dynamic {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        _: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, handlebars::RenderError> {
+        let text = super::dynamic::value(self.0).unwrap_or_default();
+        let value = match self.0 {
+            "$randomInt" | "$timestamp" => text
+                .parse::<i64>()
+                .map_or_else(|_| Value::String(text), Value::from),
+            "$randomBoolean" => Value::Bool(text == "true"),
+            _ => Value::String(text),
+        };
+        Ok(ScopedJson::Derived(value))
+    }
+}
+
 pub(super) fn register(registry: &mut Handlebars<'static>) {
+    for (name, _) in super::dynamic::VARIABLES {
+        registry.register_helper(name, Box::new(Dynamic(name)));
+    }
     registry.register_helper("uuid", Box::new(uuid));
     registry.register_helper("now", Box::new(now));
     registry.register_helper("timestamp", Box::new(timestamp));

@@ -5,6 +5,7 @@
 //! `{{` never touches handlebars, nor does one made only of text and variables
 //! (`Bearer {{token}}`), which is joined directly, each value written as handlebars writes it.
 
+pub mod dynamic;
 mod helpers;
 mod json;
 mod plain;

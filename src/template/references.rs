@@ -41,7 +41,9 @@ pub(super) const BUILT_IN_HELPERS: &[&str] = &[
 /// handlebars registers itself — rather than reading a variable. Every walk of a template
 /// asks this one question.
 pub(super) fn names_helper(name: &str, helpers: &[&str]) -> bool {
-    helpers.contains(&name) || BUILT_IN_HELPERS.contains(&name)
+    helpers.contains(&name)
+        || BUILT_IN_HELPERS.contains(&name)
+        || (name.starts_with('$') && super::dynamic::patterns(name).is_some())
 }
 
 /// The first helper the template calls with nothing to work on (`{{len}}`, `{{eq}}`,
@@ -49,7 +51,8 @@ pub(super) fn names_helper(name: &str, helpers: &[&str]) -> bool {
 /// for `log`, writes nothing), and a variable of that name cannot be read so — handlebars
 /// calls the helper wherever the name stands alone.
 pub(super) fn bare_helper(template: &Template, taking_a_value: &[&str]) -> Option<String> {
-    let bare = |name: &str| names_helper(name, taking_a_value);
+    // A dynamic variable (`{{$randomInt}}`) is a helper that takes nothing.
+    let bare = |name: &str| taking_a_value.contains(&name) || BUILT_IN_HELPERS.contains(&name);
     template.elements.iter().find_map(|element| match element {
         TemplateElement::Expression(helper)
         | TemplateElement::HtmlExpression(helper)

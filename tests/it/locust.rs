@@ -1716,3 +1716,71 @@ fn escaped_braces_are_sent_as_the_text_they_stand_for() {
     );
     assert_eq!(requests_of("lload"), from_run);
 }
+
+/// Postman's dynamic variables: the locustfile makes values of the same shapes as `runner
+/// run` (its runtime reads runner's table of them), checked by the same expectations.
+#[test]
+fn dynamic_variables_make_the_same_shapes_under_locust() {
+    let Some(locust) = locust() else { return };
+    let (_fixture, path) = fixture(&[(
+        "dynamic.yaml",
+        r#"name: dynamic
+vars: { prefix: unset }
+steps:
+  - name: Values
+    request:
+      method: POST
+      url: "http://SERVER/{{prefix}}/echo"
+      json:
+        id: "{{$guid}}"
+        when: "{{$randomDateFuture}}"
+        n: "{{$randomInt}}"
+        mail: "{{$randomExampleEmail}}"
+        ip: "{{$randomIPV6}}"
+        price: "{{$randomPrice}}"
+        lines: "{{$randomLoremLines}}"
+        flag: "{{$randomBoolean}}"
+        iban: "{{$randomBankAccountIban}}"
+    expect:
+      status: 200
+      jsonpath:
+        $.json.id: { matches: "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$" }
+        $.json.when: { matches: "^[A-Z][a-z]{2} [A-Z][a-z]{2} [0-3][0-9] [0-9]{4} [0-2][0-9]:[0-5][0-9]:[0-5][0-9] GMT[+]0000 [(]Coordinated Universal Time[)]$" }
+        $.json.n: { matches: "^([0-9]|[1-9][0-9]{1,2}|1000)$" }
+        $.json.mail: { matches: "^[A-Za-z.]+[0-9]{0,2}@example[.](org|com|net)$" }
+        $.json.ip: { matches: "^[0-9a-f]{4}(:[0-9a-f]{4}){7}$" }
+        $.json.price: { matches: "^[0-9]{1,4}[.][0-9]{2}$" }
+        $.json.lines: { matches: "^[A-Z][a-z ]+[.](\n[A-Z][a-z ]+[.]){0,4}$" }
+        $.json.flag: { matches: "^(true|false)$" }
+        $.json.iban: { matches: "^[A-Z]{2}[0-9]{2}[A-Z]{4}[0-9]{14}$" }
+"#,
+    )]);
+    let run = runner_with_env(
+        [
+            "run".as_ref(),
+            path.as_os_str(),
+            "--var".as_ref(),
+            "prefix=drun".as_ref(),
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let load = runner_with_env(
+        [
+            "load".as_ref(),
+            path.as_os_str(),
+            "--var".as_ref(),
+            "prefix=dload".as_ref(),
+            "-u".as_ref(),
+            "2".as_ref(),
+            "-n".as_ref(),
+            "20".as_ref(),
+            "-t".as_ref(),
+            "30s".as_ref(),
+        ],
+        &[("RUNNER_LOCUST", &locust)],
+    );
+    assert_eq!(load.code, 0, "{load:?}");
+    let sent = requests_of("dload");
+    assert!(sent.len() >= 20, "{sent:?}");
+}

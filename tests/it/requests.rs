@@ -989,3 +989,56 @@ steps:
         output.stdout
     );
 }
+
+/// Postman's dynamic variables, written as Postman writes them: each use is a new value of
+/// Postman's shape, in the URL, a header and a JSON body, and as a helper's argument.
+#[test]
+fn postmans_dynamic_variables_make_a_new_value_at_each_use() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        r#"
+name: dynamic variables
+steps:
+  - name: first
+    request:
+      method: POST
+      url: "{{R}}/echo?n={{$randomInt}}&mail={{urlencode ($randomEmail)}}"
+      headers: { X-Id: "{{$guid}}", X-When: "{{$randomDatePast}}" }
+      json: { ip: "{{$randomIP}}", price: "{{$randomPrice}}", slug: "{{$randomLoremSlug}}", name: "{{$randomFirstName}} {{$randomLastName}}" }
+    capture: { first_id: "$.headers['x-id']" }
+    expect:
+      status: 200
+      jsonpath:
+        $.query: { matches: "^n=([0-9]|[1-9][0-9]{1,2}|1000)&mail=[A-Za-z0-9._]+%40[a-z]+[.][a-z]+$" }
+        "$.headers['x-id']": { matches: "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$" }
+        "$.headers['x-when']": { matches: "^[A-Z][a-z]{2} [A-Z][a-z]{2} [0-3][0-9] [0-9]{4} [0-2][0-9]:[0-5][0-9]:[0-5][0-9] GMT[+]0000 [(]Coordinated Universal Time[)]$" }
+        $.json.ip: { matches: "^[0-9]{1,3}([.][0-9]{1,3}){3}$" }
+        $.json.price: { matches: "^[0-9]{1,4}[.][0-9]{2}$" }
+        $.json.slug: { matches: "^[a-z]+-[a-z]+-[a-z]+$" }
+        $.json.name: { matches: "^[A-Z][a-z]+ [A-Z][a-z]+$" }
+  - name: second
+    request: { url: "{{R}}/echo", headers: { X-Id: "{{$guid}}" } }
+    expect:
+      jsonpath:
+        "$.headers['x-id']": { not_equals: "{{first_id}}", matches: "^[0-9a-f-]{36}$" }
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("2 passed"), "{output:?}");
+
+    // A name Postman does not have is refused at load, with the nearest one.
+    let output = run(
+        &fixture,
+        "name: t\nsteps:\n  - name: a\n    request: { url: \"{{R}}/echo?m={{$randomEmial}}\" }\n",
+        &[],
+    );
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("`$randomEmial` is not one of Postman's dynamic variables: did you mean `$randomEmail`?"),
+        "{output:?}"
+    );
+}

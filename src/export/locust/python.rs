@@ -45,6 +45,7 @@ pub(super) fn locustfile(
     let files = pick(&mut data, "files");
     let patterns = pick(&mut data, "patterns");
     let collection = python_json(&Value::Object(data.clone()));
+    let dynamic = python_json(&dynamic_variables());
     let name = data
         .get("name")
         .and_then(Value::as_str)
@@ -93,6 +94,7 @@ JSONPATHS = json.loads({jsonpaths})
 SCHEMAS = json.loads({schemas})
 FILES = json.loads({files})
 PATTERNS = json.loads({patterns})
+DYNAMIC = json.loads({dynamic})
 
 {RUNTIME}
 
@@ -103,6 +105,19 @@ class {class_name}(RunnerUser):
 "#,
         doc = name.replace('\\', "\\\\").replace('"', "\\\""),
     )
+}
+
+/// Postman's dynamic variables (`{{$randomInt}}`, …) as runner makes them — the patterns and
+/// their word lists — for the runtime to make the same kinds of values.
+fn dynamic_variables() -> Value {
+    use crate::template::dynamic::{VARIABLES, WORDS};
+    let table = |entries: &[(&str, &[&str])]| -> Map<String, Value> {
+        entries
+            .iter()
+            .map(|(name, items)| ((*name).to_owned(), Value::from(items.to_vec())))
+            .collect()
+    };
+    serde_json::json!({ "variables": table(VARIABLES), "words": table(WORDS) })
 }
 
 /// JSON text as a Python string literal (JSON's string syntax is Python's, for what

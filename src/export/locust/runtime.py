@@ -10,6 +10,7 @@ import json as _json
 import math as _math
 import mimetypes as _mimetypes
 import os as _os
+import random as _random
 import re as _re
 import sys as _sys
 import threading as _threading
@@ -242,8 +243,85 @@ def argument(context, word):
     return lookup_path(context, word)
 
 
+# --- Postman's dynamic variables ({{$randomInt}}, ...): runner's table, DYNAMIC above ---------
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_CHARACTERS = {
+    "#": "0123456789",
+    "x": "0123456789abcdef",
+    "a": "abcdefghijklmnopqrstuvwxyz0123456789",
+    "A": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "w": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_",
+    "b": "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz",
+}
+
+
+def _sentence():
+    words = [_random.choice(DYNAMIC["words"]["lorem"]) for _ in range(_random.randint(3, 10))]
+    return " ".join([words[0][:1].upper() + words[0][1:]] + words[1:]) + "."
+
+
+def _placeholder(inside):
+    """One `{...}` of a dynamic variable's pattern, as runner's template::dynamic::expand."""
+    args = inside.split(" ")
+    head = args[0]
+    if head in _CHARACTERS:
+        return _random.choice(_CHARACTERS[head])
+    if head == "int":
+        return str(_random.randint(int(args[1]), int(args[2])))
+    if head == "decimal":
+        low, high, decimals = int(args[1]), int(args[2]), int(args[3])
+        return "%.*f" % (decimals, low + _random.random() * (high - low))
+    if head == "uuid":
+        return str(_uuid.uuid4())
+    if head == "timestamp":
+        return str(int(_time.time()))
+    if head == "iso":
+        return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    if head == "date":
+        day = 86400
+        seconds = {
+            "future": _random.randint(1, 365 * day),
+            "recent": -_random.randint(1, day),
+        }.get(args[1] if len(args) > 1 else "", -_random.randint(1, 365 * day))
+        at = _dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(seconds=seconds)
+        return "%s %s %02d %04d %02d:%02d:%02d GMT+0000 (Coordinated Universal Time)" % (
+            _DAYS[at.weekday()], _MONTHS[at.month - 1], at.day, at.year, at.hour, at.minute, at.second)
+    if head == "sentence":
+        return _sentence()
+    if head == "sentences":
+        separator = inside.split('"')[1] if '"' in inside else " "
+        separator = "\n" if separator == "\\n" else separator
+        return separator.join(_sentence() for _ in range(_random.randint(int(args[1]), int(args[2]))))
+    if head == "paragraphs":
+        return "\n \r".join(
+            " ".join(_sentence() for _ in range(_random.randint(3, 6))) for _ in range(int(args[1])))
+    if "*" in head:
+        name, span = head.split("*", 1)
+        low, _, high = span.partition("-")
+        count = _random.randint(int(low), int(high or low))
+        return " ".join(_random.choice(DYNAMIC["words"][name]) for _ in range(count))
+    if head in DYNAMIC["words"]:
+        return _random.choice(DYNAMIC["words"][head])
+    return "{" + inside + "}"
+
+
+def dynamic_value(name):
+    """A new value of the dynamic variable `name`: a number, a boolean or a text, as Postman's."""
+    pattern = _random.choice(DYNAMIC["variables"][name])
+    text = _re.sub(r"\{([^}]*)\}", lambda m: _placeholder(m.group(1)), pattern)
+    if name in ("$randomInt", "$timestamp"):
+        return int(text)
+    if name == "$randomBoolean":
+        return text == "true"
+    return text
+
+
 def call(context, words):
     name, args = words[0], words[1:]
+    if name.startswith("$") and name in DYNAMIC["variables"] and not args:
+        return dynamic_value(name)
     if name == "uuid" and not args:
         return str(_uuid.uuid4())
     if name == "now" and not args:
