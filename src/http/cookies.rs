@@ -160,12 +160,13 @@ impl CookieJar {
     }
 }
 
-/// The cookies set by `headers` (`Set-Cookie`), in order.
+/// The cookies set by `headers` (`Set-Cookie`), in order; a value that is not UTF-8 read as
+/// Latin-1, as every header value is.
 pub fn set_cookies(headers: &HeaderMap) -> Vec<SetCookie> {
     headers
         .get_all(SET_COOKIE)
         .iter()
-        .filter_map(|v| std::str::from_utf8(v.as_bytes()).ok())
+        .map(crate::response::header_text)
         .filter_map(|v| cookie::Cookie::parse(v).ok())
         .map(|c| SetCookie {
             name: c.name().to_owned(),

@@ -185,10 +185,18 @@ impl TransportError {
                 // named as it is, not taken for a cut. Only once connected: a TLS handshake
                 // error is `InvalidData` too, and is told below.
                 ErrorKind::InvalidInput | ErrorKind::InvalidData if !error.is_connect() => {
-                    return TransportError::Other {
+                    return TransportError::NotHttp {
                         host,
                         port,
-                        reason: chain,
+                        reason: {
+                            let cause = last_cause(&error);
+                            let what = if cause.to_lowercase().contains("chunk") {
+                                "its chunked body is broken"
+                            } else {
+                                "its body is framed wrongly"
+                            };
+                            format!("{what} ({cause})")
+                        },
                     }
                 }
                 _ => {}
@@ -269,7 +277,9 @@ fn parse_reason(hyper: &str) -> String {
         "invalid HTTP version parsed" | "invalid HTTP version parsed (found HTTP2 preface)" => {
             "its first line is not an HTTP/1.x status line (is the port serving HTTP?)"
         }
-        "invalid HTTP status-code parsed" => "its status code is not three digits",
+        "invalid HTTP status-code parsed" => {
+            "its status line is not `HTTP/1.1 NNN reason`: the status code is not three digits, or the reason phrase holds a control character"
+        }
         "message head is too large" => {
             "its head is larger than runner reads (more than 100 headers, or more than 408 KiB of status line and headers)"
         }

@@ -30,6 +30,8 @@ pub(crate) enum Fault {
     BadChunk,
     /// Sends a head that is not HTTP/1.1 (the bytes after `HTTP/1.1 200 OK\r\n`).
     BadHead(&'static [u8]),
+    /// Sends these bytes, status line and all.
+    BadResponse(&'static [u8]),
 }
 
 /// A gzip stream of a small JSON document.
@@ -93,6 +95,9 @@ pub(crate) fn fault_server(fault: Fault) -> SocketAddr {
                     Fault::BadHead(head) => {
                         let _ = stream.write_all(b"HTTP/1.1 200 OK\r\n");
                         let _ = stream.write_all(head);
+                    }
+                    Fault::BadResponse(response) => {
+                        let _ = stream.write_all(response);
                     }
                     Fault::BadChunk => {
                         let _ = stream.write_all(
@@ -204,6 +209,24 @@ fn a_head_that_is_not_http_says_what_is_wrong_with_it() {
 }
 
 #[test]
+fn a_status_line_that_is_not_http_says_so() {
+    for response in [
+        &b"HTTP/1.1 500 Oops\x01\r\ncontent-length: 0\r\n\r\n"[..],
+        b"HTTP/1.1 20 OK\r\ncontent-length: 0\r\n\r\n",
+        b"HTTP/1.1 2000 OK\r\ncontent-length: 0\r\n\r\n",
+    ] {
+        let address = fault_server(Fault::BadResponse(response));
+        runtime_error(
+            &format!("http://{address}/"),
+            &[],
+            &[&format!(
+                "the response from {address} is not valid HTTP/1.1: its status line is not `HTTP/1.1 NNN reason`: the status code is not three digits, or the reason phrase holds a control character"
+            )],
+        );
+    }
+}
+
+#[test]
 fn tls_to_a_plain_http_port_is_a_tls_error() {
     let address = crate::support::server();
     runtime_error(
@@ -275,7 +298,9 @@ fn a_malformed_chunk_is_named_not_taken_for_a_broken_connection() {
     runtime_error(
         &format!("http://{address}/"),
         &[],
-        &[&format!("request to {address} failed"), "chunk size"],
+        &[&format!(
+            "the response from {address} is not valid HTTP/1.1: its chunked body is broken (Invalid chunk size line: missing size digit)"
+        )],
     );
 }
 

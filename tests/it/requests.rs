@@ -779,9 +779,12 @@ fn encodings_server() -> std::net::SocketAddr {
                             header::CONTENT_DISPOSITION,
                             value(b"attachment; filename=\"r\xc3\xa9sum\xc3\xa9.pdf\""),
                         ),
-                        (header::SET_COOKIE, value(b"name=caf\xc3\xa9; Path=/")),
                         (header::CONTENT_TYPE, value(b"application/json")),
                     ],
+                    axum::response::AppendHeaders([
+                        (header::SET_COOKIE, value(b"name=caf\xc3\xa9; Path=/")),
+                        (header::SET_COOKIE, value(b"latin=caf\xe9; Path=/")),
+                    ]),
                     "{}",
                 )
             }),
@@ -850,6 +853,7 @@ steps:
         x-name: café
         x-latin: café
         content-disposition: { contains: résumé }
+      cookies: { name: café, latin: café }
     capture:
       name: { header: X-Name }
       file: { header: Content-Disposition, regex: 'filename="(.+)"' }
