@@ -612,8 +612,6 @@ const POSTMAN_DEFAULTS: &[(&str, Option<bool>)] = &[
     ("strictSSL", Some(true)),
 ];
 
-const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
-
 fn request_step(
     name: &str,
     item: &Item,
@@ -638,12 +636,8 @@ fn request_step(
         .as_deref()
         .unwrap_or("GET")
         .to_ascii_uppercase();
-    if !METHODS.contains(&method.as_str()) {
-        cx.report.lossy(
-            &label,
-            "method",
-            format!("runner sends GET, POST, PUT, PATCH, DELETE, HEAD and OPTIONS, not {method}: written as is, the collection will not validate until it is changed"),
-        );
+    if let Some(problem) = super::steps::method_problem(&method) {
+        cx.report.lossy(&label, "method", problem);
     }
     if method != "GET" {
         out.insert("method", method.clone());

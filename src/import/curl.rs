@@ -671,15 +671,8 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
         (None, false) if has_body && !p.get => "POST".to_owned(),
         _ => "GET".to_owned(),
     };
-    if !steps::METHODS.contains(&method.as_str()) {
-        report.lossy(
-            item,
-            "--request",
-            format!(
-                "runner sends GET, POST, PUT, PATCH, DELETE, HEAD and OPTIONS, not {method}: \
-                 written as is, the collection will not validate until it is changed"
-            ),
-        );
+    if let Some(problem) = steps::method_problem(&method) {
+        report.lossy(item, "--request", problem);
     }
     let content_type = headers
         .iter()

@@ -321,12 +321,8 @@ fn convert(entry: &Entry, set_cookies: &[String], report: &mut Report) -> Reques
         );
         return Request::default();
     }
-    if !steps::METHODS.contains(&method.as_str()) {
-        report.lossy(
-            &name,
-            "method",
-            format!("runner sends GET, POST, PUT, PATCH, DELETE, HEAD and OPTIONS, not {method}"),
-        );
+    if let Some(problem) = steps::method_problem(&method) {
+        report.lossy(&name, "method", problem);
     }
     let mut headers = Vec::new();
     for h in &r.headers {

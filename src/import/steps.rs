@@ -14,8 +14,15 @@ use super::Imported;
 use crate::postman::Report;
 use crate::spec::collection::SandboxKind;
 
-/// The methods a runner step sends.
-pub const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+/// Why a recorded method cannot be a runner step's (`CONNECT`, one in small letters), if it
+/// cannot: the importers write it as it is and report this.
+pub fn method_problem(method: &str) -> Option<String> {
+    crate::spec::collection::Method::parse(method)
+        .err()
+        .map(|why| {
+            format!("{why}: written as is, the collection will not validate until it is changed")
+        })
+}
 
 /// One recorded request, as the importers read it.
 #[derive(Debug, Clone, Default, PartialEq)]

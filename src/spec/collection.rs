@@ -307,33 +307,97 @@ pub struct NextField {
     pub query: Option<String>,
 }
 
-/// The HTTP method.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "UPPERCASE")]
-#[allow(missing_docs)]
-pub enum Method {
-    #[default]
-    Get,
-    Post,
-    Put,
-    Patch,
-    Delete,
-    Head,
-    Options,
+/// The HTTP method: `GET` (the default), `POST`, `PUT`, `PATCH`, `DELETE`, `HEAD`, `OPTIONS`,
+/// `TRACE`, or an extension method (`PROPFIND`, `PURGE`, `LINK`) — capitals, digits, `-` and
+/// `_`, starting with a capital, as it goes on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Method(std::borrow::Cow<'static, str>);
+
+/// The methods editors offer (any other written in capitals is sent too).
+const STANDARD_METHODS: [&str; 8] = [
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE",
+];
+
+/// What a method may be written with: RFC 9110's token, in capitals.
+const METHOD_PATTERN: &str = "^[A-Z][A-Z0-9_-]*$";
+
+impl Default for Method {
+    fn default() -> Self {
+        Method::GET
+    }
 }
 
 impl Method {
+    /// `GET`.
+    pub const GET: Method = Method(std::borrow::Cow::Borrowed("GET"));
+
     /// The method as it goes on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Patch => "PATCH",
-            Method::Delete => "DELETE",
-            Method::Head => "HEAD",
-            Method::Options => "OPTIONS",
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `text` as a method, or what is wrong with it.
+    pub fn parse(text: &str) -> Result<Method, String> {
+        let shown = text.escape_debug();
+        if let Some(standard) = STANDARD_METHODS.iter().find(|m| **m == text) {
+            return Ok(Method(std::borrow::Cow::Borrowed(standard)));
         }
+        if text == "CONNECT" {
+            return Err("`CONNECT` opens a tunnel through a proxy, which runner does not send as a step: give the proxy with `--proxy`".to_owned());
+        }
+        let mut chars = text.chars();
+        let valid = chars.next().is_some_and(|c| c.is_ascii_uppercase())
+            && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if valid {
+            return Ok(Method(std::borrow::Cow::Owned(text.to_owned())));
+        }
+        let upper = text.to_ascii_uppercase();
+        if text.chars().any(|c| c.is_ascii_lowercase())
+            && upper
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_')
+            && upper.starts_with(|c: char| c.is_ascii_uppercase())
+        {
+            return Err(format!(
+                "`{shown}` is written in small letters: methods are case-sensitive and written in capitals, `{upper}`"
+            ));
+        }
+        Err(format!(
+            "`{shown}` is not an HTTP method: write one of {} or another method in capitals, digits, `-` and `_` (`PROPFIND`, `PURGE`)",
+            STANDARD_METHODS.join(", ")
+        ))
+    }
+}
+
+impl<'de> Deserialize<'de> for Method {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Checked inside the visitor, so that a problem is placed at the method itself.
+        struct MethodVisitor;
+        impl serde::de::Visitor<'_> for MethodVisitor {
+            type Value = Method;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an HTTP method such as GET or POST")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Method, E> {
+                Method::parse(text).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(MethodVisitor)
+    }
+}
+
+impl JsonSchema for Method {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Method".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "The HTTP method (default GET): one of these, or an extension method in capitals (`PROPFIND`, `PURGE`).",
+            "anyOf": [
+                { "enum": STANDARD_METHODS },
+                { "type": "string", "pattern": METHOD_PATTERN, "not": { "const": "CONNECT" } }
+            ]
+        })
     }
 }
 

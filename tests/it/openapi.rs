@@ -901,6 +901,18 @@ fn import_filters_by_tag_operation_id_and_path() {
         "{}",
         none.stderr
     );
+    // A document without operations says what it holds instead, filters or none.
+    let hooks = fixture.file(
+        "hooks.yaml",
+        "openapi: 3.1.0\ninfo: { title: hooks, version: '1' }\nwebhooks:\n  newPet:\n    post:\n      responses: { '200': { description: ok } }\n",
+    );
+    let empty = import(&hooks.display().to_string(), &out, &[]);
+    assert_eq!(empty.code, 2, "{empty:?}");
+    assert!(
+        empty.stderr.contains("has no operation to import: it has no `paths` (its `webhooks` are requests the API sends to you: runner does not send them)"),
+        "{}",
+        empty.stderr
+    );
 }
 
 #[test]

@@ -1046,3 +1046,39 @@ steps:
         "{output:?}"
     );
 }
+
+/// Methods beyond the usual seven, as Hurl, curl and Postman send them: `TRACE` and
+/// extension methods written in capitals (WebDAV's `PROPFIND`, a CDN's `PURGE`), with a body.
+#[test]
+fn extension_methods_are_sent_as_written() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        r#"
+name: methods
+steps:
+  - name: PROPFIND with a body
+    request:
+      method: PROPFIND
+      url: "{{R}}/echo"
+      headers: { Depth: "1", Content-Type: application/xml }
+      body: "<propfind xmlns='DAV:'><allprop/></propfind>"
+    expect:
+      status: 200
+      jsonpath: { $.method: PROPFIND, $.text: { contains: allprop } }
+  - name: PURGE
+    request: { method: PURGE, url: "{{R}}/echo" }
+    expect: { jsonpath: { $.method: PURGE } }
+  - name: TRACE
+    request: { method: TRACE, url: "{{R}}/echo" }
+    expect: { jsonpath: { $.method: TRACE } }
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stdout.contains("PROPFIND http://"),
+        "{}",
+        output.stdout
+    );
+}

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{Query, Request};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
@@ -99,7 +99,7 @@ pub fn server() -> SocketAddr {
     *ADDRESS.get_or_init(|| {
         spawn(
             Router::new()
-                .route("/echo", get(echo).post(echo).put(echo))
+                .route("/echo", any(echo))
                 .route("/redirect", get(redirect).post(redirect))
                 .route("/cookies/set", get(set_cookies))
                 .route("/oauth/token", post(token))

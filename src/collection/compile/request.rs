@@ -213,7 +213,7 @@ impl Compiler<'_> {
             })
             .collect();
         Request {
-            method: spec.method,
+            method: spec.method.clone(),
             url: url.unwrap_or(Template::Literal(String::new())),
             query,
             headers,

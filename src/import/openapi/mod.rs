@@ -60,6 +60,17 @@ pub enum OpenapiImportError {
         /// Operations in the document.
         total: usize,
     },
+    /// The document describes no operation under `paths` (only components, or webhooks —
+    /// requests the API sends, not ones to send it).
+    #[error("{source_name} has no operation to import: {what}{webhooks}")]
+    NoOperations {
+        /// The file.
+        source_name: String,
+        /// What its `paths` hold.
+        what: &'static str,
+        /// A note on webhooks, when it has some.
+        webhooks: &'static str,
+    },
 }
 
 /// One operation as the importer reads it.
@@ -139,6 +150,29 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
                 order: operations.len(),
             });
         }
+    }
+    if total == 0 {
+        let what = match root.get("paths").and_then(Value::as_object) {
+            None => "it has no `paths`",
+            Some(paths) if paths.is_empty() => "its `paths` are empty",
+            Some(_) => {
+                "no path under `paths` has a get, put, post, delete, options, head, patch or trace"
+            }
+        };
+        let webhooks = if root
+            .get("webhooks")
+            .and_then(Value::as_object)
+            .is_some_and(|w| !w.is_empty())
+        {
+            " (its `webhooks` are requests the API sends to you: runner does not send them)"
+        } else {
+            ""
+        };
+        return Err(OpenapiImportError::NoOperations {
+            source_name,
+            what,
+            webhooks,
+        });
     }
     if operations.is_empty() {
         return Err(OpenapiImportError::Empty { source_name, total });
