@@ -261,6 +261,9 @@ pub enum CurlShell {
     Posix,
     /// Windows cmd.exe: `^` escapes and continuations, `"..."` with `\"` or `""`.
     Cmd,
+    /// PowerShell: `` ` `` escapes and continuations, `'...'`, `"..."` with `` `" `` or `""`.
+    #[value(name = "powershell")]
+    PowerShell,
 }
 
 /// The bundled sandboxes, by name.

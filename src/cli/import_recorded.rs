@@ -62,14 +62,19 @@ pub(super) fn curl(args: &ImportCurlArgs) -> u8 {
                 None => String::new(),
             }
         };
-        let windows_file = args.file.as_deref().is_some_and(|f| {
-            f.extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("cmd") || e.eq_ignore_ascii_case("bat"))
-        });
+        let extension = |wanted: &[&str]| {
+            args.file.as_deref().is_some_and(|f| {
+                f.extension()
+                    .is_some_and(|e| wanted.iter().any(|w| e.eq_ignore_ascii_case(w)))
+            })
+        };
         let dialect = match args.shell {
             Some(CurlShell::Posix) => Some(Dialect::Posix),
             Some(CurlShell::Cmd) => Some(Dialect::Cmd),
-            None => windows_file.then_some(Dialect::Cmd),
+            Some(CurlShell::PowerShell) => Some(Dialect::PowerShell),
+            None if extension(&["cmd", "bat"]) => Some(Dialect::Cmd),
+            None if extension(&["ps1"]) => Some(Dialect::PowerShell),
+            None => None,
         };
         import::curl::import_text(&text, dialect, &options)
     };

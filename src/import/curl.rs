@@ -70,6 +70,7 @@ pub fn import_text(
     let shell = match dialect {
         Dialect::Posix => "a POSIX shell",
         Dialect::Cmd => "Windows cmd",
+        Dialect::PowerShell => "PowerShell",
     };
     let commands: Vec<(usize, Vec<String>)> =
         commands.into_iter().map(|c| (c.line, c.words)).collect();

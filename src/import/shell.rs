@@ -2,7 +2,8 @@
 //! it was written for would split them, for POSIX shells (bash, zsh: `\` continuations,
 //! `'...'`, `"..."`, `$'...'`) and Windows `cmd.exe` (`^` escapes and continuations, then the
 //! Microsoft C runtime's argument rules: `"..."`, `\"`, `""`), as browsers' "Copy as cURL"
-//! writes them.
+//! writes them, and PowerShell (`` ` `` escapes and continuations, `'...'` with `''`, `"..."`
+//! with `` `" `` and `""`), as `curl.exe` commands are written for it.
 
 /// Which shell a command line was written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,6 +12,8 @@ pub enum Dialect {
     Posix,
     /// Windows `cmd.exe`.
     Cmd,
+    /// PowerShell.
+    PowerShell,
 }
 
 /// A command line that cannot be split.
@@ -23,9 +26,16 @@ pub struct SplitError {
     pub what: String,
 }
 
-/// The dialect a text looks written for: `cmd` when a line ends with a `^` continuation or
-/// `^` escapes a quote or one of `&|<>%^`, else POSIX.
+/// The dialect a text looks written for: PowerShell when a line ends with a `` ` ``
+/// continuation; `cmd` when a line ends with a `^` continuation or `^` escapes a quote or one
+/// of `&|<>%^`; else POSIX.
 pub fn detect(text: &str) -> Dialect {
+    if text.lines().any(|line| {
+        let line = line.trim_end();
+        line.ends_with(" `") || line == "`"
+    }) {
+        return Dialect::PowerShell;
+    }
     let cmd = ["^\"", "^&", "^|", "^<", "^>", "^%", "^^"]
         .iter()
         .any(|escape| text.contains(escape))
@@ -53,6 +63,7 @@ pub fn split(text: &str, dialect: Dialect) -> Result<Vec<Command>, SplitError> {
     match dialect {
         Dialect::Posix => posix(text),
         Dialect::Cmd => cmd(text),
+        Dialect::PowerShell => powershell(text),
     }
 }
 
@@ -287,6 +298,126 @@ fn ansi_c_escape(rest: &[char]) -> (Option<char>, usize) {
     }
 }
 
+/// PowerShell's words: `` ` `` escapes the next character (a line break: a continuation),
+/// `'...'` is literal (`''` is a quote), `"..."` reads `` `n ``, `` `t ``, `` `" ``, `""` and
+/// keeps `$name` as written (runner does not expand variables); a line break, `;` or `|`
+/// ends a command, `#` at the start of a word a line.
+fn powershell(text: &str) -> Result<Vec<Command>, SplitError> {
+    let chars: Vec<char> = text.chars().filter(|&c| c != '\r').collect();
+    let mut out = Words::new();
+    let mut line = 1;
+    let mut i = 0;
+    let escaped = |c: char| match c {
+        'n' => '\n',
+        't' => '\t',
+        'r' => '\r',
+        '0' => '\0',
+        'a' => '\u{7}',
+        'b' => '\u{8}',
+        'e' => '\u{1b}',
+        'f' => '\u{c}',
+        'v' => '\u{b}',
+        other => other,
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '`' => match chars.get(i + 1) {
+                Some('\n') => {
+                    out.end_word();
+                    line += 1;
+                    i += 2;
+                    continue;
+                }
+                Some(&next) => {
+                    out.push(next, line);
+                    i += 2;
+                    continue;
+                }
+                None => out.push('`', line),
+            },
+            '\'' => {
+                let start = line;
+                out.start(line);
+                i += 1;
+                loop {
+                    match chars.get(i) {
+                        None => {
+                            return Err(SplitError {
+                                line: start,
+                                what: "the single quote opened here is never closed (was the command cut short?)".to_owned(),
+                            })
+                        }
+                        Some('\'') if chars.get(i + 1) == Some(&'\'') => {
+                            out.push('\'', line);
+                            i += 2;
+                        }
+                        Some('\'') => break,
+                        Some(&other) => {
+                            if other == '\n' {
+                                line += 1;
+                            }
+                            out.push(other, line);
+                            i += 1;
+                        }
+                    }
+                }
+            }
+            '"' => {
+                let start = line;
+                out.start(line);
+                i += 1;
+                loop {
+                    match chars.get(i) {
+                        None => {
+                            return Err(SplitError {
+                                line: start,
+                                what: "the double quote opened here is never closed (was the command cut short?)".to_owned(),
+                            })
+                        }
+                        Some('`') => {
+                            match chars.get(i + 1) {
+                                Some('\n') => line += 1,
+                                Some(&next) => out.push(escaped(next), line),
+                                None => {}
+                            }
+                            i += 2;
+                        }
+                        Some('"') if chars.get(i + 1) == Some(&'"') => {
+                            out.push('"', line);
+                            i += 2;
+                        }
+                        Some('"') => break,
+                        Some(&other) => {
+                            if other == '\n' {
+                                line += 1;
+                            }
+                            out.push(other, line);
+                            i += 1;
+                        }
+                    }
+                }
+            }
+            ' ' | '\t' => out.end_word(),
+            '\n' => {
+                out.end_command();
+                line += 1;
+            }
+            ';' | '|' => out.end_command(),
+            '#' if out.word.is_none() => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            other => out.push(other, line),
+        }
+        i += 1;
+    }
+    out.end_command();
+    Ok(out.commands)
+}
+
 /// `cmd.exe` first (`^` escapes, continuations, quote state), then the C runtime's argument
 /// splitting of each command line.
 fn cmd(text: &str) -> Result<Vec<Command>, SplitError> {
@@ -491,6 +622,35 @@ mod tests {
                 "x: \"q\""
             ]]
         );
+    }
+
+    #[test]
+    fn powershell_quoting_and_continuations() {
+        let text = "curl.exe -X POST 'https://h/x?a=1&b=2' `\r\n  -H \"Content-Type: application/json\" `\n  -H 'it''s: yes' `\n  -d '{\"a\":\"$HOME\"}' `\n  --data \"x=`\"q`\" y`tz \"\"w\"\"\" # a comment\ncurl.exe h2; curl.exe h3";
+        assert_eq!(detect(text), Dialect::PowerShell);
+        assert_eq!(
+            words(text),
+            vec![
+                vec![
+                    "curl.exe",
+                    "-X",
+                    "POST",
+                    "https://h/x?a=1&b=2",
+                    "-H",
+                    "Content-Type: application/json",
+                    "-H",
+                    "it's: yes",
+                    "-d",
+                    "{\"a\":\"$HOME\"}",
+                    "--data",
+                    "x=\"q\" y\tz \"w\""
+                ],
+                vec!["curl.exe", "h2"],
+                vec!["curl.exe", "h3"],
+            ]
+        );
+        let error = split("curl.exe `\n 'abc", Dialect::PowerShell).unwrap_err();
+        assert_eq!(error.line, 2);
     }
 
     #[test]

@@ -16,6 +16,7 @@ const CORPUS: &[&str] = &[
     "curlconverter-get_with_browser_headers.sh",
     "curlconverter-post_with_browser_headers.sh",
     "curlconverter-multiline_post_with_data.sh",
+    "powershell.ps1",
 ];
 
 /// Credentials written in the corpus; none may reach the YAML.
@@ -96,6 +97,19 @@ fn browser_quoting_is_read_as_the_shell_would() {
     assert!(firefox
         .stdout
         .contains("auth: { basic: { username: portal-user, password: \"{{basic_password}}\" } }"));
+    let powershell = runner(["import", "curl", "tests/fixtures/curl/powershell.ps1"]);
+    assert!(
+        powershell.stdout.contains("(written for PowerShell)")
+            && powershell.stdout.contains(
+                "json: { application_token: \"{{application_token}}\", note: it's quoted }"
+            )
+            && powershell.stdout.contains("x-note: say \"hi\"")
+            && powershell
+                .stdout
+                .contains("query: { page: \"1\", per_page: \"20\" }"),
+        "{}",
+        powershell.stdout
+    );
 }
 
 #[test]
