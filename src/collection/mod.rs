@@ -273,6 +273,9 @@ pub struct Reference {
     pub variable: String,
     /// The field holding the template.
     pub field: FieldPath,
+    /// The whole path must exist when the template renders (text and variables only, not
+    /// a condition of `{{#if}}`).
+    pub strict: bool,
 }
 
 /// A compiled request.

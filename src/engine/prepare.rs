@@ -215,6 +215,8 @@ pub fn prepare(
     let mut check = References {
         sandbox_declared,
         ids: HashSet::default(),
+        start: &variables,
+        rebound: HashSet::default(),
         problems: Vec::new(),
     };
     let file = (
@@ -287,14 +289,19 @@ fn reads(step: &Step, defined: &HashSet<String>) -> Vec<String> {
 }
 
 /// Checks, step by step, that every variable read is defined by then.
-struct References {
+struct References<'v> {
     sandbox_declared: bool,
     /// Ids of the request steps seen so far (`{{steps.<id>...}}`).
     ids: HashSet<String>,
+    /// The variables' values when the run starts.
+    start: &'v Variables,
+    /// Variables a step or an include may have given another value by then: their paths
+    /// are not checked against the values at the start.
+    rebound: HashSet<String>,
     problems: Vec<Diagnostic>,
 }
 
-impl References {
+impl References<'_> {
     fn steps(
         &mut self,
         steps: &[Step],
@@ -330,6 +337,13 @@ impl References {
                 };
                 if !defined {
                     self.undefined(step, reference, &scope, &own, file);
+                } else if reference.strict
+                    && !matches!(root, "env" | "sandbox" | "steps")
+                    && !self.rebound.contains(root)
+                    && !own.contains(&root)
+                    && step.for_each.as_ref().is_none_or(|each| each.name != root)
+                {
+                    self.path_into_start_value(step, reference, root, file);
                 }
             }
             match &step.action {
@@ -339,6 +353,8 @@ impl References {
                     let mut inner = scope.clone().into_owned();
                     inner.extend(include.defaults.keys().cloned());
                     inner.extend(include.passed.keys().cloned());
+                    self.rebound.extend(include.defaults.keys().cloned());
+                    self.rebound.extend(include.passed.keys().cloned());
                     self.steps(
                         &include.steps,
                         &mut inner,
@@ -354,10 +370,78 @@ impl References {
                 if !known.contains(name) {
                     known.insert(name.to_owned());
                 }
+                if !self.rebound.contains(name) {
+                    self.rebound.insert(name.to_owned());
+                }
             }
             if let (Some(id), Action::Request(_)) = (&step.id, &step.action) {
                 self.ids.insert(id.clone());
             }
+        }
+    }
+
+    /// A path into a variable that holds its value from the start of the run (`{{n.x}}`
+    /// with `n: 5`): each step of the path must be there, or rendering fails — found now,
+    /// before the first request, rather than at the step. Names types and keys, not values.
+    fn path_into_start_value(
+        &mut self,
+        step: &Step,
+        reference: &Reference,
+        root: &str,
+        file: (&Path, &str, &Positions),
+    ) {
+        let Some(mut current) = self.start.get(root) else {
+            return;
+        };
+        let mut walked = root.to_owned();
+        for segment in reference.variable.split('.').skip(1) {
+            let next = match current {
+                Value::Object(map) => map.get(segment),
+                Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            let Some(next) = next else {
+                let why = match current {
+                    Value::Object(map) if map.is_empty() => {
+                        format!("`{walked}` is an empty object")
+                    }
+                    Value::Object(map) => {
+                        let mut keys: Vec<&str> = map.keys().map(String::as_str).take(10).collect();
+                        if map.len() > 10 {
+                            keys.push("…");
+                        }
+                        format!("`{walked}` has no key `{segment}` (it has `{}`)", keys.join("`, `"))
+                    }
+                    Value::Array(items) => format!(
+                        "`{walked}` is a list of {} item{}, read by index from 0: `{segment}` is not one of them",
+                        items.len(),
+                        if items.len() == 1 { "" } else { "s" }
+                    ),
+                    other => format!(
+                        "`{walked}` is {}, which has no `{segment}`",
+                        type_name(other)
+                    ),
+                };
+                self.problems.push(
+                    Diagnostic::at(
+                        file.0,
+                        (file.1, file.2),
+                        &reference.field,
+                        format!(
+                            "step `{}` reads `{}`, which is not there: {why}",
+                            step.name, reference.variable
+                        ),
+                    )
+                    .at_template_reading(&reference.variable)
+                    .with_hint(format!(
+                        "`{root}` holds this from the start of the run (`vars`, an environment, `--var` or `--vars-file`); read a path it has"
+                    )),
+                );
+                return;
+            };
+            walked.push('.');
+            walked.push_str(segment);
+            current = next;
         }
     }
 
@@ -520,6 +604,18 @@ impl<'a> Resolver<'a, '_> {
                 }
             }
         }
+    }
+}
+
+/// A JSON value's kind, as a message names it.
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
     }
 }
 

@@ -402,6 +402,15 @@ impl Template {
         }
     }
 
+    /// Whether every variable the template reads must exist when it renders (text and
+    /// variables only): handlebars' `{{#if x}}` reads a missing `x` as false.
+    pub fn reads_strictly(&self) -> bool {
+        match self {
+            Template::Literal(_) | Template::Variable { .. } => true,
+            Template::Rendered(rendered) => rendered.pieces.is_some(),
+        }
+    }
+
     /// The template as written.
     pub fn source(&self) -> &str {
         match self {

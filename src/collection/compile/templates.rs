@@ -15,14 +15,21 @@ pub(super) fn record(
     templates: Vec<&Template>,
     field: impl FnOnce() -> FieldPath,
 ) {
-    let mut variables = templates.iter().flat_map(|t| t.references()).peekable();
+    let mut variables = templates
+        .iter()
+        .flat_map(|t| {
+            let strict = t.reads_strictly();
+            t.references().into_iter().map(move |v| (v, strict))
+        })
+        .peekable();
     if variables.peek().is_none() {
         return;
     }
     let field = field();
-    references.extend(variables.map(|variable| Reference {
+    references.extend(variables.map(|(variable, strict)| Reference {
         variable,
         field: field.clone(),
+        strict,
     }));
 }
 
