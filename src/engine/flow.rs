@@ -319,6 +319,13 @@ impl<'a> Run<'a> {
                     .clone()
                     .unwrap_or_else(|| step.field.key("request"));
                 error.location = self.locate(&field);
+                // A variable that did not render: its `{{…}}`, not the whole value.
+                if let Some(variable) = error.undefined_variable() {
+                    error.location = error
+                        .location
+                        .take()
+                        .map(|l| l.at_template_reading(&variable));
+                }
             }
             Outcome::Passed | Outcome::Skipped(_) => {}
         }

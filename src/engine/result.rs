@@ -48,6 +48,16 @@ pub enum StepErrorKind {
 }
 
 impl StepError {
+    /// The variable a render problem says is undefined, if that is the problem.
+    pub fn undefined_variable(&self) -> Option<String> {
+        if self.kind != StepErrorKind::Render {
+            return None;
+        }
+        let (_, after) = self.message.split_once("undefined variable `")?;
+        let (variable, _) = after.split_once('`')?;
+        Some(variable.to_owned())
+    }
+
     /// A render problem at `field`.
     pub fn render(field: &FieldPath, message: impl std::fmt::Display) -> Self {
         StepError {

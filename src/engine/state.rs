@@ -95,6 +95,7 @@ impl<'a> Run<'a> {
                 .line(source.text, line)
                 .unwrap_or_default()
                 .to_owned(),
+            width: None,
         };
         // Most fields are written: the path is copied only to walk up from one that is not.
         if let Some(position) = source.positions.locate(source.text, field) {

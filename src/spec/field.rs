@@ -90,6 +90,9 @@ pub struct Location {
     pub column: usize,
     /// The source line.
     pub line_text: String,
+    /// How many characters the mark spans, when known (a `{{…}}`); else the YAML token
+    /// at the column.
+    pub width: Option<usize>,
 }
 
 impl fmt::Display for Location {
@@ -99,6 +102,18 @@ impl fmt::Display for Location {
 }
 
 impl Location {
+    /// The same place, marked at the `{{…}}` of the line's template that reads `variable`
+    /// (a variable that did not render), when the line shows it.
+    pub fn at_template_reading(mut self, variable: &str) -> Self {
+        if let Some((column, width)) =
+            super::caret::template_span(&self.line_text, self.column, variable)
+        {
+            self.column = column;
+            self.width = Some(width);
+        }
+        self
+    }
+
     /// `--> file:line:col`, then the line with the spot marked, as a compiler shows it:
     ///
     /// ```text
@@ -115,7 +130,9 @@ impl Location {
             .take(self.column.saturating_sub(1))
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        let width = super::caret::token_width(&self.line_text, self.column);
+        let width = self
+            .width
+            .unwrap_or_else(|| super::caret::token_width(&self.line_text, self.column));
         vec![
             format!("{pad}--> {self}"),
             format!("{number} | {}", self.line_text),
@@ -135,6 +152,7 @@ mod tests {
             line: 14,
             column: 15,
             line_text: "    expect: { status: 201 }".into(),
+            width: None,
         };
         assert_eq!(
             location.snippet(),

@@ -337,7 +337,10 @@ impl Templates {
                 None => self
                     .registry
                     .render_with_context(&rendered.name, context)
-                    .map_err(convert_error)
+                    .map_err(|error| {
+                        missing_parameter(&error, rendered, context)
+                            .unwrap_or_else(|| convert_error(error))
+                    })
                     .and_then(|text| {
                         if text.len() > MOST_RENDERED {
                             Err(RenderError::TooLong)
@@ -536,6 +539,27 @@ fn join_pieces(pieces: &[references::Piece], context: &Context) -> Result<String
         }
     }
     Ok(text)
+}
+
+/// A helper given a variable that is not there (`{{json o.z}}`): handlebars names the
+/// helper's parameter (`json param with name value required but not found`); this names the
+/// variable, as for `{{o.z}}`. The first path the template reads that the context lacks.
+fn missing_parameter(
+    error: &handlebars::RenderError,
+    rendered: &Rendered,
+    context: &Context,
+) -> Option<RenderError> {
+    use handlebars::RenderErrorReason::{ParamNotFoundForIndex, ParamNotFoundForName};
+    if !matches!(
+        error.reason(),
+        ParamNotFoundForName(..) | ParamNotFoundForIndex(..)
+    ) {
+        return None;
+    }
+    rendered.references.iter().find_map(|reference| {
+        let path: Vec<String> = reference.split('.').map(str::to_owned).collect();
+        lookup(context, &path).err()
+    })
 }
 
 fn convert_error(error: handlebars::RenderError) -> RenderError {

@@ -244,3 +244,61 @@ fn the_gitlab_code_quality_report_has_the_fields_gitlab_reads() {
     let refused = run(&fixture, "gl.yaml", &["--report", "sonar"], &[]);
     assert_eq!(refused.code, 2, "{refused:?}");
 }
+
+/// A variable that did not render when its step ran (a path into a capture that is not
+/// there, given to a helper) is marked at its `{{…}}`, named as the variable, in the
+/// terminal and the JSON report.
+#[test]
+fn a_variable_that_does_not_render_is_marked_at_its_braces() {
+    let fixture = Fixture::new();
+    let server = format!("http://{}", crate::support::server());
+    fixture.file(
+        "render.yaml",
+        &r#"name: Render
+steps:
+  - name: Capture
+    request: { url: "SERVER/paged-json" }
+    capture: { first: "$.items[0]" }
+  - name: Read a path it does not have
+    request: { url: "SERVER/paged-json?j={{json first.nope}}&q={{urlencode first.nope}}" }
+"#
+        .replace("SERVER", &server),
+    );
+    let report = fixture.path().join("r.json");
+    let output = run(
+        &fixture,
+        "render.yaml",
+        &["--report-json", &report.display().to_string()],
+        &[],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    let file = fixture.path().join("render.yaml").display().to_string();
+    // `    request: { url: "` is 21 characters, then the URL before `{{json`.
+    let column = 22 + server.len() + "/paged-json?j=".len();
+    assert!(
+        output.stdout.contains("undefined variable `first.nope`")
+            && !output.stdout.contains("param with name"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains(&format!("--> {file}:7:{column}")),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains(&format!(
+            "{}{}\n",
+            " ".repeat(column - 1),
+            "^".repeat("{{json first.nope}}".len())
+        )),
+        "{}",
+        output.stdout
+    );
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(report).expect("written")).expect("JSON");
+    assert_eq!(
+        json["collections"][0]["steps"][1]["error_location"]["column"], column,
+        "{json}"
+    );
+}

@@ -785,6 +785,8 @@ fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnosti
         Some("a quote, bracket or brace opened earlier is never closed".to_owned())
     } else if line_text.contains(": {{") || line_text.trim_start().starts_with("- {{") {
         Some("a value that starts with `{{` must be quoted in YAML: write `url: \"{{base_url}}/path\"`".to_owned())
+    } else if message.starts_with("did not find expected ','") && line_text.contains("$[") {
+        Some("inside `{ … }` or `[ … ]`, a JSONPath holding `[` or `]` must be quoted: write `first: \"$[0]\"`".to_owned())
     } else if message == ParameterValue::NESTED {
         Some(ParameterValue::NESTED_HINT.to_owned())
     } else if let Some(rest) = message.strip_prefix("unknown field `") {
