@@ -318,14 +318,13 @@ impl<'a> Run<'a> {
                     .field
                     .clone()
                     .unwrap_or_else(|| step.field.key("request"));
-                error.location = self.locate(&field);
+                let location = self.locate(&field);
                 // A variable that did not render: its `{{…}}`, not the whole value.
-                if let Some(variable) = error.undefined_variable() {
-                    error.location = error
-                        .location
-                        .take()
-                        .map(|l| l.at_template_reading(&variable));
-                }
+                let location = match error.undefined_variable() {
+                    Some(variable) => location.map(|l| l.at_template_reading(&variable)),
+                    None => location,
+                };
+                error.location = location.map(Box::new);
             }
             Outcome::Passed | Outcome::Skipped(_) => {}
         }

@@ -33,7 +33,7 @@ pub struct StepError {
     /// `None` for the step's request as a whole.
     pub field: Option<FieldPath>,
     /// Where it is, once located.
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
 }
 
 /// The kinds of [`StepError`].

@@ -82,7 +82,7 @@ fn problems(step: &StepResult) -> Vec<(Option<&Location>, String)> {
                 )
             })
             .collect(),
-        Outcome::Errored(error) => vec![(error.location.as_ref(), error.message.clone())],
+        Outcome::Errored(error) => vec![(error.location.as_deref(), error.message.clone())],
         Outcome::Passed | Outcome::Skipped(_) => Vec::new(),
     }
 }

@@ -83,7 +83,7 @@ impl Format for CodeQuality {
                     "runner.error",
                     "critical",
                     error.message.clone(),
-                    error.location.as_ref(),
+                    error.location.as_deref(),
                 )],
                 Outcome::Passed | Outcome::Skipped(_) => Vec::new(),
             };

@@ -411,7 +411,7 @@ fn step_row(out: &mut String, id: &str, step: &StepResult) {
                 out,
                 "<div class=\"error\">{}</div>{}",
                 escape(&error.message),
-                marked(error.location.as_ref())
+                marked(error.location.as_deref())
             );
         }
         Outcome::Skipped(reason) => {

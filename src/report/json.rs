@@ -398,7 +398,7 @@ fn step((index, result): (usize, &StepResult)) -> StepEntry {
             _ => None,
         },
         error_location: match &result.outcome {
-            Outcome::Errored(error) => error.location.as_ref().map(LocationEntry::from),
+            Outcome::Errored(error) => error.location.as_deref().map(LocationEntry::from),
             _ => None,
         },
         location: result.location.as_ref().map(LocationEntry::from),

@@ -72,7 +72,7 @@ impl Format for Tap {
             let description = description(&collection.title(), &step.name);
             // The diagnostic's place: the error's field, else the step (failures carry their own).
             let place = match &step.outcome {
-                Outcome::Errored(error) => error.location.as_ref(),
+                Outcome::Errored(error) => error.location.as_deref(),
                 _ => step.location.as_ref(),
             };
             let several = step.attempts.len() > 1;

@@ -183,7 +183,7 @@ impl<W: Write + Send> TerminalReporter<W> {
                     "      {FAIL}error{FAIL:#}: {}",
                     shown(&error.message)
                 );
-                self.location(error.location.as_ref());
+                self.location(error.location.as_deref());
             }
             Outcome::Passed | Outcome::Skipped(_) => {}
         }
@@ -329,7 +329,7 @@ impl<W: Write + Send> Observer for TerminalReporter<W> {
 pub fn first_location(step: &StepResult) -> Option<&Location> {
     match &step.outcome {
         Outcome::Failed(failures) => failures.iter().find_map(|f| f.location.as_ref()),
-        Outcome::Errored(error) => error.location.as_ref(),
+        Outcome::Errored(error) => error.location.as_deref(),
         Outcome::Passed | Outcome::Skipped(_) => None,
     }
 }

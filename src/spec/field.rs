@@ -92,7 +92,7 @@ pub struct Location {
     pub line_text: String,
     /// How many characters the mark spans, when known (a `{{…}}`); else the YAML token
     /// at the column.
-    pub width: Option<usize>,
+    pub width: Option<u32>,
 }
 
 impl fmt::Display for Location {
@@ -109,7 +109,7 @@ impl Location {
             super::caret::template_span(&self.line_text, self.column, variable)
         {
             self.column = column;
-            self.width = Some(width);
+            self.width = u32::try_from(width).ok();
         }
         self
     }
@@ -130,9 +130,10 @@ impl Location {
             .take(self.column.saturating_sub(1))
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        let width = self
-            .width
-            .unwrap_or_else(|| super::caret::token_width(&self.line_text, self.column));
+        let width = self.width.map_or_else(
+            || super::caret::token_width(&self.line_text, self.column),
+            |width| width as usize,
+        );
         vec![
             format!("{pad}--> {self}"),
             format!("{number} | {}", self.line_text),
