@@ -422,20 +422,16 @@ impl References<'_> {
                         type_name(other)
                     ),
                 };
-                self.problems.push(
-                    Diagnostic::at(
-                        file.0,
-                        (file.1, file.2),
-                        &reference.field,
-                        format!(
-                            "step `{}` reads `{}`, which is not there: {why}",
-                            step.name, reference.variable
-                        ),
-                    )
-                    .at_template_reading(&reference.variable)
-                    .with_hint(format!(
+                self.problem(
+                    reference,
+                    file,
+                    format!(
+                        "step `{}` reads `{}`, which is not there: {why}",
+                        step.name, reference.variable
+                    ),
+                    format!(
                         "`{root}` holds this from the start of the run (`vars`, an environment, `--var` or `--vars-file`); read a path it has"
-                    )),
+                    ),
                 );
                 return;
             };
@@ -494,18 +490,29 @@ impl References<'_> {
                 None => "define it in `vars`, an environment, with `--var`, or capture it in an earlier step".to_owned(),
             },
         };
+        self.problem(
+            reference,
+            file,
+            format!(
+                "step `{}` reads undefined variable `{}`",
+                step.name, reference.variable
+            ),
+            hint,
+        );
+    }
+
+    /// A problem with what `reference` reads, marked at its `{{…}}`.
+    fn problem(
+        &mut self,
+        reference: &Reference,
+        file: (&Path, &str, &Positions),
+        message: String,
+        hint: String,
+    ) {
         self.problems.push(
-            Diagnostic::at(
-                file.0,
-                (file.1, file.2),
-                &reference.field,
-                format!(
-                    "step `{}` reads undefined variable `{}`",
-                    step.name, reference.variable
-                ),
-            )
-            .at_template_reading(&reference.variable)
-            .with_hint(hint),
+            Diagnostic::at(file.0, (file.1, file.2), &reference.field, message)
+                .at_template_reading(&reference.variable)
+                .with_hint(hint),
         );
     }
 }

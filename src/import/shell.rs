@@ -307,18 +307,6 @@ fn powershell(text: &str) -> Result<Vec<Command>, SplitError> {
     let mut out = Words::new();
     let mut line = 1;
     let mut i = 0;
-    let escaped = |c: char| match c {
-        'n' => '\n',
-        't' => '\t',
-        'r' => '\r',
-        '0' => '\0',
-        'a' => '\u{7}',
-        'b' => '\u{8}',
-        'e' => '\u{1b}',
-        'f' => '\u{c}',
-        'v' => '\u{b}',
-        other => other,
-    };
     while i < chars.len() {
         let c = chars[i];
         match c {
@@ -336,67 +324,9 @@ fn powershell(text: &str) -> Result<Vec<Command>, SplitError> {
                 }
                 None => out.push('`', line),
             },
-            '\'' => {
-                let start = line;
+            '\'' | '"' => {
                 out.start(line);
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => {
-                            return Err(SplitError {
-                                line: start,
-                                what: "the single quote opened here is never closed (was the command cut short?)".to_owned(),
-                            })
-                        }
-                        Some('\'') if chars.get(i + 1) == Some(&'\'') => {
-                            out.push('\'', line);
-                            i += 2;
-                        }
-                        Some('\'') => break,
-                        Some(&other) => {
-                            if other == '\n' {
-                                line += 1;
-                            }
-                            out.push(other, line);
-                            i += 1;
-                        }
-                    }
-                }
-            }
-            '"' => {
-                let start = line;
-                out.start(line);
-                i += 1;
-                loop {
-                    match chars.get(i) {
-                        None => {
-                            return Err(SplitError {
-                                line: start,
-                                what: "the double quote opened here is never closed (was the command cut short?)".to_owned(),
-                            })
-                        }
-                        Some('`') => {
-                            match chars.get(i + 1) {
-                                Some('\n') => line += 1,
-                                Some(&next) => out.push(escaped(next), line),
-                                None => {}
-                            }
-                            i += 2;
-                        }
-                        Some('"') if chars.get(i + 1) == Some(&'"') => {
-                            out.push('"', line);
-                            i += 2;
-                        }
-                        Some('"') => break,
-                        Some(&other) => {
-                            if other == '\n' {
-                                line += 1;
-                            }
-                            out.push(other, line);
-                            i += 1;
-                        }
-                    }
-                }
+                i = powershell_quoted(&chars, i, &mut line, &mut out)?;
             }
             ' ' | '\t' => out.end_word(),
             '\n' => {
@@ -416,6 +346,69 @@ fn powershell(text: &str) -> Result<Vec<Command>, SplitError> {
     }
     out.end_command();
     Ok(out.commands)
+}
+
+/// The PowerShell string whose quote is at `open`, its text pushed to `out`: `'...'` as
+/// written, `"..."` with `` ` `` escapes; in both, a doubled quote is one. The index of the
+/// closing quote.
+fn powershell_quoted(
+    chars: &[char],
+    open: usize,
+    line: &mut usize,
+    out: &mut Words,
+) -> Result<usize, SplitError> {
+    let quote = chars[open];
+    let start = *line;
+    let mut i = open + 1;
+    loop {
+        match chars.get(i) {
+            None => {
+                let which = if quote == '"' { "double" } else { "single" };
+                return Err(SplitError {
+                    line: start,
+                    what: format!(
+                        "the {which} quote opened here is never closed (was the command cut short?)"
+                    ),
+                });
+            }
+            Some('`') if quote == '"' => {
+                match chars.get(i + 1) {
+                    Some('\n') => *line += 1,
+                    Some(&next) => out.push(powershell_escape(next), *line),
+                    None => {}
+                }
+                i += 2;
+            }
+            Some(&c) if c == quote && chars.get(i + 1) == Some(&quote) => {
+                out.push(quote, *line);
+                i += 2;
+            }
+            Some(&c) if c == quote => return Ok(i),
+            Some(&other) => {
+                if other == '\n' {
+                    *line += 1;
+                }
+                out.push(other, *line);
+                i += 1;
+            }
+        }
+    }
+}
+
+/// What `` `c `` stands for inside a PowerShell `"..."`.
+fn powershell_escape(c: char) -> char {
+    match c {
+        'n' => '\n',
+        't' => '\t',
+        'r' => '\r',
+        '0' => '\0',
+        'a' => '\u{7}',
+        'b' => '\u{8}',
+        'e' => '\u{1b}',
+        'f' => '\u{c}',
+        'v' => '\u{b}',
+        other => other,
+    }
 }
 
 /// `cmd.exe` first (`^` escapes, continuations, quote state), then the C runtime's argument
