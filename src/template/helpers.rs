@@ -103,10 +103,15 @@ impl HelperDef for Dynamic {
     }
 }
 
-pub(super) fn register(registry: &mut Handlebars<'static>) {
+/// Registers the dynamic variables (`$randomInt`, …): done when a template first names one,
+/// so that a collection without them does not pay for 118 helpers.
+pub(super) fn register_dynamic(registry: &mut Handlebars<'static>) {
     for (name, _) in super::dynamic::VARIABLES {
         registry.register_helper(name, Box::new(Dynamic(name)));
     }
+}
+
+pub(super) fn register(registry: &mut Handlebars<'static>) {
     registry.register_helper("uuid", Box::new(uuid));
     registry.register_helper("now", Box::new(now));
     registry.register_helper("timestamp", Box::new(timestamp));

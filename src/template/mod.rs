@@ -26,6 +26,9 @@ pub use json::JsonTemplate;
 pub struct Templates {
     registry: Handlebars<'static>,
     compiled: HashMap<String, Template>,
+    /// Whether the dynamic variables' helpers are registered (when a template first may
+    /// name one).
+    dynamic: bool,
 }
 
 /// One compiled template.
@@ -196,6 +199,7 @@ impl Templates {
         Templates {
             registry,
             compiled: HashMap::default(),
+            dynamic: false,
         }
     }
 
@@ -256,6 +260,10 @@ impl Templates {
                 names: None,
                 character: None,
             });
+        }
+        if !self.dynamic && source.contains('$') {
+            helpers::register_dynamic(&mut self.registry);
+            self.dynamic = true;
         }
         let compiled = handlebars::Template::compile(source).map_err(|e| {
             let character = e
