@@ -394,13 +394,24 @@ impl References<'_> {
             return;
         };
         let mut walked = root.to_owned();
-        for segment in reference.variable.split('.').skip(1) {
+        // The path comes dotted: a key holding a dot (`{{o.[a.b]}}`) spans segments, so the
+        // longest run of them that is a key is taken.
+        let segments: Vec<&str> = reference.variable.split('.').skip(1).collect();
+        let mut at = 0;
+        while let Some(&segment) = segments.get(at) {
             let next = match current {
-                Value::Object(map) => map.get(segment),
-                Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+                Value::Object(map) => (at + 1..=segments.len()).rev().find_map(|end| {
+                    let key = segments[at..end].join(".");
+                    map.get(&key).map(|value| (value, key, end))
+                }),
+                Value::Array(items) => segment
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .map(|value| (value, segment.to_owned(), at + 1)),
                 _ => None,
             };
-            let Some(next) = next else {
+            let Some((next, key, end)) = next else {
                 let why = match current {
                     Value::Object(map) if map.is_empty() => {
                         format!("`{walked}` is an empty object")
@@ -436,8 +447,9 @@ impl References<'_> {
                 return;
             };
             walked.push('.');
-            walked.push_str(segment);
+            walked.push_str(&key);
             current = next;
+            at = end;
         }
     }
 
