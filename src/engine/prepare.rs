@@ -337,7 +337,8 @@ impl References<'_> {
                 };
                 if !defined {
                     self.undefined(step, reference, &scope, &own, file);
-                } else if reference.strict
+                } else if reference.variable.len() > root.len()
+                    && reference.strict
                     && !matches!(root, "env" | "sandbox" | "steps")
                     && !self.rebound.contains(root)
                     && !own.contains(&root)
@@ -370,7 +371,8 @@ impl References<'_> {
                 if !known.contains(name) {
                     known.insert(name.to_owned());
                 }
-                if !self.rebound.contains(name) {
+                // Only a variable with a value at the start can be rebound.
+                if self.start.get(name).is_some() && !self.rebound.contains(name) {
                     self.rebound.insert(name.to_owned());
                 }
             }
