@@ -134,21 +134,21 @@ enum Frame {
         path: Option<Vec<Segment>>,
         /// The key read, awaiting its value: `Some(None)` for a key that is not a scalar.
         key: Option<Option<Segment>>,
-        /// Written in flow style (`{ … }`).
-        flow: bool,
+        /// Where it starts (its `{` when written in flow style).
+        start: (usize, usize),
     },
     Seq {
         path: Option<Vec<Segment>>,
         next: usize,
-        /// Written in flow style (`[ … ]`).
-        flow: bool,
+        /// Where it starts (its `[` when written in flow style).
+        start: (usize, usize),
     },
 }
 
 impl Frame {
-    fn flow(&self) -> bool {
+    fn start(&self) -> (usize, usize) {
         match self {
-            Frame::Map { flow, .. } | Frame::Seq { flow, .. } => *flow,
+            Frame::Map { start, .. } | Frame::Seq { start, .. } => *start,
         }
     }
 }
@@ -335,8 +335,14 @@ impl Index {
                         dash_before(span.start.line(), span.start.col() + 1)
                     }
                     Event::Scalar(text, ScalarStyle::Plain, 0, None) if text.is_empty() => {
-                        let in_flow_map =
-                            matches!(stack.last(), Some(frame @ Frame::Map { .. }) if frame.flow());
+                        // In flow style when a collection around it opened with a bracket
+                        // (`[a, b: ]` holds a flow map without braces); asked only here,
+                        // so that reading most documents looks at no bracket.
+                        let in_flow_map = matches!(stack.last(), Some(Frame::Map { .. }))
+                            && stack.iter().any(|frame| {
+                                let (line, column) = frame.start();
+                                matches!(from(line, column).next(), Some(('{' | '[', _)))
+                            });
                         empty_value(span.start.line(), span.start.col() + 1, in_flow_map)
                     }
                     _ => (span.start.line(), span.start.col() + 1),
@@ -345,24 +351,18 @@ impl Index {
             }
             match event {
                 Event::MappingStart(..) | Event::SequenceStart(..) => {
-                    // In flow style: opened with its bracket, or inside a flow collection
-                    // (`[a, b: 1]` holds a one-entry flow map without braces).
-                    let flow = stack.last().is_some_and(Frame::flow)
-                        || matches!(
-                            from(span.start.line(), span.start.col() + 1).next(),
-                            Some(('{' | '[', _))
-                        );
+                    let start = (span.start.line(), span.start.col() + 1);
                     stack.push(if matches!(event, Event::MappingStart(..)) {
                         Frame::Map {
                             path,
                             key: None,
-                            flow,
+                            start,
                         }
                     } else {
                         Frame::Seq {
                             path,
                             next: 0,
-                            flow,
+                            start,
                         }
                     });
                 }
