@@ -370,9 +370,9 @@ impl References<'_> {
             for &name in &own {
                 if !known.contains(name) {
                     known.insert(name.to_owned());
-                }
-                // Only a variable with a value at the start can be rebound.
-                if self.start.get(name).is_some() && !self.rebound.contains(name) {
+                } else if !self.rebound.contains(name) {
+                    // Known before this step: a variable with a start value may be one (a
+                    // new name cannot; the start values' own map is slow to ask).
                     self.rebound.insert(name.to_owned());
                 }
             }
