@@ -345,19 +345,18 @@ impl Method {
         if text == "CONNECT" {
             return Err("`CONNECT` opens a tunnel through a proxy, which runner does not send as a step: give the proxy with `--proxy`".to_owned());
         }
-        let mut chars = text.chars();
-        let valid = chars.next().is_some_and(|c| c.is_ascii_uppercase())
-            && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_');
-        if valid {
+        // METHOD_PATTERN, as code.
+        let written_in_capitals = |text: &str| {
+            let mut chars = text.chars();
+            chars.next().is_some_and(|c| c.is_ascii_uppercase())
+                && chars
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        };
+        if written_in_capitals(text) {
             return Ok(Method(std::borrow::Cow::Owned(text.to_owned())));
         }
         let upper = text.to_ascii_uppercase();
-        if text.chars().any(|c| c.is_ascii_lowercase())
-            && upper
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_')
-            && upper.starts_with(|c: char| c.is_ascii_uppercase())
-        {
+        if written_in_capitals(&upper) {
             return Err(format!(
                 "`{shown}` is written in small letters: methods are case-sensitive and written in capitals, `{upper}`"
             ));

@@ -300,6 +300,48 @@ steps:
     capture: { greeting: $.json.who }
 "#;
 
+/// `runner run` of `path` with `--var prefix=PREFIX` (the recording server's key).
+fn run_with_prefix(path: &Path, prefix: &str) -> crate::support::Output {
+    let prefix = format!("prefix={prefix}");
+    runner_with_env(
+        [
+            "run".as_ref(),
+            path.as_os_str(),
+            "--var".as_ref(),
+            prefix.as_ref(),
+        ],
+        &[],
+    )
+}
+
+/// `runner load` of `path` with `--var prefix=PREFIX`, `users` users of `iterations`
+/// iterations each, under the Locust at `locust`, for at most 30 s.
+fn load_with_prefix(
+    path: &Path,
+    prefix: &str,
+    locust: &str,
+    users: u32,
+    iterations: u32,
+) -> crate::support::Output {
+    let prefix = format!("prefix={prefix}");
+    let (users, iterations) = (users.to_string(), iterations.to_string());
+    runner_with_env(
+        [
+            "load".as_ref(),
+            path.as_os_str(),
+            "--var".as_ref(),
+            prefix.as_ref(),
+            "-u".as_ref(),
+            users.as_ref(),
+            "-n".as_ref(),
+            iterations.as_ref(),
+            "-t".as_ref(),
+            "30s".as_ref(),
+        ],
+        &[("RUNNER_LOCUST", locust)],
+    )
+}
+
 fn fixture(files: &[(&str, &str)]) -> (Fixture, PathBuf) {
     let fixture = Fixture::new();
     let address = recording_server().to_string();
@@ -459,31 +501,9 @@ fn credentials_in_headers_and_urls_are_read_from_the_environment() {
     assert!(python.contains("ann:{{env.RUNNER_CREDENTIAL_3}}@"));
 
     let Some(locust) = locust() else { return };
-    let run = runner_with_env(
-        [
-            "run".as_ref(),
-            path.as_os_str(),
-            "--var".as_ref(),
-            "prefix=credentials-run".as_ref(),
-        ],
-        &[],
-    );
+    let run = run_with_prefix(&path, "credentials-run");
     assert_eq!(run.code, 0, "{run:?}");
-    let load = runner_with_env(
-        [
-            "load".as_ref(),
-            path.as_os_str(),
-            "--var".as_ref(),
-            "prefix=credentials-load".as_ref(),
-            "-u".as_ref(),
-            "1".as_ref(),
-            "-n".as_ref(),
-            "1".as_ref(),
-            "-t".as_ref(),
-            "30s".as_ref(),
-        ],
-        &[("RUNNER_LOCUST", &locust)],
-    );
+    let load = load_with_prefix(&path, "credentials-load", &locust, 1, 1);
     assert_eq!(load.code, 0, "{load:?}");
     let credentials = |prefix: &str| -> Vec<(String, String, String)> {
         requests_of(prefix)
@@ -1432,31 +1452,9 @@ fn same_failures_under_locust(locust: &str, collection: &str) {
         ("messages.yaml", collection),
         ("echo.schema.json", ECHO_SCHEMA),
     ]);
-    let run = runner_with_env(
-        [
-            "run".as_ref(),
-            path.as_os_str(),
-            "--var".as_ref(),
-            "prefix=mrun".as_ref(),
-        ],
-        &[],
-    );
+    let run = run_with_prefix(&path, "mrun");
     assert_eq!(run.code, 1, "{run:?}");
-    let load = runner_with_env(
-        [
-            "load".as_ref(),
-            path.as_os_str(),
-            "--var".as_ref(),
-            "prefix=mload".as_ref(),
-            "-u".as_ref(),
-            "1".as_ref(),
-            "-n".as_ref(),
-            "1".as_ref(),
-            "-t".as_ref(),
-            "30s".as_ref(),
-        ],
-        &[("RUNNER_LOCUST", locust)],
-    );
+    let load = load_with_prefix(&path, "mload", locust, 1, 1);
     assert_eq!(load.code, 1, "{load:?}");
     let message = load
         .stdout
@@ -1755,31 +1753,9 @@ steps:
         $.json.iban: { matches: "^[A-Z]{2}[0-9]{2}[A-Z]{4}[0-9]{14}$" }
 "#,
     )]);
-    let run = runner_with_env(
-        [
-            "run".as_ref(),
-            path.as_os_str(),
-            "--var".as_ref(),
-            "prefix=drun".as_ref(),
-        ],
-        &[],
-    );
+    let run = run_with_prefix(&path, "drun");
     assert_eq!(run.code, 0, "{run:?}");
-    let load = runner_with_env(
-        [
-            "load".as_ref(),
-            path.as_os_str(),
-            "--var".as_ref(),
-            "prefix=dload".as_ref(),
-            "-u".as_ref(),
-            "2".as_ref(),
-            "-n".as_ref(),
-            "20".as_ref(),
-            "-t".as_ref(),
-            "30s".as_ref(),
-        ],
-        &[("RUNNER_LOCUST", &locust)],
-    );
+    let load = load_with_prefix(&path, "dload", &locust, 2, 20);
     assert_eq!(load.code, 0, "{load:?}");
     let sent = requests_of("dload");
     assert!(sent.len() >= 20, "{sent:?}");
