@@ -507,7 +507,10 @@ impl Collection {
                 if known.is_empty() {
                     format!("environment `{name}` does not exist: the collection defines no environments")
                 } else {
-                    format!("environment `{name}` does not exist; the collection defines: {}", known.join(", "))
+                    let near = crate::spec::text::did_you_mean(name, known.iter().copied())
+                        .map(|near| format!(" (did you mean `{near}`?)"))
+                        .unwrap_or_default();
+                    format!("environment `{name}` does not exist{near}; the collection defines: {}", known.join(", "))
                 }
             }),
         }

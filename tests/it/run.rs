@@ -498,18 +498,29 @@ steps:
 #[test]
 fn an_unknown_environment_is_invalid_input() {
     let fixture = Fixture::new();
-    let path = fixture.file("env.yaml", "name: E\nenvironments: { a: {} }\nsteps:\n  - name: x\n    request: { url: \"{{SERVER}}/text\" }\n");
-    let output = runner([
-        "run".as_ref(),
-        path.as_os_str(),
-        "--env".as_ref(),
-        "b".as_ref(),
-    ]);
+    let path = fixture.file("env.yaml", "name: E\nenvironments: { staging: {}, production: {} }\nsteps:\n  - name: x\n    request: { url: \"{{SERVER}}/text\" }\n");
+    let run = |env: &str| {
+        runner([
+            "run".as_ref(),
+            path.as_os_str(),
+            "--env".as_ref(),
+            env.as_ref(),
+        ])
+    };
+    let output = run("b");
     assert_eq!(output.code, 2, "{output:?}");
     assert!(
-        output
-            .stderr
-            .contains("environment `b` does not exist; the collection defines: a"),
+        output.stderr.contains(
+            "environment `b` does not exist; the collection defines: staging, production"
+        ),
+        "{}",
+        output.stderr
+    );
+    // A typo is named with the environment it is near.
+    let output = run("prodution");
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("environment `prodution` does not exist (did you mean `production`?); the collection defines: staging, production"),
         "{}",
         output.stderr
     );
