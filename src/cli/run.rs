@@ -341,6 +341,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             collection,
             options: Arc::new(RunOptions {
                 snapshots: Arc::clone(&snapshots),
+                references_checked: plans.checked_at_load(),
                 ..plans.get(index % count)
             }),
             observer: CollectionObserver {
@@ -713,6 +714,12 @@ impl Plans {
             iteration: (self.count > 1).then_some((i + 1, self.count)),
             ..self.base.clone()
         }
+    }
+
+    /// Whether loading checked every iteration's variables: so it did when there are no
+    /// data rows (the iterations differ in their number only, which no variable reads).
+    fn checked_at_load(&self) -> bool {
+        self.rows.is_empty()
     }
 
     /// One iteration for each distinct set of data columns (every row of a CSV has the

@@ -59,6 +59,9 @@ pub struct RunOptions {
     pub snapshots: std::sync::Arc<Snapshots>,
     /// Values masked in every output that are no variable's: a proxy's credentials.
     pub secrets: Vec<String>,
+    /// Loading already checked every step's variable references under these options
+    /// ([`check`]): the run does not walk the steps again to check them.
+    pub references_checked: bool,
 }
 
 impl Default for RunOptions {
@@ -77,6 +80,7 @@ impl Default for RunOptions {
             record_requests: false,
             snapshots: std::sync::Arc::default(),
             secrets: Vec::new(),
+            references_checked: false,
         }
     }
 }

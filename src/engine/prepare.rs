@@ -210,24 +210,27 @@ pub fn prepare(
     }
     let mut problems = std::mem::take(&mut resolver.problems);
 
-    // Every variable a step reads must exist by the time the step runs.
-    let mut known: HashSet<String> = definitions.keys().map(|k| (*k).to_owned()).collect();
-    let mut check = References {
-        sandbox_declared,
-        ids: HashSet::default(),
-        start: &variables,
-        rebound: HashSet::default(),
-        problems: Vec::new(),
-    };
-    let file = (
-        collection.path.as_path(),
-        collection.source.as_str(),
-        &collection.positions,
-    );
-    check.steps(&collection.steps, &mut known, file);
-    let mut after = known.clone();
-    check.steps(&collection.finally, &mut after, file);
-    problems.extend(check.problems);
+    // Every variable a step reads must exist by the time the step runs (checked once: a run
+    // under the options loading checked does not walk every step again).
+    if !options.references_checked {
+        let mut known: HashSet<String> = definitions.keys().map(|k| (*k).to_owned()).collect();
+        let mut check = References {
+            sandbox_declared,
+            ids: HashSet::default(),
+            start: &variables,
+            rebound: HashSet::default(),
+            problems: Vec::new(),
+        };
+        let file = (
+            collection.path.as_path(),
+            collection.source.as_str(),
+            &collection.positions,
+        );
+        check.steps(&collection.steps, &mut known, file);
+        let mut after = known.clone();
+        check.steps(&collection.finally, &mut after, file);
+        problems.extend(check.problems);
+    }
     if !problems.is_empty() {
         return Err(PrepareError::Invalid(Diagnostics(problems)));
     }
@@ -714,6 +717,22 @@ steps:
             prepared.redactor.redact("input-secret flag-secret"),
             "*** ***"
         );
+    }
+
+    #[test]
+    fn references_are_walked_unless_loading_checked_them_under_the_same_options() {
+        let source =
+            "name: c\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/{{nope}}\" }\n";
+        let collection =
+            Collection::parse(std::path::Path::new("p.yaml"), source.to_owned()).expect("valid");
+        let mut options = RunOptions::default();
+        let Err(PrepareError::Invalid(found)) = prepare(&collection, &options, None) else {
+            panic!("an undefined variable is found");
+        };
+        assert!(found.to_string().contains("nope"), "{found}");
+        // `runner run` says so for the options its loading checked (and refused to run).
+        options.references_checked = true;
+        assert!(prepare(&collection, &options, None).is_ok());
     }
 
     #[test]
