@@ -113,6 +113,35 @@ fn browser_quoting_is_read_as_the_shell_would() {
 }
 
 #[test]
+fn powershell_is_read_from_a_ps1_file_or_by_shell_without_a_backtick_to_tell() {
+    // One line, so no continuation tells the dialect: `'it''s'` is `it's` in PowerShell,
+    // `its` in a POSIX shell (two quoted words side by side).
+    let command = "curl.exe 'https://h.example/a' -H 'x-note: it''s'\n";
+    let fixture = Fixture::new();
+    let text = fixture.file("login.txt", command);
+    let script = fixture.file("login.ps1", command);
+    let text = text.display().to_string();
+    let as_posix = runner(["import", "curl", &text]);
+    assert!(
+        as_posix.stdout.contains("x-note: its"),
+        "{}",
+        as_posix.stdout
+    );
+    for output in [
+        runner(["import", "curl", &script.display().to_string()]),
+        runner(["import", "curl", "--shell", "powershell", &text]),
+    ] {
+        assert_eq!(output.code, 0, "{}", output.stderr);
+        assert!(
+            output.stdout.contains("x-note: it's")
+                && output.stdout.contains("(written for PowerShell)"),
+            "{}",
+            output.stdout
+        );
+    }
+}
+
+#[test]
 fn words_after_the_double_dash_and_unknown_options() {
     let output = runner([
         "import",
