@@ -70,9 +70,12 @@ pub enum StatusMatcher {
     Class(u16),
     /// Every status (`any`).
     Any,
-    /// What a step that says nothing about status expects: a success, 2xx or 3xx (after
-    /// redirects).
-    Success,
+    /// A success, 2xx or 3xx (after redirects): what a step that says nothing about status
+    /// expects (`written` false), or `status: success`.
+    Success {
+        /// Written as `status: success`, not the default.
+        written: bool,
+    },
     /// A template that renders one of the above when the step runs (a data row's
     /// `expected_status`).
     Templated(Template),
@@ -144,6 +147,9 @@ impl StatusMatcher {
                 Err("a status list holds one or more codes between 100 and 999".into())
             }
             StatusSpec::Text(text) if text == "any" => Ok(StatusMatcher::Any),
+            StatusSpec::Text(text) if text == "success" => {
+                Ok(StatusMatcher::Success { written: true })
+            }
             StatusSpec::Text(text) => {
                 let bytes = text.as_bytes();
                 match bytes {
@@ -157,7 +163,7 @@ impl StatusMatcher {
                         .map(|c| StatusMatcher::Codes(vec![c]))
                         .ok_or_else(|| {
                             format!(
-                                "`{text}` is not a status; write 200, [200, 201], \"2xx\" or any"
+                                "`{text}` is not a status; write 200, [200, 201], \"2xx\", success or any"
                             )
                         }),
                 }
@@ -171,7 +177,7 @@ impl StatusMatcher {
             StatusMatcher::Codes(codes) => codes.contains(&status),
             StatusMatcher::Class(class) => status / 100 == *class,
             StatusMatcher::Any => true,
-            StatusMatcher::Success => (200..400).contains(&status),
+            StatusMatcher::Success { .. } => (200..400).contains(&status),
             StatusMatcher::Templated(_) => false,
         }
     }
@@ -227,9 +233,10 @@ impl StatusMatcher {
             ),
             StatusMatcher::Class(class) => format!("{class}xx"),
             StatusMatcher::Any => "any status".to_owned(),
-            StatusMatcher::Success => "a success (2xx or 3xx: the step sets no `expect.status`; \
-                 `status: any` accepts every status)"
+            StatusMatcher::Success { written: false } => "a success (2xx or 3xx: the step sets no \
+                 `expect.status`; `status: any` accepts every status)"
                 .to_owned(),
+            StatusMatcher::Success { written: true } => "a success (2xx or 3xx)".to_owned(),
             StatusMatcher::Templated(template) => template.source().to_owned(),
         }
     }

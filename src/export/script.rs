@@ -180,6 +180,9 @@ fn status(spec: &Value) -> Result<String, String> {
             Value::Array(codes.clone())
         )),
         Value::String(text) if text == "any" => Ok(String::new()),
+        Value::String(text) if text == "success" => {
+            Ok("pm.expect(pm.response.code).to.be.within(200, 399);".to_owned())
+        }
         Value::String(text) => {
             let class = match text.as_str() {
                 "1xx" => "info",

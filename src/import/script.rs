@@ -1028,6 +1028,17 @@ impl Translator<'_> {
             };
             return self.expect(Subject::Json(path), operator, operand);
         }
+        if (*method, negated) == ("within", false) {
+            let (low, high) = (argument(0)?, argument(1)?);
+            return match subject {
+                Subject::Status => self.status_within(&low, &high),
+                Subject::Duration | Subject::Json(_) | Subject::JsonLength(_) => {
+                    self.expect(subject.clone(), "ge", low)?;
+                    self.expect(subject, "le", high)
+                }
+                _ => Err("`.within()` of a value runner does not compare by size".into()),
+            };
+        }
         let (operator, operand) = match (*method, negated) {
             ("eql" | "equal" | "equals" | "eq", false) => ("equals", argument(0)?),
             ("eql" | "equal" | "equals" | "eq", true) => ("not_equals", argument(0)?),
@@ -1075,6 +1086,30 @@ impl Translator<'_> {
             }
         };
         self.expect(subject, operator, operand)
+    }
+
+    /// `pm.expect(pm.response.code).to.be.within(low, high)`: `success` for 200–399 (what
+    /// `runner export postman` writes for a step that expects the default), a class for a
+    /// whole hundred (`200, 299`: `2xx`), the codes of a range of ten or fewer.
+    fn status_within(&mut self, low: &Value, high: &Value) -> Result<(), String> {
+        let (Some(low), Some(high)) = (low.as_u64(), high.as_u64()) else {
+            return Err("a status range whose bounds are not codes".into());
+        };
+        let status = match (low, high) {
+            (200, 399) => Value::from("success"),
+            (100..=900, _) if low % 100 == 0 && high == low + 99 => {
+                Value::String(format!("{}xx", low / 100))
+            }
+            (100..=999, 100..=999) if low <= high && high - low < 10 => {
+                Value::Array((low..=high).map(Value::from).collect())
+            }
+            _ => {
+                return Err(format!(
+                    "a status range ({low} to {high}) runner does not check: it checks a code, a list of codes, a class (`2xx`) or `success` (200 to 399)"
+                ))
+            }
+        };
+        merge_status(&mut self.out.expect.status, &status)
     }
 
     /// `pm.response.to.have.status(200)`, `.header("X")`, `.jsonSchema(schema)`, `.be.ok`, ...
@@ -1517,6 +1552,47 @@ mod tests {
         assert_eq!(
             expect.duration.as_ref().map(|d| d.0["lt"].clone()),
             Some("500ms".into())
+        );
+    }
+
+    #[test]
+    fn within_is_a_range_of_sizes_and_of_statuses_runner_can_check() {
+        let status = |script: &str| {
+            let out = test(script);
+            (out.expect.status.clone(), out.leftovers.len())
+        };
+        let code = "pm.expect(pm.response.code).to.be.within";
+        assert_eq!(
+            status(&format!("{code}(200, 399);")),
+            (Some("success".into()), 0)
+        );
+        assert_eq!(
+            status(&format!("{code}(400, 499);")),
+            (Some("4xx".into()), 0)
+        );
+        assert_eq!(
+            status(&format!("{code}(200, 204);")),
+            (Some(serde_json::json!([200, 201, 202, 203, 204])), 0)
+        );
+        for unchecked in ["(200, 450)", "(399, 200)", "(995, 1004)", "(\"a\", 2)"] {
+            assert_eq!(
+                status(&format!("{code}{unchecked};")),
+                (None, 1),
+                "{unchecked}"
+            );
+        }
+        let out = test(
+            "pm.expect(pm.response.responseTime).to.be.within(10, 500);\n\
+             pm.expect(pm.response.json().n).to.be.within(1, 9);",
+        );
+        assert!(out.leftovers.is_empty(), "{out:?}");
+        let n = &out.expect.jsonpath["$.n"].0;
+        assert_eq!((&n["ge"], &n["le"]), (&Value::from(1), &Value::from(9)));
+        let duration = out.expect.duration.as_ref().map(|d| d.0.clone());
+        let duration = duration.unwrap_or_default();
+        assert_eq!(
+            (&duration["ge"], &duration["le"]),
+            (&Value::from("10ms"), &Value::from("500ms"))
         );
     }
 

@@ -149,7 +149,12 @@ pub struct DefaultExpectSpec {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(extend(
-    "oneOf" = [{ "required": ["request"] }, { "required": ["steps"] }, { "required": ["include"] }],
+    // Written, as the loader reads it: a key given as `~` is a key not given.
+    "oneOf" = [
+        { "required": ["request"], "properties": { "request": { "not": { "type": "null" } } } },
+        { "required": ["steps"], "properties": { "steps": { "not": { "type": "null" } } } },
+        { "required": ["include"], "properties": { "include": { "not": { "type": "null" } } } }
+    ],
     "dependentRequired" = { "vars": ["include"], "export": ["include"] }
 ))]
 pub struct StepSpec {

@@ -248,7 +248,7 @@ impl<'de> Deserialize<'de> for StatusSpec {
 
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str(
-                    "a status code (200), a list of codes ([200, 201]), a class (\"2xx\") or `any`",
+                    "a status code (200), a list of codes ([200, 201]), a class (\"2xx\"), `success` or `any`",
                 )
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
@@ -284,11 +284,11 @@ impl JsonSchema for StatusSpec {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "The expected status: a code (200), a list of codes ([200, 201]), a class (\"2xx\"), or `any` (every status), or a template that renders one (`\"{{expected_status}}\"`). A step that says nothing expects a success (2xx or 3xx).",
+            "description": "The expected status: a code (200), a list of codes ([200, 201]), a class (\"2xx\"), `success` (2xx or 3xx, what a step that says nothing expects), or `any` (every status), or a template that renders one (`\"{{expected_status}}\"`).",
             "anyOf": [
                 { "type": "integer", "minimum": 100, "maximum": 999 },
                 { "type": "array", "items": { "type": "integer", "minimum": 100, "maximum": 999 }, "minItems": 1 },
-                { "type": "string", "pattern": "^([1-9]([0-9]{2}|xx)|any|.*\\{\\{.*\\}\\}.*)$" }
+                { "type": "string", "pattern": "^([1-9]([0-9]{2}|xx)|any|success|.*\\{\\{.*\\}\\}.*)$" }
             ]
         })
     }

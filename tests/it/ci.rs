@@ -170,6 +170,22 @@ fn a_step_that_says_nothing_about_status_expects_a_success() {
     );
     let output = runner(["run", &defaults.display().to_string()]);
     assert_eq!(output.code, 0, "{output:?}");
+
+    // `success` says the default where `defaults` says otherwise.
+    let success = fixture.file(
+        "success.yaml",
+        "name: Smoke\ndefaults: { expect: { status: any } }\nsteps:\n  - name: Moved\n    request: { url: \"{{SERVER}}/status/302\", follow_redirects: false }\n    expect: { status: success }\n  - name: Gone\n    request: { url: \"{{SERVER}}/status/404\" }\n    expect: { status: success }\n",
+    );
+    let output = runner(["--color", "never", "run", &success.display().to_string()]);
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output.stdout.contains("✓ Moved")
+            && output
+                .stdout
+                .contains("status: expected a success (2xx or 3xx), got 404"),
+        "{}",
+        output.stdout
+    );
 }
 
 #[test]
@@ -212,6 +228,15 @@ fn an_imported_postman_collection_without_status_tests_passes_on_any_status_as_i
             .contains("pm.expect(pm.response.code).to.be.within(200, 399);"),
         "{}",
         exported.stdout
+    );
+    // And imported again, it still expects a success, where the imported default is `any`.
+    let postman = fixture.file("strict.postman_collection.json", &exported.stdout);
+    let back = runner(["import", "postman", &postman.display().to_string()]);
+    assert_eq!(back.code, 0, "{back:?}");
+    assert!(
+        back.stdout.contains("status: success") && !back.stdout.contains("Not translated"),
+        "{}",
+        back.stdout
     );
 }
 

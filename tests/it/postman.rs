@@ -532,6 +532,44 @@ fn export_keeps_the_body_of_a_get() {
     );
 }
 
+/// Postman's dynamic variables are exported as written, for Postman to make their values,
+/// in the URL, a header and a JSON body alike; and imported back unchanged.
+#[test]
+fn dynamic_variables_are_exported_as_postman_writes_them() {
+    let dir = Fixture::new();
+    let yaml = dir.file(
+        "dynamic.yaml",
+        "name: dynamic\nsteps:\n  - name: Create\n    request:\n      method: POST\n      url: \"http://127.0.0.1:9/items?n={{$randomInt}}\"\n      headers: { x-request-id: \"{{$guid}}\" }\n      json: { email: \"{{$randomEmail}}\" }\n",
+    );
+    let output = runner(["export".as_ref(), "postman".as_ref(), yaml.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let exported: serde_json::Value = serde_json::from_str(&output.stdout).expect("JSON");
+    let request = &exported["item"][0]["request"];
+    assert_eq!(
+        request["url"]["raw"], "http://127.0.0.1:9/items?n={{$randomInt}}",
+        "{request}"
+    );
+    assert_eq!(request["header"][0]["value"], "{{$guid}}", "{request}");
+    assert!(
+        request["body"]["raw"]
+            .as_str()
+            .is_some_and(|raw| raw.contains("\"{{$randomEmail}}\"")),
+        "{request}"
+    );
+    let postman = dir.file("dynamic.postman.json", &output.stdout);
+    let back = runner(["import".as_ref(), "postman".as_ref(), postman.as_os_str()]);
+    assert_eq!(back.code, 0, "{back:?}");
+    // `$guid` becomes runner's own `uuid` helper (the same shape of value).
+    for variable in ["{{$randomInt}}", "{{uuid}}", "{{$randomEmail}}"] {
+        assert!(
+            back.stdout.contains(variable),
+            "{variable}: {}",
+            back.stdout
+        );
+    }
+    assert!(!back.stdout.contains("Not translated"), "{}", back.stdout);
+}
+
 /// A schema written in place is exported as Postman's `jsonSchema` test of it, as a
 /// file's is; and imported back in place when the import writes to standard output.
 #[test]

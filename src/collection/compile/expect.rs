@@ -498,7 +498,7 @@ steps:
         );
         assert!(matches!(
             request_step(&plain, 0).expect.status,
-            Some(StatusMatcher::Success)
+            Some(StatusMatcher::Success { written: false })
         ));
         let defaulted = compiled(
             "name: t\ndefaults: { expect: { status: any } }\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/\" }\n  - name: own\n    request: { url: \"http://127.0.0.1:1/\" }\n    expect: { status: 201 }\n",

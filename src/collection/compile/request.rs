@@ -47,7 +47,7 @@ impl Compiler<'_> {
                 self.defaults
                     .status
                     .clone()
-                    .unwrap_or(StatusMatcher::Success),
+                    .unwrap_or(StatusMatcher::Success { written: false }),
             );
         }
         // A step that says nothing about a snapshot takes `defaults.expect.snapshot`.

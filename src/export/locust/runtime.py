@@ -1183,6 +1183,8 @@ def check_status(spec, received, check):
     text = str(value).strip()
     if text == "any":
         return None
+    if text == "success":
+        return None if 200 <= received.status < 400 else "a success (2xx or 3xx)"
     if _re.fullmatch(r"[1-9][xX][xX]", text):
         return None if received.status // 100 == int(text[0]) else text[0] + "xx"
     if text.isdigit():
