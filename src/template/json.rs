@@ -83,7 +83,7 @@ impl JsonTemplate {
 
 fn contains_template(value: &Value) -> bool {
     match value {
-        Value::String(text) => text.contains("{{"),
+        Value::String(text) => super::holds_braces(text),
         Value::Array(items) => items.iter().any(contains_template),
         Value::Object(map) => map.values().any(contains_template),
         _ => false,

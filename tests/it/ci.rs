@@ -262,7 +262,7 @@ fn a_data_row_can_say_which_status_to_expect() {
     let fixture = Fixture::new();
     let data = fixture.file(
         "rows.csv",
-        "path,expected_status\n/status/200,200\n/status/404,4xx\n/status/503,\"[500, 503]\"\n",
+        "path,expected_status\n/status/200,200\n/status/404,4xx\n/status/503,\"[500, 503]\"\n/status/204,success\n",
     );
     let path = fixture.file(
         "rows.yaml",

@@ -75,7 +75,7 @@ impl Compiler<'_> {
         field: &FieldPath,
     ) -> Option<StatusMatcher> {
         match status {
-            StatusSpec::Text(text) if text.contains("{{") => {
+            StatusSpec::Text(text) if crate::template::holds_braces(text) => {
                 self.template(text, field).map(StatusMatcher::Templated)
             }
             _ => match StatusMatcher::compile(status) {

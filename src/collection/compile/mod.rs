@@ -576,7 +576,7 @@ impl Compiler<'_> {
             self.ids.push(id.clone());
         }
         let mut references = Vec::new();
-        let name_template = if spec.name.contains("{{") {
+        let name_template = if crate::template::holds_braces(&spec.name) {
             self.template(&spec.name, &field.key("name"))
         } else {
             None
