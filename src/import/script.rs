@@ -1032,6 +1032,10 @@ impl Translator<'_> {
             let (low, high) = (argument(0)?, argument(1)?);
             return match subject {
                 Subject::Status => self.status_within(&low, &high),
+                // Both bounds or neither: a bound that is not a number translates nothing.
+                _ if !(low.is_number() && high.is_number()) => {
+                    Err("`.within()` with a bound that is not a number".into())
+                }
                 Subject::Duration | Subject::Json(_) | Subject::JsonLength(_) => {
                     self.expect(subject.clone(), "ge", low)?;
                     self.expect(subject, "le", high)
@@ -1581,6 +1585,11 @@ mod tests {
                 "{unchecked}"
             );
         }
+        let out = test("pm.expect(pm.response.json().n).to.be.within(1, \"9\");");
+        assert!(
+            out.expect.jsonpath.is_empty() && out.leftovers.len() == 1,
+            "{out:?}"
+        );
         let out = test(
             "pm.expect(pm.response.responseTime).to.be.within(10, 500);\n\
              pm.expect(pm.response.json().n).to.be.within(1, 9);",
