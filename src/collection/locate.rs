@@ -40,51 +40,6 @@ pub struct StepSpan {
     pub node: Option<usize>,
 }
 
-/// The byte offset where each line of `text` starts: 0, and one past every `\n`.
-///
-/// A collection of 10,000 steps has a line every 30 bytes, where `memchr_iter`'s cost per
-/// match is most of the work (~80 instructions a line): this reads 16 bytes at a time into a
-/// bit mask and walks its set bits.
-fn line_starts(text: &[u8]) -> Vec<usize> {
-    let mut starts = Vec::with_capacity(text.len() / 32 + 1);
-    starts.push(0);
-    let mut lanes = text.chunks_exact(16);
-    let mut at = 0;
-    for lane in &mut lanes {
-        if let Ok(lane) = <&[u8; 16]>::try_from(lane) {
-            let mut newlines = newlines_in(lane);
-            while newlines != 0 {
-                starts.push(at + newlines.trailing_zeros() as usize + 1);
-                newlines &= newlines - 1;
-            }
-        }
-        at += 16;
-    }
-    starts.extend(memchr::memchr_iter(b'\n', lanes.remainder()).map(|i| at + i + 1));
-    starts
-}
-
-/// Bit `i` set where `lane[i]` is `\n`.
-#[cfg(target_arch = "x86_64")]
-fn newlines_in(lane: &[u8; 16]) -> u32 {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
-    };
-    // SAFETY: SSE2 is enabled on every x86_64 target, and the load reads the 16 bytes of
-    // `lane`.
-    unsafe {
-        let bytes = _mm_loadu_si128(lane.as_ptr().cast::<__m128i>());
-        _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\n' as i8))) as u32 & 0xffff
-    }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn newlines_in(lane: &[u8; 16]) -> u32 {
-    lane.iter()
-        .enumerate()
-        .fold(0, |mask, (i, &byte)| mask | (u32::from(byte == b'\n') << i))
-}
-
 #[derive(Debug, Default)]
 struct Index {
     fields: std::collections::HashMap<Vec<Segment>, (usize, usize)>,
@@ -138,7 +93,7 @@ impl Positions {
         }
         let text = source.get(span.text.clone())?;
         let first_line = line_of(span.text.start);
-        let starts = self::line_starts(text.as_bytes());
+        let starts = super::lines::line_starts(text.as_bytes());
         let mut path = Vec::with_capacity(rest.len() + 1);
         path.push(Segment::Index(0));
         path.extend_from_slice(rest);
@@ -149,7 +104,7 @@ impl Positions {
     /// The byte offset where each line of `source` starts.
     fn line_starts(&self, source: &str) -> &[usize] {
         self.line_starts
-            .get_or_init(|| line_starts(source.as_bytes()))
+            .get_or_init(|| super::lines::line_starts(source.as_bytes()))
     }
 
     /// The text of 1-based `line` of `source`.
@@ -611,32 +566,6 @@ mod tests {
 
     fn path(segments: &[Segment]) -> FieldPath {
         FieldPath(segments.to_vec())
-    }
-
-    #[test]
-    fn line_starts_are_where_each_line_begins_at_every_length_and_lane_boundary() {
-        let plain = |text: &[u8]| -> Vec<usize> {
-            std::iter::once(0)
-                .chain(
-                    text.iter()
-                        .enumerate()
-                        .filter(|(_, &byte)| byte == b'\n')
-                        .map(|(at, _)| at + 1),
-                )
-                .collect()
-        };
-        let mut random = fastrand::Rng::with_seed(20);
-        for length in 0..200 {
-            for _ in 0..20 {
-                // Mostly newlines and their neighbours in bytes (`\r`, `\x0b`, 0x8a).
-                let text: Vec<u8> = (0..length)
-                    .map(|_| *random.choice(b"\n\n\r\x0b\x8aab ").unwrap_or(&b'a'))
-                    .collect();
-                assert_eq!(line_starts(&text), plain(&text), "{text:?}");
-            }
-        }
-        assert_eq!(line_starts(b""), [0]);
-        assert_eq!(line_starts(&[b'\n'; 33]), (0..=33).collect::<Vec<_>>());
     }
 
     #[test]

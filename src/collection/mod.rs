@@ -7,6 +7,7 @@ mod duplicates;
 #[cfg(test)]
 mod edits;
 pub(crate) mod keys;
+mod lines;
 pub mod locate;
 mod outline;
 mod queries;

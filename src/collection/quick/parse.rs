@@ -470,6 +470,8 @@ impl<'a> Scanner<'a> {
         self.emit(Event::SeqEnd);
         self.depth -= 1;
         let first = self.steps.len();
+        // Every line of the list is looked at: its line breaks are found 16 bytes at a time.
+        let mut newlines = crate::collection::lines::Newlines::from(self.bytes, self.pos);
         loop {
             // At the start of a line whose `-` at `indent` opens an item.
             self.steps.push(Item {
@@ -479,7 +481,19 @@ impl<'a> Scanner<'a> {
                 end: 0,
             });
             let next = loop {
-                self.skip_line();
+                // To the start of the next line (or the end of the text).
+                match newlines.next() {
+                    Some(at) => {
+                        self.pos = at + 1;
+                        self.line_start = self.pos;
+                    }
+                    None => self.pos = self.bytes.len(),
+                }
+                // Most lines are indented past the `-`: the item goes on.
+                let lead = self.bytes.get(self.pos..=self.pos + indent);
+                if lead.is_some_and(|lead| lead.iter().all(|&b| b == b' ')) {
+                    continue;
+                }
                 let mut i = self.pos;
                 while self.at(i) == b' ' {
                     i += 1;
@@ -505,17 +519,6 @@ impl<'a> Scanner<'a> {
             }
         }
         (self.steps.len() > first).then_some(())
-    }
-
-    /// To the start of the next line (or the end of the text).
-    fn skip_line(&mut self) {
-        match memchr::memchr(b'\n', &self.bytes[self.pos..]) {
-            Some(at) => {
-                self.pos += at + 1;
-                self.line_start = self.pos;
-            }
-            None => self.pos = self.bytes.len(),
-        }
     }
 
     /// The value after a key's `:` or a list's `-` (the position is just after it), in the
