@@ -506,12 +506,16 @@ impl Prism {
             .stderr(Stdio::null())
             .spawn()
             .expect("prism starts");
-        let prism = Prism {
+        let mut prism = Prism {
             child,
             url: format!("http://127.0.0.1:{port}"),
         };
         let deadline = Instant::now() + Duration::from_secs(60);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while !listens(port) {
+            assert!(
+                prism.child.try_wait().is_ok_and(|status| status.is_none()),
+                "Prism exited before it listened on {port}"
+            );
             assert!(
                 Instant::now() < deadline,
                 "Prism did not listen on {port} within 60 s"
@@ -520,6 +524,15 @@ impl Prism {
         }
         prism
     }
+}
+
+/// Whether something listens on loopback `port`. A connection to itself does not count:
+/// polling a port in the ephemeral range while nothing listens there, Linux now and then
+/// picks that very port as the source and the connection succeeds (TCP's simultaneous
+/// open) — the likely way a test once ran with every request refused (CI of `6402b6a`).
+fn listens(port: u16) -> bool {
+    std::net::TcpStream::connect(("127.0.0.1", port))
+        .is_ok_and(|stream| stream.local_addr().ok() != stream.peer_addr().ok())
 }
 
 impl Drop for Prism {
