@@ -138,25 +138,27 @@ impl Expectations {
     }
 }
 
-/// Two status checks: a code within a class (`200` and `"2xx"`) is the code, which implies
-/// both; anything else must be equal.
+/// Two status checks: one within the other (`200` and `"2xx"`, `"2xx"` and `success`) is the
+/// narrower, which implies both; anything else must be equal.
 fn merge_status(slot: &mut Option<Value>, status: &Value) -> Result<(), String> {
-    let class_of = |value: &Value| {
-        value
-            .as_str()
-            .filter(|t| t.ends_with("xx"))
-            .map(|t| t[..1].to_owned())
+    // The codes a check accepts, when they are one range.
+    let range = |value: &Value| match value {
+        Value::Number(code) => code.as_u64().map(|code| (code, code)),
+        Value::String(text) if text == "success" => Some((200, 399)),
+        Value::String(text) if text.len() == 3 && text.ends_with("xx") => text[..1]
+            .parse::<u64>()
+            .ok()
+            .map(|class| (class * 100, class * 100 + 99)),
+        _ => None,
     };
-    let code_in = |code: &Value, class: &str| {
-        code.as_u64()
-            .is_some_and(|c| (c / 100).to_string() == class)
-    };
-    match (slot.as_ref(), status) {
-        (Some(existing), new) if class_of(existing).is_some_and(|c| code_in(new, &c)) => {
-            *slot = Some(new.clone());
+    match (slot.as_ref().and_then(range), range(status)) {
+        (Some((low, high)), Some((new_low, new_high))) if low <= new_low && new_high <= high => {
+            *slot = Some(status.clone());
             Ok(())
         }
-        (Some(existing), new) if class_of(new).is_some_and(|c| code_in(existing, &c)) => Ok(()),
+        (Some((low, high)), Some((new_low, new_high))) if new_low <= low && high <= new_high => {
+            Ok(())
+        }
         _ => set_once(slot, status.clone(), "status"),
     }
 }
@@ -1578,6 +1580,18 @@ mod tests {
             status(&format!("{code}(200, 204);")),
             (Some(serde_json::json!([200, 201, 202, 203, 204])), 0)
         );
+        // With a narrower check beside it, the narrower one, whichever comes first.
+        for both in [
+            format!("{code}(200, 399);\npm.response.to.have.status(201);"),
+            format!("pm.response.to.be.success;\n{code}(200, 399);"),
+        ] {
+            let (status, leftovers) = status(&both);
+            assert_eq!(leftovers, 0, "{both}");
+            assert!(
+                status == Some(Value::from(201)) || status == Some(Value::from("2xx")),
+                "{both}: {status:?}"
+            );
+        }
         for unchecked in ["(200, 450)", "(399, 200)", "(995, 1004)", "(\"a\", 2)"] {
             assert_eq!(
                 status(&format!("{code}{unchecked};")),
