@@ -440,11 +440,16 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     }
     setup_failures.sort_by_key(|(index, _)| *index);
-    for (_, failure) in setup_failures {
+    for (index, failure) in setup_failures {
         match failure {
             PrepareError::Invalid(Diagnostics(problems)) => {
                 let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                super::load::print_problems(&mut stderr, &problems, "that collection did not run");
+                // A data row checked as its iteration starts stops that iteration only.
+                let consequence = match count {
+                    1 => "that collection did not run".to_owned(),
+                    _ => format!("iteration {}/{count} did not run", index % count + 1),
+                };
+                super::load::print_problems(&mut stderr, &problems, &consequence);
                 code = code.max(exit_code::INVALID_INPUT);
             }
             error @ PrepareError::Sandbox(_) => {

@@ -446,7 +446,7 @@ impl References<'_> {
                         step.name, reference.variable
                     ),
                     format!(
-                        "`{root}` holds this from the start of the run (`vars`, an environment, `--var` or `--vars-file`); read a path it has"
+                        "`{root}` holds this from the start of the run (`vars`, an environment, `--var`, `--vars-file` or a `--data` row); read a path it has"
                     ),
                 );
                 return;

@@ -564,6 +564,39 @@ steps:
     assert!(output.stdout.contains("3 passed"), "{}", output.stdout);
 }
 
+/// Loading checks the first row of each set of data columns; a later row whose value a path
+/// does not go into is found as its iteration starts, before that iteration sends anything
+/// (a run without rows is checked once, at load).
+#[test]
+fn each_data_row_is_checked_before_its_iteration_sends() {
+    let fixture = Fixture::new();
+    let rows = fixture.file("rows.json", r#"[{"device": {"id": 1}}, {"device": 5}]"#);
+    let output = run(
+        &fixture,
+        "rows.yaml",
+        r#"name: Rows
+steps:
+  - name: First
+    request: { url: "{{SERVER}}/hit/row-checked-first" }
+  - name: Second
+    request: { url: "{{SERVER}}/hit/row-checked-{{device.id}}" }
+"#,
+        &["--data", rows.to_str().unwrap_or_default()],
+    );
+    assert_ne!(output.code, 0, "{output:?}");
+    assert_eq!(hits("row-checked-first"), 1, "{output:?}");
+    assert_eq!(hits("row-checked-1"), 1, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("`device` is a number, which has no `id`")
+            && output.stderr.contains("or a `--data` row")
+            && output.stderr.contains("iteration 2/2 did not run"),
+        "{}",
+        output.stderr
+    );
+}
+
 /// Issue 18: step names are templates, so each row's failure says which row; a CSV column
 /// headed `name:json` is typed, a plain one is text.
 #[test]
