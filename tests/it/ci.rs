@@ -229,6 +229,20 @@ fn an_imported_postman_collection_without_status_tests_passes_on_any_status_as_i
         "{}",
         exported.stdout
     );
+    // `status: success` under a default of `any` is exported as the same test.
+    let written = fixture.file(
+        "written.yaml",
+        "name: Written\ndefaults: { expect: { status: any } }\nsteps:\n  - name: Health\n    request: { url: \"{{SERVER}}/status/200\" }\n    expect: { status: success }\n",
+    );
+    let written = runner(["export", "postman", &written.display().to_string()]);
+    assert_eq!(written.code, 0, "{written:?}");
+    assert!(
+        written
+            .stdout
+            .contains("pm.expect(pm.response.code).to.be.within(200, 399);"),
+        "{}",
+        written.stdout
+    );
     // And imported again, it still expects a success, where the imported default is `any`.
     let postman = fixture.file("strict.postman_collection.json", &exported.stdout);
     let back = runner(["import", "postman", &postman.display().to_string()]);
