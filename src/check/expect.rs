@@ -162,8 +162,15 @@ impl StatusMatcher {
                         .filter(|c| valid(*c))
                         .map(|c| StatusMatcher::Codes(vec![c]))
                         .ok_or_else(|| {
+                            // `Success`, `sucess`, `Any`: the word it is near.
+                            let near = crate::spec::text::did_you_mean(
+                                &text.to_ascii_lowercase(),
+                                ["success", "any"],
+                            )
+                            .map(|near| format!(" (did you mean `{near}`?)"))
+                            .unwrap_or_default();
                             format!(
-                                "`{text}` is not a status; write 200, [200, 201], \"2xx\", success or any"
+                                "`{text}` is not a status{near}; write 200, [200, 201], \"2xx\", success or any"
                             )
                         }),
                 }
@@ -605,6 +612,22 @@ mod tests {
             redactor: &redactor,
         };
         expectations.check(&ResponseView::new(response), operands)
+    }
+
+    #[test]
+    fn a_status_word_near_one_runner_has_is_named() {
+        let problem = |text: &str| match StatusMatcher::compile(&StatusSpec::Text(text.into())) {
+            Err(message) => message,
+            Ok(_) => panic!("`{text}` compiles"),
+        };
+        assert!(problem("sucess").contains("(did you mean `success`?)"));
+        assert!(problem("Success").contains("(did you mean `success`?)"));
+        assert!(problem("Any").contains("(did you mean `any`?)"));
+        assert!(
+            !problem("2xy").contains("did you mean"),
+            "{}",
+            problem("2xy")
+        );
     }
 
     #[test]
