@@ -144,7 +144,47 @@ fn classify_sse2(block: &[u8; 64]) -> Classes {
     classes
 }
 
-/// [`classify_sse2`] 32 bytes at a time.
+/// Which of JSON's structural bytes and blanks a byte is, found from its two nibbles as
+/// simdjson does: `KIND_BY_LOW[byte & 15] & KIND_BY_HIGH[byte >> 4]` has a bit in
+/// [`kind::STRUCTURAL`] for `{`, `}`, `[`, `]`, `:` and `,`, one in [`kind::BLANK`] for a
+/// space, tab, line feed or carriage return, and no bit for any other byte.
+mod kind {
+    /// `,` (0x2c).
+    const COMMA: u8 = 1;
+    /// `:` (0x3a).
+    const COLON: u8 = 2;
+    /// `[`, `]`, `{` and `}` (0x5b, 0x5d, 0x7b, 0x7d).
+    const BRACKET: u8 = 4;
+    /// A space (0x20).
+    const SPACE: u8 = 8;
+    /// A tab, line feed or carriage return (0x09, 0x0a, 0x0d).
+    const BREAK: u8 = 16;
+    pub const STRUCTURAL: u8 = COMMA | COLON | BRACKET;
+    pub const BLANK: u8 = SPACE | BREAK;
+    /// By the low nibble: what each kind's bytes have there.
+    pub const BY_LOW: [u8; 16] = {
+        let mut table = [0; 16];
+        table[0x0] = SPACE;
+        table[0x9] = BREAK;
+        table[0xa] = COLON | BREAK;
+        table[0xb] = BRACKET;
+        table[0xc] = COMMA;
+        table[0xd] = BRACKET | BREAK;
+        table
+    };
+    /// By the high nibble.
+    pub const BY_HIGH: [u8; 16] = {
+        let mut table = [0; 16];
+        table[0x0] = BREAK;
+        table[0x2] = COMMA | SPACE;
+        table[0x3] = COLON;
+        table[0x5] = BRACKET;
+        table[0x7] = BRACKET;
+        table
+    };
+}
+
+/// [`classify_sse2`] 32 bytes at a time, structural bytes and blanks by [`kind`]'s tables.
 ///
 /// # Safety
 ///
@@ -152,38 +192,76 @@ fn classify_sse2(block: &[u8; 64]) -> Classes {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn classify_avx2(block: &[u8; 64]) -> Classes {
-    use std::arch::x86_64::{
-        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8,
-        _mm256_or_si256, _mm256_set1_epi8, _mm256_sub_epi8,
-    };
-    let mut classes = Classes::default();
-    for (i, lane) in block.chunks_exact(32).enumerate() {
-        // SAFETY: the caller's CPU has AVX2, and the load reads the 32 bytes of `lane`,
-        // which `chunks_exact` guarantees it has.
-        let masks = unsafe {
-            let v = _mm256_loadu_si256(lane.as_ptr().cast::<__m256i>());
-            let is = |byte: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(byte as i8));
-            let folded = _mm256_or_si256(v, _mm256_set1_epi8(0x20));
-            let opening = _mm256_cmpeq_epi8(folded, _mm256_set1_epi8(b'{' as i8));
-            let closing = _mm256_cmpeq_epi8(folded, _mm256_set1_epi8(b'}' as i8));
-            let structural = _mm256_or_si256(
-                _mm256_or_si256(opening, closing),
-                _mm256_or_si256(is(b':'), is(b',')),
-            );
-            let blank = _mm256_or_si256(
-                _mm256_or_si256(is(b' '), is(b'\t')),
-                _mm256_or_si256(is(b'\n'), is(b'\r')),
-            );
-            let control = _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1f)), v);
-            let above_zero = _mm256_sub_epi8(v, _mm256_set1_epi8(b'0' as i8));
-            let digit =
-                _mm256_cmpeq_epi8(_mm256_min_epu8(above_zero, _mm256_set1_epi8(9)), above_zero);
-            [is(b'"'), is(b'\\'), structural, blank, control, digit]
-                .map(|m| u64::from(_mm256_movemask_epi8(m) as u32))
-        };
-        classes.add(masks, 32 * i);
+    let (low, high) = block.split_at(32);
+    // SAFETY: the caller's CPU has AVX2, and each half is 32 bytes long.
+    let (low, high) = unsafe { (lane_avx2(low), lane_avx2(high)) };
+    let join = |k: usize| u64::from(low[k]) | u64::from(high[k]) << 32;
+    Classes {
+        quote: join(0),
+        backslash: join(1),
+        structural: join(2),
+        blank: join(3),
+        control: join(4),
+        digit: join(5),
     }
-    classes
+}
+
+/// The masks of 32 bytes: quote, backslash, structural, blank, control, digit.
+///
+/// # Safety
+///
+/// The CPU must have AVX2, and `lane` must be at least 32 bytes long.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn lane_avx2(lane: &[u8]) -> [u32; 6] {
+    use std::arch::x86_64::{
+        __m256i, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_loadu_si256,
+        _mm256_min_epu8, _mm256_movemask_epi8, _mm256_set1_epi8, _mm256_setzero_si256,
+        _mm256_shuffle_epi8, _mm256_srli_epi16, _mm256_sub_epi8,
+    };
+    debug_assert!(lane.len() >= 32);
+    // Each 16-byte half of a register looks its bytes up in its own copy of the table.
+    let table = |nibbles: [u8; 16]| {
+        let mut both = [0u8; 32];
+        both[..16].copy_from_slice(&nibbles);
+        both[16..].copy_from_slice(&nibbles);
+        // SAFETY: `both` is 32 bytes.
+        unsafe { _mm256_loadu_si256(both.as_ptr().cast::<__m256i>()) }
+    };
+    // SAFETY: the caller's CPU has AVX2, and the load reads 32 bytes of `lane`, which the
+    // caller guarantees it has.
+    unsafe {
+        let v = _mm256_loadu_si256(lane.as_ptr().cast::<__m256i>());
+        let is = |byte: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(byte as i8));
+        let nibble = _mm256_set1_epi8(0x0f);
+        let low_nibbles = _mm256_and_si256(v, nibble);
+        let high_nibbles = _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble);
+        let kinds = _mm256_and_si256(
+            _mm256_shuffle_epi8(table(kind::BY_LOW), low_nibbles),
+            _mm256_shuffle_epi8(table(kind::BY_HIGH), high_nibbles),
+        );
+        // Every kind is below 0x80, so "has a bit of" is "is above zero", signed.
+        let has = |bits: u8| {
+            _mm256_cmpgt_epi8(
+                _mm256_and_si256(kinds, _mm256_set1_epi8(bits as i8)),
+                _mm256_setzero_si256(),
+            )
+        };
+        let control = _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1f)), v);
+        // A digit is at most 9 above `0`, counting without sign.
+        let above_zero = _mm256_sub_epi8(v, _mm256_set1_epi8(b'0' as i8));
+        let digit = _mm256_cmpeq_epi8(_mm256_min_epu8(above_zero, _mm256_set1_epi8(9)), above_zero);
+        [
+            is(b'"'),
+            is(b'\\'),
+            has(kind::STRUCTURAL),
+            has(kind::BLANK),
+            control,
+            digit,
+        ]
+        .map(|m| _mm256_movemask_epi8(m) as u32)
+    }
 }
 
 impl Classes {
@@ -605,6 +683,26 @@ mod tests {
             if std::is_x86_feature_detected!("avx2") {
                 // SAFETY: the CPU has AVX2.
                 assert_eq!(unsafe { classify_avx2(&block) }, want, "{block:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_byte_value_is_classified_in_every_lane() {
+        for byte in 0..=u8::MAX {
+            for at in 0..64 {
+                let mut block = [b'a'; 64];
+                block[at] = byte;
+                let want = classify_bytewise(&block);
+                assert_eq!(classify_sse2(&block), want, "{byte:#04x} at {at}");
+                if std::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2.
+                    assert_eq!(
+                        unsafe { classify_avx2(&block) },
+                        want,
+                        "{byte:#04x} at {at}"
+                    );
+                }
             }
         }
     }
