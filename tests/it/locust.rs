@@ -1445,6 +1445,59 @@ fn locust_failures_of_a_schema_written_in_place_carry_runners_messages() {
     same_failures_under_locust(&locust, &inline);
 }
 
+/// Steps judged by `status: success` and by the default (no `status` written); the last in
+/// `finally`, which runs after a failure.
+const SUCCESS: &str = r#"name: Success under Locust
+vars: { prefix: unset }
+steps:
+  - name: No content
+    request: { url: "http://SERVER/{{prefix}}/status/204" }
+    expect: { status: success }
+  - name: Found
+    request: { url: "http://SERVER/{{prefix}}/status/302", follow_redirects: false }
+    expect: { status: success }
+  - name: Not found
+    request: { url: "http://SERVER/{{prefix}}/status/404" }
+    expect: { status: success }
+finally:
+  - name: Server error by default
+    request: { url: "http://SERVER/{{prefix}}/status/500" }
+"#;
+
+/// `status: success` (2xx or 3xx) and the default judge each status under Locust as `runner
+/// run` does: a 204 and a 302 not followed pass, a 404 and a 500 fail, with runner's message.
+#[test]
+fn success_is_judged_under_locust_as_runner_run_judges_it() {
+    let Some(locust) = locust() else { return };
+    let (_fixture, path) = fixture(&[("success.yaml", SUCCESS)]);
+    let run = run_with_prefix(&path, "srun");
+    assert_eq!(run.code, 1, "{run:?}");
+    let load = load_with_prefix(&path, "sload", &locust, 1, 1);
+    assert_eq!(load.code, 1, "{load:?}");
+    for (step, status) in [("Not found", 404), ("Server error by default", 500)] {
+        // runner's message, from its list of failures: `✗ FILE:LINE › STEP — MESSAGE`.
+        let message = run
+            .stdout
+            .lines()
+            .find_map(|l| l.split_once(&format!(" › {step} — ")).map(|(_, m)| m))
+            .unwrap_or_else(|| panic!("{step} did not fail: {}", run.stdout));
+        assert!(message.starts_with("status: expected a success (2xx or 3xx"));
+        assert!(message.ends_with(&format!("got {status}")), "{message}");
+        assert!(
+            load.stdout.contains(&format!("1× {step}: {message}")),
+            "{step}: {message}\n{}",
+            load.stdout
+        );
+    }
+    for step in ["No content", "Found"] {
+        assert!(
+            !load.stdout.contains(&format!("× {step}:")),
+            "{step} failed under Locust:\n{}",
+            load.stdout
+        );
+    }
+}
+
 /// Runs `collection` (one failing step) with `runner run` and `runner load`, and checks that
 /// Locust's failure says everything runner's does.
 fn same_failures_under_locust(locust: &str, collection: &str) {
@@ -1519,13 +1572,17 @@ steps:
     );
 }
 
-/// Ctrl-C stops Locust (and its worker processes) with their statistics: runner prints the
-/// summary of the run so far and exits 130; nothing is left running.
-#[cfg(unix)]
 /// `runner load` of the bundled collection with two workers, sent `signal` once Locust has
-/// been sending for a few seconds: its exit code, stdout and stderr.
-fn signalled_load(locust: &str, signal: &str) -> (Option<i32>, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+/// been sending for a few seconds: its exit code, stdout and stderr. With `int_ignored`,
+/// runner starts with SIGINT ignored, as a script's background job (`runner load … &`) does.
+#[cfg(unix)]
+fn signalled_load(locust: &str, signal: &str, int_ignored: bool) -> (Option<i32>, String, String) {
+    // `exec` keeps an ignored signal ignored in the program it starts.
+    let trap = if int_ignored { "trap '' INT; " } else { "" };
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{trap}exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_runner"))
         .args([
             "load",
             "collections/emnify.yaml",
@@ -1587,12 +1644,25 @@ fn signalled_load(locust: &str, signal: &str) -> (Option<i32>, String, String) {
     (code, stdout, rest)
 }
 
+/// Ctrl-C stops Locust (and its worker processes) with their statistics: runner prints the
+/// summary of the run so far and exits 130; nothing is left running.
 #[test]
 fn ctrl_c_stops_locust_and_prints_the_summary() {
     let Some(locust) = locust() else { return };
-    let (code, stdout, rest) = signalled_load(&locust, "INT");
+    let (code, stdout, rest) = signalled_load(&locust, "INT", false);
     assert_eq!(code, Some(130), "{stdout}{rest}");
     // The summary of what ran until then (how much did depends on the machine).
+    assert!(stdout.contains("requests  failures"), "{stdout}{rest}");
+    assert!(rest.contains("interrupted"), "{rest}");
+}
+
+/// The same when runner was started with SIGINT ignored (a background job of a script, which
+/// a CI step may send SIGINT to): Locust must not inherit the ignoring, or it would run on.
+#[test]
+fn sigint_stops_locust_when_runner_started_with_it_ignored() {
+    let Some(locust) = locust() else { return };
+    let (code, stdout, rest) = signalled_load(&locust, "INT", true);
+    assert_eq!(code, Some(130), "{stdout}{rest}");
     assert!(stdout.contains("requests  failures"), "{stdout}{rest}");
     assert!(rest.contains("interrupted"), "{rest}");
 }
@@ -1601,7 +1671,7 @@ fn ctrl_c_stops_locust_and_prints_the_summary() {
 fn sigterm_stops_locust_and_its_workers_with_143() {
     let Some(locust) = locust() else { return };
     // A cancelled CI job: runner stops Locust and its workers, and says so.
-    let (code, stdout, rest) = signalled_load(&locust, "TERM");
+    let (code, stdout, rest) = signalled_load(&locust, "TERM", false);
     assert_eq!(code, Some(143), "{stdout}{rest}");
     assert!(
         rest.contains("terminated: Locust and its workers were stopped"),
