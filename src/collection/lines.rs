@@ -12,6 +12,50 @@ pub(super) fn line_starts(text: &[u8]) -> Vec<usize> {
     starts
 }
 
+/// How many `\n`s `text` holds.
+pub(super) fn count(text: &[u8]) -> usize {
+    // 255 lanes of 16 bytes at a time: a byte position's counter holds up to 255.
+    let mut batches = text.chunks_exact(16 * 255);
+    let whole: usize = batches.by_ref().map(count_in_lanes).sum();
+    let rest = batches.remainder();
+    let lanes = rest.len() / 16 * 16;
+    whole
+        + count_in_lanes(&rest[..lanes])
+        + rest[lanes..].iter().filter(|&&byte| byte == b'\n').count()
+}
+
+/// The `\n`s in `lanes`: whole lanes of 16 bytes, at most 255 of them.
+#[cfg(target_arch = "x86_64")]
+fn count_in_lanes(lanes: &[u8]) -> usize {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_sad_epu8, _mm_set1_epi8, _mm_setzero_si128,
+        _mm_storeu_si128, _mm_sub_epi8,
+    };
+    debug_assert!(lanes.len() % 16 == 0 && lanes.len() <= 16 * 255);
+    let mut sums = [0u64; 2];
+    // SAFETY: SSE2 is enabled on every x86_64 target; each load reads the 16 bytes of a
+    // lane of `chunks_exact(16)`, and the store writes the 16 bytes of `sums`.
+    unsafe {
+        let newline = _mm_set1_epi8(b'\n' as i8);
+        let mut counters = _mm_setzero_si128();
+        for lane in lanes.chunks_exact(16) {
+            let bytes = _mm_loadu_si128(lane.as_ptr().cast::<__m128i>());
+            // A match is all ones, -1: subtracting it adds one.
+            counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(bytes, newline));
+        }
+        _mm_storeu_si128(
+            sums.as_mut_ptr().cast::<__m128i>(),
+            _mm_sad_epu8(counters, _mm_setzero_si128()),
+        );
+    }
+    (sums[0] + sums[1]) as usize
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn count_in_lanes(lanes: &[u8]) -> usize {
+    lanes.iter().filter(|&&byte| byte == b'\n').count()
+}
+
 /// The positions of the `\n`s of a text from a byte on, in order.
 pub(super) struct Newlines<'a> {
     text: &'a [u8],
@@ -112,6 +156,29 @@ mod tests {
         }
         assert_eq!(line_starts(b""), [0]);
         assert_eq!(line_starts(&[b'\n'; 33]), (0..=33).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn newlines_are_counted_at_every_length_and_lane_boundary() {
+        let mut random = fastrand::Rng::with_seed(22);
+        for length in 0..200 {
+            for _ in 0..20 {
+                let text: Vec<u8> = (0..length)
+                    .map(|_| *random.choice(b"\n\n\r\x0b\x8aab ").unwrap_or(&b'a'))
+                    .collect();
+                let plain = text.iter().filter(|&&byte| byte == b'\n').count();
+                assert_eq!(count(&text), plain, "{text:?}");
+            }
+        }
+        // Past the 255 lanes a byte's counter holds, all newlines and mixed.
+        for length in [16 * 255 - 1, 16 * 255, 16 * 255 + 1, 16 * 600 + 7] {
+            assert_eq!(count(&vec![b'\n'; length]), length);
+            let text: Vec<u8> = (0..length)
+                .map(|_| *random.choice(b"\na").unwrap_or(&b'a'))
+                .collect();
+            let plain = text.iter().filter(|&&byte| byte == b'\n').count();
+            assert_eq!(count(&text), plain);
+        }
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub struct Positions {
     /// a step is then found by reading that step's text alone, and a run that skips
     /// thousands of steps after a failure never reads the whole document again.
     steps: std::sync::OnceLock<Vec<StepSpan>>,
+    /// The 1-based line each of `steps` starts on, counted in one pass the first time a step
+    /// is located: a run that skips thousands of steps places each without the line starts
+    /// of the whole file.
+    step_lines: std::sync::OnceLock<Vec<usize>>,
     /// The byte offset where each line starts.
     line_starts: std::sync::OnceLock<Vec<usize>>,
 }
@@ -40,6 +44,15 @@ pub struct StepSpan {
     pub node: Option<usize>,
 }
 
+/// The line of `text` that starts at byte `start`, without its line break.
+fn line_at(text: &str, start: usize) -> &str {
+    let line = text.get(start..).unwrap_or_default();
+    let line = memchr::memchr(b'\n', line.as_bytes())
+        .and_then(|end| line.get(..end))
+        .unwrap_or(line);
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
 #[derive(Debug, Default)]
 struct Index {
     fields: std::collections::HashMap<Vec<Segment>, (usize, usize)>,
@@ -49,12 +62,8 @@ impl Positions {
     /// The 1-based line and column of the value at `path` in `source` (the source these
     /// positions are for), if the path exists.
     pub fn locate(&self, source: &str, path: &FieldPath) -> Option<(usize, usize)> {
-        if let (Some(spans), [Segment::Key(steps), Segment::Index(at), rest @ ..]) =
-            (self.steps.get(), path.0.as_slice())
-        {
-            if steps == "steps" && self.index.get().is_none() {
-                return self.locate_in_step(source, spans.get(*at)?, rest);
-            }
+        if let Some(found) = self.locate_in_steps(source, path) {
+            return found.map(|(line, column, _)| (line, column));
         }
         let index = self
             .index
@@ -68,6 +77,36 @@ impl Positions {
         }
     }
 
+    /// [`Self::locate`], with the text of the line found (without its line break).
+    pub fn locate_line<'s>(
+        &self,
+        source: &'s str,
+        path: &FieldPath,
+    ) -> Option<(usize, usize, &'s str)> {
+        if let Some(found) = self.locate_in_steps(source, path) {
+            return found;
+        }
+        let (line, column) = self.locate(source, path)?;
+        Some((line, column, self.line(source, line).unwrap_or_default()))
+    }
+
+    /// A field of a top-level step, found in the step's own text when the loader saw where
+    /// the steps are written and nothing has needed the whole document's index yet: `None`
+    /// when this way does not apply, `Some(None)` when the step has no such field.
+    fn locate_in_steps<'s>(
+        &self,
+        source: &'s str,
+        path: &FieldPath,
+    ) -> Option<Option<(usize, usize, &'s str)>> {
+        let (Some(spans), [Segment::Key(steps), Segment::Index(at), rest @ ..]) =
+            (self.steps.get(), path.0.as_slice())
+        else {
+            return None;
+        };
+        (steps == "steps" && self.index.get().is_none())
+            .then(|| self.locate_in_step(source, spans, *at, rest))
+    }
+
     /// Remembers where each top-level step (`steps[i]`) is written. Only the first call
     /// counts.
     pub fn remember_steps(&self, spans: Vec<StepSpan>) {
@@ -75,30 +114,54 @@ impl Positions {
         let _ = self.steps.set(spans);
     }
 
-    /// `rest` of the step written at `span`, found in the step's own text: its lines parse
-    /// as a one-item list at the same columns.
-    fn locate_in_step(
+    /// `rest` of step `at`, found in the step's own text (its lines parse as a one-item list
+    /// at the same columns): its line, column and line text.
+    fn locate_in_step<'s>(
         &self,
-        source: &str,
-        span: &StepSpan,
+        source: &'s str,
+        spans: &[StepSpan],
+        at: usize,
         rest: &[Segment],
-    ) -> Option<(usize, usize)> {
-        let line_starts = self.line_starts(source);
-        // The 1-based line holding byte `at`.
-        let line_of = |at: usize| line_starts.partition_point(|&start| start <= at);
+    ) -> Option<(usize, usize, &'s str)> {
+        let span = spans.get(at)?;
+        let first_line = self.step_line(source, spans, at)?;
         if let (true, Some(node)) = (rest.is_empty(), span.node) {
-            let line = line_of(node);
-            let column = source.get(line_starts[line - 1]..node)?.chars().count() + 1;
-            return Some((line, column));
+            let before = source.get(span.text.start..node)?;
+            let line = first_line + super::lines::count(before.as_bytes());
+            let line_start = span.text.start + before.rfind('\n').map_or(0, |i| i + 1);
+            let column = source.get(line_start..node)?.chars().count() + 1;
+            return Some((line, column, line_at(source, line_start)));
         }
         let text = source.get(span.text.clone())?;
-        let first_line = line_of(span.text.start);
         let starts = super::lines::line_starts(text.as_bytes());
         let mut path = Vec::with_capacity(rest.len() + 1);
         path.push(Segment::Index(0));
         path.extend_from_slice(rest);
         let (line, column) = *Index::new(text, &starts).fields.get(&path)?;
-        Some((line + first_line - 1, column))
+        let line_text = line_at(text, *starts.get(line.checked_sub(1)?)?);
+        Some((line + first_line - 1, column, line_text))
+    }
+
+    /// The 1-based line step `at` of `spans` starts on.
+    fn step_line(&self, source: &str, spans: &[StepSpan], at: usize) -> Option<usize> {
+        let lines = self.step_lines.get_or_init(|| {
+            let (mut line, mut counted) = (1, 0);
+            spans
+                .iter()
+                .map(|span| {
+                    let start = span.text.start;
+                    // Steps come in the order they are written; were one not, count again.
+                    if start < counted {
+                        (line, counted) = (1, 0);
+                    }
+                    let between = source.as_bytes().get(counted..start).unwrap_or_default();
+                    line += super::lines::count(between);
+                    counted = start;
+                    line
+                })
+                .collect()
+        });
+        lines.get(at).copied()
     }
 
     /// The byte offset where each line of `source` starts.
@@ -107,7 +170,7 @@ impl Positions {
             .get_or_init(|| super::lines::line_starts(source.as_bytes()))
     }
 
-    /// The text of 1-based `line` of `source`.
+    /// The text of 1-based `line` of `source` (without its line break).
     pub fn line<'s>(&self, source: &'s str, line: usize) -> Option<&'s str> {
         let line_starts = self.line_starts(source);
         let start = *line_starts.get(line.checked_sub(1)?)?;
@@ -707,9 +770,18 @@ mod tests {
                         locate(source, path),
                         "{path}"
                     );
+                    let line_text = remembered
+                        .locate_line(source, path)
+                        .map(|(_, _, text)| text);
+                    let (line, _) = locate(source, path).expect("located");
+                    assert_eq!(line_text, positions.line(source, line), "{path}");
                     checked += 1;
                 }
                 assert!(remembered.index.get().is_none(), "the index was built");
+                assert!(
+                    remembered.line_starts.get().is_none(),
+                    "the whole file's line starts were found"
+                );
             }
         }
         assert!(checked > 100, "only {checked} step fields were located");

@@ -86,20 +86,16 @@ impl<'a> Run<'a> {
     /// written in another case, a default) is located at its nearest written parent.
     pub(super) fn locate(&self, field: &FieldPath) -> Option<Location> {
         let source = self.files.last()?;
-        let found = |(line, column)| Location {
+        let found = |line, column, line_text: &str| Location {
             file: source.path.to_owned(),
             line,
             column,
-            line_text: source
-                .positions
-                .line(source.text, line)
-                .unwrap_or_default()
-                .to_owned(),
+            line_text: line_text.to_owned(),
             width: None,
         };
         // Most fields are written: the path is copied only to walk up from one that is not.
-        if let Some(position) = source.positions.locate(source.text, field) {
-            return Some(found(position));
+        if let Some((line, column, text)) = source.positions.locate_line(source.text, field) {
+            return Some(found(line, column, text));
         }
         let mut path = field.clone();
         loop {
@@ -113,7 +109,9 @@ impl<'a> Run<'a> {
                     }
                     _ => None,
                 };
-                return Some(found(key.unwrap_or(position)));
+                let (line, column) = key.unwrap_or(position);
+                let text = source.positions.line(source.text, line).unwrap_or_default();
+                return Some(found(line, column, text));
             }
         }
     }
