@@ -1603,25 +1603,32 @@ fn signalled_load(locust: &str, signal: &str, int_ignored: bool) -> (Option<i32>
         .expect("runner starts");
     let mut stderr = child.stderr.take().expect("stderr");
     // Both pipes are read to their end on threads of their own: a full pipe would stop the
-    // processes writing to it from exiting.
-    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().expect("stdout")));
-    // Wait until Locust has started, then a little for requests to be sent.
-    let mut seen = Vec::new();
-    let mut byte = [0u8; 1];
-    while !String::from_utf8_lossy(&seen).contains("Locust (") {
-        match stderr.read(&mut byte) {
-            Ok(1) => seen.push(byte[0]),
-            _ => break,
+    // processes writing to it from exiting. stderr's thread says when Locust has started.
+    let mut stdout = child.stdout.take().expect("stdout");
+    let stdout = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    let (started, has_started) = std::sync::mpsc::channel();
+    let rest = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut byte = [0u8; 1];
+        while !String::from_utf8_lossy(&seen).contains("Locust (") {
+            match stderr.read(&mut byte) {
+                Ok(1) => seen.push(byte[0]),
+                _ => break,
+            }
         }
+        let _ = started.send(());
+        let _ = stderr.read_to_end(&mut seen);
+        String::from_utf8_lossy(&seen).into_owned()
+    });
+    if has_started.recv_timeout(Duration::from_secs(60)).is_err() {
+        stop_load(&mut child);
+        panic!("Locust did not start within 60 s");
     }
-    let rest = drain(Box::new(stderr));
+    // A little time for requests to be sent.
     std::thread::sleep(Duration::from_secs(4));
     let status = Command::new("kill")
         .args([format!("-{signal}"), child.id().to_string()])
@@ -1634,7 +1641,7 @@ fn signalled_load(locust: &str, signal: &str, int_ignored: bool) -> (Option<i32>
             break status.code();
         }
         if Instant::now() > deadline {
-            let _ = child.kill();
+            stop_load(&mut child);
             panic!("runner load did not stop within 30 s of SIG{signal}");
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -1646,6 +1653,24 @@ fn signalled_load(locust: &str, signal: &str, int_ignored: bool) -> (Option<i32>
 
 /// Ctrl-C stops Locust (and its worker processes) with their statistics: runner prints the
 /// summary of the run so far and exits 130; nothing is left running.
+/// Kills `runner load` and Locust's process group (led by runner's child, Locust's master),
+/// so a failing test leaves nothing running.
+#[cfg(unix)]
+fn stop_load(child: &mut std::process::Child) {
+    if let Ok(children) = Command::new("pgrep")
+        .args(["-P", &child.id().to_string()])
+        .output()
+    {
+        for pid in String::from_utf8_lossy(&children.stdout).split_whitespace() {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .status();
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 #[test]
 fn ctrl_c_stops_locust_and_prints_the_summary() {
     let Some(locust) = locust() else { return };
