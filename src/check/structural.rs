@@ -145,7 +145,7 @@ fn classify_sse2(block: &[u8; 64]) -> Classes {
 }
 
 /// Which of JSON's structural bytes and blanks a byte is, found from its two nibbles as
-/// simdjson does: `KIND_BY_LOW[byte & 15] & KIND_BY_HIGH[byte >> 4]` has a bit in
+/// simdjson does: `BY_LOW[byte & 15] & BY_HIGH[byte >> 4]` has a bit in
 /// [`kind::STRUCTURAL`] for `{`, `}`, `[`, `]`, `:` and `,`, one in [`kind::BLANK`] for a
 /// space, tab, line feed or carriage return, and no bit for any other byte.
 mod kind {
