@@ -47,9 +47,12 @@ pub(super) fn collections(
     });
     let mut collections = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
+    // The same problem found twice (a file given twice, an included file) is told once; a
+    // set, as a broken file may have tens of thousands.
+    let mut seen = foldhash::HashSet::default();
     for (collection, found) in loaded {
         for problem in found {
-            if !problems.contains(&problem) {
+            if seen.insert(problem.clone()) {
                 problems.push(problem);
             }
         }

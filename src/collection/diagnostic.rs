@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::locate::{FieldPath, Positions};
 
 /// One problem found while loading or validating a collection.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     /// The collection file.
     pub file: PathBuf,

@@ -170,7 +170,7 @@ impl Walk<'_> {
         // The index knows where the value is; the mark belongs on the key written before it.
         if let Some(position) = problem
             .position
-            .and_then(|value| key_before(self.source, value, key))
+            .and_then(|value| key_before((self.source, self.positions), value, key))
         {
             problem.position = Some(position);
             problem.line_text = self
@@ -183,12 +183,17 @@ impl Walk<'_> {
 }
 
 /// The 1-based line and column of `key:` written last before the 1-based `value` position
-/// (on its line or the few before it, for a block value).
-pub(crate) fn key_before(source: &str, value: (usize, usize), key: &str) -> Option<(usize, usize)> {
-    let lines: Vec<&str> = source.lines().collect();
+/// (on its line or the few before it, for a block value). Its lines are read through
+/// `positions` (the source's line starts, found once): a run with thousands of failures, or
+/// a file with thousands of problems, asks for one for each.
+pub(crate) fn key_before(
+    (source, positions): (&str, &Positions),
+    value: (usize, usize),
+    key: &str,
+) -> Option<(usize, usize)> {
     let first = value.0.saturating_sub(4).max(1);
     (first..=value.0).rev().find_map(|number| {
-        let line = *lines.get(number - 1)?;
+        let line = positions.line(source, number)?;
         let end = if number == value.0 {
             line.char_indices()
                 .nth(value.1.saturating_sub(1))

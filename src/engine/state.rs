@@ -105,7 +105,11 @@ impl<'a> Run<'a> {
                 // which the problem is not about.
                 let key = match path.0.last() {
                     Some(crate::collection::locate::Segment::Key(key)) => {
-                        crate::collection::keys::key_before(source.text, position, key)
+                        crate::collection::keys::key_before(
+                            (source.text, source.positions),
+                            position,
+                            key,
+                        )
                     }
                     _ => None,
                 };

@@ -835,7 +835,8 @@ fn null_entry(source: &str, map: &FieldPath) -> Option<(String, (usize, usize))>
         .iter()
         .find_map(|(key, value)| value.is_null().then(|| key.as_str().map(str::to_owned))?)?;
     let value = super::locate::locate(source, &map.key(key.clone()))?;
-    let at = super::keys::key_before(source, value, &key).unwrap_or(value);
+    let positions = super::locate::Positions::default();
+    let at = super::keys::key_before((source, &positions), value, &key).unwrap_or(value);
     Some((key, at))
 }
 
