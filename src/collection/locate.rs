@@ -172,12 +172,8 @@ impl Positions {
 
     /// The text of 1-based `line` of `source` (without its line break).
     pub fn line<'s>(&self, source: &'s str, line: usize) -> Option<&'s str> {
-        let line_starts = self.line_starts(source);
-        let start = *line_starts.get(line.checked_sub(1)?)?;
-        let end = line_starts.get(line).map_or(source.len(), |next| next - 1);
-        source
-            .get(start..end)
-            .map(|text| text.strip_suffix('\r').unwrap_or(text))
+        let start = *self.line_starts(source).get(line.checked_sub(1)?)?;
+        Some(line_at(source, start))
     }
 }
 

@@ -177,6 +177,35 @@ fn validate_sees_the_variables_run_will_get() {
     assert!(!output.stdout.contains("hunter2") && !output.stderr.contains("hunter2"));
 }
 
+/// A problem in a file two collections include is found by loading each, and told once.
+#[test]
+fn a_problem_two_collections_share_is_told_once() {
+    let fixture = crate::support::Fixture::new();
+    fixture.file(
+        "shared.yaml",
+        "name: Shared\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/\", heders: {} }\n",
+    );
+    let paths: Vec<String> = ["a.yaml", "b.yaml"]
+        .map(|name| {
+            let text = "name: C\nsteps:\n  - name: shared\n    include: shared.yaml\n";
+            fixture.file(name, text).display().to_string()
+        })
+        .into();
+    let output = runner(["run", &paths[0], &paths[1]]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert_eq!(
+        output.stderr.matches("unknown field `heders`").count(),
+        1,
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("1 problem found; nothing was sent"),
+        "{}",
+        output.stderr
+    );
+}
+
 /// Issue 18: seven typos in one step are seven problems in one run, each placed.
 #[test]
 fn every_unknown_key_of_a_step_is_reported_at_once() {
