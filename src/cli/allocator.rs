@@ -9,6 +9,13 @@
 //! mimalloc copies it into a new block and holds both for a moment: so large blocks stay
 //! with the system allocator (W3's 50 MB body peaks at 71 MiB so, at 74–81 MiB with
 //! mimalloc for every block).
+//!
+//! On Linux, a block of 2 MiB or more (the collection's text, the list of its compiled
+//! steps, a large body) is offered transparent huge pages, as mimalloc's own arena is: the
+//! kernel then backs it 2 MiB at a time instead of faulting it in 4 KiB pages, which on a
+//! virtual machine costs several times the time (BENCHMARKS.md, issue 20, seventeenth
+//! session). It is what glibc does with its `glibc.malloc.hugetlb=1` tunable, which a
+//! program cannot set for itself.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::ffi::c_void;
@@ -31,6 +38,72 @@ pub struct Allocator;
 
 fn is_large(size: usize) -> bool {
     size >= LARGE
+}
+
+/// Large blocks from the system allocator, those of [`huge::AT_LEAST`] bytes or more offered
+/// huge pages.
+mod large {
+    use super::*;
+
+    pub unsafe fn alloc(layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is passed on.
+        let block = unsafe { System.alloc(layout) };
+        huge::advise(block, layout.size());
+        block
+    }
+
+    pub unsafe fn alloc_zeroed(layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is passed on.
+        let block = unsafe { System.alloc_zeroed(layout) };
+        huge::advise(block, layout.size());
+        block
+    }
+
+    pub unsafe fn realloc(ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller's contract is passed on.
+        let block = unsafe { System.realloc(ptr, layout, new_size) };
+        // Only the block's new part needs it when it grew in place; advising the whole is
+        // one call all the same.
+        if new_size > layout.size() {
+            huge::advise(block, new_size);
+        }
+        block
+    }
+}
+
+/// Transparent huge pages for a block: `madvise(MADV_HUGEPAGE)` over the pages it lies on.
+#[cfg(target_os = "linux")]
+mod huge {
+    /// The size of a huge page on x86-64 and on ARM64 with 4 KiB pages: a smaller block
+    /// holds none.
+    pub const AT_LEAST: usize = 2 << 20;
+
+    /// Asks the kernel to back the pages `block..block + size` lies on with huge pages
+    /// where it can (where it cannot, nothing changes: it is advice, and its result is not
+    /// needed). Touching pages around the block is harmless: the advice changes how memory
+    /// is backed, never what it holds.
+    pub fn advise(block: *mut u8, size: usize) {
+        if block.is_null() || size < AT_LEAST {
+            return;
+        }
+        // SAFETY: `sysconf` reads a constant.
+        let page = match unsafe { libc::sysconf(libc::_SC_PAGESIZE) } {
+            page if page > 0 => page as usize,
+            _ => return,
+        };
+        let start = block as usize & !(page - 1);
+        let len = block as usize + size - start;
+        // SAFETY: the range is mapped (it holds the block the allocator just gave), and
+        // `MADV_HUGEPAGE` neither frees nor changes any byte of it.
+        unsafe { libc::madvise(start as *mut libc::c_void, len, libc::MADV_HUGEPAGE) };
+    }
+}
+
+/// Elsewhere the kernel's defaults stand.
+#[cfg(not(target_os = "linux"))]
+mod huge {
+    pub const AT_LEAST: usize = 2 << 20;
+    pub fn advise(_block: *mut u8, _size: usize) {}
 }
 
 /// Whether mimalloc's plain entry points (`mi_malloc`, `mi_realloc`) align a block of
@@ -101,7 +174,7 @@ unsafe impl GlobalAlloc for Allocator {
         // SAFETY: the caller's contract is passed on.
         unsafe {
             if is_large(layout.size()) {
-                System.alloc(layout)
+                large::alloc(layout)
             } else {
                 small::alloc(layout)
             }
@@ -112,7 +185,7 @@ unsafe impl GlobalAlloc for Allocator {
         // SAFETY: the caller's contract is passed on.
         unsafe {
             if is_large(layout.size()) {
-                System.alloc_zeroed(layout)
+                large::alloc_zeroed(layout)
             } else {
                 small::alloc_zeroed(layout)
             }
@@ -137,7 +210,7 @@ unsafe impl GlobalAlloc for Allocator {
         // precondition), which is what `Layout::from_size_align_unchecked` asks.
         unsafe {
             match (is_large(layout.size()), is_large(new_size)) {
-                (true, true) => System.realloc(ptr, layout, new_size),
+                (true, true) => large::realloc(ptr, layout, new_size),
                 (false, false) => small::realloc(ptr, layout, new_size),
                 _ => {
                     let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
@@ -292,6 +365,67 @@ mod tests {
                 let shrunk = Allocator.realloc(grown, layout, 64);
                 assert!(libmimalloc_sys::mi_is_in_heap_region(shrunk.cast()));
                 Allocator.dealloc(shrunk, Layout::from_size_align(64, 8).expect("a layout"));
+            }
+        }
+    }
+
+    /// The flags of the mapping that holds `address` (`VmFlags` in `/proc/self/smaps`).
+    #[cfg(target_os = "linux")]
+    fn mapping_flags(address: usize) -> Vec<String> {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").expect("smaps");
+        let mut inside = false;
+        for line in smaps.lines() {
+            // A mapping's first line starts with its range (`7f3a…-7f3b… rw-p …`), each
+            // line after it with a field's name (`VmFlags:`).
+            let range = line.split_whitespace().next().and_then(|range| {
+                let (start, end) = range.split_once('-')?;
+                Some((
+                    usize::from_str_radix(start, 16).ok()?,
+                    usize::from_str_radix(end, 16).ok()?,
+                ))
+            });
+            if let Some((start, end)) = range {
+                inside = (start..end).contains(&address);
+            } else if let Some(flags) = line.strip_prefix("VmFlags:").filter(|_| inside) {
+                return flags.split_whitespace().map(str::to_owned).collect();
+            }
+        }
+        panic!("no mapping holds {address:#x}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn blocks_of_two_mebibytes_or_more_are_offered_huge_pages_made_grown_or_zeroed() {
+        let advised = |block: *mut u8, size: usize| {
+            // The first and last byte: the advice covers every page of the block.
+            [block as usize, block as usize + size - 1]
+                .into_iter()
+                .all(|address| mapping_flags(address).iter().any(|flag| flag == "hg"))
+        };
+        for size in [huge::AT_LEAST, 3 * huge::AT_LEAST + 12_345] {
+            let layout = Layout::from_size_align(size, 16).expect("a layout");
+            // SAFETY: each block is used within its size and freed with its layout, once.
+            unsafe {
+                let block = Allocator.alloc(layout);
+                assert!(!block.is_null() && advised(block, size), "{size}");
+                let zeroed = Allocator.alloc_zeroed(layout);
+                assert!(!zeroed.is_null() && advised(zeroed, size), "zeroed {size}");
+                Allocator.dealloc(zeroed, layout);
+                // Grown from under the line, and grown again past it.
+                let small = Layout::from_size_align(LARGE, 16).expect("a layout");
+                let grown = Allocator.realloc(Allocator.alloc(small), small, size);
+                assert!(!grown.is_null() && advised(grown, size), "grown to {size}");
+                let more = Allocator.realloc(grown, layout, 2 * size);
+                assert!(
+                    !more.is_null() && advised(more, 2 * size),
+                    "grown to {}",
+                    2 * size
+                );
+                Allocator.dealloc(
+                    more,
+                    Layout::from_size_align(2 * size, 16).expect("a layout"),
+                );
+                Allocator.dealloc(block, layout);
             }
         }
     }
