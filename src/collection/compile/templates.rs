@@ -25,12 +25,19 @@ pub(super) fn record(
     if variables.peek().is_none() {
         return;
     }
-    let field = field();
-    references.extend(variables.map(|(variable, strict)| Reference {
-        variable,
-        field: field.clone(),
-        strict,
-    }));
+    // The last reference takes the field itself: most templates read one variable.
+    let mut field = Some(field());
+    while let Some((variable, strict)) = variables.next() {
+        let field = match variables.peek() {
+            Some(_) => field.clone(),
+            None => field.take(),
+        };
+        references.extend(field.map(|field| Reference {
+            variable,
+            field,
+            strict,
+        }));
+    }
 }
 
 /// [`record`] for each template of a query parameter or form field at `field`, an element of
