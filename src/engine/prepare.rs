@@ -125,16 +125,30 @@ pub fn prepare(
     }
     // Every step at every depth, and the `vars` of included files: an input read only by an
     // included file's variable is still an input of this run.
-    let mut defined: HashSet<String> = definitions.keys().map(|k| (*k).to_owned()).collect();
-    for step in collection.steps.iter().chain(&collection.finally) {
-        match &step.action {
-            // Most steps: their own references, read in place.
-            Action::Request(_) => step.references.iter().for_each(|r| note_input(&r.variable)),
-            _ => reads(step, &defined)
-                .iter()
-                .for_each(|variable| note_input(variable)),
+    // A walk over every step, which a large collection's steps are too many to hold in a
+    // cache for: made only when there are inputs to find, and what the steps provide is
+    // gathered only for a group or an include to read against.
+    if !collection.inputs.is_empty() {
+        let all = || collection.steps.iter().chain(&collection.finally);
+        let nested = all().any(|step| !matches!(step.action, Action::Request(_)));
+        let mut defined: HashSet<String> = match nested {
+            true => definitions.keys().map(|k| (*k).to_owned()).collect(),
+            false => HashSet::default(),
+        };
+        for step in all() {
+            match &step.action {
+                // Most steps: their own references, read in place.
+                Action::Request(_) => {
+                    step.references.iter().for_each(|r| note_input(&r.variable));
+                }
+                _ => reads(step, &defined)
+                    .iter()
+                    .for_each(|variable| note_input(variable)),
+            }
+            if nested {
+                define(&mut defined, step);
+            }
         }
-        define(&mut defined, step);
     }
 
     let mut env = serde_json::Map::new();
