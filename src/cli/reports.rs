@@ -62,12 +62,14 @@ pub(super) struct Reports {
     next: usize,
     /// Runs that finished before an earlier one.
     waiting: BTreeMap<usize, Option<CollectionReport>>,
+    /// How many collection runs the command makes.
+    runs: usize,
 }
 
 impl Reports {
     /// The reports `args` ask for, for a run that started at `started_at`; an error when a
     /// temporary file for them cannot be made.
-    pub(super) fn new(args: &RunArgs, started_at: &str) -> Result<Reports, String> {
+    pub(super) fn new(args: &RunArgs, started_at: &str, runs: usize) -> Result<Reports, String> {
         let mut wanted: Vec<(Target, Box<dyn Format>)> = Vec::new();
         if github_annotations(args) {
             let root = ci_root("GITHUB_WORKSPACE");
@@ -135,6 +137,7 @@ impl Reports {
             digest: Digest::new(),
             next: 0,
             waiting: BTreeMap::new(),
+            runs,
         })
     }
 
@@ -148,6 +151,12 @@ impl Reports {
             self.next += 1;
             if let Some(run) = run {
                 self.give(&run);
+                // The last run is not freed step by step as the command ends (10,000 steps
+                // take milliseconds, after the last request): the process's exit frees it
+                // at once, as `load::keep_to_the_end` does the collections.
+                if self.next == self.runs {
+                    std::mem::forget(run);
+                }
             }
         }
     }

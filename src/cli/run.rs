@@ -298,7 +298,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let started_at = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
-    let reports = match Reports::new(&args, &started_at) {
+    let reports = match Reports::new(&args, &started_at, runs) {
         Ok(reports) => Arc::new(Mutex::new(reports)),
         Err(message) => {
             let _ = writeln!(stderr, "error: {message}; nothing was sent");
