@@ -1,21 +1,22 @@
 //! The binary's allocator: mimalloc for blocks under a mebibyte, the system allocator for
-//! larger ones.
+//! larger ones, and on Linux a mapping of its own for each block of 2 MiB or more.
 //!
 //! Loading a collection and running it make many small, short-lived allocations (a
 //! compiled step holds dozens); glibc's `malloc` spent a third of the instructions of
 //! loading a 10,000-step collection, mimalloc a fraction of that (BENCHMARKS.md, issue 20,
 //! sixth session). A large block — a response body of megabytes — grows by `realloc`,
-//! which the system allocator can do in place for a block it has mapped (`mremap`) where
-//! mimalloc copies it into a new block and holds both for a moment: so large blocks stay
-//! with the system allocator (W3's 50 MB body peaks at 71 MiB so, at 74–81 MiB with
-//! mimalloc for every block).
+//! which can move a mapped block's pages without copying them (`mremap`) where mimalloc
+//! copies it into a new block and holds both for a moment: so large blocks are not
+//! mimalloc's (W3's 50 MB body peaks at 71 MiB so, at 74–81 MiB with mimalloc for every
+//! block).
 //!
-//! On Linux, a block of 2 MiB or more (the collection's text, the list of its compiled
-//! steps, a large body) is offered transparent huge pages, as mimalloc's own arena is: the
-//! kernel then backs it 2 MiB at a time instead of faulting it in 4 KiB pages, which on a
-//! virtual machine costs several times the time (BENCHMARKS.md, issue 20, seventeenth
-//! session). It is what glibc does with its `glibc.malloc.hugetlb=1` tunable, which a
-//! program cannot set for itself.
+//! A block of 2 MiB or more (the collection's text, the list of its compiled steps, a large
+//! body) is mapped on its own, aligned to a huge page and in whole ones, and offered
+//! transparent huge pages, as mimalloc's own arena is: the kernel then backs it 2 MiB at a
+//! time instead of faulting it in 4 KiB pages, which on a virtual machine costs several
+//! times the time (BENCHMARKS.md, issue 20, seventeenth session). glibc's
+//! `glibc.malloc.hugetlb=1` tunable, which a program cannot set for itself, does the
+//! advising but not the aligning.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::ffi::c_void;
@@ -25,7 +26,7 @@ use libmimalloc_sys::{
     mi_zalloc_aligned,
 };
 
-/// Blocks of this many bytes or more come from the system allocator.
+/// Blocks of this many bytes or more are not mimalloc's.
 const LARGE: usize = 1 << 20;
 
 /// The alignment every block of mimalloc's is made with, however it is asked for
@@ -40,70 +41,148 @@ fn is_large(size: usize) -> bool {
     size >= LARGE
 }
 
-/// Large blocks from the system allocator, those of [`huge::AT_LEAST`] bytes or more offered
-/// huge pages.
-mod large {
-    use super::*;
+/// Which allocator makes a block of `size` bytes aligned to `align`: every method asks this
+/// of the layout it is given, so a block goes back to the one that made it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Owner {
+    /// mimalloc.
+    Small,
+    /// The system allocator.
+    Large,
+    /// Mapped on its own in huge pages ([`huge`]).
+    Huge,
+}
 
-    pub unsafe fn alloc(layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract is passed on.
-        let block = unsafe { System.alloc(layout) };
-        huge::advise(block, layout.size());
-        block
-    }
-
-    pub unsafe fn alloc_zeroed(layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract is passed on.
-        let block = unsafe { System.alloc_zeroed(layout) };
-        huge::advise(block, layout.size());
-        block
-    }
-
-    pub unsafe fn realloc(ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller's contract is passed on.
-        let block = unsafe { System.realloc(ptr, layout, new_size) };
-        // Only the block's new part needs it when it grew in place; advising the whole is
-        // one call all the same.
-        if new_size > layout.size() {
-            huge::advise(block, new_size);
-        }
-        block
+fn owner(size: usize, align: usize) -> Owner {
+    if huge::holds(size, align) {
+        Owner::Huge
+    } else if is_large(size) {
+        Owner::Large
+    } else {
+        Owner::Small
     }
 }
 
-/// Transparent huge pages for a block: `madvise(MADV_HUGEPAGE)` over the pages it lies on.
+/// Blocks of 2 MiB or more, each mapped on its own (Linux): aligned to a huge page, in
+/// whole huge pages, and offered transparent huge pages (`MADV_HUGEPAGE`), as mimalloc's
+/// own arena is. The kernel then backs such a block 2 MiB at a time instead of faulting it
+/// in 4 KiB pages. A block grows or shrinks by `mremap`, which moves its pages without
+/// copying them, as the system allocator's mapped blocks do.
 #[cfg(target_os = "linux")]
 mod huge {
+    use std::ptr::null_mut;
+
     /// The size of a huge page on x86-64 and on ARM64 with 4 KiB pages: a smaller block
     /// holds none.
     pub const AT_LEAST: usize = 2 << 20;
 
-    /// Asks the kernel to back the pages `block..block + size` lies on with huge pages
-    /// where it can (where it cannot, nothing changes: it is advice, and its result is not
-    /// needed). Touching pages around the block is harmless: the advice changes how memory
-    /// is backed, never what it holds.
-    pub fn advise(block: *mut u8, size: usize) {
-        if block.is_null() || size < AT_LEAST {
-            return;
-        }
-        // SAFETY: `sysconf` reads a constant.
-        let page = match unsafe { libc::sysconf(libc::_SC_PAGESIZE) } {
-            page if page > 0 => page as usize,
-            _ => return,
+    /// The alignment a block keeps wherever `mremap` moves it: a page's, on every Linux.
+    const KEPT_ALIGN: usize = 4096;
+
+    /// Whether a block of `size` bytes aligned to `align` is mapped here.
+    pub fn holds(size: usize, align: usize) -> bool {
+        size >= AT_LEAST && align <= KEPT_ALIGN
+    }
+
+    /// The bytes mapped for a block of `size`: whole huge pages (the tail of the last is
+    /// never written, and costs address space only).
+    fn mapped(size: usize) -> Option<usize> {
+        size.checked_next_multiple_of(AT_LEAST)
+    }
+
+    /// A new block of `size` bytes, zeroed (fresh anonymous memory is), or null.
+    pub unsafe fn alloc(size: usize) -> *mut u8 {
+        let Some((len, spare)) =
+            mapped(size).and_then(|len| Some((len, len.checked_add(AT_LEAST)?)))
+        else {
+            return null_mut();
         };
-        let start = block as usize & !(page - 1);
-        let len = block as usize + size - start;
-        // SAFETY: the range is mapped (it holds the block the allocator just gave), and
-        // `MADV_HUGEPAGE` neither frees nor changes any byte of it.
-        unsafe { libc::madvise(start as *mut libc::c_void, len, libc::MADV_HUGEPAGE) };
+        // SAFETY: a new private anonymous mapping, which nothing else refers to.
+        let raw = unsafe {
+            libc::mmap(
+                null_mut(),
+                spare,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if raw == libc::MAP_FAILED {
+            return null_mut();
+        }
+        // One huge page more than the block was mapped, so that an aligned start is in
+        // it; what lies before that start and after the block is given back.
+        let start = (raw as usize).next_multiple_of(AT_LEAST);
+        let head = start - raw as usize;
+        let tail = spare - head - len;
+        // SAFETY: both ranges are parts of the mapping just made, outside the block.
+        unsafe {
+            if head > 0 {
+                libc::munmap(raw, head);
+            }
+            if tail > 0 {
+                libc::munmap((start + len) as *mut libc::c_void, tail);
+            }
+        }
+        advise(start as *mut u8, len);
+        start as *mut u8
+    }
+
+    /// Unmaps a block of `size` bytes [`alloc`] or [`realloc`] made.
+    pub unsafe fn dealloc(ptr: *mut u8, size: usize) {
+        if let Some(len) = mapped(size) {
+            // SAFETY: the caller's block is the whole of a mapping of `len` bytes.
+            unsafe { libc::munmap(ptr.cast(), len) };
+        }
+    }
+
+    /// The block of `old_size` bytes at `ptr` resized to `new_size` (both [`holds`] sizes),
+    /// its bytes kept: in place when its mapping already fits, else by `mremap`. Null
+    /// when the kernel cannot, the block left as it was.
+    pub unsafe fn realloc(ptr: *mut u8, old_size: usize, new_size: usize) -> *mut u8 {
+        let (Some(old), Some(new)) = (mapped(old_size), mapped(new_size)) else {
+            return null_mut();
+        };
+        if old == new {
+            return ptr;
+        }
+        // SAFETY: the caller's block is the whole of a mapping of `old` bytes; `mremap`
+        // keeps its bytes (up to the smaller size) wherever the pages go.
+        let moved = unsafe { libc::mremap(ptr.cast(), old, new, libc::MREMAP_MAYMOVE) };
+        if moved == libc::MAP_FAILED {
+            return null_mut();
+        }
+        // The advice goes with the mapping; the grown part is advised all the same.
+        advise(moved.cast(), new);
+        moved.cast()
+    }
+
+    /// Asks the kernel to back `block..block + len` (whole pages) with huge pages where it
+    /// can (where it cannot, nothing changes: it is advice, and its result is not needed).
+    fn advise(block: *mut u8, len: usize) {
+        // SAFETY: the range is a mapping of this allocator's, and `MADV_HUGEPAGE` neither
+        // frees nor changes any byte of it.
+        unsafe { libc::madvise(block.cast(), len, libc::MADV_HUGEPAGE) };
     }
 }
 
-/// Elsewhere the kernel's defaults stand.
+/// Elsewhere the system allocator makes every block of a mebibyte or more.
 #[cfg(not(target_os = "linux"))]
 mod huge {
     pub const AT_LEAST: usize = 2 << 20;
-    pub fn advise(_block: *mut u8, _size: usize) {}
+    pub fn holds(_size: usize, _align: usize) -> bool {
+        false
+    }
+    pub unsafe fn alloc(_size: usize) -> *mut u8 {
+        unreachable!("no block is huge here")
+    }
+    pub unsafe fn dealloc(_ptr: *mut u8, _size: usize) {
+        unreachable!("no block is huge here")
+    }
+    pub unsafe fn realloc(_ptr: *mut u8, _old_size: usize, _new_size: usize) -> *mut u8 {
+        unreachable!("no block is huge here")
+    }
 }
 
 /// Whether mimalloc's plain entry points (`mi_malloc`, `mi_realloc`) align a block of
@@ -166,17 +245,17 @@ mod small {
     }
 }
 
-// SAFETY: every method hands the block to the allocator its size names, which is the one
-// that made it (the size given back is the size it was made with), and both allocators
-// uphold `GlobalAlloc`'s contract themselves.
+// SAFETY: every method hands the block to the allocator its layout names ([`owner`]),
+// which is the one that made it (the size given back is the size it was made with), and
+// each allocator upholds `GlobalAlloc`'s contract itself.
 unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's contract is passed on.
         unsafe {
-            if is_large(layout.size()) {
-                large::alloc(layout)
-            } else {
-                small::alloc(layout)
+            match owner(layout.size(), layout.align()) {
+                Owner::Small => small::alloc(layout),
+                Owner::Large => System.alloc(layout),
+                Owner::Huge => huge::alloc(layout.size()),
             }
         }
     }
@@ -184,36 +263,39 @@ unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller's contract is passed on.
         unsafe {
-            if is_large(layout.size()) {
-                large::alloc_zeroed(layout)
-            } else {
-                small::alloc_zeroed(layout)
+            match owner(layout.size(), layout.align()) {
+                Owner::Small => small::alloc_zeroed(layout),
+                Owner::Large => System.alloc_zeroed(layout),
+                // A new mapping is zeroed by the kernel.
+                Owner::Huge => huge::alloc(layout.size()),
             }
         }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was made by the allocator `layout.size()` names.
+        // SAFETY: `ptr` was made by the allocator `layout` names.
         unsafe {
-            if is_large(layout.size()) {
-                System.dealloc(ptr, layout)
-            } else {
-                small::dealloc(ptr)
+            match owner(layout.size(), layout.align()) {
+                Owner::Small => small::dealloc(ptr),
+                Owner::Large => System.dealloc(ptr, layout),
+                Owner::Huge => huge::dealloc(ptr, layout.size()),
             }
         }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: `ptr` was made by the allocator `layout.size()` names; a block that
-        // changes owner is copied into a new one of `new_size` bytes and the old one freed.
+        // SAFETY: `ptr` was made by the allocator `layout` names; a block that changes
+        // owner is copied into a new one of `new_size` bytes and the old one freed.
         // `new_size` rounded up to `layout.align()` fits in `isize` (`realloc`'s own
         // precondition), which is what `Layout::from_size_align_unchecked` asks.
         unsafe {
-            match (is_large(layout.size()), is_large(new_size)) {
-                (true, true) => large::realloc(ptr, layout, new_size),
-                (false, false) => small::realloc(ptr, layout, new_size),
+            let align = layout.align();
+            match (owner(layout.size(), align), owner(new_size, align)) {
+                (Owner::Small, Owner::Small) => small::realloc(ptr, layout, new_size),
+                (Owner::Large, Owner::Large) => System.realloc(ptr, layout, new_size),
+                (Owner::Huge, Owner::Huge) => huge::realloc(ptr, layout.size(), new_size),
                 _ => {
-                    let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+                    let new_layout = Layout::from_size_align_unchecked(new_size, align);
                     let new = self.alloc(new_layout);
                     if !new.is_null() {
                         std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
@@ -274,10 +356,15 @@ mod tests {
             LARGE - 1,
             LARGE,
             LARGE + 1,
+            huge::AT_LEAST - 1,
+            huge::AT_LEAST,
+            huge::AT_LEAST + 1,
             3 * LARGE,
+            5 * LARGE + 4321,
         ];
         for round in 0..600 {
-            let align = 1usize << rng.usize(0..13);
+            // To 8 KiB: past what a block mapped on its own keeps when it moves.
+            let align = 1usize << rng.usize(0..14);
             let mut size = sizes[rng.usize(..sizes.len())];
             let seed = round as u8;
             // SAFETY: each block is used within its size, resized and freed with the layout
@@ -408,6 +495,8 @@ mod tests {
             unsafe {
                 let block = Allocator.alloc(layout);
                 assert!(!block.is_null() && advised(block, size), "{size}");
+                // From its first byte: no page of it is left to 4 KiB faults.
+                assert_eq!(block as usize % huge::AT_LEAST, 0, "{size}");
                 let zeroed = Allocator.alloc_zeroed(layout);
                 assert!(!zeroed.is_null() && advised(zeroed, size), "zeroed {size}");
                 Allocator.dealloc(zeroed, layout);
@@ -439,6 +528,9 @@ mod tests {
             (LARGE - 8, 16),
             (LARGE, 16),
             (2 * LARGE, 16),
+            (3 * LARGE + 1, 64),
+            // Aligned past a huge page: the system allocator's.
+            (3 * LARGE, 4 << 20),
         ] {
             let layout = Layout::from_size_align(size, align).expect("a layout");
             // SAFETY: the block is read within its size and freed with its layout, once.
