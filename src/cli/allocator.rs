@@ -84,17 +84,17 @@ mod huge {
         size >= AT_LEAST && align <= KEPT_ALIGN
     }
 
-    /// The bytes mapped for a block of `size`: whole huge pages (the tail of the last is
-    /// never written, and costs address space only).
+    /// The bytes mapped for a block of `size`: whole huge pages. The tail of the last is
+    /// never written, but once a byte of that page is, the kernel backs the whole of it:
+    /// a block holds up to a huge page more memory than it asked for.
     fn mapped(size: usize) -> Option<usize> {
         size.checked_next_multiple_of(AT_LEAST)
     }
 
-    /// A new block of `size` bytes, zeroed (fresh anonymous memory is), or null.
-    pub unsafe fn alloc(size: usize) -> *mut u8 {
-        let Some((len, spare)) =
-            mapped(size).and_then(|len| Some((len, len.checked_add(AT_LEAST)?)))
-        else {
+    /// A new mapping of `len` bytes (a multiple of [`AT_LEAST`]) starting on a huge page,
+    /// zeroed (fresh anonymous memory is), or null.
+    fn reserve(len: usize) -> *mut u8 {
+        let Some(spare) = len.checked_add(AT_LEAST) else {
             return null_mut();
         };
         // SAFETY: a new private anonymous mapping, which nothing else refers to.
@@ -111,8 +111,8 @@ mod huge {
         if raw == libc::MAP_FAILED {
             return null_mut();
         }
-        // One huge page more than the block was mapped, so that an aligned start is in
-        // it; what lies before that start and after the block is given back.
+        // One huge page more than asked is mapped, so that an aligned start is in it; what
+        // lies before that start and after the `len` bytes is given back.
         let start = (raw as usize).next_multiple_of(AT_LEAST);
         let head = start - raw as usize;
         let tail = spare - head - len;
@@ -125,8 +125,19 @@ mod huge {
                 libc::munmap((start + len) as *mut libc::c_void, tail);
             }
         }
-        advise(start as *mut u8, len);
         start as *mut u8
+    }
+
+    /// A new block of `size` bytes, zeroed, or null.
+    pub unsafe fn alloc(size: usize) -> *mut u8 {
+        let Some(len) = mapped(size) else {
+            return null_mut();
+        };
+        let block = reserve(len);
+        if !block.is_null() {
+            advise(block, len);
+        }
+        block
     }
 
     /// Unmaps a block of `size` bytes [`alloc`] or [`realloc`] made.
@@ -138,8 +149,9 @@ mod huge {
     }
 
     /// The block of `old_size` bytes at `ptr` resized to `new_size` (both [`holds`] sizes),
-    /// its bytes kept: in place when its mapping already fits, else by `mremap`. Null
-    /// when the kernel cannot, the block left as it was.
+    /// its bytes kept and its start still on a huge page: in place when its mapping already
+    /// fits or can shrink or grow where it is, else its pages moved (not copied) to a new
+    /// aligned place. Null when the kernel cannot, the block left as it was.
     pub unsafe fn realloc(ptr: *mut u8, old_size: usize, new_size: usize) -> *mut u8 {
         let (Some(old), Some(new)) = (mapped(old_size), mapped(new_size)) else {
             return null_mut();
@@ -147,15 +159,35 @@ mod huge {
         if old == new {
             return ptr;
         }
-        // SAFETY: the caller's block is the whole of a mapping of `old` bytes; `mremap`
-        // keeps its bytes (up to the smaller size) wherever the pages go.
-        let moved = unsafe { libc::mremap(ptr.cast(), old, new, libc::MREMAP_MAYMOVE) };
-        if moved == libc::MAP_FAILED {
+        // SAFETY: the caller's block is the whole of a mapping of `old` bytes; without
+        // `MREMAP_MAYMOVE` it shrinks, or grows into free address space after it, in place.
+        let resized = unsafe { libc::mremap(ptr.cast(), old, new, 0) };
+        if resized != libc::MAP_FAILED {
+            advise(ptr, new);
+            return ptr;
+        }
+        let place = reserve(new);
+        if place.is_null() {
             return null_mut();
         }
-        // The advice goes with the mapping; the grown part is advised all the same.
-        advise(moved.cast(), new);
-        moved.cast()
+        // SAFETY: `place` is a mapping of `new` bytes of this allocator's, which
+        // `MREMAP_FIXED` replaces with the block's pages (its bytes kept, the rest zero).
+        let moved = unsafe {
+            libc::mremap(
+                ptr.cast(),
+                old,
+                new,
+                libc::MREMAP_MAYMOVE | libc::MREMAP_FIXED,
+                place.cast::<libc::c_void>(),
+            )
+        };
+        if moved == libc::MAP_FAILED {
+            // SAFETY: the place is still the mapping `reserve` made; the block is untouched.
+            unsafe { libc::munmap(place.cast(), new) };
+            return null_mut();
+        }
+        advise(place, new);
+        place
     }
 
     /// Asks the kernel to back `block..block + len` (whole pages) with huge pages where it
@@ -167,21 +199,21 @@ mod huge {
     }
 }
 
-/// Elsewhere the system allocator makes every block of a mebibyte or more.
+/// Elsewhere the system allocator makes every block of a mebibyte or more: no block is
+/// huge, and these are never called (null, as for a block that cannot be made, were they).
 #[cfg(not(target_os = "linux"))]
 mod huge {
+    #[cfg(test)]
     pub const AT_LEAST: usize = 2 << 20;
     pub fn holds(_size: usize, _align: usize) -> bool {
         false
     }
     pub unsafe fn alloc(_size: usize) -> *mut u8 {
-        unreachable!("no block is huge here")
+        std::ptr::null_mut()
     }
-    pub unsafe fn dealloc(_ptr: *mut u8, _size: usize) {
-        unreachable!("no block is huge here")
-    }
+    pub unsafe fn dealloc(_ptr: *mut u8, _size: usize) {}
     pub unsafe fn realloc(_ptr: *mut u8, _old_size: usize, _new_size: usize) -> *mut u8 {
-        unreachable!("no block is huge here")
+        std::ptr::null_mut()
     }
 }
 
@@ -482,39 +514,46 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
-    fn blocks_of_two_mebibytes_or_more_are_offered_huge_pages_made_grown_or_zeroed() {
-        let advised = |block: *mut u8, size: usize| {
+    fn blocks_of_two_mebibytes_or_more_start_on_a_huge_page_and_are_advised_made_grown_or_zeroed() {
+        // Without transparent huge pages in the kernel the advice is refused, and only where
+        // a block starts is checked.
+        let thp = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled")
+            .is_ok_and(|modes| !modes.contains("[never]"));
+        let placed = |block: *mut u8, size: usize| {
             // The first and last byte: the advice covers every page of the block.
-            [block as usize, block as usize + size - 1]
-                .into_iter()
-                .all(|address| mapping_flags(address).iter().any(|flag| flag == "hg"))
+            !block.is_null()
+                && block as usize % huge::AT_LEAST == 0
+                && (!thp
+                    || [block as usize, block as usize + size - 1]
+                        .into_iter()
+                        .all(|address| mapping_flags(address).iter().any(|flag| flag == "hg")))
         };
+        let at = |size| Layout::from_size_align(size, 16).expect("a layout");
         for size in [huge::AT_LEAST, 3 * huge::AT_LEAST + 12_345] {
-            let layout = Layout::from_size_align(size, 16).expect("a layout");
             // SAFETY: each block is used within its size and freed with its layout, once.
             unsafe {
-                let block = Allocator.alloc(layout);
-                assert!(!block.is_null() && advised(block, size), "{size}");
-                // From its first byte: no page of it is left to 4 KiB faults.
-                assert_eq!(block as usize % huge::AT_LEAST, 0, "{size}");
-                let zeroed = Allocator.alloc_zeroed(layout);
-                assert!(!zeroed.is_null() && advised(zeroed, size), "zeroed {size}");
-                Allocator.dealloc(zeroed, layout);
-                // Grown from under the line, and grown again past it.
-                let small = Layout::from_size_align(LARGE, 16).expect("a layout");
-                let grown = Allocator.realloc(Allocator.alloc(small), small, size);
-                assert!(!grown.is_null() && advised(grown, size), "grown to {size}");
-                let more = Allocator.realloc(grown, layout, 2 * size);
-                assert!(
-                    !more.is_null() && advised(more, 2 * size),
-                    "grown to {}",
-                    2 * size
-                );
-                Allocator.dealloc(
-                    more,
-                    Layout::from_size_align(2 * size, 16).expect("a layout"),
-                );
-                Allocator.dealloc(block, layout);
+                let block = Allocator.alloc(at(size));
+                assert!(placed(block, size), "{size}");
+                fill(block, size, 1);
+                let zeroed = Allocator.alloc_zeroed(at(size));
+                assert!(placed(zeroed, size), "zeroed {size}");
+                Allocator.dealloc(zeroed, at(size));
+                // Grown from under the line, and grown again past it, a neighbour in the
+                // way of growing in place: moved, its bytes kept, still on a huge page.
+                let grown = Allocator.realloc(Allocator.alloc(at(LARGE)), at(LARGE), size);
+                assert!(placed(grown, size), "grown to {size}");
+                fill(grown, size, 2);
+                let neighbour = Allocator.alloc(at(size));
+                let more = Allocator.realloc(grown, at(size), 4 * size);
+                assert!(placed(more, 4 * size), "grown to {}", 4 * size);
+                assert!(holds(more, size, size, 2), "grown to {}", 4 * size);
+                // Asked for more than can be mapped: null, and the block is as it was.
+                let impossible = isize::MAX as usize - 4095;
+                assert!(Allocator.realloc(block, at(size), impossible).is_null());
+                assert!(holds(block, size, size, 1), "{size}");
+                Allocator.dealloc(more, at(4 * size));
+                Allocator.dealloc(neighbour, at(size));
+                Allocator.dealloc(block, at(size));
             }
         }
     }

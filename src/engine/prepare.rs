@@ -131,9 +131,10 @@ pub fn prepare(
     if !collection.inputs.is_empty() {
         let all = || collection.steps.iter().chain(&collection.finally);
         let nested = all().any(|step| !matches!(step.action, Action::Request(_)));
-        let mut defined: HashSet<String> = match nested {
-            true => definitions.keys().map(|k| (*k).to_owned()).collect(),
-            false => HashSet::default(),
+        let mut defined: HashSet<String> = if nested {
+            definitions.keys().map(|k| (*k).to_owned()).collect()
+        } else {
+            HashSet::default()
         };
         for step in all() {
             match &step.action {

@@ -812,12 +812,16 @@ mod tests {
             );
             assert_eq!(ScalarValue::Number(number).text(), n.to_string());
         }
-        for f in [0.5, -1.25, 1e300, 3.0, -0.0, f64::MIN_POSITIVE] {
+        for (f, text) in [
+            (0.5, "0.5"),
+            (-1.25, "-1.25"),
+            (1e300, "1e+300"),
+            (3.0, "3.0"),
+            (-0.0, "-0.0"),
+            (f64::MIN_POSITIVE, "2.2250738585072014e-308"),
+        ] {
             let number = serde_json::Number::from_f64(f).expect("finite");
-            assert_eq!(
-                ScalarValue::Number(number.clone()).text(),
-                number.to_string()
-            );
+            assert_eq!(ScalarValue::Number(number).text(), text);
         }
         assert_eq!(ScalarValue::String("x y".into()).text(), "x y");
         assert_eq!(ScalarValue::Bool(false).text(), "false");
