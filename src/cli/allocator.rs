@@ -455,7 +455,7 @@ mod tests {
     }
 
     #[test]
-    fn blocks_under_a_mebibyte_come_from_mimalloc_and_larger_ones_from_the_system() {
+    fn blocks_under_a_mebibyte_come_from_mimalloc_and_larger_ones_do_not() {
         for (size, from_mimalloc) in [(8, true), (LARGE - 1, true), (LARGE, false)] {
             let layout = Layout::from_size_align(size, 8).expect("a layout");
             // SAFETY: the block is freed with its layout, once; mimalloc only reads the
