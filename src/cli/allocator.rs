@@ -11,7 +11,7 @@
 //! block).
 //!
 //! A block of 2 MiB or more (the collection's text, the list of its compiled steps, a large
-//! body) is mapped on its own, aligned to a huge page and in whole ones, and offered
+//! body) is mapped on its own, made starting on a huge page and in whole ones, and offered
 //! transparent huge pages, as mimalloc's own arena is: the kernel then backs it 2 MiB at a
 //! time instead of faulting it in 4 KiB pages, which on a virtual machine costs several
 //! times the time (BENCHMARKS.md, issue 20, seventeenth session). glibc's
@@ -63,11 +63,12 @@ fn owner(size: usize, align: usize) -> Owner {
     }
 }
 
-/// Blocks of 2 MiB or more, each mapped on its own (Linux): aligned to a huge page, in
-/// whole huge pages, and offered transparent huge pages (`MADV_HUGEPAGE`), as mimalloc's
+/// Blocks of 2 MiB or more, each mapped on its own (Linux): made starting on a huge page,
+/// in whole huge pages, and offered transparent huge pages (`MADV_HUGEPAGE`), as mimalloc's
 /// own arena is. The kernel then backs such a block 2 MiB at a time instead of faulting it
 /// in 4 KiB pages. A block grows or shrinks by `mremap`, which moves its pages without
-/// copying them, as the system allocator's mapped blocks do.
+/// copying them, as the system allocator's mapped blocks do (where a moved block lands:
+/// `realloc` below).
 #[cfg(target_os = "linux")]
 mod huge {
     use std::ptr::null_mut;
