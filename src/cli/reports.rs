@@ -1,14 +1,16 @@
 //! The reports of `runner run`, written as the run goes: each collection run goes to every
 //! requested report as soon as it and every run before it have finished (so the reports keep
 //! input order whatever `--jobs` is), then is dropped. The closing summary and the exit code
-//! come from counts and a digest gathered on the way, not from every result kept to the end.
+//! come from counts and a digest gathered on the way, not from every result kept to the end;
+//! when no report is asked for, not even one collection run's results are kept (a [`Tally`]
+//! of each run's steps instead).
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use runner::engine::CollectionReport;
+use runner::engine::{CollectionReport, StepResult, Totals};
 use runner::report::stream::{Format, RunSummary, Streamed};
 use runner::report::terminal::Digest;
 use runner::report::{self, github, gitlab, html, json, junit, tap};
@@ -51,6 +53,39 @@ enum Target {
     GithubSummary(PathBuf),
 }
 
+/// What the closing summary needs of a collection run whose steps its collector does not
+/// keep (no report needs them), gathered a step at a time: its counts and its digest.
+#[derive(Default)]
+pub(super) struct Tally {
+    /// The collection's file, as the digest names it.
+    file: String,
+    /// `(n, of)` for data-driven and repeated runs.
+    iteration: Option<(usize, usize)>,
+    totals: Totals,
+    digest: Digest,
+}
+
+impl Tally {
+    /// The run of `path` (its `iteration`) started.
+    pub(super) fn started(&mut self, path: &Path, iteration: Option<(usize, usize)>) {
+        path.to_str().unwrap_or("").clone_into(&mut self.file);
+        self.iteration = iteration;
+    }
+
+    /// One more step finished.
+    pub(super) fn step(&mut self, step: &StepResult) {
+        self.totals.record(step);
+        self.digest.record_step(&self.file, self.iteration, step);
+    }
+}
+
+/// A collection run that ended: what its collector kept, and the tally of the steps it did
+/// not keep.
+pub(super) struct Ended {
+    pub(super) report: CollectionReport,
+    pub(super) tally: Option<Tally>,
+}
+
 /// Every report of a run, and what the closing summary needs.
 pub(super) struct Reports {
     outputs: Vec<(Target, Streamed)>,
@@ -61,7 +96,7 @@ pub(super) struct Reports {
     /// The next collection run to give to the reports, in input order.
     next: usize,
     /// Runs that finished before an earlier one.
-    waiting: BTreeMap<usize, Option<CollectionReport>>,
+    waiting: BTreeMap<usize, Option<Ended>>,
     /// How many collection runs the command makes.
     runs: usize,
 }
@@ -141,16 +176,22 @@ impl Reports {
         })
     }
 
+    /// Whether a report needs every step of each collection run (else the runs keep a
+    /// [`Tally`] of their steps instead of the steps).
+    pub(super) fn need_steps(&self) -> bool {
+        !self.outputs.is_empty()
+    }
+
     /// Collection run `index` has ended, with what it ran (`None` if it did not start).
-    pub(super) fn finished(&mut self, index: usize, run: Option<CollectionReport>) {
+    pub(super) fn finished(&mut self, index: usize, run: Option<Ended>) {
         if index < self.next {
             return;
         }
         self.waiting.insert(index, run);
         while let Some(run) = self.waiting.remove(&self.next) {
             self.next += 1;
-            if let Some(run) = run {
-                self.give(&run);
+            if let Some(mut run) = run {
+                self.give(&mut run);
                 // The last run is not freed step by step as the command ends (10,000 steps
                 // take milliseconds, after the last request): the process's exit frees it
                 // at once, as `load::keep_to_the_end` does the collections.
@@ -163,11 +204,7 @@ impl Reports {
 
     /// Gives every run of the `count` not given yet, in order, taking each with `take`
     /// (after an interrupt: what ran of the runs cut short).
-    pub(super) fn finish_all(
-        &mut self,
-        count: usize,
-        take: impl Fn(usize) -> Option<CollectionReport>,
-    ) {
+    pub(super) fn finish_all(&mut self, count: usize, take: impl Fn(usize) -> Option<Ended>) {
         for index in self.next..count {
             if !self.waiting.contains_key(&index) {
                 let run = take(index);
@@ -176,11 +213,16 @@ impl Reports {
         }
     }
 
-    fn give(&mut self, run: &CollectionReport) {
-        self.summary.record(run);
-        self.digest.record(run);
+    fn give(&mut self, run: &mut Ended) {
+        // The steps tallied came before any the collector kept (one cut short by an interrupt).
+        if let Some(tally) = run.tally.take() {
+            self.summary.totals.add(&tally.totals);
+            self.digest.merge(tally.digest);
+        }
+        self.summary.record(&run.report);
+        self.digest.record(&run.report);
         for (_, report) in &mut self.outputs {
-            report.collection(run);
+            report.collection(&run.report);
         }
     }
 

@@ -13,12 +13,12 @@ use super::args::{CiReport, RunArgs};
 use super::exit_code;
 use super::output::{CollectionWriter, OrderedOutput};
 use super::progress::Progress;
-use super::reports::{Reports, STDOUT};
+use super::reports::{Ended, Reports, Tally, STDOUT};
 use runner::collection::{Collection, Diagnostics};
 use runner::engine::workers::{self, Job, Plan};
 use runner::engine::{
-    CollectionReport, Collector, Event, Observer, Override, PrepareError, RunOptions, Selection,
-    SnapshotMode, Snapshots,
+    Collector, Event, Observer, Override, PrepareError, RunOptions, Selection, SnapshotMode,
+    Snapshots,
 };
 use runner::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
 use runner::report;
@@ -26,16 +26,41 @@ use runner::report::coverage::{CoverageBook, CoverageObserver};
 use runner::report::terminal::{print_summary, TerminalReporter};
 
 /// The collectors of the collection runs under way: each keeps its run's results until the
-/// run ends and goes to the reports.
-#[derive(Default)]
+/// run ends and goes to the reports — or, when no report needs them, a tally of them.
 struct Collectors {
-    running: Mutex<std::collections::HashMap<usize, Arc<Mutex<Collector>>>>,
+    running: Mutex<std::collections::HashMap<usize, Arc<Mutex<RunCollector>>>>,
+    /// Whether a report needs every step.
+    keep_steps: bool,
+}
+
+/// What one collection run leaves behind as it goes.
+struct RunCollector {
+    collector: Collector,
+    /// The counts and digest of its steps, when the collector does not keep them.
+    tally: Option<Tally>,
 }
 
 impl Collectors {
+    /// Collectors keeping every step when `keep_steps`, else a tally of them.
+    fn new(keep_steps: bool) -> Collectors {
+        Collectors {
+            running: Mutex::default(),
+            keep_steps,
+        }
+    }
+
     /// The collector of run `index`, which starts now.
-    fn start(&self, index: usize) -> Arc<Mutex<Collector>> {
-        let collector = Arc::default();
+    fn start(&self, index: usize) -> Arc<Mutex<RunCollector>> {
+        let collector = Arc::new(Mutex::new(match self.keep_steps {
+            true => RunCollector {
+                collector: Collector::default(),
+                tally: None,
+            },
+            false => RunCollector {
+                collector: Collector::keeping_no_steps(),
+                tally: Some(Tally::default()),
+            },
+        }));
         if let Ok(mut running) = self.running.lock() {
             running.insert(index, Arc::clone(&collector));
         }
@@ -43,10 +68,13 @@ impl Collectors {
     }
 
     /// What run `index` ran (`None` if it never started), now that it ended.
-    fn end(&self, index: usize) -> Option<CollectionReport> {
+    fn end(&self, index: usize) -> Option<Ended> {
         let collector = self.running.lock().ok()?.remove(&index)?;
         let mut collector = collector.lock().ok()?;
-        collector.report.take()
+        Some(Ended {
+            report: collector.collector.report.take()?,
+            tally: collector.tally.take(),
+        })
     }
 
     /// Marks every run under way as interrupted by `signal`.
@@ -54,10 +82,36 @@ impl Collectors {
         if let Ok(running) = self.running.lock() {
             for collector in running.values() {
                 if let Ok(mut collector) = collector.lock() {
-                    collector.interrupt(signal);
+                    collector.collector.interrupt(signal);
                 }
             }
         }
+    }
+}
+
+impl RunCollector {
+    /// Takes in `event`.
+    fn on_event(&mut self, event: &Event<'_>) {
+        if let Some(tally) = &mut self.tally {
+            match event {
+                Event::CollectionStarted {
+                    collection,
+                    iteration,
+                    ..
+                } => tally.started(&collection.path, *iteration),
+                Event::StepFinished(step) => tally.step(step),
+                Event::StepStarted { .. } | Event::CollectionFinished(_) => {}
+            }
+        }
+        self.collector.on_event(event);
+    }
+
+    /// A step finished, its result handed over.
+    fn step_finished(&mut self, result: runner::engine::StepResult) {
+        if let Some(tally) = &mut self.tally {
+            tally.step(&result);
+        }
+        self.collector.step_finished(result);
     }
 }
 
@@ -144,7 +198,7 @@ const MAX_RUNS: usize = 1_000_000;
 struct CollectionObserver {
     terminal: TerminalReporter<CollectionWriter<Terminal>>,
     coverage: CoverageObserver,
-    collector: Arc<Mutex<Collector>>,
+    collector: Arc<Mutex<RunCollector>>,
     progress: Arc<Progress>,
     name: String,
     /// Stores the snapshots finished steps leave.
@@ -183,7 +237,8 @@ impl Observer for CollectionObserver {
 
     fn step_finished(&mut self, result: runner::engine::StepResult) {
         self.tell_all_but_the_collector(&Event::StepFinished(&result));
-        // The collector keeps the result for the reports: handed over, not copied.
+        // The collector keeps the result for the reports (handed over, not copied), or
+        // tallies it.
         if let Ok(mut collector) = self.collector.lock() {
             collector.step_finished(result);
         }
@@ -322,7 +377,9 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         runs,
         Some(Arc::clone(&progress)),
     );
-    let collectors = Arc::new(Collectors::default());
+    let collectors = Arc::new(Collectors::new(
+        reports.lock().is_ok_and(|reports| reports.need_steps()),
+    ));
     let started = Instant::now();
     // One run per collection and iteration, in that order, each made as a lane takes it.
     let (job_output, job_progress, job_collectors) = (

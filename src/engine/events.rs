@@ -47,7 +47,8 @@ pub trait Observer: Send {
     fn while_waiting(&mut self) {}
 }
 
-/// Keeps every step of one collection run, for reports.
+/// Keeps every step of one collection run, for reports — or, made with
+/// [`Collector::keeping_no_steps`], none of them.
 #[derive(Debug, Clone, Default)]
 pub struct Collector {
     /// The collection as far as it ran; complete once it finished.
@@ -58,6 +59,8 @@ pub struct Collector {
     in_flight: Option<InFlight>,
     /// When the collection started, for its time when it is interrupted.
     started: Option<std::time::Instant>,
+    /// Finished steps are dropped, not kept.
+    keeps_no_steps: bool,
 }
 
 /// A request step started and not yet finished.
@@ -70,6 +73,17 @@ struct InFlight {
 }
 
 impl Collector {
+    /// A collector for a run no report needs every step of: it keeps the run's name, file,
+    /// time and a step cut short by an interrupt, and drops each finished step (whoever needs
+    /// something of them takes it from the events), so a run of any length holds none of its
+    /// results.
+    pub fn keeping_no_steps() -> Collector {
+        Collector {
+            keeps_no_steps: true,
+            ..Collector::default()
+        }
+    }
+
     /// Marks a collection that did not finish as interrupted by `signal`, with the step in
     /// flight as an interrupted step (reports then say what was cut short).
     pub fn interrupt(&mut self, signal: &str) {
@@ -121,7 +135,12 @@ impl Observer for Collector {
                     iteration: *iteration,
                     // One result a top-level step is the usual count (groups and loops add
                     // more): room for it up front rather than doubling past it.
-                    steps: Vec::with_capacity(collection.steps.len() + collection.finally.len()),
+                    steps: match self.keeps_no_steps {
+                        true => Vec::new(),
+                        false => {
+                            Vec::with_capacity(collection.steps.len() + collection.finally.len())
+                        }
+                    },
                     duration: std::time::Duration::ZERO,
                     interrupted: false,
                 });
@@ -138,7 +157,10 @@ impl Observer for Collector {
                     started: std::time::Instant::now(),
                 });
             }
-            Event::StepFinished(step) => self.step_finished((*step).clone()),
+            Event::StepFinished(step) => match self.keeps_no_steps {
+                true => self.in_flight = None,
+                false => self.step_finished((*step).clone()),
+            },
             Event::CollectionFinished(done) => {
                 if let Some(report) = &mut self.report {
                     report.duration = done.duration;
@@ -150,7 +172,7 @@ impl Observer for Collector {
 
     fn step_finished(&mut self, result: StepResult) {
         self.in_flight = None;
-        if let Some(report) = &mut self.report {
+        if let Some(report) = self.report.as_mut().filter(|_| !self.keeps_no_steps) {
             report.steps.push(result);
         }
     }

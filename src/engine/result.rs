@@ -258,4 +258,12 @@ impl Totals {
             Outcome::Skipped(_) => self.skipped += 1,
         }
     }
+
+    /// Adds the counts of `other`.
+    pub fn add(&mut self, other: &Totals) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.errored += other.errored;
+        self.skipped += other.skipped;
+    }
 }

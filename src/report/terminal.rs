@@ -371,49 +371,80 @@ impl Digest {
     pub fn record(&mut self, collection: &CollectionReport) {
         let file = collection.path.to_str().unwrap_or("");
         for step in &collection.steps {
-            if matches!(step.outcome, Outcome::Failed(_) | Outcome::Errored(_)) {
-                if self.failures.len() < LISTED_FAILURES {
-                    self.failures.push(FailingStep {
-                        place: first_location(step).or(step.location.as_ref()).map_or_else(
-                            || file.to_string(),
-                            |l| format!("{}:{}", l.file.display(), l.line),
-                        ),
-                        name: step.name.clone(),
-                        iteration: collection.iteration,
-                        what: match &step.outcome {
-                            Outcome::Failed(f) => f
-                                .first()
-                                // The summary keeps one line: a snapshot's diff is shown above it.
-                                .map(|f| {
-                                    let actual =
-                                        match crate::check::snapshot::is_snapshot_field(&f.field) {
-                                            true => f.actual.lines().next().unwrap_or_default(),
-                                            false => &f.actual,
-                                        };
-                                    format!("{}: expected {}, got {actual}", f.subject, f.expected)
-                                })
-                                .unwrap_or_default(),
-                            Outcome::Errored(e) => e.message.clone(),
-                            _ => String::new(),
-                        },
-                    });
-                } else {
-                    self.more_failures += 1;
-                }
+            self.record_step(file, collection.iteration, step);
+        }
+    }
+
+    /// Takes in one more step of the collection run in `file` (its `iteration`, when it ran
+    /// more than once), as [`Digest::record`] takes in each step of a collection run.
+    pub fn record_step(
+        &mut self,
+        file: &str,
+        iteration: Option<(usize, usize)>,
+        step: &StepResult,
+    ) {
+        if matches!(step.outcome, Outcome::Failed(_) | Outcome::Errored(_)) {
+            if self.failures.len() < LISTED_FAILURES {
+                self.failures.push(FailingStep {
+                    place: first_location(step).or(step.location.as_ref()).map_or_else(
+                        || file.to_string(),
+                        |l| format!("{}:{}", l.file.display(), l.line),
+                    ),
+                    name: step.name.clone(),
+                    iteration,
+                    what: match &step.outcome {
+                        Outcome::Failed(f) => f
+                            .first()
+                            // The summary keeps one line: a snapshot's diff is shown above it.
+                            .map(|f| {
+                                let actual =
+                                    match crate::check::snapshot::is_snapshot_field(&f.field) {
+                                        true => f.actual.lines().next().unwrap_or_default(),
+                                        false => &f.actual,
+                                    };
+                                format!("{}: expected {}, got {actual}", f.subject, f.expected)
+                            })
+                            .unwrap_or_default(),
+                        Outcome::Errored(e) => e.message.clone(),
+                        _ => String::new(),
+                    },
+                });
+            } else {
+                self.more_failures += 1;
             }
-            if !matches!(step.outcome, Outcome::Skipped(_)) {
-                self.timed += 1;
-                let at = self
-                    .slowest
-                    .iter()
-                    .position(|(duration, ..)| *duration < step.duration)
-                    .unwrap_or(self.slowest.len());
-                if at < SLOWEST {
-                    self.slowest
-                        .insert(at, (step.duration, file.to_owned(), step.name.clone()));
-                    self.slowest.truncate(SLOWEST);
-                }
-            }
+        }
+        if !matches!(step.outcome, Outcome::Skipped(_)) {
+            self.timed += 1;
+            self.note_time(step.duration, || (file.to_owned(), step.name.clone()));
+        }
+    }
+
+    /// Takes in what `later` gathered of the steps after this digest's: the digest is then
+    /// the one those steps would have made taken in one by one.
+    pub fn merge(&mut self, later: Digest) {
+        let room = LISTED_FAILURES.saturating_sub(self.failures.len());
+        let listed = later.failures.len().min(room);
+        self.more_failures += later.failures.len() - listed + later.more_failures;
+        self.failures
+            .extend(later.failures.into_iter().take(listed));
+        self.timed += later.timed;
+        for (duration, file, name) in later.slowest {
+            self.note_time(duration, || (file, name));
+        }
+    }
+
+    /// Lists a step that took `duration` among the slowest, if it is one (after those as slow
+    /// taken in before it); `named` gives its file and name.
+    fn note_time(&mut self, duration: Duration, named: impl FnOnce() -> (String, String)) {
+        let at = self
+            .slowest
+            .iter()
+            .position(|(slowest, ..)| *slowest < duration)
+            .unwrap_or(self.slowest.len());
+        if at < SLOWEST {
+            let (file, name) = named();
+            self.slowest.insert(at, (duration, file, name));
+            self.slowest.truncate(SLOWEST);
         }
     }
 }
@@ -478,4 +509,101 @@ pub fn print_summary(out: &mut impl Write, digest: &Digest, run: &RunSummary) {
         if run.interrupted { " (interrupted)" } else { "" },
     );
     let _ = out.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{print_summary, Digest, RunSummary, LISTED_FAILURES};
+    use crate::check::expect::Failure;
+    use crate::engine::{Outcome, StepError, StepResult, Totals};
+    use crate::http::TransportError;
+
+    /// A step of a random outcome and one of few durations (so that some tie).
+    fn step(rng: &mut fastrand::Rng, index: usize, failing: u32) -> StepResult {
+        let outcome = match rng.u32(0..100) {
+            n if n < failing / 2 => Outcome::Failed(vec![Failure::new(
+                ["expect", "status"],
+                "status",
+                "200",
+                format!("{}", 400 + n),
+            )]),
+            n if n < failing => {
+                Outcome::Errored(StepError::transport(&TransportError::ConnectionRefused {
+                    host: "127.0.0.1".into(),
+                    port: u16::try_from(n).unwrap(),
+                }))
+            }
+            n if n < failing + 10 => Outcome::Skipped("an earlier step failed".into()),
+            _ => Outcome::Passed,
+        };
+        StepResult {
+            index,
+            name: format!("step {index}"),
+            id: None,
+            method: "GET".into(),
+            url: String::new(),
+            status: None,
+            redirects: Vec::new(),
+            duration: Duration::from_millis(rng.u64(0..6)),
+            outcome,
+            captures: Vec::new(),
+            exchange: None,
+            sent: None,
+            attempts: Vec::new(),
+            pages: None,
+            location: None,
+            snapshot: None,
+        }
+    }
+
+    fn summary(digest: &Digest, totals: Totals) -> String {
+        let mut out = Vec::new();
+        let run = RunSummary {
+            totals,
+            ..RunSummary::default()
+        };
+        print_summary(&mut out, digest, &run);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// A run's steps taken in one by one, or a tally per collection run merged in order, give
+    /// the same closing summary: the failures listed and counted past the limit, and the
+    /// slowest steps (earlier first among equals).
+    #[test]
+    fn digests_merged_in_order_summarise_as_the_steps_taken_in_one_by_one() {
+        let seed = fastrand::u64(..);
+        let mut rng = fastrand::Rng::with_seed(seed);
+        for case in 0..200 {
+            let count = match case % 10 {
+                0 => rng.usize(LISTED_FAILURES..LISTED_FAILURES * 3),
+                _ => rng.usize(0..40),
+            };
+            let failing = rng.u32(0..90);
+            let steps: Vec<StepResult> = (0..count).map(|i| step(&mut rng, i, failing)).collect();
+            let mut whole = Digest::new();
+            let mut totals = Totals::default();
+            for (i, step) in steps.iter().enumerate() {
+                whole.record_step(&format!("c{}.yaml", i % 3), Some((i % 4, 4)), step);
+                totals.record(step);
+            }
+            let mut merged = Digest::new();
+            let mut at = 0;
+            while at < steps.len() {
+                let chunk = rng.usize(1..=steps.len() - at);
+                let mut part = Digest::new();
+                for (i, step) in steps.iter().enumerate().skip(at).take(chunk) {
+                    part.record_step(&format!("c{}.yaml", i % 3), Some((i % 4, 4)), step);
+                }
+                merged.merge(part);
+                at += chunk;
+            }
+            assert_eq!(
+                summary(&merged, totals),
+                summary(&whole, totals),
+                "seed {seed}, case {case}"
+            );
+        }
+    }
 }

@@ -237,6 +237,38 @@ fn output_and_reports_are_the_same_whatever_jobs_is() {
     assert!(outputs[0].contains("Collection 1"));
 }
 
+/// Without a report, a run keeps a tally of each collection run's steps instead of the
+/// steps: what it prints, the closing summary included, and its exit code stay the same.
+#[test]
+fn output_and_summary_are_the_same_with_reports_or_without() {
+    let fixture = Fixture::new();
+    let files = suite(&fixture);
+    let mut outputs = Vec::new();
+    for reports in [true, false] {
+        let mut args: Vec<String> = vec!["run".into()];
+        args.extend(files.iter().map(|f| f.display().to_string()));
+        args.extend(["--jobs", "4", "--iterations", "2"].map(String::from));
+        if reports {
+            args.extend(report_args(&fixture.path().join("reports")));
+        }
+        let output = runner(args);
+        assert_eq!(output.code, 1, "{output:?}");
+        let slowest = output.stdout.contains("\nSlowest:\n");
+        outputs.push((comparable(&output.stdout, &fixture), slowest));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    let (stdout, slowest) = &outputs[0];
+    assert!(slowest, "{stdout}");
+    assert!(
+        stdout.contains("c3.yaml:10 › Fails 3 (iteration 2/2) — status: expected 200, got 500"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("18 passed, 2 failed, 0 skipped"),
+        "{stdout}"
+    );
+}
+
 fn names_in(stdout: &str) -> Vec<String> {
     stdout
         .lines()
