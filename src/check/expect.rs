@@ -20,10 +20,18 @@ pub struct Expectations {
     pub headers: Vec<(String, Predicate)>,
     /// `jsonpath`.
     pub jsonpath: Vec<JsonPathExpectation>,
+    /// The rest, boxed: a collection holds every step's expectations, and most steps set
+    /// none of these (`None` then). Read through [`Expectations::more`].
+    more: Option<Box<MoreExpectations>>,
+}
+
+/// The expectations few steps set.
+#[derive(Default)]
+pub struct MoreExpectations {
     /// `body`.
     pub body: Option<Predicate>,
     /// `schema`.
-    pub schema: Option<Box<SchemaExpectation>>,
+    pub schema: Option<SchemaExpectation>,
     /// `duration` (milliseconds).
     pub duration: Option<Predicate>,
     /// `values`: templated values and their predicates, checked after the captures.
@@ -36,6 +44,41 @@ pub struct Expectations {
     pub snapshot: Option<super::snapshot::SnapshotExpectation>,
     /// `openapi: true`: the collection's document and the step's method.
     pub openapi: Option<super::openapi::OpenapiExpectation>,
+}
+
+/// What a step without any of the [`MoreExpectations`] reads.
+static NO_MORE: MoreExpectations = MoreExpectations {
+    body: None,
+    schema: None,
+    duration: None,
+    values: Vec::new(),
+    url: None,
+    cookies: Vec::new(),
+    snapshot: None,
+    openapi: None,
+};
+
+impl MoreExpectations {
+    fn is_empty(&self) -> bool {
+        let MoreExpectations {
+            body,
+            schema,
+            duration,
+            values,
+            url,
+            cookies,
+            snapshot,
+            openapi,
+        } = self;
+        body.is_none()
+            && schema.is_none()
+            && duration.is_none()
+            && values.is_empty()
+            && url.is_none()
+            && cookies.is_empty()
+            && snapshot.is_none()
+            && openapi.is_none()
+    }
 }
 
 /// One `expect.cookies` entry: the cookie must have been set, with these attributes.
@@ -307,6 +350,47 @@ impl SchemaExpectation {
 }
 
 impl Expectations {
+    /// Expectations of `status`, `headers`, `jsonpath` and `more`.
+    pub fn new(
+        status: Option<StatusMatcher>,
+        headers: Vec<(String, Predicate)>,
+        jsonpath: Vec<JsonPathExpectation>,
+        more: MoreExpectations,
+    ) -> Expectations {
+        let mut expectations = Expectations {
+            status,
+            headers,
+            jsonpath,
+            more: None,
+        };
+        expectations.set_more(more);
+        expectations
+    }
+
+    /// The expectations few steps set.
+    pub fn more(&self) -> &MoreExpectations {
+        self.more.as_deref().unwrap_or(&NO_MORE)
+    }
+
+    /// Changes the expectations few steps set with `change`.
+    pub fn change_more(&mut self, change: impl FnOnce(&mut MoreExpectations)) {
+        let mut more = self.more.take().map(|more| *more).unwrap_or_default();
+        change(&mut more);
+        self.set_more(more);
+    }
+
+    fn set_more(&mut self, mut more: MoreExpectations) {
+        self.more = match more.is_empty() {
+            true => None,
+            false => {
+                // A collection holds every step: no room left over.
+                more.values.shrink_to_fit();
+                more.cookies.shrink_to_fit();
+                Some(Box::new(more))
+            }
+        };
+    }
+
     /// Shows `visit` every JSONPath these expectations query the body with.
     pub fn each_jsonpath(&self, visit: &mut dyn FnMut(&JsonPath)) {
         for expectation in &self.jsonpath {
@@ -317,12 +401,14 @@ impl Expectations {
     /// True when checking these expectations reads the whole body as JSON (a schema, an
     /// OpenAPI contract, a snapshot), so parsing only part of it first would be wasted.
     pub fn read_whole_body(&self) -> bool {
-        self.schema.is_some() || self.openapi.is_some() || self.snapshot.is_some()
+        let more = self.more();
+        more.schema.is_some() || more.openapi.is_some() || more.snapshot.is_some()
     }
 
     /// Checks `values` (after the captures, which they may read).
     pub fn check_values(&self, operands: Operands<'_>) -> Vec<Failure> {
-        self.values
+        self.more()
+            .values
             .iter()
             .filter_map(|condition| {
                 condition.check(operands).err().map(|mismatch| {
@@ -373,7 +459,8 @@ impl Expectations {
         for expectation in &self.jsonpath {
             expectation.check(view, operands, &mut failures);
         }
-        if let Some(predicate) = &self.body {
+        let more = self.more();
+        if let Some(predicate) = &more.body {
             let text = Value::String(view.text().into_owned());
             if let Err(mismatch) = predicate.check(Some(&text), operands) {
                 failures.push(Failure::new(
@@ -384,7 +471,7 @@ impl Expectations {
                 ));
             }
         }
-        if let Some(schema) = &self.schema {
+        if let Some(schema) = &more.schema {
             match view.json() {
                 Ok(document) => {
                     for error in schema.validator.iter_errors(document).take(5) {
@@ -408,7 +495,7 @@ impl Expectations {
                 )),
             }
         }
-        if let Some(predicate) = &self.url {
+        if let Some(predicate) = &more.url {
             let url = Value::String(response.url.to_string());
             if let Err(mismatch) = predicate.check(Some(&url), operands) {
                 failures.push(Failure::new(
@@ -419,10 +506,10 @@ impl Expectations {
                 ));
             }
         }
-        for cookie in &self.cookies {
+        for cookie in &more.cookies {
             cookie.check(response, operands, &mut failures);
         }
-        if let Some(openapi) = &self.openapi {
+        if let Some(openapi) = &more.openapi {
             failures.extend(
                 openapi
                     .check(view, operands)
@@ -430,7 +517,7 @@ impl Expectations {
                     .map(openapi_failure),
             );
         }
-        if let Some(predicate) = &self.duration {
+        if let Some(predicate) = &more.duration {
             let millis = Value::from(response.duration.as_millis() as u64);
             if let Err(mismatch) = predicate.check(Some(&millis), operands) {
                 failures.push(Failure::new(
@@ -628,6 +715,24 @@ mod tests {
             "{}",
             problem("2xy")
         );
+    }
+
+    #[test]
+    fn the_expectations_few_steps_set_take_room_only_when_set() {
+        let mut templates = Templates::new();
+        let mut expectations = Expectations::new(None, Vec::new(), Vec::new(), Default::default());
+        assert!(expectations.more.is_none());
+        assert!(expectations.more().body.is_none());
+        expectations.change_more(|more| {
+            more.body = Some(predicate("{ contains: ok }", Subject::Text, &mut templates));
+        });
+        assert!(expectations.more.is_some());
+        let ok = received(200, "text/plain", "it is ok");
+        assert_eq!(check(&expectations, &ok, &[]), []);
+        let bad = received(200, "text/plain", "it is not");
+        assert_eq!(check(&expectations, &bad, &[])[0].subject, "body");
+        expectations.change_more(|more| more.body = None);
+        assert!(expectations.more.is_none());
     }
 
     #[test]

@@ -334,15 +334,17 @@ fn snapshot_steps(collection: &Collection) -> Option<HashSet<String>> {
         for step in steps {
             let name = format!("{prefix}{}", step.name);
             match &step.action {
-                Action::Request(request) if request.expect.snapshot.is_some() => match &step.id {
-                    Some(id) => {
-                        keys.insert(id.clone());
+                Action::Request(request) if request.expect.more().snapshot.is_some() => {
+                    match &step.id {
+                        Some(id) => {
+                            keys.insert(id.clone());
+                        }
+                        None if step.name_template.is_some() => return false,
+                        None => {
+                            keys.insert(name);
+                        }
                     }
-                    None if step.name_template.is_some() => return false,
-                    None => {
-                        keys.insert(name);
-                    }
-                },
+                }
                 Action::Request(_) => {}
                 Action::Group(children) => {
                     if !walk(children, &format!("{name} › "), keys) {

@@ -108,7 +108,7 @@ pub struct Step {
     /// `name`.
     pub name: String,
     /// `name` when it holds a template (`Create {{name}}`): rendered as the step starts.
-    pub name_template: Option<Template>,
+    pub name_template: Option<Box<Template>>,
     /// `id`.
     pub id: Option<String>,
     /// `tags`.
@@ -124,6 +124,15 @@ pub struct Step {
     /// Every variable the step's own templates read (not its children's), with the field.
     pub references: Vec<Reference>,
 }
+
+// A collection holds every step it has, 10,000 or more: what a step holds inline is kept
+// small, and what few steps have is boxed (sizes on 64-bit targets).
+#[cfg(target_pointer_width = "64")]
+const _: () = {
+    assert!(std::mem::size_of::<Step>() <= 208);
+    assert!(std::mem::size_of::<RequestStep>() <= 360);
+    assert!(std::mem::size_of::<Template>() <= 24);
+};
 
 /// What a step does.
 pub enum Action {
@@ -307,8 +316,9 @@ pub struct Request {
 pub enum Body {
     /// No body.
     None,
-    /// `json`, and `graphql` (compiled to its JSON form).
-    Json(JsonTemplate),
+    /// `json`, and `graphql` (compiled to its JSON form). Boxed, as a JSON value is larger
+    /// than the other kinds of body and a collection holds every step's.
+    Json(Box<JsonTemplate>),
     /// `body`.
     Text(Template),
     /// `body_file`: the resolved path, checked at load.

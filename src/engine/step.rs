@@ -151,7 +151,7 @@ pub(super) async fn run(
         failure.actual.push_str(&note);
     }
     failures.extend(values);
-    if let Some(snapshot) = &request_step.expect.snapshot {
+    if let Some(snapshot) = &request_step.expect.more().snapshot {
         let (failure, seen) =
             super::snapshots::compare(snapshot, &view, step.id.as_deref(), &result.name, run);
         failures.extend(failure);

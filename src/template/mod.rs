@@ -36,16 +36,21 @@ pub struct Templates {
 pub enum Template {
     /// Text without `{{`: used as is.
     Literal(String),
-    /// Exactly `{{a.b}}`: looked up directly, keeping the value's JSON type.
-    Variable {
-        /// The path's segments (`["a", "b"]`).
-        path: Vec<String>,
-        /// The source text, for messages.
-        source: String,
-    },
+    /// Exactly `{{a.b}}`: looked up directly, keeping the value's JSON type. Boxed, so
+    /// that a template is no larger than its text: a collection holds every step's.
+    Variable(Box<WholeVariable>),
     /// Anything else: rendered by handlebars to text. Shared: every step that writes the same
     /// text (a default header, a URL) holds the same compiled template.
     Rendered(Arc<Rendered>),
+}
+
+/// A template that is exactly one variable, `{{a.b}}`.
+#[derive(Debug, Clone)]
+pub struct WholeVariable {
+    /// The path's segments (`["a", "b"]`).
+    pub path: Vec<String>,
+    /// The source text, for messages.
+    pub source: String,
 }
 
 /// A template handlebars renders.
@@ -226,10 +231,10 @@ impl Templates {
     fn plain(&self, source: &str, mut pieces: Vec<references::Piece>) -> Template {
         if let [references::Piece::Variable(..)] = pieces.as_slice() {
             if let Some(references::Piece::Variable(path, _)) = pieces.pop() {
-                return Template::Variable {
+                return Template::Variable(Box::new(WholeVariable {
                     path,
                     source: source.to_owned(),
-                };
+                }));
             }
         }
         Template::Rendered(Arc::new(Rendered {
@@ -305,10 +310,10 @@ impl Templates {
         }
         Ok(
             match references::whole_variable(&compiled, helpers::NAMES) {
-                Some(path) => Template::Variable {
+                Some(path) => Template::Variable(Box::new(WholeVariable {
                     path,
                     source: source.to_owned(),
-                },
+                })),
                 None => {
                     let references = references::collect(&compiled, helpers::NAMES);
                     let pieces = references::plain_pieces(&compiled, helpers::NAMES);
@@ -339,7 +344,7 @@ impl Templates {
     ) -> Result<String, RenderError> {
         match template {
             Template::Literal(text) => Ok(text.clone()),
-            Template::Variable { path, .. } => Ok(value_to_text(lookup(context, path)?)),
+            Template::Variable(variable) => Ok(value_to_text(lookup(context, &variable.path)?)),
             Template::Rendered(rendered) => match &rendered.pieces {
                 Some(pieces) => join_pieces(pieces, context),
                 None => self
@@ -370,10 +375,11 @@ impl Templates {
         context: &Context,
         mut each: impl FnMut(&str),
     ) -> Result<(), RenderError> {
-        let Template::Variable { path, .. } = template else {
+        let Template::Variable(variable) = template else {
             each(&self.render_text(template, context)?);
             return Ok(());
         };
+        let path = &variable.path;
         match lookup(context, path)? {
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
@@ -397,7 +403,7 @@ impl Templates {
         context: &Context,
     ) -> Result<Value, RenderError> {
         match template {
-            Template::Variable { path, .. } => Ok(lookup(context, path)?.clone()),
+            Template::Variable(variable) => Ok(lookup(context, &variable.path)?.clone()),
             other => self.render_text(other, context).map(Value::String),
         }
     }
@@ -408,7 +414,7 @@ impl Template {
     pub fn references(&self) -> Vec<String> {
         match self {
             Template::Literal(_) => Vec::new(),
-            Template::Variable { path, .. } => vec![path.join(".")],
+            Template::Variable(variable) => vec![variable.path.join(".")],
             Template::Rendered(rendered) => rendered.references.clone(),
         }
     }
@@ -417,7 +423,7 @@ impl Template {
     /// variables only): handlebars' `{{#if x}}` reads a missing `x` as false.
     pub fn reads_strictly(&self) -> bool {
         match self {
-            Template::Literal(_) | Template::Variable { .. } => true,
+            Template::Literal(_) | Template::Variable(_) => true,
             Template::Rendered(rendered) => rendered.pieces.is_some(),
         }
     }
@@ -426,7 +432,7 @@ impl Template {
     pub fn source(&self) -> &str {
         match self {
             Template::Literal(text) => text,
-            Template::Variable { source, .. } => source,
+            Template::Variable(variable) => &variable.source,
             Template::Rendered(rendered) => &rendered.source,
         }
     }

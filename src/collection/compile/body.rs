@@ -63,7 +63,7 @@ impl Compiler<'_> {
             content_type("application/json");
             return self
                 .json(json, &field.key("json"))
-                .map_or(Body::None, Body::Json);
+                .map_or(Body::None, |json| Body::Json(Box::new(json)));
         }
         if let Some(text) = &spec.body {
             content_type("text/plain; charset=utf-8");
@@ -122,7 +122,7 @@ impl Compiler<'_> {
             }
             return self
                 .json(&Value::Object(document), &field.key("graphql"))
-                .map_or(Body::None, Body::Json);
+                .map_or(Body::None, |json| Body::Json(Box::new(json)));
         }
         Body::None
     }

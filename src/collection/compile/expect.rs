@@ -11,7 +11,7 @@ use super::templates::record;
 use super::{is_identifier, Compiler};
 use crate::check::capture::{Capture, CaptureSource};
 use crate::check::expect::{
-    CookieExpectation, Expectations, JsonPathExpectation, SchemaExpectation,
+    CookieExpectation, Expectations, JsonPathExpectation, MoreExpectations, SchemaExpectation,
     SchemaExpectationError, StatusMatcher,
 };
 use crate::check::jsonpath::JsonPath;
@@ -44,13 +44,14 @@ pub(super) fn expectation_references(
                 .key(expectation.path.as_str().to_owned())
         });
     }
-    if let Some(body) = &expect.body {
+    let more = expect.more();
+    if let Some(body) = &more.body {
         record(references, body.templates(), || field.key("body"));
     }
-    if let Some(url) = &expect.url {
+    if let Some(url) = &more.url {
         record(references, url.templates(), || field.key("url"));
     }
-    conditions_references(references, &expect.values, &field.key("values"));
+    conditions_references(references, &more.values, &field.key("values"));
 }
 
 /// The variables `when` or `expect.values` read.
@@ -165,22 +166,25 @@ impl Compiler<'_> {
                 self.cookie_expectation(name, cookie, &field.key("cookies").key(name.to_owned()))
             })
             .collect();
-        Expectations {
+        let snapshot = spec
+            .snapshot
+            .as_ref()
+            .and_then(|snapshot| self.snapshot(snapshot, &field.key("snapshot")));
+        Expectations::new(
             status,
             headers,
             jsonpath,
-            body,
-            schema: schema.map(Box::new),
-            duration,
-            values,
-            url,
-            cookies,
-            snapshot: spec
-                .snapshot
-                .as_ref()
-                .and_then(|snapshot| self.snapshot(snapshot, &field.key("snapshot"))),
-            openapi: None,
-        }
+            MoreExpectations {
+                body,
+                schema,
+                duration,
+                values,
+                url,
+                cookies,
+                snapshot,
+                openapi: None,
+            },
+        )
     }
 
     pub(super) fn predicate(
@@ -479,7 +483,7 @@ steps:
         assert!(step.expect.status.is_some());
         assert_eq!(step.expect.headers.len(), 1);
         assert_eq!(step.expect.jsonpath.len(), 2);
-        assert!(step.expect.duration.is_some());
+        assert!(step.expect.more().duration.is_some());
         let captures: Vec<(&str, bool)> = step
             .captures
             .iter()

@@ -584,6 +584,8 @@ impl Compiler<'_> {
         templates::record(&mut references, name_template.iter().collect(), || {
             field.key("name")
         });
+        // Boxed: most names hold no template, and a collection holds every step.
+        let name_template = name_template.map(Box::new);
         let when = if spec.when.is_empty() {
             Vec::new()
         } else {

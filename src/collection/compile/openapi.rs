@@ -69,9 +69,11 @@ impl Compiler<'_> {
         }
         match &self.defaults.contract {
             Some(contract) => {
-                expect.openapi = Some(OpenapiExpectation {
-                    contract: Arc::clone(contract),
-                    method: request.method.as_str().to_owned(),
+                expect.change_more(|more| {
+                    more.openapi = Some(OpenapiExpectation {
+                        contract: Arc::clone(contract),
+                        method: request.method.as_str().to_owned(),
+                    });
                 });
             }
             // `defaults.expect.openapi` without a document is reported once, there; a document

@@ -18,8 +18,6 @@ pub(super) fn shrink_to_fit(step: &mut RequestStep) {
     step.captures.shrink_to_fit();
     step.expect.headers.shrink_to_fit();
     step.expect.jsonpath.shrink_to_fit();
-    step.expect.values.shrink_to_fit();
-    step.expect.cookies.shrink_to_fit();
 }
 
 impl Compiler<'_> {
@@ -52,7 +50,9 @@ impl Compiler<'_> {
         }
         // A step that says nothing about a snapshot takes `defaults.expect.snapshot`.
         if spec.expect.as_ref().is_none_or(|e| e.snapshot.is_none()) {
-            expect.snapshot.clone_from(&self.defaults.snapshot);
+            if let Some(snapshot) = &self.defaults.snapshot {
+                expect.change_more(|more| more.snapshot = Some(snapshot.clone()));
+            }
         }
         self.openapi_expectation(spec, request_spec, field, &mut expect);
         let mut captures = Vec::with_capacity(spec.capture.len());

@@ -62,7 +62,7 @@ steps:
         let snapshot = |index: usize| {
             collection.steps[index]
                 .request_step()
-                .and_then(|r| r.expect.snapshot.clone())
+                .and_then(|r| r.expect.more().snapshot.clone())
         };
         let a = snapshot(0).expect("from defaults");
         assert_eq!(a.ignore.len(), 1);
