@@ -130,8 +130,8 @@ pub struct JsonPathExpectation {
     pub path: JsonPath,
     /// Applied to every match.
     pub predicate: Predicate,
-    /// On the number of matches.
-    pub count: Option<Predicate>,
+    /// On the number of matches (boxed: few expectations have one).
+    pub count: Option<Box<Predicate>>,
 }
 
 /// A compiled JSON Schema, with where it came from.

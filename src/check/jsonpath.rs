@@ -9,17 +9,20 @@ use jsonpath_rust::query::queryable::Queryable;
 
 use super::plan::Need;
 
-/// A compiled JSONPath query.
+/// A compiled JSONPath query, shared: every step that queries the same path holds one
+/// pointer to it.
 #[derive(Clone)]
-pub struct JsonPath {
+pub struct JsonPath(Arc<Compiled>);
+
+struct Compiled {
     source: Arc<str>,
-    query: Arc<JpQuery>,
+    query: JpQuery,
     /// What of a document the path can read (`None`: all of it), for a pruned parse.
-    need: Option<Arc<Need>>,
+    need: Option<Need>,
     /// The path's steps when it names one node by names and indices only (`$.a[0].b`),
     /// which is then found directly, not through the crate's evaluator (which writes out
     /// every node's path as it goes).
-    singular: Option<Arc<[Step]>>,
+    singular: Option<Box<[Step]>>,
 }
 
 /// One step of a singular path.
@@ -52,11 +55,13 @@ impl JsonPath {
             character: Some(error.character),
         })?;
         jsonpath_rust::parser::parse_json_path(source)
-            .map(|query| JsonPath {
-                source: source.into(),
-                need: super::plan::of_query(&query).map(Arc::new),
-                singular: singular(&query),
-                query: Arc::new(query),
+            .map(|query| {
+                JsonPath(Arc::new(Compiled {
+                    source: source.into(),
+                    need: super::plan::of_query(&query),
+                    singular: singular(&query),
+                    query,
+                }))
             })
             .map_err(|error| JsonPathError {
                 path: source.to_owned(),
@@ -67,7 +72,7 @@ impl JsonPath {
 
     /// Every node the path selects in `document`, in document order.
     pub fn query<'a, T: Queryable>(&self, document: &'a T) -> Vec<&'a T> {
-        match &self.singular {
+        match &self.0.singular {
             Some(steps) => walk(steps, document).into_iter().collect(),
             None => self.evaluate(document),
         }
@@ -75,7 +80,7 @@ impl JsonPath {
 
     /// [`Self::query`] by the crate's evaluator.
     fn evaluate<'a, T: Queryable>(&self, document: &'a T) -> Vec<&'a T> {
-        match jsonpath_rust::query::js_path_process(&self.query, document) {
+        match jsonpath_rust::query::js_path_process(&self.0.query, document) {
             Ok(nodes) => nodes.into_iter().map(|node| node.val).collect(),
             // The crate reports a function result in place of nodes as an error; a query
             // language can only produce nodes, so that is "no match".
@@ -86,39 +91,39 @@ impl JsonPath {
     /// Whether the path is only names and indices (`$.items[0].id`): walked directly,
     /// without jsonpath-rust's evaluator.
     pub fn is_singular(&self) -> bool {
-        self.singular.is_some()
+        self.0.singular.is_some()
     }
 
     /// The path as written.
     pub fn as_str(&self) -> &str {
-        &self.source
+        &self.0.source
     }
 
     /// The path as written, shared.
     pub fn source(&self) -> &Arc<str> {
-        &self.source
+        &self.0.source
     }
 
     /// What of a document the path can read; `None` when that is the whole document.
     pub(super) fn need(&self) -> Option<&Need> {
-        self.need.as_deref()
+        self.0.need.as_ref()
     }
 }
 
 impl fmt::Debug for JsonPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("JsonPath").field(&self.source).finish()
+        f.debug_tuple("JsonPath").field(&self.0.source).finish()
     }
 }
 
 impl fmt::Display for JsonPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.source)
+        f.write_str(&self.0.source)
     }
 }
 
 /// The steps of `query` when each of its segments is one name or one index.
-fn singular(query: &JpQuery) -> Option<Arc<[Step]>> {
+fn singular(query: &JpQuery) -> Option<Box<[Step]>> {
     query
         .segments
         .iter()
@@ -202,7 +207,7 @@ mod tests {
                 }
             }
             let path = JsonPath::compile(&source).expect("a valid path");
-            assert!(path.singular.is_some(), "{source}");
+            assert!(path.is_singular(), "{source}");
             assert_eq!(
                 path.query(&document),
                 path.evaluate(&document),
@@ -211,7 +216,7 @@ mod tests {
         }
         for source in ["$[*]", "$..a", "$[0,1]", "$['a','b']", "$[0:1]", "$[?@.a]"] {
             let path = JsonPath::compile(source).expect("a valid path");
-            assert!(path.singular.is_none(), "{source}");
+            assert!(!path.is_singular(), "{source}");
         }
     }
 

@@ -130,7 +130,7 @@ pub struct Step {
 #[cfg(target_pointer_width = "64")]
 const _: () = {
     assert!(std::mem::size_of::<Step>() <= 208);
-    assert!(std::mem::size_of::<RequestStep>() <= 360);
+    assert!(std::mem::size_of::<RequestStep>() <= 320);
     assert!(std::mem::size_of::<Template>() <= 24);
 };
 

@@ -113,7 +113,7 @@ impl Compiler<'_> {
                 jsonpath.push(JsonPathExpectation {
                     path,
                     predicate,
-                    count,
+                    count: count.map(Box::new),
                 });
             }
         }
