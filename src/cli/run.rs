@@ -377,9 +377,9 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         runs,
         Some(Arc::clone(&progress)),
     );
-    let collectors = Arc::new(Collectors::new(
-        reports.lock().is_ok_and(|reports| reports.need_steps()),
-    ));
+    // Without a report, no step's result is kept, and skipped steps are not located.
+    let keep_steps = reports.lock().is_ok_and(|reports| reports.need_steps());
+    let collectors = Arc::new(Collectors::new(keep_steps));
     let started = Instant::now();
     // One run per collection and iteration, in that order, each made as a lane takes it.
     let (job_output, job_progress, job_collectors) = (
@@ -399,6 +399,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             options: Arc::new(RunOptions {
                 snapshots: Arc::clone(&snapshots),
                 references_checked: plans.checked_at_load(),
+                locate_skipped: keep_steps,
                 ..plans.get(index % count)
             }),
             observer: CollectionObserver {

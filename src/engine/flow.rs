@@ -303,8 +303,13 @@ impl<'a> Run<'a> {
     /// the step's file, then tells `observer`.
     fn finish(&mut self, observer: &mut dyn Observer, step: &Step, mut result: StepResult) {
         // Only what did not pass is located: a run of passing steps never reads the
-        // collection's source again.
-        if !matches!(result.outcome, Outcome::Passed) {
+        // collection's source again, nor one whose skipped steps no report lists.
+        let located = match result.outcome {
+            Outcome::Passed => false,
+            Outcome::Skipped(_) => self.options.locate_skipped,
+            Outcome::Failed(_) | Outcome::Errored(_) => true,
+        };
+        if located {
             result.location = self.locate(&step.field);
         }
         match &mut result.outcome {

@@ -62,6 +62,9 @@ pub struct RunOptions {
     /// Loading already checked every step's variable references under these options
     /// ([`check`]): the run does not walk the steps again to check them.
     pub references_checked: bool,
+    /// Locate the steps that were skipped (where each is written, as reports list it); a
+    /// step that did not pass otherwise is located always.
+    pub locate_skipped: bool,
 }
 
 impl Default for RunOptions {
@@ -81,6 +84,7 @@ impl Default for RunOptions {
             snapshots: std::sync::Arc::default(),
             secrets: Vec::new(),
             references_checked: false,
+            locate_skipped: true,
         }
     }
 }

@@ -160,6 +160,8 @@ fn a_failing_run_exits_1_and_still_writes_every_report_with_the_failure() {
     assert_eq!(steps[0]["failures"][0]["actual"], "503");
     assert_eq!(steps[0]["response"]["status"], 503);
     assert_eq!(steps[1]["outcome"], "skipped");
+    // A skipped step is located for the reports (a run without one does not locate it).
+    assert_eq!(steps[1]["location"]["line"], 6, "{}", steps[1]);
     assert!(read(fixture.path(), "report.xml").contains("status: expected 200, got 503"));
     assert!(read(fixture.path(), "report.tap").contains("not ok 1 - Failing › Status is wrong"));
     assert!(read(fixture.path(), "report.tap")
