@@ -30,8 +30,9 @@ pub struct Expectations {
 pub struct MoreExpectations {
     /// `body`.
     pub body: Option<Predicate>,
-    /// `schema`.
-    pub schema: Option<SchemaExpectation>,
+    /// `schema` (boxed: a compiled schema is large, and `defaults.expect` can give every
+    /// step a snapshot or an OpenAPI check, and so this struct).
+    pub schema: Option<Box<SchemaExpectation>>,
     /// `duration` (milliseconds).
     pub duration: Option<Predicate>,
     /// `values`: templated values and their predicates, checked after the captures.
@@ -372,23 +373,29 @@ impl Expectations {
         self.more.as_deref().unwrap_or(&NO_MORE)
     }
 
-    /// Changes the expectations few steps set with `change`.
+    /// Changes the expectations few steps set with `change` (in place).
     pub fn change_more(&mut self, change: impl FnOnce(&mut MoreExpectations)) {
-        let mut more = self.more.take().map(|more| *more).unwrap_or_default();
-        change(&mut more);
-        self.set_more(more);
+        let more = self.more.get_or_insert_with(Box::default);
+        change(more);
+        self.tidy_more();
     }
 
-    fn set_more(&mut self, mut more: MoreExpectations) {
-        self.more = match more.is_empty() {
-            true => None,
-            false => {
-                // A collection holds every step: no room left over.
+    fn set_more(&mut self, more: MoreExpectations) {
+        self.more = Some(Box::new(more));
+        self.tidy_more();
+    }
+
+    /// Drops the box when it holds nothing, else the room its lists have left over (a
+    /// collection holds every step).
+    fn tidy_more(&mut self) {
+        match self.more.as_deref_mut() {
+            Some(more) if more.is_empty() => self.more = None,
+            Some(more) => {
                 more.values.shrink_to_fit();
                 more.cookies.shrink_to_fit();
-                Some(Box::new(more))
             }
-        };
+            None => {}
+        }
     }
 
     /// Shows `visit` every JSONPath these expectations query the body with.

@@ -158,7 +158,7 @@ pub struct StepResult {
     /// Pages followed, when the step has `paginate`.
     pub pages: Option<usize>,
     /// Where the step is written (its file, and the line of its first key), for a step that
-    /// did not pass.
+    /// failed or errored, and for a skipped one when [`super::RunOptions::locate_skipped`].
     pub location: Option<Location>,
     /// The snapshot to store (pending, or approved with `--update-snapshots`), when the
     /// step's snapshot was missing or differed.

@@ -176,7 +176,7 @@ impl Compiler<'_> {
             jsonpath,
             MoreExpectations {
                 body,
-                schema,
+                schema: schema.map(Box::new),
                 duration,
                 values,
                 url,
