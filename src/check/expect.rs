@@ -381,7 +381,7 @@ impl Expectations {
     }
 
     fn set_more(&mut self, more: MoreExpectations) {
-        self.more = Some(Box::new(more));
+        self.more = (!more.is_empty()).then(|| Box::new(more));
         self.tidy_more();
     }
 
