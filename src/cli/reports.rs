@@ -57,25 +57,16 @@ enum Target {
 /// keep (no report needs them), gathered a step at a time: its counts and its digest.
 #[derive(Default)]
 pub(super) struct Tally {
-    /// The collection's file, as the digest names it.
-    file: String,
-    /// `(n, of)` for data-driven and repeated runs.
-    iteration: Option<(usize, usize)>,
     totals: Totals,
     digest: Digest,
 }
 
 impl Tally {
-    /// The run of `path` (its `iteration`) started.
-    pub(super) fn started(&mut self, path: &Path, iteration: Option<(usize, usize)>) {
-        path.to_str().unwrap_or("").clone_into(&mut self.file);
-        self.iteration = iteration;
-    }
-
-    /// One more step finished.
-    pub(super) fn step(&mut self, step: &StepResult) {
+    /// One more step of `run` (as its collector has it so far) finished.
+    pub(super) fn step(&mut self, run: &CollectionReport, step: &StepResult) {
         self.totals.record(step);
-        self.digest.record_step(&self.file, self.iteration, step);
+        let file = run.path.to_str().unwrap_or("");
+        self.digest.record_step(file, run.iteration, step);
     }
 }
 

@@ -92,24 +92,18 @@ impl Collectors {
 impl RunCollector {
     /// Takes in `event`.
     fn on_event(&mut self, event: &Event<'_>) {
-        if let Some(tally) = &mut self.tally {
-            match event {
-                Event::CollectionStarted {
-                    collection,
-                    iteration,
-                    ..
-                } => tally.started(&collection.path, *iteration),
-                Event::StepFinished(step) => tally.step(step),
-                Event::StepStarted { .. } | Event::CollectionFinished(_) => {}
-            }
+        if let (Some(tally), Some(run), Event::StepFinished(step)) =
+            (&mut self.tally, &self.collector.report, event)
+        {
+            tally.step(run, step);
         }
         self.collector.on_event(event);
     }
 
     /// A step finished, its result handed over.
     fn step_finished(&mut self, result: runner::engine::StepResult) {
-        if let Some(tally) = &mut self.tally {
-            tally.step(&result);
+        if let (Some(tally), Some(run)) = (&mut self.tally, &self.collector.report) {
+            tally.step(run, &result);
         }
         self.collector.step_finished(result);
     }
