@@ -77,7 +77,7 @@ impl Renderer<'_> {
             Body::Form(fields) => {
                 let mut form = url::form_urlencoded::Serializer::new(String::new());
                 for (name, parameter) in fields {
-                    let at = || self.field.key("form").key(name.to_owned());
+                    let at = || self.field.key_in("form", name.to_owned());
                     self.parameter(parameter, at, |value| {
                         form.append_pair(name, value);
                     })?;
@@ -94,7 +94,7 @@ impl Renderer<'_> {
                                 PartContent::Text(template) => {
                                     OutgoingPartContent::Text(self.text(
                                         template,
-                                        self.field.key("multipart").key(part.name.to_owned()),
+                                        self.field.key_in("multipart", part.name.to_owned()),
                                     )?)
                                 }
                                 PartContent::File(path) => OutgoingPartContent::File(path.clone()),
@@ -113,12 +113,12 @@ impl Renderer<'_> {
         let at = self.field.key("auth");
         Ok(match auth {
             Auth::Basic { username, password } => Credentials::Basic {
-                username: self.text(username, at.key("basic").key("username"))?,
-                password: self.text(password, at.key("basic").key("password"))?,
+                username: self.text(username, at.key_in("basic", "username"))?,
+                password: self.text(password, at.key_in("basic", "password"))?,
             },
             Auth::Bearer(token) => Credentials::Bearer(self.text(token, at.key("bearer"))?),
             Auth::ApiKey { place, value } => {
-                let value = self.text(value, at.key("api_key").key("value"))?;
+                let value = self.text(value, at.key_in("api_key", "value"))?;
                 match place {
                     ApiKeyPlace::Header(name) => Credentials::ApiKeyHeader {
                         name: name.clone(),
@@ -159,7 +159,7 @@ impl Renderer<'_> {
             .map(|(name, template)| {
                 Ok((
                     name.clone(),
-                    self.text(template, self.field.key("cookies").key(name.to_owned()))?,
+                    self.text(template, self.field.key_in("cookies", name.to_owned()))?,
                 ))
             })
             .collect()

@@ -535,7 +535,7 @@ fn render(
         let written = url.query().is_some();
         let mut pairs = url.query_pairs_mut();
         for (name, parameter) in &request.query {
-            let at = || field.key("query").key(name.to_owned());
+            let at = || field.key_in("query", name.to_owned());
             renderer.parameter(parameter, at, |value| {
                 pairs.append_pair(name, value);
             })?;
@@ -548,7 +548,7 @@ fn render(
     }
     let mut headers = HeaderMap::with_capacity(request.headers.len());
     for (name, template) in &request.headers {
-        let at = || field.key("headers").key(name.to_owned());
+        let at = || field.key_in("headers", name.to_owned());
         let value = text(template, &at)?;
         let (name, value) =
             http::header(name, &value).map_err(|message| StepError::render(&at(), message))?;

@@ -25,6 +25,16 @@ impl FieldPath {
         self.push(Segment::Key(key.into()))
     }
 
+    /// The path to `key` in the map `map` one level deeper: `field.key_in("headers", name)`
+    /// is `field.key("headers").key(name)`, made at once.
+    pub fn key_in(&self, map: &'static str, key: impl Into<Cow<'static, str>>) -> FieldPath {
+        let mut next = Vec::with_capacity(self.0.len() + 2);
+        next.extend_from_slice(&self.0);
+        next.push(Segment::Key(Cow::Borrowed(map)));
+        next.push(Segment::Key(key.into()));
+        FieldPath(next)
+    }
+
     /// The path one index deeper.
     pub fn index(&self, index: usize) -> FieldPath {
         self.push(Segment::Index(index))
@@ -145,6 +155,20 @@ impl Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_in_a_map_is_the_two_keys_one_after_the_other() {
+        let step = FieldPath::default().key("steps").index(3);
+        for name in ["Authorization", "a b", ""] {
+            let at = step.key_in("headers", name.to_owned());
+            assert_eq!(at, step.key("headers").key(name.to_owned()));
+            assert_eq!(at.0.len(), 4);
+        }
+        assert_eq!(
+            step.key_in("expect", "status").to_string(),
+            "steps[3].expect.status"
+        );
+    }
 
     #[test]
     fn a_location_marks_its_spot() {

@@ -13,6 +13,7 @@ mod references;
 mod syntax;
 
 use foldhash::HashMap;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use handlebars::{Context, Handlebars};
@@ -412,11 +413,26 @@ impl Templates {
 impl Template {
     /// The variables the template reads, as dotted paths.
     pub fn references(&self) -> Vec<String> {
-        match self {
-            Template::Literal(_) => Vec::new(),
-            Template::Variable(variable) => vec![variable.path.join(".")],
-            Template::Rendered(rendered) => rendered.references.clone(),
-        }
+        self.each_reference().map(Cow::into_owned).collect()
+    }
+
+    /// [`Template::references`] one at a time, copied only when a path of several segments
+    /// is joined.
+    pub fn each_reference(&self) -> impl Iterator<Item = Cow<'_, str>> {
+        let (whole, rendered): (Option<Cow<'_, str>>, &[String]) = match self {
+            Template::Literal(_) => (None, &[]),
+            Template::Variable(variable) => {
+                let path = match variable.path.as_slice() {
+                    [name] => Cow::Borrowed(name.as_str()),
+                    path => Cow::Owned(path.join(".")),
+                };
+                (Some(path), &[])
+            }
+            Template::Rendered(rendered) => (None, &rendered.references),
+        };
+        whole
+            .into_iter()
+            .chain(rendered.iter().map(|name| Cow::Borrowed(name.as_str())))
     }
 
     /// Whether every variable the template reads must exist when it renders (text and

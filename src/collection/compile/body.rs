@@ -83,7 +83,7 @@ impl Compiler<'_> {
                 .iter()
                 .filter_map(|(name, value)| {
                     let parameter =
-                        self.parameter(value, || field.key("form").key(name.to_owned()))?;
+                        self.parameter(value, || field.key_in("form", name.to_owned()))?;
                     Some((name.clone(), parameter))
                 })
                 .collect();
@@ -94,7 +94,7 @@ impl Compiler<'_> {
                 (name.eq_ignore_ascii_case("content-type") && value.is_some()).then_some(name)
             }) {
                 self.problem_with_hint(
-                    &field.key("headers").key(own.to_owned()),
+                    &field.key_in("headers", own.to_owned()),
                     "a multipart body sets its own `Content-Type` (it carries the boundary)",
                     "remove the header; give each part a `content_type` instead",
                 );

@@ -30,11 +30,11 @@ pub(super) fn expectation_references(
     field: &FieldPath,
 ) {
     if let Some(StatusMatcher::Templated(template)) = &expect.status {
-        record(references, vec![template], || field.key("status"));
+        record(references, [template], || field.key("status"));
     }
     for (name, predicate) in &expect.headers {
         record(references, predicate.templates(), || {
-            field.key("headers").key(name.to_owned())
+            field.key_in("headers", name.to_owned())
         });
     }
     for expectation in &expect.jsonpath {
@@ -51,7 +51,9 @@ pub(super) fn expectation_references(
     if let Some(url) = &more.url {
         record(references, url.templates(), || field.key("url"));
     }
-    conditions_references(references, &more.values, &field.key("values"));
+    if !more.values.is_empty() {
+        conditions_references(references, &more.values, &field.key("values"));
+    }
 }
 
 /// The variables `when` or `expect.values` read.
@@ -68,21 +70,22 @@ pub(super) fn conditions_references(
 }
 
 impl Compiler<'_> {
-    /// Compiles an expected status at `field` (a step's or `defaults.expect`'s). A template
-    /// (`"{{expected_status}}"`, a data row's column) resolves when the step runs.
+    /// Compiles an expected status at `field` (a step's or `defaults.expect`'s; made only
+    /// for a problem). A template (`"{{expected_status}}"`, a data row's column) resolves
+    /// when the step runs.
     pub(super) fn status(
         &mut self,
         status: &StatusSpec,
-        field: &FieldPath,
+        field: impl FnOnce() -> FieldPath,
     ) -> Option<StatusMatcher> {
         match status {
             StatusSpec::Text(text) if crate::template::holds_braces(text) => {
-                self.template(text, field).map(StatusMatcher::Templated)
+                self.template_at(text, field).map(StatusMatcher::Templated)
             }
             _ => match StatusMatcher::compile(status) {
                 Ok(matcher) => Some(matcher),
                 Err(message) => {
-                    self.problem(field, message);
+                    self.problem(&field(), message);
                     None
                 }
             },
@@ -93,18 +96,18 @@ impl Compiler<'_> {
         let status = spec
             .status
             .as_ref()
-            .and_then(|status| self.status(status, &field.key("status")));
+            .and_then(|status| self.status(status, || field.key("status")));
         // Sized to what is written, so the step keeps no spare room.
         let mut headers = Vec::with_capacity(spec.headers.len());
         for (name, predicate) in &spec.headers {
-            let at = || field.key("headers").key(name.to_owned());
+            let at = || field.key_in("headers", name.to_owned());
             if let Some((predicate, _)) = self.predicate_at(predicate, Subject::Text, false, at) {
                 headers.push((name.to_ascii_lowercase(), predicate));
             }
         }
         let mut jsonpath = Vec::with_capacity(spec.jsonpath.len());
         for (path, predicate) in &spec.jsonpath {
-            let at = || field.key("jsonpath").key(path.to_owned());
+            let at = || field.key_in("jsonpath", path.to_owned());
             let compiled = self.jsonpath_at(path, at);
             if let (Some(path), Some((predicate, count))) = (
                 compiled,
@@ -163,7 +166,7 @@ impl Compiler<'_> {
             .cookies
             .iter()
             .filter_map(|(name, cookie)| {
-                self.cookie_expectation(name, cookie, &field.key("cookies").key(name.to_owned()))
+                self.cookie_expectation(name, cookie, &field.key_in("cookies", name.to_owned()))
             })
             .collect();
         let snapshot = spec

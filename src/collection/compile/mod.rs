@@ -327,7 +327,7 @@ impl Compiler<'_> {
             .map(|(name, env)| {
                 (
                     name.clone(),
-                    self.environment(env, &root.key("environments").key(name.to_owned())),
+                    self.environment(env, &root.key_in("environments", name.to_owned())),
                 )
             })
             .collect();
@@ -380,7 +380,7 @@ impl Compiler<'_> {
                 return None;
             }
             for (index, spec) in (first..).zip(&specs) {
-                steps.push(self.step(index, spec, &field.index(index)));
+                steps.push(self.step(index, spec, field.index(index)));
             }
         }
         Some(steps)
@@ -407,7 +407,7 @@ impl Compiler<'_> {
         }
         let mut steps = Vec::with_capacity(count);
         for (index, spec) in quick.steps::<StepSpec>().enumerate() {
-            steps.push(self.step(index, &spec?, &field.index(index)));
+            steps.push(self.step(index, &spec?, field.index(index)));
         }
         Some(steps)
     }
@@ -436,7 +436,7 @@ impl Compiler<'_> {
             for batch in received {
                 for spec in &batch {
                     let index = steps.len();
-                    steps.push(self.step(index, spec, &field.index(index)));
+                    steps.push(self.step(index, spec, field.index(index)));
                 }
                 let _ = used.send(batch);
             }
@@ -454,7 +454,7 @@ impl Compiler<'_> {
             if !is_identifier(name) {
                 // An environment variable's name, read as `{{env.NAME}}`.
                 self.problem(
-                    &FieldPath::default().key("inputs").key(name.to_owned()),
+                    &FieldPath::default().key_in("inputs", name.to_owned()),
                     format!("input name `{}` may hold only letters, digits, `_` and `-` (it names an environment variable, e.g. `API_TOKEN`)", name.escape_debug()),
                 );
                 continue;
@@ -475,7 +475,7 @@ impl Compiler<'_> {
             .headers
             .iter()
             .filter_map(|(name, value)| {
-                let field = root.key("headers").key(name.to_owned());
+                let field = root.key_in("headers", name.to_owned());
                 self.header(name, value, || field.clone())
             })
             .collect();
@@ -488,13 +488,13 @@ impl Compiler<'_> {
             .expect
             .as_ref()
             .and_then(|expect| expect.status.as_ref())
-            .and_then(|status| self.status(status, &root.key("expect").key("status")));
+            .and_then(|status| self.status(status, || root.key_in("expect", "status")));
         let snapshot = spec
             .defaults
             .expect
             .as_ref()
             .and_then(|expect| expect.snapshot.as_ref())
-            .and_then(|snapshot| self.snapshot(snapshot, &root.key("expect").key("snapshot")));
+            .and_then(|snapshot| self.snapshot(snapshot, &root.key_in("expect", "snapshot")));
         let (contract, openapi) = self.openapi_defaults(spec);
         Defaults {
             headers,
@@ -556,11 +556,13 @@ impl Compiler<'_> {
         specs
             .iter()
             .enumerate()
-            .map(|(index, spec)| self.step(index, spec, &field.index(index)))
+            .map(|(index, spec)| self.step(index, spec, field.index(index)))
             .collect()
     }
 
-    fn step(&mut self, index: usize, spec: &StepSpec, field: &FieldPath) -> Step {
+    /// Compiles the step `spec`, number `index` of its list, written at `at`.
+    fn step(&mut self, index: usize, spec: &StepSpec, at: FieldPath) -> Step {
+        let field = &at;
         if let Some(id) = &spec.id {
             if !is_identifier(id) {
                 self.problem(
@@ -581,9 +583,7 @@ impl Compiler<'_> {
         } else {
             None
         };
-        templates::record(&mut references, name_template.iter().collect(), || {
-            field.key("name")
-        });
+        templates::record(&mut references, name_template.iter(), || field.key("name"));
         // Boxed: most names hold no template, and a collection holds every step.
         let name_template = name_template.map(Box::new);
         let when = if spec.when.is_empty() {
@@ -675,7 +675,7 @@ impl Compiler<'_> {
         references.shrink_to_fit();
         Step {
             index,
-            field: field.clone(),
+            field: at,
             name: spec.name.clone(),
             name_template,
             id: spec.id.clone(),

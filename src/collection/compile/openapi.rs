@@ -79,7 +79,7 @@ impl Compiler<'_> {
             // `defaults.expect.openapi` without a document is reported once, there; a document
             // that does not load, at `openapi`.
             None if own == Some(true) && !self.defaults.openapi_named => self.problem_with_hint(
-                &field.key("expect").key("openapi"),
+                &field.key_in("expect", "openapi"),
                 "`openapi: true` needs the collection to name its OpenAPI document",
                 "add `openapi: api.yaml` (relative to this file) at the top of the collection",
             ),

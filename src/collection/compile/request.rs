@@ -57,7 +57,7 @@ impl Compiler<'_> {
         self.openapi_expectation(spec, request_spec, field, &mut expect);
         let mut captures = Vec::with_capacity(spec.capture.len());
         for (name, capture) in &spec.capture {
-            let at = || field.key("capture").key(name.to_owned());
+            let at = || field.key_in("capture", name.to_owned());
             captures.extend(self.capture(name, &capture.source, at));
         }
         let retry = spec
@@ -69,10 +69,10 @@ impl Compiler<'_> {
             .as_ref()
             .and_then(|paginate| self.paginate(paginate, &field.key("paginate")));
 
-        record(references, vec![&request.url], || request_field.key("url"));
+        record(references, [&request.url], || request_field.key("url"));
         for (name, parameter) in &request.query {
             record_parameter(references, parameter, || {
-                request_field.key("query").key(name.to_owned())
+                request_field.key_in("query", name.to_owned())
             });
         }
         for (name, template) in &request.headers {
@@ -82,7 +82,7 @@ impl Compiler<'_> {
                     .keys()
                     .any(|k| k.eq_ignore_ascii_case(name))
                 {
-                    request_field.key("headers").key(name.to_owned())
+                    request_field.key_in("headers", name.to_owned())
                 } else {
                     FieldPath::default()
                         .key("defaults")
@@ -90,7 +90,7 @@ impl Compiler<'_> {
                         .key(name.to_owned())
                 }
             };
-            record(references, vec![template], at);
+            record(references, [template], at);
         }
         match &request.body {
             Body::Json(json) => {
@@ -101,19 +101,19 @@ impl Compiler<'_> {
                 };
                 record(references, json.templates(), || request_field.key(at));
             }
-            Body::Text(text) => record(references, vec![text], || request_field.key("body")),
+            Body::Text(text) => record(references, [text], || request_field.key("body")),
             Body::Form(fields) => {
                 for (name, parameter) in fields {
                     record_parameter(references, parameter, || {
-                        request_field.key("form").key(name.to_owned())
+                        request_field.key_in("form", name.to_owned())
                     });
                 }
             }
             Body::Multipart(parts) => {
                 for part in parts {
                     if let PartContent::Text(template) = &part.content {
-                        record(references, vec![template], || {
-                            request_field.key("multipart").key(part.name.to_owned())
+                        record(references, [template], || {
+                            request_field.key_in("multipart", part.name.to_owned())
                         });
                     }
                 }
@@ -121,18 +121,18 @@ impl Compiler<'_> {
             Body::File(_) | Body::None => {}
         }
         for (name, template) in &request.cookies {
-            record(references, vec![template], || {
-                request_field.key("cookies").key(name.to_owned())
+            record(references, [template], || {
+                request_field.key_in("cookies", name.to_owned())
             });
         }
         if let Some(auth) = &request.auth {
             let at = if request_spec.auth.is_some() {
                 request_field.key("auth")
             } else {
-                FieldPath::default().key("defaults").key("auth")
+                FieldPath::default().key_in("defaults", "auth")
             };
             for (kind, template) in auth.templates() {
-                record(references, vec![template], || at.key(kind));
+                record(references, [template], || at.key(kind));
             }
         }
         expectation_references(references, &expect, &expect_field);
@@ -163,7 +163,7 @@ impl Compiler<'_> {
         }
         let mut query = Vec::with_capacity(spec.query.len());
         for (name, value) in &spec.query {
-            let at = || field.key("query").key(name.to_owned());
+            let at = || field.key_in("query", name.to_owned());
             if let Some(parameter) = self.parameter(value, at) {
                 query.push((name.clone(), parameter));
             }
@@ -185,7 +185,7 @@ impl Compiler<'_> {
         for (name, value) in &spec.headers {
             if let Some(value) = value {
                 if let Some(header) =
-                    self.header(name, value, || field.key("headers").key(name.to_owned()))
+                    self.header(name, value, || field.key_in("headers", name.to_owned()))
                 {
                     headers.push(header);
                 }
@@ -200,7 +200,7 @@ impl Compiler<'_> {
             .cookies
             .iter()
             .filter_map(|(name, value)| {
-                let at = field.key("cookies").key(name.to_owned());
+                let at = field.key_in("cookies", name.to_owned());
                 if name.is_empty()
                     || name
                         .chars()

@@ -10,16 +10,16 @@ use crate::template::{JsonTemplate, Template, TemplateError};
 
 /// Adds the variables `templates` read at `field` to `references` (the field is only made
 /// when one of them reads a variable: most templates are plain text).
-pub(super) fn record(
+pub(super) fn record<'t>(
     references: &mut Vec<Reference>,
-    templates: Vec<&Template>,
+    templates: impl IntoIterator<Item = &'t Template>,
     field: impl FnOnce() -> FieldPath,
 ) {
     let mut variables = templates
-        .iter()
+        .into_iter()
         .flat_map(|t| {
             let strict = t.reads_strictly();
-            t.references().into_iter().map(move |v| (v, strict))
+            t.each_reference().map(move |v| (v, strict))
         })
         .peekable();
     if variables.peek().is_none() {
@@ -33,7 +33,7 @@ pub(super) fn record(
             None => field.take(),
         };
         references.extend(field.map(|field| Reference {
-            variable,
+            variable: variable.into_owned(),
             field,
             strict,
         }));
@@ -48,7 +48,7 @@ pub(super) fn record_parameter(
     field: impl Fn() -> FieldPath,
 ) {
     for (index, template) in parameter.templates() {
-        record(references, vec![template], || match index {
+        record(references, [template], || match index {
             Some(index) => field().index(index),
             None => field(),
         });

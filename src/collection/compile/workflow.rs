@@ -86,7 +86,7 @@ impl Compiler<'_> {
             crate::spec::collection::NextPage::Field(NextField {
                 jsonpath: Some(path),
                 query: None,
-            }) => NextPage::JsonPath(self.jsonpath(path, &field.key("next").key("jsonpath"))?),
+            }) => NextPage::JsonPath(self.jsonpath(path, &field.key_in("next", "jsonpath"))?),
             crate::spec::collection::NextPage::Field(NextField {
                 jsonpath: None,
                 query: Some(name),
@@ -102,7 +102,7 @@ impl Compiler<'_> {
         };
         let mut collect = Vec::new();
         for (name, path) in &spec.collect {
-            let at = field.key("collect").key(name.to_owned());
+            let at = field.key_in("collect", name.to_owned());
             if !is_identifier(name) || RESERVED_NAMES.contains(&name.as_str()) {
                 self.problem(&at, format!("`{name}` cannot be a variable name"));
                 continue;
