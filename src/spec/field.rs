@@ -22,29 +22,25 @@ impl FieldPath {
     /// The path one key deeper: a field name of the format (`"request"`) is borrowed, a
     /// name written in the collection (a header's, a variable's) is passed owned.
     pub fn key(&self, key: impl Into<Cow<'static, str>>) -> FieldPath {
-        self.push(Segment::Key(key.into()))
+        self.push([Segment::Key(key.into())])
     }
 
     /// The path to `key` in the map `map` one level deeper: `field.key_in("headers", name)`
     /// is `field.key("headers").key(name)`, made at once.
     pub fn key_in(&self, map: &'static str, key: impl Into<Cow<'static, str>>) -> FieldPath {
-        let mut next = Vec::with_capacity(self.0.len() + 2);
-        next.extend_from_slice(&self.0);
-        next.push(Segment::Key(Cow::Borrowed(map)));
-        next.push(Segment::Key(key.into()));
-        FieldPath(next)
+        self.push([Segment::Key(Cow::Borrowed(map)), Segment::Key(key.into())])
     }
 
     /// The path one index deeper.
     pub fn index(&self, index: usize) -> FieldPath {
-        self.push(Segment::Index(index))
+        self.push([Segment::Index(index)])
     }
 
-    /// A copy of the path with `segment` after it, allocated once at its final size.
-    fn push(&self, segment: Segment) -> FieldPath {
-        let mut next = Vec::with_capacity(self.0.len() + 1);
+    /// A copy of the path with `segments` after it, allocated once at its final size.
+    fn push<const N: usize>(&self, segments: [Segment; N]) -> FieldPath {
+        let mut next = Vec::with_capacity(self.0.len() + N);
         next.extend_from_slice(&self.0);
-        next.push(segment);
+        next.extend(segments);
         FieldPath(next)
     }
 }
