@@ -1,5 +1,5 @@
-//! The binary's allocator: mimalloc for blocks under a mebibyte, the system allocator for
-//! larger ones, and on Linux a mapping of its own for each block of 2 MiB or more.
+//! The binary's allocator: mimalloc for blocks under a mebibyte, and for larger ones, on
+//! Linux a mapping of its own in huge pages, elsewhere the system allocator.
 //!
 //! Loading a collection and running it make many small, short-lived allocations (a
 //! compiled step holds dozens); glibc's `malloc` spent a third of the instructions of
@@ -10,11 +10,11 @@
 //! mimalloc's (W3's 50 MB body peaks at 71 MiB so, at 74–81 MiB with mimalloc for every
 //! block).
 //!
-//! A block of 2 MiB or more (the collection's text, the list of its compiled steps, a large
-//! body) is mapped on its own, made starting on a huge page and in whole ones, and offered
-//! transparent huge pages, as mimalloc's own arena is: the kernel then backs it 2 MiB at a
-//! time instead of faulting it in 4 KiB pages, which on a virtual machine costs several
-//! times the time (BENCHMARKS.md, issue 20, seventeenth session). glibc's
+//! A block of a mebibyte or more (the collection's text, the list of its compiled steps, a
+//! large body) is mapped on its own, made starting on a huge page and in whole ones, and
+//! offered transparent huge pages, as mimalloc's own arena is: the kernel then backs it 2 MiB
+//! at a time instead of faulting it in 4 KiB pages, which on a virtual machine costs several
+//! times the time (BENCHMARKS.md, issue 20, seventeenth and twentieth sessions). glibc's
 //! `glibc.malloc.hugetlb=1` tunable, which a program cannot set for itself, does the
 //! advising but not the aligning.
 
@@ -47,7 +47,8 @@ fn is_large(size: usize) -> bool {
 enum Owner {
     /// mimalloc.
     Small,
-    /// The system allocator.
+    /// The system allocator: a block of a mebibyte or more aligned past a page, or any
+    /// such block where there are no huge pages ([`huge`]).
     Large,
     /// Mapped on its own in huge pages ([`huge`]).
     Huge,
@@ -63,19 +64,25 @@ fn owner(size: usize, align: usize) -> Owner {
     }
 }
 
-/// Blocks of 2 MiB or more, each mapped on its own (Linux): made starting on a huge page,
-/// in whole huge pages, and offered transparent huge pages (`MADV_HUGEPAGE`), as mimalloc's
-/// own arena is. The kernel then backs such a block 2 MiB at a time instead of faulting it
-/// in 4 KiB pages. A block grows or shrinks by `mremap`, which moves its pages without
+/// Blocks of a mebibyte or more, each mapped on its own (Linux): made starting on a huge
+/// page, in whole huge pages, and offered transparent huge pages (`MADV_HUGEPAGE`), as
+/// mimalloc's own arena is. The kernel then backs such a block 2 MiB at a time instead of
+/// faulting it in 4 KiB pages. A block grows or shrinks by `mremap`, which moves its pages without
 /// copying them, as the system allocator's mapped blocks do (where a moved block lands:
 /// `realloc` below).
 #[cfg(target_os = "linux")]
 mod huge {
     use std::ptr::null_mut;
 
-    /// The size of a huge page on x86-64 and on ARM64 with 4 KiB pages: a smaller block
-    /// holds none.
-    pub const AT_LEAST: usize = 2 << 20;
+    /// The size of a huge page on x86-64 and on ARM64 with 4 KiB pages.
+    pub const PAGE: usize = 2 << 20;
+
+    /// The smallest block mapped here: half a huge page, so that a block takes at most twice
+    /// its size once written. The list of a 10,000-step collection's compiled steps (2.08
+    /// MB, just under 2 MiB) was made in 507 pages of 4 KiB, each a fault that costs this VM
+    /// ~3.5 µs, where one huge page costs ~0.3 ms (BENCHMARKS.md, issue 20, twentieth
+    /// session).
+    pub const AT_LEAST: usize = super::LARGE;
 
     /// The alignment a block keeps wherever `mremap` moves it: a page's, on every Linux.
     const KEPT_ALIGN: usize = 4096;
@@ -89,13 +96,13 @@ mod huge {
     /// never written, but once a byte of that page is, the kernel backs the whole of it:
     /// a block holds up to a huge page more memory than it asked for.
     fn mapped(size: usize) -> Option<usize> {
-        size.checked_next_multiple_of(AT_LEAST)
+        size.checked_next_multiple_of(PAGE)
     }
 
-    /// A new mapping of `len` bytes (a multiple of [`AT_LEAST`]) starting on a huge page,
+    /// A new mapping of `len` bytes (a multiple of [`PAGE`]) starting on a huge page,
     /// zeroed (fresh anonymous memory is), or null.
     fn reserve(len: usize) -> *mut u8 {
-        let Some(spare) = len.checked_add(AT_LEAST) else {
+        let Some(spare) = len.checked_add(PAGE) else {
             return null_mut();
         };
         // SAFETY: a new private anonymous mapping, which nothing else refers to.
@@ -114,7 +121,7 @@ mod huge {
         }
         // One huge page more than asked is mapped, so that an aligned start is in it; what
         // lies before that start and after the `len` bytes is given back.
-        let start = (raw as usize).next_multiple_of(AT_LEAST);
+        let start = (raw as usize).next_multiple_of(PAGE);
         let head = start - raw as usize;
         let tail = spare - head - len;
         // SAFETY: both ranges are parts of the mapping just made, outside the block.
@@ -192,7 +199,9 @@ mod huge {
 #[cfg(not(target_os = "linux"))]
 mod huge {
     #[cfg(test)]
-    pub const AT_LEAST: usize = 2 << 20;
+    pub const PAGE: usize = 2 << 20;
+    #[cfg(test)]
+    pub const AT_LEAST: usize = super::LARGE;
     pub fn holds(_size: usize, _align: usize) -> bool {
         false
     }
@@ -379,6 +388,9 @@ mod tests {
             huge::AT_LEAST - 1,
             huge::AT_LEAST,
             huge::AT_LEAST + 1,
+            huge::PAGE - 1,
+            huge::PAGE,
+            huge::PAGE + 1,
             3 * LARGE,
             5 * LARGE + 4321,
         ];
@@ -502,7 +514,7 @@ mod tests {
 
     #[cfg(target_os = "linux")]
     #[test]
-    fn blocks_of_two_mebibytes_or_more_start_on_a_huge_page_and_are_advised_made_grown_or_zeroed() {
+    fn blocks_of_a_mebibyte_or_more_start_on_a_huge_page_and_are_advised_made_grown_or_zeroed() {
         // Without transparent huge pages in the kernel the advice is refused, and only where
         // a block starts is checked.
         let thp = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled")
@@ -510,14 +522,16 @@ mod tests {
         let placed = |block: *mut u8, size: usize| {
             // The first and last byte: the advice covers every page of the block.
             !block.is_null()
-                && block as usize % huge::AT_LEAST == 0
+                && block as usize % huge::PAGE == 0
                 && (!thp
                     || [block as usize, block as usize + size - 1]
                         .into_iter()
                         .all(|address| mapping_flags(address).iter().any(|flag| flag == "hg")))
         };
         let at = |size| Layout::from_size_align(size, 16).expect("a layout");
-        for size in [huge::AT_LEAST, 3 * huge::AT_LEAST + 12_345] {
+        // A mebibyte (half a huge page), just under a huge page (the list of a large
+        // collection's steps), several.
+        for size in [huge::AT_LEAST, huge::PAGE - 4096, 3 * huge::PAGE + 12_345] {
             // SAFETY: each block is used within its size and freed with its layout, once.
             unsafe {
                 let block = Allocator.alloc(at(size));
@@ -528,7 +542,7 @@ mod tests {
                 Allocator.dealloc(zeroed, at(size));
                 // Grown from under the line, and grown again past it, a neighbour in the
                 // way of growing in place: moved, its bytes kept.
-                let grown = Allocator.realloc(Allocator.alloc(at(LARGE)), at(LARGE), size);
+                let grown = Allocator.realloc(Allocator.alloc(at(LARGE - 1)), at(LARGE - 1), size);
                 assert!(placed(grown, size), "grown to {size}");
                 fill(grown, size, 2);
                 let neighbour = Allocator.alloc(at(size));

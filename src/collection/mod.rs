@@ -487,10 +487,8 @@ impl Collection {
         };
         // UTF-16 passes as UTF-8 when it is ASCII without a byte order mark (a NUL byte beside
         // each letter): it is named as what it is.
-        if let Err(at) = crate::spec::text::utf8_text(&bytes) {
-            return not_utf8(at);
-        }
-        match String::from_utf8(bytes) {
+        match crate::spec::text::utf8_string(bytes) {
+            Err(at) => not_utf8(at),
             Ok(source) if holds_nothing(&source) => (
                 None,
                 vec![Diagnostic::file(
@@ -502,7 +500,6 @@ impl Collection {
                 )],
             ),
             Ok(source) => compile::compile(path, source),
-            Err(e) => not_utf8(crate::spec::text::NotUtf8::at(e.as_bytes(), e.utf8_error())),
         }
     }
 

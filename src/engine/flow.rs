@@ -52,7 +52,7 @@ impl<'a> Run<'a> {
             return self.finish(
                 observer,
                 step,
-                step::skipped(step, &name, "an earlier step failed"),
+                step::skipped(step, name, "an earlier step failed"),
             );
         }
         // A loop's `when` that reads its item filters the items; any other gates the step.
@@ -62,7 +62,7 @@ impl<'a> Run<'a> {
             .is_some_and(|f| step.when.iter().any(|c| c.reads(&f.name)));
         if !per_item {
             if let Some(reason) = self.unmet_condition(step) {
-                return self.skip_unmet(observer, step, &name, &reason);
+                return self.skip_unmet(observer, step, name, &reason);
             }
         }
         if let Some(delay) = step.delay {
@@ -93,7 +93,7 @@ impl<'a> Run<'a> {
             Ok(other) => {
                 let result = self.broken(
                     step,
-                    &name,
+                    name,
                     format!(
                         "`for_each` must give a list, got {}",
                         crate::check::predicate::show(Some(&other), &self.redactor)
@@ -104,7 +104,7 @@ impl<'a> Run<'a> {
             Err(error) => {
                 let message = error.to_string();
                 let note = self.unread_json_note(&message);
-                let result = self.broken(step, &name, message + &note);
+                let result = self.broken(step, name, message + &note);
                 return self.finish(observer, step, result);
             }
         };
@@ -113,7 +113,7 @@ impl<'a> Run<'a> {
             if self.stopped {
                 let result = step::skipped(
                     step,
-                    &format!("{name} [{}/{count}]", index + 1),
+                    format!("{name} [{}/{count}]", index + 1),
                     "an earlier step failed",
                 );
                 self.finish(observer, step, result);
@@ -127,7 +127,7 @@ impl<'a> Run<'a> {
             let name = format!("{name} [{}/{count}]", index + 1);
             if per_item {
                 if let Some(reason) = self.unmet_condition(step) {
-                    self.skip_unmet(observer, step, &name, &reason);
+                    self.skip_unmet(observer, step, name, &reason);
                     continue;
                 }
             }
@@ -151,7 +151,7 @@ impl<'a> Run<'a> {
     }
 
     /// Reports `step` (named `name`) as skipped because its `when` does not hold.
-    fn skip_unmet(&mut self, observer: &mut dyn Observer, step: &Step, name: &str, reason: &str) {
+    fn skip_unmet(&mut self, observer: &mut dyn Observer, step: &Step, name: String, reason: &str) {
         let reason = format!("{reason}{}", self.unread_json_note(reason));
         // The reason shows the value the condition read, which may be a secret.
         let skipped = step::redact_result(step::skipped(step, name, &reason), &self.redactor);
@@ -290,7 +290,7 @@ impl<'a> Run<'a> {
     }
 
     /// A step that could not start (its `for_each` is not a list).
-    fn broken(&self, step: &Step, name: &str, message: String) -> StepResult {
+    fn broken(&self, step: &Step, name: String, message: String) -> StepResult {
         let mut result = step::skipped(step, name, "");
         result.outcome = Outcome::Errored(super::StepError::render(
             &step.field.key("for_each"),

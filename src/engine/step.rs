@@ -19,11 +19,11 @@ use crate::http::{self, OutgoingRequest, Response, TransportError};
 use crate::redact::Redactor;
 use crate::template::{value_to_text, Template};
 
-/// A step that was not run.
-pub(super) fn skipped(step: &Step, name: &str, reason: &str) -> StepResult {
+/// A step that was not run (its `name` as the run gave it).
+pub(super) fn skipped(step: &Step, name: String, reason: &str) -> StepResult {
     StepResult {
         index: step.index,
-        name: name.to_owned(),
+        name,
         id: step.id.clone(),
         method: step
             .request_step()
@@ -63,7 +63,7 @@ pub(super) async fn run(
     run: &mut Run<'_>,
     observer: &mut dyn Observer,
 ) -> (StepResult, Option<Seen>) {
-    let mut result = skipped(step, &name, "");
+    let mut result = skipped(step, name, "");
     // What a helper derives from a secret (`base64` of `user:{{password}}`) is a secret too.
     let (rendered, derived) = crate::template::with_derivations(|| {
         render(&request_step.request, step.field.key("request"), run)
