@@ -67,9 +67,9 @@ fn owner(size: usize, align: usize) -> Owner {
 /// Blocks of a mebibyte or more, each mapped on its own (Linux): made starting on a huge
 /// page, in whole huge pages, and offered transparent huge pages (`MADV_HUGEPAGE`), as
 /// mimalloc's own arena is. The kernel then backs such a block 2 MiB at a time instead of
-/// faulting it in 4 KiB pages. A block grows or shrinks by `mremap`, which moves its pages without
-/// copying them, as the system allocator's mapped blocks do (where a moved block lands:
-/// `realloc` below).
+/// faulting it in 4 KiB pages. A block grows or shrinks by `mremap`, which moves its pages
+/// without copying them, as the system allocator's mapped blocks do (where a moved block
+/// lands: `realloc` below).
 #[cfg(target_os = "linux")]
 mod huge {
     use std::ptr::null_mut;

@@ -102,8 +102,8 @@ pub fn utf8_text(bytes: &[u8]) -> Result<&str, NotUtf8> {
         return Err(utf16);
     }
     let bytes = bytes.strip_prefix(UTF8_MARK).unwrap_or(bytes);
-    // A SIMD check first (a quarter of `from_utf8`'s instructions over a 3 MB collection);
-    // only a file that fails it is read again for where.
+    // A SIMD check first (a third of `from_utf8`'s instructions on JSON text, BENCHMARKS.md,
+    // issue 20, sixth session); only a file that fails it is read again for where.
     simdutf8::basic::from_utf8(bytes)
         .or_else(|_| std::str::from_utf8(bytes))
         .map_err(|error| NotUtf8::at(bytes, error))
