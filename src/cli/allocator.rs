@@ -1,5 +1,6 @@
 //! The binary's allocator: mimalloc for blocks under a mebibyte, and for larger ones, on
-//! Linux a mapping of its own in huge pages, elsewhere the system allocator.
+//! Linux a mapping of its own in huge pages (for a block aligned to at most a page, which is
+//! all but a few), else the system allocator.
 //!
 //! Loading a collection and running it make many small, short-lived allocations (a
 //! compiled step holds dozens); glibc's `malloc` spent a third of the instructions of
@@ -73,6 +74,7 @@ fn owner(size: usize, align: usize) -> Owner {
 #[cfg(target_os = "linux")]
 mod huge {
     use std::ptr::null_mut;
+    use std::sync::atomic::{AtomicPtr, Ordering};
 
     /// The size of a huge page on x86-64 and on ARM64 with 4 KiB pages.
     pub const PAGE: usize = 2 << 20;
@@ -83,6 +85,7 @@ mod huge {
     /// ~3.5 µs, where one huge page costs ~0.3 ms (BENCHMARKS.md, issue 20, twentieth
     /// session).
     pub const AT_LEAST: usize = super::LARGE;
+    const _: () = assert!(2 * AT_LEAST == PAGE);
 
     /// The alignment a block keeps wherever `mremap` moves it: a page's, on every Linux.
     const KEPT_ALIGN: usize = 4096;
@@ -136,11 +139,92 @@ mod huge {
         start as *mut u8
     }
 
-    /// A new block of `size` bytes, zeroed, or null.
+    /// The largest mapping a freed block leaves [`KEPT`] (the most a body is given up front
+    /// on the strength of its `Content-Length`, `http::PREALLOCATE_LIMIT`).
+    const KEPT_AT_MOST: usize = 16 << 20;
+
+    /// The mapping of the block freed last, for the next block (see [`Kept`]).
+    static KEPT: Kept = Kept::new();
+
+    /// At most one freed block's mapping, kept for the next block made here. A run that reads
+    /// a body of megabytes from every response would otherwise map it, have the kernel
+    /// zero and back it page by page, and unmap it, for every response: 2.2–2.5 ms of system
+    /// time a 3 MB body on this VM, where a heap reuses what it backed before (BENCHMARKS.md,
+    /// issue 20, twentieth session). While kept, a mapping's first word holds its length.
+    pub struct Kept(AtomicPtr<u8>);
+
+    impl Kept {
+        pub const fn new() -> Kept {
+            Kept(AtomicPtr::new(null_mut()))
+        }
+
+        /// Keeps the mapping of `len` bytes at `block` (a block freed), giving back the one
+        /// kept before; a mapping past [`KEPT_AT_MOST`] is given back at once.
+        ///
+        /// # Safety
+        /// `block` is the whole of a mapping of `len` bytes of this allocator's, which the
+        /// caller no longer uses.
+        pub unsafe fn keep(&self, block: *mut u8, len: usize) {
+            if len > KEPT_AT_MOST {
+                // SAFETY: the caller's mapping, unused from here on.
+                unsafe { libc::munmap(block.cast(), len) };
+                return;
+            }
+            // SAFETY: the mapping is the caller's, at least a page long and page-aligned.
+            unsafe { block.cast::<usize>().write(len) };
+            // Release: whoever takes the mapping reads the length written above.
+            let before = self.0.swap(block, Ordering::AcqRel);
+            if !before.is_null() {
+                // SAFETY: a kept mapping, now this call's alone (the swap took it).
+                unsafe { libc::munmap(before.cast(), before.cast::<usize>().read()) };
+            }
+        }
+
+        /// The kept mapping resized to `len` bytes (its bytes are not zeroed), or null when
+        /// none is kept or it cannot be resized (then it is given back).
+        pub fn take(&self, len: usize) -> *mut u8 {
+            let kept = self.0.swap(null_mut(), Ordering::AcqRel);
+            if kept.is_null() {
+                return kept;
+            }
+            // SAFETY: a kept mapping, now this call's alone (the swap took it); its first
+            // word is its length (`keep`).
+            let kept_len = unsafe { kept.cast::<usize>().read() };
+            if kept_len == len {
+                return kept;
+            }
+            // SAFETY: the whole of a mapping of `kept_len` bytes, as in `realloc`.
+            let resized = unsafe { libc::mremap(kept.cast(), kept_len, len, libc::MREMAP_MAYMOVE) };
+            if resized == libc::MAP_FAILED {
+                // SAFETY: the mapping is still whole and this call's.
+                unsafe { libc::munmap(kept.cast(), kept_len) };
+                return null_mut();
+            }
+            advise(resized.cast(), len);
+            resized.cast()
+        }
+    }
+
+    /// A new block of `size` bytes (its bytes not zeroed: the mapping of a freed block, when
+    /// one is [`KEPT`]), or null.
     pub unsafe fn alloc(size: usize) -> *mut u8 {
         let Some(len) = mapped(size) else {
             return null_mut();
         };
+        let kept = KEPT.take(len);
+        if !kept.is_null() {
+            return kept;
+        }
+        fresh(len)
+    }
+
+    /// A new block of `size` bytes, zeroed (a fresh mapping is), or null.
+    pub unsafe fn alloc_zeroed(size: usize) -> *mut u8 {
+        mapped(size).map_or(null_mut(), fresh)
+    }
+
+    /// A fresh mapping of `len` bytes (a multiple of [`PAGE`]), advised huge pages, or null.
+    fn fresh(len: usize) -> *mut u8 {
         let block = reserve(len);
         if !block.is_null() {
             advise(block, len);
@@ -148,11 +232,12 @@ mod huge {
         block
     }
 
-    /// Unmaps a block of `size` bytes [`alloc`] or [`realloc`] made.
+    /// Frees a block of `size` bytes [`alloc`] or [`realloc`] made: its mapping is [`KEPT`]
+    /// for the next block, or unmapped.
     pub unsafe fn dealloc(ptr: *mut u8, size: usize) {
         if let Some(len) = mapped(size) {
-            // SAFETY: the caller's block is the whole of a mapping of `len` bytes.
-            unsafe { libc::munmap(ptr.cast(), len) };
+            // SAFETY: the caller's block is the whole of a mapping of `len` bytes, and freed.
+            unsafe { KEPT.keep(ptr, len) };
         }
     }
 
@@ -192,6 +277,60 @@ mod huge {
         // frees nor changes any byte of it.
         unsafe { libc::madvise(block.cast(), len, libc::MADV_HUGEPAGE) };
     }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// Writes every 4 KiB page of `len` bytes at `block`, and reads them back.
+        fn usable(block: *mut u8, len: usize) -> bool {
+            (0..len).step_by(4096).chain([len - 1]).all(|at| {
+                // SAFETY: the caller's block holds `len` bytes.
+                unsafe {
+                    block.add(at).write(at as u8 ^ 0x5a);
+                    block.add(at).read() == at as u8 ^ 0x5a
+                }
+            })
+        }
+
+        #[test]
+        fn a_freed_mapping_is_kept_for_the_next_block_at_any_size() {
+            // A slot of the test's own: the allocator's is shared with every other test.
+            let kept = Kept::new();
+            assert!(kept.take(PAGE).is_null(), "nothing kept yet");
+            let first = fresh(PAGE);
+            assert!(usable(first, PAGE));
+            // SAFETY: a mapping of `PAGE` bytes of this allocator's, not used after.
+            unsafe { kept.keep(first, PAGE) };
+            assert_eq!(kept.take(PAGE), first, "the same size: the same mapping");
+            assert!(kept.take(PAGE).is_null(), "taken once");
+            // Kept, then asked for at another size: resized, its pages whole and usable.
+            for (from, to) in [(PAGE, 3 * PAGE), (3 * PAGE, PAGE), (PAGE, 2 * PAGE)] {
+                let block = fresh(from);
+                // SAFETY: as above.
+                unsafe { kept.keep(block, from) };
+                let resized = kept.take(to);
+                assert!(!resized.is_null() && usable(resized, to), "{from} → {to}");
+                // SAFETY: the resized mapping is `to` bytes, this test's.
+                unsafe { libc::munmap(resized.cast(), to) };
+            }
+            // A second block freed gives back the first: the one kept is the last.
+            let (older, newer) = (fresh(PAGE), fresh(PAGE));
+            // SAFETY: as above, each kept once.
+            unsafe {
+                kept.keep(older, PAGE);
+                kept.keep(newer, PAGE);
+            }
+            assert_eq!(kept.take(PAGE), newer);
+            // Past the largest kept: given back at once.
+            let large = fresh(KEPT_AT_MOST + PAGE);
+            // SAFETY: as above.
+            unsafe { kept.keep(large, KEPT_AT_MOST + PAGE) };
+            assert!(kept.take(PAGE).is_null());
+            // SAFETY: `newer` is `PAGE` bytes, this test's.
+            unsafe { libc::munmap(newer.cast(), PAGE) };
+        }
+    }
 }
 
 /// Elsewhere the system allocator makes every block of a mebibyte or more: no block is
@@ -200,12 +339,13 @@ mod huge {
 mod huge {
     #[cfg(test)]
     pub const PAGE: usize = 2 << 20;
-    #[cfg(test)]
-    pub const AT_LEAST: usize = super::LARGE;
     pub fn holds(_size: usize, _align: usize) -> bool {
         false
     }
     pub unsafe fn alloc(_size: usize) -> *mut u8 {
+        std::ptr::null_mut()
+    }
+    pub unsafe fn alloc_zeroed(_size: usize) -> *mut u8 {
         std::ptr::null_mut()
     }
     pub unsafe fn dealloc(_ptr: *mut u8, _size: usize) {}
@@ -295,8 +435,7 @@ unsafe impl GlobalAlloc for Allocator {
             match owner(layout.size(), layout.align()) {
                 Owner::Small => small::alloc_zeroed(layout),
                 Owner::Large => System.alloc_zeroed(layout),
-                // A new mapping is zeroed by the kernel.
-                Owner::Huge => huge::alloc(layout.size()),
+                Owner::Huge => huge::alloc_zeroed(layout.size()),
             }
         }
     }
@@ -382,12 +521,11 @@ mod tests {
             24,
             64,
             4096,
+            // The line between mimalloc and the rest, which on Linux is the huge path's line
+            // too (`huge::AT_LEAST`).
             LARGE - 1,
             LARGE,
             LARGE + 1,
-            huge::AT_LEAST - 1,
-            huge::AT_LEAST,
-            huge::AT_LEAST + 1,
             huge::PAGE - 1,
             huge::PAGE,
             huge::PAGE + 1,
@@ -556,6 +694,24 @@ mod tests {
                 Allocator.dealloc(more, at(4 * size));
                 Allocator.dealloc(neighbour, at(size));
                 Allocator.dealloc(block, at(size));
+            }
+        }
+    }
+
+    #[test]
+    fn a_zeroed_block_is_zero_where_a_block_was_written_and_freed() {
+        for size in [LARGE, huge::PAGE - 4096, 3 * huge::PAGE + 1] {
+            let layout = Layout::from_size_align(size, 16).expect("a layout");
+            // SAFETY: each block is used within its size and freed with its layout, once.
+            unsafe {
+                let written = Allocator.alloc(layout);
+                assert!(!written.is_null());
+                fill(written, size, 7);
+                Allocator.dealloc(written, layout);
+                let zeroed = Allocator.alloc_zeroed(layout);
+                assert!(!zeroed.is_null());
+                assert!(marked(size).all(|i| *zeroed.add(i) == 0), "{size}");
+                Allocator.dealloc(zeroed, layout);
             }
         }
     }

@@ -264,7 +264,11 @@ mod tests {
 
     #[test]
     fn an_owned_file_reads_as_its_borrowed_text_does() {
-        let cases: [&[u8]; 8] = [
+        let cases: [&[u8]; 12] = [
+            b"",
+            b"\xEF\xBB",
+            b"\xEF\xBB\xBF",
+            b"\xFE\xFF\0n",
             b"\xEF\xBB\xBFname\nann",
             b"name,city\r\nann,Z\xFCrich\r\nbob,x",
             b"\xEF\xBB\xBFname\nZ\xFCrich",
