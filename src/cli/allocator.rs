@@ -151,6 +151,13 @@ mod huge {
     /// zero and back it page by page, and unmap it, for every response: 2.2–2.5 ms of system
     /// time a 3 MB body on this VM, where a heap reuses what it backed before (BENCHMARKS.md,
     /// issue 20, twentieth session). While kept, a mapping's first word holds its length.
+    ///
+    /// What it costs: up to [`KEPT_AT_MOST`] stays resident after the last large block is
+    /// freed, until the next one takes it or the process ends; and it counts against an
+    /// address-space limit (`ulimit -v`), so a mapping that cannot be made gives it back and
+    /// tries again ([`fresh`], [`realloc`]). Only a mapping that starts on a huge page is
+    /// kept or handed out, so every block made here starts on one (a mapping `mremap` moved
+    /// does only on Linux 6.7 and later).
     pub struct Kept(AtomicPtr<u8>);
 
     impl Kept {
@@ -165,14 +172,15 @@ mod huge {
         /// `block` is the whole of a mapping of `len` bytes of this allocator's, which the
         /// caller no longer uses.
         pub unsafe fn keep(&self, block: *mut u8, len: usize) {
-            if len > KEPT_AT_MOST {
+            if len > KEPT_AT_MOST || block as usize % PAGE != 0 {
                 // SAFETY: the caller's mapping, unused from here on.
                 unsafe { libc::munmap(block.cast(), len) };
                 return;
             }
             // SAFETY: the mapping is the caller's, at least a page long and page-aligned.
             unsafe { block.cast::<usize>().write(len) };
-            // Release: whoever takes the mapping reads the length written above.
+            // Release: whoever takes the mapping reads the length written above; acquire:
+            // this call reads the length of the one it displaces.
             let before = self.0.swap(block, Ordering::AcqRel);
             if !before.is_null() {
                 // SAFETY: a kept mapping, now this call's alone (the swap took it).
@@ -200,8 +208,25 @@ mod huge {
                 unsafe { libc::munmap(kept.cast(), kept_len) };
                 return null_mut();
             }
+            if resized as usize % PAGE != 0 {
+                // Moved off a huge page (Linux before 6.7): a fresh mapping is aligned.
+                // SAFETY: the resized mapping is whole and this call's.
+                unsafe { libc::munmap(resized, len) };
+                return null_mut();
+            }
             advise(resized.cast(), len);
             resized.cast()
+        }
+
+        /// Gives back the kept mapping, if there is one; whether there was.
+        pub fn release(&self) -> bool {
+            let kept = self.0.swap(null_mut(), Ordering::AcqRel);
+            if kept.is_null() {
+                return false;
+            }
+            // SAFETY: a kept mapping, now this call's alone; its first word is its length.
+            unsafe { libc::munmap(kept.cast(), kept.cast::<usize>().read()) };
+            true
         }
     }
 
@@ -223,9 +248,13 @@ mod huge {
         mapped(size).map_or(null_mut(), fresh)
     }
 
-    /// A fresh mapping of `len` bytes (a multiple of [`PAGE`]), advised huge pages, or null.
+    /// A fresh mapping of `len` bytes (a multiple of [`PAGE`]), advised huge pages, or null
+    /// (after giving back the [`KEPT`] mapping and trying again).
     fn fresh(len: usize) -> *mut u8 {
-        let block = reserve(len);
+        let mut block = reserve(len);
+        if block.is_null() && KEPT.release() {
+            block = reserve(len);
+        }
         if !block.is_null() {
             advise(block, len);
         }
@@ -260,8 +289,13 @@ mod huge {
             return ptr;
         }
         // SAFETY: the caller's block is the whole of a mapping of `old` bytes; `mremap`
-        // keeps its bytes (up to the smaller size) wherever the pages go.
-        let moved = unsafe { libc::mremap(ptr.cast(), old, new, libc::MREMAP_MAYMOVE) };
+        // keeps its bytes (up to the smaller size) wherever the pages go, and leaves the
+        // block as it was when it fails.
+        let resize = || unsafe { libc::mremap(ptr.cast(), old, new, libc::MREMAP_MAYMOVE) };
+        let mut moved = resize();
+        if moved == libc::MAP_FAILED && KEPT.release() {
+            moved = resize();
+        }
         if moved == libc::MAP_FAILED {
             return null_mut();
         }
@@ -304,6 +338,8 @@ mod huge {
             unsafe { kept.keep(first, PAGE) };
             assert_eq!(kept.take(PAGE), first, "the same size: the same mapping");
             assert!(kept.take(PAGE).is_null(), "taken once");
+            // SAFETY: `first` is `PAGE` bytes, this test's again.
+            unsafe { libc::munmap(first.cast(), PAGE) };
             // Kept, then asked for at another size: resized, its pages whole and usable.
             for (from, to) in [(PAGE, 3 * PAGE), (3 * PAGE, PAGE), (PAGE, 2 * PAGE)] {
                 let block = fresh(from);
@@ -322,6 +358,21 @@ mod huge {
                 kept.keep(newer, PAGE);
             }
             assert_eq!(kept.take(PAGE), newer);
+            // Given back when asked (as a mapping that cannot be made asks).
+            // SAFETY: as above.
+            unsafe { kept.keep(newer, PAGE) };
+            assert!(kept.release() && !kept.release());
+            let newer = fresh(PAGE);
+            // Off a huge page: given back at once, so every block made here starts on one.
+            let wide = fresh(2 * PAGE);
+            // SAFETY: the last `PAGE` bytes but a page of `wide`, a mapping of this test's;
+            // `keep` unmaps them, the rest is unmapped after.
+            unsafe {
+                kept.keep(wide.add(4096), PAGE);
+                assert!(kept.take(PAGE).is_null(), "a mapping off a huge page");
+                libc::munmap(wide.cast(), 4096);
+                libc::munmap(wide.add(4096 + PAGE).cast(), PAGE - 4096);
+            }
             // Past the largest kept: given back at once.
             let large = fresh(KEPT_AT_MOST + PAGE);
             // SAFETY: as above.
