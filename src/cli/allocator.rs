@@ -328,6 +328,30 @@ mod huge {
         }
 
         #[test]
+        fn the_next_block_takes_the_mapping_of_the_one_freed_last() {
+            // Other tests free and take large blocks meanwhile, so the reuse is looked for
+            // over several tries; a fresh mapping is zero, so a byte that survives the free
+            // was kept (the first word is not looked at: it holds the length while kept).
+            let size = PAGE - 4096;
+            let kept = (0..200).any(|_| {
+                // SAFETY: each block is a mapping of `size` bytes or more, used within its
+                // size and freed once; its bytes are the kernel's (mapped, so defined).
+                unsafe {
+                    let first = alloc(size);
+                    assert!(!first.is_null());
+                    first.add(4096).write(0xa5);
+                    dealloc(first, size);
+                    let second = alloc(size);
+                    assert!(!second.is_null());
+                    let survived = second == first && second.add(4096).read() == 0xa5;
+                    dealloc(second, size);
+                    survived
+                }
+            });
+            assert!(kept, "no freed mapping was taken by the next block");
+        }
+
+        #[test]
         fn a_freed_mapping_is_kept_for_the_next_block_at_any_size() {
             // A slot of the test's own: the allocator's is shared with every other test.
             let kept = Kept::new();

@@ -86,8 +86,7 @@ impl Compiler<'_> {
                 } else {
                     FieldPath::default()
                         .key("defaults")
-                        .key("headers")
-                        .key(name.to_owned())
+                        .key_in("headers", name.to_owned())
                 }
             };
             record(references, [template], at);
