@@ -130,8 +130,9 @@ impl Compiler<'_> {
             .as_ref()
             .and_then(|p| self.predicate(p, Subject::Duration, false, &field.key("duration")))
             .map(|(p, _)| p);
-        let base = self.path.parent().unwrap_or(Path::new("."));
         let schema = spec.schema.as_ref().and_then(|written| {
+            // Relative to the collection's own folder.
+            let base = self.path.parent().unwrap_or(Path::new("."));
             let compiled = match written {
                 SchemaSpec::File(path) => SchemaExpectation::load(base, path),
                 SchemaSpec::Inline(schema) => SchemaExpectation::inline(schema),
