@@ -89,6 +89,19 @@ impl Outline {
             .collect()
     }
 
+    /// The byte ranges of `count` steps from step `first` (see [`StepText`]).
+    pub(super) fn step_lines(
+        &self,
+        first: usize,
+        count: usize,
+    ) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.steps
+            .iter()
+            .skip(first)
+            .take(count)
+            .map(|step| step.lines.clone())
+    }
+
     /// The steps in runs of about `bytes` of text (at least one step each), as the index of
     /// the run's first step, its number of steps and its text: a YAML block sequence of its
     /// own, cut from the file at line starts, so every line keeps its indentation. Parsing

@@ -222,8 +222,8 @@ fn variables_that_double_at_each_level_are_refused_where_they_outgrow_the_bound(
 }
 
 /// One problem at the end of a long collection: every step read alone re-read the whole file
-/// (4,000 steps ran past a minute); now the first steps are, and the problem is still found
-/// with its place.
+/// (4,000 steps ran past a minute); now each is read from its own text, and the problem is
+/// found with its place.
 #[test]
 fn a_problem_at_the_end_of_a_long_collection_is_found_in_linear_time() {
     let fixture = Fixture::new();
@@ -243,6 +243,46 @@ fn a_problem_at_the_end_of_a_long_collection_is_found_in_linear_time() {
     assert!(
         output.stderr.contains("long.yaml:12005:15")
             && output.stderr.contains("did you mean `status`?"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// Past the 32nd step too, every step serde cannot read is named at its place: each is read
+/// from its own text, not by re-reading the whole file.
+#[test]
+fn every_step_of_a_long_collection_that_does_not_read_is_named() {
+    let fixture = Fixture::new();
+    let mut text = String::from("name: Long\nsteps:\n");
+    let broken: Vec<usize> = (0..3000).filter(|i| i % 50 == 49).collect();
+    for i in 0..3000 {
+        let status = if broken.contains(&i) {
+            "{ a: 1 }"
+        } else {
+            "200"
+        };
+        text.push_str(&format!(
+            "  - name: s{i}\n    request: {{ url: \"http://127.0.0.1:1/\" }}\n    expect: {{ status: {status} }}\n"
+        ));
+    }
+    let path = fixture.file("long.yaml", &text);
+    let output = runner(["validate".as_ref(), path.as_os_str()]);
+    assert_clean(&output);
+    assert_eq!(output.code, 2, "{output:?}");
+    for i in &broken {
+        // Step i's `expect` is on line 3 + 3i, its status value at column 23.
+        let place = format!("long.yaml:{}:23", 5 + 3 * i);
+        let field = format!("field: steps[{i}].expect.status");
+        assert!(
+            output.stderr.contains(&place) && output.stderr.contains(&field),
+            "{place} {field}\n{}",
+            output.stderr
+        );
+    }
+    assert!(
+        output
+            .stderr
+            .contains(&format!("{} problems found", broken.len())),
         "{}",
         output.stderr
     );

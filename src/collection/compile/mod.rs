@@ -142,12 +142,14 @@ fn too_deep(path: &Path, source: &str) -> Option<Diagnostic> {
     })
 }
 
-/// How many top-level steps are read one by one, after a problem, for more problems.
+/// How many top-level steps of a document without an outline are read one by one, after a
+/// problem, for more problems (each re-reads the whole document).
 const MOST_STEPS_READ_ALONE: usize = 32;
 
 /// Parses the YAML into the format's types. serde stops at the first problem, so after one,
 /// every step is parsed on its own too: a collection with three broken steps shows three
-/// problems.
+/// problems. A plain document (one the outline reads) has each of its steps read from the
+/// step's own text; any other, its first [`MOST_STEPS_READ_ALONE`].
 fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
     if let Err(error) = super::duplicates::check(source) {
         return Err(vec![yaml_error(path, source, &error)]);
@@ -162,16 +164,26 @@ fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
         .as_ref()
         .and_then(|doc| doc.get("steps").and_then(|s| s.as_sequence()).map(Vec::len))
         .unwrap_or(0);
-    // Each step read alone re-reads the whole document (yaml_serde parses all of it before
-    // it reads any), so a long file would take time growing with its square: the first
-    // steps are read alone, and the unknown-key walk below still covers every step.
-    for index in 0..steps.min(MOST_STEPS_READ_ALONE) {
-        let at = FieldPath::default().key("steps").index(index);
-        if let Err(error) = super::locate::deserialize_at::<StepSpec>(source, &at) {
-            let problem = yaml_error(path, source, &error);
-            if !problems.contains(&problem) {
-                problems.push(problem);
-            }
+    let alone = match super::outline::outline(source) {
+        Some(outline) => outlined_step_problems(path, source, &outline),
+        // A step read alone from the whole document re-reads all of it (yaml_serde parses
+        // all of it before it reads any), so a long file would take time growing with its
+        // square: the first steps are read alone, and the unknown-key walk below still
+        // covers every step.
+        None => (0..steps.min(MOST_STEPS_READ_ALONE))
+            .filter_map(|index| {
+                let at = FieldPath::default().key("steps").index(index);
+                super::locate::deserialize_at::<StepSpec>(source, &at)
+                    .err()
+                    .map(|error| yaml_error(path, source, &error))
+            })
+            .collect(),
+    };
+    // A set: every step of a long file may be broken.
+    let mut seen: foldhash::HashSet<Diagnostic> = problems.iter().cloned().collect();
+    for problem in alone {
+        if seen.insert(problem.clone()) {
+            problems.push(problem);
         }
     }
     // serde names one unknown field per step; the schema walk names all of them, in order.
@@ -179,16 +191,17 @@ fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
         super::keys::unknown_keys(path, source, &doc)
     });
     if !unknown.is_empty() {
-        let named = |problem: &Diagnostic, key: &str| {
-            problem
-                .message
-                .starts_with(&format!("unknown field `{key}`"))
-        };
+        // serde's message for a key the walk names too gives way to the walk's.
+        let named: foldhash::HashSet<&str> = unknown
+            .iter()
+            .map(|u| u.message.split('`').nth(1).unwrap_or(""))
+            .collect();
         problems.retain(|problem| {
-            !unknown.iter().any(|u| {
-                let key = u.message.split('`').nth(1).unwrap_or("");
-                named(problem, key)
-            })
+            let key = problem
+                .message
+                .strip_prefix("unknown field `")
+                .and_then(|rest| rest.split('`').next());
+            !key.is_some_and(|key| named.contains(key))
         });
         let mut all = unknown;
         all.extend(problems);
@@ -196,6 +209,38 @@ fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
         problems = all;
     }
     Err(problems)
+}
+
+/// The problems of the outlined document's top-level steps, each step read from its own text
+/// as a one-item list (the outline refuses anchors and aliases, so a step reads alone as it
+/// does in the file): a run of steps at a time, and the steps of a run that does not read one
+/// by one. Time grows with the file, not with its square.
+fn outlined_step_problems(path: &Path, source: &str, outline: &Outline) -> Vec<Diagnostic> {
+    const RUN_BYTES: usize = 32 * 1024;
+    let mut problems = Vec::new();
+    // The line each step starts on, counted on from the step before.
+    let (mut line, mut counted) = (1, 0);
+    for (first, count, text) in outline.runs(source, RUN_BYTES) {
+        if serde_yaml::from_str::<Vec<StepSpec>>(text).is_ok() {
+            continue;
+        }
+        for (index, lines) in (first..first + count).zip(outline.step_lines(first, count)) {
+            line += super::lines::count(
+                source
+                    .as_bytes()
+                    .get(counted..lines.start)
+                    .unwrap_or_default(),
+            );
+            counted = lines.start;
+            let Some(text) = source.get(lines) else {
+                continue;
+            };
+            if let Err(error) = serde_yaml::from_str::<Vec<StepSpec>>(text) {
+                problems.push(step_error(path, (index, line), text, &error));
+            }
+        }
+    }
+    problems
 }
 
 /// Where the top-level steps of a document read one at a time are.
@@ -726,7 +771,45 @@ pub(crate) fn is_identifier(name: &str) -> bool {
 /// A YAML or shape error from serde, with its position and a hint where one helps.
 fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnostic {
     let position = error.location().map(|l| (l.line(), l.column()));
+    yaml_problem(path, source, position, error.to_string())
+}
+
+/// [`yaml_error`] for an error in top-level step `index`, found reading the step alone from
+/// `text`, its own lines (a one-item list whose first line is line `first_line` of the
+/// file): judged on the step's text alone, then placed and named as reading the whole file
+/// places and names it.
+fn step_error(
+    path: &Path,
+    (index, first_line): (usize, usize),
+    text: &str,
+    error: &serde_yaml::Error,
+) -> Diagnostic {
+    let position = error.location().map(|l| (l.line(), l.column()));
+    // The path in front is the one-item list's own (`.[0].expect: …`): `[0].expect` in the
+    // step's text.
     let message = error.to_string();
+    let message = match message.strip_prefix(".[0]") {
+        Some(rest) => format!("[0]{rest}"),
+        None => message,
+    };
+    let mut problem = yaml_problem(path, text, position, message);
+    problem.position = problem
+        .position
+        .map(|(line, column)| (line + first_line - 1, column));
+    problem.field = problem.field.map(|field| match field.strip_prefix("[0]") {
+        Some(rest) => format!("steps[{index}]{rest}"),
+        None => field,
+    });
+    problem
+}
+
+/// [`yaml_error`] from serde's position and message.
+fn yaml_problem(
+    path: &Path,
+    source: &str,
+    position: Option<(usize, usize)>,
+    message: String,
+) -> Diagnostic {
     if let Some(diagnostic) = whole_file_error(path, source, &message) {
         return diagnostic;
     }
@@ -1095,5 +1178,85 @@ mod tests {
             found[0].contains("may hold only letters, digits") && found[0].contains("\\n"),
             "{found:?}"
         );
+    }
+
+    /// A step read from its own text (the outline's way) has the problem reading it from the
+    /// whole file gives (the field, message, place and hint), for shape errors of every kind,
+    /// at any step, whatever the list's indentation and the blank lines and comments between
+    /// steps; runs of steps cut past 32 KB keep the lines counted.
+    #[test]
+    fn a_step_read_from_its_own_text_has_the_problem_the_whole_file_gives() {
+        use super::{outlined_step_problems, yaml_error};
+        use crate::collection::locate::{deserialize_at, FieldPath};
+        use crate::spec::collection::StepSpec;
+        // A broken request, in place of the step's own, and a broken other field.
+        let requests = [
+            "request: { url: [1, 2] }",
+            "request: { url: ~ }",
+            "request: { url: \"http://x/\", headers: { A: ~ } }",
+            "request: { url: \"http://x/\", query: { a: { b: 1 } } }",
+            "request: { url: \"http://x/\", method: [GET] }",
+        ];
+        let others = [
+            "expect: { statuz: 200 }",
+            "expect: { status: { a: 1 } }",
+            "expect: { status: [200, x] }",
+            "capture: [1]",
+            "timeout: abc",
+            "retry: { attempts: -1 }",
+            "delay: 99999999999999999999999",
+            "id: [x]",
+        ];
+        let path = Path::new("t.yaml");
+        let mut rng = fastrand::Rng::with_seed(21);
+        for case in 0..80 {
+            // The first case: 600 steps, so two runs, the first of which reads; only its
+            // last steps are broken.
+            let count = match case {
+                0 => 600,
+                _ => rng.usize(1..10),
+            };
+            let first_broken = if case == 0 { count - 8 } else { 0 };
+            let indent = " ".repeat(rng.usize(0..3) * 2);
+            let mut yaml = String::from("name: t\nsteps:\n");
+            for i in 0..count {
+                if rng.u8(..) < 40 {
+                    yaml.push_str(&format!("\n{indent}# before s{i}\n"));
+                }
+                yaml.push_str(&format!("{indent}- name: s{i}\n"));
+                let last = i + 1 == count;
+                match rng.u8(..) {
+                    0..60 if i >= first_broken => {
+                        let broken = requests[rng.usize(0..requests.len())];
+                        yaml.push_str(&format!("{indent}  {broken}\n"));
+                    }
+                    _ => yaml.push_str(&format!(
+                        "{indent}  request:\n{indent}    url: \"http://127.0.0.1:1/s{i}\"\n"
+                    )),
+                }
+                if (rng.u8(..) < 60 && i >= first_broken) || last {
+                    let broken = others[rng.usize(0..others.len())];
+                    yaml.push_str(&format!("{indent}  {broken}\n"));
+                }
+            }
+            if rng.bool() {
+                yaml.push_str("vars: { a: 1 }\n");
+            }
+            // The first case spans two runs of steps.
+            assert!(case > 0 || yaml.len() > 32 * 1024, "{}", yaml.len());
+            let outline = crate::collection::outline::outline(&yaml)
+                .unwrap_or_else(|| panic!("not outlined:\n{yaml}"));
+            let each_alone = outlined_step_problems(path, &yaml, &outline);
+            let steps = FieldPath::default().key("steps");
+            let from_the_whole_file: Vec<_> = (first_broken..count)
+                .filter_map(|i| {
+                    deserialize_at::<StepSpec>(&yaml, &steps.index(i))
+                        .err()
+                        .map(|error| yaml_error(path, &yaml, &error))
+                })
+                .collect();
+            assert!(!each_alone.is_empty(), "{yaml}");
+            assert_eq!(each_alone, from_the_whole_file, "{yaml}");
+        }
     }
 }
