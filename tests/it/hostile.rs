@@ -270,7 +270,8 @@ fn every_step_of_a_long_collection_that_does_not_read_is_named() {
     assert_clean(&output);
     assert_eq!(output.code, 2, "{output:?}");
     for i in &broken {
-        // Step i's `expect` is on line 3 + 3i, its status value at column 23.
+        // Step i starts on line 3 + 3i, its `expect` on line 5 + 3i, the status value at
+        // column 23.
         let place = format!("long.yaml:{}:23", 5 + 3 * i);
         let field = format!("field: steps[{i}].expect.status");
         assert!(

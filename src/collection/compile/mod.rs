@@ -148,8 +148,9 @@ const MOST_STEPS_READ_ALONE: usize = 32;
 
 /// Parses the YAML into the format's types. serde stops at the first problem, so after one,
 /// every step is parsed on its own too: a collection with three broken steps shows three
-/// problems. A plain document (one the outline reads) has each of its steps read from the
-/// step's own text; any other, its first [`MOST_STEPS_READ_ALONE`].
+/// problems. A plain document (one the outline reads, with lines that end in `\n`) has each
+/// of its steps read from the step's own text; any other, its first
+/// [`MOST_STEPS_READ_ALONE`].
 fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
     if let Err(error) = super::duplicates::check(source) {
         return Err(vec![yaml_error(path, source, &error)]);
@@ -164,7 +165,10 @@ fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
         .as_ref()
         .and_then(|doc| doc.get("steps").and_then(|s| s.as_sequence()).map(Vec::len))
         .unwrap_or(0);
-    let alone = match super::outline::outline(source) {
+    let outline = breaks_only_at_newlines(source)
+        .then(|| super::outline::outline(source))
+        .flatten();
+    let alone = match outline {
         Some(outline) => outlined_step_problems(path, source, &outline),
         // A step read alone from the whole document re-reads all of it (yaml_serde parses
         // all of it before it reads any), so a long file would take time growing with its
@@ -209,6 +213,15 @@ fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
         problems = all;
     }
     Err(problems)
+}
+
+/// Whether every line of `source` ends in `\n` (or `\r\n`): libyaml also breaks lines at a
+/// lone `\r`, U+0085, U+2028 and U+2029, and places its problems by its own count, which a
+/// step read from its own text could not then agree with.
+fn breaks_only_at_newlines(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    let lone_return = memchr::memchr_iter(b'\r', bytes).any(|at| bytes.get(at + 1) != Some(&b'\n'));
+    !lone_return && !source.contains(['\u{85}', '\u{2028}', '\u{2029}'])
 }
 
 /// The problems of the outlined document's top-level steps, each step read from its own text
@@ -796,10 +809,15 @@ fn step_error(
     problem.position = problem
         .position
         .map(|(line, column)| (line + first_line - 1, column));
-    problem.field = problem.field.map(|field| match field.strip_prefix("[0]") {
+    let in_the_file = |text: String| match text.strip_prefix("[0]") {
         Some(rest) => format!("steps[{index}]{rest}"),
-        None => field,
-    });
+        None => text,
+    };
+    problem.field = problem.field.map(in_the_file);
+    // A path with a space in it (a JSONPath filter's key) stays in front of the message.
+    if problem.field.is_none() {
+        problem.message = in_the_file(problem.message);
+    }
     problem
 }
 
@@ -1186,7 +1204,7 @@ mod tests {
     /// steps; runs of steps cut past 32 KB keep the lines counted.
     #[test]
     fn a_step_read_from_its_own_text_has_the_problem_the_whole_file_gives() {
-        use super::{outlined_step_problems, yaml_error};
+        use super::{outlined_step_problems, parse, yaml_error};
         use crate::collection::locate::{deserialize_at, FieldPath};
         use crate::spec::collection::StepSpec;
         // A broken request, in place of the step's own, and a broken other field.
@@ -1196,6 +1214,7 @@ mod tests {
             "request: { url: \"http://x/\", headers: { A: ~ } }",
             "request: { url: \"http://x/\", query: { a: { b: 1 } } }",
             "request: { url: \"http://x/\", method: [GET] }",
+            "request: { url: \"http://x/\", cookies: { a: ~ } }",
         ];
         let others = [
             "expect: { statuz: 200 }",
@@ -1204,8 +1223,10 @@ mod tests {
             "capture: [1]",
             "timeout: abc",
             "retry: { attempts: -1 }",
-            "delay: 99999999999999999999999",
+            "delay: [1]",
             "id: [x]",
+            "expect: { jsonpath: { \"$.items[?(@.id == 1)].name\": { eq: [1, 2], bogus: 1 } } }",
+            "capture: { \"a b\": [1] }",
         ];
         let path = Path::new("t.yaml");
         let mut rng = fastrand::Rng::with_seed(21);
@@ -1223,8 +1244,20 @@ mod tests {
                 if rng.u8(..) < 40 {
                     yaml.push_str(&format!("\n{indent}# before s{i}\n"));
                 }
-                yaml.push_str(&format!("{indent}- name: s{i}\n"));
                 let last = i + 1 == count;
+                if i >= first_broken && !last && rng.u8(..) < 10 {
+                    // A step that is not a map.
+                    yaml.push_str(&format!("{indent}- just text s{i}\n"));
+                    continue;
+                }
+                yaml.push_str(&format!("{indent}- name: s{i}\n"));
+                if rng.u8(..) < 40 {
+                    // A block scalar, with a blank line and a line less indented than the
+                    // step's keys would be in it.
+                    yaml.push_str(&format!(
+                        "{indent}  vars:\n{indent}    note: |\n{indent}      one\n\n{indent}      two\n"
+                    ));
+                }
                 match rng.u8(..) {
                     0..60 if i >= first_broken => {
                         let broken = requests[rng.usize(0..requests.len())];
@@ -1239,8 +1272,10 @@ mod tests {
                     yaml.push_str(&format!("{indent}  {broken}\n"));
                 }
             }
-            if rng.bool() {
-                yaml.push_str("vars: { a: 1 }\n");
+            match rng.u8(..3) {
+                0 => yaml.push_str("vars: { a: 1 }\n"),
+                1 => yaml.push_str("finally:\n  - name: f\n    request: { url: \"http://x/\" }\n"),
+                _ => {}
             }
             // The first case spans two runs of steps.
             assert!(case > 0 || yaml.len() > 32 * 1024, "{}", yaml.len());
@@ -1257,6 +1292,26 @@ mod tests {
                 .collect();
             assert!(!each_alone.is_empty(), "{yaml}");
             assert_eq!(each_alone, from_the_whole_file, "{yaml}");
+            // With serde's first problem from the whole file: each named once.
+            let Err(found) = parse(path, &yaml) else {
+                panic!("read:\n{yaml}");
+            };
+            let mut named: Vec<_> = found.iter().map(|p| (&p.field, &p.message)).collect();
+            named.sort();
+            named.dedup();
+            assert_eq!(named.len(), found.len(), "{found:#?}");
+        }
+        // Where libyaml breaks lines the outline does not (U+2028 here, and U+0085, U+2029, a
+        // lone `\r`), serde's place and a step's own would not agree: the steps are read from
+        // the whole file, and the problem is named once.
+        for break_ in ["\u{2028}", "\u{85}", "\u{2029}", "\r"] {
+            let yaml = format!(
+                "name: t\ndescription: \"a{break_}b\"\nsteps:\n  - name: s0\n    request: {{ url: \"http://x/\" }}\n    expect: {{ status: {{ a: 1 }} }}\n"
+            );
+            let Err(found) = parse(path, &yaml) else {
+                panic!("read:\n{yaml}");
+            };
+            assert_eq!(found.len(), 1, "{found:#?}");
         }
     }
 }
