@@ -30,12 +30,7 @@ const SHOWN_LINE: usize = 1000;
 impl NotUtf8 {
     /// Where `error`, met reading `bytes`, is.
     pub fn at(bytes: &[u8], error: std::str::Utf8Error) -> Self {
-        Self::after(bytes, error.valid_up_to())
-    }
-
-    /// Where the byte after the first `valid` of `bytes` (which are UTF-8) is.
-    fn after(bytes: &[u8], valid: usize) -> Self {
-        let (good, rest) = bytes.split_at(valid);
+        let (good, rest) = bytes.split_at(error.valid_up_to());
         // `valid_up_to` says the prefix is UTF-8.
         let before = std::str::from_utf8(good).unwrap_or_default();
         let line_start = before.rfind('\n').map_or(0, |at| at + 1);
@@ -112,26 +107,10 @@ pub fn utf8_text(bytes: &[u8]) -> Result<&str, NotUtf8> {
 /// A user's file, read whole, as text: what [`utf8_text`] says of it, but owned, and with
 /// the byte order mark it has (the bytes are checked once and not copied).
 pub fn utf8_string(bytes: Vec<u8>) -> Result<String, NotUtf8> {
-    if let Some(utf16) = utf16(&bytes) {
-        return Err(utf16);
-    }
-    // The SIMD check first, as in `utf8_text` (a 3 MB collection: 2.35 M instructions by
-    // `String::from_utf8`, BENCHMARKS.md, issue 20, twenty-first session); a file that fails
-    // it is checked again below for where.
-    if simdutf8::basic::from_utf8(&bytes).is_ok() {
-        // SAFETY: simdutf8 has just found these very bytes to be UTF-8.
-        return Ok(unsafe { String::from_utf8_unchecked(bytes) });
-    }
-    String::from_utf8(bytes).map_err(|error| {
-        let mark = if error.as_bytes().starts_with(UTF8_MARK) {
-            UTF8_MARK.len()
-        } else {
-            0
-        };
-        // The mark is UTF-8: the error lies after it.
-        let valid = error.utf8_error().valid_up_to();
-        NotUtf8::after(&error.as_bytes()[mark..], valid - mark)
-    })
+    utf8_text(&bytes)?;
+    // SAFETY: `utf8_text` found the bytes after any byte order mark to be UTF-8, and the mark
+    // (U+FEFF) is a whole UTF-8 character: so are all of them.
+    Ok(unsafe { String::from_utf8_unchecked(bytes) })
 }
 
 /// UTF-16 `bytes`: a UTF-16 byte order mark (little or big endian), or ASCII written as

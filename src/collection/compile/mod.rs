@@ -229,7 +229,6 @@ fn breaks_only_at_newlines(source: &str) -> bool {
 /// does in the file): a run of steps at a time, and the steps of a run that does not read one
 /// by one. Time grows with the file, not with its square.
 fn outlined_step_problems(path: &Path, source: &str, outline: &Outline) -> Vec<Diagnostic> {
-    const RUN_BYTES: usize = 32 * 1024;
     let mut problems = Vec::new();
     // The line each step starts on, counted on from the step before.
     let (mut line, mut counted) = (1, 0);
@@ -314,6 +313,10 @@ struct Defaults {
     /// The collection names a document (loaded or not: one that did not load is reported once).
     openapi_named: bool,
 }
+
+/// About how much text of outlined steps yaml_serde reads at a time (a run of whole steps):
+/// its set-up is paid once a run, not once a step.
+const RUN_BYTES: usize = 32 * 1024;
 
 /// From how many top-level steps reading them and compiling them run side by side.
 const SIDE_BY_SIDE: usize = 256;
@@ -426,7 +429,6 @@ impl Compiler<'_> {
     /// time, dropping each run's parsed form once compiled; `None` when one does not parse
     /// (the whole document is then read at once, for its messages).
     fn outlined_steps(&mut self, outlined: Outlined, field: &FieldPath) -> Option<Vec<Step>> {
-        const RUN_BYTES: usize = 32 * 1024;
         let outline = match outlined {
             Outlined::Saphyr(outline) => outline,
             Outlined::Quick(quick) => return self.quick_steps(quick, field),
