@@ -385,12 +385,14 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let count = plans.count;
     let job_recorder = Arc::clone(&recorder);
     let job_coverage = Arc::clone(&coverage);
+    let (interrupter, interrupt) = runner::engine::Interrupter::new();
     let jobs = (0..runs).map(move |index| {
         let collection = Arc::clone(&collections[index / count]);
         Job {
             index,
             collection,
             options: Arc::new(RunOptions {
+                interrupt: interrupt.clone(),
                 snapshots: Arc::clone(&snapshots),
                 references_checked: plans.checked_at_load(),
                 locate_skipped: keep_steps,
@@ -416,6 +418,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let finish = Arc::clone(&output);
     let (done_collectors, done_reports) = (Arc::clone(&collectors), Arc::clone(&reports));
     let mut stopped_by = None;
+    let mut signals = Signals::new();
     let ran = workers::run(
         jobs,
         &plan,
@@ -429,8 +432,18 @@ pub(super) async fn run(args: RunArgs) -> u8 {
                 reports.finished(index, run);
             }
         },
+        // The first signal asks every run to stop and finish (its `finally` steps); a second
+        // stops them where they are.
         async {
-            stopped_by = Some(stop_signal().await);
+            let signal = signals.next().await;
+            stopped_by = Some(signal);
+            interrupter.interrupt(signal.name());
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n{}: stopping; the `finally` steps still run (send it again to stop at once)",
+                signal.name()
+            );
+            signals.next().await;
         },
     )
     .await;
@@ -444,7 +457,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             "warning: a worker thread could not start ({error}); the other threads ran its jobs"
         );
     }
-    let interrupted = ran.interrupted;
+    let interrupted = ran.interrupted || stopped_by.is_some();
     let mut setup_failures: Vec<(usize, PrepareError)> = ran
         .finished
         .into_iter()
@@ -596,30 +609,53 @@ impl Signal {
     }
 }
 
-/// Waits for Ctrl-C or SIGTERM; never returns if neither can be listened for.
-async fn stop_signal() -> Signal {
+/// Ctrl-C and SIGTERM, listened for from when it is made.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let terminate = async {
-            match signal(SignalKind::terminate()) {
-                Ok(mut stream) => {
-                    stream.recv().await;
-                }
-                Err(_) => std::future::pending::<()>().await,
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Signals {
+                interrupt: signal(SignalKind::interrupt()).ok(),
+                terminate: signal(SignalKind::terminate()).ok(),
             }
-        };
-        tokio::select! {
-            Ok(()) = tokio::signal::ctrl_c() => Signal::Interrupt,
-            () = terminate => Signal::Terminate,
         }
+        #[cfg(not(unix))]
+        Signals {}
     }
-    #[cfg(not(unix))]
-    {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
+
+    /// Waits for the next Ctrl-C or SIGTERM; never returns if neither can be listened for.
+    async fn next(&mut self) -> Signal {
+        #[cfg(unix)]
+        {
+            async fn recv(signal: Option<&mut tokio::signal::unix::Signal>) {
+                let received = match signal {
+                    Some(signal) => signal.recv().await.is_some(),
+                    None => false,
+                };
+                if !received {
+                    std::future::pending::<()>().await;
+                }
+            }
+            tokio::select! {
+                () = recv(self.interrupt.as_mut()) => Signal::Interrupt,
+                () = recv(self.terminate.as_mut()) => Signal::Terminate,
+            }
         }
-        Signal::Interrupt
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+            Signal::Interrupt
+        }
     }
 }
 

@@ -164,6 +164,7 @@ impl Observer for Collector {
             Event::CollectionFinished(done) => {
                 if let Some(report) = &mut self.report {
                     report.duration = done.duration;
+                    report.interrupted = done.interrupted.is_some();
                 }
                 self.finished = true;
             }

@@ -37,6 +37,7 @@ impl<'a> Run<'a> {
 
     /// Runs `finally`: every step, whatever happened before and whatever they do.
     pub(super) async fn finally(&mut self, observer: &mut dyn Observer) {
+        self.finishing = true;
         for step in &self.collection.finally {
             self.stopped = false;
             self.step(step, "", observer).await;
@@ -48,12 +49,10 @@ impl<'a> Run<'a> {
             "" => self.step_name(step),
             _ => format!("{prefix}{}", self.step_name(step)),
         };
+        self.hear_interrupt();
         if self.stopped {
-            return self.finish(
-                observer,
-                step,
-                step::skipped(step, name, "an earlier step failed"),
-            );
+            let reason = self.skip_reason;
+            return self.finish(observer, step, step::skipped(step, name, reason));
         }
         // A loop's `when` that reads its item filters the items; any other gates the step.
         let per_item = step
@@ -80,7 +79,18 @@ impl<'a> Run<'a> {
                 method,
             });
             observer.while_waiting();
-            tokio::time::sleep(delay).await;
+            let started = std::time::Instant::now();
+            let mut interrupt = self.interrupt.clone();
+            let listening = self.interrupted.is_none();
+            tokio::select! {
+                biased;
+                () = tokio::time::sleep(delay) => {}
+                signal = interrupt.stopped(), if listening => {
+                    let mut result = step::skipped(step, name, "");
+                    result.duration = started.elapsed();
+                    return self.interrupted_in_flight(observer, step, result, signal);
+                }
+            }
         }
         let Some(for_each) = &step.for_each else {
             return self.action(step, name, observer).await;
@@ -110,11 +120,12 @@ impl<'a> Run<'a> {
         };
         let count = items.len();
         for (index, item) in items.into_iter().enumerate() {
+            self.hear_interrupt();
             if self.stopped {
                 let result = step::skipped(
                     step,
                     format!("{name} [{}/{count}]", index + 1),
-                    "an earlier step failed",
+                    self.skip_reason,
                 );
                 self.finish(observer, step, result);
                 continue;
@@ -133,6 +144,40 @@ impl<'a> Run<'a> {
             }
             self.action(step, name, observer).await;
         }
+    }
+
+    /// Takes in an interrupt that came while no step was in flight.
+    fn hear_interrupt(&mut self) {
+        if self.interrupted.is_none() {
+            if let Some(signal) = self.interrupt.signal() {
+                self.stop_for(signal);
+            }
+        }
+    }
+
+    /// The run was interrupted by `signal`: the `steps` after this one are skipped (the
+    /// `finally` steps still run).
+    fn stop_for(&mut self, signal: &'static str) {
+        self.interrupted = Some(signal);
+        if !self.finishing {
+            self.stopped = true;
+            self.skip_reason = "the run was interrupted";
+        }
+    }
+
+    /// Reports the step in flight, cut short by `signal`, with what it got to (the URL it
+    /// was sending, its attempts) and where it is written; then stops the run.
+    fn interrupted_in_flight(
+        &mut self,
+        observer: &mut dyn Observer,
+        step: &Step,
+        mut result: StepResult,
+        signal: &'static str,
+    ) {
+        result.outcome = Outcome::Errored(super::StepError::interrupted(signal));
+        step::redact(&mut result, &self.redactor);
+        self.finish(observer, step, result);
+        self.stop_for(signal);
     }
 
     /// Why the step's `when` does not hold with the variables of the moment, if it does not.
@@ -169,12 +214,24 @@ impl<'a> Run<'a> {
                 // The step's time is its whole time: every attempt or page, and the waits
                 // between them, so that reports and timelines put the waiting on this step.
                 let started = std::time::Instant::now();
-                let (mut result, seen) = step::run(step, request_step, name, self, observer).await;
+                let mut result = step::skipped(step, name, "");
+                let mut interrupt = self.interrupt.clone();
+                let listening = self.interrupted.is_none();
+                let ran = tokio::select! {
+                    biased;
+                    seen = step::run(step, request_step, &mut result, self, observer) => Ok(seen),
+                    signal = interrupt.stopped(), if listening => Err(signal),
+                };
                 result.duration = started.elapsed();
-                if let (Some(id), Some(seen)) = (&step.id, seen) {
-                    self.remember(id, seen);
+                match ran {
+                    Ok(seen) => {
+                        if let (Some(id), Some(seen)) = (&step.id, seen) {
+                            self.remember(id, seen);
+                        }
+                        self.finish(observer, step, result);
+                    }
+                    Err(signal) => self.interrupted_in_flight(observer, step, result, signal),
                 }
-                self.finish(observer, step, result);
             }
             Action::Group(steps) => {
                 let prefix = format!("{name} › ");

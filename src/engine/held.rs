@@ -171,6 +171,7 @@ mod tests {
             path: "c.yaml".into(),
             environment: None,
             duration: std::time::Duration::ZERO,
+            interrupted: None,
         }));
         held.step_finished(result("b"));
         drop(held);

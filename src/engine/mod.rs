@@ -4,6 +4,7 @@
 mod events;
 mod flow;
 mod held;
+mod interrupt;
 mod prepare;
 mod queries;
 mod request;
@@ -18,6 +19,7 @@ pub mod workers;
 use std::time::{Duration, Instant};
 
 pub use events::{Collector, Event, NoObserver, Observer};
+pub use interrupt::{Interrupt, Interrupter};
 pub use prepare::{prepare, Override, PrepareError, Prepared, SandboxVars};
 pub use result::{
     Attempt, CollectionDone, CollectionReport, Exchange, Hop, Outcome, SentRequest, StepError,
@@ -65,6 +67,9 @@ pub struct RunOptions {
     /// Locate the steps that were skipped (where each is written, as reports list it); a
     /// step that did not pass otherwise is located always.
     pub locate_skipped: bool,
+    /// Asks the run to stop (the first Ctrl-C or SIGTERM): the step in flight ends as
+    /// interrupted, the rest are skipped, and the `finally` steps still run.
+    pub interrupt: Interrupt,
 }
 
 impl Default for RunOptions {
@@ -85,6 +90,7 @@ impl Default for RunOptions {
             secrets: Vec::new(),
             references_checked: false,
             locate_skipped: true,
+            interrupt: Interrupt::never(),
         }
     }
 }
@@ -179,6 +185,7 @@ async fn run_prepared(
         path: collection.path.clone(),
         environment,
         duration: started.elapsed(),
+        interrupted: run.interrupted,
     };
     observer.on_event(&Event::CollectionFinished(&done));
     done

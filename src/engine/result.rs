@@ -202,6 +202,8 @@ pub struct CollectionDone {
     pub environment: Option<String>,
     /// Wall time of the run.
     pub duration: Duration,
+    /// The signal that stopped it before its last step (its `finally` steps still ran).
+    pub interrupted: Option<&'static str>,
 }
 
 /// What happened in one collection run, steps included.

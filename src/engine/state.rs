@@ -26,8 +26,17 @@ pub(super) struct Run<'a> {
     pub(super) client: &'a HttpClient,
     pub(super) variables: Variables,
     pub(super) redactor: Redactor,
-    /// A step failed (without `--continue-on-failure`): the rest are skipped.
+    /// A step failed (without `--continue-on-failure`), or the run was interrupted: the rest
+    /// are skipped, for [`Run::skip_reason`].
     pub(super) stopped: bool,
+    /// Why steps are skipped once `stopped`.
+    pub(super) skip_reason: &'static str,
+    /// Asks the run to stop (the first Ctrl-C or SIGTERM).
+    pub(super) interrupt: super::Interrupt,
+    /// The signal that interrupted the run, once it did.
+    pub(super) interrupted: Option<&'static str>,
+    /// The `finally` steps are running: an interrupt cuts short the one in flight only.
+    pub(super) finishing: bool,
     /// The file of the steps running now, innermost `include` last.
     pub(super) files: Vec<Source<'a>>,
     /// How often each snapshot key was used so far (a loop runs a step more than once).
@@ -71,6 +80,10 @@ impl<'a> Run<'a> {
             variables,
             redactor,
             stopped: false,
+            skip_reason: "an earlier step failed",
+            interrupt: options.interrupt.clone(),
+            interrupted: None,
+            finishing: false,
             files: vec![Source {
                 path: &collection.path,
                 text: &collection.source,

@@ -55,15 +55,16 @@ pub(super) struct Seen {
 }
 
 /// Runs a request step (with its retries or pages): render, send, capture, check, and
-/// record what happened, redacted. Returns the result and, for `steps.<id>`, the response.
+/// record what happened in `result`, redacted. Returns, for `steps.<id>`, the response. A
+/// run that drops it before it ends (an interrupt) finds in `result` what it got to: the
+/// URL it was sending and the attempts it made, not yet redacted.
 pub(super) async fn run(
     step: &Step,
     request_step: &RequestStep,
-    name: String,
+    result: &mut StepResult,
     run: &mut Run<'_>,
     observer: &mut dyn Observer,
-) -> (StepResult, Option<Seen>) {
-    let mut result = skipped(step, name, "");
+) -> Option<Seen> {
     // What a helper derives from a secret (`base64` of `user:{{password}}`) is a secret too.
     let (rendered, derived) = crate::template::with_derivations(|| {
         render(&request_step.request, step.field.key("request"), run)
@@ -75,7 +76,8 @@ pub(super) async fn run(
             let note = run.unread_json_note(&error.message);
             error.message.push_str(&note);
             result.outcome = Outcome::Errored(error);
-            return (redact_result(result, &run.redactor), None);
+            redact(result, &run.redactor);
+            return None;
         }
     };
     if let Some(auth) = &request.auth {
@@ -85,11 +87,12 @@ pub(super) async fn run(
     }
     result.url = request.url.to_string();
     let exchange = match &request_step.paginate {
-        Some(paginate) => pages(request_step, paginate, request, run, observer, &mut result).await,
-        None => attempts(request_step, request, run, observer, &mut result).await,
+        Some(paginate) => pages(request_step, paginate, request, run, observer, result).await,
+        None => attempts(request_step, request, run, observer, result).await,
     };
     let Some((request, response, mut failures)) = exchange else {
-        return (redact_result(result, &run.redactor), None);
+        redact(result, &run.redactor);
+        return None;
     };
     result.status = Some(response.received.status);
     // The hops of the request at `result.url` (a paginated step's last response answered
@@ -204,7 +207,8 @@ pub(super) async fn run(
             .into_json()
             .map_err(|error| run.redactor.redact(&error.to_string()).into_owned()),
     });
-    (redact_result(result, &run.redactor), seen)
+    redact(result, &run.redactor);
+    seen
 }
 
 type Sent = (OutgoingRequest, Response, Vec<Failure>);
@@ -587,6 +591,12 @@ const MESSAGE_LIMIT: usize = 1000;
 /// Masks every secret in the texts of `result`, then cuts messages to [`MESSAGE_LIMIT`]: the
 /// last thing before it leaves the engine.
 pub(super) fn redact_result(mut result: StepResult, redactor: &Redactor) -> StepResult {
+    redact(&mut result, redactor);
+    result
+}
+
+/// [`redact_result`] in place.
+pub(super) fn redact(result: &mut StepResult, redactor: &Redactor) {
     let r = |text: &mut String| redactor.redact_in_place(text);
     let bounded = |text: &mut String| {
         redactor.redact_in_place(text);
@@ -617,11 +627,13 @@ pub(super) fn redact_result(mut result: StepResult, redactor: &Redactor) -> Step
         Outcome::Passed => {}
     }
     if let Some(exchange) = &mut result.exchange {
-        for (_, value) in exchange
+        // A header's name can hold a secret too (`X-Session-<token>`).
+        for (name, value) in exchange
             .request_headers
             .iter_mut()
             .chain(exchange.response_headers.iter_mut())
         {
+            r(name);
             r(value);
         }
         if let Some(body) = &mut exchange.request_body {
@@ -634,12 +646,12 @@ pub(super) fn redact_result(mut result: StepResult, redactor: &Redactor) -> Step
     }
     if let Some(sent) = &mut result.sent {
         r(&mut sent.url);
-        for (_, value) in &mut sent.headers {
+        for (name, value) in &mut sent.headers {
+            r(name);
             r(value);
         }
         redact_body(&mut sent.body, redactor);
     }
-    result
 }
 
 /// Masks secrets in a recorded body: text and multipart text; file paths are left alone.
@@ -662,5 +674,53 @@ fn redact_body(body: &mut crate::http::OutgoingBody, redactor: &Redactor) {
             }
         }
         OutgoingBody::None | OutgoingBody::File(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{redact, Exchange, Outcome, StepResult};
+    use crate::redact::Redactor;
+
+    #[test]
+    fn a_secret_in_a_header_name_is_masked_too() {
+        let mut redactor = Redactor::new();
+        redactor.add("zk9wqhdrnametok");
+        let mut result = StepResult {
+            index: 0,
+            name: "s".to_owned(),
+            id: None,
+            method: "GET".to_owned(),
+            url: String::new(),
+            status: Some(200),
+            redirects: Vec::new(),
+            duration: std::time::Duration::ZERO,
+            outcome: Outcome::Passed,
+            captures: Vec::new(),
+            exchange: None,
+            sent: None,
+            attempts: Vec::new(),
+            pages: None,
+            location: None,
+            snapshot: None,
+        };
+        let header = |name: &str| vec![(name.to_owned(), "1".to_owned())];
+        result.exchange = Some(Box::new(Exchange {
+            request_headers: header("x-sent-zk9wqhdrnametok"),
+            request_body: None,
+            response_version: "HTTP/1.1".to_owned(),
+            response_headers: header("x-session-zk9wqhdrnametok"),
+            response_body: String::new(),
+            redirects: Vec::new(),
+        }));
+        redact(&mut result, &redactor);
+        let exchange = result.exchange.expect("kept");
+        for (name, _) in exchange
+            .request_headers
+            .iter()
+            .chain(&exchange.response_headers)
+        {
+            assert!(!name.contains("zk9wqhdrnametok"), "{name}");
+        }
     }
 }

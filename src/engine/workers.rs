@@ -59,7 +59,8 @@ pub type Finished = (usize, Option<PrepareError>);
 pub struct Ran {
     /// Every job that ended (all of them unless interrupted), in no particular order.
     pub finished: Vec<Finished>,
-    /// Whether the run was interrupted (the jobs still running were stopped).
+    /// Whether `interrupt` fired and the jobs still running were dropped where they were
+    /// (their [`super::Interrupt`] asks them to stop and finish instead).
     pub interrupted: bool,
     /// Threads that could not start their runtime; their share of the jobs ran on the
     /// others (the first thread, the caller's, always runs).
@@ -81,9 +82,10 @@ struct Shared<O> {
 }
 
 /// Runs `jobs` (made one at a time, as a lane is free for the next) as `plan` says, thread `t` with `clients[t]`, starting the sandboxes their
-/// environments ask for with `sandboxes`; `done(index)` is called as each job ends. Stops the
-/// jobs still running when `interrupt` fires. The first thread is the caller's, whose runtime
-/// must be single-threaded.
+/// environments ask for with `sandboxes`; `done(index)` is called as each job ends. Drops the
+/// jobs still running when `interrupt` fires (a job asked to stop by its options'
+/// [`super::Interrupt`] finishes its `finally` steps first, and no job begins after it). The
+/// first thread is the caller's, whose runtime must be single-threaded.
 pub async fn run<O: Observer + 'static>(
     jobs: impl Iterator<Item = Job<O>> + Send + 'static,
     plan: &Plan,
@@ -180,6 +182,10 @@ fn lanes<O: Observer + 'static>(
         let client = client.clone();
         running.spawn(async move {
             while let Some(mut job) = next(&shared.queue) {
+                // Asked to stop: the jobs not begun are not begun.
+                if job.options.interrupt.signal().is_some() {
+                    break;
+                }
                 // A job that panics (a bug) does not take the lane's later jobs with it.
                 let ran = std::panic::AssertUnwindSafe(super::run_collection(
                     &job.collection,

@@ -534,6 +534,133 @@ fn a_step_interrupted_in_its_delay_is_reported_as_interrupted() {
     assert!(junit.contains("Clean up"), "{junit}");
 }
 
+/// Starts `runner run` with `args`, and sends it `signals` one after another, each once
+/// `hits(key)` reaches its count (bounded: 30 s each); its exit code, stdout and stderr.
+fn signalled_run(
+    args: &[String],
+    signals: &[(&str, &str, usize)],
+) -> (Option<i32>, String, String) {
+    use std::process::{Command, Stdio};
+    let child = Command::new(env!("CARGO_BIN_EXE_runner"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runner starts");
+    for (signal, key, count) in signals {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while crate::support::hits(key) < *count && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let _ = Command::new("kill")
+            .args([*signal, &child.id().to_string()])
+            .status();
+    }
+    let output = child.wait_with_output().expect("exits");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn an_interrupt_ends_the_step_in_flight_where_it_is_written_and_still_runs_finally() {
+    let fixture = Fixture::new();
+    let key = "interrupt-finally";
+    let path = fixture.file(
+        "cleanup.yaml",
+        "name: Cleanup\nsteps:\n  - name: Quick\n    request: { url: \"{{SERVER}}/text\" }\n  - name: Slow\n    request: { url: \"{{SERVER}}/sleep/10000/{{key}}?token={{token}}\", timeout: 60s }\n  - name: Never\n    request: { url: \"{{SERVER}}/text\" }\nfinally:\n  - name: Clean up\n    request: { url: \"{{SERVER}}/hit/{{key}}-cleanup\" }\n",
+    );
+    let mut args = vec!["run".to_owned(), path.display().to_string()];
+    args.extend(report_args(fixture.path()));
+    args.extend(["--var".to_owned(), format!("key={key}")]);
+    args.extend([
+        "--secret".to_owned(),
+        "token=Zq8-interrupt-secret".to_owned(),
+    ]);
+    // SIGTERM, as CI systems send when they cancel a job.
+    let (code, stdout, stderr) = signalled_run(&args, &[("-TERM", key, 1)]);
+    assert_eq!(code, Some(143), "{stdout}{stderr}");
+    assert!(stderr.contains("the `finally` steps still run"), "{stderr}");
+    // The cleanup was sent.
+    assert_eq!(
+        crate::support::hits(&format!("{key}-cleanup")),
+        1,
+        "{stdout}"
+    );
+    let report = validate_json_report(&read(fixture.path(), "report.json"));
+    assert_eq!(report["interrupted"], true, "{report}");
+    let collection = &report["collections"][0];
+    assert_eq!(collection["outcome"], "interrupted", "{report}");
+    let steps = collection["steps"].as_array().expect("steps");
+    let outcomes: Vec<_> = steps
+        .iter()
+        .map(|s| (s["name"].as_str(), s["outcome"].as_str()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (Some("Quick"), Some("passed")),
+            (Some("Slow"), Some("interrupted")),
+            (Some("Never"), Some("skipped")),
+            (Some("Clean up"), Some("passed")),
+        ],
+        "{report}"
+    );
+    // The step cut short says where it is written and what it was sending, masked.
+    let slow = &steps[1];
+    assert_eq!(slow["location"]["line"], 5, "{report}");
+    let url = slow["request"]["url"].as_str().unwrap_or_default();
+    assert!(
+        url.contains("/sleep/10000/") && url.ends_with("token=***"),
+        "{report}"
+    );
+    assert_eq!(
+        steps[2]["skip_reason"], "the run was interrupted",
+        "{report}"
+    );
+    assert!(stdout.contains("cleanup.yaml:6"), "{stdout}");
+    for file in ["report.json", "report.xml", "report.tap", "report.html"] {
+        let text = read(fixture.path(), file);
+        assert!(!text.contains("Zq8-interrupt-secret"), "{file}: {text}");
+    }
+    let tap = read(fixture.path(), "report.tap");
+    assert!(tap.contains("# SKIP the run was interrupted"), "{tap}");
+    assert!(tap.contains("Bail out! interrupted"), "{tap}");
+}
+
+#[test]
+fn a_second_interrupt_stops_the_finally_steps_at_once() {
+    let fixture = Fixture::new();
+    let key = "interrupt-twice";
+    let path = fixture.file(
+        "twice.yaml",
+        "name: Twice\nsteps:\n  - name: Slow\n    request: { url: \"{{SERVER}}/sleep/10000/{{key}}\", timeout: 60s }\nfinally:\n  - name: Slow clean up\n    request: { url: \"{{SERVER}}/sleep/10000/{{key}}-cleanup\", timeout: 60s }\n  - name: Last\n    request: { url: \"{{SERVER}}/text\" }\n",
+    );
+    let mut args = vec!["run".to_owned(), path.display().to_string()];
+    args.extend(report_args(fixture.path()));
+    args.extend(["--var".to_owned(), format!("key={key}")]);
+    let cleanup = format!("{key}-cleanup");
+    let started = std::time::Instant::now();
+    let (code, stdout, stderr) =
+        signalled_run(&args, &[("-INT", key, 1), ("-INT", cleanup.as_str(), 1)]);
+    assert_eq!(code, Some(130), "{stdout}{stderr}");
+    // Neither ten-second sleep was waited out.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{stdout}"
+    );
+    let report = validate_json_report(&read(fixture.path(), "report.json"));
+    let steps = &report["collections"][0]["steps"];
+    assert_eq!(steps[0]["outcome"], "interrupted", "{report}");
+    assert_eq!(steps[1]["name"], "Slow clean up", "{report}");
+    assert_eq!(steps[1]["outcome"], "interrupted", "{report}");
+    assert_eq!(steps.as_array().map(Vec::len), Some(2), "{report}");
+}
+
 #[test]
 fn a_progress_line_shows_on_a_terminal_for_long_runs_only() {
     let fixture = Fixture::new();
