@@ -118,7 +118,7 @@ impl Reports {
             }
         };
         if let Some(path) = &args.report_junit {
-            wanted.push((target(path), Box::new(junit::Junit::new(started_at))));
+            wanted.push((target(path), Box::new(junit::Junit)));
         }
         if let Some(path) = &args.report_json {
             wanted.push((target(path), Box::new(json::Json::new())));

@@ -133,6 +133,7 @@ impl Observer for Collector {
                     path: collection.path.clone(),
                     environment: environment.map(str::to_owned),
                     iteration: *iteration,
+                    started_at: std::time::SystemTime::now(),
                     // One result a top-level step is the usual count (groups and loops add
                     // more): room for it up front rather than doubling past it.
                     steps: match self.keeps_no_steps {

@@ -217,6 +217,8 @@ pub struct CollectionReport {
     pub environment: Option<String>,
     /// `(n, of)` for data-driven and repeated runs.
     pub iteration: Option<(usize, usize)>,
+    /// When it started.
+    pub started_at: std::time::SystemTime,
     /// Every step, in order, skipped ones included.
     pub steps: Vec<StepResult>,
     /// Wall time of the run.

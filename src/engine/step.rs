@@ -168,19 +168,24 @@ pub(super) async fn run(
     let options = run.options;
     if options.record_exchanges {
         // Masked before it is cut: a secret across the cut must not leave its start behind.
-        let keep = |text: &str| {
+        // `whole` is the size of the body `text` shows, in bytes.
+        let keep = |text: &str, whole: usize| {
             let masked = run.redactor.redact(text);
+            let as_sent = matches!(masked, std::borrow::Cow::Borrowed(_)) && text.len() == whole;
             match options.exchange_body_limit {
-                Some(limit) => crate::spec::text::cut_bytes(&masked, limit).into_owned(),
+                Some(limit) => {
+                    crate::spec::text::cut_shown(&masked, limit, (!as_sent).then_some(whole))
+                        .into_owned()
+                }
                 None => masked.into_owned(),
             }
         };
         result.exchange = Some(Box::new(Exchange {
             request_headers: super::request::header_pairs(&response.sent_headers),
-            request_body: request.body.describe().map(|b| keep(&b)),
+            request_body: request.body.describe().map(|b| keep(&b, b.len())),
             response_version: response.version.clone(),
             response_headers: super::request::header_pairs(&response.received.headers),
-            response_body: keep(&view.text()),
+            response_body: keep(&view.text(), response.received.body.len()),
             redirects: response
                 .received
                 .redirects

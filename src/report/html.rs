@@ -485,7 +485,9 @@ fn marked(location: Option<&Location>) -> String {
     })
 }
 
-/// A JSON body pretty printed; anything else (text, a body cut short) as it is.
+/// A JSON body pretty printed with every token as the server wrote it (a number past what a
+/// float holds, a key written twice, an escape); anything else (text, a body cut short) as it
+/// is.
 fn pretty(body: &str) -> std::borrow::Cow<'_, str> {
     // After a byte order mark, as the checks read a JSON body.
     let json = body.strip_prefix('\u{feff}').unwrap_or(body);
@@ -493,10 +495,89 @@ fn pretty(body: &str) -> std::borrow::Cow<'_, str> {
     if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
         return body.into();
     }
-    serde_json::from_str::<serde_json::Value>(json)
-        .ok()
-        .and_then(|value| serde_json::to_string_pretty(&value).ok())
-        .map_or(body.into(), Into::into)
+    match serde_json::from_str::<serde::de::IgnoredAny>(json) {
+        Ok(_) => reindent(json).into(),
+        Err(_) => body.into(),
+    }
+}
+
+/// `json` (valid JSON) laid out as `serde_json::to_string_pretty` lays it out, its strings,
+/// numbers and literals copied as they are.
+fn reindent(json: &str) -> String {
+    fn newline(out: &mut String, depth: usize) {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    }
+    let is_blank = |byte: u8| matches!(byte, b' ' | b'\t' | b'\n' | b'\r');
+    let bytes = json.as_bytes();
+    let mut out = String::with_capacity(json.len() + json.len() / 2);
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        match bytes[i] {
+            b'"' => {
+                // An escape's second byte is ASCII in valid JSON: skipping it keeps `i` on a
+                // character boundary.
+                i += 1;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                out.push_str(&json[start..i.min(bytes.len())]);
+            }
+            open @ (b'{' | b'[') => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                i += 1;
+                while i < bytes.len() && is_blank(bytes[i]) {
+                    i += 1;
+                }
+                out.push(char::from(open));
+                if bytes.get(i) == Some(&close) {
+                    out.push(char::from(close));
+                    i += 1;
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            close @ (b'}' | b']') => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(char::from(close));
+                i += 1;
+            }
+            b',' => {
+                out.push(',');
+                newline(&mut out, depth);
+                i += 1;
+            }
+            b':' => {
+                out.push_str(": ");
+                i += 1;
+            }
+            byte if is_blank(byte) => i += 1,
+            _ => {
+                // A number or a literal: ASCII up to the next structural byte or blank.
+                while i < bytes.len()
+                    && !matches!(bytes[i], b',' | b'}' | b']' | b':')
+                    && !is_blank(bytes[i])
+                {
+                    i += 1;
+                }
+                out.push_str(&json[start..i]);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -505,6 +586,57 @@ mod tests {
 
     use super::*;
     use crate::engine::StepError;
+
+    #[test]
+    fn a_json_body_is_laid_out_with_every_token_as_it_came() {
+        let body = r#"{"z": 1, "id": 123456789012345678901234567890, "f": 0.1000000000000000055511151231257827, "dup": 1, "dup": 2, "e": "\u00e9\/", "a": [], "o": {}}"#;
+        assert_eq!(
+            pretty(body),
+            "{\n  \"z\": 1,\n  \"id\": 123456789012345678901234567890,\n  \"f\": 0.1000000000000000055511151231257827,\n  \"dup\": 1,\n  \"dup\": 2,\n  \"e\": \"\\u00e9\\/\",\n  \"a\": [],\n  \"o\": {}\n}"
+        );
+        // Not JSON, or cut short: as it is.
+        for text in ["{\"a\": 1", "[1, 2,]", "plain", "{\"a\": 1} trailing"] {
+            assert_eq!(pretty(text), text);
+        }
+    }
+
+    #[test]
+    fn the_layout_is_serde_jsons_pretty_one() {
+        // Generated values: written compactly, laid out again, they read as serde_json lays
+        // them out.
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        fn value(next: &mut dyn FnMut(u64) -> u64, depth: u32) -> serde_json::Value {
+            use serde_json::{json, Value};
+            match next(if depth > 3 { 4 } else { 6 }) {
+                0 => Value::Null,
+                1 => json!(next(2) == 0),
+                2 => json!(next(1_000_000) as f64 / 7.0 - 5000.0),
+                3 => json!(["", "a b", "é\"\\\n", "{[,:]}", "\u{1f600}"][next(5) as usize]),
+                4 => Value::Array((0..next(4)).map(|_| value(next, depth + 1)).collect()),
+                _ => Value::Object(
+                    (0..next(4))
+                        .map(|k| (format!("k{k} {{:,"), value(next, depth + 1)))
+                        .collect(),
+                ),
+            }
+        }
+        for _ in 0..500 {
+            let v = value(&mut next, 0);
+            if !(v.is_array() || v.is_object()) {
+                continue;
+            }
+            let compact = serde_json::to_string(&v).expect("writes");
+            let expected = serde_json::to_string_pretty(&v).expect("writes");
+            assert_eq!(pretty(&compact), expected, "{compact}");
+            assert_eq!(pretty(&expected), expected, "{expected}");
+        }
+    }
 
     fn run(number: usize, failing: bool) -> CollectionReport {
         let step = |index: usize, outcome: Outcome| StepResult {
@@ -530,6 +662,7 @@ mod tests {
             path: "c.yaml".into(),
             environment: None,
             iteration: None,
+            started_at: std::time::UNIX_EPOCH,
             steps: vec![
                 step(0, Outcome::Passed),
                 step(

@@ -469,6 +469,7 @@ mod tests {
                     path: "c.yaml".into(),
                     environment: Some("sandbox".into()),
                     iteration: Some((n + 1, collections)),
+                    started_at: std::time::UNIX_EPOCH,
                     steps: vec![
                         step(0, Outcome::Passed),
                         step(1, Outcome::Skipped("a reason".into())),

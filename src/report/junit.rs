@@ -15,24 +15,13 @@ use super::stream::{Format, RunSummary};
 use super::RunRecord;
 use crate::engine::{CollectionReport, Outcome, StepErrorKind, StepResult, Totals};
 
-/// The JUnit report, written a collection run at a time (see [`super::stream`]).
-pub struct Junit {
-    /// When the run started, the timestamp of every suite.
-    started_at: String,
-}
-
-impl Junit {
-    /// A report of a run that started at `started_at` (RFC 3339).
-    pub fn new(started_at: &str) -> Junit {
-        Junit {
-            started_at: started_at.to_owned(),
-        }
-    }
-}
+/// The JUnit report, written a collection run at a time (see [`super::stream`]); each suite's
+/// timestamp is when its collection run started.
+pub struct Junit;
 
 impl Format for Junit {
     fn collection(&mut self, collection: &CollectionReport, out: &mut String) {
-        suite(out, collection, &self.started_at);
+        suite(out, collection);
     }
 
     fn head(&mut self, run: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -53,14 +42,17 @@ impl Format for Junit {
 
 /// The report as XML, all at once.
 pub fn render(run: &RunRecord) -> String {
-    super::stream::render(Box::new(Junit::new(&run.started_at)), run)
+    super::stream::render(Box::new(Junit), run)
 }
 
 fn count(totals: &Totals) -> usize {
     totals.passed + totals.failed + totals.errored + totals.skipped
 }
 
-fn suite(out: &mut String, collection: &CollectionReport, started_at: &str) {
+fn suite(out: &mut String, collection: &CollectionReport) {
+    let started_at = time::OffsetDateTime::from(collection.started_at)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
     let mut totals = Totals::default();
     collection.steps.iter().for_each(|s| totals.record(s));
     let file = collection.path.display().to_string();
@@ -73,7 +65,7 @@ fn suite(out: &mut String, collection: &CollectionReport, started_at: &str) {
         totals.errored,
         totals.skipped,
         seconds(collection.duration),
-        attribute(started_at),
+        attribute(&started_at),
         attribute(&file),
     );
     out.push_str("    <properties>\n");
@@ -231,6 +223,32 @@ mod tests {
         assert_eq!(
             attribute("step \u{202e}gnp.exe\u{9b}\u{fffe}\t"),
             "step \\u{202e}gnp.exe\\u{9b}\\u{fffe}&#9;"
+        );
+    }
+
+    #[test]
+    fn each_suite_is_stamped_with_when_its_collection_started() {
+        let at = |seconds: u64| CollectionReport {
+            name: "c".to_owned(),
+            path: "c.yaml".into(),
+            environment: None,
+            iteration: None,
+            started_at: std::time::UNIX_EPOCH + Duration::from_secs(seconds),
+            steps: Vec::new(),
+            duration: Duration::ZERO,
+            interrupted: false,
+        };
+        let mut first = String::new();
+        suite(&mut first, &at(1_800_000_000));
+        let mut second = String::new();
+        suite(&mut second, &at(1_800_000_218));
+        assert!(
+            first.contains("timestamp=\"2027-01-15T08:00:00Z\""),
+            "{first}"
+        );
+        assert!(
+            second.contains("timestamp=\"2027-01-15T08:03:38Z\""),
+            "{second}"
         );
     }
 

@@ -224,6 +224,7 @@ mod tests {
             path: "c.yaml".into(),
             environment: None,
             iteration: None,
+            started_at: std::time::UNIX_EPOCH,
             steps: Vec::new(),
             duration: Duration::ZERO,
             interrupted: false,

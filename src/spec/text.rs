@@ -135,6 +135,13 @@ pub fn shorten(text: &str, max: usize) -> Cow<'_, str> {
 
 /// `text`, cut to `limit` bytes (at a character boundary) with a note of how much was left out.
 pub fn cut_bytes(text: &str, limit: usize) -> Cow<'_, str> {
+    cut_shown(text, limit, None)
+}
+
+/// [`cut_bytes`] of `text` that shows something `whole` bytes long in another form (a body
+/// whose bytes that are not UTF-8 show as U+FFFD, or whose secrets show as `***`): the note
+/// then gives the size of the whole, which what is left out of `text` does not measure.
+pub fn cut_shown(text: &str, limit: usize, whole: Option<usize>) -> Cow<'_, str> {
     if text.len() <= limit {
         return Cow::Borrowed(text);
     }
@@ -142,11 +149,14 @@ pub fn cut_bytes(text: &str, limit: usize) -> Cow<'_, str> {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    Cow::Owned(format!(
-        "{}… ({} more bytes not kept)",
-        &text[..end],
-        text.len() - end
-    ))
+    Cow::Owned(match whole {
+        None => format!(
+            "{}… ({} more bytes not kept)",
+            &text[..end],
+            text.len() - end
+        ),
+        Some(whole) => format!("{}… (cut here; {whole} bytes in all)", &text[..end]),
+    })
 }
 
 /// True for characters a terminal acts on instead of showing: C0 and C1 controls, DEL, and the
@@ -342,6 +352,10 @@ mod tests {
     fn cuts_at_a_character_boundary() {
         assert_eq!(cut_bytes("aä", 2), "a… (2 more bytes not kept)");
         assert_eq!(cut_bytes("abc", 3), "abc");
+        assert_eq!(
+            cut_shown("a\u{fffd}b", 2, Some(3)),
+            "a… (cut here; 3 bytes in all)"
+        );
     }
 
     #[test]
