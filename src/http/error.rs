@@ -271,6 +271,33 @@ fn not_http(error: &reqwest::Error) -> Option<String> {
     None
 }
 
+/// The longest request target hyper sends (`http::Uri` holds at most `u16::MAX - 1` bytes).
+const LONGEST_TARGET: usize = u16::MAX as usize - 1;
+
+impl TransportError {
+    /// A request to `url` that reqwest could not build (`redirected`: a server sent runner
+    /// there). The URL comes last and whole: it may be 64 KiB, and a message is cut only once
+    /// its secrets are masked, so that no secret is cut in two.
+    pub(super) fn unbuildable(
+        url: &reqwest::Url,
+        redirected: bool,
+        error: &reqwest::Error,
+    ) -> Self {
+        let length = url.as_str().len();
+        let why = if length > LONGEST_TARGET {
+            format!("{length} bytes long, past the {LONGEST_TARGET} bytes a request's URL can hold")
+        } else {
+            format!("one an HTTP request cannot carry ({})", causes(error))
+        };
+        let reason = if redirected {
+            format!("the server redirected to a URL {why} (set `follow_redirects: false` to check the redirect itself): {url}")
+        } else {
+            format!("its URL is {why}: {url}")
+        };
+        TransportError::Unsendable { reason }
+    }
+}
+
 /// hyper's words for a head it refused, as what the server did wrong.
 fn parse_reason(hyper: &str) -> String {
     let sentence = match hyper {
@@ -281,7 +308,7 @@ fn parse_reason(hyper: &str) -> String {
             "its status line is not `HTTP/1.1 NNN reason`: the status code is not three digits, or the reason phrase holds a control character"
         }
         "message head is too large" => {
-            "its head is larger than runner reads (more than 100 headers, or more than 408 KiB of status line and headers)"
+            "its head is larger than runner reads (more than 100 headers, or more than 408 KiB of status line and headers), or its Content-Length is 18446744073709551614 or more, past what HTTP/1.1 can frame"
         }
         "invalid HTTP header parsed" => {
             "a header holds a byte HTTP does not allow (a control character such as ESC in a value, or a space or colon out of place in a name)"

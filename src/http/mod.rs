@@ -365,6 +365,10 @@ impl HttpClient {
                         resending = true;
                         continue;
                     }
+                    if error.is_builder() {
+                        let redirected = !redirects.is_empty();
+                        return Err(TransportError::unbuildable(&sent_url, redirected, &error));
+                    }
                     let error = classify(error);
                     return Err(network::name_proxy(error, &sent_url, self.proxy.as_deref()));
                 }

@@ -227,6 +227,53 @@ fn a_status_line_that_is_not_http_says_so() {
 }
 
 #[test]
+fn a_url_too_long_to_send_says_how_long_and_which() {
+    // A redirect whose Location grows past what a request's URL can hold.
+    let response = format!(
+        "HTTP/1.1 302 Found\r\nlocation: /ok?{}\r\ncontent-length: 0\r\n\r\n",
+        "a".repeat(65_530)
+    );
+    let address = fault_server(Fault::BadResponse(Box::leak(
+        response.into_bytes().into_boxed_slice(),
+    )));
+    let output = runtime_error(
+        &format!("http://{address}/"),
+        &[],
+        &["the request cannot be sent: the server redirected to a URL 65556 bytes long, past the 65534 bytes a request's URL can hold (set `follow_redirects: false` to check the redirect itself): http://"],
+    );
+    assert!(
+        !output.stdout.contains("builder error"),
+        "{}",
+        output.stdout
+    );
+    // The step's own URL.
+    let address = crate::support::closed_port();
+    runtime_error(
+        &format!("http://127.0.0.1:{address}/?{}", "b".repeat(70_000)),
+        &[],
+        &[
+            "the request cannot be sent: its URL is 700",
+            " bytes long, past the 65534 bytes a request's URL can hold: http://",
+        ],
+    );
+}
+
+#[test]
+fn a_content_length_past_what_http_frames_is_named() {
+    for length in ["18446744073709551614", "18446744073709551615"] {
+        let response = format!("HTTP/1.1 200 OK\r\ncontent-length: {length}\r\n\r\n{{}}");
+        let address = fault_server(Fault::BadResponse(Box::leak(
+            response.into_bytes().into_boxed_slice(),
+        )));
+        runtime_error(
+            &format!("http://{address}/"),
+            &[],
+            &["or its Content-Length is 18446744073709551614 or more, past what HTTP/1.1 can frame"],
+        );
+    }
+}
+
+#[test]
 fn tls_to_a_plain_http_port_is_a_tls_error() {
     let address = crate::support::server();
     runtime_error(
