@@ -733,7 +733,50 @@ fn forms(secret: &str) -> Vec<String> {
     if let Ok(url::Host::Domain(domain)) = url::Host::parse(secret) {
         forms.push(domain);
     }
+    forms.extend(debug_form(secret));
+    forms.extend(json_pointer_form(secret));
+    forms.extend(jsonpath_name_forms(secret));
     forms
+}
+
+/// `secret` as Rust's `Debug` writes it inside quotes (`\u{a0}`, `\u{200b}`, `\"`, `\n`):
+/// what a message that quotes a value with `{:?}` shows.
+fn debug_form(secret: &str) -> Option<String> {
+    let quoted = format!("{secret:?}");
+    let inner = quoted.get(1..quoted.len() - 1)?;
+    (inner != secret).then(|| inner.to_owned())
+}
+
+/// `secret` as one token of a JSON Pointer (`~` as `~0`, `/` as `~1`): a member name in the
+/// place a schema failure or an OpenAPI violation names.
+fn json_pointer_form(secret: &str) -> Option<String> {
+    let token = secret.replace('~', "~0").replace('/', "~1");
+    (token != secret).then_some(token)
+}
+
+/// `secret` as a member name in a JSONPath written with quotes, `$['…']`: as RFC 9535's
+/// normalized paths escape it (`\\`, `\'`, control characters as JSON escapes them), and
+/// with only `\\` and `\'` escaped (a snapshot's changes).
+fn jsonpath_name_forms(secret: &str) -> Vec<String> {
+    let quotes_only = secret.replace('\\', "\\\\").replace('\'', "\\'");
+    let mut normalized = String::with_capacity(quotes_only.len());
+    for c in secret.chars() {
+        match c {
+            '\\' => normalized.push_str("\\\\"),
+            '\'' => normalized.push_str("\\'"),
+            '\u{8}' => normalized.push_str("\\b"),
+            '\u{c}' => normalized.push_str("\\f"),
+            '\n' => normalized.push_str("\\n"),
+            '\r' => normalized.push_str("\\r"),
+            '\t' => normalized.push_str("\\t"),
+            c if u32::from(c) < 0x20 => normalized.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => normalized.push(c),
+        }
+    }
+    [quotes_only, normalized]
+        .into_iter()
+        .filter(|form| form != secret)
+        .collect()
 }
 
 /// A secret beyond ASCII that a server sent back in Latin-1 (in a header, or a `Location`):
@@ -1481,6 +1524,92 @@ mod tests {
         assert!(
             masked.contains(MASK) && !masked.contains("UuZ5"),
             "{masked}"
+        );
+    }
+
+    /// A random text of a length in `lengths`, of characters from `pool`.
+    fn pick_secret(
+        rng: &mut fastrand::Rng,
+        pool: &[char],
+        lengths: std::ops::Range<usize>,
+    ) -> String {
+        let len = rng.usize(lengths);
+        (0..len).map(|_| pool[rng.usize(..pool.len())]).collect()
+    }
+
+    /// Characters a secret may hold: ASCII, and the ones Rust's `Debug` escapes.
+    const SECRET_CHARS: &[char] = &[
+        'Z', 'k', '9', 'W', 'q', '-', '+', '/', '~', '\'', '"', '\\', ' ', 'ä', '日', '\u{a0}',
+        '\u{ad}', '\u{200b}', '\u{feff}', '\u{202e}', '\u{2066}', '\u{7f}', '\u{1}', '\u{1b}',
+        '\u{301}', '\t', '\n',
+    ];
+
+    #[test]
+    fn a_secret_is_masked_as_rust_debug_writes_it() {
+        let mut rng = fastrand::Rng::with_seed(0xDEB9);
+        for case in 0..300 {
+            let secret = format!("Zk9Wq{}", pick_secret(&mut rng, SECRET_CHARS, 1..16));
+            let redactor = redactor(&[&secret]);
+            let text = format!("{:?}", format!("starts with {secret} and more"));
+            let shown = redactor.redact(&text);
+            assert!(
+                !shown.contains("Zk9Wq"),
+                "case {case}: {secret:?} in {text}: {shown}"
+            );
+        }
+        let redactor = redactor(&["Zk9Wq\u{a0}correct-horse"]);
+        assert_eq!(
+            redactor.redact(r#"expected starts with "Zk9Wq\u{a0}correct-horse""#),
+            r#"expected starts with "***""#
+        );
+    }
+
+    #[test]
+    fn a_member_name_is_masked_in_a_json_pointer_and_a_jsonpath() {
+        let mut rng = fastrand::Rng::with_seed(0x7011);
+        let schema = serde_json::json!({ "additionalProperties": { "type": "string" } });
+        let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+        for case in 0..300 {
+            let secret = format!("Zk9Wq{}", pick_secret(&mut rng, SECRET_CHARS, 1..16));
+            let redactor = redactor(&[&secret]);
+            // Where a schema failure says it is, as the validator writes it.
+            let body = serde_json::json!({ format!("x/{secret}~y"): 1 });
+            let pointers: Vec<String> = validator
+                .iter_errors(&body)
+                .map(|error| error.instance_path.to_string())
+                .collect();
+            assert_eq!(pointers.len(), 1, "case {case}: {secret:?}");
+            assert!(pointers[0].contains("Zk9Wq"), "case {case}: {pointers:?}");
+            // As RFC 9535 writes a normalized path, and as `\\` and `'` alone escaped.
+            let mut normalized = String::new();
+            for c in secret.chars() {
+                match c {
+                    '\\' | '\'' => normalized.extend(['\\', c]),
+                    '\n' => normalized.push_str("\\n"),
+                    '\t' => normalized.push_str("\\t"),
+                    c if u32::from(c) < 0x20 => {
+                        normalized.push_str(&format!("\\u{:04x}", u32::from(c)))
+                    }
+                    c => normalized.push(c),
+                }
+            }
+            let escaped = secret.replace('\\', "\\\\").replace('\'', "\\'");
+            for text in [
+                pointers[0].clone(),
+                format!("$['{normalized}'].b"),
+                format!("$['{escaped}'].b"),
+            ] {
+                let shown = redactor.redact(&text);
+                assert!(
+                    !shown.contains("Zk9Wq"),
+                    "case {case}: {secret:?} in {text}: {shown}"
+                );
+            }
+        }
+        let redactor = redactor(&["Zk9Wq/Abc+Def/GhiJkl"]);
+        assert_eq!(
+            redactor.redact("the body to match the schema at `/Zk9Wq~1Abc+Def~1GhiJkl`"),
+            "the body to match the schema at `/***`"
         );
     }
 
