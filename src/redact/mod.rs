@@ -88,6 +88,9 @@ impl Redactor {
             }
         }
         self.matcher = OnceLock::new();
+        for changed in changed_secrets(secret) {
+            self.add(&changed);
+        }
     }
 
     /// Adds a secret JSON value: its text, and every string and number inside it (a secret
@@ -736,6 +739,57 @@ fn forms(secret: &str) -> Vec<String> {
     forms.extend(debug_form(secret));
     forms.extend(json_pointer_form(secret));
     forms.extend(jsonpath_name_forms(secret));
+    forms
+}
+
+/// The secrets a secret turns into on its way out, each masked as a secret of its own (with
+/// all its forms): without the white space or control characters at either end (the URL
+/// parser drops them, a header's value is read without them, a message quotes a value
+/// trimmed), and, for an http(s) URL, the URL as the parser normalises it.
+fn changed_secrets(secret: &str) -> Vec<String> {
+    let mut changed = trimmed_forms(secret);
+    changed.extend(normalised_url_forms(secret));
+    changed.retain(|form| !form.is_empty() && form != secret);
+    changed.dedup();
+    changed
+}
+
+/// True for what is trimmed off the ends of a value: white space (Unicode's, which HTTP's
+/// spaces and tabs are part of) and control characters (the URL parser's C0 controls).
+fn is_trimmed(c: char) -> bool {
+    c.is_whitespace() || c.is_control()
+}
+
+/// `secret` trimmed at both ends, at its start only and at its end only (a value at the end
+/// of a URL loses only its trailing spaces).
+fn trimmed_forms(secret: &str) -> Vec<String> {
+    [
+        secret.trim_matches(is_trimmed),
+        secret.trim_start_matches(is_trimmed),
+        secret.trim_end_matches(is_trimmed),
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect()
+}
+
+/// An http(s) URL as the URL parser normalises it (scheme and host in lower case, the default
+/// port left out, leading zeros of a port dropped, an IPv4 address in any notation written
+/// in dotted decimal, `.` and `..` segments resolved), and its path and query as the request
+/// line carries them (a server's "Cannot POST /…" page echoes it), when they are a piece of
+/// [`MIN_SECRET_PIECE_CHARS`] or more.
+fn normalised_url_forms(secret: &str) -> Vec<String> {
+    let Ok(url) = url::Url::parse(secret) else {
+        return Vec::new();
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return Vec::new();
+    }
+    let mut forms = vec![url.as_str().to_owned()];
+    let target = &url[url::Position::BeforePath..url::Position::AfterQuery];
+    if target.chars().count() >= MIN_SECRET_PIECE_CHARS {
+        forms.push(target.to_owned());
+    }
     forms
 }
 
@@ -1544,6 +1598,47 @@ mod tests {
         '\u{301}', '\t', '\n',
     ];
 
+    /// What trimming leaves out: spaces, tabs, line breaks, Unicode's spaces, controls.
+    const TRIMMED: &[char] = &[
+        ' ', '\t', '\n', '\r', '\u{a0}', '\u{3000}', '\u{1}', '\u{7f}',
+    ];
+
+    #[test]
+    fn a_secret_is_masked_without_the_white_space_at_its_ends() {
+        let mut rng = fastrand::Rng::with_seed(0x7219);
+        for case in 0..300 {
+            let core = format!("Zk9{}", pick_secret(&mut rng, &SECRET_CHARS[..12], 1..20));
+            let core = core.trim_matches(is_trimmed);
+            let before = pick_secret(&mut rng, TRIMMED, 0..3);
+            let after = pick_secret(&mut rng, TRIMMED, 1..3);
+            let secret = format!("{before}{core}{after}");
+            let redactor = redactor(&[&secret]);
+            // As a message quotes it, a header holds it, and the URL parser writes it.
+            let quoted = format!("`{}` is not a status", secret.trim());
+            let url = url::Url::parse(&format!("http://h/p?api_key={secret}"))
+                .map(String::from)
+                .unwrap_or_default();
+            for text in [quoted, format!("x-echo: {core}"), url] {
+                let shown = redactor.redact(&text);
+                assert!(
+                    !shown.contains(core),
+                    "case {case}: {secret:?} in {text:?}: {shown}"
+                );
+            }
+        }
+        // Trimmed to fewer than 4 characters: a short secret, masked as a whole token.
+        let redactor = redactor(&[" ab7\n"]);
+        assert_eq!(
+            redactor.redact("`ab7` is not a status"),
+            "`***` is not a status"
+        );
+        assert_eq!(redactor.redact("tab7s"), "tab7s");
+        // Nothing is left of a secret of white space alone.
+        assert!(super::tests::redactor(&[" \t "])
+            .redact("a b")
+            .contains("a b"));
+    }
+
     #[test]
     fn a_secret_is_masked_as_rust_debug_writes_it() {
         let mut rng = fastrand::Rng::with_seed(0xDEB9);
@@ -1610,6 +1705,43 @@ mod tests {
         assert_eq!(
             redactor.redact("the body to match the schema at `/Zk9Wq~1Abc+Def~1GhiJkl`"),
             "the body to match the schema at `/***`"
+        );
+    }
+
+    #[test]
+    fn a_secret_url_is_masked_as_the_url_parser_normalises_it() {
+        let token = "Zk9WqHookToken";
+        for secret in [
+            format!("http://127.0.0.1:80/services/T0/B0/{token}"),
+            format!("HTTP://LOCALHOST:8080/services/T0/B0/{token}"),
+            format!("http://127.0.0.1:0080/services/T0/B0/{token}?x=1"),
+            format!("http://0x7f.1:8080/services/T0/B0/{token}"),
+            format!("http://2130706433/services/T0/B0/{token}"),
+            format!("https://Hooks.Example.COM:443/a/../services/./T0/B0/{token}"),
+            format!("http://h/services/T0/B0/{token}#frag"),
+            format!("http://h/services/T0 B0/{token}"),
+        ] {
+            let redactor = redactor(&[&secret]);
+            let url = url::Url::parse(&secret).expect("a URL");
+            let target = &url[url::Position::BeforePath..url::Position::AfterQuery];
+            for text in [
+                format!("POST {url} failed"),
+                format!("Cannot POST {target}"),
+                format!("{{\"url\":{}}}", serde_json::Value::from(url.as_str())),
+            ] {
+                let shown = redactor.redact(&text);
+                assert!(!shown.contains(token), "{secret}: {text} -> {shown}");
+            }
+        }
+        // A short path is not a piece of the secret: `/` stays readable.
+        let redactor = redactor(&["HTTP://Secret-Host.Example/"]);
+        assert_eq!(redactor.redact("GET /x/"), "GET /x/");
+        assert_eq!(redactor.redact("http://secret-host.example/"), "***");
+        // Only http(s) URLs: a password that reads as `scheme:path` learns nothing more.
+        let redactor = super::tests::redactor(&["Passw0rd:Hunter2-Long"]);
+        assert_eq!(
+            redactor.redact("passw0rd Hunter2-Long"),
+            "passw0rd Hunter2-Long"
         );
     }
 
