@@ -9,7 +9,12 @@
 //! three byte offsets: a JWT payload, `Basic user:pass`); HTML/XML-escaped; as a host name
 //! (lower case, punycode); in Latin-1, as runner reads those bytes in a header (U+FFFD) and
 //! follows them (`%E4`); and as "mojibake", its UTF-8 bytes read as Latin-1 or Windows-1252 and
-//! written back as UTF-8. Where two secrets overlap in a text, both are masked whole.
+//! written back as UTF-8; as runner's own messages write it: Rust's `Debug` escapes (`\u{a0}`),
+//! a JSON Pointer token (`~1`), a quoted JSONPath name (`\'`). A secret trimmed of the white
+//! space at its ends, and an http(s) URL as the URL parser normalises it (with its path and
+//! query as the request line carries them), are secrets of their own. A secret number that
+//! JSON holds as floating point is masked by value, however a text writes it. Where two
+//! secrets overlap in a text, both are masked whole.
 //!
 //! Secrets shorter than [`MIN_SECRET_CHARS`] are masked only where they stand as a whole token
 //! (not inside a longer word), so that a one-letter secret does not mask every `p` in
@@ -45,6 +50,11 @@ pub struct Redactor {
     needles: Vec<Needle>,
     /// The texts of `needles`, to keep each once.
     needle_texts: HashSet<String>,
+    /// Secret numbers that JSON holds as floating point, by magnitude: their text in a body
+    /// (`89882806660000012345`, `0.12345678901234567890`) is not the text runner writes for
+    /// them (`8.988280666000001e19`), so every number written in a text is read and
+    /// compared.
+    numbers: Vec<f64>,
     /// The automaton over `needles`, built at the first use after a change.
     matcher: OnceLock<Option<Arc<AhoCorasick>>>,
 }
@@ -99,7 +109,7 @@ impl Redactor {
         match value {
             Value::Null | Value::Bool(_) => {}
             Value::String(text) => self.add(text),
-            Value::Number(number) => self.add(&number.to_string()),
+            Value::Number(number) => self.add_number(number),
             Value::Array(items) => {
                 self.add(&value.to_string());
                 items.iter().for_each(|item| self.add_value(item));
@@ -108,6 +118,19 @@ impl Redactor {
                 self.add(&value.to_string());
                 map.values().for_each(|item| self.add_value(item));
             }
+        }
+    }
+
+    /// Adds a secret number: its text, and, when JSON holds it as floating point, its value,
+    /// so that it is masked however a text writes it (see [`number_ranges`]).
+    fn add_number(&mut self, number: &serde_json::Number) {
+        let text = number.to_string();
+        self.add(&text);
+        let Some(value) = number.as_f64().filter(|_| number.is_f64()) else {
+            return;
+        };
+        if text.chars().count() >= MIN_SECRET_CHARS && !self.numbers.contains(&value.abs()) {
+            self.numbers.push(value.abs());
         }
     }
 
@@ -137,14 +160,16 @@ impl Redactor {
 
     /// True when `text` holds a secret, in any of its forms.
     pub fn contains_secret(&self, text: &str) -> bool {
-        self.matcher()
+        let found = self
+            .matcher()
             .filter(|_| !text.is_empty())
             .is_some_and(|automaton| {
                 automaton.find_overlapping_iter(text).any(|m| {
                     !self.needles[m.pattern().as_usize()].whole_token
                         || is_whole_token(text, m.start(), m.end())
                 })
-            })
+            });
+        found || number_ranges(text, &self.numbers).next().is_some()
     }
 
     /// `text` with every secret replaced by [`MASK`].
@@ -286,6 +311,7 @@ impl Redactor {
                 .collect(),
             None => Vec::new(),
         };
+        ranges.extend(number_ranges(text, &self.numbers));
         ranges.sort_unstable();
         let mut joined: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
         for (start, end) in ranges {
@@ -698,6 +724,73 @@ fn json_unescape(text: &str) -> String {
         }
     }
     out
+}
+
+/// The byte ranges of the numbers written in `text` whose magnitude is one of `numbers`, in
+/// any notation (`89882806660000012345`, `8.98828066600000e19`, `8.988280666000001E+19`):
+/// each run of digits that no letter, digit, `_` or `.` comes right before and no letter,
+/// digit or `_` right after, with its fraction and exponent, read as a 64-bit floating-point number, as the JSON parser reads it. A sign is
+/// left shown.
+fn number_ranges<'t>(
+    text: &'t str,
+    numbers: &'t [f64],
+) -> impl Iterator<Item = (usize, usize)> + 't {
+    let bytes = text.as_bytes();
+    let mut at = if numbers.is_empty() { bytes.len() } else { 0 };
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            if !bytes[at].is_ascii_digit() {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            let end = number_end(bytes, start);
+            at = end;
+            let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+            let glued_before = start > 0 && (word(&bytes[start - 1]) || bytes[start - 1] == b'.');
+            if glued_before || bytes.get(end).is_some_and(word) {
+                continue;
+            }
+            if reads_as_one_of(&text[start..end], numbers) {
+                return Some((start, end));
+            }
+        }
+        None
+    })
+}
+
+/// True when `literal` (a number's digits, fraction and exponent) is one of `numbers`, read as
+/// the JSON parser reads a body (its quick reading may differ from the nearest floating-point
+/// number in the last bit) or exactly (another parser's reading).
+fn reads_as_one_of(literal: &str, numbers: &[f64]) -> bool {
+    let as_json = serde_json::from_str::<f64>(literal).ok();
+    let exact = literal.parse::<f64>().ok();
+    [as_json, exact]
+        .into_iter()
+        .flatten()
+        .any(|value| numbers.contains(&value))
+}
+
+/// Where the number that starts at `start` (a digit) ends: its digits, a fraction, an
+/// exponent.
+fn number_end(bytes: &[u8], start: usize) -> usize {
+    let digits = |from: usize| {
+        from + bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let mut end = digits(start);
+    if bytes.get(end) == Some(&b'.') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit) {
+        end = digits(end + 1);
+    }
+    if matches!(bytes.get(end), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(bytes.get(end + 1), Some(b'+' | b'-')));
+        if bytes.get(end + 1 + sign).is_some_and(u8::is_ascii_digit) {
+            end = digits(end + 1 + sign);
+        }
+    }
+    end
 }
 
 /// True when no letter, digit or `_` touches `text[start..end]` on either side.
@@ -1743,6 +1836,50 @@ mod tests {
             redactor.redact("passw0rd Hunter2-Long"),
             "passw0rd Hunter2-Long"
         );
+    }
+
+    #[test]
+    fn a_secret_number_is_masked_however_a_text_writes_it() {
+        let mut rng = fastrand::Rng::with_seed(0x0089);
+        for case in 0..300 {
+            let digits: String = (0..rng.usize(18..30))
+                .map(|i| char::from(b'0' + if i == 0 { rng.u8(1..10) } else { rng.u8(..10) }))
+                .collect();
+            let written = match case % 3 {
+                0 => digits.clone(),
+                1 => format!("0.{digits}"),
+                _ => format!("{}.{}e{}", &digits[..1], &digits[1..], rng.u8(..40)),
+            };
+            let body = format!("{{\"account\": {written}, \"n\": 7}}");
+            let value: Value = serde_json::from_str(&body).expect("JSON");
+            let mut redactor = Redactor::new();
+            redactor.add_value(&value["account"]);
+            let shown = redactor.redact(&body);
+            assert_eq!(shown, "{\"account\": ***, \"n\": 7}", "case {case}: {body}");
+            // Sent on in another notation, and echoed in a URL or a sentence.
+            let sent = value["account"].to_string();
+            let echo = format!("u=/a?n={sent}&m=-{written}. And {written}, 7");
+            let shown = redactor.redact(&echo);
+            assert_eq!(
+                shown, "u=/a?n=***&m=-***. And ***, 7",
+                "case {case}: {echo}"
+            );
+        }
+        // Not a number of its own (inside a word, a version), or another number.
+        let mut redactor = Redactor::new();
+        redactor.add_value(&serde_json::json!(0.12345678901234568));
+        assert_eq!(redactor.redact("0.12345678901234567890"), "***");
+        for other in [
+            "v0.12345678901234567890",
+            "1.0.12345678901234567890",
+            "0.1234567890123456",
+        ] {
+            assert_eq!(redactor.redact(other), other);
+        }
+        // An integer JSON holds exactly is masked as its digits.
+        let mut redactor = Redactor::new();
+        redactor.add_value(&serde_json::json!(18446744073709551615u64));
+        assert_eq!(redactor.redact("id 18446744073709551615"), "id ***");
     }
 
     #[test]
