@@ -790,7 +790,8 @@ steps:
     ] {
         let (output, channels) =
             run_everywhere(&fixture, yaml, &["--secret", &format!("key={secret}")], &[]);
-        assert!(matches!(output.code, 1 | 2 | 3), "{output:?}");
+        // 1: the expectations fail; 3: a line break cannot be sent in a header.
+        assert!(matches!(output.code, 1 | 3), "{output:?}");
         assert!(output.stdout.contains("***"), "{}", output.stdout);
         assert_no_leak(secret, &output, &channels);
         assert_no_leak(secret.trim(), &output, &channels);
