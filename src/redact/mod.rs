@@ -727,10 +727,10 @@ fn json_unescape(text: &str) -> String {
 }
 
 /// The byte ranges of the numbers written in `text` whose magnitude is one of `numbers`, in
-/// any notation (`89882806660000012345`, `8.98828066600000e19`, `8.988280666000001E+19`):
+/// any notation (`89882806660000012345`, `8.9882806660000012345e19`, `8.988280666000001E+19`):
 /// each run of digits that no letter, digit, `_` or `.` comes right before and no letter,
-/// digit or `_` right after, with its fraction and exponent, read as a 64-bit floating-point number, as the JSON parser reads it. A sign is
-/// left shown.
+/// digit or `_` right after, with its fraction and exponent, read as a 64-bit floating-point
+/// number ([`reads_as_one_of`]). A sign is left shown.
 fn number_ranges<'t>(
     text: &'t str,
     numbers: &'t [f64],
