@@ -493,14 +493,8 @@ fn describe(operator: &Operator, operands: Operands<'_>) -> String {
         Operator::Type(t) => format!("type {}", t.as_str()),
         Operator::Contains(t) => format!("contains {}", shown(t)),
         Operator::NotContains(t) => format!("does not contain {}", shown(t)),
-        Operator::StartsWith(t) => format!(
-            "starts with {:?}",
-            render_text(t, operands).unwrap_or_default()
-        ),
-        Operator::EndsWith(t) => format!(
-            "ends with {:?}",
-            render_text(t, operands).unwrap_or_default()
-        ),
+        Operator::StartsWith(t) => format!("starts with {}", shown_text(t, operands)),
+        Operator::EndsWith(t) => format!("ends with {}", shown_text(t, operands)),
         Operator::Matches(regex) => format!("matches /{}/", regex.as_str()),
         Operator::OneOf(items) => format!(
             "one of [{}]",
@@ -525,6 +519,13 @@ fn describe(operator: &Operator, operands: Operands<'_>) -> String {
         Operator::Empty(true) => "to be empty".into(),
         Operator::Empty(false) => "not to be empty".into(),
     }
+}
+
+/// A text operand for a message, quoted as JSON like every other value (never with Rust's
+/// `{:?}`, whose escapes, `\u{a0}`, would hide a secret from the redactor), masked and cut.
+fn shown_text(template: &Template, operands: Operands<'_>) -> String {
+    let text = render_text(template, operands).unwrap_or_default();
+    show(Some(&Value::String(text)), operands.redactor)
 }
 
 /// Characters of a value a message shows.
@@ -562,6 +563,39 @@ mod tests {
 
     fn check(yaml: &str, actual: Value) -> Result<(), Mismatch> {
         check_with(Subject::Json, yaml, Some(actual))
+    }
+
+    #[test]
+    fn a_text_operand_is_quoted_as_json_and_masked() {
+        // Characters Rust's `Debug` escapes (`\u{a0}`): that form hid the secret from the
+        // redactor.
+        for c in [
+            '\u{a0}', '\u{ad}', '\u{200b}', '\u{feff}', '\u{202e}', '\u{7f}', '\u{1}', ' ',
+        ] {
+            let secret = format!("Zk9Wq{c}correct-horse");
+            let mut redactor = Redactor::new();
+            redactor.add(&secret);
+            for (operator, shown) in [("starts_with", "starts with"), ("ends_with", "ends with")] {
+                let spec: PredicateSpec =
+                    serde_yaml::from_str(&format!("{{ {operator}: '{{{{pw}}}}' }}"))
+                        .expect("valid predicate");
+                let mut templates = Templates::new();
+                let (predicate, _) = Predicate::compile(&spec, Subject::Json, true, &mut templates)
+                    .expect("compiles");
+                let context = Context::from(json!({ "pw": secret }));
+                let operands = Operands {
+                    templates: &templates,
+                    context: &context,
+                    redactor: &redactor,
+                };
+                let mismatch = predicate
+                    .check(Some(&json!("/echo")), operands)
+                    .expect_err("differs");
+                assert_eq!(mismatch.expected, format!("{shown} \"***\""), "{c:?}");
+            }
+        }
+        let mismatch = check("{ starts_with: 'a\"b' }", json!("x")).expect_err("differs");
+        assert_eq!(mismatch.expected, r#"starts with "a\"b""#);
     }
 
     #[test]

@@ -9,7 +9,12 @@
 //! three byte offsets: a JWT payload, `Basic user:pass`); HTML/XML-escaped; as a host name
 //! (lower case, punycode); in Latin-1, as runner reads those bytes in a header (U+FFFD) and
 //! follows them (`%E4`); and as "mojibake", its UTF-8 bytes read as Latin-1 or Windows-1252 and
-//! written back as UTF-8. Where two secrets overlap in a text, both are masked whole.
+//! written back as UTF-8; as runner's own messages write it: Rust's `Debug` escapes (`\u{a0}`),
+//! a JSON Pointer token (`~1`), a quoted JSONPath name (`\'`). A secret trimmed of the white
+//! space at its ends, and an http(s) URL as the URL parser normalises it (with its path and
+//! query as the request line carries them), are secrets of their own. A secret number that
+//! JSON holds as floating point is masked by value, however a text writes it. Where two
+//! secrets overlap in a text, both are masked whole.
 //!
 //! Secrets shorter than [`MIN_SECRET_CHARS`] are masked only where they stand as a whole token
 //! (not inside a longer word), so that a one-letter secret does not mask every `p` in
@@ -45,6 +50,11 @@ pub struct Redactor {
     needles: Vec<Needle>,
     /// The texts of `needles`, to keep each once.
     needle_texts: HashSet<String>,
+    /// Secret numbers that JSON holds as floating point, by magnitude: their text in a body
+    /// (`89882806660000012345`, `0.12345678901234567890`) is not the text runner writes for
+    /// them (`8.988280666000001e19`), so every number written in a text is read and
+    /// compared.
+    numbers: Vec<f64>,
     /// The automaton over `needles`, built at the first use after a change.
     matcher: OnceLock<Option<Arc<AhoCorasick>>>,
 }
@@ -88,6 +98,9 @@ impl Redactor {
             }
         }
         self.matcher = OnceLock::new();
+        for changed in changed_secrets(secret) {
+            self.add(&changed);
+        }
     }
 
     /// Adds a secret JSON value: its text, and every string and number inside it (a secret
@@ -96,7 +109,7 @@ impl Redactor {
         match value {
             Value::Null | Value::Bool(_) => {}
             Value::String(text) => self.add(text),
-            Value::Number(number) => self.add(&number.to_string()),
+            Value::Number(number) => self.add_number(number),
             Value::Array(items) => {
                 self.add(&value.to_string());
                 items.iter().for_each(|item| self.add_value(item));
@@ -105,6 +118,19 @@ impl Redactor {
                 self.add(&value.to_string());
                 map.values().for_each(|item| self.add_value(item));
             }
+        }
+    }
+
+    /// Adds a secret number: its text, and, when JSON holds it as floating point, its value,
+    /// so that it is masked however a text writes it (see [`number_ranges`]).
+    fn add_number(&mut self, number: &serde_json::Number) {
+        let text = number.to_string();
+        self.add(&text);
+        let Some(value) = number.as_f64().filter(|_| number.is_f64()) else {
+            return;
+        };
+        if text.chars().count() >= MIN_SECRET_CHARS && !self.numbers.contains(&value.abs()) {
+            self.numbers.push(value.abs());
         }
     }
 
@@ -134,14 +160,16 @@ impl Redactor {
 
     /// True when `text` holds a secret, in any of its forms.
     pub fn contains_secret(&self, text: &str) -> bool {
-        self.matcher()
+        let found = self
+            .matcher()
             .filter(|_| !text.is_empty())
             .is_some_and(|automaton| {
                 automaton.find_overlapping_iter(text).any(|m| {
                     !self.needles[m.pattern().as_usize()].whole_token
                         || is_whole_token(text, m.start(), m.end())
                 })
-            })
+            });
+        found || number_ranges(text, &self.numbers).next().is_some()
     }
 
     /// `text` with every secret replaced by [`MASK`].
@@ -283,6 +311,7 @@ impl Redactor {
                 .collect(),
             None => Vec::new(),
         };
+        ranges.extend(number_ranges(text, &self.numbers));
         ranges.sort_unstable();
         let mut joined: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
         for (start, end) in ranges {
@@ -697,6 +726,73 @@ fn json_unescape(text: &str) -> String {
     out
 }
 
+/// The byte ranges of the numbers written in `text` whose magnitude is one of `numbers`, in
+/// any notation (`89882806660000012345`, `8.9882806660000012345e19`, `8.988280666000001E+19`):
+/// each run of digits that no letter, digit, `_` or `.` comes right before and no letter,
+/// digit or `_` right after, with its fraction and exponent, read as a 64-bit floating-point
+/// number ([`reads_as_one_of`]). A sign is left shown.
+fn number_ranges<'t>(
+    text: &'t str,
+    numbers: &'t [f64],
+) -> impl Iterator<Item = (usize, usize)> + 't {
+    let bytes = text.as_bytes();
+    let mut at = if numbers.is_empty() { bytes.len() } else { 0 };
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            if !bytes[at].is_ascii_digit() {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            let end = number_end(bytes, start);
+            at = end;
+            let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+            let glued_before = start > 0 && (word(&bytes[start - 1]) || bytes[start - 1] == b'.');
+            if glued_before || bytes.get(end).is_some_and(word) {
+                continue;
+            }
+            if reads_as_one_of(&text[start..end], numbers) {
+                return Some((start, end));
+            }
+        }
+        None
+    })
+}
+
+/// True when `literal` (a number's digits, fraction and exponent) is one of `numbers`, read as
+/// the JSON parser reads a body (its quick reading may differ from the nearest floating-point
+/// number in the last bit) or exactly (another parser's reading).
+fn reads_as_one_of(literal: &str, numbers: &[f64]) -> bool {
+    let as_json = serde_json::from_str::<f64>(literal).ok();
+    let exact = literal.parse::<f64>().ok();
+    [as_json, exact]
+        .into_iter()
+        .flatten()
+        .any(|value| numbers.contains(&value))
+}
+
+/// Where the number that starts at `start` (a digit) ends: its digits, a fraction, an
+/// exponent.
+fn number_end(bytes: &[u8], start: usize) -> usize {
+    let digits = |from: usize| {
+        from + bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let mut end = digits(start);
+    if bytes.get(end) == Some(&b'.') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit) {
+        end = digits(end + 1);
+    }
+    if matches!(bytes.get(end), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(bytes.get(end + 1), Some(b'+' | b'-')));
+        if bytes.get(end + 1 + sign).is_some_and(u8::is_ascii_digit) {
+            end = digits(end + 1 + sign);
+        }
+    }
+    end
+}
+
 /// True when no letter, digit or `_` touches `text[start..end]` on either side.
 fn is_whole_token(text: &str, start: usize, end: usize) -> bool {
     let word = |c: char| c.is_alphanumeric() || c == '_';
@@ -733,7 +829,101 @@ fn forms(secret: &str) -> Vec<String> {
     if let Ok(url::Host::Domain(domain)) = url::Host::parse(secret) {
         forms.push(domain);
     }
+    forms.extend(debug_form(secret));
+    forms.extend(json_pointer_form(secret));
+    forms.extend(jsonpath_name_forms(secret));
     forms
+}
+
+/// The secrets a secret turns into on its way out, each masked as a secret of its own (with
+/// all its forms): without the white space or control characters at either end (the URL
+/// parser drops them, a header's value is read without them, a message quotes a value
+/// trimmed), and, for an http(s) URL, the URL as the parser normalises it.
+fn changed_secrets(secret: &str) -> Vec<String> {
+    let mut changed = trimmed_forms(secret);
+    changed.extend(normalised_url_forms(secret));
+    changed.retain(|form| !form.is_empty() && form != secret);
+    changed.dedup();
+    changed
+}
+
+/// True for what is trimmed off the ends of a value: white space (Unicode's, which HTTP's
+/// spaces and tabs are part of) and control characters (the URL parser's C0 controls).
+fn is_trimmed(c: char) -> bool {
+    c.is_whitespace() || c.is_control()
+}
+
+/// `secret` trimmed at both ends, at its start only and at its end only (a value at the end
+/// of a URL loses only its trailing spaces).
+fn trimmed_forms(secret: &str) -> Vec<String> {
+    [
+        secret.trim_matches(is_trimmed),
+        secret.trim_start_matches(is_trimmed),
+        secret.trim_end_matches(is_trimmed),
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect()
+}
+
+/// An http(s) URL as the URL parser normalises it (scheme and host in lower case, the default
+/// port left out, leading zeros of a port dropped, an IPv4 address in any notation written
+/// in dotted decimal, `.` and `..` segments resolved), and its path and query as the request
+/// line carries them (a server's "Cannot POST /…" page echoes it), when they are a piece of
+/// [`MIN_SECRET_PIECE_CHARS`] or more.
+fn normalised_url_forms(secret: &str) -> Vec<String> {
+    let Ok(url) = url::Url::parse(secret) else {
+        return Vec::new();
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return Vec::new();
+    }
+    let mut forms = vec![url.as_str().to_owned()];
+    let target = &url[url::Position::BeforePath..url::Position::AfterQuery];
+    if target.chars().count() >= MIN_SECRET_PIECE_CHARS {
+        forms.push(target.to_owned());
+    }
+    forms
+}
+
+/// `secret` as Rust's `Debug` writes it inside quotes (`\u{a0}`, `\u{200b}`, `\"`, `\n`):
+/// what a message that quotes a value with `{:?}` shows.
+fn debug_form(secret: &str) -> Option<String> {
+    let quoted = format!("{secret:?}");
+    let inner = quoted.get(1..quoted.len() - 1)?;
+    (inner != secret).then(|| inner.to_owned())
+}
+
+/// `secret` as one token of a JSON Pointer (`~` as `~0`, `/` as `~1`): a member name in the
+/// place a schema failure or an OpenAPI violation names.
+fn json_pointer_form(secret: &str) -> Option<String> {
+    let token = secret.replace('~', "~0").replace('/', "~1");
+    (token != secret).then_some(token)
+}
+
+/// `secret` as a member name in a JSONPath written with quotes, `$['…']`: as RFC 9535's
+/// normalized paths escape it (`\\`, `\'`, control characters as JSON escapes them), and
+/// with only `\\` and `\'` escaped (a snapshot's changes).
+fn jsonpath_name_forms(secret: &str) -> Vec<String> {
+    let quotes_only = secret.replace('\\', "\\\\").replace('\'', "\\'");
+    let mut normalized = String::with_capacity(quotes_only.len());
+    for c in secret.chars() {
+        match c {
+            '\\' => normalized.push_str("\\\\"),
+            '\'' => normalized.push_str("\\'"),
+            '\u{8}' => normalized.push_str("\\b"),
+            '\u{c}' => normalized.push_str("\\f"),
+            '\n' => normalized.push_str("\\n"),
+            '\r' => normalized.push_str("\\r"),
+            '\t' => normalized.push_str("\\t"),
+            c if u32::from(c) < 0x20 => normalized.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => normalized.push(c),
+        }
+    }
+    [quotes_only, normalized]
+        .into_iter()
+        .filter(|form| form != secret)
+        .collect()
 }
 
 /// A secret beyond ASCII that a server sent back in Latin-1 (in a header, or a `Location`):
@@ -1482,6 +1672,214 @@ mod tests {
             masked.contains(MASK) && !masked.contains("UuZ5"),
             "{masked}"
         );
+    }
+
+    /// A random text of a length in `lengths`, of characters from `pool`.
+    fn pick_secret(
+        rng: &mut fastrand::Rng,
+        pool: &[char],
+        lengths: std::ops::Range<usize>,
+    ) -> String {
+        let len = rng.usize(lengths);
+        (0..len).map(|_| pool[rng.usize(..pool.len())]).collect()
+    }
+
+    /// Characters a secret may hold: ASCII, and the ones Rust's `Debug` escapes.
+    const SECRET_CHARS: &[char] = &[
+        'Z', 'k', '9', 'W', 'q', '-', '+', '/', '~', '\'', '"', '\\', ' ', 'ä', '日', '\u{a0}',
+        '\u{ad}', '\u{200b}', '\u{feff}', '\u{202e}', '\u{2066}', '\u{7f}', '\u{1}', '\u{1b}',
+        '\u{301}', '\t', '\n',
+    ];
+
+    /// What trimming leaves out: spaces, tabs, line breaks, Unicode's spaces, controls.
+    const TRIMMED: &[char] = &[
+        ' ', '\t', '\n', '\r', '\u{a0}', '\u{3000}', '\u{1}', '\u{7f}',
+    ];
+
+    #[test]
+    fn a_secret_is_masked_without_the_white_space_at_its_ends() {
+        let mut rng = fastrand::Rng::with_seed(0x7219);
+        for case in 0..300 {
+            let core = format!("Zk9{}", pick_secret(&mut rng, &SECRET_CHARS[..12], 1..20));
+            let core = core.trim_matches(is_trimmed);
+            let before = pick_secret(&mut rng, TRIMMED, 0..3);
+            let after = pick_secret(&mut rng, TRIMMED, 1..3);
+            let secret = format!("{before}{core}{after}");
+            let redactor = redactor(&[&secret]);
+            // As a message quotes it, a header holds it, and the URL parser writes it.
+            let quoted = format!("`{}` is not a status", secret.trim());
+            let url = url::Url::parse(&format!("http://h/p?api_key={secret}"))
+                .map(String::from)
+                .unwrap_or_default();
+            for text in [quoted, format!("x-echo: {core}"), url] {
+                let shown = redactor.redact(&text);
+                assert!(
+                    !shown.contains(core),
+                    "case {case}: {secret:?} in {text:?}: {shown}"
+                );
+            }
+        }
+        // Trimmed to fewer than 4 characters: a short secret, masked as a whole token.
+        let redactor = redactor(&[" ab7\n"]);
+        assert_eq!(
+            redactor.redact("`ab7` is not a status"),
+            "`***` is not a status"
+        );
+        assert_eq!(redactor.redact("tab7s"), "tab7s");
+        // Nothing is left of a secret of white space alone.
+        assert!(super::tests::redactor(&[" \t "])
+            .redact("a b")
+            .contains("a b"));
+    }
+
+    #[test]
+    fn a_secret_is_masked_as_rust_debug_writes_it() {
+        let mut rng = fastrand::Rng::with_seed(0xDEB9);
+        for case in 0..300 {
+            let secret = format!("Zk9Wq{}", pick_secret(&mut rng, SECRET_CHARS, 1..16));
+            let redactor = redactor(&[&secret]);
+            let text = format!("{:?}", format!("starts with {secret} and more"));
+            let shown = redactor.redact(&text);
+            assert!(
+                !shown.contains("Zk9Wq"),
+                "case {case}: {secret:?} in {text}: {shown}"
+            );
+        }
+        let redactor = redactor(&["Zk9Wq\u{a0}correct-horse"]);
+        assert_eq!(
+            redactor.redact(r#"expected starts with "Zk9Wq\u{a0}correct-horse""#),
+            r#"expected starts with "***""#
+        );
+    }
+
+    #[test]
+    fn a_member_name_is_masked_in_a_json_pointer_and_a_jsonpath() {
+        let mut rng = fastrand::Rng::with_seed(0x7011);
+        let schema = serde_json::json!({ "additionalProperties": { "type": "string" } });
+        let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+        for case in 0..300 {
+            let secret = format!("Zk9Wq{}", pick_secret(&mut rng, SECRET_CHARS, 1..16));
+            let redactor = redactor(&[&secret]);
+            // Where a schema failure says it is, as the validator writes it.
+            let body = serde_json::json!({ format!("x/{secret}~y"): 1 });
+            let pointers: Vec<String> = validator
+                .iter_errors(&body)
+                .map(|error| error.instance_path.to_string())
+                .collect();
+            assert_eq!(pointers.len(), 1, "case {case}: {secret:?}");
+            assert!(pointers[0].contains("Zk9Wq"), "case {case}: {pointers:?}");
+            // As RFC 9535 writes a normalized path, and as `\\` and `'` alone escaped.
+            let mut normalized = String::new();
+            for c in secret.chars() {
+                match c {
+                    '\\' | '\'' => normalized.extend(['\\', c]),
+                    '\n' => normalized.push_str("\\n"),
+                    '\t' => normalized.push_str("\\t"),
+                    c if u32::from(c) < 0x20 => {
+                        normalized.push_str(&format!("\\u{:04x}", u32::from(c)))
+                    }
+                    c => normalized.push(c),
+                }
+            }
+            let escaped = secret.replace('\\', "\\\\").replace('\'', "\\'");
+            for text in [
+                pointers[0].clone(),
+                format!("$['{normalized}'].b"),
+                format!("$['{escaped}'].b"),
+            ] {
+                let shown = redactor.redact(&text);
+                assert!(
+                    !shown.contains("Zk9Wq"),
+                    "case {case}: {secret:?} in {text}: {shown}"
+                );
+            }
+        }
+        let redactor = redactor(&["Zk9Wq/Abc+Def/GhiJkl"]);
+        assert_eq!(
+            redactor.redact("the body to match the schema at `/Zk9Wq~1Abc+Def~1GhiJkl`"),
+            "the body to match the schema at `/***`"
+        );
+    }
+
+    #[test]
+    fn a_secret_url_is_masked_as_the_url_parser_normalises_it() {
+        let token = "Zk9WqHookToken";
+        for secret in [
+            format!("http://127.0.0.1:80/services/T0/B0/{token}"),
+            format!("HTTP://LOCALHOST:8080/services/T0/B0/{token}"),
+            format!("http://127.0.0.1:0080/services/T0/B0/{token}?x=1"),
+            format!("http://0x7f.1:8080/services/T0/B0/{token}"),
+            format!("http://2130706433/services/T0/B0/{token}"),
+            format!("https://Hooks.Example.COM:443/a/../services/./T0/B0/{token}"),
+            format!("http://h/services/T0/B0/{token}#frag"),
+            format!("http://h/services/T0 B0/{token}"),
+        ] {
+            let redactor = redactor(&[&secret]);
+            let url = url::Url::parse(&secret).expect("a URL");
+            let target = &url[url::Position::BeforePath..url::Position::AfterQuery];
+            for text in [
+                format!("POST {url} failed"),
+                format!("Cannot POST {target}"),
+                format!("{{\"url\":{}}}", serde_json::Value::from(url.as_str())),
+            ] {
+                let shown = redactor.redact(&text);
+                assert!(!shown.contains(token), "{secret}: {text} -> {shown}");
+            }
+        }
+        // A short path is not a piece of the secret: `/` stays readable.
+        let redactor = redactor(&["HTTP://Secret-Host.Example/"]);
+        assert_eq!(redactor.redact("GET /x/"), "GET /x/");
+        assert_eq!(redactor.redact("http://secret-host.example/"), "***");
+        // Only http(s) URLs: a password that reads as `scheme:path` learns nothing more.
+        let redactor = super::tests::redactor(&["Passw0rd:Hunter2-Long"]);
+        assert_eq!(
+            redactor.redact("passw0rd Hunter2-Long"),
+            "passw0rd Hunter2-Long"
+        );
+    }
+
+    #[test]
+    fn a_secret_number_is_masked_however_a_text_writes_it() {
+        let mut rng = fastrand::Rng::with_seed(0x0089);
+        for case in 0..300 {
+            let digits: String = (0..rng.usize(18..30))
+                .map(|i| char::from(b'0' + if i == 0 { rng.u8(1..10) } else { rng.u8(..10) }))
+                .collect();
+            let written = match case % 3 {
+                0 => digits.clone(),
+                1 => format!("0.{digits}"),
+                _ => format!("{}.{}e{}", &digits[..1], &digits[1..], rng.u8(..40)),
+            };
+            let body = format!("{{\"account\": {written}, \"n\": 7}}");
+            let value: Value = serde_json::from_str(&body).expect("JSON");
+            let mut redactor = Redactor::new();
+            redactor.add_value(&value["account"]);
+            let shown = redactor.redact(&body);
+            assert_eq!(shown, "{\"account\": ***, \"n\": 7}", "case {case}: {body}");
+            // Sent on in another notation, and echoed in a URL or a sentence.
+            let sent = value["account"].to_string();
+            let echo = format!("u=/a?n={sent}&m=-{written}. And {written}, 7");
+            let shown = redactor.redact(&echo);
+            assert_eq!(
+                shown, "u=/a?n=***&m=-***. And ***, 7",
+                "case {case}: {echo}"
+            );
+        }
+        // Not a number of its own (inside a word, a version), or another number.
+        let mut redactor = Redactor::new();
+        redactor.add_value(&serde_json::json!(0.12345678901234568));
+        assert_eq!(redactor.redact("0.12345678901234567890"), "***");
+        for other in [
+            "v0.12345678901234567890",
+            "1.0.12345678901234567890",
+            "0.1234567890123456",
+        ] {
+            assert_eq!(redactor.redact(other), other);
+        }
+        // An integer JSON holds exactly is masked as its digits.
+        let mut redactor = Redactor::new();
+        redactor.add_value(&serde_json::json!(18446744073709551615u64));
+        assert_eq!(redactor.redact("id 18446744073709551615"), "id ***");
     }
 
     #[test]

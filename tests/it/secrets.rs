@@ -25,6 +25,7 @@ fn reflector() -> SocketAddr {
                 .route("/r/{mode}/{pad}/{*rest}", any(reflect))
                 .route("/landing/{pad}", get(landing))
                 .route("/issue/{hex}", get(issue))
+                .route("/body/{hex}", get(body_of))
                 .route("/token/{pad}", post(token))
                 .route("/terminal", get(terminal)),
         )
@@ -252,6 +253,20 @@ async fn issue(UrlPath(hex): UrlPath<String>) -> Response {
         "cred": { "user": "someone", "password": secret },
     }))
     .into_response()
+}
+
+/// `text` in hex, to put it in a path.
+fn hex(text: &str) -> String {
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `/body/{hex}`: a JSON body written in hex in the path, as it is (big numbers, member
+/// names holding a secret).
+async fn body_of(UrlPath(hex): UrlPath<String>) -> Response {
+    let bytes: Vec<u8> = (0..hex.len() / 2)
+        .filter_map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect();
+    ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
 }
 
 /// `/token/{pad}`: a token endpoint that refuses every client, quoting its credentials back.
@@ -737,6 +752,199 @@ steps:
             );
         }
         assert!(output.stdout.contains("\\e[2J"), "{}", output.stdout);
+    }
+}
+
+/// Asserts that no channel holds `text`.
+fn assert_nowhere(text: &str, output: &Output, channels: &Channels) {
+    for (channel, written) in &channels.0 {
+        assert!(
+            !written.contains(text),
+            "{channel} holds {text:?}:\n{written}\n{output:?}"
+        );
+    }
+}
+
+#[test]
+fn a_secret_with_white_space_at_an_end_is_masked_trimmed_too() {
+    let fixture = Fixture::new();
+    // The URL parser drops what ends a URL, a header's value is read trimmed, and a message
+    // quotes a value trimmed.
+    let yaml = r#"
+name: trimmed
+steps:
+  - name: key at the end of the URL
+    request: { url: "{{R}}/r/json/0/p?api_key={{key}}" }
+    expect: { status: "{{key}}" }
+  - name: echoed in a header
+    request: { url: "{{R}}/r/header/0/p", headers: { X-Key: "{{key}}" } }
+    expect: { headers: { x-echo: "no" } }
+"#;
+    for secret in [
+        "Zk9WqSecretKey42 ",
+        " Zk9WqLeadSpace4d2",
+        "Zk9WqTrailingNL4d2\n",
+        "\tZk9WqLeadTab4d2",
+        "Zk9WqTrailingCRLF4d2\r\n",
+        "Zk9WqNbsp4d2\u{a0}",
+    ] {
+        let (output, channels) =
+            run_everywhere(&fixture, yaml, &["--secret", &format!("key={secret}")], &[]);
+        // 1: the expectations fail; 3: a line break cannot be sent in a header.
+        assert!(matches!(output.code, 1 | 3), "{output:?}");
+        assert!(output.stdout.contains("***"), "{}", output.stdout);
+        assert_no_leak(secret, &output, &channels);
+        assert_no_leak(secret.trim(), &output, &channels);
+    }
+}
+
+#[test]
+fn a_secret_with_a_character_debug_escapes_is_masked_in_text_predicates() {
+    let fixture = Fixture::new();
+    let yaml = r#"
+name: debug
+steps:
+  - name: s
+    request: { url: "{{R}}/r/json/0/p" }
+    expect: { jsonpath: { $.echo: { starts_with: "{{pw}}", ends_with: "{{pw}}" } } }
+"#;
+    for c in [
+        '\u{a0}', '\u{ad}', '\u{200b}', '\u{feff}', '\u{202e}', '\u{7f}', '\u{1}',
+    ] {
+        let secret = format!("Zk9Wq{c}correct-horse");
+        let (output, channels) =
+            run_everywhere(&fixture, yaml, &["--secret", &format!("pw={secret}")], &[]);
+        assert_eq!(output.code, 1, "{output:?}");
+        assert!(
+            output.stdout.contains(r#"starts with "***""#),
+            "{}",
+            output.stdout
+        );
+        assert_no_leak(&secret, &output, &channels);
+        assert_nowhere("correct-horse", &output, &channels);
+    }
+}
+
+#[test]
+fn a_member_name_holding_a_secret_is_masked_where_a_schema_says_it_is() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "api.yaml",
+        r#"
+openapi: 3.0.3
+info: { title: keys, version: "1" }
+paths:
+  /body/{hex}:
+    get:
+      parameters: [{ name: hex, in: path, required: true, schema: { type: string } }]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: { type: object, additionalProperties: { type: string } }
+"#,
+    );
+    for secret in [
+        "Zk9Wq/Abc+Def/GhiJkl",
+        "Zk9Wq~Tilde/Slash~0",
+        "Zk9Wq'quote\\back",
+    ] {
+        let body = serde_json::to_string(&json!({ secret: 1 })).expect("JSON");
+        let yaml = format!(
+            r#"
+name: pointer
+openapi: api.yaml
+steps:
+  - name: schema
+    request: {{ url: "{{{{R}}}}/body/{}" }}
+    expect: {{ schema: {{ type: object, additionalProperties: {{ type: string }} }} }}
+  - name: contract
+    request: {{ url: "{{{{R}}}}/body/{}" }}
+    expect: {{ openapi: true }}
+"#,
+            hex(&body),
+            hex(&body)
+        );
+        let (output, channels) =
+            run_everywhere(&fixture, &yaml, &["--secret", &format!("k={secret}")], &[]);
+        assert_eq!(output.code, 1, "{output:?}");
+        assert!(output.stdout.contains("`/***`"), "{}", output.stdout);
+        assert!(output.stdout.contains("body /***"), "{}", output.stdout);
+        assert_no_leak(secret, &output, &channels);
+        assert_nowhere("Zk9Wq", &output, &channels);
+    }
+}
+
+#[test]
+fn a_secret_url_is_masked_as_the_url_parser_normalises_it() {
+    let fixture = Fixture::new();
+    let port = reflector().port();
+    let yaml = r#"
+name: hook
+steps:
+  - name: notify
+    request: { method: POST, url: "{{webhook}}", json: { text: hi } }
+    expect: { status: 201 }
+"#;
+    // The error page quotes the request line, as "Cannot POST /…" pages do.
+    let path = "r/error/0/services/T0/B0/Zk9WqHookToken";
+    for secret in [
+        format!("HTTP://LOCALHOST:{port}/{path}"),
+        format!("http://127.0.0.1:0{port}/{path}"),
+        format!("http://0x7f.1:{port}/{path}"),
+        format!("http://2130706433:{port}/{path}?x=1"),
+        format!("http://127.0.0.1:{port}/a/../{path}"),
+        format!("http://127.0.0.1:{port}/./{path}#frag"),
+    ] {
+        let (output, channels) = run_everywhere(
+            &fixture,
+            yaml,
+            &["--secret", &format!("webhook={secret}")],
+            &[],
+        );
+        assert_eq!(output.code, 1, "{output:?}");
+        assert!(output.stdout.contains("***"), "{}", output.stdout);
+        assert_no_leak(&secret, &output, &channels);
+        assert_nowhere("Zk9WqHookToken", &output, &channels);
+    }
+}
+
+#[test]
+fn a_secret_number_capture_is_masked_as_the_body_writes_it() {
+    let fixture = Fixture::new();
+    let body = r#"{"account": 89882806660000012345, "rate": 0.12345678901234567890, "n": 7}"#;
+    let yaml = format!(
+        r#"
+name: numbers
+steps:
+  - name: s
+    request: {{ url: "{{{{R}}}}/body/{}" }}
+    capture:
+      account: {{ jsonpath: $.account, secret: true }}
+      rate: {{ jsonpath: $.rate, secret: true }}
+    expect: {{ jsonpath: {{ $.n: 8 }} }}
+  - name: sent on
+    request: {{ url: "{{{{R}}}}/r/json/0/p", query: {{ a: "{{{{account}}}}", r: "{{{{rate}}}}" }} }}
+"#,
+        hex(body)
+    );
+    for verbosity in ["-v", "-vv"] {
+        let (output, channels) = run_at(&fixture, &yaml, verbosity, &[], &[]);
+        assert_eq!(output.code, 1, "{output:?}");
+        assert!(
+            output.stdout.contains(r#""account": ***"#),
+            "{}",
+            output.stdout
+        );
+        for written in [
+            "89882806660000012345",
+            "0.12345678901234567890",
+            "8.98828066",
+        ] {
+            assert_no_leak(written, &output, &channels);
+            assert_nowhere(written, &output, &channels);
+        }
     }
 }
 
