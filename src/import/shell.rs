@@ -353,6 +353,10 @@ fn posix(text: &str) -> Result<Vec<Command>, SplitError> {
                 out.end_command();
                 i += 1;
             }
+            // A process substitution, `<(cmd)`: a word (the name of a pipe), not a redirection.
+            '<' | '>' if chars.get(i + 1) == Some(&'(') => {
+                i = push_substitution(&chars, i, ')', &mut line, &mut out);
+            }
             '<' | '>' => i = redirection(&chars, i, &mut out),
             '&' if chars.get(i + 1) == Some(&'>') => {
                 out.end_word();
@@ -428,7 +432,7 @@ fn redirection(chars: &[char], mut i: usize, out: &mut Words) -> usize {
     i
 }
 
-/// Pushes a command substitution (`` `...` `` or `$(...)`) as written into the current word,
+/// Pushes a command or process substitution (`` `...` ``, `$(...)`, `<(...)`) as written into the current word,
 /// so that its spaces do not split it; the index after it (the end of the text when it is
 /// never closed).
 fn push_substitution(
@@ -907,6 +911,13 @@ mod tests {
                 (words(&["curl", "h2", "-H", "a:b"]), Input::Text("two $HOME\n".into())),
                 (words(&["curl", "h3"]), Input::File("`echo a b`".into())),
             ]
+        );
+        assert_eq!(
+            inputs("curl -F f=@<(echo a b) h"),
+            vec![(
+                words(&["curl", "-F", "f=@<(echo a b)", "h"]),
+                Input::Inherited
+            )]
         );
     }
 
