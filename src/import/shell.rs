@@ -635,11 +635,13 @@ fn powershell_escape(c: char) -> char {
 /// splitting of each command line.
 fn cmd(text: &str) -> Result<Vec<Command>, SplitError> {
     let chars: Vec<char> = text.chars().filter(|&c| c != '\r').collect();
-    let mut lines: Vec<(usize, String)> = Vec::new();
+    // (first line, text, after a `|`).
+    let mut lines: Vec<(usize, String, bool)> = Vec::new();
     let mut current = String::new();
     let mut start = 1;
     let mut line = 1;
     let mut quoted = false;
+    let mut piped = false;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -671,10 +673,25 @@ fn cmd(text: &str) -> Result<Vec<Command>, SplitError> {
             }
             '\n' if !quoted => {
                 if !current.trim().is_empty() {
-                    lines.push((start, std::mem::take(&mut current)));
+                    lines.push((start, std::mem::take(&mut current), piped));
+                    piped = false;
                 }
                 current.clear();
                 line += 1;
+                start = line;
+            }
+            // `&`, `&&`, `||` and `|` (its output to the next command's input) end a command;
+            // `^&` and `^|` are characters.
+            '&' | '|' if !quoted => {
+                let pipe = c == '|' && chars.get(i + 1) != Some(&'|');
+                if !current.trim().is_empty() {
+                    lines.push((start, std::mem::take(&mut current), piped));
+                }
+                current.clear();
+                piped = pipe;
+                while matches!(chars.get(i + 1), Some('&' | '|')) {
+                    i += 1;
+                }
                 start = line;
             }
             c => {
@@ -695,10 +712,10 @@ fn cmd(text: &str) -> Result<Vec<Command>, SplitError> {
         });
     }
     if !current.trim().is_empty() {
-        lines.push((start, current));
+        lines.push((start, current, piped));
     }
     let mut commands = Vec::new();
-    for (line, text) in lines {
+    for (line, text, piped) in lines {
         let trimmed = text.trim_start();
         let lower = trimmed.to_ascii_lowercase();
         if lower.starts_with("rem ") || lower == "rem" || trimmed.starts_with("::") {
@@ -713,7 +730,7 @@ fn cmd(text: &str) -> Result<Vec<Command>, SplitError> {
             commands.push(Command {
                 line,
                 words,
-                input: Input::Inherited,
+                input: if piped { Input::Pipe } else { Input::Inherited },
             });
         }
     }
@@ -918,6 +935,26 @@ mod tests {
                 words(&["curl", "-F", "f=@<(echo a b)", "h"]),
                 Input::Inherited
             )]
+        );
+    }
+
+    #[test]
+    fn cmd_separators_end_commands_unless_escaped_or_quoted() {
+        let text = "curl ^\"http://h/?a=1^&b=2^\" & curl \"http://h/x&y\" && type b.json | curl -d @- h3 || curl h4";
+        let commands = split(text, Dialect::Cmd).unwrap_or_else(|e| panic!("{e}"));
+        let got: Vec<(Vec<&str>, &Input)> = commands
+            .iter()
+            .map(|c| (c.words.iter().map(String::as_str).collect(), &c.input))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (vec!["curl", "http://h/?a=1&b=2"], &Input::Inherited),
+                (vec!["curl", "http://h/x&y"], &Input::Inherited),
+                (vec!["type", "b.json"], &Input::Inherited),
+                (vec!["curl", "-d", "@-", "h3"], &Input::Pipe),
+                (vec!["curl", "h4"], &Input::Inherited),
+            ]
         );
     }
 
