@@ -5,10 +5,14 @@
 use serde_json::Value;
 
 use super::credential;
-use super::shell::{self, Dialect};
+use super::shell::{self, Dialect, Input};
 use super::steps::{self, Body, Part, Request};
 use super::{Imported, Options};
 use crate::postman::Report;
+
+mod options;
+
+use options::Takes;
 
 /// Why curl command lines could not be imported.
 #[derive(Debug, thiserror::Error)]
@@ -72,8 +76,6 @@ pub fn import_text(
         Dialect::Cmd => "Windows cmd",
         Dialect::PowerShell => "PowerShell",
     };
-    let commands: Vec<(usize, Vec<String>)> =
-        commands.into_iter().map(|c| (c.line, c.words)).collect();
     import_commands(&commands, options, shell)
 }
 
@@ -84,7 +86,12 @@ pub fn import_words(words: &[String], options: &Options) -> Result<Imported, Cur
     if !words.first().is_some_and(|w| is_curl(w)) {
         words.insert(0, "curl".to_owned());
     }
-    import_commands(&[(1, words)], options, "arguments")
+    let command = shell::Command {
+        line: 1,
+        words,
+        input: Input::Inherited,
+    };
+    import_commands(&[command], options, "arguments")
 }
 
 fn is_curl(word: &str) -> bool {
@@ -93,13 +100,13 @@ fn is_curl(word: &str) -> bool {
 }
 
 fn import_commands(
-    commands: &[(usize, Vec<String>)],
+    commands: &[shell::Command],
     options: &Options,
     shell: &str,
 ) -> Result<Imported, CurlError> {
     let mut report = Report::default();
     let mut requests = Vec::new();
-    for (line, words) in commands {
+    for shell::Command { line, words, input } in commands {
         let Some(start) = words.iter().position(|w| is_curl(w)) else {
             report.note(
                 &format!("line {line}"),
@@ -109,18 +116,21 @@ fn import_commands(
             continue;
         };
         let item = format!("line {line}");
-        let parsed = command(&words[start + 1..], &item, &mut report).map_err(|e| match e {
-            CommandError::NoUrl => CurlError::NoUrl {
-                source_name: options.source.clone(),
-                line: *line,
-            },
-            CommandError::MissingValue(option) => CurlError::MissingValue {
-                source_name: options.source.clone(),
-                line: *line,
-                option,
-            },
-        })?;
-        requests.extend(parsed);
+        // `--next` (`-:`) starts a new set of options and URLs in the same command.
+        for words in words[start + 1..].split(|w| w == "--next" || w == "-:") {
+            let parsed = command(words, input, &item, &mut report).map_err(|e| match e {
+                CommandError::NoUrl => CurlError::NoUrl {
+                    source_name: options.source.clone(),
+                    line: *line,
+                },
+                CommandError::MissingValue(option) => CurlError::MissingValue {
+                    source_name: options.source.clone(),
+                    line: *line,
+                    option,
+                },
+            })?;
+            requests.extend(parsed);
+        }
     }
     if requests.is_empty() {
         return Err(CurlError::NoCommand {
@@ -149,116 +159,6 @@ enum CommandError {
     MissingValue(String),
 }
 
-/// Short options that take a value, and long options that do, by their long name.
-const SHORT_WITH_VALUE: &str = "XHdubAeFxoTwmcEKrCyYzQtP";
-const LONG_WITH_VALUE: &[&str] = &[
-    "request",
-    "header",
-    "data",
-    "data-ascii",
-    "data-raw",
-    "data-binary",
-    "data-urlencode",
-    "json",
-    "form",
-    "form-string",
-    "user",
-    "cookie",
-    "user-agent",
-    "referer",
-    "url",
-    "oauth2-bearer",
-    "max-redirs",
-    "max-time",
-    "connect-timeout",
-    "output",
-    "write-out",
-    "proxy",
-    "cacert",
-    "cert",
-    "key",
-    "resolve",
-    "cookie-jar",
-    "upload-file",
-    "retry",
-    "retry-delay",
-    "retry-max-time",
-    "connect-to",
-    "interface",
-    "proxy-user",
-    "range",
-    "limit-rate",
-    "config",
-    "continue-at",
-    "speed-limit",
-    "speed-time",
-    "quote",
-    "telnet-option",
-    "dns-servers",
-    "trace",
-    "trace-ascii",
-    "stderr",
-    "unix-socket",
-    "abstract-unix-socket",
-    "aws-sigv4",
-    "header-file",
-    "variable",
-    "expand-data",
-];
-
-fn long_name(short: char) -> &'static str {
-    match short {
-        'X' => "request",
-        'H' => "header",
-        'd' => "data",
-        'u' => "user",
-        'b' => "cookie",
-        'A' => "user-agent",
-        'e' => "referer",
-        'F' => "form",
-        'x' => "proxy",
-        'o' => "output",
-        'T' => "upload-file",
-        'w' => "write-out",
-        'm' => "max-time",
-        'c' => "cookie-jar",
-        'E' => "cert",
-        'K' => "config",
-        'r' => "range",
-        'C' => "continue-at",
-        'y' => "speed-time",
-        'Y' => "speed-limit",
-        'z' => "time-cond",
-        'Q' => "quote",
-        't' => "telnet-option",
-        'P' => "ftp-port",
-        'L' => "location",
-        'k' => "insecure",
-        'G' => "get",
-        'I' => "head",
-        's' => "silent",
-        'S' => "show-error",
-        'v' => "verbose",
-        'i' => "include",
-        'f' => "fail",
-        'g' => "globoff",
-        'N' => "no-buffer",
-        'O' => "remote-name",
-        'J' => "remote-header-name",
-        'n' => "netrc",
-        'q' => "disable",
-        '#' => "progress-bar",
-        '0' => "http1.0",
-        '1' => "tlsv1",
-        '2' => "sslv2",
-        '3' => "sslv3",
-        '4' => "ipv4",
-        '6' => "ipv6",
-        'Z' => "parallel",
-        _ => "",
-    }
-}
-
 /// Options that change nothing a collection can say, accepted without a word.
 const QUIET: &[&str] = &[
     "compressed",
@@ -268,9 +168,11 @@ const QUIET: &[&str] = &[
     "include",
     "fail",
     "fail-with-body",
+    "show-headers",
     "globoff",
-    "no-buffer",
+    "buffer",
     "progress-bar",
+    "progress-meter",
     "http1.1",
     "http2",
     "http2-prior-knowledge",
@@ -278,13 +180,13 @@ const QUIET: &[&str] = &[
     "output",
     "write-out",
     "remote-name",
-    "no-progress-meter",
+    "out-null",
     "ipv4",
     "ipv6",
     "disable",
     "path-as-is",
     "tr-encoding",
-    "no-keepalive",
+    "keepalive",
     "stderr",
     "trace",
     "trace-ascii",
@@ -310,19 +212,126 @@ struct Parsed {
     location: bool,
     max_redirs: Option<u32>,
     timeout: Option<String>,
+    /// `--url-query` parameters, encoded, appended to each URL's query.
+    url_query: Vec<String>,
+    /// `-T`/`--upload-file`: the file sent as the body of a PUT.
+    upload: Option<String>,
+    /// Where the command's standard input comes from (`-d @-` reads it).
+    input: Input,
+    /// A body option was left out (it reads standard input the command does not give): curl
+    /// still sends a POST.
+    body_left_out: bool,
+    /// Words after options runner does not know, which may be their values: the first is the
+    /// URL when the command has no other.
+    maybe_values: Vec<String>,
+}
+
+/// An option as a word of the command gives it.
+struct Given {
+    /// curl's long name; the word as written when curl has no such option.
+    name: String,
+    /// What it takes; `None` when curl has no such option.
+    takes: Option<Takes>,
+    /// `--no-NAME`.
+    negated: bool,
+    /// `--expand-NAME`: curl replaces `{{variable}}` in the value.
+    expand: bool,
+    /// The value joined to it (`-XPOST`, `--request=POST`).
+    attached: Option<String>,
+}
+
+/// The options a word gives: `--NAME`, `--no-NAME`, `--expand-NAME`, `--NAME=VALUE`, or short
+/// letters run together (`-sSL`), the last of which may take the rest of the word as its value
+/// (`-XPOST`, `-sXPOST`).
+fn options_of(word: &str) -> Vec<Given> {
+    if let Some(long) = word.strip_prefix("--") {
+        let (name, attached) = match long.split_once('=') {
+            Some((name, value)) => (name, Some(value.to_owned())),
+            None => (long, None),
+        };
+        let negated = name
+            .strip_prefix("no-")
+            .and_then(options::long)
+            .filter(|(_, takes)| *takes == Takes::Switch);
+        let expanded = name
+            .strip_prefix("expand-")
+            .and_then(options::long)
+            .filter(|(_, takes)| *takes == Takes::Value);
+        let (found, negated, expand) = match (negated, expanded) {
+            (Some(found), _) => (Some(found), true, false),
+            (None, Some(found)) => (Some(found), false, true),
+            (None, None) => (options::long(name), false, false),
+        };
+        return vec![Given {
+            name: found.map_or_else(|| format!("--{name}"), |(long, _)| long.to_owned()),
+            takes: found.map(|(_, takes)| takes),
+            negated,
+            expand,
+            attached,
+        }];
+    }
+    let letters: Vec<char> = word.chars().skip(1).collect();
+    let mut given = Vec::new();
+    for (n, &letter) in letters.iter().enumerate() {
+        let found = options::short(letter);
+        let takes_value = found.is_some_and(|(_, takes)| takes == Takes::Value);
+        let rest: String = letters[n + 1..].iter().collect();
+        given.push(Given {
+            name: found.map_or_else(|| format!("-{letter}"), |(long, _)| long.to_owned()),
+            takes: found.map(|(_, takes)| takes),
+            // `-N` is `--no-buffer`.
+            negated: letter == 'N',
+            expand: false,
+            attached: (takes_value && !rest.is_empty()).then_some(rest),
+        });
+        if takes_value {
+            break;
+        }
+    }
+    given
+}
+
+/// Whether a word is a shell redirection (`<`, `>`, `2>&1`, `>out.txt`): a POSIX command's
+/// are read by [`shell::split`]; one left in a word is from a command for another shell, or
+/// quoted.
+fn redirection(word: &str) -> Option<&str> {
+    let operator = word.trim_start_matches(|c: char| c.is_ascii_digit());
+    (operator.starts_with(['<', '>']) || operator.starts_with("&>")).then_some(operator)
 }
 
 fn command(
     words: &[String],
+    input: &Input,
     item: &str,
     report: &mut Report,
 ) -> Result<Vec<Request>, CommandError> {
-    let mut p = Parsed::default();
+    let mut p = Parsed {
+        input: input.clone(),
+        ..Parsed::default()
+    };
     let mut i = 0;
     let mut options_end = false;
     while i < words.len() {
         let word = &words[i];
         i += 1;
+        if let Some(operator) = redirection(word).filter(|_| !options_end) {
+            // Its target: the rest of the word, else the next word.
+            if operator
+                .trim_start_matches(['<', '>', '&', '|', '-'])
+                .is_empty()
+            {
+                i += 1;
+            }
+            report.lossy(
+                item,
+                "command",
+                format!(
+                    "`{operator}` is a shell redirection, which runner reads only in commands \
+                     for a POSIX shell (bash, zsh): it and its file are left out"
+                ),
+            );
+            continue;
+        }
         if options_end || !word.starts_with('-') || word == "-" {
             p.urls.push(word.clone());
             continue;
@@ -331,69 +340,76 @@ fn command(
             options_end = true;
             continue;
         }
-        // `-sSL`, `-XPOST`, `-HAccept: x`: short options run together, the last may have
-        // its value attached.
-        let mut names: Vec<(String, Option<String>)> = Vec::new();
-        if let Some(long) = word.strip_prefix("--") {
-            names.push((long.to_owned(), None));
-        } else {
-            let shorts: Vec<char> = word[1..].chars().collect();
-            for (n, &c) in shorts.iter().enumerate() {
-                let long = long_name(c);
-                let long = if long.is_empty() {
-                    format!("-{c}")
-                } else {
-                    long.to_owned()
-                };
-                if SHORT_WITH_VALUE.contains(c) {
-                    let rest: String = shorts[n + 1..].iter().collect();
-                    names.push((long, (!rest.is_empty()).then_some(rest)));
-                    break;
-                }
-                names.push((long, None));
-            }
-        }
-        for (name, attached) in names {
-            let (name, negated) = match name.strip_prefix("no-") {
-                Some(rest) if ["location", "insecure", "compressed"].contains(&rest) => {
-                    (rest.to_owned(), true)
-                }
-                _ => (name, false),
+        let given = options_of(word);
+        let count = given.len();
+        for (n, given) in given.into_iter().enumerate() {
+            let Some(takes) = given.takes else {
+                unknown_option(&given, n + 1 == count, words, &mut i, &mut p, item, report);
+                continue;
             };
-            let takes_value = LONG_WITH_VALUE.contains(&name.as_str())
-                || (name.len() == 2
-                    && name.starts_with('-')
-                    && SHORT_WITH_VALUE.contains(&name[1..]));
-            let value = if takes_value {
-                match attached {
-                    Some(value) => Some(value),
+            let value = if takes == Takes::Value {
+                match given.attached {
+                    Some(value) => value,
                     None => match words.get(i) {
                         Some(value) => {
                             i += 1;
-                            Some(value.clone())
+                            value.clone()
                         }
                         None => {
-                            return Err(CommandError::MissingValue(format!("--{name}")));
+                            return Err(CommandError::MissingValue(format!("--{}", given.name)));
                         }
                     },
                 }
             } else {
-                None
+                String::new()
             };
-            option(
-                &name,
-                negated,
-                value.unwrap_or_default(),
-                &mut p,
-                item,
-                report,
-            );
+            if given.expand && value.contains("{{") {
+                report.lossy(
+                    item,
+                    format!("--expand-{}", given.name),
+                    "curl replaces `{{name}}` in this value with its `--variable`s, which runner \
+                     does not read: the option is left out",
+                );
+                continue;
+            }
+            option(&given.name, given.negated, value, &mut p, item, report);
         }
+    }
+    if p.urls.is_empty() && !p.maybe_values.is_empty() {
+        p.urls.push(p.maybe_values.remove(0));
     }
     if p.urls.is_empty() {
         return Err(CommandError::NoUrl);
     }
     Ok(requests(p, item, report))
+}
+
+/// An option curl does not have (a typo, or one newer than runner knows): reported, and the
+/// word after it, when it is not an option, kept aside as its possible value, so that a value
+/// never becomes a request of its own.
+fn unknown_option(
+    given: &Given,
+    last: bool,
+    words: &[String],
+    i: &mut usize,
+    p: &mut Parsed,
+    item: &str,
+    report: &mut Report,
+) {
+    report.lossy(
+        item,
+        given.name.clone(),
+        "curl has no such option (or it is newer than runner knows): it is left out, and a \
+         word after it that is not an option is read as its value (not written) unless the \
+         command has no other URL",
+    );
+    if !last || given.attached.is_some() {
+        return;
+    }
+    if let Some(next) = words.get(*i).filter(|w| !w.starts_with('-')) {
+        p.maybe_values.push(next.clone());
+        *i += 1;
+    }
 }
 
 fn option(
@@ -422,38 +438,104 @@ fn option(
             } else if let Some(header) = value.strip_suffix(';') {
                 p.headers.push((header.trim().to_owned(), String::new()));
             } else {
+                // Only its first word: the rest may be a credential.
+                let first = value.split_whitespace().next().unwrap_or_default();
                 report.lossy(
                     item,
                     "--header",
-                    format!("`{value}` is not `Name: value`: it is left out"),
+                    format!("`{first} ...` is not `Name: value`: it is left out"),
                 );
             }
         }
-        "data" | "data-ascii" | "data-binary" => {
-            if let Some(file) = value.strip_prefix('@') {
-                if name != "data-binary" {
-                    report.note(
-                        item,
-                        format!("--{name}"),
-                        "curl strips line breaks from a file given to -d; runner sends the file as it is",
-                    );
-                }
-                p.data_file = Some(file.to_owned());
-            } else {
+        "data" | "data-ascii" | "data-binary" | "json" => {
+            p.json |= name == "json";
+            let Some(file) = value.strip_prefix('@') else {
                 p.data.push(value);
+                return;
+            };
+            let source = if file == "-" {
+                standard_input(&p.input, name, item, report)
+            } else {
+                Some(Stdin::File(file.to_owned()))
+            };
+            match source {
+                // curl strips line breaks from what -d reads, not from what --data-binary
+                // and --json read.
+                Some(Stdin::Text(text)) if matches!(name, "data" | "data-ascii") => {
+                    p.data.push(text.replace(['\r', '\n'], ""));
+                }
+                Some(Stdin::Text(text)) => p.data.push(text),
+                None if p.data.is_empty() && p.data_file.is_none() => p.body_left_out = true,
+                Some(Stdin::File(file)) => {
+                    if matches!(name, "data" | "data-ascii") {
+                        report.note(
+                            item,
+                            format!("--{name}"),
+                            "curl strips line breaks from a file given to -d; runner sends the file as it is",
+                        );
+                    }
+                    if p.data_file.is_some() {
+                        report.lossy(
+                            item,
+                            format!("--{name}"),
+                            "curl sends the files of several `@file` data one after the other: runner sends the last",
+                        );
+                    }
+                    p.data_file = Some(file);
+                }
+                None => {}
             }
         }
         "data-raw" => p.data.push(value),
-        "json" => {
-            p.json = true;
-            if let Some(file) = value.strip_prefix('@') {
-                p.data_file = Some(file.to_owned());
+        "data-urlencode" => {
+            let data = urlencode_data(&value, &p.input, item, report);
+            if data.is_empty() {
+                p.body_left_out = true;
             } else {
-                p.data.push(value);
+                p.data.push(data);
             }
         }
-        "data-urlencode" => p.data.push(urlencode_data(&value, item, report)),
+        "url-query" => match value.strip_prefix('+') {
+            Some(raw) => p.url_query.push(raw.to_owned()),
+            None => {
+                let query = urlencode_data(&value, &p.input, item, report);
+                p.url_query.push(query);
+            }
+        },
+        "upload-file" => {
+            let file = if value == "-" || value == "." {
+                match standard_input(&p.input, name, item, report) {
+                    Some(Stdin::File(file)) => Some(file),
+                    Some(Stdin::Text(_)) => {
+                        report.lossy(
+                            item,
+                            "--upload-file",
+                            "the file is the text given to the command's standard input, which runner cannot send as a file: put it in a file and use `body_file`",
+                        );
+                        None
+                    }
+                    None => None,
+                }
+            } else {
+                Some(value)
+            };
+            p.upload = file;
+        }
         "form" | "form-string" => match form_part(&value, name == "form-string") {
+            Some(part) if part.file.as_deref() == Some("-") => {
+                match standard_input(&p.input, name, item, report) {
+                    Some(Stdin::File(file)) => p.parts.push(Part {
+                        file: Some(file),
+                        ..part
+                    }),
+                    Some(Stdin::Text(text)) => p.parts.push(Part {
+                        file: None,
+                        value: Some(text),
+                        ..part
+                    }),
+                    None => {}
+                }
+            }
             Some(part) => p.parts.push(part),
             None => report.lossy(
                 item,
@@ -474,6 +556,11 @@ fn option(
                 }
             };
             p.basic = Some((user, password));
+        }
+        "digest" | "ntlm" | "ntlm-wb" | "negotiate" if negated => {
+            if p.auth_scheme.as_deref() == Some(name) {
+                p.auth_scheme = None;
+            }
         }
         "digest" | "ntlm" | "ntlm-wb" | "negotiate" | "anyauth" => {
             p.auth_scheme = Some(name.to_owned());
@@ -504,8 +591,8 @@ fn option(
             }
         }
         "url" => p.urls.push(value),
-        "get" => p.get = true,
-        "head" => p.head = true,
+        "get" => p.get = !negated,
+        "head" => p.head = !negated,
         "location" => p.location = !negated,
         "max-redirs" => match value.parse() {
             Ok(n) => p.max_redirs = Some(n),
@@ -562,22 +649,27 @@ fn option(
         ),
         quiet if QUIET.contains(&quiet) => {}
         other => {
-            let shown = if other.starts_with('-') {
-                other.to_owned()
+            // Never its value: a password, a proxy's user, a key, a token.
+            let unwritten = if value.is_empty() {
+                ""
             } else {
-                format!("--{other}")
+                " (its value is not written)"
             };
             report.lossy(
                 item,
-                shown,
-                "runner does not translate this curl option: the step is sent without it",
+                format!("--{other}"),
+                format!(
+                    "runner does not translate this curl option: the step is sent without \
+                     it{unwritten}"
+                ),
             );
         }
     }
 }
 
-/// `--data-urlencode`'s forms: `content`, `=content`, `name=content`, `@file`, `name@file`.
-fn urlencode_data(value: &str, item: &str, report: &mut Report) -> String {
+/// `--data-urlencode`'s (and `--url-query`'s) forms: `content`, `=content`, `name=content`,
+/// `@file`, `name@file` (`@-`: standard input, when the command gives its text).
+fn urlencode_data(value: &str, input: &Input, item: &str, report: &mut Report) -> String {
     let encode =
         |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
     if let Some((name, content)) = value.split_once('=') {
@@ -586,15 +678,94 @@ fn urlencode_data(value: &str, item: &str, report: &mut Report) -> String {
         }
         return format!("{name}={}", encode(content));
     }
-    if value.contains('@') {
-        report.lossy(
-            item,
-            "--data-urlencode",
-            format!("`{value}` reads a file, which is not imported: put its content in `form`"),
-        );
-        return String::new();
+    if let Some((name, file)) = value.split_once('@') {
+        let text = match file {
+            "-" => match standard_input(input, "data-urlencode", item, report) {
+                Some(Stdin::Text(text)) => Some(text),
+                Some(Stdin::File(file)) => {
+                    report.lossy(
+                        item,
+                        "--data-urlencode",
+                        format!("`{name}@-` reads the file `{file}`, which is not imported: put its content in `form`"),
+                    );
+                    None
+                }
+                None => None,
+            },
+            _ => {
+                report.lossy(
+                    item,
+                    "--data-urlencode",
+                    format!(
+                        "`{value}` reads a file, which is not imported: put its content in `form`"
+                    ),
+                );
+                None
+            }
+        };
+        return match (text, name.is_empty()) {
+            (Some(text), true) => encode(&text),
+            (Some(text), false) => format!("{name}={}", encode(&text)),
+            (None, _) => String::new(),
+        };
     }
     encode(value)
+}
+
+/// Whether a text has what a POSIX shell expands: `$NAME`, `${...}`, `$(...)`, `` `...` ``.
+fn shell_expansion(text: &str) -> bool {
+    text.contains('`')
+        || text.match_indices('$').any(|(at, _)| {
+            text[at + 1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c == '{' || c == '(' || c == '_' || c.is_ascii_alphabetic())
+        })
+}
+
+/// What `@-` (or `-T -`) reads.
+enum Stdin {
+    /// The file given with `< FILE`.
+    File(String),
+    /// The text of a `<<<` here-string or a here-document.
+    Text(String),
+}
+
+/// What the command's standard input is, for an option that reads it; `None`, reported, when
+/// the command does not say (not redirected, from a pipe, a file named by a variable or a
+/// command): the option is left out.
+fn standard_input(input: &Input, option: &str, item: &str, report: &mut Report) -> Option<Stdin> {
+    let reason = match input {
+        Input::Text(text) => {
+            if shell_expansion(text) {
+                report.lossy(
+                    item,
+                    format!("--{option}"),
+                    "the text given to standard input names a shell variable or command \
+                     (`$NAME`, `$(...)`, `` `...` ``), which the shell replaces and runner \
+                     sends as written: put its value in the body",
+                );
+            }
+            return Some(Stdin::Text(text.clone()));
+        }
+        Input::File(file) if !file.contains(['$', '`']) => return Some(Stdin::File(file.clone())),
+        Input::File(_) => {
+            "its standard input is a file the shell names from a variable or a command's output \
+             (`< $FILE`, `` < `cmd` ``), which runner cannot know"
+        }
+        Input::Pipe => {
+            "its standard input is the output of the command before `|`, which runner does not run"
+        }
+        Input::Inherited => {
+            "its standard input is not in the command (no `<`, `<<<` or here-document)"
+        }
+    };
+    report.lossy(
+        item,
+        format!("--{option}"),
+        format!("this reads standard input (`-`); {reason}: it is left out (put the body in `body` or `body_file`)"),
+    );
+    None
 }
 
 /// `-F name=value`, `name=@file;type=...;filename=...`, `name=<file`, `name="quoted"`.
@@ -608,37 +779,31 @@ fn form_part(value: &str, literal: bool) -> Option<Part> {
         part.value = Some(rest.to_owned());
         return Some(part);
     }
+    let file = rest
+        .strip_prefix(['@', '<'])
+        .and_then(|file| file.strip_prefix('"'));
     let (content, attributes) = if let Some(quoted) = rest.strip_prefix('"') {
-        // A quoted value: `\"` and `\\` are escapes, attributes follow the closing quote.
-        let mut text = String::new();
-        let mut chars = quoted.chars();
-        let mut tail = String::new();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' => {
-                    if let Some(next) = chars.next() {
-                        text.push(next);
-                    }
-                }
-                '"' => {
-                    tail = chars.collect();
-                    break;
-                }
-                c => text.push(c),
-            }
-        }
-        (text, tail)
+        // A quoted value: attributes follow the closing quote.
+        let (text, tail) = unquote(quoted);
+        part.value = Some(text);
+        (None, tail)
+    } else if let Some(quoted) = file {
+        // A quoted file name (`@"C:/My Files/a.txt"`).
+        let (file, tail) = unquote(quoted);
+        part.file = Some(file);
+        (None, tail)
     } else {
         match rest.split_once(';') {
-            Some((content, attributes)) => (content.to_owned(), format!(";{attributes}")),
-            None => (rest.to_owned(), String::new()),
+            Some((content, attributes)) => (Some(content), format!(";{attributes}")),
+            None => (Some(rest), String::new()),
         }
     };
-    let is_file = !rest.starts_with('"') && content.starts_with(['@', '<']);
-    if is_file {
-        part.file = Some(content[1..].to_owned());
-    } else {
-        part.value = Some(content);
+    match content {
+        Some(content) if content.starts_with(['@', '<']) => {
+            part.file = Some(content[1..].to_owned());
+        }
+        Some(content) => part.value = Some(content.to_owned()),
+        None => {}
     }
     for attribute in attributes.split(';').filter(|a| !a.is_empty()) {
         match attribute.split_once('=') {
@@ -648,6 +813,25 @@ fn form_part(value: &str, literal: bool) -> Option<Part> {
         }
     }
     Some(part)
+}
+
+/// The text of a `-F` quoted string after its opening quote (`\"` and `\\` are escapes), and
+/// what follows its closing quote.
+fn unquote(quoted: &str) -> (String, String) {
+    let mut text = String::new();
+    let mut chars = quoted.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    text.push(next);
+                }
+            }
+            '"' => return (text, chars.collect()),
+            c => text.push(c),
+        }
+    }
+    (text, String::new())
 }
 
 fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
@@ -664,11 +848,20 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
         }
     }
     let data = (!p.data.is_empty()).then(|| p.data.join("&"));
-    let has_body = data.is_some() || p.data_file.is_some() || !p.parts.is_empty();
-    // curl sends POST when there is a body, GET with -G, HEAD with -I; -X wins.
+    let has_body =
+        data.is_some() || p.data_file.is_some() || !p.parts.is_empty() || p.body_left_out;
+    if p.upload.is_some() && has_body {
+        report.lossy(
+            item,
+            "--upload-file",
+            "curl refuses -T together with -d or -F: the file of -T is sent",
+        );
+    }
+    // curl sends PUT with -T, POST when there is a body, GET with -G, HEAD with -I; -X wins.
     let method = match (&p.method, p.head) {
         (Some(method), _) => method.clone(),
         (None, true) => "HEAD".to_owned(),
+        (None, false) if p.upload.is_some() => "PUT".to_owned(),
         (None, false) if has_body && !p.get => "POST".to_owned(),
         _ => "GET".to_owned(),
     };
@@ -681,7 +874,9 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
         .map(|(_, v)| v.to_ascii_lowercase());
     let mut body = Body::None;
     let mut query_data = None;
-    if p.get {
+    if let Some(file) = &p.upload {
+        body = Body::File(file.clone());
+    } else if p.get {
         query_data = data.clone();
     } else if !p.parts.is_empty() {
         if data.is_some() {
@@ -692,7 +887,15 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
             );
         }
         body = Body::Multipart(p.parts.clone());
+        multipart_type(&mut headers, item, report);
     } else if let Some(file) = &p.data_file {
+        if data.is_some() {
+            report.lossy(
+                item,
+                "--data",
+                "curl sends the data and the file's content joined with `&`: runner sends the file alone",
+            );
+        }
         body = Body::File(file.clone());
     } else if let Some(data) = &data {
         let kind = content_type
@@ -726,7 +929,16 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
             basic = None;
             other_auth(scheme, credentials, item, report);
         }
-        if let Some(query) = &query_data {
+        if let Some(file) = &p.upload {
+            // curl names the file after a URL that ends with `/`.
+            if url.ends_with('/') {
+                url.push_str(file.rsplit(['/', '\\']).next().unwrap_or(file));
+            }
+        }
+        for query in query_data.iter().chain(&p.url_query) {
+            if query.is_empty() {
+                continue;
+            }
             url.push(if url.contains('?') { '&' } else { '?' });
             url.push_str(query);
         }
@@ -765,6 +977,31 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
         });
     }
     out
+}
+
+/// A multipart body's `Content-Type` header: runner's multipart body sets its own
+/// (`multipart/form-data` with the boundary it uses), so a header naming another type (say
+/// `multipart/related`) is left out and reported; a `multipart/form-data` one is left out as
+/// [`steps::write`] does.
+fn multipart_type(headers: &mut Vec<(String, String)>, item: &str, report: &mut Report) {
+    headers.retain(|(name, value)| {
+        if !name.eq_ignore_ascii_case("content-type") {
+            return true;
+        }
+        let base = value.split(';').next().unwrap_or("").trim();
+        if base.eq_ignore_ascii_case("multipart/form-data") {
+            return true;
+        }
+        report.lossy(
+            item,
+            "--header",
+            format!(
+                "the header `{name}: {base}` goes with -F: runner sends a multipart body as \
+                 `multipart/form-data` with the boundary it uses; the header is left out"
+            ),
+        );
+        false
+    });
 }
 
 /// Reports credentials curl sends with an auth scheme runner does not have (`--digest`,
@@ -1004,6 +1241,274 @@ mod tests {
         }
     }
 
+    /// The options whose value the collection or the report may show: translated into the
+    /// request, or a file a run setting names.
+    const SHOWN: &[&str] = &[
+        "request",
+        "header",
+        "data",
+        "data-ascii",
+        "data-binary",
+        "data-raw",
+        "data-urlencode",
+        "json",
+        "form",
+        "form-string",
+        "url",
+        "url-query",
+        "cookie",
+        "user-agent",
+        "referer",
+        "max-time",
+        "max-redirs",
+        "connect-timeout",
+        "cacert",
+        "key",
+        "resolve",
+        "cookie-jar",
+        "upload-file",
+    ];
+
+    #[test]
+    fn every_option_that_takes_a_value_consumes_it_and_never_shows_a_credential() {
+        let value = "nobody:S3CRET-VALUE";
+        let mut checked = 0;
+        let value_options =
+            options::all().filter(|(long, _, t)| *t == Takes::Value && *long != "url");
+        for (long, short, takes) in value_options {
+            let mut forms = vec![
+                vec![format!("--{long}"), value.to_owned()],
+                vec![format!("--{long}={value}")],
+            ];
+            if let Some(short) = short {
+                forms.push(vec![format!("-{short}"), value.to_owned()]);
+                forms.push(vec![format!("-s{short}{value}")]);
+            }
+            for form in forms {
+                let mut words = vec!["http://h.example/a".to_owned()];
+                words.extend(form.iter().cloned());
+                words.push("-k".to_owned());
+                let imported =
+                    import_words(&words, &options()).unwrap_or_else(|e| panic!("{form:?}: {e}"));
+                let report = imported.report.to_string();
+                assert_eq!(
+                    imported.requests, 1,
+                    "{form:?} ({takes:?}):\n{}",
+                    imported.yaml
+                );
+                assert!(
+                    !imported.yaml.contains("http://nobody"),
+                    "{form:?}:\n{}",
+                    imported.yaml
+                );
+                if !SHOWN.contains(&long) {
+                    assert!(
+                        !imported.yaml.contains("S3CRET") && !report.contains("S3CRET"),
+                        "{form:?} shows its value:\n{}\n{report}",
+                        imported.yaml
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 300, "{checked}");
+    }
+
+    /// The options `curl --help all` lists with an argument (`--pass <phrase>`), when curl is
+    /// installed: each must consume its value, whatever runner's table says.
+    #[test]
+    fn every_option_curl_help_lists_with_an_argument_consumes_it() {
+        let Ok(help) = std::process::Command::new("curl")
+            .args(["--help", "all"])
+            .output()
+        else {
+            return;
+        };
+        let help = String::from_utf8_lossy(&help.stdout);
+        let mut checked = 0;
+        for line in help.lines() {
+            let Some((option, argument)) = line.trim().split_once(" <") else {
+                continue;
+            };
+            let Some(long) = option.rsplit("--").next().filter(|_| option.contains("--")) else {
+                continue;
+            };
+            if long == "help" || long == "url" || argument.is_empty() {
+                continue;
+            }
+            let words: Vec<String> = [
+                "http://h.example/a",
+                &format!("--{long}"),
+                "nobody:S3CRET-VALUE",
+            ]
+            .map(String::from)
+            .to_vec();
+            let imported =
+                import_words(&words, &options()).unwrap_or_else(|e| panic!("{long}: {e}"));
+            assert_eq!(imported.requests, 1, "--{long}:\n{}", imported.yaml);
+            assert!(
+                !imported.yaml.contains("http://nobody"),
+                "--{long}:\n{}",
+                imported.yaml
+            );
+            checked += 1;
+        }
+        assert!(checked == 0 || checked > 100, "{checked}");
+    }
+
+    #[test]
+    fn options_without_a_value_take_none_and_no_turns_a_switch_off() {
+        for (long, _, takes) in options::all().filter(|(_, _, t)| *t != Takes::Value) {
+            if long == "next" {
+                continue;
+            }
+            let words: Vec<String> =
+                [format!("--{long}"), "http://h.example/a".to_owned()].to_vec();
+            let imported =
+                import_words(&words, &options()).unwrap_or_else(|e| panic!("{long}: {e}"));
+            assert_eq!(imported.requests, 1, "{long} ({takes:?})");
+        }
+        let words: Vec<String> = ["-G", "--no-get", "-d", "a=1", "http://h.example/a"]
+            .map(String::from)
+            .to_vec();
+        let imported = import_words(&words, &options()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(imported.yaml.contains("method: POST"), "{}", imported.yaml);
+    }
+
+    #[test]
+    fn the_word_after_an_unknown_option_is_never_a_request_of_its_own() {
+        let words: Vec<String> = ["http://h.example/a", "--frobnicate", "S3CRET-VALUE"]
+            .map(String::from)
+            .to_vec();
+        let imported = import_words(&words, &options()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(imported.requests, 1, "{}", imported.yaml);
+        assert!(!imported.yaml.contains("S3CRET"), "{}", imported.yaml);
+        assert!(!imported.report.to_string().contains("S3CRET"));
+        assert_eq!(imported.report.lossy_count(), 1, "{}", imported.report);
+        // With no other URL, the word is the URL.
+        let words: Vec<String> = ["--frobnicate", "http://h.example/b"]
+            .map(String::from)
+            .to_vec();
+        let imported = import_words(&words, &options()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            imported.yaml.contains("base_url: http://h.example"),
+            "{}",
+            imported.yaml
+        );
+    }
+
+    #[test]
+    fn next_starts_another_request_with_its_own_options() {
+        let text = "curl -d a=1 http://h.example/a --next -X PUT http://h.example/b";
+        let imported = import_text(text, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(imported.requests, 2, "{}", imported.yaml);
+        assert!(imported.yaml.contains("name: POST /a"), "{}", imported.yaml);
+        assert!(imported.yaml.contains("name: PUT /b"), "{}", imported.yaml);
+    }
+
+    #[test]
+    fn standard_input_from_a_here_document_a_here_string_or_a_file_is_the_body() {
+        let heredoc = "curl -H 'Content-Type: application/json' --data-binary @- http://h.example/a <<'DATA'\n{\"a\": 1,\n \"b\": 2}\nDATA\ncurl http://h.example/next";
+        let imported = import_text(heredoc, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(imported.requests, 2, "{}", imported.yaml);
+        assert!(
+            imported.yaml.contains("json: { a: 1, b: 2 }"),
+            "{}",
+            imported.yaml
+        );
+        assert!(imported.report.entries.is_empty(), "{}", imported.report);
+
+        let herestring = "curl -d @- http://h.example/a <<< 'x=1'";
+        let imported = import_text(herestring, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            imported.yaml.contains("form: { x: \"1\" }"),
+            "{}",
+            imported.yaml
+        );
+
+        let file = "curl --data-binary @- http://h.example/a < body.xml > out.txt 2>&1";
+        let imported = import_text(file, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(imported.requests, 1, "{}", imported.yaml);
+        assert!(
+            imported.yaml.contains("body_file: body.xml"),
+            "{}",
+            imported.yaml
+        );
+        assert!(!imported.yaml.contains("out.txt"), "{}", imported.yaml);
+
+        let upload = "curl http://h.example/up/ -T - < data.bin";
+        let imported = import_text(upload, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(imported.yaml.contains("method: PUT"), "{}", imported.yaml);
+        assert!(
+            imported.yaml.contains("body_file: data.bin"),
+            "{}",
+            imported.yaml
+        );
+        assert!(imported.yaml.contains("/up/data.bin"), "{}", imported.yaml);
+    }
+
+    #[test]
+    fn standard_input_the_command_does_not_give_is_reported_not_a_file_named_dash() {
+        for text in [
+            "curl --data @- http://h.example/a",
+            "cat body.json | curl --data @- http://h.example/a",
+            "curl --data @- http://h.example/a < $BODY",
+            "curl --data @- http://h.example/a < `echo body.json`",
+            "curl --data @- http://h.example/a < $(echo body.json)",
+        ] {
+            let imported = import_text(text, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(imported.requests, 1, "{text}:\n{}", imported.yaml);
+            assert!(
+                imported.yaml.contains("method: POST"),
+                "{text}:\n{}",
+                imported.yaml
+            );
+            assert!(
+                !imported.yaml.contains("body_file"),
+                "{text}:\n{}",
+                imported.yaml
+            );
+            assert!(
+                !imported.yaml.contains("http://<"),
+                "{text}:\n{}",
+                imported.yaml
+            );
+            assert!(
+                !imported.yaml.contains("echo"),
+                "{text}:\n{}",
+                imported.yaml
+            );
+            assert_eq!(
+                imported.report.lossy_count(),
+                1,
+                "{text}: {}",
+                imported.report
+            );
+        }
+    }
+
+    #[test]
+    fn a_redirection_another_shell_leaves_in_a_word_is_not_a_url() {
+        let text = "curl ^\"http://h.example/a^\" > out.txt\r\n";
+        let imported = import_text(text, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(imported.requests, 1, "{}", imported.yaml);
+        assert!(!imported.yaml.contains("out.txt"), "{}", imported.yaml);
+        assert_eq!(imported.report.lossy_count(), 1, "{}", imported.report);
+    }
+
+    #[test]
+    fn a_multipart_body_with_another_content_type_header_reports_it() {
+        let text = "curl http://h.example/a -H 'Content-Type: multipart/related; boundary=XyZ' -F 'a=1;type=application/json'";
+        let imported = import_text(text, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !imported.yaml.contains("multipart/related"),
+            "{}",
+            imported.yaml
+        );
+        assert!(imported.yaml.contains("multipart:"), "{}", imported.yaml);
+        assert_eq!(imported.report.lossy_count(), 1, "{}", imported.report);
+    }
+
     #[test]
     fn multipart_parts() {
         let part = form_part("doc=@report.pdf;type=application/pdf;filename=r.pdf", false);
@@ -1019,5 +1524,13 @@ mod tests {
         );
         let part = form_part("note=\"@not a file\";type=text/plain", false);
         assert_eq!(part.and_then(|p| p.value), Some("@not a file".into()));
+        let part = form_part("f=@\"C:/My Files/a\\\\b.txt\";type=text/plain", false);
+        assert_eq!(
+            part.map(|p| (p.file, p.content_type)),
+            Some((
+                Some("C:/My Files/a\\b.txt".into()),
+                Some("text/plain".into())
+            ))
+        );
     }
 }

@@ -29,6 +29,21 @@ pub enum HarError {
         /// 1-based column.
         column: usize,
     },
+    /// Every entry left after the filters has a URL runner cannot send (relative, or not
+    /// HTTP) or no response.
+    #[error("{source_name} has no request runner can send ({total} entries: {unsendable} with a URL runner cannot send (relative, or not http/https), {unanswered} without a response, {filtered} left out by the filters or as static assets)")]
+    Unsendable {
+        /// The file.
+        source_name: String,
+        /// Entries in the file.
+        total: usize,
+        /// Entries whose URL runner cannot send.
+        unsendable: usize,
+        /// Entries the browser recorded no response for.
+        unanswered: usize,
+        /// Entries left out by the filters.
+        filtered: usize,
+    },
     /// Every entry was filtered out.
     #[error("{source_name} has no request left to import ({total} entries, {filtered} left out by the filters or as static assets: try --assets, or fewer --host/--method/--content-type)")]
     Empty {
@@ -266,9 +281,15 @@ pub fn import(text: &str, filters: &Filters, options: &Options) -> Result<Import
     // Earlier JSON responses: (request index, leaves).
     let mut responses: Vec<(usize, Vec<Leaf>)> = Vec::new();
     let mut names = Vec::new();
+    let mut files = Files::new(&options.source);
+    let (mut unsendable, mut unanswered) = (0, 0);
     for entry in &kept {
-        let mut request = convert(entry, &set_cookies, &mut report);
+        let Some(mut request) = convert(entry, &set_cookies, &mut files, &mut report) else {
+            unsendable += 1;
+            continue;
+        };
         if request.status.is_none() {
+            unanswered += 1;
             continue;
         }
         reuse(&mut request, &responses, &mut requests, &mut names);
@@ -288,6 +309,15 @@ pub fn import(text: &str, filters: &Filters, options: &Options) -> Result<Import
             }
         }
     }
+    if requests.is_empty() && !kept.is_empty() {
+        return Err(HarError::Unsendable {
+            source_name: options.source.clone(),
+            total,
+            unsendable,
+            unanswered,
+            filtered: total - kept.len(),
+        });
+    }
     if requests.is_empty() {
         return Err(HarError::Empty {
             source_name: options.source.clone(),
@@ -305,13 +335,89 @@ pub fn import(text: &str, filters: &Filters, options: &Options) -> Result<Import
         schema: options.schema.clone(),
         sandbox: options.sandbox,
     };
-    Ok(steps::write(&requests, &collection, report))
+    let mut imported = steps::write(&requests, &collection, report);
+    imported.files.extend(files.written);
+    Ok(imported)
 }
 
-fn convert(entry: &Entry, set_cookies: &[String], report: &mut Report) -> Request {
+/// Files whose content the HAR records (a multipart file part's `value`), written beside the
+/// collection in a folder named after the HAR (`session.har`: `session-files/`).
+struct Files {
+    folder: String,
+    /// (path relative to the collection, content).
+    written: Vec<(String, String)>,
+}
+
+impl Files {
+    fn new(source: &str) -> Self {
+        let stem = std::path::Path::new(source)
+            .file_stem()
+            .map(|s| safe_file_name(&s.to_string_lossy()))
+            .unwrap_or_else(|| "har".to_owned());
+        Files {
+            folder: format!("{stem}-files"),
+            written: Vec::new(),
+        }
+    }
+
+    /// Keeps `content` as a file named like `name` (made safe, and distinct from the others);
+    /// its path relative to the collection.
+    fn add(&mut self, name: &str, content: String) -> String {
+        let name = safe_file_name(name);
+        let mut path = format!("{}/{name}", self.folder);
+        let mut n = 1;
+        while self.written.iter().any(|(p, _)| *p == path) {
+            n += 1;
+            path = format!("{}/{n}-{name}", self.folder);
+        }
+        self.written.push((path.clone(), content));
+        path
+    }
+}
+
+/// A file name of letters, digits, `.`, `-` and `_` only (no folder, no leading dot), so that a
+/// name recorded in a HAR is written inside the folder meant for it.
+fn safe_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let safe: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let safe = safe.trim_start_matches('.');
+    if safe.is_empty() {
+        "part".to_owned()
+    } else {
+        safe.to_owned()
+    }
+}
+
+/// The entry as a request; `None`, reported, when its URL is not one runner can send (relative
+/// as some exporters record it, `data:`, `blob:`, `ws:`): a request without a response has no
+/// `status`.
+fn convert(
+    entry: &Entry,
+    set_cookies: &[String],
+    files: &mut Files,
+    report: &mut Report,
+) -> Option<Request> {
     let r = &entry.request;
     let method = r.method.to_ascii_uppercase();
     let name = format!("{method} {}", steps::path_of(&r.url));
+    if let Some(problem) = url_problem(&r.url) {
+        if r.url.starts_with("data:") || r.url.starts_with("blob:") {
+            // Not a request to a server: the browser read it from the page.
+            report.note(&name, "url", problem);
+        } else {
+            report.lossy(&name, "url", problem);
+        }
+        return None;
+    }
     let status = entry.response.status;
     if !(100..=599).contains(&status) {
         report.note(
@@ -319,7 +425,7 @@ fn convert(entry: &Entry, set_cookies: &[String], report: &mut Report) -> Reques
             "response",
             "the browser recorded no response (blocked, cancelled or failed): the entry is left out",
         );
-        return Request::default();
+        return Some(Request::default());
     }
     if let Some(problem) = steps::method_problem(&method) {
         report.lossy(&name, "method", problem);
@@ -356,9 +462,9 @@ fn convert(entry: &Entry, set_cookies: &[String], report: &mut Report) -> Reques
     }
     let body = match &r.post_data {
         None => Body::None,
-        Some(post) => body(post, &name, report),
+        Some(post) => body(post, &name, files, report),
     };
-    Request {
+    Some(Request {
         name,
         method,
         url: r.url.clone(),
@@ -368,10 +474,32 @@ fn convert(entry: &Entry, set_cookies: &[String], report: &mut Report) -> Reques
         follow_redirects: (300..400).contains(&status).then_some(false),
         status: u16::try_from(status).ok(),
         ..Request::default()
+    })
+}
+
+/// Why runner cannot send to a recorded URL: relative (`"url": "XML"`, with no base in the
+/// HAR to resolve it against), or not `http`/`https`. Shown without its query and user info,
+/// which may hold a credential.
+fn url_problem(url: &str) -> Option<String> {
+    match url::Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => None,
+        Ok(parsed) => Some(format!(
+            "the URL is a `{}:` URL, and runner sends HTTP and HTTPS only: the entry is left out",
+            parsed.scheme()
+        )),
+        Err(_) => {
+            let shown = url.split(['?', '#']).next().unwrap_or_default();
+            let shown = shown.rsplit('@').next().unwrap_or(shown);
+            Some(format!(
+                "the URL `{shown}` is not absolute (no scheme and host), and a HAR records no \
+                 base to resolve it against: the entry is left out; add the step with its full \
+                 URL"
+            ))
+        }
     }
 }
 
-fn body(post: &PostData, name: &str, report: &mut Report) -> Body {
+fn body(post: &PostData, name: &str, files: &mut Files, report: &mut Report) -> Body {
     let mime = post.mime_type.to_ascii_lowercase();
     let base = mime.split(';').next().unwrap_or("").trim();
     let text = post.text.clone().unwrap_or_default();
@@ -379,11 +507,29 @@ fn body(post: &PostData, name: &str, report: &mut Report) -> Body {
         let mut parts = Vec::new();
         for p in &post.params {
             if let Some(file) = &p.file_name {
-                report.lossy(
+                let content = p.text();
+                if content.is_empty() {
+                    report.lossy(
+                        name,
+                        "body",
+                        format!("the file `{file}` of the part `{}` is not in the HAR: add it beside the collection and set `file:`", p.name),
+                    );
+                    continue;
+                }
+                // The HAR records the file's content: sent as that file.
+                let path = files.add(file, content);
+                report.note(
                     name,
                     "body",
-                    format!("the file `{file}` of the part `{}` is not in the HAR: add it beside the collection and set `file:`", p.name),
+                    format!("the content of the file `{file}` of the part `{}` is in the HAR: it is written to `{path}` beside the collection (with `-o`) and sent from there", p.name),
                 );
+                parts.push(Part {
+                    name: p.name.clone(),
+                    file: Some(path),
+                    filename: Some(file.clone()),
+                    content_type: p.content_type.clone(),
+                    value: None,
+                });
                 continue;
             }
             parts.push(Part {

@@ -49,16 +49,35 @@ pub fn detect(text: &str) -> Dialect {
     }
 }
 
-/// One command's words, with the line it starts on.
+/// One command's words, with the line it starts on, and where its standard input comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command {
     /// The 1-based line of the first word.
     pub line: usize,
-    /// The words.
+    /// The words (a redirection and its target are not words).
     pub words: Vec<String>,
+    /// Where the command reads its standard input (`curl -d @-` reads it).
+    pub input: Input,
 }
 
-/// Splits `text` into commands (one per line, or separated by `;`, `&&`, `|`) of words.
+/// Where a command's standard input comes from: the redirections a POSIX shell reads (`<`,
+/// `<<<`, `<<`, a `|` before it). Output redirections (`>`, `2>&1`, ...) change nothing a
+/// request sends and are left out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Input {
+    /// Not redirected: whatever runs the command gives it.
+    #[default]
+    Inherited,
+    /// `< FILE`: the file, its name as written (a `$VARIABLE` or `` `command` `` left as it is).
+    File(String),
+    /// `<<< WORD` (the word and a line break, as the shell sends it) or a here-document (its
+    /// lines, each with its line break).
+    Text(String),
+    /// The output of the command before `|`.
+    Pipe,
+}
+
+/// Splits `text` into commands (one per line, or separated by `;`, `&&`, `||`, `|`) of words.
 pub fn split(text: &str, dialect: Dialect) -> Result<Vec<Command>, SplitError> {
     match dialect {
         Dialect::Posix => posix(text),
@@ -67,11 +86,42 @@ pub fn split(text: &str, dialect: Dialect) -> Result<Vec<Command>, SplitError> {
     }
 }
 
+/// What the next word of a POSIX command is, after a redirection operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// `< FILE`.
+    InputFile,
+    /// `<<< WORD`.
+    HereString,
+    /// `<< DELIMITER` (`<<-`: leading tabs are stripped from the lines).
+    HereDocument { strip_tabs: bool },
+    /// `> FILE`, `>> FILE`, `2>&1`, `<&3`, ...: left out.
+    Elsewhere,
+}
+
+/// A here-document whose lines follow the line of its command.
+struct HereDocument {
+    /// The command it feeds, by index in `commands`; `None` when that command had no word.
+    command: Option<usize>,
+    delimiter: String,
+    strip_tabs: bool,
+}
+
 struct Words {
     commands: Vec<Command>,
     words: Vec<String>,
     word: Option<String>,
     start_line: usize,
+    /// The current command's standard input.
+    input: Input,
+    /// The current command follows a `|`.
+    piped: bool,
+    /// The redirection the current word is the target of.
+    target: Option<Target>,
+    /// Here-documents of the current command, by delimiter.
+    here_documents: Vec<(String, bool)>,
+    /// Here-documents whose lines are read after the current line.
+    pending: Vec<HereDocument>,
 }
 
 impl Words {
@@ -81,7 +131,22 @@ impl Words {
             words: Vec::new(),
             word: None,
             start_line: 1,
+            input: Input::Inherited,
+            piped: false,
+            target: None,
+            here_documents: Vec::new(),
+            pending: Vec::new(),
         }
+    }
+    /// The current word is the target of a redirection.
+    fn redirect(&mut self, target: Target) {
+        self.end_word();
+        self.target = Some(target);
+    }
+    /// A `|`: the current command ends, and the next reads its output.
+    fn pipe(&mut self) {
+        self.end_command();
+        self.piped = true;
     }
     fn push(&mut self, c: char, line: usize) {
         if self.words.is_empty() && self.word.is_none() {
@@ -96,18 +161,71 @@ impl Words {
         self.word.get_or_insert_with(String::new);
     }
     fn end_word(&mut self) {
-        if let Some(word) = self.word.take() {
-            self.words.push(word);
+        let Some(word) = self.word.take() else {
+            return;
+        };
+        match self.target.take() {
+            None => self.words.push(word),
+            Some(Target::InputFile) => self.input = Input::File(word),
+            Some(Target::HereString) => self.input = Input::Text(format!("{word}\n")),
+            Some(Target::HereDocument { strip_tabs }) => {
+                self.input = Input::Text(String::new());
+                self.here_documents.push((word, strip_tabs));
+            }
+            Some(Target::Elsewhere) => {}
         }
     }
     fn end_command(&mut self) {
         self.end_word();
-        if !self.words.is_empty() {
+        self.target = None;
+        let input = std::mem::take(&mut self.input);
+        let command = (!self.words.is_empty()).then(|| {
             self.commands.push(Command {
                 line: self.start_line,
                 words: std::mem::take(&mut self.words),
+                input: match input {
+                    Input::Inherited if self.piped => Input::Pipe,
+                    input => input,
+                },
+            });
+            self.piped = false;
+            self.commands.len() - 1
+        });
+        for (delimiter, strip_tabs) in self.here_documents.drain(..) {
+            self.pending.push(HereDocument {
+                command,
+                delimiter,
+                strip_tabs,
             });
         }
+    }
+    /// Reads the lines of the pending here-documents, which start at `chars[i]` (after the
+    /// line break of their command's line), into their commands; the index after them.
+    fn read_here_documents(&mut self, chars: &[char], mut i: usize, line: &mut usize) -> usize {
+        for document in std::mem::take(&mut self.pending) {
+            let mut body = String::new();
+            while i < chars.len() {
+                let end = chars[i..]
+                    .iter()
+                    .position(|&c| c == '\n')
+                    .map_or(chars.len(), |at| i + at);
+                let mut text: String = chars[i..end].iter().collect();
+                i = (end + 1).min(chars.len());
+                *line += 1;
+                if document.strip_tabs {
+                    text = text.trim_start_matches('\t').to_owned();
+                }
+                if text.trim_end_matches('\r') == document.delimiter {
+                    break;
+                }
+                body.push_str(&text);
+                body.push('\n');
+            }
+            if let Some(command) = document.command {
+                self.commands[command].input = Input::Text(body);
+            }
+        }
+        i
     }
 }
 
@@ -221,14 +339,32 @@ fn posix(text: &str) -> Result<Vec<Command>, SplitError> {
                     i += 1;
                 }
             }
+            '`' => i = push_substitution(&chars, i, '`', &mut line, &mut out),
+            '$' if chars.get(i + 1) == Some(&'(') => {
+                i = push_substitution(&chars, i, ')', &mut line, &mut out);
+            }
             '\n' => {
                 out.end_command();
                 line += 1;
                 i += 1;
+                i = out.read_here_documents(&chars, i, &mut line);
             }
             ';' => {
                 out.end_command();
                 i += 1;
+            }
+            // A process substitution, `<(cmd)`: a word (the name of a pipe), not a redirection.
+            '<' | '>' if chars.get(i + 1) == Some(&'(') => {
+                i = push_substitution(&chars, i, ')', &mut line, &mut out);
+            }
+            '<' | '>' => i = redirection(&chars, i, &mut out),
+            '&' if chars.get(i + 1) == Some(&'>') => {
+                out.end_word();
+                i = redirection(&chars, i + 1, &mut out);
+            }
+            '|' if chars.get(i + 1) != Some(&'|') => {
+                out.pipe();
+                i += 1 + usize::from(chars.get(i + 1) == Some(&'&'));
             }
             '&' | '|' => {
                 out.end_command();
@@ -248,6 +384,89 @@ fn posix(text: &str) -> Result<Vec<Command>, SplitError> {
     }
     out.end_command();
     Ok(out.commands)
+}
+
+/// Reads the redirection operator at `chars[i]` (`<`, `<<<`, `<<`, `<<-`, `>`, `>>`, `>|`,
+/// `>&`, `<&`, `<>`; a number just before it is the descriptor, not a word): the next word is
+/// its target. The index after the operator.
+fn redirection(chars: &[char], mut i: usize, out: &mut Words) -> usize {
+    if out
+        .word
+        .as_deref()
+        .is_some_and(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+    {
+        out.word = None;
+    }
+    let at = |n: usize| chars.get(i + n).copied();
+    let target = match (chars[i], at(1), at(2)) {
+        ('<', Some('<'), Some('<')) => {
+            i += 3;
+            Target::HereString
+        }
+        ('<', Some('<'), Some('-')) => {
+            i += 3;
+            Target::HereDocument { strip_tabs: true }
+        }
+        ('<', Some('<'), _) => {
+            i += 2;
+            Target::HereDocument { strip_tabs: false }
+        }
+        ('<', Some('&' | '>'), _) => {
+            i += 2;
+            Target::Elsewhere
+        }
+        ('<', _, _) => {
+            i += 1;
+            Target::InputFile
+        }
+        (_, Some('>' | '|' | '&'), _) => {
+            i += 2;
+            Target::Elsewhere
+        }
+        _ => {
+            i += 1;
+            Target::Elsewhere
+        }
+    };
+    out.redirect(target);
+    i
+}
+
+/// Pushes a command or process substitution (`` `...` ``, `$(...)`, `<(...)`) as written into the current word,
+/// so that its spaces do not split it; the index after it (the end of the text when it is
+/// never closed).
+fn push_substitution(
+    chars: &[char],
+    open: usize,
+    close: char,
+    line: &mut usize,
+    out: &mut Words,
+) -> usize {
+    let mut depth = 0usize;
+    let mut i = open;
+    while let Some(&c) = chars.get(i) {
+        out.push(c, *line);
+        i += 1;
+        match c {
+            '\n' => *line += 1,
+            '\\' => {
+                if let Some(&next) = chars.get(i) {
+                    out.push(next, *line);
+                    i += 1;
+                }
+            }
+            '(' if close == ')' => depth += 1,
+            ')' if close == ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            '`' if close == '`' && i - 1 > open => break,
+            _ => {}
+        }
+    }
+    i
 }
 
 /// The character an ANSI-C escape (`$'...'`) stands for, and how many characters it used
@@ -333,7 +552,8 @@ fn powershell(text: &str) -> Result<Vec<Command>, SplitError> {
                 out.end_command();
                 line += 1;
             }
-            ';' | '|' => out.end_command(),
+            ';' => out.end_command(),
+            '|' => out.pipe(),
             '#' if out.word.is_none() => {
                 while i < chars.len() && chars[i] != '\n' {
                     i += 1;
@@ -415,11 +635,13 @@ fn powershell_escape(c: char) -> char {
 /// splitting of each command line.
 fn cmd(text: &str) -> Result<Vec<Command>, SplitError> {
     let chars: Vec<char> = text.chars().filter(|&c| c != '\r').collect();
-    let mut lines: Vec<(usize, String)> = Vec::new();
+    // (first line, text, after a `|`).
+    let mut lines: Vec<(usize, String, bool)> = Vec::new();
     let mut current = String::new();
     let mut start = 1;
     let mut line = 1;
     let mut quoted = false;
+    let mut piped = false;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -451,10 +673,25 @@ fn cmd(text: &str) -> Result<Vec<Command>, SplitError> {
             }
             '\n' if !quoted => {
                 if !current.trim().is_empty() {
-                    lines.push((start, std::mem::take(&mut current)));
+                    lines.push((start, std::mem::take(&mut current), piped));
+                    piped = false;
                 }
                 current.clear();
                 line += 1;
+                start = line;
+            }
+            // `&`, `&&`, `||` and `|` (its output to the next command's input) end a command;
+            // `^&` and `^|` are characters.
+            '&' | '|' if !quoted => {
+                let pipe = c == '|' && chars.get(i + 1) != Some(&'|');
+                if !current.trim().is_empty() {
+                    lines.push((start, std::mem::take(&mut current), piped));
+                }
+                current.clear();
+                piped = pipe;
+                while matches!(chars.get(i + 1), Some('&' | '|')) {
+                    i += 1;
+                }
                 start = line;
             }
             c => {
@@ -475,10 +712,10 @@ fn cmd(text: &str) -> Result<Vec<Command>, SplitError> {
         });
     }
     if !current.trim().is_empty() {
-        lines.push((start, current));
+        lines.push((start, current, piped));
     }
     let mut commands = Vec::new();
-    for (line, text) in lines {
+    for (line, text, piped) in lines {
         let trimmed = text.trim_start();
         let lower = trimmed.to_ascii_lowercase();
         if lower.starts_with("rem ") || lower == "rem" || trimmed.starts_with("::") {
@@ -490,7 +727,11 @@ fn cmd(text: &str) -> Result<Vec<Command>, SplitError> {
                 .to_owned(),
         })?;
         if !words.is_empty() {
-            commands.push(Command { line, words });
+            commands.push(Command {
+                line,
+                words,
+                input: if piped { Input::Pipe } else { Input::Inherited },
+            });
         }
     }
     Ok(commands)
@@ -644,6 +885,77 @@ mod tests {
         );
         let error = split("curl.exe `\n 'abc", Dialect::PowerShell).unwrap_err();
         assert_eq!(error.line, 2);
+    }
+
+    fn inputs(text: &str) -> Vec<(Vec<String>, Input)> {
+        split(text, Dialect::Posix)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|c| (c.words, c.input))
+            .collect()
+    }
+
+    #[test]
+    fn posix_redirections_are_not_words() {
+        let words = |list: &[&str]| list.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            inputs("curl -d @- h <body.json >out 2>&1; curl h2 2> err >> log &> all"),
+            vec![
+                (
+                    words(&["curl", "-d", "@-", "h"]),
+                    Input::File("body.json".into())
+                ),
+                (words(&["curl", "h2"]), Input::Inherited),
+            ]
+        );
+        assert_eq!(
+            inputs("curl -d @- h <<< \"a b\" | jq .\necho x |& curl -d @- h3 && curl h4"),
+            vec![
+                (
+                    words(&["curl", "-d", "@-", "h"]),
+                    Input::Text("a b\n".into())
+                ),
+                (words(&["jq", "."]), Input::Pipe),
+                (words(&["echo", "x"]), Input::Inherited),
+                (words(&["curl", "-d", "@-", "h3"]), Input::Pipe),
+                (words(&["curl", "h4"]), Input::Inherited),
+            ]
+        );
+        assert_eq!(
+            inputs("curl -d @- h <<-EOF; curl h2 <<'X' -H a:b\n\tone\n\tEOF\ntwo $HOME\nX\ncurl h3 < `echo a b` > $(echo c d)"),
+            vec![
+                (words(&["curl", "-d", "@-", "h"]), Input::Text("one\n".into())),
+                (words(&["curl", "h2", "-H", "a:b"]), Input::Text("two $HOME\n".into())),
+                (words(&["curl", "h3"]), Input::File("`echo a b`".into())),
+            ]
+        );
+        assert_eq!(
+            inputs("curl -F f=@<(echo a b) h"),
+            vec![(
+                words(&["curl", "-F", "f=@<(echo a b)", "h"]),
+                Input::Inherited
+            )]
+        );
+    }
+
+    #[test]
+    fn cmd_separators_end_commands_unless_escaped_or_quoted() {
+        let text = "curl ^\"http://h/?a=1^&b=2^\" & curl \"http://h/x&y\" && type b.json | curl -d @- h3 || curl h4";
+        let commands = split(text, Dialect::Cmd).unwrap_or_else(|e| panic!("{e}"));
+        let got: Vec<(Vec<&str>, &Input)> = commands
+            .iter()
+            .map(|c| (c.words.iter().map(String::as_str).collect(), &c.input))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (vec!["curl", "http://h/?a=1&b=2"], &Input::Inherited),
+                (vec!["curl", "http://h/x&y"], &Input::Inherited),
+                (vec!["type", "b.json"], &Input::Inherited),
+                (vec!["curl", "-d", "@-", "h3"], &Input::Pipe),
+                (vec!["curl", "h4"], &Input::Inherited),
+            ]
+        );
     }
 
     #[test]

@@ -17,6 +17,13 @@ const CORPUS: &[&str] = &[
     "curlconverter-post_with_browser_headers.sh",
     "curlconverter-multiline_post_with_data.sh",
     "powershell.ps1",
+    "curlconverter-bash_redirect_heredoc.sh",
+    "curlconverter-bash_redirect_herestring.sh",
+    "curlconverter-read_stdin.sh",
+    "curlconverter-redirect_command_data.sh",
+    "curlconverter-redirect_variable_and_string_data.sh",
+    "curlconverter-get_proxy_with_auth.sh",
+    "curlconverter-form_quotes.sh",
 ];
 
 /// Credentials written in the corpus; none may reach the YAML.
@@ -28,6 +35,9 @@ const CREDENTIALS: &[&str] = &[
     "firef0x-password",
     "VaHaeVW3m0ymvx9kacwshZIDkv8zgF9y",
     "MCMDKFMBLLLHGKCGNMKNGPKI",
+    "000000000000000-0000",
+    "anonymous",
+    "A21AAGOs8Yauykf6g",
 ];
 
 #[test]
@@ -706,4 +716,85 @@ fn a_multipart_credential_is_read_from_a_secret_input() {
         "{}",
         output.stdout
     );
+}
+
+#[test]
+fn a_value_of_an_option_runner_does_not_translate_is_neither_a_request_nor_printed() {
+    for option in [
+        &["--pass", "KEYPW-1"][..],
+        &["--tlspassword", "KEYPW-1"],
+        &["--key-type", "KEYPW-1"],
+        &["--socks5", "KEYPW-1"],
+        &["-U", "anon:KEYPW-1"],
+        &["--proxy-user=anon:KEYPW-1"],
+        &["-sUanon:KEYPW-1"],
+        &["--a-future-option", "KEYPW-1"],
+    ] {
+        let mut args = vec!["import", "curl", "--", "curl", "http://127.0.0.1:19401/a"];
+        args.extend_from_slice(option);
+        let output = runner(args);
+        assert_eq!(output.code, 0, "{option:?}: {output:?}");
+        assert!(
+            output.stderr.contains("imported 1 request"),
+            "{option:?}: {}",
+            output.stderr
+        );
+        assert!(
+            output.stderr.contains("not translated"),
+            "{option:?}: {}",
+            output.stderr
+        );
+        assert!(
+            !output.stdout.contains("KEYPW"),
+            "{option:?}:\n{}",
+            output.stdout
+        );
+        assert!(
+            !output.stderr.contains("KEYPW"),
+            "{option:?}: {}",
+            output.stderr
+        );
+    }
+}
+
+#[test]
+fn shell_redirections_give_the_body_or_are_reported_and_never_a_url() {
+    let dir = Fixture::new();
+    let script = dir.path().join("redirect.sh");
+    std::fs::write(
+        &script,
+        "curl -H 'Content-Type: application/json' --data-binary @- http://h.example/a <<DATA\n{\"a\": 1}\nDATA\n\
+         curl -d @- http://h.example/b <<< 'x=1' > out.txt 2>&1\n\
+         cat body | curl --data @- http://h.example/c\n\
+         curl --data @- http://h.example/d < $BODY && echo done\n",
+    )
+    .expect("written");
+    let out = dir.path().join("redirect.yaml");
+    let output = runner([
+        "import",
+        "curl",
+        &script.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stderr.contains("imported 4 requests"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("2 things not translated"),
+        "{}",
+        output.stderr
+    );
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(yaml.contains("json: { a: 1 }"), "{yaml}");
+    assert!(yaml.contains("form: { x: \"1\" }"), "{yaml}");
+    assert!(
+        !yaml.contains("http://<") && !yaml.contains("out.txt"),
+        "{yaml}"
+    );
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
 }

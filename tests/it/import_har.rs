@@ -457,3 +457,122 @@ fn chrome_har_params_that_are_numbers_or_booleans_import() {
     assert_eq!(run.code, 0, "{yaml}\n{run:?}");
     assert!(run.stdout.contains("2 passed"), "{}", run.stdout);
 }
+
+/// An entry with a relative URL (harviewer's issue-78/xml.har records `"url": "XML"`) or a
+/// `data:` URL has nothing runner can send it to: it is left out and reported, and the rest
+/// validates; a HAR with nothing else is an error saying why.
+#[test]
+fn an_entry_whose_url_runner_cannot_send_is_reported_and_left_out() {
+    let entry = |url: &str| {
+        format!(
+            r#"{{"request": {{"method": "GET", "url": "{url}", "headers": []}},
+                "response": {{"status": 200, "headers": [], "content": {{"mimeType": "text/xml"}}}}}}"#
+        )
+    };
+    let dir = Fixture::new();
+    let har = dir.file(
+        "mixed.har",
+        &format!(
+            r#"{{"log": {{"entries": [{}, {}, {}]}}}}"#,
+            entry("XML?token=S3CRET-1"),
+            entry("data:text/plain,hi"),
+            entry("http://h.example/ok")
+        ),
+    );
+    let out = dir.path().join("mixed.yaml");
+    let output = runner([
+        "import",
+        "har",
+        &har.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stderr.contains("imported 1 request"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("the URL `XML` is not absolute"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("1 thing not translated"),
+        "{}",
+        output.stderr
+    );
+    assert!(!output.stderr.contains("S3CRET"), "{}", output.stderr);
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(!yaml.contains("url: XML"), "{yaml}");
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
+
+    let only = dir.file(
+        "only.har",
+        &format!(r#"{{"log": {{"entries": [{}]}}}}"#, entry("XML")),
+    );
+    let output = runner(["import", "har", &only.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("has no request runner can send (1 entries: 1 with a URL runner cannot send"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// A multipart file part whose content the HAR records (`fileName` and `value`) is sent as
+/// that file: its content written beside the collection, the part's `file` pointing at it
+/// and its `filename` the recorded one. A file part without its content is reported.
+#[test]
+fn a_multipart_file_part_recorded_with_its_content_is_sent_as_that_file() {
+    let dir = Fixture::new();
+    let har = dir.file(
+        "upload.har",
+        r#"{"log": {"entries": [{
+            "request": {"method": "POST", "url": "http://h.example/upload", "headers": [
+                {"name": "Content-Type", "value": "multipart/form-data; boundary=XyZ"}],
+              "postData": {"mimeType": "multipart/form-data; boundary=XyZ", "params": [
+                {"name": "note", "value": "hello"},
+                {"name": "doc", "fileName": "../../report 1.csv", "contentType": "text/csv", "value": "a,b\n1,2\n"},
+                {"name": "pic", "fileName": "pic.png", "contentType": "image/png"}]}},
+            "response": {"status": 201, "headers": []}}]}}"#,
+    );
+    let out = dir.path().join("upload.yaml");
+    let output = runner([
+        "import",
+        "har",
+        &har.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("the file `pic.png` of the part `pic` is not in the HAR"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("1 thing not translated"),
+        "{}",
+        output.stderr
+    );
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for line in [
+        "file: upload-files/report_1.csv",
+        "content_type: text/csv",
+        "filename: ../../report 1.csv",
+    ] {
+        assert!(yaml.contains(line), "{line}:\n{yaml}");
+    }
+    let written = std::fs::read_to_string(dir.path().join("upload-files/report_1.csv"))
+        .expect("the part's content is written beside the collection");
+    assert_eq!(written, "a,b\n1,2\n");
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
+}
