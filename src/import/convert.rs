@@ -146,6 +146,7 @@ pub(super) fn collection(
         .filter(|name| !defined.contains(*name) && !name.starts_with("env."))
         .cloned()
         .collect();
+    let partly = partly_defined(&cx, &vars, &environment_maps);
 
     let mut root = Map::block();
     let name = match collection.name.as_deref() {
@@ -224,6 +225,18 @@ pub(super) fn collection(
             "collection",
             "variables",
             format!("`{name}` is read but defined by no collection variable, environment file or capture (a Postman environment or global?): it reads the input {input}; set {input}, or pass --var {name}=..."),
+        );
+        vars.insert(name.clone(), format!("{{{{env.{input}}}}}"));
+    }
+    // Set by some environment files only: the others read an input, so that every
+    // environment validates and a run in one of them names the value to give.
+    for (name, lacking) in &partly {
+        let input = cx.partly_defined_variable(name, lacking);
+        let lacking = lacking.join("`, `");
+        cx.report.note(
+            "collection",
+            "variables",
+            format!("`{name}` is set by some environment files but not by `{lacking}`: there it reads the input {input} (Postman would send the text `{{{{{name}}}}}`); set {input}, or pass --var {name}=..."),
         );
         vars.insert(name.clone(), format!("{{{{env.{input}}}}}"));
     }
@@ -331,6 +344,31 @@ fn variable_value(
         Some(other) => from_json(&cx.json(other, "variables")),
         None => Node::from(""),
     })
+}
+
+/// The variables the steps (or variables) read that some environment files set and others
+/// do not, with neither a collection variable nor a capture to fall back on: each with the
+/// names of the environments that lack it.
+fn partly_defined(
+    cx: &Context,
+    vars: &Map,
+    environments: &[(String, Map)],
+) -> Vec<(String, Vec<String>)> {
+    let sets = |map: &Map, name: &str| map.entries.iter().any(|entry| entry.key == name);
+    cx.templates
+        .used
+        .iter()
+        .filter(|name| !sets(vars, name) && !cx.captured.contains(*name))
+        .filter(|name| environments.iter().any(|(_, env)| sets(env, name)))
+        .filter_map(|name| {
+            let lacking: Vec<String> = environments
+                .iter()
+                .filter(|(_, env)| !sets(env, name))
+                .map(|(environment, _)| environment.clone())
+                .collect();
+            (!lacking.is_empty()).then(|| (name.clone(), lacking))
+        })
+        .collect()
 }
 
 /// Lower-case letters, digits, `-` and `_`.

@@ -1469,3 +1469,67 @@ steps:
     );
     assert_eq!(of_braces(), by_runner);
 }
+
+/// A variable some environment files set and others do not reads an input there: every
+/// environment validates, and a run in one that lacks it stops naming what to set.
+#[test]
+fn a_variable_some_environments_lack_reads_an_input_in_those() {
+    let dir = Fixture::new();
+    let collection = dir.file(
+        "c.json",
+        r#"{"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": [{"name": "a", "request": {"url": "{{host}}/x?k={{key}}&t={{tok}}"}}]}"#,
+    );
+    let staging = dir.file(
+        "staging.json",
+        r#"{"name": "staging", "values": [{"key": "host", "value": "http://127.0.0.1:1"},
+            {"key": "key", "value": "K"}, {"key": "tok", "value": "T", "enabled": false}]}"#,
+    );
+    let prod = dir.file(
+        "prod.json",
+        r#"{"name": "prod", "values": [{"key": "host", "value": "http://127.0.0.1:2"},
+            {"key": "tok", "value": "P"}]}"#,
+    );
+    let out = dir.path().join("c.yaml");
+    let output = runner([
+        "import".as_ref(),
+        "postman".as_ref(),
+        collection.as_os_str(),
+        "-e".as_ref(),
+        staging.as_os_str(),
+        "-e".as_ref(),
+        prod.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("`key` is set by some environment files but not by `prod`")
+            && output
+                .stderr
+                .contains("`tok` is set by some environment files but not by `staging`"),
+        "{}",
+        output.stderr
+    );
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(yaml.contains("key: \"{{env.KEY}}\""), "{yaml}");
+    for environment in ["staging", "prod"] {
+        let validated = runner([
+            "validate".as_ref(),
+            out.as_os_str(),
+            "--env".as_ref(),
+            environment.as_ref(),
+        ]);
+        assert_eq!(validated.code, 0, "{environment}: {validated:?}");
+    }
+    let run = runner([
+        "run".as_ref(),
+        out.as_os_str(),
+        "--env".as_ref(),
+        "prod".as_ref(),
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("input `KEY`"), "{}", run.stderr);
+}
