@@ -724,7 +724,7 @@ fn request_step(
         if header.disabled {
             continue;
         }
-        let Some(key) = header.key.clone().filter(|k| !k.trim().is_empty()) else {
+        let Some(key) = header_name(header.key.as_deref(), &label, cx) else {
             continue;
         };
         let value = header.value_text();
@@ -741,11 +741,9 @@ fn request_step(
         }
         if key.eq_ignore_ascii_case("content-type") {
             if let Some(implied) = body.as_ref().and_then(|b| b.implied_type) {
-                let base = value.split(';').next().unwrap_or("").trim();
-                if base.eq_ignore_ascii_case(implied)
-                    && (implied != "multipart/form-data" || !value.contains("boundary"))
-                {
-                    // The body kind sets it (with a boundary, for multipart).
+                // The body kind sets it; one with parameters (`; charset=utf-8`) is kept, as
+                // Postman sends it.
+                if value.trim().eq_ignore_ascii_case(implied) {
                     continue;
                 }
             }
@@ -759,6 +757,10 @@ fn request_step(
             continue;
         }
         let value = cx.header_value(&key, &value);
+        if reqwest::header::HeaderValue::from_str(&value).is_err() {
+            cx.report.lossy(&label, "headers", format!("the value of the header `{key}` holds a line break or another control character, which no header can carry (Postman's Node.js refuses it too): the header is left out"));
+            continue;
+        }
         headers.insert(key, value);
     }
     if let Some(content_type) = body.as_ref().and_then(|b| b.content_type.clone()) {
@@ -906,6 +908,32 @@ fn request_step(
         value: Node::Map(step),
         comments,
     })
+}
+
+/// A request header's name as it is sent: without the spaces around it (which no HTTP
+/// header name holds; Postman's header parser trims them too, noted); `None` for no name, and
+/// for a name that is not an HTTP token (`X-Nöme`, `X Lead`, `{{name}}`), which runner cannot
+/// send (reported).
+fn header_name(key: Option<&str>, label: &str, cx: &mut Context) -> Option<String> {
+    let written = key?;
+    let key = written.trim();
+    if key.is_empty() {
+        return None;
+    }
+    if reqwest::header::HeaderName::from_bytes(key.as_bytes()).is_err() {
+        let key = key.escape_debug();
+        cx.report.lossy(label, "headers", format!("`{key}` is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~, with no space; a name from a variable is not one either): runner cannot send it, the header is left out"));
+        return None;
+    }
+    if key != written {
+        let written = written.escape_debug();
+        cx.report.note(
+            label,
+            "headers",
+            format!("the header name `{written}` is sent as `{key}`, without the spaces around it"),
+        );
+    }
+    Some(key.to_owned())
 }
 
 fn predicate(predicate: &Predicate, cx: &mut Context) -> Node {

@@ -1533,3 +1533,103 @@ fn a_variable_some_environments_lack_reads_an_input_in_those() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("input `KEY`"), "{}", run.stderr);
 }
+
+/// Header names with spaces around them are sent trimmed; names that are not HTTP tokens and
+/// values runner cannot put in a header are reported and left out: the collection validates
+/// and runs, sending the rest.
+#[test]
+fn header_names_and_values_runner_cannot_send_are_reported_and_the_rest_runs() {
+    let trimmed = [
+        (" X-Lead", "x-lead"),
+        ("Content-Type ", "content-type"),
+        ("\tX-Tab\t", "x-tab"),
+    ];
+    let not_tokens = [
+        "X-Nöme",
+        "X Lead",
+        "X:Y",
+        "{{hname}}",
+        "X(1)",
+        "X\"q",
+        "X\nY",
+        "X\u{1}",
+    ];
+    let bad_values = ["a\nb", "a\rb", "a\u{0}b", "a\u{7f}"];
+    let mut headers = Vec::new();
+    let mut checks = Vec::new();
+    for (name, sent) in trimmed {
+        headers.push(serde_json::json!({"key": name, "value": "text/plain"}));
+        checks.push(format!(
+            "pm.expect(pm.response.json().headers[\"{sent}\"]).to.eql(\"text/plain\");"
+        ));
+    }
+    for name in not_tokens {
+        headers.push(serde_json::json!({"key": name, "value": "1"}));
+    }
+    for (n, value) in bad_values.iter().enumerate() {
+        headers.push(serde_json::json!({"key": format!("X-Bad-{n}"), "value": value}));
+    }
+    let collection = serde_json::json!({
+        "info": {"name": "h", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [{"name": "a",
+            "event": [{"listen": "test", "script": {"exec": checks}}],
+            "request": {"url": "{{SERVER}}/echo", "header": headers}}]
+    });
+    let dir = Fixture::new();
+    let source = dir.file("h.json", &collection.to_string());
+    let out = dir.path().join("h.yaml");
+    let (yaml, report) = imported(&source, &out);
+    for name in not_tokens {
+        assert!(
+            report.contains(&format!(
+                "`{}` is not an HTTP header name",
+                name.escape_debug()
+            )),
+            "{name}: {report}"
+        );
+    }
+    for n in 0..bad_values.len() {
+        assert!(
+            report.contains(&format!("the value of the header `X-Bad-{n}`")),
+            "{n}: {report}"
+        );
+    }
+    assert!(
+        report.contains("the header name ` X-Lead` is sent as `X-Lead`"),
+        "{report}"
+    );
+    let yaml = without_comments(&yaml);
+    assert!(
+        !yaml.contains("X-Bad") && !yaml.contains("X Lead"),
+        "{yaml}"
+    );
+    let validated = runner(["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+    let run = runner(["run".as_ref(), out.as_os_str()]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// An explicit `Content-Type` with parameters beside a form body is kept, as Postman sends
+/// it; the bare type the body sets by itself is left out.
+#[test]
+fn a_content_type_with_parameters_beside_a_form_body_is_kept() {
+    let dir = Fixture::new();
+    let source = dir.file(
+        "f.json",
+        r#"{"info": {"name": "f", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": [
+             {"name": "charset", "request": {"method": "POST", "url": "{{SERVER}}/echo",
+              "header": [{"key": "Content-Type", "value": "application/x-www-form-urlencoded; charset=utf-8"}],
+              "body": {"mode": "urlencoded", "urlencoded": [{"key": "a", "value": "1"}]}},
+              "event": [{"listen": "test", "script": {"exec": ["pm.expect(pm.response.json().headers[\"content-type\"]).to.eql(\"application/x-www-form-urlencoded; charset=utf-8\");"]}}]},
+             {"name": "bare", "request": {"method": "POST", "url": "{{SERVER}}/echo",
+              "header": [{"key": "content-type", "value": "application/x-www-form-urlencoded"}],
+              "body": {"mode": "urlencoded", "urlencoded": [{"key": "a", "value": "1"}]}}}]}"#,
+    );
+    let out = dir.path().join("f.yaml");
+    let (yaml, _) = imported(&source, &out);
+    assert!(yaml.contains("charset=utf-8"), "{yaml}");
+    assert_eq!(yaml.matches("Content-Type").count(), 1, "{yaml}");
+    let run = runner(["run".as_ref(), out.as_os_str()]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
