@@ -279,6 +279,11 @@ fn bad_input_is_refused_with_what_and_where() {
         "unknown-version",
         "bad-shape",
         "empty",
+        "schema-number",
+        "no-schema",
+        "method-number",
+        "urlencoded-text",
+        "query-object",
     ] {
         let output = runner(["import", "postman", &fixture(&format!("errors/{name}"))]);
         assert_eq!(output.code, 2, "{name}: {output:?}");
@@ -297,6 +302,15 @@ fn bad_input_is_refused_with_what_and_where() {
     ]);
     assert_eq!(not_an_environment.code, 2);
     messages.push_str(&not_an_environment.stderr);
+    let misshapen_environment = runner([
+        "import",
+        "postman",
+        &fixture("folders"),
+        "--environment",
+        &fixture("errors/env-key-number"),
+    ]);
+    assert_eq!(misshapen_environment.code, 2);
+    messages.push_str(&misshapen_environment.stderr);
     assert_snapshot!("postman_import_errors", messages);
 }
 
@@ -1632,4 +1646,23 @@ fn a_content_type_with_parameters_beside_a_form_body_is_kept() {
     assert_eq!(yaml.matches("Content-Type").count(), 1, "{yaml}");
     let run = runner(["run".as_ref(), out.as_os_str()]);
     assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// The schema URL of v2.0 before it had three parts (`…/collection/v2/collection.json`, as
+/// postman-collection's own examples are written) reads as v2.0.
+#[test]
+fn the_old_v2_schema_url_reads_as_v2_0() {
+    let dir = Fixture::new();
+    let source = dir.file(
+        "old.json",
+        r#"{"info": {"name": "old", "schema": "http://schema.getpostman.com/collection/v2/collection.json"},
+            "item": [{"name": "a", "request": {"url": "{{SERVER}}/echo",
+              "auth": {"type": "basic", "basic": {"username": "ann", "password": "{{pw}}"}}}}]}"#,
+    );
+    let out = dir.path().join("old.yaml");
+    let (yaml, _) = imported(&source, &out);
+    assert!(yaml.contains("(Postman Collection v2.0.0)"), "{yaml}");
+    assert!(yaml.contains("username: ann"), "{yaml}");
+    let validated = runner(["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
 }
