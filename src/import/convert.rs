@@ -23,6 +23,8 @@ struct Scope {
     expect: Expectations,
     /// Settings (`protocolProfileBehavior`) of the collection and folders, the nearest last.
     behavior: IndexMap<String, Value>,
+    /// The nearest folder's (or the collection's) Postman auth, as written.
+    postman_auth: Option<postman::Auth>,
 }
 
 impl Scope {
@@ -52,7 +54,10 @@ pub(super) fn collection(
             _ => super::auth::convert(auth, &mut cx),
         }
     });
-    let mut root_scope = Scope::default();
+    let mut root_scope = Scope {
+        postman_auth: collection.auth.clone(),
+        ..Scope::default()
+    };
     if let Some(behavior) = &collection.protocol_profile_behavior {
         root_scope.behavior.extend(behavior.clone());
     }
@@ -590,6 +595,7 @@ fn items(
             if let Some(auth) = &item.auth {
                 if auth.kind != "inherit" {
                     inner.auth = Some(super::auth::convert(auth, cx));
+                    inner.postman_auth = Some(auth.clone());
                 }
             }
             let mut comments = description_comments(item.description.as_ref());
@@ -680,7 +686,20 @@ fn request_step(
     if method != "GET" {
         out.insert("method", method.clone());
     }
-    let converted = super::url::convert(url, cx);
+    // What the request's auth (its own, else the nearest folder's or the collection's)
+    // takes out of the request before it sets its own, as Postman does.
+    let replaced = request
+        .auth
+        .as_ref()
+        .filter(|auth| auth.kind != "inherit")
+        .or(scope.postman_auth.as_ref())
+        .filter(|auth| auth.kind != "inherit")
+        .and_then(super::auth::replaces);
+    let replaced_query = match &replaced {
+        Some(super::auth::Replaced::Query(name)) => Some(name.as_str()),
+        _ => None,
+    };
+    let converted = super::url::convert(url, replaced_query, cx);
     out.insert("url", converted.url);
     if !converted.query.is_empty() {
         let mut query = Map::inline();
@@ -727,6 +746,12 @@ fn request_step(
         let Some(key) = header_name(header.key.as_deref(), &label, cx) else {
             continue;
         };
+        if let Some(super::auth::Replaced::Header(name)) = &replaced {
+            if key.eq_ignore_ascii_case(name) {
+                cx.report.note(&label, "headers", format!("the header `{key}` is replaced by the request's auth, as Postman replaces it: it is left out"));
+                continue;
+            }
+        }
         let value = header.value_text();
         let multipart = body.as_ref().and_then(|b| b.implied_type) == Some("multipart/form-data");
         if multipart && key.eq_ignore_ascii_case("content-type") {

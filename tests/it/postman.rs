@@ -10,7 +10,7 @@ use std::sync::{Mutex, OnceLock};
 
 use insta::assert_snapshot;
 
-use crate::support::{runner, server, Fixture};
+use crate::support::{runner, runner_with_env, server, Fixture};
 
 const DIR: &str = "tests/fixtures/postman";
 
@@ -1665,4 +1665,109 @@ fn the_old_v2_schema_url_reads_as_v2_0() {
     assert!(yaml.contains("username: ann"), "{yaml}");
     let validated = runner(["validate".as_ref(), out.as_os_str()]);
     assert_eq!(validated.code, 0, "{validated:?}");
+}
+
+/// A request sent as Postman's authorizers send it: an auth with no credential (a bearer with
+/// no token, an API key with no name) sends nothing and leaves the request's own
+/// `Authorization` header alone; an auth that does send takes the request's own header or
+/// query parameter of its name out first, so it is sent once, and the URL's value is not made
+/// a secret input.
+#[test]
+fn auth_sends_what_postman_sends_beside_the_requests_own_header_and_query() {
+    use serde_json::json;
+    let bearer =
+        |token: &str| json!({"type": "bearer", "bearer": [{"key": "token", "value": token}]});
+    let api_key = |key: &str, place: &str| {
+        json!({"type": "apikey", "apikey": [{"key": "key", "value": key},
+            {"key": "value", "value": "{{kv}}"}, {"key": "in", "value": place}]})
+    };
+    let custom = json!([{"key": "Authorization", "value": "Custom {{tokvar}}"}]);
+    // (auth, headers, query in the URL, what the server receives: Authorization, query)
+    let cases = [
+        (bearer(""), custom.clone(), "", Some("Custom TV"), ""),
+        (
+            json!({"type": "bearer", "bearer": []}),
+            json!([]),
+            "",
+            None,
+            "",
+        ),
+        (bearer("{{t}}"), custom.clone(), "", Some("Bearer T1"), ""),
+        (
+            json!({"type": "basic", "basic": [{"key": "username", "value": "{{u}}"},
+                {"key": "password", "value": "{{p}}"}]}),
+            custom.clone(),
+            "",
+            Some("Basic dnU6dnA="),
+            "",
+        ),
+        (
+            api_key("", "header"),
+            custom.clone(),
+            "",
+            Some("Custom TV"),
+            "",
+        ),
+        (
+            api_key("Authorization", "header"),
+            json!([{"key": "authorization", "value": "old"}]),
+            "",
+            Some("NEW"),
+            "",
+        ),
+        (
+            api_key("api_key", "query"),
+            json!([]),
+            "?api_key=literal-old&z=1",
+            None,
+            "z=1&api_key=NEW",
+        ),
+        (
+            api_key("api_key", "query"),
+            json!([]),
+            "?API_KEY=x&api_key=y",
+            None,
+            "API_KEY=x&api_key=NEW",
+        ),
+    ];
+    let mut items = Vec::new();
+    for (n, (auth, headers, query, authorization, sent_query)) in cases.iter().enumerate() {
+        let mut checks = vec![match authorization {
+            Some(value) => {
+                format!("pm.expect(pm.response.json().headers.authorization).to.eql(\"{value}\");")
+            }
+            None => {
+                "pm.expect(pm.response.json().headers.authorization).to.be.undefined;".to_owned()
+            }
+        }];
+        if !sent_query.is_empty() {
+            checks.push(format!(
+                "pm.expect(pm.response.json().query).to.eql(\"{sent_query}\");"
+            ));
+        }
+        items.push(json!({"name": format!("case {n}"),
+            "event": [{"listen": "test", "script": {"exec": checks}}],
+            "request": {"url": format!("{{{{SERVER}}}}/echo{query}"), "header": headers, "auth": auth}}));
+    }
+    // A folder whose bearer has no token sends nothing, rather than the collection's basic.
+    items.push(json!({"name": "folder", "auth": bearer(""), "item": [{"name": "in folder",
+        "event": [{"listen": "test", "script": {"exec": ["pm.expect(pm.response.json().headers.authorization).to.be.undefined;"]}}],
+        "request": {"url": "{{SERVER}}/echo"}}]}));
+    let collection = json!({
+        "info": {"name": "auth", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "auth": {"type": "basic", "basic": [{"key": "username", "value": "{{u}}"}, {"key": "password", "value": "{{p}}"}]},
+        "variable": [{"key": "tokvar", "value": "TV"}, {"key": "t", "value": "T1"}, {"key": "kv", "value": "NEW"},
+            {"key": "u", "value": "vu"}, {"key": "p", "value": "vp"}],
+        "item": items
+    });
+    let dir = Fixture::new();
+    let source = dir.file("auth.json", &collection.to_string());
+    let out = dir.path().join("auth.yaml");
+    let (yaml, report) = imported(&source, &out);
+    // Only the last case's `API_KEY` (another name: Postman's match is exact) is a secret.
+    assert!(!yaml.contains("literal-old"), "{yaml}");
+    assert_eq!(report.matches("secret input").count(), 1, "{report}");
+    assert!(!report.contains("not translated"), "{report}");
+    let run = runner_with_env(["run".as_ref(), out.as_os_str()], &[("API_KEY", "x")]);
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
 }
