@@ -111,11 +111,11 @@ pub fn convert(url: &Url, replaced: Option<&str>, cx: &mut Context) -> Converted
         return converted;
     }
     let pairs = query.into_iter().map(|(key, value)| {
-        let postman_key = decode(&key);
+        let postman_key = decode_query(&key);
         let key = cx.text(&postman_key, "query");
         let value = cx.field_value(
             &postman_key,
-            &decode(value.as_deref().unwrap_or("")),
+            &decode_query(value.as_deref().unwrap_or("")),
             "query",
         );
         (key, query_value(value))
@@ -198,6 +198,12 @@ fn with_scheme(base: String) -> String {
     } else {
         format!("http://{base}")
     }
+}
+
+/// A query's name or value as the server reads it: a `+` is a space (runner's `query` sends
+/// a space as `+`, so the same bytes go out as Postman sends; `%2B` stays a `+`).
+fn decode_query(text: &str) -> String {
+    decode(&text.replace('+', " "))
 }
 
 fn decode(text: &str) -> String {

@@ -1771,3 +1771,33 @@ fn auth_sends_what_postman_sends_beside_the_requests_own_header_and_query() {
     let run = runner_with_env(["run".as_ref(), out.as_os_str()], &[("API_KEY", "x")]);
     assert_eq!(run.code, 0, "{yaml}\n{run:?}");
 }
+
+/// A `+` in a query is sent as written, as Postman sends it (a server reads a space), from
+/// the URL's text and from the `url.query` list alike: it is a space in runner's `query`,
+/// which sends a space as `+`.
+#[test]
+fn a_plus_in_a_query_is_sent_as_postman_sends_it() {
+    let dir = Fixture::new();
+    let check = |sent: &str| {
+        serde_json::json!([{"listen": "test", "script": {"exec": [
+            format!("pm.expect(pm.response.json().query).to.eql(\"{sent}\");")]}}])
+    };
+    let collection = serde_json::json!({
+        "info": {"name": "plus", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [
+            {"name": "text", "event": check("r=a+b&s=%2B&t=c"),
+             "request": {"url": "{{SERVER}}/echo?r=a+b&s=%2B&t=c"}},
+            {"name": "list", "event": check("q+x=1+2"),
+             "request": {"url": {"raw": "{{SERVER}}/echo?q+x=1+2", "host": ["{{SERVER}}"], "path": ["echo"],
+              "query": [{"key": "q+x", "value": "1+2"}]}}},
+            {"name": "a space", "event": check("a=b+c"),
+             "request": {"url": "{{SERVER}}/echo?a=b c"}}
+        ]
+    });
+    let source = dir.file("plus.json", &collection.to_string());
+    let out = dir.path().join("plus.yaml");
+    let (yaml, _) = imported(&source, &out);
+    assert!(yaml.contains("query: { r: a b, s: +, t: c }"), "{yaml}");
+    let run = runner(["run".as_ref(), out.as_os_str()]);
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+}
