@@ -21,13 +21,14 @@ pub struct Converted {
     pub implied_type: Option<&'static str>,
 }
 
-/// Converts a body; `None` when there is nothing to send.
-pub fn convert(body: &Body, cx: &mut Context) -> Option<Converted> {
+/// Converts a body; `None` when there is nothing to send. `json_header`: the request's own
+/// `Content-Type` header says JSON.
+pub fn convert(body: &Body, json_header: bool, cx: &mut Context) -> Option<Converted> {
     if body.disabled {
         return None;
     }
     match body.mode.as_deref().unwrap_or("raw") {
-        "raw" => raw(body, cx),
+        "raw" => raw(body, json_header, cx),
         "urlencoded" => urlencoded(&body.urlencoded, cx),
         "formdata" => formdata(&body.formdata, cx),
         "file" => {
@@ -66,7 +67,10 @@ pub fn convert(body: &Body, cx: &mut Context) -> Option<Converted> {
     }
 }
 
-fn raw(body: &Body, cx: &mut Context) -> Option<Converted> {
+/// A raw body: JSON text is `json` when Postman sends it as JSON (its language is JSON, or
+/// the request's own `Content-Type` says so); other text, JSON or not, is `body` with the
+/// `Content-Type` Postman sends (`text/plain` when no language is given).
+fn raw(body: &Body, json_header: bool, cx: &mut Context) -> Option<Converted> {
     let text = body.raw.as_deref().unwrap_or("");
     if text.trim().is_empty() {
         return None;
@@ -77,7 +81,7 @@ fn raw(body: &Body, cx: &mut Context) -> Option<Converted> {
         .and_then(|options| options.pointer("/raw/language"))
         .and_then(Value::as_str)
         .unwrap_or("text");
-    if let Some(json) = parse_json(text) {
+    if let Some(json) = parse_json(text).filter(|_| language == "json" || json_header) {
         let json = cx.json(&json, "body");
         return Some(Converted {
             field: "json",

@@ -722,14 +722,15 @@ fn request_step(
     behavior.sort_by(|a, _, b, _| rank(a).cmp(&rank(b)));
     let prune_body = matches!(method.as_str(), "GET" | "HEAD")
         && behavior.get("disableBodyPruning") != Some(&Value::Bool(true));
+    let json_header = declares_json(request);
     let body = match &request.body {
         Some(body) if prune_body => {
-            if super::body::convert(body, cx).is_some() {
+            if super::body::convert(body, json_header, cx).is_some() {
                 cx.report.note(&label, "body", format!("Postman does not send a body with {method} (unless `disableBodyPruning` is set): it is left out"));
             }
             None
         }
-        Some(body) => super::body::convert(body, cx),
+        Some(body) => super::body::convert(body, json_header, cx),
         None => None,
     };
 
@@ -932,6 +933,27 @@ fn request_step(
     Some(yaml::Item {
         value: Node::Map(step),
         comments,
+    })
+}
+
+/// Whether the request's own enabled `Content-Type` header names JSON (`application/json`,
+/// `application/vnd.api+json`).
+fn declares_json(request: &postman::Request) -> bool {
+    let headers = request
+        .header
+        .as_ref()
+        .map(|h| h.list())
+        .unwrap_or_default();
+    headers.iter().any(|header| {
+        let is_content_type = header
+            .key
+            .as_deref()
+            .is_some_and(|key| key.trim().eq_ignore_ascii_case("content-type"));
+        let value = header.value_text().to_ascii_lowercase();
+        let base = value.split(';').next().unwrap_or("").trim();
+        !header.disabled
+            && is_content_type
+            && (base == "application/json" || base.ends_with("+json"))
     })
 }
 

@@ -1801,3 +1801,34 @@ fn a_plus_in_a_query_is_sent_as_postman_sends_it() {
     let run = runner(["run".as_ref(), out.as_os_str()]);
     assert_eq!(run.code, 0, "{yaml}\n{run:?}");
 }
+
+/// Raw text that happens to be JSON is sent as Postman sends it: `text/plain` when no
+/// language says JSON, `application/json` when the language or the request's own header does.
+#[test]
+fn raw_json_text_without_a_json_language_is_sent_as_text() {
+    use serde_json::json;
+    let item = |name: &str, options: serde_json::Value, headers: serde_json::Value, sent: &str| {
+        json!({"name": name,
+            "event": [{"listen": "test", "script": {"exec": [
+                format!("pm.expect(pm.response.json().headers[\"content-type\"]).to.eql(\"{sent}\");"),
+                "pm.expect(pm.response.json().text).to.eql(\"{\\\"a\\\":1}\");"]}}],
+            "request": {"method": "POST", "url": "{{SERVER}}/echo", "header": headers,
+                "body": {"mode": "raw", "raw": "{\"a\":1}", "options": options}}})
+    };
+    let collection = json!({
+        "info": {"name": "raw", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [
+            item("no language", json!(null), json!([]), "text/plain"),
+            item("text", json!({"raw": {"language": "text"}}), json!([]), "text/plain"),
+            item("json", json!({"raw": {"language": "json"}}), json!([]), "application/json"),
+            item("header", json!(null), json!([{"key": "Content-Type", "value": "application/json"}]), "application/json"),
+        ]
+    });
+    let dir = Fixture::new();
+    let source = dir.file("raw.json", &collection.to_string());
+    let out = dir.path().join("raw.yaml");
+    let (yaml, _) = imported(&source, &out);
+    assert_eq!(yaml.matches("json: { a: 1 }").count(), 2, "{yaml}");
+    let run = runner(["run".as_ref(), out.as_os_str()]);
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+}
