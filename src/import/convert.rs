@@ -25,7 +25,14 @@ struct Scope {
     behavior: IndexMap<String, Value>,
     /// The nearest folder's (or the collection's) Postman auth, as written.
     postman_auth: Option<postman::Auth>,
+    /// How many groups the item is written in (folders nested deeper than [`MAX_GROUPS`]
+    /// are not groups).
+    groups: usize,
 }
+
+/// The most groups written inside each other: a step 32 groups deep is at level 67 of the
+/// YAML, which leaves room for its request under runner's limit of 100 levels.
+const MAX_GROUPS: usize = 32;
 
 impl Scope {
     fn label(&self, name: &str) -> String {
@@ -598,15 +605,29 @@ fn items(
                     inner.postman_auth = Some(auth.clone());
                 }
             }
+            let flattened = scope.groups >= MAX_GROUPS;
+            if !flattened {
+                inner.groups += 1;
+            }
             let mut comments = description_comments(item.description.as_ref());
             comments.extend(scope_scripts(&item.event, &label, &mut inner, cx));
-            let group = items(children, &inner, collection_auth, cx, requests);
+            let mut group = items(children, &inner, collection_auth, cx, requests);
             if group.is_empty() {
                 cx.report.note(
                     &label,
                     "folder",
                     "the folder has no request: it is left out",
                 );
+                continue;
+            }
+            if flattened {
+                // Its steps join the enclosing group, in order, under the folder's comments.
+                if scope.path.len() == MAX_GROUPS {
+                    cx.report.note(&label, "folder", format!("the folder is nested in more than {MAX_GROUPS} folders: its steps (and those of the folders inside it) are written in the enclosing group, not in groups of their own (a collection nests at most 100 levels); their folders' scripts and auth still apply"));
+                }
+                comments.append(&mut group[0].comments);
+                group[0].comments = comments;
+                steps.append(&mut group);
                 continue;
             }
             let mut step = Map::block();
@@ -722,15 +743,19 @@ fn request_step(
     behavior.sort_by(|a, _, b, _| rank(a).cmp(&rank(b)));
     let prune_body = matches!(method.as_str(), "GET" | "HEAD")
         && behavior.get("disableBodyPruning") != Some(&Value::Bool(true));
-    let json_header = declares_json(request);
+    let room = super::body::JsonRoom {
+        json_header: declares_json(request),
+        // `json:` of a step written in no group is at level 5; each group adds two.
+        levels: 96 - 2 * scope.groups,
+    };
     let body = match &request.body {
         Some(body) if prune_body => {
-            if super::body::convert(body, json_header, cx).is_some() {
+            if super::body::convert(body, room, cx).is_some() {
                 cx.report.note(&label, "body", format!("Postman does not send a body with {method} (unless `disableBodyPruning` is set): it is left out"));
             }
             None
         }
-        Some(body) => super::body::convert(body, json_header, cx),
+        Some(body) => super::body::convert(body, room, cx),
         None => None,
     };
 

@@ -1832,3 +1832,51 @@ fn raw_json_text_without_a_json_language_is_sent_as_text() {
     let run = runner(["run".as_ref(), out.as_os_str()]);
     assert_eq!(run.code, 0, "{yaml}\n{run:?}");
 }
+
+/// Folders nested deeper than runner's collection can nest groups, and JSON bodies deeper
+/// than the levels left where their step is written, still give a collection that validates
+/// and runs: the deep folders' steps join the enclosing group, a deep body is sent as its text.
+#[test]
+fn deep_folders_and_deep_json_bodies_give_a_collection_that_validates() {
+    use serde_json::json;
+    let nested = |levels: usize| {
+        let mut value = json!(1);
+        for _ in 0..levels {
+            value = json!({ "a": value });
+        }
+        value.to_string()
+    };
+    let request = |name: &str, body: String| {
+        json!({"name": name,
+            "event": [{"listen": "test", "script": {"exec": [
+                format!("pm.expect(pm.response.json().text).to.eql({});", json!(body))]}}],
+            "request": {"method": "POST", "url": "{{SERVER}}/echo",
+                "body": {"mode": "raw", "raw": body, "options": {"raw": {"language": "json"}}}}})
+    };
+    let mut folder = json!({"name": "f60", "item": [request("deep", nested(40))]});
+    for depth in (1..60).rev() {
+        folder = json!({"name": format!("f{depth}"), "item": [folder]});
+    }
+    let collection = json!({
+        "info": {"name": "deep", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [request("top", nested(97)), request("fits", nested(96)), folder]
+    });
+    let dir = Fixture::new();
+    let source = dir.file("deep.json", &collection.to_string());
+    let out = dir.path().join("deep.yaml");
+    let (yaml, report) = imported(&source, &out);
+    assert_eq!(
+        report.matches("is nested in more than 32 folders").count(),
+        1,
+        "{report}"
+    );
+    assert_eq!(
+        report.matches("the JSON body nests deeper").count(),
+        2,
+        "{report}"
+    );
+    let validated = runner(["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+    let run = runner(["run".as_ref(), out.as_os_str()]);
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+}
