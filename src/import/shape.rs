@@ -60,19 +60,36 @@ impl Misshapen {
     }
 }
 
+/// The path to the value being checked.
+#[derive(Debug, Default)]
+struct Path(Vec<Key>);
+
+impl std::ops::Deref for Path {
+    type Target = Vec<Key>;
+    fn deref(&self) -> &Vec<Key> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Path {
+    fn deref_mut(&mut self) -> &mut Vec<Key> {
+        &mut self.0
+    }
+}
+
 type Checked = Result<(), Misshapen>;
 
 /// A check of one value at `path`.
-type Check = fn(&Value, &mut Vec<Key>) -> Checked;
+type Check = fn(&Value, &mut Path) -> Checked;
 
 /// Checks a collection (an object at the top).
 pub fn collection(value: &Value) -> Checked {
-    object(value, &mut Vec::new(), "an object", COLLECTION)
+    object(value, &mut Path::default(), "an object", COLLECTION)
 }
 
 /// Checks an environment file (an object at the top).
 pub fn environment(value: &Value) -> Checked {
-    object(value, &mut Vec::new(), "an object", ENVIRONMENT)
+    object(value, &mut Path::default(), "an object", ENVIRONMENT)
 }
 
 const COLLECTION: &[(&str, Check)] = &[
@@ -168,7 +185,7 @@ fn wrong(value: &Value, path: &[Key], expected: &'static str) -> Checked {
 /// `value` is an object whose known `fields` pass their checks (others are not read).
 fn object(
     value: &Value,
-    path: &mut Vec<Key>,
+    path: &mut Path,
     expected: &'static str,
     fields: &[(&str, Check)],
 ) -> Checked {
@@ -178,7 +195,7 @@ fn object(
     members(map, path, fields)
 }
 
-fn members(map: &Map<String, Value>, path: &mut Vec<Key>, fields: &[(&str, Check)]) -> Checked {
+fn members(map: &Map<String, Value>, path: &mut Path, fields: &[(&str, Check)]) -> Checked {
     for (name, check) in fields {
         if let Some(member) = map.get(*name) {
             path.push(Key::Field((*name).to_owned()));
@@ -190,7 +207,7 @@ fn members(map: &Map<String, Value>, path: &mut Vec<Key>, fields: &[(&str, Check
 }
 
 /// `value` is a list whose items pass `check`.
-fn list(value: &Value, path: &mut Vec<Key>, expected: &'static str, check: Check) -> Checked {
+fn list(value: &Value, path: &mut Path, expected: &'static str, check: Check) -> Checked {
     let Value::Array(list) = value else {
         return wrong(value, path, expected);
     };
@@ -202,28 +219,28 @@ fn list(value: &Value, path: &mut Vec<Key>, expected: &'static str, check: Check
     Ok(())
 }
 
-fn text(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn text(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::String(_) => Ok(()),
         _ => wrong(value, path, "text"),
     }
 }
 
-fn optional_text(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn optional_text(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::String(_) | Value::Null => Ok(()),
         _ => wrong(value, path, "text"),
     }
 }
 
-fn method(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn method(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::String(_) | Value::Null => Ok(()),
         _ => wrong(value, path, "text: the HTTP method, such as \"GET\""),
     }
 }
 
-fn raw(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn raw(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::String(_) | Value::Null => Ok(()),
         _ => wrong(
@@ -234,21 +251,21 @@ fn raw(value: &Value, path: &mut Vec<Key>) -> Checked {
     }
 }
 
-fn flag(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn flag(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::Bool(_) => Ok(()),
         _ => wrong(value, path, "true or false"),
     }
 }
 
-fn optional_object(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn optional_object(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::Object(_) | Value::Null => Ok(()),
         _ => wrong(value, path, "an object"),
     }
 }
 
-fn settings(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn settings(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::Object(_) | Value::Null => Ok(()),
         _ => wrong(
@@ -259,11 +276,11 @@ fn settings(value: &Value, path: &mut Vec<Key>) -> Checked {
     }
 }
 
-fn list_of_anything(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn list_of_anything(value: &Value, path: &mut Path) -> Checked {
     list(value, path, "a list", |_, _| Ok(()))
 }
 
-fn info(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn info(value: &Value, path: &mut Path) -> Checked {
     object(
         value,
         path,
@@ -272,18 +289,18 @@ fn info(value: &Value, path: &mut Vec<Key>) -> Checked {
     )
 }
 
-fn items(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn items(value: &Value, path: &mut Path) -> Checked {
     list(value, path, "a list of requests and folders", item)
 }
 
-fn folder_items(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn folder_items(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::Null => Ok(()),
         _ => items(value, path),
     }
 }
 
-fn item(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn item(value: &Value, path: &mut Path) -> Checked {
     object(
         value,
         path,
@@ -292,7 +309,7 @@ fn item(value: &Value, path: &mut Vec<Key>) -> Checked {
     )
 }
 
-fn request(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn request(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::String(_) | Value::Null => Ok(()),
         _ => object(
@@ -304,7 +321,7 @@ fn request(value: &Value, path: &mut Vec<Key>) -> Checked {
     }
 }
 
-fn url(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn url(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::String(_) | Value::Null => Ok(()),
         _ => object(
@@ -316,14 +333,14 @@ fn url(value: &Value, path: &mut Vec<Key>) -> Checked {
     }
 }
 
-fn text_or_list(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn text_or_list(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::String(_) | Value::Array(_) | Value::Null => Ok(()),
         _ => wrong(value, path, "text, or a list of its parts"),
     }
 }
 
-fn headers(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn headers(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::String(_) | Value::Null => Ok(()),
         _ => list(
@@ -335,7 +352,7 @@ fn headers(value: &Value, path: &mut Vec<Key>) -> Checked {
     }
 }
 
-fn key_values(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn key_values(value: &Value, path: &mut Path) -> Checked {
     list(
         value,
         path,
@@ -344,7 +361,7 @@ fn key_values(value: &Value, path: &mut Vec<Key>) -> Checked {
     )
 }
 
-fn key_value(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn key_value(value: &Value, path: &mut Path) -> Checked {
     object(
         value,
         path,
@@ -353,7 +370,7 @@ fn key_value(value: &Value, path: &mut Vec<Key>) -> Checked {
     )
 }
 
-fn body(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn body(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::Null => Ok(()),
         _ => object(
@@ -365,7 +382,7 @@ fn body(value: &Value, path: &mut Vec<Key>) -> Checked {
     }
 }
 
-fn file(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn file(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::Null => Ok(()),
         _ => object(
@@ -377,7 +394,7 @@ fn file(value: &Value, path: &mut Vec<Key>) -> Checked {
     }
 }
 
-fn graphql(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn graphql(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::Null => Ok(()),
         _ => object(
@@ -389,7 +406,7 @@ fn graphql(value: &Value, path: &mut Vec<Key>) -> Checked {
     }
 }
 
-fn auth(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn auth(value: &Value, path: &mut Path) -> Checked {
     let Value::Object(map) = value else {
         return match value {
             Value::Null => Ok(()),
@@ -411,21 +428,21 @@ fn auth(value: &Value, path: &mut Vec<Key>) -> Checked {
             )
         }
         None => Err(Misshapen {
-            path: path.clone(),
+            path: path.to_vec(),
             found: None,
             expected: "an object with `type` (`noauth`, `basic`, `bearer`, `apikey`, ...)",
         }),
     }
 }
 
-fn events(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn events(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::Array(_) => list(value, path, "a list of scripts", event),
         _ => event(value, path),
     }
 }
 
-fn event(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn event(value: &Value, path: &mut Path) -> Checked {
     object(
         value,
         path,
@@ -434,7 +451,7 @@ fn event(value: &Value, path: &mut Vec<Key>) -> Checked {
     )
 }
 
-fn script(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn script(value: &Value, path: &mut Path) -> Checked {
     match value {
         Value::Null => Ok(()),
         _ => object(
@@ -446,7 +463,7 @@ fn script(value: &Value, path: &mut Vec<Key>) -> Checked {
     }
 }
 
-fn variables(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn variables(value: &Value, path: &mut Path) -> Checked {
     list(
         value,
         path,
@@ -455,7 +472,7 @@ fn variables(value: &Value, path: &mut Vec<Key>) -> Checked {
     )
 }
 
-fn variable(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn variable(value: &Value, path: &mut Path) -> Checked {
     object(
         value,
         path,
@@ -464,7 +481,7 @@ fn variable(value: &Value, path: &mut Vec<Key>) -> Checked {
     )
 }
 
-fn environment_values(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn environment_values(value: &Value, path: &mut Path) -> Checked {
     list(
         value,
         path,
@@ -473,7 +490,7 @@ fn environment_values(value: &Value, path: &mut Vec<Key>) -> Checked {
     )
 }
 
-fn environment_value(value: &Value, path: &mut Vec<Key>) -> Checked {
+fn environment_value(value: &Value, path: &mut Path) -> Checked {
     let expected = "an object { \"key\": ..., \"value\": ... }";
     object(value, path, expected, ENVIRONMENT_VALUE)?;
     match value.get("key") {
@@ -483,7 +500,7 @@ fn environment_value(value: &Value, path: &mut Vec<Key>) -> Checked {
             wrong(other, path, "text: the variable's name")
         }
         None => Err(Misshapen {
-            path: path.clone(),
+            path: path.to_vec(),
             found: None,
             expected: "an object with `key`, the variable's name",
         }),
