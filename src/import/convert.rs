@@ -721,6 +721,11 @@ fn request_step(
         _ => None,
     };
     let converted = super::url::convert(url, replaced_query, cx);
+    if converted.url.trim().is_empty() {
+        cx.report
+            .lossy(&label, "url", "the request's URL is empty: it is left out");
+        return None;
+    }
     out.insert("url", converted.url);
     if !converted.query.is_empty() {
         let mut query = Map::inline();

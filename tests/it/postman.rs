@@ -1880,3 +1880,26 @@ fn deep_folders_and_deep_json_bodies_give_a_collection_that_validates() {
     let run = runner(["run".as_ref(), out.as_os_str()]);
     assert_eq!(run.code, 0, "{yaml}\n{run:?}");
 }
+
+/// A request with an empty URL (or only a query) is reported and left out, rather than
+/// written as a step that does not validate.
+#[test]
+fn a_request_with_an_empty_url_is_reported_and_left_out() {
+    let dir = Fixture::new();
+    let source = dir.file(
+        "empty-url.json",
+        r#"{"info": {"name": "e", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": [{"name": "empty", "request": {"url": ""}},
+                     {"name": "only a query", "request": {"url": {"raw": "?a=1", "query": [{"key": "a", "value": "1"}]}}},
+                     {"name": "fine", "request": {"url": "{{SERVER}}/echo"}}]}"#,
+    );
+    let out = dir.path().join("e.yaml");
+    let (_, report) = imported(&source, &out);
+    assert_eq!(
+        report.matches("the request's URL is empty").count(),
+        2,
+        "{report}"
+    );
+    let validated = runner(["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+}
