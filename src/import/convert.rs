@@ -812,11 +812,12 @@ fn request_step(
             cx.report.lossy(&label, "headers", format!("the header `{key}` is sent twice: runner sends each header once, the first is kept"));
             continue;
         }
-        let value = cx.header_value(&key, &value);
+        // Checked as written, before a literal credential in it becomes a secret input.
         if reqwest::header::HeaderValue::from_str(&value).is_err() {
             cx.report.lossy(&label, "headers", format!("the value of the header `{key}` holds a line break or another control character, which no header can carry (Postman's Node.js refuses it too): the header is left out"));
             continue;
         }
+        let value = cx.header_value(&key, &value);
         headers.insert(key, value);
     }
     if let Some(content_type) = body.as_ref().and_then(|b| b.content_type.clone()) {

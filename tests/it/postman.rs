@@ -1583,6 +1583,8 @@ fn header_names_and_values_runner_cannot_send_are_reported_and_the_rest_runs() {
     for (n, value) in bad_values.iter().enumerate() {
         headers.push(serde_json::json!({"key": format!("X-Bad-{n}"), "value": value}));
     }
+    // A credential's name: the value left out is not made a secret input either.
+    headers.push(serde_json::json!({"key": "X-Api-Key", "value": "placeholder\nkey"}));
     let collection = serde_json::json!({
         "info": {"name": "h", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
         "item": [{"name": "a",
@@ -1612,6 +1614,11 @@ fn header_names_and_values_runner_cannot_send_are_reported_and_the_rest_runs() {
         report.contains("the header name ` X-Lead` is sent as `X-Lead`"),
         "{report}"
     );
+    assert!(
+        report.contains("the value of the header `X-Api-Key`"),
+        "{report}"
+    );
+    assert!(!report.contains("secret input"), "{report}");
     let yaml = without_comments(&yaml);
     assert!(
         !yaml.contains("X-Bad") && !yaml.contains("X Lead"),
