@@ -989,7 +989,7 @@ fn declares_json(request: &postman::Request) -> bool {
 }
 
 /// A request header's name as it is sent: without the spaces around it (which no HTTP
-/// header name holds; Postman's header parser trims them too, noted); `None` for no name, and
+/// header name holds; postman-collection's `Header.parseSingle` trims them too; noted); `None` for no name, and
 /// for a name that is not an HTTP token (`X-Nöme`, `X Lead`, `{{name}}`), which runner cannot
 /// send (reported).
 fn header_name(key: Option<&str>, label: &str, cx: &mut Context) -> Option<String> {

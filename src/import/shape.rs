@@ -163,7 +163,7 @@ const ENVIRONMENT: &[(&str, Check)] = &[("name", optional_text), ("values", envi
 const ENVIRONMENT_VALUE: &[(&str, Check)] = &[("type", optional_text), ("enabled", flag)];
 
 /// What a JSON value is, as a sentence names it.
-fn kind(value: &Value) -> &'static str {
+pub fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "true or false",
