@@ -24,17 +24,29 @@ pub fn convert(auth: &Auth, cx: &mut Context) -> Option<Node> {
             );
             Some(helper("basic", Node::Map(basic)))
         }
-        "bearer" => Some(helper(
-            "bearer",
-            Node::from(credential(auth.param("token"), "bearer_token", cx)),
-        )),
+        "bearer" => {
+            let Some(token) = auth.param("token").filter(|token| !token.is_empty()) else {
+                // postman-runtime's bearer.js: no token, nothing to do.
+                cx.report.note(
+                    &item,
+                    "auth",
+                    "the bearer auth has no token: Postman sends no `Authorization` for it (an \
+                     `Authorization` header of the request's own is sent), and neither does runner",
+                );
+                return None;
+            };
+            Some(helper(
+                "bearer",
+                Node::from(credential(Some(token), "bearer_token", cx)),
+            ))
+        }
         "apikey" => {
             let mut api_key = Map::inline();
-            let name = auth.param("key").unwrap_or_else(|| "X-API-Key".to_owned());
             let place = match auth.param("in").as_deref() {
                 Some("query") => "query",
                 _ => "header",
             };
+            let name = api_key_name(auth, place, &item, cx)?;
             api_key.insert(place, cx.text(&name, "auth"));
             api_key.insert("value", credential(auth.param("value"), "api_key", cx));
             Some(helper("api_key", Node::Map(api_key)))
@@ -96,6 +108,69 @@ pub fn convert(auth: &Auth, cx: &mut Context) -> Option<Node> {
             None
         }
     }
+}
+
+/// The name of an API key auth's header or query parameter; `None` when Postman sends
+/// nothing (no name: postman-runtime's apikey.js leaves a key without a name out), or when it
+/// is a header name runner cannot send (reported).
+fn api_key_name(auth: &Auth, place: &str, item: &str, cx: &mut Context) -> Option<String> {
+    let name = auth.param("key").unwrap_or_default();
+    let name = if place == "header" {
+        name.trim()
+    } else {
+        name.as_str()
+    };
+    if name.is_empty() {
+        cx.report.note(
+            item,
+            "auth",
+            "the API key auth names no header or query parameter: Postman sends nothing for it, \
+             and neither does runner",
+        );
+        return None;
+    }
+    if place == "header" && reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        let name = name.escape_debug();
+        cx.report.lossy(
+            item,
+            "auth",
+            format!(
+                "the API key's header `{name}` is not an HTTP header name (letters, digits and \
+                 !#$%&'*+-.^_`|~, with no space): runner cannot send it, the request is sent \
+                 without it"
+            ),
+        );
+        return None;
+    }
+    Some(name.to_owned())
+}
+
+/// What Postman takes out of a request before it signs it with `auth` (postman-runtime's
+/// authorizers): the request's own header of that name (any case), or its query parameters
+/// of that exact name. `None` when the auth sends nothing, or adds without taking out.
+pub fn replaces(auth: &Auth) -> Option<Replaced> {
+    let filled = |name: &str| auth.param(name).filter(|value| !value.is_empty());
+    match auth.kind.as_str() {
+        "basic" => Some(Replaced::Header("Authorization".to_owned())),
+        "bearer" => filled("token").map(|_| Replaced::Header("Authorization".to_owned())),
+        "apikey" => {
+            let key = filled("key")?;
+            Some(match auth.param("in").as_deref() {
+                Some("query") => Replaced::Query(key),
+                _ => Replaced::Header(key.trim().to_owned()),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A header or query parameter an auth sets in place of the request's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replaced {
+    /// A header, by name (any case).
+    Header(String),
+    /// Query parameters, by exact name.
+    Query(String),
 }
 
 /// The `auth:` for the user name and password written in a request's URL

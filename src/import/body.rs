@@ -21,13 +21,23 @@ pub struct Converted {
     pub implied_type: Option<&'static str>,
 }
 
+/// How a raw JSON body may be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonRoom {
+    /// The request's own `Content-Type` header says JSON.
+    pub json_header: bool,
+    /// How many levels of nesting a `json:` body may take where the step is written (runner's
+    /// collection nests at most 100 levels); a deeper one is sent as the text it is.
+    pub levels: usize,
+}
+
 /// Converts a body; `None` when there is nothing to send.
-pub fn convert(body: &Body, cx: &mut Context) -> Option<Converted> {
+pub fn convert(body: &Body, room: JsonRoom, cx: &mut Context) -> Option<Converted> {
     if body.disabled {
         return None;
     }
     match body.mode.as_deref().unwrap_or("raw") {
-        "raw" => raw(body, cx),
+        "raw" => raw(body, room, cx),
         "urlencoded" => urlencoded(&body.urlencoded, cx),
         "formdata" => formdata(&body.formdata, cx),
         "file" => {
@@ -66,7 +76,10 @@ pub fn convert(body: &Body, cx: &mut Context) -> Option<Converted> {
     }
 }
 
-fn raw(body: &Body, cx: &mut Context) -> Option<Converted> {
+/// A raw body: JSON text is `json` when Postman sends it as JSON (its language is JSON, or
+/// the request's own `Content-Type` says so); other text, JSON or not, is `body` with the
+/// `Content-Type` Postman sends (`text/plain` when no language is given).
+fn raw(body: &Body, room: JsonRoom, cx: &mut Context) -> Option<Converted> {
     let text = body.raw.as_deref().unwrap_or("");
     if text.trim().is_empty() {
         return None;
@@ -77,7 +90,20 @@ fn raw(body: &Body, cx: &mut Context) -> Option<Converted> {
         .and_then(|options| options.pointer("/raw/language"))
         .and_then(Value::as_str)
         .unwrap_or("text");
-    if let Some(json) = parse_json(text) {
+    let json = parse_json(text).filter(|_| language == "json" || room.json_header);
+    if json.as_ref().is_some_and(|json| depth(json) > room.levels) {
+        let item = cx.item.clone();
+        cx.report.note(
+            &item,
+            "body",
+            format!(
+                "the JSON body nests deeper than the {} levels left where the step is written \
+                 (a collection nests at most 100): it is sent as the text it is",
+                room.levels
+            ),
+        );
+    }
+    if let Some(json) = json.filter(|json| depth(json) <= room.levels) {
         let json = cx.json(&json, "body");
         return Some(Converted {
             field: "json",
@@ -99,6 +125,16 @@ fn raw(body: &Body, cx: &mut Context) -> Option<Converted> {
         content_type: Some(content_type.to_owned()),
         implied_type: None,
     })
+}
+
+/// How many lists and objects nest in `value` (a scalar: 0).
+fn depth(value: &Value) -> usize {
+    let inner = match value {
+        Value::Array(items) => items.iter().map(depth).max(),
+        Value::Object(members) => members.values().map(depth).max(),
+        _ => return 0,
+    };
+    1 + inner.unwrap_or(0)
 }
 
 /// The raw text as JSON, if it is JSON. Text with bare `{{variables}}` (`{"n": {{n}}}`) is

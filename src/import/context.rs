@@ -156,6 +156,31 @@ impl Context {
     /// Postman environment or the globals): required when a run uses it, secret when its name
     /// reads as a credential, described so that a run names what to set.
     pub(super) fn missing_variable(&mut self, variable: &str) -> String {
+        let description = |name: &str| {
+            format!(
+                "`{variable}`: the Postman collection reads it but defines it nowhere (it was in a \
+                 Postman environment or the globals): set {name}, or pass --var {variable}=..."
+            )
+        };
+        self.variable_input(variable, description)
+    }
+
+    /// The input for a variable some environment files set and those in `lacking` do not:
+    /// required when a run in one of those uses it.
+    pub(super) fn partly_defined_variable(&mut self, variable: &str, lacking: &[String]) -> String {
+        let lacking = lacking.join("`, `");
+        let description = |name: &str| {
+            format!(
+                "`{variable}`: the Postman environment `{lacking}` does not set it: there, set \
+                 {name}, or pass --var {variable}=..."
+            )
+        };
+        self.variable_input(variable, description)
+    }
+
+    /// An input for `variable`, secret when its name reads as a credential, described by
+    /// `description` (given the input's name).
+    fn variable_input(&mut self, variable: &str, description: impl Fn(&str) -> String) -> String {
         let mut name = input_name(
             variable,
             if looks_secret(variable) {
@@ -167,10 +192,7 @@ impl Context {
         while self.inputs.contains_key(&name) {
             name.push('_');
         }
-        let description = format!(
-            "`{variable}`: the Postman collection reads it but defines it nowhere (it was in a \
-             Postman environment or the globals): set {name}, or pass --var {variable}=..."
-        );
+        let description = description(&name);
         self.inputs
             .insert(name.clone(), (looks_secret(variable), description));
         name

@@ -23,7 +23,16 @@ struct Scope {
     expect: Expectations,
     /// Settings (`protocolProfileBehavior`) of the collection and folders, the nearest last.
     behavior: IndexMap<String, Value>,
+    /// The nearest folder's (or the collection's) Postman auth, as written.
+    postman_auth: Option<postman::Auth>,
+    /// How many groups the item is written in (folders nested deeper than [`MAX_GROUPS`]
+    /// are not groups).
+    groups: usize,
 }
+
+/// The most groups written inside each other: a step 32 groups deep is at level 67 of the
+/// YAML, which leaves room for its request under runner's limit of 100 levels.
+const MAX_GROUPS: usize = 32;
 
 impl Scope {
     fn label(&self, name: &str) -> String {
@@ -52,7 +61,10 @@ pub(super) fn collection(
             _ => super::auth::convert(auth, &mut cx),
         }
     });
-    let mut root_scope = Scope::default();
+    let mut root_scope = Scope {
+        postman_auth: collection.auth.clone(),
+        ..Scope::default()
+    };
     if let Some(behavior) = &collection.protocol_profile_behavior {
         root_scope.behavior.extend(behavior.clone());
     }
@@ -146,6 +158,7 @@ pub(super) fn collection(
         .filter(|name| !defined.contains(*name) && !name.starts_with("env."))
         .cloned()
         .collect();
+    let partly = partly_defined(&cx, &vars, &environment_maps);
 
     let mut root = Map::block();
     let name = match collection.name.as_deref() {
@@ -224,6 +237,18 @@ pub(super) fn collection(
             "collection",
             "variables",
             format!("`{name}` is read but defined by no collection variable, environment file or capture (a Postman environment or global?): it reads the input {input}; set {input}, or pass --var {name}=..."),
+        );
+        vars.insert(name.clone(), format!("{{{{env.{input}}}}}"));
+    }
+    // Set by some environment files only: the others read an input, so that every
+    // environment validates and a run in one of them names the value to give.
+    for (name, lacking) in &partly {
+        let input = cx.partly_defined_variable(name, lacking);
+        let lacking = lacking.join("`, `");
+        cx.report.note(
+            "collection",
+            "variables",
+            format!("`{name}` is set by some environment files but not by `{lacking}`: there it reads the input {input} (Postman would send the text `{{{{{name}}}}}`); set {input}, or pass --var {name}=..."),
         );
         vars.insert(name.clone(), format!("{{{{env.{input}}}}}"));
     }
@@ -331,6 +356,31 @@ fn variable_value(
         Some(other) => from_json(&cx.json(other, "variables")),
         None => Node::from(""),
     })
+}
+
+/// The variables the steps (or variables) read that some environment files set and others
+/// do not, with neither a collection variable nor a capture to fall back on: each with the
+/// names of the environments that lack it.
+fn partly_defined(
+    cx: &Context,
+    vars: &Map,
+    environments: &[(String, Map)],
+) -> Vec<(String, Vec<String>)> {
+    let sets = |map: &Map, name: &str| map.entries.iter().any(|entry| entry.key == name);
+    cx.templates
+        .used
+        .iter()
+        .filter(|name| !sets(vars, name) && !cx.captured.contains(*name))
+        .filter(|name| environments.iter().any(|(_, env)| sets(env, name)))
+        .filter_map(|name| {
+            let lacking: Vec<String> = environments
+                .iter()
+                .filter(|(_, env)| !sets(env, name))
+                .map(|(environment, _)| environment.clone())
+                .collect();
+            (!lacking.is_empty()).then(|| (name.clone(), lacking))
+        })
+        .collect()
 }
 
 /// Lower-case letters, digits, `-` and `_`.
@@ -552,17 +602,32 @@ fn items(
             if let Some(auth) = &item.auth {
                 if auth.kind != "inherit" {
                     inner.auth = Some(super::auth::convert(auth, cx));
+                    inner.postman_auth = Some(auth.clone());
                 }
+            }
+            let flattened = scope.groups >= MAX_GROUPS;
+            if !flattened {
+                inner.groups += 1;
             }
             let mut comments = description_comments(item.description.as_ref());
             comments.extend(scope_scripts(&item.event, &label, &mut inner, cx));
-            let group = items(children, &inner, collection_auth, cx, requests);
+            let mut group = items(children, &inner, collection_auth, cx, requests);
             if group.is_empty() {
                 cx.report.note(
                     &label,
                     "folder",
                     "the folder has no request: it is left out",
                 );
+                continue;
+            }
+            if flattened {
+                // Its steps join the enclosing group, in order, under the folder's comments.
+                if scope.path.len() == MAX_GROUPS {
+                    cx.report.note(&label, "folder", format!("the folder is nested in more than {MAX_GROUPS} folders: its steps (and those of the folders inside it) are written in the enclosing group, not in groups of their own (a collection nests at most 100 levels); their folders' scripts and auth still apply"));
+                }
+                comments.append(&mut group[0].comments);
+                group[0].comments = comments;
+                steps.append(&mut group);
                 continue;
             }
             let mut step = Map::block();
@@ -642,7 +707,25 @@ fn request_step(
     if method != "GET" {
         out.insert("method", method.clone());
     }
-    let converted = super::url::convert(url, cx);
+    // What the request's auth (its own, else the nearest folder's or the collection's)
+    // takes out of the request before it sets its own, as Postman does.
+    let replaced = request
+        .auth
+        .as_ref()
+        .filter(|auth| auth.kind != "inherit")
+        .or(scope.postman_auth.as_ref())
+        .filter(|auth| auth.kind != "inherit")
+        .and_then(super::auth::replaces);
+    let replaced_query = match &replaced {
+        Some(super::auth::Replaced::Query(name)) => Some(name.as_str()),
+        _ => None,
+    };
+    let converted = super::url::convert(url, replaced_query, cx);
+    if converted.url.trim().is_empty() {
+        cx.report
+            .lossy(&label, "url", "the request's URL is empty: it is left out");
+        return None;
+    }
     out.insert("url", converted.url);
     if !converted.query.is_empty() {
         let mut query = Map::inline();
@@ -665,14 +748,19 @@ fn request_step(
     behavior.sort_by(|a, _, b, _| rank(a).cmp(&rank(b)));
     let prune_body = matches!(method.as_str(), "GET" | "HEAD")
         && behavior.get("disableBodyPruning") != Some(&Value::Bool(true));
+    let room = super::body::JsonRoom {
+        json_header: declares_json(request),
+        // `json:` of a step written in no group is at level 5; each group adds two.
+        levels: 96 - 2 * scope.groups,
+    };
     let body = match &request.body {
         Some(body) if prune_body => {
-            if super::body::convert(body, cx).is_some() {
+            if super::body::convert(body, room, cx).is_some() {
                 cx.report.note(&label, "body", format!("Postman does not send a body with {method} (unless `disableBodyPruning` is set): it is left out"));
             }
             None
         }
-        Some(body) => super::body::convert(body, cx),
+        Some(body) => super::body::convert(body, room, cx),
         None => None,
     };
 
@@ -686,9 +774,15 @@ fn request_step(
         if header.disabled {
             continue;
         }
-        let Some(key) = header.key.clone().filter(|k| !k.trim().is_empty()) else {
+        let Some(key) = header_name(header.key.as_deref(), &label, cx) else {
             continue;
         };
+        if let Some(super::auth::Replaced::Header(name)) = &replaced {
+            if key.eq_ignore_ascii_case(name) {
+                cx.report.note(&label, "headers", format!("the header `{key}` is replaced by the request's auth, as Postman replaces it: it is left out"));
+                continue;
+            }
+        }
         let value = header.value_text();
         let multipart = body.as_ref().and_then(|b| b.implied_type) == Some("multipart/form-data");
         if multipart && key.eq_ignore_ascii_case("content-type") {
@@ -703,11 +797,9 @@ fn request_step(
         }
         if key.eq_ignore_ascii_case("content-type") {
             if let Some(implied) = body.as_ref().and_then(|b| b.implied_type) {
-                let base = value.split(';').next().unwrap_or("").trim();
-                if base.eq_ignore_ascii_case(implied)
-                    && (implied != "multipart/form-data" || !value.contains("boundary"))
-                {
-                    // The body kind sets it (with a boundary, for multipart).
+                // The body kind sets it; one with parameters (`; charset=utf-8`) is kept, as
+                // Postman sends it.
+                if value.trim().eq_ignore_ascii_case(implied) {
                     continue;
                 }
             }
@@ -718,6 +810,11 @@ fn request_step(
             .any(|e| e.key.eq_ignore_ascii_case(&key))
         {
             cx.report.lossy(&label, "headers", format!("the header `{key}` is sent twice: runner sends each header once, the first is kept"));
+            continue;
+        }
+        // Checked as written, before a literal credential in it becomes a secret input.
+        if reqwest::header::HeaderValue::from_str(&value).is_err() {
+            cx.report.lossy(&label, "headers", format!("the value of the header `{key}` holds a line break or another control character, which no header can carry (Postman's Node.js refuses it too): the header is left out"));
             continue;
         }
         let value = cx.header_value(&key, &value);
@@ -868,6 +965,53 @@ fn request_step(
         value: Node::Map(step),
         comments,
     })
+}
+
+/// Whether the request's own enabled `Content-Type` header names JSON (`application/json`,
+/// `application/vnd.api+json`).
+fn declares_json(request: &postman::Request) -> bool {
+    let headers = request
+        .header
+        .as_ref()
+        .map(|h| h.list())
+        .unwrap_or_default();
+    headers.iter().any(|header| {
+        let is_content_type = header
+            .key
+            .as_deref()
+            .is_some_and(|key| key.trim().eq_ignore_ascii_case("content-type"));
+        let value = header.value_text().to_ascii_lowercase();
+        let base = value.split(';').next().unwrap_or("").trim();
+        !header.disabled
+            && is_content_type
+            && (base == "application/json" || base.ends_with("+json"))
+    })
+}
+
+/// A request header's name as it is sent: without the spaces around it (which no HTTP
+/// header name holds; postman-collection's `Header.parseSingle` trims them too; noted); `None` for no name, and
+/// for a name that is not an HTTP token (`X-Nöme`, `X Lead`, `{{name}}`), which runner cannot
+/// send (reported).
+fn header_name(key: Option<&str>, label: &str, cx: &mut Context) -> Option<String> {
+    let written = key?;
+    let key = written.trim();
+    if key.is_empty() {
+        return None;
+    }
+    if reqwest::header::HeaderName::from_bytes(key.as_bytes()).is_err() {
+        let key = key.escape_debug();
+        cx.report.lossy(label, "headers", format!("`{key}` is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~, with no space; a name from a variable is not one either): runner cannot send it, the header is left out"));
+        return None;
+    }
+    if key != written {
+        let written = written.escape_debug();
+        cx.report.note(
+            label,
+            "headers",
+            format!("the header name `{written}` is sent as `{key}`, without the spaces around it"),
+        );
+    }
+    Some(key.to_owned())
 }
 
 fn predicate(predicate: &Predicate, cx: &mut Context) -> Node {

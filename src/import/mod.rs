@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod params;
 pub mod postman;
 pub mod script;
+pub mod shape;
 pub mod shell;
 pub mod steps;
 pub mod template;
@@ -93,14 +94,19 @@ pub enum ImportError {
     },
     /// A collection of a version the importer does not read.
     #[error(
-        "{source_name} is a Postman collection of an unknown format version (`{schema}`): runner \
-         reads Collection v2.0.0 and v2.1.0 (in Postman: Export → Collection v2.1)"
+        "{source_name} is a Postman collection of an unknown format version (`{schema}` at line \
+         {line}, column {column}): runner reads Collection v2.0.0 and v2.1.0 (in Postman: \
+         Export → Collection v2.1)"
     )]
     UnknownVersion {
         /// The file.
         source_name: String,
         /// `info.schema`.
         schema: String,
+        /// 1-based line of `info.schema`.
+        line: usize,
+        /// 1-based column of `info.schema`.
+        column: usize,
     },
     /// A Postman Collection v1, which the importer does not read.
     #[error(
@@ -163,7 +169,11 @@ pub fn postman(
         line: e.line(),
         column: e.column(),
     })?;
-    let version = version(&value, &source_name)?;
+    let version = version(&value, text, &source_name)?;
+    shape::collection(&value).map_err(|misshapen| ImportError::NotACollection {
+        source_name: source_name.clone(),
+        reason: misshapen.describe(text),
+    })?;
     let collection: postman::Collection =
         serde_json::from_str(text).map_err(|e| ImportError::NotACollection {
             source_name: source_name.clone(),
@@ -181,7 +191,7 @@ pub fn postman(
     convert::collection(&collection, version, &parsed, options)
 }
 
-fn version(value: &Value, source_name: &str) -> Result<Version, ImportError> {
+fn version(value: &Value, text: &str, source_name: &str) -> Result<Version, ImportError> {
     let not = |reason: &str| ImportError::NotACollection {
         source_name: source_name.to_owned(),
         reason: reason.to_owned(),
@@ -209,22 +219,45 @@ fn version(value: &Value, source_name: &str) -> Result<Version, ImportError> {
             "it has no `info` object (a collection export has `info` and `item`)",
         ));
     };
-    let schema = info
-        .get("schema")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let path = [shape::Key::Field("info".to_owned())];
+    let schema = match info.get("schema") {
+        Some(Value::String(schema)) if !schema.trim().is_empty() => schema,
+        Some(Value::Null | Value::String(_)) | None => {
+            let (line, column) = shape::line_column(text, shape::locate(text, &path));
+            return Err(not(&format!(
+                "`info` (line {line}, column {column}) has no `schema`, so the format version is \
+                 unknown: a Postman export has `\"schema\": \"{}\"`",
+                crate::postman::SCHEMA_V2_1
+            )));
+        }
+        Some(other) => {
+            let misshapen = shape::Misshapen {
+                path: vec![path[0].clone(), shape::Key::Field("schema".to_owned())],
+                found: Some(shape::kind(other)),
+                expected:
+                    "text: the format's schema URL, such as \
+                           \"https://schema.getpostman.com/json/collection/v2.1.0/collection.json\"",
+            };
+            return Err(not(&misshapen.describe(text)));
+        }
+    };
     if schema.contains("/v2.1") {
         Ok(Version::V2_1)
-    } else if schema.contains("/v2.0") {
+    } else if schema.contains("/v2.0") || schema.ends_with("/collection/v2/collection.json") {
+        // `…/collection/v2/collection.json` names v2.0 before its schema had a version of
+        // three parts (postman-collection's own examples are written so).
         Ok(Version::V2_0)
-    } else if schema.is_empty() {
-        Err(not(
-            "`info.schema` is missing, so the format version is unknown",
-        ))
     } else {
+        let at = shape::locate(
+            text,
+            &[path[0].clone(), shape::Key::Field("schema".to_owned())],
+        );
+        let (line, column) = shape::line_column(text, at);
         Err(ImportError::UnknownVersion {
             source_name: source_name.to_owned(),
             schema: schema.to_owned(),
+            line,
+            column,
         })
     }
 }
@@ -248,6 +281,7 @@ fn environment(file: &EnvironmentFile) -> Result<postman::Environment, ImportErr
             "it has no `values` list (an environment export has `name` and `values`)".to_owned(),
         ));
     }
+    shape::environment(&value).map_err(|misshapen| error(misshapen.describe(text)))?;
     serde_json::from_str(text).map_err(|e| {
         error(format!(
             "{} at line {}, column {}",

@@ -20,9 +20,10 @@ pub struct Converted {
     pub user_info: Option<UserInfo>,
 }
 
-/// Converts a request's URL.
-pub fn convert(url: &Url, cx: &mut Context) -> Converted {
-    let (base, query, variables) = match url {
+/// Converts a request's URL; the query parameters named `replaced` are left out (an API key
+/// auth sets that parameter, after taking the URL's out, as Postman does).
+pub fn convert(url: &Url, replaced: Option<&str>, cx: &mut Context) -> Converted {
+    let (base, mut query, variables) = match url {
         Url::Text(text) => {
             let (base, query) = split_query(text);
             (base.to_owned(), parse_query(query), Vec::new())
@@ -69,6 +70,21 @@ pub fn convert(url: &Url, cx: &mut Context) -> Converted {
             })
         });
     }
+    if let Some(name) = replaced {
+        let before = query.len();
+        query.retain(|(key, _)| key != name);
+        if query.len() < before {
+            let item = cx.item.clone();
+            cx.report.note(
+                &item,
+                "url",
+                format!(
+                    "the query parameter `{name}` is replaced by the API key auth's, as Postman \
+                     replaces it: the URL's is left out"
+                ),
+            );
+        }
+    }
     let base = with_scheme(path_variables(&base, &variables, cx));
     let url = cx.text(&base, "url");
     let mut converted = Converted {
@@ -95,11 +111,11 @@ pub fn convert(url: &Url, cx: &mut Context) -> Converted {
         return converted;
     }
     let pairs = query.into_iter().map(|(key, value)| {
-        let postman_key = decode(&key);
+        let postman_key = decode_query(&key);
         let key = cx.text(&postman_key, "query");
         let value = cx.field_value(
             &postman_key,
-            &decode(value.as_deref().unwrap_or("")),
+            &decode_query(value.as_deref().unwrap_or("")),
             "query",
         );
         (key, query_value(value))
@@ -182,6 +198,12 @@ fn with_scheme(base: String) -> String {
     } else {
         format!("http://{base}")
     }
+}
+
+/// A query's name or value as the server reads it: a `+` is a space (runner's `query` sends
+/// a space as `+`, so the same bytes go out as Postman sends; `%2B` stays a `+`).
+fn decode_query(text: &str) -> String {
+    decode(&text.replace('+', " "))
 }
 
 fn decode(text: &str) -> String {

@@ -172,13 +172,23 @@ pub fn to_string(header: &[String], root: &Map) -> String {
     out
 }
 
+/// Writes `line` as a comment: a line break inside it starts another comment line, and any
+/// other control character (which YAML does not allow in a comment) is written escaped.
 fn push_comment(out: &mut String, indent: usize, line: &str) {
-    out.push_str(&" ".repeat(indent));
-    if line.is_empty() {
-        out.push_str("#\n");
-    } else {
+    for line in line.split(['\r', '\n']) {
+        out.push_str(&" ".repeat(indent));
+        if line.is_empty() {
+            out.push_str("#\n");
+            continue;
+        }
         out.push_str("# ");
-        out.push_str(line.trim_end());
+        for c in line.trim_end().chars() {
+            if c.is_control() && c != '\t' {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
         out.push('\n');
     }
 }

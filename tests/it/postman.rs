@@ -10,7 +10,7 @@ use std::sync::{Mutex, OnceLock};
 
 use insta::assert_snapshot;
 
-use crate::support::{runner, server, Fixture};
+use crate::support::{runner, runner_with_env, server, Fixture};
 
 const DIR: &str = "tests/fixtures/postman";
 
@@ -279,6 +279,11 @@ fn bad_input_is_refused_with_what_and_where() {
         "unknown-version",
         "bad-shape",
         "empty",
+        "schema-number",
+        "no-schema",
+        "method-number",
+        "urlencoded-text",
+        "query-object",
     ] {
         let output = runner(["import", "postman", &fixture(&format!("errors/{name}"))]);
         assert_eq!(output.code, 2, "{name}: {output:?}");
@@ -297,6 +302,15 @@ fn bad_input_is_refused_with_what_and_where() {
     ]);
     assert_eq!(not_an_environment.code, 2);
     messages.push_str(&not_an_environment.stderr);
+    let misshapen_environment = runner([
+        "import",
+        "postman",
+        &fixture("folders"),
+        "--environment",
+        &fixture("errors/env-key-number"),
+    ]);
+    assert_eq!(misshapen_environment.code, 2);
+    messages.push_str(&misshapen_environment.stderr);
     assert_snapshot!("postman_import_errors", messages);
 }
 
@@ -1468,4 +1482,431 @@ steps:
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(of_braces(), by_runner);
+}
+
+/// A variable some environment files set and others do not reads an input there: every
+/// environment validates, and a run in one that lacks it stops naming what to set.
+#[test]
+fn a_variable_some_environments_lack_reads_an_input_in_those() {
+    let dir = Fixture::new();
+    let collection = dir.file(
+        "c.json",
+        r#"{"info": {"name": "c", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": [{"name": "a", "request": {"url": "{{host}}/x?k={{key}}&t={{tok}}"}}]}"#,
+    );
+    let staging = dir.file(
+        "staging.json",
+        r#"{"name": "staging", "values": [{"key": "host", "value": "http://127.0.0.1:1"},
+            {"key": "key", "value": "K"}, {"key": "tok", "value": "T", "enabled": false}]}"#,
+    );
+    let prod = dir.file(
+        "prod.json",
+        r#"{"name": "prod", "values": [{"key": "host", "value": "http://127.0.0.1:2"},
+            {"key": "tok", "value": "P"}]}"#,
+    );
+    let out = dir.path().join("c.yaml");
+    let output = runner([
+        "import".as_ref(),
+        "postman".as_ref(),
+        collection.as_os_str(),
+        "-e".as_ref(),
+        staging.as_os_str(),
+        "-e".as_ref(),
+        prod.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("`key` is set by some environment files but not by `prod`")
+            && output
+                .stderr
+                .contains("`tok` is set by some environment files but not by `staging`"),
+        "{}",
+        output.stderr
+    );
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(yaml.contains("key: \"{{env.KEY}}\""), "{yaml}");
+    for environment in ["staging", "prod"] {
+        let validated = runner([
+            "validate".as_ref(),
+            out.as_os_str(),
+            "--env".as_ref(),
+            environment.as_ref(),
+        ]);
+        assert_eq!(validated.code, 0, "{environment}: {validated:?}");
+    }
+    let run = runner([
+        "run".as_ref(),
+        out.as_os_str(),
+        "--env".as_ref(),
+        "prod".as_ref(),
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("input `KEY`"), "{}", run.stderr);
+}
+
+/// Header names with spaces around them are sent trimmed; names that are not HTTP tokens and
+/// values runner cannot put in a header are reported and left out: the collection validates
+/// and runs, sending the rest.
+#[test]
+fn header_names_and_values_runner_cannot_send_are_reported_and_the_rest_runs() {
+    let trimmed = [
+        (" X-Lead", "x-lead"),
+        ("Content-Type ", "content-type"),
+        ("\tX-Tab\t", "x-tab"),
+    ];
+    let not_tokens = [
+        "X-Nöme",
+        "X Lead",
+        "X:Y",
+        "{{hname}}",
+        "X(1)",
+        "X\"q",
+        "X\nY",
+        "X\u{1}",
+    ];
+    let bad_values = ["a\nb", "a\rb", "a\u{0}b", "a\u{7f}"];
+    let mut headers = Vec::new();
+    let mut checks = Vec::new();
+    for (name, sent) in trimmed {
+        headers.push(serde_json::json!({"key": name, "value": "text/plain"}));
+        checks.push(format!(
+            "pm.expect(pm.response.json().headers[\"{sent}\"]).to.eql(\"text/plain\");"
+        ));
+    }
+    for name in not_tokens {
+        headers.push(serde_json::json!({"key": name, "value": "1"}));
+    }
+    for (n, value) in bad_values.iter().enumerate() {
+        headers.push(serde_json::json!({"key": format!("X-Bad-{n}"), "value": value}));
+    }
+    // A credential's name: the value left out is not made a secret input either.
+    headers.push(serde_json::json!({"key": "X-Api-Key", "value": "placeholder\nkey"}));
+    let collection = serde_json::json!({
+        "info": {"name": "h", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [{"name": "a",
+            "event": [{"listen": "test", "script": {"exec": checks}}],
+            "request": {"url": "{{SERVER}}/echo", "header": headers}}]
+    });
+    let dir = Fixture::new();
+    let source = dir.file("h.json", &collection.to_string());
+    let out = dir.path().join("h.yaml");
+    let (yaml, report) = imported(&source, &out);
+    for name in not_tokens {
+        assert!(
+            report.contains(&format!(
+                "`{}` is not an HTTP header name",
+                name.escape_debug()
+            )),
+            "{name}: {report}"
+        );
+    }
+    for n in 0..bad_values.len() {
+        assert!(
+            report.contains(&format!("the value of the header `X-Bad-{n}`")),
+            "{n}: {report}"
+        );
+    }
+    assert!(
+        report.contains("the header name ` X-Lead` is sent as `X-Lead`"),
+        "{report}"
+    );
+    assert!(
+        report.contains("the value of the header `X-Api-Key`"),
+        "{report}"
+    );
+    assert!(!report.contains("secret input"), "{report}");
+    let yaml = without_comments(&yaml);
+    assert!(
+        !yaml.contains("X-Bad") && !yaml.contains("X Lead"),
+        "{yaml}"
+    );
+    let validated = runner(["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+    let run = runner(["run".as_ref(), out.as_os_str()]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// An explicit `Content-Type` with parameters beside a form body is kept, as Postman sends
+/// it; the bare type the body sets by itself is left out.
+#[test]
+fn a_content_type_with_parameters_beside_a_form_body_is_kept() {
+    let dir = Fixture::new();
+    let source = dir.file(
+        "f.json",
+        r#"{"info": {"name": "f", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": [
+             {"name": "charset", "request": {"method": "POST", "url": "{{SERVER}}/echo",
+              "header": [{"key": "Content-Type", "value": "application/x-www-form-urlencoded; charset=utf-8"}],
+              "body": {"mode": "urlencoded", "urlencoded": [{"key": "a", "value": "1"}]}},
+              "event": [{"listen": "test", "script": {"exec": ["pm.expect(pm.response.json().headers[\"content-type\"]).to.eql(\"application/x-www-form-urlencoded; charset=utf-8\");"]}}]},
+             {"name": "bare", "request": {"method": "POST", "url": "{{SERVER}}/echo",
+              "header": [{"key": "content-type", "value": "application/x-www-form-urlencoded"}],
+              "body": {"mode": "urlencoded", "urlencoded": [{"key": "a", "value": "1"}]}}}]}"#,
+    );
+    let out = dir.path().join("f.yaml");
+    let (yaml, _) = imported(&source, &out);
+    assert!(yaml.contains("charset=utf-8"), "{yaml}");
+    assert_eq!(yaml.matches("Content-Type").count(), 1, "{yaml}");
+    let run = runner(["run".as_ref(), out.as_os_str()]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// The schema URL of v2.0 before it had three parts (`…/collection/v2/collection.json`, as
+/// postman-collection's own examples are written) reads as v2.0.
+#[test]
+fn the_old_v2_schema_url_reads_as_v2_0() {
+    let dir = Fixture::new();
+    let source = dir.file(
+        "old.json",
+        r#"{"info": {"name": "old", "schema": "http://schema.getpostman.com/collection/v2/collection.json"},
+            "item": [{"name": "a", "request": {"url": "{{SERVER}}/echo",
+              "auth": {"type": "basic", "basic": {"username": "ann", "password": "{{pw}}"}}}}]}"#,
+    );
+    let out = dir.path().join("old.yaml");
+    let (yaml, _) = imported(&source, &out);
+    assert!(yaml.contains("(Postman Collection v2.0.0)"), "{yaml}");
+    assert!(yaml.contains("username: ann"), "{yaml}");
+    let validated = runner(["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+}
+
+/// A request sent as Postman's authorizers send it: an auth with no credential (a bearer with
+/// no token, an API key with no name) sends nothing and leaves the request's own
+/// `Authorization` header alone; an auth that does send takes the request's own header or
+/// query parameter of its name out first, so it is sent once, and the URL's value is not made
+/// a secret input.
+#[test]
+fn auth_sends_what_postman_sends_beside_the_requests_own_header_and_query() {
+    use serde_json::json;
+    let bearer =
+        |token: &str| json!({"type": "bearer", "bearer": [{"key": "token", "value": token}]});
+    let api_key = |key: &str, place: &str| {
+        json!({"type": "apikey", "apikey": [{"key": "key", "value": key},
+            {"key": "value", "value": "{{kv}}"}, {"key": "in", "value": place}]})
+    };
+    let custom = json!([{"key": "Authorization", "value": "Custom {{tokvar}}"}]);
+    // (auth, headers, query in the URL, what the server receives: Authorization, query)
+    let cases = [
+        (bearer(""), custom.clone(), "", Some("Custom TV"), ""),
+        (
+            json!({"type": "bearer", "bearer": []}),
+            json!([]),
+            "",
+            None,
+            "",
+        ),
+        (bearer("{{t}}"), custom.clone(), "", Some("Bearer T1"), ""),
+        (
+            json!({"type": "basic", "basic": [{"key": "username", "value": "{{u}}"},
+                {"key": "password", "value": "{{p}}"}]}),
+            custom.clone(),
+            "",
+            Some("Basic dnU6dnA="),
+            "",
+        ),
+        (
+            api_key("", "header"),
+            custom.clone(),
+            "",
+            Some("Custom TV"),
+            "",
+        ),
+        (
+            api_key("Authorization", "header"),
+            json!([{"key": "authorization", "value": "old"}]),
+            "",
+            Some("NEW"),
+            "",
+        ),
+        (
+            api_key("api_key", "query"),
+            json!([]),
+            "?api_key=literal-old&z=1",
+            None,
+            "z=1&api_key=NEW",
+        ),
+        (
+            api_key("api_key", "query"),
+            json!([]),
+            "?API_KEY=x&api_key=y",
+            None,
+            "API_KEY=x&api_key=NEW",
+        ),
+    ];
+    let mut items = Vec::new();
+    for (n, (auth, headers, query, authorization, sent_query)) in cases.iter().enumerate() {
+        let mut checks = vec![match authorization {
+            Some(value) => {
+                format!("pm.expect(pm.response.json().headers.authorization).to.eql(\"{value}\");")
+            }
+            None => {
+                "pm.expect(pm.response.json().headers.authorization).to.be.undefined;".to_owned()
+            }
+        }];
+        if !sent_query.is_empty() {
+            checks.push(format!(
+                "pm.expect(pm.response.json().query).to.eql(\"{sent_query}\");"
+            ));
+        }
+        items.push(json!({"name": format!("case {n}"),
+            "event": [{"listen": "test", "script": {"exec": checks}}],
+            "request": {"url": format!("{{{{SERVER}}}}/echo{query}"), "header": headers, "auth": auth}}));
+    }
+    // A folder whose bearer has no token sends nothing, rather than the collection's basic.
+    items.push(json!({"name": "folder", "auth": bearer(""), "item": [{"name": "in folder",
+        "event": [{"listen": "test", "script": {"exec": ["pm.expect(pm.response.json().headers.authorization).to.be.undefined;"]}}],
+        "request": {"url": "{{SERVER}}/echo"}}]}));
+    let collection = json!({
+        "info": {"name": "auth", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "auth": {"type": "basic", "basic": [{"key": "username", "value": "{{u}}"}, {"key": "password", "value": "{{p}}"}]},
+        "variable": [{"key": "tokvar", "value": "TV"}, {"key": "t", "value": "T1"}, {"key": "kv", "value": "NEW"},
+            {"key": "u", "value": "vu"}, {"key": "p", "value": "vp"}],
+        "item": items
+    });
+    let dir = Fixture::new();
+    let source = dir.file("auth.json", &collection.to_string());
+    let out = dir.path().join("auth.yaml");
+    let (yaml, report) = imported(&source, &out);
+    // Only the last case's `API_KEY` (another name: Postman's match is exact) is a secret.
+    assert!(!yaml.contains("literal-old"), "{yaml}");
+    assert_eq!(report.matches("secret input").count(), 1, "{report}");
+    assert!(!report.contains("not translated"), "{report}");
+    let run = runner_with_env(["run".as_ref(), out.as_os_str()], &[("API_KEY", "x")]);
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+}
+
+/// A `+` in a query is sent as written, as Postman sends it (a server reads a space), from
+/// the URL's text and from the `url.query` list alike: it is a space in runner's `query`,
+/// which sends a space as `+`.
+#[test]
+fn a_plus_in_a_query_is_sent_as_postman_sends_it() {
+    let dir = Fixture::new();
+    let check = |sent: &str| {
+        serde_json::json!([{"listen": "test", "script": {"exec": [
+            format!("pm.expect(pm.response.json().query).to.eql(\"{sent}\");")]}}])
+    };
+    let collection = serde_json::json!({
+        "info": {"name": "plus", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [
+            {"name": "text", "event": check("r=a+b&s=%2B&t=c"),
+             "request": {"url": "{{SERVER}}/echo?r=a+b&s=%2B&t=c"}},
+            {"name": "list", "event": check("q+x=1+2"),
+             "request": {"url": {"raw": "{{SERVER}}/echo?q+x=1+2", "host": ["{{SERVER}}"], "path": ["echo"],
+              "query": [{"key": "q+x", "value": "1+2"}]}}},
+            {"name": "a space", "event": check("a=b+c"),
+             "request": {"url": "{{SERVER}}/echo?a=b c"}}
+        ]
+    });
+    let source = dir.file("plus.json", &collection.to_string());
+    let out = dir.path().join("plus.yaml");
+    let (yaml, _) = imported(&source, &out);
+    assert!(yaml.contains("query: { r: a b, s: +, t: c }"), "{yaml}");
+    let run = runner(["run".as_ref(), out.as_os_str()]);
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+}
+
+/// Raw text that happens to be JSON is sent as Postman sends it: `text/plain` when no
+/// language says JSON, `application/json` when the language or the request's own header does.
+#[test]
+fn raw_json_text_without_a_json_language_is_sent_as_text() {
+    use serde_json::json;
+    let item = |name: &str, options: serde_json::Value, headers: serde_json::Value, sent: &str| {
+        json!({"name": name,
+            "event": [{"listen": "test", "script": {"exec": [
+                format!("pm.expect(pm.response.json().headers[\"content-type\"]).to.eql(\"{sent}\");"),
+                "pm.expect(pm.response.json().text).to.eql(\"{\\\"a\\\":1}\");"]}}],
+            "request": {"method": "POST", "url": "{{SERVER}}/echo", "header": headers,
+                "body": {"mode": "raw", "raw": "{\"a\":1}", "options": options}}})
+    };
+    let collection = json!({
+        "info": {"name": "raw", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [
+            item("no language", json!(null), json!([]), "text/plain"),
+            item("text", json!({"raw": {"language": "text"}}), json!([]), "text/plain"),
+            item("json", json!({"raw": {"language": "json"}}), json!([]), "application/json"),
+            item("header", json!(null), json!([{"key": "Content-Type", "value": "application/json"}]), "application/json"),
+        ]
+    });
+    let dir = Fixture::new();
+    let source = dir.file("raw.json", &collection.to_string());
+    let out = dir.path().join("raw.yaml");
+    let (yaml, _) = imported(&source, &out);
+    assert_eq!(yaml.matches("json: { a: 1 }").count(), 2, "{yaml}");
+    let run = runner(["run".as_ref(), out.as_os_str()]);
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+}
+
+/// Folders nested deeper than runner's collection can nest groups, and JSON bodies deeper
+/// than the levels left where their step is written, still give a collection that validates
+/// and runs: the deep folders' steps join the enclosing group, a deep body is sent as its text.
+#[test]
+fn deep_folders_and_deep_json_bodies_give_a_collection_that_validates() {
+    use serde_json::json;
+    let nested = |levels: usize| {
+        let mut value = json!(1);
+        for _ in 0..levels {
+            value = json!({ "a": value });
+        }
+        value.to_string()
+    };
+    let request = |name: &str, body: String| {
+        json!({"name": name,
+            "event": [{"listen": "test", "script": {"exec": [
+                format!("pm.expect(pm.response.json().text).to.eql({});", json!(body))]}}],
+            "request": {"method": "POST", "url": "{{SERVER}}/echo",
+                "body": {"mode": "raw", "raw": body, "options": {"raw": {"language": "json"}}}}})
+    };
+    let mut folder = json!({"name": "f60", "item": [request("deep", nested(40))]});
+    for depth in (1..60).rev() {
+        folder = json!({"name": format!("f{depth}"), "item": [folder]});
+    }
+    let collection = json!({
+        "info": {"name": "deep", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [request("top", nested(97)), request("fits", nested(96)), folder]
+    });
+    let dir = Fixture::new();
+    let source = dir.file("deep.json", &collection.to_string());
+    let out = dir.path().join("deep.yaml");
+    let (yaml, report) = imported(&source, &out);
+    assert_eq!(
+        report.matches("is nested in more than 32 folders").count(),
+        1,
+        "{report}"
+    );
+    assert_eq!(
+        report.matches("the JSON body nests deeper").count(),
+        2,
+        "{report}"
+    );
+    let validated = runner(["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+    let run = runner(["run".as_ref(), out.as_os_str()]);
+    assert_eq!(run.code, 0, "{yaml}\n{run:?}");
+}
+
+/// A request with an empty URL (or only a query) is reported and left out, rather than
+/// written as a step that does not validate.
+#[test]
+fn a_request_with_an_empty_url_is_reported_and_left_out() {
+    let dir = Fixture::new();
+    let source = dir.file(
+        "empty-url.json",
+        r#"{"info": {"name": "e", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+            "item": [{"name": "empty", "request": {"url": ""}},
+                     {"name": "only a query", "request": {"url": {"raw": "?a=1", "query": [{"key": "a", "value": "1"}]}}},
+                     {"name": "fine", "request": {"url": "{{SERVER}}/echo"}}]}"#,
+    );
+    let out = dir.path().join("e.yaml");
+    let (_, report) = imported(&source, &out);
+    assert_eq!(
+        report.matches("the request's URL is empty").count(),
+        2,
+        "{report}"
+    );
+    let validated = runner(["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
 }
