@@ -5,11 +5,12 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// Fails with the position of the first key that appears twice in one map.
-pub(super) fn check(source: &str) -> Result<(), serde_yaml::Error> {
+pub(crate) fn check(source: &str) -> Result<(), serde_yaml::Error> {
     UniqueKeys::deserialize(serde_yaml::Deserializer::from_str(source)).map(|_| ())
 }
 
-struct UniqueKeys;
+/// Any value, read only to refuse a map that repeats a key.
+pub(crate) struct UniqueKeys;
 
 impl<'de> Deserialize<'de> for UniqueKeys {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
