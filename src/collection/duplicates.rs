@@ -9,8 +9,7 @@ pub(crate) fn check(source: &str) -> Result<(), serde_yaml::Error> {
     UniqueKeys::deserialize(serde_yaml::Deserializer::from_str(source)).map(|_| ())
 }
 
-/// Any value, read only to refuse a map that repeats a key.
-pub(crate) struct UniqueKeys;
+struct UniqueKeys;
 
 impl<'de> Deserialize<'de> for UniqueKeys {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -244,9 +244,10 @@ pub struct ParseProblem {
 pub fn parse_document(text: &str) -> Result<Value, ParseProblem> {
     let unmarked = text.trim_start_matches('\u{feff}');
     if unmarked.trim_start().starts_with('{') {
-        let value = serde_json::from_str(unmarked).map_err(json_problem)?;
-        // Checked only when the document reads: a JSON map is read again for repeated keys.
-        unique_json_keys(unmarked).map_err(json_problem)?;
+        let mut deserializer = serde_json::Deserializer::from_str(unmarked);
+        let value = serde::de::DeserializeSeed::deserialize(UniqueJson, &mut deserializer)
+            .map_err(json_problem)?;
+        deserializer.end().map_err(json_problem)?;
         return Ok(value);
     }
     match serde_yaml::from_str::<serde_yaml::Value>(text) {
@@ -307,11 +308,65 @@ fn without_position(error: &serde_json::Error) -> String {
     }
 }
 
-/// Fails at the first key a JSON map repeats.
-fn unique_json_keys(text: &str) -> Result<(), serde_json::Error> {
-    use serde::Deserialize;
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    crate::collection::duplicates::UniqueKeys::deserialize(&mut deserializer).map(|_| ())
+/// A JSON value read into a [`Value`] as serde_json reads one, except that a map that
+/// repeats a key is refused at the key (serde_json keeps the last one silently).
+struct UniqueJson;
+
+impl<'de> serde::de::DeserializeSeed<'de> for UniqueJson {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for UniqueJson {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element_seed(UniqueJson)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if members.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate key `{key}`: a key may appear only once in a map"
+                )));
+            }
+            let value = map.next_value_seed(UniqueJson)?;
+            members.insert(key, value);
+        }
+        Ok(Value::Object(members))
+    }
 }
 
 fn yaml_to_json(yaml: serde_yaml::Value) -> Value {

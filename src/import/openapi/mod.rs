@@ -130,9 +130,9 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
     let contract_check = crate::openapi::Contract::load(path)?;
     drop(contract_check);
     let mut documents = Documents::load(path)?;
-    let mut report = Report::default();
-    shape::check(&mut documents, path, &mut report)?;
     let root = documents.root().clone();
+    let mut report = Report::default();
+    shape::check(&mut documents, &root, path, &mut report)?;
     let mut operations = Vec::new();
     let mut total = 0;
     for (template, item) in root

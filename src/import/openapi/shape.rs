@@ -57,6 +57,7 @@ struct Walk<'d> {
 /// of the wrong type is an error.
 pub(super) fn check(
     documents: &mut Documents,
+    root: &Value,
     path: &Path,
     report: &mut Report,
 ) -> Result<(), OpenapiImportError> {
@@ -65,7 +66,7 @@ pub(super) fn check(
         problems: Vec::new(),
         item: "collection".into(),
     };
-    walk.document()?;
+    walk.document(root)?;
     let Walk {
         documents,
         problems,
@@ -148,18 +149,18 @@ impl Walk<'_> {
 
     /// The field `key` of `value` (at `place`), when it is there: checked to be of `kind`;
     /// it and its place when it is.
-    fn field(
+    fn field<'v>(
         &mut self,
         place: &Place,
-        value: &Value,
+        value: &'v Value,
         key: &str,
         kind: Kind,
         expected: &'static str,
-    ) -> Option<(Place, Value)> {
+    ) -> Option<(Place, &'v Value)> {
         let field = value.get(key)?;
         let at = place.under(&escape(key));
         self.expect(&at, field, kind, expected)
-            .then(|| (at, field.clone()))
+            .then_some((at, field))
     }
 
     /// Follows a `$ref`, then checks the value is a map.
@@ -175,27 +176,28 @@ impl Walk<'_> {
             .then_some((place, value)))
     }
 
-    fn document(&mut self) -> Result<(), OpenapiError> {
+    /// The document's `root` (read in place: a copy of a document of thousands of paths is
+    /// hundreds of MB).
+    fn document(&mut self, root: &Value) -> Result<(), OpenapiError> {
         let root_place = Place {
             file: 0,
             pointer: String::new(),
         };
-        let root = self.documents.root().clone();
-        self.servers(&root_place, &root);
-        self.security(&root_place, &root);
+        self.servers(&root_place, root);
+        self.security(&root_place, root);
         if let Some((place, tags)) = self.field(
             &root_place,
-            &root,
+            root,
             "tags",
             Kind::List,
             "a list of tags (`- name: pets`)",
         ) {
-            self.each(&place, &tags, Kind::Map, "a tag (`name: pets`)");
+            self.each(&place, tags, Kind::Map, "a tag (`name: pets`)");
         }
-        self.components(&root_place, &root);
+        self.components(&root_place, root);
         let Some((paths_place, paths)) = self.field(
             &root_place,
-            &root,
+            root,
             "paths",
             Kind::Map,
             "a map of paths (`/pets: { get: ... }`)",
@@ -228,7 +230,7 @@ impl Walk<'_> {
                 ) else {
                     continue;
                 };
-                self.operation(&place, &operation)?;
+                self.operation(&place, operation)?;
             }
         }
         Ok(())
@@ -249,7 +251,7 @@ impl Walk<'_> {
             Kind::List,
             "a list of tag names (`[pets]`)",
         ) {
-            self.each(&at, &tags, Kind::Text, "a tag name");
+            self.each(&at, tags, Kind::Text, "a tag name");
         }
         self.parameters(place, operation)?;
         self.servers(place, operation);
@@ -484,7 +486,7 @@ impl Walk<'_> {
         ] {
             self.field(
                 &at,
-                &components,
+                components,
                 kind,
                 Kind::Map,
                 "a map of components by name",
