@@ -5,7 +5,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// Fails with the position of the first key that appears twice in one map.
-pub(super) fn check(source: &str) -> Result<(), serde_yaml::Error> {
+pub(crate) fn check(source: &str) -> Result<(), serde_yaml::Error> {
     UniqueKeys::deserialize(serde_yaml::Deserializer::from_str(source)).map(|_| ())
 }
 

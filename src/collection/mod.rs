@@ -3,7 +3,7 @@
 
 mod compile;
 pub mod diagnostic;
-mod duplicates;
+pub(crate) mod duplicates;
 #[cfg(test)]
 mod edits;
 pub(crate) mod keys;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::OpenapiError;
+use crate::spec::field::FieldPath;
 
 /// A place in one of the files: the file (an index into [`Documents`]) and a JSON Pointer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -75,6 +76,38 @@ impl Documents {
             .unwrap_or(path)
             .display()
             .to_string()
+    }
+
+    /// The field path of `place` (`paths["/a"].get.parameters`), its segments told apart
+    /// by what the file holds (`/0` is a list's first item, or a map's key `0`); `None`
+    /// when nothing is there.
+    pub fn field_path(&self, place: &Place) -> Option<FieldPath> {
+        let mut current = &self.files.get(place.file)?.1;
+        let mut path = FieldPath::default();
+        for segment in place.pointer.split('/').skip(1) {
+            let segment = segment.replace("~1", "/").replace("~0", "~");
+            match current {
+                Value::Array(items) => {
+                    let index: usize = segment.parse().ok()?;
+                    current = items.get(index)?;
+                    path = path.index(index);
+                }
+                Value::Object(members) => {
+                    current = members.get(&segment)?;
+                    path = path.key(segment);
+                }
+                _ => return None,
+            }
+        }
+        Some(path)
+    }
+
+    /// The 1-based line and column where the value at `place` is written, its file read
+    /// again (for a problem's message only); `None` when it cannot be placed.
+    pub fn locate(&self, place: &Place) -> Option<(usize, usize)> {
+        let path = self.field_path(place)?;
+        let text = std::fs::read_to_string(&self.files.get(place.file)?.0).ok()?;
+        crate::collection::locate::locate(&text, &path)
     }
 
     /// `place` written as `file#/pointer`.
@@ -175,9 +208,17 @@ impl Documents {
             path: path.to_owned(),
             reason: e.to_string(),
         })?;
-        let value = parse(&text).map_err(|reason| OpenapiError::Read {
-            path: path.to_owned(),
-            reason,
+        let value = parse_document(&text).map_err(|problem| match problem.at {
+            Some((line, column)) => OpenapiError::Syntax {
+                path: path.to_owned(),
+                line,
+                column,
+                reason: problem.reason,
+            },
+            None => OpenapiError::Read {
+                path: path.to_owned(),
+                reason: problem.reason,
+            },
         })?;
         let index = self.files.len();
         self.files.push((canonical.clone(), value));
@@ -186,15 +227,146 @@ impl Documents {
     }
 }
 
-/// Parses a YAML or JSON text into JSON (YAML's non-string keys, such as `200:`, become
-/// strings).
-pub fn parse(text: &str) -> Result<Value, String> {
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    if trimmed.starts_with('{') {
-        return serde_json::from_str(trimmed).map_err(|e| format!("not JSON: {e}"));
+/// Why a document's text does not parse, and where (1-based line and column) when that is
+/// known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseProblem {
+    /// What is wrong, and what to do.
+    pub reason: String,
+    /// Line and column.
+    pub at: Option<(usize, usize)>,
+}
+
+/// Parses a YAML or JSON document into JSON (YAML's non-string keys, such as `200:`, become
+/// strings). A key written twice in one map — which YAML and JSON both say a map may not
+/// have — is refused at the second one, whatever the syntax (serde_json would keep the
+/// last silently), as is any other syntax problem, each with its line and column.
+pub fn parse_document(text: &str) -> Result<Value, ParseProblem> {
+    let unmarked = text.trim_start_matches('\u{feff}');
+    if unmarked.trim_start().starts_with('{') {
+        let mut deserializer = serde_json::Deserializer::from_str(unmarked);
+        let value = serde::de::DeserializeSeed::deserialize(UniqueJson, &mut deserializer)
+            .map_err(json_problem)?;
+        deserializer.end().map_err(json_problem)?;
+        return Ok(value);
     }
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| format!("{e}"))?;
-    Ok(yaml_to_json(yaml))
+    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(yaml) => Ok(yaml_to_json(yaml)),
+        Err(error) => {
+            // yaml_serde places a repeated key at the document's start: the check that
+            // finds repeated keys places it at the key.
+            let located = crate::collection::duplicates::check(text)
+                .err()
+                .filter(|found| found.to_string().contains("duplicate key `"))
+                .unwrap_or(error);
+            let mut reason = located.to_string();
+            if let Some(at) = reason.rfind(" at line ") {
+                reason.truncate(at);
+            }
+            if reason.contains("duplicate key `") {
+                reason = with_fix(reason);
+            }
+            Err(ParseProblem {
+                reason,
+                at: located.location().map(|l| (l.line(), l.column())),
+            })
+        }
+    }
+}
+
+/// The message of a repeated key, with what to do.
+fn with_fix(message: String) -> String {
+    format!("{message}; keep one of the two, with what both hold")
+}
+
+/// A JSON document's problem at its line and column; a repeated key at its opening quote
+/// (serde_json places it at the closing one).
+fn json_problem(error: serde_json::Error) -> ParseProblem {
+    let message = without_position(&error);
+    let repeated = message
+        .strip_prefix("duplicate key `")
+        .and_then(|rest| rest.split_once("`:"))
+        .map(|(key, _)| key.chars().count() + 1);
+    ParseProblem {
+        reason: match repeated {
+            Some(_) => with_fix(message),
+            None => format!("not JSON: {message}"),
+        },
+        at: Some((
+            error.line(),
+            error.column().saturating_sub(repeated.unwrap_or(0)).max(1),
+        )),
+    }
+}
+
+/// serde_json's message without its ` at line L column C`.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message,
+    }
+}
+
+/// A JSON value read into a [`Value`] as serde_json reads one, except that a map that
+/// repeats a key is refused at the key (serde_json keeps the last one silently).
+struct UniqueJson;
+
+impl<'de> serde::de::DeserializeSeed<'de> for UniqueJson {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for UniqueJson {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
+    }
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element_seed(UniqueJson)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if members.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate key `{key}`: a key may appear only once in a map"
+                )));
+            }
+            let value = map.next_value_seed(UniqueJson)?;
+            members.insert(key, value);
+        }
+        Ok(Value::Object(members))
+    }
 }
 
 fn yaml_to_json(yaml: serde_yaml::Value) -> Value {
@@ -247,8 +419,50 @@ mod tests {
 
     #[test]
     fn yaml_status_keys_become_strings() {
-        let value = parse("responses:\n  200: { description: ok }\n  default: {}\n").expect("yaml");
+        let value = parse_document("responses:\n  200: { description: ok }\n  default: {}\n")
+            .expect("yaml");
         assert!(value.pointer("/responses/200/description").is_some());
+    }
+
+    /// A key written twice in one map, at any depth, in YAML (block or flow) or JSON: refused
+    /// at the second one, with what to do; other syntax problems are placed too.
+    #[test]
+    fn a_repeated_key_is_refused_where_it_is_written() {
+        for (text, at) in [
+            ("openapi: 3.0.3\npaths: {}\npaths: {}\n", (3, 1)),
+            ("paths:\n  /a:\n    get: {}\n    get: {}\n", (4, 5)),
+            ("paths: { /a: { get: {}, get: {} } }\n", (1, 25)),
+            ("{\n  \"paths\": {},\n  \"paths\": {}\n}\n", (3, 3)),
+            ("\n\n{ \"a\": { \"b\": 1, \"b\": 2 } }", (3, 18)),
+        ] {
+            let problem = parse_document(text).expect_err(text);
+            assert_eq!(problem.at, Some(at), "{text}: {problem:?}");
+            assert!(
+                problem.reason.contains("duplicate key `")
+                    && problem
+                        .reason
+                        .ends_with("keep one of the two, with what both hold"),
+                "{problem:?}"
+            );
+        }
+        let problem = parse_document("{\n  \"a\": 1,\n}").expect_err("trailing comma");
+        assert_eq!(problem.at, Some((3, 1)), "{problem:?}");
+        assert!(
+            problem.reason.starts_with("not JSON: trailing comma"),
+            "{problem:?}"
+        );
+        let problem = parse_document("a: [1\nb: 2\n").expect_err("not YAML");
+        assert!(problem.at.is_some(), "{problem:?}");
+
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("api.yaml");
+        std::fs::write(&path, "openapi: 3.0.3\npaths: {}\npaths: {}\n").expect("write");
+        let error = Documents::load(&path).expect_err("refused").to_string();
+        assert!(
+            error.starts_with(&format!("{}:3:1: ", path.display()))
+                && error.contains("duplicate key `paths`"),
+            "{error}"
+        );
     }
 
     #[test]

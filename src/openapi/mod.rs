@@ -34,6 +34,18 @@ pub enum OpenapiError {
         /// What went wrong.
         reason: String,
     },
+    /// A file does not parse, at a known place.
+    #[error("{}:{line}:{column}: cannot read OpenAPI document: {reason}", path.display())]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong, and what to do.
+        reason: String,
+    },
     /// The document is not OpenAPI 3.0 or 3.1.
     #[error("`{}` is not an OpenAPI 3.0 or 3.1 document: {reason}", path.display())]
     NotOpenapi {

@@ -161,16 +161,21 @@ pub fn split(path: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The path part of a server URL (`https://api.example.com/v1` → `/v1`), its variables
-/// replaced by their defaults.
+/// replaced by their defaults (else their first enum value, as `runner import openapi`
+/// writes them; a number as its text).
 pub fn base_path(url: &str, variables: Option<&serde_json::Value>) -> String {
     let mut url = url.to_owned();
     if let Some(serde_json::Value::Object(variables)) = variables {
         for (name, variable) in variables {
-            let default = variable
+            let value = variable
                 .get("default")
-                .and_then(serde_json::Value::as_str)
+                .or_else(|| variable.get("enum")?.as_array()?.first())
+                .map(|value| match value {
+                    serde_json::Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                })
                 .unwrap_or_default();
-            url = url.replace(&format!("{{{name}}}"), default);
+            url = url.replace(&format!("{{{name}}}"), &value);
         }
     }
     let path = match url.split_once("://") {
@@ -248,6 +253,12 @@ mod tests {
         assert_eq!(
             base_path("https://{host}/api/{version}", Some(&variables)),
             "/api/v2"
+        );
+        let variables =
+            serde_json::json!({ "version": { "enum": ["v3", "v4"] }, "n": { "default": 2 } });
+        assert_eq!(
+            base_path("https://host/api/{version}/{n}", Some(&variables)),
+            "/api/v3/2"
         );
     }
 }

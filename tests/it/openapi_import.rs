@@ -600,6 +600,60 @@ fn server_variables_are_written_at_their_defaults() {
     assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
 }
 
+/// `servers` given on a path item or an operation (which override the document's, the
+/// operation's its path item's) are where those steps are sent, their variables at their
+/// defaults (else the first enum value); every response is still found in the document
+/// behind those servers' base paths, and the suite validates and runs green.
+#[test]
+fn servers_of_paths_and_operations_are_where_their_requests_go() {
+    let fixture = Fixture::new();
+    let server = echo_server();
+    let ok = r#"responses: { "200": { description: ok, content: { application/json: { schema: { type: object } } } } }"#;
+    let spec = fixture.file(
+        "servers.yaml",
+        &format!(
+            r#"openapi: 3.0.3
+info: {{ title: Servers, version: "1" }}
+servers: [{{ url: "http://{server}/v1" }}]
+paths:
+  /items/{{id}}:
+    servers: [{{ url: "http://{server}/path-level" }}]
+    parameters: [{{ name: id, in: path, required: true, schema: {{ type: integer, example: 7 }} }}]
+    get: {{ operationId: getItem, {ok} }}
+    put:
+      operationId: putItem
+      servers:
+        - url: "http://{server}/{{version}}"
+          variables: {{ version: {{ enum: [op-level, v2] }} }}
+      {ok}
+  /plain:
+    get: {{ operationId: plain, {ok} }}
+"#
+        ),
+    );
+    let out = fixture.path().join("servers.runner.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stderr.contains("everything was translated"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+    let report = fixture.path().join("report.json");
+    let run = runner([
+        "run",
+        &out.display().to_string(),
+        "--report-json",
+        &report.display().to_string(),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let received = received(&report);
+    assert_eq!(received["getItem"]["uri"], "/path-level/items/7");
+    assert_eq!(received["putItem"]["uri"], "/op-level/items/7");
+    assert_eq!(received["plain"]["uri"], "/v1/plain");
+}
+
 /// A URL-encoded form's arrays and objects are sent as the body's `encoding` says, by
 /// `style` and `explode` (OpenAPI 3.1, "Encoding Object" and "Style Values"; `form`, and
 /// for it `explode: true`, by default): an exploded array the name once per item, else its

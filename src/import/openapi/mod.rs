@@ -9,8 +9,12 @@
 //! report, and `--strict` refuses them.
 
 mod body;
+mod ids;
 mod security;
 mod servers;
+mod shape;
+#[cfg(test)]
+mod tests;
 mod values;
 mod writer;
 
@@ -52,6 +56,14 @@ pub enum OpenapiImportError {
     /// The document does not load.
     #[error(transparent)]
     Load(#[from] OpenapiError),
+    /// `paths` is not a map of paths.
+    #[error("{source_name} is not a valid OpenAPI document: {problem}")]
+    Shape {
+        /// The file.
+        source_name: String,
+        /// Where, what it is, what it should be.
+        problem: String,
+    },
     /// The filters left nothing.
     #[error("{source_name} has no operation left to import ({total} operations; the filters --tag, --operation-id, --path matched none)")]
     Empty {
@@ -81,7 +93,35 @@ struct Operation {
     value: Value,
     /// Path-item parameters.
     inherited: Vec<Value>,
+    /// The path item's `servers`, when it has its own.
+    item_servers: Option<Value>,
     order: usize,
+    /// Its step's id, unique in the collection ([`ids::assign`]).
+    step_id: String,
+    /// What its captures, its files and the links to it are named after: its operationId
+    /// (else `METHOD /path`), or its step id when another operation's is the same.
+    key: String,
+}
+
+impl Operation {
+    /// `GET /path`.
+    fn method_and_path(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    /// Its step's name: `operationId: summary`.
+    fn step_name(&self) -> String {
+        step_name(&self.value, &self.method, &self.path)
+    }
+}
+
+/// The name of an operation's step: `operationId: summary` (else `METHOD /path`).
+fn step_name(operation: &Value, method: &str, template: &str) -> String {
+    let id = crate::openapi::contract::operation_id(operation, method, template);
+    match operation.get("summary").and_then(Value::as_str) {
+        Some(summary) => format!("{id}: {}", summary.trim()),
+        None => id,
+    }
 }
 
 /// Imports the document at `path`.
@@ -92,6 +132,7 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
     let mut documents = Documents::load(path)?;
     let root = documents.root().clone();
     let mut report = Report::default();
+    shape::check(&mut documents, &root, path, &mut report)?;
     let mut operations = Vec::new();
     let mut total = 0;
     for (template, item) in root
@@ -110,6 +151,7 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
+        let item_servers = item.get("servers").cloned();
         for method in METHODS {
             let Some(operation) = item.get(*method) else {
                 continue;
@@ -147,7 +189,10 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
                 place: item_place.under(method),
                 value: operation.clone(),
                 inherited: inherited.clone(),
+                item_servers: item_servers.clone(),
                 order: operations.len(),
+                step_id: String::new(),
+                key: String::new(),
             });
         }
     }
@@ -178,6 +223,7 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
         return Err(OpenapiImportError::Empty { source_name, total });
     }
     order(&mut operations);
+    ids::assign(&mut operations, &mut report);
 
     let mut writer = Writer {
         documents: &mut documents,
@@ -186,7 +232,11 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
         input_descriptions: HashMap::new(),
         vars: Map::block(),
         captures: HashMap::new(),
-        by_path: children(&root),
+        by_path: children(&operations),
+        keys: keys(&operations),
+        document_servers: root.get("servers").cloned().unwrap_or(Value::Null),
+        document_url: settings.document_url.clone(),
+        server_variables: Vec::new(),
         placeholders: HashMap::new(),
         item: String::new(),
     };
@@ -204,12 +254,15 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
         .iter()
         .map(|url| resolve(url, settings.document_url.as_ref()))
         .map(|server| {
-            let server = without_user_info(server, writer.report);
+            let server = without_user_info(server, "collection", writer.report);
             writer.base_url(&server)
         })
         .collect();
     let Writer {
-        inputs, mut vars, ..
+        inputs,
+        mut vars,
+        server_variables,
+        ..
     } = writer;
 
     let mut top = Map::block();
@@ -235,6 +288,10 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
     }
     let mut base = Map::block();
     base.insert_commented("base_url", base_urls[0].clone(), server_comments(&root));
+    for variable in server_variables {
+        let comments = variable.comments();
+        base.insert_commented(variable.name, variable.value, comments);
+    }
     for entry in vars.entries.drain(..) {
         base.entries.push(entry);
     }
@@ -354,16 +411,11 @@ fn link_targets(operation: &Value) -> Vec<String> {
     targets
 }
 
-/// For each `{parent}/{`: the parameter and operation of every operation on
-/// `{parent}/{param}`.
-fn children(root: &Value) -> HashMap<String, Vec<(String, String)>> {
+/// For each `{parent}/{`: the parameter and key of every operation on `{parent}/{param}`.
+fn children(operations: &[Operation]) -> HashMap<String, Vec<(String, String)>> {
     let mut map: HashMap<String, Vec<(String, String)>> = HashMap::new();
-    for (template, item) in root
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for operation in operations {
+        let template = &operation.path;
         let Some(open) = template.rfind("/{") else {
             continue;
         };
@@ -372,14 +424,21 @@ fn children(root: &Value) -> HashMap<String, Vec<(String, String)>> {
         }
         let parameter = template[open + 2..template.len() - 1].to_owned();
         let prefix = template[..open + 2].to_owned();
-        for method in METHODS {
-            if let Some(operation) = item.get(*method) {
-                let target = crate::openapi::contract::operation_id(operation, method, template);
-                map.entry(prefix.clone())
-                    .or_default()
-                    .push((parameter.clone(), target));
-            }
-        }
+        map.entry(prefix)
+            .or_default()
+            .push((parameter, operation.key.clone()));
     }
     map
+}
+
+/// Each operationId a link may name → the key of the first operation that has it.
+fn keys(operations: &[Operation]) -> HashMap<String, String> {
+    let mut keys = HashMap::new();
+    for operation in operations {
+        if let Some(id) = operation.value.get("operationId").and_then(Value::as_str) {
+            keys.entry(id.to_owned())
+                .or_insert_with(|| operation.key.clone());
+        }
+    }
+    keys
 }

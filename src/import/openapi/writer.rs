@@ -10,7 +10,8 @@ use super::super::template::Templates;
 use super::super::yaml::{Item, Map, Node};
 use super::body::BodyStep;
 use super::security::Secured;
-use super::{operation_id, Operation};
+use super::servers::ServerVariable;
+use super::Operation;
 use crate::openapi::document::{escape, Documents, Place};
 use crate::openapi::OpenapiError;
 use crate::postman::Report;
@@ -48,6 +49,14 @@ pub(super) struct Writer<'a> {
     pub(super) by_path: HashMap<String, Vec<(String, String)>>,
     /// Placeholder variable → the required input it reads.
     pub(super) placeholders: HashMap<String, String>,
+    /// operationId → the key of the first operation that has it (what links name).
+    pub(super) keys: HashMap<String, String>,
+    /// The document's own `servers` (`null` when it has none).
+    pub(super) document_servers: Value,
+    /// Where the document is served, for relative server URLs.
+    pub(super) document_url: Option<url::Url>,
+    /// The variables of the servers paths and operations give instead of the document's.
+    pub(super) server_variables: Vec<ServerVariable>,
     /// The step being written, for the report.
     pub(super) item: String,
 }
@@ -59,21 +68,15 @@ impl Writer<'_> {
         global_security: Option<&Value>,
         global_auth: Option<&Secured>,
     ) -> Result<Item, OpenapiError> {
-        let id = operation_id(operation);
-        let summary = operation.value.get("summary").and_then(Value::as_str);
-        let name = match summary {
-            Some(summary) => format!("{id}: {}", summary.trim()),
-            None => id.clone(),
-        };
+        // Captures, files and links are named after the operation's key: its operationId,
+        // unless another operation's is the same.
+        let id = operation.key.clone();
+        let name = operation.step_name();
         let item = name.clone();
         self.item = item.clone();
         let mut step = Map::block();
         step.insert("name", literal_label(&name));
-        let step_id = Templates::default().name(&id).replace('_', "-");
-        let step_id = step_id.trim_matches('-').to_owned();
-        if !step_id.is_empty() {
-            step.insert("id", step_id);
-        }
+        step.insert("id", operation.step_id.clone());
         let mut comments = Vec::new();
         let mut request = Map::block();
         if operation.method != "GET" {
@@ -128,7 +131,8 @@ impl Writer<'_> {
             Some(None) if no_auth => None,
             _ => global_auth,
         };
-        let mut url = format!("{{{{base_url}}}}{}", operation.path);
+        let base_url = self.server_variable(operation, &item);
+        let mut url = format!("{{{{{base_url}}}}}{}", operation.path);
         let mut query: Vec<(String, String)> = Vec::new();
         let mut headers = Map::inline();
         let mut cookies = Map::inline();
@@ -443,6 +447,7 @@ impl Writer<'_> {
                     if !captures.entries.iter().any(|e| e.key == variable) {
                         captures.insert(variable.clone(), jsonpath);
                     }
+                    let target = self.keys.get(target).map_or(target, String::as_str);
                     self.captures
                         .insert((target.to_owned(), parameter.clone()), variable);
                 }
