@@ -88,6 +88,18 @@ pub(super) fn finish(
             output.display().to_string()
         }
         None => {
+            if let Some((first, _)) = imported.files.first() {
+                let more = imported.files.len() - 1;
+                let _ = writeln!(
+                    stderr,
+                    "warning: the collection reads {}{} beside it, which only `-o FILE` writes: with stdout, those files are not written",
+                    first,
+                    match more {
+                        0 => String::new(),
+                        n => format!(" and {n} more file{}", plural(n)),
+                    },
+                );
+            }
             let mut stdout = std::io::stdout();
             let _ = stdout.write_all(imported.yaml.as_bytes());
             let _ = stdout.flush();

@@ -3,7 +3,6 @@
 
 mod compile;
 pub mod diagnostic;
-pub(crate) mod duplicates;
 #[cfg(test)]
 mod edits;
 pub(crate) mod keys;

@@ -620,7 +620,7 @@ finally:
             let source = &files[round % files.len()];
             let edited = crate::collection::edits::edit(&mut rng, source);
             // The whole-document reading, as the loader does it: duplicate keys, then the spec.
-            let whole = crate::collection::duplicates::check(&edited)
+            let whole = crate::spec::duplicates::check(&edited)
                 .and_then(|()| serde_yaml::from_str::<CollectionSpec>(&edited));
             match (read_outlined(&edited, [0, 400][round % 2]), whole) {
                 (Some(by_step), Ok(whole)) => {

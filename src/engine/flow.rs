@@ -38,6 +38,8 @@ impl<'a> Run<'a> {
     /// Runs `finally`: every step, whatever happened before and whatever they do.
     pub(super) async fn finally(&mut self, observer: &mut dyn Observer) {
         self.finishing = true;
+        // What skips a step inside a `finally` group is a failure there.
+        self.skip_reason = "an earlier step failed";
         for step in &self.collection.finally {
             self.stopped = false;
             self.step(step, "", observer).await;
@@ -81,7 +83,7 @@ impl<'a> Run<'a> {
             observer.while_waiting();
             let started = std::time::Instant::now();
             let mut interrupt = self.interrupt.clone();
-            let listening = self.interrupted.is_none();
+            let listening = self.interrupted.is_none() && !self.finishing;
             tokio::select! {
                 biased;
                 () = tokio::time::sleep(delay) => {}
@@ -155,11 +157,12 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// The run was interrupted by `signal`: the `steps` after this one are skipped (the
-    /// `finally` steps still run).
+    /// The run was interrupted by `signal`: the `steps` after this one are skipped (for
+    /// that reason, unless a failure skips them already); the `finally` steps still run,
+    /// and one in flight is not cut short.
     fn stop_for(&mut self, signal: &'static str) {
         self.interrupted = Some(signal);
-        if !self.finishing {
+        if !self.finishing && !self.stopped {
             self.stopped = true;
             self.skip_reason = "the run was interrupted";
         }
@@ -176,8 +179,9 @@ impl<'a> Run<'a> {
     ) {
         result.outcome = Outcome::Errored(super::StepError::interrupted(signal));
         step::redact(&mut result, &self.redactor);
-        self.finish(observer, step, result);
+        // Before `finish`, which stops the run as for a failure.
         self.stop_for(signal);
+        self.finish(observer, step, result);
     }
 
     /// Why the step's `when` does not hold with the variables of the moment, if it does not.
@@ -216,7 +220,7 @@ impl<'a> Run<'a> {
                 let started = std::time::Instant::now();
                 let mut result = step::skipped(step, name, "");
                 let mut interrupt = self.interrupt.clone();
-                let listening = self.interrupted.is_none();
+                let listening = self.interrupted.is_none() && !self.finishing;
                 let ran = tokio::select! {
                     biased;
                     seen = step::run(step, request_step, &mut result, self, observer) => Ok(seen),

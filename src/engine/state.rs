@@ -35,7 +35,8 @@ pub(super) struct Run<'a> {
     pub(super) interrupt: super::Interrupt,
     /// The signal that interrupted the run, once it did.
     pub(super) interrupted: Option<&'static str>,
-    /// The `finally` steps are running: an interrupt cuts short the one in flight only.
+    /// The `finally` steps are running: an interrupt does not cut them short (a second
+    /// signal drops the whole run).
     pub(super) finishing: bool,
     /// The file of the steps running now, innermost `include` last.
     pub(super) files: Vec<Source<'a>>,

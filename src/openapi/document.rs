@@ -102,12 +102,9 @@ impl Documents {
         Some(path)
     }
 
-    /// The 1-based line and column where the value at `place` is written, its file read
-    /// again (for a problem's message only); `None` when it cannot be placed.
-    pub fn locate(&self, place: &Place) -> Option<(usize, usize)> {
-        let path = self.field_path(place)?;
-        let text = std::fs::read_to_string(&self.files.get(place.file)?.0).ok()?;
-        crate::collection::locate::locate(&text, &path)
+    /// Where file `file` was read from.
+    pub fn file_path(&self, file: usize) -> Option<&Path> {
+        self.files.get(file).map(|(path, _)| path.as_path())
     }
 
     /// `place` written as `file#/pointer`.
@@ -255,7 +252,7 @@ pub fn parse_document(text: &str) -> Result<Value, ParseProblem> {
         Err(error) => {
             // yaml_serde places a repeated key at the document's start: the check that
             // finds repeated keys places it at the key.
-            let located = crate::collection::duplicates::check(text)
+            let located = crate::spec::duplicates::check(text)
                 .err()
                 .filter(|found| found.to_string().contains("duplicate key `"))
                 .unwrap_or(error);

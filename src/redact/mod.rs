@@ -122,7 +122,8 @@ impl Redactor {
     }
 
     /// Adds a secret number: its text, and, when JSON holds it as floating point, its value,
-    /// so that it is masked however a text writes it (see [`number_ranges`]).
+    /// so that it is masked however a text writes it past its shortest form (see
+    /// [`number_ranges`]).
     fn add_number(&mut self, number: &serde_json::Number) {
         let text = number.to_string();
         self.add(&text);
@@ -762,13 +763,18 @@ fn number_ranges<'t>(
 /// True when `literal` (a number's digits, fraction and exponent) is one of `numbers`, read as
 /// the JSON parser reads a body (its quick reading may differ from the nearest floating-point
 /// number in the last bit) or exactly (another parser's reading).
+///
+/// Only a literal written past its value's shortest form counts (`0.65769307042903602362`,
+/// `1e2`): one written as its shortest form (`200`) is masked as text, where it is the
+/// secret's own text, and left alone where it is not, or a secret `200.0` would mask every
+/// status 200 of a run.
 fn reads_as_one_of(literal: &str, numbers: &[f64]) -> bool {
     let as_json = serde_json::from_str::<f64>(literal).ok();
     let exact = literal.parse::<f64>().ok();
     [as_json, exact]
         .into_iter()
         .flatten()
-        .any(|value| numbers.contains(&value))
+        .any(|value| numbers.contains(&value) && value.to_string() != literal)
 }
 
 /// Where the number that starts at `start` (a digit) ends: its digits, a fraction, an
@@ -1875,6 +1881,17 @@ mod tests {
             "0.1234567890123456",
         ] {
             assert_eq!(redactor.redact(other), other);
+        }
+        // A number a float holds in few digits is masked as its text, not by value: a secret
+        // `200.0` leaves the status 200 alone.
+        for (secret, text) in [
+            (serde_json::json!(200.0), "status 200, limit=200"),
+            (serde_json::json!(12.5), "125, 12 and 5"),
+            (serde_json::json!(1e2), "100 items"),
+        ] {
+            let mut redactor = Redactor::new();
+            redactor.add_value(&secret);
+            assert_eq!(redactor.redact(text), text, "{secret}");
         }
         // An integer JSON holds exactly is masked as its digits.
         let mut redactor = Redactor::new();

@@ -7,6 +7,7 @@ pub mod body;
 pub mod capture;
 pub mod caret;
 pub mod collection;
+pub(crate) mod duplicates;
 pub mod duration;
 pub mod field;
 pub mod json;

@@ -575,4 +575,14 @@ fn a_multipart_file_part_recorded_with_its_content_is_sent_as_that_file() {
     assert_eq!(written, "a,b\n1,2\n");
     let validated = runner(["validate", &out.display().to_string()]);
     assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
+    // To stdout, the file is not written, and runner says so.
+    let output = runner(["import", "har", &har.display().to_string()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("warning: the collection reads upload-files/report_1.csv beside it, which only `-o FILE` writes"),
+        "{}",
+        output.stderr
+    );
 }

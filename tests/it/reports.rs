@@ -484,7 +484,7 @@ fn a_step_interrupted_in_its_delay_is_reported_as_interrupted() {
     let key = "interrupt-delay";
     let path = fixture.file(
         "delay.yaml",
-        &format!("name: Delayed\nsteps:\n  - name: Quick\n    request: {{ url: \"{{{{SERVER}}}}/hit/{key}\" }}\nfinally:\n  - name: Clean up\n    delay: 60s\n    request: {{ method: DELETE, url: \"{{{{SERVER}}}}/text\" }}\n"),
+        &format!("name: Delayed\nsteps:\n  - name: Quick\n    request: {{ url: \"{{{{SERVER}}}}/hit/{key}\" }}\n  - name: Clean up\n    delay: 60s\n    request: {{ method: DELETE, url: \"{{{{SERVER}}}}/text\" }}\n"),
     );
     let mut args = vec!["run".to_owned(), path.display().to_string()];
     args.extend(report_args(fixture.path()));
@@ -495,8 +495,8 @@ fn a_step_interrupted_in_its_delay_is_reported_as_interrupted() {
         .stderr(Stdio::null())
         .spawn()
         .expect("runner starts");
-    // Signalled once the first step's line is written: the `finally` step is then in its
-    // wait of a minute (bounded: 30 s).
+    // Signalled once the first step's line is written: the second step is then in its wait
+    // of a minute (bounded: 30 s).
     let stdout = child.stdout.take().expect("piped");
     let (done, quick) = std::sync::mpsc::channel();
     let reader = std::thread::spawn(move || {
@@ -530,8 +530,36 @@ fn a_step_interrupted_in_its_delay_is_reported_as_interrupted() {
     assert_eq!(steps[1]["name"], "Clean up", "{report}");
     assert_eq!(steps[1]["outcome"], "interrupted", "{report}");
     assert_eq!(steps[1]["request"]["method"], "DELETE", "{report}");
+    // Where it is written, as every step that did not pass.
+    assert_eq!(steps[1]["location"]["line"], 5, "{report}");
     let junit = read(fixture.path(), "report.xml");
     assert!(junit.contains("Clean up"), "{junit}");
+}
+
+#[test]
+fn an_interrupt_during_the_finally_steps_lets_them_finish() {
+    let fixture = Fixture::new();
+    let key = "interrupt-in-finally";
+    let path = fixture.file(
+        "finishing.yaml",
+        "name: Finishing\nsteps:\n  - name: Quick\n    request: { url: \"{{SERVER}}/text\" }\nfinally:\n  - name: Slow clean up\n    request: { url: \"{{SERVER}}/sleep/1500/{{key}}\" }\n  - name: Last clean up\n    request: { url: \"{{SERVER}}/hit/{{key}}-last\" }\n",
+    );
+    let mut args = vec!["run".to_owned(), path.display().to_string()];
+    args.extend(report_args(fixture.path()));
+    args.extend(["--var".to_owned(), format!("key={key}")]);
+    let (code, stdout, stderr) = signalled_run(&args, &[("-INT", key, 1)]);
+    assert_eq!(code, Some(130), "{stdout}{stderr}");
+    assert_eq!(crate::support::hits(&format!("{key}-last")), 1, "{stdout}");
+    let report = validate_json_report(&read(fixture.path(), "report.json"));
+    let collection = &report["collections"][0];
+    assert_eq!(collection["outcome"], "interrupted", "{report}");
+    let outcomes: Vec<_> = collection["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| s["outcome"].as_str())
+        .collect();
+    assert_eq!(outcomes, [Some("passed"); 3], "{report}");
 }
 
 /// Starts `runner run` with `args`, and sends it `signals` one after another, each once

@@ -152,7 +152,7 @@ const MOST_STEPS_READ_ALONE: usize = 32;
 /// of its steps read from the step's own text; any other, its first
 /// [`MOST_STEPS_READ_ALONE`].
 fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
-    if let Err(error) = super::duplicates::check(source) {
+    if let Err(error) = crate::spec::duplicates::check(source) {
         return Err(vec![yaml_error(path, source, &error)]);
     }
     let first = match serde_yaml::from_str::<CollectionSpec>(source) {

@@ -19,7 +19,7 @@ fn quick_collection(source: &str) -> Option<CollectionSpec> {
 
 /// The collection as the full loader reads it: duplicate keys refused, then yaml_serde.
 fn full_collection(source: &str) -> Result<CollectionSpec, serde_yaml::Error> {
-    crate::collection::duplicates::check(source)?;
+    crate::spec::duplicates::check(source)?;
     serde_yaml::from_str(source)
 }
 
@@ -35,7 +35,7 @@ fn both(source: &str) -> (Option<String>, Option<String>) {
         let json = quick_any::<serde_json::Value>(source);
         format!("{yaml:?} {json:?}")
     });
-    let full = crate::collection::duplicates::check(source)
+    let full = crate::spec::duplicates::check(source)
         .and_then(|()| serde_yaml::from_str::<serde_yaml::Value>(source))
         .ok()
         .map(|yaml| {

@@ -110,10 +110,18 @@ fn location(documents: &Documents, path: &Path, place: &Place, locate: bool) -> 
             .display()
             .to_string(),
     };
-    match locate.then(|| documents.locate(place)).flatten() {
+    match locate.then(|| line_and_column(documents, place)).flatten() {
         Some((line, column)) => format!("{file}:{line}:{column}"),
         None => format!("{file}#{}", place.pointer),
     }
+}
+
+/// The 1-based line and column where the value at `place` is written, its file read again
+/// (for a problem's message only); `None` when it cannot be placed.
+fn line_and_column(documents: &Documents, place: &Place) -> Option<(usize, usize)> {
+    let path = documents.field_path(place)?;
+    let text = std::fs::read_to_string(documents.file_path(place.file)?).ok()?;
+    crate::collection::locate::locate(&text, &path)
 }
 
 /// What a value is, for the message: `5 (a number)`.
