@@ -271,7 +271,8 @@ fn not_http(error: &reqwest::Error) -> Option<String> {
     None
 }
 
-/// The longest request target hyper sends (`http::Uri` holds at most `u16::MAX - 1` bytes).
+/// The longest URL a request can carry: reqwest hands hyper the whole URL as an `http::Uri`,
+/// which holds at most `u16::MAX - 1` bytes.
 const LONGEST_TARGET: usize = u16::MAX as usize - 1;
 
 impl TransportError {
