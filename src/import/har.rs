@@ -226,20 +226,78 @@ fn host_matches(url: &str, hosts: &[String]) -> bool {
         .any(|h| h.eq_ignore_ascii_case(host) || h.eq_ignore_ascii_case(&with_port))
 }
 
-/// Imports a HAR file.
+/// What came before a HAR's JSON in its file: the lines and the columns of the last of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Padding {
+    lines: usize,
+    columns: usize,
+}
+
+impl Padding {
+    /// A place in the JSON (1-based line and column) as a place in the file.
+    fn place(self, line: usize, column: usize) -> (usize, usize) {
+        match line {
+            1 => (1 + self.lines, column + self.columns),
+            _ => (line + self.lines, column),
+        }
+    }
+}
+
+/// The JSON of a HAR file, and what came before it: a HARP file (HAR with padding, as HAR
+/// Viewer reads and writes it) wraps the HAR in a call, `onInputData({...});`.
+fn unpadded(text: &str) -> (&str, Padding) {
+    let called = || {
+        let start = text.len() - text.trim_start().len();
+        let name_end = start
+            + text[start..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.')))?;
+        let first = text[start..].chars().next()?;
+        if name_end == start || first.is_ascii_digit() {
+            return None;
+        }
+        let open = name_end + text[name_end..].find(|c: char| !c.is_whitespace())?;
+        if !text[open..].starts_with('(') {
+            return None;
+        }
+        let body = text[..text.trim_end().len()]
+            .trim_end_matches(';')
+            .trim_end();
+        let inner = body.strip_suffix(')')?;
+        (open + 1 < inner.len()).then(|| (open + 1, inner.len()))
+    };
+    match called() {
+        Some((from, to)) => {
+            let before = &text[..from];
+            let padding = Padding {
+                lines: before.matches('\n').count(),
+                columns: before[before.rfind('\n').map_or(0, |at| at + 1)..]
+                    .chars()
+                    .count(),
+            };
+            (&text[from..to], padding)
+        }
+        None => (text, Padding::default()),
+    }
+}
+
+/// Imports a HAR file (or a HARP file: a HAR wrapped in a call, as HAR Viewer reads it).
 pub fn import(text: &str, filters: &Filters, options: &Options) -> Result<Imported, HarError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let har: Har = serde_json::from_str(text).map_err(|e| HarError::NotHar {
-        source_name: options.source.clone(),
-        message: {
-            let message = e.to_string();
-            match message.rfind(" at line ") {
-                Some(at) => message[..at].to_owned(),
-                None => message,
-            }
-        },
-        line: e.line(),
-        column: e.column(),
+    let (json, padding) = unpadded(text);
+    let har: Har = serde_json::from_str(json).map_err(|e| {
+        let (line, column) = padding.place(e.line(), e.column());
+        HarError::NotHar {
+            source_name: options.source.clone(),
+            message: {
+                let message = e.to_string();
+                match message.rfind(" at line ") {
+                    Some(at) => message[..at].to_owned(),
+                    None => message,
+                }
+            },
+            line,
+            column,
+        }
     })?;
     let total = har.log.entries.len();
     let mut report = Report::default();
@@ -856,5 +914,40 @@ fn reuse(
                 _ => {}
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{unpadded, Padding};
+
+    #[test]
+    fn a_har_wrapped_in_a_call_is_read_and_its_problems_placed_in_the_file() {
+        let har = r#"{"log": {"entries": []}}"#;
+        for (text, lines, columns) in [
+            (format!("onInputData({har});"), 0, 12),
+            (format!("onInputData ( {har} ) ;\n"), 0, 13),
+            (format!("\n  $cb_1.x(\n{har})"), 1, 10),
+        ] {
+            let (json, padding) = unpadded(&text);
+            assert_eq!(json.trim(), har, "{text}");
+            assert_eq!(padding, Padding { lines, columns }, "{text}");
+        }
+        // Not a call: as it is.
+        for text in [har, "[1]", "1x({})", "f{}", "f(", "f()"] {
+            assert_eq!(unpadded(text), (text, Padding::default()), "{text}");
+        }
+        // A problem on the JSON's first line is placed after the call's name.
+        let text = "onInputData({\"log\": nope});";
+        let (json, padding) = unpadded(text);
+        let error = serde_json::from_str::<serde_json::Value>(json).expect_err("not JSON");
+        // Where serde_json places it in the same text with the call blanked out.
+        let offset = text.find(json).expect("the JSON is inside the call");
+        let blanked = format!("{}{json}", " ".repeat(offset));
+        let expected = serde_json::from_str::<serde_json::Value>(&blanked).expect_err("not JSON");
+        assert_eq!(
+            padding.place(error.line(), error.column()),
+            (expected.line(), expected.column())
+        );
     }
 }

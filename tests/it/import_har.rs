@@ -586,3 +586,32 @@ fn a_multipart_file_part_recorded_with_its_content_is_sent_as_that_file() {
         output.stderr
     );
 }
+
+#[test]
+fn a_har_wrapped_in_a_call_as_har_viewer_reads_it_is_imported() {
+    let dir = Fixture::new();
+    let harp = dir.file(
+        "session.harp",
+        "onInputData({\"log\": {\"entries\": [{\n  \"request\": {\"method\": \"GET\", \"url\": \"http://h.example/a?b=1\", \"headers\": []},\n  \"response\": {\"status\": 200, \"headers\": []}}]}});\n",
+    );
+    let out = dir.path().join("session.yaml");
+    let output = runner([
+        "import",
+        "har",
+        &harp.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+    // A problem inside is placed in the file, past the call's name.
+    let broken = dir.file("broken.harp", "onInputData({\"log\": nope});");
+    let output = runner(["import", "har", &broken.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("at line 1, column 22"),
+        "{}",
+        output.stderr
+    );
+}
