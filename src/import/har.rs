@@ -418,13 +418,19 @@ impl Files {
         }
     }
 
-    /// Keeps `content` as a file named like `name` (made safe, and distinct from the others);
-    /// its path relative to the collection.
+    /// Keeps `content` as a file named like `name` (made safe, and distinct from the others
+    /// in any case, as a file system that ignores case tells them apart); its path relative to
+    /// the collection.
     fn add(&mut self, name: &str, content: String) -> String {
         let name = safe_file_name(name);
         let mut path = format!("{}/{name}", self.folder);
         let mut n = 1;
-        while self.written.iter().any(|(p, _)| *p == path) {
+        // Safe names are ASCII.
+        while self
+            .written
+            .iter()
+            .any(|(p, _)| p.eq_ignore_ascii_case(&path))
+        {
             n += 1;
             path = format!("{}/{n}-{name}", self.folder);
         }
@@ -919,7 +925,25 @@ fn reuse(
 
 #[cfg(test)]
 mod tests {
-    use super::{unpadded, Padding};
+    use super::{unpadded, Files, Padding};
+
+    #[test]
+    fn files_that_differ_in_case_only_get_names_of_their_own() {
+        let mut files = Files::new("s.har");
+        let names: Vec<String> = ["A.csv", "a.csv", "a.CSV", "../a.csv"]
+            .into_iter()
+            .map(|name| files.add(name, String::new()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "s-files/A.csv",
+                "s-files/2-a.csv",
+                "s-files/3-a.CSV",
+                "s-files/4-a.csv"
+            ]
+        );
+    }
 
     #[test]
     fn a_har_wrapped_in_a_call_is_read_and_its_problems_placed_in_the_file() {
