@@ -107,24 +107,7 @@ mod tests {
     }
 
     fn result(name: &str) -> StepResult {
-        StepResult {
-            index: 0,
-            name: name.to_owned(),
-            id: None,
-            method: "GET".to_owned(),
-            url: String::new(),
-            status: Some(200),
-            redirects: Vec::new(),
-            duration: std::time::Duration::ZERO,
-            outcome: crate::engine::Outcome::Passed,
-            captures: Vec::new(),
-            exchange: None,
-            sent: None,
-            attempts: Vec::new(),
-            pages: None,
-            location: None,
-            snapshot: None,
-        }
+        StepResult::passed(name)
     }
 
     fn started<'a>(name: &'a str) -> Event<'a> {

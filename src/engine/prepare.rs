@@ -450,7 +450,7 @@ impl References<'_> {
                     ),
                     other => format!(
                         "`{walked}` is {}, which has no `{segment}`",
-                        type_name(other)
+                        crate::spec::text::json_kind(other)
                     ),
                 };
                 self.problem(
@@ -643,18 +643,6 @@ impl<'a> Resolver<'a, '_> {
                 }
             }
         }
-    }
-}
-
-/// A JSON value's kind, as a message names it.
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -240,6 +240,32 @@ pub struct Totals {
     pub skipped: usize,
 }
 
+#[cfg(test)]
+impl StepResult {
+    /// A passed `GET` step named `name`, status 200, with nothing else recorded: what a test
+    /// starts from (`StepResult { outcome, ..StepResult::passed("a") }`).
+    pub(crate) fn passed(name: &str) -> StepResult {
+        StepResult {
+            index: 0,
+            name: name.to_owned(),
+            id: None,
+            method: "GET".to_owned(),
+            url: String::new(),
+            status: Some(200),
+            redirects: Vec::new(),
+            duration: Duration::ZERO,
+            outcome: Outcome::Passed,
+            captures: Vec::new(),
+            exchange: None,
+            sent: None,
+            attempts: Vec::new(),
+            pages: None,
+            location: None,
+            snapshot: None,
+        }
+    }
+}
+
 impl CollectionReport {
     /// The name with its iteration, when it ran more than once: `Name (iteration 2/3)`.
     pub fn title(&self) -> String {

@@ -684,31 +684,14 @@ fn redact_body(body: &mut crate::http::OutgoingBody, redactor: &Redactor) {
 
 #[cfg(test)]
 mod tests {
-    use super::{redact, Exchange, Outcome, StepResult};
+    use super::{redact, Exchange, StepResult};
     use crate::redact::Redactor;
 
     #[test]
     fn a_secret_in_a_header_name_is_masked_too() {
         let mut redactor = Redactor::new();
         redactor.add("zk9wqhdrnametok");
-        let mut result = StepResult {
-            index: 0,
-            name: "s".to_owned(),
-            id: None,
-            method: "GET".to_owned(),
-            url: String::new(),
-            status: Some(200),
-            redirects: Vec::new(),
-            duration: std::time::Duration::ZERO,
-            outcome: Outcome::Passed,
-            captures: Vec::new(),
-            exchange: None,
-            sent: None,
-            attempts: Vec::new(),
-            pages: None,
-            location: None,
-            snapshot: None,
-        };
+        let mut result = StepResult::passed("s");
         let header = |name: &str| vec![(name.to_owned(), "1".to_owned())];
         result.exchange = Some(Box::new(Exchange {
             request_headers: header("x-sent-zk9wqhdrnametok"),

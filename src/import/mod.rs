@@ -233,7 +233,7 @@ fn version(value: &Value, text: &str, source_name: &str) -> Result<Version, Impo
         Some(other) => {
             let misshapen = shape::Misshapen {
                 path: vec![path[0].clone(), shape::Key::Field("schema".to_owned())],
-                found: Some(shape::kind(other)),
+                found: Some(crate::spec::text::json_kind(other)),
                 expected:
                     "text: the format's schema URL, such as \
                            \"https://schema.getpostman.com/json/collection/v2.1.0/collection.json\"",

@@ -162,22 +162,10 @@ const ENVIRONMENT: &[(&str, Check)] = &[("name", optional_text), ("values", envi
 
 const ENVIRONMENT_VALUE: &[(&str, Check)] = &[("type", optional_text), ("enabled", flag)];
 
-/// What a JSON value is, as a sentence names it.
-pub fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "true or false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn wrong(value: &Value, path: &[Key], expected: &'static str) -> Checked {
     Err(Misshapen {
         path: path.to_vec(),
-        found: Some(kind(value)),
+        found: Some(crate::spec::text::json_kind(value)),
         expected,
     })
 }

@@ -641,21 +641,10 @@ mod tests {
     fn run(number: usize, failing: bool) -> CollectionReport {
         let step = |index: usize, outcome: Outcome| StepResult {
             index,
-            name: format!("step {index}"),
-            id: None,
-            method: "GET".into(),
             url: "http://127.0.0.1/x".into(),
-            status: Some(200),
-            redirects: Vec::new(),
             duration: Duration::from_millis(3),
             outcome,
-            captures: Vec::new(),
-            exchange: None,
-            sent: None,
-            attempts: Vec::new(),
-            pages: None,
-            location: None,
-            snapshot: None,
+            ..StepResult::passed(&format!("step {index}"))
         };
         CollectionReport {
             name: format!("run {number}"),

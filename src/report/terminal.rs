@@ -540,21 +540,10 @@ mod tests {
         };
         StepResult {
             index,
-            name: format!("step {index}"),
-            id: None,
-            method: "GET".into(),
-            url: String::new(),
             status: None,
-            redirects: Vec::new(),
             duration: Duration::from_millis(rng.u64(0..6)),
             outcome,
-            captures: Vec::new(),
-            exchange: None,
-            sent: None,
-            attempts: Vec::new(),
-            pages: None,
-            location: None,
-            snapshot: None,
+            ..StepResult::passed(&format!("step {index}"))
         }
     }
 

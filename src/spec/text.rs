@@ -133,6 +133,19 @@ pub fn shorten(text: &str, max: usize) -> Cow<'_, str> {
     }
 }
 
+/// What a JSON value is, as a message names it: `a number`, `text`, `an object`.
+pub fn json_kind(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// `text`, cut to `limit` bytes (at a character boundary) with a note of how much was left out.
 pub fn cut_bytes(text: &str, limit: usize) -> Cow<'_, str> {
     cut_shown(text, limit, None)

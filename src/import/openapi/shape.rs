@@ -126,18 +126,14 @@ fn line_and_column(documents: &Documents, place: &Place) -> Option<(usize, usize
 
 /// What a value is, for the message: `5 (a number)`.
 fn found(value: &Value) -> String {
-    let kind = match value {
-        Value::Null => return "null".into(),
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => return "a list".into(),
-        Value::Object(_) => return "a map".into(),
-    };
-    format!(
-        "{} ({kind})",
-        crate::spec::text::shorten(&value.to_string(), 40)
-    )
+    let kind = crate::spec::text::json_kind(value);
+    match value {
+        Value::Null | Value::Array(_) | Value::Object(_) => kind.to_owned(),
+        _ => format!(
+            "{} ({kind})",
+            crate::spec::text::shorten(&value.to_string(), 40)
+        ),
+    }
 }
 
 impl Walk<'_> {
