@@ -661,6 +661,44 @@ fn an_interrupt_ends_the_step_in_flight_where_it_is_written_and_still_runs_final
 }
 
 #[test]
+fn no_collection_begins_after_an_interrupt() {
+    let fixture = Fixture::new();
+    let key = "interrupt-queue";
+    let slow = fixture.file(
+        "first.yaml",
+        "name: First\nsteps:\n  - name: Slow\n    request: { url: \"{{SERVER}}/sleep/10000/{{key}}\", timeout: 60s }\n",
+    );
+    let queued = fixture.file(
+        "queued.yaml",
+        "name: Queued\nsteps:\n  - name: Never\n    request: { url: \"{{SERVER}}/hit/{{key}}-queued\" }\n",
+    );
+    let mut args = vec![
+        "run".to_owned(),
+        "--jobs".to_owned(),
+        "1".to_owned(),
+        slow.display().to_string(),
+        queued.display().to_string(),
+    ];
+    args.extend(report_args(fixture.path()));
+    args.extend(["--var".to_owned(), format!("key={key}")]);
+    let (code, stdout, stderr) = signalled_run(&args, &[("-INT", key, 1)]);
+    assert_eq!(code, Some(130), "{stdout}{stderr}");
+    assert_eq!(
+        crate::support::hits(&format!("{key}-queued")),
+        0,
+        "{stdout}"
+    );
+    let report = validate_json_report(&read(fixture.path(), "report.json"));
+    let names: Vec<_> = report["collections"]
+        .as_array()
+        .expect("collections")
+        .iter()
+        .map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, [Some("First")], "{report}");
+}
+
+#[test]
 fn a_second_interrupt_stops_the_finally_steps_at_once() {
     let fixture = Fixture::new();
     let key = "interrupt-twice";
