@@ -183,6 +183,20 @@ const PAGING_VALUES: &[&str] = &[
     "x-per-page",
 ];
 
+/// The CORS and security headers CloudFront and the API gateway put on every answer; the
+/// sandbox must send each with the recorded value wherever the recording has it.
+const EDGE_HEADERS: &[&str] = &[
+    "access-control-allow-origin",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "access-control-expose-headers",
+    "access-control-max-age",
+    "cache-control",
+    "x-content-type-options",
+    "x-frame-options",
+    "strict-transport-security",
+];
+
 /// A recorded request/response pair.
 #[derive(Debug)]
 struct Interaction {
@@ -478,6 +492,15 @@ async fn replay(case: &Case) -> (Vec<String>, BTreeSet<&'static str>) {
                 failures.push(format!("{label}: Location {got:?}, recorded {want:?}"));
             }
         }
+        for name in EDGE_HEADERS {
+            let Some(want) = recorded.headers.get(*name) else {
+                continue;
+            };
+            match header(name) {
+                Some(got) if &got == want => {}
+                got => failures.push(format!("{label}: {name} = {got:?}, recorded {want:?}")),
+            }
+        }
         for name in PAGING_HEADERS {
             let Some(want) = recorded.headers.get(*name) else {
                 continue;
@@ -568,6 +591,23 @@ fn every_fixture_cassette_is_replayed() {
         .collect();
     let replayed: BTreeSet<String> = CASES.iter().map(|c| c.cassette.to_owned()).collect();
     assert_eq!(on_disk, replayed);
+}
+
+/// The edge headers are on every recorded answer, so the replay's check of them is never
+/// vacuous.
+#[test]
+fn every_recorded_answer_has_the_edge_headers() {
+    for case in CASES {
+        for (index, recorded) in load_cassette(case.cassette).iter().enumerate() {
+            for name in EDGE_HEADERS {
+                assert!(
+                    recorded.headers.contains_key(*name),
+                    "{} #{index}: no {name}",
+                    case.cassette
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -955,6 +995,107 @@ mod behaviour {
             .await;
             assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
             assert_eq!(reply.body, json!({"message": "Service Unavailable"}));
+            failing.shutdown().await;
+        })
+        .await;
+    }
+
+    /// The CORS and security headers every recorded answer carries (the fidelity replay
+    /// checks their values against the recordings; this checks they are on answers the
+    /// recordings do not show).
+    fn assert_edge_headers(reply: &Reply, what: &str) {
+        for (name, value) in [
+            ("access-control-allow-origin", "*"),
+            (
+                "access-control-allow-methods",
+                "GET, POST, PATCH, PUT, DELETE",
+            ),
+            ("access-control-max-age", "86400"),
+            ("cache-control", "max-age=0"),
+            ("x-content-type-options", "nosniff"),
+            ("x-frame-options", "DENY"),
+            ("strict-transport-security", "max-age=31536000"),
+        ] {
+            assert_eq!(reply.header(name), value, "{what}: {name}");
+        }
+        assert!(
+            reply
+                .header("access-control-allow-headers")
+                .starts_with("Authorization,"),
+            "{what}"
+        );
+        assert!(
+            reply.header("access-control-expose-headers").ends_with(
+                ",X-Total-Count,X-Total-Pages,Location,X-Count,X-Per-Page,X-Pages,X-Page"
+            ),
+            "{what}"
+        );
+    }
+
+    #[tokio::test]
+    async fn edge_headers_on_every_answer_and_cors_preflights() {
+        bounded(async {
+            let sb = sandbox(SandboxConfig::default()).await;
+            // A browser's preflight carries no token: answered before the bearer check and
+            // routing, on every path.
+            for path in [
+                "/api/v1/endpoint",
+                "/api/v1/authenticate",
+                "/api/v1/operator",
+            ] {
+                let preflight = call(&sb, Method::OPTIONS, path, None, None).await;
+                assert_eq!(preflight.status, StatusCode::NO_CONTENT, "OPTIONS {path}");
+                assert_edge_headers(&preflight, &format!("OPTIONS {path}"));
+                assert!(preflight.headers.get("content-type").is_none());
+            }
+            let token = login(&sb).await;
+            let t = Some(token.as_str());
+            let answers = [
+                (
+                    "200",
+                    call(&sb, Method::GET, "/api/v1/endpoint", t, None).await,
+                ),
+                (
+                    "gateway 401",
+                    call(&sb, Method::GET, "/api/v1/sim", None, None).await,
+                ),
+                (
+                    "404",
+                    call(&sb, Method::GET, "/api/v1/endpoint/-1", t, None).await,
+                ),
+                (
+                    "no route",
+                    call(&sb, Method::GET, "/api/v1/nowhere", t, None).await,
+                ),
+                (
+                    "405",
+                    call(&sb, Method::PUT, "/api/v1/endpoint", t, None).await,
+                ),
+                (
+                    "login 401",
+                    call(
+                        &sb,
+                        Method::POST,
+                        "/api/v1/authenticate",
+                        None,
+                        Some(json!({"application_token": "wrong"})),
+                    )
+                    .await,
+                ),
+            ];
+            for (what, reply) in &answers {
+                assert_edge_headers(reply, what);
+            }
+            sb.shutdown().await;
+
+            let failing = sandbox(SandboxConfig {
+                fail_rate: 1.0,
+                ..SandboxConfig::default()
+            })
+            .await;
+            let unavailable = call(&failing, Method::GET, "/api/v1/endpoint", None, None).await;
+            assert_eq!(unavailable.status, StatusCode::SERVICE_UNAVAILABLE);
+            assert_edge_headers(&unavailable, "chaos 503");
             failing.shutdown().await;
         })
         .await;

@@ -1,5 +1,5 @@
-//! Wiring: the axum router (routes, bearer guard, rate limits, chaos), binding and serving,
-//! and the handle of a running sandbox.
+//! Wiring: the axum router (routes, bearer guard, rate limits, chaos, the edge's headers),
+//! binding and serving, and the handle of a running sandbox.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::Uri;
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state, map_response};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -20,7 +20,7 @@ use super::config::SandboxConfig;
 use super::errors::ApiError;
 use super::rate_limit::{self, Limiter};
 use super::state::{now_timestamp, AppState, Store};
-use super::{chaos, endpoints, profiles, seed, sims};
+use super::{chaos, endpoints, gateway, profiles, seed, sims};
 
 /// How long [`RunningSandbox::shutdown`] waits for in-flight requests before aborting.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -110,9 +110,12 @@ fn app(config: &SandboxConfig, store: Store, base_url: Option<String>) -> Router
         .merge(protected)
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
-        // Outermost last: chaos (latency, 503s) → rate limits → routing and bearer check.
+        // Outermost last: the edge's headers on every answer → chaos (latency, 503s) → rate
+        // limits → CORS preflights → routing and bearer check.
+        .layer(from_fn(gateway::preflight))
         .layer(from_fn_with_state(state.clone(), rate_limit::enforce))
         .layer(from_fn_with_state(state.clone(), chaos::inject))
+        .layer(map_response(gateway::edge_headers))
         .with_state(state)
 }
 
