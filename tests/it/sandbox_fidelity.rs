@@ -2,7 +2,8 @@
 //! traffic (`tests/fixtures/emnify/recorded/`, vcrpy cassettes from the official Python SDK)
 //! against a fresh sandbox per cassette and compares status code, content type, key headers
 //! and the JSON shape (keys and value types, recursively; array elements merged) with the
-//! recording. Deliberate differences are listed in [`DELIBERATE`] with their reason.
+//! recording. Deliberate differences are listed in [`DELIBERATE`] with their reason, routes
+//! the sandbox does not emulate in [`NOT_EMULATED`].
 //!
 //! Also exercises behaviour the recordings do not cover (paging, sort/q errors, logins,
 //! lockout, rate limits, chaos, seed files) over real HTTP on loopback.
@@ -134,6 +135,62 @@ const CASES: &[Case] = &[
         substitutions: &[],
         seed: None,
     },
+    // Flows through routes the sandbox does not emulate (see [`NOT_EMULATED`]).
+    Case {
+        cassette: "activate_sim_by_bic_200.yaml",
+        substitutions: &[],
+        seed: None,
+    },
+    Case {
+        cassette: "activate_sim_by_bic_422.yaml",
+        substitutions: &[],
+        seed: None,
+    },
+    Case {
+        cassette: "device_events.yaml",
+        substitutions: &[],
+        seed: None,
+    },
+    Case {
+        cassette: "test_add_blacklist_operator.yaml",
+        substitutions: &[],
+        seed: None,
+    },
+    Case {
+        cassette: "test_add_blacklist_operator_error.yaml",
+        substitutions: &[],
+        seed: None,
+    },
+    Case {
+        cassette: "test_delete_blacklist_operator.yaml",
+        substitutions: &[],
+        seed: None,
+    },
+    Case {
+        cassette: "test_list_device_blacklist.yaml",
+        substitutions: &[],
+        seed: None,
+    },
+    Case {
+        cassette: "test_operator_list.yaml",
+        substitutions: &[],
+        seed: None,
+    },
+];
+
+/// Routes the recordings call that the sandbox does not emulate: `(path pattern prefix, what)`,
+/// the pattern with `{n}` for digits. Before logging in, the gateway refuses them with its 401
+/// like any other path, and that is compared as usual; with a token, where the API answers,
+/// the sandbox must answer 404 `NotFound` 1201 (README: what it does not emulate). Every entry
+/// must be hit.
+const NOT_EMULATED: &[(&str, &str)] = &[
+    ("/api/v1/operator", "the operator list"),
+    ("/api/v1/sim_batch/", "SIM batch activation by BIC"),
+    (
+        "/api/v1/endpoint/{n}/operator_blacklist",
+        "operator blacklists",
+    ),
+    ("/api/v1/endpoint/{n}/event", "events"),
 ];
 
 /// Shape differences that are deliberate: `(difference, reason)`. Every entry must be hit by
@@ -394,7 +451,17 @@ fn id_pattern(path: &str) -> String {
     out
 }
 
-/// Replays one cassette; returns human-readable failures and the deliberate differences hit.
+/// The [`NOT_EMULATED`] entry `path` (with or without a query) falls under.
+fn not_emulated(path: &str) -> Option<&'static str> {
+    let pattern = id_pattern(path.split('?').next().unwrap_or_default());
+    NOT_EMULATED
+        .iter()
+        .find(|(prefix, _)| pattern.starts_with(&id_pattern(prefix)))
+        .map(|(prefix, _)| *prefix)
+}
+
+/// Replays one cassette; returns human-readable failures and the deliberate differences and
+/// [`NOT_EMULATED`] routes hit.
 async fn replay(case: &Case) -> (Vec<String>, BTreeSet<&'static str>) {
     let interactions = load_cassette(case.cassette);
     let seed_file = case.seed.map(|yaml| {
@@ -464,6 +531,17 @@ async fn replay(case: &Case) -> (Vec<String>, BTreeSet<&'static str>) {
                 .map(str::to_owned)
         };
 
+        if let (false, Some(route)) = (unauthenticated, not_emulated(&path)) {
+            deliberate_hits.insert(route);
+            let got: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            if status != 404 || got["error_code"] != 1201 {
+                failures.push(format!(
+                    "{label}: not emulated, so 404 NotFound 1201 expected; got {status} {}",
+                    String::from_utf8_lossy(&bytes)
+                ));
+            }
+            continue;
+        }
         if status != recorded.status {
             failures.push(format!(
                 "{label}: status {status}, recorded {} (body {})",
@@ -573,12 +651,13 @@ async fn recorded_cassettes_replay_faithfully() {
     );
     let unused: Vec<&str> = DELIBERATE
         .iter()
+        .chain(NOT_EMULATED)
         .map(|(known, _)| *known)
         .filter(|known| !hits.contains(known))
         .collect();
     assert!(
         unused.is_empty(),
-        "deliberate differences no cassette shows: {unused:?}"
+        "deliberate differences and routes not emulated that no cassette shows: {unused:?}"
     );
 }
 
@@ -1097,6 +1176,54 @@ mod behaviour {
             assert_eq!(unavailable.status, StatusCode::SERVICE_UNAVAILABLE);
             assert_edge_headers(&unavailable, "chaos 503");
             failing.shutdown().await;
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn the_gateway_checks_the_token_before_routing() {
+        bounded(async {
+            let sb = sandbox(SandboxConfig::default()).await;
+            let segments = json!({"message": "token contains an invalid number of segments"});
+            // Paths the sandbox does not emulate, and methods its routes do not have.
+            let elsewhere = [
+                (Method::GET, "/api/v1/operator"),
+                (Method::PATCH, "/api/v1/sim_batch/bic/valid_bic_code"),
+                (
+                    Method::PUT,
+                    "/api/v1/endpoint/11380018/operator_blacklist/553",
+                ),
+                (Method::GET, "/nowhere"),
+                (Method::PUT, "/api/v1/endpoint"),
+                (Method::POST, "/api/v1/sim/4397515"),
+            ];
+            for (method, path) in &elsewhere {
+                let what = format!("{method} {path}");
+                let refused = call(&sb, method.clone(), path, Some("None"), None).await;
+                assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{what}");
+                assert_eq!(refused.body, segments, "{what}");
+                assert_eq!(
+                    refused.header("x-amzn-errortype"),
+                    "AccessDeniedException",
+                    "{what}"
+                );
+                assert_eq!(refused.header("content-type"), "application/json", "{what}");
+                let anonymous = call(&sb, method.clone(), path, None, None).await;
+                assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{what}");
+                assert_eq!(anonymous.body, json!({"message": "Unauthorized"}), "{what}");
+            }
+            // With a valid token, routing answers: 404 for no route, 405 for a wrong method.
+            let token = login(&sb).await;
+            let t = Some(token.as_str());
+            let missing = call(&sb, Method::GET, "/api/v1/operator", t, None).await;
+            assert_eq!(missing.status, StatusCode::NOT_FOUND);
+            assert_eq!(missing.body["error_code"], 1201);
+            let wrong = call(&sb, Method::PUT, "/api/v1/endpoint", t, None).await;
+            assert_eq!(wrong.status, StatusCode::METHOD_NOT_ALLOWED);
+            // The login path stays open: a wrong method there is a 405, not a 401.
+            let open = call(&sb, Method::GET, "/api/v1/authenticate", None, None).await;
+            assert_eq!(open.status, StatusCode::METHOD_NOT_ALLOWED);
+            sb.shutdown().await;
         })
         .await;
     }

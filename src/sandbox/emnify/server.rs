@@ -75,7 +75,8 @@ fn app(config: &SandboxConfig, store: Store, base_url: Option<String>) -> Router
         lockout: Mutex::new(Lockout::default()),
         limiter: Mutex::new(Limiter::default()),
     });
-    let protected = Router::new()
+    Router::new()
+        .route(auth::AUTHENTICATE_PATH, post(auth::authenticate))
         .route(
             "/api/v1/endpoint",
             get(endpoints::list).post(endpoints::create),
@@ -104,14 +105,12 @@ fn app(config: &SandboxConfig, store: Store, base_url: Option<String>) -> Router
         .route("/api/v1/service_profile/{id}", get(profiles::get_service))
         .route("/api/v1/tariff_profile", get(profiles::list_tariff))
         .route("/api/v1/tariff_profile/{id}", get(profiles::get_tariff))
-        .route_layer(from_fn_with_state(state.clone(), auth::require_bearer));
-    Router::new()
-        .route("/api/v1/authenticate", post(auth::authenticate))
-        .merge(protected)
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
         // Outermost last: the edge's headers on every answer → chaos (latency, 503s) → rate
-        // limits → CORS preflights → routing and bearer check.
+        // limits → CORS preflights → the bearer check (the fallbacks' too: the gateway checks
+        // the token before routing) → routing.
+        .layer(from_fn_with_state(state.clone(), auth::require_bearer))
         .layer(from_fn(gateway::preflight))
         .layer(from_fn_with_state(state.clone(), rate_limit::enforce))
         .layer(from_fn_with_state(state.clone(), chaos::inject))
