@@ -262,6 +262,8 @@ struct Interaction {
     path: String,
     body: Option<String>,
     authorization: Option<String>,
+    /// The request's `Accept-Encoding`, sent again on replay.
+    accept_encoding: Option<String>,
     status: u16,
     headers: BTreeMap<String, String>,
     response_body: Vec<u8>,
@@ -338,6 +340,7 @@ fn load_cassette(name: &str) -> Vec<Interaction> {
                 path,
                 body: yaml_str(&request["body"]),
                 authorization: first_header(&request["headers"], "authorization"),
+                accept_encoding: first_header(&request["headers"], "accept-encoding"),
                 status: response["status"]["code"]
                     .as_u64()
                     .and_then(|c| u16::try_from(c).ok())
@@ -413,6 +416,43 @@ fn shape_diff(recorded: &Value, actual: &Value) -> Vec<String> {
     diffs
 }
 
+/// A client that neither asks for nor decodes compressed bodies on its own, so the replay
+/// sends the recorded `Accept-Encoding` and sees `Content-Encoding` as the sandbox sent it.
+fn raw_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .no_gzip()
+        .no_brotli()
+        .no_deflate()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap_or_else(|e| panic!("reqwest client: {e}"))
+}
+
+/// `bytes`, gunzipped when `content_encoding` is gzip.
+fn decoded(content_encoding: Option<&str>, bytes: &[u8]) -> Result<Vec<u8>, String> {
+    match content_encoding {
+        None => Ok(bytes.to_vec()),
+        Some("gzip") => {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(bytes)
+                .read_to_end(&mut out)
+                .map_err(|e| format!("gzip body does not decompress: {e}"))?;
+            Ok(out)
+        }
+        Some(other) => Err(format!("unexpected Content-Encoding {other}")),
+    }
+}
+
+/// Whether an `Accept-Encoding` value names gzip.
+fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
+    accept_encoding.is_some_and(|value| {
+        value
+            .split(',')
+            .any(|coding| coding.trim().eq_ignore_ascii_case("gzip"))
+    })
+}
+
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .no_proxy()
@@ -478,7 +518,7 @@ async fn replay(case: &Case) -> (Vec<String>, BTreeSet<&'static str>) {
         ..SandboxConfig::default()
     })
     .await;
-    let http = client();
+    let http = raw_client();
     let mut token: Option<String> = None;
     let mut failures = Vec::new();
     let mut deliberate_hits = BTreeSet::new();
@@ -509,6 +549,9 @@ async fn replay(case: &Case) -> (Vec<String>, BTreeSet<&'static str>) {
             (_, Some(header)) => request = request.header("authorization", header),
             (_, None) => {}
         }
+        if let Some(accept_encoding) = &recorded.accept_encoding {
+            request = request.header("accept-encoding", accept_encoding);
+        }
         if let Some(body) = body {
             request = request
                 .header("content-type", "application/json")
@@ -523,12 +566,19 @@ async fn replay(case: &Case) -> (Vec<String>, BTreeSet<&'static str>) {
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await.unwrap_or_default();
+        let raw = response.bytes().await.unwrap_or_default();
         let header = |name: &str| {
             headers
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
+        };
+        let bytes = match decoded(header("content-encoding").as_deref(), &raw) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                failures.push(format!("{label}: {e}"));
+                continue;
+            }
         };
 
         if let (false, Some(route)) = (unauthenticated, not_emulated(&path)) {
@@ -577,6 +627,21 @@ async fn replay(case: &Case) -> (Vec<String>, BTreeSet<&'static str>) {
             match header(name) {
                 Some(got) if &got == want => {}
                 got => failures.push(format!("{label}: {name} = {got:?}, recorded {want:?}")),
+            }
+        }
+        // The SDK authors' mock server (Express) compresses by its own rules; the API's edge
+        // is what the sandbox follows.
+        let from_mock = recorded.headers.get("x-powered-by").map(String::as_str) == Some("Express");
+        if accepts_gzip(recorded.accept_encoding.as_deref()) && !from_mock {
+            for name in ["content-encoding", "vary"] {
+                let want = recorded.headers.get(name);
+                let got = header(name);
+                if got.as_ref() != want {
+                    failures.push(format!(
+                        "{label}: {name} = {got:?}, recorded {want:?} ({} bytes)",
+                        bytes.len()
+                    ));
+                }
             }
         }
         for name in PAGING_HEADERS {
@@ -1223,6 +1288,119 @@ mod behaviour {
             // The login path stays open: a wrong method there is a 405, not a 401.
             let open = call(&sb, Method::GET, "/api/v1/authenticate", None, None).await;
             assert_eq!(open.status, StatusCode::METHOD_NOT_ALLOWED);
+            sb.shutdown().await;
+        })
+        .await;
+    }
+
+    /// A request with an explicit `Accept-Encoding` (or none), answered as sent: status,
+    /// headers, the body still encoded.
+    async fn raw_call(
+        sandbox: &RunningSandbox,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        accept_encoding: Option<&str>,
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let mut request = super::raw_client().request(method, format!("{}{path}", sandbox.url()));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(accept_encoding) = accept_encoding {
+            request = request.header("accept-encoding", accept_encoding);
+        }
+        if path.contains("/endpoint/") {
+            request = request
+                .header("content-type", "application/json")
+                .body("{}");
+        }
+        let response = request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap_or_default().to_vec();
+        (status, headers, bytes)
+    }
+
+    #[tokio::test]
+    async fn gzip_when_the_request_accepts_it_and_the_body_is_long_enough() {
+        bounded(async {
+            let sb = sandbox(SandboxConfig::default()).await;
+            let token = login(&sb).await;
+            let t = Some(token.as_str());
+            let header = |headers: &HeaderMap, name: &str| {
+                headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+
+            let (status, headers, bytes) = raw_call(
+                &sb,
+                Method::GET,
+                "/api/v1/endpoint",
+                t,
+                Some("gzip, deflate"),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(
+                header(&headers, "content-encoding").as_deref(),
+                Some("gzip")
+            );
+            assert_eq!(header(&headers, "vary").as_deref(), Some("Accept-Encoding"));
+            assert_eq!(
+                header(&headers, "content-length"),
+                Some(bytes.len().to_string()),
+                "the compressed length, as recorded"
+            );
+            let plain = super::decoded(Some("gzip"), &bytes).unwrap_or_else(|e| panic!("{e}"));
+            let list: Value = serde_json::from_slice(&plain).unwrap_or(Value::Null);
+            assert!(list.as_array().is_some_and(|l| l.len() >= 25));
+
+            // Not accepted: plain, with Vary all the same (the answer depends on the header).
+            for accept in [
+                None,
+                Some("identity"),
+                Some("gzip;q=0, deflate"),
+                Some("br"),
+            ] {
+                let (status, headers, bytes) =
+                    raw_call(&sb, Method::GET, "/api/v1/endpoint", t, accept).await;
+                assert_eq!(status, StatusCode::OK, "{accept:?}");
+                assert_eq!(header(&headers, "content-encoding"), None, "{accept:?}");
+                assert_eq!(header(&headers, "vary").as_deref(), Some("Accept-Encoding"));
+                assert!(
+                    serde_json::from_slice::<Value>(&bytes).is_ok(),
+                    "{accept:?}"
+                );
+            }
+
+            // Short and empty bodies never: the gateway's 58-byte 401, a 204.
+            let (status, headers, bytes) =
+                raw_call(&sb, Method::GET, "/api/v1/sim", Some("None"), Some("gzip")).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+            assert_eq!(bytes.len(), 58);
+            assert_eq!(header(&headers, "content-encoding"), None);
+            assert_eq!(header(&headers, "vary"), None);
+            let (status, headers, bytes) = raw_call(
+                &sb,
+                Method::PATCH,
+                "/api/v1/endpoint/11379224",
+                t,
+                Some("gzip"),
+            )
+            .await;
+            assert_eq!(status, StatusCode::NO_CONTENT);
+            assert!(bytes.is_empty());
+            assert_eq!(header(&headers, "content-encoding"), None);
+            assert_eq!(header(&headers, "vary"), None);
+
+            // A client that decodes gzip by itself (runner's reqwest) gets the JSON.
+            let decoded = call(&sb, Method::GET, "/api/v1/endpoint/11379224", t, None).await;
+            assert_eq!(decoded.body["id"], 11_379_224);
             sb.shutdown().await;
         })
         .await;

@@ -3,8 +3,8 @@
 //!
 //! What it reproduces comes from real recorded traffic of the official EMnify Python SDK
 //! (status codes, content types, `Location`, `x-amzn-ErrorType`, paging headers, the CORS and
-//! security headers, JSON shapes) and EMnify's docs; where neither shows the behaviour, the
-//! choice is marked `[GUESS]` in the doc comment of the module that makes it.
+//! security headers, gzip, JSON shapes) and EMnify's docs; where neither shows the behaviour,
+//! the choice is marked `[GUESS]` in the doc comment of the module that makes it.
 //!
 //! Routes (all but `/authenticate` need `Authorization: Bearer <auth_token>`):
 //!

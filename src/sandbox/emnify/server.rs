@@ -107,13 +107,14 @@ fn app(config: &SandboxConfig, store: Store, base_url: Option<String>) -> Router
         .route("/api/v1/tariff_profile/{id}", get(profiles::get_tariff))
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
-        // Outermost last: the edge's headers on every answer → chaos (latency, 503s) → rate
-        // limits → CORS preflights → the bearer check (the fallbacks' too: the gateway checks
-        // the token before routing) → routing.
+        // Outermost last: the edge's headers on every answer → gzip → chaos (latency, 503s) →
+        // rate limits → CORS preflights → the bearer check (the fallbacks' too: the gateway
+        // checks the token before routing) → routing.
         .layer(from_fn_with_state(state.clone(), auth::require_bearer))
         .layer(from_fn(gateway::preflight))
         .layer(from_fn_with_state(state.clone(), rate_limit::enforce))
         .layer(from_fn_with_state(state.clone(), chaos::inject))
+        .layer(from_fn(gateway::compress))
         .layer(map_response(gateway::edge_headers))
         .with_state(state)
 }
