@@ -1191,6 +1191,8 @@ mod behaviour {
                 assert_eq!(preflight.status, StatusCode::NO_CONTENT, "OPTIONS {path}");
                 assert_edge_headers(&preflight, &format!("OPTIONS {path}"));
                 assert!(preflight.headers.get("content-type").is_none());
+                // Answered before routing: no `Allow` from the route's methods.
+                assert!(preflight.headers.get("allow").is_none(), "OPTIONS {path}");
             }
             let token = login(&sb).await;
             let t = Some(token.as_str());
@@ -1273,6 +1275,10 @@ mod behaviour {
                     "{what}"
                 );
                 assert_eq!(refused.header("content-type"), "application/json", "{what}");
+                assert!(
+                    refused.headers.get("allow").is_none(),
+                    "{what}: routing ran"
+                );
                 let anonymous = call(&sb, method.clone(), path, None, None).await;
                 assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{what}");
                 assert_eq!(anonymous.body, json!({"message": "Unauthorized"}), "{what}");

@@ -75,7 +75,7 @@ fn app(config: &SandboxConfig, store: Store, base_url: Option<String>) -> Router
         lockout: Mutex::new(Lockout::default()),
         limiter: Mutex::new(Limiter::default()),
     });
-    Router::new()
+    let routes = Router::new()
         .route(auth::AUTHENTICATE_PATH, post(auth::authenticate))
         .route(
             "/api/v1/endpoint",
@@ -107,16 +107,20 @@ fn app(config: &SandboxConfig, store: Store, base_url: Option<String>) -> Router
         .route("/api/v1/tariff_profile/{id}", get(profiles::get_tariff))
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
-        // Outermost last: the edge's headers on every answer → gzip → chaos (latency, 503s) →
-        // rate limits → CORS preflights → the bearer check (the fallbacks' too: the gateway
-        // checks the token before routing) → routing.
+        .with_state(state.clone());
+    // The gateway's layers wrap the routes as a whole, so they act before routing as the real
+    // gateway does (`Router::layer` would wrap each route, and routing's `Allow` header would
+    // reach the gateway's 401s and the preflights). Outermost last: the edge's headers on every
+    // answer → gzip → chaos (latency, 503s) → rate limits → CORS preflights → the bearer check
+    // (for every path but /authenticate, emulated or not) → routing.
+    Router::new()
+        .fallback_service(routes)
         .layer(from_fn_with_state(state.clone(), auth::require_bearer))
         .layer(from_fn(gateway::preflight))
         .layer(from_fn_with_state(state.clone(), rate_limit::enforce))
-        .layer(from_fn_with_state(state.clone(), chaos::inject))
+        .layer(from_fn_with_state(state, chaos::inject))
         .layer(from_fn(gateway::compress))
         .layer(map_response(gateway::edge_headers))
-        .with_state(state)
 }
 
 /// The axum [`Router`] of a sandbox, for in-process tests (e.g. with `tower::ServiceExt`).
