@@ -1,8 +1,12 @@
 //! Fidelity of the bundled EMnify sandbox: replays the requests of real recorded EMnify
 //! traffic (`tests/fixtures/emnify/recorded/`, vcrpy cassettes from the official Python SDK)
-//! against a fresh sandbox per cassette and compares status code, content type, key headers
-//! and the JSON shape (keys and value types, recursively; array elements merged) with the
-//! recording. Deliberate differences are listed in [`DELIBERATE`] with their reason, routes
+//! against a fresh sandbox per cassette and compares with the recording: the status code;
+//! the content type exactly; `x-amzn-ErrorType`, `Location` (by form), the paging headers, the
+//! CORS and security headers, and `Content-Encoding`/`Vary` (the recorded `Accept-Encoding` is
+//! sent again); the JSON shape (keys and value types, recursively; array elements merged);
+//! the values of error bodies (`error_code`, `error_token`, `message`); and the form of every
+//! recorded timestamp. Values that legitimately differ (ids, tokens, dates) are compared by
+//! form, not value. Deliberate differences are listed in [`DELIBERATE`] with their reason, routes
 //! the sandbox does not emulate in [`NOT_EMULATED`].
 //!
 //! Also exercises behaviour the recordings do not cover (paging, sort/q errors, logins,
@@ -453,6 +457,120 @@ fn accepts_gzip(accept_encoding: Option<&str>) -> bool {
     })
 }
 
+/// The values of an error body that must be the recorded ones: the API's envelope
+/// (`error_code`, `error_token`, `message`, and the same of each nested `errors` entry) and
+/// the gateway's `{"message": ...}`. Ids inside messages are the replayed ones, which the
+/// cassettes' substitutions keep equal to the recorded ones.
+fn error_value_diffs(recorded: &Value, actual: &Value) -> Vec<String> {
+    const KEYS: [&str; 3] = ["error_code", "error_token", "message"];
+    let mut diffs = Vec::new();
+    let mut compare = |path: &str, want: &Value, got: &Value| {
+        for key in KEYS {
+            if let Some(want) = want.get(key) {
+                let got = got.get(key).unwrap_or(&Value::Null);
+                if got != want {
+                    diffs.push(format!("{path}.{key} = {got}, recorded {want}"));
+                }
+            }
+        }
+    };
+    compare("$", recorded, actual);
+    if let Some(want) = recorded.get("errors").and_then(Value::as_array) {
+        let got = actual.get("errors").and_then(Value::as_array);
+        match got {
+            Some(got) if got.len() == want.len() => {
+                for (index, (want, got)) in want.iter().zip(got).enumerate() {
+                    compare(&format!("$.errors[{index}]"), want, got);
+                }
+            }
+            _ => diffs.push(format!(
+                "$.errors: {} entries recorded, sandbox {:?}",
+                want.len(),
+                got.map(Vec::len)
+            )),
+        }
+    }
+    diffs
+}
+
+/// The form of an API timestamp (`2021-11-18T08:25:53.000+0000`): its date and time digits
+/// masked as `d`, the fraction of a second as `0` for each zero digit and `n` for any other,
+/// the zone as written. `None` for a string that is no timestamp.
+fn timestamp_form(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let skeleton = b"dddd-dd-ddTdd:dd:dd";
+    if bytes.len() < skeleton.len()
+        || !skeleton.iter().zip(bytes).all(|(&s, &b)| {
+            if s == b'd' {
+                b.is_ascii_digit()
+            } else {
+                s == b
+            }
+        })
+    {
+        return None;
+    }
+    let mut form = String::from("dddd-dd-ddTdd:dd:dd");
+    let mut rest = &text[skeleton.len()..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        form.push('.');
+        form.extend(
+            fraction[..digits]
+                .chars()
+                .map(|c| if c == '0' { '0' } else { 'n' }),
+        );
+        rest = &fraction[digits..];
+    }
+    form.push_str(rest);
+    Some(form)
+}
+
+/// Every string of a JSON document by path (array elements share `<array>[]`, as in [`Shape`]).
+fn collect_strings(value: &Value, path: &str, out: &mut BTreeMap<String, BTreeSet<String>>) {
+    match value {
+        Value::String(text) => {
+            out.entry(path.to_owned()).or_default().insert(text.clone());
+        }
+        Value::Object(map) => {
+            for (key, child) in map {
+                collect_strings(child, &format!("{path}.{key}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                collect_strings(item, &format!("{path}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Where the recording has timestamps, the sandbox's strings at the same path must have the
+/// recorded form (values differ: they are stamped when created or seeded).
+fn timestamp_form_diffs(recorded: &Value, actual: &Value) -> Vec<String> {
+    let (mut want, mut got) = (BTreeMap::new(), BTreeMap::new());
+    collect_strings(recorded, "$", &mut want);
+    collect_strings(actual, "$", &mut got);
+    let mut diffs = Vec::new();
+    for (path, texts) in &want {
+        let forms: BTreeSet<String> = texts.iter().filter_map(|t| timestamp_form(t)).collect();
+        let Some(actual_texts) = got.get(path).filter(|_| !forms.is_empty()) else {
+            continue;
+        };
+        let strays: BTreeSet<&String> = actual_texts
+            .iter()
+            .filter(|t| timestamp_form(t).is_none_or(|form| !forms.contains(&form)))
+            .collect();
+        if !strays.is_empty() {
+            diffs.push(format!(
+                "timestamp {path}: recorded form {forms:?}, sandbox {strays:?}"
+            ));
+        }
+    }
+    diffs
+}
+
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .no_proxy()
@@ -539,14 +657,19 @@ async fn replay(case: &Case) -> (Vec<String>, BTreeSet<&'static str>) {
             .unwrap_or_else(|e| panic!("{label}: bad method: {e}"));
         let mut request = http.request(method, format!("{}{path}", sandbox.url()));
         // Requests the gateway refused in the recording were made before (re)logging in:
-        // replay them with what the SDK sent (vcrpy kept `Bearer None` in some cassettes and
-        // filtered the header out of others), all others with the sandbox's token.
+        // replay them with what the SDK sent, all others with the sandbox's token. vcrpy kept
+        // the SDK's `Bearer None` in some cassettes and filtered the header out of others; the
+        // gateway's answer there (`token contains an invalid number of segments`, not the
+        // `Unauthorized` of a request without the header) shows it was sent all the same.
         let unauthenticated =
             recorded.status == 401 && recorded.headers.contains_key("x-amzn-errortype");
         match (&token, &recorded.authorization) {
             _ if is_auth => {}
             (Some(token), _) if !unauthenticated => request = request.bearer_auth(token),
             (_, Some(header)) => request = request.header("authorization", header),
+            (_, None) if unauthenticated => {
+                request = request.header("authorization", "Bearer None")
+            }
             (_, None) => {}
         }
         if let Some(accept_encoding) = &recorded.accept_encoding {
@@ -600,9 +723,17 @@ async fn replay(case: &Case) -> (Vec<String>, BTreeSet<&'static str>) {
             ));
             continue;
         }
+        // The SDK authors' mock server (Express) answered some 2024 recordings: its charset is
+        // spelled `utf-8`, and it compresses by its own rules; the sandbox follows the API.
+        let from_mock = recorded.headers.get("x-powered-by").map(String::as_str) == Some("Express");
         if let Some(want) = recorded.headers.get("content-type") {
             let got = header("content-type").unwrap_or_default();
-            if !got.eq_ignore_ascii_case(want) {
+            let same = if from_mock {
+                got.eq_ignore_ascii_case(want)
+            } else {
+                &got == want
+            };
+            if !same {
                 failures.push(format!("{label}: content-type {got:?}, recorded {want:?}"));
             }
         }
@@ -629,9 +760,6 @@ async fn replay(case: &Case) -> (Vec<String>, BTreeSet<&'static str>) {
                 got => failures.push(format!("{label}: {name} = {got:?}, recorded {want:?}")),
             }
         }
-        // The SDK authors' mock server (Express) compresses by its own rules; the API's edge
-        // is what the sandbox follows.
-        let from_mock = recorded.headers.get("x-powered-by").map(String::as_str) == Some("Express");
         if accepts_gzip(recorded.accept_encoding.as_deref()) && !from_mock {
             for name in ["content-encoding", "vary"] {
                 let want = recorded.headers.get(name);
@@ -677,6 +805,14 @@ async fn replay(case: &Case) -> (Vec<String>, BTreeSet<&'static str>) {
                             }
                             None => failures.push(format!("{label}: {diff}")),
                         }
+                    }
+                    if recorded.status >= 400 {
+                        for diff in error_value_diffs(&want, &got) {
+                            failures.push(format!("{label}: {diff}"));
+                        }
+                    }
+                    for diff in timestamp_form_diffs(&want, &got) {
+                        failures.push(format!("{label}: {diff}"));
                     }
                     if is_auth {
                         token = got["auth_token"].as_str().map(str::to_owned);
@@ -771,6 +907,45 @@ fn shape_diff_compares_keys_and_types() {
             "extra $[].extra",
         ]
     );
+}
+
+#[test]
+fn error_values_and_timestamp_forms_compare() {
+    let recorded = serde_json::json!({"error_code": 1400, "error_token": "InputValidationFailed",
+        "message": "Update endpoint validation error",
+        "errors": [{"error_code": 1401, "error_token": "InvalidReference", "message": "x"}]});
+    assert!(error_value_diffs(&recorded, &recorded).is_empty());
+    let other = serde_json::json!({"error_code": 1400, "error_token": "InputValidationFailed",
+        "message": "Validation error",
+        "errors": [{"error_code": 1402, "error_token": "InvalidReference", "message": "x"}]});
+    assert_eq!(
+        error_value_diffs(&recorded, &other),
+        vec![
+            "$.message = \"Validation error\", recorded \"Update endpoint validation error\"",
+            "$.errors[0].error_code = 1402, recorded 1401",
+        ]
+    );
+    assert_eq!(
+        error_value_diffs(&recorded, &serde_json::json!({"error_code": 1400})).len(),
+        3
+    );
+
+    assert_eq!(
+        timestamp_form("2021-11-18T08:25:53.000+0000").as_deref(),
+        Some("dddd-dd-ddTdd:dd:dd.000+0000")
+    );
+    assert_eq!(
+        timestamp_form("2024-11-07T14:46:00.298Z").as_deref(),
+        Some("dddd-dd-ddTdd:dd:dd.nnnZ")
+    );
+    assert_eq!(timestamp_form("Tracker"), None);
+    let stamped = serde_json::json!([{"created": "2021-11-18T08:25:53.000+0000", "name": "a"}]);
+    let same_form = serde_json::json!([{"created": "2026-01-02T03:04:05.000+0000", "name": "b"}]);
+    assert!(timestamp_form_diffs(&stamped, &same_form).is_empty());
+    let millis = serde_json::json!([{"created": "2026-01-02T03:04:05.120+0000"}]);
+    assert_eq!(timestamp_form_diffs(&stamped, &millis).len(), 1);
+    let zulu = serde_json::json!([{"created": "2026-01-02T03:04:05Z"}]);
+    assert_eq!(timestamp_form_diffs(&stamped, &zulu).len(), 1);
 }
 
 /// Behaviour the recordings do not show, over real HTTP on loopback.
