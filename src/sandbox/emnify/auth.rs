@@ -1,6 +1,6 @@
 //! Authentication: HS384 JWTs like EMnify's, `POST /api/v1/authenticate` (application token,
 //! username/password, refresh token), the failed-login lockout, and the bearer check that
-//! guards every other route with the API gateway's 401 answers.
+//! guards every other path with the API gateway's 401 answers.
 //!
 //! Deliberate choices [GUESS where EMnify shows nothing]:
 //! - Tokens are signed with a random per-server key, so tokens of another sandbox run (or of
@@ -22,6 +22,11 @@
 //!   segments` [REC]; undecodable → `token is malformed`; other `alg` → `signing method
 //!   (alg) is unavailable.`; bad signature → `signature is invalid`; refresh token →
 //!   `token has invalid audience`; expired → `Token is expired`.
+//! - The gateway checks the token before routing [REC: `GET /api/v1/operator` and
+//!   `PATCH /api/v1/sim_batch/bic/…` answer the 401 before logging in, like every emulated
+//!   route]: every path but [`AUTHENTICATE_PATH`] needs the token, so a path the sandbox does
+//!   not emulate or a method a route does not have answers the 401 first, and 404/405 only
+//!   with a valid token.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -47,6 +52,8 @@ use super::state::{AppState, Store};
 
 type HmacSha384 = Hmac<Sha384>;
 
+/// The one path the gateway lets through without a bearer token (where the token is got).
+pub(crate) const AUTHENTICATE_PATH: &str = "/api/v1/authenticate";
 /// `aud` of auth tokens [REC].
 pub(crate) const ACCESS_AUDIENCE: &str = "/api/v1/authentication";
 /// `aud` of refresh tokens [GUESS].
@@ -379,12 +386,16 @@ fn login(state: &AppState, ip: Option<IpAddr>, body: &Bytes) -> Result<Value, Ap
     outcome
 }
 
-/// Middleware: requires a valid bearer auth token, answering like the API gateway otherwise.
+/// Middleware: requires a valid bearer auth token on every path but [`AUTHENTICATE_PATH`],
+/// before routing, answering like the API gateway otherwise.
 pub(crate) async fn require_bearer(
     State(state): State<Arc<AppState>>,
     request: Request,
     next: Next,
 ) -> Response {
+    if request.uri().path() == AUTHENTICATE_PATH {
+        return next.run(request).await;
+    }
     let Some(value) = request.headers().get(AUTHORIZATION) else {
         return ApiError::access_denied("Unauthorized").into_response();
     };

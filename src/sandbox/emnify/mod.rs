@@ -2,9 +2,9 @@
 //! locally with axum so workflows can run against it without an account or network.
 //!
 //! What it reproduces comes from real recorded traffic of the official EMnify Python SDK
-//! (status codes, content types, `Location`, `x-amzn-ErrorType`, paging headers, JSON shapes)
-//! and EMnify's docs; where neither shows the behaviour, the choice is marked `[GUESS]` in the
-//! doc comment of the module that makes it.
+//! (status codes, content types, `Location`, `x-amzn-ErrorType`, paging headers, the CORS and
+//! security headers, gzip, JSON shapes) and EMnify's docs; where neither shows the behaviour,
+//! the choice is marked `[GUESS]` in the doc comment of the module that makes it.
 //!
 //! Routes (all but `/authenticate` need `Authorization: Bearer <auth_token>`):
 //!
@@ -36,6 +36,7 @@ mod chaos;
 mod config;
 mod endpoints;
 mod errors;
+mod gateway;
 mod paging;
 mod profiles;
 mod rate_limit;

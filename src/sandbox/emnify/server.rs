@@ -1,5 +1,5 @@
-//! Wiring: the axum router (routes, bearer guard, rate limits, chaos), binding and serving,
-//! and the handle of a running sandbox.
+//! Wiring: the axum router (routes, bearer guard, rate limits, chaos, the edge's headers),
+//! binding and serving, and the handle of a running sandbox.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::http::Uri;
-use axum::middleware::from_fn_with_state;
+use axum::middleware::{from_fn, from_fn_with_state, map_response};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -20,7 +20,7 @@ use super::config::SandboxConfig;
 use super::errors::ApiError;
 use super::rate_limit::{self, Limiter};
 use super::state::{now_timestamp, AppState, Store};
-use super::{chaos, endpoints, profiles, seed, sims};
+use super::{chaos, endpoints, gateway, profiles, seed, sims};
 
 /// How long [`RunningSandbox::shutdown`] waits for in-flight requests before aborting.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -75,7 +75,8 @@ fn app(config: &SandboxConfig, store: Store, base_url: Option<String>) -> Router
         lockout: Mutex::new(Lockout::default()),
         limiter: Mutex::new(Limiter::default()),
     });
-    let protected = Router::new()
+    let routes = Router::new()
+        .route(auth::AUTHENTICATE_PATH, post(auth::authenticate))
         .route(
             "/api/v1/endpoint",
             get(endpoints::list).post(endpoints::create),
@@ -104,16 +105,22 @@ fn app(config: &SandboxConfig, store: Store, base_url: Option<String>) -> Router
         .route("/api/v1/service_profile/{id}", get(profiles::get_service))
         .route("/api/v1/tariff_profile", get(profiles::list_tariff))
         .route("/api/v1/tariff_profile/{id}", get(profiles::get_tariff))
-        .route_layer(from_fn_with_state(state.clone(), auth::require_bearer));
-    Router::new()
-        .route("/api/v1/authenticate", post(auth::authenticate))
-        .merge(protected)
         .fallback(no_such_route)
         .method_not_allowed_fallback(method_not_allowed)
-        // Outermost last: chaos (latency, 503s) → rate limits → routing and bearer check.
+        .with_state(state.clone());
+    // The gateway's layers wrap the routes as a whole, so they act before routing as the real
+    // gateway does (`Router::layer` would wrap each route, and routing's `Allow` header would
+    // reach the gateway's 401s and the preflights). Outermost last: the edge's headers on every
+    // answer → gzip → chaos (latency, 503s) → rate limits → CORS preflights → the bearer check
+    // (for every path but /authenticate, emulated or not) → routing.
+    Router::new()
+        .fallback_service(routes)
+        .layer(from_fn_with_state(state.clone(), auth::require_bearer))
+        .layer(from_fn(gateway::preflight))
         .layer(from_fn_with_state(state.clone(), rate_limit::enforce))
-        .layer(from_fn_with_state(state.clone(), chaos::inject))
-        .with_state(state)
+        .layer(from_fn_with_state(state, chaos::inject))
+        .layer(from_fn(gateway::compress))
+        .layer(map_response(gateway::edge_headers))
 }
 
 /// The axum [`Router`] of a sandbox, for in-process tests (e.g. with `tower::ServiceExt`).

@@ -71,9 +71,13 @@ pub(crate) fn sms_status_name(id: i64) -> Option<&'static str> {
 const API_TIMESTAMP: &[time::format_description::BorrowedFormatItem<'static>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]+0000");
 
-/// Formats `at` (in UTC) as an API timestamp.
+/// Formats `at` (in UTC) as an API timestamp, in whole seconds: every timestamp the API
+/// records ends in `.000+0000` [REC], so the fraction of a second is dropped (not rounded).
 pub(crate) fn format_timestamp(at: OffsetDateTime) -> String {
-    let utc = at.to_offset(time::UtcOffset::UTC);
+    let utc = at
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     utc.format(API_TIMESTAMP)
         .unwrap_or_else(|_| "1970-01-01T00:00:00.000+0000".to_owned())
 }
@@ -648,6 +652,21 @@ mod tests {
         assert_eq!(text, "2021-11-18T08:25:53.000+0000");
         assert!(is_timestamp(&text));
         assert!(!is_timestamp("2021-11-18T08:25:53Z"));
+    }
+
+    #[test]
+    fn timestamps_are_whole_seconds() {
+        let at = OffsetDateTime::from_unix_timestamp_nanos(1_637_223_953_987_654_321)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        assert_eq!(format_timestamp(at), "2021-11-18T08:25:53.000+0000");
+        // "Now", as every created, updated, activated and submitted date is stamped.
+        let now = now_timestamp();
+        assert!(now.ends_with(".000+0000"), "{now}");
+        // Moving a timestamp keeps whole seconds whole.
+        assert_eq!(
+            shift_timestamp("2021-11-18T08:25:53.000+0000", time::Duration::days(1)),
+            "2021-11-19T08:25:53.000+0000"
+        );
     }
 
     #[test]
