@@ -50,9 +50,11 @@ pub struct TotalsReport {
     pub collections: usize,
     /// Steps that passed.
     pub passed: usize,
-    /// Steps whose expectations or captures failed.
+    /// Steps whose expectations or captures failed, or whose request could not be rendered
+    /// (outcome `failed`).
     pub failed: usize,
-    /// Steps with a transport error.
+    /// Steps that got no complete response: a transport error (outcome `errored`), or the
+    /// run stopped while the step was in flight (outcome `interrupted`).
     pub errored: usize,
     /// Steps not run.
     pub skipped: usize,
