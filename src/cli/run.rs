@@ -267,6 +267,10 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         let _ = writeln!(stderr, "error: {message}; nothing was sent");
         return exit_code::INVALID_INPUT;
     }
+    if let Err(message) = tags_select_something(&collections, &options.selection.tags) {
+        let _ = writeln!(stderr, "error: {message}; nothing was sent");
+        return exit_code::INVALID_INPUT;
+    }
     let loaded = collections.len();
     let collections: Vec<Arc<Collection>> = collections
         .into_iter()
@@ -278,8 +282,8 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         .collect();
     super::load::keep_to_the_end(&collections);
     if collections.is_empty() {
-        // A CI matrix wider than the suite, or a tag this suite does not use yet: nothing to
-        // do is not a failure. The reports are still written, empty.
+        // A CI matrix wider than the suite, or a shard without the tag: nothing to do is not a
+        // failure. The reports are still written, empty.
         let _ = writeln!(stderr, "note: {}", nothing_selected(&args, loaded));
     }
     let coverage = match coverage_book(&args, &collections) {
@@ -931,15 +935,74 @@ fn steps_exist(collections: &[Collection], wanted: &[String]) -> Result<(), Stri
     Ok(())
 }
 
-/// Why nothing runs, for a one-line note.
+/// The tags a `--tag` can select by: the collections' own and their steps' (a `finally`
+/// step runs with its collection, whatever its tags), each once, in order.
+fn selectable_tags(collections: &[Collection]) -> std::collections::BTreeSet<&str> {
+    collections
+        .iter()
+        .flat_map(|collection| {
+            collection
+                .tags
+                .iter()
+                .chain(collection.steps.iter().flat_map(|step| &step.tags))
+        })
+        .map(String::as_str)
+        .collect()
+}
+
+/// The most tags a hint lists.
+const LISTED_TAGS: usize = 20;
+
+/// `--tag` selects at least one collection or step of `collections` (all of them, before
+/// `--shard` splits them): a tag that nothing has is a typo, not an empty suite. Else a
+/// sentence with the nearest tag, or the tags there are.
+fn tags_select_something(collections: &[Collection], wanted: &[String]) -> Result<(), String> {
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let known = selectable_tags(collections);
+    if wanted.iter().any(|tag| known.contains(tag.as_str())) {
+        return Ok(());
+    }
+    let flags = wanted
+        .iter()
+        .map(|t| format!("`--tag {t}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let hint = match wanted
+        .iter()
+        .find_map(|tag| runner::collection::diagnostic::did_you_mean(tag, known.iter().copied()))
+    {
+        Some(close) => format!(" (did you mean `{close}`?)"),
+        None if known.is_empty() => " (no collection or step given has a tag)".to_owned(),
+        None => {
+            let mut listed: Vec<String> = known
+                .iter()
+                .take(LISTED_TAGS)
+                .map(|t| format!("`{t}`"))
+                .collect();
+            if known.len() > LISTED_TAGS {
+                listed.push(format!("and {} more", known.len() - LISTED_TAGS));
+            }
+            format!(" (the tags there are: {})", listed.join(", "))
+        }
+    };
+    Err(format!(
+        "{flags} select{} no collection or step{hint}",
+        if wanted.len() == 1 { "s" } else { "" }
+    ))
+}
+
+/// Why nothing runs, for a one-line note: the shard holds none of the collections, or none
+/// of those with the tags (which some collection outside it has).
 fn nothing_selected(args: &RunArgs, loaded: usize) -> String {
     match args.shard {
         Some((k, n)) if loaded < n || loaded == 0 => format!(
             "shard {k}/{n} has no collections ({loaded} collection{} in all); nothing to run",
             if loaded == 1 { "" } else { "s" }
         ),
-        _ if !args.tags.is_empty() => format!(
-            "no collection or step has the tag{} {}; nothing to run",
+        Some((k, n)) if !args.tags.is_empty() => format!(
+            "no collection or step of shard {k}/{n} has the tag{} {}; nothing to run",
             if args.tags.len() == 1 { "" } else { "s" },
             args.tags
                 .iter()

@@ -367,11 +367,46 @@ fn tags_and_steps_select_what_runs() {
         output.stdout
     );
 
-    // A tag nothing has yet is not a failure (a CI matrix may be ahead of the suite).
-    let output = runner(["run", dir.as_str(), "--tag", "nothing"]);
+    // A tag that selects nothing in any collection given is a typo: exit 2, nothing sent,
+    // like a `--step` that names nothing; the tags that exist are named.
+    let report = fixture.path().join("nothing.json").display().to_string();
+    for (tags, hint) in [
+        (
+            &["nothing"][..],
+            "(the tags there are: `even`, `flaky`, `odd`)",
+        ),
+        (&["evn", "nothing"][..], "(did you mean `even`?)"),
+    ] {
+        let mut args = vec!["run", dir.as_str(), "--report-json", report.as_str()];
+        args.extend(tags.iter().flat_map(|tag| ["--tag", *tag]));
+        let output = runner(args);
+        assert_eq!(output.code, 2, "{output:?}");
+        assert!(
+            output.stderr.contains("select") && output.stderr.contains("no collection or step"),
+            "{}",
+            output.stderr
+        );
+        assert!(output.stderr.contains(hint), "{}", output.stderr);
+        assert!(
+            output.stderr.contains("nothing was sent"),
+            "{}",
+            output.stderr
+        );
+        assert!(!std::path::Path::new(&report).exists());
+    }
+
+    // One of the tags selecting something is enough.
+    let output = runner(["run", dir.as_str(), "--tag", "even", "--tag", "nothing"]);
+    assert_eq!(output.code, 0, "{output:?}");
+
+    // A shard that holds none of the tagged collections, while another does, has nothing to
+    // do: that is not a failure (the other shard runs them).
+    let output = runner(["run", dir.as_str(), "--tag", "even", "--shard", "1/2"]);
     assert_eq!(output.code, 0, "{output:?}");
     assert!(
-        output.stderr.contains("nothing to run"),
+        output.stderr.contains(
+            "note: no collection or step of shard 1/2 has the tag `even`; nothing to run"
+        ),
         "{}",
         output.stderr
     );
