@@ -17,8 +17,8 @@ use super::reports::{Ended, Reports, Tally, STDOUT};
 use runner::collection::{Collection, Diagnostics};
 use runner::engine::workers::{self, Job, Plan};
 use runner::engine::{
-    Collector, Event, Observer, Override, PrepareError, RunOptions, Selection, SnapshotMode,
-    Snapshots,
+    CollectionDone, Collector, Event, Observer, Override, PrepareError, RunOptions, Selection,
+    SnapshotMode, Snapshots, StepResult,
 };
 use runner::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
 use runner::report;
@@ -78,15 +78,34 @@ impl Collectors {
         })
     }
 
-    /// Marks every run under way as interrupted by `signal`.
-    fn interrupt(&self, signal: &str) {
+    /// Marks every run under way as interrupted by `signal` (they were dropped where they
+    /// were); for each, its index, the step it cut short and its end, which its terminal
+    /// reporter, dropped with it, did not print.
+    fn interrupt(&self, signal: &'static str) -> Vec<(usize, Option<StepResult>, CollectionDone)> {
+        let mut ended = Vec::new();
         if let Ok(running) = self.running.lock() {
-            for collector in running.values() {
-                if let Ok(mut collector) = collector.lock() {
-                    collector.collector.interrupt(signal);
+            for (index, collector) in running.iter() {
+                let Ok(mut collector) = collector.lock() else {
+                    continue;
+                };
+                if collector.collector.finished {
+                    continue;
+                }
+                let step = collector.collector.interrupt(signal);
+                if let Some(run) = &collector.collector.report {
+                    let done = CollectionDone {
+                        name: run.name.clone(),
+                        path: run.path.clone(),
+                        environment: run.environment.clone(),
+                        duration: run.duration,
+                        interrupted: Some(signal),
+                    };
+                    ended.push((*index, step, done));
                 }
             }
         }
+        ended.sort_by_key(|(index, _, _)| *index);
+        ended
     }
 }
 
@@ -470,7 +489,21 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         .collect();
     let signal = stopped_by.unwrap_or(Signal::Interrupt);
     if interrupted {
-        collectors.interrupt(signal.name());
+        for (index, step, done) in collectors.interrupt(signal.name()) {
+            // A run dropped where it was took its terminal reporter with it: another prints
+            // the step it cut short, as any step interrupted is printed, and its end.
+            let mut terminal = TerminalReporter::new(
+                CollectionWriter {
+                    index,
+                    shared: Arc::clone(&output),
+                },
+                args.verbose,
+            );
+            if let Some(step) = &step {
+                terminal.on_event(&Event::StepFinished(step));
+            }
+            terminal.on_event(&Event::CollectionFinished(&done));
+        }
         for index in 0..runs {
             output.finish(index);
         }

@@ -864,6 +864,19 @@ fn a_second_interrupt_stops_the_finally_steps_at_once() {
         0,
         "{stdout}"
     );
+    // The terminal prints the `finally` step cut short like any step interrupted, in its
+    // collection's place, before the collection not begun.
+    let line = "  ✗ Slow clean up";
+    let at = stdout.find(line).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        stdout[at..].contains("error: interrupted by SIGINT before the step ended"),
+        "{stdout}"
+    );
+    assert!(at < stdout.find("Queued").unwrap_or_default(), "{stdout}");
+    assert!(
+        stdout.contains("- Never skipped: the run was interrupted"),
+        "{stdout}"
+    );
 }
 
 #[test]
