@@ -137,7 +137,9 @@ impl CaptureSource {
             CaptureSource::Regex(regex) => first_group(regex, &view.text(), "the body"),
             CaptureSource::Status => Ok(Value::from(view.response.status)),
             CaptureSource::Body => Ok(Value::String(view.text().into_owned())),
-            CaptureSource::Duration => Ok(Value::from(view.response.duration.as_millis() as u64)),
+            CaptureSource::Duration => Ok(Value::from(crate::spec::duration::round_millis(
+                view.response.duration,
+            ))),
             CaptureSource::Cookie(name) => view
                 .response
                 .cookie(name)

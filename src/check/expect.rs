@@ -525,7 +525,7 @@ impl Expectations {
             );
         }
         if let Some(predicate) = &more.duration {
-            let millis = Value::from(response.duration.as_millis() as u64);
+            let millis = Value::from(crate::spec::duration::round_millis(response.duration));
             if let Err(mismatch) = predicate.check(Some(&millis), operands) {
                 failures.push(Failure::new(
                     ["expect", "duration"],

@@ -434,7 +434,8 @@ pub struct RunArgs {
     /// Run only shard K of N (1-based), e.g. `--shard 2/4`, to split collections across CI machines.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(usize, usize)>,
-    /// Run only collections or steps with this tag (repeatable; any tag matches).
+    /// Run only collections or steps with this tag (repeatable; any tag matches). Tags that no
+    /// collection or step given has stop the run before it sends anything (exit 2).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
     /// Run only the step with this name or id, and the earlier steps it needs (repeatable).

@@ -17,12 +17,13 @@ use super::reports::{Ended, Reports, Tally, STDOUT};
 use runner::collection::{Collection, Diagnostics};
 use runner::engine::workers::{self, Job, Plan};
 use runner::engine::{
-    Collector, Event, Observer, Override, PrepareError, RunOptions, Selection, SnapshotMode,
-    Snapshots,
+    CollectionDone, Collector, Event, Observer, Override, PrepareError, RunOptions, Selection,
+    SnapshotMode, Snapshots, StepResult,
 };
 use runner::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
 use runner::report;
 use runner::report::coverage::{CoverageBook, CoverageObserver};
+use runner::report::destination::{Destination, FileIdentity};
 use runner::report::terminal::{print_summary, TerminalReporter};
 
 /// The collectors of the collection runs under way: each keeps its run's results until the
@@ -77,15 +78,34 @@ impl Collectors {
         })
     }
 
-    /// Marks every run under way as interrupted by `signal`.
-    fn interrupt(&self, signal: &str) {
+    /// Marks every run under way as interrupted by `signal` (they were dropped where they
+    /// were); for each, its index, the step it cut short and its end, which its terminal
+    /// reporter, dropped with it, did not print.
+    fn interrupt(&self, signal: &'static str) -> Vec<(usize, Option<StepResult>, CollectionDone)> {
+        let mut ended = Vec::new();
         if let Ok(running) = self.running.lock() {
-            for collector in running.values() {
-                if let Ok(mut collector) = collector.lock() {
-                    collector.collector.interrupt(signal);
+            for (index, collector) in running.iter() {
+                let Ok(mut collector) = collector.lock() else {
+                    continue;
+                };
+                if collector.collector.finished {
+                    continue;
+                }
+                let step = collector.collector.interrupt(signal);
+                if let Some(run) = &collector.collector.report {
+                    let done = CollectionDone {
+                        name: run.name.clone(),
+                        path: run.path.clone(),
+                        environment: run.environment.clone(),
+                        duration: run.duration,
+                        interrupted: Some(signal),
+                    };
+                    ended.push((*index, step, done));
                 }
             }
         }
+        ended.sort_by_key(|(index, _, _)| *index);
+        ended
     }
 }
 
@@ -266,6 +286,10 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         let _ = writeln!(stderr, "error: {message}; nothing was sent");
         return exit_code::INVALID_INPUT;
     }
+    if let Err(message) = tags_select_something(&collections, &options.selection.tags) {
+        let _ = writeln!(stderr, "error: {message}; nothing was sent");
+        return exit_code::INVALID_INPUT;
+    }
     let loaded = collections.len();
     let collections: Vec<Arc<Collection>> = collections
         .into_iter()
@@ -277,8 +301,8 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         .collect();
     super::load::keep_to_the_end(&collections);
     if collections.is_empty() {
-        // A CI matrix wider than the suite, or a tag this suite does not use yet: nothing to
-        // do is not a failure. The reports are still written, empty.
+        // A CI matrix wider than the suite, or a shard without the tag: nothing to do is not a
+        // failure. The reports are still written, empty.
         let _ = writeln!(stderr, "note: {}", nothing_selected(&args, loaded));
     }
     let coverage = match coverage_book(&args, &collections) {
@@ -357,7 +381,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let progress = Progress::new(planned);
     let ticker = progress.spawn_ticker();
     let output = OrderedOutput::new(
-        if destinations(&args).any(|path| path == Path::new(STDOUT)) {
+        if destinations(&args).any(|(_, path)| path == Path::new(STDOUT)) {
             Terminal::Stderr(anstream::AutoStream::new(
                 std::io::stderr(),
                 args.color.choice(),
@@ -465,7 +489,21 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         .collect();
     let signal = stopped_by.unwrap_or(Signal::Interrupt);
     if interrupted {
-        collectors.interrupt(signal.name());
+        for (index, step, done) in collectors.interrupt(signal.name()) {
+            // A run dropped where it was took its terminal reporter with it: another prints
+            // the step it cut short, as any step interrupted is printed, and its end.
+            let mut terminal = TerminalReporter::new(
+                CollectionWriter {
+                    index,
+                    shared: Arc::clone(&output),
+                },
+                args.verbose,
+            );
+            if let Some(step) = &step {
+                terminal.on_event(&Event::StepFinished(step));
+            }
+            terminal.on_event(&Event::CollectionFinished(&done));
+        }
         for index in 0..runs {
             output.finish(index);
         }
@@ -706,37 +744,59 @@ fn client(args: &RunArgs) -> Result<HttpClient, (String, u8)> {
     Ok(client)
 }
 
-/// Every file the run will write: reports, `--curl`, the cookie jar.
-fn destinations(args: &RunArgs) -> impl Iterator<Item = &Path> {
+/// Every file the run will write, with the flag that names it: reports, `--curl`, the
+/// cookie jar.
+fn destinations(args: &RunArgs) -> impl Iterator<Item = (&'static str, &Path)> {
     [
-        &args.report_junit,
-        &args.report_json,
-        &args.report_tap,
-        &args.report_html,
-        &args.curl,
-        &args.cookie_jar,
+        ("--report-junit", &args.report_junit),
+        ("--report-json", &args.report_json),
+        ("--report-tap", &args.report_tap),
+        ("--report-html", &args.report_html),
+        ("--curl", &args.curl),
+        ("--cookie-jar", &args.cookie_jar),
     ]
     .into_iter()
-    .filter_map(|path| path.as_deref())
+    .filter_map(|(flag, path)| Some((flag, path.as_deref()?)))
     .chain(args.reports.iter().filter_map(|report| match report {
-        CiReport::GitlabCodeQuality(path) => Some(path.as_path()),
+        CiReport::GitlabCodeQuality(path) => Some(("--report gitlab-codequality", path.as_path())),
         CiReport::Github => None,
     }))
 }
 
-/// Checks before the first request that every destination can be written, and that at most
-/// one report goes to standard output.
+/// Checks before the first request that every destination can be written, that no two are
+/// one file (however spelt: through `..`, a symlink or a hard link), and that at most one
+/// report goes to standard output.
 fn check_destinations(args: &RunArgs) -> Result<(), String> {
     let mut to_stdout = 0;
-    for path in destinations(args) {
+    let mut files: Vec<(&str, &Path, FileIdentity)> = Vec::new();
+    // The null device keeps nothing: any number of outputs may go there.
+    let null = Destination::resolve(Path::new("/dev/null"))
+        .ok()
+        .map(|d| d.identity());
+    for (flag, path) in destinations(args) {
         if path == Path::new(STDOUT) {
             to_stdout += 1;
-            if args.cookie_jar.as_deref() == Some(path) {
+            if flag == "--cookie-jar" {
                 return Err("the cookie jar cannot be `-`; give a file".into());
             }
             continue;
         }
-        report::check_writable(path).map_err(|e| e.to_string())?;
+        let destination = Destination::resolve(path).map_err(|e| e.to_string())?;
+        destination.check(path).map_err(|e| e.to_string())?;
+        let identity = destination.identity();
+        if null.as_ref() == Some(&identity) {
+            continue;
+        }
+        if let Some((other_flag, other, _)) = files.iter().find(|(_, _, i)| *i == identity) {
+            let spelt = match *other == path {
+                true => format!("`{}`", path.display()),
+                false => format!("`{}` and `{}`", other.display(), path.display()),
+            };
+            return Err(format!(
+                "{other_flag} and {flag} both write {spelt}, one file: one would overwrite the other; give each its own file"
+            ));
+        }
+        files.push((flag, path, identity));
     }
     // GitHub's annotations are written to standard output too.
     if super::reports::github_annotations(args) {
@@ -908,15 +968,74 @@ fn steps_exist(collections: &[Collection], wanted: &[String]) -> Result<(), Stri
     Ok(())
 }
 
-/// Why nothing runs, for a one-line note.
+/// The tags a `--tag` can select by: the collections' own and their steps' (a `finally`
+/// step runs with its collection, whatever its tags), each once, in order.
+fn selectable_tags(collections: &[Collection]) -> std::collections::BTreeSet<&str> {
+    collections
+        .iter()
+        .flat_map(|collection| {
+            collection
+                .tags
+                .iter()
+                .chain(collection.steps.iter().flat_map(|step| &step.tags))
+        })
+        .map(String::as_str)
+        .collect()
+}
+
+/// The most tags a hint lists.
+const LISTED_TAGS: usize = 20;
+
+/// `--tag` selects at least one collection or step of `collections` (all of them, before
+/// `--shard` splits them): a tag that nothing has is a typo, not an empty suite. Else a
+/// sentence with the nearest tag, or the tags there are.
+fn tags_select_something(collections: &[Collection], wanted: &[String]) -> Result<(), String> {
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let known = selectable_tags(collections);
+    if wanted.iter().any(|tag| known.contains(tag.as_str())) {
+        return Ok(());
+    }
+    let flags = wanted
+        .iter()
+        .map(|t| format!("`--tag {t}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let hint = match wanted
+        .iter()
+        .find_map(|tag| runner::collection::diagnostic::did_you_mean(tag, known.iter().copied()))
+    {
+        Some(close) => format!(" (did you mean `{close}`?)"),
+        None if known.is_empty() => " (no collection or step given has a tag)".to_owned(),
+        None => {
+            let mut listed: Vec<String> = known
+                .iter()
+                .take(LISTED_TAGS)
+                .map(|t| format!("`{t}`"))
+                .collect();
+            if known.len() > LISTED_TAGS {
+                listed.push(format!("and {} more", known.len() - LISTED_TAGS));
+            }
+            format!(" (the tags there are: {})", listed.join(", "))
+        }
+    };
+    Err(format!(
+        "{flags} select{} no collection or step{hint}",
+        if wanted.len() == 1 { "s" } else { "" }
+    ))
+}
+
+/// Why nothing runs, for a one-line note: the shard holds none of the collections, or none
+/// of those with the tags (which some collection outside it has).
 fn nothing_selected(args: &RunArgs, loaded: usize) -> String {
     match args.shard {
         Some((k, n)) if loaded < n || loaded == 0 => format!(
             "shard {k}/{n} has no collections ({loaded} collection{} in all); nothing to run",
             if loaded == 1 { "" } else { "s" }
         ),
-        _ if !args.tags.is_empty() => format!(
-            "no collection or step has the tag{} {}; nothing to run",
+        Some((k, n)) if !args.tags.is_empty() => format!(
+            "no collection or step of shard {k}/{n} has the tag{} {}; nothing to run",
             if args.tags.len() == 1 { "" } else { "s" },
             args.tags
                 .iter()

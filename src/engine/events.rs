@@ -85,37 +85,37 @@ impl Collector {
     }
 
     /// Marks a collection that did not finish as interrupted by `signal`, with the step in
-    /// flight as an interrupted step (reports then say what was cut short).
-    pub fn interrupt(&mut self, signal: &str) {
+    /// flight as an interrupted step (reports then say what was cut short); that step, for
+    /// the observers that did not hear of it (the run was dropped before it finished).
+    pub fn interrupt(&mut self, signal: &str) -> Option<StepResult> {
         if self.finished {
-            return;
+            return None;
         }
-        let Some(report) = &mut self.report else {
-            return;
-        };
+        let report = self.report.as_mut()?;
         report.interrupted = true;
         // The time it ran until it was stopped, as a step's time is its whole time.
         report.duration = self.started.map(|s| s.elapsed()).unwrap_or_default();
-        if let Some(step) = self.in_flight.take() {
-            report.steps.push(StepResult {
-                index: step.index,
-                name: step.name,
-                id: None,
-                method: step.method,
-                url: String::new(),
-                status: None,
-                redirects: Vec::new(),
-                duration: step.started.elapsed(),
-                outcome: Outcome::Errored(StepError::interrupted(signal)),
-                captures: Vec::new(),
-                exchange: None,
-                sent: None,
-                attempts: Vec::new(),
-                pages: None,
-                location: None,
-                snapshot: None,
-            });
-        }
+        let step = self.in_flight.take()?;
+        let step = StepResult {
+            index: step.index,
+            name: step.name,
+            id: None,
+            method: step.method,
+            url: String::new(),
+            status: None,
+            redirects: Vec::new(),
+            duration: step.started.elapsed(),
+            outcome: Outcome::Errored(StepError::interrupted(signal)),
+            captures: Vec::new(),
+            exchange: None,
+            sent: None,
+            attempts: Vec::new(),
+            pages: None,
+            location: None,
+            snapshot: None,
+        };
+        report.steps.push(step.clone());
+        Some(step)
     }
 }
 

@@ -164,7 +164,7 @@ impl<'a> Run<'a> {
         self.interrupted = Some(signal);
         if !self.finishing && !self.stopped {
             self.stopped = true;
-            self.skip_reason = "the run was interrupted";
+            self.skip_reason = super::INTERRUPTED_SKIP_REASON;
         }
     }
 

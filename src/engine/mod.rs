@@ -124,6 +124,51 @@ pub async fn run_collection(
     report
 }
 
+/// Why the steps of a run that was stopped are skipped: those after the step interrupted,
+/// and every step of a collection run that had not begun.
+pub const INTERRUPTED_SKIP_REASON: &str = "the run was interrupted";
+
+/// Reports a run of `collection` that had not begun when the run was stopped by `signal`:
+/// started and finished at once, every step it would have run (those `options` select, then
+/// the `finally` steps) skipped because the run was interrupted, and the run itself
+/// interrupted. Nothing is prepared, started or sent — not even the `finally` steps.
+pub fn report_not_begun(
+    collection: &Collection,
+    options: &RunOptions,
+    observer: &mut dyn Observer,
+    signal: &'static str,
+) -> CollectionDone {
+    let environment = collection
+        .environment(options.environment.as_deref())
+        .ok()
+        .flatten()
+        .map(|(name, _)| name);
+    observer.on_event(&Event::CollectionStarted {
+        collection,
+        environment,
+        iteration: options.iteration,
+    });
+    let selected = select::selected_steps(collection, &options.selection);
+    let source = state::Source::of(collection);
+    let steps = collection.steps.iter().filter(|s| selected[s.index]);
+    for step in steps.chain(&collection.finally) {
+        let mut result = step::skipped(step, step.name.clone(), INTERRUPTED_SKIP_REASON);
+        if options.locate_skipped {
+            result.location = source.locate(&step.field);
+        }
+        observer.step_finished(result);
+    }
+    let done = CollectionDone {
+        name: collection.name.clone(),
+        path: collection.path.clone(),
+        environment: environment.map(str::to_owned),
+        duration: Duration::ZERO,
+        interrupted: Some(signal),
+    };
+    observer.on_event(&Event::CollectionFinished(&done));
+    done
+}
+
 /// Checks that `collection` can start with `options` (environment, inputs, variables)
 /// without starting anything or sending a request.
 pub fn check(collection: &Collection, options: &RunOptions) -> Result<(), PrepareError> {

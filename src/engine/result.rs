@@ -232,9 +232,9 @@ pub struct CollectionReport {
 pub struct Totals {
     /// Passed steps.
     pub passed: usize,
-    /// Failed steps.
+    /// Failed steps: an expectation or capture failed, or the request did not render.
     pub failed: usize,
-    /// Steps with transport errors.
+    /// Steps with no complete response: a transport error, or interrupted in flight.
     pub errored: usize,
     /// Skipped steps.
     pub skipped: usize,

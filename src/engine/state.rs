@@ -85,11 +85,7 @@ impl<'a> Run<'a> {
             interrupt: options.interrupt.clone(),
             interrupted: None,
             finishing: false,
-            files: vec![Source {
-                path: &collection.path,
-                text: &collection.source,
-                positions: &collection.positions,
-            }],
+            files: vec![Source::of(collection)],
             snapshot_keys: std::collections::HashMap::new(),
             last_url: None,
             unread_json: std::collections::BTreeMap::new(),
@@ -99,7 +95,24 @@ impl<'a> Run<'a> {
     /// Where `field` of the current file is; a field that is not written (a header name
     /// written in another case, a default) is located at its nearest written parent.
     pub(super) fn locate(&self, field: &FieldPath) -> Option<Location> {
-        let source = self.files.last()?;
+        self.files.last()?.locate(field)
+    }
+}
+
+impl Source<'_> {
+    /// The file of a collection's own steps.
+    pub(super) fn of(collection: &Collection) -> Source<'_> {
+        Source {
+            path: &collection.path,
+            text: &collection.source,
+            positions: &collection.positions,
+        }
+    }
+
+    /// Where `field` of this file is; a field that is not written (a header name written in
+    /// another case, a default) is located at its nearest written parent.
+    pub(super) fn locate(&self, field: &FieldPath) -> Option<Location> {
+        let source = self;
         let found = |line, column, line_text: &str| Location {
             file: source.path.to_owned(),
             line,

@@ -57,7 +57,10 @@ pub type Finished = (usize, Option<PrepareError>);
 
 /// How the jobs went.
 pub struct Ran {
-    /// Every job that ended (all of them unless interrupted), in no particular order.
+    /// Every job that ended, in no particular order: all of them, but those dropped where
+    /// they were by `interrupt`. A job not begun when it was asked to stop (or when
+    /// `interrupt` fired) ended at once, reported as not begun
+    /// ([`super::report_not_begun`]).
     pub finished: Vec<Finished>,
     /// Whether `interrupt` fired and the jobs still running were dropped where they were
     /// (their [`super::Interrupt`] asks them to stop and finish instead).
@@ -84,8 +87,9 @@ struct Shared<O> {
 /// Runs `jobs` (made one at a time, as a lane is free for the next) as `plan` says, thread `t` with `clients[t]`, starting the sandboxes their
 /// environments ask for with `sandboxes`; `done(index)` is called as each job ends. Drops the
 /// jobs still running when `interrupt` fires (a job asked to stop by its options'
-/// [`super::Interrupt`] finishes its `finally` steps first, and no job begins after it). The
-/// first thread is the caller's, whose runtime must be single-threaded.
+/// [`super::Interrupt`] finishes its `finally` steps first). No job begins after either: each
+/// is reported to its observer as not begun, every step skipped, and ends. The first thread
+/// is the caller's, whose runtime must be single-threaded.
 pub async fn run<O: Observer + 'static>(
     jobs: impl Iterator<Item = Job<O>> + Send + 'static,
     plan: &Plan,
@@ -138,6 +142,13 @@ pub async fn run<O: Observer + 'static>(
     if let Some(panic) = shared.panic.lock().ok().and_then(|mut p| p.take()) {
         std::panic::resume_unwind(panic);
     }
+    // The jobs no lane took before they were dropped: not begun.
+    if interrupted {
+        while let Some(job) = next(&shared.queue) {
+            let signal = job.options.interrupt.signal().unwrap_or("a signal");
+            not_begun(&shared, job, signal);
+        }
+    }
     let finished = std::mem::take(&mut *shared.finished.lock().unwrap_or_else(|e| e.into_inner()));
     Ran {
         finished,
@@ -182,9 +193,13 @@ fn lanes<O: Observer + 'static>(
         let client = client.clone();
         running.spawn(async move {
             while let Some(mut job) = next(&shared.queue) {
-                // Asked to stop: the jobs not begun are not begun.
-                if job.options.interrupt.signal().is_some() {
-                    break;
+                // Asked to stop: a job not begun is not begun, but reported as such.
+                if let Some(signal) = job.options.interrupt.signal() {
+                    not_begun(&shared, job, signal);
+                    // A long queue holds up neither the other lanes' `finally` steps nor
+                    // the second signal.
+                    tokio::task::yield_now().await;
+                    continue;
                 }
                 // A job that panics (a bug) does not take the lane's later jobs with it.
                 let ran = std::panic::AssertUnwindSafe(super::run_collection(
@@ -213,6 +228,16 @@ fn lanes<O: Observer + 'static>(
         });
     }
     running
+}
+
+/// Ends `job`, which had not begun when the run was stopped by `signal`: its observer hears
+/// it as a run whose every step was skipped, and nothing of it is sent.
+fn not_begun<O: Observer>(shared: &Shared<O>, mut job: Job<O>, signal: &'static str) {
+    super::report_not_begun(&job.collection, &job.options, &mut job.observer, signal);
+    (shared.done)(job.index);
+    if let Ok(mut finished) = shared.finished.lock() {
+        finished.push((job.index, None));
+    }
 }
 
 /// The next job, if any.

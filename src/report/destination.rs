@@ -90,6 +90,39 @@ impl Destination {
         )))
     }
 
+    /// Which file this destination is, to tell two destinations that are one file however
+    /// they are spelt: an existing file by its device and inode (a hard link, or a symlink to
+    /// it, is the same file), one not made yet by its directory's canonical path (the part of
+    /// it that does not exist yet read as written: it holds no symlink) and its name.
+    pub fn identity(&self) -> FileIdentity {
+        let target = match self {
+            Destination::File(target) | Destination::Special(target) => target,
+        };
+        if let Ok(metadata) = std::fs::metadata(target) {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                return FileIdentity::Inode {
+                    device: metadata.dev(),
+                    inode: metadata.ino(),
+                };
+            }
+            #[cfg(not(unix))]
+            {
+                drop(metadata);
+                if let Ok(path) = std::fs::canonicalize(target) {
+                    return FileIdentity::Path(path);
+                }
+            }
+        }
+        let dir = match target.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let name = target.file_name().unwrap_or_default();
+        FileIdentity::Path(canonical_dir(dir).join(name))
+    }
+
     /// Checks, before a run, that this destination can be written: the directory is created
     /// and a file can be made in it. Nothing is left behind.
     pub fn check(&self, shown: &Path) -> Result<(), ReportError> {
@@ -143,6 +176,59 @@ impl Destination {
                 }
                 Ok(())
             }
+        }
+    }
+}
+
+/// Which file a [`Destination`] is (see [`Destination::identity`]): two destinations with
+/// equal identities write one file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FileIdentity {
+    /// An existing file.
+    Inode {
+        /// The device it is on.
+        device: u64,
+        /// Its inode there.
+        inode: u64,
+    },
+    /// A file that does not exist yet (or, off Unix, an existing one's canonical path).
+    Path(PathBuf),
+}
+
+/// `dir` as an absolute path without symlinks, `.` or `..`: its longest existing ancestor
+/// canonicalized, and the rest (which does not exist, so holds no symlink) as written, `.`
+/// and `..` taken lexically.
+fn canonical_dir(dir: &Path) -> PathBuf {
+    let mut rest = Vec::new();
+    let mut existing = dir;
+    loop {
+        if let Ok(canonical) = std::fs::canonicalize(existing) {
+            let mut path = canonical;
+            for part in rest.into_iter().rev() {
+                match part {
+                    std::path::Component::CurDir => {}
+                    std::path::Component::ParentDir => {
+                        path.pop();
+                    }
+                    other => path.push(other),
+                }
+            }
+            return path;
+        }
+        if existing == Path::new(".") {
+            // Not even the working directory can be read: as written.
+            return dir.to_path_buf();
+        }
+        match (existing.components().next_back(), existing.parent()) {
+            (Some(last), Some(parent)) => {
+                rest.push(last);
+                existing = match parent.as_os_str().is_empty() {
+                    true => Path::new("."),
+                    false => parent,
+                };
+            }
+            // A root that cannot be read: as written.
+            _ => return dir.to_path_buf(),
         }
     }
 }

@@ -31,7 +31,8 @@ pub struct Report {
     pub started_at: String,
     /// Wall time in milliseconds.
     pub duration_ms: u64,
-    /// The run was interrupted (Ctrl-C); the collections hold what ran.
+    /// The run was interrupted (Ctrl-C, SIGTERM): the collections hold what ran, and each
+    /// collection run that had not begun, every step skipped.
     pub interrupted: bool,
     /// Step counts.
     pub totals: TotalsReport,
@@ -46,13 +47,15 @@ pub struct Report {
 /// Step counts.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct TotalsReport {
-    /// Collections run.
+    /// Collection runs reported (with those an interrupt kept from beginning).
     pub collections: usize,
     /// Steps that passed.
     pub passed: usize,
-    /// Steps whose expectations or captures failed.
+    /// Steps whose expectations or captures failed, or whose request could not be rendered
+    /// (outcome `failed`).
     pub failed: usize,
-    /// Steps with a transport error.
+    /// Steps that got no complete response: a transport error (outcome `errored`), or the
+    /// run stopped while the step was in flight (outcome `interrupted`).
     pub errored: usize,
     /// Steps not run.
     pub skipped: usize,

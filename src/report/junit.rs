@@ -168,9 +168,11 @@ fn system_out(step: &StepResult) -> String {
     lines.join("\n")
 }
 
-/// Seconds with millisecond precision, as the schema's `SUREFIRE_TIME` pattern reads them.
+/// Seconds with millisecond precision, as the schema's `SUREFIRE_TIME` pattern reads them:
+/// the milliseconds every other output gives (rounded, [`super::millis`]).
 fn seconds(duration: Duration) -> String {
-    format!("{}.{:03}", duration.as_secs(), duration.subsec_millis())
+    let millis = super::millis(duration);
+    format!("{}.{:03}", millis / 1000, millis % 1000)
 }
 
 /// `value` for an XML attribute: markup escaped, line breaks kept as character references.

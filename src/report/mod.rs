@@ -81,7 +81,8 @@ pub fn check_writable(path: &Path) -> Result<(), ReportError> {
     destination::Destination::resolve(path)?.check(path)
 }
 
-/// Milliseconds, for machine formats.
+/// Milliseconds, for machine formats: rounded as the text for people rounds them
+/// ([`crate::spec::duration::round_millis`]).
 pub(crate) fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+    crate::spec::duration::round_millis(duration)
 }

@@ -63,13 +63,27 @@ pub fn saturating_mul(wait: Duration, factor: f64) -> Duration {
     }
 }
 
-/// Formats a duration for people: `850 ms`, `1.25 s`.
+/// A duration in whole milliseconds, rounded to the nearest (half a millisecond up): the one
+/// rounding every output uses, so that the JSON's `duration_ms`, JUnit's `time` and the
+/// text for people give one duration the same number.
+pub fn round_millis(duration: Duration) -> u64 {
+    let millis = (duration.as_nanos() + 500_000) / 1_000_000;
+    u64::try_from(millis).unwrap_or(u64::MAX)
+}
+
+/// Formats a duration for people: `850 ms`, `1.25 s` — [`round_millis`]'s milliseconds, and
+/// from a second on, those milliseconds to the nearest hundredth of a second (half up).
 pub fn format_duration(duration: Duration) -> String {
-    let millis = duration.as_secs_f64() * 1000.0;
-    if millis < 1000.0 {
-        format!("{} ms", millis.round() as u64)
+    format_millis(round_millis(duration))
+}
+
+/// Formats `millis` milliseconds for people, as [`format_duration`] does.
+pub fn format_millis(millis: u64) -> String {
+    if millis < 1000 {
+        format!("{millis} ms")
     } else {
-        format!("{:.2} s", millis / 1000.0)
+        let hundredths = millis / 10 + u64::from(millis % 10 >= 5);
+        format!("{}.{:02} s", hundredths / 100, hundredths % 100)
     }
 }
 
@@ -169,6 +183,22 @@ mod tests {
             parse_duration("24.1h"),
             Err(DurationError::TooLong(_))
         ));
+    }
+
+    #[test]
+    fn durations_round_to_the_nearest_millisecond_and_text_follows_the_milliseconds() {
+        let d = |nanos: u64| Duration::from_nanos(nanos);
+        assert_eq!(round_millis(d(204_499_999)), 204);
+        assert_eq!(round_millis(d(204_500_000)), 205);
+        assert_eq!(round_millis(d(499_999)), 0);
+        assert_eq!(round_millis(Duration::MAX), u64::MAX);
+        assert_eq!(format_duration(d(204_700_000)), "205 ms");
+        assert_eq!(format_duration(d(999_500_000)), "1.00 s");
+        // 1244.6 ms is 1245 ms wherever a number is written, so 1.25 s, not 1.24 s.
+        assert_eq!(format_duration(d(1_244_600_000)), "1.25 s");
+        assert_eq!(format_duration(d(1_834_000_000)), "1.83 s");
+        assert_eq!(format_duration(Duration::from_secs(10)), "10.00 s");
+        assert_eq!(format_millis(u64::MAX), "18446744073709551.62 s");
     }
 
     #[test]

@@ -71,7 +71,7 @@ steps:
 }
 
 #[test]
-fn a_selection_that_matches_nothing_is_a_note_not_a_failure() {
+fn an_empty_shard_is_a_note_and_a_tag_or_step_that_selects_nothing_an_error() {
     let fixture = Fixture::new();
     let one = fixture.file(
         "one.yaml",
@@ -104,12 +104,14 @@ fn a_selection_that_matches_nothing_is_a_note_not_a_failure() {
     let report = std::fs::read_to_string(&junit).expect("an empty report is still written");
     assert!(report.contains(r#"tests="0""#), "{report}");
 
-    let output = runner(["run", &one, "--tag", "nightly"]);
-    assert_eq!(output.code, 0, "{output:?}");
+    // A tag no collection given has is a mistake, as a step name is: a CI job with a typo in
+    // its `--tag` must not pass having run nothing.
+    let output = runner(["run", &one, &two, "--tag", "nightly"]);
+    assert_eq!(output.code, 2, "{output:?}");
     assert!(
-        output
-            .stderr
-            .contains("no collection or step has the tag `nightly`"),
+        output.stderr.contains(
+            "error: `--tag nightly` selects no collection or step (no collection or step given has a tag); nothing was sent"
+        ),
         "{}",
         output.stderr
     );

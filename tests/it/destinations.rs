@@ -182,3 +182,99 @@ fn reports_that_cannot_have_a_temporary_file_stop_the_run_before_it_sends() {
     );
     assert_eq!(output.code, 0, "{output:?}");
 }
+
+#[test]
+fn two_outputs_that_are_one_file_are_refused_before_the_first_request() {
+    let fixture = Fixture::new();
+    let key = "one-file-twice";
+    let path = collection(&fixture, key);
+    let dir = fixture.path().display().to_string();
+    let existing = fixture.path().join("existing.json");
+    std::fs::write(&existing, "{}").expect("file");
+    let link = fixture.path().join("link.json");
+    std::os::unix::fs::symlink("existing.json", &link).expect("symlink");
+    let hard = fixture.path().join("hard.json");
+    std::fs::hard_link(&existing, &hard).expect("hard link");
+    let dangling = fixture.path().join("dangling.tap");
+    std::os::unix::fs::symlink("later/report.tap", &dangling).expect("symlink");
+    let cases: Vec<[String; 4]> = vec![
+        [
+            "--report-junit".into(),
+            format!("{dir}/out/same.out"),
+            "--report-json".into(),
+            format!("{dir}/out/same.out"),
+        ],
+        [
+            "--cookie-jar".into(),
+            format!("{dir}/out/cj.txt"),
+            "--report-junit".into(),
+            format!("{dir}/out/cj.txt"),
+        ],
+        // Spelt differently, through a directory that does not exist yet.
+        [
+            "--report-tap".into(),
+            format!("{dir}/new/./deeper/../same.out"),
+            "--report-html".into(),
+            format!("{dir}/./new/../new/same.out"),
+        ],
+        // A symlink to an existing file, and a hard link to it.
+        [
+            "--curl".into(),
+            link.display().to_string(),
+            "--report-json".into(),
+            existing.display().to_string(),
+        ],
+        [
+            "--report gitlab-codequality".into(),
+            hard.display().to_string(),
+            "--report-tap".into(),
+            existing.display().to_string(),
+        ],
+        // A symlink to a file not made yet.
+        [
+            "--report-tap".into(),
+            dangling.display().to_string(),
+            "--report-json".into(),
+            format!("{dir}/later/report.tap"),
+        ],
+    ];
+    for [first_flag, first, second_flag, second] in &cases {
+        let mut args = vec!["run".to_owned(), path.display().to_string()];
+        for (flag, file) in [(first_flag, first), (second_flag, second)] {
+            match flag.strip_prefix("--report ") {
+                Some(kind) => args.extend(["--report".to_owned(), format!("{kind}={file}")]),
+                None => args.extend([flag.clone(), file.clone()]),
+            }
+        }
+        let output = runner(&args);
+        assert_eq!(output.code, 2, "{args:?}: {output:?}");
+        let said = &output.stderr;
+        for named in [first_flag, first, second_flag, second] {
+            assert!(said.contains(named.as_str()), "{named} in {args:?}: {said}");
+        }
+        assert!(
+            said.contains("one file") && said.contains("nothing was sent"),
+            "{said}"
+        );
+        assert_eq!(hits(key), 0, "{args:?}: {output:?}");
+    }
+    assert_eq!(std::fs::read_to_string(&existing).expect("kept"), "{}");
+    assert!(!fixture.path().join("out/same.out").exists());
+
+    // Different files pass, and so does the null device taken twice.
+    let output = run(
+        &path,
+        &[
+            "--report-json",
+            &format!("{dir}/out/one.json"),
+            "--report-junit",
+            &format!("{dir}/out/one.xml"),
+            "--report-tap",
+            "/dev/null",
+            "--curl",
+            "/dev/null",
+        ],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(hits(key), 1, "{output:?}");
+}

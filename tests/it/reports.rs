@@ -367,11 +367,46 @@ fn tags_and_steps_select_what_runs() {
         output.stdout
     );
 
-    // A tag nothing has yet is not a failure (a CI matrix may be ahead of the suite).
-    let output = runner(["run", dir.as_str(), "--tag", "nothing"]);
+    // A tag that selects nothing in any collection given is a typo: exit 2, nothing sent,
+    // like a `--step` that names nothing; the tags that exist are named.
+    let report = fixture.path().join("nothing.json").display().to_string();
+    for (tags, hint) in [
+        (
+            &["nothing"][..],
+            "(the tags there are: `even`, `flaky`, `odd`)",
+        ),
+        (&["evn", "nothing"][..], "(did you mean `even`?)"),
+    ] {
+        let mut args = vec!["run", dir.as_str(), "--report-json", report.as_str()];
+        args.extend(tags.iter().flat_map(|tag| ["--tag", *tag]));
+        let output = runner(args);
+        assert_eq!(output.code, 2, "{output:?}");
+        assert!(
+            output.stderr.contains("select") && output.stderr.contains("no collection or step"),
+            "{}",
+            output.stderr
+        );
+        assert!(output.stderr.contains(hint), "{}", output.stderr);
+        assert!(
+            output.stderr.contains("nothing was sent"),
+            "{}",
+            output.stderr
+        );
+        assert!(!std::path::Path::new(&report).exists());
+    }
+
+    // One of the tags selecting something is enough.
+    let output = runner(["run", dir.as_str(), "--tag", "even", "--tag", "nothing"]);
+    assert_eq!(output.code, 0, "{output:?}");
+
+    // A shard that holds none of the tagged collections, while another does, has nothing to
+    // do: that is not a failure (the other shard runs them).
+    let output = runner(["run", dir.as_str(), "--tag", "even", "--shard", "1/2"]);
     assert_eq!(output.code, 0, "{output:?}");
     assert!(
-        output.stderr.contains("nothing to run"),
+        output.stderr.contains(
+            "note: no collection or step of shard 1/2 has the tag `even`; nothing to run"
+        ),
         "{}",
         output.stderr
     );
@@ -661,41 +696,122 @@ fn an_interrupt_ends_the_step_in_flight_where_it_is_written_and_still_runs_final
 }
 
 #[test]
-fn no_collection_begins_after_an_interrupt() {
+fn collections_not_begun_at_an_interrupt_are_reported_skipped_and_send_nothing() {
     let fixture = Fixture::new();
     let key = "interrupt-queue";
     let slow = fixture.file(
         "first.yaml",
         "name: First\nsteps:\n  - name: Slow\n    request: { url: \"{{SERVER}}/sleep/10000/{{key}}\", timeout: 60s }\n",
     );
-    let queued = fixture.file(
-        "queued.yaml",
-        "name: Queued\nsteps:\n  - name: Never\n    request: { url: \"{{SERVER}}/hit/{{key}}-queued\" }\n",
+    let second = fixture.file(
+        "second.yaml",
+        "name: Second\nsteps:\n  - name: Log in\n    request: { url: \"{{SERVER}}/hit/{{key}}-second\" }\n  - name: Read\n    request: { url: \"{{SERVER}}/hit/{{key}}-second\" }\nfinally:\n  - name: Log out\n    request: { url: \"{{SERVER}}/hit/{{key}}-second-finally\" }\n",
     );
-    let mut args = vec![
-        "run".to_owned(),
-        "--jobs".to_owned(),
-        "1".to_owned(),
-        slow.display().to_string(),
-        queued.display().to_string(),
-    ];
+    let third = fixture.file(
+        "third.yaml",
+        "name: Third\nsteps:\n  - name: Never\n    request: { url: \"{{SERVER}}/hit/{{key}}-third\" }\n",
+    );
+    let mut args = vec!["run".to_owned(), "--jobs".to_owned(), "1".to_owned()];
+    args.extend([&slow, &second, &third].map(|path| path.display().to_string()));
     args.extend(report_args(fixture.path()));
     args.extend(["--var".to_owned(), format!("key={key}")]);
     let (code, stdout, stderr) = signalled_run(&args, &[("-INT", key, 1)]);
     assert_eq!(code, Some(130), "{stdout}{stderr}");
+    // Nothing of the collections not begun was sent, not even their `finally` steps.
+    for hit in ["second", "second-finally", "third"] {
+        assert_eq!(crate::support::hits(&format!("{key}-{hit}")), 0, "{stdout}");
+    }
+    let reason = "the run was interrupted";
+
+    // JSON: each collection, in order; those not begun with every step skipped, and placed.
+    let report = validate_json_report(&read(fixture.path(), "report.json"));
+    let collections = report["collections"].as_array().expect("collections");
+    let names: Vec<_> = collections.iter().map(|c| c["name"].as_str()).collect();
     assert_eq!(
-        crate::support::hits(&format!("{key}-queued")),
-        0,
+        names,
+        [Some("First"), Some("Second"), Some("Third")],
+        "{report}"
+    );
+    let steps = |c: &Value| -> Vec<(String, String, String, u64)> {
+        c["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .map(|s| {
+                let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+                (
+                    text(&s["name"]),
+                    text(&s["outcome"]),
+                    text(&s["skip_reason"]),
+                    s["location"]["line"].as_u64().unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let skipped = |name: &str, line: u64| {
+        (
+            name.to_owned(),
+            "skipped".to_owned(),
+            reason.to_owned(),
+            line,
+        )
+    };
+    assert_eq!(
+        steps(&collections[1]),
+        [
+            skipped("Log in", 3),
+            skipped("Read", 5),
+            skipped("Log out", 8)
+        ],
+        "{report}"
+    );
+    assert_eq!(steps(&collections[2]), [skipped("Never", 3)], "{report}");
+    for collection in &collections[1..] {
+        assert_eq!(collection["outcome"], "interrupted", "{report}");
+    }
+    assert_eq!(report["totals"]["collections"], 3, "{report}");
+    assert_eq!(report["totals"]["skipped"], 4, "{report}");
+    assert_eq!(report["totals"]["errored"], 1, "{report}");
+
+    // JUnit: a suite each, its cases skipped for that reason.
+    let junit = read(fixture.path(), "report.xml");
+    assert!(
+        junit.contains(r#"<testsuites name="runner" tests="5" failures="0" errors="1""#),
+        "{junit}"
+    );
+    for (suite, count) in [("Second", 3), ("Third", 1)] {
+        let at = junit
+            .find(&format!("<testsuite name=\"{suite}\""))
+            .unwrap_or_else(|| panic!("no suite {suite}: {junit}"));
+        let end = at + junit[at..].find("</testsuite>").expect("suite end");
+        let text = &junit[at..end];
+        assert!(text.contains(&format!(r#"skipped="{count}""#)), "{text}");
+        assert_eq!(
+            text.matches(&format!(r#"<skipped message="{reason}"/>"#))
+                .count(),
+            count,
+            "{text}"
+        );
+    }
+
+    // TAP: a test point each, skipped for that reason.
+    let tap = read(fixture.path(), "report.tap");
+    assert!(tap.starts_with("TAP version 13\n1..5\n"), "{tap}");
+    for point in [
+        "ok 2 - Second › Log in # SKIP the run was interrupted",
+        "ok 3 - Second › Read # SKIP the run was interrupted",
+        "ok 4 - Second › Log out # SKIP the run was interrupted",
+        "ok 5 - Third › Never # SKIP the run was interrupted",
+    ] {
+        assert!(tap.lines().any(|line| line == point), "{point}: {tap}");
+    }
+
+    // The terminal lists them too, and counts them.
+    assert!(
+        stdout.contains("Third") && stdout.contains("- Never skipped: the run was interrupted"),
         "{stdout}"
     );
-    let report = validate_json_report(&read(fixture.path(), "report.json"));
-    let names: Vec<_> = report["collections"]
-        .as_array()
-        .expect("collections")
-        .iter()
-        .map(|c| c["name"].as_str())
-        .collect();
-    assert_eq!(names, [Some("First")], "{report}");
+    assert!(stdout.contains("0 passed, 1 failed, 4 skipped"), "{stdout}");
 }
 
 #[test]
@@ -706,7 +822,17 @@ fn a_second_interrupt_stops_the_finally_steps_at_once() {
         "twice.yaml",
         "name: Twice\nsteps:\n  - name: Slow\n    request: { url: \"{{SERVER}}/sleep/10000/{{key}}\", timeout: 60s }\nfinally:\n  - name: Slow clean up\n    request: { url: \"{{SERVER}}/sleep/10000/{{key}}-cleanup\", timeout: 60s }\n  - name: Last\n    request: { url: \"{{SERVER}}/text\" }\n",
     );
-    let mut args = vec!["run".to_owned(), path.display().to_string()];
+    let queued = fixture.file(
+        "queued.yaml",
+        "name: Queued\nsteps:\n  - name: Never\n    request: { url: \"{{SERVER}}/hit/{{key}}-queued\" }\n",
+    );
+    let mut args = vec![
+        "run".to_owned(),
+        "--jobs".to_owned(),
+        "1".to_owned(),
+        path.display().to_string(),
+        queued.display().to_string(),
+    ];
     args.extend(report_args(fixture.path()));
     args.extend(["--var".to_owned(), format!("key={key}")]);
     let cleanup = format!("{key}-cleanup");
@@ -725,6 +851,32 @@ fn a_second_interrupt_stops_the_finally_steps_at_once() {
     assert_eq!(steps[1]["name"], "Slow clean up", "{report}");
     assert_eq!(steps[1]["outcome"], "interrupted", "{report}");
     assert_eq!(steps.as_array().map(Vec::len), Some(2), "{report}");
+    // The collection that had not begun is listed, skipped, and nothing of it was sent.
+    let queued = &report["collections"][1];
+    assert_eq!(queued["name"], "Queued", "{report}");
+    assert_eq!(queued["steps"][0]["outcome"], "skipped", "{report}");
+    assert_eq!(
+        queued["steps"][0]["skip_reason"], "the run was interrupted",
+        "{report}"
+    );
+    assert_eq!(
+        crate::support::hits(&format!("{key}-queued")),
+        0,
+        "{stdout}"
+    );
+    // The terminal prints the `finally` step cut short like any step interrupted, in its
+    // collection's place, before the collection not begun.
+    let line = "  ✗ Slow clean up";
+    let at = stdout.find(line).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        stdout[at..].contains("error: interrupted by SIGINT before the step ended"),
+        "{stdout}"
+    );
+    assert!(at < stdout.find("Queued").unwrap_or_default(), "{stdout}");
+    assert!(
+        stdout.contains("- Never skipped: the run was interrupted"),
+        "{stdout}"
+    );
 }
 
 #[test]
