@@ -64,7 +64,7 @@ pub(super) fn compare(
         .approved
         .get(collection)
         .and_then(|file| file.snapshots.get(&key));
-    if approved == Some(&entry) {
+    if approved.is_some_and(|approved| diff::same(approved, &entry)) {
         return (None, None);
     }
     let paths = SnapshotPaths::of(collection);

@@ -6,6 +6,7 @@ use std::fmt;
 use serde_json::Value;
 
 use super::entry::Entry;
+use crate::spec::json::{equal, numbers_equal};
 
 /// Characters of a value a change shows.
 const VALUE_CHARS: usize = 80;
@@ -69,6 +70,9 @@ fn walk(path: String, approved: &Value, received: &Value, changes: &mut Vec<Chan
             }
         }
         (Value::Array(old), Value::Array(new)) => items(&path, old, new, changes),
+        // Numbers compare by value, as the predicates do: a server that writes the same
+        // value as `1.0` rather than `1` has not changed it.
+        (Value::Number(old), Value::Number(new)) if numbers_equal(old, new) => {}
         (old, new) if old == new => {}
         (old, new) if type_name(old) == type_name(new) => changes.push(Change {
             path,
@@ -81,11 +85,13 @@ fn walk(path: String, approved: &Value, received: &Value, changes: &mut Vec<Chan
     }
 }
 
-/// `value` as JSON text with every object's members sorted: equal values (objects compare as
-/// maps) give equal text, whatever order their members came in.
+/// `value` as JSON text with every object's members sorted and every number that is an
+/// integer written as one: equal values (objects compare as maps, numbers by value) give
+/// equal text, whatever order their members came in and however their numbers were written.
 fn canonical(value: &Value) -> String {
     fn sorted(value: &Value) -> Value {
         match value {
+            Value::Number(number) => Value::Number(integral(number)),
             Value::Object(map) => {
                 let mut members: Vec<(&String, &Value)> = map.iter().collect();
                 members.sort_by(|a, b| a.0.cmp(b.0));
@@ -101,6 +107,20 @@ fn canonical(value: &Value) -> String {
         }
     }
     sorted(value).to_string()
+}
+
+/// `number` as an integer when it is a float that holds one (`1.0` is `1`), else itself.
+fn integral(number: &serde_json::Number) -> serde_json::Number {
+    // 2^63 and 2^64: the floats below them in magnitude that are integers fit i64 and u64.
+    const I64_LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    const U64_LIMIT: f64 = 18_446_744_073_709_551_616.0;
+    match number.as_f64() {
+        Some(f) if number.is_f64() && f.fract() == 0.0 && f.abs() < I64_LIMIT => (f as i64).into(),
+        Some(f) if number.is_f64() && f.fract() == 0.0 && f > 0.0 && f < U64_LIMIT => {
+            (f as u64).into()
+        }
+        _ => number.clone(),
+    }
 }
 
 /// The changes between two lists of different lengths: aligned on the items that are equal
@@ -121,7 +141,12 @@ fn items(path: &str, old: &[Value], new: &[Value], changes: &mut Vec<Change>) {
     for op in ops {
         let (_, old_range, new_range) = op.as_tag_tuple();
         let paired = old_range.len().min(new_range.len());
-        if old_range.len() == new_range.len() && old[old_range.clone()] == new[new_range.clone()] {
+        if old_range.len() == new_range.len()
+            && old[old_range.clone()]
+                .iter()
+                .zip(&new[new_range.clone()])
+                .all(|(o, n)| equal(o, n))
+        {
             continue;
         }
         for i in 0..paired {
@@ -205,6 +230,19 @@ pub fn text_diff(approved: &str, received: &str) -> String {
         .context_radius(CONTEXT_LINES)
         .header("approved", "received")
         .to_string()
+}
+
+/// True when `received` matches `approved`: [`describe`] finds no difference (numbers compare
+/// by value).
+pub fn same(approved: &Entry, received: &Entry) -> bool {
+    approved.status == received.status
+        && approved.headers == received.headers
+        && approved.secrets == received.secrets
+        && approved.text == received.text
+        && match (&approved.json, &received.json) {
+            (Some(old), Some(new)) => equal(old, new),
+            (old, new) => old == new,
+        }
 }
 
 /// Every difference between two entries, one per line: status, headers, then the body
@@ -314,6 +352,42 @@ mod tests {
             ),
             [r#"$[0]: added, {"x":0}"#]
         );
+    }
+
+    #[test]
+    fn numbers_compare_by_value_and_big_integers_exactly() {
+        let shown = |old: Value, new: Value| -> Vec<String> {
+            json_changes(&old, &new)
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        assert!(shown(
+            json!({"b": 1, "c": [-0.0, 100]}),
+            json!({"b": 1.0, "c": [0, 1e2]})
+        )
+        .is_empty());
+        // A list of another length is aligned on items equal by value.
+        assert_eq!(
+            shown(json!([1, 2, {"a": 3}]), json!([1.0, {"a": 3.0}])),
+            ["$[1]: removed, was 2"]
+        );
+        assert_eq!(
+            shown(json!({"big": u64::MAX}), json!({"big": u64::MAX - 1})),
+            ["$.big: changed from 18446744073709551615 to 18446744073709551614"]
+        );
+        let entry = |json: Value| Entry {
+            status: 200,
+            headers: Default::default(),
+            json: Some(json),
+            text: None,
+            secrets: None,
+        };
+        let (approved, received) = (entry(json!({"b": 1})), entry(json!({"b": 1.0})));
+        assert!(same(&approved, &received));
+        assert!(describe(&approved, &received).is_empty());
+        let big = (entry(json!([u64::MAX])), entry(json!([u64::MAX - 1])));
+        assert!(!same(&big.0, &big.1));
     }
 
     #[test]

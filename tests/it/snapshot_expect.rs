@@ -428,3 +428,41 @@ fn two_collections_that_would_share_a_snapshot_file_are_refused() {
         "{output:?}"
     );
 }
+
+/// Runs `runner run` on `path` outside CI (the snapshot files are written).
+fn run_locally(path: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["run".to_owned(), path.display().to_string()];
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
+    runner_with_env(
+        args,
+        &[
+            ("CI", ""),
+            ("GITHUB_ACTIONS", ""),
+            ("GITLAB_CI", ""),
+            ("TF_BUILD", ""),
+        ],
+    )
+}
+
+#[test]
+fn a_number_the_server_writes_another_way_is_the_same_value() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "numbers.yaml",
+        "name: Numbers\nsteps:\n  - name: Zeros\n    request: { url: \"{{SERVER}}/zeros/3\" }\n    expect: { snapshot: true }\n",
+    );
+    std::fs::create_dir_all(fixture.path().join("__snapshots__")).expect("dir");
+    // The server writes `[0,0,0]`.
+    let approved = "collection: numbers.yaml\nsnapshots:\n  Zeros:\n    status: 200\n    json: [0.0, -0.0, 0e5]\n";
+    fixture.file("__snapshots__/numbers.snap.yaml", approved);
+    let output = run_locally(&path, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(
+        read(&fixture.path().join("__snapshots__/numbers.snap.yaml")),
+        approved
+    );
+    assert!(!fixture
+        .path()
+        .join("__snapshots__/numbers.snap.yaml.new")
+        .exists());
+}
