@@ -183,8 +183,12 @@ fn review_file(
         );
         match old {
             Some(old) => {
-                for line in diff::describe(old, &entry) {
-                    let _ = writeln!(out, "  {}", runner::spec::text::printable(&line, false));
+                for line in diff::describe(old, &entry).lines {
+                    let _ = writeln!(
+                        out,
+                        "  {}",
+                        runner::spec::text::printable(line.text(), false)
+                    );
                 }
             }
             None => {

@@ -221,15 +221,89 @@ impl fmt::Display for Change {
 /// The longest a diff searches for the smallest set of changes.
 const DIFF_TIME: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// A unified diff of two texts, line by line (`-` approved, `+` received).
-pub fn text_diff(approved: &str, received: &str) -> String {
-    similar::TextDiff::configure()
+/// The differences between two entries, as [`describe`] finds them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Differences {
+    /// How many changes: one for the status, for each header, for the `secrets` marker, for
+    /// the kind of body, for each JSON change, and for each line of a text replaced, added or
+    /// removed (a line replaced by another is one change).
+    pub count: usize,
+    /// The lines that show them, in order.
+    pub lines: Vec<Line>,
+}
+
+impl Differences {
+    /// True when the entries do not differ.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Adds a change shown on one line.
+    fn change(&mut self, line: String) {
+        self.count += 1;
+        self.lines.push(Line::Shown(line));
+    }
+}
+
+/// One line of [`Differences`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    /// A change, or a line of context around a text's change: what a failure's budget of
+    /// lines counts.
+    Shown(String),
+    /// A text diff's `--- approved` and `+++ received`, or a hunk's `@@ … @@`: shown with
+    /// the first line after it, and not counted.
+    Header(String),
+    /// `\ No newline at end of file`, about the line before it: shown with that line, and not
+    /// counted.
+    Note(String),
+}
+
+impl Line {
+    /// The line as shown.
+    pub fn text(&self) -> &str {
+        match self {
+            Line::Shown(text) | Line::Header(text) | Line::Note(text) => text,
+        }
+    }
+}
+
+/// A unified diff of two texts, line by line (`-` approved, `+` received), into `out`: each
+/// line of a text replaced, added or removed is one change.
+fn text_diff(approved: &str, received: &str, out: &mut Differences) {
+    let diff = similar::TextDiff::configure()
         .timeout(DIFF_TIME)
-        .diff_lines(approved, received)
-        .unified_diff()
-        .context_radius(CONTEXT_LINES)
-        .header("approved", "received")
-        .to_string()
+        .diff_lines(approved, received);
+    for op in diff.ops() {
+        out.count += match *op {
+            similar::DiffOp::Equal { .. } => 0,
+            similar::DiffOp::Delete { old_len, .. } => old_len,
+            similar::DiffOp::Insert { new_len, .. } => new_len,
+            similar::DiffOp::Replace {
+                old_len, new_len, ..
+            } => old_len.max(new_len),
+        };
+    }
+    let mut unified = diff.unified_diff();
+    unified.context_radius(CONTEXT_LINES);
+    for (index, hunk) in unified.iter_hunks().enumerate() {
+        if index == 0 {
+            out.lines.push(Line::Header("--- approved".to_owned()));
+            out.lines.push(Line::Header("+++ received".to_owned()));
+        }
+        out.lines.push(Line::Header(hunk.header().to_string()));
+        for change in hunk.iter_changes() {
+            let value = change.to_string_lossy();
+            let value = value.strip_suffix('\n').unwrap_or(&value);
+            let value = value.strip_suffix('\r').unwrap_or(value);
+            out.lines
+                .push(Line::Shown(format!("{}{value}", change.tag())));
+            if change.missing_newline() {
+                out.lines
+                    .push(Line::Note("\\ No newline at end of file".to_owned()));
+            }
+        }
+    }
 }
 
 /// True when `received` matches `approved`: [`describe`] finds no difference (numbers compare
@@ -245,12 +319,12 @@ pub fn same(approved: &Entry, received: &Entry) -> bool {
         }
 }
 
-/// Every difference between two entries, one per line: status, headers, then the body
-/// (JSON changes by path, or a unified diff of the text). Empty when they are equal.
-pub fn describe(approved: &Entry, received: &Entry) -> Vec<String> {
-    let mut lines = Vec::new();
+/// Every difference between two entries: status, headers, then the body (JSON changes by
+/// path, or a unified diff of the text). Empty when they are equal.
+pub fn describe(approved: &Entry, received: &Entry) -> Differences {
+    let mut out = Differences::default();
     if approved.status != received.status {
-        lines.push(format!(
+        out.change(format!(
             "status: changed from {} to {}",
             approved.status, received.status
         ));
@@ -258,18 +332,18 @@ pub fn describe(approved: &Entry, received: &Entry) -> Vec<String> {
     for (name, old) in &approved.headers {
         match received.headers.get(name) {
             Some(new) if new == old => {}
-            Some(new) => lines.push(format!("header {name}: changed from {old:?} to {new:?}")),
-            None => lines.push(format!("header {name}: removed, was {old:?}")),
+            Some(new) => out.change(format!("header {name}: changed from {old:?} to {new:?}")),
+            None => out.change(format!("header {name}: removed, was {old:?}")),
         }
     }
     for (name, new) in &received.headers {
         if !approved.headers.contains_key(name) {
-            lines.push(format!("header {name}: added, {new:?}"));
+            out.change(format!("header {name}: added, {new:?}"));
         }
     }
     if approved.secrets != received.secrets {
         let state = |masked: bool| if masked { "masked" } else { "none" };
-        lines.push(format!(
+        out.change(format!(
             "secrets: changed from {} to {}",
             state(approved.secrets.is_some()),
             state(received.secrets.is_some())
@@ -277,7 +351,9 @@ pub fn describe(approved: &Entry, received: &Entry) -> Vec<String> {
     }
     match (&approved.json, &received.json) {
         (Some(old), Some(new)) => {
-            lines.extend(json_changes(old, new).iter().map(ToString::to_string));
+            for change in json_changes(old, new) {
+                out.change(change.to_string());
+            }
         }
         (old, new) => {
             let text = |json: &Option<Value>, text: &Option<String>| match json {
@@ -287,18 +363,18 @@ pub fn describe(approved: &Entry, received: &Entry) -> Vec<String> {
             let (old_text, new_text) = (text(old, &approved.text), text(new, &received.text));
             if old.is_some() != new.is_some() {
                 let kind = |json: bool| if json { "JSON" } else { "text" };
-                lines.push(format!(
+                out.change(format!(
                     "body: changed from {} to {}",
                     kind(old.is_some()),
                     kind(new.is_some())
                 ));
             }
             if old_text != new_text {
-                lines.extend(text_diff(&old_text, &new_text).lines().map(str::to_owned));
+                text_diff(&old_text, &new_text, &mut out);
             }
         }
     }
-    lines
+    out
 }
 
 #[cfg(test)]
@@ -399,15 +475,43 @@ mod tests {
             text: Some(text.to_owned()),
             secrets: None,
         };
-        let lines = describe(&entry("a\nb\nc\n"), &entry("a\nB\nc\n"));
-        assert!(lines.contains(&"-b".to_owned()), "{lines:?}");
-        assert!(lines.contains(&"+B".to_owned()), "{lines:?}");
+        let found = describe(&entry("a\nb\nc\n"), &entry("a\nB\nc\n"));
+        // One line replaced is one change; the headers are lines of their own.
+        assert_eq!(found.count, 1, "{found:?}");
+        assert_eq!(
+            found.lines,
+            [
+                Line::Header("--- approved".into()),
+                Line::Header("+++ received".into()),
+                Line::Header("@@ -1,3 +1,3 @@".into()),
+                Line::Shown(" a".into()),
+                Line::Shown("-b".into()),
+                Line::Shown("+B".into()),
+                Line::Shown(" c".into()),
+            ]
+        );
+        // Three lines replaced (two by three), two added, one removed.
+        let found = describe(
+            &entry("1\n2\n3\n4\n5\n6\n7\n8\n9\nlast"),
+            &entry("1\nx\ny\nz\n4\nnew\nnew\n5\n6\n7\n8\nlast"),
+        );
+        assert_eq!(found.count, 3 + 2 + 1, "{found:?}");
+        let found = describe(&entry("a\nb"), &entry("a\nb\n"));
+        assert_eq!(found.count, 1, "{found:?}");
+        assert!(
+            found
+                .lines
+                .contains(&Line::Note("\\ No newline at end of file".into())),
+            "{found:?}"
+        );
         assert!(describe(&entry("same"), &entry("same")).is_empty());
         let mut masked = entry("same");
         masked.secrets = Some(crate::snapshot::Secrets::Masked);
+        let found = describe(&entry("same"), &masked);
+        assert_eq!(found.count, 1);
         assert_eq!(
-            describe(&entry("same"), &masked),
-            ["secrets: changed from none to masked"]
+            found.lines,
+            [Line::Shown("secrets: changed from none to masked".into())]
         );
     }
 }

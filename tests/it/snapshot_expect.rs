@@ -466,3 +466,36 @@ fn a_number_the_server_writes_another_way_is_the_same_value() {
         .join("__snapshots__/numbers.snap.yaml.new")
         .exists());
 }
+
+#[test]
+fn a_changed_text_counts_its_changed_lines_not_the_lines_of_its_diff() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "text.yaml",
+        "name: Text\nsteps:\n  - name: Text\n    request: { url: \"{{SERVER}}/text\" }\n    expect: { snapshot: true }\n",
+    );
+    std::fs::create_dir_all(fixture.path().join("__snapshots__")).expect("dir");
+    // The server answers `plain text, not JSON`, without a newline.
+    fixture.file(
+        "__snapshots__/text.snap.yaml",
+        "collection: text.yaml\nsnapshots:\n  Text:\n    status: 200\n    text: plain text, JSON\n",
+    );
+    let output = run_locally(&path, &[]);
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("1 difference, recorded as pending in "),
+        "{output:?}"
+    );
+    let lines: Vec<&str> = output.stdout.lines().map(str::trim).collect();
+    assert!(
+        lines.windows(3).any(|w| w
+            == [
+                "-plain text, JSON",
+                "\\ No newline at end of file",
+                "+plain text, not JSON"
+            ]),
+        "{output:?}"
+    );
+}
