@@ -380,6 +380,7 @@ mod tests {
             headers: Default::default(),
             json: Some(serde_json::json!({ "status": status })),
             text: None,
+            base64: None,
             secrets: None,
         }
     }

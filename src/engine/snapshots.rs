@@ -202,6 +202,7 @@ mod tests {
             headers: Default::default(),
             json: None,
             text: Some(text.to_owned()),
+            base64: None,
             secrets: None,
         }
     }

@@ -306,17 +306,129 @@ fn text_diff(approved: &str, received: &str, out: &mut Differences) {
     }
 }
 
+/// The body of an entry, as [`same`] and [`describe`] read it.
+#[derive(Clone, Copy)]
+enum Body<'a> {
+    Empty,
+    Json(&'a Value),
+    Text(&'a str),
+    Binary(&'a [u8]),
+}
+
+impl<'a> Body<'a> {
+    /// The body of `entry` (of a hand-written entry with more than one, the first of `json`,
+    /// `base64` and `text`; an empty text or base64 is an empty body).
+    fn of(entry: &'a Entry) -> Self {
+        match (&entry.json, &entry.base64, &entry.text) {
+            (Some(json), _, _) => Body::Json(json),
+            (None, Some(bytes), _) if !bytes.0.is_empty() => Body::Binary(&bytes.0),
+            (None, _, Some(text)) if !text.is_empty() => Body::Text(text),
+            _ => Body::Empty,
+        }
+    }
+
+    /// What kind of body it is, as a change names it.
+    fn kind(self) -> &'static str {
+        match self {
+            Body::Json(_) => "JSON",
+            Body::Text(_) | Body::Empty => "text",
+            Body::Binary(_) => "bytes that are not UTF-8",
+        }
+    }
+
+    /// The body as text: JSON laid out, one value a line.
+    fn text(self) -> std::borrow::Cow<'a, str> {
+        match self {
+            Body::Empty => "".into(),
+            Body::Json(json) => {
+                (serde_json::to_string_pretty(json).unwrap_or_default() + "\n").into()
+            }
+            Body::Text(text) => text.into(),
+            Body::Binary(bytes) => String::from_utf8_lossy(bytes),
+        }
+    }
+
+    /// The body's bytes.
+    fn bytes(self) -> std::borrow::Cow<'a, [u8]> {
+        match self {
+            Body::Binary(bytes) => bytes.into(),
+            other => match other.text() {
+                std::borrow::Cow::Borrowed(text) => text.as_bytes().into(),
+                std::borrow::Cow::Owned(text) => text.into_bytes().into(),
+            },
+        }
+    }
+}
+
 /// True when `received` matches `approved`: [`describe`] finds no difference (numbers compare
-/// by value).
+/// by value, bodies that are not UTF-8 byte for byte).
 pub fn same(approved: &Entry, received: &Entry) -> bool {
     approved.status == received.status
         && approved.headers == received.headers
         && approved.secrets == received.secrets
-        && approved.text == received.text
-        && match (&approved.json, &received.json) {
-            (Some(old), Some(new)) => equal(old, new),
-            (old, new) => old == new,
+        && match (Body::of(approved), Body::of(received)) {
+            (Body::Json(old), Body::Json(new)) => equal(old, new),
+            (Body::Binary(old), Body::Binary(new)) => old == new,
+            (Body::Text(old), Body::Text(new)) => old == new,
+            (Body::Empty, Body::Empty) => true,
+            _ => false,
         }
+}
+
+/// Bytes shown around a first difference: before it, and from it on (so that a line of a
+/// failure, at most 200 characters, holds both sides of a body of any size, each byte
+/// `\xNN`).
+const BYTES_BEFORE: usize = 5;
+const BYTES_FROM: usize = 5;
+
+/// How two bodies' bytes differ: the sizes and the first offset where they do, with the bytes
+/// around it on each side.
+fn bytes_change(old: &[u8], new: &[u8]) -> String {
+    let at = old
+        .iter()
+        .zip(new)
+        .position(|(a, b)| a != b)
+        .unwrap_or(old.len().min(new.len()));
+    let sizes = if old.len() == new.len() {
+        format!("{} bytes, as approved", new.len())
+    } else {
+        format!("{} bytes, was {}", new.len(), old.len())
+    };
+    format!(
+        "body: {sizes}; first difference at byte offset {at}: approved {}, received {}",
+        around(old, at),
+        around(new, at)
+    )
+}
+
+/// The bytes of `bytes` around `at`, quoted, printable ASCII as itself and every other byte
+/// as `\xNN`; `(end)` when `bytes` ends at `at`.
+fn around(bytes: &[u8], at: usize) -> String {
+    let start = at.saturating_sub(BYTES_BEFORE);
+    let end = (at + BYTES_FROM).min(bytes.len());
+    let mut text = String::from("\"");
+    if start > 0 {
+        text.push('…');
+    }
+    for &byte in bytes.get(start..end).unwrap_or_default() {
+        match byte {
+            b'\\' => text.push_str("\\\\"),
+            b'"' => text.push_str("\\\""),
+            b'\n' => text.push_str("\\n"),
+            b'\r' => text.push_str("\\r"),
+            b'\t' => text.push_str("\\t"),
+            b' '..=b'~' => text.push(char::from(byte)),
+            other => text.push_str(&format!("\\x{other:02X}")),
+        }
+    }
+    if end < bytes.len() {
+        text.push('…');
+    }
+    text.push('"');
+    if at >= bytes.len() {
+        text.push_str(" (end)");
+    }
+    text
 }
 
 /// Every difference between two entries: status, headers, then the body (JSON changes by
@@ -349,26 +461,43 @@ pub fn describe(approved: &Entry, received: &Entry) -> Differences {
             state(received.secrets.is_some())
         ));
     }
-    match (&approved.json, &received.json) {
-        (Some(old), Some(new)) => {
+    let (old, new) = (Body::of(approved), Body::of(received));
+    match (old, new) {
+        (Body::Json(old), Body::Json(new)) => {
             for change in json_changes(old, new) {
                 out.change(change.to_string());
             }
         }
-        (old, new) => {
-            let text = |json: &Option<Value>, text: &Option<String>| match json {
-                Some(json) => serde_json::to_string_pretty(json).unwrap_or_default() + "\n",
-                None => text.clone().unwrap_or_default(),
-            };
-            let (old_text, new_text) = (text(old, &approved.text), text(new, &received.text));
-            if old.is_some() != new.is_some() {
-                let kind = |json: bool| if json { "JSON" } else { "text" };
+        (Body::Text(text), Body::Binary(bytes)) if String::from_utf8_lossy(bytes) == text => {
+            out.change(
+                "body: the approved snapshot holds this body as text, its bytes that are not \
+                 UTF-8 each read as U+FFFD (as runner stored such a body before), so its bytes \
+                 cannot be compared: approve it again to store it byte for byte"
+                    .to_owned(),
+            );
+        }
+        (Body::Binary(_), _) | (_, Body::Binary(_)) => {
+            if old.kind() != new.kind() {
                 out.change(format!(
                     "body: changed from {} to {}",
-                    kind(old.is_some()),
-                    kind(new.is_some())
+                    old.kind(),
+                    new.kind()
                 ));
             }
+            let (old_bytes, new_bytes) = (old.bytes(), new.bytes());
+            if old_bytes != new_bytes {
+                out.change(bytes_change(&old_bytes, &new_bytes));
+            }
+        }
+        (old, new) => {
+            if old.kind() != new.kind() {
+                out.change(format!(
+                    "body: changed from {} to {}",
+                    old.kind(),
+                    new.kind()
+                ));
+            }
+            let (old_text, new_text) = (old.text(), new.text());
             if old_text != new_text {
                 text_diff(&old_text, &new_text, &mut out);
             }
@@ -457,6 +586,7 @@ mod tests {
             headers: Default::default(),
             json: Some(json),
             text: None,
+            base64: None,
             secrets: None,
         };
         let (approved, received) = (entry(json!({"b": 1})), entry(json!({"b": 1.0})));
@@ -467,12 +597,54 @@ mod tests {
     }
 
     #[test]
+    fn entries_are_the_same_exactly_when_no_difference_is_described() {
+        /// `json`, `text`, `base64`.
+        type Parts = (Option<Value>, Option<&'static str>, Option<&'static [u8]>);
+        let bodies: Vec<Parts> = vec![
+            (None, None, None),
+            (Some(json!({"a": 1})), None, None),
+            (Some(json!({"a": 1.0})), None, None),
+            (Some(json!({"a": 2})), None, None),
+            (None, Some(""), None),
+            (None, Some("caf\u{fffd}"), None),
+            (None, Some("{\n  \"a\": 1\n}\n"), None),
+            (None, None, Some(b"caf\xe9")),
+            (None, None, Some(b"caf\xe8")),
+            (None, None, Some(b"")),
+            (Some(json!(1)), Some("x"), None),
+        ];
+        let mut entries = Vec::new();
+        for (json, text, bytes) in &bodies {
+            for status in [200, 201] {
+                for secrets in [None, Some(crate::snapshot::Secrets::Masked)] {
+                    entries.push(Entry {
+                        status,
+                        headers: Default::default(),
+                        json: json.clone(),
+                        text: text.map(str::to_owned),
+                        base64: bytes.map(|b| crate::snapshot::Binary(b.to_vec())),
+                        secrets,
+                    });
+                }
+            }
+        }
+        for a in &entries {
+            for b in &entries {
+                let found = describe(a, b);
+                assert_eq!(same(a, b), found.is_empty(), "{a:?}\n{b:?}\n{found:?}");
+                assert_eq!(found.is_empty(), found.lines.is_empty(), "{found:?}");
+            }
+        }
+    }
+
+    #[test]
     fn text_bodies_get_a_unified_diff() {
         let entry = |text: &str| Entry {
             status: 200,
             headers: Default::default(),
             json: None,
             text: Some(text.to_owned()),
+            base64: None,
             secrets: None,
         };
         let found = describe(&entry("a\nb\nc\n"), &entry("a\nB\nc\n"));

@@ -268,6 +268,7 @@ mod tests {
                     headers: [("x-h".to_owned(), "yes".to_owned())].into(),
                     json: Some(value.clone()),
                     text: None,
+                    base64: None,
                     secrets: None,
                 },
             );
@@ -279,6 +280,7 @@ mod tests {
                 headers: Default::default(),
                 json: None,
                 text: Some(tricky.join("\n") + "\n\n  indented\n"),
+                base64: None,
                 secrets: Some(crate::snapshot::Secrets::Masked),
             },
         );
@@ -303,6 +305,7 @@ mod tests {
                 headers: [("content-type".to_owned(), "application/json".to_owned())].into(),
                 json: Some(json!({"a": [1, "yes", null, 1.5, "[ignored]"], "b": {"c": "no"}})),
                 text: None,
+                base64: None,
                 secrets: None,
             },
         );

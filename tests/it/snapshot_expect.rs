@@ -499,3 +499,32 @@ fn a_changed_text_counts_its_changed_lines_not_the_lines_of_its_diff() {
         "{output:?}"
     );
 }
+
+#[test]
+fn a_body_that_is_not_utf8_is_approved_byte_for_byte() {
+    let fixture = Fixture::new();
+    let collection = |hex: &str| {
+        fixture.file(
+            "octets.yaml",
+            &format!("name: Octets\nsteps:\n  - name: Latin-1\n    request: {{ url: \"{{{{SERVER}}}}/bytes/{hex}\" }}\n    expect: {{ snapshot: true }}\n"),
+        )
+    };
+    // `café` in Latin-1, then `cafè`.
+    let path = collection("636166e9");
+    let approve = run_locally(&path, &["--update-snapshots"]);
+    assert_eq!(approve.code, 0, "{approve:?}");
+    let approved = read(&fixture.path().join("__snapshots__/octets.snap.yaml"));
+    assert!(
+        approved.contains("base64: |\n      Y2Fm6Q==\n"),
+        "{approved}"
+    );
+    let same = run_locally(&path, &[]);
+    assert_eq!(same.code, 0, "{same:?}");
+    let path = collection("636166e8");
+    let changed = run_locally(&path, &[]);
+    assert_eq!(changed.code, 1, "{changed:?}");
+    assert!(
+        changed.stdout.contains(r#"body: 4 bytes, as approved; first difference at byte offset 3: approved "caf\xE9", received "caf\xE8""#),
+        "{changed:?}"
+    );
+}
