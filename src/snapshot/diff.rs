@@ -330,8 +330,9 @@ impl<'a> Body<'a> {
     /// What kind of body it is, as a change names it.
     fn kind(self) -> &'static str {
         match self {
+            Body::Empty => "empty",
             Body::Json(_) => "JSON",
-            Body::Text(_) | Body::Empty => "text",
+            Body::Text(_) => "text",
             Body::Binary(_) => "bytes that are not UTF-8",
         }
     }
@@ -635,6 +636,26 @@ mod tests {
                 assert_eq!(found.is_empty(), found.lines.is_empty(), "{found:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_body_that_comes_or_goes_is_called_empty_on_that_side() {
+        let entry = |json: Option<Value>, text: Option<&str>| Entry {
+            status: 200,
+            headers: Default::default(),
+            json,
+            text: text.map(str::to_owned),
+            base64: None,
+            secrets: None,
+        };
+        let first = |a: &Entry, b: &Entry| describe(a, b).lines[0].text().to_owned();
+        let empty = entry(None, None);
+        let json = entry(Some(json!({"a": 1})), None);
+        let text = entry(None, Some("ok"));
+        assert_eq!(first(&empty, &json), "body: changed from empty to JSON");
+        assert_eq!(first(&json, &empty), "body: changed from JSON to empty");
+        assert_eq!(first(&empty, &text), "body: changed from empty to text");
+        assert_eq!(first(&text, &json), "body: changed from text to JSON");
     }
 
     #[test]

@@ -399,11 +399,38 @@ fn a_pending_file_that_is_not_valid_is_never_overwritten() {
     // Found before anything is sent (the run would record what it cannot write).
     assert_eq!(output.code, 2, "{output:?}");
     assert!(
-        output.stderr.contains("keep.snap.yaml.new` is not valid")
+        output
+            .stderr
+            .contains(&format!("snapshot file {}:", pending.display()))
+            && output.stderr.contains(" is not valid: ")
             && output.stderr.contains("nothing was sent"),
         "{output:?}"
     );
     assert_eq!(read(&pending), "hand-edited: [");
+}
+
+#[test]
+fn a_snapshot_file_with_a_key_written_twice_stops_the_run_where_the_second_one_is() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "twice.yaml",
+        "name: Twice\nsteps:\n  - name: Text\n    request: { url: \"{{SERVER}}/text\" }\n    expect: { snapshot: true }\n",
+    );
+    std::fs::create_dir_all(fixture.path().join("__snapshots__")).expect("dir");
+    // Merged by hand: the last `Text` would win, and the first be dropped unseen.
+    let approved = fixture.file(
+        "__snapshots__/twice.snap.yaml",
+        "collection: twice.yaml\nsnapshots:\n  Text:\n    status: 200\n    text: plain text, not JSON\n  Text:\n    status: 500\n",
+    );
+    let output = run_locally(&path, &[]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains(&format!(
+            "snapshot file {}:6:3 is not valid: snapshots: duplicate key `Text`: a key may appear only once in a map",
+            approved.display()
+        )) && output.stderr.contains("nothing was sent"),
+        "{output:?}"
+    );
 }
 
 #[test]
