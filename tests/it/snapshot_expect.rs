@@ -303,7 +303,11 @@ fn stale_snapshots_are_listed_and_pruned() {
     let listed = runner_with_env(["snapshots", "review", &dir], &[]);
     assert_eq!(listed.code, 0, "{listed:?}");
     assert!(
-        listed.stdout.contains("stale: `list-endpoints`"),
+        listed.stdout.contains(&format!(
+            "stale: `list-endpoints` in {} (no step of {} with a snapshot has this key: its id, or its name if it has none)",
+            fixture.path().join("__snapshots__/stale.snap.yaml").display(),
+            collection.display()
+        )),
         "{listed:?}"
     );
     assert!(
@@ -445,13 +449,29 @@ fn two_collections_that_would_share_a_snapshot_file_are_refused() {
         "__snapshots__/api.snap.yaml",
         "collection: api.yml\nsnapshots: {}\n",
     );
+    // No `api.yml` is there: the file was copied, or the collection renamed.
     let output = runner_with_env(["run", &path.display().to_string()], &[("CI", "")]);
     assert_eq!(output.code, 2, "{output:?}");
     assert!(
-        output
-            .stderr
-            .contains("holds the snapshots of `api.yml`, not of `api.yaml`")
-            && output.stderr.contains("nothing was sent"),
+        output.stderr.contains(&format!(
+            "holds the snapshots of `api.yml`, not of `api.yaml`, and `{}` has no `api.yml`: if these are the snapshots of `api.yaml` (copied, or its file renamed), write `collection: api.yaml` in it; else delete it",
+            fixture.path().display()
+        )) && output.stderr.contains("nothing was sent"),
+        "{output:?}"
+    );
+    assert!(!output.stderr.contains("share"), "{output:?}");
+    // With `api.yml` beside it, the two collections share the file.
+    fixture.file(
+        "api.yml",
+        "name: Other\nsteps:\n  - name: Text\n    request: { url: \"http://127.0.0.1:9/text\" }\n",
+    );
+    let output = runner_with_env(["run", &path.display().to_string()], &[("CI", "")]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains(&format!(
+            "holds the snapshots of `api.yml`, not of `api.yaml`: the collections `api.yml` and `api.yaml` in `{}` have one snapshot file, as their names differ only in their extension; rename one of them",
+            fixture.path().display()
+        )),
         "{output:?}"
     );
 }
@@ -553,5 +573,45 @@ fn a_body_that_is_not_utf8_is_approved_byte_for_byte() {
     assert!(
         changed.stdout.contains(r#"body: 4 bytes, as approved; first difference at byte offset 3: approved "caf\xE9", received "caf\xE8""#),
         "{changed:?}"
+    );
+}
+
+#[test]
+fn a_snapshot_under_the_name_of_a_step_that_now_has_an_id_is_stale_and_says_why() {
+    let fixture = Fixture::new();
+    let step = |id: &str| {
+        format!("name: Ids\nsteps:\n  - name: Text\n{id}    request: {{ url: \"{{{{SERVER}}}}/text\" }}\n    expect: {{ snapshot: true }}\n")
+    };
+    let path = fixture.file("ids.yaml", &step(""));
+    let recorded = run_locally(&path, &["--update-snapshots"]);
+    assert_eq!(recorded.code, 0, "{recorded:?}");
+    let approved = fixture.path().join("__snapshots__/ids.snap.yaml");
+    assert!(
+        read(&approved).contains("\n  Text:\n"),
+        "{}",
+        read(&approved)
+    );
+    // The step keeps its name and gets an id: its snapshot is stored under the id now.
+    fixture.file("ids.yaml", &step("    id: text\n"));
+    let dir = fixture.path().display().to_string();
+    let listed = runner_with_env(["snapshots", "review", &dir], &[]);
+    assert_eq!(listed.code, 0, "{listed:?}");
+    assert!(
+        listed.stdout.contains(&format!(
+            "stale: `Text` in {} (the step of {} named `Text` has the id `text`, and a step with an id stores its snapshot under the id)",
+            approved.display(),
+            path.display()
+        )),
+        "{listed:?}"
+    );
+    let run = run_locally(&path, &["--update-snapshots"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let pruned = runner_with_env(["snapshots", "review", "--prune", &dir], &[]);
+    assert_eq!(pruned.code, 0, "{pruned:?}");
+    assert!(pruned.stdout.contains(": removed"), "{pruned:?}");
+    let left = read(&approved);
+    assert!(
+        left.contains("\n  text:\n") && !left.contains("\n  Text:\n"),
+        "{left}"
     );
 }
