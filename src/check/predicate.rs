@@ -9,6 +9,8 @@ use serde_json::Value;
 
 use crate::redact::Redactor;
 use crate::spec::duration::parse_duration;
+/// JSON equality where numbers compare by value (`1` equals `1.0`).
+pub use crate::spec::json::equal as json_equal;
 use crate::spec::predicate::{JsonType, Operators, PredicateSpec};
 use crate::template::{value_to_text, JsonTemplate, Template, TemplateError, Templates};
 
@@ -393,25 +395,6 @@ fn render_text(template: &Template, operands: Operands<'_>) -> Result<String, Mi
             expected: format!("an operand that renders ({e})"),
             actual: String::new(),
         })
-}
-
-/// JSON equality where numbers compare by value (`1` equals `1.0`).
-pub fn json_equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
-            (Some(x), Some(y)) => x == y,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
-        }
-        _ => a == b,
-    }
 }
 
 fn is_type(value: &Value, expected: JsonType) -> bool {

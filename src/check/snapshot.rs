@@ -9,8 +9,8 @@ use serde_json::Value;
 use super::jsonpath::JsonPath;
 use super::ResponseView;
 use crate::redact::Redactor;
-use crate::snapshot::entry::{mask_json, normalise};
-use crate::snapshot::{Entry, Secrets};
+use crate::snapshot::entry::{mask_bytes, mask_json, normalise};
+use crate::snapshot::{Binary, Entry, Secrets};
 
 /// True for the field of an `expect.snapshot` failure, whose `actual` is a diff, one change
 /// a line.
@@ -68,31 +68,38 @@ impl SnapshotExpectation {
                 headers.insert(name.clone(), value);
             }
         }
-        let (json, text) = match self.json(view) {
-            Some(mut json) => {
+        let (mut json, mut text, mut base64) = (None, None, None);
+        match self.json(view) {
+            Some(mut document) => {
                 let mut changed = false;
                 if !redactor.is_empty() {
-                    changed = mask_json(&mut json, &|text| match redactor.redact(text) {
+                    changed = mask_json(&mut document, &|text| match redactor.redact(text) {
                         Cow::Owned(out) if out != text => Some(out),
                         _ => None,
                     });
                 }
                 masked |= changed;
-                (Some(json), None)
+                json = Some(document);
             }
-            None if response.body.is_empty() => (None, None),
-            None => {
-                let text = view.text();
-                let text = mask(&text).unwrap_or_else(|| text.into_owned());
-                (None, Some(text))
-            }
-        };
+            None if response.body.is_empty() => {}
+            // Text as it came; a body that is not UTF-8 byte for byte (read as text, its
+            // bytes past ASCII would all become one U+FFFD, and their changes would not show).
+            None => match std::str::from_utf8(&response.body) {
+                Ok(body) => text = Some(mask(body).unwrap_or_else(|| body.to_owned())),
+                Err(_) => {
+                    let bytes = mask_bytes(&response.body, &mut mask)
+                        .unwrap_or_else(|| response.body.to_vec());
+                    base64 = Some(Binary(bytes));
+                }
+            },
+        }
         masked |= credentials;
         Entry {
             status: response.status,
             headers,
             json,
             text,
+            base64,
             secrets: masked.then_some(Secrets::Masked),
         }
     }
@@ -159,6 +166,187 @@ mod tests {
         assert_eq!(entry.headers.len(), 1);
         let clean = expectation.entry(&ResponseView::new(&response), &Redactor::new());
         assert_eq!(clean.secrets, None);
+    }
+
+    fn octets(body: &[u8]) -> Received {
+        let mut received = Received::new(
+            200,
+            reqwest::Url::parse("http://127.0.0.1/x").expect("url"),
+            body.to_vec(),
+        );
+        received.headers.insert(
+            "content-type",
+            reqwest::header::HeaderValue::from_static("application/octet-stream"),
+        );
+        received
+    }
+
+    /// `entry` as a later run reads it back from the snapshot file.
+    fn through_the_file(entry: &Entry) -> (Entry, String) {
+        let mut file = crate::snapshot::SnapshotFile {
+            collection: "c.yaml".into(),
+            ..Default::default()
+        };
+        file.snapshots.insert("step".into(), entry.clone());
+        let yaml = file.to_yaml().expect("serialises");
+        let back: crate::snapshot::SnapshotFile = serde_yaml::from_str(&yaml).expect("parses");
+        (back.snapshots["step"].clone(), yaml)
+    }
+
+    #[test]
+    fn a_body_that_is_not_utf8_is_stored_byte_for_byte_and_one_changed_byte_fails() {
+        use crate::snapshot::diff;
+        let expectation = SnapshotExpectation::default();
+        let redactor = Redactor::new();
+        let entry = |body: &[u8]| expectation.entry(&ResponseView::new(&octets(body)), &redactor);
+        let mut rng = fastrand::Rng::with_seed(0x5eed_b1a5);
+        let mut compared_as_bytes = 0;
+        for case in 0..400 {
+            let len = rng.usize(1..300);
+            let mut body: Vec<u8> = if case % 2 == 0 {
+                (0..len).map(|_| rng.u8(..)).collect()
+            } else {
+                // Mostly text: Latin-1 or UTF-8 text with a few bytes past ASCII.
+                (0..len)
+                    .map(|_| {
+                        if rng.u8(..16) == 0 {
+                            rng.u8(0x80..)
+                        } else {
+                            rng.u8(b' '..=b'~')
+                        }
+                    })
+                    .collect()
+            };
+            let (approved, yaml) = through_the_file(&entry(&body));
+            assert!(
+                diff::same(&approved, &entry(&body)),
+                "the same bytes must pass: {body:?}\n{yaml}"
+            );
+            assert!(diff::describe(&approved, &entry(&body)).is_empty());
+            let at = rng.usize(..len);
+            let before = body[at];
+            while body[at] == before {
+                body[at] = rng.u8(..);
+            }
+            let changed = entry(&body);
+            assert!(
+                !diff::same(&approved, &changed),
+                "byte {at} changed from {before:#04x} to {:#04x} must fail: {body:?}",
+                body[at]
+            );
+            let found = diff::describe(&approved, &changed);
+            assert!(!found.is_empty(), "{body:?}");
+            if approved.base64.is_some() && changed.base64.is_some() {
+                compared_as_bytes += 1;
+                let line = found.lines[0].text();
+                assert!(
+                    line.contains(&format!("first difference at byte offset {at}:")),
+                    "{line}"
+                );
+            }
+        }
+        assert!(compared_as_bytes > 300, "{compared_as_bytes}");
+    }
+
+    #[test]
+    fn a_difference_in_bytes_fits_a_line_of_a_failure_however_large_the_body() {
+        use crate::snapshot::diff;
+        let expectation = SnapshotExpectation::default();
+        let entry =
+            |body: &[u8]| expectation.entry(&ResponseView::new(&octets(body)), &Redactor::new());
+        let old = vec![0xffu8; 1_000_000];
+        let mut new = old.clone();
+        new[999_990] = 0;
+        new.push(1);
+        let found = diff::describe(&entry(&old), &entry(&new));
+        let line = found.lines[0].text();
+        assert!(
+            line.chars().count() <= 200,
+            "{} {line}",
+            line.chars().count()
+        );
+        assert!(
+            line.ends_with(r#", received "…\xFF\xFF\xFF\xFF\xFF\x00\xFF\xFF\xFF\xFF…""#),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn latin1_text_and_octets_changed_past_ascii_fail_with_where() {
+        use crate::snapshot::diff;
+        let expectation = SnapshotExpectation::default();
+        let entry =
+            |body: &[u8]| expectation.entry(&ResponseView::new(&octets(body)), &Redactor::new());
+        let (approved, yaml) = through_the_file(&entry(b"caf\xe9"));
+        assert!(yaml.contains("base64: |\n      Y2Fm6Q==\n"), "{yaml}");
+        let found = diff::describe(&approved, &entry(b"caf\xe8"));
+        assert_eq!(found.count, 1);
+        assert_eq!(
+            found.lines[0].text(),
+            r#"body: 4 bytes, as approved; first difference at byte offset 3: approved "caf\xE9", received "caf\xE8""#
+        );
+        let all: Vec<u8> = (0..=255).collect();
+        let mut reversed = all.clone();
+        reversed[128..].reverse();
+        let (approved, _) = through_the_file(&entry(&all));
+        assert_eq!(
+            approved.base64.as_ref().map(|b| b.0.clone()),
+            Some(all.clone())
+        );
+        assert!(!diff::same(&approved, &entry(&reversed)));
+        let found = diff::describe(&approved, &entry(&reversed));
+        assert!(
+            found.lines[0].text().starts_with(
+                r#"body: 256 bytes, as approved; first difference at byte offset 128: approved "…{|}~\x7F\x80\x81"#
+            ),
+            "{found:?}"
+        );
+        // Longer: where the approved body ends.
+        let found = diff::describe(&approved, &entry(&[all.as_slice(), b"\xff"].concat()));
+        assert!(
+            found.lines[0].text().ends_with(
+                r#"approved "…\xFB\xFC\xFD\xFE\xFF" (end), received "…\xFB\xFC\xFD\xFE\xFF\xFF""#
+            ),
+            "{found:?}"
+        );
+        // A snapshot an older runner stored with U+FFFD says why it fails.
+        let mut legacy = entry(b"caf\xe9");
+        legacy.base64 = None;
+        legacy.text = Some("caf\u{fffd}".into());
+        let found = diff::describe(&legacy, &entry(b"caf\xe9"));
+        assert_eq!(found.count, 1);
+        assert!(found.lines[0]
+            .text()
+            .contains("approve it again to store it byte for byte"));
+        // Text stays text.
+        let text = entry("café\n".as_bytes());
+        assert_eq!((text.text.as_deref(), text.base64), (Some("café\n"), None));
+    }
+
+    #[test]
+    fn secrets_in_a_body_that_is_not_utf8_are_masked_before_it_is_stored() {
+        let expectation = SnapshotExpectation::default();
+        let mut redactor = Redactor::new();
+        redactor.add("tok-4f9a2c7e1b");
+        redactor.add("pässwort-3141");
+        let body = [
+            &b"\x00\xff\xfeKEY=tok-4f9a2c7e1b\x80;"[..],
+            "pw=pässwort-3141".as_bytes(),
+            b"\xe9\x01",
+        ]
+        .concat();
+        let entry = expectation.entry(&ResponseView::new(&octets(&body)), &redactor);
+        assert_eq!(entry.secrets, Some(Secrets::Masked));
+        let stored = entry.base64.as_ref().expect("bytes").0.clone();
+        assert_eq!(
+            stored,
+            [&b"\x00\xff\xfeKEY=***\x80;pw=***"[..], b"\xe9\x01"].concat()
+        );
+        let (_, yaml) = through_the_file(&entry);
+        for secret in ["tok-4f9a2c7e1b", "pässwort-3141"] {
+            assert!(!yaml.contains(secret), "{yaml}");
+            assert!(redactor.redact(&yaml) == yaml, "{yaml}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! accepted, rejected or skipped (asked on a terminal, `--accept-all` / `--reject-all`
 //! otherwise); stale snapshots, of steps that no longer exist, listed and `--prune`d.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -183,8 +183,12 @@ fn review_file(
         );
         match old {
             Some(old) => {
-                for line in diff::describe(old, &entry) {
-                    let _ = writeln!(out, "  {}", runner::spec::text::printable(&line, false));
+                for line in diff::describe(old, &entry).lines {
+                    let _ = writeln!(
+                        out,
+                        "  {}",
+                        runner::spec::text::printable(line.text(), false)
+                    );
                 }
             }
             None => {
@@ -272,20 +276,31 @@ fn stale(approved_path: &Path, prune: bool, out: &mut impl Write) -> Result<usiz
             None => return Ok(0),
         }
     } else {
-        HashSet::new()
+        SnapshotKeys::default()
     };
     let stale: Vec<String> = file
         .snapshots
         .keys()
-        .filter(|key| !keys.contains(base(key)))
+        .filter(|key| !keys.keys.contains(base(key)))
         .cloned()
         .collect();
     for key in &stale {
+        // A step that has this name but an id stores its snapshot under the id: this entry
+        // is never compared again.
+        let collection = collection_path.display();
+        let why = match keys.ids.get(base(key)) {
+            Some(id) => format!(
+                "the step of {collection} named `{}` has the id `{id}`, and a step with an id stores its snapshot under the id",
+                base(key)
+            ),
+            None => format!(
+                "no step of {collection} with a snapshot has this key: its id, or its name if it has none"
+            ),
+        };
         let _ = writeln!(
             out,
-            "stale: `{key}` in {} (no step of {} has this id or name with a snapshot){}",
+            "stale: `{key}` in {} ({why}){}",
             approved_path.display(),
-            collection_path.display(),
             if prune { ": removed" } else { "" }
         );
     }
@@ -327,21 +342,31 @@ fn base(key: &str) -> &str {
     key
 }
 
-/// The ids or names (group and include prefixes included) of the steps with a snapshot;
-/// `None` if one has a templated name and no id.
-fn snapshot_steps(collection: &Collection) -> Option<HashSet<String>> {
-    fn walk(steps: &[Step], prefix: &str, keys: &mut HashSet<String>) -> bool {
+/// The keys of the steps of a collection that have a snapshot.
+#[derive(Debug, Default)]
+struct SnapshotKeys {
+    /// Each step's key: its id, or its name (group and include prefixes included) if it has
+    /// none.
+    keys: HashSet<String>,
+    /// The name of each step with an id → the id.
+    ids: HashMap<String, String>,
+}
+
+/// The keys of the steps with a snapshot; `None` if one has a templated name and no id.
+fn snapshot_steps(collection: &Collection) -> Option<SnapshotKeys> {
+    fn walk(steps: &[Step], prefix: &str, keys: &mut SnapshotKeys) -> bool {
         for step in steps {
             let name = format!("{prefix}{}", step.name);
             match &step.action {
                 Action::Request(request) if request.expect.more().snapshot.is_some() => {
                     match &step.id {
                         Some(id) => {
-                            keys.insert(id.clone());
+                            keys.keys.insert(id.clone());
+                            keys.ids.insert(name, id.clone());
                         }
                         None if step.name_template.is_some() => return false,
                         None => {
-                            keys.insert(name);
+                            keys.keys.insert(name);
                         }
                     }
                 }
@@ -360,7 +385,7 @@ fn snapshot_steps(collection: &Collection) -> Option<HashSet<String>> {
         }
         true
     }
-    let mut keys = HashSet::new();
+    let mut keys = SnapshotKeys::default();
     (walk(&collection.steps, "", &mut keys) && walk(&collection.finally, "", &mut keys))
         .then_some(keys)
 }
@@ -376,6 +401,7 @@ mod tests {
             headers: Default::default(),
             json: Some(serde_json::json!({ "status": status })),
             text: None,
+            base64: None,
             secrets: None,
         }
     }

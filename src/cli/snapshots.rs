@@ -46,13 +46,7 @@ pub(super) fn approved<'a>(
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             if let Some(file) = file.filter(|f| !f.collection.is_empty() && f.collection != name) {
-                return Err(format!(
-                    "`{}` holds the snapshots of `{}`, not of `{name}`: two collections in `{}` share the name `{}`; rename one of them",
-                    path.display(),
-                    file.collection,
-                    collection.path.parent().unwrap_or(std::path::Path::new(".")).display(),
-                    collection.path.file_stem().unwrap_or_default().to_string_lossy(),
-                ));
+                return Err(not_its_snapshots(path, &file, &collection.path));
             }
         }
         if let Some(file) = store::read(&paths.approved).map_err(|e| e.to_string())? {
@@ -60,6 +54,41 @@ pub(super) fn approved<'a>(
         }
     }
     Ok(approved)
+}
+
+/// Why the snapshot file at `path`, which names another collection than `collection`, is
+/// refused: two collections share it (`api.yaml` and `api.yml` beside it), or it names a
+/// file that is not there (copied, or the collection renamed).
+fn not_its_snapshots(path: &Path, file: &SnapshotFile, collection: &Path) -> String {
+    let name = collection
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dir = match collection.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.display().to_string(),
+        _ => ".".to_owned(),
+    };
+    let held = format!(
+        "`{}` holds the snapshots of `{}`, not of `{name}`",
+        path.display(),
+        file.collection
+    );
+    let other = file.collection_path(path);
+    let exists = other.is_file();
+    if exists && other.file_stem() == collection.file_stem() {
+        return format!(
+            "{held}: the collections `{}` and `{name}` in `{dir}` have one snapshot file, as their names differ only in their extension; rename one of them",
+            file.collection
+        );
+    }
+    let missing = if exists {
+        String::new()
+    } else {
+        format!(", and `{dir}` has no `{}`", file.collection)
+    };
+    format!(
+        "{held}{missing}: if these are the snapshots of `{name}` (copied, or its file renamed), write `collection: {name}` in it; else delete it"
+    )
 }
 
 /// What the steps of one collection left to store.
@@ -185,4 +214,49 @@ fn store_gathered(
         note(&paths.pending, true, count);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_file_of_another_collection_is_refused_with_what_is_true() {
+        let file = SnapshotFile {
+            collection: "c.yml".into(),
+            snapshots: IndexMap::new(),
+        };
+        // A collection named on the command line without a directory: its directory is `.`,
+        // and no `c.yml` is there (the tests run in the crate's root).
+        let message = not_its_snapshots(
+            Path::new("__snapshots__/c.snap.yaml"),
+            &file,
+            Path::new("c.yaml"),
+        );
+        assert_eq!(
+            message,
+            "`__snapshots__/c.snap.yaml` holds the snapshots of `c.yml`, not of `c.yaml`, and `.` has no `c.yml`: if these are the snapshots of `c.yaml` (copied, or its file renamed), write `collection: c.yaml` in it; else delete it"
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let collection = dir.path().join("c.yaml");
+        let approved = SnapshotPaths::of(&collection).approved;
+        std::fs::write(dir.path().join("c.yml"), "name: other\n").expect("write");
+        assert_eq!(
+            not_its_snapshots(&approved, &file, &collection),
+            format!(
+                "`{}` holds the snapshots of `c.yml`, not of `c.yaml`: the collections `c.yml` and `c.yaml` in `{}` have one snapshot file, as their names differ only in their extension; rename one of them",
+                approved.display(),
+                dir.path().display()
+            )
+        );
+        // Another collection's file, copied.
+        std::fs::write(dir.path().join("d.yaml"), "name: d\n").expect("write");
+        let copied = SnapshotFile {
+            collection: "d.yaml".into(),
+            snapshots: IndexMap::new(),
+        };
+        assert!(not_its_snapshots(&approved, &copied, &collection).ends_with(
+            "holds the snapshots of `d.yaml`, not of `c.yaml`: if these are the snapshots of `c.yaml` (copied, or its file renamed), write `collection: c.yaml` in it; else delete it"
+        ));
+    }
 }

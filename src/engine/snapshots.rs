@@ -11,7 +11,8 @@ use crate::check::snapshot::SnapshotExpectation;
 use crate::check::ResponseView;
 use crate::snapshot::{diff, Entry, SnapshotFile, SnapshotPaths};
 
-/// The most lines of a diff a failure shows; `runner snapshots review` shows them all.
+/// The most lines of a diff a failure shows, a text diff's headers not counted; `runner
+/// snapshots review` shows them all.
 const DIFF_LINES: usize = 12;
 
 /// What a run does with a snapshot that is missing or differs.
@@ -64,7 +65,7 @@ pub(super) fn compare(
         .approved
         .get(collection)
         .and_then(|file| file.snapshots.get(&key));
-    if approved == Some(&entry) {
+    if approved.is_some_and(|approved| diff::same(approved, &entry)) {
         return (None, None);
     }
     let paths = SnapshotPaths::of(collection);
@@ -96,24 +97,14 @@ pub(super) fn compare(
     let actual = match approved {
         None => format!("no approved snapshot; {next}"),
         Some(approved) => {
-            let lines = diff::describe(approved, &entry);
+            let found = diff::describe(approved, &entry);
             // How to approve comes first: a message is cut at its end, never there.
             let mut text = format!(
                 "{} difference{}, {next}:",
-                lines.len(),
-                if lines.len() == 1 { "" } else { "s" }
+                found.count,
+                if found.count == 1 { "" } else { "s" }
             );
-            for line in lines.iter().take(DIFF_LINES) {
-                text.push('\n');
-                // The entries are masked already: cutting a line cannot uncover a secret.
-                text.push_str(&crate::spec::text::shorten(line, DIFF_LINE_CHARS));
-            }
-            if lines.len() > DIFF_LINES {
-                text.push_str(&format!(
-                    "\n… and {} more (`runner snapshots review` shows them all)",
-                    lines.len() - DIFF_LINES
-                ));
-            }
+            text.push_str(&shown_lines(&found.lines));
             text
         }
     };
@@ -126,6 +117,53 @@ pub(super) fn compare(
 
 /// The most characters of one line of a snapshot's diff in a message.
 const DIFF_LINE_CHARS: usize = 200;
+
+/// The first [`DIFF_LINES`] lines of a diff, each on a line of its own after a newline, and
+/// how many more there are. A text diff's headers (`--- approved`, `@@ … @@`) and notes do
+/// not count: a header is shown with the line after it, a note with the line before it.
+fn shown_lines(lines: &[diff::Line]) -> String {
+    let mut text = String::new();
+    let mut shown = 0;
+    let mut last_shown = false;
+    let mut headers: Vec<&str> = Vec::new();
+    let push = |text: &mut String, line: &str| {
+        text.push('\n');
+        // The entries are masked already: cutting a line cannot uncover a secret.
+        text.push_str(&crate::spec::text::shorten(line, DIFF_LINE_CHARS));
+    };
+    for line in lines {
+        match line {
+            diff::Line::Header(header) => headers.push(header),
+            diff::Line::Note(note) => {
+                if last_shown {
+                    push(&mut text, note);
+                }
+            }
+            diff::Line::Shown(line) => {
+                last_shown = shown < DIFF_LINES;
+                if last_shown {
+                    for header in headers.drain(..) {
+                        push(&mut text, header);
+                    }
+                    push(&mut text, line);
+                    shown += 1;
+                }
+            }
+        }
+    }
+    let total = lines
+        .iter()
+        .filter(|line| matches!(line, diff::Line::Shown(_)))
+        .count();
+    if total > shown {
+        let more = total - shown;
+        text.push_str(&format!(
+            "\n… and {more} more line{} (`runner snapshots review` shows them all)",
+            if more == 1 { "" } else { "s" }
+        ));
+    }
+    text
+}
 
 /// The step's key in the snapshot file: its id or name, ` #N` from its second run on in
 /// this collection run (a loop with an id), and ` (iteration N)` in a repeated run.
@@ -150,5 +188,53 @@ pub(super) fn only_snapshot_failed(outcome: &super::Outcome) -> bool {
             .iter()
             .all(|f| crate::check::snapshot::is_snapshot_field(&f.field)),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Entry;
+
+    fn text(text: &str) -> Entry {
+        Entry {
+            status: 200,
+            headers: Default::default(),
+            json: None,
+            text: Some(text.to_owned()),
+            base64: None,
+            secrets: None,
+        }
+    }
+
+    #[test]
+    fn a_text_diff_shows_twelve_lines_of_change_its_headers_not_counted() {
+        let old: String = (1..=30).map(|n| format!("line {n}\n")).collect();
+        let new = old.replace("line 2\n", "line two\n");
+        let found = diff::describe(&text(&old), &text(&new));
+        assert_eq!(found.count, 1);
+        let shown = shown_lines(&found.lines);
+        assert_eq!(
+            shown,
+            "\n--- approved\n+++ received\n@@ -1,4 +1,4 @@\n line 1\n-line 2\n+line two\n line 3\n line 4"
+        );
+        // Every line of the old text goes and one comes: 31 lines, 12 shown.
+        let found = diff::describe(&text(&old), &text("one\n"));
+        assert_eq!(found.count, 30);
+        let shown = shown_lines(&found.lines);
+        assert_eq!(shown.lines().filter(|l| l.starts_with('-')).count(), 13);
+        assert!(shown.starts_with("\n--- approved\n+++ received\n@@ -1,30 +1 @@\n-line 1\n"));
+        assert!(
+            shown.ends_with(
+                "\n-line 12\n… and 19 more lines (`runner snapshots review` shows them all)"
+            ),
+            "{shown}"
+        );
+        // A note goes with the line before it.
+        let found = diff::describe(&text("a\nb"), &text("a\nc"));
+        assert_eq!(
+            shown_lines(&found.lines),
+            "\n--- approved\n+++ received\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file"
+        );
     }
 }

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -24,10 +26,46 @@ pub struct Entry {
     /// A body that is not JSON, as text (masked); absent for an empty body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// A body that is not JSON and not UTF-8, byte for byte (masked), written as base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base64: Option<Binary>,
     /// `masked` when a secret was masked in the entry: the stored values are not all the
     /// response held.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Secrets>,
+}
+
+/// The bytes of a body that is not UTF-8. In the file, base64 (RFC 4648, padded) in lines of
+/// 76 characters, so that a change shows as a changed line; read with any white space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binary(pub Vec<u8>);
+
+/// Characters of a line of [`Binary`] in the file (as MIME writes base64).
+const BASE64_LINE: usize = 76;
+
+impl Serialize for Binary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let encoded = STANDARD.encode(&self.0);
+        let mut text = String::with_capacity(encoded.len() + encoded.len() / BASE64_LINE + 1);
+        // base64 is ASCII: every chunk is whole characters.
+        for line in encoded.as_bytes().chunks(BASE64_LINE) {
+            text.push_str(&String::from_utf8_lossy(line));
+            text.push('\n');
+        }
+        serializer.serialize_str(&text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Binary {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        STANDARD.decode(compact).map(Binary).map_err(|error| {
+            serde::de::Error::custom(format!(
+                "`base64` is not base64 (RFC 4648, padded with `=`): {error}"
+            ))
+        })
+    }
 }
 
 /// The `secrets` marker of an entry.
@@ -101,6 +139,24 @@ pub fn mask_json(value: &mut Value, mask: &dyn Fn(&str) -> Option<String>) -> bo
         }
         Value::Null | Value::Bool(_) => false,
     }
+}
+
+/// Applies `mask` to `bytes` read as Latin-1 (each byte one character, so that no byte is
+/// lost and every secret the redactor knows in a form of ASCII, Latin-1 or UTF-8 read as
+/// Latin-1 is found), and gives back the bytes, each mask's characters as their bytes. `None`
+/// if nothing changed.
+pub fn mask_bytes(bytes: &[u8], mask: &mut dyn FnMut(&str) -> Option<String>) -> Option<Vec<u8>> {
+    let latin1: String = bytes.iter().copied().map(char::from).collect();
+    let masked = mask(&latin1)?;
+    let mut out = Vec::with_capacity(masked.len());
+    for c in masked.chars() {
+        match u8::try_from(c) {
+            Ok(byte) => out.push(byte),
+            // Not in Latin-1, so not from the body: a mask's own text, as UTF-8.
+            Err(_) => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]

@@ -8,5 +8,5 @@ pub mod diff;
 pub mod entry;
 pub mod store;
 
-pub use entry::{Entry, Secrets, IGNORED};
+pub use entry::{Binary, Entry, Secrets, IGNORED};
 pub use store::{SnapshotFile, SnapshotPaths, StoreError};

@@ -41,14 +41,45 @@ pub enum StoreError {
         /// The error.
         source: std::io::Error,
     },
-    /// The file is not a snapshot file.
-    #[error("snapshot file `{path}` is not valid: {message}; fix it or delete it and record the snapshots again")]
+    /// The file is not a snapshot file (or could not be written as one).
+    #[error(
+        "snapshot file {} is not valid: {reason}; fix it or delete it and record the snapshots again",
+        place(.path, *.at)
+    )]
     Invalid {
         /// The file.
         path: PathBuf,
-        /// What the parser said, with line and column.
-        message: String,
+        /// Where in it, 1-based line and column, when the parser knows.
+        at: Option<(usize, usize)>,
+        /// What is wrong.
+        reason: String,
     },
+}
+
+/// `file:line:col`, or the file alone.
+fn place(path: &Path, at: Option<(usize, usize)>) -> String {
+    match at {
+        Some((line, column)) => format!("{}:{line}:{column}", path.display()),
+        None => path.display().to_string(),
+    }
+}
+
+impl StoreError {
+    /// The problem `error` found in the snapshot file at `path`, at its line and column.
+    fn yaml(path: &Path, error: &serde_yaml::Error) -> Self {
+        let mut reason = error.to_string();
+        let at = error.location().map(|l| (l.line(), l.column()));
+        if at.is_some() {
+            if let Some(cut) = reason.rfind(" at line ") {
+                reason.truncate(cut);
+            }
+        }
+        StoreError::Invalid {
+            path: path.to_owned(),
+            at,
+            reason,
+        }
+    }
 }
 
 /// Where the snapshots of the collection at `collection` are.
@@ -121,20 +152,21 @@ pub fn read(path: &Path) -> Result<Option<SnapshotFile>, StoreError> {
             })
         }
     };
+    // A map keeps the last of two equal keys: a file edited by hand (or merged) with one
+    // snapshot twice is refused where the second one is, not read as one of them.
+    crate::spec::duplicates::check(&text).map_err(|e| StoreError::yaml(path, &e))?;
     serde_yaml::from_str(&text)
         .map(Some)
-        .map_err(|e| StoreError::Invalid {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })
+        .map_err(|e| StoreError::yaml(path, &e))
 }
 
 /// Writes `file` to `path` atomically (a temporary file in the same directory, renamed over
 /// it); creates the directory. On failure the old file is left as it was.
 pub fn write(path: &Path, file: &SnapshotFile) -> Result<(), StoreError> {
-    let text = file.to_yaml().map_err(|message| StoreError::Invalid {
+    let text = file.to_yaml().map_err(|reason| StoreError::Invalid {
         path: path.to_owned(),
-        message,
+        at: None,
+        reason,
     })?;
     let io = |source| StoreError::Io {
         action: "write",
@@ -268,6 +300,7 @@ mod tests {
                     headers: [("x-h".to_owned(), "yes".to_owned())].into(),
                     json: Some(value.clone()),
                     text: None,
+                    base64: None,
                     secrets: None,
                 },
             );
@@ -279,6 +312,7 @@ mod tests {
                 headers: Default::default(),
                 json: None,
                 text: Some(tricky.join("\n") + "\n\n  indented\n"),
+                base64: None,
                 secrets: Some(crate::snapshot::Secrets::Masked),
             },
         );
@@ -303,6 +337,7 @@ mod tests {
                 headers: [("content-type".to_owned(), "application/json".to_owned())].into(),
                 json: Some(json!({"a": [1, "yes", null, 1.5, "[ignored]"], "b": {"c": "no"}})),
                 text: None,
+                base64: None,
                 secrets: None,
             },
         );
@@ -317,6 +352,61 @@ mod tests {
         assert!(leftovers.is_empty());
         std::fs::write(&paths.pending, "snapshots: [").expect("write");
         let error = read(&paths.pending).expect_err("invalid");
-        assert!(error.to_string().contains("line"), "{error}");
+        assert!(
+            error.to_string().starts_with(&format!(
+                "snapshot file {}:2:1 is not valid: ",
+                paths.pending.display()
+            )),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_key_written_twice_is_refused_where_the_second_one_is() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("c.snap.yaml");
+        let twice = "collection: c.yaml\nsnapshots:\n  list:\n    status: 200\n  other:\n    status: 200\n  list:\n    status: 404\n";
+        std::fs::write(&path, twice).expect("write");
+        let error = read(&path).expect_err("a key twice");
+        assert!(
+            matches!(&error, StoreError::Invalid { at: Some((7, 3)), reason, .. } if reason == "snapshots: duplicate key `list`: a key may appear only once in a map"),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "snapshot file {}:7:3 is not valid: snapshots: duplicate key `list`: a key may appear only once in a map; fix it or delete it and record the snapshots again",
+                path.display()
+            )
+        );
+        // Inside an entry too.
+        std::fs::write(
+            &path,
+            "collection: c.yaml\nsnapshots:\n  list:\n    status: 200\n    status: 404\n",
+        )
+        .expect("write");
+        let error = read(&path).expect_err("a key twice");
+        assert!(
+            matches!(
+                &error,
+                StoreError::Invalid {
+                    at: Some((5, 5)),
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        // A `base64` that is not base64 is placed too (yaml_serde places it in its entry, and
+        // the reason names the entry).
+        std::fs::write(
+            &path,
+            "collection: c.yaml\nsnapshots:\n  bytes:\n    status: 200\n    base64: Y2Fm6Q=!\n",
+        )
+        .expect("write");
+        let error = read(&path).expect_err("not base64");
+        assert!(
+            matches!(&error, StoreError::Invalid { at: Some(_), reason, .. } if reason.starts_with("snapshots.bytes: `base64` is not base64")),
+            "{error:?}"
+        );
     }
 }

@@ -36,6 +36,49 @@ pub fn number<E: de::Error>(number: f64) -> Result<Value, E> {
         .ok_or_else(|| E::custom(not_a_json_number(number)))
 }
 
+/// JSON equality where numbers compare by value (`1` equals `1.0`, [`numbers_equal`]);
+/// objects compare as maps, whatever order their members came in.
+pub fn equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => numbers_equal(x, y),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| equal(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equal(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Two numbers compare by value: `1` equals `1.0` and `-0.0` equals `0`. Two integers compare
+/// exactly (`18446744073709551615` is not `18446744073709551614`, though both are the same
+/// floating point number), an integer and a float exactly too (the float must be that
+/// integer), two floats as floats.
+pub fn numbers_equal(x: &serde_json::Number, y: &serde_json::Number) -> bool {
+    match (integer(x), integer(y)) {
+        (Some(a), Some(b)) => a == b,
+        (Some(a), None) => y.as_f64().is_some_and(|f| float_is(f, a)),
+        (None, Some(b)) => x.as_f64().is_some_and(|f| float_is(f, b)),
+        (None, None) => x.as_f64() == y.as_f64(),
+    }
+}
+
+/// A number held as an integer (`i64` or `u64`), exactly.
+fn integer(number: &serde_json::Number) -> Option<i128> {
+    number
+        .as_i64()
+        .map(i128::from)
+        .or_else(|| number.as_u64().map(i128::from))
+}
+
+/// True when the float `f` is exactly the integer `n`.
+fn float_is(f: f64, n: i128) -> bool {
+    // 2^127: every integral float below it in magnitude converts to i128 exactly.
+    const LIMIT: f64 = 1.7014118346046923e38;
+    f.fract() == 0.0 && f.abs() < LIMIT && f as i128 == n
+}
+
 impl<'de> Deserialize<'de> for Strict {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(StrictVisitor).map(Strict)
@@ -139,6 +182,45 @@ mod tests {
         serde_yaml::from_str::<Strict>(yaml)
             .map(|s| s.0)
             .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn numbers_compare_by_value_and_integers_exactly() {
+        let equal_pairs = [
+            ("1", "1.0"),
+            ("-0.0", "0"),
+            ("100", "1e2"),
+            ("1.5", "1.50"),
+            ("9007199254740993", "9007199254740993"),
+            ("18446744073709551615", "18446744073709551615"),
+            ("-9223372036854775808", "-9223372036854775808.0"),
+            ("{\"a\": [1, 2.0]}", "{\"a\": [1.0, 2]}"),
+        ];
+        for (a, b) in equal_pairs {
+            let (a, b): (Value, Value) = (
+                serde_json::from_str(a).expect(a),
+                serde_json::from_str(b).expect(b),
+            );
+            assert!(equal(&a, &b), "{a} = {b}");
+            assert!(equal(&b, &a), "{b} = {a}");
+        }
+        // Integers beyond what a float holds exactly: the same float, not the same value.
+        let unequal_pairs = [
+            ("18446744073709551615", "18446744073709551614"),
+            ("9007199254740993", "9007199254740992"),
+            ("9007199254740993", "9007199254740992.0"),
+            ("1", "1.5"),
+            ("1", "\"1\""),
+            ("[1, 2]", "[2, 1]"),
+        ];
+        for (a, b) in unequal_pairs {
+            let (a, b): (Value, Value) = (
+                serde_json::from_str(a).expect(a),
+                serde_json::from_str(b).expect(b),
+            );
+            assert!(!equal(&a, &b), "{a} != {b}");
+            assert!(!equal(&b, &a), "{b} != {a}");
+        }
     }
 
     #[test]

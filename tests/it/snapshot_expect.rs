@@ -303,7 +303,11 @@ fn stale_snapshots_are_listed_and_pruned() {
     let listed = runner_with_env(["snapshots", "review", &dir], &[]);
     assert_eq!(listed.code, 0, "{listed:?}");
     assert!(
-        listed.stdout.contains("stale: `list-endpoints`"),
+        listed.stdout.contains(&format!(
+            "stale: `list-endpoints` in {} (no step of {} with a snapshot has this key: its id, or its name if it has none)",
+            fixture.path().join("__snapshots__/stale.snap.yaml").display(),
+            collection.display()
+        )),
         "{listed:?}"
     );
     assert!(
@@ -399,11 +403,38 @@ fn a_pending_file_that_is_not_valid_is_never_overwritten() {
     // Found before anything is sent (the run would record what it cannot write).
     assert_eq!(output.code, 2, "{output:?}");
     assert!(
-        output.stderr.contains("keep.snap.yaml.new` is not valid")
+        output
+            .stderr
+            .contains(&format!("snapshot file {}:", pending.display()))
+            && output.stderr.contains(" is not valid: ")
             && output.stderr.contains("nothing was sent"),
         "{output:?}"
     );
     assert_eq!(read(&pending), "hand-edited: [");
+}
+
+#[test]
+fn a_snapshot_file_with_a_key_written_twice_stops_the_run_where_the_second_one_is() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "twice.yaml",
+        "name: Twice\nsteps:\n  - name: Text\n    request: { url: \"{{SERVER}}/text\" }\n    expect: { snapshot: true }\n",
+    );
+    std::fs::create_dir_all(fixture.path().join("__snapshots__")).expect("dir");
+    // Merged by hand: the last `Text` would win, and the first be dropped unseen.
+    let approved = fixture.file(
+        "__snapshots__/twice.snap.yaml",
+        "collection: twice.yaml\nsnapshots:\n  Text:\n    status: 200\n    text: plain text, not JSON\n  Text:\n    status: 500\n",
+    );
+    let output = run_locally(&path, &[]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains(&format!(
+            "snapshot file {}:6:3 is not valid: snapshots: duplicate key `Text`: a key may appear only once in a map",
+            approved.display()
+        )) && output.stderr.contains("nothing was sent"),
+        "{output:?}"
+    );
 }
 
 #[test]
@@ -418,13 +449,169 @@ fn two_collections_that_would_share_a_snapshot_file_are_refused() {
         "__snapshots__/api.snap.yaml",
         "collection: api.yml\nsnapshots: {}\n",
     );
+    // No `api.yml` is there: the file was copied, or the collection renamed.
     let output = runner_with_env(["run", &path.display().to_string()], &[("CI", "")]);
     assert_eq!(output.code, 2, "{output:?}");
     assert!(
-        output
-            .stderr
-            .contains("holds the snapshots of `api.yml`, not of `api.yaml`")
-            && output.stderr.contains("nothing was sent"),
+        output.stderr.contains(&format!(
+            "holds the snapshots of `api.yml`, not of `api.yaml`, and `{}` has no `api.yml`: if these are the snapshots of `api.yaml` (copied, or its file renamed), write `collection: api.yaml` in it; else delete it",
+            fixture.path().display()
+        )) && output.stderr.contains("nothing was sent"),
         "{output:?}"
+    );
+    assert!(!output.stderr.contains("share"), "{output:?}");
+    // With `api.yml` beside it, the two collections share the file.
+    fixture.file(
+        "api.yml",
+        "name: Other\nsteps:\n  - name: Text\n    request: { url: \"http://127.0.0.1:9/text\" }\n",
+    );
+    let output = runner_with_env(["run", &path.display().to_string()], &[("CI", "")]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains(&format!(
+            "holds the snapshots of `api.yml`, not of `api.yaml`: the collections `api.yml` and `api.yaml` in `{}` have one snapshot file, as their names differ only in their extension; rename one of them",
+            fixture.path().display()
+        )),
+        "{output:?}"
+    );
+}
+
+/// Runs `runner run` on `path` outside CI (the snapshot files are written).
+fn run_locally(path: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["run".to_owned(), path.display().to_string()];
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
+    runner_with_env(
+        args,
+        &[
+            ("CI", ""),
+            ("GITHUB_ACTIONS", ""),
+            ("GITLAB_CI", ""),
+            ("TF_BUILD", ""),
+        ],
+    )
+}
+
+#[test]
+fn a_number_the_server_writes_another_way_is_the_same_value() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "numbers.yaml",
+        "name: Numbers\nsteps:\n  - name: Zeros\n    request: { url: \"{{SERVER}}/zeros/3\" }\n    expect: { snapshot: true }\n",
+    );
+    std::fs::create_dir_all(fixture.path().join("__snapshots__")).expect("dir");
+    // The server writes `[0,0,0]`.
+    let approved = "collection: numbers.yaml\nsnapshots:\n  Zeros:\n    status: 200\n    json: [0.0, -0.0, 0e5]\n";
+    fixture.file("__snapshots__/numbers.snap.yaml", approved);
+    let output = run_locally(&path, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(
+        read(&fixture.path().join("__snapshots__/numbers.snap.yaml")),
+        approved
+    );
+    assert!(!fixture
+        .path()
+        .join("__snapshots__/numbers.snap.yaml.new")
+        .exists());
+}
+
+#[test]
+fn a_changed_text_counts_its_changed_lines_not_the_lines_of_its_diff() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "text.yaml",
+        "name: Text\nsteps:\n  - name: Text\n    request: { url: \"{{SERVER}}/text\" }\n    expect: { snapshot: true }\n",
+    );
+    std::fs::create_dir_all(fixture.path().join("__snapshots__")).expect("dir");
+    // The server answers `plain text, not JSON`, without a newline.
+    fixture.file(
+        "__snapshots__/text.snap.yaml",
+        "collection: text.yaml\nsnapshots:\n  Text:\n    status: 200\n    text: plain text, JSON\n",
+    );
+    let output = run_locally(&path, &[]);
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("1 difference, recorded as pending in "),
+        "{output:?}"
+    );
+    let lines: Vec<&str> = output.stdout.lines().map(str::trim).collect();
+    assert!(
+        lines.windows(3).any(|w| w
+            == [
+                "-plain text, JSON",
+                "\\ No newline at end of file",
+                "+plain text, not JSON"
+            ]),
+        "{output:?}"
+    );
+}
+
+#[test]
+fn a_body_that_is_not_utf8_is_approved_byte_for_byte() {
+    let fixture = Fixture::new();
+    let collection = |hex: &str| {
+        fixture.file(
+            "octets.yaml",
+            &format!("name: Octets\nsteps:\n  - name: Latin-1\n    request: {{ url: \"{{{{SERVER}}}}/bytes/{hex}\" }}\n    expect: {{ snapshot: true }}\n"),
+        )
+    };
+    // `café` in Latin-1, then `cafè`.
+    let path = collection("636166e9");
+    let approve = run_locally(&path, &["--update-snapshots"]);
+    assert_eq!(approve.code, 0, "{approve:?}");
+    let approved = read(&fixture.path().join("__snapshots__/octets.snap.yaml"));
+    assert!(
+        approved.contains("base64: |\n      Y2Fm6Q==\n"),
+        "{approved}"
+    );
+    let same = run_locally(&path, &[]);
+    assert_eq!(same.code, 0, "{same:?}");
+    let path = collection("636166e8");
+    let changed = run_locally(&path, &[]);
+    assert_eq!(changed.code, 1, "{changed:?}");
+    assert!(
+        changed.stdout.contains(r#"body: 4 bytes, as approved; first difference at byte offset 3: approved "caf\xE9", received "caf\xE8""#),
+        "{changed:?}"
+    );
+}
+
+#[test]
+fn a_snapshot_under_the_name_of_a_step_that_now_has_an_id_is_stale_and_says_why() {
+    let fixture = Fixture::new();
+    let step = |id: &str| {
+        format!("name: Ids\nsteps:\n  - name: Text\n{id}    request: {{ url: \"{{{{SERVER}}}}/text\" }}\n    expect: {{ snapshot: true }}\n")
+    };
+    let path = fixture.file("ids.yaml", &step(""));
+    let recorded = run_locally(&path, &["--update-snapshots"]);
+    assert_eq!(recorded.code, 0, "{recorded:?}");
+    let approved = fixture.path().join("__snapshots__/ids.snap.yaml");
+    assert!(
+        read(&approved).contains("\n  Text:\n"),
+        "{}",
+        read(&approved)
+    );
+    // The step keeps its name and gets an id: its snapshot is stored under the id now.
+    fixture.file("ids.yaml", &step("    id: text\n"));
+    let dir = fixture.path().display().to_string();
+    let listed = runner_with_env(["snapshots", "review", &dir], &[]);
+    assert_eq!(listed.code, 0, "{listed:?}");
+    assert!(
+        listed.stdout.contains(&format!(
+            "stale: `Text` in {} (the step of {} named `Text` has the id `text`, and a step with an id stores its snapshot under the id)",
+            approved.display(),
+            path.display()
+        )),
+        "{listed:?}"
+    );
+    let run = run_locally(&path, &["--update-snapshots"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let pruned = runner_with_env(["snapshots", "review", "--prune", &dir], &[]);
+    assert_eq!(pruned.code, 0, "{pruned:?}");
+    assert!(pruned.stdout.contains(": removed"), "{pruned:?}");
+    let left = read(&approved);
+    assert!(
+        left.contains("\n  text:\n") && !left.contains("\n  Text:\n"),
+        "{left}"
     );
 }

@@ -49,6 +49,7 @@ fn app() -> Router {
         .route("/paged", get(paged))
         .route("/paged-json", get(paged_json))
         .route("/hit/{key}", get(hit).post(hit))
+        .route("/bytes/{hex}", get(bytes))
 }
 
 fn hit_counts() -> &'static std::sync::Mutex<std::collections::HashMap<String, usize>> {
@@ -187,6 +188,21 @@ async fn items(headers: HeaderMap) -> Response {
         ])),
     )
         .into_response()
+}
+
+/// The bytes `hex` spells (two hex digits a byte), as `application/octet-stream`.
+async fn bytes(UrlPath(hex): UrlPath<String>) -> Response {
+    let decoded: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|at| {
+            hex.get(at..at + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
+        .collect();
+    match decoded {
+        Some(body) => ([("content-type", "application/octet-stream")], body).into_response(),
+        None => StatusCode::BAD_REQUEST.into_response(),
+    }
 }
 
 /// A JSON array of `count` zeros: the most JSON values for its size.
