@@ -248,6 +248,48 @@ fn the_gitlab_code_quality_report_has_the_fields_gitlab_reads() {
 /// A variable that did not render when its step ran (a path into a capture that is not
 /// there, given to a helper) is marked at its `{{…}}`, named as the variable, in the
 /// terminal and the JSON report.
+/// A URL that its rendered text cannot build (a `base_url` without a scheme, or empty) is a
+/// rendering failure as a missing variable is: exit 1, as README's table says, and nothing
+/// is sent.
+#[test]
+fn a_url_that_cannot_be_built_from_its_text_is_a_rendering_failure() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "url.yaml",
+        "name: Url\nvars: { base_url: 12345 }\nsteps:\n  - name: A\n    request: { url: \"{{base_url}}/a\" }\n",
+    );
+    for (var, shown) in [
+        (None, "`12345/a` is not a valid URL"),
+        (Some("base_url="), "`/a` is not a valid URL"),
+        (Some("base_url=http://[::1"), "is not a valid URL"),
+    ] {
+        let mut args = vec![
+            "--report-json".to_owned(),
+            fixture.path().join("r.json").display().to_string(),
+        ];
+        if let Some(var) = var {
+            args.extend(["--var".to_owned(), var.to_owned()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = run(&fixture, "url.yaml", &args, &[]);
+        assert_eq!(output.code, 1, "{var:?}: {output:?}");
+        assert!(output.stdout.contains(shown), "{var:?}: {}", output.stdout);
+        assert!(
+            output.stdout.contains("url.yaml:5:21"),
+            "{var:?}: {}",
+            output.stdout
+        );
+        let json: Value = serde_json::from_str(
+            &std::fs::read_to_string(fixture.path().join("r.json")).expect("written"),
+        )
+        .expect("JSON");
+        assert_eq!(
+            json["collections"][0]["steps"][0]["outcome"], "failed",
+            "{json}"
+        );
+    }
+}
+
 #[test]
 fn a_variable_that_does_not_render_is_marked_at_its_braces() {
     let fixture = Fixture::new();
