@@ -109,6 +109,17 @@ impl Problem {
     }
 }
 
+/// Why `name` cannot be a variable given to a run (a `--var`, a `--vars-file` key, a CSV
+/// column), if it cannot: the one check of every way a run is given variables.
+pub(super) fn bad_variable_name(name: &str) -> Option<String> {
+    if !runner::collection::is_variable_name(name) {
+        return Some(format!(
+            "`{name}` is not a variable name (letters, digits, `_`, `-`)"
+        ));
+    }
+    bad_column_name(name).map(|reason| reason.replacen("column `", "`", 1))
+}
+
 /// Why `name` cannot be a column or key of a data file, if it cannot.
 fn bad_column_name(name: &str) -> Option<String> {
     if runner::collection::RESERVED_NAMES.contains(&name) {
