@@ -315,13 +315,18 @@ impl SchemaExpectation {
     /// Reads and compiles the schema file `written`, relative to `base`.
     pub fn load(base: &Path, written: &str) -> Result<Self, SchemaExpectationError> {
         let path = base.join(written);
+        let bytes = std::fs::read(&path).map_err(|e| SchemaExpectationError::Unreadable {
+            message: format!("cannot read schema file `{}`: {e}", path.display()),
+        })?;
+        // Read as every other file of the user's is: a byte order mark is skipped, and text
+        // that is not UTF-8 is placed and told how to mend.
         let text =
-            std::fs::read_to_string(&path).map_err(|e| SchemaExpectationError::Unreadable {
-                message: format!("cannot read schema file `{}`: {e}", path.display()),
+            crate::spec::text::utf8_text(&bytes).map_err(|at| SchemaExpectationError::Invalid {
+                message: format!("schema file {}", at.in_file(&path)),
             })?;
         let what = format!("schema file `{}`", path.display());
         let schema: Value =
-            serde_json::from_str(&text).map_err(|e| SchemaExpectationError::Invalid {
+            serde_json::from_str(text).map_err(|e| SchemaExpectationError::Invalid {
                 message: format!("{what} is not JSON: {e}"),
             })?;
         Self::compile(&schema, &what, format!("schema {written}"))
@@ -667,6 +672,44 @@ impl JsonPathExpectation {
 
 #[cfg(test)]
 mod tests {
+    /// A schema file is read as every other file is: after a UTF-8 byte order mark, and, when
+    /// it is not UTF-8 (Latin-1, UTF-16), refused as that, not as unreadable or not JSON.
+    #[test]
+    fn a_schema_file_is_read_as_text_as_every_other_file_is() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let write = |name: &str, bytes: &[u8]| {
+            std::fs::write(dir.path().join(name), bytes).expect("written");
+            SchemaExpectation::load(dir.path(), name)
+        };
+        assert!(write("bom.json", b"\xEF\xBB\xBF{\"type\": \"object\"}").is_ok());
+        let utf16: Vec<u8> = "\u{feff}{\"type\": \"object\"}"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        for (name, bytes, says) in [
+            (
+                "latin1.json",
+                &b"{\"description\": \"caf\xE9\"}"[..],
+                ":1:21: not UTF-8 text (byte 0xE9",
+            ),
+            ("utf16.json", &utf16[..], ":1:1: UTF-16 text"),
+        ] {
+            let Err(error) = write(name, bytes) else {
+                panic!("{name} accepted");
+            };
+            assert!(
+                matches!(error, SchemaExpectationError::Invalid { .. }),
+                "{name}: {error:?}"
+            );
+            let message = error.to_string();
+            assert!(message.contains(says), "{name}: {message}");
+            assert!(
+                message.contains("save the file as UTF-8"),
+                "{name}: {message}"
+            );
+        }
+    }
+
     use super::*;
     use crate::check::jsonpath::JsonPath;
     use crate::check::predicate::{Operands, Subject};

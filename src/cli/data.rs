@@ -109,6 +109,17 @@ impl Problem {
     }
 }
 
+/// Why `name` cannot be a variable given to a run (a `--var`, a `--vars-file` key, a CSV
+/// column), if it cannot: the one check of every way a run is given variables.
+pub(super) fn bad_variable_name(name: &str) -> Option<String> {
+    if !runner::collection::is_variable_name(name) {
+        return Some(format!(
+            "`{name}` is not a variable name (letters, digits, `_`, `-`)"
+        ));
+    }
+    bad_column_name(name).map(|reason| reason.replacen("column `", "`", 1))
+}
+
 /// Why `name` cannot be a column or key of a data file, if it cannot.
 fn bad_column_name(name: &str) -> Option<String> {
     if runner::collection::RESERVED_NAMES.contains(&name) {
@@ -119,41 +130,139 @@ fn bad_column_name(name: &str) -> Option<String> {
     None
 }
 
-/// The column (in characters, from 1) where field `index` of CSV line `line` starts.
-fn field_column(line: &str, index: usize) -> usize {
+/// The line and column (from 1; the column in characters) of byte `at` of `text`. Lines break
+/// at `\n`, `\r\n` and a lone `\r`, as the csv reader ends its records and the collection
+/// loader counts its lines.
+fn line_column(text: &str, at: usize) -> (u64, usize) {
+    let bytes = text.as_bytes();
+    let at = at.min(bytes.len());
+    let (mut line, mut start) = (1u64, 0);
+    for (i, &byte) in bytes[..at].iter().enumerate() {
+        if byte == b'\n' || (byte == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            line += 1;
+            start = i + 1;
+        }
+    }
+    // Characters are counted by their first bytes: `at` need not fall on one.
+    let column = bytes[start..at]
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80)
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// The byte where the record the csv reader says starts at byte `at` of `text` starts: the
+/// reader ends a record at the `\r` of a `\r\n` and starts the next at its `\n`.
+fn record_start(text: &str, at: u64) -> usize {
+    let at = usize::try_from(at).unwrap_or(usize::MAX).min(text.len());
+    at + text.as_bytes()[at..]
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .count()
+}
+
+/// The byte where field `index` of the CSV record starting at byte `record` of `text` starts.
+fn field_start(text: &str, record: usize, index: usize) -> usize {
+    let bytes = text.as_bytes();
     let mut quoted = false;
     let mut field = 0;
-    for (at, c) in line.char_indices() {
+    for (at, &byte) in bytes.iter().enumerate().skip(record) {
         if field == index {
-            return line[..at].chars().count() + 1;
+            return at;
         }
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => field += 1,
+        match byte {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => field += 1,
             _ => {}
         }
     }
-    line.chars().count() + 1
+    bytes.len()
+}
+
+/// How quotes are written wrong in CSV `text`, if they are: a quote that opens a field and is
+/// never closed (the csv reader would take every row after it into that field), or text
+/// after the quote that closes a field (`"a"b`: a quote meant inside the field, not doubled).
+/// A quote inside a field that does not start with one is kept as it is (`5" screen`), as
+/// spreadsheets read it.
+fn check_quotes(text: &str) -> Result<(), Problem> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    let mut field_starts = true;
+    while at < bytes.len() {
+        if field_starts && bytes[at] == b'"' {
+            let open = at;
+            at += 1;
+            loop {
+                let Some(next) = memchr::memchr(b'"', &bytes[at..]) else {
+                    let (line, column) = line_column(text, open);
+                    return Err(Problem::at(
+                        line,
+                        column,
+                        "this quote opens a field that is never closed (every line after it would be read into that field): close the field with `\"`; a quote inside a quoted field is written twice (`\"5\"\" screen\"`)".to_owned(),
+                    ));
+                };
+                at += next + 1;
+                if bytes.get(at) == Some(&b'"') {
+                    at += 1;
+                } else {
+                    break;
+                }
+            }
+            if !matches!(bytes.get(at), None | Some(b',' | b'\n' | b'\r')) {
+                let (line, column) = line_column(text, at);
+                return Err(Problem::at(
+                    line,
+                    column,
+                    "text after the quote that closes a field: a quote inside a quoted field is written twice (`\"say \"\"hi\"\"\"`), and a field ends at a `,` or the end of the line".to_owned(),
+                ));
+            }
+            field_starts = false;
+            continue;
+        }
+        field_starts = matches!(bytes[at], b',' | b'\n' | b'\r');
+        at += 1;
+    }
+    Ok(())
+}
+
+/// A csv reader's error, placed by its byte in `text` and told without the reader's own
+/// count of lines (which breaks lines at `\n` only).
+fn csv_problem(text: &str, error: &csv::Error) -> Problem {
+    let position = match error.kind() {
+        csv::ErrorKind::UnequalLengths { pos, .. } => pos.as_ref(),
+        _ => error.position(),
+    };
+    let reason = match error.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "this row has {len} field{}, the header {expected_len}: every row has one field per column (a `,` inside a field is written in quotes: `\"a,b\"`)",
+            if *len == 1 { "" } else { "s" }
+        ),
+        _ => error.to_string(),
+    };
+    match position {
+        Some(position) => {
+            let (line, column) = line_column(text, record_start(text, position.byte()));
+            Problem::at(line, column, reason)
+        }
+        None => Problem::somewhere(reason),
+    }
 }
 
 fn csv_rows(text: &str) -> Result<Vec<CompactRow>, Problem> {
+    check_quotes(text)?;
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::Headers)
         .from_reader(text.as_bytes());
-    let line_text = |line: u64| {
-        usize::try_from(line.saturating_sub(1))
-            .ok()
-            .and_then(|n| text.lines().nth(n))
-            .unwrap_or_default()
-    };
-    let csv_problem = |e: csv::Error| match e.position() {
-        Some(position) => Problem::at(position.line(), 1, e.to_string()),
-        None => Problem::somewhere(e.to_string()),
-    };
+    let csv_problem = |e: csv::Error| csv_problem(text, &e);
     // A cell is text; a column headed `name:json` holds JSON (`201`, `true`, `[1, 2]`).
-    let columns: Vec<(String, bool)> = reader
-        .headers()
-        .map_err(csv_problem)?
+    let header_record = reader.headers().map_err(csv_problem)?;
+    let header_start = header_record
+        .position()
+        .map_or(0, |p| record_start(text, p.byte()));
+    let columns: Vec<(String, bool)> = header_record
         .iter()
         .map(|h| match h.strip_suffix(":json") {
             Some(name) => (name.trim_end().to_owned(), true),
@@ -165,22 +274,25 @@ fn csv_rows(text: &str) -> Result<Vec<CompactRow>, Problem> {
         .iter()
         .map(|name| Arc::from(name.as_str()))
         .collect();
-    let header_at = |index: usize| field_column(line_text(1), index);
+    let header_at = |index: usize| line_column(text, field_start(text, header_start, index));
     for (index, name) in headers.iter().enumerate() {
         if !runner::collection::is_variable_name(name) {
+            let (line, column) = header_at(index);
             return Err(Problem::at(
-                1,
-                header_at(index),
+                line,
+                column,
                 format!("column `{name}` is not a variable name (letters, digits, `_`, `-`)"),
             ));
         }
         if let Some(reason) = bad_column_name(name) {
-            return Err(Problem::at(1, header_at(index), reason));
+            let (line, column) = header_at(index);
+            return Err(Problem::at(line, column, reason));
         }
         if let Some(first) = headers[..index].iter().position(|h| h == name) {
+            let (line, column) = header_at(index);
             return Err(Problem::at(
-                1,
-                header_at(index),
+                line,
+                column,
                 format!(
                     "column `{name}` is named twice (columns {} and {}): one would hide the other; rename one",
                     first + 1,
@@ -197,7 +309,9 @@ fn csv_rows(text: &str) -> Result<Vec<CompactRow>, Problem> {
             Ok(false) => break,
             Err(e) => return Err(csv_problem(e)),
         }
-        let line = record.position().map_or(0, csv::Position::line);
+        let start = record
+            .position()
+            .map_or(0, |p| record_start(text, p.byte()));
         let row = columns
             .iter()
             .zip(&shared)
@@ -206,9 +320,10 @@ fn csv_rows(text: &str) -> Result<Vec<CompactRow>, Problem> {
             .map(|(index, (((name, json), shared), value))| {
                 let value = if *json {
                     serde_json::from_str(value).map_err(|e| {
+                        let (line, column) = line_column(text, field_start(text, start, index));
                         Problem::at(
                             line,
-                            field_column(line_text(line), index),
+                            column,
                             format!("column `{name}:json`: `{value}` is not JSON ({e})"),
                         )
                     })?
@@ -323,6 +438,69 @@ mod tests {
         assert!(reason.contains("`[1` is not JSON"), "{reason}");
         let (at, _) = problem("a,b\n1,2\n1,2,3\n");
         assert_eq!(at.map(|(line, _)| line), Some(3));
+    }
+
+    /// Every kind of CSV error, on each row, in a file whose lines break at `\n`, `\r\n` or a
+    /// lone `\r`, after a field that spans two lines or not, with a line break at the end or
+    /// not: placed at the line and column of the text as an editor shows it.
+    #[test]
+    fn csv_errors_are_placed_at_the_line_an_editor_shows_whatever_breaks_the_lines() {
+        // The bad line, the column of the problem in it, and what the reason says.
+        let kinds: [(&str, usize, &str); 5] = [
+            ("7,8,9", 1, "this row has 3 fields, the header 2"),
+            ("7", 1, "this row has 1 field, the header 2"),
+            ("é7,{bad", 4, "`{bad` is not JSON"),
+            ("7,\"[1", 3, "never closed"),
+            ("\"é7\"x,1", 5, "text after the quote that closes a field"),
+        ];
+        let mut checked = 0;
+        for line_break in ["\n", "\r\n", "\r"] {
+            for (bad, column, says) in kinds {
+                for row in 1..=5 {
+                    for spanning in [false, true] {
+                        for ends_with_break in [false, true] {
+                            let mut lines = vec!["id,n:json".to_owned()];
+                            lines.extend((1..row).map(|r| format!("{r},{r}")));
+                            if spanning {
+                                lines.push("\"x".to_owned());
+                                lines.push("y\",1".to_owned());
+                            }
+                            lines.push(bad.to_owned());
+                            let line = lines.len() as u64;
+                            lines.push("9,9".to_owned());
+                            let mut text = lines.join(line_break);
+                            if ends_with_break {
+                                text.push_str(line_break);
+                            }
+                            let Err(problem) = csv_rows(&text) else {
+                                panic!("accepted {text:?}");
+                            };
+                            assert_eq!(problem.at, Some((line, column)), "{text:?}");
+                            assert!(
+                                problem.reason.contains(says),
+                                "{text:?}: {}",
+                                problem.reason
+                            );
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 3 * 5 * 5 * 2 * 2);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_an_error_at_the_line_it_opened_on() {
+        let Err(problem) = csv_rows("id,name\n1,\"a\n2,b\n") else {
+            panic!("rows after an unclosed quote read into its field");
+        };
+        assert_eq!(problem.at, Some((2, 3)));
+        // A quoted field may hold line breaks and doubled quotes; a quote inside a field that
+        // does not start with one is kept.
+        let rows = maps(csv_rows("id,name\n1,\"a\n\"\"b\"\"\"\n2,5\" screen\n").expect("valid"));
+        assert_eq!(rows[0]["name"], "a\n\"b\"");
+        assert_eq!(rows[1]["name"], "5\" screen");
     }
 
     #[test]

@@ -932,12 +932,36 @@ pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
         .map_err(|e| format!("cannot read vars file `{}`: {e}", path.display()))?;
     let text = runner::spec::text::utf8_text(&bytes)
         .map_err(|at| format!("vars file {}", at.in_file(path)))?;
-    let map: serde_json::Map<String, Value> = serde_yaml::from_str(text).map_err(|e| {
-        format!(
-            "vars file `{}` is not a YAML or JSON map of names to values: {e}",
-            path.display()
-        )
+    // Read by the rules of a collection's `vars`, and its names by those of `--var`.
+    let map = runner::spec::json::yaml_map(text).map_err(|e| {
+        let message = e.to_string();
+        let message = message
+            .find(" at line ")
+            .map_or(message.as_str(), |cut| &message[..cut]);
+        match e.location() {
+            Some(at) => format!(
+                "vars file {}:{}:{}: {message}; a vars file is a YAML or JSON map of names to values",
+                path.display(),
+                at.line(),
+                at.column()
+            ),
+            None => format!(
+                "vars file `{}` is not a YAML or JSON map of names to values: {message}",
+                path.display()
+            ),
+        }
     })?;
+    for name in map.keys() {
+        if let Some(reason) = super::data::bad_variable_name(name) {
+            let key = runner::collection::FieldPath::default().key(name.clone());
+            return Err(match runner::collection::locate::locate(text, &key) {
+                Some((line, column)) => {
+                    format!("vars file {}:{line}:{column}: {reason}", path.display())
+                }
+                None => format!("vars file `{}`: {reason}", path.display()),
+            });
+        }
+    }
     Ok(map
         .into_iter()
         .map(|(name, value)| Override {

@@ -5,7 +5,10 @@
 pub(super) fn parse_key_value(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((name, value)) if !name.trim().is_empty() => {
-            Ok((name.trim().to_owned(), value.to_owned()))
+            match super::data::bad_variable_name(name.trim()) {
+                Some(reason) => Err(reason),
+                None => Ok((name.trim().to_owned(), value.to_owned())),
+            }
         }
         _ => Err(format!("`{text}` is not NAME=VALUE")),
     }

@@ -523,13 +523,17 @@ fn render(
     let mut url = match &run.last_url {
         Some((text, url)) if *text == url_text => url.clone(),
         _ => {
-            let url = reqwest::Url::parse(&url_text).map_err(|e| StepError {
-                // Located at the `url` it was rendered from.
-                field: Some(field.key("url")),
-                ..StepError::transport(&TransportError::InvalidUrl {
+            // A URL its rendered text cannot build is a rendering failure (exit 1), as a
+            // missing variable is: nothing was sent. Located at the `url` it was rendered from.
+            let url = reqwest::Url::parse(&url_text).map_err(|e| {
+                let invalid = TransportError::InvalidUrl {
                     url: url_text.clone(),
                     reason: e.to_string(),
-                })
+                };
+                StepError::render(
+                    &field.key("url"),
+                    format!("{invalid}; a URL is rendered whole, e.g. `https://api.example.com/items`: check the variables it is built from"),
+                )
             })?;
             run.last_url = Some((url_text, url.clone()));
             url

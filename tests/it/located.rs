@@ -248,6 +248,120 @@ fn the_gitlab_code_quality_report_has_the_fields_gitlab_reads() {
 /// A variable that did not render when its step ran (a path into a capture that is not
 /// there, given to a helper) is marked at its `{{…}}`, named as the variable, in the
 /// terminal and the JSON report.
+/// `--vars-file` and `--var` are held to the rules of a collection's `vars` and of `--data`'s
+/// columns: a name that is not a variable name or is runner's own, a number JSON cannot hold
+/// and a key written twice are refused (exit 2, nothing sent), each vars file's problem at its
+/// line and column.
+#[test]
+fn vars_files_and_var_follow_the_rules_of_vars_and_data() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "c.yaml",
+        "name: c\nsteps:\n  - name: a\n    request: { url: \"http://127.0.0.1:9/\" }\n",
+    );
+    let validate = |extra: &[&str]| {
+        let mut args = vec![
+            "validate".to_owned(),
+            fixture.path().join("c.yaml").display().to_string(),
+        ];
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
+        runner_with_env(args, &[])
+    };
+    let names = ["a b", "env", "steps", "sandbox", "x.y", "é"];
+    for (i, name) in names.iter().enumerate() {
+        // In a vars file, on its second line.
+        let file = fixture
+            .file(&format!("n{i}.yaml"), &format!("ok: 1\n\"{name}\": 2\n"))
+            .display()
+            .to_string();
+        let output = validate(&["--vars-file", &file]);
+        assert_eq!(output.code, 2, "{name}: {output:?}");
+        assert!(
+            output.stderr.contains(&format!("vars file {file}:2:"))
+                && output.stderr.contains(&format!("`{name}`")),
+            "{name}: {}",
+            output.stderr
+        );
+        let output = validate(&["--var", &format!("{name}=x")]);
+        assert_eq!(output.code, 2, "{name}: {output:?}");
+        assert!(
+            output.stderr.contains(&format!("`{name}`")),
+            "{name}: {}",
+            output.stderr
+        );
+    }
+    let values = [
+        ("x: .nan\n", "`.nan`", 1),
+        ("a: 1\nx: .inf\n", "`.inf`", 2),
+        ("a: 1\nx: { y: [1, -.inf] }\n", "`-.inf`", 2),
+        ("x: 1\nx: 2\n", "duplicate key `x`", 2),
+        ("a: 1\nx: { y: 1, y: 2 }\n", "duplicate key `y`", 2),
+        ("{\"a\": 1,\n \"a\": 2}\n", "duplicate key `a`", 2),
+    ];
+    for (i, (text, says, line)) in values.iter().enumerate() {
+        let file = fixture
+            .file(&format!("v{i}.yaml"), text)
+            .display()
+            .to_string();
+        let output = validate(&["--vars-file", &file]);
+        assert_eq!(output.code, 2, "{text}: {output:?}");
+        assert!(
+            output.stderr.contains(&format!("vars file {file}:{line}:"))
+                && output.stderr.contains(says),
+            "{text}: {}",
+            output.stderr
+        );
+    }
+    let file = fixture
+        .file("good.yaml", "a: 1\nb-c_2: [1, 2]\n")
+        .display()
+        .to_string();
+    let output = validate(&["--vars-file", &file, "--var", "d=1"]);
+    assert_eq!(output.code, 0, "{output:?}");
+}
+
+/// A URL that its rendered text cannot build (a `base_url` without a scheme, or empty) is a
+/// rendering failure as a missing variable is: exit 1, as README's table says, and nothing
+/// is sent.
+#[test]
+fn a_url_that_cannot_be_built_from_its_text_is_a_rendering_failure() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "url.yaml",
+        "name: Url\nvars: { base_url: 12345 }\nsteps:\n  - name: A\n    request: { url: \"{{base_url}}/a\" }\n",
+    );
+    for (var, shown) in [
+        (None, "`12345/a` is not a valid URL"),
+        (Some("base_url="), "`/a` is not a valid URL"),
+        (Some("base_url=http://[::1"), "is not a valid URL"),
+    ] {
+        let mut args = vec![
+            "--report-json".to_owned(),
+            fixture.path().join("r.json").display().to_string(),
+        ];
+        if let Some(var) = var {
+            args.extend(["--var".to_owned(), var.to_owned()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = run(&fixture, "url.yaml", &args, &[]);
+        assert_eq!(output.code, 1, "{var:?}: {output:?}");
+        assert!(output.stdout.contains(shown), "{var:?}: {}", output.stdout);
+        assert!(
+            output.stdout.contains("url.yaml:5:21"),
+            "{var:?}: {}",
+            output.stdout
+        );
+        let json: Value = serde_json::from_str(
+            &std::fs::read_to_string(fixture.path().join("r.json")).expect("written"),
+        )
+        .expect("JSON");
+        assert_eq!(
+            json["collections"][0]["steps"][0]["outcome"], "failed",
+            "{json}"
+        );
+    }
+}
+
 #[test]
 fn a_variable_that_does_not_render_is_marked_at_its_braces() {
     let fixture = Fixture::new();

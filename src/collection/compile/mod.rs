@@ -768,8 +768,12 @@ impl Compiler<'_> {
         let message =
             format!("`env.{input}` reads an environment variable that is not declared in `inputs`");
         let hint = match did_you_mean(input, self.inputs.keys().map(String::as_str)) {
-            Some(close) => format!("did you mean `env.{close}`? Otherwise declare it: `inputs: {{ {input}: {{ description: ... }} }}`"),
-            None => format!("declare it so users know the collection reads it: `inputs: {{ {input}: {{ description: ... }} }}`"),
+            Some(close) => format!(
+                "did you mean `env.{close}`? Otherwise declare it: `inputs: {{ {input}: {{ description: ... }} }}`"
+            ),
+            None => format!(
+                "declare it so users know the collection reads it: `inputs: {{ {input}: {{ description: ... }} }}`"
+            ),
         };
         self.problem_with_hint(field, message, hint);
     }
@@ -879,13 +883,17 @@ fn yaml_problem(
     // An integer past 64 bits: serde names the visitor's expectations, not the reason.
     let (message, beyond_64_bits) = match integer_beyond_64_bits(&message) {
         Some(integer) => (
-            format!("`{integer}` is an integer beyond 64 bits (−9223372036854775808 to 18446744073709551615), which runner's values cannot hold exactly"),
+            format!(
+                "`{integer}` is an integer beyond 64 bits (−9223372036854775808 to 18446744073709551615), which runner's values cannot hold exactly"
+            ),
             Some(integer.to_owned()),
         ),
         None => (message, None),
     };
     let hint = if let Some(integer) = beyond_64_bits {
-        Some(format!("write `{integer}.0` to compare it with a number in a body (runner reads those beyond 64 bits as floating point, to 17 significant digits), or `\"{integer}\"` for text"))
+        Some(format!(
+            "write `{integer}.0` to compare it with a number in a body (runner reads those beyond 64 bits as floating point, to 17 significant digits), or `\"{integer}\"` for text"
+        ))
     } else if message.contains("unexpected end of stream") {
         Some("a quote, bracket or brace opened earlier is never closed".to_owned())
     } else if line_text.contains(": {{") || line_text.trim_start().starts_with("- {{") {
@@ -974,6 +982,9 @@ fn parse_path(text: &str) -> Option<FieldPath> {
 /// A problem libyaml finds with the file as a whole, which it reports without a position:
 /// said in the user's words, at the line that causes it.
 fn whole_file_error(path: &Path, source: &str, message: &str) -> Option<Diagnostic> {
+    if message.starts_with("control characters are not allowed") {
+        return refused_character(path, source);
+    }
     let (message, position, hint) = if message.contains("more than one document") {
         // The first `---` after something that is not a comment starts the second document.
         let mut content = false;
@@ -1018,6 +1029,68 @@ fn whole_file_error(path: &Path, source: &str, message: &str) -> Option<Diagnost
         hint: Some(hint.to_owned()),
         line_text: super::diagnostic::line_at(source, position),
         width: None,
+    })
+}
+
+/// Whether libyaml refuses `c` in a YAML text: the C0 controls but tab, `\n` and `\r`, DEL,
+/// the C1 controls but U+0085 (a line break), and U+FFFE and U+FFFF.
+fn yaml_refuses(c: char) -> bool {
+    !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{FFFD}')
+        && c < '\u{10000}'
+}
+
+/// The name of a character libyaml refuses, for people: `U+0007 (BEL, a control character)`.
+fn refused_name(c: char) -> String {
+    const C0: [&str; 32] = [
+        "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF",
+        "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM",
+        "SUB", "ESC", "FS", "GS", "RS", "US",
+    ];
+    let code = u32::from(c);
+    let what = match code {
+        0..=0x1F => format!("{}, a control character", C0[code as usize]),
+        0x7F => "DEL, a control character".to_owned(),
+        0x80..=0x9F => "a C1 control character".to_owned(),
+        _ => "a noncharacter".to_owned(),
+    };
+    format!("U+{code:04X} ({what})")
+}
+
+/// libyaml's "control characters are not allowed", which has no place: the first character
+/// of `source` it refuses, placed, named, and shown as a control picture in the line.
+fn refused_character(path: &Path, source: &str) -> Option<Diagnostic> {
+    let (at, c) = source.char_indices().find(|&(_, c)| yaml_refuses(c))?;
+    let before = &source[..at];
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    let position = (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    );
+    // The line as `source.lines()` has it, the character shown as a picture of it (one
+    // character wide, so the column stays right) rather than sent to the terminal.
+    let line_text = super::diagnostic::line_at(source, Some(position)).map(|line| {
+        line.chars()
+            .map(|c| match u32::from(c) {
+                code @ 0..=0x1F if yaml_refuses(c) => {
+                    char::from_u32(0x2400 + code).unwrap_or('\u{FFFD}')
+                }
+                0x7F => '\u{2421}',
+                _ if yaml_refuses(c) => '\u{FFFD}',
+                _ => c,
+            })
+            .collect()
+    });
+    Some(Diagnostic {
+        file: path.to_owned(),
+        position: Some(position),
+        field: None,
+        message: format!("{} is not allowed in a YAML file", refused_name(c)),
+        hint: Some(format!(
+            "delete it; to have it in a value, write it as an escape in a double-quoted string: \"\\u{:04X}\"",
+            u32::from(c)
+        )),
+        line_text,
+        width: Some(1),
     })
 }
 
@@ -1071,6 +1144,64 @@ mod tests {
     use crate::collection::Collection;
     use std::path::Path;
 
+    /// Every character libyaml refuses (the C0 controls but tab, `\n` and `\r`, DEL, the C1
+    /// controls but U+0085, U+FFFE, U+FFFF), at the start, in a key, in plain, quoted and
+    /// block text and a comment, in the file's top and in a step: placed at its line and
+    /// column, named, with how to write it.
+    #[test]
+    fn a_refused_character_is_placed_named_and_told_how_to_write() {
+        let refused: Vec<char> = (0u32..0x20)
+            .filter(|c| ![0x09, 0x0A, 0x0D].contains(c))
+            .chain([0x7F, 0xFFFE, 0xFFFF])
+            .chain((0x80..0xA0).filter(|&c| c != 0x85))
+            .filter_map(char::from_u32)
+            .collect();
+        assert_eq!(refused.len(), 29 + 1 + 2 + 31);
+        // The text before the character and after it: the line (from 1) and column it is at.
+        let places: [(&str, &str, usize, usize); 7] = [
+            ("", "name: t\nsteps: []\n", 1, 1),
+            ("name: t\ndescription: a", "b\nsteps: []\n", 2, 15),
+            ("name: \"t", "\"\nsteps: []\n", 1, 9),
+            ("name: t\n# é", "\nsteps: []\n", 2, 4),
+            ("name: t\nvars:\n  k", ": 1\nsteps: []\n", 3, 4),
+            ("name: t\ndescription: |\n  ab", "\n\nsteps: []\n", 3, 5),
+            (
+                "name: t\nsteps:\n  - name: s\n    request: { url: \"http://h/",
+                "\" }\n",
+                4,
+                31,
+            ),
+        ];
+        for c in refused {
+            for (before, after, line, column) in places {
+                let yaml = format!("{before}{c}{after}");
+                let Err(found) = Collection::parse(Path::new("c.yaml"), yaml.clone()) else {
+                    panic!("accepted {yaml:?}");
+                };
+                let problem = &found.0[0];
+                assert_eq!(problem.position, Some((line, column)), "{yaml:?}: {found}");
+                let code = format!("U+{:04X}", u32::from(c));
+                assert!(problem.message.starts_with(&code), "{yaml:?}: {found}");
+                let hint = problem.hint.as_deref().unwrap_or_default();
+                assert!(
+                    hint.contains(&format!("\"\\u{:04X}\"", u32::from(c))),
+                    "{yaml:?}: {found}"
+                );
+                // The character is not sent to the terminal.
+                assert!(!found.to_string().contains(c), "{yaml:?}: {found}");
+            }
+        }
+        let Err(found) = Collection::parse(Path::new("c.yaml"), "name: a\u{7}\n".to_owned()) else {
+            panic!("accepted");
+        };
+        assert!(
+            found.0[0]
+                .message
+                .contains("U+0007 (BEL, a control character)"),
+            "{found}"
+        );
+    }
+
     /// `count` request steps `s0`, `s1`…; those in `anchored` written with an anchor (outside
     /// the fast path's subset), the one at `broken` with a template that does not compile.
     fn many_steps(count: usize, anchored: &[usize], broken: Option<usize>) -> String {
@@ -1100,8 +1231,14 @@ mod tests {
     #[test]
     fn a_null_text_is_placed_at_its_field_wherever_it_is_written() {
         for (yaml, at) in [
-            ("name:\nsteps:\n  - name: s\n    request: { url: \"http://x/\" }\n", (1, 6)),
-            ("name: c\nsteps:\n  - name: ~\n    request: { url: \"http://x/\" }\n", (3, 11)),
+            (
+                "name:\nsteps:\n  - name: s\n    request: { url: \"http://x/\" }\n",
+                (1, 6),
+            ),
+            (
+                "name: c\nsteps:\n  - name: ~\n    request: { url: \"http://x/\" }\n",
+                (3, 11),
+            ),
             (
                 "name: c\nsteps:\n  - name: s\n    request:\n      url: http://x/\n      auth: { basic: { username: null } }\n",
                 (6, 34),
