@@ -494,6 +494,15 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
         );
         return exit_code::TERMINATED;
     }
+    if let (Some(code), false) = (signalled, stats_path.is_file()) {
+        // Ctrl-C came before Locust had written statistics (while it was still starting, on
+        // a slow machine): the run was interrupted, not broken.
+        error(
+            &mut stderr,
+            "interrupted before Locust had statistics: nothing to summarise",
+        );
+        return code;
+    }
     if !status.success() || !stats_path.is_file() {
         error(
             &mut stderr,

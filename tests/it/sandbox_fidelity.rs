@@ -1274,16 +1274,20 @@ mod behaviour {
             })
             .await;
             let token = login(&limited).await;
-            let mut statuses = Vec::new();
-            for _ in 0..8 {
-                let reply = call(
+            // Sent at once: one after another, on a machine slow enough that each takes
+            // 100 ms, the bucket (10 a second, a burst of 5) refills as fast as they come.
+            let replies = futures_util::future::join_all((0..16).map(|_| {
+                call(
                     &limited,
                     Method::GET,
                     "/api/v1/endpoint?per_page=1",
                     Some(&token),
                     None,
                 )
-                .await;
+            }))
+            .await;
+            let mut statuses = Vec::new();
+            for reply in replies {
                 if reply.status == StatusCode::TOO_MANY_REQUESTS {
                     assert_eq!(reply.body["error_code"], 1105);
                 }
