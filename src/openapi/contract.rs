@@ -145,8 +145,13 @@ pub struct Violation {
 
 impl Contract {
     /// Reads the document at `path` (and the files its `$ref`s name) and compiles every
-    /// response schema.
+    /// response schema, on a stack of its own with room for the deepest document loaded
+    /// ([`super::schema::MAX_NESTING`] levels; the thread's may be 2 MiB).
     pub fn load(path: &Path) -> Result<Contract, OpenapiError> {
+        stacker::grow(super::schema::LOAD_STACK, || Contract::load_here(path))
+    }
+
+    fn load_here(path: &Path) -> Result<Contract, OpenapiError> {
         let mut documents = Documents::load(path)?;
         // Read in place: a copy of a document of thousands of paths is hundreds of MB.
         let root = documents.root();

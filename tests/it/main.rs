@@ -19,6 +19,7 @@ mod layers;
 mod located;
 mod locust;
 mod openapi;
+mod openapi_deep;
 mod openapi_import;
 mod postman;
 mod repeated;
