@@ -145,6 +145,16 @@ impl Bundler {
                     reference: String::new(),
                     reason: "no schema is there".into(),
                 })?;
+            if !(value.is_object() || value.is_boolean()) {
+                // Said by its kind: the value may be a whole file that is no schema.
+                return Err(OpenapiError::Schema {
+                    at: documents.describe(&place),
+                    reason: format!(
+                        "{} is there, not a schema (a map of keywords)",
+                        crate::spec::text::json_kind(&value)
+                    ),
+                });
+            }
             let translated = match self.translate(documents, &place, &value, true)? {
                 // First: jsonschema compiles a schema's keywords in order, so that the depth
                 // is checked before the `$ref`s and subschemas beside it are followed.
@@ -569,7 +579,7 @@ impl Bundler {
         let all = json!({ "properties": properties, "additionalProperties": false });
         options(registry.clone(), depth)
             .build(&all)
-            .map_err(|e| self.culprit(registry, keys, documents, depth, e.to_string()))
+            .map_err(|e| self.culprit(registry, keys, documents, depth, unquoted(&e)))
     }
 
     /// The error of the first response schema that does not compile on its own (the
@@ -601,13 +611,37 @@ impl Bundler {
                     .err()?;
                 Some(OpenapiError::Schema {
                     at: describe(key),
-                    reason: error.to_string(),
+                    reason: unquoted(&error),
                 })
             })
             .unwrap_or_else(|| OpenapiError::Schema {
                 at: "the document's schemas".into(),
                 reason,
             })
+    }
+}
+
+/// The compiler's message, with a value it quotes longer than a few words told by its kind
+/// and size instead: what does not compile may be a whole file that is no schema.
+fn unquoted(error: &jsonschema::ValidationError) -> String {
+    const QUOTED: usize = 40;
+    let message = error.to_string();
+    let quoted = error.instance.to_string();
+    if quoted.len() <= QUOTED {
+        return message;
+    }
+    let told = format!(
+        "{} of {} bytes",
+        crate::spec::text::json_kind(&error.instance),
+        quoted.len()
+    );
+    if message.contains(&quoted) {
+        message.replace(&quoted, &told)
+    } else {
+        format!(
+            "`{}` holds {told}, which is not valid there",
+            error.instance_path.as_str()
+        )
     }
 }
 

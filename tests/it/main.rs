@@ -21,6 +21,7 @@ mod locust;
 mod openapi;
 mod openapi_deep;
 mod openapi_import;
+mod openapi_refs;
 mod postman;
 mod repeated;
 mod reports;
