@@ -5,7 +5,7 @@
 //! thousands of operations over a deep `$ref` graph compiles in time and memory about
 //! linear in its size).
 //!
-//! OpenAPI 3.0 translation: `nullable: true` adds `null` to `type` (and to `enum`); a
+//! OpenAPI 3.0 translation (3.0 only): `nullable: true` adds `null` to `type` (and to `enum`); a
 //! boolean `exclusiveMinimum`/`exclusiveMaximum` becomes the 2020-12 number form; keywords
 //! beside a `$ref` are ignored, as 3.0 says. In both versions: a `discriminator` over a
 //! `oneOf`/`anyOf` of references picks the one schema its property names (so two shapes
@@ -305,6 +305,17 @@ impl Bundler {
             out.insert(keyword.clone(), translated);
         }
         self.dialect(&mut out);
+        // jsonschema takes `integer` in a list of types for integers written as such only
+        // (`1.0` is not one of `[integer, "null"]`, though it is an `integer` alone): the list
+        // is checked by a keyword of runner's, as 2020-12 says (a number whose fractional
+        // part is zero is an integer).
+        if let Some(Value::Array(kinds)) = out.get("type") {
+            if kinds.contains(&json!("integer")) && !kinds.contains(&json!("number")) {
+                if let Some(kinds) = out.shift_remove("type") {
+                    out.insert(TYPES.into(), kinds);
+                }
+            }
+        }
         if let Some(format @ ("int32" | "int64")) = out.get("format").and_then(Value::as_str) {
             let format = json!(format);
             out.insert(NUMERIC_FORMAT.into(), format);
@@ -316,9 +327,10 @@ impl Bundler {
         Ok(Value::Object(out))
     }
 
-    /// 3.0's `nullable` and boolean exclusive bounds in 2020-12's words.
+    /// 3.0's `nullable` and boolean exclusive bounds in 2020-12's words (in 3.1 neither is
+    /// OpenAPI's: `nullable` is no keyword of 2020-12, and is ignored as any unknown one).
     fn dialect(&self, schema: &mut Map<String, Value>) {
-        if schema.remove("nullable") == Some(Value::Bool(true)) {
+        if self.version == Version::V30 && schema.remove("nullable") == Some(Value::Bool(true)) {
             match schema.get_mut("type") {
                 Some(Value::String(kind)) => {
                     let kind = kind.clone();
@@ -666,6 +678,7 @@ fn options(registry: jsonschema::Registry, depth: &Arc<Depth>) -> jsonschema::Va
         .with_format("binary", |_: &str| true)
         .with_format("byte", is_base64)
         .with_keyword(NUMERIC_FORMAT, format_keyword)
+        .with_keyword(TYPES, types_keyword)
         .with_keyword(
             DEPTH_KEYWORD,
             move |_: &Map<String, Value>, value: &Value, path| depth.reached(value, &path),
@@ -772,6 +785,14 @@ impl Bundle {
         let mut last = String::new();
         for segment in segments {
             let segment = segment.replace("~1", "/").replace("~0", "~");
+            // runner's keywords stand for the document's `type` and `format`.
+            if segment == TYPES || segment == NUMERIC_FORMAT {
+                let written = if segment == TYPES { "type" } else { "format" };
+                node = node.get(&segment).unwrap_or(&Value::Null);
+                suffix.push(written.to_owned());
+                last = written.to_owned();
+                continue;
+            }
             if segment == "$ref" {
                 if let Some(next) = node
                     .get("$ref")
@@ -873,6 +894,89 @@ fn is_base64(text: &str) -> bool {
         .is_ok()
 }
 
+/// The keyword that stands for a `type` list with `integer` (and without `number`).
+const TYPES: &str = "x-runner-type";
+
+// The signature is the one `jsonschema::ValidationOptions::with_keyword` takes.
+#[allow(clippy::result_large_err)]
+fn types_keyword<'a>(
+    _parent: &'a Map<String, Value>,
+    value: &'a Value,
+    path: jsonschema::paths::Location,
+) -> Result<Box<dyn jsonschema::Keyword>, jsonschema::ValidationError<'a>> {
+    const KINDS: &[&str] = &[
+        "array", "boolean", "integer", "null", "number", "object", "string",
+    ];
+    let mut kinds = Vec::new();
+    for kind in value.as_array().into_iter().flatten() {
+        match kind.as_str() {
+            Some(name) if KINDS.contains(&name) => kinds.push(name.to_owned()),
+            _ => {
+                return Err(jsonschema::ValidationError::custom(
+                    path.clone(),
+                    jsonschema::paths::Location::new(),
+                    kind,
+                    format!(
+                        "{kind} is not a JSON Schema type (one of {})",
+                        KINDS.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(Box::new(Types { kinds, path }))
+}
+
+/// A `type` list, an integer being any number whose fractional part is zero.
+struct Types {
+    kinds: Vec<String>,
+    path: jsonschema::paths::Location,
+}
+
+impl Types {
+    fn fits(&self, instance: &Value) -> bool {
+        let kind = match instance {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+            Value::Number(n) => {
+                let integer =
+                    n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0);
+                if integer && self.kinds.iter().any(|k| k == "integer") {
+                    return true;
+                }
+                "number"
+            }
+        };
+        self.kinds.iter().any(|k| k == kind)
+    }
+}
+
+impl jsonschema::Keyword for Types {
+    fn validate<'i>(
+        &self,
+        instance: &'i Value,
+        location: &jsonschema::paths::LazyLocation,
+    ) -> Result<(), jsonschema::ValidationError<'i>> {
+        if self.fits(instance) {
+            return Ok(());
+        }
+        let kinds: Vec<String> = self.kinds.iter().map(|k| format!("{k:?}")).collect();
+        Err(jsonschema::ValidationError::custom(
+            self.path.clone(),
+            location.into(),
+            instance,
+            format!("{instance} is not of types {}", kinds.join(", ")),
+        ))
+    }
+
+    fn is_valid(&self, instance: &Value) -> bool {
+        self.fits(instance)
+    }
+}
+
 /// The keyword translation adds beside `format: int32`/`int64`: the built-in `format` checks
 /// strings only, this checks that a number fits (an `int32` of 2^40 fails).
 const NUMERIC_FORMAT: &str = "x-runner-format";
@@ -900,9 +1004,17 @@ impl NumericFormat {
         let Value::Number(n) = instance else {
             return true;
         };
+        // An integer written with a fraction of zero (`1.0`) is one, as in `type: integer`.
+        let whole = match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => Some(i128::from(i)),
+            (None, Some(u), _) => Some(i128::from(u)),
+            // Beyond ±2^64 it fits neither format: left out before the conversion saturates.
+            (None, None, Some(f)) if f.fract() == 0.0 && f.abs() < 2f64.powi(64) => Some(f as i128),
+            _ => None,
+        };
         match self.format.as_str() {
-            "int32" => n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
-            "int64" => n.as_i64().is_some(),
+            "int32" => whole.is_some_and(|i| i32::try_from(i).is_ok()),
+            "int64" => whole.is_some_and(|i| i64::try_from(i).is_ok()),
             _ => true,
         }
     }
