@@ -303,3 +303,79 @@ fn a_deep_document_below_the_limit_loads_and_checks_on_every_thread() {
         output.stdout
     );
 }
+
+/// The importer's own walks over request schemas (which no response check compiles): a
+/// chain of 20000 schemas of each shape they follow under a JSON, form or multipart body or a query
+/// parameter, with and without an example, and an array whose items are itself, never crash it.
+#[test]
+fn the_importer_walks_request_schemas_of_any_depth() {
+    let fixture = Fixture::new();
+    // The shapes the importer's walks follow: combinations, properties, items.
+    for shape in ["allOf", "oneOf", "anyOf", "properties", "items", "self"] {
+        let mut schemas = serde_json::Map::new();
+        let n = 20_000;
+        for i in 0..n {
+            let next = json!({ "$ref": format!("#/components/schemas/S{}", i + 1) });
+            schemas.insert(format!("S{i}"), link(shape, next));
+        }
+        schemas.insert(
+            format!("S{n}"),
+            json!({ "type": "string", "format": "password" }),
+        );
+        if shape == "self" {
+            schemas.insert(
+                "S0".into(),
+                json!({ "type": "array", "items": { "$ref": "#/components/schemas/S0" } }),
+            );
+        }
+        let s0 = json!({ "$ref": "#/components/schemas/S0" });
+        let field = json!({ "type": "object", "properties": { "f": s0 } });
+        for (where_, example) in [
+            ("body", true),
+            ("body", false),
+            ("form", false),
+            ("multipart", false),
+            ("query", false),
+        ] {
+            let mut operation =
+                json!({ "operationId": "o", "responses": { "204": { "description": "ok" } } });
+            match where_ {
+                "body" => {
+                    let mut media = json!({ "schema": s0 });
+                    if example {
+                        media["example"] = json!("pw");
+                    }
+                    operation["requestBody"] = json!({ "content": { "application/json": media } });
+                }
+                "form" => {
+                    operation["requestBody"] = json!({ "content": { "application/x-www-form-urlencoded": { "schema": field } } });
+                }
+                "multipart" => {
+                    operation["requestBody"] =
+                        json!({ "content": { "multipart/form-data": { "schema": field } } });
+                }
+                _ => {
+                    operation["parameters"] =
+                        json!([{ "name": "q", "in": "query", "required": true, "schema": s0 }]);
+                }
+            }
+            let document = json!({
+                "openapi": "3.1.0",
+                "info": { "title": "deep", "version": "1" },
+                "servers": [{ "url": "http://127.0.0.1:1" }],
+                "paths": { "/a": { "post": operation } },
+                "components": { "schemas": schemas }
+            });
+            let spec = write(fixture.path(), "request.json", &document);
+            let out = fixture.path().join("imported.yaml");
+            let output = runner([
+                "import",
+                "openapi",
+                &fixture.path().join(&spec).display().to_string(),
+                "-o",
+                &out.display().to_string(),
+            ]);
+            no_crash(&output, &format!("{shape} {where_} {example}"));
+        }
+    }
+}
