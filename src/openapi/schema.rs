@@ -664,6 +664,8 @@ fn reference(key: &str) -> Value {
 
 /// How the schemas are compiled: JSON Schema 2020-12 with OpenAPI's formats, against the
 /// bundle in `registry`.
+// The depth keyword's factory returns the error `with_keyword` takes.
+#[allow(clippy::result_large_err)]
 fn options(registry: jsonschema::Registry, depth: &Arc<Depth>) -> jsonschema::ValidationOptions {
     let depth = Arc::clone(depth);
     jsonschema::options()
