@@ -145,8 +145,13 @@ pub struct Violation {
 
 impl Contract {
     /// Reads the document at `path` (and the files its `$ref`s name) and compiles every
-    /// response schema.
+    /// response schema, on a stack of its own with room for the deepest document loaded
+    /// ([`super::schema::MAX_NESTING`] levels; the thread's may be 2 MiB).
     pub fn load(path: &Path) -> Result<Contract, OpenapiError> {
+        stacker::grow(super::schema::LOAD_STACK, || Contract::load_here(path))
+    }
+
+    fn load_here(path: &Path) -> Result<Contract, OpenapiError> {
         let mut documents = Documents::load(path)?;
         // Read in place: a copy of a document of thousands of paths is hundreds of MB.
         let root = documents.root();
@@ -979,5 +984,176 @@ components:
             error.contains("#/nowhere") && error.contains("nothing is there"),
             "{error}"
         );
+    }
+
+    /// What JSON Schema 2020-12 (§6.1.1: an integer is any number whose fractional part is
+    /// zero) and OpenAPI (3.0's `nullable`; `int32`/`int64` ranges) say of `instance` against a
+    /// schema that allows `types` (`None`: any), nullable in 3.0 when `nullable`, of `format`,
+    /// with an `enum` when `one_of` is given.
+    fn spec_says(
+        version: Version,
+        types: Option<&[&str]>,
+        nullable: bool,
+        format: Option<&str>,
+        one_of: Option<&[&str]>,
+        instance: &Value,
+    ) -> bool {
+        let null_allowed = version == Version::V30 && nullable;
+        if instance.is_null() && null_allowed {
+            return true;
+        }
+        // The number's exact value when it is whole; f64 values past ±2^64 fit no format.
+        let whole: Option<i128> = match instance {
+            Value::Number(n) => n
+                .as_i64()
+                .map(i128::from)
+                .or(n.as_u64().map(i128::from))
+                .or(n
+                    .as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1.8e19)
+                    .map(|f| f as i128)),
+            _ => None,
+        };
+        let is_integer = match instance {
+            Value::Number(n) => n.as_f64().is_some_and(|f| f.fract() == 0.0),
+            _ => false,
+        };
+        let kind = match instance {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::String(_) => "string",
+            Value::Number(_) => "number",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        let typed = types.is_none_or(|types| {
+            types.contains(&kind) || (is_integer && types.contains(&"integer"))
+        });
+        let listed = one_of
+            .is_none_or(|values| instance.as_str().is_some_and(|text| values.contains(&text)));
+        let formatted = match (format, instance) {
+            (Some("int32"), Value::Number(_)) => whole.is_some_and(|i| i32::try_from(i).is_ok()),
+            (Some("int64"), Value::Number(_)) => whole.is_some_and(|i| i64::try_from(i).is_ok()),
+            _ => true,
+        };
+        typed && listed && formatted
+    }
+
+    /// Integer-valued floats, `int32`/`int64` bounds, `type` lists with `integer`, and
+    /// `nullable` in 3.0 and 3.1: every schema of a generated table against every instance,
+    /// the verdict the specifications give.
+    #[test]
+    fn integers_formats_and_nullable_are_judged_as_the_specifications_say() {
+        use serde_json::json;
+        type Case = (
+            Option<&'static [&'static str]>,
+            bool,
+            Option<&'static str>,
+            Option<&'static [&'static str]>,
+        );
+        let cases: &[Case] = &[
+            (Some(&["integer"]), false, None, None),
+            (Some(&["integer"]), false, Some("int32"), None),
+            (Some(&["integer"]), false, Some("int64"), None),
+            (Some(&["number"]), false, Some("int32"), None),
+            (Some(&["number"]), false, Some("int64"), None),
+            (Some(&["integer"]), true, None, None),
+            (Some(&["integer"]), true, Some("int32"), None),
+            (Some(&["integer"]), true, Some("int64"), None),
+            (Some(&["number"]), true, None, None),
+            (Some(&["string"]), true, None, None),
+            (None, true, None, Some(&["a", "b"])),
+            (Some(&["string"]), true, None, Some(&["a", "b"])),
+            (Some(&["integer", "null"]), false, None, None),
+            (Some(&["integer", "null"]), false, Some("int32"), None),
+            (Some(&["integer", "string"]), false, None, None),
+            (Some(&["integer", "number"]), false, None, None),
+            (Some(&["string", "null"]), false, None, None),
+        ];
+        let instances = [
+            "1",
+            "1.0",
+            "-1.0",
+            "0.0",
+            "-0.0",
+            "1.5",
+            "-2.5",
+            "1e2",
+            "2147483647",
+            "2147483647.0",
+            "2147483648",
+            "2147483648.0",
+            "-2147483648.0",
+            "-2147483649.0",
+            "9223372036854775807",
+            "9223372036854775808",
+            "9.223372036854776e18",
+            "-9.223372036854776e18",
+            "18446744073709551615",
+            "1e300",
+            "null",
+            "\"1\"",
+            "\"a\"",
+            "true",
+            "[]",
+            "{}",
+        ];
+        let mut wrong = Vec::new();
+        for version in [Version::V30, Version::V31] {
+            let mut paths = String::new();
+            for (i, (types, nullable, format, one_of)) in cases.iter().enumerate() {
+                let mut schema = serde_json::Map::new();
+                match types {
+                    Some([one]) => {
+                        schema.insert("type".into(), json!(one));
+                    }
+                    Some(list) => {
+                        schema.insert("type".into(), json!(list));
+                    }
+                    None => {}
+                }
+                if *nullable {
+                    schema.insert("nullable".into(), json!(true));
+                }
+                if let Some(format) = format {
+                    schema.insert("format".into(), json!(format));
+                }
+                if let Some(values) = one_of {
+                    schema.insert("enum".into(), json!(values));
+                }
+                paths.push_str(&format!(
+                    "  /s{i}:\n    get:\n      responses:\n        \"200\": {{ description: ok, content: {{ application/json: {{ schema: {} }} }} }}\n",
+                    Value::Object(schema)
+                ));
+            }
+            let openapi = if version == Version::V30 {
+                "3.0.3"
+            } else {
+                "3.1.0"
+            };
+            let (_dir, contract) = contract(&format!(
+                "openapi: {openapi}\ninfo: {{ title: t, version: '1' }}\npaths:\n{paths}"
+            ));
+            for (i, (types, nullable, format, one_of)) in cases.iter().enumerate() {
+                for text in instances {
+                    let instance: Value = serde_json::from_str(text).expect("JSON");
+                    let expected =
+                        spec_says(version, *types, *nullable, *format, *one_of, &instance);
+                    let url = format!("https://x.test/s{i}");
+                    let violations = check(
+                        &contract,
+                        "GET",
+                        &response(200, &url, "application/json", text),
+                    );
+                    if violations.is_empty() != expected {
+                        wrong.push(format!(
+                            "{version:?} {types:?} nullable={nullable} {format:?} {one_of:?} {text}: expected {}, got {violations:?}",
+                            if expected { "pass" } else { "fail" }
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }

@@ -176,10 +176,8 @@ impl Documents {
                 pointer,
             });
         }
-        if file_part.contains("://") {
-            return Err(fail(
-                "a reference to a URL is not followed: save the file next to the document and refer to it by a relative path",
-            ));
+        if let Some(reason) = refused_file(file_part) {
+            return Err(fail(reason));
         }
         let base = self.files[from.file]
             .0
@@ -222,6 +220,44 @@ impl Documents {
         self.by_path.insert(canonical, index);
         Ok(index)
     }
+}
+
+/// Why the file part of a `$ref` is not followed, if it is not. A reference names another
+/// file of the document by a path relative to the file that holds it (`schemas/pet.yaml`,
+/// `../common/errors.yaml`), and that file is YAML or JSON: a URL (`https:`, `file:`), an
+/// absolute path (`/etc/passwd`, `C:\x.yaml`, `\\server\x`) or a file of another kind
+/// (`.env`, `id_rsa`) is refused before anything is read, so a document cannot make runner
+/// read an arbitrary file of the machine it runs on.
+fn refused_file(file_part: &str) -> Option<&'static str> {
+    let scheme = file_part
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|scheme| {
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
+    const ABSOLUTE: &str = "an absolute path is not followed: refer to the file by a path relative to the file that holds the `$ref`";
+    match scheme {
+        // A drive letter: `C:\x.yaml`.
+        Some(drive) if drive.len() == 1 => return Some(ABSOLUTE),
+        Some(_) => return Some("a reference to a URL is not followed: save the file next to the document and refer to it by a path relative to the file that holds the `$ref`"),
+        None => {}
+    }
+    if file_part.starts_with(['/', '\\']) || Path::new(file_part).is_absolute() {
+        return Some(ABSOLUTE);
+    }
+    let extension = Path::new(file_part)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if !matches!(extension.as_deref(), Some("yaml" | "yml" | "json")) {
+        return Some(
+            "only YAML and JSON files (`.yaml`, `.yml`, `.json`) are read as parts of a document",
+        );
+    }
+    None
 }
 
 /// Why a document's text does not parse, and where (1-based line and column) when that is

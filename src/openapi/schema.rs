@@ -5,7 +5,7 @@
 //! thousands of operations over a deep `$ref` graph compiles in time and memory about
 //! linear in its size).
 //!
-//! OpenAPI 3.0 translation: `nullable: true` adds `null` to `type` (and to `enum`); a
+//! OpenAPI 3.0 translation (3.0 only): `nullable: true` adds `null` to `type` (and to `enum`); a
 //! boolean `exclusiveMinimum`/`exclusiveMaximum` becomes the 2020-12 number form; keywords
 //! beside a `$ref` are ignored, as 3.0 says. In both versions: a `discriminator` over a
 //! `oneOf`/`anyOf` of references picks the one schema its property names (so two shapes
@@ -13,6 +13,8 @@
 //! response, and the formats `int32`, `int64`, `float`, `double` and `byte` are checked.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Map, Value};
 
@@ -21,6 +23,24 @@ use super::{OpenapiError, Version};
 
 /// The URI the bundle is registered under.
 const BUNDLE: &str = "urn:runner:openapi";
+
+/// The most levels the checker follows into the schemas: the segments of the path it takes
+/// from a response's schema (`/properties/node/$ref/items/$ref/...`), each `$ref` followed
+/// counting one. jsonschema compiles and checks a schema by recursion, a level of the stack
+/// for each, so a deeper path (a chain of thousands of `$ref`s) would overflow it.
+pub const MAX_NESTING: usize = 4096;
+
+/// The keyword translation adds at the root of every schema of the bundle (its value the
+/// schema's key): where jsonschema compiles it, the depth of the path it took is checked.
+const DEPTH_KEYWORD: &str = "x-runner-depth";
+
+/// Stack for one level of that path, at the most jsonschema takes (measured: 14 KiB for a
+/// `$ref` to a `$ref`, 8 KiB a segment for `properties/name/$ref`, in a debug build).
+const STACK_PER_LEVEL: usize = 16 * 1024;
+
+/// The stack a document is compiled on: room for [`MAX_NESTING`] levels and what comes
+/// before them. Reserved, not used: only the pages a deep document reaches are touched.
+pub const LOAD_STACK: usize = MAX_NESTING * STACK_PER_LEVEL + 16 * 1024 * 1024;
 
 /// Keywords whose value is one schema.
 const ONE_SCHEMA: &[&str] = &[
@@ -54,6 +74,8 @@ pub struct Bundler {
     /// Def key → where the schema is written.
     origins: HashMap<String, Place>,
     keys: HashMap<Place, String>,
+    /// Schemas given a key and not yet translated.
+    pending: Vec<(String, Place)>,
 }
 
 /// The bundle of every schema used, with every response schema compiled in one validator.
@@ -67,6 +89,10 @@ pub struct Bundle {
     /// so a document whose responses reach most of its thousands of schemas took memory
     /// in the number of responses times the number of schemas.
     validator: jsonschema::Validator,
+    /// The stack a check needs: room for the deepest path compiled, and for what
+    /// jsonschema compiles while it checks (a schema that refers back to itself is compiled
+    /// again, lazily, as the body goes deeper).
+    stack: usize,
 }
 
 /// One response schema: its key in the bundle's validator.
@@ -95,32 +121,67 @@ impl Bundler {
             defs: Map::new(),
             origins: HashMap::new(),
             keys: HashMap::new(),
+            pending: Vec::new(),
         }
     }
 
     /// Adds the schema written at `place` (and everything it refers to); its key.
+    ///
+    /// The schemas a reference leads to are translated one after another from a list, not
+    /// by following each `$ref` down the call stack: a chain of thousands of `$ref`s (one
+    /// schema's property the next schema) is as long as the list, never as deep as the stack.
     pub fn add(
         &mut self,
         documents: &mut Documents,
         place: &Place,
     ) -> Result<String, OpenapiError> {
+        let key = self.reserve(place);
+        while let Some((key, place)) = self.pending.pop() {
+            let value = documents
+                .get(&place)
+                .cloned()
+                .ok_or_else(|| OpenapiError::Reference {
+                    at: documents.describe(&place),
+                    reference: String::new(),
+                    reason: "no schema is there".into(),
+                })?;
+            if !(value.is_object() || value.is_boolean()) {
+                // Said by its kind: the value may be a whole file that is no schema.
+                return Err(OpenapiError::Schema {
+                    at: documents.describe(&place),
+                    reason: format!(
+                        "{} is there, not a schema (a map of keywords)",
+                        crate::spec::text::json_kind(&value)
+                    ),
+                });
+            }
+            let translated = match self.translate(documents, &place, &value, true)? {
+                // First: jsonschema compiles a schema's keywords in order, so that the depth
+                // is checked before the `$ref`s and subschemas beside it are followed.
+                Value::Object(schema) => {
+                    let mut first = Map::with_capacity(schema.len() + 1);
+                    first.insert(DEPTH_KEYWORD.into(), json!(key));
+                    first.extend(schema);
+                    Value::Object(first)
+                }
+                other => other,
+            };
+            self.defs.insert(key, translated);
+        }
+        Ok(key)
+    }
+
+    /// The key of the schema written at `place`: its own when it was added, else a new one,
+    /// its translation left to [`Bundler::add`]'s list.
+    fn reserve(&mut self, place: &Place) -> String {
         if let Some(key) = self.keys.get(place) {
-            return Ok(key.clone());
+            return key.clone();
         }
         let key = format!("s{}", self.keys.len());
         self.keys.insert(place.clone(), key.clone());
         self.origins.insert(key.clone(), place.clone());
-        let value = documents
-            .get(place)
-            .cloned()
-            .ok_or_else(|| OpenapiError::Reference {
-                at: documents.describe(place),
-                reference: String::new(),
-                reason: "no schema is there".into(),
-            })?;
-        let translated = self.translate(documents, place, &value, true)?;
-        self.defs.insert(key.clone(), translated);
-        Ok(key)
+        self.pending.push((key.clone(), place.clone()));
+        key
     }
 
     /// Finishes the bundle and compiles the schemas added as `responses` (each the key
@@ -154,11 +215,16 @@ impl Bundler {
             .into_iter()
             .map(|key| target_of(&self.defs, key))
             .collect();
-        let validator = self.compile(registry, &targets, documents)?;
+        let depth = Arc::new(Depth::default());
+        let validator = self.compile(registry, &targets, documents, &depth)?;
+        // What jsonschema compiles while it checks is not refused: it would panic.
+        depth.loading.store(false, Ordering::Relaxed);
+        let deepest = depth.deepest.load(Ordering::Relaxed);
         Ok(Bundle {
             root,
             origins: self.origins,
             validator,
+            stack: (2 * deepest + 64) * STACK_PER_LEVEL,
         })
     }
 
@@ -184,7 +250,7 @@ impl Bundler {
                 },
                 other => other,
             })?;
-            let key = self.add(documents, &target)?;
+            let key = self.reserve(&target);
             let pointer = json!(format!("#/$defs/{key}"));
             if self.version == Version::V30 || schema.len() == 1 {
                 return Ok(json!({ "$ref": pointer }));
@@ -239,6 +305,17 @@ impl Bundler {
             out.insert(keyword.clone(), translated);
         }
         self.dialect(&mut out);
+        // jsonschema takes `integer` in a list of types for integers written as such only
+        // (`1.0` is not one of `[integer, "null"]`, though it is an `integer` alone): the list
+        // is checked by a keyword of runner's, as 2020-12 says (a number whose fractional
+        // part is zero is an integer).
+        if let Some(Value::Array(kinds)) = out.get("type") {
+            if kinds.contains(&json!("integer")) && !kinds.contains(&json!("number")) {
+                if let Some(kinds) = out.shift_remove("type") {
+                    out.insert(TYPES.into(), kinds);
+                }
+            }
+        }
         if let Some(format @ ("int32" | "int64")) = out.get("format").and_then(Value::as_str) {
             let format = json!(format);
             out.insert(NUMERIC_FORMAT.into(), format);
@@ -250,9 +327,10 @@ impl Bundler {
         Ok(Value::Object(out))
     }
 
-    /// 3.0's `nullable` and boolean exclusive bounds in 2020-12's words.
+    /// 3.0's `nullable` and boolean exclusive bounds in 2020-12's words (in 3.1 neither is
+    /// OpenAPI's: `nullable` is no keyword of 2020-12, and is ignored as any unknown one).
     fn dialect(&self, schema: &mut Map<String, Value>) {
-        if schema.remove("nullable") == Some(Value::Bool(true)) {
+        if self.version == Version::V30 && schema.remove("nullable") == Some(Value::Bool(true)) {
             match schema.get_mut("type") {
                 Some(Value::String(kind)) => {
                     let kind = kind.clone();
@@ -358,7 +436,7 @@ impl Bundler {
                     format!("#/components/schemas/{target}")
                 };
                 let target = documents.target(place, &reference)?;
-                let key = self.add(documents, &target)?;
+                let key = self.reserve(&target);
                 choices.push((value.clone(), json!(format!("#/$defs/{key}"))));
             }
         }
@@ -474,14 +552,16 @@ impl Bundler {
 }
 
 /// The key a def that is only a reference (`{ "$ref": "#/$defs/s7" }`) leads to, through any
-/// chain of them; `key` itself otherwise.
+/// chain of them (to its end: the key it gives leads nowhere further, so that asking again
+/// gives the same key); `key` itself otherwise.
 fn target_of(defs: &Map<String, Value>, key: &str) -> String {
     let mut key = key.to_owned();
-    for _ in 0..16 {
+    // A cycle of references is refused before: the bound only ends the loop.
+    for _ in 0..=defs.len() {
         let next = defs
             .get(&key)
             .and_then(Value::as_object)
-            .filter(|def| def.len() == 1)
+            .filter(|def| def.keys().all(|k| k == "$ref" || k == DEPTH_KEYWORD))
             .and_then(|def| def.get("$ref"))
             .and_then(Value::as_str)
             .and_then(|r| r.strip_prefix("#/$defs/"));
@@ -501,6 +581,7 @@ impl Bundler {
         registry: jsonschema::Registry,
         keys: &[String],
         documents: &Documents,
+        depth: &Arc<Depth>,
     ) -> Result<jsonschema::Validator, OpenapiError> {
         let properties: Map<String, Value> = keys
             .iter()
@@ -508,9 +589,9 @@ impl Bundler {
             .collect();
         // `additionalProperties` makes jsonschema find the key by hash, not try each one.
         let all = json!({ "properties": properties, "additionalProperties": false });
-        options(registry.clone())
+        options(registry.clone(), depth)
             .build(&all)
-            .map_err(|e| self.culprit(registry, keys, documents, e.to_string()))
+            .map_err(|e| self.culprit(registry, keys, documents, depth, unquoted(&e)))
     }
 
     /// The error of the first response schema that does not compile on its own (the
@@ -520,24 +601,59 @@ impl Bundler {
         registry: jsonschema::Registry,
         keys: &[String],
         documents: &Documents,
+        depth: &Arc<Depth>,
         reason: String,
     ) -> OpenapiError {
+        let describe = |key: &str| {
+            self.origins
+                .get(key)
+                .map(|p| documents.describe(p))
+                .unwrap_or_default()
+        };
+        if let Some(key) = depth.too_deep() {
+            return OpenapiError::TooDeep {
+                at: describe(&key),
+                limit: MAX_NESTING,
+            };
+        }
         keys.iter()
             .find_map(|key| {
-                let error = options(registry.clone()).build(&reference(key)).err()?;
+                let error = options(registry.clone(), depth)
+                    .build(&reference(key))
+                    .err()?;
                 Some(OpenapiError::Schema {
-                    at: self
-                        .origins
-                        .get(key)
-                        .map(|p| documents.describe(p))
-                        .unwrap_or_default(),
-                    reason: error.to_string(),
+                    at: describe(key),
+                    reason: unquoted(&error),
                 })
             })
             .unwrap_or_else(|| OpenapiError::Schema {
                 at: "the document's schemas".into(),
                 reason,
             })
+    }
+}
+
+/// The compiler's message, with a value it quotes longer than a few words told by its kind
+/// and size instead: what does not compile may be a whole file that is no schema.
+fn unquoted(error: &jsonschema::ValidationError) -> String {
+    const QUOTED: usize = 40;
+    let message = error.to_string();
+    let quoted = error.instance.to_string();
+    if quoted.len() <= QUOTED {
+        return message;
+    }
+    let told = format!(
+        "{} of {} bytes",
+        crate::spec::text::json_kind(&error.instance),
+        quoted.len()
+    );
+    if message.contains(&quoted) {
+        message.replace(&quoted, &told)
+    } else {
+        format!(
+            "`{}` holds {told}, which is not valid there",
+            error.instance_path.as_str()
+        )
     }
 }
 
@@ -548,7 +664,10 @@ fn reference(key: &str) -> Value {
 
 /// How the schemas are compiled: JSON Schema 2020-12 with OpenAPI's formats, against the
 /// bundle in `registry`.
-fn options(registry: jsonschema::Registry) -> jsonschema::ValidationOptions {
+// The depth keyword's factory returns the error `with_keyword` takes.
+#[allow(clippy::result_large_err)]
+fn options(registry: jsonschema::Registry, depth: &Arc<Depth>) -> jsonschema::ValidationOptions {
+    let depth = Arc::clone(depth);
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
         .with_registry(registry)
@@ -561,6 +680,79 @@ fn options(registry: jsonschema::Registry) -> jsonschema::ValidationOptions {
         .with_format("binary", |_: &str| true)
         .with_format("byte", is_base64)
         .with_keyword(NUMERIC_FORMAT, format_keyword)
+        .with_keyword(TYPES, types_keyword)
+        .with_keyword(
+            DEPTH_KEYWORD,
+            move |_: &Map<String, Value>, value: &Value, path| depth.reached(value, &path),
+        )
+}
+
+/// How deep jsonschema went into the bundle while it compiled it.
+struct Depth {
+    /// The most segments of a path to a schema of the bundle.
+    deepest: AtomicUsize,
+    /// While the document loads: a path longer than [`MAX_NESTING`] is refused.
+    loading: AtomicBool,
+    /// The key of the schema where a path was too long.
+    too_deep: Mutex<Option<String>>,
+}
+
+impl Default for Depth {
+    fn default() -> Self {
+        Depth {
+            deepest: AtomicUsize::new(0),
+            loading: AtomicBool::new(true),
+            too_deep: Mutex::new(None),
+        }
+    }
+}
+
+impl Depth {
+    /// Where a path was too long, if one was.
+    fn too_deep(&self) -> Option<String> {
+        self.too_deep.lock().ok()?.clone()
+    }
+
+    /// jsonschema compiles the schema `key` at the end of `path`.
+    // The signature is the one `jsonschema::ValidationOptions::with_keyword` takes.
+    #[allow(clippy::result_large_err)]
+    fn reached<'a>(
+        &self,
+        key: &'a Value,
+        path: &jsonschema::paths::Location,
+    ) -> Result<Box<dyn jsonschema::Keyword>, jsonschema::ValidationError<'a>> {
+        let segments = path.as_str().bytes().filter(|b| *b == b'/').count();
+        self.deepest.fetch_max(segments, Ordering::Relaxed);
+        if segments > MAX_NESTING && self.loading.load(Ordering::Relaxed) {
+            if let Ok(mut too_deep) = self.too_deep.lock() {
+                too_deep.get_or_insert_with(|| key.as_str().unwrap_or_default().to_owned());
+            }
+            return Err(jsonschema::ValidationError::custom(
+                path.clone(),
+                jsonschema::paths::Location::new(),
+                key,
+                "nested too deep",
+            ));
+        }
+        Ok(Box::new(Reached))
+    }
+}
+
+/// [`DEPTH_KEYWORD`], which every value passes.
+struct Reached;
+
+impl jsonschema::Keyword for Reached {
+    fn validate<'i>(
+        &self,
+        _: &'i Value,
+        _: &jsonschema::paths::LazyLocation,
+    ) -> Result<(), jsonschema::ValidationError<'i>> {
+        Ok(())
+    }
+
+    fn is_valid(&self, _: &Value) -> bool {
+        true
+    }
 }
 
 impl Bundle {
@@ -595,6 +787,14 @@ impl Bundle {
         let mut last = String::new();
         for segment in segments {
             let segment = segment.replace("~1", "/").replace("~0", "~");
+            // runner's keywords stand for the document's `type` and `format`.
+            if segment == TYPES || segment == NUMERIC_FORMAT {
+                let written = if segment == TYPES { "type" } else { "format" };
+                node = node.get(&segment).unwrap_or(&Value::Null);
+                suffix.push(written.to_owned());
+                last = written.to_owned();
+                continue;
+            }
             if segment == "$ref" {
                 if let Some(next) = node
                     .get("$ref")
@@ -648,18 +848,35 @@ impl Schema {
         let wrapped = Value::Object(wrapped);
         let in_body = format!("/{}", self.key);
         let in_schema = format!("/properties/{}", self.key);
+        // jsonschema checks by recursion as deep as the schemas and the body go: on a stack
+        // with room for it (a check on a thread of 2 MiB, as the run's worker threads are,
+        // goes on a stack of its own when a deep document needs more than is left).
+        stacker::maybe_grow(bundle.stack, 2 * bundle.stack, || {
+            self.collect(&wrapped, bundle, documents, limit, &in_body, &in_schema)
+        })
+    }
+
+    fn collect(
+        &self,
+        wrapped: &Value,
+        bundle: &Bundle,
+        documents: &Documents,
+        limit: usize,
+        in_body: &str,
+        in_schema: &str,
+    ) -> Vec<SchemaError> {
         bundle
             .validator
-            .iter_errors(&wrapped)
+            .iter_errors(wrapped)
             .take(limit)
             .map(|error| {
                 let schema_path = error.schema_path.as_str();
-                let schema_path = schema_path.strip_prefix(&in_schema).unwrap_or(schema_path);
+                let schema_path = schema_path.strip_prefix(in_schema).unwrap_or(schema_path);
                 let (schema_path, expected) = bundle.locate(&self.key, schema_path, documents);
                 let instance_path = error.instance_path.as_str();
                 SchemaError {
                     instance_path: instance_path
-                        .strip_prefix(&in_body)
+                        .strip_prefix(in_body)
                         .unwrap_or(instance_path)
                         .to_owned(),
                     schema_path,
@@ -677,6 +894,89 @@ fn is_base64(text: &str) -> bool {
     base64::engine::general_purpose::STANDARD
         .decode(text)
         .is_ok()
+}
+
+/// The keyword that stands for a `type` list with `integer` (and without `number`).
+const TYPES: &str = "x-runner-type";
+
+// The signature is the one `jsonschema::ValidationOptions::with_keyword` takes.
+#[allow(clippy::result_large_err)]
+fn types_keyword<'a>(
+    _parent: &'a Map<String, Value>,
+    value: &'a Value,
+    path: jsonschema::paths::Location,
+) -> Result<Box<dyn jsonschema::Keyword>, jsonschema::ValidationError<'a>> {
+    const KINDS: &[&str] = &[
+        "array", "boolean", "integer", "null", "number", "object", "string",
+    ];
+    let mut kinds = Vec::new();
+    for kind in value.as_array().into_iter().flatten() {
+        match kind.as_str() {
+            Some(name) if KINDS.contains(&name) => kinds.push(name.to_owned()),
+            _ => {
+                return Err(jsonschema::ValidationError::custom(
+                    path.clone(),
+                    jsonschema::paths::Location::new(),
+                    kind,
+                    format!(
+                        "{kind} is not a JSON Schema type (one of {})",
+                        KINDS.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(Box::new(Types { kinds, path }))
+}
+
+/// A `type` list, an integer being any number whose fractional part is zero.
+struct Types {
+    kinds: Vec<String>,
+    path: jsonschema::paths::Location,
+}
+
+impl Types {
+    fn fits(&self, instance: &Value) -> bool {
+        let kind = match instance {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+            Value::Number(n) => {
+                let integer =
+                    n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0);
+                if integer && self.kinds.iter().any(|k| k == "integer") {
+                    return true;
+                }
+                "number"
+            }
+        };
+        self.kinds.iter().any(|k| k == kind)
+    }
+}
+
+impl jsonschema::Keyword for Types {
+    fn validate<'i>(
+        &self,
+        instance: &'i Value,
+        location: &jsonschema::paths::LazyLocation,
+    ) -> Result<(), jsonschema::ValidationError<'i>> {
+        if self.fits(instance) {
+            return Ok(());
+        }
+        let kinds: Vec<String> = self.kinds.iter().map(|k| format!("{k:?}")).collect();
+        Err(jsonschema::ValidationError::custom(
+            self.path.clone(),
+            location.into(),
+            instance,
+            format!("{instance} is not of types {}", kinds.join(", ")),
+        ))
+    }
+
+    fn is_valid(&self, instance: &Value) -> bool {
+        self.fits(instance)
+    }
 }
 
 /// The keyword translation adds beside `format: int32`/`int64`: the built-in `format` checks
@@ -706,9 +1006,17 @@ impl NumericFormat {
         let Value::Number(n) = instance else {
             return true;
         };
+        // An integer written with a fraction of zero (`1.0`) is one, as in `type: integer`.
+        let whole = match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => Some(i128::from(i)),
+            (None, Some(u), _) => Some(i128::from(u)),
+            // Beyond ±2^64 it fits neither format: left out before the conversion saturates.
+            (None, None, Some(f)) if f.fract() == 0.0 && f.abs() < 2f64.powi(64) => Some(f as i128),
+            _ => None,
+        };
         match self.format.as_str() {
-            "int32" => n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
-            "int64" => n.as_i64().is_some(),
+            "int32" => whole.is_some_and(|i| i32::try_from(i).is_ok()),
+            "int64" => whole.is_some_and(|i| i64::try_from(i).is_ok()),
             _ => true,
         }
     }

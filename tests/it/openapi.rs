@@ -366,7 +366,7 @@ fn each_kind_of_violation_fails_with_operation_instance_path_and_schema_path() {
         &[
             "body /id",
             "is not an int32",
-            "schemas.yaml#/Task/properties/id/x-runner-format",
+            "schemas.yaml#/Task/properties/id/format",
         ],
     );
     expect_all(

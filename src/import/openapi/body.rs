@@ -368,22 +368,28 @@ impl Writer<'_> {
 
     /// Whether a schema is a file's content (or an array of files).
     fn is_file(&mut self, place: &Place, schema: &Value) -> bool {
-        let Ok((place, schema)) = self.documents.resolve(place, schema) else {
-            return false;
-        };
-        if schema.get("format").and_then(Value::as_str) == Some("binary")
-            || schema.get("contentEncoding").is_some()
-            || schema.get("contentMediaType").is_some()
-        {
-            return true;
-        }
-        match schema.get("items") {
-            Some(items) => {
-                let items_place = place.under("items");
-                self.is_file(&items_place, items)
+        let (mut place, mut schema) = (place.clone(), schema.clone());
+        // A loop, not recursion, down `items` of `items` (as deep as `$ref`s make them),
+        // bounded: a schema whose items are itself would go on forever.
+        for _ in 0..=crate::openapi::schema::MAX_NESTING {
+            let Ok((at, resolved)) = self.documents.resolve(&place, &schema) else {
+                return false;
+            };
+            if resolved.get("format").and_then(Value::as_str) == Some("binary")
+                || resolved.get("contentEncoding").is_some()
+                || resolved.get("contentMediaType").is_some()
+            {
+                return true;
             }
-            None => false,
+            match resolved.get("items") {
+                Some(items) => {
+                    place = at.under("items");
+                    schema = items.clone();
+                }
+                None => return false,
+            }
         }
+        false
     }
 
     /// A media type's example: `example`, the first of `examples`, else from its schema.

@@ -241,25 +241,30 @@ impl Writer<'_> {
             .any(|(at, part)| self.holds_password_in(at, part, seen, depth + 1))
     }
 
+    /// From a list, not by recursion: a chain of thousands of `allOf`s is as long as the list,
+    /// never as deep as the stack.
     fn says_password(&mut self, place: &Place, schema: &Value, seen: &mut HashSet<Place>) -> bool {
-        let Ok((place, schema)) = self.documents.resolve(place, schema) else {
-            return false;
-        };
-        if !seen.insert(place.clone()) {
-            return false;
-        }
-        if schema.get("format").and_then(Value::as_str) == Some("password") {
-            return true;
-        }
-        ["allOf", "oneOf", "anyOf"].iter().any(|keyword| {
-            let Some(Value::Array(parts)) = schema.get(*keyword) else {
-                return false;
+        let mut pending = vec![(place.clone(), schema.clone())];
+        while let Some((place, schema)) = pending.pop() {
+            let Ok((place, schema)) = self.documents.resolve(&place, &schema) else {
+                continue;
             };
-            parts.iter().enumerate().any(|(i, part)| {
-                let at = place.under(&format!("{keyword}/{i}"));
-                self.says_password(&at, part, seen)
-            })
-        })
+            if !seen.insert(place.clone()) {
+                continue;
+            }
+            if schema.get("format").and_then(Value::as_str) == Some("password") {
+                return true;
+            }
+            for keyword in ["allOf", "oneOf", "anyOf"] {
+                if let Some(Value::Array(parts)) = schema.get(keyword) {
+                    // Reversed: the first part is looked at first, as before.
+                    for (i, part) in parts.iter().enumerate().rev() {
+                        pending.push((place.under(&format!("{keyword}/{i}")), part.clone()));
+                    }
+                }
+            }
+        }
+        false
     }
 
     /// The template of the secret input that stands for a password named `name` —
@@ -335,7 +340,7 @@ impl Writer<'_> {
             if let Some(Value::Array(parts)) = schema.get(keyword) {
                 for (i, part) in parts.iter().enumerate() {
                     let part_place = at(format!("/{keyword}/{i}"));
-                    self.hide_in(&part_place, part, name, value, seen, depth);
+                    self.hide_in(&part_place, part, name, value, seen, depth + 1);
                 }
             }
         }
