@@ -1988,3 +1988,110 @@ steps:
         assert_eq!(to_stdout.stdout, "", "{name}");
     }
 }
+
+/// What the query server received: each request's target (path and query), as sent.
+fn targets_received() -> &'static Mutex<Vec<String>> {
+    static RECEIVED: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    RECEIVED.get_or_init(Default::default)
+}
+
+/// A loopback server that records each request's target and answers 200.
+fn query_server() -> SocketAddr {
+    static ADDRESS: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDRESS.get_or_init(|| {
+        crate::servers::spawn(axum::Router::new().fallback(
+            |request: axum::extract::Request| async move {
+                if let Ok(mut received) = targets_received().lock() {
+                    received.push(request.uri().to_string());
+                }
+                "ok"
+            },
+        ))
+    })
+}
+
+/// The audit's find: a query written in the URL itself (`/echo?a=1&b=two`) was exported only
+/// in `url.raw`, which Postman does not send from, so newman sent `GET /echo`. Over every
+/// combination of a URL's own query, a `query` map and a fragment, newman now sends the
+/// request target `runner run` sends, byte for byte.
+#[test]
+fn newman_sends_the_query_runner_sends_written_in_the_url_or_in_query() {
+    let Some(newman) = newman() else { return };
+    let server = query_server();
+    let own_queries = [
+        "",
+        "?",
+        "?a=1&b=two",
+        "?a=1&a=2&a=",
+        "?flag&empty=&=v",
+        "?e=%20x%2B%26y&plus=a+b",
+        "?sp=a b&q='\"<>`{}|^",
+        "?u=é&%E2%82%AC=€",
+        "?t={{who}}&{{who}}=k",
+        "?a=1&",
+        "?x=1/2?3:4@5",
+        "?lone%zz=%",
+    ];
+    let maps = [
+        serde_json::json!(null),
+        serde_json::json!({ "c": 3 }),
+        serde_json::json!({ "a": ["x", "y"], "b": "" }),
+        serde_json::json!({ "s": "a b+c/d&e=f%41é~*'()", "k y": "1" }),
+        serde_json::json!({ "w": "{{who}}", "n": ["{{who}}", 2] }),
+        serde_json::json!({ "none": [] }),
+    ];
+    let fragments = ["", "#frag", "#f?x=1&y"];
+    let mut steps = Vec::new();
+    for (i, own) in own_queries.iter().enumerate() {
+        for (j, map) in maps.iter().enumerate() {
+            let fragment = fragments[(i + j) % fragments.len()];
+            let mut request =
+                serde_json::json!({ "url": format!("http://{server}/q/{i}-{j}{own}{fragment}") });
+            if !map.is_null() {
+                request["query"] = map.clone();
+            }
+            steps.push(serde_json::json!({ "name": format!("{i}-{j}"), "request": request }));
+        }
+    }
+    let collection =
+        serde_json::json!({ "name": "Queries", "vars": { "who": "ann" }, "steps": steps });
+    let dir = Fixture::new();
+    // JSON is YAML: every URL is written exactly.
+    let path = dir.file("queries.yaml", &collection.to_string());
+    let out = dir.path().join("queries.postman_collection.json");
+    let export = runner([
+        "export".as_ref(),
+        "postman".as_ref(),
+        path.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(export.code, 0, "{export:?}");
+    let take = || std::mem::take(&mut *targets_received().lock().expect("lock"));
+    let run = runner(["run".as_ref(), path.as_os_str()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let by_runner = take();
+    assert_eq!(by_runner.len(), steps.len(), "{by_runner:#?}");
+    // The ones the audit wrote, as runner sends them.
+    assert_eq!(by_runner[2 * maps.len()], "/q/2-0?a=1&b=two");
+    assert_eq!(by_runner[2 * maps.len() + 1], "/q/2-1?a=1&b=two&c=3");
+    assert_eq!(by_runner[maps.len() + 1], "/q/1-1?c=3");
+    assert_eq!(by_runner[maps.len() + 5], "/q/1-5?");
+    let output = std::process::Command::new(newman)
+        .arg("run")
+        .arg(&out)
+        .args(["--reporters", "cli"])
+        .output()
+        .expect("newman runs");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let by_newman = take();
+    for (runner, newman) in by_runner.iter().zip(&by_newman) {
+        assert_eq!(newman, runner, "newman sent another target than runner");
+    }
+    assert_eq!(by_newman.len(), by_runner.len());
+}
