@@ -181,7 +181,7 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
                     .and_then(Value::as_str);
                 match (secret, default) {
                     (true, _) => {
-                        let mut variable = json!({ "key": name, "value": "", "type": "secret" });
+                        let mut variable = secret_variable(name);
                         if let Some(description) = description {
                             variable["description"] = Value::from(description);
                         }
@@ -216,7 +216,7 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
         }
         cx.report.note("collection", "inputs", format!("the environment variable `{name}` is the Postman variable `{name}`: set its value in Postman"));
         variables.push(if secret {
-            json!({ "key": name, "value": "", "type": "secret" })
+            secret_variable(&name)
         } else {
             json!({ "key": name, "value": "", "type": "string" })
         });
@@ -255,6 +255,13 @@ fn lift_default_headers(headers: &Object, cx: &mut Context<'_>) -> Object {
         .collect()
 }
 
+/// A variable that holds a secret, with no value: the Collection v2.1.0 schema knows no
+/// `secret` type (a variable's type is `string`, `boolean`, `any` or `number`), so it is a
+/// `string` marked `"secret": true`, as Postman's own collection SDK marks a secret variable.
+fn secret_variable(name: &str) -> Value {
+    json!({ "key": name, "value": "", "type": "string", "secret": true })
+}
+
 /// The variables of the credentials written in clear: secret, with no value (Postman and
 /// newman read the value from the environment the user gives).
 fn credential_variables(cx: &Context<'_>) -> Vec<Value> {
@@ -262,12 +269,9 @@ fn credential_variables(cx: &Context<'_>) -> Vec<Value> {
         .list
         .iter()
         .map(|credential| {
-            json!({
-                "key": credential.variable,
-                "value": "",
-                "type": "secret",
-                "description": "a credential written in clear in the runner collection (its value is not exported): set it in Postman, or give newman --env-var",
-            })
+            let mut variable = secret_variable(&credential.variable);
+            variable["description"] = Value::from("a credential written in clear in the runner collection (its value is not exported): set it in Postman, or give newman --env-var");
+            variable
         })
         .collect()
 }
