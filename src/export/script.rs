@@ -29,15 +29,32 @@ pub(super) fn test_lines(step: &JsonMap<String, Value>, cx: &mut Context<'_>) ->
                     continue;
                 }
             };
-            if fields.get("secret") == Some(&Value::Bool(true)) && !looks_secret(name) {
+            // A secret is a local variable: Postman keeps it for the run and never saves or
+            // syncs it (a collection variable would be saved with the collection, and synced).
+            let secret = fields.get("secret") == Some(&Value::Bool(true));
+            if secret {
                 cx.report.note(
                     &label,
                     format!("capture {name}"),
-                    "Postman cannot mark a variable set by a script as secret",
+                    format!(
+                        "a secret capture is a local variable (`pm.variables.set`), which Postman \
+                         never saves or syncs: it lasts for a run of the collection or folder (the \
+                         Collection Runner, newman), not from one request sent by hand to the next{}",
+                        if looks_secret(name) {
+                            ""
+                        } else {
+                            "; `runner import postman` reads it back as a capture that is not secret"
+                        }
+                    ),
                 );
             }
             lines.push(format!(
-                "pm.collectionVariables.set({}, {value});",
+                "pm.{}.set({}, {value});",
+                if secret {
+                    "variables"
+                } else {
+                    "collectionVariables"
+                },
                 js_string(name)
             ));
         }

@@ -2096,6 +2096,130 @@ fn newman_sends_the_query_runner_sends_written_in_the_url_or_in_query() {
     assert_eq!(by_newman.len(), by_runner.len());
 }
 
+/// What the token server received on `/whoami`: each request's `Authorization`.
+fn authorizations_received() -> &'static Mutex<Vec<String>> {
+    static RECEIVED: OnceLock<Mutex<Vec<String>>> = OnceLock::new();
+    RECEIVED.get_or_init(Default::default)
+}
+
+/// A loopback server that hands out a token at `/login` and records the `Authorization` of
+/// every other request.
+fn token_server() -> SocketAddr {
+    static ADDRESS: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDRESS.get_or_init(|| {
+        crate::servers::spawn(
+            axum::Router::new()
+                .route(
+                    "/login",
+                    axum::routing::post(|| async {
+                        axum::Json(serde_json::json!({ "token": "tok-CAPTURED-secret-4242", "user": "ann" }))
+                    }),
+                )
+                .fallback(|request: axum::extract::Request| async move {
+                    let authorization = request
+                        .headers()
+                        .get("authorization")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_owned();
+                    if let Ok(mut received) = authorizations_received().lock() {
+                        received.push(authorization);
+                    }
+                    "ok"
+                }),
+        )
+    })
+}
+
+/// The audit's find: a secret capture was exported as `pm.collectionVariables.set`, which the
+/// Postman app keeps as the collection variable's value (and syncs). It is now a local
+/// variable (`pm.variables.set`), which Postman keeps for the run only: no capture marked
+/// secret is set in any other scope, and the next request of the run still reads it.
+#[test]
+fn a_secret_capture_is_a_local_variable_postman_never_saves() {
+    let Some(newman) = newman() else { return };
+    let dir = Fixture::new();
+    let yaml = r#"name: Secret capture
+steps:
+  - name: Log in
+    request: { method: POST, url: "http://SERVER/login" }
+    capture:
+      token: { jsonpath: $.token, secret: true }
+      session: { jsonpath: $.token, secret: true }
+      user: $.user
+  - name: Who am I
+    request:
+      url: "http://SERVER/whoami"
+      headers: { Authorization: "Bearer {{token}} {{session}} {{user}}" }
+"#
+    .replace("SERVER", &token_server().to_string());
+    let path = dir.file("secret-capture.yaml", &yaml);
+    let out = dir.path().join("secret-capture.postman_collection.json");
+    let export = runner([
+        "export".as_ref(),
+        "postman".as_ref(),
+        path.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(export.code, 0, "{export:?}");
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert!(
+        text.contains(r#"pm.variables.set(\"token\", pm.response.json().token);"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"pm.variables.set(\"session\", pm.response.json().token);"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"pm.collectionVariables.set(\"user\", pm.response.json().user);"#),
+        "{text}"
+    );
+    for secret in ["token", "session"] {
+        for scope in ["collectionVariables", "environment", "globals"] {
+            let set = format!("pm.{scope}.set(\\\"{secret}\\\"");
+            assert!(!text.contains(&set), "{set}: {text}");
+        }
+    }
+    // Each secret capture is noted; one whose name does not read as a secret is read back as
+    // a capture that is not.
+    let notes: Vec<&str> = export
+        .stderr
+        .lines()
+        .filter(|l| l.contains("pm.variables.set"))
+        .collect();
+    assert_eq!(notes.len(), 2, "{}", export.stderr);
+    assert!(
+        notes[1].contains("reads it back as a capture that is not secret"),
+        "{}",
+        export.stderr
+    );
+
+    let run = runner(["run".as_ref(), path.as_os_str()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let take = || std::mem::take(&mut *authorizations_received().lock().expect("lock"));
+    let by_runner = take();
+    assert_eq!(
+        by_runner,
+        ["Bearer tok-CAPTURED-secret-4242 tok-CAPTURED-secret-4242 ann"]
+    );
+    let output = std::process::Command::new(newman)
+        .arg("run")
+        .arg(&out)
+        .args(["--reporters", "cli"])
+        .output()
+        .expect("newman runs");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The next request of the run reads the local variable, as in `runner run`.
+    assert_eq!(take(), by_runner);
+}
+
 /// The official Postman Collection Format v2.1.0 schema (draft-07), vendored with its licence
 /// and source in tests/fixtures/postman/schema.
 fn postman_schema() -> jsonschema::Validator {
