@@ -55,7 +55,7 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
         report: Report::default(),
         item: "collection".to_owned(),
         env_reads: IndexMap::new(),
-        credentials: Default::default(),
+        credentials: credentials::Credentials::of_collection(root),
         inputs,
         base,
         default_status: None,
@@ -227,6 +227,7 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
     let json = serde_json::to_string_pretty(&Value::Object(collection)).unwrap_or_default() + "\n";
     Exported {
         json,
+        credentials: cx.credentials.used(),
         report: cx.report,
         requests,
     }
@@ -266,7 +267,7 @@ fn secret_variable(name: &str) -> Value {
 /// newman read the value from the environment the user gives).
 fn credential_variables(cx: &Context<'_>) -> Vec<Value> {
     cx.credentials
-        .list
+        .used()
         .iter()
         .map(|credential| {
             let mut variable = secret_variable(&credential.variable);
