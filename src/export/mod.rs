@@ -9,6 +9,7 @@
 
 mod context;
 mod credentials;
+mod js_regex;
 pub mod locust;
 mod postman;
 mod script;

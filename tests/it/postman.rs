@@ -2291,3 +2291,343 @@ fn every_export_validates_against_the_postman_v2_1_0_schema() {
         assert_eq!(variable["value"], "", "{variable}");
     }
 }
+
+/// A loopback server for [`newman_checks_every_expectation_as_runner_run_does`]: `/t?v=JSON`
+/// answers `{"v": JSON}` (`{}` without `v`), with the header `X-V: TEXT` for `h=TEXT`.
+fn values_server() -> SocketAddr {
+    static ADDRESS: OnceLock<SocketAddr> = OnceLock::new();
+    *ADDRESS.get_or_init(|| {
+        crate::servers::spawn(axum::Router::new().fallback(
+            |axum::extract::Query(query): axum::extract::Query<
+                std::collections::HashMap<String, String>,
+            >| async move {
+                let mut body = serde_json::Map::new();
+                if let Some(v) = query.get("v") {
+                    let value: serde_json::Value = serde_json::from_str(v).unwrap_or_default();
+                    body.insert("v".into(), value);
+                }
+                let mut response = axum::response::Response::new(axum::body::Body::from(
+                    serde_json::Value::Object(body).to_string(),
+                ));
+                let headers = response.headers_mut();
+                headers.insert("content-type", "application/json".parse().expect("header"));
+                if let Some(h) = query.get("h") {
+                    if let Ok(value) = h.parse() {
+                        headers.insert("x-v", value);
+                    }
+                }
+                response
+            },
+        ))
+    })
+}
+
+/// The audit's find: expectations whose exported chai assertions always fail under newman
+/// while `runner run` passes them (two texts compared by `lt`, a header compared with a
+/// number, `contains` and `length` of an object), and Rust-only regex syntax passed through to
+/// JavaScript. Over a table of every operator × JSON values of every kind (and header texts),
+/// each case a step of its own, newman on the export passes exactly the steps `runner run`
+/// passes.
+#[test]
+fn newman_checks_every_expectation_as_runner_run_does() {
+    use serde_json::json;
+    let Some(newman) = newman() else { return };
+    let server = values_server();
+    let values = [
+        json!("2024-01-02"),
+        json!("10"),
+        json!("9.0"),
+        json!(" 5 "),
+        json!("abc"),
+        json!(""),
+        json!("😀a"),
+        json!("Tok-12"),
+        json!("a\nb"),
+        json!("inf"),
+        json!("nan"),
+        json!("0x10"),
+        json!("ÄB c"),
+        json!("k"),
+        json!(0),
+        json!(2),
+        json!(10),
+        json!(1.5),
+        json!(-3),
+        json!(true),
+        json!(null),
+        json!([]),
+        json!([1, 2]),
+        json!(["a", "b"]),
+        json!([{ "k": 1 }]),
+        json!({}),
+        json!({ "k": 1 }),
+        json!({ "k": 1, "j": [2] }),
+    ];
+    let predicates = [
+        json!(2),
+        json!("2"),
+        json!({ "equals": [1, 2] }),
+        json!({ "equals": { "k": 1 } }),
+        json!({ "equals": null }),
+        json!({ "not_equals": 2 }),
+        json!({ "exists": true }),
+        json!({ "exists": false }),
+        json!({ "type": "string" }),
+        json!({ "type": "number" }),
+        json!({ "type": "integer" }),
+        json!({ "type": "array" }),
+        json!({ "type": "object" }),
+        json!({ "type": "null" }),
+        json!({ "contains": "k" }),
+        json!({ "contains": 2 }),
+        json!({ "contains": "b" }),
+        json!({ "contains": { "k": 1 } }),
+        json!({ "not_contains": "a" }),
+        json!({ "starts_with": "a" }),
+        json!({ "starts_with": "1" }),
+        json!({ "ends_with": "}" }),
+        json!({ "matches": "^\\d+$" }),
+        json!({ "matches": "(?i)^tok-\\d+$" }),
+        json!({ "matches": "\\A\\{" }),
+        json!({ "matches": "\\bc\\z" }),
+        json!({ "matches": "a.b" }),
+        json!({ "matches": "(?m)^b$" }),
+        json!({ "matches": "^\\w+$" }),
+        json!({ "matches": "[[:alpha:]] " }),
+        json!({ "matches": "\\s" }),
+        json!({ "one_of": [2, "abc", null] }),
+        json!({ "one_of": [[1, 2], { "k": 1 }] }),
+        json!({ "lt": "2025-01-01", "gt": "2023-12-31" }),
+        json!({ "lt": 6 }),
+        json!({ "ge": 10 }),
+        json!({ "le": "9" }),
+        json!({ "gt": "Z" }),
+        json!({ "lt": "😀" }),
+        json!({ "length": 2 }),
+        json!({ "length": { "gt": 1, "lt": "3" } }),
+        json!({ "empty": true }),
+        json!({ "empty": false }),
+    ];
+    let header_texts = [
+        "10",
+        "9.0",
+        " 5 ",
+        "abc",
+        "2024-01-02",
+        "",
+        "inf",
+        "-3",
+        "1e1",
+    ];
+    let header_predicates = [
+        json!(10),
+        json!("10"),
+        json!({ "not_equals": 9 }),
+        json!({ "gt": 9 }),
+        json!({ "lt": "9" }),
+        json!({ "ge": "1e1" }),
+        json!({ "contains": 0 }),
+        json!({ "length": 2 }),
+        json!({ "matches": "^\\d+$" }),
+        json!({ "one_of": [10, "abc"] }),
+        json!({ "empty": true }),
+        json!({ "starts_with": " " }),
+        json!({ "exists": true }),
+        json!({ "exists": false }),
+    ];
+    let encode =
+        |text: &str| -> String { url::form_urlencoded::byte_serialize(text.as_bytes()).collect() };
+    let mut steps = Vec::new();
+    let mut cases = Vec::new();
+    for (v, value) in values.iter().map(Some).chain([None]).enumerate() {
+        for (p, predicate) in predicates.iter().enumerate() {
+            let name = format!("json {v}-{p}");
+            let query = value.map_or_else(String::new, |value| {
+                format!("?v={}", encode(&value.to_string()))
+            });
+            steps.push(json!({
+                "name": name,
+                "request": { "url": format!("http://{server}/t{query}") },
+                "expect": { "jsonpath": { "$.v": predicate } },
+            }));
+            cases.push((
+                name,
+                format!(
+                    "$.v = {} · {predicate}",
+                    value.map_or("absent".to_owned(), |v| v.to_string())
+                ),
+            ));
+        }
+    }
+    for (h, text) in header_texts.iter().map(Some).chain([None]).enumerate() {
+        for (p, predicate) in header_predicates.iter().enumerate() {
+            let name = format!("header {h}-{p}");
+            let query = text.map_or_else(String::new, |text| format!("?h={}", encode(text)));
+            steps.push(json!({
+                "name": name,
+                "request": { "url": format!("http://{server}/t{query}") },
+                "expect": { "headers": { "x-v": predicate } },
+            }));
+            cases.push((name, format!("x-v: {text:?} · {predicate}")));
+        }
+    }
+    let collection = json!({ "name": "Expectations", "steps": steps });
+    let dir = Fixture::new();
+    // JSON is YAML; one value a line keeps the lines failures point at short.
+    let path = dir.file(
+        "expectations.yaml",
+        &serde_json::to_string_pretty(&collection).expect("JSON"),
+    );
+    let out = dir.path().join("expectations.postman_collection.json");
+    let export = runner([
+        "export".as_ref(),
+        "postman".as_ref(),
+        path.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--strict".as_ref(),
+    ]);
+    assert_eq!(export.code, 0, "{export:?}");
+
+    let report = dir.path().join("runner.json");
+    let started = std::time::Instant::now();
+    let run = runner([
+        "run".as_ref(),
+        path.as_os_str(),
+        "--continue-on-failure".as_ref(),
+        "--report-json".as_ref(),
+        report.as_os_str(),
+    ]);
+    eprintln!(
+        "runner run: {} cases in {:?}",
+        cases.len(),
+        started.elapsed()
+    );
+    assert!(run.code == 0 || run.code == 1, "{run:?}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+    let by_runner: std::collections::HashMap<String, bool> = report["collections"][0]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|step| {
+            let outcome = step["outcome"].as_str().unwrap_or_default();
+            assert!(outcome == "passed" || outcome == "failed", "{step}");
+            (
+                step["name"].as_str().unwrap_or_default().to_owned(),
+                outcome == "passed",
+            )
+        })
+        .collect();
+
+    // newman's JUnit report: a suite per request, with its tests and failures (its JSON
+    // report repeats the scripts for every request: hundreds of megabytes here).
+    let newman_report = dir.path().join("newman.xml");
+    let started = std::time::Instant::now();
+    let output = std::process::Command::new(newman)
+        .arg("run")
+        .arg(&out)
+        .args(["--reporters", "junit", "--reporter-junit-export"])
+        .arg(&newman_report)
+        .output()
+        .expect("newman runs");
+    eprintln!("newman: {:?}", started.elapsed());
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let junit = std::fs::read_to_string(&newman_report).expect("newman's report");
+    let suite = regex::Regex::new(
+        r#"<testsuite name="([^"]*)"[^>]* tests="(\d+)" failures="(\d+)" errors="(\d+)""#,
+    )
+    .expect("regex");
+    let mut by_newman = std::collections::HashMap::new();
+    for found in suite.captures_iter(&junit) {
+        let name = found[1].to_owned();
+        // A script that does not run checks nothing: the exporter's bug, whatever the case.
+        assert_ne!(&found[2], "0", "{name}: no test ran");
+        by_newman.insert(name, &found[3] == "0" && &found[4] == "0");
+    }
+    assert_eq!(by_newman.len(), cases.len(), "{junit}");
+    let mut disagreements = Vec::new();
+    for (name, case) in &cases {
+        let (runner, newman) = (by_runner.get(name), by_newman.get(name));
+        if runner.is_none() || runner != newman {
+            disagreements.push(format!("{case}: runner {runner:?}, newman {newman:?}"));
+        }
+    }
+    assert!(
+        disagreements.is_empty(),
+        "{} of {} cases disagree:\n{}",
+        disagreements.len(),
+        cases.len(),
+        disagreements.join("\n")
+    );
+    // The table holds both outcomes in numbers, so that agreement says something.
+    let passed = by_runner.values().filter(|passed| **passed).count();
+    let failed = by_runner.len() - passed;
+    assert!(
+        passed > cases.len() / 6 && failed > cases.len() / 6,
+        "{passed} of {} passed",
+        cases.len()
+    );
+}
+
+/// A regex JavaScript cannot match as runner does is not exported (reported, refused by
+/// `--strict`); the rest of the step's checks are.
+#[test]
+fn a_regex_javascript_reads_otherwise_is_reported_not_exported() {
+    let dir = Fixture::new();
+    let path = dir.file(
+        "regex.yaml",
+        r#"name: Regex
+steps:
+  - name: Flags on a group
+    request: { url: "http://127.0.0.1:9/r" }
+    expect:
+      jsonpath: { $.t: { matches: "(?i:tok)-1", exists: true } }
+      body: { matches: "\\p{Ideographic}" }
+    capture: { code: { regex: "a(?i)b" } }
+"#,
+    );
+    let export = runner(["export".as_ref(), "postman".as_ref(), path.as_os_str()]);
+    assert_eq!(export.code, 0, "{export:?}");
+    for refused in [
+        "/(?i:tok)-1/",
+        "/\\p{Ideographic}/",
+        "capture code",
+        "/a(?i)b/",
+    ] {
+        assert!(
+            export.stderr.contains(refused),
+            "{refused}: {}",
+            export.stderr
+        );
+    }
+    let exported: serde_json::Value = serde_json::from_str(&export.stdout).expect("JSON");
+    let exec: Vec<&str> = exported["item"][0]["event"][0]["script"]["exec"]
+        .as_array()
+        .expect("a test script")
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    let checks: Vec<&&str> = exec
+        .iter()
+        .filter(|l| l.contains("runnerExpect(pm."))
+        .collect();
+    assert_eq!(
+        checks,
+        [&r#"    runnerExpect(pm.response.json().t, "json", { "exists": true }, "$.t");"#],
+        "{exec:#?}"
+    );
+    assert!(!exec.iter().any(|l| l.contains(".match(")), "{exec:#?}");
+    let strict = runner([
+        "export".as_ref(),
+        "postman".as_ref(),
+        path.as_os_str(),
+        "--strict".as_ref(),
+    ]);
+    assert_eq!(strict.code, 2, "{strict:?}");
+}
