@@ -1,10 +1,11 @@
-//! `runner export postman`: reads the collection, calls the exporter, prints what could not be
-//! expressed on stderr, and writes the Postman collection.
+//! `runner export postman`: validates the collection as `runner validate` does, calls the
+//! exporter, prints what could not be expressed on stderr, and writes the Postman collection.
 
 use std::io::Write;
 
 use super::args::ExportPostmanArgs;
 use super::exit_code;
+use runner::engine::RunOptions;
 
 pub(super) fn postman(args: &ExportPostmanArgs) -> u8 {
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
@@ -12,6 +13,28 @@ pub(super) fn postman(args: &ExportPostmanArgs) -> u8 {
         let _ = writeln!(stderr, "error: {message}");
         exit_code::INVALID_INPUT
     };
+    // A collection `runner validate` refuses is not exported: what it would run is unknown.
+    // Every environment is checked, as `validate` checks it; inputs need not be set.
+    let checks = |collection: &runner::collection::Collection| -> Vec<RunOptions> {
+        let environments: Vec<Option<String>> = if collection.environments.is_empty() {
+            vec![None]
+        } else {
+            collection.environments.keys().cloned().map(Some).collect()
+        };
+        environments
+            .into_iter()
+            .map(|environment| RunOptions {
+                environment,
+                require_inputs: false,
+                ..RunOptions::default()
+            })
+            .collect()
+    };
+    if let Err(problems) = super::load::collections(std::slice::from_ref(&args.collection), checks)
+    {
+        super::load::print_problems(&mut stderr, &problems, "nothing was exported");
+        return exit_code::INVALID_INPUT;
+    }
     let text = match std::fs::read_to_string(&args.collection) {
         Ok(text) => text,
         Err(e) => {

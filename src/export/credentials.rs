@@ -9,6 +9,12 @@
 //! `?api_key=`, `client_secret`: the importers' rule, [`is_credential_name`]), and the
 //! password of a URL's `user:password@`. A value with a
 //! template in it (`{{env.TOKEN}}`) is read when the file runs, and is left as it is.
+//!
+//! Both exports name each credential by one rule ([`Credentials::of_collection`]), so that
+//! `RUNNER_CREDENTIAL_2` is the same credential in a Postman export and in a locustfile of one
+//! collection.
+
+use serde_json::{Map, Value};
 
 use crate::postman::{is_credential_name, url_password};
 
@@ -33,22 +39,158 @@ pub struct Credential {
 /// The credentials of one export: one variable per distinct value.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Credentials {
-    pub list: Vec<Credential>,
+    list: Vec<Credential>,
+    /// Whether the export has written each variable of `list` yet.
+    used: Vec<bool>,
 }
 
 impl Credentials {
-    /// The variable that holds `value`, and whether it is new (a value met before keeps the
-    /// variable it was given).
-    pub fn variable(&mut self, value: &str) -> (String, bool) {
-        if let Some(known) = self.list.iter().find(|c| c.value == value) {
-            return (known.variable.clone(), false);
+    /// The credentials written in clear in the collection `root`, numbered by the rule both
+    /// exports share: in the order the file writes them — the top-level keys in order
+    /// (`defaults.headers` and `defaults.auth` as `defaults` writes them, then `steps`, then
+    /// `finally`), each step's request field by field as written (the URL's password, then its
+    /// own query; `query`, `headers`, `form`, `multipart`, `cookies`, `auth`), groups in place.
+    /// What an export meets that this does not number — a secret input's default, an included
+    /// file's credentials (Locust only) — is numbered after them, as met. None is used yet.
+    pub fn of_collection(root: &Map<String, Value>) -> Credentials {
+        let mut credentials = Credentials::default();
+        let mut found = Vec::new();
+        for (key, value) in root {
+            match key.as_str() {
+                "defaults" => {
+                    for (key, value) in value.as_object().into_iter().flatten() {
+                        match key.as_str() {
+                            "headers" => headers_in(value, &mut found),
+                            "auth" => auth_in(value, &mut found),
+                            _ => {}
+                        }
+                    }
+                }
+                "steps" | "finally" => steps_in(value, &mut found),
+                _ => {}
+            }
         }
-        let variable = format!("RUNNER_CREDENTIAL_{}", self.list.len() + 1);
+        for value in found {
+            credentials.number(&value);
+        }
+        credentials
+    }
+
+    /// The variable that holds `value`, and whether this is the export's first use of it (a
+    /// value met before keeps the variable it was given).
+    pub fn variable(&mut self, value: &str) -> (String, bool) {
+        let index = self.number(value);
+        let first = !self.used[index];
+        self.used[index] = true;
+        (self.list[index].variable.clone(), first)
+    }
+
+    /// The credentials the export used, in the order of their numbers.
+    pub fn used(&self) -> Vec<Credential> {
+        self.list
+            .iter()
+            .zip(&self.used)
+            .filter(|(_, used)| **used)
+            .map(|(credential, _)| credential.clone())
+            .collect()
+    }
+
+    /// The index of `value`'s variable, numbered next when it has none.
+    fn number(&mut self, value: &str) -> usize {
+        if let Some(index) = self.list.iter().position(|c| c.value == value) {
+            return index;
+        }
         self.list.push(Credential {
-            variable: variable.clone(),
+            variable: format!("RUNNER_CREDENTIAL_{}", self.list.len() + 1),
             value: value.to_owned(),
         });
-        (variable, true)
+        self.used.push(false);
+        self.list.len() - 1
+    }
+}
+
+/// A scalar written where the format wants text, as text (`None`: not a scalar).
+fn text_of(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+fn steps_in(steps: &Value, found: &mut Vec<String>) {
+    for step in steps.as_array().into_iter().flatten() {
+        if let Some(request) = step.get("request").and_then(Value::as_object) {
+            request_in(request, found);
+        }
+        if let Some(children) = step.get("steps") {
+            steps_in(children, found);
+        }
+    }
+}
+
+fn request_in(request: &Map<String, Value>, found: &mut Vec<String>) {
+    for (key, value) in request {
+        match key.as_str() {
+            "url" => {
+                if let Some(text) = value.as_str() {
+                    url(text, |credential| {
+                        found.push(credential.to_owned());
+                        String::new()
+                    });
+                }
+            }
+            "headers" => headers_in(value, found),
+            "query" | "form" | "cookies" => {
+                for (name, value) in value.as_object().into_iter().flatten() {
+                    let values = match value {
+                        Value::Array(values) => values.as_slice(),
+                        one => std::slice::from_ref(one),
+                    };
+                    found.extend(
+                        values
+                            .iter()
+                            .filter_map(text_of)
+                            .filter(|text| named(name, text)),
+                    );
+                }
+            }
+            "multipart" => {
+                for (name, part) in value.as_object().into_iter().flatten() {
+                    if part.get("file").is_some() {
+                        continue;
+                    }
+                    let text = match part {
+                        Value::Object(fields) => fields.get("value"),
+                        other => Some(other),
+                    };
+                    found.extend(text.and_then(text_of).filter(|text| named(name, text)));
+                }
+            }
+            "auth" => auth_in(value, found),
+            _ => {}
+        }
+    }
+}
+
+fn headers_in(headers: &Value, found: &mut Vec<String>) {
+    for (name, value) in headers.as_object().into_iter().flatten() {
+        if let Some(text) = text_of(value) {
+            header(name, &text, |credential| {
+                found.push(credential.to_owned());
+                String::new()
+            });
+        }
+    }
+}
+
+fn auth_in(auth: &Value, found: &mut Vec<String>) {
+    for pointer in AUTH_SECRETS {
+        if let Some(text) = auth.pointer(pointer).and_then(text_of) {
+            if in_clear(&text) {
+                found.push(text);
+            }
+        }
     }
 }
 

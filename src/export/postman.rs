@@ -55,7 +55,7 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
         report: Report::default(),
         item: "collection".to_owned(),
         env_reads: IndexMap::new(),
-        credentials: Default::default(),
+        credentials: credentials::Credentials::of_collection(root),
         inputs,
         base,
         default_status: None,
@@ -181,7 +181,7 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
                     .and_then(Value::as_str);
                 match (secret, default) {
                     (true, _) => {
-                        let mut variable = json!({ "key": name, "value": "", "type": "secret" });
+                        let mut variable = secret_variable(name);
                         if let Some(description) = description {
                             variable["description"] = Value::from(description);
                         }
@@ -216,7 +216,7 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
         }
         cx.report.note("collection", "inputs", format!("the environment variable `{name}` is the Postman variable `{name}`: set its value in Postman"));
         variables.push(if secret {
-            json!({ "key": name, "value": "", "type": "secret" })
+            secret_variable(&name)
         } else {
             json!({ "key": name, "value": "", "type": "string" })
         });
@@ -227,6 +227,7 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
     let json = serde_json::to_string_pretty(&Value::Object(collection)).unwrap_or_default() + "\n";
     Exported {
         json,
+        credentials: cx.credentials.used(),
         report: cx.report,
         requests,
     }
@@ -255,19 +256,23 @@ fn lift_default_headers(headers: &Object, cx: &mut Context<'_>) -> Object {
         .collect()
 }
 
+/// A variable that holds a secret, with no value: the Collection v2.1.0 schema knows no
+/// `secret` type (a variable's type is `string`, `boolean`, `any` or `number`), so it is a
+/// `string` marked `"secret": true`, as Postman's own collection SDK marks a secret variable.
+fn secret_variable(name: &str) -> Value {
+    json!({ "key": name, "value": "", "type": "string", "secret": true })
+}
+
 /// The variables of the credentials written in clear: secret, with no value (Postman and
 /// newman read the value from the environment the user gives).
 fn credential_variables(cx: &Context<'_>) -> Vec<Value> {
     cx.credentials
-        .list
+        .used()
         .iter()
         .map(|credential| {
-            json!({
-                "key": credential.variable,
-                "value": "",
-                "type": "secret",
-                "description": "a credential written in clear in the runner collection (its value is not exported): set it in Postman, or give newman --env-var",
-            })
+            let mut variable = secret_variable(&credential.variable);
+            variable["description"] = Value::from("a credential written in clear in the runner collection (its value is not exported): set it in Postman, or give newman --env-var");
+            variable
         })
         .collect()
 }
@@ -523,29 +528,80 @@ fn request_value(request: &Object, default_headers: &Object, cx: &mut Context<'_
     Value::Object(out)
 }
 
+/// The request's URL as Postman's URL object. Postman sends the `query` list, not `raw`: the
+/// URL's own query (`/echo?a=1&b=two`) is that list's first entries, as written (Postman
+/// sends them byte for byte, as runner does), then the `query` map's, encoded as runner
+/// encodes them (`a b` is `a+b`, `&` is `%26`), so that Postman sends what runner sends. A
+/// fragment is the URL's `hash` (neither sends it).
 fn url_value(request: &Object, cx: &mut Context<'_>) -> Value {
+    use crate::postman::placeholders::find_outside;
     let url = cx.url(
         &request.get("url").map(scalar_text).unwrap_or_default(),
         "url",
     );
-    let query = request
+    let (url, fragment) = match find_outside(&url, &['#']) {
+        Some(at) => (&url[..at], Some(&url[at + 1..])),
+        None => (url.as_str(), None),
+    };
+    let (base, own_query) = match find_outside(url, &['?']) {
+        Some(at) => (&url[..at], Some(&url[at + 1..])),
+        None => (url, None),
+    };
+    let map = request
         .get("query")
         .and_then(Value::as_object)
         .map(|map| parameter_pairs(map, "query", cx))
         .unwrap_or_default();
-    let mut raw = url.clone();
+    let mut query: Vec<(String, Option<String>)> = Vec::new();
+    match own_query {
+        // A bare `?`: sent as it is unless the map adds parameters (runner writes no `&`
+        // before the first).
+        Some("") if map.is_empty() => query.push((String::new(), None)),
+        Some("") | None => {}
+        Some(text) => {
+            let mut rest = text;
+            loop {
+                let (pair, next) = match find_outside(rest, &['&']) {
+                    Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+                    None => (rest, None),
+                };
+                query.push(match find_outside(pair, &['=']) {
+                    Some(at) => (pair[..at].to_owned(), Some(pair[at + 1..].to_owned())),
+                    None => (pair.to_owned(), None),
+                });
+                match next {
+                    Some(next) => rest = next,
+                    None => break,
+                }
+            }
+        }
+    }
+    query.extend(
+        map.into_iter()
+            .map(|(name, value)| (form_encoded(&name), Some(form_encoded(&value)))),
+    );
+    let mut raw = base.to_owned();
     if !query.is_empty() {
-        let text: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        raw.push(if url.contains('?') { '&' } else { '?' });
+        let text: Vec<String> = query
+            .iter()
+            .map(|(key, value)| match value {
+                Some(value) => format!("{key}={value}"),
+                None => key.clone(),
+            })
+            .collect();
+        raw.push('?');
         raw.push_str(&text.join("&"));
+    }
+    if let Some(fragment) = fragment {
+        raw.push('#');
+        raw.push_str(fragment);
     }
     let mut out = Object::new();
     out.insert("raw".into(), Value::from(raw));
-    let (protocol, rest) = match url.split_once("://") {
+    let (protocol, rest) = match base.split_once("://") {
         Some((protocol, rest)) => (Some(protocol), rest),
-        None => (None, url.as_str()),
+        None => (None, base),
     };
-    let rest = rest.split('?').next().unwrap_or(rest);
     let mut segments = rest.split('/');
     let host = segments.next().unwrap_or_default();
     if let Some(protocol) = protocol {
@@ -576,12 +632,24 @@ fn url_value(request: &Object, cx: &mut Context<'_>) -> Value {
             Value::Array(
                 query
                     .into_iter()
-                    .map(|(k, v)| json!({ "key": k, "value": v }))
+                    .map(|(key, value)| json!({ "key": key, "value": value }))
                     .collect(),
             ),
         );
     }
+    if let Some(fragment) = fragment {
+        out.insert("hash".into(), Value::from(fragment));
+    }
     Value::Object(out)
+}
+
+/// A `query` name or value as runner sends it, `application/x-www-form-urlencoded` (`a b` is
+/// `a+b`, `&` is `%26`): Postman sends such text as it is. A `{{variable}}` is left for
+/// Postman to fill in (and to encode as it does: docs/postman.md).
+fn form_encoded(text: &str) -> String {
+    crate::postman::placeholders::map_outside(text, |literal| {
+        url::form_urlencoded::byte_serialize(literal.as_bytes()).collect()
+    })
 }
 
 /// The auth helper written at `place` (`auth`, `defaults.auth`) as Postman's auth, its

@@ -1,10 +1,19 @@
 //! A step's captures and expectations as a Postman test script — in the patterns
 //! `runner import postman` translates back, so a round trip keeps them.
+//!
+//! An expectation is a chai assertion where chai checks exactly what runner checks (`eql` of a
+//! JSON value, its type, a response time below a number of milliseconds); every other is a
+//! call of `runnerExpect` ([`RUNNER_EXPECT`]), a function the script carries that checks
+//! runner's operators as runner does — texts that hold numbers compare as numbers, two other
+//! texts as text, `contains` of an object is a key, `length` of an object its key count, a
+//! header's text equals a number by value — with runner's messages. A regex goes through
+//! [`js_regex`], which refuses what JavaScript cannot match alike (reported).
 
 use serde_json::{Map as JsonMap, Value};
 
 use super::context::{scalar_text, Context};
-use crate::postman::looks_secret;
+use super::js_regex::js_regex;
+use crate::postman::{looks_secret, RUNNER_EXPECT, RUNNER_EXPECT_NAME};
 
 /// The test script lines of a step (empty when it captures and expects nothing).
 pub(super) fn test_lines(step: &JsonMap<String, Value>, cx: &mut Context<'_>) -> Vec<String> {
@@ -29,15 +38,32 @@ pub(super) fn test_lines(step: &JsonMap<String, Value>, cx: &mut Context<'_>) ->
                     continue;
                 }
             };
-            if fields.get("secret") == Some(&Value::Bool(true)) && !looks_secret(name) {
+            // A secret is a local variable: Postman keeps it for the run and never saves or
+            // syncs it (a collection variable would be saved with the collection, and synced).
+            let secret = fields.get("secret") == Some(&Value::Bool(true));
+            if secret {
                 cx.report.note(
                     &label,
                     format!("capture {name}"),
-                    "Postman cannot mark a variable set by a script as secret",
+                    format!(
+                        "a secret capture is a local variable (`pm.variables.set`), which Postman \
+                         never saves or syncs: it lasts for a run of the collection or folder (the \
+                         Collection Runner, newman), not from one request sent by hand to the next{}",
+                        if looks_secret(name) {
+                            ""
+                        } else {
+                            "; `runner import postman` reads it back as a capture that is not secret"
+                        }
+                    ),
                 );
             }
             lines.push(format!(
-                "pm.collectionVariables.set({}, {value});",
+                "pm.{}.set({}, {value});",
+                if secret {
+                    "variables"
+                } else {
+                    "collectionVariables"
+                },
                 js_string(name)
             ));
         }
@@ -62,16 +88,19 @@ pub(super) fn test_lines(step: &JsonMap<String, Value>, cx: &mut Context<'_>) ->
         return lines;
     };
     for (key, spec) in expect {
+        // Operators left out of an assertion that is written (a regex JavaScript cannot match
+        // alike), each reported with its reason.
+        let mut refused = Vec::new();
         let result = match key.as_str() {
             "status" => status(spec).map(|line| if line.is_empty() { Vec::new() } else { vec![line] }),
             "headers" => each(spec, key, &label, cx, |name, predicate| {
-                header(name, predicate)
+                header(name, predicate, &mut refused)
             }),
             "jsonpath" => each(spec, key, &label, cx, |path, predicate| {
                 if let Some((list, rest)) = every_element(path) {
                     // `$.items[*].id`: the check on every element, in a loop.
                     let mut lines = vec![format!("pm.response.json(){list}.forEach(function (item) {{")];
-                    let inner = assertions(&format!("item{rest}"), predicate, Operand::Json, true)?;
+                    let inner = assertions(&format!("item{rest}"), path, predicate, Kind::Json, &mut refused)?;
                     lines.extend(inner.into_iter().map(|line| format!("    {line}")));
                     lines.push("});".to_owned());
                     return Ok(lines);
@@ -79,14 +108,17 @@ pub(super) fn test_lines(step: &JsonMap<String, Value>, cx: &mut Context<'_>) ->
                 let accessor = accessor(path).ok_or_else(|| {
                     format!("the JSONPath `{path}` is not a plain path of names and indexes: no JavaScript is generated for it")
                 })?;
-                assertions(&format!("pm.response.json(){accessor}"), predicate, Operand::Json, true)
+                assertions(&format!("pm.response.json(){accessor}"), path, predicate, Kind::Json, &mut refused)
             }),
-            "body" => assertions("pm.response.text()", spec, Operand::Json, false),
-            "duration" => assertions("pm.response.responseTime", spec, Operand::Milliseconds, false),
+            "body" => assertions("pm.response.text()", "body", spec, Kind::Text, &mut refused),
+            "duration" => assertions("pm.response.responseTime", "duration", spec, Kind::Duration, &mut refused),
             "schema" => schema(spec, cx),
             "values" => Err("`values` checks runner variables after the captures: write that test in Postman by hand".to_owned()),
             other => Err(format!("the expectation `{other}` is not exported")),
         };
+        for reason in refused {
+            cx.report.lossy(&label, format!("expect.{key}"), reason);
+        }
         match result {
             Ok(assertions) if !assertions.is_empty() => {
                 lines.push(format!(
@@ -99,6 +131,13 @@ pub(super) fn test_lines(step: &JsonMap<String, Value>, cx: &mut Context<'_>) ->
             Ok(_) => {}
             Err(reason) => cx.report.lossy(&label, format!("expect.{key}"), reason),
         }
+    }
+    // The function the checks call, first in the script.
+    let call = format!("{RUNNER_EXPECT_NAME}(");
+    if lines.iter().any(|line| line.contains(&call)) {
+        let mut with_helper: Vec<String> = RUNNER_EXPECT.lines().map(str::to_owned).collect();
+        with_helper.extend(lines);
+        lines = with_helper;
     }
     lines
 }
@@ -166,7 +205,7 @@ fn capture_source(fields: &JsonMap<String, Value>) -> Result<String, String> {
         // The first group, else the whole match — as runner captures it.
         Some(regex) => format!(
             "(function (m) {{ return m && (m[1] !== undefined ? m[1] : m[0]); }})(String({text}).match({}))",
-            js_regex(regex)
+            js_regex(regex)?
         ),
         None => text,
     })
@@ -201,7 +240,7 @@ fn status(spec: &Value) -> Result<String, String> {
     }
 }
 
-fn header(name: &str, predicate: &Value) -> Result<Vec<String>, String> {
+fn header(name: &str, predicate: &Value, refused: &mut Vec<String>) -> Result<Vec<String>, String> {
     let quoted = js_string(name);
     if let Value::Object(operators) = predicate {
         if operators.len() == 1 {
@@ -218,9 +257,10 @@ fn header(name: &str, predicate: &Value) -> Result<Vec<String>, String> {
     }
     assertions(
         &format!("pm.response.headers.get({quoted})"),
+        &format!("header {name}"),
         predicate,
-        Operand::Text,
-        false,
+        Kind::Text,
+        refused,
     )
 }
 
@@ -240,126 +280,168 @@ fn schema(spec: &Value, cx: &mut Context<'_>) -> Result<Vec<String>, String> {
     Ok(vec![format!("pm.response.to.have.jsonSchema({schema});")])
 }
 
-/// How operands are written.
+/// How a subject is read, as runner reads it.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Operand {
-    /// As JSON values.
+enum Kind {
+    /// A JSON value (a JSONPath match).
     Json,
-    /// As text (header values are text; runner compares numbers by value).
+    /// Text that may hold a number (a header's value, the body): a number operand equals it by
+    /// value.
     Text,
-    /// Durations (`2s`, `500ms`) as milliseconds.
-    Milliseconds,
+    /// The response time in milliseconds; comparison operands are durations (`2s`).
+    Duration,
 }
 
-/// `pm.expect(subject)...` lines for one predicate; `json` allows `.length` checks.
+/// The lines that check one predicate on `subject` (`label` names it in a failure): chai
+/// where chai checks exactly what runner checks, a `runnerExpect` call for the rest. An
+/// operator left out (a regex JavaScript cannot match alike) is added to `refused`.
 fn assertions(
     subject: &str,
+    label: &str,
     predicate: &Value,
-    operand: Operand,
-    json: bool,
+    kind: Kind,
+    refused: &mut Vec<String>,
 ) -> Result<Vec<String>, String> {
     let operators: Vec<(String, Value)> = match predicate {
         Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         other => vec![("equals".to_owned(), other.clone())],
     };
     let mut lines = Vec::new();
+    let mut helper = JsonMap::new();
+    let mut regex = None;
     for (operator, value) in operators {
-        let value_js = |value: &Value| -> Result<String, String> { literal(value, operand) };
-        let chain = match operator.as_str() {
-            "equals" => format!("to.eql({})", value_js(&value)?),
-            "not_equals" => format!("to.not.eql({})", value_js(&value)?),
-            "exists" if value == Value::Bool(true) => "to.exist".to_owned(),
-            "exists" => "to.not.exist".to_owned(),
-            "type" => match value.as_str() {
-                Some("integer") => {
-                    return Err("chai has no integer type: check `type: number` instead".into())
+        let template = value.as_str().is_some_and(|text| text.contains("{{"));
+        let chai = match (kind, operator.as_str()) {
+            // Deep equality of JSON values, and the JSON types chai tells apart as runner does.
+            (Kind::Json, "equals") => Some(format!("to.eql({})", literal(&value)?)),
+            (Kind::Json, "type") => match value.as_str() {
+                Some(name @ ("array" | "object")) => Some(format!("to.be.an({})", js_string(name))),
+                Some(name @ ("string" | "number" | "boolean" | "null")) => {
+                    Some(format!("to.be.a({})", js_string(name)))
                 }
-                Some(name @ ("array" | "object")) => format!("to.be.an({})", js_string(name)),
-                Some(name) => format!("to.be.a({})", js_string(name)),
-                None => return Err("a type that is not a name".into()),
+                _ => None,
             },
-            "contains" => format!("to.include({})", value_js(&value)?),
-            "not_contains" => format!("to.not.include({})", value_js(&value)?),
-            "starts_with" => format!(
-                "to.match({})",
-                js_regex(&format!("^{}", regex::escape(&scalar_text(&value))))
-            ),
-            "ends_with" => format!(
-                "to.match({})",
-                js_regex(&format!("{}$", regex::escape(&scalar_text(&value))))
-            ),
-            "matches" => format!("to.match({})", js_regex(&scalar_text(&value))),
-            "one_of" => format!("to.be.oneOf({})", value_js(&value)?),
-            "lt" => format!("to.be.below({})", value_js(&value)?),
-            "le" => format!("to.be.at.most({})", value_js(&value)?),
-            "gt" => format!("to.be.above({})", value_js(&value)?),
-            "ge" => format!("to.be.at.least({})", value_js(&value)?),
-            "empty" if value == Value::Bool(true) => "to.be.empty".to_owned(),
-            "empty" => "to.not.be.empty".to_owned(),
-            "length" if json => match &value {
-                Value::Number(n) => format!("to.have.lengthOf({n})"),
-                other => {
-                    lines.extend(assertions(
-                        &format!("{subject}.length"),
-                        other,
-                        Operand::Json,
-                        false,
-                    )?);
-                    continue;
-                }
-            },
-            other => return Err(format!("the operator `{other}` is not exported here")),
+            // Text equals text.
+            (Kind::Text, "equals") if value.is_string() && !template => {
+                Some(format!("to.eql({})", literal(&value)?))
+            }
+            // The response time is a number of milliseconds.
+            (Kind::Duration, "lt" | "le" | "gt" | "ge") if !template => {
+                let millis = milliseconds(&value)?;
+                Some(match operator.as_str() {
+                    "lt" => format!("to.be.below({millis})"),
+                    "le" => format!("to.be.at.most({millis})"),
+                    "gt" => format!("to.be.above({millis})"),
+                    _ => format!("to.be.at.least({millis})"),
+                })
+            }
+            _ => None,
         };
-        lines.push(format!("pm.expect({subject}).{chain};"));
+        if let Some(chai) = chai {
+            lines.push(format!("pm.expect({subject}).{chai};"));
+            continue;
+        }
+        match operator.as_str() {
+            "count" => return Err("`count` is not exported here".into()),
+            "matches" => {
+                let pattern = scalar_text(&value);
+                match js_regex(&pattern) {
+                    Ok(translated) => regex = Some(translated),
+                    Err(reason) => {
+                        refused.push(format!("{label}: `matches` is not exported: {reason}"));
+                        continue;
+                    }
+                }
+            }
+            "lt" | "le" | "gt" | "ge" if kind == Kind::Duration && !template => {
+                helper.insert(operator, Value::from(milliseconds(&value)?));
+                continue;
+            }
+            "equals" | "not_equals" | "exists" | "type" | "contains" | "not_contains"
+            | "starts_with" | "ends_with" | "one_of" | "lt" | "le" | "gt" | "ge" | "length"
+            | "empty" => {}
+            other => return Err(format!("the operator `{other}` is not exported here")),
+        }
+        helper.insert(operator, value);
+    }
+    if !helper.is_empty() {
+        let kind = match kind {
+            Kind::Text => "text",
+            Kind::Json | Kind::Duration => "json",
+        };
+        lines.push(format!(
+            "{RUNNER_EXPECT_NAME}({subject}, {}, {}, {}{});",
+            js_string(kind),
+            js_object(&helper)?,
+            js_string(label),
+            regex.map(|regex| format!(", {regex}")).unwrap_or_default()
+        ));
     }
     Ok(lines)
 }
 
-/// An operand as JavaScript: a lone `{{variable}}` reads the Postman variable.
-fn literal(value: &Value, operand: Operand) -> Result<String, String> {
-    if let Value::String(text) = value {
-        if let Some(name) = text.strip_prefix("{{").and_then(|t| t.strip_suffix("}}")) {
-            if !name.contains(['{', '}', ' ']) {
-                return Ok(format!("pm.variables.get({})", js_string(name.trim())));
-            }
-        }
-        if text.contains("{{") {
-            return Ok(format!("pm.variables.replaceIn({})", js_string(text)));
-        }
-    }
-    Ok(match (operand, value) {
-        (Operand::Milliseconds, Value::String(text)) => {
+/// A duration operand (`2s`, `500ms`, or a number of milliseconds) in milliseconds.
+fn milliseconds(value: &Value) -> Result<String, String> {
+    match value {
+        Value::String(text) => {
             let duration =
                 crate::spec::duration::parse_duration(text).map_err(|e| e.to_string())?;
-            duration.as_millis().to_string()
+            Ok(duration.as_millis().to_string())
         }
-        (Operand::Text, Value::Number(n)) => js_string(&n.to_string()),
-        (_, value) => value.to_string(),
-    })
+        other => Ok(other.to_string()),
+    }
+}
+
+/// Runner's operators as a JavaScript object literal, each operand through [`literal`].
+fn js_object(operators: &JsonMap<String, Value>) -> Result<String, String> {
+    let mut entries = Vec::with_capacity(operators.len());
+    for (operator, value) in operators {
+        let value = match (operator.as_str(), value) {
+            // `length: { gt: 2 }`: the operators on the count.
+            ("length", Value::Object(inner)) => js_object(inner)?,
+            _ => literal(value)?,
+        };
+        entries.push(format!("{}: {value}", js_string(operator)));
+    }
+    Ok(format!("{{ {} }}", entries.join(", ")))
+}
+
+/// An operand as JavaScript: a lone `{{variable}}` reads the Postman variable, a text with
+/// templates is filled in by Postman, anything else is the JSON it is.
+fn literal(value: &Value) -> Result<String, String> {
+    match value {
+        Value::String(text) => {
+            if let Some(name) = text.strip_prefix("{{").and_then(|t| t.strip_suffix("}}")) {
+                if !name.contains(['{', '}', ' ']) {
+                    return Ok(format!("pm.variables.get({})", js_string(name.trim())));
+                }
+            }
+            if text.contains("{{") {
+                return Ok(format!("pm.variables.replaceIn({})", js_string(text)));
+            }
+            Ok(js_string(text))
+        }
+        Value::Array(items) => Ok(format!(
+            "[{}]",
+            items
+                .iter()
+                .map(literal)
+                .collect::<Result<Vec<_>, _>>()?
+                .join(", ")
+        )),
+        Value::Object(fields) => {
+            let mut entries = Vec::with_capacity(fields.len());
+            for (key, value) in fields {
+                entries.push(format!("{}: {}", js_string(key), literal(value)?));
+            }
+            Ok(format!("{{{}}}", entries.join(", ")))
+        }
+        other => Ok(other.to_string()),
+    }
 }
 
 fn js_string(text: &str) -> String {
     Value::from(text).to_string()
-}
-
-/// A Rust regex as a JavaScript regex literal (`(?i)` becomes the `i` flag).
-fn js_regex(pattern: &str) -> String {
-    let (pattern, flags) = match pattern.strip_prefix("(?i)") {
-        Some(rest) => (rest, "i"),
-        None => (pattern, ""),
-    };
-    let mut out = String::from("/");
-    let mut escaped = false;
-    for c in pattern.chars() {
-        if c == '/' && !escaped {
-            out.push('\\');
-        }
-        escaped = c == '\\' && !escaped;
-        out.push(c);
-    }
-    out.push('/');
-    out.push_str(flags);
-    out
 }
 
 /// The JavaScript property path of a plain JSONPath (`$.a.b[0]['c-d']`), if it is one.
@@ -424,6 +506,5 @@ mod tests {
         );
         assert_eq!(every_element("$[*][*].id"), None);
         assert_eq!(accessor("$..id"), None);
-        assert_eq!(js_regex("(?i)^a/b$"), "/^a\\/b$/i");
     }
 }

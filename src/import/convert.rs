@@ -93,7 +93,7 @@ pub(super) fn collection(
         if let Some(value) = variable_value(
             name,
             variable.value.as_ref(),
-            variable.kind.as_deref(),
+            variable.kind(),
             "collection",
             variable.description(),
             &mut cx,
@@ -575,7 +575,7 @@ fn items(
             if let Some(Node::Scalar(value)) = variable_value(
                 var_name,
                 variable.value.as_ref(),
-                variable.kind.as_deref(),
+                variable.kind(),
                 "folder",
                 variable.description(),
                 cx,

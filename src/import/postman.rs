@@ -421,12 +421,25 @@ pub struct Variable {
     /// Disabled variables are not defined.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub disabled: bool,
+    /// A secret, marked as Postman's collection SDK marks one (`runner export postman` writes
+    /// it, with the type `string`: the v2.1.0 schema has no `secret` type).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
     /// Free text (`runner export postman` writes a secret input's description here).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Value>,
 }
 
 impl Variable {
+    /// Its type: `secret` for one marked `"secret": true` too.
+    pub fn kind(&self) -> Option<&str> {
+        if self.secret {
+            Some("secret")
+        } else {
+            self.kind.as_deref()
+        }
+    }
+
     /// The description's text, if any.
     pub fn description(&self) -> Option<&str> {
         match self.description.as_ref()? {

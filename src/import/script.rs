@@ -20,6 +20,8 @@ use oxc_parser::Parser;
 use oxc_span::{GetSpan, SourceType, Span};
 use serde_json::Value;
 
+use crate::postman::{is_runner_expect, RUNNER_EXPECT_NAME};
+
 /// Which script this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScriptKind {
@@ -489,8 +491,44 @@ impl Translator<'_> {
             }
             Statement::ExpressionStatement(statement) => self.expression(&statement.expression),
             Statement::IfStatement(statement) => self.guarded(statement),
+            // The function `runner export postman` writes for runner's checks: its calls are
+            // the checks; the function itself, as written, translates to nothing.
+            Statement::FunctionDeclaration(function)
+                if function
+                    .id
+                    .as_ref()
+                    .is_some_and(|id| id.name == RUNNER_EXPECT_NAME)
+                    && is_runner_expect(
+                        self.source
+                            .get(function.span.start as usize..function.span.end as usize)
+                            .unwrap_or_default(),
+                    ) =>
+            {
+                Ok(())
+            }
             _ => Err(LOGIC.into()),
         }
+    }
+
+    /// `runnerExpect(subject, kind, { operator: operand, ... }, label, regex)`, as `runner
+    /// export postman` writes runner's checks: the operators, as they are, on the subject.
+    fn runner_expect(&mut self, call: &CallExpression<'_>) -> Result<(), String> {
+        let argument = |index: usize| call.arguments.get(index).and_then(Argument::as_expression);
+        let subject = argument(0)
+            .and_then(|subject| self.subject(subject))
+            .ok_or_else(|| {
+                format!("`{RUNNER_EXPECT_NAME}` of a value the importer cannot follow")
+            })?;
+        let operators = argument(2)
+            .and_then(|operators| self.literal(operators))
+            .and_then(|operators| operators.as_object().cloned())
+            .ok_or_else(|| {
+                format!("`{RUNNER_EXPECT_NAME}` with operators that are not written out")
+            })?;
+        for (operator, operand) in operators {
+            self.expect(subject.clone(), &operator, operand)?;
+        }
+        Ok(())
     }
 
     /// `{a, b: {c}, d: e}` bound to the parts of a JSON subject.
@@ -788,6 +826,7 @@ impl Translator<'_> {
                 let callee = dotted(&call.callee);
                 match callee.as_deref() {
                     Some("pm.test") => self.test(call),
+                    Some(RUNNER_EXPECT_NAME) => self.runner_expect(call),
                     Some("_.each" | "_.forEach") => self.for_each(call),
                     _ if matches!(&call.callee, Expression::StaticMemberExpression(m) if m.property.name == "forEach") => {
                         self.for_each(call)
@@ -1502,6 +1541,56 @@ mod tests {
         let out = test(&deep);
         assert!(out.leftovers[0].reason.contains("levels deep"), "{out:?}");
         assert_eq!(nesting("a('(((', \"[[\", `${(b)}`) // ((((\n/* [[[ */"), 3);
+    }
+
+    /// What `runner export postman` writes for runner's own checks reads back as them; the
+    /// function it writes translates to nothing only as written.
+    #[test]
+    fn runner_expect_calls_are_runners_checks() {
+        let calls = r#"
+pm.test("checks", function () {
+    runnerExpect(pm.response.json().d, "json", { "lt": "2025-01-01", "length": { "gt": 1, "lt": "3" } }, "$.d");
+    runnerExpect(pm.response.headers.get("X-N"), "text", { "gt": 9 }, "header X-N");
+    runnerExpect(pm.response.text(), "text", { "matches": "\\A\\{" }, "body", /^\{/u);
+    runnerExpect(pm.response.responseTime, "json", { "lt": 2000 }, "duration");
+});"#;
+        let out = test(&format!("{}{calls}", crate::postman::RUNNER_EXPECT));
+        assert!(out.leftovers.is_empty(), "{out:?}");
+        let predicate = |pairs: &[(&str, Value)]| {
+            Predicate(
+                pairs
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                    .collect(),
+            )
+        };
+        assert_eq!(
+            out.expect.jsonpath.get("$.d"),
+            Some(&predicate(&[
+                ("lt", Value::from("2025-01-01")),
+                ("length", serde_json::json!({ "gt": 1, "lt": "3" })),
+            ]))
+        );
+        assert_eq!(
+            out.expect.headers.get("X-N"),
+            Some(&predicate(&[("gt", Value::from(9))]))
+        );
+        assert_eq!(
+            out.expect.body,
+            Some(predicate(&[("matches", Value::from("\\A\\{"))]))
+        );
+        assert_eq!(
+            out.expect.duration,
+            Some(predicate(&[("lt", Value::from("2000ms"))]))
+        );
+        // Edited, the function is logic like any other.
+        let edited = crate::postman::RUNNER_EXPECT.replacen("return null;", "return 1;", 1);
+        let out = test(&format!("{edited}{calls}"));
+        assert_eq!(out.leftovers.len(), 1, "{out:?}");
+        assert!(
+            out.leftovers[0].code.starts_with("function runnerExpect("),
+            "{out:?}"
+        );
     }
 
     #[test]

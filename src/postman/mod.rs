@@ -9,6 +9,25 @@ pub mod report;
 pub use credential_name::is_credential_name;
 pub use report::Report;
 
+/// The function `runner export postman` writes at the top of a test script whose checks
+/// runner's operators need (runner's predicates, in JavaScript), and `runner import postman`
+/// reads past when it is exactly this text.
+pub const RUNNER_EXPECT: &str = include_str!("runner_expect.js");
+
+/// The name of [`RUNNER_EXPECT`]'s function.
+pub const RUNNER_EXPECT_NAME: &str = "runnerExpect";
+
+/// Whether `code` is [`RUNNER_EXPECT`] (blanks aside).
+pub fn is_runner_expect(code: &str) -> bool {
+    let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let comments = RUNNER_EXPECT
+        .lines()
+        .take_while(|line| line.starts_with("//"))
+        .count();
+    let function: Vec<&str> = RUNNER_EXPECT.lines().skip(comments).collect();
+    words(code) == words(&function.join("\n"))
+}
+
 /// The schema URL of Collection v2.1, written by `runner export postman`.
 pub const SCHEMA_V2_1: &str =
     "https://schema.getpostman.com/json/collection/v2.1.0/collection.json";

@@ -24,6 +24,23 @@ pub fn map_placeholders(text: &str, mut convert: impl FnMut(&str) -> String) -> 
     out
 }
 
+/// `text` with everything outside `{{...}}` placeholders passed through `outside`, the
+/// placeholders kept as they are written (an opening `{{` with no closing `}}` is outside).
+pub fn map_outside(text: &str, mut outside: impl FnMut(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let Some(length) = closing(&rest[start + 2..]) else {
+            break;
+        };
+        out.push_str(&outside(&rest[..start]));
+        out.push_str(&rest[start..start + 2 + length + 2]);
+        rest = &rest[start + 2 + length + 2..];
+    }
+    out.push_str(&outside(rest));
+    out
+}
+
 /// Where the `}}` closing a placeholder whose inside starts `text` is, counting the `{{...}}`
 /// nested in it.
 fn closing(text: &str) -> Option<usize> {

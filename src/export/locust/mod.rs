@@ -125,7 +125,7 @@ pub fn locust(
         class_name,
         environment,
         sandbox,
-        credentials: walker.credentials.list,
+        credentials: walker.credentials.used(),
         thresholds: walker.thresholds,
     })
 }

@@ -110,6 +110,9 @@ impl Walker {
         root: &Object,
         options: &LocustOptions,
     ) -> Result<Object, ExportError> {
+        // Numbered as the Postman export numbers them; a secret input's default and an
+        // included file's credentials after the collection's own.
+        self.credentials = Credentials::of_collection(root);
         self.declare_inputs(root);
         if let Some(load) = root.get("load") {
             self.thresholds(load);
