@@ -124,7 +124,7 @@ fn character_at(text: &str, line: usize, column: usize) -> Option<usize> {
 
 /// Why a template does not compile.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("invalid template `{source_text}`: {reason}")]
+#[error("invalid template `{}`: {reason}", excerpt(source_text))]
 pub struct TemplateError {
     /// The template text.
     pub source_text: String,
@@ -248,6 +248,17 @@ impl Templates {
 
     /// A template handlebars compiles (and, unless it is only text and variables, renders).
     fn by_handlebars(&mut self, source: &str) -> Result<Template, TemplateError> {
+        if let Some(character) = syntax::too_deep(source) {
+            return Err(TemplateError {
+                source_text: source.to_owned(),
+                reason: format!(
+                    "the template nests parentheses and blocks more than {} levels deep here: write the inner part to a variable of its own (`vars: {{ inner: \"{{{{json x}}}}\" }}`) and use it",
+                    syntax::MOST_NESTING
+                ),
+                names: None,
+                character: Some(character),
+            });
+        }
         let (work, expressions, backslashes) = parser_work(source);
         if work > MOST_PARSER_WORK {
             let what = if expressions.saturating_mul(source.len()) <= MOST_PARSER_WORK / 2 {
@@ -259,7 +270,7 @@ impl Templates {
                 )
             };
             return Err(TemplateError {
-                source_text: excerpt(source),
+                source_text: source.to_owned(),
                 reason: format!(
                     "{what} more than the template parser reads in reasonable time (its time grows with the square of it): keep helpers and blocks to smaller texts, or write plain `{{{{variable}}}}`s, which are read without it"
                 ),
@@ -931,6 +942,38 @@ mod tests {
             "{{a.b}} {{uuid}}",
         ] {
             assert!(templates.compile(fine).is_ok(), "{fine}");
+        }
+    }
+
+    /// Nesting past the limit, of each kind, up to where handlebars' parser overflowed the
+    /// stack (2,000 levels in a debug build, 5,000 in a release one): refused before it is
+    /// parsed, at the level past the limit; at the limit, it compiles.
+    #[test]
+    fn nesting_past_the_limit_is_refused_before_it_is_parsed() {
+        let parentheses =
+            |n: usize| format!("{{{{json {}a{}}}}}", "(json ".repeat(n), ")".repeat(n));
+        let blocks = |n: usize| format!("{}x{}", "{{#if a}}".repeat(n), "{{/if}}".repeat(n));
+        let lookups =
+            |n: usize| format!("{{{{len {}o{}}}}}", "(lookup ".repeat(n), " 1)".repeat(n));
+        for make in [&blocks as &dyn Fn(usize) -> String, &lookups] {
+            let deepest = make(syntax::MOST_NESTING - 1);
+            assert!(Templates::new().compile(&deepest).is_ok(), "{deepest}");
+        }
+        for make in [&parentheses as &dyn Fn(usize) -> String, &blocks, &lookups] {
+            for n in [syntax::MOST_NESTING + 1, 2_000, 20_000] {
+                let source = make(n);
+                let error = Templates::new().compile(&source).expect_err("too deep");
+                assert!(
+                    error.reason.contains("more than 64 levels deep"),
+                    "{n}: {}",
+                    error.reason
+                );
+                assert!(error.character.is_some_and(|c| c <= 65 * 9), "{n}");
+                assert!(
+                    error.to_string().len() < 400,
+                    "{n}: the message shows an excerpt"
+                );
+            }
         }
     }
 

@@ -1,0 +1,91 @@
+//! Templates that cannot work however the run goes are refused when the collection loads,
+//! at their place, before anything is sent; and a template that grows past the limit only
+//! with what a server sends fails fast. Generated over the kinds of call and how deep they
+//! nest; every run of the binary is bounded in time.
+
+use std::time::{Duration, Instant};
+
+use crate::support::{hits, runner_within, Fixture, Output};
+
+/// How long one run of the binary may take (a debug build, on a loaded machine).
+const LIMIT: Duration = Duration::from_secs(30);
+
+/// A collection whose first step is counted under `key` and whose second sends `body`, at
+/// line 9 of the file; `vars` adds to the collection's `vars`.
+fn collection(key: &str, vars: &str, body: &str) -> String {
+    format!(
+        "name: t\nvars:\n  a: hello\n  lst: [1, 2]\n{vars}steps:\n  - name: first\n    request: {{ url: \"{{{{SERVER}}}}/hit/{key}\" }}\n  - name: second\n    request: {{ url: \"{{{{SERVER}}}}/hit/{key}\", method: POST,\n      body: {} }}\n",
+        quoted(body)
+    )
+}
+
+/// `text` as a single-quoted YAML scalar.
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Runs `text` (written as `name`) and checks it is refused at load: exit 2, `expected` in
+/// the message, the place given as `name:line:col`, nothing sent to `key`, within [`LIMIT`].
+fn refused(fixture: &Fixture, name: &str, text: &str, key: &str, expected: &str) -> Output {
+    let path = fixture.file(name, text);
+    let started = Instant::now();
+    let output = runner_within(["run", &path.display().to_string()], &[], LIMIT);
+    let case = format!(
+        "{name}:\n{}\n{}",
+        text.chars().take(600).collect::<String>(),
+        output.stderr.chars().take(2000).collect::<String>()
+    );
+    assert_eq!(output.code, 2, "{case}");
+    assert!(output.stderr.contains(expected), "{case}");
+    assert!(
+        regex::Regex::new(&format!(r"--> \S*{}:\d+:\d+", regex::escape(name)))
+            .expect("regex")
+            .is_match(&output.stderr),
+        "not located: {case}"
+    );
+    assert_eq!(
+        hits(key),
+        0,
+        "a request was sent before the refusal: {case}"
+    );
+    assert!(started.elapsed() < LIMIT, "{case}");
+    output
+}
+
+/// Parentheses and blocks nested past the limit, up to depths where handlebars' parser
+/// overflowed the stack (exit 134): refused, at the level past the limit.
+#[test]
+fn nesting_past_the_limit_is_refused_at_load() {
+    let fixture = Fixture::new();
+    let kinds: [(&str, &dyn Fn(usize) -> String); 4] = [
+        ("json", &|n| {
+            format!("{{{{json {}a{}}}}}", "(json ".repeat(n), ")".repeat(n))
+        }),
+        ("urlencode", &|n| {
+            format!(
+                "{{{{urlencode {}a{}}}}}",
+                "(urlencode ".repeat(n),
+                ")".repeat(n)
+            )
+        }),
+        ("lookup", &|n| {
+            format!("{{{{len {}lst{}}}}}", "(lookup ".repeat(n), " 0)".repeat(n))
+        }),
+        ("if", &|n| {
+            format!("{}x{}", "{{#if a}}".repeat(n), "{{/if}}".repeat(n))
+        }),
+    ];
+    for (kind, make) in kinds {
+        for depth in [65, 300, 5_000, 20_000] {
+            let key = format!("nest-{kind}-{depth}");
+            let text = collection(&key, "", &make(depth));
+            refused(
+                &fixture,
+                &format!("{key}.yaml"),
+                &text,
+                &key,
+                "nests parentheses and blocks more than 64 levels deep",
+            );
+        }
+    }
+}
