@@ -10,6 +10,7 @@ mod helpers;
 mod json;
 mod plain;
 mod references;
+mod size;
 mod syntax;
 
 use foldhash::HashMap;
@@ -160,7 +161,14 @@ pub enum RenderError {
     /// twice (`a: "{{b}}{{b}}"`, `b: "{{c}}{{c}}"`...) double at every level.
     #[error("the text this template makes is longer than {} MiB, the most runner builds from one template: a variable that holds another several times, which holds another several times, grows without bound (`a: \"{{{{b}}}}{{{{b}}}}\"`, `b: \"{{{{c}}}}{{{{c}}}}\"`...); write the text once instead", MOST_RENDERED >> 20)]
     TooLong,
+    /// A helper (`json`, `base64`, `urlencode`) would write past [`MOST_RENDERED`], with what
+    /// the template's other helpers wrote before it: nested, they multiply what they write.
+    #[error("the `{0}` in this template would write more than {mib} MiB with what the helpers before it wrote, the most runner builds from one template: {GROWTH}", mib = MOST_RENDERED >> 20)]
+    HelperTooLong(&'static str),
 }
+
+/// How the helpers grow what they are given, for messages.
+pub(crate) const GROWTH: &str = "`json` escapes every quote and backslash again, so each `json` of a `json` doubles them; `base64` adds a third; `urlencode` triples every byte but letters, digits and `-_.~`. Call them fewer times, or on less";
 
 /// The longest text one template may make: the default limit of a response body, so any
 /// body runner would read can still be sent on.
@@ -354,25 +362,46 @@ impl Templates {
         template: &Template,
         context: &Context,
     ) -> Result<String, RenderError> {
+        self.render_within(template, context, MOST_RENDERED)
+    }
+
+    /// [`Self::render_text`] making at most `limit` bytes ([`MOST_RENDERED`]; less in tests).
+    fn render_within(
+        &self,
+        template: &Template,
+        context: &Context,
+        limit: usize,
+    ) -> Result<String, RenderError> {
         match template {
             Template::Literal(text) => Ok(text.clone()),
             Template::Variable(variable) => Ok(value_to_text(lookup(context, &variable.path)?)),
             Template::Rendered(rendered) => match &rendered.pieces {
-                Some(pieces) => join_pieces(pieces, context),
-                None => self
-                    .registry
-                    .render_with_context(&rendered.name, context)
+                Some(pieces) => join_pieces(pieces, context, limit),
+                None => {
+                    // The text stops at the limit as it is written, and the helpers share
+                    // a budget of as much: nothing past it is built.
+                    let mut text = Bounded {
+                        bytes: Vec::new(),
+                        limit,
+                        past_the_limit: false,
+                    };
+                    helpers::budgeted(limit, || {
+                        self.registry.render_with_context_to_write(
+                            &rendered.name,
+                            context,
+                            &mut text,
+                        )
+                    })
                     .map_err(|error| {
+                        if text.past_the_limit {
+                            return RenderError::TooLong;
+                        }
                         missing_parameter(&error, rendered, context)
                             .unwrap_or_else(|| convert_error(error))
-                    })
-                    .and_then(|text| {
-                        if text.len() > MOST_RENDERED {
-                            Err(RenderError::TooLong)
-                        } else {
-                            Ok(text)
-                        }
-                    }),
+                    })?;
+                    String::from_utf8(text.bytes)
+                        .map_err(|error| RenderError::Failed(error.to_string()))
+                }
             },
         }
     }
@@ -548,12 +577,16 @@ fn lookup<'a>(context: &'a Context, path: &[String]) -> Result<&'a Value, Render
 
 /// Text and variables written out as handlebars writes them: a variable's value as
 /// [`handlebars::JsonRender`] renders it, an undefined one the same error.
-fn join_pieces(pieces: &[references::Piece], context: &Context) -> Result<String, RenderError> {
+fn join_pieces(
+    pieces: &[references::Piece],
+    context: &Context,
+    limit: usize,
+) -> Result<String, RenderError> {
     use handlebars::JsonRender as _;
     // Room for a URL or a header value without growing.
     let mut text = String::with_capacity(64);
     let push = |text: &mut String, more: &str| {
-        if text.len() + more.len() > MOST_RENDERED {
+        if text.len() + more.len() > limit {
             return Err(RenderError::TooLong);
         }
         text.push_str(more);
@@ -617,7 +650,36 @@ fn convert_error(error: handlebars::RenderError) -> RenderError {
         handlebars::RenderErrorReason::MissingVariable(Some(path)) => {
             RenderError::UndefinedVariable(path.clone())
         }
+        handlebars::RenderErrorReason::NestedError(nested) => {
+            match nested.downcast_ref::<helpers::PastTheLimit>() {
+                Some(helpers::PastTheLimit(helper)) => RenderError::HelperTooLong(helper),
+                None => RenderError::Failed(error.reason().to_string()),
+            }
+        }
         reason => RenderError::Failed(reason.to_string()),
+    }
+}
+
+/// Where handlebars writes a template's text: it refuses to grow past `limit`
+/// ([`MOST_RENDERED`]).
+struct Bounded {
+    bytes: Vec<u8>,
+    limit: usize,
+    past_the_limit: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, more: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + more.len() > self.limit {
+            self.past_the_limit = true;
+            return Err(std::io::Error::other("the text is longer than the limit"));
+        }
+        self.bytes.extend_from_slice(more);
+        Ok(more.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

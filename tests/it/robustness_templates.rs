@@ -89,3 +89,35 @@ fn nesting_past_the_limit_is_refused_at_load() {
         }
     }
 }
+
+/// Helpers nested over what a server sent, which no check at load can size: the render
+/// stops as its helpers' texts pass the limit, the step fails saying which helper, and the
+/// run ends as a failed step does — rather than aborting on a failed allocation (exit 134) or
+/// filling the memory until the system kills it. (`base64`, as it grows by a third at each
+/// level, builds the least on its way to the limit; a debug build escapes JSON slowly, and
+/// the unit tests nest every helper in every order against a smaller budget.)
+#[test]
+fn helpers_nested_over_a_response_fail_fast_at_the_limit() {
+    let fixture = Fixture::new();
+    let depth = 55;
+    let body = format!(
+        "{{{{base64 {}raw{}}}}}",
+        "(base64 ".repeat(depth - 1),
+        ")".repeat(depth - 1)
+    );
+    let text = format!(
+        "name: t\nsteps:\n  - name: page\n    request: {{ url: \"{{{{SERVER}}}}/paged-json\" }}\n    capture: {{ raw: {{ body: true }} }}\n  - name: grow\n    request: {{ url: \"{{{{SERVER}}}}/echo\", method: POST, body: {} }}\n  - name: after\n    request: {{ url: \"{{{{SERVER}}}}/paged-json\" }}\n",
+        quoted(&body)
+    );
+    let path = fixture.file("grows.yaml", &text);
+    let started = Instant::now();
+    let output = runner_within(["run", &path.display().to_string()], &[], LIMIT);
+    let all = format!("{}{}", output.stdout, output.stderr);
+    assert_eq!(output.code, 1, "{all}");
+    assert!(
+        all.contains("the `base64` in this template would write more than 256 MiB"),
+        "{all}"
+    );
+    assert!(all.contains("1 passed, 1 failed, 1 skipped"), "{all}");
+    assert!(started.elapsed() < LIMIT);
+}
