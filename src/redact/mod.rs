@@ -71,9 +71,9 @@ struct Needle {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Derivation {
     /// The helper's input, as text.
-    pub input: String,
+    pub input: std::sync::Arc<str>,
     /// What it wrote.
-    pub output: String,
+    pub output: std::sync::Arc<str>,
 }
 
 impl Redactor {

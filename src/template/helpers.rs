@@ -1,11 +1,20 @@
 //! The template helpers: `uuid`, `now`, `timestamp`, `base64`, `json`, `urlencode`, and
 //! Postman's dynamic variables (`$randomInt`, …; see `dynamic`).
+//!
+//! `base64`, `json` and `urlencode` write more than they are given, and nested in one another
+//! they multiply it (`json` escapes every quote and backslash the one inside it wrote). Each
+//! measures what it would write before it writes it, against what the render under way may
+//! still make ([`budgeted`]): a render fails as soon as its helpers together would pass
+//! [`MOST_RENDERED`](super::MOST_RENDERED), having built no more than that.
 
-use std::cell::RefCell;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 
 use ::base64::Engine as _;
 use handlebars::{
-    handlebars_helper, Context, Handlebars, Helper, HelperDef, RenderContext, ScopedJson,
+    handlebars_helper, Context, Handlebars, Helper, HelperDef, RenderContext, RenderErrorReason,
+    ScopedJson,
 };
 use serde_json::Value;
 
@@ -24,33 +33,185 @@ handlebars_helper!(now: | | {
         .unwrap_or_default()
 });
 handlebars_helper!(timestamp: | | time::OffsetDateTime::now_utc().unix_timestamp());
-handlebars_helper!(base64: |value: Json| {
-    let input = super::value_to_text(value);
-    noted(input, |input| ::base64::engine::general_purpose::STANDARD.encode(input))
-});
-handlebars_helper!(json: |value: Json| noted(value.to_string(), |input| input.to_owned()));
-handlebars_helper!(urlencode: |value: Json| {
-    noted(super::value_to_text(value), |input| {
-        percent_encoding::utf8_percent_encode(input, COMPONENT).to_string()
-    })
-});
+
+/// A helper that writes a text from a value: `base64`, `json` or `urlencode`.
+#[derive(Clone, Copy)]
+pub(super) enum Writer {
+    Base64,
+    Json,
+    Urlencode,
+}
+
+impl Writer {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Writer::Base64 => "base64",
+            Writer::Json => "json",
+            Writer::Urlencode => "urlencode",
+        }
+    }
+
+    /// What it writes from `value`, once the budget allows it.
+    fn write(self, value: &Value) -> Result<String, RenderErrorReason> {
+        match self {
+            Writer::Base64 => {
+                let input = text_of(value);
+                spend(base64_length(input.len()), self)?;
+                Ok(::base64::engine::general_purpose::STANDARD.encode(input.as_bytes()))
+            }
+            Writer::Json if value.is_string() => {
+                let text = value.as_str().unwrap_or_default();
+                spend(super::size::json_length(text), self)?;
+                serde_json::to_string(text).map_err(|e| RenderErrorReason::Other(e.to_string()))
+            }
+            Writer::Json => {
+                let mut counted = Counted(0);
+                serde_json::to_writer(&mut counted, value)
+                    .map_err(|e| RenderErrorReason::Other(e.to_string()))?;
+                spend(counted.0, self)?;
+                let mut written = Vec::with_capacity(counted.0);
+                serde_json::to_writer(&mut written, value)
+                    .map_err(|e| RenderErrorReason::Other(e.to_string()))?;
+                String::from_utf8(written).map_err(|e| RenderErrorReason::Other(e.to_string()))
+            }
+            Writer::Urlencode => {
+                let input = text_of(value);
+                spend(urlencoded_length(input.as_bytes()), self)?;
+                Ok(percent_encoding::utf8_percent_encode(&input, COMPONENT).to_string())
+            }
+        }
+    }
+}
+
+impl HelperDef for Writer {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, handlebars::RenderError> {
+        // As `handlebars_helper!` reads its parameter: a missing variable is no value.
+        let value = h
+            .param(0)
+            .and_then(|x| (!(r.strict_mode() && x.is_value_missing())).then(|| x.value()))
+            .ok_or_else(|| {
+                RenderErrorReason::ParamNotFoundForName(self.name(), "value".to_owned())
+            })?;
+        let output = self.write(value)?;
+        let output = noted(*self, value, output);
+        Ok(ScopedJson::Derived(Value::String(output)))
+    }
+}
+
+/// A value as the helpers read it: a string as it is, anything else as JSON.
+fn text_of(value: &Value) -> Cow<'_, str> {
+    match value {
+        Value::String(text) => Cow::Borrowed(text),
+        other => Cow::Owned(other.to_string()),
+    }
+}
+
+/// The length of `n` bytes in base64, padded.
+pub(super) fn base64_length(n: usize) -> usize {
+    n.div_ceil(3).saturating_mul(4)
+}
+
+/// The length of `bytes` percent-encoded as `urlencode` encodes them.
+fn urlencoded_length(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .map(|&b| if unreserved(b) { 1 } else { 3 })
+        .fold(0usize, usize::saturating_add)
+}
+
+/// An RFC 3986 unreserved character, which `urlencode` writes as it is.
+pub(super) fn unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~')
+}
+
+/// Counts what is written to it.
+struct Counted(usize);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 = self.0.saturating_add(bytes.len());
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A helper would write past what the render may make: the helper's name.
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` would write past the limit")]
+pub(super) struct PastTheLimit(pub(super) &'static str);
 
 thread_local! {
+    /// What the helpers of the render under way on this thread may still write, in bytes;
+    /// `None` outside [`budgeted`].
+    static BUDGET: Cell<Option<usize>> = const { Cell::new(None) };
     /// The derivations of the renders under way on this thread, while someone listens.
     static DERIVATIONS: RefCell<Option<Vec<Derivation>>> = const { RefCell::new(None) };
 }
 
-/// Writes `input` with `write`, noting both while [`with_derivations`] listens. Rendering is
-/// synchronous, so everything a render derives is noted on the thread that asked for it.
-fn noted(input: String, write: impl FnOnce(&str) -> String) -> String {
-    let output = write(&input);
-    DERIVATIONS.with(|d| {
-        if let Some(list) = d.borrow_mut().as_mut() {
-            list.push(Derivation {
-                input,
-                output: output.clone(),
-            });
+/// Runs `render` with `limit` bytes ([`MOST_RENDERED`](super::MOST_RENDERED)) for its
+/// helpers to write, all of them together: what one writes for another
+/// (`{{base64 (json o)}}`) counts as well as what the template writes out.
+pub(super) fn budgeted<T>(limit: usize, render: impl FnOnce() -> T) -> T {
+    /// Puts back the budget of a render further out, even if `render` unwinds.
+    struct Restore(Option<usize>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            BUDGET.with(|b| b.set(self.0));
         }
+    }
+    let _restore = Restore(BUDGET.with(|b| b.replace(Some(limit))));
+    render()
+}
+
+/// Takes `bytes` from the budget, or says that `writer` would pass it.
+fn spend(bytes: usize, writer: Writer) -> Result<(), RenderErrorReason> {
+    let left = BUDGET.with(Cell::get).unwrap_or(super::MOST_RENDERED);
+    if bytes > left {
+        return Err(RenderErrorReason::NestedError(Box::new(PastTheLimit(
+            writer.name(),
+        ))));
+    }
+    BUDGET.with(|b| {
+        if let Some(left) = b.get() {
+            b.set(Some(left - bytes));
+        }
+    });
+    Ok(())
+}
+
+/// Notes what `writer` wrote from `value` while [`with_derivations`] listens, and returns
+/// it. Rendering is synchronous, so everything a render derives is noted on the thread that
+/// asked for it. Each text is held once: the output is shared with the note, and an input
+/// that is the note before's output (`{{base64 (json o)}}`) is that note's text.
+fn noted(writer: Writer, value: &Value, output: String) -> String {
+    DERIVATIONS.with(|d| {
+        let mut listening = d.borrow_mut();
+        let Some(list) = listening.as_mut() else {
+            return;
+        };
+        let output_text: Arc<str> = Arc::from(output.as_str());
+        let input: Arc<str> = match (writer, value) {
+            // `json` writes its input's JSON text as it is.
+            (Writer::Json, _) => Arc::clone(&output_text),
+            (_, Value::String(text)) => match list.last() {
+                Some(before) if *before.output == **text => Arc::clone(&before.output),
+                _ => Arc::from(text.as_str()),
+            },
+            (_, other) => Arc::from(other.to_string()),
+        };
+        list.push(Derivation {
+            input,
+            output: output_text,
+        });
     });
     output
 }
@@ -115,9 +276,9 @@ pub(super) fn register(registry: &mut Handlebars<'static>) {
     registry.register_helper("uuid", Box::new(uuid));
     registry.register_helper("now", Box::new(now));
     registry.register_helper("timestamp", Box::new(timestamp));
-    registry.register_helper("base64", Box::new(base64));
-    registry.register_helper("json", Box::new(json));
-    registry.register_helper("urlencode", Box::new(urlencode));
+    registry.register_helper("base64", Box::new(Writer::Base64));
+    registry.register_helper("json", Box::new(Writer::Json));
+    registry.register_helper("urlencode", Box::new(Writer::Urlencode));
 }
 
 #[cfg(test)]
@@ -137,10 +298,7 @@ mod tests {
     fn derivations_are_noted_while_listened_to() {
         let (text, noted) = super::with_derivations(|| render("{{base64 (json o)}}"));
         assert_eq!(text, "eyJrIjpbMSx0cnVlXX0=");
-        let pairs: Vec<(&str, &str)> = noted
-            .iter()
-            .map(|d| (d.input.as_str(), d.output.as_str()))
-            .collect();
+        let pairs: Vec<(&str, &str)> = noted.iter().map(|d| (&*d.input, &*d.output)).collect();
         assert_eq!(
             pairs,
             vec![
@@ -150,6 +308,92 @@ mod tests {
         );
         let (_, outside) = super::with_derivations(|| ());
         assert!(outside.is_empty());
+    }
+
+    /// What `writer` writes from `text`, without a budget.
+    fn written(writer: super::Writer, text: &str) -> String {
+        use ::base64::Engine as _;
+        match writer {
+            super::Writer::Base64 => ::base64::engine::general_purpose::STANDARD.encode(text),
+            super::Writer::Json => serde_json::to_string(text).expect("a string"),
+            super::Writer::Urlencode => {
+                percent_encoding::utf8_percent_encode(text, super::COMPONENT).to_string()
+            }
+        }
+    }
+
+    /// Every nesting of `json`, `base64` and `urlencode` up to six deep, over a text of
+    /// quotes, backslashes and percent signs, with a budget of 16 KiB: the render gives the
+    /// text when what its helpers write adds up to no more, and otherwise fails naming the
+    /// helper that would pass it; either way, what is noted holds each text once, within the
+    /// budget.
+    #[test]
+    fn nested_helpers_stop_at_the_budget_having_built_no_more() {
+        use super::Writer::{Base64, Json, Urlencode};
+        use crate::template::RenderError;
+        const BUDGET: usize = 16 << 10;
+        let input = "\"\\% a".repeat(100);
+        let context = Context::from(json!({ "q": input }));
+        let mut nestings: Vec<Vec<super::Writer>> = vec![Vec::new()];
+        let (mut passed, mut stopped) = (0, 0);
+        let mut templates = Templates::new();
+        for _ in 0..6 {
+            nestings = nestings
+                .iter()
+                .flat_map(|n| [Json, Base64, Urlencode].map(|w| [vec![w], n.clone()].concat()))
+                .collect();
+            for nesting in &nestings {
+                // Innermost last: `{{json (base64 q)}}` is [Json, Base64].
+                let source = nesting
+                    .iter()
+                    .rev()
+                    .fold("q".to_owned(), |inner, w| format!("({} {inner})", w.name()));
+                let source = format!("{{{{{}}}}}", &source[1..source.len() - 1]);
+                let mut text = input.clone();
+                let mut spent = 0;
+                let mut expected = Ok(());
+                for writer in nesting.iter().rev() {
+                    text = written(*writer, &text);
+                    spent += text.len();
+                    if spent > BUDGET {
+                        expected = Err(RenderError::HelperTooLong(writer.name()));
+                        break;
+                    }
+                }
+                let template = templates.compile(&source).expect("compiles");
+                let (rendered, noted) = super::with_derivations(|| {
+                    templates.render_within(&template, &context, BUDGET)
+                });
+                match expected {
+                    Ok(()) => {
+                        assert_eq!(rendered.as_ref(), Ok(&text), "{source}");
+                        passed += 1;
+                    }
+                    Err(error) => {
+                        assert_eq!(rendered, Err(error), "{source}");
+                        stopped += 1;
+                    }
+                }
+                let mut held: Vec<*const u8> = Vec::new();
+                let mut bytes = 0;
+                for note in &noted {
+                    for text in [&note.input, &note.output] {
+                        if !held.contains(&text.as_ptr()) {
+                            held.push(text.as_ptr());
+                            bytes += text.len();
+                        }
+                    }
+                }
+                assert!(
+                    bytes <= BUDGET + input.len(),
+                    "{source}: {bytes} bytes noted"
+                );
+            }
+        }
+        assert!(
+            passed > 100 && stopped > 100,
+            "{passed} passed, {stopped} stopped"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod helpers;
 mod json;
 mod plain;
 mod references;
+mod size;
 mod syntax;
 
 use foldhash::HashMap;
@@ -21,6 +22,7 @@ use serde_json::Value;
 
 pub use helpers::with_derivations;
 pub use json::JsonTemplate;
+pub use size::{Excess, Shape};
 
 /// Every template of one collection, registered once: the same text compiles once, however
 /// many steps use it.
@@ -66,6 +68,9 @@ pub struct Rendered {
     /// When it is only text and variables (`Bearer {{token}}`): its pieces, joined here as
     /// handlebars would write them, without a trip through handlebars.
     pieces: Option<Vec<references::Piece>>,
+    /// Whether it calls `json`, `base64` or `urlencode`, which write more than they read:
+    /// what they write is measured again with the values known when a run starts.
+    pub grows: bool,
 }
 
 /// The most work handlebars' parser is given for one text ([`parser_work`]; 20,000 `{{…}}`
@@ -122,9 +127,72 @@ fn character_at(text: &str, line: usize, column: usize) -> Option<usize> {
     (column >= 1 && column <= on_line + 1).then_some(before + column)
 }
 
+/// Why a template would make more than the limit, in words.
+pub fn excess_reason(excess: &Excess) -> String {
+    let limit = MOST_RENDERED >> 20;
+    match excess.helper {
+        Some(helper) => {
+            let nested = if excess.nested > 1 {
+                format!(" ({} `json`, `base64` and `urlencode` calls nested)", excess.nested)
+            } else {
+                String::new()
+            };
+            let before = if excess.least > excess.own {
+                format!(", {} with the helpers before it", excess.least)
+            } else {
+                String::new()
+            };
+            format!(
+                "the `{helper}` here would write at least {} bytes{before}{nested}, more than the {limit} MiB runner builds from one template: {GROWTH}",
+                excess.own
+            )
+        }
+        None => format!(
+            "the text this template makes is at least {} bytes, longer than the {limit} MiB runner builds from one template: a variable that holds another several times, which holds another several times, grows without bound (`a: \"{{{{b}}}}{{{{b}}}}\"`, `b: \"{{{{c}}}}{{{{c}}}}\"`...); write the text once instead",
+            excess.least
+        ),
+    }
+}
+
+/// The character of `source` where the `{{…}}` of `excess` starts, and its width.
+pub fn excess_place(source: &str, excess: &Excess) -> (Option<usize>, Option<usize>) {
+    let Some(character) = excess
+        .place
+        .and_then(|(line, column)| character_at(source, line, column))
+    else {
+        return (None, None);
+    };
+    (Some(character), expression_width(source, character))
+}
+
+/// How many characters the `{{…}}` starting at `character` (1-based) of `source` takes, to
+/// its closing `}}` (a quoted `}}` inside it aside).
+fn expression_width(source: &str, character: usize) -> Option<usize> {
+    let chars: Vec<char> = source.chars().skip(character.checked_sub(1)?).collect();
+    if !chars.starts_with(&['{', '{']) {
+        return None;
+    }
+    let mut quote = None;
+    let mut at = 2;
+    while at + 1 < chars.len() {
+        match (quote, chars[at]) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, c @ ('"' | '\'')) => quote = Some(c),
+            (None, '}') if chars[at + 1] == '}' => {
+                let triple = chars.get(at + 2) == Some(&'}') && chars.get(2) == Some(&'{');
+                return Some(at + 2 + usize::from(triple));
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    None
+}
+
 /// Why a template does not compile.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("invalid template `{source_text}`: {reason}")]
+#[error("invalid template `{}`: {reason}", excerpt(source_text))]
 pub struct TemplateError {
     /// The template text.
     pub source_text: String,
@@ -134,7 +202,15 @@ pub struct TemplateError {
     pub names: Option<String>,
     /// Where in the template text the parser stopped (1-based, in characters), to mark it.
     pub character: Option<usize>,
+    /// How many characters from `character` to mark (the whole `{{…}}` of a call); one
+    /// when `None`.
+    pub width: Option<usize>,
+    /// How to fix it, when there is more to say than how templates are written.
+    pub hint: Option<&'static str>,
 }
+
+/// The hint for a template whose helpers would write past the limit.
+pub const GROWTH_HINT: &str = "each nested `json`, `base64` or `urlencode` writes its input again, escaped or encoded: nest fewer, or build the text from smaller pieces";
 
 /// Why a template did not render.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -160,7 +236,14 @@ pub enum RenderError {
     /// twice (`a: "{{b}}{{b}}"`, `b: "{{c}}{{c}}"`...) double at every level.
     #[error("the text this template makes is longer than {} MiB, the most runner builds from one template: a variable that holds another several times, which holds another several times, grows without bound (`a: \"{{{{b}}}}{{{{b}}}}\"`, `b: \"{{{{c}}}}{{{{c}}}}\"`...); write the text once instead", MOST_RENDERED >> 20)]
     TooLong,
+    /// A helper (`json`, `base64`, `urlencode`) would write past [`MOST_RENDERED`], with what
+    /// the template's other helpers wrote before it: nested, they multiply what they write.
+    #[error("the `{0}` in this template would write more than {mib} MiB with what the helpers before it wrote, the most runner builds from one template: {GROWTH}", mib = MOST_RENDERED >> 20)]
+    HelperTooLong(&'static str),
 }
+
+/// How the helpers grow what they are given, for messages.
+pub(crate) const GROWTH: &str = "`json` escapes every quote and backslash again, so each `json` of a `json` doubles them; `base64` adds a third; `urlencode` triples every byte but letters, digits and `-_.~`. Call them fewer times, or on less";
 
 /// The longest text one template may make: the default limit of a response body, so any
 /// body runner would read can still be sent on.
@@ -243,11 +326,25 @@ impl Templates {
             source: source.to_owned(),
             references: plain::references(&pieces),
             pieces: Some(pieces),
+            grows: false,
         }))
     }
 
     /// A template handlebars compiles (and, unless it is only text and variables, renders).
     fn by_handlebars(&mut self, source: &str) -> Result<Template, TemplateError> {
+        if let Some(character) = syntax::too_deep(source) {
+            return Err(TemplateError {
+                source_text: source.to_owned(),
+                reason: format!(
+                    "the template nests parentheses and blocks more than {} levels deep here: write the inner part to a variable of its own (`vars: {{ inner: \"{{{{json x}}}}\" }}`) and use it",
+                    syntax::MOST_NESTING
+                ),
+                names: None,
+                character: Some(character),
+                width: None,
+                hint: None,
+            });
+        }
         let (work, expressions, backslashes) = parser_work(source);
         if work > MOST_PARSER_WORK {
             let what = if expressions.saturating_mul(source.len()) <= MOST_PARSER_WORK / 2 {
@@ -259,12 +356,14 @@ impl Templates {
                 )
             };
             return Err(TemplateError {
-                source_text: excerpt(source),
+                source_text: source.to_owned(),
                 reason: format!(
                     "{what} more than the template parser reads in reasonable time (its time grows with the square of it): keep helpers and blocks to smaller texts, or write plain `{{{{variable}}}}`s, which are read without it"
                 ),
                 names: None,
                 character: None,
+                width: None,
+                hint: None,
             });
         }
         if !self.dynamic && source.contains('$') {
@@ -286,6 +385,8 @@ impl Templates {
                 reason,
                 names: None,
                 character,
+                width: None,
+                hint: None,
             }
         })?;
         if let Some(problem) = references::unsupported(&compiled, helpers::NAMES) {
@@ -297,6 +398,8 @@ impl Templates {
                     _ => None,
                 },
                 character: None,
+                width: None,
+                hint: None,
             });
         }
         if let Some(name) = references::bare_helper(&compiled, helpers::TAKING_A_VALUE) {
@@ -307,8 +410,28 @@ impl Templates {
                 ),
                 names: Some(name),
                 character: None,
+                width: None,
+                hint: None,
             });
         }
+        // Helpers nested so that they write past the limit whatever the values they read.
+        let unknown = |_: &[String]| size::Shape::Unknown;
+        let measure = size::Measure {
+            lookup: &unknown,
+            limit: MOST_RENDERED as u64,
+        };
+        if let Err(excess) = measure.template(&compiled, false, &mut 0, None) {
+            let (character, width) = excess_place(source, &excess);
+            return Err(TemplateError {
+                source_text: source.to_owned(),
+                reason: excess_reason(&excess),
+                names: None,
+                character,
+                width,
+                hint: Some(GROWTH_HINT),
+            });
+        }
+        let grows = size::grows(&compiled);
         Ok(
             match references::whole_variable(&compiled, helpers::NAMES) {
                 Some(path) => Template::Variable(Box::new(WholeVariable {
@@ -330,10 +453,38 @@ impl Templates {
                         source: source.to_owned(),
                         references,
                         pieces,
+                        grows,
                     }))
                 }
             },
         )
+    }
+
+    /// What is known of what `template` makes, from what `lookup` knows of the values it
+    /// reads (`Shape::Unknown` for one it does not know): `Err` where it would make, or have
+    /// its helpers write, more than [`MOST_RENDERED`] — which it then cannot do.
+    pub fn measure<'a>(
+        &'a self,
+        template: &'a Template,
+        lookup: &dyn Fn(&[String]) -> Shape<'a>,
+    ) -> Result<Shape<'a>, Excess> {
+        let measure = size::Measure {
+            lookup,
+            limit: MOST_RENDERED as u64,
+        };
+        match template {
+            Template::Literal(text) => Ok(Shape::Text(size::Least::of_text(text.as_bytes()))),
+            Template::Variable(variable) => Ok(lookup(&variable.path)),
+            Template::Rendered(rendered) => match &rendered.pieces {
+                Some(pieces) => measure.pieces(pieces).map(Shape::Text),
+                None => match self.registry.get_template(&rendered.name) {
+                    Some(compiled) => measure
+                        .template(compiled, false, &mut 0, None)
+                        .map(Shape::Text),
+                    None => Ok(Shape::Unknown),
+                },
+            },
+        }
     }
 
     /// Renders to text. Non-string values of a whole-variable template are written as JSON
@@ -343,25 +494,46 @@ impl Templates {
         template: &Template,
         context: &Context,
     ) -> Result<String, RenderError> {
+        self.render_within(template, context, MOST_RENDERED)
+    }
+
+    /// [`Self::render_text`] making at most `limit` bytes ([`MOST_RENDERED`]; less in tests).
+    fn render_within(
+        &self,
+        template: &Template,
+        context: &Context,
+        limit: usize,
+    ) -> Result<String, RenderError> {
         match template {
             Template::Literal(text) => Ok(text.clone()),
             Template::Variable(variable) => Ok(value_to_text(lookup(context, &variable.path)?)),
             Template::Rendered(rendered) => match &rendered.pieces {
-                Some(pieces) => join_pieces(pieces, context),
-                None => self
-                    .registry
-                    .render_with_context(&rendered.name, context)
+                Some(pieces) => join_pieces(pieces, context, limit),
+                None => {
+                    // The text stops at the limit as it is written, and the helpers share
+                    // a budget of as much: nothing past it is built.
+                    let mut text = Bounded {
+                        bytes: Vec::new(),
+                        limit,
+                        past_the_limit: false,
+                    };
+                    helpers::budgeted(limit, || {
+                        self.registry.render_with_context_to_write(
+                            &rendered.name,
+                            context,
+                            &mut text,
+                        )
+                    })
                     .map_err(|error| {
+                        if text.past_the_limit {
+                            return RenderError::TooLong;
+                        }
                         missing_parameter(&error, rendered, context)
                             .unwrap_or_else(|| convert_error(error))
-                    })
-                    .and_then(|text| {
-                        if text.len() > MOST_RENDERED {
-                            Err(RenderError::TooLong)
-                        } else {
-                            Ok(text)
-                        }
-                    }),
+                    })?;
+                    String::from_utf8(text.bytes)
+                        .map_err(|error| RenderError::Failed(error.to_string()))
+                }
             },
         }
     }
@@ -537,12 +709,16 @@ fn lookup<'a>(context: &'a Context, path: &[String]) -> Result<&'a Value, Render
 
 /// Text and variables written out as handlebars writes them: a variable's value as
 /// [`handlebars::JsonRender`] renders it, an undefined one the same error.
-fn join_pieces(pieces: &[references::Piece], context: &Context) -> Result<String, RenderError> {
+fn join_pieces(
+    pieces: &[references::Piece],
+    context: &Context,
+    limit: usize,
+) -> Result<String, RenderError> {
     use handlebars::JsonRender as _;
     // Room for a URL or a header value without growing.
     let mut text = String::with_capacity(64);
     let push = |text: &mut String, more: &str| {
-        if text.len() + more.len() > MOST_RENDERED {
+        if text.len() + more.len() > limit {
             return Err(RenderError::TooLong);
         }
         text.push_str(more);
@@ -606,7 +782,36 @@ fn convert_error(error: handlebars::RenderError) -> RenderError {
         handlebars::RenderErrorReason::MissingVariable(Some(path)) => {
             RenderError::UndefinedVariable(path.clone())
         }
+        handlebars::RenderErrorReason::NestedError(nested) => {
+            match nested.downcast_ref::<helpers::PastTheLimit>() {
+                Some(helpers::PastTheLimit(helper)) => RenderError::HelperTooLong(helper),
+                None => RenderError::Failed(error.reason().to_string()),
+            }
+        }
         reason => RenderError::Failed(reason.to_string()),
+    }
+}
+
+/// Where handlebars writes a template's text: it refuses to grow past `limit`
+/// ([`MOST_RENDERED`]).
+struct Bounded {
+    bytes: Vec<u8>,
+    limit: usize,
+    past_the_limit: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, more: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + more.len() > self.limit {
+            self.past_the_limit = true;
+            return Err(std::io::Error::other("the text is longer than the limit"));
+        }
+        self.bytes.extend_from_slice(more);
+        Ok(more.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -931,6 +1136,38 @@ mod tests {
             "{{a.b}} {{uuid}}",
         ] {
             assert!(templates.compile(fine).is_ok(), "{fine}");
+        }
+    }
+
+    /// Nesting past the limit, of each kind, up to where handlebars' parser overflowed the
+    /// stack (2,000 levels in a debug build, 5,000 in a release one): refused before it is
+    /// parsed, at the level past the limit; at the limit, it compiles.
+    #[test]
+    fn nesting_past_the_limit_is_refused_before_it_is_parsed() {
+        let parentheses =
+            |n: usize| format!("{{{{json {}a{}}}}}", "(json ".repeat(n), ")".repeat(n));
+        let blocks = |n: usize| format!("{}x{}", "{{#if a}}".repeat(n), "{{/if}}".repeat(n));
+        let lookups =
+            |n: usize| format!("{{{{len {}o{}}}}}", "(lookup ".repeat(n), " 1)".repeat(n));
+        for make in [&blocks as &dyn Fn(usize) -> String, &lookups] {
+            let deepest = make(syntax::MOST_NESTING - 1);
+            assert!(Templates::new().compile(&deepest).is_ok(), "{deepest}");
+        }
+        for make in [&parentheses as &dyn Fn(usize) -> String, &blocks, &lookups] {
+            for n in [syntax::MOST_NESTING + 1, 2_000, 20_000] {
+                let source = make(n);
+                let error = Templates::new().compile(&source).expect_err("too deep");
+                assert!(
+                    error.reason.contains("more than 64 levels deep"),
+                    "{n}: {}",
+                    error.reason
+                );
+                assert!(error.character.is_some_and(|c| c <= 65 * 9), "{n}");
+                assert!(
+                    error.to_string().len() < 400,
+                    "{n}: the message shows an excerpt"
+                );
+            }
         }
     }
 

@@ -27,6 +27,7 @@ mod repeated;
 mod reports;
 mod requests;
 mod robustness;
+mod robustness_templates;
 mod run;
 mod sandbox_fidelity;
 mod schema;

@@ -319,6 +319,15 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
+    runner_within(args, env, Duration::from_secs(60))
+}
+
+/// [`runner_with_env`], killing the binary (and failing) after `limit`.
+pub fn runner_within<I, S>(args: I, env: &[(&str, &str)], limit: Duration) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
     // `RUNNER_TEST_BINARY` runs the suite against another build (an older commit, say).
     let binary = std::env::var_os("RUNNER_TEST_BINARY")
         .unwrap_or_else(|| env!("CARGO_BIN_EXE_runner").into());
@@ -347,14 +356,15 @@ where
         let _ = stderr.read_to_string(&mut text);
         text
     });
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + limit;
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("runner did not finish within 60 s");
+            let _ = child.wait();
+            panic!("runner did not finish within {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(10));
     };
