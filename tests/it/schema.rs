@@ -156,3 +156,84 @@ fn the_schema_refuses_what_validate_refuses() {
     }
     assert!(disagreements.is_empty(), "{}", disagreements.join("\n\n"));
 }
+
+/// Every importer writes a `$schema` line that leads from the file it writes (`-o`) to
+/// `schemas/collection.schema.json` of the current directory, wherever that file is; to
+/// standard output, the path from a file in `collections/`.
+#[test]
+fn every_importer_leads_its_schema_line_from_the_written_file_to_the_schema() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixtures = root.join("tests/fixtures");
+    let schema =
+        std::fs::canonicalize(root.join("schemas/collection.schema.json")).expect("schema");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let deep = dir.path().join("deep/er");
+    std::fs::create_dir_all(&deep).expect("mkdir");
+    let importers: [(&str, Vec<String>); 4] = [
+        (
+            "postman",
+            vec![fixtures
+                .join("postman/seed.postman_collection.json")
+                .display()
+                .to_string()],
+        ),
+        (
+            "openapi",
+            vec![fixtures.join("openapi/petstore.yaml").display().to_string()],
+        ),
+        (
+            "har",
+            vec![fixtures
+                .join("har/emnify-sandbox.har")
+                .display()
+                .to_string()],
+        ),
+        (
+            "curl",
+            ["--", "curl", "http://127.0.0.1:9/x"]
+                .map(str::to_owned)
+                .to_vec(),
+        ),
+    ];
+    let schema_line = |text: &str| -> String {
+        text.lines()
+            .next()
+            .and_then(|line| line.strip_prefix("# yaml-language-server: $schema="))
+            .unwrap_or_else(|| panic!("no schema line in:\n{text}"))
+            .to_owned()
+    };
+    for (importer, rest) in importers {
+        let written = deep.join(format!("{importer}.yaml"));
+        let mut args = vec!["import".to_owned(), importer.to_owned()];
+        let (before, after) = match rest.iter().position(|a| a == "--") {
+            Some(at) => rest.split_at(at),
+            None => (rest.as_slice(), &[][..]),
+        };
+        args.extend(before.iter().cloned());
+        args.extend(["-o".to_owned(), written.display().to_string()]);
+        args.extend(after.iter().cloned());
+        let output = crate::support::runner(&args);
+        assert!(written.exists(), "{importer}: {output:?}");
+        let reference = schema_line(&std::fs::read_to_string(&written).expect("written"));
+        let resolved = std::fs::canonicalize(deep.join(&reference))
+            .unwrap_or_else(|e| panic!("{importer}: `{reference}` leads nowhere: {e}"));
+        assert_eq!(resolved, schema, "{importer}: `{reference}`");
+
+        // `--schema` is written as given.
+        let mut given = args.clone();
+        given.splice(
+            2..2,
+            [
+                "--schema".to_owned(),
+                "https://example.com/s.json".to_owned(),
+            ],
+        );
+        crate::support::runner(&given);
+        let text = std::fs::read_to_string(&written).expect("written");
+        assert_eq!(
+            schema_line(&text),
+            "https://example.com/s.json",
+            "{importer}"
+        );
+    }
+}
