@@ -164,7 +164,7 @@ pub struct ClientCredentialsSpec {
     pub audience: Option<String>,
     /// How the client authenticates to the token endpoint: `basic` (an `Authorization`
     /// header, the default) or `body` (`client_id` and `client_secret` in the form).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub client_auth: ClientAuthMethod,
 }
 

@@ -25,7 +25,7 @@ pub struct CaptureFields {
     #[serde(default)]
     pub jsonpath: Option<String>,
     /// With `jsonpath`: capture every match as a list.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub all: bool,
     /// A response header's value (case-insensitive name).
     #[serde(default)]
@@ -35,26 +35,26 @@ pub struct CaptureFields {
     #[serde(default)]
     pub regex: Option<String>,
     /// `true`: the status code, as a number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub status: bool,
     /// `true`: the whole body, as text.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub body: bool,
     /// `true`: the response time in milliseconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub duration: bool,
     /// The value of the cookie with this name that the response (or a redirect on the way)
     /// set.
     #[serde(default)]
     pub cookie: Option<String>,
     /// `true`: the final URL, after redirects.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub url: bool,
     /// `true`: the URLs redirected to, in order, as a list (empty when there was none).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub redirects: bool,
     /// Mask the captured value in every output.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub secret: bool,
 }
 

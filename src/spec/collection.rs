@@ -32,7 +32,7 @@ pub struct CollectionSpec {
     #[serde(default)]
     pub description: Option<String>,
     /// Labels for selecting collections with `--tag`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub tags: Vec<String>,
     /// The environment variables this collection may read, as `{{env.NAME}}`.
     /// Reading an undeclared variable is an error, so a shared collection cannot read your other secrets.
@@ -48,7 +48,7 @@ pub struct CollectionSpec {
     #[serde(default)]
     pub default_environment: Option<String>,
     /// Settings applied to every step unless the step overrides them.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub defaults: DefaultsSpec,
     /// The OpenAPI document (3.0 or 3.1, YAML or JSON) the API follows, relative to this
     /// file: `expect: { openapi: true }` checks responses against it, and the run reports
@@ -60,7 +60,7 @@ pub struct CollectionSpec {
     pub steps: Vec<StepSpec>,
     /// Steps that always run after `steps`, whether they passed or failed (clean up what the
     /// run created).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub finally: Vec<StepSpec>,
     /// Thresholds of a load run (`runner load`, docs/load.md); `runner run` ignores them.
     #[serde(default)]
@@ -72,7 +72,7 @@ pub struct CollectionSpec {
 #[serde(deny_unknown_fields)]
 pub struct InputSpec {
     /// Mask the value in every output.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub secret: bool,
     /// What the value is and where to get it; shown when it is missing.
     #[serde(default)]
@@ -166,7 +166,7 @@ pub struct StepSpec {
     #[serde(default)]
     pub id: Option<String>,
     /// Labels for selecting steps with `--tag`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub tags: Vec<String>,
     /// Run the step only if every templated value satisfies its predicate, e.g.
     /// `when: { "{{region}}": eu }`; otherwise it is reported as skipped, with the reason.
@@ -198,7 +198,7 @@ pub struct StepSpec {
     #[serde(default, deserialize_with = "super::json::map")]
     pub vars: Map<String, Value>,
     /// With `include`: the variables the included steps set that this collection keeps.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub export: Vec<String>,
     /// Re-send the request until `until` holds (polling), or on transport errors, 5xx, 429.
     #[serde(default)]
@@ -236,7 +236,7 @@ pub struct RetrySpec {
     #[serde(default)]
     pub until: Option<ExpectSpec>,
     /// Also retry these failures: `transport` (connection, timeout), `5xx`, `429`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub on: Vec<RetryOn>,
 }
 
@@ -413,7 +413,7 @@ impl JsonSchema for Method {
 #[serde(deny_unknown_fields)]
 pub struct RequestSpec {
     /// The HTTP method (default GET).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub method: Method,
     /// The URL, e.g. `{{base_url}}/api/v1/endpoint`.
     #[serde(deserialize_with = "super::written::url")]

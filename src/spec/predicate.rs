@@ -60,20 +60,20 @@ pub struct Operators {
     #[serde(default, deserialize_with = "super::json::optional_list")]
     pub one_of: Option<Vec<Value>>,
     /// Less than this number (or duration, for `duration`, e.g. `2s`).
-    #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "NumberOrText")]
+    #[serde(default, deserialize_with = "super::json::optional")]
+    #[schemars(with = "Option<NumberOrText>")]
     pub lt: Option<Value>,
     /// Less than or equal to.
-    #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "NumberOrText")]
+    #[serde(default, deserialize_with = "super::json::optional")]
+    #[schemars(with = "Option<NumberOrText>")]
     pub le: Option<Value>,
     /// Greater than.
-    #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "NumberOrText")]
+    #[serde(default, deserialize_with = "super::json::optional")]
+    #[schemars(with = "Option<NumberOrText>")]
     pub gt: Option<Value>,
     /// Greater than or equal to.
-    #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "NumberOrText")]
+    #[serde(default, deserialize_with = "super::json::optional")]
+    #[schemars(with = "Option<NumberOrText>")]
     pub ge: Option<Value>,
     /// The length of a string (characters), array or object: a number or a predicate.
     #[serde(default)]

@@ -22,10 +22,10 @@ pub enum SnapshotSpec {
 pub struct SnapshotOptionsSpec {
     /// JSONPaths (RFC 9535) whose nodes are stored as `[ignored]` and never fail, e.g.
     /// `$.id` or `"$[*].created_at"` (values that change on every run).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub ignore: Vec<String>,
     /// Response headers kept in the snapshot (case-insensitive), e.g. `[content-type]`;
     /// none by default.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub headers: Vec<String>,
 }

@@ -59,6 +59,17 @@ impl<'de> Visitor<'de> for RequiredText {
     }
 }
 
+/// A field that may be left out, read by its type's own rules: a null (`~`, `null`, or
+/// nothing after the colon) leaves it out, as if it were not written (its default: `false`,
+/// an empty list).
+pub fn or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
 /// A text the field may leave out (an empty password): a null leaves it out.
 pub fn or_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())

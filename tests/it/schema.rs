@@ -101,6 +101,12 @@ fn the_schema_refuses_what_validate_refuses() {
             "name: c\nsteps:\n  - name: s\n    request: {{ url: \"http://127.0.0.1:9/\" }}\n{rest}"
         )
     };
+    // A request with more fields.
+    let req = |fields: &str| {
+        format!(
+            "name: c\nsteps:\n  - name: s\n    request: {{ url: \"http://127.0.0.1:9/\", {fields} }}\n"
+        )
+    };
     let cases: Vec<(bool, String)> = vec![
         (false, "name: c\nsteps: []\n".into()),
         (false, "name: c\nsteps:\n  - name: s\n".into()),
@@ -137,6 +143,14 @@ fn the_schema_refuses_what_validate_refuses() {
         (false, step("    request: { url: \"http://x/\", cookies: { c: ~ } }\n").replace("    request: { url: \"http://127.0.0.1:9/\" }\n", "")),
         (false, format!("defaults: {{ headers: {{ X-D: ~ }} }}\n{}", step(""))),
         (true, format!("defaults: {{ headers: {{ X-D: 1 }} }}\n{}", step(""))),
+        // Any field that may be left out reads a null as left out.
+        (true, "name: c\ndescription: ~\ntags: ~\ninputs: ~\nvars: ~\nenvironments: ~\ndefaults: ~\nfinally: ~\nsteps:\n  - name: s\n    request: { url: \"http://x/\" }\n".into()),
+        (true, step("    tags: ~\n    when: ~\n    capture: ~\n    expect: { headers: ~, jsonpath: ~ }\n")),
+        (true, req("query: ~, headers: ~, cookies: ~, form: ~, method: ~, max_redirects: ~")),
+        (true, "name: c\ninputs: { A: { secret: ~ } }\nsteps:\n  - name: s\n    request: { url: \"http://x/\" }\n".into()),
+        (true, step("    capture: { a: { jsonpath: $.a, all: ~, secret: ~ } }\n    retry: { attempts: 2, on: ~ }\n")),
+        (true, step("    expect: { jsonpath: { $.a: { lt: ~, gt: 1 } } }\n")),
+        (true, req("auth: { oauth2: { client_credentials: { token_url: \"http://x/t\", client_id: a, client_secret: b, client_auth: ~ } } }")),
     ];
     let dir = tempfile::tempdir().expect("temp dir");
     let mut disagreements = Vec::new();

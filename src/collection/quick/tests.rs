@@ -202,6 +202,7 @@ fn typed_fields_read_as_yaml_serde_reads_them() {
 name: 200
 description: true
 tags: [1, 'x', ~]
+inputs: ~
 vars:
   n: 1e3
   s: '1e3'
