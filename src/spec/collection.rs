@@ -283,8 +283,8 @@ pub struct PaginateSpec {
 }
 
 /// How `paginate` finds the next page.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(untagged)]
+#[derive(Debug, Clone, JsonSchema)]
+#[schemars(untagged)]
 pub enum NextPage {
     /// `link`: the `Link` header's `rel="next"` URL.
     Link(LinkKeyword),
@@ -294,8 +294,38 @@ pub enum NextPage {
     Field(NextField),
 }
 
+/// Read straight from the document (not through serde's `untagged` buffer, which reads a
+/// struct from a list by position, and a parameter's name written as a number not at all).
+impl<'de> Deserialize<'de> for NextPage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Next;
+
+        impl<'de> serde::de::Visitor<'de> for Next {
+            type Value = NextPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`link`, `{ jsonpath: PATH }` or `{ query: NAME }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<NextPage, E> {
+                match v {
+                    "link" => Ok(NextPage::Link(LinkKeyword::Link)),
+                    other => Err(E::custom(format!(
+                        "`{}` is not a way to the next page: write `link`, `{{ jsonpath: PATH }}` or `{{ query: NAME }}`",
+                        other.escape_debug()
+                    ))),
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<NextPage, A::Error> {
+                NextField::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(NextPage::Field)
+            }
+        }
+
+        deserializer.deserialize_any(Next)
+    }
+}
+
 /// The keyword `link`.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkKeyword {
     /// Follow `Link: <...>; rel="next"`.

@@ -151,6 +151,11 @@ fn the_schema_refuses_what_validate_refuses() {
         (true, step("    capture: { a: { jsonpath: $.a, all: ~, secret: ~ } }\n    retry: { attempts: 2, on: ~ }\n")),
         (true, step("    expect: { jsonpath: { $.a: { lt: ~, gt: 1 } } }\n")),
         (true, req("auth: { oauth2: { client_credentials: { token_url: \"http://x/t\", client_id: a, client_secret: b, client_auth: ~ } } }")),
+        // Struct-shaped options are maps, never lists read by position.
+        (false, step("    expect: { snapshot: [] }\n")),
+        (false, step("    expect: { snapshot: [[$.id], [content-type]] }\n")),
+        (false, step("    paginate: { next: [$.next] }\n")),
+        (false, step("    paginate: { next: [] }\n")),
     ];
     let dir = tempfile::tempdir().expect("temp dir");
     let mut disagreements = Vec::new();
