@@ -8,6 +8,8 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
+use super::written::Text;
+
 /// A capture as written.
 #[derive(Debug, Clone)]
 pub struct CaptureSpec {
@@ -29,10 +31,12 @@ pub struct CaptureFields {
     pub all: bool,
     /// A response header's value (case-insensitive name).
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub header: Option<String>,
     /// A regular expression over the body (or over `header`'s value); captures its first group
     /// (or the whole match).
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub regex: Option<String>,
     /// `true`: the status code, as a number.
     #[serde(default, deserialize_with = "super::written::or_default")]
@@ -46,6 +50,7 @@ pub struct CaptureFields {
     /// The value of the cookie with this name that the response (or a redirect on the way)
     /// set.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub cookie: Option<String>,
     /// `true`: the final URL, after redirects.
     #[serde(default, deserialize_with = "super::written::or_default")]

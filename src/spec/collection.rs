@@ -30,9 +30,11 @@ pub struct CollectionSpec {
     pub name: String,
     /// What the collection does, for people reading it.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub description: Option<String>,
     /// Labels for selecting collections with `--tag`.
-    #[serde(default, deserialize_with = "super::written::or_default")]
+    #[serde(default, deserialize_with = "super::written::tags")]
+    #[schemars(with = "Vec<Text>")]
     pub tags: Vec<String>,
     /// The environment variables this collection may read, as `{{env.NAME}}`.
     /// Reading an undeclared variable is an error, so a shared collection cannot read your other secrets.
@@ -46,6 +48,7 @@ pub struct CollectionSpec {
     pub environments: Map<String, EnvironmentSpec>,
     /// The environment used when `--env` is not given.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub default_environment: Option<String>,
     /// Settings applied to every step unless the step overrides them.
     #[serde(default, deserialize_with = "super::written::or_default")]
@@ -54,6 +57,7 @@ pub struct CollectionSpec {
     /// file: `expect: { openapi: true }` checks responses against it, and the run reports
     /// which of its operations and statuses the steps exercised.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub openapi: Option<String>,
     /// The steps, run in order.
     #[schemars(length(min = 1))]
@@ -76,9 +80,11 @@ pub struct InputSpec {
     pub secret: bool,
     /// What the value is and where to get it; shown when it is missing.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub description: Option<String>,
     /// The value used when the environment variable is unset.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub default: Option<String>,
 }
 
@@ -164,9 +170,11 @@ pub struct StepSpec {
     pub name: String,
     /// A short identifier for the step (letters, digits, `_`, `-`), for `--step`.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub id: Option<String>,
     /// Labels for selecting steps with `--tag`.
-    #[serde(default, deserialize_with = "super::written::or_default")]
+    #[serde(default, deserialize_with = "super::written::tags")]
+    #[schemars(with = "Vec<Text>")]
     pub tags: Vec<String>,
     /// Run the step only if every templated value satisfies its predicate, e.g.
     /// `when: { "{{region}}": eu }`; otherwise it is reported as skipped, with the reason.
@@ -182,6 +190,7 @@ pub struct StepSpec {
     pub for_each: Option<Value>,
     /// The variable holding the current element of `for_each` (default `item`).
     #[serde(default, rename = "as")]
+    #[schemars(with = "Option<Text>")]
     pub as_: Option<String>,
     /// The HTTP request to send. A step has exactly one of `request`, `steps` and `include`.
     // Boxed, as `expect` is: a read step is moved a few times on its way to the compiler,
@@ -193,12 +202,14 @@ pub struct StepSpec {
     pub steps: Option<Vec<StepSpec>>,
     /// Another collection file whose steps run here (relative to this file).
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub include: Option<String>,
     /// With `include`: variables passed to the included steps (they override its own).
     #[serde(default, deserialize_with = "super::json::map")]
     pub vars: Map<String, Value>,
     /// With `include`: the variables the included steps set that this collection keeps.
-    #[serde(default, deserialize_with = "super::written::or_default")]
+    #[serde(default, deserialize_with = "super::written::export")]
+    #[schemars(with = "Vec<Text>")]
     pub export: Vec<String>,
     /// Re-send the request until `until` holds (polling), or on transport errors, 5xx, 429.
     #[serde(default)]
@@ -341,6 +352,7 @@ pub struct NextField {
     pub jsonpath: Option<String>,
     /// A query parameter holding the page number.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub query: Option<String>,
 }
 
@@ -463,10 +475,12 @@ pub struct RequestSpec {
     /// A text body, sent as is after templating (`Content-Type: text/plain; charset=utf-8`
     /// unless a header sets it).
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub body: Option<String>,
     /// A file sent as the body, relative to the collection, streamed from disk
     /// (`Content-Type: application/octet-stream` unless a header sets it).
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub body_file: Option<String>,
     /// A URL-encoded form (`application/x-www-form-urlencoded`); values may be templates. A
     /// list sends the field once per element, in order, as does a value that is exactly one
@@ -779,25 +793,96 @@ const COOKIE_ATTRIBUTES: &[&str] = &[
     "expires",
 ];
 
+/// A map whose first key is an attribute is attributes (another key after it is unknown
+/// there); any other value is a predicate. Read straight from the document, not through a
+/// buffered value, so that a text written as a number (`starts_with: 1`) is read as written,
+/// as everywhere else.
 impl<'de> Deserialize<'de> for CookieExpectSpec {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = serde_yaml::Value::deserialize(deserializer)?;
-        let attributes = value.as_mapping().is_some_and(|map| {
-            !map.is_empty()
-                && map
-                    .keys()
-                    .all(|k| k.as_str().is_some_and(|k| COOKIE_ATTRIBUTES.contains(&k)))
-        });
-        if attributes {
-            CookieAttributesSpec::deserialize(value)
-                .map(|a| CookieExpectSpec::Attributes(Box::new(a)))
-                .map_err(D::Error::custom)
-        } else {
-            PredicateSpec::deserialize(value)
-                .map(CookieExpectSpec::Value)
-                .map_err(D::Error::custom)
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        use serde::de::{MapAccess, SeqAccess};
+
+        struct Cookie;
+
+        impl<'de> serde::de::Visitor<'de> for Cookie {
+            type Value = CookieExpectSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a predicate on the cookie's value, or a map of its attributes such as `{ secure: true }`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let Some(first) = map.next_key::<String>()? else {
+                    // `{}`: no operator, which the predicate's compiler reports.
+                    return Ok(CookieExpectSpec::Value(PredicateSpec::Operators(
+                        Box::default(),
+                    )));
+                };
+                let rest = MapAccessDeserializer::new(FirstKeyRead {
+                    first: Some(first.clone()),
+                    map,
+                });
+                if COOKIE_ATTRIBUTES.contains(&first.as_str()) {
+                    CookieAttributesSpec::deserialize(rest)
+                        .map(|a| CookieExpectSpec::Attributes(Box::new(a)))
+                } else {
+                    PredicateSpec::deserialize(rest).map(CookieExpectSpec::Value)
+                }
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                PredicateSpec::deserialize(SeqAccessDeserializer::new(seq))
+                    .map(CookieExpectSpec::Value)
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(CookieExpectSpec::Value(PredicateSpec::Equals(v.into())))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(CookieExpectSpec::Value(PredicateSpec::Equals(v.into())))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(CookieExpectSpec::Value(PredicateSpec::Equals(v.into())))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                super::json::number(v).map(|n| CookieExpectSpec::Value(PredicateSpec::Equals(n)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(CookieExpectSpec::Value(PredicateSpec::Equals(v.into())))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(CookieExpectSpec::Value(PredicateSpec::Equals(Value::Null)))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                self.visit_unit()
+            }
         }
+
+        deserializer.deserialize_any(Cookie)
+    }
+}
+
+/// A map whose first key was read already: that key, then the rest.
+struct FirstKeyRead<A> {
+    first: Option<String>,
+    map: A,
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for FirstKeyRead<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        use serde::de::IntoDeserializer;
+        match self.first.take() {
+            Some(first) => seed.deserialize(first.into_deserializer()).map(Some),
+            None => self.map.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
     }
 }
 

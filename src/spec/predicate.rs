@@ -11,6 +11,8 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::written::Text;
+
 /// A predicate as written: a scalar or list (equals), or a map of operators (all must hold).
 #[derive(Debug, Clone)]
 pub enum PredicateSpec {
@@ -49,12 +51,15 @@ pub struct Operators {
     pub not_contains: Option<Value>,
     /// A string starting with this text.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub starts_with: Option<String>,
     /// A string ending with this text.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub ends_with: Option<String>,
     /// A string matching this regular expression (Rust `regex` syntax, unanchored).
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub matches: Option<String>,
     /// Equal to one of these values.
     #[serde(default, deserialize_with = "super::json::optional_list")]

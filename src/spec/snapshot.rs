@@ -50,11 +50,12 @@ impl<'de> Deserialize<'de> for SnapshotSpec {
 pub struct SnapshotOptionsSpec {
     /// JSONPaths (RFC 9535) whose nodes are stored as `[ignored]` and never fail, e.g.
     /// `$.id` or `"$[*].created_at"` (values that change on every run).
-    #[serde(default, deserialize_with = "super::written::or_default")]
+    #[serde(default, deserialize_with = "super::written::ignore")]
     pub ignore: Vec<String>,
     /// Response headers kept in the snapshot (case-insensitive), e.g. `[content-type]`;
     /// none by default.
-    #[serde(default, deserialize_with = "super::written::or_default")]
+    #[serde(default, deserialize_with = "super::written::header_names")]
+    #[schemars(with = "Vec<super::written::Text>")]
     pub headers: Vec<String>,
 }
 

@@ -16,7 +16,7 @@ macro_rules! required_texts {
     ($($function:ident => $field:literal),* $(,)?) => {$(
         #[doc = concat!("`", $field, "`: a required text.")]
         pub fn $function<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-            deserializer.deserialize_option(RequiredText(concat!("`", $field, "`")))
+            deserializer.deserialize_option(RequiredText(concat!("`", $field, "`"), "after the colon"))
         }
     )*};
 }
@@ -32,9 +32,9 @@ required_texts! {
     query => "query",
 }
 
-/// Reads a required text: what it is (`` `name` ``, "a cookie's value") for the message
-/// about a null.
-struct RequiredText(&'static str);
+/// Reads a required text: what it is (`` `name` ``, "a cookie's value") and where nothing
+/// written is a null ("after the colon"), for the message about a null.
+struct RequiredText(&'static str, &'static str);
 
 impl<'de> Visitor<'de> for RequiredText {
     type Value = String;
@@ -45,8 +45,8 @@ impl<'de> Visitor<'de> for RequiredText {
 
     fn visit_none<E: Error>(self) -> Result<String, E> {
         Err(E::custom(format!(
-            "{} is null (`~`, `null`, or nothing after the colon): write a text, or quote `'~'` to mean that text",
-            self.0
+            "{} is null (`~`, `null`, or nothing {}): write a text, or quote `'~'` to mean that text",
+            self.0, self.1
         )))
     }
 
@@ -68,6 +68,36 @@ where
     T: Deserialize<'de> + Default,
 {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// The functions that read the format's lists of texts, by name: a null list leaves the
+/// field out, a null item is refused with the list's name (it was read as the text `~`).
+macro_rules! text_lists {
+    ($($function:ident => $field:literal),* $(,)?) => {$(
+        #[doc = concat!("`", $field, "`: a list of texts that may be left out.")]
+        pub fn $function<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+            struct Item(String);
+            impl<'de> Deserialize<'de> for Item {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    deserializer
+                        .deserialize_option(RequiredText(
+                            concat!("an item of `", $field, "`"),
+                            "after the `-`",
+                        ))
+                        .map(Item)
+                }
+            }
+            let items = Option::<Vec<Item>>::deserialize(deserializer)?;
+            Ok(items.unwrap_or_default().into_iter().map(|Item(text)| text).collect())
+        }
+    )*};
+}
+
+text_lists! {
+    tags => "tags",
+    export => "export",
+    ignore => "ignore",
+    header_names => "headers",
 }
 
 /// A text the field may leave out (an empty password): a null leaves it out.
@@ -94,7 +124,7 @@ pub const NULL_MAP_VALUE: &str = "a header's or a cookie's value";
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer
-            .deserialize_option(RequiredText(NULL_MAP_VALUE))
+            .deserialize_option(RequiredText(NULL_MAP_VALUE, "after the colon"))
             .map(Text)
     }
 }

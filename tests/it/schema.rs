@@ -151,6 +151,19 @@ fn the_schema_refuses_what_validate_refuses() {
         (true, step("    capture: { a: { jsonpath: $.a, all: ~, secret: ~ } }\n    retry: { attempts: 2, on: ~ }\n")),
         (true, step("    expect: { jsonpath: { $.a: { lt: ~, gt: 1 } } }\n")),
         (true, req("auth: { oauth2: { client_credentials: { token_url: \"http://x/t\", client_id: a, client_secret: b, client_auth: ~ } } }")),
+        // Plain text: any scalar is the text as written, to the schema too.
+        (true, format!("description: 42\ntags: [1, true]\n{}", step("    id: 12\n    tags: [2.5]\n"))),
+        (true, req("auth: { bearer: 1 }")),
+        (true, req("auth: { api_key: { header: 7, value: k } }")),
+        (true, req("method: POST, body: 1")),
+        (true, step("    capture: { a: { header: 1, regex: 2 }, b: { cookie: true } }\n")),
+        (true, step("    expect: { body: { starts_with: 1, ends_with: true, matches: 2 } }\n")),
+        (true, step("    expect: { cookies: { c: { value: { starts_with: 1 } } } }\n")),
+        (true, step("    expect: { snapshot: { headers: [404] } }\n")),
+        // A null in a list of texts is not a text.
+        (false, "name: c\ntags: [a, ~]\nsteps:\n  - name: s\n    request: { url: \"http://x/\" }\n".into()),
+        (false, step("    tags: [~]\n")),
+        (false, step("    expect: { snapshot: { headers: [~] } }\n")),
         // Struct-shaped options are maps, never lists read by position.
         (false, step("    expect: { snapshot: [] }\n")),
         (false, step("    expect: { snapshot: [[$.id], [content-type]] }\n")),
