@@ -29,7 +29,7 @@ pub enum AuthSpec {
 /// The auth helpers; exactly one must be given.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(extend("minProperties" = 1, "maxProperties" = 1))]
+#[schemars(transform = super::rules::auth_helpers)]
 pub struct AuthFields {
     /// HTTP Basic: `Authorization: Basic base64(username:password)`.
     #[serde(default)]
@@ -122,6 +122,7 @@ pub struct BasicAuthSpec {
 /// `api_key`: exactly one of `header` and `query`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::rules::api_key_place)]
 pub struct ApiKeySpec {
     /// The header carrying the key, e.g. `X-API-Key`.
     #[serde(default)]

@@ -24,6 +24,7 @@ pub struct MultipartPartSpec {
 /// collection, streamed from disk).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::rules::multipart_content)]
 pub struct MultipartPartFields {
     /// The text of the field; may be a template.
     #[serde(default)]

@@ -22,6 +22,7 @@ pub struct CaptureSpec {
 /// together apply the regex to the header).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::rules::capture_source)]
 pub struct CaptureFields {
     /// A JSONPath; it must match exactly one node, unless `all: true`.
     #[serde(default)]

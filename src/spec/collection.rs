@@ -281,6 +281,7 @@ impl JsonSchema for RetryOn {
 /// `paginate`: follow the next page until there is none.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::rules::paginate)]
 pub struct PaginateSpec {
     /// How to find the next page.
     pub next: NextPage,
@@ -346,6 +347,7 @@ pub enum LinkKeyword {
 /// A next-page rule that names a field.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::rules::next_field)]
 pub struct NextField {
     /// A JSONPath to the next page's URL.
     #[serde(default)]
@@ -753,6 +755,8 @@ pub enum CookieExpectSpec {
 /// The attributes of a cookie set by the response.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// `{}` holds no attribute: it is a predicate with no operator, which is refused.
+#[schemars(extend("minProperties" = 1))]
 pub struct CookieAttributesSpec {
     /// A predicate on the value.
     #[serde(default)]

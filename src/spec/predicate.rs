@@ -25,7 +25,7 @@ pub enum PredicateSpec {
 /// The predicate operators. Every operator given must hold.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(extend("minProperties" = 1))]
+#[schemars(transform = super::rules::at_least_one_operator)]
 pub struct Operators {
     /// Equal to this value (numbers compare by value: `1` equals `1.0`).
     #[serde(default, deserialize_with = "present")]
