@@ -154,15 +154,7 @@ pub struct DefaultExpectSpec {
 /// One request, what to expect of its response, and what to capture from it.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(extend(
-    // Written, as the loader reads it: a key given as `~` is a key not given.
-    "oneOf" = [
-        { "required": ["request"], "properties": { "request": { "not": { "type": "null" } } } },
-        { "required": ["steps"], "properties": { "steps": { "not": { "type": "null" } } } },
-        { "required": ["include"], "properties": { "include": { "not": { "type": "null" } } } }
-    ],
-    "dependentRequired" = { "vars": ["include"], "export": ["include"] }
-))]
+#[schemars(transform = super::rules::step)]
 pub struct StepSpec {
     /// What the step does, shown in output and reports.
     #[serde(deserialize_with = "super::written::name")]
@@ -708,6 +700,7 @@ pub struct ExpectSpec {
     /// JSONPath (RFC 9535) → predicate, applied to every node the path matches.
     /// The operator `count` asserts the number of matches.
     #[serde(default)]
+    #[schemars(with = "Map<String, super::predicate::JsonPathPredicate>")]
     pub jsonpath: Map<String, PredicateSpec>,
     /// A predicate on the body text.
     #[serde(default)]
@@ -718,6 +711,7 @@ pub struct ExpectSpec {
     pub schema: Option<SchemaSpec>,
     /// A predicate on the response time, e.g. `{ lt: 2s }`.
     #[serde(default)]
+    #[schemars(with = "Option<super::predicate::DurationPredicate>")]
     pub duration: Option<PredicateSpec>,
     /// Templated value → predicate, checked after the captures, e.g.
     /// `"{{ids}}": { length: "{{total}}" }`.

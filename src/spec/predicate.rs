@@ -88,6 +88,8 @@ pub struct Operators {
     pub empty: Option<bool>,
     /// Only under `expect.jsonpath`: the number of nodes the path matches, a number or a predicate.
     #[serde(default)]
+    // Only [`JsonPathPredicate`]'s schema has it.
+    #[schemars(skip)]
     pub count: Option<PredicateSpec>,
 }
 
@@ -231,6 +233,117 @@ impl JsonSchema for PredicateSpec {
             ]
         })
     }
+}
+
+/// Schema only: a predicate under `expect.jsonpath`, whose operators may include `count`.
+pub struct JsonPathPredicate;
+
+impl JsonSchema for JsonPathPredicate {
+    fn schema_name() -> Cow<'static, str> {
+        "JsonPathPredicate".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let operators = generator.subschema_for::<JsonPathOperators>();
+        json_schema!({
+            "description": "A value to compare with (equals), or a map of operators that must all hold; `count` checks the number of nodes the path matches.",
+            "anyOf": [
+                operators,
+                { "type": ["string", "number", "boolean", "null", "array"] }
+            ]
+        })
+    }
+}
+
+/// Schema only: [`Operators`] and `count`.
+struct JsonPathOperators;
+
+impl JsonSchema for JsonPathOperators {
+    fn schema_name() -> Cow<'static, str> {
+        "JsonPathOperators".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let mut count = generator.subschema_for::<Option<PredicateSpec>>();
+        count.insert(
+            "description".into(),
+            "The number of nodes the path matches: a number or a predicate.".into(),
+        );
+        operators_with(generator, |properties| {
+            properties.insert("count".into(), count.to_value());
+        })
+    }
+}
+
+/// Schema only: a predicate on `expect.duration`, the response time, whose comparisons
+/// take a duration (`2s`), a number of milliseconds or a template.
+pub struct DurationPredicate;
+
+impl JsonSchema for DurationPredicate {
+    fn schema_name() -> Cow<'static, str> {
+        "DurationPredicate".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let operators = generator.subschema_for::<DurationOperators>();
+        json_schema!({
+            "description": "A predicate on the response time in milliseconds: a value to compare with, or a map of operators such as `{ lt: 2s }`.",
+            "anyOf": [
+                operators,
+                { "type": ["string", "number", "boolean", "null", "array"] }
+            ]
+        })
+    }
+}
+
+/// Schema only: [`Operators`] whose comparisons take a duration.
+struct DurationOperators;
+
+impl JsonSchema for DurationOperators {
+    fn schema_name() -> Cow<'static, str> {
+        "DurationOperators".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let duration = generator.subschema_for::<super::duration::DurationText>();
+        operators_with(generator, |properties| {
+            for (name, described) in [
+                (
+                    "lt",
+                    "Less than this duration (`2s`), number of milliseconds, or template.",
+                ),
+                ("le", "Less than or equal to."),
+                ("gt", "Greater than."),
+                ("ge", "Greater than or equal to."),
+            ] {
+                properties.insert(
+                    name.into(),
+                    serde_json::json!({
+                        "description": described,
+                        "anyOf": [
+                            { "type": "number" },
+                            duration.clone(),
+                            { "type": "string", "pattern": "\\{\\{" }
+                        ]
+                    }),
+                );
+            }
+        })
+    }
+}
+
+/// [`Operators`]' schema with its properties changed by `change`, and the rule "at least
+/// one operator" made again over them.
+fn operators_with(
+    generator: &mut SchemaGenerator,
+    change: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
+) -> Schema {
+    let mut schema = Operators::json_schema(generator);
+    if let Some(properties) = schema
+        .get_mut("properties")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        change(properties);
+    }
+    schema.remove("allOf");
+    super::rules::at_least_one_operator(&mut schema);
+    schema
 }
 
 /// The expected status: one code, a list of codes, or a class such as `"2xx"`.

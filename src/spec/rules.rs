@@ -16,6 +16,11 @@ fn set(key: &str) -> Value {
     json!({ "required": [key], "properties": { key: { "const": true } } })
 }
 
+/// `key` is not written, or written as a null.
+fn left_out(key: &str) -> Value {
+    json!({ "properties": { key: { "type": "null" } } })
+}
+
 /// Adds `rule` to the schema's `allOf` (several transforms may add rules to one schema).
 fn add(schema: &mut Schema, rule: Value) {
     match schema.get_mut("allOf").and_then(Value::as_array_mut) {
@@ -24,6 +29,40 @@ fn add(schema: &mut Schema, rule: Value) {
             schema.insert("allOf".into(), json!([rule]));
         }
     }
+}
+
+/// A step: exactly one of `request`, `steps` and `include`; what applies only to a request
+/// (`retry`, `paginate`, `expect`, `capture`) or only to an include (`vars`, `export`) is
+/// not written elsewhere; `as` only with `for_each`.
+pub(crate) fn step(schema: &mut Schema) {
+    add(
+        schema,
+        json!({ "oneOf": [written("request"), written("steps"), written("include")] }),
+    );
+    add(
+        schema,
+        json!({
+            "if": { "not": written("request") },
+            "then": {
+                "allOf": [left_out("retry"), left_out("paginate"), left_out("expect")],
+                "properties": { "capture": { "type": ["object", "null"], "maxProperties": 0 } }
+            }
+        }),
+    );
+    add(
+        schema,
+        json!({
+            "if": { "anyOf": [
+                { "required": ["vars"], "properties": { "vars": { "type": "object", "minProperties": 1 } } },
+                { "required": ["export"], "properties": { "export": { "type": "array", "minItems": 1 } } }
+            ] },
+            "then": written("include")
+        }),
+    );
+    add(
+        schema,
+        json!({ "if": written("as"), "then": written("for_each") }),
+    );
 }
 
 /// `auth`: exactly one helper.

@@ -101,6 +101,12 @@ fn the_schema_refuses_what_validate_refuses() {
             "name: c\nsteps:\n  - name: s\n    request: {{ url: \"http://127.0.0.1:9/\" }}\n{rest}"
         )
     };
+    // A group of one step, with more fields.
+    let group = |rest: &str| {
+        format!(
+            "name: c\nsteps:\n  - name: s\n    steps: [ {{ name: a, request: {{ url: \"http://127.0.0.1:9/\" }} }} ]\n{rest}"
+        )
+    };
     // A request with more fields.
     let req = |fields: &str| {
         format!(
@@ -187,6 +193,24 @@ fn the_schema_refuses_what_validate_refuses() {
         (true, step("    expect: { jsonpath: { $.a: { equals: ~ } } }\n")),
         (false, step("    expect: { cookies: { a: {} } }\n")),
         (true, step("    expect: { cookies: { a: { secure: ~ } } }\n")),
+        // What applies to one kind of step only.
+        (false, group("    expect: { status: 200 }\n")),
+        (false, group("    retry: { attempts: 2 }\n")),
+        (false, group("    capture: { a: $.a }\n")),
+        (false, group("    paginate: { next: link }\n")),
+        (true, group("    capture: {}\n    expect: ~\n")),
+        (false, "name: c\nsteps:\n  - name: s\n    include: other.yaml\n    expect: { status: 200 }\n".into()),
+        (false, "name: c\nsteps:\n  - name: s\n    include: other.yaml\n    paginate: { next: link }\n".into()),
+        (false, step("    as: x\n")),
+        (false, step("    as: x\n    for_each: ~\n")),
+        (true, step("    vars: {}\n    export: ~\n")),
+        (false, step("    expect: { body: { count: 1 } }\n")),
+        (false, step("    expect: { headers: { a: { count: 1 } } }\n")),
+        (false, step("    expect: { jsonpath: { $.a: { length: { count: 1 } } } }\n")),
+        (true, step("    expect: { jsonpath: { $.a: { count: 1 } } }\n")),
+        (true, step("    retry: { attempts: 2, until: { jsonpath: { $.a: { count: { gt: 0 } } } } }\n")),
+        (false, step("    expect: { duration: { lt: soon } }\n")),
+        (true, format!("vars: {{ n: 5 }}\n{}", step("    expect: { duration: { lt: 2s, gt: 5, ge: \"{{n}}\" } }\n"))),
         // Struct-shaped options are maps, never lists read by position.
         (false, step("    expect: { snapshot: [] }\n")),
         (false, step("    expect: { snapshot: [[$.id], [content-type]] }\n")),
