@@ -33,7 +33,7 @@ fn add(schema: &mut Schema, rule: Value) {
 
 /// A step: exactly one of `request`, `steps` and `include`; what applies only to a request
 /// (`retry`, `paginate`, `expect`, `capture`) or only to an include (`vars`, `export`) is
-/// not written elsewhere; `as` only with `for_each`.
+/// not written elsewhere; `as` only with `for_each`; `retry` and `paginate` not together.
 pub(crate) fn step(schema: &mut Schema) {
     add(
         schema,
@@ -62,6 +62,10 @@ pub(crate) fn step(schema: &mut Schema) {
     add(
         schema,
         json!({ "if": written("as"), "then": written("for_each") }),
+    );
+    add(
+        schema,
+        json!({ "not": { "allOf": [written("retry"), written("paginate")] } }),
     );
 }
 

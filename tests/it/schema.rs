@@ -211,6 +211,9 @@ fn the_schema_refuses_what_validate_refuses() {
         (true, step("    retry: { attempts: 2, until: { jsonpath: { $.a: { count: { gt: 0 } } } } }\n")),
         (false, step("    expect: { duration: { lt: soon } }\n")),
         (true, format!("vars: {{ n: 5 }}\n{}", step("    expect: { duration: { lt: 2s, gt: 5, ge: \"{{n}}\" } }\n"))),
+        // `retry` and `paginate` do not combine.
+        (false, step("    retry: { attempts: 2 }\n    paginate: { next: link }\n")),
+        (true, step("    retry: { attempts: 2 }\n    paginate: ~\n")),
         // Struct-shaped options are maps, never lists read by position.
         (false, step("    expect: { snapshot: [] }\n")),
         (false, step("    expect: { snapshot: [[$.id], [content-type]] }\n")),
