@@ -39,9 +39,11 @@ pub struct CollectionSpec {
     /// The environment variables this collection may read, as `{{env.NAME}}`.
     /// Reading an undeclared variable is an error, so a shared collection cannot read your other secrets.
     #[serde(default)]
+    #[schemars(transform = super::written::input_names)]
     pub inputs: Map<String, InputSpec>,
     /// Variables available to every step as `{{name}}`; values may be templates.
     #[serde(default, deserialize_with = "super::json::map")]
+    #[schemars(transform = super::written::variable_names)]
     pub vars: Map<String, Value>,
     /// Named sets of variables chosen with `--env NAME`; they override `vars`.
     #[serde(default)]
@@ -98,6 +100,7 @@ pub struct EnvironmentSpec {
     pub sandbox: Option<SandboxKind>,
     /// Variables of this environment; they override the collection's `vars`.
     #[serde(default, deserialize_with = "super::json::map")]
+    #[schemars(transform = super::written::variable_names)]
     pub vars: Map<String, Value>,
 }
 
@@ -115,6 +118,7 @@ pub enum SandboxKind {
 pub struct DefaultsSpec {
     /// Headers sent with every request; a step's own headers win.
     #[serde(default)]
+    #[schemars(transform = super::rules::header_names)]
     pub headers: Map<String, Text>,
     /// Time allowed for each request, e.g. `10s` (default 30s).
     #[serde(default)]
@@ -126,7 +130,7 @@ pub struct DefaultsSpec {
     #[serde(default)]
     pub follow_redirects: Option<bool>,
     /// The most redirects followed for one request (default 10), unless a step says otherwise.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::optional_u32")]
     pub max_redirects: Option<u32>,
     /// What every step expects unless it says otherwise.
     #[serde(default)]
@@ -162,7 +166,7 @@ pub struct StepSpec {
     pub name: String,
     /// A short identifier for the step (letters, digits, `_`, `-`), for `--step`.
     #[serde(default)]
-    #[schemars(with = "Option<Text>")]
+    #[schemars(with = "Option<super::written::Identifier>")]
     pub id: Option<String>,
     /// Labels for selecting steps with `--tag`.
     #[serde(default, deserialize_with = "super::written::tags")]
@@ -182,7 +186,7 @@ pub struct StepSpec {
     pub for_each: Option<Value>,
     /// The variable holding the current element of `for_each` (default `item`).
     #[serde(default, rename = "as")]
-    #[schemars(with = "Option<Text>")]
+    #[schemars(with = "Option<super::written::VariableName>")]
     pub as_: Option<String>,
     /// The HTTP request to send. A step has exactly one of `request`, `steps` and `include`.
     // Boxed, as `expect` is: a read step is moved a few times on its way to the compiler,
@@ -198,6 +202,7 @@ pub struct StepSpec {
     pub include: Option<String>,
     /// With `include`: variables passed to the included steps (they override its own).
     #[serde(default, deserialize_with = "super::json::map")]
+    #[schemars(transform = super::written::variable_names)]
     pub vars: Map<String, Value>,
     /// With `include`: the variables the included steps set that this collection keeps.
     #[serde(default, deserialize_with = "super::written::export")]
@@ -214,6 +219,7 @@ pub struct StepSpec {
     pub expect: Option<Box<ExpectSpec>>,
     /// Values taken from the response into variables, for later steps.
     #[serde(default)]
+    #[schemars(transform = super::written::variable_names)]
     pub capture: Map<String, CaptureSpec>,
 }
 
@@ -222,6 +228,7 @@ pub struct StepSpec {
 #[serde(deny_unknown_fields)]
 pub struct RetrySpec {
     /// Attempts in all, the first included (1 to 1000).
+    #[serde(deserialize_with = "super::written::u32_number")]
     #[schemars(range(min = 1, max = 1000))]
     pub attempts: u32,
     /// Wait between attempts (default `1s`).
@@ -279,9 +286,10 @@ pub struct PaginateSpec {
     pub next: NextPage,
     /// Variables to fill with a JSONPath's matches over every page, e.g. `{ ids: "$[*].id" }`.
     #[serde(default)]
+    #[schemars(transform = super::written::variable_names)]
     pub collect: Map<String, String>,
     /// Stop after this many pages (default 100).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::optional_u32")]
     #[schemars(range(min = 1))]
     pub max_pages: Option<u32>,
 }
@@ -461,6 +469,7 @@ pub struct RequestSpec {
     pub query: Map<String, ParameterValue>,
     /// Request headers; values may be templates. `null` removes a header set in `defaults`.
     #[serde(default)]
+    #[schemars(transform = super::rules::header_names)]
     pub headers: Map<String, Option<Text>>,
     /// A JSON body (sets `Content-Type: application/json`). A string that is exactly one
     /// `{{expr}}` keeps the value's JSON type.
@@ -501,7 +510,7 @@ pub struct RequestSpec {
     #[serde(default)]
     pub follow_redirects: Option<bool>,
     /// The most redirects to follow (default 10); more fails the step.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::optional_u32")]
     pub max_redirects: Option<u32>,
 }
 

@@ -384,15 +384,34 @@ impl<'de> Deserialize<'de> for StatusSpec {
                     ))),
                 }
             }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                match super::written::whole_number(v, u64::from(u16::MAX)) {
+                    Some(v) => self.visit_u64(v),
+                    None => Err(E::custom(format!(
+                        "{v} is not an HTTP status code (100-999)"
+                    ))),
+                }
+            }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 Ok(StatusSpec::Text(v.to_owned()))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                Vec::<u16>::deserialize(SeqAccessDeserializer::new(seq)).map(StatusSpec::AnyOf)
+                Vec::<ListedCode>::deserialize(SeqAccessDeserializer::new(seq))
+                    .map(|codes| StatusSpec::AnyOf(codes.into_iter().map(|c| c.0).collect()))
             }
         }
 
         deserializer.deserialize_any(StatusVisitor)
+    }
+}
+
+/// A code of a status list: an integer, or a number with no fraction (`200.0`), as JSON
+/// Schema's integers are; the list's range is checked where it compiles.
+struct ListedCode(u16);
+
+impl<'de> Deserialize<'de> for ListedCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        super::written::u16_number(deserializer).map(ListedCode)
     }
 }
 
@@ -406,7 +425,9 @@ impl JsonSchema for StatusSpec {
             "anyOf": [
                 { "type": "integer", "minimum": 100, "maximum": 999 },
                 { "type": "array", "items": { "type": "integer", "minimum": 100, "maximum": 999 }, "minItems": 1 },
-                { "type": "string", "pattern": "^([1-9]([0-9]{2}|xx)|any|success|.*\\{\\{.*\\}\\}.*)$" }
+                // Everything else the loader reads: a code as text (`"204"`, `"+204"`), a
+                // class in any case (`2XX`), or a template, over several lines too.
+                { "type": "string", "pattern": "^(\\+?0*[1-9][0-9]{2}|[1-9][xX][xX]|any|success|[\\s\\S]*\\{\\{[\\s\\S]*)$" }
             ]
         })
     }

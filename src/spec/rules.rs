@@ -78,6 +78,14 @@ pub(crate) fn auth_helpers(schema: &mut Schema) {
 /// The characters of a header name (RFC 9110's token).
 pub(crate) const HEADER_NAME_PATTERN: &str = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 
+/// The `propertyNames` of a map of headers to send: header names.
+pub(crate) fn header_names(schema: &mut Schema) {
+    schema.insert(
+        "propertyNames".into(),
+        json!({ "pattern": HEADER_NAME_PATTERN }),
+    );
+}
+
 /// `api_key`: exactly one of `header` (a header name) and `query` (not empty).
 pub(crate) fn api_key_place(schema: &mut Schema) {
     add(

@@ -229,11 +229,29 @@ const STANDARD_FORMATS: [&str; 19] = [
 ];
 
 fn standard_formats_only(schema: &mut schemars::Schema) {
-    let standard = schema
-        .get("format")
-        .and_then(|f| f.as_str())
-        .is_none_or(|f| STANDARD_FORMATS.contains(&f));
-    if !standard {
-        schema.remove("format");
+    let Some(format) = schema.get("format").and_then(|f| f.as_str()) else {
+        return;
+    };
+    if STANDARD_FORMATS.contains(&format) {
+        return;
+    }
+    // A narrow integer type's format is its range: said with `minimum` and `maximum`
+    // instead (a 64-bit one's bounds are past what JSON numbers hold exactly in most readers).
+    let range: Option<(i64, i64)> = match format {
+        "uint8" => Some((0, u8::MAX.into())),
+        "uint16" => Some((0, u16::MAX.into())),
+        "uint32" => Some((0, u32::MAX.into())),
+        "int8" => Some((i8::MIN.into(), i8::MAX.into())),
+        "int16" => Some((i16::MIN.into(), i16::MAX.into())),
+        "int32" => Some((i32::MIN.into(), i32::MAX.into())),
+        _ => None,
+    };
+    schema.remove("format");
+    if let Some((least, most)) = range {
+        for (keyword, bound) in [("minimum", least), ("maximum", most)] {
+            if schema.get(keyword).is_none() {
+                schema.insert(keyword.into(), bound.into());
+            }
+        }
     }
 }
