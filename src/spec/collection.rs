@@ -700,7 +700,9 @@ impl serde::de::Visitor<'_> for Scalar {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectSpec {
-    /// The status code: `200`, `[200, 201]` or `"2xx"`.
+    /// The status: a code (`200`), a list of codes (`[200, 201]`), a class (`"2xx"`),
+    /// `success` (2xx or 3xx, what a step that says nothing expects) or `any` (every status),
+    /// or a template that renders one.
     #[serde(default)]
     pub status: Option<StatusSpec>,
     /// Header name (case-insensitive) → predicate on its value.

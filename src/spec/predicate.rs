@@ -425,6 +425,9 @@ impl JsonSchema for StatusSpec {
             "anyOf": [
                 { "type": "integer", "minimum": 100, "maximum": 999 },
                 { "type": "array", "items": { "type": "integer", "minimum": 100, "maximum": 999 }, "minItems": 1 },
+                // Named, so that editors offer them.
+                { "enum": ["success", "any"], "description": "`success`: 2xx or 3xx, what a step that says nothing expects; `any`: every status." },
+                { "enum": ["1xx", "2xx", "3xx", "4xx", "5xx"], "description": "A class of statuses." },
                 // Everything else the loader reads: a code as text (`"204"`, `"+204"`), a
                 // class in any case (`2XX`), or a template, over several lines too.
                 { "type": "string", "pattern": "^(\\+?0*[1-9][0-9]{2}|[1-9][xX][xX]|any|success|[\\s\\S]*\\{\\{[\\s\\S]*)$" }

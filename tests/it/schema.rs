@@ -350,3 +350,35 @@ fn every_importer_leads_its_schema_line_from_the_written_file_to_the_schema() {
         );
     }
 }
+
+/// Editors (yaml-language-server) complete a value from `enum` and `const`, not from a
+/// `pattern`: `status` offers `success`, `any` and the classes, and its description on
+/// hover names them.
+#[test]
+fn the_status_schema_offers_its_words_for_completion() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("schemas/collection.schema.json")).expect("schema"),
+    )
+    .expect("schema is JSON");
+    let status = &schema["$defs"]["Status"];
+    let offered: Vec<&str> = status["anyOf"]
+        .as_array()
+        .expect("the status is one of several shapes")
+        .iter()
+        .flat_map(|branch| branch["enum"].as_array().into_iter().flatten())
+        .filter_map(|word| word.as_str())
+        .collect();
+    for word in ["success", "any", "2xx", "4xx"] {
+        assert!(
+            offered.contains(&word),
+            "`{word}` is not offered: {offered:?}"
+        );
+    }
+    let described = schema["$defs"]["ExpectSpec"]["properties"]["status"]["description"]
+        .as_str()
+        .expect("a description");
+    for word in ["`success`", "`any`", "`\"2xx\"`"] {
+        assert!(described.contains(word), "{described}");
+    }
+}
