@@ -28,6 +28,7 @@ mod robustness;
 mod run;
 mod sandbox_fidelity;
 mod schema;
+mod schema_agreement;
 mod secrets;
 mod servers;
 mod snapshot_expect;

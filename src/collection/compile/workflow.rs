@@ -123,7 +123,8 @@ impl Compiler<'_> {
                 collect.push((name.clone(), path));
             }
         }
-        if matches!(next, NextPage::Query(_)) && collect.is_empty() {
+        // Written empty, not emptied by a path that did not compile (reported already).
+        if matches!(next, NextPage::Query(_)) && spec.collect.is_empty() {
             self.problem_with_hint(
                 &field.key("collect"),
                 "`next: { query: ... }` stops at a page where `collect` finds nothing, so it needs `collect`",
