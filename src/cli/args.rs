@@ -120,13 +120,11 @@ pub struct ImportOpenapiArgs {
     /// Exit with code 2, writing nothing, if anything had to be a placeholder.
     #[arg(long)]
     pub strict: bool,
-    /// The `$schema` reference on the first line, for editors.
-    #[arg(
-        long,
-        value_name = "PATH|URL",
-        default_value = "../schemas/collection.schema.json"
-    )]
-    pub schema: String,
+    /// The `$schema` reference on the first line, for editors (default: with `-o FILE`, the
+    /// path from FILE to `schemas/collection.schema.json` of the current directory if there
+    /// is one; else `../schemas/collection.schema.json`).
+    #[arg(long, value_name = "PATH|URL")]
+    pub schema: Option<String>,
     /// The URL the document is served at: relative server URLs (`/api/v3`, or none) are
     /// resolved against it, as OpenAPI says (`https://host/api/v3/openapi.json` makes
     /// `/api/v3` `https://host/api/v3`).
@@ -175,13 +173,11 @@ pub struct ImportHarArgs {
     /// `base_url` becomes `{{sandbox.url}}`, `application_token` the sandbox's token.
     #[arg(long, value_enum, value_name = "NAME")]
     pub sandbox: Option<SandboxName>,
-    /// The `$schema` reference on the first line, for editors.
-    #[arg(
-        long,
-        value_name = "PATH|URL",
-        default_value = "../schemas/collection.schema.json"
-    )]
-    pub schema: String,
+    /// The `$schema` reference on the first line, for editors (default: with `-o FILE`, the
+    /// path from FILE to `schemas/collection.schema.json` of the current directory if there
+    /// is one; else `../schemas/collection.schema.json`).
+    #[arg(long, value_name = "PATH|URL")]
+    pub schema: Option<String>,
     /// When to colour output: the global `--color`, set after parsing.
     #[arg(skip)]
     pub color: ColorWhen,
@@ -211,13 +207,11 @@ pub struct ImportCurlArgs {
     /// `base_url` becomes `{{sandbox.url}}`.
     #[arg(long, value_enum, value_name = "NAME")]
     pub sandbox: Option<SandboxName>,
-    /// The `$schema` reference on the first line, for editors.
-    #[arg(
-        long,
-        value_name = "PATH|URL",
-        default_value = "../schemas/collection.schema.json"
-    )]
-    pub schema: String,
+    /// The `$schema` reference on the first line, for editors (default: with `-o FILE`, the
+    /// path from FILE to `schemas/collection.schema.json` of the current directory if there
+    /// is one; else `../schemas/collection.schema.json`).
+    #[arg(long, value_name = "PATH|URL")]
+    pub schema: Option<String>,
     /// When to colour output: the global `--color`, set after parsing.
     #[arg(skip)]
     pub color: ColorWhen,

@@ -37,7 +37,7 @@ pub(super) fn postman(args: &ImportPostmanArgs) -> u8 {
     });
     let options = Options {
         source: args.collection.display().to_string(),
-        schema: schema_reference(args),
+        schema: schema_reference(args.schema.as_deref(), args.output.as_deref()),
         sandbox: args
             .sandbox
             .map(|SandboxName::Emnify| runner::spec::collection::SandboxKind::Emnify),
@@ -155,15 +155,15 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 /// The `$schema` reference the collection starts with: `--schema` as given; else, writing to
 /// FILE, the path from FILE's directory to `schemas/collection.schema.json` under the current
 /// directory when there is one, so that editors find it wherever FILE is; else the path from
-/// a file in `collections/`.
-fn schema_reference(args: &ImportPostmanArgs) -> String {
+/// a file in `collections/`. Every importer's.
+pub(super) fn schema_reference(schema: Option<&str>, output: Option<&Path>) -> String {
     const FROM_COLLECTIONS: &str = "../schemas/collection.schema.json";
-    if let Some(schema) = &args.schema {
-        return schema.clone();
+    if let Some(schema) = schema {
+        return schema.to_owned();
     }
     let relative = || -> Option<String> {
         let schema = std::fs::canonicalize("schemas/collection.schema.json").ok()?;
-        let output = args.output.as_ref()?;
+        let output = output?;
         let dir = match output.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),

@@ -17,7 +17,7 @@ pub(super) fn openapi(args: &ImportOpenapiArgs) -> u8 {
         operation_ids: args.operation_ids.clone(),
         paths: args.paths.clone(),
         document: relative(&args.spec, args.output.as_deref()),
-        schema: args.schema.clone(),
+        schema: super::import::schema_reference(args.schema.as_deref(), args.output.as_deref()),
         document_url: args.document_url.clone(),
     };
     match openapi::import(&args.spec, &settings) {

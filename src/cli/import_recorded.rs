@@ -36,7 +36,7 @@ pub(super) fn curl(args: &ImportCurlArgs) -> u8 {
     };
     let options = Options {
         source: source.clone(),
-        schema: args.schema.clone(),
+        schema: super::import::schema_reference(args.schema.as_deref(), args.output.as_deref()),
         sandbox: sandbox(args.sandbox),
         schema_dir: None,
     };
@@ -99,7 +99,7 @@ pub(super) fn har(args: &ImportHarArgs) -> u8 {
     let source = args.file.display().to_string();
     let options = Options {
         source: source.clone(),
-        schema: args.schema.clone(),
+        schema: super::import::schema_reference(args.schema.as_deref(), args.output.as_deref()),
         sandbox: sandbox(args.sandbox),
         schema_dir: None,
     };

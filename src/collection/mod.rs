@@ -33,7 +33,7 @@ pub fn is_variable_name(name: &str) -> bool {
 }
 
 /// Variable names the runner itself provides; a collection cannot define them.
-pub const RESERVED_NAMES: &[&str] = &["env", "sandbox", "steps"];
+pub const RESERVED_NAMES: &[&str] = &crate::spec::written::RESERVED_NAMES;
 
 /// A loaded, compiled collection, ready to run many times.
 pub struct Collection {

@@ -8,6 +8,8 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
+use super::written::Text;
+
 /// Credentials added to the request: `none`, or a map with exactly one helper. Every
 /// credential is a secret: masked in every output.
 #[derive(Debug, Clone)]
@@ -27,13 +29,14 @@ pub enum AuthSpec {
 /// The auth helpers; exactly one must be given.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(extend("minProperties" = 1, "maxProperties" = 1))]
+#[schemars(transform = super::rules::auth_helpers)]
 pub struct AuthFields {
     /// HTTP Basic: `Authorization: Basic base64(username:password)`.
     #[serde(default)]
     pub basic: Option<BasicAuthSpec>,
     /// `Authorization: Bearer TOKEN`.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub bearer: Option<String>,
     /// An API key in a header or a query parameter.
     #[serde(default)]
@@ -119,12 +122,15 @@ pub struct BasicAuthSpec {
 /// `api_key`: exactly one of `header` and `query`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::rules::api_key_place)]
 pub struct ApiKeySpec {
     /// The header carrying the key, e.g. `X-API-Key`.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub header: Option<String>,
     /// The query parameter carrying the key, e.g. `api_key`.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub query: Option<String>,
     /// The key (masked).
     #[serde(deserialize_with = "super::written::value")]
@@ -147,6 +153,7 @@ pub struct OAuth2Spec {
 pub struct ClientCredentialsSpec {
     /// The token endpoint, e.g. `https://auth.example.com/oauth/token`.
     #[serde(deserialize_with = "super::written::token_url")]
+    #[schemars(with = "Text")]
     pub token_url: String,
     /// The client id.
     #[serde(deserialize_with = "super::written::client_id")]
@@ -158,13 +165,15 @@ pub struct ClientCredentialsSpec {
     pub client_secret: String,
     /// The scopes to request, space-separated.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub scope: Option<String>,
     /// The `audience` parameter some providers (Auth0, Okta) require.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub audience: Option<String>,
     /// How the client authenticates to the token endpoint: `basic` (an `Authorization`
     /// header, the default) or `body` (`client_id` and `client_secret` in the form).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub client_auth: ClientAuthMethod,
 }
 

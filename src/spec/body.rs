@@ -10,6 +10,8 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::written::Text;
+
 /// One multipart field as written: text (a string, number or boolean), or a map with a
 /// `file` or a `value`.
 #[derive(Debug, Clone)]
@@ -22,18 +24,22 @@ pub struct MultipartPartSpec {
 /// collection, streamed from disk).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::rules::multipart_content)]
 pub struct MultipartPartFields {
     /// The text of the field; may be a template.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub value: Option<String>,
     /// A file to upload, relative to the collection; checked when the collection loads.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub file: Option<String>,
     /// The part's `Content-Type` (files default to a type guessed from the extension).
     #[serde(default)]
     pub content_type: Option<String>,
     /// The file name sent for a `file` part (default: the file's own name).
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub filename: Option<String>,
 }
 
@@ -100,11 +106,13 @@ impl JsonSchema for MultipartPartSpec {
 pub struct GraphqlSpec {
     /// The query or mutation text.
     #[serde(deserialize_with = "super::written::query")]
+    #[schemars(with = "Text")]
     pub query: String,
     /// The variables; values may be templates and keep their JSON type.
     #[serde(default, deserialize_with = "super::json::optional_map")]
     pub variables: Option<Map<String, Value>>,
     /// Which operation of the query to run.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub operation_name: Option<String>,
 }

@@ -8,6 +8,8 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
+use super::written::Text;
+
 /// A capture as written.
 #[derive(Debug, Clone)]
 pub struct CaptureSpec {
@@ -20,41 +22,45 @@ pub struct CaptureSpec {
 /// together apply the regex to the header).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::rules::capture_source)]
 pub struct CaptureFields {
     /// A JSONPath; it must match exactly one node, unless `all: true`.
     #[serde(default)]
     pub jsonpath: Option<String>,
     /// With `jsonpath`: capture every match as a list.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub all: bool,
     /// A response header's value (case-insensitive name).
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub header: Option<String>,
     /// A regular expression over the body (or over `header`'s value); captures its first group
     /// (or the whole match).
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub regex: Option<String>,
     /// `true`: the status code, as a number.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub status: bool,
     /// `true`: the whole body, as text.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub body: bool,
     /// `true`: the response time in milliseconds.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub duration: bool,
     /// The value of the cookie with this name that the response (or a redirect on the way)
     /// set.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub cookie: Option<String>,
     /// `true`: the final URL, after redirects.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub url: bool,
     /// `true`: the URLs redirected to, in order, as a list (empty when there was none).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub redirects: bool,
     /// Mask the captured value in every output.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub secret: bool,
 }
 

@@ -30,37 +30,43 @@ pub struct CollectionSpec {
     pub name: String,
     /// What the collection does, for people reading it.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub description: Option<String>,
     /// Labels for selecting collections with `--tag`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::tags")]
+    #[schemars(with = "Vec<Text>")]
     pub tags: Vec<String>,
     /// The environment variables this collection may read, as `{{env.NAME}}`.
     /// Reading an undeclared variable is an error, so a shared collection cannot read your other secrets.
     #[serde(default)]
+    #[schemars(transform = super::written::input_names)]
     pub inputs: Map<String, InputSpec>,
     /// Variables available to every step as `{{name}}`; values may be templates.
     #[serde(default, deserialize_with = "super::json::map")]
+    #[schemars(transform = super::written::variable_names)]
     pub vars: Map<String, Value>,
     /// Named sets of variables chosen with `--env NAME`; they override `vars`.
     #[serde(default)]
     pub environments: Map<String, EnvironmentSpec>,
     /// The environment used when `--env` is not given.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub default_environment: Option<String>,
     /// Settings applied to every step unless the step overrides them.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub defaults: DefaultsSpec,
     /// The OpenAPI document (3.0 or 3.1, YAML or JSON) the API follows, relative to this
     /// file: `expect: { openapi: true }` checks responses against it, and the run reports
     /// which of its operations and statuses the steps exercised.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub openapi: Option<String>,
     /// The steps, run in order.
     #[schemars(length(min = 1))]
     pub steps: Vec<StepSpec>,
     /// Steps that always run after `steps`, whether they passed or failed (clean up what the
     /// run created).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub finally: Vec<StepSpec>,
     /// Thresholds of a load run (`runner load`, docs/load.md); `runner run` ignores them.
     #[serde(default)]
@@ -72,13 +78,15 @@ pub struct CollectionSpec {
 #[serde(deny_unknown_fields)]
 pub struct InputSpec {
     /// Mask the value in every output.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub secret: bool,
     /// What the value is and where to get it; shown when it is missing.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub description: Option<String>,
     /// The value used when the environment variable is unset.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub default: Option<String>,
 }
 
@@ -92,6 +100,7 @@ pub struct EnvironmentSpec {
     pub sandbox: Option<SandboxKind>,
     /// Variables of this environment; they override the collection's `vars`.
     #[serde(default, deserialize_with = "super::json::map")]
+    #[schemars(transform = super::written::variable_names)]
     pub vars: Map<String, Value>,
 }
 
@@ -109,6 +118,7 @@ pub enum SandboxKind {
 pub struct DefaultsSpec {
     /// Headers sent with every request; a step's own headers win.
     #[serde(default)]
+    #[schemars(transform = super::rules::header_names)]
     pub headers: Map<String, Text>,
     /// Time allowed for each request, e.g. `10s` (default 30s).
     #[serde(default)]
@@ -120,7 +130,7 @@ pub struct DefaultsSpec {
     #[serde(default)]
     pub follow_redirects: Option<bool>,
     /// The most redirects followed for one request (default 10), unless a step says otherwise.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::optional_u32")]
     pub max_redirects: Option<u32>,
     /// What every step expects unless it says otherwise.
     #[serde(default)]
@@ -148,15 +158,7 @@ pub struct DefaultExpectSpec {
 /// One request, what to expect of its response, and what to capture from it.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(extend(
-    // Written, as the loader reads it: a key given as `~` is a key not given.
-    "oneOf" = [
-        { "required": ["request"], "properties": { "request": { "not": { "type": "null" } } } },
-        { "required": ["steps"], "properties": { "steps": { "not": { "type": "null" } } } },
-        { "required": ["include"], "properties": { "include": { "not": { "type": "null" } } } }
-    ],
-    "dependentRequired" = { "vars": ["include"], "export": ["include"] }
-))]
+#[schemars(transform = super::rules::step)]
 pub struct StepSpec {
     /// What the step does, shown in output and reports.
     #[serde(deserialize_with = "super::written::name")]
@@ -164,9 +166,11 @@ pub struct StepSpec {
     pub name: String,
     /// A short identifier for the step (letters, digits, `_`, `-`), for `--step`.
     #[serde(default)]
+    #[schemars(with = "Option<super::written::Identifier>")]
     pub id: Option<String>,
     /// Labels for selecting steps with `--tag`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::tags")]
+    #[schemars(with = "Vec<Text>")]
     pub tags: Vec<String>,
     /// Run the step only if every templated value satisfies its predicate, e.g.
     /// `when: { "{{region}}": eu }`; otherwise it is reported as skipped, with the reason.
@@ -182,6 +186,7 @@ pub struct StepSpec {
     pub for_each: Option<Value>,
     /// The variable holding the current element of `for_each` (default `item`).
     #[serde(default, rename = "as")]
+    #[schemars(with = "Option<super::written::VariableName>")]
     pub as_: Option<String>,
     /// The HTTP request to send. A step has exactly one of `request`, `steps` and `include`.
     // Boxed, as `expect` is: a read step is moved a few times on its way to the compiler,
@@ -193,12 +198,15 @@ pub struct StepSpec {
     pub steps: Option<Vec<StepSpec>>,
     /// Another collection file whose steps run here (relative to this file).
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub include: Option<String>,
     /// With `include`: variables passed to the included steps (they override its own).
     #[serde(default, deserialize_with = "super::json::map")]
+    #[schemars(transform = super::written::variable_names)]
     pub vars: Map<String, Value>,
     /// With `include`: the variables the included steps set that this collection keeps.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::export")]
+    #[schemars(with = "Vec<Text>")]
     pub export: Vec<String>,
     /// Re-send the request until `until` holds (polling), or on transport errors, 5xx, 429.
     #[serde(default)]
@@ -211,6 +219,7 @@ pub struct StepSpec {
     pub expect: Option<Box<ExpectSpec>>,
     /// Values taken from the response into variables, for later steps.
     #[serde(default)]
+    #[schemars(transform = super::written::variable_names)]
     pub capture: Map<String, CaptureSpec>,
 }
 
@@ -219,6 +228,7 @@ pub struct StepSpec {
 #[serde(deny_unknown_fields)]
 pub struct RetrySpec {
     /// Attempts in all, the first included (1 to 1000).
+    #[serde(deserialize_with = "super::written::u32_number")]
     #[schemars(range(min = 1, max = 1000))]
     pub attempts: u32,
     /// Wait between attempts (default `1s`).
@@ -236,7 +246,7 @@ pub struct RetrySpec {
     #[serde(default)]
     pub until: Option<ExpectSpec>,
     /// Also retry these failures: `transport` (connection, timeout), `5xx`, `429`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub on: Vec<RetryOn>,
 }
 
@@ -270,21 +280,23 @@ impl JsonSchema for RetryOn {
 /// `paginate`: follow the next page until there is none.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::rules::paginate)]
 pub struct PaginateSpec {
     /// How to find the next page.
     pub next: NextPage,
     /// Variables to fill with a JSONPath's matches over every page, e.g. `{ ids: "$[*].id" }`.
     #[serde(default)]
+    #[schemars(transform = super::written::variable_names)]
     pub collect: Map<String, String>,
     /// Stop after this many pages (default 100).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::optional_u32")]
     #[schemars(range(min = 1))]
     pub max_pages: Option<u32>,
 }
 
 /// How `paginate` finds the next page.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(untagged)]
+#[derive(Debug, Clone, JsonSchema)]
+#[schemars(untagged)]
 pub enum NextPage {
     /// `link`: the `Link` header's `rel="next"` URL.
     Link(LinkKeyword),
@@ -294,8 +306,38 @@ pub enum NextPage {
     Field(NextField),
 }
 
+/// Read straight from the document (not through serde's `untagged` buffer, which reads a
+/// struct from a list by position, and a parameter's name written as a number not at all).
+impl<'de> Deserialize<'de> for NextPage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Next;
+
+        impl<'de> serde::de::Visitor<'de> for Next {
+            type Value = NextPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`link`, `{ jsonpath: PATH }` or `{ query: NAME }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<NextPage, E> {
+                match v {
+                    "link" => Ok(NextPage::Link(LinkKeyword::Link)),
+                    other => Err(E::custom(format!(
+                        "`{}` is not a way to the next page: write `link`, `{{ jsonpath: PATH }}` or `{{ query: NAME }}`",
+                        other.escape_debug()
+                    ))),
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<NextPage, A::Error> {
+                NextField::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(NextPage::Field)
+            }
+        }
+
+        deserializer.deserialize_any(Next)
+    }
+}
+
 /// The keyword `link`.
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkKeyword {
     /// Follow `Link: <...>; rel="next"`.
@@ -305,12 +347,14 @@ pub enum LinkKeyword {
 /// A next-page rule that names a field.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::rules::next_field)]
 pub struct NextField {
     /// A JSONPath to the next page's URL.
     #[serde(default)]
     pub jsonpath: Option<String>,
     /// A query parameter holding the page number.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub query: Option<String>,
 }
 
@@ -413,7 +457,7 @@ impl JsonSchema for Method {
 #[serde(deny_unknown_fields)]
 pub struct RequestSpec {
     /// The HTTP method (default GET).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::or_default")]
     pub method: Method,
     /// The URL, e.g. `{{base_url}}/api/v1/endpoint`.
     #[serde(deserialize_with = "super::written::url")]
@@ -425,6 +469,7 @@ pub struct RequestSpec {
     pub query: Map<String, ParameterValue>,
     /// Request headers; values may be templates. `null` removes a header set in `defaults`.
     #[serde(default)]
+    #[schemars(transform = super::rules::header_names)]
     pub headers: Map<String, Option<Text>>,
     /// A JSON body (sets `Content-Type: application/json`). A string that is exactly one
     /// `{{expr}}` keeps the value's JSON type.
@@ -433,10 +478,12 @@ pub struct RequestSpec {
     /// A text body, sent as is after templating (`Content-Type: text/plain; charset=utf-8`
     /// unless a header sets it).
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub body: Option<String>,
     /// A file sent as the body, relative to the collection, streamed from disk
     /// (`Content-Type: application/octet-stream` unless a header sets it).
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub body_file: Option<String>,
     /// A URL-encoded form (`application/x-www-form-urlencoded`); values may be templates. A
     /// list sends the field once per element, in order, as does a value that is exactly one
@@ -463,7 +510,7 @@ pub struct RequestSpec {
     #[serde(default)]
     pub follow_redirects: Option<bool>,
     /// The most redirects to follow (default 10); more fails the step.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::written::optional_u32")]
     pub max_redirects: Option<u32>,
 }
 
@@ -653,7 +700,9 @@ impl serde::de::Visitor<'_> for Scalar {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectSpec {
-    /// The status code: `200`, `[200, 201]` or `"2xx"`.
+    /// The status: a code (`200`), a list of codes (`[200, 201]`), a class (`"2xx"`),
+    /// `success` (2xx or 3xx, what a step that says nothing expects) or `any` (every status),
+    /// or a template that renders one.
     #[serde(default)]
     pub status: Option<StatusSpec>,
     /// Header name (case-insensitive) → predicate on its value.
@@ -662,6 +711,7 @@ pub struct ExpectSpec {
     /// JSONPath (RFC 9535) → predicate, applied to every node the path matches.
     /// The operator `count` asserts the number of matches.
     #[serde(default)]
+    #[schemars(with = "Map<String, super::predicate::JsonPathPredicate>")]
     pub jsonpath: Map<String, PredicateSpec>,
     /// A predicate on the body text.
     #[serde(default)]
@@ -672,6 +722,7 @@ pub struct ExpectSpec {
     pub schema: Option<SchemaSpec>,
     /// A predicate on the response time, e.g. `{ lt: 2s }`.
     #[serde(default)]
+    #[schemars(with = "Option<super::predicate::DurationPredicate>")]
     pub duration: Option<PredicateSpec>,
     /// Templated value → predicate, checked after the captures, e.g.
     /// `"{{ids}}": { length: "{{total}}" }`.
@@ -709,6 +760,8 @@ pub enum CookieExpectSpec {
 /// The attributes of a cookie set by the response.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// `{}` holds no attribute: it is a predicate with no operator, which is refused.
+#[schemars(extend("minProperties" = 1))]
 pub struct CookieAttributesSpec {
     /// A predicate on the value.
     #[serde(default)]
@@ -749,25 +802,96 @@ const COOKIE_ATTRIBUTES: &[&str] = &[
     "expires",
 ];
 
+/// A map whose first key is an attribute is attributes (another key after it is unknown
+/// there); any other value is a predicate. Read straight from the document, not through a
+/// buffered value, so that a text written as a number (`starts_with: 1`) is read as written,
+/// as everywhere else.
 impl<'de> Deserialize<'de> for CookieExpectSpec {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error as _;
-        let value = serde_yaml::Value::deserialize(deserializer)?;
-        let attributes = value.as_mapping().is_some_and(|map| {
-            !map.is_empty()
-                && map
-                    .keys()
-                    .all(|k| k.as_str().is_some_and(|k| COOKIE_ATTRIBUTES.contains(&k)))
-        });
-        if attributes {
-            CookieAttributesSpec::deserialize(value)
-                .map(|a| CookieExpectSpec::Attributes(Box::new(a)))
-                .map_err(D::Error::custom)
-        } else {
-            PredicateSpec::deserialize(value)
-                .map(CookieExpectSpec::Value)
-                .map_err(D::Error::custom)
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        use serde::de::{MapAccess, SeqAccess};
+
+        struct Cookie;
+
+        impl<'de> serde::de::Visitor<'de> for Cookie {
+            type Value = CookieExpectSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a predicate on the cookie's value, or a map of its attributes such as `{ secure: true }`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let Some(first) = map.next_key::<String>()? else {
+                    // `{}`: no operator, which the predicate's compiler reports.
+                    return Ok(CookieExpectSpec::Value(PredicateSpec::Operators(
+                        Box::default(),
+                    )));
+                };
+                let rest = MapAccessDeserializer::new(FirstKeyRead {
+                    first: Some(first.clone()),
+                    map,
+                });
+                if COOKIE_ATTRIBUTES.contains(&first.as_str()) {
+                    CookieAttributesSpec::deserialize(rest)
+                        .map(|a| CookieExpectSpec::Attributes(Box::new(a)))
+                } else {
+                    PredicateSpec::deserialize(rest).map(CookieExpectSpec::Value)
+                }
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                PredicateSpec::deserialize(SeqAccessDeserializer::new(seq))
+                    .map(CookieExpectSpec::Value)
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(CookieExpectSpec::Value(PredicateSpec::Equals(v.into())))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(CookieExpectSpec::Value(PredicateSpec::Equals(v.into())))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(CookieExpectSpec::Value(PredicateSpec::Equals(v.into())))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                super::json::number(v).map(|n| CookieExpectSpec::Value(PredicateSpec::Equals(n)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(CookieExpectSpec::Value(PredicateSpec::Equals(v.into())))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(CookieExpectSpec::Value(PredicateSpec::Equals(Value::Null)))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                self.visit_unit()
+            }
         }
+
+        deserializer.deserialize_any(Cookie)
+    }
+}
+
+/// A map whose first key was read already: that key, then the rest.
+struct FirstKeyRead<A> {
+    first: Option<String>,
+    map: A,
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for FirstKeyRead<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        use serde::de::IntoDeserializer;
+        match self.first.take() {
+            Some(first) => seed.deserialize(first.into_deserializer()).map(Some),
+            None => self.map.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
     }
 }
 

@@ -147,9 +147,72 @@ impl JsonSchema for DurationText {
         json_schema!({
             "description": "A number and a unit: ms, s, m or h (e.g. `500ms`, `2s`); at most `24h`.",
             "type": "string",
-            "pattern": "^\\s*[0-9]+(\\.[0-9]+)?\\s*(ms|s|m|h)\\s*$"
+            "pattern": duration_pattern()
         })
     }
+}
+
+/// What [`parse_duration`] reads, as a regular expression: a number (digits, with a `.`
+/// anywhere) of at most 24h in its unit, then the unit, blanks around either.
+pub fn duration_pattern() -> String {
+    let limit = MAX_DURATION.as_secs();
+    let units = [
+        ("h", limit / 3600),
+        ("m", limit / 60),
+        ("s", limit),
+        ("ms", limit * 1000),
+    ];
+    let numbers: Vec<String> = units
+        .iter()
+        .map(|(unit, most)| format!("(?:{})\\s*{unit}", at_most(*most)))
+        .collect();
+    format!("^\\s*(?:{})\\s*$", numbers.join("|"))
+}
+
+/// A regular expression for the decimal numbers Rust reads from digits and one `.` (`5`,
+/// `5.`, `.5`, `0.5`) whose value is at most `most`, leading zeros allowed.
+pub(crate) fn at_most(most: u64) -> String {
+    format!(
+        "0*(?:{})(?:\\.[0-9]*)?|0*{most}(?:\\.0*)?|\\.[0-9]+",
+        below(most)
+    )
+}
+
+/// A regular expression for the integers from 0 to `limit - 1`, written without leading
+/// zeros (`limit` at least 1).
+fn below(limit: u64) -> String {
+    let digits: Vec<u32> = limit
+        .to_string()
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .collect();
+    let mut alternatives = vec!["[0-9]".to_owned()];
+    // Shorter than `limit`: any, without a leading zero.
+    for length in 2..digits.len() {
+        alternatives.push(format!("[1-9][0-9]{{{}}}", length - 1));
+    }
+    // As long as `limit`: its first digits, then a smaller one, then any.
+    if digits.len() > 1 {
+        for (at, digit) in digits.iter().enumerate() {
+            let lowest = u32::from(at == 0);
+            if *digit <= lowest {
+                continue;
+            }
+            let prefix: String = digits[..at].iter().map(u32::to_string).collect();
+            let rest = digits.len() - at - 1;
+            let tail = match rest {
+                0 => String::new(),
+                1 => "[0-9]".to_owned(),
+                n => format!("[0-9]{{{n}}}"),
+            };
+            alternatives.push(format!("{prefix}[{lowest}-{}]{tail}", digit - 1));
+        }
+    } else if limit > 1 {
+        alternatives[0] = format!("[0-{}]", limit - 1);
+    } else {
+        alternatives[0] = "0".to_owned();
+    }
+    alternatives.join("|")
 }
 
 #[cfg(test)]
@@ -199,6 +262,71 @@ mod tests {
         assert_eq!(format_duration(d(1_834_000_000)), "1.83 s");
         assert_eq!(format_duration(Duration::from_secs(10)), "10.00 s");
         assert_eq!(format_millis(u64::MAX), "18446744073709551.62 s");
+    }
+
+    #[test]
+    fn the_schema_pattern_reads_what_the_parser_reads() {
+        let pattern = regex::Regex::new(&duration_pattern()).expect("a regex");
+        for limit in [1, 2, 9, 10, 24, 99, 100, 1440, 86400, 86_400_000] {
+            let below = regex::Regex::new(&format!("^(?:{})$", below(limit))).expect("a regex");
+            for n in 0..limit.min(3000) {
+                assert!(below.is_match(&n.to_string()), "{n} < {limit}");
+            }
+            for n in [limit - 1, limit, limit + 1, limit * 10] {
+                assert_eq!(below.is_match(&n.to_string()), n < limit, "{n} vs {limit}");
+            }
+        }
+        let mut texts: Vec<String> = [
+            "24h",
+            "24.0h",
+            "24.1h",
+            "25h",
+            "023h",
+            ".5s",
+            "5.s",
+            "1.5m",
+            "1440m",
+            "1441m",
+            "1440.5m",
+            "86400s",
+            "86401s",
+            "86400000ms",
+            "86400001ms",
+            " 10 s ",
+            "10",
+            "s",
+            ".",
+            "1.2.3s",
+            "5S",
+            "1e3ms",
+            "-1s",
+            "+1s",
+            "0ms",
+            "00.5h",
+            "0.0001ms",
+            "1 h",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        let mut rng = fastrand::Rng::with_seed(24);
+        for _ in 0..3000 {
+            let unit = ["ms", "s", "m", "h"][rng.usize(..4)];
+            let width = rng.u32(1..10);
+            let digits = rng.u64(..10u64.pow(width));
+            let text = match rng.u8(..3) {
+                0 => format!("{digits}{unit}"),
+                1 => format!("{digits}.{}{unit}", rng.u8(..100)),
+                _ => format!("{}.{digits}{unit}", rng.u8(..3)),
+            };
+            texts.push(text);
+        }
+        for text in texts {
+            assert_eq!(
+                pattern.is_match(&text),
+                parse_duration(&text).is_ok(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -31,13 +31,16 @@ pub struct LoadSpec {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Percent(pub f64);
 
-/// Parses `1%` or `0.5 %` into a fraction between 0 and 1.
+/// Parses `1%` or `0.5 %` into a fraction between 0 and 1: digits with a `.` anywhere, as
+/// a duration's number is written (no sign, no exponent), then `%`.
 pub fn parse_percent(text: &str) -> Result<f64, String> {
     let number = text.trim().strip_suffix('%').ok_or_else(|| {
         format!("`{text}` is not a percentage; write a number and `%`, e.g. `1%`")
     })?;
-    match number.trim().parse::<f64>() {
-        Ok(value) if (0.0..=100.0).contains(&value) => Ok(value / 100.0),
+    let number = number.trim();
+    let digits = number.chars().all(|c| c.is_ascii_digit() || c == '.');
+    match number.parse::<f64>() {
+        Ok(value) if digits && (0.0..=100.0).contains(&value) => Ok(value / 100.0),
         _ => Err(format!(
             "`{text}` is not a percentage from 0% to 100%; write e.g. `1%` or `0.5%`"
         )),
@@ -63,7 +66,7 @@ impl JsonSchema for Percent {
         json_schema!({
             "description": "A percentage from 0% to 100% (e.g. `1%`, `0.5%`).",
             "type": "string",
-            "pattern": "^\\s*[0-9]+(\\.[0-9]+)?\\s*%\\s*$"
+            "pattern": format!("^\\s*(?:{})\\s*%\\s*$", super::duration::at_most(100))
         })
     }
 }
@@ -78,5 +81,25 @@ mod tests {
         assert_eq!(parse_percent(" 0.5 % "), Ok(0.005));
         assert!(parse_percent("1").is_err());
         assert!(parse_percent("101%").is_err());
+    }
+
+    #[test]
+    fn the_schema_pattern_reads_what_the_parser_reads() {
+        let schema = Percent::json_schema(&mut schemars::SchemaGenerator::default());
+        let pattern = schema
+            .get("pattern")
+            .and_then(|p| p.as_str())
+            .expect("a pattern");
+        let pattern = regex::Regex::new(pattern).expect("a regex");
+        for text in [
+            "1%", "0.5 %", " 100% ", "100.0%", "100.5%", "101%", ".5%", "5.%", "0%", "-0%", "+5%",
+            "1e2%", "inf%", "NaN%", "1", "%", ".%", "1.2.3%", "099.9%", "1000%",
+        ] {
+            assert_eq!(
+                pattern.is_match(text),
+                parse_percent(text).is_ok(),
+                "{text:?}"
+            );
+        }
     }
 }

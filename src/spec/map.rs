@@ -158,6 +158,8 @@ impl<K: Eq + Hash + Clone, V> Reading<K, V> {
     }
 }
 
+/// Every map of the format is a field that may be left out: a null (`headers: ~`) reads as
+/// an empty map, as if the field were not written (docs/format.md).
 impl<'de, K, V> Deserialize<'de> for Map<K, V>
 where
     K: Deserialize<'de> + Eq + Hash + Clone,
@@ -174,6 +176,18 @@ where
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a map")
             }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Map<K, V>, E> {
+                Ok(Map::default())
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Map<K, V>, E> {
+                Ok(Map::default())
+            }
+            fn visit_some<D: Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<Map<K, V>, D::Error> {
+                deserializer.deserialize_map(self)
+            }
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Map<K, V>, A::Error> {
                 let mut map = Reading::default();
                 // As serde's own maps do: room for what the input says, up to a bound.
@@ -184,7 +198,7 @@ where
                 Ok(map.map)
             }
         }
-        deserializer.deserialize_map(Entries(PhantomData))
+        deserializer.deserialize_option(Entries(PhantomData))
     }
 }
 

@@ -14,6 +14,7 @@ pub mod json;
 pub mod load;
 pub mod map;
 pub mod predicate;
+pub(crate) mod rules;
 pub mod schema;
 pub mod schema_spec;
 pub mod size;

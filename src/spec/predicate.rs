@@ -11,6 +11,8 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::written::Text;
+
 /// A predicate as written: a scalar or list (equals), or a map of operators (all must hold).
 #[derive(Debug, Clone)]
 pub enum PredicateSpec {
@@ -23,7 +25,7 @@ pub enum PredicateSpec {
 /// The predicate operators. Every operator given must hold.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(extend("minProperties" = 1))]
+#[schemars(transform = super::rules::at_least_one_operator)]
 pub struct Operators {
     /// Equal to this value (numbers compare by value: `1` equals `1.0`).
     #[serde(default, deserialize_with = "present")]
@@ -49,31 +51,34 @@ pub struct Operators {
     pub not_contains: Option<Value>,
     /// A string starting with this text.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub starts_with: Option<String>,
     /// A string ending with this text.
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub ends_with: Option<String>,
     /// A string matching this regular expression (Rust `regex` syntax, unanchored).
     #[serde(default)]
+    #[schemars(with = "Option<Text>")]
     pub matches: Option<String>,
     /// Equal to one of these values.
     #[serde(default, deserialize_with = "super::json::optional_list")]
     pub one_of: Option<Vec<Value>>,
     /// Less than this number (or duration, for `duration`, e.g. `2s`).
-    #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "NumberOrText")]
+    #[serde(default, deserialize_with = "super::json::optional")]
+    #[schemars(with = "Option<NumberOrText>")]
     pub lt: Option<Value>,
     /// Less than or equal to.
-    #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "NumberOrText")]
+    #[serde(default, deserialize_with = "super::json::optional")]
+    #[schemars(with = "Option<NumberOrText>")]
     pub le: Option<Value>,
     /// Greater than.
-    #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "NumberOrText")]
+    #[serde(default, deserialize_with = "super::json::optional")]
+    #[schemars(with = "Option<NumberOrText>")]
     pub gt: Option<Value>,
     /// Greater than or equal to.
-    #[serde(default, deserialize_with = "present")]
-    #[schemars(with = "NumberOrText")]
+    #[serde(default, deserialize_with = "super::json::optional")]
+    #[schemars(with = "Option<NumberOrText>")]
     pub ge: Option<Value>,
     /// The length of a string (characters), array or object: a number or a predicate.
     #[serde(default)]
@@ -83,6 +88,8 @@ pub struct Operators {
     pub empty: Option<bool>,
     /// Only under `expect.jsonpath`: the number of nodes the path matches, a number or a predicate.
     #[serde(default)]
+    // Only [`JsonPathPredicate`]'s schema has it.
+    #[schemars(skip)]
     pub count: Option<PredicateSpec>,
 }
 
@@ -228,6 +235,117 @@ impl JsonSchema for PredicateSpec {
     }
 }
 
+/// Schema only: a predicate under `expect.jsonpath`, whose operators may include `count`.
+pub struct JsonPathPredicate;
+
+impl JsonSchema for JsonPathPredicate {
+    fn schema_name() -> Cow<'static, str> {
+        "JsonPathPredicate".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let operators = generator.subschema_for::<JsonPathOperators>();
+        json_schema!({
+            "description": "A value to compare with (equals), or a map of operators that must all hold; `count` checks the number of nodes the path matches.",
+            "anyOf": [
+                operators,
+                { "type": ["string", "number", "boolean", "null", "array"] }
+            ]
+        })
+    }
+}
+
+/// Schema only: [`Operators`] and `count`.
+struct JsonPathOperators;
+
+impl JsonSchema for JsonPathOperators {
+    fn schema_name() -> Cow<'static, str> {
+        "JsonPathOperators".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let mut count = generator.subschema_for::<Option<PredicateSpec>>();
+        count.insert(
+            "description".into(),
+            "The number of nodes the path matches: a number or a predicate.".into(),
+        );
+        operators_with(generator, |properties| {
+            properties.insert("count".into(), count.to_value());
+        })
+    }
+}
+
+/// Schema only: a predicate on `expect.duration`, the response time, whose comparisons
+/// take a duration (`2s`), a number of milliseconds or a template.
+pub struct DurationPredicate;
+
+impl JsonSchema for DurationPredicate {
+    fn schema_name() -> Cow<'static, str> {
+        "DurationPredicate".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let operators = generator.subschema_for::<DurationOperators>();
+        json_schema!({
+            "description": "A predicate on the response time in milliseconds: a value to compare with, or a map of operators such as `{ lt: 2s }`.",
+            "anyOf": [
+                operators,
+                { "type": ["string", "number", "boolean", "null", "array"] }
+            ]
+        })
+    }
+}
+
+/// Schema only: [`Operators`] whose comparisons take a duration.
+struct DurationOperators;
+
+impl JsonSchema for DurationOperators {
+    fn schema_name() -> Cow<'static, str> {
+        "DurationOperators".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let duration = generator.subschema_for::<super::duration::DurationText>();
+        operators_with(generator, |properties| {
+            for (name, described) in [
+                (
+                    "lt",
+                    "Less than this duration (`2s`), number of milliseconds, or template.",
+                ),
+                ("le", "Less than or equal to."),
+                ("gt", "Greater than."),
+                ("ge", "Greater than or equal to."),
+            ] {
+                properties.insert(
+                    name.into(),
+                    serde_json::json!({
+                        "description": described,
+                        "anyOf": [
+                            { "type": "number" },
+                            duration.clone(),
+                            { "type": "string", "pattern": "\\{\\{" }
+                        ]
+                    }),
+                );
+            }
+        })
+    }
+}
+
+/// [`Operators`]' schema with its properties changed by `change`, and the rule "at least
+/// one operator" made again over them.
+fn operators_with(
+    generator: &mut SchemaGenerator,
+    change: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
+) -> Schema {
+    let mut schema = Operators::json_schema(generator);
+    if let Some(properties) = schema
+        .get_mut("properties")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        change(properties);
+    }
+    schema.remove("allOf");
+    super::rules::at_least_one_operator(&mut schema);
+    schema
+}
+
 /// The expected status: one code, a list of codes, or a class such as `"2xx"`.
 #[derive(Debug, Clone)]
 pub enum StatusSpec {
@@ -266,15 +384,34 @@ impl<'de> Deserialize<'de> for StatusSpec {
                     ))),
                 }
             }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                match super::written::whole_number(v, u64::from(u16::MAX)) {
+                    Some(v) => self.visit_u64(v),
+                    None => Err(E::custom(format!(
+                        "{v} is not an HTTP status code (100-999)"
+                    ))),
+                }
+            }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 Ok(StatusSpec::Text(v.to_owned()))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                Vec::<u16>::deserialize(SeqAccessDeserializer::new(seq)).map(StatusSpec::AnyOf)
+                Vec::<ListedCode>::deserialize(SeqAccessDeserializer::new(seq))
+                    .map(|codes| StatusSpec::AnyOf(codes.into_iter().map(|c| c.0).collect()))
             }
         }
 
         deserializer.deserialize_any(StatusVisitor)
+    }
+}
+
+/// A code of a status list: an integer, or a number with no fraction (`200.0`), as JSON
+/// Schema's integers are; the list's range is checked where it compiles.
+struct ListedCode(u16);
+
+impl<'de> Deserialize<'de> for ListedCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        super::written::u16_number(deserializer).map(ListedCode)
     }
 }
 
@@ -288,7 +425,12 @@ impl JsonSchema for StatusSpec {
             "anyOf": [
                 { "type": "integer", "minimum": 100, "maximum": 999 },
                 { "type": "array", "items": { "type": "integer", "minimum": 100, "maximum": 999 }, "minItems": 1 },
-                { "type": "string", "pattern": "^([1-9]([0-9]{2}|xx)|any|success|.*\\{\\{.*\\}\\}.*)$" }
+                // Named, so that editors offer them.
+                { "enum": ["success", "any"], "description": "`success`: 2xx or 3xx, what a step that says nothing expects; `any`: every status." },
+                { "enum": ["1xx", "2xx", "3xx", "4xx", "5xx"], "description": "A class of statuses." },
+                // Everything else the loader reads: a code as text (`"204"`, `"+204"`), a
+                // class in any case (`2XX`), or a template, over several lines too.
+                { "type": "string", "pattern": "^(\\+?0*[1-9][0-9]{2}|[1-9][xX][xX]|any|success|[\\s\\S]*\\{\\{[\\s\\S]*)$" }
             ]
         })
     }

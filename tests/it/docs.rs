@@ -623,3 +623,36 @@ fn commands_are_read_as_a_shell_would() {
     );
     assert_eq!(words("  # only a comment"), Vec::<String>::new());
 }
+
+/// README's example of a load problem is what runner prints for the collection it shows:
+/// the step named as runner names it, the spot, the field, the hint and the closing line.
+#[test]
+fn the_readme_shows_a_load_problem_as_runner_prints_it() {
+    let readme = std::fs::read_to_string(repository().join("README.md")).expect("README");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("collections")).expect("mkdir");
+    // Line 10 and its column are the ones the README shows.
+    std::fs::write(
+        dir.path().join("collections/flow.yaml"),
+        r#"name: Flow
+vars: { base_url: "http://127.0.0.1:9" }
+steps:
+  - name: Log in
+    request: { method: POST, url: "{{base_url}}/login", json: { user: ann } }
+    capture: { auth_token: $.token }
+  - name: Use the token
+    request:
+      url: "{{base_url}}/me"
+      headers: { Authorization: "Bearer {{auth_tokn}}" }
+"#,
+    )
+    .expect("write");
+    let args = ["run".to_owned(), "collections/flow.yaml".to_owned()];
+    let (code, printed) = run_in(dir.path(), &args, &[]);
+    assert_eq!(code, 2, "{printed}");
+    let shown = format!("```\n{}```", printed);
+    assert!(
+        readme.contains(&shown),
+        "README.md should show, as runner prints it:\n{shown}"
+    );
+}

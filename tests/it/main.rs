@@ -31,6 +31,7 @@ mod robustness_templates;
 mod run;
 mod sandbox_fidelity;
 mod schema;
+mod schema_agreement;
 mod secrets;
 mod servers;
 mod snapshot_expect;

@@ -875,6 +875,18 @@ fn yaml_problem(
                 None => (position, field, message),
             }
         }
+        // A null item of a list of texts (`spec::written`): at its list; placed at the
+        // first null item, and named.
+        (None, Some(list)) if message.starts_with(NULL_LIST_ITEM) => {
+            match null_item(source, &list) {
+                Some((index, exact)) => (
+                    Some(exact),
+                    Some(list.index(index).to_string()),
+                    message.replacen(NULL_LIST_ITEM, &format!("item {} of `", index + 1), 1),
+                ),
+                None => (position, field, message),
+            }
+        }
         _ => (position, field, message),
     };
     let line_text = position
@@ -951,6 +963,28 @@ fn null_entry(source: &str, map: &FieldPath) -> Option<(String, (usize, usize))>
     let positions = super::locate::Positions::default();
     let at = super::keys::key_before((source, &positions), value, &key).unwrap_or(value);
     Some((key, at))
+}
+
+/// How `spec::written` begins the message about a null item of a list of texts.
+const NULL_LIST_ITEM: &str = "an item of `";
+
+/// The index and position of the first null item of the list at `list`.
+fn null_item(source: &str, list: &FieldPath) -> Option<(usize, (usize, usize))> {
+    use crate::collection::locate::Segment;
+    let document: serde_yaml::Value = serde_yaml::from_str(source).ok()?;
+    let mut node = &document;
+    for segment in &list.0 {
+        node = match segment {
+            Segment::Key(key) => node.get(key.as_ref())?,
+            Segment::Index(index) => node.get(*index)?,
+        };
+    }
+    let index = node
+        .as_sequence()?
+        .iter()
+        .position(serde_yaml::Value::is_null)?;
+    let at = super::locate::locate(source, &list.index(index))?;
+    Some((index, at))
 }
 
 /// The field a "`name` is null" message (from `spec::written`) names.
@@ -1199,6 +1233,43 @@ mod tests {
                 .message
                 .contains("U+0007 (BEL, a control character)"),
             "{found}"
+        );
+    }
+
+    /// A null in a list of texts is not read as the text `~`: it is refused, named by its
+    /// place in the list and placed where it is written, in a flow list or a block list.
+    #[test]
+    fn a_null_in_a_list_of_texts_is_refused_where_it_is_written() {
+        let yaml = "name: c\ntags: [a, ~]\nsteps:\n  - name: s\n    tags:\n      - b\n      -\n    request: { url: \"http://x/\" }\n  - name: t\n    request: { url: \"http://x/\" }\n    expect: { snapshot: { headers: [x, y, null] } }\n";
+        let problems = match Collection::parse(Path::new("t.yaml"), yaml.to_owned()) {
+            Ok(_) => panic!("a null tag loads"),
+            Err(problems) => problems.0,
+        };
+        type Found<'a> = (Option<&'a str>, Option<(usize, usize)>, &'a str);
+        let found: Vec<Found> = problems
+            .iter()
+            .map(|p| (p.field.as_deref(), p.position, p.message.as_str()))
+            .collect();
+        let null = "is null (`~`, `null`, or nothing after the `-`): write a text, or quote `'~'` to mean that text";
+        assert_eq!(
+            found,
+            [
+                (
+                    Some("tags[1]"),
+                    Some((2, 11)),
+                    format!("item 2 of `tags` {null}").as_str()
+                ),
+                (
+                    Some("steps[0].tags[1]"),
+                    Some((7, 8)),
+                    format!("item 2 of `tags` {null}").as_str()
+                ),
+                (
+                    Some("steps[1].expect.snapshot.headers[2]"),
+                    Some((11, 43)),
+                    format!("item 3 of `headers` {null}").as_str()
+                ),
+            ]
         );
     }
 

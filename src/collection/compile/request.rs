@@ -68,6 +68,7 @@ impl Compiler<'_> {
             .paginate
             .as_ref()
             .and_then(|paginate| self.paginate(paginate, &field.key("paginate")));
+        self.retry_with_paginate(spec, field);
 
         record(references, [&request.url], || request_field.key("url"));
         for (name, parameter) in &request.query {

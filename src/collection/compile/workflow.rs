@@ -80,6 +80,18 @@ impl Compiler<'_> {
         }
     }
 
+    /// `retry` and `paginate` on one step: a paged request is not re-sent, so the `retry`
+    /// would be ignored; refused, at `retry`, rather than ignored in silence.
+    pub(super) fn retry_with_paginate(&mut self, spec: &StepSpec, field: &FieldPath) {
+        if spec.retry.is_some() && spec.paginate.is_some() {
+            self.problem_with_hint(
+                &field.key("retry"),
+                "`retry` and `paginate` do not combine: the pages of a paged request are not re-sent, so this `retry` would be ignored",
+                "remove `retry` or `paginate`; to poll until a resource is ready and then page through it, use two steps",
+            );
+        }
+    }
+
     pub(super) fn paginate(&mut self, spec: &PaginateSpec, field: &FieldPath) -> Option<Paginate> {
         let next = match &spec.next {
             crate::spec::collection::NextPage::Link(_) => NextPage::Link,
@@ -111,7 +123,8 @@ impl Compiler<'_> {
                 collect.push((name.clone(), path));
             }
         }
-        if matches!(next, NextPage::Query(_)) && collect.is_empty() {
+        // Written empty, not emptied by a path that did not compile (reported already).
+        if matches!(next, NextPage::Query(_)) && spec.collect.is_empty() {
             self.problem_with_hint(
                 &field.key("collect"),
                 "`next: { query: ... }` stops at a page where `collect` finds nothing, so it needs `collect`",
@@ -277,6 +290,42 @@ steps:
             .expect("paginate");
         assert_eq!(paginate.max_pages, 3);
         assert_eq!(paginate.collect.len(), 1);
+    }
+
+    /// `retry` is not applied to a paged request: a step with both is refused where its
+    /// `retry` is written, naming both and how to mend it, rather than run without its
+    /// `retry`.
+    #[test]
+    fn retry_and_paginate_on_one_step_are_refused_at_retry() {
+        let yaml = "name: t\nsteps:\n  - name: pages\n    request: { url: \"http://127.0.0.1:1/\" }\n    retry: { attempts: 3 }\n    paginate: { next: link }\n";
+        let problems = match crate::collection::Collection::parse(
+            std::path::Path::new("t.yaml"),
+            yaml.to_owned(),
+        ) {
+            Ok(_) => panic!("a step with `retry` and `paginate` compiles"),
+            Err(problems) => problems.0,
+        };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let problem = &problems[0];
+        assert_eq!(problem.field.as_deref(), Some("steps[0].retry"));
+        assert_eq!(problem.position, Some((5, 12)));
+        assert!(
+            problem
+                .message
+                .contains("`retry` and `paginate` do not combine"),
+            "{}",
+            problem.message
+        );
+        let hint = problem.hint.as_deref().unwrap_or_default();
+        assert!(hint.contains("remove `retry` or `paginate`"), "{hint}");
+        // Either alone, or `paginate: ~`, compiles.
+        for alone in [
+            yaml.replace("    retry: { attempts: 3 }\n", ""),
+            yaml.replace("    paginate: { next: link }\n", ""),
+            yaml.replace("{ next: link }", "~"),
+        ] {
+            compiled(&alone);
+        }
     }
 
     #[test]
