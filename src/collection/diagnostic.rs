@@ -91,32 +91,6 @@ impl Diagnostic {
         self
     }
 
-    /// [`Self::at_character_of`], marking `width` characters from there (a `{{…}}`). When
-    /// the line does not show the text at the problem's position (a template inside a JSON
-    /// body written on the body's line), the text is looked for further along the line.
-    pub fn at_characters_of(mut self, text: &str, character: usize, width: usize) -> Self {
-        let before = self.position;
-        self = self.at_character_of(text, character);
-        if self.position == before {
-            if let (Some((line, column)), Some(line_text)) = (self.position, &self.line_text) {
-                let from: usize = line_text
-                    .char_indices()
-                    .nth(column.saturating_sub(1))
-                    .map_or(line_text.len(), |(at, _)| at);
-                if let Some(found) = line_text[from..].find(text) {
-                    let start = line_text[..from + found].chars().count();
-                    let character = character.min(text.chars().count());
-                    self.position = Some((line, start + character));
-                    self.width = Some(1);
-                }
-            }
-        }
-        if self.position != before {
-            self.width = Some(width.max(1));
-        }
-        self
-    }
-
     /// Adds a hint.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());

@@ -285,9 +285,6 @@ pub struct Reference {
     /// The whole path must exist when the template renders (text and variables only, not
     /// a condition of `{{#if}}`).
     pub strict: bool,
-    /// The template, on the last of its references, when it calls `json`, `base64` or
-    /// `urlencode`: what they write is measured with the values the run starts with.
-    pub measured: Option<std::sync::Arc<crate::template::Rendered>>,
 }
 
 /// A compiled request.

@@ -211,12 +211,6 @@ pub fn prepare(
         );
     }
 
-    // Texts that multiply from one variable to the next are refused before any is built.
-    let too_long = measure_definitions(collection, &definitions, &variables);
-    if !too_long.is_empty() {
-        return Err(PrepareError::Invalid(Diagnostics(too_long)));
-    }
-
     // Resolve definitions in dependency order.
     let mut resolver = Resolver {
         collection,
@@ -236,12 +230,10 @@ pub fn prepare(
     if !options.references_checked {
         let mut known: HashSet<String> = definitions.keys().map(|k| (*k).to_owned()).collect();
         let mut check = References {
-            templates: &collection.templates,
             sandbox_declared,
             ids: HashSet::default(),
             start: &variables,
             rebound: HashSet::default(),
-            looped: HashSet::default(),
             problems: Vec::new(),
         };
         let file = (
@@ -262,139 +254,6 @@ pub fn prepare(
         redactor,
         environment: environment.map(|(name, _)| name.to_owned()),
     })
-}
-
-/// Measures every definition with what is known before any is rendered — the values
-/// given, and the least each template makes from the ones it reads — in dependency order,
-/// without building a text: variables whose texts multiply from one to the next
-/// (`v1: "{{json v0}}"`, `v2: "{{json v1}}"`, …, or `a: "{{b}}{{b}}"`, `b: "{{c}}{{c}}"`, …)
-/// are refused at the first that would pass the limit, rather than built up to it.
-fn measure_definitions<'a>(
-    collection: &'a Collection,
-    definitions: &'a IndexMap<&'a str, Definition<'a>>,
-    start: &'a Variables,
-) -> Vec<Diagnostic> {
-    use crate::template::{JsonTemplate, Shape};
-    let templates = &collection.templates;
-    let reads = |definition: &'a Definition<'a>| -> Vec<String> {
-        match definition {
-            Definition::Template(variable) => variable
-                .value
-                .templates()
-                .iter()
-                .flat_map(|t| t.references())
-                .collect(),
-            Definition::Value(_) => Vec::new(),
-        }
-    };
-    // Dependency order, without recursion: a long chain of variables is a deep one.
-    let mut order: Vec<&'a str> = Vec::with_capacity(definitions.len());
-    let mut seen: HashSet<&'a str> = HashSet::default();
-    for &name in definitions.keys() {
-        let mut stack: Vec<(&'a str, bool)> = vec![(name, false)];
-        while let Some((name, ready)) = stack.pop() {
-            if ready {
-                order.push(name);
-                continue;
-            }
-            if !seen.insert(name) {
-                continue;
-            }
-            stack.push((name, true));
-            if let Some(definition) = definitions.get(name) {
-                for reference in reads(definition) {
-                    let root = reference.split('.').next().unwrap_or("");
-                    if let Some((&key, _)) = definitions.get_key_value(root) {
-                        if !seen.contains(key) {
-                            stack.push((key, false));
-                        }
-                    }
-                }
-            }
-        }
-    }
-    let mut shapes: foldhash::HashMap<&'a str, Shape<'a>> = foldhash::HashMap::default();
-    let mut problems = Vec::new();
-    for name in order {
-        let Some(definition) = definitions.get(name) else {
-            continue;
-        };
-        let variable = match definition {
-            Definition::Value(value) => {
-                shapes.insert(name, Shape::Value(value));
-                continue;
-            }
-            Definition::Template(variable) => *variable,
-        };
-        let measured = {
-            let shapes = &shapes;
-            let lookup = move |path: &[String]| -> Shape<'a> {
-                let Some((root, rest)) = path.split_first() else {
-                    return Shape::Unknown;
-                };
-                // A variable not measured yet is one of a cycle, reported as such.
-                match shapes.get(root.as_str()) {
-                    Some(shape) => shape.at(rest),
-                    None => start
-                        .get(root)
-                        .map_or(Shape::Unknown, |value| Shape::Value(value).at(rest)),
-                }
-            };
-            match &variable.value {
-                JsonTemplate::Static(value) => Ok(Shape::Value(value)),
-                JsonTemplate::Text(template) => templates
-                    .measure(template, &lookup)
-                    .map_err(|excess| (excess, template)),
-                // A map or list of templates: each is measured; what it holds, not.
-                JsonTemplate::Array(_) | JsonTemplate::Object(_) => variable
-                    .value
-                    .templates()
-                    .into_iter()
-                    .find_map(|template| {
-                        templates
-                            .measure(template, &lookup)
-                            .err()
-                            .map(|excess| (excess, template))
-                    })
-                    .map_or(Ok(Shape::Unknown), Err),
-            }
-        };
-        match measured {
-            Ok(shape) => {
-                shapes.insert(name, shape);
-            }
-            Err((excess, template)) => {
-                problems.push(too_long(
-                    (&collection.path, &collection.source, &collection.positions),
-                    &variable.field,
-                    template,
-                    &excess,
-                    &format!("variable `{name}`"),
-                ));
-                shapes.insert(name, Shape::Unknown);
-            }
-        }
-    }
-    problems
-}
-
-/// The problem of a template that would make more than the limit, marked at the call.
-fn too_long(
-    (path, source, positions): (&Path, &str, &Positions),
-    field: &crate::collection::locate::FieldPath,
-    template: &crate::template::Template,
-    excess: &crate::template::Excess,
-    what: &str,
-) -> Diagnostic {
-    let message = format!("{what}: {}", crate::template::excess_reason(excess));
-    let problem = Diagnostic::at(path, (source, positions), field, message)
-        .with_hint(crate::template::GROWTH_HINT);
-    match crate::template::excess_place(template.source(), excess) {
-        (Some(character), width) => {
-            problem.at_characters_of(template.source(), character, width.unwrap_or(1))
-        }
-        _ => problem,
-    }
 }
 
 /// Adds what `step` provides to `defined` (copying only the names not there yet).
@@ -449,8 +308,6 @@ fn reads(step: &Step, defined: &HashSet<String>) -> Vec<String> {
 
 /// Checks, step by step, that every variable read is defined by then.
 struct References<'v> {
-    /// The collection's templates, to measure what a template makes.
-    templates: &'v crate::template::Templates,
     sandbox_declared: bool,
     /// Ids of the request steps seen so far (`{{steps.<id>...}}`).
     ids: HashSet<String>,
@@ -459,9 +316,6 @@ struct References<'v> {
     /// Variables a step or an include may have given another value by then: their paths
     /// are not checked against the values at the start.
     rebound: HashSet<String>,
-    /// The names of `for_each` elements seen so far (`as`): a template reading one reads
-    /// the element, whatever value the run starts with.
-    looped: HashSet<String>,
     problems: Vec<Diagnostic>,
 }
 
@@ -499,9 +353,6 @@ impl References<'_> {
                     "steps" => parts.next().is_some_and(|id| self.ids.contains(id)),
                     _ => scope.contains(root) || own_in_expect(),
                 };
-                if let (true, Some(rendered)) = (defined, &reference.measured) {
-                    self.measure(step, reference, rendered, &own, file);
-                }
                 if !defined {
                     self.undefined(step, reference, &scope, &own, file);
                 } else if reference.variable.len() > root.len()
@@ -512,11 +363,6 @@ impl References<'_> {
                     && step.for_each.as_ref().is_none_or(|each| each.name != root)
                 {
                     self.path_into_start_value(step, reference, root, file);
-                }
-            }
-            if let Some(for_each) = &step.for_each {
-                if !self.looped.contains(&for_each.name) {
-                    self.looped.insert(for_each.name.clone());
                 }
             }
             match &step.action {
@@ -551,49 +397,6 @@ impl References<'_> {
             if let (Some(id), Action::Request(_)) = (&step.id, &step.action) {
                 self.ids.insert(id.clone());
             }
-        }
-    }
-
-    /// A template whose `json`, `base64` or `urlencode` calls would write past the limit with
-    /// the values it reads that hold them from the start of the run (`{{json (json a)}}`
-    /// nested 27 deep over `a: hello`): refused now, rather than at the step after the
-    /// steps before it are sent. What a step may have set since is not known.
-    fn measure(
-        &mut self,
-        step: &Step,
-        reference: &Reference,
-        rendered: &std::sync::Arc<crate::template::Rendered>,
-        own: &[&str],
-        file: (&Path, &str, &Positions),
-    ) {
-        use crate::template::{Shape, Template};
-        let template = Template::Rendered(std::sync::Arc::clone(rendered));
-        let lookup = |path: &[String]| -> Shape<'_> {
-            let Some((root, rest)) = path.split_first() else {
-                return Shape::Unknown;
-            };
-            let root = root.as_str();
-            if root == "steps"
-                || self.rebound.contains(root)
-                || self.looped.contains(root)
-                || own.contains(&root)
-                || step.for_each.as_ref().is_some_and(|each| each.name == root)
-            {
-                return Shape::Unknown;
-            }
-            self.start
-                .get(root)
-                .map_or(Shape::Unknown, |value| Shape::Value(value).at(rest))
-        };
-        let measured = self.templates.measure(&template, &lookup);
-        if let Err(excess) = measured {
-            self.problems.push(too_long(
-                file,
-                &reference.field,
-                &template,
-                &excess,
-                &format!("step `{}`", step.name),
-            ));
         }
     }
 

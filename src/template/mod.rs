@@ -22,7 +22,6 @@ use serde_json::Value;
 
 pub use helpers::with_derivations;
 pub use json::JsonTemplate;
-pub use size::{Excess, Shape};
 
 /// Every template of one collection, registered once: the same text compiles once, however
 /// many steps use it.
@@ -68,9 +67,6 @@ pub struct Rendered {
     /// When it is only text and variables (`Bearer {{token}}`): its pieces, joined here as
     /// handlebars would write them, without a trip through handlebars.
     pieces: Option<Vec<references::Piece>>,
-    /// Whether it calls `json`, `base64` or `urlencode`, which write more than they read:
-    /// what they write is measured again with the values known when a run starts.
-    pub grows: bool,
 }
 
 /// The most work handlebars' parser is given for one text ([`parser_work`]; 20,000 `{{…}}`
@@ -127,69 +123,6 @@ fn character_at(text: &str, line: usize, column: usize) -> Option<usize> {
     (column >= 1 && column <= on_line + 1).then_some(before + column)
 }
 
-/// Why a template would make more than the limit, in words.
-pub fn excess_reason(excess: &Excess) -> String {
-    let limit = MOST_RENDERED >> 20;
-    match excess.helper {
-        Some(helper) => {
-            let nested = if excess.nested > 1 {
-                format!(" ({} `json`, `base64` and `urlencode` calls nested)", excess.nested)
-            } else {
-                String::new()
-            };
-            let before = if excess.least > excess.own {
-                format!(", {} with the helpers before it", excess.least)
-            } else {
-                String::new()
-            };
-            format!(
-                "the `{helper}` here would write at least {} bytes{before}{nested}, more than the {limit} MiB runner builds from one template: {GROWTH}",
-                excess.own
-            )
-        }
-        None => format!(
-            "the text this template makes is at least {} bytes, longer than the {limit} MiB runner builds from one template: a variable that holds another several times, which holds another several times, grows without bound (`a: \"{{{{b}}}}{{{{b}}}}\"`, `b: \"{{{{c}}}}{{{{c}}}}\"`...); write the text once instead",
-            excess.least
-        ),
-    }
-}
-
-/// The character of `source` where the `{{…}}` of `excess` starts, and its width.
-pub fn excess_place(source: &str, excess: &Excess) -> (Option<usize>, Option<usize>) {
-    let Some(character) = excess
-        .place
-        .and_then(|(line, column)| character_at(source, line, column))
-    else {
-        return (None, None);
-    };
-    (Some(character), expression_width(source, character))
-}
-
-/// How many characters the `{{…}}` starting at `character` (1-based) of `source` takes, to
-/// its closing `}}` (a quoted `}}` inside it aside).
-fn expression_width(source: &str, character: usize) -> Option<usize> {
-    let chars: Vec<char> = source.chars().skip(character.checked_sub(1)?).collect();
-    if !chars.starts_with(&['{', '{']) {
-        return None;
-    }
-    let mut quote = None;
-    let mut at = 2;
-    while at + 1 < chars.len() {
-        match (quote, chars[at]) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, c @ ('"' | '\'')) => quote = Some(c),
-            (None, '}') if chars[at + 1] == '}' => {
-                let triple = chars.get(at + 2) == Some(&'}') && chars.get(2) == Some(&'{');
-                return Some(at + 2 + usize::from(triple));
-            }
-            _ => {}
-        }
-        at += 1;
-    }
-    None
-}
-
 /// Why a template does not compile.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("invalid template `{}`: {reason}", excerpt(source_text))]
@@ -202,15 +135,7 @@ pub struct TemplateError {
     pub names: Option<String>,
     /// Where in the template text the parser stopped (1-based, in characters), to mark it.
     pub character: Option<usize>,
-    /// How many characters from `character` to mark (the whole `{{…}}` of a call); one
-    /// when `None`.
-    pub width: Option<usize>,
-    /// How to fix it, when there is more to say than how templates are written.
-    pub hint: Option<&'static str>,
 }
-
-/// The hint for a template whose helpers would write past the limit.
-pub const GROWTH_HINT: &str = "each nested `json`, `base64` or `urlencode` writes its input again, escaped or encoded: nest fewer, or build the text from smaller pieces";
 
 /// Why a template did not render.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -326,7 +251,6 @@ impl Templates {
             source: source.to_owned(),
             references: plain::references(&pieces),
             pieces: Some(pieces),
-            grows: false,
         }))
     }
 
@@ -341,8 +265,6 @@ impl Templates {
                 ),
                 names: None,
                 character: Some(character),
-                width: None,
-                hint: None,
             });
         }
         let (work, expressions, backslashes) = parser_work(source);
@@ -362,8 +284,6 @@ impl Templates {
                 ),
                 names: None,
                 character: None,
-                width: None,
-                hint: None,
             });
         }
         if !self.dynamic && source.contains('$') {
@@ -385,8 +305,6 @@ impl Templates {
                 reason,
                 names: None,
                 character,
-                width: None,
-                hint: None,
             }
         })?;
         if let Some(problem) = references::unsupported(&compiled, helpers::NAMES) {
@@ -398,8 +316,6 @@ impl Templates {
                     _ => None,
                 },
                 character: None,
-                width: None,
-                hint: None,
             });
         }
         if let Some(name) = references::bare_helper(&compiled, helpers::TAKING_A_VALUE) {
@@ -410,28 +326,8 @@ impl Templates {
                 ),
                 names: Some(name),
                 character: None,
-                width: None,
-                hint: None,
             });
         }
-        // Helpers nested so that they write past the limit whatever the values they read.
-        let unknown = |_: &[String]| size::Shape::Unknown;
-        let measure = size::Measure {
-            lookup: &unknown,
-            limit: MOST_RENDERED as u64,
-        };
-        if let Err(excess) = measure.template(&compiled, false, &mut 0, None) {
-            let (character, width) = excess_place(source, &excess);
-            return Err(TemplateError {
-                source_text: source.to_owned(),
-                reason: excess_reason(&excess),
-                names: None,
-                character,
-                width,
-                hint: Some(GROWTH_HINT),
-            });
-        }
-        let grows = size::grows(&compiled);
         Ok(
             match references::whole_variable(&compiled, helpers::NAMES) {
                 Some(path) => Template::Variable(Box::new(WholeVariable {
@@ -453,38 +349,10 @@ impl Templates {
                         source: source.to_owned(),
                         references,
                         pieces,
-                        grows,
                     }))
                 }
             },
         )
-    }
-
-    /// What is known of what `template` makes, from what `lookup` knows of the values it
-    /// reads (`Shape::Unknown` for one it does not know): `Err` where it would make, or have
-    /// its helpers write, more than [`MOST_RENDERED`] — which it then cannot do.
-    pub fn measure<'a>(
-        &'a self,
-        template: &'a Template,
-        lookup: &dyn Fn(&[String]) -> Shape<'a>,
-    ) -> Result<Shape<'a>, Excess> {
-        let measure = size::Measure {
-            lookup,
-            limit: MOST_RENDERED as u64,
-        };
-        match template {
-            Template::Literal(text) => Ok(Shape::Text(size::Least::of_text(text.as_bytes()))),
-            Template::Variable(variable) => Ok(lookup(&variable.path)),
-            Template::Rendered(rendered) => match &rendered.pieces {
-                Some(pieces) => measure.pieces(pieces).map(Shape::Text),
-                None => match self.registry.get_template(&rendered.name) {
-                    Some(compiled) => measure
-                        .template(compiled, false, &mut 0, None)
-                        .map(Shape::Text),
-                    None => Ok(Shape::Unknown),
-                },
-            },
-        }
     }
 
     /// Renders to text. Non-string values of a whole-variable template are written as JSON

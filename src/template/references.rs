@@ -193,7 +193,7 @@ fn walk_parameter(parameter: &Parameter, helpers: &[&str], found: &mut Vec<Strin
     }
 }
 
-pub(super) fn named_path(parameter: &Parameter) -> Option<Vec<String>> {
+fn named_path(parameter: &Parameter) -> Option<Vec<String>> {
     let Parameter::Path(Path::Relative((segments, _))) = parameter else {
         return None;
     };

@@ -19,17 +19,7 @@ pub(super) fn record<'t>(
         .into_iter()
         .flat_map(|t| {
             let strict = t.reads_strictly();
-            let grows = match t {
-                Template::Rendered(rendered) if rendered.grows => Some(rendered),
-                _ => None,
-            };
-            // The template goes with its last reference, to be measured once.
-            let mut read = t.each_reference().peekable();
-            std::iter::from_fn(move || {
-                let variable = read.next()?;
-                let measured = read.peek().is_none().then(|| grows.cloned()).flatten();
-                Some((variable, strict, measured))
-            })
+            t.each_reference().map(move |v| (v, strict))
         })
         .peekable();
     if variables.peek().is_none() {
@@ -37,7 +27,7 @@ pub(super) fn record<'t>(
     }
     // The last reference takes the field itself: most templates read one variable.
     let mut field = Some(field());
-    while let Some((variable, strict, measured)) = variables.next() {
+    while let Some((variable, strict)) = variables.next() {
         let field = match variables.peek() {
             Some(_) => field.clone(),
             None => field.take(),
@@ -46,7 +36,6 @@ pub(super) fn record<'t>(
             variable: variable.into_owned(),
             field,
             strict,
-            measured,
         }));
     }
 }
@@ -128,15 +117,10 @@ impl Compiler<'_> {
                     field,
                     e.to_string(),
                 )
-                .with_hint(
-                    e.hint
-                        .unwrap_or("templates are handlebars: `{{name}}`, `{{base64 name}}`"),
-                );
+                .with_hint("templates are handlebars: `{{name}}`, `{{base64 name}}`");
                 self.problems.push(match (&e.names, e.character) {
                     (Some(name), _) => problem.at_template_reading(name),
-                    (None, Some(character)) => {
-                        problem.at_characters_of(&e.source_text, character, e.width.unwrap_or(1))
-                    }
+                    (None, Some(character)) => problem.at_character_of(&e.source_text, character),
                     (None, None) => problem,
                 });
             })
