@@ -97,22 +97,13 @@ impl Collector {
         report.duration = self.started.map(|s| s.elapsed()).unwrap_or_default();
         let step = self.in_flight.take()?;
         let step = StepResult {
-            index: step.index,
-            name: step.name,
-            id: None,
-            method: step.method,
-            url: String::new(),
-            status: None,
-            redirects: Vec::new(),
             duration: step.started.elapsed(),
-            outcome: Outcome::Errored(StepError::interrupted(signal)),
-            captures: Vec::new(),
-            exchange: None,
-            sent: None,
-            attempts: Vec::new(),
-            pages: None,
-            location: None,
-            snapshot: None,
+            ..StepResult::unsent(
+                step.index,
+                step.name,
+                step.method,
+                Outcome::Errored(StepError::interrupted(signal)),
+            )
         };
         report.steps.push(step.clone());
         Some(step)

@@ -240,21 +240,20 @@ pub struct Totals {
     pub skipped: usize,
 }
 
-#[cfg(test)]
 impl StepResult {
-    /// A passed `GET` step named `name`, status 200, with nothing else recorded: what a test
-    /// starts from (`StepResult { outcome, ..StepResult::passed("a") }`).
-    pub(crate) fn passed(name: &str) -> StepResult {
+    /// A step that sent nothing and has only `outcome` to tell (skipped, interrupted before
+    /// its response): no URL, status, exchange or attempts.
+    pub(crate) fn unsent(index: usize, name: String, method: String, outcome: Outcome) -> Self {
         StepResult {
-            index: 0,
-            name: name.to_owned(),
+            index,
+            name,
             id: None,
-            method: "GET".to_owned(),
+            method,
             url: String::new(),
-            status: Some(200),
+            status: None,
             redirects: Vec::new(),
             duration: Duration::ZERO,
-            outcome: Outcome::Passed,
+            outcome,
             captures: Vec::new(),
             exchange: None,
             sent: None,
@@ -262,6 +261,16 @@ impl StepResult {
             pages: None,
             location: None,
             snapshot: None,
+        }
+    }
+
+    /// A passed `GET` step named `name`, status 200, with nothing else recorded: what a test
+    /// starts from (`StepResult { outcome, ..StepResult::passed("a") }`).
+    #[cfg(test)]
+    pub(crate) fn passed(name: &str) -> StepResult {
+        StepResult {
+            status: Some(200),
+            ..Self::unsent(0, name.to_owned(), "GET".to_owned(), Outcome::Passed)
         }
     }
 }

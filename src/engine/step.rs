@@ -21,26 +21,18 @@ use crate::template::{value_to_text, Template};
 
 /// A step that was not run (its `name` as the run gave it).
 pub(super) fn skipped(step: &Step, name: String, reason: &str) -> StepResult {
+    let method = step
+        .request_step()
+        .map_or("", |r| r.request.method.as_str())
+        .to_owned();
     StepResult {
-        index: step.index,
-        name,
         id: step.id.clone(),
-        method: step
-            .request_step()
-            .map_or("", |r| r.request.method.as_str())
-            .to_owned(),
-        url: String::new(),
-        status: None,
-        redirects: Vec::new(),
-        duration: Duration::ZERO,
-        outcome: Outcome::Skipped(reason.to_owned()),
-        captures: Vec::new(),
-        exchange: None,
-        attempts: Vec::new(),
-        pages: None,
-        sent: None,
-        location: None,
-        snapshot: None,
+        ..StepResult::unsent(
+            step.index,
+            name,
+            method,
+            Outcome::Skipped(reason.to_owned()),
+        )
     }
 }
 

@@ -65,14 +65,18 @@ impl Writer {
                 serde_json::to_string(text).map_err(|e| RenderErrorReason::Other(e.to_string()))
             }
             Writer::Json => {
-                let mut counted = Counted(0);
-                serde_json::to_writer(&mut counted, value)
-                    .map_err(|e| RenderErrorReason::Other(e.to_string()))?;
-                spend(counted.0, self)?;
-                let mut written = Vec::with_capacity(counted.0);
-                serde_json::to_writer(&mut written, value)
-                    .map_err(|e| RenderErrorReason::Other(e.to_string()))?;
-                String::from_utf8(written).map_err(|e| RenderErrorReason::Other(e.to_string()))
+                // Written once, into a buffer that refuses to grow past what is left: a
+                // value's JSON cannot fail to serialize otherwise.
+                let mut written = Bounded {
+                    bytes: Vec::new(),
+                    left: left(),
+                };
+                if serde_json::to_writer(&mut written, value).is_err() {
+                    return Err(past_the_limit(self));
+                }
+                spend(written.bytes.len(), self)?;
+                String::from_utf8(written.bytes)
+                    .map_err(|e| RenderErrorReason::Other(e.to_string()))
             }
             Writer::Urlencode => {
                 let input = text_of(value);
@@ -130,12 +134,18 @@ pub(super) fn unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~')
 }
 
-/// Counts what is written to it.
-struct Counted(usize);
+/// A buffer that takes no more than `left` bytes: a write past them fails.
+struct Bounded {
+    bytes: Vec<u8>,
+    left: usize,
+}
 
-impl std::io::Write for Counted {
+impl std::io::Write for Bounded {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0 = self.0.saturating_add(bytes.len());
+        if bytes.len() > self.left - self.bytes.len() {
+            return Err(std::io::ErrorKind::FileTooLarge.into());
+        }
+        self.bytes.extend_from_slice(bytes);
         Ok(bytes.len())
     }
 
@@ -172,13 +182,20 @@ pub(super) fn budgeted<T>(limit: usize, render: impl FnOnce() -> T) -> T {
     render()
 }
 
+/// What the helpers of the render under way may still write.
+fn left() -> usize {
+    BUDGET.with(Cell::get).unwrap_or(super::MOST_RENDERED)
+}
+
+/// The error of `writer` writing past the limit.
+fn past_the_limit(writer: Writer) -> RenderErrorReason {
+    RenderErrorReason::NestedError(Box::new(PastTheLimit(writer.name())))
+}
+
 /// Takes `bytes` from the budget, or says that `writer` would pass it.
 fn spend(bytes: usize, writer: Writer) -> Result<(), RenderErrorReason> {
-    let left = BUDGET.with(Cell::get).unwrap_or(super::MOST_RENDERED);
-    if bytes > left {
-        return Err(RenderErrorReason::NestedError(Box::new(PastTheLimit(
-            writer.name(),
-        ))));
+    if bytes > left() {
+        return Err(past_the_limit(writer));
     }
     BUDGET.with(|b| {
         if let Some(left) = b.get() {
