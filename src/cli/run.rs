@@ -938,6 +938,7 @@ pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
         let message = message
             .find(" at line ")
             .map_or(message.as_str(), |cut| &message[..cut]);
+        let message = runner::collection::words::in_the_formats_words(message);
         match e.location() {
             Some(at) => format!(
                 "vars file {}:{}:{}: {message}; a vars file is a YAML or JSON map of names to values",
