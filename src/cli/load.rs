@@ -7,15 +7,38 @@ use std::path::PathBuf;
 use runner::collection::{Collection, Diagnostic};
 use runner::engine::{self, PrepareError, RunOptions};
 
+/// Why the files given cannot run: an argument that names no collection file, or a problem
+/// of a collection.
+pub(super) enum Problem {
+    /// An argument that is not a collection (a path that does not exist, a folder without
+    /// one), told as a sentence.
+    Argument(String),
+    /// A problem of a collection, placed.
+    Collection(Diagnostic),
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Argument(message) => f.write_str(message),
+            Problem::Collection(diagnostic) => diagnostic.fmt(f),
+        }
+    }
+}
+
 /// Loads the collections named by `arguments` and checks each under every option set
-/// `checks` gives for it (one per environment to try). Returns them, or every problem found,
-/// rendered. Files load on one thread per CPU (loading is the part of a large run that
+/// `checks` gives for it (one per environment to try). Returns them, or every problem found. Files load on one thread per CPU (loading is the part of a large run that
 /// cannot overlap with requests); results keep the input order.
 pub(super) fn collections(
     arguments: &[PathBuf],
     checks: impl Fn(&Collection) -> Vec<RunOptions> + Sync,
-) -> Result<Vec<Collection>, Vec<String>> {
-    let files = super::paths::collection_files(arguments)?;
+) -> Result<Vec<Collection>, Vec<Problem>> {
+    let files = super::paths::collection_files(arguments).map_err(|problems| {
+        problems
+            .into_iter()
+            .map(Problem::Argument)
+            .collect::<Vec<_>>()
+    })?;
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len())
@@ -61,7 +84,7 @@ pub(super) fn collections(
     if problems.is_empty() {
         Ok(collections)
     } else {
-        Err(problems.iter().map(ToString::to_string).collect())
+        Err(problems.into_iter().map(Problem::Collection).collect())
     }
 }
 
@@ -91,7 +114,11 @@ fn load(
 }
 
 /// Prints every problem, then how many there were and what that means (`nothing was sent`).
-pub(super) fn print_problems(stderr: &mut impl Write, problems: &[String], consequence: &str) {
+pub(super) fn print_problems(
+    stderr: &mut impl Write,
+    problems: &[impl std::fmt::Display],
+    consequence: &str,
+) {
     for problem in problems {
         let _ = writeln!(stderr, "error: {problem}\n");
     }

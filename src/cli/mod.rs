@@ -16,6 +16,7 @@ mod locust_args;
 mod output;
 mod paths;
 mod progress;
+mod refused;
 mod reports;
 mod review;
 mod run;

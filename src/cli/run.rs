@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::args::{CiReport, RunArgs};
 use super::exit_code;
+use super::load::Problem;
 use super::output::{CollectionWriter, OrderedOutput};
 use super::progress::Progress;
 use super::reports::{Ended, Reports, Tally, STDOUT};
@@ -263,13 +264,13 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
     if let Some(message) = super::secret_arg::malformed_secret(&args.secrets) {
         let _ = writeln!(stderr, "error: {message}");
-        return exit_code::INVALID_INPUT;
+        return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
     }
     let plans = match Plans::new(&args) {
         Ok(plans) => plans,
         Err(message) => {
             let _ = writeln!(stderr, "error: {message}");
-            return exit_code::INVALID_INPUT;
+            return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
         }
     };
     let options = plans.get(0);
@@ -279,16 +280,17 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         Ok(collections) => collections,
         Err(problems) => {
             super::load::print_problems(&mut stderr, &problems, "nothing was sent");
+            super::refused::write(&args, &problems, &mut stderr);
             return exit_code::INVALID_INPUT;
         }
     };
     if let Err(message) = steps_exist(&collections, &options.selection.steps) {
         let _ = writeln!(stderr, "error: {message}; nothing was sent");
-        return exit_code::INVALID_INPUT;
+        return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
     }
     if let Err(message) = tags_select_something(&collections, &options.selection.tags) {
         let _ = writeln!(stderr, "error: {message}; nothing was sent");
-        return exit_code::INVALID_INPUT;
+        return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
     }
     let loaded = collections.len();
     let collections: Vec<Arc<Collection>> = collections
@@ -309,7 +311,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         Ok(book) => Arc::new(Mutex::new(book)),
         Err(message) => {
             let _ = writeln!(stderr, "error: {message}; nothing was sent");
-            return exit_code::INVALID_INPUT;
+            return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
         }
     };
     if let Err(message) = check_destinations(&args) {
@@ -326,7 +328,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         Ok(client) => client,
         Err((message, code)) => {
             let _ = writeln!(stderr, "error: {message}");
-            return code;
+            return refuse(&args, &mut stderr, message, code);
         }
     };
 
@@ -338,13 +340,18 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             collections.len(),
             plans.count
         );
-        return exit_code::INVALID_INPUT;
+        let message = format!(
+            "{} collections times {} iterations is more than the limit of {MAX_RUNS} runs in one invocation",
+            collections.len(),
+            plans.count
+        );
+        return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
     }
     let snapshots = match snapshot_settings(&args, &collections, &mut stderr) {
         Ok(snapshots) => Arc::new(snapshots),
         Err(message) => {
             let _ = writeln!(stderr, "error: {message}; nothing was sent");
-            return exit_code::INVALID_INPUT;
+            return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
         }
     };
     let recorder = Arc::new(super::snapshots::Recorder::default());
@@ -578,6 +585,13 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     code
 }
 
+/// Refuses the run for `message` (said already): the reports asked for say so, and the run
+/// ends with `code`.
+fn refuse(args: &RunArgs, stderr: &mut impl Write, message: String, code: u8) -> u8 {
+    super::refused::write(args, &[Problem::Argument(message)], stderr);
+    code
+}
+
 /// The approved snapshots of the collections, and what to do with a missing or changed one:
 /// record it as pending, approve it (`--update-snapshots`), or, in CI, write nothing.
 fn snapshot_settings(
@@ -766,7 +780,7 @@ fn destinations(args: &RunArgs) -> impl Iterator<Item = (&'static str, &Path)> {
 /// Checks before the first request that every destination can be written, that no two are
 /// one file (however spelt: through `..`, a symlink or a hard link), and that at most one
 /// report goes to standard output.
-fn check_destinations(args: &RunArgs) -> Result<(), String> {
+pub(super) fn check_destinations(args: &RunArgs) -> Result<(), String> {
     let mut to_stdout = 0;
     let mut files: Vec<(&str, &Path, FileIdentity)> = Vec::new();
     // The null device keeps nothing: any number of outputs may go there.

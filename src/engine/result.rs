@@ -45,6 +45,9 @@ pub enum StepErrorKind {
     Transport,
     /// The run was stopped (SIGINT, SIGTERM) while the step was in flight.
     Interrupted,
+    /// The run was refused before anything was sent: a collection does not validate, or
+    /// the command's arguments select nothing it can run.
+    Invalid,
 }
 
 impl StepError {
@@ -75,6 +78,17 @@ impl StepError {
             message: format!("interrupted by {signal} before the step ended"),
             field: None,
             location: None,
+        }
+    }
+
+    /// A problem that refused the whole run before anything was sent, told at `location`
+    /// when it has one.
+    pub fn invalid(message: impl Into<String>, location: Option<Location>) -> Self {
+        StepError {
+            kind: StepErrorKind::Invalid,
+            message: message.into(),
+            field: None,
+            location: location.map(Box::new),
         }
     }
 
@@ -261,6 +275,17 @@ impl StepResult {
             pages: None,
             location: None,
             snapshot: None,
+        }
+    }
+
+    /// What a report shows for a problem that refused the run (`error`, of kind
+    /// [`StepErrorKind::Invalid`]): entry `index`, named `name`, errored, placed where the
+    /// problem is.
+    pub fn refused(index: usize, name: String, error: StepError) -> Self {
+        let location = error.location.as_deref().cloned();
+        StepResult {
+            location,
+            ..Self::unsent(index, name, String::new(), Outcome::Errored(error))
         }
     }
 

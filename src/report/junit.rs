@@ -131,6 +131,7 @@ fn case(out: &mut String, step: &StepResult, file: &str) {
                 StepErrorKind::Render => ("failure", "template"),
                 StepErrorKind::Transport => ("error", "transport"),
                 StepErrorKind::Interrupted => ("error", "interrupted"),
+                StepErrorKind::Invalid => ("error", "invalid"),
             };
             let _ = write!(
                 out,

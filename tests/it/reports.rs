@@ -169,6 +169,71 @@ fn a_failing_run_exits_1_and_still_writes_every_report_with_the_failure() {
     assert!(read(fixture.path(), "report.html").contains("expected 200, got 503"));
 }
 
+/// A run refused before anything is sent replaces the reports an earlier run left: a CI
+/// system reading them sees the refusal (each problem an errored entry at its place), not a
+/// green run of the day before.
+#[test]
+fn a_refused_run_replaces_earlier_reports_with_its_problems() {
+    let fixture = Fixture::new();
+    let good = fixture.file(
+        "good.yaml",
+        "name: Good\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:9/\" }\n",
+    );
+    let broken = fixture.file(
+        "broken.yaml",
+        "name: Broken\nsteps:\n  - name: s\n    request: 5\n  - name: t\n    request: { url: \"http://127.0.0.1:9/\" }\n    expect: { status: [200, \"x\"] }\n",
+    );
+    for (_, file) in REPORTS {
+        std::fs::write(fixture.path().join(file), "an earlier run's report").expect("write");
+    }
+    let mut args = vec![
+        "run".to_owned(),
+        good.display().to_string(),
+        broken.display().to_string(),
+    ];
+    args.extend(report_args(fixture.path()));
+    let output = runner(&args);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(output.stderr.contains("nothing was sent"), "{output:?}");
+
+    let report = validate_json_report(&read(fixture.path(), "report.json"));
+    assert_eq!(report["totals"]["errored"], 2, "{report}");
+    let steps = &report["collections"][0]["steps"];
+    assert_eq!(report["collections"].as_array().map(Vec::len), Some(1));
+    assert_eq!(steps[0]["name"], "steps[0].request");
+    assert_eq!(steps[0]["outcome"], "errored");
+    assert_eq!(steps[0]["location"]["line"], 4, "{steps}");
+    assert_eq!(steps[0]["location"]["column"], 14, "{steps}");
+    assert!(steps[0]["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("expected a request")));
+    assert_eq!(steps[1]["location"]["line"], 7, "{steps}");
+    crate::junit_schema::assert_valid(&fixture.path().join("report.xml"));
+    let junit = read(fixture.path(), "report.xml");
+    assert!(junit.contains("errors=\"2\""), "{junit}");
+    assert!(junit.contains("<error type=\"invalid\""), "{junit}");
+    let tap = read(fixture.path(), "report.tap");
+    assert!(tap.starts_with("TAP version 13\n1..2\n"), "{tap}");
+    assert!(tap.contains("not ok 1 - "), "{tap}");
+    assert!(read(fixture.path(), "report.html").contains("expected a request"));
+
+    // Arguments that select nothing refuse the run too, and say so in the reports.
+    let mut args = vec![
+        "run".to_owned(),
+        good.display().to_string(),
+        "--tag".to_owned(),
+        "nope".to_owned(),
+    ];
+    args.extend(report_args(fixture.path()));
+    let output = runner(&args);
+    assert_eq!(output.code, 2, "{output:?}");
+    let report = validate_json_report(&read(fixture.path(), "report.json"));
+    assert_eq!(report["collections"][0]["name"], "runner run", "{report}");
+    assert!(report["collections"][0]["steps"][0]["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("nope")));
+}
+
 fn suite(fixture: &Fixture) -> Vec<PathBuf> {
     (1..=5)
         .map(|n| {
@@ -392,7 +457,11 @@ fn tags_and_steps_select_what_runs() {
             "{}",
             output.stderr
         );
-        assert!(!std::path::Path::new(&report).exists());
+        // The report says the run was refused (README: exit codes), nothing else.
+        let written = std::fs::read_to_string(&report).expect("the report is written");
+        let written: Value = serde_json::from_str(&written).expect("JSON");
+        assert_eq!(written["collections"][0]["name"], "runner run");
+        assert_eq!(written["totals"]["passed"], 0);
     }
 
     // One of the tags selecting something is enough.

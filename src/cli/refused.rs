@@ -1,0 +1,126 @@
+//! The reports of a run refused before anything was sent (a collection that does not
+//! validate, arguments that select nothing): written as pytest writes a file it cannot
+//! collect, so that a CI system reading them sees the refusal, not the reports an earlier
+//! run left at the same paths.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use runner::collection::Diagnostic;
+use runner::engine::{CollectionReport, StepError, StepResult};
+use runner::spec::field::Location;
+
+use super::args::RunArgs;
+use super::load::Problem;
+use super::reports::{Ended, Reports};
+
+/// The name of the entry that holds the problems of the command's arguments.
+const ARGUMENTS: &str = "runner run";
+
+/// Writes every report `args` ask for with `problems`: each collection file that has some
+/// is a collection run of errored entries, one a problem, placed at it; the problems of the
+/// arguments are one more, named `runner run`. False if a report could not be written (said
+/// on `stderr`).
+pub(super) fn write(args: &RunArgs, problems: &[Problem], stderr: &mut impl Write) -> bool {
+    // Reports that cannot go where they are asked to go are not written (said already, or
+    // said here: this is the only problem left to tell).
+    if let Err(message) = super::run::check_destinations(args) {
+        let _ = writeln!(stderr, "error: {message}; no report was written");
+        return false;
+    }
+    let runs = by_file(problems);
+    let started_at = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let mut reports = match Reports::new(args, &started_at, runs.len()) {
+        Ok(reports) => reports,
+        Err(message) => {
+            let _ = writeln!(stderr, "error: {message}; no report was written");
+            return false;
+        }
+    };
+    for (index, report) in runs.into_iter().enumerate() {
+        reports.finished(
+            index,
+            Some(Ended {
+                report,
+                tally: None,
+            }),
+        );
+    }
+    reports.write(Duration::ZERO, false, stderr)
+}
+
+/// One collection run a file (and one for the arguments), in the order the problems are
+/// told.
+fn by_file(problems: &[Problem]) -> Vec<CollectionReport> {
+    let mut runs: Vec<CollectionReport> = Vec::new();
+    for problem in problems {
+        let (path, name, error) = match problem {
+            Problem::Argument(message) => (
+                PathBuf::new(),
+                ARGUMENTS.to_owned(),
+                StepError::invalid(message.clone(), None),
+            ),
+            Problem::Collection(diagnostic) => (
+                diagnostic.file.clone(),
+                diagnostic
+                    .field
+                    .clone()
+                    .unwrap_or_else(|| "the collection".to_owned()),
+                StepError::invalid(sentence(diagnostic), location(diagnostic)),
+            ),
+        };
+        let index = match runs.iter().position(|run| run.path == path) {
+            Some(index) => index,
+            None => {
+                runs.push(refused_run(&path));
+                runs.len() - 1
+            }
+        };
+        let run = &mut runs[index];
+        let step = StepResult::refused(run.steps.len(), name, error);
+        run.steps.push(step);
+    }
+    runs
+}
+
+/// A collection run of `path` (none: the arguments) with no entries yet.
+fn refused_run(path: &Path) -> CollectionReport {
+    let name = if path.as_os_str().is_empty() {
+        ARGUMENTS.to_owned()
+    } else {
+        path.display().to_string()
+    };
+    CollectionReport {
+        name,
+        path: path.to_owned(),
+        environment: None,
+        iteration: None,
+        started_at: SystemTime::now(),
+        steps: Vec::new(),
+        duration: Duration::ZERO,
+        interrupted: false,
+    }
+}
+
+/// The problem on one line: what is wrong, and how to fix it.
+fn sentence(diagnostic: &Diagnostic) -> String {
+    match &diagnostic.hint {
+        Some(hint) => format!("{} (hint: {hint})", diagnostic.message),
+        None => diagnostic.message.clone(),
+    }
+}
+
+/// Where the problem is, when it is placed.
+fn location(diagnostic: &Diagnostic) -> Option<Location> {
+    let (line, column) = diagnostic.position?;
+    Some(Location {
+        file: diagnostic.file.clone(),
+        line,
+        column,
+        line_text: diagnostic.line_text.clone().unwrap_or_default(),
+        width: diagnostic.width.and_then(|w| u32::try_from(w).ok()),
+    })
+}
