@@ -26,6 +26,16 @@ pub(super) const NAMES: &[&str] = &["uuid", "now", "timestamp", "base64", "json"
 /// Those of them that need a value to work on (`{{base64 token}}`).
 pub(super) const TAKING_A_VALUE: &[&str] = &["base64", "json", "urlencode"];
 
+/// How many values each of them takes (the dynamic variables, `{{$randomInt}}`, none).
+pub(super) const ARITY: &[(&str, usize)] = &[
+    ("uuid", 0),
+    ("now", 0),
+    ("timestamp", 0),
+    ("base64", 1),
+    ("json", 1),
+    ("urlencode", 1),
+];
+
 handlebars_helper!(uuid: | | ::uuid::Uuid::new_v4().to_string());
 handlebars_helper!(now: | | {
     time::OffsetDateTime::now_utc()

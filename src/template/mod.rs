@@ -180,6 +180,23 @@ impl Default for Templates {
     }
 }
 
+/// Why a helper's call is refused: what it takes, and what it was given.
+fn wrong_arity_reason(wrong: &references::WrongArity) -> String {
+    let name = &wrong.name;
+    if wrong.takes == 0 {
+        return format!("`{name}` takes no value: write `{{{{{name}}}}}` alone");
+    }
+    if wrong.named {
+        return format!(
+            "`{name}` takes one value and no named argument (`key=value`): write `{{{{{name} items}}}}`"
+        );
+    }
+    format!(
+        "`{name}` takes one value, as in `{{{{{name} items}}}}`, but is given {}; for more than one, write a call for each: `{{{{{name} a}}}}{{{{{name} b}}}}`",
+        wrong.given
+    )
+}
+
 /// What a template asks for that runner does not have, and what to write instead.
 fn unsupported_reason(problem: &references::Unsupported) -> String {
     match problem {
@@ -325,6 +342,14 @@ impl Templates {
                     "`{name}` is a template helper and needs a value to work on (e.g. `{{{{{name} items}}}}`); a variable named `{name}` cannot be read in a template: rename it"
                 ),
                 names: Some(name),
+                character: None,
+            });
+        }
+        if let Some(wrong) = references::wrong_arity(&compiled, helpers::ARITY) {
+            return Err(TemplateError {
+                source_text: source.to_owned(),
+                reason: wrong_arity_reason(&wrong),
+                names: Some(wrong.name),
                 character: None,
             });
         }
@@ -815,6 +840,43 @@ mod tests {
             "{{len.x}}",
             "{{lengthy}}",
             "{{#each xs}}{{this}}{{@index}}{{/each}}",
+        ] {
+            assert!(Templates::new().compile(source).is_ok(), "{source}");
+        }
+    }
+
+    #[test]
+    fn a_helper_given_more_than_it_takes_is_refused_wherever_it_is_called() {
+        // Handlebars passes over the values a helper does not read, without a word.
+        for (source, helper) in [
+            ("{{urlencode a b}}", "`urlencode` takes one value"),
+            ("x{{json a 5}}y", "`json` takes one value"),
+            ("{{base64 a pad=1}}", "no named argument"),
+            ("{{uuid 3}}", "`uuid` takes no value"),
+            ("{{now \"%Y\"}}", "`now` takes no value"),
+            ("{{timestamp a}}", "`timestamp` takes no value"),
+            ("{{$randomInt 5}}", "`$randomInt` takes no value"),
+            ("{{json (base64 a b)}}", "`base64` takes one value"),
+            (
+                "{{#if a}}{{urlencode a a}}{{/if}}",
+                "`urlencode` takes one value",
+            ),
+            (
+                "{{#if a}}x{{else}}{{json a a}}{{/if}}",
+                "`json` takes one value",
+            ),
+        ] {
+            let error = Templates::new()
+                .compile(source)
+                .err()
+                .unwrap_or_else(|| panic!("{source} compiled"));
+            assert!(error.reason.contains(helper), "{source}: {error}");
+        }
+        for source in [
+            "{{json (base64 a)}}",
+            "{{urlencode a}}{{urlencode b}}",
+            "{{$randomInt}}",
+            "{{eq a 2}}",
         ] {
             assert!(Templates::new().compile(source).is_ok(), "{source}");
         }

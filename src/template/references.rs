@@ -53,54 +53,101 @@ pub(super) fn names_helper(name: &str, helpers: &[&str]) -> bool {
 pub(super) fn bare_helper(template: &Template, taking_a_value: &[&str]) -> Option<String> {
     // A dynamic variable (`{{$randomInt}}`) is a helper that takes nothing.
     let bare = |name: &str| taking_a_value.contains(&name) || BUILT_IN_HELPERS.contains(&name);
-    template.elements.iter().find_map(|element| match element {
-        TemplateElement::Expression(helper)
-        | TemplateElement::HtmlExpression(helper)
-        | TemplateElement::HelperBlock(helper) => bare_in_helper(helper, &bare, taking_a_value),
-        _ => None,
+    first_call(template, &|helper| {
+        let name = called(helper)?;
+        (helper.params.is_empty() && helper.hash.is_empty() && !helper.block && bare(&name))
+            .then_some(name)
     })
 }
 
-fn bare_in_helper(
-    helper: &HelperTemplate,
-    bare: &dyn Fn(&str) -> bool,
-    taking_a_value: &[&str],
-) -> Option<String> {
-    let name = match &helper.name {
+/// A call of one of runner's helpers with other than the values it takes.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct WrongArity {
+    /// The helper.
+    pub name: String,
+    /// How many values it takes.
+    pub takes: usize,
+    /// How many it was given.
+    pub given: usize,
+    /// It was given a named argument (`name=value`), which none takes.
+    pub named: bool,
+}
+
+/// The first call of a helper of `arity` (its name and how many values it takes) given
+/// more values than it takes, or a named argument: handlebars would pass over the rest
+/// without a word. (Too few is [`bare_helper`]'s.)
+pub(super) fn wrong_arity(template: &Template, arity: &[(&str, usize)]) -> Option<WrongArity> {
+    first_call(template, &|helper| {
+        let name = called(helper)?;
+        let takes = arity
+            .iter()
+            .find(|(helper, _)| *helper == name)
+            .map(|(_, takes)| *takes)
+            .or_else(|| {
+                (name.starts_with('$') && super::dynamic::patterns(&name).is_some()).then_some(0)
+            })?;
+        let given = helper.params.len();
+        let named = !helper.hash.is_empty();
+        (given > takes || named).then_some(WrongArity {
+            name,
+            takes,
+            given,
+            named,
+        })
+    })
+}
+
+/// The name a helper call calls, when it is a plain name.
+fn called(helper: &HelperTemplate) -> Option<String> {
+    match &helper.name {
         Parameter::Name(name) => Some(name.clone()),
         other => named_path(other).and_then(|path| match path.as_slice() {
             [name] => Some(name.clone()),
             _ => None,
         }),
-    };
-    if let Some(name) = name {
-        if helper.params.is_empty() && helper.hash.is_empty() && !helper.block && bare(&name) {
-            return Some(name);
-        }
     }
-    let in_parameters = helper
-        .params
-        .iter()
-        .chain(helper.hash.values())
-        .find_map(|parameter| match parameter {
-            Parameter::Subexpression(sub) => match sub.element.as_ref() {
-                TemplateElement::Expression(inner) => bare_in_helper(inner, bare, taking_a_value),
-                _ => None,
-            },
-            _ => None,
-        });
-    in_parameters
+}
+
+/// What `check` finds first among the template's helper calls, the calls inside their
+/// values (`{{json (base64 x)}}`) and inside their blocks included.
+fn first_call<T>(template: &Template, check: &dyn Fn(&HelperTemplate) -> Option<T>) -> Option<T> {
+    template.elements.iter().find_map(|element| match element {
+        TemplateElement::Expression(helper)
+        | TemplateElement::HtmlExpression(helper)
+        | TemplateElement::HelperBlock(helper) => first_in_call(helper, check),
+        _ => None,
+    })
+}
+
+fn first_in_call<T>(
+    helper: &HelperTemplate,
+    check: &dyn Fn(&HelperTemplate) -> Option<T>,
+) -> Option<T> {
+    check(helper)
+        .or_else(|| {
+            helper
+                .params
+                .iter()
+                .chain(helper.hash.values())
+                .find_map(|parameter| match parameter {
+                    Parameter::Subexpression(sub) => match sub.element.as_ref() {
+                        TemplateElement::Expression(inner) => first_in_call(inner, check),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+        })
         .or_else(|| {
             helper
                 .template
                 .as_ref()
-                .and_then(|inner| bare_helper(inner, taking_a_value))
+                .and_then(|inner| first_call(inner, check))
         })
         .or_else(|| {
             helper
                 .inverse
                 .as_ref()
-                .and_then(|inverse| bare_helper(inverse, taking_a_value))
+                .and_then(|inverse| first_call(inverse, check))
         })
 }
 
