@@ -63,6 +63,20 @@ impl Diagnostic {
         }
     }
 
+    /// Marks `key`, written before the value the problem is placed at (a key is the
+    /// problem, not its value), when it is found there.
+    pub fn at_key(mut self, (source, positions): (&str, &Positions), key: &str) -> Self {
+        let at = self
+            .position
+            .and_then(|value| super::keys::key_before((source, positions), value, key));
+        if let Some(at) = at {
+            self.position = Some(at);
+            self.line_text = positions.line(source, at.0).map(str::to_owned);
+            self.width = None;
+        }
+        self
+    }
+
     /// Marks the `{{…}}` on the problem's line that reads `variable`, when the line shows
     /// it, rather than the whole field.
     pub fn at_template_reading(mut self, variable: &str) -> Self {

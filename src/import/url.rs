@@ -96,10 +96,14 @@ pub fn convert(url: &Url, replaced: Option<&str>, cx: &mut Context) -> Converted
         .iter()
         .enumerate()
         .any(|(i, (key, _))| query[..i].iter().any(|(other, _)| other == key));
-    if repeats && query.iter().any(|(_, value)| value.is_none()) {
+    let templated_name = query
+        .iter()
+        .any(|(key, _)| crate::template::holds_braces(key));
+    if templated_name || (repeats && query.iter().any(|(_, value)| value.is_none())) {
         // A name repeats and one has no `=` (`?get&=bar&=`): written as Postman has it, the
         // query stays in the URL (a map would send `get=`). A name that repeats with values
-        // is a list of them (see `params`).
+        // is a list of them (see `params`). So does a query with a name made from a variable
+        // (`?{{field}}=1`): the URL is rendered, a `query` map's names are not.
         let text: Vec<String> = query
             .iter()
             .map(|(key, value)| match value {

@@ -15,8 +15,9 @@ pub enum JsonTemplate {
     Text(Template),
     /// An array with templates inside.
     Array(Vec<JsonTemplate>),
-    /// An object with templates inside (keys are literal).
-    Object(Vec<(String, JsonTemplate)>),
+    /// An object with templates inside, in its keys or its values (a key is a
+    /// [`Template::Literal`] unless it holds `{{`).
+    Object(Vec<(Template, JsonTemplate)>),
 }
 
 impl JsonTemplate {
@@ -35,8 +36,15 @@ impl JsonTemplate {
             ),
             Value::Object(map) => JsonTemplate::Object(
                 map.iter()
-                    .map(|(key, item)| Self::compile(templates, item).map(|t| (key.clone(), t)))
-                    .collect::<Result<_, _>>()?,
+                    .map(|(key, item)| {
+                        let key = if super::holds_braces(key) {
+                            templates.compile(key)?
+                        } else {
+                            Template::Literal(key.clone())
+                        };
+                        Ok((key, Self::compile(templates, item)?))
+                    })
+                    .collect::<Result<_, TemplateError>>()?,
             ),
             other => JsonTemplate::Static(other.clone()),
         })
@@ -54,8 +62,14 @@ impl JsonTemplate {
                 .map(Value::Array),
             JsonTemplate::Object(entries) => {
                 let mut map = Map::with_capacity(entries.len());
+                // Keys that render alike are one member, the last one's value (as in a
+                // JSON object read by a server).
                 for (key, item) in entries {
-                    map.insert(key.clone(), item.render(templates, context)?);
+                    let key = match key {
+                        Template::Literal(text) => text.clone(),
+                        template => templates.render_text(template, context)?,
+                    };
+                    map.insert(key, item.render(templates, context)?);
                 }
                 Ok(Value::Object(map))
             }
@@ -74,9 +88,12 @@ impl JsonTemplate {
             JsonTemplate::Static(_) => {}
             JsonTemplate::Text(template) => found.push(template),
             JsonTemplate::Array(items) => items.iter().for_each(|i| i.collect_templates(found)),
-            JsonTemplate::Object(entries) => {
-                entries.iter().for_each(|(_, i)| i.collect_templates(found))
-            }
+            JsonTemplate::Object(entries) => entries.iter().for_each(|(key, item)| {
+                if !matches!(key, Template::Literal(_)) {
+                    found.push(key);
+                }
+                item.collect_templates(found);
+            }),
         }
     }
 }
@@ -85,7 +102,9 @@ fn contains_template(value: &Value) -> bool {
     match value {
         Value::String(text) => super::holds_braces(text),
         Value::Array(items) => items.iter().any(contains_template),
-        Value::Object(map) => map.values().any(contains_template),
+        Value::Object(map) => map
+            .iter()
+            .any(|(key, item)| super::holds_braces(key) || contains_template(item)),
         _ => false,
     }
 }
@@ -106,5 +125,26 @@ mod tests {
             t.render(&templates, &context),
             Ok(json!({"n": 5, "label": "n is 5", "fixed": [1, "x"], "deep": [false]}))
         );
+    }
+
+    #[test]
+    fn keys_are_templates_too() {
+        let mut templates = Templates::new();
+        let body = json!({"{{k}}": "{{n}}", "id-{{n}}": {"fixed": 1}, "plain": 2, "\\{{k}}": 3});
+        let t = JsonTemplate::compile(&mut templates, &body).expect("compiles");
+        let context = Context::from(json!({"k": "name", "n": 5}));
+        assert_eq!(
+            t.render(&templates, &context),
+            Ok(json!({"name": 5, "id-5": {"fixed": 1}, "plain": 2, "{{k}}": 3}))
+        );
+        let read: Vec<String> = t.templates().iter().flat_map(|t| t.references()).collect();
+        assert!(
+            read.contains(&"k".to_owned()) && read.contains(&"n".to_owned()),
+            "{read:?}"
+        );
+        // A key that does not render is the body's error, as a value's is.
+        assert!(t
+            .render(&templates, &Context::from(json!({"n": 5})))
+            .is_err());
     }
 }

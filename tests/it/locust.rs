@@ -280,8 +280,8 @@ steps:
     vars: { who: "{{user}}" }
     export: [greeting]
   - name: Greeting came back
-    request: { method: POST, url: "{{base}}/echo", json: { greeting: "{{greeting}}", count: "{{ids}}" } }
-    expect: { jsonpath: { $.json.count: { length: 3 } } }
+    request: { method: POST, url: "{{base}}/echo", json: { greeting: "{{greeting}}", count: "{{ids}}", "by-{{user}}": 1 } }
+    expect: { jsonpath: { $.json.count: { length: 3 }, "$.json['by-ann']": 1 } }
   - name: Broken on purpose
     request: { url: "{{base}}/status/200" }
     expect: { status: 201 }
@@ -777,7 +777,7 @@ fn locust_sends_what_runner_run_sends_and_fails_the_same_step() {
     assert!(from_run[1].cookie.contains("session=s-1"));
     assert_eq!(
         from_run[11].body,
-        json!({"greeting": "ann", "count": [1, 2, 3]})
+        json!({"greeting": "ann", "count": [1, 2, 3], "by-ann": 1})
     );
 }
 

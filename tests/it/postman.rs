@@ -507,7 +507,7 @@ fn reserved_characters_and_nested_variables_stay_inside_their_placeholders() {
     assert!(
         output
             .stdout
-            .contains("url: \"{{p___}}://{{host_name}}:{{_p}}/{{f_o_o}}\"\n"),
+            .contains("url: \"{{p___}}://{{host_name}}:{{_p}}/{{f_o_o}}?{{_}}={{__2}}\"\n"),
         "{}",
         output.stdout
     );
@@ -519,11 +519,9 @@ fn reserved_characters_and_nested_variables_stay_inside_their_placeholders() {
         "{}",
         output.stdout
     );
-    assert!(
-        output.stdout.contains("query: { \"{{_}}\": \"{{__2}}\" }"),
-        "{}",
-        output.stdout
-    );
+    // A query whose name is a variable stays in the URL, which runner renders (a `query`
+    // map's names are sent as written).
+    assert!(!output.stdout.contains("\"{{_}}\": "), "{}", output.stdout);
     assert!(
         output.stdout.contains("url: https://{{host_one}}/get\n"),
         "{}",
@@ -2630,4 +2628,56 @@ steps:
         "--strict".as_ref(),
     ]);
     assert_eq!(strict.code, 2, "{strict:?}");
+}
+
+/// Names made from variables, as Postman renders them: a query parameter's stays in the URL
+/// (which runner renders; a `query` map's names are not), a raw JSON body's keys are
+/// rendered, and a form field named by a variable is reported, not sent as `{{…}}`.
+#[test]
+fn names_made_from_variables_are_sent_rendered_or_reported() {
+    let dir = Fixture::new();
+    let source = dir.file(
+        "names.postman_collection.json",
+        &format!(
+            r#"{{"info": {{"name": "Names", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},
+ "variable": [{{"key": "k", "value": "color"}}, {{"key": "base", "value": "http://{}"}}],
+ "item": [
+  {{"name": "Query and JSON", "request": {{"method": "POST",
+    "url": {{"raw": "{{{{base}}}}/echo?{{{{k}}}}=red&b=2", "host": ["{{{{base}}}}"], "path": ["echo"],
+            "query": [{{"key": "{{{{k}}}}", "value": "red"}}, {{"key": "b", "value": "2"}}]}},
+    "body": {{"mode": "raw", "raw": "{{\"{{{{k}}}}\": 1}}", "options": {{"raw": {{"language": "json"}}}}}}}}}},
+  {{"name": "Form", "request": {{"method": "POST", "url": "{{{{base}}}}/echo",
+    "body": {{"mode": "urlencoded", "urlencoded": [{{"key": "{{{{k}}}}", "value": "1"}}, {{"key": "a", "value": "2"}}]}}}}}}
+ ]}}"#,
+            crate::servers::server()
+        ),
+    );
+    let out = dir.path().join("names.yaml");
+    let (yaml, stderr) = imported(&source, &out);
+    assert!(
+        yaml.contains(r#"url: "{{base}}/echo?{{k}}=red&b=2""#),
+        "{yaml}"
+    );
+    assert!(yaml.contains(r#"json: { "{{k}}": 1 }"#), "{yaml}");
+    assert!(
+        stderr.contains("the urlencoded field `{{k}}` is named by a variable"),
+        "{stderr}"
+    );
+    let output = runner([
+        "run".as_ref(),
+        out.as_os_str(),
+        "--report-json".as_ref(),
+        dir.path().join("r.json").as_os_str(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).expect("report"))
+            .expect("JSON");
+    let sent = &report["collections"][0]["steps"][0]["request"];
+    assert!(
+        sent["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/echo?color=red&b=2")),
+        "{sent}"
+    );
 }

@@ -88,6 +88,79 @@ steps:
     assert!(output.stdout.contains("6 passed"), "{}", output.stdout);
 }
 
+/// A JSON body's keys are templates, as its values are (and as in Postman and Hurl); the
+/// names a request sends as written — query parameters', form fields', parts', cookies' —
+/// are refused at load, at the name, when they hold `{{`, instead of going out as `{{…}}`.
+#[test]
+fn json_keys_are_rendered_and_names_sent_as_written_refuse_templates() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        r#"
+name: Keys
+vars: { field: color, n: 3 }
+steps:
+  - name: JSON keys
+    request:
+      method: POST
+      url: "{{R}}/echo"
+      json: { "{{field}}": red, "id-{{n}}": { "{{field}}": "{{n}}" }, "\\{{field}}": 1 }
+    expect:
+      jsonpath:
+        $.json.color: red
+        "$.json['id-3'].color": 3
+        "$.json['{{field}}']": 1
+"#,
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+
+    let path = fixture.file(
+        "names.yaml",
+        r#"name: Names
+vars: { k: a }
+steps:
+  - name: s
+    request:
+      method: POST
+      url: "{{SERVER}}/hit/templated-names"
+      query: { "{{k}}": 1, ok: 2 }
+      cookies: { "c{{k}}": 1 }
+  - name: t
+    request: { method: POST, url: "{{SERVER}}/hit/templated-names", form: { "{{k}}": 1 } }
+  - name: u
+    request:
+      method: POST
+      url: "{{SERVER}}/hit/templated-names"
+      multipart:
+        "{{k}}": { value: v }
+"#,
+    );
+    let output = runner(["run".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert_eq!(crate::support::hits("templated-names"), 0);
+    for (what, at) in [
+        ("a query parameter's name", "names.yaml:8:16"),
+        ("a cookie's name", "names.yaml:9:18"),
+        // (its column moves with the server's port)
+        ("a form field's name", "names.yaml:11:"),
+        ("a multipart part's name", "names.yaml:17:9"),
+    ] {
+        assert!(
+            output
+                .stderr
+                .contains(&format!("{what} is sent as written")),
+            "{what}: {}",
+            output.stderr
+        );
+        assert!(
+            output.stderr.contains(at),
+            "{what} at {at}: {}",
+            output.stderr
+        );
+    }
+}
+
 #[test]
 fn two_bodies_or_a_missing_file_are_load_errors_that_send_nothing() {
     let fixture = Fixture::new();

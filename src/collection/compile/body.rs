@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::request::Named;
 use super::Compiler;
 use crate::collection::locate::FieldPath;
 use crate::collection::{Body, MultipartPart, PartContent};
@@ -82,8 +83,11 @@ impl Compiler<'_> {
             let fields = form
                 .iter()
                 .filter_map(|(name, value)| {
-                    let parameter =
-                        self.parameter(value, || field.key_in("form", name.to_owned()))?;
+                    let at = || field.key_in("form", name.to_owned());
+                    if !self.name_as_written(name, Named::Form, at) {
+                        return None;
+                    }
+                    let parameter = self.parameter(value, at)?;
                     Some((name.clone(), parameter))
                 })
                 .collect();
@@ -103,7 +107,13 @@ impl Compiler<'_> {
             let at = field.key("multipart");
             let parts = parts
                 .iter()
-                .filter_map(|(name, part)| self.part(name, &part.fields, &at.key(name.to_owned())))
+                .filter_map(|(name, part)| {
+                    let field = at.key(name.to_owned());
+                    if !self.name_as_written(name, Named::Part, || field.clone()) {
+                        return None;
+                    }
+                    self.part(name, &part.fields, &field)
+                })
                 .collect();
             return Body::Multipart(parts);
         }

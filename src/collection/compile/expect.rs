@@ -392,12 +392,8 @@ impl Compiler<'_> {
                 .with_hint(hint);
                 // A JSONPath written as a key (`jsonpath: { "$.a": 1 }`) is marked there, not
                 // at the value after it.
-                let is_key = matches!(field.0.last(), Some(Segment::Key(key)) if key == path);
-                if let Some(at) = problem.position.filter(|_| is_key).and_then(|value| {
-                    crate::collection::keys::key_before((self.source, self.positions), value, path)
-                }) {
-                    problem.position = Some(at);
-                    problem.line_text = self.positions.line(self.source, at.0).map(str::to_owned);
+                if matches!(field.0.last(), Some(Segment::Key(key)) if key == path) {
+                    problem = problem.at_key((self.source, self.positions), path);
                 }
                 if let Some(character) = e.character {
                     problem = problem.at_character_of(path, character);

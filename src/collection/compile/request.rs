@@ -5,6 +5,7 @@ use super::templates::{record, record_parameter};
 use super::{Compiler, Defaults, DEFAULT_MAX_REDIRECTS};
 use crate::check::expect::{Expectations, StatusMatcher};
 use crate::collection::locate::FieldPath;
+use crate::collection::Diagnostic;
 use crate::collection::{Body, PartContent, Reference, Request, RequestStep};
 use crate::spec::collection::{RequestSpec, StepSpec};
 use crate::template::Template;
@@ -164,6 +165,9 @@ impl Compiler<'_> {
         let mut query = Vec::with_capacity(spec.query.len());
         for (name, value) in &spec.query {
             let at = || field.key_in("query", name.to_owned());
+            if !self.name_as_written(name, Named::Query, at) {
+                continue;
+            }
             if let Some(parameter) = self.parameter(value, at) {
                 query.push((name.clone(), parameter));
             }
@@ -201,6 +205,9 @@ impl Compiler<'_> {
             .iter()
             .filter_map(|(name, value)| {
                 let at = field.key_in("cookies", name.to_owned());
+                if !self.name_as_written(name, Named::Cookie, || at.clone()) {
+                    return None;
+                }
                 if name.is_empty()
                     || name
                         .chars()
@@ -239,10 +246,79 @@ impl Compiler<'_> {
         field: impl Fn() -> FieldPath,
     ) -> Option<(String, Template)> {
         if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
-            self.problem(&field(), format!("`{name}` is not a valid header name"));
+            let problem = Diagnostic::at(
+                self.path,
+                (self.source, self.positions),
+                &field(),
+                format!("`{name}` is not a valid header name"),
+            );
+            let problem = match crate::template::holds_braces(name) {
+                true => problem.with_hint("a header's name is sent as written, not rendered: put the variable in its value"),
+                false => problem,
+            };
+            self.problems
+                .push(problem.at_key((self.source, self.positions), name));
             return None;
         }
         Some((name.to_owned(), self.template_at(value, field)?))
+    }
+}
+
+/// What a name sent as it is written names (its words, and how to send a name made from a
+/// variable instead).
+#[derive(Clone, Copy)]
+pub(super) enum Named {
+    Query,
+    Form,
+    Part,
+    Cookie,
+}
+
+impl Named {
+    fn what(self) -> &'static str {
+        match self {
+            Named::Query => "a query parameter's name",
+            Named::Form => "a form field's name",
+            Named::Part => "a multipart part's name",
+            Named::Cookie => "a cookie's name",
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            Named::Query => "write the parameter in the URL, which is rendered: `url: \"{{base_url}}/items?{{name}}={{value}}\"` (a literal `{{` there is `\\{{`)",
+            Named::Form => "write the body as text, which is rendered: `body: \"{{name}}={{urlencode value}}\"` with `headers: { Content-Type: application/x-www-form-urlencoded }`",
+            Named::Part => "name the part with a fixed name; its value may be a template",
+            Named::Cookie => "write the Cookie header, which is rendered: `headers: { Cookie: \"{{name}}={{value}}\" }`",
+        }
+    }
+}
+
+impl Compiler<'_> {
+    /// Whether `name` can be sent as it is written: one that holds `{{` is refused (a
+    /// problem at the name), since names are not rendered and it would go out as `{{…}}`.
+    pub(super) fn name_as_written(
+        &mut self,
+        name: &str,
+        named: Named,
+        field: impl Fn() -> FieldPath,
+    ) -> bool {
+        if !crate::template::holds_braces(name) {
+            return true;
+        }
+        let problem = Diagnostic::at(
+            self.path,
+            (self.source, self.positions),
+            &field(),
+            format!(
+                "{} is sent as written, not rendered: `{name}` would go out as it is",
+                named.what()
+            ),
+        )
+        .with_hint(named.hint())
+        .at_key((self.source, self.positions), name);
+        self.problems.push(problem);
+        false
     }
 }
 

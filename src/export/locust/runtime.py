@@ -417,7 +417,8 @@ def repeated(context, fields):
 
 def render_json(context, value):
     if isinstance(value, dict):
-        return {k: render_json(context, v) for k, v in value.items()}
+        # Keys are templates too, as in runner; keys that render alike keep the last value.
+        return {render_text(context, k): render_json(context, v) for k, v in value.items()}
     if isinstance(value, list):
         return [render_json(context, v) for v in value]
     return render_value(context, value)

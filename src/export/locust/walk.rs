@@ -766,7 +766,8 @@ impl Walker {
                 }
             }
             Some(Value::Object(map)) => {
-                for v in map.values() {
+                for (key, v) in map {
+                    self.check_templates(Some(&Value::String(key.clone())), item, place);
                     self.check_templates(Some(v), item, place);
                 }
             }
