@@ -248,8 +248,8 @@ enum Query {
     /// A plain list of names and values: the step's `query` map (decoded; a repeated name
     /// a list).
     Map(Vec<(String, String)>),
-    /// Text kept after the URL's `?`, as recorded: a name has no `=`, or the URL does not
-    /// parse.
+    /// Text kept after the URL's `?`, as recorded: a name has no `=` or holds `{{`, or the
+    /// URL does not parse.
     Text(String),
 }
 
@@ -291,8 +291,12 @@ fn url_parts(url: &str, origins: &mut IndexMap<String, String>) -> (String, Quer
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    // A query the map would send differently (a name without `=`) stays.
-    let plain = query.split('&').all(|pair| pair.contains('='));
+    // A query the map would send differently stays: a name without `=`, or a name that
+    // holds `{{` (a `query` map's names are sent as written, the URL is rendered).
+    let plain = query.split('&').all(|pair| pair.contains('='))
+        && !pairs
+            .iter()
+            .any(|(name, _)| crate::template::holds_braces(name));
     if plain && !pairs.is_empty() {
         (prefix, Query::Map(pairs))
     } else {
@@ -801,6 +805,9 @@ mod tests {
             query,
             Query::Map(vec![("a".into(), "1".into()), ("a".into(), "2".into())])
         );
+        // A name made from a variable stays in the URL, which is rendered.
+        let (_, query) = url_parts("http://h:8/p?{{field}}=1&b=2", &mut origins);
+        assert_eq!(query, Query::Text("{{field}}=1&b=2".into()));
         let (url, _) = url_parts("http://other/", &mut origins);
         assert_eq!(url, "{{base_url_2}}/");
     }
