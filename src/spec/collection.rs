@@ -455,6 +455,7 @@ impl JsonSchema for Method {
 /// `graphql`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = super::rules::request)]
 pub struct RequestSpec {
     /// The HTTP method (default GET).
     #[serde(default, deserialize_with = "super::written::or_default")]

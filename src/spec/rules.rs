@@ -69,6 +69,19 @@ pub(crate) fn step(schema: &mut Schema) {
     );
 }
 
+/// A request: at most one body (`json`, `body`, `body_file`, `form`, `multipart`,
+/// `graphql`; one written as `~` is none).
+pub(crate) fn request(schema: &mut Schema) {
+    let bodies = ["json", "body", "body_file", "form", "multipart", "graphql"];
+    let mut pairs = Vec::new();
+    for (i, first) in bodies.iter().enumerate() {
+        for second in &bodies[i + 1..] {
+            pairs.push(json!({ "allOf": [written(first), written(second)] }));
+        }
+    }
+    add(schema, json!({ "not": { "anyOf": pairs } }));
+}
+
 /// `auth`: exactly one helper.
 pub(crate) fn auth_helpers(schema: &mut Schema) {
     let helpers = ["basic", "bearer", "api_key", "oauth2"].map(written);

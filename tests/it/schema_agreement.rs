@@ -294,6 +294,28 @@ fn mutations(value: &Value, path: &[Step]) -> Vec<(String, Option<Value>)> {
         let values: Vec<Value> = map.values().cloned().collect();
         out.push(("its values as a list".into(), Some(Value::Array(values))));
     }
+    // A request with a second body, and with a second one written as `~` (none).
+    if let (Value::Object(map), Some(Step::Key(last))) = (value, path.last()) {
+        if last == "request" {
+            for (body, sample) in [
+                ("json", json!({ "a": 1 })),
+                ("body", json!("x")),
+                ("body_file", json!("data/report.csv")),
+                ("form", json!({ "a": 1 })),
+                ("multipart", json!({ "a": "v" })),
+                ("graphql", json!({ "query": "{ a }" })),
+            ] {
+                if map.contains_key(body) {
+                    continue;
+                }
+                for (label, added) in [("", sample), (" as null", Value::Null)] {
+                    let mut more = map.clone();
+                    more.insert(body.into(), added);
+                    out.push((format!("with `{body}`{label}"), Some(Value::Object(more))));
+                }
+            }
+        }
+    }
     if path.is_empty() {
         return out;
     }
