@@ -24,6 +24,11 @@ pub(super) fn collection_files(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, Ve
             Ok(found)
         } else if argument.is_file() {
             Ok(vec![argument.clone()])
+        } else if std::fs::metadata(argument).is_ok() {
+            Err(format!(
+                "`{}` is not a collection file or a folder (a device, a pipe or a socket)",
+                argument.display()
+            ))
         } else {
             Err(format!("`{}` does not exist", argument.display()))
         };

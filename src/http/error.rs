@@ -386,7 +386,8 @@ fn causes(error: &reqwest::Error) -> String {
     parts.join(": ")
 }
 
-fn last_cause(error: &reqwest::Error) -> String {
+/// The innermost cause of `error`, in its own words (reqwest's own is often "builder error").
+pub(crate) fn last_cause(error: &reqwest::Error) -> String {
     let mut last = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

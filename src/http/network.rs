@@ -58,8 +58,9 @@ pub(super) fn configure(
         let identity = reqwest::Identity::from_pem(&pem).map_err(|e| ClientError::Invalid {
             path: cert.clone(),
             reason: format!(
-                "it and `{}` are not a PEM certificate and private key: {e}",
-                key.display()
+                "it and `{}` are not a PEM certificate and private key: {}",
+                key.display(),
+                super::error::last_cause(&e)
             ),
         })?;
         builder = builder.identity(identity);

@@ -22,23 +22,31 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(trimmed.len());
     let (number, unit) = trimmed.split_at(split);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size; write e.g. `50MB` or `1GiB`"))?;
+    let too_large =
+        || format!("`{text}` is more bytes than runner can count (at most 16 EiB, 2^64 − 1 bytes)");
+    let number: u64 = match number.parse() {
+        Ok(number) => number,
+        // Digits alone that do not fit: too large, not malformed.
+        Err(_) if !number.is_empty() => return Err(too_large()),
+        Err(_) => return Err(format!("`{text}` is not a size; write a whole number of bytes, or with a unit: e.g. `50MB` or `1GiB`")),
+    };
     let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" | "kib" => 1 << 10,
         "m" | "mb" | "mib" => 1 << 20,
         "g" | "gb" | "gib" => 1 << 30,
-        _ => {
+        other if other.starts_with(['.', ',']) => {
             return Err(format!(
-                "`{text}` is not a size; write e.g. `50MB` or `1GiB`"
+                "`{text}` is not a size: a size is a whole number of its unit; write e.g. `1536KB` for 1.5 MB"
+            ))
+        }
+        other => {
+            return Err(format!(
+                "`{text}` is not a size: `{other}` is not a unit (B, KB, MB, GB; KiB, MiB, GiB alike); write e.g. `50MB` or `1GiB`"
             ))
         }
     };
-    number
-        .checked_mul(multiplier)
-        .ok_or_else(|| format!("`{text}` is too large"))
+    number.checked_mul(multiplier).ok_or_else(too_large)
 }
 
 #[cfg(test)]
@@ -50,7 +58,11 @@ mod tests {
         assert_eq!(parse_size("1024"), Ok(1024));
         assert_eq!(parse_size("10MB"), Ok(10 << 20));
         assert_eq!(parse_size("1 GiB"), Ok(1 << 30));
-        assert!(parse_size("ten").is_err());
+        assert!(parse_size("ten").is_err_and(|e| e.contains("is not a size")));
+        assert!(parse_size("99999999999999999999").is_err_and(|e| e.contains("more bytes than")));
+        assert!(parse_size("17179869184GB").is_err_and(|e| e.contains("more bytes than")));
+        assert!(parse_size("1ZB").is_err_and(|e| e.contains("`zb` is not a unit")));
+        assert!(parse_size("1.5MB").is_err_and(|e| e.contains("whole number")));
         assert_eq!(format_size(256 << 20), "256 MiB");
         assert_eq!(format_size(1000), "1000 bytes");
         assert_eq!(format_size(1), "1 byte");

@@ -19,9 +19,18 @@ pub struct NotUtf8 {
     /// The line, the bytes that are not UTF-8 shown as U+FFFD; `None` for a line too long
     /// to show (a minified file).
     pub line_text: Option<String>,
-    /// The file is UTF-16 (Windows' "Unicode"): a UTF-16 byte order mark, or NUL bytes
+    /// The file is UTF-16 (Windows' "Unicode") or UTF-32: a byte order mark, or NUL bytes
     /// between ASCII letters.
-    pub utf16: bool,
+    pub wide: Option<Wide>,
+}
+
+/// A text encoding of two or four bytes a character, which a user's file may be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wide {
+    /// UTF-16 (Windows' "Unicode").
+    Utf16,
+    /// UTF-32.
+    Utf32,
 }
 
 /// The longest line [`NotUtf8`] keeps to show, in bytes.
@@ -39,7 +48,7 @@ impl NotUtf8 {
             .position(|&b| b == b'\n')
             .map_or(bytes.len(), |at| good.len() + at);
         NotUtf8 {
-            utf16: false,
+            wide: None,
             line: before.matches('\n').count() + 1,
             column: before[line_start..].chars().count() + 1,
             byte: rest.first().copied().unwrap_or_default(),
@@ -52,8 +61,10 @@ impl NotUtf8 {
     }
 
     fn describe(&self) -> String {
-        if self.utf16 {
+        if self.wide == Some(Wide::Utf16) {
             "UTF-16 text, not UTF-8 (Windows' \"Unicode\")".to_owned()
+        } else if self.wide == Some(Wide::Utf32) {
+            "UTF-32 text, not UTF-8".to_owned()
         } else {
             format!(
                 "not UTF-8 text (byte 0x{:02X}, likely Latin-1 or Windows-1252)",
@@ -62,14 +73,14 @@ impl NotUtf8 {
         }
     }
 
-    /// UTF-16 `bytes`: the whole file is read so, from its first byte.
-    fn utf16(bytes: &[u8]) -> Self {
+    /// `bytes` in a `wide` encoding: the whole file is read so, from its first byte.
+    fn wide(bytes: &[u8], wide: Wide) -> Self {
         NotUtf8 {
             line: 1,
             column: 1,
             byte: bytes.first().copied().unwrap_or_default(),
             line_text: None,
-            utf16: true,
+            wide: Some(wide),
         }
     }
 
@@ -93,8 +104,8 @@ const UTF8_MARK: &[u8] = b"\xEF\xBB\xBF";
 
 /// A user's file as text: UTF-8, after a byte order mark if it has one.
 pub fn utf8_text(bytes: &[u8]) -> Result<&str, NotUtf8> {
-    if let Some(utf16) = utf16(bytes) {
-        return Err(utf16);
+    if let Some(wide) = wide(bytes) {
+        return Err(NotUtf8::wide(bytes, wide));
     }
     let bytes = bytes.strip_prefix(UTF8_MARK).unwrap_or(bytes);
     // A SIMD check first (a third of `from_utf8`'s instructions on JSON text, BENCHMARKS.md,
@@ -113,16 +124,25 @@ pub fn utf8_string(bytes: Vec<u8>) -> Result<String, NotUtf8> {
     Ok(unsafe { String::from_utf8_unchecked(bytes) })
 }
 
-/// UTF-16 `bytes`: a UTF-16 byte order mark (little or big endian), or ASCII written as
-/// UTF-16 without one (a NUL byte beside each of the first letters).
-fn utf16(bytes: &[u8]) -> Option<NotUtf8> {
-    let nul_beside_letters = bytes.len() >= 4
-        && bytes
-            .chunks_exact(2)
-            .take(8)
-            .all(|pair| (pair[0] == 0) != (pair[1] == 0));
+/// The wide encoding `bytes` are in: UTF-32 or UTF-16 by a byte order mark (little or big
+/// endian), or ASCII written as either without one (three NUL bytes, or one, beside each of
+/// the first letters).
+fn wide(bytes: &[u8]) -> Option<Wide> {
+    let nul_beside_letters = |width: usize| {
+        bytes.len() >= 2 * width
+            && bytes.chunks_exact(width).take(8).all(|unit| {
+                let nuls = unit.iter().filter(|&&b| b == 0).count();
+                nuls == width - 1 && (unit[0] != 0 || unit[width - 1] != 0)
+            })
+    };
+    if bytes.starts_with(b"\xFF\xFE\0\0")
+        || bytes.starts_with(b"\0\0\xFE\xFF")
+        || nul_beside_letters(4)
+    {
+        return Some(Wide::Utf32);
+    }
     let marked = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
-    (marked || nul_beside_letters).then(|| NotUtf8::utf16(bytes))
+    (marked || nul_beside_letters(2)).then_some(Wide::Utf16)
 }
 
 /// `text`, cut at `max` characters with `…` appended when longer.
@@ -300,7 +320,7 @@ mod tests {
             for _ in 0..rng.usize(0..12) {
                 bytes.extend_from_slice(pieces[rng.usize(0..pieces.len())]);
             }
-            if utf16(&bytes).is_some() {
+            if wide(&bytes).is_some() {
                 continue;
             }
             let expected = std::str::from_utf8(&bytes).map(str::to_owned).ok();
@@ -337,7 +357,7 @@ mod tests {
     }
 
     #[test]
-    fn utf16_is_named_as_such() {
+    fn utf16_and_utf32_are_named_as_such() {
         let little: Vec<u8> = "\u{feff}name: a\n"
             .encode_utf16()
             .flat_map(u16::to_le_bytes)
@@ -349,6 +369,23 @@ mod tests {
         for bytes in [little, big] {
             let error = utf8_text(&bytes).expect_err("UTF-16");
             assert!(error.to_string().starts_with("UTF-16 text"), "{error}");
+        }
+        let utf32 = |text: &str, little: bool| -> Vec<u8> {
+            text.chars()
+                .flat_map(|c| match little {
+                    true => u32::from(c).to_le_bytes(),
+                    false => u32::from(c).to_be_bytes(),
+                })
+                .collect()
+        };
+        for bytes in [
+            utf32("\u{feff}name: a\n", true),
+            utf32("\u{feff}name: a\n", false),
+            utf32("name: a\n", true),
+            utf32("name: a\n", false),
+        ] {
+            let error = utf8_text(&bytes).expect_err("UTF-32");
+            assert!(error.to_string().starts_with("UTF-32 text"), "{error}");
         }
         assert!(utf8_text(b"name: a\n").is_ok());
         let at = utf8_text(b"\xC3\xA9,\xE9").expect_err("Latin-1 after UTF-8");
