@@ -383,7 +383,7 @@ pub struct RunArgs {
     /// Like `--var`, and the value is masked in every output (repeatable).
     #[arg(long = "secret", value_name = "NAME=VALUE", value_parser = super::secret_arg::parse_secret_pair)]
     pub secrets: Vec<(String, String)>,
-    /// Time allowed for each request when the step and collection set none (default 30s).
+    /// Time allowed for each request when the step and collection set none (default 30s; 0s: no limit).
     #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
     /// Keep running the steps after one fails.

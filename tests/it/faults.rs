@@ -823,3 +823,26 @@ fn the_timeout_bounds_the_request_and_its_resend() {
     );
     assert_eq!(received.lines().len(), 3);
 }
+
+/// A `timeout` of `0s` is no limit (as curl's `--max-time 0` and Newman's
+/// `--timeout-request 0`), on the step and from `--timeout` alike: a response that takes a
+/// while is waited for, not failed at once.
+#[test]
+fn a_timeout_of_zero_is_no_limit() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "zero.yaml",
+        &format!(
+            "name: Zero\nsteps:\n  - name: Own\n    request: {{ url: \"http://{0}/sleep/300\", timeout: 0s }}\n  - name: Flag\n    request: {{ url: \"http://{0}/sleep/300\" }}\n",
+            crate::support::server()
+        ),
+    );
+    let output = runner([
+        "run".as_ref(),
+        path.as_os_str(),
+        "--timeout".as_ref(),
+        "0s".as_ref(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("2 passed"), "{}", output.stdout);
+}
