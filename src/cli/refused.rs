@@ -25,7 +25,7 @@ const ARGUMENTS: &str = "runner run";
 pub(super) fn write(args: &RunArgs, problems: &[Problem], stderr: &mut impl Write) -> bool {
     // Reports that cannot go where they are asked to go are not written (said already, or
     // said here: this is the only problem left to tell).
-    if let Err(message) = super::run::check_destinations(args) {
+    if let Err(message) = super::reports::check_destinations(args) {
         let _ = writeln!(stderr, "error: {message}; no report was written");
         return false;
     }

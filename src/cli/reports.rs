@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use runner::engine::{CollectionReport, StepResult, Totals};
+use runner::report::destination::{Destination, FileIdentity};
 use runner::report::stream::{Format, RunSummary, Streamed};
 use runner::report::terminal::Digest;
 use runner::report::{self, github, gitlab, html, json, junit, tap};
@@ -39,6 +40,70 @@ pub(super) fn github_annotations(args: &RunArgs) -> bool {
         || args.report_tap.is_some()
         || args.report_html.is_some();
     chosen || (!any_report && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true"))
+}
+
+/// Every file the run will write, with the flag that names it: reports, `--curl`, the
+/// cookie jar.
+pub(super) fn destinations(args: &RunArgs) -> impl Iterator<Item = (&'static str, &Path)> {
+    [
+        ("--report-junit", &args.report_junit),
+        ("--report-json", &args.report_json),
+        ("--report-tap", &args.report_tap),
+        ("--report-html", &args.report_html),
+        ("--curl", &args.curl),
+        ("--cookie-jar", &args.cookie_jar),
+    ]
+    .into_iter()
+    .filter_map(|(flag, path)| Some((flag, path.as_deref()?)))
+    .chain(args.reports.iter().filter_map(|report| match report {
+        CiReport::GitlabCodeQuality(path) => Some(("--report gitlab-codequality", path.as_path())),
+        CiReport::Github => None,
+    }))
+}
+
+/// Checks before the first request that every destination can be written, that no two are
+/// one file (however spelt: through `..`, a symlink or a hard link), and that at most one
+/// report goes to standard output.
+pub(super) fn check_destinations(args: &RunArgs) -> Result<(), String> {
+    let mut to_stdout = 0;
+    let mut files: Vec<(&str, &Path, FileIdentity)> = Vec::new();
+    // The null device keeps nothing: any number of outputs may go there.
+    let null = Destination::resolve(Path::new("/dev/null"))
+        .ok()
+        .map(|d| d.identity());
+    for (flag, path) in destinations(args) {
+        if path == Path::new(STDOUT) {
+            to_stdout += 1;
+            if flag == "--cookie-jar" {
+                return Err("the cookie jar cannot be `-`; give a file".into());
+            }
+            continue;
+        }
+        let destination = Destination::resolve(path).map_err(|e| e.to_string())?;
+        destination.check(path).map_err(|e| e.to_string())?;
+        let identity = destination.identity();
+        if null.as_ref() == Some(&identity) {
+            continue;
+        }
+        if let Some((other_flag, other, _)) = files.iter().find(|(_, _, i)| *i == identity) {
+            let spelt = match *other == path {
+                true => format!("`{}`", path.display()),
+                false => format!("`{}` and `{}`", other.display(), path.display()),
+            };
+            return Err(format!(
+                "{other_flag} and {flag} both write {spelt}, one file: one would overwrite the other; give each its own file"
+            ));
+        }
+        files.push((flag, path, identity));
+    }
+    // GitHub's annotations are written to standard output too.
+    if github_annotations(args) {
+        to_stdout += 1;
+    }
+    if to_stdout > 1 {
+        return Err("only one report can go to standard output (`-`; GitHub annotations are written there too)".into());
+    }
+    Ok(())
 }
 
 /// Where a report goes.

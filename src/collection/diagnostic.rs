@@ -68,7 +68,7 @@ impl Diagnostic {
     pub fn at_key(mut self, (source, positions): (&str, &Positions), key: &str) -> Self {
         let at = self
             .position
-            .and_then(|value| super::keys::key_before((source, positions), value, key));
+            .and_then(|value| super::locate::key_before((source, positions), value, key));
         if let Some(at) = at {
             self.position = Some(at);
             self.line_text = positions.line(source, at.0).map(str::to_owned);

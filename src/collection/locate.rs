@@ -617,6 +617,38 @@ impl<'de, L: Leaf> Visitor<'de> for Seek<'_, L> {
     }
 }
 
+/// The 1-based line and column of `key:` written last before the 1-based `value` position
+/// (on its line or the few before it, for a block value). Its lines are read through
+/// `positions` (the source's line starts, found once): a run with thousands of failures, or
+/// a file with thousands of problems, asks for one for each.
+pub(crate) fn key_before(
+    (source, positions): (&str, &Positions),
+    value: (usize, usize),
+    key: &str,
+) -> Option<(usize, usize)> {
+    let first = value.0.saturating_sub(4).max(1);
+    (first..=value.0).rev().find_map(|number| {
+        let line = positions.line(source, number)?;
+        let end = if number == value.0 {
+            line.char_indices()
+                .nth(value.1.saturating_sub(1))
+                .map_or(line.len(), |(i, _)| i)
+        } else {
+            line.len()
+        };
+        let text = line.get(..end)?;
+        ["", "\"", "'"].iter().find_map(|quote| {
+            let written = format!("{quote}{key}{quote}:");
+            let at = text.rfind(&written)?;
+            let boundary = text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| c.is_whitespace() || c == '{' || c == ',' || c == '-');
+            boundary.then(|| (number, text[..at].chars().count() + 1))
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

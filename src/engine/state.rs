@@ -132,7 +132,7 @@ impl Source<'_> {
                 // which the problem is not about.
                 let key = match path.0.last() {
                     Some(crate::collection::locate::Segment::Key(key)) => {
-                        crate::collection::keys::key_before(
+                        crate::collection::locate::key_before(
                             (source.text, source.positions),
                             position,
                             key,

@@ -961,7 +961,7 @@ fn null_entry(source: &str, map: &FieldPath) -> Option<(String, (usize, usize))>
         .find_map(|(key, value)| value.is_null().then(|| key.as_str().map(str::to_owned))?)?;
     let value = super::locate::locate(source, &map.key(key.clone()))?;
     let positions = super::locate::Positions::default();
-    let at = super::keys::key_before((source, &positions), value, &key).unwrap_or(value);
+    let at = super::locate::key_before((source, &positions), value, &key).unwrap_or(value);
     Some((key, at))
 }
 
