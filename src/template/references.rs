@@ -111,17 +111,28 @@ fn called(helper: &HelperTemplate) -> Option<String> {
 /// What `check` finds first among the template's helper calls, the calls inside their
 /// values (`{{json (base64 x)}}`) and inside their blocks included.
 fn first_call<T>(template: &Template, check: &dyn Fn(&HelperTemplate) -> Option<T>) -> Option<T> {
+    first_in(template, check, &|_| None)
+}
+
+/// [`first_call`], with `other` asked of every element that is not a helper call (a
+/// partial, a decorator), at every depth.
+fn first_in<T>(
+    template: &Template,
+    check: &dyn Fn(&HelperTemplate) -> Option<T>,
+    other: &dyn Fn(&TemplateElement) -> Option<T>,
+) -> Option<T> {
     template.elements.iter().find_map(|element| match element {
         TemplateElement::Expression(helper)
         | TemplateElement::HtmlExpression(helper)
-        | TemplateElement::HelperBlock(helper) => first_in_call(helper, check),
-        _ => None,
+        | TemplateElement::HelperBlock(helper) => first_in_call(helper, check, other),
+        element => other(element),
     })
 }
 
 fn first_in_call<T>(
     helper: &HelperTemplate,
     check: &dyn Fn(&HelperTemplate) -> Option<T>,
+    other: &dyn Fn(&TemplateElement) -> Option<T>,
 ) -> Option<T> {
     check(helper)
         .or_else(|| {
@@ -131,7 +142,7 @@ fn first_in_call<T>(
                 .chain(helper.hash.values())
                 .find_map(|parameter| match parameter {
                     Parameter::Subexpression(sub) => match sub.element.as_ref() {
-                        TemplateElement::Expression(inner) => first_in_call(inner, check),
+                        TemplateElement::Expression(inner) => first_in_call(inner, check, other),
                         _ => None,
                     },
                     _ => None,
@@ -141,13 +152,13 @@ fn first_in_call<T>(
             helper
                 .template
                 .as_ref()
-                .and_then(|inner| first_call(inner, check))
+                .and_then(|inner| first_in(inner, check, other))
         })
         .or_else(|| {
             helper
                 .inverse
                 .as_ref()
-                .and_then(|inverse| first_call(inverse, check))
+                .and_then(|inverse| first_in(inverse, check, other))
         })
 }
 
@@ -274,10 +285,19 @@ pub(super) enum Unsupported {
 /// helper that does not exist, a partial, a decorator. Found when the collection is loaded, so
 /// that a run does not stop at that step after sending the ones before it.
 pub(super) fn unsupported(template: &Template, helpers: &[&str]) -> Option<Unsupported> {
-    template.elements.iter().find_map(|element| match element {
-        TemplateElement::Expression(helper)
-        | TemplateElement::HtmlExpression(helper)
-        | TemplateElement::HelperBlock(helper) => unsupported_in_helper(helper, helpers),
+    let call = |helper: &HelperTemplate| {
+        let is_call = !helper.params.is_empty() || !helper.hash.is_empty() || helper.block;
+        if !is_call {
+            return None;
+        }
+        match called(helper) {
+            Some(name) if !names_helper(&name, helpers) => Some(Unsupported::Helper(name)),
+            // `{{a.b c}}`, `{{@index x}}`: a path called as a helper.
+            None => Some(Unsupported::Helper(parameter_text(&helper.name))),
+            Some(_) => None,
+        }
+    };
+    first_in(template, &call, &|element| match element {
         TemplateElement::PartialExpression(_) | TemplateElement::PartialBlock(_) => {
             Some(Unsupported::Partial)
         }
@@ -286,50 +306,6 @@ pub(super) fn unsupported(template: &Template, helpers: &[&str]) -> Option<Unsup
         }
         _ => None,
     })
-}
-
-fn unsupported_in_helper(helper: &HelperTemplate, helpers: &[&str]) -> Option<Unsupported> {
-    let is_call = !helper.params.is_empty() || !helper.hash.is_empty() || helper.block;
-    if is_call {
-        let name = match &helper.name {
-            Parameter::Name(name) => Some(name.clone()),
-            other => named_path(other).and_then(|path| match path.as_slice() {
-                [name] => Some(name.clone()),
-                _ => None,
-            }),
-        };
-        match name {
-            Some(name) if !names_helper(&name, helpers) => {
-                return Some(Unsupported::Helper(name));
-            }
-            // `{{a.b c}}`, `{{@index x}}`: a path called as a helper.
-            None => return Some(Unsupported::Helper(parameter_text(&helper.name))),
-            Some(_) => {}
-        }
-    }
-    helper
-        .params
-        .iter()
-        .chain(helper.hash.values())
-        .find_map(|parameter| match parameter {
-            Parameter::Subexpression(sub) => match sub.element.as_ref() {
-                TemplateElement::Expression(inner) => unsupported_in_helper(inner, helpers),
-                _ => None,
-            },
-            _ => None,
-        })
-        .or_else(|| {
-            helper
-                .template
-                .as_ref()
-                .and_then(|inner| unsupported(inner, helpers))
-        })
-        .or_else(|| {
-            helper
-                .inverse
-                .as_ref()
-                .and_then(|inverse| unsupported(inverse, helpers))
-        })
 }
 
 /// A helper's name as written.
