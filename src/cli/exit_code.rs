@@ -13,9 +13,10 @@ pub const INTERRUPTED: u8 = 130;
 /// Terminated (SIGTERM, as CI systems send on cancel).
 pub const TERMINATED: u8 = 143;
 
-/// The exit code for a finished run with these counts.
+/// The exit code for a finished run with these counts (entries of invalid input are the
+/// caller's to weigh: they are not runtime errors).
 pub fn for_totals(totals: &runner::engine::Totals) -> u8 {
-    if totals.errored > 0 {
+    if totals.errored > totals.invalid {
         RUNTIME_ERROR
     } else if totals.failed > 0 {
         FAILED

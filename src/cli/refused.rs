@@ -1,14 +1,15 @@
-//! The reports of a run refused before anything was sent (a collection that does not
-//! validate, arguments that select nothing): written as pytest writes a file it cannot
-//! collect, so that a CI system reading them sees the refusal, not the reports an earlier
-//! run left at the same paths.
+//! What the reports show of what was refused before it sent anything: a whole run (a
+//! collection that does not validate, arguments that select nothing), written as pytest
+//! writes a file it cannot collect, so that a CI system reading them sees the refusal, not the
+//! reports an earlier run left at the same paths; and a collection run that could not start
+//! (a data row that does not fit it, a sandbox that did not start).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use runner::collection::Diagnostic;
-use runner::engine::{CollectionReport, StepError, StepResult};
+use runner::collection::{Collection, Diagnostic};
+use runner::engine::{CollectionReport, PrepareError, StepError, StepErrorKind, StepResult};
 use runner::spec::field::Location;
 
 use super::args::RunArgs;
@@ -52,6 +53,47 @@ pub(super) fn write(args: &RunArgs, problems: &[Problem], stderr: &mut impl Writ
     reports.write(Duration::ZERO, false, stderr)
 }
 
+/// What the reports show of a collection run (`iteration`, if it is one of several) that
+/// could not start, for `failure`: each problem an errored entry at its place (invalid input),
+/// or the sandbox that did not start (a runtime error).
+pub(super) fn not_started(
+    collection: &Collection,
+    iteration: Option<(usize, usize)>,
+    failure: &PrepareError,
+) -> CollectionReport {
+    let mut run = refused_run(&collection.path);
+    run.name.clone_from(&collection.name);
+    run.iteration = iteration;
+    match failure {
+        PrepareError::Invalid(problems) => {
+            for diagnostic in &problems.0 {
+                let error = StepError::invalid(sentence(diagnostic), location(diagnostic));
+                let step = StepResult::refused(run.steps.len(), entry_name(diagnostic), error);
+                run.steps.push(step);
+            }
+        }
+        PrepareError::Sandbox(_) => {
+            let error = StepError {
+                kind: StepErrorKind::Transport,
+                message: failure.to_string(),
+                field: None,
+                location: None,
+            };
+            run.steps
+                .push(StepResult::refused(0, "the sandbox".to_owned(), error));
+        }
+    }
+    run
+}
+
+/// The name of a problem's entry: the field it is in.
+fn entry_name(diagnostic: &Diagnostic) -> String {
+    diagnostic
+        .field
+        .clone()
+        .unwrap_or_else(|| "the collection".to_owned())
+}
+
 /// One collection run a file (and one for the arguments), in the order the problems are
 /// told.
 fn by_file(problems: &[Problem]) -> Vec<CollectionReport> {
@@ -65,10 +107,7 @@ fn by_file(problems: &[Problem]) -> Vec<CollectionReport> {
             ),
             Problem::Collection(diagnostic) => (
                 diagnostic.file.clone(),
-                diagnostic
-                    .field
-                    .clone()
-                    .unwrap_or_else(|| "the collection".to_owned()),
+                entry_name(diagnostic),
                 StepError::invalid(sentence(diagnostic), location(diagnostic)),
             ),
         };

@@ -416,6 +416,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let job_recorder = Arc::clone(&recorder);
     let job_coverage = Arc::clone(&coverage);
     let (interrupter, interrupt) = runner::engine::Interrupter::new();
+    let reported_collections = collections.clone();
     let jobs = (0..runs).map(move |index| {
         let collection = Arc::clone(&collections[index / count]);
         Job {
@@ -454,10 +455,19 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         &plan,
         clients,
         Arc::new(super::sandboxes::Bundled),
-        move |index| {
+        move |index, failure| {
             finish.finish(index);
-            // The run goes to the reports (in input order) and is dropped.
-            let run = done_collectors.end(index);
+            // The run goes to the reports (in input order) and is dropped; one that could
+            // not start goes as its problems.
+            let run = done_collectors.end(index).or_else(|| {
+                let failure = failure?;
+                let iteration = (count > 1).then_some((index % count + 1, count));
+                let collection = &reported_collections[index / count];
+                Some(Ended {
+                    report: super::refused::not_started(collection, iteration, failure),
+                    tally: None,
+                })
+            });
             if let Ok(mut reports) = done_reports.lock() {
                 reports.finished(index, run);
             }

@@ -252,6 +252,9 @@ pub struct Totals {
     pub errored: usize,
     /// Skipped steps.
     pub skipped: usize,
+    /// Of the errored, the entries of a collection run refused before it sent anything (a
+    /// data row or the environment it needs is wrong): invalid input, not a runtime error.
+    pub invalid: usize,
 }
 
 impl StepResult {
@@ -318,6 +321,10 @@ impl Totals {
             Outcome::Passed => self.passed += 1,
             Outcome::Failed(_) => self.failed += 1,
             Outcome::Errored(error) if error.kind == StepErrorKind::Render => self.failed += 1,
+            Outcome::Errored(error) if error.kind == StepErrorKind::Invalid => {
+                self.errored += 1;
+                self.invalid += 1;
+            }
             Outcome::Errored(_) => self.errored += 1,
             Outcome::Skipped(_) => self.skipped += 1,
         }
@@ -328,6 +335,7 @@ impl Totals {
         self.passed += other.passed;
         self.failed += other.failed;
         self.errored += other.errored;
+        self.invalid += other.invalid;
         self.skipped += other.skipped;
     }
 }

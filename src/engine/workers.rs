@@ -70,13 +70,16 @@ pub struct Ran {
     pub thread_failures: Vec<std::io::Error>,
 }
 
+/// What is called as each job ends: its index, and why it could not start, if it could not.
+type Done = dyn Fn(usize, Option<&PrepareError>) + Send + Sync;
+
 /// The jobs not taken yet, made as they are taken.
 type Queue<O> = Box<dyn Iterator<Item = Job<O>> + Send>;
 
 /// What the lanes share.
 struct Shared<O> {
     queue: Mutex<Queue<O>>,
-    done: Box<dyn Fn(usize) + Send + Sync>,
+    done: Box<Done>,
     finished: Mutex<Vec<Finished>>,
     /// The first job that panicked (a bug): raised again once every job has ended.
     panic: Mutex<Option<Box<dyn std::any::Any + Send>>>,
@@ -85,7 +88,8 @@ struct Shared<O> {
 }
 
 /// Runs `jobs` (made one at a time, as a lane is free for the next) as `plan` says, thread `t` with `clients[t]`, starting the sandboxes their
-/// environments ask for with `sandboxes`; `done(index)` is called as each job ends. Drops the
+/// environments ask for with `sandboxes`; `done(index, failure)` is called as each job ends, with
+/// why it could not start, if it could not. Drops the
 /// jobs still running when `interrupt` fires (a job asked to stop by its options'
 /// [`super::Interrupt`] finishes its `finally` steps first). No job begins after either: each
 /// is reported to its observer as not begun, every step skipped, and ends. The first thread
@@ -95,7 +99,7 @@ pub async fn run<O: Observer + 'static>(
     plan: &Plan,
     clients: Vec<HttpClient>,
     sandboxes: Arc<dyn Sandboxes>,
-    done: impl Fn(usize) + Send + Sync + 'static,
+    done: impl Fn(usize, Option<&PrepareError>) + Send + Sync + 'static,
     interrupt: impl std::future::Future<Output = ()>,
 ) -> Ran {
     let shared = Arc::new(Shared {
@@ -211,7 +215,11 @@ fn lanes<O: Observer + 'static>(
                 ))
                 .catch_unwind()
                 .await;
-                (shared.done)(job.index);
+                let failure = match &ran {
+                    Ok(Err(failure)) => Some(failure),
+                    _ => None,
+                };
+                (shared.done)(job.index, failure);
                 match ran {
                     Ok(result) => {
                         if let Ok(mut finished) = shared.finished.lock() {
@@ -234,7 +242,7 @@ fn lanes<O: Observer + 'static>(
 /// it as a run whose every step was skipped, and nothing of it is sent.
 fn not_begun<O: Observer>(shared: &Shared<O>, mut job: Job<O>, signal: &'static str) {
     super::report_not_begun(&job.collection, &job.options, &mut job.observer, signal);
-    (shared.done)(job.index);
+    (shared.done)(job.index, None);
     if let Ok(mut finished) = shared.finished.lock() {
         finished.push((job.index, None));
     }

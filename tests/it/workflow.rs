@@ -581,10 +581,30 @@ steps:
   - name: Second
     request: { url: "{{SERVER}}/hit/row-checked-{{device.id}}" }
 "#,
-        &["--data", rows.to_str().unwrap_or_default()],
+        &[
+            "--data",
+            rows.to_str().unwrap_or_default(),
+            "--report-json",
+            fixture.path().join("r.json").to_str().unwrap_or_default(),
+        ],
     );
-    assert_ne!(output.code, 0, "{output:?}");
+    assert_eq!(output.code, 2, "{output:?}");
     assert_eq!(hits("row-checked-first"), 1, "{output:?}");
+    // The iteration that did not run is in the report, as its problem, not left out.
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture.path().join("r.json")).expect("report"),
+    )
+    .expect("JSON");
+    let refused = &report["collections"][1];
+    assert_eq!(refused["iteration"], 2, "{report}");
+    assert_eq!(refused["steps"][0]["outcome"], "errored", "{report}");
+    assert!(
+        refused["steps"][0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("which has no `id`")),
+        "{report}"
+    );
+    assert_eq!(report["totals"]["errored"], 1, "{report}");
     assert_eq!(hits("row-checked-1"), 1, "{output:?}");
     assert!(
         output
