@@ -219,6 +219,7 @@ pub fn prepare(
         redactor: &mut redactor,
         resolving: Vec::new(),
         problems: Vec::new(),
+        rendered: 0,
     };
     for name in definitions.keys() {
         resolver.resolve(name);
@@ -556,6 +557,10 @@ struct Resolver<'a, 'd> {
     redactor: &'d mut Redactor,
     resolving: Vec<&'a str>,
     problems: Vec<Diagnostic>,
+    /// The bytes the templated start values rendered so far hold together: no more than
+    /// [`crate::template::MOST_RENDERED`], as no one template makes more (a chain of `json`s
+    /// doubles at each link, and every link is kept).
+    rendered: usize,
 }
 
 impl<'a> Resolver<'a, '_> {
@@ -597,6 +602,10 @@ impl<'a> Resolver<'a, '_> {
             }
         }
         self.resolving.pop();
+        // Past the budget: the problem is told once, at the variable that passed it.
+        if self.rendered > crate::template::MOST_RENDERED {
+            return;
+        }
         let (rendered, derived) = crate::template::with_derivations(|| {
             variable
                 .value
@@ -604,7 +613,27 @@ impl<'a> Resolver<'a, '_> {
         });
         self.redactor.learn(&derived);
         match rendered {
-            Ok(value) => self.variables.set(name, value),
+            Ok(value) => {
+                self.rendered = self.rendered.saturating_add(held_bytes(&value));
+                if self.rendered > crate::template::MOST_RENDERED {
+                    self.problems.push(
+                        Diagnostic::at(
+                            &self.collection.path,
+                            (&self.collection.source, &self.collection.positions),
+                            &variable.field,
+                            format!(
+                                "variable `{name}`: the start values of the variables rendered so far, this one with them, hold more than {} MiB together, the most runner builds from templates before a run",
+                                crate::template::MOST_RENDERED >> 20
+                            ),
+                        )
+                        .with_hint("a variable that holds another several times (`a: \"{{b}}{{b}}\"`), or another's `json`, `base64` or `urlencode`, grows at every link of the chain, and every link is kept: write the text once, or call the helpers fewer times"),
+                    );
+                    // Nothing more is rendered: each later variable that reads it says so.
+                    self.rendered = usize::MAX;
+                    return;
+                }
+                self.variables.set(name, value);
+            }
             Err(error) => {
                 use crate::template::RenderError;
                 let hint = match &error {
@@ -643,6 +672,19 @@ impl<'a> Resolver<'a, '_> {
                 }
             }
         }
+    }
+}
+
+/// About the bytes `value` holds: its texts' and keys' lengths, and a word a value.
+fn held_bytes(value: &Value) -> usize {
+    match value {
+        Value::String(text) => text.len(),
+        Value::Array(items) => items.iter().map(held_bytes).fold(8, usize::saturating_add),
+        Value::Object(map) => map
+            .iter()
+            .map(|(key, item)| key.len().saturating_add(held_bytes(item)))
+            .fold(8, usize::saturating_add),
+        _ => 8,
     }
 }
 

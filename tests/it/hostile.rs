@@ -210,7 +210,7 @@ fn variables_that_double_at_each_level_are_refused_where_they_outgrow_the_bound(
     assert!(
         output
             .stderr
-            .contains("variable `v3`: the text this template makes is longer than 256 MiB"),
+            .contains("variable `v4`: the start values of the variables rendered so far, this one with them, hold more than 256 MiB together"),
         "{}",
         output.stderr
     );

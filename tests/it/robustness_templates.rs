@@ -121,3 +121,27 @@ fn helpers_nested_over_a_response_fail_fast_at_the_limit() {
     assert!(all.contains("1 passed, 1 failed, 1 skipped"), "{all}");
     assert!(started.elapsed() < LIMIT);
 }
+
+/// The start values of the variables are held together, each made from templates: no more
+/// than 256 MiB of them in all, as no one template makes more (each below stays under the
+/// limit; together they pass it). Refused at the variable that passes it, before anything is
+/// sent.
+#[test]
+fn start_values_together_past_the_limit_are_refused_at_load() {
+    let fixture = Fixture::new();
+    // 1 MiB of text, written a hundred times by each of three variables: 300 MiB in all.
+    let hundred = "{{mib}}".repeat(100);
+    let vars = format!(
+        "  mib: {}\n  x1: \"{hundred}\"\n  x2: \"{hundred}\"\n  x3: \"{hundred}\"\n",
+        "m".repeat(1 << 20)
+    );
+    let text = collection("start-values-budget", &vars, "{{x1}}");
+    let output = refused(
+        &fixture,
+        "start-values.yaml",
+        &text,
+        "start-values-budget",
+        "hold more than 256 MiB together",
+    );
+    assert!(output.stderr.contains("variable `x3`"), "{}", output.stderr);
+}
