@@ -412,7 +412,7 @@ pub struct RunArgs {
     /// Resolve HOST to ADDRESS, e.g. `api.example.com:443:127.0.0.1` (repeatable).
     #[arg(long, value_name = "HOST:PORT:ADDRESS", value_parser = runner::http::network::parse_resolve)]
     pub resolve: Vec<(String, std::net::SocketAddr)>,
-    /// Time allowed to open a connection (default 10s).
+    /// Time allowed to open a connection (default 10s; 0s: no limit).
     #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
     pub connect_timeout: Option<Duration>,
     /// Load cookies from this Netscape cookie file (if it exists) and save the jar to it at

@@ -15,12 +15,14 @@ pub(super) enum Problem {
     Argument(String),
     /// A problem of a collection, placed.
     Collection(Diagnostic),
+    /// What the run needs could not be made (its HTTP client): not the input's fault.
+    Runtime(String),
 }
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Problem::Argument(message) => f.write_str(message),
+            Problem::Argument(message) | Problem::Runtime(message) => f.write_str(message),
             Problem::Collection(diagnostic) => diagnostic.fmt(f),
         }
     }

@@ -24,13 +24,17 @@ pub(super) fn collection_files(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, Ve
             Ok(found)
         } else if argument.is_file() {
             Ok(vec![argument.clone()])
-        } else if std::fs::metadata(argument).is_ok() {
-            Err(format!(
-                "`{}` is not a collection file or a folder (a device, a pipe or a socket)",
-                argument.display()
-            ))
         } else {
-            Err(format!("`{}` does not exist", argument.display()))
+            match std::fs::metadata(argument) {
+                Ok(_) => Err(format!(
+                    "`{}` is not a collection file or a folder (a device, a pipe or a socket)",
+                    argument.display()
+                )),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    Err(format!("`{}` does not exist", argument.display()))
+                }
+                Err(error) => Err(format!("cannot read `{}`: {error}", argument.display())),
+            }
         };
         match found {
             Ok(found) if found.is_empty() => problems.push(format!(

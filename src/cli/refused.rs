@@ -105,6 +105,16 @@ fn by_file(problems: &[Problem]) -> Vec<CollectionReport> {
                 ARGUMENTS.to_owned(),
                 StepError::invalid(message.clone(), None),
             ),
+            Problem::Runtime(message) => (
+                PathBuf::new(),
+                ARGUMENTS.to_owned(),
+                StepError {
+                    kind: StepErrorKind::Transport,
+                    message: message.clone(),
+                    field: None,
+                    location: None,
+                },
+            ),
             Problem::Collection(diagnostic) => (
                 diagnostic.file.clone(),
                 entry_name(diagnostic),

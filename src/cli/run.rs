@@ -365,7 +365,12 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             Ok(sibling) => clients.push(sibling),
             Err(error) => {
                 let _ = writeln!(stderr, "error: {error}");
-                return exit_code::RUNTIME_ERROR;
+                return refuse(
+                    &args,
+                    &mut stderr,
+                    error.to_string(),
+                    exit_code::RUNTIME_ERROR,
+                );
             }
         }
     }
@@ -597,7 +602,11 @@ pub(super) async fn run(args: RunArgs) -> u8 {
 /// Refuses the run for `message` (said already): the reports asked for say so, and the run
 /// ends with `code`.
 fn refuse(args: &RunArgs, stderr: &mut impl Write, message: String, code: u8) -> u8 {
-    super::refused::write(args, &[Problem::Argument(message)], stderr);
+    let problem = match code {
+        exit_code::INVALID_INPUT => Problem::Argument(message),
+        _ => Problem::Runtime(message),
+    };
+    super::refused::write(args, &[problem], stderr);
     code
 }
 
@@ -897,7 +906,7 @@ pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
         let message = message
             .find(" at line ")
             .map_or(message.as_str(), |cut| &message[..cut]);
-        let message = runner::collection::words::in_the_formats_words(message);
+        let message = runner::spec::words::in_the_formats_words(message);
         match e.location() {
             Some(at) => format!(
                 "vars file {}:{}:{}: {message}; a vars file is a YAML or JSON map of names to values",

@@ -11,7 +11,6 @@ pub mod locate;
 mod outline;
 mod queries;
 mod quick;
-pub mod words;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

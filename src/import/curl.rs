@@ -599,8 +599,13 @@ fn option(
             Err(_) => report.lossy(item, "--max-redirs", format!("`{value}` is not a number")),
         },
         "max-time" => match value.parse::<f64>() {
-            Ok(seconds) if seconds > 0.0 && seconds <= 86_400.0 => {
-                let ms = (seconds * 1000.0).round() as u64;
+            // 0 is no limit, in curl as in runner (`timeout: 0s`); a positive time is at
+            // least 1 ms, so that it is not read as none.
+            Ok(seconds) if (0.0..=86_400.0).contains(&seconds) => {
+                let ms = match seconds {
+                    0.0 => 0,
+                    _ => ((seconds * 1000.0).round() as u64).max(1),
+                };
                 p.timeout = Some(if ms % 1000 == 0 {
                     format!("{}s", ms / 1000)
                 } else {
@@ -1086,11 +1091,15 @@ pub fn form_fields(data: &str) -> Option<Vec<(String, String)>> {
     if data.is_empty() || data.split('&').any(|pair| !pair.contains('=')) {
         return None;
     }
-    Some(
-        url::form_urlencoded::parse(data.as_bytes())
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect(),
-    )
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(data.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    // A name holding `{{` stays in the text body, which is rendered (a `form` map's names
+    // are sent as written).
+    let named_by_a_template = fields
+        .iter()
+        .any(|(name, _)| crate::template::holds_braces(name));
+    (!named_by_a_template).then_some(fields)
 }
 
 /// curl's `--cert FILE[:PASSPHRASE]` as the file and whether a passphrase followed it: the

@@ -290,10 +290,11 @@ pub fn import(text: &str, filters: &Filters, options: &Options) -> Result<Import
             source_name: options.source.clone(),
             message: {
                 let message = e.to_string();
-                match message.rfind(" at line ") {
-                    Some(at) => message[..at].to_owned(),
-                    None => message,
-                }
+                let message = match message.rfind(" at line ") {
+                    Some(at) => &message[..at],
+                    None => &message,
+                };
+                crate::spec::words::in_the_formats_words(message)
             },
             line,
             column,

@@ -467,7 +467,7 @@ fn step(
             format!("{{{{{var}}}}}")
         } else if lower == "cookie" {
             for (cookie, value) in parse_cookie_header(value) {
-                push_cookie(&mut cookies, cookie, value, secrets);
+                push_cookie(&mut cookies, (cookie, value), (&item, report), secrets);
             }
             continue;
         } else if is_credential_name(name) && !value.contains("{{") && !value.is_empty() {
@@ -504,7 +504,7 @@ fn step(
         out.insert("auth", Node::Map(helper));
     }
     for (name, value) in &request.cookies {
-        push_cookie(&mut cookies, name, value, secrets);
+        push_cookie(&mut cookies, (name, value), (&item, report), secrets);
     }
     if !cookies.is_empty() {
         out.insert("cookies", Node::Map(cookies));
@@ -563,6 +563,18 @@ fn step(
 fn multipart(parts: &[Part], item: &str, report: &mut Report, secrets: &mut Secrets) -> Node {
     let mut multipart = Map::block();
     for part in parts {
+        if crate::template::holds_braces(&part.name) {
+            report.lossy(
+                item,
+                "body",
+                format!(
+                    "the multipart field `{}` is named by a variable, and runner sends a part's \
+                     name as written, not rendered: it is not sent",
+                    part.name
+                ),
+            );
+            continue;
+        }
         if multipart.entries.iter().any(|entry| entry.key == part.name) {
             report.lossy(
                 item,
@@ -603,8 +615,22 @@ fn multipart(parts: &[Part], item: &str, report: &mut Report, secrets: &mut Secr
     Node::Map(multipart)
 }
 
-fn push_cookie(map: &mut Map, name: &str, value: &str, secrets: &mut Secrets) {
+fn push_cookie(
+    map: &mut Map,
+    (name, value): (&str, &str),
+    (item, report): (&str, &mut Report),
+    secrets: &mut Secrets,
+) {
     if map.entries.iter().any(|e| e.key == name) {
+        return;
+    }
+    // A cookie's name is sent as written, not rendered.
+    if crate::template::holds_braces(name) {
+        report.lossy(
+            item,
+            "cookies",
+            format!("the cookie `{name}` is named by a variable, and runner sends a cookie's name as written, not rendered: it is not sent"),
+        );
         return;
     }
     let value = if value.contains("{{") {

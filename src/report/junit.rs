@@ -133,11 +133,16 @@ fn case(out: &mut String, step: &StepResult, file: &str) {
                 StepErrorKind::Interrupted => ("error", "interrupted"),
                 StepErrorKind::Invalid => ("error", "invalid"),
             };
+            let at = error
+                .location
+                .as_ref()
+                .map_or_else(String::new, |l| format!(" ({l})"));
+            let message = format!("{}{at}", error.message);
             let _ = write!(
                 out,
                 "<{element} type=\"{kind}\" message=\"{}\">{}</{element}>",
-                attribute(&error.message),
-                text(&error.message)
+                attribute(&message),
+                text(&message)
             );
         }
     }

@@ -77,7 +77,7 @@ impl StoreError {
         StoreError::Invalid {
             path: path.to_owned(),
             at,
-            reason,
+            reason: crate::spec::words::in_the_formats_words(&reason),
         }
     }
 }

@@ -20,4 +20,5 @@ pub mod schema_spec;
 pub mod size;
 pub mod snapshot;
 pub mod text;
+pub mod words;
 pub mod written;

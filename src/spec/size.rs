@@ -40,9 +40,10 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
                 "`{text}` is not a size: a size is a whole number of its unit; write e.g. `1536KB` for 1.5 MB"
             ))
         }
-        other => {
+        _ => {
             return Err(format!(
-                "`{text}` is not a size: `{other}` is not a unit (B, KB, MB, GB; KiB, MiB, GiB alike); write e.g. `50MB` or `1GiB`"
+                "`{text}` is not a size: `{}` is not a unit (B, KB, MB, GB; KiB, MiB, GiB alike); write e.g. `50MB` or `1GiB`",
+                unit.trim()
             ))
         }
     };
@@ -61,7 +62,7 @@ mod tests {
         assert!(parse_size("ten").is_err_and(|e| e.contains("is not a size")));
         assert!(parse_size("99999999999999999999").is_err_and(|e| e.contains("more bytes than")));
         assert!(parse_size("17179869184GB").is_err_and(|e| e.contains("more bytes than")));
-        assert!(parse_size("1ZB").is_err_and(|e| e.contains("`zb` is not a unit")));
+        assert!(parse_size("1ZB").is_err_and(|e| e.contains("`ZB` is not a unit")));
         assert!(parse_size("1.5MB").is_err_and(|e| e.contains("whole number")));
         assert_eq!(format_size(256 << 20), "256 MiB");
         assert_eq!(format_size(1000), "1000 bytes");

@@ -183,16 +183,24 @@ impl Default for Templates {
 /// Why a helper's call is refused: what it takes, and what it was given.
 fn wrong_arity_reason(wrong: &references::WrongArity) -> String {
     let name = &wrong.name;
-    if wrong.takes == 0 {
-        return format!("`{name}` takes no value: write `{{{{{name}}}}}` alone");
-    }
+    let (takes, example) = match wrong.takes {
+        0 => return format!("`{name}` takes no value: write `{{{{{name}}}}}` alone"),
+        1 => ("one value", format!("{{{{{name} items}}}}")),
+        _ => ("two values", format!("{{{{{name} a b}}}}")),
+    };
     if wrong.named {
         return format!(
-            "`{name}` takes one value and no named argument (`key=value`): write `{{{{{name} items}}}}`"
+            "`{name}` takes {takes} and no named argument (`key=value`): write `{example}`"
         );
     }
+    let more = match wrong.takes {
+        1 => format!(
+            "; for more than one, write a call for each: `{{{{{name} a}}}}{{{{{name} b}}}}`"
+        ),
+        _ => String::new(),
+    };
     format!(
-        "`{name}` takes one value, as in `{{{{{name} items}}}}`, but is given {}; for more than one, write a call for each: `{{{{{name} a}}}}{{{{{name} b}}}}`",
+        "`{name}` takes {takes}, as in `{example}`, but is given {}{more}",
         wrong.given
     )
 }
@@ -865,6 +873,10 @@ mod tests {
                 "{{#if a}}x{{else}}{{json a a}}{{/if}}",
                 "`json` takes one value",
             ),
+            ("{{eq a b c}}", "`eq` takes two values"),
+            ("{{#if (eq a)}}x{{/if}}", "`eq` takes two values"),
+            ("{{#if a b}}x{{/if}}", "`if` takes one value"),
+            ("{{len a b}}", "`len` takes one value"),
         ] {
             let error = Templates::new()
                 .compile(source)
@@ -877,6 +889,9 @@ mod tests {
             "{{urlencode a}}{{urlencode b}}",
             "{{$randomInt}}",
             "{{eq a 2}}",
+            "{{#if a includeZero=true}}x{{/if}}",
+            "{{#each xs}}{{lookup ../m this}}{{/each}}",
+            "{{and a b c}}",
         ] {
             assert!(Templates::new().compile(source).is_ok(), "{source}");
         }

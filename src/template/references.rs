@@ -73,22 +73,50 @@ pub(super) struct WrongArity {
     pub named: bool,
 }
 
-/// The first call of a helper of `arity` (its name and how many values it takes) given
-/// more values than it takes, or a named argument: handlebars would pass over the rest
-/// without a word. (Too few is [`bare_helper`]'s.)
+/// How many values handlebars' own helpers take, and whether they take named arguments
+/// (`{{#if a includeZero=true}}`); those that take any number (`and`, `or`, `log`) are not
+/// here.
+const BUILT_IN_ARITY: &[(&str, usize, bool)] = &[
+    ("eq", 2, false),
+    ("ne", 2, false),
+    ("gt", 2, false),
+    ("gte", 2, false),
+    ("lt", 2, false),
+    ("lte", 2, false),
+    ("lookup", 2, false),
+    ("not", 1, false),
+    ("len", 1, false),
+    ("if", 1, true),
+    ("unless", 1, true),
+    ("with", 1, true),
+    ("each", 1, true),
+];
+
+/// The first call of a helper of `arity` (runner's: its name and how many values it takes)
+/// or of handlebars' own given other than the values it takes (none: [`bare_helper`]'s), or
+/// a named argument it does not take: handlebars would pass over the rest without a word,
+/// or fail only when the step runs.
 pub(super) fn wrong_arity(template: &Template, arity: &[(&str, usize)]) -> Option<WrongArity> {
     first_call(template, &|helper| {
         let name = called(helper)?;
-        let takes = arity
+        let (takes, named_allowed) = arity
             .iter()
             .find(|(helper, _)| *helper == name)
-            .map(|(_, takes)| *takes)
+            .map(|(_, takes)| (*takes, false))
             .or_else(|| {
-                (name.starts_with('$') && super::dynamic::patterns(&name).is_some()).then_some(0)
+                BUILT_IN_ARITY
+                    .iter()
+                    .find(|(helper, _, _)| *helper == name)
+                    .map(|(_, takes, named)| (*takes, *named))
+            })
+            .or_else(|| {
+                (name.starts_with('$') && super::dynamic::patterns(&name).is_some())
+                    .then_some((0, false))
             })?;
         let given = helper.params.len();
-        let named = !helper.hash.is_empty();
-        (given > takes || named).then_some(WrongArity {
+        let named = !helper.hash.is_empty() && !named_allowed;
+        let wrong_count = given > takes || (given > 0 && given < takes);
+        (wrong_count || named).then_some(WrongArity {
             name,
             takes,
             given,

@@ -212,6 +212,10 @@ fn a_refused_run_replaces_earlier_reports_with_its_problems() {
     let junit = read(fixture.path(), "report.xml");
     assert!(junit.contains("errors=\"2\""), "{junit}");
     assert!(junit.contains("<error type=\"invalid\""), "{junit}");
+    assert!(
+        junit.contains("broken.yaml:4:14)"),
+        "the place, in JUnit too: {junit}"
+    );
     let tap = read(fixture.path(), "report.tap");
     assert!(tap.starts_with("TAP version 13\n1..2\n"), "{tap}");
     assert!(tap.contains("not ok 1 - "), "{tap}");

@@ -134,6 +134,13 @@ steps:
       url: "{{SERVER}}/hit/templated-names"
       multipart:
         "{{k}}": { value: v }
+  - name: w
+    request:
+      url: "{{SERVER}}/hit/templated-names"
+      auth: { api_key: { query: "{{k}}", value: v } }
+      multipart:
+        f: { value: v, filename: "{{k}}.csv" }
+    paginate: { next: { query: "{{k}}" } }
 "#,
     );
     let output = runner(["run".as_ref(), path.as_os_str()]);
@@ -145,6 +152,12 @@ steps:
         // (its column moves with the server's port)
         ("a form field's name", "names.yaml:11:"),
         ("a multipart part's name", "names.yaml:17:9"),
+        ("the query parameter an API key goes in", "names.yaml:21:"),
+        ("a part's file name", "names.yaml:23:"),
+        (
+            "the query parameter a page is asked for by",
+            "names.yaml:24:",
+        ),
     ] {
         assert!(
             output

@@ -1,5 +1,6 @@
 //! Compiles auth helpers (`auth:` on a request or in `defaults`).
 
+use super::request::Named;
 use super::Compiler;
 use crate::collection::locate::FieldPath;
 use crate::collection::{ApiKeyPlace, Auth, ClientCredentials};
@@ -44,7 +45,12 @@ impl Compiler<'_> {
                         }
                         ApiKeyPlace::Header(header.clone())
                     }
-                    (None, Some(query)) if !query.is_empty() => ApiKeyPlace::Query(query.clone()),
+                    (None, Some(query)) if !query.is_empty() => {
+                        if !self.name_as_written(query, Named::ApiKeyQuery, || at.key("query")) {
+                            return Err(());
+                        }
+                        ApiKeyPlace::Query(query.clone())
+                    }
                     _ => {
                         self.problem_with_hint(
                             &at,

@@ -172,6 +172,11 @@ impl Compiler<'_> {
                 );
             }
         }
+        if let Some(filename) = &spec.filename {
+            if !self.name_as_written(filename, Named::Filename, || field.key("filename")) {
+                return None;
+            }
+        }
         Some(MultipartPart {
             name: name.to_owned(),
             content,

@@ -900,7 +900,7 @@ fn yaml_problem(
             ),
             Some(integer.to_owned()),
         ),
-        None => (super::words::in_the_formats_words(&message), None),
+        None => (crate::spec::words::in_the_formats_words(&message), None),
     };
     let hint = if let Some(integer) = beyond_64_bits {
         Some(format!(

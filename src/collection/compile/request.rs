@@ -272,6 +272,12 @@ pub(super) enum Named {
     Form,
     Part,
     Cookie,
+    /// `auth.api_key.query`.
+    ApiKeyQuery,
+    /// `paginate.next.query`.
+    PageQuery,
+    /// A multipart part's `filename`.
+    Filename,
 }
 
 impl Named {
@@ -281,6 +287,9 @@ impl Named {
             Named::Form => "a form field's name",
             Named::Part => "a multipart part's name",
             Named::Cookie => "a cookie's name",
+            Named::ApiKeyQuery => "the query parameter an API key goes in",
+            Named::PageQuery => "the query parameter a page is asked for by",
+            Named::Filename => "a part's file name",
         }
     }
 
@@ -290,6 +299,9 @@ impl Named {
             Named::Form => "write the body as text, which is rendered: `body: \"{{name}}={{urlencode value}}\"` with `headers: { Content-Type: application/x-www-form-urlencoded }`",
             Named::Part => "name the part with a fixed name; its value may be a template",
             Named::Cookie => "write the Cookie header, which is rendered: `headers: { Cookie: \"{{name}}={{value}}\" }`",
+            Named::ApiKeyQuery => "name the parameter as the API names it; the key itself is `value`, which may be a template",
+            Named::PageQuery => "name the parameter as the API names it; the page's value comes from the response",
+            Named::Filename => "write the file name as it is sent (`file` is the file read)",
         }
     }
 }
@@ -315,8 +327,14 @@ impl Compiler<'_> {
                 named.what()
             ),
         )
-        .with_hint(named.hint())
-        .at_key((self.source, self.positions), name);
+        .with_hint(named.hint());
+        // A name written as a map's key is marked there; the others are values.
+        let problem = match named {
+            Named::Query | Named::Form | Named::Part | Named::Cookie => {
+                problem.at_key((self.source, self.positions), name)
+            }
+            Named::ApiKeyQuery | Named::PageQuery | Named::Filename => problem,
+        };
         self.problems.push(problem);
         false
     }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::expect::expectation_references;
+use super::request::Named;
 use super::templates::record;
 use super::{is_identifier, parse, too_deep, Compiler, Defaults, MAX_ATTEMPTS, MAX_BACKOFF};
 use crate::collection::diagnostic::did_you_mean;
@@ -102,7 +103,12 @@ impl Compiler<'_> {
             crate::spec::collection::NextPage::Field(NextField {
                 jsonpath: None,
                 query: Some(name),
-            }) => NextPage::Query(name.clone()),
+            }) => {
+                if !self.name_as_written(name, Named::PageQuery, || field.key_in("next", "query")) {
+                    return None;
+                }
+                NextPage::Query(name.clone())
+            }
             crate::spec::collection::NextPage::Field(_) => {
                 self.problem_with_hint(
                     &field.key("next"),

@@ -1416,7 +1416,8 @@ class Runtime:
         self.environment = environments.get(self.environment_name, {}) if self.environment_name else {}
         self.overrides = _env_json("RUNNER_VARS")
         self.secret_overrides = _env_json("RUNNER_SECRETS")
-        self.timeout = parse_duration(_os.environ.get("RUNNER_TIMEOUT", "30s"))
+        # 0 is no limit, as in runner: its longest duration, 24 h.
+        self.timeout = parse_duration(_os.environ.get("RUNNER_TIMEOUT", "30s")) or 86400.0
         self.iterations = int(_os.environ.get("RUNNER_ITERATIONS", "0") or "0")
         self.rows = collection.get("data") or []
         data_file = _os.environ.get("RUNNER_DATA")
@@ -1735,7 +1736,7 @@ class Iteration:
         kwargs = {
             "headers": headers,
             "allow_redirects": bool(follow),
-            "timeout": parse_duration(timeout) if timeout is not None else self.runtime.timeout,
+            "timeout": (parse_duration(timeout) or 86400.0) if timeout is not None else self.runtime.timeout,
         }
         has_type = any(k.lower() == "content-type" for k in headers)
 

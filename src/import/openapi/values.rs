@@ -384,8 +384,8 @@ impl Writer<'_> {
     }
 }
 
-/// `value` with each string (not the keys, which are never templates) a template that sends
-/// it.
+/// `value` with each string, and each key (a JSON body's keys are templates too), a template
+/// that sends it.
 fn escape_strings(value: &Value) -> Result<Value, crate::template::NotExpressible> {
     Ok(match value {
         Value::String(text) => Value::String(crate::template::literal(text)?.into_owned()),
@@ -395,7 +395,10 @@ fn escape_strings(value: &Value) -> Result<Value, crate::template::NotExpressibl
         Value::Object(fields) => Value::Object(
             fields
                 .iter()
-                .map(|(key, field)| Ok((key.clone(), escape_strings(field)?)))
+                .map(|(key, field)| {
+                    let key = crate::template::literal(key)?.into_owned();
+                    Ok((key, escape_strings(field)?))
+                })
                 .collect::<Result<_, crate::template::NotExpressible>>()?,
         ),
         other => other.clone(),
@@ -438,4 +441,20 @@ fn sample_string(schema: &Value) -> String {
         text.truncate(max);
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    /// An example is sent as written: its strings and its keys (a JSON body's keys are
+    /// templates too) have each `{{` escaped.
+    #[test]
+    fn example_keys_and_strings_are_escaped() {
+        let escaped = super::escape_strings(&json!({"{{a}}": "{{b}}", "n": [{"{{c}}": 1}]}));
+        assert_eq!(
+            escaped.ok(),
+            Some(json!({"\\{{a}}": "\\{{b}}", "n": [{"\\{{c}}": 1}]}))
+        );
+    }
 }

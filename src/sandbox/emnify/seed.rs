@@ -479,10 +479,11 @@ fn build(seed: SeedFile, now: &str) -> Result<Store, String> {
 }
 
 fn parse(text: &str, yaml: bool) -> Result<SeedFile, String> {
+    let words = |message: String| crate::spec::words::in_the_formats_words(&message);
     if yaml {
-        serde_yaml::from_str(text).map_err(|e| e.to_string())
+        serde_yaml::from_str(text).map_err(|e| words(e.to_string()))
     } else {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+        serde_json::from_str(text).map_err(|e| words(e.to_string()))
     }
 }
 

@@ -35,17 +35,19 @@ const MAPS: &[(&str, &str)] = &[
 
 /// `message` with serde's names of shapes and types replaced by the format's.
 pub fn in_the_formats_words(message: &str) -> String {
+    // The place serde may append (` at line 3 column 5`) stays as it is.
+    let (message, place) = message.split_at(message.find(" at line ").unwrap_or(message.len()));
     if let Some(rest) = message.strip_prefix("unknown variant ") {
-        return format!("unknown value {rest}");
+        return format!("unknown value {rest}{place}");
     }
     let Some(rest) = message.strip_prefix("invalid type: ") else {
-        return message.to_owned();
+        return format!("{message}{place}");
     };
     let Some((found, expected)) = rest.split_once(", expected ") else {
-        return message.to_owned();
+        return format!("{message}{place}");
     };
     format!(
-        "invalid type: {}, expected {}",
+        "invalid type: {}, expected {}{place}",
         found_words(found),
         expected_words(expected)
     )
@@ -122,6 +124,10 @@ mod tests {
                 "invalid type: a map, expected a map",
             ),
             ("missing field `url`", "missing field `url`"),
+            (
+                "invalid type: sequence, expected struct SeedFile at line 1 column 1",
+                "invalid type: a list, expected a map at line 1 column 1",
+            ),
         ] {
             assert_eq!(in_the_formats_words(serde), ours);
         }
