@@ -77,8 +77,13 @@ fn suite(out: &mut String, collection: &CollectionReport) {
         property(out, "interrupted", "true");
     }
     out.push_str("    </properties>\n");
+    // Entries of no file (the arguments of a refused run) are classed by their suite.
+    let class = match file.is_empty() {
+        true => collection.title(),
+        false => file.clone(),
+    };
     for step in &collection.steps {
-        case(out, step, &file);
+        case(out, step, &class);
     }
     out.push_str("  </testsuite>\n");
 }

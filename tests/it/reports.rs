@@ -233,6 +233,9 @@ fn a_refused_run_replaces_earlier_reports_with_its_problems() {
     assert_eq!(output.code, 2, "{output:?}");
     let report = validate_json_report(&read(fixture.path(), "report.json"));
     assert_eq!(report["collections"][0]["name"], "runner run", "{report}");
+    crate::junit_schema::assert_valid(&fixture.path().join("report.xml"));
+    let junit = read(fixture.path(), "report.xml");
+    assert!(junit.contains("classname=\"runner run\""), "{junit}");
     assert!(report["collections"][0]["steps"][0]["error"]
         .as_str()
         .is_some_and(|e| e.contains("nope")));
