@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use runner::collection::{Collection, Diagnostic};
-use runner::engine::{CollectionReport, PrepareError, StepError, StepErrorKind, StepResult};
+use runner::engine::{CollectionReport, PrepareError, StepError, StepResult};
 use runner::spec::field::Location;
 
 use super::args::RunArgs;
@@ -73,12 +73,7 @@ pub(super) fn not_started(
             }
         }
         PrepareError::Sandbox(_) => {
-            let error = StepError {
-                kind: StepErrorKind::Transport,
-                message: failure.to_string(),
-                field: None,
-                location: None,
-            };
+            let error = StepError::not_started(failure.to_string());
             run.steps
                 .push(StepResult::refused(0, "the sandbox".to_owned(), error));
         }
@@ -108,12 +103,7 @@ fn by_file(problems: &[Problem]) -> Vec<CollectionReport> {
             Problem::Runtime(message) => (
                 PathBuf::new(),
                 ARGUMENTS.to_owned(),
-                StepError {
-                    kind: StepErrorKind::Transport,
-                    message: message.clone(),
-                    field: None,
-                    location: None,
-                },
+                StepError::not_started(message.clone()),
             ),
             Problem::Collection(diagnostic) => (
                 diagnostic.file.clone(),

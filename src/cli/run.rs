@@ -262,13 +262,11 @@ impl Observer for CollectionObserver {
 pub(super) async fn run(args: RunArgs) -> u8 {
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
     if let Some(message) = super::secret_arg::malformed_secret(&args.secrets) {
-        let _ = writeln!(stderr, "error: {message}");
         return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
     }
     let plans = match Plans::new(&args) {
         Ok(plans) => plans,
         Err(message) => {
-            let _ = writeln!(stderr, "error: {message}");
             return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
         }
     };
@@ -284,11 +282,9 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     };
     if let Err(message) = steps_exist(&collections, &options.selection.steps) {
-        let _ = writeln!(stderr, "error: {message}; nothing was sent");
         return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
     }
     if let Err(message) = tags_select_something(&collections, &options.selection.tags) {
-        let _ = writeln!(stderr, "error: {message}; nothing was sent");
         return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
     }
     let loaded = collections.len();
@@ -309,7 +305,6 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let coverage = match coverage_book(&args, &collections) {
         Ok(book) => Arc::new(Mutex::new(book)),
         Err(message) => {
-            let _ = writeln!(stderr, "error: {message}; nothing was sent");
             return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
         }
     };
@@ -326,21 +321,14 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let client = match client(&args) {
         Ok(client) => client,
         Err((message, code)) => {
-            let _ = writeln!(stderr, "error: {message}");
             return refuse(&args, &mut stderr, message, code);
         }
     };
 
     let runs = collections.len().saturating_mul(plans.count);
     if runs > MAX_RUNS {
-        let _ = writeln!(
-            stderr,
-            "error: {} collections times {} iterations is more than the limit of {MAX_RUNS} runs in one invocation; run fewer at a time (e.g. with --shard)",
-            collections.len(),
-            plans.count
-        );
         let message = format!(
-            "{} collections times {} iterations is more than the limit of {MAX_RUNS} runs in one invocation",
+            "{} collections times {} iterations is more than the limit of {MAX_RUNS} runs in one invocation; run fewer at a time (e.g. with --shard)",
             collections.len(),
             plans.count
         );
@@ -349,7 +337,6 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let snapshots = match snapshot_settings(&args, &collections, &mut stderr) {
         Ok(snapshots) => Arc::new(snapshots),
         Err(message) => {
-            let _ = writeln!(stderr, "error: {message}; nothing was sent");
             return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
         }
     };
@@ -364,7 +351,6 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         match client.sibling(&client_settings) {
             Ok(sibling) => clients.push(sibling),
             Err(error) => {
-                let _ = writeln!(stderr, "error: {error}");
                 return refuse(
                     &args,
                     &mut stderr,
@@ -599,9 +585,10 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     code
 }
 
-/// Refuses the run for `message` (said already): the reports asked for say so, and the run
-/// ends with `code`.
+/// Refuses the run for `message`: says so, and that nothing was sent; the reports asked for
+/// say so too; the run ends with `code`.
 fn refuse(args: &RunArgs, stderr: &mut impl Write, message: String, code: u8) -> u8 {
+    let _ = writeln!(stderr, "error: {message}; nothing was sent");
     let problem = match code {
         exit_code::INVALID_INPUT => Problem::Argument(message),
         _ => Problem::Runtime(message),

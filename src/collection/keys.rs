@@ -160,24 +160,15 @@ impl Walk<'_> {
             let allowed: Vec<&str> = keys.keys().map(String::as_str).collect();
             format!("allowed here: {}", allowed.join(", "))
         };
-        let mut problem = Diagnostic::at(
+        // The index knows where the value is; the mark belongs on the key written before it.
+        let problem = Diagnostic::at(
             self.path,
             (self.source, self.positions),
             &at.key(key.to_owned()),
             format!("unknown field `{key}` in {here}"),
         )
-        .with_hint(hint);
-        // The index knows where the value is; the mark belongs on the key written before it.
-        if let Some(position) = problem
-            .position
-            .and_then(|value| super::locate::key_before((self.source, self.positions), value, key))
-        {
-            problem.position = Some(position);
-            problem.line_text = self
-                .positions
-                .line(self.source, position.0)
-                .map(str::to_owned);
-        }
+        .with_hint(hint)
+        .at_key((self.source, self.positions), key);
         self.problems.push(problem);
     }
 }

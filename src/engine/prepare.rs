@@ -628,8 +628,8 @@ impl<'a> Resolver<'a, '_> {
                         )
                         .with_hint("a variable that holds another several times (`a: \"{{b}}{{b}}\"`), or another's `json`, `base64` or `urlencode`, grows at every link of the chain, and every link is kept: write the text once, or call the helpers fewer times"),
                     );
-                    // Nothing more is rendered: each later variable that reads it says so.
-                    self.rendered = usize::MAX;
+                    // Nothing more is rendered (`rendered` stays past the budget): each later
+                    // variable that reads this one is undefined, which its problem says.
                     return;
                 }
                 self.variables.set(name, value);

@@ -92,6 +92,18 @@ impl StepError {
         }
     }
 
+    /// A collection run (or the whole run) that could not start for a reason not of its
+    /// input: a sandbox that did not start, an HTTP client that could not be built. A runtime
+    /// error, as a transport problem is.
+    pub fn not_started(message: impl Into<String>) -> Self {
+        StepError {
+            kind: StepErrorKind::Transport,
+            message: message.into(),
+            field: None,
+            location: None,
+        }
+    }
+
     /// A transport problem.
     pub fn transport(error: &TransportError) -> Self {
         StepError {
@@ -281,9 +293,9 @@ impl StepResult {
         }
     }
 
-    /// What a report shows for a problem that refused the run (`error`, of kind
-    /// [`StepErrorKind::Invalid`]): entry `index`, named `name`, errored, placed where the
-    /// problem is.
+    /// What a report shows for a problem that refused the run or a collection run before it
+    /// sent anything (`error`): entry `index`, named `name`, errored, placed where the problem
+    /// is.
     pub fn refused(index: usize, name: String, error: StepError) -> Self {
         let location = error.location.as_deref().cloned();
         StepResult {

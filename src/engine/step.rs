@@ -566,17 +566,13 @@ fn render(
         .map(|auth| renderer.auth(auth))
         .transpose()?;
     let cookies = renderer.cookies(&request.cookies)?;
-    let timeout = request
-        .timeout
-        .or(collection.default_timeout)
-        .or(options.timeout)
-        .unwrap_or(http::DEFAULT_TIMEOUT);
-    // 0 is no limit, as curl's `--max-time 0` and Newman's `--timeout-request 0` are: the
-    // longest duration runner takes (docs/format.md).
-    let timeout = match timeout.is_zero() {
-        true => crate::spec::duration::MAX_DURATION,
-        false => timeout,
-    };
+    let timeout = crate::spec::duration::time_limit(
+        request
+            .timeout
+            .or(collection.default_timeout)
+            .or(options.timeout)
+            .unwrap_or(http::DEFAULT_TIMEOUT),
+    );
     Ok(OutgoingRequest {
         method: reqwest::Method::from_bytes(request.method.as_str().as_bytes())
             .unwrap_or(reqwest::Method::GET),

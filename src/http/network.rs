@@ -34,11 +34,9 @@ pub(super) fn configure(
     options: &NetworkOptions,
 ) -> Result<reqwest::ClientBuilder, ClientError> {
     builder = builder
-        // 0 is no limit, as for the request's timeout: the longest duration runner takes.
-        .connect_timeout(match options.connect_timeout {
-            Some(zero) if zero.is_zero() => crate::spec::duration::MAX_DURATION,
-            chosen => chosen.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-        })
+        .connect_timeout(crate::spec::duration::time_limit(
+            options.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+        ))
         .danger_accept_invalid_certs(options.insecure);
     if let Some(path) = &options.cacert {
         let pem = read(path, "CA certificate file")?;

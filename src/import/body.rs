@@ -158,12 +158,18 @@ fn urlencoded(list: &[KeyValue], cx: &mut Context) -> Option<Converted> {
     if fields.is_empty() {
         return None;
     }
+    let item = cx.item.clone();
     let pairs: Vec<(String, Node)> = fields
         .into_iter()
         .filter_map(|field| {
             let postman_key = field.key.as_deref().unwrap_or_default();
             let key = cx.text(postman_key, "body");
-            if !named_as_written(&key, "urlencoded field", cx) {
+            if !super::params::sent_as_written(
+                &key,
+                "urlencoded field",
+                (&item, "body"),
+                &mut cx.report,
+            ) {
                 return None;
             }
             let value = cx.field_value(postman_key, &field.value_text(), "body");
@@ -195,7 +201,8 @@ fn formdata(list: &[KeyValue], cx: &mut Context) -> Option<Converted> {
     let mut map = Map::block();
     for field in fields {
         let key = cx.text(field.key.as_deref().unwrap_or_default(), "body");
-        if !named_as_written(&key, "form-data field", cx) {
+        if !super::params::sent_as_written(&key, "form-data field", (&item, "body"), &mut cx.report)
+        {
             continue;
         }
         if map.entries.iter().any(|entry| entry.key == key) {
@@ -260,22 +267,6 @@ fn formdata(list: &[KeyValue], cx: &mut Context) -> Option<Converted> {
         content_type: None,
         implied_type: Some("multipart/form-data"),
     })
-}
-
-/// Whether a field named `key` can be written: runner sends a form field's or a part's name
-/// as written, not rendered, so one made from a variable (`{{field}}`) is reported and not
-/// sent, rather than sent as `{{field}}`.
-fn named_as_written(key: &str, what: &str, cx: &mut Context) -> bool {
-    if !crate::template::holds_braces(key) {
-        return true;
-    }
-    let item = cx.item.clone();
-    cx.report.lossy(
-        &item,
-        "body",
-        format!("the {what} `{key}` is named by a variable, and runner sends a field's name as written, not rendered: it is not sent"),
-    );
-    false
 }
 
 fn graphql(body: &Body, cx: &mut Context) -> Option<Converted> {

@@ -1195,6 +1195,33 @@ mod tests {
         assert_eq!(imported.report.lossy_count(), 1, "{}", imported.report);
     }
 
+    /// `--max-time 0` is no limit in curl as in runner; a positive time under a millisecond
+    /// is a millisecond, not the no limit of `0`; a form body with a name made from a
+    /// variable stays text, which is rendered.
+    #[test]
+    fn max_time_zero_and_templated_form_names() {
+        for (seconds, timeout) in [
+            ("0", "timeout: 0s"),
+            ("0.0004", "timeout: 1ms"),
+            ("2.5", "timeout: 2500ms"),
+        ] {
+            let words: Vec<String> = ["--max-time", seconds, "h/s"].map(String::from).to_vec();
+            let imported = import_words(&words, &options()).unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                imported.yaml.contains(timeout),
+                "{seconds}: {}",
+                imported.yaml
+            );
+        }
+        let words: Vec<String> = ["-d", "{{f}}=1&a=2", "h/s"].map(String::from).to_vec();
+        let imported = import_words(&words, &options()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !imported.yaml.contains("form:") && imported.yaml.contains("{{f}}=1&a=2"),
+            "{}",
+            imported.yaml
+        );
+    }
+
     #[test]
     fn get_moves_data_to_the_query_and_forms_become_form() {
         let words: Vec<String> = ["-G", "-d", "a=1", "--data-urlencode", "q=x y", "h/s"]

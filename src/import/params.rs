@@ -26,6 +26,26 @@ pub fn grouped<V>(pairs: impl IntoIterator<Item = (String, V)>) -> Vec<(String, 
     names
 }
 
+/// Whether a field named `name` can be written: runner sends the names of form fields,
+/// parts and cookies as written, not rendered, so one made from a variable (`{{field}}`) is
+/// reported (the `what` at `place` of `item`) and left out, rather than sent as `{{field}}`.
+pub fn sent_as_written(
+    name: &str,
+    what: &str,
+    (item, place): (&str, &str),
+    report: &mut crate::postman::Report,
+) -> bool {
+    if !crate::template::holds_braces(name) {
+        return true;
+    }
+    report.lossy(
+        item,
+        place,
+        format!("the {what} `{name}` is named by a variable, and runner sends its name as written, not rendered: it is not sent"),
+    );
+    false
+}
+
 /// One value as itself; several as a list (`[a, b]`).
 pub fn one_or_list(mut values: Vec<Node>) -> Node {
     if values.len() == 1 {

@@ -563,16 +563,7 @@ fn step(
 fn multipart(parts: &[Part], item: &str, report: &mut Report, secrets: &mut Secrets) -> Node {
     let mut multipart = Map::block();
     for part in parts {
-        if crate::template::holds_braces(&part.name) {
-            report.lossy(
-                item,
-                "body",
-                format!(
-                    "the multipart field `{}` is named by a variable, and runner sends a part's \
-                     name as written, not rendered: it is not sent",
-                    part.name
-                ),
-            );
+        if !super::params::sent_as_written(&part.name, "multipart field", (item, "body"), report) {
             continue;
         }
         if multipart.entries.iter().any(|entry| entry.key == part.name) {
@@ -624,13 +615,7 @@ fn push_cookie(
     if map.entries.iter().any(|e| e.key == name) {
         return;
     }
-    // A cookie's name is sent as written, not rendered.
-    if crate::template::holds_braces(name) {
-        report.lossy(
-            item,
-            "cookies",
-            format!("the cookie `{name}` is named by a variable, and runner sends a cookie's name as written, not rendered: it is not sent"),
-        );
+    if !super::params::sent_as_written(name, "cookie", (item, "cookies"), report) {
         return;
     }
     let value = if value.contains("{{") {

@@ -15,6 +15,15 @@ pub struct DurationText(pub Duration);
 /// are mistakes, and timers cannot count to some of them.
 pub const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 
+/// A timeout as runner applies it: `0` is no limit, as curl's `--max-time 0` and Newman's
+/// `--timeout-request 0` are — the longest duration runner takes (docs/format.md).
+pub fn time_limit(timeout: Duration) -> Duration {
+    match timeout.is_zero() {
+        true => MAX_DURATION,
+        false => timeout,
+    }
+}
+
 /// Why a duration did not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

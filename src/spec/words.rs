@@ -40,6 +40,18 @@ pub fn in_the_formats_words(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown variant ") {
         return format!("unknown value {rest}{place}");
     }
+    // A JSON list read as a map by position (`invalid length 0, expected struct HarRequest
+    // with 5 elements`): it is a list where a map belongs.
+    if let Some((_, expected)) = message
+        .strip_prefix("invalid length ")
+        .and_then(|rest| rest.split_once(", expected struct "))
+    {
+        let name = expected.split(' ').next().unwrap_or(expected);
+        return format!(
+            "invalid type: a list, expected {}{place}",
+            expected_words(&format!("struct {name}"))
+        );
+    }
     let Some(rest) = message.strip_prefix("invalid type: ") else {
         return format!("{message}{place}");
     };
@@ -124,6 +136,10 @@ mod tests {
                 "invalid type: a map, expected a map",
             ),
             ("missing field `url`", "missing field `url`"),
+            (
+                "invalid length 0, expected struct HarRequest with 5 elements at line 1 column 35",
+                "invalid type: a list, expected a map at line 1 column 35",
+            ),
             (
                 "invalid type: sequence, expected struct SeedFile at line 1 column 1",
                 "invalid type: a list, expected a map at line 1 column 1",

@@ -65,11 +65,10 @@ impl JsonTemplate {
                 // Keys that render alike are one member, the last one's value (as in a
                 // JSON object read by a server).
                 for (key, item) in entries {
-                    let key = match key {
-                        Template::Literal(text) => text.clone(),
-                        template => templates.render_text(template, context)?,
-                    };
-                    map.insert(key, item.render(templates, context)?);
+                    map.insert(
+                        templates.render_text(key, context)?,
+                        item.render(templates, context)?,
+                    );
                 }
                 Ok(Value::Object(map))
             }

@@ -842,6 +842,8 @@ fn a_timeout_of_zero_is_no_limit() {
         path.as_os_str(),
         "--timeout".as_ref(),
         "0s".as_ref(),
+        "--connect-timeout".as_ref(),
+        "0s".as_ref(),
     ]);
     assert_eq!(output.code, 0, "{output:?}");
     assert!(output.stdout.contains("2 passed"), "{}", output.stdout);

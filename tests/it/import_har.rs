@@ -258,6 +258,15 @@ fn bad_input_is_a_clear_error() {
             "{\"log\": {\"entries\": [{\"request\": 1}]}}",
             "is not a HAR file",
         ),
+        // In the format's words, not the Rust types the file is read with.
+        (
+            "{\"log\": {\"entries\": {}}}",
+            "invalid type: a map, expected a list",
+        ),
+        (
+            "{\"log\": {\"entries\": [{\"request\": []}]}}",
+            "invalid type: a list, expected a map",
+        ),
     ] {
         let file = dir.file("bad.har", text);
         let output = runner(["import", "har", &file.display().to_string()]);

@@ -280,7 +280,7 @@ steps:
     vars: { who: "{{user}}" }
     export: [greeting]
   - name: Greeting came back
-    request: { method: POST, url: "{{base}}/echo", json: { greeting: "{{greeting}}", count: "{{ids}}", "by-{{user}}": 1 } }
+    request: { method: POST, url: "{{base}}/echo", json: { greeting: "{{greeting}}", count: "{{ids}}", "by-{{user}}": 1 }, timeout: 0s }
     expect: { jsonpath: { $.json.count: { length: 3 }, "$.json['by-ann']": 1 } }
   - name: Broken on purpose
     request: { url: "{{base}}/status/200" }

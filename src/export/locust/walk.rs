@@ -755,11 +755,7 @@ impl Walker {
 
     fn check_templates(&mut self, value: Option<&Value>, item: &str, place: &str) {
         match value {
-            Some(Value::String(text)) => {
-                if let Err(what) = super::template::check(text) {
-                    self.report.lossy(item, place, format!("the template `{text}` uses {what}, which the locustfile does not render"));
-                }
-            }
+            Some(Value::String(text)) => self.check_template(text, item, place),
             Some(Value::Array(items)) => {
                 for v in items {
                     self.check_templates(Some(v), item, place);
@@ -767,11 +763,25 @@ impl Walker {
             }
             Some(Value::Object(map)) => {
                 for (key, v) in map {
-                    self.check_templates(Some(&Value::String(key.clone())), item, place);
+                    self.check_template(key, item, place);
                     self.check_templates(Some(v), item, place);
                 }
             }
             _ => {}
+        }
+    }
+}
+
+impl Walker {
+    /// Reports `text` (a value, or a JSON body's key) when it is a template the locustfile
+    /// does not render.
+    fn check_template(&mut self, text: &str, item: &str, place: &str) {
+        if let Err(what) = super::template::check(text) {
+            self.report.lossy(
+                item,
+                place,
+                format!("the template `{text}` uses {what}, which the locustfile does not render"),
+            );
         }
     }
 }
