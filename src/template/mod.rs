@@ -186,6 +186,7 @@ fn wrong_arity_reason(wrong: &references::WrongArity) -> String {
     let (takes, example) = match wrong.takes {
         0 => return format!("`{name}` takes no value: write `{{{{{name}}}}}` alone"),
         1 => ("one value", format!("{{{{{name} items}}}}")),
+        references::ANY_NUMBER => ("values", format!("{{{{{name} a b}}}}")),
         _ => ("two values", format!("{{{{{name} a b}}}}")),
     };
     if wrong.named {
@@ -877,6 +878,11 @@ mod tests {
             ("{{#if (eq a)}}x{{/if}}", "`eq` takes two values"),
             ("{{#if a b}}x{{/if}}", "`if` takes one value"),
             ("{{len a b}}", "`len` takes one value"),
+            (
+                "{{#if (and a b strict=true)}}x{{/if}}",
+                "`and` takes values and no named argument (`key=value`): write `{{and a b}}`",
+            ),
+            ("{{or a x=1}}", "`or` takes values and no named argument"),
         ] {
             let error = Templates::new()
                 .compile(source)
@@ -892,6 +898,8 @@ mod tests {
             "{{#if a includeZero=true}}x{{/if}}",
             "{{#each xs}}{{lookup ../m this}}{{/each}}",
             "{{and a b c}}",
+            "{{#or a}}x{{/or}}",
+            "{{log a b level=\"warn\"}}",
         ] {
             assert!(Templates::new().compile(source).is_ok(), "{source}");
         }

@@ -60,12 +60,15 @@ pub(super) fn bare_helper(template: &Template, taking_a_value: &[&str]) -> Optio
     })
 }
 
+/// What [`WrongArity::takes`] is for a helper that takes any number of values.
+pub(super) const ANY_NUMBER: usize = usize::MAX;
+
 /// A call of one of runner's helpers with other than the values it takes.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct WrongArity {
     /// The helper.
     pub name: String,
-    /// How many values it takes.
+    /// How many values it takes ([`ANY_NUMBER`]: any number).
     pub takes: usize,
     /// How many it was given.
     pub given: usize,
@@ -73,10 +76,12 @@ pub(super) struct WrongArity {
     pub named: bool,
 }
 
-/// How many values handlebars' own helpers take, and whether they take named arguments
-/// (`{{#if a includeZero=true}}`); those that take any number (`and`, `or`, `log`) are not
-/// here.
+/// How many values handlebars' own helpers take ([`ANY_NUMBER`] for `and` and `or`), and
+/// whether they take named arguments (`{{#if a includeZero=true}}`); `log`, which takes any
+/// number and `level=`, is not here.
 const BUILT_IN_ARITY: &[(&str, usize, bool)] = &[
+    ("and", ANY_NUMBER, false),
+    ("or", ANY_NUMBER, false),
     ("eq", 2, false),
     ("ne", 2, false),
     ("gt", 2, false),
@@ -115,7 +120,7 @@ pub(super) fn wrong_arity(template: &Template, arity: &[(&str, usize)]) -> Optio
             })?;
         let given = helper.params.len();
         let named = !helper.hash.is_empty() && !named_allowed;
-        let wrong_count = given > takes || (given > 0 && given < takes);
+        let wrong_count = takes != ANY_NUMBER && (given > takes || (given > 0 && given < takes));
         (wrong_count || named).then_some(WrongArity {
             name,
             takes,
