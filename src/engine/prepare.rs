@@ -606,35 +606,51 @@ impl<'a> Resolver<'a, '_> {
         if self.rendered > crate::template::MOST_RENDERED {
             return;
         }
+        // The render stops where the start values would pass the budget, having built no
+        // more (a chain of `json`s doubles at every link).
+        let left = crate::template::MOST_RENDERED - self.rendered;
         let (rendered, derived) = crate::template::with_derivations(|| {
-            variable
-                .value
-                .render(&self.collection.templates, self.variables.context())
+            crate::template::budget::within(left, || {
+                variable
+                    .value
+                    .render(&self.collection.templates, self.variables.context())
+            })
         });
         self.redactor.learn(&derived);
-        match rendered {
+        let value = match rendered {
             Ok(value) => {
-                self.rendered = self.rendered.saturating_add(held_bytes(&value));
-                if self.rendered > crate::template::MOST_RENDERED {
-                    self.problems.push(
-                        Diagnostic::at(
-                            &self.collection.path,
-                            (&self.collection.source, &self.collection.positions),
-                            &variable.field,
-                            format!(
-                                "variable `{name}`: the start values of the variables rendered so far, this one with them, hold more than {} MiB together, the most runner builds from templates before a run",
-                                crate::template::MOST_RENDERED >> 20
-                            ),
-                        )
-                        .with_hint("a variable that holds another several times (`a: \"{{b}}{{b}}\"`), or another's `json`, `base64` or `urlencode`, grows at every link of the chain, and every link is kept: write the text once, or call the helpers fewer times"),
-                    );
-                    // Nothing more is rendered (`rendered` stays past the budget): each later
-                    // variable that reads this one is undefined, which its problem says.
-                    return;
-                }
-                self.variables.set(name, value);
+                self.rendered = self
+                    .rendered
+                    .saturating_add(crate::template::budget::held_bytes(&value));
+                Ok(value)
             }
-            Err(error) => {
+            Err(crate::template::RenderError::TooMuchTogether) => {
+                self.rendered = usize::MAX;
+                Err(None)
+            }
+            Err(error) => Err(Some(error)),
+        };
+        if self.rendered > crate::template::MOST_RENDERED {
+            self.problems.push(
+                Diagnostic::at(
+                    &self.collection.path,
+                    (&self.collection.source, &self.collection.positions),
+                    &variable.field,
+                    format!(
+                        "variable `{name}`: the start values of the variables rendered so far, this one with them, hold more than {} MiB together, the most runner builds from templates before a run",
+                        crate::template::MOST_RENDERED >> 20
+                    ),
+                )
+                .with_hint("a variable that holds another several times (`a: \"{{b}}{{b}}\"`), or another's `json`, `base64` or `urlencode`, grows at every link of the chain, and every link is kept: write the text once, or call the helpers fewer times"),
+            );
+            // Nothing more is rendered (`rendered` stays past the budget): each later
+            // variable that reads this one is undefined, which its problem says.
+            return;
+        }
+        match value {
+            Ok(value) => self.variables.set(name, value),
+            Err(None) => {}
+            Err(Some(error)) => {
                 use crate::template::RenderError;
                 let hint = match &error {
                     // A variable that is defined but did not resolve has its own problem
@@ -672,19 +688,6 @@ impl<'a> Resolver<'a, '_> {
                 }
             }
         }
-    }
-}
-
-/// About the bytes `value` holds: its texts' and keys' lengths, and a word a value.
-fn held_bytes(value: &Value) -> usize {
-    match value {
-        Value::String(text) => text.len(),
-        Value::Array(items) => items.iter().map(held_bytes).fold(8, usize::saturating_add),
-        Value::Object(map) => map
-            .iter()
-            .map(|(key, item)| key.len().saturating_add(held_bytes(item)))
-            .fold(8, usize::saturating_add),
-        _ => 8,
     }
 }
 

@@ -58,8 +58,11 @@ pub(super) async fn run(
     observer: &mut dyn Observer,
 ) -> Option<Seen> {
     // What a helper derives from a secret (`base64` of `user:{{password}}`) is a secret too.
+    // What the request's templates make is bounded all together, as one template's text is.
     let (rendered, derived) = crate::template::with_derivations(|| {
-        render(&request_step.request, step.field.key("request"), run)
+        crate::template::budget::within(crate::template::MOST_RENDERED, || {
+            render(&request_step.request, step.field.key("request"), run)
+        })
     });
     run.redactor.learn(&derived);
     let request = match rendered {

@@ -50,14 +50,21 @@ impl JsonTemplate {
         })
     }
 
-    /// Renders to a JSON value.
+    /// Renders to a JSON value, of at most [`MOST_RENDERED`](super::MOST_RENDERED) bytes
+    /// of texts all together (less where it is rendered with more: [`super::budget`]).
     pub fn render(&self, templates: &Templates, context: &Context) -> Result<Value, RenderError> {
+        super::budget::within(super::MOST_RENDERED, || {
+            self.render_parts(templates, context)
+        })
+    }
+
+    fn render_parts(&self, templates: &Templates, context: &Context) -> Result<Value, RenderError> {
         match self {
             JsonTemplate::Static(value) => Ok(value.clone()),
             JsonTemplate::Text(template) => templates.render_value(template, context),
             JsonTemplate::Array(items) => items
                 .iter()
-                .map(|item| item.render(templates, context))
+                .map(|item| item.render_parts(templates, context))
                 .collect::<Result<Vec<_>, _>>()
                 .map(Value::Array),
             JsonTemplate::Object(entries) => {
@@ -67,7 +74,7 @@ impl JsonTemplate {
                 for (key, item) in entries {
                     map.insert(
                         templates.render_text(key, context)?,
-                        item.render(templates, context)?,
+                        item.render_parts(templates, context)?,
                     );
                 }
                 Ok(Value::Object(map))

@@ -5,6 +5,7 @@
 //! `{{` never touches handlebars, nor does one made only of text and variables
 //! (`Bearer {{token}}`), which is joined directly, each value written as handlebars writes it.
 
+pub mod budget;
 pub mod dynamic;
 mod helpers;
 mod json;
@@ -165,6 +166,10 @@ pub enum RenderError {
     /// the template's other helpers wrote before it: nested, they multiply what they write.
     #[error("the `{0}` in this template would write more than {mib} MiB with what the helpers before it wrote, the most runner builds from one template: {GROWTH}", mib = MOST_RENDERED >> 20)]
     HelperTooLong(&'static str),
+    /// The templates rendered together (a request's, a variable's value, a JSON body) would
+    /// make more than [`MOST_RENDERED`] all together ([`budget`]).
+    #[error("the templates rendered with this one make more than {} MiB together, the most runner builds for one request or one value: a value that holds a large variable many times (`[\"{{{{big}}}}\", \"{{{{big}}}}\", …]`) copies it each time; send the large text once", MOST_RENDERED >> 20)]
+    TooMuchTogether,
 }
 
 /// How the helpers grow what they are given, for messages.
@@ -404,13 +409,32 @@ impl Templates {
         &self,
         template: &Template,
         context: &Context,
-        limit: usize,
+        own: usize,
     ) -> Result<String, RenderError> {
-        match template {
-            Template::Literal(text) => Ok(text.clone()),
-            Template::Variable(variable) => Ok(value_to_text(lookup(context, &variable.path)?)),
+        // What is left of the budget of the renders this one is part of, when the others
+        // have used most of it: the text stops there, and the problem is theirs together.
+        // Else the template is bounded by its own limit, and its own problem told (what it
+        // makes still counts against the budget, below).
+        let left = budget::left();
+        let limit = if left <= own / 2 { left } else { own };
+        let past = |error: RenderError| match error {
+            RenderError::TooLong | RenderError::HelperTooLong(_) if limit < own => {
+                RenderError::TooMuchTogether
+            }
+            error => error,
+        };
+        let text = match template {
+            Template::Literal(text) => {
+                budget::take(text.len())?;
+                return Ok(text.clone());
+            }
+            Template::Variable(variable) => {
+                let value = lookup(context, &variable.path)?;
+                budget::take(budget::held_bytes(value))?;
+                return Ok(value_to_text(value));
+            }
             Template::Rendered(rendered) => match &rendered.pieces {
-                Some(pieces) => join_pieces(pieces, context, limit),
+                Some(pieces) => join_pieces(pieces, context, limit).map_err(past)?,
                 None => {
                     // The text stops at the limit as it is written, and the helpers share
                     // a budget of as much: nothing past it is built.
@@ -428,16 +452,18 @@ impl Templates {
                     })
                     .map_err(|error| {
                         if text.past_the_limit {
-                            return RenderError::TooLong;
+                            return past(RenderError::TooLong);
                         }
                         missing_parameter(&error, rendered, context)
-                            .unwrap_or_else(|| convert_error(error))
+                            .unwrap_or_else(|| past(convert_error(error)))
                     })?;
                     String::from_utf8(text.bytes)
-                        .map_err(|error| RenderError::Failed(error.to_string()))
+                        .map_err(|error| RenderError::Failed(error.to_string()))?
                 }
             },
-        }
+        };
+        budget::take(text.len())?;
+        Ok(text)
     }
 
     /// Renders a value that may repeat (a query parameter's, a form field's): each text goes
@@ -455,7 +481,9 @@ impl Templates {
             return Ok(());
         };
         let path = &variable.path;
-        match lookup(context, path)? {
+        let value = lookup(context, path)?;
+        budget::take(budget::held_bytes(value))?;
+        match value {
             Value::Array(items) => {
                 for (index, item) in items.iter().enumerate() {
                     each(&scalar_text(item).ok_or_else(|| RenderError::NotAValue {
@@ -478,7 +506,11 @@ impl Templates {
         context: &Context,
     ) -> Result<Value, RenderError> {
         match template {
-            Template::Variable(variable) => Ok(lookup(context, &variable.path)?.clone()),
+            Template::Variable(variable) => {
+                let value = lookup(context, &variable.path)?;
+                budget::take(budget::held_bytes(value))?;
+                Ok(value.clone())
+            }
             other => self.render_text(other, context).map(Value::String),
         }
     }

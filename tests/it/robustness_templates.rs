@@ -145,3 +145,62 @@ fn start_values_together_past_the_limit_are_refused_at_load() {
     );
     assert!(output.stderr.contains("variable `x3`"), "{}", output.stderr);
 }
+
+/// A value made of many templates is bounded as a whole, as one template's text is: each
+/// copy of a large variable below stays under the limit, 300 of them pass it. In a request
+/// (a JSON body's elements, query values, headers) the step fails without sending, having
+/// built no more than the limit; in a variable's start value the collection is refused.
+#[test]
+fn copies_of_a_large_variable_are_bounded_all_together() {
+    let fixture = Fixture::new();
+    let vars = format!("  mib: {}\n", "m".repeat(1 << 20));
+    let copies = |each: &str, separator: &str| vec![each; 300].join(separator);
+    for (name, request) in [
+        ("json", format!("json: [{}]", copies("\"{{mib}}\"", ", "))),
+        (
+            "query",
+            format!(
+                "query: {{ {} }}",
+                (0..300)
+                    .map(|i| format!("q{i}: \"{{{{mib}}}}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        (
+            "headers",
+            format!(
+                "headers: {{ {} }}",
+                (0..300)
+                    .map(|i| format!("X-H{i}: \"x{{{{mib}}}}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+    ] {
+        let key = format!("copies-{name}");
+        let text = format!(
+            "name: t\nvars:\n{vars}steps:\n  - name: many\n    request:\n      url: \"{{{{SERVER}}}}/hit/{key}\"\n      method: POST\n      {request}\n"
+        );
+        let path = fixture.file(&format!("{name}.yaml"), &text);
+        let output = runner_within(["run", &path.display().to_string()], &[], LIMIT);
+        let all = format!("{}{}", output.stdout, output.stderr);
+        assert_eq!(output.code, 1, "{name}: {all}");
+        assert!(
+            all.contains("the templates rendered with this one make more than 256 MiB together"),
+            "{name}: {all}"
+        );
+        assert_eq!(hits(&key), 0, "{name}: sent");
+    }
+    let many = copies("\"{{mib}}\"", ", ");
+    let vars = format!("{vars}  v: [{many}]\n");
+    let text = collection("copies-start-value", &vars, "{{v}}");
+    let output = refused(
+        &fixture,
+        "start-value.yaml",
+        &text,
+        "copies-start-value",
+        "hold more than 256 MiB together",
+    );
+    assert!(output.stderr.contains("variable `v`"), "{}", output.stderr);
+}
