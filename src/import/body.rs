@@ -104,7 +104,7 @@ fn raw(body: &Body, room: JsonRoom, cx: &mut Context) -> Option<Converted> {
         );
     }
     if let Some(json) = json.filter(|json| depth(json) <= room.levels) {
-        let json = cx.json(&json, "body");
+        let json = cx.json_body(&json, None, "body");
         return Some(Converted {
             field: "json",
             value: from_json(&json),
@@ -121,7 +121,7 @@ fn raw(body: &Body, room: JsonRoom, cx: &mut Context) -> Option<Converted> {
     };
     Some(Converted {
         field: "body",
-        value: Node::from(cx.text(text, "body")),
+        value: Node::from(cx.body_text(text, "body")),
         content_type: Some(content_type.to_owned()),
         implied_type: None,
     })
@@ -172,7 +172,12 @@ fn urlencoded(list: &[KeyValue], cx: &mut Context) -> Option<Converted> {
             ) {
                 return None;
             }
-            let value = cx.field_value(postman_key, &field.value_text(), "body");
+            let text = field.value_text();
+            // A field not named like a credential may carry one in its text.
+            let value = match cx.credential_variable(postman_key, &text, "body") {
+                Some(name) => format!("{{{{{name}}}}}"),
+                None => cx.body_text(&text, "body"),
+            };
             Some((key, Node::from(value)))
         })
         .collect();
@@ -244,10 +249,13 @@ fn formdata(list: &[KeyValue], cx: &mut Context) -> Option<Converted> {
             part.insert("file", src.clone());
         } else {
             let postman_key = field.key.as_deref().unwrap_or_default();
-            part.insert(
-                "value",
-                cx.field_value(postman_key, &field.value_text(), "body"),
-            );
+            let text = field.value_text();
+            // A part not named like a credential may carry one (a JSON part).
+            let value = match cx.credential_variable(postman_key, &text, "body") {
+                Some(name) => format!("{{{{{name}}}}}"),
+                None => cx.body_text(&text, "body"),
+            };
+            part.insert("value", value);
         }
         if let Some(content_type) = field.content_type.as_ref().filter(|t| !t.is_empty()) {
             part.insert("content_type", content_type.clone());
@@ -276,7 +284,7 @@ fn graphql(body: &Body, cx: &mut Context) -> Option<Converted> {
         return None;
     }
     let mut map = Map::block();
-    map.insert("query", cx.text(query, "body"));
+    map.insert("query", cx.body_text(query, "body"));
     let variables = match &graphql.variables {
         Some(Value::String(text)) if text.trim().is_empty() => None,
         Some(Value::String(text)) => match parse_json(text) {
@@ -295,7 +303,7 @@ fn graphql(body: &Body, cx: &mut Context) -> Option<Converted> {
         Some(other) => Some(other.clone()),
     };
     if let Some(variables) = variables {
-        let variables = cx.json(&variables, "body");
+        let variables = cx.json_body(&variables, None, "body");
         map.insert("variables", from_json(&variables));
     }
     if let Some(name) = graphql.operation_name.as_ref().filter(|n| !n.is_empty()) {

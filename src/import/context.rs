@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::credential::is_credential_name;
 use super::template::Templates;
-use crate::postman::{looks_secret, Report};
+use crate::postman::Report;
 
 /// What every part of the conversion shares: variable names, the report, the inputs made for
 /// secrets, and the item being converted (for the report).
@@ -42,6 +42,55 @@ impl Context {
     /// Every string (and key) of `value` as a runner template.
     pub fn json(&mut self, value: &Value, place: &str) -> Value {
         crate::postman::placeholders::map_strings(value, &mut |text| self.text(text, place))
+    }
+
+    /// A JSON body as runner's `json`: every string (and key) a template, and each literal
+    /// string of a member named like a credential ([`is_credential_name`]; an element of a
+    /// list that is one's value too) a variable read from a secret input.
+    pub fn json_body(&mut self, value: &Value, key: Option<&str>, place: &str) -> Value {
+        match value {
+            Value::String(text) => {
+                let lifted = key.and_then(|key| self.credential_variable(key, text, place));
+                match lifted {
+                    Some(name) => Value::String(format!("{{{{{name}}}}}")),
+                    None => Value::String(self.text(text, place)),
+                }
+            }
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|item| self.json_body(item, key, place))
+                    .collect(),
+            ),
+            Value::Object(members) => Value::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| (self.text(k, place), self.json_body(v, Some(k), place)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// A text body, whatever its `Content-Type`, as a runner template: each literal credential
+    /// in it ([`super::credential::in_body_text`]: a JSON or form field, or a field of other
+    /// text, named like a credential) a variable read from a secret input, the rest converted
+    /// as [`Context::text`].
+    pub fn body_text(&mut self, text: &str, place: &str) -> String {
+        let (_, found) = super::credential::in_body_text(text);
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for credential in &found {
+            let Some(name) = self.credential_variable(&credential.key, &credential.value, place)
+            else {
+                continue;
+            };
+            out.push_str(&self.text(&text[at..credential.range.start], place));
+            out.push_str(&credential.template(&name));
+            at = credential.range.end;
+        }
+        out.push_str(&self.text(&text[at..], place));
+        out
     }
 
     /// A variable for a literal credential, read from a secret input: the value is never
@@ -183,7 +232,7 @@ impl Context {
     fn variable_input(&mut self, variable: &str, description: impl Fn(&str) -> String) -> String {
         let mut name = input_name(
             variable,
-            if looks_secret(variable) {
+            if is_credential_name(variable) {
                 "SECRET"
             } else {
                 "VAR"
@@ -194,7 +243,7 @@ impl Context {
         }
         let description = description(&name);
         self.inputs
-            .insert(name.clone(), (looks_secret(variable), description));
+            .insert(name.clone(), (is_credential_name(variable), description));
         name
     }
 }

@@ -5,11 +5,11 @@ use indexmap::{IndexMap, IndexSet};
 use serde_json::Value;
 
 use super::context::Context;
+use super::credential::{is_credential_name, mask_code};
 use super::postman::{self, Collection, Environment, Event, Item, RequestOrUrl};
 use super::script::{self, CaptureSource, Expectations, Predicate, ScriptKind, Translation};
 use super::yaml::{self, from_json, Map, Node};
 use super::{ImportError, Imported, Options, Version};
-use crate::postman::looks_secret;
 use crate::spec::collection::SandboxKind;
 
 /// Where an item sits: its folders, the auth and expectations they hand down.
@@ -346,8 +346,24 @@ fn variable_value(
     if text.is_empty() && cx.captured.contains(&runner_name) {
         return None;
     }
-    if kind == Some("secret") {
+    // A secret variable, or one named like a credential (`apiKey`, `token`, `password`: the
+    // rule for fields) holding a literal: its value is never written.
+    let literal_credential =
+        is_credential_name(name) && !text.trim().is_empty() && !text.contains("{{");
+    if kind == Some("secret") || literal_credential {
         let input = cx.secret_variable(name, origin, description);
+        if kind != Some("secret") {
+            let item = cx.item.clone();
+            cx.report.note(
+                &item,
+                "variables",
+                format!(
+                    "the variable `{name}` of the Postman {origin} is named like a credential: it \
+                     reads the secret input `{input}`, and its value is not written: set the \
+                     environment variable {input} to run"
+                ),
+            );
+        }
         return Some(Node::from(format!("{{{{env.{input}}}}}")));
     }
     Some(match value {
@@ -469,8 +485,37 @@ fn scope_scripts(
 fn pre_request_vars(translation: &Translation, label: &str, cx: &mut Context) {
     let previous = std::mem::replace(&mut cx.item, label.to_owned());
     for (postman, value) in &translation.vars {
-        let value = cx.json(value, "pre-request script");
         let runner = cx.templates.name(postman);
+        // A literal credential the script sets (`pm.environment.set('api_token', '...')`)
+        // reads a secret input: its value is never written.
+        let value = match value.as_str() {
+            Some(text)
+                if is_credential_name(postman)
+                    && !text.trim().is_empty()
+                    && !text.contains("{{") =>
+            {
+                let input = cx.secret_variable(
+                    &runner,
+                    "collection",
+                    Some(&format!(
+                        "`{postman}`, set to a literal credential by a pre-request script (its \
+                         value is not imported)"
+                    )),
+                );
+                cx.report.note(
+                    label,
+                    "pre-request script",
+                    format!(
+                        "`{postman}` is set to a literal credential: it reads the secret input \
+                         `{input}`, and its value is not written: set the environment variable \
+                         {input} to run"
+                    ),
+                );
+                cx.credentials.push((text.to_owned(), runner.clone()));
+                Value::String(format!("{{{{env.{input}}}}}"))
+            }
+            _ => cx.json(value, "pre-request script"),
+        };
         if value.as_str().is_some_and(|text| {
             text.contains("{{uuid}}")
                 || text.contains("{{timestamp}}")
@@ -523,12 +568,12 @@ fn leftovers(
     let mut comments = Vec::new();
     for leftover in &translation.leftovers {
         let place = format!("{} line {}", kind.label(), leftover.line);
+        // Shown, not run: a literal that looks like a credential is `***`.
+        let code = mask_code(&leftover.code);
         if leftover.lossy {
-            cx.report
-                .lossy_code(label, &place, &leftover.code, &leftover.reason);
+            cx.report.lossy_code(label, &place, &code, &leftover.reason);
         } else {
-            cx.report
-                .note_code(label, &place, &leftover.code, &leftover.reason);
+            cx.report.note_code(label, &place, &code, &leftover.reason);
         }
         comments.push(format!(
             "Not translated: {} line {} ({}):",
@@ -536,7 +581,7 @@ fn leftovers(
             leftover.line,
             leftover.reason
         ));
-        for line in leftover.code.lines() {
+        for line in code.lines() {
             comments.push(format!("  {}", line.trim_end()));
         }
     }
@@ -930,7 +975,7 @@ fn request_step(
         for (postman_name, capture) in captures {
             let runner = cx.templates.name(&postman_name);
             cx.captured.insert(runner.clone());
-            let secret = looks_secret(&postman_name);
+            let secret = is_credential_name(&postman_name);
             let mut spec = Map::inline();
             match capture.source {
                 CaptureSource::JsonPath(path) if !secret => {

@@ -10,7 +10,6 @@ use serde_json::Value;
 use super::steps::{self, Body, Capture, Part, Request};
 use super::template::Templates;
 use super::{Imported, Options};
-use crate::postman::looks_secret;
 use crate::postman::Report;
 
 /// Why a HAR file could not be imported.
@@ -856,7 +855,7 @@ fn reuse(
         requests[index].captures.push(Capture {
             name: name.clone(),
             jsonpath: leaf.path.clone(),
-            secret: looks_secret(&leaf.key),
+            secret: super::credential::is_credential_name(&leaf.key),
         });
         Some(name)
     };

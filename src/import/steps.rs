@@ -325,7 +325,7 @@ fn step(
         Query::None => out.insert("url", url),
         Query::Map(pairs) => {
             out.insert("url", url);
-            out.insert("query", fields(pairs, QUERY, secrets));
+            out.insert("query", fields(pairs, QUERY, secrets, (&item, report)));
         }
         Query::Text(text) => {
             let text = credential::replace_in_query(&text, |name, value| {
@@ -512,11 +512,14 @@ fn step(
     match &request.body {
         Body::None => {}
         Body::Json(value) => out.insert("json", from_json(&lift_json(value, None, secrets))),
-        Body::Form(pairs) => out.insert("form", fields(pairs.clone(), BODY, secrets)),
+        Body::Form(pairs) => out.insert(
+            "form",
+            fields(pairs.clone(), BODY, secrets, (&item, report)),
+        ),
         Body::Multipart(parts) => {
             out.insert("multipart", multipart(parts, &item, report, secrets));
         }
-        Body::Text(text) => out.insert("body", text.clone()),
+        Body::Text(text) => out.insert("body", text_body(text, &item, report, secrets)),
         Body::File(path) => out.insert("body_file", path.clone()),
     }
     if let Some(timeout) = &request.timeout {
@@ -579,10 +582,15 @@ fn multipart(parts: &[Part], item: &str, report: &mut Report, secrets: &mut Secr
             continue;
         }
         let plain = part.file.is_none() && part.content_type.is_none() && part.filename.is_none();
-        let value = part
-            .value
-            .as_deref()
-            .map(|value| lift_field(&part.name, value, BODY, secrets));
+        // A part not named like a credential may carry one (a JSON part).
+        let value = part.value.as_deref().map(|value| {
+            let lifted = lift_field(&part.name, value, BODY, secrets);
+            if lifted == value {
+                text_body(value, item, report, secrets)
+            } else {
+                lifted
+            }
+        });
         match (value, plain) {
             (Some(value), true) => multipart.insert(part.name.clone(), value),
             (value, _) => {
@@ -638,12 +646,26 @@ const QUERY: &str = "a URL's query";
 
 /// Query parameters or form fields found in `place` as a `query` or `form` map: a repeated
 /// name a list of its values (see `params`), credentials lifted ([`lift_field`]).
-fn fields(pairs: Vec<(String, String)>, place: &str, secrets: &mut Secrets) -> Node {
+fn fields(
+    pairs: Vec<(String, String)>,
+    place: &str,
+    secrets: &mut Secrets,
+    report: (&str, &mut Report),
+) -> Node {
+    let (item, report) = report;
     let mut map = Map::inline();
     for (key, values) in super::params::grouped(pairs) {
         let values = values
             .iter()
-            .map(|value| Node::from(lift_field(&key, value, place, secrets)))
+            .map(|value| {
+                let lifted = lift_field(&key, value, place, secrets);
+                // A body's field not named like a credential may carry one in its text.
+                Node::from(if place == BODY && lifted == *value {
+                    text_body(value, item, report, secrets)
+                } else {
+                    lifted
+                })
+            })
             .collect();
         map.insert(key, super::params::one_or_list(values));
     }
@@ -666,6 +688,35 @@ fn secret_variable(key: &str, value: &str, place: &str, secrets: &mut Secrets) -
         value,
         format!("`{key}` of {place} (its value is not imported)"),
     )
+}
+
+/// A text body (whatever its `Content-Type`) with each literal credential in it
+/// ([`credential::in_body_text`]: JSON, a form, or a field of other text named like a
+/// credential) replaced by a variable read from a secret input, each reported.
+fn text_body(text: &str, item: &str, report: &mut Report, secrets: &mut Secrets) -> String {
+    let (shape, found) = credential::in_body_text(text);
+    credential::splice(text, &found, |found| {
+        let var = secret_variable(&found.key, &found.value, BODY, secrets);
+        let template = found.template(&var);
+        let input = &secrets.vars[&var].0;
+        report.note(
+            item,
+            "body",
+            format!(
+                "the credential of `{}` in the body ({}) is now `{template}`, the variable \
+                 `{var}` read from the secret input `{input}`; its value is not written: set the \
+                 environment variable {input} to run{}",
+                found.key,
+                shape.describe(),
+                if found.syntax == credential::Syntax::Text {
+                    " (to the text as the body wrote it)"
+                } else {
+                    ""
+                }
+            ),
+        );
+        Some(template)
+    })
 }
 
 /// `value` with every string field named like a credential lifted ([`lift_field`]).

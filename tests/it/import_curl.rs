@@ -798,3 +798,172 @@ fn shell_redirections_give_the_body_or_are_reported_and_never_a_url() {
     let validated = runner(["validate", &out.display().to_string()]);
     assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
 }
+
+/// A body holding a credential, for the generator of
+/// [`a_credential_in_any_body_is_never_written`].
+pub(crate) struct CredentialBody {
+    /// The `Content-Type` sent with it, if any.
+    pub content_type: Option<&'static str>,
+    /// The body's text.
+    pub body: String,
+    /// The credential it holds, which no output may show.
+    pub secret: String,
+}
+
+/// Content types a recorded body comes with: none, JSON and JSON-based, text, XML, a form,
+/// bytes.
+const BODY_TYPES: &[Option<&str>] = &[
+    None,
+    Some("text/plain"),
+    Some("application/json"),
+    Some("application/vnd.api+json"),
+    Some("application/problem+json; charset=utf-8"),
+    Some("application/xml"),
+    Some("application/x-www-form-urlencoded"),
+    Some("application/octet-stream"),
+];
+
+/// Names that read as a credential, in the spellings bodies use.
+const CREDENTIAL_NAMES: &[&str] = &[
+    "password",
+    "token",
+    "apiKey",
+    "client_secret",
+    "access_token",
+    "X-Api-Key",
+    "auth",
+];
+
+/// Every content type × body shape × credential name: JSON (flat, nested and pretty, a list,
+/// an escaped string), JSON that does not parse, a form, XML (an element, an attribute, a
+/// prefixed CDATA element), `.env`/YAML lines and single-quoted pairs. Each case holds a
+/// credential of its own.
+pub(crate) fn credential_bodies() -> Vec<CredentialBody> {
+    type Shape = fn(&str, &str) -> String;
+    let shapes: &[Shape] = &[
+        |n, v| format!(r#"{{"user":"ann","{n}":"{v}"}}"#),
+        |n, v| format!("{{\n  \"data\": {{\n    \"{n}\" : \"{v}\",\n    \"n\": 1\n  }}\n}}"),
+        |n, v| format!(r#"[{{"{n}":["{v}"]}}]"#),
+        |n, v| format!(r#"{{"{n}":"{v}\"q\\/"}}"#),
+        |n, v| format!(r#"{{"{n}": "{v}", }}"#),
+        |n, v| format!("user=ann&{n}={v}&page=2"),
+        |n, v| format!("<login><user>ann</user><{n}>{v}</{n}></login>"),
+        |n, v| format!(r#"<login user="ann" {n}="{v}"/>"#),
+        |n, v| format!(r#"<a:login xmlns:a="urn:x"><a:{n}><![CDATA[{v}]]></a:{n}></a:login>"#),
+        |n, v| format!("user: ann\n{n}: {v}\n"),
+        |n, v| format!("user=ann\n{n} = {v}\n"),
+        |n, v| format!("{{'user': 'ann', '{n}': '{v}'}}"),
+    ];
+    let mut cases = Vec::new();
+    for &content_type in BODY_TYPES {
+        for shape in shapes {
+            for name in CREDENTIAL_NAMES {
+                let secret = format!("Cr3d{:04}Zq", cases.len());
+                cases.push(CredentialBody {
+                    content_type,
+                    body: shape(name, &secret),
+                    secret,
+                });
+            }
+        }
+    }
+    cases
+}
+
+/// `text` as one word of a POSIX shell.
+fn shell_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// A credential in a body is never written, whatever the body's `Content-Type` and shape:
+/// each becomes a variable read from a secret input, noted on stderr, and the collection
+/// validates.
+#[test]
+fn a_credential_in_any_body_is_never_written() {
+    let dir = Fixture::new();
+    let cases = credential_bodies();
+    let mut script = String::new();
+    for (i, case) in cases.iter().enumerate() {
+        let method = if i % 2 == 0 { "POST" } else { "PUT" };
+        script.push_str(&format!("curl -X {method} https://h.example/b/{i}"));
+        if let Some(content_type) = case.content_type {
+            script.push_str(&format!(" -H 'Content-Type: {content_type}'"));
+        }
+        let option = if i % 3 == 0 {
+            "--data-binary"
+        } else {
+            "--data-raw"
+        };
+        script.push_str(&format!(" {option} {}\n", shell_quoted(&case.body)));
+    }
+    let commands = dir.file("bodies.sh", &script);
+    let out = dir.path().join("bodies.yaml");
+    let output = runner([
+        "import",
+        "curl",
+        &commands.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for case in &cases {
+        assert!(
+            !yaml.contains(&case.secret),
+            "{:?} {:?}:\n{yaml}",
+            case.content_type,
+            case.body
+        );
+        assert!(
+            !output.stderr.contains(&case.secret),
+            "{:?}: {}",
+            case.body,
+            output.stderr
+        );
+    }
+    // The samples of the audit, as written.
+    for wanted in [
+        "body: <login><user>ann</user><password>{{",
+        r#"body: "{\"user\":\"ann\",\"password\":\"{{"#,
+        r#"\"password\":{{json password"#,
+        "body: user=ann&password={{",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    assert!(
+        output
+            .stderr
+            .contains("in the body (read as text) is now `{{"),
+        "{}",
+        output.stderr
+    );
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+}
+
+/// The bodies of the audit: a text body is read for credentials whatever its `Content-Type`,
+/// and sent as it was written, the credential from its secret input.
+#[test]
+fn a_text_body_s_credential_is_sent_from_its_secret_input() {
+    let output = runner([
+        "import",
+        "curl",
+        "--",
+        "curl",
+        "-X",
+        "PUT",
+        "https://h.example/x",
+        "--data-binary",
+        r#"{"token":"Put5757","note":"kept"}"#,
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(!output.stdout.contains("Put5757"), "{}", output.stdout);
+    assert!(
+        output
+            .stdout
+            .contains(r#"body: "{\"token\":\"{{token}}\",\"note\":\"kept\"}""#)
+            && output.stdout.contains("token: \"{{env.TOKEN}}\""),
+        "{}",
+        output.stdout
+    );
+}

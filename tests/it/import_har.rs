@@ -624,3 +624,79 @@ fn a_har_wrapped_in_a_call_as_har_viewer_reads_it_is_imported() {
         output.stderr
     );
 }
+
+/// A credential in a recorded body is never written, whatever its `mimeType` and shape (the
+/// generator of the curl importer's test): each becomes a variable read from a secret input,
+/// noted on stderr, and the collection validates.
+#[test]
+fn a_credential_in_any_recorded_body_is_never_written() {
+    let cases = crate::import_curl::credential_bodies();
+    let entries: Vec<serde_json::Value> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, case)| {
+            let headers = match case.content_type {
+                Some(content_type) => {
+                    serde_json::json!([{"name": "Content-Type", "value": content_type}])
+                }
+                None => serde_json::json!([]),
+            };
+            serde_json::json!({
+                "startedDateTime": "2024-05-01T10:00:00.000Z", "time": 1,
+                "request": {"method": "POST", "url": format!("https://api.example/b/{i}"),
+                    "httpVersion": "HTTP/1.1", "headers": headers, "cookies": [],
+                    "queryString": [], "headersSize": -1, "bodySize": case.body.len(),
+                    "postData": {"mimeType": case.content_type.unwrap_or(""), "text": case.body}},
+                "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1",
+                    "headers": [], "cookies": [], "content": {"size": 0, "mimeType": "text/plain"},
+                    "redirectURL": "", "headersSize": -1, "bodySize": 0},
+                "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}
+            })
+        })
+        .collect();
+    let har = serde_json::json!({"log": {"version": "1.2",
+        "creator": {"name": "hand", "version": "1"}, "entries": entries}});
+    let dir = Fixture::new();
+    let path = dir.file("bodies.har", &har.to_string());
+    let out = dir.path().join("bodies.yaml");
+    let output = runner([
+        "import",
+        "har",
+        &path.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for case in &cases {
+        assert!(
+            !yaml.contains(&case.secret),
+            "{:?} {:?}:\n{yaml}",
+            case.content_type,
+            case.body
+        );
+        assert!(
+            !output.stderr.contains(&case.secret),
+            "{:?}: {}",
+            case.body,
+            output.stderr
+        );
+    }
+    for wanted in [
+        // application/vnd.api+json and text/plain, as recorded, the credential a variable.
+        r#"body: "{\"user\":\"ann\",\"password\":\"{{"#,
+        "body: user=ann&password={{",
+        "body: <login><user>ann</user><password>{{",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    assert!(
+        output
+            .stderr
+            .contains("in the body (read as JSON) is now `{{"),
+        "{}",
+        output.stderr
+    );
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+}

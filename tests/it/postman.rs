@@ -2681,3 +2681,116 @@ fn names_made_from_variables_are_sent_rendered_or_reported() {
         "{sent}"
     );
 }
+
+/// A literal credential is never written, wherever the collection holds it: a raw body of any
+/// language and `Content-Type` and shape (the generator of the curl importer's test), a
+/// GraphQL query, a form or form-data field whose text carries one, a variable of the default
+/// type named like a credential (`apiKey`), a pre-request script that sets one, and script
+/// lines kept as comments. The collection validates.
+#[test]
+fn a_literal_credential_is_never_written_wherever_it_is() {
+    let cases = crate::import_curl::credential_bodies();
+    let languages = ["text", "json", "xml", "javascript", "html"];
+    let mut items: Vec<serde_json::Value> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, case)| {
+            let header = match case.content_type {
+                Some(content_type) => {
+                    serde_json::json!([{"key": "Content-Type", "value": content_type}])
+                }
+                None => serde_json::json!([]),
+            };
+            serde_json::json!({"name": format!("raw {i}"), "request": {
+                "method": "POST", "url": format!("https://api.example/b/{i}"), "header": header,
+                "body": {"mode": "raw", "raw": case.body,
+                    "options": {"raw": {"language": languages[i % languages.len()]}}}}})
+        })
+        .collect();
+    let mut secrets: Vec<String> = cases.iter().map(|case| case.secret.clone()).collect();
+    secrets.extend(
+        [
+            "PmGql7171",
+            "PmForm7272",
+            "PmPart7373",
+            "PmEnvApiKey6060",
+            "PmColTok7474",
+            "PreReqTok5151",
+            "ScriptSetTok5353",
+            "HdrAdd7575",
+            "TestLit7676",
+        ]
+        .map(str::to_owned),
+    );
+    items.push(serde_json::json!({"name": "more", "request": {
+        "method": "POST", "url": "https://api.example/more",
+        "body": {"mode": "graphql", "graphql": {
+            "query": "mutation { login(user: \"ann\", password: \"PmGql7171\") { id } }"}}}}));
+    items.push(serde_json::json!({"name": "form", "request": {
+        "method": "POST", "url": "https://api.example/form",
+        "body": {"mode": "urlencoded", "urlencoded": [
+            {"key": "payload", "value": "{\"token\":\"PmForm7272\"}"}]}}}));
+    items.push(serde_json::json!({"name": "parts", "request": {
+        "method": "POST", "url": "https://api.example/parts",
+        "body": {"mode": "formdata", "formdata": [
+            {"key": "meta", "value": "<creds><password>PmPart7373</password></creds>", "type": "text"}]}}}));
+    items.push(serde_json::json!({"name": "scripts", "event": [
+        {"listen": "prerequest", "script": {"exec": [
+            "pm.request.headers.add({key: 'Authorization', value: 'Bearer PreReqTok5151'});",
+            "pm.environment.set('api_token', 'ScriptSetTok5353');",
+            "pm.request.headers.upsert('X-Api-Key', 'HdrAdd7575');"]}},
+        {"listen": "test", "script": {"exec": [
+            "const password = 'TestLit7676'; someFunction(password);"]}}],
+        "request": {"method": "GET", "url": "https://api.example/s"}}));
+    let collection = serde_json::json!({
+        "info": {"name": "credentials", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "variable": [{"key": "sessionToken", "value": "PmColTok7474"}],
+        "item": items});
+    let environment = serde_json::json!({"name": "dev", "values": [
+        {"key": "apiKey", "value": "PmEnvApiKey6060", "type": "default", "enabled": true},
+        {"key": "host", "value": "api.example", "type": "default", "enabled": true}]});
+    let dir = Fixture::new();
+    let source = dir.file(
+        "credentials.postman_collection.json",
+        &collection.to_string(),
+    );
+    let env = dir.file("dev.postman_environment.json", &environment.to_string());
+    let out = dir.path().join("credentials.yaml");
+    let output = runner([
+        "import",
+        "postman",
+        &source.display().to_string(),
+        "--environment",
+        &env.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for secret in &secrets {
+        assert!(!yaml.contains(secret.as_str()), "{secret}:\n{yaml}");
+        assert!(
+            !output.stderr.contains(secret.as_str()),
+            "{secret}: {}",
+            output.stderr
+        );
+    }
+    for wanted in [
+        "apiKey: \"{{env.APIKEY}}\"",
+        "sessionToken: \"{{env.SESSIONTOKEN}}\"",
+        "api_token: \"{{env.API_TOKEN}}\"",
+        "value: '***'",
+        "password: \\\"{{",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    assert!(
+        output
+            .stderr
+            .contains("`apiKey` of the Postman environment `dev` is named like a credential"),
+        "{}",
+        output.stderr
+    );
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+}
