@@ -386,6 +386,9 @@ async fn pages(
     // The values collected from every page add up: each page's view has what they leave of
     // the bound (what a page builds for its own checks is dropped with it).
     let mut kept = 0usize;
+    // The pages a server names are followed on the request's own origin only: its
+    // credentials (an `Authorization` or `Cookie` header, `cookies`, `auth`) go nowhere else.
+    let first = request.url.clone();
     loop {
         page += 1;
         let response = match send(&request, run, observer, result).await {
@@ -447,6 +450,24 @@ async fn pages(
         let next = next
             .filter(|_| !out_of_room)
             .and_then(|next| request.url.join(&next).ok());
+        let next = match next {
+            Some(url) if !crate::http::redirect::same_origin(&first, &url) => {
+                failures.push(Failure::new(
+                    ["paginate", "next"],
+                    format!("page {page}: the next page"),
+                    format!(
+                        "a page on the request's origin ({}), where its credentials may go",
+                        first.origin().ascii_serialization()
+                    ),
+                    format!(
+                        "`{}`, on another origin: not followed",
+                        run.redactor.redact(url.as_str())
+                    ),
+                ));
+                None
+            }
+            next => next,
+        };
         match next {
             Some(url) if page < paginate.max_pages => {
                 request.url = url;

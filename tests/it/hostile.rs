@@ -544,3 +544,36 @@ fn prlimit() -> Option<&'static str> {
     }
     found.then_some("prlimit")
 }
+
+/// A server names the next page on another origin (here `localhost` for `127.0.0.1`): the
+/// page is not followed, so the step's credentials (its `Authorization` header, `cookies`,
+/// `auth`) go nowhere the request was not sent; the step fails, saying why.
+#[test]
+fn a_next_page_on_another_origin_is_not_followed() {
+    let fixture = Fixture::new();
+    let other = format!("http://localhost:{}/hit/paged-elsewhere", server().port());
+    let path = fixture.file(
+        "elsewhere.yaml",
+        &format!(
+            r#"name: pages
+steps:
+  - name: list
+    request:
+      url: "{{{{SERVER}}}}/echo"
+      method: POST
+      headers: {{ Authorization: "Bearer t0ken" }}
+      cookies: {{ sid: s1d }}
+      auth: {{ api_key: {{ header: X-Api-Key, value: k3y }} }}
+      json: {{ next: "{other}", items: [1] }}
+    paginate: {{ next: {{ jsonpath: $.json.next }}, collect: {{ items: "$.json.items[*]" }} }}
+"#
+        ),
+    );
+    let output = runner(["run", &path.display().to_string()]);
+    let all = format!("{}{}", output.stdout, output.stderr);
+    assert_clean(&output);
+    assert_eq!(output.code, 1, "{all}");
+    assert!(all.contains("page 1: the next page"), "{all}");
+    assert!(all.contains("on another origin: not followed"), "{all}");
+    assert_eq!(crate::support::hits("paged-elsewhere"), 0, "{all}");
+}

@@ -1883,3 +1883,365 @@ steps:
     let sent = requests_of("dload");
     assert!(sent.len() >= 20, "{sent:?}");
 }
+
+/// The secrets the masking tests send: one in a header, one (quotes, `<>`, a backslash and
+/// non-ASCII) in the query.
+const HEADER_SECRET: &str = "Load/Secret&Val 77";
+const QUERY_SECRET: &str = "pä<ss>\"w'ord\\1";
+
+/// What a server may send `secret` back as: each encoding runner masks, alone, mixed, and
+/// inside base64 (at each of the three byte alignments, inside a larger JSON document, a token
+/// inside a token, wrapped into lines), named.
+fn echoed_forms(secret: &str) -> Vec<(String, String)> {
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    use base64::Engine as _;
+    let json_inner = |text: &str| {
+        let quoted = serde_json::to_string(text).unwrap_or_default();
+        quoted[1..quoted.len() - 1].to_owned()
+    };
+    let unicode_escapes = |upper: bool| {
+        let mut out = String::new();
+        for c in secret.chars() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c);
+                continue;
+            }
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&if upper {
+                    format!("\\u{unit:04X}")
+                } else {
+                    format!("\\u{unit:04x}")
+                });
+            }
+        }
+        out
+    };
+    let percent = percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+        .to_string();
+    let percent_lower = {
+        let mut out = String::new();
+        let mut hex = 0;
+        for c in percent.chars() {
+            hex = if c == '%' { 2 } else { hex };
+            if hex > 0 && c != '%' {
+                hex -= 1;
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    };
+    let html = |double: &str, single: &str| {
+        let mut out = String::new();
+        for c in secret.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str(double),
+                '\'' => out.push_str(single),
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let document = json!({
+        "iss": "https://id.example",
+        "user": { "name": secret, "roles": ["admin"] },
+        "n": 7
+    })
+    .to_string();
+    let pem = STANDARD
+        .encode(json!({ "kid": "k1", "key": secret }).to_string())
+        .as_bytes()
+        .chunks(16)
+        .map(|line| String::from_utf8_lossy(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut forms = vec![
+        ("plain", secret.to_owned()),
+        ("lower case", secret.to_lowercase()),
+        ("JSON", json_inner(secret)),
+        ("JSON with \\/", json_inner(secret).replace('/', "\\/")),
+        ("JSON \\u00xx", unicode_escapes(false)),
+        ("JSON \\u00XX", unicode_escapes(true)),
+        ("JSON twice", json_inner(&json_inner(secret))),
+        ("HTML", html("&quot;", "&#x27;")),
+        ("HTML &#39;", html("&#34;", "&#39;")),
+        (
+            "HTML decimal",
+            secret
+                .chars()
+                .map(|c| format!("&#{};", u32::from(c)))
+                .collect(),
+        ),
+        (
+            "HTML hex",
+            secret
+                .chars()
+                .map(|c| format!("&#x{:x}", u32::from(c)))
+                .collect(),
+        ),
+        ("percent", percent.clone()),
+        ("percent lower", percent_lower.clone()),
+        (
+            "form",
+            url::form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+        ),
+        (
+            "percent in JSON",
+            json_inner(&percent_lower).replace('%', "\\u0025"),
+        ),
+        ("HTML of percent", percent.replace('%', "&#37;")),
+        ("base64", STANDARD.encode(secret)),
+        ("base64url", URL_SAFE_NO_PAD.encode(secret)),
+        (
+            "base64 of JSON with \\/",
+            STANDARD.encode(format!(
+                "{{\"k\":\"{}\"}}",
+                json_inner(secret).replace('/', "\\/")
+            )),
+        ),
+        ("base64 of a document", STANDARD.encode(&document)),
+        (
+            "JWT",
+            format!(
+                "{}.{}.c2lnbmF0dXJl",
+                URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#),
+                URL_SAFE_NO_PAD.encode(json!({ "sub": secret, "iat": 1 }).to_string())
+            ),
+        ),
+        (
+            "basic auth in base64",
+            STANDARD.encode(format!(
+                "Authorization: Basic {}",
+                STANDARD.encode(format!("user:{secret}"))
+            )),
+        ),
+        (
+            "base64 in base64 in base64",
+            STANDARD.encode(STANDARD.encode(STANDARD.encode(format!("u:{secret}")))),
+        ),
+        ("PEM lines", pem),
+    ]
+    .into_iter()
+    .map(|(name, form)| (name.to_owned(), form))
+    .collect::<Vec<_>>();
+    for offset in 0..3 {
+        let sub = format!("{}{secret}", &"ab"[..offset]);
+        forms.push((
+            format!("base64 of {{\"sub\"}} at offset {offset}"),
+            STANDARD.encode(json!({ "sub": sub }).to_string()),
+        ));
+    }
+    if !secret.is_ascii() {
+        forms.push((
+            "mojibake".to_owned(),
+            secret.bytes().map(char::from).collect(),
+        ));
+    }
+    forms
+}
+
+/// `/{form index}` with the secret in `X-K` or `?k=`: the secret sent back in that form, as a
+/// text body.
+async fn echo_secret_form(request: Request) -> Response {
+    let header =
+        request
+            .headers()
+            .get("x-k")
+            .map(|value| match std::str::from_utf8(value.as_bytes()) {
+                Ok(text) => text.to_owned(),
+                Err(_) => value.as_bytes().iter().map(|b| char::from(*b)).collect(),
+            });
+    let query = request.uri().query().and_then(|query| {
+        url::form_urlencoded::parse(query.as_bytes())
+            .find(|(name, _)| name == "k")
+            .map(|(_, value)| value.into_owned())
+    });
+    let Some(secret) = header.or(query) else {
+        return (StatusCode::BAD_REQUEST, "no secret sent").into_response();
+    };
+    let index: usize = request
+        .uri()
+        .path()
+        .trim_start_matches('/')
+        .parse()
+        .unwrap_or(usize::MAX);
+    match echoed_forms(&secret).into_iter().nth(index) {
+        Some((_, form)) => ([("content-type", "text/plain; charset=utf-8")], form).into_response(),
+        None => (StatusCode::NOT_FOUND, "no such form").into_response(),
+    }
+}
+
+/// True when `text` still holds either secret in a form runner's own redactor finds.
+fn shows_a_secret(text: &str) -> bool {
+    let mut redactor = runner::redact::Redactor::new();
+    redactor.add(HEADER_SECRET);
+    redactor.add(QUERY_SECRET);
+    redactor.contains_secret(text) || redactor.redact(text) != text
+}
+
+/// A server sends each secret back in every form runner masks (a step per form, each failing
+/// `body: zz`, so that its failure shows the body): neither `runner run` nor `runner load`
+/// shows any of them, in its output or the statistics it keeps.
+#[test]
+fn every_form_of_a_secret_a_server_echoes_is_masked_under_locust() {
+    let Some(locust) = locust() else { return };
+    static SERVER: OnceLock<SocketAddr> = OnceLock::new();
+    let server =
+        *SERVER.get_or_init(|| crate::servers::spawn(Router::new().fallback(echo_secret_form)));
+    let mut collection = String::from(
+        r#"name: echoed secrets
+inputs:
+  K: { secret: true }
+  P: { secret: true }
+steps:
+  - name: first form
+    request: { url: "http://SERVER/0", headers: { X-K: "{{env.K}}" } }
+    expect: { status: 200 }
+finally:
+"#,
+    );
+    let mut steps = Vec::new();
+    for (which, secret) in [("K", HEADER_SECRET), ("P", QUERY_SECRET)] {
+        for (index, (name, _)) in echoed_forms(secret).iter().enumerate() {
+            let sent = if which == "K" {
+                r#"headers: { X-K: "{{env.K}}" }"#
+            } else {
+                r#"query: { k: "{{env.P}}" }"#
+            };
+            let step = format!("{which} as {}", name.replace(['{', '}', '"', '\\'], ""));
+            collection.push_str(&format!(
+                "  - name: '{step}'\n    request: {{ url: \"http://SERVER/{index}\", {sent} }}\n    expect: {{ body: zz }}\n"
+            ));
+            steps.push(step);
+        }
+    }
+    let collection = collection.replace("SERVER", &server.to_string());
+    let fixture = Fixture::new();
+    let path = fixture.file("echoed.yaml", &collection);
+    let keep = fixture.path().join("kept");
+    let env = [
+        ("RUNNER_LOCUST", locust.as_str()),
+        ("K", HEADER_SECRET),
+        ("P", QUERY_SECRET),
+    ];
+    let run = runner_with_env(["run".as_ref(), path.as_os_str()], &env);
+    let load = runner_with_env(
+        [
+            "load".as_ref(),
+            path.as_os_str(),
+            "-u".as_ref(),
+            "1".as_ref(),
+            "-n".as_ref(),
+            "1".as_ref(),
+            "-t".as_ref(),
+            "30s".as_ref(),
+            "--keep".as_ref(),
+            keep.as_os_str(),
+        ],
+        &env,
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(load.code, 1, "{load:?}");
+    let mut kept = String::new();
+    for entry in std::fs::read_dir(&keep).expect("kept statistics") {
+        let path = entry.expect("entry").path();
+        kept.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
+    }
+    assert!(kept.contains("\"failures\""), "no statistics kept: {kept}");
+    for (what, output) in [
+        ("runner run", format!("{}{}", run.stdout, run.stderr)),
+        ("runner load", format!("{}{}", load.stdout, load.stderr)),
+        ("runner load --keep", kept),
+    ] {
+        for step in &steps {
+            assert!(
+                output.contains(step.as_str()),
+                "{what}: no failure of `{step}`:\n{output}"
+            );
+        }
+        for secret in [HEADER_SECRET, QUERY_SECRET] {
+            for (name, form) in echoed_forms(secret) {
+                assert!(
+                    !output.contains(&form),
+                    "{what} shows {secret:?} {name} ({form}):\n{output}"
+                );
+            }
+        }
+        let leaks: Vec<&str> = output.lines().filter(|line| shows_a_secret(line)).collect();
+        assert!(
+            leaks.is_empty(),
+            "{what} shows a secret:\n{}",
+            leaks.join("\n")
+        );
+    }
+}
+
+/// The locustfile's masking finds what runner's redactor finds: each form of several secrets,
+/// alone, in text and inside JSON, masked by the runtime's `Secrets` leaves nothing runner
+/// would mask.
+#[test]
+fn the_locustfile_masks_every_form_runner_masks() {
+    let Some(locust) = locust() else { return };
+    let python = Path::new(&locust).with_file_name("python");
+    let secrets = [
+        HEADER_SECRET,
+        QUERY_SECRET,
+        "tok_3xAmpl3+/=K9",
+        "https://hooks.example/T0/B1?token=s3cr3t",
+        "Ünïcode €uro 🔑 key",
+    ];
+    let mut texts = Vec::new();
+    for secret in secrets {
+        for (_, form) in echoed_forms(secret) {
+            texts.push(format!("at {form}."));
+            texts.push(json!({ "v": form }).to_string());
+            texts.push(format!("{form}{form}"));
+        }
+    }
+    let script = r#"
+import json, sys
+ns = {"__name__": "runner_runtime"}
+exec(compile(sys.argv[1], "runtime.py", "exec"), ns)
+secrets, texts = json.loads(sys.stdin.read())
+masking = ns["Secrets"]()
+for secret in secrets:
+    masking.add(secret)
+print(json.dumps([masking.mask(text) for text in texts]))
+"#;
+    let mut child = Command::new(&python)
+        .args(["-c", script, runner::export::locust::RUNTIME])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    let input = json!([secrets, texts]).to_string();
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let output = child.wait_with_output().expect("python ends");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let masked: Vec<String> = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(masked.len(), texts.len());
+    let mut redactor = runner::redact::Redactor::new();
+    secrets.iter().for_each(|secret| redactor.add(secret));
+    let leaks: Vec<String> = texts
+        .iter()
+        .zip(&masked)
+        .filter(|(_, shown)| redactor.contains_secret(shown) || redactor.redact(shown) != **shown)
+        .map(|(text, shown)| format!("{text}\n  -> {shown}\n  runner: {}", redactor.redact(text)))
+        .collect();
+    assert!(leaks.is_empty(), "{}", leaks.join("\n"));
+}

@@ -5,6 +5,7 @@
 
 import base64 as _b64
 import datetime as _dt
+import html.entities as _html_entities
 import itertools as _itertools
 import json as _json
 import math as _math
@@ -15,6 +16,7 @@ import re as _re
 import sys as _sys
 import threading as _threading
 import time as _time
+import unicodedata as _unicodedata
 import urllib.parse as _urlparse
 import uuid as _uuid
 
@@ -35,44 +37,875 @@ class StepError(Exception):
 
 
 # --- secrets -----------------------------------------------------------------------------------
+#
+# A port of runner's redactor (src/redact/mod.rs): a secret is masked as *** in every form it
+# takes on the wire or in a server's answer (percent-encoded as each part of a URL, a form or a
+# URI component writes it, in upper or lower case hex; JSON-escaped once or twice, with
+# `\uXXXX`, `\/`; HTML/XML-escaped; base64, alone or at any of the three offsets inside a longer
+# base64 text; as a host name; as mojibake; as runner's messages write it), and in a mix of
+# JSON escapes, percent-encoding and HTML character references up to three layers deep, and
+# inside base64 of text up to three base64 layers deep. The forms of a secret are worked out and
+# compiled once per secret (for every user and iteration of the process).
+
+MASK = "***"
+MIN_SECRET_CHARS = 4
+WITHHELD = "*** (withheld: it holds a secret in too many mixes of encodings)"
+_DECODE_DEPTH = 3
+_REVEAL_ROUNDS = 8
+_BASE64_LAYERS = 3
+_MIN_BASE64_RUN_CHARS = 6
+_MIN_BASE64_PIECE_CHARS = 6
+_MIN_BASE64_LINE_CHARS = 16
+_MIN_SECRET_PIECE_CHARS = 8
+_BASE64_LINE_BREAKS = ("\r\n", "\n", "\\r\\n", "\\n")
+_BASE64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
+_BASE64_RUN = _re.compile(r"[A-Za-z0-9+/_-]+")
+_BASE64_RUN_START = _re.compile(r"[A-Za-z0-9+/_-]{%d,}" % 6)
+_ESCAPE = _re.compile(r"%[0-9A-Fa-f]{2}|\\[\"\\/bfnrtu]")
+_HEX4 = _re.compile(r"[0-9A-Fa-f]{4}")
+_NUMBER = _re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_PRINTABLE_ASCII = "".join(chr(c) for c in range(0x21, 0x7F))
+_CP1252_HIGH = (
+    "\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f"
+    "\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178"
+)
+# HTML's named character references (the WHATWG table): with `;`, and the few read without it.
+_ENTITIES = {name[:-1]: text for name, text in _html_entities.html5.items() if name.endswith(";")}
+_ENTITIES_BARE = frozenset(name for name in _html_entities.html5 if not name.endswith(";"))
+_LONGEST_ENTITY = 31
+
+
+def _keep(encoded):
+    """The printable ASCII characters a percent-encode set leaves alone."""
+    return frozenset(c for c in _PRINTABLE_ASCII if c not in encoded)
+
+
+# What each part of a URL leaves alone (WHATWG's percent-encode sets; C0 controls, space, DEL
+# and non-ASCII are always encoded), a URI component (RFC 3986 unreserved) and a form value.
+_URL_PATH = _keep('"#<>?`{}')
+_URL_QUERY = _keep("\"#<>'")
+_URL_FRAGMENT = _keep('"<>`')
+_URL_USERINFO = _keep('"#<>?`{}/:;=@[\\]^|')
+_URL_COMPONENT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
+_FORM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-._")
+_FORBIDDEN_HOST = frozenset(' #%/:<>?@[\\]^|\x7f' + "".join(chr(c) for c in range(0x20)))
+
+
+def _percent_encode(text, keep, plus=False):
+    out = []
+    for ch in text:
+        if ch in keep:
+            out.append(ch)
+        elif plus and ch == " ":
+            out.append("+")
+        else:
+            out.extend("%%%02X" % b for b in ch.encode("utf-8", "surrogatepass"))
+    return "".join(out)
+
+
+def _lower_hex(text):
+    if "%" not in text:
+        return None
+    lower = _re.sub(r"%[^%]{0,2}", lambda m: m.group().lower(), text)
+    return lower if lower != text else None
+
+
+def _url_path(path):
+    """`path` as the URL parser writes it after `http://host/` (without its leading `/`)."""
+    path = path.replace("\t", "").replace("\n", "").replace("\r", "")
+    pieces = _re.split(r"[/\\]", path)
+    if pieces and pieces[0] == "" and len(pieces) > 1:
+        pieces = pieces[1:]
+    out = []
+    for index, piece in enumerate(pieces):
+        last = index == len(pieces) - 1
+        encoded = _percent_encode(piece, _URL_PATH)
+        dots = encoded.lower().replace("%2e", ".")
+        if dots == "..":
+            if out:
+                out.pop()
+            if last:
+                out.append("")
+        elif dots == ".":
+            if last:
+                out.append("")
+        else:
+            out.append(encoded)
+    return "/".join(out)
+
+
+def _url_forms(secret):
+    no_breaks = secret.replace("\t", "").replace("\n", "").replace("\r", "")
+    forms = [
+        _percent_encode(secret, _URL_COMPONENT),
+        _percent_encode(secret, _FORM, plus=True),
+        _url_path(secret).lstrip("/"),
+        _percent_encode(no_breaks, _URL_QUERY),
+        _percent_encode(no_breaks, _URL_FRAGMENT),
+        _percent_encode(secret, _URL_USERINFO | {"%"}),
+    ]
+    forms.extend(f for f in map(_lower_hex, list(forms)) if f)
+    return forms
+
+
+def _json_escape(text, ascii=False, upper=False, slash=False, html=False):
+    unicode = "\\u%04X" if upper else "\\u%04x"
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\b":
+            out.append("\\b")
+        elif ch == "\f":
+            out.append("\\f")
+        elif ch == "/" and slash:
+            out.append("\\/")
+        elif ch in "<>&'" and html:
+            out.append(unicode % code)
+        elif code < 0x20:
+            out.append(unicode % code)
+        elif ascii and code > 0x7F:
+            if code > 0xFFFF:
+                code -= 0x10000
+                out.append(unicode % (0xD800 + (code >> 10)))
+                out.append(unicode % (0xDC00 + (code & 0x3FF)))
+            else:
+                out.append(unicode % code)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _json_forms(secret):
+    """`secret` in a JSON string as common encoders write it, and escaped twice."""
+    forms = []
+    for ascii in (False, True):
+        for slash in (False, True):
+            for html in (False, True):
+                for upper in (False, True):
+                    if upper and not (ascii or html):
+                        continue
+                    forms.append(_json_escape(secret, ascii, upper, slash, html))
+    with_unicode = [f for f in forms if "\\u" in f][:1]
+    forms.extend(_json_escape(once) for once in forms[:2] + with_unicode)
+    return forms
+
+
+def _base64_forms(secret):
+    data = secret.encode("utf-8", "surrogatepass")
+    standard = _b64.b64encode(data).decode()
+    url_safe = _b64.urlsafe_b64encode(data).decode()
+    return [standard, standard.rstrip("="), url_safe, url_safe.rstrip("=")]
+
+
+def _base64_pieces(text):
+    """The base64 characters `text`'s bytes alone decide inside a longer base64 text, at each of
+    the three offsets in a group of three bytes (the ones at either end, shared with the bytes
+    around it, are left out)."""
+    if len(text) < MIN_SECRET_CHARS:
+        return []
+    data = text.encode("utf-8", "surrogatepass")
+    pieces = []
+    for offset in range(3):
+        first = -(-8 * offset // 6)
+        end = (8 * offset + 8 * len(data)) // 6
+        if end < first + _MIN_BASE64_PIECE_CHARS:
+            continue
+        padded = b"\0" * offset + data
+        pieces.append(_b64.b64encode(padded).decode()[first:end])
+        pieces.append(_b64.urlsafe_b64encode(padded).decode()[first:end])
+    return pieces
+
+
+def _html_forms(secret):
+    if not any(c in secret for c in "&<>\"'"):
+        return []
+    forms = []
+    for double, single in (("&quot;", "&#x27;"), ("&quot;", "&#039;"), ("&quot;", "&apos;"), ("&#34;", "&#39;"), ('"', "'")):
+        table = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': double, "'": single}
+        forms.append("".join(table.get(c, c) for c in secret))
+    return forms
+
+
+def _latin1_forms(secret):
+    if secret.isascii() or any(ord(c) > 0xFF for c in secret):
+        return []
+    data = secret.encode("latin-1")
+    keep = frozenset(chr(c) for c in range(0x20, 0x7F))
+    return [
+        data.decode("utf-8", "replace"),
+        "".join(chr(b) if chr(b) in keep else "%%%02X" % b for b in data),
+    ]
+
+
+def _mojibake_forms(secret):
+    if secret.isascii():
+        return []
+    data = secret.encode("utf-8", "surrogatepass")
+    return [
+        data.decode("latin-1"),
+        "".join(_CP1252_HIGH[b - 0x80] if 0x80 <= b <= 0x9F else chr(b) for b in data),
+    ]
+
+
+def _domain_to_ascii(text):
+    """A host name as the URL parser writes it (lower case, punycode), or None."""
+    mapped = _unicodedata.normalize("NFC", _unicodedata.normalize("NFKC", text).casefold())
+    mapped = mapped.replace("\u3002", ".")
+    labels = []
+    for label in mapped.split("."):
+        if label.isascii():
+            labels.append(label)
+            continue
+        try:
+            labels.append("xn--" + label.encode("punycode").decode("ascii"))
+        except UnicodeError:
+            return None
+    domain = ".".join(labels)
+    if not domain or any(c in _FORBIDDEN_HOST for c in domain):
+        return None
+    return domain
+
+
+def _ipv4_number(part):
+    if part[:2] in ("0x", "0X"):
+        digits, radix = part[2:], 16
+    elif len(part) > 1 and part[0] == "0":
+        digits, radix = part[1:], 8
+    else:
+        digits, radix = part, 10
+    if digits == "":
+        return 0
+    allowed = {8: "01234567", 10: "0123456789", 16: "0123456789abcdefABCDEF"}[radix]
+    if not all(c in allowed for c in digits):
+        return None
+    return int(digits, radix)
+
+
+def _ends_in_a_number(domain):
+    parts = domain.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()
+    last = parts[-1]
+    return (last != "" and last.isascii() and last.isdigit()) or _ipv4_number(last) is not None and last[:2] in ("0x", "0X")
+
+
+def _ipv4(domain):
+    """A host that ends in a number as the URL parser reads it (any IPv4 notation), or None."""
+    parts = domain.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()
+    if len(parts) > 4:
+        return None
+    numbers = [_ipv4_number(p) if p else None for p in parts]
+    if any(n is None for n in numbers) or any(n > 255 for n in numbers[:-1]):
+        return None
+    if numbers[-1] >= 256 ** (5 - len(numbers)):
+        return None
+    address = numbers[-1]
+    for index, number in enumerate(numbers[:-1]):
+        address += number * 256 ** (3 - index)
+    return ".".join(str((address >> shift) & 0xFF) for shift in (24, 16, 8, 0))
+
+
+def _host_form(secret):
+    """`secret` read as a host name (lower case, punycode), when it is a domain."""
+    if secret.startswith("["):
+        return None
+    domain = _domain_to_ascii(_urlparse.unquote(secret, errors="replace"))
+    if domain is None or _ends_in_a_number(domain):
+        return None
+    return domain
+
+
+def _rust_debug_inner(secret):
+    """`secret` as Rust's `{:?}` writes it inside its quotes (`\\u{a0}`, `\\u{200b}`)."""
+    out = []
+    for ch in secret:
+        if ch in _RUST_ESCAPES:
+            out.append(_RUST_ESCAPES[ch])
+        elif not ch.isprintable() and ch != " " or _unicodedata.category(ch) in ("Mn", "Me"):
+            out.append("\\u{%x}" % ord(ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_RUST_ESCAPES = {"\0": "\\0", "\t": "\\t", "\r": "\\r", "\n": "\\n", "\\": "\\\\", '"': '\\"'}
+
+
+def _jsonpath_name_forms(secret):
+    quotes_only = secret.replace("\\", "\\\\").replace("'", "\\'")
+    table = {"\\": "\\\\", "'": "\\'", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    normalized = "".join(table.get(c) or ("\\u%04x" % ord(c) if ord(c) < 0x20 else c) for c in secret)
+    return [f for f in (quotes_only, normalized) if f != secret]
+
+
+def _forms(secret):
+    """Every form `secret` may take in output (src/redact/mod.rs's `forms`)."""
+    forms = [secret]
+    if "\\" in secret:
+        forms.append(secret.replace("\\", "/"))
+    forms.extend(_url_forms(secret))
+    forms.extend(_json_forms(secret))
+    pieces = _base64_pieces(secret)
+    plain_json = _json_escape(secret)
+    if plain_json != secret:
+        pieces.extend(_base64_pieces(plain_json))
+    forms.extend(_base64_forms(secret))
+    forms.extend(pieces)
+    forms.extend(_html_forms(secret))
+    forms.extend(_latin1_forms(secret))
+    forms.extend(_mojibake_forms(secret))
+    lower = secret.lower()
+    if lower != secret:
+        forms.append(lower)
+    host = _host_form(secret)
+    if host:
+        forms.append(host)
+    for debug in (_rust_debug_inner(secret), rust_debug(secret)[1:-1]):
+        if debug != secret:
+            forms.append(debug)
+    pointer = secret.replace("~", "~0").replace("/", "~1")
+    if pointer != secret:
+        forms.append(pointer)
+    forms.extend(_jsonpath_name_forms(secret))
+    return forms
+
+
+def _is_trimmed(ch):
+    return ch.isspace() or _unicodedata.category(ch) == "Cc"
+
+
+def _trimmed_forms(secret):
+    start, end = 0, len(secret)
+    while start < end and _is_trimmed(secret[start]):
+        start += 1
+    while end > start and _is_trimmed(secret[end - 1]):
+        end -= 1
+    last = len(secret)
+    while last > 0 and _is_trimmed(secret[last - 1]):
+        last -= 1
+    return [secret[start:end], secret[start:], secret[:last]]
+
+
+def _normalised_url_forms(secret):
+    """An http(s) URL as the URL parser normalises it, and its path and query as the request
+    line carries them (when 8 characters or more)."""
+    text = secret.strip("".join(chr(c) for c in range(0x21)))
+    text = text.replace("\t", "").replace("\n", "").replace("\r", "")
+    match = _re.match(r"([A-Za-z][A-Za-z0-9+.\-]*):[/\\]*", text)
+    if not match or match.group(1).lower() not in ("http", "https"):
+        return []
+    scheme = match.group(1).lower()
+    rest = text[match.end():]
+    authority = _re.match(r"[^/\\?#]*", rest).group()
+    rest = rest[len(authority):]
+    userinfo, at, hostport = authority.rpartition("@")
+    if hostport.startswith("["):
+        close = hostport.find("]")
+        if close < 0:
+            return []
+        try:
+            import ipaddress
+
+            host = "[%s]" % ipaddress.IPv6Address(hostport[1:close]).compressed
+        except ValueError:
+            return []
+        port = hostport[close + 1:]
+        if port and not port.startswith(":"):
+            return []
+        port = port[1:]
+    else:
+        host, _, port = hostport.partition(":")
+        domain = _domain_to_ascii(_urlparse.unquote(host, errors="replace"))
+        if not domain:
+            return []
+        host = _ipv4(domain) if _ends_in_a_number(domain) else domain
+        if host is None:
+            return []
+    if port and (not port.isascii() or not port.isdigit() or int(port) > 65535):
+        return []
+    port = "" if not port or int(port) == {"http": 80, "https": 443}[scheme] else str(int(port))
+    fragment = None
+    if "#" in rest:
+        rest, fragment = rest.split("#", 1)
+    query = None
+    if "?" in rest:
+        rest, query = rest.split("?", 1)
+    path = "/" + _url_path(rest)
+    target = path + ("?" + _percent_encode(query, _URL_QUERY) if query is not None else "")
+    user, colon, password = userinfo.partition(":")
+    credentials = ""
+    if user or password:
+        credentials = _percent_encode(user, _URL_USERINFO | {"%"})
+        if password:
+            credentials += ":" + _percent_encode(password, _URL_USERINFO | {"%"})
+        credentials += "@"
+    url = "%s://%s%s%s%s" % (scheme, credentials, host, ":" + port if port else "", target)
+    if fragment is not None:
+        url += "#" + _percent_encode(fragment, _URL_FRAGMENT)
+    forms = [url]
+    if len(target) >= _MIN_SECRET_PIECE_CHARS:
+        forms.append(target)
+    return forms
+
+
+def _changed_secrets(secret):
+    """What a secret turns into on its way out, each a secret of its own: trimmed, and an
+    http(s) URL as the URL parser normalises it."""
+    changed = _trimmed_forms(secret) + _normalised_url_forms(secret)
+    return [form for index, form in enumerate(changed) if form and form != secret and form not in changed[:index]]
+
+
+def _trie_pattern(words):
+    """A regex matching any of `words`, the longest at a place first, as a trie: it tries one
+    character at each place instead of every word."""
+    root = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[None] = None
+
+    def build(node):
+        branches = []
+        for ch in sorted(key for key in node if key is not None):
+            chain, child = [ch], node[ch]
+            while len(child) == 1 and None not in child:
+                ((ch, child),) = child.items()
+                chain.append(ch)
+            branches.append(_re.escape("".join(chain)) + build(child))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:%s)" % "|".join(branches)
+        return "(?:%s)?" % body if None in node else body
+
+    return build(root)
+
+
+_DERIVED = {}
+_MATCHERS = {}
+
+
+def _derived(secret):
+    """Every form of `secret` and the secrets it turns into, worked out once per process."""
+    known = _DERIVED.get(secret)
+    if known is None:
+        known = (frozenset(form for form in _forms(secret) if form), tuple(_changed_secrets(secret)))
+        if len(_DERIVED) >= 4096:
+            _DERIVED.clear()
+        _DERIVED[secret] = known
+    return known
+
+
+def _matcher(secrets):
+    """One regex over every form of `secrets` (a tuple), compiled once per process: each
+    user's iterations share the matcher of the secrets they start with."""
+    known = _MATCHERS.get(secrets)
+    if known is None:
+        forms = set()
+        for secret in secrets:
+            forms |= _derived(secret)[0]
+        pattern = _trie_pattern(forms)
+        if len(secrets[0]) < MIN_SECRET_CHARS:
+            # Short secrets only as whole tokens: no letter, digit or `_` touching them.
+            pattern = r"(?<!\w)(?:%s)(?!\w)" % pattern
+        known = _re.compile(pattern)
+        if len(_MATCHERS) >= 256:
+            _MATCHERS.clear()
+        _MATCHERS[secrets] = known
+    return known
+
+
+def _html_reference(text, at):
+    """What the HTML/XML character reference at `text[at]` (an `&`) stands for, and its length."""
+    if text.startswith("&#", at):
+        start, radix = at + 2, 10
+        if text[start:start + 1] in ("x", "X"):
+            start, radix = start + 1, 16
+        digits = "0123456789" if radix == 10 else "0123456789abcdefABCDEF"
+        end = start
+        while end < len(text) and text[end] in digits:
+            end += 1
+        significant = text[start:end].lstrip("0")
+        if end == start or len(significant) > 7:
+            return None
+        code = int(significant or "0", radix)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            return None
+        return chr(code), end - at + (1 if text.startswith(";", end) else 0)
+    end = at + 1
+    while end < len(text) and end - at <= _LONGEST_ENTITY + 1 and text[end].isascii() and text[end].isalnum():
+        end += 1
+    name = text[at + 1:end]
+    if text.startswith(";", end) and name in _ENTITIES:
+        return _ENTITIES[name], len(name) + 2
+    for length in range(len(name), 0, -1):
+        prefix = name[:length]
+        if prefix in _ENTITIES_BARE and prefix in _ENTITIES:
+            return _ENTITIES[prefix], length + 1
+    return None
+
+
+def _html_unescape(text):
+    out, copied, at = [], 0, text.find("&")
+    while at >= 0:
+        found = _html_reference(text, at)
+        if found is None:
+            at = text.find("&", at + 1)
+            continue
+        out.append(text[copied:at])
+        out.append(found[0])
+        copied = at + found[1]
+        at = text.find("&", copied)
+    out.append(text[copied:])
+    return "".join(out)
+
+
+def _has_escapes(text):
+    """True when decoding may show what masking did not find: a percent-escape, a JSON escape
+    or an HTML/XML character reference."""
+    if _ESCAPE.search(text):
+        return True
+    at = text.find("&")
+    while at >= 0:
+        if _html_reference(text, at) is not None:
+            return True
+        at = text.find("&", at + 1)
+    return False
+
+
+_JSON_SIMPLE = {'"': '"', "\\": "\\", "/": "/", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
+
+
+def _json_unescape(text):
+    """`text` with JSON string escapes undone; what is not a valid escape is left as it is."""
+    out, copied = [], 0
+    at = text.find("\\")
+    while at >= 0:
+        out.append(text[copied:at])
+        escape = text[at + 1:at + 2]
+        copied = at + 1
+        if escape in _JSON_SIMPLE:
+            out.append(_JSON_SIMPLE[escape])
+            copied = at + 2
+        elif escape == "u" and _HEX4.fullmatch(text, at + 2, at + 6):
+            unit = int(text[at + 2:at + 6], 16)
+            if 0xD800 <= unit <= 0xDBFF:
+                if text.startswith("\\u", at + 6) and _HEX4.fullmatch(text, at + 8, at + 12):
+                    low = int(text[at + 8:at + 12], 16)
+                    if 0xDC00 <= low <= 0xDFFF:
+                        out.append(chr(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)))
+                        copied = at + 12
+                if copied == at + 1:
+                    out.append("\\")
+            elif 0xDC00 <= unit <= 0xDFFF:
+                out.append("\\")
+            else:
+                out.append(chr(unit))
+                copied = at + 6
+        else:
+            out.append("\\")
+        at = text.find("\\", copied)
+    out.append(text[copied:])
+    return "".join(out)
+
+
+def _decodings(text):
+    """`text` decoded one layer, each way it may have been encoded."""
+    decoded = []
+    if "\\" in text:
+        decoded.append(_json_unescape(text))
+    if "%" in text:
+        decoded.append(_urlparse.unquote(text, errors="replace"))
+        if "+" in text:
+            decoded.append(_urlparse.unquote(text.replace("+", " "), errors="replace"))
+    if "&" in text:
+        decoded.append(_html_unescape(text))
+    return decoded
+
+
+def _base64_runs(text):
+    """The runs of base64 in `text` worth decoding, as (start, end, past the padding): six
+    characters or more mixing two of upper case, lower case, digits and `+/-_`; a run wrapped
+    into lines as PEM and MIME write it is one run."""
+    at = 0
+    while True:
+        # A run shorter than six characters is not decoded, nor goes on to a next line.
+        found = _BASE64_RUN_START.search(text, at)
+        if not found:
+            return
+        start = found.start()
+        if start > 0 and text[start - 1] == "\\":
+            at = start + 1
+            continue
+        at, width = found.end(), None
+        while True:
+            length = at - found.start()
+            full_line = length >= _MIN_BASE64_LINE_CHARS and length % 4 == 0
+            if full_line:
+                width = length if width is None else width
+                full_line = width == length
+            following = None
+            if full_line:
+                for line_break in _BASE64_LINE_BREAKS:
+                    if text.startswith(line_break, at):
+                        following = at + len(line_break)
+                        break
+            if following is not None:
+                line = _BASE64_RUN.match(text, following)
+                goes_on = (
+                    line is not None
+                    and not text.startswith("--", following)
+                    and (line.end() - following == width or text[line.end():line.end() + 1] not in (" ", "\t"))
+                )
+                if goes_on:
+                    found, at = line, line.end()
+                    continue
+            break
+        end = at
+        while at < len(text) and text[at] == "=":
+            at += 1
+        if end - start >= _MIN_BASE64_RUN_CHARS and _mixes_kinds(text[start:end]):
+            yield start, end, at
+
+
+def _mixes_kinds(run):
+    """True when `run` mixes two of upper case, lower case, digits and `+/-_` (as base64 of
+    text does; a word or a number does not)."""
+    if "\\" in run or "\n" in run:
+        kinds = (
+            any(c.isupper() for c in run),
+            any(c.islower() for c in run),
+            any(c.isdigit() for c in run),
+            any(c in "+/-_" for c in run),
+        )
+        return sum(kinds) >= 2
+    return not (run.isdigit() or run.isalpha() and (run.islower() or run.isupper()) or not run.strip("+/-_"))
+
+
+def _printable_utf8(data):
+    lead = 0
+    while lead < min(3, len(data)) and 0x80 <= data[lead] < 0xC0:
+        lead += 1
+    data = data[lead:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.reason != "unexpected end of data" or len(data) - error.start > 3:
+            return None
+        text = data[:error.start].decode("utf-8")
+    if any(_unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text):
+        return None
+    return text
+
+
+def _decode_base64(run):
+    """`run` decoded as base64 (either alphabet, padding optional, line breaks left out) when
+    that gives printable text of 4 bytes or more."""
+    if "\n" in run or "\\" in run:
+        run = run.replace("\\r", "").replace("\\n", "").replace("\r", "").replace("\n", "")
+    if len(run) % 4 == 1:
+        run = run[:-1]
+    url_safe = "-" in run or "_" in run
+    if url_safe and ("+" in run or "/" in run):
+        return None
+    try:
+        data = _b64.b64decode(run + "=" * (-len(run) % 4), altchars=b"-_" if url_safe else None, validate=True)
+    except ValueError:
+        return None
+    text = _printable_utf8(data)
+    return text if text is not None and len(text.encode("utf-8")) >= MIN_SECRET_CHARS else None
+
+
+def _rust_float_text(value):
+    """A float as Rust's `Display` writes it (`100000000000000000000`, `0.1`)."""
+    import decimal
+
+    text = format(decimal.Decimal(repr(value)), "f")
+    return text[:-2] if text.endswith(".0") else text
 
 
 class Secrets:
-    """Every secret of one user, masked as *** in what Locust shows."""
+    """Every secret of one user, masked as *** in what Locust shows, as runner masks it."""
 
     def __init__(self):
         self.values = set()
-        self.forms = []
+        self.numbers = []
+        # Secrets not yet in a matcher: compiled together at the next use.
+        self.pending = []
+        self.compiled = []
 
     def add(self, value):
+        """A secret value: text, a number, or every string and number in a list or object."""
         if isinstance(value, (dict, list)):
+            self.add_text(json_text(value))
             for item in value.values() if isinstance(value, dict) else value:
                 self.add(item)
             return
         if value is None or isinstance(value, bool):
             return
         text = value if isinstance(value, str) else to_text(value)
+        self.add_text(text)
+        # A number JSON holds as floating point is masked by value, however a text writes it.
+        if isinstance(value, (int, float)) and (isinstance(value, float) or not -(2**63) <= value < 2**64):
+            try:
+                number = abs(float(value))
+            except OverflowError:
+                return
+            if len(text) >= MIN_SECRET_CHARS and _math.isfinite(number) and number not in self.numbers:
+                self.numbers.append(number)
+
+    def add_text(self, text):
         if not text or text in self.values:
             return
         self.values.add(text)
-        forms = {
-            text,
-            _urlparse.quote(text, safe=""),
-            _urlparse.quote_plus(text, safe=""),
-            _json.dumps(text)[1:-1],
-            _b64.b64encode(text.encode()).decode(),
-            _b64.b64encode(text.encode()).decode().rstrip("="),
-            _b64.urlsafe_b64encode(text.encode()).decode().rstrip("="),
-        }
-        self.forms = sorted(set(self.forms) | {f for f in forms if f}, key=len, reverse=True)
+        self.pending.append(text)
+        for other in _derived(text)[1]:
+            self.add_text(other)
+
+    @property
+    def matchers(self):
+        if self.pending:
+            for short in (False, True):
+                group = tuple(s for s in self.pending if (len(s) < MIN_SECRET_CHARS) == short)
+                if group:
+                    self.compiled.append(_matcher(group))
+            self.pending = []
+        return self.compiled
+
+    def _ranges(self, text):
+        ranges = []
+        for matcher in self.matchers:
+            found = matcher.search(text)
+            while found:
+                ranges.append((found.start(), found.end()))
+                found = matcher.search(text, found.start() + 1)
+        if self.numbers:
+            ranges.extend(self._number_ranges(text))
+        return ranges
+
+    def _number_ranges(self, text):
+        for found in _NUMBER.finditer(text):
+            start, end = found.span()
+            before = text[start - 1:start]
+            after = text[end:end + 1]
+            if (before and (before.isascii() and before.isalnum() or before in "_.")) or (
+                after and (after.isascii() and after.isalnum() or after == "_")
+            ):
+                continue
+            literal = found.group()
+            try:
+                value = float(literal)
+            except (ValueError, OverflowError):
+                continue
+            if value in self.numbers and _rust_float_text(value) != literal:
+                yield start, end
+
+    def contains_secret(self, text):
+        if not text:
+            return False
+        if any(matcher.search(text) for matcher in self.matchers):
+            return True
+        return bool(self.numbers) and next(self._number_ranges(text), None) is not None
+
+    def _mask(self, text):
+        """`text` with every form of every secret replaced, overlapping ones joined; and
+        whether anything was."""
+        ranges = sorted(self._ranges(text)) if text else []
+        if not ranges:
+            return text, False
+        out, last_end = [], 0
+        joined = [list(ranges[0])]
+        for start, end in ranges[1:]:
+            if start <= joined[-1][1]:
+                joined[-1][1] = max(joined[-1][1], end)
+            else:
+                joined.append([start, end])
+        for start, end in joined:
+            out.append(text[last_end:start])
+            out.append(MASK)
+            last_end = end
+        out.append(text[last_end:])
+        return "".join(out), True
 
     def mask(self, text):
-        for form in self.forms:
-            if len(form) < 4:
-                text = _re.sub(r"(?<![\w])" + _re.escape(form) + r"(?![\w])", "***", text)
-            else:
-                text = text.replace(form, "***")
-        return text
+        """`text` with every secret replaced by ***: in any form, in a mix of encodings, and
+        inside base64 (then shown decoded, masked)."""
+        if not self.values:
+            return text
+        return self._redact(text, 0)[0]
+
+    def _redact(self, text, layers):
+        masked, changed = self._mask(text)
+        if layers < _BASE64_LAYERS:
+            unwrapped = self._unwrap_base64(masked, layers)
+            if unwrapped is not None:
+                masked, changed = unwrapped, True
+        for _ in range(_REVEAL_ROUNDS):
+            if not _has_escapes(masked):
+                return masked, changed
+            decoded = self._reveal(masked)
+            if decoded is None:
+                return masked, changed
+            masked, changed = decoded, True
+        if _has_escapes(masked) and self._reveal(masked) is not None:
+            return WITHHELD, True
+        return masked, changed
+
+    def _unwrap_base64(self, text, layers):
+        """`text` with each run of base64 that hides a secret shown decoded and masked; None
+        when no run hides one."""
+        out, copied = [], 0
+        for start, end, past_padding in _base64_runs(text):
+            ways = 4 if text.endswith(MASK, 0, start) else 1
+            shown = None
+            for skip in range(ways):
+                if start + skip > end:
+                    break
+                decoded = _decode_base64(text[start + skip:end])
+                if decoded is None:
+                    continue
+                redacted, changed = self._redact(decoded, layers + 1)
+                if changed:
+                    shown = (start + skip, redacted)
+                    break
+            if shown is None:
+                continue
+            out.append(text[copied:shown[0]])
+            out.append(shown[1])
+            copied = past_padding
+        if not out:
+            return None
+        out.append(text[copied:])
+        return "".join(out)
+
+    def _reveal(self, text):
+        """`text` decoded (up to three layers, in any order) until a secret shows, then
+        masked; None when no decoding shows one."""
+        seen, layer = set(), [text]
+        for _ in range(_DECODE_DEPTH):
+            following = []
+            for current in layer:
+                for decoded in _decodings(current):
+                    if decoded == current or decoded in seen:
+                        continue
+                    seen.add(decoded)
+                    if self.contains_secret(decoded):
+                        return self._mask(decoded)[0]
+                    following.append(decoded)
+            layer = following
+        return None
 
 
 # --- values as text, as runner writes them -----------------------------------------------------
@@ -1362,7 +2195,7 @@ class Context:
         raise RenderError("undefined variable `%s`" % name)
 
     def derived(self, source, output):
-        if self.secrets.mask(source) != source:
+        if self.secrets.contains_secret(source):
             self.secrets.add(output)
 
 
@@ -1630,7 +2463,7 @@ class Iteration:
     def mark_secret_variables(self):
         for value in list(self.context.variables.values()):
             text = json_text(value) if not isinstance(value, str) else value
-            if self.secrets.mask(text) != text:
+            if self.secrets.contains_secret(text):
                 self.secrets.add(value)
 
     def report_error(self, name, message):
