@@ -26,6 +26,10 @@ use runner::report;
 use runner::report::coverage::{CoverageBook, CoverageObserver};
 use runner::report::terminal::{print_summary, TerminalReporter};
 
+/// How soon after the first a signal is the same one sent again (by `timeout`, to the
+/// process and its group), not a second asking to stop at once.
+const SAME_SIGNAL: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// The collectors of the collection runs under way: each keeps its run's results until the
 /// run ends and goes to the reports — or, when no report needs them, a tally of them.
 struct Collectors {
@@ -474,7 +478,16 @@ pub(super) async fn run(args: RunArgs) -> u8 {
                 "\n{}: stopping; the `finally` steps still run (send it again to stop at once)",
                 signal.name()
             );
-            signals.next().await;
+            // `timeout` (GNU coreutils) sends its signal to runner and again to runner's
+            // process group, a few microseconds apart: a repeat this soon is that one signal,
+            // not a second one asking to stop at once (a person's second Ctrl-C comes later).
+            let first = std::time::Instant::now();
+            loop {
+                signals.next().await;
+                if first.elapsed() >= SAME_SIGNAL {
+                    break;
+                }
+            }
         },
     )
     .await;

@@ -362,12 +362,17 @@ fn record_attempt(
 
 /// `Retry-After` in seconds (capped at five minutes).
 fn retry_after(response: &Response) -> Option<Duration> {
-    let seconds: u64 = response
-        .received
-        .header("retry-after")?
-        .trim()
-        .parse()
-        .ok()?;
+    retry_after_seconds(&response.received.header("retry-after")?)
+}
+
+/// A `Retry-After` of seconds, at most 300; `None` for anything else (an HTTP date, text).
+fn retry_after_seconds(header: &str) -> Option<Duration> {
+    let digits = header.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // More seconds than a u64 holds are as many as the cap.
+    let seconds = digits.parse::<u64>().unwrap_or(u64::MAX);
     Some(Duration::from_secs(seconds.min(300)))
 }
 
@@ -706,8 +711,29 @@ fn redact_body(body: &mut crate::http::OutgoingBody, redactor: &Redactor) {
 
 #[cfg(test)]
 mod tests {
-    use super::{redact, Exchange, StepResult};
+    use super::{redact, retry_after_seconds, Exchange, StepResult};
     use crate::redact::Redactor;
+    use std::time::Duration;
+
+    #[test]
+    fn retry_after_is_seconds_up_to_the_cap() {
+        for (header, seconds) in [
+            ("1", Some(1)),
+            (" 120 ", Some(120)),
+            ("301", Some(300)),
+            ("99999999999999999999999", Some(300)),
+            ("-1", None),
+            ("1.5", None),
+            ("", None),
+            ("Wed, 21 Oct 2015 07:28:00 GMT", None),
+        ] {
+            assert_eq!(
+                retry_after_seconds(header),
+                seconds.map(Duration::from_secs),
+                "{header}"
+            );
+        }
+    }
 
     #[test]
     fn a_secret_in_a_header_name_is_masked_too() {

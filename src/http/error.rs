@@ -51,6 +51,14 @@ pub enum TransportError {
         /// The timeout, formatted.
         after: String,
     },
+    /// No connection (TCP, and TLS for `https`) within `--connect-timeout`.
+    #[error("could not connect to {host}:{port} within the connect timeout (`--connect-timeout`, {} by default); is the server up and accepting connections? Raise `--connect-timeout` for a slow network", format_duration(super::network::DEFAULT_CONNECT_TIMEOUT))]
+    ConnectTimeout {
+        /// The host.
+        host: String,
+        /// The port.
+        port: u16,
+    },
     /// The connection broke mid-exchange.
     #[error(
         "the connection to {host}:{port} was closed or reset before the response was complete"
@@ -147,6 +155,11 @@ impl TransportError {
         let host = url.host_str().unwrap_or("").to_owned();
         let port = url.port_or_known_default().unwrap_or(0);
         let chain = causes(&error);
+        // reqwest's connect timeout covers the TCP connection and the TLS handshake; the
+        // request's own timeout, passing while connecting, is told as the request's.
+        if error.is_timeout() && error.is_connect() {
+            return TransportError::ConnectTimeout { host, port };
+        }
         if error.is_timeout() {
             return TransportError::Timeout {
                 host,

@@ -137,7 +137,9 @@ impl Format for StepSummary {
                 let place = location
                     .or(step.location.as_ref())
                     .map_or_else(String::new, |l| {
-                        format!("`{}:{}`", relative(&l.file, &self.root), l.line)
+                        // Plain text, escaped as every cell is: in a code span, a `|` or a
+                        // backtick of the path would still end the cell or the span.
+                        cell(&format!("{}:{}", relative(&l.file, &self.root), l.line))
                     });
                 let _ = writeln!(
                     out,

@@ -155,6 +155,25 @@ fn a_server_that_never_answers_times_out() {
     );
 }
 
+/// A TLS handshake the server never answers passes `--connect-timeout` (before the step's
+/// own timeout): told as the connect timeout, with the option that sets it.
+#[test]
+fn a_connection_not_made_in_time_is_the_connect_timeout_not_the_request_timeout() {
+    let address = fault_server(Fault::Hang);
+    let output = runtime_error(
+        &format!("https://{address}/"),
+        &["--connect-timeout", "200ms"],
+        &[&format!(
+            "error: could not connect to {address} within the connect timeout (`--connect-timeout`"
+        )],
+    );
+    assert!(
+        !output.stdout.contains("request timeout"),
+        "{}",
+        output.stdout
+    );
+}
+
 #[test]
 fn a_body_cut_short_is_reported_as_such() {
     let address = fault_server(Fault::ResetMidBody);

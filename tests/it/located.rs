@@ -193,7 +193,34 @@ steps:
     );
     let summary = std::fs::read_to_string(&summary).expect("the step summary is written");
     assert!(summary.contains("| 0 | 1 | 0 | 0 |"), "{summary}");
-    assert!(summary.contains("`gh.yaml:7`"), "{summary}");
+    assert!(summary.contains("| gh.yaml:7 |"), "{summary}");
+
+    // A path that holds Markdown's table and code marks stays in its cell, as text.
+    let text = std::fs::read_to_string(fixture.path().join("gh.yaml")).expect("written");
+    fixture.file("p|i`pe.yaml", &text);
+    let summary = fixture.path().join("summary.md");
+    std::fs::remove_file(&summary).expect("removed");
+    run(
+        &fixture,
+        "p|i`pe.yaml",
+        &[],
+        &[
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_WORKSPACE", &fixture.path().display().to_string()),
+            ("GITHUB_STEP_SUMMARY", &summary_text),
+        ],
+    );
+    let summary = std::fs::read_to_string(&summary).expect("the step summary is written");
+    let row = summary
+        .lines()
+        .find(|l| l.contains("List items"))
+        .expect("a row");
+    assert!(row.contains("| p\\|i\\`pe.yaml:7 |"), "{row}");
+    assert_eq!(
+        row.replace("\\|", "").matches('|').count(),
+        4,
+        "three cells: {row}"
+    );
 
     // Not in GitHub Actions, and no report asked for: no annotations.
     let output = run(&fixture, "gh.yaml", &[], &[]);

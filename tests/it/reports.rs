@@ -647,6 +647,40 @@ fn a_step_interrupted_in_its_delay_is_reported_as_interrupted() {
     assert!(junit.contains("Clean up"), "{junit}");
 }
 
+/// `timeout` sends its signal to runner and again to runner's process group: the two,
+/// microseconds apart, are one signal, and the `finally` steps run to their end.
+#[test]
+fn the_same_signal_sent_twice_at_once_is_one() {
+    let fixture = Fixture::new();
+    let key = "signal-doubled";
+    let path = fixture.file(
+        "doubled.yaml",
+        "name: Doubled\nsteps:\n  - name: Slow\n    request: { url: \"{{SERVER}}/sleep/10000/{{key}}\", timeout: 60s }\nfinally:\n  - name: Slow clean up\n    request: { url: \"{{SERVER}}/sleep/500/{{key}}-cleanup\" }\n  - name: Last clean up\n    request: { url: \"{{SERVER}}/hit/{{key}}-last\" }\n",
+    );
+    let mut args = vec!["run".to_owned(), path.display().to_string()];
+    args.extend(report_args(fixture.path()));
+    args.extend(["--var".to_owned(), format!("key={key}")]);
+    let (code, stdout, stderr) = signalled_run_apart(
+        &args,
+        &[("-TERM", key, 1), ("-TERM", key, 1)],
+        std::time::Duration::ZERO,
+    );
+    assert_eq!(code, Some(143), "{stdout}{stderr}");
+    assert_eq!(crate::support::hits(&format!("{key}-last")), 1, "{stdout}");
+    let report = validate_json_report(&read(fixture.path(), "report.json"));
+    let outcomes: Vec<_> = report["collections"][0]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|s| s["outcome"].as_str())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [Some("interrupted"), Some("passed"), Some("passed")],
+        "{report}"
+    );
+}
+
 #[test]
 fn an_interrupt_during_the_finally_steps_lets_them_finish() {
     let fixture = Fixture::new();
@@ -674,10 +708,21 @@ fn an_interrupt_during_the_finally_steps_lets_them_finish() {
 }
 
 /// Starts `runner run` with `args`, and sends it `signals` one after another, each once
-/// `hits(key)` reaches its count (bounded: 30 s each); its exit code, stdout and stderr.
+/// `hits(key)` reaches its count (bounded: 30 s each) and 300 ms after the one before (a
+/// signal sooner is the same one sent again, as `timeout` does); its exit code, stdout and
+/// stderr.
 fn signalled_run(
     args: &[String],
     signals: &[(&str, &str, usize)],
+) -> (Option<i32>, String, String) {
+    signalled_run_apart(args, signals, std::time::Duration::from_millis(300))
+}
+
+/// [`signalled_run`], each signal at least `apart` after the one before.
+fn signalled_run_apart(
+    args: &[String],
+    signals: &[(&str, &str, usize)],
+    apart: std::time::Duration,
 ) -> (Option<i32>, String, String) {
     use std::process::{Command, Stdio};
     let child = Command::new(env!("CARGO_BIN_EXE_runner"))
@@ -687,12 +732,19 @@ fn signalled_run(
         .stderr(Stdio::piped())
         .spawn()
         .expect("runner starts");
+    let mut before: Option<std::time::Instant> = None;
     for (signal, key, count) in signals {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while crate::support::hits(key) < *count && std::time::Instant::now() < deadline {
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
-        std::thread::sleep(std::time::Duration::from_millis(20));
+        if before.is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        if let Some(wait) = before.and_then(|at| apart.checked_sub(at.elapsed())) {
+            std::thread::sleep(wait);
+        }
+        before = Some(std::time::Instant::now());
         let _ = Command::new("kill")
             .args([*signal, &child.id().to_string()])
             .status();
