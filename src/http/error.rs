@@ -432,7 +432,14 @@ fn decoder_reason(error: &reqwest::Error) -> String {
     if io_kind(error) == Some(std::io::ErrorKind::UnexpectedEof) {
         "the compressed stream is cut short".to_owned()
     } else {
-        last_cause(error)
+        let cause = last_cause(error);
+        // flate2's words for a broken deflate stream, which a gzip body holds too: said so
+        // that a gzip body is not told it is deflate.
+        if cause == "deflate decompression error" {
+            "the compressed data is corrupt".to_owned()
+        } else {
+            cause
+        }
     }
 }
 

@@ -340,6 +340,21 @@ fn a_broken_gzip_body_is_a_bad_encoding() {
     );
 }
 
+/// A gzip header whose deflate data is garbage: told as corrupt compressed data, not in
+/// the words of the deflate library under gzip.
+#[test]
+fn a_gzip_body_with_corrupt_data_says_so() {
+    let address = fault_server(Fault::BadResponse(
+        b"HTTP/1.1 200 OK\r\ncontent-encoding: gzip\r\ncontent-length: 18\r\n\r\n\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff",
+    ));
+    let output = runtime_error(
+        &format!("http://{address}/"),
+        &[],
+        &[&format!("{BAD_ENCODING} (the compressed data is corrupt)")],
+    );
+    assert!(!output.stdout.contains("deflate"), "{}", output.stdout);
+}
+
 /// Every way a compressed stream can end early inside a message that came whole (the
 /// header cut, the data cut, the trailer cut) is the server's broken encoding, not a
 /// connection that was cut: the sentence says so.
