@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::locate::{FieldPath, Positions};
+use crate::redact::Redactor;
 
 /// One problem found while loading or validating a collection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -127,26 +128,34 @@ pub(crate) fn line_at(source: &str, position: Option<(usize, usize)>) -> Option<
 }
 
 /// Renders like a compiler: the message, `--> file:line:col`, the line with the spot
-/// underlined, the field, and the hint.
+/// underlined, the field, and the hint. The line is masked as
+/// [`crate::spec::field::mark`] masks it (a credential written in clear in an auth helper
+/// shows as `***`); [`Diagnostic::masked`] masks the secrets a caller knows too.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.render(f, &Redactor::new())
+    }
+}
+
+impl Diagnostic {
+    /// The problem as [`fmt::Display`] shows it, with every secret `secrets` knows (the
+    /// `--secret` values of the command) masked in its line too.
+    pub fn masked<'a>(&'a self, secrets: &'a Redactor) -> impl fmt::Display + 'a {
+        Masked(self, secrets)
+    }
+
+    fn render(&self, f: &mut fmt::Formatter<'_>, secrets: &Redactor) -> fmt::Result {
         writeln!(f, "{}", self.message)?;
         write!(f, "  --> {}", self.location())?;
         if let (Some((line, column)), Some(text)) = (self.position, &self.line_text) {
             let number = line.to_string();
             let pad = " ".repeat(number.len());
-            let before: String = text
-                .chars()
-                .take(column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            let width = self
-                .width
-                .unwrap_or_else(|| crate::spec::caret::token_width(text, column));
+            let marked = crate::spec::field::mark(text, column, self.width, secrets);
             write!(
                 f,
-                "\n {pad} |\n {number} | {text}\n {pad} | {before}{}",
-                "^".repeat(width)
+                "\n {pad} |\n {number} | {}\n {pad} | {}",
+                marked.text,
+                marked.underline()
             )?;
         }
         let pad = " ".repeat(self.position.map_or(1, |(line, _)| line.to_string().len()));
@@ -160,19 +169,50 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// A problem shown with the secrets a caller knows masked.
+struct Masked<'a>(&'a Diagnostic, &'a Redactor);
+
+impl fmt::Display for Masked<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.render(f, self.1)
+    }
+}
+
 /// Every problem found in one or more collections.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.render(f, &Redactor::new())
+    }
+}
+
+impl Diagnostics {
+    /// Every problem as [`fmt::Display`] shows them, with every secret `secrets` knows
+    /// masked in their lines too.
+    pub fn masked<'a>(&'a self, secrets: &'a Redactor) -> impl fmt::Display + 'a {
+        MaskedAll(self, secrets)
+    }
+
+    fn render(&self, f: &mut fmt::Formatter<'_>, secrets: &Redactor) -> fmt::Result {
         for (i, diagnostic) in self.0.iter().enumerate() {
             if i > 0 {
                 writeln!(f, "\n")?;
             }
-            write!(f, "error: {diagnostic}")?;
+            write!(f, "error: ")?;
+            diagnostic.render(f, secrets)?;
         }
         Ok(())
+    }
+}
+
+/// Problems shown with the secrets a caller knows masked.
+struct MaskedAll<'a>(&'a Diagnostics, &'a Redactor);
+
+impl fmt::Display for MaskedAll<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.render(f, self.1)
     }
 }
 

@@ -103,6 +103,85 @@ fn grow(
     Ok(())
 }
 
+/// The one deadline of a step's attempt: its OAuth2 token fetches, its request and every
+/// redirect, and after a 401 a new token and the request sent again all end by it, so that
+/// `timeout` bounds the whole exchange however many parts it has.
+struct Deadline {
+    /// When the attempt began.
+    started: Instant,
+    /// When it must be over.
+    at: Instant,
+    /// The step's `timeout`, for messages.
+    timeout: Duration,
+}
+
+/// What of an attempt is running, for the message of a timeout that passes in it.
+#[derive(Clone, Copy)]
+enum Part {
+    /// The request of a step without an OAuth2 token: the message as it always was.
+    Request,
+    /// The request, after fetching the OAuth2 token took this long.
+    AfterToken(Duration),
+    /// The request sent again with a new token after a 401, this long after the attempt began.
+    Resent(Duration),
+}
+
+impl Deadline {
+    /// The deadline `timeout` from now (at most 24 h: `spec::duration::time_limit`).
+    fn new(timeout: Duration) -> Self {
+        let started = Instant::now();
+        Deadline {
+            started,
+            at: started + timeout,
+            timeout,
+        }
+    }
+
+    /// The time left, zero once it has passed.
+    fn remaining(&self) -> Duration {
+        self.at.saturating_duration_since(Instant::now())
+    }
+
+    /// The time since the attempt began.
+    fn spent(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// The step's timeout, formatted (`5.00 s`).
+    fn timeout_text(&self) -> String {
+        crate::spec::duration::format_duration(self.timeout)
+    }
+
+    /// What a timeout's message says after "within the request timeout of": the timeout,
+    /// and what took the time before `part`.
+    fn after(&self, part: Part) -> String {
+        use crate::spec::duration::format_duration;
+        let timeout = self.timeout_text();
+        match part {
+            Part::Request => timeout,
+            // A token from the cache took no time worth naming.
+            Part::AfterToken(spent) if crate::spec::duration::round_millis(spent) == 0 => timeout,
+            Part::AfterToken(spent) => format!(
+                "{timeout}, of which fetching the OAuth2 token took {}",
+                format_duration(spent)
+            ),
+            Part::Resent(spent) => format!(
+                "{timeout}, of which the OAuth2 token, the first try (answered 401) and a new \
+                 token took {} before this second try",
+                format_duration(spent)
+            ),
+        }
+    }
+
+    /// `error`, with a timeout's message saying what of the attempt took the time.
+    fn explain(&self, mut error: TransportError, part: Part) -> TransportError {
+        if let TransportError::Timeout { after, .. } = &mut error {
+            *after = self.after(part);
+        }
+        error
+    }
+}
+
 /// The HTTP side of one run. Cloning shares the pool, the jar and the token cache.
 #[derive(Clone)]
 pub struct HttpClient {
@@ -255,30 +334,55 @@ impl HttpClient {
 
     /// Sends `request` (fetching an OAuth2 token first if it needs one, and once more if the
     /// response is 401) and reads the whole response.
+    ///
+    /// One deadline, `request.timeout` from now, covers the whole attempt: the token fetch,
+    /// the request and its redirects, and after a 401 the new token and the request sent
+    /// again. A timeout's message says which of them was running when it passed.
     pub async fn send(&self, request: &OutgoingRequest) -> Result<Response, TransportError> {
+        let deadline = Deadline::new(request.timeout);
         let token_request = match &request.auth {
             Some(Credentials::ClientCredentials(token_request)) => Some(token_request),
             _ => None,
         };
         let Some(token_request) = token_request else {
-            return self.exchange(request, None).await;
+            return self.exchange(request, None, &deadline, Part::Request).await;
         };
         let token = self
             .tokens
-            .token(&self.client, token_request, request.timeout)
+            .token(
+                &self.client,
+                token_request,
+                &deadline,
+                self.max_body,
+                oauth2::Fetch::First,
+            )
             .await?;
-        let mut response = self.exchange(request, Some(&token)).await?;
+        let part = Part::AfterToken(deadline.spent());
+        let mut response = self
+            .exchange(request, Some(&token), &deadline, part)
+            .await?;
         response.new_secrets.push(token.clone());
         if response.received.status == 401 {
             // The server says the token is no good (revoked, expired early): one new token,
             // one more try.
-            self.tokens.invalidate(token_request, &token).await;
+            self.tokens
+                .invalidate(token_request, &token, &deadline)
+                .await;
             let fresh = self
                 .tokens
-                .token(&self.client, token_request, request.timeout)
+                .token(
+                    &self.client,
+                    token_request,
+                    &deadline,
+                    self.max_body,
+                    oauth2::Fetch::AfterRefusal,
+                )
                 .await?;
             let mut secrets = std::mem::take(&mut response.new_secrets);
-            response = self.exchange(request, Some(&fresh)).await?;
+            let part = Part::Resent(deadline.spent());
+            response = self
+                .exchange(request, Some(&fresh), &deadline, part)
+                .await?;
             secrets.push(fresh);
             response.new_secrets = secrets;
         }
@@ -296,9 +400,10 @@ impl HttpClient {
         &self,
         request: &OutgoingRequest,
         token: Option<&str>,
+        deadline: &Deadline,
+        part: Part,
     ) -> Result<Response, TransportError> {
         let started = Instant::now();
-        let deadline = started + request.timeout;
         let mut url = request.url.clone();
         let mut method = request.method.clone();
         let mut keep_body = true;
@@ -332,14 +437,16 @@ impl HttpClient {
                 headers.remove(CONTENT_TYPE);
                 headers.remove(CONTENT_LENGTH);
             }
-            let timeout = deadline.saturating_duration_since(Instant::now());
-            let classify =
-                |error: reqwest::Error| TransportError::classify(error, &sent_url, request.timeout);
+            let timeout = deadline.remaining();
+            let classify = |error: reqwest::Error| {
+                let error = TransportError::classify(error, &sent_url, request.timeout);
+                deadline.explain(error, part)
+            };
             if timeout.is_zero() {
                 return Err(TransportError::Timeout {
                     host: url.host_str().unwrap_or("").to_owned(),
                     port: url.port_or_known_default().unwrap_or(0),
-                    after: crate::spec::duration::format_duration(request.timeout),
+                    after: deadline.after(part),
                 });
             }
             let client = if resending {

@@ -9,8 +9,10 @@ use base64::Engine as _;
 use reqwest::header::{ACCEPT, AUTHORIZATION};
 use serde_json::Value;
 
-use super::TransportError;
+use super::{Deadline, TransportError};
 use crate::spec::auth::ClientAuthMethod;
+use crate::spec::duration::format_duration;
+use crate::spec::size::format_size;
 
 /// A rendered `oauth2.client_credentials`.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -55,40 +57,111 @@ pub(super) struct TokenCache {
     tokens: tokio::sync::Mutex<HashMap<TokenRequest, Cached>>,
 }
 
+/// Which token fetch of a step's attempt, for the message of a timeout that passes in it.
+#[derive(Clone, Copy)]
+pub(super) enum Fetch {
+    /// The token the request is first sent with.
+    First,
+    /// A new token, after the request was answered 401.
+    AfterRefusal,
+}
+
 impl TokenCache {
-    /// A valid token for `request`: the cached one, or a new one. Concurrent callers wait for
-    /// one fetch rather than each fetching.
+    /// A valid token for `request`: the cached one, or a new one, by `deadline` (the step's
+    /// one deadline, which the request after it shares). Concurrent callers wait for one fetch
+    /// rather than each fetching; the wait counts against the deadline too.
     pub(super) async fn token(
         &self,
         client: &reqwest::Client,
         request: &TokenRequest,
-        timeout: Duration,
+        deadline: &Deadline,
+        max_body: u64,
+        fetch: Fetch,
     ) -> Result<String, TransportError> {
-        let mut tokens = self.tokens.lock().await;
+        // What of the attempt came before this fetch.
+        let spent = deadline.spent();
+        let at = tokio::time::Instant::from_std(deadline.at);
+        let Ok(mut tokens) = tokio::time::timeout_at(at, self.tokens.lock()).await else {
+            return Err(TransportError::Token {
+                url: request.token_url.clone(),
+                reason: format!(
+                    "no token within the request timeout of {}: another step was fetching an \
+                     OAuth2 token all that time (runner fetches one at a time); raise \
+                     `timeout` on the step or collection, or `--timeout`",
+                    deadline.timeout_text()
+                ),
+            });
+        };
         if let Some(cached) = tokens.get(request) {
             if cached.refresh_at.is_none_or(|at| Instant::now() < at) {
                 return Ok(cached.token.clone());
             }
         }
-        let cached = fetch(client, request, timeout).await?;
+        // reqwest's timeout bounds the fetch, its body included; this is a backstop for
+        // whatever of it reqwest's timer does not see.
+        let cached = tokio::time::timeout_at(at, self::fetch(client, request, deadline, max_body))
+            .await
+            .unwrap_or_else(|_| Err(timed_out(request, deadline, fetch, spent)))
+            .map_err(|error| match error {
+                TransportError::Timeout { .. } => timed_out(request, deadline, fetch, spent),
+                error => error,
+            })?;
         let token = cached.token.clone();
         tokens.insert(request.clone(), cached);
         Ok(token)
     }
 
-    /// Forgets `token` (a response said 401), unless another task already replaced it.
-    pub(super) async fn invalidate(&self, request: &TokenRequest, token: &str) {
-        let mut tokens = self.tokens.lock().await;
+    /// Forgets `token` (a response said 401), unless another task already replaced it. Waits
+    /// for another task's fetch only until `deadline`: past it, the new token's wait says the
+    /// time ran out.
+    pub(super) async fn invalidate(
+        &self,
+        request: &TokenRequest,
+        token: &str,
+        deadline: &Deadline,
+    ) {
+        let at = tokio::time::Instant::from_std(deadline.at);
+        let Ok(mut tokens) = tokio::time::timeout_at(at, self.tokens.lock()).await else {
+            return;
+        };
         if tokens.get(request).is_some_and(|c| c.token == token) {
             tokens.remove(request);
         }
     }
 }
 
+/// A token fetch whose deadline passed: which fetch, and what took the time before it.
+fn timed_out(
+    request: &TokenRequest,
+    deadline: &Deadline,
+    fetch: Fetch,
+    spent: Duration,
+) -> TransportError {
+    let timeout = deadline.timeout_text();
+    let reason = match fetch {
+        Fetch::First => format!(
+            "no complete answer within the request timeout of {timeout}, which covers fetching \
+             the token too"
+        ),
+        Fetch::AfterRefusal => format!(
+            "no complete answer to fetching a new token (the request was answered 401) within \
+             the request timeout of {timeout}, of which the first token and the first try took {}",
+            format_duration(spent)
+        ),
+    };
+    TransportError::Token {
+        url: request.token_url.clone(),
+        reason: format!("{reason}; raise `timeout` on the step or collection, or `--timeout`"),
+    }
+}
+
+/// Fetches a token, by `deadline`, reading at most `max_body` bytes of the answer (after
+/// decoding: a small gzip body can unpack to gigabytes), as a response to a step is read.
 async fn fetch(
     client: &reqwest::Client,
     request: &TokenRequest,
-    timeout: Duration,
+    deadline: &Deadline,
+    max_body: u64,
 ) -> Result<Cached, TransportError> {
     let failed = |reason: String| TransportError::Token {
         url: request.token_url.clone(),
@@ -96,6 +169,15 @@ async fn fetch(
     };
     let url = reqwest::Url::parse(&request.token_url)
         .map_err(|e| failed(format!("`token_url` is not a URL: {e}")))?;
+    let timeout = deadline.remaining();
+    if timeout.is_zero() {
+        return Err(TransportError::Timeout {
+            host: url.host_str().unwrap_or("").to_owned(),
+            port: url.port_or_known_default().unwrap_or(0),
+            after: deadline.timeout_text(),
+        });
+    }
+    let classify = |e: reqwest::Error| TransportError::classify(e, &url, deadline.timeout);
     let mut form: Vec<(&str, &str)> = vec![("grant_type", "client_credentials")];
     if let Some(scope) = &request.scope {
         form.push(("scope", scope));
@@ -127,7 +209,7 @@ async fn fetch(
             },
         )
         .finish();
-    let response = builder
+    let mut response = builder
         .header(
             reqwest::header::CONTENT_TYPE,
             "application/x-www-form-urlencoded",
@@ -135,13 +217,26 @@ async fn fetch(
         .body(body)
         .send()
         .await
-        .map_err(|e| TransportError::classify(e, &url, timeout))?;
+        .map_err(classify)?;
     let status = response.status();
-    let text = response
-        .text()
+    let too_large = || {
+        failed(format!(
+            "the token endpoint's answer is larger than the limit of {} (raise it with \
+             `--max-body`)",
+            format_size(max_body)
+        ))
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > max_body)
+    {
+        return Err(too_large());
+    }
+    let body = super::read_body(&mut response, max_body)
         .await
-        .map_err(|e| TransportError::classify(e, &url, timeout))?;
-    let json: Option<Value> = serde_json::from_str(&text).ok();
+        .map_err(|e| e.map_or_else(too_large, classify))?;
+    let json: Option<Value> = serde_json::from_slice(&body).ok();
+    let text = String::from_utf8_lossy(&body);
     if !status.is_success() {
         let detail = json
             .as_ref()

@@ -475,7 +475,7 @@ fn exchange_details(out: &mut String, step: &StepResult, exchange: &Exchange) {
     }
 }
 
-/// The line a failure points at, marked, as the terminal shows it.
+/// The line a failure points at, marked and masked, as the terminal shows it.
 fn marked(location: Option<&Location>) -> String {
     location.map_or_else(String::new, |location| {
         format!(

@@ -226,7 +226,8 @@ impl<W: Write + Send> TerminalReporter<W> {
         }
     }
 
-    /// Where a failure is written: `--> file:line:col` and the line with the spot marked.
+    /// Where a failure is written: `--> file:line:col` and the line with the spot marked,
+    /// masked by [`Location::snippet`] (a credential written in clear shows as `***`).
     fn location(&mut self, location: Option<&Location>) {
         for line in location.map(Location::snippet).unwrap_or_default() {
             let _ = writeln!(self.line, "        {DIM}{}{DIM:#}", shown(&line));

@@ -447,6 +447,158 @@ fn a_rejected_client_is_a_runtime_error_without_the_secret() {
     assert!(!output.stdout.contains("wrong-Secret-Value-9"));
 }
 
+/// A step that gets `url` (on the request-features server) within `timeout`, with an OAuth2
+/// token from `token_path` there, and expects 200.
+fn token_step(name: &str, client_id: &str, token_path: &str, url: &str, timeout: &str) -> String {
+    format!(
+        r#"  - name: {name}
+    request:
+      url: "{{{{R}}}}{url}"
+      timeout: {timeout}
+      auth:
+        oauth2:
+          client_credentials:
+            token_url: "{{{{R}}}}{token_path}"
+            client_id: {client_id}
+            client_secret: "{{{{env.CLIENT_SECRET}}}}"
+    expect: {{ status: 200 }}
+"#
+    )
+}
+
+/// Runs each of `steps` alone, as a collection whose client secret comes from
+/// `CLIENT_SECRET` (a failed step skips the steps after it), each in a runner of its own, all
+/// at once, with `args`: their outputs in order, and the time they took together.
+fn run_token_steps(
+    steps: &[String],
+    args: &[&str],
+) -> (Vec<crate::support::Output>, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let outputs = std::thread::scope(|scope| {
+        let runs: Vec<_> = steps
+            .iter()
+            .map(|step| {
+                scope.spawn(move || {
+                    let yaml = format!(
+                        "name: Tokens\ninputs: {{ CLIENT_SECRET: {{ secret: true }} }}\nsteps:\n{step}"
+                    );
+                    run_with_env(
+                        &Fixture::new(),
+                        &yaml,
+                        args,
+                        &[("CLIENT_SECRET", CLIENT_SECRET)],
+                    )
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .map(|run| run.join().expect("runner thread"))
+            .collect()
+    });
+    (outputs, started.elapsed())
+}
+
+/// The token answer is read with `--max-body`, as a response is: a gzip body of a few KiB
+/// that unpacks to 4 MiB, and a chunked one that never ends, each stop at 1 MiB.
+#[test]
+fn a_token_answer_past_max_body_fails_the_step_naming_the_limit() {
+    let (outputs, elapsed) = run_token_steps(
+        &[
+            token_step(
+                "Gzip bomb",
+                "gzip-bomb",
+                "/oauth/gzip-token/4",
+                "/echo",
+                "20s",
+            ),
+            token_step("Endless", "endless", "/oauth/endless-token", "/echo", "20s"),
+        ],
+        &["--max-body", "1MB"],
+    );
+    let base = format!("http://{}", servers::server());
+    for (output, path) in outputs
+        .iter()
+        .zip(["/oauth/gzip-token/4", "/oauth/endless-token"])
+    {
+        assert_eq!(output.code, 3, "{output:?}");
+        let expected = format!(
+            "could not get an OAuth2 token from {base}{path}: the token endpoint's answer is larger than the limit of 1 MiB (raise it with `--max-body`)"
+        );
+        assert!(
+            output.stdout.contains(&expected),
+            "{expected}\n{}",
+            output.stdout
+        );
+        assert!(!output.stdout.contains("Zq9"), "{}", output.stdout);
+    }
+    // Not the 20 s timeout: the endless answer stops at the limit.
+    assert!(elapsed.as_secs() < 15, "{elapsed:?}");
+}
+
+/// One deadline covers the step's token fetches and its requests, and a timeout says which
+/// was running: 1.2 s for the token and 1.2 s for the request do not fit in 2 s; a token
+/// that takes 3 s does not come within 1 s; after a 401, the new token (and then the
+/// request sent again with it) run out of what the first token and the first try left.
+#[test]
+fn one_timeout_covers_the_token_fetches_and_the_requests() {
+    let (outputs, elapsed) = run_token_steps(
+        &[
+            token_step(
+                "Slow token, slow request",
+                "slow-both",
+                "/oauth/slow-token/1200",
+                "/oauth/slow-protected/1200",
+                "2s",
+            ),
+            token_step(
+                "Token too slow",
+                "slow-token",
+                "/oauth/slow-token/3000",
+                "/oauth/protected",
+                "1s",
+            ),
+            token_step(
+                "New token too slow",
+                "slow-again",
+                "/oauth/slow-token/1000",
+                "/oauth/slow-refuse/1000",
+                "2500ms",
+            ),
+            token_step(
+                "Second try too slow",
+                "slow-resend",
+                "/oauth/slow-token/500",
+                "/oauth/slow-refuse/1000",
+                "2600ms",
+            ),
+        ],
+        &[],
+    );
+    let address = servers::server();
+    let port = address.port();
+    let raise = "; raise `timeout` on the step or collection, or `--timeout`";
+    let expected = [
+        format!("no complete response from 127.0.0.1:{port} within the request timeout of 2.00 s, of which fetching the OAuth2 token took 1."),
+        format!("could not get an OAuth2 token from http://{address}/oauth/slow-token/3000: no complete answer within the request timeout of 1.00 s, which covers fetching the token too{raise}"),
+        format!("could not get an OAuth2 token from http://{address}/oauth/slow-token/1000: no complete answer to fetching a new token (the request was answered 401) within the request timeout of 2.50 s, of which the first token and the first try took 2."),
+        format!("no complete response from 127.0.0.1:{port} within the request timeout of 2.60 s, of which the OAuth2 token, the first try (answered 401) and a new token took 2."),
+    ];
+    for (output, expected) in outputs.iter().zip(expected) {
+        assert_eq!(output.code, 3, "{output:?}");
+        assert!(
+            output.stdout.contains(&expected),
+            "{expected}\n{}",
+            output.stdout
+        );
+    }
+    // At most 2.6 s of timeout each, all at once (the messages above tell the deadline was
+    // one: each part given its own timeout, these steps ran 2.4 s, 4 s and 3 s).
+    assert!(elapsed.as_secs() < 8, "{elapsed:?}");
+    for client in ["slow-both", "slow-again", "slow-resend"] {
+        assert!(tokens_issued(client) >= 1, "{client}");
+    }
+}
+
 #[test]
 fn cookies_are_sent_captured_checked_and_kept_in_a_jar_file() {
     let fixture = Fixture::new();

@@ -1382,3 +1382,116 @@ steps:
         assert_no_leak(piece, &output, &channels);
     }
 }
+
+/// Every auth helper, written with `SECRET` as its credential in clear: `(kind, flow)`.
+const CLEAR_HELPERS: [(&str, &str); 5] = [
+    ("basic", "{ basic: { username: u, password: SECRET } }"),
+    ("bearer", r#"{ bearer: "SECRET" }"#),
+    (
+        "api_key header",
+        "{ api_key: { header: X-Key, value: SECRET } }",
+    ),
+    (
+        "api_key query",
+        "{ api_key: { query: key, value: 'SECRET' } }",
+    ),
+    (
+        "oauth2",
+        r#"{ oauth2: { client_credentials: { token_url: "{{R}}/token/0", client_id: cid, client_secret: SECRET } } }"#,
+    ),
+];
+
+/// A credential written in clear in an auth helper never shows in the source line a
+/// problem quotes: not in `runner validate`'s errors, not in a refused run's reports, not in a
+/// failure's snippet on stdout or in the HTML and JSON reports — for every helper, written
+/// in flow style on the step's one line or in block style on its own line.
+#[test]
+fn a_credential_written_in_clear_never_shows_in_a_quoted_line() {
+    let fixture = Fixture::new();
+    let mut rng = Rng(0x5EC2_C1EA);
+    for (kind, helper) in CLEAR_HELPERS {
+        for round in 0..2 {
+            let secret = format!(
+                "Clear{}{}",
+                rng.pick(&["Pw", "Tok-", "K.", "Cs_"]),
+                (0..10)
+                    .map(|_| *rng.pick(
+                        &"abcdefghijklmnopqrstuvwyz0123456789"
+                            .chars()
+                            .collect::<Vec<_>>()
+                    ))
+                    .collect::<String>()
+            );
+            let auth = helper.replace("SECRET", &secret);
+            // The step on one line: the url reads a variable that is not defined (a load
+            // problem quoting the line), or the status is not what is expected (a failure).
+            let one_line = |url: &str| {
+                format!(
+                    "name: clear\nsteps:\n  - {{ name: a, request: {{ url: \"{url}\", auth: {auth} }}, expect: {{ status: 201 }} }}\n"
+                )
+            };
+            // The credential on its own line, after a variable that is not defined.
+            let block = helper
+                .replace("'SECRET'", "SECRET")
+                .replace("\"SECRET\"", "SECRET")
+                .replace("SECRET", &format!("\"{{{{nope}}}}{secret}\""));
+            let broken = [
+                one_line("{{R}}/r/text/0/{{nope}}"),
+                format!(
+                    "name: clear\nsteps:\n  - name: a\n    request:\n      url: \"{{{{R}}}}/r/text/0/p\"\n      auth: {block}\n"
+                ),
+            ];
+            for yaml in &broken {
+                let path = fixture.file(
+                    "c.yaml",
+                    &yaml.replace("{{R}}", &format!("http://{}", reflector())),
+                );
+                let output = runner_with_env(["validate", path.to_str().unwrap()], &[]);
+                assert_eq!(output.code, 2, "{kind}: {output:?}");
+                assert!(output.stderr.contains("***"), "{kind}: {}", output.stderr);
+                let channels = Channels(vec![("validate".into(), output.stderr.clone())]);
+                assert_no_leak(&secret, &output, &channels);
+                let (output, channels) = run_everywhere(&fixture, yaml, &[], &[]);
+                assert_eq!(output.code, 2, "{kind}: {output:?}");
+                assert!(output.stderr.contains("***"), "{kind}: {}", output.stderr);
+                let html = &channels
+                    .0
+                    .iter()
+                    .find(|(name, _)| name == "r.html")
+                    .unwrap()
+                    .1;
+                assert!(html.contains("***"), "{kind}: {html}");
+                assert_no_leak(&secret, &output, &channels);
+            }
+            // At run time: the step fails (or its token is refused) and its line is quoted.
+            let (output, channels) =
+                run_everywhere(&fixture, &one_line("{{R}}/r/text/0/p"), &[], &[]);
+            assert!(matches!(output.code, 1 | 3), "{kind}: {output:?}");
+            assert!(
+                output.stdout.contains("auth: {") && output.stdout.contains("***"),
+                "{kind} (round {round}): {}",
+                output.stdout
+            );
+            assert_no_leak(&secret, &output, &channels);
+        }
+    }
+}
+
+/// The mark under a quoted line still points at the field once a credential before it is
+/// masked.
+#[test]
+fn the_mark_points_at_the_field_after_a_credential_is_masked() {
+    let fixture = Fixture::new();
+    let yaml = "name: mark\nsteps:\n  - { name: a, request: { url: \"{{R}}/r/text/0/p\", auth: { bearer: \"ClearBearerTok123\" } }, expect: { status: 201 } }\n";
+    let (output, _) = run_everywhere(&fixture, yaml, &[], &[]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let lines: Vec<&str> = output.stdout.lines().collect();
+    let quoted = lines
+        .iter()
+        .position(|line| line.contains("bearer: \"***\""))
+        .unwrap_or_else(|| panic!("{}", output.stdout));
+    let (line, mark) = (lines[quoted], lines[quoted + 1]);
+    let column = mark.find('^').expect("a mark");
+    assert_eq!(&line[column..column + 3], "201", "{line}\n{mark}");
+    assert_eq!(mark.trim_end().len() - column, 3, "{mark}");
+}

@@ -104,7 +104,12 @@ pub fn server() -> SocketAddr {
                 .route("/cookies/set", get(set_cookies))
                 .route("/oauth/token", post(token))
                 .route("/oauth/protected", get(protected))
-                .route("/oauth/revoke", post(revoke)),
+                .route("/oauth/revoke", post(revoke))
+                .route("/oauth/gzip-token/{mib}", post(gzip_token))
+                .route("/oauth/endless-token", post(endless_token))
+                .route("/oauth/slow-token/{ms}", post(slow_token))
+                .route("/oauth/slow-protected/{ms}", get(slow_protected))
+                .route("/oauth/slow-refuse/{ms}", get(slow_refuse)),
         )
     })
 }
@@ -272,6 +277,75 @@ async fn revoke(Query(query): Query<HashMap<String, String>>) -> StatusCode {
         }
     }
     StatusCode::NO_CONTENT
+}
+
+/// `POST /oauth/gzip-token/{mib}`: a gzip body of a few KiB that unpacks to a token answer
+/// of `mib` MiB (a valid one: its `access_token` comes first, then padding).
+async fn gzip_token(axum::extract::Path(mib): axum::extract::Path<usize>) -> Response {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let head = br#"{"access_token":"at-gzip-Zq9","token_type":"Bearer","pad":""#;
+    let mut written = head.len();
+    encoder.write_all(head).expect("gzip");
+    let block = vec![b'a'; 64 << 10];
+    while written < mib << 20 {
+        encoder.write_all(&block).expect("gzip");
+        written += block.len();
+    }
+    encoder.write_all(b"\"}").expect("gzip");
+    let body = encoder.finish().expect("gzip");
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CONTENT_ENCODING, "gzip"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `POST /oauth/endless-token`: a chunked token answer that never ends (padding after its
+/// `access_token`, 64 KiB a chunk, until the client goes away).
+async fn endless_token() -> Response {
+    let head = bytes::Bytes::from_static(br#"{"access_token":"at-endless-Zq9","pad":""#);
+    let pad = bytes::Bytes::from(vec![b'a'; 64 << 10]);
+    let chunks = std::iter::once(head)
+        .chain(std::iter::repeat(pad))
+        .map(Ok::<_, std::io::Error>);
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        axum::body::Body::from_stream(futures_util::stream::iter(chunks)),
+    )
+        .into_response()
+}
+
+/// `POST /oauth/slow-token/{ms}`: [`token`], after `ms` milliseconds.
+async fn slow_token(
+    axum::extract::Path(ms): axum::extract::Path<u64>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    tokio::time::sleep(Duration::from_millis(ms.min(10_000))).await;
+    token(headers, body).await
+}
+
+/// `GET /oauth/slow-protected/{ms}`: [`protected`], after `ms` milliseconds.
+async fn slow_protected(
+    axum::extract::Path(ms): axum::extract::Path<u64>,
+    headers: HeaderMap,
+) -> Response {
+    tokio::time::sleep(Duration::from_millis(ms.min(10_000))).await;
+    protected(headers).await
+}
+
+/// `GET /oauth/slow-refuse/{ms}`: 401 whatever the token, after `ms` milliseconds.
+async fn slow_refuse(axum::extract::Path(ms): axum::extract::Path<u64>) -> Response {
+    tokio::time::sleep(Duration::from_millis(ms.min(10_000))).await;
+    (
+        StatusCode::UNAUTHORIZED,
+        Json(json!({"error": "invalid_token"})),
+    )
+        .into_response()
 }
 
 /// A test CA and a server certificate for `localhost`, `api.test` and 127.0.0.1, and a
