@@ -65,7 +65,7 @@ pub(super) async fn run(
         })
     });
     run.redactor.learn(&derived);
-    let request = match rendered {
+    let mut request = match rendered {
         Ok(request) => request,
         Err(mut error) => {
             let note = run.unread_json_note(&error.message);
@@ -79,6 +79,9 @@ pub(super) async fn run(
         for secret in auth.secrets() {
             run.redactor.add(&secret);
         }
+    }
+    if request.follow_redirects && !run.redactor.is_empty() {
+        request.secret_headers = secret_headers(&request.headers, &run.redactor);
     }
     result.url = request.url.to_string();
     let exchange = match &request_step.paginate {
@@ -610,10 +613,24 @@ fn render(
         body,
         auth,
         cookies,
+        // Known once the render's derivations are learnt (`run`).
+        secret_headers: Vec::new(),
         timeout,
         follow_redirects: request.follow_redirects,
         max_redirects: request.max_redirects,
     })
+}
+
+/// The names of the headers whose value holds a secret.
+fn secret_headers(headers: &HeaderMap, redactor: &Redactor) -> Vec<reqwest::header::HeaderName> {
+    let mut names: Vec<reqwest::header::HeaderName> = Vec::new();
+    for (name, value) in headers {
+        let text = String::from_utf8_lossy(value.as_bytes());
+        if redactor.contains_secret(&text) && !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    names
 }
 
 /// Characters of a failure's or an error's text kept in a result (a token endpoint's error page,

@@ -250,6 +250,9 @@ pub struct OutgoingRequest {
     pub auth: Option<Credentials>,
     /// `cookies` of the step, sent (on the request's own origin) with the jar's.
     pub cookies: Vec<(String, String)>,
+    /// The headers whose value holds a secret (`X-Api-Key: {{env.KEY}}`): sent on the
+    /// request's own origin only, as `Authorization` is.
+    pub secret_headers: Vec<reqwest::header::HeaderName>,
     /// The time allowed for the whole exchange, redirects included.
     pub timeout: Duration,
     /// Follow redirects.
@@ -422,6 +425,9 @@ impl HttpClient {
                 }
             } else {
                 for name in [AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION] {
+                    headers.remove(name);
+                }
+                for name in &request.secret_headers {
                     headers.remove(name);
                 }
                 if let Some(Credentials::ApiKeyHeader { name, .. }) = &request.auth {

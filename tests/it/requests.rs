@@ -700,7 +700,7 @@ steps:
     request:
       method: POST
       url: "{{R}}/redirect?status=307&to={{OTHER}}/echo%3Fcase%3Dcross"
-      headers: { Authorization: Bearer hdr-Token-1, Cookie: mine=1, X-Kept: yes }
+      headers: { Authorization: Bearer hdr-Token-1, Cookie: mine=1, X-Kept: yes, X-Token: "t {{tok}}" }
       cookies: { step: c-Cookie-2 }
       auth: { api_key: { header: X-API-Key, value: ak-Redirected-3 } }
       json: { still: here }
@@ -716,6 +716,7 @@ steps:
         $.headers.cookie: hop=1
         "$.headers['x-api-key']": { exists: false }
         "$.headers['x-kept']": "yes"
+        "$.headers['x-token']": { exists: false }
     capture:
       final_url: { url: true }
       chain: { redirects: true }
@@ -723,10 +724,11 @@ steps:
     request:
       url: "{{R}}/redirect?hops=1"
       auth: { basic: { username: u, password: p-Same-Origin-4 } }
+      headers: { X-Token: "{{tok}}" }
     expect:
-      jsonpath: { $.headers.authorization: { starts_with: "Basic " }, $.headers.cookie: hop=1 }
+      jsonpath: { $.headers.authorization: { starts_with: "Basic " }, $.headers.cookie: hop=1, "$.headers['x-token']": { exists: true } }
 "#,
-        &["-v"],
+        &["-v", "--secret", "tok=sec-Header-5"],
     );
     assert_eq!(output.code, 0, "{output:?}");
     let seen = other_seen().lock().expect("seen").clone();
@@ -734,7 +736,7 @@ steps:
         .iter()
         .find(|(uri, _)| uri.ends_with("case=cross"))
         .expect("the second origin got the redirected request");
-    for name in ["authorization", "x-api-key"] {
+    for name in ["authorization", "x-api-key", "x-token"] {
         assert!(
             headers.get(name).is_none(),
             "{name} reached the other origin: {headers:?}"
