@@ -1227,7 +1227,7 @@ steps:
     assert!(output.stdout.contains("✓ deflated"), "{}", output.stdout);
     assert!(
         output.stdout.contains(
-            r#"Content-Encoding: "zstd" (runner decodes gzip, deflate and br, so the body is as the server compressed it)"#
+            r#"Content-Encoding: "zstd" (runner decodes one of gzip, deflate and br, so this body is as the server compressed it)"#
         ),
         "{}",
         output.stdout
