@@ -137,6 +137,17 @@ pub enum TransportError {
         /// The limit.
         max: u32,
     },
+    /// The server broke HTTP/2's rules, or ended the HTTP/2 connection (GOAWAY, a reset
+    /// stream).
+    #[error("the HTTP/2 exchange with {host}:{port} failed: {reason}; the server broke the protocol or ended the connection")]
+    Http2 {
+        /// The host.
+        host: String,
+        /// The port.
+        port: u16,
+        /// What the HTTP/2 library found.
+        reason: String,
+    },
     /// Anything else, with the underlying chain of causes.
     #[error("request to {host}:{port} failed: {reason}")]
     Other {
@@ -227,6 +238,13 @@ impl TransportError {
             || lower.contains("incomplete")
         {
             return TransportError::Interrupted { host, port };
+        }
+        if lower.contains("http2 error") {
+            return TransportError::Http2 {
+                host,
+                port,
+                reason: last_cause(&error),
+            };
         }
         TransportError::Other {
             host,

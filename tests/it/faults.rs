@@ -782,6 +782,57 @@ fn over_tls_an_idempotent_request_whose_connection_closes_unanswered_is_sent_aga
     assert_eq!(received.connections(), 2);
 }
 
+/// An HTTP/2 server that breaks the protocol (a SETTINGS frame of 5 bytes, where each
+/// setting is 6) is told in a sentence: the exchange, the host, what the library found.
+#[test]
+fn a_server_breaking_http2_is_told_in_a_sentence() {
+    let fixture = Fixture::new();
+    let pki = crate::servers::Pki::new(fixture.path());
+    let config = pki.http2_config();
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        let Ok((stream, _)) = listener.accept() else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+        let Ok(session) = rustls::ServerConnection::new(config) else {
+            return;
+        };
+        let mut stream = rustls::StreamOwned::new(session, stream);
+        let mut preface = [0u8; 24];
+        if stream.read_exact(&mut preface).is_err() {
+            return;
+        }
+        // length 5, type SETTINGS, no flags, stream 0; then 5 bytes.
+        let _ = stream.write_all(&[0, 0, 5, 4, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+        let _ = stream.flush();
+        let mut rest = [0u8; 1024];
+        while matches!(stream.read(&mut rest), Ok(n) if n > 0) {}
+    });
+    let path = fixture.file(
+        "h2.yaml",
+        &format!(
+            "name: h2\nsteps:\n  - name: Broken\n    request: {{ url: \"https://localhost:{port}/\", timeout: 5s }}\n"
+        ),
+    );
+    let output = runner([
+        "run".as_ref(),
+        path.as_os_str(),
+        "--cacert".as_ref(),
+        pki.ca.as_os_str(),
+    ]);
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output.stdout.contains(&format!(
+            "error: the HTTP/2 exchange with localhost:{port} failed: "
+        )),
+        "{}",
+        output.stdout
+    );
+    assert!(!output.stdout.contains("SendRequest"), "{}", output.stdout);
+}
+
 /// A POST or PATCH is not sent again: the server may have acted on it before closing.
 #[test]
 fn a_post_or_patch_whose_connection_closes_unanswered_is_not_sent_again() {

@@ -426,6 +426,15 @@ impl Pki {
     /// A TLS configuration with the server's certificate that offers HTTP/1.1 only, for a
     /// raw server that speaks HTTP itself over `rustls::StreamOwned`.
     pub fn http1_config(&self) -> Arc<rustls::ServerConfig> {
+        self.raw_config(b"http/1.1")
+    }
+
+    /// [`Self::http1_config`] offering HTTP/2 only: a raw server that writes frames itself.
+    pub fn http2_config(&self) -> Arc<rustls::ServerConfig> {
+        self.raw_config(b"h2")
+    }
+
+    fn raw_config(&self, protocol: &[u8]) -> Arc<rustls::ServerConfig> {
         let (certs, key) = self.server_identity();
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ServerConfig::builder_with_provider(provider)
@@ -434,7 +443,7 @@ impl Pki {
             .with_no_client_auth()
             .with_single_cert(certs, key)
             .expect("config");
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        config.alpn_protocols = vec![protocol.to_vec()];
         Arc::new(config)
     }
 
