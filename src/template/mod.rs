@@ -716,6 +716,12 @@ fn convert_error(error: handlebars::RenderError) -> RenderError {
         handlebars::RenderErrorReason::MissingVariable(Some(path)) => {
             RenderError::UndefinedVariable(path.clone())
         }
+        // What a helper gave is not there: `lookup` past a list's end, or of a key its map
+        // does not have (handlebars says "Failed to access variable in strict mode None").
+        handlebars::RenderErrorReason::MissingVariable(None) => RenderError::Failed(
+            "a `lookup` found nothing: the list has no element at that index, or the map no such key"
+                .to_owned(),
+        ),
         handlebars::RenderErrorReason::NestedError(nested) => {
             match nested.downcast_ref::<helpers::PastTheLimit>() {
                 Some(helpers::PastTheLimit(helper)) => RenderError::HelperTooLong(helper),
@@ -883,6 +889,23 @@ mod tests {
             "{{#each xs}}{{this}}{{@index}}{{/each}}",
         ] {
             assert!(Templates::new().compile(source).is_ok(), "{source}");
+        }
+    }
+
+    #[test]
+    fn a_lookup_that_finds_nothing_says_so() {
+        let mut templates = Templates::new();
+        for source in ["{{lookup xs 5}}", "x-{{lookup m \"nope\"}}"] {
+            let template = templates.compile(source).expect("compiles");
+            let context = Context::from(serde_json::json!({ "xs": [1, 2], "m": { "a": 1 } }));
+            let error = templates
+                .render_text(&template, &context)
+                .expect_err("nothing there");
+            assert_eq!(
+                error.to_string(),
+                "a `lookup` found nothing: the list has no element at that index, or the map no such key",
+                "{source}"
+            );
         }
     }
 
