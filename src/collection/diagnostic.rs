@@ -133,7 +133,7 @@ pub(crate) fn line_at(source: &str, position: Option<(usize, usize)>) -> Option<
 /// shows as `***`); [`Diagnostic::masked`] masks the secrets a caller knows too.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.render(f, &Redactor::new())
+        self.render(f, &crate::spec::field::NoSecrets)
     }
 }
 
@@ -144,7 +144,11 @@ impl Diagnostic {
         Masked(self, secrets)
     }
 
-    fn render(&self, f: &mut fmt::Formatter<'_>, secrets: &Redactor) -> fmt::Result {
+    fn render(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        secrets: &dyn crate::spec::field::Secrets,
+    ) -> fmt::Result {
         writeln!(f, "{}", self.message)?;
         write!(f, "  --> {}", self.location())?;
         if let (Some((line, column)), Some(text)) = (self.position, &self.line_text) {
@@ -184,7 +188,7 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.render(f, &Redactor::new())
+        self.render(f, &crate::spec::field::NoSecrets)
     }
 }
 
@@ -195,7 +199,11 @@ impl Diagnostics {
         MaskedAll(self, secrets)
     }
 
-    fn render(&self, f: &mut fmt::Formatter<'_>, secrets: &Redactor) -> fmt::Result {
+    fn render(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        secrets: &dyn crate::spec::field::Secrets,
+    ) -> fmt::Result {
         for (i, diagnostic) in self.0.iter().enumerate() {
             if i > 0 {
                 writeln!(f, "\n")?;

@@ -52,7 +52,7 @@ pub enum TransportError {
         after: String,
     },
     /// No connection (TCP, and TLS for `https`) within `--connect-timeout`.
-    #[error("could not connect to {host}:{port} within the connect timeout (`--connect-timeout`, {} by default); is the server up and accepting connections? Raise `--connect-timeout` for a slow network", format_duration(super::network::DEFAULT_CONNECT_TIMEOUT))]
+    #[error("could not connect to {host}:{port} within the connect timeout (`--connect-timeout`); is the server up and accepting connections? Raise `--connect-timeout` for a slow network")]
     ConnectTimeout {
         /// The host.
         host: String,

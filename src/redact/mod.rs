@@ -32,8 +32,7 @@ use serde_json::Value;
 
 mod entities;
 
-/// What a secret is replaced with.
-pub const MASK: &str = "***";
+pub use crate::spec::text::MASK;
 
 /// Secrets with fewer characters than this are masked only as whole tokens.
 pub const MIN_SECRET_CHARS: usize = 4;
@@ -1904,5 +1903,16 @@ mod tests {
         let redactor = redactor(&["", "token"]);
         assert!(matches!(redactor.redact("nothing here"), Cow::Borrowed(_)));
         assert!(Redactor::new().is_empty());
+    }
+}
+
+/// A quoted source line is masked with the run's secrets through this.
+impl crate::spec::field::Secrets for Redactor {
+    fn contains_secret(&self, text: &str) -> bool {
+        Redactor::contains_secret(self, text)
+    }
+
+    fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        Redactor::redact(self, text)
     }
 }

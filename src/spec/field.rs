@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::redact::{Redactor, MASK};
+use super::text::MASK;
 
 /// One step of a path into the document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -134,11 +134,11 @@ impl Location {
     /// helper shows as `***`. A caller that knows a run's secrets uses
     /// [`Self::snippet_masked`].
     pub fn snippet(&self) -> Vec<String> {
-        self.snippet_masked(&Redactor::new())
+        self.snippet_masked(&NoSecrets)
     }
 
     /// [`Self::snippet`], with every secret `secrets` knows masked in the line too.
-    pub fn snippet_masked(&self, secrets: &Redactor) -> Vec<String> {
+    pub fn snippet_masked(&self, secrets: &dyn Secrets) -> Vec<String> {
         let number = self.line.to_string();
         let pad = " ".repeat(number.len());
         let marked = mark(
@@ -152,6 +152,28 @@ impl Location {
             format!("{number} | {}", marked.text),
             format!("{pad} | {}", marked.underline()),
         ]
+    }
+}
+
+/// The secrets a quoted line is masked with: the run's redactor (`redact::Redactor`, a layer
+/// above this one), or [`NoSecrets`].
+pub trait Secrets {
+    /// Whether `text` holds a secret, in any form masked.
+    fn contains_secret(&self, text: &str) -> bool;
+    /// `text` with every secret masked.
+    fn redact<'a>(&self, text: &'a str) -> Cow<'a, str>;
+}
+
+/// No secrets known (a line is still masked for the credentials written on it).
+pub struct NoSecrets;
+
+impl Secrets for NoSecrets {
+    fn contains_secret(&self, _: &str) -> bool {
+        false
+    }
+
+    fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        Cow::Borrowed(text)
     }
 }
 
@@ -187,10 +209,10 @@ impl Marked {
 ///   `client_secret`, an `api_key`'s `value`: what is written outside `{{…}}`), and
 /// - every secret `secrets` knows (a run's, or `--secret` values),
 ///
-/// each as [`crate::redact::MASK`]. The mark moves with the text: it still spans the field
+/// each as [`MASK`]. The mark moves with the text: it still spans the field
 /// it spanned, a secret inside it counted as its mask, and one that straddles an end of it
 /// marked whole.
-pub fn mark(line: &str, column: usize, width: Option<usize>, secrets: &Redactor) -> Marked {
+pub fn mark(line: &str, column: usize, width: Option<usize>, secrets: &dyn Secrets) -> Marked {
     let chars: Vec<char> = line.chars().collect();
     let width = width.unwrap_or_else(|| super::caret::token_width(line, column));
     let start = column.saturating_sub(1);
@@ -387,10 +409,27 @@ mod tests {
         );
     }
 
+    /// Secrets known by value, masked where they are written as they are.
+    struct Known<'s>(&'s [&'s str]);
+
+    impl Secrets for Known<'_> {
+        fn contains_secret(&self, text: &str) -> bool {
+            self.0.iter().any(|secret| text.contains(secret))
+        }
+
+        fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+            let mut masked = Cow::Borrowed(text);
+            for secret in self.0 {
+                if masked.contains(secret) {
+                    masked = Cow::Owned(masked.replace(secret, MASK));
+                }
+            }
+            masked
+        }
+    }
+
     fn marked(line: &str, column: usize, width: Option<usize>, secrets: &[&str]) -> Marked {
-        let mut redactor = Redactor::new();
-        secrets.iter().for_each(|secret| redactor.add(secret));
-        mark(line, column, width, &redactor)
+        mark(line, column, width, &Known(secrets))
     }
 
     #[test]

@@ -6,6 +6,9 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+/// What a secret is replaced with, wherever runner shows text.
+pub const MASK: &str = "***";
+
 /// A file that is not UTF-8 text: where its first byte that is not, and which byte.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.describe())]
