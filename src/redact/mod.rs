@@ -1195,6 +1195,17 @@ fn windows_1252_char(byte: u8) -> char {
     }
 }
 
+/// A quoted source line is masked with the run's secrets through this.
+impl crate::spec::field::Secrets for Redactor {
+    fn contains_secret(&self, text: &str) -> bool {
+        Redactor::contains_secret(self, text)
+    }
+
+    fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        Redactor::redact(self, text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1903,16 +1914,5 @@ mod tests {
         let redactor = redactor(&["", "token"]);
         assert!(matches!(redactor.redact("nothing here"), Cow::Borrowed(_)));
         assert!(Redactor::new().is_empty());
-    }
-}
-
-/// A quoted source line is masked with the run's secrets through this.
-impl crate::spec::field::Secrets for Redactor {
-    fn contains_secret(&self, text: &str) -> bool {
-        Redactor::contains_secret(self, text)
-    }
-
-    fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        Redactor::redact(self, text)
     }
 }
