@@ -43,7 +43,18 @@ pub(super) fn postman(args: &ImportPostmanArgs) -> u8 {
             .map(|SandboxName::Emnify| runner::spec::collection::SandboxKind::Emnify),
         schema_dir,
     };
-    let imported = match import::postman(&text, &environments, &options) {
+    // Newman reads a file's relative path from its working directory; runner from the
+    // collection's: the importer rebases it to where the collection is written.
+    let paths = import::Paths {
+        working_dir: std::env::current_dir()
+            .and_then(std::fs::canonicalize)
+            .unwrap_or_default(),
+        output_dir: args
+            .output
+            .as_ref()
+            .map(|output| output.parent().unwrap_or(Path::new("")).to_path_buf()),
+    };
+    let imported = match import::postman_at(&text, &environments, &options, &paths) {
         Ok(imported) => imported,
         Err(error) => return fail(&mut stderr, error.to_string()),
     };

@@ -30,9 +30,63 @@ pub struct Context {
     pub(super) schema_dir: Option<String>,
     /// JSON Schema files to write.
     pub(super) files: Vec<(String, String)>,
+    /// The values the collection, its folders and requests, and the environment files give
+    /// each Postman variable (by its Postman name; empty ones left out). Never written.
+    pub(super) values: IndexMap<String, Vec<String>>,
+    /// Where relative file paths are read from and written for ([`super::Paths`]).
+    pub(super) paths: Option<super::Paths>,
+}
+
+/// Whether the values of a variable at the start of a URL name its scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scheme {
+    /// Every value known names one (`https://host`).
+    Named,
+    /// The values known name none (`127.0.0.1:8765`); others may be unknown.
+    Missing,
+    /// Some do and some do not.
+    Mixed,
+    /// No value is known (defined nowhere, set by a script, or from another unknown one).
+    Unknown,
 }
 
 impl Context {
+    /// Whether the values of the Postman variable `name` name a scheme; a value that starts
+    /// with another variable (`{{base}}/v1`) is read through it.
+    pub(super) fn scheme_of(&self, name: &str) -> Scheme {
+        self.scheme_within(name, 0)
+    }
+
+    fn scheme_within(&self, name: &str, depth: usize) -> Scheme {
+        let (mut named, mut missing) = (false, false);
+        for value in self.values.get(name).into_iter().flatten() {
+            let value = value.trim();
+            let scheme = if super::url::names_scheme(value) {
+                Scheme::Named
+            } else if let Some(inner) = super::url::leading_variable(value) {
+                if depth < 8 {
+                    self.scheme_within(inner, depth + 1)
+                } else {
+                    Scheme::Unknown
+                }
+            } else {
+                Scheme::Missing
+            };
+            match scheme {
+                Scheme::Named => named = true,
+                Scheme::Missing => missing = true,
+                Scheme::Mixed => (named, missing) = (true, true),
+                Scheme::Unknown => {}
+            }
+        }
+        match (named, missing) {
+            (true, true) => Scheme::Mixed,
+            (true, false) => Scheme::Named,
+            (false, true) => Scheme::Missing,
+            (false, false) => Scheme::Unknown,
+        }
+    }
+
     /// `text` as a runner template (see [`Templates::text`]).
     pub fn text(&mut self, text: &str, place: &str) -> String {
         let item = self.item.clone();

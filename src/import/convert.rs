@@ -42,16 +42,56 @@ impl Scope {
     }
 }
 
+/// The values the collection, its folders and requests, and the environment files give each
+/// variable, by its Postman name (empty ones and disabled ones left out).
+fn variable_values(
+    collection: &Collection,
+    environments: &[(String, Environment)],
+) -> IndexMap<String, Vec<String>> {
+    fn add(values: &mut IndexMap<String, Vec<String>>, name: &str, value: Option<&Value>) {
+        let text = postman::value_text(value);
+        if !text.trim().is_empty() {
+            values.entry(name.to_owned()).or_default().push(text);
+        }
+    }
+    fn items(values: &mut IndexMap<String, Vec<String>>, list: &[Item]) {
+        for item in list {
+            for variable in item.variable.iter().filter(|v| !v.disabled) {
+                if let Some(name) = variable.name() {
+                    add(values, name, variable.value.as_ref());
+                }
+            }
+            items(values, item.item.as_deref().unwrap_or_default());
+        }
+    }
+    let mut values = IndexMap::new();
+    for variable in collection.variable.iter().filter(|v| !v.disabled) {
+        if let Some(name) = variable.name() {
+            add(&mut values, name, variable.value.as_ref());
+        }
+    }
+    items(&mut values, &collection.item);
+    for (_, environment) in environments {
+        for value in environment.values.iter().filter(|v| v.enabled) {
+            add(&mut values, &value.key, value.value.as_ref());
+        }
+    }
+    values
+}
+
 /// Converts a parsed collection.
 pub(super) fn collection(
     collection: &Collection,
     version: Version,
     environments: &[(String, Environment)],
     options: &Options,
+    paths: Option<&super::Paths>,
 ) -> Result<Imported, ImportError> {
     let mut cx = Context {
         schema_dir: options.schema_dir.clone(),
         item: "collection".to_owned(),
+        values: variable_values(collection, environments),
+        paths: paths.cloned(),
         ..Context::default()
     };
     let defaults_auth = collection.auth.as_ref().and_then(|auth| {

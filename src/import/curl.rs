@@ -5,8 +5,9 @@
 use serde_json::Value;
 
 use super::credential;
-use super::shell::{self, Dialect, Input};
-use super::steps::{self, Body, Part, Request};
+use super::credential::is_credential_name;
+use super::shell::{self, Dialect, Expansion, Input};
+use super::steps::{self, Body, Declared, Part, Request};
 use super::{Imported, Options};
 use crate::postman::Report;
 
@@ -90,6 +91,7 @@ pub fn import_words(words: &[String], options: &Options) -> Result<Imported, Cur
         line: 1,
         words,
         input: Input::Inherited,
+        expansions: Vec::new(),
     };
     import_commands(&[command], options, "arguments")
 }
@@ -106,7 +108,14 @@ fn import_commands(
 ) -> Result<Imported, CurlError> {
     let mut report = Report::default();
     let mut requests = Vec::new();
-    for shell::Command { line, words, input } in commands {
+    let mut inputs: Vec<Declared> = Vec::new();
+    for shell::Command {
+        line,
+        words,
+        input,
+        expansions,
+    } in commands
+    {
         let Some(start) = words.iter().position(|w| is_curl(w)) else {
             report.note(
                 &format!("line {line}"),
@@ -116,6 +125,7 @@ fn import_commands(
             continue;
         };
         let item = format!("line {line}");
+        shell_expansions(expansions, &item, &mut inputs, &mut report);
         // `--next` (`-:`) starts a new set of options and URLs in the same command.
         for words in words[start + 1..].split(|w| w == "--next" || w == "-:") {
             let parsed = command(words, input, &item, &mut report).map_err(|e| match e {
@@ -150,8 +160,109 @@ fn import_commands(
         )],
         schema: options.schema.clone(),
         sandbox: options.sandbox,
+        inputs,
     };
     Ok(steps::write(&requests, &collection, report))
+}
+
+/// Reports a command's shell expansions (see [`shell::Expansion`]): a variable (`$NAME`,
+/// `${NAME}`) is the input `NAME`, read as `{{env.NAME}}` (secret when the name reads as a
+/// credential), declared once in `inputs`; anything else is sent as written.
+fn shell_expansions(
+    expansions: &[Expansion],
+    item: &str,
+    inputs: &mut Vec<Declared>,
+    report: &mut Report,
+) {
+    let mut seen: Vec<&Expansion> = Vec::new();
+    for expansion in expansions {
+        if seen.contains(&expansion) {
+            continue;
+        }
+        seen.push(expansion);
+        match expansion {
+            Expansion::Variable(name) => {
+                let secret = is_credential_name(name);
+                if !inputs.iter().any(|input| input.name == *name) {
+                    inputs.push(Declared {
+                        name: name.clone(),
+                        secret,
+                        description: format!(
+                            "`${name}`, a shell variable of the curl command{}",
+                            if secret { " (a credential)" } else { "" }
+                        ),
+                    });
+                }
+                let template = shell::variable_template(name);
+                report.note(
+                    item,
+                    "shell",
+                    format!(
+                        "`${name}` is a shell variable, which the shell replaces: it is now \
+                         `{template}`, the {}input `{name}`: set the environment variable \
+                         {name} to run",
+                        if secret { "secret " } else { "" }
+                    ),
+                );
+            }
+            Expansion::Other(text) => {
+                let what = if text.starts_with("$(") || text.starts_with('`') {
+                    "a command substitution, which the shell replaces with the command's output \
+                     and runner does not run"
+                } else if text.starts_with("<(") || text.starts_with(">(") {
+                    "a process substitution, which the shell replaces with a file it makes and \
+                     runner does not run"
+                } else if text.starts_with("${") {
+                    "a parameter expansion runner does not read (`$NAME` and `${NAME}` become \
+                     inputs, not `${NAME:-default}` and the like)"
+                } else {
+                    "a special parameter of the shell (a script's argument, its process, the \
+                     last status)"
+                };
+                report.lossy(
+                    item,
+                    "shell",
+                    format!(
+                        "`{}` is {what}: it is sent as written; put the value in its place",
+                        shown_expansion(text)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// An expansion as a message shows it: its first word only (`$(echo …)`, `${TOKEN…}`), which
+/// names it without what may follow (a credential given to a command, a default value).
+fn shown_expansion(text: &str) -> String {
+    let (open, close) = if text.starts_with('`') {
+        ("`", "`")
+    } else if let Some(inner) = text.strip_prefix("${") {
+        let name: String = inner
+            .chars()
+            .take_while(|c| *c == '_' || c.is_ascii_alphanumeric() || "#!".contains(*c))
+            .collect();
+        let whole = format!("${{{name}}}");
+        return if whole == text {
+            whole
+        } else {
+            format!("${{{name}…}}")
+        };
+    } else if text.len() >= 2 && text.as_bytes()[1] == b'(' {
+        (&text[..2], ")")
+    } else {
+        return text.to_owned();
+    };
+    let inner = text
+        .strip_prefix(open)
+        .and_then(|t| t.strip_suffix(close))
+        .unwrap_or(&text[open.len()..]);
+    let first = inner.split_whitespace().next().unwrap_or("");
+    if first == inner.trim() {
+        text.to_owned()
+    } else {
+        format!("{open}{first} …{close}")
+    }
 }
 
 enum CommandError {
@@ -916,13 +1027,40 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
             ));
         }
     }
+    for file in p
+        .upload
+        .iter()
+        .chain(&p.data_file)
+        .chain(p.parts.iter().filter_map(|part| part.file.as_ref()))
+    {
+        if crate::template::holds_braces(file) {
+            report.lossy(
+                item,
+                "body",
+                format!(
+                    "the file `{file}` is named by a variable (a shell variable is `{{{{env.NAME}}}}`): \
+                     runner reads a body's files when the collection loads, by a path that is \
+                     not a template: write the file's path in its place"
+                ),
+            );
+        }
+    }
     let mut out = Vec::new();
     for url in &p.urls {
-        let mut url = if url.contains("://") {
+        // A URL that starts with a variable (`$BASE_URL/x`) takes its scheme from it.
+        let mut url = if url.contains("://") || url.starts_with("{{") {
             url.clone()
         } else {
             format!("http://{url}")
         };
+        if url.starts_with("{{env.") {
+            report.note(
+                item,
+                "url",
+                "the URL starts with a shell variable: its value must name the scheme \
+                 (`https://host`), which curl would add as `http://` and runner does not",
+            );
+        }
         let mut basic = p.basic.clone();
         if let Some(scheme) = &p.auth_scheme {
             // curl never sends these credentials as Basic: runner must not either.
@@ -947,7 +1085,7 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
             url.push(if url.contains('?') { '&' } else { '?' });
             url.push_str(query);
         }
-        if url::Url::parse(&url).is_err() {
+        if url::Url::parse(&without_templates(&url)).is_err() {
             report.lossy(
                 item,
                 "url",
@@ -957,7 +1095,7 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
                 ),
             );
         }
-        if url.contains("{{") {
+        if without_env(&url).contains("{{") {
             report.note(
                 item,
                 "url",
@@ -981,6 +1119,41 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
             ..Request::default()
         });
     }
+    out
+}
+
+/// `url` with each `{{...}}` as `x`, over `http://` when it starts with one: the URL a
+/// template would make, for telling whether it parses.
+fn without_templates(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    while let Some(at) = rest.find("{{") {
+        let Some(end) = rest[at..].find("}}") else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        out.push('x');
+        rest = &rest[at + end + 2..];
+    }
+    out.push_str(rest);
+    if url.starts_with("{{") {
+        out.insert_str(0, "http://");
+    }
+    out
+}
+
+/// `text` without the `{{env.NAME}}` of its shell variables (declared as inputs).
+fn without_env(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("{{env.") {
+        out.push_str(&rest[..at]);
+        rest = match rest[at..].find("}}") {
+            Some(end) => &rest[at + end + 2..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
     out
 }
 

@@ -392,6 +392,7 @@ pub fn import(text: &str, filters: &Filters, options: &Options) -> Result<Import
         )],
         schema: options.schema.clone(),
         sandbox: options.sandbox,
+        inputs: Vec::new(),
     };
     let mut imported = steps::write(&requests, &collection, report);
     imported.files.extend(files.written);

@@ -154,11 +154,44 @@ impl Version {
     }
 }
 
-/// Converts a Postman collection (and environment files) to a runner collection.
+/// Where a Postman collection's relative file paths (a `formdata` file's and a `file`
+/// body's `src`) are read from, and where they are written for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Paths {
+    /// The directory they are relative to: the working directory, as Newman reads them.
+    pub working_dir: std::path::PathBuf,
+    /// The directory the collection is written to (`-o`), relative to the working directory
+    /// or absolute; `None` (standard output): the working directory.
+    pub output_dir: Option<std::path::PathBuf>,
+}
+
+/// Converts a Postman collection (and environment files) to a runner collection; relative
+/// file paths are written as they are ([`postman_at`] rebases them).
 pub fn postman(
     text: &str,
     environments: &[EnvironmentFile],
     options: &Options,
+) -> Result<Imported, ImportError> {
+    postman_with(text, environments, options, None)
+}
+
+/// [`postman`], with each relative file path rebased from `paths.working_dir`, where Newman
+/// reads it, to the output's directory, where runner reads it (reported), and a file that
+/// does not exist reported.
+pub fn postman_at(
+    text: &str,
+    environments: &[EnvironmentFile],
+    options: &Options,
+    paths: &Paths,
+) -> Result<Imported, ImportError> {
+    postman_with(text, environments, options, Some(paths))
+}
+
+fn postman_with(
+    text: &str,
+    environments: &[EnvironmentFile],
+    options: &Options,
+    paths: Option<&Paths>,
 ) -> Result<Imported, ImportError> {
     // A byte-order mark (Windows editors, newman's own fixtures) is not part of the JSON.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -188,7 +221,7 @@ pub fn postman(
     for file in environments {
         parsed.push((file.source.clone(), environment(file)?));
     }
-    convert::collection(&collection, version, &parsed, options)
+    convert::collection(&collection, version, &parsed, options, paths)
 }
 
 fn version(value: &Value, text: &str, source_name: &str) -> Result<Version, ImportError> {

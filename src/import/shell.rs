@@ -58,6 +58,24 @@ pub struct Command {
     pub words: Vec<String>,
     /// Where the command reads its standard input (`curl -d @-` reads it).
     pub input: Input,
+    /// The shell expansions in its words, in order (a POSIX command's; none in a redirection's
+    /// target).
+    pub expansions: Vec<Expansion>,
+}
+
+/// A shell expansion in a word of a POSIX command, outside single quotes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expansion {
+    /// `$NAME` or `${NAME}`: the word holds `{{env.NAME}}` in its place, a runner input.
+    Variable(String),
+    /// Anything else the shell replaces (`$(...)`, `` `...` ``, `<(...)`, `$1`, `$@`,
+    /// `${NAME:-default}`): the word holds it as written.
+    Other(String),
+}
+
+/// The runner template a shell variable becomes: `{{env.NAME}}`.
+pub fn variable_template(name: &str) -> String {
+    format!("{{{{env.{name}}}}}")
 }
 
 /// Where a command's standard input comes from: the redirections a POSIX shell reads (`<`,
@@ -122,6 +140,8 @@ struct Words {
     here_documents: Vec<(String, bool)>,
     /// Here-documents whose lines are read after the current line.
     pending: Vec<HereDocument>,
+    /// The expansions of the current command.
+    expansions: Vec<Expansion>,
 }
 
 impl Words {
@@ -136,6 +156,7 @@ impl Words {
             target: None,
             here_documents: Vec::new(),
             pending: Vec::new(),
+            expansions: Vec::new(),
         }
     }
     /// The current word is the target of a redirection.
@@ -179,6 +200,7 @@ impl Words {
         self.end_word();
         self.target = None;
         let input = std::mem::take(&mut self.input);
+        let expansions = std::mem::take(&mut self.expansions);
         let command = (!self.words.is_empty()).then(|| {
             self.commands.push(Command {
                 line: self.start_line,
@@ -187,6 +209,7 @@ impl Words {
                     Input::Inherited if self.piped => Input::Pipe,
                     input => input,
                 },
+                expansions,
             });
             self.piped = false;
             self.commands.len() - 1
@@ -198,6 +221,40 @@ impl Words {
                 strip_tabs,
             });
         }
+    }
+    /// The shell expansion at `chars[i]` (a `$`), outside single quotes: a variable is pushed
+    /// as `{{env.NAME}}`, anything else as written, and recorded; in a redirection's target
+    /// (`< $FILE`, `<<< $TEXT`), where the command's input reads it as written, the `$` alone
+    /// is pushed. The index after what was pushed.
+    fn dollar(&mut self, chars: &[char], i: usize, line: usize) -> usize {
+        match parameter(chars, i) {
+            Some((end, expansion)) if self.target.is_none() => {
+                let text: String = match &expansion {
+                    Expansion::Variable(name) => variable_template(name),
+                    Expansion::Other(text) => text.clone(),
+                };
+                for c in text.chars() {
+                    self.push(c, line);
+                }
+                self.expansions.push(expansion);
+                end
+            }
+            _ => {
+                self.push('$', line);
+                i + 1
+            }
+        }
+    }
+    /// A command or process substitution at `chars[i]`, pushed as written
+    /// ([`push_substitution`]) and recorded (outside a redirection's target).
+    fn substitution(&mut self, chars: &[char], i: usize, close: char, line: &mut usize) -> usize {
+        let before = self.word.as_ref().map_or(0, String::len);
+        let end = push_substitution(chars, i, close, line, self);
+        if self.target.is_none() {
+            let text = self.word.as_deref().map_or("", |w| &w[before..]).to_owned();
+            self.expansions.push(Expansion::Other(text));
+        }
+        end
     }
     /// Reads the lines of the pending here-documents, which start at `chars[i]` (after the
     /// line break of their command's line), into their commands; the index after them.
@@ -323,6 +380,18 @@ fn posix(text: &str) -> Result<Vec<Command>, SplitError> {
                             }
                             _ => out.push('\\', line),
                         },
+                        Some('`') => {
+                            i = out.substitution(&chars, i, '`', &mut line);
+                            continue;
+                        }
+                        Some('$') if chars.get(i + 1) == Some(&'(') => {
+                            i = out.substitution(&chars, i, ')', &mut line);
+                            continue;
+                        }
+                        Some('$') => {
+                            i = out.dollar(&chars, i, line);
+                            continue;
+                        }
                         Some(&c) => {
                             if c == '\n' {
                                 line += 1;
@@ -339,10 +408,11 @@ fn posix(text: &str) -> Result<Vec<Command>, SplitError> {
                     i += 1;
                 }
             }
-            '`' => i = push_substitution(&chars, i, '`', &mut line, &mut out),
+            '`' => i = out.substitution(&chars, i, '`', &mut line),
             '$' if chars.get(i + 1) == Some(&'(') => {
-                i = push_substitution(&chars, i, ')', &mut line, &mut out);
+                i = out.substitution(&chars, i, ')', &mut line);
             }
+            '$' => i = out.dollar(&chars, i, line),
             '\n' => {
                 out.end_command();
                 line += 1;
@@ -355,7 +425,7 @@ fn posix(text: &str) -> Result<Vec<Command>, SplitError> {
             }
             // A process substitution, `<(cmd)`: a word (the name of a pipe), not a redirection.
             '<' | '>' if chars.get(i + 1) == Some(&'(') => {
-                i = push_substitution(&chars, i, ')', &mut line, &mut out);
+                i = out.substitution(&chars, i, ')', &mut line);
             }
             '<' | '>' => i = redirection(&chars, i, &mut out),
             '&' if chars.get(i + 1) == Some(&'>') => {
@@ -384,6 +454,38 @@ fn posix(text: &str) -> Result<Vec<Command>, SplitError> {
     }
     out.end_command();
     Ok(out.commands)
+}
+
+/// The parameter expansion at `chars[i]` (a `$`), and the index after it: `$NAME` and
+/// `${NAME}` are variables; `$1`, `$@`, `$?` (a special parameter) and `${...}` with more
+/// than a name (`${NAME:-x}`, `${#NAME}`) are other expansions. `None` when the `$` is a
+/// character (`$ `, `$/`, a `$` at the end, `${` never closed).
+fn parameter(chars: &[char], i: usize) -> Option<(usize, Expansion)> {
+    let is_name_start = |c: char| c == '_' || c.is_ascii_alphabetic();
+    let is_name = |c: char| c == '_' || c.is_ascii_alphanumeric();
+    match chars.get(i + 1).copied()? {
+        '{' => {
+            let close = chars[i + 2..].iter().position(|&c| c == '}')? + i + 2;
+            let inner: String = chars[i + 2..close].iter().collect();
+            let expansion = if inner.starts_with(is_name_start) && inner.chars().all(is_name) {
+                Expansion::Variable(inner)
+            } else {
+                Expansion::Other(format!("${{{inner}}}"))
+            };
+            Some((close + 1, expansion))
+        }
+        c if is_name_start(c) => {
+            let end = chars[i + 1..]
+                .iter()
+                .position(|&c| !is_name(c))
+                .map_or(chars.len(), |at| i + 1 + at);
+            Some((end, Expansion::Variable(chars[i + 1..end].iter().collect())))
+        }
+        c if c.is_ascii_digit() || "@*#?$!-".contains(c) => {
+            Some((i + 2, Expansion::Other(format!("${c}"))))
+        }
+        _ => None,
+    }
 }
 
 /// Reads the redirection operator at `chars[i]` (`<`, `<<<`, `<<`, `<<-`, `>`, `>>`, `>|`,
@@ -731,6 +833,7 @@ fn cmd(text: &str) -> Result<Vec<Command>, SplitError> {
                 line,
                 words,
                 input: if piped { Input::Pipe } else { Input::Inherited },
+                expansions: Vec::new(),
             });
         }
     }
@@ -935,6 +1038,50 @@ mod tests {
                 words(&["curl", "-F", "f=@<(echo a b)", "h"]),
                 Input::Inherited
             )]
+        );
+    }
+
+    #[test]
+    fn posix_variables_are_inputs_outside_single_quotes() {
+        let commands = split(
+            "curl \"h/$A/${B_1}\" -u $C:x '$D' \"\\$E\" $(date +%s) \"`id`\" ${F:-g} $1 $ a$ <<< $G",
+            Dialect::Posix,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let [command] = &commands[..] else {
+            panic!("{commands:?}");
+        };
+        assert_eq!(
+            command.words,
+            [
+                "curl",
+                "h/{{env.A}}/{{env.B_1}}",
+                "-u",
+                "{{env.C}}:x",
+                "$D",
+                "$E",
+                "$(date +%s)",
+                "`id`",
+                "${F:-g}",
+                "$1",
+                "$",
+                "a$"
+            ]
+        );
+        assert_eq!(command.input, Input::Text("$G\n".into()));
+        let variable = |name: &str| Expansion::Variable(name.into());
+        let other = |text: &str| Expansion::Other(text.into());
+        assert_eq!(
+            command.expansions,
+            [
+                variable("A"),
+                variable("B_1"),
+                variable("C"),
+                other("$(date +%s)"),
+                other("`id`"),
+                other("${F:-g}"),
+                other("$1"),
+            ]
         );
     }
 

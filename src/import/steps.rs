@@ -112,6 +112,20 @@ pub struct Collection {
     pub schema: String,
     /// Add an environment `sandbox` (the default) that runs against this bundled sandbox.
     pub sandbox: Option<SandboxKind>,
+    /// Inputs the requests read as `{{env.NAME}}` (a curl command's shell variables), in
+    /// order; declared before the secret inputs made for credentials.
+    pub inputs: Vec<Declared>,
+}
+
+/// An input the requests read as `{{env.NAME}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declared {
+    /// The environment variable.
+    pub name: String,
+    /// Masked in every output.
+    pub secret: bool,
+    /// What it is, for a run that lacks it.
+    pub description: String,
 }
 
 /// Headers the HTTP client sets by itself from the request (length, host, connection,
@@ -145,6 +159,9 @@ struct Secrets {
     vars: IndexMap<String, (String, String)>,
     /// value → variable. Never written.
     by_value: Vec<(String, String)>,
+    /// Input names already declared otherwise (shell variables), which a secret's input
+    /// does not take.
+    reserved: Vec<String>,
 }
 
 impl Secrets {
@@ -160,7 +177,10 @@ impl Secrets {
             name = format!("{base}_{n}");
             n += 1;
         }
-        let input = super::context::input_name(&name, "SECRET");
+        let mut input = super::context::input_name(&name, "SECRET");
+        while self.reserved.contains(&input) {
+            input.push_str("_SECRET");
+        }
         self.vars.insert(name.clone(), (input, description));
         self.by_value.push((value.to_owned(), name.clone()));
         name
@@ -169,7 +189,10 @@ impl Secrets {
 
 /// Writes the requests as a collection; `report` already holds what reading them found.
 pub fn write(requests: &[Request], collection: &Collection, mut report: Report) -> Imported {
-    let mut secrets = Secrets::default();
+    let mut secrets = Secrets {
+        reserved: collection.inputs.iter().map(|i| i.name.clone()).collect(),
+        ..Secrets::default()
+    };
     let mut origins: IndexMap<String, String> = IndexMap::new();
     let mut steps = Vec::new();
     for request in requests {
@@ -178,8 +201,16 @@ pub fn write(requests: &[Request], collection: &Collection, mut report: Report) 
 
     let mut root = Map::block();
     root.insert("name", collection.name.clone());
-    if !secrets.vars.is_empty() {
+    if !secrets.vars.is_empty() || !collection.inputs.is_empty() {
         let mut inputs = Map::block();
+        for declared in &collection.inputs {
+            let mut spec = Map::inline();
+            if declared.secret {
+                spec.insert("secret", true);
+            }
+            spec.insert("description", declared.description.clone());
+            inputs.insert(declared.name.clone(), Node::Map(spec));
+        }
         for (input, description) in secrets.vars.values() {
             let mut spec = Map::inline();
             spec.insert("secret", true);
@@ -255,7 +286,13 @@ enum Query {
 
 /// `url` with its origin replaced by a `{{base_url}}` variable, and its query split off.
 fn url_parts(url: &str, origins: &mut IndexMap<String, String>) -> (String, Query) {
-    let Ok(parsed) = url::Url::parse(url) else {
+    // An origin made from a variable (`https://{{env.HOST}}/`) is written as it is: the
+    // parser would read the variable as a host name, and lower its case.
+    let templated_origin = url.split_once("://").is_some_and(|(_, rest)| {
+        crate::template::holds_braces(rest.split(['/', '?', '#']).next().unwrap_or(rest))
+    }) || url.starts_with("{{");
+    let parsed = url::Url::parse(url).ok().filter(|_| !templated_origin);
+    let Some(parsed) = parsed else {
         return match url.split_once('?') {
             Some((base, query)) => (base.to_owned(), Query::Text(query.to_owned())),
             None => (url.to_owned(), Query::None),
@@ -756,9 +793,18 @@ pub fn parse_cookie_header(text: &str) -> Vec<(&str, &str)> {
 /// The path of a URL (for step names): `/api/v1/endpoint`; a URL that does not parse is
 /// named without its user info and its query, which may hold credentials.
 pub fn path_of(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(parsed) => parsed.path().to_owned(),
-        Err(_) => {
+    // A path made from variables is named as written, not percent-encoded.
+    let parsed = url::Url::parse(url)
+        .ok()
+        .filter(|_| !crate::template::holds_braces(url));
+    match parsed {
+        Some(parsed) => parsed.path().to_owned(),
+        None if url.contains("://") => {
+            let rest = &url[url.find("://").map_or(0, |at| at + 3)..];
+            let path = rest.find('/').map_or("/", |at| &rest[at..]);
+            path.split(['?', '#']).next().unwrap_or(path).to_owned()
+        }
+        None => {
             let url = credential::split_user_info(url).map_or_else(|| url.to_owned(), |i| i.url);
             url.split(['?', '#']).next().unwrap_or(&url).to_owned()
         }
@@ -789,6 +835,7 @@ mod tests {
             header: vec![],
             schema: "s.json".into(),
             sandbox: None,
+            inputs: Vec::new(),
         }
     }
 

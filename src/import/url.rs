@@ -4,7 +4,7 @@
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
-use super::context::Context;
+use super::context::{Context, Scheme};
 use super::credential::{split_user_info, UserInfo};
 use super::postman::{KeyValue, Url, UrlObject};
 
@@ -85,7 +85,7 @@ pub fn convert(url: &Url, replaced: Option<&str>, cx: &mut Context) -> Converted
             );
         }
     }
-    let base = with_scheme(path_variables(&base, &variables, cx));
+    let base = with_scheme(path_variables(&base, &variables, cx), cx);
     let url = cx.text(&base, "url");
     let mut converted = Converted {
         url,
@@ -193,15 +193,74 @@ fn enabled(list: &[KeyValue]) -> Vec<(String, Option<String>)> {
 }
 
 /// A URL written without a scheme (`localhost:3000/items`, `127.0.0.1:3000`) as Newman sends
-/// it, over `http://`. One that starts with a variable (`{{base_url}}/items`) is left to it,
-/// and so is one the URL parser reads as http or https (`https:\\host/path`, as browsers do).
-fn with_scheme(base: String) -> String {
-    let web = reqwest::Url::parse(&base).is_ok_and(|url| matches!(url.scheme(), "http" | "https"));
-    if base.is_empty() || web || base.contains("://") || base.starts_with("{{") {
-        base
-    } else {
-        format!("http://{base}")
+/// it, over `http://`; so is one that starts with a variable whose values name no scheme
+/// (`{{host}}/items` with `host = 127.0.0.1:8765`, `{{machine}}.{{domain}}`), which Newman
+/// sends over `http://` once it is filled in (reported). One whose values name a scheme
+/// (`{{base_url}}/items`) is left to it, and so is one whose value is unknown (reported) and one
+/// the URL parser reads as http or https (`https:\\host/path`, as browsers do).
+fn with_scheme(base: String, cx: &mut Context) -> String {
+    if base.is_empty() || names_scheme(&base) {
+        return base;
     }
+    let Some(name) = leading_variable(&base) else {
+        return format!("http://{base}");
+    };
+    let item = cx.item.clone();
+    match cx.scheme_of(name) {
+        Scheme::Named => base,
+        Scheme::Missing => {
+            cx.report.note(
+                &item,
+                "url",
+                format!(
+                    "the URL starts with `{{{{{name}}}}}`, whose values name no scheme: it is \
+                     written over `http://`, as Newman sends it once the variable is filled in"
+                ),
+            );
+            format!("http://{base}")
+        }
+        Scheme::Mixed => {
+            cx.report.lossy(
+                &item,
+                "url",
+                format!(
+                    "the URL starts with `{{{{{name}}}}}`, whose values name a scheme in some \
+                     places (the collection, a folder, an environment file) and none in others, \
+                     where Newman sends it over `http://`: runner sends only a URL with a \
+                     scheme, so written as it is, it fails with the values without one: give \
+                     each value its scheme (`http://...`)"
+                ),
+            );
+            base
+        }
+        Scheme::Unknown => {
+            cx.report.note(
+                &item,
+                "url",
+                format!(
+                    "the URL starts with `{{{{{name}}}}}`, whose value the collection does not \
+                     give: its value must name the scheme (`http://host`), since runner sends \
+                     only a URL with one (Newman adds `http://` to a value without)"
+                ),
+            );
+            base
+        }
+    }
+}
+
+/// Whether a URL (or the value of a variable it starts with) names its scheme: `://`, or one
+/// the URL parser reads as http or https (`https:\\host/path`, as browsers do).
+pub(super) fn names_scheme(text: &str) -> bool {
+    text.contains("://")
+        || reqwest::Url::parse(text).is_ok_and(|url| matches!(url.scheme(), "http" | "https"))
+}
+
+/// The name of the variable a text starts with (`host` for `{{host}}/x`); `None` when it
+/// starts otherwise, or with a nested name (`{{a{{b}}}}`).
+pub(super) fn leading_variable(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("{{")?;
+    let name = &rest[..rest.find("}}")?];
+    (!name.contains("{{") && !name.trim().is_empty()).then(|| name.trim())
 }
 
 /// A query's name or value as the server reads it: a `+` is a space (runner's `query` sends

@@ -967,3 +967,197 @@ fn a_text_body_s_credential_is_sent_from_its_secret_input() {
         output.stdout
     );
 }
+
+/// A shell variable in a word of a POSIX command, in each place curl reads one and each way
+/// of quoting it: unquoted or in double quotes (`$NAME`, `${NAME}`) it is the input `NAME`,
+/// read as `{{env.NAME}}` (reported), and the run sends its value; in single quotes it is the
+/// text `$NAME`, sent as written and not reported.
+#[test]
+fn shell_variables_become_inputs_in_every_argument_and_quoting() {
+    // (what the word holds, with `@V` for the variable; the options before it; what the run
+    // sends where the variable was, given RV_VALUE=v4lue, when it is not secret).
+    let positions: &[(&str, &str, &[&str], Option<&str>)] = &[
+        ("url", "{{SERVER}}/echo?q=@V", &[], Some("q=v4lue")),
+        (
+            "header",
+            "X-Rv:@V",
+            &["{{SERVER}}/echo", "-H"],
+            Some("x-rv: v4lue"),
+        ),
+        ("-d", "a=@V", &["{{SERVER}}/echo", "-d"], Some("a=v4lue")),
+        ("-u", "@V:@V", &["{{SERVER}}/echo", "-u"], None),
+        ("-F", "f=@V", &["{{SERVER}}/echo", "-F"], Some("f=v4lue")),
+        (
+            "--data-urlencode",
+            "b=@V",
+            &["{{SERVER}}/echo", "--data-urlencode"],
+            Some("b=v4lue"),
+        ),
+    ];
+    // (the quoting, how it writes a word, the variable as written, whether it is read).
+    let quotings: &[(&str, fn(&str) -> String, &str, bool)] = &[
+        ("unquoted", |w| w.to_owned(), "$RV_VALUE", true),
+        ("unquoted, braced", |w| w.to_owned(), "${RV_VALUE}", true),
+        ("double-quoted", |w| format!("\"{w}\""), "$RV_VALUE", true),
+        (
+            "double-quoted, braced",
+            |w| format!("\"{w}\""),
+            "${RV_VALUE}",
+            true,
+        ),
+        ("single-quoted", |w| format!("'{w}'"), "$RV_VALUE", false),
+    ];
+    let dir = Fixture::new();
+    for (place, word, before, sent) in positions {
+        for (quoting, quote, variable, read) in quotings {
+            let case = format!("{place}, {quoting}");
+            let mut command = vec!["curl".to_owned()];
+            command.extend(before.iter().map(|w| w.to_string()));
+            command.push(quote(&word.replace("@V", variable)));
+            let file = dir.file("command.sh", &command.join(" "));
+            let out = dir.path().join("out.yaml");
+            let imported = runner([
+                "import".as_ref(),
+                "curl".as_ref(),
+                file.as_os_str(),
+                "-o".as_ref(),
+                out.as_os_str(),
+            ]);
+            assert_eq!(imported.code, 0, "{case}: {imported:?}");
+            let yaml = std::fs::read_to_string(&out).expect("written");
+            if !*read {
+                assert!(
+                    !yaml.contains("env.RV_VALUE") && !imported.stderr.contains("RV_VALUE"),
+                    "{case}: {yaml}\n{}",
+                    imported.stderr
+                );
+                assert!(yaml.contains("$RV_VALUE"), "{case}: {yaml}");
+                continue;
+            }
+            assert!(
+                yaml.contains("\"{{env.RV_VALUE}}")
+                    && yaml.contains("  RV_VALUE: { description: ")
+                    && yaml.matches("$RV_VALUE").count() == 1,
+                "{case}: {yaml}"
+            );
+            assert!(
+                imported
+                    .stderr
+                    .contains("`$RV_VALUE` is a shell variable, which the shell replaces"),
+                "{case}: {}",
+                imported.stderr
+            );
+            assert!(
+                imported.stderr.contains("everything was translated"),
+                "{case}: {}",
+                imported.stderr
+            );
+            let validated = runner(["validate".as_ref(), out.as_os_str()]);
+            assert_eq!(validated.code, 0, "{case}: {yaml}\n{validated:?}");
+            let Some(sent) = sent else {
+                assert!(
+                    yaml.contains(
+                        r#"auth: { basic: { username: "{{env.RV_VALUE}}", password: "{{env.RV_VALUE}}" } }"#
+                    ),
+                    "{case}: {yaml}"
+                );
+                continue;
+            };
+            let curl = dir.path().join("sent.sh");
+            let run = runner_with_env(
+                [
+                    "run".as_ref(),
+                    out.as_os_str(),
+                    "--curl".as_ref(),
+                    curl.as_os_str(),
+                ],
+                &[("RV_VALUE", "v4lue")],
+            );
+            assert_eq!(run.code, 0, "{case}: {yaml}\n{run:?}");
+            let commands = std::fs::read_to_string(&curl).expect("--curl written");
+            assert!(commands.contains(sent), "{case}: {commands}");
+            let unset = runner(["run".as_ref(), out.as_os_str()]);
+            assert_ne!(unset.code, 0, "{case}: {unset:?}");
+            assert!(unset.stderr.contains("RV_VALUE"), "{case}: {unset:?}");
+        }
+    }
+}
+
+/// Twilio's documented snippet: the account SID in the path and as the Basic user, the auth
+/// token as the password (a secret input, by its name); nothing is sent as `$NAME`.
+#[test]
+fn the_twilio_snippet_reads_its_shell_variables_as_inputs() {
+    let dir = Fixture::new();
+    let file = dir.file(
+        "twilio.sh",
+        "curl -X POST \"https://api.twilio.com/2010-04-01/Accounts/$TWILIO_ACCOUNT_SID/Messages.json\" \\\n\
+         --data-urlencode \"Body=Hi\" \\\n\
+         -u $TWILIO_ACCOUNT_SID:$TWILIO_AUTH_TOKEN\n",
+    );
+    let output = runner(["import".as_ref(), "curl".as_ref(), file.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = &output.stdout;
+    for wanted in [
+        "  TWILIO_ACCOUNT_SID: { description: ",
+        "  TWILIO_AUTH_TOKEN:\n    secret: true\n",
+        "- name: POST /2010-04-01/Accounts/{{env.TWILIO_ACCOUNT_SID}}/Messages.json",
+        r#"url: "{{base_url}}/2010-04-01/Accounts/{{env.TWILIO_ACCOUNT_SID}}/Messages.json""#,
+        "        basic:\n          username: \"{{env.TWILIO_ACCOUNT_SID}}\"\n          password: \"{{env.TWILIO_AUTH_TOKEN}}\"\n",
+        "form: { Body: Hi }",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    assert!(
+        !yaml.replace("$schema", "").contains("$TWILIO_ACCOUNT_SID/")
+            && !yaml.contains("username: $"),
+        "{yaml}"
+    );
+    assert!(
+        output
+            .stderr
+            .contains("the secret input `TWILIO_AUTH_TOKEN`"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// What runner cannot read from the shell is sent as written and reported as not translated,
+/// its text shown up to its first word (a command's arguments may be a credential).
+#[test]
+fn other_shell_expansions_are_reported_as_sent_as_written() {
+    let dir = Fixture::new();
+    let file = dir.file(
+        "other.sh",
+        "curl https://h.example/x -H \"X-Date: $(date +%s)\" -H \"X-T: `cat tok3n-file`\" \
+         -d \"a=${TOKEN:-s3cr3t-default}&b=$1\" -H 'X-Lit: $(lit3ral)'\n\
+         curl \"$BASE/y\" -d @\"$FILE\"\n",
+    );
+    let output = runner(["import".as_ref(), "curl".as_ref(), file.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    for wanted in [
+        "`$(date …)` is a command substitution",
+        "``cat …`` is a command substitution",
+        "`${TOKEN…}` is a parameter expansion runner does not read",
+        "`$1` is a special parameter",
+        "the URL starts with a shell variable: its value must name the scheme",
+        "the file `{{env.FILE}}` is named by a variable",
+    ] {
+        assert!(
+            output.stderr.contains(wanted),
+            "{wanted}: {}",
+            output.stderr
+        );
+    }
+    assert!(
+        !output.stderr.contains("s3cr3t-default"),
+        "{}",
+        output.stderr
+    );
+    assert!(!output.stderr.contains("tok3n-file"), "{}", output.stderr);
+    assert!(!output.stderr.contains("lit3ral"), "{}", output.stderr);
+    assert!(
+        output.stdout.contains(r#"url: "{{env.BASE}}/y""#),
+        "{}",
+        output.stdout
+    );
+}

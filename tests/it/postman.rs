@@ -2794,3 +2794,140 @@ fn a_literal_credential_is_never_written_wherever_it_is() {
     let validated = runner(["validate", &out.display().to_string()]);
     assert_eq!(validated.code, 0, "{validated:?}");
 }
+
+/// A URL whose host comes from a variable with no scheme (`{{host}}/` with `host =
+/// 127.0.0.1:8765`) is sent over `http://`, as Newman sends it once the variable is filled
+/// in; a value with a scheme is left to it, and an unknown one is reported.
+#[test]
+fn a_host_from_a_variable_without_a_scheme_is_sent_over_http() {
+    let output = runner(import_args(
+        "paths/scheme-less-host.postman_collection",
+        None,
+    ));
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = &output.stdout;
+    for wanted in [
+        "url: http://{{host}}/echo\n",
+        "url: http://{{machine}}.{{domain}}/echo\n",
+        r#"url: "{{base_url}}/echo""#,
+        r#"url: "{{gateway}}/echo""#,
+        "url: http://{{api}}/echo\n",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    for wanted in [
+        "the URL starts with `{{host}}`, whose values name no scheme: it is written over `http://`",
+        "the URL starts with `{{machine}}`, whose values name no scheme",
+        "the URL starts with `{{gateway}}`, whose value the collection does not give",
+    ] {
+        assert!(
+            output.stderr.contains(wanted),
+            "{wanted}: {}",
+            output.stderr
+        );
+    }
+    assert!(!output.stderr.contains("{{base_url}}"), "{}", output.stderr);
+
+    // Run against the test server, the host given without a scheme as in Postman.
+    let dir = Fixture::new();
+    let collection = dir.path().join("hosts.json");
+    let text = std::fs::read_to_string(fixture("paths/scheme-less-host.postman_collection"))
+        .expect("fixture")
+        .replace("127.0.0.1:8765", &server().to_string());
+    std::fs::write(&collection, text).expect("written");
+    let out = dir.path().join("hosts.yaml");
+    let imported = runner([
+        "import".as_ref(),
+        "postman".as_ref(),
+        collection.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(imported.code, 0, "{imported:?}");
+    let run = runner_with_env(
+        [
+            "run".as_ref(),
+            out.as_os_str(),
+            "--step".as_ref(),
+            "host from a variable".as_ref(),
+        ],
+        &[("GATEWAY", "http://gateway.invalid")],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// Newman reads a file's relative path from its working directory, runner from the
+/// collection's: imported from another directory than the one it is written to, the path is
+/// rebased (and reported), so the collection validates and sends the file; a file that does
+/// not exist is reported.
+#[test]
+fn relative_file_paths_are_rebased_to_the_output_s_directory() {
+    let dir = Fixture::new();
+    let t1 = dir.path().join("t1");
+    std::fs::create_dir_all(&t1).expect("t1");
+    let text = std::fs::read_to_string(fixture("paths/single-file-inside"))
+        .expect("fixture")
+        .replace("{{SERVER}}", &format!("http://{}", server()));
+    std::fs::write(t1.join("single-file-inside.json"), text).expect("written");
+    std::fs::write(t1.join("test.json"), r#"{"sent":"from t1"}"#).expect("written");
+    let import = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_runner"))
+            .args(["import", "postman", "single-file-inside.json"])
+            .args(args)
+            .current_dir(&t1)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+
+    let (code, _, stderr) = import(&["-o", "sub/out.yaml"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let yaml = std::fs::read_to_string(t1.join("sub/out.yaml")).expect("written");
+    assert!(yaml.contains("body_file: ../test.json"), "{yaml}");
+    assert!(yaml.contains("upload: { file: ../test.json }"), "{yaml}");
+    assert!(
+        stderr.contains(
+            "the file `test.json` (relative to the working directory, where Newman reads it) is \
+             written `../test.json`, relative to the collection's directory"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the file `missing/nowhere.bin` does not exist in the working directory"),
+        "{stderr}"
+    );
+    let (code, _, _) = import(&["-o", "sub/out.yaml", "--strict"]);
+    assert_eq!(code, Some(2), "a missing file is not translated");
+
+    let out = t1.join("sub/out.yaml");
+    let run = runner([
+        "run".as_ref(),
+        out.as_os_str(),
+        "--step".as_ref(),
+        "file body".as_ref(),
+    ]);
+    // The missing file stops validation of the whole collection; without it, it runs.
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("missing/nowhere.bin"), "{run:?}");
+    let yaml = yaml.replace("gone: { file: ../missing/nowhere.bin }", "");
+    std::fs::write(&out, yaml).expect("written");
+    let validated = runner(["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+    let run = runner(["run".as_ref(), out.as_os_str()]);
+    assert_eq!(run.code, 0, "{run:?}");
+
+    // To the working directory (and to standard output) the path stays as Newman reads it.
+    let (code, _, stderr) = import(&["-o", "here.yaml"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let yaml = std::fs::read_to_string(t1.join("here.yaml")).expect("written");
+    assert!(yaml.contains("body_file: test.json"), "{yaml}");
+    assert!(!stderr.contains("is written `"), "{stderr}");
+    let (code, stdout, _) = import(&[]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("body_file: test.json"), "{stdout}");
+}
