@@ -61,9 +61,9 @@ impl Context {
         let (mut named, mut missing) = (false, false);
         for value in self.values.get(name).into_iter().flatten() {
             let value = value.trim();
-            let scheme = if super::url::names_scheme(value) {
+            let scheme = if names_scheme(value) {
                 Scheme::Named
-            } else if let Some(inner) = super::url::leading_variable(value) {
+            } else if let Some(inner) = leading_variable(value) {
                 if depth < 8 {
                     self.scheme_within(inner, depth + 1)
                 } else {
@@ -336,3 +336,18 @@ const SET_EVERYWHERE: &[&str] = &[
     "LOGNAME", "MAIL", "OLDPWD", "PAGER", "PATH", "PS1", "PWD", "SHELL", "SHLVL", "TEMP", "TERM",
     "TMP", "TMPDIR", "TZ", "USER", "USERNAME", "VISUAL",
 ];
+
+/// Whether a URL (or the value of a variable it starts with) names its scheme: `://`, or one
+/// the URL parser reads as http or https (`https:\\host/path`, as browsers do).
+pub(super) fn names_scheme(text: &str) -> bool {
+    text.contains("://")
+        || reqwest::Url::parse(text).is_ok_and(|url| matches!(url.scheme(), "http" | "https"))
+}
+
+/// The name of the variable a text starts with (`host` for `{{host}}/x`); `None` when it
+/// starts otherwise, or with a nested name (`{{a{{b}}}}`).
+pub(super) fn leading_variable(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("{{")?;
+    let name = &rest[..rest.find("}}")?];
+    (!name.contains("{{") && !name.trim().is_empty()).then(|| name.trim())
+}

@@ -4,7 +4,7 @@
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
-use super::context::{Context, Scheme};
+use super::context::{leading_variable, names_scheme, Context, Scheme};
 use super::credential::{split_user_info, UserInfo};
 use super::postman::{KeyValue, Url, UrlObject};
 
@@ -246,21 +246,6 @@ fn with_scheme(base: String, cx: &mut Context) -> String {
             base
         }
     }
-}
-
-/// Whether a URL (or the value of a variable it starts with) names its scheme: `://`, or one
-/// the URL parser reads as http or https (`https:\\host/path`, as browsers do).
-pub(super) fn names_scheme(text: &str) -> bool {
-    text.contains("://")
-        || reqwest::Url::parse(text).is_ok_and(|url| matches!(url.scheme(), "http" | "https"))
-}
-
-/// The name of the variable a text starts with (`host` for `{{host}}/x`); `None` when it
-/// starts otherwise, or with a nested name (`{{a{{b}}}}`).
-pub(super) fn leading_variable(text: &str) -> Option<&str> {
-    let rest = text.strip_prefix("{{")?;
-    let name = &rest[..rest.find("}}")?];
-    (!name.contains("{{") && !name.trim().is_empty()).then(|| name.trim())
 }
 
 /// A query's name or value as the server reads it: a `+` is a space (runner's `query` sends
