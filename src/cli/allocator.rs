@@ -172,7 +172,7 @@ mod huge {
         /// `block` is the whole of a mapping of `len` bytes of this allocator's, which the
         /// caller no longer uses.
         pub unsafe fn keep(&self, block: *mut u8, len: usize) {
-            if len > KEPT_AT_MOST || block as usize % PAGE != 0 {
+            if len > KEPT_AT_MOST || !(block as usize).is_multiple_of(PAGE) {
                 // SAFETY: the caller's mapping, unused from here on.
                 unsafe { libc::munmap(block.cast(), len) };
                 return;
@@ -208,7 +208,7 @@ mod huge {
                 unsafe { libc::munmap(kept.cast(), kept_len) };
                 return null_mut();
             }
-            if resized as usize % PAGE != 0 {
+            if !(resized as usize).is_multiple_of(PAGE) {
                 // Moved off a huge page (Linux before 6.7): a fresh mapping is aligned.
                 // SAFETY: the resized mapping is whole and this call's.
                 unsafe { libc::munmap(resized, len) };
@@ -454,7 +454,7 @@ mod small {
                 mi_malloc_aligned(layout.size(), layout.align()).cast()
             }
         };
-        debug_assert!(block.is_null() || block as usize % layout.align() == 0);
+        debug_assert!(block.is_null() || (block as usize).is_multiple_of(layout.align()));
         block
     }
 
@@ -484,7 +484,7 @@ mod small {
                 mi_realloc_aligned(ptr.cast::<c_void>(), new_size, layout.align()).cast()
             }
         };
-        debug_assert!(block.is_null() || block as usize % layout.align() == 0);
+        debug_assert!(block.is_null() || (block as usize).is_multiple_of(layout.align()));
         block
     }
 }
@@ -656,7 +656,7 @@ mod tests {
                         (0..8).map(|_| Allocator.alloc(layout)).collect();
                     for &block in &blocks {
                         assert!(
-                            !block.is_null() && block as usize % align == 0,
+                            !block.is_null() && (block as usize).is_multiple_of(align),
                             "{layout:?}"
                         );
                     }
@@ -668,7 +668,7 @@ mod tests {
                         };
                         *block = Allocator.realloc(*block, layout, new_size);
                         assert!(
-                            !block.is_null() && *block as usize % align == 0,
+                            !block.is_null() && (*block as usize).is_multiple_of(align),
                             "{layout:?} → {new_size}"
                         );
                         let new_layout =
@@ -735,7 +735,7 @@ mod tests {
         let placed = |block: *mut u8, size: usize| {
             // The first and last byte: the advice covers every page of the block.
             !block.is_null()
-                && block as usize % huge::PAGE == 0
+                && (block as usize).is_multiple_of(huge::PAGE)
                 && (!thp
                     || [block as usize, block as usize + size - 1]
                         .into_iter()

@@ -1,6 +1,8 @@
 //! `runner snapshots review`: each pending snapshot shown as a diff against the approved one,
 //! accepted, rejected or skipped (asked on a terminal, `--accept-all` / `--reject-all`
 //! otherwise); stale snapshots, of steps that no longer exist, listed and `--prune`d.
+//! What it shows goes to stdout; a file it cannot read or use goes to stderr, once, and
+//! ends it with exit code 2 (invalid input), as everywhere else.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, IsTerminal, Write};
@@ -12,7 +14,7 @@ use super::args::{ColorWhen, ReviewArgs};
 use super::exit_code;
 use runner::collection::{Action, Collection, Step};
 use runner::snapshot::store::{self, APPROVED_SUFFIX, DIRECTORY, PENDING_SUFFIX};
-use runner::snapshot::{diff, SnapshotFile, SnapshotPaths};
+use runner::snapshot::{diff, Entry, SnapshotFile, SnapshotPaths, StoreError};
 
 /// What a review does with one pending snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,9 +24,43 @@ enum Decision {
     Skip,
 }
 
+/// Why a snapshot file could not be reviewed, and the exit code that makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Problem {
+    /// [`exit_code::INVALID_INPUT`] for a file that cannot be read or is not valid (or a
+    /// collection that does not load), [`exit_code::RUNTIME_ERROR`] for one that cannot be
+    /// written.
+    code: u8,
+    message: String,
+}
+
+impl Problem {
+    /// Invalid input.
+    fn invalid(message: String) -> Self {
+        Problem {
+            code: exit_code::INVALID_INPUT,
+            message,
+        }
+    }
+}
+
+impl From<StoreError> for Problem {
+    fn from(error: StoreError) -> Self {
+        let code = match &error {
+            StoreError::Io { action, .. } if *action != "read" => exit_code::RUNTIME_ERROR,
+            _ => exit_code::INVALID_INPUT,
+        };
+        Problem {
+            code,
+            message: error.to_string(),
+        }
+    }
+}
+
 /// `runner snapshots review`.
 pub(super) fn review(args: &ReviewArgs, color: ColorWhen) -> u8 {
     let mut out = anstream::AutoStream::new(std::io::stdout(), color.choice());
+    let mut err = anstream::AutoStream::new(std::io::stderr(), color.choice());
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -33,21 +69,28 @@ pub(super) fn review(args: &ReviewArgs, color: ColorWhen) -> u8 {
     let (pending_files, approved_files) = match snapshot_files(&roots) {
         Ok(found) => found,
         Err(message) => {
-            let _ = writeln!(out, "error: {message}");
+            let _ = writeln!(err, "error: {message}");
             return exit_code::INVALID_INPUT;
         }
     };
     let interactive = std::io::stdin().is_terminal() && !args.accept_all && !args.reject_all;
     let mut undecided = 0usize;
     let mut code = exit_code::SUCCESS;
+    // A file that is not valid is found by the review of its pending file and again by the
+    // search for stale snapshots: it is told once.
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut found = |problem: Problem, code: &mut u8| {
+        *code = (*code).max(problem.code);
+        if !problems.contains(&problem) {
+            let _ = writeln!(err, "error: {}", problem.message);
+            problems.push(problem);
+        }
+    };
     let mut input = std::io::stdin().lock();
     for pending_path in &pending_files {
         match review_file(pending_path, args, interactive, &mut input, &mut out) {
             Ok(left) => undecided += left,
-            Err(message) => {
-                let _ = writeln!(out, "error: {message}");
-                code = exit_code::RUNTIME_ERROR;
-            }
+            Err(problem) => found(problem, &mut code),
         }
     }
     let mut stale_total = 0usize;
@@ -59,14 +102,11 @@ pub(super) fn review(args: &ReviewArgs, color: ColorWhen) -> u8 {
         .collect();
     for approved_path in &approved_files {
         match stale(approved_path, args.prune, &mut out) {
-            Ok(found) => stale_total += found,
-            Err(message) => {
-                let _ = writeln!(out, "error: {message}");
-                code = exit_code::RUNTIME_ERROR;
-            }
+            Ok(count) => stale_total += count,
+            Err(problem) => found(problem, &mut code),
         }
     }
-    if pending_files.is_empty() && stale_total == 0 {
+    if pending_files.is_empty() && stale_total == 0 && code == exit_code::SUCCESS {
         let _ = writeln!(out, "no pending snapshots");
     }
     if stale_total > 0 && !args.prune {
@@ -151,30 +191,26 @@ fn snapshot_files(roots: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Str
     Ok((pending, approved))
 }
 
-/// Reviews one pending file; returns how many entries were left undecided.
+/// Reviews one pending file; returns how many entries were left undecided. What was decided
+/// is written under the lock of the snapshot directory, into the files as they are then: a
+/// run that recorded or approved snapshots while this one asked keeps them.
 fn review_file(
     pending_path: &Path,
     args: &ReviewArgs,
     interactive: bool,
     input: &mut impl BufRead,
     out: &mut impl Write,
-) -> Result<usize, String> {
+) -> Result<usize, Problem> {
     let approved_path = approved_of(pending_path);
-    let Some(mut pending) = store::read(pending_path).map_err(|e| e.to_string())? else {
+    let Some(pending) = store::read(pending_path)? else {
         return Ok(0);
     };
-    let mut approved = store::read(&approved_path)
-        .map_err(|e| e.to_string())?
-        .unwrap_or_else(|| SnapshotFile {
-            collection: pending.collection.clone(),
-            snapshots: IndexMap::new(),
-        });
-    let before = pending.snapshots.len();
-    let mut kept = IndexMap::new();
-    let mut accepted = 0;
+    let approved = store::read(&approved_path)?;
+    let mut accepted: IndexMap<String, Entry> = IndexMap::new();
+    let mut decided: IndexMap<String, Entry> = IndexMap::new();
     let mut left = 0;
-    for (key, entry) in std::mem::take(&mut pending.snapshots) {
-        let old = approved.snapshots.get(&key);
+    for (key, entry) in &pending.snapshots {
+        let old = approved.as_ref().and_then(|file| file.snapshots.get(key));
         let _ = writeln!(
             out,
             "── {} · `{key}` ({}) ──",
@@ -183,7 +219,7 @@ fn review_file(
         );
         match old {
             Some(old) => {
-                for line in diff::describe(old, &entry).lines {
+                for line in diff::describe(old, entry).lines {
                     let _ = writeln!(
                         out,
                         "  {}",
@@ -192,7 +228,7 @@ fn review_file(
                 }
             }
             None => {
-                let yaml = serde_yaml::to_string(&entry).unwrap_or_default();
+                let yaml = serde_yaml::to_string(entry).unwrap_or_default();
                 for line in yaml.lines() {
                     let _ = writeln!(out, "  + {}", runner::spec::text::printable(line, false));
                 }
@@ -209,27 +245,44 @@ fn review_file(
         };
         match decision {
             Decision::Accept => {
-                approved.snapshots.insert(key, entry);
-                accepted += 1;
+                accepted.insert(key.clone(), entry.clone());
+                decided.insert(key.clone(), entry.clone());
             }
-            Decision::Reject => {}
-            Decision::Skip => {
-                left += 1;
-                kept.insert(key, entry);
+            Decision::Reject => {
+                decided.insert(key.clone(), entry.clone());
             }
+            Decision::Skip => left += 1,
         }
     }
-    if accepted > 0 {
-        store::write(&approved_path, &approved).map_err(|e| e.to_string())?;
-        let _ = writeln!(out, "accepted {accepted} into {}", approved_path.display());
+    let left = if interactive { 0 } else { left };
+    // Nothing decided leaves the files as they are (a pending file without entries goes).
+    if decided.is_empty() && !pending.snapshots.is_empty() {
+        return Ok(left);
     }
-    if kept.is_empty() {
-        store::remove(pending_path).map_err(|e| e.to_string())?;
-    } else if kept.len() != before {
-        pending.snapshots = kept;
-        store::write(pending_path, &pending).map_err(|e| e.to_string())?;
+    let _lock = store::lock(pending_path)?;
+    if !accepted.is_empty() {
+        let mut approved = store::read(&approved_path)?.unwrap_or_else(|| SnapshotFile {
+            collection: pending.collection.clone(),
+            snapshots: IndexMap::new(),
+        });
+        let count = accepted.len();
+        approved.snapshots.extend(accepted);
+        store::write(&approved_path, &approved)?;
+        let _ = writeln!(out, "accepted {count} into {}", approved_path.display());
     }
-    Ok(if interactive { 0 } else { left })
+    if let Some(mut now) = store::read(pending_path)? {
+        let before = now.snapshots.len();
+        // A decided entry leaves the file, unless a run recorded another one under its key
+        // since it was shown: that one waits for the next review.
+        now.snapshots
+            .retain(|key, entry| decided.get(key) != Some(&*entry));
+        if now.snapshots.is_empty() {
+            store::remove(pending_path)?;
+        } else if now.snapshots.len() != before {
+            store::write(pending_path, &now)?;
+        }
+    }
+    Ok(left)
 }
 
 /// Asks on the terminal: accept, reject or skip.
@@ -253,8 +306,8 @@ fn ask(input: &mut impl BufRead, out: &mut impl Write) -> Decision {
 
 /// Lists (and with `prune`, removes) the entries of an approved file whose step no longer
 /// exists; returns how many there were.
-fn stale(approved_path: &Path, prune: bool, out: &mut impl Write) -> Result<usize, String> {
-    let Some(mut file) = store::read(approved_path).map_err(|e| e.to_string())? else {
+fn stale(approved_path: &Path, prune: bool, out: &mut impl Write) -> Result<usize, Problem> {
+    let Some(file) = store::read(approved_path)? else {
         return Ok(0);
     };
     let collection_path = file.collection_path(approved_path);
@@ -265,10 +318,10 @@ fn stale(approved_path: &Path, prune: bool, out: &mut impl Write) -> Result<usiz
                 .first()
                 .map(ToString::to_string)
                 .unwrap_or_default();
-            return Err(format!(
+            return Err(Problem::invalid(format!(
                 "cannot load `{}` to find stale snapshots: {first}",
                 collection_path.display()
-            ));
+            )));
         };
         match snapshot_steps(&collection) {
             Some(keys) => keys,
@@ -305,11 +358,15 @@ fn stale(approved_path: &Path, prune: bool, out: &mut impl Write) -> Result<usiz
         );
     }
     if prune && !stale.is_empty() {
-        file.snapshots.retain(|key, _| !stale.contains(key));
-        if file.snapshots.is_empty() {
-            store::remove(approved_path).map_err(|e| e.to_string())?;
-        } else {
-            store::write(approved_path, &file).map_err(|e| e.to_string())?;
+        // Read again under the lock: what a run approved since stays.
+        let _lock = store::lock(approved_path)?;
+        if let Some(mut file) = store::read(approved_path)? {
+            file.snapshots.retain(|key, _| !stale.contains(key));
+            if file.snapshots.is_empty() {
+                store::remove(approved_path)?;
+            } else {
+                store::write(approved_path, &file)?;
+            }
         }
     }
     Ok(stale.len())
@@ -393,7 +450,6 @@ fn snapshot_steps(collection: &Collection) -> Option<SnapshotKeys> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use runner::snapshot::Entry;
 
     fn entry(status: u16) -> Entry {
         Entry {

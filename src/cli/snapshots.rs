@@ -9,10 +9,12 @@ use std::sync::Mutex;
 
 use indexmap::IndexMap;
 
-use runner::collection::Collection;
+use runner::collection::{Action, Collection, Diagnostic, Step};
 use runner::engine::StepResult;
 use runner::snapshot::store;
 use runner::snapshot::{Entry, SnapshotFile, SnapshotPaths};
+
+use super::load::Problem;
 
 /// The environment variables that say a run is in CI: `CI` (set by GitHub Actions, GitLab,
 /// CircleCI, Travis, Buildkite, Azure Pipelines with `TF_BUILD`...), `GITHUB_ACTIONS`,
@@ -30,23 +32,26 @@ pub(super) fn ci_variable() -> Option<&'static str> {
 }
 
 /// The approved snapshot file of every collection that has one, by collection path.
+/// Refuses (before anything is sent) two collections that would have one snapshot file, and a
+/// snapshot file that holds another collection's snapshots. A collection without a step with
+/// a snapshot reads and writes no snapshot file, so neither applies to it.
 pub(super) fn approved<'a>(
     collections: impl IntoIterator<Item = &'a Collection>,
 ) -> Result<HashMap<PathBuf, SnapshotFile>, String> {
+    let collections: Vec<&Collection> = collections
+        .into_iter()
+        .filter(|collection| takes_snapshots(collection))
+        .collect();
+    one_snapshot_file_each(&collections)?;
     let mut approved = HashMap::new();
     for collection in collections {
         let paths = SnapshotPaths::of(&collection.path);
-        // Two collections whose names differ only in their extension (`api.yaml`, `api.yml`)
-        // would share a snapshot file and overwrite each other's snapshots.
+        // A file that names another collection: `api.yml` beside `api.yaml` in another run,
+        // or a file copied or left by a renamed collection.
         for path in [&paths.approved, &paths.pending] {
             let file = store::read(path).map_err(|e| e.to_string())?;
-            let name = collection
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if let Some(file) = file.filter(|f| !f.collection.is_empty() && f.collection != name) {
-                return Err(not_its_snapshots(path, &file, &collection.path));
+            if let Some(file) = file {
+                its_own(path, &file, &collection.path)?;
             }
         }
         if let Some(file) = store::read(&paths.approved).map_err(|e| e.to_string())? {
@@ -56,18 +61,81 @@ pub(super) fn approved<'a>(
     Ok(approved)
 }
 
+/// Whether a step of `collection` (in a group, an include or `finally` too) has a snapshot.
+fn takes_snapshots(collection: &Collection) -> bool {
+    fn any(steps: &[Step]) -> bool {
+        steps.iter().any(|step| match &step.action {
+            Action::Request(request) => request.expect.more().snapshot.is_some(),
+            Action::Group(children) => any(children),
+            Action::Include(include) => any(&include.steps),
+        })
+    }
+    any(&collection.steps) || any(&collection.finally)
+}
+
+/// Refuses two collections of one run whose snapshot files are one (`api.yaml` and `api.yml`
+/// in one directory), whether the file exists or not: each would write its snapshots over
+/// the other's. The same collection named twice is one collection.
+fn one_snapshot_file_each(collections: &[&Collection]) -> Result<(), String> {
+    let mut seen: HashMap<PathBuf, &Path> = HashMap::new();
+    for collection in collections {
+        let path = &collection.path;
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_owned());
+        let approved = SnapshotPaths::of(&dir.join(path.file_name().unwrap_or_default())).approved;
+        match seen.get(&approved) {
+            Some(other) if other.file_name() != path.file_name() => {
+                return Err(format!(
+                    "the collections `{}` and `{}` in `{}` would have one snapshot file, `{}`, as their names differ only in their extension; rename one of them",
+                    file_name(other),
+                    file_name(path),
+                    display_dir(path),
+                    SnapshotPaths::of(path).approved.display()
+                ));
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(approved, path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The file name of `path`, as text.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The directory of the collection at `path`, `.` when it has none.
+fn display_dir(path: &Path) -> String {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.display().to_string(),
+        _ => ".".to_owned(),
+    }
+}
+
+/// Refuses the snapshot file `file` at `path` unless it holds the snapshots of `collection`
+/// (or names none).
+fn its_own(path: &Path, file: &SnapshotFile, collection: &Path) -> Result<(), String> {
+    if file.collection.is_empty() || file.collection == file_name(collection) {
+        Ok(())
+    } else {
+        Err(not_its_snapshots(path, file, collection))
+    }
+}
+
 /// Why the snapshot file at `path`, which names another collection than `collection`, is
 /// refused: two collections share it (`api.yaml` and `api.yml` beside it), or it names a
 /// file that is not there (copied, or the collection renamed).
 fn not_its_snapshots(path: &Path, file: &SnapshotFile, collection: &Path) -> String {
-    let name = collection
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let dir = match collection.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.display().to_string(),
-        _ => ".".to_owned(),
-    };
+    let name = file_name(collection);
+    let dir = display_dir(collection);
     let held = format!(
         "`{}` holds the snapshots of `{}`, not of `{name}`",
         path.display(),
@@ -169,7 +237,10 @@ impl Recorder {
 }
 
 /// Merges `found` into the collection's files: pending entries into `.snap.yaml.new`,
-/// approved ones into `.snap.yaml` (and out of `.snap.yaml.new`).
+/// approved ones into `.snap.yaml` (and out of `.snap.yaml.new`). Holds the lock of the
+/// snapshot directory from the first read to the last write, so the entries another run
+/// writes at the same time are merged, not lost; a file that another collection's run wrote
+/// meanwhile (`api.yml` beside `api.yaml`, run at the same time) is refused, not merged into.
 fn store_gathered(
     collection: &Path,
     found: Gathered,
@@ -181,20 +252,26 @@ fn store_gathered(
             written.entry(path.to_owned()).or_insert((pending, 0)).1 += count;
         }
     };
-    let read = |path: &Path| {
-        store::read(path)
-            .map(|file| file.unwrap_or_else(|| SnapshotFile::for_collection(collection)))
-            .map_err(|e| e.to_string())
+    let read = |path: &Path| -> Result<Option<SnapshotFile>, String> {
+        let file = store::read(path).map_err(|e| e.to_string())?;
+        if let Some(file) = &file {
+            its_own(path, file, collection)?;
+        }
+        Ok(file)
     };
+    let read_or_new = |path: &Path| {
+        read(path).map(|file| file.unwrap_or_else(|| SnapshotFile::for_collection(collection)))
+    };
+    let _lock = store::lock(&paths.approved).map_err(|e| e.to_string())?;
     if !found.approved.is_empty() {
-        let mut approved = read(&paths.approved)?;
+        let mut approved = read_or_new(&paths.approved)?;
         let count = found.approved.len();
         for (key, entry) in &found.approved {
             approved.snapshots.insert(key.clone(), entry.clone());
         }
         store::write(&paths.approved, &approved).map_err(|e| e.to_string())?;
         note(&paths.approved, false, count);
-        if let Some(mut pending) = store::read(&paths.pending).map_err(|e| e.to_string())? {
+        if let Some(mut pending) = read(&paths.pending)? {
             let before = pending.snapshots.len();
             pending
                 .snapshots
@@ -207,13 +284,50 @@ fn store_gathered(
         }
     }
     if !found.pending.is_empty() {
-        let mut pending = read(&paths.pending)?;
+        let mut pending = read_or_new(&paths.pending)?;
         let count = found.pending.len();
         pending.snapshots.extend(found.pending);
         store::write(&paths.pending, &pending).map_err(|e| e.to_string())?;
         note(&paths.pending, true, count);
     }
     Ok(())
+}
+
+/// The problem of a snapshot file `run` would refuse (`message`, as
+/// [`approved`] tells it), placed at the spot in the file when one of
+/// `collections`' snapshot files is not valid there.
+pub(super) fn snapshot_problem<'a>(
+    collections: impl IntoIterator<Item = &'a Collection>,
+    message: String,
+) -> Problem {
+    for collection in collections {
+        let paths = runner::snapshot::SnapshotPaths::of(&collection.path);
+        for path in [&paths.approved, &paths.pending] {
+            let Err(error) = runner::snapshot::store::read(path) else {
+                continue;
+            };
+            if error.to_string() != message {
+                continue;
+            }
+            let runner::snapshot::store::StoreError::Invalid { path, at, .. } = &error else {
+                continue;
+            };
+            let line_text = std::fs::read_to_string(path).ok().and_then(|text| {
+                let (line, _) = (*at)?;
+                text.lines().nth(line.checked_sub(1)?).map(str::to_owned)
+            });
+            return Problem::Collection(Diagnostic {
+                file: path.clone(),
+                position: *at,
+                field: None,
+                message,
+                hint: None,
+                line_text,
+                width: None,
+            });
+        }
+    }
+    Problem::Argument(message)
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ fn count_in_lanes(lanes: &[u8]) -> usize {
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_sad_epu8, _mm_set1_epi8, _mm_setzero_si128,
         _mm_storeu_si128, _mm_sub_epi8,
     };
-    debug_assert!(lanes.len() % 16 == 0 && lanes.len() <= 16 * 255);
+    debug_assert!(lanes.len().is_multiple_of(16) && lanes.len() <= 16 * 255);
     let mut sums = [0u64; 2];
     // SAFETY: SSE2 is enabled on every x86_64 target; each load reads the 16 bytes of a
     // lane of `chunks_exact(16)`, and the store writes the 16 bytes of `sums`.

@@ -1,6 +1,9 @@
 //! The snapshot files: `__snapshots__/<collection>.snap.yaml` (approved) and `.snap.yaml.new`
 //! (pending, waiting for review), next to the collection. Read and written whole; every
 //! write goes to a temporary file renamed over the old one, so a file is never half written.
+//! A change (read, merge, write) holds [`lock`], the exclusive lock of the directory's
+//! [`LOCK_FILE`], so runs and reviews at the same time merge their snapshots rather than
+//! each writing back what it read and losing what the others wrote.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,6 +19,10 @@ pub const DIRECTORY: &str = "__snapshots__";
 pub const APPROVED_SUFFIX: &str = ".snap.yaml";
 /// The ending of a pending snapshot file.
 pub const PENDING_SUFFIX: &str = ".snap.yaml.new";
+/// The file in `__snapshots__` whose exclusive lock a change of a snapshot file there holds.
+/// It is empty and stays (removing it would let two processes lock two different files);
+/// the snapshot files are renamed over, so they cannot be locked themselves.
+pub const LOCK_FILE: &str = ".lock";
 
 /// The snapshots of one collection, by key (step id or name, and iteration).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -31,10 +38,10 @@ pub struct SnapshotFile {
 /// A snapshot file that could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// Reading or writing failed.
+    /// Reading, writing or locking failed.
     #[error("cannot {action} snapshot file `{path}`: {source}")]
     Io {
-        /// `read` or `write`.
+        /// `read`, `write` or `lock`.
         action: &'static str,
         /// The file.
         path: PathBuf,
@@ -194,6 +201,45 @@ pub fn write(path: &Path, file: &SnapshotFile) -> Result<(), StoreError> {
         return Err(io(error));
     }
     Ok(())
+}
+
+/// The exclusive lock of the snapshot files of one `__snapshots__` directory, held from
+/// [`lock`] until dropped.
+#[derive(Debug)]
+pub struct Lock {
+    _file: std::fs::File,
+}
+
+/// Waits for, and takes, the exclusive lock of the directory that holds the snapshot file at
+/// `path` (its [`LOCK_FILE`]; the directory is created). Hold it across a read, a merge and
+/// the write: another process (a run, a review) waits for it rather than writing back a file
+/// without this one's change. One process takes it once at a time: a second `lock` on the
+/// same directory before the first is dropped waits for ever. Where the file system cannot
+/// lock (some network file systems), the change is made without it.
+pub fn lock(path: &Path) -> Result<Lock, StoreError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let lock_path = dir.join(LOCK_FILE);
+    let io = |source| StoreError::Io {
+        action: "lock",
+        path: lock_path.clone(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .map_err(io)?;
+    // `File::lock` is std's since Rust 1.89, the `rust-version` Cargo.toml declares.
+    let locked = file.lock();
+    match locked {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::Unsupported => {}
+        Err(e) => return Err(io(e)),
+    }
+    Ok(Lock { _file: file })
 }
 
 /// Removes the file at `path`, if there is one.
@@ -359,6 +405,42 @@ mod tests {
             )),
             "{error}"
         );
+    }
+
+    #[test]
+    fn changes_made_at_the_same_time_under_the_lock_all_stay() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let collection = dir.path().join("api.yaml");
+        let path = SnapshotPaths::of(&collection).approved;
+        let entry = Entry {
+            status: 200,
+            headers: Default::default(),
+            json: Some(json!({"a": 1})),
+            text: None,
+            base64: None,
+            secrets: None,
+        };
+        // Each thread opens the lock file itself, as another process does.
+        std::thread::scope(|scope| {
+            for thread in 0..8 {
+                let (path, collection, entry) = (&path, &collection, &entry);
+                scope.spawn(move || {
+                    for round in 0..5 {
+                        let _lock = lock(path).expect("locked");
+                        let mut file = read(path)
+                            .expect("readable")
+                            .unwrap_or_else(|| SnapshotFile::for_collection(collection));
+                        file.snapshots
+                            .insert(format!("{thread}/{round}"), entry.clone());
+                        std::thread::yield_now();
+                        write(path, &file).expect("written");
+                    }
+                });
+            }
+        });
+        let file = read(&path).expect("readable").expect("a file");
+        assert_eq!(file.snapshots.len(), 40);
+        assert!(dir.path().join(DIRECTORY).join(LOCK_FILE).is_file());
     }
 
     #[test]

@@ -35,5 +35,6 @@ mod schema_agreement;
 mod secrets;
 mod servers;
 mod snapshot_expect;
+mod snapshot_files;
 mod support;
 mod workflow;
