@@ -995,7 +995,8 @@ fn shell_variables_become_inputs_in_every_argument_and_quoting() {
         ),
     ];
     // (the quoting, how it writes a word, the variable as written, whether it is read).
-    let quotings: &[(&str, fn(&str) -> String, &str, bool)] = &[
+    type Quoting = (&'static str, fn(&str) -> String, &'static str, bool);
+    let quotings: &[Quoting] = &[
         ("unquoted", |w| w.to_owned(), "$RV_VALUE", true),
         ("unquoted, braced", |w| w.to_owned(), "${RV_VALUE}", true),
         ("double-quoted", |w| format!("\"{w}\""), "$RV_VALUE", true),

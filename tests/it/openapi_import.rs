@@ -797,3 +797,452 @@ paths:
     assert_eq!(sent, expected, "{}", seen["things"]["uri"]);
     assert_eq!(seen["things"]["headers"]["x-trace"], "operation");
 }
+
+/// The position of the step `id` in an imported collection.
+fn step_position(yaml: &str, id: &str) -> usize {
+    yaml.find(&format!("    id: {id}\n"))
+        .unwrap_or_else(|| panic!("{id} in {yaml}"))
+}
+
+/// The steps of an imported collection, without the header that names the document.
+fn steps_of(yaml: &str) -> &str {
+    &yaml[yaml.find("\nsteps:\n").expect("steps")..]
+}
+
+/// Links written as `$ref`s (the OpenAPI Initiative's `link-example.yaml` names every link
+/// from `components/links`) are followed as inlined ones are: captures on the source, the
+/// captured values in the target's path, the target after its source. The same document with
+/// its links inlined gives the same steps. A link whose pointer the response's schema says
+/// is not there (the example points into an array as if it were an object) is not captured,
+/// and said.
+#[test]
+fn links_written_as_refs_are_followed_as_inlined_ones() {
+    let fixture = Fixture::new();
+    let spec = "tests/fixtures/openapi/link-example.yaml";
+    let out = fixture.path().join("links.yaml");
+    let output = import(spec, &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for part in [
+        "capture: { getUserByName_username: $.username }",
+        "url: \"{{base_url}}/2.0/repositories/{{getUserByName_username}}\"",
+        "capture: { getRepository_username: $.owner.username, getRepository_slug: $.slug }",
+        "url: \"{{base_url}}/2.0/repositories/{{getRepository_username}}/{{getRepository_slug}}/pullrequests\"",
+        "getPullRequestsById_pid: $.id",
+        "url: \"{{base_url}}/2.0/repositories/{{getPullRequestsById_username}}/{{getPullRequestsById_slug}}/pullrequests/{{getPullRequestsById_pid}}/merge\"",
+    ] {
+        assert!(yaml.contains(part), "`{part}` not in:\n{yaml}");
+    }
+    let position = |id: &str| step_position(&yaml, id);
+    assert!(position("getUserByName") < position("getRepositoriesByOwner"));
+    assert!(position("getRepository") < position("getPullRequestsByRepository"));
+    assert!(position("getPullRequestsById") < position("mergePullRequest"));
+    // `getRepositoriesByOwner` returns an array: `/owner/username` cannot be in it.
+    assert!(
+        output
+            .stderr
+            .contains("getRepositoriesByOwner · link userRepository")
+            && output
+                .stderr
+                .contains("`owner` is not in the response's schema (an array)"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(schema_errors(&out), Vec::<String>::new());
+
+    // The same document with each link written in place.
+    let mut document: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(spec).expect("the fixture")).expect("YAML");
+    let components = document["components"]["links"].clone();
+    let paths = document["paths"].as_object_mut().expect("paths");
+    for operation in paths
+        .values_mut()
+        .flat_map(|item| item.as_object_mut().expect("a path item").values_mut())
+    {
+        let responses = operation["responses"].as_object_mut().expect("responses");
+        for response in responses.values_mut() {
+            let Some(links) = response.get_mut("links").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            for link in links.values_mut() {
+                let reference = link["$ref"].as_str().expect("a $ref").to_owned();
+                let name = reference.rsplit('/').next().expect("a name");
+                *link = components[name].clone();
+            }
+        }
+    }
+    let inlined = fixture.file("inlined.json", &document.to_string());
+    let inlined_out = fixture.path().join("inlined.yaml");
+    let output = import(&inlined.display().to_string(), &inlined_out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let inlined_yaml = std::fs::read_to_string(&inlined_out).expect("written");
+    assert_eq!(steps_of(&inlined_yaml), steps_of(&yaml));
+}
+
+/// Every object the importer reads may be a `$ref`, into the document or another file: a
+/// response (`components/responses`) holding a link that is itself a `$ref` to another
+/// file, whose target is named by `operationRef` and whose parameter is qualified
+/// (`path.thingId`). The run captures the created thing's id and reads it back.
+#[test]
+fn referenced_responses_and_links_with_an_operation_ref_capture_and_send_the_id() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "links.yaml",
+        "ThingLink:\n  operationRef: 'api.yaml#/paths/~1things~1{thingId}/get'\n  parameters:\n    path.thingId: $response.body#/json/id\n",
+    );
+    let spec = fixture.file(
+        "api.yaml",
+        &format!(
+            r##"openapi: 3.0.3
+info: {{ title: Things, version: "1" }}
+servers: [{{ url: "http://{server}" }}]
+paths:
+  /things/{{thingId}}:
+    get:
+      operationId: getThing
+      parameters: [{{ $ref: "#/components/parameters/ThingId" }}]
+      responses:
+        "200": {{ description: ok, content: {{ application/json: {{ schema: {{ type: object }} }} }} }}
+  /things:
+    post:
+      operationId: createThing
+      requestBody: {{ $ref: "#/components/requestBodies/Thing" }}
+      responses:
+        "200": {{ $ref: "#/components/responses/Created" }}
+components:
+  parameters:
+    ThingId: {{ name: thingId, in: path, required: true, schema: {{ type: integer }} }}
+  requestBodies:
+    Thing:
+      content:
+        application/json:
+          schema: {{ type: object, properties: {{ id: {{ type: integer }} }} }}
+          examples: {{ one: {{ $ref: "#/components/examples/Thing" }} }}
+  examples:
+    Thing: {{ value: {{ id: 42 }} }}
+  responses:
+    Created:
+      description: the echo of the thing
+      content:
+        application/json:
+          schema:
+            type: object
+            properties: {{ json: {{ type: object, properties: {{ id: {{ type: integer }} }} }} }}
+      links:
+        read: {{ $ref: "links.yaml#/ThingLink" }}
+"##,
+            server = echo_server()
+        ),
+    );
+    let out = fixture.path().join("things.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        !output.stderr.contains("not translated"),
+        "{}",
+        output.stderr
+    );
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for part in [
+        "capture: { createThing_thingId: $.json.id }",
+        "url: \"{{base_url}}/things/{{createThing_thingId}}\"",
+    ] {
+        assert!(yaml.contains(part), "`{part}` not in:\n{yaml}");
+    }
+    assert!(step_position(&yaml, "createThing") < step_position(&yaml, "getThing"));
+    let report = fixture.path().join("report.json");
+    let run = runner([
+        "run",
+        &out.display().to_string(),
+        "--report-json",
+        &report.display().to_string(),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let seen = received(&report);
+    assert_eq!(seen["createThing"]["json"], serde_json::json!({ "id": 42 }));
+    assert_eq!(seen["getThing"]["uri"], "/things/42");
+}
+
+/// A seeded string schema: a pattern of the shapes real documents use (an anchored literal
+/// prefix, classes with counts, optional and alternative groups), sometimes lengths that
+/// agree with it or not, sometimes a format.
+fn string_schema(rng: &mut fastrand::Rng) -> Value {
+    let prefixes = ["", "AC", "CA", "sk_", "v", "id-"];
+    let classes = [
+        "[0-9a-fA-F]",
+        "[A-Z]",
+        "[a-z0-9]",
+        "\\d",
+        "\\w",
+        "[^/]",
+        "[._-]",
+        ".",
+    ];
+    let counts = ["", "+", "*", "?", "{3}", "{2,5}", "{32}", "{1,}"];
+    let mut pattern = String::new();
+    let anchored = rng.bool();
+    if anchored {
+        pattern.push('^');
+    }
+    pattern.push_str(prefixes[rng.usize(..prefixes.len())]);
+    for _ in 0..rng.usize(1..4) {
+        match rng.usize(..6) {
+            0 => pattern.push_str("(foo|ba[rz])"),
+            1 => pattern.push_str("(-[0-9]{2})?"),
+            _ => {
+                pattern.push_str(classes[rng.usize(..classes.len())]);
+                pattern.push_str(counts[rng.usize(..counts.len())]);
+            }
+        }
+    }
+    if anchored && rng.bool() {
+        pattern.push('$');
+    }
+    let mut schema = serde_json::json!({ "type": "string", "pattern": pattern });
+    if rng.bool() {
+        schema["minLength"] = rng.u64(0..40).into();
+    }
+    if rng.bool() {
+        schema["maxLength"] = rng.u64(0..40).into();
+    }
+    if rng.u8(..8) == 0 {
+        schema["format"] = ["date", "uuid", "email", "uri"][rng.usize(..4)].into();
+    }
+    schema
+}
+
+/// A seeded number schema: bounds inclusive or exclusive (3.0's booleans or 3.1's numbers),
+/// `multipleOf`, sometimes none that any value fits.
+fn number_schema(rng: &mut fastrand::Rng, openapi_31: bool) -> Value {
+    let integer = rng.bool();
+    let mut schema = serde_json::json!({ "type": if integer { "integer" } else { "number" } });
+    let bound = |rng: &mut fastrand::Rng| -> Value {
+        if rng.bool() {
+            rng.i64(-50..50).into()
+        } else {
+            (f64::from(rng.i32(-200..200)) / 4.0).into()
+        }
+    };
+    for (key, exclusive) in [
+        ("minimum", "exclusiveMinimum"),
+        ("maximum", "exclusiveMaximum"),
+    ] {
+        match rng.usize(..3) {
+            0 => {}
+            1 => schema[key] = bound(rng),
+            _ if openapi_31 => schema[exclusive] = bound(rng),
+            _ => {
+                schema[key] = bound(rng);
+                schema[exclusive] = true.into();
+            }
+        }
+    }
+    if rng.bool() {
+        let steps = [2.0, 3.0, 7.0, 0.5, 0.25, 0.1];
+        schema["multipleOf"] = steps[rng.usize(..steps.len())].into();
+        // jsonschema's check of a fractional step refuses every negative value (one below
+        // the step), a multiple or not: such a schema is kept to positive values, which its
+        // check reads right.
+        if schema["multipleOf"]
+            .as_f64()
+            .is_some_and(|s| s.fract() != 0.0)
+        {
+            for key in ["minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"] {
+                if let Some(bound) = schema[key].as_f64() {
+                    schema[key] = (bound.abs() + 1.0).into();
+                }
+            }
+        }
+    }
+    schema
+}
+
+/// Seeded documents of string and number schemas without examples (OpenAPI 3.0 and 3.1):
+/// every value the importer derives fits its schema — pattern, lengths, format, bounds,
+/// multipleOf, checked by `jsonschema` —, and one it cannot derive is a required input,
+/// reported on stderr with where it is and why, never a value that does not fit. A simple
+/// pattern (a literal prefix, classes with counts, groups) is always derived: Twilio's
+/// `^AC[0-9a-fA-F]{32}$` of 34 characters, in a path, is `AC` and 32 hex digits.
+#[test]
+fn derived_values_fit_their_schemas_or_are_required_inputs() {
+    let fixture = Fixture::new();
+    let mut rng = fastrand::Rng::with_seed(0x5eed);
+    let mut derived = 0;
+    let mut inputs = 0;
+    for round in 0..6 {
+        let openapi_31 = round % 2 == 1;
+        let mut schemas: Vec<Value> = Vec::new();
+        for _ in 0..40 {
+            schemas.push(if rng.bool() {
+                string_schema(&mut rng)
+            } else {
+                number_schema(&mut rng, openapi_31)
+            });
+        }
+        // Beyond the generator: look-around and a back-reference; and lengths no value has.
+        schemas.push(serde_json::json!({ "type": "string", "pattern": "^(?!x)[a-z]+$" }));
+        schemas.push(serde_json::json!({ "type": "string", "pattern": "^(a)\\1$" }));
+        schemas.push(serde_json::json!({ "type": "string", "minLength": 5, "maxLength": 2 }));
+        schemas.push(
+            serde_json::json!({ "type": "integer", "minimum": 3, "maximum": 4, "multipleOf": 5 }),
+        );
+        let properties: serde_json::Map<String, Value> = schemas
+            .iter()
+            .enumerate()
+            .map(|(i, schema)| (format!("p{i}"), schema.clone()))
+            .collect();
+        let sid = serde_json::json!({ "type": "string", "minLength": 34, "maxLength": 34,
+            "pattern": "^AC[0-9a-fA-F]{32}$" });
+        let document = serde_json::json!({
+            "openapi": if openapi_31 { "3.1.0" } else { "3.0.3" },
+            "info": { "title": "derived", "version": "1" },
+            "servers": [{ "url": "http://127.0.0.1:9" }],
+            "paths": { "/Accounts/{Sid}": { "post": {
+                "operationId": "values",
+                "parameters": [{ "name": "Sid", "in": "path", "required": true, "schema": sid }],
+                "requestBody": { "content": { "application/json": { "schema": {
+                    "type": "object", "properties": properties,
+                    "required": (0..schemas.len()).map(|i| format!("p{i}")).collect::<Vec<_>>(),
+                } } } },
+                "responses": { "200": { "description": "ok" } }
+            } } }
+        });
+        let spec = fixture.file(&format!("derived-{round}.json"), &document.to_string());
+        let out = fixture.path().join(format!("derived-{round}.yaml"));
+        let output = import(&spec.display().to_string(), &out, &[]);
+        assert_eq!(output.code, 0, "{output:?}");
+        assert_eq!(schema_errors(&out), Vec::<String>::new());
+        let written: Value =
+            serde_yaml::from_str(&std::fs::read_to_string(&out).expect("written")).expect("YAML");
+        let request = &written["steps"][0]["request"];
+        assert_eq!(
+            request["url"], "{{base_url}}/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "{written:#}"
+        );
+        let draft = if openapi_31 {
+            jsonschema::Draft::Draft202012
+        } else {
+            jsonschema::Draft::Draft4
+        };
+        for (i, schema) in schemas.iter().enumerate() {
+            let value = &request["json"][format!("p{i}")];
+            let text = value.as_str().unwrap_or_default();
+            if let Some(variable) = text.strip_prefix("{{").and_then(|t| t.strip_suffix("}}")) {
+                // A required input: reported, with where and why.
+                let said = format!("values · p{i} (schema derived-{round}.json#/paths/");
+                assert!(
+                    output.stderr.contains(&said)
+                        && output.stderr.contains(&format!("`--var {variable}=...`")),
+                    "{schema}: {said} not in {}",
+                    output.stderr
+                );
+                assert_eq!(
+                    written["vars"][variable],
+                    format!("{{{{env.{}}}}}", variable.to_uppercase())
+                );
+                let simple = schema.get("minLength").is_none()
+                    && schema.get("maxLength").is_none()
+                    && schema.get("format").is_none()
+                    && i < 40;
+                assert!(
+                    !(simple && schema["type"] == "string"),
+                    "a simple pattern is derived: {schema}"
+                );
+                inputs += 1;
+                continue;
+            }
+            // The value as it is sent (a string is a template: `\{{` is `{{`).
+            let sent = match value {
+                Value::String(text) => Value::String(text.replace("\\{{", "{{")),
+                other => other.clone(),
+            };
+            let validator = jsonschema::options()
+                .with_draft(draft)
+                .should_validate_formats(true)
+                .build(schema)
+                .expect("a schema");
+            let errors: Vec<String> = validator
+                .iter_errors(&sent)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(
+                errors.is_empty(),
+                "{sent} does not fit {schema}: {errors:?}"
+            );
+            derived += 1;
+        }
+        for fixed in 40..44 {
+            assert!(
+                request["json"][format!("p{fixed}")]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("{{")),
+                "p{fixed}: {written:#}"
+            );
+        }
+    }
+    assert!(
+        derived > 150 && inputs >= 24,
+        "{derived} derived, {inputs} inputs"
+    );
+}
+
+/// A path parameter none of whose values the importer can derive (its pattern is beyond the
+/// generator) is a required input written as a template, not as text: the run refuses to
+/// start without it, and sends the value given.
+#[test]
+fn a_path_parameter_no_derived_value_fits_is_a_required_input() {
+    let fixture = Fixture::new();
+    let spec = fixture.file(
+        "api.yaml",
+        &format!(
+            r#"openapi: 3.1.0
+info: {{ title: Calls, version: "1" }}
+servers: [{{ url: "http://{server}" }}]
+paths:
+  /Calls/{{CallSid}}:
+    get:
+      operationId: FetchCall
+      parameters:
+        - {{ name: CallSid, in: path, required: true, schema: {{ type: string, pattern: "^CA(?=[0-9a-f])[0-9a-f]{{32}}$" }} }}
+      responses:
+        "200": {{ description: ok, content: {{ application/json: {{ schema: {{ type: object }} }} }} }}
+"#,
+            server = echo_server()
+        ),
+    );
+    let out = fixture.path().join("calls.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output.stderr.contains("not translated: FetchCall · CallSid (schema api.yaml#/paths/~1Calls~1{CallSid}/get/parameters/0/schema)")
+            && output.stderr.contains("look-around")
+            && output.stderr.contains("set the input CALLSID"),
+        "{}",
+        output.stderr
+    );
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(
+        yaml.contains("url: \"{{base_url}}/Calls/{{CallSid}}\""),
+        "{yaml}"
+    );
+    let strict = import(&spec.display().to_string(), &out, &["--strict"]);
+    assert_eq!(strict.code, 2, "{strict:?}");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let report = fixture.path().join("report.json");
+    let args = [
+        "run".to_owned(),
+        out.display().to_string(),
+        "--report-json".into(),
+        report.display().to_string(),
+    ];
+    let refused = runner(&args);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    let sid = "CA0123456789abcdef0123456789abcdef";
+    let run = runner_with_env(&args, &[("CALLSID", sid)]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        received(&report)["FetchCall"]["uri"],
+        format!("/Calls/{sid}")
+    );
+}

@@ -9,7 +9,9 @@
 //! report, and `--strict` refuses them.
 
 mod body;
+mod derived;
 mod ids;
+mod links;
 mod security;
 mod servers;
 mod shape;
@@ -101,6 +103,8 @@ struct Operation {
     /// What its captures, its files and the links to it are named after: its operationId
     /// (else `METHOD /path`), or its step id when another operation's is the same.
     key: String,
+    /// The links of its responses, followed through their `$ref`s ([`links::assign`]).
+    links: Vec<links::Link>,
 }
 
 impl Operation {
@@ -193,6 +197,7 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
                 order: operations.len(),
                 step_id: String::new(),
                 key: String::new(),
+                links: Vec::new(),
             });
         }
     }
@@ -222,6 +227,7 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Imported, OpenapiImpor
     if operations.is_empty() {
         return Err(OpenapiImportError::Empty { source_name, total });
     }
+    links::assign(&mut documents, &mut operations, &mut report);
     order(&mut operations);
     ids::assign(&mut operations, &mut report);
 
@@ -357,20 +363,21 @@ fn order(operations: &mut [Operation]) {
         (rank(o), depth, o.order)
     });
     // A link from one operation to another: the target runs after its source.
-    let links: Vec<(String, String)> = operations
+    let links: Vec<(usize, usize)> = operations
         .iter()
         .flat_map(|o| {
-            let source = operation_id(o);
-            link_targets(&o.value)
-                .into_iter()
-                .map(move |t| (source.clone(), t))
+            o.links
+                .iter()
+                .filter_map(|link| link.target)
+                .filter(move |target| *target != o.order)
+                .map(move |target| (o.order, target))
         })
         .collect();
     for _ in 0..operations.len().min(50) {
         let mut moved = false;
         for (source, target) in &links {
-            let s = operations.iter().position(|o| operation_id(o) == *source);
-            let t = operations.iter().position(|o| operation_id(o) == *target);
+            let s = operations.iter().position(|o| o.order == *source);
+            let t = operations.iter().position(|o| o.order == *target);
             if let (Some(s), Some(t)) = (s, t) {
                 if t < s {
                     operations[t..=s].rotate_left(1);
@@ -382,33 +389,6 @@ fn order(operations: &mut [Operation]) {
             break;
         }
     }
-}
-
-fn operation_id(operation: &Operation) -> String {
-    crate::openapi::contract::operation_id(&operation.value, &operation.method, &operation.path)
-}
-
-/// The operation ids an operation's response links lead to.
-fn link_targets(operation: &Value) -> Vec<String> {
-    let mut targets = Vec::new();
-    for response in operation
-        .get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|r| r.values())
-    {
-        for link in response
-            .get("links")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|l| l.values())
-        {
-            if let Some(id) = link.get("operationId").and_then(Value::as_str) {
-                targets.push(id.to_owned());
-            }
-        }
-    }
-    targets
 }
 
 /// For each `{parent}/{`: the parameter and key of every operation on `{parent}/{param}`.
@@ -431,14 +411,10 @@ fn children(operations: &[Operation]) -> HashMap<String, Vec<(String, String)>> 
     map
 }
 
-/// Each operationId a link may name → the key of the first operation that has it.
-fn keys(operations: &[Operation]) -> HashMap<String, String> {
-    let mut keys = HashMap::new();
-    for operation in operations {
-        if let Some(id) = operation.value.get("operationId").and_then(Value::as_str) {
-            keys.entry(id.to_owned())
-                .or_insert_with(|| operation.key.clone());
-        }
-    }
-    keys
+/// Each operation's [`Operation::order`] (what a link's target is) → its key.
+fn keys(operations: &[Operation]) -> HashMap<usize, String> {
+    operations
+        .iter()
+        .map(|operation| (operation.order, operation.key.clone()))
+        .collect()
 }

@@ -102,13 +102,60 @@ impl Writer<'_> {
                 }
                 None => json!([]),
             },
-            "integer" => json!(schema.get("minimum").and_then(Value::as_i64).unwrap_or(1)),
-            "number" => json!(schema.get("minimum").and_then(Value::as_f64).unwrap_or(1.5)),
+            "integer" | "number" => {
+                let derived = super::derived::number(&schema, kind == "integer");
+                self.derived(derived, &place, name, request)
+            }
             "boolean" => json!(true),
-            "string" => json!(sample_string(&schema)),
+            "string" => {
+                // Sent as its text: a template's `{{` escaped.
+                let derived = super::derived::string(&schema).and_then(|text| {
+                    crate::template::literal(&text)
+                        .map(|text| json!(text))
+                        .map_err(|error| {
+                            format!("the value derived from it cannot be written: {error}")
+                        })
+                });
+                self.derived(derived, &place, name, request)
+            }
             "null" => Value::Null,
             _ => json!("example"),
         }
+    }
+
+    /// A value derived from the schema at `place` (of the field or parameter `name`), or,
+    /// when none fits it (`why`), in a request a required input the user sets (reported with
+    /// what, where and why: nothing made up is sent); in a response (what a create returns)
+    /// `null`.
+    fn derived(
+        &mut self,
+        derived: Result<Value, String>,
+        place: &Place,
+        name: &str,
+        request: bool,
+    ) -> Value {
+        let why = match derived {
+            Ok(value) => return value,
+            Err(_) if !request => return Value::Null,
+            Err(why) => why,
+        };
+        let item = self.item.clone();
+        let what = format!(
+            "{} (schema {})",
+            if name.is_empty() {
+                "the request body"
+            } else {
+                name
+            },
+            self.documents.describe(place)
+        );
+        let variable = self.placeholder_because(
+            &item,
+            &what,
+            if name.is_empty() { "value" } else { name },
+            &why,
+        );
+        Value::String(format!("{{{{{variable}}}}}"))
     }
 
     /// The document's value (an example, a default, an enum value) as the importer writes
@@ -403,44 +450,6 @@ fn escape_strings(value: &Value) -> Result<Value, crate::template::NotExpressibl
         ),
         other => other.clone(),
     })
-}
-
-/// The longest string derived from a schema's `minLength`.
-const MAX_DERIVED_LENGTH: usize = 4096;
-
-fn sample_string(schema: &Value) -> String {
-    let format = schema
-        .get("format")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let text = match format {
-        "date-time" => "2024-01-01T00:00:00Z",
-        "date" => "2024-01-01",
-        "time" => "12:00:00",
-        "email" => "user@example.com",
-        "uuid" => "00000000-0000-4000-8000-000000000000",
-        "uri" | "url" => "https://example.com/",
-        "hostname" => "example.com",
-        "ipv4" => "192.0.2.1",
-        "ipv6" => "2001:db8::1",
-        "byte" => "ZXhhbXBsZQ==",
-        _ => "example",
-    };
-    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = schema
-        .get("maxLength")
-        .and_then(Value::as_u64)
-        .map_or(usize::MAX, |m| m as usize);
-    let mut text = text.to_owned();
-    // A document may ask for any length: a derived value stops at MAX_DERIVED_LENGTH (a
-    // request of gigabytes is not a smoke test; the contract check then says what it wants).
-    while text.len() < min.min(MAX_DERIVED_LENGTH) {
-        text.push('x');
-    }
-    if text.len() > max {
-        text.truncate(max);
-    }
-    text
 }
 
 #[cfg(test)]

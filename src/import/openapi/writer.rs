@@ -49,8 +49,8 @@ pub(super) struct Writer<'a> {
     pub(super) by_path: HashMap<String, Vec<(String, String)>>,
     /// Placeholder variable → the required input it reads.
     pub(super) placeholders: HashMap<String, String>,
-    /// operationId → the key of the first operation that has it (what links name).
-    pub(super) keys: HashMap<String, String>,
+    /// Each operation's order (what a link's target is) → its key.
+    pub(super) keys: HashMap<usize, String>,
     /// The document's own `servers` (`null` when it has none).
     pub(super) document_servers: Value,
     /// Where the document is served, for relative server URLs.
@@ -171,7 +171,11 @@ impl Writer<'_> {
                 let value = match (captured, example) {
                     (Some(variable), _) => format!("{{{{{variable}}}}}"),
                     // A password is its secret input's template, written as it is.
-                    (None, Some(value)) if self.is_password_parameter(place, parameter) => {
+                    // So is a placeholder for a value none fits the schema of.
+                    (None, Some(value))
+                        if self.is_placeholder(&value)
+                            || self.is_password_parameter(place, parameter) =>
+                    {
                         scalar(&value)
                     }
                     // One path segment: `/`, `?`, `#`, `%`, spaces and template braces
@@ -295,19 +299,33 @@ impl Writer<'_> {
     /// required input, so the run refuses to start (nothing is sent) until it is set.
     /// Reported as not translated.
     pub(super) fn placeholder(&mut self, item: &str, what: &str, name: &str) -> String {
+        self.placeholder_because(
+            item,
+            what,
+            name,
+            "the document gives no example, default or schema to derive a value from",
+        )
+    }
+
+    /// [`Self::placeholder`], for the reason `why`.
+    pub(super) fn placeholder_because(
+        &mut self,
+        item: &str,
+        what: &str,
+        name: &str,
+        why: &str,
+    ) -> String {
         let variable = Templates::default().name(name);
         let input = match self.placeholders.get(&variable) {
             Some(input) => input.clone(),
             None => {
-                let input = self.required_input(
-                    &variable,
-                    &format!("A value for {what} ({item}): the document gives none"),
-                );
+                let input =
+                    self.required_input(&variable, &format!("A value for {what} ({item}): {why}"));
                 self.vars.insert_commented(
                     variable.clone(),
                     format!("{{{{env.{input}}}}}"),
                     vec![format!(
-                        "Placeholder: the document gives no value for {what} ({item}); \
+                        "Placeholder for {what} ({item}): {why}; \
                          the run refuses to start until {input} is set."
                     )],
                 );
@@ -319,12 +337,20 @@ impl Writer<'_> {
             item,
             what.to_owned(),
             format!(
-                "the document gives no example, default or schema to derive a value from: \
-                 set the input {input} (`export {input}=...`) or run with \
+                "{why}: set the input {input} (`export {input}=...`) or run with \
                  `--var {variable}=...`; the run sends nothing until then"
             ),
         );
         variable
+    }
+
+    /// Whether `value` is a placeholder's template (`{{variable}}`, [`Self::placeholder`]):
+    /// written as it is, never as text.
+    fn is_placeholder(&self, value: &Value) -> bool {
+        value
+            .as_str()
+            .and_then(|text| text.strip_prefix("{{")?.strip_suffix("}}"))
+            .is_some_and(|variable| self.placeholders.contains_key(variable))
     }
 
     /// A parameter's schema and where it is: its `schema`, else the schema of its `content`'s
@@ -410,47 +436,63 @@ impl Writer<'_> {
     }
 
     /// Captures this operation's success response offers later steps: each link's
-    /// `$response.body#/...` parameters, and the `id` a create returns for the paths below.
+    /// `$response.body#/...` parameters (the link and its response followed through their
+    /// `$ref`s), and the `id` a create returns for the paths below. A pointer the response's
+    /// schema says is not there is not captured (the capture would fail the step): noted.
     pub(super) fn captures_for(&mut self, operation: &Operation, id: &str) -> Map {
         let mut captures = Map::inline();
         let prefix = Templates::default().name(id);
-        for response in operation
-            .value
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flat_map(|r| r.values())
-        {
-            for link in response
-                .get("links")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flat_map(|l| l.values())
-            {
-                let Some(target) = link.get("operationId").and_then(Value::as_str) else {
+        for link in &operation.links {
+            let Some(target) = link.target.and_then(|t| self.keys.get(&t)).cloned() else {
+                continue;
+            };
+            let (response_place, response) = &link.response;
+            for (parameter, expression) in &link.parameters {
+                let Some(pointer) = expression
+                    .as_str()
+                    .and_then(|e| e.strip_prefix("$response.body#"))
+                else {
                     continue;
                 };
-                for (parameter, expression) in link
-                    .get("parameters")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    let Some(pointer) = expression
-                        .as_str()
-                        .and_then(|e| e.strip_prefix("$response.body#"))
-                    else {
-                        continue;
-                    };
-                    let variable = format!("{prefix}_{}", Templates::default().name(parameter));
-                    let jsonpath = pointer_to_jsonpath(pointer);
-                    if !captures.entries.iter().any(|e| e.key == variable) {
-                        captures.insert(variable.clone(), jsonpath);
-                    }
-                    let target = self.keys.get(target).map_or(target, String::as_str);
-                    self.captures
-                        .insert((target.to_owned(), parameter.clone()), variable);
+                // A parameter name may say where it goes: `path.id`; only a path
+                // parameter is taken from a capture.
+                let parameter = match parameter.split_once('.') {
+                    Some(("path", name)) => name,
+                    Some(("query" | "header" | "cookie", _)) => continue,
+                    _ => parameter.as_str(),
+                };
+                if let Err(why) = self.body_may_hold(response_place, response, pointer) {
+                    self.report.note(
+                        &self.item,
+                        format!("link {}", link.name),
+                        format!(
+                            "{parameter} from `{}`: {why}, so it is not captured; {target}'s \
+                             {parameter} is written as without the link",
+                            expression.as_str().unwrap_or_default()
+                        ),
+                    );
+                    continue;
                 }
+                let jsonpath = pointer_to_jsonpath(pointer);
+                let base = format!("{prefix}_{}", Templates::default().name(parameter));
+                // Two links may take one parameter name from two places: each its own.
+                let mut variable = base.clone();
+                let mut n = 1;
+                loop {
+                    match captures.entries.iter().find(|e| e.key == variable) {
+                        None => {
+                            captures.insert(variable.clone(), jsonpath.clone());
+                            break;
+                        }
+                        Some(entry) if entry.value == Node::from(jsonpath.clone()) => break,
+                        Some(_) => {
+                            n += 1;
+                            variable = format!("{base}_{n}");
+                        }
+                    }
+                }
+                self.captures
+                    .insert((target.clone(), parameter.to_owned()), variable);
             }
         }
         // A create (`POST /things`) whose response has an `id`: the id of `/things/{thingId}`.
@@ -464,6 +506,30 @@ impl Writer<'_> {
             self.id_captures(&operation.path, &variable);
         }
         captures
+    }
+
+    /// Whether a JSON body of `response` (at `place`) may hold `pointer`
+    /// ([`super::links::pointer_fits`]); a response without a JSON schema may hold anything.
+    fn body_may_hold(
+        &mut self,
+        place: &Place,
+        response: &Value,
+        pointer: &str,
+    ) -> Result<(), String> {
+        let Some((media_type, media)) = response
+            .get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .find(|(k, _)| crate::openapi::contract::is_json(&k.to_ascii_lowercase()))
+        else {
+            return Ok(());
+        };
+        let Some(schema) = media.get("schema") else {
+            return Ok(());
+        };
+        let at = place.under(&format!("content/{}/schema", escape(media_type)));
+        super::links::pointer_fits(self.documents, &at, schema, pointer)
     }
 
     pub(super) fn returns_id(&mut self, operation: &Operation) -> bool {
