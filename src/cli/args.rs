@@ -532,13 +532,46 @@ impl ColorWhen {
     }
 }
 
-/// `NAME` or `NAME=VALUE`: `validate` needs only the name of a secret, never its value.
-fn parse_secret_name(text: &str) -> Result<String, String> {
-    let name = text.split_once('=').map_or(text, |(name, _)| name).trim();
-    if name.is_empty() {
-        return Err(format!("`{text}` is not NAME or NAME=VALUE"));
+impl ColorWhen {
+    /// The `--color` of `arguments` (the program's name first), read before clap parses
+    /// them, so that clap's own errors and help follow it too: the last one given before a
+    /// `--`; `Auto` if none is, or one clap will refuse.
+    pub fn in_arguments<T: AsRef<std::ffi::OsStr>>(arguments: &[T]) -> ColorWhen {
+        let mut color = ColorWhen::Auto;
+        let mut arguments = arguments.iter().skip(1).map(|a| a.as_ref().to_str());
+        while let Some(argument) = arguments.next() {
+            let value = match argument {
+                Some("--") => break,
+                Some("--color") => arguments.next().flatten(),
+                Some(other) => other.strip_prefix("--color="),
+                None => None,
+            };
+            if let Some(value) = value {
+                color = ColorWhen::from_str(value, true).unwrap_or(ColorWhen::Auto);
+            }
+        }
+        color
     }
-    Ok(name.to_owned())
+
+    /// The clap choice.
+    pub fn clap(self) -> clap::ColorChoice {
+        match self {
+            ColorWhen::Auto => clap::ColorChoice::Auto,
+            ColorWhen::Always => clap::ColorChoice::Always,
+            ColorWhen::Never => clap::ColorChoice::Never,
+        }
+    }
+}
+
+/// `NAME` or `NAME=VALUE`: `validate` needs only the name of a secret, never its value. A
+/// malformed one is not refused here, where clap would print it: it parses with an empty
+/// name, refused by [`super::secret_arg::malformed_secret_name`] without being shown.
+#[allow(clippy::unnecessary_wraps)]
+fn parse_secret_name(text: &str) -> Result<String, String> {
+    Ok(match text.split_once('=') {
+        Some((name, _)) => name.trim().to_owned(),
+        None => text.trim().to_owned(),
+    })
 }
 
 fn parse_shard(text: &str) -> Result<(usize, usize), String> {
@@ -564,6 +597,32 @@ mod tests {
     fn the_command_line_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn color_is_found_before_clap_parses() {
+        let color = |args: &[&str]| ColorWhen::in_arguments(args);
+        assert_eq!(color(&["runner", "run", "a.yaml"]), ColorWhen::Auto);
+        assert_eq!(
+            color(&["runner", "run", "a.yaml", "--color", "never"]),
+            ColorWhen::Never
+        );
+        assert_eq!(
+            color(&["runner", "--color=always", "run", "a.yaml"]),
+            ColorWhen::Always
+        );
+        assert_eq!(
+            color(&["runner", "--color", "never", "run", "--color", "always"]),
+            ColorWhen::Always
+        );
+        assert_eq!(
+            color(&["runner", "run", "--", "--color", "never"]),
+            ColorWhen::Auto
+        );
+        assert_eq!(
+            color(&["runner", "run", "--color", "sometimes"]),
+            ColorWhen::Auto
+        );
     }
 
     #[test]

@@ -30,6 +30,79 @@ pub(super) fn first_of_each_column_set<'r>(
         .collect()
 }
 
+/// The rows, each given as its column names, grouped by their set of names, each group's
+/// rows in order, the groups in the order of their first rows: the checks that look at names
+/// only run once for each group, and a problem they find is one of every row in its group.
+pub(super) fn column_sets<'r>(
+    rows: impl IntoIterator<Item = impl IntoIterator<Item = &'r str>>,
+) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut seen: std::collections::HashMap<Vec<&str>, usize> = std::collections::HashMap::new();
+    for (i, names) in rows.into_iter().enumerate() {
+        let next = groups.len();
+        let group = *seen.entry(names.into_iter().collect()).or_insert(next);
+        if group == next {
+            groups.push(Vec::new());
+        }
+        groups[group].push(i);
+    }
+    groups
+}
+
+/// A `--data` file as a problem found with some of its rows names them: `row N` of a CSV
+/// file (its rows after the header, from 1), `item N` of a JSON one.
+pub(super) struct DataFile {
+    path: std::path::PathBuf,
+    csv: bool,
+}
+
+impl DataFile {
+    pub(super) fn new(path: &Path) -> DataFile {
+        DataFile {
+            path: path.to_owned(),
+            csv: is_csv(path),
+        }
+    }
+
+    /// Says in `diagnostic`'s message which rows (from 0, in order; not empty) it was found
+    /// with: `(with item 2 of data file `rows.json`)`.
+    pub(super) fn attribute(
+        &self,
+        diagnostic: &mut runner::collection::Diagnostic,
+        rows: &[usize],
+    ) {
+        const SHOWN: usize = 5;
+        let (one, many) = if self.csv {
+            ("row", "rows")
+        } else {
+            ("item", "items")
+        };
+        let numbers: Vec<String> = rows
+            .iter()
+            .take(SHOWN)
+            .map(|row| (row + 1).to_string())
+            .collect();
+        let which = match (rows.len(), numbers.split_last()) {
+            (1, _) => format!("{one} {}", numbers[0]),
+            (count, Some((last, before))) if count <= SHOWN => {
+                format!("{many} {} and {last}", before.join(", "))
+            }
+            (count, _) => format!("{many} {} and {} more", numbers.join(", "), count - SHOWN),
+        };
+        diagnostic.message = format!(
+            "{} (with {which} of data file `{}`)",
+            diagnostic.message,
+            self.path.display()
+        );
+    }
+}
+
+/// Whether the data file at `path` is read as CSV: its name ends in `.csv`.
+fn is_csv(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
+}
+
 /// Reads the rows of `path` (by extension: `.csv`, else JSON).
 pub(super) fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
     Ok(read_compact_rows(path)?
@@ -49,13 +122,20 @@ pub(super) fn read_compact_rows(path: &Path) -> Result<Vec<CompactRow>, String> 
     // Excel's "CSV UTF-8" starts with a byte order mark; its plain "CSV" is Windows-1252.
     let text = runner::spec::text::utf8_text(&bytes)
         .map_err(|at| format!("data file {} (in Excel: \"CSV UTF-8\")", at.in_file(path)))?;
-    let is_csv = path
-        .extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"));
-    let rows = if is_csv {
+    let rows = if is_csv(path) {
         csv_rows(text)
     } else {
-        json_rows(text).map(compact)
+        json_rows(text).map(compact).map_err(|mut problem| {
+            let is_json = path
+                .extension()
+                .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
+            if !is_json && problem.reason.starts_with("not JSON") {
+                problem.reason.push_str(
+                    " (a data file whose name ends in `.csv` is read as CSV, any other as JSON)",
+                );
+            }
+            problem
+        })
     }
     .map_err(|problem| match problem.at {
         Some((line, column)) => format!(
@@ -351,24 +431,90 @@ fn json_rows(text: &str) -> Result<Vec<Row>, Problem> {
             "expected a JSON array of objects, one per iteration".into(),
         ));
     };
-    items
+    if let Some(i) = items.iter().position(|item| !item.is_object()) {
+        return Err(Problem::somewhere(format!(
+            "item {} is not an object",
+            i + 1
+        )));
+    }
+    // The keys as written: a parsed object has kept the last of a key written twice, and
+    // knows no places.
+    for (i, keys) in item_keys(text).into_iter().enumerate() {
+        for (k, (key, at)) in keys.iter().enumerate() {
+            let reason = if !runner::collection::is_variable_name(key) {
+                Some(format!(
+                    "key `{key}` is not a variable name (letters, digits, `_`, `-`)"
+                ))
+            } else if let Some(reason) = bad_column_name(key) {
+                Some(reason.replacen("column", "key", 1))
+            } else if keys[..k].iter().any(|(other, _)| other == key) {
+                Some(format!(
+                    "key `{key}` is written twice in this item: one would hide the other; keep one"
+                ))
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                let (line, column) = line_column(text, *at);
+                return Err(Problem::at(
+                    line,
+                    column,
+                    format!("item {}: {reason}", i + 1),
+                ));
+            }
+        }
+    }
+    Ok(items
         .into_iter()
-        .enumerate()
-        .map(|(i, item)| match item {
-            Value::Object(row) => match row.keys().find_map(|key| bad_column_name(key)) {
-                Some(reason) => Err(Problem::somewhere(format!(
-                    "item {}: {}",
-                    i + 1,
-                    reason.replacen("column", "key", 1)
-                ))),
-                None => Ok(row),
-            },
-            _ => Err(Problem::somewhere(format!(
-                "item {} is not an object",
-                i + 1
-            ))),
+        .filter_map(|item| match item {
+            Value::Object(row) => Some(row),
+            _ => None,
         })
-        .collect()
+        .collect())
+}
+
+/// The keys of each object of the array `text` (valid JSON: an array of objects), as written
+/// (a key written twice, twice), each with the byte its opening quote is at.
+fn item_keys(text: &str) -> Vec<Vec<(String, usize)>> {
+    let bytes = text.as_bytes();
+    let mut items: Vec<Vec<(String, usize)>> = Vec::new();
+    // How deep the scan is: 1 inside the array, 2 inside one of its objects.
+    let mut depth = 0usize;
+    // Whether the next string at depth 2 is a key (after `{` or `,`), not a value.
+    let mut key_next = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => {
+                let start = at;
+                at += 1;
+                while at < bytes.len() && bytes[at] != b'"' {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+                if depth == 2 && key_next {
+                    let written = &text[start..=at.min(bytes.len() - 1)];
+                    let key = serde_json::from_str::<String>(written)
+                        .unwrap_or_else(|_| written.to_owned());
+                    if let Some(keys) = items.last_mut() {
+                        keys.push((key, start));
+                    }
+                    key_next = false;
+                }
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth == 2 {
+                    items.push(Vec::new());
+                    key_next = true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            b',' if depth == 2 => key_next = true,
+            _ => {}
+        }
+        at += 1;
+    }
+    items
 }
 
 #[cfg(test)]
@@ -517,6 +663,57 @@ mod tests {
             panic!("accepted");
         };
         assert_eq!(problem.at, Some((2, 9)));
+    }
+
+    #[test]
+    fn json_keys_are_checked_as_written_and_placed() {
+        let problem = |text: &str| match json_rows(text) {
+            Err(problem) => (problem.at, problem.reason),
+            Ok(_) => (None, "accepted".to_owned()),
+        };
+        let (at, reason) = problem("[{\"a\": 1},\n {\"b\": \"x,\\\"c\\\": {\", \"b\": 2}]");
+        assert_eq!(at, Some((2, 22)), "{reason}");
+        assert!(
+            reason.starts_with("item 2: key `b` is written twice"),
+            "{reason}"
+        );
+        // Keys of nested objects are values' business, not the item's.
+        assert!(json_rows(r#"[{"a": {"a": 1, "a b": 2}, "b": [{"a": 1}]}]"#).is_ok());
+        let (at, reason) = problem(r#"[{"\u0061 b": 1}]"#);
+        assert_eq!(at, Some((1, 3)));
+        assert!(
+            reason.contains("key `a b` is not a variable name"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn rows_are_grouped_by_their_column_names() {
+        let rows: [&[&str]; 5] = [&["a", "b"], &["a"], &["a", "b"], &["b", "a"], &["a"]];
+        let groups = column_sets(rows.iter().map(|names| names.iter().copied()));
+        assert_eq!(groups, vec![vec![0, 2], vec![1, 4], vec![3]]);
+    }
+
+    #[test]
+    fn a_problem_names_the_rows_it_was_found_with() {
+        let said = |path: &str, rows: &[usize]| {
+            let mut problem =
+                runner::collection::Diagnostic::file(Path::new("c.yaml"), "it is wrong");
+            DataFile::new(Path::new(path)).attribute(&mut problem, rows);
+            problem.message
+        };
+        assert_eq!(
+            said("r.csv", &[1]),
+            "it is wrong (with row 2 of data file `r.csv`)"
+        );
+        assert_eq!(
+            said("r.json", &[1, 2, 6]),
+            "it is wrong (with items 2, 3 and 7 of data file `r.json`)"
+        );
+        assert_eq!(
+            said("r.json", &[0, 1, 2, 3, 4, 5, 6]),
+            "it is wrong (with items 1, 2, 3, 4, 5 and 2 more of data file `r.json`)"
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod progress;
 mod refused;
 mod reports;
 mod review;
+mod row_checks;
 mod run;
 mod sandbox;
 mod sandboxes;
@@ -28,7 +29,7 @@ mod validate;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use args::{Cli, Command, ExportCommand, ImportCommand, SandboxCommand, SnapshotsCommand};
 
@@ -54,7 +55,16 @@ fn runtime_for(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
 
 /// Runs `runner` with the process's arguments and returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // clap's own errors and help follow `--color` too: read before clap parses it.
+    let arguments: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let color = args::ColorWhen::in_arguments(&arguments);
+    let mut command = Cli::command().color(color.clap());
+    let parsed = command
+        .try_get_matches_from_mut(&arguments)
+        .and_then(|mut matches| {
+            Cli::from_arg_matches_mut(&mut matches).map_err(|error| error.format(&mut command))
+        });
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();

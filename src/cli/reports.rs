@@ -79,8 +79,10 @@ pub(super) fn check_destinations(args: &RunArgs) -> Result<(), String> {
             }
             continue;
         }
-        let destination = Destination::resolve(path).map_err(|e| e.to_string())?;
-        destination.check(path).map_err(|e| e.to_string())?;
+        let destination = Destination::resolve(path).map_err(|e| not_writable(flag, &e))?;
+        destination
+            .check(path)
+            .map_err(|e| not_writable(flag, &e))?;
         let identity = destination.identity();
         if null.as_ref() == Some(&identity) {
             continue;
@@ -104,6 +106,23 @@ pub(super) fn check_destinations(args: &RunArgs) -> Result<(), String> {
         return Err("only one report can go to standard output (`-`; GitHub annotations are written there too)".into());
     }
     Ok(())
+}
+
+/// Why the file `flag` names cannot be written, told as the file it is: a report, the
+/// `--curl` file or the cookie jar.
+pub(super) fn not_writable(flag: &str, error: &runner::report::ReportError) -> String {
+    let (what, example) = match flag {
+        "--cookie-jar" => ("the cookie jar", "cookies.txt"),
+        "--curl" => ("the --curl file", "requests.sh"),
+        _ => return error.to_string(),
+    };
+    format!(
+        "cannot write {what} `{}`: {}",
+        error.path,
+        error
+            .reason
+            .replace("`reports/report.xml`", &format!("`{example}`"))
+    )
 }
 
 /// Where a report goes.

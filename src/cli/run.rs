@@ -275,9 +275,17 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         }
     };
     let options = plans.get(0);
-    // Each distinct set of data columns is checked once.
-    let checks = plans.distinct();
-    let collections = match super::load::collections(&args.paths, |_| checks.clone()) {
+    // Each distinct set of data columns is checked once; each row's values, as its
+    // iteration starts.
+    let data = args.data.as_deref().map(super::data::DataFile::new);
+    let groups = plans.groups();
+    let loaded = super::row_checks::load(
+        &args.paths,
+        |_| std::borrow::Cow::Borrowed(&groups[..]),
+        data.as_ref(),
+        |_, row| vec![plans.get(row)],
+    );
+    let collections = match loaded {
         Ok(collections) => collections,
         Err(problems) => {
             super::load::print_problems(&mut stderr, &problems, "nothing was sent");
@@ -341,7 +349,14 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let snapshots = match snapshot_settings(&args, &collections, &mut stderr) {
         Ok(snapshots) => Arc::new(snapshots),
         Err(message) => {
-            return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
+            // Placed in the snapshot file, when it is not valid at a spot.
+            let problems = [super::snapshots::snapshot_problem(
+                collections.iter().map(AsRef::as_ref),
+                message,
+            )];
+            super::load::print_problems(&mut stderr, &problems, "nothing was sent");
+            super::refused::write(&args, &problems, &mut stderr);
+            return exit_code::INVALID_INPUT;
         }
     };
     let recorder = Arc::new(super::snapshots::Recorder::default());
@@ -591,6 +606,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     if let Some(path) = &args.cookie_jar {
         let saved = report::write_atomically(path, client.cookie_jar().to_netscape().as_bytes());
         if let Err(error) = saved {
+            let error = super::reports::not_writable("--cookie-jar", &error);
             let _ = writeln!(stderr, "error: {error}");
             code = code.max(exit_code::RUNTIME_ERROR);
         }
@@ -843,19 +859,14 @@ impl Plans {
         self.rows.is_empty()
     }
 
-    /// One iteration for each distinct set of data columns (every row of a CSV has the
-    /// same): what loading checks each collection under.
-    fn distinct(&self) -> Vec<RunOptions> {
+    /// The rows used, grouped by their set of data columns (every row of a CSV has the
+    /// same): loading checks each collection under the first of each group.
+    fn groups(&self) -> Vec<Vec<usize>> {
         if self.rows.is_empty() {
-            return vec![self.get(0)];
+            return vec![vec![0]];
         }
         let used = &self.rows[..self.rows.len().min(self.count.max(1))];
-        super::data::first_of_each_column_set(
-            used.iter().map(|row| row.iter().map(|(name, _)| &**name)),
-        )
-        .into_iter()
-        .map(|i| self.get(i))
-        .collect()
+        super::data::column_sets(used.iter().map(|row| row.iter().map(|(name, _)| &**name)))
     }
 }
 
@@ -900,7 +911,14 @@ pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
         .map_err(|e| format!("cannot read vars file `{}`: {e}", path.display()))?;
     let text = runner::spec::text::utf8_text(&bytes)
         .map_err(|at| format!("vars file {}", at.in_file(path)))?;
-    // Read by the rules of a collection's `vars`, and its names by those of `--var`.
+    // Read by the rules of a collection's `vars`, and its names by those of `--var`. An empty
+    // one (or one of comments only) is told so, not as the parser's "invalid type".
+    if serde_yaml::from_str::<serde_yaml::Value>(text).is_ok_and(|value| value.is_null()) {
+        return Err(format!(
+            "vars file `{}` is empty: a vars file is a YAML or JSON map of names to values (`base_url: https://example.com`)",
+            path.display()
+        ));
+    }
     let map = runner::spec::json::yaml_map(text).map_err(|e| {
         let message = e.to_string();
         let message = message

@@ -26,10 +26,33 @@ pub(super) fn parse_secret_pair(text: &str) -> Result<(String, String), String> 
     })
 }
 
-/// The error for a `--secret` without `NAME=`, if one was given.
+/// The error for a `--secret` without `NAME=`, or whose name `--var` would refuse (the one
+/// rule of every way a run is given variables), if one was given.
 pub(super) fn malformed_secret(secrets: &[(String, String)]) -> Option<String> {
-    secrets.iter().any(|(name, _)| name.is_empty()).then(|| {
-        "`--secret` takes NAME=VALUE, and one was given without a name (what was given is not shown: it may be the secret)".to_owned()
+    malformed_secret_name(secrets.iter().map(|(name, _)| name.as_str()))
+}
+
+/// The error for a `--secret` whose name (empty: none was given) is missing or is not one
+/// `--var` takes. What was given is shown only when it is one of runner's own names: else it
+/// may be the secret, written without its name.
+pub(super) fn malformed_secret_name<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    const NOT_SHOWN: &str = "what was given is not shown: it may be the secret";
+    names.into_iter().find_map(|name| {
+        if name.is_empty() {
+            return Some(format!(
+                "`--secret` takes NAME=VALUE, and one was given without a name ({NOT_SHOWN})"
+            ));
+        }
+        let reason = super::data::bad_variable_name(name)?;
+        Some(if runner::collection::RESERVED_NAMES.contains(&name) {
+            format!("`--secret {name}=…`: {reason}")
+        } else {
+            format!(
+                "`--secret` takes NAME=VALUE, and one was given whose NAME is not a variable name (letters, digits, `_`, `-`), as `--var` requires ({NOT_SHOWN})"
+            )
+        })
     })
 }
 
@@ -47,5 +70,20 @@ mod tests {
         let error = malformed_secret(&[malformed]).expect("refused");
         assert!(!error.contains("s3cr3t"), "{error}");
         assert_eq!(malformed_secret(&[("A".into(), "b".into())]), None);
+    }
+
+    #[test]
+    fn a_secret_s_name_follows_the_rule_of_var() {
+        for text in ["a b=hunter2", "tok:en=hunter2", "{{x}}=hunter2"] {
+            let pair = parse_secret_pair(text).expect("never refused by clap");
+            let error = malformed_secret(&[pair]).expect("refused");
+            assert!(!error.contains("hunter2"), "{error}");
+            assert!(error.contains("not a variable name"), "{error}");
+        }
+        let error =
+            malformed_secret(&[parse_secret_pair("env=zzz").expect("parses")]).expect("refused");
+        assert!(error.contains("would hide runner's own `env`"), "{error}");
+        assert!(!error.contains("zzz"), "{error}");
+        assert_eq!(malformed_secret_name(["API_KEY", "a-b_2"]), None);
     }
 }

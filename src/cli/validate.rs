@@ -6,22 +6,29 @@ use serde_json::Value;
 
 use super::args::ValidateArgs;
 use super::exit_code;
+use runner::collection::Collection;
 use runner::engine::{Override, RunOptions};
 
 pub(super) fn validate(args: &ValidateArgs) -> u8 {
     let mut stdout = anstream::AutoStream::new(std::io::stdout(), args.color.choice());
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
-    let variable_sets = match variable_sets(args) {
-        Ok(sets) => sets,
+    if let Some(message) =
+        super::secret_arg::malformed_secret_name(args.secrets.iter().map(String::as_str))
+    {
+        let _ = writeln!(stderr, "error: {message}");
+        return exit_code::INVALID_INPUT;
+    }
+    let variables = match Variables::read(args) {
+        Ok(variables) => variables,
         Err(message) => {
             let _ = writeln!(stderr, "error: {message}");
             return exit_code::INVALID_INPUT;
         }
     };
     // Every environment of each collection is checked (or the one `--env` names), with the
-    // variables each `--data` row gives; inputs need not be set, since a CI lint step has no
-    // secrets.
-    let checks = |collection: &runner::collection::Collection| -> Vec<RunOptions> {
+    // variables of each `--data` row, as `run` checks each as its iteration starts; inputs
+    // need not be set, since a CI lint step has no secrets.
+    let options = |collection: &runner::collection::Collection, row: usize| -> Vec<RunOptions> {
         let environments: Vec<Option<String>> = match &args.env {
             Some(env) => vec![Some(env.clone())],
             None if collection.environments.is_empty() => vec![None],
@@ -29,17 +36,31 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
         };
         environments
             .into_iter()
-            .flat_map(|environment| {
-                variable_sets.iter().map(move |overrides| RunOptions {
-                    environment: environment.clone(),
-                    overrides: overrides.clone(),
-                    require_inputs: false,
-                    ..RunOptions::default()
-                })
+            .map(|environment| RunOptions {
+                environment,
+                overrides: variables.of_row(row),
+                require_inputs: false,
+                ..RunOptions::default()
             })
             .collect()
     };
-    match super::load::collections(&args.paths, checks) {
+    let loaded = super::row_checks::load(
+        &args.paths,
+        |collection| std::borrow::Cow::Owned(variables.groups(collection)),
+        variables.data.as_ref(),
+        options,
+    )
+    .and_then(|collections| {
+        // The snapshot files `run` reads before it sends.
+        match super::snapshots::approved(&collections) {
+            Ok(_) => Ok(collections),
+            Err(message) => Err(vec![super::snapshots::snapshot_problem(
+                &collections,
+                message,
+            )]),
+        }
+    });
+    match loaded {
         Ok(collections) => {
             for collection in &collections {
                 let steps = collection.steps.len();
@@ -68,40 +89,160 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
 }
 
 /// The variables `run` would get from the command line, as `run` orders them (vars files, the
-/// data row, `--var`, `--secret`): one set per distinct set of `--data` column names, since
-/// the checks look at names, not values. A secret's value is not needed: it stands empty.
-fn variable_sets(args: &ValidateArgs) -> Result<Vec<Vec<Override>>, String> {
-    let mut files = Vec::new();
-    for file in &args.vars_files {
-        files.extend(super::run::read_vars_file(file)?);
-    }
-    let rows = match &args.data {
-        Some(path) => super::data::read_rows(path)?,
-        None => vec![serde_json::Map::new()],
-    };
-    let distinct = super::data::first_of_each_column_set(
-        rows.iter().map(|row| row.keys().map(String::as_str)),
-    );
-    Ok(distinct
-        .into_iter()
-        .map(|i| {
-            let mut overrides = files.clone();
-            overrides.extend(rows[i].iter().map(|(name, value)| Override {
-                name: name.clone(),
-                value: value.clone(),
-                secret: false,
-            }));
-            overrides.extend(args.vars.iter().map(|(name, value)| Override {
+/// data row, `--var`, `--secret`). A secret's value is not needed: it stands empty.
+struct Variables {
+    /// `--vars-file` values, the lowest.
+    files: Vec<Override>,
+    /// The `--data` rows (none without `--data`).
+    rows: Vec<super::data::CompactRow>,
+    /// `--var` and `--secret`, the highest.
+    flags: Vec<Override>,
+    data: Option<super::data::DataFile>,
+}
+
+impl Variables {
+    fn read(args: &ValidateArgs) -> Result<Variables, String> {
+        let mut files = Vec::new();
+        for file in &args.vars_files {
+            files.extend(super::run::read_vars_file(file)?);
+        }
+        let rows = match &args.data {
+            Some(path) => super::data::read_compact_rows(path)?,
+            None => Vec::new(),
+        };
+        let mut flags: Vec<Override> = args
+            .vars
+            .iter()
+            .map(|(name, value)| Override {
                 name: name.clone(),
                 value: Value::String(value.clone()),
                 secret: false,
-            }));
-            overrides.extend(args.secrets.iter().map(|name| Override {
-                name: name.clone(),
-                value: Value::String(String::new()),
-                secret: true,
-            }));
-            overrides
+            })
+            .collect();
+        flags.extend(args.secrets.iter().map(|name| Override {
+            name: name.clone(),
+            value: Value::String(String::new()),
+            secret: true,
+        }));
+        Ok(Variables {
+            files,
+            rows,
+            flags,
+            data: args.data.as_deref().map(super::data::DataFile::new),
         })
-        .collect())
+    }
+
+    /// The rows grouped as the checks of `collection` cannot tell them apart (each group's
+    /// first row is checked for all). The checks before a run read paths into the start
+    /// values, which see a value's shape only (its type, an object's keys and a list's
+    /// items, each by its shape), and render the variables of the collection and its
+    /// environments: one of text and `{{name}}`s only sees the size of each value too (its
+    /// budget), one with handlebars' helpers or blocks the value itself. `run` checks every
+    /// row as its iteration starts: so is every row checked here, without checking 100,000
+    /// alike.
+    fn groups(&self, collection: &Collection) -> Vec<Vec<usize>> {
+        if self.rows.is_empty() {
+            return vec![vec![0]];
+        }
+        // The names the variables read (their roots), or none: any may be.
+        let mut read = std::collections::HashSet::new();
+        let mut any_read = false;
+        let variables = collection.vars.values().chain(
+            collection
+                .environments
+                .values()
+                .flat_map(|env| env.vars.values()),
+        );
+        'variables: for variable in variables {
+            for template in variable.value.templates() {
+                if !template.reads_strictly() {
+                    any_read = true;
+                    break 'variables;
+                }
+                for reference in template.each_reference() {
+                    let root = reference.split('.').next().unwrap_or_default();
+                    read.insert(root.to_owned());
+                }
+            }
+        }
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut key = String::new();
+        for (i, row) in self.rows.iter().enumerate() {
+            key.clear();
+            for (name, value) in row.iter() {
+                key.push_str(name);
+                key.push('\0');
+                if any_read {
+                    key.push('=');
+                    key.push_str(&value.to_string());
+                } else {
+                    shape(value, read.contains(&**name), &mut key);
+                }
+                key.push('\0');
+            }
+            let next = groups.len();
+            let group = *seen.entry(key.clone()).or_insert(next);
+            if group == next {
+                groups.push(Vec::new());
+            }
+            groups[group].push(i);
+        }
+        groups
+    }
+
+    /// The overrides of data row `row` (any, without `--data`).
+    fn of_row(&self, row: usize) -> Vec<Override> {
+        let mut overrides = self.files.clone();
+        if let Some(row) = self.rows.get(row) {
+            overrides.extend(row.iter().map(|(name, value)| Override {
+                name: name.to_string(),
+                value: value.clone(),
+                secret: false,
+            }));
+        }
+        overrides.extend(self.flags.iter().cloned());
+        overrides
+    }
+}
+
+/// Writes the shape of `value` to `key`: its type, an object's keys and a list's items, each
+/// by its shape, and (`sized`) the length of each scalar as text.
+fn shape(value: &Value, sized: bool, key: &mut String) {
+    use std::fmt::Write as _;
+    match value {
+        Value::Null => key.push('z'),
+        Value::Bool(flag) => key.push(if sized && *flag { 't' } else { 'b' }),
+        Value::Number(number) => {
+            key.push('n');
+            if sized {
+                let _ = write!(key, "{}", number.to_string().len());
+            }
+        }
+        Value::String(text) => {
+            key.push('s');
+            if sized {
+                let _ = write!(key, "{}", text.len());
+            }
+        }
+        Value::Array(items) => {
+            key.push('[');
+            for item in items {
+                shape(item, sized, key);
+                key.push(',');
+            }
+            key.push(']');
+        }
+        Value::Object(map) => {
+            key.push('{');
+            for (name, value) in map {
+                // A key's text as JSON: it may hold any character.
+                key.push_str(&Value::String(name.clone()).to_string());
+                key.push(':');
+                shape(value, sized, key);
+                key.push(',');
+            }
+            key.push('}');
+        }
+    }
 }

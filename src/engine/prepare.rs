@@ -76,7 +76,14 @@ pub fn prepare(
     };
     let environment = collection
         .environment(options.environment.as_deref())
-        .map_err(|message| invalid(message, Some("choose one with `--env NAME`".into())))?;
+        .map_err(|message| {
+            let hint = if collection.environments.is_empty() {
+                "this collection has no environments to choose from: run it without `--env` (its `vars` apply), or add an `environments` map to it"
+            } else {
+                "choose one with `--env NAME`"
+            };
+            invalid(message, Some(hint.into()))
+        })?;
     let mut redactor = Redactor::new();
     options
         .secrets

@@ -343,7 +343,7 @@ ann,Basel,bob
         ),
         (
             &reserved,
-            format!("data file `{reserved}`: item 1: key `steps` would hide runner's own"),
+            format!("data file {reserved}:1:18: item 1: key `steps` would hide runner's own"),
         ),
     ] {
         let output = runner(["run", &path, "--data", rows]);
@@ -432,4 +432,303 @@ fn validate_says_the_same_every_time() {
         let again = runner(["validate".as_ref(), path.as_os_str()]);
         assert_eq!(again.stderr, first.stderr);
     }
+}
+
+/// `validate --data` checks every row as `run` checks it when its iteration starts, not only
+/// the first row of each set of column names: a row whose value has another shape (a number
+/// where a path reads into an object) is refused by both, naming the data file and the row.
+#[test]
+fn validate_checks_every_data_row_as_run_does() {
+    let fixture = crate::support::Fixture::new();
+    let path = fixture.file(
+        "dv.yaml",
+        "name: Dv\nsteps:\n  - name: Get {{name}}\n    request: { url: \"{{SERVER}}/text?d={{device.id}}\" }\n",
+    );
+    let csv = fixture.file("dv.csv", "name,device:json\na,\"{\"\"id\"\":1}\"\nb,5\n");
+    let json = fixture.file(
+        "dv.json",
+        r#"[{"name": "a", "device": {"id": 1}}, {"name": "b", "device": 5}]"#,
+    );
+    for (data, which) in [(&csv, "row 2 of data file"), (&json, "item 2 of data file")] {
+        let data = data.display().to_string();
+        let path = path.display().to_string();
+        let validated = runner(["validate", &path, "--data", &data]);
+        assert_eq!(validated.code, 2, "{validated:?}");
+        let ran = runner(["run", &path, "--data", &data]);
+        assert_eq!(ran.code, 2, "{ran:?}");
+        for output in [&validated, &ran] {
+            assert!(
+                output
+                    .stderr
+                    .contains("reads `device.id`, which is not there: `device` is a number"),
+                "{}",
+                output.stderr
+            );
+        }
+        assert!(
+            validated
+                .stderr
+                .contains(&format!("(with {which} `{data}`)")),
+            "{}",
+            validated.stderr
+        );
+    }
+
+    // 20,000 rows alike but one, and a collection variable that reads a column (its size
+    // counts then, not its text): checked in a moment, the odd row named.
+    let mut rows = String::from("name,device:json\n");
+    for i in 0..20_000 {
+        if i == 12_344 {
+            rows.push_str("odd,\"[1]\"\n");
+        } else {
+            rows.push_str(&format!("n{i},\"{{\"\"id\"\":{i}}}\"\n"));
+        }
+    }
+    let many = fixture.file("many.csv", &rows);
+    let derived = fixture.file(
+        "derived.yaml",
+        "name: Derived\nvars: { label: \"{{name}}-x\" }\nenvironments: { a: {}, b: {} }\nsteps:\n  - name: Get {{label}}\n    request: { url: \"{{SERVER}}/text?d={{device.id}}\" }\n",
+    );
+    let started = std::time::Instant::now();
+    let output = runner([
+        "validate".as_ref(),
+        derived.as_os_str(),
+        "--data".as_ref(),
+        many.as_os_str(),
+    ]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("`device` is a list of 1 item")
+            && output.stderr.contains("(with row 12345 of data file"),
+        "{}",
+        output.stderr
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}
+
+/// A JSON data item without a key another item has: the problem says which data file and
+/// which item lack it (`run` refuses before sending, as `validate` does).
+#[test]
+fn a_json_data_item_without_a_key_is_named() {
+    let fixture = crate::support::Fixture::new();
+    let path = fixture.file(
+        "c.yaml",
+        "name: C\nsteps:\n  - name: Get {{name}}\n    request: { url: \"{{SERVER}}/text?c={{city}}\" }\n",
+    );
+    let data = fixture.file(
+        "c.json",
+        r#"[{"name": "a", "city": "b"}, {"name": "e"}, {"name": "f"}]"#,
+    );
+    for command in ["run", "validate"] {
+        let output = runner([
+            command.as_ref(),
+            path.as_os_str(),
+            "--data".as_ref(),
+            data.as_os_str(),
+        ]);
+        assert_eq!(output.code, 2, "{output:?}");
+        assert!(
+            output.stderr.contains(&format!(
+                "reads undefined variable `city` (with items 2 and 3 of data file `{}`)",
+                data.display()
+            )),
+            "{}",
+            output.stderr
+        );
+    }
+}
+
+/// A JSON data file's keys follow a CSV's columns: a key written twice in an item, and one
+/// that is not a variable name, are refused at the key's line and column; a data file that
+/// is not `.csv` is read as JSON, and a problem says so.
+#[test]
+fn json_data_keys_are_refused_where_they_are_written() {
+    let fixture = crate::support::Fixture::new();
+    let path = fixture.file(
+        "k.yaml",
+        "name: K\nsteps:\n  - name: Get {{name}}\n    request: { url: \"http://127.0.0.1:9/\" }\n",
+    );
+    let cases = [
+        (
+            "twice.json",
+            "[{\"name\": \"a\",\n  \"name\": \"z\"}]",
+            ":2:3: item 1: key `name` is written twice in this item",
+        ),
+        (
+            "spaced.json",
+            "[{\"name\": \"a\"},\n {\"name\": \"b\", \"a b\": 1}]",
+            ":2:16: item 2: key `a b` is not a variable name",
+        ),
+        (
+            "steps.json",
+            "[{\"name\": \"a\", \"steps\": 1}]",
+            ":1:16: item 1: key `steps` would hide runner's own `steps`",
+        ),
+        (
+            "rows.yaml",
+            "- name: a\n",
+            "a data file whose name ends in `.csv` is read as CSV, any other as JSON",
+        ),
+    ];
+    for (name, text, says) in cases {
+        let data = fixture.file(name, text);
+        for command in ["run", "validate"] {
+            let output = runner([
+                command.as_ref(),
+                path.as_os_str(),
+                "--data".as_ref(),
+                data.as_os_str(),
+            ]);
+            assert_eq!(output.code, 2, "{output:?}");
+            assert!(
+                output.stderr.contains(says)
+                    && output
+                        .stderr
+                        .contains(&format!("data file {}", data.display())),
+                "{name}: {}",
+                output.stderr
+            );
+        }
+    }
+}
+
+/// `--secret` names follow the rule of `--var`; what was given is not shown unless it is one
+/// of runner's own names.
+#[test]
+fn secret_names_follow_the_rule_of_var() {
+    let fixture = crate::support::Fixture::new();
+    let path = fixture
+        .file(
+            "ok.yaml",
+            "name: Ok\nsteps:\n  - name: One\n    request: { url: \"http://127.0.0.1:9/\" }\n",
+        )
+        .display()
+        .to_string();
+    for (secret, says) in [
+        (
+            "env=hunter2",
+            "`--secret env=…`: `env` would hide runner's own `env`",
+        ),
+        ("steps=hunter2", "`--secret steps=…`: `steps` would hide"),
+        (
+            "a b=hunter2",
+            "one was given whose NAME is not a variable name",
+        ),
+        (
+            "hunter2+/x==",
+            "one was given whose NAME is not a variable name",
+        ),
+    ] {
+        for command in ["run", "validate"] {
+            let output = runner([command, &path, "--secret", secret]);
+            assert_eq!(output.code, 2, "{secret}: {output:?}");
+            assert!(output.stderr.contains(says), "{secret}: {}", output.stderr);
+            assert!(
+                !output.stderr.contains("hunter2") && !output.stdout.contains("hunter2"),
+                "{output:?}"
+            );
+        }
+    }
+}
+
+/// `validate` reads the snapshot files `run` reads, and refuses one that is not valid at its
+/// line and column; the refused run's JSON report places the problem there too.
+#[test]
+fn validate_reads_the_snapshot_files_run_reads() {
+    let fixture = crate::support::Fixture::new();
+    let path = fixture.file(
+        "twice.yaml",
+        "name: Twice\nsteps:\n  - name: Text\n    request: { url: \"http://127.0.0.1:9/text\" }\n    expect: { snapshot: true }\n",
+    );
+    std::fs::create_dir_all(fixture.path().join("__snapshots__")).expect("dir");
+    let snapshots = fixture.file(
+        "__snapshots__/twice.snap.yaml",
+        "collection: twice.yaml\nsnapshots:\n  Text:\n    status: 200\n    text: plain\n  Text:\n    status: 500\n",
+    );
+    let at = format!("{}:6:3", snapshots.display());
+    let output = runner(["validate".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains(&format!("snapshot file {at} is not valid"))
+            && output.stderr.contains(&format!("--> {at}")),
+        "{}",
+        output.stderr
+    );
+    let report = fixture.path().join("report.json");
+    let output = runner([
+        "run".as_ref(),
+        path.as_os_str(),
+        "--report-json".as_ref(),
+        report.as_os_str(),
+    ]);
+    assert_eq!(output.code, 2, "{output:?}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("JSON");
+    let step = &report["collections"][0]["steps"][0];
+    assert_eq!(step["outcome"], "errored", "{report}");
+    assert_eq!(
+        step["location"]["file"],
+        snapshots.display().to_string(),
+        "{report}"
+    );
+    assert_eq!(step["location"]["line"], 6, "{report}");
+}
+
+/// `--color` applies to clap's own errors and help too.
+#[test]
+fn color_applies_to_clap_s_errors_and_help() {
+    let args = |color: &'static str| ["run", "x.yaml", "--timeout", "5q", "--color", color];
+    let always = runner(args("always"));
+    assert_eq!(always.code, 2, "{always:?}");
+    assert!(always.stderr.contains('\u{1b}'), "{always:?}");
+    let never = runner(args("never"));
+    assert_eq!(never.code, 2, "{never:?}");
+    assert!(!never.stderr.contains('\u{1b}'), "{never:?}");
+    let help = runner(["--color=always", "validate", "--help"]);
+    assert_eq!(help.code, 0, "{help:?}");
+    assert!(help.stdout.contains('\u{1b}'), "{help:?}");
+}
+
+/// Messages that say what is wrong in the words of what was given.
+#[test]
+fn small_messages_say_what_was_given() {
+    let fixture = crate::support::Fixture::new();
+    let path = fixture.file(
+        "plain.yaml",
+        "name: Plain\nsteps:\n  - name: One\n    request: { url: \"http://127.0.0.1:9/\" }\n",
+    );
+    let path = path.display().to_string();
+    let empty = fixture.file("empty.yaml", "# nothing yet\n");
+    let output = runner(["run", &path, "--vars-file", &empty.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("is empty: a vars file is a YAML or JSON map"),
+        "{}",
+        output.stderr
+    );
+    let dir = fixture.path().display().to_string();
+    let output = runner(["run", &path, "--cookie-jar", &dir]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains(&format!("cannot write the cookie jar `{dir}`"))
+            && !output.stderr.contains("report"),
+        "{}",
+        output.stderr
+    );
+    let output = runner(["validate", &path, "--env", "prod"]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("this collection has no environments to choose from")
+            && !output.stderr.contains("choose one with"),
+        "{}",
+        output.stderr
+    );
 }
