@@ -1,7 +1,7 @@
 //! What every part of a Postman export shares: the report, the inputs read as `{{env.X}}`, the
 //! credentials written in clear, and runner templates written as Postman variables.
 
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use indexmap::IndexMap;
 use serde_json::{Map as JsonMap, Value};
@@ -28,6 +28,21 @@ pub(super) struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// A file the collection names (relative to its own directory, [`Self::base`]) as
+    /// Newman reads it: relative to its working directory, which is this process's (an
+    /// absolute path, or one made from variables, as written).
+    pub fn file_path(&self, written: &str) -> String {
+        let path = Path::new(written);
+        if path.is_absolute() || written.contains("{{") {
+            return written.to_owned();
+        }
+        let Ok(working) = std::env::current_dir() else {
+            return written.to_owned();
+        };
+        let file = lexical(&working.join(self.base).join(path));
+        relative_to(&file, &lexical(&working)).display().to_string()
+    }
+
     /// A runner template as Postman text: `{{uuid}}` → `{{$guid}}`, `{{env.X}}` → `{{X}}`,
     /// and `\{{` the text `{{`. Postman has no escape for `{{`: a literal `{{name}}` is sent as
     /// written only while no Postman variable `name` is set (newman leaves an unknown one as
@@ -167,4 +182,41 @@ pub(super) fn scalar_text(value: &Value) -> String {
         Value::Null => String::new(),
         other => other.to_string(),
     }
+}
+
+/// `path` without `.` and with each `..` taking off the name before it (no link is read).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` relative to `from` (both absolute and lexical): `..` for each name of `from` past
+/// what they share.
+fn relative_to(path: &Path, from: &Path) -> PathBuf {
+    let (path_parts, from_parts): (Vec<_>, Vec<_>) =
+        (path.components().collect(), from.components().collect());
+    let shared = path_parts
+        .iter()
+        .zip(&from_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = PathBuf::new();
+    for _ in shared..from_parts.len() {
+        out.push("..");
+    }
+    for part in &path_parts[shared..] {
+        out.push(part);
+    }
+    out
 }

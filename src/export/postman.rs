@@ -446,7 +446,10 @@ fn request_value(request: &Object, default_headers: &Object, cx: &mut Context<'_
                         Value::Object(fields) => {
                             if let Some(file) = fields.get("file") {
                                 entry.insert("type".into(), Value::from("file"));
-                                entry.insert("src".into(), Value::from(scalar_text(file)));
+                                entry.insert(
+                                    "src".into(),
+                                    Value::from(cx.file_path(&scalar_text(file))),
+                                );
                             } else {
                                 entry.insert(
                                     "value".into(),
@@ -481,7 +484,9 @@ fn request_value(request: &Object, default_headers: &Object, cx: &mut Context<'_
                 body = Some(json!({ "mode": "formdata", "formdata": parts }));
             }
             "body_file" => {
-                body = Some(json!({ "mode": "file", "file": { "src": scalar_text(value) } }));
+                body = Some(
+                    json!({ "mode": "file", "file": { "src": cx.file_path(&scalar_text(value)) } }),
+                );
             }
             "graphql" => {
                 let query = value.get("query").map(scalar_text).unwrap_or_default();

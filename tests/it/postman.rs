@@ -345,8 +345,12 @@ fn imported(source: &Path, out: &Path) -> (String, String) {
 #[test]
 fn import_export_import_is_stable() {
     let dir = Fixture::new();
+    // Both imports at the same depth: a relative file path is rebased to where each is
+    // written, and the export writes it from the working directory, as Newman reads it.
+    let first_dir = dir.path().join("first");
+    std::fs::create_dir_all(&first_dir).expect("mkdir");
     for (name, _) in CORPUS {
-        let first = dir.path().join(format!("{}.yaml", name.replace('/', "-")));
+        let first = first_dir.join(format!("{}.yaml", name.replace('/', "-")));
         let first_yaml = import_to(&PathBuf::from(fixture(name)), &first);
         let exported = dir
             .path()
