@@ -59,7 +59,10 @@ impl Templates {
         if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
             name.insert(0, '_');
         }
-        if RESERVED.contains(&name.as_str()) {
+        if name.starts_with("else") {
+            // Handlebars reads `{{elsewhere}}` as `{{else where}}`.
+            name.insert(0, '_');
+        } else if RESERVED.contains(&name.as_str()) {
             name.push_str("_var");
         }
         let base = name.clone();

@@ -298,6 +298,17 @@ impl Templates {
                 character: Some(character),
             });
         }
+        if let Some((name, character)) = syntax::else_prefixed(source) {
+            return Err(TemplateError {
+                source_text: source.to_owned(),
+                reason: format!(
+                    "handlebars reads `{name}` as the keyword `else` and `{}` after it, so no variable's name can start with `else`: rename it (e.g. `_{name}`)",
+                    &name[4..]
+                ),
+                names: None,
+                character: Some(character),
+            });
+        }
         let (work, expressions, backslashes) = parser_work(source);
         if work > MOST_PARSER_WORK {
             let what = if expressions.saturating_mul(source.len()) <= MOST_PARSER_WORK / 2 {
@@ -887,6 +898,34 @@ mod tests {
             "{{len.x}}",
             "{{lengthy}}",
             "{{#each xs}}{{this}}{{@index}}{{/each}}",
+        ] {
+            assert!(Templates::new().compile(source).is_ok(), "{source}");
+        }
+    }
+
+    #[test]
+    fn a_name_that_starts_with_else_is_refused_with_what_to_write() {
+        for (source, name) in [
+            ("{{elsewhere}}", "elsewhere"),
+            ("x/{{else_a.b}}/{{y}}", "else_a.b"),
+            ("{{#if else_x}}a{{/if}}", "else_x"),
+            ("{{json (lookup m elsewhere)}}", "elsewhere"),
+        ] {
+            let error = Templates::new().compile(source).expect_err(source);
+            assert!(
+                error
+                    .reason
+                    .contains(&format!("handlebars reads `{name}` as the keyword `else`")),
+                "{source}: {error}"
+            );
+        }
+        for source in [
+            "{{#if a}}x{{else}}y{{/if}}",
+            "{{#if a}}x{{else if b}}y{{/if}}",
+            "{{eq a \"elsewhere\"}}",
+            "{{a.elsewhere}}",
+            "{{welse}}",
+            "\\{{elsewhere}}",
         ] {
             assert!(Templates::new().compile(source).is_ok(), "{source}");
         }

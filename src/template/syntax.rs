@@ -140,6 +140,47 @@ pub(super) fn too_deep(source: &str) -> Option<usize> {
     None
 }
 
+/// The first name in an expression that starts with `else` and goes on (`{{elsewhere}}`,
+/// `{{#if else_x}}`), which handlebars' grammar reads as the keyword `else` and the rest: the
+/// name, and its 1-based character. A name in quotes is text, and is passed over.
+pub(super) fn else_prefixed(source: &str) -> Option<(String, usize)> {
+    let chars: Vec<char> = source.chars().collect();
+    let name_char = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '$' | ':');
+    let mut inside = false;
+    let mut quote = None;
+    let mut at = 0;
+    while at < chars.len() {
+        let c = chars[at];
+        if !inside {
+            if c == '{' && chars.get(at + 1) == Some(&'{') && !escaped(&chars, at) {
+                inside = true;
+                at += 2;
+                continue;
+            }
+        } else if let Some(open) = quote {
+            if c == open {
+                quote = None;
+            }
+        } else if c == '"' || c == '\'' {
+            quote = Some(c);
+        } else if c == '}' && chars.get(at + 1) == Some(&'}') {
+            inside = false;
+            at += 2;
+            continue;
+        } else if chars[at..].starts_with(&['e', 'l', 's', 'e'])
+            && chars.get(at + 4).is_some_and(|&next| name_char(next))
+            && (at == 0 || !name_char(chars[at - 1]) && chars[at - 1] != '.')
+        {
+            let end = (at..chars.len())
+                .find(|&j| !(name_char(chars[j]) || chars[j] == '.'))
+                .unwrap_or(chars.len());
+            return Some((chars[at..end].iter().collect(), at + 1));
+        }
+        at += 1;
+    }
+    None
+}
+
 /// Whether the `{{` at `at` is written `\{{` (text, not an expression); after two or more
 /// backslashes it is an expression again.
 fn escaped(chars: &[char], at: usize) -> bool {
