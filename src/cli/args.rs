@@ -310,9 +310,9 @@ pub struct ValidateArgs {
     /// Variables `run` will get from this YAML or JSON map (repeatable).
     #[arg(long = "vars-file", value_name = "FILE")]
     pub vars_files: Vec<PathBuf>,
-    /// A secret `run` will get with `--secret`: the name is enough (repeatable).
+    /// A secret `run` will get with `--secret`: the name is enough; a value given is masked (repeatable).
     #[arg(long = "secret", value_name = "NAME[=VALUE]", value_parser = parse_secret_name)]
-    pub secrets: Vec<String>,
+    pub secrets: Vec<(String, Option<String>)>,
     /// The `--data` file `run` will get: every row's fields are checked as variables.
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
@@ -567,10 +567,10 @@ impl ColorWhen {
 /// malformed one is not refused here, where clap would print it: it parses with an empty
 /// name, refused by [`super::secret_arg::malformed_secret_name`] without being shown.
 #[allow(clippy::unnecessary_wraps)]
-fn parse_secret_name(text: &str) -> Result<String, String> {
+fn parse_secret_name(text: &str) -> Result<(String, Option<String>), String> {
     Ok(match text.split_once('=') {
-        Some((name, _)) => name.trim().to_owned(),
-        None => text.trim().to_owned(),
+        Some((name, value)) => (name.trim().to_owned(), Some(value.to_owned())),
+        None => (text.trim().to_owned(), None),
     })
 }
 

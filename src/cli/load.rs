@@ -115,6 +115,25 @@ fn load(
     (collection, problems)
 }
 
+/// Masks every secret of the command (its `--secret` values, a proxy's credentials) in
+/// `problems`, before they are told anywhere: a collection may hold one written in clear, and
+/// its line or a message quoting it would show it.
+pub(super) fn mask(problems: &mut [Problem], secrets: &[&str]) {
+    let mut redactor = runner::redact::Redactor::new();
+    secrets.iter().for_each(|secret| redactor.add(secret));
+    if redactor.is_empty() {
+        return;
+    }
+    for problem in problems {
+        match problem {
+            Problem::Collection(diagnostic) => diagnostic.mask(&redactor),
+            Problem::Argument(message) | Problem::Runtime(message) => {
+                redactor.redact_in_place(message);
+            }
+        }
+    }
+}
+
 /// Prints every problem, then how many there were and what that means (`nothing was sent`).
 pub(super) fn print_problems(
     stderr: &mut impl Write,

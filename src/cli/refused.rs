@@ -161,5 +161,8 @@ fn location(diagnostic: &Diagnostic) -> Option<Location> {
         column,
         line_text: diagnostic.line_text.clone().unwrap_or_default(),
         width: diagnostic.width.and_then(|w| u32::try_from(w).ok()),
+        shown: diagnostic.shown.and_then(|(column, width)| {
+            Some((u32::try_from(column).ok()?, u32::try_from(width).ok()?))
+        }),
     })
 }

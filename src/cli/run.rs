@@ -287,7 +287,11 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     );
     let collections = match loaded {
         Ok(collections) => collections,
-        Err(problems) => {
+        Err(mut problems) => {
+            let proxy = runner::http::network::proxy_secrets(args.proxy.as_deref());
+            let secrets = args.secrets.iter().map(|(_, value)| value.as_str());
+            let secrets: Vec<&str> = secrets.chain(proxy.iter().map(String::as_str)).collect();
+            super::load::mask(&mut problems, &secrets);
             super::load::print_problems(&mut stderr, &problems, "nothing was sent");
             super::refused::write(&args, &problems, &mut stderr);
             return exit_code::INVALID_INPUT;

@@ -324,6 +324,7 @@ pub(super) fn snapshot_problem<'a>(
                 hint: None,
                 line_text,
                 width: None,
+                shown: None,
             });
         }
     }

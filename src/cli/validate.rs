@@ -13,7 +13,7 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
     let mut stdout = anstream::AutoStream::new(std::io::stdout(), args.color.choice());
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
     if let Some(message) =
-        super::secret_arg::malformed_secret_name(args.secrets.iter().map(String::as_str))
+        super::secret_arg::malformed_secret_name(args.secrets.iter().map(|(name, _)| name.as_str()))
     {
         let _ = writeln!(stderr, "error: {message}");
         return exit_code::INVALID_INPUT;
@@ -81,7 +81,13 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
             std::mem::forget(collections);
             exit_code::SUCCESS
         }
-        Err(problems) => {
+        Err(mut problems) => {
+            let secrets: Vec<&str> = args
+                .secrets
+                .iter()
+                .flat_map(|(_, v)| v.as_deref())
+                .collect();
+            super::load::mask(&mut problems, &secrets);
             super::load::print_problems(&mut stderr, &problems, "");
             exit_code::INVALID_INPUT
         }
@@ -119,9 +125,9 @@ impl Variables {
                 secret: false,
             })
             .collect();
-        flags.extend(args.secrets.iter().map(|name| Override {
+        flags.extend(args.secrets.iter().map(|(name, value)| Override {
             name: name.clone(),
-            value: Value::String(String::new()),
+            value: Value::String(value.clone().unwrap_or_default()),
             secret: true,
         }));
         Ok(Variables {

@@ -4,7 +4,6 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::locate::{FieldPath, Positions};
-use crate::redact::Redactor;
 
 /// One problem found while loading or validating a collection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -23,6 +22,9 @@ pub struct Diagnostic {
     pub line_text: Option<String>,
     /// How many characters the spot takes; `None` for the YAML token at `position`.
     pub width: Option<usize>,
+    /// Where the spot is on `line_text` (its column and width) once [`Self::mask`] has
+    /// masked a secret in the line, which moves it; `None`: at `position`.
+    pub shown: Option<(usize, usize)>,
 }
 
 impl Diagnostic {
@@ -48,6 +50,7 @@ impl Diagnostic {
                 .and_then(|(line, _)| positions.line(source, line))
                 .map(str::to_owned),
             width: None,
+            shown: None,
         }
     }
 
@@ -61,6 +64,7 @@ impl Diagnostic {
             hint: None,
             line_text: None,
             width: None,
+            shown: None,
         }
     }
 
@@ -130,31 +134,20 @@ pub(crate) fn line_at(source: &str, position: Option<(usize, usize)>) -> Option<
 /// Renders like a compiler: the message, `--> file:line:col`, the line with the spot
 /// underlined, the field, and the hint. The line is masked as
 /// [`crate::spec::field::mark`] masks it (a credential written in clear in an auth helper
-/// shows as `***`); [`Diagnostic::masked`] masks the secrets a caller knows too.
+/// shows as `***`); [`Diagnostic::mask`] masks the secrets a caller knows first.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.render(f, &crate::spec::field::NoSecrets)
-    }
-}
-
-impl Diagnostic {
-    /// The problem as [`fmt::Display`] shows it, with every secret `secrets` knows (the
-    /// `--secret` values of the command) masked in its line too.
-    pub fn masked<'a>(&'a self, secrets: &'a Redactor) -> impl fmt::Display + 'a {
-        Masked(self, secrets)
-    }
-
-    fn render(
-        &self,
-        f: &mut fmt::Formatter<'_>,
-        secrets: &dyn crate::spec::field::Secrets,
-    ) -> fmt::Result {
         writeln!(f, "{}", self.message)?;
         write!(f, "  --> {}", self.location())?;
         if let (Some((line, column)), Some(text)) = (self.position, &self.line_text) {
             let number = line.to_string();
             let pad = " ".repeat(number.len());
-            let marked = crate::spec::field::mark(text, column, self.width, secrets);
+            let (column, width) = match self.shown {
+                Some((column, width)) => (column, Some(width)),
+                None => (column, self.width),
+            };
+            let secrets = crate::spec::field::NoSecrets;
+            let marked = crate::spec::field::mark(text, column, width, &secrets);
             write!(
                 f,
                 "\n {pad} |\n {number} | {}\n {pad} | {}",
@@ -173,12 +166,31 @@ impl Diagnostic {
     }
 }
 
-/// A problem shown with the secrets a caller knows masked.
-struct Masked<'a>(&'a Diagnostic, &'a Redactor);
-
-impl fmt::Display for Masked<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.render(f, self.1)
+impl Diagnostic {
+    /// Masks every secret `secrets` knows (the command's `--secret` values, a run's
+    /// secrets) in the problem: its message, field and hint, and its line, the mark moved
+    /// with the text (the place, `file:line:col`, stays). Done before the problem is told anywhere, so no output shows it in
+    /// clear (the terminal, and the reports of a refused run).
+    pub fn mask(&mut self, secrets: &dyn crate::spec::field::Secrets) {
+        let redact = |text: &mut String| {
+            if let std::borrow::Cow::Owned(masked) = secrets.redact(text) {
+                *text = masked;
+            }
+        };
+        redact(&mut self.message);
+        self.hint.iter_mut().for_each(redact);
+        self.field.iter_mut().for_each(redact);
+        match (self.position, &self.line_text) {
+            (Some((_, column)), Some(text))
+                if self.shown.is_none() && secrets.contains_secret(text) =>
+            {
+                let marked = crate::spec::field::mark(text, column, self.width, secrets);
+                self.shown = Some((marked.column, marked.width));
+                self.line_text = Some(marked.text);
+            }
+            (None, Some(_)) => self.line_text.iter_mut().for_each(redact),
+            _ => {}
+        }
     }
 }
 
@@ -188,39 +200,13 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.render(f, &crate::spec::field::NoSecrets)
-    }
-}
-
-impl Diagnostics {
-    /// Every problem as [`fmt::Display`] shows them, with every secret `secrets` knows
-    /// masked in their lines too.
-    pub fn masked<'a>(&'a self, secrets: &'a Redactor) -> impl fmt::Display + 'a {
-        MaskedAll(self, secrets)
-    }
-
-    fn render(
-        &self,
-        f: &mut fmt::Formatter<'_>,
-        secrets: &dyn crate::spec::field::Secrets,
-    ) -> fmt::Result {
         for (i, diagnostic) in self.0.iter().enumerate() {
             if i > 0 {
                 writeln!(f, "\n")?;
             }
-            write!(f, "error: ")?;
-            diagnostic.render(f, secrets)?;
+            write!(f, "error: {diagnostic}")?;
         }
         Ok(())
-    }
-}
-
-/// Problems shown with the secrets a caller knows masked.
-struct MaskedAll<'a>(&'a Diagnostics, &'a Redactor);
-
-impl fmt::Display for MaskedAll<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.render(f, self.1)
     }
 }
 

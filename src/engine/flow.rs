@@ -14,6 +14,7 @@ use super::step::{self, Seen};
 
 use crate::check::predicate::Operands;
 use crate::collection::{Action, Include, Step};
+use crate::spec::field::Location;
 
 type Boxed<'f> = Pin<Box<dyn Future<Output = ()> + Send + 'f>>;
 
@@ -370,13 +371,16 @@ impl<'a> Run<'a> {
             Outcome::Skipped(_) => self.options.locate_skipped,
             Outcome::Failed(_) | Outcome::Errored(_) => true,
         };
+        // A located line is masked as the result's texts are: reports are written later,
+        // by writers that know no secrets.
+        let masked = |location: Option<Location>| location.map(|l| l.masked(&self.redactor));
         if located {
-            result.location = self.locate(&step.field);
+            result.location = masked(self.locate(&step.field));
         }
         match &mut result.outcome {
             Outcome::Failed(failures) => {
                 for failure in failures {
-                    failure.location = self.locate(&step.field.join(&failure.field));
+                    failure.location = masked(self.locate(&step.field.join(&failure.field)));
                 }
             }
             Outcome::Errored(error) => {
@@ -390,7 +394,7 @@ impl<'a> Run<'a> {
                     Some(variable) => location.map(|l| l.at_template_reading(&variable)),
                     None => location,
                 };
-                error.location = location.map(Box::new);
+                error.location = masked(location).map(Box::new);
             }
             Outcome::Passed | Outcome::Skipped(_) => {}
         }

@@ -150,11 +150,12 @@ pub fn report_not_begun(
     });
     let selected = select::selected_steps(collection, &options.selection);
     let source = state::Source::of(collection);
+    let secrets = prepare::known_secrets(options);
     let steps = collection.steps.iter().filter(|s| selected[s.index]);
     for step in steps.chain(&collection.finally) {
         let mut result = step::skipped(step, step.name.clone(), INTERRUPTED_SKIP_REASON);
         if options.locate_skipped {
-            result.location = source.locate(&step.field);
+            result.location = source.locate(&step.field).map(|l| l.masked(&secrets));
         }
         observer.step_finished(result);
     }

@@ -84,11 +84,7 @@ pub fn prepare(
             };
             invalid(message, Some(hint.into()))
         })?;
-    let mut redactor = Redactor::new();
-    options
-        .secrets
-        .iter()
-        .for_each(|secret| redactor.add(secret));
+    let mut redactor = known_secrets(options);
     let mut variables = Variables::new();
 
     // The effective definitions: collection vars, then the environment's, then overrides.
@@ -102,9 +98,6 @@ pub fn prepare(
         }
     }
     for o in &options.overrides {
-        if o.secret {
-            redactor.add(&value_to_text(&o.value));
-        }
         definitions.insert(&o.name, Definition::Value(o.value.clone()));
     }
 
@@ -255,6 +248,11 @@ pub fn prepare(
         problems.extend(check.problems);
     }
     if !problems.is_empty() {
+        // Told on the terminal and in the reports: masked as a result's texts are (a line
+        // may hold a `--secret` value written in clear).
+        problems
+            .iter_mut()
+            .for_each(|problem| problem.mask(&redactor));
         return Err(PrepareError::Invalid(Diagnostics(problems)));
     }
     Ok(Prepared {
@@ -262,6 +260,20 @@ pub fn prepare(
         redactor,
         environment: environment.map(|(name, _)| name.to_owned()),
     })
+}
+
+/// The secrets `options` give before anything is prepared: the client's (a proxy's
+/// credentials) and the `--secret` values.
+pub(super) fn known_secrets(options: &RunOptions) -> Redactor {
+    let mut redactor = Redactor::new();
+    options
+        .secrets
+        .iter()
+        .for_each(|secret| redactor.add(secret));
+    for o in options.overrides.iter().filter(|o| o.secret) {
+        redactor.add(&value_to_text(&o.value));
+    }
+    redactor
 }
 
 /// Adds what `step` provides to `defined` (copying only the names not there yet).

@@ -119,6 +119,7 @@ impl Source<'_> {
             column,
             line_text: line_text.to_owned(),
             width: None,
+            shown: None,
         };
         // Most fields are written: the path is copied only to walk up from one that is not.
         if let Some((line, column, text)) = source.positions.locate_line(source.text, field) {

@@ -101,6 +101,9 @@ pub struct Location {
     /// How many characters the mark spans, when known (a `{{…}}`); else the YAML token
     /// at the column.
     pub width: Option<u32>,
+    /// Where the mark is on `line_text` (its column and width) once [`Self::masked`] has
+    /// masked a secret in the line, which moves the spot; `None`: at `column`.
+    pub shown: Option<(u32, u32)>,
 }
 
 impl fmt::Display for Location {
@@ -131,27 +134,38 @@ impl Location {
     /// ```
     ///
     /// The line is masked as [`mark`] masks it: a credential written in clear in an auth
-    /// helper shows as `***`. A caller that knows a run's secrets uses
-    /// [`Self::snippet_masked`].
+    /// helper shows as `***`; the secrets of a run are masked by [`Self::masked`] first.
     pub fn snippet(&self) -> Vec<String> {
-        self.snippet_masked(&NoSecrets)
-    }
-
-    /// [`Self::snippet`], with every secret `secrets` knows masked in the line too.
-    pub fn snippet_masked(&self, secrets: &dyn Secrets) -> Vec<String> {
         let number = self.line.to_string();
         let pad = " ".repeat(number.len());
-        let marked = mark(
-            &self.line_text,
-            self.column,
-            self.width.map(|width| width as usize),
-            secrets,
-        );
+        let (column, width) = match self.shown {
+            Some((column, width)) => (column as usize, Some(width as usize)),
+            None => (self.column, self.width.map(|width| width as usize)),
+        };
+        let marked = mark(&self.line_text, column, width, &NoSecrets);
         vec![
             format!("{pad}--> {self}"),
             format!("{number} | {}", marked.text),
             format!("{pad} | {}", marked.underline()),
         ]
+    }
+
+    /// The same place with every secret `secrets` knows masked in its line, the mark moved
+    /// with the text ([`mark`]; the place itself, `file:line:col`, stays): what a result
+    /// keeps, so that no later output (a report written after the run, which knows no
+    /// secrets) can show the line in clear.
+    pub fn masked(self, secrets: &dyn Secrets) -> Location {
+        if self.shown.is_some() || !secrets.contains_secret(&self.line_text) {
+            return self;
+        }
+        let width = self.width.map(|width| width as usize);
+        let marked = mark(&self.line_text, self.column, width, secrets);
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Location {
+            line_text: marked.text,
+            shown: Some((at(marked.column), at(marked.width))),
+            ..self
+        }
     }
 }
 
@@ -398,6 +412,7 @@ mod tests {
             column: 15,
             line_text: "    expect: { status: 201 }".into(),
             width: None,
+            shown: None,
         };
         assert_eq!(
             location.snippet(),
@@ -530,6 +545,7 @@ mod tests {
             column: 12,
             line_text: "    auth: { bearer: ClearBearerTok123 }, expect: { status: 201 }".into(),
             width: None,
+            shown: None,
         };
         let shown = location.snippet().join("\n");
         assert!(!shown.contains("ClearBearerTok123"), "{shown}");

@@ -1495,3 +1495,89 @@ fn the_mark_points_at_the_field_after_a_credential_is_masked() {
     assert_eq!(&line[column..column + 3], "201", "{line}\n{mark}");
     assert_eq!(mark.trim_end().len() - column, 3, "{mark}");
 }
+
+/// Where a collection may hold a `--secret` value written in clear (`SECRET`), all on the
+/// step's one line.
+const CLEAR_VALUES: [&str; 5] = [
+    "url: '{{R}}/r/text/0/p?t=SECRET'",
+    "url: '{{R}}/r/text/0/p', headers: { X-S: 'SECRET' }",
+    "method: POST, url: '{{R}}/r/text/0/p', json: { s: 'SECRET' }",
+    "method: POST, url: '{{R}}/r/text/0/p', body: 'user:SECRET'",
+    "url: '{{R}}/r/text/0/p', query: { t: 'SECRET' }",
+];
+
+/// A `--secret` value written in clear anywhere in a collection never shows in the line a
+/// problem quotes, nor in a message quoting what is written: a load problem on the line
+/// (`runner validate` and `runner run`, and a refused run's reports), a problem found as the
+/// run is checked (a variable no one defines), and a failure's snippet at run time (stdout,
+/// the HTML and JSON reports). The mark still points at the field. Generated secrets.
+#[test]
+fn a_secret_value_written_in_clear_never_shows_in_a_quoted_line() {
+    let fixture = Fixture::new();
+    let mut rng = Rng(0x5EC2_C1EB);
+    let mut failures = Vec::new();
+    for case in 0..12 {
+        // Written in single quotes, where only `'` is special; `{{` would be a template.
+        let secret = loop {
+            let secret = random_secret(&mut rng);
+            if !secret.contains('\'') && !secret.contains("{{") && !secret.contains("}}") {
+                break secret;
+            }
+        };
+        let place = CLEAR_VALUES[case % CLEAR_VALUES.len()].replace("SECRET", &secret);
+        let step = |request: &str, expect: &str| {
+            format!("name: clear\nsteps:\n  - {{ name: a, request: {{ {request} }}, expect: {{ status: {expect} }} }}\n")
+        };
+        let undefined = place.replace("/p", "/{{nope}}");
+        let cases = [
+            ("a load problem", step(&place, "20x"), "20x", 2),
+            ("a check problem", step(&undefined, "200"), "{{nope}}", 2),
+            ("a failure", step(&place, "201"), "201", 1),
+        ];
+        let args = ["--secret".to_owned(), format!("tok={secret}")];
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        for (what, yaml, spot, code) in cases {
+            let mut outputs = Vec::new();
+            if code == 2 {
+                let path = fixture.file("c.yaml", &yaml.replace("{{R}}", "http://127.0.0.1:9"));
+                let output = runner_with_env(
+                    ["validate", path.to_str().unwrap(), "--secret", args[1]],
+                    &[],
+                );
+                let channels = Channels(vec![("validate".into(), output.stderr.clone())]);
+                outputs.push((output, channels));
+            }
+            outputs.push(run_everywhere(&fixture, &yaml, &args, &[]));
+            for (output, channels) in outputs {
+                let shown = format!("{}{}", output.stdout, output.stderr);
+                let mut found = leaks(&secret, &channels);
+                if output.code != code {
+                    found.push(format!("exit {} (not {code})", output.code));
+                }
+                // The line is quoted, masked, and its mark is under the spot.
+                let lines: Vec<&str> = shown.lines().collect();
+                let quoted = lines.iter().position(|line| line.contains("name: a,"));
+                match quoted {
+                    Some(at) if lines[at].contains("***") => {
+                        let mark = lines.get(at + 1).copied().unwrap_or_default();
+                        let column = mark.find('^').unwrap_or(0);
+                        if lines[at].get(column..column + spot.len()) != Some(spot) {
+                            found.push(format!(
+                                "the mark is not under {spot}:\n{}\n{mark}",
+                                lines[at]
+                            ));
+                        }
+                    }
+                    _ => found.push("no masked line is quoted".to_owned()),
+                }
+                if !found.is_empty() {
+                    failures.push(format!(
+                        "{what}, secret {secret:?}:\n{yaml}\n{}\n{shown}",
+                        found.join("\n")
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

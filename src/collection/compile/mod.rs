@@ -139,6 +139,7 @@ fn too_deep(path: &Path, source: &str) -> Option<Diagnostic> {
         )),
         line_text: None,
         width: None,
+        shown: None,
     })
 }
 
@@ -933,6 +934,7 @@ fn yaml_problem(
         hint,
         line_text: super::diagnostic::line_at(source, position),
         width: None,
+        shown: None,
     }
 }
 
@@ -1063,6 +1065,7 @@ fn whole_file_error(path: &Path, source: &str, message: &str) -> Option<Diagnost
         hint: Some(hint.to_owned()),
         line_text: super::diagnostic::line_at(source, position),
         width: None,
+        shown: None,
     })
 }
 
@@ -1125,6 +1128,7 @@ fn refused_character(path: &Path, source: &str) -> Option<Diagnostic> {
         )),
         line_text,
         width: Some(1),
+        shown: None,
     })
 }
 
