@@ -59,8 +59,8 @@ pub enum ExportError {
 /// to a Postman Collection v2.1.
 pub fn postman(text: &str, path: &Path) -> Result<Exported, ExportError> {
     let source_name = path.display().to_string();
-    let value: serde_json::Value =
-        serde_yaml::from_str(text).map_err(|e| ExportError::NotYaml {
+    let value: serde_json::Value = serde_yaml::from_str(&crate::spec::block_scalar::readable(text))
+        .map_err(|e| ExportError::NotYaml {
             source_name: source_name.clone(),
             message: e.to_string(),
         })?;

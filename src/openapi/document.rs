@@ -283,7 +283,7 @@ pub fn parse_document(text: &str) -> Result<Value, ParseProblem> {
         deserializer.end().map_err(json_problem)?;
         return Ok(value);
     }
-    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+    match serde_yaml::from_str::<serde_yaml::Value>(&crate::spec::block_scalar::readable(text)) {
         Ok(yaml) => Ok(yaml_to_json(yaml)),
         Err(error) => {
             // yaml_serde places a repeated key at the document's start: the check that

@@ -161,6 +161,7 @@ pub fn read(path: &Path) -> Result<Option<SnapshotFile>, StoreError> {
     };
     // A map keeps the last of two equal keys: a file edited by hand (or merged) with one
     // snapshot twice is refused where the second one is, not read as one of them.
+    let text = crate::spec::block_scalar::readable(&text);
     crate::spec::duplicates::check(&text).map_err(|e| StoreError::yaml(path, &e))?;
     serde_yaml::from_str(&text)
         .map(Some)

@@ -177,8 +177,9 @@ pub fn optional_list<'de, D: Deserializer<'de>>(
 /// A YAML or JSON map of names to values read by the rules of a collection's `vars` (a
 /// `--vars-file`): a key written twice, `.nan` and `.inf` are refused, where they are written.
 pub fn yaml_map(text: &str) -> Result<serde_json::Map<String, Value>, serde_yaml::Error> {
-    super::duplicates::check(text)?;
-    let map: Map<String, Strict> = serde_yaml::from_str(text)?;
+    let text = super::block_scalar::readable(text);
+    super::duplicates::check(&text)?;
+    let map: Map<String, Strict> = serde_yaml::from_str(&text)?;
     Ok(map.into_iter().map(|(k, v)| (k, v.0)).collect())
 }
 

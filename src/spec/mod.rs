@@ -3,6 +3,7 @@
 //! it imports nothing from the rest of the crate.
 
 pub mod auth;
+pub mod block_scalar;
 pub mod body;
 pub mod capture;
 pub mod caret;

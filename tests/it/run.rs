@@ -703,3 +703,29 @@ fn a_capture_that_matches_nothing_fails_the_step() {
         output.stdout
     );
 }
+
+/// A block scalar whose text starts with a tab (a tab-separated body) is YAML 1.2 that
+/// libyaml cannot read without an indentation indicator: runner reads it as written, in a
+/// collection, an included file and a vars file.
+#[test]
+fn a_block_scalar_may_start_with_a_tab() {
+    let fixture = Fixture::new();
+    fixture.file("vars.yaml", "tsv: |\n  \tx\ty\n");
+    fixture.file(
+        "part.yaml",
+        "name: Part\nsteps:\n  - name: Included\n    request:\n      method: POST\n      url: \"{{SERVER}}/echo\"\n      body: >-\n        \tfolded\n    expect:\n      jsonpath: { $.text: \"\\tfolded\" }\n",
+    );
+    let path = fixture.file(
+        "tabs.yaml",
+        "name: Tabs\nsteps:\n  - name: Body\n    request:\n      method: POST\n      url: \"{{SERVER}}/echo\"\n      body: |\n\n        \tcol1\tcol2\n        a\tb\n    expect:\n      jsonpath:\n        $.text: \"\\n\\tcol1\\tcol2\\na\\tb\\n\"\n  - name: From the vars file\n    request: { method: POST, url: \"{{SERVER}}/echo\", body: \"{{tsv}}\" }\n    expect:\n      jsonpath: { $.text: \"\\tx\\ty\\n\" }\n  - name: Part\n    include: part.yaml\n",
+    );
+    let vars = fixture.path().join("vars.yaml");
+    let output = runner([
+        "run".as_ref(),
+        path.as_os_str(),
+        "--vars-file".as_ref(),
+        vars.as_os_str(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("3 passed"), "{}", output.stdout);
+}

@@ -40,6 +40,9 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         Some(rest) => rest.to_owned(),
         None => source,
     };
+    // A block scalar whose text starts with a tab, which libyaml cannot read unless its
+    // header gives the indentation.
+    let source = crate::spec::block_scalar::indicate_tab_indentation(&source).unwrap_or(source);
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let positions = Positions::default();
     let new_compiler = || Compiler {

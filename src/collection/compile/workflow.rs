@@ -189,6 +189,7 @@ impl Compiler<'_> {
         let source = source
             .strip_prefix('\u{feff}')
             .map_or(source.clone(), str::to_owned);
+        let source = crate::spec::block_scalar::indicate_tab_indentation(&source).unwrap_or(source);
         if let Some(problem) = too_deep(&path, &source) {
             self.problems.push(problem);
             return None;

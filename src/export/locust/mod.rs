@@ -85,10 +85,13 @@ pub fn locust(
     options: &LocustOptions,
 ) -> Result<LocustExport, ExportError> {
     let source_name = path.display().to_string();
-    let value: Value = serde_yaml::from_str(text).map_err(|e| ExportError::NotYaml {
-        source_name: source_name.clone(),
-        message: e.to_string(),
-    })?;
+    let value: Value =
+        serde_yaml::from_str(&crate::spec::block_scalar::readable(text)).map_err(|e| {
+            ExportError::NotYaml {
+                source_name: source_name.clone(),
+                message: e.to_string(),
+            }
+        })?;
     let not = |reason: &str| ExportError::NotACollection {
         source_name: source_name.clone(),
         reason: reason.to_owned(),

@@ -394,6 +394,7 @@ impl Walker {
             source_name: source_name.clone(),
             reason: format!("cannot read it ({e}), included by `{item}`"),
         })?;
+        let text = crate::spec::block_scalar::readable(&text);
         let value: Value = serde_yaml::from_str(&text).map_err(|e| ExportError::NotYaml {
             source_name: source_name.clone(),
             message: e.to_string(),

@@ -481,7 +481,8 @@ fn build(seed: SeedFile, now: &str) -> Result<Store, String> {
 fn parse(text: &str, yaml: bool) -> Result<SeedFile, String> {
     let words = |message: String| crate::spec::words::in_the_formats_words(&message);
     if yaml {
-        serde_yaml::from_str(text).map_err(|e| words(e.to_string()))
+        serde_yaml::from_str(&crate::spec::block_scalar::readable(text))
+            .map_err(|e| words(e.to_string()))
     } else {
         serde_json::from_str(text).map_err(|e| words(e.to_string()))
     }
