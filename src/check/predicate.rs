@@ -520,7 +520,7 @@ pub fn show(value: Option<&Value>, redactor: &Redactor) -> String {
     let Some(value) = value else {
         return "nothing".into();
     };
-    redactor.excerpt(&value.to_string(), SHOWN)
+    redactor.excerpt_json(value, SHOWN)
 }
 
 #[cfg(test)]

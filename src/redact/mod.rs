@@ -65,6 +65,28 @@ struct Needle {
     whole_token: bool,
 }
 
+/// A writer that takes `limit` bytes, then refuses more (ending a serialisation early).
+struct Bounded {
+    out: Vec<u8>,
+    limit: usize,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let room = self.limit.saturating_sub(self.out.len());
+        if room == 0 {
+            return Err(std::io::Error::other("the excerpt is long enough"));
+        }
+        let taken = bytes.len().min(room);
+        self.out.extend_from_slice(&bytes[..taken]);
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// A text a template helper wrote from its input (`base64`, `urlencode`, `json`): when the input
 /// holds a secret, the output is one too.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,6 +310,29 @@ impl Redactor {
     /// `text` masked, then cut at `max` characters: what a message shows of a value.
     pub fn excerpt(&self, text: &str, max: usize) -> String {
         crate::spec::text::shorten(&self.redact(text), max).into_owned()
+    }
+
+    /// `value` as JSON, masked, then cut at `max` characters: [`Self::excerpt`] of its JSON
+    /// text. Without secrets to mask, no more of a large value (a body of megabytes) is
+    /// written than the cut shows; with some, all of it is (a secret's form may be anywhere in
+    /// a base64 run or an escaped text that starts in what is shown).
+    pub fn excerpt_json(&self, value: &Value, max: usize) -> String {
+        if !self.is_empty() {
+            return self.excerpt(&value.to_string(), max);
+        }
+        // A character is at most 6 bytes as a JSON escape: one more than the cut shows.
+        let mut written = Bounded {
+            out: Vec::new(),
+            limit: (max + 1) * 6,
+        };
+        let _ = serde_json::to_writer(&mut written, value);
+        let mut out = written.out;
+        if let Err(error) = std::str::from_utf8(&out) {
+            // Cut inside a character.
+            out.truncate(error.valid_up_to());
+        }
+        let text = String::from_utf8(out).unwrap_or_default();
+        crate::spec::text::shorten(&text, max).into_owned()
     }
 
     /// Masks `text` in place.
@@ -1209,6 +1254,7 @@ impl crate::spec::field::Secrets for Redactor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn redactor(secrets: &[&str]) -> Redactor {
         let mut redactor = Redactor::new();
@@ -1330,6 +1376,28 @@ mod tests {
         assert!(redactor.is_part_of_a_secret("ebra-Pass-99"));
         assert!(!redactor.is_part_of_a_secret("Zebra-P"));
         assert!(!redactor.is_part_of_a_secret("Zebra-Pass-990"));
+    }
+
+    #[test]
+    fn a_json_excerpt_is_the_excerpt_of_the_whole_json() {
+        let long = "ab\u{e9}\"\u{1}".repeat(100_000) + "Zk9Wq-correct-horse";
+        let values = [
+            json!(long),
+            json!([long, 1]),
+            json!({ "a": "Zk9Wq-correct-horse", "b": long }),
+            json!(format!("{}Zk9Wq-correct-horse", "x".repeat(110))),
+            json!("x".repeat(119)),
+            json!("x".repeat(120)),
+            json!("\u{1}".repeat(200)),
+            json!("short"),
+            Value::Array(vec![json!("Zk9Wq-correct-horse"); 100]),
+        ];
+        for redactor in [Redactor::new(), redactor(&["Zk9Wq-correct-horse"])] {
+            for value in &values {
+                let whole = redactor.excerpt(&value.to_string(), 120);
+                assert_eq!(redactor.excerpt_json(value, 120), whole, "{whole}");
+            }
+        }
     }
 
     #[test]
