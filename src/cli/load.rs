@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use runner::collection::{Collection, Diagnostic};
 use runner::engine::{self, PrepareError, RunOptions};
+use runner::redact::Redactor;
 
 /// Why the files given cannot run: an argument that names no collection file, or a problem
 /// of a collection.
@@ -115,20 +116,27 @@ fn load(
     (collection, problems)
 }
 
-/// Masks every secret of the command (its `--secret` values, a proxy's credentials) in
-/// `problems`, before they are told anywhere: a collection may hold one written in clear, and
-/// its line or a message quoting it would show it.
-pub(super) fn mask(problems: &mut [Problem], secrets: &[&str]) {
-    let mut redactor = runner::redact::Redactor::new();
-    secrets.iter().for_each(|secret| redactor.add(secret));
-    if redactor.is_empty() {
+/// The secrets of a command line (its `--secret` values, a proxy's credentials), to mask in
+/// what it tells before a run knows them: a problem of a collection, a data or vars file
+/// that holds one written in clear.
+pub(super) fn command_secrets<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Redactor {
+    let mut redactor = Redactor::new();
+    secrets.into_iter().for_each(|secret| redactor.add(secret));
+    redactor
+}
+
+/// Masks every secret `secrets` knows in `problems`, before they are told anywhere: a
+/// collection may hold one written in clear, and its line or a message quoting it would
+/// show it.
+pub(super) fn mask(problems: &mut [Problem], secrets: &Redactor) {
+    if secrets.is_empty() {
         return;
     }
     for problem in problems {
         match problem {
-            Problem::Collection(diagnostic) => diagnostic.mask(&redactor),
+            Problem::Collection(diagnostic) => diagnostic.mask(secrets),
             Problem::Argument(message) | Problem::Runtime(message) => {
-                redactor.redact_in_place(message);
+                secrets.redact_in_place(message);
             }
         }
     }

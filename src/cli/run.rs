@@ -229,8 +229,10 @@ impl CollectionObserver {
     /// Everything but the collector hears `event`.
     fn tell_all_but_the_collector(&mut self, event: &Event<'_>) {
         match event {
-            Event::CollectionStarted { collection, .. } => {
-                self.name.clone_from(&collection.name);
+            Event::CollectionStarted {
+                collection, name, ..
+            } => {
+                (*name).clone_into(&mut self.name);
                 self.path.clone_from(&collection.path);
             }
             Event::StepStarted { name, .. } => self.progress.step_started(&self.name, name),
@@ -288,10 +290,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let collections = match loaded {
         Ok(collections) => collections,
         Err(mut problems) => {
-            let proxy = runner::http::network::proxy_secrets(args.proxy.as_deref());
-            let secrets = args.secrets.iter().map(|(_, value)| value.as_str());
-            let secrets: Vec<&str> = secrets.chain(proxy.iter().map(String::as_str)).collect();
-            super::load::mask(&mut problems, &secrets);
+            super::load::mask(&mut problems, &command_secrets(&args));
             super::load::print_problems(&mut stderr, &problems, "nothing was sent");
             super::refused::write(&args, &problems, &mut stderr);
             return exit_code::INVALID_INPUT;
@@ -621,6 +620,8 @@ pub(super) async fn run(args: RunArgs) -> u8 {
 /// Refuses the run for `message`: says so, and that nothing was sent; the reports asked for
 /// say so too; the run ends with `code`.
 fn refuse(args: &RunArgs, stderr: &mut impl Write, message: String, code: u8) -> u8 {
+    // A data or vars file may quote a `--secret` value.
+    let message = command_secrets(args).redact(&message).into_owned();
     let _ = writeln!(stderr, "error: {message}; nothing was sent");
     let problem = match code {
         exit_code::INVALID_INPUT => Problem::Argument(message),
@@ -628,6 +629,13 @@ fn refuse(args: &RunArgs, stderr: &mut impl Write, message: String, code: u8) ->
     };
     super::refused::write(args, &[problem], stderr);
     code
+}
+
+/// The secrets of the command line: `--secret` values, a proxy's credentials.
+fn command_secrets(args: &RunArgs) -> runner::redact::Redactor {
+    let proxy = runner::http::network::proxy_secrets(args.proxy.as_deref());
+    let flags = args.secrets.iter().map(|(_, value)| value.as_str());
+    super::load::command_secrets(flags.chain(proxy.iter().map(String::as_str)))
 }
 
 /// The approved snapshots of the collections, and what to do with a missing or changed one:

@@ -18,9 +18,12 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
         let _ = writeln!(stderr, "error: {message}");
         return exit_code::INVALID_INPUT;
     }
+    let secrets =
+        super::load::command_secrets(args.secrets.iter().filter_map(|(_, v)| v.as_deref()));
     let variables = match Variables::read(args) {
         Ok(variables) => variables,
         Err(message) => {
+            let message = secrets.redact(&message);
             let _ = writeln!(stderr, "error: {message}");
             return exit_code::INVALID_INPUT;
         }
@@ -82,11 +85,6 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
             exit_code::SUCCESS
         }
         Err(mut problems) => {
-            let secrets: Vec<&str> = args
-                .secrets
-                .iter()
-                .flat_map(|(_, v)| v.as_deref())
-                .collect();
             super::load::mask(&mut problems, &secrets);
             super::load::print_problems(&mut stderr, &problems, "");
             exit_code::INVALID_INPUT

@@ -67,6 +67,9 @@ pub struct Collection {
     pub templates: Templates,
     /// `openapi`: the document the API follows, loaded and compiled once.
     pub openapi: Option<std::sync::Arc<crate::openapi::Contract>>,
+    /// The credentials its auth helpers (and its included files') write in clear, without a
+    /// template: secrets of every run, masked wherever else they show (a step's name, a URL).
+    pub clear_credentials: Vec<String>,
 }
 
 /// A declared environment variable.

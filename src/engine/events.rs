@@ -9,6 +9,8 @@ pub enum Event<'a> {
     CollectionStarted {
         /// The collection.
         collection: &'a Collection,
+        /// Its name as every output shows it: the run's secrets masked in it.
+        name: &'a str,
         /// The environment chosen, if any.
         environment: Option<&'a str>,
         /// `(n, of)` for data-driven and repeated runs.
@@ -115,12 +117,13 @@ impl Observer for Collector {
         match event {
             Event::CollectionStarted {
                 collection,
+                name,
                 environment,
                 iteration,
             } => {
                 self.started = Some(std::time::Instant::now());
                 self.report = Some(CollectionReport {
-                    name: collection.name.clone(),
+                    name: (*name).to_owned(),
                     path: collection.path.clone(),
                     environment: environment.map(str::to_owned),
                     iteration: *iteration,

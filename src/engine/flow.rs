@@ -328,10 +328,11 @@ impl<'a> Run<'a> {
                 .templates
                 .render_text(template, self.variables.context())
                 .map_or_else(
-                    |_| step.name.clone(),
+                    |_| self.redactor.redact(&step.name).into_owned(),
                     |name| self.redactor.redact(&name).into_owned(),
                 ),
-            None => step.name.clone(),
+            // Written without a template, it may still hold a secret written in clear.
+            None => self.redactor.redact(&step.name).into_owned(),
         }
     }
 

@@ -143,24 +143,27 @@ pub fn report_not_begun(
         .ok()
         .flatten()
         .map(|(name, _)| name);
+    let secrets = prepare::known_secrets(collection, options);
+    let name = secrets.redact(&collection.name).into_owned();
     observer.on_event(&Event::CollectionStarted {
         collection,
+        name: &name,
         environment,
         iteration: options.iteration,
     });
     let selected = select::selected_steps(collection, &options.selection);
     let source = state::Source::of(collection);
-    let secrets = prepare::known_secrets(options);
     let steps = collection.steps.iter().filter(|s| selected[s.index]);
     for step in steps.chain(&collection.finally) {
-        let mut result = step::skipped(step, step.name.clone(), INTERRUPTED_SKIP_REASON);
+        let shown = secrets.redact(&step.name).into_owned();
+        let mut result = step::skipped(step, shown, INTERRUPTED_SKIP_REASON);
         if options.locate_skipped {
             result.location = source.locate(&step.field).map(|l| l.masked(&secrets));
         }
         observer.step_finished(result);
     }
     let done = CollectionDone {
-        name: collection.name.clone(),
+        name,
         path: collection.path.clone(),
         environment: environment.map(str::to_owned),
         duration: Duration::ZERO,
@@ -205,8 +208,10 @@ async fn run_prepared(
     // Each step's result reaches `observer` while the next request is on the wire.
     let mut held = held::Held::new(observer);
     let observer: &mut dyn Observer = &mut held;
+    let name = redactor.redact(&collection.name).into_owned();
     observer.on_event(&Event::CollectionStarted {
         collection,
+        name: &name,
         environment: environment.as_deref(),
         iteration: options.iteration,
     });
@@ -227,7 +232,7 @@ async fn run_prepared(
     }
     run.finally(observer).await;
     let done = CollectionDone {
-        name: collection.name.clone(),
+        name,
         path: collection.path.clone(),
         environment,
         duration: started.elapsed(),

@@ -84,7 +84,7 @@ pub fn prepare(
             };
             invalid(message, Some(hint.into()))
         })?;
-    let mut redactor = known_secrets(options);
+    let mut redactor = known_secrets(collection, options);
     let mut variables = Variables::new();
 
     // The effective definitions: collection vars, then the environment's, then overrides.
@@ -262,10 +262,14 @@ pub fn prepare(
     })
 }
 
-/// The secrets `options` give before anything is prepared: the client's (a proxy's
-/// credentials) and the `--secret` values.
-pub(super) fn known_secrets(options: &RunOptions) -> Redactor {
+/// The secrets known before anything is prepared: the client's (a proxy's credentials), the
+/// `--secret` values of `options`, and the credentials `collection` writes in clear.
+pub(super) fn known_secrets(collection: &Collection, options: &RunOptions) -> Redactor {
     let mut redactor = Redactor::new();
+    collection
+        .clear_credentials
+        .iter()
+        .for_each(|credential| redactor.add(credential));
     options
         .secrets
         .iter()

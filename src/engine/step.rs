@@ -529,6 +529,26 @@ fn next_page_number(url: &reqwest::Url, name: &str) -> String {
     next.to_string()
 }
 
+/// Whether every secret written in the rendered URL `text` is still whole in the `parsed`
+/// URL. The parser reads a `#`, `?`, `/`, `@` or `\\` in a secret as the URL's structure
+/// (`https://deploy:9#key@host/` goes to `deploy`, its fragment `key@host/`), and rewrites a
+/// host name a secret is part of (lower case, punycode, an IPv4 address in another
+/// notation), and a `#` anywhere starts the fragment, which is never sent: the request
+/// would go elsewhere and show what is left of the secret, in forms no redactor can know.
+/// Refused, before anything is sent.
+fn cuts_no_secret(text: &str, parsed: &reqwest::Url, redactor: &Redactor) -> Result<(), String> {
+    let masks = |text: &str| redactor.redact(text).matches(crate::redact::MASK).count();
+    // A `#` in a secret starts the fragment, which is never sent: the server sees the part
+    // before it. Not a secret URL's own fragment (`{{webhook}}`: the URL starts with it).
+    let masked = redactor.redact(text);
+    let fragments = |text: &str| text.matches('#').count();
+    let split = fragments(&masked) < fragments(text) && !masked.starts_with(crate::redact::MASK);
+    if !split && masks(parsed.as_str()) >= masks(text) {
+        return Ok(());
+    }
+    Err("a secret in the URL does not stay whole: the URL parser reads a `#`, `?`, `/`, `@` or `\\` in it as part of the URL (or rewrites the host name it is in), so the request would go elsewhere and show part of the secret; insert it encoded, `{{urlencode NAME}}`, or pass it in `query:`, a header or `auth`".to_owned())
+}
+
 fn render(
     request: &Request,
     field: FieldPath,
@@ -559,6 +579,11 @@ fn render(
                     format!("{invalid}; a URL is rendered whole, e.g. `https://api.example.com/items`: check the variables it is built from"),
                 )
             })?;
+            let rewritten = url.as_str() != url_text || url.fragment().is_some();
+            if rewritten && !run.redactor.is_empty() {
+                cuts_no_secret(&url_text, &url, &run.redactor)
+                    .map_err(|message| StepError::render(&field.key("url"), message))?;
+            }
             run.last_url = Some((url_text, url.clone()));
             url
         }
@@ -653,6 +678,8 @@ pub(super) fn redact(result: &mut StepResult, redactor: &Redactor) {
             *text = cut;
         }
     };
+    // A name rendered before the step learnt a secret (its auth's, a capture's).
+    r(&mut result.name);
     r(&mut result.url);
     for hop in &mut result.redirects {
         r(&mut hop.url);

@@ -933,6 +933,20 @@ fn normalised_url_forms(secret: &str) -> Vec<String> {
     if target.chars().count() >= MIN_SECRET_PIECE_CHARS {
         forms.push(target.to_owned());
     }
+    // The credentials of its user info, which the client sends as Basic auth
+    // (`base64(user:password)`), as written and decoded.
+    if let Some(password) = url.password() {
+        let decode = |text: &str| {
+            percent_encoding::percent_decode_str(text)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        let (user, decoded) = (decode(url.username()), decode(password));
+        forms.push(format!("{user}:{decoded}"));
+        forms.push(format!("{}:{password}", url.username()));
+        forms.push(decoded);
+        forms.push(password.to_owned());
+    }
     forms
 }
 

@@ -308,14 +308,10 @@ impl<W: Write + Send> Observer for TerminalReporter<W> {
         match event {
             Event::CollectionStarted {
                 collection,
+                name,
                 environment,
                 iteration,
-            } => self.collection_started(
-                &collection.name,
-                &collection.path,
-                *environment,
-                *iteration,
-            ),
+            } => self.collection_started(name, &collection.path, *environment, *iteration),
             // A step that starts is not skipped: the skipped ones before it are counted now,
             // not when it ends (nor never, if the run is interrupted meanwhile).
             Event::StepStarted { .. } => self.end_skipped_run(),

@@ -10,6 +10,7 @@ impl Compiler<'_> {
     /// Compiles `spec` at `field`. `Ok(None)` is `auth: none`; `Err(())` a helper with a
     /// problem (already reported).
     pub(super) fn auth(&mut self, spec: &AuthSpec, field: &FieldPath) -> Result<Option<Auth>, ()> {
+        self.note_clear_credentials(spec);
         let auth = match spec {
             AuthSpec::None => return Ok(None),
             AuthSpec::Basic(basic) => {
@@ -92,5 +93,25 @@ impl Compiler<'_> {
             }
         };
         Ok(Some(auth))
+    }
+
+    /// Keeps the credentials `spec` writes in clear (no `{{…}}`), each once: the run masks
+    /// them wherever else they show, as it masks a rendered one.
+    fn note_clear_credentials(&mut self, spec: &AuthSpec) {
+        let written: Vec<&str> = match spec {
+            AuthSpec::None => Vec::new(),
+            AuthSpec::Basic(basic) => vec![basic.password.as_str()],
+            AuthSpec::Bearer(token) => vec![token.as_str()],
+            AuthSpec::ApiKey(key) => vec![key.value.as_str()],
+            AuthSpec::Oauth2(oauth2) => vec![oauth2.client_credentials.client_secret.as_str()],
+        };
+        for credential in written {
+            if !credential.is_empty()
+                && !credential.contains("{{")
+                && !self.credentials.iter().any(|c| c == credential)
+            {
+                self.credentials.push(credential.to_owned());
+            }
+        }
     }
 }

@@ -57,6 +57,7 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         jsonpaths: HashMap::default(),
         plans: super::queries::Plans::default(),
         include_stack: vec![canonical.clone()],
+        credentials: Vec::new(),
     };
     // A document in the plain subset is read by the fast path (`quick`), one top-level step
     // at a time; otherwise, after the depth check, a plain document is read one top-level
@@ -107,6 +108,7 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         problems,
         inputs,
         defaults,
+        credentials,
         ..
     } = compiler;
     let collection = Collection {
@@ -125,6 +127,7 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         source,
         positions,
         openapi: defaults.contract,
+        clear_credentials: credentials,
     };
     (Some(collection), problems)
 }
@@ -296,6 +299,8 @@ pub(super) struct Compiler<'a> {
     plans: super::queries::Plans,
     /// The files being compiled, outermost first, to find include cycles.
     include_stack: Vec<PathBuf>,
+    /// Credentials auth helpers write in clear, the included files' too.
+    credentials: Vec<String>,
 }
 
 /// What `defaults` gives every step.

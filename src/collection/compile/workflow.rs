@@ -222,6 +222,7 @@ impl Compiler<'_> {
             jsonpaths: std::mem::take(&mut self.jsonpaths),
             plans: std::mem::take(&mut self.plans),
             include_stack: stack,
+            credentials: std::mem::take(&mut self.credentials),
         };
         child.declare_inputs(&included);
         let defaults = child.variables(&included.vars, &FieldPath::default().key("vars"));
@@ -238,6 +239,7 @@ impl Compiler<'_> {
         self.ids = child.ids;
         self.jsonpaths = child.jsonpaths;
         self.plans = child.plans;
+        self.credentials = child.credentials;
         for (i, name) in spec.export.iter().enumerate() {
             if !provided.contains(name) {
                 let hint = match did_you_mean(name, provided.iter().map(String::as_str)) {
