@@ -12,11 +12,25 @@ use crate::engine::{CollectionReport, Outcome, StepResult};
 use crate::spec::field::Location;
 
 /// `file` as GitHub wants it: relative to the repository's root (`root`) when it is inside.
+/// A relative `file` (as given on the command line) is read from the working directory, which
+/// a job's `working-directory` puts below the root; `..` and links are resolved when the
+/// paths as written do not nest.
 pub fn relative(file: &Path, root: &Path) -> String {
-    file.strip_prefix(root)
-        .unwrap_or(file)
-        .display()
-        .to_string()
+    let absolute = |path: &Path| match std::env::current_dir() {
+        Ok(dir) if path.is_relative() => dir.join(path),
+        _ => path.to_owned(),
+    };
+    let (whole, base) = (absolute(file), absolute(root));
+    let inside = whole
+        .strip_prefix(&base)
+        .map(Path::to_owned)
+        .ok()
+        .or_else(|| {
+            let whole = whole.canonicalize().ok()?;
+            let base = base.canonicalize().ok()?;
+            whole.strip_prefix(base).map(Path::to_owned).ok()
+        });
+    inside.as_deref().unwrap_or(file).display().to_string()
 }
 
 /// The workflow commands, written a collection run at a time (see [`super::stream`]): an

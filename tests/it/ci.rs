@@ -342,3 +342,56 @@ fn github_annotations_and_a_report_on_standard_output_are_refused_together() {
         "{output:?}"
     );
 }
+
+/// Annotation and Code Quality paths are relative to the repository's root also when the
+/// collection is named relative to a working directory below it (a job's
+/// `working-directory`): the path is read from where runner runs.
+#[test]
+fn ci_paths_are_relative_to_the_root_from_any_working_directory() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "fails.yaml",
+        "name: Fails\nsteps:\n  - name: a\n    request: { url: \"{{SERVER}}/status/500\" }\n",
+    );
+    // The same file, named from the repository (where the binary runs) through `..`s.
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let up = "../".repeat(here.components().count() - 1);
+    let relative = format!("{up}{}", path.display().to_string().trim_start_matches('/'));
+    let root = fixture
+        .path()
+        .parent()
+        .expect("a parent")
+        .display()
+        .to_string();
+    let inside = format!(
+        "{}/fails.yaml",
+        fixture
+            .path()
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+    );
+    let report = fixture.path().join("cq.json").display().to_string();
+    let output = crate::support::runner_with_env(
+        [
+            "run",
+            &relative,
+            "--report",
+            &format!("gitlab-codequality={report}"),
+            "--report",
+            "github",
+        ],
+        &[("GITHUB_WORKSPACE", &root), ("CI_PROJECT_DIR", &root)],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains(&format!("::error file={inside},line=3")),
+        "{}",
+        output.stdout
+    );
+    let quality: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("written")).expect("JSON");
+    assert_eq!(quality[0]["location"]["path"], inside.as_str(), "{quality}");
+}
