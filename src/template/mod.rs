@@ -522,8 +522,35 @@ impl Templates {
                 budget::take(budget::held_bytes(value))?;
                 Ok(value.clone())
             }
-            other => self.render_text(other, context).map(Value::String),
+            other => {
+                let text = self.render_text(other, context)?;
+                Ok(match other {
+                    Template::Rendered(rendered) => typed_dynamic(&rendered.source, text),
+                    _ => Value::String(text),
+                })
+            }
         }
+    }
+}
+
+/// What a template that is exactly one of Postman's typed dynamic variables makes, standing
+/// alone (`{{$randomInt}}`): a number (`$randomInt`, `$timestamp`) or a boolean
+/// (`$randomBoolean`), as Postman sends it; any other template's `text`, as text.
+fn typed_dynamic(source: &str, text: String) -> Value {
+    let name = source
+        .strip_prefix("{{")
+        .and_then(|rest| rest.strip_suffix("}}"))
+        .map(str::trim);
+    match name {
+        Some("$randomInt" | "$timestamp") => text
+            .parse::<i64>()
+            .map_or_else(|_| Value::String(text), Value::from),
+        Some("$randomBoolean") => match text.as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => Value::String(text),
+        },
+        _ => Value::String(text),
     }
 }
 
@@ -1100,6 +1127,20 @@ mod tests {
         let mut templates = Templates::new();
         let template = templates.compile(source).expect("compiles");
         templates.render_value(&template, &Context::from(data))
+    }
+
+    #[test]
+    fn a_typed_dynamic_variable_standing_alone_is_its_type() {
+        for source in ["{{$randomInt}}", "{{ $timestamp }}"] {
+            let value = render(source, json!({})).expect("renders");
+            assert!(value.is_i64(), "{source}: {value}");
+        }
+        let value = render("{{$randomBoolean}}", json!({})).expect("renders");
+        assert!(value.is_boolean(), "{value}");
+        for source in ["n{{$randomInt}}", "{{$randomInt}} ", "{{$guid}}"] {
+            let value = render(source, json!({})).expect("renders");
+            assert!(value.is_string(), "{source}: {value}");
+        }
     }
 
     #[test]

@@ -2245,3 +2245,49 @@ print(json.dumps([masking.mask(text) for text in texts]))
         .collect();
     assert!(leaks.is_empty(), "{}", leaks.join("\n"));
 }
+
+/// Postman's typed dynamic variables standing alone are sent as their type from the
+/// locustfile too (`$randomInt` a number, `$randomBoolean` a boolean), as `runner run` sends
+/// them; inside text they are text.
+#[test]
+fn the_locustfile_sends_a_dynamic_variable_standing_alone_as_its_type() {
+    let Some(locust) = locust() else { return };
+    let python = Path::new(&locust).with_file_name("python");
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "dyn.yaml",
+        "name: d\nsteps:\n  - name: a\n    request: { method: POST, url: \"http://127.0.0.1:9/x\", json: { r: \"{{$randomInt}}\", b: \"{{$randomBoolean}}\", t: \"{{ $timestamp }}\", s: \"n{{$randomInt}}\" } }\n",
+    );
+    let out = fixture.path().join("locustfile.py");
+    let output = runner_with_env(
+        [
+            "export",
+            "locust",
+            path.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    let script = r#"
+import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location("exported", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+body = {"r": "{{$randomInt}}", "b": "{{$randomBoolean}}", "t": "{{ $timestamp }}", "s": "n{{$randomInt}}"}
+print(json.dumps(module.render_json({}, body)))
+"#;
+    let output = Command::new(&python)
+        .args(["-c", script, out.to_str().unwrap()])
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let body: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert!(body["r"].is_i64() && body["t"].is_i64(), "{body}");
+    assert!(body["b"].is_boolean() && body["s"].is_string(), "{body}");
+}

@@ -729,3 +729,17 @@ fn a_block_scalar_may_start_with_a_tab() {
     assert_eq!(output.code, 0, "{output:?}");
     assert!(output.stdout.contains("3 passed"), "{}", output.stdout);
 }
+
+/// Postman's typed dynamic variables standing alone keep their type in a JSON body and in a
+/// `when` (docs/format.md): `$randomInt` and `$timestamp` numbers, `$randomBoolean` a boolean.
+#[test]
+fn a_typed_dynamic_variable_standing_alone_is_sent_as_its_type() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "dynamic.yaml",
+        "name: Dynamic\nsteps:\n  - name: Typed\n    request: { method: POST, url: \"{{SERVER}}/echo\", json: { r: \"{{$randomInt}}\", t: \"{{ $timestamp }}\", b: \"{{$randomBoolean}}\", s: \"n{{$randomInt}}\" } }\n    expect:\n      jsonpath:\n        $.json.r: { type: integer }\n        $.json.t: { type: integer }\n        $.json.b: { type: boolean }\n        $.json.s: { type: string }\n  - name: When\n    when: { \"{{$randomInt}}\": { type: integer } }\n    request: { url: \"{{SERVER}}/echo\" }\n",
+    );
+    let output = runner(["run".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(output.stdout.contains("2 passed"), "{}", output.stdout);
+}

@@ -1037,6 +1037,7 @@ def parse_template(source):
 
 _TEMPLATES = {}
 _WHOLE = _re.compile(r"\{\{\s*([A-Za-z_][\w-]*(?:\.[\w-]+)*)\s*\}\}")
+_DYNAMIC_WHOLE = _re.compile(r"\{\{\s*(\$[A-Za-z]+)\s*\}\}")
 
 
 def compiled(source):
@@ -1225,6 +1226,10 @@ def render_value(context, source):
         whole = _WHOLE.fullmatch(source)
         if whole and whole.group(1) not in HELPERS:
             return lookup_path(context, whole.group(1))
+        # A dynamic variable standing alone is its own type: `$randomInt` a number.
+        dynamic = _DYNAMIC_WHOLE.fullmatch(source)
+        if dynamic and dynamic.group(1) in DYNAMIC["variables"]:
+            return dynamic_value(dynamic.group(1))
         return render_text(context, source)
     return source
 
