@@ -962,8 +962,9 @@ fn a_master_and_two_workers_count_every_request() {
     let (fixture, path) = fixture(&[(
         "distributed.yaml",
         r#"name: Distributed
+inputs: { DIST_TOKEN: { secret: true } }
 vars: { prefix: unset, worker: unset }
-defaults: { headers: { X-Worker: "{{worker}}" } }
+defaults: { headers: { X-Worker: "{{worker}}", X-Token: "{{env.DIST_TOKEN}}" } }
 steps:
   - name: First
     request: { url: "http://SERVER/{{prefix}}/first", query: { row: "{{n}}" } }
@@ -1042,10 +1043,12 @@ steps:
                     "--master-port",
                     &port,
                 ],
+                // The secret only where requests are sent: the master needs none.
                 &[
                     ("RUNNER_VARS", vars.as_str()),
                     ("RUNNER_ITERATIONS", "5"),
                     ("RUNNER_WORKER_COUNT", "2"),
+                    ("DIST_TOKEN", "dist-token-1"),
                 ],
             )
         })
