@@ -205,7 +205,8 @@ pub(super) fn collection(
         Some(name) if collection.info.name.trim().is_empty() => name,
         _ => &collection.info.name,
     };
-    root.insert("name", non_empty(name, "Imported from Postman"));
+    let name = super::repeated::masked(name, &cx.credentials);
+    root.insert("name", non_empty(&name, "Imported from Postman"));
     if let Some(description) = collection.info.description.as_ref().and_then(|d| d.text()) {
         root.insert("description", description.trim_end().to_owned() + "\n");
     }
@@ -343,6 +344,14 @@ pub(super) fn collection(
     expect.insert("status", "any");
     defaults.insert("expect", Node::Map(expect));
     root.insert("defaults", Node::Map(defaults));
+    let mut steps = steps;
+    for variable in super::repeated::hide(&mut steps, &cx.credentials) {
+        cx.report.note(
+            "collection",
+            "credentials",
+            format!("the value of `{variable}` was written in other places too (a URL, a header, a body, a name): it is `{{{{{variable}}}}}` there as well"),
+        );
+    }
     root.insert_commented("steps", Node::Seq(steps), top_comments);
 
     let header = vec![
@@ -355,6 +364,7 @@ pub(super) fn collection(
         "Postman folders are groups here: a step with `name` and `steps`, in the same order."
             .to_owned(),
     ];
+    super::repeated::mask_report(&mut cx.report, &cx.credentials);
     Ok(Imported {
         yaml: yaml::to_string(&header, &root),
         report: cx.report,
@@ -392,6 +402,10 @@ fn variable_value(
         is_credential_name(name) && !text.trim().is_empty() && !text.contains("{{");
     if kind == Some("secret") || literal_credential {
         let input = cx.secret_variable(name, origin, description);
+        // Written elsewhere as itself (a body, a URL), it is this variable there too.
+        if !text.trim().is_empty() && !cx.credentials.iter().any(|(value, _)| *value == text) {
+            cx.credentials.push((text.clone(), runner_name.clone()));
+        }
         if kind != Some("secret") {
             let item = cx.item.clone();
             cx.report.note(

@@ -19,6 +19,7 @@ pub mod har;
 pub mod openapi;
 pub mod params;
 pub mod postman;
+mod repeated;
 pub mod script;
 pub mod shape;
 pub mod shell;

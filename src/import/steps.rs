@@ -198,9 +198,19 @@ pub fn write(requests: &[Request], collection: &Collection, mut report: Report) 
     for request in requests {
         steps.push(step(request, &mut secrets, &mut origins, &mut report));
     }
+    for variable in super::repeated::hide(&mut steps, &secrets.by_value) {
+        report.note(
+            "collection",
+            "credentials",
+            format!("the value of `{variable}` was written in other places too (a URL, a header, a body, a name): it is `{{{{{variable}}}}}` there as well"),
+        );
+    }
 
     let mut root = Map::block();
-    root.insert("name", collection.name.clone());
+    root.insert(
+        "name",
+        super::repeated::masked(&collection.name, &secrets.by_value),
+    );
     if !secrets.vars.is_empty() || !collection.inputs.is_empty() {
         let mut inputs = Map::block();
         for declared in &collection.inputs {
@@ -263,6 +273,7 @@ pub fn write(requests: &[Request], collection: &Collection, mut report: Report) 
         collection.schema
     )];
     header.extend(collection.header.iter().cloned());
+    super::repeated::mask_report(&mut report, &secrets.by_value);
     Imported {
         yaml: yaml::to_string(&header, &root),
         report,
