@@ -224,10 +224,26 @@ pub(super) fn collection(root: &Object, base: &Path) -> Exported {
     if !variables.is_empty() {
         collection.insert("variable".into(), Value::Array(variables));
     }
-    let json = serde_json::to_string_pretty(&Value::Object(collection)).unwrap_or_default() + "\n";
+    // A credential written in clear and lifted is written nowhere else either (repeated in a
+    // URL, a body, a name): a Postman variable there, `***` in a name or a script.
+    let credentials = cx.credentials.used();
+    let pairs: Vec<(String, String)> = credentials
+        .iter()
+        .map(|c| (c.value.clone(), c.variable.clone()))
+        .collect();
+    let mut whole = Value::Object(collection);
+    for part in ["info", "item"] {
+        if let Some(part) = whole.get_mut(part) {
+            crate::postman::repeated::hide_in_json(part, &pairs, &|variable, _| {
+                format!("{{{{{variable}}}}}")
+            });
+        }
+    }
+    crate::postman::repeated::mask_report(&mut cx.report, &pairs);
+    let json = serde_json::to_string_pretty(&whole).unwrap_or_default() + "\n";
     Exported {
         json,
-        credentials: cx.credentials.used(),
+        credentials,
         report: cx.report,
         requests,
     }

@@ -4,6 +4,7 @@
 
 mod credential_name;
 pub mod placeholders;
+pub mod repeated;
 pub mod report;
 
 pub use credential_name::is_credential_name;

@@ -2935,3 +2935,30 @@ fn relative_file_paths_are_rebased_to_the_output_s_directory() {
     assert_eq!(code, Some(0));
     assert!(stdout.contains("body_file: test.json"), "{stdout}");
 }
+
+/// A credential written in clear that an export lifts into `RUNNER_CREDENTIAL_N` is written
+/// nowhere else either: repeated in the URL, the body, a step's or the collection's name, in
+/// `runner export postman` and `runner export locust`, files and notes.
+#[test]
+fn an_exported_credential_repeated_elsewhere_is_written_nowhere() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "ex.yaml",
+        "name: \"Export BasicClearPw01\"\nsteps:\n  - name: \"step BasicClearPw01\"\n    request:\n      method: POST\n      url: \"http://127.0.0.1:9/x?pw=BasicClearPw01\"\n      auth: { basic: { username: u, password: BasicClearPw01 } }\n      json: { p: BasicClearPw01, q: \"pre BasicClearPw01\" }\n    expect: { status: 200 }\n",
+    );
+    for (kind, file) in [("postman", "ex.json"), ("locust", "ex.py")] {
+        let out = fixture.path().join(file);
+        let output = runner([
+            "export",
+            kind,
+            path.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(output.code, 0, "{kind}: {output:?}");
+        let written = std::fs::read_to_string(&out).expect("written");
+        assert!(!written.contains("BasicClearPw01"), "{kind}: {written}");
+        assert!(!output.stderr.contains("BasicClearPw01"), "{kind}: {}", output.stderr);
+        assert!(written.contains("RUNNER_CREDENTIAL_1"), "{kind}: {written}");
+    }
+}

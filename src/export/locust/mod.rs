@@ -103,9 +103,34 @@ pub fn locust(
         return Err(not("it has no `steps` list"));
     }
     let mut walker = walk::Walker::new(path);
-    let data = walker.collection(root, options)?;
+    let mut data = walker.collection(root, options)?;
+    // A credential written in clear and lifted is written nowhere else either (repeated in a
+    // URL, a body, an expectation): read from its variable there, `***` in a name.
+    let pairs: Vec<(String, String)> = walker
+        .credentials
+        .used()
+        .iter()
+        .map(|c| (c.value.clone(), c.variable.clone()))
+        .collect();
+    for part in ["vars", "environments", "steps", "finally"] {
+        if let Some(part) = data.get_mut(part) {
+            crate::postman::repeated::hide_in_json(part, &pairs, &|variable, encoded| {
+                if encoded {
+                    format!("{{{{urlencode env.{variable}}}}}")
+                } else {
+                    format!("{{{{env.{variable}}}}}")
+                }
+            });
+        }
+    }
+    for part in ["name", "inputs"] {
+        if let Some(part) = data.get_mut(part) {
+            crate::postman::repeated::masked_json(part, &pairs);
+        }
+    }
+    crate::postman::repeated::mask_report(&mut walker.report, &pairs);
     let class_name = python::class_name(
-        root.get("name")
+        data.get("name")
             .and_then(Value::as_str)
             .unwrap_or("Collection"),
     );
