@@ -202,6 +202,10 @@ impl Redactor {
     /// looked at again, since another copy may be in another mix. A text that still reveals a
     /// secret after [`REVEAL_ROUNDS`] such rounds is withheld whole.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        // A run without secrets masks every step's name and texts: nothing to look for.
+        if self.needles.is_empty() && self.numbers.is_empty() {
+            return Cow::Borrowed(text);
+        }
         self.redact_within(text, 0)
     }
 
