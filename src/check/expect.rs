@@ -11,6 +11,16 @@ use crate::spec::field::{FieldPath, Location};
 use crate::spec::predicate::StatusSpec;
 use crate::template::Template;
 
+/// The most levels of schemas nested in one another and `$ref`s followed together that an
+/// `expect.schema` may have: each takes the JSON Schema compiler's stack (a chain of 600
+/// `$ref`s overflowed it).
+pub const MOST_SCHEMA_LEVELS: usize = 128;
+
+/// The stack a schema is compiled and checked on: room for [`MOST_SCHEMA_LEVELS`] levels
+/// (about 13 KiB each when compiled in a debug build) with plenty to spare; reserved, only
+/// what a deep schema needs is used.
+const SCHEMA_STACK: usize = 16 * 1024 * 1024;
+
 /// The compiled `expect` block of a step.
 #[derive(Default)]
 pub struct Expectations {
@@ -333,6 +343,8 @@ impl SchemaExpectation {
     }
 
     /// Compiles a schema written in place in the collection.
+    ///
+    /// (Schemas nest at most [`MOST_SCHEMA_LEVELS`] levels, references followed included.)
     pub fn inline(schema: &Value) -> Result<Self, SchemaExpectationError> {
         Self::compile(schema, "the schema", "schema (inline)".to_owned())
     }
@@ -349,8 +361,17 @@ impl SchemaExpectation {
                 "{what} refers back to itself at `{at}` without describing any value (a cycle of `$ref`s, `allOf`, `anyOf`, `oneOf` or `not`): no value could ever be checked against it; reach the schema again only under `properties` or `items`"
             )));
         }
-        let validator = jsonschema::validator_for(schema)
-            .map_err(|e| invalid(format!("{what} is not a valid JSON Schema: {e}")))?;
+        if let Some(at) = super::schema_cycle::deeper_than(schema, MOST_SCHEMA_LEVELS) {
+            return Err(invalid(format!(
+                "{what} nests schemas and `$ref`s more than {MOST_SCHEMA_LEVELS} levels deep together (at `{at}`), the most runner compiles (docs/limits.md): refer to a schema directly rather than through a chain of `$ref`s, or flatten the nesting"
+            )));
+        }
+        // The compiler follows each level by recursion: on a stack with room for the most
+        // levels there may be (a loader thread has 2 MiB).
+        let validator = stacker::grow(SCHEMA_STACK, || {
+            jsonschema::validator_for(schema).map_err(|e| e.to_string())
+        })
+        .map_err(|e| invalid(format!("{what} is not a valid JSON Schema: {e}")))?;
         Ok(SchemaExpectation { subject, validator })
     }
 }
@@ -486,7 +507,16 @@ impl Expectations {
         if let Some(schema) = &more.schema {
             match view.json() {
                 Ok(document) => {
-                    for error in schema.validator.iter_errors(document).take(5) {
+                    // Checked by recursion as deep as the schema's levels and the body's
+                    // nesting: on a stack of its own when the thread has too little left.
+                    let errors = stacker::maybe_grow(SCHEMA_STACK / 4, SCHEMA_STACK, || {
+                        schema
+                            .validator
+                            .iter_errors(document)
+                            .take(5)
+                            .collect::<Vec<_>>()
+                    });
+                    for error in errors {
                         let at = error.instance_path.to_string();
                         failures.push(Failure::new(
                             ["expect", "schema"],

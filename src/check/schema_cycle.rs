@@ -105,6 +105,92 @@ impl Walk<'_> {
     }
 }
 
+/// Where `schema` nests schemas and references within the file (`$ref`, `$dynamicRef`)
+/// deeper than `limit` levels together (`#/$defs/d64`, the first beyond), if it does.
+/// Compiling a schema follows each reference once, and each level takes the compiler's stack:
+/// a chain of hundreds of `$ref`s would overflow it. A reference back to a schema being
+/// followed (a recursive schema for a tree) ends a path, as it ends the compiler's. Walked
+/// with a stack of its own.
+pub fn deeper_than(schema: &Value, limit: usize) -> Option<String> {
+    struct Frame {
+        pointer: String,
+        next: Vec<String>,
+        at: usize,
+        deepest: usize,
+    }
+    let children = |pointer: &str| -> Vec<String> {
+        let mut next = Vec::new();
+        match schema.pointer(pointer) {
+            Some(Value::Object(map)) => {
+                for (key, value) in map {
+                    if value.is_object() || value.is_array() {
+                        next.push(format!("{pointer}/{}", escape(key)));
+                    }
+                }
+                for keyword in ["$ref", "$dynamicRef"] {
+                    if let Some(target) = map.get(keyword).and_then(Value::as_str).and_then(local) {
+                        if schema.pointer(&target).is_some_and(|t| t.is_object()) {
+                            next.push(target);
+                        }
+                    }
+                }
+            }
+            Some(Value::Array(items)) => {
+                for (i, value) in items.iter().enumerate() {
+                    if value.is_object() || value.is_array() {
+                        next.push(format!("{pointer}/{i}"));
+                    }
+                }
+            }
+            _ => {}
+        }
+        next
+    };
+    let mut depths: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut on_path: std::collections::HashSet<String> = std::collections::HashSet::new();
+    on_path.insert(String::new());
+    let mut frames = vec![Frame {
+        next: children(""),
+        pointer: String::new(),
+        at: 0,
+        deepest: 0,
+    }];
+    while let Some(frame) = frames.last_mut() {
+        if let Some(child) = frame.next.get(frame.at).cloned() {
+            frame.at += 1;
+            if on_path.contains(&child) {
+                continue;
+            }
+            if let Some(&depth) = depths.get(&child) {
+                frame.deepest = frame.deepest.max(depth);
+                continue;
+            }
+            if frames.len() >= limit {
+                return Some(format!("#{child}"));
+            }
+            on_path.insert(child.clone());
+            frames.push(Frame {
+                next: children(&child),
+                pointer: child,
+                at: 0,
+                deepest: 0,
+            });
+            continue;
+        }
+        let Some(done) = frames.pop() else { break };
+        let depth = done.deepest + 1;
+        if depth > limit {
+            return Some(format!("#{}", done.pointer));
+        }
+        on_path.remove(&done.pointer);
+        if let Some(parent) = frames.last_mut() {
+            parent.deepest = parent.deepest.max(depth);
+        }
+        depths.insert(done.pointer, depth);
+    }
+    None
+}
+
 /// The JSON Pointer a reference within the file names (`#/$defs/a%20b` → `/$defs/a b`);
 /// `None` for a reference to another file or to an anchor.
 fn local(reference: &str) -> Option<String> {
@@ -126,8 +212,35 @@ fn escape(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::in_place_cycle;
+    use super::{deeper_than, in_place_cycle};
     use serde_json::json;
+
+    #[test]
+    fn a_chain_of_references_deeper_than_the_limit_is_found_and_a_tree_is_not() {
+        let chain = |links: usize| {
+            let mut defs = serde_json::Map::new();
+            for i in 0..links {
+                defs.insert(
+                    format!("d{i}"),
+                    json!({ "$ref": format!("#/$defs/d{}", i + 1) }),
+                );
+            }
+            defs.insert(format!("d{links}"), json!({ "type": "object" }));
+            json!({ "$ref": "#/$defs/d0", "$defs": defs })
+        };
+        assert_eq!(deeper_than(&chain(100), 128), None);
+        assert!(deeper_than(&chain(10_000), 128).is_some());
+        let tree = json!({
+            "type": "object",
+            "properties": { "children": { "type": "array", "items": { "$ref": "#" } } }
+        });
+        assert_eq!(deeper_than(&tree, 128), None);
+        let mut nested = json!({ "type": "string" });
+        for _ in 0..200 {
+            nested = json!({ "type": "object", "properties": { "a": nested } });
+        }
+        assert!(deeper_than(&nested, 128).is_some());
+    }
 
     #[test]
     fn finds_a_schema_that_applies_itself_to_the_same_value() {

@@ -18,7 +18,19 @@ pub(super) fn list(args: &ListArgs) -> u8 {
     let mut problems = Vec::new();
     for file in files {
         match Collection::load(&file) {
-            Ok(collection) => describe(&mut out, &collection),
+            Ok(collection) => {
+                // An auth helper's credential written in clear is a secret of the collection,
+                // wherever else it is written (a name, a URL): masked as a run masks it.
+                let mut secrets = runner::redact::Redactor::new();
+                collection
+                    .clear_credentials
+                    .iter()
+                    .for_each(|credential| secrets.add(credential));
+                let mut text = Vec::new();
+                describe(&mut text, &collection);
+                let text = String::from_utf8_lossy(&text);
+                let _ = out.write_all(secrets.redact(&text).as_bytes());
+            }
             Err(found) => problems.extend(found.0.iter().map(ToString::to_string)),
         }
     }

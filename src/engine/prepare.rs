@@ -573,6 +573,14 @@ impl References<'_> {
     }
 }
 
+/// A variable being resolved: what it reads, and how many of those are resolved.
+struct Frame<'a> {
+    name: &'a str,
+    variable: &'a Variable,
+    reads: Vec<&'a str>,
+    next: usize,
+}
+
 struct Resolver<'a, 'd> {
     collection: &'a Collection,
     definitions: &'d IndexMap<&'a str, Definition<'a>>,
@@ -587,17 +595,39 @@ struct Resolver<'a, 'd> {
 }
 
 impl<'a> Resolver<'a, '_> {
+    /// Resolves `name` after every variable it reads, depth first with a stack of its own:
+    /// a chain of thousands of variables (`v0: "{{v1}}"`, `v1: "{{v2}}"`, …) does not grow
+    /// the thread's stack.
     fn resolve(&mut self, name: &'a str) {
-        if self.variables.get(name).is_some() {
-            return;
-        }
-        let Some(definition) = self.definitions.get(name) else {
+        let Some(first) = self.enter(name) else {
             return;
         };
+        let mut frames = vec![first];
+        while let Some(frame) = frames.last_mut() {
+            if let Some(&next) = frame.reads.get(frame.next) {
+                frame.next += 1;
+                if let Some(entered) = self.enter(next) {
+                    frames.push(entered);
+                }
+                continue;
+            }
+            let Some(done) = frames.pop() else { break };
+            self.resolving.pop();
+            self.render(done.name, done.variable);
+        }
+    }
+
+    /// Starts resolving `name`: `None` when there is nothing to render (set already, a
+    /// value given, undefined here, or in a cycle, told), else the variables it reads.
+    fn enter(&mut self, name: &'a str) -> Option<Frame<'a>> {
+        if self.variables.get(name).is_some() {
+            return None;
+        }
+        let definition = self.definitions.get(name)?;
         let variable = match definition {
             Definition::Value(value) => {
                 self.variables.set(name, value.clone());
-                return;
+                return None;
             }
             Definition::Template(variable) => *variable,
         };
@@ -613,18 +643,28 @@ impl<'a> Resolver<'a, '_> {
                     cycle.join(" → ")
                 ),
             ));
-            return;
+            return None;
         }
         self.resolving.push(name);
+        let mut reads = Vec::new();
         for template in variable.value.templates() {
             for reference in template.references() {
                 let root = reference.split('.').next().unwrap_or("");
                 if let Some((key, _)) = self.definitions.get_key_value(root) {
-                    self.resolve(key);
+                    reads.push(*key);
                 }
             }
         }
-        self.resolving.pop();
+        Some(Frame {
+            name,
+            variable,
+            reads,
+            next: 0,
+        })
+    }
+
+    /// Renders `name`'s start value, every variable it reads resolved.
+    fn render(&mut self, name: &'a str, variable: &'a Variable) {
         // Past the budget: the problem is told once, at the variable that passed it.
         if self.rendered > crate::template::MOST_RENDERED {
             return;

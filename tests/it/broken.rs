@@ -732,3 +732,49 @@ fn small_messages_say_what_was_given() {
         output.stderr
     );
 }
+
+/// Inputs that once overflowed runner's stack (a fuzzer found them): a chain of 10,000
+/// variables each reading the next loads; a chain of `$ref`s in `expect.schema` past the
+/// limit is refused where it is written, and one within it validates — on a loader thread
+/// too (several files load on several threads).
+#[test]
+fn long_chains_load_or_are_refused_where_they_are_written() {
+    let fixture = crate::support::Fixture::new();
+    let n = 10_000;
+    let vars: String = (0..n)
+        .map(|i| format!("  v{i}: \"{{{{v{}}}}}\"\n", i + 1))
+        .collect();
+    let chain = fixture.file(
+        "vars.yaml",
+        &format!("name: x\nvars:\n{vars}  v{n}: end\nsteps:\n  - name: a\n    request: {{ url: \"http://127.0.0.1:9/{{{{v0}}}}\" }}\n"),
+    );
+    let schema = |links: usize| {
+        let defs: Vec<String> = (0..links)
+            .map(|i| format!("d{i}: {{ $ref: \"#/$defs/d{}\" }}", i + 1))
+            .chain([format!("d{links}: {{ type: object }}")])
+            .collect();
+        format!(
+            "name: x\nsteps:\n  - name: a\n    request: {{ url: \"http://127.0.0.1:9/\" }}\n    expect:\n      schema: {{ $ref: \"#/$defs/d0\", $defs: {{ {} }} }}\n",
+            defs.join(", ")
+        )
+    };
+    let deep = fixture.file("deep.yaml", &schema(2_000));
+    let within = fixture.file("within.yaml", &schema(120));
+    let output = runner(["validate", chain.to_str().unwrap()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let output = runner(["validate", deep.to_str().unwrap()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("more than 128 levels deep")
+            && output.stderr.contains("deep.yaml:6:"),
+        "{}",
+        output.stderr
+    );
+    // Two files: one loads on a thread of its own.
+    let output = runner([
+        "validate",
+        within.to_str().unwrap(),
+        chain.to_str().unwrap(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+}

@@ -2958,7 +2958,11 @@ fn an_exported_credential_repeated_elsewhere_is_written_nowhere() {
         assert_eq!(output.code, 0, "{kind}: {output:?}");
         let written = std::fs::read_to_string(&out).expect("written");
         assert!(!written.contains("BasicClearPw01"), "{kind}: {written}");
-        assert!(!output.stderr.contains("BasicClearPw01"), "{kind}: {}", output.stderr);
+        assert!(
+            !output.stderr.contains("BasicClearPw01"),
+            "{kind}: {}",
+            output.stderr
+        );
         assert!(written.contains("RUNNER_CREDENTIAL_1"), "{kind}: {written}");
     }
 }

@@ -1652,6 +1652,11 @@ fn a_secret_written_in_a_name_is_masked_everywhere() {
     for secret in ["MySecretLit1", "PWclearPass99"] {
         assert_no_leak(secret, &output, &channels);
     }
+    // `runner list` knows the credentials written in clear (it takes no `--secret`).
+    let list = runner(["list", fixture.path().join("c.yaml").to_str().unwrap()]);
+    assert_eq!(list.code, 0, "{list:?}");
+    assert!(list.stdout.contains("Static2 ***"), "{}", list.stdout);
+    assert!(!list.stdout.contains("PWclearPass99"), "{}", list.stdout);
 }
 
 /// A `--secret` value quoted by a problem of a `--data` or `--vars-file` file is masked,
