@@ -325,9 +325,10 @@ impl SchemaExpectation {
     /// Reads and compiles the schema file `written`, relative to `base`.
     pub fn load(base: &Path, written: &str) -> Result<Self, SchemaExpectationError> {
         let path = base.join(written);
-        let bytes = std::fs::read(&path).map_err(|e| SchemaExpectationError::Unreadable {
-            message: format!("cannot read schema file `{}`: {e}", path.display()),
-        })?;
+        let bytes =
+            crate::spec::file::read(&path).map_err(|e| SchemaExpectationError::Unreadable {
+                message: format!("cannot read schema file `{}`: {e}", path.display()),
+            })?;
         // Read as every other file of the user's is: a byte order mark is skipped, and text
         // that is not UTF-8 is placed and told how to mend.
         let text =

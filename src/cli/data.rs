@@ -117,7 +117,7 @@ pub(super) fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
 
 /// Reads the rows of `path` (by extension: `.csv`, else JSON), each column's name held once.
 pub(super) fn read_compact_rows(path: &Path) -> Result<Vec<CompactRow>, String> {
-    let bytes = std::fs::read(path)
+    let bytes = runner::spec::file::read(path)
         .map_err(|e| format!("cannot read data file `{}`: {e}", path.display()))?;
     // Excel's "CSV UTF-8" starts with a byte order mark; its plain "CSV" is Windows-1252.
     let text = runner::spec::text::utf8_text(&bytes)

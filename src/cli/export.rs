@@ -35,7 +35,7 @@ pub(super) fn postman(args: &ExportPostmanArgs) -> u8 {
         super::load::print_problems(&mut stderr, &problems, "nothing was exported");
         return exit_code::INVALID_INPUT;
     }
-    let text = match std::fs::read_to_string(&args.collection) {
+    let text = match runner::spec::file::read_to_string(&args.collection) {
         Ok(text) => text,
         Err(e) => {
             return fail(

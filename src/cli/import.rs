@@ -143,7 +143,8 @@ fn plural(n: usize) -> &'static str {
 }
 
 pub(super) fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    runner::spec::file::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 /// Writes the collection, and the JSON Schemas beside it.

@@ -40,7 +40,7 @@ fn export(
         let _ = stderr.write_all(&text);
         return Err(exit_code::INVALID_INPUT);
     }
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = runner::spec::file::read_to_string(path).map_err(|e| {
         error(stderr, format!("cannot read {}: {e}", path.display()));
         exit_code::INVALID_INPUT
     })?;
@@ -220,7 +220,7 @@ type Statistics = (Vec<StepStats>, StepStats, Vec<(u64, String, String)>);
 /// The statistics the locustfile writes when Locust quits (`RUNNER_STATS_FILE`): every
 /// step, the total, and the failures with their messages.
 fn read_stats(path: &Path) -> Result<Statistics, String> {
-    let text = std::fs::read_to_string(path)
+    let text = runner::spec::file::read_to_string(path)
         .map_err(|e| format!("cannot read Locust's statistics {}: {e}", path.display()))?;
     let document: Value = serde_json::from_str(&text)
         .map_err(|e| format!("Locust's statistics {} are not JSON: {e}", path.display()))?;

@@ -782,7 +782,7 @@ fn client(args: &RunArgs) -> Result<HttpClient, (String, u8)> {
         (error.to_string(), code)
     })?;
     if let Some(path) = &args.cookie_jar {
-        match std::fs::read_to_string(path) {
+        match runner::spec::file::read_to_string(path) {
             Ok(text) => {
                 client.cookie_jar().load_netscape(&text).map_err(|e| {
                     (
@@ -919,7 +919,7 @@ fn options(args: &RunArgs, mut overrides: Vec<Override>) -> RunOptions {
 }
 
 pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
-    let bytes = std::fs::read(path)
+    let bytes = runner::spec::file::read(path)
         .map_err(|e| format!("cannot read vars file `{}`: {e}", path.display()))?;
     let text = runner::spec::text::utf8_text(&bytes)
         .map_err(|at| format!("vars file {}", at.in_file(path)))?;

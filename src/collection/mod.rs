@@ -468,7 +468,7 @@ impl Collection {
     /// format's shape, the collection without its broken parts, so that later checks (such
     /// as undefined variables) can report their problems in the same pass.
     pub fn load_partial(path: &Path) -> (Option<Collection>, Vec<Diagnostic>) {
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::spec::file::read(path) {
             Ok(bytes) => bytes,
             Err(e) => {
                 return (

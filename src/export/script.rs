@@ -273,7 +273,7 @@ fn schema(spec: &Value, cx: &mut Context<'_>) -> Result<Vec<String>, String> {
         .as_str()
         .ok_or("a schema that is neither a file name nor a map")?;
     let path = cx.base.join(file);
-    let text = std::fs::read_to_string(&path)
+    let text = crate::spec::file::read_to_string(&path)
         .map_err(|e| format!("cannot read the schema {}: {e}", path.display()))?;
     let schema: Value = serde_json::from_str(&text)
         .map_err(|e| format!("the schema {} is not JSON: {e}", path.display()))?;

@@ -86,7 +86,7 @@ pub(super) fn configure(
 }
 
 fn read(path: &Path, what: &str) -> Result<Vec<u8>, ClientError> {
-    std::fs::read(path).map_err(|e| ClientError::Invalid {
+    crate::spec::file::read(path).map_err(|e| ClientError::Invalid {
         path: path.to_owned(),
         reason: format!("cannot read the {what}: {e}"),
     })

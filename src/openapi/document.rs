@@ -199,10 +199,11 @@ impl Documents {
         if let Some(index) = self.by_path.get(&canonical) {
             return Ok(*index);
         }
-        let text = std::fs::read_to_string(&canonical).map_err(|e| OpenapiError::Read {
-            path: path.to_owned(),
-            reason: e.to_string(),
-        })?;
+        let text =
+            crate::spec::file::read_to_string(&canonical).map_err(|e| OpenapiError::Read {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            })?;
         let value = parse_document(&text).map_err(|problem| match problem.at {
             Some((line, column)) => OpenapiError::Syntax {
                 path: path.to_owned(),

@@ -148,7 +148,7 @@ impl SnapshotFile {
 
 /// Reads the snapshot file at `path`; `None` if there is none.
 pub fn read(path: &Path) -> Result<Option<SnapshotFile>, StoreError> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::spec::file::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => {

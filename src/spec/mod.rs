@@ -11,6 +11,7 @@ pub mod collection;
 pub(crate) mod duplicates;
 pub mod duration;
 pub mod field;
+pub mod file;
 pub mod json;
 pub mod load;
 pub mod map;

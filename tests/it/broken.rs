@@ -778,3 +778,37 @@ fn long_chains_load_or_are_refused_where_they_are_written() {
     ]);
     assert_eq!(output.code, 0, "{output:?}");
 }
+
+/// A file named where runner reads one that never ends (`/dev/zero`) is refused once it has
+/// given more than any file runner reads, and `/dev/null` reads as empty: no input fills
+/// runner's memory or hangs it.
+#[test]
+fn a_device_that_never_ends_is_refused_where_a_file_is_read() {
+    let fixture = crate::support::Fixture::new();
+    let schema = fixture.file(
+        "schema.yaml",
+        "name: x\nsteps:\n  - name: a\n    request: { url: \"http://127.0.0.1:9/\" }\n    expect: { schema: /dev/zero }\n",
+    );
+    let plain = fixture.file(
+        "plain.yaml",
+        "name: x\nsteps:\n  - name: a\n    request: { url: \"http://127.0.0.1:9/\" }\n",
+    );
+    let output = runner(["validate", schema.to_str().unwrap()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("more than 256 MiB"),
+        "{}",
+        output.stderr
+    );
+    for flag in ["--vars-file", "--data"] {
+        let output = runner(["validate", plain.to_str().unwrap(), flag, "/dev/zero"]);
+        assert_eq!(output.code, 2, "{flag}: {output:?}");
+        assert!(
+            output.stderr.contains("more than 256 MiB"),
+            "{flag}: {}",
+            output.stderr
+        );
+    }
+    let output = runner(["run", plain.to_str().unwrap(), "--cookie-jar", "/dev/null"]);
+    assert_eq!(output.code, 3, "{output:?}");
+}

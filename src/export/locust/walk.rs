@@ -390,10 +390,11 @@ impl Walker {
                 reason: "includes form a cycle".into(),
             });
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| ExportError::NotACollection {
-            source_name: source_name.clone(),
-            reason: format!("cannot read it ({e}), included by `{item}`"),
-        })?;
+        let text =
+            crate::spec::file::read_to_string(&path).map_err(|e| ExportError::NotACollection {
+                source_name: source_name.clone(),
+                reason: format!("cannot read it ({e}), included by `{item}`"),
+            })?;
         let text = crate::spec::block_scalar::readable(&text);
         let value: Value = serde_yaml::from_str(&text).map_err(|e| ExportError::NotYaml {
             source_name: source_name.clone(),
@@ -683,7 +684,7 @@ impl Walker {
             return;
         }
         let path = self.base().join(written);
-        let schema = std::fs::read_to_string(&path)
+        let schema = crate::spec::file::read_to_string(&path)
             .ok()
             .and_then(|text| serde_json::from_str::<Value>(&text).ok());
         let Some(schema) = schema else {
@@ -720,7 +721,7 @@ impl Walker {
             return;
         }
         let path = self.base().join(written);
-        match std::fs::read(&path) {
+        match crate::spec::file::read(&path) {
             Ok(bytes) => {
                 if bytes.len() > 8 * 1024 * 1024 {
                     self.report.note(

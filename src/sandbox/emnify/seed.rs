@@ -500,7 +500,7 @@ pub(crate) fn load(path: Option<&Path>, now: &str) -> Result<Store, SandboxError
             .and_then(|seed| build(seed, now))
             .map_err(|reason| seed_error(PathBuf::from(BUILT_IN), reason));
     };
-    let text = std::fs::read_to_string(path)
+    let text = crate::spec::file::read_to_string(path)
         .map_err(|e| seed_error(path.to_path_buf(), format!("cannot read: {e}")))?;
     let yaml = path
         .extension()
