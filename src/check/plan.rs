@@ -9,6 +9,11 @@
 //! ([`Need::Whole`]). A
 //! filter that reads the root (`$` inside `[?...]`), or a function this module does not know,
 //! needs the whole document: such a path has no plan, and its step's body is parsed whole.
+//!
+//! A path is planned in one pass over its segments, whatever their number, and its plan is
+//! kept small: past its first [`PLAN_DEPTH`] segments, and where its unions would multiply
+//! the tree past [`PATH_NODES`], the node reached is needed whole, so that a plan is never
+//! more than a bounded multiple of its path's size, nor deeper than a body can nest.
 
 use super::sorted::SortedMap;
 use std::sync::Arc;
@@ -172,6 +177,7 @@ impl Need {
         true
     }
 
+    #[cfg(test)]
     fn parts(members: SortedMap<String, Need>, indices: SortedMap<i64, Need>) -> Need {
         Need::Parts(Parts {
             members,
@@ -191,43 +197,144 @@ pub fn of_query(query: &JpQuery) -> Option<Need> {
     Some(of_segments(&query.segments))
 }
 
+/// How many segments of a path its plan follows; under the node the last of them reaches,
+/// everything is kept. A body nests at most 128 levels (the most runner parses), so no
+/// segment past these can name anything a parse would keep.
+const PLAN_DEPTH: usize = 128;
+
+/// The most nodes the plan of one path may have. Each selector of a union (`[0,1]`,
+/// `['a','b']`) needs the rest of the path on its own, so the tree doubles with each union
+/// of two; the plan stops at the last segment that keeps it within this, and keeps whole
+/// what that segment reaches. Well below [`SETTLE_BUDGET`], so that a step's paths merged
+/// still settle.
+const PATH_NODES: usize = SETTLE_BUDGET / 4;
+
+/// The most bytes of member names the unions of a path may copy (each of a union's
+/// selectors holds its own copy of what the rest of the path names), past the one copy
+/// the path has of each: a plan stops before a segment that would pass it.
+const PATH_COPIED_BYTES: usize = 64 * 1024;
+
+/// What a path needs from the node its segments start at. Without recursion, whatever the
+/// number of segments: a first pass from the top finds how many of them the plan follows
+/// (up to a descendant segment or a filter, [`PLAN_DEPTH`], or the segment that would take
+/// it past [`PATH_NODES`] or [`PATH_COPIED_BYTES`]); the tree is then built from the last
+/// of those back to the first, each level once.
 fn of_segments(segments: &[Segment]) -> Need {
-    let Some((first, rest)) = segments.split_first() else {
-        // The path ends here: it selects this node, all of it.
-        return Need::Whole;
-    };
-    let selectors = match first {
-        Segment::Descendant(_) => return Need::Whole,
-        Segment::Selector(selector) => std::slice::from_ref(selector),
-        Segment::Selectors(selectors) => selectors.as_slice(),
-    };
-    let mut need: Option<Need> = None;
-    for selector in selectors {
-        let one = match selector {
-            Selector::Name(name) => Need::parts(
-                SortedMap::from([(name.clone(), of_segments(rest))]),
-                SortedMap::default(),
-            ),
-            Selector::Index(index) => Need::parts(
-                SortedMap::default(),
-                SortedMap::from([(*index, of_segments(rest))]),
-            ),
-            Selector::Wildcard | Selector::Slice(..) => match of_segments(rest) {
-                Need::Whole => Need::Whole,
-                every => Need::Parts(Parts {
-                    every: Some(Box::new(every)),
-                    ..Parts::default()
-                }),
-            },
-            Selector::Filter(_) => Need::Whole,
+    let mut levels: Vec<Level<'_>> = Vec::new();
+    // Nodes at the deepest level so far, in the whole tree, and name bytes copied.
+    let (mut width, mut nodes, mut copied) = (1usize, 1usize, 0usize);
+    for segment in segments.iter().take(PLAN_DEPTH) {
+        let selectors = match segment {
+            // All under the node it applies to.
+            Segment::Descendant(_) => break,
+            Segment::Selector(selector) => std::slice::from_ref(selector),
+            Segment::Selectors(selectors) => selectors.as_slice(),
         };
-        match &mut need {
-            Some(need) => need.absorb(one),
-            None => need = Some(one),
+        let Some(level) = Level::of(selectors) else {
+            break;
+        };
+        let next_width = width.checked_mul(level.children());
+        let next_nodes = next_width.and_then(|next| nodes.checked_add(next));
+        let next_copied = width
+            .saturating_sub(1)
+            .checked_mul(level.name_bytes())
+            .and_then(|more| copied.checked_add(more));
+        match (next_width, next_nodes, next_copied) {
+            (Some(next_width), Some(next_nodes), Some(next_copied))
+                if next_nodes <= PATH_NODES && next_copied <= PATH_COPIED_BYTES =>
+            {
+                (width, nodes, copied) = (next_width, next_nodes, next_copied);
+                levels.push(level);
+            }
+            _ => break,
         }
     }
-    // `[]` does not parse; an empty list of selectors would select nothing.
-    need.unwrap_or_else(|| Need::parts(SortedMap::default(), SortedMap::default()))
+    // The path ends here (or its plan does): it selects this node, all of it.
+    let mut rest = Need::Whole;
+    for level in levels.into_iter().rev() {
+        rest = level.need(rest);
+    }
+    rest
+}
+
+/// The selectors of one segment, each name and index once, in order.
+struct Level<'p> {
+    names: Vec<&'p String>,
+    indices: Vec<i64>,
+    /// A wildcard or a slice: every member and element.
+    every: bool,
+}
+
+impl<'p> Level<'p> {
+    /// `None` after a filter: the node it applies to is needed whole.
+    fn of(selectors: &'p [Selector]) -> Option<Self> {
+        let mut level = Level {
+            names: Vec::new(),
+            indices: Vec::new(),
+            every: false,
+        };
+        for selector in selectors {
+            match selector {
+                Selector::Name(name) => level.names.push(name),
+                Selector::Index(index) => level.indices.push(*index),
+                Selector::Wildcard | Selector::Slice(..) => level.every = true,
+                Selector::Filter(_) => return None,
+            }
+        }
+        level.names.sort_unstable();
+        level.names.dedup();
+        level.indices.sort_unstable();
+        level.indices.dedup();
+        Some(level)
+    }
+
+    /// How many children the node has in the plan: one per name and index, and `every`.
+    fn children(&self) -> usize {
+        self.names.len() + self.indices.len() + usize::from(self.every)
+    }
+
+    fn name_bytes(&self) -> usize {
+        self.names
+            .iter()
+            .fold(0, |bytes, name| bytes.saturating_add(name.len()))
+    }
+
+    /// What the node needs when each child it selects needs `rest`: each its own copy (the
+    /// last one takes `rest` itself).
+    fn need(self, rest: Need) -> Need {
+        if self.every && rest == Need::Whole {
+            // Every member and element whole: the node is.
+            return Need::Whole;
+        }
+        let mut copies = self.children();
+        let mut rest = Some(rest);
+        let mut take = || {
+            copies -= 1;
+            if copies == 0 {
+                rest.take().unwrap_or(Need::Whole)
+            } else {
+                rest.clone().unwrap_or(Need::Whole)
+            }
+        };
+        // In order and distinct: each goes at the end of its list.
+        let members = self
+            .names
+            .into_iter()
+            .map(|name| (name.clone(), take()))
+            .collect();
+        let indices = self
+            .indices
+            .into_iter()
+            .map(|index| (index, take()))
+            .collect();
+        let every = self.every.then(|| Box::new(take()));
+        Need::Parts(Parts {
+            members,
+            indices,
+            every,
+            tail: None,
+        })
+    }
 }
 
 fn segments_read_root(segments: &[Segment]) -> bool {
@@ -604,5 +711,110 @@ mod tests {
         assert_eq!(parts.tail.as_deref(), Some(&Need::Whole));
         assert_eq!(parts.indices.get(&1), Some(&Need::Whole));
         assert_eq!(parts.kept_suffix(), 3);
+    }
+
+    /// How many nodes `need` has ([`Need::Whole`] leaves included) and how deep it goes,
+    /// counted without recursion.
+    fn size_and_depth(need: &Need) -> (usize, usize) {
+        let mut nodes = 0;
+        let mut deepest = 0;
+        let mut stack = vec![(need, 1)];
+        while let Some((need, depth)) = stack.pop() {
+            nodes += 1;
+            deepest = deepest.max(depth);
+            if let Need::Parts(parts) = need {
+                let children = parts
+                    .members
+                    .range(..)
+                    .map(|(_, need)| need)
+                    .chain(parts.indices.range(..).map(|(_, need)| need))
+                    .chain(parts.every.as_deref())
+                    .chain(parts.tail.as_deref());
+                stack.extend(children.map(|child| (child, depth + 1)));
+            }
+        }
+        (nodes, deepest)
+    }
+
+    fn repeated(segment: &str, times: usize) -> String {
+        std::iter::once("$")
+            .chain(std::iter::repeat_n(segment, times))
+            .collect()
+    }
+
+    #[test]
+    fn a_path_of_any_length_plans_in_one_pass_and_no_deeper_than_a_body_nests() {
+        for segment in [
+            ".a", "['a']", "[\"a\"]", "[0]", "[-1]", "[*]", ".*", "[1:3]", "[::-1]", " .a",
+        ] {
+            let path = repeated(segment, 20_000);
+            // Compiled as at load (the RFC 9535 check, then jsonpath-rust), planned, merged.
+            let compiled = crate::check::jsonpath::JsonPath::compile(&path)
+                .unwrap_or_else(|error| panic!("`{segment}` × 20000: {error}"));
+            let need = compiled.need().expect("no filter reads the root").clone();
+            let (nodes, depth) = size_and_depth(&need);
+            assert!(depth <= PLAN_DEPTH + 1, "`{segment}`: {depth} levels");
+            assert!(nodes <= PATH_NODES, "`{segment}`: {nodes} nodes");
+            let source = Arc::from(path.as_str());
+            let _plan = BodyPlan::new([(&source, Some(&need)), (&source, Some(&need))]);
+        }
+        // Past the levels a body can have, the node reached is kept whole.
+        let mut need = need(&repeated(".a", 200)).expect("parts");
+        for _ in 0..PLAN_DEPTH {
+            let Need::Parts(parts) = need else {
+                panic!("parts")
+            };
+            need = parts.members.get("a").cloned().expect("a");
+        }
+        assert_eq!(need, Need::Whole);
+    }
+
+    #[test]
+    fn unions_plan_in_bounded_size_with_the_first_levels_exact() {
+        for union in ["[0,1]", "['a','b']", "[0,1,2]", "['a',0,-1]", "[0,0,0]"] {
+            let path = repeated(union, 30);
+            let need = need(&path).expect("parts");
+            let (nodes, depth) = size_and_depth(&need);
+            // Without a bound, `[0,1]` 30 times is 2^31 nodes, `[0,1,2]` 3^30.
+            assert!(nodes <= PATH_NODES, "`{union}`: {nodes} nodes");
+            assert!(depth >= 6, "`{union}`: only {depth} levels planned");
+            let source = Arc::from(path.as_str());
+            assert!(
+                BodyPlan::new([(&source, Some(&need))]).is_some(),
+                "`{union}`: no plan"
+            );
+        }
+        // With a wildcard or a slice, the last level is every child whole, so every level is,
+        // however far the plan goes.
+        for union in ["[*,0]", "[0:2,'a']"] {
+            assert_eq!(need(&repeated(union, 30)), Some(Need::Whole), "{union}");
+        }
+        // A union as a path's last segments is planned exactly.
+        assert_eq!(
+            need("$.x[0,1][0,1]"),
+            need("$.x[0][0]").zip(need("$.x[1][1]")).map(|(mut a, b)| {
+                a.absorb(b);
+                a.absorb(need("$.x[0][1]").expect("parts"));
+                a.absorb(need("$.x[1][0]").expect("parts"));
+                a
+            })
+        );
+        // A repeated name or index is one member or element, whatever the path's length.
+        assert_eq!(need(&repeated("[0,0]", 30)), need(&repeated("[0]", 30)));
+        // A union of thousands of names, and one of names thousands of bytes long.
+        let many = format!(
+            "$.x[{}].y",
+            (0..5_000)
+                .map(|i| format!("'n{i}'"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        assert!(size_and_depth(&need(&many).expect("parts")).0 <= PATH_NODES);
+        let long = format!("$[0,1,2,3][0,1,2,3]['{}']", "n".repeat(100_000));
+        // Sixteen copies of the name would be 1.6 MB: the plan stops above it.
+        assert_eq!(
+            size_and_depth(&need(&long).expect("parts")),
+            (1 + 4 + 16, 3)
+        );
     }
 }

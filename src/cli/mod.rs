@@ -41,13 +41,19 @@ fn runtime_for(command: &Command) -> std::io::Result<tokio::runtime::Runtime> {
         Command::Run(_) => 1,
         _ => cpus,
     };
+    // Threads the runtime starts (a `--jobs` lane's, a worker's) run steps nested in groups
+    // and included files by recursion: room for the 64 levels a collection may nest (a
+    // debug build overflowed 2 MiB at 48). Reserved, not used unless needed.
+    let stack = 16 << 20;
     if workers <= 1 {
         tokio::runtime::Builder::new_current_thread()
+            .thread_stack_size(stack)
             .enable_all()
             .build()
     } else {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(workers)
+            .thread_stack_size(stack)
             .enable_all()
             .build()
     }

@@ -812,3 +812,40 @@ fn a_device_that_never_ends_is_refused_where_a_file_is_read() {
     let output = runner(["run", plain.to_str().unwrap(), "--cookie-jar", "/dev/null"]);
     assert_eq!(output.code, 3, "{output:?}");
 }
+
+/// What libyaml reads as a second document, or as nesting without end, is told where it
+/// starts and in the user's words: a top-level key indented below the first, a `...` line,
+/// an alias inside the value its anchor names.
+#[test]
+fn a_second_document_or_an_alias_inside_itself_is_placed() {
+    let fixture = crate::support::Fixture::new();
+    for (name, yaml, place, words) in [
+        (
+            "indent.yaml",
+            "  name: x\nsteps: []\n",
+            ":2:1",
+            "less indented",
+        ),
+        (
+            "dots.yaml",
+            "name: x\nsteps: []\n...\nname: y\n",
+            ":3:1",
+            "`...` line",
+        ),
+        (
+            "alias.yaml",
+            "name: x\nvars:\n  a: &a [*a]\nsteps: []\n",
+            ":3:10",
+            "inside the value its anchor",
+        ),
+    ] {
+        let path = fixture.file(name, yaml);
+        let output = runner(["validate", path.to_str().unwrap()]);
+        assert_eq!(output.code, 2, "{name}: {output:?}");
+        assert!(
+            output.stderr.contains(&format!("{name}{place}")) && output.stderr.contains(words),
+            "{name}: {}",
+            output.stderr
+        );
+    }
+}

@@ -1,12 +1,15 @@
 //! Property tests: generated and mutated collections never make runner panic. Loading and
 //! checking (the library) over thousands of mutants; the real binary over a sample, which
-//! must always exit 0, 1, 2 or 3. Deterministic: the mutations come from a fixed seed.
+//! must always exit 0, 1, 2 or 3. Deterministic: the mutations come from a fixed seed. And
+//! included files that nest or fan out without bound are refused where they pass the limits.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use runner::collection::Collection;
 use runner::engine::{self, RunOptions};
+
+use crate::support::{runner, Fixture};
 
 /// Fragments a mutation inserts: YAML syntax, template syntax, format keys, odd values.
 const FRAGMENTS: &[&str] = &[
@@ -247,4 +250,213 @@ fn the_binary_exits_0_to_3_on_mutated_collections() {
             );
         }
     }
+}
+
+/// Writes a chain of `files` collections `d1.yaml` … each including the next, the last
+/// sending one request; each `include` step is nested in `groups` groups.
+fn include_chain(fixture: &Fixture, files: usize, groups: usize) {
+    for n in 1..files {
+        let mut step = format!("{{ name: a, include: d{}.yaml }}", n + 1);
+        for _ in 0..groups {
+            step = format!("{{ name: g, steps: [{step}] }}");
+        }
+        fixture.file(
+            &format!("d{n}.yaml"),
+            &format!("name: d{n}\nsteps: [{step}]\n"),
+        );
+    }
+    fixture.file(
+        &format!("d{files}.yaml"),
+        &format!(
+            "name: d{files}\nsteps: [{{ name: r, request: {{ url: \"http://127.0.0.1:1/\" }} }}]\n"
+        ),
+    );
+}
+
+/// `runner validate` on `d1.yaml` of `fixture`, which must not have overflowed its stack.
+fn validate_first(fixture: &Fixture) -> crate::support::Output {
+    let first = fixture.path().join("d1.yaml");
+    let output = runner(["validate".as_ref(), first.as_os_str()]);
+    assert!(
+        !output.stderr.contains("overflow") && output.code != 134,
+        "{}",
+        output.stderr
+    );
+    output
+}
+
+/// Includes compile recursively: a chain of 1,000 files each including the next overflowed
+/// the stack (exit 134, at about 600 in a debug build). Steps nest at most 64 levels, so the
+/// chain is refused at the `include` of the 64th file, and a chain of 64 files loads.
+#[test]
+fn a_chain_of_includes_deeper_than_the_limit_is_refused_where_it_crosses_it() {
+    let fixture = Fixture::new();
+    include_chain(&fixture, 1000, 0);
+    let output = validate_first(&fixture);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains(
+            "steps nest more than 64 levels deep here, includes and groups together: the steps of `d65.yaml` would be at level 65"
+        ),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("d64.yaml:2:29"), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("docs/limits.md"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("1 problem found"),
+        "{}",
+        output.stderr
+    );
+    // `run` checks the same before it sends anything.
+    let first = fixture.path().join("d1.yaml");
+    let run = runner(["run".as_ref(), first.as_os_str()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(!run.stderr.contains("overflow"), "{}", run.stderr);
+
+    let within = Fixture::new();
+    include_chain(&within, 64, 0);
+    let output = validate_first(&within);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+}
+
+/// Groups count with includes: 20 files, each nesting its `include` in 10 groups, are
+/// refused at the group whose steps would be at level 65.
+#[test]
+fn groups_in_included_files_count_toward_the_depth_limit() {
+    let fixture = Fixture::new();
+    include_chain(&fixture, 20, 10);
+    let output = validate_first(&fixture);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("this group's steps would be at level 65, counting the 5 `include`s that lead to this file"),
+        "{}",
+        output.stderr
+    );
+    assert!(output.stderr.contains("d6.yaml:2:"), "{}", output.stderr);
+}
+
+/// Files that each include the next twice compiled the last 2^levels times: 15 levels took
+/// 17.5 s, each one more twice as long. The steps compiled from included files are counted,
+/// and the `include` that would pass 100,000 is refused: 30 levels fail at once.
+#[test]
+fn includes_that_fan_out_are_refused_at_the_include_past_the_budget() {
+    let fixture = Fixture::new();
+    let levels = 30;
+    for n in 1..=levels {
+        let next = n + 1;
+        fixture.file(
+            &format!("d{n}.yaml"),
+            &format!(
+                "name: d{n}\nsteps:\n  - {{ name: a, include: d{next}.yaml }}\n  - {{ name: b, include: d{next}.yaml }}\n"
+            ),
+        );
+    }
+    fixture.file(
+        &format!("d{}.yaml", levels + 1),
+        "name: leaf\nsteps: [{ name: r, request: { url: \"http://127.0.0.1:1/\" } }]\n",
+    );
+    let output = validate_first(&fixture);
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains(
+            "here would compile more than 100000 steps from included files for this collection"
+        ),
+        "{}",
+        output.stderr
+    );
+    // Located at the `include` that crosses it, told once.
+    let located = output
+        .stderr
+        .lines()
+        .find(|line| line.trim_start().starts_with("--> "))
+        .unwrap_or_default();
+    assert!(
+        located.contains(".yaml:3:25") || located.contains(".yaml:4:25"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("= field: steps["),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("1 problem found"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// A body plan followed a JSONPath one segment per call and copied the rest of the path for
+/// each selector of a union: `$.a.a.a…` of 5,300 segments overflowed the stack at `validate`
+/// (exit 134), and `$[0,1]` 22 times took 14.5 s and 1.35 GB. A path of any length or
+/// number of unions, in a capture, `expect.jsonpath`, `snapshot.ignore` and `paginate`,
+/// now loads and plans in one pass, and a run gets as far as its request.
+#[test]
+fn jsonpaths_of_any_length_or_number_of_unions_load_and_plan_without_overflow() {
+    let repeated = |segment: &str, times: usize| format!("${}", segment.repeat(times));
+    let mut paths: Vec<String> = [".a", "[0]", "[-1]", "[*]", "['a']", "[1:3]"]
+        .iter()
+        .map(|segment| repeated(segment, 10_000))
+        .collect();
+    paths.extend(
+        ["[0,1]", "['a','b']", "[0,1,2]", "[0,0]"]
+            .iter()
+            .map(|union| repeated(union, 30)),
+    );
+    paths.push(format!("$.x{}{}", "[0,1]".repeat(30), ".a".repeat(10_000)));
+    let captures: String = paths
+        .iter()
+        .enumerate()
+        .map(|(n, path)| format!("      c{n}: \"{path}\"\n"))
+        .collect();
+    // Keys longer than 1024 characters are written as explicit keys (`? …`).
+    let expected: String = paths
+        .iter()
+        .map(|path| format!("        ? \"{path}\"\n        : {{ exists: true }}\n"))
+        .collect();
+    let ignored = paths
+        .iter()
+        .map(|path| format!("\"{path}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let url = format!("http://127.0.0.1:{}/", crate::support::closed_port());
+    let fixture = crate::support::Fixture::new();
+    let collection = fixture.file(
+        "paths.yaml",
+        &format!(
+            "name: paths\nsteps:\n  - name: checks\n    request: {{ url: \"{url}\" }}\n    \
+             capture:\n{captures}    expect:\n      jsonpath:\n{expected}      \
+             snapshot: {{ ignore: [{ignored}] }}\n  - name: pages\n    \
+             request: {{ url: \"{url}\" }}\n    paginate: {{ next: {{ jsonpath: \"{}\" }}, \
+             collect: {{ chain: \"{}\", unions: \"{}\" }} }}\n",
+            paths[0], paths[3], paths[6]
+        ),
+    );
+    let collection = collection.display().to_string();
+    let validated = crate::support::runner(["validate", collection.as_str()]);
+    assert_eq!(validated.code, 0, "{}", validated.stderr);
+    assert!(
+        !validated.stderr.contains("overflow"),
+        "{}",
+        validated.stderr
+    );
+    let ran = crate::support::runner(["run", collection.as_str(), "--timeout", "2s"]);
+    assert!(
+        (1..=3).contains(&ran.code) && !ran.stderr.contains("overflow"),
+        "exit {}: {}",
+        ran.code,
+        ran.stderr
+    );
+    assert!(
+        ran.stdout.contains("could not connect") || ran.stderr.contains("could not connect"),
+        "{}\n{}",
+        ran.stdout,
+        ran.stderr
+    );
 }

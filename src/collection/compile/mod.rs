@@ -53,10 +53,12 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
         problems: Vec::new(),
         inputs: IndexMap::default(),
         defaults: Defaults::default(),
-        ids: Vec::new(),
+        ids: foldhash::HashSet::default(),
         jsonpaths: HashMap::default(),
         plans: super::queries::Plans::default(),
         include_stack: vec![canonical.clone()],
+        depth: 0,
+        included: workflow::Included::default(),
         credentials: Vec::new(),
     };
     // A document in the plain subset is read by the fast path (`quick`), one top-level step
@@ -292,13 +294,19 @@ pub(super) struct Compiler<'a> {
     /// `defaults` of the file being compiled.
     defaults: Defaults,
     /// Step ids so far (unique across includes, for `steps.<id>`).
-    ids: Vec<String>,
+    ids: foldhash::HashSet<String>,
     /// JSONPaths compiled so far, by text.
     jsonpaths: HashMap<String, JsonPath>,
     /// Body plans made so far, shared by the steps that query the same paths.
     plans: super::queries::Plans,
     /// The files being compiled, outermost first, to find include cycles.
     include_stack: Vec<PathBuf>,
+    /// How many groups and includes enclose the steps being compiled, across files (0 for
+    /// the collection's own top-level steps), kept within [`workflow::MAX_STEP_DEPTH`].
+    depth: usize,
+    /// The included files read so far, and what compiling them has cost, kept within
+    /// [`workflow::MAX_INCLUDED_STEPS`] and [`workflow::MAX_INCLUDED_BYTES`].
+    included: workflow::Included,
     /// Credentials auth helpers write in clear, the included files' too.
     credentials: Vec<String>,
 }
@@ -644,7 +652,7 @@ impl Compiler<'_> {
                     format!("step id `{id}` is used by an earlier step; ids must be unique"),
                 );
             }
-            self.ids.push(id.clone());
+            self.ids.insert(id.clone());
         }
         let mut references = Vec::new();
         let name_template = if crate::template::holds_braces(&spec.name) {
@@ -698,7 +706,7 @@ impl Compiler<'_> {
                 field,
                 &mut references,
             ))),
-            (_, Some(steps), _) => Action::Group(self.steps(steps, &field.key("steps"))),
+            (_, Some(steps), _) => Action::Group(self.group(steps, &field.key("steps"))),
             (_, _, Some(path)) => match self.include(spec, path, field, &mut references) {
                 Some(include) => Action::Include(Box::new(include)),
                 None => Action::Group(Vec::new()),
@@ -1042,11 +1050,50 @@ fn whole_file_error(path: &Path, source: &str, message: &str) -> Option<Diagnost
                 && !line.starts_with('%');
             second.then_some((n + 1, 1))
         });
-        (
-            "the file holds more than one YAML document".to_owned(),
-            second,
-            "a collection is one document: remove this `---` line, or put each collection in its own file",
-        )
+        let content = |line: &&str| !line.trim().is_empty() && !line.trim_start().starts_with('#');
+        // No `---`: a `...` line ended the first, or a line less indented than the first
+        // key (`  name: x` then `steps:`) started the second.
+        let ended = || {
+            let at = source
+                .lines()
+                .position(|line| line == "..." || line.starts_with("... "))?;
+            source
+                .lines()
+                .skip(at + 1)
+                .any(|line| content(&line))
+                .then_some((at + 1, 1))
+        };
+        let dedented = || {
+            let mut lines = source.lines().enumerate().filter(|(_, line)| content(line));
+            let (_, first) = lines.next()?;
+            let indent = |line: &str| line.len() - line.trim_start().len();
+            let first = indent(first);
+            lines
+                .find(|(_, line)| indent(line) < first)
+                .map(|(n, line)| (n + 1, indent(line) + 1))
+        };
+        match (second, ended(), dedented()) {
+            (Some(second), _, _) => (
+                "the file holds more than one YAML document".to_owned(),
+                Some(second),
+                "a collection is one document: remove this `---` line, or put each collection in its own file",
+            ),
+            (None, Some(end), _) => (
+                "the file holds more than one YAML document: a `...` line ends the first, and more follows".to_owned(),
+                Some(end),
+                "a collection is one document: remove this `...` line",
+            ),
+            (None, None, Some(line)) => (
+                "the YAML ends its document before this line, which is less indented than the file's first key: it reads as a second document".to_owned(),
+                Some(line),
+                "write every top-level key (`name`, `steps`, ...) at the first column of its line",
+            ),
+            (None, None, None) => (
+                "the file holds more than one YAML document (a second value after the first one, as in `{}` then `{}`)".to_owned(),
+                None,
+                "a collection is one map: `name: …` and `steps: …` at the top level, and nothing after it",
+            ),
+        }
     } else if message.contains("repetition limit exceeded") {
         (
             "the YAML's aliases (`*name`) are read more than 100 times for each value written (aliases of lists of aliases)".to_owned(),
@@ -1057,11 +1104,31 @@ fn whole_file_error(path: &Path, source: &str, message: &str) -> Option<Diagnost
             "write the values out, or do not nest aliases of lists of aliases",
         )
     } else if message.contains("recursion limit exceeded") {
-        (
-            "the YAML is nested too deeply (more than 128 levels of lists and maps)".to_owned(),
-            None,
-            "flatten the nesting; no collection needs this many levels",
-        )
+        // An alias inside the value its anchor names (`a: &a [*a]`) nests without end.
+        let inside = source.lines().enumerate().find_map(|(n, line)| {
+            let code = line.split(" #").next().unwrap_or(line);
+            let (at, rest) = code.split_once('&')?;
+            let name: String = rest
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
+                .collect();
+            let alias = format!("*{name}");
+            let past = at.len() + 1 + name.len();
+            (!name.is_empty() && code[past..].contains(&alias))
+                .then(|| (n + 1, past + code[past..].find(&alias).unwrap_or(0) + 1))
+        });
+        match inside {
+            Some(at) => (
+                "an alias is inside the value its anchor names: it nests without end".to_owned(),
+                Some(at),
+                "an alias (`*name`) can only repeat a value written before it, not the one it is in",
+            ),
+            None => (
+                "the YAML is nested too deeply (more than 128 levels of lists and maps)".to_owned(),
+                None,
+                "flatten the nesting; no collection needs this many levels",
+            ),
+        }
     } else {
         return None;
     };

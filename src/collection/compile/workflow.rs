@@ -1,7 +1,10 @@
-//! Compiles workflow control: `for_each`, `retry` (with its limits), `paginate`, and `include` (the other file compiled in a scope of its own, cycles refused).
+//! Compiles workflow control: `for_each`, `retry` (with its limits), `paginate`, groups, and `include` (the other file compiled in a scope of its own, cycles refused, read once however often it is included, within limits of depth and of the total compiled from included files).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::Duration;
+
+use foldhash::HashMap;
 
 use serde_json::Value;
 
@@ -12,9 +15,11 @@ use super::{is_identifier, parse, too_deep, Compiler, Defaults, MAX_ATTEMPTS, MA
 use crate::collection::diagnostic::did_you_mean;
 use crate::collection::locate::{FieldPath, Positions};
 use crate::collection::{
-    ForEach, Include, NextPage, Paginate, Reference, Retry, Step, RESERVED_NAMES,
+    Diagnostic, ForEach, Include, NextPage, Paginate, Reference, Retry, Step, RESERVED_NAMES,
 };
-use crate::spec::collection::{NextField, PaginateSpec, RetryOn, RetrySpec, StepSpec};
+use crate::spec::collection::{
+    CollectionSpec, NextField, PaginateSpec, RetryOn, RetrySpec, StepSpec,
+};
 
 impl Compiler<'_> {
     pub(super) fn for_each(
@@ -147,6 +152,31 @@ impl Compiler<'_> {
         })
     }
 
+    /// The steps of a group, one level deeper than the group, within [`MAX_STEP_DEPTH`].
+    pub(super) fn group(&mut self, specs: &[StepSpec], field: &FieldPath) -> Vec<Step> {
+        if self.depth + 2 > MAX_STEP_DEPTH {
+            let through = match self.include_stack.len() - 1 {
+                1 => "the `include` that leads to this file".to_owned(),
+                includes => format!("the {includes} `include`s that lead to this file"),
+            };
+            self.problem_with_hint(
+                field,
+                format!(
+                    "steps nest more than {MAX_STEP_DEPTH} levels deep here, includes and groups together: this group's steps would be at level {}, counting {through}",
+                    self.depth + 2
+                ),
+                format!(
+                    "runner compiles at most {MAX_STEP_DEPTH} levels of steps (docs/limits.md): flatten this group, or include this file from a shallower step"
+                ),
+            );
+            return Vec::new();
+        }
+        self.depth += 1;
+        let steps = self.steps(specs, field);
+        self.depth -= 1;
+        steps
+    }
+
     pub(super) fn include(
         &mut self,
         spec: &StepSpec,
@@ -157,7 +187,12 @@ impl Compiler<'_> {
         let at = field.key("include");
         let base = self.path.parent().unwrap_or(Path::new("."));
         let path = base.join(written);
-        let canonical = std::fs::canonicalize(&path).ok();
+        let canonical = self
+            .included
+            .canonical
+            .entry(path.clone())
+            .or_insert_with(|| std::fs::canonicalize(&path).ok())
+            .clone();
         let Some(canonical) = canonical else {
             self.problem_with_hint(
                 &at,
@@ -176,39 +211,55 @@ impl Compiler<'_> {
             self.problem(&at, format!("includes form a cycle: {}", chain.join(" → ")));
             return None;
         }
-        let source = match std::fs::read_to_string(&canonical) {
-            Ok(source) => source,
-            Err(e) => {
+        if self.depth + 2 > MAX_STEP_DEPTH {
+            self.problem_with_hint(
+                &at,
+                format!(
+                    "steps nest more than {MAX_STEP_DEPTH} levels deep here, includes and groups together: the steps of `{written}` would be at level {}",
+                    self.depth + 2
+                ),
+                format!(
+                    "runner compiles at most {MAX_STEP_DEPTH} levels of steps, so a chain of files each including the next may be at most {MAX_STEP_DEPTH} files long (docs/limits.md): include `{written}` from a shallower step, or flatten the includes and groups above this one"
+                ),
+            );
+            return None;
+        }
+        let file = match self.included.files.get(&canonical) {
+            Some(read) => read.clone(),
+            None => {
+                let (read, problems) = read_included(&path, &canonical);
+                self.problems.extend(problems);
+                self.included.files.insert(canonical.clone(), read.clone());
+                read
+            }
+        };
+        let file = match file {
+            Read::Parsed(file) => file,
+            Read::Unreadable(reason) => {
                 self.problem(
                     &at,
-                    format!("cannot read included collection `{}`: {e}", path.display()),
+                    format!(
+                        "cannot read included collection `{}`: {reason}",
+                        path.display()
+                    ),
                 );
                 return None;
             }
+            // Its problems were told where it was first included.
+            Read::Broken => return None,
         };
-        let source = source
-            .strip_prefix('\u{feff}')
-            .map_or(source.clone(), str::to_owned);
-        let source = crate::spec::block_scalar::indicate_tab_indentation(&source).unwrap_or(source);
-        if let Some(problem) = too_deep(&path, &source) {
-            self.problems.push(problem);
+        if !self.within_include_budget(&file, written, &at) {
             return None;
         }
-        let included = match parse(&path, &source) {
-            Ok(included) => included,
-            Err(problems) => {
-                self.problems.extend(problems);
-                return None;
-            }
-        };
+        let included = &file.spec;
         let passed = self.variables(&spec.vars, &field.key("vars"));
         for variable in passed.values() {
             record(references, variable.value.templates(), || {
                 variable.field.clone()
             });
         }
-        let mut stack = self.include_stack.clone();
-        stack.push(canonical);
+        let source = file.source.clone();
+        self.include_stack.push(canonical);
         let positions = Positions::default();
         let mut child = Compiler {
             path: &path,
@@ -221,12 +272,14 @@ impl Compiler<'_> {
             ids: std::mem::take(&mut self.ids),
             jsonpaths: std::mem::take(&mut self.jsonpaths),
             plans: std::mem::take(&mut self.plans),
-            include_stack: stack,
+            include_stack: std::mem::take(&mut self.include_stack),
+            depth: self.depth + 1,
+            included: std::mem::take(&mut self.included),
             credentials: std::mem::take(&mut self.credentials),
         };
-        child.declare_inputs(&included);
+        child.declare_inputs(included);
         let defaults = child.variables(&included.vars, &FieldPath::default().key("vars"));
-        child.defaults = child.defaults(&included);
+        child.defaults = child.defaults(included);
         let steps = child.steps(&included.steps, &FieldPath::default().key("steps"));
         let provided: Vec<String> = steps
             .iter()
@@ -239,6 +292,9 @@ impl Compiler<'_> {
         self.ids = child.ids;
         self.jsonpaths = child.jsonpaths;
         self.plans = child.plans;
+        self.include_stack = child.include_stack;
+        self.include_stack.pop();
+        self.included = child.included;
         self.credentials = child.credentials;
         for (i, name) in spec.export.iter().enumerate() {
             if !provided.contains(name) {
@@ -263,6 +319,139 @@ impl Compiler<'_> {
             steps,
         })
     }
+
+    /// Counts what compiling `file` once more costs against the collection's budget for
+    /// included files; past it, refuses this `include` (the first time, saying so, at `at`;
+    /// after that, silently: the collection does not load either way).
+    fn within_include_budget(
+        &mut self,
+        file: &IncludedFile,
+        written: &str,
+        at: &FieldPath,
+    ) -> bool {
+        let budget = &mut self.included;
+        if budget.exhausted {
+            return false;
+        }
+        let steps = budget.steps.saturating_add(file.steps);
+        let bytes = budget.bytes.saturating_add(file.source.len());
+        let what = if steps > MAX_INCLUDED_STEPS {
+            format!("more than {MAX_INCLUDED_STEPS} steps")
+        } else if bytes > MAX_INCLUDED_BYTES {
+            format!("more than {} MiB of text", MAX_INCLUDED_BYTES >> 20)
+        } else {
+            budget.steps = steps;
+            budget.bytes = bytes;
+            return true;
+        };
+        budget.exhausted = true;
+        self.problem_with_hint(
+            at,
+            format!(
+                "including `{written}` here would compile {what} from included files for this collection: an included file is compiled once for every `include` that names it, and again for every time the file holding that `include` is itself included"
+            ),
+            format!(
+                "runner compiles at most {MAX_INCLUDED_STEPS} steps and {} MiB of text from included files for one collection (docs/limits.md): include a shared file from fewer places (e.g. once, from a group of the steps that need it), or split the collection",
+                MAX_INCLUDED_BYTES >> 20
+            ),
+        );
+        false
+    }
+}
+
+/// How deep steps may nest, includes and groups together: the collection's own steps are at
+/// level 1, a group's or an included file's steps one level below the step that holds them
+/// (docs/limits.md). Compiling, checking and running walk the steps recursively; in a debug
+/// build, compiling overflowed a 2 MiB thread's stack at about 150 nested includes (8 MiB:
+/// about 550), and running a collection on the main thread's 8 MiB at 78. One file's
+/// groups nest at most 49 levels (its maps and lists nest at most 100), so only includes
+/// reach this.
+pub(super) const MAX_STEP_DEPTH: usize = 64;
+
+/// The most steps compiled from included files for one collection, each counted every time
+/// its file is compiled (groups' steps and `include` steps included) (docs/limits.md):
+/// about what a file of as many steps costs to compile (4 s in a debug build).
+pub(super) const MAX_INCLUDED_STEPS: usize = 100_000;
+
+/// The most text of included files compiled for one collection, each file counted every
+/// time it is compiled (docs/limits.md): the compiled steps keep their file's text.
+pub(super) const MAX_INCLUDED_BYTES: usize = 16 << 20;
+
+/// The included files of one collection: each read, parsed and checked once, however often
+/// it is included, and what compiling them has cost so far.
+#[derive(Default)]
+pub(super) struct Included {
+    /// Each path an `include` names (joined to its file's folder), resolved: `None` when
+    /// there is no such file.
+    canonical: HashMap<PathBuf, Option<PathBuf>>,
+    /// Each resolved file, read.
+    files: HashMap<PathBuf, Read>,
+    /// Steps compiled from included files so far, within [`MAX_INCLUDED_STEPS`].
+    steps: usize,
+    /// Text of included files compiled so far, within [`MAX_INCLUDED_BYTES`].
+    bytes: usize,
+    /// The budget was passed (and said so once).
+    exhausted: bool,
+}
+
+/// An included file, read once.
+#[derive(Clone)]
+enum Read {
+    /// Not read: why.
+    Unreadable(Rc<str>),
+    /// Read, but it does not parse (its problems were told when it was read).
+    Broken,
+    Parsed(Rc<IncludedFile>),
+}
+
+/// An included file that parsed.
+struct IncludedFile {
+    source: String,
+    spec: CollectionSpec,
+    /// Its steps, the steps of its groups counted too (an `include` counts as one step).
+    steps: usize,
+}
+
+/// Reads and parses the included file at `canonical`, written as `path`: what it holds, and
+/// its problems when it does not parse.
+fn read_included(path: &Path, canonical: &Path) -> (Read, Vec<Diagnostic>) {
+    let source = match crate::spec::file::read_to_string(canonical) {
+        Ok(source) => source,
+        Err(e) => return (Read::Unreadable(e.to_string().into()), Vec::new()),
+    };
+    let source = match source.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => source,
+    };
+    let source = crate::spec::block_scalar::indicate_tab_indentation(&source).unwrap_or(source);
+    if let Some(problem) = too_deep(path, &source) {
+        return (Read::Broken, vec![problem]);
+    }
+    match parse(path, &source) {
+        Ok(spec) => {
+            let steps = count_steps(&spec.steps);
+            (
+                Read::Parsed(Rc::new(IncludedFile {
+                    source,
+                    spec,
+                    steps,
+                })),
+                Vec::new(),
+            )
+        }
+        Err(problems) => (Read::Broken, problems),
+    }
+}
+
+/// How many steps `specs` holds, the steps of groups counted too.
+fn count_steps(specs: &[StepSpec]) -> usize {
+    let mut count = 0;
+    let mut lists = vec![specs];
+    while let Some(list) = lists.pop() {
+        count += list.len();
+        lists.extend(list.iter().filter_map(|spec| spec.steps.as_deref()));
+    }
+    count
 }
 
 #[cfg(test)]
