@@ -54,20 +54,28 @@ impl JsonPath {
             reason: error.to_string(),
             character: Some(error.character),
         })?;
-        jsonpath_rust::parser::parse_json_path(source)
-            .map(|query| {
-                JsonPath(Arc::new(Compiled {
-                    source: source.into(),
-                    need: super::plan::of_query(&query),
-                    singular: singular(&query),
-                    query,
-                }))
-            })
-            .map_err(|error| JsonPathError {
+        let parsed =
+            jsonpath_rust::parser::parse_json_path(source).map_err(|error| JsonPathError {
                 path: source.to_owned(),
                 reason: describe(&error),
                 character: None,
-            })
+            })?;
+        let copies = copies(&parsed);
+        if copies > MOST_COPIES {
+            return Err(JsonPathError {
+                path: source.to_owned(),
+                reason: format!(
+                    "its unions and `..` segments could select a node up to {copies} times (RFC 9535 keeps every copy: `$[0,0][0,0]` gives the same node 4 times), more than the {MOST_COPIES} runner evaluates (docs/limits.md); write fewer selectors in a union, or fewer `..`"
+                ),
+                character: None,
+            });
+        }
+        Ok(JsonPath(Arc::new(Compiled {
+            source: source.into(),
+            need: super::plan::of_query(&parsed),
+            singular: singular(&parsed),
+            query: parsed,
+        })))
     }
 
     /// Every node the path selects in `document`, in document order.
@@ -120,6 +128,30 @@ impl fmt::Display for JsonPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0.source)
     }
+}
+
+/// The most copies of one node a path may select (its unions' selectors multiplied, each
+/// `..` counted as [`DESCENDANT_COPIES`]): `$[0,0]` written 40 times over a body nested 40
+/// deep selects 2^40 nodes, which took 24 GB before it was refused.
+pub const MOST_COPIES: u64 = 10_000_000;
+
+/// What one `..` segment counts for in [`MOST_COPIES`]: a node is reached once from each of
+/// its ancestors, and a body nests at most 128 levels.
+const DESCENDANT_COPIES: u64 = 128;
+
+/// How many times `query` could select one node, at most (see [`MOST_COPIES`]).
+fn copies(query: &JpQuery) -> u64 {
+    fn of(segment: &Segment) -> u64 {
+        match segment {
+            Segment::Selector(_) => 1,
+            Segment::Selectors(selectors) => selectors.len().max(1) as u64,
+            Segment::Descendant(inner) => DESCENDANT_COPIES.saturating_mul(of(inner)),
+        }
+    }
+    query
+        .segments
+        .iter()
+        .fold(1u64, |product, segment| product.saturating_mul(of(segment)))
 }
 
 /// The steps of `query` when each of its segments is one name or one index.
@@ -181,6 +213,18 @@ fn describe(error: &jsonpath_rust::parser::errors::JsonPathError) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_path_whose_unions_multiply_past_the_limit_is_refused() {
+        assert!(JsonPath::compile(&format!("${}", "[0,1]".repeat(23))).is_ok());
+        let error = JsonPath::compile(&format!("${}", "[0,0]".repeat(24))).expect_err("too many");
+        assert!(
+            error.reason.contains("could select a node up to"),
+            "{error}"
+        );
+        assert!(JsonPath::compile("$..a..b..c").is_ok());
+        assert!(JsonPath::compile("$..a..b..c..d").is_err());
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -404,12 +404,18 @@ fn jsonpaths_of_any_length_or_number_of_unions_load_and_plan_without_overflow() 
         .iter()
         .map(|segment| repeated(segment, 10_000))
         .collect();
+    // As many unions as may multiply a node's copies up to the limit (10,000,000).
     paths.extend(
-        ["[0,1]", "['a','b']", "[0,1,2]", "[0,0]"]
-            .iter()
-            .map(|union| repeated(union, 30)),
+        [
+            ("[0,1]", 23),
+            ("['a','b']", 23),
+            ("[0,1,2]", 14),
+            ("[0,0]", 23),
+        ]
+        .iter()
+        .map(|(union, times)| repeated(union, *times)),
     );
-    paths.push(format!("$.x{}{}", "[0,1]".repeat(30), ".a".repeat(10_000)));
+    paths.push(format!("$.x{}{}", "[0,1]".repeat(23), ".a".repeat(10_000)));
     let captures: String = paths
         .iter()
         .enumerate()
@@ -458,5 +464,22 @@ fn jsonpaths_of_any_length_or_number_of_unions_load_and_plan_without_overflow() 
         "{}\n{}",
         ran.stdout,
         ran.stderr
+    );
+    // Past it, refused where it is written: `$[0,0]` 40 times over a body nested 40 deep
+    // selects one node 2^40 times.
+    let many = fixture.file(
+        "many.yaml",
+        &format!(
+            "name: many\nsteps:\n  - name: a\n    request: {{ url: \"{url}\" }}\n    capture: {{ c: \"{}\" }}\n",
+            repeated("[0,0]", 40)
+        ),
+    );
+    let refused = crate::support::runner(["validate", many.to_str().unwrap()]);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused.stderr.contains("could select a node up to")
+            && refused.stderr.contains("many.yaml:5:"),
+        "{}",
+        refused.stderr
     );
 }
