@@ -13,24 +13,33 @@ use crate::spec::field::Location;
 
 /// `file` as GitHub wants it: relative to the repository's root (`root`) when it is inside.
 /// A relative `file` (as given on the command line) is read from the working directory, which
-/// a job's `working-directory` puts below the root; `..` and links are resolved when the
-/// paths as written do not nest.
+/// a job's `working-directory` puts below the root; `..` and links are resolved.
 pub fn relative(file: &Path, root: &Path) -> String {
     let absolute = |path: &Path| match std::env::current_dir() {
         Ok(dir) if path.is_relative() => dir.join(path),
         _ => path.to_owned(),
     };
-    let (whole, base) = (absolute(file), absolute(root));
-    let inside = whole
-        .strip_prefix(&base)
-        .map(Path::to_owned)
-        .ok()
-        .or_else(|| {
-            let whole = whole.canonicalize().ok()?;
-            let base = base.canonicalize().ok()?;
-            whole.strip_prefix(base).map(Path::to_owned).ok()
-        });
+    // Resolved (`..`, links) where the paths exist, else `..` taken off as written.
+    let resolved = |path: PathBuf| path.canonicalize().unwrap_or_else(|_| lexical(&path));
+    let (whole, base) = (resolved(absolute(file)), resolved(absolute(root)));
+    let inside = whole.strip_prefix(&base).map(Path::to_owned).ok();
     inside.as_deref().unwrap_or(file).display().to_string()
+}
+
+/// `path` with each `..` taking off the component before it (and `.` dropped).
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The workflow commands, written a collection run at a time (see [`super::stream`]): an
