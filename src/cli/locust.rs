@@ -34,7 +34,14 @@ fn export(
     locust: &LocustOptions,
     strict: bool,
 ) -> Result<LocustExport, u8> {
-    if let Err(problems) = super::load::collections(&[path.to_path_buf()], |_| checks.clone()) {
+    if let Err(mut problems) = super::load::collections(&[path.to_path_buf()], |_| checks.clone()) {
+        // A `--secret` value the collection writes in clear is masked as `run` masks it.
+        let secrets = checks
+            .iter()
+            .flat_map(|options| &options.overrides)
+            .filter(|o| o.secret)
+            .filter_map(|o| o.value.as_str());
+        super::load::mask(&mut problems, &super::load::command_secrets(secrets));
         let mut text = Vec::new();
         super::load::print_problems(&mut text, &problems, consequence);
         let _ = stderr.write_all(&text);

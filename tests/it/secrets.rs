@@ -1700,3 +1700,33 @@ fn a_secret_in_a_data_or_vars_file_problem_is_masked() {
         }
     }
 }
+
+/// `runner load` masks a `--secret` value written in clear in the problems it finds before
+/// it starts Locust, as `runner run` does (it needs no Locust to refuse).
+#[test]
+fn load_masks_a_secret_in_the_problems_it_tells() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "c.yaml",
+        "name: t\nsteps:\n  - name: one\n    request:\n      url: http://127.0.0.1:9/x?token=hunter2secret{{nope\n",
+    );
+    let output = runner([
+        "load",
+        path.to_str().unwrap(),
+        "--secret",
+        "tok=hunter2secret",
+        "--users",
+        "1",
+        "--spawn-rate",
+        "1",
+        "--run-time",
+        "1s",
+    ]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(output.stderr.contains("token=***"), "{}", output.stderr);
+    assert!(
+        !output.stderr.contains("hunter2secret"),
+        "{}",
+        output.stderr
+    );
+}
