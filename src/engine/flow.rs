@@ -319,21 +319,18 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// The step's name, its template rendered with the variables of the moment (masked);
-    /// as written when it cannot be rendered yet.
+    /// The step's name, its template rendered with the variables of the moment; as written
+    /// when it cannot be rendered yet. Masked either way: a name written without a template
+    /// may hold a secret in clear.
     fn step_name(&self, step: &Step) -> String {
-        match &step.name_template {
-            Some(template) => self
-                .collection
-                .templates
+        let rendered = step.name_template.as_ref().and_then(|template| {
+            let templates = &self.collection.templates;
+            templates
                 .render_text(template, self.variables.context())
-                .map_or_else(
-                    |_| self.redactor.redact(&step.name).into_owned(),
-                    |name| self.redactor.redact(&name).into_owned(),
-                ),
-            // Written without a template, it may still hold a secret written in clear.
-            None => self.redactor.redact(&step.name).into_owned(),
-        }
+                .ok()
+        });
+        let name = rendered.as_deref().unwrap_or(&step.name);
+        self.redactor.redact(name).into_owned()
     }
 
     fn remember(&mut self, id: &str, seen: Seen) {
