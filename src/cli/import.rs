@@ -43,17 +43,7 @@ pub(super) fn postman(args: &ImportPostmanArgs) -> u8 {
             .map(|SandboxName::Emnify| runner::spec::collection::SandboxKind::Emnify),
         schema_dir,
     };
-    // Newman reads a file's relative path from its working directory; runner from the
-    // collection's: the importer rebases it to where the collection is written.
-    let paths = import::Paths {
-        working_dir: std::env::current_dir()
-            .and_then(std::fs::canonicalize)
-            .unwrap_or_default(),
-        output_dir: args
-            .output
-            .as_ref()
-            .map(|output| output.parent().unwrap_or(Path::new("")).to_path_buf()),
-    };
+    let paths = paths(args.output.as_deref());
     let imported = match import::postman_at(&text, &environments, &options, &paths) {
         Ok(imported) => imported,
         Err(error) => return fail(&mut stderr, error.to_string()),
@@ -65,6 +55,17 @@ pub(super) fn postman(args: &ImportPostmanArgs) -> u8 {
         &args.collection.display().to_string(),
         &mut stderr,
     )
+}
+
+/// Newman and curl read a file's relative path from their working directory; runner from the
+/// collection's: the importer rebases it to where the collection is written (`output`).
+pub(super) fn paths(output: Option<&Path>) -> import::Paths {
+    import::Paths {
+        working_dir: std::env::current_dir()
+            .and_then(std::fs::canonicalize)
+            .unwrap_or_default(),
+        output_dir: output.map(|output| output.parent().unwrap_or(Path::new("")).to_path_buf()),
+    }
 }
 
 /// Prints the report, refuses with `--strict` when anything was lost, writes the collection

@@ -40,6 +40,7 @@ pub(super) fn curl(args: &ImportCurlArgs) -> u8 {
         sandbox: sandbox(args.sandbox),
         schema_dir: None,
     };
+    let paths = super::import::paths(args.output.as_deref());
     let result = if !args.command.is_empty() {
         if args.file.is_some() {
             return fail(
@@ -47,7 +48,7 @@ pub(super) fn curl(args: &ImportCurlArgs) -> u8 {
                 "give either a FILE or a command after --, not both".to_owned(),
             );
         }
-        import::curl::import_words(&args.command, &options)
+        import::curl::import_words(&args.command, &options, Some(&paths))
     } else {
         let text = if stdin {
             let mut text = String::new();
@@ -76,7 +77,7 @@ pub(super) fn curl(args: &ImportCurlArgs) -> u8 {
             None if extension(&["ps1"]) => Some(Dialect::PowerShell),
             None => None,
         };
-        import::curl::import_text(&text, dialect, &options)
+        import::curl::import_text(&text, dialect, &options, Some(&paths))
     };
     match result {
         Ok(imported) => finish(

@@ -3,7 +3,7 @@
 
 use foldhash::HashSet;
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use serde_json::Value;
 
 use super::RunOptions;
@@ -102,14 +102,12 @@ pub fn prepare(
     }
 
     // Inputs: only those the effective definitions and the steps read are required.
-    let mut used_inputs: Vec<&str> = Vec::new();
+    let mut used_inputs: IndexSet<&str, foldhash::fast::RandomState> = IndexSet::default();
     let mut note_input = |variable: &str| {
         if let Some(input) = variable.strip_prefix("env.") {
             let input = input.split('.').next().unwrap_or(input);
             if let Some((name, _)) = collection.inputs.get_key_value(input) {
-                if !used_inputs.contains(&name.as_str()) {
-                    used_inputs.push(name.as_str());
-                }
+                used_inputs.insert(name.as_str());
             }
         }
     };
@@ -217,7 +215,9 @@ pub fn prepare(
         definitions: &definitions,
         variables: &mut variables,
         redactor: &mut redactor,
-        resolving: Vec::new(),
+        resolving: IndexSet::default(),
+        rendered_names: HashSet::default(),
+        told: HashSet::default(),
         problems: Vec::new(),
         rendered: 0,
     };
@@ -531,6 +531,11 @@ impl References<'_> {
                     step.name, reference.field
                 )
             }
+            // Read by the step's own request, captured from its own response: not there yet.
+            _ if own.contains(&root) => format!(
+                "step `{}` captures `{root}` from its own response, which comes after its request is sent: capture it in an earlier step, or give it a start value in `vars` or with `--var`",
+                step.name
+            ),
             _ if crate::template::dynamic::patterns(root).is_some() => format!(
                 "`{root}` is a dynamic variable, which makes a value where it stands alone; to give its value to a helper, call it in parentheses: `({root})`, as in `{{{{urlencode ({root})}}}}`"
             ),
@@ -586,7 +591,12 @@ struct Resolver<'a, 'd> {
     definitions: &'d IndexMap<&'a str, Definition<'a>>,
     variables: &'d mut Variables,
     redactor: &'d mut Redactor,
-    resolving: Vec<&'a str>,
+    /// The variables being resolved, innermost last.
+    resolving: IndexSet<&'a str, foldhash::fast::RandomState>,
+    /// The variables rendered, well or not: each is rendered once, however many read it.
+    rendered_names: HashSet<&'a str>,
+    /// The variables whose problem was told: one problem a variable.
+    told: HashSet<&'a str>,
     problems: Vec<Diagnostic>,
     /// The bytes the templated start values rendered so far hold together: no more than
     /// [`crate::template::MOST_RENDERED`], as no one template makes more (a chain of `json`s
@@ -613,14 +623,16 @@ impl<'a> Resolver<'a, '_> {
             }
             let Some(done) = frames.pop() else { break };
             self.resolving.pop();
-            self.render(done.name, done.variable);
+            if self.rendered_names.insert(done.name) {
+                self.render(done.name, done.variable);
+            }
         }
     }
 
     /// Starts resolving `name`: `None` when there is nothing to render (set already, a
     /// value given, undefined here, or in a cycle, told), else the variables it reads.
     fn enter(&mut self, name: &'a str) -> Option<Frame<'a>> {
-        if self.variables.get(name).is_some() {
+        if self.rendered_names.contains(name) || self.variables.get(name).is_some() {
             return None;
         }
         let definition = self.definitions.get(name)?;
@@ -631,8 +643,9 @@ impl<'a> Resolver<'a, '_> {
             }
             Definition::Template(variable) => *variable,
         };
-        if self.resolving.contains(&name) {
-            let mut cycle: Vec<&str> = self.resolving.clone();
+        if self.resolving.contains(name) {
+            self.told.insert(name);
+            let mut cycle: Vec<&str> = self.resolving.iter().copied().collect();
             cycle.push(name);
             self.problems.push(Diagnostic::at(
                 &self.collection.path,
@@ -645,7 +658,7 @@ impl<'a> Resolver<'a, '_> {
             ));
             return None;
         }
-        self.resolving.push(name);
+        self.resolving.insert(name);
         let mut reads = Vec::new();
         for template in variable.value.templates() {
             for reference in template.references() {
@@ -694,6 +707,7 @@ impl<'a> Resolver<'a, '_> {
             Err(error) => Err(Some(error)),
         };
         if self.rendered > crate::template::MOST_RENDERED {
+            self.told.insert(name);
             self.problems.push(
                 Diagnostic::at(
                     &self.collection.path,
@@ -733,11 +747,7 @@ impl<'a> Resolver<'a, '_> {
                     }
                     _ => None,
                 };
-                if !self
-                    .problems
-                    .iter()
-                    .any(|p| p.field.as_deref() == Some(&variable.field.to_string()))
-                {
+                if self.told.insert(name) {
                     let problem = Diagnostic::at(
                         &self.collection.path,
                         (&self.collection.source, &self.collection.positions),
@@ -813,6 +823,29 @@ steps:
         assert_eq!(get("c"), Some(json!("file")));
         assert_eq!(get("d"), Some(json!("flag")));
         assert_eq!(get("later"), Some(json!("collection-flag")));
+    }
+
+    /// Each variable is told once, however many others read it, and a cycle is told where it
+    /// closes; every other variable still resolves.
+    #[test]
+    fn a_variable_s_problem_is_told_once_however_many_read_it() {
+        let source = "name: c\nvars:\n  broken: \"{{nope}}\"\n  r1: \"{{broken}}\"\n  r2: \"{{broken}}-{{r1}}\"\n  a: \"{{b}}\"\n  b: \"{{a}}\"\n  fine: ok\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/{{fine}}\" }\n";
+        let collection =
+            Collection::parse(std::path::Path::new("c.yaml"), source.to_owned()).expect("parses");
+        let Err(PrepareError::Invalid(Diagnostics(problems))) =
+            prepare(&collection, &RunOptions::default(), None)
+        else {
+            panic!("the undefined variable is a problem");
+        };
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "variable `broken`: undefined variable `nope`",
+                "variables refer to each other in a cycle: a → b → a",
+            ],
+            "{problems:#?}"
+        );
     }
 
     #[test]

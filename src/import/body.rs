@@ -317,139 +317,22 @@ fn graphql(body: &Body, cx: &mut Context) -> Option<Converted> {
     })
 }
 
-/// The path to write for a file the collection names (`src`): an absolute one as it is
-/// (noted: it is on the machine that exported the collection); a relative one, which Newman
-/// reads from its working directory and runner from the collection's directory, rebased from
-/// the working directory to the output's directory (noted), when [`super::Paths`] are known.
-/// A file that does not exist is reported: the collection does not validate until it does.
+/// The path to write for a file the collection names (`src`), as [`super::files::rebased`]
+/// writes it for Newman's working directory.
 fn file_path(src: &str, cx: &mut Context) -> String {
     let item = cx.item.clone();
-    let absolute = src.starts_with('/')
-        || src.starts_with('\\')
-        || matches!(src.as_bytes(), [letter, b':', b'\\' | b'/', ..] if letter.is_ascii_alphabetic());
-    if absolute {
-        cx.report.note(
-            &item,
-            "body",
-            format!("`{src}` is an absolute path on the machine that exported the collection: runner reads files relative to the collection"),
-        );
-    }
-    let Some(paths) = cx.paths.clone() else {
-        return src.to_owned();
-    };
-    if crate::template::holds_braces(src) {
-        return src.to_owned();
-    }
-    let source = normalize(&paths.working_dir.join(src));
-    let written = match (&paths.output_dir, absolute) {
-        (Some(dir), false) => {
-            let dir = paths.working_dir.join(dir);
-            let dir = std::fs::canonicalize(&dir).unwrap_or_else(|_| normalize(&dir));
-            relative(&dir, &source)
-        }
-        _ => src.to_owned(),
-    };
-    if !source.exists() {
-        let (place, there) = if absolute {
-            ("", "there".to_owned())
-        } else {
-            (
-                " in the working directory, where Newman reads it",
-                format!("at `{written}` (relative to the collection's directory)"),
-            )
-        };
-        cx.report.lossy(
-            &item,
-            "body",
-            format!(
-                "the file `{src}` does not exist{place}: runner reads it when the collection \
-                 loads, so `runner validate` refuses the collection until it is {there}"
-            ),
-        );
-    } else if written != src {
-        cx.report.note(
-            &item,
-            "body",
-            format!(
-                "the file `{src}` (relative to the working directory, where Newman reads it) is \
-                 written `{written}`, relative to the collection's directory, where runner reads \
-                 it"
-            ),
-        );
-    }
-    written
-}
-
-/// `path` without its `.` components, and each `..` taking the component before it away.
-fn normalize(path: &std::path::Path) -> std::path::PathBuf {
-    use std::path::Component;
-    let mut out = std::path::PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
-                    out.pop();
-                } else if !out.has_root() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// The path from the directory `from` to `to` (both absolute and normalized), with `/`
-/// between its parts; `to` itself when they share no more than the root.
-fn relative(from: &std::path::Path, to: &std::path::Path) -> String {
-    let common = from
-        .components()
-        .zip(to.components())
-        .take_while(|(a, b)| a == b)
-        .count();
-    if common <= 1 {
-        return to.display().to_string();
-    }
-    let mut parts: Vec<String> = from
-        .components()
-        .skip(common)
-        .map(|_| "..".into())
-        .collect();
-    parts.extend(
-        to.components()
-            .skip(common)
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    parts.join("/")
+    super::files::rebased(
+        src,
+        cx.paths.as_ref(),
+        super::files::Tool::Newman,
+        (&item, "body"),
+        &mut cx.report,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_relative_path_is_rebased_lexically() {
-        use std::path::Path;
-        assert_eq!(
-            normalize(Path::new("/w/./a/../b/c.json")),
-            Path::new("/w/b/c.json")
-        );
-        assert_eq!(normalize(Path::new("/../x")), Path::new("/x"));
-        assert_eq!(
-            relative(Path::new("/w/sub"), Path::new("/w/test.json")),
-            "../test.json"
-        );
-        assert_eq!(
-            relative(Path::new("/w"), Path::new("/w/files/a.pdf")),
-            "files/a.pdf"
-        );
-        assert_eq!(
-            relative(Path::new("/w/a/b"), Path::new("/w/c/d.bin")),
-            "../../c/d.bin"
-        );
-        assert_eq!(relative(Path::new("/tmp/o"), Path::new("/w/e")), "/w/e");
-    }
 
     #[test]
     fn only_json_is_json() {

@@ -6,9 +6,10 @@ use serde_json::Value;
 
 use super::credential;
 use super::credential::is_credential_name;
+use super::files::{rebased, Tool};
 use super::shell::{self, Dialect, Expansion, Input};
-use super::steps::{self, Body, Declared, Part, Request};
-use super::{Imported, Options};
+use super::steps::{self, Basic, Body, Declared, Part, Request};
+use super::{Imported, Options, Paths};
 use crate::postman::Report;
 
 mod options;
@@ -65,6 +66,7 @@ pub fn import_text(
     text: &str,
     dialect: Option<Dialect>,
     options: &Options,
+    paths: Option<&Paths>,
 ) -> Result<Imported, CurlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let dialect = dialect.unwrap_or_else(|| shell::detect(text));
@@ -77,12 +79,16 @@ pub fn import_text(
         Dialect::Cmd => "Windows cmd",
         Dialect::PowerShell => "PowerShell",
     };
-    import_commands(&commands, options, shell)
+    import_commands(&commands, options, shell, paths)
 }
 
 /// Imports one command given as words (the arguments after `--`); a first word `curl` is
 /// optional.
-pub fn import_words(words: &[String], options: &Options) -> Result<Imported, CurlError> {
+pub fn import_words(
+    words: &[String],
+    options: &Options,
+    paths: Option<&Paths>,
+) -> Result<Imported, CurlError> {
     let mut words = words.to_vec();
     if !words.first().is_some_and(|w| is_curl(w)) {
         words.insert(0, "curl".to_owned());
@@ -93,7 +99,7 @@ pub fn import_words(words: &[String], options: &Options) -> Result<Imported, Cur
         input: Input::Inherited,
         expansions: Vec::new(),
     };
-    import_commands(&[command], options, "arguments")
+    import_commands(&[command], options, "arguments", paths)
 }
 
 fn is_curl(word: &str) -> bool {
@@ -105,6 +111,7 @@ fn import_commands(
     commands: &[shell::Command],
     options: &Options,
     shell: &str,
+    paths: Option<&Paths>,
 ) -> Result<Imported, CurlError> {
     let mut report = Report::default();
     let mut requests = Vec::new();
@@ -128,7 +135,7 @@ fn import_commands(
         shell_expansions(expansions, &item, &mut inputs, &mut report);
         // `--next` (`-:`) starts a new set of options and URLs in the same command.
         for words in words[start + 1..].split(|w| w == "--next" || w == "-:") {
-            let parsed = command(words, input, &item, &mut report).map_err(|e| match e {
+            let parsed = command(words, input, paths, &item, &mut report).map_err(|e| match e {
                 CommandError::NoUrl => CurlError::NoUrl {
                     source_name: options.source.clone(),
                     line: *line,
@@ -312,7 +319,7 @@ struct Parsed {
     data_file: Option<String>,
     json: bool,
     parts: Vec<Part>,
-    basic: Option<(String, String)>,
+    basic: Option<Basic>,
     /// `--digest`, `--ntlm`, `--negotiate`, `--anyauth`: the scheme curl uses for the
     /// credentials instead of Basic (the last one given; `--basic` goes back to Basic).
     auth_scheme: Option<String>,
@@ -413,6 +420,7 @@ fn redirection(word: &str) -> Option<&str> {
 fn command(
     words: &[String],
     input: &Input,
+    paths: Option<&Paths>,
     item: &str,
     report: &mut Report,
 ) -> Result<Vec<Request>, CommandError> {
@@ -491,6 +499,21 @@ fn command(
     }
     if p.urls.is_empty() {
         return Err(CommandError::NoUrl);
+    }
+    // curl reads a relative path from its working directory, runner from the collection's.
+    let mut rebase = |file: &mut String, field: &str| {
+        *file = rebased(file, paths, Tool::Curl, (item, field), report);
+    };
+    if let Some(file) = &mut p.upload {
+        rebase(file, "--upload-file");
+    }
+    if let Some(file) = &mut p.data_file {
+        rebase(file, "--data");
+    }
+    for part in &mut p.parts {
+        if let Some(file) = &mut part.file {
+            rebase(file, "--form");
+        }
     }
     Ok(requests(p, item, report))
 }
@@ -656,17 +679,17 @@ fn option(
         },
         "user" => {
             let (user, password) = match value.split_once(':') {
-                Some((user, password)) => (user.to_owned(), password.to_owned()),
+                Some((user, password)) => (user.to_owned(), Some(password.to_owned())),
                 None => {
                     report.note(
                         item,
                         "--user",
                         "no password given (curl would ask for it): the password is an input",
                     );
-                    (value.clone(), String::new())
+                    (value.clone(), None)
                 }
             };
-            p.basic = Some((user, password));
+            p.basic = Some(Basic { user, password });
         }
         "digest" | "ntlm" | "ntlm-wb" | "negotiate" if negated => {
             if p.auth_scheme.as_deref() == Some(name) {
@@ -1332,7 +1355,7 @@ mod tests {
     #[test]
     fn a_chrome_post() {
         let text = "curl 'https://api.example.com/api/v1/authenticate' \\\n  -H 'accept: application/json' \\\n  -H 'content-type: application/json' \\\n  -H 'authorization: Bearer eyJhbGciOi.x.y' \\\n  -b 'sid=abc; theme=dark' \\\n  --data-raw '{\"application_token\":\"t0k3n\"}' \\\n  --compressed";
-        let imported = import_text(text, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported = import_text(text, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         let yaml = &imported.yaml;
         assert!(yaml.contains("method: POST"), "{yaml}");
         assert!(
@@ -1359,7 +1382,7 @@ mod tests {
         ]
         .map(String::from)
         .to_vec();
-        let imported = import_words(&words, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported = import_words(&words, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         assert!(imported.yaml.contains("method: PUT"), "{}", imported.yaml);
         assert!(!imported.yaml.contains("follow_redirects"));
         assert!(imported
@@ -1379,7 +1402,7 @@ mod tests {
             ("2.5", "timeout: 2500ms"),
         ] {
             let words: Vec<String> = ["--max-time", seconds, "h/s"].map(String::from).to_vec();
-            let imported = import_words(&words, &options()).unwrap_or_else(|e| panic!("{e}"));
+            let imported = import_words(&words, &options(), None).unwrap_or_else(|e| panic!("{e}"));
             assert!(
                 imported.yaml.contains(timeout),
                 "{seconds}: {}",
@@ -1387,7 +1410,7 @@ mod tests {
             );
         }
         let words: Vec<String> = ["-d", "{{f}}=1&a=2", "h/s"].map(String::from).to_vec();
-        let imported = import_words(&words, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported = import_words(&words, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             !imported.yaml.contains("form:") && imported.yaml.contains("{{f}}=1&a=2"),
             "{}",
@@ -1400,14 +1423,18 @@ mod tests {
         let words: Vec<String> = ["-G", "-d", "a=1", "--data-urlencode", "q=x y", "h/s"]
             .map(String::from)
             .to_vec();
-        let imported = import_words(&words, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported = import_words(&words, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             imported.yaml.contains("query: { a: \"1\", q: x y }"),
             "{}",
             imported.yaml
         );
-        let imported = import_words(&["-d".into(), "a=1&b=2".into(), "h".into()], &options())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let imported = import_words(
+            &["-d".into(), "a=1&b=2".into(), "h".into()],
+            &options(),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         assert!(
             imported.yaml.contains("form: { a: \"1\", b: \"2\" }"),
             "{}",
@@ -1420,7 +1447,7 @@ mod tests {
         let words: Vec<String> = ["http://h:99999/x?a=1&token=TK-curl-1&token=TK-curl-2"]
             .map(String::from)
             .to_vec();
-        let imported = import_words(&words, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported = import_words(&words, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         let report = imported.report.to_string();
         for secret in ["TK-curl-1", "TK-curl-2"] {
             assert!(!imported.yaml.contains(secret), "{}", imported.yaml);
@@ -1446,7 +1473,7 @@ mod tests {
             "curl 'x",
             "curl ^\"x",
         ] {
-            assert!(import_text(text, None, &options()).is_err(), "{text}");
+            assert!(import_text(text, None, &options(), None).is_err(), "{text}");
         }
     }
 
@@ -1497,8 +1524,8 @@ mod tests {
                 let mut words = vec!["http://h.example/a".to_owned()];
                 words.extend(form.iter().cloned());
                 words.push("-k".to_owned());
-                let imported =
-                    import_words(&words, &options()).unwrap_or_else(|e| panic!("{form:?}: {e}"));
+                let imported = import_words(&words, &options(), None)
+                    .unwrap_or_else(|e| panic!("{form:?}: {e}"));
                 let report = imported.report.to_string();
                 assert_eq!(
                     imported.requests, 1,
@@ -1553,7 +1580,7 @@ mod tests {
             .map(String::from)
             .to_vec();
             let imported =
-                import_words(&words, &options()).unwrap_or_else(|e| panic!("{long}: {e}"));
+                import_words(&words, &options(), None).unwrap_or_else(|e| panic!("{long}: {e}"));
             assert_eq!(imported.requests, 1, "--{long}:\n{}", imported.yaml);
             assert!(
                 !imported.yaml.contains("http://nobody"),
@@ -1574,13 +1601,13 @@ mod tests {
             let words: Vec<String> =
                 [format!("--{long}"), "http://h.example/a".to_owned()].to_vec();
             let imported =
-                import_words(&words, &options()).unwrap_or_else(|e| panic!("{long}: {e}"));
+                import_words(&words, &options(), None).unwrap_or_else(|e| panic!("{long}: {e}"));
             assert_eq!(imported.requests, 1, "{long} ({takes:?})");
         }
         let words: Vec<String> = ["-G", "--no-get", "-d", "a=1", "http://h.example/a"]
             .map(String::from)
             .to_vec();
-        let imported = import_words(&words, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported = import_words(&words, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         assert!(imported.yaml.contains("method: POST"), "{}", imported.yaml);
     }
 
@@ -1589,7 +1616,7 @@ mod tests {
         let words: Vec<String> = ["http://h.example/a", "--frobnicate", "S3CRET-VALUE"]
             .map(String::from)
             .to_vec();
-        let imported = import_words(&words, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported = import_words(&words, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(imported.requests, 1, "{}", imported.yaml);
         assert!(!imported.yaml.contains("S3CRET"), "{}", imported.yaml);
         assert!(!imported.report.to_string().contains("S3CRET"));
@@ -1598,7 +1625,7 @@ mod tests {
         let words: Vec<String> = ["--frobnicate", "http://h.example/b"]
             .map(String::from)
             .to_vec();
-        let imported = import_words(&words, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported = import_words(&words, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             imported.yaml.contains("base_url: http://h.example"),
             "{}",
@@ -1609,7 +1636,7 @@ mod tests {
     #[test]
     fn next_starts_another_request_with_its_own_options() {
         let text = "curl -d a=1 http://h.example/a --next -X PUT http://h.example/b";
-        let imported = import_text(text, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported = import_text(text, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(imported.requests, 2, "{}", imported.yaml);
         assert!(imported.yaml.contains("name: POST /a"), "{}", imported.yaml);
         assert!(imported.yaml.contains("name: PUT /b"), "{}", imported.yaml);
@@ -1618,7 +1645,8 @@ mod tests {
     #[test]
     fn standard_input_from_a_here_document_a_here_string_or_a_file_is_the_body() {
         let heredoc = "curl -H 'Content-Type: application/json' --data-binary @- http://h.example/a <<'DATA'\n{\"a\": 1,\n \"b\": 2}\nDATA\ncurl http://h.example/next";
-        let imported = import_text(heredoc, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported =
+            import_text(heredoc, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(imported.requests, 2, "{}", imported.yaml);
         assert!(
             imported.yaml.contains("json: { a: 1, b: 2 }"),
@@ -1628,7 +1656,8 @@ mod tests {
         assert!(imported.report.entries.is_empty(), "{}", imported.report);
 
         let herestring = "curl -d @- http://h.example/a <<< 'x=1'";
-        let imported = import_text(herestring, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported =
+            import_text(herestring, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             imported.yaml.contains("form: { x: \"1\" }"),
             "{}",
@@ -1636,7 +1665,7 @@ mod tests {
         );
 
         let file = "curl --data-binary @- http://h.example/a < body.xml > out.txt 2>&1";
-        let imported = import_text(file, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported = import_text(file, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(imported.requests, 1, "{}", imported.yaml);
         assert!(
             imported.yaml.contains("body_file: body.xml"),
@@ -1646,7 +1675,8 @@ mod tests {
         assert!(!imported.yaml.contains("out.txt"), "{}", imported.yaml);
 
         let upload = "curl http://h.example/up/ -T - < data.bin";
-        let imported = import_text(upload, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported =
+            import_text(upload, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         assert!(imported.yaml.contains("method: PUT"), "{}", imported.yaml);
         assert!(
             imported.yaml.contains("body_file: data.bin"),
@@ -1665,7 +1695,8 @@ mod tests {
             "curl --data @- http://h.example/a < `echo body.json`",
             "curl --data @- http://h.example/a < $(echo body.json)",
         ] {
-            let imported = import_text(text, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+            let imported =
+                import_text(text, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(imported.requests, 1, "{text}:\n{}", imported.yaml);
             assert!(
                 imported.yaml.contains("method: POST"),
@@ -1699,7 +1730,7 @@ mod tests {
     #[test]
     fn a_redirection_another_shell_leaves_in_a_word_is_not_a_url() {
         let text = "curl ^\"http://h.example/a^\" > out.txt\r\n";
-        let imported = import_text(text, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported = import_text(text, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(imported.requests, 1, "{}", imported.yaml);
         assert!(!imported.yaml.contains("out.txt"), "{}", imported.yaml);
         assert_eq!(imported.report.lossy_count(), 1, "{}", imported.report);
@@ -1708,7 +1739,7 @@ mod tests {
     #[test]
     fn a_multipart_body_with_another_content_type_header_reports_it() {
         let text = "curl http://h.example/a -H 'Content-Type: multipart/related; boundary=XyZ' -F 'a=1;type=application/json'";
-        let imported = import_text(text, None, &options()).unwrap_or_else(|e| panic!("{e}"));
+        let imported = import_text(text, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
         assert!(
             !imported.yaml.contains("multipart/related"),
             "{}",

@@ -30,7 +30,7 @@ pub enum HarError {
     },
     /// Every entry left after the filters has a URL runner cannot send (relative, or not
     /// HTTP) or no response.
-    #[error("{source_name} has no request runner can send ({total} entries: {unsendable} with a URL runner cannot send (relative, or not http/https), {unanswered} without a response, {filtered} left out by the filters or as static assets)")]
+    #[error("{source_name} has no request runner can send ({total} entries: {unsendable} runner cannot send (a relative or non-http URL, or a WebSocket), {unanswered} without a response, {filtered} left out by the filters or as static assets)")]
     Unsendable {
         /// The file.
         source_name: String,
@@ -84,6 +84,23 @@ struct Entry {
     response: HarResponse,
     #[serde(default, rename = "_resourceType")]
     resource_type: Option<String>,
+    /// The frames of a WebSocket connection, as Chrome records them.
+    #[serde(default, rename = "_webSocketMessages")]
+    web_socket_messages: Option<Vec<Value>>,
+}
+
+impl Entry {
+    /// A WebSocket connection: Chrome's `_resourceType: websocket`, its frames, or an
+    /// `Upgrade: websocket` request answered `101 Switching Protocols`.
+    fn is_web_socket(&self) -> bool {
+        self.resource_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("websocket"))
+            || self.web_socket_messages.is_some()
+            || (self.response.status == 101
+                && header(&self.request.headers, "upgrade")
+                    .is_some_and(|u| u.trim().eq_ignore_ascii_case("websocket")))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -481,6 +498,24 @@ fn convert(
         } else {
             report.lossy(&name, "url", problem);
         }
+        return None;
+    }
+    if entry.is_web_socket() {
+        let frames = entry
+            .web_socket_messages
+            .as_ref()
+            .map_or(String::new(), |m| {
+                format!(
+                    " and its {} message{}",
+                    m.len(),
+                    if m.len() == 1 { "" } else { "s" }
+                )
+            });
+        report.lossy(
+            &name,
+            "url",
+            format!("a WebSocket connection{frames}: runner sends HTTP requests, not WebSocket messages, so the entry is left out"),
+        );
         return None;
     }
     let status = entry.response.status;

@@ -15,6 +15,7 @@ mod context;
 mod convert;
 pub mod credential;
 pub mod curl;
+mod files;
 pub mod har;
 pub mod openapi;
 pub mod params;

@@ -37,8 +37,8 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// Cookies sent, name → value (each becomes a secret input).
     pub cookies: Vec<(String, String)>,
-    /// HTTP Basic credentials: user name and password (the password becomes a secret input).
-    pub basic: Option<(String, String)>,
+    /// HTTP Basic credentials (the credential in them becomes a secret input).
+    pub basic: Option<Basic>,
     /// A bearer token (becomes a secret input, unless a template).
     pub bearer: Option<String>,
     /// The body.
@@ -185,6 +185,16 @@ impl Secrets {
         self.by_value.push((value.to_owned(), name.clone()));
         name
     }
+}
+
+/// HTTP Basic credentials as a request gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Basic {
+    /// The user name.
+    pub user: String,
+    /// The password; `None` when the request leaves it to be asked for (curl's `-u user`
+    /// without a `:`), an input then.
+    pub password: Option<String>,
 }
 
 /// Writes the requests as a collection; `report` already holds what reading them found.
@@ -407,28 +417,19 @@ fn step(
                 "the user name and password in the URL are sent as HTTP Basic auth (`auth: { \
                  basic }`), as curl and browsers send them; the URL is written without them",
             );
-            basic = Some((info.user.clone(), info.password().to_owned()));
+            // A user name without a password sends an empty one (curl asks only for `-u`'s).
+            basic = Some(Basic {
+                user: info.user.clone(),
+                password: Some(info.password().to_owned()),
+            });
         }
     }
-    // A URL with a user name and no password sends an empty one (curl asks only for `-u`'s).
-    let empty_password = basic.is_some() && request.basic.is_none();
-    if let Some((user, password)) = &basic {
-        let mut basic = Map::inline();
-        basic.insert("username", user.clone());
-        let password = if password.contains("{{") || (password.is_empty() && empty_password) {
-            password.clone()
-        } else {
-            let var = secrets.variable(
-                "basic_password",
-                password,
-                "the password of the HTTP Basic credentials (its value is not imported)".into(),
-            );
-            format!("{{{{{var}}}}}")
-        };
-        basic.insert("password", password);
-        let mut helper = Map::inline();
-        helper.insert("basic", Node::Map(basic));
-        auth = Some(helper);
+    if let Some(basic) = &basic {
+        auth = Some(basic_helper(
+            &basic.user,
+            basic.password.as_deref(),
+            secrets,
+        ));
     }
     if let Some(token) = &request.bearer {
         let token = if token.contains("{{") {
@@ -482,17 +483,7 @@ fn step(
         let value = if lower == "authorization" && !value.contains("{{") {
             let (scheme, credential) = value.split_once(' ').unwrap_or(("", value.as_str()));
             if let Some((user, password)) = basic_credentials(value).filter(|_| auth.is_none()) {
-                let var = secrets.variable(
-                    "basic_password",
-                    &password,
-                    "the password of the HTTP Basic credentials (its value is not imported)".into(),
-                );
-                let mut basic = Map::inline();
-                basic.insert("username", user);
-                basic.insert("password", format!("{{{{{var}}}}}"));
-                let mut helper = Map::inline();
-                helper.insert("basic", Node::Map(basic));
-                auth = Some(helper);
+                auth = Some(basic_helper(&user, Some(&password), secrets));
                 continue;
             }
             if scheme.eq_ignore_ascii_case("bearer") && auth.is_none() && !credential.is_empty() {
@@ -820,6 +811,41 @@ pub fn path_of(url: &str) -> String {
             url.split(['?', '#']).next().unwrap_or(&url).to_owned()
         }
     }
+}
+
+/// `auth: { basic: … }` for these credentials, the credential in them a secret input: the
+/// password, or, when the password is empty, the user name — an API key given as the user
+/// name with an empty password (`curl -u sk_test_…:`, as Stripe, Twilio and Mailgun document
+/// it; a token as a URL's user name). A password left to be asked for (`None`) is an input.
+fn basic_helper(user: &str, password: Option<&str>, secrets: &mut Secrets) -> Map {
+    let mut basic = Map::inline();
+    match password {
+        Some("") if !user.is_empty() && !user.contains("{{") => {
+            let var = secrets.variable(
+                "basic_username",
+                user,
+                "the user name of the HTTP Basic credentials, sent with an empty password: an API key or a token (its value is not imported)".into(),
+            );
+            basic.insert("username", format!("{{{{{var}}}}}"));
+            basic.insert("password", String::new());
+        }
+        Some(password) if password.is_empty() || password.contains("{{") => {
+            basic.insert("username", user.to_owned());
+            basic.insert("password", password.to_owned());
+        }
+        password => {
+            let var = secrets.variable(
+                "basic_password",
+                password.unwrap_or_default(),
+                "the password of the HTTP Basic credentials (its value is not imported)".into(),
+            );
+            basic.insert("username", user.to_owned());
+            basic.insert("password", format!("{{{{{var}}}}}"));
+        }
+    }
+    let mut helper = Map::inline();
+    helper.insert("basic", Node::Map(basic));
+    helper
 }
 
 /// `Authorization: Basic ...` as user and password, when it decodes.

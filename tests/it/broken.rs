@@ -272,10 +272,24 @@ steps:
     request: { url: "http://127.0.0.1:1/x" }
     expect:
       jsonpath: { $.headers.X-Team: a }
+  - name: Create webhook
+    request: { method: POST, url: "http://127.0.0.1:1/hooks", json: { url: "{{webhook_url}}" } }
+    capture: { webhook_url: $.url }
 "#,
     );
     let output = runner(["validate", &path.display().to_string()]);
     assert_eq!(output.code, 2, "{output:?}");
+    // A step that reads what it captures itself: not "did you mean" the same name.
+    assert!(
+        output.stderr.contains("step `Create webhook` captures `webhook_url` from its own response, which comes after its request is sent"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        !output.stderr.contains("did you mean `webhook_url`"),
+        "{}",
+        output.stderr
+    );
     assert!(
         output.stderr.contains("write `$.headers['X-Team']`"),
         "{}",

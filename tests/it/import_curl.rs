@@ -540,6 +540,137 @@ fn user_info_in_the_url_is_basic_auth_with_a_secret_password() {
     assert!(!output.stderr.contains("n0t-a-url-pw"), "{}", output.stderr);
 }
 
+/// An API key given as the Basic user name with an empty password (`curl -u sk_test_…:`, as
+/// Stripe, Twilio and Mailgun document their APIs; a token as a URL's user name) is the
+/// credential: it becomes a secret input, the empty password stays empty (no input to set),
+/// and the run sends `key:` as curl does, masked in its output.
+#[test]
+fn an_api_key_given_as_the_user_name_is_a_secret_input() {
+    use base64::Engine as _;
+    let dir = Fixture::new();
+    let port = server().port();
+    let script = dir.file(
+        "stripe.sh",
+        &format!(
+            "curl http://127.0.0.1:{port}/echo -u sk_test_4eC39HqLyjWD: -d description=x\n\
+             curl http://ghp_t0kenAsUser@127.0.0.1:{port}/echo\n"
+        ),
+    );
+    let out = dir.path().join("stripe.yaml");
+    let output = runner([
+        "import",
+        "curl",
+        &script.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    for secret in ["sk_test_4eC39HqLyjWD", "ghp_t0kenAsUser"] {
+        assert!(!yaml.contains(secret), "{secret}:\n{yaml}");
+        assert!(!output.stderr.contains(secret), "{}", output.stderr);
+    }
+    for wanted in [
+        "auth: { basic: { username: \"{{basic_username}}\", password: \"\" } }",
+        "auth: { basic: { username: \"{{basic_username_2}}\", password: \"\" } }",
+        "BASIC_USERNAME:\n    secret: true\n",
+    ] {
+        assert!(yaml.contains(wanted), "{wanted}:\n{yaml}");
+    }
+    assert!(!yaml.contains("BASIC_PASSWORD"), "{yaml}");
+    assert_eq!(runner(["validate", &out.display().to_string()]).code, 0);
+
+    // The first step is what the server saw with the key as the user name.
+    let basic = base64::engine::general_purpose::STANDARD.encode("sk_test_4eC39HqLyjWD:");
+    let first = yaml
+        .find("\n  - name: POST /echo\n")
+        .expect("the first step");
+    let end = yaml[first + 1..]
+        .find("\n  - name:")
+        .map_or(yaml.len(), |i| first + 1 + i);
+    let expect =
+        format!("\n    expect:\n      jsonpath: {{ $.headers.authorization: \"Basic {basic}\" }}");
+    let with_check = format!("{}{expect}{}", &yaml[..end], &yaml[end..]);
+    std::fs::write(&out, &with_check).expect("write");
+    let run = runner_with_env(
+        ["run", &out.display().to_string(), "-v"],
+        &[
+            ("BASIC_USERNAME", "sk_test_4eC39HqLyjWD"),
+            ("BASIC_USERNAME_2", "ghp_t0kenAsUser"),
+        ],
+    );
+    assert_eq!(run.code, 0, "{with_check}\n{run:?}");
+    for secret in ["sk_test_4eC39HqLyjWD", "ghp_t0kenAsUser", &basic] {
+        assert!(!run.stdout.contains(secret), "{secret}:\n{}", run.stdout);
+        assert!(!run.stderr.contains(secret), "{secret}:\n{}", run.stderr);
+    }
+}
+
+/// A file curl reads (`-d @file`, `-F name=@file`, `-T file`) is relative to curl's working
+/// directory, and runner reads it relative to the collection's: the path is rebased to where
+/// the collection is written, and a file that is not there is reported (the collection does
+/// not validate until it is), not "everything was translated".
+#[test]
+fn a_file_curl_reads_is_rebased_to_the_collection_or_reported_missing() {
+    let dir = Fixture::new();
+    dir.file("body.txt", "hello");
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir_all(&out_dir).expect("out");
+    let import = |args: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_runner"));
+        command.current_dir(dir.path()).args(args);
+        let output = command.output().expect("runner");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = import(&[
+        "import",
+        "curl",
+        "-o",
+        "out/a.yaml",
+        "--",
+        "curl",
+        "-F",
+        "doc=@body.txt",
+        "http://h.example/upload",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let yaml = std::fs::read_to_string(out_dir.join("a.yaml")).expect("written");
+    assert!(yaml.contains("file: ../body.txt"), "{yaml}");
+    assert!(stderr.contains("is written `../body.txt`"), "{stderr}");
+    let validated = runner(["validate", &out_dir.join("a.yaml").display().to_string()]);
+    assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
+
+    for (option, value) in [
+        ("-d", "@missing.json"),
+        ("-F", "f=@missing.json"),
+        ("-T", "missing.json"),
+    ] {
+        let (code, stderr) = import(&[
+            "import",
+            "curl",
+            "-o",
+            "out/b.yaml",
+            "--",
+            "curl",
+            option,
+            value,
+            "http://h.example/x",
+        ]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(
+            stderr.contains("the file `missing.json` does not exist in the working directory, where curl reads it"),
+            "{option}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("everything was translated"),
+            "{option}: {stderr}"
+        );
+    }
+}
+
 /// `--digest`, `--ntlm`, `--negotiate` and `--anyauth` make curl send the credentials in
 /// another scheme (never Basic up front): runner has none of them, so the step sends no
 /// credentials at all, and the report says so and what to do. `--basic` goes back to Basic.

@@ -527,7 +527,78 @@ fn an_entry_whose_url_runner_cannot_send_is_reported_and_left_out() {
     assert!(
         output
             .stderr
-            .contains("has no request runner can send (1 entries: 1 with a URL runner cannot send"),
+            .contains("has no request runner can send (1 entries: 1 runner cannot send (a relative or non-http URL"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// A WebSocket connection (Chrome's `_resourceType: websocket` with its frames, or a bare
+/// `Upgrade: websocket` answered 101) is not a request runner can send: it is left out and
+/// reported, not written as a GET expecting 101 with its handshake keys as secret inputs.
+#[test]
+fn a_web_socket_connection_is_reported_and_left_out() {
+    let handshake = r#"[{"name": "Upgrade", "value": "websocket"},
+        {"name": "Connection", "value": "Upgrade"},
+        {"name": "Sec-WebSocket-Key", "value": "aOpK58kffMOGmH4do+rCyw=="}]"#;
+    let chrome = format!(
+        r#"{{"_resourceType": "websocket",
+            "request": {{"method": "GET", "url": "https://h.example/chat?api_key=K3Y", "headers": {handshake}}},
+            "response": {{"status": 101, "headers": [], "content": {{"mimeType": ""}}}},
+            "_webSocketMessages": [{{"type": "send", "opcode": 1, "data": "hi"}},
+                                   {{"type": "receive", "opcode": 1, "data": "hello"}}]}}"#
+    );
+    let bare = format!(
+        r#"{{"request": {{"method": "GET", "url": "https://h.example/live", "headers": {handshake}}},
+            "response": {{"status": 101, "headers": [], "content": {{"mimeType": ""}}}}}}"#
+    );
+    let plain = r#"{"request": {"method": "GET", "url": "https://h.example/ok", "headers": []},
+        "response": {"status": 200, "headers": [], "content": {"mimeType": "text/plain"}}}"#;
+    let dir = Fixture::new();
+    let har = dir.file(
+        "ws.har",
+        &format!(r#"{{"log": {{"entries": [{chrome}, {bare}, {plain}]}}}}"#),
+    );
+    let out = dir.path().join("ws.yaml");
+    let output = runner([
+        "import",
+        "har",
+        &har.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("a WebSocket connection and its 2 messages: runner sends HTTP requests"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("2 things not translated"),
+        "{}",
+        output.stderr
+    );
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(!yaml.contains("/chat") && !yaml.contains("/live"), "{yaml}");
+    assert!(
+        !yaml.contains("status: 101") && !yaml.contains("WEBSOCKET"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("base_url: https://h.example\n"), "{yaml}");
+    assert!(yaml.contains("url: \"{{base_url}}/ok\""), "{yaml}");
+    let validated = runner(["validate", &out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{yaml}\n{validated:?}");
+
+    let only = dir.file(
+        "only.har",
+        &format!(r#"{{"log": {{"entries": [{bare}]}}}}"#),
+    );
+    let output = runner(["import", "har", &only.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("or a WebSocket"),
         "{}",
         output.stderr
     );
