@@ -8,6 +8,8 @@ pub const FAILED: u8 = 1;
 pub const INVALID_INPUT: u8 = 2;
 /// A runtime error: connection refused, DNS, TLS, timeout, I/O.
 pub const RUNTIME_ERROR: u8 = 3;
+/// Hung up (SIGHUP: the terminal closed, the SSH session dropped).
+pub const HUNG_UP: u8 = 129;
 /// Interrupted (Ctrl-C, SIGINT).
 pub const INTERRUPTED: u8 = 130;
 /// Terminated (SIGTERM, as CI systems send on cancel).

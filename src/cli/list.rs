@@ -50,26 +50,24 @@ fn describe(out: &mut impl Write, collection: &Collection) {
             format!("  [{}]", tags.join(", "))
         }
     };
-    let _ = writeln!(
+    show(
         out,
-        "{}{}",
-        collection.path.display(),
-        tags(&collection.tags)
+        &format!("{}{}", collection.path.display(), tags(&collection.tags)),
     );
-    let _ = writeln!(out, "  {}", collection.name);
+    show(out, &format!("  {}", collection.name));
     if !collection.inputs.is_empty() {
-        let _ = writeln!(out, "  inputs:");
+        show(out, "  inputs:");
         for (name, input) in &collection.inputs {
             let secret = if input.secret { " (secret)" } else { "" };
             let description = input
                 .description
                 .as_deref()
                 .map_or(String::new(), |d| format!(" — {d}"));
-            let _ = writeln!(out, "    {name}{secret}{description}");
+            show(out, &format!("    {name}{secret}{description}"));
         }
     }
     if !collection.environments.is_empty() {
-        let _ = writeln!(out, "  environments:");
+        show(out, "  environments:");
         for (name, environment) in &collection.environments {
             let default = if collection.default_environment.as_deref() == Some(name) {
                 " (default)"
@@ -79,13 +77,13 @@ fn describe(out: &mut impl Write, collection: &Collection) {
             let sandbox = environment
                 .sandbox
                 .map_or(String::new(), |_| " — starts the EMnify sandbox".to_owned());
-            let _ = writeln!(out, "    {name}{default}{sandbox}");
+            show(out, &format!("    {name}{default}{sandbox}"));
         }
     }
-    let _ = writeln!(out, "  steps:");
+    show(out, "  steps:");
     steps(out, &collection.steps, "    ", &tags);
     if !collection.finally.is_empty() {
-        let _ = writeln!(out, "  finally:");
+        show(out, "  finally:");
         steps(out, &collection.finally, "    ", &tags);
     }
     let _ = writeln!(out);
@@ -110,15 +108,24 @@ fn steps(out: &mut impl Write, steps: &[Step], indent: &str, tags: &dyn Fn(&[Str
             .for_each
             .as_ref()
             .map_or(String::new(), |f| format!("  for each {}", f.name));
-        let _ = writeln!(
+        show(
             out,
-            "{indent}{}. {}{id}  {what}{each}{}",
-            step.index + 1,
-            step.name,
-            tags(&step.tags)
+            &format!(
+                "{indent}{}. {}{id}  {what}{each}{}",
+                step.index + 1,
+                step.name,
+                tags(&step.tags)
+            ),
         );
         if let Action::Group(children) = &step.action {
             self::steps(out, children, &format!("{indent}   "), tags);
         }
     }
+}
+
+/// Writes one line of the listing, every character that would steer a terminal (an escape
+/// sequence, a carriage return, a bidirectional override written in a name, a description,
+/// a URL or a file name) shown as an escape, as `run` and `validate` show them.
+fn show(out: &mut impl Write, line: &str) {
+    let _ = writeln!(out, "{}", runner::spec::text::printable(line, false));
 }

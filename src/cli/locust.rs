@@ -494,12 +494,17 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
             return exit_code::RUNTIME_ERROR;
         }
     };
-    if signalled == Some(exit_code::TERMINATED) {
+    if let Some(code @ (exit_code::TERMINATED | exit_code::HUNG_UP)) = signalled {
+        let how = if code == exit_code::HUNG_UP {
+            "hung up (SIGHUP)"
+        } else {
+            "terminated"
+        };
         error(
             &mut stderr,
-            "terminated: Locust and its workers were stopped",
+            format!("{how}: Locust and its workers were stopped"),
         );
-        return exit_code::TERMINATED;
+        return code;
     }
     if let (Some(code), false) = (signalled, stats_path.is_file()) {
         // Ctrl-C came before Locust had written statistics (while it was still starting, on
@@ -574,7 +579,8 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
 /// Runs Locust to its end, in a process group of its own (its `--workers` processes too), so
 /// that a signal reaches all of them: Ctrl-C is passed on as SIGINT, on which Locust stops and
 /// writes its statistics (the summary is printed; exit 130); SIGTERM (a cancelled CI job) is
-/// passed on as SIGTERM, then SIGKILL if Locust is still there 5 s later (exit 143).
+/// passed on as SIGTERM, then SIGKILL if Locust is still there 5 s later (exit 143); SIGHUP (the
+/// terminal closed) as SIGTERM (exit 129).
 async fn wait_for(mut command: Command) -> (std::io::Result<std::process::ExitStatus>, Option<u8>) {
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
@@ -589,6 +595,10 @@ async fn wait_for(mut command: Command) -> (std::io::Result<std::process::ExitSt
     #[cfg(unix)]
     let mut terminate =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    // SIGHUP (the terminal closed) stops Locust as SIGTERM does: runner would otherwise die
+    // and leave Locust's process group running.
+    #[cfg(unix)]
+    let mut hang_up = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(e) => return (Err(e), None),
@@ -624,6 +634,15 @@ async fn wait_for(mut command: Command) -> (std::io::Result<std::process::ExitSt
         #[cfg(not(unix))]
         let terminated = std::future::pending::<Option<()>>();
         #[cfg(unix)]
+        let hung_up = async {
+            match hang_up.as_mut() {
+                Some(signal) => signal.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let hung_up = std::future::pending::<Option<()>>();
+        #[cfg(unix)]
         let interrupted = async {
             match interrupt.as_mut() {
                 Some(signal) => signal.recv().await,
@@ -640,6 +659,11 @@ async fn wait_for(mut command: Command) -> (std::io::Result<std::process::ExitSt
             }
             _ = terminated => {
                 signalled = Some(exit_code::TERMINATED);
+                signal_group(child.id(), "TERM");
+                deadline = Some(std::time::Instant::now() + std::time::Duration::from_secs(5));
+            }
+            _ = hung_up => {
+                signalled = Some(exit_code::HUNG_UP);
                 signal_group(child.id(), "TERM");
                 deadline = Some(std::time::Instant::now() + std::time::Duration::from_secs(5));
             }

@@ -36,9 +36,26 @@ pub(super) async fn emnify(args: EmnifySandboxArgs) -> u8 {
         }
     };
     let mut stdout = std::io::stdout();
+    let bound = sandbox.local_addr();
+    let listening = if bound.ip().is_loopback() {
+        sandbox.url().to_owned()
+    } else {
+        // Bound beyond loopback: said as it is, with where to reach it from this machine.
+        eprintln!(
+            "warning: the sandbox listens on {bound}, beyond this machine's loopback: anyone who can reach it can use the sandbox and its demo credentials"
+        );
+        if bound.ip().is_unspecified() {
+            format!(
+                "{bound} (every interface; from this machine {})",
+                sandbox.url()
+            )
+        } else {
+            sandbox.url().to_owned()
+        }
+    };
     let _ = writeln!(
         stdout,
-        "EMnify sandbox listening on {url}\n\
+        "EMnify sandbox listening on {listening}\n\
          \n  base URL           {url}\n  application token  {token}\n  demo login         {login} (send the password SHA-1 hashed)\n\
          \nTry:  curl -s -X POST {url}/api/v1/authenticate -H 'Content-Type: application/json' -d '{{\"application_token\":\"{token}\"}}'\n\
          Press Ctrl-C to stop.",

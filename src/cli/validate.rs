@@ -70,7 +70,7 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
                 let _ = writeln!(
                     stdout,
                     "ok  {}  ({steps} step{})",
-                    collection.path.display(),
+                    runner::spec::text::printable(&collection.path.display().to_string(), false),
                     if steps == 1 { "" } else { "s" }
                 );
             }

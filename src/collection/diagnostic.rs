@@ -137,8 +137,12 @@ pub(crate) fn line_at(source: &str, position: Option<(usize, usize)>) -> Option<
 /// shows as `***`); [`Diagnostic::mask`] masks the secrets a caller knows first.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}", self.message)?;
-        write!(f, "  --> {}", self.location())?;
+        // What the file holds is shown, never obeyed: an escape sequence or a bidirectional
+        // override in a name, a path or the line is written as one that does not steer the
+        // terminal.
+        use crate::spec::text::{pictured, printable};
+        writeln!(f, "{}", printable(&self.message, true))?;
+        write!(f, "  --> {}", printable(&self.location(), false))?;
         if let (Some((line, column)), Some(text)) = (self.position, &self.line_text) {
             let number = line.to_string();
             let pad = " ".repeat(number.len());
@@ -151,16 +155,16 @@ impl fmt::Display for Diagnostic {
             write!(
                 f,
                 "\n {pad} |\n {number} | {}\n {pad} | {}",
-                marked.text,
+                pictured(&marked.text),
                 marked.underline()
             )?;
         }
         let pad = " ".repeat(self.position.map_or(1, |(line, _)| line.to_string().len()));
         if let Some(field) = &self.field {
-            write!(f, "\n {pad} = field: {field}")?;
+            write!(f, "\n {pad} = field: {}", printable(field, false))?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n {pad} = hint: {hint}")?;
+            write!(f, "\n {pad} = hint: {}", printable(hint, true))?;
         }
         Ok(())
     }

@@ -444,10 +444,16 @@ impl References<'_> {
         let mut at = 0;
         while let Some(&segment) = segments.get(at) {
             let next = match current {
-                Value::Object(map) => (at + 1..=segments.len()).rev().find_map(|end| {
-                    let key = segments[at..end].join(".");
-                    map.get(&key).map(|value| (value, key, end))
-                }),
+                // A key spans no more segments than the most dots a key of this map holds:
+                // a path of thousands of segments is not joined thousands of ways at each.
+                Value::Object(map) => {
+                    let most_dots = map.keys().map(|k| k.matches('.').count()).max();
+                    let last = segments.len().min(at + 1 + most_dots.unwrap_or(0));
+                    (at + 1..=last).rev().find_map(|end| {
+                        let key = segments[at..end].join(".");
+                        map.get(&key).map(|value| (value, key, end))
+                    })
+                }
                 Value::Array(items) => segment
                     .parse::<usize>()
                     .ok()

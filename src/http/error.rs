@@ -27,6 +27,22 @@ pub enum TransportError {
         /// The request's port.
         port: u16,
     },
+    /// runner has as many files and connections open as the system lets a process have.
+    #[error("could not open a connection to {host}:{port}: too many open files (the limit of open files a process may have, `ulimit -n`, is reached); run fewer collections at once (a lower `--jobs`) or raise the limit")]
+    TooManyOpenFiles {
+        /// The host.
+        host: String,
+        /// The port.
+        port: u16,
+    },
+    /// The proxy's host name does not resolve.
+    #[error("could not resolve the proxy's host in {proxy} (for {host}; check --proxy, HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY)")]
+    ProxyDns {
+        /// The proxy's host and port (no credentials).
+        proxy: String,
+        /// The request's host.
+        host: String,
+    },
     /// The host name does not resolve.
     #[error("could not resolve host `{host}` (check the URL and your DNS or network)")]
     Dns {
@@ -179,6 +195,9 @@ impl TransportError {
             };
         }
         let lower = chain.to_lowercase();
+        if lower.contains("too many open files") {
+            return TransportError::TooManyOpenFiles { host, port };
+        }
         if lower.contains("dns error") || lower.contains("failed to lookup address") {
             return TransportError::Dns { host };
         }

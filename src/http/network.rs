@@ -110,16 +110,20 @@ pub fn parse_resolve(text: &str) -> Result<(String, SocketAddr), String> {
     Ok((host.to_owned(), SocketAddr::new(address, port)))
 }
 
-/// A refused connection, when the request went through a proxy, as a refusal by that proxy:
-/// the proxy is what did not answer. The proxy is `--proxy`, else the environment's for the
-/// URL's scheme, unless `NO_PROXY` names the host. Credentials in the proxy URL are left out.
+/// A refused connection or a name that does not resolve, when the request went through a
+/// proxy, as the proxy's: the proxy is what did not answer, and its host is the one runner
+/// looks up (the proxy resolves the request's). The proxy is `--proxy`, else the
+/// environment's for the URL's scheme, unless `NO_PROXY` names the host. Credentials in the
+/// proxy URL are left out.
 pub(super) fn name_proxy(
     error: TransportError,
     url: &reqwest::Url,
     flag: Option<&str>,
 ) -> TransportError {
-    let TransportError::ConnectionRefused { host, port } = error else {
-        return error;
+    let (host, port) = match &error {
+        TransportError::ConnectionRefused { host, port } => (host.clone(), *port),
+        TransportError::Dns { host } => (host.clone(), url.port_or_known_default().unwrap_or(0)),
+        _ => return error,
     };
     let variable = |names: &[&str]| {
         names
@@ -141,13 +145,18 @@ pub(super) fn name_proxy(
             entry == "*" || host == entry || host.ends_with(&format!(".{entry}"))
         })
     });
-    match proxy
-        .filter(|_| !bypassed)
-        .as_deref()
-        .and_then(proxy_address)
-    {
-        Some(proxy) => TransportError::ProxyRefused { proxy, host, port },
-        None => TransportError::ConnectionRefused { host, port },
+    match (
+        proxy
+            .filter(|_| !bypassed)
+            .as_deref()
+            .and_then(proxy_address),
+        error,
+    ) {
+        (Some(proxy), TransportError::ConnectionRefused { .. }) => {
+            TransportError::ProxyRefused { proxy, host, port }
+        }
+        (Some(proxy), TransportError::Dns { .. }) => TransportError::ProxyDns { proxy, host },
+        (_, error) => error,
     }
 }
 

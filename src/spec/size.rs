@@ -22,8 +22,9 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(trimmed.len());
     let (number, unit) = trimmed.split_at(split);
-    let too_large =
-        || format!("`{text}` is more bytes than runner can count (at most 16 EiB, 2^64 − 1 bytes)");
+    let too_large = || {
+        format!("`{text}` is more bytes than runner can count (at most 2^64 − 1 bytes, just under 16 EiB)")
+    };
     let number: u64 = match number.parse() {
         Ok(number) => number,
         // Digits alone that do not fit: too large, not malformed.
@@ -35,6 +36,9 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "k" | "kb" | "kib" => 1 << 10,
         "m" | "mb" | "mib" => 1 << 20,
         "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        "p" | "pb" | "pib" => 1 << 50,
+        "e" | "eb" | "eib" => 1 << 60,
         other if other.starts_with(['.', ',']) => {
             return Err(format!(
                 "`{text}` is not a size: a size is a whole number of its unit; write e.g. `1536KB` for 1.5 MB"
@@ -42,7 +46,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         }
         _ => {
             return Err(format!(
-                "`{text}` is not a size: `{}` is not a unit (B, KB, MB, GB; KiB, MiB, GiB alike); write e.g. `50MB` or `1GiB`",
+                "`{text}` is not a size: `{}` is not a unit (B, KB, MB, GB, TB, PB, EB; KiB, MiB, GiB, TiB, PiB, EiB alike); write e.g. `50MB` or `1GiB`",
                 unit.trim()
             ))
         }
@@ -63,6 +67,10 @@ mod tests {
         assert!(parse_size("99999999999999999999").is_err_and(|e| e.contains("more bytes than")));
         assert!(parse_size("17179869184GB").is_err_and(|e| e.contains("more bytes than")));
         assert!(parse_size("1ZB").is_err_and(|e| e.contains("`ZB` is not a unit")));
+        assert_eq!(parse_size("2TiB"), Ok(2 << 40));
+        assert_eq!(parse_size("15EiB"), Ok(15 << 60));
+        // The largest count is named in a unit runner reads: one more is too many.
+        assert!(parse_size("16EiB").is_err_and(|e| e.contains("more bytes than")));
         assert!(parse_size("1.5MB").is_err_and(|e| e.contains("whole number")));
         assert_eq!(format_size(256 << 20), "256 MiB");
         assert_eq!(format_size(1000), "1000 bytes");

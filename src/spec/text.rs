@@ -234,6 +234,27 @@ pub fn printable(text: &str, keep_lines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `line` (a source line shown under a problem) with every character that would steer a
+/// terminal replaced by one character that shows it: a C0 control by its Unicode control
+/// picture (`␛`), DEL by `␡`, a C1 control or a bidirectional override by `�`. One character
+/// for one, so that the caret under the line stays under its column; tabs stay.
+pub fn pictured(line: &str) -> Cow<'_, str> {
+    if !line.chars().any(|c| c != '\t' && steers_terminal(c)) {
+        return Cow::Borrowed(line);
+    }
+    Cow::Owned(
+        line.chars()
+            .map(|c| match u32::from(c) {
+                0x09 => c,
+                code @ 0..=0x1F => char::from_u32(0x2400 + code).unwrap_or('\u{FFFD}'),
+                0x7F => '\u{2421}',
+                _ if steers_terminal(c) => '\u{FFFD}',
+                _ => c,
+            })
+            .collect(),
+    )
+}
+
 /// The closest of `candidates` to `name`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(
     name: &str,
@@ -409,6 +430,36 @@ mod tests {
             cut_shown("a\u{fffd}b", 2, Some(3)),
             "a… (cut here; 3 bytes in all)"
         );
+    }
+
+    #[test]
+    fn pictures_what_steers_a_terminal_one_character_for_one() {
+        let line = "a\u{1b}[2J\tb\rc\u{9b}d\u{202e}e\u{7f}\u{2066}f";
+        let shown = pictured(line);
+        assert_eq!(
+            shown,
+            "a\u{241b}[2J\tb\u{240d}c\u{fffd}d\u{fffd}e\u{2421}\u{fffd}f"
+        );
+        assert_eq!(shown.chars().count(), line.chars().count());
+        assert!(matches!(pictured("plain ä\tx"), Cow::Borrowed(_)));
+        // Every character below U+0100 and every bidirectional control: shown as one that
+        // does not steer a terminal.
+        for c in (0..0x100u32)
+            .chain([
+                0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068,
+                0x2069,
+            ])
+            .filter_map(char::from_u32)
+        {
+            let text = c.to_string();
+            let shown = pictured(&text);
+            assert_eq!(shown.chars().count(), 1, "{c:?}");
+            let shown = shown.chars().next().unwrap_or_default();
+            assert!(
+                shown == '\t' || !steers_terminal(shown),
+                "{c:?} → {shown:?}"
+            );
+        }
     }
 
     #[test]

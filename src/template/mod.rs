@@ -634,6 +634,16 @@ fn kind(value: &Value) -> &'static str {
 )]
 pub struct NotExpressible;
 
+/// True when `source` is only text and plain `{{a.b}}` variables (no helper, block, escape
+/// or other syntax): read in one pass without handlebars' parser, whose time grows with the
+/// square of the number of expressions.
+pub fn is_plain(source: &str) -> bool {
+    plain::pieces(source, |name| {
+        references::names_helper(name, helpers::NAMES)
+    })
+    .is_some()
+}
+
 /// Whether `text` holds a `{{`, which every template starts with. Loading asks it of every
 /// text a collection holds, a few times a step: `str::contains("{{")` sets up a substring
 /// search each time (75 to 230 instructions for a short text, callgrind); `{` is rare enough

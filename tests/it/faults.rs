@@ -430,6 +430,51 @@ fn a_proxy_that_refuses_is_named_without_its_credentials() {
     assert!(!output.stdout.contains("s3cr3t"), "{}", output.stdout);
 }
 
+/// A proxy whose host does not resolve is named as the host that failed, not the request's.
+#[test]
+fn a_proxy_whose_host_does_not_resolve_is_named_without_its_credentials() {
+    let output = runtime_error(
+        "http://127.0.0.1:1/",
+        &["--proxy", "http://user:s3cr3t@proxy.invalid:3128"],
+        &["could not resolve the proxy's host in proxy.invalid:3128 (for 127.0.0.1; check --proxy"],
+    );
+    assert!(!output.stdout.contains("s3cr3t"), "{}", output.stdout);
+    assert!(
+        !output.stdout.contains("host `127.0.0.1`"),
+        "{}",
+        output.stdout
+    );
+}
+
+/// Past the open-files limit (`ulimit -n`), a connection that cannot be opened says so and
+/// what to do (a lower `--jobs`), not hyper's chain of causes.
+#[test]
+fn too_many_open_files_says_to_lower_jobs() {
+    let fixture = Fixture::new();
+    let address = crate::support::server();
+    for i in 0..60 {
+        fixture.file(
+            &format!("c{i}.yaml"),
+            &format!("name: c{i}\nsteps:\n  - name: s\n    request: {{ url: \"http://{address}/text\" }}\n"),
+        );
+    }
+    // 60 collections at once under a limit of 40 open files: some connections cannot open.
+    let output = std::process::Command::new("prlimit")
+        .arg("--nofile=40")
+        .arg(env!("CARGO_BIN_EXE_runner"))
+        .args(["run", "--jobs", "60", "--color", "never"])
+        .arg(fixture.path())
+        .output()
+        .expect("prlimit (util-linux) runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(3), "{stdout}");
+    assert!(
+        stdout.contains("too many open files (the limit of open files a process may have, `ulimit -n`, is reached); run fewer collections at once (a lower `--jobs`)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("tcp open error"), "{stdout}");
+}
+
 /// What the keep-alive server does with a request it has read.
 #[derive(Clone, Copy, PartialEq)]
 enum Answer {

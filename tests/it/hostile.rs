@@ -577,3 +577,60 @@ steps:
     assert!(all.contains("on another origin: not followed"), "{all}");
     assert_eq!(crate::support::hits("paged-elsewhere"), 0, "{all}");
 }
+
+/// What a collection's author wrote — a name, a tag, an environment's name, an input's
+/// description, the file's own name, a line quoted under a problem — is shown by `list` and
+/// `validate`, never obeyed: every character that steers a terminal (an escape sequence, a
+/// carriage return, a bell, a C1 control, DEL, a bidirectional override) comes out escaped or
+/// pictured, for each such character in each place.
+#[test]
+fn what_a_collection_holds_never_steers_the_terminal() {
+    let steering = [
+        ("\\e[2J", '\u{1b}'),
+        ("\\r", '\r'),
+        ("\\a", '\u{7}'),
+        ("\\u009B", '\u{9b}'),
+        ("\\u007F", '\u{7f}'),
+        ("\\u202E", '\u{202e}'),
+        ("\\u2066", '\u{2066}'),
+        ("\\u200F", '\u{200f}'),
+    ];
+    let fixture = Fixture::new();
+    for (index, (escape, c)) in steering.iter().enumerate() {
+        let collection = format!(
+            "name: \"collection {escape} name\"\ntags: [\"tag {escape}\"]\ninputs:\n  TOKEN: {{ description: \"desc {escape}\" }}\nenvironments:\n  \"env {escape}\": {{ vars: {{ a: b }} }}\nsteps:\n  - name: \"step {escape} name\"\n    tags: [\"t {escape}\"]\n    request: {{ url: \"http://127.0.0.1:1/{{{{env.TOKEN}}}}\" }}\n"
+        );
+        // The file's own name holds the character too (a bidirectional override is a
+        // valid file name; so is an escape).
+        let name = format!("c{index}{c}.yaml");
+        let path = fixture.file(&name, &collection);
+        let broken = fixture.file(
+            &format!("broken{index}.yaml"),
+            &format!("name: b\nsteps:\n  - name: \"s {escape}\"\n    request: {{ url: \"http://127.0.0.1:1/\" }}\n    statuz: 200 # {c}\n"),
+        );
+        let outputs = [
+            runner(["list".as_ref(), path.as_os_str()]),
+            runner(["validate".as_ref(), path.as_os_str()]),
+            runner(["validate".as_ref(), broken.as_os_str()]),
+            runner([
+                "run".as_ref(),
+                path.as_os_str(),
+                "--env".as_ref(),
+                format!("nope{c}").as_ref(),
+            ]),
+        ];
+        for output in &outputs {
+            assert_clean(output);
+            for text in [&output.stdout, &output.stderr] {
+                assert!(
+                    !text.contains(*c),
+                    "{c:?} ({escape}) reaches the terminal:\n{text}"
+                );
+            }
+        }
+        assert_eq!(outputs[0].code, 0, "{:?}", outputs[0]);
+        assert!(outputs[0].stdout.contains("step "), "{:?}", outputs[0]);
+        assert_eq!(outputs[2].code, 2, "{:?}", outputs[2]);
+        assert!(outputs[2].stderr.contains("statuz"), "{:?}", outputs[2]);
+    }
+}
