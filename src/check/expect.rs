@@ -318,6 +318,8 @@ pub enum SchemaExpectationError {
     Invalid {
         /// What is wrong, naming the file or saying "the schema".
         message: String,
+        /// Where in the schema, a JSON Pointer (`/properties/token/pattern`), when known.
+        pointer: Option<String>,
     },
 }
 
@@ -334,11 +336,13 @@ impl SchemaExpectation {
         let text =
             crate::spec::text::utf8_text(&bytes).map_err(|at| SchemaExpectationError::Invalid {
                 message: format!("schema file {}", at.in_file(&path)),
+                pointer: None,
             })?;
         let what = format!("schema file `{}`", path.display());
         let schema: Value =
             serde_json::from_str(text).map_err(|e| SchemaExpectationError::Invalid {
                 message: format!("{what} is not JSON: {e}"),
+                pointer: None,
             })?;
         Self::compile(&schema, &what, format!("schema {written}"))
     }
@@ -356,7 +360,10 @@ impl SchemaExpectation {
         what: &str,
         subject: String,
     ) -> Result<Self, SchemaExpectationError> {
-        let invalid = |message: String| SchemaExpectationError::Invalid { message };
+        let invalid = |message: String| SchemaExpectationError::Invalid {
+            message,
+            pointer: None,
+        };
         if let Some(at) = super::schema_cycle::in_place_cycle(schema) {
             return Err(invalid(format!(
                 "{what} refers back to itself at `{at}` without describing any value (a cycle of `$ref`s, `allOf`, `anyOf`, `oneOf` or `not`): no value could ever be checked against it; reach the schema again only under `properties` or `items`"
@@ -370,9 +377,15 @@ impl SchemaExpectation {
         // The compiler follows each level by recursion: on a stack with room for the most
         // levels there may be (a loader thread has 2 MiB).
         let validator = stacker::grow(SCHEMA_STACK, || {
-            jsonschema::validator_for(schema).map_err(|e| e.to_string())
+            // `pattern`s as ECMA-262 reads them, each compiled once (crate::openapi::pattern).
+            crate::openapi::pattern::with_keyword(jsonschema::options())
+                .build(schema)
+                .map_err(|e| (e.to_string(), e.instance_path.as_str().to_owned()))
         })
-        .map_err(|e| invalid(format!("{what} is not a valid JSON Schema: {e}")))?;
+        .map_err(|(e, pointer)| SchemaExpectationError::Invalid {
+            message: format!("{what} is not a valid JSON Schema: {e}"),
+            pointer: Some(pointer).filter(|p| !p.is_empty()),
+        })?;
         Ok(SchemaExpectation { subject, validator })
     }
 }

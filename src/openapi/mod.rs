@@ -6,6 +6,7 @@
 pub mod contract;
 pub mod coverage;
 pub mod document;
+pub mod pattern;
 pub mod routes;
 pub mod schema;
 

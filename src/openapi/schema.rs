@@ -76,6 +76,25 @@ pub struct Bundler {
     keys: HashMap<Place, String>,
     /// Schemas given a key and not yet translated.
     pending: Vec<(String, Place)>,
+    /// The keywords left out because they do not compile.
+    unchecked: Vec<(Place, String, String)>,
+}
+
+/// A part of the document's schemas that is not checked, because it does not compile (a
+/// `pattern` written for another regex dialect, a schema jsonschema refuses): left out so
+/// that the rest is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unchecked {
+    /// Where it is written, `file#/pointer`.
+    pub at: String,
+    /// The file it is in.
+    pub file: Option<std::path::PathBuf>,
+    /// Where it is in that file.
+    pub field: Option<crate::spec::field::FieldPath>,
+    /// What is left out: ``its pattern `\p{Graph}+` `` or `the schema`.
+    pub what: String,
+    /// Why it does not compile.
+    pub why: String,
 }
 
 /// The bundle of every schema used, with every response schema compiled in one validator.
@@ -93,11 +112,17 @@ pub struct Bundle {
     /// jsonschema compiles while it checks (a schema that refers back to itself is compiled
     /// again, lazily, as the body goes deeper).
     stack: usize,
+    /// The response schemas left out of the validator: they do not compile.
+    dropped: std::collections::HashSet<String>,
+    /// What is not checked, and why.
+    unchecked: Vec<Unchecked>,
 }
 
 /// One response schema: its key in the bundle's validator.
 pub struct Schema {
     key: String,
+    /// It does not compile: nothing is checked.
+    unchecked: bool,
 }
 
 /// One way a body does not fit its schema.
@@ -122,6 +147,7 @@ impl Bundler {
             origins: HashMap::new(),
             keys: HashMap::new(),
             pending: Vec::new(),
+            unchecked: Vec::new(),
         }
     }
 
@@ -211,12 +237,42 @@ impl Bundler {
                 at: "the document's schemas".into(),
                 reason: e.to_string(),
             })?;
-        let targets: Vec<String> = responses
+        let mut targets: Vec<String> = responses
             .into_iter()
             .map(|key| target_of(&self.defs, key))
             .collect();
+        let mut unchecked: Vec<Unchecked> = self
+            .unchecked
+            .iter()
+            .map(|(place, what, why)| unchecked_at(documents, place, what, why))
+            .collect();
+        let mut dropped = std::collections::HashSet::new();
         let depth = Arc::new(Depth::default());
-        let validator = self.compile(registry, &targets, documents, &depth)?;
+        let validator = match self.compile(registry.clone(), &targets, documents, &depth) {
+            Ok(validator) => validator,
+            Err(OpenapiError::Schema { .. }) if depth.too_deep().is_none() => {
+                // A schema that does not compile is left unchecked; the others are checked.
+                for key in targets.iter().collect::<std::collections::BTreeSet<_>>() {
+                    if let Some(error) = options(registry.clone(), &depth)
+                        .build(&reference(key))
+                        .err()
+                    {
+                        if let Some(place) = self.origins.get(key) {
+                            unchecked.push(unchecked_at(
+                                documents,
+                                place,
+                                "the schema",
+                                &unquoted(&error),
+                            ));
+                        }
+                        dropped.insert(key.clone());
+                    }
+                }
+                targets.retain(|key| !dropped.contains(key));
+                self.compile(registry, &targets, documents, &depth)?
+            }
+            Err(error) => return Err(error),
+        };
         // What jsonschema compiles while it checks is not refused: it would panic.
         depth.loading.store(false, Ordering::Relaxed);
         let deepest = depth.deepest.load(Ordering::Relaxed);
@@ -225,6 +281,8 @@ impl Bundler {
             origins: self.origins,
             validator,
             stack: (2 * deepest + 64) * STACK_PER_LEVEL,
+            dropped,
+            unchecked,
         })
     }
 
@@ -299,6 +357,18 @@ impl Bundler {
                     }
                     other => other.clone(),
                 }
+            } else if keyword == "pattern" && inner.is_string() {
+                let text = inner.as_str().unwrap_or_default();
+                if let Err(error) = super::pattern::compile(text) {
+                    // Left out: the rest of the schema is checked.
+                    self.unchecked.push((
+                        at(""),
+                        format!("its pattern `{}`", crate::spec::text::shorten(text, 60)),
+                        error.reason,
+                    ));
+                    continue;
+                }
+                inner.clone()
             } else {
                 inner.clone()
             };
@@ -633,6 +703,19 @@ impl Bundler {
     }
 }
 
+/// [`Unchecked`] for the keyword or schema at `place`.
+fn unchecked_at(documents: &Documents, place: &Place, what: &str, why: &str) -> Unchecked {
+    Unchecked {
+        at: documents.describe(place),
+        file: documents
+            .file_path(place.file)
+            .map(std::path::Path::to_path_buf),
+        field: documents.field_path(place),
+        what: what.to_owned(),
+        why: why.to_owned(),
+    }
+}
+
 /// The compiler's message, with a value it quotes longer than a few words told by its kind
 /// and size instead: what does not compile may be a whole file that is no schema.
 fn unquoted(error: &jsonschema::ValidationError) -> String {
@@ -668,7 +751,7 @@ fn reference(key: &str) -> Value {
 #[allow(clippy::result_large_err)]
 fn options(registry: jsonschema::Registry, depth: &Arc<Depth>) -> jsonschema::ValidationOptions {
     let depth = Arc::clone(depth);
-    jsonschema::options()
+    super::pattern::with_keyword(jsonschema::options())
         .with_draft(jsonschema::Draft::Draft202012)
         .with_registry(registry)
         .should_validate_formats(true)
@@ -767,9 +850,16 @@ impl Bundle {
 
     /// The schema added as `key` (compiled in [`Bundler::finish`]).
     pub fn schema(&self, key: &str) -> Schema {
+        let key = self.target_of(key);
         Schema {
-            key: self.target_of(key),
+            unchecked: self.dropped.contains(&key),
+            key,
         }
+    }
+
+    /// What is not checked because it does not compile, and why.
+    pub fn unchecked(&self) -> &[Unchecked] {
+        &self.unchecked
     }
 
     /// Where the schema keyword at the validator's `schema_path` is written, and the
@@ -843,6 +933,9 @@ impl Schema {
         documents: &Documents,
         limit: usize,
     ) -> Vec<SchemaError> {
+        if self.unchecked {
+            return Vec::new();
+        }
         let mut wrapped = Map::with_capacity(1);
         wrapped.insert(self.key.clone(), body.clone());
         let wrapped = Value::Object(wrapped);

@@ -1246,3 +1246,204 @@ paths:
         format!("/Calls/{sid}")
     );
 }
+
+/// The audit's reductions (`tests/fixtures/openapi/audit/patterns.yaml`): patterns that are
+/// ECMA-262 but too large for the regex crate's default limit (`\S{1,8192}`,
+/// `^.{0,262144}$`), a `[` inside a class, UTF-16 surrogate ranges — all compile and are
+/// checked; a Java class (`\p{Graph}`) does not, and is left out of the checks with a note
+/// naming the pattern's place (`file:line:col` and pointer) and why, every operation kept.
+/// An AWS ARN pattern gives a derived value, not a required input; header parameters whose
+/// names cannot be sent are left out, said where; a `*/*` JSON body is a JSON body; a
+/// mutual TLS alternative to a bearer token is not reported as left out.
+#[test]
+fn patterns_that_do_not_compile_leave_the_rest_of_the_document_imported_and_checked() {
+    let fixture = Fixture::new();
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/openapi/audit/patterns.yaml");
+    let out = fixture.path().join("patterns.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let stderr = &output.stderr;
+    assert!(
+        stderr.contains("patterns.yaml:37:53 (patterns.yaml#/paths/~1session/post/responses/200/content/application~1json/schema/properties/display/pattern)")
+            && stderr.contains("`\\p{Graph}` is no Unicode property of ECMA-262"),
+        "{stderr}"
+    );
+    for compiled in ["token", "text", "code", "xml"] {
+        assert!(
+            !stderr.contains(&format!("properties/{compiled}/")),
+            "{compiled}: {stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("header parameter ``\n  its name is empty (patterns.yaml#/paths/~1things~1{arn}/get/parameters/1)")
+            && stderr.contains("header parameter `X Trace Id`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ClientCertificate"), "{stderr}");
+    assert!(
+        !stderr.contains("ARN") && !stderr.contains("set the input"),
+        "{stderr}"
+    );
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert!(
+        yaml.contains("url: \"{{base_url}}/things/arn:aws:::000000000000:a\"")
+            && yaml.contains("json: { name: kim }")
+            && !yaml.contains("body_file")
+            && !yaml.contains("\"\": "),
+        "{yaml}"
+    );
+    let validated = runner(["validate".to_owned(), out.display().to_string()]);
+    assert_eq!(validated.code, 0, "{validated:?}");
+}
+
+/// Each response's body is checked against the patterns that compile, also those the regex
+/// crate's default limit refused (ECMA-262's meaning: `\S` is no whitespace, `[[` a `[`), and
+/// a body that breaks one fails the step: a pattern left out silences only itself.
+#[test]
+fn large_and_ecma_only_patterns_are_checked_in_responses() {
+    let fixture = Fixture::new();
+    let spec = fixture.file(
+        "api.yaml",
+        &format!(
+            r#"openapi: 3.0.3
+info: {{ title: Echo, version: "1" }}
+servers: [{{ url: "http://{server}" }}]
+paths:
+  /good:
+    get:
+      operationId: good
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  method: {{ type: string, pattern: '^\S{{1,8192}}$' }}
+                  version: {{ type: string, pattern: '^[[A-Z0-9/.]{{1,18}}$' }}
+                  uri: {{ type: string, pattern: '[\p{{Graph}}]+' }}
+  /bad:
+    get:
+      operationId: bad
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  method: {{ type: string, pattern: '^\S{{1,8192}}x$' }}
+"#,
+            server = echo_server()
+        ),
+    );
+    let out = fixture.path().join("echo.yaml");
+    let output = import(&spec.display().to_string(), &out, &[]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let run = runner(["run".to_owned(), out.display().to_string()]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stdout.contains("✓ good") && run.stdout.contains("✗ bad"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("does not match \"^\\S{1,8192}x$\""),
+        "{run:?}"
+    );
+}
+
+/// A pattern a user writes in `expect.schema` compiles as ECMA-262 reads it, and one that does
+/// not compile is a load problem naming where in the schema and why — not a panic, not a pass.
+#[test]
+fn an_expect_schema_pattern_compiles_as_ecma_262_or_is_a_located_load_problem() {
+    let fixture = Fixture::new();
+    let collection = |pattern: &str| {
+        format!(
+            r#"name: schema patterns
+steps:
+  - name: echo
+    request:
+      url: http://{server}/x
+    expect:
+      schema:
+        type: object
+        properties:
+          method: {{ type: string, pattern: '{pattern}' }}
+"#,
+            server = echo_server()
+        )
+    };
+    let good = fixture.file("good.yaml", &collection(r"^[[A-Z]\S{1,8192}$"));
+    let run = runner(["run".to_owned(), good.display().to_string()]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let failing = fixture.file("failing.yaml", &collection(r"^\S{1,8192}x$"));
+    let run = runner(["run".to_owned(), failing.display().to_string()]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let java = fixture.file("java.yaml", &collection(r"[\p{Graph}\x20]*"));
+    let validated = runner(["validate".to_owned(), java.display().to_string()]);
+    assert_eq!(validated.code, 2, "{validated:?}");
+    assert!(
+        validated.stderr.contains("java.yaml:8:9")
+            && validated
+                .stderr
+                .contains("the pattern at `/properties/method/pattern` does not compile")
+            && validated
+                .stderr
+                .contains("`\\p{Graph}` is no Unicode property"),
+        "{validated:?}"
+    );
+}
+
+/// Whatever the importer writes loads: every OpenAPI document among the fixtures imports,
+/// and the collection passes `runner validate` once the files it asks for are in place.
+#[test]
+fn every_fixture_document_imports_to_a_collection_that_validates() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi");
+    let mut documents = Vec::new();
+    let mut pending = vec![root.clone()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("fixtures").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+            {
+                let text = std::fs::read_to_string(&path).expect("a fixture");
+                // Documents, not the schema files they refer to.
+                if text.contains("openapi:") || text.contains("\"openapi\"") {
+                    documents.push(path);
+                }
+            }
+        }
+    }
+    documents.sort();
+    assert!(documents.len() >= 7, "{documents:?}");
+    for (index, document) in documents.iter().enumerate() {
+        let fixture = Fixture::new();
+        let out = fixture.path().join(format!("imported-{index}.yaml"));
+        let output = import(&document.display().to_string(), &out, &[]);
+        assert_eq!(output.code, 0, "{}: {output:?}", document.display());
+        let yaml = std::fs::read_to_string(&out).expect("written");
+        // The files a binary body or a file part names, which the user puts in place.
+        for file in yaml
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '}')
+            .filter(|word| word.starts_with("files/"))
+        {
+            let path = fixture.path().join(file);
+            std::fs::create_dir_all(path.parent().expect("files/")).expect("a folder");
+            std::fs::write(&path, b"x").expect("a file");
+        }
+        let validated = runner(["validate".to_owned(), out.display().to_string()]);
+        assert_eq!(
+            validated.code,
+            0,
+            "{}: {validated:?}\n{yaml}",
+            document.display()
+        );
+    }
+}

@@ -122,7 +122,15 @@ impl Writer<'_> {
         };
         let media = &content[&media_type];
         let media_place = place.under(&format!("content/{}", escape(&media_type)));
-        let kind = Kind::of(&media_type);
+        let mut kind = Kind::of(&media_type);
+        // `*/*` (or `application/*`) whose schema or example is a JSON object or array: a
+        // JSON body, sent as `application/json`, not a file.
+        let wildcard = matches!(essence(&media_type).as_str(), "*/*" | "application/*");
+        let mut media_type = media_type.clone();
+        if kind == Kind::File && wildcard && self.is_structured(&media_place, media) {
+            kind = Kind::Json;
+            media_type = "application/json".into();
+        }
         if kind == Kind::File {
             self.file_body(step, &media_type, request, comments);
             return;
@@ -146,6 +154,32 @@ impl Writer<'_> {
             Kind::Text => self.text_body(step, &media_type, value, request),
             Kind::File => {}
         }
+    }
+
+    /// Whether the media type's example, or its schema, is a JSON object or array.
+    fn is_structured(&mut self, media_place: &Place, media: &Value) -> bool {
+        if media
+            .get("example")
+            .is_some_and(|e| e.is_object() || e.is_array())
+        {
+            return true;
+        }
+        let Some(schema) = media.get("schema") else {
+            return false;
+        };
+        let Ok((_, schema)) = self.documents.resolve(&media_place.under("schema"), schema) else {
+            return false;
+        };
+        let kinds: Vec<&str> = match schema.get("type") {
+            Some(Value::String(kind)) => vec![kind.as_str()],
+            Some(Value::Array(kinds)) => kinds.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        kinds.iter().any(|k| *k == "object" || *k == "array")
+            || (kinds.is_empty()
+                && ["properties", "items", "allOf", "additionalProperties"]
+                    .iter()
+                    .any(|k| schema.get(*k).is_some()))
     }
 
     /// Whether the media type's schema (if any) resolves; a note when it does not.

@@ -11,6 +11,8 @@
 use regex_syntax::hir::{Class, Hir, HirKind};
 use serde_json::{json, Value};
 
+use crate::openapi::pattern;
+
 /// The longest string derived (a `minLength` beyond it is a required input: a request of
 /// gigabytes is not a smoke test).
 pub(super) const MAX_DERIVED_LENGTH: usize = 4096;
@@ -60,21 +62,27 @@ pub(super) fn string(schema: &Value) -> Result<String, String> {
     };
     // The pattern's syntax tree (what the generator reads) and the regex that checks what it
     // writes.
+    // Compiled once per text for the process (a document repeats an ARN pattern in
+    // hundreds of parameters), ECMA-262's `\w` and `\d` read as ASCII as JSON Schema says.
     let compiled = match pattern {
-        Some(pattern) => {
-            let hir = regex_syntax::ParserBuilder::new()
-                .build()
-                .parse(pattern)
-                .map_err(|error| cannot(&syntax_error(&error)))?;
-            let regex = regex::Regex::new(pattern).map_err(|_| cannot("too large a regex"))?;
-            Some((hir, regex))
+        Some(text) => {
+            let compiled = pattern::compile(text).map_err(|error| cannot(&error.reason))?;
+            if compiled.hir().is_none() {
+                let why = regex_syntax::ParserBuilder::new()
+                    .build()
+                    .parse(text)
+                    .err()
+                    .map(|error| pattern::syntax_error(&error))
+                    .unwrap_or_else(|| "look-around and back-references are not supported".into());
+                return Err(cannot(&why));
+            }
+            Some(compiled)
         }
         None => None,
     };
-    let regex = compiled.as_ref().map(|(_, regex)| regex);
     let fits = |text: &str| {
         let length = text.chars().count();
-        (min..=max).contains(&length) && regex.as_ref().is_none_or(|r| r.is_match(text))
+        (min..=max).contains(&length) && compiled.as_ref().is_none_or(|p| p.is_match(text))
     };
     // The format's value (or `example`), made as long as the lengths ask where the format
     // allows it.
@@ -98,7 +106,7 @@ pub(super) fn string(schema: &Value) -> Result<String, String> {
             keywords.join(", ")
         ));
     }
-    let Some((hir, _)) = &compiled else {
+    let Some(hir) = compiled.as_ref().and_then(|p| p.hir()) else {
         // Only lengths: `example` is always made to fit them.
         return Err(format!(
             "no string the importer derives fits minLength {min} and maxLength {max}"
@@ -162,16 +170,6 @@ fn fitted(format: &str, text: &str, min: usize, max: usize) -> Option<String> {
     };
     let length = text.chars().count();
     (min..=max).contains(&length).then_some(text)
-}
-
-/// What in a pattern the parser does not read, in a few words (`look-around, including
-/// look-ahead and look-behind, is not supported`).
-fn syntax_error(error: &regex_syntax::Error) -> String {
-    match error {
-        regex_syntax::Error::Parse(error) => error.kind().to_string(),
-        regex_syntax::Error::Translate(error) => error.kind().to_string(),
-        _ => "syntax it does not read".into(),
-    }
 }
 
 /// A pattern as a message quotes it: at most 60 characters.

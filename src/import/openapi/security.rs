@@ -39,20 +39,13 @@ impl Writer<'_> {
             .pointer("/components/securitySchemes")
             .cloned()
             .unwrap_or(Value::Null);
+        // Requirements are alternatives: one without a helper is left out only when no other
+        // one is used.
+        let mut passed_over: Vec<String> = Vec::new();
         for requirement in requirements {
             let Some(names) = requirement.as_object() else {
                 continue;
             };
-            if names.len() > 1 {
-                self.report.lossy(
-                    item,
-                    "security",
-                    format!(
-                        "a requirement that needs several schemes at once ({}) maps to one auth helper; only the first is used",
-                        names.keys().cloned().collect::<Vec<_>>().join(" + ")
-                    ),
-                );
-            }
             let Some((name, scopes)) = names.iter().next() else {
                 continue;
             };
@@ -161,14 +154,27 @@ impl Writer<'_> {
                     auth.insert("bearer", format!("{{{{env.{token}}}}}"));
                 }
                 _ => {
-                    self.report.lossy(item, "security", format!("the security scheme `{name}` ({kind} {http}) has no runner auth helper: add the credentials by hand"));
+                    passed_over.push(format!("the security scheme `{name}` ({kind} {http}) has no runner auth helper: add the credentials by hand"));
                     continue;
                 }
+            }
+            if names.len() > 1 {
+                self.report.lossy(
+                    item,
+                    "security",
+                    format!(
+                        "a requirement that needs several schemes at once ({}) maps to one auth helper; only the first is used",
+                        names.keys().cloned().collect::<Vec<_>>().join(" + ")
+                    ),
+                );
             }
             return Some(Secured {
                 auth: Node::Map(auth),
                 sends,
             });
+        }
+        for reason in passed_over {
+            self.report.lossy(item, "security", reason);
         }
         None
     }

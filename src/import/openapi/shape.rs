@@ -98,6 +98,34 @@ pub(super) fn check(
     Ok(())
 }
 
+/// Reports each part of the document's schemas the contract checks leave out because it
+/// does not compile (a `pattern` written for Java's regexes): where (`file:line:col`, else
+/// `file#/pointer`), what and why. The import goes on: `expect.openapi` checks the rest.
+pub(super) fn unchecked(unchecked: &[crate::openapi::schema::Unchecked], report: &mut Report) {
+    for (index, part) in unchecked.iter().enumerate() {
+        let located = (index < MAX_LOCATED)
+            .then(|| {
+                let text = std::fs::read_to_string(part.file.as_ref()?).ok()?;
+                let (line, column) =
+                    crate::collection::locate::locate(&text, part.field.as_ref()?)?;
+                Some(format!("{}:{line}:{column}", part.file.as_ref()?.display()))
+            })
+            .flatten();
+        let at = match located {
+            Some(located) => format!("{located} ({})", part.at),
+            None => part.at.clone(),
+        };
+        report.lossy(
+            "collection",
+            format!("schema {at}"),
+            format!(
+                "{} does not compile: {}; `expect.openapi` leaves it out and checks the rest (a JSON Schema pattern is an ECMA-262 regex)",
+                part.what, part.why
+            ),
+        );
+    }
+}
+
 /// `file:line:col` of `place` (the file named as the document was, or relative to it),
 /// else `file#pointer`.
 fn location(documents: &Documents, path: &Path, place: &Place, locate: bool) -> String {

@@ -155,6 +155,19 @@ impl Writer<'_> {
             {
                 continue;
             }
+            // A name no request can carry (empty; a header's that is no HTTP token): left out,
+            // said where, so that the collection loads.
+            if let Some(why) = unwritable(location, name) {
+                let at = self.documents.describe(place);
+                self.report.lossy(
+                    &item,
+                    format!("{location} parameter `{name}`"),
+                    format!(
+                        "{why} ({at}): left out; add it to the step by hand if the API needs it"
+                    ),
+                );
+                continue;
+            }
             // The API key `auth` sends: written once, as a secret input, not also as the
             // document's example.
             if auth.is_some_and(|auth| auth.sends_parameter(location, name)) {
@@ -782,4 +795,28 @@ pub(super) fn literal_label(text: &str) -> String {
     crate::template::literal(text)
         .map(std::borrow::Cow::into_owned)
         .unwrap_or_else(|_| text.replace("{{", "{ {"))
+}
+
+/// Why a parameter `in` `location` named `name` cannot be written in a step, if it cannot:
+/// an empty name, or a header's or cookie's name that is no HTTP token (`X Id`, `a:b`).
+fn unwritable(location: &str, name: &str) -> Option<&'static str> {
+    if location == "path" {
+        return None;
+    }
+    if name.is_empty() {
+        return Some("its name is empty");
+    }
+    let token = |name: &str| {
+        name.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    match location {
+        "header" if !token(name) => {
+            Some("its name is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~)")
+        }
+        "cookie" if !token(name) => {
+            Some("its name is not a valid cookie name (letters, digits and !#$%&'*+-.^_`|~)")
+        }
+        _ => None,
+    }
 }
