@@ -142,6 +142,15 @@ pub(super) fn collection(
             vars.insert(name, value);
         }
     }
+    // What Postman's reading of the list leaves out: unchecked variables, a name defined
+    // again (the last one is kept).
+    for dropped in collection.variable.dropped() {
+        cx.report.note(
+            "collection",
+            "variables",
+            dropped.describe("the collection's variables"),
+        );
+    }
     for (name, value) in std::mem::take(&mut cx.item_vars) {
         if vars.entries.iter().any(|entry| entry.key == name) {
             cx.report.lossy(
@@ -158,6 +167,14 @@ pub(super) fn collection(
     for (source, environment) in environments {
         let label = environment.name.clone().unwrap_or_else(|| source.clone());
         cx.item = format!("environment {label}");
+        for dropped in environment.values.dropped() {
+            let item = cx.item.clone();
+            cx.report.note(
+                &item,
+                "variables",
+                dropped.describe(&format!("the environment file {source}")),
+            );
+        }
         let mut env_vars = Map::block();
         for value in environment.values.iter().filter(|v| v.enabled) {
             if let Some(node) = variable_value(
@@ -823,6 +840,16 @@ fn request_step(
     if converted.url.trim().is_empty() {
         cx.report
             .lossy(&label, "url", "the request's URL is empty: it is left out");
+        return None;
+    }
+    // What runner would refuse to load (`http://about:blank`, from a URL object with a port
+    // that is no number) is not written: the collection must validate.
+    if let Some(problem) = crate::postman::url_refused(&converted.url) {
+        cx.report.lossy(
+            &label,
+            "url",
+            format!("{problem}: runner cannot send it, so the request is left out; fix its URL in Postman, or add the step by hand"),
+        );
         return None;
     }
     out.insert("url", converted.url);

@@ -26,9 +26,9 @@ pub struct Collection {
     /// Scripts run around every request.
     #[serde(default, deserialize_with = "one_or_many")]
     pub event: Vec<Event>,
-    /// Collection variables.
+    /// Collection variables: the enabled ones, each name once (the last, as Postman keeps it).
     #[serde(default)]
-    pub variable: Vec<Variable>,
+    pub variable: Defined<Variable>,
     /// Request settings (`followRedirects`, ...) for every request that does not set them.
     #[serde(default, rename = "protocolProfileBehavior")]
     pub protocol_profile_behavior: Option<IndexMap<String, Value>>,
@@ -462,8 +462,8 @@ pub struct Environment {
     /// The environment's name.
     #[serde(default)]
     pub name: Option<String>,
-    /// Its variables.
-    pub values: Vec<EnvironmentValue>,
+    /// Its variables: the enabled ones, each name once (the last, as Postman keeps it).
+    pub values: Defined<EnvironmentValue>,
 }
 
 /// A variable of an environment file.
@@ -477,13 +477,140 @@ pub struct EnvironmentValue {
     /// `default`, `text` or `secret`.
     #[serde(default, rename = "type")]
     pub kind: Option<String>,
-    /// Unchecked variables are not defined.
+    /// Unchecked variables are not defined (`"enabled": false` as Postman exports them,
+    /// `"disabled": true` as newman's and the collection format's variables write it).
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// See `enabled`.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 fn yes() -> bool {
     true
+}
+
+/// A variable of a list Postman reads as a scope: a collection's variables, an environment's
+/// values.
+pub trait Definition {
+    /// Its name.
+    fn defined_name(&self) -> Option<&str>;
+    /// Whether it is defined at all (not unchecked).
+    fn is_enabled(&self) -> bool;
+}
+
+impl Definition for Variable {
+    fn defined_name(&self) -> Option<&str> {
+        self.name()
+    }
+    fn is_enabled(&self) -> bool {
+        !self.disabled
+    }
+}
+
+impl Definition for EnvironmentValue {
+    fn defined_name(&self) -> Option<&str> {
+        Some(&self.key)
+    }
+    fn is_enabled(&self) -> bool {
+        self.enabled && !self.disabled
+    }
+}
+
+/// The variables a Postman scope defines, as Postman (postman-collection's `VariableList`,
+/// newman) reads the list: an unchecked one (`"disabled": true`, `"enabled": false`) is not
+/// defined, and of a name written twice the last one is (at its place). Reads as the list
+/// of those; [`Defined::dropped`] says what was left out.
+#[derive(Debug, Clone)]
+pub struct Defined<T> {
+    list: Vec<T>,
+    dropped: Vec<Dropped>,
+}
+
+impl<T> Default for Defined<T> {
+    fn default() -> Self {
+        Defined {
+            list: Vec::new(),
+            dropped: Vec::new(),
+        }
+    }
+}
+
+/// A variable [`Defined`] left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dropped {
+    /// Unchecked: not defined.
+    Disabled(String),
+    /// Defined again later in the list: that one is kept.
+    Duplicate(String),
+}
+
+impl Dropped {
+    /// The note for the report (`what` names the list: "the environment `Staging`").
+    pub fn describe(&self, what: &str) -> String {
+        match self {
+            Dropped::Disabled(name) => format!(
+                "`{name}` is unchecked (disabled) in {what}: it is left out, as Postman does not define it"
+            ),
+            Dropped::Duplicate(name) => format!(
+                "`{name}` is defined more than once in {what}: the last enabled value is kept, as Postman keeps it; the others are left out"
+            ),
+        }
+    }
+}
+
+impl<T> Defined<T> {
+    /// What was left out, in the list's order: the unchecked variables, and each name
+    /// defined again later (once per name).
+    pub fn dropped(&self) -> &[Dropped] {
+        &self.dropped
+    }
+}
+
+impl<T: Definition> Defined<T> {
+    /// `list` as Postman defines it.
+    pub fn new(list: Vec<T>) -> Self {
+        let mut dropped = Vec::new();
+        let mut kept: Vec<T> = Vec::new();
+        for item in list {
+            let Some(name) = item.defined_name().map(str::to_owned) else {
+                // No name: nothing is defined (the converter passes it by).
+                kept.push(item);
+                continue;
+            };
+            if !item.is_enabled() {
+                dropped.push(Dropped::Disabled(name));
+                continue;
+            }
+            if let Some(at) = kept
+                .iter()
+                .position(|earlier| earlier.defined_name() == item.defined_name())
+            {
+                kept.remove(at);
+                if !dropped.contains(&Dropped::Duplicate(name.clone())) {
+                    dropped.push(Dropped::Duplicate(name));
+                }
+            }
+            kept.push(item);
+        }
+        Defined {
+            list: kept,
+            dropped,
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Defined<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.list
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Definition> Deserialize<'de> for Defined<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<T>::deserialize(deserializer).map(Defined::new)
+    }
 }
 
 /// A list, or one item standing for a list of one.

@@ -6,7 +6,7 @@
 //! a lifted credential is written to the collection.
 
 use super::yaml::{Item, Map, Node};
-use crate::postman::repeated::{lifted, replaced, Lifted};
+use crate::postman::repeated::{lifted, replaced, replaced_as, role as role_of, Lifted, Role};
 pub use crate::postman::repeated::{mask_report, masked};
 use serde_json::Value;
 
@@ -21,7 +21,9 @@ fn template(variable: &str, encoded: bool) -> String {
 }
 
 /// Gives `variable` for every place of `value` in the scalars of `nodes` (never in a map's
-/// keys, nor inside a `{{…}}` already written), and `***` in their comments, for each
+/// keys nor in another name — an API key's `header` or `query`, a URL's query parameter
+/// names, what a capture reads — nor inside a `{{…}}` already written), and `***` in their
+/// comments, for each
 /// `(value, variable)` of `credentials`. Returns the variables written somewhere, in order.
 pub fn hide(nodes: &mut [Item], credentials: &[(String, String)]) -> Vec<String> {
     let lifted = lifted(credentials);
@@ -37,28 +39,44 @@ pub fn hide(nodes: &mut [Item], credentials: &[(String, String)]) -> Vec<String>
 
 fn hide_in_item(item: &mut Item, lifted: &[Lifted<'_>], written: &mut Vec<String>) {
     hide_in_comments(&mut item.comments, lifted);
-    hide_in_node(&mut item.value, lifted, written);
+    hide_in_node(&mut item.value, None, Role::Value, lifted, written);
 }
 
-fn hide_in_map(map: &mut Map, lifted: &[Lifted<'_>], written: &mut Vec<String>) {
+/// `map`, the value of the field `parent`.
+fn hide_in_map(
+    map: &mut Map,
+    parent: Option<&str>,
+    lifted: &[Lifted<'_>],
+    written: &mut Vec<String>,
+) {
     for entry in &mut map.entries {
         hide_in_comments(&mut entry.comments, lifted);
-        hide_in_node(&mut entry.value, lifted, written);
+        let role = role_of(parent, &entry.key);
+        hide_in_node(&mut entry.value, Some(&entry.key), role, lifted, written);
     }
 }
 
-fn hide_in_node(node: &mut Node, lifted: &[Lifted<'_>], written: &mut Vec<String>) {
+/// `node`, the value of the field `parent`, of the role `role`.
+fn hide_in_node(
+    node: &mut Node,
+    parent: Option<&str>,
+    role: Role,
+    lifted: &[Lifted<'_>],
+    written: &mut Vec<String>,
+) {
     match node {
+        _ if role == Role::Name => {}
         Node::Scalar(Value::String(text)) => {
-            if let Some(replaced) = replaced(text, lifted, written, Some(&template)) {
+            if let Some(replaced) = replaced_as(role, text, lifted, written, Some(&template)) {
                 *text = replaced;
             }
         }
         Node::Scalar(_) => {}
-        Node::Map(map) => hide_in_map(map, lifted, written),
+        Node::Map(map) => hide_in_map(map, parent, lifted, written),
         Node::Seq(items) => {
             for item in items {
-                hide_in_item(item, lifted, written);
+                hide_in_comments(&mut item.comments, lifted);
+                hide_in_node(&mut item.value, parent, Role::Value, lifted, written);
             }
         }
     }

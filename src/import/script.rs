@@ -340,6 +340,12 @@ fn nesting(source: &str) -> usize {
 enum Alias {
     Subject(Subject),
     Literal(Value),
+    /// `var user = json.user || {}`: the value at the path, or an empty object where it is
+    /// missing. Only its properties are followed (`user.email`, `user.hasOwnProperty("x")`),
+    /// which read as missing either way; `user` itself is not (`{}` is not a missing value).
+    Fallback(Vec<Segment>),
+    /// `var ok = pm.response.code === 200`: a check, for `tests["..."] = ok` and `if (ok)`.
+    Check(Subject, &'static str, Value),
 }
 
 /// Something of the response a script looks at.
@@ -408,6 +414,26 @@ const GETTERS: &[&str] = &[
     "pm.variables.get",
     "postman.getEnvironmentVariable",
     "postman.getGlobalVariable",
+];
+
+/// The names Postman's sandbox gives a script: an assignment to one is not a variable of the
+/// script's own.
+const SANDBOX_NAMES: &[&str] = &[
+    "pm",
+    "postman",
+    "tests",
+    "environment",
+    "globals",
+    "data",
+    "iteration",
+    "request",
+    "responseBody",
+    "responseCode",
+    "responseHeaders",
+    "responseTime",
+    "responseCookies",
+    "console",
+    "undefined",
 ];
 
 /// Chai words that carry no meaning of their own.
@@ -481,16 +507,14 @@ impl Translator<'_> {
                         return Err(LOGIC.into());
                     };
                     let alias = self
-                        .subject(init)
-                        .map(Alias::Subject)
-                        .or_else(|| self.literal(init).map(Alias::Literal))
+                        .alias(init)
                         .ok_or_else(|| "computes a value the importer cannot follow".to_owned())?;
                     self.aliases.insert(id.name.to_string(), alias);
                 }
                 Ok(())
             }
             Statement::ExpressionStatement(statement) => self.expression(&statement.expression),
-            Statement::IfStatement(statement) => self.guarded(statement),
+            Statement::IfStatement(statement) => self.conditional(statement),
             // The function `runner export postman` writes for runner's checks: its calls are
             // the checks; the function itself, as written, translates to nothing.
             Statement::FunctionDeclaration(function)
@@ -628,6 +652,198 @@ impl Translator<'_> {
         result
     }
 
+    /// What a script variable is set to (`var x = ...`, `x = ...`): a part of the response, a
+    /// literal, a part of the response or `{}` (`json.user || {}`), or a check.
+    fn alias(&self, init: &Expression<'_>) -> Option<Alias> {
+        if let Some(subject) = self.subject(init) {
+            return Some(Alias::Subject(subject));
+        }
+        if let Some(value) = self.literal(init) {
+            return Some(Alias::Literal(value));
+        }
+        match init.without_parentheses() {
+            Expression::LogicalExpression(logical) if logical.operator == LogicalOperator::Or => {
+                let empty = match logical.right.without_parentheses() {
+                    Expression::ObjectExpression(object) => object.properties.is_empty(),
+                    Expression::ArrayExpression(array) => array.elements.is_empty(),
+                    _ => false,
+                };
+                match self.object(&logical.left) {
+                    Some(path) if empty => Some(Alias::Fallback(path)),
+                    _ => None,
+                }
+            }
+            Expression::BinaryExpression(binary) => {
+                let (subject, operator, operand) = self.comparison(binary).ok()?;
+                Some(Alias::Check(subject, operator, operand))
+            }
+            _ => None,
+        }
+    }
+
+    /// The JSON path of a value whose properties a script reads: a JSON subject, or a
+    /// [`Alias::Fallback`].
+    fn object(&self, expression: &Expression<'_>) -> Option<Vec<Segment>> {
+        if let Some(path) = self.fallback(expression) {
+            return Some(path);
+        }
+        match self.subject(expression)? {
+            Subject::Json(path) => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The status code an `if` tests for (`pm.response.code === 200`, or a variable set to
+    /// that check).
+    fn status_test(&self, test: &Expression<'_>) -> Option<Value> {
+        let check = match test.without_parentheses() {
+            Expression::Identifier(id) => match self.aliases.get(id.name.as_str())? {
+                Alias::Check(subject, operator, operand) => {
+                    (subject.clone(), *operator, operand.clone())
+                }
+                _ => return None,
+            },
+            Expression::BinaryExpression(binary) => self.comparison(binary).ok()?,
+            _ => return None,
+        };
+        match check {
+            (Subject::Status, "equals", code @ Value::Number(_)) => Some(code),
+            _ => None,
+        }
+    }
+
+    /// An `if` statement of a test script:
+    /// - on the status the script has already checked (`tests["200"] = is200; if (is200) {
+    ///   ... }`): the statements inside, each translated on its own — where the status
+    ///   differs, the step fails on the status check, as the script's test does;
+    /// - on variables only, not on the response (`if (!environment.isIntegrationTest) {
+    ///   ... }`): the statements inside, each on its own, and the condition not translated
+    ///   (reported): runner checks them whatever the variables hold;
+    /// - else a guarded capture ([`Self::guarded`]).
+    fn conditional(&mut self, statement: &oxc_ast::ast::IfStatement<'_>) -> Result<(), String> {
+        if statement.alternate.is_some() {
+            return Err(LOGIC.into());
+        }
+        let body: Vec<&Statement<'_>> = match &statement.consequent {
+            Statement::BlockStatement(block) => block.body.iter().collect(),
+            other => vec![other],
+        };
+        if let Some(code) = self.status_test(&statement.test) {
+            if self.out.expect.status.as_ref() == Some(&code) {
+                self.each(&body);
+                return Ok(());
+            }
+        }
+        if let Some(names) = self.variable_condition(&statement.test) {
+            let head_end = match &statement.consequent {
+                Statement::BlockStatement(block) => block.span.start + 1,
+                other => other.span().start,
+            };
+            let names = names
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.leftover(
+                Span::new(statement.span.start, head_end),
+                format!(
+                    "a condition on {names}, not on the response: runner cannot make checks depend \
+                     on a variable, so the statements inside are translated and checked whatever \
+                     {names} hold{}, where Postman checks them only when the condition holds",
+                    if names.contains(',') { "" } else { "s" }
+                ),
+            );
+            self.each(&body);
+            return Ok(());
+        }
+        self.guarded(statement)
+    }
+
+    /// Translates `statements` each on its own, as [`Self::statements`] does.
+    fn each(&mut self, statements: &[&Statement<'_>]) {
+        for statement in statements {
+            let before = (
+                self.out.expect.clone(),
+                self.out.captures.clone(),
+                self.out.vars.clone(),
+            );
+            if let Err(reason) = self.statement(statement) {
+                (self.out.expect, self.out.captures, self.out.vars) = before;
+                self.leftover(statement.span(), reason);
+            }
+        }
+    }
+
+    /// The variables a condition reads, when it reads nothing else: `environment.flag`,
+    /// `pm.environment.get("flag")` (and the other getters), literals, `!`, `&&`, `||`,
+    /// comparisons. `None` when it reads the response or anything else.
+    fn variable_condition(&self, test: &Expression<'_>) -> Option<Vec<String>> {
+        let mut names = Vec::new();
+        self.variables_read(test, &mut names)?;
+        (!names.is_empty()).then_some(names)
+    }
+
+    fn variables_read(&self, expression: &Expression<'_>, names: &mut Vec<String>) -> Option<()> {
+        let mut add = |name: String| {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        };
+        match expression.without_parentheses() {
+            Expression::UnaryExpression(unary) if unary.operator == UnaryOperator::LogicalNot => {
+                self.variables_read(&unary.argument, names)
+            }
+            Expression::LogicalExpression(logical) => {
+                self.variables_read(&logical.left, names)?;
+                self.variables_read(&logical.right, names)
+            }
+            Expression::BinaryExpression(binary)
+                if matches!(
+                    binary.operator,
+                    BinaryOperator::StrictEquality
+                        | BinaryOperator::Equality
+                        | BinaryOperator::StrictInequality
+                        | BinaryOperator::Inequality
+                ) =>
+            {
+                for side in [&binary.left, &binary.right] {
+                    // A literal operand (a getter reads as `"{{name}}"`: followed below).
+                    let fixed = self
+                        .literal(side)
+                        .is_some_and(|value| !value.as_str().is_some_and(|t| t.contains("{{")));
+                    if !fixed {
+                        self.variables_read(side, names)?;
+                    }
+                }
+                Some(())
+            }
+            Expression::CallExpression(call)
+                if dotted(&call.callee).is_some_and(|c| {
+                    GETTERS.contains(&c.as_str()) || c == "pm.iterationData.get"
+                }) =>
+            {
+                let name = self.argument_literal(call, 0)?;
+                add(name.as_str()?.to_owned());
+                Some(())
+            }
+            other => {
+                // The legacy sandbox's `environment.flag`, `globals.flag` (unless the script
+                // names a variable of its own so).
+                let path = dotted(other)?;
+                let (scope, name) = path.split_once('.')?;
+                if matches!(scope, "environment" | "globals")
+                    && !self.aliases.contains_key(scope)
+                    && !name.contains('.')
+                {
+                    add(name.to_owned());
+                    Some(())
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
     /// `if (json.id) { pm.environment.set("id", json.id) }`: a capture guarded by the value
     /// it captures, or by the status (a guard with no `else`, holding only captures). runner
     /// captures unguarded: a capture that finds nothing fails the step, which the report notes.
@@ -637,6 +853,12 @@ impl Translator<'_> {
         }
         let guard_ok = match statement.test.without_parentheses() {
             Expression::LogicalExpression(_) => false,
+            // `if (tests["has a token"]) { ...set... }`: guarded by a check of the script.
+            Expression::ComputedMemberExpression(member)
+                if member.object.is_specific_id("tests") =>
+            {
+                true
+            }
             test => {
                 self.subject(test).is_some()
                     || {
@@ -838,7 +1060,21 @@ impl Translator<'_> {
             Expression::StaticMemberExpression(_) => {
                 self.assertion(expression.without_parentheses())
             }
-            Expression::AssignmentExpression(assignment) => self.legacy_test(assignment),
+            Expression::AssignmentExpression(assignment) => match &assignment.left {
+                // `article = json.articles[0]`: a script variable followed anew.
+                // (or, undeclared, a global of the sandbox's: as `var` for the script).
+                AssignmentTarget::AssignmentTargetIdentifier(id)
+                    if assignment.operator == AssignmentOperator::Assign
+                        && !SANDBOX_NAMES.contains(&id.name.as_str()) =>
+                {
+                    let alias = self
+                        .alias(&assignment.right)
+                        .ok_or_else(|| "computes a value the importer cannot follow".to_owned())?;
+                    self.aliases.insert(id.name.to_string(), alias);
+                    Ok(())
+                }
+                _ => self.legacy_test(assignment),
+            },
             _ => Err(LOGIC.into()),
         }
     }
@@ -916,27 +1152,70 @@ impl Translator<'_> {
                 self.boolean(&logical.right)
             }
             Expression::BinaryExpression(binary) => {
-                let (subject, operand, flipped) =
-                    match (self.subject(&binary.left), self.subject(&binary.right)) {
-                        (Some(subject), None) => (subject, self.literal(&binary.right), false),
-                        (None, Some(subject)) => (subject, self.literal(&binary.left), true),
-                        _ => return Err("compares values the importer cannot follow".into()),
-                    };
-                let operand = operand.ok_or_else(|| "compares with a computed value".to_owned())?;
-                let operator = match (binary.operator, flipped) {
-                    (BinaryOperator::StrictEquality | BinaryOperator::Equality, _) => "equals",
-                    (BinaryOperator::StrictInequality | BinaryOperator::Inequality, _) => {
-                        "not_equals"
-                    }
-                    (BinaryOperator::LessThan, false) | (BinaryOperator::GreaterThan, true) => "lt",
-                    (BinaryOperator::LessEqualThan, false)
-                    | (BinaryOperator::GreaterEqualThan, true) => "le",
-                    (BinaryOperator::GreaterThan, false) | (BinaryOperator::LessThan, true) => "gt",
-                    (BinaryOperator::GreaterEqualThan, false)
-                    | (BinaryOperator::LessEqualThan, true) => "ge",
-                    _ => return Err("an operator the importer does not translate".into()),
-                };
+                let (subject, operator, operand) = self.comparison(binary)?;
                 self.expect(subject, operator, operand)
+            }
+            Expression::Identifier(id) => match self.aliases.get(id.name.as_str()) {
+                // `var ok = pm.response.code === 200; tests["200"] = ok`.
+                Some(Alias::Check(subject, operator, operand)) => {
+                    let (subject, operator, operand) =
+                        (subject.clone(), *operator, operand.clone());
+                    self.expect(subject, operator, operand)
+                }
+                _ => Err(LOGIC.into()),
+            },
+            Expression::CallExpression(call) if self.has_own_property(call).is_some() => {
+                let path = self
+                    .has_own_property(call)
+                    .ok_or_else(|| LOGIC.to_owned())?;
+                self.expect(Subject::Json(path), "exists", Value::Bool(true))
+            }
+            Expression::CallExpression(call)
+                if dotted(&call.callee).as_deref() != Some("responseBody.has") =>
+            {
+                // `Number.isInteger(x)`, `Array.isArray(x)`, `/re/.test(x)`.
+                let argument = call
+                    .arguments
+                    .first()
+                    .and_then(Argument::as_expression)
+                    .filter(|_| call.arguments.len() == 1)
+                    .ok_or_else(|| LOGIC.to_owned())?;
+                let type_check = match dotted(&call.callee).as_deref() {
+                    Some("Number.isInteger") => Some("integer"),
+                    Some("Array.isArray") => Some("array"),
+                    _ => None,
+                };
+                if let Some(kind) = type_check {
+                    let subject = self
+                        .subject(argument)
+                        .filter(|subject| matches!(subject, Subject::Json(_)))
+                        .ok_or_else(|| "checks a value the importer cannot follow".to_owned())?;
+                    return self.expect(subject, "type", Value::from(kind));
+                }
+                match &call.callee {
+                    Expression::StaticMemberExpression(member)
+                        if member.property.name == "test"
+                            && matches!(
+                                member.object.without_parentheses(),
+                                Expression::RegExpLiteral(_)
+                            ) =>
+                    {
+                        let subject = self
+                            .subject(argument)
+                            .filter(|subject| {
+                                matches!(
+                                    subject,
+                                    Subject::Json(_) | Subject::Body | Subject::Header(_)
+                                )
+                            })
+                            .ok_or_else(|| {
+                                "matches a value the importer cannot follow".to_owned()
+                            })?;
+                        let regex = self.regex(Some(&member.object))?;
+                        self.expect(subject, "matches", regex)
+                    }
+                    _ => Err(LOGIC.into()),
+                }
             }
             Expression::CallExpression(call)
                 if dotted(&call.callee).as_deref() == Some("responseBody.has") =>
@@ -947,6 +1226,11 @@ impl Translator<'_> {
                 self.expect(Subject::Body, "contains", text)
             }
             Expression::UnaryExpression(unary) if unary.operator == UnaryOperator::LogicalNot => {
+                if let Expression::CallExpression(call) = unary.argument.without_parentheses() {
+                    if let Some(path) = self.has_own_property(call) {
+                        return self.expect(Subject::Json(path), "exists", Value::Bool(false));
+                    }
+                }
                 match self.subject(&unary.argument) {
                     Some(subject @ Subject::Header(_)) => {
                         self.expect(subject, "exists", Value::Bool(false))
@@ -964,6 +1248,63 @@ impl Translator<'_> {
                 _ => Err(LOGIC.into()),
             },
         }
+    }
+
+    /// `x.hasOwnProperty("k")` of a JSON value (or a [`Alias::Fallback`]): the path of `x.k`.
+    /// Present with any value, `null` too, as runner's `exists` is.
+    fn has_own_property(&self, call: &CallExpression<'_>) -> Option<Vec<Segment>> {
+        let Expression::StaticMemberExpression(member) = &call.callee else {
+            return None;
+        };
+        if member.property.name != "hasOwnProperty" || call.arguments.len() != 1 {
+            return None;
+        }
+        let mut path = self.object(&member.object)?;
+        match self.argument_literal(call, 0)? {
+            Value::String(key) => path.push(Segment::Name(key)),
+            _ => return None,
+        }
+        Some(path)
+    }
+
+    /// A comparison of a part of the response with a literal: `(subject, operator, operand)`.
+    /// `x !== undefined` is `exists: true` (JavaScript's `null` is not `undefined`; runner's
+    /// `exists` holds for `null`), `x === undefined` is `exists: false`.
+    fn comparison(
+        &self,
+        binary: &oxc_ast::ast::BinaryExpression<'_>,
+    ) -> Result<(Subject, &'static str, Value), String> {
+        let (subject, operand, flipped) =
+            match (self.subject(&binary.left), self.subject(&binary.right)) {
+                (Some(subject), None) => (subject, &binary.right, false),
+                (None, Some(subject)) => (subject, &binary.left, true),
+                _ => return Err("compares values the importer cannot follow".into()),
+            };
+        if operand.without_parentheses().is_specific_id("undefined")
+            && !self.aliases.contains_key("undefined")
+        {
+            return match binary.operator {
+                BinaryOperator::StrictEquality => Ok((subject, "exists", Value::Bool(false))),
+                BinaryOperator::StrictInequality => Ok((subject, "exists", Value::Bool(true))),
+                _ => Err("compares with `undefined` loosely (`==` holds for `null` too)".into()),
+            };
+        }
+        let operand = self
+            .literal(operand)
+            .ok_or_else(|| "compares with a computed value".to_owned())?;
+        let operator =
+            match (binary.operator, flipped) {
+                (BinaryOperator::StrictEquality | BinaryOperator::Equality, _) => "equals",
+                (BinaryOperator::StrictInequality | BinaryOperator::Inequality, _) => "not_equals",
+                (BinaryOperator::LessThan, false) | (BinaryOperator::GreaterThan, true) => "lt",
+                (BinaryOperator::LessEqualThan, false)
+                | (BinaryOperator::GreaterEqualThan, true) => "le",
+                (BinaryOperator::GreaterThan, false) | (BinaryOperator::LessThan, true) => "gt",
+                (BinaryOperator::GreaterEqualThan, false)
+                | (BinaryOperator::LessEqualThan, true) => "ge",
+                _ => return Err("an operator the importer does not translate".into()),
+            };
+        Ok((subject, operator, operand))
     }
 
     /// A chai assertion: `pm.expect(x).to.not.eql(1)`, `pm.response.to.have.status(200)`,
@@ -1290,7 +1631,11 @@ impl Translator<'_> {
                 if member.object.is_specific_id("responseHeaders") {
                     return Some(Subject::Header(member.property.name.to_string()));
                 }
-                match self.subject(&member.object)? {
+                let base = match self.fallback(&member.object) {
+                    Some(path) => Subject::Json(path),
+                    None => self.subject(&member.object)?,
+                };
+                match base {
                     Subject::Json(path) if member.property.name == "length" => {
                         Some(Subject::JsonLength(path))
                     }
@@ -1306,8 +1651,12 @@ impl Translator<'_> {
                 if member.object.is_specific_id("responseHeaders") {
                     return Some(Subject::Header(key.as_str()?.to_owned()));
                 }
-                let Subject::Json(mut path) = self.subject(&member.object)? else {
-                    return None;
+                let mut path = match self.fallback(&member.object) {
+                    Some(path) => path,
+                    None => match self.subject(&member.object)? {
+                        Subject::Json(path) => path,
+                        _ => return None,
+                    },
                 };
                 match key {
                     Value::String(name) => path.push(Segment::Name(name)),
@@ -1341,6 +1690,17 @@ impl Translator<'_> {
                     _ => None,
                 }
             }
+            _ => None,
+        }
+    }
+
+    /// The path of a [`Alias::Fallback`] variable (`user` of `var user = json.user || {}`).
+    fn fallback(&self, expression: &Expression<'_>) -> Option<Vec<Segment>> {
+        match expression.without_parentheses() {
+            Expression::Identifier(id) => match self.aliases.get(id.name.as_str())? {
+                Alias::Fallback(path) => Some(path.clone()),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -1765,6 +2125,109 @@ pm.test("checks", function () {
         assert_eq!(out.expect.jsonpath["$.owner.name"].0["equals"], "Ann");
         assert_eq!(out.captures.keys().collect::<Vec<_>>(), ["id", "kind"]);
         assert!(out.guarded);
+    }
+
+    #[test]
+    fn legacy_tests_of_properties_fallbacks_and_a_checked_status() {
+        // The RealWorld "Conduit" collection's patterns.
+        let out = test(
+            r#"var is200Response = responseCode.code === 200;
+            tests['Response code is 200 OK'] = is200Response;
+            if (is200Response) {
+                var responseJSON = JSON.parse(responseBody);
+                tests['has user'] = responseJSON.hasOwnProperty('user');
+                var user = responseJSON.user || {};
+                tests['has email'] = user.hasOwnProperty('email');
+                tests['no password'] = !user.hasOwnProperty('password');
+                tests['count'] = Number.isInteger(user.count);
+                tests['tags'] = Array.isArray(user.tags);
+                tests['date'] = /^\d{4}-\d\d$/.test(user.createdAt);
+                tests['given'] = user.bio !== undefined;
+                article = responseJSON.articles[0];
+                tests['following'] = article.following === false;
+                if (tests['has email']) { pm.globals.set('email', user.email); }
+            }"#,
+        );
+        assert!(out.leftovers.is_empty(), "{out:?}");
+        assert_eq!(out.expect.status, Some(Value::from(200)));
+        let json = &out.expect.jsonpath;
+        assert_eq!(
+            json.keys().collect::<Vec<_>>(),
+            [
+                "$.user",
+                "$.user.email",
+                "$.user.password",
+                "$.user.count",
+                "$.user.tags",
+                "$.user.createdAt",
+                "$.user.bio",
+                "$.articles[0].following"
+            ]
+        );
+        assert_eq!(json["$.user"].0["exists"], true);
+        assert_eq!(json["$.user.password"].0["exists"], false);
+        assert_eq!(json["$.user.count"].0["type"], "integer");
+        assert_eq!(json["$.user.tags"].0["type"], "array");
+        assert_eq!(json["$.user.createdAt"].0["matches"], "^\\d{4}-\\d\\d$");
+        assert_eq!(json["$.user.bio"].0["exists"], true);
+        assert_eq!(json["$.articles[0].following"].0["equals"], false);
+        assert_eq!(out.captures.keys().collect::<Vec<_>>(), ["email"]);
+        assert!(out.guarded);
+    }
+
+    #[test]
+    fn a_fallback_object_itself_and_an_unchecked_status_are_not_followed() {
+        // `{}` where `user` is missing is an object: `$.user` would not be.
+        let out = test(
+            "var user = pm.response.json().user || {};
+             pm.expect(user).to.be.an('object');
+             if (pm.response.code === 200) { pm.expect(user.id).to.eql(1); }
+             tests['loose'] = user.id == undefined;",
+        );
+        assert_eq!(out.leftovers.len(), 3, "{out:?}");
+        assert!(out.expect.is_empty());
+    }
+
+    #[test]
+    fn a_condition_on_variables_keeps_its_body_and_reports_the_condition() {
+        let out = test(
+            "if (!(environment.isIntegrationTest)) {
+                 var json = JSON.parse(responseBody);
+                 tests['has user'] = json.hasOwnProperty('user');
+                 postman.setNextRequest(null);
+             }
+             if (pm.environment.get('stage') === 'prod' && !globals.dry) {
+                 pm.response.to.have.status(201);
+             }",
+        );
+        assert_eq!(out.expect.jsonpath["$.user"].0["exists"], true);
+        assert_eq!(out.expect.status, Some(Value::from(201)));
+        let lines: Vec<(usize, &str)> = out
+            .leftovers
+            .iter()
+            .map(|l| (l.line, l.code.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (1, "if (!(environment.isIntegrationTest)) {"),
+                (4, "postman.setNextRequest(null);"),
+                (
+                    6,
+                    "if (pm.environment.get('stage') === 'prod' && !globals.dry) {"
+                ),
+            ]
+        );
+        assert!(out.leftovers[0].lossy && out.leftovers[0].reason.contains("`isIntegrationTest`"));
+        assert!(out.leftovers[2].reason.contains("`stage`, `dry`"));
+        // A script variable named like the sandbox's is the script's: a condition on the
+        // response, not translated.
+        let out = test(
+            "var environment = pm.response.json();
+             if (environment.ready) { pm.expect(environment.id).to.eql(1); }",
+        );
+        assert_eq!(out.leftovers.len(), 1, "{out:?}");
+        assert!(out.expect.is_empty());
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod credential_name;
 pub mod placeholders;
 pub mod repeated;
 pub mod report;
+pub mod text;
 
 pub use credential_name::is_credential_name;
 pub use report::Report;
@@ -27,6 +28,24 @@ pub fn is_runner_expect(code: &str) -> bool {
         .count();
     let function: Vec<&str> = RUNNER_EXPECT.lines().skip(comments).collect();
     words(code) == words(&function.join("\n"))
+}
+
+/// Why runner would refuse `url` as a request's URL when it loads the collection (`runner
+/// validate`): a URL with no `{{…}}` that does not parse (`http://about:blank`: the port is
+/// not a number) or is not http(s). `None` for one that loads (a template is checked when
+/// the request is sent). Every importer's check of what it writes.
+pub fn url_refused(url: &str) -> Option<String> {
+    if crate::template::holds_braces(url) {
+        return None;
+    }
+    match reqwest::Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => None,
+        Ok(parsed) => Some(format!(
+            "the URL is a `{}:` URL, and runner sends HTTP and HTTPS only",
+            parsed.scheme()
+        )),
+        Err(e) => Some(format!("`{url}` is not a valid URL ({e})")),
+    }
 }
 
 /// The schema URL of Collection v2.1, written by `runner export postman`.
@@ -63,7 +82,17 @@ pub fn url_password(url: &str) -> Option<std::ops::Range<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use super::{looks_secret, url_password};
+    use super::{looks_secret, url_password, url_refused};
+
+    #[test]
+    fn a_url_that_would_not_load() {
+        assert_eq!(url_refused("https://api.example.com/items?a=1"), None);
+        assert_eq!(url_refused("{{base}}/x"), None);
+        assert_eq!(url_refused("http://{{host}}:{{port}}/x"), None);
+        let refused = url_refused("http://about:blank").expect("a port that is not a number");
+        assert!(refused.contains("invalid port number"), "{refused}");
+        assert!(url_refused("ftp://example.com/f").is_some());
+    }
 
     #[test]
     fn credential_names() {

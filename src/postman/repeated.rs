@@ -135,6 +135,96 @@ pub fn replaced(
     Some(out)
 }
 
+/// What a text in a collection is, for the places of a lifted credential: only values are
+/// given the variable, never a name (an API key's header, a Postman list entry's `key`), nor
+/// where a capture reads from, so that a credential that equals a name (`X-Api-Key:
+/// X-Api-Key`) leaves the name as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A value: every place is replaced.
+    Value,
+    /// A URL: its path and its query's values, not the query's names.
+    Url,
+    /// A name, or what a capture reads: left as written.
+    Name,
+}
+
+/// The role of the field `key` of a map that is the field `parent` of its own map, in a
+/// runner collection (as YAML or JSON) or a Postman collection's JSON (whose lists of
+/// `{ "key", "value" }` entries [`walk`] reads apart).
+pub fn role(parent: Option<&str>, key: &str) -> Role {
+    match (parent, key) {
+        // `auth: { api_key: { header: X-Api-Key, value: ... } }`; what a capture reads.
+        (Some("api_key"), "header" | "query") | (_, "capture") => Role::Name,
+        // runner's `url`, Postman's `url.raw`.
+        (_, "url") | (Some("url"), "raw") => Role::Url,
+        _ => Role::Value,
+    }
+}
+
+/// Postman's lists whose entries are `{ "key": name, "value": ... }`.
+const POSTMAN_LISTS: &[&str] = &["header", "query", "urlencoded", "formdata", "variable"];
+
+/// `text` of the role `role` with each lifted value outside `{{…}}` written as `write` says
+/// (as [`replaced`]), where the role allows. `None` when nothing changed.
+pub fn replaced_as(
+    role: Role,
+    text: &str,
+    lifted: &[Lifted<'_>],
+    written: &mut Vec<String>,
+    write: Writer<'_>,
+) -> Option<String> {
+    match role {
+        Role::Value => replaced(text, lifted, written, write),
+        Role::Name => None,
+        Role::Url => {
+            let Some(start) = query_start(text) else {
+                return replaced(text, lifted, written, write);
+            };
+            let (base, query) = text.split_at(start + 1);
+            let mut out = replaced(base, lifted, written, write).unwrap_or_else(|| base.to_owned());
+            for (index, pair) in query.split('&').enumerate() {
+                if index > 0 {
+                    out.push('&');
+                }
+                match pair.split_once('=') {
+                    Some((name, value)) => {
+                        out.push_str(name);
+                        out.push('=');
+                        out.push_str(
+                            &replaced(value, lifted, written, write)
+                                .unwrap_or_else(|| value.to_owned()),
+                        );
+                    }
+                    None => out.push_str(pair),
+                }
+            }
+            (out != text).then_some(out)
+        }
+    }
+}
+
+/// Where the query of a URL starts: its first `?` outside `{{…}}`.
+fn query_start(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let at = text.len() - rest.len();
+        if rest.starts_with("{{") {
+            depth += 1;
+            rest = &rest[2..];
+        } else if rest.starts_with("}}") && depth > 0 {
+            depth -= 1;
+            rest = &rest[2..];
+        } else if c == '?' && depth == 0 {
+            return Some(at);
+        } else {
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    None
+}
+
 /// Every other place in `value` (an exported file's JSON) of a credential the export lifted:
 /// in a `name` or an `event` (a script) `***`, elsewhere `write(variable, encoded)`.
 /// Returns the variables written somewhere.
@@ -146,7 +236,7 @@ pub fn hide_in_json(
     let lifted = lifted(credentials);
     let mut written = Vec::new();
     if !lifted.is_empty() {
-        walk(value, &lifted, &mut written, Some(write));
+        walk(value, None, Role::Value, &lifted, &mut written, Some(write));
     }
     written
 }
@@ -155,32 +245,66 @@ pub fn hide_in_json(
 pub fn masked_json(value: &mut serde_json::Value, credentials: &[(String, String)]) {
     let lifted = lifted(credentials);
     if !lifted.is_empty() {
-        walk(value, &lifted, &mut Vec::new(), None);
+        walk(value, None, Role::Value, &lifted, &mut Vec::new(), None);
     }
 }
 
+/// `value`, the field `parent` of its map, of the role `role`.
 fn walk(
     value: &mut serde_json::Value,
+    parent: Option<&str>,
+    role: Role,
     lifted: &[Lifted<'_>],
     written: &mut Vec<String>,
     write: Writer<'_>,
 ) {
     use serde_json::Value;
     match value {
+        _ if role == Role::Name => {}
         Value::String(text) => {
-            if let Some(replaced) = replaced(text, lifted, written, write) {
+            // In text for people (`write` is `None`) a URL is text like any other.
+            let role = if write.is_none() { Role::Value } else { role };
+            if let Some(replaced) = replaced_as(role, text, lifted, written, write) {
                 *text = replaced;
             }
         }
         Value::Array(items) => {
+            let list = parent.filter(|p| POSTMAN_LISTS.contains(p) || *p == "apikey");
             for item in items {
-                walk(item, lifted, written, write);
+                match (list, &mut *item) {
+                    (Some(list), Value::Object(entry)) => {
+                        // A Postman list entry: its `key` is a name; in the API key auth's
+                        // list, the value of `key` (the header's or parameter's name) and of
+                        // `in` are too.
+                        let names_value = list == "apikey"
+                            && matches!(
+                                entry.get("key").and_then(Value::as_str),
+                                Some("key" | "in")
+                            );
+                        for (key, field) in entry.iter_mut() {
+                            let role = match key.as_str() {
+                                "key" => Role::Name,
+                                "value" if names_value => Role::Name,
+                                _ => self::role(Some(list), key),
+                            };
+                            walk(field, Some(key), role, lifted, written, write);
+                        }
+                    }
+                    _ => walk(item, parent, Role::Value, lifted, written, write),
+                }
             }
         }
         Value::Object(map) => {
             for (key, item) in map.iter_mut() {
                 let people = matches!(key.as_str(), "name" | "event");
-                walk(item, lifted, written, if people { None } else { write });
+                walk(
+                    item,
+                    Some(key),
+                    self::role(parent, key),
+                    lifted,
+                    written,
+                    if people { None } else { write },
+                );
             }
         }
         _ => {}

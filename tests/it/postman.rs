@@ -1188,7 +1188,11 @@ fn untranslated_lines(yaml: &str) -> (usize, usize) {
             };
             continue;
         }
-        match (current, line.strip_prefix("#   ")) {
+        // A blank line of the code is a bare `#` (the writer trims the line): still the block.
+        let code = line
+            .strip_prefix("#   ")
+            .or_else(|| (line.trim_end() == "#").then_some(""));
+        match (current, code) {
             (Some(test), Some(code)) => {
                 let n = counted_lines(code);
                 if test {
@@ -1209,9 +1213,11 @@ fn untranslated_lines(yaml: &str) -> (usize, usize) {
 #[test]
 fn script_translation_does_not_fall_below_the_measured_share() {
     // Per mille, as measured when the figures were last raised.
-    const TESTS: usize = 867;
+    // (Lowered when the count was corrected to include the lines of a comment after a
+    // blank line of the script: the translation did not change.)
+    const TESTS: usize = 848;
     const PRE_REQUEST: usize = 904;
-    const ALL: usize = 870;
+    const ALL: usize = 851;
     let dir = Fixture::new();
     let (mut total, mut left) = ((0, 0), (0, 0));
     for (name, environment) in CORPUS {
@@ -2965,4 +2971,351 @@ fn an_exported_credential_repeated_elsewhere_is_written_nowhere() {
         );
         assert!(written.contains("RUNNER_CREDENTIAL_1"), "{kind}: {written}");
     }
+}
+
+/// Every Postman collection among the repository's fixtures (with the environment file of
+/// its name beside it, if any) imports, and what the importer writes loads in `runner
+/// validate`: a new fixture is covered without being listed. Only files the collection
+/// names that this machine lacks are allowed to be missing (`EXPECTED_PROBLEMS`; the
+/// fixtures of `paths/` name files relative to where newman runs).
+#[test]
+fn every_postman_fixture_imports_to_a_collection_that_validates() {
+    fn collections(dir: &Path, found: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let skipped = ["errors", "schema"]
+                .iter()
+                .any(|skip| path.file_name().is_some_and(|name| name == *skip));
+            if path.is_dir() && !skipped {
+                collections(&path, found);
+            } else if path.extension().is_some_and(|ext| ext == "json") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let json: serde_json::Value =
+                    serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap_or_default();
+                if json.get("item").is_some_and(serde_json::Value::is_array) {
+                    found.push(path);
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    collections(Path::new(DIR), &mut found);
+    found.sort();
+    assert!(found.len() > CORPUS.len(), "{found:?}");
+    let dir = Fixture::new();
+    for (index, path) in found.iter().enumerate() {
+        let name = path
+            .strip_prefix(DIR)
+            .expect("under the fixtures")
+            .with_extension("")
+            .display()
+            .to_string();
+        let out = dir.path().join(format!("{index}.yaml"));
+        let mut args = vec![
+            "import".to_owned(),
+            "postman".to_owned(),
+            path.display().to_string(),
+        ];
+        let environment = path
+            .to_string_lossy()
+            .replace(".postman_collection.json", ".postman_environment.json");
+        if environment != path.to_string_lossy() && Path::new(&environment).exists() {
+            args.extend(["--environment".to_owned(), environment]);
+        }
+        args.extend(["-o".to_owned(), out.display().to_string()]);
+        let output = runner(&args);
+        assert_eq!(output.code, 0, "{name}: {output:?}");
+        let validated = runner(["validate".as_ref(), out.as_os_str()]);
+        let expected = EXPECTED_PROBLEMS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(&[][..], |(_, problems)| *problems);
+        let problems: Vec<&str> = validated
+            .stderr
+            .lines()
+            .filter(|line| line.starts_with("error:"))
+            .filter(|line| {
+                !(name.starts_with("paths/")
+                    && line.starts_with("error: cannot read `")
+                    && line.contains("No such file"))
+            })
+            .collect();
+        assert_eq!(problems.len(), expected.len(), "{name}: {validated:?}");
+    }
+}
+
+/// newman's `disabled-and-duplicate-variables` fixture: an unchecked environment variable
+/// is not defined, and of a name written twice the last enabled one is, as newman reads
+/// them; the environment validates (it held `oneDisabled` twice, which no map can).
+#[test]
+fn unchecked_and_repeated_environment_variables_are_defined_as_newman_defines_them() {
+    let dir = Fixture::new();
+    let out = dir.path().join("dd.yaml");
+    let mut args = import_args(
+        "newman/disabled-and-duplicates.postman_collection",
+        Some("newman/disabled-and-duplicates.postman_environment"),
+    );
+    args.extend(["-o".to_owned(), out.display().to_string()]);
+    let output = runner(&args);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    let validated = runner(["validate".as_ref(), out.as_os_str()]);
+    assert_eq!(validated.code, 0, "{validated:?}\n{yaml}");
+    let environment = yaml
+        .split("environments:")
+        .nth(1)
+        .and_then(|rest| rest.split("default_environment:").next())
+        .expect("an environment");
+    assert!(!environment.contains("justDisabled"), "{environment}");
+    assert!(environment.contains("oneDisabled: \"1\""), "{environment}");
+    assert_eq!(
+        environment.matches("duplicate:").count(),
+        1,
+        "{environment}"
+    );
+    assert!(environment.contains("duplicate: \"2\""), "{environment}");
+
+    // `"enabled": false` (as Postman exports an environment) and collection variables alike.
+    let collection = dir.file(
+        "vars.postman_collection.json",
+        r#"{"info": {"name": "V", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+ "variable": [{"key": "twice", "value": "first"}, {"key": "off", "value": "x", "disabled": true},
+              {"key": "twice", "value": "second"}],
+ "item": [{"name": "r", "request": {"method": "GET", "url": "http://127.0.0.1:9/{{twice}}/{{off}}/{{unchecked}}"}}]}"#,
+    );
+    let environment = dir.file(
+        "vars.postman_environment.json",
+        r#"{"name": "Staging", "values": [{"key": "unchecked", "value": "u", "enabled": false}]}"#,
+    );
+    let out = dir.path().join("vars.yaml");
+    let output = runner([
+        "import".as_ref(),
+        "postman".as_ref(),
+        collection.as_os_str(),
+        "-e".as_ref(),
+        environment.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = std::fs::read_to_string(&out).expect("written");
+    assert_eq!(
+        runner(["validate".as_ref(), out.as_os_str()]).code,
+        0,
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("twice: second") && !yaml.contains("first"),
+        "{yaml}"
+    );
+    // Defined nowhere once the unchecked ones are left out: inputs a run asks for.
+    assert!(yaml.contains("\"off\": \"{{env.OFF}}\""), "{yaml}");
+    assert!(yaml.contains("unchecked: \"{{env.UNCHECKED}}\""), "{yaml}");
+    assert!(!yaml.contains("unchecked: u"), "{yaml}");
+}
+
+/// An API key whose header (or query parameter) name equals its value: the value is lifted
+/// into a secret input, the name stays as written (a name is never a template), and the
+/// collection validates; `runner export postman` likewise keeps the name of a header, a
+/// query parameter and the API key auth.
+#[test]
+fn a_credential_equal_to_its_own_name_leaves_the_name_as_written() {
+    let dir = Fixture::new();
+    for (place, field) in [("header", "header"), ("query", "query")] {
+        let collection = dir.file(
+            &format!("{place}.postman_collection.json"),
+            &format!(
+                r#"{{"info": {{"name": "K", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},
+ "item": [{{"name": "r", "request": {{"method": "GET", "url": "http://127.0.0.1:9/get?q=1",
+   "auth": {{"type": "apikey", "apikey": [{{"key": "in", "value": "{place}"}}, {{"key": "value", "value": "test"}}, {{"key": "key", "value": "test"}}]}}}}}}]}}"#
+            ),
+        );
+        let out = dir.path().join(format!("{place}.yaml"));
+        let (yaml, _) = imported(&collection, &out);
+        let validated = runner(["validate".as_ref(), out.as_os_str()]);
+        assert_eq!(validated.code, 0, "{place}: {validated:?}\n{yaml}");
+        assert!(
+            yaml.contains(&format!("{field}: test, value: \"{{{{api_key}}}}\"")),
+            "{place}: {yaml}"
+        );
+    }
+
+    let collection = dir.file(
+        "named.yaml",
+        "name: E\nsteps:\n  - name: one\n    request:\n      url: http://127.0.0.1:9/x?Zebra-Key-1=Zebra-Key-1\n      auth:\n        api_key: { header: Zebra-Key-1, value: Zebra-Key-1 }\n      headers: { Zebra-Key-1: Zebra-Key-1 }\n",
+    );
+    let exported = dir.path().join("named.postman_collection.json");
+    let output = runner([
+        "export".as_ref(),
+        "postman".as_ref(),
+        collection.as_os_str(),
+        "-o".as_ref(),
+        exported.as_os_str(),
+    ]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&exported).expect("written")).expect("JSON");
+    let request = &json["item"][0]["request"];
+    assert_eq!(request["header"][0]["key"], "Zebra-Key-1", "{request}");
+    assert_eq!(request["header"][0]["value"], "{{RUNNER_CREDENTIAL_1}}");
+    assert_eq!(
+        request["url"]["query"][0]["key"], "Zebra-Key-1",
+        "{request}"
+    );
+    assert_eq!(
+        request["url"]["raw"],
+        "http://127.0.0.1:9/x?Zebra-Key-1={{RUNNER_CREDENTIAL_1}}"
+    );
+    let api_key = request["auth"]["apikey"].as_array().expect("a list");
+    let param = |key: &str| {
+        api_key
+            .iter()
+            .find(|p| p["key"] == key)
+            .map(|p| p["value"].clone())
+    };
+    assert_eq!(param("key"), Some("Zebra-Key-1".into()), "{request}");
+    assert_eq!(param("value"), Some("{{RUNNER_CREDENTIAL_1}}".into()));
+}
+
+/// The RealWorld "Conduit" collection's test scripts (gothinkster/realworld, MIT): legacy
+/// `tests[...]` of `hasOwnProperty`, `x || {}` aliases, checks under a status the script
+/// checks, and a whole script under a condition on an environment flag, whose body is
+/// translated and whose condition is reported as not translated.
+#[test]
+fn conduit_style_legacy_tests_become_expectations() {
+    let dir = Fixture::new();
+    let script = |lines: &[&str]| serde_json::to_string(lines).expect("JSON");
+    let register = script(&[
+        "if (!(environment.isIntegrationTest)) {",
+        "var responseJSON = JSON.parse(responseBody);",
+        "",
+        "tests['Response contains \"user\" property'] = responseJSON.hasOwnProperty('user');",
+        "",
+        "var user = responseJSON.user || {};",
+        "",
+        "tests['User has \"email\" property'] = user.hasOwnProperty('email');",
+        "}",
+    ]);
+    let articles = script(&[
+        "var is200Response = responseCode.code === 200;",
+        "tests['Response code is 200 OK'] = is200Response;",
+        "if(is200Response){",
+        "    var responseJSON = JSON.parse(responseBody);",
+        "    tests['articlesCount is an integer'] = Number.isInteger(responseJSON.articlesCount);",
+        "    article = responseJSON.articles[0];",
+        "    tests['An article was returned'] = article !== undefined;",
+        "    tests['tagList is an Array'] = Array.isArray(article.tagList);",
+        "    tests['createdAt is ISO 8601'] = /^\\d{4,}-[01]\\d-[0-3]\\d/.test(article.createdAt);",
+        "}",
+    ]);
+    let collection = dir.file(
+        "conduit.postman_collection.json",
+        &format!(
+            r#"{{"info": {{"name": "Conduit", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},
+ "item": [
+  {{"name": "Register", "event": [{{"listen": "test", "script": {{"exec": {register}}}}}],
+   "request": {{"method": "POST", "url": "http://127.0.0.1:9/users"}}}},
+  {{"name": "Articles", "event": [{{"listen": "test", "script": {{"exec": {articles}}}}}],
+   "request": {{"method": "GET", "url": "http://127.0.0.1:9/articles"}}}}
+ ]}}"#
+        ),
+    );
+    let out = dir.path().join("conduit.yaml");
+    let (yaml, stderr) = imported(&collection, &out);
+    assert_eq!(
+        runner(["validate".as_ref(), out.as_os_str()]).code,
+        0,
+        "{yaml}"
+    );
+    for expected in [
+        "$.user: { exists: true }",
+        "$.user.email: { exists: true }",
+        "status: 200",
+        "$.articlesCount: { type: integer }",
+        "$.articles[0]: { exists: true }",
+        "$.articles[0].tagList: { type: array }",
+        "$.articles[0].createdAt: { matches:",
+    ] {
+        assert!(yaml.contains(expected), "{expected}: {yaml}");
+    }
+    // Only the condition is left, and said so.
+    assert_eq!(untranslated_lines(&yaml), (1, 0), "{yaml}");
+    assert!(
+        stderr.contains("`if (!(environment.isIntegrationTest)) {`")
+            && stderr.contains("a condition on `isIntegrationTest`"),
+        "{stderr}"
+    );
+}
+
+/// newman's `utf16-le-encoding-in-env` fixture: an environment saved as UTF-16LE with its
+/// byte-order mark is read as newman reads it; a file that is not text says which and what to
+/// do.
+#[test]
+fn an_environment_in_utf16_is_read_and_other_encodings_are_named() {
+    let dir = Fixture::new();
+    let out = dir.path().join("utf16.yaml");
+    let mut args = import_args(
+        "newman/utf16-le-encoding-in-env.postman_collection",
+        Some("newman/utf16-le-encoding-in-env.postman_environment"),
+    );
+    args.extend(["-o".to_owned(), out.display().to_string()]);
+    let output = runner(&args);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(runner(["validate".as_ref(), out.as_os_str()]).code, 0);
+
+    let latin1 = dir.path().join("latin1.postman_environment.json");
+    std::fs::write(&latin1, b"{\"name\": \"Zo\xeb\", \"values\": []}").expect("write");
+    let output = runner([
+        "import".as_ref(),
+        "postman".as_ref(),
+        fixture("folders").as_ref(),
+        "-e".as_ref(),
+        latin1.as_os_str(),
+    ]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("latin1.postman_environment.json")
+            && output.stderr.contains("save it as UTF-8"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// A URL object that makes no URL runner loads (DocuSign's `{"host": ["about"], "port":
+/// "blank"}`): the request is left out and reported by name; the rest validates.
+#[test]
+fn a_request_whose_url_would_not_load_is_left_out_and_reported() {
+    let dir = Fixture::new();
+    let collection = dir.file(
+        "blank.postman_collection.json",
+        r#"{"info": {"name": "B", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+ "item": [{"name": "Blank page", "request": {"method": "GET", "url": {"host": ["about"], "port": "blank"}}},
+          {"name": "ok", "request": {"method": "GET", "url": "http://127.0.0.1:9/x"}}]}"#,
+    );
+    let out = dir.path().join("blank.yaml");
+    let (yaml, stderr) = imported(&collection, &out);
+    assert_eq!(runner(["validate".as_ref(), out.as_os_str()]).code, 0, "{yaml}");
+    assert!(!yaml.contains("about:blank"), "{yaml}");
+    assert!(stderr.contains("Blank page") && stderr.contains("invalid port number"), "{stderr}");
+}
+
+/// What the environment and the collection's variables leave out is said on stderr.
+#[test]
+fn unchecked_and_repeated_variables_are_noted() {
+    let dir = Fixture::new();
+    let out = dir.path().join("dd.yaml");
+    let mut args = import_args(
+        "newman/disabled-and-duplicates.postman_collection",
+        Some("newman/disabled-and-duplicates.postman_environment"),
+    );
+    args.extend(["-o".to_owned(), out.display().to_string()]);
+    let output = runner(&args);
+    assert_eq!(output.code, 0, "{output:?}");
+    for name in ["justDisabled", "oneDisabled", "duplicate"] {
+        assert!(output.stderr.contains(&format!("`{name}`")), "{name}: {}", output.stderr);
+    }
+    assert!(output.stderr.contains("the last enabled value is kept"), "{}", output.stderr);
 }
