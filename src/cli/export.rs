@@ -5,6 +5,7 @@ use std::io::Write;
 
 use super::args::ExportPostmanArgs;
 use super::exit_code;
+use super::reports::{Input, Inputs};
 use runner::engine::RunOptions;
 
 pub(super) fn postman(args: &ExportPostmanArgs) -> u8 {
@@ -30,11 +31,23 @@ pub(super) fn postman(args: &ExportPostmanArgs) -> u8 {
             })
             .collect()
     };
-    if let Err(problems) = super::load::collections(std::slice::from_ref(&args.collection), checks)
+    let collections = match super::load::collections(std::slice::from_ref(&args.collection), checks)
     {
-        super::load::print_problems(&mut stderr, &problems, "nothing was exported");
-        return exit_code::INVALID_INPUT;
+        Ok(collections) => collections,
+        Err(problems) => {
+            super::load::print_problems(&mut stderr, &problems, "nothing was exported");
+            return exit_code::INVALID_INPUT;
+        }
+    };
+    // The output may not be a file the export reads: the collection, a file it includes...
+    if let Some(output) = &args.output {
+        let inputs = std::iter::once(Input::new("the collection", &args.collection))
+            .chain(super::reports::collection_inputs(&collections));
+        if let Err(message) = Inputs::new(inputs).refuse_output("the output (-o)", output) {
+            return fail(&mut stderr, format!("{message}; nothing was exported"));
+        }
     }
+    drop(collections);
     let text = match runner::spec::file::read_to_string(&args.collection) {
         Ok(text) => text,
         Err(e) => {

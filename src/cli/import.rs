@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::args::{ImportPostmanArgs, SandboxName};
 use super::exit_code;
+use super::reports::{Input, Inputs};
 use runner::import::{self, EnvironmentFile, Options};
 
 pub(super) fn postman(args: &ImportPostmanArgs) -> u8 {
@@ -14,13 +15,23 @@ pub(super) fn postman(args: &ImportPostmanArgs) -> u8 {
         let _ = writeln!(stderr, "error: {message}");
         exit_code::INVALID_INPUT
     };
-    let text = match read(&args.collection) {
+    let inputs = Inputs::new(
+        std::iter::once(Input::new("the Postman collection", &args.collection)).chain(
+            args.environments
+                .iter()
+                .map(|path| Input::new("the Postman environment (-e)", path)),
+        ),
+    );
+    if let Err(message) = refuse_output(args.output.as_deref(), &inputs) {
+        return fail(&mut stderr, message);
+    }
+    let text = match read_json(&args.collection) {
         Ok(text) => text,
         Err(message) => return fail(&mut stderr, message),
     };
     let mut environments = Vec::new();
     for path in &args.environments {
-        match read(path) {
+        match read_json(path) {
             Ok(text) => environments.push(EnvironmentFile {
                 source: path.display().to_string(),
                 text,
@@ -53,8 +64,20 @@ pub(super) fn postman(args: &ImportPostmanArgs) -> u8 {
         args.strict,
         args.output.as_deref(),
         &args.collection.display().to_string(),
+        &inputs,
         &mut stderr,
     )
+}
+
+/// Refuses `output` (`-o`) when it is one of the files the import reads, `inputs`, before
+/// anything is read.
+pub(super) fn refuse_output(output: Option<&Path>, inputs: &Inputs) -> Result<(), String> {
+    match output {
+        Some(output) => inputs
+            .refuse_output("the output (-o)", output)
+            .map_err(|message| format!("{message}; nothing was imported")),
+        None => Ok(()),
+    }
 }
 
 /// Newman and curl read a file's relative path from their working directory; runner from the
@@ -75,6 +98,7 @@ pub(super) fn finish(
     strict: bool,
     output: Option<&Path>,
     source: &str,
+    inputs: &Inputs,
     stderr: &mut dyn Write,
 ) -> u8 {
     let fail = |stderr: &mut dyn Write, message: String| {
@@ -94,6 +118,16 @@ pub(super) fn finish(
     }
     let destination = match output {
         Some(output) => {
+            // The files written beside the collection (its JSON Schemas) are no input either.
+            let dir = output.parent().unwrap_or(Path::new(""));
+            for (relative, _) in &imported.files {
+                let written = dir.join(relative);
+                if let Err(message) =
+                    inputs.refuse_output("a file written beside the output", &written)
+                {
+                    return fail(stderr, format!("{message}; nothing was written"));
+                }
+            }
             if let Err(message) = write_output(output, imported) {
                 return fail(stderr, message);
             }
@@ -145,6 +179,15 @@ fn plural(n: usize) -> &'static str {
 
 pub(super) fn read(path: &Path) -> Result<String, String> {
     runner::spec::file::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// A JSON file Postman or an editor wrote: UTF-8 (with or without a byte-order mark) or
+/// UTF-16 with one; anything else is refused naming the file and what to do.
+fn read_json(path: &Path) -> Result<String, String> {
+    let bytes = runner::spec::file::read(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    runner::postman::text::decode(&bytes)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 

@@ -7,11 +7,17 @@ use std::path::{Path, PathBuf};
 use super::args::ImportOpenapiArgs;
 use super::exit_code;
 use super::import::finish;
+use super::reports::{Input, Inputs};
 use runner::import::openapi::{self, Settings};
 
 pub(super) fn openapi(args: &ImportOpenapiArgs) -> u8 {
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
     let source = args.spec.display().to_string();
+    let inputs = Inputs::new([Input::new("the OpenAPI document", &args.spec)]);
+    if let Err(message) = super::import::refuse_output(args.output.as_deref(), &inputs) {
+        let _ = writeln!(stderr, "error: {message}");
+        return exit_code::INVALID_INPUT;
+    }
     let settings = Settings {
         tags: args.tags.clone(),
         operation_ids: args.operation_ids.clone(),
@@ -26,6 +32,7 @@ pub(super) fn openapi(args: &ImportOpenapiArgs) -> u8 {
             args.strict,
             args.output.as_deref(),
             &source,
+            &inputs,
             &mut stderr,
         ),
         Err(error) => {

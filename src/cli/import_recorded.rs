@@ -8,6 +8,7 @@ use std::path::Path;
 use super::args::{CurlShell, ImportCurlArgs, ImportHarArgs, SandboxName};
 use super::exit_code;
 use super::import::{finish, read};
+use super::reports::{Input, Inputs};
 use runner::import::shell::Dialect;
 use runner::import::{self, Options};
 use runner::spec::collection::SandboxKind;
@@ -34,6 +35,16 @@ pub(super) fn curl(args: &ImportCurlArgs) -> u8 {
             .map(|f| f.display().to_string())
             .unwrap_or_default()
     };
+    // Standard input is read as what it is: a file redirected there is one too.
+    let read_from = match (stdin, args.file.as_deref()) {
+        (true, _) => Some(Input::new("standard input", "/dev/stdin")),
+        (false, Some(file)) => Some(Input::new("the file of curl commands", file)),
+        (false, None) => None,
+    };
+    let inputs = Inputs::new(read_from.filter(|_| args.command.is_empty()));
+    if let Err(message) = super::import::refuse_output(args.output.as_deref(), &inputs) {
+        return fail(&mut stderr, message);
+    }
     let options = Options {
         source: source.clone(),
         schema: super::import::schema_reference(args.schema.as_deref(), args.output.as_deref()),
@@ -85,6 +96,7 @@ pub(super) fn curl(args: &ImportCurlArgs) -> u8 {
             args.strict,
             args.output.as_deref(),
             &source,
+            &inputs,
             &mut stderr,
         ),
         Err(error) => fail(&mut stderr, error.to_string()),
@@ -93,6 +105,10 @@ pub(super) fn curl(args: &ImportCurlArgs) -> u8 {
 
 pub(super) fn har(args: &ImportHarArgs) -> u8 {
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), args.color.choice());
+    let inputs = Inputs::new([Input::new("the HAR file", &args.file)]);
+    if let Err(message) = super::import::refuse_output(args.output.as_deref(), &inputs) {
+        return fail(&mut stderr, message);
+    }
     let text = match read(&args.file) {
         Ok(text) => text,
         Err(message) => return fail(&mut stderr, message),
@@ -116,6 +132,7 @@ pub(super) fn har(args: &ImportHarArgs) -> u8 {
             args.strict,
             args.output.as_deref(),
             &source,
+            &inputs,
             &mut stderr,
         ),
         Err(error) => fail(&mut stderr, error.to_string()),

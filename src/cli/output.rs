@@ -15,6 +15,41 @@ struct State<W> {
     current: usize,
     buffers: Vec<Vec<u8>>,
     finished: Vec<bool>,
+    /// The first write that failed, other than to a closed pipe (`runner run | head`).
+    lost: Option<String>,
+}
+
+/// Keeps in `lost` the first error of `result` that is not a broken pipe, and gives `result`
+/// back.
+fn record<T>(lost: &mut Option<String>, result: std::io::Result<T>) -> std::io::Result<T> {
+    if let Err(error) = &result {
+        let kind = error.kind();
+        let passing = matches!(
+            kind,
+            std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::Interrupted
+        );
+        if !passing && lost.is_none() {
+            *lost = Some(error.to_string());
+        }
+    }
+    result
+}
+
+/// The shared output as [`OrderedOutput::with_output`] lends it: each write that fails is
+/// kept.
+pub(super) struct Recorded<'a, W> {
+    out: &'a mut W,
+    lost: &'a mut Option<String>,
+}
+
+impl<W: Write> Write for Recorded<'_, W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        record(self.lost, self.out.write(bytes))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        record(self.lost, self.out.flush())
+    }
 }
 
 /// The shared terminal.
@@ -32,6 +67,7 @@ impl<W: Write> OrderedOutput<W> {
                 current: 0,
                 buffers: vec![Vec::new(); count],
                 finished: vec![false; count],
+                lost: None,
             }),
         })
     }
@@ -50,6 +86,7 @@ impl<W: Write> OrderedOutput<W> {
             current,
             buffers,
             finished,
+            lost,
         } = &mut *state;
         while *current < finished.len() && finished[*current] {
             *current += 1;
@@ -57,22 +94,32 @@ impl<W: Write> OrderedOutput<W> {
                 if let Some(progress) = progress {
                     progress.clear();
                 }
-                let _ = out.write_all(buffer);
+                let _ = record(lost, out.write_all(buffer));
                 // Freed, not kept: a long run has a buffer per collection run.
                 *buffer = Vec::new();
             }
         }
-        let _ = out.flush();
+        let _ = record(lost, out.flush());
     }
 
-    /// Writes after every collection (the summary).
-    pub(super) fn with_output(&self, write: impl FnOnce(&mut W)) {
+    /// Writes after every collection (the summary), and flushes it.
+    pub(super) fn with_output(&self, write: impl FnOnce(&mut Recorded<'_, W>)) {
         if let Ok(mut state) = self.state.lock() {
             if let Some(progress) = &state.progress {
                 progress.clear();
             }
-            write(&mut state.out);
+            let State { out, lost, .. } = &mut *state;
+            let mut recorded = Recorded { out, lost };
+            write(&mut recorded);
+            let _ = recorded.flush();
         }
+    }
+
+    /// Why some of the output was lost (a full disk), if it was: a reader that went away
+    /// (`| head`) does not count.
+    pub(super) fn lost(&self) -> Option<String> {
+        let state = self.state.lock().ok()?;
+        state.lost.clone()
     }
 }
 
@@ -91,7 +138,8 @@ impl<W: Write> Write for CollectionWriter<W> {
             if let Some(progress) = &state.progress {
                 progress.clear();
             }
-            state.out.write_all(bytes)?;
+            let State { out, lost, .. } = &mut *state;
+            record(lost, out.write_all(bytes))?;
         } else if let Some(buffer) = state.buffers.get_mut(self.index) {
             buffer.extend_from_slice(bytes);
         }
@@ -100,7 +148,10 @@ impl<W: Write> Write for CollectionWriter<W> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         match self.shared.state.lock() {
-            Ok(mut state) if state.current == self.index => state.out.flush(),
+            Ok(mut state) if state.current == self.index => {
+                let State { out, lost, .. } = &mut *state;
+                record(lost, out.flush())
+            }
             _ => Ok(()),
         }
     }
@@ -127,7 +178,7 @@ mod tests {
         writers[0].write_all(b"a").expect("write");
         shared.finish(0);
         let mut text = Vec::new();
-        shared.with_output(|out| text = out.clone());
+        shared.with_output(|out| text = out.out.clone());
         assert_eq!(text, b"aabc");
     }
 }

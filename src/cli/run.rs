@@ -14,7 +14,10 @@ use super::exit_code;
 use super::load::Problem;
 use super::output::{CollectionWriter, OrderedOutput};
 use super::progress::Progress;
-use super::reports::{check_destinations, destinations, Ended, Reports, Tally, STDOUT};
+use super::reports::{
+    check_destinations_reading, collection_inputs, command_inputs, destinations, Ended, Inputs,
+    Reports, Tally, STDOUT,
+};
 use runner::collection::{Collection, Diagnostics};
 use runner::engine::workers::{self, Job, Plan};
 use runner::engine::{
@@ -296,6 +299,24 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             return exit_code::INVALID_INPUT;
         }
     };
+    // Every destination, before anything else can refuse the run and write the reports: none
+    // may be a file the run reads (a collection, an included file, the data file...).
+    let inputs = Inputs::new(
+        command_inputs(&args)
+            .into_iter()
+            .chain(collection_inputs(&collections)),
+    );
+    match check_destinations_reading(&args, &inputs) {
+        Ok(warnings) => {
+            for warning in warnings {
+                let _ = writeln!(stderr, "warning: {warning}");
+            }
+        }
+        Err(message) => {
+            let _ = writeln!(stderr, "error: {message}; nothing was sent");
+            return exit_code::INVALID_INPUT;
+        }
+    }
     if let Err(message) = steps_exist(&collections, &options.selection.steps) {
         return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
     }
@@ -323,10 +344,6 @@ pub(super) async fn run(args: RunArgs) -> u8 {
             return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
         }
     };
-    if let Err(message) = check_destinations(&args) {
-        let _ = writeln!(stderr, "error: {message}; nothing was sent");
-        return exit_code::INVALID_INPUT;
-    }
     if args.insecure {
         let _ = writeln!(
             stderr,
@@ -606,8 +623,18 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     if !reports.write(duration, interrupted, &mut stderr) && !interrupted {
         code = code.max(exit_code::RUNTIME_ERROR);
     }
+    // What runner prints is the run's result too: lost (a full disk), the exit code says so
+    // (a reader that went away, `| head`, is no error).
+    if let Some(error) = output.lost() {
+        let _ = writeln!(
+            stderr,
+            "error: cannot write the run's output: {error}; what it printed is incomplete"
+        );
+        code = code.max(exit_code::RUNTIME_ERROR);
+    }
     if let Some(path) = &args.cookie_jar {
-        let saved = report::write_atomically(path, client.cookie_jar().to_netscape().as_bytes());
+        let jar = client.cookie_jar().to_netscape();
+        let saved = super::reports::write_destination(path, |out| out.write_all(jar.as_bytes()));
         if let Err(error) = saved {
             let error = super::reports::not_writable("--cookie-jar", &error);
             let _ = writeln!(stderr, "error: {error}");
@@ -689,6 +716,8 @@ enum Signal {
     Interrupt,
     /// SIGTERM (a CI system cancelling the job).
     Terminate,
+    /// SIGHUP (the terminal closed, the SSH session dropped).
+    HangUp,
 }
 
 impl Signal {
@@ -696,6 +725,7 @@ impl Signal {
         match self {
             Signal::Interrupt => "SIGINT",
             Signal::Terminate => "SIGTERM",
+            Signal::HangUp => "SIGHUP",
         }
     }
 
@@ -703,16 +733,19 @@ impl Signal {
         match self {
             Signal::Interrupt => exit_code::INTERRUPTED,
             Signal::Terminate => exit_code::TERMINATED,
+            Signal::HangUp => exit_code::HUNG_UP,
         }
     }
 }
 
-/// Ctrl-C and SIGTERM, listened for from when it is made.
+/// Ctrl-C, SIGTERM and SIGHUP, listened for from when it is made.
 struct Signals {
     #[cfg(unix)]
     interrupt: Option<tokio::signal::unix::Signal>,
     #[cfg(unix)]
     terminate: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    hang_up: Option<tokio::signal::unix::Signal>,
 }
 
 impl Signals {
@@ -723,13 +756,15 @@ impl Signals {
             Signals {
                 interrupt: signal(SignalKind::interrupt()).ok(),
                 terminate: signal(SignalKind::terminate()).ok(),
+                hang_up: signal(SignalKind::hangup()).ok(),
             }
         }
         #[cfg(not(unix))]
         Signals {}
     }
 
-    /// Waits for the next Ctrl-C or SIGTERM; never returns if neither can be listened for.
+    /// Waits for the next Ctrl-C, SIGTERM or SIGHUP; never returns if none can be listened
+    /// for.
     async fn next(&mut self) -> Signal {
         #[cfg(unix)]
         {
@@ -745,6 +780,7 @@ impl Signals {
             tokio::select! {
                 () = recv(self.interrupt.as_mut()) => Signal::Interrupt,
                 () = recv(self.terminate.as_mut()) => Signal::Terminate,
+                () = recv(self.hang_up.as_mut()) => Signal::HangUp,
             }
         }
         #[cfg(not(unix))]

@@ -155,13 +155,8 @@ impl Destination {
         };
         match self {
             Destination::Special(target) => {
-                // Appending: a regular file behind `/dev/stdout` keeps what was written to it.
-                let file = OpenOptions::new()
-                    .append(true)
-                    .open(target)
-                    .map_err(error)?;
-                let mut out = BufWriter::with_capacity(BUFFER, file);
-                write(&mut out).and_then(|()| out.flush()).map_err(error)
+                let file = open_in_place(target, shown, false)?;
+                write_into(file, shown, write)
             }
             Destination::File(target) => {
                 let (file, temporary) = temporary_beside(target, shown)?;
@@ -176,6 +171,98 @@ impl Destination {
                 }
                 Ok(())
             }
+        }
+    }
+}
+
+/// Opens `path`, written in place (a terminal, a pipe, a device, a file appended to), for
+/// appending, `create`d if asked; `shown` is the path as the user gave it, for errors. It
+/// never waits: a FIFO that no program reads is an error at once (opening one for writing
+/// would wait for a reader with no end, signals included), and once open the file is written
+/// as any other, blocking until the reader takes what it is given.
+pub fn open_in_place(path: &Path, shown: &Path, create: bool) -> Result<File, ReportError> {
+    let error = |reason: String| ReportError {
+        path: shown.display().to_string(),
+        reason,
+    };
+    let mut options = OpenOptions::new();
+    // Appending: a regular file behind `/dev/stdout` keeps what was written to it.
+    options.append(true).create(create);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| {
+        #[cfg(target_os = "linux")]
+        if e.raw_os_error() == Some(libc::ENXIO) {
+            return error(NO_READER.to_owned());
+        }
+        error(e.to_string())
+    })?;
+    #[cfg(target_os = "linux")]
+    blocking(&file).map_err(|e| error(e.to_string()))?;
+    Ok(file)
+}
+
+/// Why a FIFO cannot be written: nothing reads it.
+pub const NO_READER: &str = "no program reads the pipe (a FIFO is written only while another program reads it: start the reader first, e.g. `cat FIFO &`, or give a file)";
+
+/// Makes `file`, opened without waiting, wait as it is written (a pipe's reader may take its
+/// time).
+#[cfg(target_os = "linux")]
+fn blocking(file: &File) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: `fd` is open for as long as `file` is borrowed; F_GETFL and F_SETFL read and set
+    // its status flags only.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: as above.
+    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Writes what `write` writes (buffered) into `file`, opened by [`open_in_place`]; `shown` is
+/// the path as the user gave it, for errors.
+pub fn write_into(
+    file: File,
+    shown: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), ReportError> {
+    let mut out = BufWriter::with_capacity(BUFFER, file);
+    write(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(|e| ReportError {
+            path: shown.display().to_string(),
+            reason: e.to_string(),
+        })
+}
+
+impl FileIdentity {
+    /// Which file `path` is, when it is an existing regular file (symlinks followed): a file
+    /// a command reads, which nothing it writes may be. A stream (a pipe, a terminal, a
+    /// device) has none: reading one and writing another loses nothing.
+    pub fn of_regular_file(path: &Path) -> Option<FileIdentity> {
+        let metadata = std::fs::metadata(path).ok()?;
+        if !metadata.is_file() {
+            return None;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(FileIdentity::Inode {
+                device: metadata.dev(),
+                inode: metadata.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            std::fs::canonicalize(path).ok().map(FileIdentity::Path)
         }
     }
 }
@@ -317,6 +404,36 @@ mod tests {
         let missing = dir.path().join("not-yet").display().to_string() + "/";
         let refused = Destination::resolve(Path::new(&missing)).expect_err("a directory");
         assert!(refused.reason.contains("names a directory"), "{refused}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_fifo_no_program_reads_is_an_error_not_a_wait() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let fifo = dir.path().join("report.fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return;
+        }
+        let destination = Destination::resolve(&fifo).expect("resolves");
+        assert_eq!(destination, Destination::Special(fifo.clone()));
+        let refused = destination.write(&fifo, b"{}").expect_err("no reader");
+        assert_eq!(refused.reason, NO_READER);
+        // With a reader, it is written, and the reader waited on.
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).expect("read"))
+        };
+        let mut written = Err(refused);
+        for _ in 0..500 {
+            written = destination.write(&fifo, b"{}");
+            if written.is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        written.expect("written once the reader is there");
+        assert_eq!(reader.join().expect("reader"), b"{}");
     }
 
     #[test]

@@ -278,3 +278,298 @@ fn two_outputs_that_are_one_file_are_refused_before_the_first_request() {
     assert_eq!(output.code, 0, "{output:?}");
     assert_eq!(hits(key), 1, "{output:?}");
 }
+
+/// The collection's text, to see it is left as it was.
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).expect("readable")
+}
+
+#[test]
+fn a_destination_that_is_a_file_the_run_reads_is_refused_before_the_first_request() {
+    let fixture = Fixture::new();
+    let key = "destination-is-input";
+    let included = fixture.file(
+        "included.yaml",
+        &format!(
+            "name: Included\nsteps:\n  - name: Hit\n    request: {{ url: \"http://{}/hit/{key}\" }}\n",
+            server()
+        ),
+    );
+    let path = fixture.file(
+        "c.yaml",
+        "name: Reads\nsteps:\n  - name: Inner\n    include: included.yaml\n",
+    );
+    let data = fixture.file("rows.csv", "n\n1\n");
+    let hard = fixture.path().join("hard.yaml");
+    std::fs::hard_link(&path, &hard).expect("hard link");
+    let dir = fixture.path().display().to_string();
+    let spelt_through_dots = format!("{dir}/sub/../c.yaml");
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "--report-json",
+            path.display().to_string(),
+            "the collection",
+        ),
+        ("--report-html", spelt_through_dots, "the collection"),
+        ("--report-tap", hard.display().to_string(), "the collection"),
+        ("--curl", data.display().to_string(), "the data file"),
+        (
+            "--report-json",
+            included.display().to_string(),
+            "an included collection",
+        ),
+    ];
+    let before = (read(&path), read(&included), read(&data));
+    for (flag, file, role) in &cases {
+        let args = [
+            "run",
+            &path.display().to_string(),
+            "--data",
+            &data.display().to_string(),
+            flag,
+            file,
+        ];
+        let output = runner(args);
+        assert_eq!(output.code, 2, "{args:?}: {output:?}");
+        let said = &output.stderr;
+        assert!(
+            said.contains(&format!("`{file}` is {role}"))
+                && said.contains("elsewhere")
+                && said.contains("nothing was sent"),
+            "{args:?}: {said}"
+        );
+        assert_eq!(hits(key), 0, "{args:?}: {output:?}");
+    }
+    // A refusal for another reason writes the reports, but not over a file the run reads.
+    let output = runner([
+        "run",
+        &path.display().to_string(),
+        "--tag",
+        "no-such-tag",
+        "--report-json",
+        &path.display().to_string(),
+    ]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert_eq!((read(&path), read(&included), read(&data)), before);
+    assert_eq!(hits(key), 0);
+}
+
+#[test]
+fn export_and_import_refuse_to_write_over_what_they_read() {
+    let fixture = Fixture::new();
+    let path = collection(&fixture, "export-over-input");
+    let before = read(&path);
+    let output = runner([
+        "export",
+        "postman",
+        &path.display().to_string(),
+        "-o",
+        &path.display().to_string(),
+    ]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("is the collection") && output.stderr.contains("elsewhere"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(read(&path), before);
+
+    let postman = fixture.file(
+        "p.json",
+        r#"{"info": {"name": "P", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": [{"name": "Get", "request": {"method": "GET", "url": "http://127.0.0.1:1/x"}}]}"#,
+    );
+    let environment = fixture.file("env.json", r#"{"name": "E", "values": []}"#);
+    let link = fixture.path().join("link.json");
+    std::os::unix::fs::symlink("env.json", &link).expect("symlink");
+    for (output_file, role) in [
+        (postman.clone(), "the Postman collection"),
+        (link.clone(), "the Postman environment"),
+    ] {
+        let (p, e) = (read(&postman), read(&environment));
+        let output = runner([
+            "import",
+            "postman",
+            &postman.display().to_string(),
+            "-e",
+            &environment.display().to_string(),
+            "-o",
+            &output_file.display().to_string(),
+        ]);
+        assert_eq!(output.code, 2, "{output:?}");
+        assert!(output.stderr.contains(role), "{}", output.stderr);
+        assert_eq!((read(&postman), read(&environment)), (p, e));
+    }
+    let har = fixture.file("r.har", r#"{"log": {"entries": []}}"#);
+    let output = runner([
+        "import",
+        "har",
+        &har.display().to_string(),
+        "-o",
+        &har.display().to_string(),
+    ]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(output.stderr.contains("the HAR file"), "{}", output.stderr);
+    assert_eq!(read(&har), r#"{"log": {"entries": []}}"#);
+}
+
+#[test]
+fn a_fifo_no_program_reads_is_refused_rather_than_waited_on() {
+    let fixture = Fixture::new();
+    let key = "fifo-without-reader";
+    let path = collection(&fixture, key);
+    let fifo = fixture.path().join("nobody.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo is not available; skipping");
+        return;
+    }
+    let side = fixture.path().join("side.xml");
+    let output = crate::support::runner_within(
+        [
+            "run",
+            &path.display().to_string(),
+            "--report-json",
+            &fifo.display().to_string(),
+            "--report-junit",
+            &side.display().to_string(),
+        ],
+        &[],
+        std::time::Duration::from_secs(20),
+    );
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("no program reads the pipe")
+            && output.stderr.contains(&fifo.display().to_string()),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(hits(key), 0);
+}
+
+#[test]
+fn dash_and_any_spelling_of_standard_output_are_one_destination() {
+    let fixture = Fixture::new();
+    let key = "dash-and-dev-stdout";
+    let path = collection(&fixture, key);
+    for spelling in ["/dev/stdout", "/proc/self/fd/1"] {
+        if !Path::new(spelling).exists() {
+            continue;
+        }
+        let output = run(&path, &["--report-json", "-", "--report-junit", spelling]);
+        assert_eq!(output.code, 2, "{spelling}: {output:?}");
+        assert!(
+            output
+                .stderr
+                .contains("only one report can go to standard output")
+                && output.stderr.contains(spelling),
+            "{}",
+            output.stderr
+        );
+    }
+    assert_eq!(hits(key), 0);
+}
+
+#[test]
+fn a_github_step_summary_that_cannot_be_written_is_told_and_skipped_before_the_run() {
+    let fixture = Fixture::new();
+    let path = collection(&fixture, "broken-step-summary");
+    let dir = fixture.path().display().to_string();
+    for (summary, warned) in [
+        ("/nonexistent/summary.md", true),
+        (dir.as_str(), true),
+        ("", false),
+    ] {
+        let output = crate::support::runner_with_env(
+            ["run", &path.display().to_string()],
+            &[("GITHUB_ACTIONS", "true"), ("GITHUB_STEP_SUMMARY", summary)],
+        );
+        assert_eq!(output.code, 0, "{summary:?}: {output:?}");
+        assert_eq!(
+            output.stderr.contains("warning: GITHUB_STEP_SUMMARY"),
+            warned,
+            "{summary:?}: {}",
+            output.stderr
+        );
+    }
+    // One that works is written.
+    let summary = fixture.path().join("summary.md");
+    let output = crate::support::runner_with_env(
+        ["run", &path.display().to_string()],
+        &[
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_STEP_SUMMARY", &summary.display().to_string()),
+        ],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert!(!output.stderr.contains("warning"), "{}", output.stderr);
+    assert!(read(&summary).contains("passed"));
+}
+
+/// Runs the binary with its standard output redirected as `redirect` says in `sh` (`>&-`,
+/// `>/dev/full`), within 20 s.
+fn run_redirected(redirect: &str, args: &[&str]) -> crate::support::Output {
+    let binary = std::env::var_os("RUNNER_TEST_BINARY")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_runner").into());
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec \"$0\" \"$@\" {redirect}"))
+        .arg(binary)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_ACTIONS")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("sh starts");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+        text
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("runner did not finish within 20 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    crate::support::Output {
+        code: status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: reader.join().expect("stderr reader"),
+    }
+}
+
+#[test]
+fn a_report_on_a_closed_standard_output_is_refused_and_lost_output_is_an_error() {
+    let fixture = Fixture::new();
+    let key = "closed-stdout";
+    let path = collection(&fixture, key);
+    let path = path.display().to_string();
+    for spelling in ["-", "/dev/stdout"] {
+        let output = run_redirected(">&-", &["run", &path, "--report-json", spelling]);
+        assert_eq!(output.code, 2, "{spelling}: {output:?}");
+        assert!(
+            output.stderr.contains("closed") && output.stderr.contains("nothing was sent"),
+            "{}",
+            output.stderr
+        );
+    }
+    assert_eq!(hits(key), 0);
+    if Path::new("/dev/full").exists() {
+        let output = run_redirected(">/dev/full", &["run", &path]);
+        assert_eq!(output.code, 3, "{output:?}");
+        assert!(
+            output.stderr.contains("cannot write the run's output"),
+            "{}",
+            output.stderr
+        );
+    }
+}
