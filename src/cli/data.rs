@@ -1,5 +1,7 @@
 //! `--data FILE`: the rows of a data-driven run, from CSV (a header row, then one row per
-//! iteration) or JSON (an array of objects).
+//! iteration) or JSON (an array of objects). A name ending in `.csv` or `.json` says which;
+//! any other (`/dev/stdin`, `<(cmd)`, `rows.txt`) is read by its text: JSON when it starts
+//! (after blanks and a byte order mark) with `[` or `{`, else CSV.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -53,14 +55,15 @@ pub(super) fn column_sets<'r>(
 /// file (its rows after the header, from 1), `item N` of a JSON one.
 pub(super) struct DataFile {
     path: std::path::PathBuf,
-    csv: bool,
+    /// What its name says it is, if it says.
+    format: Option<Format>,
 }
 
 impl DataFile {
     pub(super) fn new(path: &Path) -> DataFile {
         DataFile {
             path: path.to_owned(),
-            csv: is_csv(path),
+            format: Format::named(path),
         }
     }
 
@@ -72,7 +75,9 @@ impl DataFile {
         rows: &[usize],
     ) {
         const SHOWN: usize = 5;
-        let (one, many) = if self.csv {
+        // A name that says neither was read by its text (a pipe cannot be read again).
+        let format = self.format.or_else(|| read_as(&self.path));
+        let (one, many) = if format == Some(Format::Csv) {
             ("row", "rows")
         } else {
             ("item", "items")
@@ -97,13 +102,56 @@ impl DataFile {
     }
 }
 
-/// Whether the data file at `path` is read as CSV: its name ends in `.csv`.
-fn is_csv(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("csv"))
+/// How a data file is read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Format {
+    Csv,
+    Json,
 }
 
-/// Reads the rows of `path` (by extension: `.csv`, else JSON).
+impl Format {
+    /// What the name of `path` says: `.csv` or `.json` (in any case), or nothing.
+    fn named(path: &Path) -> Option<Format> {
+        let ext = path.extension()?;
+        if ext.eq_ignore_ascii_case("csv") {
+            Some(Format::Csv)
+        } else if ext.eq_ignore_ascii_case("json") {
+            Some(Format::Json)
+        } else {
+            None
+        }
+    }
+
+    /// What `text` (a data file's, its byte order mark removed or not) is: JSON when its
+    /// first character after blanks is `[` or `{` (a CSV header starts with a column name),
+    /// else CSV.
+    fn of_text(text: &str) -> Format {
+        match text
+            .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+            .chars()
+            .next()
+        {
+            Some('[' | '{') => Format::Json,
+            _ => Format::Csv,
+        }
+    }
+}
+
+/// How each data file whose name says neither CSV nor JSON was read, by its path: the rows
+/// are read once (a pipe cannot be read again), and a problem found with them later says
+/// `row` or `item` as the file was read.
+static READ_BY_TEXT: std::sync::Mutex<Vec<(std::path::PathBuf, Format)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// How the data file at `path`, whose name says neither, was read, if it was.
+fn read_as(path: &Path) -> Option<Format> {
+    let read = READ_BY_TEXT.lock().ok()?;
+    read.iter()
+        .find(|(read, _)| read == path)
+        .map(|&(_, format)| format)
+}
+
+/// Reads the rows of `path` (by its name, `.csv` or `.json`; else by its text).
 pub(super) fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
     Ok(read_compact_rows(path)?
         .iter()
@@ -115,28 +163,35 @@ pub(super) fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
         .collect())
 }
 
-/// Reads the rows of `path` (by extension: `.csv`, else JSON), each column's name held once.
+/// Reads the rows of `path` (by its name, `.csv` or `.json`; else by its text), each column's
+/// name held once.
 pub(super) fn read_compact_rows(path: &Path) -> Result<Vec<CompactRow>, String> {
     let bytes = runner::spec::file::read(path)
         .map_err(|e| format!("cannot read data file `{}`: {e}", path.display()))?;
     // Excel's "CSV UTF-8" starts with a byte order mark; its plain "CSV" is Windows-1252.
     let text = runner::spec::text::utf8_text(&bytes)
         .map_err(|at| format!("data file {} (in Excel: \"CSV UTF-8\")", at.in_file(path)))?;
-    let rows = if is_csv(path) {
-        csv_rows(text)
-    } else {
-        json_rows(text).map(compact).map_err(|mut problem| {
-            let is_json = path
-                .extension()
-                .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
-            if !is_json && problem.reason.starts_with("not JSON") {
-                problem.reason.push_str(
-                    " (a data file whose name ends in `.csv` is read as CSV, any other as JSON)",
-                );
-            }
-            problem
-        })
+    let named = Format::named(path);
+    let format = named.unwrap_or_else(|| Format::of_text(text));
+    if named.is_none() {
+        if let Ok(mut read) = READ_BY_TEXT.lock() {
+            read.push((path.to_owned(), format));
+        }
     }
+    let rows = match format {
+        Format::Csv => csv_rows(text),
+        Format::Json => json_rows(text).map(compact),
+    }
+    .map_err(|mut problem| {
+        // Said when the text chose, so that a file read the wrong way says why.
+        if named.is_none() {
+            problem.reason.push_str(match format {
+                Format::Csv => " (read as CSV: the name ends in neither `.csv` nor `.json`, and the text does not start with `[` or `{`; a JSON data file is an array of objects)",
+                Format::Json => " (read as JSON: the name ends in neither `.csv` nor `.json`, and the text starts with `[` or `{`; name the file `*.csv` to read it as CSV)",
+            });
+        }
+        problem
+    })
     .map_err(|problem| match problem.at {
         Some((line, column)) => format!(
             "data file {}:{line}:{column}: {}",
@@ -713,6 +768,39 @@ mod tests {
         assert_eq!(
             said("r.json", &[0, 1, 2, 3, 4, 5, 6]),
             "it is wrong (with items 1, 2, 3, 4, 5 and 2 more of data file `r.json`)"
+        );
+    }
+
+    #[test]
+    fn a_name_that_says_neither_is_read_by_its_text() {
+        assert_eq!(Format::named(Path::new("r.CSV")), Some(Format::Csv));
+        assert_eq!(Format::named(Path::new("r.Json")), Some(Format::Json));
+        for neither in ["/dev/stdin", "/dev/fd/63", "rows.txt", "rows"] {
+            assert_eq!(Format::named(Path::new(neither)), None, "{neither}");
+        }
+        for json in ["[]", "{}", "\u{feff} \r\n\t[{\"a\": 1}]"] {
+            assert_eq!(Format::of_text(json), Format::Json, "{json:?}");
+        }
+        for csv in [
+            "",
+            "a,b\n1,2\n",
+            "\u{feff}id\n1",
+            "  name\n[x]",
+            "\"[a]\",b\n",
+        ] {
+            assert_eq!(Format::of_text(csv), Format::Csv, "{csv:?}");
+        }
+        // A problem found later says `row` or `item` as the text chose.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("rows.txt");
+        std::fs::write(&path, "id\n1\n2\n").expect("write");
+        assert_eq!(read_compact_rows(&path).expect("csv").len(), 2);
+        let mut problem = runner::collection::Diagnostic::file(Path::new("c.yaml"), "wrong");
+        DataFile::new(&path).attribute(&mut problem, &[1]);
+        assert!(
+            problem.message.starts_with("wrong (with row 2 of"),
+            "{}",
+            problem.message
         );
     }
 

@@ -39,6 +39,24 @@ pub fn read(path: &Path) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The folder the relative paths written in the file at `path` (an `include`, a `body_file`, a
+/// schema) are resolved against: the file's own, but the working directory for a stream given
+/// by a name of the system's (`/dev/stdin`, `-`, `<(cmd)` as `/dev/fd/63`, `/proc/self/fd/0`),
+/// whose folder holds nothing of the user's.
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(folder) if !is_system_stream(path) => folder,
+        _ => Path::new("."),
+    }
+}
+
+/// Whether `path` is a stream by a name of the system's (`/dev/stdin`, `/dev/fd/63`,
+/// `/proc/self/fd/0`): no file of the user's, and no folder of the user's to keep files in.
+pub fn is_system_stream(path: &Path) -> bool {
+    (path.starts_with("/dev") || path.starts_with("/proc"))
+        && std::fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir())
+}
+
 /// [`read`], as UTF-8 text.
 pub fn read_to_string(path: &Path) -> io::Result<String> {
     String::from_utf8(read(path)?).map_err(|_| {

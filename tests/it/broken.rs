@@ -581,7 +581,7 @@ fn json_data_keys_are_refused_where_they_are_written() {
         (
             "rows.yaml",
             "- name: a\n",
-            "a data file whose name ends in `.csv` is read as CSV, any other as JSON",
+            "read as CSV: the name ends in neither `.csv` nor `.json`",
         ),
     ];
     for (name, text, says) in cases {

@@ -2,6 +2,7 @@
 
 mod broken;
 mod ci;
+mod collection_paths;
 mod completions;
 mod destinations;
 mod docs;

@@ -2,7 +2,7 @@
 //! and `graphql`, with the `Content-Type` each implies unless a header sets it. Files are
 //! resolved against the collection's folder and checked here, before anything is sent.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
 
@@ -187,7 +187,7 @@ impl Compiler<'_> {
 
     /// `written`, relative to the collection's folder: it must be a readable file.
     fn file(&mut self, written: &str, field: &FieldPath) -> Option<PathBuf> {
-        let base = self.path.parent().unwrap_or(Path::new("."));
+        let base = crate::spec::file::folder_of(self.path);
         let path = base.join(written);
         match std::fs::metadata(&path) {
             Ok(meta) if meta.is_file() => match std::fs::File::open(&path) {

@@ -1,7 +1,5 @@
 //! Compiles what a step expects and captures: status, headers, JSONPaths, body, schema, duration, URL, cookies and `values`; `when` conditions; every JSONPath once per text.
 
-use std::path::Path;
-
 use crate::spec::map::Map;
 use crate::spec::schema_spec::SchemaSpec;
 use regex::Regex;
@@ -132,7 +130,7 @@ impl Compiler<'_> {
             .map(|(p, _)| p);
         let schema = spec.schema.as_ref().and_then(|written| {
             // Relative to the collection's own folder.
-            let base = self.path.parent().unwrap_or(Path::new("."));
+            let base = crate::spec::file::folder_of(self.path);
             let compiled = match written {
                 SchemaSpec::File(path) => SchemaExpectation::load(base, path),
                 SchemaSpec::Inline(schema) => SchemaExpectation::inline(schema),

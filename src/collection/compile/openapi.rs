@@ -1,7 +1,6 @@
 //! Compiles `openapi: FILE` (the document, loaded and compiled once per collection) and a
 //! step's `expect.openapi` (or `defaults.expect.openapi`).
 
-use std::path::Path;
 use std::sync::Arc;
 
 use super::Compiler;
@@ -41,7 +40,7 @@ impl Compiler<'_> {
         written: &str,
         field: &FieldPath,
     ) -> Option<Arc<Contract>> {
-        let base = self.path.parent().unwrap_or(Path::new("."));
+        let base = crate::spec::file::folder_of(self.path);
         match Contract::load(&base.join(written)) {
             Ok(contract) => Some(Arc::new(contract)),
             Err(error) => {

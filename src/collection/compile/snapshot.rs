@@ -13,6 +13,24 @@ impl Compiler<'_> {
         spec: &SnapshotSpec,
         field: &FieldPath,
     ) -> Option<SnapshotExpectation> {
+        if matches!(spec, SnapshotSpec::Enabled(false)) {
+            return None;
+        }
+        // The collection run (the first of the files being compiled), not an included file:
+        // its snapshots are kept in a folder beside it, which a pipe does not have.
+        if let Some(root) = self
+            .include_stack
+            .first()
+            .filter(|root| crate::spec::file::is_system_stream(root))
+        {
+            let root = root.display().to_string();
+            self.problem_with_hint(
+                field,
+                format!("`snapshot` needs a collection file: snapshots are kept in a `__snapshots__` folder beside the collection, and this one is read from `{root}`, a pipe"),
+                "save the collection to a file and run that file",
+            );
+            return None;
+        }
         match spec {
             SnapshotSpec::Enabled(false) => None,
             SnapshotSpec::Enabled(true) => Some(SnapshotExpectation::default()),

@@ -185,21 +185,22 @@ impl Compiler<'_> {
         references: &mut Vec<Reference>,
     ) -> Option<Include> {
         let at = field.key("include");
-        let base = self.path.parent().unwrap_or(Path::new("."));
+        let base = crate::spec::file::folder_of(self.path);
         let path = base.join(written);
         let canonical = self
             .included
             .canonical
             .entry(path.clone())
-            .or_insert_with(|| std::fs::canonicalize(&path).ok())
+            .or_insert_with(|| {
+                std::fs::canonicalize(&path).map_err(|error| Unreadable::new(&path, &error))
+            })
             .clone();
-        let Some(canonical) = canonical else {
-            self.problem_with_hint(
-                &at,
-                format!("cannot read included collection `{}`", path.display()),
-                "the path is relative to the including file",
-            );
-            return None;
+        let canonical = match canonical {
+            Ok(canonical) => canonical,
+            Err(unreadable) => {
+                self.unreadable_include(&unreadable, &at);
+                return None;
+            }
         };
         if self.include_stack.contains(&canonical) {
             let chain: Vec<String> = self
@@ -235,14 +236,8 @@ impl Compiler<'_> {
         };
         let file = match file {
             Read::Parsed(file) => file,
-            Read::Unreadable(reason) => {
-                self.problem(
-                    &at,
-                    format!(
-                        "cannot read included collection `{}`: {reason}",
-                        path.display()
-                    ),
-                );
+            Read::Unreadable(unreadable) => {
+                self.unreadable_include(&unreadable, &at);
                 return None;
             }
             // Its problems were told where it was first included.
@@ -320,6 +315,15 @@ impl Compiler<'_> {
         })
     }
 
+    /// Tells, at the `include` at `at`, why the file it names cannot be included.
+    fn unreadable_include(&mut self, unreadable: &Unreadable, at: &FieldPath) {
+        self.problem_with_hint(
+            at,
+            unreadable.message.to_string(),
+            unreadable.hint.to_string(),
+        );
+    }
+
     /// Counts what compiling `file` once more costs against the collection's budget for
     /// included files; past it, refuses this `include` (the first time, saying so, at `at`;
     /// after that, silently: the collection does not load either way).
@@ -381,9 +385,9 @@ pub(super) const MAX_INCLUDED_BYTES: usize = 16 << 20;
 /// it is included, and what compiling them has cost so far.
 #[derive(Default)]
 pub(super) struct Included {
-    /// Each path an `include` names (joined to its file's folder), resolved: `None` when
-    /// there is no such file.
-    canonical: HashMap<PathBuf, Option<PathBuf>>,
+    /// Each path an `include` names (joined to its file's folder), resolved, or why it
+    /// cannot be (no such file, a loop of links).
+    canonical: HashMap<PathBuf, Result<PathBuf, Unreadable>>,
     /// Each resolved file, read.
     files: HashMap<PathBuf, Read>,
     /// Steps compiled from included files so far, within [`MAX_INCLUDED_STEPS`].
@@ -397,11 +401,69 @@ pub(super) struct Included {
 /// An included file, read once.
 #[derive(Clone)]
 enum Read {
-    /// Not read: why.
-    Unreadable(Rc<str>),
+    /// Not read, or holding nothing: why.
+    Unreadable(Unreadable),
     /// Read, but it does not parse (its problems were told when it was read).
     Broken,
     Parsed(Rc<IncludedFile>),
+}
+
+/// Why an included file cannot be included, told at each `include` that names it.
+#[derive(Clone)]
+struct Unreadable {
+    message: Rc<str>,
+    hint: Rc<str>,
+}
+
+impl Unreadable {
+    /// Why the file written `path` (joined to its includer's folder) could not be resolved
+    /// or read, as `error` says, and how to mend it.
+    fn new(path: &Path, error: &std::io::Error) -> Unreadable {
+        use std::io::ErrorKind;
+        let shown = path.display();
+        let folder = match path.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder.display().to_string(),
+            _ => ".".to_owned(),
+        };
+        let relative = format!(
+            "a relative `include` is read from the folder of the file that holds it (`{folder}`)"
+        );
+        let link = std::fs::read_link(path).ok();
+        let (reason, hint) = match error.kind() {
+            ErrorKind::NotFound => match link {
+                Some(target) => (
+                    format!(
+                        "it is a symbolic link to `{}`, which does not exist",
+                        target.display()
+                    ),
+                    "point the link at a collection file, or include the file by its own path"
+                        .to_owned(),
+                ),
+                None => (
+                    "there is no such file".to_owned(),
+                    format!("{relative}: correct the path, or create the file"),
+                ),
+            },
+            // `ErrorKind::FilesystemLoop` is not stable.
+            _ if error.raw_os_error() == Some(libc::ELOOP) => (
+                "it is a loop of symbolic links (each leads to the next, and back), which leads to no file".to_owned(),
+                "point one of the links at a collection file, or include the file by its own path".to_owned(),
+            ),
+            ErrorKind::PermissionDenied => (
+                format!("permission denied ({error})"),
+                "make the file readable by the user that runs runner (`chmod a+r FILE`), and every folder above it searchable (`chmod a+x FOLDER`)".to_owned(),
+            ),
+            ErrorKind::NotADirectory => (
+                "a part of its path before the file name is a file, not a folder".to_owned(),
+                format!("{relative}: correct the path"),
+            ),
+            _ => (error.to_string(), "`include` names a collection file (a YAML file with `name` and `steps`)".to_owned()),
+        };
+        Unreadable {
+            message: format!("cannot read included collection `{shown}`: {reason}").into(),
+            hint: hint.into(),
+        }
+    }
 }
 
 /// An included file that parsed.
@@ -417,8 +479,21 @@ struct IncludedFile {
 fn read_included(path: &Path, canonical: &Path) -> (Read, Vec<Diagnostic>) {
     let source = match crate::spec::file::read_to_string(canonical) {
         Ok(source) => source,
-        Err(e) => return (Read::Unreadable(e.to_string().into()), Vec::new()),
+        Err(error) => return (Read::Unreadable(Unreadable::new(path, &error)), Vec::new()),
     };
+    // As for a collection run on its own (a YAML parser reads it as one null document, and
+    // says so in its own words); told at the `include`, as the file has no line to show.
+    if crate::collection::holds_nothing(&source) {
+        let unreadable = Unreadable {
+            message: format!(
+                "included collection `{}` is empty: it holds no YAML but blanks and comments",
+                path.display()
+            )
+            .into(),
+            hint: "an included file is a collection: it needs `name` and `steps`, e.g. `name: Login` and `steps: [{ name: ping, request: { url: \"https://example.com\" } }]`; or remove this `include`".into(),
+        };
+        return (Read::Unreadable(unreadable), Vec::new());
+    }
     let source = match source.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_owned(),
         None => source,
