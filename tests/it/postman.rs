@@ -3297,9 +3297,16 @@ fn a_request_whose_url_would_not_load_is_left_out_and_reported() {
     );
     let out = dir.path().join("blank.yaml");
     let (yaml, stderr) = imported(&collection, &out);
-    assert_eq!(runner(["validate".as_ref(), out.as_os_str()]).code, 0, "{yaml}");
+    assert_eq!(
+        runner(["validate".as_ref(), out.as_os_str()]).code,
+        0,
+        "{yaml}"
+    );
     assert!(!yaml.contains("about:blank"), "{yaml}");
-    assert!(stderr.contains("Blank page") && stderr.contains("invalid port number"), "{stderr}");
+    assert!(
+        stderr.contains("Blank page") && stderr.contains("invalid port number"),
+        "{stderr}"
+    );
 }
 
 /// What the environment and the collection's variables leave out is said on stderr.
@@ -3315,7 +3322,15 @@ fn unchecked_and_repeated_variables_are_noted() {
     let output = runner(&args);
     assert_eq!(output.code, 0, "{output:?}");
     for name in ["justDisabled", "oneDisabled", "duplicate"] {
-        assert!(output.stderr.contains(&format!("`{name}`")), "{name}: {}", output.stderr);
+        assert!(
+            output.stderr.contains(&format!("`{name}`")),
+            "{name}: {}",
+            output.stderr
+        );
     }
-    assert!(output.stderr.contains("the last enabled value is kept"), "{}", output.stderr);
+    assert!(
+        output.stderr.contains("the last enabled value is kept"),
+        "{}",
+        output.stderr
+    );
 }
