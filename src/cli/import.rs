@@ -105,7 +105,9 @@ pub(super) fn finish(
         let _ = writeln!(stderr, "error: {message}");
         exit_code::INVALID_INPUT
     };
-    let _ = write!(stderr, "{}", imported.report);
+    // What the file holds (a request's name, a header) is shown, never obeyed by the terminal.
+    let printable = runner::spec::text::printable;
+    let _ = write!(stderr, "{}", printable(&imported.report.to_string(), true));
     let lossy = imported.report.lossy_count();
     if strict && lossy > 0 {
         return fail(
@@ -154,9 +156,11 @@ pub(super) fn finish(
     };
     let _ = write!(
         stderr,
-        "imported {} request{} from {source} to {destination}",
+        "imported {} request{} from {} to {}",
         imported.requests,
         plural(imported.requests),
+        printable(source, false),
+        printable(&destination, false),
     );
     let _ = match lossy {
         0 => writeln!(stderr, "; everything was translated"),

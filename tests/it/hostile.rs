@@ -634,3 +634,42 @@ fn what_a_collection_holds_never_steers_the_terminal() {
         assert!(outputs[2].stderr.contains("statuz"), "{:?}", outputs[2]);
     }
 }
+
+/// What an imported file holds (a request's name, its method, a header's name, a script
+/// line) is quoted by the importer's report escaped, never obeyed by the terminal.
+#[test]
+fn an_import_report_never_steers_the_terminal() {
+    let fixture = Fixture::new();
+    for (index, c) in [
+        '\u{1b}', '\r', '\u{7}', '\u{9b}', '\u{7f}', '\u{202e}', '\u{2066}',
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let escaped = format!("\\u{:04x}", c as u32);
+        let collection = fixture.file(
+            &format!("evil{index}.json"),
+            &format!(
+                r#"{{"info": {{"name": "pm {escaped} coll", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},
+ "item": [{{"name": "req {escaped} evil", "event": [{{"listen": "test", "script": {{"exec": ["pm.sendRequest('x{escaped}')"]}}}}],
+   "request": {{"method": "GET{escaped}", "url": "http://127.0.0.1:9/fast{escaped}", "header": [{{"key": "X-{escaped}", "value": "v{escaped}"}}]}}}}]}}"#
+            ),
+        );
+        let output = runner([
+            "import".as_ref(),
+            "postman".as_ref(),
+            collection.as_os_str(),
+        ]);
+        assert_clean(&output);
+        assert!(
+            output.stderr.contains("not translated: req "),
+            "{}",
+            output.stderr
+        );
+        assert!(
+            !output.stderr.contains(c),
+            "{c:?} reaches the terminal:\n{}",
+            output.stderr
+        );
+    }
+}
