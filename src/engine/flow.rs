@@ -82,18 +82,24 @@ impl<'a> Run<'a> {
                 method,
             });
             observer.while_waiting();
-            let started = std::time::Instant::now();
             let mut interrupt = self.interrupt.clone();
             let listening = self.interrupted.is_none() && !self.finishing;
+            // Dropped in the wait (a second signal), it is reported as cut short all the same.
+            let mut flight = InFlight::new(
+                self,
+                &mut *observer,
+                step,
+                step::skipped(step, name.clone(), ""),
+            );
             tokio::select! {
                 biased;
                 () = tokio::time::sleep(delay) => {}
                 signal = interrupt.stopped(), if listening => {
-                    let mut result = step::skipped(step, name, "");
-                    result.duration = started.elapsed();
-                    return self.interrupted_in_flight(observer, step, result, signal);
+                    let result = flight.land();
+                    return flight.run.interrupted_in_flight(&mut *flight.observer, step, result, signal);
                 }
             }
+            flight.land();
         }
         let Some(for_each) = &step.for_each else {
             return self.action(step, name, observer).await;
@@ -216,26 +222,26 @@ impl<'a> Run<'a> {
                     name: &name,
                     method: request_step.request.method.as_str(),
                 });
-                // The step's time is its whole time: every attempt or page, and the waits
-                // between them, so that reports and timelines put the waiting on this step.
-                let started = std::time::Instant::now();
-                let mut result = step::skipped(step, name, "");
                 let mut interrupt = self.interrupt.clone();
                 let listening = self.interrupted.is_none() && !self.finishing;
+                // A `finally` step does not hear the first signal; a second one drops the run
+                // where it is, and then `flight` reports the step as any step cut short.
+                let mut flight = InFlight::new(self, observer, step, step::skipped(step, name, ""));
                 let ran = tokio::select! {
                     biased;
-                    seen = step::run(step, request_step, &mut result, self, observer) => Ok(seen),
+                    seen = step::run(step, request_step, &mut flight.result, flight.run, flight.observer) => Ok(seen),
                     signal = interrupt.stopped(), if listening => Err(signal),
                 };
-                result.duration = started.elapsed();
+                let result = flight.land();
+                let (run, observer) = (&mut *flight.run, &mut *flight.observer);
                 match ran {
                     Ok(seen) => {
                         if let (Some(id), Some(seen)) = (&step.id, seen) {
-                            self.remember(id, seen);
+                            run.remember(id, seen);
                         }
-                        self.finish(observer, step, result);
+                        run.finish(observer, step, result);
                     }
-                    Err(signal) => self.interrupted_in_flight(observer, step, result, signal),
+                    Err(signal) => run.interrupted_in_flight(observer, step, result, signal),
                 }
             }
             Action::Group(steps) => {
@@ -405,5 +411,66 @@ impl<'a> Run<'a> {
             self.stopped = true;
         }
         observer.step_finished(result);
+    }
+}
+
+/// A step under way, with what it got to so far (see [`step::run`]): dropped before it
+/// lands — the run was dropped where it was, by a second signal while a `finally` step
+/// (which does not hear the first) was in flight or waiting out its `delay` — it reports
+/// the step as interrupted, as a step that hears the signal is: with the URL it was
+/// sending, its attempts, where it is written. What hears of a run dropped this way (the
+/// observer is told as it drops) then has nothing left in flight.
+struct InFlight<'f, 'a, 'o> {
+    run: &'f mut Run<'a>,
+    observer: &'o mut dyn Observer,
+    step: &'f Step,
+    result: StepResult,
+    /// The step's time is its whole time: every attempt or page, and the waits between
+    /// them, so that reports and timelines put the waiting on this step.
+    started: std::time::Instant,
+    landed: bool,
+}
+
+impl<'f, 'a, 'o> InFlight<'f, 'a, 'o> {
+    fn new(
+        run: &'f mut Run<'a>,
+        observer: &'o mut dyn Observer,
+        step: &'f Step,
+        result: StepResult,
+    ) -> Self {
+        InFlight {
+            run,
+            observer,
+            step,
+            result,
+            started: std::time::Instant::now(),
+            landed: false,
+        }
+    }
+
+    /// The step ended (or heard the signal): its result, its time set, for the caller to
+    /// report; dropped from now on, `self` reports nothing.
+    fn land(&mut self) -> StepResult {
+        self.landed = true;
+        let mut result = std::mem::replace(
+            &mut self.result,
+            StepResult::unsent(0, String::new(), String::new(), Outcome::Passed),
+        );
+        result.duration = self.started.elapsed();
+        result
+    }
+}
+
+impl Drop for InFlight<'_, '_, '_> {
+    fn drop(&mut self) {
+        // Unwinding from a bug: nothing more is told, lest a second panic abort the process.
+        if self.landed || std::thread::panicking() {
+            return;
+        }
+        let result = self.land();
+        // The signal the run was asked to stop for, as the caller that dropped it names it.
+        let signal = self.run.interrupt.signal().unwrap_or("a signal");
+        self.run
+            .interrupted_in_flight(&mut *self.observer, self.step, result, signal);
     }
 }

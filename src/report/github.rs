@@ -110,17 +110,46 @@ fn problems(step: &StepResult) -> Vec<(Option<&Location>, String)> {
     }
 }
 
+/// The most bytes runner's part of `$GITHUB_STEP_SUMMARY` takes: GitHub drops a step's whole
+/// summary past 1 MiB (1024k), and the other steps of the job append to the same file, so
+/// runner keeps to half of that. Past it the table ends, and a line counts the rows left out.
+pub const SUMMARY_BYTES: usize = 512 * 1024;
+
+/// What the head and the closing line may take of [`SUMMARY_BYTES`]: the rows get the rest.
+const SUMMARY_FRAME_BYTES: usize = 4 * 1024;
+
+/// The longest name (a collection's, a step's) and message a row shows, in characters;
+/// longer ones are cut with `…` (the JSON and JUnit reports have them whole).
+const SHOWN_NAME: usize = 120;
+const SHOWN_PLACE: usize = 200;
+const SHOWN_MESSAGE: usize = 300;
+
 /// The run as Markdown for the job's summary page, written a collection run at a time (see
-/// [`super::stream`]): totals, then each failing step (files relative to `root`).
+/// [`super::stream`]): totals, then each failing step (files relative to `root`), as many as
+/// fit in [`SUMMARY_BYTES`].
 pub struct StepSummary {
     root: PathBuf,
+    /// Bytes of rows written so far, and the most they may take.
+    written: usize,
+    budget: usize,
+    /// Rows that did not fit.
+    left_out: usize,
 }
 
 impl StepSummary {
     /// A summary with files relative to `root`.
     pub fn new(root: &Path) -> StepSummary {
+        StepSummary::within(root, SUMMARY_BYTES)
+    }
+
+    /// A summary of at most `bytes` (about: the head and the closing line may take up to
+    /// [`SUMMARY_FRAME_BYTES`] of it).
+    fn within(root: &Path, bytes: usize) -> StepSummary {
         StepSummary {
             root: root.to_owned(),
+            written: 0,
+            budget: bytes.saturating_sub(SUMMARY_FRAME_BYTES),
+            left_out: 0,
         }
     }
 }
@@ -150,30 +179,56 @@ impl Format for StepSummary {
         out.write_all(head.as_bytes())
     }
 
-    fn tail(&mut self, _: &RunSummary, _: &mut dyn std::io::Write) -> std::io::Result<()> {
-        Ok(())
+    fn tail(&mut self, _: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if self.left_out == 0 {
+            return Ok(());
+        }
+        write!(
+            out,
+            "\nand {} more failure{} not listed here, to keep this summary within GitHub's size limit: the JSON and JUnit reports have every step.\n",
+            self.left_out,
+            if self.left_out == 1 { "" } else { "s" }
+        )
     }
 
     fn collection(&mut self, collection: &CollectionReport, out: &mut String) {
+        let title = cut_cell(&collection.title(), SHOWN_NAME);
         for step in &collection.steps {
             for (location, message) in problems(step) {
+                if self.written >= self.budget {
+                    self.left_out += 1;
+                    continue;
+                }
                 let place = location
                     .or(step.location.as_ref())
                     .map_or_else(String::new, |l| {
                         // Plain text, escaped as every cell is: in a code span, a `|` or a
                         // backtick of the path would still end the cell or the span.
-                        cell(&format!("{}:{}", relative(&l.file, &self.root), l.line))
+                        let file = relative(&l.file, &self.root);
+                        cut_cell(&format!("{file}:{}", l.line), SHOWN_PLACE)
                     });
-                let _ = writeln!(
-                    out,
-                    "| {} › {} | {place} | {} |",
-                    cell(&collection.title()),
-                    cell(&step.name),
-                    cell(&message)
+                let row = format!(
+                    "| {title} › {} | {place} | {} |\n",
+                    cut_cell(&step.name, SHOWN_NAME),
+                    cut_cell(&message, SHOWN_MESSAGE)
                 );
+                if self.written + row.len() > self.budget {
+                    // No later row is written, however short: the rows stay in run order.
+                    self.written = self.budget;
+                    self.left_out += 1;
+                    continue;
+                }
+                self.written += row.len();
+                out.push_str(&row);
             }
         }
     }
+}
+
+/// [`cell`] of `text` cut to `max` characters as shown (its escapes counted), with `…`.
+fn cut_cell(text: &str, max: usize) -> String {
+    let shown = crate::spec::text::printable(text, false);
+    cell(&crate::spec::text::shorten(&shown, max))
 }
 
 /// A command's message: what would steer the log's terminal written as an escape (`\e`,
@@ -226,6 +281,59 @@ mod tests {
             cell("![x](http://t/p.png) *b* _i_ ~s~ # h"),
             "\\!\\[x\\](http://t/p.png) \\*b\\* \\_i\\_ \\~s\\~ \\# h"
         );
+    }
+
+    fn failing_run(number: usize, name: &str) -> CollectionReport {
+        use crate::engine::StepError;
+        CollectionReport {
+            name: format!("run {number}"),
+            path: "c.yaml".into(),
+            environment: None,
+            iteration: None,
+            started_at: std::time::UNIX_EPOCH,
+            steps: (0..10)
+                .map(|index| StepResult {
+                    index,
+                    outcome: Outcome::Errored(StepError::interrupted(name)),
+                    ..StepResult::passed(name)
+                })
+                .collect(),
+            duration: std::time::Duration::ZERO,
+            interrupted: false,
+        }
+    }
+
+    #[test]
+    fn a_summary_keeps_within_its_size_and_counts_the_rows_left_out() {
+        for (bytes, name) in [
+            (SUMMARY_BYTES, "x".repeat(100_000)),
+            (20_000, "a|b\u{202e}".repeat(1000)),
+            (20_000, "short".to_owned()),
+        ] {
+            let mut report = super::super::stream::Streamed::in_memory(Box::new(
+                StepSummary::within(Path::new("/"), bytes),
+            ));
+            let mut summary = RunSummary::default();
+            for number in 0..300 {
+                let collection = failing_run(number, &name);
+                summary.record(&collection);
+                report.collection(&collection);
+            }
+            let mut out = Vec::new();
+            report.finish(&summary, &mut out).expect("in memory");
+            let text = String::from_utf8(out).expect("text");
+            assert!(text.len() <= bytes, "{} bytes", text.len());
+            let rows = text.lines().filter(|l| l.starts_with("| run ")).count();
+            assert!(rows > 10, "{rows} rows");
+            // Every row is whole (three cells), and the rest are counted.
+            assert!(text
+                .lines()
+                .filter(|l| l.starts_with("| run "))
+                .all(|l| l.ends_with(" |") && l.matches(" | ").count() == 2));
+            let note = format!("and {} more failures not listed here", 3000 - rows);
+            assert!(text.contains(&note), "{note}");
+            assert!(text.contains("\n\nand "), "no blank line ends the table");
+        }
     }
 
     #[test]

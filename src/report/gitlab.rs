@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::markup::shown;
 use super::stream::{Format, RunSummary};
 use super::RunRecord;
 use crate::engine::{CollectionReport, Outcome};
@@ -90,9 +91,13 @@ impl Format for CodeQuality {
             for (check_name, severity, message, location) in found {
                 let location = location.or(step.location.as_ref());
                 let file = location.map_or(collection.path.as_path(), |l| l.file.as_path());
-                let path = super::github::relative(file, root);
+                // Every text as the other reports show it: what a server sent (or a name holds)
+                // that would reorder or hide the text around it in the merge request is an
+                // escape there, not obeyed.
+                let path = shown(&super::github::relative(file, root), false).into_owned();
                 let line = location.map_or(1, |l| l.line);
-                let description = format!("{title} › {}: {message}", step.name);
+                let description =
+                    shown(&format!("{title} › {}: {message}", step.name), false).into_owned();
                 // Stable across runs for the same failure at the same place, so GitLab can
                 // tell new failures from fixed ones.
                 let fingerprint = Sha256::digest(format!("{path}\n{line}\n{description}"))
@@ -123,5 +128,62 @@ impl Format for CodeQuality {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{StepError, StepResult};
+
+    #[test]
+    fn no_text_of_an_issue_holds_what_would_steer_or_reorder_the_page() {
+        // Every control, bidirectional override or mark and noncharacter, in the names, the
+        // message and the file.
+        let awkward: String = (0u32..0x20)
+            .chain(0x7f..0xa0)
+            .chain([
+                0x200e, 0x200f, 0x2028, 0x2029, 0xfdd0, 0xfffe, 0xffff, 0x1fffe,
+            ])
+            .chain(0x202a..0x202f)
+            .chain(0x2066..0x206a)
+            .filter_map(char::from_u32)
+            .collect();
+        let step = StepResult {
+            outcome: Outcome::Errored(StepError::interrupted(&awkward)),
+            ..StepResult::passed(&format!("step {awkward}"))
+        };
+        let collection = CollectionReport {
+            name: format!("c {awkward}"),
+            path: format!("dir {awkward}/c.yaml").into(),
+            environment: None,
+            iteration: None,
+            started_at: std::time::UNIX_EPOCH,
+            steps: vec![step],
+            duration: std::time::Duration::ZERO,
+            interrupted: false,
+        };
+        let mut report = CodeQuality::new(Path::new("/nowhere"));
+        let mut out = String::new();
+        report.collection(&collection, &mut out);
+        let issues: serde_json::Value = serde_json::from_str(&format!("[{out}]")).expect("JSON");
+        let issue = &issues[0];
+        for text in [
+            &issue["description"],
+            &issue["check_name"],
+            &issue["location"]["path"],
+        ] {
+            let text = text.as_str().expect("text");
+            assert!(
+                !text.chars().any(|c| c.is_control()
+                    || matches!(c as u32, 0x200e | 0x200f | 0x202a..=0x202e | 0x2066..=0x2069)
+                    || (c as u32) & 0xfffe == 0xfffe
+                    || (0xfdd0..=0xfdef).contains(&(c as u32))),
+                "{text:?}"
+            );
+        }
+        let description = issue["description"].as_str().unwrap_or_default();
+        assert!(description.contains("\\u{202e}"), "{description}");
+        assert!(description.contains("\\u{fffe}"), "{description}");
     }
 }

@@ -10,11 +10,12 @@ use super::{millis, RunRecord};
 use crate::engine::{CollectionReport, Exchange, Outcome, StepErrorKind, StepResult, Totals};
 use crate::spec::duration::format_duration;
 use crate::spec::field::Location;
+use crate::spec::text::shorten;
 
 const STYLE: &str = r#"
 :root { --pass: #1a7f37; --fail: #cf222e; --error: #9a6700; --skip: #6e7781; --line: #d0d7de; }
 * { box-sizing: border-box; }
-body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; color: #1f2328; background: #f6f8fa; }
+body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0; color: #1f2328; background: #f6f8fa; overflow-wrap: anywhere; }
 header { background: #24292f; color: #fff; padding: 18px 28px; }
 header h1 { margin: 0 0 4px; font-size: 20px; }
 header .meta { color: #d0d7de; font-size: 13px; }
@@ -58,7 +59,8 @@ section.failures > h2 { color: var(--fail); }
 section.failures ol { margin: 8px 0; padding: 0 16px 4px 36px; }
 section.failures li { margin: 4px 0; }
 section.failures .what { color: #57606a; }
-section.failures p.more, section.hidden p { margin: 8px 16px 12px; color: #57606a; }
+section p.more, section.hidden p { margin: 8px 16px 12px; color: #57606a; }
+.left { color: #57606a; font-size: 12px; }
 a { color: #0969da; text-decoration: none; } a:hover { text-decoration: underline; }
 ul.attempts { margin: 4px 0; padding-left: 18px; color: #57606a; font-size: 12px; }
 tr:target td { background: #fff8c5; }
@@ -66,11 +68,52 @@ pre.where { margin: 4px 0 6px; padding: 4px 8px; color: #57606a; background: #ff
 "#;
 
 /// How many bytes of collection sections a report shows for runs that passed, and for all
-/// runs: past that, a run is counted in a closing note instead of shown (a long data-driven
-/// run would otherwise make a page no browser opens; the JSON and JUnit reports have every
-/// step).
-const PASSING_BYTES: usize = 16 << 20;
-const SHOWN_BYTES: usize = 32 << 20;
+/// runs: past that, a run shows the rows that fit (the failing ones first, then the others
+/// in order; see [`partial_section`]), or, when none would, is counted in a closing note (a
+/// long data-driven run would otherwise make a page no browser opens; the JSON and JUnit
+/// reports have every step). Headless Chromium lays out 16 MiB of report in a few seconds.
+const PASSING_BYTES: usize = 8 << 20;
+const SHOWN_BYTES: usize = 16 << 20;
+
+/// The least room a collection run is shown in, in part: its heading, a few rows and the note
+/// of what is left out.
+const LEAST_SECTION: usize = 4 * 1024;
+
+/// How much of a request's and a response's body a failing step shows when the whole of them
+/// do not fit (the JSON report has them up to 64 KiB).
+const SHORT_BODY: usize = 2 * 1024;
+
+/// The longest name and message the list of failing steps shows, in characters (the step's
+/// row shows them whole).
+const LISTED_TEXT: usize = 300;
+
+/// Which rows of a collection run the page shows.
+enum Shown {
+    All,
+    /// Those marked, of a run too large to show whole.
+    Rows(Vec<bool>),
+    None,
+}
+
+impl Shown {
+    fn row(&self, index: usize) -> bool {
+        match self {
+            Shown::All => true,
+            Shown::Rows(rows) => rows.get(index).copied().unwrap_or(false),
+            Shown::None => false,
+        }
+    }
+}
+
+/// How much of a step's request and response its row shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    Whole,
+    /// Bodies cut to [`SHORT_BODY`].
+    Short,
+    /// None, with a note that the JSON report has them.
+    Left,
+}
 
 /// How many failing steps the list at the top names.
 const LISTED_FAILURES: usize = 1000;
@@ -84,10 +127,8 @@ pub struct Html {
     runs: usize,
     /// Bytes of sections written so far.
     shown_bytes: usize,
-    /// A passing run did not fit: no later passing run is rendered.
+    /// A passing run did not fit whole: no later passing run is rendered.
     passing_full: bool,
-    /// A run did not fit: no later run is rendered.
-    all_full: bool,
     /// Runs not shown, and their steps.
     hidden_runs: usize,
     hidden: Totals,
@@ -109,7 +150,6 @@ impl Html {
             runs: 0,
             shown_bytes: 0,
             passing_full: false,
-            all_full: false,
             hidden_runs: 0,
             hidden: Totals::default(),
             failure_items: String::new(),
@@ -133,36 +173,37 @@ impl Format for Html {
     fn collection(&mut self, collection: &CollectionReport, out: &mut String) {
         let number = self.runs;
         self.runs += 1;
-        let failing = collection
-            .steps
-            .iter()
-            .any(|s| matches!(class(&s.outcome), "failed" | "errored"));
-        let mut shown = false;
-        if !self.all_full && (failing || !self.passing_full) {
-            let before = out.len();
-            collection_section(out, number, collection);
-            let size = out.len() - before;
-            let budget = if failing {
-                self.shown_budget
+        let failing = collection.steps.iter().any(is_failing);
+        // What this run may take: a passing one, of the budget of passing runs until one did
+        // not fit; any, of the budget of all.
+        let budget = match (failing, self.passing_full) {
+            (true, _) => self.shown_budget,
+            (false, false) => self.passing_budget,
+            (false, true) => 0,
+        };
+        let room = budget.saturating_sub(self.shown_bytes);
+        let before = out.len();
+        let mut shown = Shown::None;
+        if room >= LEAST_SECTION {
+            if collection_section(out, number, collection, room) {
+                shown = Shown::All;
             } else {
-                self.passing_budget
-            };
-            if self.shown_bytes + size <= budget {
-                self.shown_bytes += size;
-                shown = true;
-            } else {
+                // As many of its rows as fit, the failing ones first.
                 out.truncate(before);
-                if failing {
-                    self.all_full = true;
+                if let Some(rows) = partial_section(out, number, collection, room) {
+                    shown = Shown::Rows(rows);
                 }
-                self.passing_full = true;
             }
         }
-        if !shown {
+        if !matches!(shown, Shown::All) && !failing {
+            self.passing_full = true;
+        }
+        self.shown_bytes += out.len() - before;
+        if matches!(shown, Shown::None) {
             self.hidden_runs += 1;
             collection.steps.iter().for_each(|s| self.hidden.record(s));
         }
-        self.list_failures(number, collection, shown);
+        self.list_failures(number, collection, &shown);
     }
 
     fn head(&mut self, run: &RunSummary, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -225,8 +266,8 @@ impl Format for Html {
 
 impl Html {
     /// Adds the failing steps of collection run `number` to the list at the top, linked to
-    /// their rows when the run is `shown`.
-    fn list_failures(&mut self, number: usize, collection: &CollectionReport, shown: bool) {
+    /// their rows where they are `shown`.
+    fn list_failures(&mut self, number: usize, collection: &CollectionReport, shown: &Shown) {
         for (s, step) in collection.steps.iter().enumerate() {
             let Some(problem) = first_problem(step) else {
                 continue;
@@ -244,8 +285,12 @@ impl Html {
                         l.line
                     )
                 });
-            let title = format!("{} › {}", escape(&collection.title()), escape(&step.name));
-            let title = if shown {
+            let title = format!(
+                "{} › {}",
+                escape(&shorten(&collection.title(), LISTED_TEXT)),
+                escape(&shorten(&step.name, LISTED_TEXT))
+            );
+            let title = if shown.row(s) {
                 format!("<a href=\"#{}\">{title}</a>", anchor(number, s))
             } else {
                 title
@@ -253,10 +298,15 @@ impl Html {
             let _ = writeln!(
                 self.failure_items,
                 "<li>{title}{place} <span class=\"what\">— {}</span></li>",
-                escape(&problem)
+                escape(&shorten(&problem, LISTED_TEXT))
             );
         }
     }
+}
+
+/// The step failed or errored: the page lists it at the top and shows it first.
+fn is_failing(step: &StepResult) -> bool {
+    matches!(class(&step.outcome), "failed" | "errored")
 }
 
 fn class(outcome: &Outcome) -> &'static str {
@@ -295,7 +345,159 @@ fn human_time(rfc3339: &str) -> String {
         .unwrap_or_else(|| rfc3339.to_owned())
 }
 
-fn collection_section(out: &mut String, number: usize, collection: &CollectionReport) {
+/// Appends the whole section of collection run `number` to `out`, if it takes at most
+/// `room` bytes; false (with part of it appended) if it does not.
+fn collection_section(
+    out: &mut String,
+    number: usize,
+    collection: &CollectionReport,
+    room: usize,
+) -> bool {
+    let start = out.len();
+    section_heading(out, collection);
+    timeline(out, collection);
+    out.push_str("<table>\n");
+    for (index, step) in collection.steps.iter().enumerate() {
+        // A run far past the room is not written out in full only to be taken back.
+        if out.len() - start > room {
+            return false;
+        }
+        step_row(out, &anchor(number, index), step, Detail::Whole);
+    }
+    out.push_str("</table>\n</section>\n");
+    out.len() - start <= room
+}
+
+/// A collection run too large to show whole in `room` bytes, in part: every failing step's
+/// row that fits, then their requests and responses (cut short for all first, then whole as
+/// far as they fit), then the other rows in order, without theirs; the timeline when it is
+/// small beside the room; and a note of what is left out and where it is. Which rows are
+/// shown, or `None` when not even the heading fits.
+fn partial_section(
+    out: &mut String,
+    number: usize,
+    collection: &CollectionReport,
+    room: usize,
+) -> Option<Vec<bool>> {
+    const CLOSING: &str = "</table>\n";
+    // The note, the closing tags.
+    const NOTE_ROOM: usize = 1024;
+    let start = out.len();
+    section_heading(out, collection);
+    let mut bars = String::new();
+    timeline(&mut bars, collection);
+    let timeline_shown = bars.len() <= room / 8;
+    if timeline_shown {
+        out.push_str(&bars);
+    }
+    drop(bars);
+    out.push_str("<table>\n");
+    let Some(mut left) = room.checked_sub(out.len() - start + CLOSING.len() + NOTE_ROOM) else {
+        out.truncate(start);
+        return None;
+    };
+    let steps = &collection.steps;
+    let mut rows: Vec<Option<(String, Detail)>> = vec![None; steps.len()];
+    let row = |index: usize, detail: Detail| {
+        let mut row = String::new();
+        step_row(&mut row, &anchor(number, index), &steps[index], detail);
+        row
+    };
+    let failing: Vec<usize> = (0..steps.len())
+        .filter(|&i| is_failing(&steps[i]))
+        .collect();
+    let others = (0..steps.len()).filter(|&i| !is_failing(&steps[i]));
+    // Every failing row that fits, then the others, each without its request and response.
+    for index in failing.iter().copied().chain(others) {
+        let text = row(index, Detail::Left);
+        if text.len() <= left {
+            left -= text.len();
+            rows[index] = Some((text, Detail::Left));
+        }
+    }
+    // The failing rows' requests and responses: short for all first, then whole.
+    for detail in [Detail::Short, Detail::Whole] {
+        for &index in &failing {
+            let Some((shown, _)) = &rows[index] else {
+                continue;
+            };
+            if steps[index].exchange.is_none() {
+                continue;
+            }
+            let text = row(index, detail);
+            let more = text.len().saturating_sub(shown.len());
+            if more <= left {
+                left -= more;
+                rows[index] = Some((text, detail));
+            }
+        }
+    }
+    let count = |detail: Detail| {
+        failing
+            .iter()
+            .filter(|&&i| steps[i].exchange.is_some())
+            .filter(|&&i| rows[i].as_ref().is_some_and(|(_, d)| *d == detail))
+            .count()
+    };
+    let (short, without) = (count(Detail::Short), count(Detail::Left));
+    let shown_rows = rows.iter().filter(|r| r.is_some()).count();
+    let failing_left_out = failing.iter().filter(|&&i| rows[i].is_none()).count();
+    let mut shown = Vec::with_capacity(rows.len());
+    for text in rows {
+        shown.push(text.is_some());
+        if let Some((text, _)) = text {
+            out.push_str(&text);
+        }
+    }
+    out.push_str(CLOSING);
+    let mut left_out = Vec::new();
+    if shown_rows < steps.len() {
+        left_out.push(format!(
+            "{} of its {} steps{}",
+            steps.len() - shown_rows,
+            steps.len(),
+            match failing_left_out {
+                0 => String::new(),
+                n => format!(" ({n} of them failing)"),
+            }
+        ));
+    }
+    if short > 0 {
+        left_out.push(format!(
+            "the end of the request and response bodies of {short} failing step{}",
+            plural(short)
+        ));
+    }
+    if without > 0 {
+        left_out.push(format!(
+            "the request and response of {without} failing step{}",
+            plural(without)
+        ));
+    }
+    if (0..steps.len()).any(|i| shown[i] && !is_failing(&steps[i]) && steps[i].exchange.is_some()) {
+        left_out.push("the request and response of the steps that did not fail".to_owned());
+    }
+    if !timeline_shown {
+        left_out.push("the timeline".to_owned());
+    }
+    let _ = write!(
+        out,
+        "<p class=\"more\">This collection run is too large to show whole on a page a browser opens comfortably: the failing steps come first. Not shown here: {}. The JSON report has every step, with its request and response.</p>\n</section>\n",
+        left_out.join("; ")
+    );
+    Some(shown)
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The section's opening and its heading: the run's outcome, name, file and time.
+fn section_heading(out: &mut String, collection: &CollectionReport) {
     // As the JSON report says it: a run cut short is interrupted, whatever its steps did.
     let outcome = if collection.interrupted {
         "interrupted"
@@ -325,12 +527,6 @@ fn collection_section(out: &mut String, number: usize, collection: &CollectionRe
         escape(&collection.path.display().to_string()),
         format_duration(collection.duration),
     );
-    timeline(out, collection);
-    out.push_str("<table>\n");
-    for (index, step) in collection.steps.iter().enumerate() {
-        step_row(out, &anchor(number, index), step);
-    }
-    out.push_str("</table>\n</section>\n");
 }
 
 /// Bars placed one after another, as the steps ran, scaled to the collection's total.
@@ -376,7 +572,7 @@ fn wait_overlay(step: &StepResult) -> String {
     format!("<span class=\"wait\" style=\"width:{share:.2}%\"></span>")
 }
 
-fn step_row(out: &mut String, id: &str, step: &StepResult) {
+fn step_row(out: &mut String, id: &str, step: &StepResult, detail: Detail) {
     let class = class(&step.outcome);
     let mark = match class {
         "passed" => "✓",
@@ -434,18 +630,30 @@ fn step_row(out: &mut String, id: &str, step: &StepResult) {
         }
         out.push_str("</ul>");
     }
-    if let Some(exchange) = &step.exchange {
-        let open = if matches!(step.outcome, Outcome::Passed) {
-            ""
-        } else {
-            " open"
-        };
-        let _ = write!(
-            out,
-            "<details{open}><summary>request and response</summary>"
-        );
-        exchange_details(out, step, exchange);
-        out.push_str("</details>");
+    match (&step.exchange, detail) {
+        (None, _) => {}
+        (Some(_), Detail::Left) => {
+            if is_failing(step) {
+                out.push_str("<div class=\"left\">request and response not shown here: the JSON report has them</div>");
+            }
+        }
+        (Some(exchange), _) => {
+            let open = if matches!(step.outcome, Outcome::Passed) {
+                ""
+            } else {
+                " open"
+            };
+            let _ = write!(
+                out,
+                "<details{open}><summary>request and response</summary>"
+            );
+            let limit = match detail {
+                Detail::Short => Some(SHORT_BODY),
+                _ => None,
+            };
+            exchange_details(out, step, exchange, limit);
+            out.push_str("</details>");
+        }
     }
     let _ = writeln!(
         out,
@@ -454,22 +662,42 @@ fn step_row(out: &mut String, id: &str, step: &StepResult) {
     );
 }
 
-fn exchange_details(out: &mut String, step: &StepResult, exchange: &Exchange) {
+/// The request and the response, each body cut at `limit` bytes when there is one (and each
+/// header's value at an eighth of that).
+fn exchange_details(
+    out: &mut String,
+    step: &StepResult,
+    exchange: &Exchange,
+    limit: Option<usize>,
+) {
+    let cut = |body: &str| -> String {
+        match limit {
+            Some(limit) => crate::spec::text::cut_bytes(body, limit).into_owned(),
+            None => body.to_owned(),
+        }
+    };
+    // Cut short, a header's value is cut too: a server's header can be longer than a body.
+    let header = |value: &str| -> String {
+        match limit {
+            Some(limit) => crate::spec::text::cut_bytes(value, limit / 8).into_owned(),
+            None => value.to_owned(),
+        }
+    };
     let mut request = format!("{} {}\n", step.method, step.url);
     for (name, value) in &exchange.request_headers {
-        let _ = writeln!(request, "{name}: {value}");
+        let _ = writeln!(request, "{name}: {}", header(value));
     }
     if let Some(body) = &exchange.request_body {
-        let _ = write!(request, "\n{body}");
+        let _ = write!(request, "\n{}", cut(body));
     }
     let _ = write!(out, "<pre>{}</pre>", escape(&request));
     if let Some(status) = step.status {
         let mut response = format!("{} {status}\n", exchange.response_version);
         for (name, value) in &exchange.response_headers {
-            let _ = writeln!(response, "{name}: {value}");
+            let _ = writeln!(response, "{name}: {}", header(value));
         }
         if !exchange.response_body.is_empty() {
-            let _ = write!(response, "\n{}", pretty(&exchange.response_body));
+            let _ = write!(response, "\n{}", cut(&pretty(&exchange.response_body)));
         }
         let _ = write!(out, "<pre>{}</pre>", escape(&response));
     }
@@ -712,6 +940,77 @@ mod tests {
             );
         }
         assert!(page.ends_with("</html>\n"));
+    }
+
+    /// A run of `count` steps, every `nth` failing with a large response, the others
+    /// passing with one.
+    fn large_run(count: usize, nth: usize) -> CollectionReport {
+        let exchange = Exchange {
+            request_headers: vec![("accept".into(), "*/*".into())],
+            request_body: None,
+            response_version: "HTTP/1.1".into(),
+            response_headers: vec![("x-long".into(), "L".repeat(20_000))],
+            response_body: "<html>".repeat(10_000),
+            redirects: Vec::new(),
+        };
+        let mut collection = run(0, false);
+        collection.steps = (0..count)
+            .map(|index| StepResult {
+                index,
+                status: Some(500),
+                exchange: Some(Box::new(exchange.clone())),
+                outcome: if index % nth == nth - 1 {
+                    Outcome::Errored(StepError::interrupted("SIGINT"))
+                } else {
+                    Outcome::Passed
+                },
+                ..StepResult::passed(&format!("step {index}"))
+            })
+            .collect();
+        collection
+    }
+
+    fn page(html: Html, collections: &[CollectionReport]) -> String {
+        let mut report = super::super::stream::Streamed::in_memory(Box::new(html));
+        let mut summary = RunSummary::default();
+        for collection in collections {
+            summary.record(collection);
+            report.collection(collection);
+        }
+        let mut out = Vec::new();
+        report.finish(&summary, &mut out).expect("in memory");
+        String::from_utf8(out).expect("text")
+    }
+
+    #[test]
+    fn a_run_too_large_to_show_whole_shows_its_failing_rows_first_with_their_details() {
+        for (count, nth, budget) in [(400, 1, 2_000_000), (600, 4, 1_500_000), (300, 3, 100_000)] {
+            let collection = large_run(count, nth);
+            let page = page(Html::with_budgets(budget / 2, budget), &[collection]);
+            assert!(page.len() < budget + 200_000, "{} bytes", page.len());
+            assert!(!page.contains("not shown</h2>"), "the run is hidden");
+            assert!(page.contains("too large to show whole"), "no note");
+            let failing = count / nth;
+            // Every failing row is shown, and linked from the list at the top.
+            let rows = |class: &str| page.matches(&format!("<tr class=\"{class}\"")).count();
+            assert_eq!(rows("errored"), failing);
+            assert!(rows("passed") <= count - failing);
+            for (at, _) in page.match_indices("<a href=\"#") {
+                let rest = &page[at + 10..];
+                let anchor = &rest[..rest.find('"').unwrap_or(0)];
+                assert!(page.contains(&format!("id=\"{anchor}\"")), "#{anchor}");
+            }
+            assert_eq!(
+                page.matches("<li><a href=\"#c0-").count(),
+                failing.min(1000)
+            );
+            // Each failing row has its request and response, cut short when need be.
+            let details = page.matches("<details open>").count();
+            let left = page.matches("<div class=\"left\">").count();
+            assert_eq!(details + left, failing);
+            assert!(details > 0, "no details");
+            assert!(page.ends_with("</html>\n"));
+        }
     }
 
     #[test]

@@ -82,8 +82,9 @@ fn suite(out: &mut String, collection: &CollectionReport) {
         true => collection.title(),
         false => file.clone(),
     };
-    for step in &collection.steps {
-        case(out, step, &class);
+    let names = case_names(&collection.steps);
+    for (step, name) in collection.steps.iter().zip(&names) {
+        case(out, step, name, &class);
     }
     out.push_str("  </testsuite>\n");
 }
@@ -97,11 +98,44 @@ fn property(out: &mut String, name: &str, value: &str) {
     );
 }
 
-fn case(out: &mut String, step: &StepResult, file: &str) {
+/// Each step's testcase name (as written in the attribute), unique in its suite: GitLab keys
+/// a testcase by its suite's name, its classname (here the suite's file) and its name, and
+/// counts a case with the same key as an earlier one only once. The first step of a name
+/// keeps it; each later one takes ` (2)`, ` (3)`… in run order (the first of those not
+/// taken), so a rerun of the same steps names them the same. Compared as written: two names
+/// that show alike (a character and its escape) are one name.
+fn case_names(steps: &[StepResult]) -> Vec<String> {
+    use std::collections::{HashMap, HashSet};
+    let mut taken: HashSet<String> = HashSet::with_capacity(steps.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut names = Vec::with_capacity(steps.len());
+    for step in steps {
+        let name = attribute(&step.name);
+        let count = seen.entry(name.clone()).or_insert(0);
+        *count += 1;
+        if taken.insert(name.clone()) {
+            names.push(name);
+            continue;
+        }
+        let mut number = (*count).max(2);
+        loop {
+            let candidate = format!("{name} ({number})");
+            if taken.insert(candidate.clone()) {
+                names.push(candidate);
+                break;
+            }
+            number += 1;
+        }
+    }
+    names
+}
+
+/// A testcase named `name` (an attribute's text, see [`case_names`]).
+fn case(out: &mut String, step: &StepResult, name: &str, file: &str) {
     let _ = write!(
         out,
         "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\">",
-        attribute(&step.name),
+        name,
         attribute(file),
         seconds(step.duration)
     );
@@ -263,6 +297,58 @@ mod tests {
             second.contains("timestamp=\"2027-01-15T08:03:38Z\""),
             "{second}"
         );
+    }
+
+    #[test]
+    fn every_case_name_is_unique_in_its_suite_and_numbered_in_order() {
+        let steps = |names: &[&str]| -> Vec<StepResult> {
+            names.iter().map(|n| StepResult::passed(n)).collect()
+        };
+        assert_eq!(
+            case_names(&steps(&[
+                "a",
+                "b",
+                "a",
+                "a (2)",
+                "a",
+                "\u{202e}",
+                "\\u{202e}"
+            ])),
+            [
+                "a",
+                "b",
+                "a (2)",
+                "a (2) (2)",
+                "a (3)",
+                "\\u{202e}",
+                "\\u{202e} (2)"
+            ]
+        );
+        // Generated: many repeats of a few names, some of them written with a number already.
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let written: Vec<String> = (0..2000)
+            .map(|_| match next(4) {
+                0 => format!("s{}", next(5)),
+                1 => format!("s{} ({})", next(5), next(6)),
+                2 => format!("s{} ({}) ({})", next(3), next(4), next(4)),
+                _ => "same".to_owned(),
+            })
+            .collect();
+        let steps: Vec<StepResult> = written.iter().map(|n| StepResult::passed(n)).collect();
+        let names = case_names(&steps);
+        let unique: std::collections::HashSet<&String> = names.iter().collect();
+        assert_eq!(unique.len(), names.len());
+        // Each keeps its own name in front, and the same steps get the same names again.
+        for (name, written) in names.iter().zip(&written) {
+            assert!(name.starts_with(written.as_str()), "{name} {written}");
+        }
+        assert_eq!(case_names(&steps), names);
     }
 
     #[test]

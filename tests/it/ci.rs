@@ -395,3 +395,187 @@ fn ci_paths_are_relative_to_the_root_from_any_working_directory() {
         serde_json::from_str(&std::fs::read_to_string(&report).expect("written")).expect("JSON");
     assert_eq!(quality[0]["location"]["path"], inside.as_str(), "{quality}");
 }
+
+/// A collection of `count` failing steps (one `for_each`), each named `name`.
+fn many_failing(fixture: &Fixture, count: usize, name: &str) -> std::path::PathBuf {
+    let items: Vec<String> = (0..count).map(|n| n.to_string()).collect();
+    fixture.file(
+        "many.yaml",
+        &format!(
+            "name: \"Many {name}\"\nsteps:\n  - name: \"{name}\"\n    for_each: [{}]\n    request: {{ url: \"{{{{SERVER}}}}/status/500\" }}\n    expect: {{ status: 200 }}\n",
+            items.join(", ")
+        ),
+    )
+}
+
+#[test]
+fn the_github_step_summary_keeps_well_within_githubs_limit_and_counts_the_rest() {
+    let fixture = Fixture::new();
+    // Long names make long rows (the more so written as entities): 600 of them would make a
+    // summary of megabytes.
+    let name = format!("{}{}", "<".repeat(4000), "|`*<b>\u{202e}".repeat(50));
+    let path = many_failing(&fixture, 600, &name.replace('\\', "\\\\"));
+    let summary = fixture.path().join("summary.md");
+    let output = crate::support::runner_with_env(
+        [
+            "run",
+            &path.display().to_string(),
+            "--continue-on-failure",
+            "--report",
+            "github",
+        ],
+        &[
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_WORKSPACE", &fixture.path().display().to_string()),
+            ("GITHUB_STEP_SUMMARY", &summary.display().to_string()),
+        ],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    let text = std::fs::read_to_string(&summary).expect("the step summary is written");
+    assert!(text.len() <= 512 * 1024, "{} bytes", text.len());
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("| Many ")).collect();
+    assert!(rows.len() > 100, "{} rows", rows.len());
+    // Each name is cut, each row whole, and the rows left out are counted.
+    assert!(
+        rows.iter().all(|r| r.len() < 2000 && r.ends_with(" |")),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[0].contains('…'), "{}", rows[0]);
+    let note = format!("and {} more failures not listed here", 600 - rows.len());
+    assert!(
+        text.contains(&note),
+        "{note}: {}",
+        &text[text.len() - 400..]
+    );
+    assert!(
+        text.contains("the JSON and JUnit reports have every step"),
+        "{text}"
+    );
+}
+
+#[test]
+fn every_testcase_of_a_suite_has_its_own_name_as_gitlab_keys_them() {
+    let fixture = Fixture::new();
+    // Generated: many steps whose names repeat, some written with a number already, a loop
+    // whose items repeat, and a group.
+    let mut steps = String::new();
+    for n in 0..60 {
+        let name = match n % 5 {
+            0 | 1 => "same".to_owned(),
+            2 => format!("same ({})", n % 4 + 1),
+            3 => format!("other {}", n % 3),
+            _ => "same (2) (2)".to_owned(),
+        };
+        let status = if n % 2 == 0 { 200 } else { 500 };
+        steps.push_str(&format!(
+            "  - name: \"{name}\"\n    request: {{ url: \"{{{{SERVER}}}}/status/{status}\" }}\n"
+        ));
+    }
+    steps.push_str("  - name: loop\n    for_each: [a, b, a]\n    request: { url: \"{{SERVER}}/status/500\" }\n");
+    steps.push_str("  - name: same\n    steps:\n      - name: same\n        request: { url: \"{{SERVER}}/text\" }\n");
+    let path = fixture.file("repeated.yaml", &format!("name: Repeated\nsteps:\n{steps}"));
+    let junit = fixture.path().join("junit.xml");
+    let run = || {
+        let output = runner([
+            "run",
+            &path.display().to_string(),
+            "-n",
+            "2",
+            "--continue-on-failure",
+            "--report-junit",
+            &junit.display().to_string(),
+        ]);
+        assert_eq!(output.code, 1, "{output:?}");
+        std::fs::read_to_string(&junit).expect("written")
+    };
+    let keys = |xml: &str| -> Vec<(String, String, String)> {
+        let suite = regex::Regex::new(r#"<testsuite name="([^"]*)""#).expect("regex");
+        let case =
+            regex::Regex::new(r#"<testcase name="([^"]*)" classname="([^"]*)""#).expect("regex");
+        let mut keys = Vec::new();
+        let mut current = String::new();
+        for line in xml.lines() {
+            if let Some(c) = suite.captures(line) {
+                current = c[1].to_owned();
+            } else if let Some(c) = case.captures(line) {
+                keys.push((current.clone(), c[2].to_owned(), c[1].to_owned()));
+            }
+        }
+        keys
+    };
+    let first = run();
+    let keys_first = keys(&first);
+    assert_eq!(keys_first.len(), 2 * (60 + 3 + 1), "{first}");
+    let unique: std::collections::HashSet<_> = keys_first.iter().collect();
+    assert_eq!(unique.len(), keys_first.len(), "{first}");
+    let names: Vec<&str> = keys_first.iter().take(7).map(|k| k.2.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "same",
+            "same (2)",
+            "same (3)",
+            "other 0",
+            "same (2) (2)",
+            "same (4)",
+            "same (5)"
+        ],
+        "{first}"
+    );
+    // Another run of the same steps names them the same.
+    assert_eq!(keys(&run()), keys_first);
+}
+
+#[test]
+fn no_text_of_the_code_quality_report_holds_what_would_steer_or_reorder_the_page() {
+    let fixture = Fixture::new();
+    // Generated: every C0 and C1 control but the line breaks, DEL, the bidirectional
+    // overrides and marks, and noncharacters, in a step name and in what the server sends.
+    let awkward: Vec<u32> = (1u32..0x20)
+        .filter(|c| !matches!(c, 0x0a | 0x0d))
+        .chain(0x7f..0xa0)
+        .chain([0x200e, 0x200f, 0xfffe, 0xffff])
+        .chain(0x202a..0x202f)
+        .chain(0x2066..0x206a)
+        .collect();
+    let escaped: String = awkward.iter().map(|c| format!("\\U{c:08x}")).collect();
+    let hex: String = awkward
+        .iter()
+        .filter_map(|&c| char::from_u32(c))
+        .collect::<String>()
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let path = fixture.file(
+        "awkward.yaml",
+        &format!(
+            "name: \"Awkward {escaped}\"\nsteps:\n  - name: \"step {escaped}\"\n    request: {{ url: \"{{{{SERVER}}}}/bytes/{hex}\" }}\n    expect: {{ status: 201, body: {{ equals: x }} }}\n"
+        ),
+    );
+    let report = fixture.path().join("cq.json");
+    let output = runner([
+        "run",
+        &path.display().to_string(),
+        "--report",
+        &format!("gitlab-codequality={}", report.display()),
+    ]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let issues: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("written")).expect("JSON");
+    let issues = issues.as_array().expect("a list");
+    assert_eq!(issues.len(), 2, "{issues:?}");
+    for issue in issues {
+        for text in [
+            &issue["description"],
+            &issue["check_name"],
+            &issue["location"]["path"],
+        ] {
+            let text = text.as_str().expect("text");
+            let raw = text.chars().find(|&c| awkward.contains(&(c as u32)));
+            assert_eq!(raw, None, "{text:?}");
+        }
+        let description = issue["description"].as_str().unwrap_or_default();
+        assert!(description.contains("\\u{202e}"), "{description}");
+    }
+}

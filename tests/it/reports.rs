@@ -507,7 +507,7 @@ fn list_shows_steps_inputs_environments_and_tags() {
 }
 
 #[test]
-fn an_interrupted_or_terminated_run_exits_130_or_143_and_writes_what_ran() {
+fn an_interrupted_terminated_or_hung_up_run_exits_130_143_or_129_and_writes_what_ran() {
     use std::process::{Command, Stdio};
     let fixture = Fixture::new();
     let path = fixture.file(
@@ -519,12 +519,14 @@ fn an_interrupted_or_terminated_run_exits_130_or_143_and_writes_what_ran() {
         &std::fs::read_to_string(&path).expect("written"),
     );
     // One collection (run on the main thread), then two with `--jobs 2` (one of them on a
-    // worker thread of its own); Ctrl-C, then SIGTERM as CI systems send on cancel.
+    // worker thread of its own); Ctrl-C, then SIGTERM as CI systems send on cancel, then
+    // SIGHUP as a closed terminal or SSH session sends.
     for (paths, jobs, signal, code) in [
         (vec![&path], "1", "-INT", 130),
         (vec![&path, &second], "2", "-TERM", 143),
+        (vec![&path], "1", "-HUP", 129),
     ] {
-        let key = format!("interrupt-{jobs}");
+        let key = format!("interrupt-{jobs}{signal}");
         let mut args = vec!["run".to_owned(), "--jobs".to_owned(), jobs.to_owned()];
         args.extend(paths.iter().map(|p| p.display().to_string()));
         args.extend(report_args(fixture.path()));
@@ -578,7 +580,11 @@ fn an_interrupted_or_terminated_run_exits_130_or_143_and_writes_what_ran() {
             html.contains("<span class=\"badge interrupted\">"),
             "{html}"
         );
-        let name = if code == 130 { "SIGINT" } else { "SIGTERM" };
+        let name = match code {
+            130 => "SIGINT",
+            143 => "SIGTERM",
+            _ => "SIGHUP",
+        };
         let junit = read(fixture.path(), "report.xml");
         assert!(junit.contains(&format!("interrupted by {name}")), "{junit}");
         assert!(junit.contains("type=\"interrupted\""), "{junit}");
@@ -979,6 +985,25 @@ fn a_second_interrupt_stops_the_finally_steps_at_once() {
     assert_eq!(steps[1]["name"], "Slow clean up", "{report}");
     assert_eq!(steps[1]["outcome"], "interrupted", "{report}");
     assert_eq!(steps.as_array().map(Vec::len), Some(2), "{report}");
+    // The `finally` step cut short says, as the step the first signal cut short, what it was
+    // sending and where it is written, in every report.
+    for step in [&steps[0], &steps[1]] {
+        let url = step["request"]["url"].as_str().unwrap_or_default();
+        assert!(url.contains("/sleep/10000/"), "{report}");
+    }
+    assert_eq!(steps[1]["location"]["line"], 6, "{report}");
+    assert_eq!(steps[1]["error_location"]["line"], 7, "{report}");
+    let junit = read(fixture.path(), "report.xml");
+    assert!(
+        junit.contains("twice.yaml:7:") && junit.contains(&format!("/sleep/10000/{key}-cleanup")),
+        "{junit}"
+    );
+    let tap = read(fixture.path(), "report.tap");
+    assert!(
+        tap.contains(&format!("/sleep/10000/{key}-cleanup")) && tap.contains("line: 7"),
+        "{tap}"
+    );
+    assert!(stdout.contains("twice.yaml:7:"), "{stdout}");
     // The collection that had not begun is listed, skipped, and nothing of it was sent.
     let queued = &report["collections"][1];
     assert_eq!(queued["name"], "Queued", "{report}");
@@ -1156,4 +1181,46 @@ steps:
 
 fn read_text(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn a_collection_run_too_large_for_the_page_shows_its_failing_rows_with_details() {
+    let fixture = Fixture::new();
+    // 300 failing steps with a 64 KiB body each: more than the page holds.
+    let items: Vec<String> = (0..300).map(|n| n.to_string()).collect();
+    let path = fixture.file(
+        "large.yaml",
+        &format!(
+            "name: Large\nsteps:\n  - name: big\n    for_each: [{}]\n    request: {{ url: \"{{{{SERVER}}}}/big\" }}\n    expect: {{ status: 201 }}\n",
+            items.join(", ")
+        ),
+    );
+    let html = fixture.path().join("report.html");
+    let output = runner([
+        "run",
+        &path.display().to_string(),
+        "--continue-on-failure",
+        "--report-html",
+        &html.display().to_string(),
+    ]);
+    assert_eq!(output.code, 1, "{output:?}");
+    let page = read(fixture.path(), "report.html");
+    assert!(page.len() < 17 << 20, "{} bytes", page.len());
+    assert!(!page.contains("not shown</h2>"), "the run is hidden");
+    // Every failing row is shown and linked, each with its request and response, some of
+    // them cut short; and the page says what it left out and where it is.
+    assert_eq!(page.matches("<tr class=\"failed\"").count(), 300);
+    assert_eq!(page.matches("<li><a href=\"#c0-s").count(), 300);
+    let details = page.matches("<details open>").count();
+    assert_eq!(details, 300);
+    assert!(page.contains("bytes not kept"), "no body cut short");
+    assert!(page.contains("too large to show whole"), "no note");
+    assert!(page.contains("The JSON report has every step"), "no note");
+    // A long name or URL wraps rather than widening the page.
+    let style = &page[page.find("<style>").unwrap_or(0)..page.find("</style>").unwrap_or(0)];
+    let body = style
+        .lines()
+        .find(|l| l.starts_with("body {"))
+        .unwrap_or_default();
+    assert!(body.contains("overflow-wrap: anywhere"), "{body}");
 }
