@@ -116,6 +116,40 @@ fn load(
     (collection, problems)
 }
 
+/// The most parts of one run's OpenAPI documents told as not checked, one line each.
+const MOST_UNCHECKED_TOLD: usize = 10;
+
+/// What `expect.openapi` leaves out of the collections' OpenAPI documents because it does
+/// not compile (a `pattern` written for Java's regexes), one warning each, the same part of
+/// a document two collections name told once: a run that checks less than the document says
+/// tells so, as `runner import openapi` does.
+pub(super) fn unchecked_warnings(collections: &[Collection]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let parts: Vec<_> = collections
+        .iter()
+        .filter_map(|collection| collection.openapi.as_deref())
+        .flat_map(|contract| contract.unchecked())
+        .filter(|part| seen.insert(part.at.clone()))
+        .collect();
+    let mut warnings: Vec<String> = parts
+        .iter()
+        .take(MOST_UNCHECKED_TOLD)
+        .map(|part| {
+            format!(
+                "`expect.openapi` does not check {} at {}: it does not compile ({}); a JSON Schema pattern is an ECMA-262 regex",
+                part.what, part.at, part.why
+            )
+        })
+        .collect();
+    if parts.len() > MOST_UNCHECKED_TOLD {
+        warnings.push(format!(
+            "… and {} more parts of the OpenAPI documents `expect.openapi` does not check (`runner import openapi` lists them all)",
+            parts.len() - MOST_UNCHECKED_TOLD
+        ));
+    }
+    warnings
+}
+
 /// The secrets of a command line (its `--secret` values, a proxy's credentials), to mask in
 /// what it tells before a run knows them: a problem of a collection, a data or vars file
 /// that holds one written in clear.

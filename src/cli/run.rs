@@ -308,7 +308,8 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     );
     match check_destinations_reading(&args, &inputs) {
         Ok(warnings) => {
-            for warning in warnings {
+            let unchecked = super::load::unchecked_warnings(&collections);
+            for warning in warnings.into_iter().chain(unchecked) {
                 let _ = writeln!(stderr, "warning: {warning}");
             }
         }

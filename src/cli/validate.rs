@@ -65,6 +65,9 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
     });
     match loaded {
         Ok(collections) => {
+            for warning in super::load::unchecked_warnings(&collections) {
+                let _ = writeln!(stderr, "warning: {warning}");
+            }
             for collection in &collections {
                 let steps = collection.steps.len();
                 let _ = writeln!(

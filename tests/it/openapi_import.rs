@@ -1447,3 +1447,30 @@ fn every_fixture_document_imports_to_a_collection_that_validates() {
         );
     }
 }
+
+/// A collection that checks responses against a document with a part runner cannot compile
+/// (a `pattern` in Java's syntax) says so when it is validated and run: the run checks less
+/// than the document says, and the user is told which part.
+#[test]
+fn run_and_validate_tell_what_expect_openapi_does_not_check() {
+    let fixture = crate::support::Fixture::new();
+    let document = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/openapi/audit/patterns.yaml");
+    let collection = fixture.file(
+        "c.yaml",
+        &format!(
+            "name: c\nopenapi: {}\ndefaults:\n  expect: {{ openapi: true }}\nsteps:\n  - name: s\n    request: {{ url: \"http://127.0.0.1:1/x\" }}\n",
+            document.display()
+        ),
+    );
+    for command in ["validate", "run"] {
+        let output = crate::support::runner([command.as_ref(), collection.as_os_str()]);
+        assert!(
+            output
+                .stderr
+                .contains("warning: `expect.openapi` does not check its pattern")
+                && output.stderr.contains("\\p{Graph}"),
+            "{command}: {output:?}"
+        );
+    }
+}
