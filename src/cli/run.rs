@@ -981,10 +981,18 @@ pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
                 at.line(),
                 at.column()
             ),
-            None => format!(
-                "vars file `{}` is not a YAML or JSON map of names to values: {message}",
-                path.display()
-            ),
+            None => match runner::spec::documents::second_document_at(text)
+                .filter(|_| message.contains("more than one document"))
+            {
+                Some((line, column)) => format!(
+                    "vars file {}:{line}:{column}: a second YAML document starts here; a vars file is one YAML or JSON map of names to values (give each file its own `--vars-file`)",
+                    path.display()
+                ),
+                None => format!(
+                    "vars file `{}` is not a YAML or JSON map of names to values: {message}",
+                    path.display()
+                ),
+            },
         }
     })?;
     for name in map.keys() {

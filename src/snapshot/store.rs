@@ -72,10 +72,15 @@ fn place(path: &Path, at: Option<(usize, usize)>) -> String {
 }
 
 impl StoreError {
-    /// The problem `error` found in the snapshot file at `path`, at its line and column.
-    fn yaml(path: &Path, error: &serde_yaml::Error) -> Self {
+    /// The problem `error` found in the snapshot file at `path` (which holds `text`), at its
+    /// line and column; a second document (a merge gone wrong) where it starts.
+    fn yaml(path: &Path, text: &str, error: &serde_yaml::Error) -> Self {
         let mut reason = error.to_string();
-        let at = error.location().map(|l| (l.line(), l.column()));
+        let mut at = error.location().map(|l| (l.line(), l.column()));
+        if at.is_none() && reason.contains("more than one document") {
+            at = crate::spec::documents::second_document_at(text);
+            reason = "the file holds more than one YAML document (a snapshot file is one map: keep one of the two, or merge their `snapshots`)".to_owned();
+        }
         if at.is_some() {
             if let Some(cut) = reason.rfind(" at line ") {
                 reason.truncate(cut);
@@ -148,8 +153,8 @@ impl SnapshotFile {
 
 /// Reads the snapshot file at `path`; `None` if there is none.
 pub fn read(path: &Path) -> Result<Option<SnapshotFile>, StoreError> {
-    let text = match crate::spec::file::read_to_string(path) {
-        Ok(text) => text,
+    let bytes = match crate::spec::file::read(path) {
+        Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => {
             return Err(StoreError::Io {
@@ -159,13 +164,18 @@ pub fn read(path: &Path) -> Result<Option<SnapshotFile>, StoreError> {
             })
         }
     };
+    // Not UTF-8 (a file saved by an editor in Latin-1): where, and how to mend it.
+    let text = crate::spec::text::utf8_text(&bytes).map_err(|at| StoreError::Invalid {
+        path: path.to_owned(),
+        at: Some((at.line, at.column)),
+        reason: format!("{at}; {}", crate::spec::text::NotUtf8::HINT),
+    })?;
     // A map keeps the last of two equal keys: a file edited by hand (or merged) with one
     // snapshot twice is refused where the second one is, not read as one of them.
-    let text = crate::spec::block_scalar::readable(&text);
-    crate::spec::duplicates::check(&text).map_err(|e| StoreError::yaml(path, &e))?;
-    serde_yaml::from_str(&text)
-        .map(Some)
-        .map_err(|e| StoreError::yaml(path, &e))
+    let text = crate::spec::block_scalar::readable(text);
+    let yaml = |e: serde_yaml::Error| StoreError::yaml(path, &text, &e);
+    crate::spec::duplicates::check(&text).map_err(yaml)?;
+    serde_yaml::from_str(&text).map(Some).map_err(yaml)
 }
 
 /// Writes `file` to `path` atomically (a temporary file in the same directory, renamed over

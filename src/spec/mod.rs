@@ -8,6 +8,7 @@ pub mod body;
 pub mod capture;
 pub mod caret;
 pub mod collection;
+pub mod documents;
 pub(crate) mod duplicates;
 pub mod duration;
 pub mod field;

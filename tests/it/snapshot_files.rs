@@ -296,3 +296,54 @@ fn a_review_tells_a_snapshot_file_it_cannot_use_on_stderr_once_with_exit_code_2(
     );
     assert_eq!(output.stdout, "", "{output:?}");
 }
+
+/// A snapshot file a merge left with two documents, or an editor saved in Latin-1, is refused
+/// at the line that makes it so, with what to do; a vars file with two documents the same.
+#[test]
+fn a_snapshot_or_vars_file_with_two_documents_or_not_utf8_says_where() {
+    let fixture = Fixture::new();
+    let collection = fixture.file(
+        "api.yaml",
+        "name: Api\nsteps:\n  - name: Text\n    request: { url: \"{{SERVER}}/text\" }\n    expect: { snapshot: true }\n",
+    );
+    std::fs::create_dir_all(fixture.path().join("__snapshots__")).expect("dir");
+    let approved = fixture.path().join("__snapshots__/api.snap.yaml");
+    let entry = "collection: api.yaml\nsnapshots:\n  Text:\n    status: 200\n    text: plain\n";
+    for (bytes, says) in [
+        (
+            format!("{entry}---\n{entry}").into_bytes(),
+            ":6:1 is not valid: the file holds more than one YAML document".to_owned(),
+        ),
+        (
+            b"collection: api.yaml\nsnapshots:\n  Text:\n    status: 200\n    text: caf\xe9\n"
+                .to_vec(),
+            ":5:14 is not valid: not UTF-8 text (byte 0xE9".to_owned(),
+        ),
+    ] {
+        std::fs::write(&approved, &bytes).expect("write");
+        let output = runner_locally(&["validate".to_owned(), collection.display().to_string()]);
+        assert_eq!(output.code, 2, "{output:?}");
+        assert!(
+            output
+                .stderr
+                .contains(&format!("{}{says}", approved.display())),
+            "{output:?}"
+        );
+    }
+    let vars = fixture.file("vars.yaml", "a: 1\n---\nb: 2\n");
+    std::fs::remove_file(&approved).expect("remove");
+    let output = runner_locally(&[
+        "validate".to_owned(),
+        collection.display().to_string(),
+        "--vars-file".to_owned(),
+        vars.display().to_string(),
+    ]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains(&format!(
+            "vars file {}:2:1: a second YAML document starts here",
+            vars.display()
+        )),
+        "{output:?}"
+    );
+}

@@ -1038,57 +1038,24 @@ fn whole_file_error(path: &Path, source: &str, message: &str) -> Option<Diagnost
         return refused_character(path, source);
     }
     let (message, position, hint) = if message.contains("more than one document") {
-        // The first `---` after something that is not a comment starts the second document.
-        let mut content = false;
-        let second = source.lines().enumerate().find_map(|(n, line)| {
-            let starts_document = line == "---" || line.starts_with("--- ");
-            let second = starts_document && content;
-            // Comments and directives (`%YAML 1.2`) come before the first document's `---`.
-            content |= !starts_document
-                && !line.trim().is_empty()
-                && !line.starts_with('#')
-                && !line.starts_with('%');
-            second.then_some((n + 1, 1))
-        });
-        let content = |line: &&str| !line.trim().is_empty() && !line.trim_start().starts_with('#');
-        // No `---`: a `...` line ended the first, or a line less indented than the first
-        // key (`  name: x` then `steps:`) started the second.
-        let ended = || {
-            let at = source
-                .lines()
-                .position(|line| line == "..." || line.starts_with("... "))?;
-            source
-                .lines()
-                .skip(at + 1)
-                .any(|line| content(&line))
-                .then_some((at + 1, 1))
-        };
-        let dedented = || {
-            let mut lines = source.lines().enumerate().filter(|(_, line)| content(line));
-            let (_, first) = lines.next()?;
-            let indent = |line: &str| line.len() - line.trim_start().len();
-            let first = indent(first);
-            lines
-                .find(|(_, line)| indent(line) < first)
-                .map(|(n, line)| (n + 1, indent(line) + 1))
-        };
-        match (second, ended(), dedented()) {
-            (Some(second), _, _) => (
+        use crate::spec::documents::{second_document, SecondDocument};
+        match second_document(source) {
+            SecondDocument::Marker(second) => (
                 "the file holds more than one YAML document".to_owned(),
                 Some(second),
                 "a collection is one document: remove this `---` line, or put each collection in its own file",
             ),
-            (None, Some(end), _) => (
+            SecondDocument::Ended(end) => (
                 "the file holds more than one YAML document: a `...` line ends the first, and more follows".to_owned(),
                 Some(end),
                 "a collection is one document: remove this `...` line",
             ),
-            (None, None, Some(line)) => (
+            SecondDocument::Dedented(line) => (
                 "the YAML ends its document before this line, which is less indented than the file's first key: it reads as a second document".to_owned(),
                 Some(line),
                 "write every top-level key (`name`, `steps`, ...) at the first column of its line",
             ),
-            (None, None, None) => (
+            SecondDocument::Unplaced => (
                 "the file holds more than one YAML document (a second value after the first one, as in `{}` then `{}`)".to_owned(),
                 None,
                 "a collection is one map: `name: …` and `steps: …` at the top level, and nothing after it",
