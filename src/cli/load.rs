@@ -135,8 +135,13 @@ pub(super) fn unchecked_warnings(collections: &[Collection]) -> Vec<String> {
         .iter()
         .take(MOST_UNCHECKED_TOLD)
         .map(|part| {
+            let note = if part.what.contains("pattern") {
+                "; a JSON Schema pattern is an ECMA-262 regex"
+            } else {
+                ""
+            };
             format!(
-                "`expect.openapi` does not check {} at {}: it does not compile ({}); a JSON Schema pattern is an ECMA-262 regex",
+                "`expect.openapi` does not check {} at {}: it does not compile ({}){note}",
                 part.what, part.at, part.why
             )
         })
