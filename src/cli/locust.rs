@@ -158,6 +158,23 @@ pub(super) fn export_locust(args: &ExportLocustArgs, color: ColorWhen) -> u8 {
     };
     let destination = match &args.output {
         Some(output) => {
+            // The output may not be a file the export read: the collection, `--data`, a file
+            // the collection includes (every file read is known by then).
+            let inputs = super::reports::Inputs::new(
+                std::iter::once(super::reports::Input::new(
+                    "the collection",
+                    &args.collection,
+                ))
+                .chain(
+                    args.data
+                        .iter()
+                        .map(|data| super::reports::Input::new("the data file (--data)", data)),
+                ),
+            );
+            if let Err(message) = inputs.refuse_output("the output (-o)", output) {
+                error(&mut stderr, format!("{message}; nothing was exported"));
+                return exit_code::INVALID_INPUT;
+            }
             if let Err(e) = runner::report::write_atomically(output, exported.python.as_bytes()) {
                 error(
                     &mut stderr,

@@ -117,7 +117,21 @@ impl Inputs {
         identity: &FileIdentity,
     ) -> Result<(), String> {
         let Some((input, _)) = self.0.iter().find(|(_, known)| known == identity) else {
-            return Ok(());
+            // A file the command read that the list does not name (one a collection that
+            // did not load had included).
+            return match identity {
+                FileIdentity::Inode { device, inode } => {
+                    match runner::spec::file::read_as(*device, *inode) {
+                        Some(read) => Err(format!(
+                            "{what} `{}` is `{}`, a file this command read: writing it would lose what it holds; write the {noun} elsewhere",
+                            shown.display(),
+                            read.display()
+                        )),
+                        None => Ok(()),
+                    }
+                }
+                FileIdentity::Path(_) => Ok(()),
+            };
         };
         let spelt = match input.path == shown {
             true => String::new(),
@@ -334,7 +348,7 @@ pub(super) fn write_destination(
 /// opens it on `/dev/null` for reading and writing, where what is written is lost. (A shell's
 /// `> /dev/null` opens it for writing only.)
 fn stdout_closed() -> bool {
-    #[cfg(target_os = "linux")]
+    #[cfg(unix)]
     {
         use std::os::unix::fs::{FileTypeExt, MetadataExt};
         // SAFETY: F_GETFL reads the status flags of descriptor 1, whatever it is.
@@ -352,7 +366,7 @@ fn stdout_closed() -> bool {
             && stdout.file_type().is_char_device()
             && stdout.rdev() == null.rdev()
     }
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(not(unix))]
     false
 }
 
@@ -406,9 +420,11 @@ pub(super) fn check_destinations_reading(
             if flag == "--cookie-jar" {
                 return Err("the cookie jar cannot be `-`; give a file".into());
             }
+            // Warned, not refused: a daemon's standard output is `/dev/null` opened the same
+            // way, and the run itself is still wanted.
             if closed {
-                return Err(format!(
-                    "{what} is to go to standard output (`-`), which is closed (`>&-`): what is written there is lost; give a file, or leave standard output open"
+                warnings.push(format!(
+                    "{what} goes to standard output (`-`), which is closed (`>&-`) or `/dev/null`: what is written there is lost; give a file, or leave standard output open"
                 ));
             }
             if let Some(stdout) = &stdout {
@@ -425,8 +441,8 @@ pub(super) fn check_destinations_reading(
         inputs.refuse(what, noun, path, &identity)?;
         if flag != GITHUB_SUMMARY && stdout.is_some() && stdout.as_ref() == Some(&identity) {
             if closed {
-                return Err(format!(
-                    "{what} `{}` is standard output, which is closed (`>&-`): what is written there is lost; give a file, or leave standard output open",
+                warnings.push(format!(
+                    "{what} `{}` is standard output, which is closed (`>&-`) or `/dev/null`: what is written there is lost; give a file, or leave standard output open",
                     path.display()
                 ));
             }

@@ -310,6 +310,8 @@ pub(super) async fn run(args: RunArgs) -> u8 {
         Ok(warnings) => {
             let unchecked = super::load::unchecked_warnings(&collections);
             for warning in warnings.into_iter().chain(unchecked) {
+                // A document's pattern, a path: shown, never obeyed by the terminal.
+                let warning = runner::spec::text::printable(&warning, false);
                 let _ = writeln!(stderr, "warning: {warning}");
             }
         }

@@ -66,6 +66,7 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
     match loaded {
         Ok(collections) => {
             for warning in super::load::unchecked_warnings(&collections) {
+                let warning = runner::spec::text::printable(&warning, false);
                 let _ = writeln!(stderr, "warning: {warning}");
             }
             for collection in &collections {

@@ -570,31 +570,33 @@ impl<T> Defined<T> {
 impl<T: Definition> Defined<T> {
     /// `list` as Postman defines it.
     pub fn new(list: Vec<T>) -> Self {
+        use std::collections::{HashMap, HashSet};
         let mut dropped = Vec::new();
-        let mut kept: Vec<T> = Vec::new();
+        // Each item in its place, an earlier definition of a name emptied when it is defined
+        // again (the last one is kept, where it is written): linear in the list's length.
+        let mut slots: Vec<Option<T>> = Vec::with_capacity(list.len());
+        let mut defined_at: HashMap<String, usize> = HashMap::new();
+        let mut repeated: HashSet<String> = HashSet::new();
         for item in list {
             let Some(name) = item.defined_name().map(str::to_owned) else {
                 // No name: nothing is defined (the converter passes it by).
-                kept.push(item);
+                slots.push(Some(item));
                 continue;
             };
             if !item.is_enabled() {
                 dropped.push(Dropped::Disabled(name));
                 continue;
             }
-            if let Some(at) = kept
-                .iter()
-                .position(|earlier| earlier.defined_name() == item.defined_name())
-            {
-                kept.remove(at);
-                if !dropped.contains(&Dropped::Duplicate(name.clone())) {
+            if let Some(at) = defined_at.insert(name.clone(), slots.len()) {
+                slots[at] = None;
+                if repeated.insert(name.clone()) {
                     dropped.push(Dropped::Duplicate(name));
                 }
             }
-            kept.push(item);
+            slots.push(Some(item));
         }
         Defined {
-            list: kept,
+            list: slots.into_iter().flatten().collect(),
             dropped,
         }
     }

@@ -188,19 +188,19 @@ pub fn open_in_place(path: &Path, shown: &Path, create: bool) -> Result<File, Re
     let mut options = OpenOptions::new();
     // Appending: a regular file behind `/dev/stdout` keeps what was written to it.
     options.append(true).create(create);
-    #[cfg(target_os = "linux")]
+    #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
     let file = options.open(path).map_err(|e| {
-        #[cfg(target_os = "linux")]
+        #[cfg(unix)]
         if e.raw_os_error() == Some(libc::ENXIO) {
             return error(NO_READER.to_owned());
         }
         error(e.to_string())
     })?;
-    #[cfg(target_os = "linux")]
+    #[cfg(unix)]
     blocking(&file).map_err(|e| error(e.to_string()))?;
     Ok(file)
 }
@@ -210,7 +210,7 @@ pub const NO_READER: &str = "no program reads the pipe (a FIFO is written only w
 
 /// Makes `file`, opened without waiting, wait as it is written (a pipe's reader may take its
 /// time).
-#[cfg(target_os = "linux")]
+#[cfg(unix)]
 fn blocking(file: &File) -> std::io::Result<()> {
     use std::os::fd::AsRawFd;
     let fd = file.as_raw_fd();
@@ -406,7 +406,7 @@ mod tests {
         assert!(refused.reason.contains("names a directory"), "{refused}");
     }
 
-    #[cfg(target_os = "linux")]
+    #[cfg(unix)]
     #[test]
     fn a_fifo_no_program_reads_is_an_error_not_a_wait() {
         let dir = tempfile::tempdir().expect("temporary directory");

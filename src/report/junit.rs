@@ -107,17 +107,20 @@ fn property(out: &mut String, name: &str, value: &str) {
 fn case_names(steps: &[StepResult]) -> Vec<String> {
     use std::collections::{HashMap, HashSet};
     let mut taken: HashSet<String> = HashSet::with_capacity(steps.len());
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    // Per name: how many steps had it, and the number its next repeat tries first (every
+    // number below that its earlier repeats tried was taken): the search resumes where the
+    // last one stopped, so steps named `a (2)`…`a (N)` then N steps `a` take linear time.
+    let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
     let mut names = Vec::with_capacity(steps.len());
     for step in steps {
         let name = attribute(&step.name);
-        let count = seen.entry(name.clone()).or_insert(0);
+        let (count, next) = seen.entry(name.clone()).or_insert((0, 2));
         *count += 1;
         if taken.insert(name.clone()) {
             names.push(name);
             continue;
         }
-        let mut number = (*count).max(2);
+        let mut number = (*count).max(*next);
         loop {
             let candidate = format!("{name} ({number})");
             if taken.insert(candidate.clone()) {
@@ -126,6 +129,7 @@ fn case_names(steps: &[StepResult]) -> Vec<String> {
             }
             number += 1;
         }
+        *next = number + 1;
     }
     names
 }
@@ -349,6 +353,38 @@ mod tests {
             assert!(name.starts_with(written.as_str()), "{name} {written}");
         }
         assert_eq!(case_names(&steps), names);
+        assert_eq!(names, searched_from_the_start(&steps));
+        // Names written with the numbers the repeats would take: the same names as a search
+        // from the start gives, found without it.
+        let mut written: Vec<String> = (2..=300).map(|n| format!("a ({n})")).collect();
+        written.extend(std::iter::repeat_n("a".to_owned(), 300));
+        let steps: Vec<StepResult> = written.iter().map(|n| StepResult::passed(n)).collect();
+        assert_eq!(case_names(&steps), searched_from_the_start(&steps));
+    }
+
+    /// [`case_names`] as first written: each repeat searches from its count.
+    fn searched_from_the_start(steps: &[StepResult]) -> Vec<String> {
+        let mut taken = std::collections::HashSet::new();
+        let mut seen = std::collections::HashMap::new();
+        steps
+            .iter()
+            .map(|step| {
+                let name = attribute(&step.name);
+                let count: &mut usize = seen.entry(name.clone()).or_insert(0);
+                *count += 1;
+                if taken.insert(name.clone()) {
+                    return name;
+                }
+                let mut number = (*count).max(2);
+                loop {
+                    let candidate = format!("{name} ({number})");
+                    if taken.insert(candidate.clone()) {
+                        return candidate;
+                    }
+                    number += 1;
+                }
+            })
+            .collect()
     }
 
     #[test]

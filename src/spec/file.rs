@@ -12,9 +12,12 @@ pub const MOST_STREAMED: u64 = 256 << 20;
 /// The whole of the file at `path` (a link is followed); an error naming what it is when it
 /// is a directory or a socket, or a stream past [`MOST_STREAMED`].
 pub fn read(path: &Path) -> io::Result<Vec<u8>> {
-    let kind = std::fs::metadata(path)?.file_type();
+    let metadata = std::fs::metadata(path)?;
+    let kind = metadata.file_type();
     if kind.is_file() {
-        return std::fs::read(path);
+        let bytes = std::fs::read(path)?;
+        note_read(path, &metadata);
+        return Ok(bytes);
     }
     if kind.is_dir() {
         return Err(refused("a directory"));
@@ -65,6 +68,32 @@ pub fn read_to_string(path: &Path) -> io::Result<String> {
             "stream did not contain valid UTF-8",
         )
     })
+}
+
+/// The regular files this process has read through [`read`] (its device and inode, and the
+/// path it was read by): a command that writes a file checks it is none of them, even when
+/// what read them stopped on a problem (a report written for a collection that did not
+/// load must not replace the file it includes).
+static READ: std::sync::Mutex<Vec<(u64, u64, std::path::PathBuf)>> =
+    std::sync::Mutex::new(Vec::new());
+
+fn note_read(path: &Path, metadata: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    let (device, inode) = (metadata.dev(), metadata.ino());
+    if let Ok(mut read) = READ.lock() {
+        if !read.iter().any(|(d, i, _)| (*d, *i) == (device, inode)) {
+            read.push((device, inode, path.to_owned()));
+        }
+    }
+}
+
+/// The path by which this process read the regular file with this device and inode through
+/// [`read`], if it did.
+pub fn read_as(device: u64, inode: u64) -> Option<std::path::PathBuf> {
+    let read = READ.lock().ok()?;
+    read.iter()
+        .find(|(d, i, _)| (*d, *i) == (device, inode))
+        .map(|(_, _, path)| path.clone())
 }
 
 fn refused(what: &str) -> io::Error {

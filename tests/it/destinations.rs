@@ -373,6 +373,23 @@ fn export_and_import_refuse_to_write_over_what_they_read() {
         output.stderr
     );
     assert_eq!(read(&path), before);
+    // The same for the locustfile, over the collection and over the data file.
+    let data = fixture.file("rows.json", "[{\"who\": \"a\"}]");
+    for target in [&path, &data] {
+        let kept = read(target);
+        let output = runner([
+            "export",
+            "locust",
+            &path.display().to_string(),
+            "--data",
+            &data.display().to_string(),
+            "-o",
+            &target.display().to_string(),
+        ]);
+        assert_eq!(output.code, 2, "{output:?}");
+        assert!(output.stderr.contains("elsewhere"), "{}", output.stderr);
+        assert_eq!(read(target), kept);
+    }
 
     let postman = fixture.file(
         "p.json",
@@ -548,21 +565,26 @@ fn run_redirected(redirect: &str, args: &[&str]) -> crate::support::Output {
 }
 
 #[test]
-fn a_report_on_a_closed_standard_output_is_refused_and_lost_output_is_an_error() {
+fn a_report_on_a_closed_standard_output_is_told_and_lost_output_is_an_error() {
     let fixture = Fixture::new();
     let key = "closed-stdout";
     let path = collection(&fixture, key);
     let path = path.display().to_string();
-    for spelling in ["-", "/dev/stdout"] {
+    // Warned, not refused: a daemon's standard output is `/dev/null` opened the same way,
+    // and its run is still wanted.
+    for (runs, spelling) in [(1, "-"), (2, "/dev/stdout")] {
         let output = run_redirected(">&-", &["run", &path, "--report-json", spelling]);
-        assert_eq!(output.code, 2, "{spelling}: {output:?}");
+        assert_eq!(output.code, 0, "{spelling}: {output:?}");
         assert!(
-            output.stderr.contains("closed") && output.stderr.contains("nothing was sent"),
+            output.stderr.contains("warning: the JSON report")
+                && output
+                    .stderr
+                    .contains("closed (`>&-`) or `/dev/null`: what is written there is lost"),
             "{}",
             output.stderr
         );
+        assert_eq!(hits(key), runs);
     }
-    assert_eq!(hits(key), 0);
     if Path::new("/dev/full").exists() {
         let output = run_redirected(">/dev/full", &["run", &path]);
         assert_eq!(output.code, 3, "{output:?}");
@@ -572,4 +594,34 @@ fn a_report_on_a_closed_standard_output_is_refused_and_lost_output_is_an_error()
             output.stderr
         );
     }
+}
+
+/// A collection that does not load is refused, and its refusal's reports are written: never
+/// over a file the loader read before it stopped (one the collection includes), which the
+/// run's own list of inputs does not know then.
+#[test]
+fn a_refused_run_s_report_never_replaces_a_file_its_collection_includes() {
+    let fixture = Fixture::new();
+    let shared = fixture.file(
+        "shared.yaml",
+        "name: shared\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/\" }\n",
+    );
+    let main = fixture.file(
+        "main.yaml",
+        "name: main\nsteps:\n  - name: inc\n    include: shared.yaml\n  - name: typo\n    reqest: { url: \"http://127.0.0.1:1/\" }\n",
+    );
+    let before = read(&shared);
+    let output = runner([
+        "run",
+        &main.display().to_string(),
+        "--report-json",
+        &shared.display().to_string(),
+    ]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("a file this command read"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(read(&shared), before);
 }

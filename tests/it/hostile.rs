@@ -673,3 +673,36 @@ fn an_import_report_never_steers_the_terminal() {
         );
     }
 }
+
+/// A pattern of an OpenAPI document runner cannot compile is quoted in the warning `run` and
+/// `validate` give, escaped: the document's text never steers the terminal, colour on or off.
+#[test]
+fn an_openapi_warning_never_steers_the_terminal() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "api.yaml",
+        "openapi: 3.1.0\ninfo: { title: t, version: \"1\" }\npaths:\n  /a:\n    get:\n      responses:\n        \"200\":\n          description: ok\n          content:\n            application/json:\n              schema: { type: object, properties: { p: { type: string, pattern: \"\\\\p{\\e]0;owned\\a\\e[2J\\u202e}\" } } }\n",
+    );
+    let collection = fixture.file(
+        "c.yaml",
+        "name: c\nopenapi: api.yaml\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/a\" }\n    expect: { openapi: true }\n",
+    );
+    for color in ["always", "never"] {
+        let output = runner([
+            "validate".as_ref(),
+            collection.as_os_str(),
+            "--color".as_ref(),
+            color.as_ref(),
+        ]);
+        assert_eq!(output.code, 0, "{output:?}");
+        assert!(
+            output
+                .stderr
+                .contains("warning: `expect.openapi` does not check"),
+            "{output:?}"
+        );
+        for c in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!output.stderr.contains(c), "{c:?} in {:?}", output.stderr);
+        }
+    }
+}
