@@ -570,9 +570,12 @@ impl Reports {
             ));
             // Checked with the other destinations: one that cannot be written is skipped.
             if let Some(Ok(path)) = github_summary(args) {
+                // Appended to what the job's step wrote there already: the whole file stays
+                // under GitHub's limit.
+                let already = std::fs::metadata(&path).map_or(0, |m| m.len());
                 wanted.push((
                     Target::GithubSummary(path),
-                    Box::new(github::StepSummary::new(&root)),
+                    Box::new(github::StepSummary::after(&root, already)),
                 ));
             }
         }

@@ -136,10 +136,23 @@ pub struct StepSummary {
     left_out: usize,
 }
 
+/// The size past which GitHub drops a step's whole summary (1024k), less a margin for what
+/// later steps of the job append.
+const GITHUB_SUMMARY_LIMIT: usize = 1024 * 1024 - 64 * 1024;
+
 impl StepSummary {
     /// A summary with files relative to `root`.
     pub fn new(root: &Path) -> StepSummary {
         StepSummary::within(root, SUMMARY_BYTES)
+    }
+
+    /// A summary appended to a file that holds `already` bytes (earlier steps', or an earlier
+    /// runner's, of the same job step): at most [`SUMMARY_BYTES`], and no more than keeps the
+    /// file under GitHub's limit — past it only the totals and the closing line.
+    pub fn after(root: &Path, already: u64) -> StepSummary {
+        let already = usize::try_from(already).unwrap_or(usize::MAX);
+        let room = GITHUB_SUMMARY_LIMIT.saturating_sub(already);
+        StepSummary::within(root, SUMMARY_BYTES.min(room))
     }
 
     /// A summary of at most `bytes` (about: the head and the closing line may take up to
@@ -301,6 +314,20 @@ mod tests {
             duration: std::time::Duration::ZERO,
             interrupted: false,
         }
+    }
+
+    #[test]
+    fn a_summary_after_others_keeps_the_file_under_github_s_limit() {
+        assert_eq!(
+            StepSummary::after(Path::new("/"), 0).budget,
+            StepSummary::new(Path::new("/")).budget
+        );
+        let near = StepSummary::after(Path::new("/"), 900 * 1024);
+        assert_eq!(
+            near.budget,
+            (GITHUB_SUMMARY_LIMIT - 900 * 1024) - SUMMARY_FRAME_BYTES
+        );
+        assert_eq!(StepSummary::after(Path::new("/"), u64::MAX).budget, 0);
     }
 
     #[test]
