@@ -3,10 +3,9 @@
 //! stream (`-`, `/dev/stdin`, `<(cmd)`), and what an `include` that cannot be read says.
 //! Every run is bounded in time: a hang fails the test.
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use crate::support::{hits, runner_within, server, Fixture, Output};
 
@@ -26,47 +25,8 @@ fn finish(mut command: Command, dir: &Path, input: &[u8]) -> Output {
     command
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .env_remove("EMNIFY_APPLICATION_TOKEN")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("starts");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let input = input.to_owned();
-    // A writer of its own: a child that does not read must not block the test.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let out = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stdout.read_to_string(&mut text);
-        text
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let deadline = Instant::now() + LIMIT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{command:?} did not finish within {LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let _ = writer.join();
-    Output {
-        code: status.code().unwrap_or(-1),
-        stdout: out.join().expect("stdout reader"),
-        stderr: err.join().expect("stderr reader"),
-    }
+        .env_remove("EMNIFY_APPLICATION_TOKEN");
+    crate::support::bounded(&mut command, Some(input.to_vec()), LIMIT)
 }
 
 /// The runner binary with `args`, as a command.

@@ -337,13 +337,39 @@ where
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("EMNIFY_APPLICATION_TOKEN")
         .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stdin(Stdio::null());
     for (name, value) in env {
         command.env(name, value);
     }
+    let output = bounded(&mut command, None, limit);
+    // Every JUnit file the tests make runner write must pass the schema Jenkins uses.
+    let args: Vec<std::ffi::OsString> = command.get_args().map(ToOwned::to_owned).collect();
+    for pair in args.windows(2) {
+        // A report on a device (`/dev/stdout`) went to the runner's own output, not a file.
+        if pair[0] == "--report-junit" && !Path::new(&pair[1]).starts_with("/dev") {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(&pair[1]);
+            if path.metadata().is_ok_and(|m| m.is_file()) {
+                crate::junit_schema::assert_valid(&path);
+            }
+        }
+    }
+    output
+}
+
+/// Runs `command` to its end, `input` on its standard input when given (written by a thread
+/// of its own: a child that does not read it does not block the test), its output read as it
+/// comes; kills it (and fails) after `limit`.
+pub fn bounded(command: &mut Command, input: Option<Vec<u8>>, limit: Duration) -> Output {
+    if input.is_some() {
+        command.stdin(Stdio::piped());
+    }
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = command.spawn().expect("runner starts");
+    let writer = input.zip(child.stdin.take()).map(|(input, mut stdin)| {
+        std::thread::spawn(move || {
+            let _ = std::io::Write::write_all(&mut stdin, &input);
+        })
+    });
     let mut stdout = child.stdout.take().expect("stdout");
     let mut stderr = child.stderr.take().expect("stderr");
     let out_reader = std::thread::spawn(move || {
@@ -364,27 +390,18 @@ where
         if Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("runner did not finish within {limit:?}");
+            panic!("{command:?} did not finish within {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(10));
     };
-    let output = Output {
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
+    Output {
         code: status.code().unwrap_or(-1),
         stdout: out_reader.join().expect("stdout reader"),
         stderr: err_reader.join().expect("stderr reader"),
-    };
-    // Every JUnit file the tests make runner write must pass the schema Jenkins uses.
-    let args: Vec<std::ffi::OsString> = command.get_args().map(ToOwned::to_owned).collect();
-    for pair in args.windows(2) {
-        // A report on a device (`/dev/stdout`) went to the runner's own output, not a file.
-        if pair[0] == "--report-junit" && !Path::new(&pair[1]).starts_with("/dev") {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(&pair[1]);
-            if path.metadata().is_ok_and(|m| m.is_file()) {
-                crate::junit_schema::assert_valid(&path);
-            }
-        }
     }
-    output
 }
 
 /// Output made stable for snapshots: ports, durations and temp paths replaced.
