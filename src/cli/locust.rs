@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use super::args::ColorWhen;
 use super::exit_code;
 use super::locust_args::{ExportLocustArgs, LoadArgs};
+use super::signals::{Signal, Signals};
 use runner::engine::{Override, RunOptions, Sandboxes};
 use runner::export::locust::{LocustExport, LocustOptions, Thresholds};
 use runner::spec::collection::SandboxKind;
@@ -605,25 +606,13 @@ async fn wait_for(mut command: Command) -> (std::io::Result<std::process::ExitSt
     // turn of the loop dropped a signal that came between two. Made first, they also give
     // runner a handler for SIGINT and SIGTERM, which Locust starts without (a handler is not
     // inherited across exec; an ignored signal is — as in a script's background job — and
-    // then Locust would not stop on SIGINT).
-    #[cfg(unix)]
-    let mut interrupt =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
-    #[cfg(unix)]
-    let mut terminate =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    // SIGHUP (the terminal closed) stops Locust as SIGTERM does: runner would otherwise die
-    // and leave Locust's process group running.
-    #[cfg(unix)]
-    let mut hang_up = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    // then Locust would not stop on SIGINT). SIGHUP (the terminal closed) stops Locust as
+    // SIGTERM does: runner would otherwise die and leave Locust's process group running.
+    let mut signals = Signals::new();
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(e) => return (Err(e), None),
     };
-    #[cfg(not(unix))]
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(not(unix))]
-    tokio::pin!(interrupt);
     let mut signalled = None;
     let mut deadline: Option<std::time::Instant> = None;
     loop {
@@ -641,49 +630,21 @@ async fn wait_for(mut command: Command) -> (std::io::Result<std::process::ExitSt
             let _ = child.kill();
             return (child.wait(), signalled);
         }
-        #[cfg(unix)]
-        let terminated = async {
-            match terminate.as_mut() {
-                Some(signal) => signal.recv().await,
-                None => std::future::pending().await,
-            }
-        };
-        #[cfg(not(unix))]
-        let terminated = std::future::pending::<Option<()>>();
-        #[cfg(unix)]
-        let hung_up = async {
-            match hang_up.as_mut() {
-                Some(signal) => signal.recv().await,
-                None => std::future::pending().await,
-            }
-        };
-        #[cfg(not(unix))]
-        let hung_up = std::future::pending::<Option<()>>();
-        #[cfg(unix)]
-        let interrupted = async {
-            match interrupt.as_mut() {
-                Some(signal) => signal.recv().await,
-                None => std::future::pending().await,
-            }
-        };
-        #[cfg(not(unix))]
-        let interrupted = async { (&mut interrupt).await.ok() };
         tokio::select! {
             () = tokio::time::sleep(std::time::Duration::from_millis(100)) => {}
-            _ = interrupted, if signalled.is_none() => {
-                signalled = Some(exit_code::INTERRUPTED);
-                signal_group(child.id(), "INT");
-            }
-            _ = terminated => {
-                signalled = Some(exit_code::TERMINATED);
-                signal_group(child.id(), "TERM");
-                deadline = Some(std::time::Instant::now() + std::time::Duration::from_secs(5));
-            }
-            _ = hung_up => {
-                signalled = Some(exit_code::HUNG_UP);
-                signal_group(child.id(), "TERM");
-                deadline = Some(std::time::Instant::now() + std::time::Duration::from_secs(5));
-            }
+            signal = signals.next() => match signal {
+                // Ctrl-C once: Locust stops and writes its statistics; again, nothing more.
+                Signal::Interrupt if signalled.is_none() => {
+                    signalled = Some(signal.exit_code());
+                    signal_group(child.id(), "INT");
+                }
+                Signal::Interrupt => {}
+                Signal::Terminate | Signal::HangUp => {
+                    signalled = Some(signal.exit_code());
+                    signal_group(child.id(), "TERM");
+                    deadline = Some(std::time::Instant::now() + std::time::Duration::from_secs(5));
+                }
+            },
         }
     }
 }

@@ -24,6 +24,7 @@ mod run;
 mod sandbox;
 mod sandboxes;
 mod secret_arg;
+mod signals;
 mod snapshots;
 mod validate;
 

@@ -18,6 +18,7 @@ use super::reports::{
     check_destinations_reading, collection_inputs, command_inputs, destinations, Ended, Inputs,
     Reports, Tally, STDOUT,
 };
+use super::signals::{Signal, Signals};
 use runner::collection::{Collection, Diagnostics};
 use runner::engine::workers::{self, Job, Plan};
 use runner::engine::{
@@ -710,90 +711,6 @@ fn coverage_book(args: &RunArgs, collections: &[Arc<Collection>]) -> Result<Cove
         return Err("--min-openapi-coverage needs an OpenAPI document: name it in the collection (`openapi: api.yaml`) or with --openapi-coverage SPEC".into());
     }
     Ok(book)
-}
-
-/// A signal that stops a run.
-#[derive(Debug, Clone, Copy)]
-enum Signal {
-    /// SIGINT (Ctrl-C).
-    Interrupt,
-    /// SIGTERM (a CI system cancelling the job).
-    Terminate,
-    /// SIGHUP (the terminal closed, the SSH session dropped).
-    HangUp,
-}
-
-impl Signal {
-    fn name(self) -> &'static str {
-        match self {
-            Signal::Interrupt => "SIGINT",
-            Signal::Terminate => "SIGTERM",
-            Signal::HangUp => "SIGHUP",
-        }
-    }
-
-    fn exit_code(self) -> u8 {
-        match self {
-            Signal::Interrupt => exit_code::INTERRUPTED,
-            Signal::Terminate => exit_code::TERMINATED,
-            Signal::HangUp => exit_code::HUNG_UP,
-        }
-    }
-}
-
-/// Ctrl-C, SIGTERM and SIGHUP, listened for from when it is made.
-struct Signals {
-    #[cfg(unix)]
-    interrupt: Option<tokio::signal::unix::Signal>,
-    #[cfg(unix)]
-    terminate: Option<tokio::signal::unix::Signal>,
-    #[cfg(unix)]
-    hang_up: Option<tokio::signal::unix::Signal>,
-}
-
-impl Signals {
-    fn new() -> Signals {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{signal, SignalKind};
-            Signals {
-                interrupt: signal(SignalKind::interrupt()).ok(),
-                terminate: signal(SignalKind::terminate()).ok(),
-                hang_up: signal(SignalKind::hangup()).ok(),
-            }
-        }
-        #[cfg(not(unix))]
-        Signals {}
-    }
-
-    /// Waits for the next Ctrl-C, SIGTERM or SIGHUP; never returns if none can be listened
-    /// for.
-    async fn next(&mut self) -> Signal {
-        #[cfg(unix)]
-        {
-            async fn recv(signal: Option<&mut tokio::signal::unix::Signal>) {
-                let received = match signal {
-                    Some(signal) => signal.recv().await.is_some(),
-                    None => false,
-                };
-                if !received {
-                    std::future::pending::<()>().await;
-                }
-            }
-            tokio::select! {
-                () = recv(self.interrupt.as_mut()) => Signal::Interrupt,
-                () = recv(self.terminate.as_mut()) => Signal::Terminate,
-                () = recv(self.hang_up.as_mut()) => Signal::HangUp,
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
-            }
-            Signal::Interrupt
-        }
-    }
 }
 
 /// The HTTP client's options from the command line.

@@ -1735,6 +1735,18 @@ fn sigterm_stops_locust_and_its_workers_with_143() {
     );
 }
 
+#[test]
+fn sighup_stops_locust_and_its_workers_with_129() {
+    let Some(locust) = locust() else { return };
+    // A closed terminal or SSH session: Locust's process group is stopped, not left running.
+    let (code, stdout, rest) = signalled_load(&locust, "HUP", false);
+    assert_eq!(code, Some(129), "{stdout}{rest}");
+    assert!(
+        rest.contains("hung up (SIGHUP): Locust and its workers were stopped"),
+        "{rest}"
+    );
+}
+
 /// The locustfile reads a response as `runner run` does: a header's UTF-8 bytes (which
 /// Python's http.client hands over as Latin-1) as UTF-8 text, a byte that is not UTF-8 as
 /// U+FFFD, and a JSON body after a byte order mark.
