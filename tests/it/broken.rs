@@ -863,3 +863,32 @@ fn a_second_document_or_an_alias_inside_itself_is_placed() {
         );
     }
 }
+
+/// A character YAML refuses is named and placed, and its line is quoted with a picture of
+/// it, one character wide so the caret stays under it: a control as its control picture
+/// (`␇`), a noncharacter as `�`; never the raw character.
+#[test]
+fn a_refused_character_is_quoted_as_a_picture_under_its_caret() {
+    let fixture = crate::support::Fixture::new();
+    for (raw, picture, name) in [
+        ('\u{7}', '\u{2407}', "U+0007 (BEL"),
+        ('\u{7f}', '\u{2421}', "U+007F"),
+        ('\u{fffe}', '\u{fffd}', "U+FFFE"),
+    ] {
+        let path = fixture.file(
+            "refused.yaml",
+            &format!("name: R\nsteps:\n  - name: \"a{raw}b\"\n    request: {{ url: \"http://127.0.0.1:1/\" }}\n"),
+        );
+        let output = runner(["validate", &path.display().to_string()]);
+        assert_eq!(output.code, 2, "{output:?}");
+        assert!(output.stderr.contains(name), "{}", output.stderr);
+        assert!(
+            output.stderr.contains(&format!(
+                " 3 |   - name: \"a{picture}b\"\n   |             ^\n"
+            )),
+            "{}",
+            output.stderr
+        );
+        assert!(!output.stderr.contains(raw), "{}", output.stderr);
+    }
+}

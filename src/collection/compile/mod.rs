@@ -1146,17 +1146,12 @@ fn refused_character(path: &Path, source: &str) -> Option<Diagnostic> {
         before[line_start..].chars().count() + 1,
     );
     // The line as `source.lines()` has it, the character shown as a picture of it (one
-    // character wide, so the column stays right) rather than sent to the terminal.
+    // character wide, so the column stays right) rather than sent to the terminal, as every
+    // quoted line is; a noncharacter (U+FFFE), which steers nothing, as `�`.
     let line_text = super::diagnostic::line_at(source, Some(position)).map(|line| {
-        line.chars()
-            .map(|c| match u32::from(c) {
-                code @ 0..=0x1F if yaml_refuses(c) => {
-                    char::from_u32(0x2400 + code).unwrap_or('\u{FFFD}')
-                }
-                0x7F => '\u{2421}',
-                _ if yaml_refuses(c) => '\u{FFFD}',
-                _ => c,
-            })
+        crate::spec::text::pictured(&line)
+            .chars()
+            .map(|c| if yaml_refuses(c) { '\u{FFFD}' } else { c })
             .collect()
     });
     Some(Diagnostic {
