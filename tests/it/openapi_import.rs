@@ -1473,4 +1473,30 @@ fn run_and_validate_tell_what_expect_openapi_does_not_check() {
             "{command}: {output:?}"
         );
     }
+    // Ten are told, then how many more: a document with hundreds does not flood the output.
+    let properties: String = (0..13)
+        .map(|i| format!("p{i}: {{ type: string, pattern: '\\p{{Alnum}}{{{i}}}' }}, "))
+        .collect();
+    fixture.file(
+        "many.yaml",
+        &format!("openapi: 3.1.0\ninfo: {{ title: t, version: \"1\" }}\npaths:\n  /a:\n    get:\n      responses:\n        \"200\":\n          description: ok\n          content:\n            application/json:\n              schema: {{ type: object, properties: {{ {properties} }} }}\n"),
+    );
+    let many = fixture.file(
+        "m.yaml",
+        "name: m\nopenapi: many.yaml\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/a\" }\n    expect: { openapi: true }\n",
+    );
+    let output = crate::support::runner(["validate".as_ref(), many.as_os_str()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let told = output
+        .stderr
+        .matches("warning: `expect.openapi` does not check its pattern")
+        .count();
+    assert_eq!(told, 10, "{}", output.stderr);
+    assert!(
+        output
+            .stderr
+            .contains("warning: … and 3 more parts of the OpenAPI documents"),
+        "{}",
+        output.stderr
+    );
 }
