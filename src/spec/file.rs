@@ -74,26 +74,22 @@ pub fn read_to_string(path: &Path) -> io::Result<String> {
 /// path it was read by): a command that writes a file checks it is none of them, even when
 /// what read them stopped on a problem (a report written for a collection that did not
 /// load must not replace the file it includes).
-static READ: std::sync::Mutex<Vec<(u64, u64, std::path::PathBuf)>> =
-    std::sync::Mutex::new(Vec::new());
+static READ: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<(u64, u64), std::path::PathBuf>>,
+> = std::sync::LazyLock::new(Default::default);
 
 fn note_read(path: &Path, metadata: &std::fs::Metadata) {
     use std::os::unix::fs::MetadataExt;
-    let (device, inode) = (metadata.dev(), metadata.ino());
     if let Ok(mut read) = READ.lock() {
-        if !read.iter().any(|(d, i, _)| (*d, *i) == (device, inode)) {
-            read.push((device, inode, path.to_owned()));
-        }
+        read.entry((metadata.dev(), metadata.ino()))
+            .or_insert_with(|| path.to_owned());
     }
 }
 
 /// The path by which this process read the regular file with this device and inode through
 /// [`read`], if it did.
 pub fn read_as(device: u64, inode: u64) -> Option<std::path::PathBuf> {
-    let read = READ.lock().ok()?;
-    read.iter()
-        .find(|(d, i, _)| (*d, *i) == (device, inode))
-        .map(|(_, _, path)| path.clone())
+    READ.lock().ok()?.get(&(device, inode)).cloned()
 }
 
 fn refused(what: &str) -> io::Error {
