@@ -308,13 +308,13 @@ pub struct ValidateArgs {
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = super::secret_arg::parse_key_value)]
     pub vars: Vec<(String, String)>,
     /// Variables `run` will get from this YAML or JSON map (repeatable).
-    #[arg(long = "vars-file", value_name = "FILE")]
+    #[arg(long = "vars-file", value_name = "FILE", value_parser = super::pipes::input_path)]
     pub vars_files: Vec<PathBuf>,
     /// A secret `run` will get with `--secret`: the name is enough; a value given is masked (repeatable).
     #[arg(long = "secret", value_name = "NAME[=VALUE]", value_parser = parse_secret_name)]
     pub secrets: Vec<(String, Option<String>)>,
     /// The `--data` file `run` will get: every row's fields are checked as variables.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = super::pipes::input_path)]
     pub data: Option<PathBuf>,
     /// When to colour output: the global `--color`, set after parsing.
     #[arg(skip)]
@@ -377,8 +377,9 @@ pub struct RunArgs {
     /// Set a variable, over every other definition (repeatable). The value is text.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = super::secret_arg::parse_key_value)]
     pub vars: Vec<(String, String)>,
-    /// Read variables from a YAML or JSON map (repeatable; later files win; `--var` wins over them).
-    #[arg(long = "vars-file", value_name = "FILE")]
+    /// Read variables from a YAML or JSON map (repeatable; later files win; `--var` wins over
+    /// them; `-`: standard input).
+    #[arg(long = "vars-file", value_name = "FILE", value_parser = super::pipes::input_path)]
     pub vars_files: Vec<PathBuf>,
     /// Like `--var`, and the value is masked in every output (repeatable).
     #[arg(long = "secret", value_name = "NAME=VALUE", value_parser = super::secret_arg::parse_secret_pair)]
@@ -436,8 +437,8 @@ pub struct RunArgs {
     #[arg(long = "step", value_name = "NAME|ID")]
     pub steps: Vec<String>,
     /// Run each collection once per row of this CSV (with a header row) or JSON (array of
-    /// objects) file, the row's fields as variables.
-    #[arg(long, value_name = "FILE")]
+    /// objects) file, the row's fields as variables (`-`: standard input).
+    #[arg(long, value_name = "FILE", value_parser = super::pipes::input_path)]
     pub data: Option<PathBuf>,
     /// Run each collection this many times, 1 to 100000 (with `--data`: rows are reused in turn).
     #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]

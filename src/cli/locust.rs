@@ -125,6 +125,12 @@ fn override_sets(
 /// `runner export locust`.
 pub(super) fn export_locust(args: &ExportLocustArgs, color: ColorWhen) -> u8 {
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), color.choice());
+    let pipes = super::pipes::collections(std::slice::from_ref(&args.collection))
+        .chain(super::pipes::variables(args.data.as_ref(), &[]));
+    if let Err(message) = super::pipes::read_once(pipes) {
+        error(&mut stderr, message);
+        return exit_code::INVALID_INPUT;
+    }
     let data = match rows(args.data.as_ref()) {
         Ok(rows) => rows,
         Err(message) => {
@@ -326,6 +332,12 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
     let mut stderr = anstream::AutoStream::new(std::io::stderr(), color.choice());
     let mut stdout = anstream::AutoStream::new(std::io::stdout(), color.choice());
     if let Some(message) = super::secret_arg::malformed_secret(&args.secrets) {
+        error(&mut stderr, message);
+        return exit_code::INVALID_INPUT;
+    }
+    let pipes = super::pipes::collections(std::slice::from_ref(&args.collection))
+        .chain(super::pipes::variables(args.data.as_ref(), &[]));
+    if let Err(message) = super::pipes::read_once(pipes) {
         error(&mut stderr, message);
         return exit_code::INVALID_INPUT;
     }

@@ -23,7 +23,7 @@ pub struct ExportLocustArgs {
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
     /// CSV or JSON rows, embedded and spread over the users' iterations.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = super::pipes::input_path)]
     pub data: Option<PathBuf>,
 }
 
@@ -58,7 +58,7 @@ pub struct LoadArgs {
     #[arg(long = "secret", value_name = "NAME=VALUE", value_parser = super::secret_arg::parse_secret_pair)]
     pub secrets: Vec<(String, String)>,
     /// CSV or JSON rows, spread over the users' iterations.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", value_parser = super::pipes::input_path)]
     pub data: Option<PathBuf>,
     /// Fail (exit 1) when a step's median response time is higher.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]

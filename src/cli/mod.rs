@@ -15,6 +15,7 @@ mod locust;
 mod locust_args;
 mod output;
 mod paths;
+mod pipes;
 mod progress;
 mod refused;
 mod reports;

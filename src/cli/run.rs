@@ -274,6 +274,23 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     if let Some(message) = super::secret_arg::malformed_secret(&args.secrets) {
         return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
     }
+    let tls = [
+        ("the CA certificate (--cacert)", &args.cacert),
+        ("the client certificate (--cert)", &args.cert),
+        ("the client key (--key)", &args.key),
+    ];
+    let pipes = super::pipes::collections(&args.paths)
+        .chain(super::pipes::variables(
+            args.data.as_ref(),
+            &args.vars_files,
+        ))
+        .chain(
+            tls.iter()
+                .filter_map(|(role, path)| Some((*role, path.as_deref()?))),
+        );
+    if let Err(message) = super::pipes::read_once(pipes) {
+        return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
+    }
     let plans = match Plans::new(&args) {
         Ok(plans) => plans,
         Err(message) => {

@@ -20,6 +20,14 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
     }
     let secrets =
         super::load::command_secrets(args.secrets.iter().filter_map(|(_, v)| v.as_deref()));
+    let pipes = super::pipes::collections(&args.paths).chain(super::pipes::variables(
+        args.data.as_ref(),
+        &args.vars_files,
+    ));
+    if let Err(message) = super::pipes::read_once(pipes) {
+        let _ = writeln!(stderr, "error: {message}");
+        return exit_code::INVALID_INPUT;
+    }
     let variables = match Variables::read(args) {
         Ok(variables) => variables,
         Err(message) => {

@@ -303,20 +303,23 @@ fn data_from_a_pipe_is_read_as_its_text_says() {
             "data-json1",
         ),
     ] {
-        let output = finish(
-            runner_command(["validate", &collection, "--data", "/dev/stdin"]),
-            fixture.path(),
-            text.as_bytes(),
-        );
-        assert_eq!(output.code, 0, "{text:?}: {output:?}");
-        let before = hits(key);
-        let output = finish(
-            runner_command(["run", &collection, "--data", "/dev/stdin"]),
-            fixture.path(),
-            text.as_bytes(),
-        );
-        assert_eq!(output.code, 0, "{text:?}: {output:?}");
-        assert_eq!(hits(key) - before, 1, "{output:?}");
+        // `-` is standard input, as for a collection.
+        for stdin in ["/dev/stdin", "-"] {
+            let output = finish(
+                runner_command(["validate", &collection, "--data", stdin]),
+                fixture.path(),
+                text.as_bytes(),
+            );
+            assert_eq!(output.code, 0, "{text:?}: {output:?}");
+            let before = hits(key);
+            let output = finish(
+                runner_command(["run", &collection, "--data", stdin]),
+                fixture.path(),
+                text.as_bytes(),
+            );
+            assert_eq!(output.code, 0, "{text:?}: {output:?}");
+            assert_eq!(hits(key) - before, 1, "{output:?}");
+        }
     }
     // A problem says how the text chose, and names rows as it read them.
     let output = finish(
@@ -340,6 +343,68 @@ fn data_from_a_pipe_is_read_as_its_text_says() {
     ]);
     let output = finish(bash, fixture.path(), b"");
     assert_eq!(output.code, 0, "{output:?}");
+}
+
+/// Standard input (or any pipe) read by two inputs would give the first all it holds and the
+/// second nothing: refused before anything is read or sent, naming both; `--vars-file -`
+/// alone reads it.
+#[test]
+fn one_pipe_named_as_two_inputs_is_refused_before_anything_is_sent() {
+    let fixture = Fixture::new();
+    let main = format!(
+        "name: piped\nsteps:\n  - name: get {{{{id}}}}\n    request: {{ url: \"http://{}/hit/two-pipes-{{{{id}}}}\" }}\n",
+        server()
+    );
+    let collection = fixture.file("c.yaml", &main).display().to_string();
+    let report = fixture.path().join("report.json").display().to_string();
+    for args in [
+        &["run", "-", "--data", "-"][..],
+        &["run", "/dev/stdin", "--vars-file", "-"],
+        &[
+            "run",
+            &collection,
+            "--data",
+            "-",
+            "--vars-file",
+            "/dev/stdin",
+        ],
+        &["run", &collection, "--vars-file", "-", "--vars-file", "-"],
+        &["validate", "-", "--data", "/dev/stdin"],
+        &["export", "locust", "/dev/stdin", "--data", "-"],
+    ] {
+        let before = hits("two-pipes-1");
+        let mut args = args.to_vec();
+        if args[0] == "run" {
+            args.extend(["--report-json", &report]);
+        }
+        let output = finish(
+            runner_command(args.iter().copied()),
+            fixture.path(),
+            main.as_bytes(),
+        );
+        assert_eq!(output.code, 2, "{args:?}: {output:?}");
+        assert!(
+            output
+                .stderr
+                .contains("are one pipe (standard input), which can be read once"),
+            "{args:?}: {}",
+            output.stderr
+        );
+        assert_eq!(hits("two-pipes-1"), before, "{args:?}: nothing sent");
+        if args[0] == "run" {
+            let written = std::fs::read_to_string(&report).expect("the report of a refused run");
+            assert!(written.contains("one pipe"), "{written}");
+            std::fs::remove_file(&report).expect("removed");
+        }
+    }
+    let before = hits("two-pipes-1");
+    let output = finish(
+        runner_command(["run", &collection, "--vars-file", "-"]),
+        fixture.path(),
+        b"id: 1\n",
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(hits("two-pipes-1") - before, 1, "{output:?}");
 }
 
 /// An `include` that cannot be read says why (no such file, a loop of links, no permission,
