@@ -410,20 +410,40 @@ fn csv_rows(text: &str) -> Result<Vec<CompactRow>, Problem> {
         .map(|name| Arc::from(name.as_str()))
         .collect();
     let header_at = |index: usize| line_column(text, field_start(text, header_start, index));
+    // Each name's first column: a header of 200,000 columns is checked in one pass.
+    let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (index, name) in headers.iter().enumerate() {
-        if !runner::collection::is_variable_name(name) {
+        if name.contains('=') {
+            // `API_TOKEN=sk_live_…`: a dotenv file, whose first line is not shown (it holds a
+            // value, maybe a secret).
             let (line, column) = header_at(index);
             return Err(Problem::at(
                 line,
                 column,
-                format!("column `{name}` is not a variable name (letters, digits, `_`, `-`)"),
+                "the header row holds `NAME=value` (a dotenv file?): a data file's first row names its columns (`id,name`); variables go in a vars file (`--vars-file`, lines `NAME: value`)".to_owned(),
+            ));
+        }
+        if !runner::collection::is_variable_name(name) {
+            let (line, column) = header_at(index);
+            let hint = match (name.contains(';'), name.contains('\t')) {
+                (true, _) => "; runner reads commas between columns, and this header has `;` (save the file as CSV with commas)",
+                (_, true) => "; runner reads commas between columns, and this header has tabs (save the file as CSV with commas)",
+                _ => "",
+            };
+            return Err(Problem::at(
+                line,
+                column,
+                format!(
+                    "column `{}` is not a variable name (letters, digits, `_`, `-`){hint}",
+                    runner::spec::text::shorten(name, 64)
+                ),
             ));
         }
         if let Some(reason) = bad_column_name(name) {
             let (line, column) = header_at(index);
             return Err(Problem::at(line, column, reason));
         }
-        if let Some(first) = headers[..index].iter().position(|h| h == name) {
+        if let Some(first) = first_of.insert(name.as_str(), index) {
             let (line, column) = header_at(index);
             return Err(Problem::at(
                 line,
@@ -454,14 +474,26 @@ fn csv_rows(text: &str) -> Result<Vec<CompactRow>, Problem> {
             .enumerate()
             .map(|(index, (((name, json), shared), value))| {
                 let value = if *json {
-                    serde_json::from_str(value).map_err(|e| {
+                    let parsed = serde_json::from_str(value).map_err(|e| {
                         let (line, column) = line_column(text, field_start(text, start, index));
                         Problem::at(
                             line,
                             column,
-                            format!("column `{name}:json`: `{value}` is not JSON ({e})"),
+                            // The cell is not quoted: it may be a secret.
+                            format!(
+                                "column `{name}:json`: the cell is not JSON ({e}); write JSON (`201`, `true`, `\"text\"`) or head the column `{name}` for text"
+                            ),
                         )
-                    })?
+                    })?;
+                    if inexact_integer(value).is_some() {
+                        let (line, column) = line_column(text, field_start(text, start, index));
+                        return Err(Problem::at(
+                            line,
+                            column,
+                            format!("column `{name}:json`: {INEXACT}"),
+                        ));
+                    }
+                    parsed
                 } else {
                     Value::String(value.to_owned())
                 };
@@ -473,6 +505,44 @@ fn csv_rows(text: &str) -> Result<Vec<CompactRow>, Problem> {
     Ok(rows)
 }
 
+/// The offset of the first integer in the JSON `text` that a JSON value here cannot hold
+/// exactly (past 64 bits: serde_json makes it a float, and `89882806660000012345`, an ICCID,
+/// would be sent as `8.988280666e19`), if any. Strings are skipped; `text` need not be valid.
+fn inexact_integer(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => {
+                at += 1;
+                while at < bytes.len() && bytes[at] != b'"' {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+                at += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = at;
+                at += 1;
+                while at < bytes.len()
+                    && matches!(bytes[at], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
+                {
+                    at += 1;
+                }
+                let number = &text[start..at];
+                let integer = !number.contains(['.', 'e', 'E']);
+                if integer && number.parse::<i64>().is_err() && number.parse::<u64>().is_err() {
+                    return Some(start);
+                }
+            }
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+/// The problem of an integer that would not be kept exactly.
+const INEXACT: &str = "this integer is past 64 bits, which runner cannot hold exactly (it would be rounded): write it as text, in quotes";
+
 fn json_rows(text: &str) -> Result<Vec<Row>, Problem> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         Problem::at(
@@ -481,6 +551,10 @@ fn json_rows(text: &str) -> Result<Vec<Row>, Problem> {
             format!("not JSON: {e}"),
         )
     })?;
+    if let Some(at) = inexact_integer(text) {
+        let (line, column) = line_column(text, at);
+        return Err(Problem::at(line, column, INEXACT.to_owned()));
+    }
     let Value::Array(items) = value else {
         return Err(Problem::somewhere(
             "expected a JSON array of objects, one per iteration".into(),
@@ -495,14 +569,16 @@ fn json_rows(text: &str) -> Result<Vec<Row>, Problem> {
     // The keys as written: a parsed object has kept the last of a key written twice, and
     // knows no places.
     for (i, keys) in item_keys(text).into_iter().enumerate() {
-        for (k, (key, at)) in keys.iter().enumerate() {
+        // The keys of this item so far: an item of 100,000 keys is checked in one pass.
+        let mut written = std::collections::HashSet::new();
+        for (key, at) in &keys {
             let reason = if !runner::collection::is_variable_name(key) {
                 Some(format!(
                     "key `{key}` is not a variable name (letters, digits, `_`, `-`)"
                 ))
             } else if let Some(reason) = bad_column_name(key) {
                 Some(reason.replacen("column", "key", 1))
-            } else if keys[..k].iter().any(|(other, _)| other == key) {
+            } else if !written.insert(key.as_str()) {
                 Some(format!(
                     "key `{key}` is written twice in this item: one would hide the other; keep one"
                 ))
@@ -636,9 +712,97 @@ mod tests {
         );
         let (at, reason) = problem("id,n:json\n1,2\n\"2,2\",[1\n");
         assert_eq!(at, Some((3, 7)));
-        assert!(reason.contains("`[1` is not JSON"), "{reason}");
+        assert!(reason.contains("the cell is not JSON"), "{reason}");
+        // A cell is never quoted (it may be a secret), nor a dotenv file's first line.
+        assert!(!reason.contains("[1"), "{reason}");
+        let (at, reason) = problem("API_TOKEN=sk_live_abc\nDB_PASSWORD=hunter2\n");
+        assert_eq!(at, Some((1, 1)));
+        assert!(reason.contains("a dotenv file?"), "{reason}");
+        assert!(!reason.contains("sk_live"), "{reason}");
+        let (_, reason) = problem("id;name\n1;a\n");
+        assert!(reason.contains("has `;`"), "{reason}");
+        let (_, reason) = problem("id\tname\n1\ta\n");
+        assert!(reason.contains("has tabs"), "{reason}");
         let (at, _) = problem("a,b\n1,2\n1,2,3\n");
         assert_eq!(at.map(|(line, _)| line), Some(3));
+    }
+
+    /// An integer past 64 bits, which a JSON value holds as a float (an ICCID,
+    /// `89882806660000012345`, sent as `8.988280666e19`), is refused where it is written; in
+    /// quotes, or within 64 bits, it is kept.
+    #[test]
+    fn an_integer_past_64_bits_is_refused_not_rounded() {
+        for (text, at) in [
+            ("[{\"iccid\": 89882806660000012345}]", Some((1, 12))),
+            (
+                "[\n {\"a\": \"x\"},\n {\"n\": [1, -9223372036854775809]}\n]",
+                Some((3, 12)),
+            ),
+            ("[{\"n\": 18446744073709551616}]", Some((1, 8))),
+            (
+                "[{\"iccid\": \"89882806660000012345\", \"e\": \"1\\\" 99999999999999999999\"}]",
+                None,
+            ),
+            (
+                "[{\"a\": -9223372036854775808, \"b\": 18446744073709551615, \"c\": 1.5e300}]",
+                None,
+            ),
+        ] {
+            match json_rows(text) {
+                Ok(_) => assert_eq!(at, None, "{text}"),
+                Err(problem) => {
+                    assert_eq!(problem.at, at, "{text}");
+                    assert!(
+                        problem.reason.contains("past 64 bits"),
+                        "{}",
+                        problem.reason
+                    );
+                    assert!(!problem.reason.contains("8988"), "{}", problem.reason);
+                }
+            }
+        }
+        let problem =
+            csv_rows("id,n:json\n1,\"[1, 89882806660000012345]\"\n").expect_err("past 64 bits");
+        assert_eq!(problem.at, Some((2, 3)));
+        assert!(
+            problem
+                .reason
+                .contains("column `n:json`: this integer is past 64 bits"),
+            "{}",
+            problem.reason
+        );
+        let rows = csv_rows("id,n:json\n1,\"\"\"89882806660000012345\"\"\"\n").expect("text");
+        assert_eq!(rows[0][1].1, Value::String("89882806660000012345".into()));
+    }
+
+    /// The names of a header of 200,000 columns, or an item of as many keys, are each checked
+    /// against the others in one pass (comparing each with every earlier one took 40 s).
+    #[test]
+    fn a_wide_header_or_item_is_checked_in_one_pass() {
+        let names: Vec<String> = (0..200_000).map(|i| format!("c{i}")).collect();
+        let mut text = names.join(",");
+        text.push('\n');
+        text.push_str(&vec!["1"; names.len()].join(","));
+        text.push_str(",1\n");
+        // Past the header, a row with one field more is the problem: every name was checked.
+        let problem = csv_rows(&text).expect_err("a row with one field more");
+        assert_eq!(problem.at.map(|(line, _)| line), Some(2));
+        let mut twice = names.join(",");
+        twice.push_str(",c199998\n");
+        let problem = csv_rows(&twice).expect_err("a name written twice");
+        assert!(
+            problem.reason.contains("columns 199999 and 200001"),
+            "{}",
+            problem.reason
+        );
+        let item: Vec<String> = names.iter().map(|name| format!("\"{name}\": 1")).collect();
+        let json = format!("[{{{}, \"c5\": 2}}]", item.join(", "));
+        let problem = json_rows(&json).expect_err("a key written twice");
+        assert!(
+            problem.reason.contains("`c5` is written twice"),
+            "{}",
+            problem.reason
+        );
     }
 
     /// Every kind of CSV error, on each row, in a file whose lines break at `\n`, `\r\n` or a
@@ -650,7 +814,7 @@ mod tests {
         let kinds: [(&str, usize, &str); 5] = [
             ("7,8,9", 1, "this row has 3 fields, the header 2"),
             ("7", 1, "this row has 1 field, the header 2"),
-            ("é7,{bad", 4, "`{bad` is not JSON"),
+            ("é7,{bad", 4, "the cell is not JSON"),
             ("7,\"[1", 3, "never closed"),
             ("\"é7\"x,1", 5, "text after the quote that closes a field"),
         ];

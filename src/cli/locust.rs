@@ -25,6 +25,23 @@ fn error(stderr: &mut dyn Write, message: impl std::fmt::Display) {
     let _ = writeln!(stderr, "error: {message}");
 }
 
+/// Tells a problem of the `--data` file, which may quote a cell equal to a `--secret` value or
+/// to a secret input's from the environment: both masked.
+fn data_problem(
+    stderr: &mut dyn Write,
+    message: &str,
+    secrets: &[(String, String)],
+    collection: &Path,
+) {
+    let flags = secrets.iter().map(|(_, value)| value.as_str());
+    let mut secrets = super::load::command_secrets(flags);
+    let collection = [collection.to_path_buf()];
+    for value in super::secret_inputs::declared_values(&collection) {
+        secrets.add(&value);
+    }
+    error(stderr, secrets.redact(message));
+}
+
 /// Validates `path` under each of `checks`, then exports it; prints what could not be
 /// expressed.
 fn export(
@@ -134,7 +151,7 @@ pub(super) fn export_locust(args: &ExportLocustArgs, color: ColorWhen) -> u8 {
     let data = match rows(args.data.as_ref()) {
         Ok(rows) => rows,
         Err(message) => {
-            error(&mut stderr, message);
+            data_problem(&mut stderr, &message, &[], &args.collection);
             return exit_code::INVALID_INPUT;
         }
     };
@@ -344,7 +361,7 @@ pub(super) async fn load(args: LoadArgs, color: ColorWhen) -> u8 {
     let data = match rows(args.data.as_ref()) {
         Ok(rows) => rows,
         Err(message) => {
-            error(&mut stderr, message);
+            data_problem(&mut stderr, &message, &args.secrets, &args.collection);
             return exit_code::INVALID_INPUT;
         }
     };

@@ -25,6 +25,7 @@ mod run;
 mod sandbox;
 mod sandboxes;
 mod secret_arg;
+mod secret_inputs;
 mod signals;
 mod snapshots;
 mod validate;

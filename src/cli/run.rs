@@ -311,7 +311,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     let collections = match loaded {
         Ok(collections) => collections,
         Err(mut problems) => {
-            super::load::mask(&mut problems, &command_secrets(&args));
+            super::load::mask(&mut problems, &problem_secrets(&args));
             super::load::print_problems(&mut stderr, &problems, "nothing was sent");
             super::refused::write(&args, &problems, &mut stderr);
             return exit_code::INVALID_INPUT;
@@ -669,7 +669,7 @@ pub(super) async fn run(args: RunArgs) -> u8 {
 /// say so too; the run ends with `code`.
 fn refuse(args: &RunArgs, stderr: &mut impl Write, message: String, code: u8) -> u8 {
     // A data or vars file may quote a `--secret` value.
-    let message = command_secrets(args).redact(&message).into_owned();
+    let message = problem_secrets(args).redact(&message).into_owned();
     let _ = writeln!(stderr, "error: {message}; nothing was sent");
     let problem = match code {
         exit_code::INVALID_INPUT => Problem::Argument(message),
@@ -684,6 +684,16 @@ fn command_secrets(args: &RunArgs) -> runner::redact::Redactor {
     let proxy = runner::http::network::proxy_secrets(args.proxy.as_deref());
     let flags = args.secrets.iter().map(|(_, value)| value.as_str());
     super::load::command_secrets(flags.chain(proxy.iter().map(String::as_str)))
+}
+
+/// [`command_secrets`] and the values of the secret inputs the collections declare: what a
+/// problem found before the collections load (in a data or vars file) is masked with.
+fn problem_secrets(args: &RunArgs) -> runner::redact::Redactor {
+    let mut secrets = command_secrets(args);
+    for value in super::secret_inputs::declared_values(&args.paths) {
+        secrets.add(&value);
+    }
+    secrets
 }
 
 /// The approved snapshots of the collections, and what to do with a missing or changed one:
@@ -891,6 +901,40 @@ fn options(args: &RunArgs, mut overrides: Vec<Override>) -> RunOptions {
     }
 }
 
+/// The problem of a vars file that reads as YAML but is not a map, `value`: what it is, where
+/// it starts, and, for lines of `NAME=value` (a dotenv file), how to write them.
+fn not_a_map(path: &Path, text: &str, value: &serde_yaml::Value) -> String {
+    use serde_yaml::Value;
+    let what = match value {
+        Value::Sequence(_) => "a list",
+        Value::String(_) => "a text",
+        Value::Number(_) => "a number",
+        Value::Bool(_) => "a boolean",
+        _ => "a value",
+    };
+    let lines = || {
+        text.lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
+    };
+    let line = lines().next().map_or(1, |(index, _)| index + 1);
+    let dotenv = lines().all(|(_, line)| {
+        let line = line.trim_start();
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        line.split_once('=').is_some_and(|(name, _)| {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        })
+    });
+    let hint = match dotenv {
+        true => " (its lines are `NAME=value`, a dotenv file: write them `NAME: value`)",
+        false => " (`base_url: https://example.com`)",
+    };
+    format!(
+        "vars file {}:{line}:1: it holds {what}, not a map of names to values: a vars file is a YAML or JSON map of names to values{hint}",
+        path.display()
+    )
+}
+
 pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
     let bytes = runner::spec::file::read(path)
         .map_err(|e| format!("cannot read vars file `{}`: {e}", path.display()))?;
@@ -898,18 +942,29 @@ pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
         .map_err(|at| format!("vars file {}", at.in_file(path)))?;
     // Read by the rules of a collection's `vars`, and its names by those of `--var`. An empty
     // one (or one of comments only) is told so, not as the parser's "invalid type".
-    if serde_yaml::from_str::<serde_yaml::Value>(text).is_ok_and(|value| value.is_null()) {
-        return Err(format!(
-            "vars file `{}` is empty: a vars file is a YAML or JSON map of names to values (`base_url: https://example.com`)",
-            path.display()
-        ));
+    match serde_yaml::from_str::<serde_yaml::Value>(text) {
+        Ok(value) if value.is_null() => {
+            return Err(format!(
+                "vars file `{}` is empty: a vars file is a YAML or JSON map of names to values (`base_url: https://example.com`)",
+                path.display()
+            ));
+        }
+        // Told without quoting what it holds: a file of `NAME=secret` lines read as one text
+        // would be shown whole.
+        Ok(value) if !value.is_mapping() => return Err(not_a_map(path, text, &value)),
+        _ => {}
     }
     let map = runner::spec::json::yaml_map(text).map_err(|e| {
         let message = e.to_string();
         let message = message
             .find(" at line ")
             .map_or(message.as_str(), |cut| &message[..cut]);
-        let message = runner::spec::words::in_the_formats_words(message);
+        // An integer past 64 bits (`invalid type: integer `8988…` as u128`): not quoted, and
+        // said in the format's words.
+        let message = match message.contains(" as u128") || message.contains(" as i128") {
+            true => "this integer is past 64 bits, which runner cannot hold exactly: write it as text, in quotes".to_owned(),
+            false => runner::spec::words::in_the_formats_words(message),
+        };
         match e.location() {
             Some(at) => format!(
                 "vars file {}:{}:{}: {message}; a vars file is a YAML or JSON map of names to values",

@@ -18,8 +18,16 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
         let _ = writeln!(stderr, "error: {message}");
         return exit_code::INVALID_INPUT;
     }
-    let secrets =
-        super::load::command_secrets(args.secrets.iter().filter_map(|(_, v)| v.as_deref()));
+    // A problem may quote a `--secret` value, or a secret input's from the environment: both
+    // are masked (the second read only when there is a problem to mask).
+    let secrets = || {
+        let mut secrets =
+            super::load::command_secrets(args.secrets.iter().filter_map(|(_, v)| v.as_deref()));
+        for value in super::secret_inputs::declared_values(&args.paths) {
+            secrets.add(&value);
+        }
+        secrets
+    };
     let pipes = super::pipes::collections(&args.paths).chain(super::pipes::variables(
         args.data.as_ref(),
         &args.vars_files,
@@ -31,7 +39,7 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
     let variables = match Variables::read(args) {
         Ok(variables) => variables,
         Err(message) => {
-            let message = secrets.redact(&message);
+            let message = secrets().redact(&message).into_owned();
             let _ = writeln!(stderr, "error: {message}");
             return exit_code::INVALID_INPUT;
         }
@@ -97,7 +105,7 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
             exit_code::SUCCESS
         }
         Err(mut problems) => {
-            super::load::mask(&mut problems, &secrets);
+            super::load::mask(&mut problems, &secrets());
             super::load::print_problems(&mut stderr, &problems, "");
             exit_code::INVALID_INPUT
         }

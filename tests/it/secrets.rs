@@ -1659,8 +1659,8 @@ fn a_secret_written_in_a_name_is_masked_everywhere() {
     assert!(!list.stdout.contains("PWclearPass99"), "{}", list.stdout);
 }
 
-/// A `--secret` value quoted by a problem of a `--data` or `--vars-file` file is masked,
-/// in `run` and in `validate`.
+/// A `--secret` value in a problem of a `--data` or `--vars-file` file is not shown, in `run`
+/// and in `validate`: masked where the problem quotes it.
 #[test]
 fn a_secret_in_a_data_or_vars_file_problem_is_masked() {
     let fixture = Fixture::new();
@@ -1689,8 +1689,9 @@ fn a_secret_in_a_data_or_vars_file_problem_is_masked() {
                 file.to_str().unwrap(),
             ]);
             assert_eq!(output.code, 2, "{command} {flag}: {output:?}");
+            // A cell, or a vars file that is one text, is not quoted at all; a key is, masked.
             assert!(
-                output.stderr.contains("***"),
+                *file != keys || output.stderr.contains("***"),
                 "{command} {flag}: {output:?}"
             );
             assert!(
@@ -1726,6 +1727,62 @@ fn load_masks_a_secret_in_the_problems_it_tells() {
     assert!(output.stderr.contains("token=***"), "{}", output.stderr);
     assert!(
         !output.stderr.contains("hunter2secret"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// A secret input's value from the environment is masked in a problem found before the
+/// collections load — a `--data` cell or a `--vars-file` value equal to it — as a `--secret`
+/// value is: in the terminal and every report of the refused run, and in `validate`. The
+/// declarations are found in an included file too. A dotenv file given as a vars file or as
+/// data is not quoted either.
+#[test]
+fn a_secret_input_is_masked_in_a_data_or_vars_file_problem() {
+    let secret = "SuperSecretCell9";
+    let fixture = Fixture::new();
+    fixture.file(
+        "shared.yaml",
+        "name: shared\ninputs:\n  API_PW: { secret: true }\nsteps:\n  - name: in\n    request: { url: \"{{R}}/in\" }\n"
+            .replace("{{R}}", &format!("http://{}", reflector()))
+            .as_str(),
+    );
+    let yaml = "name: c\nsteps:\n  - name: shared\n    include: shared.yaml\n  - name: get {{v}}\n    request:\n      url: \"{{R}}/x\"\n      headers: { X-Pw: \"{{env.API_PW}}\" }\n";
+    let rows = fixture.file("rows.csv", &format!("id,v:json\n1,{secret}\n"));
+    let vars = fixture.file("vars.yaml", &format!("{secret}\n"));
+    let dotenv = fixture.file("creds.env", &format!("API_TOKEN={secret}\nOTHER=x\n"));
+    let env = [("API_PW", secret)];
+    let (rows, vars, dotenv) = (
+        rows.display().to_string(),
+        vars.display().to_string(),
+        dotenv.display().to_string(),
+    );
+    for args in [
+        ["--data", rows.as_str()],
+        ["--vars-file", &vars],
+        ["--vars-file", &dotenv],
+        ["--data", &dotenv],
+    ] {
+        let (output, channels) = run_everywhere(&fixture, yaml, &args, &env);
+        assert_eq!(output.code, 2, "{args:?}: {output:?}");
+        assert_no_leak(secret, &output, &channels);
+        let c = fixture.path().join("c.yaml").display().to_string();
+        let mut validate = vec!["validate", c.as_str()];
+        validate.extend(args);
+        let output = runner_with_env(validate, &env);
+        assert_eq!(output.code, 2, "{args:?}: {output:?}");
+        assert!(
+            !output.stderr.contains(secret),
+            "{args:?}: {}",
+            output.stderr
+        );
+    }
+    let (output, _) = run_everywhere(&fixture, yaml, &["--vars-file", &dotenv], &[]);
+    assert!(
+        output.stderr.contains("creds.env:1:1: it holds a text")
+            && output
+                .stderr
+                .contains("a dotenv file: write them `NAME: value`"),
         "{}",
         output.stderr
     );

@@ -1,0 +1,116 @@
+//! The secret inputs' values a problem found before the collections load may quote: a cell of
+//! a `--data` file, a value in a `--vars-file`, equal to a secret the run reads from its
+//! environment (`inputs: { API_PW: { secret: true } }`). The collections have not loaded
+//! (their checks need the data's columns, or they failed), so the declarations are read from
+//! the files' YAML alone, included files too.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde_yaml::Value;
+
+/// Included files followed at most, as the loader nests steps.
+const MOST_DEPTH: usize = 64;
+
+/// The values (from the environment, else the declared default) of every secret input the
+/// collections `paths` names declare, their included files' too. A file that does not read
+/// declares nothing here (its problem is told by the loader).
+pub(super) fn declared_values(paths: &[PathBuf]) -> Vec<String> {
+    let files = super::paths::collection_files(paths).unwrap_or_default();
+    let mut names = Vec::new();
+    let mut seen = HashSet::new();
+    for file in files {
+        declared_in(&file, 0, &mut seen, &mut names);
+    }
+    names
+        .into_iter()
+        .filter_map(|(name, default)| {
+            std::env::var(&name)
+                .ok()
+                .or(default)
+                .filter(|value| !value.is_empty())
+        })
+        .collect()
+}
+
+/// Adds the secret inputs (name, default) `file` declares, and those of the files it includes.
+fn declared_in(
+    file: &Path,
+    depth: usize,
+    seen: &mut HashSet<PathBuf>,
+    found: &mut Vec<(String, Option<String>)>,
+) {
+    let key = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
+    if depth > MOST_DEPTH || !seen.insert(key) {
+        return;
+    }
+    let Ok(bytes) = runner::spec::file::read(file) else {
+        return;
+    };
+    let Ok(document) = serde_yaml::from_slice::<Value>(&bytes) else {
+        return;
+    };
+    if let Some(Value::Mapping(inputs)) = document.get("inputs") {
+        for (name, input) in inputs {
+            let (Some(name), Some(true)) =
+                (name.as_str(), input.get("secret").and_then(Value::as_bool))
+            else {
+                continue;
+            };
+            let default = input
+                .get("default")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            found.push((name.to_owned(), default));
+        }
+    }
+    let folder = runner::spec::file::folder_of(file);
+    let mut included = Vec::new();
+    includes(&document, &mut included);
+    for path in included {
+        declared_in(&folder.join(path), depth + 1, seen, found);
+    }
+}
+
+/// The paths the `include` keys of `value`'s steps (at any depth) name.
+fn includes(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Mapping(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    (Some("include"), Value::String(path)) => found.push(path.clone()),
+                    _ => includes(value, found),
+                }
+            }
+        }
+        Value::Sequence(items) => items.iter().for_each(|item| includes(item, found)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_input_is_found_in_a_file_and_in_what_it_includes_and_a_plain_one_is_not() {
+        let dir = std::env::temp_dir().join(format!("runner-secret-inputs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a folder");
+        std::fs::write(
+            dir.join("main.yaml"),
+            "name: x\ninputs:\n  RUNNER_TEST_PW_A: { secret: true }\n  RUNNER_TEST_PLAIN: {}\nsteps:\n  - name: shared\n    include: shared.yaml\n",
+        )
+        .expect("written");
+        std::fs::write(
+            dir.join("shared.yaml"),
+            "name: y\ninputs:\n  RUNNER_TEST_PW_B: { secret: true, default: fallback-pw }\nsteps:\n  - name: again\n    include: main.yaml\n",
+        )
+        .expect("written");
+        // The names are this test's own; no other test reads or writes them.
+        std::env::set_var("RUNNER_TEST_PW_A", "from-the-environment");
+        std::env::set_var("RUNNER_TEST_PLAIN", "not-a-secret");
+        let values = declared_values(&[dir.join("main.yaml")]);
+        assert_eq!(values, ["from-the-environment", "fallback-pw"]);
+        std::fs::remove_dir_all(&dir).expect("removed");
+    }
+}
