@@ -82,6 +82,7 @@ pub(super) async fn run(
     }
     if request.follow_redirects && !run.redactor.is_empty() {
         request.secret_headers = secret_headers(&request.headers, &run.redactor);
+        request.secret_body = secret_body(&request.body, &run.redactor);
     }
     result.url = request.url.to_string();
     let exchange = match &request_step.paginate {
@@ -640,6 +641,7 @@ fn render(
         cookies,
         // Known once the render's derivations are learnt (`run`).
         secret_headers: Vec::new(),
+        secret_body: false,
         timeout,
         follow_redirects: request.follow_redirects,
         max_redirects: request.max_redirects,
@@ -656,6 +658,20 @@ fn secret_headers(headers: &HeaderMap, redactor: &Redactor) -> Vec<reqwest::head
         }
     }
     names
+}
+
+/// Whether the text of `body` (its bytes, or a multipart form's text fields) holds a secret.
+/// A file is read as it is sent, and is no secret of the run's.
+fn secret_body(body: &crate::http::OutgoingBody, redactor: &Redactor) -> bool {
+    use crate::http::{OutgoingBody, OutgoingPartContent};
+    match body {
+        OutgoingBody::Bytes(bytes) => redactor.contains_secret(&String::from_utf8_lossy(bytes)),
+        OutgoingBody::Multipart(parts) => parts.iter().any(|part| match &part.content {
+            OutgoingPartContent::Text(text) => redactor.contains_secret(text),
+            _ => false,
+        }),
+        OutgoingBody::None | OutgoingBody::File(_) => false,
+    }
 }
 
 /// Characters of a failure's or an error's text kept in a result (a token endpoint's error page,

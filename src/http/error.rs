@@ -153,6 +153,15 @@ pub enum TransportError {
         /// The limit.
         max: u32,
     },
+    /// A 307 or 308 to another origin, which would send the body again there, and the body
+    /// holds a secret.
+    #[error("the server redirects ({status}) to another origin, {url}, and a {status} sends the body again: the body holds a secret, which goes to the request's own origin only, so the redirect is not followed (set `follow_redirects: false` to check the redirect itself)")]
+    SecretBodyRedirect {
+        /// The redirect's status.
+        status: u16,
+        /// Where it leads.
+        url: String,
+    },
     /// The server broke HTTP/2's rules, or ended the HTTP/2 connection (GOAWAY, a reset
     /// stream).
     #[error("the HTTP/2 exchange with {host}:{port} failed: {reason}; the server broke the protocol or ended the connection")]

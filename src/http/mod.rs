@@ -253,6 +253,9 @@ pub struct OutgoingRequest {
     /// The headers whose value holds a secret (`X-Api-Key: {{env.KEY}}`): sent on the
     /// request's own origin only, as `Authorization` is.
     pub secret_headers: Vec<reqwest::header::HeaderName>,
+    /// The body holds a secret: a 307 or 308 to another origin, which would send it there,
+    /// is not followed.
+    pub secret_body: bool,
     /// The time allowed for the whole exchange, redirects included.
     pub timeout: Duration,
     /// Follow redirects.
@@ -493,6 +496,16 @@ impl HttpClient {
             let status = response.status().as_u16();
             if request.follow_redirects {
                 if let Some(hop) = redirect::next(status, response.headers(), &url, &method) {
+                    if request.secret_body
+                        && keep_body
+                        && hop.keep_body
+                        && !redirect::same_origin(&hop.url, &request.url)
+                    {
+                        return Err(TransportError::SecretBodyRedirect {
+                            status,
+                            url: hop.url.to_string(),
+                        });
+                    }
                     if redirects.len() as u32 >= request.max_redirects {
                         return Err(TransportError::TooManyRedirects {
                             url: hop.url.to_string(),

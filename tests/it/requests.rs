@@ -775,6 +775,75 @@ steps:
     assert!(!output.stdout.contains("p-Same-Origin-4"));
 }
 
+/// A 307 or 308 sends the body again; to another origin it would take a secret in the body
+/// where the step never sent it: not followed, the step errs and says why, and the other
+/// origin gets nothing. A body without a secret, a 303 (which drops the body) and a same-origin
+/// 307 are followed.
+#[test]
+fn a_body_holding_a_secret_is_not_sent_again_to_another_origin() {
+    let fixture = Fixture::new();
+    for status in [307, 308] {
+        let case = format!("secret-body-{status}");
+        let output = run(
+            &fixture,
+            &format!(
+                r#"
+name: Secret body
+steps:
+  - name: login
+    request:
+      method: POST
+      url: "{{{{R}}}}/redirect?status={status}&to={{{{OTHER}}}}/echo%3Fcase%3D{case}"
+      json: {{ password: "{{{{tok}}}}" }}
+"#
+            ),
+            &["--secret", "tok=sec-Body-6"],
+        );
+        assert_eq!(output.code, 3, "{output:?}");
+        assert!(
+            output.stdout.contains(&format!(
+                "the server redirects ({status}) to another origin, http://{}/echo?case={case}, and a {status} sends the body again: the body holds a secret",
+                other_server()
+            )),
+            "{}",
+            output.stdout
+        );
+        assert!(!output.stdout.contains("sec-Body-6"), "{}", output.stdout);
+        let seen = other_seen().lock().expect("seen").clone();
+        assert!(
+            !seen.iter().any(|(uri, _)| uri.ends_with(&case)),
+            "the other origin got the body: {seen:?}"
+        );
+    }
+    let output = run(
+        &fixture,
+        r#"
+name: Followed
+steps:
+  - name: a body without a secret
+    request:
+      method: POST
+      url: "{{R}}/redirect?status=307&to={{OTHER}}/echo%3Fcase%3Dplain-body"
+      json: { still: here }
+    expect: { status: 200, jsonpath: { $.json.still: here } }
+  - name: a 303 drops the body
+    request:
+      method: POST
+      url: "{{R}}/redirect?status=303&to={{OTHER}}/echo%3Fcase%3Dsee-other"
+      json: { password: "{{tok}}" }
+    expect: { status: 200, jsonpath: { $.method: GET } }
+  - name: the same origin
+    request:
+      method: POST
+      url: "{{R}}/redirect?status=307&to={{R}}/echo"
+      json: { password: "{{tok}}" }
+    expect: { status: 200, jsonpath: { $.json.password: { exists: true } } }
+"#,
+        &["--secret", "tok=sec-Body-7"],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+}
+
 #[test]
 fn redirect_limits_and_not_following() {
     let fixture = Fixture::new();
