@@ -116,7 +116,24 @@ impl Inputs {
         shown: &Path,
         identity: &FileIdentity,
     ) -> Result<(), String> {
+        self.refuse_read(what, noun, shown, identity, true)
+    }
+
+    /// [`Inputs::refuse`]; with `unlisted`, also every file the command read that the list
+    /// does not name. The cookie jar is read and written by design: only the listed files are
+    /// refused for it.
+    fn refuse_read(
+        &self,
+        what: &str,
+        noun: &str,
+        shown: &Path,
+        identity: &FileIdentity,
+        unlisted: bool,
+    ) -> Result<(), String> {
         let Some((input, _)) = self.0.iter().find(|(_, known)| known == identity) else {
+            if !unlisted {
+                return Ok(());
+            }
             // A file the command read that the list does not name (one a collection that
             // did not load had included).
             return match identity {
@@ -438,7 +455,9 @@ pub(super) fn check_destinations_reading(
             .check(path)
             .map_err(|e| not_writable(flag, &e))?;
         let identity = destination.identity();
-        inputs.refuse(what, noun, path, &identity)?;
+        // The jar runner reads it writes back: only another input is refused for it (a
+        // refused run never writes the jar).
+        inputs.refuse_read(what, noun, path, &identity, flag != "--cookie-jar")?;
         if flag != GITHUB_SUMMARY && stdout.is_some() && stdout.as_ref() == Some(&identity) {
             if closed {
                 warnings.push(format!(

@@ -82,6 +82,17 @@ impl CookieJar {
             if host.is_empty() || name.is_empty() {
                 return Err(error("the domain and the name must not be empty"));
             }
+            // What a `Cookie` header cannot carry as one cookie (`a;b=c` would send two).
+            if !name.bytes().all(is_name_byte) {
+                return Err(error(
+                    "the name holds `=`, `;`, a blank or a control character, which a `Cookie` header cannot carry in a name",
+                ));
+            }
+            if !value.bytes().all(is_value_byte) {
+                return Err(error(
+                    "the value holds `;` or a control character: in a `Cookie` header, `;` would start another cookie",
+                ));
+            }
             let secure = secure.eq_ignore_ascii_case("TRUE");
             let expires: i64 = expires
                 .parse()
@@ -185,6 +196,19 @@ pub fn set_cookies(headers: &HeaderMap) -> Vec<SetCookie> {
         .collect()
 }
 
+/// A byte a cookie's name may hold here: not one that would end it or the cookie in a `Cookie`
+/// header (`=`, `;`, a blank) or break the header (a control character).
+fn is_name_byte(byte: u8) -> bool {
+    !byte.is_ascii_control() && !b"=; ".contains(&byte)
+}
+
+/// A byte a cookie's value may hold here: not `;`, which would start another cookie in a
+/// `Cookie` header, or a control character, which would break the header. (RFC 6265 allows
+/// fewer; curl's jars hold what servers set, blanks and quotes among them, and so may this.)
+fn is_value_byte(byte: u8) -> bool {
+    !byte.is_ascii_control() && byte != b';'
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +252,32 @@ mod tests {
             .load_netscape("# c\nexample.com\tTRUE\n")
             .expect_err("bad");
         assert_eq!(error.line, 2);
+    }
+
+    /// A name or value a `Cookie` header cannot carry as one cookie is refused at its line;
+    /// blanks, quotes and bytes beyond ASCII in a value (curl's jars hold them) are kept.
+    #[test]
+    fn a_cookie_that_would_not_go_out_as_itself_is_refused() {
+        let line = |name: &str, value: &str| {
+            format!("# jar\nexample.com\tFALSE\t/\tFALSE\t0\t{name}\t{value}\n")
+        };
+        for (name, value) in [
+            ("sess", "a;b=c"),
+            ("sess", "a\0b"),
+            ("sess", "a\u{7f}"),
+            ("a=b", "v"),
+            ("a;b", "v"),
+            ("a b", "v"),
+        ] {
+            let error = CookieJar::default()
+                .load_netscape(&line(name, value))
+                .expect_err(value);
+            assert_eq!(error.line, 2, "{name:?}={value:?}");
+        }
+        for value in ["a b", "\"quoted\"", "café", "a,b", ""] {
+            let jar = CookieJar::default();
+            let loaded = jar.load_netscape(&line("sess", value)).expect(value);
+            assert_eq!(loaded, 1, "{value:?}");
+        }
     }
 }

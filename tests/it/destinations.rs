@@ -625,3 +625,42 @@ fn a_refused_run_s_report_never_replaces_a_file_its_collection_includes() {
     );
     assert_eq!(read(&shared), before);
 }
+
+/// A cookie jar that does not load refuses the run with its own problem only, and the reports
+/// of the refused run are written (the jar, read to be written back, was taken for "a file
+/// this run read" and no report was written). A jar that is another input is still refused.
+#[test]
+fn a_cookie_jar_that_does_not_load_still_gets_the_reports_written() {
+    let fixture = Fixture::new();
+    let path = collection(&fixture, "jar-bad");
+    let jar = fixture.file("jar.txt", "example.com\tFALSE\t/\tFALSE\tsoon\tsess\tv\n");
+    let report = fixture.path().join("r.json");
+    let before = hits("jar-bad");
+    let output = run(
+        &path,
+        &[
+            "--cookie-jar",
+            jar.to_str().expect("utf-8"),
+            "--report-json",
+            report.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("line 1 of the cookie jar")
+            && output.stderr.contains("the expiry is not a Unix time")
+            && !output.stderr.contains("a file this command read")
+            && !output.stderr.contains("no report was written"),
+        "{}",
+        output.stderr
+    );
+    assert!(read(&report).contains("the expiry is not a Unix time"));
+    assert_eq!(hits("jar-bad"), before, "nothing sent");
+    let output = run(&path, &["--cookie-jar", path.to_str().expect("utf-8")]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("is the collection"),
+        "{}",
+        output.stderr
+    );
+}
