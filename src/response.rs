@@ -93,10 +93,21 @@ impl Received {
         }
     }
 
-    /// The first value of header `name` (case-insensitive), as [`header_text`] reads it;
-    /// `None` only when the response has no such header.
+    /// The value of header `name` (case-insensitive), as [`header_text`] reads it; a header
+    /// sent on several lines is their values joined by `, `, in order (RFC 9110 §5.3: one
+    /// header's field lines are one list). `None` only when the response has no such header.
     pub fn header(&self, name: &str) -> Option<Cow<'_, str>> {
-        self.headers.get(name).map(header_text)
+        let mut values = self.headers.get_all(name).iter();
+        let first = header_text(values.next()?);
+        let Some(second) = values.next() else {
+            return Some(first);
+        };
+        let mut joined = first.into_owned();
+        for value in std::iter::once(second).chain(values) {
+            joined.push_str(", ");
+            joined.push_str(&header_text(value));
+        }
+        Some(Cow::Owned(joined))
     }
 
     /// The body as JSON is read from it: without a leading UTF-8 byte order mark, which
