@@ -26,15 +26,19 @@ pub struct CookieFileError {
 }
 
 impl CookieJar {
-    /// The `Cookie` header value the jar holds for `url` (`a=1; b=2`), if any.
+    /// The cookies the jar holds for `url`, in the order a `Cookie` header lists them: longer
+    /// paths first (RFC 6265 §5.4), then by name and domain — the same order on every run (the
+    /// store keeps no creation times, and its maps have no order of their own).
     pub fn header_for(&self, url: &Url) -> Vec<(String, String)> {
-        match self.store.lock() {
-            Ok(store) => store
-                .get_request_values(url)
-                .map(|(n, v)| (n.to_owned(), v.to_owned()))
-                .collect(),
-            Err(_) => Vec::new(),
-        }
+        let Ok(store) = self.store.lock() else {
+            return Vec::new();
+        };
+        let mut cookies = store.matches(url);
+        cookies.sort_by_cached_key(|c| (std::cmp::Reverse(c.path.len()), c.name(), domain_of(c)));
+        cookies
+            .into_iter()
+            .map(|c| (c.name().to_owned(), c.value().to_owned()))
+            .collect()
     }
 
     /// Stores the cookies the response from `url` set.
@@ -196,6 +200,14 @@ pub fn set_cookies(headers: &HeaderMap) -> Vec<SetCookie> {
         .collect()
 }
 
+/// The domain a cookie was set for (or is host-only to), `""` for none.
+fn domain_of<'c>(cookie: &'c cookie_store::Cookie<'_>) -> &'c str {
+    match &cookie.domain {
+        CookieDomain::HostOnly(host) | CookieDomain::Suffix(host) => host,
+        _ => "",
+    }
+}
+
 /// A byte a cookie's name may hold here: not one that would end it or the cookie in a `Cookie`
 /// header (`=`, `;`, a blank) or break the header (a control character).
 fn is_name_byte(byte: u8) -> bool {
@@ -252,6 +264,23 @@ mod tests {
             .load_netscape("# c\nexample.com\tTRUE\n")
             .expect_err("bad");
         assert_eq!(error.line, 2);
+    }
+
+    /// Cookies go out longer paths first, then by name: the same order on every run.
+    #[test]
+    fn cookies_go_out_in_one_order() {
+        let mut text = String::from("# jar\n");
+        for i in (0..40).rev() {
+            text.push_str(&format!("example.com\tFALSE\t/\tFALSE\t0\tc{i:02}\tv\n"));
+        }
+        text.push_str("example.com\tFALSE\t/deep/path\tFALSE\t0\tz\tv\n");
+        let jar = CookieJar::default();
+        jar.load_netscape(&text).expect("loaded");
+        let url = Url::parse("http://example.com/deep/path/x").expect("url");
+        let names: Vec<String> = jar.header_for(&url).into_iter().map(|(n, _)| n).collect();
+        let mut want = vec!["z".to_owned()];
+        want.extend((0..40).map(|i| format!("c{i:02}")));
+        assert_eq!(names, want);
     }
 
     /// A name or value a `Cookie` header cannot carry as one cookie is refused at its line;
