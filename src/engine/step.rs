@@ -1,6 +1,7 @@
 //! Runs one request step: render the request, send it (again, with `retry`; page after page,
 //! with `paginate`), capture, check expectations, and record what happened, redacted.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
@@ -398,8 +399,11 @@ async fn pages(
     // The pages a server names are followed on the request's own origin only: its
     // credentials (an `Authorization` or `Cookie` header, `cookies`, `auth`) go nowhere else.
     let first = request.url.clone();
+    // Each page fetched, by URL, with its number: a next page already fetched is a loop.
+    let mut fetched: HashMap<reqwest::Url, u32> = HashMap::new();
     loop {
         page += 1;
+        fetched.entry(request.url.clone()).or_insert(page);
         let response = match send(&request, run, observer, result).await {
             Ok(response) => response,
             Err(error) => {
@@ -475,20 +479,32 @@ async fn pages(
                 ));
                 None
             }
+            Some(url) if fetched.contains_key(&url) => {
+                failures.push(Failure::new(
+                    ["paginate", "next"],
+                    format!("page {page}: the next page"),
+                    "a page not fetched before",
+                    format!(
+                        "`{}`, page {} again: the pages loop, not followed",
+                        run.redactor.redact(url.as_str()),
+                        fetched[&url]
+                    ),
+                ));
+                None
+            }
             next => next,
         };
-        match next {
-            Some(url) if page < paginate.max_pages => {
-                request.url = url;
-            }
-            _ => {
-                result.pages = Some(page as usize);
-                for ((name, _), values) in paginate.collect.iter().zip(collected) {
-                    run.variables.set(name, Value::Array(values));
-                }
-                return Some((request, response, failures));
-            }
+        // `max_pages` is a cap, as written: the pages past it are left (a check of a total
+        // requires every page).
+        if let Some(url) = next.filter(|_| page < paginate.max_pages) {
+            request.url = url;
+            continue;
         }
+        result.pages = Some(page as usize);
+        for ((name, _), values) in paginate.collect.iter().zip(collected) {
+            run.variables.set(name, Value::Array(values));
+        }
+        return Some((request, response, failures));
     }
 }
 

@@ -108,9 +108,12 @@ async fn retry_after(UrlPath(key): UrlPath<String>) -> Response {
 struct Page {
     page: Option<usize>,
     per_page: Option<usize>,
+    /// The last page links back to this page (a server whose pages loop).
+    loop_to: Option<usize>,
 }
 
-/// Items 1..=7, `per_page` at a time, with `Link: rel="next"`; past the end, an empty page.
+/// Items 1..=7, `per_page` at a time, with `Link: rel="next"`; past the end, an empty page
+/// (or, given `loop_to`, a link back to that page).
 async fn paged(axum::extract::Query(query): axum::extract::Query<Page>) -> Response {
     let (page, per_page) = (
         query.page.unwrap_or(1).max(1),
@@ -122,11 +125,17 @@ async fn paged(axum::extract::Query(query): axum::extract::Query<Page>) -> Respo
         .map(|id| json!({ "id": id }))
         .collect();
     let mut response = Json(Value::Array(items)).into_response();
-    if page * per_page < 7 {
-        let link = format!(
-            "</paged?page={}&per_page={per_page}>; rel=\"next\"",
-            page + 1
-        );
+    let next = match query.loop_to {
+        _ if page * per_page < 7 => Some(page + 1),
+        Some(to) => Some(to),
+        None => None,
+    };
+    if let Some(next) = next {
+        let back = match query.loop_to {
+            Some(to) => format!("&loop_to={to}"),
+            None => String::new(),
+        };
+        let link = format!("</paged?page={next}&per_page={per_page}{back}>; rel=\"next\"");
         if let Ok(value) = link.parse() {
             response.headers_mut().insert("link", value);
         }

@@ -429,6 +429,29 @@ steps:
         &[],
     );
     assert_eq!(output.code, 0, "{output:?}");
+    // A server whose last page links back to an earlier one: a loop, not followed, and the
+    // step fails naming both pages (it passed with page 2's items twice over).
+    let looping = run(
+        &fixture,
+        "loop.yaml",
+        r#"name: Loop
+steps:
+  - name: Looping
+    request: { url: "{{SERVER}}/paged", query: { per_page: 3, loop_to: 2 } }
+    paginate: { next: link, collect: { looped: "$[*].id" } }
+"#,
+        &[],
+    );
+    assert_eq!(looping.code, 1, "{looping:?}");
+    assert!(
+        looping.stdout.contains("page 3: the next page")
+            && looping
+                .stdout
+                .contains("page 2 again: the pages loop, not followed")
+            && looping.stdout.contains("· 3 pages"),
+        "{}",
+        looping.stdout
+    );
     assert!(output.stdout.contains("By Link  GET"), "{}", output.stdout);
     assert!(output.stdout.contains("· 4 pages"), "{}", output.stdout);
     assert!(output.stdout.contains("· 3 pages"), "{}", output.stdout);
