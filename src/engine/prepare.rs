@@ -388,6 +388,15 @@ impl References<'_> {
                 {
                     self.path_into_start_value(step, reference, root, file);
                 }
+                if defined
+                    && !matches!(root, "sandbox" | "steps")
+                    && !self.rebound.contains(root)
+                    && !own.contains(&root)
+                    && step.for_each.as_ref().is_none_or(|each| each.name != root)
+                    && goes_in_a_header(&reference.field)
+                {
+                    self.header_value(reference, file);
+                }
             }
             match &step.action {
                 Action::Request(_) => {}
@@ -568,6 +577,50 @@ impl References<'_> {
         );
     }
 
+    /// A start value (a `--data` cell, a `--var`, an input) that a header cannot carry — a
+    /// line break or another control character — read into a header: found before the
+    /// iteration sends anything, not at its step after the earlier ones were sent. (A header
+    /// cannot be split by one: the request would not be sent at all.)
+    fn header_value(&mut self, reference: &Reference, file: (&Path, &str, &Positions)) {
+        let mut parts = reference.variable.split('.');
+        let Some(mut value) = parts.next().and_then(|root| self.start.get(root)) else {
+            return;
+        };
+        for part in parts {
+            let next = match value {
+                Value::Object(map) => map.get(part),
+                Value::Array(items) => part.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            // A path the value does not have is told by `path_into_start_value`.
+            let Some(next) = next else { return };
+            value = next;
+        }
+        let Value::String(text) = value else { return };
+        let Some(bad) = text
+            .bytes()
+            .find(|&b| (b < 0x20 && b != b'\t') || b == 0x7f)
+        else {
+            return;
+        };
+        let what = match bad {
+            b'\r' | b'\n' => "a line break",
+            0 => "a NUL byte",
+            _ => "a control character",
+        };
+        let variable = &reference.variable;
+        self.problem(
+            reference,
+            file,
+            format!(
+                "`{variable}` holds {what} (0x{bad:02X}), which a header cannot carry: the request cannot be sent"
+            ),
+            format!(
+                "remove it from `{variable}`'s value (a data cell, a `--var`, an input); a header value is one line"
+            ),
+        );
+    }
+
     /// A problem with what `reference` reads, marked at its `{{…}}`.
     fn problem(
         &mut self,
@@ -581,6 +634,26 @@ impl References<'_> {
                 .at_template_reading(&reference.variable)
                 .with_hint(hint),
         );
+    }
+}
+
+/// Whether the template at `field` goes into a request's header: a header, a cookie, or an
+/// auth helper's bearer token or API key.
+fn goes_in_a_header(field: &crate::spec::field::FieldPath) -> bool {
+    use crate::spec::field::Segment;
+    let mut keys = field.0.iter().filter_map(|segment| match segment {
+        Segment::Key(key) => Some(key.as_ref()),
+        Segment::Index(_) => None,
+    });
+    // The step's own `request` is the first: a body's keys come after it (`json: { request:
+    // { headers: … } }` is a body).
+    if !keys.by_ref().any(|key| key == "request") {
+        return false;
+    }
+    match keys.next() {
+        Some("headers" | "cookies") => true,
+        Some("auth") => matches!(keys.next(), Some("bearer" | "api_key")),
+        _ => false,
     }
 }
 

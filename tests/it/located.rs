@@ -443,3 +443,58 @@ steps:
         "{json}"
     );
 }
+
+/// A start value a header cannot carry (a line break from a `--data` cell or a `--var`, in a
+/// header, a cookie, a bearer token or an API key) is refused before the iteration sends
+/// anything, at the `{{…}}` that reads it, without showing the value; `validate --data`
+/// finds it too. The same value in a body or a query is sent (it is encoded there).
+#[test]
+fn a_value_a_header_cannot_carry_is_refused_before_anything_is_sent() {
+    let fixture = Fixture::new();
+    let server = crate::support::server();
+    let collection = fixture.file(
+        "two.yaml",
+        &format!(
+            "name: two\nsteps:\n  - name: create\n    request: {{ method: POST, url: \"http://{server}/hit/header-cr-create\", json: {{ v: \"{{{{v}}}}\" }} }}\n  - name: tag\n    request:\n      url: \"http://{server}/hit/header-cr-tag\"\n      headers: {{ X-V: \"{{{{v}}}}\" }}\n"
+        ),
+    );
+    let collection = collection.display().to_string();
+    let rows = fixture.file("rows.csv", "v\n\"evil\r\nX-Injected: yes\"\n");
+    let rows = rows.display().to_string();
+    for (args, code) in [
+        (vec!["run", &collection, "--data", &rows], 2),
+        (vec!["validate", &collection, "--data", &rows], 2),
+        (vec!["run", &collection, "--var", "v=a\u{7f}b"], 2),
+    ] {
+        let before = crate::support::hits("header-cr-create");
+        let output = runner_with_env(&args, &[]);
+        assert_eq!(output.code, code, "{args:?}: {output:?}");
+        assert!(
+            output
+                .stderr
+                .contains("which a header cannot carry: the request cannot be sent")
+                && output.stderr.contains("two.yaml:8:")
+                && !output.stderr.contains("evil")
+                && !output.stderr.contains("Injected"),
+            "{args:?}: {}",
+            output.stderr
+        );
+        assert_eq!(
+            crate::support::hits("header-cr-create"),
+            before,
+            "{args:?}: nothing sent"
+        );
+    }
+    // In a body only, the value is sent.
+    let body_only = fixture.file(
+        "body.yaml",
+        &format!(
+            "name: body\nsteps:\n  - name: create\n    request: {{ method: POST, url: \"http://{server}/hit/header-cr-body\", json: {{ request: {{ headers: \"{{{{v}}}}\" }} }} }}\n"
+        ),
+    );
+    let output = runner_with_env(
+        ["run", body_only.to_str().expect("utf-8"), "--data", &rows],
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+}
