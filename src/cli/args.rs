@@ -423,7 +423,8 @@ pub struct RunArgs {
     /// Write every request sent as a curl command to FILE, secrets masked as `***`.
     #[arg(long, value_name = "FILE")]
     pub curl: Option<PathBuf>,
-    /// Collections run at once (default: the number of CPUs). Steps of a collection always run in order.
+    /// Collection runs at once, iterations (`--data` rows, `--iterations`) among them (default:
+    /// the number of CPUs; output stays in order). Steps of a collection always run in order.
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
     /// Run only shard K of N (1-based), e.g. `--shard 2/4`, to split collections across CI machines.
