@@ -794,7 +794,11 @@ steps:
         // before anything is sent.
         let refused = secret.contains('\n');
         assert_eq!(output.code, if refused { 2 } else { 1 }, "{output:?}");
-        assert!(refused || output.stdout.contains("***"), "{}", output.stdout);
+        assert!(
+            refused || output.stdout.contains("***"),
+            "{}",
+            output.stdout
+        );
         assert_no_leak(secret, &output, &channels);
         assert_no_leak(secret.trim(), &output, &channels);
     }
