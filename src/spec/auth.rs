@@ -174,6 +174,7 @@ pub struct ClientCredentialsSpec {
     /// How the client authenticates to the token endpoint: `basic` (an `Authorization`
     /// header, the default) or `body` (`client_id` and `client_secret` in the form).
     #[serde(default, deserialize_with = "super::written::or_default")]
+    #[schemars(extend("default" = "basic"))]
     pub client_auth: ClientAuthMethod,
 }
 

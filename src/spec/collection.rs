@@ -127,9 +127,11 @@ pub struct DefaultsSpec {
     #[serde(default)]
     pub auth: Option<AuthSpec>,
     /// Follow redirects (default true), unless a step says otherwise.
+    #[schemars(extend("default" = true))]
     #[serde(default)]
     pub follow_redirects: Option<bool>,
     /// The most redirects followed for one request (default 10), unless a step says otherwise.
+    #[schemars(extend("default" = 10))]
     #[serde(default, deserialize_with = "super::written::optional_u32")]
     pub max_redirects: Option<u32>,
     /// What every step expects unless it says otherwise.
@@ -185,6 +187,7 @@ pub struct StepSpec {
     #[schemars(extend("type" = ["array", "string", "null"]))]
     pub for_each: Option<Value>,
     /// The variable holding the current element of `for_each` (default `item`).
+    #[schemars(extend("default" = "item"))]
     #[serde(default, rename = "as")]
     #[schemars(with = "Option<super::written::VariableName>")]
     pub as_: Option<String>,
@@ -232,10 +235,12 @@ pub struct RetrySpec {
     #[schemars(range(min = 1, max = 1000))]
     pub attempts: u32,
     /// Wait between attempts (default `1s`).
+    #[schemars(extend("default" = "1s"))]
     #[serde(default)]
     pub interval: Option<DurationText>,
     /// Multiply the wait by this after each attempt (default 1: constant; 1 to 100). The wait
     /// never grows past `max_interval`, nor past 24h.
+    #[schemars(extend("default" = 1))]
     #[serde(default)]
     #[schemars(range(min = 1, max = 100))]
     pub backoff: Option<f64>,
@@ -289,6 +294,7 @@ pub struct PaginateSpec {
     #[schemars(transform = super::written::variable_names)]
     pub collect: Map<String, String>,
     /// Stop after this many pages (default 100).
+    #[schemars(extend("default" = 100))]
     #[serde(default, deserialize_with = "super::written::optional_u32")]
     #[schemars(range(min = 1))]
     pub max_pages: Option<u32>,
@@ -458,6 +464,7 @@ impl JsonSchema for Method {
 #[schemars(transform = super::rules::request)]
 pub struct RequestSpec {
     /// The HTTP method (default GET).
+    #[schemars(extend("default" = "GET"))]
     #[serde(default, deserialize_with = "super::written::or_default")]
     pub method: Method,
     /// The URL, e.g. `{{base_url}}/api/v1/endpoint`.
@@ -502,15 +509,18 @@ pub struct RequestSpec {
     pub auth: Option<AuthSpec>,
     /// Cookies sent with the request, name → value (templates), besides the run's cookie jar.
     #[serde(default)]
+    #[schemars(transform = super::rules::cookie_names)]
     pub cookies: Map<String, Text>,
     /// Time allowed for this request, e.g. `5s`.
     #[serde(default)]
     pub timeout: Option<DurationText>,
     /// Follow redirects (default true). `Authorization`, `Cookie` and auth-helper credentials
     /// are never sent to another origin.
+    #[schemars(extend("default" = true))]
     #[serde(default)]
     pub follow_redirects: Option<bool>,
     /// The most redirects to follow (default 10); more fails the step.
+    #[schemars(extend("default" = 10))]
     #[serde(default, deserialize_with = "super::written::optional_u32")]
     pub max_redirects: Option<u32>,
 }

@@ -99,6 +99,15 @@ pub(crate) fn header_names(schema: &mut Schema) {
     );
 }
 
+/// The `propertyNames` of a map of cookies to send: what the loader takes for a cookie's
+/// name (not empty; no blank, control character or separator of RFC 9110).
+pub(crate) fn cookie_names(schema: &mut Schema) {
+    schema.insert(
+        "propertyNames".into(),
+        json!({ "pattern": "^[^\\u0000-\\u0020\\u007f()<>@,;:\\\\\"/\\[\\]?={}]+$" }),
+    );
+}
+
 /// `api_key`: exactly one of `header` (a header name) and `query` (not empty).
 pub(crate) fn api_key_place(schema: &mut Schema) {
     add(

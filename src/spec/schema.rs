@@ -17,6 +17,7 @@ pub fn collection_schema() -> String {
             ))
             .with_transform(schemars::transform::RecursiveTransform(null_leaves_out))
             .with_transform(schemars::transform::RecursiveTransform(integer_types_apart))
+            .with_transform(schemars::transform::RecursiveTransform(no_null_default))
             .into_generator()
             .into_root_schema_for::<CollectionSpec>(),
     )
@@ -41,6 +42,17 @@ fn text(schema: schemars::Schema) -> String {
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// Drops `"default": null`, which schemars writes for every optional field: an editor shows it
+/// ("Default: null") and completes it, where the field's real default is what its
+/// description says (and, where the format has one, its own `default`).
+fn no_null_default(schema: &mut schemars::Schema) {
+    if let Some(object) = schema.as_object_mut() {
+        if object.get("default").is_some_and(Value::is_null) {
+            object.remove("default");
+        }
+    }
 }
 
 /// The keywords that describe a schema rather than constrain it: they stay beside the

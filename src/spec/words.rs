@@ -58,6 +58,12 @@ pub fn in_the_formats_words(message: &str) -> String {
     let Some((found, expected)) = rest.split_once(", expected ") else {
         return format!("{message}{place}");
     };
+    // What serde calls an enum in YAML is a value with a tag of the user's (`!custom x`).
+    if found == "enum" {
+        return format!(
+            "a value with a YAML tag (`!name value`), which runner does not read: remove the tag{place}"
+        );
+    }
     format!(
         "invalid type: {}, expected {}{place}",
         found_words(found),
@@ -107,6 +113,10 @@ mod tests {
     #[test]
     fn serdes_names_become_the_formats() {
         for (serde, ours) in [
+            (
+                "invalid type: enum, expected any YAML value",
+                "a value with a YAML tag (`!name value`), which runner does not read: remove the tag",
+            ),
             (
                 "invalid type: sequence, expected struct RequestSpec",
                 "invalid type: a list, expected a request: a map such as `{ method: GET, url: ... }`",

@@ -316,6 +316,22 @@ fn mutations(value: &Value, path: &[Step]) -> Vec<(String, Option<Value>)> {
             }
         }
     }
+    // Names the loader refuses in maps of names it sends: the schema says so too (a header
+    // removed with `null` is named as one sent).
+    if let (Value::Object(map), Some(Step::Key(last))) = (value, path.last()) {
+        if matches!(last.as_str(), "headers" | "cookies") {
+            for (label, name) in [("blank", "a b"), ("empty", ""), ("`;`", "a;b")] {
+                for (kind, sample) in [("text", json!("v")), ("null", Value::Null)] {
+                    let mut more = map.clone();
+                    more.insert(name.into(), sample);
+                    out.push((
+                        format!("with a {label} name ({kind})"),
+                        Some(Value::Object(more)),
+                    ));
+                }
+            }
+        }
+    }
     if path.is_empty() {
         return out;
     }

@@ -187,11 +187,13 @@ impl Compiler<'_> {
                 .cloned(),
         );
         for (name, value) in &spec.headers {
-            if let Some(value) = value {
-                if let Some(header) =
-                    self.header(name, value, || field.key_in("headers", name.to_owned()))
-                {
-                    headers.push(header);
+            let at = || field.key_in("headers", name.to_owned());
+            match value {
+                Some(value) => headers.extend(self.header(name, value, at)),
+                // A header removed is named as one sent is: a name no header has removes
+                // nothing, silently.
+                None => {
+                    self.header_name(name, at);
                 }
             }
         }
@@ -245,6 +247,14 @@ impl Compiler<'_> {
         value: &str,
         field: impl Fn() -> FieldPath,
     ) -> Option<(String, Template)> {
+        if !self.header_name(name, &field) {
+            return None;
+        }
+        Some((name.to_owned(), self.template_at(value, field)?))
+    }
+
+    /// Whether `name` is a header's name; a problem at `field` when it is not.
+    pub(super) fn header_name(&mut self, name: &str, field: impl Fn() -> FieldPath) -> bool {
         if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
             let problem = Diagnostic::at(
                 self.path,
@@ -258,9 +268,9 @@ impl Compiler<'_> {
             };
             self.problems
                 .push(problem.at_key((self.source, self.positions), name));
-            return None;
+            return false;
         }
-        Some((name.to_owned(), self.template_at(value, field)?))
+        true
     }
 }
 
