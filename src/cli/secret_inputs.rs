@@ -47,7 +47,15 @@ fn declared_in(
     let Ok(bytes) = runner::spec::file::read(file) else {
         return;
     };
-    let Ok(document) = serde_yaml::from_slice::<Value>(&bytes) else {
+    // A file the loader refuses for its depth is not parsed here either (it would take a
+    // minute); it declares nothing a run could use.
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return;
+    };
+    if runner::collection::nests_too_deep(text) {
+        return;
+    }
+    let Ok(document) = serde_yaml::from_str::<Value>(text) else {
         return;
     };
     if let Some(Value::Mapping(inputs)) = document.get("inputs") {

@@ -27,6 +27,12 @@ pub use diagnostic::{Diagnostic, Diagnostics};
 pub use locate::FieldPath;
 pub use outline::{has_top_level_key, top_level_keys};
 
+/// Whether `source` nests maps and lists deeper than a collection may (found without parsing
+/// it, which at 100,000 levels takes a YAML parser a minute).
+pub fn nests_too_deep(source: &str) -> bool {
+    outline::too_deep(source, outline::MAX_NESTING).is_some()
+}
+
 /// True for a valid variable name: letters, digits, `_` and `-`, not empty.
 pub fn is_variable_name(name: &str) -> bool {
     compile::is_identifier(name)
