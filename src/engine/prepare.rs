@@ -154,14 +154,20 @@ pub fn prepare(
     let mut missing = Vec::new();
     for name in used_inputs {
         let input = &collection.inputs[name];
-        match (options.read_env)(name).or_else(|| input.default.clone()) {
+        let set = (options.read_env)(name);
+        // An empty secret counts as unset: CI expands a secret it does not have to nothing,
+        // and an empty password or token sent is a confusing 401 later.
+        let empty = input.secret && set.as_deref() == Some("");
+        match set.filter(|_| !empty).or_else(|| input.default.clone()) {
             Some(value) => {
                 if input.secret {
                     redactor.add(&value);
                 }
                 env.insert(name.to_owned(), Value::String(value));
             }
-            None if options.require_inputs => missing.push((name, input.description.as_deref())),
+            None if options.require_inputs => {
+                missing.push((name, input.description.as_deref(), empty));
+            }
             // `runner validate` checks structure without the secrets CI would provide.
             None => {
                 env.insert(name.to_owned(), Value::String(String::new()));
@@ -172,12 +178,17 @@ pub fn prepare(
         let by = environment.map_or(String::new(), |(name, _)| {
             format!(" by environment `{name}`")
         });
-        let names: Vec<&str> = missing.iter().map(|(name, _)| *name).collect();
+        let names: Vec<&str> = missing.iter().map(|(name, _, _)| *name).collect();
         let described: Vec<String> = missing
             .iter()
-            .map(|(name, description)| match description {
-                Some(description) => format!("`{name}` ({description})"),
-                None => format!("`{name}`"),
+            .map(|(name, description, empty)| {
+                const EMPTY: &str = "set but empty: a secret that is empty counts as unset (a CI secret not defined is empty)";
+                match (description, empty) {
+                    (Some(description), true) => format!("`{name}` ({description}; {EMPTY})"),
+                    (Some(description), false) => format!("`{name}` ({description})"),
+                    (None, true) => format!("`{name}` ({EMPTY})"),
+                    (None, false) => format!("`{name}`"),
+                }
             })
             .collect();
         return Err(invalid(
@@ -388,7 +399,10 @@ impl References<'_> {
                 {
                     self.path_into_start_value(step, reference, root, file);
                 }
+                // Only where the value goes in as it is: a template of text and variables
+                // (`{{base64 v}}`, `{{json v}}` and `{{#if v}}` send no line break of it).
                 if defined
+                    && reference.strict
                     && !matches!(root, "sandbox" | "steps")
                     && !self.rebound.contains(root)
                     && !own.contains(&root)
@@ -969,5 +983,23 @@ steps:
             prepare(&collection, &options, None),
             Err(PrepareError::Invalid(_))
         ));
+    }
+
+    /// A secret input set to nothing (a CI secret that is not defined) counts as unset, and
+    /// says so; a plain input may be empty.
+    #[test]
+    fn an_empty_secret_input_is_unset() {
+        let mut options = options("e", &[]);
+        options.read_env = |_| Some(String::new());
+        let Err(PrepareError::Invalid(found)) = prepare(&collection(), &options, None) else {
+            panic!("an empty secret is no secret");
+        };
+        assert!(
+            found.to_string().contains("`TOKEN` (set but empty"),
+            "{found}"
+        );
+        let plain = SOURCE.replace("TOKEN: { secret: true }", "TOKEN: {}");
+        let plain = Collection::parse(std::path::Path::new("p.yaml"), plain).expect("valid");
+        assert!(prepare(&plain, &options, None).is_ok());
     }
 }

@@ -485,11 +485,11 @@ fn a_value_a_header_cannot_carry_is_refused_before_anything_is_sent() {
             "{args:?}: nothing sent"
         );
     }
-    // In a body only, the value is sent.
+    // In a body only, or encoded by a helper, the value is sent.
     let body_only = fixture.file(
         "body.yaml",
         &format!(
-            "name: body\nsteps:\n  - name: create\n    request: {{ method: POST, url: \"http://{server}/hit/header-cr-body\", json: {{ request: {{ headers: \"{{{{v}}}}\" }} }} }}\n"
+            "name: body\nsteps:\n  - name: create\n    request: {{ method: POST, url: \"http://{server}/hit/header-cr-body\", json: {{ request: {{ headers: \"{{{{v}}}}\" }} }} }}\n  - name: encoded\n    request: {{ url: \"http://{server}/hit/header-cr-body\", headers: {{ X-B: \"{{{{base64 v}}}}\", X-J: \"{{{{json v}}}}\", X-U: \"u={{{{urlencode v}}}}\", X-If: \"{{{{#if v}}}}yes{{{{/if}}}}\" }} }}\n"
         ),
     );
     let output = runner_with_env(
