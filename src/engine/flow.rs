@@ -122,7 +122,7 @@ impl<'a> Run<'a> {
             }
             Err(error) => {
                 let message = error.to_string();
-                let note = self.unread_json_note(&message);
+                let note = self.unset_note(&message);
                 let result = self.broken(step, name, message + &note);
                 return self.finish(observer, step, result);
             }
@@ -208,7 +208,7 @@ impl<'a> Run<'a> {
 
     /// Reports `step` (named `name`) as skipped because its `when` does not hold.
     fn skip_unmet(&mut self, observer: &mut dyn Observer, step: &Step, name: String, reason: &str) {
-        let reason = format!("{reason}{}", self.unread_json_note(reason));
+        let reason = format!("{reason}{}", self.unset_note(reason));
         // The reason shows the value the condition read, which may be a secret.
         let skipped = step::redact_result(step::skipped(step, name, &reason), &self.redactor);
         self.finish(observer, step, skipped);

@@ -48,18 +48,39 @@ pub(super) struct Run<'a> {
     /// The steps (by id) whose last response was not JSON, and why: their `steps.<id>.json`
     /// is null, and a message about a template that reads into it says why.
     pub(super) unread_json: std::collections::BTreeMap<String, String>,
+    /// The variables whose capture failed (with `--continue-on-failure` the run goes on),
+    /// and the step that failed to capture each: a template reading one says so, not only
+    /// "undefined variable".
+    pub(super) not_captured: std::collections::BTreeMap<String, String>,
 }
 
 impl<'a> Run<'a> {
     /// What to add to a message about `text` (a template, or a problem naming one) for each
-    /// `steps.<id>.json` it reads that is null: "undefined variable `steps.login.json.token`"
-    /// or "got nothing" alone does not say that `login`'s response was HTML.
-    pub(super) fn unread_json_note(&self, text: &str) -> String {
+    /// `steps.<id>.json` it reads that is null, and each variable whose capture failed:
+    /// "undefined variable `steps.login.json.token`" or "got nothing" alone does not say that
+    /// `login`'s response was HTML, or that `token`'s capture failed.
+    pub(super) fn unset_note(&self, text: &str) -> String {
         let mut note = String::new();
         for (id, why) in &self.unread_json {
             if text.contains(&format!("steps.{id}.json")) {
                 note.push_str(&format!(
                     " (`steps.{id}.json` is null: step `{id}`'s response was not read as JSON: {why})"
+                ));
+            }
+        }
+        for (name, step) in &self.not_captured {
+            let reads = ["`", "{{"].iter().any(|open| {
+                [
+                    format!("{open}{name}`"),
+                    format!("{open}{name}}}}}"),
+                    format!("{open}{name}."),
+                ]
+                .iter()
+                .any(|written| text.contains(written.as_str()))
+            });
+            if reads {
+                note.push_str(&format!(
+                    " (`{name}` was not captured: its capture in step `{step}` failed)"
                 ));
             }
         }
@@ -89,6 +110,7 @@ impl<'a> Run<'a> {
             snapshot_keys: std::collections::HashMap::new(),
             last_url: None,
             unread_json: std::collections::BTreeMap::new(),
+            not_captured: std::collections::BTreeMap::new(),
         }
     }
 

@@ -69,7 +69,7 @@ pub(super) async fn run(
     let mut request = match rendered {
         Ok(request) => request,
         Err(mut error) => {
-            let note = run.unread_json_note(&error.message);
+            let note = run.unset_note(&error.message);
             error.message.push_str(&note);
             result.outcome = Outcome::Errored(error);
             redact(result, &run.redactor);
@@ -131,13 +131,20 @@ pub(super) async fn run(
                 }
                 result.captures.push((capture.name.clone(), text));
                 run.variables.set(&capture.name, value);
+                if !run.not_captured.is_empty() {
+                    run.not_captured.remove(&capture.name);
+                }
             }
-            Err(error) => failures.push(Failure::new(
-                ["capture", capture.name.as_str()],
-                format!("capture {}", capture.name),
-                "a value",
-                error.describe(&run.redactor),
-            )),
+            Err(error) => {
+                failures.push(Failure::new(
+                    ["capture", capture.name.as_str()],
+                    format!("capture {}", capture.name),
+                    "a value",
+                    error.describe(&run.redactor),
+                ));
+                run.not_captured
+                    .insert(capture.name.clone(), result.name.clone());
+            }
         }
     }
     let operands = Operands {
@@ -150,7 +157,7 @@ pub(super) async fn run(
     }
     let mut values = request_step.expect.check_values(operands);
     for failure in &mut values {
-        let note = run.unread_json_note(&failure.subject);
+        let note = run.unset_note(&failure.subject);
         failure.actual.push_str(&note);
     }
     failures.extend(values);

@@ -535,6 +535,38 @@ steps:
     );
 }
 
+/// A step reading a variable whose capture failed (the run going on with
+/// `--continue-on-failure`) says which step's capture failed, not only "undefined variable";
+/// a capture that succeeds later clears it.
+#[test]
+fn reading_a_variable_whose_capture_failed_says_so() {
+    let fixture = Fixture::new();
+    let output = run(
+        &fixture,
+        "not-captured.yaml",
+        r#"name: Not captured
+steps:
+  - name: Log in
+    request: { url: "{{SERVER}}/echo" }
+    capture: { token: $.nope }
+  - name: Use the token
+    request: { url: "{{SERVER}}/echo", headers: { Authorization: "Bearer {{token}}" } }
+  - name: Check it
+    request: { url: "{{SERVER}}/echo" }
+    expect: { values: { "{{token}}": abc } }
+"#,
+        &["--continue-on-failure"],
+    );
+    assert_eq!(output.code, 1, "{output:?}");
+    let note = "(`token` was not captured: its capture in step `Log in` failed)";
+    for said in [
+        format!("undefined variable `token` {note}"),
+        format!("expected \"abc\", got nothing {note}"),
+    ] {
+        assert!(output.stdout.contains(&said), "{said}\n{}", output.stdout);
+    }
+}
+
 #[test]
 fn data_rows_run_the_collection_once_each_numbered() {
     let fixture = Fixture::new();
