@@ -875,6 +875,7 @@ fn forms(secret: &str) -> Vec<String> {
     forms.extend(html_forms(secret));
     forms.extend(latin1_forms(secret));
     forms.extend(mojibake_forms(secret));
+    forms.extend(utf16_forms(secret));
     // Host names: the URL parser lowercases them and writes non-ASCII labels in punycode.
     let lower = secret.to_lowercase();
     if lower != secret {
@@ -1011,6 +1012,28 @@ fn latin1_forms(secret: &str) -> Vec<String> {
         String::from_utf8_lossy(&bytes).into_owned(),
         percent_encoding::percent_encode(&bytes, percent_encoding::CONTROLS).to_string(),
     ]
+}
+
+/// `secret` echoed in a body in UTF-16 (`charset=utf-16`, little- or big-endian), as runner
+/// reads such bytes: each byte a character (a snapshot's bytes, read as Latin-1), or as
+/// UTF-8 with the NULs of ASCII (the terminal and the reports), and as JSON and Rust's
+/// `Debug` escape those NULs (`B\u0000e\u0000`). Secrets of ASCII give both readings at once.
+fn utf16_forms(secret: &str) -> Vec<String> {
+    let mut forms = Vec::new();
+    for big_endian in [false, true] {
+        let bytes: Vec<u8> = secret
+            .encode_utf16()
+            .flat_map(|unit| match big_endian {
+                true => unit.to_be_bytes(),
+                false => unit.to_le_bytes(),
+            })
+            .collect();
+        let form: String = bytes.iter().copied().map(char::from).collect();
+        forms.push(json_escape(&form, JsonStyle::PLAIN));
+        forms.extend(debug_form(&form));
+        forms.push(form);
+    }
+    forms
 }
 
 /// Characters left alone by a URI component encoder (RFC 3986 unreserved).

@@ -121,6 +121,22 @@ async fn reflect(
             format!("<p>{}</p>", html_escape(&echo)),
         )
             .into_response(),
+        // In UTF-16, as its charset says.
+        "utf16le" | "utf16be" => {
+            let big = mode == "utf16be";
+            let bytes: Vec<u8> = echo
+                .encode_utf16()
+                .flat_map(|unit| match big {
+                    true => unit.to_be_bytes(),
+                    false => unit.to_le_bytes(),
+                })
+                .collect();
+            let charset = match big {
+                true => "text/plain; charset=utf-16be",
+                false => "text/plain; charset=utf-16le",
+            };
+            ([(header::CONTENT_TYPE, charset)], bytes).into_response()
+        }
         // UTF-8 read as Latin-1 and written back as UTF-8.
         "mojibake" => echo
             .bytes()
@@ -1792,4 +1808,67 @@ fn a_secret_input_is_masked_in_a_data_or_vars_file_problem() {
         "{}",
         output.stderr
     );
+}
+
+/// A secret echoed back in UTF-16 (a body whose charset says so) is masked wherever the body
+/// shows: the failure's `got`, `-vv`, every report, and a pending snapshot, which keeps a
+/// body that is not UTF-8 as base64 of its bytes.
+#[test]
+fn a_secret_echoed_in_utf16_is_masked_everywhere() {
+    let secret = "Zq9Tok3nUtf16Secret";
+    for mode in ["utf16le", "utf16be"] {
+        let fixture = Fixture::new();
+        let yaml = format!(
+            "name: utf16\nsteps:\n  - name: echoed\n    request: {{ url: \"{{{{R}}}}/r/{mode}/0/p\", headers: {{ Authorization: \"Bearer {{{{tok}}}}\" }} }}\n    expect: {{ body: \"no\", snapshot: true }}\n"
+        );
+        let (output, mut channels) = run_everywhere(
+            &fixture,
+            &yaml,
+            &["--secret", &format!("tok={secret}")],
+            &[],
+        );
+        assert_eq!(output.code, 1, "{output:?}");
+        let snapshots = fixture.path().join("__snapshots__");
+        for entry in std::fs::read_dir(&snapshots)
+            .expect("a pending snapshot")
+            .flatten()
+        {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            channels.0.push((entry.path().display().to_string(), text));
+        }
+        let utf16 = |big: bool| -> Vec<u8> {
+            secret
+                .encode_utf16()
+                .flat_map(|unit| match big {
+                    true => unit.to_be_bytes(),
+                    false => unit.to_le_bytes(),
+                })
+                .collect()
+        };
+        for (channel, written) in &channels.0 {
+            for big in [false, true] {
+                let bytes = utf16(big);
+                let latin1: String = bytes.iter().copied().map(char::from).collect();
+                let escaped = serde_json::to_string(&latin1).expect("json");
+                let escaped = &escaped[1..escaped.len() - 1];
+                assert!(
+                    !written.contains(&latin1) && !written.contains(escaped),
+                    "{mode}: {channel} holds the secret in UTF-16:\n{written}"
+                );
+                // Base64 of the bytes, at each of the three alignments, whole groups only.
+                for skip in 0..3 {
+                    let aligned = &bytes[skip..];
+                    let whole = aligned.len() / 3 * 3;
+                    let encoded =
+                        base64::engine::general_purpose::STANDARD.encode(&aligned[..whole]);
+                    let inner = &encoded[4.min(encoded.len())..];
+                    assert!(
+                        !written.contains(inner),
+                        "{mode}: {channel} holds the secret's UTF-16 in base64:\n{written}"
+                    );
+                }
+            }
+        }
+        assert_no_leak(secret, &output, &channels);
+    }
 }
