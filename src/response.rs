@@ -95,15 +95,27 @@ impl Received {
 
     /// The value of header `name` (case-insensitive), as [`header_text`] reads it; a header
     /// sent on several lines is their values joined by `, `, in order (RFC 9110 §5.3: one
-    /// header's field lines are one list). `None` only when the response has no such header.
+    /// header's field lines are one list), a line that repeats an earlier one's value left out
+    /// (a proxy that sends `Content-Type: application/json` twice sends one type; a coding
+    /// named twice is applied twice, and kept). `None`
+    /// only when the response has no such header.
     pub fn header(&self, name: &str) -> Option<Cow<'_, str>> {
-        let mut values = self.headers.get_all(name).iter();
-        let first = header_text(values.next()?);
+        let all = self.headers.get_all(name);
+        let mut values = all.iter();
+        let first = values.next()?;
         let Some(second) = values.next() else {
-            return Some(first);
+            return Some(header_text(first));
         };
-        let mut joined = first.into_owned();
+        // Codings are applied once per time they are named: `gzip` twice is gzip twice.
+        let codings = name.eq_ignore_ascii_case("content-encoding")
+            || name.eq_ignore_ascii_case("transfer-encoding");
+        let mut seen: Vec<&HeaderValue> = vec![first];
+        let mut joined = header_text(first).into_owned();
         for value in std::iter::once(second).chain(values) {
+            if !codings && seen.contains(&value) {
+                continue;
+            }
+            seen.push(value);
             joined.push_str(", ");
             joined.push_str(&header_text(value));
         }

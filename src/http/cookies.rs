@@ -48,6 +48,12 @@ impl CookieJar {
             .iter()
             .filter_map(|v| std::str::from_utf8(v.as_bytes()).ok())
             .filter_map(|v| cookie::Cookie::parse(v.to_owned()).ok())
+            // What a `Cookie` header could not carry back as itself, nor the jar file hold.
+            .filter(|c| {
+                c.name().bytes().all(is_name_byte)
+                    && c.name().trim() == c.name()
+                    && c.value().bytes().all(is_value_byte)
+            })
             .collect::<Vec<_>>();
         if cookies.is_empty() {
             return;
@@ -87,9 +93,9 @@ impl CookieJar {
                 return Err(error("the domain and the name must not be empty"));
             }
             // What a `Cookie` header cannot carry as one cookie (`a;b=c` would send two).
-            if !name.bytes().all(is_name_byte) {
+            if !name.bytes().all(is_name_byte) || name.trim() != name {
                 return Err(error(
-                    "the name holds `=`, `;`, a blank or a control character, which a `Cookie` header cannot carry in a name",
+                    "the name holds `=`, `;`, a control character or blanks at an end, which a `Cookie` header cannot carry in a name",
                 ));
             }
             if !value.bytes().all(is_value_byte) {
@@ -209,9 +215,10 @@ fn domain_of<'c>(cookie: &'c cookie_store::Cookie<'_>) -> &'c str {
 }
 
 /// A byte a cookie's name may hold here: not one that would end it or the cookie in a `Cookie`
-/// header (`=`, `;`, a blank) or break the header (a control character).
+/// header (`=`, `;`) or break the header (a control character). A blank may be inside (as
+/// browsers keep `my sess` from a `Set-Cookie`, and the jar writes it).
 fn is_name_byte(byte: u8) -> bool {
-    !byte.is_ascii_control() && !b"=; ".contains(&byte)
+    !byte.is_ascii_control() && !b"=;".contains(&byte)
 }
 
 /// A byte a cookie's value may hold here: not `;`, which would start another cookie in a
@@ -266,6 +273,23 @@ mod tests {
         assert_eq!(error.line, 2);
     }
 
+    /// What a server sets, the jar writes and loads back: a name with a blank inside too.
+    #[test]
+    fn a_cookie_set_by_a_server_survives_the_jar_file() {
+        let jar = CookieJar::default();
+        let mut headers = HeaderMap::new();
+        for set in ["my sess=1; Path=/", "plain=2"] {
+            headers.append(SET_COOKIE, set.parse().expect("header"));
+        }
+        let url = Url::parse("http://example.com/").expect("url");
+        jar.store(&headers, &url);
+        let again = CookieJar::default();
+        assert_eq!(again.load_netscape(&jar.to_netscape()).expect("loads"), 2);
+        let mut names: Vec<String> = again.header_for(&url).into_iter().map(|(n, _)| n).collect();
+        names.sort();
+        assert_eq!(names, ["my sess", "plain"]);
+    }
+
     /// Cookies go out longer paths first, then by name: the same order on every run.
     #[test]
     fn cookies_go_out_in_one_order() {
@@ -296,7 +320,7 @@ mod tests {
             ("sess", "a\u{7f}"),
             ("a=b", "v"),
             ("a;b", "v"),
-            ("a b", "v"),
+            (" a", "v"),
         ] {
             let error = CookieJar::default()
                 .load_netscape(&line(name, value))

@@ -980,17 +980,18 @@ fn a_timeout_of_zero_is_no_limit() {
 }
 
 /// A header sent on several field lines is one list (RFC 9110 §5.3): expectations, captures
-/// and `steps.<id>.headers` read every value, joined by `, `, not only the first.
+/// and `steps.<id>.headers` read every value, joined by `, `, not only the first; a line that
+/// repeats a value (a proxy's second `Content-Type`) adds nothing.
 #[test]
 fn a_header_on_several_lines_is_read_as_one_list() {
     let address = fault_server(Fault::BadResponse(
-        b"HTTP/1.1 200 OK\r\nx-rep: v0\r\ncontent-length: 2\r\nx-rep: v1\r\nX-Rep: v2\r\nconnection: close\r\n\r\n{}",
+        b"HTTP/1.1 200 OK\r\nx-rep: v0\r\ncontent-type: application/json\r\ncontent-length: 2\r\nx-rep: v1\r\nContent-Type: application/json\r\nX-Rep: v2\r\nconnection: close\r\n\r\n{}",
     ));
     let fixture = Fixture::new();
     let path = fixture.file(
         "rep.yaml",
         &format!(
-            "name: Repeated\nsteps:\n  - name: list\n    id: first\n    request: {{ url: \"http://{address}/\" }}\n    expect: {{ headers: {{ x-rep: \"v0, v1, v2\" }} }}\n    capture: {{ rep: {{ header: x-rep }} }}\n  - name: read\n    request: {{ url: \"http://{address}/?c={{{{rep}}}}&s={{{{steps.first.headers.x-rep}}}}\" }}\n    expect: {{ url: {{ ends_with: \"c=v0,%20v1,%20v2&s=v0,%20v1,%20v2\" }} }}\n"
+            "name: Repeated\nsteps:\n  - name: list\n    id: first\n    request: {{ url: \"http://{address}/\" }}\n    expect: {{ headers: {{ x-rep: \"v0, v1, v2\", content-type: application/json }} }}\n    capture: {{ rep: {{ header: x-rep }} }}\n  - name: read\n    request: {{ url: \"http://{address}/?c={{{{rep}}}}&s={{{{steps.first.headers.x-rep}}}}\" }}\n    expect: {{ url: {{ ends_with: \"c=v0,%20v1,%20v2&s=v0,%20v1,%20v2\" }} }}\n"
         ),
     );
     let output = runner(["run", path.to_str().expect("utf-8")]);
