@@ -430,13 +430,16 @@ fn csv_rows(text: &str) -> Result<Vec<CompactRow>, Problem> {
                 (_, true) => "; runner reads commas between columns, and this header has tabs (save the file as CSV with commas)",
                 _ => "",
             };
+            // A long name is told by its number, not cut: a cut name would show the start
+            // of a secret the masking (which finds whole secrets) cannot find in it.
+            let column_named = match name.chars().count() > 64 {
+                true => format!("column {} of the header", index + 1),
+                false => format!("column `{name}`"),
+            };
             return Err(Problem::at(
                 line,
                 column,
-                format!(
-                    "column `{}` is not a variable name (letters, digits, `_`, `-`){hint}",
-                    runner::spec::text::shorten(name, 64)
-                ),
+                format!("{column_named} is not a variable name (letters, digits, `_`, `-`){hint}"),
             ));
         }
         if let Some(reason) = bad_column_name(name) {
@@ -541,7 +544,7 @@ fn inexact_integer(text: &str) -> Option<usize> {
 }
 
 /// The problem of an integer that would not be kept exactly.
-const INEXACT: &str = "this integer is past 64 bits, which runner cannot hold exactly (it would be rounded): write it as text, in quotes";
+pub(super) const INEXACT: &str = "this integer is past 64 bits, which runner cannot hold exactly (it would be rounded): write it as text, in quotes";
 
 fn json_rows(text: &str) -> Result<Vec<Row>, Problem> {
     let value: Value = serde_json::from_str(text).map_err(|e| {

@@ -33,12 +33,11 @@ fn data_problem(
     secrets: &[(String, String)],
     collection: &Path,
 ) {
-    let flags = secrets.iter().map(|(_, value)| value.as_str());
-    let mut secrets = super::load::command_secrets(flags);
-    let collection = [collection.to_path_buf()];
-    for value in super::secret_inputs::declared_values(&collection) {
-        secrets.add(&value);
-    }
+    let secrets = super::secret_inputs::problem_secrets(
+        secrets.iter().map(|(_, value)| value.as_str()),
+        &[collection.to_path_buf()],
+        |name| std::env::var(name).ok(),
+    );
     error(stderr, secrets.redact(message));
 }
 

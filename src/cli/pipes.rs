@@ -1,7 +1,8 @@
 //! Standard input and the other pipes a command line names (`-`, `/dev/stdin`, `<(cmd)`): a
 //! pipe gives what it holds once, so two inputs reading one pipe would each get part of it
-//! (the first all, the second nothing) and fail far from the cause. They are refused before
-//! anything is read.
+//! (the first all, the second nothing) and fail far from the cause; standard input given a
+//! file (`< rows.csv`) would give both inputs the same text. They are refused before anything
+//! is read.
 
 use std::path::{Path, PathBuf};
 
@@ -28,12 +29,12 @@ pub(super) fn read_once<'r, 'p>(
         match earlier {
             Some((first, _, _)) if *first == COLLECTION && role == COLLECTION => {}
             Some((first, first_path, _)) => {
-                let stdin = match pipe(Path::new("/dev/stdin")) == Some(identity) {
-                    true => " (standard input)",
-                    false => "",
+                let what = match pipe(Path::new("-")) == Some(identity) {
+                    true => "both standard input, which feeds one input",
+                    false => "one pipe, which can be read once",
                 };
                 return Err(format!(
-                    "{first} `{}` and {role} `{}` are one pipe{stdin}, which can be read once: save one of them to a file and name the file",
+                    "{first} `{}` and {role} `{}` are {what}: save one of them to a file and name the file",
                     first_path.display(),
                     path.display(),
                 ));
@@ -64,21 +65,23 @@ pub(super) fn variables<'a>(
 /// The role of a collection named on the command line.
 pub(super) const COLLECTION: &str = "the collection";
 
+/// The names of standard input: each input naming it reads what standard input holds,
+/// whatever it is (a pipe, a file given with `<`, a terminal).
+const STANDARD_INPUT: [&str; 4] = ["-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"];
+
 /// The device and inode of the pipe `path` names (through links: `/dev/stdin`; `-` is standard
-/// input), if it names one.
+/// input), or of standard input when `path` names it, if it names either.
 fn pipe(path: &Path) -> Option<(u64, u64)> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::{FileTypeExt, MetadataExt};
-        let path = match path.as_os_str() == "-" {
+        let stdin = STANDARD_INPUT.iter().any(|name| path.as_os_str() == *name);
+        let path = match stdin {
             true => Path::new("/dev/stdin"),
             false => path,
         };
         let metadata = std::fs::metadata(path).ok()?;
-        metadata
-            .file_type()
-            .is_fifo()
-            .then(|| (metadata.dev(), metadata.ino()))
+        (stdin || metadata.file_type().is_fifo()).then(|| (metadata.dev(), metadata.ino()))
     }
     #[cfg(not(unix))]
     {
@@ -107,7 +110,10 @@ mod tests {
         let file = std::env::current_exe().expect("the test binary");
         let error = read_once([(COLLECTION, named.as_path()), ("the data file", &named)])
             .expect_err("one pipe, two inputs");
-        assert!(error.contains("are one pipe"), "{error}");
+        assert!(
+            error.contains("are one pipe, which can be read once"),
+            "{error}"
+        );
         assert!(error.contains("the data file"), "{error}");
         assert_eq!(
             read_once([(COLLECTION, named.as_path()), (COLLECTION, &named)]),

@@ -679,21 +679,17 @@ fn refuse(args: &RunArgs, stderr: &mut impl Write, message: String, code: u8) ->
     code
 }
 
-/// The secrets of the command line: `--secret` values, a proxy's credentials.
-fn command_secrets(args: &RunArgs) -> runner::redact::Redactor {
+/// The secrets of the command line (`--secret` values, a proxy's credentials) and the values
+/// of the secret inputs the collections declare: what a problem found before the collections
+/// load (in a data or vars file) is masked with.
+fn problem_secrets(args: &RunArgs) -> runner::redact::Redactor {
     let proxy = runner::http::network::proxy_secrets(args.proxy.as_deref());
     let flags = args.secrets.iter().map(|(_, value)| value.as_str());
-    super::load::command_secrets(flags.chain(proxy.iter().map(String::as_str)))
-}
-
-/// [`command_secrets`] and the values of the secret inputs the collections declare: what a
-/// problem found before the collections load (in a data or vars file) is masked with.
-fn problem_secrets(args: &RunArgs) -> runner::redact::Redactor {
-    let mut secrets = command_secrets(args);
-    for value in super::secret_inputs::declared_values(&args.paths) {
-        secrets.add(&value);
-    }
-    secrets
+    super::secret_inputs::problem_secrets(
+        flags.chain(proxy.iter().map(String::as_str)),
+        &args.paths,
+        |name| std::env::var(name).ok(),
+    )
 }
 
 /// The approved snapshots of the collections, and what to do with a missing or changed one:
@@ -962,7 +958,7 @@ pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
         // An integer past 64 bits (`invalid type: integer `8988…` as u128`): not quoted, and
         // said in the format's words.
         let message = match message.contains(" as u128") || message.contains(" as i128") {
-            true => "this integer is past 64 bits, which runner cannot hold exactly: write it as text, in quotes".to_owned(),
+            true => super::data::INEXACT.to_owned(),
             false => runner::spec::words::in_the_formats_words(message),
         };
         match e.location() {

@@ -2,7 +2,8 @@
 //! a `--data` file, a value in a `--vars-file`, equal to a secret the run reads from its
 //! environment (`inputs: { API_PW: { secret: true } }`). The collections have not loaded
 //! (their checks need the data's columns, or they failed), so the declarations are read from
-//! the files' YAML alone, included files too.
+//! the files' YAML alone, included files too. Only regular files are read: a collection from
+//! a pipe was read already, or would wait on a terminal.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -12,21 +13,39 @@ use serde_yaml::Value;
 /// Included files followed at most, as the loader nests steps.
 const MOST_DEPTH: usize = 64;
 
-/// The values (from the environment, else the declared default) of every secret input the
-/// collections `paths` names declare, their included files' too. A file that does not read
-/// declares nothing here (its problem is told by the loader).
-pub(super) fn declared_values(paths: &[PathBuf]) -> Vec<String> {
-    let files = super::paths::collection_files(paths).unwrap_or_default();
+/// The secrets a problem of the command line's files is masked with: `flags` (the
+/// `--secret` values and the like) and the secret inputs the collections `paths` names
+/// declare, their values read by `read_env` (the environment) or else their defaults.
+pub(super) fn problem_secrets<'a>(
+    flags: impl IntoIterator<Item = &'a str>,
+    paths: &[PathBuf],
+    read_env: impl Fn(&str) -> Option<String>,
+) -> runner::redact::Redactor {
+    let mut secrets = super::load::command_secrets(flags);
+    for value in declared_values(paths, read_env) {
+        secrets.add(&value);
+    }
+    secrets
+}
+
+/// The values of every secret input the collections `paths` names declare, their included
+/// files' too: from `read_env`, else the declared default; an empty one counts as unset, as
+/// the run counts it. A file that does not read declares nothing here (its problem is told by
+/// the loader), and a path that names nothing leaves the others' found.
+fn declared_values(paths: &[PathBuf], read_env: impl Fn(&str) -> Option<String>) -> Vec<String> {
     let mut names = Vec::new();
     let mut seen = HashSet::new();
-    for file in files {
-        declared_in(&file, 0, &mut seen, &mut names);
+    for path in paths {
+        let files = super::paths::collection_files(std::slice::from_ref(path)).unwrap_or_default();
+        for file in files {
+            declared_in(&file, 0, &mut seen, &mut names);
+        }
     }
     names
         .into_iter()
         .filter_map(|(name, default)| {
-            std::env::var(&name)
-                .ok()
+            read_env(&name)
+                .filter(|value| !value.is_empty())
                 .or(default)
                 .filter(|value| !value.is_empty())
         })
@@ -40,8 +59,11 @@ fn declared_in(
     seen: &mut HashSet<PathBuf>,
     found: &mut Vec<(String, Option<String>)>,
 ) {
+    if depth > MOST_DEPTH || !std::fs::metadata(file).is_ok_and(|meta| meta.is_file()) {
+        return;
+    }
     let key = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
-    if depth > MOST_DEPTH || !seen.insert(key) {
+    if !seen.insert(key) {
         return;
     }
     let Ok(bytes) = runner::spec::file::read(file) else {
@@ -106,19 +128,27 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("a folder");
         std::fs::write(
             dir.join("main.yaml"),
-            "name: x\ninputs:\n  RUNNER_TEST_PW_A: { secret: true }\n  RUNNER_TEST_PLAIN: {}\nsteps:\n  - name: shared\n    include: shared.yaml\n",
+            "name: x\ninputs:\n  PW_A: { secret: true }\n  PLAIN: {}\n  PW_EMPTY: { secret: true, default: its-default }\nsteps:\n  - name: shared\n    include: shared.yaml\n",
         )
         .expect("written");
         std::fs::write(
             dir.join("shared.yaml"),
-            "name: y\ninputs:\n  RUNNER_TEST_PW_B: { secret: true, default: fallback-pw }\nsteps:\n  - name: again\n    include: main.yaml\n",
+            "name: y\ninputs:\n  PW_B: { secret: true, default: fallback-pw }\nsteps:\n  - name: again\n    include: main.yaml\n",
         )
         .expect("written");
-        // The names are this test's own; no other test reads or writes them.
-        std::env::set_var("RUNNER_TEST_PW_A", "from-the-environment");
-        std::env::set_var("RUNNER_TEST_PLAIN", "not-a-secret");
-        let values = declared_values(&[dir.join("main.yaml")]);
-        assert_eq!(values, ["from-the-environment", "fallback-pw"]);
+        let env = |name: &str| match name {
+            "PW_A" => Some("from-the-environment".to_owned()),
+            "PLAIN" => Some("not-a-secret".to_owned()),
+            "PW_EMPTY" => Some(String::new()),
+            _ => None,
+        };
+        // A path that names nothing leaves the others' inputs found.
+        let paths = [dir.join("main.yaml"), dir.join("missing.yaml")];
+        let values = declared_values(&paths, env);
+        assert_eq!(
+            values,
+            ["from-the-environment", "its-default", "fallback-pw"]
+        );
         std::fs::remove_dir_all(&dir).expect("removed");
     }
 }

@@ -21,12 +21,11 @@ pub(super) fn validate(args: &ValidateArgs) -> u8 {
     // A problem may quote a `--secret` value, or a secret input's from the environment: both
     // are masked (the second read only when there is a problem to mask).
     let secrets = || {
-        let mut secrets =
-            super::load::command_secrets(args.secrets.iter().filter_map(|(_, v)| v.as_deref()));
-        for value in super::secret_inputs::declared_values(&args.paths) {
-            secrets.add(&value);
-        }
-        secrets
+        super::secret_inputs::problem_secrets(
+            args.secrets.iter().filter_map(|(_, v)| v.as_deref()),
+            &args.paths,
+            |name| std::env::var(name).ok(),
+        )
     };
     let pipes = super::pipes::collections(&args.paths).chain(super::pipes::variables(
         args.data.as_ref(),

@@ -386,17 +386,35 @@ fn one_pipe_named_as_two_inputs_is_refused_before_anything_is_sent() {
         assert!(
             output
                 .stderr
-                .contains("are one pipe (standard input), which can be read once"),
+                .contains("are both standard input, which feeds one input"),
             "{args:?}: {}",
             output.stderr
         );
         assert_eq!(hits("two-pipes-1"), before, "{args:?}: nothing sent");
         if args[0] == "run" {
             let written = std::fs::read_to_string(&report).expect("the report of a refused run");
-            assert!(written.contains("one pipe"), "{written}");
+            assert!(written.contains("both standard input"), "{written}");
             std::fs::remove_file(&report).expect("removed");
         }
     }
+    // Standard input given a file (`< rows.csv`) feeds one input too.
+    let rows = fixture.file("rows.csv", "id\n1\n");
+    let output = Command::new("bash")
+        .args([
+            "-c",
+            &format!(
+                "'{}' validate '{collection}' --data - --vars-file /dev/stdin < '{}'",
+                env!("CARGO_BIN_EXE_runner"),
+                rows.display()
+            ),
+        ])
+        .output()
+        .expect("bash");
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("are both standard input"),
+        "{output:?}"
+    );
     let before = hits("two-pipes-1");
     let output = finish(
         runner_command(["run", &collection, "--vars-file", "-"]),
