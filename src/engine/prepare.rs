@@ -246,6 +246,7 @@ pub fn prepare(
             ids: HashSet::default(),
             start: &variables,
             rebound: HashSet::default(),
+            check_headers: options.selection.is_empty(),
             problems: Vec::new(),
         };
         let file = (
@@ -351,6 +352,8 @@ struct References<'v> {
     /// Variables a step or an include may have given another value by then: their paths
     /// are not checked against the values at the start.
     rebound: HashSet<String>,
+    /// Check the start values read into headers (every step will run, if the run goes on).
+    check_headers: bool,
     problems: Vec<Diagnostic>,
 }
 
@@ -390,24 +393,30 @@ impl References<'_> {
                 };
                 if !defined {
                     self.undefined(step, reference, &scope, &own, file);
-                } else if reference.variable.len() > root.len()
-                    && reference.strict
-                    && !matches!(root, "env" | "sandbox" | "steps")
+                    continue;
+                }
+                // The value it reads is the one it had when the run started: no step, include
+                // or loop has given it another by this step.
+                let from_the_start = !matches!(root, "sandbox" | "steps")
                     && !self.rebound.contains(root)
                     && !own.contains(&root)
-                    && step.for_each.as_ref().is_none_or(|each| each.name != root)
+                    && step.for_each.as_ref().is_none_or(|each| each.name != root);
+                if from_the_start
+                    && reference.variable.len() > root.len()
+                    && reference.strict
+                    && root != "env"
                 {
                     self.path_into_start_value(step, reference, root, file);
                 }
                 // Only where the value goes in as it is: a template of text and variables
-                // (`{{base64 v}}`, `{{json v}}` and `{{#if v}}` send no line break of it).
-                if defined
+                // (`{{base64 v}}`, `{{json v}}` and `{{#if v}}` send no line break of it),
+                // of a step that runs whatever the values (not one a `when` may skip, nor a
+                // run that selects some steps: those steps may never be sent).
+                if from_the_start
+                    && self.check_headers
                     && reference.strict
-                    && !matches!(root, "sandbox" | "steps")
-                    && !self.rebound.contains(root)
-                    && !own.contains(&root)
-                    && step.for_each.as_ref().is_none_or(|each| each.name != root)
-                    && goes_in_a_header(&reference.field)
+                    && step.when.is_empty()
+                    && goes_in_a_header(&reference.field, step)
                 {
                     self.header_value(reference, file);
                 }
@@ -651,22 +660,40 @@ impl References<'_> {
     }
 }
 
-/// Whether the template at `field` goes into a request's header: a header, a cookie, or an
-/// auth helper's bearer token or API key.
-fn goes_in_a_header(field: &crate::spec::field::FieldPath) -> bool {
+/// Whether the template at `field` of `step` goes into a request's header: a header, a
+/// cookie, a bearer token, or an API key sent in a header — the step's own or its
+/// collection's `defaults`.
+fn goes_in_a_header(field: &crate::spec::field::FieldPath, step: &Step) -> bool {
+    use crate::collection::{ApiKeyPlace, Auth};
     use crate::spec::field::Segment;
     let mut keys = field.0.iter().filter_map(|segment| match segment {
         Segment::Key(key) => Some(key.as_ref()),
         Segment::Index(_) => None,
     });
-    // The step's own `request` is the first: a body's keys come after it (`json: { request:
-    // { headers: … } }` is a body).
-    if !keys.by_ref().any(|key| key == "request") {
+    // The step's own `request` (or the `defaults`) is the first: a body's keys come after it
+    // (`json: { request: { headers: … } }` is a body).
+    if !keys
+        .by_ref()
+        .any(|key| key == "request" || key == "defaults")
+    {
         return false;
     }
     match keys.next() {
         Some("headers" | "cookies") => true,
-        Some("auth") => matches!(keys.next(), Some("bearer" | "api_key")),
+        Some("auth") => match keys.next() {
+            Some("bearer") => true,
+            Some("api_key") => match &step.action {
+                Action::Request(request) => matches!(
+                    request.request.auth.as_deref(),
+                    Some(Auth::ApiKey {
+                        place: ApiKeyPlace::Header(_),
+                        ..
+                    })
+                ),
+                _ => false,
+            },
+            _ => false,
+        },
         _ => false,
     }
 }

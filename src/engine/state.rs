@@ -68,7 +68,12 @@ impl<'a> Run<'a> {
                 ));
             }
         }
-        for (name, step) in &self.not_captured {
+        // Only while it is still unset: a later step, an include or a loop may have set it.
+        let unset = self
+            .not_captured
+            .iter()
+            .filter(|(name, _)| self.variables.get(name).is_none());
+        for (name, step) in unset {
             let reads = ["`", "{{"].iter().any(|open| {
                 [
                     format!("{open}{name}`"),

@@ -406,11 +406,12 @@ async fn pages(
     // The pages a server names are followed on the request's own origin only: its
     // credentials (an `Authorization` or `Cookie` header, `cookies`, `auth`) go nowhere else.
     let first = request.url.clone();
-    // Each page fetched, by URL, with its number: a next page already fetched is a loop.
-    let mut fetched: HashMap<reqwest::Url, u32> = HashMap::new();
+    // Each page fetched, by URL, with its number and a digest of its body: the same URL
+    // answered with the same body again is a loop (a queue's `next` may name one URL until
+    // it is drained, each time with new items).
+    let mut fetched: HashMap<reqwest::Url, (u32, u64)> = HashMap::new();
     loop {
         page += 1;
-        fetched.entry(request.url.clone()).or_insert(page);
         let response = match send(&request, run, observer, result).await {
             Ok(response) => response,
             Err(error) => {
@@ -418,6 +419,31 @@ async fn pages(
                 return None;
             }
         };
+        let digest = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            response.received.body.hash(&mut hasher);
+            hasher.finish()
+        };
+        if let Some(&(earlier, _)) = fetched
+            .get(&request.url)
+            .filter(|(_, seen)| *seen == digest)
+        {
+            result.duration += response.received.duration;
+            failures.push(Failure::new(
+                ["paginate", "next"],
+                format!("page {page}: the next page"),
+                "a page not fetched before",
+                format!(
+                    "`{}` answered as page {earlier} did: the pages loop; not collected again, not followed",
+                    run.redactor.redact(request.url.as_str())
+                ),
+            ));
+            result.pages = Some(page as usize);
+            keep_collected(run, paginate, collected);
+            return Some((request, response, failures));
+        }
+        fetched.insert(request.url.clone(), (page, digest));
         result.duration += response.received.duration;
         let view = super::queries::view(&response.received, request_step, false)
             .sharing(Allowance::of(MAX_BYTES.saturating_sub(kept)));
@@ -486,19 +512,6 @@ async fn pages(
                 ));
                 None
             }
-            Some(url) if fetched.contains_key(&url) => {
-                failures.push(Failure::new(
-                    ["paginate", "next"],
-                    format!("page {page}: the next page"),
-                    "a page not fetched before",
-                    format!(
-                        "`{}`, page {} again: the pages loop, not followed",
-                        run.redactor.redact(url.as_str()),
-                        fetched[&url]
-                    ),
-                ));
-                None
-            }
             next => next,
         };
         // `max_pages` is a cap, as written: the pages past it are left (a check of a total
@@ -508,10 +521,15 @@ async fn pages(
             continue;
         }
         result.pages = Some(page as usize);
-        for ((name, _), values) in paginate.collect.iter().zip(collected) {
-            run.variables.set(name, Value::Array(values));
-        }
+        keep_collected(run, paginate, collected);
         return Some((request, response, failures));
+    }
+}
+
+/// Sets each `collect` variable of `paginate` to what its pages gave.
+fn keep_collected(run: &mut Run<'_>, paginate: &Paginate, collected: Vec<Vec<Value>>) {
+    for ((name, _), values) in paginate.collect.iter().zip(collected) {
+        run.variables.set(name, Value::Array(values));
     }
 }
 

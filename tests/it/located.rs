@@ -489,11 +489,31 @@ fn a_value_a_header_cannot_carry_is_refused_before_anything_is_sent() {
     let body_only = fixture.file(
         "body.yaml",
         &format!(
-            "name: body\nsteps:\n  - name: create\n    request: {{ method: POST, url: \"http://{server}/hit/header-cr-body\", json: {{ request: {{ headers: \"{{{{v}}}}\" }} }} }}\n  - name: encoded\n    request: {{ url: \"http://{server}/hit/header-cr-body\", headers: {{ X-B: \"{{{{base64 v}}}}\", X-J: \"{{{{json v}}}}\", X-U: \"u={{{{urlencode v}}}}\", X-If: \"{{{{#if v}}}}yes{{{{/if}}}}\" }} }}\n"
+            "name: body\nsteps:\n  - name: create\n    request: {{ method: POST, url: \"http://{server}/hit/header-cr-body\", json: {{ request: {{ headers: \"{{{{v}}}}\" }} }} }}\n  - name: encoded\n    request: {{ url: \"http://{server}/hit/header-cr-body\", headers: {{ X-B: \"{{{{base64 v}}}}\", X-J: \"{{{{json v}}}}\", X-U: \"u={{{{urlencode v}}}}\", X-If: \"{{{{#if v}}}}yes{{{{/if}}}}\" }} }}\n  - name: key in the query\n    request: {{ url: \"http://{server}/hit/header-cr-body\", auth: {{ api_key: {{ query: key, value: \"{{{{v}}}}\" }} }} }}\n"
         ),
     );
     let output = runner_with_env(
         ["run", body_only.to_str().expect("utf-8"), "--data", &rows],
+        &[],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    // A default header reads it too; a run of selected steps is not refused for the others.
+    let defaults = fixture.file(
+        "defaults.yaml",
+        &format!(
+            "name: defaults\ndefaults: {{ headers: {{ X-D: \"{{{{v}}}}\" }} }}\nsteps:\n  - name: one\n    request: {{ url: \"http://{server}/hit/header-cr-create\" }}\n"
+        ),
+    );
+    let defaults = defaults.display().to_string();
+    let output = runner_with_env(["run", &defaults, "--data", &rows], &[]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("defaults.yaml:2:"),
+        "{}",
+        output.stderr
+    );
+    let output = runner_with_env(
+        ["run", &collection, "--data", &rows, "--step", "create"],
         &[],
     );
     assert_eq!(output.code, 0, "{output:?}");

@@ -48,6 +48,7 @@ fn app() -> Router {
         .route("/retry-after/{key}", get(retry_after))
         .route("/paged", get(paged))
         .route("/paged-json", get(paged_json))
+        .route("/queue/{key}/{items}", get(queue))
         .route("/hit/{key}", get(hit).post(hit))
         .route("/bytes/{hex}", get(bytes))
 }
@@ -136,6 +137,20 @@ async fn paged(axum::extract::Query(query): axum::extract::Query<Page>) -> Respo
             None => String::new(),
         };
         let link = format!("</paged?page={next}&per_page={per_page}{back}>; rel=\"next\"");
+        if let Ok(value) = link.parse() {
+            response.headers_mut().insert("link", value);
+        }
+    }
+    response
+}
+
+/// A queue drained one item a request: each answer holds the next item and names this same
+/// URL as the next page, until `items` were given.
+async fn queue(UrlPath((key, items)): UrlPath<(String, usize)>) -> Response {
+    let served = count(&format!("queue-{key}"));
+    let mut response = Json(json!([served])).into_response();
+    if served < items {
+        let link = format!("</queue/{key}/{items}>; rel=\"next\"");
         if let Ok(value) = link.parse() {
             response.headers_mut().insert("link", value);
         }

@@ -429,8 +429,9 @@ steps:
         &[],
     );
     assert_eq!(output.code, 0, "{output:?}");
-    // A server whose last page links back to an earlier one: a loop, not followed, and the
-    // step fails naming both pages (it passed with page 2's items twice over).
+    // A server whose last page links back to an earlier one, which answers as it did: a
+    // loop, not collected again, and the step fails naming both pages (it passed with the
+    // same items over and over until `max_pages`).
     let looping = run(
         &fixture,
         "loop.yaml",
@@ -444,14 +445,28 @@ steps:
     );
     assert_eq!(looping.code, 1, "{looping:?}");
     assert!(
-        looping.stdout.contains("page 3: the next page")
+        looping.stdout.contains("page 4: the next page")
             && looping
                 .stdout
-                .contains("page 2 again: the pages loop, not followed")
-            && looping.stdout.contains("· 3 pages"),
+                .contains("answered as page 2 did: the pages loop; not collected again")
+            && looping.stdout.contains("· 4 pages"),
         "{}",
         looping.stdout
     );
+    // A queue names one URL until it is drained, each time with another item: no loop.
+    let queue = run(
+        &fixture,
+        "queue.yaml",
+        r#"name: Queue
+steps:
+  - name: Drain
+    request: { url: "{{SERVER}}/queue/drain/3" }
+    paginate: { next: link, collect: { drained: "$[*]" } }
+    expect: { values: { "{{drained}}": [1, 2, 3] } }
+"#,
+        &[],
+    );
+    assert_eq!(queue.code, 0, "{queue:?}");
     assert!(output.stdout.contains("By Link  GET"), "{}", output.stdout);
     assert!(output.stdout.contains("· 4 pages"), "{}", output.stdout);
     assert!(output.stdout.contains("· 3 pages"), "{}", output.stdout);
@@ -554,10 +569,24 @@ steps:
   - name: Check it
     request: { url: "{{SERVER}}/echo" }
     expect: { values: { "{{token}}": abc } }
+  - name: Capture it after all
+    request: { url: "{{SERVER}}/echo" }
+    capture: { token: $.method }
+  - name: Check it again
+    request: { url: "{{SERVER}}/echo" }
+    expect: { values: { "{{token}}": abc } }
 "#,
         &["--continue-on-failure"],
     );
     assert_eq!(output.code, 1, "{output:?}");
+    // Set by then: the last failure is a plain one.
+    assert!(
+        output
+            .stdout
+            .contains("{{token}}: expected \"abc\", got \"GET\"\n"),
+        "{}",
+        output.stdout
+    );
     let note = "(`token` was not captured: its capture in step `Log in` failed)";
     for said in [
         format!("undefined variable `token` {note}"),
