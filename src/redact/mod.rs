@@ -56,6 +56,12 @@ pub struct Redactor {
     numbers: Vec<f64>,
     /// The automaton over `needles`, built at the first use after a change.
     matcher: OnceLock<Option<Arc<AhoCorasick>>>,
+    /// The secrets' UTF-16 forms ([`utf16_forms`]): looked for only in a text that holds a
+    /// NUL or its escape, which only such an echo does — long forms that would make every
+    /// rebuild of `matcher` (one per secret a run learns) slower.
+    wide: Vec<String>,
+    /// The automaton over `wide`, built at the first text that needs it after a change.
+    wide_matcher: OnceLock<Option<Arc<AhoCorasick>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +125,12 @@ impl Redactor {
             }
         }
         self.matcher = OnceLock::new();
+        for form in utf16_forms(secret) {
+            if self.needle_texts.insert(form.clone()) {
+                self.wide.push(form);
+            }
+        }
+        self.wide_matcher = OnceLock::new();
         for changed in changed_secrets(secret) {
             self.add(&changed);
         }
@@ -361,6 +373,12 @@ impl Redactor {
             None => Vec::new(),
         };
         ranges.extend(number_ranges(text, &self.numbers));
+        if let Some(wide) = self.wide_matcher(text) {
+            ranges.extend(
+                wide.find_overlapping_iter(text)
+                    .map(|m| (m.start(), m.end())),
+            );
+        }
         ranges.sort_unstable();
         let mut joined: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
         for (start, end) in ranges {
@@ -370,6 +388,28 @@ impl Redactor {
             }
         }
         joined.into_iter()
+    }
+
+    /// The automaton over the UTF-16 forms, when `text` may hold one: a NUL, or its escape
+    /// (`\u0000` as JSON writes it, `\0` as `Debug` does).
+    fn wide_matcher(&self, text: &str) -> Option<&AhoCorasick> {
+        let bytes = text.as_bytes();
+        let may = memchr::memchr(0, bytes).is_some()
+            || memchr::memmem::find(bytes, b"\\u0000").is_some()
+            || memchr::memmem::find(bytes, b"\\0").is_some();
+        if self.wide.is_empty() || !may {
+            return None;
+        }
+        self.wide_matcher
+            .get_or_init(|| {
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .match_kind(MatchKind::Standard)
+                    .build(&self.wide)
+                    .ok()
+                    .map(Arc::new)
+            })
+            .as_deref()
     }
 
     fn matcher(&self) -> Option<&AhoCorasick> {
@@ -875,7 +915,6 @@ fn forms(secret: &str) -> Vec<String> {
     forms.extend(html_forms(secret));
     forms.extend(latin1_forms(secret));
     forms.extend(mojibake_forms(secret));
-    forms.extend(utf16_forms(secret));
     // Host names: the URL parser lowercases them and writes non-ASCII labels in punycode.
     let lower = secret.to_lowercase();
     if lower != secret {
