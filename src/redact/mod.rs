@@ -401,14 +401,7 @@ impl Redactor {
             return None;
         }
         self.wide_matcher
-            .get_or_init(|| {
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .match_kind(MatchKind::Standard)
-                    .build(&self.wide)
-                    .ok()
-                    .map(Arc::new)
-            })
+            .get_or_init(|| automaton(&self.wide))
             .as_deref()
     }
 
@@ -417,18 +410,21 @@ impl Redactor {
             return None;
         }
         self.matcher
-            .get_or_init(|| {
-                // A contiguous NFA builds in a fraction of a DFA's time and searches nearly as
-                // fast: the automaton is rebuilt whenever a run learns a secret.
-                AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .match_kind(MatchKind::Standard)
-                    .build(self.needles.iter().map(|n| n.text.as_str()))
-                    .ok()
-                    .map(Arc::new)
-            })
+            .get_or_init(|| automaton(self.needles.iter().map(|n| n.text.as_str())))
             .as_deref()
     }
+}
+
+/// The automaton finding every one of `patterns`, overlapping matches too. A contiguous NFA
+/// builds in a fraction of a DFA's time and searches nearly as fast: the automaton is rebuilt
+/// whenever a run learns a secret.
+fn automaton<P: AsRef<[u8]>>(patterns: impl IntoIterator<Item = P>) -> Option<Arc<AhoCorasick>> {
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .match_kind(MatchKind::Standard)
+        .build(patterns)
+        .ok()
+        .map(Arc::new)
 }
 
 /// Layers of encoding undone when looking for a secret written in a mix of them.
