@@ -393,11 +393,7 @@ impl Redactor {
     /// The automaton over the UTF-16 forms, when `text` may hold one: a NUL, or its escape
     /// (`\u0000` as JSON writes it, `\0` as `Debug` does).
     fn wide_matcher(&self, text: &str) -> Option<&AhoCorasick> {
-        let bytes = text.as_bytes();
-        let may = memchr::memchr(0, bytes).is_some()
-            || memchr::memmem::find(bytes, b"\\u0000").is_some()
-            || memchr::memmem::find(bytes, b"\\0").is_some();
-        if self.wide.is_empty() || !may {
+        if self.wide.is_empty() || !may_hold_wide(text.as_bytes()) {
             return None;
         }
         self.wide_matcher
@@ -413,6 +409,16 @@ impl Redactor {
             .get_or_init(|| automaton(self.needles.iter().map(|n| n.text.as_str())))
             .as_deref()
     }
+}
+
+/// Whether `bytes` hold a NUL or its escape (`\u0000`, `\0`), in one pass over them: a text
+/// without one holds no UTF-16 form of an ASCII secret (most texts a run masks, bodies among
+/// them, are scanned once more for this alone).
+fn may_hold_wide(bytes: &[u8]) -> bool {
+    memchr::memchr2_iter(0, b'\\', bytes).any(|at| {
+        let after = &bytes[at + 1..];
+        bytes[at] == 0 || after.starts_with(b"u0000") || after.starts_with(b"0")
+    })
 }
 
 /// The automaton finding every one of `patterns`, overlapping matches too. A contiguous NFA
