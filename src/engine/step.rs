@@ -433,7 +433,7 @@ async fn pages(
             failures.push(Failure::new(
                 ["paginate", "next"],
                 format!("page {page}: the next page"),
-                "a page not fetched before",
+                "a page unlike one fetched before (not the same URL with the same body)",
                 format!(
                     "`{}` answered as page {earlier} did: the pages loop; not collected again, not followed",
                     run.redactor.redact(request.url.as_str())
