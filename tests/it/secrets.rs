@@ -14,7 +14,7 @@ use axum::Router;
 use base64::Engine as _;
 use serde_json::json;
 
-use crate::support::{runner, runner_with_env, Fixture, Output};
+use crate::support::{runner, runner_with_env, Fixture, Output, OUTSIDE_CI};
 
 /// The reflecting server: every route answers with what it received.
 fn reflector() -> SocketAddr {
@@ -1235,12 +1235,7 @@ fn generated_secrets_never_reach_a_snapshot_file() {
             yaml.push_str(&format!("  - name: step {n} {mode}\n    {body}\n"));
         }
         let mut args: Vec<String> = Vec::new();
-        let mut env: Vec<(&str, &str)> = vec![
-            ("CI", ""),
-            ("GITHUB_ACTIONS", ""),
-            ("GITLAB_CI", ""),
-            ("TF_BUILD", ""),
-        ];
+        let mut env: Vec<(&str, &str)> = OUTSIDE_CI.to_vec();
         match source {
             0 => args.extend(["--secret".to_owned(), format!("pw={secret}")]),
             1 => env.push(("PW_INPUT", secret.as_str())),
@@ -1825,7 +1820,7 @@ fn a_secret_echoed_in_utf16_is_masked_everywhere() {
             &fixture,
             &yaml,
             &["--secret", &format!("tok={secret}")],
-            &[],
+            OUTSIDE_CI,
         );
         assert_eq!(output.code, 1, "{output:?}");
         let snapshots = fixture.path().join("__snapshots__");

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use crate::support::{runner_with_env, Fixture, Output};
+use crate::support::{runner_with_env, Fixture, Output, OUTSIDE_CI};
 
 /// The application token the test sandboxes accept.
 const APPLICATION_TOKEN: &str = "snapshot-app-token-7c1e";
@@ -106,13 +106,8 @@ fn run(path: &Path, sandbox: &Sandbox, extra: &[&str], env: &[(&str, &str)]) -> 
         format!("base_url={}", sandbox.url),
     ];
     args.extend(extra.iter().map(|a| (*a).to_owned()));
-    let mut all_env = vec![
-        ("APP_TOKEN", APPLICATION_TOKEN),
-        ("CI", ""),
-        ("GITHUB_ACTIONS", ""),
-        ("GITLAB_CI", ""),
-        ("TF_BUILD", ""),
-    ];
+    let mut all_env = vec![("APP_TOKEN", APPLICATION_TOKEN)];
+    all_env.extend_from_slice(OUTSIDE_CI);
     all_env.extend_from_slice(env);
     runner_with_env(args, &all_env)
 }
@@ -391,15 +386,7 @@ fn a_pending_file_that_is_not_valid_is_never_overwritten() {
     std::fs::create_dir_all(fixture.path().join("__snapshots__")).expect("dir");
     let pending = fixture.path().join("__snapshots__/keep.snap.yaml.new");
     std::fs::write(&pending, "hand-edited: [").expect("write");
-    let output = runner_with_env(
-        ["run", &path.display().to_string()],
-        &[
-            ("CI", ""),
-            ("GITHUB_ACTIONS", ""),
-            ("GITLAB_CI", ""),
-            ("TF_BUILD", ""),
-        ],
-    );
+    let output = runner_with_env(["run", &path.display().to_string()], OUTSIDE_CI);
     // Found before anything is sent (the run would record what it cannot write).
     assert_eq!(output.code, 2, "{output:?}");
     assert!(
@@ -450,7 +437,7 @@ fn two_collections_that_would_share_a_snapshot_file_are_refused() {
         "collection: api.yml\nsnapshots: {}\n",
     );
     // No `api.yml` is there: the file was copied, or the collection renamed.
-    let output = runner_with_env(["run", &path.display().to_string()], &[("CI", "")]);
+    let output = runner_with_env(["run", &path.display().to_string()], OUTSIDE_CI);
     assert_eq!(output.code, 2, "{output:?}");
     assert!(
         output.stderr.contains(&format!(
@@ -465,7 +452,7 @@ fn two_collections_that_would_share_a_snapshot_file_are_refused() {
         "api.yml",
         "name: Other\nsteps:\n  - name: Text\n    request: { url: \"http://127.0.0.1:9/text\" }\n",
     );
-    let output = runner_with_env(["run", &path.display().to_string()], &[("CI", "")]);
+    let output = runner_with_env(["run", &path.display().to_string()], OUTSIDE_CI);
     assert_eq!(output.code, 2, "{output:?}");
     assert!(
         output.stderr.contains(&format!(
@@ -480,15 +467,7 @@ fn two_collections_that_would_share_a_snapshot_file_are_refused() {
 fn run_locally(path: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["run".to_owned(), path.display().to_string()];
     args.extend(extra.iter().map(|a| (*a).to_owned()));
-    runner_with_env(
-        args,
-        &[
-            ("CI", ""),
-            ("GITHUB_ACTIONS", ""),
-            ("GITLAB_CI", ""),
-            ("TF_BUILD", ""),
-        ],
-    )
+    runner_with_env(args, OUTSIDE_CI)
 }
 
 #[test]

@@ -5,15 +5,10 @@
 
 use std::path::Path;
 
-use crate::support::{hits, runner_with_env, Fixture, Output};
+use crate::support::{hits, runner_with_env, Fixture, Output, OUTSIDE_CI};
 
 /// Outside CI: the snapshot files are written.
-const LOCAL: &[(&str, &str)] = &[
-    ("CI", ""),
-    ("GITHUB_ACTIONS", ""),
-    ("GITLAB_CI", ""),
-    ("TF_BUILD", ""),
-];
+const LOCAL: &[(&str, &str)] = OUTSIDE_CI;
 
 /// Runs `runner` with `args` outside CI.
 fn runner_locally(args: &[String]) -> Output {

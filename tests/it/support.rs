@@ -337,6 +337,16 @@ where
     runner_with_env(args, &[])
 }
 
+/// The environment of a run outside CI: each variable runner reads as "this is CI" set
+/// empty, which does not count (the tests themselves may run in CI, where a run writes no
+/// snapshot files).
+pub const OUTSIDE_CI: &[(&str, &str)] = &[
+    ("CI", ""),
+    ("GITHUB_ACTIONS", ""),
+    ("GITLAB_CI", ""),
+    ("TF_BUILD", ""),
+];
+
 /// [`runner`] with extra environment variables.
 pub fn runner_with_env<I, S>(args: I, env: &[(&str, &str)]) -> Output
 where
