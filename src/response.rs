@@ -18,6 +18,11 @@ pub struct Received {
     pub headers: HeaderMap,
     /// The body, decoded when it came compressed in one of [`DECODED_ENCODINGS`].
     pub body: Bytes,
+    /// The body as UTF-8 text, when its `Content-Type` names another charset that runner
+    /// knows (`charset=iso-8859-1`, `utf-16le`, `shift_jis`): what checks, captures and
+    /// reports read. `None` when the body names no charset or UTF-8 (it is read as UTF-8).
+    /// [`Self::body`] stays the bytes as they came, for snapshots.
+    pub charset_text: Option<Bytes>,
     /// From sending the request to the last byte of the body, redirects included.
     pub duration: Duration,
     /// The URL that gave this response (after redirects).
@@ -86,6 +91,7 @@ impl Received {
             status,
             headers: HeaderMap::new(),
             body: body.into(),
+            charset_text: None,
             duration: Duration::ZERO,
             url,
             redirects: Vec::new(),
@@ -125,10 +131,23 @@ impl Received {
     /// The body as JSON is read from it: without a leading UTF-8 byte order mark, which
     /// RFC 8259 lets a parser ignore and a browser's `fetch(…).json()` ignores (the Fetch
     /// standard decodes JSON with "UTF-8 decode", which drops it); some servers send one.
+    /// A body whose `Content-Type` names another charset is read in it, as Hurl and Postman
+    /// read it ([`Self::charset_text`]).
     pub fn json_bytes(&self) -> &[u8] {
-        self.body
-            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-            .unwrap_or(&self.body)
+        let text = self.text_bytes();
+        text.strip_prefix(b"\xEF\xBB\xBF".as_slice())
+            .unwrap_or(text)
+    }
+
+    /// The body as text: in the charset its `Content-Type` names, else UTF-8, a byte that
+    /// does not read replaced by U+FFFD.
+    pub fn text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(self.text_bytes())
+    }
+
+    /// The bytes of the body's text: [`Self::charset_text`] when there is one, else the body.
+    fn text_bytes(&self) -> &[u8] {
+        self.charset_text.as_deref().unwrap_or(&self.body)
     }
 
     /// The `Content-Encoding` the body still has, when it is one the client does not decode

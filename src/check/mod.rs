@@ -104,7 +104,10 @@ fn read_document<'a>(
             reason: error.to_string(),
             content_type: response.content_type().into_owned(),
             content_encoding: response.undecoded_encoding(),
-            body: response.body.clone(),
+            body: response
+                .charset_text
+                .clone()
+                .unwrap_or_else(|| response.body.clone()),
         })),
         Err(too_large) => Err(too_large.into()),
     }
@@ -121,7 +124,8 @@ pub struct NotJson {
     /// the body is as the server compressed it. (Those it decodes are gone from the
     /// response's headers.)
     pub content_encoding: Option<String>,
-    /// The body (shared with the response, not copied).
+    /// The body's text (shared with the response, not copied): in the charset its
+    /// `Content-Type` names, else as it came.
     pub body: bytes::Bytes,
 }
 
@@ -134,7 +138,7 @@ impl std::fmt::Display for NotJson {
         } else if self.reason.starts_with("number out of range") {
             "the body could not be read as JSON: it holds a number beyond ±1.7976931348623157e308, the largest runner reads"
         } else if self.is_utf16() {
-            "the body is not JSON: it is UTF-16 text, and runner reads JSON as UTF-8, as RFC 8259 asks and browsers do"
+            "the body is not JSON: it is UTF-16 text, and runner reads JSON as UTF-8 (as RFC 8259 asks) unless the Content-Type names its charset (`charset=utf-16le`)"
         } else {
             "the body is not JSON"
         };
@@ -313,9 +317,10 @@ impl<'a> ResponseView<'a> {
             .as_ref()
     }
 
-    /// The body as text (invalid UTF-8 replaced).
+    /// The body as text: in the charset its `Content-Type` names, else UTF-8 (a byte that
+    /// does not read replaced).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.response.body)
+        self.response.text()
     }
 }
 

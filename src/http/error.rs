@@ -475,17 +475,22 @@ fn caused_by<E: std::error::Error + 'static>(error: &reqwest::Error) -> bool {
 /// What the decoder found: its own words, or that the compressed stream stopped short (it
 /// says only "unexpected end of file").
 fn decoder_reason(error: &reqwest::Error) -> String {
-    if io_kind(error) == Some(std::io::ErrorKind::UnexpectedEof) {
+    decoding_reason(io_kind(error), last_cause(error))
+}
+
+/// A decoder's failure (`kind` and `cause`, its message) in the words of a message, whether
+/// reqwest's decoder or runner's own (`decode::codings`) met it.
+pub(super) fn decoding_reason(kind: Option<std::io::ErrorKind>, cause: String) -> String {
+    if kind == Some(std::io::ErrorKind::UnexpectedEof) {
         "the compressed stream is cut short".to_owned()
-    } else {
-        let cause = last_cause(error);
+    } else if cause == "deflate decompression error" || cause == "corrupt deflate stream" {
         // flate2's words for a broken deflate stream, which a gzip body holds too: said so
         // that a gzip body is not told it is deflate.
-        if cause == "deflate decompression error" {
-            "the compressed data is corrupt".to_owned()
-        } else {
-            cause
-        }
+        "the compressed data is corrupt".to_owned()
+    } else if cause.eq_ignore_ascii_case("invalid gzip header") {
+        "Invalid gzip header".to_owned()
+    } else {
+        cause
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod body;
 pub mod cookies;
+mod decode;
 mod error;
 pub mod network;
 pub mod oauth2;
@@ -14,8 +15,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, COOKIE,
-    PROXY_AUTHORIZATION,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_LENGTH,
+    CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION,
 };
 
 pub use auth::Credentials;
@@ -467,6 +468,9 @@ impl HttpClient {
                 .request(method.clone(), sent_url.clone())
                 .headers(headers.clone())
                 .timeout(timeout);
+            if let Some(offer) = decode::accept_encoding(&headers) {
+                builder = builder.header(ACCEPT_ENCODING, offer);
+            }
             if keep_body {
                 builder = request.body.attach(builder).await?;
             }
@@ -535,16 +539,26 @@ impl HttpClient {
                 return Err(too_large());
             }
             // Reading the body does not look at the headers: they are taken, not copied.
-            let headers = std::mem::take(response.headers_mut());
+            let mut headers = std::mem::take(response.headers_mut());
             let body = read_body(&mut response, self.max_body)
                 .await
                 .map_err(|e| e.map_or_else(too_large, classify))?;
+            let body = decode::codings(&mut headers, body, self.max_body).map_err(|e| match e {
+                decode::Undecodable::TooLarge => too_large(),
+                decode::Undecodable::Broken(reason) => TransportError::BadEncoding {
+                    host: url.host_str().unwrap_or("").to_owned(),
+                    port: url.port_or_known_default().unwrap_or(0),
+                    reason,
+                },
+            })?;
+            let charset_text = decode::charset_text(&headers, &body);
             let (sent_url, sent_headers) = first.unwrap_or_else(|| (url.clone(), HeaderMap::new()));
             return Ok(Response {
                 received: Received {
                     status,
                     headers,
                     body,
+                    charset_text,
                     duration: started.elapsed(),
                     url,
                     redirects,

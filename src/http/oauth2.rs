@@ -188,6 +188,10 @@ async fn fetch(
     let mut builder = client
         .post(url.clone())
         .header(ACCEPT, "application/json")
+        .header(
+            reqwest::header::ACCEPT_ENCODING,
+            reqwest::header::HeaderValue::from_static(super::decode::OFFERED),
+        )
         .timeout(timeout);
     match request.client_auth {
         ClientAuthMethod::Basic => {
@@ -232,9 +236,19 @@ async fn fetch(
     {
         return Err(too_large());
     }
+    let mut headers = std::mem::take(response.headers_mut());
     let body = super::read_body(&mut response, max_body)
         .await
         .map_err(|e| e.map_or_else(too_large, classify))?;
+    // Read as a step's response is: every spelling of its codings, in its charset.
+    let body = super::decode::codings(&mut headers, body, max_body).map_err(|e| match e {
+        super::decode::Undecodable::TooLarge => too_large(),
+        super::decode::Undecodable::Broken(reason) => failed(format!(
+            "the token endpoint's answer could not be decoded as its `Content-Encoding` says \
+             ({reason})"
+        )),
+    })?;
+    let body = super::decode::charset_text(&headers, &body).unwrap_or(body);
     let json: Option<Value> = serde_json::from_slice(&body).ok();
     let text = String::from_utf8_lossy(&body);
     if !status.is_success() {

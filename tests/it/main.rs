@@ -7,6 +7,7 @@ mod completions;
 mod destinations;
 mod docs;
 mod emnify;
+mod encodings;
 mod faults;
 mod generator;
 mod hostile;

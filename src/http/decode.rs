@@ -1,0 +1,375 @@
+//! Decoding a body once it has been read whole.
+//!
+//! - Content codings: RFC 9110 §8.4.1 makes coding names case-insensitive and `x-gzip` the
+//!   same as `gzip`, and lets a body carry several codings in the order they were applied
+//!   (`gzip, br`, on one line or on several). reqwest's own decoders take only `gzip`,
+//!   `deflate` or `br` alone, in lower case, and on a body with several `Content-Encoding`
+//!   lines took one coding off and dropped the header, so runner decodes every body here
+//!   ([`codings`]), within the body limit, and offers the three in `Accept-Encoding` itself.
+//! - Charsets: a body whose `Content-Type` names a charset other than UTF-8
+//!   (`text/plain; charset=iso-8859-1`) is read as that charset, as Hurl and Postman read it;
+//!   [`charset_text`] gives it as UTF-8, decoded as the WHATWG Encoding Standard (browsers)
+//!   decodes it.
+
+use std::io::Read;
+
+use bytes::Bytes;
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, RANGE,
+};
+
+/// The codings runner offers a server (`Accept-Encoding`), as reqwest offered them.
+pub(super) const OFFERED: &str = "gzip,deflate,br";
+
+/// The `Accept-Encoding` to send with a request whose headers are `headers`: runner's offer,
+/// unless the request sets its own or asks for a `Range` (a part of a compressed body would
+/// not decode), as reqwest's decoders did.
+pub fn accept_encoding(headers: &HeaderMap) -> Option<HeaderValue> {
+    (!headers.contains_key(ACCEPT_ENCODING) && !headers.contains_key(RANGE))
+        .then(|| HeaderValue::from_static(OFFERED))
+}
+
+/// A coding of `Content-Encoding` runner decodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Coding {
+    Gzip,
+    Deflate,
+    Brotli,
+}
+
+impl Coding {
+    /// The coding `name` names (any case), `None` for `identity` (no coding) and `Err` for one
+    /// runner does not decode (`zstd`, `compress`).
+    fn named(name: &str) -> Result<Option<Coding>, ()> {
+        let name = name.trim();
+        if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
+            Ok(Some(Coding::Gzip))
+        } else if name.eq_ignore_ascii_case("deflate") {
+            Ok(Some(Coding::Deflate))
+        } else if name.eq_ignore_ascii_case("br") {
+            Ok(Some(Coding::Brotli))
+        } else if name.eq_ignore_ascii_case("identity") || name.is_empty() {
+            Ok(None)
+        } else {
+            Err(())
+        }
+    }
+
+    /// What `body` holds under this coding, at most `limit` bytes. A gzip body is read to the
+    /// end of its last member (RFC 1952 §2.2: a body may be several), and bytes after a member
+    /// that do not start another are left, as urllib3 and browsers leave them. HTTP's
+    /// `deflate` is a zlib stream (RFC 9110 §8.4.1.2); a raw deflate stream, which some
+    /// servers send, is read too, as browsers read it.
+    fn decode(self, body: &[u8], limit: u64) -> Result<Vec<u8>, Undecodable> {
+        let mut out = Vec::new();
+        match self {
+            Coding::Gzip => {
+                let mut rest = body;
+                loop {
+                    let mut member = flate2::bufread::GzDecoder::new(rest);
+                    read_into(&mut member, &mut out, limit)?;
+                    rest = member.into_inner();
+                    if !rest.starts_with(&[0x1F, 0x8B]) {
+                        break;
+                    }
+                }
+            }
+            Coding::Deflate if zlib_header(body) => {
+                read_into(flate2::read::ZlibDecoder::new(body), &mut out, limit)?;
+            }
+            Coding::Deflate => {
+                read_into(flate2::read::DeflateDecoder::new(body), &mut out, limit)?;
+            }
+            Coding::Brotli => read_into(
+                brotli_decompressor::Decompressor::new(body, 4096),
+                &mut out,
+                limit,
+            )?,
+        }
+        Ok(out)
+    }
+}
+
+/// Reads all `reader` gives onto `out`, which may then hold at most `limit` bytes.
+fn read_into(reader: impl Read, out: &mut Vec<u8>, limit: u64) -> Result<(), Undecodable> {
+    let room = limit.saturating_sub(out.len() as u64);
+    reader
+        .take(room.saturating_add(1))
+        .read_to_end(out)
+        .map_err(|error| {
+            Undecodable::Broken(super::error::decoding_reason(
+                Some(error.kind()),
+                error.to_string(),
+            ))
+        })?;
+    match out.len() as u64 > limit {
+        true => Err(Undecodable::TooLarge),
+        false => Ok(()),
+    }
+}
+
+/// Whether `body` starts with a zlib header (RFC 1950 §2.2: deflate, and a check sum of the
+/// two bytes).
+fn zlib_header(body: &[u8]) -> bool {
+    match body {
+        [cmf, flg, ..] => cmf & 0x0F == 8 && (u16::from(*cmf) << 8 | u16::from(*flg)) % 31 == 0,
+        _ => false,
+    }
+}
+
+/// Why a body could not be decoded.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Undecodable {
+    /// Decoded, it is larger than the body limit.
+    TooLarge,
+    /// It is not what its `Content-Encoding` says: what the decoder found.
+    Broken(String),
+}
+
+/// `body` decoded by the codings its `Content-Encoding` names, when runner decodes every one
+/// of them (any case, `x-gzip`, several in order), with `Content-Encoding` and
+/// `Content-Length` then removed from `headers`, as HTTP clients remove them. A body with a
+/// coding runner does not decode (`zstd`) is left as it came, and its headers with it. The
+/// decoded body may take at most `max_body` bytes.
+pub fn codings(headers: &mut HeaderMap, body: Bytes, max_body: u64) -> Result<Bytes, Undecodable> {
+    if !headers.contains_key(CONTENT_ENCODING) {
+        return Ok(body);
+    }
+    let mut applied = Vec::new();
+    for line in headers.get_all(CONTENT_ENCODING) {
+        let Ok(line) = line.to_str() else {
+            return Ok(body);
+        };
+        for name in line.split(',') {
+            match Coding::named(name) {
+                Ok(Some(coding)) => applied.push(coding),
+                Ok(None) => {}
+                Err(()) => return Ok(body),
+            }
+        }
+    }
+    if applied.is_empty() {
+        return Ok(body);
+    }
+    let mut decoded = body;
+    // The last coding named was applied last: it comes off first.
+    for coding in applied.into_iter().rev() {
+        decoded = Bytes::from(coding.decode(&decoded, max_body)?);
+    }
+    headers.remove(CONTENT_ENCODING);
+    headers.remove(CONTENT_LENGTH);
+    Ok(decoded)
+}
+
+/// The `charset` parameter of a `Content-Type` value (`text/plain; charset="latin1"` →
+/// `latin1`).
+fn charset(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|parameter| {
+        let (name, value) = parameter.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"').trim())
+    })
+}
+
+/// `body` as UTF-8 text, when `headers`' `Content-Type` names a charset other than UTF-8 that
+/// the Encoding Standard knows (`iso-8859-1` and `latin1` read as `windows-1252`, as browsers
+/// read them; `shift_jis`, `utf-16le`, …): a byte order mark at its start wins over the label,
+/// and a byte the charset cannot read is U+FFFD. `None` when the body names no charset, names
+/// UTF-8 or a charset runner does not know: it is then read as UTF-8.
+pub fn charset_text(headers: &HeaderMap, body: &[u8]) -> Option<Bytes> {
+    let content_type = headers.get(CONTENT_TYPE)?.to_str().ok()?;
+    let label = charset(content_type)?;
+    let encoding = encoding_rs::Encoding::for_label(label.as_bytes())?;
+    if encoding == encoding_rs::UTF_8 {
+        return None;
+    }
+    let (text, _, _) = encoding.decode(body);
+    Some(Bytes::from(text.into_owned().into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use reqwest::header::HeaderValue;
+
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.append(
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()).expect("name"),
+                HeaderValue::from_str(value).expect("value"),
+            );
+        }
+        headers
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(data).expect("write");
+        encoder.finish().expect("finish")
+    }
+
+    fn zlib(data: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(data).expect("write");
+        encoder.finish().expect("finish")
+    }
+
+    fn raw_deflate(data: &[u8]) -> Vec<u8> {
+        let mut encoder =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(data).expect("write");
+        encoder.finish().expect("finish")
+    }
+
+    #[test]
+    fn every_spelling_of_a_coding_is_decoded_and_its_headers_removed() {
+        let text = b"{\"a\": \"decoded\"}";
+        for name in [
+            "GZIP",
+            "Gzip",
+            "x-gzip",
+            "X-GZIP",
+            " gzip ",
+            "identity, gzip",
+        ] {
+            let mut h = headers(&[("content-encoding", name), ("content-length", "3")]);
+            let got = codings(&mut h, Bytes::from(gzip(text)), 1 << 20);
+            assert_eq!(got.as_deref().ok(), Some(&text[..]), "{name}");
+            assert!(h.is_empty(), "{name}: {h:?}");
+        }
+        for (name, body) in [("DEFLATE", zlib(text)), ("Deflate", raw_deflate(text))] {
+            let mut h = headers(&[("content-encoding", name)]);
+            let got = codings(&mut h, Bytes::from(body), 1 << 20);
+            assert_eq!(got.as_deref().ok(), Some(&text[..]), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_gzip_body_of_several_members_is_read_whole_and_bytes_after_it_are_left() {
+        let mut body = gzip(b"first ");
+        body.extend(gzip(b"second"));
+        let mut h = headers(&[("content-encoding", "gzip")]);
+        assert_eq!(
+            codings(&mut h, Bytes::from(body.clone()), 1 << 20)
+                .as_deref()
+                .ok(),
+            Some(&b"first second"[..])
+        );
+        body.extend_from_slice(b"\r\n trailing bytes");
+        let mut h = headers(&[("content-encoding", "gzip")]);
+        assert_eq!(
+            codings(&mut h, Bytes::from(body), 1 << 20).as_deref().ok(),
+            Some(&b"first second"[..])
+        );
+    }
+
+    #[test]
+    fn several_codings_come_off_last_first_on_one_line_or_several() {
+        let text = b"twice";
+        let twice = Bytes::from(zlib(&gzip(text)));
+        let mut one_line = headers(&[("content-encoding", "gzip, deflate")]);
+        assert_eq!(
+            codings(&mut one_line, twice.clone(), 1 << 20)
+                .as_deref()
+                .ok(),
+            Some(&text[..])
+        );
+        let mut two_lines = headers(&[
+            ("content-encoding", "gzip"),
+            ("content-encoding", "DEFLATE"),
+        ]);
+        assert_eq!(
+            codings(&mut two_lines, twice, 1 << 20).as_deref().ok(),
+            Some(&text[..])
+        );
+    }
+
+    #[test]
+    fn a_coding_runner_does_not_decode_leaves_the_body_and_its_headers() {
+        let body = Bytes::from(gzip(b"x"));
+        for name in ["zstd", "gzip, zstd", "compress"] {
+            let mut h = headers(&[("content-encoding", name)]);
+            let got = codings(&mut h, body.clone(), 1 << 20);
+            assert_eq!(got.as_ref().ok(), Some(&body), "{name}");
+            assert!(h.contains_key(CONTENT_ENCODING), "{name}");
+        }
+        let mut none = HeaderMap::new();
+        assert_eq!(codings(&mut none, body.clone(), 1 << 20).ok(), Some(body));
+    }
+
+    #[test]
+    fn a_broken_or_too_large_body_is_told() {
+        let broken = |name: &str, body: Vec<u8>| {
+            let mut h = headers(&[("content-encoding", name)]);
+            match codings(&mut h, Bytes::from(body), 1 << 20) {
+                Err(Undecodable::Broken(reason)) => reason,
+                other => panic!("{name}: {other:?}"),
+            }
+        };
+        assert_eq!(
+            broken("GZIP", b"not gzip at all".to_vec()),
+            "Invalid gzip header"
+        );
+        let whole = gzip(b"a text long enough to be cut in its middle");
+        assert_eq!(
+            broken("x-gzip", whole[..whole.len() / 2].to_vec()),
+            "the compressed stream is cut short"
+        );
+        let mut corrupt = whole.clone();
+        corrupt[10..].fill(0xFF);
+        assert_eq!(broken("Gzip", corrupt), "the compressed data is corrupt");
+        assert!(!broken("BR", vec![0xFF; 64]).is_empty());
+        // A small body that decodes to more than the limit: a decompression bomb stops there.
+        let bomb = gzip(&vec![0u8; 1 << 20]);
+        assert!(bomb.len() < 10_000, "{}", bomb.len());
+        let mut h = headers(&[("content-encoding", "X-Gzip")]);
+        assert_eq!(
+            codings(&mut h, Bytes::from(bomb), 1000),
+            Err(Undecodable::TooLarge)
+        );
+    }
+
+    #[test]
+    fn a_declared_charset_other_than_utf8_is_decoded() {
+        let latin1 = headers(&[("content-type", "text/plain; charset=ISO-8859-1")]);
+        assert_eq!(
+            charset_text(&latin1, b"caf\xe9 \x80").as_deref(),
+            Some("café €".as_bytes())
+        );
+        let quoted = headers(&[("content-type", "text/plain;Charset=\"latin1\"")]);
+        assert_eq!(
+            charset_text(&quoted, b"\xe9").as_deref(),
+            Some("é".as_bytes())
+        );
+        let utf16 = headers(&[("content-type", "application/json; charset=utf-16le")]);
+        let units: Vec<u8> = "{\"a\":1}"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(
+            charset_text(&utf16, &units).as_deref(),
+            Some(&b"{\"a\":1}"[..])
+        );
+        let sjis = headers(&[("content-type", "text/plain; charset=shift_jis")]);
+        assert_eq!(
+            charset_text(&sjis, b"\x83\x65\x83\x58\x83\x67").as_deref(),
+            Some("テスト".as_bytes())
+        );
+        for content_type in [
+            "text/plain",
+            "text/plain; charset=utf-8",
+            "text/plain; charset=UTF8",
+            "text/plain; charset=no-such-charset",
+            "text/plain; format=flowed",
+        ] {
+            let h = headers(&[("content-type", content_type)]);
+            assert_eq!(charset_text(&h, b"caf\xe9"), None, "{content_type}");
+        }
+        assert_eq!(charset_text(&HeaderMap::new(), b"x"), None);
+    }
+}
