@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use super::file_problem::{FileProblem, Input};
+
 /// One iteration's variables.
 pub(super) type Row = Map<String, Value>;
 
@@ -152,7 +154,7 @@ fn read_as(path: &Path) -> Option<Format> {
 }
 
 /// Reads the rows of `path` (by its name, `.csv` or `.json`; else by its text).
-pub(super) fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
+pub(super) fn read_rows(path: &Path) -> Result<Vec<Row>, FileProblem> {
     Ok(read_compact_rows(path)?
         .iter()
         .map(|row| {
@@ -165,12 +167,17 @@ pub(super) fn read_rows(path: &Path) -> Result<Vec<Row>, String> {
 
 /// Reads the rows of `path` (by its name, `.csv` or `.json`; else by its text), each column's
 /// name held once.
-pub(super) fn read_compact_rows(path: &Path) -> Result<Vec<CompactRow>, String> {
+pub(super) fn read_compact_rows(path: &Path) -> Result<Vec<CompactRow>, FileProblem> {
     let bytes = runner::spec::file::read(path)
         .map_err(|e| format!("cannot read data file `{}`: {e}", path.display()))?;
     // Excel's "CSV UTF-8" starts with a byte order mark; its plain "CSV" is Windows-1252.
-    let text = runner::spec::text::utf8_text(&bytes)
-        .map_err(|at| format!("data file {} (in Excel: \"CSV UTF-8\")", at.in_file(path)))?;
+    let text = runner::spec::text::utf8_text(&bytes).map_err(|at| {
+        let reason = format!(
+            "{at}; {} (in Excel: \"CSV UTF-8\")",
+            runner::spec::text::NotUtf8::HINT
+        );
+        FileProblem::at(Input::Data, path, (at.line, at.column), &reason)
+    })?;
     let named = Format::named(path);
     let format = named.unwrap_or_else(|| Format::of_text(text));
     if named.is_none() {
@@ -193,15 +200,14 @@ pub(super) fn read_compact_rows(path: &Path) -> Result<Vec<CompactRow>, String> 
         problem
     })
     .map_err(|problem| match problem.at {
-        Some((line, column)) => format!(
-            "data file {}:{line}:{column}: {}",
-            path.display(),
-            problem.reason
-        ),
-        None => format!("data file `{}`: {}", path.display(), problem.reason),
+        Some((line, column)) => {
+            let line = usize::try_from(line).unwrap_or(usize::MAX);
+            FileProblem::at(Input::Data, path, (line, column), &problem.reason)
+        }
+        None => format!("data file `{}`: {}", path.display(), problem.reason).into(),
     })?;
     if rows.is_empty() {
-        return Err(format!("data file `{}` has no rows", path.display()));
+        return Err(format!("data file `{}` has no rows", path.display()).into());
     }
     Ok(rows)
 }

@@ -18,12 +18,15 @@ pub(super) enum Problem {
     Collection(Diagnostic),
     /// What the run needs could not be made (its HTTP client): not the input's fault.
     Runtime(String),
+    /// A problem of a data or vars file, told as a sentence, placed when its place is known.
+    File(super::file_problem::FileProblem),
 }
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Problem::Argument(message) | Problem::Runtime(message) => f.write_str(message),
+            Problem::File(problem) => problem.fmt(f),
             Problem::Collection(diagnostic) => diagnostic.fmt(f),
         }
     }
@@ -174,7 +177,9 @@ pub(super) fn mask(problems: &mut [Problem], secrets: &Redactor) {
     for problem in problems {
         match problem {
             Problem::Collection(diagnostic) => diagnostic.mask(secrets),
-            Problem::Argument(message) | Problem::Runtime(message) => {
+            Problem::Argument(message)
+            | Problem::Runtime(message)
+            | Problem::File(super::file_problem::FileProblem { message, .. }) => {
                 secrets.redact_in_place(message);
             }
         }

@@ -97,7 +97,7 @@ fn plural(n: usize) -> &'static str {
 
 fn rows(path: Option<&PathBuf>) -> Result<Vec<Map<String, Value>>, String> {
     match path {
-        Some(path) => super::data::read_rows(path),
+        Some(path) => super::data::read_rows(path).map_err(String::from),
         None => Ok(Vec::new()),
     }
 }

@@ -6,6 +6,7 @@ mod completions;
 mod data;
 pub mod exit_code;
 mod export;
+mod file_problem;
 mod import;
 mod import_openapi;
 mod import_recorded;

@@ -105,6 +105,30 @@ fn by_file(problems: &[Problem]) -> Vec<CollectionReport> {
                 ARGUMENTS.to_owned(),
                 StepError::not_started(message.clone()),
             ),
+            Problem::File(problem) => match &problem.at {
+                // At its place in the file, which is told as a collection's problem is, without
+                // the line (a data file's line may hold what should not be shown).
+                Some(place) => (
+                    place.file.clone(),
+                    place.input.flag().to_owned(),
+                    StepError::invalid(
+                        problem.message.clone(),
+                        Some(Location {
+                            file: place.file.clone(),
+                            line: place.line,
+                            column: place.column,
+                            line_text: String::new(),
+                            width: None,
+                            shown: None,
+                        }),
+                    ),
+                ),
+                None => (
+                    PathBuf::new(),
+                    ARGUMENTS.to_owned(),
+                    StepError::invalid(problem.message.clone(), None),
+                ),
+            },
             Problem::Collection(diagnostic) => (
                 diagnostic.file.clone(),
                 entry_name(diagnostic),

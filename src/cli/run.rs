@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::args::RunArgs;
 use super::exit_code;
+use super::file_problem::{FileProblem, Input};
 use super::load::Problem;
 use super::output::{CollectionWriter, OrderedOutput};
 use super::progress::Progress;
@@ -293,8 +294,12 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     }
     let plans = match Plans::new(&args) {
         Ok(plans) => plans,
-        Err(message) => {
-            return refuse(&args, &mut stderr, message, exit_code::INVALID_INPUT);
+        Err(mut problem) => {
+            // A data or vars file may quote a `--secret` value.
+            problem_secrets(&args).redact_in_place(&mut problem.message);
+            let _ = writeln!(stderr, "error: {problem}; nothing was sent");
+            super::refused::write(&args, &[Problem::File(problem)], &mut stderr);
+            return exit_code::INVALID_INPUT;
         }
     };
     let options = plans.get(0);
@@ -799,7 +804,7 @@ struct Plans {
 }
 
 impl Plans {
-    fn new(args: &RunArgs) -> Result<Plans, String> {
+    fn new(args: &RunArgs) -> Result<Plans, FileProblem> {
         let mut files = Vec::new();
         for file in &args.vars_files {
             files.extend(read_vars_file(file)?);
@@ -899,7 +904,7 @@ fn options(args: &RunArgs, mut overrides: Vec<Override>) -> RunOptions {
 
 /// The problem of a vars file that reads as YAML but is not a map, `value`: what it is, where
 /// it starts, and, for lines of `NAME=value` (a dotenv file), how to write them.
-fn not_a_map(path: &Path, text: &str, value: &serde_yaml::Value) -> String {
+fn not_a_map(path: &Path, text: &str, value: &serde_yaml::Value) -> FileProblem {
     use serde_yaml::Value;
     let what = match value {
         Value::Sequence(_) => "a list",
@@ -925,17 +930,19 @@ fn not_a_map(path: &Path, text: &str, value: &serde_yaml::Value) -> String {
         true => " (its lines are `NAME=value`, a dotenv file: write them `NAME: value`)",
         false => " (`base_url: https://example.com`)",
     };
-    format!(
-        "vars file {}:{line}:1: it holds {what}, not a map of names to values: a vars file is a YAML or JSON map of names to values{hint}",
-        path.display()
-    )
+    let reason = format!(
+        "it holds {what}, not a map of names to values: a vars file is a YAML or JSON map of names to values{hint}"
+    );
+    FileProblem::at(Input::Vars, path, (line, 1), &reason)
 }
 
-pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
+pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, FileProblem> {
     let bytes = runner::spec::file::read(path)
         .map_err(|e| format!("cannot read vars file `{}`: {e}", path.display()))?;
-    let text = runner::spec::text::utf8_text(&bytes)
-        .map_err(|at| format!("vars file {}", at.in_file(path)))?;
+    let text = runner::spec::text::utf8_text(&bytes).map_err(|at| {
+        let reason = format!("{at}; {}", runner::spec::text::NotUtf8::HINT);
+        FileProblem::at(Input::Vars, path, (at.line, at.column), &reason)
+    })?;
     // Read by the rules of a collection's `vars`, and its names by those of `--var`. An empty
     // one (or one of comments only) is told so, not as the parser's "invalid type".
     match serde_yaml::from_str::<serde_yaml::Value>(text) {
@@ -943,7 +950,8 @@ pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
             return Err(format!(
                 "vars file `{}` is empty: a vars file is a YAML or JSON map of names to values (`base_url: https://example.com`)",
                 path.display()
-            ));
+            )
+            .into());
         }
         // Told without quoting what it holds: a file of `NAME=secret` lines read as one text
         // would be shown whole.
@@ -962,23 +970,26 @@ pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
             false => runner::spec::words::in_the_formats_words(message),
         };
         match e.location() {
-            Some(at) => format!(
-                "vars file {}:{}:{}: {message}; a vars file is a YAML or JSON map of names to values",
-                path.display(),
-                at.line(),
-                at.column()
+            Some(at) => FileProblem::at(
+                Input::Vars,
+                path,
+                (at.line(), at.column()),
+                &format!("{message}; a vars file is a YAML or JSON map of names to values"),
             ),
             None => match runner::spec::documents::second_document_at(text)
                 .filter(|_| message.contains("more than one document"))
             {
-                Some((line, column)) => format!(
-                    "vars file {}:{line}:{column}: a second YAML document starts here; a vars file is one YAML or JSON map of names to values (give each file its own `--vars-file`)",
-                    path.display()
+                Some(place) => FileProblem::at(
+                    Input::Vars,
+                    path,
+                    place,
+                    "a second YAML document starts here; a vars file is one YAML or JSON map of names to values (give each file its own `--vars-file`)",
                 ),
                 None => format!(
                     "vars file `{}` is not a YAML or JSON map of names to values: {message}",
                     path.display()
-                ),
+                )
+                .into(),
             },
         }
     })?;
@@ -986,10 +997,8 @@ pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, String> {
         if let Some(reason) = super::data::bad_variable_name(name) {
             let key = runner::collection::FieldPath::default().key(name.clone());
             return Err(match runner::collection::locate::locate(text, &key) {
-                Some((line, column)) => {
-                    format!("vars file {}:{line}:{column}: {reason}", path.display())
-                }
-                None => format!("vars file `{}`: {reason}", path.display()),
+                Some(place) => FileProblem::at(Input::Vars, path, place, &reason),
+                None => format!("vars file `{}`: {reason}", path.display()).into(),
             });
         }
     }

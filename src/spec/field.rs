@@ -96,7 +96,8 @@ pub struct Location {
     pub line: usize,
     /// 1-based column.
     pub column: usize,
-    /// The source line.
+    /// The source line; empty when it is not to be shown (a data file's line may hold what
+    /// should not be), and then only the place is.
     pub line_text: String,
     /// How many characters the mark spans, when known (a `{{…}}`); else the YAML token
     /// at the column.
@@ -138,6 +139,9 @@ impl Location {
     pub fn snippet(&self) -> Vec<String> {
         let number = self.line.to_string();
         let pad = " ".repeat(number.len());
+        if self.line_text.is_empty() {
+            return vec![format!("{pad}--> {self}")];
+        }
         let (column, width) = match self.shown {
             Some((column, width)) => (column as usize, Some(width as usize)),
             None => (self.column, self.width.map(|width| width as usize)),
@@ -422,6 +426,16 @@ mod tests {
                 "   |               ^^^^^^",
             ]
         );
+        // A place whose line is not to be shown (a data file's) is the place alone.
+        let data = Location {
+            file: PathBuf::from("rows.csv"),
+            line: 2,
+            column: 3,
+            line_text: String::new(),
+            width: None,
+            shown: None,
+        };
+        assert_eq!(data.snippet(), [" --> rows.csv:2:3"]);
     }
 
     /// Secrets known by value, masked where they are written as they are.

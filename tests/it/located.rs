@@ -518,3 +518,99 @@ fn a_value_a_header_cannot_carry_is_refused_before_anything_is_sent() {
     );
     assert_eq!(output.code, 0, "{output:?}");
 }
+
+/// A problem of a `--data` or `--vars-file` file is placed in the refused run's reports as a
+/// collection's problem is — the JSON report's `location`, a GitHub annotation at the file's
+/// line and column, GitLab's `location` — never quoting the line (a data file's line may hold
+/// what should not be shown). One case per kind of placed problem.
+#[test]
+fn a_data_or_vars_file_problem_is_placed_in_every_report() {
+    let fixture = Fixture::new();
+    fixture.file(
+        "c.yaml",
+        "name: C\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:9/{{id}}\" }\n",
+    );
+    let cases: [(&str, &[u8], &str, usize, usize); 7] = [
+        ("rows.csv", b"id,name\n1,\"open\n", "--data", 2, 3),
+        ("latin.csv", b"id\n1\ncaf\xe9\n", "--data", 3, 4),
+        (
+            "big.json",
+            b"[{\"id\": 1},\n {\"id\": 89882806660000000000}]",
+            "--data",
+            2,
+            9,
+        ),
+        ("list.yaml", b"# vars\n- a\n- b\n", "--vars-file", 2, 1),
+        ("key.yaml", b"ok: 1\n\"bad key\": 2\n", "--vars-file", 2, 12),
+        ("two.yaml", b"a: 1\n---\nb: 2\n", "--vars-file", 2, 1),
+        ("bytes.yaml", b"a: 1\nb: \xff\n", "--vars-file", 2, 4),
+    ];
+    let workspace = fixture.path().display().to_string();
+    for (file, content, flag, line, column) in cases {
+        let path = fixture.path().join(file);
+        std::fs::write(&path, content).expect("write");
+        let json = fixture.path().join("report.json");
+        let gitlab = fixture.path().join("cq.json");
+        let output = run(
+            &fixture,
+            "c.yaml",
+            &[
+                flag,
+                &path.display().to_string(),
+                "--report-json",
+                &json.display().to_string(),
+                "--report",
+                &format!("gitlab-codequality={}", gitlab.display()),
+                "--report",
+                "github",
+            ],
+            &[
+                ("GITHUB_ACTIONS", "true"),
+                ("GITHUB_WORKSPACE", &workspace),
+                ("CI_PROJECT_DIR", &workspace),
+            ],
+        );
+        assert_eq!(output.code, 2, "{file}: {output:?}");
+        let place = format!("{}:{line}:{column}: ", path.display());
+        assert!(output.stderr.contains(&place), "{file}: {}", output.stderr);
+
+        let report: Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).expect("JSON report"))
+                .expect("JSON");
+        let entry = &report["collections"][0]["steps"][0];
+        assert_eq!(entry["name"], flag, "{file}: {report}");
+        assert_eq!(entry["outcome"], "errored", "{file}: {report}");
+        let location = &entry["error_location"];
+        assert_eq!(
+            location["file"],
+            path.display().to_string(),
+            "{file}: {entry}"
+        );
+        assert_eq!(location["line"], line, "{file}: {entry}");
+        assert_eq!(location["column"], column, "{file}: {entry}");
+
+        let annotation = output
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("::error"))
+            .unwrap_or_else(|| panic!("{file}: an annotation in {}", output.stdout));
+        let (_, properties, message) = parse_command(annotation);
+        assert_eq!(properties["file"], file, "{file}: {annotation}");
+        assert_eq!(properties["line"], line.to_string(), "{file}: {annotation}");
+        assert_eq!(
+            properties["col"],
+            column.to_string(),
+            "{file}: {annotation}"
+        );
+        assert!(!message.contains("-->"), "{file}: {message}");
+
+        let issues: Value =
+            serde_json::from_str(&std::fs::read_to_string(&gitlab).expect("GitLab report"))
+                .expect("JSON");
+        assert_eq!(issues[0]["location"]["path"], file, "{file}: {issues}");
+        assert_eq!(
+            issues[0]["location"]["lines"]["begin"], line,
+            "{file}: {issues}"
+        );
+    }
+}

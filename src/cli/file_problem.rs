@@ -1,0 +1,95 @@
+//! A problem of a file a command reads beside its collections (`--data`, `--vars-file`): the
+//! sentence it is told in and, when known, the place in the file it is at, so that a refused
+//! run's reports (GitHub and GitLab annotations, JSON, JUnit) point there as they point at a
+//! collection's problems.
+
+use std::path::{Path, PathBuf};
+
+/// The file a problem is in, by the flag that gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Input {
+    /// `--data`.
+    Data,
+    /// `--vars-file`.
+    Vars,
+}
+
+impl Input {
+    /// The file in a sentence's words.
+    fn kind(self) -> &'static str {
+        match self {
+            Input::Data => "data file",
+            Input::Vars => "vars file",
+        }
+    }
+
+    /// The flag that gave it: the name of a refused run's entry.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Input::Data => "--data",
+            Input::Vars => "--vars-file",
+        }
+    }
+}
+
+/// Where in a file a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Place {
+    /// Which input the file is.
+    pub input: Input,
+    /// The file, as given.
+    pub file: PathBuf,
+    /// The line, from 1.
+    pub line: usize,
+    /// The column, from 1.
+    pub column: usize,
+}
+
+/// What is wrong with a data or vars file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FileProblem {
+    /// The sentence: `data file rows.csv:2:6: …`, or without a place.
+    pub message: String,
+    /// Where it is, when known.
+    pub at: Option<Place>,
+}
+
+impl FileProblem {
+    /// The problem `reason` of the `input` file `path` at `line` and `column`:
+    /// `data file PATH:LINE:COLUMN: REASON`.
+    pub fn at(input: Input, path: &Path, (line, column): (usize, usize), reason: &str) -> Self {
+        FileProblem {
+            message: format!(
+                "{} {}:{line}:{column}: {reason}",
+                input.kind(),
+                path.display()
+            ),
+            at: Some(Place {
+                input,
+                file: path.to_owned(),
+                line,
+                column,
+            }),
+        }
+    }
+}
+
+/// A problem without a place (a file that cannot be read, one without rows).
+impl From<String> for FileProblem {
+    fn from(message: String) -> Self {
+        FileProblem { message, at: None }
+    }
+}
+
+/// The sentence, for commands that have no reports to place it in.
+impl From<FileProblem> for String {
+    fn from(problem: FileProblem) -> Self {
+        problem.message
+    }
+}
+
+impl std::fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
