@@ -33,7 +33,7 @@ pub struct Received {
     pub cookies: Vec<SetCookie>,
 }
 
-/// The `Content-Encoding`s the HTTP client decodes (and then removes from the headers), in
+/// The `Content-Encoding`s runner decodes (and then removes from the headers), in
 /// the words of a message.
 pub const DECODED_ENCODINGS: &str = "gzip, deflate and br";
 
@@ -152,8 +152,11 @@ impl Received {
 
     /// The `Content-Encoding` the body still has, when it is one the client does not decode
     /// (`zstd`, `compress`): the body is then as the server compressed it. `identity` is no
-    /// encoding.
+    /// encoding, and an empty body (a `HEAD`'s) is not compressed whatever its headers say.
     pub fn undecoded_encoding(&self) -> Option<String> {
+        if self.body.is_empty() {
+            return None;
+        }
         let encoding = self.header(CONTENT_ENCODING.as_str())?;
         let encoding = encoding.trim();
         (!encoding.is_empty() && !encoding.eq_ignore_ascii_case("identity"))

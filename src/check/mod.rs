@@ -150,8 +150,8 @@ impl std::fmt::Display for NotJson {
         if let Some(encoding) = &self.content_encoding {
             write!(
                 f,
-                ", Content-Encoding: {encoding:?} (runner decodes one of {}, so this body \
-                 is as the server compressed it)",
+                ", Content-Encoding: {encoding:?} (runner decodes {}, not every coding named \
+                 here, so this body is as the server compressed it)",
                 crate::response::DECODED_ENCODINGS
             )?;
         }

@@ -5,7 +5,7 @@
 //!   (`gzip, br`, on one line or on several). reqwest's own decoders take only `gzip`,
 //!   `deflate` or `br` alone, in lower case, and on a body with several `Content-Encoding`
 //!   lines took one coding off and dropped the header, so runner decodes every body here
-//!   ([`codings`]), within the body limit, and offers the three in `Accept-Encoding` itself.
+//!   ([`content_codings`]), within the body limit, and offers the three in `Accept-Encoding` itself.
 //! - Charsets: a body whose `Content-Type` names a charset other than UTF-8
 //!   (`text/plain; charset=iso-8859-1`) is read as that charset, as Hurl and Postman read it;
 //!   [`charset_text`] gives it as UTF-8, decoded as the WHATWG Encoding Standard (browsers)
@@ -17,6 +17,14 @@ use bytes::Bytes;
 use reqwest::header::{
     HeaderMap, HeaderValue, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, RANGE,
 };
+
+/// The first two bytes of every gzip member (RFC 1952 §2.3.1).
+const GZIP_MAGIC: &[u8] = &[0x1F, 0x8B];
+
+/// The most members of one gzip body runner reads: each costs a decoder's setup (tens of
+/// KiB), so a body of millions of empty members would take minutes while decoding to nothing.
+/// Real bodies have one, or a few concatenated.
+const MAX_GZIP_MEMBERS: usize = 1000;
 
 /// The codings runner offers a server (`Accept-Encoding`), as reqwest offered them.
 pub(super) const OFFERED: &str = "gzip,deflate,br";
@@ -37,42 +45,60 @@ enum Coding {
     Brotli,
 }
 
+/// What a name in `Content-Encoding` names.
+enum Named {
+    /// A coding runner decodes.
+    Known(Coding),
+    /// `identity`, or nothing (`gzip,`): no coding.
+    Identity,
+    /// A coding runner does not decode (`zstd`, `compress`).
+    Unknown,
+}
+
 impl Coding {
-    /// The coding `name` names (any case), `None` for `identity` (no coding) and `Err` for one
-    /// runner does not decode (`zstd`, `compress`).
-    fn named(name: &str) -> Result<Option<Coding>, ()> {
+    /// What `name` names (any case, `x-gzip` as gzip).
+    fn named(name: &str) -> Named {
         let name = name.trim();
         if name.eq_ignore_ascii_case("gzip") || name.eq_ignore_ascii_case("x-gzip") {
-            Ok(Some(Coding::Gzip))
+            Named::Known(Coding::Gzip)
         } else if name.eq_ignore_ascii_case("deflate") {
-            Ok(Some(Coding::Deflate))
+            Named::Known(Coding::Deflate)
         } else if name.eq_ignore_ascii_case("br") {
-            Ok(Some(Coding::Brotli))
+            Named::Known(Coding::Brotli)
         } else if name.eq_ignore_ascii_case("identity") || name.is_empty() {
-            Ok(None)
+            Named::Identity
         } else {
-            Err(())
+            Named::Unknown
         }
     }
 
     /// What `body` holds under this coding, at most `limit` bytes. A gzip body is read to the
-    /// end of its last member (RFC 1952 §2.2: a body may be several), and bytes after a member
-    /// that do not start another are left, as urllib3 and browsers leave them. HTTP's
+    /// end of its last member (RFC 1952 §2.2: a body may be several; at most
+    /// [`MAX_GZIP_MEMBERS`]), and bytes after a member that do not start another are left, as
+    /// urllib3 and browsers leave them. HTTP's
     /// `deflate` is a zlib stream (RFC 9110 §8.4.1.2); a raw deflate stream, which some
     /// servers send, is read too, as browsers read it.
     fn decode(self, body: &[u8], limit: u64) -> Result<Vec<u8>, Undecodable> {
         let mut out = Vec::new();
         match self {
             Coding::Gzip => {
+                if !body.starts_with(GZIP_MAGIC) {
+                    return Err(Undecodable::Broken(
+                        "it does not start as gzip does: is it compressed at all?".to_owned(),
+                    ));
+                }
                 let mut rest = body;
-                loop {
+                for _ in 0..MAX_GZIP_MEMBERS {
                     let mut member = flate2::bufread::GzDecoder::new(rest);
                     read_into(&mut member, &mut out, limit)?;
                     rest = member.into_inner();
-                    if !rest.starts_with(&[0x1F, 0x8B]) {
-                        break;
+                    if !rest.starts_with(GZIP_MAGIC) {
+                        return Ok(out);
                     }
                 }
+                return Err(Undecodable::Broken(format!(
+                    "it holds more than {MAX_GZIP_MEMBERS} gzip members, the most runner reads"
+                )));
             }
             Coding::Deflate if zlib_header(body) => {
                 read_into(flate2::read::ZlibDecoder::new(body), &mut out, limit)?;
@@ -98,14 +124,14 @@ fn read_into(reader: impl Read, out: &mut Vec<u8>, limit: u64) -> Result<(), Und
         .read_to_end(out)
         .map_err(|error| {
             Undecodable::Broken(super::error::decoding_reason(
-                Some(error.kind()),
+                error.kind(),
                 error.to_string(),
             ))
         })?;
-    match out.len() as u64 > limit {
-        true => Err(Undecodable::TooLarge),
-        false => Ok(()),
+    if out.len() as u64 > limit {
+        return Err(Undecodable::TooLarge);
     }
+    Ok(())
 }
 
 /// Whether `body` starts with a zlib header (RFC 1950 §2.2: deflate, and a check sum of the
@@ -124,15 +150,22 @@ pub enum Undecodable {
     TooLarge,
     /// It is not what its `Content-Encoding` says: what the decoder found.
     Broken(String),
+    /// Decoding it took longer than the time left of the request's timeout.
+    TimedOut,
 }
 
 /// `body` decoded by the codings its `Content-Encoding` names, when runner decodes every one
 /// of them (any case, `x-gzip`, several in order), with `Content-Encoding` and
 /// `Content-Length` then removed from `headers`, as HTTP clients remove them. A body with a
-/// coding runner does not decode (`zstd`) is left as it came, and its headers with it. The
-/// decoded body may take at most `max_body` bytes.
-pub fn codings(headers: &mut HeaderMap, body: Bytes, max_body: u64) -> Result<Bytes, Undecodable> {
-    if !headers.contains_key(CONTENT_ENCODING) {
+/// coding runner does not decode (`zstd`) is left as it came, and its headers with it, as is
+/// an empty body (a `HEAD`'s, a `304`'s: its headers describe the body a `GET` would get).
+/// The decoded body may take at most `max_body` bytes.
+pub fn content_codings(
+    headers: &mut HeaderMap,
+    body: Bytes,
+    max_body: u64,
+) -> Result<Bytes, Undecodable> {
+    if body.is_empty() || !headers.contains_key(CONTENT_ENCODING) {
         return Ok(body);
     }
     let mut applied = Vec::new();
@@ -142,9 +175,9 @@ pub fn codings(headers: &mut HeaderMap, body: Bytes, max_body: u64) -> Result<By
         };
         for name in line.split(',') {
             match Coding::named(name) {
-                Ok(Some(coding)) => applied.push(coding),
-                Ok(None) => {}
-                Err(()) => return Ok(body),
+                Named::Known(coding) => applied.push(coding),
+                Named::Identity => {}
+                Named::Unknown => return Ok(body),
             }
         }
     }
@@ -175,17 +208,97 @@ fn charset(content_type: &str) -> Option<&str> {
 /// `body` as UTF-8 text, when `headers`' `Content-Type` names a charset other than UTF-8 that
 /// the Encoding Standard knows (`iso-8859-1` and `latin1` read as `windows-1252`, as browsers
 /// read them; `shift_jis`, `utf-16le`, …): a byte order mark at its start wins over the label,
-/// and a byte the charset cannot read is U+FFFD. `None` when the body names no charset, names
-/// UTF-8 or a charset runner does not know: it is then read as UTF-8.
-pub fn charset_text(headers: &HeaderMap, body: &[u8]) -> Option<Bytes> {
+/// and a byte the charset cannot read is U+FFFD. `None` — the body is then read as UTF-8 —
+/// when the body names no charset or one runner does not know (or one the standard reads as
+/// nothing but U+FFFD, `iso-2022-kr`), when it reads the same in the charset as in UTF-8 (all
+/// ASCII), when it is still compressed in a coding runner does not decode, and for a JSON
+/// body that is valid UTF-8 under a label that reads ASCII as ASCII (not UTF-16): RFC 8259
+/// §11 gives `application/json` no charset, and a server that labels its UTF-8 JSON
+/// `charset=iso-8859-1` (a framework's default) means UTF-8.
+pub fn charset_text(headers: &HeaderMap, body: &Bytes) -> Option<Bytes> {
     let content_type = headers.get(CONTENT_TYPE)?.to_str().ok()?;
     let label = charset(content_type)?;
-    let encoding = encoding_rs::Encoding::for_label(label.as_bytes())?;
-    if encoding == encoding_rs::UTF_8 {
+    let labelled = encoding_rs::Encoding::for_label(label.as_bytes())?;
+    let encoding = encoding_rs::Encoding::for_bom(body).map_or(labelled, |(bom, _)| bom);
+    if encoding == encoding_rs::UTF_8
+        || encoding == encoding_rs::REPLACEMENT
+        || (!body.is_empty() && still_compressed(headers))
+        || (is_json(content_type)
+            && encoding.is_ascii_compatible()
+            && simdutf8::basic::from_utf8(body).is_ok())
+    {
         return None;
     }
-    let (text, _, _) = encoding.decode(body);
-    Some(Bytes::from(text.into_owned().into_bytes()))
+    match encoding.decode(body).0 {
+        // All of it read as it is (ASCII): the body is its own text.
+        std::borrow::Cow::Borrowed(text) if text.len() == body.len() => None,
+        std::borrow::Cow::Borrowed(text) => Some(body.slice_ref(text.as_bytes())),
+        std::borrow::Cow::Owned(text) => Some(Bytes::from(text.into_bytes())),
+    }
+}
+
+/// Whether `headers` name a coding other than `identity`: after [`content_codings`], one runner
+/// does not decode.
+fn still_compressed(headers: &HeaderMap) -> bool {
+    headers.get_all(CONTENT_ENCODING).iter().any(|line| {
+        line.to_str().map_or(true, |line| {
+            line.split(',')
+                .any(|name| !matches!(Coding::named(name), Named::Identity))
+        })
+    })
+}
+
+/// Whether a `Content-Type` value is JSON's: `application/json`, or any `+json` type
+/// (`application/problem+json`).
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    let subtype = essence.rsplit('/').next().unwrap_or_default();
+    subtype.eq_ignore_ascii_case("json")
+        || subtype.len() > 5 && subtype[subtype.len() - 5..].eq_ignore_ascii_case("+json")
+}
+
+/// A body read whole, made ready for checks.
+pub struct Prepared {
+    /// The headers, without `Content-Encoding` and `Content-Length` once decoded.
+    pub headers: HeaderMap,
+    /// The body, decoded.
+    pub body: Bytes,
+    /// Its text, when its charset is not UTF-8 ([`charset_text`]).
+    pub charset_text: Option<Bytes>,
+}
+
+/// Bodies at least this long are decoded on a thread of the blocking pool, so that the run's
+/// other requests (`--jobs`) go on meanwhile: inflating 256 MiB takes about a second.
+const OFF_THE_WORKERS: usize = 256 * 1024;
+
+/// `body` and `headers` made ready for checks: decoded by their codings ([`content_codings`],
+/// within `max_body`) and with the body's text in its charset ([`charset_text`]), within
+/// `time`, what is left of the request's timeout.
+pub async fn prepare(
+    mut headers: HeaderMap,
+    body: Bytes,
+    max_body: u64,
+    time: std::time::Duration,
+) -> Result<Prepared, Undecodable> {
+    let off_the_workers = body.len() >= OFF_THE_WORKERS && headers.contains_key(CONTENT_ENCODING);
+    let decode = move || {
+        let body = content_codings(&mut headers, body, max_body)?;
+        let charset_text = charset_text(&headers, &body);
+        Ok(Prepared {
+            headers,
+            body,
+            charset_text,
+        })
+    };
+    if !off_the_workers {
+        return decode();
+    }
+    match tokio::time::timeout(time, tokio::task::spawn_blocking(decode)).await {
+        Ok(Ok(prepared)) => prepared,
+        // The decoder panicked: told as a body it could not decode.
+        Ok(Err(_)) => Err(Undecodable::Broken("the decoder failed".to_owned())),
+        Err(_) => Err(Undecodable::TimedOut),
+    }
 }
 
 #[cfg(test)]
@@ -238,13 +351,13 @@ mod tests {
             "identity, gzip",
         ] {
             let mut h = headers(&[("content-encoding", name), ("content-length", "3")]);
-            let got = codings(&mut h, Bytes::from(gzip(text)), 1 << 20);
+            let got = content_codings(&mut h, Bytes::from(gzip(text)), 1 << 20);
             assert_eq!(got.as_deref().ok(), Some(&text[..]), "{name}");
             assert!(h.is_empty(), "{name}: {h:?}");
         }
         for (name, body) in [("DEFLATE", zlib(text)), ("Deflate", raw_deflate(text))] {
             let mut h = headers(&[("content-encoding", name)]);
-            let got = codings(&mut h, Bytes::from(body), 1 << 20);
+            let got = content_codings(&mut h, Bytes::from(body), 1 << 20);
             assert_eq!(got.as_deref().ok(), Some(&text[..]), "{name}");
         }
     }
@@ -255,7 +368,7 @@ mod tests {
         body.extend(gzip(b"second"));
         let mut h = headers(&[("content-encoding", "gzip")]);
         assert_eq!(
-            codings(&mut h, Bytes::from(body.clone()), 1 << 20)
+            content_codings(&mut h, Bytes::from(body.clone()), 1 << 20)
                 .as_deref()
                 .ok(),
             Some(&b"first second"[..])
@@ -263,8 +376,28 @@ mod tests {
         body.extend_from_slice(b"\r\n trailing bytes");
         let mut h = headers(&[("content-encoding", "gzip")]);
         assert_eq!(
-            codings(&mut h, Bytes::from(body), 1 << 20).as_deref().ok(),
+            content_codings(&mut h, Bytes::from(body), 1 << 20)
+                .as_deref()
+                .ok(),
             Some(&b"first second"[..])
+        );
+    }
+
+    #[test]
+    fn a_gzip_body_of_more_members_than_runner_reads_is_refused() {
+        let empty = gzip(b"");
+        let many = |n: usize| Bytes::from(empty.repeat(n));
+        let mut h = headers(&[("content-encoding", "gzip")]);
+        assert_eq!(
+            content_codings(&mut h, many(MAX_GZIP_MEMBERS), 1 << 20).ok(),
+            Some(Bytes::new())
+        );
+        let mut h = headers(&[("content-encoding", "gzip")]);
+        assert_eq!(
+            content_codings(&mut h, many(MAX_GZIP_MEMBERS + 1), 1 << 20),
+            Err(Undecodable::Broken(format!(
+                "it holds more than {MAX_GZIP_MEMBERS} gzip members, the most runner reads"
+            )))
         );
     }
 
@@ -274,7 +407,7 @@ mod tests {
         let twice = Bytes::from(zlib(&gzip(text)));
         let mut one_line = headers(&[("content-encoding", "gzip, deflate")]);
         assert_eq!(
-            codings(&mut one_line, twice.clone(), 1 << 20)
+            content_codings(&mut one_line, twice.clone(), 1 << 20)
                 .as_deref()
                 .ok(),
             Some(&text[..])
@@ -284,9 +417,23 @@ mod tests {
             ("content-encoding", "DEFLATE"),
         ]);
         assert_eq!(
-            codings(&mut two_lines, twice, 1 << 20).as_deref().ok(),
+            content_codings(&mut two_lines, twice, 1 << 20)
+                .as_deref()
+                .ok(),
             Some(&text[..])
         );
+    }
+
+    #[test]
+    fn an_empty_body_keeps_the_headers_that_describe_the_body_a_get_would_get() {
+        for name in ["gzip", "GZIP", "br", "deflate, gzip"] {
+            let mut h = headers(&[("content-encoding", name), ("content-length", "31")]);
+            assert_eq!(
+                content_codings(&mut h, Bytes::new(), 1 << 20).ok(),
+                Some(Bytes::new())
+            );
+            assert_eq!(h.len(), 2, "{name}: {h:?}");
+        }
     }
 
     #[test]
@@ -294,26 +441,29 @@ mod tests {
         let body = Bytes::from(gzip(b"x"));
         for name in ["zstd", "gzip, zstd", "compress"] {
             let mut h = headers(&[("content-encoding", name)]);
-            let got = codings(&mut h, body.clone(), 1 << 20);
+            let got = content_codings(&mut h, body.clone(), 1 << 20);
             assert_eq!(got.as_ref().ok(), Some(&body), "{name}");
             assert!(h.contains_key(CONTENT_ENCODING), "{name}");
         }
         let mut none = HeaderMap::new();
-        assert_eq!(codings(&mut none, body.clone(), 1 << 20).ok(), Some(body));
+        assert_eq!(
+            content_codings(&mut none, body.clone(), 1 << 20).ok(),
+            Some(body)
+        );
     }
 
     #[test]
     fn a_broken_or_too_large_body_is_told() {
         let broken = |name: &str, body: Vec<u8>| {
             let mut h = headers(&[("content-encoding", name)]);
-            match codings(&mut h, Bytes::from(body), 1 << 20) {
+            match content_codings(&mut h, Bytes::from(body), 1 << 20) {
                 Err(Undecodable::Broken(reason)) => reason,
                 other => panic!("{name}: {other:?}"),
             }
         };
         assert_eq!(
             broken("GZIP", b"not gzip at all".to_vec()),
-            "Invalid gzip header"
+            "it does not start as gzip does: is it compressed at all?"
         );
         let whole = gzip(b"a text long enough to be cut in its middle");
         assert_eq!(
@@ -323,13 +473,16 @@ mod tests {
         let mut corrupt = whole.clone();
         corrupt[10..].fill(0xFF);
         assert_eq!(broken("Gzip", corrupt), "the compressed data is corrupt");
-        assert!(!broken("BR", vec![0xFF; 64]).is_empty());
+        assert_eq!(
+            broken("BR", vec![0xFF; 64]),
+            "the compressed data is corrupt"
+        );
         // A small body that decodes to more than the limit: a decompression bomb stops there.
         let bomb = gzip(&vec![0u8; 1 << 20]);
         assert!(bomb.len() < 10_000, "{}", bomb.len());
         let mut h = headers(&[("content-encoding", "X-Gzip")]);
         assert_eq!(
-            codings(&mut h, Bytes::from(bomb), 1000),
+            content_codings(&mut h, Bytes::from(bomb), 1000),
             Err(Undecodable::TooLarge)
         );
     }
@@ -338,12 +491,12 @@ mod tests {
     fn a_declared_charset_other_than_utf8_is_decoded() {
         let latin1 = headers(&[("content-type", "text/plain; charset=ISO-8859-1")]);
         assert_eq!(
-            charset_text(&latin1, b"caf\xe9 \x80").as_deref(),
+            charset_text(&latin1, &Bytes::from_static(b"caf\xe9 \x80")).as_deref(),
             Some("café €".as_bytes())
         );
         let quoted = headers(&[("content-type", "text/plain;Charset=\"latin1\"")]);
         assert_eq!(
-            charset_text(&quoted, b"\xe9").as_deref(),
+            charset_text(&quoted, &Bytes::from_static(b"\xe9")).as_deref(),
             Some("é".as_bytes())
         );
         let utf16 = headers(&[("content-type", "application/json; charset=utf-16le")]);
@@ -352,12 +505,12 @@ mod tests {
             .flat_map(u16::to_le_bytes)
             .collect();
         assert_eq!(
-            charset_text(&utf16, &units).as_deref(),
+            charset_text(&utf16, &Bytes::from(units)).as_deref(),
             Some(&b"{\"a\":1}"[..])
         );
         let sjis = headers(&[("content-type", "text/plain; charset=shift_jis")]);
         assert_eq!(
-            charset_text(&sjis, b"\x83\x65\x83\x58\x83\x67").as_deref(),
+            charset_text(&sjis, &Bytes::from_static(b"\x83\x65\x83\x58\x83\x67")).as_deref(),
             Some("テスト".as_bytes())
         );
         for content_type in [
@@ -368,8 +521,53 @@ mod tests {
             "text/plain; format=flowed",
         ] {
             let h = headers(&[("content-type", content_type)]);
-            assert_eq!(charset_text(&h, b"caf\xe9"), None, "{content_type}");
+            assert_eq!(
+                charset_text(&h, &Bytes::from_static(b"caf\xe9")),
+                None,
+                "{content_type}"
+            );
         }
-        assert_eq!(charset_text(&HeaderMap::new(), b"x"), None);
+        assert_eq!(
+            charset_text(&HeaderMap::new(), &Bytes::from_static(b"x")),
+            None
+        );
+    }
+
+    #[test]
+    fn what_the_label_would_misread_is_left_to_utf8() {
+        let text = |content_type: &str, extra: &[(&str, &str)], body: &'static [u8]| {
+            let mut pairs = vec![("content-type", content_type)];
+            pairs.extend_from_slice(extra);
+            charset_text(&headers(&pairs), &Bytes::from_static(body))
+        };
+        // UTF-8 JSON labelled Latin-1 is UTF-8; JSON that is not UTF-8 is read by its label.
+        for json in [
+            "application/json",
+            "application/problem+json",
+            "APPLICATION/JSON",
+        ] {
+            let latin1 = format!("{json}; charset=iso-8859-1");
+            assert_eq!(text(&latin1, &[], "{\"a\": \"café\"}".as_bytes()), None);
+            assert_eq!(
+                text(&latin1, &[], b"{\"a\": \"caf\xe9\"}").as_deref(),
+                Some("{\"a\": \"café\"}".as_bytes())
+            );
+        }
+        // All ASCII reads the same: no copy.
+        assert_eq!(text("text/plain; charset=latin1", &[], b"plain"), None);
+        // A byte order mark wins over the label.
+        assert_eq!(
+            text("text/plain; charset=utf-8", &[], b"\xff\xfeh\x00i\x00").as_deref(),
+            Some(&b"hi"[..])
+        );
+        // A charset the standard reads as one U+FFFD; a body still compressed.
+        assert_eq!(text("text/plain; charset=iso-2022-kr", &[], b"\xe9"), None);
+        let zstd = [("content-encoding", "zstd")];
+        assert_eq!(text("text/plain; charset=latin1", &zstd, b"\xe9"), None);
+        let identity = [("content-encoding", "identity")];
+        assert_eq!(
+            text("text/plain; charset=latin1", &identity, b"\xe9").as_deref(),
+            Some("é".as_bytes())
+        );
     }
 }

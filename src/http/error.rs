@@ -213,16 +213,6 @@ impl TransportError {
         if let Some(reason) = not_http(&error) {
             return TransportError::NotHttp { host, port, reason };
         }
-        // The decoder's own failure (a broken or cut compressed stream in a message that came
-        // whole). reqwest marks every error met reading a body as a decode error, a cut
-        // connection's too (with or without compression), but the connection's come as hyper's.
-        if error.is_decode() && !caused_by::<hyper::Error>(&error) {
-            return TransportError::BadEncoding {
-                host,
-                port,
-                reason: decoder_reason(&error),
-            };
-        }
         if let Some(kind) = io_kind(&error) {
             use std::io::ErrorKind;
             match kind {
@@ -456,39 +446,25 @@ pub(crate) fn last_cause(error: &reqwest::Error) -> String {
     last
 }
 
-/// Whether an error of type `E` is among the causes of `error`, or the payload of an
-/// `io::Error` among them (whose `source` skips its own payload).
-fn caused_by<E: std::error::Error + 'static>(error: &reqwest::Error) -> bool {
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let payload = cause
-            .downcast_ref::<std::io::Error>()
-            .and_then(std::io::Error::get_ref);
-        if cause.is::<E>() || payload.is_some_and(|payload| payload.is::<E>()) {
-            return true;
-        }
-        source = cause.source();
-    }
-    false
-}
-
 /// What the decoder found: its own words, or that the compressed stream stopped short (it
 /// says only "unexpected end of file").
-fn decoder_reason(error: &reqwest::Error) -> String {
-    decoding_reason(io_kind(error), last_cause(error))
-}
-
-/// A decoder's failure (`kind` and `cause`, its message) in the words of a message, whether
-/// reqwest's decoder or runner's own (`decode::codings`) met it.
-pub(super) fn decoding_reason(kind: Option<std::io::ErrorKind>, cause: String) -> String {
-    if kind == Some(std::io::ErrorKind::UnexpectedEof) {
+/// A decoder's failure (`kind` and `cause`, its message) in the words of a message
+/// (`decode::content_codings`).
+pub(super) fn decoding_reason(kind: std::io::ErrorKind, cause: String) -> String {
+    if kind == std::io::ErrorKind::UnexpectedEof {
         "the compressed stream is cut short".to_owned()
-    } else if cause == "deflate decompression error" || cause == "corrupt deflate stream" {
-        // flate2's words for a broken deflate stream, which a gzip body holds too: said so
-        // that a gzip body is not told it is deflate.
+    } else if [
+        "deflate decompression error",
+        "corrupt deflate stream",
+        "Invalid Data",
+    ]
+    .contains(&cause.as_str())
+    {
+        // flate2's words for a broken deflate stream, which a gzip body holds too (said so
+        // that a gzip body is not told it is deflate), and the brotli decoder's.
         "the compressed data is corrupt".to_owned()
     } else if cause.eq_ignore_ascii_case("invalid gzip header") {
-        "Invalid gzip header".to_owned()
+        "its gzip header is not valid".to_owned()
     } else {
         cause
     }

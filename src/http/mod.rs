@@ -539,19 +539,29 @@ impl HttpClient {
                 return Err(too_large());
             }
             // Reading the body does not look at the headers: they are taken, not copied.
-            let mut headers = std::mem::take(response.headers_mut());
+            let headers = std::mem::take(response.headers_mut());
             let body = read_body(&mut response, self.max_body)
                 .await
                 .map_err(|e| e.map_or_else(too_large, classify))?;
-            let body = decode::codings(&mut headers, body, self.max_body).map_err(|e| match e {
-                decode::Undecodable::TooLarge => too_large(),
-                decode::Undecodable::Broken(reason) => TransportError::BadEncoding {
-                    host: url.host_str().unwrap_or("").to_owned(),
-                    port: url.port_or_known_default().unwrap_or(0),
-                    reason,
-                },
-            })?;
-            let charset_text = decode::charset_text(&headers, &body);
+            let decode::Prepared {
+                headers,
+                body,
+                charset_text,
+            } = decode::prepare(headers, body, self.max_body, deadline.remaining())
+                .await
+                .map_err(|e| match e {
+                    decode::Undecodable::TooLarge => too_large(),
+                    decode::Undecodable::Broken(reason) => TransportError::BadEncoding {
+                        host: url.host_str().unwrap_or("").to_owned(),
+                        port: url.port_or_known_default().unwrap_or(0),
+                        reason,
+                    },
+                    decode::Undecodable::TimedOut => TransportError::Timeout {
+                        host: url.host_str().unwrap_or("").to_owned(),
+                        port: url.port_or_known_default().unwrap_or(0),
+                        after: deadline.after(part),
+                    },
+                })?;
             let (sent_url, sent_headers) = first.unwrap_or_else(|| (url.clone(), HeaderMap::new()));
             return Ok(Response {
                 received: Received {

@@ -241,13 +241,18 @@ async fn fetch(
         .await
         .map_err(|e| e.map_or_else(too_large, classify))?;
     // Read as a step's response is: every spelling of its codings, in its charset.
-    let body = super::decode::codings(&mut headers, body, max_body).map_err(|e| match e {
-        super::decode::Undecodable::TooLarge => too_large(),
-        super::decode::Undecodable::Broken(reason) => failed(format!(
-            "the token endpoint's answer could not be decoded as its `Content-Encoding` says \
+    let body =
+        super::decode::content_codings(&mut headers, body, max_body).map_err(|e| match e {
+            super::decode::Undecodable::TooLarge => too_large(),
+            super::decode::Undecodable::Broken(reason) => failed(format!(
+                "the token endpoint's answer could not be decoded as its `Content-Encoding` says \
              ({reason})"
-        )),
-    })?;
+            )),
+            super::decode::Undecodable::TimedOut => failed(format!(
+                "no complete answer within the request timeout of {}",
+                deadline.timeout_text()
+            )),
+        })?;
     let body = super::decode::charset_text(&headers, &body).unwrap_or(body);
     let json: Option<Value> = serde_json::from_slice(&body).ok();
     let text = String::from_utf8_lossy(&body);

@@ -336,7 +336,9 @@ fn a_broken_gzip_body_is_a_bad_encoding() {
     runtime_error(
         &format!("http://{address}/"),
         &[],
-        &[&format!("{BAD_ENCODING} (Invalid gzip header)")],
+        &[&format!(
+            "{BAD_ENCODING} (it does not start as gzip does: is it compressed at all?)"
+        )],
     );
 }
 

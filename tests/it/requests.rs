@@ -1296,7 +1296,7 @@ steps:
     assert!(output.stdout.contains("✓ deflated"), "{}", output.stdout);
     assert!(
         output.stdout.contains(
-            r#"Content-Encoding: "zstd" (runner decodes one of gzip, deflate and br, so this body is as the server compressed it)"#
+            r#"Content-Encoding: "zstd" (runner decodes gzip, deflate and br, not every coding named here, so this body is as the server compressed it)"#
         ),
         "{}",
         output.stdout
