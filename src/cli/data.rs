@@ -172,10 +172,7 @@ pub(super) fn read_compact_rows(path: &Path) -> Result<Vec<CompactRow>, FileProb
         .map_err(|e| format!("cannot read data file `{}`: {e}", path.display()))?;
     // Excel's "CSV UTF-8" starts with a byte order mark; its plain "CSV" is Windows-1252.
     let text = runner::spec::text::utf8_text(&bytes).map_err(|at| {
-        let reason = format!(
-            "{at}; {} (in Excel: \"CSV UTF-8\")",
-            runner::spec::text::NotUtf8::HINT
-        );
+        let reason = format!("{} (in Excel: \"CSV UTF-8\")", at.reason());
         FileProblem::at(Input::Data, path, (at.line, at.column), &reason)
     })?;
     let named = Format::named(path);

@@ -37,6 +37,8 @@ impl Input {
 pub(super) struct Place {
     /// Which input the file is.
     pub input: Input,
+    /// What is wrong, without the place: what a report that shows the place says.
+    pub reason: String,
     /// The file, as given.
     pub file: PathBuf,
     /// The line, from 1.
@@ -56,20 +58,31 @@ pub(super) struct FileProblem {
 
 impl FileProblem {
     /// The problem `reason` of the `input` file `path` at `line` and `column`:
-    /// `data file PATH:LINE:COLUMN: REASON`.
+    /// `data file PATH:LINE:COLUMN: REASON`. Placed only in a regular file: a place in
+    /// standard input or a pipe (`/dev/fd/63`) is no place a report can point at.
     pub fn at(input: Input, path: &Path, (line, column): (usize, usize), reason: &str) -> Self {
+        let regular = std::fs::metadata(path).is_ok_and(|metadata| metadata.is_file());
         FileProblem {
             message: format!(
                 "{} {}:{line}:{column}: {reason}",
                 input.kind(),
                 path.display()
             ),
-            at: Some(Place {
+            at: regular.then(|| Place {
                 input,
+                reason: format!("{}: {reason}", input.kind()),
                 file: path.to_owned(),
                 line,
                 column,
             }),
+        }
+    }
+
+    /// The problem with every secret `secrets` knows masked, wherever it is told.
+    pub fn mask(&mut self, secrets: &runner::redact::Redactor) {
+        secrets.redact_in_place(&mut self.message);
+        if let Some(place) = &mut self.at {
+            secrets.redact_in_place(&mut place.reason);
         }
     }
 }
@@ -91,5 +104,32 @@ impl From<FileProblem> for String {
 impl std::fmt::Display for FileProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_is_placed_in_a_regular_file_only() {
+        let dir = tempfile::tempdir().expect("dir");
+        let rows = dir.path().join("rows.csv");
+        std::fs::write(&rows, "id\n").expect("write");
+        let placed = FileProblem::at(Input::Data, &rows, (2, 3), "a reason");
+        assert_eq!(
+            placed.message,
+            format!("data file {}:2:3: a reason", rows.display())
+        );
+        let place = placed.at.expect("placed");
+        assert_eq!((place.line, place.column), (2, 3));
+        assert_eq!(place.reason, "data file: a reason");
+        assert_eq!(place.input.flag(), "--data");
+        // Standard input, a pipe, a device: told with the place, but not placed.
+        for path in ["/dev/null", "/dev/stdin", "-"] {
+            let problem = FileProblem::at(Input::Vars, Path::new(path), (1, 1), "r");
+            assert_eq!(problem.at, None, "{path}");
+            assert!(problem.message.starts_with("vars file "), "{path}");
+        }
     }
 }

@@ -177,11 +177,10 @@ pub(super) fn mask(problems: &mut [Problem], secrets: &Redactor) {
     for problem in problems {
         match problem {
             Problem::Collection(diagnostic) => diagnostic.mask(secrets),
-            Problem::Argument(message)
-            | Problem::Runtime(message)
-            | Problem::File(super::file_problem::FileProblem { message, .. }) => {
+            Problem::Argument(message) | Problem::Runtime(message) => {
                 secrets.redact_in_place(message);
             }
+            Problem::File(problem) => problem.mask(secrets),
         }
     }
 }

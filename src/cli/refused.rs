@@ -112,7 +112,7 @@ fn by_file(problems: &[Problem]) -> Vec<CollectionReport> {
                     place.file.clone(),
                     place.input.flag().to_owned(),
                     StepError::invalid(
-                        problem.message.clone(),
+                        place.reason.clone(),
                         Some(Location {
                             file: place.file.clone(),
                             line: place.line,

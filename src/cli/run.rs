@@ -294,12 +294,9 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     }
     let plans = match Plans::new(&args) {
         Ok(plans) => plans,
-        Err(mut problem) => {
-            // A data or vars file may quote a `--secret` value.
-            problem_secrets(&args).redact_in_place(&mut problem.message);
-            let _ = writeln!(stderr, "error: {problem}; nothing was sent");
-            super::refused::write(&args, &[Problem::File(problem)], &mut stderr);
-            return exit_code::INVALID_INPUT;
+        Err(problem) => {
+            let problem = Problem::File(problem);
+            return refuse_for(&args, &mut stderr, problem, exit_code::INVALID_INPUT);
         }
     };
     let options = plans.get(0);
@@ -670,17 +667,24 @@ pub(super) async fn run(args: RunArgs) -> u8 {
     code
 }
 
-/// Refuses the run for `message`: says so, and that nothing was sent; the reports asked for
-/// say so too; the run ends with `code`.
+/// Refuses the run for `message`, a problem of the arguments (or, with a code other than 2,
+/// of what the run needs): [`refuse_for`].
 fn refuse(args: &RunArgs, stderr: &mut impl Write, message: String, code: u8) -> u8 {
-    // A data or vars file may quote a `--secret` value.
-    let message = problem_secrets(args).redact(&message).into_owned();
-    let _ = writeln!(stderr, "error: {message}; nothing was sent");
     let problem = match code {
         exit_code::INVALID_INPUT => Problem::Argument(message),
         _ => Problem::Runtime(message),
     };
-    super::refused::write(args, &[problem], stderr);
+    refuse_for(args, stderr, problem, code)
+}
+
+/// Refuses the run for `problem`: says so, and that nothing was sent; the reports asked for
+/// say so too; the run ends with `code`.
+fn refuse_for(args: &RunArgs, stderr: &mut impl Write, problem: Problem, code: u8) -> u8 {
+    // A data or vars file may quote a `--secret` value.
+    let mut problems = [problem];
+    super::load::mask(&mut problems, &problem_secrets(args));
+    let _ = writeln!(stderr, "error: {}; nothing was sent", problems[0]);
+    super::refused::write(args, &problems, stderr);
     code
 }
 
@@ -939,10 +943,8 @@ fn not_a_map(path: &Path, text: &str, value: &serde_yaml::Value) -> FileProblem 
 pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, FileProblem> {
     let bytes = runner::spec::file::read(path)
         .map_err(|e| format!("cannot read vars file `{}`: {e}", path.display()))?;
-    let text = runner::spec::text::utf8_text(&bytes).map_err(|at| {
-        let reason = format!("{at}; {}", runner::spec::text::NotUtf8::HINT);
-        FileProblem::at(Input::Vars, path, (at.line, at.column), &reason)
-    })?;
+    let text = runner::spec::text::utf8_text(&bytes)
+        .map_err(|at| FileProblem::at(Input::Vars, path, (at.line, at.column), &at.reason()))?;
     // Read by the rules of a collection's `vars`, and its names by those of `--var`. An empty
     // one (or one of comments only) is told so, not as the parser's "invalid type".
     match serde_yaml::from_str::<serde_yaml::Value>(text) {

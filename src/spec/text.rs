@@ -90,12 +90,18 @@ impl NotUtf8 {
     /// The problem in `path`: `PATH:LINE:COLUMN: not UTF-8 text (…); save the file as UTF-8`.
     pub fn in_file(&self, path: &std::path::Path) -> String {
         format!(
-            "{}:{}:{}: {self}; {}",
+            "{}:{}:{}: {}",
             path.display(),
             self.line,
             self.column,
-            Self::HINT
+            self.reason()
         )
+    }
+
+    /// The problem and how to mend it, without its place: `not UTF-8 text (…); save the file
+    /// as UTF-8`.
+    pub fn reason(&self) -> String {
+        format!("{self}; {}", Self::HINT)
     }
 
     /// How to mend the file.

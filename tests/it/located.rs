@@ -530,20 +530,45 @@ fn a_data_or_vars_file_problem_is_placed_in_every_report() {
         "c.yaml",
         "name: C\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:9/{{id}}\" }\n",
     );
+    // Each offending line holds a marker that no output may quote.
     let cases: [(&str, &[u8], &str, usize, usize); 7] = [
-        ("rows.csv", b"id,name\n1,\"open\n", "--data", 2, 3),
-        ("latin.csv", b"id\n1\ncaf\xe9\n", "--data", 3, 4),
+        ("rows.csv", b"id,name\n1,\"open Qx7Marker\n", "--data", 2, 3),
+        ("latin.csv", b"id\n1\ncaf\xe9 Qx7Marker\n", "--data", 3, 4),
         (
             "big.json",
-            b"[{\"id\": 1},\n {\"id\": 89882806660000000000}]",
+            b"[{\"id\": 1},\n {\"id\": 89882806660000000000, \"m\": \"Qx7Marker\"}]",
             "--data",
             2,
             9,
         ),
-        ("list.yaml", b"# vars\n- a\n- b\n", "--vars-file", 2, 1),
-        ("key.yaml", b"ok: 1\n\"bad key\": 2\n", "--vars-file", 2, 12),
-        ("two.yaml", b"a: 1\n---\nb: 2\n", "--vars-file", 2, 1),
-        ("bytes.yaml", b"a: 1\nb: \xff\n", "--vars-file", 2, 4),
+        (
+            "list.yaml",
+            b"# vars\n- a Qx7Marker\n- b\n",
+            "--vars-file",
+            2,
+            1,
+        ),
+        (
+            "key.yaml",
+            b"ok: 1\n\"bad key\": Qx7Marker\n",
+            "--vars-file",
+            2,
+            12,
+        ),
+        (
+            "two.yaml",
+            b"a: 1\n--- # Qx7Marker\nb: 2\n",
+            "--vars-file",
+            2,
+            1,
+        ),
+        (
+            "bytes.yaml",
+            b"a: 1\nb: \xff Qx7Marker\n",
+            "--vars-file",
+            2,
+            4,
+        ),
     ];
     let workspace = fixture.path().display().to_string();
     for (file, content, flag, line, column) in cases {
@@ -551,6 +576,8 @@ fn a_data_or_vars_file_problem_is_placed_in_every_report() {
         std::fs::write(&path, content).expect("write");
         let json = fixture.path().join("report.json");
         let gitlab = fixture.path().join("cq.json");
+        let junit = fixture.path().join("report.xml");
+        let html = fixture.path().join("report.html");
         let output = run(
             &fixture,
             "c.yaml",
@@ -559,6 +586,10 @@ fn a_data_or_vars_file_problem_is_placed_in_every_report() {
                 &path.display().to_string(),
                 "--report-json",
                 &json.display().to_string(),
+                "--report-junit",
+                &junit.display().to_string(),
+                "--report-html",
+                &html.display().to_string(),
                 "--report",
                 &format!("gitlab-codequality={}", gitlab.display()),
                 "--report",
@@ -573,6 +604,25 @@ fn a_data_or_vars_file_problem_is_placed_in_every_report() {
         assert_eq!(output.code, 2, "{file}: {output:?}");
         let place = format!("{}:{line}:{column}: ", path.display());
         assert!(output.stderr.contains(&place), "{file}: {}", output.stderr);
+        let written = [&json, &gitlab, &junit, &html]
+            .map(|report| std::fs::read_to_string(report).expect("a report"));
+        for text in written.iter().chain([&output.stdout, &output.stderr]) {
+            assert!(
+                !text.contains("Qx7Marker"),
+                "{file} quotes its line:\n{text}"
+            );
+        }
+        crate::junit_schema::assert_valid(&junit);
+        let at = format!("{}:{line}:{column}", path.display());
+        assert!(
+            written[2].contains("<error type=\"invalid\"") && written[2].contains(&at),
+            "{file}: {}",
+            written[2]
+        );
+        assert!(
+            written[3].contains(&format!("--&gt; {at}")),
+            "{file}: the HTML report places it"
+        );
 
         let report: Value =
             serde_json::from_str(&std::fs::read_to_string(&json).expect("JSON report"))
@@ -602,7 +652,13 @@ fn a_data_or_vars_file_problem_is_placed_in_every_report() {
             column.to_string(),
             "{file}: {annotation}"
         );
-        assert!(!message.contains("-->"), "{file}: {message}");
+        // The sentence without its place, which the annotation gives.
+        let kind = if flag == "--data" {
+            "data file: "
+        } else {
+            "vars file: "
+        };
+        assert!(message.starts_with(kind), "{file}: {message}");
 
         let issues: Value =
             serde_json::from_str(&std::fs::read_to_string(&gitlab).expect("GitLab report"))
