@@ -256,17 +256,52 @@ pub struct RetrySpec {
 }
 
 /// A failure `retry.on` can retry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryOn {
     /// A connection, DNS, TLS or timeout error.
-    #[serde(rename = "transport")]
     Transport,
     /// A 5xx status.
-    #[serde(rename = "5xx")]
     ServerError,
     /// 429 Too Many Requests (its `Retry-After` is honoured).
-    #[serde(rename = "429")]
     TooManyRequests,
+}
+
+/// The words of `retry.on`, as its errors name them.
+const RETRY_ON: &[&str] = &["transport", "5xx", "429"];
+
+// `429` as a text or as a number, written any way the schema's `enum` takes it (`429.0` is the
+// number 429 in JSON Schema, as `max_redirects: 3.0` is 3 here).
+impl<'de> Deserialize<'de> for RetryOn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Words;
+        impl serde::de::Visitor<'_> for Words {
+            type Value = RetryOn;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("one of `transport`, `5xx`, `429`")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<RetryOn, E> {
+                match text {
+                    "transport" => Ok(RetryOn::Transport),
+                    "5xx" => Ok(RetryOn::ServerError),
+                    "429" => Ok(RetryOn::TooManyRequests),
+                    _ => Err(E::unknown_variant(text, RETRY_ON)),
+                }
+            }
+            fn visit_u64<E: serde::de::Error>(self, number: u64) -> Result<RetryOn, E> {
+                self.visit_str(&number.to_string())
+            }
+            fn visit_i64<E: serde::de::Error>(self, number: i64) -> Result<RetryOn, E> {
+                self.visit_str(&number.to_string())
+            }
+            fn visit_f64<E: serde::de::Error>(self, number: f64) -> Result<RetryOn, E> {
+                match super::written::whole_number(number, u64::MAX) {
+                    Some(whole) => self.visit_u64(whole),
+                    None => self.visit_str(&number.to_string()),
+                }
+            }
+        }
+        deserializer.deserialize_any(Words)
+    }
 }
 
 // YAML reads `429` unquoted as a number and the loader takes it: so must the schema.
@@ -911,7 +946,32 @@ pub type VarsFile = BTreeMap<String, Value>;
 
 #[cfg(test)]
 mod tests {
-    use super::ScalarValue;
+    use super::{RetryOn, ScalarValue};
+
+    /// `retry.on` takes what the schema's `enum` takes: each word, and 429 as a text or as any
+    /// number equal to it; anything else is named with the words it may be.
+    #[test]
+    fn retry_on_takes_what_the_schema_takes() {
+        let read = |yaml: &str| serde_yaml::from_str::<Vec<RetryOn>>(yaml);
+        assert_eq!(
+            read("[transport, 5xx, 429, \"429\", 429.0, 4.29e2]").ok(),
+            Some(vec![
+                RetryOn::Transport,
+                RetryOn::ServerError,
+                RetryOn::TooManyRequests,
+                RetryOn::TooManyRequests,
+                RetryOn::TooManyRequests,
+                RetryOn::TooManyRequests,
+            ])
+        );
+        for wrong in ["[428]", "[429.5]", "[5XX]", "[\"429.0\"]", "[true]"] {
+            let error = read(wrong).expect_err(wrong).to_string();
+            assert!(
+                error.contains("`transport`, `5xx`, `429`"),
+                "{wrong}: {error}"
+            );
+        }
+    }
 
     /// A number is sent as JSON writes it, whichever way it was read: the integers take a
     /// shorter way to their digits than the rest, and must give the same text.
