@@ -254,7 +254,11 @@ fn is_json(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     let subtype = essence.rsplit('/').next().unwrap_or_default();
     subtype.eq_ignore_ascii_case("json")
-        || subtype.len() > 5 && subtype[subtype.len() - 5..].eq_ignore_ascii_case("+json")
+        || subtype
+            .len()
+            .checked_sub(5)
+            .and_then(|start| subtype.get(start..))
+            .is_some_and(|end| end.eq_ignore_ascii_case("+json"))
 }
 
 /// A body read whole, made ready for checks.
@@ -304,6 +308,7 @@ pub async fn prepare(
 #[cfg(test)]
 mod tests {
     use std::io::Write;
+    use std::time::Duration;
 
     use reqwest::header::HeaderValue;
 
@@ -381,6 +386,30 @@ mod tests {
                 .ok(),
             Some(&b"first second"[..])
         );
+    }
+
+    /// A large compressed body is decoded off the workers, within the time left.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn a_large_body_is_decoded_within_the_time_left() {
+        let mut rng = fastrand::Rng::with_seed(29);
+        let data: Vec<u8> = (0..OFF_THE_WORKERS * 2).map(|_| rng.u8(..)).collect();
+        let compressed = Bytes::from(gzip(&data));
+        assert!(compressed.len() >= OFF_THE_WORKERS);
+        let coded = || headers(&[("content-encoding", "gzip")]);
+        let Ok(ready) = prepare(
+            coded(),
+            compressed.clone(),
+            1 << 30,
+            Duration::from_secs(60),
+        )
+        .await
+        else {
+            panic!("not decoded");
+        };
+        assert_eq!(ready.body, data);
+        assert!(ready.headers.is_empty());
+        let late = prepare(coded(), compressed, 1 << 30, Duration::ZERO).await;
+        assert!(matches!(late, Err(Undecodable::TimedOut)));
     }
 
     #[test]
