@@ -554,7 +554,7 @@ fn json_rows(text: &str) -> Result<Vec<Row>, Problem> {
         Problem::at(
             u64::try_from(e.line()).unwrap_or(u64::MAX),
             e.column(),
-            format!("not JSON: {e}"),
+            format!("not JSON: {}", runner::spec::json::error_text(&e)),
         )
     })?;
     if let Some(at) = inexact_integer(text) {

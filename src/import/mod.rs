@@ -200,7 +200,7 @@ fn postman_with(
     let source_name = options.source.clone();
     let value: Value = serde_json::from_str(text).map_err(|e| ImportError::NotJson {
         source_name: source_name.clone(),
-        message: strip_position(&e),
+        message: crate::spec::json::error_text(&e),
         line: e.line(),
         column: e.column(),
     })?;
@@ -214,7 +214,7 @@ fn postman_with(
             source_name: source_name.clone(),
             reason: format!(
                 "{} at line {}, column {}",
-                strip_position(&e),
+                crate::spec::json::error_text(&e),
                 e.line(),
                 e.column()
             ),
@@ -306,7 +306,7 @@ fn environment(file: &EnvironmentFile) -> Result<postman::Environment, ImportErr
     let value: Value = serde_json::from_str(text).map_err(|e| {
         error(format!(
             "not JSON: {} at line {}, column {}",
-            strip_position(&e),
+            crate::spec::json::error_text(&e),
             e.line(),
             e.column()
         ))
@@ -320,18 +320,9 @@ fn environment(file: &EnvironmentFile) -> Result<postman::Environment, ImportErr
     serde_json::from_str(text).map_err(|e| {
         error(format!(
             "{} at line {}, column {}",
-            strip_position(&e),
+            crate::spec::json::error_text(&e),
             e.line(),
             e.column()
         ))
     })
-}
-
-/// serde_json's message without its own ` at line L column C`, which the caller words.
-fn strip_position(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message,
-    }
 }

@@ -316,7 +316,7 @@ fn with_fix(message: String) -> String {
 /// A JSON document's problem at its line and column; a repeated key at its opening quote
 /// (serde_json places it at the closing one).
 fn json_problem(error: serde_json::Error) -> ParseProblem {
-    let message = without_position(&error);
+    let message = crate::spec::json::error_text(&error);
     let repeated = message
         .strip_prefix("duplicate key `")
         .and_then(|rest| rest.split_once("`:"))
@@ -330,15 +330,6 @@ fn json_problem(error: serde_json::Error) -> ParseProblem {
             error.line(),
             error.column().saturating_sub(repeated.unwrap_or(0)).max(1),
         )),
-    }
-}
-
-/// serde_json's message without its ` at line L column C`.
-fn without_position(error: &serde_json::Error) -> String {
-    let message = error.to_string();
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message,
     }
 }
 

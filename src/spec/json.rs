@@ -14,6 +14,24 @@ use super::map::Map;
 /// A JSON value read by [`Strict`]'s rules; the fields of the format hold the `Value` inside.
 pub struct Strict(pub Value);
 
+/// serde_json's message for `error` without its own ` at line L column C` (the caller places
+/// the problem), and in plain words where serde_json's are obscure: a `\uD800`–`\uDFFF`
+/// escape without its other half (serde_json says "unexpected end of hex escape" or "lone
+/// leading surrogate in hex escape").
+pub fn error_text(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let message = message
+        .rfind(" at line ")
+        .map_or(message.as_str(), |at| &message[..at]);
+    if message == "unexpected end of hex escape" || message.contains("surrogate") {
+        return "an escape from `\\uD800` to `\\uDFFF` without its other half: such escapes \
+                come in pairs (`\\ud83d\\ude00` is one emoji), and one alone is no character; \
+                write the pair, or the character itself"
+            .to_owned();
+    }
+    message.to_owned()
+}
+
 /// What a number JSON cannot hold says, where it is written.
 pub fn not_a_json_number(number: f64) -> String {
     let written = if number.is_nan() {
@@ -191,6 +209,29 @@ mod tests {
         serde_yaml::from_str::<Strict>(yaml)
             .map(|s| s.0)
             .map_err(|e| e.to_string())
+    }
+
+    /// serde_json's problems without their place, a lone surrogate escape in plain words,
+    /// whichever half stands alone and whatever follows it.
+    #[test]
+    fn a_json_problem_is_told_without_its_place_and_a_lone_surrogate_plainly() {
+        let text = |json: &str| error_text(&serde_json::from_str::<Value>(json).expect_err(json));
+        assert_eq!(text("[1,\n 2 x]"), "expected `,` or `]`");
+        for lone in [
+            r#"["\ud800"]"#,
+            r#"["\ud800x"]"#,
+            r#"["\ud800\u0041"]"#,
+            r#"["\udc00"]"#,
+            r#"{"a": "\uDBFF\n"}"#,
+        ] {
+            let said = text(lone);
+            assert!(
+                said.starts_with("an escape from `\\uD800` to `\\uDFFF` without its other half"),
+                "{lone}: {said}"
+            );
+        }
+        // A pair is a character.
+        assert!(serde_json::from_str::<Value>(r#"["\ud83d\ude00"]"#).is_ok());
     }
 
     #[test]
