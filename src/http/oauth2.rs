@@ -236,24 +236,28 @@ async fn fetch(
     {
         return Err(too_large());
     }
-    let mut headers = std::mem::take(response.headers_mut());
+    let headers = std::mem::take(response.headers_mut());
     let body = super::read_body(&mut response, max_body)
         .await
         .map_err(|e| e.map_or_else(too_large, classify))?;
-    // Read as a step's response is: every spelling of its codings, in its charset.
-    let body =
-        super::decode::content_codings(&mut headers, body, max_body).map_err(|e| match e {
+    // Read as a step's response is: every spelling of its codings, in its charset, a large
+    // body off the workers within what is left of the timeout.
+    let ready = super::decode::prepare(headers, body, max_body, deadline.remaining())
+        .await
+        .map_err(|e| match e {
             super::decode::Undecodable::TooLarge => too_large(),
             super::decode::Undecodable::Broken(reason) => failed(format!(
-                "the token endpoint's answer could not be decoded as its `Content-Encoding` says \
-             ({reason})"
+                "the token endpoint's answer could not be decoded as its `Content-Encoding` \
+                 says ({reason})"
             )),
-            super::decode::Undecodable::TimedOut => failed(format!(
-                "no complete answer within the request timeout of {}",
-                deadline.timeout_text()
-            )),
+            // Told by the caller as the token fetch's timeout.
+            super::decode::Undecodable::TimedOut => TransportError::Timeout {
+                host: url.host_str().unwrap_or("").to_owned(),
+                port: url.port_or_known_default().unwrap_or(0),
+                after: deadline.timeout_text(),
+            },
         })?;
-    let body = super::decode::charset_text(&headers, &body).unwrap_or(body);
+    let body = ready.charset_text.unwrap_or(ready.body);
     let json: Option<Value> = serde_json::from_slice(&body).ok();
     let text = String::from_utf8_lossy(&body);
     if !status.is_success() {

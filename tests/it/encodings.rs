@@ -36,6 +36,26 @@ fn serve(answers: Vec<(String, Vec<u8>)>) -> SocketAddr {
                     Ok(n) => request.extend_from_slice(&chunk[..n]),
                 }
             }
+            // A body (an OAuth2 token request's form) is read to its length before answering.
+            let head_end = request
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .map_or(request.len(), |at| at + 4);
+            let length = String::from_utf8_lossy(&request[..head_end])
+                .lines()
+                .find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse::<usize>().ok())
+                        .flatten()
+                })
+                .unwrap_or(0);
+            while request.len() < head_end + length {
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&chunk[..n]),
+                }
+            }
             let line = String::from_utf8_lossy(&request);
             let head_only = line.starts_with("HEAD ");
             let answer = line
@@ -370,5 +390,39 @@ fn a_body_in_the_charset_its_content_type_names_is_read_in_it() {
         .collect();
     for label in labels {
         assert_eq!(bodies[&format!("{label} text")], texts[label], "{label}");
+    }
+}
+
+/// An OAuth2 token endpoint's answer is read as a step's response is: compressed under a
+/// coding named in capitals, in a charset its `Content-Type` names.
+#[test]
+fn a_token_answer_is_decoded_as_a_response_is() {
+    let token =
+        b"{\"access_token\": \"Tk29token\", \"token_type\": \"Bearer\", \"expires_in\": 3600}";
+    let utf16: Vec<u8> = String::from_utf8_lossy(token)
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let answers = vec![
+        (
+            "content-type: application/json\r\ncontent-encoding: GZIP\r\n".to_owned(),
+            gzip(token),
+        ),
+        (
+            "content-type: application/json; charset=utf-16le\r\n".to_owned(),
+            utf16,
+        ),
+        (
+            "content-type: application/json\r\n".to_owned(),
+            b"{\"ok\": true}".to_vec(),
+        ),
+    ];
+    let address = serve(answers);
+    for token_path in ["0", "1"] {
+        let steps = format!(
+            "  - name: protected\n    request: {{ url: \"{{S}}/2\", auth: {{ oauth2: {{ client_credentials: {{ token_url: \"{{S}}/{token_path}\", client_id: app, client_secret: shh }} }} }} }}\n    expect: {{ jsonpath: {{ $.ok: true }} }}\n"
+        );
+        let output = run(&Fixture::new(), address, &steps, &[]);
+        assert_eq!(output.code, 0, "{token_path}: {output:?}");
     }
 }
