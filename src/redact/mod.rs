@@ -203,7 +203,11 @@ impl Redactor {
                         || is_whole_token(text, m.start(), m.end())
                 })
             });
-        found || number_ranges(text, &self.numbers).next().is_some()
+        found
+            || number_ranges(text, &self.numbers).next().is_some()
+            || self
+                .wide_matcher(text)
+                .is_some_and(|automaton| automaton.is_match(text))
     }
 
     /// `text` with every secret replaced by [`MASK`].
@@ -1342,6 +1346,24 @@ mod tests {
         let mut redactor = Redactor::new();
         secrets.iter().for_each(|s| redactor.add(s));
         redactor
+    }
+
+    /// A secret's UTF-16 forms, which live in an automaton of their own, are found by
+    /// `contains_secret` as `redact` masks them (a quoted line, a request body's check).
+    #[test]
+    fn a_utf16_form_is_a_secret_to_contains_secret_too() {
+        let redactor = redactor(&["Wide7Secret"]);
+        let le: String = "Wide7Secret"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .map(char::from)
+            .collect();
+        let escaped = serde_json::to_string(&le).expect("json");
+        for text in [format!("x {le} y"), escaped] {
+            assert!(redactor.contains_secret(&text), "{text:?}");
+            assert!(!redactor.redact(&text).contains(&le), "{text:?}");
+        }
+        assert!(!redactor.contains_secret(r"W\u0000ide7 nothing"));
     }
 
     #[test]
