@@ -15,8 +15,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_LENGTH,
-    CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION,
+    self as header, HeaderMap, HeaderName, HeaderValue, ACCEPT_ENCODING, AUTHORIZATION,
+    CONTENT_LENGTH, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION,
 };
 
 pub use auth::Credentials;
@@ -447,6 +447,14 @@ impl HttpClient {
                 headers.remove(CONTENT_TYPE);
                 headers.remove(CONTENT_LENGTH);
             }
+            // The headers runner adds itself go in the request's map, not the client's
+            // defaults, so what is recorded (`-v`, reports, `--curl`) is what was sent.
+            if !headers.contains_key(header::USER_AGENT) {
+                headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
+            }
+            if let Some(offer) = decode::accept_encoding(&headers) {
+                headers.insert(ACCEPT_ENCODING, offer);
+            }
             let timeout = deadline.remaining();
             let classify = |error: reqwest::Error| {
                 let error = TransportError::classify(error, &sent_url, request.timeout);
@@ -468,9 +476,6 @@ impl HttpClient {
                 .request(method.clone(), sent_url.clone())
                 .headers(headers.clone())
                 .timeout(timeout);
-            if let Some(offer) = decode::accept_encoding(&headers) {
-                builder = builder.header(ACCEPT_ENCODING, offer);
-            }
             if keep_body {
                 builder = request.body.attach(builder).await?;
             }

@@ -1371,6 +1371,24 @@ mod tests {
     }
 
     #[test]
+    fn a_content_type_with_parameters_is_kept_and_runners_own_user_agent_left_out() {
+        let text = format!(
+            "curl 'http://h/f' -H 'Content-Type: application/x-www-form-urlencoded; charset=UTF-8' -H 'user-agent: {}' -d 'a=1'\ncurl 'http://h/j' -H 'content-type: application/json' -H 'User-Agent: other/1' -d '{{}}'",
+            crate::http::USER_AGENT
+        );
+        let text = text.as_str();
+        let imported = import_text(text, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
+        let yaml = &imported.yaml;
+        assert!(
+            yaml.contains("Content-Type: application/x-www-form-urlencoded; charset=UTF-8"),
+            "{yaml}"
+        );
+        assert!(!yaml.contains("content-type"), "{yaml}");
+        assert!(!yaml.contains("runner/"), "{yaml}");
+        assert!(yaml.contains("User-Agent: other/1"), "{yaml}");
+    }
+
+    #[test]
     fn unknown_options_are_reported_and_flags_run_together() {
         let words: Vec<String> = [
             "-sSLk",

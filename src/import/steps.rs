@@ -453,12 +453,18 @@ fn step(
             dropped.push(name);
             continue;
         }
+        // The `User-Agent` runner sends by itself (what `runner run --curl` writes).
+        if lower == "user-agent" && value == crate::http::USER_AGENT {
+            continue;
+        }
         if lower == "content-type" {
             if let Some(implied) = implied_type(&request.body) {
-                let base = value.split(';').next().unwrap_or("").trim();
-                if base.eq_ignore_ascii_case(implied) && !value.contains("boundary") {
+                // Only the body kind's own type goes without saying: parameters
+                // (`; charset=UTF-8`) are sent as written, as Postman keeps them.
+                if value.trim().eq_ignore_ascii_case(implied) {
                     continue;
                 }
+                let base = value.split(';').next().unwrap_or("").trim();
                 if implied == "multipart/form-data" && base.eq_ignore_ascii_case(implied) {
                     // runner writes its own boundary.
                     continue;

@@ -62,6 +62,14 @@ pub fn command(sent: &SentRequest) -> String {
     for (name, value) in &sent.headers {
         words.push(format!("-H {}", quote(&format!("{name}: {value}"))));
     }
+    // runner decodes the body it is sent in a coding it asked for; so does curl with this.
+    if sent
+        .headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("accept-encoding"))
+    {
+        words.push("--compressed".into());
+    }
     match &sent.body {
         OutgoingBody::None => {}
         OutgoingBody::Bytes(bytes) => {
@@ -149,6 +157,24 @@ mod tests {
             command(&sent),
             "curl \\\n  -X POST \\\n  'http://h/x?a=1' \\\n  -H 'content-type: application/json' \\\n  --data-binary '{\"it'\\''s\":\"***\"}'"
         );
+    }
+
+    #[test]
+    fn a_request_offering_codings_decodes_the_answer_as_runner_did() {
+        let mut sent = SentRequest {
+            method: "GET".into(),
+            url: "http://h/x".into(),
+            headers: vec![("accept-encoding".into(), "gzip,deflate,br".into())],
+            body: OutgoingBody::None,
+            follow_redirects: false,
+            max_redirects: 10,
+        };
+        assert_eq!(
+            command(&sent),
+            "curl \\\n  'http://h/x' \\\n  -H 'accept-encoding: gzip,deflate,br' \\\n  --compressed"
+        );
+        sent.headers.clear();
+        assert!(!command(&sent).contains("--compressed"));
     }
 
     #[test]
