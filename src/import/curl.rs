@@ -584,7 +584,12 @@ fn option(
         "data" | "data-ascii" | "data-binary" | "json" => {
             p.json |= name == "json";
             let Some(file) = value.strip_prefix('@') else {
-                p.data.push(value);
+                // curl joins `-d` pieces with `&`, and adds a `--json` piece to the one before
+                // as it is: `--json '{"a":' --json '1}'` sends `{"a":1}`.
+                match p.data.last_mut() {
+                    Some(last) if name == "json" => last.push_str(&value),
+                    _ => p.data.push(value),
+                }
                 return;
             };
             let source = if file == "-" {
@@ -598,7 +603,10 @@ fn option(
                 Some(Stdin::Text(text)) if matches!(name, "data" | "data-ascii") => {
                     p.data.push(text.replace(['\r', '\n'], ""));
                 }
-                Some(Stdin::Text(text)) => p.data.push(text),
+                Some(Stdin::Text(text)) => match p.data.last_mut() {
+                    Some(last) if name == "json" => last.push_str(&text),
+                    _ => p.data.push(text),
+                },
                 None if p.data.is_empty() && p.data_file.is_none() => p.body_left_out = true,
                 Some(Stdin::File(file)) => {
                     if matches!(name, "data" | "data-ascii") {
@@ -1386,6 +1394,24 @@ mod tests {
         assert!(!yaml.contains("content-type"), "{yaml}");
         assert!(!yaml.contains("runner/"), "{yaml}");
         assert!(yaml.contains("User-Agent: other/1"), "{yaml}");
+    }
+
+    #[test]
+    fn json_pieces_are_joined_as_they_are() {
+        let text = "curl --json '{ \"drink\":' --json ' \"coffee\" }' http://h/j";
+        let imported = import_text(text, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            imported.yaml.contains("json: { drink: coffee }"),
+            "{}",
+            imported.yaml
+        );
+        let text = "curl -d a=1 -d b=2 http://h/f";
+        let imported = import_text(text, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            imported.yaml.contains("form: { a: \"1\", b: \"2\" }"),
+            "{}",
+            imported.yaml
+        );
     }
 
     #[test]

@@ -130,4 +130,36 @@ mod tests {
         );
         assert_eq!(items[0].comments, ["was ***"]);
     }
+
+    #[test]
+    fn a_value_inside_a_longer_word_is_another_word() {
+        let mut step = Map::block();
+        step.insert("url", "{{base_url}}/admin/users?role=admin&q=sysadmin");
+        step.insert(
+            "body",
+            r#"{"group":"admins","user":"admin","mail":"admin@x.org"}"#,
+        );
+        step.insert("sign", "+k3y+ and a+k3y+b");
+        let mut items = vec![Item {
+            value: Node::Map(step),
+            comments: vec![],
+        }];
+        let credentials = [
+            ("admin".to_owned(), "password".to_owned()),
+            ("+k3y+".to_owned(), "key".to_owned()),
+        ];
+        assert_eq!(hide(&mut items, &credentials), ["password", "key"]);
+        let Node::Map(step) = &items[0].value else {
+            panic!("a map")
+        };
+        let values: Vec<&str> = step.entries.iter().map(|e| scalar(&e.value)).collect();
+        assert_eq!(
+            values,
+            [
+                "{{base_url}}/{{password}}/users?role={{password}}&q=sysadmin",
+                r#"{"group":"admins","user":"{{password}}","mail":"{{password}}@x.org"}"#,
+                "{{key}} and a{{key}}b",
+            ]
+        );
+    }
 }

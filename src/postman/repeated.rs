@@ -75,7 +75,6 @@ pub fn replaced(
     written: &mut Vec<String>,
     write: Writer<'_>,
 ) -> Option<String> {
-    let templates = write.is_some();
     if !lifted
         .iter()
         .any(|l| text.contains(l.value) || l.encoded.as_deref().is_some_and(|e| text.contains(e)))
@@ -94,13 +93,18 @@ pub fn replaced(
             continue;
         }
         let at = text.len() - rest.len();
-        // In text for people (a comment, a note), a value inside a longer word is left: the
-        // password `password` of the variable `basic_password`.
+        // A value inside a longer word is left, as a regex's `\b` would: the password `admin`
+        // in `sysadmin` or `admins` is another word (giving it the variable would send
+        // another request once the input holds the real password), and so is the password
+        // `password` of the variable `basic_password` in a comment.
         let alone = |length: usize| {
             let word = |c: char| c.is_alphanumeric() || c == '_';
-            templates
-                || (!text[..at].chars().next_back().is_some_and(word)
-                    && !text[at + length..].chars().next().is_some_and(word))
+            let found = &text[at..at + length];
+            let joins_before = found.chars().next().is_some_and(word)
+                && text[..at].chars().next_back().is_some_and(word);
+            let joins_after = found.chars().next_back().is_some_and(word)
+                && text[at + length..].chars().next().is_some_and(word);
+            !joins_before && !joins_after
         };
         let found = lifted.iter().find_map(|l| {
             if rest.starts_with(l.value) && alone(l.value.len()) {
