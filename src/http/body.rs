@@ -108,7 +108,10 @@ impl OutgoingBody {
                 }
             }
             OutgoingBody::Multipart(parts) => {
-                let mut form = reqwest::multipart::Form::new();
+                // Names are written as browsers and curl write them (below), not as RFC 5987's
+                // `name*=utf-8''…`, which RFC 7578 §4.2 rules out and parsers such as
+                // python-multipart refuse.
+                let mut form = reqwest::multipart::Form::new().percent_encode_noop();
                 for part in parts {
                     let mut built = match &part.content {
                         OutgoingPartContent::Text(text) => {
@@ -119,7 +122,7 @@ impl OutgoingBody {
                             .map_err(|e| unreadable(path, e))?,
                     };
                     if let Some(filename) = &part.filename {
-                        built = built.file_name(filename.clone());
+                        built = built.file_name(form_data_escaped(filename));
                     }
                     if let Some(content_type) = &part.content_type {
                         built = built.mime_str(content_type).map_err(|_| {
@@ -128,7 +131,7 @@ impl OutgoingBody {
                             }
                         })?;
                     }
-                    form = form.part(part.name.clone(), built);
+                    form = form.part(form_data_escaped(&part.name), built);
                 }
                 builder.multipart(form)
             }
@@ -164,5 +167,33 @@ impl OutgoingBody {
                     .join("\n"),
             ),
         }
+    }
+}
+
+/// A part's name or file name as the HTML standard writes it in `Content-Disposition` (and
+/// curl, and every browser): UTF-8 as it is, with `"`, CR and LF as `%22`, `%0D` and `%0A`,
+/// the only characters that would end the quoted value or the header.
+fn form_data_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("%22"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_escaped_as_browsers_escape_them() {
+        assert_eq!(form_data_escaped("first name"), "first name");
+        assert_eq!(form_data_escaped("prénom ✓"), "prénom ✓");
+        assert_eq!(form_data_escaped("a\"b\r\nc"), "a%22b%0D%0Ac");
     }
 }

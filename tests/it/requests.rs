@@ -62,11 +62,18 @@ steps:
         title: "report for {{who}}"
         meta: { value: '{"k":1}', content_type: application/json }
         doc: { file: data.csv, content_type: text/csv, filename: numbers.csv }
+        first name: Ann
+        'prénom "x"': Zoé
     expect:
       jsonpath:
         "$.headers['content-type']": { starts_with: multipart/form-data; boundary= }
         $.text:
           contains: "Content-Disposition: form-data; name=\"doc\"; filename=\"numbers.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\n1,2\n"
+        # Names as browsers and curl write them (RFC 7578 §4.2), not `name*=utf-8''…`.
+        $['text']:
+          contains: "Content-Disposition: form-data; name=\"first name\"\r\n\r\nAnn\r\n"
+        $["text"]:
+          contains: "Content-Disposition: form-data; name=\"prénom %22x%22\"\r\n\r\nZoé\r\n"
       body: { contains: report for Ada }
   - name: GraphQL
     request:
