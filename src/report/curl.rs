@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::stream::{Format, RunSummary};
 use crate::engine::{CollectionReport, SentRequest};
-use crate::http::{OutgoingBody, OutgoingPartContent};
+use crate::http::{OutgoingBody, OutgoingPart, OutgoingPartContent};
 use crate::report::RunRecord;
 
 /// What the script starts with.
@@ -47,20 +47,42 @@ pub fn render(run: &RunRecord) -> String {
     super::stream::render(Box::new(Curl), run)
 }
 
+/// A body up to this size is written in the command; a larger one is piped in, since one
+/// word of a command may hold no more than 128 KiB on Linux ("Argument list too long").
+const INLINE_BODY: usize = 64 * 1024;
+
 /// One request as a curl command, continued over lines.
 pub fn command(sent: &SentRequest) -> String {
     let mut words: Vec<String> = vec!["curl".into()];
-    match sent.method.as_str() {
-        "GET" => {}
-        "HEAD" => words.push("--head".into()),
-        method => words.push(format!("-X {method}")),
+    // What goes before `curl`: a body piped in.
+    let mut piped = String::new();
+    let has_body = !matches!(sent.body, OutgoingBody::None);
+    match (sent.method.as_str(), has_body) {
+        ("GET", false) => {}
+        ("HEAD", false) => words.push("--head".into()),
+        // curl sends data as a POST, and turns it into a GET after a 301, 302 or 303 as
+        // runner does; `-X POST` would keep it a POST across them.
+        ("POST", true) => {}
+        // Any other method with a body must be named, or curl sends a POST.
+        (method, _) => words.push(format!("-X {method}")),
+    }
+    // curl reads `[]` and `{}` in a URL as a pattern of several URLs.
+    if sent.url.contains(['[', ']', '{', '}']) {
+        words.push("-g".into());
     }
     words.push(quote(&sent.url));
     if sent.follow_redirects {
         words.push(format!("-L --max-redirs {}", sent.max_redirects));
     }
     for (name, value) in &sent.headers {
-        words.push(format!("-H {}", quote(&format!("{name}: {value}"))));
+        // `Name:` with nothing after it tells curl to leave the header out; `Name;` sends it
+        // empty.
+        let header = if value.is_empty() {
+            format!("{name};")
+        } else {
+            format!("{name}: {value}")
+        };
+        words.push(format!("-H {}", quote(&header)));
     }
     // runner decodes the body it is sent in a coding it asked for; so does curl with this.
     if sent
@@ -72,12 +94,24 @@ pub fn command(sent: &SentRequest) -> String {
     }
     match &sent.body {
         OutgoingBody::None => {}
-        OutgoingBody::Bytes(bytes) => {
-            words.push(format!(
-                "--data-binary {}",
-                quote(&String::from_utf8_lossy(bytes))
-            ));
-        }
+        OutgoingBody::Bytes(bytes) => match std::str::from_utf8(bytes) {
+            // `--data-raw`: a body starting with `@` is not a file to read.
+            Ok(text) if !text.contains('\0') && text.len() <= INLINE_BODY => {
+                words.push(format!("--data-raw {}", quote(text)));
+            }
+            // A shell word cannot hold a NUL, nor the bytes of text that is not UTF-8 in a
+            // file meant to be read: such a body is piped in from base64.
+            Ok(text) if !text.contains('\0') => {
+                let _ = write!(piped, "printf '%s' {} | ", quote(text));
+                words.push("--data-binary @-".into());
+            }
+            _ => {
+                use base64::Engine as _;
+                let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+                let _ = write!(piped, "printf '%s' '{encoded}' | base64 --decode | ");
+                words.push("--data-binary @-".into());
+            }
+        },
         OutgoingBody::File(path) => {
             words.push(format!(
                 "--data-binary @{}",
@@ -86,43 +120,57 @@ pub fn command(sent: &SentRequest) -> String {
         }
         OutgoingBody::Multipart(parts) => {
             for part in parts {
-                let mut attributes = String::new();
-                if let Some(content_type) = &part.content_type {
-                    let _ = write!(attributes, ";type={content_type}");
-                }
-                match &part.content {
-                    OutgoingPartContent::Text(text) if attributes.is_empty() => {
-                        words.push(format!(
-                            "--form-string {}",
-                            quote(&format!("{}={text}", part.name))
-                        ));
-                    }
-                    OutgoingPartContent::Text(text) => {
-                        // curl reads `type=` only with -F; a value starting with @ or <
-                        // would be read as a file there, so such text stays a form string.
-                        words.push(format!(
-                            "-F {}",
-                            quote(&format!(
-                                "{}=\"{}\"{attributes}",
-                                part.name,
-                                text.replace('"', "\\\"")
-                            ))
-                        ));
-                    }
-                    OutgoingPartContent::File(path) => {
-                        if let Some(filename) = &part.filename {
-                            let _ = write!(attributes, ";filename={filename}");
-                        }
-                        words.push(format!(
-                            "-F {}",
-                            quote(&format!("{}=@{}{attributes}", part.name, path.display()))
-                        ));
-                    }
-                }
+                words.push(form_part(part));
             }
         }
     }
-    words.join(" \\\n  ")
+    piped + &words.join(" \\\n  ")
+}
+
+/// A multipart part as curl's `-F` (or `--form-string`) writes it.
+fn form_part(part: &OutgoingPart) -> String {
+    let mut attributes = String::new();
+    // runner sends a file part without a type as the type its extension gives; curl's own
+    // guess knows fewer extensions, so the type is written.
+    let content_type = match (&part.content_type, &part.content) {
+        (Some(content_type), _) => Some(content_type.clone()),
+        (None, OutgoingPartContent::File(path)) => Some(
+            mime_guess::from_path(path)
+                .first_or_octet_stream()
+                .to_string(),
+        ),
+        (None, OutgoingPartContent::Text(_)) => None,
+    };
+    if let Some(content_type) = content_type {
+        let _ = write!(attributes, ";type={content_type}");
+    }
+    match &part.content {
+        OutgoingPartContent::Text(text) if attributes.is_empty() => {
+            format!("--form-string {}", quote(&format!("{}={text}", part.name)))
+        }
+        // curl reads `type=` only with -F; a value starting with @ or < would be read as a
+        // file there, so it is quoted.
+        OutgoingPartContent::Text(text) => format!(
+            "-F {}",
+            quote(&format!("{}={}{attributes}", part.name, form_quoted(text)))
+        ),
+        OutgoingPartContent::File(path) => {
+            if let Some(filename) = &part.filename {
+                let _ = write!(attributes, ";filename={}", form_quoted(filename));
+            }
+            let path = form_quoted(&path.display().to_string());
+            format!(
+                "-F {}",
+                quote(&format!("{}=@{path}{attributes}", part.name))
+            )
+        }
+    }
+}
+
+/// `text` in double quotes as curl's `-F` reads them: `\` and `"` escaped with `\`, so `;`
+/// and `,` inside are not taken for the next attribute.
+fn form_quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// `text` in single quotes for a POSIX shell.
@@ -155,7 +203,7 @@ mod tests {
         };
         assert_eq!(
             command(&sent),
-            "curl \\\n  -X POST \\\n  'http://h/x?a=1' \\\n  -H 'content-type: application/json' \\\n  --data-binary '{\"it'\\''s\":\"***\"}'"
+            "curl \\\n  'http://h/x?a=1' \\\n  -H 'content-type: application/json' \\\n  --data-raw '{\"it'\\''s\":\"***\"}'"
         );
     }
 
@@ -204,7 +252,7 @@ mod tests {
         assert!(text.contains("-L --max-redirs 3"), "{text}");
         assert!(text.contains("--form-string 'note=@not-a-file'"), "{text}");
         assert!(
-            text.contains("-F 'doc=@/tmp/a.csv;type=text/csv;filename=b.csv'"),
+            text.contains("-F 'doc=@\"/tmp/a.csv\";type=text/csv;filename=\"b.csv\"'"),
             "{text}"
         );
     }

@@ -454,7 +454,7 @@ steps:
     assert_eq!(rerun.code, 0, "{yaml}\n{rerun:?}");
     let sent = commands(&first);
     assert!(
-        sent.contains("--data-binary") && sent.contains("--form-string"),
+        sent.contains("--data-raw") && sent.contains("--form-string"),
         "{sent}"
     );
     assert_eq!(sent, commands(&second), "{yaml}");

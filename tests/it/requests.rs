@@ -1011,9 +1011,9 @@ steps:
     );
     assert_eq!(output.code, 0, "{output:?}");
     let script = std::fs::read_to_string(&curl).expect("curl file");
-    assert!(script.contains("-X POST"), "{script}");
+    assert!(!script.contains("-X POST"), "{script}");
     assert!(
-        script.contains(r#"--data-binary '{"it'\''s":"quoted"}'"#),
+        script.contains(r#"--data-raw '{"it'\''s":"quoted"}'"#),
         "{script}"
     );
     assert!(
@@ -1039,6 +1039,92 @@ steps:
         assert!(text.contains("a,b"), "{text}");
     }
     let _ = ISSUED_TOKEN;
+}
+
+/// Requests a shell or curl would read otherwise than runner sent them: each step's echo is
+/// checked in runner's run (`expect`) and, where curl is installed, in the curl file's run.
+#[test]
+fn the_curl_file_sends_what_runner_sent_where_curl_and_the_shell_read_otherwise() {
+    let fixture = Fixture::new();
+    std::fs::write(fixture.path().join("data.csv"), "a,b\n").expect("write");
+    let big = "x".repeat(200_000);
+    let curl = fixture.path().join("requests.sh");
+    let yaml = r#"
+name: Curl fidelity
+vars: { big: "BIG" }
+steps:
+  - name: A GET with a body
+    request: { method: GET, url: "{{R}}/echo", body: hello }
+    expect: { jsonpath: { $.method: GET, $.text: hello } }
+  - name: A body starting with @
+    request: { method: POST, url: "{{R}}/echo", body: "@/etc/hostname" }
+    expect: { jsonpath: { $.text: "@/etc/hostname" } }
+  - name: A NUL in the body
+    request: { method: POST, url: "{{R}}/echo", body: "a\0b" }
+    expect: { jsonpath: { $.text: "a\0b" } }
+  - name: A body over 128 KiB
+    request: { method: PUT, url: "{{R}}/echo", body: "{{big}}" }
+    expect: { jsonpath: { $.method: PUT, "$.headers['content-length']": "200000" } }
+  - name: Brackets in the URL
+    request: { method: GET, url: "{{R}}/echo?f[name]=x" }
+    expect: { jsonpath: { $.query: "f[name]=x" } }
+  - name: An empty header
+    request: { method: GET, url: "{{R}}/echo", headers: { X-Empty: "" } }
+    expect: { jsonpath: { "$.headers['x-empty']": "" } }
+  - name: Quoted parts
+    request:
+      method: POST
+      url: "{{R}}/echo"
+      multipart:
+        t: { value: 'a "q" \ b', content_type: text/plain }
+        doc: { file: data.csv, filename: 'a;b,c.csv' }
+    expect:
+      jsonpath:
+        $.text: { contains: "name=\"t\"\r\nContent-Type: text/plain\r\n\r\na \"q\" \\ b\r\n" }
+        $['text']: { contains: "name=\"doc\"; filename=\"a;b,c.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\n" }
+"#
+    .replace("BIG", &big);
+    let output = run(&fixture, &yaml, &["--curl", &curl.display().to_string()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let has_curl = std::process::Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_curl {
+        return;
+    }
+    let ran = std::process::Command::new("sh")
+        .arg(&curl)
+        .current_dir(Path::new(fixture.path()))
+        .output()
+        .expect("sh runs");
+    assert!(ran.status.success(), "{ran:?}");
+    let echoes: Vec<serde_json::Value> = serde_json::Deserializer::from_slice(&ran.stdout)
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .expect("one JSON echo a command");
+    assert_eq!(echoes.len(), 7, "{echoes:?}");
+    assert_eq!(
+        (echoes[0]["method"].as_str(), echoes[0]["text"].as_str()),
+        (Some("GET"), Some("hello"))
+    );
+    assert_eq!(echoes[1]["text"], "@/etc/hostname");
+    assert_eq!(echoes[2]["text"], "a\0b");
+    assert_eq!(echoes[3]["method"], "PUT");
+    assert_eq!(echoes[3]["text"].as_str().map(str::len), Some(big.len()));
+    assert_eq!(echoes[4]["query"], "f[name]=x");
+    assert_eq!(echoes[5]["headers"]["x-empty"], "");
+    let parts = echoes[6]["text"].as_str().unwrap_or_default();
+    assert!(
+        parts.contains("name=\"t\"\r\nContent-Type: text/plain\r\n\r\na \"q\" \\ b\r\n"),
+        "{parts}"
+    );
+    assert!(
+        parts.contains(
+            "name=\"doc\"; filename=\"a;b,c.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\n"
+        ),
+        "{parts}"
+    );
 }
 
 #[test]
