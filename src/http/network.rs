@@ -77,12 +77,32 @@ pub(super) fn configure(
                 ))
             })?
             .no_proxy(reqwest::NoProxy::from_env());
-        builder = builder.proxy(parsed);
+        if !bypasses_every_host() {
+            builder = builder.proxy(parsed);
+        }
+    }
+    // reqwest reads `NO_PROXY=*` for host names only: an IP address (`127.0.0.1`, `[::1]`)
+    // still went through the proxy, where curl sends nothing through it.
+    if bypasses_every_host() {
+        builder = builder.no_proxy();
     }
     for (host, address) in &options.resolve {
         builder = builder.resolve(host, *address);
     }
     Ok(builder)
+}
+
+/// The first of `names` set and not empty in the environment.
+fn variable(names: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+}
+
+/// `NO_PROXY` (or `no_proxy`) lists `*`: no request goes through a proxy, as in curl.
+fn bypasses_every_host() -> bool {
+    variable(&["NO_PROXY", "no_proxy"])
+        .is_some_and(|list| list.split(',').any(|entry| entry.trim() == "*"))
 }
 
 fn read(path: &Path, what: &str) -> Result<Vec<u8>, ClientError> {
@@ -124,11 +144,6 @@ pub(super) fn name_proxy(
         TransportError::ConnectionRefused { host, port } => (host.clone(), *port),
         TransportError::Dns { host } => (host.clone(), url.port_or_known_default().unwrap_or(0)),
         _ => return error,
-    };
-    let variable = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
     };
     let scheme = if url.scheme() == "https" {
         ["HTTPS_PROXY", "https_proxy"]

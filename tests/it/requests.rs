@@ -990,6 +990,29 @@ fn proxies_from_the_flag_and_the_environment_and_no_proxy() {
         "{}",
         bypassed.stdout
     );
+    // `*` bypasses every host, an IP address too (reqwest matched it against names only),
+    // for the flag's proxy and the environment's, in either spelling.
+    for env in [
+        [("NO_PROXY", "*"), ("HTTP_PROXY", ""), ("no_proxy", "")],
+        [
+            ("no_proxy", " x.example, * "),
+            ("HTTP_PROXY", proxy.as_str()),
+            ("NO_PROXY", ""),
+        ],
+    ] {
+        let args: &[&str] = if env[1].1.is_empty() {
+            &["--proxy", &proxy]
+        } else {
+            &[]
+        };
+        let bypassed = run_with_env(&fixture, &yaml, args, &env);
+        assert_eq!(bypassed.code, 3, "{env:?} {bypassed:?}");
+        assert!(
+            bypassed.stdout.contains("connection refused"),
+            "{}",
+            bypassed.stdout
+        );
+    }
 }
 
 #[test]
