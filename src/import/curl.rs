@@ -1290,9 +1290,13 @@ fn text_body(data: &str, content_type: &str) -> Body {
 }
 
 /// `a=1&b=2` as fields, when it is a form runner re-encodes to the same bytes' meaning:
-/// every pair has `=` (a repeated name is written as a list of its values).
+/// every pair has `=` (a repeated name is written as a list of its values) and every escape
+/// decodes to UTF-8 (`t=%E9` is sent as written).
 pub fn form_fields(data: &str) -> Option<Vec<(String, String)>> {
-    if data.is_empty() || data.split('&').any(|pair| !pair.contains('=')) {
+    if data.is_empty()
+        || data.split('&').any(|pair| !pair.contains('='))
+        || !super::steps::decodes_as_utf8(data)
+    {
         return None;
     }
     let fields: Vec<(String, String)> = url::form_urlencoded::parse(data.as_bytes())
@@ -1394,6 +1398,16 @@ mod tests {
         assert!(!yaml.contains("content-type"), "{yaml}");
         assert!(!yaml.contains("runner/"), "{yaml}");
         assert!(yaml.contains("User-Agent: other/1"), "{yaml}");
+    }
+
+    #[test]
+    fn escapes_that_are_not_utf8_are_sent_as_written() {
+        let text = "curl 'http://h/s?q=caf%E9&x=1' -d 't=%E9'";
+        let imported = import_text(text, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
+        let yaml = &imported.yaml;
+        assert!(yaml.contains("/s?q=caf%E9&x=1"), "{yaml}");
+        assert!(yaml.contains("body: t=%E9"), "{yaml}");
+        assert!(!yaml.contains('\u{fffd}'), "{yaml}");
     }
 
     #[test]

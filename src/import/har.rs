@@ -650,7 +650,10 @@ fn body(post: &PostData, name: &str, files: &mut Files, report: &mut Report) -> 
         return Body::Multipart(parts);
     }
     if base == "application/x-www-form-urlencoded" {
-        let fields = if !post.params.is_empty() {
+        let utf8 = post.params.iter().all(|p| {
+            super::steps::decodes_as_utf8(&p.name) && super::steps::decodes_as_utf8(&p.text())
+        });
+        let fields = if !post.params.is_empty() && utf8 {
             Some(
                 post.params
                     .iter()
@@ -662,6 +665,16 @@ fn body(post: &PostData, name: &str, files: &mut Files, report: &mut Report) -> 
         };
         if let Some(fields) = fields {
             return Body::Form(fields);
+        }
+        // An escape that is not UTF-8 (`d=%E9`) is sent as recorded: the text, else the
+        // parameters as they were recorded (percent-encoded).
+        if text.is_empty() {
+            let joined: Vec<String> = post
+                .params
+                .iter()
+                .map(|p| format!("{}={}", p.name, p.text()))
+                .collect();
+            return Body::Text(joined.join("&"));
         }
         return Body::Text(text);
     }

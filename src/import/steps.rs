@@ -349,9 +349,11 @@ fn url_parts(url: &str, origins: &mut IndexMap<String, String>) -> (String, Quer
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    // A query the map would send differently stays: a name without `=`, or a name that
-    // holds `{{` (a `query` map's names are sent as written, the URL is rendered).
+    // A query the map would send differently stays: a name without `=`, an escape of a
+    // byte that is not UTF-8 (`caf%E9`: a map holds text, and would send U+FFFD), or a name
+    // that holds `{{` (a `query` map's names are sent as written, the URL is rendered).
     let plain = query.split('&').all(|pair| pair.contains('='))
+        && decodes_as_utf8(query)
         && !pairs
             .iter()
             .any(|(name, _)| crate::template::holds_braces(name));
@@ -360,6 +362,14 @@ fn url_parts(url: &str, origins: &mut IndexMap<String, String>) -> (String, Quer
     } else {
         (prefix, Query::Text(query.to_owned()))
     }
+}
+
+/// `text` (a query or a form, percent-encoded) decodes to UTF-8: `%E9` alone, Latin-1's
+/// `é`, does not, and would be sent as U+FFFD from a map of text.
+pub(super) fn decodes_as_utf8(text: &str) -> bool {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .is_ok()
 }
 
 fn step(

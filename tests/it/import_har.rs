@@ -771,3 +771,30 @@ fn a_credential_in_any_recorded_body_is_never_written() {
     let validated = runner(["validate", &out.display().to_string()]);
     assert_eq!(validated.code, 0, "{validated:?}");
 }
+
+/// An escape of a byte that is not UTF-8 (`%E9`, Latin-1's `é`) in a query or a form is sent
+/// as recorded: a `query` or `form` map holds text, and would send U+FFFD's `%EF%BF%BD`.
+#[test]
+fn escapes_that_are_not_utf8_are_sent_as_recorded() {
+    let dir = Fixture::new();
+    let har = dir.file(
+        "latin1.har",
+        r#"{"log": {"entries": [{
+            "request": {"method": "GET", "url": "http://h.example/s?q=caf%E9&x=1", "headers": []},
+            "response": {"status": 200, "headers": []}}, {
+            "request": {"method": "POST", "url": "http://h.example/f", "headers": [],
+              "postData": {"mimeType": "application/x-www-form-urlencoded", "params": [
+                {"name": "d", "value": "%E9"}, {"name": "e", "value": "caf%C3%A9"}]}},
+            "response": {"status": 200, "headers": []}}, {
+            "request": {"method": "POST", "url": "http://h.example/g", "headers": [],
+              "postData": {"mimeType": "application/x-www-form-urlencoded", "text": "t=%E9"}},
+            "response": {"status": 200, "headers": []}}]}}"#,
+    );
+    let output = runner(["import", "har", &har.display().to_string()]);
+    assert_eq!(output.code, 0, "{output:?}");
+    let yaml = &output.stdout;
+    for written in ["/s?q=caf%E9&x=1", "body: d=%E9&e=caf%C3%A9", "body: t=%E9"] {
+        assert!(yaml.contains(written), "{written}:\n{yaml}");
+    }
+    assert!(!yaml.contains('\u{fffd}'), "{yaml}");
+}
