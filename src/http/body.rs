@@ -77,17 +77,31 @@ impl OutgoingBody {
         }
     }
 
-    /// Attaches the body to `builder`, opening any file now.
+    /// Attaches the body to `builder`, opening any file now; its `Content-Length` too, unless
+    /// the request's headers (`headers`) set one.
     pub(super) async fn attach(
         &self,
         builder: reqwest::RequestBuilder,
+        headers: &reqwest::header::HeaderMap,
     ) -> Result<reqwest::RequestBuilder, TransportError> {
+        let length = |builder: reqwest::RequestBuilder, length: u64| {
+            if headers.contains_key(CONTENT_LENGTH) {
+                builder
+            } else {
+                builder.header(CONTENT_LENGTH, length)
+            }
+        };
         let unreadable = |path: &PathBuf, e: std::io::Error| TransportError::File {
             path: path.display().to_string(),
             reason: e.to_string(),
         };
         Ok(match self {
             OutgoingBody::None => builder,
+            // An empty body is still told (`Content-Length: 0`), as curl and browsers tell
+            // it (RFC 9110 §8.6): hyper leaves the header out, and some servers answer 411.
+            OutgoingBody::Bytes(bytes) if bytes.is_empty() => {
+                length(builder, 0).body(bytes.clone())
+            }
             OutgoingBody::Bytes(bytes) => builder.body(bytes.clone()),
             OutgoingBody::File(path) => {
                 let file = tokio::fs::File::open(path)
@@ -95,16 +109,14 @@ impl OutgoingBody {
                     .map_err(|e| unreadable(path, e))?;
                 let metadata = file.metadata().await.map_err(|e| unreadable(path, e))?;
                 if metadata.is_file() && metadata.len() > 0 {
-                    builder
-                        .header(CONTENT_LENGTH, metadata.len())
-                        .body(reqwest::Body::from(file))
+                    length(builder, metadata.len()).body(reqwest::Body::from(file))
                 } else {
                     // A file whose size reads as 0 (/proc, /sys) or that is no regular file
                     // (a pipe) holds what reading it gives: read it, then send that.
                     let bytes = tokio::fs::read(path)
                         .await
                         .map_err(|e| unreadable(path, e))?;
-                    builder.body(bytes)
+                    length(builder, bytes.len() as u64).body(bytes)
                 }
             }
             OutgoingBody::Multipart(parts) => {

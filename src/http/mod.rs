@@ -477,7 +477,7 @@ impl HttpClient {
                 .headers(headers.clone())
                 .timeout(timeout);
             if keep_body {
-                builder = request.body.attach(builder).await?;
+                builder = request.body.attach(builder, &headers).await?;
             }
             let mut response = match builder.send().await {
                 Ok(response) => response,

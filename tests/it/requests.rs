@@ -46,6 +46,10 @@ steps:
     request: { method: POST, url: "{{R}}/echo", body: "hello {{who}}" }
     expect:
       jsonpath: { $.text: hello Ada, "$.headers['content-type']": text/plain; charset=utf-8 }
+  - name: Empty
+    request: { method: POST, url: "{{R}}/echo", body: "" }
+    expect:
+      jsonpath: { $.text: "", "$.headers['content-length']": "0" }
   - name: File
     request: { method: PUT, url: "{{R}}/echo", body_file: payload.bin, headers: { Content-Type: application/x-thing } }
     expect:
@@ -92,7 +96,7 @@ steps:
         &[],
     );
     assert_eq!(output.code, 0, "{output:?}");
-    assert!(output.stdout.contains("6 passed"), "{}", output.stdout);
+    assert!(output.stdout.contains("7 passed"), "{}", output.stdout);
 }
 
 /// A JSON body's keys are templates, as its values are (and as in Postman and Hurl); the
