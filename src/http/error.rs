@@ -43,6 +43,16 @@ pub enum TransportError {
         /// The request's host.
         host: String,
     },
+    /// The proxy answered the tunnel (`CONNECT`) for an `https` URL with an error, e.g. 407.
+    #[error("the proxy did not open a tunnel to {host}:{port}: {reason} (check the proxy's URL, and its user and password: `http://user:password@proxy:3128`)")]
+    ProxyTunnel {
+        /// The request's host.
+        host: String,
+        /// The request's port.
+        port: u16,
+        /// What the proxy answered, in reqwest's words.
+        reason: String,
+    },
     /// The host name does not resolve.
     #[error("could not resolve host `{host}` (check the URL and your DNS or network)")]
     Dns {
@@ -213,6 +223,23 @@ impl TransportError {
         if let Some(reason) = not_http(&error) {
             return TransportError::NotHttp { host, port, reason };
         }
+        // The proxy refused the `CONNECT` (407, 403, 502…): no TLS was tried yet.
+        if lower.contains("tunnel error") {
+            let cause = last_cause(&error);
+            let reason = cause
+                .strip_prefix("tunnel error: ")
+                .unwrap_or(&cause)
+                .to_owned();
+            return TransportError::ProxyTunnel { host, port, reason };
+        }
+        // A TLS alert from the server: with TLS 1.3 one refusing the client's certificate
+        // comes with the first read, after the handshake, as an `InvalidData` read error.
+        if url.scheme() == "https" && lower.contains("received fatal alert") {
+            return TransportError::Tls {
+                host,
+                reason: tls_reason(&last_cause(&error)),
+            };
+        }
         if let Some(kind) = io_kind(&error) {
             use std::io::ErrorKind;
             match kind {
@@ -377,6 +404,9 @@ fn parse_reason(hyper: &str) -> String {
 /// rustls's terse reasons, as sentences.
 fn tls_reason(cause: &str) -> String {
     let lower = cause.to_lowercase();
+    if lower.contains("received fatal alert") {
+        return alert_reason(&lower, cause);
+    }
     let sentence = if lower.contains("unknownissuer") {
         "the server's certificate is not signed by an authority this machine trusts (self-signed, or a private CA); use --insecure only if you trust the network"
     } else if lower.contains("expired") {
@@ -401,6 +431,36 @@ fn tls_reason(cause: &str) -> String {
     format!("{sentence} ({})", in_words(cause))
 }
 
+/// A TLS alert the server sent (rustls: `received fatal alert: CertificateRequired`), as what
+/// it says of this side.
+fn alert_reason(lower: &str, cause: &str) -> String {
+    let sentence = if lower.contains("certificaterequired") {
+        "the server requires a client certificate: give one with --cert and --key"
+    } else if lower.contains("certificateexpired") {
+        "the server refused the client certificate (--cert): it has expired"
+    } else if [
+        "unknownca",
+        "badcertificate",
+        "certificateunknown",
+        "unsupportedcertificate",
+        "certificaterevoked",
+        "accessdenied",
+    ]
+    .iter()
+    .any(|alert| lower.contains(alert))
+    {
+        "the server refused the client certificate (--cert), or requires one: it does not trust the authority that signed it, or does not accept it"
+    } else if lower.contains("protocolversion") {
+        "the server speaks no TLS version runner speaks (TLS 1.2 and 1.3)"
+    } else if lower.contains("handshakefailure") {
+        "the server ended the handshake: no cipher or TLS version in common, or it requires a client certificate (--cert)"
+    } else {
+        "the server ended the TLS session with an alert"
+    };
+    let alert = cause.rsplit(": ").next().unwrap_or(cause);
+    format!("{sentence} (alert: {})", in_words(alert))
+}
+
 /// rustls's `Other(OtherError(CaUsedAsEndEntity))` as `ca used as end entity`: the
 /// innermost name, its words apart. Anything else as it is.
 fn in_words(cause: &str) -> String {
@@ -412,12 +472,15 @@ fn in_words(cause: &str) -> String {
     if inner.is_empty() || !inner.chars().all(|c| c.is_ascii_alphanumeric()) {
         return cause.to_owned();
     }
+    // A capital after a small letter starts a word; capitals together are one (`UnknownCA`).
     let mut words = String::new();
-    for (i, c) in inner.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
+    let mut previous = ' ';
+    for c in inner.chars() {
+        if c.is_ascii_uppercase() && (previous.is_ascii_lowercase() || previous.is_ascii_digit()) {
             words.push(' ');
         }
         words.push(c.to_ascii_lowercase());
+        previous = c;
     }
     words
 }
@@ -498,5 +561,25 @@ mod tests {
             "something new"
         );
         assert_eq!(tls_reason("handshake failure"), "handshake failure");
+        let reason = tls_reason("received fatal alert: CertificateRequired");
+        assert!(
+            reason.starts_with("the server requires a client certificate: give one with --cert"),
+            "{reason}"
+        );
+        assert!(
+            reason.ends_with("(alert: certificate required)"),
+            "{reason}"
+        );
+        let reason = tls_reason("received fatal alert: UnknownCA");
+        assert!(
+            reason.starts_with("the server refused the client certificate"),
+            "{reason}"
+        );
+        // A client certificate that expired is not the server's.
+        let reason = tls_reason("received fatal alert: CertificateExpired");
+        assert!(
+            reason.contains("client certificate (--cert): it has expired"),
+            "{reason}"
+        );
     }
 }

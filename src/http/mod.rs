@@ -215,7 +215,9 @@ fn build_client(network: &NetworkOptions, pooled: bool) -> Result<reqwest::Clien
     if !pooled {
         builder = builder.pool_max_idle_per_host(0);
     }
-    Ok(network::configure(builder, network)?.build()?)
+    network::configure(builder, network)?
+        .build()
+        .map_err(|e| network::build_problem(e, network))
 }
 
 /// How the run's client behaves.
@@ -294,8 +296,9 @@ pub enum ClientError {
     /// An argument cannot be used.
     #[error("{0}")]
     Argument(String),
-    /// reqwest refused the configuration.
-    #[error("could not set up the HTTP client: {0}")]
+    /// reqwest refused the configuration (told by its innermost cause: reqwest's own words
+    /// are "builder error").
+    #[error("could not set up the HTTP client: {}", error::last_cause(.0))]
     Build(#[from] reqwest::Error),
 }
 

@@ -56,7 +56,18 @@ pub(super) fn configure(
     if let Some((cert, key)) = &options.client_certificate {
         let mut pem = read(cert, "client certificate file")?;
         pem.push(b'\n');
-        pem.extend(read(key, "private key file")?);
+        let key_pem = read(key, "private key file")?;
+        if encrypted(&key_pem) {
+            return Err(ClientError::Invalid {
+                path: key.clone(),
+                reason: format!(
+                    "the private key is encrypted, and runner asks for no passphrase: decrypt it \
+                     first, e.g. `openssl pkey -in {0} -out {0}.plain`, and give that to --key",
+                    key.display()
+                ),
+            });
+        }
+        pem.extend(key_pem);
         let identity = reqwest::Identity::from_pem(&pem).map_err(|e| ClientError::Invalid {
             path: cert.clone(),
             reason: format!(
@@ -90,6 +101,34 @@ pub(super) fn configure(
         builder = builder.resolve(host, *address);
     }
     Ok(builder)
+}
+
+/// reqwest's refusal to build the client, told in words: with `--cert`, a key that is not
+/// the certificate's is what TLS refuses then.
+pub(super) fn build_problem(error: reqwest::Error, options: &NetworkOptions) -> ClientError {
+    let cause = super::error::last_cause(&error);
+    let lower = cause.to_lowercase();
+    match &options.client_certificate {
+        Some((cert, key)) if lower.contains("key") || lower.contains("inconsistent") => {
+            ClientError::Invalid {
+                path: cert.clone(),
+                reason: format!(
+                    "the private key `{}` is not this certificate's (its public key does not \
+                     match): give the key the certificate was made for ({cause})",
+                    key.display()
+                ),
+            }
+        }
+        _ => ClientError::Build(error),
+    }
+}
+
+/// A PEM private key that needs a passphrase: PKCS#8's `ENCRYPTED PRIVATE KEY`, or OpenSSL's
+/// legacy `Proc-Type: 4,ENCRYPTED` header.
+fn encrypted(pem: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(pem);
+    text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+        || text.contains("Proc-Type: 4,ENCRYPTED")
 }
 
 /// The first of `names` set and not empty in the environment.

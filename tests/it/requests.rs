@@ -963,6 +963,65 @@ fn client_certificates_get_through_a_server_that_requires_them() {
     assert_eq!(output.code, 0, "{output:?}");
     let refused = run(&fixture, &yaml, &["--cacert", &ca]);
     assert_eq!(refused.code, 3, "{refused:?}");
+    // A key that is not the certificate's, and one that needs a passphrase, are named.
+    let other_key = fixture.file(
+        "other.key",
+        &rcgen::KeyPair::generate().expect("key").serialize_pem(),
+    );
+    let encrypted = fixture.file(
+        "encrypted.key",
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHzBJBgkqhkiG9w0BBQ0wPDAbBgkqhkiG9w0BBQwwDgQI\n-----END ENCRYPTED PRIVATE KEY-----\n",
+    );
+    for (key, said) in [
+        (&other_key, "is not this certificate's"),
+        (
+            &encrypted,
+            "the private key is encrypted, and runner asks for no passphrase",
+        ),
+    ] {
+        let key = key.display().to_string();
+        let output = run(
+            &fixture,
+            &yaml,
+            &["--cacert", &ca, "--cert", &cert, "--key", &key],
+        );
+        assert_eq!(output.code, 2, "{output:?}");
+        assert!(output.stderr.contains(said), "{said}: {output:?}");
+    }
+}
+
+/// A proxy that refuses the tunnel of an `https` request (407) is told as the proxy's
+/// answer, not as a TLS handshake that failed (none was tried).
+#[test]
+fn a_tunnel_the_proxy_refuses_is_the_proxys_answer() {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let proxy = format!("http://user:pw@{}", listener.local_addr().expect("address"));
+    let server = std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+            let _ = stream.write_all(
+                b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"x\"\r\nContent-Length: 0\r\n\r\n",
+            );
+        }
+    });
+    let fixture = Fixture::new();
+    let yaml = format!(
+        "name: Tunnel\nsteps:\n  - name: Secure\n    request: {{ url: \"https://127.0.0.1:{}/x\" }}\n",
+        closed_port()
+    );
+    let output = run(&fixture, &yaml, &["--proxy", &proxy]);
+    let _ = server.join();
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("the proxy did not open a tunnel to 127.0.0.1:"),
+        "{output:?}"
+    );
+    assert!(!output.stdout.contains("TLS handshake"), "{output:?}");
+    assert!(!output.stdout.contains("pw"), "{output:?}");
 }
 
 #[test]
