@@ -212,6 +212,17 @@ fn shell_expansions(
                     ),
                 );
             }
+            Expansion::NotUtf8(text) => {
+                report.lossy(
+                    item,
+                    "shell",
+                    format!(
+                        "`{text}` gives bytes that are not UTF-8 text, which a collection's text \
+                         cannot hold: U+FFFD is sent in their place; put the bytes in a file and \
+                         send it with `body_file`"
+                    ),
+                );
+            }
             Expansion::Other(text) => {
                 let what = if text.starts_with("$(") || text.starts_with('`') {
                     "a command substitution, which the shell replaces with the command's output \

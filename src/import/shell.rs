@@ -71,6 +71,9 @@ pub enum Expansion {
     /// Anything else the shell replaces (`$(...)`, `` `...` ``, `<(...)`, `$1`, `$@`,
     /// `${NAME:-default}`): the word holds it as written.
     Other(String),
+    /// `$'\xff'`: bytes that are not UTF-8 text, written as escapes; the word holds U+FFFD
+    /// in their place.
+    NotUtf8(String),
 }
 
 /// The runner template a shell variable becomes: `{{env.NAME}}`.
@@ -222,6 +225,24 @@ impl Words {
             });
         }
     }
+    /// Pushes the bytes of `$'…'` escapes (`\xc3\xa9`) as the text they are in UTF-8, and
+    /// empties them; bytes that are not UTF-8 are pushed as U+FFFD and recorded (a word holds
+    /// text, and runner sends a collection's text as UTF-8).
+    fn push_bytes(&mut self, bytes: &mut Vec<u8>, line: usize) {
+        if bytes.is_empty() {
+            return;
+        }
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        if std::str::from_utf8(bytes).is_err() && self.target.is_none() {
+            let escapes: String = bytes.iter().map(|b| format!("\\x{b:02x}")).collect();
+            self.expansions
+                .push(Expansion::NotUtf8(format!("$'{escapes}'")));
+        }
+        for c in text.chars() {
+            self.push(c, line);
+        }
+        bytes.clear();
+    }
     /// The shell expansion at `chars[i]` (a `$`), outside single quotes: a variable is pushed
     /// as `{{env.NAME}}`, anything else as written, and recorded; in a redirection's target
     /// (`< $FILE`, `<<< $TEXT`), where the command's input reads it as written, the `$` alone
@@ -231,7 +252,7 @@ impl Words {
             Some((end, expansion)) if self.target.is_none() => {
                 let text: String = match &expansion {
                     Expansion::Variable(name) => variable_template(name),
-                    Expansion::Other(text) => text.clone(),
+                    Expansion::Other(text) | Expansion::NotUtf8(text) => text.clone(),
                 };
                 for c in text.chars() {
                     self.push(c, line);
@@ -336,14 +357,31 @@ fn posix(text: &str) -> Result<Vec<Command>, SplitError> {
                 let start = line;
                 out.start(line);
                 i += 2;
+                // `\xHH` and `\NNN` give bytes: several may make one UTF-8 character
+                // (`\xc3\xa9` is `é`); a NUL ends the text, as the shell passes C strings.
+                let mut bytes = Vec::new();
+                let mut ended = false;
                 loop {
                     match chars.get(i) {
                         None => return Err(unclosed(start, "`$'`")),
                         Some('\'') => break,
                         Some('\\') => {
                             let (decoded, used) = ansi_c_escape(&chars[i + 1..]);
-                            if let Some(decoded) = decoded {
-                                out.push(decoded, line);
+                            let byte = matches!(chars.get(i + 1), Some('x' | '0'..='7'));
+                            match decoded {
+                                Some('\0') if byte => ended = true,
+                                Some(c) if byte && !ended => match u8::try_from(u32::from(c)) {
+                                    Ok(b) => bytes.push(b),
+                                    Err(_) => {
+                                        out.push_bytes(&mut bytes, line);
+                                        out.push(c, line);
+                                    }
+                                },
+                                Some(c) if !ended => {
+                                    out.push_bytes(&mut bytes, line);
+                                    out.push(c, line);
+                                }
+                                _ => {}
                             }
                             i += 1 + used;
                             continue;
@@ -352,11 +390,15 @@ fn posix(text: &str) -> Result<Vec<Command>, SplitError> {
                             if c == '\n' {
                                 line += 1;
                             }
-                            out.push(c, line);
+                            if !ended {
+                                out.push_bytes(&mut bytes, line);
+                                out.push(c, line);
+                            }
                         }
                     }
                     i += 1;
                 }
+                out.push_bytes(&mut bytes, line);
                 i += 1;
             }
             '"' => {
@@ -902,6 +944,17 @@ mod tests {
             .into_iter()
             .map(|c| c.words)
             .collect()
+    }
+
+    #[test]
+    fn ansi_c_bytes_are_utf8_text_and_a_nul_ends_it() {
+        let text = r"curl $'\xc3\xa9t\303\251' $'a\0b\x41' $'\x89PNG\r'";
+        let commands = split(text, Dialect::Posix).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(commands[0].words, ["curl", "été", "a", "\u{fffd}PNG\r"]);
+        assert_eq!(
+            commands[0].expansions,
+            [Expansion::NotUtf8(r"$'\x89'".to_owned())]
+        );
     }
 
     #[test]
