@@ -1124,7 +1124,10 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
             if query.is_empty() {
                 continue;
             }
-            url.push(if url.contains('?') { '&' } else { '?' });
+            // curl adds no `&` after a URL that ends with one (or with its `?`).
+            if !url.ends_with(['&', '?']) {
+                url.push(if url.contains('?') { '&' } else { '?' });
+            }
             url.push_str(query);
         }
         if url::Url::parse(&without_templates(&url)).is_err() {
@@ -1419,6 +1422,18 @@ mod tests {
         assert!(yaml.contains("/s?q=caf%E9&x=1"), "{yaml}");
         assert!(yaml.contains("body: t=%E9"), "{yaml}");
         assert!(!yaml.contains('\u{fffd}'), "{yaml}");
+    }
+
+    #[test]
+    fn a_url_query_after_a_url_ending_in_an_ampersand_adds_none() {
+        let text = "curl 'http://h/q?a=1&' --url-query b=2 --url-query c=3\ncurl 'http://h/r?' --url-query b=2";
+        let imported = import_text(text, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
+        let yaml = &imported.yaml;
+        assert!(
+            yaml.contains("query: { a: \"1\", b: \"2\", c: \"3\" }"),
+            "{yaml}"
+        );
+        assert!(yaml.contains("query: { b: \"2\" }"), "{yaml}");
     }
 
     #[test]
