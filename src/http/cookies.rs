@@ -54,6 +54,9 @@ impl CookieJar {
                     && c.name().trim() == c.name()
                     && c.value().bytes().all(is_value_byte)
             })
+            // A `Secure` cookie set over plain HTTP is ignored (RFC 6265bis §5.7, as browsers
+            // and curl do), but from a loopback host, which browsers count as secure.
+            .filter(|c| c.secure() != Some(true) || secure_origin(url))
             .collect::<Vec<_>>();
         if cookies.is_empty() {
             return;
@@ -85,12 +88,25 @@ impl CookieJar {
                 reason: reason.to_owned(),
             };
             let fields: Vec<&str> = line.split('\t').collect();
-            let [domain, subdomains, path, secure, expires, name, value] = fields[..] else {
-                return Err(error(&format!("found {} fields", fields.len())));
+            // Six fields: a cookie with an empty value, whose tab some writers leave out (curl
+            // reads it so).
+            let (domain, subdomains, path, secure, expires, name, value) = match fields[..] {
+                [domain, subdomains, path, secure, expires, name, value] => {
+                    (domain, subdomains, path, secure, expires, name, value)
+                }
+                [domain, subdomains, path, secure, expires, name] => {
+                    (domain, subdomains, path, secure, expires, name, "")
+                }
+                _ => return Err(error(&format!("found {} fields", fields.len()))),
             };
             let host = domain.trim_start_matches('.');
             if host.is_empty() || name.is_empty() {
                 return Err(error("the domain and the name must not be empty"));
+            }
+            if host.contains([':', '/']) && !host.starts_with('[') {
+                return Err(error(
+                    "the domain holds a port or a path: a cookie's domain is a host name alone",
+                ));
             }
             // What a `Cookie` header cannot carry as one cookie (`a;b=c` would send two).
             if !name.bytes().all(is_name_byte) || name.trim() != name {
@@ -107,6 +123,10 @@ impl CookieJar {
             let expires: i64 = expires
                 .parse()
                 .map_err(|_| error("the expiry is not a Unix time"))?;
+            // 0 is a session cookie; a time before 1970 (`-1`) has passed, as curl reads it.
+            if expires < 0 {
+                continue;
+            }
             let mut builder = cookie::Cookie::build((name.to_owned(), value.to_owned()))
                 .path(path.to_owned())
                 .secure(secure)
@@ -217,6 +237,17 @@ fn domain_of<'c>(cookie: &'c cookie_store::Cookie<'_>) -> &'c str {
 /// A byte a cookie's name may hold here: not one that would end it or the cookie in a `Cookie`
 /// header (`=`, `;`) or break the header (a control character). A blank may be inside (as
 /// browsers keep `my sess` from a `Set-Cookie`, and the jar writes it).
+/// `url` may set a `Secure` cookie: `https`, or a loopback host.
+fn secure_origin(url: &Url) -> bool {
+    url.scheme() == "https"
+        || match url.host() {
+            Some(url::Host::Domain(name)) => name == "localhost" || name.ends_with(".localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        }
+}
+
 fn is_name_byte(byte: u8) -> bool {
     !byte.is_ascii_control() && !b"=;".contains(&byte)
 }
@@ -262,6 +293,43 @@ mod tests {
             .header_for(&Url::parse("http://api.example.com/v1/x").expect("url"))
             .iter()
             .all(|(n, _)| n != "session"));
+    }
+
+    #[test]
+    fn a_secure_cookie_over_plain_http_is_ignored_but_from_loopback() {
+        let jar = CookieJar::default();
+        let mut headers = HeaderMap::new();
+        headers.insert(SET_COOKIE, "s=1; Secure".parse().expect("header"));
+        jar.store(&headers, &Url::parse("http://h.example/").expect("url"));
+        assert!(jar
+            .header_for(&Url::parse("https://h.example/").expect("url"))
+            .is_empty());
+        jar.store(&headers, &Url::parse("https://h.example/").expect("url"));
+        jar.store(
+            &headers,
+            &Url::parse("http://127.0.0.1:8080/").expect("url"),
+        );
+        assert_eq!(
+            jar.header_for(&Url::parse("https://h.example/").expect("url")),
+            vec![("s".into(), "1".into())]
+        );
+    }
+
+    #[test]
+    fn lines_curl_reads_are_read_as_curl_reads_them() {
+        let jar = CookieJar::default();
+        let loaded = jar
+            .load_netscape(
+                "h.example\tFALSE\t/\tFALSE\t0\tempty\nh.example\tFALSE\t/\tFALSE\t-1\tgone\tx\n",
+            )
+            .expect("loads");
+        assert_eq!(loaded, 1);
+        let sent = jar.header_for(&Url::parse("http://h.example/").expect("url"));
+        assert_eq!(sent, vec![("empty".into(), String::new())]);
+        let error = jar
+            .load_netscape("h.example:8080\tFALSE\t/\tFALSE\t0\ta\tb\n")
+            .expect_err("a port");
+        assert!(error.reason.contains("a port"), "{}", error.reason);
     }
 
     #[test]
