@@ -77,13 +77,19 @@ impl OutgoingBody {
         }
     }
 
-    /// Attaches the body to `builder`, opening any file now; its `Content-Length` too, unless
-    /// the request's headers (`headers`) set one.
+    /// Attaches the body of a `method` request to `builder`, opening any file now; its
+    /// `Content-Length` too, unless the request's headers (`headers`) set one.
     pub(super) async fn attach(
         &self,
         builder: reqwest::RequestBuilder,
+        method: &reqwest::Method,
         headers: &reqwest::header::HeaderMap,
     ) -> Result<reqwest::RequestBuilder, TransportError> {
+        // An empty body of a method that carries one (POST, PUT, PATCH) is still told,
+        // `Content-Length: 0`, as browsers tell it (RFC 9110 §8.6): hyper leaves the header
+        // out, and some servers answer 411 without it. Not for a GET, HEAD or DELETE, whose
+        // request says nothing of a body (the RFC's "SHOULD NOT").
+        let carries_body = matches!(method.as_str(), "POST" | "PUT" | "PATCH");
         let length = |builder: reqwest::RequestBuilder, length: u64| {
             if headers.contains_key(CONTENT_LENGTH) {
                 builder
@@ -96,10 +102,9 @@ impl OutgoingBody {
             reason: e.to_string(),
         };
         Ok(match self {
+            OutgoingBody::None if carries_body => length(builder, 0),
             OutgoingBody::None => builder,
-            // An empty body is still told (`Content-Length: 0`), as curl and browsers tell
-            // it (RFC 9110 §8.6): hyper leaves the header out, and some servers answer 411.
-            OutgoingBody::Bytes(bytes) if bytes.is_empty() => {
+            OutgoingBody::Bytes(bytes) if bytes.is_empty() && carries_body => {
                 length(builder, 0).body(bytes.clone())
             }
             OutgoingBody::Bytes(bytes) => builder.body(bytes.clone()),
@@ -116,7 +121,11 @@ impl OutgoingBody {
                     let bytes = tokio::fs::read(path)
                         .await
                         .map_err(|e| unreadable(path, e))?;
-                    length(builder, bytes.len() as u64).body(bytes)
+                    if bytes.is_empty() && !carries_body {
+                        builder.body(bytes)
+                    } else {
+                        length(builder, bytes.len() as u64).body(bytes)
+                    }
                 }
             }
             OutgoingBody::Multipart(parts) => {
@@ -133,8 +142,17 @@ impl OutgoingBody {
                             .await
                             .map_err(|e| unreadable(path, e))?,
                     };
-                    if let Some(filename) = &part.filename {
-                        built = built.file_name(form_data_escaped(filename));
+                    // A file part is named after its file unless it says otherwise; either
+                    // name escaped here (reqwest's own escaping writes a line break as `\`
+                    // and the break, which would start a header of the part).
+                    let filename = part.filename.clone().or_else(|| match &part.content {
+                        OutgoingPartContent::File(path) => path
+                            .file_name()
+                            .map(|name| name.to_string_lossy().into_owned()),
+                        OutgoingPartContent::Text(_) => None,
+                    });
+                    if let Some(filename) = filename {
+                        built = built.file_name(form_data_escaped(&filename));
                     }
                     if let Some(content_type) = &part.content_type {
                         built = built.mime_str(content_type).map_err(|_| {

@@ -103,7 +103,9 @@ impl CookieJar {
             if host.is_empty() || name.is_empty() {
                 return Err(error("the domain and the name must not be empty"));
             }
-            if host.contains([':', '/']) && !host.starts_with('[') {
+            // curl writes an IPv6 host bare (`::1`).
+            let ipv6 = host.parse::<std::net::Ipv6Addr>().is_ok();
+            if host.contains([':', '/']) && !host.starts_with('[') && !ipv6 {
                 return Err(error(
                     "the domain holds a port or a path: a cookie's domain is a host name alone",
                 ));
@@ -140,7 +142,12 @@ impl CookieJar {
                 }
             }
             let scheme = if secure { "https" } else { "http" };
-            let url = Url::parse(&format!("{scheme}://{host}{path}")).map_err(|e| {
+            let url_host = if ipv6 {
+                format!("[{host}]")
+            } else {
+                host.to_owned()
+            };
+            let url = Url::parse(&format!("{scheme}://{url_host}{path}")).map_err(|e| {
                 error(&format!(
                     "`{host}{path}` is not a cookie domain and path: {e}"
                 ))
@@ -234,20 +241,20 @@ fn domain_of<'c>(cookie: &'c cookie_store::Cookie<'_>) -> &'c str {
     }
 }
 
-/// A byte a cookie's name may hold here: not one that would end it or the cookie in a `Cookie`
-/// header (`=`, `;`) or break the header (a control character). A blank may be inside (as
-/// browsers keep `my sess` from a `Set-Cookie`, and the jar writes it).
 /// `url` may set a `Secure` cookie: `https`, or a loopback host.
 fn secure_origin(url: &Url) -> bool {
     url.scheme() == "https"
         || match url.host() {
-            Some(url::Host::Domain(name)) => name == "localhost" || name.ends_with(".localhost"),
+            Some(url::Host::Domain(name)) => name == "localhost",
             Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
             Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
             None => false,
         }
 }
 
+/// A byte a cookie's name may hold here: not one that would end it or the cookie in a `Cookie`
+/// header (`=`, `;`) or break the header (a control character). A blank may be inside (as
+/// browsers keep `my sess` from a `Set-Cookie`, and the jar writes it).
 fn is_name_byte(byte: u8) -> bool {
     !byte.is_ascii_control() && !b"=;".contains(&byte)
 }
@@ -305,14 +312,14 @@ mod tests {
             .header_for(&Url::parse("https://h.example/").expect("url"))
             .is_empty());
         jar.store(&headers, &Url::parse("https://h.example/").expect("url"));
-        jar.store(
-            &headers,
-            &Url::parse("http://127.0.0.1:8080/").expect("url"),
-        );
         assert_eq!(
             jar.header_for(&Url::parse("https://h.example/").expect("url")),
             vec![("s".into(), "1".into())]
         );
+        // Loopback counts as secure, as in browsers: kept, and sent back to it over http.
+        let loopback = Url::parse("http://127.0.0.1:8080/").expect("url");
+        jar.store(&headers, &loopback);
+        assert_eq!(jar.header_for(&loopback), vec![("s".into(), "1".into())]);
     }
 
     #[test]
@@ -326,6 +333,13 @@ mod tests {
         assert_eq!(loaded, 1);
         let sent = jar.header_for(&Url::parse("http://h.example/").expect("url"));
         assert_eq!(sent, vec![("empty".into(), String::new())]);
+        // curl writes an IPv6 host bare.
+        jar.load_netscape("::1\tFALSE\t/\tFALSE\t0\tsix\t6\n")
+            .expect("an IPv6 host");
+        assert_eq!(
+            jar.header_for(&Url::parse("http://[::1]:8080/").expect("url")),
+            vec![("six".into(), "6".into())]
+        );
         let error = jar
             .load_netscape("h.example:8080\tFALSE\t/\tFALSE\t0\ta\tb\n")
             .expect_err("a port");

@@ -480,7 +480,7 @@ impl HttpClient {
                 .headers(headers.clone())
                 .timeout(timeout);
             if keep_body {
-                builder = request.body.attach(builder, &headers).await?;
+                builder = request.body.attach(builder, &method, &headers).await?;
             }
             let mut response = match builder.send().await {
                 Ok(response) => response,

@@ -109,16 +109,23 @@ pub(super) fn build_problem(error: reqwest::Error, options: &NetworkOptions) -> 
     let cause = super::error::last_cause(&error);
     let lower = cause.to_lowercase();
     match &options.client_certificate {
-        Some((cert, key)) if lower.contains("key") || lower.contains("inconsistent") => {
-            ClientError::Invalid {
-                path: cert.clone(),
-                reason: format!(
-                    "the private key `{}` is not this certificate's (its public key does not \
-                     match): give the key the certificate was made for ({cause})",
-                    key.display()
-                ),
-            }
-        }
+        // rustls: "keys may not be consistent: KeyMismatch".
+        Some((cert, key)) if lower.contains("keys may not be consistent") => ClientError::Invalid {
+            path: cert.clone(),
+            reason: format!(
+                "the private key `{}` is not this certificate's (its public key does not \
+                 match): give the key the certificate was made for ({cause})",
+                key.display()
+            ),
+        },
+        // rustls: "failed to parse private key as RSA, ECDSA, or EdDSA".
+        Some((_, key)) if lower.contains("failed to parse private key") => ClientError::Invalid {
+            path: key.clone(),
+            reason: format!(
+                "the private key is of a kind TLS here cannot use (RSA of 2048 bits or more, \
+                 ECDSA on P-256 or P-384, or Ed25519 are): {cause}"
+            ),
+        },
         _ => ClientError::Build(error),
     }
 }

@@ -1120,6 +1120,8 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
                 url.push_str(file.rsplit(['/', '\\']).next().unwrap_or(file));
             }
         }
+        // The query goes before a `#fragment`, as curl puts it.
+        let fragment = url.find('#').map(|at| url.split_off(at));
         for query in query_data.iter().chain(&p.url_query) {
             if query.is_empty() {
                 continue;
@@ -1130,6 +1132,7 @@ fn requests(p: Parsed, item: &str, report: &mut Report) -> Vec<Request> {
             }
             url.push_str(query);
         }
+        url.push_str(fragment.as_deref().unwrap_or(""));
         if url::Url::parse(&without_templates(&url)).is_err() {
             report.lossy(
                 item,
@@ -1434,6 +1437,13 @@ mod tests {
             "{yaml}"
         );
         assert!(yaml.contains("query: { b: \"2\" }"), "{yaml}");
+        let text = "curl 'http://h/p#frag' --url-query a=1";
+        let imported = import_text(text, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            imported.yaml.contains("query: { a: \"1\" }"),
+            "{}",
+            imported.yaml
+        );
     }
 
     #[test]

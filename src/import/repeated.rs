@@ -140,6 +140,7 @@ mod tests {
             r#"{"group":"admins","user":"admin","mail":"admin@x.org"}"#,
         );
         step.insert("sign", "+k3y+ and a+k3y+b");
+        step.insert("token", "/bot123456:AAH/send?t=x123456:AAHy");
         let mut items = vec![Item {
             value: Node::Map(step),
             comments: vec![],
@@ -147,8 +148,9 @@ mod tests {
         let credentials = [
             ("admin".to_owned(), "password".to_owned()),
             ("+k3y+".to_owned(), "key".to_owned()),
+            ("123456:AAH".to_owned(), "token".to_owned()),
         ];
-        assert_eq!(hide(&mut items, &credentials), ["password", "key"]);
+        assert_eq!(hide(&mut items, &credentials), ["password", "key", "token"]);
         let Node::Map(step) = &items[0].value else {
             panic!("a map")
         };
@@ -159,6 +161,8 @@ mod tests {
                 "{{base_url}}/{{password}}/users?role={{password}}&q=sysadmin",
                 r#"{"group":"admins","user":"{{password}}","mail":"{{password}}@x.org"}"#,
                 "{{key}} and a{{key}}b",
+                // Not a word: the credential wherever it stands.
+                "/bot{{token}}/send?t=x{{token}}y",
             ]
         );
     }

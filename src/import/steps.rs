@@ -463,8 +463,9 @@ fn step(
             dropped.push(name);
             continue;
         }
-        // The `User-Agent` runner sends by itself (what `runner run --curl` writes).
-        if lower == "user-agent" && value == crate::http::USER_AGENT {
+        // The `User-Agent` runner sends by itself (what `runner run --curl` writes, of this
+        // version or another).
+        if lower == "user-agent" && value.starts_with("runner/") {
             continue;
         }
         if lower == "content-type" {

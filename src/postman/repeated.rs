@@ -75,6 +75,7 @@ pub fn replaced(
     written: &mut Vec<String>,
     write: Writer<'_>,
 ) -> Option<String> {
+    let templates = write.is_some();
     if !lifted
         .iter()
         .any(|l| text.contains(l.value) || l.encoded.as_deref().is_some_and(|e| text.contains(e)))
@@ -93,11 +94,17 @@ pub fn replaced(
             continue;
         }
         let at = text.len() - rest.len();
-        // A value inside a longer word is left, as a regex's `\b` would: the password `admin`
-        // in `sysadmin` or `admins` is another word (giving it the variable would send
-        // another request once the input holds the real password), and so is the password
-        // `password` of the variable `basic_password` in a comment.
-        let alone = |length: usize| {
+        // A value that is a word (letters alone) inside a longer word is left, as a regex's
+        // `\b` would: the password `admin` in `sysadmin` or `admins` is another word (giving
+        // it the variable would send another request once the input holds the real
+        // password). Any other value — a token, `123456:AAH…` in `bot123456:AAH…` — is the
+        // credential wherever it stands, and is replaced there. In text for people (a
+        // comment, a note), every value is looked for as a word: the password `password` of
+        // the variable `basic_password`.
+        let alone = |value: &str, length: usize| {
+            if templates && !value.chars().all(char::is_alphabetic) {
+                return true;
+            }
             let word = |c: char| c.is_alphanumeric() || c == '_';
             let found = &text[at..at + length];
             let joins_before = found.chars().next().is_some_and(word)
@@ -107,11 +114,11 @@ pub fn replaced(
             !joins_before && !joins_after
         };
         let found = lifted.iter().find_map(|l| {
-            if rest.starts_with(l.value) && alone(l.value.len()) {
+            if rest.starts_with(l.value) && alone(l.value, l.value.len()) {
                 Some((l, l.value.len(), false))
             } else {
                 let encoded = l.encoded.as_deref()?;
-                (rest.starts_with(encoded) && alone(encoded.len())).then_some((
+                (rest.starts_with(encoded) && alone(l.value, encoded.len())).then_some((
                     l,
                     encoded.len(),
                     true,

@@ -56,7 +56,13 @@ pub fn command(sent: &SentRequest) -> String {
     let mut words: Vec<String> = vec!["curl".into()];
     // What goes before `curl`: a body piped in.
     let mut piped = String::new();
-    let has_body = !matches!(sent.body, OutgoingBody::None);
+    // Why curl cannot send the request as runner sent it.
+    let mut unwritable = None;
+    // runner sends a POST, PUT or PATCH without a body with `Content-Length: 0`, as browsers
+    // do: so does curl with empty data (and the `Content-Type` it would add removed).
+    let empty_body = matches!(sent.body, OutgoingBody::None)
+        && matches!(sent.method.as_str(), "POST" | "PUT" | "PATCH");
+    let has_body = empty_body || !matches!(sent.body, OutgoingBody::None);
     match (sent.method.as_str(), has_body) {
         ("GET", false) => {}
         ("HEAD", false) => words.push("--head".into()),
@@ -93,6 +99,16 @@ pub fn command(sent: &SentRequest) -> String {
         words.push("--compressed".into());
     }
     match &sent.body {
+        OutgoingBody::None if empty_body => {
+            if !sent
+                .headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+            {
+                words.push("-H 'Content-Type:'".into());
+            }
+            words.push("--data-raw ''".into());
+        }
         OutgoingBody::None => {}
         OutgoingBody::Bytes(bytes) => match std::str::from_utf8(bytes) {
             // `--data-raw`: a body starting with `@` is not a file to read.
@@ -120,18 +136,41 @@ pub fn command(sent: &SentRequest) -> String {
         }
         OutgoingBody::Multipart(parts) => {
             for part in parts {
-                words.push(form_part(part));
+                match form_part(part) {
+                    Ok(word) => words.push(word),
+                    Err(reason) => unwritable = Some(reason),
+                }
             }
         }
     }
-    piped + &words.join(" \\\n  ")
+    let command = piped + &words.join(" \\\n  ");
+    match unwritable {
+        None => command,
+        // Left as a comment: a command that runs would send another request.
+        Some(reason) => {
+            let mut out = format!("# runner: {reason}: this request is not repeated here");
+            for line in command.lines() {
+                out.push_str("\n# ");
+                out.push_str(line);
+            }
+            out
+        }
+    }
 }
 
-/// A multipart part as curl's `-F` (or `--form-string`) writes it.
-fn form_part(part: &OutgoingPart) -> String {
+/// A multipart part as curl's `-F` (or `--form-string`) writes it; why it cannot be, for a
+/// name curl would end at its `=`.
+fn form_part(part: &OutgoingPart) -> Result<String, String> {
+    if part.name.contains('=') {
+        return Err(format!(
+            "the part name `{}` holds `=`, where curl's -F ends a name",
+            one_line(&part.name)
+        ));
+    }
     let mut attributes = String::new();
     // runner sends a file part without a type as the type its extension gives; curl's own
-    // guess knows fewer extensions, so the type is written.
+    // guess knows fewer extensions, so the type is written. As a quoted header, not
+    // `type=`, whose value curl would read on past a `;` as its own attributes.
     let content_type = match (&part.content_type, &part.content) {
         (Some(content_type), _) => Some(content_type.clone()),
         (None, OutgoingPartContent::File(path)) => Some(
@@ -142,14 +181,14 @@ fn form_part(part: &OutgoingPart) -> String {
         (None, OutgoingPartContent::Text(_)) => None,
     };
     if let Some(content_type) = content_type {
-        let _ = write!(attributes, ";type={content_type}");
+        let header = form_quoted(&format!("Content-Type: {content_type}"));
+        let _ = write!(attributes, ";headers={header}");
     }
-    match &part.content {
+    Ok(match &part.content {
         OutgoingPartContent::Text(text) if attributes.is_empty() => {
             format!("--form-string {}", quote(&format!("{}={text}", part.name)))
         }
-        // curl reads `type=` only with -F; a value starting with @ or < would be read as a
-        // file there, so it is quoted.
+        // A value starting with @ or < would be read as a file: quoted, it is text.
         OutgoingPartContent::Text(text) => format!(
             "-F {}",
             quote(&format!("{}={}{attributes}", part.name, form_quoted(text)))
@@ -164,7 +203,7 @@ fn form_part(part: &OutgoingPart) -> String {
                 quote(&format!("{}=@{path}{attributes}", part.name))
             )
         }
-    }
+    })
 }
 
 /// `text` in double quotes as curl's `-F` reads them: `\` and `"` escaped with `\`, so `;`
@@ -252,7 +291,9 @@ mod tests {
         assert!(text.contains("-L --max-redirs 3"), "{text}");
         assert!(text.contains("--form-string 'note=@not-a-file'"), "{text}");
         assert!(
-            text.contains("-F 'doc=@\"/tmp/a.csv\";type=text/csv;filename=\"b.csv\"'"),
+            text.contains(
+                "-F 'doc=@\"/tmp/a.csv\";headers=\"Content-Type: text/csv\";filename=\"b.csv\"'"
+            ),
             "{text}"
         );
     }

@@ -1133,6 +1133,8 @@ steps:
 fn the_curl_file_sends_what_runner_sent_where_curl_and_the_shell_read_otherwise() {
     let fixture = Fixture::new();
     std::fs::write(fixture.path().join("data.csv"), "a,b\n").expect("write");
+    std::fs::write(fixture.path().join("q\"x.csv"), "q\n").expect("write");
+    std::fs::write(fixture.path().join("secret.txt"), "SECRET").expect("write");
     let big = "x".repeat(200_000);
     let curl = fixture.path().join("requests.sh");
     let yaml = r#"
@@ -1168,6 +1170,16 @@ steps:
       jsonpath:
         $.text: { contains: "name=\"t\"\r\nContent-Type: text/plain\r\n\r\na \"q\" \\ b\r\n" }
         $['text']: { contains: "name=\"doc\"; filename=\"a;b,c.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\n" }
+  - name: A part named after its file
+    request: { method: POST, url: "{{R}}/echo", multipart: { doc: { file: 'q"x.csv', content_type: "text/csv; charset=utf-8" } } }
+    expect:
+      jsonpath:
+        $.text: { contains: "name=\"doc\"; filename=\"q%22x.csv\"\r\nContent-Type: text/csv; charset=utf-8\r\n\r\n" }
+  - name: A POST without a body
+    request: { method: POST, url: "{{R}}/echo" }
+    expect: { jsonpath: { "$.headers['content-length']": "0" } }
+  - name: A part name curl cannot write
+    request: { method: POST, url: "{{R}}/echo", multipart: { "x=@secret.txt;n": hello } }
 "#
     .replace("BIG", &big);
     let output = run(&fixture, &yaml, &["--curl", &curl.display().to_string()]);
@@ -1176,6 +1188,11 @@ steps:
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
+    // CI has curl (`.ci/run` installs it): there, this test cannot pass without running it.
+    assert!(
+        has_curl || std::env::var_os("CI").is_none(),
+        "curl is not installed"
+    );
     if !has_curl {
         return;
     }
@@ -1189,7 +1206,14 @@ steps:
         .into_iter()
         .collect::<Result<_, _>>()
         .expect("one JSON echo a command");
-    assert_eq!(echoes.len(), 7, "{echoes:?}");
+    // The part curl would name `x` and fill from `secret.txt` is left as a comment.
+    let script = std::fs::read_to_string(&curl).expect("curl file");
+    assert!(
+        script.contains("# runner: the part name `x=@secret.txt;n` holds `=`"),
+        "{script}"
+    );
+    assert!(!String::from_utf8_lossy(&ran.stdout).contains("SECRET"));
+    assert_eq!(echoes.len(), 9, "{echoes:?}");
     assert_eq!(
         (echoes[0]["method"].as_str(), echoes[0]["text"].as_str()),
         (Some("GET"), Some("hello"))
@@ -1210,6 +1234,18 @@ steps:
             "name=\"doc\"; filename=\"a;b,c.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\n"
         ),
         "{parts}"
+    );
+    let parts = echoes[7]["text"].as_str().unwrap_or_default();
+    assert!(
+        parts
+            .contains("filename=\"q%22x.csv\"\r\nContent-Type: text/csv; charset=utf-8\r\n\r\nq\n"),
+        "{parts}"
+    );
+    assert_eq!(echoes[8]["headers"]["content-length"], "0");
+    assert!(
+        echoes[8]["headers"].get("content-type").is_none(),
+        "{}",
+        echoes[8]
     );
 }
 
