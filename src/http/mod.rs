@@ -425,7 +425,12 @@ impl HttpClient {
         loop {
             let on_origin = redirect::same_origin(&url, &request.url);
             let mut sent_url = url.clone();
-            let mut headers = request.headers.clone();
+            // Room for what this hop adds (auth, cookies, `User-Agent`, `Accept-Encoding`): a
+            // clone would have none, and grow on the first insert.
+            let mut headers = HeaderMap::with_capacity(request.headers.len() + 4);
+            for (name, value) in &request.headers {
+                headers.append(name.clone(), value.clone());
+            }
             if on_origin {
                 if let Some(auth) = &request.auth {
                     auth.apply(&mut headers, &mut sent_url, token)?;
