@@ -60,9 +60,15 @@ pub fn command(sent: &SentRequest) -> String {
     let mut unwritable = None;
     // runner sends a POST, PUT or PATCH without a body with `Content-Length: 0`, as browsers
     // do: so does curl with empty data (and the `Content-Type` it would add removed).
-    let empty_body = matches!(sent.body, OutgoingBody::None)
-        && matches!(sent.method.as_str(), "POST" | "PUT" | "PATCH");
-    let has_body = empty_body || !matches!(sent.body, OutgoingBody::None);
+    let carries_body = matches!(sent.method.as_str(), "POST" | "PUT" | "PATCH");
+    let no_body = match &sent.body {
+        OutgoingBody::None => true,
+        // runner sends an empty body of a GET, HEAD or DELETE as none at all.
+        OutgoingBody::Bytes(bytes) => bytes.is_empty() && !carries_body,
+        _ => false,
+    };
+    let empty_body = matches!(sent.body, OutgoingBody::None) && carries_body;
+    let has_body = empty_body || !no_body;
     match (sent.method.as_str(), has_body) {
         ("GET", false) => {}
         ("HEAD", false) => words.push("--head".into()),
@@ -110,6 +116,7 @@ pub fn command(sent: &SentRequest) -> String {
             words.push("--data-raw ''".into());
         }
         OutgoingBody::None => {}
+        OutgoingBody::Bytes(_) if no_body => {}
         OutgoingBody::Bytes(bytes) => match std::str::from_utf8(bytes) {
             // `--data-raw`: a body starting with `@` is not a file to read.
             Ok(text) if !text.contains('\0') && text.len() <= INLINE_BODY => {
@@ -262,6 +269,15 @@ mod tests {
         );
         sent.headers.clear();
         assert!(!command(&sent).contains("--compressed"));
+        // An empty body of a GET is none, as runner sends it; a POST's is told.
+        sent.body = OutgoingBody::Bytes(bytes::Bytes::new());
+        assert_eq!(command(&sent), "curl \\\n  'http://h/x'");
+        sent.method = "POST".into();
+        assert!(
+            command(&sent).ends_with("--data-raw ''"),
+            "{}",
+            command(&sent)
+        );
     }
 
     #[test]
