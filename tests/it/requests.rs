@@ -1098,6 +1098,13 @@ steps:
     assert_eq!(output.code, 0, "{output:?}");
     let script = std::fs::read_to_string(&curl).expect("curl file");
     assert!(!script.contains("-X POST"), "{script}");
+    // The headers runner adds itself are recorded with the request, as they were sent.
+    assert!(
+        script.contains("-H 'user-agent: runner/")
+            && script.contains("-H 'accept-encoding: gzip,deflate,br'")
+            && script.contains("--compressed"),
+        "{script}"
+    );
     assert!(
         script.contains(r#"--data-raw '{"it'\''s":"quoted"}'"#),
         "{script}"
