@@ -8,9 +8,7 @@ use serde_json::Value;
 use super::result::{SentRequest, StepError};
 use crate::collection::{ApiKeyPlace, Auth, Body, FieldPath, Parameter, PartContent};
 use crate::http::oauth2::TokenRequest;
-use crate::http::{
-    Credentials, OutgoingBody, OutgoingPart, OutgoingPartContent, OutgoingRequest, Response,
-};
+use crate::http::{Credentials, OutgoingBody, OutgoingPart, OutgoingPartContent, OutgoingRequest};
 use crate::template::{Template, Templates};
 
 /// Renders templates of one request, reporting a failure at its field.
@@ -167,12 +165,12 @@ impl Renderer<'_> {
 }
 
 /// The request as it went on the wire (as far as it got), for `--curl`: the first hop's URL
-/// and headers when a response came, else the request as rendered.
-pub(super) fn sent(request: &OutgoingRequest, response: Option<&Response>) -> SentRequest {
-    let (url, headers) = match response {
-        Some(response) => (&response.sent_url, &response.sent_headers),
-        None => (&request.url, &request.headers),
-    };
+/// and headers when it was sent (answered or not), else the request as rendered.
+pub(super) fn sent(
+    request: &OutgoingRequest,
+    on_wire: Option<(&reqwest::Url, &reqwest::header::HeaderMap)>,
+) -> SentRequest {
+    let (url, headers) = on_wire.unwrap_or((&request.url, &request.headers));
     SentRequest {
         method: request.method.as_str().to_owned(),
         url: url.to_string(),

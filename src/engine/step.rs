@@ -319,9 +319,17 @@ async fn send(
     observer: &mut dyn Observer,
     result: &mut StepResult,
 ) -> Result<Response, TransportError> {
-    let sent = meanwhile(run.client.send(request), || observer.while_waiting()).await;
+    let mut unanswered = None;
+    let sent = meanwhile(run.client.send(request, &mut unanswered), || {
+        observer.while_waiting()
+    })
+    .await;
     if run.options.record_requests {
-        result.sent = Some(Box::new(super::request::sent(request, sent.as_ref().ok())));
+        let on_wire = match &sent {
+            Ok(response) => Some((&response.sent_url, &response.sent_headers)),
+            Err(_) => unanswered.as_ref().map(|(url, headers)| (url, headers)),
+        };
+        result.sent = Some(Box::new(super::request::sent(request, on_wire)));
     }
     if let Ok(response) = &sent {
         for secret in &response.new_secrets {

@@ -267,6 +267,10 @@ pub struct OutgoingRequest {
     pub max_redirects: u32,
 }
 
+/// The first request of an exchange as it went on the wire: its URL (with an API key in the
+/// query) and its headers (with auth, cookies and the headers runner adds).
+pub type SentHop = (reqwest::Url, HeaderMap);
+
 /// A response, fully read.
 #[derive(Debug, Clone)]
 pub struct Response {
@@ -348,14 +352,23 @@ impl HttpClient {
     /// One deadline, `request.timeout` from now, covers the whole attempt: the token fetch,
     /// the request and its redirects, and after a 401 the new token and the request sent
     /// again. A timeout's message says which of them was running when it passed.
-    pub async fn send(&self, request: &OutgoingRequest) -> Result<Response, TransportError> {
+    ///
+    /// When no response comes, `unanswered` holds the request as it went on the wire, if it
+    /// got that far (a refused connection, a timeout; not a token fetch that failed).
+    pub async fn send(
+        &self,
+        request: &OutgoingRequest,
+        unanswered: &mut Option<SentHop>,
+    ) -> Result<Response, TransportError> {
         let deadline = Deadline::new(request.timeout);
         let token_request = match &request.auth {
             Some(Credentials::ClientCredentials(token_request)) => Some(token_request),
             _ => None,
         };
         let Some(token_request) = token_request else {
-            return self.exchange(request, None, &deadline, Part::Request).await;
+            return self
+                .exchange(request, None, &deadline, Part::Request, unanswered)
+                .await;
         };
         let token = self
             .tokens
@@ -369,7 +382,7 @@ impl HttpClient {
             .await?;
         let part = Part::AfterToken(deadline.spent());
         let mut response = self
-            .exchange(request, Some(&token), &deadline, part)
+            .exchange(request, Some(&token), &deadline, part, unanswered)
             .await?;
         response.new_secrets.push(token.clone());
         if response.received.status == 401 {
@@ -391,7 +404,7 @@ impl HttpClient {
             let mut secrets = std::mem::take(&mut response.new_secrets);
             let part = Part::Resent(deadline.spent());
             response = self
-                .exchange(request, Some(&fresh), &deadline, part)
+                .exchange(request, Some(&fresh), &deadline, part, unanswered)
                 .await?;
             secrets.push(fresh);
             response.new_secrets = secrets;
@@ -412,6 +425,24 @@ impl HttpClient {
         token: Option<&str>,
         deadline: &Deadline,
         part: Part,
+        unanswered: &mut Option<SentHop>,
+    ) -> Result<Response, TransportError> {
+        let mut first = None;
+        let exchanged = self.hops(request, token, deadline, part, &mut first).await;
+        if exchanged.is_err() {
+            *unanswered = first;
+        }
+        exchanged
+    }
+
+    /// The hops of [`Client::exchange`]; `first` is the first hop as sent, once it is.
+    async fn hops(
+        &self,
+        request: &OutgoingRequest,
+        token: Option<&str>,
+        deadline: &Deadline,
+        part: Part,
+        first: &mut Option<SentHop>,
     ) -> Result<Response, TransportError> {
         let started = Instant::now();
         let mut url = request.url.clone();
@@ -419,7 +450,6 @@ impl HttpClient {
         let mut keep_body = true;
         let mut redirects = Vec::new();
         let mut cookies = Vec::new();
-        let mut first: Option<(reqwest::Url, HeaderMap)> = None;
         // This hop is being sent again, on a new connection.
         let mut resending = false;
         loop {
@@ -498,6 +528,7 @@ impl HttpClient {
                         resending = true;
                         continue;
                     }
+                    first.get_or_insert_with(|| (sent_url.clone(), headers));
                     if error.is_builder() {
                         let redirected = !redirects.is_empty();
                         return Err(TransportError::unbuildable(&sent_url, redirected, &error));
@@ -575,7 +606,9 @@ impl HttpClient {
                         after: deadline.after(part),
                     },
                 })?;
-            let (sent_url, sent_headers) = first.unwrap_or_else(|| (url.clone(), HeaderMap::new()));
+            let (sent_url, sent_headers) = first
+                .take()
+                .unwrap_or_else(|| (url.clone(), HeaderMap::new()));
             return Ok(Response {
                 received: Received {
                     status,

@@ -1139,6 +1139,38 @@ steps:
     let _ = ISSUED_TOKEN;
 }
 
+/// A request that got no answer is written as it went on the wire, with the auth, cookies and
+/// headers runner added, so that the command repeats the attempt that failed.
+#[test]
+fn the_curl_file_writes_an_unanswered_request_as_it_was_sent() {
+    let fixture = Fixture::new();
+    let curl = fixture.path().join("requests.sh");
+    let yaml = format!(
+        "name: Curl\nsteps:\n  - name: Refused\n    request:\n      url: \"http://127.0.0.1:{}/x\"\n      auth: {{ bearer: \"{{{{token}}}}\" }}\n      cookies: {{ session: abc }}\n",
+        closed_port()
+    );
+    let output = run(
+        &fixture,
+        &yaml,
+        &[
+            "--curl",
+            &curl.display().to_string(),
+            "--secret",
+            "token=Tok-4f1d9c2b",
+        ],
+    );
+    assert_eq!(output.code, 3, "{output:?}");
+    let script = std::fs::read_to_string(&curl).expect("curl file");
+    assert!(
+        script.contains("-H 'authorization: Bearer ***'")
+            && script.contains("-H 'cookie: session=abc'")
+            && script.contains("-H 'user-agent: runner/")
+            && script.contains("--compressed"),
+        "{script}"
+    );
+    assert!(!script.contains("Tok-4f1d9c2b"), "{script}");
+}
+
 /// Requests a shell or curl would read otherwise than runner sent them: each step's echo is
 /// checked in runner's run (`expect`) and, where curl is installed, in the curl file's run.
 #[test]
