@@ -35,6 +35,9 @@ pub(super) async fn emnify(args: EmnifySandboxArgs) -> u8 {
             };
         }
     };
+    // Listened for before the banner: a Ctrl-C (or SIGTERM, SIGHUP) as soon as the URL is out
+    // stops the sandbox cleanly, instead of killing the process.
+    let mut signals = super::signals::Signals::new();
     let mut stdout = std::io::stdout();
     let bound = sandbox.local_addr();
     let listening = if bound.ip().is_loopback() {
@@ -63,7 +66,7 @@ pub(super) async fn emnify(args: EmnifySandboxArgs) -> u8 {
         token = sandbox.application_token(),
     );
     let _ = stdout.flush();
-    let _ = tokio::signal::ctrl_c().await;
+    signals.next().await;
     sandbox.shutdown().await;
     let _ = writeln!(stdout, "stopped");
     exit_code::SUCCESS

@@ -31,9 +31,7 @@ fn finish(mut command: Command, dir: &Path, input: &[u8]) -> Output {
 
 /// The runner binary with `args`, as a command.
 fn runner_command<'a>(args: impl IntoIterator<Item = &'a str>) -> Command {
-    let binary = std::env::var_os("RUNNER_TEST_BINARY")
-        .unwrap_or_else(|| env!("CARGO_BIN_EXE_runner").into());
-    let mut command = Command::new(binary);
+    let mut command = crate::support::runner_command();
     command.args(args);
     command
 }

@@ -229,7 +229,7 @@ fn the_documented_seed_file_loads() {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+    let mut child = crate::support::runner_command()
         .args(["sandbox", "emnify", "--port", "0", "--seed"])
         .arg(repository().join("docs/sandbox-seed.yaml"))
         .stdout(Stdio::piped())
@@ -255,6 +255,7 @@ fn the_documented_seed_file_loads() {
     let names = runtime.block_on(async {
         let client = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(10))
+            .no_proxy()
             .build()
             .expect("client");
         let login = client
@@ -312,9 +313,9 @@ impl Drop for Child {
 /// it printed instead of its URL.
 fn sandbox(dir: &Path, args: &[String]) -> (Child, Result<String, String>) {
     use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     let mut child = Child(
-        Command::new(env!("CARGO_BIN_EXE_runner"))
+        crate::support::runner_command()
             .args(args)
             .current_dir(dir)
             .stdout(Stdio::piped())
@@ -345,7 +346,7 @@ fn sandbox(dir: &Path, args: &[String]) -> (Child, Result<String, String>) {
 /// Runs `runner args` in `dir`, killing it after 60 s: (exit code, stdout + stderr).
 fn run_in(dir: &Path, args: &[String], env: &[(&str, &str)]) -> (i32, String) {
     use std::process::{Command, Stdio};
-    let mut command = Command::new(env!("CARGO_BIN_EXE_runner"));
+    let mut command = crate::support::runner_command();
     command
         .args(args)
         .current_dir(dir)

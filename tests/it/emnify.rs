@@ -100,7 +100,7 @@ fn runner_sandbox_emnify_serves_until_interrupted() {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+    let mut child = crate::support::runner_command()
         .args([
             "sandbox",
             "emnify",
@@ -129,6 +129,7 @@ fn runner_sandbox_emnify_serves_until_interrupted() {
     runtime.block_on(async {
         let client = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(10))
+            .no_proxy()
             .build()
             .expect("client");
         let login = client
@@ -171,6 +172,36 @@ fn runner_sandbox_emnify_serves_until_interrupted() {
     let status = child.wait().expect("exits");
     assert_eq!(status.code(), Some(0));
     assert_eq!(rest.last().map(String::as_str), Some("stopped"));
+}
+
+/// SIGTERM (a service manager, `timeout`) and SIGHUP (a closed terminal) stop the sandbox as
+/// Ctrl-C does, cleanly and with exit code 0, even sent the moment its URL is out.
+#[test]
+fn the_sandbox_stops_cleanly_on_each_stopping_signal_as_soon_as_it_listens() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    for signal in ["-INT", "-TERM", "-HUP"] {
+        let mut child = crate::support::runner_command()
+            .args(["sandbox", "emnify", "--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("sandbox starts");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let first = lines.next().and_then(Result::ok).unwrap_or_default();
+        assert!(first.starts_with("EMnify sandbox listening on "), "{first}");
+        let _ = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status();
+        let rest: Vec<String> = lines.map_while(Result::ok).collect();
+        let status = child.wait().expect("exits");
+        assert_eq!(status.code(), Some(0), "{signal}: {status:?}");
+        assert_eq!(
+            rest.last().map(String::as_str),
+            Some("stopped"),
+            "{signal}: {rest:?}"
+        );
+    }
 }
 
 #[test]

@@ -102,14 +102,20 @@ fn answer(stream: &mut std::net::TcpStream, behaviour: &str) -> std::io::Result<
         "huge-length" => stream.write_all(format!("{}{{}}", head("53687091200", "")).as_bytes()),
         "bomb" => {
             // 64 KiB of gzip that expands to 64 MiB: over a small --max-body, under the default.
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-            encoder.write_all(&vec![b'0'; 64 << 20])?;
-            let body = encoder.finish()?;
+            // Compressed once (seconds of an unoptimised build's CPU), for every connection.
+            static BOMB: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+            let body = BOMB.get_or_init(|| {
+                let mut encoder =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+                encoder
+                    .write_all(&vec![b'0'; 64 << 20])
+                    .expect("written in memory");
+                encoder.finish().expect("written in memory")
+            });
             stream.write_all(
                 head(&body.len().to_string(), "content-encoding: gzip\r\n").as_bytes(),
             )?;
-            stream.write_all(&body)
+            stream.write_all(body)
         }
         "stall" => {
             stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n01")?;
@@ -222,7 +228,7 @@ fn flags(rng: &mut fastrand::Rng, wild: bool) -> Vec<String> {
 
 /// Runs the binary; past [`PATIENCE`] it is sent SIGTERM. Its exit code and stderr.
 fn run_bounded(args: &[String]) -> (Option<i32>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+    let mut child = crate::support::runner_command()
         .args(args)
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())

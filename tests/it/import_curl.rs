@@ -4,7 +4,7 @@
 //! which must send the same requests.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::support::{runner, runner_with_env, server, Fixture};
 
@@ -203,7 +203,7 @@ fn words_after_the_double_dash_and_unknown_options() {
 
 #[test]
 fn standard_input_is_read_when_no_file_is_given() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+    let mut child = crate::support::runner_command()
         .args(["import", "curl"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -617,7 +617,7 @@ fn a_file_curl_reads_is_rebased_to_the_collection_or_reported_missing() {
     let out_dir = dir.path().join("out");
     std::fs::create_dir_all(&out_dir).expect("out");
     let import = |args: &[&str]| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_runner"));
+        let mut command = crate::support::runner_command();
         command.current_dir(dir.path()).args(args);
         let output = command.output().expect("runner");
         (

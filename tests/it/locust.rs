@@ -952,8 +952,7 @@ impl Drop for Process {
 }
 
 fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("address").port()
+    crate::support::port_for_a_child()
 }
 
 #[test]

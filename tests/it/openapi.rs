@@ -493,10 +493,7 @@ pub struct Prism {
 impl Prism {
     /// Starts `prism ARGS… -h 127.0.0.1 -p PORT` and waits (at most 60 s) until it answers.
     pub fn start(binary: &str, args: &[&str]) -> Prism {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
+        let port = crate::support::port_for_a_child();
         let child = Command::new(binary)
             .args(args)
             .args(["-h", "127.0.0.1", "-p", &port.to_string()])

@@ -2881,7 +2881,7 @@ fn relative_file_paths_are_rebased_to_the_output_s_directory() {
     std::fs::write(t1.join("single-file-inside.json"), text).expect("written");
     std::fs::write(t1.join("test.json"), r#"{"sent":"from t1"}"#).expect("written");
     let import = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_runner"))
+        let output = crate::support::runner_command()
             .args(["import", "postman", "single-file-inside.json"])
             .args(args)
             .current_dir(&t1)

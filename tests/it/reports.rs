@@ -531,7 +531,7 @@ fn an_interrupted_terminated_or_hung_up_run_exits_130_143_or_129_and_writes_what
         args.extend(paths.iter().map(|p| p.display().to_string()));
         args.extend(report_args(fixture.path()));
         args.extend(["--var".to_owned(), format!("key={key}")]);
-        let child = Command::new(env!("CARGO_BIN_EXE_runner"))
+        let child = crate::support::runner_command()
             .args(&args)
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
@@ -605,7 +605,7 @@ fn a_step_interrupted_in_its_delay_is_reported_as_interrupted() {
     );
     let mut args = vec!["run".to_owned(), path.display().to_string()];
     args.extend(report_args(fixture.path()));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+    let mut child = crate::support::runner_command()
         .args(&args)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -634,7 +634,9 @@ fn a_step_interrupted_in_its_delay_is_reported_as_interrupted() {
     let signalled_in_time = quick
         .recv_timeout(std::time::Duration::from_secs(30))
         .is_ok();
-    std::thread::sleep(std::time::Duration::from_millis(50));
+    // Well after the first step's line: the second step is in its 60 s delay by then, not
+    // between the two (where it would be skipped, not interrupted).
+    std::thread::sleep(std::time::Duration::from_millis(500));
     let _ = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status();
@@ -714,24 +716,27 @@ fn an_interrupt_during_the_finally_steps_lets_them_finish() {
 }
 
 /// Starts `runner run` with `args`, and sends it `signals` one after another, each once
-/// `hits(key)` reaches its count (bounded: 30 s each) and 300 ms after the one before (a
-/// signal sooner is the same one sent again, as `timeout` does); its exit code, stdout and
+/// `hits(key)` reaches its count (bounded: 30 s each) and a second after the one before (a
+/// signal within 250 ms of the first runner hears is the same one sent again, as `timeout`
+/// does; a second leaves room for a runner slow to hear the first); its exit code, stdout and
 /// stderr.
 fn signalled_run(
     args: &[String],
     signals: &[(&str, &str, usize)],
 ) -> (Option<i32>, String, String) {
-    signalled_run_apart(args, signals, std::time::Duration::from_millis(300))
+    signalled_run_apart(args, signals, std::time::Duration::from_secs(1))
 }
 
-/// [`signalled_run`], each signal at least `apart` after the one before.
+/// [`signalled_run`], each signal at least `apart` after the one before; with `apart` zero,
+/// every signal (all the same one) is sent by one `kill`, once the first's count is reached,
+/// as `timeout` sends its two: microseconds apart, however loaded the machine.
 fn signalled_run_apart(
     args: &[String],
     signals: &[(&str, &str, usize)],
     apart: std::time::Duration,
 ) -> (Option<i32>, String, String) {
     use std::process::{Command, Stdio};
-    let child = Command::new(env!("CARGO_BIN_EXE_runner"))
+    let child = crate::support::runner_command()
         .args(args)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
@@ -746,6 +751,14 @@ fn signalled_run_apart(
         }
         if before.is_none() {
             std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        if apart.is_zero() {
+            let pid = child.id().to_string();
+            let _ = Command::new("kill")
+                .arg(signal)
+                .args(signals.iter().map(|_| &pid))
+                .status();
+            break;
         }
         if let Some(wait) = before.and_then(|at| apart.checked_sub(at.elapsed())) {
             std::thread::sleep(wait);

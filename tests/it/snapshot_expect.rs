@@ -20,7 +20,7 @@ struct Sandbox {
 
 impl Sandbox {
     fn start(seed: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_runner"))
+        let mut child = crate::support::runner_command()
             .args(["sandbox", "emnify", "--port", "0", "--application-token"])
             .arg(APPLICATION_TOKEN)
             .arg("--seed")
@@ -339,7 +339,7 @@ fn an_interrupted_run_leaves_the_snapshots_of_the_steps_that_finished_in_a_valid
         "cut.yaml",
         "name: Cut short\nsteps:\n  - name: Quick\n    request: { url: \"{{SERVER}}/text\" }\n    expect: { snapshot: true }\n  - name: Slow\n    request: { url: \"{{SERVER}}/sleep/10000/snapshot-cut\", timeout: 60s }\n    expect: { snapshot: true }\n",
     );
-    let child = Command::new(env!("CARGO_BIN_EXE_runner"))
+    let child = crate::support::runner_command()
         .arg("run")
         .arg(&path)
         .env("NO_COLOR", "1")

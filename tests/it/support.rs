@@ -179,11 +179,51 @@ pub fn hits(key: &str) -> usize {
 }
 
 /// A loopback port where nothing listens.
+///
+/// A socket bound to it and never listening holds it for the whole test process: a connection
+/// to it is refused, and no server another test starts meanwhile can take it (a port bound
+/// and let go could be, between the moment it is chosen and the one runner connects).
 pub fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("address").port();
-    drop(listener);
-    port
+    static HELD: OnceLock<(socket2::Socket, u16)> = OnceLock::new();
+    HELD.get_or_init(|| {
+        let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+            .expect("socket");
+        let any: std::net::SocketAddr = "127.0.0.1:0".parse().expect("address");
+        socket.bind(&any.into()).expect("bind");
+        let port = socket
+            .local_addr()
+            .ok()
+            .and_then(|address| address.as_socket())
+            .expect("bound address")
+            .port();
+        (socket, port)
+    })
+    .1
+}
+
+/// A loopback port for a server the tests start as another process (Prism, Locust), which
+/// binds it itself some seconds later: below the range the system hands out for port 0 (where
+/// the tests' own servers and connections take theirs), one the process has not handed out
+/// before, and free when chosen.
+pub fn port_for_a_child() -> u16 {
+    use std::sync::atomic::{AtomicU16, Ordering};
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    // Linux hands out 32768-60999 by default; a range set lower leaves none below it.
+    let lowest = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let (start, room) = (20_000u16, lowest.saturating_sub(20_000).max(1));
+    // Spread by process, so that two test processes at once start apart.
+    let base = (std::process::id() % u32::from(room)) as u16;
+    for _ in 0..room {
+        let offset = (base + NEXT.fetch_add(1, Ordering::Relaxed) % room) % room;
+        let port = start + offset;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free loopback port between {start} and {lowest}")
 }
 
 async fn auth(Json(body): Json<Value>) -> Response {
@@ -356,16 +396,43 @@ where
     runner_within(args, env, Duration::from_secs(60))
 }
 
+/// Variables of the environment the tests run in that would change what a runner they start
+/// does: a proxy (the tests' loopback traffic sent through it), a CI system's step summary
+/// (written to), the terminal's width. Every runner the tests start runs without them, unless
+/// a test sets one itself.
+const AMBIENT: &[&str] = &[
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "GITHUB_STEP_SUMMARY",
+    "GITHUB_WORKSPACE",
+    "COLUMNS",
+];
+
+/// The runner binary under test, as a command without the [`AMBIENT`] variables.
+/// `RUNNER_TEST_BINARY` runs the suite against another build (an older commit, say).
+pub fn runner_command() -> Command {
+    let binary = std::env::var_os("RUNNER_TEST_BINARY")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_runner").into());
+    let mut command = Command::new(binary);
+    for name in AMBIENT {
+        command.env_remove(name);
+    }
+    command
+}
+
 /// [`runner_with_env`], killing the binary (and failing) after `limit`.
 pub fn runner_within<I, S>(args: I, env: &[(&str, &str)], limit: Duration) -> Output
 where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    // `RUNNER_TEST_BINARY` runs the suite against another build (an older commit, say).
-    let binary = std::env::var_os("RUNNER_TEST_BINARY")
-        .unwrap_or_else(|| env!("CARGO_BIN_EXE_runner").into());
-    let mut command = Command::new(binary);
+    let mut command = runner_command();
     command
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
