@@ -32,6 +32,119 @@ pub(super) fn unknown_keys(path: &Path, source: &str, document: &Yaml) -> Vec<Di
     walk.problems
 }
 
+/// A problem for each YAML merge key (`<<: *anchor`, a plain `<<` where a key goes) in
+/// `source`, wherever it is written: in the format's own maps, where serde would take it for
+/// an unknown field, and in the free ones (`vars`, a `json` body, a header map), where it
+/// would be kept as a key named `<<` and sent as one. A quoted `"<<"` is such a key, and fine.
+pub(super) fn merge_keys(path: &Path, source: &str) -> Vec<Diagnostic> {
+    use saphyr_parser::{Event, Parser, ScalarStyle};
+    /// An open map (the key just read; whether its next node is a key) or list (its next
+    /// index), with where it is.
+    enum Open {
+        Map {
+            at: FieldPath,
+            key: Option<String>,
+            expects_key: bool,
+        },
+        List {
+            at: FieldPath,
+            next: usize,
+        },
+    }
+    // No `<<` anywhere (nearly every document): nothing to walk.
+    if !source.contains("<<") {
+        return Vec::new();
+    }
+    let mut open: Vec<Open> = Vec::new();
+    let mut problems = Vec::new();
+    // A node of a map has been read whole: the map goes from key to value, or on to its next key.
+    let read = |open: &mut Vec<Open>| {
+        if let Some(Open::Map { expects_key, .. }) = open.last_mut() {
+            *expects_key = !*expects_key;
+        }
+    };
+    for event in Parser::new_from_str(source) {
+        // Broken YAML: the reading after this says what is wrong with it.
+        let Ok((event, span)) = event else { break };
+        if matches!(event, Event::MappingEnd | Event::SequenceEnd) {
+            open.pop();
+            read(&mut open);
+            continue;
+        }
+        if !matches!(
+            event,
+            Event::Scalar(..)
+                | Event::Alias(..)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
+        ) {
+            continue;
+        }
+        // Where this node is (for a key, or inside one, where its map is).
+        let here = match open.last_mut() {
+            None => FieldPath::default(),
+            Some(Open::Map {
+                at,
+                key,
+                expects_key: true,
+            }) => {
+                *key = None;
+                if let Event::Scalar(text, style, ..) = &event {
+                    if *style == ScalarStyle::Plain && text == "<<" {
+                        let place = (span.start.line(), span.start.col() + 1);
+                        problems.push(merge_key_problem(path, source, at, place));
+                    }
+                    *key = Some(text.to_string());
+                }
+                at.clone()
+            }
+            Some(Open::Map { at, key, .. }) => {
+                key.take().map_or_else(|| at.clone(), |key| at.key(key))
+            }
+            Some(Open::List { at, next }) => {
+                *next += 1;
+                at.index(*next - 1)
+            }
+        };
+        match event {
+            Event::MappingStart(..) => open.push(Open::Map {
+                at: here,
+                key: None,
+                expects_key: true,
+            }),
+            Event::SequenceStart(..) => open.push(Open::List { at: here, next: 0 }),
+            _ => read(&mut open),
+        }
+    }
+    problems
+}
+
+/// The problem of a merge key written at `place` in the map at `map`.
+fn merge_key_problem(
+    path: &Path,
+    source: &str,
+    map: &FieldPath,
+    place: (usize, usize),
+) -> Diagnostic {
+    let here = match map.0.last() {
+        Some(_) => format!("`{map}`"),
+        None => "the top level".to_owned(),
+    };
+    Diagnostic {
+        position: Some(place),
+        field: (!map.0.is_empty()).then(|| map.to_string()),
+        line_text: source.lines().nth(place.0 - 1).map(str::to_owned),
+        width: Some(2),
+        ..Diagnostic::file(
+            path,
+            format!("`<<` in {here} is a YAML merge key (`<<: *anchor`), which runner does not apply"),
+        )
+    }
+    .with_hint(
+        "write the keys out (what every step shares — headers, auth, timeouts, expectations — goes in `defaults`); a key named `<<` is written quoted: `\"<<\": …`",
+    )
+}
+
 struct Walk<'a> {
     path: &'a Path,
     source: &'a str,
@@ -106,25 +219,6 @@ impl Walk<'_> {
         }
     }
 
-    /// `<<: *anchor`: libyaml reads a merge key as a key like any other, and places its value
-    /// where the anchor is; the mark goes on the map that holds the `<<`.
-    fn merge_key(&mut self, at: &FieldPath) {
-        let here = match at.0.last() {
-            Some(_) => format!("`{at}`"),
-            None => "the top level".to_owned(),
-        };
-        let problem = Diagnostic::at(
-            self.path,
-            (self.source, self.positions),
-            at,
-            format!("unknown field `<<` in {here}: YAML merge keys (`<<: *anchor`) are not supported"),
-        )
-        .with_hint(
-            "write the keys out; what every step shares (headers, auth, timeouts, expectations) goes in `defaults`",
-        );
-        self.problems.push(problem);
-    }
-
     fn unknown(
         &mut self,
         key: &str,
@@ -146,10 +240,6 @@ impl Walk<'_> {
                 .is_some_and(|inner| inner.contains_key(key))
                 .then_some(name.as_str())
         });
-        if key == "<<" {
-            self.merge_key(at);
-            return;
-        }
         let hint = if up {
             format!("`{key}` belongs one level up, beside `{}`", last_key(at))
         } else if let Some(down) = down {
@@ -186,6 +276,33 @@ fn last_key(at: &FieldPath) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn merges(source: &str) -> Vec<String> {
+        merge_keys(Path::new("t.yaml"), source)
+            .into_iter()
+            .map(|d| {
+                let (line, column) = d.position.unwrap_or_default();
+                format!("{line}:{column} {}", d.field.unwrap_or_default())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn merge_keys_are_found_in_every_map_and_quoted_ones_are_keys() {
+        let source = "vars:\n  base: &a { x: 1 }\n  other: { <<: *a, y: 2 }\n  quoted: { \"<<\": 3, '<<': 4 }\n  text: \"<< not a key\"\nsteps:\n  - name: s\n    request:\n      url: u\n      json:\n        list: [1, { <<: *a }]\n        ? [complex, key]\n        : { <<: *a }\n      headers:\n        <<: *a\n<<: *a\n";
+        assert_eq!(
+            merges(source),
+            [
+                "3:12 vars.other",
+                "11:21 steps[0].request.json.list[1]",
+                "13:13 steps[0].request.json",
+                "15:9 steps[0].request.headers",
+                "16:1 ",
+            ]
+        );
+        assert!(merges("a: [<<, b]\nc: '<<'\n").is_empty());
+        assert!(merges("a: { b: 1 }\n").is_empty());
+    }
 
     fn found(source: &str) -> Vec<String> {
         let document: Yaml = serde_yaml::from_str(source).expect("YAML");

@@ -419,7 +419,7 @@ fn a_merge_key_is_refused_where_it_is_written() {
     let output = runner(["validate", &path.display().to_string()]);
     assert_eq!(output.code, 2, "{output:?}");
     for part in [
-        "unknown field `<<` in `steps[1].request`: YAML merge keys (`<<: *anchor`) are not supported",
+        "`<<` in `steps[1].request` is a YAML merge key (`<<: *anchor`), which runner does not apply",
         "merge.yaml:8:7",
         "goes in `defaults`",
     ] {

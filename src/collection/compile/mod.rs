@@ -43,6 +43,12 @@ pub(super) fn compile(path: &Path, source: String) -> (Option<Collection>, Vec<D
     // A block scalar whose text starts with a tab, which libyaml cannot read unless its
     // header gives the indentation.
     let source = crate::spec::block_scalar::indicate_tab_indentation(&source).unwrap_or(source);
+    // Refused before any reading: in a free map (`vars`, a `json` body) one would be read as
+    // a key named `<<`, and sent.
+    let merges = super::keys::merge_keys(path, &source);
+    if !merges.is_empty() {
+        return (None, merges);
+    }
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let positions = Positions::default();
     let new_compiler = || Compiler {
@@ -161,6 +167,10 @@ const MOST_STEPS_READ_ALONE: usize = 32;
 /// of its steps read from the step's own text; any other, its first
 /// [`MOST_STEPS_READ_ALONE`].
 fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
+    let merges = super::keys::merge_keys(path, source);
+    if !merges.is_empty() {
+        return Err(merges);
+    }
     if let Err(error) = crate::spec::duplicates::check(source) {
         return Err(vec![yaml_error(path, source, &error)]);
     }
