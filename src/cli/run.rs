@@ -960,6 +960,18 @@ pub(super) fn read_vars_file(path: &Path) -> Result<Vec<Override>, FileProblem> 
         Ok(value) if !value.is_mapping() => return Err(not_a_map(path, text, &value)),
         _ => {}
     }
+    if let Some((place, map)) = runner::collection::first_merge_key(text) {
+        let map = match map.is_empty() {
+            true => "the top level".to_owned(),
+            false => format!("`{map}`"),
+        };
+        return Err(FileProblem::at(
+            Input::Vars,
+            path,
+            place,
+            &format!("`<<` in {map} is a YAML merge key (`<<: *anchor`), which runner does not apply: write the keys out (a key named `<<` is written quoted: `\"<<\": …`)"),
+        ));
+    }
     let map = runner::spec::json::yaml_map(text).map_err(|e| {
         let message = e.to_string();
         let message = message

@@ -33,6 +33,21 @@ pub fn nests_too_deep(source: &str) -> bool {
     outline::too_deep(source, outline::MAX_NESTING).is_some()
 }
 
+/// Where the first YAML merge key (`<<: *anchor`) of `source` is written, and in which map
+/// (`""` at the top level): runner does not apply merge keys, in a collection or a file of
+/// values, rather than read one as a key named `<<`.
+pub fn first_merge_key(source: &str) -> Option<((usize, usize), String)> {
+    keys::merge_keys(std::path::Path::new(""), source)
+        .into_iter()
+        .next()
+        .map(|problem| {
+            (
+                problem.position.unwrap_or((1, 1)),
+                problem.field.unwrap_or_default(),
+            )
+        })
+}
+
 /// True for a valid variable name: letters, digits, `_` and `-`, not empty.
 pub fn is_variable_name(name: &str) -> bool {
     compile::is_identifier(name)

@@ -324,6 +324,11 @@ fn vars_files_and_var_follow_the_rules_of_vars_and_data() {
         ("x: 1\nx: 2\n", "duplicate key `x`", 2),
         ("a: 1\nx: { y: 1, y: 2 }\n", "duplicate key `y`", 2),
         ("{\"a\": 1,\n \"a\": 2}\n", "duplicate key `a`", 2),
+        (
+            "b: &b { y: 1 }\nx:\n  <<: *b\n",
+            "`<<` in `x` is a YAML merge key",
+            3,
+        ),
     ];
     for (i, (text, says, line)) in values.iter().enumerate() {
         let file = fixture
