@@ -150,7 +150,14 @@ impl Context {
     /// A variable for a literal credential, read from a secret input: the value is never
     /// written. Returns the variable's name (one per distinct value).
     pub fn secret_credential(&mut self, base: &str, value: &str, place: &str) -> String {
-        if let Some((_, name)) = self.credentials.iter().find(|(v, _)| v == value) {
+        // Masked values (`***`) are not one value: each is a variable of its own.
+        let masked = super::credential::is_masked(value);
+        if let Some((_, name)) = self
+            .credentials
+            .iter()
+            .find(|(v, _)| v == value)
+            .filter(|_| !masked)
+        {
             return name.clone();
         }
         let mut name = base.to_owned();

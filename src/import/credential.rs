@@ -4,6 +4,12 @@
 
 pub use crate::postman::is_credential_name;
 
+/// Whether `value` holds runner's mask (`***`), where a file runner wrote (`--curl`) had a
+/// secret: what was there is unknown, so two masked values are never taken for one.
+pub fn is_masked(value: &str) -> bool {
+    value.contains(crate::spec::text::MASK)
+}
+
 /// `query` (as written after a URL's `?`) with the value of each parameter named like a
 /// credential replaced by `replace(name, value)` (both decoded); a template or an empty value
 /// stays.

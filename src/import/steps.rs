@@ -167,7 +167,15 @@ struct Secrets {
 impl Secrets {
     /// The variable holding `value` (one per distinct value), named after `base`.
     fn variable(&mut self, base: &str, value: &str, description: String) -> String {
-        if let Some((_, name)) = self.by_value.iter().find(|(v, _)| v == value) {
+        // Two masked values (`***`, as runner's `--curl` writes every secret) are not the same
+        // value: each is a variable of its own.
+        let masked = super::credential::is_masked(value);
+        if let Some((_, name)) = self
+            .by_value
+            .iter()
+            .find(|(v, _)| v == value)
+            .filter(|_| !masked)
+        {
             return name.clone();
         }
         let base = Templates::default().name(&base.to_ascii_lowercase());

@@ -389,6 +389,7 @@ fn run_curl_output_reimports_to_the_same_requests() {
         r#"name: round trip
 inputs:
   TOKEN: { secret: true }
+  PW: { secret: true }
 vars:
   base: "{{SERVER}}"
 steps:
@@ -399,7 +400,7 @@ steps:
       query: { a: "1", q: x y }
       headers: { X-Trace: abc }
       auth: { bearer: "{{env.TOKEN}}" }
-      json: { name: "it's", n: 2 }
+      json: { name: "it's", n: 2, password: "{{env.PW}}" }
   - name: form
     request: { method: PUT, url: "{{base}}/echo", form: { a: "1", b: "two words" } }
   - name: text
@@ -419,7 +420,10 @@ steps:
             "--curl",
             &first.display().to_string(),
         ],
-        &[("TOKEN", "round-trip-secret")],
+        &[
+            ("TOKEN", "round-trip-secret"),
+            ("PW", "round-trip-password"),
+        ],
     );
     assert_eq!(run.code, 0, "{run:?}");
 
@@ -440,7 +444,12 @@ steps:
         "{yaml}"
     );
 
-    // The masked bearer token became a secret input: give it the value and run again.
+    // The masked bearer token and password became a secret input each (both written `***`,
+    // they are not taken for one value): give them their values and run again.
+    assert!(
+        yaml.contains("BEARER_TOKEN:") && yaml.contains("PASSWORD:"),
+        "{yaml}"
+    );
     let second = dir.path().join("second.sh");
     let rerun = runner_with_env(
         [
@@ -449,7 +458,10 @@ steps:
             "--curl",
             &second.display().to_string(),
         ],
-        &[("BEARER_TOKEN", "round-trip-secret")],
+        &[
+            ("BEARER_TOKEN", "round-trip-secret"),
+            ("PASSWORD", "round-trip-password"),
+        ],
     );
     assert_eq!(rerun.code, 0, "{yaml}\n{rerun:?}");
     let sent = commands(&first);
