@@ -87,8 +87,9 @@ pub enum ImportCommand {
     /// A Postman collection (v2.0 or v2.1) and its environment files. What cannot be
     /// translated is kept as comments and listed on stderr.
     Postman(ImportPostmanArgs),
-    /// curl command lines ("Copy as cURL" for bash or cmd, `runner run --curl` output), one
-    /// step per request. Credentials become secret inputs; unknown options are listed on stderr.
+    /// curl command lines ("Copy as cURL" for bash, cmd or PowerShell, `runner run --curl`
+    /// output), one step per request. Credentials become secret inputs; unknown options are
+    /// listed on stderr.
     Curl(ImportCurlArgs),
     /// A HAR file (HTTP Archive 1.2, as browsers export it), one step per entry, the recorded
     /// status expected; values reused from earlier responses become captures.
@@ -191,7 +192,8 @@ pub struct ImportCurlArgs {
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// The shell the commands were written for (default: `cmd` for a `.cmd` or `.bat` file or
-    /// a text with `^` escapes, else `posix`).
+    /// a text with `^` escapes, `powershell` for a `.ps1` file or a line ending in a backtick,
+    /// else `posix`).
     #[arg(long, value_enum, value_name = "SHELL")]
     pub shell: Option<CurlShell>,
     /// One curl command, as words after `--` (e.g. `-- curl -X POST https://...`).
@@ -357,7 +359,8 @@ pub struct EmnifySandboxArgs {
     /// Delay added to every response, e.g. `200ms`.
     #[arg(long, value_name = "DURATION", default_value = "0ms", value_parser = parse_timeout)]
     pub latency: Duration,
-    /// Share of requests (0.0 to 1.0) answered with a random 503, to test retries.
+    /// Share of requests (0.0 to 1.0) answered with a random 503, to test retries (never the
+    /// login, `POST /api/v1/authenticate`, so that a run gets its token).
     #[arg(long, value_name = "RATE", default_value_t = 0.0)]
     pub fail_rate: f64,
     /// A JSON or YAML file replacing the built-in endpoints, SIMs and profiles.
