@@ -217,7 +217,14 @@ fn unreadable(path: &Path, error: &io::Error) -> String {
             path.display(),
             target.display()
         ),
-        (io::ErrorKind::NotFound, None) => format!("`{}` does not exist", path.display()),
+        (io::ErrorKind::NotFound, None) => match near_name(path) {
+            Some(near) => format!(
+                "`{}` does not exist (did you mean `{}`?)",
+                path.display(),
+                near.display()
+            ),
+            None => format!("`{}` does not exist", path.display()),
+        },
         // `ErrorKind::FilesystemLoop` is not stable.
         _ if error.raw_os_error() == Some(libc::ELOOP) => format!(
             "`{}` is a loop of symbolic links (each leads to the next, and back), which lead to no file: point the link at a collection or a folder, or remove it",
@@ -225,6 +232,20 @@ fn unreadable(path: &Path, error: &io::Error) -> String {
         ),
         _ => format!("cannot read `{}`: {error}", path.display()),
     }
+}
+
+/// A file or folder beside where `path` would be, named nearly as it is (a typo): the folder's
+/// first 10,000 entries are looked at, not a tree.
+fn near_name(path: &Path) -> Option<std::path::PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let entries = std::fs::read_dir(folder.unwrap_or(Path::new("."))).ok()?;
+    let names: Vec<String> = entries
+        .take(10_000)
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .collect();
+    let near = runner::spec::text::did_you_mean(name, names.iter().map(String::as_str))?;
+    Some(folder.map_or_else(|| near.into(), |folder| folder.join(near)))
 }
 
 /// Whether `path` is named as a YAML file.

@@ -42,7 +42,7 @@ pub(super) fn malformed_secret_name<'a>(
     names.into_iter().find_map(|name| {
         if name.is_empty() {
             return Some(format!(
-                "`--secret` takes NAME=VALUE, and one was given without `NAME=` (a name, then `=`, before its value; {NOT_SHOWN})"
+                "`--secret` takes NAME=VALUE, and one was given with no `=`, or nothing before it: write the name, `=`, then the value, e.g. `--secret api_token=\"$API_TOKEN\"` ({NOT_SHOWN})"
             ));
         }
         let reason = super::data::bad_variable_name(name)?;

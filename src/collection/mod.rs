@@ -538,7 +538,12 @@ impl Collection {
                 if known.is_empty() {
                     format!("environment `{name}` does not exist: the collection defines no environments")
                 } else {
+                    // A typo, or a short form of one name (`prod`, `dev`, `stag`).
                     let near = crate::spec::text::did_you_mean(name, known.iter().copied())
+                        .or_else(|| {
+                            let mut longer = known.iter().filter(|k| name.len() >= 2 && k.starts_with(name));
+                            longer.next().filter(|_| longer.next().is_none()).copied()
+                        })
                         .map(|near| format!(" (did you mean `{near}`?)"))
                         .unwrap_or_default();
                     format!("environment `{name}` does not exist{near}; the collection defines: {}", known.join(", "))

@@ -595,6 +595,10 @@ finally:
             let Ok(whole) = serde_yaml::from_str::<CollectionSpec>(source) else {
                 continue;
             };
+            // A merge key is refused before any reading (serde reads it as a key).
+            if crate::collection::first_merge_key(source).is_some() {
+                continue;
+            }
             for bytes in [0, 400, 1 << 20] {
                 let by_step = read_outlined(source, bytes).expect("a valid collection outlines");
                 assert_eq!(format!("{by_step:?}"), format!("{whole:?}"), "{source}");

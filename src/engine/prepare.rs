@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::RunOptions;
 use crate::collection::diagnostic::did_you_mean;
-use crate::collection::locate::Positions;
+use crate::collection::locate::{FieldPath, Positions};
 use std::path::Path;
 
 use crate::collection::{Action, Collection, Diagnostic, Diagnostics, Reference, Step, Variable};
@@ -69,20 +69,35 @@ pub fn prepare(
     options: &RunOptions,
     sandbox: Option<&SandboxVars>,
 ) -> Result<Prepared, PrepareError> {
-    let invalid = |message: String, hint: Option<String>| {
-        let mut diagnostic = Diagnostic::file(&collection.path, message);
+    // A problem placed at the key of `field` of the collection (the file alone where it has no
+    // such field).
+    let invalid = |field: Option<FieldPath>, message: String, hint: Option<String>| {
+        let mut diagnostic = match field {
+            Some(field) => {
+                let source = (collection.source.as_str(), &collection.positions);
+                let key = match field.0.last() {
+                    Some(crate::spec::field::Segment::Key(key)) => key.to_string(),
+                    _ => String::new(),
+                };
+                Diagnostic::at(&collection.path, source, &field, message).at_key(source, &key)
+            }
+            None => Diagnostic::file(&collection.path, message),
+        };
         diagnostic.hint = hint;
         PrepareError::Invalid(Diagnostics(vec![diagnostic]))
     };
     let environment = collection
         .environment(options.environment.as_deref())
         .map_err(|message| {
-            let hint = if collection.environments.is_empty() {
-                "this collection has no environments to choose from: run it without `--env` (its `vars` apply), or add an `environments` map to it"
+            let (hint, field) = if collection.environments.is_empty() {
+                ("this collection has no environments to choose from: run it without `--env` (its `vars` apply), or add an `environments` map to it", None)
+            } else if options.environment.is_none() {
+                // Named by the collection's own `default_environment`.
+                ("choose one with `--env NAME`, or name one of them in `default_environment`", Some("default_environment"))
             } else {
-                "choose one with `--env NAME`"
+                ("choose one with `--env NAME`", Some("environments"))
             };
-            invalid(message, Some(hint.into()))
+            invalid(field.map(|f| FieldPath::default().key(f)), message, Some(hint.into()))
         })?;
     let mut redactor = known_secrets(collection, options);
     let mut variables = Variables::new();
@@ -182,18 +197,31 @@ pub fn prepare(
         let described: Vec<String> = missing
             .iter()
             .map(|(name, description, empty)| {
-                const EMPTY: &str = "set but empty: a secret that is empty counts as unset (a CI secret not defined is empty)";
-                match (description, empty) {
-                    (Some(description), true) => format!("`{name}` ({description}; {EMPTY})"),
-                    (Some(description), false) => format!("`{name}` ({description})"),
-                    (None, true) => format!("`{name}` ({EMPTY})"),
-                    (None, false) => format!("`{name}`"),
+                let empty = if *empty && missing.len() > 1 {
+                    "; set empty"
+                } else {
+                    ""
+                };
+                match description {
+                    Some(description) => format!("`{name}` ({description}{empty})"),
+                    None if empty.is_empty() => format!("`{name}`"),
+                    None => format!("`{name}` (set empty)"),
                 }
             })
             .collect();
+        // Unset, or set to nothing: an empty secret counts as unset (CI expands a secret it
+        // does not have to nothing).
+        let how = match (missing.iter().all(|m| m.2), missing.iter().any(|m| m.2)) {
+            (true, _) if missing.len() == 1 => " but set empty: an empty secret counts as unset (a CI secret not defined is empty)",
+            (_, true) => " but not set, or set empty: an empty secret counts as unset (a CI secret not defined is empty)",
+            _ => " but not set",
+        };
+        // Placed where the first is declared.
+        let declared = FieldPath::default().key("inputs").key(names[0].to_owned());
         return Err(invalid(
+            Some(declared),
             format!(
-                "input {} required{by} but not set",
+                "input {} required{by}{how}",
                 if missing.len() > 1 {
                     format!("{} are", described.join(", "))
                 } else {
@@ -1022,7 +1050,9 @@ steps:
             panic!("an empty secret is no secret");
         };
         assert!(
-            found.to_string().contains("`TOKEN` (set but empty"),
+            found
+                .to_string()
+                .contains("`TOKEN` is required by environment `e` but set empty"),
             "{found}"
         );
         let plain = SOURCE.replace("TOKEN: { secret: true }", "TOKEN: {}");

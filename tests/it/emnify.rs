@@ -55,6 +55,47 @@ fn production_without_a_token_stops_before_any_request() {
         "{}",
         output.stderr
     );
+    // Placed where the input is declared.
+    assert!(
+        output.stderr.contains("--> collections/emnify.yaml:10:3"),
+        "{}",
+        output.stderr
+    );
+    // Set empty (a CI secret not defined): said so, not "not set".
+    let output = runner_with_env(
+        ["run", "collections/emnify.yaml", "--env", "production"],
+        &[("EMNIFY_APPLICATION_TOKEN", "")],
+    );
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("is required by environment `production` but set empty: an empty secret counts as unset"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// The first mistakes with the main flow: a short environment name, a misspelt file name.
+#[test]
+fn a_near_environment_or_file_name_is_suggested_with_its_place() {
+    let output = runner(["run", "collections/emnify.yaml", "--env", "prod"]);
+    assert_eq!(output.code, 2, "{output:?}");
+    for part in [
+        "environment `prod` does not exist (did you mean `production`?)",
+        "--> collections/emnify.yaml:18:1",
+    ] {
+        assert!(output.stderr.contains(part), "{part}: {}", output.stderr);
+    }
+    let output = runner(["run", "collections/emnfy.yaml"]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains(
+            "`collections/emnfy.yaml` does not exist (did you mean `collections/emnify.yaml`?)"
+        ),
+        "{}",
+        output.stderr
+    );
 }
 
 #[test]
