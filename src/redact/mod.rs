@@ -137,18 +137,27 @@ impl Redactor {
     }
 
     /// Adds a secret JSON value: its text, and every string and number inside it (a secret
-    /// capture of a list or an object). Booleans and null hold nothing to hide.
+    /// capture of a list or an object). Booleans and null hold nothing to hide. The text of a
+    /// list or object is a secret of its own up to [`MAX_WHOLE_VALUE_BYTES`]; a larger one is
+    /// masked by its strings and numbers (its forms, each as long as it, would take many
+    /// times its size in the matcher, for a text its masked pieces already hide).
     pub fn add_value(&mut self, value: &Value) {
+        let mut whole = |value: &Value| {
+            let text = value.to_string();
+            if text.len() <= MAX_WHOLE_VALUE_BYTES {
+                self.add(&text);
+            }
+        };
         match value {
             Value::Null | Value::Bool(_) => {}
             Value::String(text) => self.add(text),
             Value::Number(number) => self.add_number(number),
             Value::Array(items) => {
-                self.add(&value.to_string());
+                whole(value);
                 items.iter().for_each(|item| self.add_value(item));
             }
             Value::Object(map) => {
-                self.add(&value.to_string());
+                whole(value);
                 map.values().for_each(|item| self.add_value(item));
             }
         }
@@ -289,23 +298,54 @@ impl Redactor {
 
     /// `text` decoded (up to three layers, in any order: JSON escapes, percent-escapes, form
     /// encoding) until a secret shows, then masked; `None` when no decoding shows one.
+    ///
+    /// Shallower decodings are looked at before deeper ones, as a breadth-first search would,
+    /// but the deeper ones are made one at a time from their text (depth-first), and the
+    /// decodings seen are kept as hashes: a text of hundreds of megabytes is held a handful of
+    /// times at once, never once for each of the dozens of ways to decode it.
     fn reveal(&self, text: &str) -> Option<String> {
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut layer = vec![text.to_owned()];
-        for _ in 0..DECODE_DEPTH {
-            let mut next = Vec::new();
-            for text in &layer {
-                for decoded in decodings(text) {
-                    if decoded == *text || !seen.insert(decoded.clone()) {
-                        continue;
-                    }
-                    if self.contains_secret(&decoded) {
-                        return Some(self.mask(&decoded).into_owned());
-                    }
-                    next.push(decoded);
-                }
+        let mut seen: HashSet<u64> = HashSet::new();
+        let hash = |text: &str| {
+            use std::hash::{BuildHasher as _, Hasher as _};
+            let mut hasher = foldhash::quality::FixedState::with_seed(0x5ec2e7).build_hasher();
+            hasher.write(text.as_bytes());
+            hasher.finish()
+        };
+        seen.insert(hash(text));
+        for depth in 1..=DECODE_DEPTH {
+            if let Some(found) = self.reveal_at(text, depth, &mut seen, &hash) {
+                return Some(found);
             }
-            layer = next;
+        }
+        None
+    }
+
+    /// [`Self::reveal`] of the decodings `depth` layers below `text` (each made one at a
+    /// time, each seen only once).
+    fn reveal_at(
+        &self,
+        text: &str,
+        depth: usize,
+        seen: &mut HashSet<u64>,
+        hash: &dyn Fn(&str) -> u64,
+    ) -> Option<String> {
+        for decode in DECODINGS {
+            let Some(decoded) = decode(text) else {
+                continue;
+            };
+            if decoded == text {
+                continue;
+            }
+            if depth == 1 {
+                if !seen.insert(hash(&decoded)) {
+                    continue;
+                }
+                if self.contains_secret(&decoded) {
+                    return Some(self.mask(&decoded).into_owned());
+                }
+            } else if let Some(found) = self.reveal_at(&decoded, depth - 1, seen, hash) {
+                return Some(found);
+            }
         }
         None
     }
@@ -437,6 +477,9 @@ fn automaton<P: AsRef<[u8]>>(patterns: impl IntoIterator<Item = P>) -> Option<Ar
         .map(Arc::new)
 }
 
+/// The longest text of a secret list or object masked as a secret of its own.
+pub const MAX_WHOLE_VALUE_BYTES: usize = 4096;
+
 /// Layers of encoding undone when looking for a secret written in a mix of them.
 const DECODE_DEPTH: usize = 3;
 
@@ -567,26 +610,20 @@ fn html_unescape(text: &str) -> String {
 /// `text` decoded one layer, each way it may have been encoded and that changes it: JSON
 /// escapes, percent-escapes, form encoding (`+` for a space, with percent-escapes), and HTML
 /// or XML character references.
-fn decodings(text: &str) -> Vec<String> {
-    let percent = |t: &str| {
-        percent_encoding::percent_decode_str(t)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    let mut decoded = Vec::with_capacity(4);
-    if text.contains('\\') {
-        decoded.push(json_unescape(text));
-    }
-    if text.contains('%') {
-        decoded.push(percent(text));
-        if text.contains('+') {
-            decoded.push(percent(&text.replace('+', " ")));
-        }
-    }
-    if text.contains('&') {
-        decoded.push(html_unescape(text));
-    }
-    decoded
+const DECODINGS: [fn(&str) -> Option<String>; 4] = [
+    |text| text.contains('\\').then(|| json_unescape(text)),
+    |text| text.contains('%').then(|| percent_decoded(text)),
+    |text| {
+        (text.contains('%') && text.contains('+')).then(|| percent_decoded(&text.replace('+', " ")))
+    },
+    |text| text.contains('&').then(|| html_unescape(text)),
+];
+
+/// `text` with its percent-escapes decoded (bytes that are not UTF-8 replaced).
+fn percent_decoded(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Base64 runs shorter than this are not decoded: they hold less than a secret of
@@ -1452,6 +1489,24 @@ mod tests {
             redactor.redact("hunter22 12345 alice true"),
             "*** *** *** true"
         );
+    }
+
+    /// A secret list of many keys: each key is masked, and the list's own text (megabytes,
+    /// with a dozen forms each as long) is not made a secret of its own; a short list's is.
+    #[test]
+    fn a_long_secret_list_is_masked_by_its_items() {
+        let keys: Vec<String> = (0..1000).map(|i| format!("key-{i:012}-xyzw")).collect();
+        let list = serde_json::json!(keys);
+        let mut redactor = Redactor::new();
+        redactor.add_value(&list);
+        assert!(!redactor.secrets.contains(&list.to_string()));
+        assert!(redactor.secrets.contains("key-000000000999-xyzw"));
+        let text = list.to_string();
+        let shown = redactor.redact(&text);
+        assert!(!shown.contains("key-"), "{shown}");
+        let short = serde_json::json!(["ab", "cd"]);
+        redactor.add_value(&short);
+        assert!(redactor.secrets.contains(&short.to_string()));
     }
 
     #[test]
