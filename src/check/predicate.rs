@@ -423,22 +423,32 @@ fn contains(haystack: &Value, needle: &Value) -> bool {
     }
 }
 
+/// The order of `actual` and `expected`: numbers (or texts of numbers) by value, exactly (an
+/// id past 2^53 is not rounded to its neighbour); other texts as texts.
 fn compare(actual: &Value, expected: &Value) -> Option<Ordering> {
     match (actual, expected) {
-        (Value::String(a), Value::String(b)) => {
-            match (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
-                (Ok(x), Ok(y)) => x.partial_cmp(&y),
-                _ => Some(a.as_str().cmp(b.as_str())),
-            }
-        }
-        _ => as_number(actual)?.partial_cmp(&as_number(expected)?),
+        (Value::String(a), Value::String(b)) => match (as_number(actual), as_number(expected)) {
+            (Some(x), Some(y)) => crate::spec::json::numbers_cmp(&x, &y),
+            _ => Some(a.as_str().cmp(b.as_str())),
+        },
+        _ => crate::spec::json::numbers_cmp(&as_number(actual)?, &as_number(expected)?),
     }
 }
 
-fn as_number(value: &Value) -> Option<f64> {
+/// A number, or the text of one (an integer read exactly, else a float).
+fn as_number(value: &Value) -> Option<serde_json::Number> {
     match value {
-        Value::Number(n) => n.as_f64(),
-        Value::String(text) => text.trim().parse().ok(),
+        Value::Number(n) => Some(n.clone()),
+        Value::String(text) => {
+            let text = text.trim();
+            if let Ok(n) = text.parse::<i64>() {
+                return Some(n.into());
+            }
+            if let Ok(n) = text.parse::<u64>() {
+                return Some(n.into());
+            }
+            serde_json::Number::from_f64(text.parse::<f64>().ok()?)
+        }
         _ => None,
     }
 }

@@ -82,6 +82,40 @@ pub fn numbers_equal(x: &serde_json::Number, y: &serde_json::Number) -> bool {
     }
 }
 
+/// The order of two numbers by value, exactly as [`numbers_equal`] compares them: two integers
+/// as integers (`1234567890123456790 > 1234567890123456789`, which floating point cannot
+/// tell apart), an integer and a float exactly, two floats as floats.
+pub fn numbers_cmp(x: &serde_json::Number, y: &serde_json::Number) -> Option<std::cmp::Ordering> {
+    match (integer(x), integer(y)) {
+        (Some(a), Some(b)) => Some(a.cmp(&b)),
+        (Some(a), None) => y.as_f64().and_then(|f| integer_cmp_float(a, f)),
+        (None, Some(b)) => x
+            .as_f64()
+            .and_then(|f| integer_cmp_float(b, f))
+            .map(std::cmp::Ordering::reverse),
+        (None, None) => x.as_f64()?.partial_cmp(&y.as_f64()?),
+    }
+}
+
+/// The order of the integer `n` and the float `f`, exactly.
+fn integer_cmp_float(n: i128, f: f64) -> Option<std::cmp::Ordering> {
+    use std::cmp::Ordering;
+    // 2^127: every integral float below it in magnitude converts to i128 exactly.
+    const LIMIT: f64 = 1.7014118346046923e38;
+    if f.is_nan() {
+        return None;
+    }
+    if f >= LIMIT {
+        return Some(Ordering::Less);
+    }
+    if f <= -LIMIT {
+        return Some(Ordering::Greater);
+    }
+    let whole = f.trunc();
+    // Equal whole parts: the fraction decides (`3 < 3.5`, `-3 > -3.5`).
+    Some(n.cmp(&(whole as i128)).then(0.0.partial_cmp(&(f - whole))?))
+}
+
 /// A number held as an integer (`i64` or `u64`), exactly.
 fn integer(number: &serde_json::Number) -> Option<i128> {
     number
@@ -232,6 +266,66 @@ mod tests {
         }
         // A pair is a character.
         assert!(serde_json::from_str::<Value>(r#"["\ud83d\ude00"]"#).is_ok());
+    }
+
+    /// The order agrees with equality and is exact past 2^53, for every pair of a generated
+    /// set of integers and floats near the edges (checked against i128 and exact rationals).
+    #[test]
+    fn numbers_are_ordered_by_value_and_integers_exactly() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let number = |text: &str| -> serde_json::Number { serde_json::from_str(text).expect(text) };
+        let cases = [
+            ("1234567890123456790", "1234567890123456789", Greater),
+            ("18446744073709551615", "18446744073709551614", Greater),
+            ("-9223372036854775808", "-9223372036854775807", Less),
+            ("9007199254740993", "9007199254740992.0", Greater),
+            ("9007199254740992", "9007199254740992.0", Equal),
+            ("3", "3.5", Less),
+            ("-3", "-3.5", Greater),
+            ("-3", "-2.5", Less),
+            ("0", "-0.0", Equal),
+            ("1", "1e300", Less),
+            ("18446744073709551615", "-1e300", Greater),
+            ("1.5", "2.5", Less),
+        ];
+        for (a, b, order) in cases {
+            assert_eq!(
+                numbers_cmp(&number(a), &number(b)),
+                Some(order),
+                "{a} ? {b}"
+            );
+            assert_eq!(
+                numbers_cmp(&number(b), &number(a)),
+                Some(order.reverse()),
+                "{b} ? {a}"
+            );
+            assert_eq!(
+                numbers_equal(&number(a), &number(b)),
+                order == Equal,
+                "{a} = {b}"
+            );
+        }
+        // Every pair of integers around 2^53 and 2^63 and their floats: as i128 orders them.
+        let mut integers = Vec::new();
+        for base in [1i128 << 53, 1i128 << 63, -(1i128 << 53), -(1i128 << 63)] {
+            for delta in -3..=3 {
+                let n = base + delta;
+                if i64::try_from(n).is_ok() || u64::try_from(n).is_ok() {
+                    integers.push(n);
+                }
+            }
+        }
+        for &a in &integers {
+            for &b in &integers {
+                let (x, y) = (number(&a.to_string()), number(&b.to_string()));
+                assert_eq!(numbers_cmp(&x, &y), Some(a.cmp(&b)), "{a} ? {b}");
+                // Against b as a float: the float is an integer, exactly `b as f64`.
+                let float = b as f64;
+                let exact = float as i128;
+                let y = serde_json::Number::from_f64(float).expect("finite");
+                assert_eq!(numbers_cmp(&x, &y), Some(a.cmp(&exact)), "{a} ? {float}");
+            }
+        }
     }
 
     #[test]
