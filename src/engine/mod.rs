@@ -5,6 +5,7 @@ mod events;
 mod flow;
 mod held;
 mod interrupt;
+mod link;
 mod prepare;
 mod queries;
 mod request;

@@ -492,7 +492,7 @@ async fn pages(
             NextPage::Link => response
                 .received
                 .header("link")
-                .and_then(|link| next_link(&link)),
+                .and_then(|link| super::link::next_link(&link)),
             NextPage::JsonPath(path) => view
                 .select(path)
                 .ok()
@@ -539,24 +539,6 @@ fn keep_collected(run: &mut Run<'_>, paginate: &Paginate, collected: Vec<Vec<Val
     for ((name, _), values) in paginate.collect.iter().zip(collected) {
         run.variables.set(name, Value::Array(values));
     }
-}
-
-/// The `rel="next"` URL of a `Link` header.
-fn next_link(header: &str) -> Option<String> {
-    header.split(',').find_map(|part| {
-        let (target, params) = part.split_once(';')?;
-        let is_next = params.split(';').any(|p| {
-            let p = p.trim().to_ascii_lowercase();
-            p == "rel=\"next\"" || p == "rel=next"
-        });
-        is_next.then(|| {
-            target
-                .trim()
-                .trim_start_matches('<')
-                .trim_end_matches('>')
-                .to_owned()
-        })
-    })
 }
 
 /// `url` with query parameter `name` one higher (absent counts as 1).
