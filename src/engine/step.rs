@@ -581,6 +581,28 @@ fn cuts_no_secret(text: &str, parsed: &reqwest::Url, redactor: &Redactor) -> Res
     Err("a secret in the URL does not stay whole: the URL parser reads a `#`, `?`, `/`, `@` or `\\` in it as part of the URL (or rewrites the host name it is in), so the request would go elsewhere and show part of the secret; insert it encoded, `{{urlencode NAME}}`, or pass it in `query:`, a header or `auth`".to_owned())
 }
 
+/// The rendered text of a URL with what the URL parser would drop silently — a tab or line
+/// break inside it, a space or control character at its end — percent-encoded: a value
+/// holding one (a data cell, a capture) is sent as it is (`/items/ab%0Acd`), not turned into
+/// another resource (`/items/abcd`). White space before it is still dropped.
+fn kept_whole(text: &str) -> std::borrow::Cow<'_, str> {
+    let dropped = |c: char| c == '\t' || c == '\n' || c == '\r';
+    let start = text.len() - text.trim_start_matches(|c: char| c <= ' ').len();
+    let end = text.trim_end_matches(|c: char| c <= ' ').len().max(start);
+    if end == text.len() && !text[start..].contains(dropped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut kept = String::with_capacity(text.len() + 8);
+    for (at, c) in text.char_indices() {
+        if at >= start && (dropped(c) || (at >= end && c <= ' ')) {
+            kept.push_str(&format!("%{:02X}", u32::from(c)));
+        } else {
+            kept.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(kept)
+}
+
 fn render(
     request: &Request,
     field: FieldPath,
@@ -601,7 +623,7 @@ fn render(
         _ => {
             // A URL its rendered text cannot build is a rendering failure (exit 1), as a
             // missing variable is: nothing was sent. Located at the `url` it was rendered from.
-            let url = reqwest::Url::parse(&url_text).map_err(|e| {
+            let url = reqwest::Url::parse(&kept_whole(&url_text)).map_err(|e| {
                 let invalid = TransportError::InvalidUrl {
                     url: url_text.clone(),
                     reason: e.to_string(),

@@ -1142,6 +1142,24 @@ steps:
     let _ = ISSUED_TOKEN;
 }
 
+/// A value with a tab or a line break, or a space at the end, rendered into a URL (a data cell,
+/// a capture) is sent as it is, encoded: the URL parser would drop those characters and send
+/// the request to another resource (`DELETE /items/abcd` for `ab\ncd`).
+#[test]
+fn characters_the_url_parser_drops_are_sent_encoded() {
+    let fixture = Fixture::new();
+    let rows = fixture.file(
+        "rows.csv",
+        "id,expected\n\"ab\ncd\",/echo/items/ab%0Acd?x=ab%0Acd\n\"t\tab\",/echo/items/t%09ab?x=t%09ab\n\"end \",/echo/items/end%20?x=end%20\n",
+    );
+    let output = run(
+        &fixture,
+        "name: Kept\nsteps:\n  - name: Delete {{id}}\n    request: { method: DELETE, url: \"{{R}}/echo/items/{{id}}?x={{id}}\" }\n    expect: { jsonpath: { $.uri: \"{{expected}}\" } }\n",
+        &["--data", &rows.display().to_string()],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+}
+
 /// A request that got no answer is written as it went on the wire, with the auth, cookies and
 /// headers runner added, so that the command repeats the attempt that failed.
 #[test]

@@ -100,6 +100,7 @@ pub fn server() -> SocketAddr {
         spawn(
             Router::new()
                 .route("/echo", any(echo))
+                .route("/echo/{*rest}", any(echo))
                 .route("/redirect", get(redirect).post(redirect))
                 .route("/cookies/set", get(set_cookies))
                 .route("/oauth/token", post(token))
