@@ -9,6 +9,15 @@ use cookie_store::{CookieDomain, CookieExpiration, CookieStore};
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use reqwest::Url;
 
+/// The most bytes a cookie's name and value take together (browsers keep 4096).
+pub const MAX_COOKIE_BYTES: usize = 4096;
+
+/// The most cookies kept for one domain (Chrome keeps 180; RFC 6265 asks for at least 50).
+pub const MAX_COOKIES_PER_DOMAIN: usize = 180;
+
+/// The most cookies the jar keeps (browsers keep 3000).
+pub const MAX_COOKIES: usize = 3000;
+
 /// The cookie jar of one run, shared by every collection of the run.
 #[derive(Debug, Default)]
 pub struct CookieJar {
@@ -41,7 +50,12 @@ impl CookieJar {
             .collect()
     }
 
-    /// Stores the cookies the response from `url` set.
+    /// Stores the cookies the response from `url` set, within the bounds browsers keep
+    /// (RFC 6265 §6.1): a cookie's name and value together at most [`MAX_COOKIE_BYTES`], at
+    /// most [`MAX_COOKIES_PER_DOMAIN`] cookies for one domain and [`MAX_COOKIES`] in all; a new
+    /// cookie past a bound is ignored (one the jar holds may still be replaced). A cookie whose
+    /// path or domain holds a control character (a tab would break the jar file's line) is
+    /// ignored too.
     pub fn store(&self, headers: &HeaderMap, url: &Url) {
         let cookies = headers
             .get_all(SET_COOKIE)
@@ -61,8 +75,34 @@ impl CookieJar {
         if cookies.is_empty() {
             return;
         }
-        if let Ok(mut store) = self.store.lock() {
-            store.store_response_cookies(cookies.into_iter(), url);
+        let Ok(mut store) = self.store.lock() else {
+            return;
+        };
+        let mut total = 0usize;
+        let mut by_domain: std::collections::HashMap<String, usize> = Default::default();
+        for cookie in store.iter_any() {
+            total += 1;
+            *by_domain.entry(domain_of(cookie).to_owned()).or_default() += 1;
+        }
+        for raw in cookies {
+            let Ok(cookie) = cookie_store::Cookie::try_from_raw_cookie(&raw, url) else {
+                continue;
+            };
+            let (domain, path) = (domain_of(&cookie).to_owned(), String::from(&cookie.path));
+            if domain.chars().chain(path.chars()).any(char::is_control)
+                || raw.name().len() + raw.value().len() > MAX_COOKIE_BYTES
+            {
+                continue;
+            }
+            let held = store.contains_any(&domain, &path, raw.name());
+            let count = by_domain.entry(domain).or_default();
+            if !held && (total >= MAX_COOKIES || *count >= MAX_COOKIES_PER_DOMAIN) {
+                continue;
+            }
+            if store.insert(cookie.into_owned(), url).is_ok() && !held {
+                total += 1;
+                *count += 1;
+            }
         }
     }
 
@@ -344,6 +384,48 @@ mod tests {
             .load_netscape("h.example:8080\tFALSE\t/\tFALSE\t0\ta\tb\n")
             .expect_err("a port");
         assert!(error.reason.contains("a port"), "{}", error.reason);
+    }
+
+    /// A path with a tab is ignored (the jar file could not hold it); a domain's cookies and
+    /// a cookie's size are bounded as browsers bound them, and a held cookie is still replaced.
+    #[test]
+    fn cookies_are_kept_within_the_bounds_browsers_keep() {
+        let url = Url::parse("http://h.example/p").expect("url");
+        let set = |lines: Vec<String>| {
+            let mut headers = HeaderMap::new();
+            for line in lines {
+                headers.append(SET_COOKIE, line.parse().expect("header value"));
+            }
+            headers
+        };
+        let jar = CookieJar::default();
+        jar.store(&set(vec!["t=1; Path=/p\tq".into(), "ok=1".into()]), &url);
+        assert_eq!(jar.header_for(&url), vec![("ok".into(), "1".into())]);
+        assert!(!jar.to_netscape().contains("/p\tq"));
+        let big = "v".repeat(MAX_COOKIE_BYTES);
+        jar.store(&set(vec![format!("big={big}")]), &url);
+        assert_eq!(jar.header_for(&url).len(), 1);
+        let many: Vec<String> = (0..MAX_COOKIES_PER_DOMAIN + 20)
+            .map(|i| format!("c{i:03}={i}"))
+            .collect();
+        jar.store(&set(many), &url);
+        assert_eq!(jar.header_for(&url).len(), MAX_COOKIES_PER_DOMAIN);
+        jar.store(&set(vec!["ok=2".into(), "one-more=1".into()]), &url);
+        let sent = jar.header_for(&url);
+        assert!(sent.contains(&("ok".into(), "2".into())), "{sent:?}");
+        assert!(!sent.iter().any(|(name, _)| name == "one-more"), "{sent:?}");
+        // Another domain has its own count, and the jar a total.
+        let other = Url::parse("http://other.example/").expect("url");
+        jar.store(&set(vec!["o=1".into()]), &other);
+        assert_eq!(jar.header_for(&other).len(), 1);
+        let jar = CookieJar::default();
+        for host in 0..(MAX_COOKIES / MAX_COOKIES_PER_DOMAIN + 1) {
+            let url = Url::parse(&format!("http://h{host}.example/")).expect("url");
+            let cookies = (0..MAX_COOKIES_PER_DOMAIN).map(|i| format!("c{i}=1")).collect();
+            jar.store(&set(cookies), &url);
+        }
+        let kept = jar.store.lock().expect("jar").iter_any().count();
+        assert_eq!(kept, MAX_COOKIES);
     }
 
     #[test]
