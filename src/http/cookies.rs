@@ -421,7 +421,9 @@ mod tests {
         let jar = CookieJar::default();
         for host in 0..(MAX_COOKIES / MAX_COOKIES_PER_DOMAIN + 1) {
             let url = Url::parse(&format!("http://h{host}.example/")).expect("url");
-            let cookies = (0..MAX_COOKIES_PER_DOMAIN).map(|i| format!("c{i}=1")).collect();
+            let cookies = (0..MAX_COOKIES_PER_DOMAIN)
+                .map(|i| format!("c{i}=1"))
+                .collect();
             jar.store(&set(cookies), &url);
         }
         let kept = jar.store.lock().expect("jar").iter_any().count();
