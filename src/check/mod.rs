@@ -137,6 +137,10 @@ impl std::fmt::Display for NotJson {
             "the body could not be read as JSON: it nests lists and objects more than 128 levels deep, the most runner reads"
         } else if self.reason.starts_with("number out of range") {
             "the body could not be read as JSON: it holds a number beyond ±1.7976931348623157e308, the largest runner reads"
+        } else if self.is_utf32() {
+            "the body is not JSON: it is UTF-32 text, which runner does not read (RFC 8259 asks for UTF-8, and the Encoding Standard has no UTF-32): ask the server for UTF-8"
+        } else if self.is_utf16() && self.content_type.to_ascii_lowercase().contains("charset") {
+            "the body is not JSON: it is UTF-16 text, and the charset its Content-Type names is not UTF-16"
         } else if self.is_utf16() {
             "the body is not JSON: it is UTF-16 text, and runner reads JSON as UTF-8 (as RFC 8259 asks) unless the Content-Type names its charset (`charset=utf-16le`)"
         } else {
@@ -165,6 +169,15 @@ const BODY_START: usize = 60;
 impl NotJson {
     /// Whether the body is UTF-16: it starts with UTF-16's byte order mark, or with an ASCII
     /// character and a NUL byte (either way round).
+    /// UTF-32: by its byte order mark, or ASCII with three zero bytes beside each character.
+    fn is_utf32(&self) -> bool {
+        match self.body.as_ref() {
+            [0xFF, 0xFE, 0, 0, ..] | [0, 0, 0xFE, 0xFF, ..] => true,
+            [a, 0, 0, 0, ..] | [0, 0, 0, a, ..] => a.is_ascii_graphic() || a.is_ascii_whitespace(),
+            _ => false,
+        }
+    }
+
     fn is_utf16(&self) -> bool {
         match self.body.as_ref() {
             [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => true,
@@ -366,6 +379,26 @@ mod tests {
         assert!(
             as_utf16.to_string().starts_with(
                 "the body is not JSON: it is UTF-16 text, and runner reads JSON as UTF-8"
+            ),
+            "{as_utf16}"
+        );
+        let utf32: Vec<u8> = "{\"a\": 1}"
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        let mut as_utf32 = not_json("\u{feff}{}");
+        as_utf32.body = bytes::Bytes::from(utf32);
+        as_utf32.content_type = "application/json; charset=utf-32".into();
+        assert!(
+            as_utf32
+                .to_string()
+                .starts_with("the body is not JSON: it is UTF-32 text, which runner does not read"),
+            "{as_utf32}"
+        );
+        as_utf16.content_type = "application/json; charset=iso-8859-1".into();
+        assert!(
+            as_utf16.to_string().starts_with(
+                "the body is not JSON: it is UTF-16 text, and the charset its Content-Type names is not UTF-16"
             ),
             "{as_utf16}"
         );

@@ -428,26 +428,51 @@ fn contains(haystack: &Value, needle: &Value) -> bool {
 fn compare(actual: &Value, expected: &Value) -> Option<Ordering> {
     match (actual, expected) {
         (Value::String(a), Value::String(b)) => match (as_number(actual), as_number(expected)) {
-            (Some(x), Some(y)) => crate::spec::json::numbers_cmp(&x, &y),
+            (Some(x), Some(y)) => x.compare(&y),
             _ => Some(a.as_str().cmp(b.as_str())),
         },
-        _ => crate::spec::json::numbers_cmp(&as_number(actual)?, &as_number(expected)?),
+        _ => as_number(actual)?.compare(&as_number(expected)?),
+    }
+}
+
+/// A number compared by value: a JSON number, or the text of one.
+enum Number {
+    /// A JSON number, or a text of a finite one (an integer read exactly).
+    Json(serde_json::Number),
+    /// A text of one JSON cannot hold (`inf`, `-Infinity`, `NaN`).
+    NotFinite(f64),
+}
+
+impl Number {
+    fn compare(&self, other: &Number) -> Option<Ordering> {
+        match (self, other) {
+            (Number::Json(x), Number::Json(y)) => crate::spec::json::numbers_cmp(x, y),
+            _ => self.as_f64()?.partial_cmp(&other.as_f64()?),
+        }
+    }
+
+    fn as_f64(&self) -> Option<f64> {
+        match self {
+            Number::Json(n) => n.as_f64(),
+            Number::NotFinite(f) => Some(*f),
+        }
     }
 }
 
 /// A number, or the text of one (an integer read exactly, else a float).
-fn as_number(value: &Value) -> Option<serde_json::Number> {
+fn as_number(value: &Value) -> Option<Number> {
     match value {
-        Value::Number(n) => Some(n.clone()),
+        Value::Number(n) => Some(Number::Json(n.clone())),
         Value::String(text) => {
             let text = text.trim();
             if let Ok(n) = text.parse::<i64>() {
-                return Some(n.into());
+                return Some(Number::Json(n.into()));
             }
             if let Ok(n) = text.parse::<u64>() {
-                return Some(n.into());
+                return Some(Number::Json(n.into()));
             }
-            serde_json::Number::from_f64(text.parse::<f64>().ok()?)
+            let float = text.parse::<f64>().ok()?;
+            Some(serde_json::Number::from_f64(float).map_or(Number::NotFinite(float), Number::Json))
         }
         _ => None,
     }

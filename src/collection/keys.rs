@@ -172,6 +172,37 @@ fn resolve(schema: &Value) -> Option<&Value> {
     Some(schema)
 }
 
+/// The one shape of `schema` (offering several: a capture, written as a JSONPath or as a map)
+/// that a map can take, when exactly one can: its keys are then known. `None` where a map
+/// fits several shapes, or any value (a predicate's operand): serde judges those.
+fn map_shape(schema: &Value) -> Option<&Value> {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => self::schema()
+            .get("$defs")?
+            .get(reference.strip_prefix("#/$defs/")?)?,
+        None => schema,
+    };
+    let branches = schema
+        .get("anyOf")
+        .or_else(|| schema.get("oneOf"))?
+        .as_array()?;
+    let takes_a_map = |branch: &Value| match resolve(branch) {
+        // Several shapes inside, or any value: a map may be one of them.
+        None => true,
+        Some(shape) => match shape.get("type") {
+            Some(Value::String(kind)) => kind == "object",
+            Some(Value::Array(kinds)) => kinds.iter().any(|k| k == "object"),
+            _ => true,
+        },
+    };
+    let mut maps = branches.iter().filter(|branch| takes_a_map(branch));
+    let only = maps.next()?;
+    match maps.next() {
+        None => resolve(only),
+        Some(_) => None,
+    }
+}
+
 /// The fixed keys of an object schema that allows no others.
 fn closed_keys(schema: &Value) -> Option<&serde_json::Map<String, Value>> {
     if schema.get("additionalProperties") != Some(&Value::Bool(false)) {
@@ -182,7 +213,11 @@ fn closed_keys(schema: &Value) -> Option<&serde_json::Map<String, Value>> {
 
 impl Walk<'_> {
     fn value(&mut self, value: &Yaml, schema: &Value, parent: Option<&Value>, at: &FieldPath) {
-        let Some(schema) = resolve(schema) else {
+        let shape = resolve(schema).or_else(|| match value {
+            Yaml::Mapping(_) => map_shape(schema),
+            _ => None,
+        });
+        let Some(schema) = shape else {
             return;
         };
         match value {
@@ -336,6 +371,23 @@ steps:
         assert!(problems[4].contains("`expect`") && problems[4].contains("one level up"));
         assert!(problems[5].contains("did you mean `interval`?"));
         // `stauts` inside a misspelled key is not judged: its schema is unknown.
+    }
+
+    /// A field of a capture (written as a map, one of its two shapes) is judged with the rest:
+    /// a typo there shows beside the step's other problems, not after they are mended.
+    #[test]
+    fn a_capture_written_as_a_map_has_its_keys_judged() {
+        let problems = found(
+            "name: t\nsteps:\n  - name: a\n    request: { url: \"http://127.0.0.1:1/\", qury: 1 }\n    capture: { x: { jsonpth: $.a }, y: $.b }\n    expect: { statu: 200, jsonpath: { $.a: { equals: { x: 1 } } } }\n",
+        );
+        assert_eq!(problems.len(), 3, "{problems:#?}");
+        assert!(problems[0].contains("`qury`"), "{problems:#?}");
+        assert!(
+            problems[1].contains("`jsonpth` in `steps[0].capture.x`")
+                && problems[1].contains("did you mean `jsonpath`?"),
+            "{problems:#?}"
+        );
+        assert!(problems[2].contains("`statu`"), "{problems:#?}");
     }
 
     #[test]

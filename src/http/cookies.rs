@@ -71,6 +71,7 @@ impl CookieJar {
             // A `Secure` cookie set over plain HTTP is ignored (RFC 6265bis §5.7, as browsers
             // and curl do), but from a loopback host, which browsers count as secure.
             .filter(|c| c.secure() != Some(true) || secure_origin(url))
+            .filter(|c| keeps_its_prefix(c, url))
             .collect::<Vec<_>>();
         if cookies.is_empty() {
             return;
@@ -281,6 +282,24 @@ fn domain_of<'c>(cookie: &'c cookie_store::Cookie<'_>) -> &'c str {
     }
 }
 
+/// A cookie named `__Secure-…` is `Secure` and set from a secure origin; one named `__Host-…`
+/// is that too, with no `Domain` and `Path=/` (RFC 6265bis §4.1.3, as browsers check them,
+/// the prefix in any case). Any other cookie keeps no prefix's promise.
+fn keeps_its_prefix(cookie: &cookie::Cookie<'_>, url: &Url) -> bool {
+    let name = cookie.name().as_bytes();
+    let named = |prefix: &str| {
+        name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+    };
+    let secure = cookie.secure() == Some(true) && secure_origin(url);
+    if named("__Host-") {
+        secure && cookie.domain().is_none() && cookie.path() == Some("/")
+    } else if named("__Secure-") {
+        secure
+    } else {
+        true
+    }
+}
+
 /// `url` may set a `Secure` cookie: `https`, or a loopback host.
 fn secure_origin(url: &Url) -> bool {
     url.scheme() == "https"
@@ -428,6 +447,30 @@ mod tests {
         }
         let kept = jar.store.lock().expect("jar").iter_any().count();
         assert_eq!(kept, MAX_COOKIES);
+    }
+
+    /// `__Host-` and `__Secure-` cookies keep their prefix's promise or are ignored.
+    #[test]
+    fn prefixed_cookies_keep_their_promise() {
+        let set = |line: &str, url: &str| {
+            let jar = CookieJar::default();
+            let url = Url::parse(url).expect("url");
+            let mut headers = HeaderMap::new();
+            headers.append(SET_COOKIE, line.parse().expect("header value"));
+            jar.store(&headers, &url);
+            !jar.header_for(&url).is_empty()
+        };
+        assert!(set("__Host-a=1; Secure; Path=/", "https://h.example/"));
+        assert!(!set("__Host-a=1; Path=/", "https://h.example/"));
+        assert!(!set(
+            "__host-a=1; Secure; Path=/; Domain=h.example",
+            "https://h.example/"
+        ));
+        assert!(!set("__Host-a=1; Secure; Path=/x", "https://h.example/x"));
+        assert!(!set("__Host-a=1; Secure; Path=/", "http://h.example/"));
+        assert!(set("__Secure-a=1; Secure", "https://h.example/"));
+        assert!(!set("__SECURE-a=1", "https://h.example/"));
+        assert!(set("plain=1", "http://h.example/"));
     }
 
     #[test]

@@ -382,7 +382,7 @@ fn parse_reason(hyper: &str) -> String {
             "its first line is not an HTTP/1.x status line (is the port serving HTTP?)"
         }
         "invalid HTTP status-code parsed" => {
-            "its status line is not `HTTP/1.1 NNN reason`: the status code is not three digits, or the reason phrase holds a control character"
+            "its status line is not `HTTP/1.1 NNN reason`: the status code is not three digits from 100 to 999, or the reason phrase holds a control character"
         }
         "message head is too large" => {
             "its head is larger than runner reads (more than 100 headers, or more than 408 KiB of status line and headers), or its Content-Length is 18446744073709551614 or more, past what HTTP/1.1 can frame"

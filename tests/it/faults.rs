@@ -247,7 +247,7 @@ fn a_status_line_that_is_not_http_says_so() {
             &format!("http://{address}/"),
             &[],
             &[&format!(
-                "the response from {address} is not valid HTTP/1.1: its status line is not `HTTP/1.1 NNN reason`: the status code is not three digits, or the reason phrase holds a control character"
+                "the response from {address} is not valid HTTP/1.1: its status line is not `HTTP/1.1 NNN reason`: the status code is not three digits from 100 to 999, or the reason phrase holds a control character"
             )],
         );
     }

@@ -814,6 +814,33 @@ pub(crate) fn is_identifier(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
+/// The first value of `line` that starts with `{{`, written quoted as YAML needs it, with its
+/// key (`id: "{{id}}"`) or as a list item (`- "{{item}}"`).
+fn quoted_template(line: &str) -> String {
+    let (key, start) = match line.find(": {{") {
+        Some(at) => {
+            let key = line[..at]
+                .rsplit(|c: char| c.is_whitespace() || c == '{' || c == ',')
+                .next()
+                .unwrap_or("");
+            (Some(key), at + 2)
+        }
+        None => (None, line.find("{{").unwrap_or(line.len())),
+    };
+    let rest = &line[start..];
+    // To the end of the value: the template's `}}`, then what follows up to a `,`, a
+    // closing brace or bracket, a blank or the end of the line.
+    let closed = rest.find("}}").map_or(rest.len(), |end| end + 2);
+    let end = rest[closed..]
+        .find([',', '}', ']', ' ', '\t', '#'])
+        .map_or(rest.len(), |end| closed + end);
+    let value = rest[..end].replace('"', "\\\"");
+    match key {
+        Some(key) if !key.is_empty() => format!("{key}: \"{value}\""),
+        _ => format!("- \"{value}\""),
+    }
+}
+
 /// A YAML or shape error from serde, with its position and a hint where one helps.
 fn yaml_error(path: &Path, source: &str, error: &serde_yaml::Error) -> Diagnostic {
     let position = error.location().map(|l| (l.line(), l.column()));
@@ -936,7 +963,10 @@ fn yaml_problem(
     } else if message.contains("unexpected end of stream") {
         Some("a quote, bracket or brace opened earlier is never closed".to_owned())
     } else if line_text.contains(": {{") || line_text.trim_start().starts_with("- {{") {
-        Some("a value that starts with `{{` must be quoted in YAML: write `url: \"{{base_url}}/path\"`".to_owned())
+        Some(format!(
+            "a value that starts with `{{{{` must be quoted in YAML: write `{}`",
+            quoted_template(line_text)
+        ))
     } else if message.starts_with("did not find expected ','") && line_text.contains("$[") {
         Some("inside `{ … }` or `[ … ]`, a JSONPath holding `[` or `]` must be quoted: write `first: \"$[0]\"`".to_owned())
     } else if message == ParameterValue::NESTED {
@@ -1228,6 +1258,31 @@ mod tests {
     use super::{BATCH, SIDE_BY_SIDE};
     use crate::collection::Collection;
     use std::path::Path;
+
+    /// The hint for an unquoted template writes the line's own key and value, quoted.
+    #[test]
+    fn an_unquoted_template_is_shown_quoted_as_written() {
+        for (line, quoted) in [
+            ("      json: { id: {{id}} }", r#"id: "{{id}}""#),
+            (
+                "    url: {{base_url}}/items",
+                r#"url: "{{base_url}}/items""#,
+            ),
+            ("  headers: { X-A: {{a}}, X-B: b }", r#"X-A: "{{a}}""#),
+            ("    - {{item}}", r#"- "{{item}}""#),
+            ("    body: {{x}} # note", r#"body: "{{x}}""#),
+        ] {
+            assert_eq!(super::quoted_template(line), quoted, "{line}");
+        }
+        let found = Collection::parse(
+            Path::new("t.yaml"),
+            "name: q\nsteps:\n  - name: s\n    request:\n      url: \"http://127.0.0.1:1/\"\n      json: { id: {{id}} }\n".to_owned(),
+        )
+        .err()
+        .expect("an unquoted template");
+        let hint = found.0[0].hint.clone().unwrap_or_default();
+        assert!(hint.contains(r#"write `id: "{{id}}"`"#), "{hint}");
+    }
 
     /// Every character libyaml refuses (the C0 controls but tab, `\n` and `\r`, DEL, the C1
     /// controls but U+0085, U+FFFE, U+FFFF), at the start, in a key, in plain, quoted and
