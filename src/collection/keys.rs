@@ -133,7 +133,9 @@ fn merge_key_problem(
     Diagnostic {
         position: Some(place),
         field: (!map.0.is_empty()).then(|| map.to_string()),
-        line_text: source.lines().nth(place.0 - 1).map(str::to_owned),
+        line_text: Positions::default()
+            .line(source, place.0)
+            .map(str::to_owned),
         width: Some(2),
         ..Diagnostic::file(
             path,

@@ -21,8 +21,8 @@ struct Link {
     rel: Option<String>,
 }
 
-/// The links of `header`; text that is not a link (no `<` where one starts) is skipped up to
-/// the next comma.
+/// The links of `header`: `<target>` and its parameters, or, leniently, a target written
+/// without `<…>` before its first `;`; other text is skipped up to the next comma.
 fn links(header: &str) -> impl Iterator<Item = Link> + '_ {
     let mut rest = header;
     std::iter::from_fn(move || loop {
@@ -30,16 +30,27 @@ fn links(header: &str) -> impl Iterator<Item = Link> + '_ {
         if rest.is_empty() {
             return None;
         }
-        let Some(after) = rest.strip_prefix('<') else {
-            rest = skip_past_comma(rest);
-            continue;
+        let target = match rest.strip_prefix('<') {
+            Some(after) => {
+                let Some(end) = after.find('>') else {
+                    rest = "";
+                    return None;
+                };
+                rest = &after[end + 1..];
+                after[..end].trim().to_owned()
+            }
+            // Without `<…>`, as some servers write it: the text before its parameters.
+            None => {
+                let end = rest.find([';', ',']).unwrap_or(rest.len());
+                if !rest[end..].starts_with(';') {
+                    rest = skip_past_comma(rest);
+                    continue;
+                }
+                let target = rest[..end].trim().to_owned();
+                rest = &rest[end..];
+                target
+            }
         };
-        let Some(end) = after.find('>') else {
-            rest = "";
-            return None;
-        };
-        let target = after[..end].trim().to_owned();
-        rest = &after[end + 1..];
         let mut rel = None;
         loop {
             rest = rest.trim_start();
@@ -154,6 +165,9 @@ mod tests {
             (r#"</x?p=1>; rel="nextpage""#, None),
             ("", None),
             ("garbage, </g?p=2>; rel=next", Some("/g?p=2")),
+            // Without angle brackets, as some servers write it.
+            ("https://a/x?p=2; rel=next", Some("https://a/x?p=2")),
+            ("/x?p=1; rel=prev, /x?p=3; rel=\"next\"", Some("/x?p=3")),
             ("<unclosed; rel=next", None),
         ];
         for (header, expected) in cases {

@@ -319,22 +319,29 @@ async fn send(
     observer: &mut dyn Observer,
     result: &mut StepResult,
 ) -> Result<Response, TransportError> {
-    let mut unanswered = None;
+    let mut unanswered = crate::http::Unanswered::default();
     let sent = meanwhile(run.client.send(request, &mut unanswered), || {
         observer.while_waiting()
     })
     .await;
+    // The tokens fetched for it are masked whether or not an answer came: the request that
+    // went out carried them (and `--curl` writes it).
+    let learnt = match &sent {
+        Ok(response) => &response.new_secrets,
+        Err(_) => &unanswered.secrets,
+    };
+    for secret in learnt {
+        run.redactor.add(secret);
+    }
     if run.options.record_requests {
         let on_wire = match &sent {
             Ok(response) => Some((&response.sent_url, &response.sent_headers)),
-            Err(_) => unanswered.as_ref().map(|(url, headers)| (url, headers)),
+            Err(_) => unanswered
+                .sent
+                .as_ref()
+                .map(|(url, headers)| (url, headers)),
         };
         result.sent = Some(Box::new(super::request::sent(request, on_wire)));
-    }
-    if let Ok(response) = &sent {
-        for secret in &response.new_secrets {
-            run.redactor.add(secret);
-        }
     }
     sent
 }
@@ -581,25 +588,37 @@ fn cuts_no_secret(text: &str, parsed: &reqwest::Url, redactor: &Redactor) -> Res
     Err("a secret in the URL does not stay whole: the URL parser reads a `#`, `?`, `/`, `@` or `\\` in it as part of the URL (or rewrites the host name it is in), so the request would go elsewhere and show part of the secret; insert it encoded, `{{urlencode NAME}}`, or pass it in `query:`, a header or `auth`".to_owned())
 }
 
-/// The rendered text of a URL with what the URL parser would drop silently — a tab or line
-/// break inside it, a space or control character at its end — percent-encoded: a value
-/// holding one (a data cell, a capture) is sent as it is (`/items/ab%0Acd`), not turned into
-/// another resource (`/items/abcd`). White space before it is still dropped.
+/// The rendered text of a URL with the tabs and line breaks inside its path, query or
+/// fragment percent-encoded: the URL parser drops them silently, so a value holding one (a
+/// multi-line data cell, a capture) would send the request to another resource
+/// (`/items/abcd` for `ab\ncd`); encoded, it goes as it is (`/items/ab%0Acd`). Before the
+/// path (scheme, host) and at the ends of the text (a folded scalar's last line break, a
+/// value read with one), they are dropped as the parser drops them.
 fn kept_whole(text: &str) -> std::borrow::Cow<'_, str> {
     let dropped = |c: char| c == '\t' || c == '\n' || c == '\r';
+    let trimmed = text.trim_matches(|c: char| c <= ' ');
     let start = text.len() - text.trim_start_matches(|c: char| c <= ' ').len();
-    let end = text.trim_end_matches(|c: char| c <= ' ').len().max(start);
-    if end == text.len() && !text[start..].contains(dropped) {
+    let end = start + trimmed.len();
+    // Where the path starts: after `scheme://authority`; a text without `://` is left alone.
+    let Some(authority) = trimmed.find("://").map(|at| start + at + 3) else {
+        return std::borrow::Cow::Borrowed(text);
+    };
+    let path = text[authority..end]
+        .find(['/', '?', '#'])
+        .map_or(end, |at| authority + at);
+    if !text[path..end].contains(dropped) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut kept = String::with_capacity(text.len() + 8);
-    for (at, c) in text.char_indices() {
-        if at >= start && (dropped(c) || (at >= end && c <= ' ')) {
+    kept.push_str(&text[..path]);
+    for c in text[path..end].chars() {
+        if dropped(c) {
             kept.push_str(&format!("%{:02X}", u32::from(c)));
         } else {
             kept.push(c);
         }
     }
+    kept.push_str(&text[end..]);
     std::borrow::Cow::Owned(kept)
 }
 
@@ -827,6 +846,28 @@ mod tests {
     use super::{redact, retry_after_seconds, Exchange, StepResult};
     use crate::redact::Redactor;
     use std::time::Duration;
+
+    /// Tabs and line breaks in the path, query or fragment are kept, encoded; before the path
+    /// and at the ends they are left for the URL parser to drop.
+    #[test]
+    fn what_the_url_parser_drops_inside_the_path_is_kept_encoded() {
+        for (text, kept) in [
+            (
+                "http://h/items/ab\ncd?x=a\tb#f\rg",
+                "http://h/items/ab%0Acd?x=a%09b#f%0Dg",
+            ),
+            ("http://h/items\n", "http://h/items\n"),
+            ("  http://h/é/a\nb  ", "  http://h/é/a%0Ab  "),
+            (
+                "https://api.example.com\n/items",
+                "https://api.example.com\n/items",
+            ),
+            ("http://h", "http://h"),
+            ("no scheme\n/x", "no scheme\n/x"),
+        ] {
+            assert_eq!(super::kept_whole(text), kept, "{text:?}");
+        }
+    }
 
     #[test]
     fn retry_after_is_seconds_up_to_the_cap() {

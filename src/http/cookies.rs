@@ -22,6 +22,16 @@ pub const MAX_COOKIES: usize = 3000;
 #[derive(Debug, Default)]
 pub struct CookieJar {
     store: Mutex<CookieStore>,
+    /// When each cookie a server set was stored (a count), by domain, path and name: past a
+    /// bound, the oldest goes first. (Cookies loaded from a jar file are older than any.)
+    stored: Mutex<Stored>,
+}
+
+/// The order cookies were stored in.
+#[derive(Debug, Default)]
+struct Stored {
+    next: u64,
+    at: std::collections::HashMap<(String, String, String), u64>,
 }
 
 /// A Netscape cookie file that cannot be read.
@@ -51,11 +61,11 @@ impl CookieJar {
     }
 
     /// Stores the cookies the response from `url` set, within the bounds browsers keep
-    /// (RFC 6265 §6.1): a cookie's name and value together at most [`MAX_COOKIE_BYTES`], at
-    /// most [`MAX_COOKIES_PER_DOMAIN`] cookies for one domain and [`MAX_COOKIES`] in all; a new
-    /// cookie past a bound is ignored (one the jar holds may still be replaced). A cookie whose
-    /// path or domain holds a control character (a tab would break the jar file's line) is
-    /// ignored too.
+    /// (RFC 6265 §6.1): a cookie's name and value together at most [`MAX_COOKIE_BYTES`] (a
+    /// larger one is ignored), at most [`MAX_COOKIES_PER_DOMAIN`] unexpired cookies for one
+    /// domain and [`MAX_COOKIES`] in all: a new cookie past a bound makes room by removing the
+    /// oldest stored (of its domain, or of all), as browsers do. A cookie whose path or domain
+    /// holds a control character (a tab would break the jar file's line) is ignored.
     pub fn store(&self, headers: &HeaderMap, url: &Url) {
         let cookies = headers
             .get_all(SET_COOKIE)
@@ -79,11 +89,21 @@ impl CookieJar {
         let Ok(mut store) = self.store.lock() else {
             return;
         };
-        let mut total = 0usize;
-        let mut by_domain: std::collections::HashMap<String, usize> = Default::default();
-        for cookie in store.iter_any() {
-            total += 1;
-            *by_domain.entry(domain_of(cookie).to_owned()).or_default() += 1;
+        let Ok(mut stored) = self.stored.lock() else {
+            return;
+        };
+        // Expired cookies (a server's deleted ones) count for nothing: gone once they would
+        // hold more than the bound.
+        if store.iter_any().count() > MAX_COOKIES {
+            let expired: Vec<(String, String, String)> = store
+                .iter_any()
+                .filter(|c| c.is_expired())
+                .map(|c| key_of(c))
+                .collect();
+            for (domain, path, name) in expired {
+                store.remove(&domain, &path, &name);
+                stored.at.remove(&(domain, path, name));
+            }
         }
         for raw in cookies {
             let Ok(cookie) = cookie_store::Cookie::try_from_raw_cookie(&raw, url) else {
@@ -95,14 +115,14 @@ impl CookieJar {
             {
                 continue;
             }
-            let held = store.contains_any(&domain, &path, raw.name());
-            let count = by_domain.entry(domain).or_default();
-            if !held && (total >= MAX_COOKIES || *count >= MAX_COOKIES_PER_DOMAIN) {
-                continue;
+            if !store.contains(&domain, &path, raw.name()) && !cookie.is_expired() {
+                make_room(&mut store, &mut stored, &domain);
             }
-            if store.insert(cookie.into_owned(), url).is_ok() && !held {
-                total += 1;
-                *count += 1;
+            let key = (domain, path, raw.name().to_owned());
+            if store.insert(cookie.into_owned(), url).is_ok() {
+                stored.next += 1;
+                let next = stored.next;
+                stored.at.insert(key, next);
             }
         }
     }
@@ -274,6 +294,42 @@ pub fn set_cookies(headers: &HeaderMap) -> Vec<SetCookie> {
         .collect()
 }
 
+/// Removes the oldest stored unexpired cookie of `domain` when it has [`MAX_COOKIES_PER_DOMAIN`],
+/// and the oldest of all when the jar has [`MAX_COOKIES`], so that one more fits.
+fn make_room(store: &mut CookieStore, stored: &mut Stored, domain: &str) {
+    for in_domain in [true, false] {
+        let counted =
+            |cookie: &&cookie_store::Cookie<'_>| !in_domain || domain_of(cookie) == domain;
+        let bound = if in_domain {
+            MAX_COOKIES_PER_DOMAIN
+        } else {
+            MAX_COOKIES
+        };
+        // Counted first (nothing made); the oldest looked for only at the bound.
+        if store.iter_unexpired().filter(counted).count() < bound {
+            continue;
+        }
+        let oldest = store
+            .iter_unexpired()
+            .filter(counted)
+            .map(key_of)
+            .min_by_key(|key| stored.at.get(key).copied().unwrap_or(0));
+        if let Some((domain, path, name)) = oldest {
+            store.remove(&domain, &path, &name);
+            stored.at.remove(&(domain, path, name));
+        }
+    }
+}
+
+/// A stored cookie's domain, path and name.
+fn key_of(cookie: &cookie_store::Cookie<'_>) -> (String, String, String) {
+    (
+        domain_of(cookie).to_owned(),
+        String::from(&cookie.path),
+        cookie.name().to_owned(),
+    )
+}
+
 /// The domain a cookie was set for (or is host-only to), `""` for none.
 fn domain_of<'c>(cookie: &'c cookie_store::Cookie<'_>) -> &'c str {
     match &cookie.domain {
@@ -406,7 +462,8 @@ mod tests {
     }
 
     /// A path with a tab is ignored (the jar file could not hold it); a domain's cookies and
-    /// a cookie's size are bounded as browsers bound them, and a held cookie is still replaced.
+    /// a cookie's size are bounded as browsers bound them: a new cookie past the bound makes
+    /// room by removing the oldest, and a deleted (expired) one counts for nothing.
     #[test]
     fn cookies_are_kept_within_the_bounds_browsers_keep() {
         let url = Url::parse("http://h.example/p").expect("url");
@@ -428,11 +485,27 @@ mod tests {
             .map(|i| format!("c{i:03}={i}"))
             .collect();
         jar.store(&set(many), &url);
-        assert_eq!(jar.header_for(&url).len(), MAX_COOKIES_PER_DOMAIN);
-        jar.store(&set(vec!["ok=2".into(), "one-more=1".into()]), &url);
-        let sent = jar.header_for(&url);
-        assert!(sent.contains(&("ok".into(), "2".into())), "{sent:?}");
-        assert!(!sent.iter().any(|(name, _)| name == "one-more"), "{sent:?}");
+        let names = |jar: &CookieJar| -> Vec<String> {
+            jar.header_for(&url)
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect()
+        };
+        // The oldest went: `ok`, then `c000` to `c019`.
+        let kept = names(&jar);
+        assert_eq!(kept.len(), MAX_COOKIES_PER_DOMAIN);
+        assert!(!kept.contains(&"ok".to_owned()) && !kept.contains(&"c019".to_owned()));
+        assert!(kept.contains(&"c020".to_owned()) && kept.contains(&"c199".to_owned()));
+        // A held cookie is replaced in place; a deleted one frees its room.
+        jar.store(&set(vec!["c199=new".into()]), &url);
+        assert!(names(&jar).contains(&"c020".to_owned()));
+        jar.store(
+            &set(vec!["c100=; Max-Age=0".into(), "one-more=1".into()]),
+            &url,
+        );
+        let kept = names(&jar);
+        assert!(kept.contains(&"one-more".to_owned()) && kept.contains(&"c020".to_owned()));
+        assert!(!kept.contains(&"c100".to_owned()));
         // Another domain has its own count, and the jar a total.
         let other = Url::parse("http://other.example/").expect("url");
         jar.store(&set(vec!["o=1".into()]), &other);

@@ -271,6 +271,17 @@ pub struct OutgoingRequest {
 /// query) and its headers (with auth, cookies and the headers runner adds).
 pub type SentHop = (reqwest::Url, HeaderMap);
 
+/// What a [`Client::send`] that got no response leaves: the request as it went on the wire, if
+/// it got that far, and the secrets met on the way (an OAuth2 token fetched for it), which
+/// that request carries and which must be masked wherever it is shown.
+#[derive(Debug, Default)]
+pub struct Unanswered {
+    /// The first hop as sent.
+    pub sent: Option<SentHop>,
+    /// Secrets the client learnt (OAuth2 access tokens).
+    pub secrets: Vec<String>,
+}
+
 /// A response, fully read.
 #[derive(Debug, Clone)]
 pub struct Response {
@@ -354,11 +365,12 @@ impl HttpClient {
     /// again. A timeout's message says which of them was running when it passed.
     ///
     /// When no response comes, `unanswered` holds the request as it went on the wire, if it
-    /// got that far (a refused connection, a timeout; not a token fetch that failed).
+    /// got that far (a refused connection, a timeout; not a token fetch that failed), and the
+    /// tokens fetched for it.
     pub async fn send(
         &self,
         request: &OutgoingRequest,
-        unanswered: &mut Option<SentHop>,
+        unanswered: &mut Unanswered,
     ) -> Result<Response, TransportError> {
         let deadline = Deadline::new(request.timeout);
         let token_request = match &request.auth {
@@ -367,7 +379,13 @@ impl HttpClient {
         };
         let Some(token_request) = token_request else {
             return self
-                .exchange(request, None, &deadline, Part::Request, unanswered)
+                .exchange(
+                    request,
+                    None,
+                    &deadline,
+                    Part::Request,
+                    &mut unanswered.sent,
+                )
                 .await;
         };
         let token = self
@@ -381,9 +399,16 @@ impl HttpClient {
             )
             .await?;
         let part = Part::AfterToken(deadline.spent());
-        let mut response = self
-            .exchange(request, Some(&token), &deadline, part, unanswered)
-            .await?;
+        let mut response = match self
+            .exchange(request, Some(&token), &deadline, part, &mut unanswered.sent)
+            .await
+        {
+            Ok(response) => response,
+            Err(error) => {
+                unanswered.secrets.push(token);
+                return Err(error);
+            }
+        };
         response.new_secrets.push(token.clone());
         if response.received.status == 401 {
             // The server says the token is no good (revoked, expired early): one new token,
@@ -403,9 +428,17 @@ impl HttpClient {
                 .await?;
             let mut secrets = std::mem::take(&mut response.new_secrets);
             let part = Part::Resent(deadline.spent());
-            response = self
-                .exchange(request, Some(&fresh), &deadline, part, unanswered)
-                .await?;
+            response = match self
+                .exchange(request, Some(&fresh), &deadline, part, &mut unanswered.sent)
+                .await
+            {
+                Ok(response) => response,
+                Err(error) => {
+                    unanswered.secrets.extend(secrets);
+                    unanswered.secrets.push(fresh);
+                    return Err(error);
+                }
+            };
             secrets.push(fresh);
             response.new_secrets = secrets;
         }

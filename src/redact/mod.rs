@@ -312,8 +312,11 @@ impl Redactor {
             hasher.finish()
         };
         seen.insert(hash(text));
+        // The texts already decoded to a depth: one met again (decodings that commute, `\"`
+        // then `%2F` or `%2F` then `\"`) is not decoded again under it.
+        let mut expanded: HashSet<(u64, usize)> = HashSet::new();
         for depth in 1..=DECODE_DEPTH {
-            if let Some(found) = self.reveal_at(text, depth, &mut seen, &hash) {
+            if let Some(found) = self.reveal_at(text, depth, &mut seen, &mut expanded, &hash) {
                 return Some(found);
             }
         }
@@ -327,8 +330,12 @@ impl Redactor {
         text: &str,
         depth: usize,
         seen: &mut HashSet<u64>,
+        expanded: &mut HashSet<(u64, usize)>,
         hash: &dyn Fn(&str) -> u64,
     ) -> Option<String> {
+        if depth > 1 && !expanded.insert((hash(text), depth)) {
+            return None;
+        }
         for decode in DECODINGS {
             let Some(decoded) = decode(text) else {
                 continue;
@@ -343,7 +350,7 @@ impl Redactor {
                 if self.contains_secret(&decoded) {
                     return Some(self.mask(&decoded).into_owned());
                 }
-            } else if let Some(found) = self.reveal_at(&decoded, depth - 1, seen, hash) {
+            } else if let Some(found) = self.reveal_at(&decoded, depth - 1, seen, expanded, hash) {
                 return Some(found);
             }
         }

@@ -402,7 +402,7 @@ steps:
       auth: { bearer: "{{env.TOKEN}}" }
       json: { name: "it's", n: 2, password: "{{env.PW}}" }
   - name: form
-    request: { method: PUT, url: "{{base}}/echo", form: { a: "1", b: "two words" } }
+    request: { method: PUT, url: "{{base}}/echo", form: { a: "1", b: "two words" }, auth: { bearer: "{{env.TOKEN}}" } }
   - name: text
     request: { method: POST, url: "{{base}}/echo", body: "plain\ntext", headers: { Content-Type: text/plain } }
   - name: multipart
@@ -445,11 +445,13 @@ steps:
     );
 
     // The masked bearer token and password became a secret input each (both written `***`,
-    // they are not taken for one value): give them their values and run again.
+    // they are not taken for one value), the bearer token of two steps one input: give them
+    // their values and run again.
     assert!(
         yaml.contains("BEARER_TOKEN:") && yaml.contains("PASSWORD:"),
         "{yaml}"
     );
+    assert!(!yaml.contains("BEARER_TOKEN_2"), "{yaml}");
     let second = dir.path().join("second.sh");
     let rerun = runner_with_env(
         [

@@ -1142,15 +1142,16 @@ steps:
     let _ = ISSUED_TOKEN;
 }
 
-/// A value with a tab or a line break, or a space at the end, rendered into a URL (a data cell,
-/// a capture) is sent as it is, encoded: the URL parser would drop those characters and send
-/// the request to another resource (`DELETE /items/abcd` for `ab\ncd`).
+/// A value with a tab or a line break rendered into a URL's path or query (a data cell, a
+/// capture) is sent as it is, encoded: the URL parser would drop those characters and send
+/// the request to another resource (`DELETE /items/abcd` for `ab\ncd`). White space at the end
+/// of the URL is dropped, as the parser drops it.
 #[test]
 fn characters_the_url_parser_drops_are_sent_encoded() {
     let fixture = Fixture::new();
     let rows = fixture.file(
         "rows.csv",
-        "id,expected\n\"ab\ncd\",/echo/items/ab%0Acd?x=ab%0Acd\n\"t\tab\",/echo/items/t%09ab?x=t%09ab\n\"end \",/echo/items/end%20?x=end%20\n",
+        "id,expected\n\"ab\ncd\",/echo/items/ab%0Acd?x=ab%0Acd\n\"t\tab\",/echo/items/t%09ab?x=t%09ab\n\"end \",/echo/items/end%20?x=end\n",
     );
     let output = run(
         &fixture,
@@ -1158,6 +1159,34 @@ fn characters_the_url_parser_drops_are_sent_encoded() {
         &["--data", &rows.display().to_string()],
     );
     assert_eq!(output.code, 0, "{output:?}");
+}
+
+/// An OAuth2 token fetched for a request that then got no answer is masked in the curl file
+/// (the request as sent carries it), as in every other output.
+#[test]
+fn a_token_fetched_for_an_unanswered_request_is_masked() {
+    let fixture = Fixture::new();
+    let curl = fixture.path().join("requests.sh");
+    let steps = format!(
+        "  - name: Refused\n    request: {{ url: \"http://127.0.0.1:{}/x\" }}\n",
+        closed_port()
+    );
+    let output = run_with_env(
+        &fixture,
+        &oauth2_collection("unanswered-token", &steps),
+        &["--curl", &curl.display().to_string(), "-v"],
+        &[("CLIENT_SECRET", CLIENT_SECRET)],
+    );
+    assert_eq!(output.code, 3, "{output:?}");
+    assert_eq!(tokens_issued("unanswered-token"), 1);
+    let script = std::fs::read_to_string(&curl).expect("curl file");
+    assert!(
+        script.contains("-H 'authorization: Bearer ***'"),
+        "{script}"
+    );
+    for text in [&script, &output.stdout, &output.stderr] {
+        assert!(!text.contains("at-unanswered-token-"), "{text}");
+    }
 }
 
 /// A request that got no answer is written as it went on the wire, with the auth, cookies and

@@ -206,19 +206,21 @@ pub fn closed_port() -> u16 {
 /// the tests' own servers and connections take theirs), one the process has not handed out
 /// before, and free when chosen.
 pub fn port_for_a_child() -> u16 {
-    use std::sync::atomic::{AtomicU16, Ordering};
-    static NEXT: AtomicU16 = AtomicU16::new(0);
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
     // Linux hands out 32768-60999 by default; a range set lower leaves none below it.
     let lowest = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
         .ok()
-        .and_then(|range| range.split_whitespace().next()?.parse::<u16>().ok())
+        .and_then(|range| range.split_whitespace().next()?.parse::<u32>().ok())
         .unwrap_or(32768);
-    let (start, room) = (20_000u16, lowest.saturating_sub(20_000).max(1));
+    let (start, room) = (20_000u32, lowest.saturating_sub(20_000).max(1));
     // Spread by process, so that two test processes at once start apart.
-    let base = (std::process::id() % u32::from(room)) as u16;
+    let base = std::process::id() % room;
     for _ in 0..room {
         let offset = (base + NEXT.fetch_add(1, Ordering::Relaxed) % room) % room;
-        let port = start + offset;
+        let Ok(port) = u16::try_from(start + offset) else {
+            continue;
+        };
         if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
             return port;
         }

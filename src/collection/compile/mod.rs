@@ -815,7 +815,9 @@ pub(crate) fn is_identifier(name: &str) -> bool {
 }
 
 /// The first value of `line` that starts with `{{`, written quoted as YAML needs it, with its
-/// key (`id: "{{id}}"`) or as a list item (`- "{{item}}"`).
+/// key (`id: "{{id}}"`) or as a list item (`- "{{item}}"`): in a flow map or list up to the
+/// `,`, `}` or `]` that ends it, else to the end of the line (before a comment); a `}` or `#`
+/// inside a template is part of it.
 fn quoted_template(line: &str) -> String {
     let (key, start) = match line.find(": {{") {
         Some(at) => {
@@ -827,14 +829,24 @@ fn quoted_template(line: &str) -> String {
         }
         None => (None, line.find("{{").unwrap_or(line.len())),
     };
+    let in_flow = line[..start].contains(['{', '[']);
     let rest = &line[start..];
-    // To the end of the value: the template's `}}`, then what follows up to a `,`, a
-    // closing brace or bracket, a blank or the end of the line.
-    let closed = rest.find("}}").map_or(rest.len(), |end| end + 2);
-    let end = rest[closed..]
-        .find([',', '}', ']', ' ', '\t', '#'])
-        .map_or(rest.len(), |end| closed + end);
-    let value = rest[..end].replace('"', "\\\"");
+    let mut end = rest.len();
+    let mut at = 0;
+    while at < rest.len() {
+        let here = &rest[at..];
+        if here.starts_with("{{") {
+            at += here.find("}}").map_or(here.len(), |close| close + 2);
+            continue;
+        }
+        let Some(c) = here.chars().next() else { break };
+        if (in_flow && matches!(c, ',' | '}' | ']')) || (c == '#' && rest[..at].ends_with(' ')) {
+            end = at;
+            break;
+        }
+        at += c.len_utf8();
+    }
+    let value = rest[..end].trim_end().replace('"', "\\\"");
     match key {
         Some(key) if !key.is_empty() => format!("{key}: \"{value}\""),
         _ => format!("- \"{value}\""),
@@ -1271,6 +1283,12 @@ mod tests {
             ("  headers: { X-A: {{a}}, X-B: b }", r#"X-A: "{{a}}""#),
             ("    - {{item}}", r#"- "{{item}}""#),
             ("    body: {{x}} # note", r#"body: "{{x}}""#),
+            (
+                "    url: {{base_url}}/items/{{id}}",
+                r#"url: "{{base_url}}/items/{{id}}""#,
+            ),
+            ("    body: {{a}} b", r#"body: "{{a}} b""#),
+            ("  q: { a: {{x}}/{{y}}, b: 1 }", r#"a: "{{x}}/{{y}}""#),
         ] {
             assert_eq!(super::quoted_template(line), quoted, "{line}");
         }
