@@ -452,24 +452,10 @@ impl HttpClient {
     /// closes after each response without `Connection: close`) is sent once more, on a new
     /// connection, within the same deadline, when its method is idempotent and its body can be
     /// sent again (RFC 9112 §9.3.1). A POST or PATCH is not: the server may have acted on it.
+    ///
+    /// `first` holds the first hop as sent, once it is: taken into the response when one comes,
+    /// left there when none does.
     async fn exchange(
-        &self,
-        request: &OutgoingRequest,
-        token: Option<&str>,
-        deadline: &Deadline,
-        part: Part,
-        unanswered: &mut Option<SentHop>,
-    ) -> Result<Response, TransportError> {
-        let mut first = None;
-        let exchanged = self.hops(request, token, deadline, part, &mut first).await;
-        if exchanged.is_err() {
-            *unanswered = first;
-        }
-        exchanged
-    }
-
-    /// The hops of [`Client::exchange`]; `first` is the first hop as sent, once it is.
-    async fn hops(
         &self,
         request: &OutgoingRequest,
         token: Option<&str>,
