@@ -150,11 +150,7 @@ impl Context {
     /// A variable for a literal credential, read from a secret input: the value is never
     /// written. Returns the variable's name (one per distinct value).
     pub fn secret_credential(&mut self, base: &str, value: &str, place: &str) -> String {
-        // Masked values (`***`) are one value only in the same place.
-        let value = &match super::credential::is_masked(value) {
-            true => format!("{value}\u{0}{base}"),
-            false => value.to_owned(),
-        };
+        let value = &super::credential::identity(value, base);
         if let Some((_, name)) = self.credentials.iter().find(|(v, _)| v == value) {
             return name.clone();
         }

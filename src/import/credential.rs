@@ -4,10 +4,16 @@
 
 pub use crate::postman::is_credential_name;
 
-/// Whether `value` holds runner's mask (`***`), where a file runner wrote (`--curl`) had a
-/// secret: what was there is unknown, so two masked values are never taken for one.
-pub fn is_masked(value: &str) -> bool {
-    value.contains(crate::spec::text::MASK)
+/// What a credential `value` found in `place` (the name its variable is made from) is told
+/// apart by, so that one variable holds each distinct credential: the value itself, but for a
+/// value holding runner's mask (`***`, where a `--curl` file had a secret), which stands for
+/// a different secret in each kind of place (the login's `application_token`, the bearer token
+/// it buys) and is one value only within one.
+pub fn identity(value: &str, place: &str) -> String {
+    match value.contains(crate::spec::text::MASK) {
+        true => format!("{value}\u{0}{place}"),
+        false => value.to_owned(),
+    }
 }
 
 /// `query` (as written after a URL's `?`) with the value of each parameter named like a

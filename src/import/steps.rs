@@ -167,13 +167,7 @@ struct Secrets {
 impl Secrets {
     /// The variable holding `value` (one per distinct value), named after `base`.
     fn variable(&mut self, base: &str, value: &str, description: String) -> String {
-        // Two masked values (`***`, as runner's `--curl` writes every secret) are the same
-        // value only in the same place (every step's bearer token), not in two (the login's
-        // `application_token` and the bearer token it buys).
-        let value = &match super::credential::is_masked(value) {
-            true => format!("{value}\u{0}{base}"),
-            false => value.to_owned(),
-        };
+        let value = &super::credential::identity(value, base);
         if let Some((_, name)) = self.by_value.iter().find(|(v, _)| v == value) {
             return name.clone();
         }

@@ -304,19 +304,19 @@ impl Redactor {
     /// decodings seen are kept as hashes: a text of hundreds of megabytes is held a handful of
     /// times at once, never once for each of the dozens of ways to decode it.
     fn reveal(&self, text: &str) -> Option<String> {
-        let mut seen: HashSet<u64> = HashSet::new();
+        // By hash, each text met and how many layers below it were looked at (0: the text
+        // itself was looked at): one met again (decodings that commute, `\"` then `%2F` or
+        // `%2F` then `\"`) is not looked at again.
+        let mut seen: HashSet<(u64, usize)> = HashSet::new();
         let hash = |text: &str| {
             use std::hash::{BuildHasher as _, Hasher as _};
             let mut hasher = foldhash::quality::FixedState::with_seed(0x5ec2e7).build_hasher();
             hasher.write(text.as_bytes());
             hasher.finish()
         };
-        seen.insert(hash(text));
-        // The texts already decoded to a depth: one met again (decodings that commute, `\"`
-        // then `%2F` or `%2F` then `\"`) is not decoded again under it.
-        let mut expanded: HashSet<(u64, usize)> = HashSet::new();
+        seen.insert((hash(text), 0));
         for depth in 1..=DECODE_DEPTH {
-            if let Some(found) = self.reveal_at(text, depth, &mut seen, &mut expanded, &hash) {
+            if let Some(found) = self.reveal_at(text, depth, &mut seen, &hash) {
                 return Some(found);
             }
         }
@@ -329,11 +329,10 @@ impl Redactor {
         &self,
         text: &str,
         depth: usize,
-        seen: &mut HashSet<u64>,
-        expanded: &mut HashSet<(u64, usize)>,
+        seen: &mut HashSet<(u64, usize)>,
         hash: &dyn Fn(&str) -> u64,
     ) -> Option<String> {
-        if depth > 1 && !expanded.insert((hash(text), depth)) {
+        if depth > 1 && !seen.insert((hash(text), depth)) {
             return None;
         }
         for decode in DECODINGS {
@@ -344,13 +343,13 @@ impl Redactor {
                 continue;
             }
             if depth == 1 {
-                if !seen.insert(hash(&decoded)) {
+                if !seen.insert((hash(&decoded), 0)) {
                     continue;
                 }
                 if self.contains_secret(&decoded) {
                     return Some(self.mask(&decoded).into_owned());
                 }
-            } else if let Some(found) = self.reveal_at(&decoded, depth - 1, seen, expanded, hash) {
+            } else if let Some(found) = self.reveal_at(&decoded, depth - 1, seen, hash) {
                 return Some(found);
             }
         }

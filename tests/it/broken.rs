@@ -431,6 +431,22 @@ fn a_merge_key_is_refused_where_it_is_written() {
         "{}",
         output.stderr
     );
+    // In an included file too, placed there.
+    fixture.file(
+        "shared.yaml",
+        "name: Shared\nvars: { base: &b { x: 1 } }\nsteps:\n  - name: Post\n    request: { method: POST, url: \"http://127.0.0.1:1/\", json: { <<: *b } }\n",
+    );
+    let path = fixture.file(
+        "includes.yaml",
+        "name: Includes\nsteps:\n  - name: Shared\n    include: shared.yaml\n",
+    );
+    let output = runner(["validate", &path.display().to_string()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output.stderr.contains("shared.yaml:5:66") && output.stderr.contains("is a YAML merge key"),
+        "{}",
+        output.stderr
+    );
 }
 
 #[test]

@@ -167,10 +167,6 @@ const MOST_STEPS_READ_ALONE: usize = 32;
 /// of its steps read from the step's own text; any other, its first
 /// [`MOST_STEPS_READ_ALONE`].
 fn parse(path: &Path, source: &str) -> Result<CollectionSpec, Vec<Diagnostic>> {
-    let merges = super::keys::merge_keys(path, source);
-    if !merges.is_empty() {
-        return Err(merges);
-    }
     if let Err(error) = crate::spec::duplicates::check(source) {
         return Err(vec![yaml_error(path, source, &error)]);
     }

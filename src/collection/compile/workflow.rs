@@ -502,6 +502,11 @@ fn read_included(path: &Path, canonical: &Path) -> (Read, Vec<Diagnostic>) {
     if let Some(problem) = too_deep(path, &source) {
         return (Read::Broken, vec![problem]);
     }
+    // Refused before any reading, as in the including collection (see `compile`).
+    let merges = crate::collection::keys::merge_keys(path, &source);
+    if !merges.is_empty() {
+        return (Read::Broken, merges);
+    }
     match parse(path, &source) {
         Ok(spec) => {
             let steps = count_steps(&spec.steps);
