@@ -95,6 +95,11 @@ if floor_us:
             if key == "runner":
                 runner_over = over
             print(f"- {label}: {over:.0f} µs a step above the round trip (start-up included)")
+    if "reqwest" in t1:
+        reqwest_over = (t1["reqwest"]["median"] * 1e6 - floor_us * (n + 1)) / (n + 1)
+        print(f"- reqwest alone (examples/reqwest_floor.rs: W1's requests, each body read whole, "
+              f"nothing else): {reqwest_over:.0f} µs a step above the round trip"
+              + (f"; runner's own part {runner_over - reqwest_over:.0f} µs" if runner_over is not None else ""))
     print()
 
 # memory growth
