@@ -408,9 +408,10 @@ pub struct RunArgs {
     /// The private key (PEM) of `--cert`.
     #[arg(long, value_name = "FILE", requires = "cert")]
     pub key: Option<PathBuf>,
-    /// Send every request through this `http://` or `https://` proxy, e.g.
-    /// `http://proxy:3128` (`NO_PROXY` still applies). Without it, `HTTP_PROXY`, `HTTPS_PROXY`,
-    /// `ALL_PROXY` and `NO_PROXY` are used.
+    /// Send every request through this proxy: HTTP, e.g. `http://proxy:3128`, or SOCKS, e.g.
+    /// `socks5h://proxy:1080` (`socks4`, `socks4a`, `socks5`, `socks5h`; with `h` or `a` the
+    /// proxy resolves the host). `NO_PROXY` still applies. Without it, `HTTP_PROXY`,
+    /// `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` are used, with the same schemes.
     #[arg(long, value_name = "URL")]
     pub proxy: Option<String>,
     /// Resolve HOST to ADDRESS, e.g. `api.example.com:443:127.0.0.1` (repeatable).

@@ -53,6 +53,19 @@ pub enum TransportError {
         /// What the proxy answered, in reqwest's words.
         reason: String,
     },
+    /// The SOCKS proxy the request was sent through did not open a connection to the host: it
+    /// could not be reached, refused the credentials, or could not reach the host itself.
+    #[error("the SOCKS proxy{} did not open a connection to {host}:{port}: {reason}", proxy.as_deref().map(|p| format!(" {p}")).unwrap_or_default())]
+    ProxySocks {
+        /// The proxy's host and port (no credentials), when runner knows which it was.
+        proxy: Option<String>,
+        /// The request's host.
+        host: String,
+        /// The request's port.
+        port: u16,
+        /// What went wrong, in words.
+        reason: String,
+    },
     /// The host name does not resolve.
     #[error("could not resolve host `{host}` (check the URL and your DNS or network)")]
     Dns {
@@ -232,6 +245,16 @@ impl TransportError {
                 .to_owned();
             return TransportError::ProxyTunnel { host, port, reason };
         }
+        // A SOCKS proxy that could not be reached, or did not connect to the host: no TLS was
+        // tried yet either.
+        if lower.contains("socks error") {
+            return TransportError::ProxySocks {
+                proxy: None,
+                host,
+                port,
+                reason: socks_reason(&last_cause(&error)),
+            };
+        }
         // A TLS alert from the server: with TLS 1.3 one refusing the client's certificate
         // comes with the first read, after the handshake, as an `InvalidData` read error.
         if url.scheme() == "https" && lower.contains("received fatal alert") {
@@ -296,6 +319,32 @@ impl TransportError {
             port,
             reason: chain,
         }
+    }
+}
+
+/// hyper-util's SOCKS error (`SOCKS error: credentials not accepted`) in words.
+fn socks_reason(cause: &str) -> String {
+    let what = cause.strip_prefix("SOCKS error: ").unwrap_or(cause);
+    match what {
+        "failed to create underlying connection" => "could not connect to the proxy (is it \
+            running? check --proxy, HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY)"
+            .to_owned(),
+        "io error during SOCKS handshake" | "failed parsing server response" => format!(
+            "it broke off or did not answer as a SOCKS proxy ({what}); is it one, of the version \
+             its URL's scheme names?"
+        ),
+        "credentials not accepted" => "it did not accept the user and password of its URL \
+            (`socks5h://user:password@proxy:1080`)"
+            .to_owned(),
+        "server does not support user/pass authentication" => "it accepts none of the ways of \
+            logging in runner offered (the user and password of its URL, \
+            `socks5h://user:password@proxy:1080`, or none when it has none)"
+            .to_owned(),
+        "IPV6 is not supported" => {
+            "SOCKS4 cannot reach an IPv6 address; use `socks5://`".to_owned()
+        }
+        // The proxy's reply to CONNECT: "connection refused", "host unreachable"...
+        status => format!("it answered `{status}`"),
     }
 }
 
@@ -547,6 +596,41 @@ fn io_kind(error: &reqwest::Error) -> Option<std::io::ErrorKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn socks_reasons_are_words() {
+        for (cause, says) in [
+            (
+                "SOCKS error: failed to create underlying connection",
+                "could not connect to the proxy",
+            ),
+            (
+                "SOCKS error: io error during SOCKS handshake",
+                "did not answer as a SOCKS proxy",
+            ),
+            (
+                "SOCKS error: failed parsing server response",
+                "did not answer as a SOCKS proxy",
+            ),
+            (
+                "SOCKS error: credentials not accepted",
+                "did not accept the user and password",
+            ),
+            (
+                "SOCKS error: server does not support user/pass authentication",
+                "none of the ways",
+            ),
+            ("SOCKS error: IPV6 is not supported", "use `socks5://`"),
+            (
+                "SOCKS error: host unreachable",
+                "it answered `host unreachable`",
+            ),
+        ] {
+            let reason = socks_reason(cause);
+            assert!(reason.contains(says), "{cause}: {reason}");
+            assert!(!reason.contains("SOCKS error"), "{reason}");
+        }
+    }
 
     #[test]
     fn tls_reasons_are_words() {

@@ -187,7 +187,8 @@ pub(super) fn name_proxy(
     flag: Option<&str>,
 ) -> TransportError {
     let (host, port) = match &error {
-        TransportError::ConnectionRefused { host, port } => (host.clone(), *port),
+        TransportError::ConnectionRefused { host, port }
+        | TransportError::ProxySocks { host, port, .. } => (host.clone(), *port),
         TransportError::Dns { host } => (host.clone(), url.port_or_known_default().unwrap_or(0)),
         _ => return error,
     };
@@ -206,17 +207,28 @@ pub(super) fn name_proxy(
             entry == "*" || host == entry || host.ends_with(&format!(".{entry}"))
         })
     });
-    match (
-        proxy
-            .filter(|_| !bypassed)
-            .as_deref()
-            .and_then(proxy_address),
-        error,
-    ) {
+    let proxy = proxy.filter(|_| !bypassed);
+    // Through `socks5://` or `socks4://` runner resolves the request's host itself (the error
+    // of a proxy's own host that does not resolve comes as the SOCKS connection's): a name
+    // that does not resolve is the request's.
+    let socks = proxy
+        .as_deref()
+        .and_then(proxy_url)
+        .is_some_and(|url| is_socks(url.scheme()));
+    if socks && matches!(error, TransportError::Dns { .. }) {
+        return error;
+    }
+    match (proxy.as_deref().and_then(proxy_address), error) {
         (Some(proxy), TransportError::ConnectionRefused { .. }) => {
             TransportError::ProxyRefused { proxy, host, port }
         }
         (Some(proxy), TransportError::Dns { .. }) => TransportError::ProxyDns { proxy, host },
+        (Some(proxy), TransportError::ProxySocks { reason, .. }) => TransportError::ProxySocks {
+            proxy: Some(proxy),
+            host,
+            port,
+            reason,
+        },
         (_, error) => error,
     }
 }
@@ -268,26 +280,37 @@ fn proxy_url(proxy: &str) -> Option<reqwest::Url> {
     }
 }
 
-/// `--proxy`'s URL, when runner can send through it: an `http://` or `https://` proxy with a
-/// host (`http://` when it names no scheme, as in curl). The error names the URL without its
+/// The schemes of the proxies runner sends through: HTTP (`CONNECT` for `https` URLs) and
+/// SOCKS, as curl names them (`socks5h` and `socks4a` let the proxy resolve the host).
+const PROXY_SCHEMES: [&str; 6] = ["http", "https", "socks4", "socks4a", "socks5", "socks5h"];
+
+/// Whether `scheme` is a SOCKS proxy's.
+pub(super) fn is_socks(scheme: &str) -> bool {
+    scheme.starts_with("socks")
+}
+
+/// `--proxy`'s URL, when runner can send through it: a proxy of one of [`PROXY_SCHEMES`] with
+/// a host (`http://` when it names no scheme, as in curl). The error names the URL without its
 /// password.
 fn checked_proxy(proxy: &str) -> Result<reqwest::Url, String> {
     let shown = without_password(proxy);
     let url = proxy_url(proxy).ok_or_else(|| {
         format!(
-            "--proxy `{shown}` is not a proxy URL; write it as `http://[USER:PASSWORD@]HOST:PORT`"
+            "--proxy `{shown}` is not a proxy URL; write it as `http://[USER:PASSWORD@]HOST:PORT` \
+             (or `socks5h://...` for a SOCKS proxy)"
         )
     })?;
-    if !matches!(url.scheme(), "http" | "https") {
+    if !PROXY_SCHEMES.contains(&url.scheme()) {
         return Err(format!(
-            "--proxy `{shown}`: runner sends through `http://` and `https://` proxies, not \
-             `{}://`",
+            "--proxy `{shown}`: runner sends through `http://`, `https://`, `socks4://`, \
+             `socks4a://`, `socks5://` and `socks5h://` proxies, not `{}://`",
             url.scheme()
         ));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(format!(
-            "--proxy `{shown}` names no host; write it as `http://[USER:PASSWORD@]HOST:PORT`"
+            "--proxy `{shown}` names no host; write it as `{}://[USER:PASSWORD@]HOST:PORT`",
+            url.scheme()
         ));
     }
     Ok(url)
@@ -309,13 +332,15 @@ fn without_password(proxy: &str) -> String {
     }
 }
 
-/// `host:port` of a proxy URL (`http://user:secret@proxy:3128` gives `proxy:3128`).
+/// `host:port` of a proxy URL (`http://user:secret@proxy:3128` gives `proxy:3128`; a SOCKS
+/// proxy's port is 1080 unless it says).
 fn proxy_address(proxy: &str) -> Option<String> {
     let url = proxy_url(proxy)?;
+    let default = if is_socks(url.scheme()) { 1080 } else { 80 };
     Some(format!(
         "{}:{}",
         url.host_str()?,
-        url.port_or_known_default().unwrap_or(80)
+        url.port_or_known_default().unwrap_or(default)
     ))
 }
 
@@ -340,13 +365,21 @@ mod tests {
     }
 
     #[test]
-    fn only_http_and_https_proxies_with_a_host_are_taken() {
-        assert!(checked_proxy("http://ann:pw@proxy:3128").is_ok());
-        assert!(checked_proxy("https://proxy").is_ok());
-        assert!(checked_proxy("proxy:3128").is_ok());
+    fn only_http_https_and_socks_proxies_with_a_host_are_taken() {
+        for taken in [
+            "http://ann:pw@proxy:3128",
+            "https://proxy",
+            "proxy:3128",
+            "socks4://proxy:1080",
+            "socks4a://proxy",
+            "socks5://ann:pw@proxy:1080",
+            "socks5h://[::1]:1080",
+        ] {
+            assert!(checked_proxy(taken).is_ok(), "{taken}");
+        }
         for (written, says) in [
             ("ftp://ann:Secret-99@proxy:21", "not `ftp://`"),
-            ("socks5://ann:Secret-99@proxy:1080", "not `socks5://`"),
+            ("socks://ann:Secret-99@proxy:1080", "not `socks://`"),
             ("http://ann:Secret-99@:bad", "is not a proxy URL"),
             ("http://ann:Secret-99@[::1", "is not a proxy URL"),
             ("http://ann:Sec/ret-99@proxy:3128", "is not a proxy URL"),

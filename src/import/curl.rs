@@ -787,6 +787,18 @@ fn option(
             "--proxy",
             "a collection has no proxy: run with `runner run --proxy URL` (or HTTPS_PROXY)",
         ),
+        // The value may hold the proxy's user and password: not written.
+        "socks4" | "socks4a" | "socks5" | "socks5-hostname" => {
+            let scheme = if name == "socks5-hostname" { "socks5h" } else { name };
+            report.note(
+                item,
+                format!("--{name}"),
+                format!(
+                    "a collection has no proxy: run with `runner run --proxy \
+                     {scheme}://HOST:PORT` (or ALL_PROXY)"
+                ),
+            );
+        }
         "cert" => {
             let (file, passphrase) = certificate_and_passphrase(&value);
             let unwritten = if passphrase {
@@ -1415,6 +1427,27 @@ mod tests {
         assert!(!yaml.contains("content-type"), "{yaml}");
         assert!(!yaml.contains("runner/"), "{yaml}");
         assert!(yaml.contains("User-Agent: other/1"), "{yaml}");
+    }
+
+    #[test]
+    fn a_socks_proxy_is_a_run_setting_whose_url_is_not_written() {
+        for (option, scheme) in [
+            ("--socks5-hostname", "socks5h"),
+            ("--socks5", "socks5"),
+            ("--socks4a", "socks4a"),
+            ("--socks4", "socks4"),
+        ] {
+            let text = format!("curl 'http://h/a' {option} 'ann:S0CKS-PW@proxy:1080'");
+            let imported =
+                import_text(&text, None, &options(), None).unwrap_or_else(|e| panic!("{e}"));
+            let report = imported.report.to_string();
+            assert!(
+                report.contains(&format!("--proxy {scheme}://HOST:PORT")),
+                "{report}"
+            );
+            assert!(!report.contains("S0CKS-PW"), "{report}");
+            assert!(!imported.yaml.contains("S0CKS-PW"), "{}", imported.yaml);
+        }
     }
 
     #[test]

@@ -869,7 +869,7 @@ fn a_value_of_an_option_runner_does_not_translate_is_neither_a_request_nor_print
         &["--pass", "KEYPW-1"][..],
         &["--tlspassword", "KEYPW-1"],
         &["--key-type", "KEYPW-1"],
-        &["--socks5", "KEYPW-1"],
+        &["--socks5-gssapi-service", "KEYPW-1"],
         &["-U", "anon:KEYPW-1"],
         &["--proxy-user=anon:KEYPW-1"],
         &["-sUanon:KEYPW-1"],

@@ -38,5 +38,6 @@ mod secrets;
 mod servers;
 mod snapshot_expect;
 mod snapshot_files;
+mod socks;
 mod support;
 mod workflow;

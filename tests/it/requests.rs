@@ -1086,6 +1086,79 @@ fn proxies_from_the_flag_and_the_environment_and_no_proxy() {
     }
 }
 
+/// SOCKS proxies, from `--proxy` and from the environment: `socks5h` leaves the host name to
+/// the proxy, `socks5` sends it the address runner resolved; the proxy's password is used and
+/// never shown; a proxy that refuses the credentials, is not running, or cannot reach the host
+/// is told as the proxy's doing (not as a TLS handshake for an `https` URL).
+#[test]
+fn socks_proxies_from_the_flag_and_the_environment() {
+    let proxy = crate::socks::Socks5::start(Some(("ann", "s0cks-pa55")));
+    let port = servers::server().port();
+    let fixture = Fixture::new();
+    let yaml = format!(
+        "name: Socks\nsteps:\n  - name: Via the proxy\n    request: {{ url: \"http://localhost:{port}/echo\" }}\n    expect: {{ status: 200 }}\n"
+    );
+    let flag = format!("socks5h://ann:s0cks-pa55@{}", proxy.address);
+    let output = run(&fixture, &yaml, &["--proxy", &flag]);
+    assert_eq!(output.code, 0, "{output:?}");
+    assert_eq!(proxy.destinations(), [format!("localhost:{port}")]);
+
+    let env = format!("socks5://ann:s0cks-pa55@{}", proxy.address);
+    let output = run_with_env(
+        &fixture,
+        &yaml,
+        &[],
+        &[("ALL_PROXY", &env), ("NO_PROXY", "")],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    let destinations = proxy.destinations();
+    assert!(
+        ["127.0.0.1", "[::1]"]
+            .map(|a| format!("{a}:{port}"))
+            .contains(&destinations[1]),
+        "{destinations:?}"
+    );
+
+    let wrong = format!("socks5h://ann:wr0ng-pa55@{}", proxy.address);
+    let output = run(&fixture, &yaml, &["--proxy", &wrong]);
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output.stdout.contains(&format!(
+            "the SOCKS proxy {} did not open a connection to localhost:{port}: it did not accept the user and password of its URL",
+            proxy.address
+        )),
+        "{output:?}"
+    );
+    assert!(!output.stdout.contains("wr0ng-pa55"), "{output:?}");
+
+    let closed = format!("socks5h://127.0.0.1:{}", closed_port());
+    let output = run(&fixture, &yaml, &["--proxy", &closed]);
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output
+            .stdout
+            .contains("could not connect to the proxy (is it running"),
+        "{output:?}"
+    );
+
+    let open = crate::socks::Socks5::start(None);
+    let https = format!(
+        "name: Socks\nsteps:\n  - name: Nothing there\n    request: {{ url: \"https://127.0.0.1:{}/x\" }}\n",
+        closed_port()
+    );
+    let output = run(
+        &fixture,
+        &https,
+        &["--proxy", &format!("socks5://{}", open.address)],
+    );
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output.stdout.contains("it answered `connection refused`"),
+        "{output:?}"
+    );
+    assert!(!output.stdout.contains("TLS handshake"), "{output:?}");
+}
+
 #[test]
 fn the_curl_file_repeats_the_requests() {
     let fixture = Fixture::new();
