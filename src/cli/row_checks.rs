@@ -46,7 +46,15 @@ pub(super) fn load<'g>(
     let files = super::paths::collection_files(paths).unwrap_or_default();
     found.sort_by_key(|(path, _)| files.iter().position(|file| file == path));
     let mut problems = loaded.err().unwrap_or_default();
-    let mut seen = std::collections::HashSet::new();
+    // A problem loading told already (a `default_environment` naming no environment, which
+    // a run cannot start with either) is told once.
+    let mut seen: std::collections::HashSet<Diagnostic> = problems
+        .iter()
+        .filter_map(|problem| match problem {
+            Problem::Collection(diagnostic) => Some(diagnostic.clone()),
+            _ => None,
+        })
+        .collect();
     for problem in found.into_iter().flat_map(|(_, problems)| problems) {
         if seen.insert(problem.clone()) {
             problems.push(Problem::Collection(problem));

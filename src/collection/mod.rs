@@ -533,23 +533,49 @@ impl Collection {
     ) -> Result<Option<(&'a str, &'a Environment)>, String> {
         match requested.or(self.default_environment.as_deref()) {
             None => Ok(None),
-            Some(name) => self.environments.get_key_value(name).map(|(k, v)| Some((k.as_str(), v))).ok_or_else(|| {
-                let known: Vec<&str> = self.environments.keys().map(String::as_str).collect();
-                if known.is_empty() {
-                    format!("environment `{name}` does not exist: the collection defines no environments")
-                } else {
-                    // A typo, or a short form of one name (`prod`, `dev`, `stag`).
-                    let near = crate::spec::text::did_you_mean(name, known.iter().copied())
-                        .or_else(|| {
-                            let mut longer = known.iter().filter(|k| name.len() >= 2 && k.starts_with(name));
-                            longer.next().filter(|_| longer.next().is_none()).copied()
-                        })
-                        .map(|near| format!(" (did you mean `{near}`?)"))
-                        .unwrap_or_default();
-                    format!("environment `{name}` does not exist{near}; the collection defines: {}", known.join(", "))
-                }
-            }),
+            Some(name) => self
+                .environments
+                .get_key_value(name)
+                .map(|(k, v)| Some((k.as_str(), v)))
+                .ok_or_else(|| {
+                    let known: Vec<&str> = self.environments.keys().map(String::as_str).collect();
+                    no_such_environment(name, &known)
+                }),
         }
+    }
+}
+
+/// Why `name` is none of `known`, a collection's environments, naming the one it may mean.
+pub(crate) fn no_such_environment(name: &str, known: &[&str]) -> String {
+    if known.is_empty() {
+        return format!(
+            "environment `{name}` does not exist: the collection defines no environments"
+        );
+    }
+    // A typo, or a short form of one name (`prod`, `dev`, `stag`).
+    let near = crate::spec::text::did_you_mean(name, known.iter().copied())
+        .or_else(|| {
+            let mut longer = known
+                .iter()
+                .filter(|k| name.len() >= 2 && k.starts_with(name));
+            longer.next().filter(|_| longer.next().is_none()).copied()
+        })
+        .map(|near| format!(" (did you mean `{near}`?)"))
+        .unwrap_or_default();
+    format!(
+        "environment `{name}` does not exist{near}; the collection defines: {}",
+        known.join(", ")
+    )
+}
+
+/// How to mend a run that names an environment the collection does not define: with
+/// `--env` (`by_flag`), or in its own `default_environment`.
+pub(crate) fn environment_hint(has_environments: bool, by_flag: bool) -> &'static str {
+    match (has_environments, by_flag) {
+        (false, true) => "this collection has no environments to choose from: run it without `--env` (its `vars` apply), or add an `environments` map to it",
+        (false, false) => "add an `environments` map to the collection with this environment in it, or remove `default_environment`",
+        (true, true) => "choose one with `--env NAME`",
+        (true, false) => "name one of them in `default_environment`, or choose one with `--env NAME`",
     }
 }
 

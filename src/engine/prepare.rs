@@ -11,7 +11,9 @@ use crate::collection::diagnostic::did_you_mean;
 use crate::collection::locate::{FieldPath, Positions};
 use std::path::Path;
 
-use crate::collection::{Action, Collection, Diagnostic, Diagnostics, Reference, Step, Variable};
+use crate::collection::{
+    environment_hint, Action, Collection, Diagnostic, Diagnostics, Reference, Step, Variable,
+};
 use crate::redact::Redactor;
 use crate::template::value_to_text;
 use crate::vars::Variables;
@@ -89,15 +91,24 @@ pub fn prepare(
     let environment = collection
         .environment(options.environment.as_deref())
         .map_err(|message| {
-            let (hint, field) = if collection.environments.is_empty() {
-                ("this collection has no environments to choose from: run it without `--env` (its `vars` apply), or add an `environments` map to it", None)
-            } else if options.environment.is_none() {
-                // Named by the collection's own `default_environment`.
-                ("choose one with `--env NAME`, or name one of them in `default_environment`", Some("default_environment"))
-            } else {
-                ("choose one with `--env NAME`", Some("environments"))
-            };
-            invalid(field.map(|f| FieldPath::default().key(f)), message, Some(hint.into()))
+            let by_flag = options.environment.is_some();
+            let hint = environment_hint(!collection.environments.is_empty(), by_flag);
+            if !by_flag {
+                // The collection's own `default_environment`: the problem loading it told,
+                // placed and worded the same, so that it is told once.
+                let source = (collection.source.as_str(), &collection.positions);
+                let field = FieldPath::default().key("default_environment");
+                return PrepareError::Invalid(Diagnostics(vec![Diagnostic::at(
+                    &collection.path,
+                    source,
+                    &field,
+                    message,
+                )
+                .with_hint(hint)]));
+            }
+            let field = (!collection.environments.is_empty())
+                .then(|| FieldPath::default().key("environments"));
+            invalid(field, message, Some(hint.into()))
         })?;
     let mut redactor = known_secrets(collection, options);
     let mut variables = Variables::new();

@@ -526,6 +526,69 @@ fn an_unknown_environment_is_invalid_input() {
     );
 }
 
+/// A `default_environment` naming none of the environments is one problem, at its value, with
+/// the name it may mean and how to mend it, whether the collection is run or validated.
+#[test]
+fn a_default_environment_that_does_not_exist_is_told_once() {
+    let fixture = Fixture::new();
+    let path = fixture.file(
+        "env.yaml",
+        "name: E\ndefault_environment: prod\nenvironments: { staging: {}, production: {} }\nsteps:\n  - name: x\n    request: { url: \"http://127.0.0.1:1/x\" }\n",
+    );
+    for command in ["run", "validate"] {
+        let output = runner([command.as_ref(), path.as_os_str()]);
+        assert_eq!(output.code, 2, "{output:?}");
+        let said = "environment `prod` does not exist (did you mean `production`?); the collection defines: staging, production";
+        assert_eq!(
+            output.stderr.matches(said).count(),
+            1,
+            "{command}: {}",
+            output.stderr
+        );
+        assert!(
+            output.stderr.contains("env.yaml:2:22"),
+            "{command}: {}",
+            output.stderr
+        );
+        assert!(
+            output.stderr.contains(
+                "hint: name one of them in `default_environment`, or choose one with `--env NAME`"
+            ),
+            "{command}: {}",
+            output.stderr
+        );
+        assert!(
+            output.stderr.contains("1 problem found"),
+            "{command}: {}",
+            output.stderr
+        );
+    }
+    // Without environments, the hint says to add them.
+    let path = fixture.file(
+        "none.yaml",
+        "name: E\ndefault_environment: prod\nsteps:\n  - name: x\n    request: { url: \"http://127.0.0.1:1/x\" }\n",
+    );
+    let output = runner(["run".as_ref(), path.as_os_str()]);
+    assert_eq!(output.code, 2, "{output:?}");
+    assert!(
+        output
+            .stderr
+            .contains("environment `prod` does not exist: the collection defines no environments"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("add an `environments` map"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("1 problem found"),
+        "{}",
+        output.stderr
+    );
+}
+
 const INPUTS: &str = r#"name: Inputs
 inputs:
   API_TOKEN: { secret: true, description: Token from the admin page }

@@ -30,7 +30,8 @@ const CANNOT_EXPRESS: &[&str] = &[
     "is not captured or defined by",
     "needs the collection to name its OpenAPI document",
     "is used by an earlier step",
-    "is not one of the environments",
+    // `default_environment` naming none of the `environments`.
+    "the collection defines",
 ];
 
 /// The files the collection names.

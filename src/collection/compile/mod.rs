@@ -417,17 +417,14 @@ impl Compiler<'_> {
             .collect();
         if let Some(default) = &spec.default_environment {
             if !spec.environments.contains_key(default) {
+                // Worded as a run checking the collection words it (`engine::check`), so the
+                // two are told once.
                 let known: Vec<&str> = spec.environments.keys().map(String::as_str).collect();
-                let message =
-                    format!("default_environment `{default}` is not one of the environments");
-                match did_you_mean(default, known.iter().copied()) {
-                    Some(close) => self.problem_with_hint(
-                        &root.key("default_environment"),
-                        message,
-                        format!("did you mean `{close}`?"),
-                    ),
-                    None => self.problem(&root.key("default_environment"), message),
-                }
+                self.problem_with_hint(
+                    &root.key("default_environment"),
+                    super::no_such_environment(default, &known),
+                    super::environment_hint(!known.is_empty(), false),
+                );
             }
         }
         self.defaults = self.defaults(spec);
