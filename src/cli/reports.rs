@@ -618,7 +618,8 @@ impl Reports {
             wanted.push((target(path), Box::new(html::Html::new())));
         }
         if let Some(path) = &args.curl {
-            wanted.push((target(path), Box::new(report::curl::Curl)));
+            let network = super::run::network_options(args);
+            wanted.push((target(path), Box::new(report::curl::Curl::new(&network))));
         }
         for ci in &args.reports {
             if let CiReport::GitlabCodeQuality(path) = ci {

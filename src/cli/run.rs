@@ -748,15 +748,20 @@ fn coverage_book(args: &RunArgs, collections: &[Arc<Collection>]) -> Result<Cove
 /// The HTTP client's options from the command line.
 fn client_options(args: &RunArgs) -> ClientOptions {
     ClientOptions {
-        network: NetworkOptions {
-            insecure: args.insecure,
-            cacert: args.cacert.clone(),
-            client_certificate: args.cert.clone().zip(args.key.clone()),
-            proxy: args.proxy.clone(),
-            resolve: args.resolve.clone(),
-            connect_timeout: args.connect_timeout,
-        },
+        network: network_options(args),
         max_body: args.max_body.unwrap_or(runner::http::DEFAULT_MAX_BODY),
+    }
+}
+
+/// The network options from the command line (the client's, and `--curl`'s commands').
+pub(super) fn network_options(args: &RunArgs) -> NetworkOptions {
+    NetworkOptions {
+        insecure: args.insecure,
+        cacert: args.cacert.clone(),
+        client_certificate: args.cert.clone().zip(args.key.clone()),
+        proxy: args.proxy.clone(),
+        resolve: args.resolve.clone(),
+        connect_timeout: args.connect_timeout,
     }
 }
 

@@ -320,7 +320,7 @@ fn checked_proxy(proxy: &str) -> Result<reqwest::Url, String> {
 /// `***`: for messages, which must not show it whether or not the URL parses. Everything up
 /// to the last `@` is taken for user info, so a password holding a raw `/`, `?` or `#` (a URL
 /// that then does not parse) is hidden too.
-fn without_password(proxy: &str) -> String {
+pub(crate) fn without_password(proxy: &str) -> String {
     let authority = proxy.find("://").map_or(0, |at| at + 3);
     let Some(at) = proxy[authority..].rfind('@').map(|at| authority + at) else {
         return proxy.to_owned();

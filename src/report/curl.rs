@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::stream::{Format, RunSummary};
 use crate::engine::{CollectionReport, SentRequest};
+use crate::http::network::NetworkOptions;
 use crate::http::{OutgoingBody, OutgoingPart, OutgoingPartContent};
 use crate::report::RunRecord;
 
@@ -13,7 +14,58 @@ const HEAD: &str =
     "#!/bin/sh\n# The requests of a runner run, as curl commands. Secrets are masked as ***.\n";
 
 /// The `--curl` script, written a collection run at a time (see [`super::stream`]).
-pub struct Curl;
+pub struct Curl {
+    /// The run's network options as curl's, written in every command.
+    network: Vec<String>,
+}
+
+impl Curl {
+    /// The script of a run with `network` options (`-k`, `--cacert`, `--proxy`...), which
+    /// every command repeats.
+    pub fn new(network: &NetworkOptions) -> Curl {
+        Curl {
+            network: network_words(network),
+        }
+    }
+}
+
+/// `network` as curl's options: `-k`, `--cacert`, `--cert` and `--key`, `-x` (its password
+/// as `***`), `--resolve`, `--connect-timeout`. A proxy from the environment is not written:
+/// curl reads the same variables (but `HTTP_PROXY` only as `http_proxy`).
+pub fn network_words(network: &NetworkOptions) -> Vec<String> {
+    let mut words = Vec::new();
+    if network.insecure {
+        words.push("-k".to_owned());
+    }
+    let path = |path: &std::path::Path| quote(&path.display().to_string());
+    if let Some(cacert) = &network.cacert {
+        words.push(format!("--cacert {}", path(cacert)));
+    }
+    if let Some((cert, key)) = &network.client_certificate {
+        words.push(format!("--cert {} --key {}", path(cert), path(key)));
+    }
+    if let Some(proxy) = &network.proxy {
+        words.push(format!(
+            "-x {}",
+            quote(&crate::http::network::without_password(proxy))
+        ));
+    }
+    for (host, address) in &network.resolve {
+        let ip = match address.ip() {
+            std::net::IpAddr::V4(ip) => ip.to_string(),
+            std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+        };
+        words.push(format!(
+            "--resolve {}",
+            quote(&format!("{host}:{}:{ip}", address.port()))
+        ));
+    }
+    // `0s` is no limit to runner; curl has no such value (its 0 is its default of 300 s).
+    if let Some(timeout) = network.connect_timeout.filter(|t| !t.is_zero()) {
+        words.push(format!("--connect-timeout {}", timeout.as_secs_f64()));
+    }
+    words
+}
 
 impl Format for Curl {
     fn collection(&mut self, collection: &CollectionReport, out: &mut String) {
@@ -27,7 +79,7 @@ impl Format for Curl {
                     one_line(&collection.path.display().to_string()),
                     number,
                     one_line(&step.name),
-                    command(sent)
+                    command(sent, &self.network)
                 );
             }
         }
@@ -42,18 +94,21 @@ impl Format for Curl {
     }
 }
 
-/// The run's requests as a shell script of curl commands, in the order they were sent.
-pub fn render(run: &RunRecord) -> String {
-    super::stream::render(Box::new(Curl), run)
+/// The run's requests as a shell script of curl commands, in the order they were sent, each
+/// with the run's `network` options.
+pub fn render(run: &RunRecord, network: &NetworkOptions) -> String {
+    super::stream::render(Box::new(Curl::new(network)), run)
 }
 
 /// A body up to this size is written in the command; a larger one is piped in, since one
 /// word of a command may hold no more than 128 KiB on Linux ("Argument list too long").
 const INLINE_BODY: usize = 64 * 1024;
 
-/// One request as a curl command, continued over lines.
-pub fn command(sent: &SentRequest) -> String {
+/// One request as a curl command, continued over lines, with the run's `network` options
+/// ([`network_words`]).
+pub fn command(sent: &SentRequest, network: &[String]) -> String {
     let mut words: Vec<String> = vec!["curl".into()];
+    words.extend(network.iter().cloned());
     // What goes before `curl`: a body piped in.
     let mut piped = String::new();
     // Why curl cannot send the request as runner sent it.
@@ -248,7 +303,7 @@ mod tests {
             max_redirects: 10,
         };
         assert_eq!(
-            command(&sent),
+            command(&sent, &[]),
             "curl \\\n  'http://h/x?a=1' \\\n  -H 'content-type: application/json' \\\n  --data-raw '{\"it'\\''s\":\"***\"}'"
         );
     }
@@ -264,20 +319,52 @@ mod tests {
             max_redirects: 10,
         };
         assert_eq!(
-            command(&sent),
+            command(&sent, &[]),
             "curl \\\n  'http://h/x' \\\n  -H 'accept-encoding: gzip,deflate,br' \\\n  --compressed"
         );
         sent.headers.clear();
-        assert!(!command(&sent).contains("--compressed"));
+        assert!(!command(&sent, &[]).contains("--compressed"));
         // An empty body of a GET is none, as runner sends it; a POST's is told.
         sent.body = OutgoingBody::Bytes(bytes::Bytes::new());
-        assert_eq!(command(&sent), "curl \\\n  'http://h/x'");
+        assert_eq!(command(&sent, &[]), "curl \\\n  'http://h/x'");
         sent.method = "POST".into();
         assert!(
-            command(&sent).ends_with("--data-raw ''"),
+            command(&sent, &[]).ends_with("--data-raw ''"),
             "{}",
-            command(&sent)
+            command(&sent, &[])
         );
+    }
+
+    #[test]
+    fn the_runs_network_options_are_in_every_command() {
+        let sent = SentRequest {
+            method: "GET".into(),
+            url: "https://h/x".into(),
+            headers: vec![],
+            body: OutgoingBody::None,
+            follow_redirects: false,
+            max_redirects: 10,
+        };
+        let network = NetworkOptions {
+            insecure: true,
+            cacert: Some("certs/my ca.pem".into()),
+            client_certificate: Some(("c.pem".into(), "k.pem".into())),
+            proxy: Some("socks5h://ann:S3CRET@proxy:1080".into()),
+            resolve: vec![
+                ("h".into(), "127.0.0.1:443".parse().expect("address")),
+                ("v6".into(), "[::1]:8443".parse().expect("address")),
+            ],
+            connect_timeout: Some(std::time::Duration::from_millis(2500)),
+        };
+        assert_eq!(
+            command(&sent, &network_words(&network)),
+            "curl \\\n  -k \\\n  --cacert 'certs/my ca.pem' \\\n  --cert 'c.pem' --key 'k.pem' \\\n  -x 'socks5h://ann:***@proxy:1080' \\\n  --resolve 'h:443:127.0.0.1' \\\n  --resolve 'v6:8443:[::1]' \\\n  --connect-timeout 2.5 \\\n  'https://h/x'"
+        );
+        let none = NetworkOptions {
+            connect_timeout: Some(std::time::Duration::ZERO),
+            ..NetworkOptions::default()
+        };
+        assert!(network_words(&none).is_empty());
     }
 
     #[test]
@@ -303,7 +390,7 @@ mod tests {
             follow_redirects: true,
             max_redirects: 3,
         };
-        let text = command(&sent);
+        let text = command(&sent, &[]);
         assert!(text.contains("-L --max-redirs 3"), "{text}");
         assert!(text.contains("--form-string 'note=@not-a-file'"), "{text}");
         assert!(

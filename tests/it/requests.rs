@@ -1215,6 +1215,71 @@ steps:
     let _ = ISSUED_TOKEN;
 }
 
+/// The run's network options are in every command of the curl file, so that it repeats the
+/// requests the way the run sent them: to the `--resolve` address, through the proxy (its
+/// password masked).
+#[test]
+fn the_curl_file_carries_the_runs_network_options() {
+    let fixture = Fixture::new();
+    let curl = fixture.path().join("requests.sh");
+    let port = servers::server().port();
+    let yaml = format!(
+        "name: Network\nsteps:\n  - name: By name\n    request: {{ url: \"http://api.test:{port}/echo\" }}\n    expect: {{ status: 200 }}\n"
+    );
+    let resolve = format!("api.test:{port}:127.0.0.1");
+    let output = run(
+        &fixture,
+        &yaml,
+        &[
+            "--resolve",
+            &resolve,
+            "--connect-timeout",
+            "3s",
+            "--curl",
+            &curl.display().to_string(),
+        ],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    let script = std::fs::read_to_string(&curl).expect("curl file");
+    assert!(
+        script.contains(&format!("--resolve '{resolve}'"))
+            && script.contains("--connect-timeout 3 "),
+        "{script}"
+    );
+    let has_curl = std::process::Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if has_curl {
+        let ran = std::process::Command::new("sh")
+            .arg(&curl)
+            .env_remove("http_proxy")
+            .env_remove("ALL_PROXY")
+            .env_remove("all_proxy")
+            .output()
+            .expect("sh runs");
+        assert!(ran.status.success(), "{ran:?}");
+        assert!(
+            String::from_utf8_lossy(&ran.stdout).contains(r#""uri":"/echo""#),
+            "{ran:?}"
+        );
+    }
+    // Through a proxy: written with its password masked, as everywhere.
+    let proxy = format!("http://ann:pr0xy-pa55@{}", other_server());
+    let output = run(
+        &fixture,
+        "name: Proxy\nsteps:\n  - name: Via\n    request: { url: \"http://127.0.0.1:9/only-through-proxy\" }\n",
+        &["--proxy", &proxy, "--curl", &curl.display().to_string()],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
+    let script = std::fs::read_to_string(&curl).expect("curl file");
+    assert!(
+        script.contains(&format!("-x 'http://ann:***@{}'", other_server())),
+        "{script}"
+    );
+    assert!(!script.contains("pr0xy-pa55"), "{script}");
+}
+
 /// A value with a tab or a line break rendered into a URL's path or query (a data cell, a
 /// capture) is sent as it is, encoded: the URL parser would drop those characters and send
 /// the request to another resource (`DELETE /items/abcd` for `ab\ncd`). White space at the end
