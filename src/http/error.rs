@@ -27,6 +27,17 @@ pub enum TransportError {
         /// The request's port.
         port: u16,
     },
+    /// No connection through the proxy (to it, and through it to the host) within
+    /// `--connect-timeout`.
+    #[error("could not connect to {host}:{port} through the proxy {proxy} within the connect timeout (`--connect-timeout`); is the proxy up, and can it reach the server? Raise `--connect-timeout` for a slow network")]
+    ProxyConnectTimeout {
+        /// The proxy's host and port (no credentials).
+        proxy: String,
+        /// The request's host.
+        host: String,
+        /// The request's port.
+        port: u16,
+    },
     /// runner has as many files and connections open as the system lets a process have.
     #[error("could not open a connection to {host}:{port}: too many open files (the limit of open files a process may have, `ulimit -n`, is reached); run fewer collections at once (a lower `--jobs`) or raise the limit")]
     TooManyOpenFiles {
@@ -340,8 +351,14 @@ fn socks_reason(cause: &str) -> String {
             logging in runner offered (the user and password of its URL, \
             `socks5h://user:password@proxy:1080`, or none when it has none)"
             .to_owned(),
+        "server implements authentication incorrectly" => {
+            "it chose a way of logging in runner did not offer".to_owned()
+        }
+        "host address is more than 255 characters" => "the host name is longer than the 255 \
+            bytes SOCKS5 can send (with `socks5://` runner sends the address it resolves)"
+            .to_owned(),
         "IPV6 is not supported" => {
-            "SOCKS4 cannot reach an IPv6 address; use `socks5://`".to_owned()
+            "SOCKS4 cannot reach an IPv6 address; use `socks5h://`".to_owned()
         }
         // The proxy's reply to CONNECT: "connection refused", "host unreachable"...
         status => format!("it answered `{status}`"),
@@ -620,7 +637,15 @@ mod tests {
                 "SOCKS error: server does not support user/pass authentication",
                 "none of the ways",
             ),
-            ("SOCKS error: IPV6 is not supported", "use `socks5://`"),
+            ("SOCKS error: IPV6 is not supported", "use `socks5h://`"),
+            (
+                "SOCKS error: server implements authentication incorrectly",
+                "did not offer",
+            ),
+            (
+                "SOCKS error: host address is more than 255 characters",
+                "longer than the 255",
+            ),
             (
                 "SOCKS error: host unreachable",
                 "it answered `host unreachable`",

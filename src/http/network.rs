@@ -78,24 +78,33 @@ pub(super) fn configure(
         })?;
         builder = builder.identity(identity);
     }
-    if let Some(proxy) = &options.proxy {
-        let url = checked_proxy(proxy).map_err(ClientError::Argument)?;
-        let parsed = reqwest::Proxy::all(url)
-            .map_err(|e| {
-                ClientError::Argument(format!(
-                    "--proxy `{}` is not a proxy URL: {e}",
-                    without_password(proxy)
-                ))
-            })?
-            .no_proxy(reqwest::NoProxy::from_env());
-        if !bypasses_every_host() {
-            builder = builder.proxy(parsed);
-        }
-    }
+    // The proxies are runner's to choose (reqwest's own reading of the environment sent a
+    // request straight to the server past a proxy URL it could not use, and a SOCKS one
+    // without a port to port 80): `--proxy`, else the environment's, each checked.
+    builder = builder.no_proxy();
     // reqwest reads `NO_PROXY=*` for host names only: an IP address (`127.0.0.1`, `[::1]`)
     // still went through the proxy, where curl sends nothing through it.
-    if bypasses_every_host() {
-        builder = builder.no_proxy();
+    if !bypasses_every_host() {
+        let chosen = match &options.proxy {
+            Some(proxy) => vec![(Scope::All, "--proxy", proxy.clone())],
+            None => environment_proxies(),
+        };
+        for (scope, source, proxy) in chosen {
+            let url = checked_proxy(&proxy, source).map_err(ClientError::Argument)?;
+            let parsed = match scope {
+                Scope::Http => reqwest::Proxy::http(url),
+                Scope::Https => reqwest::Proxy::https(url),
+                Scope::All => reqwest::Proxy::all(url),
+            }
+            .map_err(|e| {
+                ClientError::Argument(format!(
+                    "{source} `{}` is not a proxy URL: {e}",
+                    without_password(&proxy)
+                ))
+            })?
+            .no_proxy(no_proxy_list().and_then(|list| reqwest::NoProxy::from_string(&list)));
+            builder = builder.proxy(parsed);
+        }
     }
     for (host, address) in &options.resolve {
         builder = builder.resolve(host, *address);
@@ -145,10 +154,64 @@ fn variable(names: &[&str]) -> Option<String> {
         .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
 }
 
+/// The requests a proxy of the environment is for.
+#[derive(Clone, Copy)]
+enum Scope {
+    /// `http` URLs (`HTTP_PROXY`).
+    Http,
+    /// `https` URLs (`HTTPS_PROXY`).
+    Https,
+    /// Both (`ALL_PROXY`, `--proxy`).
+    All,
+}
+
+/// The environment's proxies, as curl reads them: `HTTP_PROXY` for `http` URLs, `HTTPS_PROXY`
+/// for `https` ones, `ALL_PROXY` for the rest (each name in capitals or not, the first set and
+/// not empty), in the order a request looks them up; none for a CGI script (`REQUEST_METHOD`
+/// set), where `HTTP_PROXY` is the request's own `Proxy` header ("httpoxy").
+fn environment_proxies() -> Vec<(Scope, &'static str, String)> {
+    if std::env::var_os("REQUEST_METHOD").is_some() {
+        return Vec::new();
+    }
+    [
+        (Scope::Http, ["HTTP_PROXY", "http_proxy"]),
+        (Scope::Https, ["HTTPS_PROXY", "https_proxy"]),
+        (Scope::All, ["ALL_PROXY", "all_proxy"]),
+    ]
+    .into_iter()
+    .filter_map(|(scope, names)| {
+        names.into_iter().find_map(|name| {
+            std::env::var(name)
+                .ok()
+                .filter(|value| !value.trim().is_empty())
+                .map(|value| (scope, name, value))
+        })
+    })
+    .collect()
+}
+
+/// The environment's `NO_PROXY` list (or `no_proxy`'s: the first set and not empty).
+fn no_proxy_list() -> Option<String> {
+    variable(&["NO_PROXY", "no_proxy"])
+}
+
 /// `NO_PROXY` (or `no_proxy`) lists `*`: no request goes through a proxy, as in curl.
 fn bypasses_every_host() -> bool {
-    variable(&["NO_PROXY", "no_proxy"])
-        .is_some_and(|list| list.split(',').any(|entry| entry.trim() == "*"))
+    no_proxy_list().is_some_and(|list| list.split(',').any(|entry| entry.trim() == "*"))
+}
+
+/// Whether `list` (`NO_PROXY`'s) names the host of `url`, matched as reqwest matches it
+/// (names and their subdomains, addresses, CIDR ranges, IPv6 in brackets or not).
+fn bypasses(url: &reqwest::Url, list: &str) -> bool {
+    let Ok(uri) = url.as_str().parse::<hyper::Uri>() else {
+        return false;
+    };
+    hyper_util::client::proxy::matcher::Matcher::builder()
+        .all("http://proxy.invalid")
+        .no(list)
+        .build()
+        .intercept(&uri)
+        .is_none()
 }
 
 fn read(path: &Path, what: &str) -> Result<Vec<u8>, ClientError> {
@@ -188,25 +251,25 @@ pub(super) fn name_proxy(
 ) -> TransportError {
     let (host, port) = match &error {
         TransportError::ConnectionRefused { host, port }
+        | TransportError::ConnectTimeout { host, port }
         | TransportError::ProxySocks { host, port, .. } => (host.clone(), *port),
         TransportError::Dns { host } => (host.clone(), url.port_or_known_default().unwrap_or(0)),
         _ => return error,
     };
-    let scheme = if url.scheme() == "https" {
-        ["HTTPS_PROXY", "https_proxy"]
-    } else {
-        ["HTTP_PROXY", "http_proxy"]
+    // The proxy reqwest was given for the URL's scheme, as `configure` gave them.
+    let proxy = match flag {
+        Some(flag) => Some(flag.to_owned()),
+        None => environment_proxies()
+            .into_iter()
+            .find(|(scope, _, _)| match scope {
+                Scope::Http => url.scheme() == "http",
+                Scope::Https => url.scheme() == "https",
+                Scope::All => true,
+            })
+            .map(|(_, _, proxy)| proxy),
     };
-    let proxy = flag
-        .map(str::to_owned)
-        .or_else(|| variable(&scheme))
-        .or_else(|| variable(&["ALL_PROXY", "all_proxy"]));
-    let bypassed = variable(&["NO_PROXY", "no_proxy"]).is_some_and(|list| {
-        list.split(',').map(str::trim).any(|entry| {
-            let entry = entry.trim_start_matches('.');
-            entry == "*" || host == entry || host.ends_with(&format!(".{entry}"))
-        })
-    });
+    let bypassed =
+        bypasses_every_host() || no_proxy_list().is_some_and(|list| bypasses(url, &list));
     let proxy = proxy.filter(|_| !bypassed);
     // Through `socks5://` or `socks4://` runner resolves the request's host itself (the error
     // of a proxy's own host that does not resolve comes as the SOCKS connection's): a name
@@ -215,14 +278,30 @@ pub(super) fn name_proxy(
         .as_deref()
         .and_then(proxy_url)
         .is_some_and(|url| is_socks(url.scheme()));
-    if socks && matches!(error, TransportError::Dns { .. }) {
-        return error;
+    if socks {
+        if let TransportError::Dns { host } = &error {
+            // reqwest looks an address literal up as a name, brackets and all.
+            if host.starts_with('[') {
+                return TransportError::ProxySocks {
+                    proxy: proxy.as_deref().and_then(proxy_address),
+                    host: host.clone(),
+                    port,
+                    reason: "runner's client cannot send an IPv6 address through a `socks5://` \
+                             or `socks4://` proxy; use `socks5h://`"
+                        .to_owned(),
+                };
+            }
+            return error;
+        }
     }
     match (proxy.as_deref().and_then(proxy_address), error) {
         (Some(proxy), TransportError::ConnectionRefused { .. }) => {
             TransportError::ProxyRefused { proxy, host, port }
         }
         (Some(proxy), TransportError::Dns { .. }) => TransportError::ProxyDns { proxy, host },
+        (Some(proxy), TransportError::ConnectTimeout { .. }) => {
+            TransportError::ProxyConnectTimeout { proxy, host, port }
+        }
         (Some(proxy), TransportError::ProxySocks { reason, .. }) => TransportError::ProxySocks {
             proxy: Some(proxy),
             host,
@@ -289,29 +368,50 @@ pub(super) fn is_socks(scheme: &str) -> bool {
     scheme.starts_with("socks")
 }
 
-/// `--proxy`'s URL, when runner can send through it: a proxy of one of [`PROXY_SCHEMES`] with
-/// a host (`http://` when it names no scheme, as in curl). The error names the URL without its
-/// password.
-fn checked_proxy(proxy: &str) -> Result<reqwest::Url, String> {
+/// A proxy's URL (`source` says where it was given: `--proxy`, or a variable of the
+/// environment), when runner can send through it: a proxy of one of [`PROXY_SCHEMES`] with a
+/// host (`http://` when it names no scheme, as in curl), and for SOCKS5 a user name and
+/// password it can send. The error names the URL without its password.
+fn checked_proxy(proxy: &str, source: &str) -> Result<reqwest::Url, String> {
     let shown = without_password(proxy);
+    let mend = if source.starts_with("--") {
+        String::new()
+    } else {
+        format!(" (set {source} to one runner can use, or unset it)")
+    };
     let url = proxy_url(proxy).ok_or_else(|| {
         format!(
-            "--proxy `{shown}` is not a proxy URL; write it as `http://[USER:PASSWORD@]HOST:PORT` \
-             (or `socks5h://...` for a SOCKS proxy)"
+            "{source} `{shown}` is not a proxy URL; write it as `http://[USER:PASSWORD@]HOST:PORT` \
+             (or `socks5h://...` for a SOCKS proxy){mend}"
         )
     })?;
     if !PROXY_SCHEMES.contains(&url.scheme()) {
         return Err(format!(
-            "--proxy `{shown}`: runner sends through `http://`, `https://`, `socks4://`, \
-             `socks4a://`, `socks5://` and `socks5h://` proxies, not `{}://`",
+            "{source} `{shown}`: runner sends through `http://`, `https://`, `socks4://`, \
+             `socks4a://`, `socks5://` and `socks5h://` proxies, not `{}://`{mend}",
             url.scheme()
         ));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(format!(
-            "--proxy `{shown}` names no host; write it as `{}://[USER:PASSWORD@]HOST:PORT`",
+            "{source} `{shown}` names no host; write it as `{}://[USER:PASSWORD@]HOST:PORT`{mend}",
             url.scheme()
         ));
+    }
+    if url.scheme().starts_with("socks5") {
+        let decoded = |text: &str| percent_encoding::percent_decode_str(text).count();
+        let (user, password) = (
+            decoded(url.username()),
+            decoded(url.password().unwrap_or_default()),
+        );
+        // RFC 1929 gives each a length byte; the client sends at most 259 bytes of the two.
+        if user > 255 || password > 255 || user + password > 259 {
+            return Err(format!(
+                "{source} `{shown}`: its user name ({user} bytes) and password ({password} \
+                 bytes) are longer than a SOCKS5 login can carry: at most 255 bytes each, 259 \
+                 together{mend}"
+            ));
+        }
     }
     Ok(url)
 }
@@ -375,7 +475,7 @@ mod tests {
             "socks5://ann:pw@proxy:1080",
             "socks5h://[::1]:1080",
         ] {
-            assert!(checked_proxy(taken).is_ok(), "{taken}");
+            assert!(checked_proxy(taken, "--proxy").is_ok(), "{taken}");
         }
         for (written, says) in [
             ("ftp://ann:Secret-99@proxy:21", "not `ftp://`"),
@@ -385,9 +485,53 @@ mod tests {
             ("http://ann:Sec/ret-99@proxy:3128", "is not a proxy URL"),
             ("http://ann:Sec#ret-99@proxy:3128", "is not a proxy URL"),
         ] {
-            let error = checked_proxy(written).expect_err(written);
+            let error = checked_proxy(written, "--proxy").expect_err(written);
             assert!(error.contains(says), "{error}");
             assert!(!error.contains("ret-99"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_proxy_of_the_environment_is_checked_and_told_how_to_mend() {
+        let error = checked_proxy("socks://ann:Secret-99@proxy", "ALL_PROXY").expect_err("socks");
+        assert!(
+            error.starts_with("ALL_PROXY `socks://ann:***@proxy`: runner sends through")
+                && error.ends_with("(set ALL_PROXY to one runner can use, or unset it)"),
+            "{error}"
+        );
+        let error = checked_proxy("http://ann:Sec/ret-99@proxy:3128", "https_proxy")
+            .expect_err("a raw slash");
+        assert!(error.contains("is not a proxy URL"), "{error}");
+        assert!(!error.contains("ret-99"), "{error}");
+    }
+
+    #[test]
+    fn a_socks5_login_longer_than_the_protocol_carries_is_refused() {
+        let long = "u".repeat(256);
+        for (url, taken) in [
+            (format!("socks5h://{}:pw@proxy", "u".repeat(255)), true),
+            (
+                format!("socks5h://{}:{}@proxy", "u".repeat(129), "p".repeat(130)),
+                true,
+            ),
+            (format!("socks5h://{long}:pw@proxy"), false),
+            (format!("socks5://u:{}@proxy", "p%41".repeat(256)), false),
+            (
+                format!("socks5h://{}:{}@proxy", "u".repeat(130), "p".repeat(130)),
+                false,
+            ),
+            // SOCKS4 sends no password: its user id has no such bound.
+            (format!("socks4a://{long}@proxy"), true),
+        ] {
+            let checked = checked_proxy(&url, "--proxy");
+            assert_eq!(checked.is_ok(), taken, "{checked:?}");
+            if let Err(error) = checked {
+                assert!(
+                    error.contains("longer than a SOCKS5 login can carry"),
+                    "{error}"
+                );
+                assert!(!error.contains("ppp"), "{error}");
+            }
         }
     }
 

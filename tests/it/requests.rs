@@ -1061,6 +1061,24 @@ fn proxies_from_the_flag_and_the_environment_and_no_proxy() {
         "{}",
         bypassed.stdout
     );
+    // A request `NO_PROXY` sends past the proxy (a range, here) that fails is not told as the
+    // proxy's failure; one sent through it is.
+    let unused = format!("http://127.0.0.1:{}", closed_port());
+    for (list, through) in [("127.0.0.0/8", false), ("10.0.0.0/8", true)] {
+        let output = run_with_env(
+            &fixture,
+            &yaml,
+            &["--proxy", &unused],
+            &[("NO_PROXY", list)],
+        );
+        assert_eq!(output.code, 3, "{output:?}");
+        assert_eq!(
+            output.stdout.contains("could not connect to the proxy"),
+            through,
+            "{list}: {}",
+            output.stdout
+        );
+    }
     // `*` bypasses every host, an IP address too (reqwest matched it against names only),
     // for the flag's proxy and the environment's, in either spelling.
     for env in [
@@ -1139,6 +1157,30 @@ fn socks_proxies_from_the_flag_and_the_environment() {
             .stdout
             .contains("could not connect to the proxy (is it running"),
         "{output:?}"
+    );
+
+    // A proxy URL of the environment runner cannot use is refused, as `--proxy`'s is: the
+    // requests went straight to the server past it.
+    for (name, value) in [
+        ("ALL_PROXY", "socks://ann:s0cks-pa55@127.0.0.1:1080"),
+        ("HTTP_PROXY", "socks5h://ann:s0cks/pa55@127.0.0.1:1080"),
+        ("https_proxy", "ftp://proxy:21"),
+    ] {
+        let output = run_with_env(&fixture, &yaml, &[], &[(name, value), ("NO_PROXY", "")]);
+        assert_eq!(output.code, 2, "{name}: {output:?}");
+        assert!(
+            output.stderr.contains(&format!("error: {name} `"))
+                && output
+                    .stderr
+                    .contains(&format!("(set {name} to one runner can use, or unset it)")),
+            "{name}: {output:?}"
+        );
+        assert!(!output.stderr.contains("pa55"), "{output:?}");
+    }
+    assert_eq!(
+        proxy.destinations().len(),
+        2,
+        "nothing more went through the proxy"
     );
 
     let open = crate::socks::Socks5::start(None);
