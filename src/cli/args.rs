@@ -595,6 +595,20 @@ fn parse_timeout(text: &str) -> Result<Duration, String> {
     parse_duration(text).map_err(|e| e.to_string())
 }
 
+impl RunArgs {
+    /// The network options of the command line: the HTTP client's, and `--curl`'s commands'.
+    pub fn network_options(&self) -> runner::http::NetworkOptions {
+        runner::http::NetworkOptions {
+            insecure: self.insecure,
+            cacert: self.cacert.clone(),
+            client_certificate: self.cert.clone().zip(self.key.clone()),
+            proxy: self.proxy.clone(),
+            resolve: self.resolve.clone(),
+            connect_timeout: self.connect_timeout,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -618,8 +618,18 @@ impl Reports {
             wanted.push((target(path), Box::new(html::Html::new())));
         }
         if let Some(path) = &args.curl {
-            let network = super::run::network_options(args);
-            wanted.push((target(path), Box::new(report::curl::Curl::new(&network))));
+            let network = args.network_options();
+            // The secrets the network options may name (a `--resolve` host given as a
+            // `--secret`): read only when there are options to write.
+            let secrets = if report::curl::network_words(&network).is_empty() {
+                runner::redact::Redactor::new()
+            } else {
+                super::secret_inputs::of_run(args)
+            };
+            wanted.push((
+                target(path),
+                Box::new(report::curl::Curl::new(&network, &secrets)),
+            ));
         }
         for ci in &args.reports {
             if let CiReport::GitlabCodeQuality(path) = ci {

@@ -26,7 +26,7 @@ use runner::engine::{
     CollectionDone, Collector, Event, Observer, Override, PrepareError, RunOptions, Selection,
     SnapshotMode, Snapshots, StepResult,
 };
-use runner::http::{ClientError, ClientOptions, HttpClient, NetworkOptions};
+use runner::http::{ClientError, ClientOptions, HttpClient};
 use runner::report;
 use runner::report::coverage::{CoverageBook, CoverageObserver};
 use runner::report::terminal::{print_summary, TerminalReporter};
@@ -688,17 +688,9 @@ fn refuse_for(args: &RunArgs, stderr: &mut impl Write, problem: Problem, code: u
     code
 }
 
-/// The secrets of the command line (`--secret` values, a proxy's credentials) and the values
-/// of the secret inputs the collections declare: what a problem found before the collections
-/// load (in a data or vars file) is masked with.
+/// What a problem found before the collections load (in a data or vars file) is masked with.
 fn problem_secrets(args: &RunArgs) -> runner::redact::Redactor {
-    let proxy = runner::http::network::proxy_secrets(args.proxy.as_deref());
-    let flags = args.secrets.iter().map(|(_, value)| value.as_str());
-    super::secret_inputs::problem_secrets(
-        flags.chain(proxy.iter().map(String::as_str)),
-        &args.paths,
-        |name| std::env::var(name).ok(),
-    )
+    super::secret_inputs::of_run(args)
 }
 
 /// The approved snapshots of the collections, and what to do with a missing or changed one:
@@ -748,20 +740,8 @@ fn coverage_book(args: &RunArgs, collections: &[Arc<Collection>]) -> Result<Cove
 /// The HTTP client's options from the command line.
 fn client_options(args: &RunArgs) -> ClientOptions {
     ClientOptions {
-        network: network_options(args),
+        network: args.network_options(),
         max_body: args.max_body.unwrap_or(runner::http::DEFAULT_MAX_BODY),
-    }
-}
-
-/// The network options from the command line (the client's, and `--curl`'s commands').
-pub(super) fn network_options(args: &RunArgs) -> NetworkOptions {
-    NetworkOptions {
-        insecure: args.insecure,
-        cacert: args.cacert.clone(),
-        client_certificate: args.cert.clone().zip(args.key.clone()),
-        proxy: args.proxy.clone(),
-        resolve: args.resolve.clone(),
-        connect_timeout: args.connect_timeout,
     }
 }
 

@@ -13,6 +13,20 @@ use serde_yaml::Value;
 /// Included files followed at most, as the loader nests steps.
 const MOST_DEPTH: usize = 64;
 
+/// The secrets of `runner run`'s command line (`--secret` values, a proxy's credentials) and
+/// the values of the secret inputs its collections declare: what is masked in what the run
+/// tells from its arguments alone (a problem of a data or vars file, `--curl`'s network
+/// options).
+pub(super) fn of_run(args: &super::args::RunArgs) -> runner::redact::Redactor {
+    let proxy = runner::http::network::proxy_secrets(args.proxy.as_deref());
+    let flags = args.secrets.iter().map(|(_, value)| value.as_str());
+    problem_secrets(
+        flags.chain(proxy.iter().map(String::as_str)),
+        &args.paths,
+        |name| std::env::var(name).ok(),
+    )
+}
+
 /// The secrets a problem of the command line's files is masked with: `flags` (the
 /// `--secret` values and the like) and the secret inputs the collections `paths` names
 /// declare, their values read by `read_env` (the environment) or else their defaults.

@@ -7,6 +7,7 @@ use super::stream::{Format, RunSummary};
 use crate::engine::{CollectionReport, SentRequest};
 use crate::http::network::NetworkOptions;
 use crate::http::{OutgoingBody, OutgoingPart, OutgoingPartContent};
+use crate::redact::Redactor;
 use crate::report::RunRecord;
 
 /// What the script starts with.
@@ -21,10 +22,14 @@ pub struct Curl {
 
 impl Curl {
     /// The script of a run with `network` options (`-k`, `--cacert`, `--proxy`...), which
-    /// every command repeats.
-    pub fn new(network: &NetworkOptions) -> Curl {
+    /// every command repeats, with the run's `secrets` masked in them (a `--resolve` host
+    /// that is a secret).
+    pub fn new(network: &NetworkOptions, secrets: &Redactor) -> Curl {
         Curl {
-            network: network_words(network),
+            network: network_words(network)
+                .iter()
+                .map(|word| secrets.redact(word).into_owned())
+                .collect(),
         }
     }
 }
@@ -95,9 +100,9 @@ impl Format for Curl {
 }
 
 /// The run's requests as a shell script of curl commands, in the order they were sent, each
-/// with the run's `network` options.
-pub fn render(run: &RunRecord, network: &NetworkOptions) -> String {
-    super::stream::render(Box::new(Curl::new(network)), run)
+/// with the run's `network` options (`secrets` masked in them).
+pub fn render(run: &RunRecord, network: &NetworkOptions, secrets: &Redactor) -> String {
+    super::stream::render(Box::new(Curl::new(network, secrets)), run)
 }
 
 /// A body up to this size is written in the command; a larger one is piped in, since one
@@ -359,6 +364,20 @@ mod tests {
         assert_eq!(
             command(&sent, &network_words(&network)),
             "curl \\\n  -k \\\n  --cacert 'certs/my ca.pem' \\\n  --cert 'c.pem' --key 'k.pem' \\\n  -x 'socks5h://ann:***@proxy:1080' \\\n  --resolve 'h:443:127.0.0.1' \\\n  --resolve 'v6:8443:[::1]' \\\n  --connect-timeout 2.5 \\\n  'https://h/x'"
+        );
+        // A secret the options name (a `--resolve` host given as a `--secret`) is masked.
+        let mut secrets = Redactor::new();
+        secrets.add("tenant-secret.test");
+        let resolving = NetworkOptions {
+            resolve: vec![(
+                "tenant-secret.test".into(),
+                "127.0.0.1:443".parse().expect("address"),
+            )],
+            ..NetworkOptions::default()
+        };
+        assert_eq!(
+            Curl::new(&resolving, &secrets).network,
+            ["--resolve '***:443:127.0.0.1'"]
         );
         let none = NetworkOptions {
             connect_timeout: Some(std::time::Duration::ZERO),

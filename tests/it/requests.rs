@@ -1201,6 +1201,32 @@ fn socks_proxies_from_the_flag_and_the_environment() {
     assert!(!output.stdout.contains("TLS handshake"), "{output:?}");
 }
 
+/// Runs the `--curl` script `script` with `sh` in `dir`, without the proxies of the
+/// environment; `None` where curl is not installed (CI has it: `.ci/run` installs it, and
+/// there a test cannot pass without running it).
+fn run_curl_script(script: &Path, dir: &Path) -> Option<std::process::Output> {
+    let has_curl = std::process::Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        has_curl || std::env::var_os("CI").is_none(),
+        "curl is not installed"
+    );
+    has_curl.then(|| {
+        std::process::Command::new("sh")
+            .arg(script)
+            .current_dir(dir)
+            .env_remove("http_proxy")
+            .env_remove("HTTPS_PROXY")
+            .env_remove("https_proxy")
+            .env_remove("ALL_PROXY")
+            .env_remove("all_proxy")
+            .output()
+            .expect("sh runs")
+    })
+}
+
 #[test]
 fn the_curl_file_repeats_the_requests() {
     let fixture = Fixture::new();
@@ -1237,16 +1263,7 @@ steps:
         "{script}"
     );
     // Runnable: where curl is installed, it repeats them against the same server.
-    let has_curl = std::process::Command::new("curl")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if has_curl {
-        let ran = std::process::Command::new("sh")
-            .arg(&curl)
-            .current_dir(Path::new(fixture.path()))
-            .output()
-            .expect("sh runs");
+    if let Some(ran) = run_curl_script(&curl, fixture.path()) {
         let text = String::from_utf8_lossy(&ran.stdout);
         assert!(ran.status.success(), "{ran:?}");
         assert!(text.contains(r#""json":{"it's":"quoted"}"#), "{text}");
@@ -1288,18 +1305,7 @@ fn the_curl_file_carries_the_runs_network_options() {
             && script.contains("--connect-timeout 3 "),
         "{script}"
     );
-    let has_curl = std::process::Command::new("curl")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if has_curl {
-        let ran = std::process::Command::new("sh")
-            .arg(&curl)
-            .env_remove("http_proxy")
-            .env_remove("ALL_PROXY")
-            .env_remove("all_proxy")
-            .output()
-            .expect("sh runs");
+    if let Some(ran) = run_curl_script(&curl, fixture.path()) {
         assert!(ran.status.success(), "{ran:?}");
         assert!(
             String::from_utf8_lossy(&ran.stdout).contains(r#""uri":"/echo""#),
@@ -1458,23 +1464,9 @@ steps:
     .replace("BIG", &big);
     let output = run(&fixture, &yaml, &["--curl", &curl.display().to_string()]);
     assert_eq!(output.code, 0, "{output:?}");
-    let has_curl = std::process::Command::new("curl")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    // CI has curl (`.ci/run` installs it): there, this test cannot pass without running it.
-    assert!(
-        has_curl || std::env::var_os("CI").is_none(),
-        "curl is not installed"
-    );
-    if !has_curl {
+    let Some(ran) = run_curl_script(&curl, fixture.path()) else {
         return;
-    }
-    let ran = std::process::Command::new("sh")
-        .arg(&curl)
-        .current_dir(Path::new(fixture.path()))
-        .output()
-        .expect("sh runs");
+    };
     assert!(ran.status.success(), "{ran:?}");
     let echoes: Vec<serde_json::Value> = serde_json::Deserializer::from_slice(&ran.stdout)
         .into_iter()
