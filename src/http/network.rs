@@ -239,11 +239,12 @@ pub fn parse_resolve(text: &str) -> Result<(String, SocketAddr), String> {
     Ok((host.to_owned(), SocketAddr::new(address, port)))
 }
 
-/// A refused connection or a name that does not resolve, when the request went through a
-/// proxy, as the proxy's: the proxy is what did not answer, and its host is the one runner
-/// looks up (the proxy resolves the request's). The proxy is `--proxy`, else the
-/// environment's for the URL's scheme, unless `NO_PROXY` names the host. Credentials in the
-/// proxy URL are left out.
+/// A refused connection, a connect timeout or a name that does not resolve, when the request
+/// went through a proxy, as the proxy's: the proxy is what did not answer, and its host is
+/// the one runner looks up (an HTTP proxy resolves the request's; through `socks5://` runner
+/// does, so a name that does not resolve stays the request's). A SOCKS failure gets the
+/// proxy's address. The proxy is `--proxy`, else the environment's for the URL's scheme,
+/// unless `NO_PROXY` names the host. Credentials in the proxy URL are left out.
 pub(super) fn name_proxy(
     error: TransportError,
     url: &reqwest::Url,
