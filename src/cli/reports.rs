@@ -618,18 +618,12 @@ impl Reports {
             wanted.push((target(path), Box::new(html::Html::new())));
         }
         if let Some(path) = &args.curl {
-            let network = args.network_options();
-            // The secrets the network options may name (a `--resolve` host given as a
-            // `--secret`): read only when there are options to write.
-            let secrets = if report::curl::network_words(&network).is_empty() {
-                runner::redact::Redactor::new()
-            } else {
+            // The secrets the network options may name: a `--resolve` host given as a
+            // `--secret`.
+            let curl = report::curl::Curl::new(&args.network_options(), || {
                 super::secret_inputs::of_run(args)
-            };
-            wanted.push((
-                target(path),
-                Box::new(report::curl::Curl::new(&network, &secrets)),
-            ));
+            });
+            wanted.push((target(path), Box::new(curl)));
         }
         for ci in &args.reports {
             if let CiReport::GitlabCodeQuality(path) = ci {

@@ -387,9 +387,10 @@ fn checked_proxy(proxy: &str, source: &str) -> Result<reqwest::Url, String> {
         )
     })?;
     if !PROXY_SCHEMES.contains(&url.scheme()) {
+        let schemes: Vec<String> = PROXY_SCHEMES.iter().map(|s| format!("`{s}://`")).collect();
         return Err(format!(
-            "{source} `{shown}`: runner sends through `http://`, `https://`, `socks4://`, \
-             `socks4a://`, `socks5://` and `socks5h://` proxies, not `{}://`{mend}",
+            "{source} `{shown}`: runner sends through {} proxies, not `{}://`{mend}",
+            schemes.join(", "),
             url.scheme()
         ));
     }

@@ -23,14 +23,18 @@ pub struct Curl {
 impl Curl {
     /// The script of a run with `network` options (`-k`, `--cacert`, `--proxy`...), which
     /// every command repeats, with the run's `secrets` masked in them (a `--resolve` host
-    /// that is a secret).
-    pub fn new(network: &NetworkOptions, secrets: &Redactor) -> Curl {
-        Curl {
-            network: network_words(network)
-                .iter()
-                .map(|word| secrets.redact(word).into_owned())
-                .collect(),
+    /// that is a secret): asked for only when there are options to write.
+    pub fn new(network: &NetworkOptions, secrets: impl FnOnce() -> Redactor) -> Curl {
+        let mut words = network_words(network);
+        if !words.is_empty() {
+            let secrets = secrets();
+            for word in &mut words {
+                if let std::borrow::Cow::Owned(masked) = secrets.redact(word) {
+                    *word = masked;
+                }
+            }
         }
+        Curl { network: words }
     }
 }
 
@@ -102,7 +106,7 @@ impl Format for Curl {
 /// The run's requests as a shell script of curl commands, in the order they were sent, each
 /// with the run's `network` options (`secrets` masked in them).
 pub fn render(run: &RunRecord, network: &NetworkOptions, secrets: &Redactor) -> String {
-    super::stream::render(Box::new(Curl::new(network, secrets)), run)
+    super::stream::render(Box::new(Curl::new(network, || secrets.clone())), run)
 }
 
 /// A body up to this size is written in the command; a larger one is piped in, since one
@@ -376,7 +380,7 @@ mod tests {
             ..NetworkOptions::default()
         };
         assert_eq!(
-            Curl::new(&resolving, &secrets).network,
+            Curl::new(&resolving, || secrets).network,
             ["--resolve '***:443:127.0.0.1'"]
         );
         let none = NetworkOptions {

@@ -1199,6 +1199,49 @@ fn socks_proxies_from_the_flag_and_the_environment() {
         "{output:?}"
     );
     assert!(!output.stdout.contains("TLS handshake"), "{output:?}");
+
+    // An IPv6 address through `socks5://`, which reqwest cannot send, says which scheme can.
+    let v6 = "name: Socks\nsteps:\n  - name: V6\n    request: { url: \"http://[::1]:9/x\" }\n";
+    let output = run(
+        &fixture,
+        v6,
+        &["--proxy", &format!("socks5://{}", open.address)],
+    );
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(output.stdout.contains("use `socks5h://`"), "{output:?}");
+
+    // A proxy that takes the connection and never answers the handshake is cut off by
+    // `--connect-timeout`, and named.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let stalled = format!("socks5h://{}", silent.local_addr().expect("address"));
+    let output = run(
+        &fixture,
+        &yaml,
+        &["--proxy", &stalled, "--connect-timeout", "1s"],
+    );
+    drop(silent);
+    assert_eq!(output.code, 3, "{output:?}");
+    assert!(
+        output.stdout.contains(&format!(
+            "could not connect to localhost:{port} through the proxy {}",
+            &stalled["socks5h://".len()..]
+        )),
+        "{output:?}"
+    );
+
+    // A CGI script (`REQUEST_METHOD` set) reads no proxy from the environment: there
+    // `HTTP_PROXY` is the request's own `Proxy` header.
+    let output = run_with_env(
+        &fixture,
+        &yaml,
+        &[],
+        &[
+            ("REQUEST_METHOD", "GET"),
+            ("ALL_PROXY", "socks://unusable"),
+            ("NO_PROXY", ""),
+        ],
+    );
+    assert_eq!(output.code, 0, "{output:?}");
 }
 
 /// Runs the `--curl` script `script` with `sh` in `dir`, without the proxies of the
